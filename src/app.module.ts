@@ -1,0 +1,45 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module';
+import { CryptoModule } from './common/crypto/crypto.module';
+import { AppExceptionFilter } from './common/http/app-exception.filter';
+import { DtoValidationPipe } from './common/http/validation.pipe';
+import { ConfigModule, type RuntimeConfig } from './config/config.module';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { DataModule } from './data/data.module';
+import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
+import { HealthModule } from './health/health.module';
+import { IntegrationsModule } from './integrations/integrations.module';
+import { OutboundModule } from './outbound/outbound.module';
+import { QueueModule } from './queue/queue.module';
+import { SyncModule } from './sync/sync.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: RuntimeConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        CryptoModule,
+        OutboundModule,
+        QueueModule,
+        AuthModule,
+        EventsModule,
+        WebhooksModule,
+        SyncModule,
+        IntegrationsModule,
+        DataModule,
+        HealthModule,
+        DashboardModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: AppExceptionFilter },
+        { provide: APP_PIPE, useClass: DtoValidationPipe },
+      ],
+    };
+  }
+}

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { CANONICAL_MODELS, RESIDENT_LEASE_FIELDS, type CanonicalModelName, type ColumnType } from '../canonical/canonical-models';
+import type { Tx } from '../database/prisma.service';
+import type { CanonicalRecord } from '../etl/canonical-record';
+import { buildBulkUpsert, toColumnArrays, type BulkUpsertSpec } from './bulk-upsert';
+
+export interface CacheScope {
+  organizationId: string;
+  integrationId: string;
+  vendor: string;
+}
+
+export interface UpsertResult {
+  inserted: number;
+  updated: number;
+}
+
+const RECORD_CONSTANTS = ['organization_id', 'integration_id', 'integration_vendor'];
+
+function recordSpec(model: CanonicalModelName): BulkUpsertSpec {
+  const fields = Object.entries(CANONICAL_MODELS[model].fields) as [string, ColumnType][];
+  return {
+    table: CANONICAL_MODELS[model].table,
+    columns: [['id', 'text'], ['x_id', 'text'], ['content_hash', 'text'], ...fields],
+    constants: RECORD_CONSTANTS,
+    softDelete: true,
+  };
+}
+
+const LINK_SPEC: BulkUpsertSpec = {
+  table: 'residents_to_leases',
+  columns: [['id', 'text'], ['content_hash', 'text'], ...(Object.entries(RESIDENT_LEASE_FIELDS) as [string, ColumnType][])],
+  constants: ['organization_id', 'integration_id'],
+  softDelete: false,
+};
+
+/** Set-based writes of canonical records into the data cache: one statement per page, never one per record. */
+@Injectable()
+export class RecordCacheRepository {
+  private readonly statements = new Map<string, { spec: BulkUpsertSpec; sql: string }>();
+
+  async upsertPage(tx: Tx, model: CanonicalModelName, scope: CacheScope, records: CanonicalRecord[], now: Date): Promise<UpsertResult> {
+    if (records.length === 0) return { inserted: 0, updated: 0 };
+    const { spec, sql } = this.statement(model, () => recordSpec(model));
+    const rows = records.map((r) => ({ ...r.values, id: r.id, x_id: r.x_id, content_hash: r.hash }));
+    const changed = await tx.$queryRawUnsafe<{ id: string; inserted: boolean }[]>(
+      sql, ...toColumnArrays(spec, rows), scope.organizationId, scope.integrationId, scope.vendor, now,
+    );
+    const inserted = changed.filter((c) => c.inserted).length;
+    if (model === 'leases') await this.replaceLinks(tx, scope, records, now);
+    return { inserted, updated: changed.length - inserted };
+  }
+
+  /** The lease page is the truth about who is on those leases: upsert its links, drop the ones it no longer has. */
+  private async replaceLinks(tx: Tx, scope: CacheScope, leases: CanonicalRecord[], now: Date): Promise<void> {
+    const links = leases.flatMap((l) => l.links ?? []);
+    await tx.$executeRawUnsafe(
+      'DELETE FROM "residents_to_leases" WHERE "lease_id" = ANY($1::text[]) AND NOT ("id" = ANY($2::text[]))',
+      leases.map((l) => l.id),
+      links.map((l) => l.id),
+    );
+    if (links.length === 0) return;
+    const { spec, sql } = this.statement('residents_to_leases', () => LINK_SPEC);
+    const rows = links.map((l) => ({ ...l.values, id: l.id, content_hash: l.hash }));
+    await tx.$queryRawUnsafe(sql, ...toColumnArrays(spec, rows), scope.organizationId, scope.integrationId, now);
+  }
+
+  private statement(key: string, build: () => BulkUpsertSpec) {
+    let entry = this.statements.get(key);
+    if (!entry) {
+      const spec = build();
+      entry = { spec, sql: buildBulkUpsert(spec) };
+      this.statements.set(key, entry);
+    }
+    return entry;
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The canonical models: Propexo's field names, in its output order, with the column type each is stored
+ * as. The ETL type-checks against it, the cache writer builds its set-based upsert from it, and the read
+ * API serialises and filters by it. prisma/schema.prisma declares the same columns (a unit test keeps the
+ * two in step).
+ */
+export type ColumnType = 'text' | 'int' | 'float' | 'bool' | 'timestamptz' | 'jsonb';
+
+export const CANONICAL_MODEL_NAMES = ['properties', 'units', 'residents', 'leases'] as const;
+export type CanonicalModelName = (typeof CANONICAL_MODEL_NAMES)[number];
+
+export interface CanonicalModel {
+  name: CanonicalModelName;
+  table: string;
+  /** Kebab-case object name used in webhook payloads. */
+  object: string;
+  /** Sync job type, as Propexo names job types (READ_…). */
+  jobType: string;
+  /** Vendor-data fields, stored one column each, in the spec's output order. */
+  fields: Record<string, ColumnType>;
+  /** Fields that must not be null (beyond x_id). */
+  required: string[];
+  /** Output-only arrays the spec lists that no supported vendor fills yet: always []. */
+  emptyArrays: string[];
+}
+
+/** Columns every canonical table has, maintained by the cache rather than the vendor mapping. */
+export const SYSTEM_COLUMNS = ['id', 'organization_id', 'integration_id', 'integration_vendor', 'x_id', 'content_hash', 'created_at', 'updated_at', 'last_seen', 'deleted_at'] as const;
+
+const t = 'text', i = 'int', f = 'float', b = 'bool', ts = 'timestamptz', j = 'jsonb';
+
+export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
+  properties: {
+    name: 'properties',
+    table: 'properties',
+    object: 'properties',
+    jobType: 'READ_PROPERTIES',
+    fields: {
+      property_id: t, x_created_at: ts, x_property_id: t, x_building_id: t, building_number: t, city: t, code: t, country: t,
+      county: t, custom_data: j, is_active: b, manager_email: t, manager_name: t, manager_phone_1: t, manager_phone_1_type: t,
+      manager_phone_2: t, manager_phone_2_type: t, name: t, notes: t, number_of_units: i, square_footage: i, square_feet: i,
+      state: t, street_address_1: t, street_address_2: t, address_1: t, address_2: t, type: t, type_raw: t, type_normalized: t,
+      website: t, year_built: i, zip: t, long_description: t, short_description: t,
+    },
+    required: ['property_id', 'x_property_id'],
+    emptyArrays: ['office_hours', 'pet_types', 'associated_owner_ids'],
+  },
+  units: {
+    name: 'units',
+    table: 'units',
+    object: 'units',
+    jobType: 'READ_UNITS',
+    fields: {
+      x_property_id: t, x_floor_plan_id: t, x_unit_type_id: t, bathrooms: t, bathrooms_full: f, bathrooms_half: f, bedrooms: t,
+      building_name: t, building_number: t, city: t, country: t, custom_data: j, floor_plan_code: t, floor_plan_name: t, floor: t,
+      is_available: b, is_furnished: b, is_listed: b, is_vacant: b, number: t, rent_amount_market_in_cents: f,
+      rent_amount_max_in_cents: f, rent_amount_min_in_cents: f, square_feet: i, state: t, street_address_1: t,
+      street_address_2: t, address_1: t, address_2: t, zip: t, pets_allowed: b, dogs_allowed: b, cats_allowed: b, pet_policy: t,
+      floor_plan_id: t, property_id: t, unit_type_id: t,
+    },
+    required: ['x_property_id', 'property_id'],
+    emptyArrays: [],
+  },
+  residents: {
+    name: 'residents',
+    table: 'residents',
+    object: 'residents',
+    jobType: 'READ_RESIDENTS',
+    fields: {
+      x_lease_id: t, x_property_id: t, address_1_alternate: t, address_1: t, address_2_alternate: t, address_2: t,
+      balance_in_cents: f, city_alternate: t, city: t, country_alternate: t, country: t, custom_data: j, date_of_birth: ts,
+      email_1: t, email_2: t, first_name: t, is_employee: b, last_name: t, late_balance_in_cents: f, middle_name: t, notes: t,
+      phone_1_type: t, phone_1: t, phone_2_type: t, phone_2: t, state_alternate: t, state: t, zip_alternate: t, zip: t,
+      property_id: t,
+    },
+    required: [],
+    emptyArrays: ['pets', 'vehicles'],
+  },
+  leases: {
+    name: 'leases',
+    table: 'leases',
+    object: 'leases',
+    jobType: 'READ_LEASES',
+    fields: {
+      x_property_id: t, x_resident_id: t, x_unit_id: t, application_date: ts, custom_data: j, deposit_amount: t,
+      deposit_amount_in_cents: f, deposit_date: ts, end_date: ts, realized_move_in_date: ts, realized_move_out_date: ts,
+      rent_amount_in_cents: f, rent_amount_market_in_cents: f, rent_due_day: i, rent_due_date: ts, scheduled_move_in_date: ts,
+      scheduled_move_out_date: ts, signature_date: ts, start_date: ts, status: t, status_normalized: t, status_raw: t, term: t,
+      type: t, unit_number: t, write_off_amount_in_cents: f, write_off_amount_raw: t, balance_amount_in_cents: f,
+      balance_amount_raw: t, past_due_balance_in_cents: f, past_due_balance_raw: t, unit_id: t, property_id: t,
+    },
+    required: ['x_property_id', 'property_id'],
+    emptyArrays: ['services'],
+  },
+};
+
+/** The resident <-> lease link (residents_to_leases), written by the lease job. */
+export const RESIDENT_LEASE_FIELDS: Record<string, ColumnType> = {
+  resident_id: t, lease_id: t, x_resident_id: t, x_lease_id: t, x_resident_type: t, resident_type_normalized: t,
+  move_in_date: ts, move_out_date: ts, notice_date: ts, custom_data: j,
+};
+
+export const LEASE_STATUS_NORMALIZED = ['ACTIVE', 'INACTIVE', 'OTHER', 'PENDING', 'EVICTED'] as const;
+export const PHONE_TYPES = ['FAX', 'HOME', 'MOBILE', 'OTHER', 'WORK'] as const;
+export const RESIDENT_TYPES = ['PRIMARY', 'SECONDARY', 'GUARANTOR', 'OTHER'] as const;
+export const PROPERTY_TYPES = ['SINGLE_FAMILY', 'MULTI_FAMILY', 'STUDENT_HOUSING', 'VACATION', 'COMMERCIAL', 'OTHER'] as const;
+
+export function isCanonicalModelName(name: string): name is CanonicalModelName {
+  return (CANONICAL_MODEL_NAMES as readonly string[]).includes(name);
+}

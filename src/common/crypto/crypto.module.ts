@@ -1,0 +1,10 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
+import { SecretBox } from './secret-box';
+
+@Global()
+@Module({
+  providers: [{ provide: SecretBox, inject: [APP_CONFIG], useFactory: (config: RuntimeConfig) => new SecretBox(config.encryptionKey) }],
+  exports: [SecretBox],
+})
+export class CryptoModule {}

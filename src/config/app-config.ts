@@ -1,0 +1,123 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import path from 'node:path';
+import { parseCidr } from '../outbound/outbound-guard';
+
+export type ProcessRole = 'api' | 'worker' | 'all';
+export const PROCESS_ROLES: readonly ProcessRole[] = ['api', 'worker', 'all'];
+
+/** Default delays (s) between webhook attempts: 10 attempts over about 3 days (API.md §5). */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400];
+
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value);
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** The environment as read and validated once at boot; every field names its variable. */
+class EnvironmentVariables {
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT?: number;
+
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  DATA_DIR?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @Matches(/^\S{16,}$/, { message: 'must be at least 16 characters without spaces' })
+  LATCHKEY_API_KEY?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 random bytes, base64-encoded (44 characters)' })
+  LATCHKEY_ENCRYPTION_KEY?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  OUTBOUND_ALLOW_CIDRS?: string;
+
+  @IsOptional() @Transform(toBool) @IsBoolean({ message: 'must be true or false' })
+  SANDBOX?: boolean;
+
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, { message: 'must be comma-separated seconds, e.g. 5,300,1800' })
+  WEBHOOK_RETRY_SCHEDULE?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsIn(PROCESS_ROLES as string[])
+  LATCHKEY_ROLE?: ProcessRole;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsIn(['debug', 'info', 'warn', 'error'])
+  LOG_LEVEL?: 'debug' | 'info' | 'warn' | 'error';
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  SYNC_WORKER_CONCURRENCY?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  WEBHOOK_WORKER_CONCURRENCY?: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Typed, validated configuration. Built once at boot by loadConfig(); never read process.env elsewhere. */
+export interface AppConfig {
+  role: ProcessRole;
+  port: number;
+  dataDir: string;
+  /** Set when the operator gave one; null means "start the embedded PostgreSQL". */
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  bootstrapApiKey: string | null;
+  encryptionKey: string | null;
+  outboundAllowCidrs: string[];
+  sandbox: boolean;
+  webhookRetryScheduleSeconds: number[];
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  syncWorkerConcurrency: number;
+  webhookWorkerConcurrency: number;
+}
+
+/**
+ * Reads and validates the environment. Throws ConfigError naming every bad variable and the rule it
+ * breaks, never its value (values may be secrets).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, roleArg?: string): AppConfig {
+  const vars = plainToInstance(EnvironmentVariables, { ...env }, { excludeExtraneousValues: false });
+  const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: false });
+  const problems = errors.map((e) => `${e.property} ${Object.values(e.constraints ?? {}).join('; ')}`);
+  const role = (roleArg ?? vars.LATCHKEY_ROLE ?? 'all') as ProcessRole;
+  if (!PROCESS_ROLES.includes(role)) problems.push(`role must be one of ${PROCESS_ROLES.join(', ')} (got an unknown role argument)`);
+  if (vars.DATABASE_URL && !vars.LATCHKEY_ENCRYPTION_KEY && !problems.some((p) => p.startsWith('LATCHKEY_ENCRYPTION_KEY'))) {
+    problems.push('LATCHKEY_ENCRYPTION_KEY is required when DATABASE_URL is set (32 random bytes, base64: `openssl rand -base64 32`)');
+  }
+  for (const cidr of (vars.OUTBOUND_ALLOW_CIDRS ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    try {
+      parseCidr(cidr);
+    } catch {
+      problems.push('OUTBOUND_ALLOW_CIDRS must be comma-separated CIDRs, e.g. 10.0.0.0/8,fd00::/8');
+      break;
+    }
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  const embedded = !vars.DATABASE_URL;
+  return {
+    role,
+    port: vars.PORT ?? 3000,
+    dataDir: path.resolve(vars.DATA_DIR ?? './.data'),
+    databaseUrl: vars.DATABASE_URL ?? null,
+    redisUrl: vars.REDIS_URL ?? null,
+    bootstrapApiKey: vars.LATCHKEY_API_KEY ?? null,
+    encryptionKey: vars.LATCHKEY_ENCRYPTION_KEY ?? null,
+    outboundAllowCidrs: vars.OUTBOUND_ALLOW_CIDRS
+      ? vars.OUTBOUND_ALLOW_CIDRS.split(',').map((s) => s.trim()).filter(Boolean)
+      : embedded ? ['127.0.0.0/8', '::1/128'] : [],
+    sandbox: vars.SANDBOX ?? embedded,
+    webhookRetryScheduleSeconds: vars.WEBHOOK_RETRY_SCHEDULE
+      ? vars.WEBHOOK_RETRY_SCHEDULE.split(',').map((s) => Number(s.trim()))
+      : DEFAULT_WEBHOOK_RETRY_SCHEDULE,
+    logLevel: vars.LOG_LEVEL ?? 'info',
+    syncWorkerConcurrency: vars.SYNC_WORKER_CONCURRENCY ?? 4,
+    webhookWorkerConcurrency: vars.WEBHOOK_WORKER_CONCURRENCY ?? 50,
+  };
+}

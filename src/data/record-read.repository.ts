@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { CANONICAL_MODELS, type CanonicalModelName } from '../canonical/canonical-models';
+import type { ListPage } from '../common/http/list-query.dto';
+import { PrismaService } from '../database/prisma.service';
+
+/** A WHERE clause under construction: conditions with numbered parameters. */
+export class SqlFilter {
+  readonly conditions: string[] = [];
+  readonly params: unknown[] = [];
+
+  add(condition: (param: (value: unknown) => string) => string): this {
+    this.conditions.push(condition((value) => {
+      this.params.push(value);
+      return `$${this.params.length}`;
+    }));
+    return this;
+  }
+
+  get sql(): string {
+    return this.conditions.length ? `WHERE ${this.conditions.join(' AND ')}` : '';
+  }
+}
+
+export type LinkRow = Record<string, unknown> & { resident_id: string; lease_id: string };
+
+/** Reads of the data cache; every query is scoped by the caller's organization through the filter. */
+@Injectable()
+export class RecordReadRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async list(model: CanonicalModelName, filter: SqlFilter, page: ListPage): Promise<{ rows: Record<string, unknown>[]; total: number }> {
+    const table = `"${CANONICAL_MODELS[model].table}" r`;
+    const order = [...page.orderBy.map((o) => `r."${o.field}" ${o.direction === 'desc' ? 'DESC' : 'ASC'} NULLS LAST`), 'r."id" ASC'].join(', ');
+    const limitParam = filter.params.length + 1;
+    const [rows, count] = await Promise.all([
+      this.prisma.$queryRawUnsafe<Record<string, unknown>[]>(
+        `SELECT r.* FROM ${table} ${filter.sql} ORDER BY ${order} LIMIT $${limitParam} OFFSET $${limitParam + 1}`,
+        ...filter.params, page.limit, page.offset,
+      ),
+      this.prisma.$queryRawUnsafe<{ total: number }[]>(`SELECT count(*)::int AS total FROM ${table} ${filter.sql}`, ...filter.params),
+    ]);
+    return { rows, total: count[0]?.total ?? 0 };
+  }
+
+  async get(model: CanonicalModelName, organizationId: string, id: string): Promise<Record<string, unknown> | null> {
+    const rows = await this.prisma.$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT * FROM "${CANONICAL_MODELS[model].table}" WHERE "id" = $1 AND "organization_id" = $2`, id, organizationId,
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The resident <-> lease links of a page of records, in one query. */
+  async links(by: 'resident_id' | 'lease_id', ids: string[]): Promise<LinkRow[]> {
+    if (ids.length === 0) return [];
+    return this.prisma.$queryRawUnsafe<LinkRow[]>(
+      `SELECT * FROM "residents_to_leases" WHERE "${by}" = ANY($1::text[]) ORDER BY "move_in_date" NULLS LAST, "id"`, ids,
+    );
+  }
+}

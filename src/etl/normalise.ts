@@ -1,0 +1,94 @@
+import { MalformedRecordError } from './malformed-record.error';
+
+/** Small, pure conversions every vendor mapping needs. All return null for "unknown". */
+
+export function text(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    return trimmed === '' ? null : trimmed;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new MalformedRecordError(`expected text, got ${typeof value}`);
+}
+
+/** Decimal currency (dollars) to integer cents, rounding half away from zero on the literal value (1.005 -> 101, not 100). */
+export function cents(value: unknown, field: string): number | null {
+  if (value === null || value === undefined || value === '') return null;
+  const amount = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.replace(/[$,\s]/g, '')) : NaN;
+  if (!Number.isFinite(amount)) throw new MalformedRecordError(`${field}: "${String(value)}" is not an amount`);
+  return Math.sign(amount) * Math.round(Number((Math.abs(amount) * 100).toPrecision(12))) || 0;
+}
+
+export function integer(value: unknown, field: string): number | null {
+  if (value === null || value === undefined || value === '') return null;
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+  if (!Number.isInteger(n)) throw new MalformedRecordError(`${field}: "${String(value)}" is not an integer`);
+  return n;
+}
+
+export function bool(value: unknown, field: string): boolean | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'True' || value === 1) return true;
+  if (value === 'false' || value === 'False' || value === 0) return false;
+  throw new MalformedRecordError(`${field}: "${String(value)}" is not a boolean`);
+}
+
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * A vendor date or date-time as an ISO 8601 instant. Date-only values are taken as midnight UTC so the
+ * calendar day never shifts; date-times without a zone are read as UTC.
+ */
+export function isoDate(value: unknown, field: string): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (typeof value !== 'string') throw new MalformedRecordError(`${field}: expected a date string, got ${typeof value}`);
+  const trimmed = value.trim();
+  let date: Date;
+  const dateOnly = DATE_ONLY.exec(trimmed);
+  if (dateOnly) {
+    date = new Date(Date.UTC(Number(dateOnly[1]), Number(dateOnly[2]) - 1, Number(dateOnly[3])));
+    if (date.getUTCDate() !== Number(dateOnly[3])) throw new MalformedRecordError(`${field}: "${value}" is not a date`);
+  } else if (DATE_TIME.test(trimmed)) {
+    const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(trimmed);
+    date = new Date(hasZone ? trimmed.replace(' ', 'T') : `${trimmed.replace(' ', 'T')}Z`);
+  } else {
+    throw new MalformedRecordError(`${field}: "${value}" is not a date`);
+  }
+  if (Number.isNaN(date.getTime())) throw new MalformedRecordError(`${field}: "${value}" is not a date`);
+  return date.toISOString();
+}
+
+/** North American numbers as 10 digits (the form Propexo filters by); anything else trimmed as given. */
+export function phoneNumber(value: unknown): string | null {
+  const raw = text(value);
+  if (raw === null) return null;
+  const digits = raw.replace(/\D/g, '');
+  if (digits.length === 10 && !/x|ext/i.test(raw)) return digits;
+  if (digits.length === 11 && digits.startsWith('1') && !/x|ext/i.test(raw)) return digits.slice(1);
+  return raw;
+}
+
+export function email(value: unknown): string | null {
+  const raw = text(value);
+  return raw === null ? null : raw.toLowerCase();
+}
+
+/** The vendor's id as a string (ids are often integers); a missing id makes the record unusable. */
+export function requiredId(value: unknown, field: string): string {
+  if (typeof value === 'number' && Number.isInteger(value)) return String(value);
+  if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  throw new MalformedRecordError(`${field} is missing or not an id (${JSON.stringify(value) ?? 'undefined'})`);
+}
+
+export function optionalId(value: unknown, field: string): string | null {
+  return value === null || value === undefined || value === '' ? null : requiredId(value, field);
+}
+
+/** Looks a raw enum value up in a vendor table; unknown values map to `fallback` and keep their raw form elsewhere. */
+export function lookup<T extends string>(table: Record<string, T>, raw: unknown, fallback: T | null = null): T | null {
+  if (raw === null || raw === undefined) return null;
+  return table[String(raw)] ?? fallback;
+}

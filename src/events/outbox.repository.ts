@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { newId } from '../common/ids';
+import type { Tx } from '../database/prisma.service';
+import type { Trigger } from './event-triggers';
+
+export interface NewEvent {
+  organizationId: string;
+  integrationId: string | null;
+  trigger: Trigger;
+  model: string | null;
+  recordId: string | null;
+  /** The webhook body: {trigger, data, meta}. */
+  payload: Record<string, unknown>;
+}
+
+export interface PendingEvent {
+  id: string;
+  organization_id: string;
+  integration_id: string | null;
+  trigger: string;
+  model: string | null;
+}
+
+/** The transactional outbox. Callers append inside the transaction that makes the change the events report. */
+@Injectable()
+export class OutboxRepository {
+  async append(tx: Tx, events: NewEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "events" ("id", "organization_id", "integration_id", "trigger", "model", "record_id", "payload")
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[])`,
+      events.map(() => newId()),
+      events.map((e) => e.organizationId),
+      events.map((e) => e.integrationId),
+      events.map((e) => e.trigger),
+      events.map((e) => e.model),
+      events.map((e) => e.recordId),
+      events.map((e) => JSON.stringify(e.payload)),
+    );
+  }
+
+  /** Locks the oldest events not yet relayed (other relays skip them) until the transaction ends. */
+  async lockUnrelayed(tx: Tx, limit: number): Promise<PendingEvent[]> {
+    return tx.$queryRawUnsafe<PendingEvent[]>(
+      `SELECT "id", "organization_id", "integration_id", "trigger", "model" FROM "events"
+       WHERE "relayed_at" IS NULL ORDER BY "sequence" LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      limit,
+    );
+  }
+
+  async markRelayed(tx: Tx, ids: string[]): Promise<void> {
+    await tx.$executeRawUnsafe('UPDATE "events" SET "relayed_at" = now() WHERE "id" = ANY($1::text[])', ids);
+  }
+}

@@ -1,0 +1,33 @@
+import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { Public } from '../auth/api-key.guard';
+import { PrismaService } from '../database/prisma.service';
+import { QueueName } from '../queue/queue-names';
+import { QueueService } from '../queue/queue.service';
+
+@Controller()
+@Public()
+export class HealthController {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly queues: QueueService,
+  ) {}
+
+  @Get('health')
+  @HttpCode(200)
+  health() {
+    return { status: 'ok' };
+  }
+
+  /** Ready when the database and the queue answer. */
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) res: Response) {
+    const [database, queue] = await Promise.all([
+      this.prisma.$queryRawUnsafe('SELECT 1').then(() => 'ok', (e: Error) => `error: ${e.message}`),
+      this.queues.queue(QueueName.SyncJobs).getJobCounts('waiting').then(() => 'ok', (e: Error) => `error: ${e.message}`),
+    ]);
+    const ready = database === 'ok' && queue === 'ok';
+    res.status(ready ? 200 : 503);
+    return { status: ready ? 'ready' : 'not_ready', database, queue, queue_backend: this.queues.backend };
+  }
+}

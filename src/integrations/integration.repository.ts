@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { newId } from '../common/ids';
+import { PrismaService } from '../database/prisma.service';
+import type { Prisma } from '../generated/prisma/client';
+import type { IntegrationVendor } from '../generated/prisma/enums';
+import type { ListPage } from '../common/http/list-query.dto';
+
+export type IntegrationRow = Prisma.IntegrationGetPayload<object>;
+
+/** Integrations, always scoped by organization. */
+@Injectable()
+export class IntegrationRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  create(data: Omit<Prisma.IntegrationUncheckedCreateInput, 'id'>): Promise<IntegrationRow> {
+    return this.prisma.integration.create({ data: { id: newId(), ...data } });
+  }
+
+  find(organizationId: string, id: string): Promise<IntegrationRow | null> {
+    return this.prisma.integration.findFirst({ where: { id, organization_id: organizationId } });
+  }
+
+  async list(organizationId: string, filter: { vendor?: IntegrationVendor; isArchived: boolean }, page: ListPage) {
+    const where = { organization_id: organizationId, is_archived: filter.isArchived, ...(filter.vendor ? { vendor: filter.vendor } : {}) };
+    const [rows, total] = await this.prisma.$transaction([
+      this.prisma.integration.findMany({ where, skip: page.offset, take: page.limit, orderBy: page.orderBy.map((o) => ({ [o.field]: o.direction })) }),
+      this.prisma.integration.count({ where }),
+    ]);
+    return { rows, total };
+  }
+
+  async update(organizationId: string, id: string, data: Prisma.IntegrationUncheckedUpdateInput): Promise<IntegrationRow | null> {
+    const { count } = await this.prisma.integration.updateMany({ where: { id, organization_id: organizationId }, data: { ...data, updated_at: new Date() } });
+    return count === 0 ? null : this.find(organizationId, id);
+  }
+
+  /** Deletes the integration and everything cached from it, in one transaction. */
+  async delete(organizationId: string, id: string): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.integration.deleteMany({ where: { id, organization_id: organizationId } });
+      if (count === 0) return false;
+      for (const table of ['properties', 'units', 'residents', 'leases', 'residents_to_leases', 'quarantined_records']) {
+        await tx.$executeRawUnsafe(`DELETE FROM "${table}" WHERE "integration_id" = $1`, id);
+      }
+      return true;
+    });
+  }
+
+  /** Flags the spec's Integration object shows: a running sync. */
+  async runningSyncs(integrationIds: string[]): Promise<Set<string>> {
+    const rows = await this.prisma.syncRun.findMany({ where: { integration_id: { in: integrationIds }, status: 'RUNNING' }, select: { integration_id: true } });
+    return new Set(rows.map((r) => r.integration_id));
+  }
+}

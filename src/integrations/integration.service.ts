@@ -1,0 +1,185 @@
+import { Injectable } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { isCanonicalModelName, type CanonicalModelName } from '../canonical/canonical-models';
+import { SecretBox } from '../common/crypto/secret-box';
+import { AppError } from '../common/errors/app-error';
+import { flattenValidationErrors } from '../common/errors/validation-errors';
+import { listMeta, parseListQuery } from '../common/http/list-query.dto';
+import type { IntegrationVendor } from '../generated/prisma/enums';
+import { OutboundBlockedError, OutboundGuard } from '../outbound/outbound-guard';
+import { SyncService } from '../sync/sync.service';
+import type { VendorAdapter } from '../vendors/vendor-adapter';
+import { VendorRegistry } from '../vendors/vendor-registry';
+import { assertSortable } from '../webhooks/webhook.service';
+import type { CreateIntegrationDto, ListIntegrationsQueryDto, ManualSyncDto, UpdateIntegrationDto } from './integration.dto';
+import { IntegrationRepository, type IntegrationRow } from './integration.repository';
+
+const SORTABLE = ['created_at', 'updated_at', 'name', 'id'];
+
+@Injectable()
+export class IntegrationService {
+  constructor(
+    private readonly integrations: IntegrationRepository,
+    private readonly vendors: VendorRegistry,
+    private readonly secrets: SecretBox,
+    private readonly guard: OutboundGuard,
+    private readonly sync: SyncService,
+  ) {}
+
+  async create(organizationId: string, dto: CreateIntegrationDto) {
+    const adapter = this.adapterFor(dto.integration_vendor);
+    const credentials = validateCredentials(adapter, dto.credentials);
+    if (dto.base_url) this.assertBaseUrl(dto.base_url);
+    const row = await this.integrations.create({
+      organization_id: organizationId,
+      name: dto.name,
+      vendor: dto.integration_vendor,
+      active: dto.active ?? false,
+      system: dto.system ?? 'PRODUCTION',
+      credentials_encrypted: this.secrets.sealJson(credentials),
+      base_url: dto.base_url ?? null,
+      sync_frequency: dto.sync_frequency ?? 12,
+      sync_cadence: dto.sync_cadence ?? 'HOUR',
+      max_request_frequency: dto.max_request_frequency ?? 1,
+      max_request_cadence: dto.max_request_cadence ?? 'SECOND',
+      max_job_concurrency: dto.max_job_concurrency ?? 1,
+      new_properties_are_enabled: dto.new_properties_are_enabled ?? true,
+    });
+    if (row.active) await this.sync.startFirstSync(organizationId, row.id, adapter.models);
+    return this.present(row, row.active);
+  }
+
+  async list(organizationId: string, query: ListIntegrationsQueryDto) {
+    const page = parseListQuery(query);
+    assertSortable(page.orderBy, SORTABLE);
+    const { rows, total } = await this.integrations.list(organizationId, { vendor: query.integration_vendor, isArchived: query.is_archived === 'true' }, page);
+    const running = await this.integrations.runningSyncs(rows.map((r) => r.id));
+    return { meta: listMeta(page, total, rows.length), results: rows.map((r) => this.present(r, running.has(r.id))) };
+  }
+
+  async get(organizationId: string, id: string) {
+    const row = await this.require(organizationId, id);
+    const running = await this.integrations.runningSyncs([id]);
+    return this.present(row, running.has(id));
+  }
+
+  async update(organizationId: string, id: string, dto: UpdateIntegrationDto) {
+    const existing = await this.require(organizationId, id);
+    const adapter = this.adapterFor(existing.vendor);
+    const credentials = dto.credentials ? validateCredentials(adapter, dto.credentials) : undefined;
+    if (dto.base_url) this.assertBaseUrl(dto.base_url);
+    const row = await this.integrations.update(organizationId, id, {
+      name: dto.name,
+      active: dto.active,
+      system: dto.system,
+      credentials_encrypted: credentials ? this.secrets.sealJson(credentials) : undefined,
+      ...(credentials ? { can_authenticate: null } : {}),
+      base_url: dto.base_url,
+      sync_frequency: dto.sync_frequency,
+      sync_cadence: dto.sync_cadence,
+      max_request_frequency: dto.max_request_frequency,
+      max_request_cadence: dto.max_request_cadence,
+      max_job_concurrency: dto.max_job_concurrency,
+      new_properties_are_enabled: dto.new_properties_are_enabled,
+      is_archived: dto.is_archived,
+    });
+    if (!row) throw AppError.notFound('Integration', id);
+    // Turning `active` on for the first time starts the first sync (it runs once, however often this happens).
+    if (row.active && !row.first_sync_started_at) await this.sync.startFirstSync(organizationId, id, adapter.models);
+    return this.get(organizationId, id);
+  }
+
+  async delete(organizationId: string, id: string) {
+    if (!(await this.integrations.delete(organizationId, id))) throw AppError.notFound('Integration', id);
+    return { success: true };
+  }
+
+  async manualSync(organizationId: string, id: string, dto: ManualSyncDto) {
+    const row = await this.require(organizationId, id);
+    const adapter = this.adapterFor(row.vendor);
+    const models = (dto.models_to_sync?.length ? dto.models_to_sync : adapter.models).filter(isCanonicalModelName) as CanonicalModelName[];
+    const unsupported = models.filter((m) => !adapter.models.includes(m));
+    if (unsupported.length > 0) {
+      throw AppError.invalid(`${row.vendor} cannot sync ${unsupported.join(', ')}`, { models_to_sync: [`must be among ${adapter.models.join(', ')}`] });
+    }
+    const syncId = row.first_sync_started_at
+      ? await this.sync.startRun(organizationId, id, 'MANUAL', models)
+      : await this.sync.startFirstSync(organizationId, id, adapter.models);
+    return { success: true, sync_id: syncId };
+  }
+
+  private async require(organizationId: string, id: string): Promise<IntegrationRow> {
+    const row = await this.integrations.find(organizationId, id);
+    if (!row) throw AppError.notFound('Integration', id);
+    return row;
+  }
+
+  private adapterFor(vendor: IntegrationVendor): VendorAdapter {
+    const adapter = this.vendors.get(vendor);
+    if (!adapter) {
+      throw AppError.invalid(`${vendor} is not supported yet; supported vendors: ${this.vendors.supportedVendors().join(', ')}`, {
+        integration_vendor: [`must be one of ${this.vendors.supportedVendors().join(', ')}`],
+      });
+    }
+    return adapter;
+  }
+
+  private assertBaseUrl(url: string): void {
+    try {
+      this.guard.assertUrlAllowed(url);
+    } catch (error) {
+      if (error instanceof OutboundBlockedError) throw AppError.invalid(error.message, { base_url: [error.message] });
+      throw error;
+    }
+  }
+
+  /** The spec's Integration object; credentials are never part of it. */
+  private present(row: IntegrationRow, isRunningSync: boolean) {
+    const adapter = this.vendors.get(row.vendor);
+    const interfaceName = `${row.vendor}_BASE`;
+    return {
+      id: row.id,
+      created_at: row.created_at.toISOString(),
+      updated_at: row.updated_at.toISOString(),
+      name: row.name,
+      vendor: row.vendor,
+      integration_vendor: row.vendor,
+      customer_id: row.organization_id,
+      active: row.active,
+      system: row.system,
+      sync_frequency: row.sync_frequency,
+      sync_cadence: row.sync_cadence,
+      max_job_concurrency: row.max_job_concurrency,
+      max_request_frequency: row.max_request_frequency,
+      max_request_cadence: row.max_request_cadence,
+      base_url: row.base_url,
+      is_archived: row.is_archived,
+      last_completed_sync: row.last_completed_sync?.toISOString() ?? null,
+      last_completed_back_sync: null,
+      first_sync_completed_at: row.first_sync_completed_at?.toISOString() ?? null,
+      new_properties_are_enabled: row.new_properties_are_enabled,
+      allow_manual_syncs: true,
+      use_custom_sync_schedule: false,
+      integration_interfaces: [{ interface_name: interfaceName, enabled: true, version: null }],
+      models: Object.fromEntries((adapter?.models ?? []).map((m) => [m, { enabled: true, from_interfaces: [interfaceName] }])),
+      can_authenticate: row.can_authenticate ?? false,
+      last_data_access_check: null,
+      configuration_meta_data: [],
+      ping_results: {},
+      is_running_sync: isRunningSync,
+      is_running_data_access_check: false,
+    };
+  }
+}
+
+/** Checks credentials against the vendor's shape (shared/vendors/<vendor>.md); errors name `credentials.<field>`. */
+function validateCredentials(adapter: VendorAdapter, credentials: Record<string, unknown>): object {
+  const instance = plainToInstance(adapter.credentialsDto, credentials);
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) {
+    const fields = Object.fromEntries(Object.entries(flattenValidationErrors(errors)).map(([k, v]) => [`credentials.${k}`, v]));
+    throw AppError.invalid(`Invalid ${adapter.vendor} credentials: ${Object.keys(fields).join(', ')}`, fields);
+  }
+  return instance;
+}

@@ -1,0 +1,75 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { createPostgresBackend, Queue, runMigrations, Worker, type Processor, type WorkerOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Client } from 'pg';
+import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
+import type { QueueName } from './queue-names';
+
+export type QueueBackendKind = 'redis' | 'postgres';
+
+/**
+ * Builds BullMQ queues and workers on the configured backend: Redis when REDIS_URL is set, else
+ * BullMQ's PostgreSQL backend in the app's own database. The rest of the app never knows which.
+ */
+@Injectable()
+export class QueueService implements OnModuleDestroy {
+  private readonly logger = new Logger(QueueService.name);
+  readonly backend: QueueBackendKind;
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  private redis?: Redis;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: RuntimeConfig) {
+    this.backend = config.redisUrl ? 'redis' : 'postgres';
+  }
+
+  /** Creates BullMQ's own tables on the PostgreSQL backend (idempotent, safe from many processes). */
+  async prepare(): Promise<void> {
+    if (this.backend !== 'postgres') return;
+    const client = new Client({ connectionString: this.config.databaseUrl });
+    await client.connect();
+    try {
+      await runMigrations(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      const created: Queue = this.backend === 'redis'
+        ? new Queue(name, { connection: this.sharedRedis() })
+        : (new Queue(name, { connection: this.postgresConnection(5) }, createPostgresBackend) as unknown as Queue);
+      created.on('error', (error) => this.logger.error(`queue ${name}: ${error.message}`));
+      this.queues.set(name, created);
+      queue = created;
+    }
+    return queue;
+  }
+
+  worker<T>(name: QueueName, processor: Processor<T>, options: Omit<WorkerOptions, 'connection'>): Worker<T> {
+    const worker = this.backend === 'redis'
+      ? new Worker<T>(name, processor, { ...options, connection: new Redis(this.config.redisUrl!, { maxRetriesPerRequest: null }) })
+      : new Worker<T>(name, processor, { ...options, connection: this.postgresConnection(Math.min(20, (options.concurrency ?? 1) + 2)) } as never, createPostgresBackend as never);
+    worker.on('error', (error) => this.logger.error(`worker ${name}: ${error.message}`));
+    this.workers.push(worker as Worker);
+    return worker;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    // Workers first: they finish (or hand back) their active jobs before the connections go.
+    await Promise.allSettled(this.workers.map((w) => w.close()));
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    if (this.redis) await this.redis.quit().catch(() => undefined);
+  }
+
+  private sharedRedis(): Redis {
+    this.redis ??= new Redis(this.config.redisUrl!, { maxRetriesPerRequest: null });
+    return this.redis;
+  }
+
+  private postgresConnection(max: number) {
+    return { connectionString: this.config.databaseUrl, max } as never;
+  }
+}

@@ -1,0 +1,54 @@
+import type { NewEvent } from '../events/outbox.repository';
+import type { FinishedRun } from './sync-run.repository';
+
+interface Scope {
+  organizationId: string;
+  integrationId: string;
+  vendor: string;
+}
+
+/** SYNC_COMPLETE / FIRST_SYNC_COMPLETE for a finished run (API.md §5). */
+export function runCompleteEvent(scope: Scope, run: FinishedRun): NewEvent {
+  const trigger = run.kind === 'FIRST' ? 'FIRST_SYNC_COMPLETE' : 'SYNC_COMPLETE';
+  return {
+    organizationId: scope.organizationId,
+    integrationId: scope.integrationId,
+    trigger,
+    model: null,
+    recordId: null,
+    payload: {
+      trigger,
+      data: {
+        event: trigger,
+        integration_id: scope.integrationId,
+        vendor: scope.vendor,
+        successful_job_count: run.successful_job_count,
+        failed_job_count: run.failed_job_count,
+        is_sync_finished: true,
+        job_schedule_id: run.kind === 'MANUAL' ? null : `${scope.integrationId}:default`,
+        models_synced: run.models,
+        is_backsync: false,
+        sync_id: run.id,
+      },
+      meta: { object: 'sync', integration_id: scope.integrationId },
+    },
+  };
+}
+
+export function jobFailureEvent(scope: Scope, job: { jobId: string; runId: string; jobType: string }, error: string): NewEvent {
+  return {
+    organizationId: scope.organizationId,
+    integrationId: scope.integrationId,
+    trigger: 'JOB_FAILURE',
+    model: null,
+    recordId: null,
+    payload: {
+      trigger: 'JOB_FAILURE',
+      data: {
+        event: 'JOB_FAILURE', job_id: job.jobId, root_job_id: job.runId, integration_id: scope.integrationId,
+        job_type: job.jobType, vendor: scope.vendor, error,
+      },
+      meta: { object: 'job', integration_id: scope.integrationId },
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { RecordCacheRepository } from '../cache/record-cache.repository';
+import { SecretBox } from '../common/crypto/secret-box';
+import { recordId } from '../common/ids';
+import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
+import { PrismaService } from '../database/prisma.service';
+import { toCanonicalRecord, type CanonicalRecord, type MappingContext } from '../etl/canonical-record';
+import { MalformedRecordError } from '../etl/malformed-record.error';
+import { OutboxRelay } from '../events/outbox-relay.service';
+import { OutboxRepository } from '../events/outbox.repository';
+import { OutboundGuard } from '../outbound/outbound-guard';
+import { QueueName, type SyncJobPayload } from '../queue/queue-names';
+import { QueueService } from '../queue/queue.service';
+import type { VendorAdapter } from '../vendors/vendor-adapter';
+import { VendorAuthError, VendorHttp, VendorRequestError } from '../vendors/vendor-http';
+import { VendorRegistry } from '../vendors/vendor-registry';
+import { QuarantineRepository, type QuarantineEntry } from './quarantine.repository';
+import { jobFailureEvent, runCompleteEvent } from './sync-events';
+import { SyncIntegrationRepository, SyncRunRepository, type JobContext, type SyncIntegration } from './sync-run.repository';
+import { SYNC_JOB_ATTEMPTS } from './sync.service';
+
+/**
+ * Runs one sync job (an integration × model): pulls every page from the vendor, normalises each record
+ * (quarantining the ones that cannot be), and writes each page with one set-based upsert. When the last job
+ * of a run ends, the run's completion event commits in the same transaction as the run's end.
+ */
+@Injectable()
+export class SyncJobRunner implements OnApplicationBootstrap {
+  private readonly logger = new Logger('SyncJob');
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly runs: SyncRunRepository,
+    private readonly integrations: SyncIntegrationRepository,
+    private readonly cache: RecordCacheRepository,
+    private readonly quarantine: QuarantineRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly relay: OutboxRelay,
+    private readonly vendors: VendorRegistry,
+    private readonly secrets: SecretBox,
+    private readonly guard: OutboundGuard,
+    private readonly queues: QueueService,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.role === 'api') return;
+    this.queues.worker<SyncJobPayload>(QueueName.SyncJobs, (job) => this.process(job), {
+      concurrency: this.config.syncWorkerConcurrency,
+      lockDuration: 60_000,
+    });
+  }
+
+  private async process(queueJob: Job<SyncJobPayload>): Promise<void> {
+    const job = await this.runs.loadJob(queueJob.data.syncJobId);
+    if (!job || !(await this.runs.markRunning(job.jobId))) return; // already finished: a duplicate delivery
+    const integration = await this.integrations.load(job.integrationId);
+    const adapter = integration ? this.vendors.get(integration.vendor) : undefined;
+    if (!integration || !adapter) {
+      await this.fail(job, integration, 'The integration or its vendor adapter no longer exists');
+      return;
+    }
+    try {
+      await this.pull(job, integration, adapter);
+      await this.integrations.setCanAuthenticate(integration.id, true);
+      await this.finish(job, integration, 'SUCCEEDED', null);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (error instanceof VendorAuthError) await this.integrations.setCanAuthenticate(integration.id, false);
+      const retryable = !(error instanceof VendorAuthError) && !(error instanceof VendorRequestError && !error.retryable);
+      const lastAttempt = queueJob.attemptsMade + 1 >= (queueJob.opts.attempts ?? SYNC_JOB_ATTEMPTS);
+      if (retryable && !lastAttempt) {
+        this.logger.warn(`job ${job.jobId} (${job.model}) failed, will retry: ${message}`);
+        await this.runs.requeueAfterError(job.jobId, message);
+        throw error;
+      }
+      this.logger.error(`job ${job.jobId} (${job.model}) failed for good: ${message}`);
+      await this.fail(job, integration, message);
+      throw new UnrecoverableError(message);
+    }
+  }
+
+  private async pull(job: JobContext, integration: SyncIntegration, adapter: VendorAdapter): Promise<void> {
+    const credentials = this.secrets.openJson<unknown>(integration.credentials_encrypted);
+    const baseUrl = integration.base_url ?? adapter.facts.defaultBaseUrl;
+    const client = adapter.client(credentials, (authHeaders) =>
+      new VendorHttp({ baseUrl, headers: authHeaders, guard: this.guard, throttleBackoffMs: adapter.facts.throttleBackoffMs }));
+    const ctx: MappingContext = {
+      integrationId: integration.id,
+      ref: (model, xId) => (xId === null || xId === undefined ? null : recordId(integration.id, model, xId)),
+    };
+    const scope = { organizationId: integration.organization_id, integrationId: integration.id, vendor: integration.vendor };
+    for await (const page of client.listPages(job.model)) {
+      const byId = new Map<string, CanonicalRecord>();
+      const rejected: QuarantineEntry[] = [];
+      for (const raw of page.records) {
+        try {
+          const record = toCanonicalRecord(job.model, adapter.map(job.model, raw, ctx), ctx);
+          byId.set(record.id, record); // a record repeated within a page is written once, as last seen
+        } catch (error) {
+          if (!(error instanceof MalformedRecordError)) throw error;
+          rejected.push({ model: job.model, xId: vendorIdOf(raw), reason: error.reason, raw });
+        }
+      }
+      const records = [...byId.values()];
+      const now = new Date();
+      await this.prisma.$transaction(async (tx) => {
+        const written = await this.cache.upsertPage(tx, job.model, scope, records, now);
+        await this.quarantine.add(tx, { ...scope, jobId: job.jobId }, rejected);
+        await this.runs.addProgress(tx, job.jobId, page.records.length, written.inserted + written.updated, rejected.length);
+      });
+      if (rejected.length > 0) this.logger.warn(`job ${job.jobId}: quarantined ${rejected.length} ${job.model} record(s): ${rejected[0]!.reason}`);
+    }
+  }
+
+  private async fail(job: JobContext, integration: SyncIntegration | null, error: string): Promise<void> {
+    await this.finish(job, integration, 'FAILED', error);
+  }
+
+  /** Ends the job; if it was the run's last, ends the run and commits its completion event with it. */
+  private async finish(job: JobContext, integration: SyncIntegration | null, status: 'SUCCEEDED' | 'FAILED', error: string | null): Promise<void> {
+    const scope = { organizationId: job.organizationId, integrationId: job.integrationId, vendor: integration?.vendor ?? 'UNKNOWN' };
+    const emitted = await this.prisma.$transaction(async (tx) => {
+      if (!(await this.runs.finishJob(tx, job.jobId, status, error))) return false;
+      const events = status === 'FAILED' ? [jobFailureEvent(scope, job, error ?? 'failed')] : [];
+      const run = await this.runs.finishRunIfDone(tx, job.runId);
+      if (run) {
+        if (integration) await this.integrations.markRunComplete(tx, integration.id, run.kind === 'FIRST');
+        events.push(runCompleteEvent(scope, run));
+      }
+      await this.outbox.append(tx, events);
+      return events.length > 0;
+    });
+    if (emitted) this.relay.notify();
+  }
+}
+
+function vendorIdOf(raw: unknown): string | null {
+  const id = (raw as { Id?: unknown; id?: unknown } | null)?.Id ?? (raw as { id?: unknown } | null)?.id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
+}

@@ -1,0 +1,10 @@
+import { IsNotEmpty, IsString } from 'class-validator';
+
+/** shared/vendors/buildium.md: `{ "clientId": "...", "secret": "..." }`. */
+export class BuildiumCredentials {
+  @IsString() @IsNotEmpty()
+  clientId!: string;
+
+  @IsString() @IsNotEmpty()
+  secret!: string;
+}

@@ -1,0 +1,42 @@
+import type { CanonicalModelName } from '../../canonical/canonical-models';
+import type { VendorFacts } from '../vendor-adapter';
+
+export const BUILDIUM_FACTS: VendorFacts = {
+  defaultBaseUrl: 'https://api.buildium.com',
+  pageSize: 1000,
+  slug: 'buildium',
+  // Buildium: "retry the request after a short interval (~200ms)" and back off exponentially; no Retry-After.
+  throttleBackoffMs: 200,
+};
+
+export const BUILDIUM_ENDPOINTS: Record<CanonicalModelName, string> = {
+  properties: '/v1/rentals',
+  units: '/v1/rentals/units',
+  leases: '/v1/leases',
+  residents: '/v1/leases/tenants',
+};
+
+export const LEASE_STATUS: Record<string, 'ACTIVE' | 'PENDING' | 'INACTIVE'> = { Active: 'ACTIVE', Future: 'PENDING', Past: 'INACTIVE' };
+
+export const PHONE_TYPE: Record<string, 'MOBILE' | 'HOME' | 'WORK' | 'FAX' | 'OTHER'> = {
+  Cell: 'MOBILE', Home: 'HOME', Office: 'WORK', Fax: 'FAX', Personal: 'OTHER', Other: 'OTHER', NotSet: 'OTHER',
+};
+
+export const PROPERTY_TYPE: Record<string, 'SINGLE_FAMILY' | 'MULTI_FAMILY' | 'COMMERCIAL' | 'OTHER'> = {
+  SingleFamily: 'SINGLE_FAMILY', MultiFamily: 'MULTI_FAMILY', CondoTownhome: 'MULTI_FAMILY',
+  Industrial: 'COMMERCIAL', Office: 'COMMERCIAL', Retail: 'COMMERCIAL', ShoppingCenter: 'COMMERCIAL', Storage: 'COMMERCIAL',
+  ParkingSpace: 'COMMERCIAL', Commercial: 'COMMERCIAL', Residential: 'OTHER', None: 'OTHER',
+};
+
+export const BEDROOMS: Record<string, string | null> = {
+  NotSet: null, Studio: '0', OneBed: '1', TwoBed: '2', ThreeBed: '3', FourBed: '4', FiveBed: '5', SixBed: '6', SevenBed: '7',
+  EightBed: '8', NineBedPlus: '9',
+};
+
+export const BATHROOMS: Record<string, number | null> = {
+  NotSet: null, OneBath: 1, OnePointFiveBath: 1.5, TwoBath: 2, TwoPointFiveBath: 2.5, ThreeBath: 3, ThreePointFiveBath: 3.5,
+  FourBath: 4, FourPointFiveBath: 4.5, FiveBath: 5, FivePlusBath: 5,
+};
+
+/** Buildium spells countries as enum names; the common ones as ISO codes, others kept as given. */
+export const COUNTRY: Record<string, string> = { UnitedStates: 'US', Canada: 'CA', Mexico: 'MX', UnitedKingdom: 'GB', PuertoRico: 'PR' };

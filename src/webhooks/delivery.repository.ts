@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { newId } from '../common/ids';
+import { PrismaService, type Tx } from '../database/prisma.service';
+
+export interface DispatchTarget {
+  delivery_id: string;
+  status: string;
+  attempt_count: number;
+  webhook_id: string;
+  url: string;
+  headers: { header: string; value: string }[];
+  secret_encrypted: string;
+  active: boolean;
+  payload: unknown;
+}
+
+export interface AttemptRecord {
+  deliveryId: string;
+  attemptNumber: number;
+  startedAt: Date;
+  durationMs: number;
+  statusCode: number | null;
+  responseExcerpt: string | null;
+  error: string | null;
+  nextAttemptAt: Date | null;
+}
+
+@Injectable()
+export class DeliveryRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Creates one delivery per (event, matching active webhook) in one statement. A webhook matches when it
+   * is its organization's, for all integrations or this one, and has the trigger (with, for data triggers,
+   * no model or this model). Idempotent: (webhook, event) is unique.
+   */
+  async fanOut(tx: Tx, eventIds: string[]): Promise<string[]> {
+    const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+      `INSERT INTO "webhook_deliveries" ("id", "organization_id", "webhook_id", "event_id", "status", "next_attempt_at")
+       SELECT DISTINCT ON (w."id", e."id") gen_random_uuid()::text, e."organization_id", w."id", e."id", 'PENDING', now()
+       FROM "events" e
+       JOIN "webhooks" w ON w."organization_id" = e."organization_id" AND w."active"
+            AND (w."integration_id" IS NULL OR w."integration_id" = e."integration_id")
+       JOIN "webhook_triggers" t ON t."webhook_id" = w."id" AND t."trigger" = e."trigger"
+            AND (t."model" IS NULL OR e."model" IS NULL OR t."model" = e."model")
+       WHERE e."id" = ANY($1::text[])
+       ON CONFLICT ("webhook_id", "event_id") DO NOTHING
+       RETURNING "id"`,
+      eventIds,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async loadTarget(deliveryId: string): Promise<DispatchTarget | null> {
+    const rows = await this.prisma.$queryRawUnsafe<DispatchTarget[]>(
+      `SELECT d."id" AS delivery_id, d."status", d."attempt_count", w."id" AS webhook_id, w."url", w."headers",
+              w."secret_encrypted", w."active", e."payload"
+       FROM "webhook_deliveries" d JOIN "webhooks" w ON w."id" = d."webhook_id" JOIN "events" e ON e."id" = d."event_id"
+       WHERE d."id" = $1`,
+      deliveryId,
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Records an attempt and moves the delivery on, in one transaction. */
+  async recordAttempt(attempt: AttemptRecord, outcome: 'SUCCEEDED' | 'FAILED' | 'PENDING'): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.webhookAttempt.create({
+        data: {
+          id: newId(),
+          delivery_id: attempt.deliveryId,
+          attempt_number: attempt.attemptNumber,
+          started_at: attempt.startedAt,
+          duration_ms: attempt.durationMs,
+          status_code: attempt.statusCode,
+          response_excerpt: attempt.responseExcerpt,
+          error: attempt.error,
+          next_attempt_at: attempt.nextAttemptAt,
+        },
+      }),
+      this.prisma.webhookDelivery.update({
+        where: { id: attempt.deliveryId },
+        data: {
+          status: outcome,
+          attempt_count: attempt.attemptNumber,
+          last_attempt_at: attempt.startedAt,
+          next_attempt_at: attempt.nextAttemptAt,
+          delivered_at: outcome === 'SUCCEEDED' ? new Date() : undefined,
+        },
+      }),
+    ]);
+  }
+
+  async markFailed(deliveryId: string): Promise<void> {
+    await this.prisma.webhookDelivery.update({ where: { id: deliveryId }, data: { status: 'FAILED', next_attempt_at: null } });
+  }
+
+  /** Pending deliveries whose next attempt is long overdue: their queue job was lost (crash before enqueue). */
+  async overdue(olderThanMs: number, limit: number): Promise<string[]> {
+    const rows = await this.prisma.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT "id" FROM "webhook_deliveries" WHERE "status" = 'PENDING' AND "next_attempt_at" < now() - ($1::int * interval '1 millisecond')
+       ORDER BY "next_attempt_at" LIMIT $2`,
+      olderThanMs,
+      limit,
+    );
+    return rows.map((r) => r.id);
+  }
+}

@@ -1,0 +1,143 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import axios, { type AxiosInstance } from 'axios';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { SecretBox } from '../common/crypto/secret-box';
+import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
+import { OutboundGuard } from '../outbound/outbound-guard';
+import { QueueName, type WebhookDeliveryPayload } from '../queue/queue-names';
+import { QueueService } from '../queue/queue.service';
+import { parseRetryAfter } from '../vendors/vendor-http';
+import { DeliveryRepository } from './delivery.repository';
+import { maxAttempts, retryDelayMs } from './retry-schedule';
+import { signedHeaders } from './webhook-signing';
+
+const TIMEOUT_MS = 15_000;
+const EXCERPT_BYTES = 20 * 1024;
+const SWEEP_INTERVAL_MS = 30_000;
+
+/** A failed attempt, carrying the delay chosen for the next one (so the queue and the attempt log agree). */
+class AttemptFailed extends Error {
+  constructor(message: string, readonly nextDelayMs: number) {
+    super(message);
+  }
+}
+
+/**
+ * Delivers webhook deliveries: one BullMQ job per delivery (job id = delivery id, so enqueueing twice is
+ * harmless), signed POST, every attempt recorded in PostgreSQL, retries on the configured table.
+ */
+@Injectable()
+export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Webhooks');
+  private readonly http: AxiosInstance;
+  private readonly attempts: number;
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(
+    private readonly queues: QueueService,
+    private readonly deliveries: DeliveryRepository,
+    private readonly secrets: SecretBox,
+    private readonly guard: OutboundGuard,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+  ) {
+    this.attempts = maxAttempts(config.webhookRetryScheduleSeconds);
+    this.http = axios.create({
+      timeout: TIMEOUT_MS,
+      maxRedirects: 0,
+      validateStatus: () => true,
+      responseType: 'arraybuffer',
+      maxContentLength: 10 * 1024 * 1024,
+      httpAgent: guard.httpAgent,
+      httpsAgent: guard.httpsAgent,
+      transformRequest: [(data) => data],
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.role === 'api') return;
+    this.queues.worker<WebhookDeliveryPayload>(QueueName.WebhookDeliveries, (job) => this.process(job), {
+      concurrency: this.config.webhookWorkerConcurrency,
+      settings: {
+        backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
+          error instanceof AttemptFailed ? error.nextDelayMs : retryDelayMs(this.config.webhookRetryScheduleSeconds, attemptsMade, null),
+      },
+    });
+    this.sweeper = setInterval(() => void this.requeueOverdue().catch((e) => this.logger.error(`sweep: ${(e as Error).message}`)), SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+  }
+
+  async enqueue(deliveryIds: string[]): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    await this.queues.queue(QueueName.WebhookDeliveries).addBulk(
+      deliveryIds.map((deliveryId) => ({
+        name: 'deliver',
+        data: { deliveryId },
+        opts: { jobId: deliveryId, attempts: this.attempts, backoff: { type: 'schedule' }, removeOnComplete: true, removeOnFail: 1000 },
+      })),
+    );
+  }
+
+  private async process(job: Job<WebhookDeliveryPayload>): Promise<void> {
+    const target = await this.deliveries.loadTarget(job.data.deliveryId);
+    if (!target || target.status !== 'PENDING') return; // delivered, given up, or deleted with its webhook
+    if (!target.active) {
+      await this.deliveries.markFailed(target.delivery_id);
+      return;
+    }
+    const attemptNumber = target.attempt_count + 1;
+    const body = JSON.stringify(target.payload);
+    const secret = this.secrets.open(target.secret_encrypted);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers: Record<string, string> = { 'user-agent': 'Latchkey-Webhooks/1.0' };
+    for (const h of target.headers) headers[h.header.toLowerCase()] = h.value;
+    // Ours last: custom headers can add to a delivery but never replace its type or signatures.
+    Object.assign(headers, { 'content-type': 'application/json' }, signedHeaders(secret, target.delivery_id, timestamp, body));
+
+    const startedAt = new Date();
+    let statusCode: number | null = null;
+    let excerpt: string | null = null;
+    let error: string | null = null;
+    let retryAfterMs: number | null = null;
+    try {
+      this.guard.assertUrlAllowed(target.url);
+      const response = await this.http.post(target.url, body, { headers });
+      statusCode = response.status;
+      excerpt = Buffer.from(response.data ?? []).subarray(0, EXCERPT_BYTES).toString('utf8');
+      if (statusCode === 429 || statusCode === 503) retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+      if (statusCode < 200 || statusCode >= 300) error = statusCode >= 300 && statusCode < 400 ? `redirect (HTTP ${statusCode}) not followed` : `HTTP ${statusCode}`;
+    } catch (e) {
+      error = describeError(e);
+    }
+    const durationMs = Date.now() - startedAt.getTime();
+    const succeeded = error === null;
+    const final = !succeeded && attemptNumber >= this.attempts;
+    const nextDelayMs = succeeded || final ? null : retryDelayMs(this.config.webhookRetryScheduleSeconds, attemptNumber, retryAfterMs);
+    const nextAttemptAt = nextDelayMs === null ? null : new Date(Date.now() + nextDelayMs);
+    await this.deliveries.recordAttempt(
+      { deliveryId: target.delivery_id, attemptNumber, startedAt, durationMs, statusCode, responseExcerpt: excerpt, error, nextAttemptAt },
+      succeeded ? 'SUCCEEDED' : final ? 'FAILED' : 'PENDING',
+    );
+    if (final) throw new UnrecoverableError(error!);
+    if (!succeeded) throw new AttemptFailed(error!, nextDelayMs!);
+  }
+
+  /** Re-enqueues deliveries whose job was lost (a crash between commit and enqueue); job ids make it idempotent. */
+  private async requeueOverdue(): Promise<void> {
+    const ids = await this.deliveries.overdue(60_000, 1000);
+    if (ids.length > 0) {
+      this.logger.warn(`re-enqueueing ${ids.length} overdue deliveries`);
+      await this.enqueue(ids);
+    }
+  }
+}
+
+function describeError(e: unknown): string {
+  const err = e as { code?: string; message?: string; name?: string };
+  if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') return `timeout after ${TIMEOUT_MS / 1000} s`;
+  if (err.name === 'OutboundBlockedError' || err.code === 'OUTBOUND_BLOCKED') return err.message ?? 'blocked';
+  return err.code ? `${err.code}: ${err.message}` : (err.message ?? String(e));
+}

@@ -1,0 +1,34 @@
+import { createHmac, randomBytes } from 'node:crypto';
+
+/** Generated secrets have the Standard Webhooks `whsec_` form, so one secret verifies both signatures. */
+export function generateWebhookSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64')}`;
+}
+
+/** `propexo-signature`: hex HMAC-SHA256 of the raw body, keyed with the secret string exactly as shown. */
+export function propexoSignature(secret: string, body: string): string {
+  return createHmac('sha256', secret).update(body).digest('hex');
+}
+
+/**
+ * The Standard Webhooks key: the base64-decoded part of a `whsec_` secret; a secret of another form
+ * (user-chosen) is used as its UTF-8 bytes, as the standard's libraries do with `format: "raw"`.
+ */
+export function standardWebhooksKey(secret: string): Buffer {
+  return secret.startsWith('whsec_') ? Buffer.from(secret.slice('whsec_'.length), 'base64') : Buffer.from(secret, 'utf8');
+}
+
+/** `webhook-signature` value: `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`. */
+export function standardWebhooksSignature(secret: string, id: string, timestampSeconds: number, body: string): string {
+  const mac = createHmac('sha256', standardWebhooksKey(secret)).update(`${id}.${timestampSeconds}.${body}`).digest('base64');
+  return `v1,${mac}`;
+}
+
+export function signedHeaders(secret: string, id: string, timestampSeconds: number, body: string): Record<string, string> {
+  return {
+    'propexo-signature': propexoSignature(secret, body),
+    'webhook-id': id,
+    'webhook-timestamp': String(timestampSeconds),
+    'webhook-signature': standardWebhooksSignature(secret, id, timestampSeconds, body),
+  };
+}

@@ -1,0 +1,36 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { OrgId } from '../auth/api-key.guard';
+import { singleMeta } from '../common/http/list-query.dto';
+import { CreateWebhookDto, ListWebhooksQueryDto, UpdateWebhookDto } from './webhook.dto';
+import { WebhookService } from './webhook.service';
+
+@Controller('v1/webhooks')
+export class WebhookController {
+  constructor(private readonly webhooks: WebhookService) {}
+
+  @Get()
+  list(@OrgId() org: string, @Query() query: ListWebhooksQueryDto) {
+    return this.webhooks.list(org, query);
+  }
+
+  @Post()
+  @HttpCode(201)
+  async create(@OrgId() org: string, @Body() body: CreateWebhookDto) {
+    return { result: await this.webhooks.create(org, body) };
+  }
+
+  @Get(':id')
+  async get(@OrgId() org: string, @Param('id') id: string) {
+    return { meta: singleMeta(), results: await this.webhooks.get(org, id) };
+  }
+
+  @Put(':id')
+  async update(@OrgId() org: string, @Param('id') id: string, @Body() body: UpdateWebhookDto) {
+    return { result: await this.webhooks.update(org, id, body) };
+  }
+
+  @Delete(':id')
+  async delete(@OrgId() org: string, @Param('id') id: string) {
+    return { result: await this.webhooks.delete(org, id) };
+  }
+}

@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import request from 'supertest';
+import { startApp, type AppProcess } from '../support/app-process';
+import { createTestDatabase, withClient } from '../support/database';
+import { assertValid } from '../support/propexo-schema';
+
+const OTHER_KEY = 'lk_other_tenant_key_0123456789abcdef';
+
+describe('API contract: auth, errors, validation and tenant isolation', () => {
+  let app: AppProcess;
+  let databaseUrl: string;
+  let auth: Record<string, string>;
+  let other: Record<string, string>;
+
+  beforeAll(async () => {
+    databaseUrl = await createTestDatabase();
+    app = await startApp({ name: 'api-contract', env: { DATABASE_URL: databaseUrl } });
+    auth = { authorization: `Bearer ${app.apiKey}` };
+    other = { authorization: `Bearer ${OTHER_KEY}` };
+    // A second organization with its own key (stored hashed, as the app stores keys).
+    await withClient(databaseUrl, async (db) => {
+      await db.query(`INSERT INTO organizations (id, name) VALUES ('org_other', 'Other')`);
+      await db.query(`INSERT INTO api_keys (id, organization_id, name, prefix, key_hash, scopes) VALUES ('key_other', 'org_other', 'other', 'lk_other', $1, '{read,admin}')`,
+        [createHash('sha256').update(OTHER_KEY).digest('hex')]);
+    });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  const expectError = (res: request.Response, status: number, code: string) => {
+    expect(res.status).toBe(status);
+    expect(res.body).toEqual({ error: { code, message: expect.any(String), details: expect.any(Object) } });
+  };
+
+  it('answers 401 without a key or with an unknown one, and never stores keys in clear', async () => {
+    expectError(await request(app.url).get('/v1/residents/'), 401, 'unauthorized');
+    expectError(await request(app.url).get('/v1/residents/').set('authorization', 'Bearer nope'), 401, 'unauthorized');
+    expectError(await request(app.url).get('/v1/residents/').set('authorization', app.apiKey), 401, 'unauthorized');
+    const stored = await withClient(databaseUrl, (db) => db.query('SELECT key_hash, prefix FROM api_keys'));
+    expect(JSON.stringify(stored.rows)).not.toContain(app.apiKey);
+    expect(stored.rows.map((r) => r.key_hash)).toContain(createHash('sha256').update(app.apiKey).digest('hex'));
+  });
+
+  it('answers unknown routes with 404 in the error envelope', async () => {
+    expectError(await request(app.url).get('/v1/nothing-here').set(auth), 404, 'not_found');
+    expectError(await request(app.url).post('/v1/residents/').set(auth).send({}), 404, 'not_found');
+  });
+
+  it('names every bad field of a body with 400 invalid_request, writing nothing', async () => {
+    const res = await request(app.url).post('/v1/admin/integrations/').set(auth)
+      .send({ integration_vendor: 'NOPE', credentials: 'x', sync_frequency: -1, surprise: true });
+    expectError(res, 400, 'invalid_request');
+    expect(Object.keys(res.body.error.details.fields).sort()).toEqual(['credentials', 'integration_vendor', 'name', 'surprise', 'sync_frequency']);
+
+    const creds = await request(app.url).post('/v1/admin/integrations/').set(auth)
+      .send({ name: 'x', integration_vendor: 'BUILDIUM', credentials: { clientId: '' } });
+    expectError(creds, 400, 'invalid_request');
+    expect(Object.keys(creds.body.error.details.fields).sort()).toEqual(['credentials.clientId', 'credentials.secret']);
+
+    expectError(await request(app.url).post('/v1/webhooks/').set(auth).set('content-type', 'application/json').send('{"url": '), 400, 'invalid_request');
+    expectError(await request(app.url).post('/v1/webhooks/').set(auth).send([1, 2]), 400, 'invalid_request');
+    const hook = await request(app.url).post('/v1/webhooks/').set(auth).send({ url: 'not a url', triggers: ['NOPE'], secret: 'short' });
+    expectError(hook, 400, 'invalid_request');
+    expect(Object.keys(hook.body.error.details.fields).sort()).toEqual(['secret', 'triggers', 'url']);
+
+    const counts = await withClient(databaseUrl, (db) => db.query('SELECT (SELECT count(*) FROM integrations)::int AS i, (SELECT count(*) FROM webhooks)::int AS w'));
+    expect(counts.rows[0]).toEqual({ i: 0, w: 0 });
+  });
+
+  it('rejects unknown or malformed query parameters with 400', async () => {
+    expectError(await request(app.url).get('/v1/residents/').query({ colour: 'blue' }).set(auth), 400, 'invalid_request');
+    for (const query of [{ limit: 0 }, { limit: 251 }, { offset: -1 }, { 'order-by': 'nope:asc' }, { 'order-by': 'first_name:sideways' }, { updated_at_gte: 'yesterday' }, { phone_1: '123' }]) {
+      expectError(await request(app.url).get('/v1/residents/').query(query).set(auth), 400, 'invalid_request');
+    }
+    // x_id means something only within one integration.
+    expectError(await request(app.url).get('/v1/leases/').query({ x_id: '7' }).set(auth), 400, 'invalid_request');
+  });
+
+  it('accepts OUTBOUND guard-safe URLs only and keeps vendor credentials encrypted, never returned', async () => {
+    const created = await request(app.url).post('/v1/admin/integrations/').set(auth)
+      .send({ name: 'Enc', integration_vendor: 'BUILDIUM', credentials: { clientId: 'id-123', secret: 'super-secret-value' }, base_url: 'http://127.0.0.1:9/' });
+    expect(created.status).toBe(201);
+    expect(JSON.stringify(created.body)).not.toContain('super-secret-value');
+    const row = await withClient(databaseUrl, (db) => db.query('SELECT * FROM integrations WHERE id = $1', [created.body.result.id]));
+    expect(JSON.stringify(row.rows[0])).not.toContain('super-secret-value');
+    expect(row.rows[0].credentials_encrypted).toMatch(/^v1\./);
+    const listed = await request(app.url).get('/v1/admin/integrations/').set(auth);
+    assertValid('_v1_admin_integrations__get_output', listed.body);
+    expect(JSON.stringify(listed.body)).not.toContain('super-secret-value');
+
+    const blocked = await request(app.url).post('/v1/webhooks/').set(auth).send({ url: 'http://169.254.169.254/latest', triggers: ['DATA_NEW'] });
+    expectError(blocked, 400, 'invalid_request');
+  });
+
+  it("never shows one organization another's integrations or webhooks (404 by id)", async () => {
+    const integration = await request(app.url).post('/v1/admin/integrations/').set(auth)
+      .send({ name: 'Mine', integration_vendor: 'BUILDIUM', credentials: { clientId: 'a', secret: 'b' } });
+    const webhook = await request(app.url).post('/v1/webhooks/').set(auth).send({ url: 'http://127.0.0.1:9/hook', triggers: ['DATA_NEW'], active: true });
+    expect(integration.status).toBe(201);
+    expect(webhook.status).toBe(201);
+    const id = integration.body.result.id;
+    const hookId = webhook.body.result.id;
+
+    expectError(await request(app.url).get(`/v1/admin/integrations/${id}/`).set(other), 404, 'not_found');
+    expectError(await request(app.url).put(`/v1/admin/integrations/${id}/`).set(other).send({ name: 'stolen' }), 404, 'not_found');
+    expectError(await request(app.url).delete(`/v1/admin/integrations/${id}/`).set(other), 404, 'not_found');
+    expectError(await request(app.url).post(`/v1/admin/integrations/${id}/manual-sync`).set(other).send({}), 404, 'not_found');
+    expectError(await request(app.url).get(`/v1/webhooks/${hookId}`).set(other), 404, 'not_found');
+    expectError(await request(app.url).put(`/v1/webhooks/${hookId}`).set(other).send({ active: false }), 404, 'not_found');
+    expectError(await request(app.url).delete(`/v1/webhooks/${hookId}`).set(other), 404, 'not_found');
+    expect((await request(app.url).get('/v1/admin/integrations/').set(other)).body.results).toEqual([]);
+    expect((await request(app.url).get('/v1/webhooks/').set(other)).body.results).toEqual([]);
+    const webhookForeignIntegration = await request(app.url).post('/v1/webhooks/').set(other).send({ url: 'http://127.0.0.1:9/x', triggers: ['DATA_NEW'], integration_id: id });
+    expectError(webhookForeignIntegration, 400, 'invalid_request');
+    expectError(await request(app.url).get('/v1/residents/not-a-resident').set(auth), 404, 'not_found');
+
+    // The owner still sees them, unchanged.
+    const mine = await request(app.url).get(`/v1/admin/integrations/${id}/`).set(auth);
+    expect(mine.body.results.name).toBe('Mine');
+    assertValid('_v1_admin_integrations_{integration_id}__get_output', mine.body);
+  });
+
+  it('serves webhooks in the spec shapes, and generated secrets verify both signature schemes', async () => {
+    const created = await request(app.url).post('/v1/webhooks/').set(auth)
+      .send({ url: 'http://127.0.0.1:9/w', triggers: ['DATA_NEW', 'DATA_UPDATE', 'SYNC_COMPLETE'], model: 'residents', headers: [{ header: 'x-team', value: 'a' }] });
+    expect(created.status).toBe(201);
+    assertValid('_v1_webhooks__post_output', created.body);
+    const hook = created.body.result;
+    expect(hook.active).toBe(false);
+    expect(hook.triggers).toEqual(expect.arrayContaining([
+      { id: expect.any(String), trigger: 'DATA_NEW', model: 'residents' },
+      { id: expect.any(String), trigger: 'SYNC_COMPLETE', model: null },
+    ]));
+    const got = await request(app.url).get(`/v1/webhooks/${hook.id}`).set(auth);
+    assertValid('_v1_webhooks_{webhook_id}_get_output', got.body);
+    // The list defaults to active webhooks, as the spec's `active` default says.
+    const activeOnly = await request(app.url).get('/v1/webhooks/').set(auth);
+    expect(activeOnly.body.results.map((w: any) => w.id)).not.toContain(hook.id);
+    const inactive = await request(app.url).get('/v1/webhooks/').query({ active: 'false' }).set(auth);
+    expect(inactive.body.results.map((w: any) => w.id)).toContain(hook.id);
+    assertValid('_v1_webhooks__get_output', inactive.body);
+
+    const updated = await request(app.url).put(`/v1/webhooks/${hook.id}`).set(auth).send({ active: true, secret: 'my-own-secret-123' });
+    expect(updated.status).toBe(200);
+    assertValid('_v1_webhooks_{webhook_id}_put_output', updated.body);
+    expect(updated.body.result.secret).toBe('my-own-secret-123');
+    expect(updated.body.result.triggers).toHaveLength(3);
+    const stored = await withClient(databaseUrl, (db) => db.query('SELECT secret_encrypted FROM webhooks WHERE id = $1', [hook.id]));
+    expect(stored.rows[0].secret_encrypted).not.toContain('my-own-secret-123');
+
+    const deleted = await request(app.url).delete(`/v1/webhooks/${hook.id}`).set(auth);
+    expect(deleted.body).toEqual({ result: { id: hook.id } });
+    expectError(await request(app.url).get(`/v1/webhooks/${hook.id}`).set(auth), 404, 'not_found');
+  });
+
+  it('reports health and readiness without a key', async () => {
+    expect((await request(app.url).get('/health')).status).toBe(200);
+    const ready = await request(app.url).get('/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ database: 'ok', queue: 'ok', queue_backend: 'postgres' });
+  });
+});

@@ -1,0 +1,37 @@
+import { ConfigError, DEFAULT_WEBHOOK_RETRY_SCHEDULE, loadConfig } from '../../src/config/app-config';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded mode: all roles, port 3000, sandbox on, loopback allowed', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ role: 'all', port: 3000, databaseUrl: null, redisUrl: null, sandbox: true, outboundAllowCidrs: ['127.0.0.0/8', '::1/128'] });
+    expect(config.webhookRetryScheduleSeconds).toEqual(DEFAULT_WEBHOOK_RETRY_SCHEDULE);
+  });
+
+  it('with DATABASE_URL: requires the encryption key, turns the sandbox and loopback allowance off', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://h/db' })).toThrow(/LATCHKEY_ENCRYPTION_KEY/);
+    const key = Buffer.alloc(32, 1).toString('base64');
+    const config = loadConfig({ DATABASE_URL: 'postgres://h/db', LATCHKEY_ENCRYPTION_KEY: key, REDIS_URL: 'redis://r:6379' }, 'worker');
+    expect(config).toMatchObject({ role: 'worker', sandbox: false, outboundAllowCidrs: [], redisUrl: 'redis://r:6379' });
+  });
+
+  it('reads the retry schedule, the allow-list and booleans', () => {
+    const config = loadConfig({ WEBHOOK_RETRY_SCHEDULE: '1, 2,3', OUTBOUND_ALLOW_CIDRS: '10.0.0.0/8, fd00::/8', SANDBOX: 'false' });
+    expect(config.webhookRetryScheduleSeconds).toEqual([1, 2, 3]);
+    expect(config.outboundAllowCidrs).toEqual(['10.0.0.0/8', 'fd00::/8']);
+    expect(config.sandbox).toBe(false);
+  });
+
+  it('lists every bad variable without echoing values', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: '99999', SANDBOX: 'maybe', OUTBOUND_ALLOW_CIDRS: '10.0.0.0/99', LATCHKEY_API_KEY: 'short' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    for (const name of ['PORT', 'SANDBOX', 'OUTBOUND_ALLOW_CIDRS', 'LATCHKEY_API_KEY']) expect(message).toContain(name);
+    expect(message).not.toContain('maybe');
+    expect(message).not.toContain('short');
+  });
+});

@@ -1,0 +1,52 @@
+import { cents, email, isoDate, phoneNumber, requiredId, text } from '../../src/etl/normalise';
+import { MalformedRecordError } from '../../src/etl/malformed-record.error';
+import { canonicalJson, contentHash } from '../../src/etl/content-hash';
+
+describe('normalise', () => {
+  it('turns decimal dollars into integer cents without float drift', () => {
+    expect(cents(1850.5, 'x')).toBe(185050);
+    expect(cents(0.29, 'x')).toBe(29);
+    expect(cents(1.005, 'x')).toBe(101);
+    expect(cents('1,234.56', 'x')).toBe(123456);
+    expect(cents(-12.345, 'x')).toBe(-1235);
+    expect(cents(null, 'x')).toBeNull();
+    expect(() => cents('twelve', 'Rent')).toThrow(MalformedRecordError);
+  });
+
+  it('reads dates and date-times as UTC instants and rejects impossible ones', () => {
+    expect(isoDate('2024-07-01', 'd')).toBe('2024-07-01T00:00:00.000Z');
+    expect(isoDate('2024-06-20T12:00:00Z', 'd')).toBe('2024-06-20T12:00:00.000Z');
+    expect(isoDate('2024-06-20 12:00:00', 'd')).toBe('2024-06-20T12:00:00.000Z');
+    expect(isoDate('2024-06-20T12:00:00+02:00', 'd')).toBe('2024-06-20T10:00:00.000Z');
+    expect(isoDate(null, 'd')).toBeNull();
+    expect(() => isoDate('2024-02-30', 'd')).toThrow(MalformedRecordError);
+    expect(() => isoDate('not-a-date', 'DateOfBirth')).toThrow(/DateOfBirth/);
+    expect(() => isoDate(20240101, 'd')).toThrow(MalformedRecordError);
+  });
+
+  it('keeps North American phone numbers as 10 digits and others as given', () => {
+    expect(phoneNumber('(555) 010-2000')).toBe('5550102000');
+    expect(phoneNumber('+1 555 010 2000')).toBe('5550102000');
+    expect(phoneNumber('+44 20 7946 0958')).toBe('+44 20 7946 0958');
+    expect(phoneNumber('555-010-2000 x12')).toBe('555-010-2000 x12');
+    expect(phoneNumber('  ')).toBeNull();
+  });
+
+  it('trims text, lowercases email and insists on ids', () => {
+    expect(text('  Ana ')).toBe('Ana');
+    expect(text('')).toBeNull();
+    expect(email(' Ana@Example.COM ')).toBe('ana@example.com');
+    expect(requiredId(501, 'Id')).toBe('501');
+    expect(() => requiredId(undefined, 'Id')).toThrow(/Id is missing/);
+    expect(() => requiredId({}, 'Id')).toThrow(MalformedRecordError);
+  });
+});
+
+describe('content hash', () => {
+  it('does not depend on key order at any depth, but on every value', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"y":2,"z":1}]},"b":1}');
+    expect(contentHash({ a: 1, b: { c: 2, d: 3 } })).toBe(contentHash({ b: { d: 3, c: 2 }, a: 1 }));
+    expect(contentHash({ a: 1, b: 2 })).not.toBe(contentHash({ a: 1, b: 3 }));
+    expect(contentHash({ a: [1, 2] })).not.toBe(contentHash({ a: [2, 1] }));
+  });
+});

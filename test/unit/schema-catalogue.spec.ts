@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { CANONICAL_MODELS, RESIDENT_LEASE_FIELDS, SYSTEM_COLUMNS, type ColumnType } from '../../src/canonical/canonical-models';
+
+const PRISMA_TYPE: Record<ColumnType, string> = { text: 'String', int: 'Int', float: 'Float', bool: 'Boolean', timestamptz: 'DateTime', jsonb: 'Json' };
+
+/** Fields of a model block in schema.prisma: name -> base type. */
+function prismaFields(schema: string, table: string): Map<string, string> {
+  const block = [...schema.matchAll(/model \w+ \{([\s\S]*?)\n\}/g)].map((m) => m[1]!).find((b) => b.includes(`@@map("${table}")`));
+  if (!block) throw new Error(`no model mapped to ${table}`);
+  const fields = new Map<string, string>();
+  for (const line of block.split('\n')) {
+    const m = /^\s+(\w+)\s+(\w+)(\[\])?\??/.exec(line);
+    if (m && !line.trim().startsWith('//') && !line.trim().startsWith('@@')) fields.set(m[1]!, m[2]!);
+  }
+  return fields;
+}
+
+describe('canonical model catalogue', () => {
+  const schema = fs.readFileSync(path.resolve(__dirname, '../../prisma/schema.prisma'), 'utf8');
+
+  it.each(Object.values(CANONICAL_MODELS).map((m) => [m.table, m] as const))('%s matches schema.prisma column for column', (table, model) => {
+    const fields = prismaFields(schema, table);
+    const expected = new Map<string, string>([...SYSTEM_COLUMNS.map((c) => [c, fields.get(c)!] as [string, string]), ...Object.entries(model.fields).map(([f, t]) => [f, PRISMA_TYPE[t]] as [string, string])]);
+    expect(Object.fromEntries(fields)).toEqual(Object.fromEntries(expected));
+  });
+
+  it('residents_to_leases matches schema.prisma', () => {
+    const fields = prismaFields(schema, 'residents_to_leases');
+    for (const [f, t] of Object.entries(RESIDENT_LEASE_FIELDS)) expect([f, fields.get(f)]).toEqual([f, PRISMA_TYPE[t]]);
+  });
+
+  it('lists every field of the spec output schemas', () => {
+    const { parse } = require('yaml');
+    const spec = parse(fs.readFileSync(path.resolve(__dirname, '../../../shared/reference/propexo-openapi.yml'), 'utf8'));
+    const schemas = spec.components.schemas;
+    const specFields = {
+      residents: Object.keys(schemas._v1_residents__get_output.properties.results.items.properties),
+      leases: Object.keys(schemas.Lease.properties),
+      properties: Object.keys(schemas.Property.properties),
+      units: Object.keys(schemas._v1_units__get_output.properties.results.items.properties),
+    };
+    const served = new Set(['id', 'created_at', 'updated_at', 'last_seen', 'x_id', 'integration_id', 'integration_vendor', 'leases_meta_data', 'residents_meta_data']);
+    for (const [name, fields] of Object.entries(specFields)) {
+      const model = CANONICAL_MODELS[name as keyof typeof CANONICAL_MODELS];
+      const missing = fields.filter((f: string) => !(f in model.fields) && !model.emptyArrays.includes(f) && !served.has(f));
+      expect([name, missing]).toEqual([name, []]);
+    }
+  });
+});
