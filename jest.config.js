@@ -16,7 +16,7 @@ module.exports = {
       testEnvironment: 'node',
       globalSetup: '<rootDir>/test/support/global-setup.js',
       globalTeardown: '<rootDir>/test/support/global-teardown.js',
-      testTimeout: 180_000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.js'],
       slowTestThreshold: 60,
     },
   ],

@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-// Prints the SQL that creates what prisma/schema.prisma describes, from an empty database or from the
-// database at --from-url, using Prisma 6.19's JS engine offline (see prisma/prisma6-diff.config.ts).
-// Usage: DATABASE_URL=postgres://… node scripts/migration-sql.js [--from-url] [--exit-code]
-//   --from-url   diff from the live database at DATABASE_URL instead of from empty
-//   --exit-code  exit 2 when there is a difference (used by the migrations-match-schema test)
+// Prints the SQL that creates what prisma/schema.prisma describes from an empty database, using Prisma
+// 6.19's JS engine offline (see prisma/prisma6-diff.config.ts). Write a new migration by diffing this
+// against the previous output; the migrations test checks that the migrations build the same catalog.
+// Usage: DATABASE_URL=postgres://… node scripts/migration-sql.js
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -22,15 +21,13 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-schema-'));
 const schemaPath = path.join(dir, 'schema.prisma');
 fs.writeFileSync(schemaPath, schema);
 
-const fromUrl = process.argv.includes('--from-url');
 const args = [
   require.resolve('prisma6/build/index.js'),
   'migrate', 'diff',
   '--config', path.join(root, 'prisma/prisma6-diff.config.ts'),
-  ...(fromUrl ? ['--from-schema-datasource', schemaPath] : ['--from-empty']),
+  '--from-empty',
   '--to-schema-datamodel', schemaPath,
   '--script',
-  ...(process.argv.includes('--exit-code') ? ['--exit-code'] : []),
 ];
 const result = spawnSync(process.execPath, args, {
   cwd: root,
@@ -44,5 +41,5 @@ const result = spawnSync(process.execPath, args, {
 });
 fs.rmSync(dir, { recursive: true, force: true });
 process.stdout.write(result.stdout);
-if (result.status !== 0 && result.status !== 2) process.stderr.write(result.stderr);
+if (result.status !== 0) process.stderr.write(result.stderr);
 process.exit(result.status ?? 1);

@@ -35,8 +35,8 @@ async function main(): Promise<void> {
   if (config.sandbox && config.role !== 'worker') {
     // Loaded lazily: production code paths never import the simulators. Mounted before the body parser
     // because the simulators read their own bodies.
-    const { mountSandboxes } = await import('./sandbox/sandbox.mount');
-    logger.log(`sandbox vendors mounted: ${mountSandboxes(app).map((s) => `/sandbox/${s}/`).join(', ')}`);
+    const { mountSandboxes } = await import('./sandbox/sandbox.mount.js');
+    logger.log(`sandbox vendors mounted: ${mountSandboxes(app).map((s: string) => `/sandbox/${s}/`).join(', ')}`);
   }
   app.useBodyParser('json', { limit: '1mb' });
   app.enableShutdownHooks();

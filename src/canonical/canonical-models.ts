@@ -22,6 +22,11 @@ export interface CanonicalModel {
   required: string[];
   /** Output-only arrays the spec lists that no supported vendor fills yet: always []. */
   emptyArrays: string[];
+  /**
+   * Values used instead of null where the spec's schema admits no null: some enums (phone types, lease
+   * status_normalized) leave null out although their type lists it, so an unknown value reads OTHER.
+   */
+  nullDefaults: Record<string, unknown>;
 }
 
 /** Columns every canonical table has, maintained by the cache rather than the vendor mapping. */
@@ -44,6 +49,7 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
     },
     required: ['property_id', 'x_property_id'],
     emptyArrays: ['office_hours', 'pet_types', 'associated_owner_ids'],
+    nullDefaults: { manager_phone_1_type: 'OTHER', manager_phone_2_type: 'OTHER' },
   },
   units: {
     name: 'units',
@@ -60,6 +66,7 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
     },
     required: ['x_property_id', 'property_id'],
     emptyArrays: [],
+    nullDefaults: {},
   },
   residents: {
     name: 'residents',
@@ -75,6 +82,7 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
     },
     required: [],
     emptyArrays: ['pets', 'vehicles'],
+    nullDefaults: { phone_1_type: 'OTHER', phone_2_type: 'OTHER' },
   },
   leases: {
     name: 'leases',
@@ -91,6 +99,7 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
     },
     required: ['x_property_id', 'property_id'],
     emptyArrays: ['services'],
+    nullDefaults: { status_normalized: 'OTHER' },
   },
 };
 

@@ -21,6 +21,10 @@ const USER = 'latchkey';
 export async function startEmbeddedPostgres(dataDir: string, log: (message: string) => void): Promise<EmbeddedDatabase> {
   const databaseDir = path.join(dataDir, 'postgres');
   fs.mkdirSync(dataDir, { recursive: true });
+  const asRoot = os.userInfo().uid === 0;
+  // As root the server runs as `postgres`, which must be able to pass through DATA_DIR (search only: the
+  // key files in it stay 0600).
+  if (asRoot) fs.chmodSync(dataDir, fs.statSync(dataDir).mode | 0o711);
   const password = readOrCreateSecret(path.join(dataDir, 'postgres-password'));
   await stopLeftoverServer(databaseDir, log);
   const port = await freePort();
@@ -30,7 +34,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (message: stri
     user: USER,
     password,
     persistent: true,
-    createPostgresUser: os.userInfo().uid === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: () => undefined,
     onError: (error: unknown) => log(`embedded PostgreSQL: ${String(error)}`),

@@ -49,6 +49,7 @@ export interface CanonicalLink {
 export function toCanonicalRecord(modelName: CanonicalModelName, mapped: MappedRecord, ctx: MappingContext): CanonicalRecord {
   const model = CANONICAL_MODELS[modelName];
   const values = completeValues(model.fields, mapped.values, modelName);
+  for (const [field, fallback] of Object.entries(model.nullDefaults)) values[field] ??= fallback;
   for (const field of model.required) {
     if (values[field] === null) throw new MalformedRecordError(`${field} is required but missing`);
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { createPostgresBackend, Queue, runMigrations, Worker, type Processor, type WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
@@ -12,7 +12,7 @@ export type QueueBackendKind = 'redis' | 'postgres';
  * BullMQ's PostgreSQL backend in the app's own database. The rest of the app never knows which.
  */
 @Injectable()
-export class QueueService implements OnModuleDestroy {
+export class QueueService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(QueueService.name);
   readonly backend: QueueBackendKind;
   private readonly queues = new Map<string, Queue>();
@@ -21,6 +21,11 @@ export class QueueService implements OnModuleDestroy {
 
   constructor(@Inject(APP_CONFIG) private readonly config: RuntimeConfig) {
     this.backend = config.redisUrl ? 'redis' : 'postgres';
+  }
+
+  /** Runs before the modules that build workers (they import QueueModule, so Nest initialises it first). */
+  async onModuleInit(): Promise<void> {
+    await this.prepare();
   }
 
   /** Creates BullMQ's own tables on the PostgreSQL backend (idempotent, safe from many processes). */

@@ -138,7 +138,7 @@ export class SyncIntegrationRepository {
   }
 
   async setCanAuthenticate(integrationId: string, value: boolean): Promise<void> {
-    await this.prisma.integration.updateMany({ where: { id: integrationId, NOT: { can_authenticate: value } }, data: { can_authenticate: value } });
+    await this.prisma.integration.updateMany({ where: { id: integrationId, OR: [{ can_authenticate: null }, { can_authenticate: !value }] }, data: { can_authenticate: value } });
   }
 
   async markRunComplete(tx: Tx, integrationId: string, first: boolean): Promise<void> {

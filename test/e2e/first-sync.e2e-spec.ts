@@ -124,7 +124,7 @@ describe.each([['PostgreSQL'], ['Redis']])('first sync from a Buildium server to
       expect(r.leases_meta_data.map((m: any) => m.lease_id).sort()).toEqual(onLeases.map((l: any) => leaseIdByXId.get(String(l.Id))).sort());
       for (const meta of r.leases_meta_data) {
         const lease = leases.find((l: any) => leaseIdByXId.get(String(l.Id)) === meta.lease_id);
-        const link = lease.Tenants.find((t: any) => t.Id === tenant.Id);
+        const link = lease!.Tenants.find((t: any) => t.Id === tenant.Id);
         expect(day(meta.move_in_date)).toBe(link.MoveInDate ?? null);
       }
     }

@@ -4,28 +4,47 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 
-const SPEC = path.resolve(__dirname, '../../../shared/reference/propexo-openapi.yml');
-let ajv: Ajv | undefined;
+const REFERENCE = path.resolve(__dirname, '../../../shared/reference');
+const validators = new Map<string, Ajv>();
+
+/** Makes every object schema closed, so a field the spec does not name fails validation. */
+function closeObjects(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(closeObjects);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closeObjects(s)])) : closeObjects(v);
+  if ('properties' in out && !('additionalProperties' in out)) out.additionalProperties = false;
+  return out;
+}
 
 /**
- * A validator for a schema of Propexo's OpenAPI spec (components.schemas.<name>), e.g.
- * `_v1_residents__get_output`. The spec is OpenAPI 3.1 (JSON Schema 2020-12 types with "null").
+ * A validator for `components.schemas.<name>` of an OpenAPI document in shared/reference. `closed`
+ * rejects fields the schema does not name (the vendor simulators must not invent fields).
  */
-export function propexoValidator(schemaName: string): ValidateFunction {
+export function openapiValidator(file: string, schemaName: string, options: { closed?: boolean } = {}): ValidateFunction {
+  const key = `${file}:${options.closed ? 'closed' : 'open'}`;
+  let ajv = validators.get(key);
   if (!ajv) {
-    const spec = parse(fs.readFileSync(SPEC, 'utf8'));
+    const text = fs.readFileSync(path.join(REFERENCE, file), 'utf8');
+    const spec = file.endsWith('.json') ? JSON.parse(text) : parse(text);
     ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
-    ajv.addSchema({ $id: 'propexo', components: spec.components }, 'propexo');
+    ajv.addSchema({ $id: 'spec', components: options.closed ? closeObjects(spec.components) : spec.components }, 'spec');
+    validators.set(key, ajv);
   }
-  const validate = ajv.getSchema(`propexo#/components/schemas/${schemaName}`);
-  if (!validate) throw new Error(`No schema ${schemaName} in the Propexo spec`);
+  const validate = ajv.getSchema(`spec#/components/schemas/${schemaName}`);
+  if (!validate) throw new Error(`No schema ${schemaName} in ${file}`);
   return validate;
 }
 
-export function assertValid(schemaName: string, value: unknown): void {
-  const validate = propexoValidator(schemaName);
+/** Propexo's spec (OpenAPI 3.1), e.g. `_v1_residents__get_output`. */
+export function propexoValidator(schemaName: string): ValidateFunction {
+  return openapiValidator('propexo-openapi.yml', schemaName);
+}
+
+export function assertValid(schemaName: string, value: unknown, file = 'propexo-openapi.yml', options: { closed?: boolean } = {}): void {
+  const validate = openapiValidator(file, schemaName, options);
   if (!validate(value)) {
-    throw new Error(`Response does not match ${schemaName}: ${JSON.stringify(validate.errors?.slice(0, 5), null, 1)}`);
+    throw new Error(`Value does not match ${schemaName}: ${JSON.stringify(validate.errors?.slice(0, 5), null, 1)}`);
   }
 }

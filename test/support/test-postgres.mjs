@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-test-pg-'));
+fs.chmodSync(dir, 0o711); // run as root, the server runs as `postgres` and must pass through
 const port = await new Promise((resolve) => {
   const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
 });

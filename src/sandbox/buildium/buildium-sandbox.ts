@@ -1,0 +1,354 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FaultInjector, type FaultSpec } from '../kit/fault-injector';
+import { BodyError, readJson, sendJson, serveSandbox, sleep, type VendorSandbox } from '../kit/sandbox-http';
+import { type BuildiumData, type BuildiumDatasetOptions, generateBuildiumData, SEEDED_AT } from './buildium-dataset';
+
+type Rec = Record<string, any>;
+type Collection = keyof BuildiumData;
+
+export interface BuildiumSandboxOptions extends BuildiumDatasetOptions {
+  /** Accepted `x-buildium-client-id` / `x-buildium-client-secret` pairs. */
+  credentials?: Array<{ clientId: string; secret: string }>;
+  /** Answer 429 beyond this many requests in any second (Buildium: about 10). Unlimited when absent. */
+  requestsPerSecond?: number;
+}
+
+export interface BuildiumSandbox extends VendorSandbox {
+  /** The live collections, Id ascending (tests compare the cache with them). */
+  readonly data: BuildiumData;
+  readonly faults: FaultInjector;
+  reset(options?: BuildiumSandboxOptions): void;
+  /** Vendor-API requests served since the last reset (control requests excluded). */
+  readonly requestCount: number;
+}
+
+export const BUILDIUM_SANDBOX_CREDENTIALS = { clientId: 'sandbox-client-id', secret: 'sandbox-secret' };
+
+const COLLECTIONS: Record<string, Collection> = { rentals: 'rentals', units: 'units', leases: 'leases', tenants: 'tenants' };
+const MAX_LIMIT = 1000;
+const DEFAULT_LIMIT = 50;
+
+/** Routes of the vendor API: path pattern -> collection. */
+const ROUTES: Array<{ pattern: RegExp; collection: Collection }> = [
+  { pattern: /^\/v1\/rentals\/units(?:\/(\d+))?\/?$/, collection: 'units' },
+  { pattern: /^\/v1\/leases\/tenants(?:\/(\d+))?\/?$/, collection: 'tenants' },
+  { pattern: /^\/v1\/rentals(?:\/(\d+))?\/?$/, collection: 'rentals' },
+  { pattern: /^\/v1\/leases(?:\/(\d+))?\/?$/, collection: 'leases' },
+];
+
+const apiError = (userMessage: string, errorCode: string, errors: Array<{ Key: string; Value: string }> = []) => ({ UserMessage: userMessage, ErrorCode: errorCode, Errors: errors });
+const isoSeconds = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+
+/**
+ * A Buildium Open API v1 simulator (shared/vendors/buildium.md): header credentials, offset/limit with
+ * X-Total-Count, lastupdatedfrom/to, 429 throttling, plus a control API under /_control/ to change the
+ * data between syncs and to inject faults.
+ */
+export function createBuildiumSandbox(initial: BuildiumSandboxOptions = {}): BuildiumSandbox {
+  return new BuildiumSimulator(initial);
+}
+
+class BuildiumSimulator implements BuildiumSandbox {
+  readonly faults = new FaultInjector();
+  private options!: BuildiumSandboxOptions;
+  private store!: BuildiumData;
+  /** Last change time of each record; TenantMessage has no such field, so it is kept beside the data. */
+  private updatedAt = new WeakMap<Rec, number>();
+  private leasesByTenant: Map<number, Rec[]> | null = null;
+  private indexes: Partial<Record<Collection, Map<number, Rec>>> = {};
+  private recentRequests: number[] = [];
+  private lastChange = SEEDED_AT;
+  requestCount = 0;
+
+  constructor(options: BuildiumSandboxOptions) {
+    this.reset(options);
+  }
+
+  get data(): BuildiumData {
+    return this.store;
+  }
+
+  reset(options: BuildiumSandboxOptions = this.options): void {
+    this.options = { ...options };
+    this.store = generateBuildiumData(options);
+    this.updatedAt = new WeakMap();
+    this.changed();
+    this.faults.clear();
+    this.recentRequests = [];
+    this.requestCount = 0;
+    this.lastChange = SEEDED_AT;
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
+    const url = new URL(path, 'http://sandbox.invalid');
+    const work = url.pathname.startsWith('/_control/') || url.pathname === '/_control' ? this.control(req, res, url) : this.vendorApi(req, res, url);
+    work.catch((error: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      if (error instanceof BodyError) return sendJson(res, 400, { error: error.message });
+      sendJson(res, 500, apiError(`Sandbox error: ${(error as Error).message}`, 'InternalServerError'));
+    });
+    return true;
+  }
+
+  // ---- the vendor API ------------------------------------------------------------------------------
+
+  private async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const route = ROUTES.map((r) => ({ ...r, match: r.pattern.exec(url.pathname) })).find((r) => r.match);
+    const credentials = this.options.credentials ?? [BUILDIUM_SANDBOX_CREDENTIALS];
+    const clientId = req.headers['x-buildium-client-id'];
+    const secret = req.headers['x-buildium-client-secret'];
+    if (!credentials.some((c) => c.clientId === clientId && c.secret === secret)) {
+      return sendJson(res, 401, apiError('Authentication failed: x-buildium-client-id and x-buildium-client-secret are missing or invalid.', 'Unauthorized'));
+    }
+    if (!route) return sendJson(res, 404, apiError(`No route matches ${url.pathname}`, 'NotFound'));
+    if (req.method !== 'GET') return sendJson(res, 405, apiError(`${req.method} is not supported by this simulator`, 'MethodNotAllowed'));
+    if (this.throttled()) return sendJson(res, 429, apiError('Too many requests. Retry after a short interval.', 'TooManyRequests'));
+    this.requestCount += 1;
+
+    const faults = this.faults.take(url.pathname);
+    const delay = Math.max(0, ...faults.map((f) => f.delayMs ?? 0));
+    if (delay) await sleep(delay);
+    if (faults.some((f) => f.hang)) return; // the client must time out
+    const failing = faults.find((f) => f.status !== undefined);
+    if (failing) return sendJson(res, failing.status!, apiError('Injected fault', 'InjectedFault'), failing.headers);
+
+    const id = route.match![1];
+    if (id !== undefined) {
+      const record = this.index(route.collection).get(Number(id));
+      if (!record) return sendJson(res, 404, apiError(`${route.collection} ${id} was not found.`, 'NotFound'));
+      const [served] = FaultInjector.corruptPage([this.view(route.collection, record)], faults, 'Id');
+      return sendJson(res, 200, served);
+    }
+
+    const query = this.parseListQuery(url.searchParams);
+    if ('errors' in query) return sendJson(res, 400, apiError('The request has invalid parameters.', 'BadRequest', query.errors));
+    const matching = this.filter(route.collection, query);
+    const page = matching.slice(query.offset, query.offset + query.limit).map((r) => this.view(route.collection, r));
+    sendJson(res, 200, FaultInjector.corruptPage(page, faults, 'Id'), { 'X-Total-Count': String(matching.length) });
+  }
+
+  private throttled(): boolean {
+    const limit = this.options.requestsPerSecond;
+    if (!limit) return false;
+    const now = Date.now();
+    this.recentRequests = this.recentRequests.filter((t) => now - t < 1000);
+    if (this.recentRequests.length >= limit) return true;
+    this.recentRequests.push(now);
+    return false;
+  }
+
+  private parseListQuery(params: URLSearchParams) {
+    const errors: Array<{ Key: string; Value: string }> = [];
+    const int = (name: string, fallback: number, min: number, max: number) => {
+      const raw = params.get(name);
+      if (raw === null) return fallback;
+      if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+        errors.push({ Key: name, Value: `must be an integer from ${min} to ${max}` });
+        return fallback;
+      }
+      return Number(raw);
+    };
+    const time = (name: string) => {
+      const raw = params.get(name);
+      if (raw === null || raw === '') return undefined;
+      const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw) ? Date.parse(raw) : NaN;
+      if (Number.isNaN(ms)) errors.push({ Key: name, Value: 'must be a date-time such as 2026-01-31T00:00:00Z' });
+      return Number.isNaN(ms) ? undefined : ms;
+    };
+    const list = (name: string) => params.getAll(name).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+    const offset = int('offset', 0, 0, Number.MAX_SAFE_INTEGER);
+    const limit = int('limit', DEFAULT_LIMIT, 1, MAX_LIMIT);
+    const from = time('lastupdatedfrom');
+    const to = time('lastupdatedto');
+    const propertyIds = list('propertyids');
+    if (propertyIds.some((v) => !/^\d+$/.test(v))) errors.push({ Key: 'propertyids', Value: 'must be integers' });
+    const leaseStatuses = list('leasestatuses');
+    const badStatus = leaseStatuses.find((s) => !['Active', 'Past', 'Future'].includes(s));
+    if (badStatus) errors.push({ Key: 'leasestatuses', Value: `${badStatus} is not one of Active, Past, Future` });
+    if (errors.length) return { errors };
+    return { offset, limit, from, to, propertyIds: new Set(propertyIds.map(Number)), leaseStatuses: new Set(leaseStatuses) };
+  }
+
+  private filter(collection: Collection, q: { from?: number; to?: number; propertyIds: Set<number>; leaseStatuses: Set<string> }): Rec[] {
+    const all = this.store[collection];
+    if (q.from === undefined && q.to === undefined && q.propertyIds.size === 0 && q.leaseStatuses.size === 0) return all;
+    const propertyOf = (r: Rec): number | undefined =>
+      collection === 'rentals' ? r.Id : collection === 'tenants' ? undefined : r.PropertyId;
+    const tenantLeases = collection === 'tenants' ? this.tenantLeases() : undefined;
+    return all.filter((r) => {
+      const changed = this.changedAt(r);
+      if (q.from !== undefined && changed < q.from) return false;
+      if (q.to !== undefined && changed > q.to) return false;
+      if (q.propertyIds.size) {
+        const ids = tenantLeases ? (tenantLeases.get(r.Id) ?? []).map((l) => l.PropertyId) : [propertyOf(r)];
+        if (!ids.some((id) => id !== undefined && q.propertyIds.has(id))) return false;
+      }
+      if (q.leaseStatuses.size && collection === 'leases' && !q.leaseStatuses.has(r.LeaseStatus)) return false;
+      return true;
+    });
+  }
+
+  /** Records as the API serves them: a lease with CurrentTenants, a tenant with its Leases. */
+  private view(collection: Collection, record: Rec): Rec {
+    if (collection === 'leases') {
+      const tenants = this.index('tenants');
+      const current = record.Tenants.filter((t: Rec) => t.Status === 'Current').map((t: Rec) => tenants.get(t.Id)).filter(Boolean);
+      return { ...record, CurrentTenants: current };
+    }
+    if (collection === 'tenants') return { ...record, Leases: this.tenantLeases().get(record.Id) ?? [] };
+    return record;
+  }
+
+  // ---- the control API: change the data between syncs, inject faults --------------------------------
+
+  private async control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const parts = url.pathname.split('/').filter(Boolean).slice(1); // drop "_control"
+    const method = req.method ?? 'GET';
+    const [head, id] = parts;
+    if (parts.length === 0 || (head === 'state' && method === 'GET')) return sendJson(res, 200, this.state());
+    if (head === 'reset' && method === 'POST') {
+      const body = ((await readJson(req)) ?? {}) as BuildiumSandboxOptions;
+      this.reset({ ...this.options, ...body });
+      return sendJson(res, 200, this.state());
+    }
+    if (head === 'faults') {
+      if (method === 'GET') return sendJson(res, 200, this.faults.list());
+      if (method === 'DELETE') {
+        this.faults.clear(id === undefined ? undefined : Number(id));
+        return sendJson(res, 204, undefined);
+      }
+      if (method === 'POST') {
+        const body = await readJson(req);
+        const problem = FaultInjector.validate(body);
+        if (problem) return sendJson(res, 400, { error: problem });
+        return sendJson(res, 201, this.faults.add(body as FaultSpec));
+      }
+    }
+    const collection = COLLECTIONS[head ?? ''];
+    if (!collection) return sendJson(res, 404, { error: `unknown control route ${url.pathname}` });
+    if (method === 'GET' && id === undefined) return sendJson(res, 200, this.store[collection]);
+    if (method === 'POST' && id === undefined) {
+      const body = await readJson(req);
+      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be a JSON object' });
+      return sendJson(res, 201, this.create(collection, body));
+    }
+    const record = id === undefined ? undefined : this.index(collection).get(Number(id));
+    if (!record) return sendJson(res, 404, { error: `${collection} ${id} not found` });
+    if (method === 'GET') return sendJson(res, 200, this.view(collection, record));
+    if (method === 'PATCH') {
+      const body = await readJson(req);
+      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be a JSON object' });
+      return sendJson(res, 200, this.update(collection, record, body));
+    }
+    if (method === 'DELETE') {
+      this.remove(collection, record);
+      return sendJson(res, 204, undefined);
+    }
+    return sendJson(res, 405, { error: `${method} not supported on ${url.pathname}` });
+  }
+
+  private state() {
+    const s = this.store;
+    return {
+      vendor: 'BUILDIUM',
+      seed: this.options.seed ?? 1,
+      residents: this.options.residents ?? 60,
+      counts: { rentals: s.rentals.length, units: s.units.length, leases: s.leases.length, tenants: s.tenants.length },
+      requestCount: this.requestCount,
+      faults: this.faults.list(),
+    };
+  }
+
+  private create(collection: Collection, body: Rec): Rec {
+    const records = this.store[collection];
+    const nextId = (records.length ? records[records.length - 1].Id : 0) + 1;
+    const record: Rec = { ...defaults(collection), ...body, Id: nextId };
+    records.push(record);
+    this.touch(collection, record);
+    return this.view(collection, record);
+  }
+
+  private update(collection: Collection, record: Rec, body: Rec): Rec {
+    const { Id: _ignored, ...changes } = body;
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null) delete record[key];
+      else record[key] = value;
+    }
+    this.touch(collection, record);
+    return this.view(collection, record);
+  }
+
+  private remove(collection: Collection, record: Rec): void {
+    const records = this.store[collection];
+    records.splice(records.indexOf(record), 1);
+    if (collection === 'tenants') {
+      // The tenant leaves every lease it was on; those leases change too.
+      for (const lease of this.tenantLeases().get(record.Id) ?? []) {
+        lease.Tenants = lease.Tenants.filter((t: Rec) => t.Id !== record.Id);
+        lease.MoveOutData = (lease.MoveOutData ?? []).filter((m: Rec) => m.TenantId !== record.Id);
+        this.touch('leases', lease);
+      }
+    }
+    this.changed();
+  }
+
+  /** Marks a record changed now (strictly later than any earlier change, so since-filters see it). */
+  private touch(collection: Collection, record: Rec): void {
+    this.lastChange = Math.max(Date.now(), this.lastChange + 1);
+    this.updatedAt.set(record, this.lastChange);
+    if (collection === 'leases') {
+      record.LastUpdatedDateTime = isoSeconds(this.lastChange);
+      // A tenant embeds its leases, so a lease change is a change of its tenants too.
+      const tenants = this.index('tenants');
+      for (const t of record.Tenants ?? []) {
+        const tenant = tenants.get(t.Id);
+        if (tenant) this.updatedAt.set(tenant, this.lastChange);
+      }
+    }
+    this.changed();
+  }
+
+  private changedAt(record: Rec): number {
+    return this.updatedAt.get(record) ?? SEEDED_AT;
+  }
+
+  private changed(): void {
+    this.leasesByTenant = null;
+    this.indexes = {};
+  }
+
+  private index(collection: Collection): Map<number, Rec> {
+    return (this.indexes[collection] ??= new Map(this.store[collection].map((r) => [r.Id, r])));
+  }
+
+  /** tenant Id -> its leases as TenantMessage.Leases embeds them (LeaseMessage without CurrentTenants). */
+  private tenantLeases(): Map<number, Rec[]> {
+    if (this.leasesByTenant) return this.leasesByTenant;
+    const map = new Map<number, Rec[]>();
+    for (const lease of this.store.leases) {
+      for (const t of lease.Tenants ?? []) {
+        const list = map.get(t.Id);
+        if (list) list.push(lease);
+        else map.set(t.Id, [lease]);
+      }
+    }
+    return (this.leasesByTenant = map);
+  }
+}
+
+function defaults(collection: Collection): Rec {
+  switch (collection) {
+    case 'leases': return { Tenants: [], MoveOutData: [], Cosigners: [], CreatedDateTime: isoSeconds(Date.now()) };
+    case 'tenants': return { PhoneNumbers: [], CreatedDateTime: isoSeconds(Date.now()) };
+    default: return {};
+  }
+}
+
+const isObject = (v: unknown): v is Rec => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Runs the simulator as its own HTTP server (tests, benchmarks). */
+export async function startBuildiumSandboxServer(options: BuildiumSandboxOptions & { port?: number; host?: string } = {}) {
+  const sandbox = createBuildiumSandbox(options);
+  const server = await serveSandbox(sandbox, options);
+  return { url: server.url, sandbox, close: server.close };
+}
