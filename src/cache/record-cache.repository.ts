@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { CANONICAL_MODELS, RESIDENT_LEASE_FIELDS, type CanonicalModelName, type ColumnType } from '../canonical/canonical-models';
+import type { CanonicalModelName } from '../canonical/canonical-models';
 import type { Tx } from '../database/prisma.service';
 import type { CanonicalRecord } from '../etl/canonical-record';
 import { buildBulkUpsert, toColumnArrays, type BulkUpsertSpec } from './bulk-upsert';
+import { LINK_SPEC, recordSpec } from './cache-specs';
 
 export interface CacheScope {
   organizationId: string;
@@ -14,25 +15,6 @@ export interface UpsertResult {
   inserted: number;
   updated: number;
 }
-
-const RECORD_CONSTANTS = ['organization_id', 'integration_id', 'integration_vendor'];
-
-function recordSpec(model: CanonicalModelName): BulkUpsertSpec {
-  const fields = Object.entries(CANONICAL_MODELS[model].fields) as [string, ColumnType][];
-  return {
-    table: CANONICAL_MODELS[model].table,
-    columns: [['id', 'text'], ['x_id', 'text'], ['content_hash', 'text'], ...fields],
-    constants: RECORD_CONSTANTS,
-    softDelete: true,
-  };
-}
-
-const LINK_SPEC: BulkUpsertSpec = {
-  table: 'residents_to_leases',
-  columns: [['id', 'text'], ['content_hash', 'text'], ...(Object.entries(RESIDENT_LEASE_FIELDS) as [string, ColumnType][])],
-  constants: ['organization_id', 'integration_id'],
-  softDelete: false,
-};
 
 /** Set-based writes of canonical records into the data cache: one statement per page, never one per record. */
 @Injectable()

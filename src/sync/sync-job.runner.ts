@@ -121,8 +121,9 @@ export class SyncJobRunner implements OnApplicationBootstrap {
   /** Ends the job; if it was the run's last, ends the run and commits its completion event with it. */
   private async finish(job: JobContext, integration: SyncIntegration | null, status: 'SUCCEEDED' | 'FAILED', error: string | null): Promise<void> {
     const scope = { organizationId: job.organizationId, integrationId: job.integrationId, vendor: integration?.vendor ?? 'UNKNOWN' };
-    const emitted = await this.prisma.$transaction(async (tx) => {
-      if (!(await this.runs.finishJob(tx, job.jobId, status, error))) return false;
+    const outcome = await this.prisma.$transaction(async (tx) => {
+      await this.runs.lockRun(tx, job.runId);
+      if (!(await this.runs.finishJob(tx, job.jobId, status, error))) return null;
       const events = status === 'FAILED' ? [jobFailureEvent(scope, job, error ?? 'failed')] : [];
       const run = await this.runs.finishRunIfDone(tx, job.runId);
       if (run) {
@@ -130,9 +131,13 @@ export class SyncJobRunner implements OnApplicationBootstrap {
         events.push(runCompleteEvent(scope, run));
       }
       await this.outbox.append(tx, events);
-      return events.length > 0;
+      return { run, emitted: events.length > 0 };
     });
-    if (emitted) this.relay.notify();
+    if (outcome?.emitted) this.relay.notify();
+    if (outcome?.run) {
+      const { run } = outcome;
+      this.logger.log(`integration ${job.integrationId}: sync ${run.id} finished (${run.successful_job_count} jobs succeeded, ${run.failed_job_count} failed)`);
+    }
   }
 }
 

@@ -76,6 +76,14 @@ export class SyncRunRepository {
     await this.prisma.syncJob.updateMany({ where: { id: jobId, status: 'RUNNING' }, data: { status: 'PENDING', error } });
   }
 
+  /**
+   * Locks the run row until the caller's transaction ends. Jobs of one run finish in parallel; without
+   * this, each would count the others as still open (their updates uncommitted) and none would end the run.
+   */
+  async lockRun(tx: Tx, runId: string): Promise<void> {
+    await tx.$queryRawUnsafe('SELECT 1 FROM "sync_runs" WHERE "id" = $1 FOR UPDATE', runId);
+  }
+
   /** RUNNING -> SUCCEEDED|FAILED in the caller's transaction; false if it had already ended (a duplicate delivery). */
   async finishJob(tx: Tx, jobId: string, status: 'SUCCEEDED' | 'FAILED', error: string | null): Promise<boolean> {
     assertJobTransition('RUNNING', status);
@@ -87,8 +95,8 @@ export class SyncRunRepository {
   }
 
   /**
-   * Ends the run when its last job has ended, atomically: of concurrent callers exactly one gets the run
-   * back (and so emits the run's completion event).
+   * Ends the run when its last job has ended. Callers hold lockRun, so they run one after another and
+   * exactly one of them sees no open job and gets the run back (and so emits its completion event).
    */
   async finishRunIfDone(tx: Tx, runId: string): Promise<FinishedRun | null> {
     const rows = await tx.$queryRawUnsafe<FinishedRun[]>(

@@ -45,12 +45,14 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
     });
     if (!created) return null;
     await this.enqueue(created.jobIds);
+    this.logger.log(`integration ${integrationId}: first sync ${created.runId} started (${models.join(', ')})`);
     return created.runId;
   }
 
   async startRun(organizationId: string, integrationId: string, kind: SyncRunKind, models: readonly CanonicalModelName[]): Promise<string> {
     const created = await this.prisma.$transaction((tx) => this.runs.createRun(tx, organizationId, integrationId, kind, [...models]));
     await this.enqueue(created.jobIds);
+    this.logger.log(`integration ${integrationId}: ${kind.toLowerCase()} sync ${created.runId} started (${models.join(', ')})`);
     return created.runId;
   }
 

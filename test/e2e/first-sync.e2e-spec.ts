@@ -3,7 +3,7 @@ import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
 import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
 import { startApp, testRedisUrl, waitFor, type AppProcess } from '../support/app-process';
-import { createTestDatabase } from '../support/database';
+import { createTestDatabase, pipelineState } from '../support/database';
 import { assertValid } from '../support/propexo-schema';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 
@@ -28,13 +28,14 @@ describe.each([['PostgreSQL'], ['Redis']])('first sync from a Buildium server to
   let app: AppProcess;
   let sandbox: Awaited<ReturnType<typeof startBuildiumSandboxServer>>;
   let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  let databaseUrl: string;
 
   beforeAll(async () => {
     sandbox = await startBuildiumSandboxServer({ residents: 1300, seed: 42, credentials: [CREDENTIALS] });
     receiver = await startWebhookReceiver();
     app = await startApp({
       name: `first-sync-${backend}`,
-      env: { DATABASE_URL: await createTestDatabase(), REDIS_URL: backend === 'Redis' ? await testRedisUrl() : undefined, WEBHOOK_RETRY_SCHEDULE: '1,1,1' },
+      env: { DATABASE_URL: (databaseUrl = await createTestDatabase()), REDIS_URL: backend === 'Redis' ? await testRedisUrl() : undefined, WEBHOOK_RETRY_SCHEDULE: '1,1,1' },
     });
   });
 
@@ -67,7 +68,7 @@ describe.each([['PostgreSQL'], ['Redis']])('first sync from a Buildium server to
     expect(activated.status).toBe(200);
     expect(activated.body.result.active).toBe(true);
 
-    const delivery = await waitFor(async () => receiver.received.find((r) => r.json?.trigger === 'FIRST_SYNC_COMPLETE'), 'FIRST_SYNC_COMPLETE', 120_000);
+    const delivery = await waitFor(async () => receiver.received.find((r) => r.json?.trigger === 'FIRST_SYNC_COMPLETE'), 'FIRST_SYNC_COMPLETE', 120_000, () => pipelineState(databaseUrl));
 
     // Signatures: Propexo's hex HMAC of the raw body, and Standard Webhooks with the standardwebhooks library.
     const expected = createHmac('sha256', secret).update(delivery.body).digest('hex');

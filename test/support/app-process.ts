@@ -93,13 +93,19 @@ export async function startApp(options: { env: Record<string, string | undefined
   };
 }
 
-/** Polls `probe` until it returns a value (not undefined) or the time runs out. */
-export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+/**
+ * Polls `probe` until it returns a value (not undefined) or the time runs out; `explain` adds the state
+ * that matters to the timeout message (CI logs are all we get).
+ */
+export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000, explain?: () => Promise<unknown>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const state = explain ? `\n${JSON.stringify(await explain().catch((e: Error) => e.message), null, 1)}` : '';
+      throw new Error(`timed out waiting for ${what}${state}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }

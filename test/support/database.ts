@@ -26,3 +26,16 @@ export async function withClient<T>(databaseUrl: string, fn: (client: Client) =>
     await client.end();
   }
 }
+
+/** Runs, jobs, events and deliveries of a test database: what a timed-out end-to-end test reports. */
+export function pipelineState(databaseUrl: string): Promise<Record<string, unknown[]>> {
+  return withClient(databaseUrl, async (db) => {
+    const q = async (sql: string) => (await db.query(sql)).rows;
+    return {
+      runs: await q('SELECT kind, status, started_at, finished_at FROM sync_runs ORDER BY started_at'),
+      jobs: await q('SELECT model, status, attempts, error, records_seen, started_at, finished_at FROM sync_jobs ORDER BY created_at'),
+      events: await q('SELECT sequence, trigger, relayed_at FROM events ORDER BY sequence'),
+      deliveries: await q('SELECT status, attempt_count, next_attempt_at, last_attempt_at FROM webhook_deliveries'),
+    };
+  });
+}

@@ -14,7 +14,8 @@ const port = await new Promise((resolve) => {
 const pg = new EmbeddedPostgres({
   databaseDir: path.join(dir, 'data'), port, user: 'latchkey', password: 'latchkey', persistent: false,
   createPostgresUser: os.userInfo().uid === 0, onLog: () => {}, onError: (e) => process.stderr.write(`${e}\n`),
-  postgresFlags: ['-c', 'max_connections=500', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+  // Tests trade durability for speed; the benchmark (PG_DURABLE=1) keeps PostgreSQL's defaults.
+  postgresFlags: ['-c', 'max_connections=500', ...(process.env.PG_DURABLE ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'])],
 });
 await pg.initialise();
 await pg.start();
