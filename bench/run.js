@@ -73,7 +73,9 @@ async function main() {
   }
   const port = await freePort();
   const apiKey = `lk_bench_${randomBytes(12).toString('hex')}`;
-  const app = spawn(process.execPath, [path.join(ROOT, 'dist/main.js'), 'all'], {
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the app.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const app = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist/main.js'), 'all'], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
@@ -108,11 +110,14 @@ async function main() {
   peakRss = Math.max(peakRss, rssOf(app.pid).hwm);
   const seconds = (run.finished_at - run.started_at) / 1000;
   const tables = ['properties', 'units', 'residents', 'leases'];
-  const counts = await withClient(dbUrl, async (db) => Object.fromEntries(await Promise.all(
-    [...tables, 'residents_to_leases', 'quarantined_records'].map(async (t) => [t, Number((await db.query(`SELECT count(*) FROM ${t}`)).rows[0].count)]),
-  )));
+  const counts = await withClient(dbUrl, async (db) => {
+    const result = {};
+    for (const t of [...tables, 'residents_to_leases', 'quarantined_records']) result[t] = Number((await db.query(`SELECT count(*) FROM ${t}`)).rows[0].count);
+    return result;
+  });
   const records = tables.reduce((n, t) => n + counts[t], 0);
   app.kill('SIGTERM');
+  await new Promise((resolve) => app.once('exit', resolve));
 
   // The raw baseline: the same rows, the same statement shape, the same page size, empty copies of the tables.
   const raw = await withClient(dbUrl, async (db) => {

@@ -14,8 +14,6 @@ export function newId(): string {
  * order and in parallel with no lookups.
  */
 export function recordId(integrationId: string, model: string, xId: string): string {
-  const digest = createHash('sha256').update(`${integrationId}\u0000${model}\u0000${xId}`).digest();
-  let n = 0n;
-  for (const b of digest.subarray(0, 16)) n = (n << 8n) | BigInt(b);
-  return `c${n.toString(36).padStart(24, '0').slice(-24)}`;
+  const hex = createHash('sha256').update(`${integrationId}\u0000${model}\u0000${xId}`).digest('hex');
+  return `c${BigInt(`0x${hex.slice(0, 32)}`).toString(36).padStart(24, '0').slice(-24)}`;
 }

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CANONICAL_MODELS, type CanonicalModelName, type ColumnType } from '../canonical/canonical-models';
 import { AppError } from '../common/errors/app-error';
-import { listMeta, parseListQuery, singleMeta } from '../common/http/list-query.dto';
-import { assertSortable } from '../webhooks/webhook.service';
+import { assertSortable, listMeta, parseListQuery, singleMeta } from '../common/http/list-query.dto';
 import type { LeaseListQueryDto, PropertyListQueryDto, RecordListQueryDto, ResidentListQueryDto, UnitListQueryDto } from './record-query.dto';
 import { RecordReadRepository, SqlFilter, type LinkRow } from './record-read.repository';
 

@@ -1,5 +1,5 @@
 import { CANONICAL_MODELS, RESIDENT_LEASE_FIELDS, type CanonicalModelName, type ColumnType } from '../canonical/canonical-models';
-import { contentHash } from './content-hash';
+import { recordHasher } from './content-hash';
 import { MalformedRecordError } from './malformed-record.error';
 
 /** What a vendor mapping returns for one raw record: canonical field values keyed by Propexo name. */
@@ -46,6 +46,13 @@ export interface CanonicalLink {
  * unknown), each value of its column's type, required fields set. A vendor value of the wrong type is a
  * MalformedRecordError (quarantined); a field the model lacks is a bug in the mapping and throws.
  */
+const hashers = new Map<string, (values: Record<string, unknown>) => string>();
+function hashOf(kind: string, fields: Record<string, unknown>, values: Record<string, unknown>): string {
+  let hasher = hashers.get(kind);
+  if (!hasher) hashers.set(kind, (hasher = recordHasher(Object.keys(fields))));
+  return hasher(values);
+}
+
 export function toCanonicalRecord(modelName: CanonicalModelName, mapped: MappedRecord, ctx: MappingContext): CanonicalRecord {
   const model = CANONICAL_MODELS[modelName];
   const values = completeValues(model.fields, mapped.values, modelName);
@@ -54,7 +61,7 @@ export function toCanonicalRecord(modelName: CanonicalModelName, mapped: MappedR
     if (values[field] === null) throw new MalformedRecordError(`${field} is required but missing`);
   }
   const id = ctx.ref(modelName, mapped.x_id)!;
-  const record: CanonicalRecord = { id, x_id: mapped.x_id, values, hash: contentHash(values) };
+  const record: CanonicalRecord = { id, x_id: mapped.x_id, values, hash: hashOf(modelName, model.fields, values) };
   if (mapped.links) {
     record.links = mapped.links.map((link) => {
       const linkValues = completeValues(
@@ -62,7 +69,7 @@ export function toCanonicalRecord(modelName: CanonicalModelName, mapped: MappedR
         { ...link, resident_id: ctx.ref('residents', link.x_resident_id), lease_id: id, x_lease_id: mapped.x_id },
         'residents_to_leases',
       );
-      return { id: `${id}:${linkValues.resident_id}`, values: linkValues, hash: contentHash(linkValues) };
+      return { id: `${id}:${linkValues.resident_id}`, values: linkValues, hash: hashOf('residents_to_leases', RESIDENT_LEASE_FIELDS, linkValues) };
     });
   }
   return record;

@@ -5,13 +5,12 @@ import { isCanonicalModelName, type CanonicalModelName } from '../canonical/cano
 import { SecretBox } from '../common/crypto/secret-box';
 import { AppError } from '../common/errors/app-error';
 import { flattenValidationErrors } from '../common/errors/validation-errors';
-import { listMeta, parseListQuery } from '../common/http/list-query.dto';
+import { assertSortable, listMeta, parseListQuery } from '../common/http/list-query.dto';
 import type { IntegrationVendor } from '../generated/prisma/enums';
 import { OutboundBlockedError, OutboundGuard } from '../outbound/outbound-guard';
 import { SyncService } from '../sync/sync.service';
 import type { VendorAdapter } from '../vendors/vendor-adapter';
 import { VendorRegistry } from '../vendors/vendor-registry';
-import { assertSortable } from '../webhooks/webhook.service';
 import type { CreateIntegrationDto, ListIntegrationsQueryDto, ManualSyncDto, UpdateIntegrationDto } from './integration.dto';
 import { IntegrationRepository, type IntegrationRow } from './integration.repository';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { RecordCacheRepository } from '../cache/record-cache.repository';
+import { RecordCacheRepository, type CacheScope } from '../cache/record-cache.repository';
 import { SecretBox } from '../common/crypto/secret-box';
 import { recordId } from '../common/ids';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
@@ -86,32 +86,54 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     const baseUrl = integration.base_url ?? adapter.facts.defaultBaseUrl;
     const client = adapter.client(credentials, (authHeaders) =>
       new VendorHttp({ baseUrl, headers: authHeaders, guard: this.guard, throttleBackoffMs: adapter.facts.throttleBackoffMs }));
+    const refs = new Map<string, string>(); // a job names the same properties and units again and again
     const ctx: MappingContext = {
       integrationId: integration.id,
-      ref: (model, xId) => (xId === null || xId === undefined ? null : recordId(integration.id, model, xId)),
+      ref: (model, xId) => {
+        if (xId === null || xId === undefined) return null;
+        const key = `${model}\u0000${xId}`;
+        let id = refs.get(key);
+        if (id === undefined) refs.set(key, (id = recordId(integration.id, model, xId)));
+        return id;
+      },
     };
     const scope = { organizationId: integration.organization_id, integrationId: integration.id, vendor: integration.vendor };
+    // Pipelined: page N+1 is fetched and mapped while page N is being written; writes stay in page order.
+    let writing: Promise<void> = Promise.resolve();
     for await (const page of client.listPages(job.model)) {
-      const byId = new Map<string, CanonicalRecord>();
-      const rejected: QuarantineEntry[] = [];
-      for (const raw of page.records) {
-        try {
-          const record = toCanonicalRecord(job.model, adapter.map(job.model, raw, ctx), ctx);
-          byId.set(record.id, record); // a record repeated within a page is written once, as last seen
-        } catch (error) {
-          if (!(error instanceof MalformedRecordError)) throw error;
-          rejected.push({ model: job.model, xId: vendorIdOf(raw), reason: error.reason, raw });
-        }
-      }
-      const records = [...byId.values()];
-      const now = new Date();
-      await this.prisma.$transaction(async (tx) => {
-        const written = await this.cache.upsertPage(tx, job.model, scope, records, now);
-        await this.quarantine.add(tx, { ...scope, jobId: job.jobId }, rejected);
-        await this.runs.addProgress(tx, job.jobId, page.records.length, written.inserted + written.updated, rejected.length);
-      });
-      if (rejected.length > 0) this.logger.warn(`job ${job.jobId}: quarantined ${rejected.length} ${job.model} record(s): ${rejected[0]!.reason}`);
+      const batch = this.transform(job, adapter, page.records, ctx);
+      await writing;
+      writing = this.write(job, scope, batch);
+      writing.catch(() => undefined); // observed by the next await; this only keeps Node from calling it unhandled
     }
+    await writing;
+  }
+
+  /** Maps and type-checks one page; records the vendor sent malformed are set aside for quarantine. */
+  private transform(job: JobContext, adapter: VendorAdapter, raws: unknown[], ctx: MappingContext) {
+    const byId = new Map<string, CanonicalRecord>();
+    const rejected: QuarantineEntry[] = [];
+    for (const raw of raws) {
+      try {
+        const record = toCanonicalRecord(job.model, adapter.map(job.model, raw, ctx), ctx);
+        byId.set(record.id, record); // a record repeated within a page is written once, as last seen
+      } catch (error) {
+        if (!(error instanceof MalformedRecordError)) throw error;
+        rejected.push({ model: job.model, xId: vendorIdOf(raw), reason: error.reason, raw });
+      }
+    }
+    return { records: [...byId.values()], rejected, seen: raws.length };
+  }
+
+  /** One transaction per page: the records, the quarantined ones and the job's progress commit together. */
+  private async write(job: JobContext, scope: CacheScope, batch: ReturnType<SyncJobRunner['transform']>): Promise<void> {
+    const { records, rejected, seen } = batch;
+    await this.prisma.sqlTransaction(async (tx) => {
+      const written = await this.cache.upsertPage(tx, job.model, scope, records, new Date());
+      await this.quarantine.add(tx, { ...scope, jobId: job.jobId }, rejected);
+      await this.runs.addProgress(tx, job.jobId, seen, written.inserted + written.updated, rejected.length);
+    });
+    if (rejected.length > 0) this.logger.warn(`job ${job.jobId}: quarantined ${rejected.length} ${job.model} record(s): ${rejected[0]!.reason}`);
   }
 
   private async fail(job: JobContext, integration: SyncIntegration | null, error: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '../common/ids';
-import { PrismaService, type Tx } from '../database/prisma.service';
+import { PrismaService, type SqlTx, type Tx } from '../database/prisma.service';
 import type { SyncJobStatus, SyncRunKind } from '../generated/prisma/enums';
 import type { CanonicalModelName } from '../canonical/canonical-models';
 import { CANONICAL_MODELS } from '../canonical/canonical-models';
@@ -64,11 +64,11 @@ export class SyncRunRepository {
     return count === 1;
   }
 
-  async addProgress(tx: Tx, jobId: string, seen: number, written: number, quarantined: number): Promise<void> {
-    await tx.syncJob.update({
-      where: { id: jobId },
-      data: { records_seen: { increment: seen }, records_written: { increment: written }, records_quarantined: { increment: quarantined } },
-    });
+  async addProgress(tx: SqlTx, jobId: string, seen: number, written: number, quarantined: number): Promise<void> {
+    await tx.query(
+      'UPDATE "sync_jobs" SET "records_seen" = "records_seen" + $2, "records_written" = "records_written" + $3, "records_quarantined" = "records_quarantined" + $4 WHERE "id" = $1',
+      [jobId, seen, written, quarantined],
+    );
   }
 
   async requeueAfterError(jobId: string, error: string): Promise<void> {

@@ -3,7 +3,7 @@ import { AppError } from '../common/errors/app-error';
 import { SecretBox } from '../common/crypto/secret-box';
 import { OutboundBlockedError, OutboundGuard } from '../outbound/outbound-guard';
 import { DATA_TRIGGERS, type Trigger } from '../events/event-triggers';
-import { parseListQuery, listMeta } from '../common/http/list-query.dto';
+import { assertSortable, listMeta, parseListQuery } from '../common/http/list-query.dto';
 import type { CreateWebhookDto, ListWebhooksQueryDto, UpdateWebhookDto } from './webhook.dto';
 import { WebhookRepository, type WebhookRow } from './webhook.repository';
 import { generateWebhookSecret } from './webhook-signing';
@@ -113,11 +113,4 @@ function triggerRows(triggers: string[], model: string | undefined) {
     trigger,
     model: model && DATA_TRIGGERS.includes(trigger as Trigger) ? model : null,
   }));
-}
-
-export function assertSortable(orderBy: { field: string }[], sortable: string[]): void {
-  const bad = orderBy.filter((o) => !sortable.includes(o.field)).map((o) => o.field);
-  if (bad.length > 0) {
-    throw AppError.invalid(`Cannot order by ${bad.join(', ')}`, { 'order-by': [`field must be one of ${sortable.join(', ')}`] });
-  }
 }

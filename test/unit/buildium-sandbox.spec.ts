@@ -119,6 +119,16 @@ describe('Buildium sandbox', () => {
     expect(page[0].GivenName).toBe(server.sandbox.data.tenants[0].FirstName);
     expect(server.sandbox.data.tenants[0].FirstName).toBeDefined(); // the dataset is untouched
     expect((await control('faults', 'POST', { status: 'boom' })).status).toBe(400);
+
+    // A failing response does not use up data faults queued for the same path; paths match exactly.
+    await control('faults', 'POST', { path: '/v1/leases/tenants', malformed: true, times: 1 });
+    await control('faults', 'POST', { path: '/v1/leases/tenants', status: 503, times: 1 });
+    await control('faults', 'POST', { path: '/v1/leases', status: 500, times: 1 });
+    expect((await get('/v1/leases/tenants?limit=2')).status).toBe(503);
+    const corrupted = (await (await get('/v1/leases/tenants?limit=2')).json()) as any[];
+    expect(typeof corrupted[0].Id).toBe('object');
+    expect((await get('/v1/leases?limit=1')).status).toBe(500);
+    expect(server.sandbox.faults.list()).toEqual([]);
   });
 
   it('throttles with 429 beyond the configured request rate', async () => {

@@ -1,4 +1,5 @@
 import { IsOptional, Matches } from 'class-validator';
+import { AppError } from '../errors/app-error';
 
 /** offset / limit / order-by, as every list endpoint takes them (API.md §2). Values arrive as strings. */
 export class ListQueryDto {
@@ -39,4 +40,12 @@ export function listMeta(page: ListPage, total: number, returned: number) {
 /** The meta of a get-by-id response (the spec uses the list envelope with one object). */
 export function singleMeta() {
   return { offset: 0, limit: 1, orderBy: [], hasMore: false, total: 1 };
+}
+
+/** 400 naming the order-by fields a list cannot sort by. */
+export function assertSortable(orderBy: { field: string }[], sortable: string[]): void {
+  const bad = orderBy.filter((o) => !sortable.includes(o.field)).map((o) => o.field);
+  if (bad.length > 0) {
+    throw AppError.invalid(`Cannot order by ${bad.join(', ')}`, { 'order-by': [`field must be one of ${sortable.join(', ')}`] });
+  }
 }

@@ -1,10 +1,10 @@
 /**
- * Fault injection shared by the vendor simulators: a fault applies to requests whose path contains
- * `path` (all requests when absent), `times` times (for ever when absent), until cleared.
+ * Fault injection shared by the vendor simulators: a fault applies to requests for `path` (all requests
+ * when absent), `times` times (for ever when absent), until cleared.
  */
 export interface Fault {
   id: number;
-  /** Substring of the request path (without query) this fault applies to. */
+  /** The request path (without query) this fault applies to; a trailing `*` matches every path it starts. */
   path?: string;
   /** Remaining applications; undefined = until cleared. */
   times?: number;
@@ -61,12 +61,17 @@ export class FaultInjector {
     this.faults = id === undefined ? [] : this.faults.filter((f) => f.id !== id);
   }
 
-  /** The faults that apply to this request, each consumed once. */
+  /**
+   * The faults that apply to this request, each consumed once. A failing fault (status or hang) answers
+   * the request alone, so data faults queued behind it still reach a later, successful response.
+   */
   take(path: string): Fault[] {
-    const matched = this.faults.filter((f) => f.path === undefined || path.includes(f.path));
-    for (const f of matched) if (f.times !== undefined) f.times -= 1;
+    const matched = this.faults.filter((f) => f.path === undefined || (f.path.endsWith('*') ? path.startsWith(f.path.slice(0, -1)) : path === f.path));
+    const failing = matched.find((f) => f.status !== undefined || f.hang);
+    const applied = failing ? matched.filter((f) => f === failing || (f.delayMs !== undefined && !f.malformed && !f.renameField && f.status === undefined && !f.hang)) : matched;
+    for (const f of applied) if (f.times !== undefined) f.times -= 1;
     this.faults = this.faults.filter((f) => f.times === undefined || f.times > 0);
-    return matched;
+    return applied;
   }
 
   /** Applies record-level faults to a page about to be served (on copies: the dataset stays intact). */

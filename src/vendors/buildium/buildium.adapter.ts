@@ -28,7 +28,11 @@ class BuildiumClient implements VendorClient {
     const path = BUILDIUM_ENDPOINTS[model];
     const limit = BUILDIUM_FACTS.pageSize;
     const since = options.since ? formatBuildiumDateTime(options.since) : undefined;
-    const fetchPage = (offset: number) => this.http.get<unknown>(path, { offset, limit, lastupdatedfrom: since });
+    const fetchPage = (offset: number) => {
+      const request = this.http.get<unknown>(path, { offset, limit, lastupdatedfrom: since });
+      request.catch(() => undefined); // a prefetch the caller abandons must not crash the process when it fails
+      return request;
+    };
     let offset = 0;
     let pending = fetchPage(offset);
     for (;;) {
