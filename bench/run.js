@@ -146,10 +146,10 @@ async function main() {
   const result = {
     residents: RESIDENTS, queue, records, counts, end_to_end_seconds: +seconds.toFixed(2), end_to_end_records_per_s: Math.round(endToEnd),
     raw_upsert_seconds: +raw.toFixed(2), raw_upsert_records_per_s: Math.round(rawRate), ratio: +(endToEnd / rawRate).toFixed(2),
-    app_peak_rss_mb: Math.round(peakRss / 2 ** 20), run_status: run.status,
+    app_peak_rss_mb: Math.round(peakRss / 2 ** 20), app_idle_rss_mb: Math.round(baseline / 2 ** 20), run_status: run.status,
   };
   console.log(JSON.stringify(result, null, 2));
-  console.log(`| first sync, ${RESIDENTS} residents (${queue} queue) | ${result.end_to_end_records_per_s} records/s end to end (${records} records in ${result.end_to_end_seconds} s) | raw unnest upsert ${result.raw_upsert_records_per_s} records/s | ratio ${result.ratio} | peak RSS ${result.app_peak_rss_mb} MB |`);
+  console.log(`| first sync, ${RESIDENTS} residents (${queue} queue) | ${result.end_to_end_records_per_s} records/s end to end (${records} records in ${result.end_to_end_seconds} s) | raw unnest upsert ${result.raw_upsert_records_per_s} records/s | ratio ${result.ratio} | peak RSS ${result.app_peak_rss_mb} MB (idle ${result.app_idle_rss_mb} MB) |`);
   if (run.status !== 'SUCCEEDED' || counts.residents !== RESIDENTS) throw new Error(`the sync did not complete: ${run.status}, ${counts.residents} residents`);
 }
 
