@@ -14,14 +14,17 @@ export interface BulkUpsertSpec {
   softDelete: boolean;
 }
 
+/** What the statement returns for each inserted or changed row: its id, or the whole new row. */
+export type UpsertReturning = 'ids' | 'rows';
+
 /**
  * Builds one statement that upserts a whole page: `INSERT … SELECT FROM unnest($1, $2, …) ON CONFLICT (id)
  * DO UPDATE … WHERE content_hash IS DISTINCT FROM excluded.content_hash`, so unchanged rows cost one
  * comparison and are not rewritten. A row that had been soft-deleted and is seen again is revived.
  * Parameters: one array per column, then the constants, then `now` (created_at/updated_at/last_seen).
- * Returns (id, inserted) for every row that was inserted or changed.
+ * Returns, for every row that was inserted or changed, (id, inserted) or the whole row plus `inserted`.
  */
-export function buildBulkUpsert(spec: BulkUpsertSpec): string {
+export function buildBulkUpsert(spec: BulkUpsertSpec, returning: UpsertReturning = 'ids'): string {
   const names = spec.columns.map(([name]) => name);
   const unnestArgs = spec.columns.map(([, type], i) => `$${i + 1}::${PG_ARRAY_TYPE[type]}`).join(', ');
   const constantParams = spec.constants.map((_, i) => `$${spec.columns.length + i + 1}`);
@@ -34,7 +37,7 @@ FROM unnest(${unnestArgs}) AS t(${names.map(quoted).join(', ')})
 ON CONFLICT ("id") DO UPDATE SET ${updatable.map((n) => `${quoted(n)} = excluded.${quoted(n)}`).join(', ')},
   "updated_at" = excluded."updated_at", "last_seen" = excluded."last_seen"${spec.softDelete ? ', "deleted_at" = NULL' : ''}
 WHERE ${quoted(spec.table)}."content_hash" IS DISTINCT FROM excluded."content_hash"${spec.softDelete ? ` OR ${quoted(spec.table)}."deleted_at" IS NOT NULL` : ''}
-RETURNING "id", (xmax = 0) AS "inserted"`;
+RETURNING ${returning === 'rows' ? '*' : '"id"'}, (xmax = 0) AS "inserted"`;
 }
 
 /** Column-major parameter arrays for buildBulkUpsert, converting jsonb values to JSON text. */

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { CanonicalModelName } from '../canonical/canonical-models';
+import { CANONICAL_MODELS, type CanonicalModelName } from '../canonical/canonical-models';
 import type { SqlTx } from '../database/prisma.service';
 import type { CanonicalRecord } from '../etl/canonical-record';
-import { buildBulkUpsert, toColumnArrays, type BulkUpsertSpec } from './bulk-upsert';
+import { buildBulkUpsert, toColumnArrays, type BulkUpsertSpec, type UpsertReturning } from './bulk-upsert';
 import { LINK_SPEC, recordSpec } from './cache-specs';
 
 export interface CacheScope {
@@ -14,6 +14,23 @@ export interface CacheScope {
 export interface UpsertResult {
   inserted: number;
   updated: number;
+  /** With `capture`: the rows as written, and for changed ones the row as it was before. */
+  changes: RecordChange[];
+}
+
+export type CacheRow = Record<string, unknown> & { id: string };
+
+export interface RecordChange {
+  row: CacheRow;
+  /** Null for a new record. */
+  previous: CacheRow | null;
+}
+
+export interface UpsertOptions {
+  /** Return what changed (ongoing syncs, which report it); a first sync only writes. */
+  capture: boolean;
+  /** Ids seen by this page without being written (quarantined records): kept alive for deletion detection. */
+  alsoSeen?: string[];
 }
 
 /** Set-based writes of canonical records into the data cache: one statement per page, never one per record. */
@@ -21,16 +38,67 @@ export interface UpsertResult {
 export class RecordCacheRepository {
   private readonly statements = new Map<string, { spec: BulkUpsertSpec; sql: string }>();
 
-  async upsertPage(tx: SqlTx, model: CanonicalModelName, scope: CacheScope, records: CanonicalRecord[], now: Date): Promise<UpsertResult> {
-    if (records.length === 0) return { inserted: 0, updated: 0 };
-    const { spec, sql } = this.statement(model, () => recordSpec(model));
+  /**
+   * Writes one page. With `capture`, first reads the rows about to change (a hash that differs, or a
+   * deleted row coming back; unchanged rows cost that one comparison), and marks every row the page saw
+   * with `last_seen` = now, which the full pull's deletion pass relies on.
+   */
+  async upsertPage(tx: SqlTx, model: CanonicalModelName, scope: CacheScope, records: CanonicalRecord[], now: Date, options: UpsertOptions): Promise<UpsertResult> {
+    const seen = [...records.map((r) => r.id), ...(options.alsoSeen ?? [])];
+    if (records.length === 0) {
+      if (options.capture && seen.length > 0) await this.touch(tx, model, seen, now);
+      return { inserted: 0, updated: 0, changes: [] };
+    }
+    const returning = options.capture ? 'rows' : 'ids';
+    const { spec, sql } = this.statement(`${model}:${returning}`, () => recordSpec(model), returning);
+    const previous = options.capture ? await this.rowsAboutToChange(tx, model, records) : new Map<string, CacheRow>();
     const rows = records.map((r) => ({ ...r.values, id: r.id, x_id: r.x_id, content_hash: r.hash }));
-    const { rows: changed } = await tx.query<{ id: string; inserted: boolean }>(
+    const { rows: written } = await tx.query<CacheRow & { inserted: boolean }>(
       sql, [...toColumnArrays(spec, rows), scope.organizationId, scope.integrationId, scope.vendor, now],
     );
-    const inserted = changed.filter((c) => c.inserted).length;
     if (model === 'leases') await this.replaceLinks(tx, scope, records, now);
-    return { inserted, updated: changed.length - inserted };
+    if (options.capture) await this.touch(tx, model, seen, now);
+    const inserted = written.filter((w) => w.inserted).length;
+    const changes = options.capture
+      ? written.map(({ inserted: isNew, ...row }) => ({ row: row as CacheRow, previous: isNew ? null : previous.get(row.id) ?? null }))
+      : [];
+    return { inserted, updated: written.length - inserted, changes };
+  }
+
+  /**
+   * Marks records that vanished from the vendor: rows of the model not seen since `seenSince` (the start of
+   * a full pull that ended without errors). Returns them as they are now, unless they exceed `maxShare` of
+   * the integration's live rows of the model: then nothing is marked and `refused` says how many it would be.
+   */
+  async markVanished(tx: SqlTx, model: CanonicalModelName, integrationId: string, seenSince: Date, now: Date, maxShare: number): Promise<{ deleted: CacheRow[]; refused: { vanished: number; live: number } | null }> {
+    const table = CANONICAL_MODELS[model].table;
+    const { rows: [counts] } = await tx.query<{ vanished: number; live: number }>(
+      `SELECT count(*) FILTER (WHERE "last_seen" < $2)::int AS vanished, count(*)::int AS live
+       FROM "${table}" WHERE "integration_id" = $1 AND "deleted_at" IS NULL`,
+      [integrationId, seenSince],
+    );
+    if (!counts || counts.vanished === 0) return { deleted: [], refused: null };
+    if (counts.vanished > maxShare * counts.live) return { deleted: [], refused: counts };
+    const { rows } = await tx.query<CacheRow>(
+      `UPDATE "${table}" SET "deleted_at" = $3, "updated_at" = $3
+       WHERE "integration_id" = $1 AND "deleted_at" IS NULL AND "last_seen" < $2 RETURNING *`,
+      [integrationId, seenSince, now],
+    );
+    return { deleted: rows, refused: null };
+  }
+
+  private async rowsAboutToChange(tx: SqlTx, model: CanonicalModelName, records: CanonicalRecord[]): Promise<Map<string, CacheRow>> {
+    const { rows } = await tx.query<CacheRow>(
+      `SELECT t.* FROM "${CANONICAL_MODELS[model].table}" t JOIN unnest($1::text[], $2::text[]) AS p("id", "hash") ON t."id" = p."id"
+       WHERE t."content_hash" IS DISTINCT FROM p."hash" OR t."deleted_at" IS NOT NULL`,
+      [records.map((r) => r.id), records.map((r) => r.hash)],
+    );
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /** last_seen for rows the page saw unchanged (changed rows got it from the upsert). */
+  private async touch(tx: SqlTx, model: CanonicalModelName, ids: string[], now: Date): Promise<void> {
+    await tx.query(`UPDATE "${CANONICAL_MODELS[model].table}" SET "last_seen" = $2 WHERE "id" = ANY($1::text[]) AND "last_seen" < $2`, [ids, now]);
   }
 
   /** The lease page is the truth about who is on those leases: upsert its links, drop the ones it no longer has. */
@@ -41,16 +109,16 @@ export class RecordCacheRepository {
       [leases.map((l) => l.id), links.map((l) => l.id)],
     );
     if (links.length === 0) return;
-    const { spec, sql } = this.statement('residents_to_leases', () => LINK_SPEC);
+    const { spec, sql } = this.statement('residents_to_leases', () => LINK_SPEC, 'ids');
     const rows = links.map((l) => ({ ...l.values, id: l.id, content_hash: l.hash }));
     await tx.query(sql, [...toColumnArrays(spec, rows), scope.organizationId, scope.integrationId, now]);
   }
 
-  private statement(key: string, build: () => BulkUpsertSpec) {
+  private statement(key: string, build: () => BulkUpsertSpec, returning: UpsertReturning) {
     let entry = this.statements.get(key);
     if (!entry) {
       const spec = build();
-      entry = { spec, sql: buildBulkUpsert(spec) };
+      entry = { spec, sql: buildBulkUpsert(spec, returning) };
       this.statements.set(key, entry);
     }
     return entry;

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 import path from 'node:path';
 import { parseCidr } from '../outbound/outbound-guard';
 
@@ -13,6 +13,7 @@ const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value);
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+const toFloat = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^\d+(\.\d+)?$/.test(String(value)) ? Number(value) : value);
 
 /** The environment as read and validated once at boot; every field names its variable. */
 class EnvironmentVariables {
@@ -54,6 +55,24 @@ class EnvironmentVariables {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   WEBHOOK_WORKER_CONCURRENCY?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(8760)
+  FULL_SYNC_INTERVAL_HOURS?: number;
+
+  @IsOptional() @Transform(toFloat) @IsNumber({}, { message: 'must be a number' }) @Min(0) @Max(1)
+  DELETION_GUARD_SHARE?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  DATA_DIFF_RETENTION_DAYS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  SYNC_JOB_ATTEMPTS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000)
+  SYNC_RETRY_BASE_MS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(86_400)
+  SYNC_CHECKPOINT_OVERLAP_SECONDS?: number;
 }
 
 export class ConfigError extends Error {}
@@ -74,6 +93,16 @@ export interface AppConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   syncWorkerConcurrency: number;
   webhookWorkerConcurrency: number;
+  /** A scheduled run is a full pull (which finds deletions) when the last one is older than this. */
+  fullSyncIntervalHours: number;
+  /** A full pull never deletes more than this share of an integration's records of a model. */
+  deletionGuardShare: number;
+  dataDiffRetentionDays: number;
+  syncJobAttempts: number;
+  /** First retry delay of a failed sync job; later ones double. */
+  syncRetryBaseMs: number;
+  /** How far before a pull's start the next incremental pull reaches back (clock skew, changes made while paging). */
+  syncCheckpointOverlapMs: number;
 }
 
 /**
@@ -119,5 +148,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, roleArg?: string): AppConfig 
     logLevel: vars.LOG_LEVEL ?? 'info',
     syncWorkerConcurrency: vars.SYNC_WORKER_CONCURRENCY ?? 4,
     webhookWorkerConcurrency: vars.WEBHOOK_WORKER_CONCURRENCY ?? 50,
+    fullSyncIntervalHours: vars.FULL_SYNC_INTERVAL_HOURS ?? 24,
+    deletionGuardShare: vars.DELETION_GUARD_SHARE ?? 0.2,
+    dataDiffRetentionDays: vars.DATA_DIFF_RETENTION_DAYS ?? 30,
+    syncJobAttempts: vars.SYNC_JOB_ATTEMPTS ?? 3,
+    syncRetryBaseMs: vars.SYNC_RETRY_BASE_MS ?? 5000,
+    syncCheckpointOverlapMs: (vars.SYNC_CHECKPOINT_OVERLAP_SECONDS ?? 60) * 1000,
   };
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { CANONICAL_MODELS, type CanonicalModelName, type ColumnType } from '../canonical/canonical-models';
+import { CANONICAL_MODELS, type CanonicalModelName } from '../canonical/canonical-models';
+import { iso, presentRecord } from '../canonical/record-presenter';
 import { AppError } from '../common/errors/app-error';
 import { assertSortable, listMeta, parseListQuery, singleMeta } from '../common/http/list-query.dto';
 import type { LeaseListQueryDto, PropertyListQueryDto, RecordListQueryDto, ResidentListQueryDto, UnitListQueryDto } from './record-query.dto';
@@ -93,17 +94,7 @@ export class RecordReadService {
       linksByOwner.set(owner, [...(linksByOwner.get(owner) ?? []), link]);
     }
     return rows.map((row) => {
-      const out: Record<string, unknown> = {
-        id: row.id,
-        created_at: iso(row.created_at),
-        updated_at: iso(row.updated_at),
-        last_seen: iso(row.last_seen),
-        x_id: row.x_id,
-      };
-      for (const [field, type] of Object.entries(definition.fields)) out[field] = serialise(row[field], type);
-      out.integration_id = row.integration_id;
-      out.integration_vendor = row.integration_vendor;
-      out.deleted_at = iso(row.deleted_at);
+      const out = presentRecord(model, row);
       for (const field of definition.emptyArrays) out[field] = [];
       if (model === 'residents') out.leases_meta_data = (linksByOwner.get(row.id as string) ?? []).map((l) => ({ lease_id: l.lease_id, ...linkFields(l) }));
       if (model === 'leases') out.residents_meta_data = (linksByOwner.get(row.id as string) ?? []).map((l) => ({ resident_id: l.resident_id, ...linkFields(l) }));
@@ -125,16 +116,4 @@ function linkFields(l: LinkRow) {
 
 function sortableFields(model: CanonicalModelName): string[] {
   return [...SYSTEM_SORTABLE, ...Object.entries(CANONICAL_MODELS[model].fields).filter(([, type]) => type !== 'jsonb').map(([f]) => f)];
-}
-
-function iso(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
-}
-
-function serialise(value: unknown, type: ColumnType): unknown {
-  if (value === null || value === undefined) return null;
-  if (type === 'timestamptz') return iso(value);
-  if (type === 'float' || type === 'int') return Number(value);
-  return value;
 }

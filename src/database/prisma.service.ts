@@ -1,11 +1,13 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool, type PoolClient } from 'pg';
+import { Pool, type QueryResultRow } from 'pg';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
 import { PrismaClient } from '../generated/prisma/client';
 
-/** A connection inside a raw SQL transaction: what the hot set-based repositories receive. */
-export type SqlTx = Pick<PoolClient, 'query'>;
+/** A connection inside a transaction, for plain parameterised SQL: what the hot set-based repositories take. */
+export interface SqlTx {
+  query<R extends QueryResultRow = any>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+}
 
 /**
  * The one Prisma client of a process, on a pg pool it shares with the hot paths: page writes go through
@@ -45,3 +47,8 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
 
 /** What repositories receive inside a Prisma transaction. */
 export type Tx = Parameters<Parameters<PrismaService['$transaction']>[0]>[0];
+
+/** The same Prisma transaction seen as a SqlTx, so set-based repositories join Prisma transactions too. */
+export function sqlOf(tx: Tx): SqlTx {
+  return { query: async (sql, params = []) => ({ rows: await tx.$queryRawUnsafe(sql, ...params) }) };
+}

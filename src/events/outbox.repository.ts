@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '../common/ids';
-import type { Tx } from '../database/prisma.service';
+import type { SqlTx, Tx } from '../database/prisma.service';
 import type { Trigger } from './event-triggers';
 
 export interface NewEvent {
@@ -21,21 +21,34 @@ export interface PendingEvent {
   model: string | null;
 }
 
+/** Arbitrary constant naming the outbox's commit-order lock. */
+const OUTBOX_LOCK = 7_361_244_019;
+
 /** The transactional outbox. Callers append inside the transaction that makes the change the events report. */
 @Injectable()
 export class OutboxRepository {
-  async append(tx: Tx, events: NewEvent[]): Promise<void> {
+  /**
+   * Appends events in the caller's transaction, in the given order. Call it last before commit: it takes
+   * a transaction-scoped lock so that event transactions commit one at a time and `sequence` order is
+   * commit order (readers of the feed never see a lower sequence appear after a higher one).
+   */
+  async append(tx: SqlTx, events: NewEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await tx.$executeRawUnsafe(
+    await tx.query('SELECT 1 AS locked FROM pg_advisory_xact_lock($1::bigint)', [OUTBOX_LOCK]);
+    await tx.query(
       `INSERT INTO "events" ("id", "organization_id", "integration_id", "trigger", "model", "record_id", "payload")
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[])`,
-      events.map(() => newId()),
-      events.map((e) => e.organizationId),
-      events.map((e) => e.integrationId),
-      events.map((e) => e.trigger),
-      events.map((e) => e.model),
-      events.map((e) => e.recordId),
-      events.map((e) => JSON.stringify(e.payload)),
+       SELECT e.id, e.o, e.i, e.t, e.m, e.r, e.p
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[]) WITH ORDINALITY AS e(id, o, i, t, m, r, p, n)
+       ORDER BY e.n`,
+      [
+        events.map(() => newId()),
+        events.map((e) => e.organizationId),
+        events.map((e) => e.integrationId),
+        events.map((e) => e.trigger),
+        events.map((e) => e.model),
+        events.map((e) => e.recordId),
+        events.map((e) => JSON.stringify(e.payload)),
+      ],
     );
   }
 

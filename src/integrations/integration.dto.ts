@@ -28,6 +28,10 @@ export class CreateIntegrationDto {
   @IsOptional() @IsIn(CADENCES, { message: `sync_cadence must be one of ${CADENCES.join(', ')}` })
   sync_cadence?: Cadence;
 
+  /** Extension: a 5-field cron expression (UTC) that replaces sync_frequency x sync_cadence; null clears it. */
+  @IsOptional() @IsString()
+  sync_cron?: string | null;
+
   @IsOptional() @IsInt() @Min(1) @Max(100_000)
   max_request_frequency?: number;
 
@@ -63,6 +67,10 @@ export class UpdateIntegrationDto {
 
   @IsOptional() @IsIn(CADENCES, { message: `sync_cadence must be one of ${CADENCES.join(', ')}` })
   sync_cadence?: Cadence;
+
+  /** Extension: a 5-field cron expression (UTC) that replaces sync_frequency x sync_cadence; null clears it. */
+  @IsOptional() @IsString()
+  sync_cron?: string | null;
 
   @IsOptional() @IsInt() @Min(1) @Max(100_000)
   max_request_frequency?: number;

@@ -39,7 +39,7 @@ export class IntegrationRepository {
     return this.prisma.$transaction(async (tx) => {
       const { count } = await tx.integration.deleteMany({ where: { id, organization_id: organizationId } });
       if (count === 0) return false;
-      for (const table of ['properties', 'units', 'residents', 'leases', 'residents_to_leases', 'quarantined_records']) {
+      for (const table of ['properties', 'units', 'residents', 'leases', 'residents_to_leases', 'quarantined_records', 'sync_checkpoints']) {
         await tx.$executeRawUnsafe(`DELETE FROM "${table}" WHERE "integration_id" = $1`, id);
       }
       return true;

@@ -6,6 +6,7 @@ import { SecretBox } from '../common/crypto/secret-box';
 import { AppError } from '../common/errors/app-error';
 import { flattenValidationErrors } from '../common/errors/validation-errors';
 import { assertSortable, listMeta, parseListQuery } from '../common/http/list-query.dto';
+import { cronProblem, nextRunAt } from '../sync/sync-schedule';
 import type { IntegrationVendor } from '../generated/prisma/enums';
 import { OutboundBlockedError, OutboundGuard } from '../outbound/outbound-guard';
 import { SyncService } from '../sync/sync.service';
@@ -30,6 +31,7 @@ export class IntegrationService {
     const adapter = this.adapterFor(dto.integration_vendor);
     const credentials = validateCredentials(adapter, dto.credentials);
     if (dto.base_url) this.assertBaseUrl(dto.base_url);
+    if (dto.sync_cron) assertCron(dto.sync_cron);
     const row = await this.integrations.create({
       organization_id: organizationId,
       name: dto.name,
@@ -40,6 +42,7 @@ export class IntegrationService {
       base_url: dto.base_url ?? null,
       sync_frequency: dto.sync_frequency ?? 12,
       sync_cadence: dto.sync_cadence ?? 'HOUR',
+      sync_cron: dto.sync_cron ?? null,
       max_request_frequency: dto.max_request_frequency ?? 1,
       max_request_cadence: dto.max_request_cadence ?? 'SECOND',
       max_job_concurrency: dto.max_job_concurrency ?? 1,
@@ -68,6 +71,8 @@ export class IntegrationService {
     const adapter = this.adapterFor(existing.vendor);
     const credentials = dto.credentials ? validateCredentials(adapter, dto.credentials) : undefined;
     if (dto.base_url) this.assertBaseUrl(dto.base_url);
+    if (dto.sync_cron) assertCron(dto.sync_cron);
+    const scheduleChanged = dto.sync_frequency !== undefined || dto.sync_cadence !== undefined || dto.sync_cron !== undefined;
     const row = await this.integrations.update(organizationId, id, {
       name: dto.name,
       active: dto.active,
@@ -77,6 +82,7 @@ export class IntegrationService {
       base_url: dto.base_url,
       sync_frequency: dto.sync_frequency,
       sync_cadence: dto.sync_cadence,
+      sync_cron: dto.sync_cron,
       max_request_frequency: dto.max_request_frequency,
       max_request_cadence: dto.max_request_cadence,
       max_job_concurrency: dto.max_job_concurrency,
@@ -84,6 +90,8 @@ export class IntegrationService {
       is_archived: dto.is_archived,
     });
     if (!row) throw AppError.notFound('Integration', id);
+    // A new schedule counts from now; before the first sync completes there is nothing to schedule yet.
+    if (scheduleChanged && row.first_sync_completed_at) await this.integrations.update(organizationId, id, { next_sync_at: nextRunAt(new Date(), row) });
     // Turning `active` on for the first time starts the first sync (it runs once, however often this happens).
     if (row.active && !row.first_sync_started_at) await this.sync.startFirstSync(organizationId, id, adapter.models);
     return this.get(organizationId, id);
@@ -103,7 +111,7 @@ export class IntegrationService {
       throw AppError.invalid(`${row.vendor} cannot sync ${unsupported.join(', ')}`, { models_to_sync: [`must be among ${adapter.models.join(', ')}`] });
     }
     const syncId = row.first_sync_started_at
-      ? await this.sync.startRun(organizationId, id, 'MANUAL', models)
+      ? await this.sync.requestManualRun(organizationId, id, models)
       : await this.sync.startFirstSync(organizationId, id, adapter.models);
     return { success: true, sync_id: syncId };
   }
@@ -160,6 +168,8 @@ export class IntegrationService {
       new_properties_are_enabled: row.new_properties_are_enabled,
       allow_manual_syncs: true,
       use_custom_sync_schedule: false,
+      sync_cron: row.sync_cron,
+      next_sync_at: row.next_sync_at?.toISOString() ?? null,
       integration_interfaces: [{ interface_name: interfaceName, enabled: true, version: null }],
       models: Object.fromEntries((adapter?.models ?? []).map((m) => [m, { enabled: true, from_interfaces: [interfaceName] }])),
       can_authenticate: row.can_authenticate ?? false,
@@ -181,4 +191,9 @@ function validateCredentials(adapter: VendorAdapter, credentials: Record<string,
     throw AppError.invalid(`Invalid ${adapter.vendor} credentials: ${Object.keys(fields).join(', ')}`, fields);
   }
   return instance;
+}
+
+function assertCron(expression: string): void {
+  const problem = cronProblem(expression);
+  if (problem) throw AppError.invalid(`sync_cron ${problem}`, { sync_cron: [problem] });
 }

@@ -1,3 +1,5 @@
+import { CANONICAL_MODELS, type CanonicalModelName } from '../canonical/canonical-models';
+import type { RecordDiff } from '../diff/record-diff';
 import type { NewEvent } from '../events/outbox.repository';
 import type { FinishedRun } from './sync-run.repository';
 
@@ -49,6 +51,34 @@ export function jobFailureEvent(scope: Scope, job: { jobId: string; runId: strin
         job_type: job.jobType, vendor: scope.vendor, error,
       },
       meta: { object: 'job', integration_id: scope.integrationId },
+    },
+  };
+}
+
+type DataTrigger = 'DATA_NEW' | 'DATA_UPDATE' | 'DATA_DELETED';
+
+/** DATA_NEW / DATA_UPDATE / DATA_DELETED for one record (API.md §5); `payload` is the record without embedded arrays. */
+export function dataEvent(
+  scope: Scope,
+  job: { jobId: string; runId: string; jobType: string; model: CanonicalModelName },
+  trigger: DataTrigger,
+  record: Record<string, unknown>,
+  diff?: RecordDiff,
+): NewEvent {
+  const object = CANONICAL_MODELS[job.model].object;
+  return {
+    organizationId: scope.organizationId,
+    integrationId: scope.integrationId,
+    trigger,
+    model: job.model,
+    recordId: record.id as string,
+    payload: {
+      trigger,
+      data: {
+        event: trigger, integration_id: scope.integrationId, vendor: scope.vendor, object, record_id: record.id,
+        job_id: job.jobId, root_job_id: job.runId, job_type: job.jobType, payload: record, ...(diff ? { diff } : {}),
+      },
+      meta: { object, integration_id: scope.integrationId },
     },
   };
 }

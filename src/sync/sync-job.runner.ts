@@ -1,14 +1,16 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { RecordCacheRepository, type CacheScope } from '../cache/record-cache.repository';
+import { RecordCacheRepository, type CacheScope, type RecordChange } from '../cache/record-cache.repository';
+import { presentRecord } from '../canonical/record-presenter';
+import { diffRecords } from '../diff/record-diff';
 import { SecretBox } from '../common/crypto/secret-box';
 import { recordId } from '../common/ids';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
-import { PrismaService } from '../database/prisma.service';
+import { PrismaService, sqlOf } from '../database/prisma.service';
 import { toCanonicalRecord, type CanonicalRecord, type MappingContext } from '../etl/canonical-record';
 import { MalformedRecordError } from '../etl/malformed-record.error';
 import { OutboxRelay } from '../events/outbox-relay.service';
-import { OutboxRepository } from '../events/outbox.repository';
+import { OutboxRepository, type NewEvent } from '../events/outbox.repository';
 import { OutboundGuard } from '../outbound/outbound-guard';
 import { QueueName, type SyncJobPayload } from '../queue/queue-names';
 import { QueueService } from '../queue/queue.service';
@@ -16,9 +18,9 @@ import type { VendorAdapter } from '../vendors/vendor-adapter';
 import { VendorAuthError, VendorHttp, VendorRequestError } from '../vendors/vendor-http';
 import { VendorRegistry } from '../vendors/vendor-registry';
 import { QuarantineRepository, type QuarantineEntry } from './quarantine.repository';
-import { jobFailureEvent, runCompleteEvent } from './sync-events';
+import { dataEvent, jobFailureEvent, runCompleteEvent } from './sync-events';
 import { SyncIntegrationRepository, SyncRunRepository, type JobContext, type SyncIntegration } from './sync-run.repository';
-import { SYNC_JOB_ATTEMPTS } from './sync.service';
+import { SyncService } from './sync.service';
 
 /**
  * Runs one sync job (an integration × model): pulls every page from the vendor, normalises each record
@@ -41,6 +43,7 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     private readonly secrets: SecretBox,
     private readonly guard: OutboundGuard,
     private readonly queues: QueueService,
+    private readonly sync: SyncService,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
@@ -54,34 +57,41 @@ export class SyncJobRunner implements OnApplicationBootstrap {
 
   private async process(queueJob: Job<SyncJobPayload>): Promise<void> {
     const job = await this.runs.loadJob(queueJob.data.syncJobId);
-    if (!job || !(await this.runs.markRunning(job.jobId))) return; // already finished: a duplicate delivery
+    const startedAt = job ? await this.runs.markRunning(job.jobId) : null;
+    if (!job || !startedAt) return; // already finished (a duplicate delivery), or its run is not running
     const integration = await this.integrations.load(job.integrationId);
     const adapter = integration ? this.vendors.get(integration.vendor) : undefined;
     if (!integration || !adapter) {
-      await this.fail(job, integration, 'The integration or its vendor adapter no longer exists');
+      await this.finish(job, integration, { status: 'FAILED', error: 'The integration or its vendor adapter no longer exists' });
       return;
     }
     try {
-      await this.pull(job, integration, adapter);
+      const pulled = await this.pull(job, integration, adapter, startedAt);
       await this.integrations.setCanAuthenticate(integration.id, true);
-      await this.finish(job, integration, 'SUCCEEDED', null);
+      await this.finish(job, integration, { status: 'SUCCEEDED', error: null, deletionsSince: pulled.complete ? startedAt : null, checkpoint: pulled.checkpoint });
     } catch (error) {
       const message = (error as Error).message;
       if (error instanceof VendorAuthError) await this.integrations.setCanAuthenticate(integration.id, false);
-      const retryable = !(error instanceof VendorAuthError) && !(error instanceof VendorRequestError && !error.retryable);
-      const lastAttempt = queueJob.attemptsMade + 1 >= (queueJob.opts.attempts ?? SYNC_JOB_ATTEMPTS);
+      const retryable = !(error instanceof VendorAuthError) && !(error instanceof VendorRequestError && !error.retryable) && !(error instanceof DeletionGuardError);
+      const lastAttempt = queueJob.attemptsMade + 1 >= (queueJob.opts.attempts ?? 1);
       if (retryable && !lastAttempt) {
         this.logger.warn(`job ${job.jobId} (${job.model}) failed, will retry: ${message}`);
         await this.runs.requeueAfterError(job.jobId, message);
         throw error;
       }
       this.logger.error(`job ${job.jobId} (${job.model}) failed for good: ${message}`);
-      await this.fail(job, integration, message);
+      await this.finish(job, integration, { status: 'FAILED', error: message });
       throw new UnrecoverableError(message);
     }
   }
 
-  private async pull(job: JobContext, integration: SyncIntegration, adapter: VendorAdapter): Promise<void> {
+  /**
+   * Pulls every page of the job's model, writing each in its own transaction. A first sync only writes;
+   * later syncs also commit DATA_NEW / DATA_UPDATE events with the page. An incremental run asks the
+   * vendor for changes since the model's checkpoint. Returns whether every record was pulled (a full
+   * pull: the set the deletion pass compares against) and the checkpoint to store on success.
+   */
+  private async pull(job: JobContext, integration: SyncIntegration, adapter: VendorAdapter, startedAt: Date) {
     const credentials = this.secrets.openJson<unknown>(integration.credentials_encrypted);
     const baseUrl = integration.base_url ?? adapter.facts.defaultBaseUrl;
     const client = adapter.client(credentials, (authHeaders) =>
@@ -97,16 +107,21 @@ export class SyncJobRunner implements OnApplicationBootstrap {
         return id;
       },
     };
+    const incremental = adapter.incrementalModels.includes(job.model);
+    const cursor = job.runMode === 'INCREMENTAL' && incremental ? await this.runs.checkpoint(integration.id, job.model) : null;
     const scope = { organizationId: integration.organization_id, integrationId: integration.id, vendor: integration.vendor };
     // Pipelined: page N+1 is fetched and mapped while page N is being written; writes stay in page order.
     let writing: Promise<void> = Promise.resolve();
-    for await (const page of client.listPages(job.model)) {
+    for await (const page of client.listPages(job.model, { since: cursor ? new Date(cursor) : undefined })) {
       const batch = this.transform(job, adapter, page.records, ctx);
       await writing;
-      writing = this.write(job, scope, batch);
+      writing = this.write(job, scope, batch, ctx);
       writing.catch(() => undefined); // observed by the next await; this only keeps Node from calling it unhandled
     }
     await writing;
+    // The next incremental pull starts a little before this one did: a change made while we paged is seen again.
+    const checkpoint = incremental ? new Date(startedAt.getTime() - this.config.syncCheckpointOverlapMs).toISOString() : null;
+    return { complete: cursor === null, checkpoint };
   }
 
   /** Maps and type-checks one page; records the vendor sent malformed are set aside for quarantine. */
@@ -125,42 +140,96 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     return { records: [...byId.values()], rejected, seen: raws.length };
   }
 
-  /** One transaction per page: the records, the quarantined ones and the job's progress commit together. */
-  private async write(job: JobContext, scope: CacheScope, batch: ReturnType<SyncJobRunner['transform']>): Promise<void> {
+  /**
+   * One transaction per page: the records, what changed as events (not during a first sync), the
+   * quarantined records and the job's progress commit together.
+   */
+  private async write(job: JobContext, scope: CacheScope, batch: ReturnType<SyncJobRunner['transform']>, ctx: MappingContext): Promise<void> {
     const { records, rejected, seen } = batch;
+    const reports = job.runKind !== 'FIRST';
     await this.prisma.sqlTransaction(async (tx) => {
-      const written = await this.cache.upsertPage(tx, job.model, scope, records, new Date());
+      // A quarantined record still exists at the vendor: it counts as seen, so the deletion pass keeps it.
+      const alsoSeen = rejected.map((r) => ctx.ref(job.model, r.xId)).filter((id): id is string => id !== null);
+      const written = await this.cache.upsertPage(tx, job.model, scope, records, new Date(), { capture: reports, alsoSeen });
       await this.quarantine.add(tx, { ...scope, jobId: job.jobId }, rejected);
       await this.runs.addProgress(tx, job.jobId, seen, written.inserted + written.updated, rejected.length);
+      if (reports) await this.outbox.append(tx, changeEvents(scope, job, written.changes));
     });
     if (rejected.length > 0) this.logger.warn(`job ${job.jobId}: quarantined ${rejected.length} ${job.model} record(s): ${rejected[0]!.reason}`);
   }
 
-  private async fail(job: JobContext, integration: SyncIntegration | null, error: string): Promise<void> {
-    await this.finish(job, integration, 'FAILED', error);
-  }
-
-  /** Ends the job; if it was the run's last, ends the run and commits its completion event with it. */
-  private async finish(job: JobContext, integration: SyncIntegration | null, status: 'SUCCEEDED' | 'FAILED', error: string | null): Promise<void> {
+  /**
+   * Ends the job. A complete pull of a later sync first marks the records the vendor no longer has (with
+   * DATA_DELETED events), unless there are suspiciously many: then the job fails with JOB_FAILURE instead.
+   * If the job was the run's last, the run ends too, with its completion event, and the next queued run of
+   * the integration starts. One transaction: the events commit with the changes they report.
+   */
+  private async finish(job: JobContext, integration: SyncIntegration | null, outcome: JobOutcome): Promise<void> {
     const scope = { organizationId: job.organizationId, integrationId: job.integrationId, vendor: integration?.vendor ?? 'UNKNOWN' };
-    const outcome = await this.prisma.$transaction(async (tx) => {
+    const result = await this.prisma.$transaction(async (tx) => {
       await this.runs.lockRun(tx, job.runId);
-      if (!(await this.runs.finishJob(tx, job.jobId, status, error))) return null;
-      const events = status === 'FAILED' ? [jobFailureEvent(scope, job, error ?? 'failed')] : [];
-      const run = await this.runs.finishRunIfDone(tx, job.runId);
-      if (run) {
-        if (integration) await this.integrations.markRunComplete(tx, integration.id, run.kind === 'FIRST');
-        events.push(runCompleteEvent(scope, run));
+      const sql = sqlOf(tx);
+      let { status, error } = outcome;
+      const events: NewEvent[] = [];
+      if (status === 'SUCCEEDED' && outcome.deletionsSince && job.runKind !== 'FIRST') {
+        const vanished = await this.cache.markVanished(sql, job.model, job.integrationId, outcome.deletionsSince, new Date(), this.config.deletionGuardShare);
+        if (vanished.refused) {
+          status = 'FAILED';
+          error = new DeletionGuardError(job.model, vanished.refused, this.config.deletionGuardShare).message;
+        }
+        for (const row of vanished.deleted) events.push(dataEvent(scope, job, 'DATA_DELETED', presentRecord(job.model, row)));
       }
-      await this.outbox.append(tx, events);
-      return { run, emitted: events.length > 0 };
+      if (!(await this.runs.finishJob(tx, job.jobId, status, error))) return null;
+      if (status === 'SUCCEEDED' && outcome.checkpoint) await this.runs.saveCheckpoint(tx, job.integrationId, job.model, outcome.checkpoint);
+      if (status === 'FAILED') events.push(jobFailureEvent(scope, job, error ?? 'failed'));
+      const run = await this.runs.finishRunIfDone(tx, job.runId);
+      let next: { runId: string; jobIds: string[] } | null = null;
+      if (run) {
+        if (integration) await this.integrations.markRunComplete(tx, integration.id, run);
+        events.push(runCompleteEvent(scope, run));
+        await this.runs.lockIntegration(tx, job.integrationId);
+        next = await this.runs.startQueued(tx, job.integrationId);
+      }
+      await this.outbox.append(sql, events);
+      return { run, next, emitted: events.length > 0 };
     });
-    if (outcome?.emitted) this.relay.notify();
-    if (outcome?.run) {
-      const { run } = outcome;
+    if (result?.emitted) this.relay.notify();
+    if (result?.run) {
+      const { run } = result;
       this.logger.log(`integration ${job.integrationId}: sync ${run.id} finished (${run.successful_job_count} jobs succeeded, ${run.failed_job_count} failed)`);
     }
+    if (result?.next) await this.sync.startPromoted(job.integrationId, result.next);
   }
+}
+
+interface JobOutcome {
+  status: 'SUCCEEDED' | 'FAILED';
+  error: string | null;
+  /** Set after a complete pull: records not seen since then have vanished from the vendor. */
+  deletionsSince?: Date | null;
+  checkpoint?: string | null;
+}
+
+/** A full pull would remove more of a model than the guard allows: probably a vendor fault, not real deletions. */
+class DeletionGuardError extends Error {
+  constructor(model: string, counts: { vanished: number; live: number }, share: number) {
+    super(`deletion guard: the full pull of ${model} did not see ${counts.vanished} of ${counts.live} records (more than ${Math.round(share * 100)} %); none were deleted`);
+  }
+}
+
+/** DATA_NEW for new rows, DATA_UPDATE (only the changed fields) for changed ones, in page order. */
+function changeEvents(scope: CacheScope, job: JobContext, changes: RecordChange[]): NewEvent[] {
+  const events: NewEvent[] = [];
+  for (const { row, previous } of changes) {
+    const record = presentRecord(job.model, row);
+    if (!previous) {
+      events.push(dataEvent(scope, job, 'DATA_NEW', record));
+      continue;
+    }
+    const diff = diffRecords(presentRecord(job.model, previous), record);
+    if (diff) events.push(dataEvent(scope, job, 'DATA_UPDATE', record, diff));
+  }
+  return events;
 }
 
 function vendorIdOf(raw: unknown): string | null {

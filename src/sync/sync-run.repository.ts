@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '../common/ids';
 import { PrismaService, type SqlTx, type Tx } from '../database/prisma.service';
-import type { SyncJobStatus, SyncRunKind } from '../generated/prisma/enums';
+import type { Cadence, IntegrationVendor, SyncJobStatus, SyncMode, SyncRunKind } from '../generated/prisma/enums';
+import { nextRunAt } from './sync-schedule';
 import type { CanonicalModelName } from '../canonical/canonical-models';
 import { CANONICAL_MODELS } from '../canonical/canonical-models';
-import { assertJobTransition, STARTABLE_JOB_STATUSES } from './sync-state';
+import { assertJobTransition, assertRunTransition, STARTABLE_JOB_STATUSES } from './sync-state';
 
 export interface JobContext {
   jobId: string;
   runId: string;
   runKind: SyncRunKind;
+  runMode: SyncMode;
   model: CanonicalModelName;
   jobType: string;
   status: SyncJobStatus;
@@ -20,6 +22,7 @@ export interface JobContext {
 export interface FinishedRun {
   id: string;
   kind: SyncRunKind;
+  mode: SyncMode;
   models: string[];
   successful_job_count: number;
   failed_job_count: number;
@@ -33,35 +36,87 @@ export class SyncRunRepository {
     return this.prisma.syncRun.findFirst({ where: { integration_id: integrationId, status: 'RUNNING' }, select: { id: true } });
   }
 
+  /**
+   * Starts a run, or queues it behind the one running (one run at a time per integration; a run that comes
+   * due meanwhile starts right after, none is skipped). A second request while one is queued merges into
+   * it: the union of models, FULL if either asked for it. The caller's transaction must hold the
+   * integration's row lock (lockIntegration). Returns the jobs to enqueue once committed (none if queued).
+   */
+  async requestRun(tx: Tx, organizationId: string, integrationId: string, kind: SyncRunKind, mode: SyncMode, models: CanonicalModelName[]) {
+    const running = await tx.syncRun.findFirst({ where: { integration_id: integrationId, status: 'RUNNING' }, select: { id: true } });
+    if (!running) return this.createRun(tx, organizationId, integrationId, kind, mode, models, 'RUNNING');
+    const queued = await tx.syncRun.findFirst({ where: { integration_id: integrationId, status: 'QUEUED' }, include: { jobs: { select: { model: true } } } });
+    if (!queued) return { ...(await this.createRun(tx, organizationId, integrationId, kind, mode, models, 'QUEUED')), jobIds: [] };
+    const missing = models.filter((m) => !queued.jobs.some((j) => j.model === m));
+    await tx.syncRun.update({ where: { id: queued.id }, data: { models: [...queued.models, ...missing], ...(mode === 'FULL' ? { mode } : {}) } });
+    await this.createJobs(tx, organizationId, integrationId, queued.id, missing);
+    return { runId: queued.id, jobIds: [] };
+  }
+
+  /** Serialises run requests and run ends of one integration. */
+  async lockIntegration(tx: Tx, integrationId: string): Promise<void> {
+    await tx.$queryRawUnsafe('SELECT 1 AS locked FROM "integrations" WHERE "id" = $1 FOR UPDATE', integrationId);
+  }
+
+  /** QUEUED -> RUNNING for the integration's oldest queued run, if any; returns its jobs to enqueue. */
+  async startQueued(tx: Tx, integrationId: string): Promise<{ runId: string; jobIds: string[] } | null> {
+    const queued = await tx.syncRun.findFirst({ where: { integration_id: integrationId, status: 'QUEUED' }, orderBy: { started_at: 'asc' }, include: { jobs: { select: { id: true } } } });
+    if (!queued) return null;
+    assertRunTransition('QUEUED', 'RUNNING');
+    await tx.syncRun.update({ where: { id: queued.id }, data: { status: 'RUNNING', started_at: new Date() } });
+    return { runId: queued.id, jobIds: queued.jobs.map((j) => j.id) };
+  }
+
   /** A run and one PENDING job per model, in the caller's transaction. */
-  async createRun(tx: Tx, organizationId: string, integrationId: string, kind: SyncRunKind, models: CanonicalModelName[]) {
+  async createRun(tx: Tx, organizationId: string, integrationId: string, kind: SyncRunKind, mode: SyncMode, models: CanonicalModelName[], status: 'RUNNING' | 'QUEUED' = 'RUNNING') {
     const runId = newId();
+    await tx.syncRun.create({ data: { id: runId, organization_id: organizationId, integration_id: integrationId, kind, mode, status, models } });
+    const jobIds = await this.createJobs(tx, organizationId, integrationId, runId, models);
+    return { runId, jobIds };
+  }
+
+  private async createJobs(tx: Tx, organizationId: string, integrationId: string, runId: string, models: CanonicalModelName[]): Promise<string[]> {
     const jobs = models.map((model) => ({ id: newId(), model }));
-    await tx.syncRun.create({ data: { id: runId, organization_id: organizationId, integration_id: integrationId, kind, models } });
+    if (jobs.length === 0) return [];
     await tx.syncJob.createMany({
       data: jobs.map((j) => ({
         id: j.id, organization_id: organizationId, integration_id: integrationId, run_id: runId, model: j.model, job_type: CANONICAL_MODELS[j.model].jobType,
       })),
     });
-    return { runId, jobIds: jobs.map((j) => j.id) };
+    return jobs.map((j) => j.id);
   }
 
   async loadJob(jobId: string): Promise<JobContext | null> {
-    const job = await this.prisma.syncJob.findUnique({ where: { id: jobId }, include: { run: { select: { kind: true } } } });
+    const job = await this.prisma.syncJob.findUnique({ where: { id: jobId }, include: { run: { select: { kind: true, mode: true } } } });
     if (!job) return null;
     return {
-      jobId: job.id, runId: job.run_id, runKind: job.run.kind, model: job.model as CanonicalModelName, jobType: job.job_type,
+      jobId: job.id, runId: job.run_id, runKind: job.run.kind, runMode: job.run.mode, model: job.model as CanonicalModelName, jobType: job.job_type,
       status: job.status, integrationId: job.integration_id, organizationId: job.organization_id,
     };
   }
 
-  /** PENDING/RUNNING -> RUNNING, counting the attempt. Returns false if the job already ended. */
-  async markRunning(jobId: string): Promise<boolean> {
+  /** PENDING/RUNNING -> RUNNING, counting the attempt. Returns the attempt's start, or null if the job already ended. */
+  async markRunning(jobId: string): Promise<Date | null> {
+    const startedAt = new Date();
     const { count } = await this.prisma.syncJob.updateMany({
-      where: { id: jobId, status: { in: STARTABLE_JOB_STATUSES } },
-      data: { status: 'RUNNING', attempts: { increment: 1 }, started_at: new Date(), error: null, records_seen: 0, records_written: 0, records_quarantined: 0 },
+      where: { id: jobId, status: { in: STARTABLE_JOB_STATUSES }, run: { status: 'RUNNING' } },
+      data: { status: 'RUNNING', attempts: { increment: 1 }, started_at: startedAt, error: null, records_seen: 0, records_written: 0, records_quarantined: 0 },
     });
-    return count === 1;
+    return count === 1 ? startedAt : null;
+  }
+
+  async checkpoint(integrationId: string, model: CanonicalModelName): Promise<string | null> {
+    const row = await this.prisma.syncCheckpoint.findUnique({ where: { integration_id_model: { integration_id: integrationId, model } } });
+    return row?.cursor ?? null;
+  }
+
+  /** Advances a model's since-cursor, in the transaction that wrote the records it covers. */
+  async saveCheckpoint(tx: Tx, integrationId: string, model: CanonicalModelName, cursor: string): Promise<void> {
+    await tx.syncCheckpoint.upsert({
+      where: { integration_id_model: { integration_id: integrationId, model } },
+      create: { integration_id: integrationId, model, cursor },
+      update: { cursor, updated_at: new Date() },
+    });
   }
 
   async addProgress(tx: SqlTx, jobId: string, seen: number, written: number, quarantined: number): Promise<void> {
@@ -107,7 +162,7 @@ export class SyncRunRepository {
                     count(*) FILTER (WHERE "status" IN ('PENDING', 'RUNNING'))::int AS open
              FROM "sync_jobs" WHERE "run_id" = $1) c
        WHERE r."id" = $1 AND r."status" = 'RUNNING' AND c.open = 0
-       RETURNING r."id", r."kind", r."models", r."successful_job_count", r."failed_job_count"`,
+       RETURNING r."id", r."kind", r."mode", r."models", r."successful_job_count", r."failed_job_count"`,
       runId,
     );
     return rows[0] ?? null;
@@ -116,7 +171,7 @@ export class SyncRunRepository {
   /** PENDING jobs whose queue job may have been lost (crash between commit and enqueue). */
   async stalePendingJobs(olderThanMs: number): Promise<string[]> {
     const rows = await this.prisma.syncJob.findMany({
-      where: { status: 'PENDING', created_at: { lt: new Date(Date.now() - olderThanMs) } },
+      where: { status: 'PENDING', run: { status: 'RUNNING', started_at: { lt: new Date(Date.now() - olderThanMs) } } },
       select: { id: true },
       take: 500,
     });
@@ -127,7 +182,7 @@ export class SyncRunRepository {
 export interface SyncIntegration {
   id: string;
   organization_id: string;
-  vendor: import('../generated/prisma/enums').IntegrationVendor;
+  vendor: IntegrationVendor;
   credentials_encrypted: string;
   base_url: string | null;
   first_sync_completed_at: Date | null;
@@ -149,9 +204,35 @@ export class SyncIntegrationRepository {
     await this.prisma.integration.updateMany({ where: { id: integrationId, OR: [{ can_authenticate: null }, { can_authenticate: !value }] }, data: { can_authenticate: value } });
   }
 
-  async markRunComplete(tx: Tx, integrationId: string, first: boolean): Promise<void> {
+  /** After a run: completion times, and after the first sync, the first scheduled run. */
+  async markRunComplete(tx: Tx, integrationId: string, run: FinishedRun): Promise<void> {
     const now = new Date();
-    await tx.integration.update({ where: { id: integrationId }, data: { last_completed_sync: now, ...(first ? { first_sync_completed_at: now } : {}) } });
+    const schedule = await tx.integration.findUniqueOrThrow({ where: { id: integrationId }, select: { sync_frequency: true, sync_cadence: true, sync_cron: true } });
+    await tx.integration.update({
+      where: { id: integrationId },
+      data: {
+        last_completed_sync: now,
+        ...(run.kind === 'FIRST' ? { first_sync_completed_at: now, next_sync_at: nextRunAt(now, schedule) } : {}),
+        ...(run.mode === 'FULL' && run.failed_job_count === 0 ? { last_full_sync_at: now } : {}),
+      },
+    });
+  }
+
+  /**
+   * Integrations whose scheduled run is due, locked (other schedulers skip them) until the caller's
+   * transaction ends.
+   */
+  async lockDue(tx: Tx, limit: number) {
+    return tx.$queryRawUnsafe<Array<{ id: string; organization_id: string; vendor: IntegrationVendor; sync_frequency: number; sync_cadence: Cadence; sync_cron: string | null; next_sync_at: Date; last_full_sync_at: Date | null }>>(
+      `SELECT "id", "organization_id", "vendor", "sync_frequency", "sync_cadence", "sync_cron", "next_sync_at", "last_full_sync_at" FROM "integrations"
+       WHERE "active" AND NOT "is_archived" AND "first_sync_completed_at" IS NOT NULL AND "next_sync_at" <= now()
+       ORDER BY "next_sync_at" LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      limit,
+    );
+  }
+
+  async setNextSync(tx: Tx, integrationId: string, at: Date): Promise<void> {
+    await tx.integration.update({ where: { id: integrationId }, data: { next_sync_at: at } });
   }
 
   async markFirstSyncStarted(tx: Tx, integrationId: string): Promise<boolean> {

@@ -9,6 +9,7 @@ const JOB_TRANSITIONS: Record<SyncJobStatus, SyncJobStatus[]> = {
 };
 
 const RUN_TRANSITIONS: Record<SyncRunStatus, SyncRunStatus[]> = {
+  QUEUED: ['RUNNING'],
   RUNNING: ['SUCCEEDED', 'FAILED'],
   SUCCEEDED: [],
   FAILED: [],

@@ -2,25 +2,28 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import type { CanonicalModelName } from '../canonical/canonical-models';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
 import { PrismaService } from '../database/prisma.service';
-import type { SyncRunKind } from '../generated/prisma/enums';
 import { QueueName } from '../queue/queue-names';
 import { QueueService } from '../queue/queue.service';
+import { VendorRegistry } from '../vendors/vendor-registry';
 import { SyncIntegrationRepository, SyncRunRepository } from './sync-run.repository';
+import { nextRunAt } from './sync-schedule';
 
-export const SYNC_JOB_ATTEMPTS = 3;
 const SWEEP_INTERVAL_MS = 30_000;
+const SCHEDULER_TICK_MS = 5_000;
 
 /** Starts sync runs: one job per model, persisted first, then enqueued by id. */
 @Injectable()
 export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Sync');
   private sweeper?: NodeJS.Timeout;
+  private scheduler?: NodeJS.Timeout;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly runs: SyncRunRepository,
     private readonly integrations: SyncIntegrationRepository,
     private readonly queues: QueueService,
+    private readonly vendors: VendorRegistry,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
@@ -28,10 +31,13 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.config.role === 'api') return;
     this.sweeper = setInterval(() => void this.requeueStale().catch((e) => this.logger.error(`sweep: ${(e as Error).message}`)), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
+    this.scheduler = setInterval(() => void this.startDueRuns().catch((e) => this.logger.error(`scheduler: ${(e as Error).message}`)), SCHEDULER_TICK_MS);
+    this.scheduler.unref();
   }
 
   onModuleDestroy(): void {
     if (this.sweeper) clearInterval(this.sweeper);
+    if (this.scheduler) clearInterval(this.scheduler);
   }
 
   /**
@@ -41,7 +47,7 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
   async startFirstSync(organizationId: string, integrationId: string, models: readonly CanonicalModelName[]): Promise<string | null> {
     const created = await this.prisma.$transaction(async (tx) => {
       if (!(await this.integrations.markFirstSyncStarted(tx, integrationId))) return null;
-      return this.runs.createRun(tx, organizationId, integrationId, 'FIRST', [...models]);
+      return this.runs.createRun(tx, organizationId, integrationId, 'FIRST', 'FULL', [...models]);
     });
     if (!created) return null;
     await this.enqueue(created.jobIds);
@@ -49,11 +55,49 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
     return created.runId;
   }
 
-  async startRun(organizationId: string, integrationId: string, kind: SyncRunKind, models: readonly CanonicalModelName[]): Promise<string> {
-    const created = await this.prisma.$transaction((tx) => this.runs.createRun(tx, organizationId, integrationId, kind, [...models]));
-    await this.enqueue(created.jobIds);
-    this.logger.log(`integration ${integrationId}: ${kind.toLowerCase()} sync ${created.runId} started (${models.join(', ')})`);
-    return created.runId;
+  /**
+   * A manual sync: a full pull of the given models (it also finds deletions). Runs now, or right after the
+   * integration's current run.
+   */
+  async requestManualRun(organizationId: string, integrationId: string, models: readonly CanonicalModelName[]): Promise<string> {
+    const requested = await this.prisma.$transaction(async (tx) => {
+      await this.runs.lockIntegration(tx, integrationId);
+      return this.runs.requestRun(tx, organizationId, integrationId, 'MANUAL', 'FULL', [...models]);
+    });
+    await this.started(integrationId, requested, 'manual');
+    return requested.runId;
+  }
+
+  /** Starts (or queues) the scheduled runs that are due, and books each integration's next one. */
+  async startDueRuns(): Promise<void> {
+    const requested = await this.prisma.$transaction(async (tx) => {
+      const due = await this.integrations.lockDue(tx, 50);
+      const out: Array<{ integrationId: string; runId: string; jobIds: string[] }> = [];
+      for (const integration of due) {
+        const adapter = this.vendors.get(integration.vendor);
+        await this.integrations.setNextSync(tx, integration.id, nextRunAt(new Date(), integration));
+        if (!adapter) continue;
+        const fullDue = !integration.last_full_sync_at || Date.now() - integration.last_full_sync_at.getTime() >= this.config.fullSyncIntervalHours * 3_600_000;
+        const mode = fullDue || adapter.incrementalModels.length === 0 ? 'FULL' : 'INCREMENTAL';
+        out.push({ integrationId: integration.id, ...(await this.runs.requestRun(tx, integration.organization_id, integration.id, 'SCHEDULED', mode, [...adapter.models])) });
+      }
+      return out;
+    });
+    for (const r of requested) await this.started(r.integrationId, r, 'scheduled');
+  }
+
+  /** Enqueues the jobs of a run that started when its predecessor ended. */
+  async startPromoted(integrationId: string, promoted: { runId: string; jobIds: string[] }): Promise<void> {
+    await this.started(integrationId, promoted, 'queued');
+  }
+
+  private async started(integrationId: string, run: { runId: string; jobIds: string[] }, what: string): Promise<void> {
+    if (run.jobIds.length === 0) {
+      this.logger.log(`integration ${integrationId}: ${what} sync ${run.runId} queued behind the running one`);
+      return;
+    }
+    await this.enqueue(run.jobIds);
+    this.logger.log(`integration ${integrationId}: ${what} sync ${run.runId} started`);
   }
 
   async enqueue(jobIds: string[]): Promise<void> {
@@ -61,7 +105,7 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
       jobIds.map((syncJobId) => ({
         name: 'sync',
         data: { syncJobId },
-        opts: { jobId: syncJobId, attempts: SYNC_JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: true, removeOnFail: 1000 },
+        opts: { jobId: syncJobId, attempts: this.config.syncJobAttempts, backoff: { type: 'exponential', delay: this.config.syncRetryBaseMs }, removeOnComplete: true, removeOnFail: 1000 },
       })),
     );
   }

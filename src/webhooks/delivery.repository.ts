@@ -51,6 +51,31 @@ export class DeliveryRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Whether an earlier event must reach this webhook first: an earlier event of the same record, or, for
+   * an event about a whole sync (SYNC_COMPLETE, JOB_FAILURE…), any earlier event of the same integration.
+   */
+  async waitsForEarlier(deliveryId: string): Promise<boolean> {
+    const rows = await this.prisma.$queryRawUnsafe<{ blocked: boolean }[]>(
+      `SELECT EXISTS (
+         SELECT 1 FROM "webhook_deliveries" d
+         JOIN "events" e ON e."id" = d."event_id"
+         JOIN "webhook_deliveries" d2 ON d2."webhook_id" = d."webhook_id" AND d2."status" = 'PENDING' AND d2."id" <> d."id"
+         JOIN "events" e2 ON e2."id" = d2."event_id" AND e2."sequence" < e."sequence"
+         WHERE d."id" = $1
+           AND (e2."record_id" = e."record_id" OR (e."record_id" IS NULL AND e2."integration_id" = e."integration_id"))
+       ) OR EXISTS (
+         -- An earlier event not yet fanned out (another relay holds it) may yet add a delivery ahead of this one.
+         SELECT 1 FROM "webhook_deliveries" d JOIN "events" e ON e."id" = d."event_id"
+         JOIN "events" e2 ON e2."relayed_at" IS NULL AND e2."sequence" < e."sequence"
+           AND (e2."record_id" = e."record_id" OR (e."record_id" IS NULL AND e2."integration_id" = e."integration_id"))
+         WHERE d."id" = $1
+       ) AS blocked`,
+      deliveryId,
+    );
+    return rows[0]?.blocked ?? false;
+  }
+
   async loadTarget(deliveryId: string): Promise<DispatchTarget | null> {
     const rows = await this.prisma.$queryRawUnsafe<DispatchTarget[]>(
       `SELECT d."id" AS delivery_id, d."status", d."attempt_count", w."id" AS webhook_id, w."url", w."headers",

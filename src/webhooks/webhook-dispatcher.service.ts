@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import axios, { type AxiosInstance } from 'axios';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { SecretBox } from '../common/crypto/secret-box';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
 import { OutboundGuard } from '../outbound/outbound-guard';
@@ -14,6 +14,8 @@ import { signedHeaders } from './webhook-signing';
 const TIMEOUT_MS = 15_000;
 const EXCERPT_BYTES = 20 * 1024;
 const SWEEP_INTERVAL_MS = 30_000;
+/** How soon a delivery held back for an earlier one of the same record (or sync) looks again. */
+const ORDER_RECHECK_MS = 250;
 
 /** A failed attempt, carrying the delay chosen for the next one (so the queue and the attempt log agree). */
 class AttemptFailed extends Error {
@@ -55,7 +57,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
-    this.queues.worker<WebhookDeliveryPayload>(QueueName.WebhookDeliveries, (job) => this.process(job), {
+    this.queues.worker<WebhookDeliveryPayload>(QueueName.WebhookDeliveries, (job, token) => this.process(job, token), {
       concurrency: this.config.webhookWorkerConcurrency,
       settings: {
         backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
@@ -81,9 +83,14 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     );
   }
 
-  private async process(job: Job<WebhookDeliveryPayload>): Promise<void> {
+  private async process(job: Job<WebhookDeliveryPayload>, token?: string): Promise<void> {
     const target = await this.deliveries.loadTarget(job.data.deliveryId);
     if (!target || target.status !== 'PENDING') return; // delivered, given up, or deleted with its webhook
+    if (await this.deliveries.waitsForEarlier(target.delivery_id)) {
+      // In order per record (and a sync's completion after its data): look again shortly, no attempt used.
+      await job.moveToDelayed(Date.now() + ORDER_RECHECK_MS, token);
+      throw new DelayedError();
+    }
     if (!target.active) {
       await this.deliveries.markFailed(target.delivery_id);
       return;

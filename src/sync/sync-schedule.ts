@@ -1,0 +1,30 @@
+import { CronExpressionParser } from 'cron-parser';
+import type { Cadence } from '../generated/prisma/enums';
+
+export interface SyncSchedule {
+  sync_frequency: number;
+  sync_cadence: Cadence;
+  /** Extension: a 5-field cron expression (UTC); when set it wins over frequency x cadence. */
+  sync_cron: string | null;
+}
+
+const CADENCE_MS: Record<Cadence, number> = {
+  SECOND: 1_000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000, WEEK: 604_800_000, MONTH: 2_592_000_000,
+};
+
+/** When an integration's next scheduled run is due, counted from `from` (the last one's start). */
+export function nextRunAt(from: Date, schedule: SyncSchedule): Date {
+  if (schedule.sync_cron) return CronExpressionParser.parse(schedule.sync_cron, { currentDate: from, tz: 'UTC' }).next().toDate();
+  return new Date(from.getTime() + Math.max(1, schedule.sync_frequency) * CADENCE_MS[schedule.sync_cadence]);
+}
+
+/** Null for a valid cron expression, else why not. */
+export function cronProblem(expression: string): string | null {
+  if (expression.trim().split(/\s+/).length !== 5) return 'must have 5 fields: minute hour day-of-month month day-of-week';
+  try {
+    CronExpressionParser.parse(expression, { tz: 'UTC' });
+    return null;
+  } catch (error) {
+    return `is not a valid cron expression (${(error as Error).message})`;
+  }
+}
