@@ -39,25 +39,29 @@ export class RecordCacheRepository {
   private readonly statements = new Map<string, { spec: BulkUpsertSpec; sql: string }>();
 
   /**
-   * Writes one page. With `capture`, first reads the rows about to change (a hash that differs, or a
-   * deleted row coming back; unchanged rows cost that one comparison), and marks every row the page saw
-   * with `last_seen` = now, which the full pull's deletion pass relies on.
+   * Writes one page. With `capture` (syncs after the first), compares each record's hash with the cached
+   * one first: unchanged rows are only marked seen (`last_seen`, which the full pull's deletion pass
+   * relies on); new and changed ones are upserted and returned with their previous version.
    */
   async upsertPage(tx: SqlTx, model: CanonicalModelName, scope: CacheScope, records: CanonicalRecord[], now: Date, options: UpsertOptions): Promise<UpsertResult> {
-    const seen = [...records.map((r) => r.id), ...(options.alsoSeen ?? [])];
-    if (records.length === 0) {
-      if (options.capture && seen.length > 0) await this.touch(tx, model, seen, now);
-      return { inserted: 0, updated: 0, changes: [] };
+    let toWrite = records;
+    let previous = new Map<string, CacheRow>();
+    if (options.capture) {
+      // One comparison per record; unchanged ones are only marked seen, never rewritten.
+      const { changed, unchanged } = await this.partition(tx, model, records);
+      previous = changed;
+      toWrite = records.filter((r) => !unchanged.has(r.id));
+      const seen = [...unchanged, ...(options.alsoSeen ?? [])];
+      if (seen.length > 0) await this.touch(tx, model, seen, now);
     }
+    if (toWrite.length === 0) return { inserted: 0, updated: 0, changes: [] };
     const returning = options.capture ? 'rows' : 'ids';
     const { spec, sql } = this.statement(`${model}:${returning}`, () => recordSpec(model), returning);
-    const previous = options.capture ? await this.rowsAboutToChange(tx, model, records) : new Map<string, CacheRow>();
-    const rows = records.map((r) => ({ ...r.values, id: r.id, x_id: r.x_id, content_hash: r.hash }));
+    const rows = toWrite.map((r) => ({ ...r.values, id: r.id, x_id: r.x_id, content_hash: r.hash }));
     const { rows: written } = await tx.query<CacheRow & { inserted: boolean }>(
       sql, [...toColumnArrays(spec, rows), scope.organizationId, scope.integrationId, scope.vendor, now],
     );
-    if (model === 'leases') await this.replaceLinks(tx, scope, records, now);
-    if (options.capture) await this.touch(tx, model, seen, now);
+    if (model === 'leases') await this.replaceLinks(tx, scope, toWrite, now);
     const inserted = written.filter((w) => w.inserted).length;
     const changes = options.capture
       ? written.map(({ inserted: isNew, ...row }) => ({ row: row as CacheRow, previous: isNew ? null : previous.get(row.id) ?? null }))
@@ -87,16 +91,23 @@ export class RecordCacheRepository {
     return { deleted: rows, refused: null };
   }
 
-  private async rowsAboutToChange(tx: SqlTx, model: CanonicalModelName, records: CanonicalRecord[]): Promise<Map<string, CacheRow>> {
-    const { rows } = await tx.query<CacheRow>(
-      `SELECT t.* FROM "${CANONICAL_MODELS[model].table}" t JOIN unnest($1::text[], $2::text[]) AS p("id", "hash") ON t."id" = p."id"
-       WHERE t."content_hash" IS DISTINCT FROM p."hash" OR t."deleted_at" IS NOT NULL`,
+  /** Splits a page by content hash: rows that changed (with their current version) and ids that did not. */
+  private async partition(tx: SqlTx, model: CanonicalModelName, records: CanonicalRecord[]) {
+    const { rows } = await tx.query<CacheRow & { page_id: string; same: boolean | null }>(
+      `SELECT p."id" AS page_id, (t."content_hash" = p."hash" AND t."deleted_at" IS NULL) AS same, t.*
+       FROM unnest($1::text[], $2::text[]) AS p("id", "hash") LEFT JOIN "${CANONICAL_MODELS[model].table}" t ON t."id" = p."id"`,
       [records.map((r) => r.id), records.map((r) => r.hash)],
     );
-    return new Map(rows.map((r) => [r.id, r]));
+    const changed = new Map<string, CacheRow>();
+    const unchanged = new Set<string>();
+    for (const { page_id, same, ...row } of rows) {
+      if (same) unchanged.add(page_id);
+      else if (row.id) changed.set(page_id, row as CacheRow);
+    }
+    return { changed, unchanged };
   }
 
-  /** last_seen for rows the page saw unchanged (changed rows got it from the upsert). */
+  /** last_seen for rows the page saw unchanged (written rows get it from the upsert). */
   private async touch(tx: SqlTx, model: CanonicalModelName, ids: string[], now: Date): Promise<void> {
     await tx.query(`UPDATE "${CANONICAL_MODELS[model].table}" SET "last_seen" = $2 WHERE "id" = ANY($1::text[]) AND "last_seen" < $2`, [ids, now]);
   }

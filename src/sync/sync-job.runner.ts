@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { RecordCacheRepository, type CacheScope, type RecordChange } from '../cache/record-cache.repository';
 import { presentRecord } from '../canonical/record-presenter';
 import { diffRecords } from '../diff/record-diff';
@@ -27,6 +27,9 @@ import { SyncService } from './sync.service';
  * (quarantining the ones that cannot be), and writes each page with one set-based upsert. When the last job
  * of a run ends, the run's completion event commits in the same transaction as the run's end.
  */
+/** How soon a job held back by its integration's max_job_concurrency looks again. */
+const BUSY_RECHECK_MS = 500;
+
 @Injectable()
 export class SyncJobRunner implements OnApplicationBootstrap {
   private readonly logger = new Logger('SyncJob');
@@ -49,15 +52,20 @@ export class SyncJobRunner implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
-    this.queues.worker<SyncJobPayload>(QueueName.SyncJobs, (job) => this.process(job), {
+    this.queues.worker<SyncJobPayload>(QueueName.SyncJobs, (job, token) => this.process(job, token), {
       concurrency: this.config.syncWorkerConcurrency,
       lockDuration: 60_000,
     });
   }
 
-  private async process(queueJob: Job<SyncJobPayload>): Promise<void> {
+  private async process(queueJob: Job<SyncJobPayload>, token?: string): Promise<void> {
     const job = await this.runs.loadJob(queueJob.data.syncJobId);
-    const startedAt = job ? await this.runs.markRunning(job.jobId) : null;
+    const startedAt = job ? await this.runs.markRunning(job.jobId, job.integrationId) : null;
+    if (startedAt === 'busy') {
+      // The integration is at its max_job_concurrency: try again shortly, without using an attempt.
+      await queueJob.moveToDelayed(Date.now() + BUSY_RECHECK_MS, token);
+      throw new DelayedError();
+    }
     if (!job || !startedAt) return; // already finished (a duplicate delivery), or its run is not running
     const integration = await this.integrations.load(job.integrationId);
     const adapter = integration ? this.vendors.get(integration.vendor) : undefined;
@@ -199,6 +207,7 @@ export class SyncJobRunner implements OnApplicationBootstrap {
       this.logger.log(`integration ${job.integrationId}: sync ${run.id} finished (${run.successful_job_count} jobs succeeded, ${run.failed_job_count} failed)`);
     }
     if (result?.next) await this.sync.startPromoted(job.integrationId, result.next);
+    else if (result && !result.run) await this.sync.wakeWaiting(job.integrationId);
   }
 }
 

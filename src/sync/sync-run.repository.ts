@@ -95,14 +95,25 @@ export class SyncRunRepository {
     };
   }
 
-  /** PENDING/RUNNING -> RUNNING, counting the attempt. Returns the attempt's start, or null if the job already ended. */
-  async markRunning(jobId: string): Promise<Date | null> {
-    const startedAt = new Date();
-    const { count } = await this.prisma.syncJob.updateMany({
-      where: { id: jobId, status: { in: STARTABLE_JOB_STATUSES }, run: { status: 'RUNNING' } },
-      data: { status: 'RUNNING', attempts: { increment: 1 }, started_at: startedAt, error: null, records_seen: 0, records_written: 0, records_quarantined: 0 },
+  /**
+   * PENDING/RUNNING -> RUNNING, counting the attempt. Returns the attempt's start; 'busy' when the
+   * integration already runs max_job_concurrency jobs (one slow vendor must not take every worker slot);
+   * null if the job already ended or its run is not running.
+   */
+  async markRunning(jobId: string, integrationId: string): Promise<Date | 'busy' | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const [integration] = await tx.$queryRawUnsafe<{ max_job_concurrency: number }[]>(
+        'SELECT "max_job_concurrency" FROM "integrations" WHERE "id" = $1 FOR UPDATE', integrationId,
+      );
+      const running = await tx.syncJob.count({ where: { integration_id: integrationId, status: 'RUNNING', id: { not: jobId } } });
+      if (integration && running >= Math.max(1, integration.max_job_concurrency)) return 'busy';
+      const startedAt = new Date();
+      const { count } = await tx.syncJob.updateMany({
+        where: { id: jobId, status: { in: STARTABLE_JOB_STATUSES }, run: { status: 'RUNNING' } },
+        data: { status: 'RUNNING', attempts: { increment: 1 }, started_at: startedAt, error: null, records_seen: 0, records_written: 0, records_quarantined: 0 },
+      });
+      return count === 1 ? startedAt : null;
     });
-    return count === 1 ? startedAt : null;
   }
 
   async checkpoint(integrationId: string, model: CanonicalModelName): Promise<string | null> {
@@ -166,6 +177,12 @@ export class SyncRunRepository {
       runId,
     );
     return rows[0] ?? null;
+  }
+
+  /** PENDING jobs of the integration's running run. */
+  async pendingJobsOf(integrationId: string): Promise<string[]> {
+    const rows = await this.prisma.syncJob.findMany({ where: { integration_id: integrationId, status: 'PENDING', run: { status: 'RUNNING' } }, select: { id: true } });
+    return rows.map((r) => r.id);
   }
 
   /** PENDING jobs whose queue job may have been lost (crash between commit and enqueue). */

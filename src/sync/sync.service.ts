@@ -110,6 +110,18 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
     );
   }
 
+  /**
+   * Wakes jobs of the integration that were held back by its max_job_concurrency (delayed in the queue),
+   * so a freed slot is taken at once rather than at their next re-check.
+   */
+  async wakeWaiting(integrationId: string): Promise<void> {
+    const queue = this.queues.queue(QueueName.SyncJobs);
+    for (const id of await this.runs.pendingJobsOf(integrationId)) {
+      const job = await queue.getJob(id).catch(() => undefined);
+      if (job && (await job.isDelayed().catch(() => false))) await job.promote().catch(() => undefined);
+    }
+  }
+
   private async requeueStale(): Promise<void> {
     const ids = await this.runs.stalePendingJobs(120_000);
     if (ids.length > 0) await this.enqueue(ids);

@@ -58,6 +58,9 @@ class BuildiumSimulator implements BuildiumSandbox {
   private indexes: Partial<Record<Collection, Map<number, Rec>>> = {};
   private recentRequests: number[] = [];
   private lastChange = SEEDED_AT;
+  private mutationRound = 0;
+  /** When the last vendor response was sent (benchmarks time the sync's tail from it). */
+  private lastResponseAt: number | null = null;
   requestCount = 0;
 
   constructor(options: BuildiumSandboxOptions) {
@@ -125,6 +128,7 @@ class BuildiumSimulator implements BuildiumSandbox {
     const matching = this.filter(route.collection, query);
     const page = matching.slice(query.offset, query.offset + query.limit).map((r) => this.view(route.collection, r));
     sendJson(res, 200, FaultInjector.corruptPage(page, faults, 'Id'), { 'X-Total-Count': String(matching.length) });
+    this.lastResponseAt = Date.now();
   }
 
   private throttled(): boolean {
@@ -211,6 +215,11 @@ class BuildiumSimulator implements BuildiumSandbox {
       this.reset({ ...this.options, ...body });
       return sendJson(res, 200, this.state());
     }
+    if (head === 'mutate' && method === 'POST') {
+      const body = await readJson(req);
+      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be {"tenants"?: n, "leases"?: n, "units"?: n, "rentals"?: n}' });
+      return sendJson(res, 200, this.mutate(body));
+    }
     if (head === 'faults') {
       if (method === 'GET') return sendJson(res, 200, this.faults.list());
       if (method === 'DELETE') {
@@ -238,7 +247,7 @@ class BuildiumSimulator implements BuildiumSandbox {
     if (method === 'PATCH') {
       const body = await readJson(req);
       if (!isObject(body)) return sendJson(res, 400, { error: 'body must be a JSON object' });
-      return sendJson(res, 200, this.update(collection, record, body));
+      return sendJson(res, 200, this.view(collection, this.update(collection, record, body)));
     }
     if (method === 'DELETE') {
       this.remove(collection, record);
@@ -255,8 +264,36 @@ class BuildiumSimulator implements BuildiumSandbox {
       residents: this.options.residents ?? 60,
       counts: { rentals: s.rentals.length, units: s.units.length, leases: s.leases.length, tenants: s.tenants.length },
       requestCount: this.requestCount,
+      lastResponseAt: this.lastResponseAt === null ? null : new Date(this.lastResponseAt).toISOString(),
       faults: this.faults.list(),
     };
+  }
+
+  /**
+   * Edits `n` records of each named collection, spread evenly over it (a bulk change for demos and
+   * benchmarks): tenants get a new first name, leases and units a new rent, rentals a new name.
+   */
+  private mutate(counts: Rec) {
+    const edit: Record<Collection, (r: Rec, round: number) => Rec> = {
+      tenants: (r, round) => ({ FirstName: `${String(r.FirstName).replace(/ \(\d+\)$/, '')} (${round})` }),
+      leases: (r) => ({ AccountDetails: { ...r.AccountDetails, Rent: Math.round(((r.AccountDetails?.Rent ?? 1000) + 1.25) * 100) / 100 } }),
+      units: (r) => ({ MarketRent: Math.round(((r.MarketRent ?? 1000) + 1.25) * 100) / 100 }),
+      rentals: (r, round) => ({ Name: `${String(r.Name).replace(/ \(\d+\)$/, '')} (${round})` }),
+    };
+    const edited: Partial<Record<Collection, number>> = {};
+    const round = ++this.mutationRound;
+    for (const collection of Object.keys(COLLECTIONS) as Collection[]) {
+      const n = Math.min(Number(counts[collection] ?? 0), this.store[collection].length);
+      if (!(n > 0)) continue;
+      const records = this.store[collection];
+      const step = records.length / n;
+      for (let i = 0; i < n; i++) {
+        const record = records[Math.floor(i * step)]!;
+        this.update(collection, record, edit[collection](record, round));
+      }
+      edited[collection] = n;
+    }
+    return { edited };
   }
 
   private create(collection: Collection, body: Rec): Rec {
@@ -264,6 +301,7 @@ class BuildiumSimulator implements BuildiumSandbox {
     const nextId = (records.length ? records[records.length - 1].Id : 0) + 1;
     const record: Rec = { ...defaults(collection), ...body, Id: nextId };
     records.push(record);
+    this.changed();
     this.touch(collection, record);
     return this.view(collection, record);
   }
@@ -274,8 +312,9 @@ class BuildiumSimulator implements BuildiumSandbox {
       if (value === null) delete record[key];
       else record[key] = value;
     }
+    if (collection === 'leases' && 'Tenants' in changes) this.leasesByTenant = null;
     this.touch(collection, record);
-    return this.view(collection, record);
+    return record;
   }
 
   private remove(collection: Collection, record: Rec): void {
@@ -305,7 +344,6 @@ class BuildiumSimulator implements BuildiumSandbox {
         if (tenant) this.updatedAt.set(tenant, this.lastChange);
       }
     }
-    this.changed();
   }
 
   private changedAt(record: Rec): number {

@@ -1,0 +1,125 @@
+// Shared pieces of the benchmarks: a PostgreSQL with default durability, a Buildium sandbox in its own
+// process, the real app as a child process, and small helpers. Everything started is stopped by stopAll().
+const { spawn } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+const readline = require('node:readline');
+const { Redis } = require('ioredis');
+const { Client } = require('pg');
+
+const ROOT = path.resolve(__dirname, '..');
+const children = [];
+
+const freePort = () => new Promise((resolve) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+});
+const reachable = (port) => new Promise((resolve) => {
+  const socket = net.connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
+  socket.on('error', () => resolve(false));
+});
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts a helper process and resolves with the first line it prints. */
+function startChild(args, env = {}) {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    readline.createInterface({ input: child.stdout }).once('line', (line) => resolve(line));
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
+  });
+}
+
+function rssOf(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') * 1024, hwm: kb('VmHWM') * 1024 };
+}
+
+async function withClient(url, fn) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try { return await fn(client); } finally { await client.end(); }
+}
+
+let serverUrl;
+/** A fresh database on the benchmark PostgreSQL (BENCH_DATABASE_URL, or one started with default settings). */
+async function createDatabase() {
+  serverUrl ??= process.env.BENCH_DATABASE_URL ?? (await startChild([path.join(ROOT, 'test/support/test-postgres.mjs')], { PG_DURABLE: '1' }));
+  const dbName = `latchkey_bench_${randomBytes(4).toString('hex')}`;
+  await withClient(serverUrl, (db) => db.query(`CREATE DATABASE ${dbName}`));
+  return Object.assign(new URL(serverUrl), { pathname: `/${dbName}` }).toString();
+}
+
+/** The Buildium sandbox with `residents` residents, in its own process. */
+async function startSandbox(residents) {
+  const credentials = { clientId: 'bench-client', secret: `bench-${randomBytes(8).toString('hex')}` };
+  const startedAt = Date.now();
+  const sandbox = JSON.parse(await startChild([path.join(__dirname, 'sandbox-server.js'), String(residents), credentials.clientId, credentials.secret]));
+  console.log(`sandbox: ${JSON.stringify(sandbox.counts)} generated in ${Date.now() - startedAt} ms`);
+  const control = async (method, route, body) => {
+    const res = await fetch(`${sandbox.url}/_control/${route}`, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${method} ${route}: ${res.status}`);
+    return res.json();
+  };
+  return { ...sandbox, credentials, control };
+}
+
+/** `node dist/main.js all` on `dbUrl`, the queue on Redis when one answers on 6379 (BENCH_QUEUE overrides). */
+async function startApp(dbUrl) {
+  const queue = process.env.BENCH_QUEUE ?? ((await reachable(6379)) ? 'redis' : 'postgres');
+  if (queue === 'redis') {
+    const redis = new Redis('redis://127.0.0.1:6379/15');
+    await redis.flushdb();
+    await redis.quit();
+  }
+  const port = await freePort();
+  const apiKey = `lk_bench_${randomBytes(12).toString('hex')}`;
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the app.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist/main.js'), 'all'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      PATH: process.env.PATH, PORT: String(port), DATABASE_URL: dbUrl, REDIS_URL: queue === 'redis' ? 'redis://127.0.0.1:6379/15' : '',
+      LATCHKEY_API_KEY: apiKey, LATCHKEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8', SANDBOX: 'false', LOG_LEVEL: 'warn',
+    },
+  });
+  children.push(child);
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if ((await fetch(`${base}/ready`).then((r) => r.status, () => 0)) === 200) break;
+    if (i > 600) throw new Error('the app did not become ready');
+    await sleep(100);
+  }
+  const api = async (method, url, body) => {
+    const res = await fetch(`${base}${url}`, { method, headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  };
+  return { child, queue, api, stop };
+}
+
+/** Polls until the run ends; samples the app's RSS meanwhile. */
+async function waitForRun(dbUrl, runId, pid) {
+  let peakRss = 0;
+  for (;;) {
+    if (pid) peakRss = Math.max(peakRss, rssOf(pid).rss);
+    const run = await withClient(dbUrl, (db) => db.query('SELECT id, status, started_at, finished_at, successful_job_count, failed_job_count FROM sync_runs WHERE id = $1', [runId])).then((r) => r.rows[0]);
+    if (run && run.status !== 'RUNNING' && run.status !== 'QUEUED') return { run, peakRss: pid ? Math.max(peakRss, rssOf(pid).hwm) : 0 };
+    await sleep(100);
+  }
+}
+
+async function stopAll() {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  await sleep(1500);
+}
+
+module.exports = { ROOT, createDatabase, startSandbox, startApp, waitForRun, withClient, rssOf, sleep, stopAll };

@@ -1,0 +1,362 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A second, independent Buildium Open API v1 server, written from shared/vendors/buildium.md and
+ * shared/reference/buildium-openapi.json only (never from src/sandbox), so the adapter is tested against
+ * choices our own simulator did not make: small page caps whatever `limit` asks, a 429 without Retry-After
+ * on every 7th request, ids out of creation order, and hand-picked awkward (schema-valid) values.
+ */
+
+export const FOREIGN_CREDENTIALS = { clientId: 'foreign-client', secret: 'foreign-secret-9f2' } as const;
+
+type Json = Record<string, any>;
+
+export interface ForeignRequestLog {
+  /** 1-based arrival number across every request the server received. */
+  n: number;
+  at: number;
+  path: string;
+  offset: number | null;
+  limit: number | null;
+  status: number;
+  /** Records in the body of a 200. */
+  count: number;
+}
+
+export interface ForeignBuildiumServer {
+  url: string;
+  data: { rentals: any[]; units: any[]; leases: any[]; tenants: any[] };
+  /** Vendor requests received and answered (every status, 429 and 401 included). */
+  readonly requests: number;
+  log: ForeignRequestLog[];
+  pageCap: Record<string, number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Most records a page holds, whatever `limit` asks: never more than 300, and less for the small models so
+ * that every model takes several pages (a server may always return fewer than `limit`; the client must go
+ * on by offset until X-Total-Count).
+ */
+const PAGE_CAP: Record<string, number> = { '/v1/rentals': 2, '/v1/rentals/units': 16, '/v1/leases': 100, '/v1/leases/tenants': 300 };
+const THROTTLE_EVERY = 7;
+const MAX_LIMIT = 1000;
+
+// ---------------------------------------------------------------------------------------------------------
+// Data. Deterministic (no randomness): arithmetic on the index with strides coprime to the id range, so
+// ids are unique, scattered and unrelated to creation order or to the order pages are served in.
+// ---------------------------------------------------------------------------------------------------------
+
+const FIRST_NAMES = [
+  'Zoë', 'Siobhán', 'Mateo', 'Aigerim', 'Chloé', 'Dmitri', 'Amara', 'Bjørn', 'Ngozi', 'José', 'Priya', 'Łukasz', 'Hana', 'Renée',
+  'Oluwaseun', 'Mei-Ling', 'Thảo', 'Kai', 'Ana María', 'Jürgen', 'Leilani', 'Søren', 'Fatima', 'Yusuf', 'Émile', 'Noor', 'Inês',
+  'Kwame', 'Saoirse', 'Ravi', "D'Andre", 'Mary Kate', 'Grzegorz', 'Tomás', 'Ayşe', 'Björn', 'Nguyệt', 'Seán', 'Zuzanna', 'Ólafur', 'Dana',
+];
+const LAST_NAMES = [
+  "O'Connor", 'Nguyễn', 'García-López', 'Müller', 'Kowalczyk', 'Smith', 'Oyelaran', "D'Souza", 'van der Berg', 'Ødegaard', 'Tanaka',
+  'Papadopoulos', 'MacLeod', 'Núñez', 'Al-Farsi', 'Lefèvre', 'Chen', 'Okafor', 'St. John', 'Björk', 'Trần', 'Ó Súilleabháin',
+  'Łęcka', 'Johnson', "O'Neil-Wright", 'Hernández', 'Kim', 'Petrov', 'Dubois', 'Lê',
+];
+const PHONE_TYPES = ['Home', 'Office', 'Cell', 'Fax', 'Other', 'NotSet', 'Personal'];
+/** Every spelling a person types into a PMS; the last four digits vary by tenant. */
+const PHONE_FORMATS: Array<(last4: string) => string> = [
+  (d) => `+1 (415) 555-${d}`,
+  (d) => `415.555.${d}`,
+  (d) => `(503) 555-${d}`,
+  (d) => `514-555-${d}`,
+  (d) => `1415555${d}`,
+  (d) => `+1 604 555 ${d}`,
+  (d) => `415-555-${d} ext. 12`,
+  (d) => `+44 20 7946 ${d}`,
+  (d) => ` 971 555 ${d} `,
+];
+
+const RENTALS: Json[] = [
+  {
+    Id: 7_100_417, Name: "O'Hara Court", StructureDescription: 'Brick walk-up, three storeys, coin laundry in the basement', NumberUnits: 24,
+    IsActive: true, OperatingBankAccountId: 55_012, Reserve: 2500.75,
+    Address: { AddressLine1: '2291 Folsom St', AddressLine2: '', City: 'San Francisco', State: 'CA', PostalCode: '94110', Country: 'UnitedStates' },
+    YearBuilt: 1962, RentalType: 'Residential', RentalSubType: 'MultiFamily',
+    RentalManager: {
+      Id: 301, FirstName: 'Aoife', LastName: "Ní Bhriain", IsCompany: false, Email: 'Aoife.NiBhriain@OHaraCourt.Example.com',
+      PhoneNumbers: [{ Number: '415.555.0199', Type: 'Office' }, { Number: '+1 (415) 555-0101', Type: 'Cell' }],
+    },
+  },
+  {
+    Id: 7_100_093, Name: 'Zoë Gardens', StructureDescription: 'Garden-style townhomes around a courtyard', NumberUnits: 13, IsActive: true,
+    OperatingBankAccountId: 55_013, Reserve: 0,
+    Address: { AddressLine1: '4410 SE Belmont St', AddressLine2: 'Leasing office', AddressLine3: '', City: 'Portland', State: 'OR', PostalCode: '97215-1732', Country: 'UnitedStates' },
+    YearBuilt: 2004, RentalType: 'Residential', RentalSubType: 'CondoTownhome',
+    RentalManager: { Id: 302, CompanyName: 'Nguyễn & Daughters Property Co.', IsCompany: true, Email: 'OFFICE@nguyen-daughters.example', PhoneNumbers: [] },
+  },
+  {
+    Id: 7_100_250, Name: 'Résidence Saint-Urbain', StructureDescription: 'Triplex', NumberUnits: 3, IsActive: false,
+    Address: { AddressLine1: '5120 Rue Saint-Urbain', City: 'Montréal', State: 'QC', PostalCode: 'H2T 2W8', Country: 'Canada' },
+    YearBuilt: 1921, RentalType: 'Residential', RentalSubType: 'MultiFamily',
+  },
+];
+
+const BEDROOMS = ['Studio', 'OneBed', 'TwoBed', 'ThreeBed', 'NotSet', 'FourBed'];
+const BATHROOMS = ['OneBath', 'OnePointFiveBath', 'TwoBath', 'NotSet', 'TwoPointFiveBath'];
+
+/** Two-decimal dollar amounts; the float nearest the literal, as JSON.parse would give it. */
+const dollars = (whole: number, centsPart: number) => Math.round(whole * 100 + centsPart) / 100;
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+function buildUnits(): Json[] {
+  const units: Json[] = [];
+  let i = 0;
+  for (const rental of RENTALS) {
+    for (let u = 0; u < rental.NumberUnits; u++, i++) {
+      const number = rental.Id === 7_100_250 ? ['Rez-de-chaussée', '2e étage', '3e étage'][u]! : `${100 * (1 + Math.floor(u / 8)) + (u % 8) + 1}`;
+      const unit: Json = {
+        Id: 8_200_000 + ((i * 7_919) % 100_000),
+        PropertyId: rental.Id,
+        UnitNumber: number,
+        MarketRent: i % 9 === 4 ? null : dollars(1150 + ((i * 173) % 1900), (i * 37) % 100),
+        Address: { ...rental.Address, AddressLine2: i % 5 === 2 ? '' : `Unit ${number}` },
+        UnitBedrooms: i % 11 === 3 ? null : BEDROOMS[i % BEDROOMS.length],
+        UnitBathrooms: i % 13 === 5 ? null : BATHROOMS[i % BATHROOMS.length],
+        UnitSize: i % 7 === 2 ? null : 420 + ((i * 53) % 900),
+        IsUnitListed: i % 6 === 0,
+        IsUnitOccupied: i % 5 !== 0,
+      };
+      if (rental.Id === 7_100_417) unit.BuildingName = u % 2 === 0 ? 'North' : 'South';
+      if (i % 4 === 1) unit.Description = 'Corner unit, "quiet" side — no street noise';
+      units.push(unit);
+    }
+  }
+  return units;
+}
+
+const TENANT_COUNT = 450;
+const tenantId = (i: number) => 4_400_000 + ((i * 7_727) % 100_000);
+const leaseId = (k: number) => 9_300_000 + ((k * 4_099) % 100_000);
+/** Tenants (by index) that also appear on a second lease. */
+const isTwoLeaseTenant = (i: number) => i % 15 === 7;
+/** Tenants per lease, cycled. */
+const LEASE_SIZES = [2, 1, 3, 2, 1, 2, 2, 3, 1, 2];
+
+interface Link { tenant: number; status: 'MovedOut' | 'Current' | 'Future'; moveIn: string | undefined }
+
+function leaseStatus(k: number): 'Active' | 'Past' | 'Future' {
+  const r = k % 10;
+  return r < 5 ? 'Active' : r < 8 ? 'Past' : 'Future';
+}
+const LEASE_TYPES = ['Fixed', 'FixedWithRollover', 'AtWill', 'None'];
+
+function buildDataset() {
+  const units = buildUnits();
+  // Who is on which lease: every tenant once in a scrambled order, then the two-lease tenants again.
+  const order = Array.from({ length: TENANT_COUNT }, (_, i) => (i * 13) % TENANT_COUNT);
+  const seconds = order.filter(isTwoLeaseTenant).reverse();
+  const sequence = [...order, ...seconds];
+  const leaseTenants: number[][] = [];
+  for (let pos = 0, k = 0; pos < sequence.length; k++) {
+    // One lease (a future one, k = 18) has nobody on it yet.
+    const size = k === 18 ? 0 : LEASE_SIZES[k % LEASE_SIZES.length]!;
+    const group = sequence.slice(pos, pos + size);
+    if (new Set(group).size !== group.length) throw new Error(`foreign data: a tenant twice on lease #${k}`);
+    leaseTenants.push(group);
+    pos += size;
+  }
+
+  const leases: Json[] = leaseTenants.map((group, k) => {
+    const status = leaseStatus(k);
+    const type = LEASE_TYPES[k % LEASE_TYPES.length]!;
+    const unit = k % 17 === 5 ? null : units[(k * 7) % units.length]!;
+    const propertyId = unit ? unit.PropertyId : RENTALS[k % RENTALS.length]!.Id;
+    const year = status === 'Past' ? 2019 + (k % 4) : status === 'Active' ? 2024 + (k % 2) : 2026;
+    const month = 1 + ((k * 5) % 12);
+    const from = `${year}-${pad(month)}-${pad(1 + (k % 28))}`;
+    const to = type === 'AtWill' ? undefined : `${year + 1}-${pad(month)}-${pad(1 + (k % 28))}`;
+    const linkStatus = status === 'Past' ? 'MovedOut' : status === 'Future' ? 'Future' : 'Current';
+    const links: Link[] = group.map((tenant, j) => ({
+      tenant,
+      // An Active lease with three tenants has one who already left.
+      status: status === 'Active' && group.length === 3 && j === 2 ? 'MovedOut' : linkStatus,
+      moveIn: (k + j) % 6 === 0 ? undefined : from.slice(0, 8) + pad(1 + ((k + j * 3) % 28)),
+    }));
+    const lease: Json = {
+      Id: leaseId(k),
+      PropertyId: propertyId,
+      LeaseFromDate: from,
+      LeaseType: type,
+      LeaseStatus: status,
+      IsEvictionPending: k % 37 === 0,
+      TermType: type === 'AtWill' ? 'MonthToMonth' : k % 29 === 0 ? 'Owner' : 'Standard',
+      RenewalOfferStatus: k % 3 === 0 ? null : k % 3 === 1 ? 'NotStarted' : 'Renewed',
+      AutomaticallyMoveOutTenants: k % 2 === 0,
+      CreatedDateTime: `${year - 1}-${pad(1 + ((k * 7) % 12))}-${pad(1 + ((k * 11) % 28))}T${pad((k * 5) % 24)}:${pad((k * 13) % 60)}:07Z`,
+      LastUpdatedDateTime: `2025-${pad(1 + (k % 12))}-${pad(1 + ((k * 3) % 28))}T08:15:${pad(k % 60)}.123Z`,
+      PaymentDueDay: k % 8 === 3 ? 15 : 1,
+      Tenants: links.map((l) => (l.moveIn === undefined ? { Id: tenantId(l.tenant), Status: l.status } : { Id: tenantId(l.tenant), Status: l.status, MoveInDate: l.moveIn })),
+    };
+    if (to !== undefined) lease.LeaseToDate = to;
+    if (unit) {
+      lease.UnitId = unit.Id;
+      lease.UnitNumber = unit.UnitNumber;
+    }
+    if (k !== 41) {
+      // Lease #0 carries the textbook amount; #41 has no AccountDetails at all.
+      const rent = k === 0 ? 1234.56 : k % 23 === 9 ? null : dollars(800 + ((k * 137) % 2400), (k * 61) % 100);
+      const deposit = k % 5 === 0 ? 0 : k % 5 === 1 ? null : dollars(500 + ((k * 89) % 1500), (k * 29) % 100);
+      lease.AccountDetails = { Rent: rent, SecurityDeposit: deposit };
+    }
+    if (status === 'Past') {
+      lease.MoveOutData = links.map((l, j) => (j % 2 === 0
+        ? { TenantId: tenantId(l.tenant), MoveOutDate: to ?? `${year + 1}-06-30`, NoticeGivenDate: `${year + 1}-${pad(Math.max(1, month - 1))}-01` }
+        : { TenantId: tenantId(l.tenant), MoveOutDate: to ?? `${year + 1}-06-30` }));
+    }
+    return lease;
+  });
+
+  // The lease each tenant lives on (their first), for their address.
+  const homeLease = new Map<number, { lease: Json; unit: Json | undefined }>();
+  leaseTenants.forEach((group, k) => {
+    for (const t of group) {
+      if (!homeLease.has(t)) homeLease.set(t, { lease: leases[k]!, unit: units.find((u) => u.Id === leases[k]!.UnitId) });
+    }
+  });
+
+  const baseTenants: Json[] = Array.from({ length: TENANT_COUNT }, (_, i) => {
+    const first = FIRST_NAMES[i % FIRST_NAMES.length]!;
+    const last = LAST_NAMES[(i * 7) % LAST_NAMES.length]!;
+    const ascii = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ł/gi, 'l').replace(/[øØ]/g, 'o').replace(/[^A-Za-z]/g, '');
+    const tenant: Json = { Id: tenantId(i), LastName: last };
+    // A few tenants are known by last name only.
+    if (i % 97 !== 50) tenant.FirstName = first;
+    if (i % 9 !== 4) tenant.Email = i % 2 === 0 ? `${ascii(first)}.${ascii(last)}${i}@Mail.Example.COM` : `${ascii(last).toUpperCase()}_${i}@example.org`;
+    if (i % 8 === 3) tenant.AlternateEmail = `Backup.${ascii(first)}${i}@Example.NET`;
+    const last4 = pad(100 + ((i * 37) % 9_900), 4);
+    const numbers = i % 5;
+    if (i % 31 !== 0) {
+      tenant.PhoneNumbers = Array.from({ length: numbers }, (_, p) => ({
+        Number: PHONE_FORMATS[(i + p * 3) % PHONE_FORMATS.length]!(pad((Number(last4) + p) % 10_000, 4)),
+        Type: PHONE_TYPES[(i + p) % PHONE_TYPES.length],
+      }));
+      // A blank entry first: the first *usable* number is the primary one.
+      if (numbers === 4) tenant.PhoneNumbers[0] = { Number: '', Type: 'NotSet' };
+    }
+    tenant.CreatedDateTime = `20${pad(15 + ((i * 37) % 10))}-${pad(1 + ((i * 7) % 12))}-${pad(1 + ((i * 19) % 28))}T${pad((i * 3) % 24)}:${pad((i * 17) % 60)}:${pad((i * 23) % 60)}Z`;
+    if (i === 3) tenant.DateOfBirth = '2000-02-29';
+    else if (i % 4 !== 0) tenant.DateOfBirth = `${1950 + (i % 50)}-${pad(1 + (i % 12))}-${pad(1 + ((i * 5) % 28))}`;
+    if (i % 6 === 1) tenant.SMSOptInStatus = null;
+    else if (i % 6 === 2) tenant.SMSOptInStatus = 'OptedIn';
+    const home = homeLease.get(i);
+    if (!home) throw new Error(`foreign data: tenant #${i} is on no lease`);
+    if (i % 19 !== 11) {
+      const base = home.unit?.Address ?? RENTALS.find((r) => r.Id === home.lease.PropertyId)!.Address;
+      tenant.Address = { ...base, AddressLine2: i % 3 === 0 ? '' : base.AddressLine2 ?? '' };
+    }
+    if (i % 23 === 0) tenant.AlternateAddress = { AddressLine1: '88 Queen St W', AddressLine2: 'Suite 1400', City: 'Toronto', State: 'ON', PostalCode: 'M5H 2N2', Country: 'Canada' };
+    if (i % 10 === 6) tenant.MailingPreference = 'PrimaryAddress';
+    if (i % 12 === 5) tenant.Comment = `Prefers e-mail; dog named "Biscuit".\nKey #${i} with the concierge.`;
+    return tenant;
+  });
+
+  // Embed each side in the other as the spec does: a lease's CurrentTenants are TenantMessages (without
+  // their Leases), a tenant's Leases are LeaseMessages (without their CurrentTenants).
+  const byTenantId = new Map(baseTenants.map((t) => [t.Id as number, t]));
+  for (const lease of leases) {
+    lease.CurrentTenants = lease.Tenants.filter((t: Json) => t.Status === 'Current').map((t: Json) => ({ ...byTenantId.get(t.Id)! }));
+    lease.CurrentNumberOfOccupants = lease.CurrentTenants.length;
+  }
+  const tenants = baseTenants.map((t) => {
+    const own = leases.filter((l) => l.Tenants.some((x: Json) => x.Id === t.Id)).map(({ CurrentTenants: _omit, ...rest }) => rest);
+    return { ...t, Leases: own };
+  });
+
+  // Serve in an order that is neither id nor creation order (stable across pages).
+  // A multiplicative hash of the id: no linear relation left between position, id and creation time.
+  const scramble = <T extends Json>(list: T[], salt: number) => [...list].sort((a, b) => (Math.imul(a.Id ^ salt, 2_654_435_761) >>> 0) - (Math.imul(b.Id ^ salt, 2_654_435_761) >>> 0));
+  return { rentals: RENTALS, units: scramble(units, 11), leases: scramble(leases, 31), tenants: scramble(tenants, 53) };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// HTTP
+// ---------------------------------------------------------------------------------------------------------
+
+function apiError(message: string, code: string, errors: Array<{ Key: string; Value: string }> = []) {
+  return { UserMessage: message, ErrorCode: code, Errors: errors };
+}
+
+/** A non-negative integer query value, undefined when absent, NaN when malformed. */
+function intParam(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  return /^\d+$/.test(value) ? Number(value) : NaN;
+}
+
+export async function startForeignBuildiumServer(): Promise<ForeignBuildiumServer> {
+  const data = buildDataset();
+  const endpoints: Record<string, Json[]> = {
+    '/v1/rentals': data.rentals,
+    '/v1/rentals/units': data.units,
+    '/v1/leases': data.leases,
+    '/v1/leases/tenants': data.tenants,
+  };
+  const log: ForeignRequestLog[] = [];
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://foreign.invalid');
+    const path = url.pathname.replace(/\/+$/, '');
+    // Parameter names are case-sensitive: `Limit` or `OFFSET` are not ours and are ignored.
+    const offset = intParam(url.searchParams.get('offset')) ?? 0;
+    const limit = intParam(url.searchParams.get('limit')) ?? 50;
+    const entry: ForeignRequestLog = {
+      n: log.length + 1, at: Date.now(), path, offset: Number.isNaN(offset) ? null : offset, limit: Number.isNaN(limit) ? null : limit, status: 0, count: 0,
+    };
+    log.push(entry);
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      entry.status = status;
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
+    };
+    // The throttle sits in front of everything, as an API gateway's would; no Retry-After.
+    if (entry.n % THROTTLE_EVERY === 0) return send(429, apiError('Too many requests. Please retry after a short interval.', 'TooManyRequests'));
+    if (req.headers['x-buildium-client-id'] !== FOREIGN_CREDENTIALS.clientId || req.headers['x-buildium-client-secret'] !== FOREIGN_CREDENTIALS.secret) {
+      return send(401, apiError("The API key couldn't be authorized.", 'Unauthorized'));
+    }
+    const records = endpoints[path];
+    if (!records) return send(404, apiError('Resource not found.', 'NotFound'));
+    if (req.method !== 'GET') return send(405, apiError('Method not allowed.', 'MethodNotAllowed'));
+
+    const invalid: Array<{ Key: string; Value: string }> = [];
+    if (Number.isNaN(offset)) invalid.push({ Key: 'offset', Value: 'must be a non-negative integer' });
+    if (Number.isNaN(limit) || limit < 1 || limit > MAX_LIMIT) invalid.push({ Key: 'limit', Value: `must be an integer from 1 to ${MAX_LIMIT}` });
+    const window: Array<[string, (a: number, b: number) => boolean]> = [['lastupdatedfrom', (t, f) => t >= f], ['lastupdatedto', (t, f) => t <= f]];
+    let selected = records;
+    for (const [name, keep] of window) {
+      const raw = url.searchParams.get(name);
+      if (raw === null) continue;
+      const at = Date.parse(raw);
+      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(raw) || Number.isNaN(at)) {
+        invalid.push({ Key: name, Value: 'must be a date-time' });
+        continue;
+      }
+      // Only LeaseMessage carries a last-updated time; the other models answer in full (a superset is safe).
+      if (path === '/v1/leases') selected = selected.filter((l) => keep(Date.parse(l.LastUpdatedDateTime), at));
+    }
+    if (invalid.length > 0) return send(400, apiError('The request has invalid parameters.', 'ValidationError', invalid));
+
+    const page = selected.slice(offset, offset + Math.min(limit, PAGE_CAP[path]!));
+    entry.count = page.length;
+    return send(200, page, { 'X-Total-Count': String(selected.length) });
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    data,
+    get requests() {
+      return log.length;
+    },
+    log,
+    pageCap: { ...PAGE_CAP },
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
