@@ -23,6 +23,8 @@ export interface FinishedRun {
   id: string;
   kind: SyncRunKind;
   mode: SyncMode;
+  /** FAILED when every job failed. */
+  status: 'SUCCEEDED' | 'FAILED';
   models: string[];
   successful_job_count: number;
   failed_job_count: number;
@@ -166,14 +168,14 @@ export class SyncRunRepository {
    */
   async finishRunIfDone(tx: Tx, runId: string): Promise<FinishedRun | null> {
     const rows = await tx.$queryRawUnsafe<FinishedRun[]>(
-      `UPDATE "sync_runs" r SET "status" = 'SUCCEEDED', "finished_at" = now(),
+      `UPDATE "sync_runs" r SET "status" = (CASE WHEN c.ok = 0 AND c.failed > 0 THEN 'FAILED' ELSE 'SUCCEEDED' END)::"SyncRunStatus", "finished_at" = now(),
          "successful_job_count" = c.ok, "failed_job_count" = c.failed
        FROM (SELECT count(*) FILTER (WHERE "status" = 'SUCCEEDED')::int AS ok,
                     count(*) FILTER (WHERE "status" = 'FAILED')::int AS failed,
                     count(*) FILTER (WHERE "status" IN ('PENDING', 'RUNNING'))::int AS open
              FROM "sync_jobs" WHERE "run_id" = $1) c
        WHERE r."id" = $1 AND r."status" = 'RUNNING' AND c.open = 0
-       RETURNING r."id", r."kind", r."mode", r."models", r."successful_job_count", r."failed_job_count"`,
+       RETURNING r."id", r."kind", r."mode", r."status", r."models", r."successful_job_count", r."failed_job_count"`,
       runId,
     );
     return rows[0] ?? null;
@@ -221,8 +223,16 @@ export class SyncIntegrationRepository {
     await this.prisma.integration.updateMany({ where: { id: integrationId, OR: [{ can_authenticate: null }, { can_authenticate: !value }] }, data: { can_authenticate: value } });
   }
 
-  /** After a run: completion times, and after the first sync, the first scheduled run. */
+  /**
+   * After a run: completion times, and after the first sync, the first scheduled run. A first sync in
+   * which every job failed (wrong credentials, say) completes nothing: the next activation or manual
+   * sync runs as a first sync again.
+   */
   async markRunComplete(tx: Tx, integrationId: string, run: FinishedRun): Promise<void> {
+    if (run.status === 'FAILED') {
+      if (run.kind === 'FIRST') await tx.integration.update({ where: { id: integrationId }, data: { first_sync_started_at: null } });
+      return;
+    }
     const now = new Date();
     const schedule = await tx.integration.findUniqueOrThrow({ where: { id: integrationId }, select: { sync_frequency: true, sync_cadence: true, sync_cron: true } });
     await tx.integration.update({

@@ -82,6 +82,7 @@ describe('first sync of the Buildium adapter from a foreign Buildium server', ()
   let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
   let databaseUrl: string;
   const auth = () => ({ authorization: `Bearer ${app.apiKey}` });
+  let syncedIntegrationId: string;
 
   beforeAll(async () => {
     server = await startForeignBuildiumServer();
@@ -156,7 +157,7 @@ describe('first sync of the Buildium adapter from a foreign Buildium server', ()
   });
 
   it('syncs everything, paging by offset and backing off on 429, and serves it as the data says', async () => {
-    const integrationId = await activate('Foreign Buildium', { ...FOREIGN_CREDENTIALS });
+    const integrationId = (syncedIntegrationId = await activate('Foreign Buildium', { ...FOREIGN_CREDENTIALS }));
     const delivery = await waitFor(async () => eventsOf(integrationId, 'FIRST_SYNC_COMPLETE')[0], 'FIRST_SYNC_COMPLETE', 150_000, () => pipelineState(databaseUrl));
     const log: ForeignRequestLog[] = [...server.log];
     expect(delivery.json.data).toMatchObject({ event: 'FIRST_SYNC_COMPLETE', vendor: 'BUILDIUM', successful_job_count: 4, failed_job_count: 0, is_sync_finished: true });
@@ -294,7 +295,48 @@ describe('first sync of the Buildium adapter from a foreign Buildium server', ()
     expect(new Set(seen.filter((e) => e.status === 401).map((e) => e.path))).toEqual(new Set(Object.values(ENDPOINT)));
 
     const integration = await request(app.url).get(`/v1/admin/integrations/${integrationId}/`).set(auth());
-    expect(integration.body.results).toMatchObject({ can_authenticate: false, is_running_sync: false });
+    expect(integration.body.results).toMatchObject({ can_authenticate: false, is_running_sync: false, last_completed_sync: null });
     for (const model of Object.keys(ENDPOINT)) expect(await readAll(app, model, integrationId)).toEqual([]);
+
+    // A first sync that got nothing completed nothing: with the secret fixed, asking again runs it anew.
+    expect((await request(app.url).put(`/v1/admin/integrations/${integrationId}/`).set(auth()).send({ credentials: FOREIGN_CREDENTIALS })).status).toBe(200);
+    expect((await request(app.url).post(`/v1/admin/integrations/${integrationId}/manual-sync`).set(auth()).send({})).status).toBe(200);
+    const retried = await waitFor(async () => eventsOf(integrationId, 'FIRST_SYNC_COMPLETE')[1], 'a second FIRST_SYNC_COMPLETE', 120_000, () => pipelineState(databaseUrl));
+    expect(retried.json.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+    expect(await readAll(app, 'residents', integrationId)).toHaveLength(server.data.tenants.length);
+    expect(eventsOf(integrationId).filter((r) => r.json.trigger.startsWith('DATA_'))).toEqual([]);
+  });
+
+  it('reports what later changed at this server: one event per new, changed and vanished resident', async () => {
+    const changes = await startWebhookReceiver();
+    try {
+      const hook = await request(app.url).post('/v1/webhooks/').set(auth())
+        .send({ url: changes.url, model: 'residents', integration_id: syncedIntegrationId, triggers: ['DATA_NEW', 'DATA_UPDATE', 'DATA_DELETED', 'SYNC_COMPLETE'], active: true });
+      expect(hook.status).toBe(201);
+      const tenants = server.data.tenants;
+      const renamed = tenants.slice(0, 5).map((t, i) => ({ tenant: t, before: t.FirstName, after: `Changed${i}` }));
+      for (const r of renamed) r.tenant.FirstName = r.after;
+      const removed = tenants.splice(10, 2);
+      const added = [1, 2].map((i) => ({ Id: 4_499_000 + i, FirstName: `Added${i}`, LastName: 'Foreign', PhoneNumbers: [], Leases: [] }));
+      tenants.push(...added);
+
+      const sync = await request(app.url).post(`/v1/admin/integrations/${syncedIntegrationId}/manual-sync`).set(auth()).send({ models_to_sync: ['residents'] });
+      expect(sync.status).toBe(200);
+      await waitFor(async () => changes.received.find((r) => r.json?.data?.sync_id === sync.body.result.sync_id), 'SYNC_COMPLETE', 120_000, () => pipelineState(databaseUrl));
+      await new Promise((r) => setTimeout(r, 1000));
+      const events = changes.received.map((r) => r.json);
+      expect(events[events.length - 1].trigger).toBe('SYNC_COMPLETE');
+      const byTrigger = (t: string) => events.filter((e) => e.trigger === t);
+      expect(byTrigger('DATA_NEW').map((e) => e.data.payload.x_id).sort()).toEqual(added.map((t) => String(t.Id)).sort());
+      expect(byTrigger('DATA_DELETED').map((e) => e.data.payload.x_id).sort()).toEqual(removed.map((t) => String(t.Id)).sort());
+      const updates = byTrigger('DATA_UPDATE');
+      expect(updates).toHaveLength(5);
+      for (const e of updates) {
+        const r = renamed.find((x) => String(x.tenant.Id) === e.data.payload.x_id)!;
+        expect(e.data.diff).toEqual({ new: { first_name: r.after }, previous: { first_name: r.before } });
+      }
+    } finally {
+      await changes.close();
+    }
   });
 });
