@@ -73,6 +73,18 @@ class EnvironmentVariables {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(86_400)
   SYNC_CHECKPOINT_OVERLAP_SECONDS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(8760)
+  WEBHOOK_DISABLE_AFTER_HOURS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(8760)
+  WEBHOOK_SECRET_GRACE_HOURS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  WEBHOOK_MAX_CONCURRENCY?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(100_000)
+  WEBHOOK_RATE_LIMIT_PER_SECOND?: number;
 }
 
 export class ConfigError extends Error {}
@@ -103,6 +115,14 @@ export interface AppConfig {
   syncRetryBaseMs: number;
   /** How far before a pull's start the next incremental pull reaches back (clock skew, changes made while paging). */
   syncCheckpointOverlapMs: number;
+  /** A webhook whose every attempt failed for this long is deactivated. */
+  webhookDisableAfterMs: number;
+  /** After a secret rotation, deliveries are signed with the old secret too for this long. */
+  webhookSecretGraceMs: number;
+  /** Deliveries of one webhook in flight at once, per worker process (one slow receiver cannot take every slot). */
+  webhookMaxConcurrency: number;
+  /** Attempts per second per webhook and worker process; 0 = no limit. */
+  webhookRateLimitPerSecond: number;
 }
 
 /**
@@ -154,5 +174,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, roleArg?: string): AppConfig 
     syncJobAttempts: vars.SYNC_JOB_ATTEMPTS ?? 3,
     syncRetryBaseMs: vars.SYNC_RETRY_BASE_MS ?? 5000,
     syncCheckpointOverlapMs: (vars.SYNC_CHECKPOINT_OVERLAP_SECONDS ?? 60) * 1000,
+    webhookDisableAfterMs: (vars.WEBHOOK_DISABLE_AFTER_HOURS ?? 120) * 3_600_000,
+    webhookSecretGraceMs: (vars.WEBHOOK_SECRET_GRACE_HOURS ?? 24) * 3_600_000,
+    webhookMaxConcurrency: vars.WEBHOOK_MAX_CONCURRENCY ?? 10,
+    webhookRateLimitPerSecond: vars.WEBHOOK_RATE_LIMIT_PER_SECOND ?? 0,
   };
 }

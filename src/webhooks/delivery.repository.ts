@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '../common/ids';
-import { PrismaService, type Tx } from '../database/prisma.service';
+import { PrismaService, sqlOf, type Tx } from '../database/prisma.service';
+import { OutboxRepository, type NewEvent } from '../events/outbox.repository';
 
 export interface DispatchTarget {
   delivery_id: string;
@@ -10,7 +11,11 @@ export interface DispatchTarget {
   url: string;
   headers: { header: string; value: string }[];
   secret_encrypted: string;
+  previous_secret_encrypted: string | null;
+  previous_secret_expires_at: Date | null;
+  failing_since: Date | null;
   active: boolean;
+  organization_id: string;
   payload: unknown;
 }
 
@@ -27,7 +32,10 @@ export interface AttemptRecord {
 
 @Injectable()
 export class DeliveryRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly outbox: OutboxRepository,
+  ) {}
 
   /**
    * Creates one delivery per (event, matching active webhook) in one statement. A webhook matches when it
@@ -79,7 +87,8 @@ export class DeliveryRepository {
   async loadTarget(deliveryId: string): Promise<DispatchTarget | null> {
     const rows = await this.prisma.$queryRawUnsafe<DispatchTarget[]>(
       `SELECT d."id" AS delivery_id, d."status", d."attempt_count", w."id" AS webhook_id, w."url", w."headers",
-              w."secret_encrypted", w."active", e."payload"
+              w."secret_encrypted", w."previous_secret_encrypted", w."previous_secret_expires_at", w."failing_since",
+              w."active", w."organization_id", e."payload"
        FROM "webhook_deliveries" d JOIN "webhooks" w ON w."id" = d."webhook_id" JOIN "events" e ON e."id" = d."event_id"
        WHERE d."id" = $1`,
       deliveryId,
@@ -114,6 +123,37 @@ export class DeliveryRepository {
         },
       }),
     ]);
+  }
+
+  /**
+   * Keeps the webhook's failure streak: cleared by a success, started by the first failure. Returns when the
+   * streak started (null after a success).
+   */
+  async trackHealth(webhookId: string, succeeded: boolean): Promise<Date | null> {
+    if (succeeded) {
+      await this.prisma.webhook.updateMany({ where: { id: webhookId, NOT: { failing_since: null } }, data: { failing_since: null } });
+      return null;
+    }
+    const rows = await this.prisma.$queryRawUnsafe<{ failing_since: Date }[]>(
+      `UPDATE "webhooks" SET "failing_since" = coalesce("failing_since", now()) WHERE "id" = $1 RETURNING "failing_since"`, webhookId,
+    );
+    return rows[0]?.failing_since ?? null;
+  }
+
+  /**
+   * Turns a webhook off for a reason of the system's (410 Gone, failing too long) and reports it with an
+   * operational JOB_FAILURE event, once: only the call that actually flips `active` writes the event.
+   */
+  async deactivate(webhookId: string, reason: string, event: (organizationId: string) => NewEvent): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRawUnsafe<{ organization_id: string }[]>(
+        `UPDATE "webhooks" SET "active" = false, "deactivated_reason" = $2, "updated_at" = now() WHERE "id" = $1 AND "active" RETURNING "organization_id"`,
+        webhookId, reason,
+      );
+      if (rows.length === 0) return false;
+      await this.outbox.append(sqlOf(tx), [event(rows[0]!.organization_id)]);
+      return true;
+    });
   }
 
   async markFailed(deliveryId: string): Promise<void> {

@@ -7,7 +7,10 @@ import { OutboundGuard } from '../outbound/outbound-guard';
 import { QueueName, type WebhookDeliveryPayload } from '../queue/queue-names';
 import { QueueService } from '../queue/queue.service';
 import { parseRetryAfter } from '../vendors/vendor-http';
-import { DeliveryRepository } from './delivery.repository';
+import type { NewEvent } from '../events/outbox.repository';
+import { DeliveryRepository, type DispatchTarget } from './delivery.repository';
+import { deliveryBody } from './thin-payload';
+import { WebhookLimiter } from './webhook-limiter';
 import { maxAttempts, retryDelayMs } from './retry-schedule';
 import { signedHeaders } from './webhook-signing';
 
@@ -16,6 +19,8 @@ const EXCERPT_BYTES = 20 * 1024;
 const SWEEP_INTERVAL_MS = 30_000;
 /** How soon a delivery held back for an earlier one of the same record (or sync) looks again. */
 const ORDER_RECHECK_MS = 250;
+/** How soon a delivery held back by its webhook's concurrency or rate limit looks again. */
+const LIMIT_RECHECK_MS = 100;
 
 /** A failed attempt, carrying the delay chosen for the next one (so the queue and the attempt log agree). */
 class AttemptFailed extends Error {
@@ -33,6 +38,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private readonly logger = new Logger('Webhooks');
   private readonly http: AxiosInstance;
   private readonly attempts: number;
+  private readonly limiter: WebhookLimiter;
   private sweeper?: NodeJS.Timeout;
 
   constructor(
@@ -43,6 +49,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {
     this.attempts = maxAttempts(config.webhookRetryScheduleSeconds);
+    this.limiter = new WebhookLimiter(config.webhookMaxConcurrency, config.webhookRateLimitPerSecond);
     this.http = axios.create({
       timeout: TIMEOUT_MS,
       maxRedirects: 0,
@@ -95,14 +102,30 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       await this.deliveries.markFailed(target.delivery_id);
       return;
     }
+    if (!this.limiter.tryAcquire(target.webhook_id)) {
+      // This webhook already has its share of this process's slots (or its rate): others go first.
+      await job.moveToDelayed(Date.now() + LIMIT_RECHECK_MS, token);
+      throw new DelayedError();
+    }
+    try {
+      await this.attempt(target);
+    } finally {
+      this.limiter.release(target.webhook_id);
+    }
+  }
+
+  private async attempt(target: DispatchTarget): Promise<void> {
     const attemptNumber = target.attempt_count + 1;
-    const body = JSON.stringify(target.payload);
-    const secret = this.secrets.open(target.secret_encrypted);
+    const body = deliveryBody(target.payload);
+    const secrets = [this.secrets.open(target.secret_encrypted)];
+    if (target.previous_secret_encrypted && target.previous_secret_expires_at && target.previous_secret_expires_at.getTime() > Date.now()) {
+      secrets.push(this.secrets.open(target.previous_secret_encrypted));
+    }
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = { 'user-agent': 'Latchkey-Webhooks/1.0' };
     for (const h of target.headers) headers[h.header.toLowerCase()] = h.value;
     // Ours last: custom headers can add to a delivery but never replace its type or signatures.
-    Object.assign(headers, { 'content-type': 'application/json' }, signedHeaders(secret, target.delivery_id, timestamp, body));
+    Object.assign(headers, { 'content-type': 'application/json' }, signedHeaders(secrets, target.delivery_id, timestamp, body));
 
     const startedAt = new Date();
     let statusCode: number | null = null;
@@ -121,15 +144,26 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     }
     const durationMs = Date.now() - startedAt.getTime();
     const succeeded = error === null;
-    const final = !succeeded && attemptNumber >= this.attempts;
+    const gone = statusCode === 410;
+    const final = !succeeded && (gone || attemptNumber >= this.attempts);
     const nextDelayMs = succeeded || final ? null : retryDelayMs(this.config.webhookRetryScheduleSeconds, attemptNumber, retryAfterMs);
     const nextAttemptAt = nextDelayMs === null ? null : new Date(Date.now() + nextDelayMs);
     await this.deliveries.recordAttempt(
       { deliveryId: target.delivery_id, attemptNumber, startedAt, durationMs, statusCode, responseExcerpt: excerpt, error, nextAttemptAt },
       succeeded ? 'SUCCEEDED' : final ? 'FAILED' : 'PENDING',
     );
+    const failingSince = await this.deliveries.trackHealth(target.webhook_id, succeeded);
+    if (gone) await this.deactivate(target, 'the receiver answered 410 Gone');
+    else if (failingSince && Date.now() - failingSince.getTime() >= this.config.webhookDisableAfterMs) {
+      await this.deactivate(target, `every attempt failed since ${failingSince.toISOString()}`);
+    }
     if (final) throw new UnrecoverableError(error!);
     if (!succeeded) throw new AttemptFailed(error!, nextDelayMs!);
+  }
+
+  private async deactivate(target: DispatchTarget, reason: string): Promise<void> {
+    const turnedOff = await this.deliveries.deactivate(target.webhook_id, reason, (organizationId) => webhookDeactivatedEvent(organizationId, target, reason));
+    if (turnedOff) this.logger.warn(`webhook ${target.webhook_id} deactivated: ${reason}`);
   }
 
   /** Re-enqueues deliveries whose job was lost (a crash between commit and enqueue); job ids make it idempotent. */
@@ -147,4 +181,21 @@ function describeError(e: unknown): string {
   if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') return `timeout after ${TIMEOUT_MS / 1000} s`;
   if (err.name === 'OutboundBlockedError' || err.code === 'OUTBOUND_BLOCKED') return err.message ?? 'blocked';
   return err.code ? `${err.code}: ${err.message}` : (err.message ?? String(e));
+}
+
+/** The operational event that says a webhook was turned off (JOB_FAILURE subscribers hear of it). */
+function webhookDeactivatedEvent(organizationId: string, target: DispatchTarget, reason: string): NewEvent {
+  const error = `webhook ${target.webhook_id} (${target.url}) was deactivated: ${reason}`;
+  return {
+    organizationId,
+    integrationId: null,
+    trigger: 'JOB_FAILURE',
+    model: null,
+    recordId: null,
+    payload: {
+      trigger: 'JOB_FAILURE',
+      data: { event: 'JOB_FAILURE', job_type: 'WEBHOOK_DELIVERY', webhook_id: target.webhook_id, job_id: target.delivery_id, root_job_id: null, integration_id: null, vendor: null, error },
+      meta: { object: 'webhook', integration_id: null },
+    },
+  };
 }

@@ -24,11 +24,17 @@ export function standardWebhooksSignature(secret: string, id: string, timestampS
   return `v1,${mac}`;
 }
 
-export function signedHeaders(secret: string, id: string, timestampSeconds: number, body: string): Record<string, string> {
+/**
+ * The signature headers of a delivery. `secrets` lists the current secret first, then any still in their
+ * rotation grace period: `webhook-signature` carries one `v1,` signature per secret (space-separated, as
+ * Standard Webhooks allows), so receivers holding either secret verify; `propexo-signature` has one value
+ * and uses the current secret.
+ */
+export function signedHeaders(secrets: readonly string[], id: string, timestampSeconds: number, body: string): Record<string, string> {
   return {
-    'propexo-signature': propexoSignature(secret, body),
+    'propexo-signature': propexoSignature(secrets[0]!, body),
     'webhook-id': id,
     'webhook-timestamp': String(timestampSeconds),
-    'webhook-signature': standardWebhooksSignature(secret, id, timestampSeconds, body),
+    'webhook-signature': secrets.map((secret) => standardWebhooksSignature(secret, id, timestampSeconds, body)).join(' '),
   };
 }

@@ -9,6 +9,9 @@ export type WebhookRow = Prisma.WebhookGetPayload<{ include: typeof WITH_TRIGGER
 export interface WebhookWrite {
   url?: string;
   secretEncrypted?: string;
+  /** The secret a rotation replaces, valid for signing until `previousSecretExpiresAt`. */
+  previousSecretEncrypted?: string;
+  previousSecretExpiresAt?: Date;
   headers?: { header: string; value: string }[];
   active?: boolean;
   integrationId?: string | null;
@@ -64,8 +67,12 @@ export class WebhookRepository {
         data: {
           url: data.url,
           secret_encrypted: data.secretEncrypted,
+          previous_secret_encrypted: data.previousSecretEncrypted,
+          previous_secret_expires_at: data.previousSecretExpiresAt,
           headers: data.headers,
           active: data.active,
+          // Turned on again by its owner: the system's reason for turning it off no longer holds.
+          ...(data.active ? { deactivated_reason: null, failing_since: null } : {}),
           integration_id: data.integrationId,
           updated_at: new Date(),
         },

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
 import { AppError } from '../common/errors/app-error';
 import { SecretBox } from '../common/crypto/secret-box';
 import { OutboundBlockedError, OutboundGuard } from '../outbound/outbound-guard';
@@ -16,6 +17,7 @@ export class WebhookService {
     private readonly webhooks: WebhookRepository,
     private readonly secrets: SecretBox,
     private readonly guard: OutboundGuard,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   async list(organizationId: string, query: ListWebhooksQueryDto) {
@@ -53,9 +55,12 @@ export class WebhookService {
     const triggers = dto.triggers || dto.model !== undefined
       ? triggerRows(dto.triggers ?? [...new Set(existing.triggers.map((t) => t.trigger))], dto.model ?? currentModel ?? undefined)
       : undefined;
+    // Rotation: the old secret keeps signing (beside the new one) for a grace period, so receivers can switch over.
+    const rotated = dto.secret !== undefined && dto.secret !== this.secrets.open(existing.secret_encrypted);
     const row = await this.webhooks.update(organizationId, id, {
       url: dto.url,
-      secretEncrypted: dto.secret ? this.secrets.seal(dto.secret) : undefined,
+      secretEncrypted: rotated ? this.secrets.seal(dto.secret!) : undefined,
+      ...(rotated ? { previousSecretEncrypted: existing.secret_encrypted, previousSecretExpiresAt: new Date(Date.now() + this.config.webhookSecretGraceMs) } : {}),
       headers: dto.headers?.map((h) => ({ header: h.header, value: h.value })),
       active: dto.active,
       integrationId: dto.integration_id,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OutboxRepository } from '../events/outbox.repository';
 import { DeliveryRepository } from './delivery.repository';
 import { WebhookController } from './webhook.controller';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
@@ -7,7 +8,8 @@ import { WebhookService } from './webhook.service';
 
 @Module({
   controllers: [WebhookController],
-  providers: [WebhookRepository, WebhookService, DeliveryRepository, WebhookDispatcher],
+  // OutboxRepository is stateless; provided here too so webhooks can report on themselves without importing events.
+  providers: [WebhookRepository, WebhookService, DeliveryRepository, WebhookDispatcher, OutboxRepository],
   exports: [DeliveryRepository, WebhookDispatcher],
 })
 export class WebhooksModule {}
