@@ -67,7 +67,7 @@ async function startSandbox(residents) {
 }
 
 /** `node dist/main.js all` on `dbUrl`, the queue on Redis when one answers on 6379 (BENCH_QUEUE overrides). */
-async function startApp(dbUrl) {
+async function startApp(dbUrl, extraEnv = {}) {
   const queue = process.env.BENCH_QUEUE ?? ((await reachable(6379)) ? 'redis' : 'postgres');
   if (queue === 'redis') {
     const redis = new Redis('redis://127.0.0.1:6379/15');
@@ -83,7 +83,7 @@ async function startApp(dbUrl) {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
       PATH: process.env.PATH, PORT: String(port), DATABASE_URL: dbUrl, REDIS_URL: queue === 'redis' ? 'redis://127.0.0.1:6379/15' : '',
-      LATCHKEY_API_KEY: apiKey, LATCHKEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8', SANDBOX: 'false', LOG_LEVEL: 'warn',
+      LATCHKEY_API_KEY: apiKey, LATCHKEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8', SANDBOX: 'false', LOG_LEVEL: 'warn', ...extraEnv,
     },
   });
   children.push(child);
@@ -122,4 +122,4 @@ async function stopAll() {
   await sleep(1500);
 }
 
-module.exports = { ROOT, createDatabase, startSandbox, startApp, waitForRun, withClient, rssOf, sleep, stopAll };
+module.exports = { ROOT, startChild, createDatabase, startSandbox, startApp, waitForRun, withClient, rssOf, sleep, stopAll };

@@ -1,10 +1,11 @@
-// `npm run bench`: every benchmark, one after the other (BENCH_ONLY=first-sync|ongoing-sync runs one).
+// `npm run bench`: every benchmark, one after the other (BENCH_ONLY=first-sync|ongoing-sync|webhook-delivery runs one).
 // Each prints a JSON result and a table row for BENCHMARKS.md.
 const { firstSync } = require('./first-sync');
 const { ongoingSync } = require('./ongoing-sync');
 const { stopAll } = require('./lib');
+const { webhookDelivery } = require('./webhook-delivery');
 
-const BENCHMARKS = { 'first-sync': firstSync, 'ongoing-sync': ongoingSync };
+const BENCHMARKS = { 'first-sync': firstSync, 'ongoing-sync': ongoingSync, 'webhook-delivery': webhookDelivery };
 
 async function main() {
   const only = process.env.BENCH_ONLY;

@@ -24,6 +24,15 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     this.pool = pool;
   }
 
+  /**
+   * One plain parameterised statement outside any transaction (hot paths that need no Prisma mapping).
+   * `preparedAs` names it so each connection plans it once: a statement run per webhook delivery spends
+   * several times longer in PostgreSQL's planner than in its executor otherwise.
+   */
+  async sql<R extends QueryResultRow = any>(text: string, params: unknown[] = [], preparedAs?: string): Promise<R[]> {
+    return (await this.pool.query<R>(preparedAs ? { name: preparedAs, text, values: params } : { text, values: params })).rows;
+  }
+
   async sqlTransaction<T>(work: (tx: SqlTx) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {

@@ -68,15 +68,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async relayBatch(): Promise<number> {
-    const { count, deliveryIds } = await this.prisma.$transaction(async (tx) => {
+    const { count, deliveries } = await this.prisma.sqlTransaction(async (tx) => {
       const events = await this.outbox.lockUnrelayed(tx, BATCH);
-      if (events.length === 0) return { count: 0, deliveryIds: [] as string[] };
+      if (events.length === 0) return { count: 0, deliveries: [] };
       const ids = events.map((e) => e.id);
-      const deliveryIds = await this.deliveries.fanOut(tx, ids);
+      const deliveries = await this.deliveries.fanOut(tx, ids);
       await this.outbox.markRelayed(tx, ids);
-      return { count: events.length, deliveryIds };
+      return { count: events.length, deliveries };
     });
-    await this.dispatcher.enqueue(deliveryIds);
+    await this.dispatcher.enqueue(deliveries);
     return count;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '../common/ids';
-import type { SqlTx, Tx } from '../database/prisma.service';
+import type { SqlTx } from '../database/prisma.service';
 import type { Trigger } from './event-triggers';
 
 export interface NewEvent {
@@ -53,15 +53,16 @@ export class OutboxRepository {
   }
 
   /** Locks the oldest events not yet relayed (other relays skip them) until the transaction ends. */
-  async lockUnrelayed(tx: Tx, limit: number): Promise<PendingEvent[]> {
-    return tx.$queryRawUnsafe<PendingEvent[]>(
+  async lockUnrelayed(tx: SqlTx, limit: number): Promise<PendingEvent[]> {
+    const { rows } = await tx.query<PendingEvent>(
       `SELECT "id", "organization_id", "integration_id", "trigger", "model" FROM "events"
        WHERE "relayed_at" IS NULL ORDER BY "sequence" LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      limit,
+      [limit],
     );
+    return rows;
   }
 
-  async markRelayed(tx: Tx, ids: string[]): Promise<void> {
-    await tx.$executeRawUnsafe('UPDATE "events" SET "relayed_at" = now() WHERE "id" = ANY($1::text[])', ids);
+  async markRelayed(tx: SqlTx, ids: string[]): Promise<void> {
+    await tx.query('UPDATE "events" SET "relayed_at" = now() WHERE "id" = ANY($1::text[])', [ids]);
   }
 }

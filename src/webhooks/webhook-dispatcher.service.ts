@@ -8,7 +8,7 @@ import { QueueName, type WebhookDeliveryPayload } from '../queue/queue-names';
 import { QueueService } from '../queue/queue.service';
 import { parseRetryAfter } from '../vendors/vendor-http';
 import type { NewEvent } from '../events/outbox.repository';
-import { DeliveryRepository, type DispatchTarget } from './delivery.repository';
+import { DeliveryRepository, type DeliveryRef, type DispatchTarget } from './delivery.repository';
 import { deliveryBody } from './thin-payload';
 import { WebhookLimiter } from './webhook-limiter';
 import { maxAttempts, retryDelayMs } from './retry-schedule';
@@ -17,8 +17,11 @@ import { signedHeaders } from './webhook-signing';
 const TIMEOUT_MS = 15_000;
 const EXCERPT_BYTES = 20 * 1024;
 const SWEEP_INTERVAL_MS = 30_000;
-/** How soon a delivery held back for an earlier one of the same record (or sync) looks again. */
+/** A pending delivery this late may have lost its job; re-adding one whose job still waits is a no-op. */
+const OVERDUE_AFTER_MS = 60_000;
+/** How soon a delivery held back for an earlier one of the same record (or sync) looks again, at least and at most. */
 const ORDER_RECHECK_MS = 250;
+const ORDER_RECHECK_MAX_MS = 60_000;
 /** How soon a delivery held back by its webhook's concurrency or rate limit looks again. */
 const LIMIT_RECHECK_MS = 100;
 
@@ -79,39 +82,43 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     if (this.sweeper) clearInterval(this.sweeper);
   }
 
-  async enqueue(deliveryIds: string[]): Promise<void> {
-    if (deliveryIds.length === 0) return;
+  async enqueue(deliveries: DeliveryRef[]): Promise<void> {
+    if (deliveries.length === 0) return;
     await this.queues.queue(QueueName.WebhookDeliveries).addBulk(
-      deliveryIds.map((deliveryId) => ({
+      deliveries.map(({ id, webhook_id }) => ({
         name: 'deliver',
-        data: { deliveryId },
-        opts: { jobId: deliveryId, attempts: this.attempts, backoff: { type: 'schedule' }, removeOnComplete: true, removeOnFail: 1000 },
+        data: { deliveryId: id, webhookId: webhook_id },
+        // The attempt log in PostgreSQL is the record; finished jobs go, so a delivery can be queued again later.
+        opts: { jobId: id, attempts: this.attempts, backoff: { type: 'schedule' }, removeOnComplete: true, removeOnFail: true },
       })),
     );
   }
 
   private async process(job: Job<WebhookDeliveryPayload>, token?: string): Promise<void> {
-    const target = await this.deliveries.loadTarget(job.data.deliveryId);
-    if (!target || target.status !== 'PENDING') return; // delivered, given up, or deleted with its webhook
-    if (await this.deliveries.waitsForEarlier(target.delivery_id)) {
-      // In order per record (and a sync's completion after its data): look again shortly, no attempt used.
-      await job.moveToDelayed(Date.now() + ORDER_RECHECK_MS, token);
-      throw new DelayedError();
-    }
-    if (!target.active) {
-      await this.deliveries.markFailed(target.delivery_id);
-      return;
-    }
-    if (!this.limiter.tryAcquire(target.webhook_id)) {
-      // This webhook already has its share of this process's slots (or its rate): others go first.
-      await job.moveToDelayed(Date.now() + LIMIT_RECHECK_MS, token);
-      throw new DelayedError();
-    }
+    // The webhook's limits first, from the job alone: a held-back job costs no database round trip.
+    const knownWebhook = job.data.webhookId;
+    if (knownWebhook && !this.limiter.tryAcquire(knownWebhook)) return this.holdBack(job, token, LIMIT_RECHECK_MS);
+    let acquired = knownWebhook;
     try {
+      const target = await this.deliveries.loadTarget(job.data.deliveryId);
+      if (!target || target.status !== 'PENDING') return; // delivered, given up, or deleted with its webhook
+      // In order per record (and a sync's completion after its data): look again shortly, no attempt used.
+      if (target.waits_for_earlier) return await this.holdBack(job, token, orderRecheckDelay(target.earlier_due_at));
+      if (!target.active) return await this.deliveries.markFailed(target.delivery_id);
+      if (!acquired) {
+        if (!this.limiter.tryAcquire(target.webhook_id)) return await this.holdBack(job, token, LIMIT_RECHECK_MS);
+        acquired = target.webhook_id;
+      }
       await this.attempt(target);
     } finally {
-      this.limiter.release(target.webhook_id);
+      if (acquired) this.limiter.release(acquired);
     }
+  }
+
+  /** Puts the job back for a while without spending one of its attempts. */
+  private async holdBack(job: Job, token: string | undefined, delayMs: number): Promise<never> {
+    await job.moveToDelayed(Date.now() + delayMs + Math.floor(Math.random() * Math.min(delayMs, ORDER_RECHECK_MS)), token);
+    throw new DelayedError();
   }
 
   private async attempt(target: DispatchTarget): Promise<void> {
@@ -149,10 +156,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const nextDelayMs = succeeded || final ? null : retryDelayMs(this.config.webhookRetryScheduleSeconds, attemptNumber, retryAfterMs);
     const nextAttemptAt = nextDelayMs === null ? null : new Date(Date.now() + nextDelayMs);
     await this.deliveries.recordAttempt(
-      { deliveryId: target.delivery_id, attemptNumber, startedAt, durationMs, statusCode, responseExcerpt: excerpt, error, nextAttemptAt },
+      { deliveryId: target.delivery_id, webhookId: target.webhook_id, attemptNumber, startedAt, durationMs, statusCode, responseExcerpt: excerpt, error, nextAttemptAt },
       succeeded ? 'SUCCEEDED' : final ? 'FAILED' : 'PENDING',
     );
-    const failingSince = await this.deliveries.trackHealth(target.webhook_id, succeeded);
+    const failingSince = succeeded ? null : (target.failing_since ?? startedAt);
     if (gone) await this.deactivate(target, 'the receiver answered 410 Gone');
     else if (failingSince && Date.now() - failingSince.getTime() >= this.config.webhookDisableAfterMs) {
       await this.deactivate(target, `every attempt failed since ${failingSince.toISOString()}`);
@@ -168,12 +175,18 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   /** Re-enqueues deliveries whose job was lost (a crash between commit and enqueue); job ids make it idempotent. */
   private async requeueOverdue(): Promise<void> {
-    const ids = await this.deliveries.overdue(60_000, 1000);
-    if (ids.length > 0) {
-      this.logger.warn(`re-enqueueing ${ids.length} overdue deliveries`);
-      await this.enqueue(ids);
+    const overdue = await this.deliveries.overdue(OVERDUE_AFTER_MS, 1000);
+    if (overdue.length > 0) {
+      this.logger.debug(`re-enqueueing ${overdue.length} overdue deliveries`);
+      await this.enqueue(overdue);
     }
   }
+}
+
+/** Looks again when the delivery it waits for is next tried (not every 250 ms through an hour-long retry delay). */
+function orderRecheckDelay(earlierDueAt: Date | null): number {
+  const untilDue = earlierDueAt ? earlierDueAt.getTime() - Date.now() : 0;
+  return Math.min(ORDER_RECHECK_MAX_MS, Math.max(ORDER_RECHECK_MS, untilDue));
 }
 
 function describeError(e: unknown): string {

@@ -1,0 +1,159 @@
+// Webhook delivery benchmark (issue 4), on the queue backend of BENCH_QUEUE (default: Redis when one
+// answers on 6379). A receiver answering 200 runs in its own process. Measured in one run:
+//   - ceilings, from this process with the app's worker concurrency: a raw signed-POST loop, a BullMQ
+//     no-op job loop, and BullMQ jobs that each sign and POST (the "BullMQ-plus-POST ceiling");
+//   - ours: BENCH_DELIVERIES events (default 20,000) committed to the outbox in one transaction, each
+//     delivered through relay → BullMQ → signed POST with its attempt recorded in PostgreSQL; deliveries/s
+//     from the commit to the last delivery, and its ratio to the BullMQ-plus-POST ceiling (target ≥ 0.6);
+//   - latency: events committed at 1,000/s for BENCH_LATENCY_SECONDS (default 10) in 100-event
+//     transactions every 100 ms; p50/p99 from an event's commit to its first attempt (target p99 ≤ 1 s).
+const http = require('node:http');
+const axios = require('axios');
+const { Queue, Worker, createPostgresBackend, runMigrations } = require('bullmq');
+const { Redis } = require('ioredis');
+const { Client } = require('pg');
+const { signedHeaders } = require('../dist/webhooks/webhook-signing');
+const { createDatabase, sleep, startApp, startChild, withClient } = require('./lib');
+
+const CONCURRENCY = 50; // the app's default WEBHOOK_WORKER_CONCURRENCY
+const SECRET = `whsec_${Buffer.alloc(24, 5).toString('base64')}`;
+
+function payloadOf(n) {
+  return {
+    trigger: 'DATA_UPDATE',
+    data: {
+      event: 'DATA_UPDATE', integration_id: 'bench-integration', vendor: 'BUILDIUM', model: 'residents', record_id: `resident-${n}`,
+      job_type: 'SYNC', diff: { new: { first_name: `New${n}`, email_1: `new${n}@example.com` }, previous: { first_name: `Old${n}`, email_1: `old${n}@example.com` } },
+      payload: { id: `resident-${n}`, first_name: `New${n}`, last_name: 'Benchmark', email_1: `new${n}@example.com`, phone_1: '+15555550100', phone_1_type: 'MOBILE', city: 'Springfield', state: 'IL', zip: '62701' },
+    },
+    meta: { object: 'residents', integration_id: 'bench-integration' },
+  };
+}
+
+/** Runs `count` tasks at most `concurrency` at a time; resolves with the seconds it took. */
+async function pool(count, concurrency, task) {
+  const started = process.hrtime.bigint();
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) await task(next++);
+  }));
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+function signedPost(http, url, n) {
+  const body = JSON.stringify(payloadOf(n));
+  const headers = { 'content-type': 'application/json', ...signedHeaders([SECRET], `delivery-${n}`, Math.floor(Date.now() / 1000), body) };
+  return http.post(url, body, { headers }).then((r) => { if (r.status !== 200) throw new Error(`receiver answered ${r.status}`); });
+}
+
+/** BullMQ queue and worker on the benchmark's backend; the worker runs `processor` for every job. */
+async function bullmqLoop(backend, dbUrl, name, count, processor) {
+  let connection;
+  if (backend === 'redis') connection = () => new Redis('redis://127.0.0.1:6379/14', { maxRetriesPerRequest: null });
+  else await withClient(dbUrl, (db) => runMigrations(db));
+  const queue = backend === 'redis' ? new Queue(name, { connection: connection() }) : new Queue(name, { connection: { connectionString: dbUrl, max: 5 } }, createPostgresBackend);
+  let done = 0;
+  let finish;
+  const finished = new Promise((resolve) => { finish = resolve; });
+  const handler = async (job) => {
+    await processor(job.data.n);
+    if (++done === count) finish();
+  };
+  const worker = backend === 'redis'
+    ? new Worker(name, handler, { connection: connection(), concurrency: CONCURRENCY })
+    : new Worker(name, handler, { connection: { connectionString: dbUrl, max: CONCURRENCY + 2 }, concurrency: CONCURRENCY }, createPostgresBackend);
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < count; i += 1000) {
+    await queue.addBulk(Array.from({ length: Math.min(1000, count - i) }, (_, k) => ({ name: 'job', data: { n: i + k }, opts: { jobId: `${name}-${i + k}`, removeOnComplete: true } })));
+  }
+  await finished;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await worker.close();
+  await queue.close();
+  return seconds;
+}
+
+/** Commits `count` DATA_UPDATE events (sequence numbers from `first`) to the outbox in one transaction. */
+async function commitEvents(db, organizationId, first, count) {
+  await db.query(
+    `INSERT INTO "events" ("id", "organization_id", "integration_id", "trigger", "model", "record_id", "payload")
+     SELECT gen_random_uuid()::text, $1, 'bench-integration', 'DATA_UPDATE', 'residents', 'resident-' || n, p
+     FROM unnest($2::int[], $3::jsonb[]) AS t(n, p)`,
+    [organizationId, Array.from({ length: count }, (_, k) => first + k), Array.from({ length: count }, (_, k) => JSON.stringify(payloadOf(first + k)))],
+  );
+  return Date.now();
+}
+
+async function waitForDeliveries(db, expected) {
+  for (;;) {
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM "webhook_deliveries" WHERE "status" = 'SUCCEEDED'`);
+    if (rows[0].n >= expected) return;
+    await sleep(50);
+  }
+}
+
+async function webhookDelivery() {
+  const deliveries = Number(process.env.BENCH_DELIVERIES ?? 20_000);
+  const latencySeconds = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
+  const dbUrl = await createDatabase();
+  const receiver = JSON.parse(await startChild([require.resolve('./receiver-server.js')]));
+  const app = await startApp(dbUrl, process.env.BENCH_WEBHOOK_MAX_CONCURRENCY ? { WEBHOOK_MAX_CONCURRENCY: process.env.BENCH_WEBHOOK_MAX_CONCURRENCY } : {});
+  const client = axios.create({ httpAgent: new http.Agent({ keepAlive: true, maxSockets: 256 }), transformRequest: [(d) => d], validateStatus: () => true });
+  if (app.queue === 'redis') {
+    const redis = new Redis('redis://127.0.0.1:6379/14');
+    await redis.flushdb();
+    await redis.quit();
+  }
+
+  // Ceilings.
+  const rawSeconds = await pool(deliveries, CONCURRENCY, (n) => signedPost(client, receiver.url, n));
+  const noopSeconds = await bullmqLoop(app.queue, dbUrl, 'bench-noop', deliveries, async () => undefined);
+  const bullPostSeconds = await bullmqLoop(app.queue, dbUrl, 'bench-post', deliveries, (n) => signedPost(client, receiver.url, n));
+
+  // Ours: one burst through the outbox.
+  const { result: hook } = await app.api('POST', '/v1/webhooks/', { url: receiver.url, triggers: ['DATA_UPDATE'], model: 'residents', active: true });
+  const db = new Client({ connectionString: dbUrl });
+  await db.connect();
+  const organizationId = (await db.query('SELECT "organization_id" FROM "webhooks" WHERE "id" = $1', [hook.id])).rows[0].organization_id;
+  const committedAt = await commitEvents(db, organizationId, 0, deliveries);
+  await waitForDeliveries(db, deliveries);
+  const burst = (await db.query(
+    `SELECT max(d."delivered_at") AS last_delivered, (SELECT count(*)::int FROM "webhook_attempts") AS attempts FROM "webhook_deliveries" d`,
+  )).rows[0];
+  const oursSeconds = (burst.last_delivered.getTime() - committedAt) / 1000;
+
+  // Latency at 1,000 events/s.
+  const startSequence = (await db.query('SELECT coalesce(max("sequence"), 0) AS s FROM "events"')).rows[0].s;
+  const ticks = latencySeconds * 10;
+  const started = Date.now();
+  for (let t = 0; t < ticks; t++) {
+    await commitEvents(db, organizationId, deliveries + t * 100, 100);
+    const wait = started + (t + 1) * 100 - Date.now();
+    if (wait > 0) await sleep(wait);
+  }
+  const offeredRate = (ticks * 100) / ((Date.now() - started) / 1000);
+  await waitForDeliveries(db, deliveries + ticks * 100);
+  const latency = (await db.query(
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max
+     FROM (SELECT extract(epoch FROM (a."started_at" - e."created_at")) * 1000 AS ms
+           FROM "events" e JOIN "webhook_deliveries" d ON d."event_id" = e."id" JOIN "webhook_attempts" a ON a."delivery_id" = d."id" AND a."attempt_number" = 1
+           WHERE e."sequence" > $1) t`,
+    [startSequence],
+  )).rows[0];
+  await db.end();
+  await app.stop();
+
+  const rate = (seconds) => Math.round(deliveries / seconds);
+  const result = {
+    queue: app.queue, deliveries, worker_concurrency: CONCURRENCY,
+    raw_signed_post_per_s: rate(rawSeconds), bullmq_noop_jobs_per_s: rate(noopSeconds), bullmq_plus_post_per_s: rate(bullPostSeconds),
+    ours_deliveries_per_s: rate(oursSeconds), ours_seconds: +oursSeconds.toFixed(2), attempts_recorded: burst.attempts,
+    ratio_to_bullmq_plus_post: +(bullPostSeconds / oursSeconds).toFixed(2), ratio_to_raw_post: +(rawSeconds / oursSeconds).toFixed(2),
+    latency_offered_events_per_s: Math.round(offeredRate), latency_p50_ms: Math.round(latency.p50), latency_p99_ms: Math.round(latency.p99), latency_max_ms: Math.round(latency.max),
+  };
+  console.log(JSON.stringify(result, null, 2));
+  console.log(`| ${app.queue} | ${result.ours_deliveries_per_s}/s (${deliveries} in ${result.ours_seconds} s) | raw signed POST ${result.raw_signed_post_per_s}/s · BullMQ no-op ${result.bullmq_noop_jobs_per_s}/s · BullMQ+POST ${result.bullmq_plus_post_per_s}/s | **${result.ratio_to_bullmq_plus_post}** | p50 ${result.latency_p50_ms} ms · p99 ${result.latency_p99_ms} ms at ${result.latency_offered_events_per_s} events/s |`);
+  if (burst.attempts < deliveries) throw new Error(`only ${burst.attempts} attempts recorded for ${deliveries} deliveries`);
+}
+
+module.exports = { webhookDelivery };
