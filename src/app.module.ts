@@ -7,6 +7,7 @@ import { DtoValidationPipe } from './common/http/validation.pipe';
 import { ConfigModule, type RuntimeConfig } from './config/config.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DataModule } from './data/data.module';
+import { DataDiffsModule } from './data-diffs/data-diffs.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
@@ -33,6 +34,7 @@ export class AppModule {
         SyncModule,
         IntegrationsModule,
         DataModule,
+        DataDiffsModule,
         HealthModule,
         DashboardModule,
       ],

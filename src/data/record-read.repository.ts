@@ -1,25 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { CANONICAL_MODELS, type CanonicalModelName } from '../canonical/canonical-models';
 import type { ListPage } from '../common/http/list-query.dto';
+import type { SqlFilter } from '../common/sql-filter';
 import { PrismaService } from '../database/prisma.service';
-
-/** A WHERE clause under construction: conditions with numbered parameters. */
-export class SqlFilter {
-  readonly conditions: string[] = [];
-  readonly params: unknown[] = [];
-
-  add(condition: (param: (value: unknown) => string) => string): this {
-    this.conditions.push(condition((value) => {
-      this.params.push(value);
-      return `$${this.params.length}`;
-    }));
-    return this;
-  }
-
-  get sql(): string {
-    return this.conditions.length ? `WHERE ${this.conditions.join(' AND ')}` : '';
-  }
-}
 
 export type LinkRow = Record<string, unknown> & { resident_id: string; lease_id: string };
 

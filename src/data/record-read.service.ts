@@ -3,8 +3,9 @@ import { CANONICAL_MODELS, type CanonicalModelName } from '../canonical/canonica
 import { iso, presentRecord } from '../canonical/record-presenter';
 import { AppError } from '../common/errors/app-error';
 import { assertSortable, listMeta, parseListQuery, singleMeta } from '../common/http/list-query.dto';
+import { SqlFilter } from '../common/sql-filter';
 import type { LeaseListQueryDto, PropertyListQueryDto, RecordListQueryDto, ResidentListQueryDto, UnitListQueryDto } from './record-query.dto';
-import { RecordReadRepository, SqlFilter, type LinkRow } from './record-read.repository';
+import { RecordReadRepository, type LinkRow } from './record-read.repository';
 
 type AnyListQuery = RecordListQueryDto & Partial<PropertyListQueryDto & UnitListQueryDto & ResidentListQueryDto & LeaseListQueryDto>;
 

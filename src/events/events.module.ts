@@ -1,12 +1,16 @@
 import { Global, Module } from '@nestjs/common';
 import { WebhooksModule } from '../webhooks/webhooks.module';
+import { EventFeedController } from './event-feed.controller';
+import { EventFeedRepository } from './event-feed.repository';
+import { EventFeedService } from './event-feed.service';
 import { OutboxRelay } from './outbox-relay.service';
 import { OutboxRepository } from './outbox.repository';
 
 @Global()
 @Module({
   imports: [WebhooksModule],
-  providers: [OutboxRepository, OutboxRelay],
+  controllers: [EventFeedController],
+  providers: [OutboxRepository, OutboxRelay, EventFeedRepository, EventFeedService],
   exports: [OutboxRepository, OutboxRelay],
 })
 export class EventsModule {}

@@ -34,12 +34,12 @@ export class IntegrationRepository {
     return count === 0 ? null : this.find(organizationId, id);
   }
 
-  /** Deletes the integration and everything cached from it, in one transaction. */
+  /** Deletes the integration and everything cached or logged from it, in one transaction. */
   async delete(organizationId: string, id: string): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
       const { count } = await tx.integration.deleteMany({ where: { id, organization_id: organizationId } });
       if (count === 0) return false;
-      for (const table of ['properties', 'units', 'residents', 'leases', 'residents_to_leases', 'quarantined_records', 'sync_checkpoints']) {
+      for (const table of ['properties', 'units', 'residents', 'leases', 'residents_to_leases', 'quarantined_records', 'sync_checkpoints', 'data_diffs']) {
         await tx.$executeRawUnsafe(`DELETE FROM "${table}" WHERE "integration_id" = $1`, id);
       }
       return true;
@@ -50,5 +50,15 @@ export class IntegrationRepository {
   async runningSyncs(integrationIds: string[]): Promise<Set<string>> {
     const rows = await this.prisma.syncRun.findMany({ where: { integration_id: { in: integrationIds }, status: 'RUNNING' }, select: { integration_id: true } });
     return new Set(rows.map((r) => r.integration_id));
+  }
+
+  /** When the integration's schedule last started a run (the first sync included; a run still queued has not). */
+  async lastScheduledRunAt(integrationId: string): Promise<Date | null> {
+    const run = await this.prisma.syncRun.findFirst({
+      where: { integration_id: integrationId, kind: { in: ['FIRST', 'SCHEDULED'] }, status: { not: 'QUEUED' } },
+      orderBy: { started_at: 'desc' },
+      select: { started_at: true },
+    });
+    return run?.started_at ?? null;
   }
 }

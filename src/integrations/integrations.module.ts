@@ -4,6 +4,12 @@ import { VendorsModule } from '../vendors/vendors.module';
 import { IntegrationController } from './integration.controller';
 import { IntegrationRepository } from './integration.repository';
 import { IntegrationService } from './integration.service';
+import { JobScheduleController } from './job-schedule.controller';
+import { JobScheduleService } from './job-schedule.service';
 
-@Module({ imports: [SyncModule, VendorsModule], controllers: [IntegrationController], providers: [IntegrationRepository, IntegrationService] })
+@Module({
+  imports: [SyncModule, VendorsModule],
+  controllers: [IntegrationController, JobScheduleController],
+  providers: [IntegrationRepository, IntegrationService, JobScheduleService],
+})
 export class IntegrationsModule {}

@@ -2,6 +2,7 @@ import { CANONICAL_MODELS, type CanonicalModelName } from '../canonical/canonica
 import type { RecordDiff } from '../diff/record-diff';
 import type { NewEvent } from '../events/outbox.repository';
 import type { FinishedRun } from './sync-run.repository';
+import { runJobScheduleId } from './sync-schedule';
 
 interface Scope {
   organizationId: string;
@@ -27,7 +28,7 @@ export function runCompleteEvent(scope: Scope, run: FinishedRun): NewEvent {
         successful_job_count: run.successful_job_count,
         failed_job_count: run.failed_job_count,
         is_sync_finished: true,
-        job_schedule_id: run.kind === 'MANUAL' ? null : `${scope.integrationId}:default`,
+        job_schedule_id: runJobScheduleId(run.kind, scope.integrationId),
         models_synced: run.models,
         is_backsync: false,
         sync_id: run.id,

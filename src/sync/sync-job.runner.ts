@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { RecordCacheRepository, type CacheScope, type RecordChange } from '../cache/record-cache.repository';
+import { RecordCacheRepository, type CacheScope } from '../cache/record-cache.repository';
 import { presentRecord } from '../canonical/record-presenter';
-import { diffRecords } from '../diff/record-diff';
 import { SecretBox } from '../common/crypto/secret-box';
 import { recordId } from '../common/ids';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
+import { DataDiffRepository } from '../data-diffs/data-diff.repository';
 import { PrismaService, sqlOf } from '../database/prisma.service';
 import { toCanonicalRecord, type CanonicalRecord, type MappingContext } from '../etl/canonical-record';
 import { MalformedRecordError } from '../etl/malformed-record.error';
@@ -17,6 +17,7 @@ import { QueueService } from '../queue/queue.service';
 import type { VendorAdapter } from '../vendors/vendor-adapter';
 import { VendorAuthError, VendorHttp, VendorRequestError } from '../vendors/vendor-http';
 import { VendorRegistry } from '../vendors/vendor-registry';
+import { dataDiffEntries, reportChanges, type RecordReport } from './page-changes';
 import { QuarantineRepository, type QuarantineEntry } from './quarantine.repository';
 import { dataEvent, jobFailureEvent, runCompleteEvent } from './sync-events';
 import { SyncIntegrationRepository, SyncRunRepository, type JobContext, type SyncIntegration } from './sync-run.repository';
@@ -40,6 +41,7 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     private readonly integrations: SyncIntegrationRepository,
     private readonly cache: RecordCacheRepository,
     private readonly quarantine: QuarantineRepository,
+    private readonly dataDiffs: DataDiffRepository,
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
     private readonly vendors: VendorRegistry,
@@ -149,8 +151,8 @@ export class SyncJobRunner implements OnApplicationBootstrap {
   }
 
   /**
-   * One transaction per page: the records, what changed as events (not during a first sync), the
-   * quarantined records and the job's progress commit together.
+   * One transaction per page: the records, what changed (not during a first sync) as data diffs and
+   * events, the quarantined records and the job's progress commit together.
    */
   private async write(job: JobContext, scope: CacheScope, batch: ReturnType<SyncJobRunner['transform']>, ctx: MappingContext): Promise<void> {
     const { records, rejected, seen } = batch;
@@ -161,7 +163,11 @@ export class SyncJobRunner implements OnApplicationBootstrap {
       const written = await this.cache.upsertPage(tx, job.model, scope, records, new Date(), { capture: reports, alsoSeen });
       await this.quarantine.add(tx, { ...scope, jobId: job.jobId }, rejected);
       await this.runs.addProgress(tx, job.jobId, seen, written.inserted + written.updated, rejected.length);
-      if (reports) await this.outbox.append(tx, changeEvents(scope, job, written.changes));
+      if (reports) {
+        const changed = reportChanges(job.model, written.changes);
+        await this.dataDiffs.append(tx, { ...scope, model: job.model, jobId: job.jobId }, dataDiffEntries(changed));
+        await this.outbox.append(tx, changeEvents(scope, job, changed));
+      }
     });
     if (rejected.length > 0) this.logger.warn(`job ${job.jobId}: quarantined ${rejected.length} ${job.model} record(s): ${rejected[0]!.reason}`);
   }
@@ -227,18 +233,8 @@ class DeletionGuardError extends Error {
 }
 
 /** DATA_NEW for new rows, DATA_UPDATE (only the changed fields) for changed ones, in page order. */
-function changeEvents(scope: CacheScope, job: JobContext, changes: RecordChange[]): NewEvent[] {
-  const events: NewEvent[] = [];
-  for (const { row, previous } of changes) {
-    const record = presentRecord(job.model, row);
-    if (!previous) {
-      events.push(dataEvent(scope, job, 'DATA_NEW', record));
-      continue;
-    }
-    const diff = diffRecords(presentRecord(job.model, previous), record);
-    if (diff) events.push(dataEvent(scope, job, 'DATA_UPDATE', record, diff));
-  }
-  return events;
+function changeEvents(scope: CacheScope, job: JobContext, reports: RecordReport[]): NewEvent[] {
+  return reports.map((r) => (r.kind === 'NEW' ? dataEvent(scope, job, 'DATA_NEW', r.record) : dataEvent(scope, job, 'DATA_UPDATE', r.record, r.diff)));
 }
 
 function vendorIdOf(raw: unknown): string | null {

@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
-import type { Cadence } from '../generated/prisma/enums';
+import type { Cadence, SyncRunKind } from '../generated/prisma/enums';
 
 export interface SyncSchedule {
   sync_frequency: number;
@@ -11,6 +11,16 @@ export interface SyncSchedule {
 const CADENCE_MS: Record<Cadence, number> = {
   SECOND: 1_000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000, WEEK: 604_800_000, MONTH: 2_592_000_000,
 };
+
+/** An integration has one job schedule (its sync_frequency x sync_cadence, or sync_cron); this is its id. */
+export function jobScheduleId(integrationId: string): string {
+  return `${integrationId}:default`;
+}
+
+/** The schedule a run belongs to: the first sync and scheduled runs are the schedule's, manual ones none. */
+export function runJobScheduleId(kind: SyncRunKind, integrationId: string): string | null {
+  return kind === 'MANUAL' ? null : jobScheduleId(integrationId);
+}
 
 /** When an integration's next scheduled run is due, counted from `from` (the last one's start). */
 export function nextRunAt(from: Date, schedule: SyncSchedule): Date {

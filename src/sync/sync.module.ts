@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { RecordCacheRepository } from '../cache/record-cache.repository';
+import { DataDiffsModule } from '../data-diffs/data-diffs.module';
 import { VendorsModule } from '../vendors/vendors.module';
+import { JobLogController } from './job-log.controller';
+import { JobLogRepository } from './job-log.repository';
+import { JobLogService } from './job-log.service';
 import { QuarantineController } from './quarantine.controller';
 import { QuarantineRepository } from './quarantine.repository';
 import { SyncJobRunner } from './sync-job.runner';
@@ -8,9 +12,12 @@ import { SyncIntegrationRepository, SyncRunRepository } from './sync-run.reposit
 import { SyncService } from './sync.service';
 
 @Module({
-  imports: [VendorsModule],
-  controllers: [QuarantineController],
-  providers: [SyncRunRepository, SyncIntegrationRepository, QuarantineRepository, RecordCacheRepository, SyncService, SyncJobRunner],
+  imports: [VendorsModule, DataDiffsModule],
+  controllers: [QuarantineController, JobLogController],
+  providers: [
+    SyncRunRepository, SyncIntegrationRepository, QuarantineRepository, RecordCacheRepository, SyncService, SyncJobRunner,
+    JobLogRepository, JobLogService,
+  ],
   exports: [SyncService],
 })
 export class SyncModule {}

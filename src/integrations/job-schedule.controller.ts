@@ -1,0 +1,20 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { OrgId } from '../auth/api-key.guard';
+import { ListQueryDto } from '../common/http/list-query.dto';
+import { JobScheduleService } from './job-schedule.service';
+
+@Controller('v1/admin/integrations/:integration_id/job-schedules')
+export class JobScheduleController {
+  constructor(private readonly schedules: JobScheduleService) {}
+
+  @Get()
+  list(@OrgId() org: string, @Param('integration_id') integrationId: string, @Query() query: ListQueryDto) {
+    return this.schedules.list(org, integrationId, query);
+  }
+
+  /** The spec lets this take offset, limit and order-by too; they are validated, and one object has nothing to page. */
+  @Get(':job_schedule_id')
+  get(@OrgId() org: string, @Param('integration_id') integrationId: string, @Param('job_schedule_id') scheduleId: string, @Query() _query: ListQueryDto) {
+    return this.schedules.get(org, integrationId, scheduleId);
+  }
+}

@@ -1,0 +1,36 @@
+import { presentJobLog, storedStatuses, type JobLogRow } from '../../src/sync/job-log';
+import { assertValid } from '../support/propexo-schema';
+
+const run: JobLogRow = {
+  id: 'run1', run_id: 'run1', is_run: true, kind: 'SCHEDULED', integration_id: 'int1', job_type: 'SCHEDULED_SYNC', status: 'SUCCEEDED',
+  model: null, error: null, created_at: new Date('2026-03-01T10:00:00.000Z'), started_at: new Date('2026-03-01T10:00:00.000Z'), finished_at: new Date('2026-03-01T10:01:00.000Z'),
+};
+const job: JobLogRow = {
+  ...run, id: 'job1', is_run: false, kind: 'MANUAL', job_type: 'READ_UNITS', status: 'FAILED', model: 'units', error: 'HTTP 500', finished_at: null,
+};
+
+describe('job logs', () => {
+  it('show a run as the root job and its jobs as children, with the schedule of scheduled runs only', () => {
+    expect(presentJobLog(run)).toMatchObject({
+      id: 'run1', job_id: 'run1', parent_job_id: null, root_job_id: 'run1', job_type: 'SCHEDULED_SYNC', status: 'SUCCESS',
+      job_schedule_id: 'int1:default', integration_id: 'int1', associated_property_id: null, created_at: '2026-03-01T10:00:00.000Z',
+    });
+    expect(presentJobLog(job)).toMatchObject({
+      id: 'job1', job_id: 'job1', parent_job_id: 'run1', root_job_id: 'run1', job_type: 'READ_UNITS', status: 'FAILURE',
+      job_schedule_id: null, model: 'units', error: 'HTTP 500', finished_at: null,
+    });
+  });
+
+  it("match the spec's job log object", () => {
+    assertValid('_v1_admin_logs_jobs__get_output', { meta: { offset: 0, limit: 100, orderBy: [], hasMore: false, total: 2 }, results: [presentJobLog(run), presentJobLog(job)] });
+  });
+
+  it('map each stored status to one log status, and a status filter back to every stored status it covers', () => {
+    expect(['QUEUED', 'PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED'].map((status) => presentJobLog({ ...run, status: status as JobLogRow['status'] }).status))
+      .toEqual(['PENDING', 'PENDING', 'RUNNING', 'SUCCESS', 'FAILURE']);
+    expect(storedStatuses('PENDING').sort()).toEqual(['PENDING', 'QUEUED']);
+    expect(storedStatuses('SUCCESS')).toEqual(['SUCCEEDED']);
+    expect(storedStatuses('FAILURE')).toEqual(['FAILED']);
+    expect(storedStatuses('RUNNING')).toEqual(['RUNNING']);
+  });
+});
