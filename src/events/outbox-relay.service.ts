@@ -1,24 +1,30 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Client } from 'pg';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
 import { PrismaService } from '../database/prisma.service';
 import { DeliveryRepository } from '../webhooks/delivery.repository';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.service';
-import { OutboxRepository } from './outbox.repository';
+import { OUTBOX_CHANNEL, OutboxRepository } from './outbox.repository';
 
 const BATCH = 500;
-const IDLE_POLL_MS = 250;
+/** The relay wakes on the outbox's NOTIFY; polling is the safety net for a lost listener connection. */
+const IDLE_POLL_MS = 1000;
 
 /**
  * Moves committed events from the outbox to webhook deliveries. In one transaction it locks a batch of
  * unrelayed events (SKIP LOCKED, so many relays share the work), creates their deliveries and marks them
  * relayed; then it enqueues the deliveries. A crash after the commit leaves deliveries without jobs, which
- * the dispatcher's sweeper re-enqueues; before it, the events are simply relayed again.
+ * the dispatcher's sweeper re-enqueues; before it, the events are simply relayed again. It sleeps until
+ * PostgreSQL notifies a commit that appended events (from any process), or the next poll.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Outbox');
   private running = false;
   private wake?: () => void;
+  /** Set by a notification; a relay pass clears it, so one arriving mid-pass is not slept through. */
+  private notified = false;
+  private listener?: Client;
   private loop?: Promise<void>;
 
   constructor(
@@ -39,22 +45,45 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await this.listener?.end().catch(() => undefined);
   }
 
   /** Called after a commit that appended events in this process: relay now rather than at the next poll. */
   notify(): void {
+    this.notified = true;
     this.wake?.();
+  }
+
+  /** LISTENs on a connection of its own; on any error the relay polls until the next pass reconnects. */
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.config.databaseUrl });
+    client.on('notification', () => this.notify());
+    client.on('error', (error) => {
+      this.logger.warn(`outbox listener lost (${error.message}); polling until it reconnects`);
+      if (this.listener === client) this.listener = undefined;
+      client.end().catch(() => undefined);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      this.listener = client;
+    } catch (error) {
+      this.logger.warn(`outbox listener: ${(error as Error).message}`);
+      await client.end().catch(() => undefined);
+    }
   }
 
   private async run(): Promise<void> {
     while (this.running) {
+      if (!this.listener) await this.listen();
+      this.notified = false;
       let relayed = 0;
       try {
         relayed = await this.relayBatch();
       } catch (error) {
         this.logger.error(`relay failed: ${(error as Error).message}`);
       }
-      if (relayed < BATCH && this.running) {
+      if (relayed < BATCH && this.running && !this.notified) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, IDLE_POLL_MS);
           this.wake = () => {

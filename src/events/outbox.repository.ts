@@ -23,6 +23,8 @@ export interface PendingEvent {
 
 /** Arbitrary constant naming the outbox's commit-order lock. */
 const OUTBOX_LOCK = 7_361_244_019;
+/** Channel PostgreSQL notifies at each commit that appended events: relays in every process wake at once. */
+export const OUTBOX_CHANNEL = 'latchkey_outbox';
 
 /** The transactional outbox. Callers append inside the transaction that makes the change the events report. */
 @Injectable()
@@ -35,6 +37,7 @@ export class OutboxRepository {
   async append(tx: SqlTx, events: NewEvent[]): Promise<void> {
     if (events.length === 0) return;
     await tx.query('SELECT 1 AS locked FROM pg_advisory_xact_lock($1::bigint)', [OUTBOX_LOCK]);
+    await tx.query(`SELECT 1 AS notified FROM pg_notify('${OUTBOX_CHANNEL}', '')`); // sent on commit, dropped on rollback
     await tx.query(
       `INSERT INTO "events" ("id", "organization_id", "integration_id", "trigger", "model", "record_id", "payload")
        SELECT e.id, e.o, e.i, e.t, e.m, e.r, e.p

@@ -28,19 +28,23 @@ describe('deliveryBody', () => {
 });
 
 describe('WebhookLimiter', () => {
-  it('caps deliveries in flight per webhook, independently of other webhooks', () => {
-    const limiter = new WebhookLimiter(2, 0);
+  it('caps deliveries in flight per webhook once its receiver is slow, independently of other webhooks', () => {
+    let now = 1_000_000;
+    const limiter = new WebhookLimiter(2, 0, 1000, () => now);
     expect(limiter.tryAcquire('slow')).toBe(true);
     expect(limiter.tryAcquire('slow')).toBe(true);
-    expect(limiter.tryAcquire('slow')).toBe(false);
+    expect(limiter.tryAcquire('slow')).toBe(true); // at the cap, but its attempts are young: not slow yet
+    now += 1000;
+    expect(limiter.tryAcquire('slow')).toBe(false); // its oldest attempt has run for a second: held to the cap
     expect(limiter.tryAcquire('other')).toBe(true);
     limiter.release('slow');
-    expect(limiter.tryAcquire('slow')).toBe(true);
+    limiter.release('slow');
+    expect(limiter.tryAcquire('slow')).toBe(true); // back under the cap
   });
 
   it('limits attempts started per second when a rate is set', () => {
     let now = 1_000_000;
-    const limiter = new WebhookLimiter(100, 3, () => now);
+    const limiter = new WebhookLimiter(100, 3, 1000, () => now);
     for (let i = 0; i < 3; i++) expect(limiter.tryAcquire('w')).toBe(true);
     expect(limiter.tryAcquire('w')).toBe(false);
     now += 1001;
