@@ -21,7 +21,7 @@ export class EventFeedRepository {
   after(organizationId: string, sequence: string, limit: number): Promise<FeedEvent[]> {
     return this.prisma.$queryRawUnsafe<FeedEvent[]>(
       `SELECT "id", "sequence"::text AS "sequence", "trigger", "integration_id", "model", "record_id", "payload", "created_at"
-       FROM "events" WHERE "organization_id" = $1 AND "sequence" > $2::bigint ORDER BY "sequence" LIMIT $3`,
+       FROM "events" WHERE "organization_id" = $1 AND "sequence" > $2::bigint AND "trigger" <> 'TEST' ORDER BY "sequence" LIMIT $3`,
       organizationId, sequence, limit,
     );
   }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '../common/ids';
 import type { SqlTx } from '../database/prisma.service';
-import type { Trigger } from './event-triggers';
+import type { EventTrigger } from './event-triggers';
 
 export interface NewEvent {
   organizationId: string;
   integrationId: string | null;
-  trigger: Trigger;
+  trigger: EventTrigger;
   model: string | null;
   recordId: string | null;
   /** The webhook body: {trigger, data, meta}. */
@@ -32,10 +32,12 @@ export class OutboxRepository {
   /**
    * Appends events in the caller's transaction, in the given order. Call it last before commit: it takes
    * a transaction-scoped lock so that event transactions commit one at a time and `sequence` order is
-   * commit order (readers of the feed never see a lower sequence appear after a higher one).
+   * commit order (readers of the feed never see a lower sequence appear after a higher one). Returns the
+   * new events' ids, in the given order.
    */
-  async append(tx: SqlTx, events: NewEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  async append(tx: SqlTx, events: NewEvent[]): Promise<string[]> {
+    if (events.length === 0) return [];
+    const ids = events.map(() => newId());
     await tx.query('SELECT 1 AS locked FROM pg_advisory_xact_lock($1::bigint)', [OUTBOX_LOCK]);
     await tx.query(`SELECT 1 AS notified FROM pg_notify('${OUTBOX_CHANNEL}', '')`); // sent on commit, dropped on rollback
     await tx.query(
@@ -44,7 +46,7 @@ export class OutboxRepository {
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[]) WITH ORDINALITY AS e(id, o, i, t, m, r, p, n)
        ORDER BY e.n`,
       [
-        events.map(() => newId()),
+        ids,
         events.map((e) => e.organizationId),
         events.map((e) => e.integrationId),
         events.map((e) => e.trigger),
@@ -53,6 +55,7 @@ export class OutboxRepository {
         events.map((e) => JSON.stringify(e.payload)),
       ],
     );
+    return ids;
   }
 
   /** Locks the oldest events not yet relayed (other relays skip them) until the transaction ends. */

@@ -109,7 +109,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
         if (!this.limiter.tryAcquire(target.webhook_id)) return await this.holdBack(job, token, LIMIT_RECHECK_MS);
         acquired = target.webhook_id;
       }
-      await this.attempt(target);
+      await this.attempt(target, job.attemptsMade + 1);
     } finally {
       if (acquired) this.limiter.release(acquired);
     }
@@ -121,7 +121,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     throw new DelayedError();
   }
 
-  private async attempt(target: DispatchTarget): Promise<void> {
+  /**
+   * One signed POST. `attemptOfJob` counts this job's tries and decides retries and giving up, so a
+   * delivery sent again (retry, replay) gets the whole schedule; `attemptNumber` numbers the delivery's log.
+   */
+  private async attempt(target: DispatchTarget, attemptOfJob: number): Promise<void> {
     const attemptNumber = target.attempt_count + 1;
     const body = deliveryBody(target.payload);
     const secrets = [this.secrets.open(target.secret_encrypted)];
@@ -152,8 +156,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const durationMs = Date.now() - startedAt.getTime();
     const succeeded = error === null;
     const gone = statusCode === 410;
-    const final = !succeeded && (gone || attemptNumber >= this.attempts);
-    const nextDelayMs = succeeded || final ? null : retryDelayMs(this.config.webhookRetryScheduleSeconds, attemptNumber, retryAfterMs);
+    const final = !succeeded && (gone || attemptOfJob >= this.attempts);
+    const nextDelayMs = succeeded || final ? null : retryDelayMs(this.config.webhookRetryScheduleSeconds, attemptOfJob, retryAfterMs);
     const nextAttemptAt = nextDelayMs === null ? null : new Date(Date.now() + nextDelayMs);
     await this.deliveries.recordAttempt(
       { deliveryId: target.delivery_id, webhookId: target.webhook_id, attemptNumber, startedAt, durationMs, statusCode, responseExcerpt: excerpt, error, nextAttemptAt },

@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import { iso } from '../canonical/record-presenter';
+import { AppError } from '../common/errors/app-error';
+import { assertSortable, listMeta, parseListQuery, singleMeta } from '../common/http/list-query.dto';
+import { TEST_TRIGGER } from '../events/event-triggers';
+import type { NewEvent } from '../events/outbox.repository';
+import { QueueName } from '../queue/queue-names';
+import { QueueService } from '../queue/queue.service';
+import { DELIVERY_SORT_COLUMNS, DeliveryLogRepository, type AttemptRow, type DeliveryRow } from './delivery-log.repository';
+import type { ListDeliveriesQueryDto, ReplayWebhookDto } from './webhook-delivery.dto';
+import { WebhookDispatcher } from './webhook-dispatcher.service';
+import { WebhookRepository, type WebhookRow } from './webhook.repository';
+
+/** Events a replay hands to the dispatcher per statement (and per enqueue). */
+const REPLAY_BATCH = 1000;
+
+/**
+ * Visibility and control of a webhook's deliveries (extensions, API.md §5): the delivery log with its
+ * attempts, retry of one delivery, replay of a time window, and a test event.
+ */
+@Injectable()
+export class DeliveryControlService {
+  constructor(
+    private readonly webhooks: WebhookRepository,
+    private readonly log: DeliveryLogRepository,
+    private readonly dispatcher: WebhookDispatcher,
+    private readonly queues: QueueService,
+  ) {}
+
+  async list(organizationId: string, webhookId: string, query: ListDeliveriesQueryDto) {
+    await this.requireWebhook(organizationId, webhookId);
+    const page = parseListQuery(query);
+    assertSortable(page.orderBy, Object.keys(DELIVERY_SORT_COLUMNS));
+    const filter = { status: query.status, trigger: query.trigger, createdAtGte: query.created_at_gte, createdAtLte: query.created_at_lte };
+    const { rows, total } = await this.log.list(organizationId, webhookId, filter, page);
+    return { meta: listMeta(page, total, rows.length), results: await this.present(rows) };
+  }
+
+  async get(organizationId: string, webhookId: string, deliveryId: string) {
+    await this.requireWebhook(organizationId, webhookId);
+    return { meta: singleMeta(), results: await this.presentOne(organizationId, webhookId, deliveryId) };
+  }
+
+  /**
+   * Sends a delivery again now, whatever its status, under the same delivery id (so the same `webhook-id`).
+   * The dispatcher's job id is the delivery id and a failed job is kept for a while, so the old job is
+   * removed first; one that is running right now cannot be, and the caller is told to wait for it.
+   */
+  async retry(organizationId: string, webhookId: string, deliveryId: string) {
+    const webhook = await this.requireWebhook(organizationId, webhookId);
+    if (!(await this.log.find(organizationId, webhookId, deliveryId))) throw AppError.notFound('Delivery', deliveryId);
+    this.assertActive(webhook);
+    if (!(await this.removeJob(deliveryId))) {
+      throw new AppError('conflict', `Delivery ${deliveryId} is being attempted right now; retry it once that attempt has finished`, { id: deliveryId });
+    }
+    if (!(await this.log.resetToPending(organizationId, webhookId, deliveryId))) throw AppError.notFound('Delivery', deliveryId);
+    await this.dispatcher.enqueue([{ id: deliveryId, webhook_id: webhookId }]);
+    return this.presentOne(organizationId, webhookId, deliveryId);
+  }
+
+  /**
+   * Sends again every event of the organization committed in [since, until) that the webhook matches,
+   * in sequence order, batch by batch: events it never had a delivery for get one, delivered and failed
+   * deliveries are reset, and deliveries still pending are left to their schedule.
+   */
+  async replay(organizationId: string, webhookId: string, dto: ReplayWebhookDto) {
+    const webhook = await this.requireWebhook(organizationId, webhookId);
+    const since = new Date(dto.since);
+    const until = dto.until ? new Date(dto.until) : new Date();
+    if (since.getTime() >= until.getTime()) {
+      throw AppError.invalid('since must be before until', dto.until ? { until: ['must be after since'] } : { since: ['must be in the past (until defaults to now)'] });
+    }
+    this.assertActive(webhook);
+    let replayed = 0;
+    let alreadyPending = 0;
+    const range = await this.log.sequenceRange(organizationId, since, until);
+    if (range) {
+      let after = range.first - 1n;
+      for (;;) {
+        const batch = await this.log.replayBatch(organizationId, webhookId, { since, until, lastSequence: range.last }, after, REPLAY_BATCH);
+        // A failed delivery's job may still hold its id (a stalled one failed by the queue); free it first.
+        await Promise.all(batch.failed.map((id) => this.removeJob(id)));
+        await this.dispatcher.enqueue(batch.enqueue.map((id) => ({ id, webhook_id: webhookId })));
+        replayed += batch.enqueue.length;
+        alreadyPending += batch.matched - batch.enqueue.length;
+        if (batch.matched < REPLAY_BATCH || batch.lastSequence === null) break;
+        after = batch.lastSequence;
+      }
+    }
+    return { replayed, already_pending: alreadyPending, since: since.toISOString(), until: until.toISOString() };
+  }
+
+  /** Commits a TEST event for this webhook alone and sends it, signed like any delivery. */
+  async test(organizationId: string, webhookId: string) {
+    const webhook = await this.requireWebhook(organizationId, webhookId);
+    this.assertActive(webhook);
+    const deliveryId = await this.log.createDirectEvent(webhookId, testEvent(organizationId, webhookId));
+    await this.dispatcher.enqueue([{ id: deliveryId, webhook_id: webhookId }]);
+    return this.presentOne(organizationId, webhookId, deliveryId);
+  }
+
+  private async requireWebhook(organizationId: string, webhookId: string): Promise<WebhookRow> {
+    const webhook = await this.webhooks.find(organizationId, webhookId);
+    if (!webhook) throw AppError.notFound('Webhook', webhookId);
+    return webhook;
+  }
+
+  /** The dispatcher fails deliveries of an inactive webhook without sending them. */
+  private assertActive(webhook: WebhookRow): void {
+    if (!webhook.active) {
+      const why = webhook.deactivated_reason ? ` (deactivated: ${webhook.deactivated_reason})` : '';
+      throw new AppError('conflict', `Webhook ${webhook.id} is inactive${why}; turn it on to send to it`, { id: webhook.id });
+    }
+  }
+
+  /** Frees the delivery's job id: true when no job holds it any more, false when its job is running. */
+  private async removeJob(deliveryId: string): Promise<boolean> {
+    const queue = this.queues.queue(QueueName.WebhookDeliveries);
+    if ((await queue.remove(deliveryId)) === 1) return true;
+    return (await queue.getJobState(deliveryId)) === 'unknown';
+  }
+
+  private async presentOne(organizationId: string, webhookId: string, deliveryId: string) {
+    const row = await this.log.find(organizationId, webhookId, deliveryId);
+    if (!row) throw AppError.notFound('Delivery', deliveryId);
+    const [delivery] = await this.present([row]);
+    return delivery;
+  }
+
+  private async present(rows: DeliveryRow[]) {
+    const byDelivery = new Map<string, AttemptRow[]>();
+    for (const attempt of await this.log.attempts(rows.map((r) => r.id))) {
+      const attempts = byDelivery.get(attempt.delivery_id) ?? [];
+      attempts.push(attempt);
+      byDelivery.set(attempt.delivery_id, attempts);
+    }
+    return rows.map((row) => ({
+      id: row.id,
+      webhook_id: row.webhook_id,
+      event_id: row.event_id,
+      event_sequence: Number(row.event_sequence),
+      trigger: row.trigger,
+      status: row.status,
+      attempt_count: row.attempt_count,
+      created_at: row.created_at.toISOString(),
+      delivered_at: iso(row.delivered_at),
+      last_attempt_at: iso(row.last_attempt_at),
+      next_attempt_at: iso(row.next_attempt_at),
+      attempts: (byDelivery.get(row.id) ?? []).map((a) => ({
+        attempt_number: a.attempt_number,
+        started_at: a.started_at.toISOString(),
+        status_code: a.status_code,
+        duration_ms: a.duration_ms,
+        response_excerpt: a.response_excerpt,
+        error: a.error,
+        next_attempt_at: iso(a.next_attempt_at),
+      })),
+    }));
+  }
+}
+
+/** The TEST event (shaped like the other events: trigger, data with `event`, meta). */
+function testEvent(organizationId: string, webhookId: string): NewEvent {
+  return {
+    organizationId,
+    integrationId: null,
+    trigger: TEST_TRIGGER,
+    model: null,
+    recordId: null,
+    payload: {
+      trigger: TEST_TRIGGER,
+      data: {
+        event: TEST_TRIGGER,
+        webhook_id: webhookId,
+        integration_id: null,
+        vendor: null,
+        message: 'A test event from Latchkey: this webhook receives signed deliveries.',
+      },
+      meta: { object: 'webhook', integration_id: null },
+    },
+  };
+}

@@ -1,0 +1,192 @@
+import { Injectable } from '@nestjs/common';
+import type { ListPage } from '../common/http/list-query.dto';
+import { newId } from '../common/ids';
+import { SqlFilter } from '../common/sql-filter';
+import { PrismaService, sqlOf } from '../database/prisma.service';
+import { OutboxRepository, type NewEvent } from '../events/outbox.repository';
+
+export interface DeliveryRow {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  event_sequence: bigint;
+  trigger: string;
+  status: string;
+  attempt_count: number;
+  created_at: Date;
+  delivered_at: Date | null;
+  next_attempt_at: Date | null;
+  last_attempt_at: Date | null;
+}
+
+export interface AttemptRow {
+  delivery_id: string;
+  attempt_number: number;
+  started_at: Date;
+  status_code: number | null;
+  duration_ms: number;
+  response_excerpt: string | null;
+  error: string | null;
+  next_attempt_at: Date | null;
+}
+
+export interface DeliveryFilter {
+  status?: string;
+  trigger?: string;
+  createdAtGte?: string;
+  createdAtLte?: string;
+}
+
+/** What one replay batch did: the deliveries to (re-)enqueue and those that had failed (their jobs may linger). */
+export interface ReplayBatch {
+  matched: number;
+  lastSequence: bigint | null;
+  enqueue: string[];
+  failed: string[];
+}
+
+/** Order-by fields of a delivery list and their columns. */
+export const DELIVERY_SORT_COLUMNS: Record<string, string> = {
+  created_at: 'd."created_at"',
+  event_sequence: 'e."sequence"',
+  next_attempt_at: 'd."next_attempt_at"',
+  delivered_at: 'd."delivered_at"',
+  attempt_count: 'd."attempt_count"',
+  status: 'd."status"',
+};
+
+const DELIVERY_COLUMNS = `d."id", d."webhook_id", d."event_id", e."sequence" AS event_sequence, e."trigger", d."status"::text AS status,
+  d."attempt_count", d."created_at", d."delivered_at", d."next_attempt_at", d."last_attempt_at"`;
+
+/**
+ * A webhook's deliveries and attempts as its owner sees them, and the writes behind retry, replay and test.
+ * Every query is scoped by organization and webhook.
+ */
+@Injectable()
+export class DeliveryLogRepository {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly outbox: OutboxRepository,
+  ) {}
+
+  async list(organizationId: string, webhookId: string, filter: DeliveryFilter, page: ListPage): Promise<{ rows: DeliveryRow[]; total: number }> {
+    const where = new SqlFilter()
+      .add((p) => `d."organization_id" = ${p(organizationId)}`)
+      .add((p) => `d."webhook_id" = ${p(webhookId)}`);
+    if (filter.status) where.add((p) => `d."status" = ${p(filter.status)}::"DeliveryStatus"`);
+    if (filter.trigger) where.add((p) => `e."trigger" = ${p(filter.trigger)}`);
+    if (filter.createdAtGte) where.add((p) => `d."created_at" >= ${p(filter.createdAtGte)}::timestamptz`);
+    if (filter.createdAtLte) where.add((p) => `d."created_at" <= ${p(filter.createdAtLte)}::timestamptz`);
+    const direction = (d: 'asc' | 'desc') => (d === 'desc' ? 'DESC' : 'ASC');
+    // Deliveries of one fan-out share created_at: the event's sequence, then the id, keep pages stable.
+    const tieBreak = direction(page.orderBy[0]?.direction ?? 'desc');
+    const order = [...page.orderBy.map((o) => `${DELIVERY_SORT_COLUMNS[o.field]} ${direction(o.direction)} NULLS LAST`), `e."sequence" ${tieBreak}`, 'd."id"'].join(', ');
+    const from = `FROM "webhook_deliveries" d JOIN "events" e ON e."id" = d."event_id" ${where.sql}`;
+    const limit = where.params.length + 1;
+    const [rows, count] = await Promise.all([
+      this.prisma.$queryRawUnsafe<DeliveryRow[]>(`SELECT ${DELIVERY_COLUMNS} ${from} ORDER BY ${order} LIMIT $${limit} OFFSET $${limit + 1}`, ...where.params, page.limit, page.offset),
+      this.prisma.$queryRawUnsafe<{ total: number }[]>(`SELECT count(*)::int AS total ${from}`, ...where.params),
+    ]);
+    return { rows, total: count[0]?.total ?? 0 };
+  }
+
+  async find(organizationId: string, webhookId: string, deliveryId: string): Promise<DeliveryRow | null> {
+    const rows = await this.prisma.$queryRawUnsafe<DeliveryRow[]>(
+      `SELECT ${DELIVERY_COLUMNS} FROM "webhook_deliveries" d JOIN "events" e ON e."id" = d."event_id"
+       WHERE d."id" = $1 AND d."organization_id" = $2 AND d."webhook_id" = $3`,
+      deliveryId, organizationId, webhookId,
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The attempts of a page of deliveries, in one query, oldest first. */
+  async attempts(deliveryIds: string[]): Promise<AttemptRow[]> {
+    if (deliveryIds.length === 0) return [];
+    return this.prisma.$queryRawUnsafe<AttemptRow[]>(
+      `SELECT "delivery_id", "attempt_number", "started_at", "status_code", "duration_ms", "response_excerpt", "error", "next_attempt_at"
+       FROM "webhook_attempts" WHERE "delivery_id" = ANY($1::text[]) ORDER BY "delivery_id", "attempt_number", "started_at"`,
+      deliveryIds,
+    );
+  }
+
+  /** Makes a delivery due now, whatever its status (a delivered one is sent again). False when it is not the webhook's. */
+  async resetToPending(organizationId: string, webhookId: string, deliveryId: string): Promise<boolean> {
+    const count = await this.prisma.$executeRawUnsafe(
+      `UPDATE "webhook_deliveries" SET "status" = 'PENDING', "next_attempt_at" = now(), "delivered_at" = NULL
+       WHERE "id" = $1 AND "organization_id" = $2 AND "webhook_id" = $3`,
+      deliveryId, organizationId, webhookId,
+    );
+    return count > 0;
+  }
+
+  /**
+   * Commits an event for one webhook only: appended through the outbox (commit order, the feed) but already
+   * relayed, so the relay never fans it out, and with its one delivery, in one transaction. Returns the delivery id.
+   */
+  async createDirectEvent(webhookId: string, event: NewEvent): Promise<string> {
+    return this.prisma.$transaction(async (tx) => {
+      const [eventId] = await this.outbox.append(sqlOf(tx), [event]);
+      await tx.$executeRawUnsafe(`UPDATE "events" SET "relayed_at" = now() WHERE "id" = $1`, eventId);
+      const deliveryId = newId();
+      await tx.$executeRawUnsafe(
+        `INSERT INTO "webhook_deliveries" ("id", "organization_id", "webhook_id", "event_id", "event_sequence", "record_id", "integration_id", "status", "next_attempt_at")
+         SELECT $1, e."organization_id", $2, e."id", e."sequence", e."record_id", e."integration_id", 'PENDING', now() FROM "events" e WHERE e."id" = $3`,
+        deliveryId, webhookId, eventId,
+      );
+      return deliveryId;
+    });
+  }
+
+  /** The sequence range of an organization's events created in [since, until), or null when there are none. */
+  async sequenceRange(organizationId: string, since: Date, until: Date): Promise<{ first: bigint; last: bigint } | null> {
+    const rows = await this.prisma.$queryRawUnsafe<{ first: bigint | null; last: bigint | null }[]>(
+      `SELECT min("sequence") AS first, max("sequence") AS last FROM "events"
+       WHERE "organization_id" = $1 AND "created_at" >= $2::timestamptz AND "created_at" < $3::timestamptz`,
+      organizationId, since.toISOString(), until.toISOString(),
+    );
+    const row = rows[0];
+    return row?.first != null && row.last != null ? { first: row.first, last: row.last } : null;
+  }
+
+  /**
+   * One replay batch in one statement: the next `limit` events (by sequence, after `afterSequence`, up to
+   * `lastSequence`) created in [since, until) that the webhook matches by DeliveryRepository.fanOut's rules
+   * (active, its organization, all integrations or the event's, the trigger with no model or the event's),
+   * each given a due delivery: a new one, or its existing one reset to PENDING unless it is still pending.
+   */
+  async replayBatch(
+    organizationId: string,
+    webhookId: string,
+    window: { since: Date; until: Date; lastSequence: bigint },
+    afterSequence: bigint,
+    limit: number,
+  ): Promise<ReplayBatch> {
+    const rows = await this.prisma.$queryRawUnsafe<{ matched: number; last_sequence: bigint | null; enqueue: string[]; failed: string[] }[]>(
+      `WITH matched AS (
+         SELECT e."id", e."sequence", e."record_id", e."integration_id" FROM "events" e
+         JOIN "webhooks" w ON w."id" = $1 AND w."organization_id" = e."organization_id" AND w."active"
+              AND (w."integration_id" IS NULL OR w."integration_id" = e."integration_id")
+         WHERE e."organization_id" = $2 AND e."sequence" > $3::bigint AND e."sequence" <= $4::bigint
+           AND e."created_at" >= $5::timestamptz AND e."created_at" < $6::timestamptz
+           AND EXISTS (SELECT 1 FROM "webhook_triggers" t WHERE t."webhook_id" = w."id" AND t."trigger" = e."trigger"
+                       AND (t."model" IS NULL OR e."model" IS NULL OR t."model" = e."model"))
+         ORDER BY e."sequence" LIMIT $7
+       ), prior AS (
+         SELECT d."id", d."status" FROM "webhook_deliveries" d JOIN matched m ON m."id" = d."event_id" WHERE d."webhook_id" = $1
+       ), due AS (
+         INSERT INTO "webhook_deliveries" ("id", "organization_id", "webhook_id", "event_id", "event_sequence", "record_id", "integration_id", "status", "next_attempt_at")
+         SELECT gen_random_uuid()::text, $2::text, $1::text, m."id", m."sequence", m."record_id", m."integration_id", 'PENDING', now() FROM matched m
+         ON CONFLICT ("webhook_id", "event_id") DO UPDATE SET "status" = 'PENDING', "next_attempt_at" = now(), "delivered_at" = NULL
+           WHERE "webhook_deliveries"."status" <> 'PENDING'
+         RETURNING "id", "event_id"
+       )
+       SELECT (SELECT count(*)::int FROM matched) AS matched,
+              (SELECT max("sequence") FROM matched) AS last_sequence,
+              coalesce((SELECT array_agg(due."id" ORDER BY m."sequence") FROM due JOIN matched m ON m."id" = due."event_id"), '{}') AS enqueue,
+              coalesce((SELECT array_agg(prior."id") FROM prior WHERE prior."status" = 'FAILED'), '{}') AS failed`,
+      webhookId, organizationId, afterSequence, window.lastSequence, window.since.toISOString(), window.until.toISOString(), limit,
+    );
+    const row = rows[0]!;
+    return { matched: row.matched, lastSequence: row.last_sequence, enqueue: row.enqueue, failed: row.failed };
+  }
+}
