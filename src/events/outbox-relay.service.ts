@@ -11,11 +11,13 @@ const BATCH = 500;
 const IDLE_POLL_MS = 1000;
 
 /**
- * Moves committed events from the outbox to webhook deliveries. In one transaction it locks a batch of
- * unrelayed events (SKIP LOCKED, so many relays share the work), creates their deliveries and marks them
- * relayed; then it enqueues the deliveries. A crash after the commit leaves deliveries without jobs, which
- * the dispatcher's sweeper re-enqueues; before it, the events are simply relayed again. It sleeps until
- * PostgreSQL notifies a commit that appended events (from any process), or the next poll.
+ * Moves committed events from the outbox to webhook deliveries. In one transaction it takes the relay
+ * cursor (one relay at a time across processes, so events fan out strictly in sequence order and a
+ * delivery never overtakes an earlier event still waiting for its fan-out), creates the deliveries of the
+ * next batch of events and moves the cursor past them; then it enqueues the deliveries. A crash after the
+ * commit leaves deliveries without jobs, which the dispatcher's sweeper re-enqueues; before it, the events
+ * are simply relayed again. It sleeps until PostgreSQL notifies a commit that appended events (from any
+ * process), or the next poll.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
@@ -98,11 +100,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   async relayBatch(): Promise<number> {
     const { count, deliveries } = await this.prisma.sqlTransaction(async (tx) => {
-      const events = await this.outbox.lockUnrelayed(tx, BATCH);
+      const cursor = await this.outbox.lockCursor(tx);
+      if (cursor === null) return { count: 0, deliveries: [] };
+      const events = await this.outbox.after(tx, cursor, BATCH);
       if (events.length === 0) return { count: 0, deliveries: [] };
-      const ids = events.map((e) => e.id);
-      const deliveries = await this.deliveries.fanOut(tx, ids);
-      await this.outbox.markRelayed(tx, ids);
+      const deliveries = await this.deliveries.fanOut(tx, events.map((e) => e.id));
+      await this.outbox.moveCursor(tx, events[events.length - 1]!.sequence);
       return { count: events.length, deliveries };
     });
     await this.dispatcher.enqueue(deliveries);

@@ -15,6 +15,7 @@ export interface NewEvent {
 
 export interface PendingEvent {
   id: string;
+  sequence: string;
   organization_id: string;
   integration_id: string | null;
   trigger: string;
@@ -58,17 +59,30 @@ export class OutboxRepository {
     return ids;
   }
 
-  /** Locks the oldest events not yet relayed (other relays skip them) until the transaction ends. */
-  async lockUnrelayed(tx: SqlTx, limit: number): Promise<PendingEvent[]> {
+  /**
+   * Takes the relay cursor for this transaction: the sequence up to which events have been fanned out, or
+   * null when another relay holds it (that one is relaying; this one has nothing to do).
+   */
+  async lockCursor(tx: SqlTx): Promise<bigint | null> {
+    const { rows } = await tx.query<{ sequence: string }>(`SELECT "sequence" FROM "outbox_cursor" WHERE "id" = 1 FOR UPDATE SKIP LOCKED`);
+    return rows[0] ? BigInt(rows[0].sequence) : null;
+  }
+
+  /**
+   * The next events after the cursor, in sequence order. Events commit in sequence order (the append lock),
+   * so what is visible past the cursor is a gap-free prefix of what will ever be there.
+   */
+  async after(tx: SqlTx, cursor: bigint, limit: number): Promise<PendingEvent[]> {
     const { rows } = await tx.query<PendingEvent>(
-      `SELECT "id", "organization_id", "integration_id", "trigger", "model" FROM "events"
-       WHERE "relayed_at" IS NULL ORDER BY "sequence" LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [limit],
+      // Ordered by the column, not the text alias of the same name ('10' < '9').
+      `SELECT e."id", e."sequence"::text AS "sequence", e."organization_id", e."integration_id", e."trigger", e."model" FROM "events" e
+       WHERE e."sequence" > $1::bigint ORDER BY e."sequence" LIMIT $2`,
+      [cursor.toString(), limit],
     );
     return rows;
   }
 
-  async markRelayed(tx: SqlTx, ids: string[]): Promise<void> {
-    await tx.query('UPDATE "events" SET "relayed_at" = now() WHERE "id" = ANY($1::text[])', [ids]);
+  async moveCursor(tx: SqlTx, sequence: string): Promise<void> {
+    await tx.query(`UPDATE "outbox_cursor" SET "sequence" = $1::bigint, "updated_at" = now() WHERE "id" = 1`, [sequence]);
   }
 }

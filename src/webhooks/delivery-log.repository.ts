@@ -120,13 +120,12 @@ export class DeliveryLogRepository {
   }
 
   /**
-   * Commits an event for one webhook only: appended through the outbox (commit order, the feed) but already
-   * relayed, so the relay never fans it out, and with its one delivery, in one transaction. Returns the delivery id.
+   * Commits an event for one webhook only: appended through the outbox (commit order) with its one delivery,
+   * in one transaction; the relay never fans TEST events out. Returns the delivery id.
    */
   async createDirectEvent(webhookId: string, event: NewEvent): Promise<string> {
     return this.prisma.$transaction(async (tx) => {
       const [eventId] = await this.outbox.append(sqlOf(tx), [event]);
-      await tx.$executeRawUnsafe(`UPDATE "events" SET "relayed_at" = now() WHERE "id" = $1`, eventId);
       const deliveryId = newId();
       await tx.$executeRawUnsafe(
         `INSERT INTO "webhook_deliveries" ("id", "organization_id", "webhook_id", "event_id", "event_sequence", "record_id", "integration_id", "status", "next_attempt_at")

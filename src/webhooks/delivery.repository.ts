@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '../common/ids';
+import { MicroBatcher } from '../common/micro-batch';
 import { PrismaService, type SqlTx } from '../database/prisma.service';
 import { OutboxRepository, type NewEvent } from '../events/outbox.repository';
 
@@ -44,31 +45,56 @@ export interface AttemptRecord {
 export type DeliveryOutcome = 'SUCCEEDED' | 'FAILED' | 'PENDING';
 
 /**
- * Whether an earlier event must reach this webhook first. Deliveries carry their event's sequence, record
- * and integration, so each test is one probe of a (webhook, status, key, sequence) index. An earlier event
- * not yet fanned out (another relay holds it) may still add a delivery ahead of this one, so it blocks too.
+ * Whether an earlier event must reach this webhook first: an earlier pending delivery of the same record, or,
+ * for a sync-level event (SYNC_COMPLETE, JOB_FAILURE…), of the same integration. Deliveries carry their
+ * event's sequence, record and integration, so each test is one probe of a (webhook, status, key, sequence)
+ * index. Earlier events not fanned out yet cannot exist: the relay fans out in sequence order.
  */
 const WAITS_FOR_EARLIER = `(
   EXISTS (SELECT 1 FROM "webhook_deliveries" p WHERE p."webhook_id" = d."webhook_id" AND p."status" = 'PENDING'
           AND p."record_id" = d."record_id" AND p."event_sequence" < d."event_sequence")
-  OR EXISTS (SELECT 1 FROM "events" u WHERE u."relayed_at" IS NULL AND u."record_id" = d."record_id" AND u."sequence" < d."event_sequence")
-  OR (d."record_id" IS NULL AND d."integration_id" IS NOT NULL AND (
-    EXISTS (SELECT 1 FROM "webhook_deliveries" p WHERE p."webhook_id" = d."webhook_id" AND p."status" = 'PENDING'
-            AND p."integration_id" = d."integration_id" AND p."event_sequence" < d."event_sequence")
-    OR EXISTS (SELECT 1 FROM "events" u WHERE u."relayed_at" IS NULL AND u."integration_id" = d."integration_id" AND u."sequence" < d."event_sequence")))
+  OR (d."record_id" IS NULL AND d."integration_id" IS NOT NULL
+      AND EXISTS (SELECT 1 FROM "webhook_deliveries" p WHERE p."webhook_id" = d."webhook_id" AND p."status" = 'PENDING'
+                  AND p."integration_id" = d."integration_id" AND p."event_sequence" < d."event_sequence"))
 )`;
 
-/** When the earliest pending delivery this one waits for is next tried. */
-const EARLIER_DUE_AT = `LEAST(
-  (SELECT min(p."next_attempt_at") FROM "webhook_deliveries" p WHERE p."webhook_id" = d."webhook_id" AND p."status" = 'PENDING'
-     AND p."record_id" = d."record_id" AND p."event_sequence" < d."event_sequence"),
-  (SELECT min(p."next_attempt_at") FROM "webhook_deliveries" p WHERE d."record_id" IS NULL AND p."webhook_id" = d."webhook_id" AND p."status" = 'PENDING'
-     AND p."integration_id" = d."integration_id" AND p."event_sequence" < d."event_sequence")
-)`;
+/** When the earliest pending delivery this one waits for is next tried (OFFSET 0 keeps the planner on the ordering indexes). */
+const EARLIER_DUE_AT = `(SELECT min(q."next_attempt_at") FROM (
+  SELECT p."next_attempt_at" FROM "webhook_deliveries" p WHERE p."webhook_id" = d."webhook_id" AND p."status" = 'PENDING'
+    AND p."record_id" = d."record_id" AND p."event_sequence" < d."event_sequence"
+  UNION ALL
+  SELECT p."next_attempt_at" FROM "webhook_deliveries" p WHERE d."record_id" IS NULL AND p."webhook_id" = d."webhook_id" AND p."status" = 'PENDING'
+    AND p."integration_id" = d."integration_id" AND p."event_sequence" < d."event_sequence"
+  OFFSET 0) q)`;
 
-/** Data access of the dispatcher's hot path: plain SQL on the shared pool, two statements per attempt. */
+/**
+ * Attempts in one statement: each attempt row, its delivery moved on, and each webhook's failure streak
+ * (`failing_since`: set by a failure, cleared by a success; any success in the batch counts). The webhook row
+ * is written only when its streak changes, so concurrent deliveries do not queue on its lock. Attempts of
+ * deliveries deleted meanwhile (with their webhook) are skipped rather than failing the batch.
+ */
+const ATTEMPTS_SQL = `WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::int[], $6::int[], $7::text[], $8::text[], $9::timestamptz[], $10::text[], $11::text[])
+    AS t("id", "delivery_id", "attempt_number", "started_at", "duration_ms", "status_code", "response_excerpt", "error", "next_attempt_at", "outcome", "webhook_id")
+), attempt AS (
+  INSERT INTO "webhook_attempts" ("id", "delivery_id", "attempt_number", "started_at", "duration_ms", "status_code", "response_excerpt", "error", "next_attempt_at")
+  SELECT i."id", i."delivery_id", i."attempt_number", i."started_at", i."duration_ms", i."status_code", i."response_excerpt", i."error", i."next_attempt_at"
+  FROM input i JOIN "webhook_deliveries" d ON d."id" = i."delivery_id"
+), delivery AS (
+  UPDATE "webhook_deliveries" d SET "status" = i."outcome"::"DeliveryStatus", "attempt_count" = i."attempt_number", "last_attempt_at" = i."started_at",
+         "next_attempt_at" = i."next_attempt_at", "delivered_at" = CASE WHEN i."outcome" = 'SUCCEEDED' THEN now() ELSE d."delivered_at" END
+  FROM input i WHERE d."id" = i."delivery_id"
+)
+UPDATE "webhooks" w SET "failing_since" = CASE WHEN h."succeeded" THEN NULL ELSE now() END
+FROM (SELECT "webhook_id", bool_or("outcome" = 'SUCCEEDED') AS "succeeded" FROM input GROUP BY "webhook_id") h
+WHERE w."id" = h."webhook_id" AND (w."failing_since" IS NULL) = (NOT h."succeeded")`;
+
+/** Data access of the dispatcher's hot path: plain SQL on the shared pool, concurrent calls batched into one statement. */
 @Injectable()
 export class DeliveryRepository {
+  private readonly targets = new MicroBatcher((ids: string[]) => this.loadTargets(ids));
+  private readonly attemptWrites = new MicroBatcher((attempts: (AttemptRecord & { outcome: DeliveryOutcome })[]) => this.writeAttempts(attempts));
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly outbox: OutboxRepository,
@@ -88,7 +114,8 @@ export class DeliveryRepository {
             AND (w."integration_id" IS NULL OR w."integration_id" = e."integration_id")
        JOIN "webhook_triggers" t ON t."webhook_id" = w."id" AND t."trigger" = e."trigger"
             AND (t."model" IS NULL OR e."model" IS NULL OR t."model" = e."model")
-       WHERE e."id" = ANY($1::text[])
+       -- TEST events are written with their one delivery (POST /v1/webhooks/{id}/test), never fanned out.
+       WHERE e."id" = ANY($1::text[]) AND e."trigger" <> 'TEST'
        ON CONFLICT ("webhook_id", "event_id") DO NOTHING
        RETURNING "id", "webhook_id"`,
       [eventIds],
@@ -96,44 +123,50 @@ export class DeliveryRepository {
     return rows;
   }
 
-  /** Everything one attempt needs, and whether it must wait for an earlier delivery, in one statement. */
-  async loadTarget(deliveryId: string): Promise<DispatchTarget | null> {
-    const rows = await this.prisma.sql<DispatchTarget>(
-      `SELECT d."id" AS delivery_id, d."status", d."attempt_count", w."id" AS webhook_id, w."url", w."headers",
-              w."secret_encrypted", w."previous_secret_encrypted", w."previous_secret_expires_at", w."failing_since",
-              w."active", w."organization_id", e."payload", ${WAITS_FOR_EARLIER} AS waits_for_earlier,
-              CASE WHEN d."status" = 'PENDING' THEN ${EARLIER_DUE_AT} END AS earlier_due_at
-       FROM "webhook_deliveries" d JOIN "webhooks" w ON w."id" = d."webhook_id" JOIN "events" e ON e."id" = d."event_id"
-       WHERE d."id" = $1`,
-      [deliveryId],
-      'latchkey_delivery_target',
-    );
-    return rows[0] ?? null;
+  /** Everything one attempt needs, and whether it must wait for an earlier delivery (batched with concurrent calls). */
+  loadTarget(deliveryId: string): Promise<DispatchTarget | null> {
+    return this.targets.call(deliveryId);
   }
 
   /**
-   * Records an attempt, moves the delivery on and keeps the webhook's failure streak (`failing_since`: set
-   * by the first failure, cleared by a success), atomically in one statement. The webhook row is written
-   * only when the streak changes, so concurrent deliveries of one webhook do not queue on its row lock.
+   * Records an attempt and moves the delivery on; batched with concurrent calls into one statement (see
+   * ATTEMPTS_SQL), so each is atomic and a busy dispatcher writes many attempts per round trip.
    */
   async recordAttempt(attempt: AttemptRecord, outcome: DeliveryOutcome): Promise<void> {
-    await this.prisma.sql(
-      `WITH attempt AS (
-         INSERT INTO "webhook_attempts" ("id", "delivery_id", "attempt_number", "started_at", "duration_ms", "status_code", "response_excerpt", "error", "next_attempt_at")
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ), delivery AS (
-         UPDATE "webhook_deliveries" SET "status" = $10::text::"DeliveryStatus", "attempt_count" = $3, "last_attempt_at" = $4, "next_attempt_at" = $9,
-                "delivered_at" = CASE WHEN $10::text = 'SUCCEEDED' THEN now() ELSE "delivered_at" END
-         WHERE "id" = $2
-       )
-       UPDATE "webhooks" SET "failing_since" = CASE WHEN $10::text = 'SUCCEEDED' THEN NULL ELSE now() END
-       WHERE "id" = $11 AND ("failing_since" IS NULL) = ($10::text <> 'SUCCEEDED')`,
-      [
-        newId(), attempt.deliveryId, attempt.attemptNumber, attempt.startedAt, attempt.durationMs, attempt.statusCode,
-        attempt.responseExcerpt, attempt.error, attempt.nextAttemptAt, outcome, attempt.webhookId,
-      ],
-      'latchkey_record_attempt',
+    await this.attemptWrites.call({ ...attempt, outcome });
+  }
+
+  private async loadTargets(deliveryIds: string[]): Promise<(DispatchTarget | null)[]> {
+    const rows = await this.prisma.sql<DispatchTarget>(
+      `SELECT d."id" AS delivery_id, d."status", d."attempt_count", w."id" AS webhook_id, w."url", w."headers",
+              w."secret_encrypted", w."previous_secret_encrypted", w."previous_secret_expires_at", w."failing_since",
+              w."active", w."organization_id", e."payload", o."waits_for_earlier",
+              CASE WHEN o."waits_for_earlier" THEN ${EARLIER_DUE_AT} END AS earlier_due_at
+       FROM "webhook_deliveries" d JOIN "webhooks" w ON w."id" = d."webhook_id" JOIN "events" e ON e."id" = d."event_id"
+       CROSS JOIN LATERAL (SELECT d."status" = 'PENDING' AND ${WAITS_FOR_EARLIER} AS "waits_for_earlier") o
+       WHERE d."id" = ANY($1::text[])`,
+      [deliveryIds],
+      'latchkey_delivery_targets',
     );
+    const byId = new Map(rows.map((r) => [r.delivery_id, r]));
+    return deliveryIds.map((id) => byId.get(id) ?? null);
+  }
+
+  private async writeAttempts(attempts: (AttemptRecord & { outcome: DeliveryOutcome })[]): Promise<void[]> {
+    await this.prisma.sql(ATTEMPTS_SQL, [
+      attempts.map(() => newId()),
+      attempts.map((a) => a.deliveryId),
+      attempts.map((a) => a.attemptNumber),
+      attempts.map((a) => a.startedAt),
+      attempts.map((a) => a.durationMs),
+      attempts.map((a) => a.statusCode),
+      attempts.map((a) => a.responseExcerpt),
+      attempts.map((a) => a.error),
+      attempts.map((a) => a.nextAttemptAt),
+      attempts.map((a) => a.outcome),
+      attempts.map((a) => a.webhookId),
+    ], 'latchkey_record_attempts');
+    return attempts.map(() => undefined);
   }
 
   /**

@@ -123,8 +123,8 @@ describe.each([['PostgreSQL'], ['Redis']])('webhook deliveries: log, retry, repl
     expect(receiverA.received).toHaveLength(1);
     expect(receiverB.received).toHaveLength(0);
     const stored = await withClient(databaseUrl, async (db) => (await db.query(
-      `SELECT e.relayed_at, count(d.id)::int AS deliveries FROM events e LEFT JOIN webhook_deliveries d ON d.event_id = e.id WHERE e.trigger = 'TEST' GROUP BY e.id`)).rows);
-    expect(stored).toEqual([{ relayed_at: expect.any(Date), deliveries: 1 }]);
+      `SELECT count(d.id)::int AS deliveries FROM events e LEFT JOIN webhook_deliveries d ON d.event_id = e.id WHERE e.trigger = 'TEST' GROUP BY e.id`)).rows);
+    expect(stored).toEqual([{ deliveries: 1 }]);
 
     const logged = await waitFor(async () => {
       const d = await delivery(hookA.id, testDelivery.id);

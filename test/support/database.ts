@@ -34,7 +34,8 @@ export function pipelineState(databaseUrl: string): Promise<Record<string, unkno
     return {
       runs: await q('SELECT kind, status, started_at, finished_at FROM sync_runs ORDER BY started_at'),
       jobs: await q('SELECT model, status, attempts, error, records_seen, started_at, finished_at FROM sync_jobs ORDER BY created_at'),
-      events: await q('SELECT sequence, trigger, relayed_at FROM events ORDER BY sequence'),
+      events: await q('SELECT sequence, trigger FROM events ORDER BY sequence'),
+      relayed_up_to: await q('SELECT sequence FROM outbox_cursor'),
       deliveries: await q('SELECT status, attempt_count, next_attempt_at, last_attempt_at FROM webhook_deliveries'),
     };
   });

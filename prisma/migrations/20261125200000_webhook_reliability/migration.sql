@@ -22,6 +22,3 @@ CREATE INDEX "webhook_deliveries_webhook_id_status_record_id_event_sequen_idx" O
 
 -- CreateIndex
 CREATE INDEX "webhook_deliveries_webhook_id_status_integration_id_event_s_idx" ON "webhook_deliveries"("webhook_id", "status", "integration_id", "event_sequence");
-
--- CreateIndex
-CREATE INDEX "events_relayed_at_integration_id_sequence_idx" ON "events"("relayed_at", "integration_id", "sequence");
