@@ -97,7 +97,7 @@ async function webhookDelivery() {
   const latencySeconds = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
   const dbUrl = await createDatabase();
   const receiver = JSON.parse(await startChild([require.resolve('./receiver-server.js')]));
-  const app = await startApp(dbUrl, process.env.BENCH_WEBHOOK_MAX_CONCURRENCY ? { WEBHOOK_MAX_CONCURRENCY: process.env.BENCH_WEBHOOK_MAX_CONCURRENCY } : {});
+  const app = await startApp(dbUrl, process.env.BENCH_WORKER_CONCURRENCY ? { WEBHOOK_WORKER_CONCURRENCY: process.env.BENCH_WORKER_CONCURRENCY } : {});
   const client = axios.create({ httpAgent: new http.Agent({ keepAlive: true, maxSockets: 256 }), transformRequest: [(d) => d], validateStatus: () => true });
   if (app.queue === 'redis') {
     const redis = new Redis('redis://127.0.0.1:6379/14');
