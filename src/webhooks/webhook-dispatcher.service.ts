@@ -96,22 +96,21 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   private async process(job: Job<WebhookDeliveryPayload>, token?: string): Promise<void> {
     // The webhook's limits first, from the job alone: a held-back job costs no database round trip.
-    const knownWebhook = job.data.webhookId;
-    if (knownWebhook && !this.limiter.tryAcquire(knownWebhook)) return this.holdBack(job, token, LIMIT_RECHECK_MS);
-    let acquired = knownWebhook;
+    let release = job.data.webhookId ? this.limiter.tryAcquire(job.data.webhookId) : undefined;
+    if (release === null) return this.holdBack(job, token, LIMIT_RECHECK_MS);
     try {
       const target = await this.deliveries.loadTarget(job.data.deliveryId);
       if (!target || target.status !== 'PENDING') return; // delivered, given up, or deleted with its webhook
-      // In order per record (and a sync's completion after its data): look again shortly, no attempt used.
+      // In order per record (and a sync's completion after its data): look again later, no attempt used.
       if (target.waits_for_earlier) return await this.holdBack(job, token, orderRecheckDelay(target.earlier_due_at));
       if (!target.active) return await this.deliveries.markFailed(target.delivery_id);
-      if (!acquired) {
-        if (!this.limiter.tryAcquire(target.webhook_id)) return await this.holdBack(job, token, LIMIT_RECHECK_MS);
-        acquired = target.webhook_id;
+      if (release === undefined) {
+        release = this.limiter.tryAcquire(target.webhook_id);
+        if (release === null) return await this.holdBack(job, token, LIMIT_RECHECK_MS);
       }
       await this.attempt(target, job.attemptsMade + 1);
     } finally {
-      if (acquired) this.limiter.release(acquired);
+      release?.();
     }
   }
 

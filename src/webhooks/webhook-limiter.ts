@@ -1,15 +1,19 @@
 /**
  * Per-webhook limits inside one worker process, so one slow or flooded receiver cannot take every
  * delivery slot:
- * - at most `maxConcurrent` deliveries of a webhook in flight while the receiver is slow (its oldest
- *   attempt in flight has run for `slowAfterMs`). A fast receiver frees its slots within milliseconds and
- *   is not held back: holding it would only make its backlog churn through the queue;
+ * - at most `maxConcurrent` deliveries of a webhook in flight while its receiver is slow: its last
+ *   finished attempt took `slowAfterMs` or more, or its oldest attempt in flight has run that long. A fast
+ *   receiver frees its slots within milliseconds and is not held back (holding it would only make its
+ *   backlog churn through the queue);
  * - when `perSecond` > 0, at most that many attempts started per second.
  */
 export class WebhookLimiter {
-  /** Start times of the attempts in flight, per webhook, oldest first. */
-  private readonly inFlight = new Map<string, number[]>();
+  /** Start times of the attempts in flight, per webhook. */
+  private readonly inFlight = new Map<string, Set<number>>();
+  private readonly lastDurationMs = new Map<string, number>();
   private readonly recent = new Map<string, number[]>();
+  private sequence = 0;
+  private readonly startedAt = new Map<number, number>();
 
   constructor(
     private readonly maxConcurrent: number,
@@ -18,27 +22,35 @@ export class WebhookLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Takes a slot for the webhook; false when it is at its limit (try again later). */
-  tryAcquire(webhookId: string): boolean {
+  /** Takes a slot for the webhook: the function that gives it back, or null when the webhook is at its limit. */
+  tryAcquire(webhookId: string): (() => void) | null {
     const now = this.now();
-    const inFlight = this.inFlight.get(webhookId) ?? [];
-    if (inFlight.length >= this.maxConcurrent && now - inFlight[0]! >= this.slowAfterMs) return false;
+    const inFlight = this.inFlight.get(webhookId) ?? new Set<number>();
+    if (inFlight.size >= this.maxConcurrent && this.isSlow(webhookId, inFlight, now)) return null;
     if (this.perSecond > 0) {
       const starts = (this.recent.get(webhookId) ?? []).filter((t) => now - t < 1000);
       this.recent.set(webhookId, starts);
-      if (starts.length >= this.perSecond) return false;
+      if (starts.length >= this.perSecond) return null;
       starts.push(now);
     }
-    inFlight.push(now);
+    const slot = ++this.sequence;
+    this.startedAt.set(slot, now);
+    inFlight.add(slot);
     this.inFlight.set(webhookId, inFlight);
-    return true;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.lastDurationMs.set(webhookId, this.now() - this.startedAt.get(slot)!);
+      this.startedAt.delete(slot);
+      inFlight.delete(slot);
+      if (inFlight.size === 0) this.inFlight.delete(webhookId);
+    };
   }
 
-  /** Gives back the webhook's oldest slot (which attempt ended does not matter for the limits). */
-  release(webhookId: string): void {
-    const inFlight = this.inFlight.get(webhookId);
-    if (!inFlight) return;
-    inFlight.shift();
-    if (inFlight.length === 0) this.inFlight.delete(webhookId);
+  private isSlow(webhookId: string, inFlight: Set<number>, now: number): boolean {
+    if ((this.lastDurationMs.get(webhookId) ?? 0) >= this.slowAfterMs) return true;
+    for (const slot of inFlight) if (now - this.startedAt.get(slot)! >= this.slowAfterMs) return true;
+    return false;
   }
 }

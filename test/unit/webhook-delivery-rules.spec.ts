@@ -31,23 +31,43 @@ describe('WebhookLimiter', () => {
   it('caps deliveries in flight per webhook once its receiver is slow, independently of other webhooks', () => {
     let now = 1_000_000;
     const limiter = new WebhookLimiter(2, 0, 1000, () => now);
-    expect(limiter.tryAcquire('slow')).toBe(true);
-    expect(limiter.tryAcquire('slow')).toBe(true);
-    expect(limiter.tryAcquire('slow')).toBe(true); // at the cap, but its attempts are young: not slow yet
+    const first = limiter.tryAcquire('slow')!;
+    const second = limiter.tryAcquire('slow')!;
+    const third = limiter.tryAcquire('slow')!;
+    expect(third).toEqual(expect.any(Function)); // at the cap, but its attempts are young: not slow yet
     now += 1000;
-    expect(limiter.tryAcquire('slow')).toBe(false); // its oldest attempt has run for a second: held to the cap
-    expect(limiter.tryAcquire('other')).toBe(true);
-    limiter.release('slow');
-    limiter.release('slow');
-    expect(limiter.tryAcquire('slow')).toBe(true); // back under the cap
+    expect(limiter.tryAcquire('slow')).toBeNull(); // its oldest attempt has run for a second: held to the cap
+    expect(limiter.tryAcquire('other')).not.toBeNull();
+    first();
+    second();
+    third();
+    // All answered, slowly: the next wave is held to the cap from its first attempt on.
+    expect(limiter.tryAcquire('slow')).not.toBeNull();
+    expect(limiter.tryAcquire('slow')).not.toBeNull();
+    expect(limiter.tryAcquire('slow')).toBeNull();
+  });
+
+  it('stops holding a webhook back once its receiver answers fast again', () => {
+    let now = 1_000_000;
+    const limiter = new WebhookLimiter(1, 0, 1000, () => now);
+    const slowAttempt = limiter.tryAcquire('w')!;
+    now += 2000;
+    slowAttempt();
+    const fastAttempt = limiter.tryAcquire('w')!;
+    expect(limiter.tryAcquire('w')).toBeNull();
+    now += 5;
+    fastAttempt();
+    const a = limiter.tryAcquire('w');
+    const b = limiter.tryAcquire('w');
+    expect([a, b].every((release) => typeof release === 'function')).toBe(true);
   });
 
   it('limits attempts started per second when a rate is set', () => {
     let now = 1_000_000;
     const limiter = new WebhookLimiter(100, 3, 1000, () => now);
-    for (let i = 0; i < 3; i++) expect(limiter.tryAcquire('w')).toBe(true);
-    expect(limiter.tryAcquire('w')).toBe(false);
+    for (let i = 0; i < 3; i++) expect(limiter.tryAcquire('w')).not.toBeNull();
+    expect(limiter.tryAcquire('w')).toBeNull();
     now += 1001;
-    expect(limiter.tryAcquire('w')).toBe(true);
+    expect(limiter.tryAcquire('w')).not.toBeNull();
   });
 });
