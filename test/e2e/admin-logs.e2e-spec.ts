@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import request from 'supertest';
 import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
 import { startApp, waitFor, type AppProcess } from '../support/app-process';
-import { createTestDatabase, pipelineState, withClient } from '../support/database';
+import { createTestDatabase, pipelineState, withClient, addOtherOrganization } from '../support/database';
 import { assertValid } from '../support/propexo-schema';
 
 const CREDENTIALS = { clientId: 'logs-client', secret: 'logs-secret' };
@@ -58,11 +57,7 @@ describe('admin logs: data diffs, the event feed, job logs and job schedules', (
     sandbox = await startBuildiumSandboxServer({ residents: 20, seed: 11, credentials: [CREDENTIALS] });
     databaseUrl = await createTestDatabase();
     app = await startApp({ name: 'admin-logs', env: { DATABASE_URL: databaseUrl } });
-    await withClient(databaseUrl, async (db) => {
-      await db.query(`INSERT INTO organizations (id, name) VALUES ('org_other', 'Other')`);
-      await db.query(`INSERT INTO api_keys (id, organization_id, name, prefix, key_hash, scopes) VALUES ('key_other', 'org_other', 'other', 'lk_admin', $1, '{read,admin}')`,
-        [createHash('sha256').update(OTHER_KEY).digest('hex')]);
-    });
+    await addOtherOrganization(databaseUrl, OTHER_KEY);
     const created = await request(app.url).post('/v1/admin/integrations/').set(auth())
       .send({ name: 'Logs', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: sandbox.url, active: true });
     expect(created.status).toBe(201);

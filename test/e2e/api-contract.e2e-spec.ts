@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { startApp, type AppProcess } from '../support/app-process';
-import { createTestDatabase, withClient } from '../support/database';
+import { createTestDatabase, withClient, addOtherOrganization } from '../support/database';
 import { assertValid } from '../support/propexo-schema';
 
 const OTHER_KEY = 'lk_other_tenant_key_0123456789abcdef';
@@ -17,12 +17,7 @@ describe('API contract: auth, errors, validation and tenant isolation', () => {
     app = await startApp({ name: 'api-contract', env: { DATABASE_URL: databaseUrl } });
     auth = { authorization: `Bearer ${app.apiKey}` };
     other = { authorization: `Bearer ${OTHER_KEY}` };
-    // A second organization with its own key (stored hashed, as the app stores keys).
-    await withClient(databaseUrl, async (db) => {
-      await db.query(`INSERT INTO organizations (id, name) VALUES ('org_other', 'Other')`);
-      await db.query(`INSERT INTO api_keys (id, organization_id, name, prefix, key_hash, scopes) VALUES ('key_other', 'org_other', 'other', 'lk_other', $1, '{read,admin}')`,
-        [createHash('sha256').update(OTHER_KEY).digest('hex')]);
-    });
+    await addOtherOrganization(databaseUrl, OTHER_KEY);
   });
 
   afterAll(async () => {

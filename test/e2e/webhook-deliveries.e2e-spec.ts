@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
 import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
 import { propexoSignature } from '../../src/webhooks/webhook-signing';
 import { startApp, testRedisUrl, waitFor, type AppProcess } from '../support/app-process';
-import { createTestDatabase, pipelineState, withClient } from '../support/database';
+import { createTestDatabase, pipelineState, withClient, addOtherOrganization } from '../support/database';
 import { startWebhookReceiver, type ReceivedRequest } from '../support/webhook-receiver';
 
 const CREDENTIALS = { clientId: 'deliveries-client', secret: 'deliveries-secret' };
@@ -75,11 +74,7 @@ describe.each([['PostgreSQL'], ['Redis']])('webhook deliveries: log, retry, repl
       name: `webhook-deliveries-${backend}`,
       env: { DATABASE_URL: databaseUrl, REDIS_URL: backend === 'Redis' ? await testRedisUrl() : undefined, SANDBOX: 'false', WEBHOOK_RETRY_SCHEDULE: '0.2,0.2' },
     });
-    await withClient(databaseUrl, async (db) => {
-      await db.query(`INSERT INTO organizations (id, name) VALUES ('org_other', 'Other')`);
-      await db.query(`INSERT INTO api_keys (id, organization_id, name, prefix, key_hash, scopes) VALUES ('key_other', 'org_other', 'other', 'lk_other', $1, '{read,admin}')`,
-        [createHash('sha256').update(OTHER_KEY).digest('hex')]);
-    });
+    await addOtherOrganization(databaseUrl, OTHER_KEY);
     const created = await request(app.url).post('/v1/admin/integrations/').set(auth())
       .send({ name: 'Deliveries', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: sandbox.url, active: true });
     expect(created.status).toBe(201);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
 /** A fresh, empty database on the test PostgreSQL server, so test files never share state. */
@@ -38,5 +38,14 @@ export function pipelineState(databaseUrl: string): Promise<Record<string, unkno
       relayed_up_to: await q('SELECT sequence FROM outbox_cursor'),
       deliveries: await q('SELECT status, attempt_count, next_attempt_at, last_attempt_at FROM webhook_deliveries'),
     };
+  });
+}
+
+/** A second organization `org_other` with an admin key `apiKey` (stored hashed, as the app stores keys). */
+export async function addOtherOrganization(databaseUrl: string, apiKey: string): Promise<void> {
+  await withClient(databaseUrl, async (db) => {
+    await db.query(`INSERT INTO organizations (id, name) VALUES ('org_other', 'Other')`);
+    await db.query(`INSERT INTO api_keys (id, organization_id, name, prefix, key_hash, scopes) VALUES ('key_other', 'org_other', 'other', 'lk_other', $1, '{read,admin}')`,
+      [createHash('sha256').update(apiKey).digest('hex')]);
   });
 }
