@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ListPage } from '../common/http/list-query.dto';
+import { prismaOrderBy, type ListPage } from '../common/http/list-query.dto';
 import { newId } from '../common/ids';
 import { PrismaService, type SqlTx } from '../database/prisma.service';
 import type { RecordDiff } from '../diff/record-diff';
@@ -56,7 +56,7 @@ export class DataDiffRepository {
     const [rows, total] = await Promise.all([
       this.prisma.dataDiff.findMany({
         where, skip: page.offset, take: page.limit,
-        orderBy: [...page.orderBy.map((o) => ({ [o.field]: o.direction })), { id: 'asc' as const }],
+        orderBy: prismaOrderBy(page),
       }),
       this.prisma.dataDiff.count({ where }),
     ]);

@@ -3,7 +3,7 @@ import { newId } from '../common/ids';
 import { PrismaService } from '../database/prisma.service';
 import type { Prisma } from '../generated/prisma/client';
 import type { IntegrationVendor } from '../generated/prisma/enums';
-import type { ListPage } from '../common/http/list-query.dto';
+import { prismaOrderBy, type ListPage } from '../common/http/list-query.dto';
 
 export type IntegrationRow = Prisma.IntegrationGetPayload<object>;
 
@@ -23,7 +23,7 @@ export class IntegrationRepository {
   async list(organizationId: string, filter: { vendor?: IntegrationVendor; isArchived: boolean }, page: ListPage) {
     const where = { organization_id: organizationId, is_archived: filter.isArchived, ...(filter.vendor ? { vendor: filter.vendor } : {}) };
     const [rows, total] = await this.prisma.$transaction([
-      this.prisma.integration.findMany({ where, skip: page.offset, take: page.limit, orderBy: page.orderBy.map((o) => ({ [o.field]: o.direction })) }),
+      this.prisma.integration.findMany({ where, skip: page.offset, take: page.limit, orderBy: prismaOrderBy(page) }),
       this.prisma.integration.count({ where }),
     ]);
     return { rows, total };

@@ -11,6 +11,6 @@ export interface SyncJobPayload {
 }
 export interface WebhookDeliveryPayload {
   deliveryId: string;
-  /** Lets the dispatcher apply the webhook's limits before touching the database (absent on older jobs). */
-  webhookId?: string;
+  /** Lets the dispatcher apply the webhook's limits before touching the database. */
+  webhookId: string;
 }

@@ -4,8 +4,6 @@ import { AppError } from '../common/errors/app-error';
 import { assertSortable, listMeta, parseListQuery, singleMeta } from '../common/http/list-query.dto';
 import { TEST_TRIGGER } from '../events/event-triggers';
 import type { NewEvent } from '../events/outbox.repository';
-import { QueueName } from '../queue/queue-names';
-import { QueueService } from '../queue/queue.service';
 import { DELIVERY_SORT_COLUMNS, DeliveryLogRepository, type AttemptRow, type DeliveryRow } from './delivery-log.repository';
 import type { ListDeliveriesQueryDto, ReplayWebhookDto } from './webhook-delivery.dto';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
@@ -24,7 +22,6 @@ export class DeliveryControlService {
     private readonly webhooks: WebhookRepository,
     private readonly log: DeliveryLogRepository,
     private readonly dispatcher: WebhookDispatcher,
-    private readonly queues: QueueService,
   ) {}
 
   async list(organizationId: string, webhookId: string, query: ListDeliveriesQueryDto) {
@@ -50,7 +47,7 @@ export class DeliveryControlService {
     const webhook = await this.requireWebhook(organizationId, webhookId);
     if (!(await this.log.find(organizationId, webhookId, deliveryId))) throw AppError.notFound('Delivery', deliveryId);
     this.assertActive(webhook);
-    if (!(await this.removeJob(deliveryId))) {
+    if (!(await this.dispatcher.releaseJob(deliveryId))) {
       throw new AppError('conflict', `Delivery ${deliveryId} is being attempted right now; retry it once that attempt has finished`, { id: deliveryId });
     }
     if (!(await this.log.resetToPending(organizationId, webhookId, deliveryId))) throw AppError.notFound('Delivery', deliveryId);
@@ -79,7 +76,7 @@ export class DeliveryControlService {
       for (;;) {
         const batch = await this.log.replayBatch(organizationId, webhookId, { since, until, lastSequence: range.last }, after, REPLAY_BATCH);
         // A failed delivery's job may still hold its id (a stalled one failed by the queue); free it first.
-        await Promise.all(batch.failed.map((id) => this.removeJob(id)));
+        await Promise.all(batch.failed.map((id) => this.dispatcher.releaseJob(id)));
         await this.dispatcher.enqueue(batch.enqueue.map((id) => ({ id, webhook_id: webhookId })));
         replayed += batch.enqueue.length;
         alreadyPending += batch.matched - batch.enqueue.length;
@@ -111,13 +108,6 @@ export class DeliveryControlService {
       const why = webhook.deactivated_reason ? ` (deactivated: ${webhook.deactivated_reason})` : '';
       throw new AppError('conflict', `Webhook ${webhook.id} is inactive${why}; turn it on to send to it`, { id: webhook.id });
     }
-  }
-
-  /** Frees the delivery's job id: true when no job holds it any more, false when its job is running. */
-  private async removeJob(deliveryId: string): Promise<boolean> {
-    const queue = this.queues.queue(QueueName.WebhookDeliveries);
-    if ((await queue.remove(deliveryId)) === 1) return true;
-    return (await queue.getJobState(deliveryId)) === 'unknown';
   }
 
   private async presentOne(organizationId: string, webhookId: string, deliveryId: string) {

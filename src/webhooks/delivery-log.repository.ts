@@ -4,6 +4,7 @@ import { newId } from '../common/ids';
 import { SqlFilter } from '../common/sql-filter';
 import { PrismaService, sqlOf } from '../database/prisma.service';
 import { OutboxRepository, type NewEvent } from '../events/outbox.repository';
+import { TRIGGER_MATCHES_EVENT, WEBHOOK_HEARS_EVENT } from './webhook-matching';
 
 export interface DeliveryRow {
   id: string;
@@ -149,8 +150,7 @@ export class DeliveryLogRepository {
 
   /**
    * One replay batch in one statement: the next `limit` events (by sequence, after `afterSequence`, up to
-   * `lastSequence`) created in [since, until) that the webhook matches by DeliveryRepository.fanOut's rules
-   * (active, its organization, all integrations or the event's, the trigger with no model or the event's),
+   * `lastSequence`) created in [since, until) that the webhook matches by fan-out's rules (webhook-matching.ts),
    * each given a due delivery: a new one, or its existing one reset to PENDING unless it is still pending.
    */
   async replayBatch(
@@ -163,12 +163,10 @@ export class DeliveryLogRepository {
     const rows = await this.prisma.$queryRawUnsafe<{ matched: number; last_sequence: bigint | null; enqueue: string[]; failed: string[] }[]>(
       `WITH matched AS (
          SELECT e."id", e."sequence", e."record_id", e."integration_id" FROM "events" e
-         JOIN "webhooks" w ON w."id" = $1 AND w."organization_id" = e."organization_id" AND w."active"
-              AND (w."integration_id" IS NULL OR w."integration_id" = e."integration_id")
+         JOIN "webhooks" w ON w."id" = $1 AND ${WEBHOOK_HEARS_EVENT}
          WHERE e."organization_id" = $2 AND e."sequence" > $3::bigint AND e."sequence" <= $4::bigint
            AND e."created_at" >= $5::timestamptz AND e."created_at" < $6::timestamptz
-           AND EXISTS (SELECT 1 FROM "webhook_triggers" t WHERE t."webhook_id" = w."id" AND t."trigger" = e."trigger"
-                       AND (t."model" IS NULL OR e."model" IS NULL OR t."model" = e."model"))
+           AND EXISTS (SELECT 1 FROM "webhook_triggers" t WHERE ${TRIGGER_MATCHES_EVENT})
          ORDER BY e."sequence" LIMIT $7
        ), prior AS (
          SELECT d."id", d."status" FROM "webhook_deliveries" d JOIN matched m ON m."id" = d."event_id" WHERE d."webhook_id" = $1

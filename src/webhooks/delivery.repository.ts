@@ -3,6 +3,7 @@ import { newId } from '../common/ids';
 import { MicroBatcher } from '../common/micro-batch';
 import { PrismaService, type SqlTx } from '../database/prisma.service';
 import { OutboxRepository, type NewEvent } from '../events/outbox.repository';
+import { TRIGGER_MATCHES_EVENT, WEBHOOK_HEARS_EVENT } from './webhook-matching';
 
 /** A delivery to (re-)enqueue: its id is the job id and the `webhook-id` its receiver sees. */
 export interface DeliveryRef {
@@ -101,19 +102,16 @@ export class DeliveryRepository {
   ) {}
 
   /**
-   * Creates one delivery per (event, matching active webhook) in one statement. A webhook matches when it
-   * is its organization's, for all integrations or this one, and has the trigger (with, for data triggers,
-   * no model or this model). Idempotent: (webhook, event) is unique.
+   * Creates one delivery per (event, matching webhook) in one statement (see webhook-matching.ts).
+   * Idempotent: (webhook, event) is unique.
    */
   async fanOut(tx: SqlTx, eventIds: string[]): Promise<DeliveryRef[]> {
     const { rows } = await tx.query<DeliveryRef>(
       `INSERT INTO "webhook_deliveries" ("id", "organization_id", "webhook_id", "event_id", "event_sequence", "record_id", "integration_id", "status", "next_attempt_at")
        SELECT DISTINCT ON (w."id", e."id") gen_random_uuid()::text, e."organization_id", w."id", e."id", e."sequence", e."record_id", e."integration_id", 'PENDING', now()
        FROM "events" e
-       JOIN "webhooks" w ON w."organization_id" = e."organization_id" AND w."active"
-            AND (w."integration_id" IS NULL OR w."integration_id" = e."integration_id")
-       JOIN "webhook_triggers" t ON t."webhook_id" = w."id" AND t."trigger" = e."trigger"
-            AND (t."model" IS NULL OR e."model" IS NULL OR t."model" = e."model")
+       JOIN "webhooks" w ON ${WEBHOOK_HEARS_EVENT}
+       JOIN "webhook_triggers" t ON ${TRIGGER_MATCHES_EVENT}
        -- TEST events are written with their one delivery (POST /v1/webhooks/{id}/test), never fanned out.
        WHERE e."id" = ANY($1::text[]) AND e."trigger" <> 'TEST'
        ON CONFLICT ("webhook_id", "event_id") DO NOTHING

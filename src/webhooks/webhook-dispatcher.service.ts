@@ -94,23 +94,29 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     );
   }
 
+  /**
+   * Frees a delivery's job id (the job id is the delivery id) so it can be enqueued again: true when no job
+   * holds it any more, false when its job is running right now.
+   */
+  async releaseJob(deliveryId: string): Promise<boolean> {
+    const queue = this.queues.queue(QueueName.WebhookDeliveries);
+    if ((await queue.remove(deliveryId)) === 1) return true;
+    return (await queue.getJobState(deliveryId)) === 'unknown';
+  }
+
   private async process(job: Job<WebhookDeliveryPayload>, token?: string): Promise<void> {
     // The webhook's limits first, from the job alone: a held-back job costs no database round trip.
-    let release = job.data.webhookId ? this.limiter.tryAcquire(job.data.webhookId) : undefined;
-    if (release === null) return this.holdBack(job, token, LIMIT_RECHECK_MS);
+    const release = this.limiter.tryAcquire(job.data.webhookId);
+    if (!release) return this.holdBack(job, token, LIMIT_RECHECK_MS);
     try {
       const target = await this.deliveries.loadTarget(job.data.deliveryId);
       if (!target || target.status !== 'PENDING') return; // delivered, given up, or deleted with its webhook
       // In order per record (and a sync's completion after its data): look again later, no attempt used.
       if (target.waits_for_earlier) return await this.holdBack(job, token, orderRecheckDelay(target.earlier_due_at));
       if (!target.active) return await this.deliveries.markFailed(target.delivery_id);
-      if (release === undefined) {
-        release = this.limiter.tryAcquire(target.webhook_id);
-        if (release === null) return await this.holdBack(job, token, LIMIT_RECHECK_MS);
-      }
       await this.attempt(target, job.attemptsMade + 1);
     } finally {
-      release?.();
+      release();
     }
   }
 

@@ -8,12 +8,10 @@
  * - when `perSecond` > 0, at most that many attempts started per second.
  */
 export class WebhookLimiter {
-  /** Start times of the attempts in flight, per webhook. */
-  private readonly inFlight = new Map<string, Set<number>>();
+  /** The attempts in flight, per webhook, with their start times. */
+  private readonly inFlight = new Map<string, Set<{ startedAt: number }>>();
   private readonly lastDurationMs = new Map<string, number>();
   private readonly recent = new Map<string, number[]>();
-  private sequence = 0;
-  private readonly startedAt = new Map<number, number>();
 
   constructor(
     private readonly maxConcurrent: number,
@@ -25,7 +23,7 @@ export class WebhookLimiter {
   /** Takes a slot for the webhook: the function that gives it back, or null when the webhook is at its limit. */
   tryAcquire(webhookId: string): (() => void) | null {
     const now = this.now();
-    const inFlight = this.inFlight.get(webhookId) ?? new Set<number>();
+    const inFlight = this.inFlight.get(webhookId) ?? new Set<{ startedAt: number }>();
     if (inFlight.size >= this.maxConcurrent && this.isSlow(webhookId, inFlight, now)) return null;
     if (this.perSecond > 0) {
       const starts = (this.recent.get(webhookId) ?? []).filter((t) => now - t < 1000);
@@ -33,24 +31,22 @@ export class WebhookLimiter {
       if (starts.length >= this.perSecond) return null;
       starts.push(now);
     }
-    const slot = ++this.sequence;
-    this.startedAt.set(slot, now);
+    const slot = { startedAt: now };
     inFlight.add(slot);
     this.inFlight.set(webhookId, inFlight);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.lastDurationMs.set(webhookId, this.now() - this.startedAt.get(slot)!);
-      this.startedAt.delete(slot);
+      this.lastDurationMs.set(webhookId, this.now() - slot.startedAt);
       inFlight.delete(slot);
       if (inFlight.size === 0) this.inFlight.delete(webhookId);
     };
   }
 
-  private isSlow(webhookId: string, inFlight: Set<number>, now: number): boolean {
+  private isSlow(webhookId: string, inFlight: Set<{ startedAt: number }>, now: number): boolean {
     if ((this.lastDurationMs.get(webhookId) ?? 0) >= this.slowAfterMs) return true;
-    for (const slot of inFlight) if (now - this.startedAt.get(slot)! >= this.slowAfterMs) return true;
+    for (const slot of inFlight) if (now - slot.startedAt >= this.slowAfterMs) return true;
     return false;
   }
 }

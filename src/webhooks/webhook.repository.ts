@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { prismaOrderBy, type ListPage } from '../common/http/list-query.dto';
 import { newId } from '../common/ids';
 import { PrismaService } from '../database/prisma.service';
 import type { Prisma } from '../generated/prisma/client';
@@ -24,10 +25,10 @@ export interface WebhookWrite {
 export class WebhookRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async list(organizationId: string, filter: { active?: boolean }, page: { offset: number; limit: number; orderBy: { field: string; direction: 'asc' | 'desc' }[] }) {
+  async list(organizationId: string, filter: { active?: boolean }, page: ListPage) {
     const where = { organization_id: organizationId, ...(filter.active === undefined ? {} : { active: filter.active }) };
     const [rows, total] = await this.prisma.$transaction([
-      this.prisma.webhook.findMany({ where, include: WITH_TRIGGERS, skip: page.offset, take: page.limit, orderBy: page.orderBy.map((o) => ({ [o.field]: o.direction })) }),
+      this.prisma.webhook.findMany({ where, include: WITH_TRIGGERS, skip: page.offset, take: page.limit, orderBy: prismaOrderBy(page) }),
       this.prisma.webhook.count({ where }),
     ]);
     return { rows, total };

@@ -33,6 +33,11 @@ export function parseListQuery(query: ListQueryDto): ListPage {
   return { offset: Number(query.offset ?? 0), limit: Number(query.limit ?? 100), orderBy };
 }
 
+/** The page's order as Prisma's `orderBy`, the id last so rows with equal keys page stably. */
+export function prismaOrderBy(page: ListPage) {
+  return [...page.orderBy.map((o) => ({ [o.field]: o.direction })), { id: 'asc' as const }];
+}
+
 export function listMeta(page: ListPage, total: number, returned: number) {
   return { offset: page.offset, limit: page.limit, orderBy: page.orderBy, hasMore: page.offset + returned < total, total };
 }
