@@ -8,14 +8,16 @@
 //   - latency: events committed at 1,000/s for BENCH_LATENCY_SECONDS (default 10) in 100-event
 //     transactions every 100 ms; p50/p99 from an event's commit to its first attempt (target p99 ≤ 1 s).
 const http = require('node:http');
-const axios = require('axios');
 const { Queue, Worker, createPostgresBackend, runMigrations } = require('bullmq');
 const { Redis } = require('ioredis');
 const { Client } = require('pg');
 const { signedHeaders } = require('../dist/webhooks/webhook-signing');
+const { postBody } = require('../dist/outbound/post-body');
+const { OUTBOX_CHANNEL } = require('../dist/events/outbox.repository');
 const { createDatabase, sleep, startApp, startChild, withClient } = require('./lib');
 
-const CONCURRENCY = 50; // the app's default WEBHOOK_WORKER_CONCURRENCY
+/** Jobs in flight, the same for the ceilings and the app (WEBHOOK_WORKER_CONCURRENCY; the app's default unless set). */
+const CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 50);
 const SECRET = `whsec_${Buffer.alloc(24, 5).toString('base64')}`;
 
 function payloadOf(n) {
@@ -40,10 +42,11 @@ async function pool(count, concurrency, task) {
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-function signedPost(http, url, n) {
+/** The same signed POST the dispatcher sends (same headers, same node:http helper), without the database. */
+function signedPost(post, url, n) {
   const body = JSON.stringify(payloadOf(n));
   const headers = { 'content-type': 'application/json', ...signedHeaders([SECRET], `delivery-${n}`, Math.floor(Date.now() / 1000), body) };
-  return http.post(url, body, { headers }).then((r) => { if (r.status !== 200) throw new Error(`receiver answered ${r.status}`); });
+  return postBody(url, body, headers, post).then((r) => { if (r.status !== 200) throw new Error(`receiver answered ${r.status}`); });
 }
 
 /** BullMQ queue and worker on the benchmark's backend; the worker runs `processor` for every job. */
@@ -73,14 +76,20 @@ async function bullmqLoop(backend, dbUrl, name, count, processor) {
   return seconds;
 }
 
-/** Commits `count` DATA_UPDATE events (sequence numbers from `first`) to the outbox in one transaction. */
+/**
+ * Commits `count` DATA_UPDATE events (sequence numbers from `first`) to the outbox in one transaction, with
+ * the NOTIFY that the app's own appends send (OutboxRepository.append), so the relay wakes as it would.
+ */
 async function commitEvents(db, organizationId, first, count) {
+  await db.query('BEGIN');
   await db.query(
     `INSERT INTO "events" ("id", "organization_id", "integration_id", "trigger", "model", "record_id", "payload")
      SELECT gen_random_uuid()::text, $1, 'bench-integration', 'DATA_UPDATE', 'residents', 'resident-' || n, p
      FROM unnest($2::int[], $3::jsonb[]) AS t(n, p)`,
     [organizationId, Array.from({ length: count }, (_, k) => first + k), Array.from({ length: count }, (_, k) => JSON.stringify(payloadOf(first + k)))],
   );
+  await db.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
+  await db.query('COMMIT');
   return Date.now();
 }
 
@@ -88,7 +97,7 @@ async function waitForDeliveries(db, expected) {
   for (;;) {
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM "webhook_deliveries" WHERE "status" = 'SUCCEEDED'`);
     if (rows[0].n >= expected) return;
-    await sleep(50);
+    await sleep(250); // the end time is max(delivered_at); polling only has to notice it, not time it
   }
 }
 
@@ -97,8 +106,10 @@ async function webhookDelivery() {
   const latencySeconds = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
   const dbUrl = await createDatabase();
   const receiver = JSON.parse(await startChild([require.resolve('./receiver-server.js')]));
-  const app = await startApp(dbUrl, process.env.BENCH_WORKER_CONCURRENCY ? { WEBHOOK_WORKER_CONCURRENCY: process.env.BENCH_WORKER_CONCURRENCY } : {});
-  const client = axios.create({ httpAgent: new http.Agent({ keepAlive: true, maxSockets: 256 }), transformRequest: [(d) => d], validateStatus: () => true });
+  const app = await startApp(dbUrl, { WEBHOOK_WORKER_CONCURRENCY: String(CONCURRENCY) });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const post = { agents: { http: agent, https: agent }, timeoutMs: 15_000, keepBytes: 20 * 1024 };
+  const receiverUrl = new URL(receiver.url);
   if (app.queue === 'redis') {
     const redis = new Redis('redis://127.0.0.1:6379/14');
     await redis.flushdb();
@@ -106,9 +117,9 @@ async function webhookDelivery() {
   }
 
   // Ceilings.
-  const rawSeconds = await pool(deliveries, CONCURRENCY, (n) => signedPost(client, receiver.url, n));
+  const rawSeconds = await pool(deliveries, CONCURRENCY, (n) => signedPost(post, receiverUrl, n));
   const noopSeconds = await bullmqLoop(app.queue, dbUrl, 'bench-noop', deliveries, async () => undefined);
-  const bullPostSeconds = await bullmqLoop(app.queue, dbUrl, 'bench-post', deliveries, (n) => signedPost(client, receiver.url, n));
+  const bullPostSeconds = await bullmqLoop(app.queue, dbUrl, 'bench-post', deliveries, (n) => signedPost(post, receiverUrl, n));
 
   // Ours: one burst through the outbox.
   const { result: hook } = await app.api('POST', '/v1/webhooks/', { url: receiver.url, triggers: ['DATA_UPDATE'], model: 'residents', active: true });

@@ -28,6 +28,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private notified = false;
   private listener?: Client;
   private loop?: Promise<void>;
+  /** The previous batch's enqueue, still in flight while the next batch fans out. */
+  private enqueueing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly prisma: PrismaService,
@@ -47,6 +49,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await this.enqueueing;
     await this.listener?.end().catch(() => undefined);
   }
 
@@ -98,7 +101,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  async relayBatch(): Promise<number> {
+  /**
+   * Fans out one batch and hands its deliveries to the queue without waiting for it, so the next batch's
+   * transaction overlaps this enqueue (one enqueue at a time; an enqueue that fails leaves deliveries the
+   * sweeper re-enqueues).
+   */
+  private async relayBatch(): Promise<number> {
     const { count, deliveries } = await this.prisma.sqlTransaction(async (tx) => {
       const cursor = await this.outbox.lockCursor(tx);
       if (cursor === null) return { count: 0, deliveries: [] };
@@ -108,7 +116,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       await this.outbox.moveCursor(tx, events[events.length - 1]!.sequence);
       return { count: events.length, deliveries };
     });
-    await this.dispatcher.enqueue(deliveries);
+    const previous = this.enqueueing;
+    this.enqueueing = previous
+      .then(() => this.dispatcher.enqueue(deliveries))
+      .catch((error) => this.logger.error(`enqueue failed (the sweeper re-enqueues): ${(error as Error).message}`));
     return count;
   }
 }

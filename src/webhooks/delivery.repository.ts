@@ -141,7 +141,8 @@ export class DeliveryRepository {
               w."active", w."organization_id", e."payload", o."waits_for_earlier",
               CASE WHEN o."waits_for_earlier" THEN ${EARLIER_DUE_AT} END AS earlier_due_at
        FROM "webhook_deliveries" d JOIN "webhooks" w ON w."id" = d."webhook_id" JOIN "events" e ON e."id" = d."event_id"
-       CROSS JOIN LATERAL (SELECT d."status" = 'PENDING' AND ${WAITS_FOR_EARLIER} AS "waits_for_earlier") o
+       -- OFFSET 0: evaluated once per row, not again inside the CASE below.
+       CROSS JOIN LATERAL (SELECT d."status" = 'PENDING' AND ${WAITS_FOR_EARLIER} AS "waits_for_earlier" OFFSET 0) o
        WHERE d."id" = ANY($1::text[])`,
       [deliveryIds],
       'latchkey_delivery_targets',

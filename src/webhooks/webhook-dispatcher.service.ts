@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import axios, { type AxiosInstance } from 'axios';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { SecretBox } from '../common/crypto/secret-box';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
 import { OutboundGuard } from '../outbound/outbound-guard';
+import { postBody, RequestTimeoutError, type PostOptions } from '../outbound/post-body';
 import { QueueName, type WebhookDeliveryPayload } from '../queue/queue-names';
 import { QueueService } from '../queue/queue.service';
 import { parseRetryAfter } from '../vendors/vendor-http';
@@ -16,6 +16,8 @@ import { signedHeaders } from './webhook-signing';
 
 const TIMEOUT_MS = 15_000;
 const EXCERPT_BYTES = 20 * 1024;
+/** Opened webhook secrets kept in memory (keyed by their sealed form, so a rotation is a new entry). */
+const OPENED_SECRETS_MAX = 10_000;
 const SWEEP_INTERVAL_MS = 30_000;
 /** A pending delivery this late may have lost its job; re-adding one whose job still waits is a no-op. */
 const OVERDUE_AFTER_MS = 60_000;
@@ -39,7 +41,8 @@ class AttemptFailed extends Error {
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Webhooks');
-  private readonly http: AxiosInstance;
+  private readonly http: PostOptions;
+  private readonly openedSecrets = new Map<string, string>();
   private readonly attempts: number;
   private readonly limiter: WebhookLimiter;
   private sweeper?: NodeJS.Timeout;
@@ -53,16 +56,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   ) {
     this.attempts = maxAttempts(config.webhookRetryScheduleSeconds);
     this.limiter = new WebhookLimiter(config.webhookMaxConcurrency, config.webhookRateLimitPerSecond);
-    this.http = axios.create({
-      timeout: TIMEOUT_MS,
-      maxRedirects: 0,
-      validateStatus: () => true,
-      responseType: 'arraybuffer',
-      maxContentLength: 10 * 1024 * 1024,
-      httpAgent: guard.httpAgent,
-      httpsAgent: guard.httpsAgent,
-      transformRequest: [(data) => data],
-    });
+    this.http = { agents: { http: guard.httpAgent, https: guard.httpsAgent }, timeoutMs: TIMEOUT_MS, keepBytes: EXCERPT_BYTES };
   }
 
   onApplicationBootstrap(): void {
@@ -133,9 +127,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private async attempt(target: DispatchTarget, attemptOfJob: number): Promise<void> {
     const attemptNumber = target.attempt_count + 1;
     const body = deliveryBody(target.payload);
-    const secrets = [this.secrets.open(target.secret_encrypted)];
+    const secrets = [this.openSecret(target.secret_encrypted)];
     if (target.previous_secret_encrypted && target.previous_secret_expires_at && target.previous_secret_expires_at.getTime() > Date.now()) {
-      secrets.push(this.secrets.open(target.previous_secret_encrypted));
+      secrets.push(this.openSecret(target.previous_secret_encrypted));
     }
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = { 'user-agent': 'Latchkey-Webhooks/1.0' };
@@ -149,10 +143,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     let error: string | null = null;
     let retryAfterMs: number | null = null;
     try {
-      this.guard.assertUrlAllowed(target.url);
-      const response = await this.http.post(target.url, body, { headers });
+      const response = await postBody(this.guard.assertUrlAllowed(target.url), body, headers, this.http);
       statusCode = response.status;
-      excerpt = Buffer.from(response.data ?? []).subarray(0, EXCERPT_BYTES).toString('utf8');
+      excerpt = response.body.toString('utf8');
       if (statusCode === 429 || statusCode === 503) retryAfterMs = parseRetryAfter(response.headers['retry-after']);
       if (statusCode < 200 || statusCode >= 300) error = statusCode >= 300 && statusCode < 400 ? `redirect (HTTP ${statusCode}) not followed` : `HTTP ${statusCode}`;
     } catch (e) {
@@ -175,6 +168,17 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     }
     if (final) throw new UnrecoverableError(error!);
     if (!succeeded) throw new AttemptFailed(error!, nextDelayMs!);
+  }
+
+  /** Decrypting a secret per delivery showed in profiles; the sealed form is the key, so rotation is picked up at once. */
+  private openSecret(sealed: string): string {
+    let secret = this.openedSecrets.get(sealed);
+    if (secret === undefined) {
+      if (this.openedSecrets.size >= OPENED_SECRETS_MAX) this.openedSecrets.clear();
+      secret = this.secrets.open(sealed);
+      this.openedSecrets.set(sealed, secret);
+    }
+    return secret;
   }
 
   private async deactivate(target: DispatchTarget, reason: string): Promise<void> {
@@ -200,7 +204,7 @@ function orderRecheckDelay(earlierDueAt: Date | null): number {
 
 function describeError(e: unknown): string {
   const err = e as { code?: string; message?: string; name?: string };
-  if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') return `timeout after ${TIMEOUT_MS / 1000} s`;
+  if (e instanceof RequestTimeoutError) return e.message;
   if (err.name === 'OutboundBlockedError' || err.code === 'OUTBOUND_BLOCKED') return err.message ?? 'blocked';
   return err.code ? `${err.code}: ${err.message}` : (err.message ?? String(e));
 }
