@@ -31,6 +31,10 @@ export class IntegrationService {
     const adapter = this.adapterFor(dto.integration_vendor);
     const credentials = validateCredentials(adapter, dto.credentials);
     if (dto.base_url) this.assertBaseUrl(dto.base_url);
+    else if (!adapter.facts.defaultBaseUrl) {
+      const message = `base_url is required for ${dto.integration_vendor}: its API lives on a host of each customer's own`;
+      throw AppError.invalid(message, { base_url: [message] });
+    }
     if (dto.sync_cron) assertCron(dto.sync_cron);
     const row = await this.integrations.create({
       organization_id: organizationId,

@@ -103,9 +103,12 @@ export class SyncJobRunner implements OnApplicationBootstrap {
    */
   private async pull(job: JobContext, integration: SyncIntegration, adapter: VendorAdapter, startedAt: Date) {
     const credentials = this.secrets.openJson<unknown>(integration.credentials_encrypted);
-    const baseUrl = integration.base_url ?? adapter.facts.defaultBaseUrl;
-    const client = adapter.client(credentials, (authHeaders) =>
-      new VendorHttp({ baseUrl, headers: authHeaders, guard: this.guard, throttleBackoffMs: adapter.facts.throttleBackoffMs }));
+    const baseUrl = integration.base_url ?? adapter.facts.defaultBaseUrl ?? '';
+    const client = adapter.client(credentials, {
+      baseUrl,
+      connect: (headers) => new VendorHttp({ baseUrl, headers, guard: this.guard, throttleBackoffMs: adapter.facts.throttleBackoffMs }),
+      report: { rateLimits: () => undefined },
+    });
     const refs = new Map<string, string>(); // a job names the same properties and units again and again
     const ctx: MappingContext = {
       integrationId: integration.id,
@@ -144,7 +147,7 @@ export class SyncJobRunner implements OnApplicationBootstrap {
         byId.set(record.id, record); // a record repeated within a page is written once, as last seen
       } catch (error) {
         if (!(error instanceof MalformedRecordError)) throw error;
-        rejected.push({ model: job.model, xId: vendorIdOf(raw), reason: error.reason, raw });
+        rejected.push({ model: job.model, xId: adapter.vendorId(job.model, raw), reason: error.reason, raw });
       }
     }
     return { records: [...byId.values()], rejected, seen: raws.length };
@@ -235,9 +238,4 @@ class DeletionGuardError extends Error {
 /** DATA_NEW for new rows, DATA_UPDATE (only the changed fields) for changed ones, in page order. */
 function changeEvents(scope: CacheScope, job: JobContext, reports: RecordReport[]): NewEvent[] {
   return reports.map((r) => (r.kind === 'NEW' ? dataEvent(scope, job, 'DATA_NEW', r.record) : dataEvent(scope, job, 'DATA_UPDATE', r.record, r.diff)));
-}
-
-function vendorIdOf(raw: unknown): string | null {
-  const id = (raw as { Id?: unknown; id?: unknown } | null)?.Id ?? (raw as { id?: unknown } | null)?.id;
-  return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
 }

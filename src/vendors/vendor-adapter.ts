@@ -5,9 +5,9 @@ import type { VendorHttp } from './vendor-http';
 
 /** Static facts about a vendor's API, kept as data beside its adapter. */
 export interface VendorFacts {
-  /** Production base URL, used when an integration gives none. */
-  defaultBaseUrl: string;
-  /** Records asked for per page. */
+  /** Production base URL, used when an integration gives none; null when it is per customer (base_url required). */
+  defaultBaseUrl: string | null;
+  /** Records asked for per page (the vendor's maximum, or what it answers fastest with). */
   pageSize: number;
   /** Sandbox mount slug under /sandbox/<slug>/. */
   slug: string;
@@ -28,10 +28,47 @@ export interface ListOptions {
 
 /** A vendor client bound to one integration's credentials and base URL. Pure I/O: no database, no events. */
 export interface VendorClient {
+  /**
+   * Every record of a model, page by page. A record that needs a second call to be complete (AppFolio's
+   * tenant directory) is yielded hydrated, so DATA_NEW carries the whole record.
+   */
   listPages(model: CanonicalModelName, options?: ListOptions): AsyncIterable<RawPage>;
 }
 
-export type HttpConnector = (authHeaders: Record<string, string>) => VendorHttp;
+/** Rate limits a vendor reports in its answers (Entrata's X-RateLimit-* headers), per API. */
+export interface ReportedRateLimits {
+  api: string;
+  minute_limit: number | null;
+  hour_limit: number | null;
+  day_limit: number | null;
+  minute_remaining: number | null;
+  hour_remaining: number | null;
+  day_remaining: number | null;
+}
+
+/** How a client tells the sync layer what it learnt on the way (stored by the caller, not the adapter). */
+export interface VendorReporter {
+  rateLimits(limits: ReportedRateLimits): void;
+}
+
+export interface ClientContext {
+  /** The integration's base URL (its own, else the vendor's default). */
+  baseUrl: string;
+  /** Opens HTTP to the base URL with these headers on every request (auth), under the integration's budget. */
+  connect(headers: Record<string, string>): VendorHttp;
+  report: VendorReporter;
+}
+
+/**
+ * Fields a model's raw records must carry (dotted paths into the raw record, as the vendor names them).
+ * A record without one of them is quarantined and the field reported as schema drift, never silently
+ * nulled. `known` lists every field the mapping reads; others showing up are reported (a rename shows as a
+ * missing field and an unexpected one).
+ */
+export interface ExpectedFields {
+  required: readonly string[];
+  known?: readonly string[];
+}
 
 export interface VendorAdapter<Credentials = unknown> {
   readonly vendor: IntegrationVendor;
@@ -41,8 +78,12 @@ export interface VendorAdapter<Credentials = unknown> {
   readonly models: readonly CanonicalModelName[];
   /** Models that accept a since-filter. */
   readonly incrementalModels: readonly CanonicalModelName[];
-  /** A client for one integration; `connect` opens HTTP to its base URL with the auth headers the vendor wants. */
-  client(credentials: Credentials, connect: HttpConnector): VendorClient;
+  /** A client for one integration. */
+  client(credentials: Credentials, context: ClientContext): VendorClient;
   /** Raw vendor record -> canonical field values (pure). Throws MalformedRecordError for unusable records. */
   map(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord;
+  /** The vendor's id of a raw record, for quarantine reports (null when it has none). */
+  vendorId(model: CanonicalModelName, raw: unknown): string | null;
+  /** Schema-drift expectations per model. */
+  readonly expectedFields: Readonly<Record<CanonicalModelName, ExpectedFields>> | Partial<Record<CanonicalModelName, ExpectedFields>>;
 }

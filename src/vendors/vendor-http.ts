@@ -9,6 +9,23 @@ export class VendorRequestError extends Error {
     super(message);
   }
 }
+/** The vendor asked us to slow down (HTTP 429/503, or a throttle reported inside a 200 body). */
+export class VendorThrottledError extends Error {
+  constructor(message: string, readonly retryAfterMs: number | null = null) {
+    super(message);
+  }
+}
+
+/**
+ * What the sync layer lends a vendor's HTTP: the integration's request budget (a slot before every request,
+ * shared by every worker) and its circuit breaker (told how each request ended). Both optional for tests.
+ */
+export interface VendorRequestGate {
+  /** Resolves when this request may go (waits for the integration's next request slot). */
+  acquire(): Promise<void>;
+  /** A request that finally succeeded (true) or failed after its retries (false). */
+  settle(ok: boolean, error?: string): void;
+}
 
 export interface VendorHttpOptions {
   baseUrl: string;
@@ -19,6 +36,7 @@ export interface VendorHttpOptions {
   maxAttempts?: number;
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  gate?: VendorRequestGate;
 }
 
 export interface VendorResponse<T = unknown> {
@@ -27,10 +45,30 @@ export interface VendorResponse<T = unknown> {
   data: T;
 }
 
+export interface VendorRequest {
+  method?: 'GET' | 'POST';
+  /** Relative to the base URL. */
+  path?: string;
+  /** Absolute URL (a cursor the vendor handed out); checked by the outbound guard like any other. */
+  url?: string;
+  params?: Record<string, string | number | undefined>;
+  /** A string is sent as is; anything else as JSON. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** `text` for XML vendors; JSON is parsed by default. */
+  responseType?: 'json' | 'text';
+  /**
+   * Looks at a 2xx answer before it is returned, for vendors that report errors inside a 200 body: throw
+   * VendorThrottledError (retried after a back-off), VendorRequestError with retryable=true (retried),
+   * VendorAuthError or a non-retryable VendorRequestError (not retried).
+   */
+  inspect?: (response: VendorResponse) => void;
+}
+
 /**
- * HTTP to a vendor, shared by every adapter: the outbound guard, timeouts, back-off on throttling
- * (honouring Retry-After when sent, else exponential from the vendor's first interval), and retries of
- * transient failures. Auth failures and other 4xx are not retried.
+ * HTTP to a vendor, shared by every adapter: the outbound guard, timeouts, the integration's request budget,
+ * back-off on throttling (honouring Retry-After when sent, else exponential from the vendor's first
+ * interval), and retries of transient failures. Auth failures and other 4xx are not retried.
  */
 export class VendorHttp {
   private readonly http: AxiosInstance;
@@ -53,40 +91,89 @@ export class VendorHttp {
     });
   }
 
-  async get<T>(path: string, params: Record<string, string | number | undefined> = {}): Promise<VendorResponse<T>> {
+  get<T>(path: string, params: Record<string, string | number | undefined> = {}): Promise<VendorResponse<T>> {
+    return this.request<T>({ method: 'GET', path, params });
+  }
+
+  post<T>(path: string, body: unknown, extra: Omit<VendorRequest, 'method' | 'path' | 'body'> = {}): Promise<VendorResponse<T>> {
+    return this.request<T>({ ...extra, method: 'POST', path, body });
+  }
+
+  async request<T>(request: VendorRequest): Promise<VendorResponse<T>> {
+    try {
+      const response = await this.attempts<T>(request);
+      this.options.gate?.settle(true);
+      return response;
+    } catch (error) {
+      // Only the vendor being unreachable or failing counts against its circuit, not a refusal of ours.
+      const failing = error instanceof VendorRequestError ? error.retryable : !(error instanceof VendorAuthError);
+      this.options.gate?.settle(!failing, (error as Error).message);
+      throw error;
+    }
+  }
+
+  private async attempts<T>(request: VendorRequest): Promise<VendorResponse<T>> {
+    const method = request.method ?? 'GET';
+    const target = request.url ?? request.path ?? '/';
+    const label = `${method} ${request.path ?? pathOf(target)}`;
+    if (request.url) this.options.guard.assertUrlAllowed(request.url);
+    const json = request.body !== undefined && typeof request.body !== 'string';
+    const data = json ? JSON.stringify(request.body) : (request.body as string | undefined);
+    const headers = json ? { 'content-type': 'application/json', ...request.headers } : request.headers;
     let throttleDelay = this.options.throttleBackoffMs;
     for (let attempt = 1; ; attempt++) {
+      await this.options.gate?.acquire();
       let response: AxiosResponse;
       try {
-        response = await this.http.get(path, { params: dropUndefined(params) });
+        response = await this.http.request({
+          method, url: target, params: request.params ? dropUndefined(request.params) : undefined, headers, data,
+          responseType: request.responseType === 'text' ? 'text' : 'json',
+        });
       } catch (error) {
         const e = error as { code?: string; message: string };
         if (e.code === 'OUTBOUND_BLOCKED' || (error as Error).name === 'OutboundBlockedError') throw new VendorRequestError(e.message, null, false);
-        if (attempt >= this.maxAttempts) throw new VendorRequestError(`GET ${path} failed after ${attempt} attempts: ${e.message}`, null, true);
+        if (attempt >= this.maxAttempts) throw new VendorRequestError(`${label} failed after ${attempt} attempts: ${e.message}`, null, true);
         await this.sleep(backoff(throttleDelay, attempt));
         continue;
       }
       const { status } = response;
+      const result: VendorResponse<T> = { status, headers: response.headers as Record<string, string>, data: response.data as T };
+      let throttled: number | null | undefined; // undefined: not throttled; null: throttled without Retry-After
       if (status >= 200 && status < 300) {
-        return { status, headers: response.headers as Record<string, string>, data: response.data as T };
-      }
-      if (status === 401 || status === 403) {
+        try {
+          request.inspect?.(result);
+          return result;
+        } catch (error) {
+          if (error instanceof VendorThrottledError) throttled = error.retryAfterMs;
+          else if (error instanceof VendorRequestError && error.retryable) {
+            if (attempt >= this.maxAttempts) throw new VendorRequestError(`${label} failed after ${attempt} attempts: ${error.message}`, error.status, true);
+            await this.sleep(backoff(throttleDelay, attempt));
+            continue;
+          } else throw error;
+        }
+      } else if (status === 401 || status === 403) {
         throw new VendorAuthError(`The vendor refused the credentials (HTTP ${status}): ${excerpt(response.data)}`);
-      }
-      if (status === 429 || status === 503) {
-        if (attempt >= this.maxAttempts) throw new VendorRequestError(`GET ${path} still throttled after ${attempt} attempts (HTTP ${status})`, status, true);
-        const retryAfter = parseRetryAfter(response.headers['retry-after']);
-        await this.sleep(retryAfter ?? throttleDelay);
-        throttleDelay *= 2;
-        continue;
-      }
-      if (status >= 500) {
-        if (attempt >= this.maxAttempts) throw new VendorRequestError(`GET ${path} failed with HTTP ${status} after ${attempt} attempts: ${excerpt(response.data)}`, status, true);
+      } else if (status === 429 || status === 503) {
+        throttled = parseRetryAfter(response.headers['retry-after']);
+      } else if (status >= 500) {
+        if (attempt >= this.maxAttempts) throw new VendorRequestError(`${label} failed with HTTP ${status} after ${attempt} attempts: ${excerpt(response.data)}`, status, true);
         await this.sleep(backoff(throttleDelay, attempt));
         continue;
+      } else {
+        throw new VendorRequestError(`${label} was rejected with HTTP ${status}: ${excerpt(response.data)}`, status, false);
       }
-      throw new VendorRequestError(`GET ${path} was rejected with HTTP ${status}: ${excerpt(response.data)}`, status, false);
+      if (attempt >= this.maxAttempts) throw new VendorRequestError(`${label} still throttled after ${attempt} attempts (HTTP ${status})`, status, true);
+      await this.sleep(throttled ?? throttleDelay);
+      throttleDelay *= 2;
     }
+  }
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
   }
 }
 

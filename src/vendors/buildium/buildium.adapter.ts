@@ -2,7 +2,7 @@ import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { ListOptions, RawPage, VendorAdapter, VendorClient } from '../vendor-adapter';
 import { VendorRequestError, type VendorHttp } from '../vendor-http';
 import { BuildiumCredentials } from './buildium.credentials';
-import { BUILDIUM_ENDPOINTS, BUILDIUM_FACTS } from './buildium.facts';
+import { BUILDIUM_ENDPOINTS, BUILDIUM_EXPECTED_FIELDS, BUILDIUM_FACTS } from './buildium.facts';
 import { mapBuildiumRecord } from './buildium.mapper';
 
 /** Buildium Open API v1 (shared/vendors/buildium.md): header keys, offset/limit with X-Total-Count. */
@@ -12,9 +12,14 @@ export const buildiumAdapter: VendorAdapter<BuildiumCredentials> = {
   credentialsDto: BuildiumCredentials,
   models: ['properties', 'units', 'residents', 'leases'],
   incrementalModels: ['properties', 'units', 'residents', 'leases'],
-  client: (credentials, connect) =>
-    new BuildiumClient(connect({ 'x-buildium-client-id': credentials.clientId, 'x-buildium-client-secret': credentials.secret })),
+  client: (credentials, context) =>
+    new BuildiumClient(context.connect({ 'x-buildium-client-id': credentials.clientId, 'x-buildium-client-secret': credentials.secret })),
   map: mapBuildiumRecord,
+  vendorId: (_model, raw) => {
+    const id = (raw as { Id?: unknown } | null)?.Id;
+    return typeof id === 'number' || typeof id === 'string' ? String(id) : null;
+  },
+  expectedFields: BUILDIUM_EXPECTED_FIELDS,
 };
 
 class BuildiumClient implements VendorClient {

@@ -1,5 +1,5 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
-import type { VendorFacts } from '../vendor-adapter';
+import type { ExpectedFields, VendorFacts } from '../vendor-adapter';
 
 export const BUILDIUM_FACTS: VendorFacts = {
   defaultBaseUrl: 'https://api.buildium.com',
@@ -14,6 +14,14 @@ export const BUILDIUM_ENDPOINTS: Record<CanonicalModelName, string> = {
   units: '/v1/rentals/units',
   leases: '/v1/leases',
   residents: '/v1/leases/tenants',
+};
+
+/** Fields every record carries in Buildium's spec; a record without one is schema drift, not a null. */
+export const BUILDIUM_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields> = {
+  properties: { required: ['Id', 'Name'] },
+  units: { required: ['Id', 'PropertyId'] },
+  leases: { required: ['Id', 'PropertyId', 'UnitId', 'LeaseStatus'] },
+  residents: { required: ['Id', 'FirstName', 'LastName'] },
 };
 
 export const LEASE_STATUS: Record<string, 'ACTIVE' | 'PENDING' | 'INACTIVE'> = { Active: 'ACTIVE', Future: 'PENDING', Past: 'INACTIVE' };
