@@ -19,7 +19,7 @@ async function firstSync() {
   const app = await startApp(dbUrl);
   // max_job_concurrency: how many of the integration's model jobs may run at once (the spec's default is 1).
   const jobConcurrency = Number(process.env.BENCH_JOB_CONCURRENCY ?? 4);
-  const { result: integration } = await app.api('POST', '/v1/admin/integrations/', { name: 'bench', integration_vendor: 'BUILDIUM', credentials: sandbox.credentials, base_url: sandbox.url, max_job_concurrency: jobConcurrency });
+  const { result: integration } = await app.api('POST', '/v1/admin/integrations/', { name: 'bench', integration_vendor: 'BUILDIUM', credentials: sandbox.credentials, base_url: sandbox.url, max_request_frequency: 1000, max_job_concurrency: jobConcurrency });
   const idleRss = rssOf(app.child.pid).rss;
   await app.api('PUT', `/v1/admin/integrations/${integration.id}/`, { active: true });
   const runId = await withClient(dbUrl, (db) => db.query('SELECT id FROM sync_runs WHERE integration_id = $1', [integration.id])).then((r) => r.rows[0].id);

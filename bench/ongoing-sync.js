@@ -14,7 +14,7 @@ async function ongoingSync() {
   const sandbox = await startSandbox(residents);
   const app = await startApp(dbUrl);
   const { result: integration } = await app.api('POST', '/v1/admin/integrations/', {
-    name: 'bench', integration_vendor: 'BUILDIUM', credentials: sandbox.credentials, base_url: sandbox.url, active: true, max_job_concurrency: 4,
+    name: 'bench', integration_vendor: 'BUILDIUM', credentials: sandbox.credentials, base_url: sandbox.url, active: true, max_job_concurrency: 4, max_request_frequency: 1000,
   });
   const lastRun = () => withClient(dbUrl, (db) => db.query('SELECT id FROM sync_runs WHERE integration_id = $1 ORDER BY started_at DESC LIMIT 1', [integration.id])).then((r) => r.rows[0].id);
   const first = (await waitForRun(dbUrl, await lastRun())).run;

@@ -68,6 +68,15 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10)
   SYNC_JOB_ATTEMPTS?: number;
 
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(20)
+  VENDOR_REQUEST_ATTEMPTS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  VENDOR_CIRCUIT_FAILURES?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  VENDOR_CIRCUIT_OPEN_SECONDS?: number;
+
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000)
   SYNC_RETRY_BASE_MS?: number;
 
@@ -111,6 +120,11 @@ export interface AppConfig {
   deletionGuardShare: number;
   dataDiffRetentionDays: number;
   syncJobAttempts: number;
+  /** Attempts per vendor request (throttling, 5xx, timeouts) before it counts as failed. */
+  vendorRequestAttempts: number;
+  /** Failed vendor requests in a row that open an integration's circuit, and its first open period (doubling). */
+  vendorCircuitFailures: number;
+  vendorCircuitOpenMs: number;
   /** First retry delay of a failed sync job; later ones double. */
   syncRetryBaseMs: number;
   /** How far before a pull's start the next incremental pull reaches back (clock skew, changes made while paging). */
@@ -172,6 +186,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, roleArg?: string): AppConfig 
     deletionGuardShare: vars.DELETION_GUARD_SHARE ?? 0.2,
     dataDiffRetentionDays: vars.DATA_DIFF_RETENTION_DAYS ?? 30,
     syncJobAttempts: vars.SYNC_JOB_ATTEMPTS ?? 3,
+    vendorRequestAttempts: vars.VENDOR_REQUEST_ATTEMPTS ?? 6,
+    vendorCircuitFailures: vars.VENDOR_CIRCUIT_FAILURES ?? 5,
+    vendorCircuitOpenMs: (vars.VENDOR_CIRCUIT_OPEN_SECONDS ?? 30) * 1000,
     syncRetryBaseMs: vars.SYNC_RETRY_BASE_MS ?? 5000,
     syncCheckpointOverlapMs: (vars.SYNC_CHECKPOINT_OVERLAP_SECONDS ?? 60) * 1000,
     webhookDisableAfterMs: (vars.WEBHOOK_DISABLE_AFTER_HOURS ?? 120) * 3_600_000,

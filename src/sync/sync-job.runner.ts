@@ -9,12 +9,13 @@ import { DataDiffRepository } from '../data-diffs/data-diff.repository';
 import { PrismaService, sqlOf } from '../database/prisma.service';
 import { toCanonicalRecord, type CanonicalRecord, type MappingContext } from '../etl/canonical-record';
 import { MalformedRecordError } from '../etl/malformed-record.error';
+import { checkShape, DriftTally } from '../etl/schema-drift';
 import { OutboxRelay } from '../events/outbox-relay.service';
 import { OutboxRepository, type NewEvent } from '../events/outbox.repository';
 import { OutboundGuard } from '../outbound/outbound-guard';
 import { QueueName, type SyncJobPayload } from '../queue/queue-names';
 import { QueueService } from '../queue/queue.service';
-import type { VendorAdapter } from '../vendors/vendor-adapter';
+import type { ReportedRateLimits, VendorAdapter } from '../vendors/vendor-adapter';
 import { VendorAuthError, VendorHttp, VendorRequestError } from '../vendors/vendor-http';
 import { VendorRegistry } from '../vendors/vendor-registry';
 import { dataDiffEntries, reportChanges, type RecordReport } from './page-changes';
@@ -22,6 +23,8 @@ import { QuarantineRepository, type QuarantineEntry } from './quarantine.reposit
 import { dataEvent, jobFailureEvent, runCompleteEvent } from './sync-events';
 import { SyncIntegrationRepository, SyncRunRepository, type JobContext, type SyncIntegration } from './sync-run.repository';
 import { SyncService } from './sync.service';
+import { IntegrationRequestGate, requestIntervalMs } from './vendor-request-gate';
+import { VendorStateRepository } from './vendor-state.repository';
 
 /**
  * Runs one sync job (an integration × model): pulls every page from the vendor, normalises each record
@@ -49,6 +52,7 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     private readonly guard: OutboundGuard,
     private readonly queues: QueueService,
     private readonly sync: SyncService,
+    private readonly vendorStates: VendorStateRepository,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
@@ -104,11 +108,24 @@ export class SyncJobRunner implements OnApplicationBootstrap {
   private async pull(job: JobContext, integration: SyncIntegration, adapter: VendorAdapter, startedAt: Date) {
     const credentials = this.secrets.openJson<unknown>(integration.credentials_encrypted);
     const baseUrl = integration.base_url ?? adapter.facts.defaultBaseUrl ?? '';
+    // Every worker's requests to this integration's vendor share one budget and one circuit (in PostgreSQL).
+    const gate = new IntegrationRequestGate(this.vendorStates, integration.id, requestIntervalMs(integration, adapter.facts), {
+      failureThreshold: this.config.vendorCircuitFailures, openMs: this.config.vendorCircuitOpenMs, maxOpenMs: 20 * this.config.vendorCircuitOpenMs,
+    });
+    const rateLimits = new Map<string, ReportedRateLimits>(); // the latest per API, saved with each page
     const client = adapter.client(credentials, {
       baseUrl,
-      connect: (headers) => new VendorHttp({ baseUrl, headers, guard: this.guard, throttleBackoffMs: adapter.facts.throttleBackoffMs }),
-      report: { rateLimits: () => undefined },
+      connect: (headers) => new VendorHttp({
+        baseUrl, headers, guard: this.guard, throttleBackoffMs: adapter.facts.throttleBackoffMs, maxAttempts: this.config.vendorRequestAttempts, gate,
+      }),
+      report: { rateLimits: (limits) => void rateLimits.set(limits.api, limits) },
     });
+    const saveRateLimits = async () => {
+      if (rateLimits.size === 0) return;
+      const latest = [...rateLimits.values()];
+      rateLimits.clear();
+      await this.vendorStates.saveRateLimits(integration.id, latest);
+    };
     const refs = new Map<string, string>(); // a job names the same properties and units again and again
     const ctx: MappingContext = {
       integrationId: integration.id,
@@ -128,20 +145,36 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     for await (const page of client.listPages(job.model, { since: cursor ? new Date(cursor) : undefined })) {
       const batch = this.transform(job, adapter, page.records, ctx);
       await writing;
-      writing = this.write(job, scope, batch, ctx);
+      writing = this.write(job, scope, batch, ctx).then(saveRateLimits);
       writing.catch(() => undefined); // observed by the next await; this only keeps Node from calling it unhandled
     }
     await writing;
+    await saveRateLimits();
     // The next incremental pull starts a little before this one did: a change made while we paged is seen again.
     const checkpoint = incremental ? new Date(startedAt.getTime() - this.config.syncCheckpointOverlapMs).toISOString() : null;
     return { complete: cursor === null, checkpoint };
   }
 
-  /** Maps and type-checks one page; records the vendor sent malformed are set aside for quarantine. */
+  /**
+   * Maps and type-checks one page; records the vendor sent malformed are set aside for quarantine, and so
+   * are records missing a field the vendor's contract promises (schema drift: reported, never nulled).
+   */
   private transform(job: JobContext, adapter: VendorAdapter, raws: unknown[], ctx: MappingContext) {
     const byId = new Map<string, CanonicalRecord>();
     const rejected: QuarantineEntry[] = [];
+    const drift = new DriftTally();
+    const expected = adapter.expectedFields[job.model];
     for (const raw of raws) {
+      const shape = checkShape(raw, expected);
+      if (shape.missing.length > 0 || shape.unexpected.length > 0) {
+        const xId = adapter.vendorId(job.model, raw);
+        for (const field of shape.missing) drift.add('MISSING', field, xId);
+        for (const field of shape.unexpected) drift.add('UNEXPECTED', field, xId);
+        if (shape.missing.length > 0) {
+          rejected.push({ model: job.model, xId, reason: `schema drift: required field${shape.missing.length > 1 ? 's' : ''} ${shape.missing.map((f) => `"${f}"`).join(', ')} missing`, raw });
+          continue;
+        }
+      }
       try {
         const record = toCanonicalRecord(job.model, adapter.map(job.model, raw, ctx), ctx);
         byId.set(record.id, record); // a record repeated within a page is written once, as last seen
@@ -150,7 +183,7 @@ export class SyncJobRunner implements OnApplicationBootstrap {
         rejected.push({ model: job.model, xId: adapter.vendorId(job.model, raw), reason: error.reason, raw });
       }
     }
-    return { records: [...byId.values()], rejected, seen: raws.length };
+    return { records: [...byId.values()], rejected, drift: drift.entries(), seen: raws.length };
   }
 
   /**
@@ -158,13 +191,14 @@ export class SyncJobRunner implements OnApplicationBootstrap {
    * events, the quarantined records and the job's progress commit together.
    */
   private async write(job: JobContext, scope: CacheScope, batch: ReturnType<SyncJobRunner['transform']>, ctx: MappingContext): Promise<void> {
-    const { records, rejected, seen } = batch;
+    const { records, rejected, drift, seen } = batch;
     const reports = job.runKind !== 'FIRST';
     await this.prisma.sqlTransaction(async (tx) => {
       // A quarantined record still exists at the vendor: it counts as seen, so the deletion pass keeps it.
       const alsoSeen = rejected.map((r) => ctx.ref(job.model, r.xId)).filter((id): id is string => id !== null);
       const written = await this.cache.upsertPage(tx, job.model, scope, records, new Date(), { capture: reports, alsoSeen });
       await this.quarantine.add(tx, { ...scope, jobId: job.jobId }, rejected);
+      await this.vendorStates.addDrift(tx, scope, drift.map((d) => ({ ...d, model: job.model })));
       await this.runs.addProgress(tx, job.jobId, seen, written.inserted + written.updated, rejected.length);
       if (reports) {
         const changed = reportChanges(job.model, written.changes);
@@ -173,6 +207,7 @@ export class SyncJobRunner implements OnApplicationBootstrap {
       }
     });
     if (rejected.length > 0) this.logger.warn(`job ${job.jobId}: quarantined ${rejected.length} ${job.model} record(s): ${rejected[0]!.reason}`);
+    if (drift.length > 0) this.logger.warn(`job ${job.jobId}: ${job.model} records changed shape: ${drift.map((d) => `${d.kind} ${d.field} ×${d.occurrences}`).join(', ')}`);
   }
 
   /**

@@ -205,6 +205,8 @@ export interface SyncIntegration {
   credentials_encrypted: string;
   base_url: string | null;
   first_sync_completed_at: Date | null;
+  max_request_frequency: number;
+  max_request_cadence: Cadence;
 }
 
 /** The integration fields a sync needs; sync reads them itself so it does not depend on the integrations module. */
@@ -215,7 +217,7 @@ export class SyncIntegrationRepository {
   load(integrationId: string): Promise<SyncIntegration | null> {
     return this.prisma.integration.findUnique({
       where: { id: integrationId },
-      select: { id: true, organization_id: true, vendor: true, credentials_encrypted: true, base_url: true, first_sync_completed_at: true },
+      select: { id: true, organization_id: true, vendor: true, credentials_encrypted: true, base_url: true, first_sync_completed_at: true, max_request_frequency: true, max_request_cadence: true },
     });
   }
 

@@ -10,13 +10,15 @@ import { QuarantineRepository } from './quarantine.repository';
 import { SyncJobRunner } from './sync-job.runner';
 import { SyncIntegrationRepository, SyncRunRepository } from './sync-run.repository';
 import { SyncService } from './sync.service';
+import { VendorStateController } from './vendor-state.controller';
+import { VendorStateRepository } from './vendor-state.repository';
 
 @Module({
   imports: [VendorsModule, DataDiffsModule],
-  controllers: [QuarantineController, JobLogController],
+  controllers: [QuarantineController, JobLogController, VendorStateController],
   providers: [
     SyncRunRepository, SyncIntegrationRepository, QuarantineRepository, RecordCacheRepository, SyncService, SyncJobRunner,
-    JobLogRepository, JobLogService,
+    JobLogRepository, JobLogService, VendorStateRepository,
   ],
   exports: [SyncService],
 })

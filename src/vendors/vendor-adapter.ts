@@ -13,6 +13,11 @@ export interface VendorFacts {
   slug: string;
   /** First back-off after a throttle signal without Retry-After; doubled per retry. */
   throttleBackoffMs: number;
+  /**
+   * The vendor's own published request budget per customer, when it has one (AppFolio: 7 per 15 s). The
+   * request gate paces every integration of the vendor under the stricter of this and the integration's own.
+   */
+  requestBudget?: { requests: number; perSeconds: number };
 }
 
 export interface RawPage {

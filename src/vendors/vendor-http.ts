@@ -24,7 +24,7 @@ export interface VendorRequestGate {
   /** Resolves when this request may go (waits for the integration's next request slot). */
   acquire(): Promise<void>;
   /** A request that finally succeeded (true) or failed after its retries (false). */
-  settle(ok: boolean, error?: string): void;
+  settle(ok: boolean, error?: string): Promise<void>;
 }
 
 export interface VendorHttpOptions {
@@ -102,12 +102,13 @@ export class VendorHttp {
   async request<T>(request: VendorRequest): Promise<VendorResponse<T>> {
     try {
       const response = await this.attempts<T>(request);
-      this.options.gate?.settle(true);
+      await this.options.gate?.settle(true);
       return response;
     } catch (error) {
+      if (error instanceof VendorCircuitOpenError) throw error; // no request was sent
       // Only the vendor being unreachable or failing counts against its circuit, not a refusal of ours.
       const failing = error instanceof VendorRequestError ? error.retryable : !(error instanceof VendorAuthError);
-      this.options.gate?.settle(!failing, (error as Error).message);
+      await this.options.gate?.settle(!failing, (error as Error).message);
       throw error;
     }
   }
@@ -196,4 +197,9 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | null
 function excerpt(data: unknown): string {
   const s = typeof data === 'string' ? data : JSON.stringify(data);
   return (s ?? '').slice(0, 500);
+}
+
+/** The integration's circuit is open: the vendor kept failing, so no request is sent until it half-opens. */
+export class VendorCircuitOpenError extends Error {
+  readonly retryable = true;
 }

@@ -55,7 +55,7 @@ describe.each([['PostgreSQL'], ['Redis']])('first sync from a Buildium server to
     expect(secret).toMatch(/^whsec_/);
 
     const created = await request(app.url).post('/v1/admin/integrations/').set(auth)
-      .send({ name: 'Acme Buildium', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: sandbox.url });
+      .send({ name: 'Acme Buildium', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: sandbox.url, max_request_frequency: 100 });
     expect(created.status).toBe(201);
     const integration = created.body.result;
     expect(integration.active).toBe(false);

@@ -103,7 +103,7 @@ describe('first sync of the Buildium adapter from a foreign Buildium server', ()
   /** Creates an integration against the foreign server and turns it on (which starts the first sync). */
   async function activate(name: string, credentials: { clientId: string; secret: string }) {
     const created = await request(app.url).post('/v1/admin/integrations/').set(auth())
-      .send({ name, integration_vendor: 'BUILDIUM', credentials, base_url: server.url });
+      .send({ name, integration_vendor: 'BUILDIUM', credentials, base_url: server.url, max_request_frequency: 100 });
     expect(created.status).toBe(201);
     const id: string = created.body.result.id;
     const activated = await request(app.url).put(`/v1/admin/integrations/${id}/`).set(auth()).send({ active: true });

@@ -45,7 +45,7 @@ describe.each([['PostgreSQL'], ['Redis']])('syncs after the first one report exa
       .send({ url: receiver.url, model: 'residents', triggers: ['DATA_NEW', 'DATA_UPDATE', 'DATA_DELETED', 'SYNC_COMPLETE', 'FIRST_SYNC_COMPLETE', 'JOB_FAILURE'], active: true });
     expect(webhook.status).toBe(201);
     const created = await request(app.url).post('/v1/admin/integrations/').set(auth())
-      .send({ name: 'Ongoing', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: sandbox.url, active: true });
+      .send({ name: 'Ongoing', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: sandbox.url, max_request_frequency: 100, active: true });
     integrationId = created.body.result.id;
     await waitFor(async () => receiver.received.find((r: ReceivedRequest) => r.json?.trigger === 'FIRST_SYNC_COMPLETE'), 'FIRST_SYNC_COMPLETE', 120_000, () => pipelineState(databaseUrl));
   });
@@ -144,7 +144,7 @@ describe.each([['PostgreSQL'], ['Redis']])('syncs after the first one report exa
     const stuck = await startBuildiumSandboxServer({ residents: 20, seed: 9, credentials: [CREDENTIALS] });
     stuck.sandbox.faults.add({ hang: true });
     const other = await request(app.url).post('/v1/admin/integrations/').set(auth())
-      .send({ name: 'Hung', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: stuck.url, active: true });
+      .send({ name: 'Hung', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: stuck.url, max_request_frequency: 100, active: true });
     expect(other.status).toBe(201);
 
     sandbox.sandbox.faults.add({ path: '/v1/rentals/units', status: 500 });

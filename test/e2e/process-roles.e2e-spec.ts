@@ -43,7 +43,7 @@ describe('api and worker processes', () => {
     const auth = { authorization: `Bearer ${api.apiKey}` };
     expect((await request(api.url).post('/v1/webhooks/').set(auth).send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE'], active: true })).status).toBe(201);
     const created = await request(api.url).post('/v1/admin/integrations/').set(auth)
-      .send({ name: 'Roles', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: sandbox.url, active: true });
+      .send({ name: 'Roles', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: sandbox.url, max_request_frequency: 100, active: true });
     expect(created.status).toBe(201);
 
     await waitFor(async () => receiver.received.find((r) => r.json?.trigger === 'FIRST_SYNC_COMPLETE'), 'FIRST_SYNC_COMPLETE', 120_000, () => pipelineState(databaseUrl));

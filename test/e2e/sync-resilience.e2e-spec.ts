@@ -37,7 +37,7 @@ describe('first sync against a misbehaving vendor', () => {
 
     await request(app.url).post('/v1/webhooks/').set(auth).send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE', 'JOB_FAILURE'], active: true });
     const created = await request(app.url).post('/v1/admin/integrations/').set(auth)
-      .send({ name: 'Flaky', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: sandbox.url, active: true });
+      .send({ name: 'Flaky', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: sandbox.url, max_request_frequency: 100, active: true });
     expect(created.status).toBe(201);
     const integrationId = created.body.result.id;
 

@@ -53,7 +53,7 @@ describe.each([['Redis'], ['PostgreSQL']])('webhook delivery that never loses an
     api = await startApp({ name: `reliable-api-${backend}`, role: 'api', env });
     worker = await startWorker(`reliable-worker-${backend}`);
     const created = await request(api.url).post('/v1/admin/integrations/').set(auth())
-      .send({ name: 'Reliable', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: sandbox.url, active: true, max_job_concurrency: 4 });
+      .send({ name: 'Reliable', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: sandbox.url, max_request_frequency: 100, active: true, max_job_concurrency: 4 });
     integrationId = created.body.result.id;
     await waitFor(async () => ((await request(api.url).get(`/v1/admin/integrations/${integrationId}/`).set(auth())).body.results.last_completed_sync ?? undefined), 'the first sync', 120_000, () => pipelineState(databaseUrl));
   });

@@ -1,0 +1,51 @@
+import type { Cadence } from '../generated/prisma/enums';
+import type { VendorFacts } from '../vendors/vendor-adapter';
+import { VendorCircuitOpenError, type VendorRequestGate } from '../vendors/vendor-http';
+import type { CircuitPolicy, VendorStateRepository } from './vendor-state.repository';
+
+const CADENCE_MS: Record<Cadence, number> = {
+  SECOND: 1000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000, WEEK: 604_800_000, MONTH: 2_592_000_000,
+};
+/** Propexo: "Requests cannot be made less frequently than once per minute." */
+const SLOWEST_INTERVAL_MS = 60_000;
+
+/**
+ * The time between two requests to one integration's vendor: its budget (`max_request_frequency` requests
+ * per `max_request_cadence`), or the vendor's own published budget when that is stricter.
+ */
+export function requestIntervalMs(budget: { max_request_frequency: number; max_request_cadence: Cadence }, facts: VendorFacts): number {
+  const own = CADENCE_MS[budget.max_request_cadence] / Math.max(1, budget.max_request_frequency);
+  const vendors = facts.requestBudget ? (facts.requestBudget.perSeconds * 1000) / facts.requestBudget.requests : 0;
+  return Math.min(SLOWEST_INTERVAL_MS, Math.ceil(Math.max(own, vendors)));
+}
+
+/** One integration's request gate: a budget slot before each request, the circuit told how each ended. */
+export class IntegrationRequestGate implements VendorRequestGate {
+  constructor(
+    private readonly states: VendorStateRepository,
+    private readonly integrationId: string,
+    private readonly intervalMs: number,
+    private readonly policy: CircuitPolicy,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  /** Waits until this integration may send its next request (a claim per try), or throws while its circuit is open. */
+  async acquire(): Promise<void> {
+    for (;;) {
+      const claim = await this.states.claimSlot(this.integrationId, this.intervalMs);
+      if (claim.granted) return;
+      if (claim.circuit) {
+        throw new VendorCircuitOpenError(
+          `the vendor kept failing, so requests are paused until ${claim.circuit.openUntil.toISOString()} (circuit open; last error: ${claim.circuit.lastError ?? 'unknown'})`,
+        );
+      }
+      // A little jitter so claimers from several workers do not wake in lockstep.
+      await this.sleep(claim.waitMs + Math.floor(Math.random() * 10));
+    }
+  }
+
+  async settle(ok: boolean, error?: string): Promise<void> {
+    if (ok) await this.states.recordSuccess(this.integrationId);
+    else await this.states.recordFailure(this.integrationId, error ?? 'request failed', this.policy);
+  }
+}

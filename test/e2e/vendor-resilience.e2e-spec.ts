@@ -1,0 +1,158 @@
+import request from 'supertest';
+import { createBuildiumSandbox, startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
+import { serveSandbox } from '../../src/sandbox/kit/sandbox-http';
+import { startApp, waitFor, type AppProcess } from '../support/app-process';
+import { createTestDatabase, pipelineState } from '../support/database';
+import { startWebhookReceiver } from '../support/webhook-receiver';
+
+const CREDENTIALS = { clientId: 'resilient-client', secret: 'resilient-secret' };
+type Receiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
+
+async function createIntegration(app: AppProcess, baseUrl: string, extra: Record<string, unknown>): Promise<string> {
+  const created = await request(app.url).post('/v1/admin/integrations/').set({ authorization: `Bearer ${app.apiKey}` })
+    .send({ name: 'Resilient', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: baseUrl, active: true, ...extra });
+  expect(created.status).toBe(201);
+  return created.body.result.id;
+}
+
+function runEnd(receiver: Receiver, databaseUrl: string, from: number, trigger: 'FIRST_SYNC_COMPLETE' | 'SYNC_COMPLETE', syncId?: string) {
+  return waitFor(
+    async () => receiver.received.slice(from).find((r) => r.json?.trigger === trigger && (!syncId || r.json.data.sync_id === syncId))?.json,
+    trigger, 120_000, () => pipelineState(databaseUrl),
+  );
+}
+
+/** The shared behaviour every vendor gets from the sync layer: one request budget, a circuit breaker, schema drift. */
+describe('vendor resilience', () => {
+  let receiver: Receiver;
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+  });
+  afterAll(async () => {
+    await receiver?.close();
+  });
+
+  it('keeps the integration under its request budget across two worker processes', async () => {
+    const sandbox = createBuildiumSandbox({ residents: 3000, seed: 21, credentials: [CREDENTIALS] });
+    const arrivals: number[] = [];
+    const server = await serveSandbox({ handle: (req, res, path) => (arrivals.push(Date.now()), sandbox.handle(req, res, path)) });
+    const databaseUrl = await createTestDatabase();
+    const env = { DATABASE_URL: databaseUrl, SYNC_WORKER_CONCURRENCY: '2' };
+    const api = await startApp({ name: 'budget-api', role: 'api', env });
+    const workers = await Promise.all([1, 2].map((n) => startApp({ name: `budget-worker-${n}`, role: 'worker', env: { ...env, LATCHKEY_API_KEY: api.apiKey } })));
+    try {
+      await request(api.url).post('/v1/webhooks/').set({ authorization: `Bearer ${api.apiKey}` }).send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE'], active: true });
+      const from = receiver.received.length;
+      // One request a second (Propexo's default), the four model jobs at once: two per worker process.
+      await createIntegration(api, server.url, { max_request_frequency: 1, max_request_cadence: 'SECOND', max_job_concurrency: 4 });
+      const done = await runEnd(receiver, databaseUrl, from, 'FIRST_SYNC_COMPLETE');
+      expect(done.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+
+      // Requests are granted a second apart by the database's clock; a worker busy mapping a page may send its
+      // granted request a little late, so the vendor sees the budget per window, not to the millisecond.
+      // Unthrottled, the four jobs' first requests alone arrive within a few milliseconds.
+      expect(arrivals.length).toBeGreaterThanOrEqual(8);
+      const inAnyTwoSeconds = Math.max(...arrivals.map((t) => arrivals.filter((u) => u >= t && u < t + 2000).length));
+      expect(inAnyTwoSeconds).toBeLessThanOrEqual(3);
+      expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThanOrEqual((arrivals.length - 2) * 1000);
+    } finally {
+      await Promise.all([api, ...workers].map((p) => p.stop()));
+      await server.close();
+    }
+  });
+
+  it('opens the circuit when the vendor keeps failing, stops calling it, reports it, and closes again', async () => {
+    const sandbox = await startBuildiumSandboxServer({ residents: 100, seed: 22, credentials: [CREDENTIALS] });
+    const databaseUrl = await createTestDatabase();
+    const app = await startApp({
+      name: 'circuit',
+      env: { DATABASE_URL: databaseUrl, VENDOR_REQUEST_ATTEMPTS: '1', VENDOR_CIRCUIT_FAILURES: '3', VENDOR_CIRCUIT_OPEN_SECONDS: '10', SYNC_JOB_ATTEMPTS: '2', SYNC_RETRY_BASE_MS: '300' },
+    });
+    const auth = { authorization: `Bearer ${app.apiKey}` };
+    try {
+      await request(app.url).post('/v1/webhooks/').set(auth).send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE', 'JOB_FAILURE'], active: true });
+      sandbox.sandbox.faults.add({ path: '/v1/*', status: 500 });
+      const from = receiver.received.length;
+      const integrationId = await createIntegration(app, sandbox.url, { max_request_frequency: 100, max_job_concurrency: 4 });
+      const failed = await runEnd(receiver, databaseUrl, from, 'FIRST_SYNC_COMPLETE');
+      expect(failed.data).toMatchObject({ successful_job_count: 0, failed_job_count: 4 });
+      // Four jobs, two attempts each: without the breaker the vendor would have seen 8 requests.
+      const seen = sandbox.sandbox.requestCount;
+      expect(seen).toBeLessThanOrEqual(4);
+      const failures = receiver.received.slice(from).filter((r) => r.json?.trigger === 'JOB_FAILURE').map((r) => r.json.data.error as string);
+      expect(failures).toHaveLength(4);
+      expect(failures.some((e) => /circuit open/.test(e))).toBe(true);
+
+      const status = await request(app.url).get(`/v1/admin/integrations/${integrationId}/vendor-status`).set(auth);
+      expect(status.status).toBe(200);
+      expect(status.body.result.circuit).toMatchObject({ state: 'OPEN' });
+      expect(status.body.result.circuit.last_error).toMatch(/HTTP 500/);
+      const openUntil = new Date(status.body.result.circuit.open_until).getTime();
+
+      // While open, a new run fails without a single request to the vendor.
+      const again = receiver.received.length;
+      const manual = await request(app.url).post(`/v1/admin/integrations/${integrationId}/manual-sync`).set(auth).send({});
+      expect(manual.status).toBe(200);
+      await runEnd(receiver, databaseUrl, again, 'FIRST_SYNC_COMPLETE', manual.body.result.sync_id);
+      expect(Date.now()).toBeLessThan(openUntil); // the run above really ran while the circuit was open
+      expect(sandbox.sandbox.requestCount).toBe(seen);
+
+      // The vendor recovers; once the open period is over the next run goes through and closes the circuit.
+      sandbox.sandbox.faults.clear();
+      await new Promise((r) => setTimeout(r, Math.max(0, openUntil - Date.now()) + 200));
+      const last = receiver.received.length;
+      const retry = await request(app.url).post(`/v1/admin/integrations/${integrationId}/manual-sync`).set(auth).send({});
+      const recovered = await runEnd(receiver, databaseUrl, last, 'FIRST_SYNC_COMPLETE', retry.body.result.sync_id);
+      expect(recovered.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+      const closed = await request(app.url).get(`/v1/admin/integrations/${integrationId}/vendor-status`).set(auth);
+      expect(closed.body.result.circuit).toMatchObject({ state: 'CLOSED', consecutive_failures: 0, open_until: null });
+    } finally {
+      await app.stop();
+      await sandbox.close();
+    }
+  });
+
+  it('reports a renamed field as schema drift and quarantines those records instead of nulling the field', async () => {
+    const sandbox = await startBuildiumSandboxServer({ residents: 120, seed: 23, credentials: [CREDENTIALS] });
+    const databaseUrl = await createTestDatabase();
+    const app = await startApp({ name: 'drift', env: { DATABASE_URL: databaseUrl } });
+    const auth = { authorization: `Bearer ${app.apiKey}` };
+    try {
+      await request(app.url).post('/v1/webhooks/').set(auth).send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE', 'DATA_UPDATE'], active: true });
+      let from = receiver.received.length;
+      const integrationId = await createIntegration(app, sandbox.url, { max_request_frequency: 100 });
+      await runEnd(receiver, databaseUrl, from, 'FIRST_SYNC_COMPLETE');
+      const firstNameOf = async (xId: number) =>
+        (await request(app.url).get('/v1/residents/').query({ integration_id: integrationId, x_id: String(xId) }).set(auth)).body.results[0]?.first_name;
+      const tenant = sandbox.sandbox.data.tenants[0]!;
+      const before = await firstNameOf(tenant.Id);
+      expect(before).toBe(tenant.FirstName);
+
+      // The vendor edits ten tenants and, at the same time, starts calling FirstName "GivenName".
+      const mutated = await fetch(`${sandbox.url}/_control/mutate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenants: 10 }) });
+      expect(mutated.status).toBe(200);
+      sandbox.sandbox.faults.add({ path: '/v1/leases/tenants', renameField: { from: 'FirstName', to: 'GivenName' } });
+      from = receiver.received.length;
+      const manual = await request(app.url).post(`/v1/admin/integrations/${integrationId}/manual-sync`).set(auth).send({});
+      const done = await runEnd(receiver, databaseUrl, from, 'SYNC_COMPLETE', manual.body.result.sync_id);
+      expect(done.data).toMatchObject({ failed_job_count: 0 });
+
+      // No resident was updated with a null first name; the changed ones wait in quarantine.
+      expect(receiver.received.slice(from).filter((r) => r.json?.trigger === 'DATA_UPDATE' && r.json.data.model === 'residents')).toHaveLength(0);
+      expect(await firstNameOf(tenant.Id)).toBe(before);
+      const quarantine = await request(app.url).get(`/v1/admin/integrations/${integrationId}/quarantine`).query({ limit: 250 }).set(auth);
+      const drifted = quarantine.body.results.filter((q: { reason: string }) => /schema drift/.test(q.reason));
+      expect(drifted.length).toBe(quarantine.body.meta.total);
+      expect(drifted.length).toBeGreaterThanOrEqual(10);
+      expect(drifted[0].reason).toMatch(/"FirstName"/);
+
+      const drift = await request(app.url).get(`/v1/admin/integrations/${integrationId}/schema-drift`).set(auth);
+      expect(drift.status).toBe(200);
+      expect(drift.body.results).toEqual([expect.objectContaining({ model: 'residents', field: 'FirstName', kind: 'MISSING', occurrences: drifted.length })]);
+    } finally {
+      await app.stop();
+      await sandbox.close();
+    }
+  });
+});

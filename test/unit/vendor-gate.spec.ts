@@ -1,0 +1,59 @@
+import { checkShape, DriftTally } from '../../src/etl/schema-drift';
+import { requestIntervalMs } from '../../src/sync/vendor-request-gate';
+import type { VendorFacts } from '../../src/vendors/vendor-adapter';
+
+const facts: VendorFacts = { defaultBaseUrl: null, pageSize: 100, slug: 'x', throttleBackoffMs: 100 };
+
+describe('requestIntervalMs', () => {
+  it('spreads max_request_frequency requests over one max_request_cadence', () => {
+    expect(requestIntervalMs({ max_request_frequency: 1, max_request_cadence: 'SECOND' }, facts)).toBe(1000);
+    expect(requestIntervalMs({ max_request_frequency: 4, max_request_cadence: 'SECOND' }, facts)).toBe(250);
+    expect(requestIntervalMs({ max_request_frequency: 120, max_request_cadence: 'MINUTE' }, facts)).toBe(500);
+  });
+
+  it('never waits longer than a minute between requests (Propexo: not less often than once per minute)', () => {
+    expect(requestIntervalMs({ max_request_frequency: 1, max_request_cadence: 'HOUR' }, facts)).toBe(60_000);
+  });
+
+  it('takes the vendor\'s own published budget when it is stricter', () => {
+    const appfolioLike = { ...facts, requestBudget: { requests: 7, perSeconds: 15 } };
+    expect(requestIntervalMs({ max_request_frequency: 100, max_request_cadence: 'SECOND' }, appfolioLike)).toBe(2143);
+    expect(requestIntervalMs({ max_request_frequency: 1, max_request_cadence: 'MINUTE' }, appfolioLike)).toBe(60_000);
+  });
+});
+
+describe('checkShape', () => {
+  const expected = { required: ['Id', 'Name.First'], known: ['Id', 'Name.First', 'Name.Last', 'Email'] };
+
+  it('accepts a record carrying every required field, null values included', () => {
+    expect(checkShape({ Id: 1, Name: { First: null }, Email: 'a@b.c' }, expected)).toEqual({ missing: [], unexpected: [] });
+  });
+
+  it('names the required fields a record lacks, nested ones by their dotted path', () => {
+    expect(checkShape({ Name: {} }, expected).missing).toEqual(['Id', 'Name.First']);
+    expect(checkShape({ Id: 1, Name: 'not an object' }, expected).missing).toEqual(['Name.First']);
+  });
+
+  it('reports top-level fields the contract does not name (a rename shows as missing plus unexpected)', () => {
+    expect(checkShape({ Id: 1, GivenName: 'A', Name: { Last: 'B' } }, expected)).toEqual({ missing: ['Name.First'], unexpected: ['GivenName'] });
+  });
+
+  it('checks nothing without expectations, and no unexpected fields without a known list', () => {
+    expect(checkShape({}, undefined)).toEqual({ missing: [], unexpected: [] });
+    expect(checkShape({ Id: 1, Name: { First: 'A' }, Extra: 1 }, { required: ['Id'] })).toEqual({ missing: [], unexpected: [] });
+  });
+});
+
+describe('DriftTally', () => {
+  it('counts per kind and field and keeps the first record id as the example', () => {
+    const tally = new DriftTally();
+    tally.add('MISSING', 'FirstName', null);
+    tally.add('MISSING', 'FirstName', '7');
+    tally.add('MISSING', 'FirstName', '8');
+    tally.add('UNEXPECTED', 'GivenName', '9');
+    expect(tally.entries()).toEqual([
+      { kind: 'MISSING', field: 'FirstName', occurrences: 3, sampleXId: '7' },
+      { kind: 'UNEXPECTED', field: 'GivenName', occurrences: 1, sampleXId: '9' },
+    ]);
+  });
+});

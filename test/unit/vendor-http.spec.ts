@@ -1,0 +1,105 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { OutboundGuard } from '../../src/outbound/outbound-guard';
+import { VendorAuthError, VendorCircuitOpenError, VendorHttp, VendorRequestError, VendorThrottledError, type VendorRequestGate } from '../../src/vendors/vendor-http';
+
+/** A vendor that answers each request with the next scripted reply. */
+async function scriptedVendor(replies: Array<{ status: number; body: unknown; headers?: Record<string, string> }>) {
+  const seen: { method: string; url: string; body: string }[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      seen.push({ method: req.method!, url: req.url!, body });
+      const reply = replies.shift() ?? { status: 500, body: 'no more replies' };
+      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(JSON.stringify(reply.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
+}
+
+function recordingGate() {
+  const calls: string[] = [];
+  const gate: VendorRequestGate = {
+    acquire: async () => void calls.push('acquire'),
+    settle: async (ok) => void calls.push(ok ? 'ok' : 'failed'),
+  };
+  return { gate, calls };
+}
+
+const guard = new OutboundGuard(['127.0.0.0/8']);
+const sleeps: number[] = [];
+const client = (baseUrl: string, gate?: VendorRequestGate) =>
+  new VendorHttp({ baseUrl, headers: { 'x-key': 'k' }, guard, throttleBackoffMs: 10, maxAttempts: 3, gate, sleep: async (ms) => void sleeps.push(ms) });
+
+/** Entrata-style: errors inside HTTP 200 bodies. */
+const inspect = (response: { data: unknown }) => {
+  const error = (response.data as { error?: { code: number; message: string } }).error;
+  if (!error) return;
+  if (error.code === 429) throw new VendorThrottledError(error.message, 1500);
+  if (error.code === 301) throw new VendorAuthError(error.message);
+  throw new VendorRequestError(error.message, null, error.code >= 500);
+};
+
+describe('VendorHttp', () => {
+  beforeEach(() => sleeps.splice(0));
+
+  it('POSTs JSON with the auth headers and takes a slot from the gate before every attempt', async () => {
+    const vendor = await scriptedVendor([{ status: 503, body: {} }, { status: 200, body: { result: 1 } }]);
+    const { gate, calls } = recordingGate();
+    const response = await client(vendor.url, gate).post('/rpc', { method: 'getThings' });
+    expect(response.data).toEqual({ result: 1 });
+    expect(vendor.seen.map((s) => [s.method, s.url, s.body])).toEqual([['POST', '/rpc', '{"method":"getThings"}'], ['POST', '/rpc', '{"method":"getThings"}']]);
+    expect(calls).toEqual(['acquire', 'acquire', 'ok']);
+    await vendor.close();
+  });
+
+  it('retries a throttle reported inside a 200 body after its Retry-After, and a retryable in-body error after a back-off', async () => {
+    const vendor = await scriptedVendor([
+      { status: 200, body: { error: { code: 429, message: 'slow down' } } },
+      { status: 200, body: { error: { code: 500, message: 'database busy' } } },
+      { status: 200, body: { data: 'ok' } },
+    ]);
+    const response = await client(vendor.url).request({ method: 'POST', path: '/rpc', body: {}, inspect });
+    expect(response.data).toEqual({ data: 'ok' });
+    expect(sleeps).toEqual([1500, 40]); // Retry-After as sent; then the back-off, doubled once by the throttle, for attempt 2
+    await vendor.close();
+  });
+
+  it('does not retry an auth error or a non-retryable in-body error, and only vendor failures count against the circuit', async () => {
+    const vendor = await scriptedVendor([{ status: 200, body: { error: { code: 301, message: 'bad key' } } }, { status: 200, body: { error: { code: 304, message: 'no permission' } } }]);
+    const { gate, calls } = recordingGate();
+    await expect(client(vendor.url, gate).request({ method: 'POST', path: '/rpc', body: {}, inspect })).rejects.toBeInstanceOf(VendorAuthError);
+    await expect(client(vendor.url, gate).request({ method: 'POST', path: '/rpc', body: {}, inspect })).rejects.toMatchObject({ retryable: false, message: 'no permission' });
+    expect(vendor.seen).toHaveLength(2);
+    expect(calls).toEqual(['acquire', 'ok', 'acquire', 'ok']);
+    await vendor.close();
+  });
+
+  it('gives up after maxAttempts on 5xx and reports the failure to the gate once', async () => {
+    const vendor = await scriptedVendor([{ status: 500, body: 'a' }, { status: 502, body: 'b' }, { status: 500, body: 'c' }]);
+    const { gate, calls } = recordingGate();
+    await expect(client(vendor.url, gate).get('/things')).rejects.toMatchObject({ retryable: true, status: 500 });
+    expect(calls).toEqual(['acquire', 'acquire', 'acquire', 'failed']);
+    await vendor.close();
+  });
+
+  it('sends nothing and settles nothing while the circuit is open', async () => {
+    const vendor = await scriptedVendor([{ status: 200, body: {} }]);
+    const calls: string[] = [];
+    const gate: VendorRequestGate = { acquire: async () => { throw new VendorCircuitOpenError('open'); }, settle: async () => void calls.push('settle') };
+    await expect(client(vendor.url, gate).get('/things')).rejects.toBeInstanceOf(VendorCircuitOpenError);
+    expect(vendor.seen).toHaveLength(0);
+    expect(calls).toEqual([]);
+    await vendor.close();
+  });
+
+  it('follows an absolute cursor URL and reads text answers as text', async () => {
+    const vendor = await scriptedVendor([{ status: 200, body: '<a/>' }]);
+    const response = await client('http://127.0.0.1:9').request({ url: `${vendor.url}/next?page=2`, responseType: 'text' });
+    expect(vendor.seen[0]!.url).toBe('/next?page=2');
+    expect(response.data).toBe('"<a/>"');
+    await vendor.close();
+  });
+});
