@@ -7,10 +7,10 @@ import { AppError } from '../common/errors/app-error';
 import { flattenValidationErrors } from '../common/errors/validation-errors';
 import { assertSortable, listMeta, parseListQuery } from '../common/http/list-query.dto';
 import { cronProblem, nextRunAt } from '../sync/sync-schedule';
-import type { IntegrationVendor } from '../generated/prisma/enums';
+import type { Cadence, IntegrationVendor } from '../generated/prisma/enums';
 import { OutboundBlockedError, OutboundGuard } from '../outbound/outbound-guard';
 import { SyncService } from '../sync/sync.service';
-import type { VendorAdapter } from '../vendors/vendor-adapter';
+import type { VendorAdapter, VendorFacts } from '../vendors/vendor-adapter';
 import { VendorRegistry } from '../vendors/vendor-registry';
 import type { CreateIntegrationDto, ListIntegrationsQueryDto, ManualSyncDto, UpdateIntegrationDto } from './integration.dto';
 import { IntegrationRepository, type IntegrationRow } from './integration.repository';
@@ -47,8 +47,7 @@ export class IntegrationService {
       sync_frequency: dto.sync_frequency ?? 12,
       sync_cadence: dto.sync_cadence ?? 'HOUR',
       sync_cron: dto.sync_cron ?? null,
-      max_request_frequency: dto.max_request_frequency ?? 1,
-      max_request_cadence: dto.max_request_cadence ?? 'SECOND',
+      ...requestBudget(dto, adapter.facts),
       max_job_concurrency: dto.max_job_concurrency ?? 1,
       new_properties_are_enabled: dto.new_properties_are_enabled ?? true,
     });
@@ -200,4 +199,15 @@ function validateCredentials(adapter: VendorAdapter, credentials: Record<string,
 function assertCron(expression: string): void {
   const problem = cronProblem(expression);
   if (problem) throw AppError.invalid(`sync_cron ${problem}`, { sync_cron: [problem] });
+}
+
+/**
+ * The integration's request budget: its own when it names one, else the vendor's published budget (as
+ * requests per minute), else Propexo's default of one request per second.
+ */
+function requestBudget(dto: CreateIntegrationDto, facts: VendorFacts): { max_request_frequency: number; max_request_cadence: Cadence } {
+  if (dto.max_request_frequency !== undefined || dto.max_request_cadence !== undefined || !facts.requestBudget) {
+    return { max_request_frequency: dto.max_request_frequency ?? 1, max_request_cadence: dto.max_request_cadence ?? 'SECOND' };
+  }
+  return { max_request_frequency: Math.max(1, Math.floor((facts.requestBudget.requests * 60) / facts.requestBudget.perSeconds)), max_request_cadence: 'MINUTE' };
 }

@@ -109,7 +109,7 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     const credentials = this.secrets.openJson<unknown>(integration.credentials_encrypted);
     const baseUrl = integration.base_url ?? adapter.facts.defaultBaseUrl ?? '';
     // Every worker's requests to this integration's vendor share one budget and one circuit (in PostgreSQL).
-    const gate = new IntegrationRequestGate(this.vendorStates, integration.id, requestIntervalMs(integration, adapter.facts), {
+    const gate = new IntegrationRequestGate(this.vendorStates, integration.id, requestIntervalMs(integration), {
       failureThreshold: this.config.vendorCircuitFailures, openMs: this.config.vendorCircuitOpenMs, maxOpenMs: 20 * this.config.vendorCircuitOpenMs,
     });
     const rateLimits = new Map<string, ReportedRateLimits>(); // the latest per API, saved with each page

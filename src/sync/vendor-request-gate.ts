@@ -1,5 +1,4 @@
 import type { Cadence } from '../generated/prisma/enums';
-import type { VendorFacts } from '../vendors/vendor-adapter';
 import { VendorCircuitOpenError, type VendorRequestGate } from '../vendors/vendor-http';
 import type { CircuitPolicy, VendorStateRepository } from './vendor-state.repository';
 
@@ -9,14 +8,9 @@ const CADENCE_MS: Record<Cadence, number> = {
 /** Propexo: "Requests cannot be made less frequently than once per minute." */
 const SLOWEST_INTERVAL_MS = 60_000;
 
-/**
- * The time between two requests to one integration's vendor: its budget (`max_request_frequency` requests
- * per `max_request_cadence`), or the vendor's own published budget when that is stricter.
- */
-export function requestIntervalMs(budget: { max_request_frequency: number; max_request_cadence: Cadence }, facts: VendorFacts): number {
-  const own = CADENCE_MS[budget.max_request_cadence] / Math.max(1, budget.max_request_frequency);
-  const vendors = facts.requestBudget ? (facts.requestBudget.perSeconds * 1000) / facts.requestBudget.requests : 0;
-  return Math.min(SLOWEST_INTERVAL_MS, Math.ceil(Math.max(own, vendors)));
+/** The time between two requests to one integration's vendor: `max_request_frequency` requests per `max_request_cadence`. */
+export function requestIntervalMs(budget: { max_request_frequency: number; max_request_cadence: Cadence }): number {
+  return Math.min(SLOWEST_INTERVAL_MS, Math.ceil(CADENCE_MS[budget.max_request_cadence] / Math.max(1, budget.max_request_frequency)));
 }
 
 /** One integration's request gate: a budget slot before each request, the circuit told how each ended. */

@@ -14,8 +14,10 @@ export interface VendorFacts {
   /** First back-off after a throttle signal without Retry-After; doubled per retry. */
   throttleBackoffMs: number;
   /**
-   * The vendor's own published request budget per customer, when it has one (AppFolio: 7 per 15 s). The
-   * request gate paces every integration of the vendor under the stricter of this and the integration's own.
+   * The vendor's own published request budget per customer, when it has one (AppFolio: 7 per 15 s): a new
+   * integration that names no budget of its own gets it (as requests per MINUTE), so it paces itself under
+   * the vendor's limit instead of leaning on 429s. An integration's explicit budget wins (a customer may have
+   * a larger allowance).
    */
   requestBudget?: { requests: number; perSeconds: number };
 }

@@ -38,6 +38,27 @@ describe('API contract: auth, errors, validation and tenant isolation', () => {
     expect(stored.rows.map((r) => r.key_hash)).toContain(createHash('sha256').update(app.apiKey).digest('hex'));
   });
 
+  it('requires base_url for vendors with a host per customer, and gives a new integration the vendor\'s own request budget', async () => {
+    const yardi = { username: 'u', password: 'p', database: 'd', serverName: 's', platform: 'SQL Server', entity: 'e', license: 'l' };
+    const noHost = await request(app.url).post('/v1/admin/integrations/').set(auth).send({ name: 'y', integration_vendor: 'YARDI', credentials: yardi });
+    expectError(noHost, 400, 'invalid_request');
+    expect(noHost.body.error.details.fields.base_url[0]).toMatch(/required for YARDI/);
+    expect((await withClient(databaseUrl, (db) => db.query(`SELECT count(*)::int AS n FROM integrations WHERE vendor = 'YARDI'`))).rows[0].n).toBe(0);
+
+    const appfolio = { clientId: 'c', clientSecret: 's', developerId: 'd' };
+    const paced = await request(app.url).post('/v1/admin/integrations/').set(auth)
+      .send({ name: 'a', integration_vendor: 'APPFOLIO', credentials: appfolio, base_url: 'https://acme.appfolio.com' });
+    expect(paced.status).toBe(201);
+    // AppFolio publishes about 7 requests per 15 seconds: 28 a minute.
+    expect(paced.body.result).toMatchObject({ max_request_frequency: 28, max_request_cadence: 'MINUTE' });
+    const own = await request(app.url).post('/v1/admin/integrations/').set(auth)
+      .send({ name: 'b', integration_vendor: 'APPFOLIO', credentials: appfolio, base_url: 'https://acme.appfolio.com', max_request_frequency: 2 });
+    expect(own.body.result).toMatchObject({ max_request_frequency: 2, max_request_cadence: 'SECOND' });
+    const buildium = await request(app.url).post('/v1/admin/integrations/').set(auth).send({ name: 'c', integration_vendor: 'BUILDIUM', credentials: { clientId: 'a', secret: 'b' } });
+    expect(buildium.body.result).toMatchObject({ max_request_frequency: 1, max_request_cadence: 'SECOND' });
+    for (const created of [paced, own, buildium]) await request(app.url).delete(`/v1/admin/integrations/${created.body.result.id}`).set(auth);
+  });
+
   it('answers unknown routes with 404 in the error envelope', async () => {
     expectError(await request(app.url).get('/v1/nothing-here').set(auth), 404, 'not_found');
     expectError(await request(app.url).post('/v1/residents/').set(auth).send({}), 404, 'not_found');

@@ -1,24 +1,27 @@
 import { checkShape, DriftTally } from '../../src/etl/schema-drift';
 import { requestIntervalMs } from '../../src/sync/vendor-request-gate';
-import type { VendorFacts } from '../../src/vendors/vendor-adapter';
-
-const facts: VendorFacts = { defaultBaseUrl: null, pageSize: 100, slug: 'x', throttleBackoffMs: 100 };
+import { VendorRegistry } from '../../src/vendors/vendor-registry';
 
 describe('requestIntervalMs', () => {
   it('spreads max_request_frequency requests over one max_request_cadence', () => {
-    expect(requestIntervalMs({ max_request_frequency: 1, max_request_cadence: 'SECOND' }, facts)).toBe(1000);
-    expect(requestIntervalMs({ max_request_frequency: 4, max_request_cadence: 'SECOND' }, facts)).toBe(250);
-    expect(requestIntervalMs({ max_request_frequency: 120, max_request_cadence: 'MINUTE' }, facts)).toBe(500);
+    expect(requestIntervalMs({ max_request_frequency: 1, max_request_cadence: 'SECOND' })).toBe(1000);
+    expect(requestIntervalMs({ max_request_frequency: 4, max_request_cadence: 'SECOND' })).toBe(250);
+    expect(requestIntervalMs({ max_request_frequency: 28, max_request_cadence: 'MINUTE' })).toBe(2143);
   });
 
   it('never waits longer than a minute between requests (Propexo: not less often than once per minute)', () => {
-    expect(requestIntervalMs({ max_request_frequency: 1, max_request_cadence: 'HOUR' }, facts)).toBe(60_000);
+    expect(requestIntervalMs({ max_request_frequency: 1, max_request_cadence: 'HOUR' })).toBe(60_000);
   });
+});
 
-  it('takes the vendor\'s own published budget when it is stricter', () => {
-    const appfolioLike = { ...facts, requestBudget: { requests: 7, perSeconds: 15 } };
-    expect(requestIntervalMs({ max_request_frequency: 100, max_request_cadence: 'SECOND' }, appfolioLike)).toBe(2143);
-    expect(requestIntervalMs({ max_request_frequency: 1, max_request_cadence: 'MINUTE' }, appfolioLike)).toBe(60_000);
+describe('registry', () => {
+  it('serves every vendor with exactly one adapter, and refuses to build otherwise', () => {
+    const registry = new VendorRegistry();
+    expect(registry.supportedVendors().sort()).toEqual(['APPFOLIO', 'BUILDIUM', 'ENTRATA', 'PROPERTYWARE_REST', 'YARDI']);
+    const buildium = registry.get('BUILDIUM')!;
+    expect(() => new VendorRegistry([buildium])).toThrow('No adapter for vendors PROPERTYWARE_REST, YARDI, ENTRATA, APPFOLIO');
+    const all = registry.supportedVendors().map((v) => registry.get(v)!);
+    expect(() => new VendorRegistry([...all, buildium])).toThrow(/Two adapters for vendor BUILDIUM/);
   });
 });
 
