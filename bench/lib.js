@@ -67,7 +67,7 @@ async function startSandbox(residents) {
 }
 
 /** `node dist/main.js all` on `dbUrl`, the queue on Redis when one answers on 6379 (BENCH_QUEUE overrides). */
-async function startApp(dbUrl, extraEnv = {}) {
+async function startApp(dbUrl, extraEnv = {}, extraNodeArgs = []) {
   const queue = process.env.BENCH_QUEUE ?? ((await reachable(6379)) ? 'redis' : 'postgres');
   if (queue === 'redis') {
     const redis = new Redis('redis://127.0.0.1:6379/15');
@@ -77,7 +77,7 @@ async function startApp(dbUrl, extraEnv = {}) {
   const port = await freePort();
   const apiKey = `lk_bench_${randomBytes(12).toString('hex')}`;
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the app.
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const nodeArgs = [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...extraNodeArgs];
   const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist/main.js'), 'all'], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],

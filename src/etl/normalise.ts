@@ -52,6 +52,10 @@ export function isoDate(value: unknown, field: string): string | null {
     date = new Date(Date.UTC(Number(dateOnly[1]), Number(dateOnly[2]) - 1, Number(dateOnly[3])));
     if (date.getUTCDate() !== Number(dateOnly[3])) throw new MalformedRecordError(`${field}: "${value}" is not a date`);
   } else if (DATE_TIME.test(trimmed)) {
+    // Date would roll 2024-13-01 over into 2025; the calendar part must be a real day.
+    const [year, month, day] = trimmed.slice(0, 10).split('-').map(Number) as [number, number, number];
+    const calendar = new Date(Date.UTC(year, month - 1, day));
+    if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) throw new MalformedRecordError(`${field}: "${value}" is not a date`);
     const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(trimmed);
     date = new Date(hasZone ? trimmed.replace(' ', 'T') : `${trimmed.replace(' ', 'T')}Z`);
   } else {

@@ -63,6 +63,12 @@ export interface VendorRequest {
    * VendorAuthError or a non-retryable VendorRequestError (not retried).
    */
   inspect?: (response: VendorResponse) => void;
+  /**
+   * Also `inspect` 5xx answers (their raw body), for vendors whose errors say more than the status (a SOAP
+   * Fault comes with HTTP 500): a VendorAuthError or VendorThrottledError it throws counts; anything else
+   * leaves the 5xx a transient failure, retried.
+   */
+  inspectServerErrors?: boolean;
 }
 
 /**
@@ -87,7 +93,11 @@ export class VendorHttp {
       validateStatus: () => true,
       httpAgent: options.guard.httpAgent,
       httpsAgent: options.guard.httpsAgent,
-      transitional: { silentJSONParsing: false, forcedJSONParsing: true, clarifyTimeoutError: true },
+      // Bodies come back as text and JSON is parsed here, after the status: a vendor's plain-text 401 or 429
+      // must still read as an auth error or a throttle, not as a broken connection.
+      responseType: 'text',
+      transformResponse: [(body: unknown) => body],
+      transitional: { clarifyTimeoutError: true },
     });
   }
 
@@ -124,50 +134,89 @@ export class VendorHttp {
     let throttleDelay = this.options.throttleBackoffMs;
     for (let attempt = 1; ; attempt++) {
       await this.options.gate?.acquire();
-      let response: AxiosResponse;
+      let outcome: Outcome<T>;
       try {
-        response = await this.http.request({
-          method, url: target, params: request.params ? dropUndefined(request.params) : undefined, headers, data,
-          responseType: request.responseType === 'text' ? 'text' : 'json',
-        });
+        const response = await this.http.request({ method, url: target, params: request.params ? dropUndefined(request.params) : undefined, headers, data });
+        outcome = readAnswer<T>(request, response);
       } catch (error) {
         const e = error as { code?: string; message: string };
         if (e.code === 'OUTBOUND_BLOCKED' || (error as Error).name === 'OutboundBlockedError') throw new VendorRequestError(e.message, null, false);
-        if (attempt >= this.maxAttempts) throw new VendorRequestError(`${label} failed after ${attempt} attempts: ${e.message}`, null, true);
-        await this.sleep(backoff(throttleDelay, attempt));
-        continue;
+        if (!(error as { isAxiosError?: boolean }).isAxiosError) throw error; // a verdict of readAnswer: final
+        outcome = { kind: 'retry', status: null, reason: e.message };
       }
-      const { status } = response;
-      const result: VendorResponse<T> = { status, headers: response.headers as Record<string, string>, data: response.data as T };
-      let throttled: number | null | undefined; // undefined: not throttled; null: throttled without Retry-After
-      if (status >= 200 && status < 300) {
-        try {
-          request.inspect?.(result);
-          return result;
-        } catch (error) {
-          if (error instanceof VendorThrottledError) throttled = error.retryAfterMs;
-          else if (error instanceof VendorRequestError && error.retryable) {
-            if (attempt >= this.maxAttempts) throw new VendorRequestError(`${label} failed after ${attempt} attempts: ${error.message}`, error.status, true);
-            await this.sleep(backoff(throttleDelay, attempt));
-            continue;
-          } else throw error;
-        }
-      } else if (status === 401 || status === 403) {
-        throw new VendorAuthError(`The vendor refused the credentials (HTTP ${status}): ${excerpt(response.data)}`);
-      } else if (status === 429 || status === 503) {
-        throttled = parseRetryAfter(response.headers['retry-after']);
-      } else if (status >= 500) {
-        if (attempt >= this.maxAttempts) throw new VendorRequestError(`${label} failed with HTTP ${status} after ${attempt} attempts: ${excerpt(response.data)}`, status, true);
-        await this.sleep(backoff(throttleDelay, attempt));
-        continue;
+      if (outcome.kind === 'ok') return outcome.response;
+      if (attempt >= this.maxAttempts) {
+        const why = outcome.kind === 'throttled' ? `still throttled after ${attempt} attempts` : `failed after ${attempt} attempts: ${outcome.reason}`;
+        throw new VendorRequestError(`${label} ${why}`, outcome.status, true);
+      }
+      if (outcome.kind === 'throttled') {
+        await this.sleep(outcome.retryAfterMs ?? throttleDelay);
+        throttleDelay *= 2;
       } else {
-        throw new VendorRequestError(`${label} was rejected with HTTP ${status}: ${excerpt(response.data)}`, status, false);
+        await this.sleep(backoff(throttleDelay, attempt));
       }
-      if (attempt >= this.maxAttempts) throw new VendorRequestError(`${label} still throttled after ${attempt} attempts (HTTP ${status})`, status, true);
-      await this.sleep(throttled ?? throttleDelay);
-      throttleDelay *= 2;
     }
   }
+}
+
+type Outcome<T> =
+  | { kind: 'ok'; response: VendorResponse<T> }
+  | { kind: 'throttled'; status: number; retryAfterMs: number | null }
+  | { kind: 'retry'; status: number | null; reason: string };
+
+/**
+ * What one answer means: success, a throttle, a transient failure worth another attempt, or (thrown) a final
+ * error. 2xx bodies are parsed here, after the status, and go through the request's `inspect` (5xx ones too
+ * when it asks), for vendors that say more in the body than in the status.
+ */
+function readAnswer<T>(request: VendorRequest, response: AxiosResponse): Outcome<T> {
+  const { status } = response;
+  const headers = response.headers as Record<string, string>;
+  if (status >= 200 && status < 300) {
+    let data: unknown = response.data;
+    if (request.responseType !== 'text') {
+      try {
+        data = parseJsonBody(String(data));
+      } catch {
+        return { kind: 'retry', status, reason: `HTTP ${status} with a body that is not JSON: ${excerpt(data)}` };
+      }
+    }
+    const answer: VendorResponse<T> = { status, headers, data: data as T };
+    return inspected(request, answer) ?? { kind: 'ok', response: answer };
+  }
+  if (status === 401 || status === 403) throw new VendorAuthError(`The vendor refused the credentials (HTTP ${status}): ${excerpt(response.data)}`);
+  if (status === 429 || status === 503) return { kind: 'throttled', status, retryAfterMs: parseRetryAfter(headers['retry-after']) };
+  if (status >= 500) {
+    const transient: Outcome<T> = { kind: 'retry', status, reason: `HTTP ${status}: ${excerpt(response.data)}` };
+    if (!request.inspectServerErrors) return transient;
+    // A 5xx stays transient unless its body refuses the credentials or asks us to slow down.
+    try {
+      request.inspect?.({ status, headers, data: response.data });
+    } catch (error) {
+      if (error instanceof VendorAuthError) throw error;
+      if (error instanceof VendorThrottledError) return { kind: 'throttled', status, retryAfterMs: error.retryAfterMs };
+      return { ...transient, reason: (error as Error).message };
+    }
+    return transient;
+  }
+  throw new VendorRequestError(`${request.method ?? 'GET'} ${request.path ?? pathOf(request.url ?? '/')} was rejected with HTTP ${status}: ${excerpt(response.data)}`, status, false);
+}
+
+/** The request's own reading of an answer: null when it finds nothing wrong; final errors are thrown. */
+function inspected<T>(request: VendorRequest, answer: VendorResponse): Outcome<T> | null {
+  try {
+    request.inspect?.(answer);
+    return null;
+  } catch (error) {
+    if (error instanceof VendorThrottledError) return { kind: 'throttled', status: answer.status, retryAfterMs: error.retryAfterMs };
+    if (error instanceof VendorRequestError && error.retryable) return { kind: 'retry', status: error.status ?? answer.status, reason: error.message };
+    throw error;
+  }
+}
+
+/** A named frame, so profiles (bench/vendor-first-sync.js) can tell parsing from the rest. */
+function parseJsonBody(text: string): unknown {
+  return text === '' ? null : JSON.parse(text);
 }
 
 function pathOf(url: string): string {

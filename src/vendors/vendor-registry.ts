@@ -1,13 +1,17 @@
 import { IntegrationVendor } from '../generated/prisma/enums';
+import { appfolioAdapter } from './appfolio/appfolio.adapter';
 import { buildiumAdapter } from './buildium/buildium.adapter';
+import { entrataAdapter } from './entrata/entrata.adapter';
+import { propertywareRestAdapter } from './propertyware-rest/propertyware-rest.adapter';
 import type { VendorAdapter } from './vendor-adapter';
+import { yardiAdapter } from './yardi/yardi.adapter';
 
 /** One line per vendor. */
-const ADAPTERS: VendorAdapter<any>[] = [buildiumAdapter];
+const ADAPTERS: VendorAdapter<any>[] = [buildiumAdapter, propertywareRestAdapter, appfolioAdapter, yardiAdapter, entrataAdapter];
 
 /**
- * Maps integration_vendor to its adapter. Built at boot; refuses to build when an adapter is listed twice,
- * so a vendor can never be served by two implementations.
+ * Maps integration_vendor to its adapter. Built at boot; refuses to build when a vendor has no adapter or
+ * two, so every vendor the API accepts is served by exactly one implementation.
  */
 export class VendorRegistry {
   private readonly byVendor = new Map<IntegrationVendor, VendorAdapter<any>>();
@@ -18,6 +22,8 @@ export class VendorRegistry {
       if (this.byVendor.has(adapter.vendor)) throw new Error(`Two adapters for vendor ${adapter.vendor}`);
       this.byVendor.set(adapter.vendor, adapter);
     }
+    const missing = Object.values(IntegrationVendor).filter((vendor) => !this.byVendor.has(vendor));
+    if (missing.length > 0) throw new Error(`No adapter for vendor${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
   }
 
   get(vendor: IntegrationVendor): VendorAdapter<any> | undefined {

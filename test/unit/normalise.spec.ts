@@ -20,6 +20,8 @@ describe('normalise', () => {
     expect(isoDate('2024-06-20T12:00:00+02:00', 'd')).toBe('2024-06-20T10:00:00.000Z');
     expect(isoDate(null, 'd')).toBeNull();
     expect(() => isoDate('2024-02-30', 'd')).toThrow(MalformedRecordError);
+    expect(() => isoDate('2024-13-01T00:00:00Z', 'd')).toThrow(MalformedRecordError);
+    expect(() => isoDate('2024-02-30 08:00', 'd')).toThrow(MalformedRecordError);
     expect(() => isoDate('not-a-date', 'DateOfBirth')).toThrow(/DateOfBirth/);
     expect(() => isoDate(20240101, 'd')).toThrow(MalformedRecordError);
   });

@@ -4,15 +4,15 @@ import { OutboundGuard } from '../../src/outbound/outbound-guard';
 import { VendorAuthError, VendorCircuitOpenError, VendorHttp, VendorRequestError, VendorThrottledError, type VendorRequestGate } from '../../src/vendors/vendor-http';
 
 /** A vendor that answers each request with the next scripted reply. */
-async function scriptedVendor(replies: Array<{ status: number; body: unknown; headers?: Record<string, string> }>) {
+async function scriptedVendor(replies: Array<{ status: number; body: unknown; headers?: Record<string, string>; raw?: boolean }>) {
   const seen: { method: string; url: string; body: string }[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       seen.push({ method: req.method!, url: req.url!, body });
-      const reply = replies.shift() ?? { status: 500, body: 'no more replies' };
-      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(JSON.stringify(reply.body));
+      const reply = replies.shift() ?? { status: 500, body: 'no more replies', raw: true };
+      res.writeHead(reply.status, { 'content-type': reply.raw ? 'text/plain' : 'application/json', ...reply.headers }).end(reply.raw ? String(reply.body) : JSON.stringify(reply.body));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -93,6 +93,38 @@ describe('VendorHttp', () => {
     expect(vendor.seen).toHaveLength(0);
     expect(calls).toEqual([]);
     await vendor.close();
+  });
+
+  it('reads plain-text error answers by their status: a 429 waits its Retry-After, a 401 is an auth error', async () => {
+    const vendor = await scriptedVendor([
+      { status: 429, body: 'Too Many Requests', headers: { 'retry-after': '2' }, raw: true },
+      { status: 401, body: 'HTTP Basic: Access denied.', raw: true },
+    ]);
+    await expect(client(vendor.url).get('/things')).rejects.toMatchObject({ message: expect.stringMatching(/HTTP 401.*Access denied/) });
+    expect(sleeps).toEqual([2000]);
+    await vendor.close();
+  });
+
+  it('retries a 2xx whose body is not JSON, then fails saying so', async () => {
+    const vendor = await scriptedVendor([1, 2, 3].map(() => ({ status: 200, body: '<html>maintenance</html>', raw: true })));
+    await expect(client(vendor.url).get('/things')).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/not JSON: <html>maintenance/) });
+    expect(vendor.seen).toHaveLength(3);
+    await vendor.close();
+  });
+
+  it('reads a 5xx body only when asked: refused credentials end at once, anything else is retried', async () => {
+    const soapInspect = (response: { data: unknown }) => {
+      if (/Invalid license/.test(String(response.data))) throw new VendorAuthError('refused');
+      throw new VendorRequestError(`unreadable: ${String(response.data)}`, null, false);
+    };
+    const refusing = await scriptedVendor([{ status: 500, body: '<Fault>Invalid license</Fault>', raw: true }]);
+    await expect(client(refusing.url).request({ path: '/soap', responseType: 'text', inspect: soapInspect, inspectServerErrors: true })).rejects.toBeInstanceOf(VendorAuthError);
+    await refusing.close();
+    const flaky = await scriptedVendor([{ status: 500, body: 'Server Error', raw: true }, { status: 500, body: '<Fault>Invalid license</Fault>', raw: true }]);
+    // Without inspectServerErrors the Fault is an ordinary 500: retried, then given up.
+    await expect(client(flaky.url).request({ path: '/soap', responseType: 'text', inspect: soapInspect })).rejects.toMatchObject({ retryable: true });
+    expect(flaky.seen).toHaveLength(3);
+    await flaky.close();
   });
 
   it('follows an absolute cursor URL and reads text answers as text', async () => {

@@ -1,0 +1,87 @@
+// First sync per vendor (issue 5): every vendor's sandbox with the same number of residents
+// (BENCH_VENDOR_RESIDENTS, default 20,000) in its own process, unthrottled; the app (profiled with
+// --cpu-prof) syncs it with a request budget that never binds and 4 model jobs at once. Per vendor:
+// records/s from activation to the run's end, and the share of the app's busy CPU in that window spent
+// parsing the vendor's answers: JSON (VendorHttp's parseJsonBody) and XML (everything under fast-xml-parser).
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { createDatabase, startApp, startChild, waitForRun, withClient } = require('./lib');
+
+const VENDORS = [['BUILDIUM', 'buildium'], ['PROPERTYWARE_REST', 'propertyware-rest'], ['YARDI', 'yardi'], ['ENTRATA', 'entrata'], ['APPFOLIO', 'appfolio']];
+const TABLES = ['properties', 'units', 'residents', 'leases'];
+
+/** Busy CPU in [fromUs, toUs] (the monotonic clock) and the parts of it spent parsing JSON and XML. */
+function parseShares(profileFile, fromUs, toUs) {
+  const profile = JSON.parse(fs.readFileSync(profileFile, 'utf8'));
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const under = (test) => {
+    const memo = new Map();
+    const check = (id) => {
+      if (!memo.has(id)) memo.set(id, test(byId.get(id).callFrame) || (parent.has(id) && check(parent.get(id))));
+      return memo.get(id);
+    };
+    return check;
+  };
+  const underJson = under((frame) => frame.functionName === 'parseJsonBody');
+  const underXml = under((frame) => frame.url.includes('/fast-xml-parser/'));
+  let t = profile.startTime;
+  let busy = 0;
+  let json = 0;
+  let xml = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    t += delta;
+    if (t < fromUs || t > toUs) return;
+    const frame = byId.get(id).callFrame;
+    if (frame.functionName === '(idle)' || frame.functionName === '(program)') return;
+    busy += delta;
+    if (underJson(id)) json += delta;
+    else if (underXml(id)) xml += delta;
+  });
+  return { busySeconds: busy / 1e6, jsonParseShare: json / busy, xmlParseShare: xml / busy };
+}
+
+async function vendorFirstSync() {
+  const residents = Number(process.env.BENCH_VENDOR_RESIDENTS ?? 20_000);
+  const rows = [];
+  for (const [vendor, slug] of VENDORS) {
+    if (process.env.BENCH_VENDORS && !process.env.BENCH_VENDORS.split(',').includes(slug)) continue;
+    const sandbox = JSON.parse(await startChild([path.join(__dirname, 'vendor-sandbox-server.js'), slug, String(residents)]));
+    const dbUrl = await createDatabase();
+    const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), `latchkey-prof-${slug}-`));
+    const app = await startApp(dbUrl, {}, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
+    const { result: integration } = await app.api('POST', '/v1/admin/integrations/', {
+      name: `bench ${slug}`, integration_vendor: vendor, credentials: sandbox.credentials, base_url: sandbox.url, max_request_frequency: 1000, max_job_concurrency: 4,
+    });
+    const fromUs = Number(process.hrtime.bigint() / 1000n);
+    await app.api('PUT', `/v1/admin/integrations/${integration.id}/`, { active: true });
+    const runId = await withClient(dbUrl, (db) => db.query('SELECT id FROM sync_runs WHERE integration_id = $1', [integration.id])).then((r) => r.rows[0].id);
+    const { run } = await waitForRun(dbUrl, runId);
+    const toUs = Number(process.hrtime.bigint() / 1000n);
+    const counts = await withClient(dbUrl, async (db) => {
+      const result = {};
+      for (const t of [...TABLES, 'quarantined_records']) result[t] = Number((await db.query(`SELECT count(*) FROM ${t}`)).rows[0].count);
+      return result;
+    });
+    await app.stop();
+    const seconds = (run.finished_at - run.started_at) / 1000;
+    const records = TABLES.reduce((n, t) => n + counts[t], 0);
+    const profile = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+    const shares = parseShares(path.join(profileDir, profile), fromUs, toUs);
+    fs.rmSync(profileDir, { recursive: true, force: true });
+    const row = {
+      vendor, status: run.status, failed_jobs: run.failed_job_count, records, counts, seconds: +seconds.toFixed(2), records_per_s: Math.round(records / seconds),
+      app_busy_cpu_s: +shares.busySeconds.toFixed(2), json_parse_share: +(shares.jsonParseShare * 100).toFixed(1), xml_parse_share: +(shares.xmlParseShare * 100).toFixed(1),
+    };
+    console.log(JSON.stringify(row));
+    rows.push(row);
+  }
+  console.log(`\n| vendor | records | first sync | records/s | JSON parse share | XML parse share |`);
+  for (const r of rows) console.log(`| ${r.vendor} | ${r.records.toLocaleString('en-US')} | ${r.seconds} s | ${r.records_per_s.toLocaleString('en-US')} | ${r.json_parse_share} % | ${r.xml_parse_share} % |`);
+  if (rows.some((r) => r.status !== 'SUCCEEDED' || r.failed_jobs > 0)) throw new Error('a vendor\'s first sync did not succeed');
+}
+
+module.exports = { vendorFirstSync };

@@ -1,0 +1,494 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FaultInjector, type Fault, type FaultSpec } from '../kit/fault-injector';
+import { BodyError, readJson, sendJson, serveSandbox, sleep, type VendorSandbox } from '../kit/sandbox-http';
+import { type AppfolioData, type AppfolioDatasetOptions, generateAppfolioData, SEEDED_AT } from './appfolio-dataset';
+
+type Rec = Record<string, any>;
+type Collection = keyof AppfolioData;
+
+export interface AppfolioSandboxOptions extends AppfolioDatasetOptions {
+  /** Accepted customers: Basic `clientId:clientSecret`, plus the developer id the v0 lookup requires. */
+  credentials?: Array<{ clientId: string; clientSecret: string; developerId: string }>;
+  /** Requests per customer in a sliding window, beyond which 429 + Retry-After. AppFolio: 7 per 15 s; null = unlimited. */
+  requestBudget?: { requests: number; perSeconds: number } | null;
+  /** Rows per report page (AppFolio: up to 5,000). */
+  pageSize?: number;
+  /** How long a next_page_url stays valid (AppFolio: 30 minutes). */
+  cursorTtlMs?: number;
+}
+
+export interface AppfolioSandbox extends VendorSandbox {
+  /** The live collections, id ascending (tests compare the cache with them). */
+  readonly data: AppfolioData;
+  readonly faults: FaultInjector;
+  reset(options?: AppfolioSandboxOptions): void;
+  /** Expires every next_page_url handed out so far (its next GET answers 410); returns how many. */
+  expireCursors(): number;
+  /** Vendor-API requests served since the last reset (control requests and throttled ones excluded). */
+  readonly requestCount: number;
+}
+
+export const APPFOLIO_SANDBOX_CREDENTIALS = { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', developerId: 'sandbox-developer-id' };
+
+const DEFAULT_BUDGET = { requests: 7, perSeconds: 15 };
+const DEFAULT_PAGE_SIZE = 5000;
+const DEFAULT_CURSOR_TTL_MS = 30 * 60_000;
+const MAX_LOOKUP_IDS = 100;
+const DEVELOPER_ID_HEADER = 'x-appfolio-developer-id';
+
+interface Report {
+  collection: Collection;
+  /** The row fields of shared/vendors/appfolio.md, in order. */
+  columns: readonly string[];
+  idField: string;
+  /** Accepts `from_date`. */
+  incremental: boolean;
+}
+
+const REPORTS: Record<string, Report> = {
+  property_directory: {
+    collection: 'properties', idField: 'property_id', incremental: false,
+    columns: ['property_id', 'property_name', 'property_address', 'property_city', 'property_state', 'property_zip', 'property_type', 'units'],
+  },
+  unit_directory: {
+    collection: 'units', idField: 'unit_id', incremental: false,
+    columns: ['unit_id', 'property_id', 'unit_name', 'bedrooms', 'bathrooms', 'sqft', 'market_rent', 'unit_status'],
+  },
+  rent_roll: {
+    collection: 'occupancies', idField: 'occupancy_id', incremental: true,
+    columns: ['occupancy_id', 'unit_id', 'property_id', 'status', 'lease_from', 'lease_to', 'move_in', 'move_out', 'rent', 'deposit', 'tenant_ids'],
+  },
+  tenant_directory: {
+    collection: 'tenants', idField: 'tenant_id', incremental: true,
+    columns: ['tenant_id', 'occupancy_id', 'first_name', 'last_name', 'status', 'tenant_type'],
+  },
+};
+
+const ID_FIELD: Record<Collection, string> = { properties: 'property_id', units: 'unit_id', occupancies: 'occupancy_id', tenants: 'tenant_id', contacts: 'Id' };
+const CONTACT_FIELDS = ['Emails', 'PhoneNumbers', 'DateOfBirth'];
+
+/** A report run whose later pages are served through next_page_url until it expires. */
+interface ReportRun {
+  token: string;
+  report: string;
+  clientId: string;
+  rows: Rec[];
+  columns: readonly string[];
+  pageSize: number;
+  expiresAt: number;
+}
+
+const error = (message: string) => ({ error: message });
+
+/**
+ * An AppFolio simulator (shared/vendors/appfolio.md): Reports API v2 (POST filters, then GET absolute
+ * next_page_url cursors that expire with 410), the v0 tenant lookup with its developer-id header, Basic
+ * auth answered as Rails does (401 "HTTP Basic: Access denied."), a per-customer request budget answered
+ * with 429 + Retry-After, and a control API under /_control/ to change data and inject faults.
+ */
+export function createAppfolioSandbox(initial: AppfolioSandboxOptions = {}): AppfolioSandbox {
+  return new AppfolioSimulator(initial);
+}
+
+class AppfolioSimulator implements AppfolioSandbox {
+  readonly faults = new FaultInjector();
+  private options!: AppfolioSandboxOptions;
+  private store!: AppfolioData;
+  /** Each record's last_updated, which from_date and LastUpdatedAtFrom filter on (not a report column). */
+  private updatedAt = new WeakMap<Rec, number>();
+  private indexes: Partial<Record<Collection, Map<number, Rec>>> = {};
+  private runs = new Map<string, ReportRun>();
+  private recentRequests = new Map<string, number[]>();
+  private lastChange = SEEDED_AT;
+  private mutationRound = 0;
+  requestCount = 0;
+
+  constructor(options: AppfolioSandboxOptions) {
+    this.reset(options);
+  }
+
+  get data(): AppfolioData {
+    return this.store;
+  }
+
+  reset(options: AppfolioSandboxOptions = this.options): void {
+    this.options = { ...options };
+    this.store = generateAppfolioData(options);
+    this.updatedAt = new WeakMap();
+    this.indexes = {};
+    this.runs.clear();
+    this.faults.clear();
+    this.recentRequests.clear();
+    this.requestCount = 0;
+    this.lastChange = SEEDED_AT;
+  }
+
+  expireCursors(): number {
+    for (const run of this.runs.values()) run.expiresAt = 0;
+    return this.runs.size;
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
+    const url = new URL(path, 'http://sandbox.invalid');
+    const work = url.pathname === '/_control' || url.pathname.startsWith('/_control/') ? this.control(req, res, url) : this.vendorApi(req, res, url, path);
+    work.catch((e: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      if (e instanceof BodyError) return sendJson(res, 400, error(e.message));
+      sendJson(res, 500, error(`Sandbox error: ${(e as Error).message}`));
+    });
+    return true;
+  }
+
+  // ---- the vendor API ------------------------------------------------------------------------------
+
+  private async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void> {
+    const customer = this.customer(req);
+    if (!customer) {
+      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Basic realm="Application"' });
+      return void res.end('HTTP Basic: Access denied.\n');
+    }
+    const report = /^\/api\/v2\/reports\/([a-z_]+)\.json$/.exec(url.pathname)?.[1];
+    const lookup = url.pathname === '/api/v0/tenants';
+    if (!(report && REPORTS[report]) && !lookup) return sendJson(res, 404, error(`No route matches ${url.pathname}`));
+    if (lookup && req.headers[DEVELOPER_ID_HEADER] !== customer.developerId) {
+      return sendJson(res, 401, error('Required header missing or invalid: X-AppFolio-Developer-ID'));
+    }
+    const retryAfter = this.throttle(customer.clientId);
+    if (retryAfter !== null) {
+      res.writeHead(429, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': String(retryAfter) });
+      return void res.end('Rate limit exceeded. Please retry later.\n');
+    }
+    this.requestCount += 1;
+
+    const faults = this.faults.take(url.pathname);
+    const delay = Math.max(0, ...faults.map((f) => f.delayMs ?? 0));
+    if (delay) await sleep(delay);
+    if (faults.some((f) => f.hang)) return; // the client must time out
+    const failing = faults.find((f) => f.status !== undefined);
+    if (failing) return sendJson(res, failing.status!, error('Injected fault'), failing.headers);
+
+    if (lookup) {
+      if (req.method !== 'GET') return sendJson(res, 405, error(`${req.method} is not supported on ${url.pathname}`));
+      return this.lookupTenants(res, url, faults);
+    }
+    const origin = `${originOf(req)}${mountPrefix(req, path)}`;
+    if (req.method === 'POST') return this.runReport(req, res, report!, customer.clientId, origin, faults);
+    if (req.method === 'GET') return this.nextPage(res, url, report!, customer.clientId, origin, faults);
+    return sendJson(res, 405, error(`${req.method} is not supported on ${url.pathname}`));
+  }
+
+  private customer(req: IncomingMessage) {
+    const match = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (!match) return undefined;
+    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const [clientId, clientSecret] = colon < 0 ? [decoded, ''] : [decoded.slice(0, colon), decoded.slice(colon + 1)];
+    return (this.options.credentials ?? [APPFOLIO_SANDBOX_CREDENTIALS]).find((c) => c.clientId === clientId && c.clientSecret === clientSecret);
+  }
+
+  /** Seconds until the customer may ask again, or null when this request is within its budget. */
+  private throttle(clientId: string): number | null {
+    const budget = this.options.requestBudget === undefined ? DEFAULT_BUDGET : this.options.requestBudget;
+    if (!budget) return null;
+    const now = Date.now();
+    const windowMs = budget.perSeconds * 1000;
+    const recent = (this.recentRequests.get(clientId) ?? []).filter((t) => now - t < windowMs);
+    this.recentRequests.set(clientId, recent);
+    if (recent.length >= budget.requests) return Math.max(1, Math.ceil((recent[0]! + windowMs - now) / 1000));
+    recent.push(now);
+    return null;
+  }
+
+  private async runReport(req: IncomingMessage, res: ServerResponse, name: string, clientId: string, origin: string, faults: Fault[]): Promise<void> {
+    const report = REPORTS[name]!;
+    const body = (await readJson(req)) ?? {};
+    if (!isObject(body)) return sendJson(res, 400, error('The request body must be a JSON object of filters'));
+    const columns = body.columns ?? report.columns;
+    if (!Array.isArray(columns) || columns.length === 0 || columns.some((c) => typeof c !== 'string')) return sendJson(res, 400, error('columns must be a list of column names'));
+    const unknown = columns.filter((c) => !report.columns.includes(c));
+    if (unknown.length) return sendJson(res, 400, error(`Invalid columns for ${name}: ${unknown.join(', ')}`));
+    let rows = this.store[report.collection];
+    if (body.from_date !== undefined) {
+      if (!report.incremental) return sendJson(res, 400, error(`${name} does not accept from_date`));
+      const from = typeof body.from_date === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(body.from_date) ? Date.parse(body.from_date) : NaN;
+      if (Number.isNaN(from)) return sendJson(res, 400, error('from_date must be a date such as 2026-01-31 or 2026-01-31T00:00:00Z'));
+      rows = rows.filter((r) => this.changedAt(r) >= from);
+    }
+    const now = Date.now();
+    for (const [token, run] of this.runs) if (run.expiresAt <= now) this.runs.delete(token);
+    const run: ReportRun = {
+      token: randomUUID(),
+      report: name,
+      clientId,
+      rows: [...rows],
+      columns,
+      pageSize: body.paginate_results === false ? Infinity : (this.options.pageSize ?? DEFAULT_PAGE_SIZE),
+      expiresAt: now + (this.options.cursorTtlMs ?? DEFAULT_CURSOR_TTL_MS),
+    };
+    if (run.rows.length > run.pageSize) this.runs.set(run.token, run);
+    this.sendPage(res, run, 1, origin, faults);
+  }
+
+  private nextPage(res: ServerResponse, url: URL, name: string, clientId: string, origin: string, faults: Fault[]): void {
+    const token = url.searchParams.get('metadata_id');
+    const page = Number(url.searchParams.get('page'));
+    if (!token || !Number.isInteger(page) || page < 2) return sendJson(res, 400, error('Run a report with POST; GET follows a next_page_url'));
+    const run = this.runs.get(token);
+    if (!run || run.report !== name || run.clientId !== clientId) return sendJson(res, 404, error('No such report page'));
+    if (run.expiresAt <= Date.now()) return sendJson(res, 410, error('This report page has expired. Run the report again.'));
+    this.sendPage(res, run, page, origin, faults);
+  }
+
+  private sendPage(res: ServerResponse, run: ReportRun, page: number, origin: string, faults: Fault[]): void {
+    const start = (page - 1) * run.pageSize;
+    const derived = this.derivedColumns(run.report);
+    const rows = run.rows.slice(start, start + run.pageSize).map((record) => {
+      const row = { ...record, ...derived(record) };
+      return Object.fromEntries(run.columns.map((c) => [c, row[c] ?? null])); // every asked-for column, absent ones null
+    });
+    const more = start + run.pageSize < run.rows.length;
+    const next = more ? `${origin}/api/v2/reports/${run.report}.json?metadata_id=${run.token}&page=${page + 1}` : null;
+    sendJson(res, 200, { results: FaultInjector.corruptPage(rows, faults, REPORTS[run.report]!.idField), next_page_url: next });
+  }
+
+  /** The columns a report computes from other collections: a property's unit count, an occupancy's tenant ids. */
+  private derivedColumns(report: string): (record: Rec) => Rec {
+    if (report === 'property_directory') {
+      const units = groupBy(this.store.units, 'property_id');
+      return (p) => ({ units: units.get(p.property_id)?.length ?? 0 });
+    }
+    if (report === 'rent_roll') {
+      const tenants = groupBy(this.store.tenants, 'occupancy_id');
+      return (o) => ({ tenant_ids: (tenants.get(o.occupancy_id) ?? []).map((t) => t.tenant_id).join(',') || null });
+    }
+    return () => ({});
+  }
+
+  private lookupTenants(res: ServerResponse, url: URL, faults: Fault[]): void {
+    const idsParam = url.searchParams.get('filters[Id]');
+    const fromParam = url.searchParams.get('filters[LastUpdatedAtFrom]');
+    if (idsParam === null && fromParam === null) return sendJson(res, 400, error('At least one filter is required, e.g. filters[Id] or filters[LastUpdatedAtFrom]'));
+    let contacts = this.store.contacts;
+    if (idsParam !== null) {
+      const ids = idsParam.split(',').map((v) => v.trim()).filter(Boolean);
+      if (ids.length > MAX_LOOKUP_IDS) return sendJson(res, 400, error(`filters[Id] takes at most ${MAX_LOOKUP_IDS} ids`));
+      const wanted = new Set(ids);
+      contacts = contacts.filter((c) => wanted.has(String(c.Id)));
+    }
+    if (fromParam !== null) {
+      const from = Date.parse(fromParam);
+      if (Number.isNaN(from)) return sendJson(res, 400, error('filters[LastUpdatedAtFrom] must be an ISO 8601 time'));
+      contacts = contacts.filter((c) => this.changedAt(c) >= from);
+    }
+    const data = contacts.map((c) => ({ Id: c.Id, Emails: c.Emails ?? [], PhoneNumbers: c.PhoneNumbers ?? [], DateOfBirth: c.DateOfBirth ?? null }));
+    sendJson(res, 200, { data: FaultInjector.corruptPage(data, faults, 'Id') });
+  }
+
+  // ---- the control API: change the data between syncs, expire cursors, inject faults ----------------
+
+  private async control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const parts = url.pathname.split('/').filter(Boolean).slice(1); // drop "_control"
+    const method = req.method ?? 'GET';
+    const [head, id, action] = parts;
+    if (parts.length === 0 || (head === 'state' && method === 'GET')) return sendJson(res, 200, this.state());
+    if (head === 'reset' && method === 'POST') {
+      const body = ((await readJson(req)) ?? {}) as AppfolioSandboxOptions;
+      this.reset({ ...this.options, ...body });
+      return sendJson(res, 200, this.state());
+    }
+    if (head === 'cursors' && id === 'expire' && method === 'POST') return sendJson(res, 200, { expired: this.expireCursors() });
+    if (head === 'mutate' && method === 'POST') {
+      const body = await readJson(req);
+      if (!isObject(body)) return sendJson(res, 400, error('body must be {"properties"?: n, "units"?: n, "occupancies"?: n, "tenants"?: n, "contacts"?: n}'));
+      return sendJson(res, 200, this.mutate(body));
+    }
+    if (head === 'faults') {
+      if (method === 'GET') return sendJson(res, 200, this.faults.list());
+      if (method === 'DELETE') {
+        this.faults.clear(id === undefined ? undefined : Number(id));
+        return sendJson(res, 204, undefined);
+      }
+      if (method === 'POST') {
+        const body = await readJson(req);
+        const problem = FaultInjector.validate(body);
+        if (problem) return sendJson(res, 400, error(problem));
+        return sendJson(res, 201, this.faults.add(body as FaultSpec));
+      }
+    }
+    const collection = head !== undefined && head in ID_FIELD ? (head as Collection) : undefined;
+    if (!collection || action !== undefined) return sendJson(res, 404, error(`unknown control route ${url.pathname}`));
+    if (method === 'GET' && id === undefined) return sendJson(res, 200, this.store[collection]);
+    if (method === 'POST' && id === undefined) {
+      const body = await readJson(req);
+      if (!isObject(body)) return sendJson(res, 400, error('body must be a JSON object'));
+      const created = this.create(collection, body);
+      return typeof created === 'string' ? sendJson(res, 400, error(created)) : sendJson(res, 201, created);
+    }
+    const record = id === undefined ? undefined : this.index(collection).get(Number(id));
+    if (!record) return sendJson(res, 404, error(`${collection} ${id} not found`));
+    if (method === 'GET') return sendJson(res, 200, record);
+    if (method === 'PATCH') {
+      const body = await readJson(req);
+      if (!isObject(body)) return sendJson(res, 400, error('body must be a JSON object'));
+      return sendJson(res, 200, this.update(collection, record, body));
+    }
+    if (method === 'DELETE') {
+      this.remove(collection, record);
+      return sendJson(res, 204, undefined);
+    }
+    return sendJson(res, 405, error(`${method} not supported on ${url.pathname}`));
+  }
+
+  private state() {
+    const s = this.store;
+    return {
+      vendor: 'APPFOLIO',
+      seed: this.options.seed ?? 1,
+      residents: this.options.residents ?? 60,
+      counts: Object.fromEntries((Object.keys(ID_FIELD) as Collection[]).map((c) => [c, s[c].length])),
+      requestCount: this.requestCount,
+      openCursors: [...this.runs.values()].filter((r) => r.expiresAt > Date.now()).length,
+      faults: this.faults.list(),
+    };
+  }
+
+  /**
+   * Edits `n` records of each named collection, spread evenly over it: tenants and properties get a new
+   * name, contacts a new first email, occupancies a new rent, units a new market rent.
+   */
+  private mutate(counts: Rec) {
+    const round = ++this.mutationRound;
+    const renamed = (value: unknown) => `${String(value).replace(/ \(\d+\)$/, '')} (${round})`;
+    const raised = (value: unknown) => (Number(value ?? 1000) + 1.25).toFixed(2);
+    const edit: Record<Collection, (r: Rec) => Rec> = {
+      properties: (r) => ({ property_name: renamed(r.property_name) }),
+      units: (r) => ({ market_rent: raised(r.market_rent) }),
+      occupancies: (r) => ({ rent: raised(r.rent) }),
+      tenants: (r) => ({ first_name: renamed(r.first_name) }),
+      contacts: (r) => ({ Emails: [`updated${round}.${r.Id}@example.com`, ...(r.Emails ?? []).slice(1)] }),
+    };
+    const edited: Partial<Record<Collection, number>> = {};
+    for (const collection of Object.keys(ID_FIELD) as Collection[]) {
+      const records = this.store[collection];
+      const n = Math.min(Number(counts[collection] ?? 0), records.length);
+      if (!(n > 0)) continue;
+      const step = records.length / n;
+      for (let i = 0; i < n; i++) {
+        const record = records[Math.floor(i * step)]!;
+        this.update(collection, record, edit[collection](record));
+      }
+      edited[collection] = n;
+    }
+    return { edited };
+  }
+
+  /** A new record (a tenant's Emails/PhoneNumbers/DateOfBirth become its directory contact); a string says why not. */
+  private create(collection: Collection, body: Rec): Rec | string {
+    const idField = ID_FIELD[collection];
+    if (collection === 'contacts') {
+      if (!this.index('tenants').has(Number(body.Id))) return 'a contact needs the Id of an existing tenant';
+      if (this.index('contacts').has(Number(body.Id))) return `tenant ${body.Id} already has a contact`;
+      return this.insert('contacts', { Emails: [], PhoneNumbers: [], DateOfBirth: null, ...body, Id: Number(body.Id) });
+    }
+    const records = this.store[collection];
+    const id = (records.length ? records[records.length - 1]![idField] : 0) + 1; // kept in id order
+    const fields = Object.fromEntries(Object.entries(body).filter(([k]) => !(collection === 'tenants' && CONTACT_FIELDS.includes(k))));
+    const record = this.insert(collection, { ...fields, [idField]: id });
+    if (collection === 'tenants') {
+      const contact = Object.fromEntries(Object.entries(body).filter(([k]) => CONTACT_FIELDS.includes(k)));
+      if (Object.keys(contact).length) this.insert('contacts', { Emails: [], PhoneNumbers: [], DateOfBirth: null, ...contact, Id: id });
+    }
+    return record;
+  }
+
+  private insert(collection: Collection, record: Rec): Rec {
+    const records = this.store[collection];
+    records.push(record);
+    records.sort((a, b) => a[ID_FIELD[collection]] - b[ID_FIELD[collection]]);
+    this.indexes[collection] = undefined;
+    this.touch(collection, record);
+    return record;
+  }
+
+  private update(collection: Collection, record: Rec, body: Rec): Rec {
+    const before = collection === 'tenants' ? record.occupancy_id : undefined;
+    for (const [key, value] of Object.entries(body)) if (key !== ID_FIELD[collection]) record[key] = value;
+    if (before !== undefined && before !== record.occupancy_id) this.touchOccupancy(before);
+    this.touch(collection, record);
+    return record;
+  }
+
+  private remove(collection: Collection, record: Rec): void {
+    const records = this.store[collection];
+    records.splice(records.indexOf(record), 1);
+    this.indexes[collection] = undefined;
+    if (collection === 'tenants') {
+      const contact = this.index('contacts').get(record.tenant_id);
+      if (contact) this.remove('contacts', contact);
+      this.touchOccupancy(record.occupancy_id);
+    }
+    if (collection === 'contacts') this.touchTenant(record.Id);
+  }
+
+  /**
+   * Marks a record updated now (strictly later than any earlier change, so from_date sees it). A tenant's
+   * contact is part of the tenant, and a tenant is part of its occupancy's tenant_ids.
+   */
+  private touch(collection: Collection, record: Rec): void {
+    this.lastChange = Math.max(Date.now(), this.lastChange + 1);
+    this.updatedAt.set(record, this.lastChange);
+    if (collection === 'contacts') this.touchTenant(record.Id);
+    if (collection === 'tenants') this.touchOccupancy(record.occupancy_id);
+  }
+
+  private touchTenant(id: number): void {
+    const tenant = this.index('tenants').get(id);
+    if (tenant) this.updatedAt.set(tenant, this.lastChange);
+  }
+
+  private touchOccupancy(id: number | null | undefined): void {
+    const occupancy = id == null ? undefined : this.index('occupancies').get(id);
+    if (occupancy) this.updatedAt.set(occupancy, this.lastChange);
+  }
+
+  private changedAt(record: Rec): number {
+    return this.updatedAt.get(record) ?? SEEDED_AT;
+  }
+
+  private index(collection: Collection): Map<number, Rec> {
+    return (this.indexes[collection] ??= new Map(this.store[collection].map((r) => [r[ID_FIELD[collection]], r])));
+  }
+}
+
+const isObject = (v: unknown): v is Rec => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Records grouped by the value of one field. */
+function groupBy(records: Rec[], field: string): Map<unknown, Rec[]> {
+  const groups = new Map<unknown, Rec[]>();
+  for (const r of records) {
+    const group = groups.get(r[field]);
+    if (group) group.push(r);
+    else groups.set(r[field], [r]);
+  }
+  return groups;
+}
+
+/** The scheme and host the client reached us by, so next_page_url is absolute as AppFolio's are. */
+function originOf(req: IncomingMessage): string {
+  const proto = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() || 'http';
+  return `${proto}://${req.headers.host ?? 'localhost'}`;
+}
+
+/** Where the sandbox is mounted (/sandbox/appfolio in the app, nothing when served alone). */
+function mountPrefix(req: IncomingMessage, path: string): string {
+  const original = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? path;
+  return original.endsWith(path) ? original.slice(0, original.length - path.length) : '';
+}
+
+/** Runs the simulator as its own HTTP server (tests, benchmarks). */
+export async function startAppfolioSandboxServer(options: AppfolioSandboxOptions & { port?: number; host?: string } = {}) {
+  const sandbox = createAppfolioSandbox(options);
+  const server = await serveSandbox(sandbox, options);
+  return { url: server.url, sandbox, close: server.close };
+}

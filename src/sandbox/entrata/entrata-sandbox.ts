@@ -1,0 +1,397 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FaultInjector, type FaultSpec } from '../kit/fault-injector';
+import { BodyError, readJson, sendJson, serveSandbox, sleep, type VendorSandbox } from '../kit/sandbox-http';
+import { type EntrataData, type EntrataDatasetOptions, generateEntrataData } from './entrata-dataset';
+
+type Rec = Record<string, any>;
+type Collection = keyof EntrataData;
+
+export interface EntrataSandboxCredential {
+  apiKey: string;
+  companyId: string;
+  /** Methods this key may call; all when absent (others answer error 304). */
+  methods?: string[];
+}
+
+export interface EntrataSandboxOptions extends EntrataDatasetOptions {
+  /** Accepted API keys. */
+  credentials?: EntrataSandboxCredential[];
+  /** Requests per key and method in each window; over it, error 429. */
+  rateLimits?: { minute?: number; hour?: number; day?: number };
+}
+
+export interface EntrataSandbox extends VendorSandbox {
+  /** The live collections, id ascending (tests compare the cache with them). */
+  readonly data: EntrataData;
+  readonly faults: FaultInjector;
+  reset(options?: EntrataSandboxOptions): void;
+  /** Vendor-API requests served since the last reset (control requests excluded). */
+  readonly requestCount: number;
+}
+
+export const ENTRATA_SANDBOX_CREDENTIALS: EntrataSandboxCredential = { apiKey: 'sandbox-api-key', companyId: 'sandbox' };
+
+const DEFAULT_LIMITS = { minute: 1_000, hour: 20_000, day: 100_000 };
+const WINDOW_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
+type Window = keyof typeof WINDOW_MS;
+const MAX_PER_PAGE = 1000;
+/** The vendor's lease status type ids (getLeases' leaseStatusTypeIds) by leaseIntervalStatus. */
+const LEASE_STATUS_TYPE_IDS: Record<string, number> = { Cancelled: 1, Applicant: 2, Future: 3, Current: 4, Notice: 5, Past: 6 };
+
+/** Service path -> the method it serves and the collection behind it. */
+const SERVICES: Record<string, { method: string; collection: Collection }> = {
+  '/properties': { method: 'getProperties', collection: 'properties' },
+  '/propertyunits': { method: 'getPropertyUnits', collection: 'units' },
+  '/leases': { method: 'getLeases', collection: 'leases' },
+  '/customers': { method: 'getCustomers', collection: 'customers' },
+};
+
+/** Each collection's id, as the record carries it. */
+const ID_OF: Record<Collection, (r: Rec) => string> = {
+  properties: (r) => String(r.PropertyID),
+  units: (r) => String(r.id),
+  leases: (r) => String(r.id),
+  customers: (r) => String(r['@attributes']?.Id),
+};
+/** The field a malformed-record fault corrupts by default. */
+const ID_FIELD: Record<Collection, string> = { properties: 'PropertyID', units: 'id', leases: 'id', customers: 'Id' };
+
+class ParamError extends Error {}
+
+/**
+ * An Entrata API simulator (shared/vendors/entrata.md): `POST /<service>` with X-Api-Key and a JSON-RPC
+ * style body; answers and errors (301 bad key, 304 method not permitted, 429 over a rate limit, 400 bad
+ * parameters) inside HTTP 200 bodies; pageNo/perPageCount paging; X-RateLimit-* headers per key and
+ * method. Served as the XML-converted JSON real Entrata sends: one-element lists collapse to the element,
+ * empty ones vanish, ids of customers and of the properties in getPropertyUnits sit under `@attributes`,
+ * money is decimal text, dates MM/DD/YYYY and notice times Mountain time without an offset. A control API
+ * under /_control/ changes the data between syncs and injects faults.
+ */
+export function createEntrataSandbox(initial: EntrataSandboxOptions = {}): EntrataSandbox {
+  return new EntrataSimulator(initial);
+}
+
+class EntrataSimulator implements EntrataSandbox {
+  readonly faults = new FaultInjector();
+  private options!: EntrataSandboxOptions;
+  private store!: EntrataData;
+  private usage = new Map<string, Record<Window, { window: number; count: number }>>();
+  private mutationRound = 0;
+  requestCount = 0;
+
+  constructor(options: EntrataSandboxOptions) {
+    this.reset(options);
+  }
+
+  get data(): EntrataData {
+    return this.store;
+  }
+
+  reset(options: EntrataSandboxOptions = this.options): void {
+    this.options = { ...options };
+    this.store = generateEntrataData(options);
+    this.faults.clear();
+    this.usage.clear();
+    this.requestCount = 0;
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
+    const url = new URL(path, 'http://sandbox.invalid');
+    const work = url.pathname.startsWith('/_control/') || url.pathname === '/_control' ? this.control(req, res, url) : this.vendorApi(req, res, url);
+    work.catch((error: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      if (error instanceof BodyError) return sendJson(res, 400, { error: error.message });
+      sendJson(res, 500, { response: { error: { code: 500, message: `Sandbox error: ${(error as Error).message}` } } });
+    });
+    return true;
+  }
+
+  // ---- the vendor API ------------------------------------------------------------------------------
+
+  private async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const service = SERVICES[url.pathname.replace(/\/+$/, '')];
+    if (!service) return sendJson(res, 404, { response: { error: { code: 404, message: `No service at ${url.pathname}` } } });
+    if (req.method !== 'POST') return sendJson(res, 405, { response: { error: { code: 405, message: 'Use POST' } } });
+    let body: Rec;
+    try {
+      body = ((await readJson(req)) ?? {}) as Rec;
+    } catch (error) {
+      return sendJson(res, 200, errorBody(undefined, 400, (error as Error).message));
+    }
+    const requestId = body?.requestId;
+    const fail = (code: number, message: string, headers: Record<string, string> = {}) => sendJson(res, 200, errorBody(requestId, code, message), headers);
+
+    const apiKey = req.headers['x-api-key'];
+    const credential = (this.options.credentials ?? [ENTRATA_SANDBOX_CREDENTIALS]).find((c) => c.apiKey === apiKey);
+    if (!credential || body?.auth?.type !== 'apikey') return fail(301, 'Authorization Failed: the API key is missing or invalid.');
+    const method = body.method ?? {};
+    if (method.name !== service.method) return fail(400, `Method ${String(method.name)} is not available on ${url.pathname.slice(1)}.`);
+    if (method.version !== 'r1') return fail(400, `Version ${String(method.version)} of ${service.method} is not supported.`);
+    if (credential.methods && !credential.methods.includes(service.method)) return fail(304, `Access to ${service.method} is not permitted for this API key.`);
+
+    const limits = this.count(credential.apiKey, service.method);
+    if (limits.over) return fail(429, `API rate limit exceeded for ${service.method}.`, limits.headers);
+    this.requestCount += 1;
+
+    const faults = this.faults.take(url.pathname);
+    const delay = Math.max(0, ...faults.map((f) => f.delayMs ?? 0));
+    if (delay) await sleep(delay);
+    if (faults.some((f) => f.hang)) return; // the client must time out
+    const failing = faults.find((f) => f.status !== undefined);
+    if (failing?.status === 429) return fail(429, 'API rate limit exceeded (injected).', { ...limits.headers, ...failing.headers });
+    if (failing) return sendJson(res, failing.status!, errorBody(requestId, failing.status!, 'Injected fault'), failing.headers);
+
+    let result: Rec;
+    try {
+      result = this.result(service.collection, (method.params ?? {}) as Rec, (records, collection) => FaultInjector.corruptPage(records, faults, ID_FIELD[collection]) as Rec[]);
+    } catch (error) {
+      if (error instanceof ParamError) return fail(400, error.message, limits.headers);
+      throw error;
+    }
+    sendJson(res, 200, { response: { requestId, code: 200, result: xmlJson(result) } }, limits.headers);
+  }
+
+  /** Counts a request against the key's limits for the method; `over` when a window is full (not counted then). */
+  private count(apiKey: string, method: string) {
+    const limits = { ...DEFAULT_LIMITS, ...this.options.rateLimits };
+    const now = Date.now();
+    const key = `${apiKey}\u0000${method}`;
+    const usage = this.usage.get(key) ?? { minute: { window: -1, count: 0 }, hour: { window: -1, count: 0 }, day: { window: -1, count: 0 } };
+    this.usage.set(key, usage);
+    const windows = Object.keys(WINDOW_MS) as Window[];
+    for (const w of windows) {
+      const current = Math.floor(now / WINDOW_MS[w]);
+      if (usage[w].window !== current) usage[w] = { window: current, count: 0 };
+    }
+    const over = windows.some((w) => usage[w].count >= limits[w]);
+    if (!over) for (const w of windows) usage[w].count += 1;
+    const headers: Record<string, string> = {};
+    for (const w of windows) {
+      const label = w[0]!.toUpperCase() + w.slice(1);
+      headers[`X-RateLimit-Limit-${label}`] = String(limits[w]);
+      headers[`X-RateLimit-Remaining-${label}`] = String(Math.max(0, limits[w] - usage[w].count));
+    }
+    return { over, headers };
+  }
+
+  /** A method's result (lists still arrays); `corrupt` applies record faults to the records of the answer. */
+  private result(collection: Collection, params: Rec, corrupt: (records: Rec[], collection: Collection) => Rec[]): Rec {
+    const s = this.store;
+    if (collection === 'properties') return { PhysicalProperty: { Property: corrupt(s.properties, collection) } };
+    if (collection === 'units') {
+      const ids = idList(params.propertyIds, 'propertyIds');
+      const known = new Set(s.properties.map((p) => p.PropertyID as number));
+      const requested = ids.filter((id) => known.has(id));
+      const units = corrupt(s.units.filter((u) => requested.includes(u.propertyId)), collection);
+      return {
+        properties: {
+          property: requested.map((id) => ({
+            '@attributes': { propertyId: String(id) },
+            units: { unit: units.filter((u) => u.propertyId === id).map(({ propertyId: _omit, ...unit }) => unit) },
+          })),
+        },
+      };
+    }
+    const propertyId = idList(params.propertyId, 'propertyId');
+    if (propertyId.length !== 1) throw new ParamError('propertyId is required and takes one property id.');
+    const pageNo = positive(params.pageNo ?? 1, 'pageNo', Number.MAX_SAFE_INTEGER);
+    const perPage = positive(params.perPageCount ?? MAX_PER_PAGE, 'perPageCount', MAX_PER_PAGE);
+    const page = <T>(list: T[]) => list.slice((pageNo - 1) * perPage, pageNo * perPage);
+    if (collection === 'leases') {
+      const statusIds = params.leaseStatusTypeIds === undefined ? null : new Set(idList(params.leaseStatusTypeIds, 'leaseStatusTypeIds'));
+      const leases = s.leases.filter((l) => l.propertyId === propertyId[0] && (!statusIds || statusIds.has(LEASE_STATUS_TYPE_IDS[l.leaseIntervalStatus] ?? -1)));
+      return { leases: { lease: corrupt(page(leases).map(({ propertyId: _omit, ...lease }) => lease), collection) } };
+    }
+    const leaseIds = new Set(s.leases.filter((l) => l.propertyId === propertyId[0]).map((l) => Number(l.id)));
+    return { Customers: { Customer: corrupt(page(s.customers.filter((c) => leaseIds.has(Number(c.LeaseId)))), collection) } };
+  }
+
+  // ---- the control API: change the data between syncs, inject faults --------------------------------
+
+  private async control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const parts = url.pathname.split('/').filter(Boolean).slice(1); // drop "_control"
+    const method = req.method ?? 'GET';
+    const [head, id] = parts;
+    if (parts.length === 0 || (head === 'state' && method === 'GET')) return sendJson(res, 200, this.state());
+    if (head === 'reset' && method === 'POST') {
+      const body = ((await readJson(req)) ?? {}) as EntrataSandboxOptions;
+      this.reset({ ...this.options, ...body });
+      return sendJson(res, 200, this.state());
+    }
+    if (head === 'mutate' && method === 'POST') {
+      const body = await readJson(req);
+      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be {"customers"?: n, "leases"?: n, "units"?: n, "properties"?: n}' });
+      return sendJson(res, 200, this.mutate(body));
+    }
+    if (head === 'faults') {
+      if (method === 'GET') return sendJson(res, 200, this.faults.list());
+      if (method === 'DELETE') {
+        this.faults.clear(id === undefined ? undefined : Number(id));
+        return sendJson(res, 204, undefined);
+      }
+      if (method === 'POST') {
+        const body = await readJson(req);
+        const problem = FaultInjector.validate(body);
+        if (problem) return sendJson(res, 400, { error: problem });
+        return sendJson(res, 201, this.faults.add(body as FaultSpec));
+      }
+    }
+    const collection = (Object.keys(ID_OF) as Collection[]).find((c) => c === head);
+    if (!collection) return sendJson(res, 404, { error: `unknown control route ${url.pathname}` });
+    if (method === 'GET' && id === undefined) return sendJson(res, 200, this.store[collection]);
+    if (method === 'POST' && id === undefined) {
+      const body = await readJson(req);
+      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be a JSON object' });
+      const problem = this.missingParent(collection, body);
+      if (problem) return sendJson(res, 400, { error: problem });
+      return sendJson(res, 201, this.create(collection, body));
+    }
+    const record = id === undefined ? undefined : this.find(collection, id);
+    if (!record) return sendJson(res, 404, { error: `${collection} ${id} not found` });
+    if (method === 'GET') return sendJson(res, 200, record);
+    if (method === 'PATCH') {
+      const body = await readJson(req);
+      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be a JSON object' });
+      return sendJson(res, 200, this.update(collection, record, body));
+    }
+    if (method === 'DELETE') {
+      this.remove(collection, record);
+      return sendJson(res, 204, undefined);
+    }
+    return sendJson(res, 405, { error: `${method} not supported on ${url.pathname}` });
+  }
+
+  private state() {
+    const s = this.store;
+    return {
+      vendor: 'ENTRATA',
+      seed: this.options.seed ?? 1,
+      residents: this.options.residents ?? 60,
+      counts: { properties: s.properties.length, units: s.units.length, leases: s.leases.length, customers: s.customers.length },
+      requestCount: this.requestCount,
+      faults: this.faults.list(),
+    };
+  }
+
+  /** Edits `n` records of each named collection, spread evenly: new first names, rents and marketing names. */
+  private mutate(counts: Rec) {
+    const money = (value: unknown) => (Math.round((Number(value ?? 1000) + 1.25) * 100) / 100).toFixed(2);
+    const edit: Record<Collection, (r: Rec, round: number) => Rec> = {
+      customers: (r, round) => ({ FirstName: `${String(r.FirstName).replace(/ \(\d+\)$/, '')} (${round})` }),
+      leases: (r) => ({ rent: money(r.rent) }),
+      units: (r) => ({ marketRent: money(r.marketRent) }),
+      properties: (r, round) => ({ MarketingName: `${String(r.MarketingName).replace(/ \(\d+\)$/, '')} (${round})` }),
+    };
+    const edited: Partial<Record<Collection, number>> = {};
+    const round = ++this.mutationRound;
+    for (const collection of Object.keys(ID_OF) as Collection[]) {
+      const records = this.store[collection];
+      const n = Math.min(Number(counts[collection] ?? 0), records.length);
+      if (!(n > 0)) continue;
+      const step = records.length / n;
+      for (let i = 0; i < n; i++) {
+        const record = records[Math.floor(i * step)]!;
+        this.update(collection, record, edit[collection](record, round));
+      }
+      edited[collection] = n;
+    }
+    return { edited };
+  }
+
+  private find(collection: Collection, id: string): Rec | undefined {
+    return this.store[collection].find((r) => ID_OF[collection](r) === id);
+  }
+
+  /** Units and leases belong to a property, customers to a lease: without one the API would never list them. */
+  private missingParent(collection: Collection, body: Rec): string | null {
+    if ((collection === 'units' || collection === 'leases') && !this.find('properties', String(body.propertyId))) return `${collection} need an existing propertyId`;
+    if (collection === 'customers' && !this.find('leases', String(body.LeaseId))) return 'customers need an existing LeaseId';
+    return null;
+  }
+
+  private create(collection: Collection, body: Rec): Rec {
+    const records = this.store[collection];
+    const nextId = Math.max(0, ...records.map((r) => Number(ID_OF[collection](r)))) + 1;
+    const { '@attributes': _ignored, ...fields } = body;
+    const record: Rec =
+      collection === 'properties' ? { IsDisabled: '0', ...fields, PropertyID: nextId }
+      : collection === 'customers' ? { '@attributes': { Id: String(nextId) }, ...fields, LeaseId: Number(body.LeaseId) }
+      : collection === 'leases' ? { customers: { customer: [] }, ...fields, propertyId: Number(body.propertyId), id: String(nextId) }
+      : { ...fields, propertyId: Number(body.propertyId), id: String(nextId) };
+    records.push(record);
+    if (collection === 'customers') this.joinLease(record, Number(body.LeaseId));
+    return record;
+  }
+
+  private update(collection: Collection, record: Rec, body: Rec): Rec {
+    const { PropertyID: _p, id: _i, '@attributes': _a, ...changes } = body;
+    const leaseBefore = record.LeaseId;
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null) delete record[key];
+      else record[key] = value;
+    }
+    if (collection === 'customers' && record.LeaseId !== leaseBefore) {
+      this.leaveLease(record, Number(leaseBefore));
+      this.joinLease(record, Number(record.LeaseId));
+    }
+    return record;
+  }
+
+  /** Removes a record; a customer also leaves its lease. Units, leases and customers of a removed parent are no longer listed. */
+  private remove(collection: Collection, record: Rec): void {
+    const records = this.store[collection];
+    records.splice(records.indexOf(record), 1);
+    if (collection === 'customers') this.leaveLease(record, Number(record.LeaseId));
+  }
+
+  private joinLease(customer: Rec, leaseId: number): void {
+    const lease = this.find('leases', String(leaseId));
+    if (!lease) return;
+    const list: Rec[] = (lease.customers ??= { customer: [] }).customer;
+    list.push({ id: Number(customer['@attributes'].Id), customerType: list.length === 0 ? 'Primary' : 'Responsible' });
+  }
+
+  private leaveLease(customer: Rec, leaseId: number): void {
+    const lease = this.find('leases', String(leaseId));
+    if (lease?.customers?.customer) lease.customers.customer = lease.customers.customer.filter((c: Rec) => String(c.id) !== customer['@attributes'].Id);
+  }
+}
+
+function errorBody(requestId: unknown, code: number, message: string) {
+  return { response: { requestId, error: { code, message } } };
+}
+
+/** JSON as Entrata's XML conversion makes it: a one-element list becomes its element, an empty list disappears. */
+function xmlJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.length === 1 ? xmlJson(value[0]) : value.length === 0 ? undefined : value.map(xmlJson);
+  if (!isObject(value)) return value;
+  const out: Rec = {};
+  for (const [key, v] of Object.entries(value)) {
+    const converted = xmlJson(v);
+    if (converted !== undefined) out[key] = converted;
+  }
+  return out;
+}
+
+/** Ids given as a number or a comma list. */
+function idList(value: unknown, name: string): number[] {
+  if (value === undefined || value === null || value === '') return [];
+  const parts = typeof value === 'number' ? [String(value)] : typeof value === 'string' ? value.split(',').map((v) => v.trim()) : null;
+  if (!parts || parts.some((p) => !/^\d+$/.test(p))) throw new ParamError(`${name} must be an id or a comma-separated list of ids.`);
+  return parts.map(Number);
+}
+
+function positive(value: unknown, name: string, max: number): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new ParamError(`${name} must be an integer from 1 to ${max}.`);
+  return n;
+}
+
+const isObject = (v: unknown): v is Rec => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Runs the simulator as its own HTTP server (tests, benchmarks). */
+export async function startEntrataSandboxServer(options: EntrataSandboxOptions & { port?: number; host?: string } = {}) {
+  const sandbox = createEntrataSandbox(options);
+  const server = await serveSandbox(sandbox, options);
+  return { url: server.url, sandbox, close: server.close };
+}

@@ -1,0 +1,387 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FaultInjector, type FaultSpec } from '../kit/fault-injector';
+import { BodyError, readJson, sendJson, serveSandbox, sleep, type VendorSandbox } from '../kit/sandbox-http';
+import { generatePropertywareRestData, isoSeconds, type PropertywareRestData, type PropertywareRestDatasetOptions, SEEDED_AT } from './propertyware-rest-dataset';
+
+type Rec = Record<string, any>;
+type Collection = keyof PropertywareRestData;
+
+export interface PropertywareRestCredentialSet {
+  clientId: string;
+  clientSecret: string;
+  systemId: string;
+}
+
+export interface PropertywareRestSandboxOptions extends PropertywareRestDatasetOptions {
+  /** Accepted client id / secret / system id triples. */
+  credentials?: PropertywareRestCredentialSet[];
+  /** Answer 429 beyond this many requests in any second (Propertyware: about 10); 0 turns throttling off. */
+  requestsPerSecond?: number;
+}
+
+export interface PropertywareRestSandbox extends VendorSandbox {
+  /** The live collections, id ascending (tests compare the cache with them). */
+  readonly data: PropertywareRestData;
+  readonly faults: FaultInjector;
+  reset(options?: PropertywareRestSandboxOptions): void;
+  /** Vendor-API requests served since the last reset (control requests and 429s excluded). */
+  readonly requestCount: number;
+}
+
+export const PROPERTYWARE_REST_SANDBOX_CREDENTIALS: PropertywareRestCredentialSet = { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', systemId: '1000' };
+
+const COLLECTIONS: Collection[] = ['portfolios', 'buildings', 'units', 'leases', 'contacts'];
+/** Collections whose list endpoint hides deactivated records unless includeDeactivated=true. */
+const DEACTIVATABLE = new Set<Collection>(['portfolios', 'buildings', 'units']);
+const CONTACT_TYPES = ['TENANT', 'PROSPECT', 'OWNER', 'VENDOR', 'OTHER'];
+const MAX_LIMIT = 500;
+const DEFAULT_LIMIT = 100;
+const DEFAULT_REQUESTS_PER_SECOND = 10;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/;
+/** orderby names that are not just a field name in lower case. */
+const ORDER_ALIASES: Record<string, string> = { createddate: 'createdDateTime', scheduledmoveoutdate: 'scheduleMoveOutDate' };
+
+const errorResponse = (errorCode: string, userMessage: string, errors: Array<{ key: string; message: string }> = []) => ({ errorCode, userMessage, errors });
+
+/**
+ * A Propertyware REST API v1 simulator (shared/vendors/propertyware-rest.md): three header keys, offset/limit
+ * (limit capped at 500) with X-Total-Count, lastModifiedDateTimeStart/End, includeDeactivated, orderby, 429
+ * beyond ~10 requests a second, ErrorResponse bodies, plus a control API under /_control/ to change the data
+ * between syncs and to inject faults.
+ */
+export function createPropertywareRestSandbox(initial: PropertywareRestSandboxOptions = {}): PropertywareRestSandbox {
+  return new PropertywareRestSimulator(initial);
+}
+
+class PropertywareRestSimulator implements PropertywareRestSandbox {
+  readonly faults = new FaultInjector();
+  private options!: PropertywareRestSandboxOptions;
+  private store!: PropertywareRestData;
+  /** Change time of each record in milliseconds (lastModifiedDateTime only shows seconds). */
+  private updatedAt = new WeakMap<Rec, number>();
+  private indexes: Partial<Record<Collection, Map<number, Rec>>> = {};
+  private recentRequests: number[] = [];
+  private lastChange = SEEDED_AT;
+  private mutationRound = 0;
+  private lastResponseAt: number | null = null;
+  requestCount = 0;
+
+  constructor(options: PropertywareRestSandboxOptions) {
+    this.reset(options);
+  }
+
+  get data(): PropertywareRestData {
+    return this.store;
+  }
+
+  reset(options: PropertywareRestSandboxOptions = this.options): void {
+    this.options = { ...options };
+    this.store = generatePropertywareRestData(options);
+    this.updatedAt = new WeakMap();
+    this.indexes = {};
+    this.faults.clear();
+    this.recentRequests = [];
+    this.requestCount = 0;
+    this.lastChange = SEEDED_AT;
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
+    const url = new URL(path, 'http://sandbox.invalid');
+    const work = url.pathname === '/_control' || url.pathname.startsWith('/_control/') ? this.control(req, res, url) : this.vendorApi(req, res, url);
+    work.catch((error: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      if (error instanceof BodyError) return sendJson(res, 400, { error: error.message });
+      sendJson(res, 500, errorResponse('INTERNAL_SERVER_ERROR', `Sandbox error: ${(error as Error).message}`));
+    });
+    return true;
+  }
+
+  // ---- the vendor API ------------------------------------------------------------------------------
+
+  private async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const credentials = this.options.credentials ?? [PROPERTYWARE_REST_SANDBOX_CREDENTIALS];
+    const given = { clientId: req.headers['x-propertyware-client-id'], clientSecret: req.headers['x-propertyware-client-secret'], systemId: req.headers['x-propertyware-system-id'] };
+    if (!credentials.some((c) => c.clientId === given.clientId && c.clientSecret === given.clientSecret && c.systemId === given.systemId)) {
+      return sendJson(res, 401, errorResponse('UNAUTHORIZED', 'The API key could not be authorized: x-propertyware-client-id, x-propertyware-client-secret and x-propertyware-system-id must name an active key of this organization.'));
+    }
+    // Paths, and the paging parameters' names, are case-sensitive: a wrong case is a 404.
+    const match = /^\/([a-z]+)(?:\/(\d+))?\/?$/.exec(url.pathname);
+    const collection = match && (COLLECTIONS as string[]).includes(match[1]) ? (match[1] as Collection) : undefined;
+    const misspelt = [...url.searchParams.keys()].find((k) => ['limit', 'offset'].includes(k.toLowerCase()) && k !== k.toLowerCase());
+    if (!collection || misspelt) return sendJson(res, 404, errorResponse('NOT_FOUND', `No resource at ${url.pathname}${misspelt ? ` with parameter ${misspelt}` : ''}. URL paths and parameter names are case-sensitive.`));
+    if (req.method !== 'GET') return sendJson(res, 405, errorResponse('METHOD_NOT_ALLOWED', `${req.method} is not supported by this simulator`));
+    if (this.throttled()) return sendJson(res, 429, errorResponse('TOO_MANY_REQUESTS', 'Too many requests. Retry after a short interval with an exponential backoff.'));
+    this.requestCount += 1;
+
+    const faults = this.faults.take(url.pathname);
+    const delay = Math.max(0, ...faults.map((f) => f.delayMs ?? 0));
+    if (delay) await sleep(delay);
+    if (faults.some((f) => f.hang)) return; // the client must time out
+    const failing = faults.find((f) => f.status !== undefined);
+    if (failing) return sendJson(res, failing.status!, errorResponse('INJECTED_FAULT', 'Injected fault'), failing.headers);
+
+    const id = match![2];
+    if (id !== undefined) {
+      const record = this.index(collection).get(Number(id));
+      if (!record) return sendJson(res, 404, errorResponse('NOT_FOUND', `${collection} ${id} was not found.`));
+      const [served] = FaultInjector.corruptPage([this.view(collection, record)], faults, 'id');
+      return sendJson(res, 200, served);
+    }
+
+    const query = this.parseListQuery(collection, url.searchParams);
+    if ('errors' in query) return sendJson(res, 400, errorResponse('BAD_REQUEST', 'Unable to process the request due to invalid parameters.', query.errors));
+    const matching = this.filter(collection, query);
+    const page = matching.slice(query.offset, query.offset + query.limit).map((r) => this.view(collection, r));
+    sendJson(res, 200, FaultInjector.corruptPage(page, faults, 'id'), { 'X-Total-Count': String(matching.length) });
+    this.lastResponseAt = Date.now();
+  }
+
+  private throttled(): boolean {
+    const limit = this.options.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND;
+    if (!limit) return false;
+    const now = Date.now();
+    this.recentRequests = this.recentRequests.filter((t) => now - t < 1000);
+    if (this.recentRequests.length >= limit) return true;
+    this.recentRequests.push(now);
+    return false;
+  }
+
+  private parseListQuery(collection: Collection, params: URLSearchParams) {
+    const errors: Array<{ key: string; message: string }> = [];
+    const int = (name: string, fallback: number, min: number) => {
+      const raw = params.get(name);
+      if (raw === null) return fallback;
+      if (!/^-?\d+$/.test(raw) || Number(raw) < min) {
+        errors.push({ key: name, message: `must be an integer of at least ${min}` });
+        return fallback;
+      }
+      return Number(raw);
+    };
+    const time = (name: string) => {
+      const raw = params.get(name);
+      if (raw === null || raw === '') return undefined;
+      const ms = DATE_TIME.test(raw) ? Date.parse(raw) : NaN;
+      if (Number.isNaN(ms)) errors.push({ key: name, message: "must be a date-time formatted YYYY-MM-dd'T'HH:mm:ssXXX, e.g. 2022-06-28T08:47:13Z" });
+      return Number.isNaN(ms) ? undefined : ms;
+    };
+    const offset = int('offset', 0, 0);
+    const limit = Math.min(int('limit', DEFAULT_LIMIT, 1), MAX_LIMIT); // a larger limit is cut to 500, silently
+    const from = time('lastModifiedDateTimeStart');
+    const to = time('lastModifiedDateTimeEnd');
+    const includeDeactivated = params.get('includeDeactivated') === 'true';
+    const type = collection === 'contacts' ? params.get('type') ?? undefined : undefined;
+    if (type !== undefined && !CONTACT_TYPES.includes(type)) errors.push({ key: 'type', message: `must be one of ${CONTACT_TYPES.join(', ')}` });
+    const order = this.parseOrder(collection, params.get('orderby'), errors);
+    if (errors.length) return { errors };
+    return { offset, limit, from, to, includeDeactivated, type, order };
+  }
+
+  /** `orderby=field [asc|desc],…`; field names are matched without regard to case. */
+  private parseOrder(collection: Collection, raw: string | null, errors: Array<{ key: string; message: string }>) {
+    if (!raw) return [];
+    const fields = new Map(Object.keys(this.store[collection][0] ?? { id: 0 }).map((k) => [k.toLowerCase(), k]));
+    return raw.split(',').map((part) => {
+      const [name = '', direction = 'asc'] = part.trim().split(/\s+/);
+      const field = ORDER_ALIASES[name.toLowerCase()] ?? fields.get(name.toLowerCase());
+      if (!field || !['asc', 'desc'].includes(direction.toLowerCase())) errors.push({ key: 'orderby', message: `cannot sort by "${part.trim()}"` });
+      return { field: field ?? 'id', descending: direction.toLowerCase() === 'desc' };
+    });
+  }
+
+  private filter(collection: Collection, q: { from?: number; to?: number; includeDeactivated: boolean; type?: string; order: Array<{ field: string; descending: boolean }> }): Rec[] {
+    const matching = this.store[collection].filter((r) => {
+      const changed = this.changedAt(r);
+      if (q.from !== undefined && changed < q.from) return false;
+      if (q.to !== undefined && changed > q.to) return false;
+      if (!q.includeDeactivated && DEACTIVATABLE.has(collection) && r.active === false) return false;
+      if (q.type !== undefined && r.type !== q.type) return false;
+      return true;
+    });
+    if (q.order.length === 0) return matching; // stored id ascending
+    const compare = (a: Rec, b: Rec) => {
+      for (const { field, descending } of q.order) {
+        const x = a[field], y = b[field];
+        const c = x === y ? 0 : x === undefined ? 1 : y === undefined ? -1 : x < y ? -1 : 1;
+        if (c !== 0) return descending ? -c : c;
+      }
+      return a.id - b.id;
+    };
+    return matching.sort(compare);
+  }
+
+  /** Records as the API serves them: a lease's contacts as LeaseContact, completed from the contacts. */
+  private view(collection: Collection, record: Rec): Rec {
+    if (collection !== 'leases') return record;
+    const contacts = this.index('contacts');
+    return {
+      ...record,
+      contacts: record.contacts.map((link: Rec) => {
+        const c = contacts.get(link.id) ?? {};
+        const lc = { id: link.id, firstName: c.firstName, lastName: c.lastName, email: c.email, homePhone: c.homePhone, mobilePhone: c.mobilePhone, workPhone: c.workPhone, company: c.company, namedOnLease: true, primary: link.primary, role: link.role };
+        return Object.fromEntries(Object.entries(lc).filter(([, v]) => v !== undefined));
+      }),
+    };
+  }
+
+  // ---- the control API: change the data between syncs, inject faults --------------------------------
+
+  private async control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const parts = url.pathname.split('/').filter(Boolean).slice(1); // drop "_control"
+    const method = req.method ?? 'GET';
+    const [head, id] = parts;
+    if (parts.length === 0 || (head === 'state' && method === 'GET')) return sendJson(res, 200, this.state());
+    if (head === 'reset' && method === 'POST') {
+      const body = ((await readJson(req)) ?? {}) as PropertywareRestSandboxOptions;
+      this.reset({ ...this.options, ...body });
+      return sendJson(res, 200, this.state());
+    }
+    if (head === 'mutate' && method === 'POST') {
+      const body = await readJson(req);
+      if (!isObject(body)) return sendJson(res, 400, { error: `body must be {${COLLECTIONS.map((c) => `"${c}"?: n`).join(', ')}}` });
+      return sendJson(res, 200, this.mutate(body));
+    }
+    if (head === 'faults') {
+      if (method === 'GET') return sendJson(res, 200, this.faults.list());
+      if (method === 'DELETE') {
+        this.faults.clear(id === undefined ? undefined : Number(id));
+        return sendJson(res, 204, undefined);
+      }
+      if (method === 'POST') {
+        const body = await readJson(req);
+        const problem = FaultInjector.validate(body);
+        if (problem) return sendJson(res, 400, { error: problem });
+        return sendJson(res, 201, this.faults.add(body as FaultSpec));
+      }
+    }
+    const collection = COLLECTIONS.find((c) => c === head);
+    if (!collection) return sendJson(res, 404, { error: `unknown control route ${url.pathname}` });
+    if (method === 'GET' && id === undefined) return sendJson(res, 200, this.store[collection]);
+    if (method === 'POST' && id === undefined) {
+      const body = await readJson(req);
+      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be a JSON object' });
+      return sendJson(res, 201, this.view(collection, this.create(collection, body)));
+    }
+    const record = id === undefined ? undefined : this.index(collection).get(Number(id));
+    if (!record) return sendJson(res, 404, { error: `${collection} ${id} not found` });
+    if (method === 'GET') return sendJson(res, 200, this.view(collection, record));
+    if (method === 'PATCH') {
+      const body = await readJson(req);
+      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be a JSON object' });
+      return sendJson(res, 200, this.view(collection, this.update(record, body)));
+    }
+    if (method === 'DELETE') {
+      this.remove(collection, record);
+      return sendJson(res, 204, undefined);
+    }
+    return sendJson(res, 405, { error: `${method} not supported on ${url.pathname}` });
+  }
+
+  private state() {
+    return {
+      vendor: 'PROPERTYWARE_REST',
+      seed: this.options.seed ?? 1,
+      residents: this.options.residents ?? 60,
+      counts: Object.fromEntries(COLLECTIONS.map((c) => [c, this.store[c].length])),
+      requestCount: this.requestCount,
+      lastResponseAt: this.lastResponseAt === null ? null : new Date(this.lastResponseAt).toISOString(),
+      faults: this.faults.list(),
+    };
+  }
+
+  /**
+   * Edits `n` records of each named collection, spread evenly over it: contacts get a new first name,
+   * leases a new base rent, units a new target rent, buildings and portfolios a new name.
+   */
+  private mutate(counts: Rec) {
+    const renamed = (value: unknown, field: string, round: number) => `${String(value ?? field).replace(/ \(\d+\)$/, '')} (${round})`;
+    const raised = (value: unknown) => Math.round((((value as number | undefined) ?? 1000) + 1.25) * 100) / 100;
+    const edit: Record<Collection, (r: Rec, round: number) => Rec> = {
+      contacts: (r, round) => ({ firstName: renamed(r.firstName, 'First', round) }),
+      leases: (r) => ({ baseRent: raised(r.baseRent) }),
+      units: (r) => ({ targetRent: raised(r.targetRent) }),
+      buildings: (r, round) => ({ name: renamed(r.name, 'Building', round) }),
+      portfolios: (r, round) => ({ name: renamed(r.name, 'Portfolio', round) }),
+    };
+    const edited: Partial<Record<Collection, number>> = {};
+    const round = ++this.mutationRound;
+    for (const collection of COLLECTIONS) {
+      const records = this.store[collection];
+      const n = Math.min(Number(counts[collection] ?? 0), records.length);
+      if (!(n > 0)) continue;
+      const step = records.length / n;
+      for (let i = 0; i < n; i++) {
+        const record = records[Math.floor(i * step)]!;
+        this.update(record, edit[collection](record, round));
+      }
+      edited[collection] = n;
+    }
+    return { edited };
+  }
+
+  private create(collection: Collection, body: Rec): Rec {
+    const records = this.store[collection];
+    const nextId = (records.length ? records[records.length - 1].id : 0) + 1;
+    const now = isoSeconds(Date.now());
+    const record: Rec = { ...defaults(collection), createdBy: 'Sandbox', createdDateTime: now, lastModifiedBy: 'Sandbox', ...body, id: nextId };
+    records.push(record);
+    this.indexes = {};
+    this.touch(record);
+    return record;
+  }
+
+  private update(record: Rec, body: Rec): Rec {
+    const { id: _ignored, ...changes } = body;
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null) delete record[key];
+      else record[key] = value;
+    }
+    this.touch(record);
+    return record;
+  }
+
+  private remove(collection: Collection, record: Rec): void {
+    const records = this.store[collection];
+    records.splice(records.indexOf(record), 1);
+    this.indexes = {};
+    if (collection !== 'contacts') return;
+    // The contact leaves every lease it was on; those leases change too.
+    for (const lease of this.store.leases) {
+      if (!lease.contacts.some((c: Rec) => c.id === record.id)) continue;
+      lease.contacts = lease.contacts.filter((c: Rec) => c.id !== record.id);
+      this.touch(lease);
+    }
+  }
+
+  /** Marks a record modified now (strictly later than any earlier change, so since-filters see it). */
+  private touch(record: Rec): void {
+    this.lastChange = Math.max(Date.now(), this.lastChange + 1);
+    this.updatedAt.set(record, this.lastChange);
+    record.lastModifiedDateTime = isoSeconds(this.lastChange);
+    record.lastModifiedBy = 'Sandbox';
+  }
+
+  private changedAt(record: Rec): number {
+    return this.updatedAt.get(record) ?? SEEDED_AT;
+  }
+
+  private index(collection: Collection): Map<number, Rec> {
+    return (this.indexes[collection] ??= new Map(this.store[collection].map((r) => [r.id, r])));
+  }
+}
+
+function defaults(collection: Collection): Rec {
+  switch (collection) {
+    case 'leases': return { contacts: [], active: true };
+    case 'contacts': return { type: 'TENANT' };
+    default: return { active: true };
+  }
+}
+
+const isObject = (v: unknown): v is Rec => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Runs the simulator as its own HTTP server (tests, benchmarks). */
+export async function startPropertywareRestSandboxServer(options: PropertywareRestSandboxOptions & { port?: number; host?: string } = {}) {
+  const sandbox = createPropertywareRestSandbox(options);
+  const server = await serveSandbox(sandbox, options);
+  return { url: server.url, sandbox, close: server.close };
+}

@@ -1,0 +1,379 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { XMLParser } from 'fast-xml-parser';
+import { FaultInjector, type FaultSpec } from '../kit/fault-injector';
+import { BodyError, readJson, sendJson, serveSandbox, sleep, type VendorSandbox } from '../kit/sandbox-http';
+import { generateYardiData, type YardiData, type YardiDatasetOptions } from './yardi-dataset';
+import { writeElement } from './yardi-xml';
+
+type Rec = Record<string, any>;
+type Collection = keyof YardiData;
+
+export interface YardiCredentialSet {
+  username: string;
+  password: string;
+  database: string;
+  serverName: string;
+  platform: string;
+  entity: string;
+  license: string;
+}
+
+export interface YardiSandboxOptions extends YardiDatasetOptions {
+  /** Accepted credential sets. */
+  credentials?: YardiCredentialSet[];
+  /** Answer `Error: Database busy` beyond this many calls in any second (Voyager's throttle signal). Unlimited when absent. */
+  requestsPerSecond?: number;
+  /** Every answer takes at least this long (a busy Voyager is slow). */
+  latencyMs?: number;
+}
+
+export interface YardiSandbox extends VendorSandbox {
+  /** The live collections (tests compare the cache with them). */
+  readonly data: YardiData;
+  readonly faults: FaultInjector;
+  reset(options?: YardiSandboxOptions): void;
+  /** SOAP calls answered since the last reset (control requests excluded). */
+  readonly requestCount: number;
+}
+
+export const YARDI_SANDBOX_CREDENTIALS: YardiCredentialSet = {
+  username: 'sandbox-user', password: 'sandbox-password', database: 'sandbox_live', serverName: 'sandbox_sql',
+  platform: 'SQL Server', entity: 'Latchkey Sandbox', license: 'sandbox-interface-license',
+};
+
+const SERVICE_PATH = '/webservices/itfresidenttransactions20.asmx'; // IIS compares paths case-insensitively
+const NAMESPACE = 'http://tempuri.org/YSI.Interfaces.WebServices/ItfResidentTransactions20';
+const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
+
+/** The methods served, the collection each answers from, its document and the id element a malformed fault corrupts. */
+const METHODS: Record<string, { collection: Collection; perProperty: boolean; idField: string }> = {
+  GetPropertyConfigurations: { collection: 'properties', perProperty: false, idField: 'Code' },
+  GetUnitInformation_Login: { collection: 'units', perProperty: true, idField: 'UnitID' },
+  GetResidentTransactions_Login: { collection: 'customers', perProperty: true, idField: 'CustomerID' },
+};
+const COLLECTIONS: Record<string, Collection> = { properties: 'properties', units: 'units', customers: 'customers' };
+
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, parseTagValue: false, trimValues: true, htmlEntities: true });
+
+/**
+ * A Yardi Voyager Resident Transactions simulator (shared/vendors/yardi.md): SOAP 1.1 on one .asmx path,
+ * the seven credential parameters in every call, one property per call, errors as SOAP Faults or as
+ * `<Messages>` inside a normal answer, `Error: Database busy` when called too fast; plus the control API
+ * under /_control/ (state, reset, mutate, CRUD of properties/units/customers, faults). A fault's `path`
+ * names the SOAP method it applies to (every method when absent).
+ */
+export function createYardiSandbox(initial: YardiSandboxOptions = {}): YardiSandbox {
+  return new YardiSimulator(initial);
+}
+
+class YardiSimulator implements YardiSandbox {
+  readonly faults = new FaultInjector();
+  private options!: YardiSandboxOptions;
+  private store!: YardiData;
+  private byProperty: Partial<Record<Collection, Map<string, Rec[]>>> = {};
+  private recentRequests: number[] = [];
+  private mutationRound = 0;
+  private lastResponseAt: number | null = null;
+  requestCount = 0;
+
+  constructor(options: YardiSandboxOptions) {
+    this.reset(options);
+  }
+
+  get data(): YardiData {
+    return this.store;
+  }
+
+  reset(options: YardiSandboxOptions = this.options): void {
+    this.options = { ...options };
+    this.store = generateYardiData(options);
+    this.byProperty = {};
+    this.faults.clear();
+    this.recentRequests = [];
+    this.requestCount = 0;
+    this.mutationRound = 0;
+    this.lastResponseAt = null;
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
+    const url = new URL(path, 'http://sandbox.invalid');
+    const work = url.pathname === '/_control' || url.pathname.startsWith('/_control/') ? this.control(req, res, url) : this.soap(req, res, url);
+    work.catch((error: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      if (error instanceof BodyError) return sendJson(res, 400, { error: error.message });
+      sendXml(res, 500, fault('soap:Server', `Server was unable to process request. ---> ${(error as Error).message}`));
+    });
+    return true;
+  }
+
+  // ---- the vendor API ------------------------------------------------------------------------------
+
+  private async soap(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (url.pathname.toLowerCase() !== SERVICE_PATH) return sendXml(res, 404, '<?xml version="1.0"?><error>The resource cannot be found.</error>');
+    if (req.method !== 'POST') return sendXml(res, 405, '<?xml version="1.0"?><error>Only SOAP 1.1 POST is served here.</error>');
+    if (!/^text\/xml\b/i.test(String(req.headers['content-type'] ?? ''))) return sendXml(res, 415, '<?xml version="1.0"?><error>Content-Type must be text/xml.</error>');
+    const action = String(req.headers.soapaction ?? '').replace(/^"|"$/g, '');
+    const method = action.startsWith(`${NAMESPACE}/`) ? action.slice(NAMESPACE.length + 1) : '';
+    if (!METHODS[method]) return sendXml(res, 500, fault('soap:Client', `Server did not recognize the value of HTTP Header SOAPAction: ${action}.`));
+    let params: Rec;
+    try {
+      params = parser.parse(await readText(req), true)?.Envelope?.Body?.[method];
+    } catch (error) {
+      if (error instanceof BodyError) throw error;
+      return sendXml(res, 400, fault('soap:Client', `Server was unable to read request. ---> ${(error as Error).message}`));
+    }
+    if (!params || typeof params !== 'object') return sendXml(res, 500, fault('soap:Client', `Server was unable to read request: no ${method} element in the Body.`));
+
+    const refusal = this.refusal(params, method);
+    if (refusal) return sendXml(res, 200, answer(method, messages(refusal)));
+    if (this.throttled()) return sendXml(res, 200, answer(method, messages('Error: Database busy')));
+    this.requestCount += 1;
+
+    const faults = this.faults.take(method);
+    const delay = Math.max(this.options.latencyMs ?? 0, ...faults.map((f) => f.delayMs ?? 0));
+    if (delay) await sleep(delay);
+    if (faults.some((f) => f.hang)) return; // the client must time out
+    const failing = faults.find((f) => f.status !== undefined);
+    if (failing) {
+      const message = failing.status! >= 500 ? 'System.Data.SqlClient.SqlException: Transaction was deadlocked on lock resources with another process' : 'Server too busy';
+      return sendXml(res, failing.status!, fault('soap:Server', `Server was unable to process request. ---> ${message}`), failing.headers);
+    }
+
+    const { collection, perProperty, idField } = METHODS[method]!;
+    const code = perProperty ? String(params.YardiPropertyId) : '';
+    const records = perProperty ? (this.propertyIndex(collection).get(code) ?? []) : this.store.properties;
+    const served = FaultInjector.corruptPage(records, faults, idField).map(withoutPropertyId);
+    sendXml(res, 200, answer(method, document(method, code, served)));
+    this.lastResponseAt = Date.now();
+  }
+
+  /** Why the call is refused (Yardi answers these as `<Messages>` in a normal response), or null. */
+  private refusal(params: Rec, method: string): string | null {
+    const accepted = this.options.credentials ?? [YARDI_SANDBOX_CREDENTIALS];
+    const given = (name: string) => (typeof params[name] === 'string' ? params[name] : '');
+    const login = accepted.filter((c) => c.username === given('UserName') && c.password === given('Password'));
+    if (login.length === 0) return 'Invalid User Name or Password';
+    const database = login.filter((c) => c.database === given('Database') && c.serverName === given('ServerName') && c.platform === given('Platform'));
+    if (database.length === 0) return `Login failed: no database ${given('Database')} on server ${given('ServerName')} (${given('Platform')})`;
+    if (!database.some((c) => c.entity === given('InterfaceEntity') && c.license === given('InterfaceLicense'))) return 'Invalid Interface Entity or License';
+    if (METHODS[method]!.perProperty && !this.store.properties.some((p) => p.Code === given('YardiPropertyId'))) {
+      return `Invalid or missing YardiPropertyId: ${given('YardiPropertyId')}`;
+    }
+    return null;
+  }
+
+  private throttled(): boolean {
+    const limit = this.options.requestsPerSecond;
+    if (!limit) return false;
+    const now = Date.now();
+    this.recentRequests = this.recentRequests.filter((t) => now - t < 1000);
+    if (this.recentRequests.length >= limit) return true;
+    this.recentRequests.push(now);
+    return false;
+  }
+
+  private propertyIndex(collection: Collection): Map<string, Rec[]> {
+    let index = this.byProperty[collection];
+    if (!index) {
+      index = new Map();
+      for (const record of this.store[collection]) {
+        const list = index.get(record.YardiPropertyId);
+        if (list) list.push(record);
+        else index.set(record.YardiPropertyId, [record]);
+      }
+      this.byProperty[collection] = index;
+    }
+    return index;
+  }
+
+  // ---- the control API: change the data between syncs, inject faults --------------------------------
+
+  private async control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const [head, rawKey] = url.pathname.split('/').filter(Boolean).slice(1); // drop "_control"
+    const key = rawKey === undefined ? undefined : decodeURIComponent(rawKey);
+    const method = req.method ?? 'GET';
+    if (head === undefined || (head === 'state' && method === 'GET')) return sendJson(res, 200, this.state());
+    if (head === 'reset' && method === 'POST') {
+      this.reset({ ...this.options, ...(((await readJson(req)) ?? {}) as YardiSandboxOptions) });
+      return sendJson(res, 200, this.state());
+    }
+    if (head === 'mutate' && method === 'POST') {
+      const body = await readJson(req);
+      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be {"properties"?: n, "units"?: n, "residents"?: n, "leases"?: n}' });
+      return sendJson(res, 200, this.mutate(body));
+    }
+    if (head === 'faults') {
+      if (method === 'GET') return sendJson(res, 200, this.faults.list());
+      if (method === 'DELETE') {
+        this.faults.clear(key === undefined ? undefined : Number(key));
+        return sendJson(res, 204, undefined);
+      }
+      if (method === 'POST') {
+        const body = await readJson(req);
+        const problem = FaultInjector.validate(body) ?? ((body as FaultSpec).path !== undefined && !METHODS[(body as FaultSpec).path!] ? `path must be one of ${Object.keys(METHODS).join(', ')}` : null);
+        if (problem) return sendJson(res, 400, { error: problem });
+        return sendJson(res, 201, this.faults.add(body as FaultSpec));
+      }
+    }
+    const collection = COLLECTIONS[head];
+    if (!collection) return sendJson(res, 404, { error: `unknown control route ${url.pathname}` });
+    if (method === 'GET' && key === undefined) return sendJson(res, 200, this.store[collection]);
+    if (method === 'POST' && key === undefined) {
+      const body = await readJson(req);
+      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be a JSON object' });
+      const created = this.create(collection, body);
+      return typeof created === 'string' ? sendJson(res, 400, { error: created }) : sendJson(res, 201, created);
+    }
+    const record = this.store[collection].find((r) => keyOf(collection, r) === key);
+    if (!record) return sendJson(res, 404, { error: `${collection} ${key} not found` });
+    if (method === 'GET') return sendJson(res, 200, record);
+    if (method === 'PATCH') {
+      const body = await readJson(req);
+      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be a JSON object' });
+      return sendJson(res, 200, this.update(record, body));
+    }
+    if (method === 'DELETE') {
+      this.store[collection].splice(this.store[collection].indexOf(record), 1);
+      this.byProperty = {};
+      return sendJson(res, 204, undefined);
+    }
+    return sendJson(res, 405, { error: `${method} not supported on ${url.pathname}` });
+  }
+
+  private state() {
+    const s = this.store;
+    return {
+      vendor: 'YARDI',
+      seed: this.options.seed ?? 1,
+      residents: this.options.residents ?? 60,
+      counts: {
+        properties: s.properties.length, units: s.units.length, customers: s.customers.length,
+        people: s.customers.reduce((n, c) => n + (c.Customers?.Customer?.length ?? 0), 0),
+      },
+      requestCount: this.requestCount,
+      lastResponseAt: this.lastResponseAt === null ? null : new Date(this.lastResponseAt).toISOString(),
+      faults: this.faults.list(),
+    };
+  }
+
+  /**
+   * Edits `n` records of each named kind, spread evenly over its collection: properties get a new
+   * MarketingName, units a new MarketRent, residents (each RT_Customer's first person) a new FirstName,
+   * leases a new CurrentRent.
+   */
+  private mutate(counts: Rec) {
+    const round = ++this.mutationRound;
+    const bump = (amount: string | undefined, places: number) => (Number(amount ?? 1000) + 1.25).toFixed(places);
+    const edits: Record<string, [Collection, (r: Rec) => void]> = {
+      properties: ['properties', (r) => void (r.MarketingName = `${String(r.MarketingName).replace(/ \(\d+\)$/, '')} (${round})`)],
+      units: ['units', (r) => void (r.MarketRent = bump(r.MarketRent, 4))],
+      residents: ['customers', (r) => {
+        const person = r.Customers.Customer[0];
+        person.Name = { ...person.Name, FirstName: `${String(person.Name?.FirstName).replace(/ \(\d+\)$/, '')} (${round})` };
+      }],
+      leases: ['customers', (r) => void (r.Lease = { ...r.Lease, CurrentRent: bump(r.Lease?.CurrentRent, 2) })],
+    };
+    const edited: Record<string, number> = {};
+    for (const [kind, [collection, edit]] of Object.entries(edits)) {
+      const records = kind === 'residents' ? this.store.customers.filter((c) => c.Customers?.Customer?.length) : this.store[collection];
+      const n = Math.min(Number(counts[kind] ?? 0), records.length);
+      if (!(n > 0)) continue;
+      const step = records.length / n;
+      for (let i = 0; i < n; i++) edit(records[Math.floor(i * step)]!);
+      edited[kind] = n;
+    }
+    return { edited };
+  }
+
+  /** A new record; ids (Code, CustomerID) are given out when the body has none. Returns an error message for a bad body. */
+  private create(collection: Collection, body: Rec): Rec | string {
+    const records = this.store[collection];
+    const record: Rec = { ...body };
+    if (collection === 'properties') record.Code ??= `p${String(records.length + 1).padStart(4, '0')}`;
+    if (collection === 'customers') {
+      record.CustomerID ??= `t${String(Math.max(0, ...records.map((r) => Number(String(r.CustomerID).slice(1)) || 0)) + 1).padStart(7, '0')}`;
+      record.Customers ??= { Customer: [] };
+    }
+    if (collection !== 'properties' && !this.store.properties.some((p) => p.Code === record.YardiPropertyId)) return 'YardiPropertyId must name a property';
+    if (collection === 'units' && typeof record.UnitID !== 'string') return 'UnitID is required';
+    if (records.some((r) => keyOf(collection, r) === keyOf(collection, record))) return `${collection} ${keyOf(collection, record)} exists already`;
+    records.push(record);
+    this.byProperty = {};
+    return record;
+  }
+
+  private update(record: Rec, body: Rec): Rec {
+    for (const [key, value] of Object.entries(body)) {
+      if (value === null) delete record[key];
+      else record[key] = value;
+    }
+    if ('YardiPropertyId' in body) this.byProperty = {};
+    return record;
+  }
+}
+
+/** The control API's key of a record: Code, CustomerID, or `YardiPropertyId:UnitID` (unit codes repeat across properties). */
+function keyOf(collection: Collection, record: Rec): string {
+  if (collection === 'properties') return String(record.Code);
+  if (collection === 'customers') return String(record.CustomerID);
+  return `${record.YardiPropertyId}:${record.UnitID}`;
+}
+
+function withoutPropertyId(record: object): Rec {
+  const { YardiPropertyId: _stored, ...element } = record as Rec;
+  return element;
+}
+
+/** The MITS document a method answers with, for one property (or the database's properties). */
+function document(method: string, code: string, records: Rec[]): Rec {
+  const propertyId = { Identification: { '@IDValue': code, '@IDType': 'YardiPropertyId' } };
+  switch (method) {
+    case 'GetPropertyConfigurations': return { Properties: { Property: records } };
+    case 'GetUnitInformation_Login': return { UnitInformation: { '@xmlns': '', Property: { PropertyID: propertyId, Units: { Unit: records } } } };
+    default: return { ResidentTransactions: { '@xmlns': '', Property: { PropertyID: propertyId, RT_Customer: records } } };
+  }
+}
+
+const messages = (error: string) => ({ Messages: { Message: { '@messageType': 'Error', '#text': error } } });
+
+function answer(method: string, result: Rec): string {
+  return envelope({ [`${method}Response`]: { '@xmlns': NAMESPACE, [`${method}Result`]: result } });
+}
+
+function fault(code: string, message: string): string {
+  return envelope({ 'soap:Fault': { faultcode: code, faultstring: message, detail: '' } });
+}
+
+function envelope(body: Rec): string {
+  const out = ['<?xml version="1.0" encoding="utf-8"?>'];
+  writeElement('soap:Envelope', {
+    '@xmlns:soap': SOAP_NS, '@xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance', '@xmlns:xsd': 'http://www.w3.org/2001/XMLSchema',
+    'soap:Body': body,
+  }, out);
+  return out.join('');
+}
+
+function sendXml(res: ServerResponse, status: number, xml: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(xml), ...headers });
+  res.end(xml);
+}
+
+async function readText(req: IncomingMessage, limitBytes = 1_000_000): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limitBytes) throw new BodyError('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const isObject = (v: unknown): v is Rec => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Runs the simulator as its own HTTP server (tests, benchmarks). */
+export async function startYardiSandboxServer(options: YardiSandboxOptions & { port?: number; host?: string } = {}) {
+  const sandbox = createYardiSandbox(options);
+  const server = await serveSandbox(sandbox, options);
+  return { url: server.url, sandbox, close: server.close };
+}

@@ -1,0 +1,13 @@
+import { IsNotEmpty, IsString } from 'class-validator';
+
+/** shared/vendors/appfolio.md (Propexo's AppFolio variant): `{ "clientId", "clientSecret", "developerId" }`. */
+export class AppfolioCredentials {
+  @IsString() @IsNotEmpty()
+  clientId!: string;
+
+  @IsString() @IsNotEmpty()
+  clientSecret!: string;
+
+  @IsString() @IsNotEmpty()
+  developerId!: string;
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { CanonicalModelName } from '../../canonical/canonical-models';
+import type { RawPage, ReportedRateLimits, VendorAdapter, VendorClient, VendorReporter } from '../vendor-adapter';
+import { VendorAuthError, VendorRequestError, VendorThrottledError, type VendorHttp, type VendorResponse } from '../vendor-http';
+import { EntrataCredentials } from './entrata.credentials';
+import {
+  ALL_LEASE_STATUS_TYPE_IDS, ENTRATA_API_VERSION, ENTRATA_ERROR, ENTRATA_EXPECTED_FIELDS, ENTRATA_FACTS, ENTRATA_METHODS,
+  LISTED_UNDER_PROPERTY, RATE_LIMIT_HEADERS, UNIT_PROPERTY_CHUNK,
+} from './entrata.facts';
+import { entrataVendorId, ID_FIELD, mapEntrataRecord } from './entrata.mapper';
+import { liftAttributes, listOf } from './entrata.quirks';
+
+type Json = Record<string, any>;
+
+/** Entrata API (shared/vendors/entrata.md): JSON-RPC style POST per service, errors inside HTTP 200 bodies. */
+export const entrataAdapter: VendorAdapter<EntrataCredentials> = {
+  vendor: 'ENTRATA',
+  facts: ENTRATA_FACTS,
+  credentialsDto: EntrataCredentials,
+  models: ['properties', 'units', 'residents', 'leases'],
+  // No method has an updated-since filter: every sync is a full pull, diffed by us.
+  incrementalModels: [],
+  client: (credentials, context) => new EntrataClient(context.connect({ 'X-Api-Key': credentials.apiKey }), context.report),
+  map: mapEntrataRecord,
+  vendorId: entrataVendorId,
+  expectedFields: ENTRATA_EXPECTED_FIELDS,
+};
+
+class EntrataClient implements VendorClient {
+  constructor(private readonly http: VendorHttp, private readonly report: VendorReporter) {}
+
+  /**
+   * Properties in one call; units for the property ids in chunks; leases and customers per property, pageNo
+   * from 1 until a page is shorter than perPageCount. Records are yielded with `@attributes` lifted and the
+   * property they were listed under as `propertyId`.
+   */
+  async *listPages(model: CanonicalModelName): AsyncIterable<RawPage> {
+    const propertyList = listOf((await this.call('properties', {})).PhysicalProperty, 'Property').map(liftAttributes) as Json[];
+    if (model === 'properties') {
+      yield { records: propertyList, total: propertyList.length };
+      return;
+    }
+    const propertyIds = [...new Set(propertyList.map((p) => p[ID_FIELD.properties]).filter((id) => id !== undefined && id !== null).map(String))];
+    if (model === 'units') {
+      for (let i = 0; i < propertyIds.length; i += UNIT_PROPERTY_CHUNK) {
+        const result = await this.call('units', { propertyIds: propertyIds.slice(i, i + UNIT_PROPERTY_CHUNK).join(',') });
+        const records = (listOf(result.properties, 'property').map(liftAttributes) as Json[]).flatMap((property) =>
+          listOf(property?.units, 'unit').map((unit) => listedUnder(unit, property?.[LISTED_UNDER_PROPERTY])));
+        yield { records };
+      }
+      return;
+    }
+    const [collection, element] = model === 'leases' ? ['leases', 'lease'] : ['Customers', 'Customer'];
+    const perPageCount = ENTRATA_FACTS.pageSize;
+    for (const propertyId of propertyIds) {
+      const params: Json = { propertyId, ...(model === 'leases' ? { leaseStatusTypeIds: ALL_LEASE_STATUS_TYPE_IDS } : {}) };
+      for (let pageNo = 1; ; pageNo++) {
+        const result = await this.call(model, { ...params, pageNo, perPageCount });
+        const page = listOf(result[collection], element);
+        yield { records: page.map((record) => listedUnder(record, propertyId)) };
+        if (page.length < perPageCount) break;
+      }
+    }
+  }
+
+  /** One method call; the answer's `result`. */
+  private async call(model: CanonicalModelName, params: Json): Promise<Json> {
+    const { service, method } = ENTRATA_METHODS[model];
+    const body = { auth: { type: 'apikey' }, requestId: randomUUID(), method: { name: method, version: ENTRATA_API_VERSION, params } };
+    const response = await this.http.post<Json>(`/${service}`, body, { inspect: (r) => this.inspect(r, service, method) });
+    return response.data.response.result as Json;
+  }
+
+  /** Reports the rate-limit headers, then turns an error inside the 200 body into the matching VendorHttp error. */
+  private inspect(response: VendorResponse, service: string, method: string): void {
+    const limits = rateLimits(response.headers, `${service}/${method}`);
+    if (limits) this.report.rateLimits(limits);
+    const envelope = (response.data as Json | null)?.response;
+    if (envelope === null || typeof envelope !== 'object') throw new VendorRequestError(`${method} did not answer an Entrata response envelope`, response.status, false);
+    const error = envelope.error as Json | undefined;
+    if (error) {
+      const code = Number(error.code);
+      const message = `Entrata ${method} error ${String(error.code)}: ${String(error.message ?? '')}`;
+      if (code === ENTRATA_ERROR.badCredentials) throw new VendorAuthError(message);
+      if (code === ENTRATA_ERROR.rateLimited) throw new VendorThrottledError(message);
+      // 304 (no permission for this method) and other 3xx/4xx are answers, not failures; 5xx-like codes are transient.
+      throw new VendorRequestError(message, Number.isFinite(code) ? code : null, code >= 500);
+    }
+    const result = envelope.result;
+    if (result === null || typeof result !== 'object') throw new VendorRequestError(`${method} answered without a result`, response.status, false);
+  }
+}
+
+/** A record with `@attributes` lifted and the property it was listed under (unless it names its own); a non-object stays as sent. */
+function listedUnder(record: unknown, propertyId: unknown): unknown {
+  const lifted = liftAttributes(record);
+  if (lifted === null || typeof lifted !== 'object' || Array.isArray(lifted) || propertyId === undefined || propertyId === null) return lifted;
+  return { ...lifted, [LISTED_UNDER_PROPERTY]: (lifted as Json)[LISTED_UNDER_PROPERTY] ?? propertyId };
+}
+
+/** The X-RateLimit-* headers of an answer, or null when it carries none. */
+export function rateLimits(headers: Record<string, unknown>, api: string): ReportedRateLimits | null {
+  const read = (name: string) => {
+    const value = headers[name];
+    return typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : typeof value === 'number' ? value : null;
+  };
+  const values = Object.fromEntries(Object.entries(RATE_LIMIT_HEADERS).map(([key, header]) => [key, read(header)])) as Omit<ReportedRateLimits, 'api'>;
+  return Object.values(values).every((v) => v === null) ? null : { api, ...values };
+}

@@ -1,0 +1,11 @@
+import { IsNotEmpty, IsString } from 'class-validator';
+
+/** shared/vendors/entrata.md: `{ "apiKey": "...", "companyId": "..." }`. */
+export class EntrataCredentials {
+  @IsString() @IsNotEmpty()
+  apiKey!: string;
+
+  /** The customer's Entrata subdomain (https://<companyId>.entrata.com); the integration's base_url carries it. */
+  @IsString() @IsNotEmpty()
+  companyId!: string;
+}

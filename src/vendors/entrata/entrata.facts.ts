@@ -1,0 +1,90 @@
+import type { CanonicalModelName } from '../../canonical/canonical-models';
+import type { ExpectedFields, VendorFacts } from '../vendor-adapter';
+
+export const ENTRATA_FACTS: VendorFacts = {
+  // Production lives at https://<companyId>.entrata.com/api/v1, a host per customer: base_url is required and used as given.
+  defaultBaseUrl: null,
+  // getLeases and getCustomers accept perPageCount up to 1000.
+  pageSize: 1000,
+  slug: 'entrata',
+  // Limits are per minute/hour/day and Entrata sends no Retry-After: start at a second and double.
+  throttleBackoffMs: 1000,
+};
+
+export const ENTRATA_API_VERSION = 'r1';
+
+/** `POST {base_url}/<service>` with `method.name`, per canonical model. */
+export const ENTRATA_METHODS: Record<CanonicalModelName, { service: string; method: string }> = {
+  properties: { service: 'properties', method: 'getProperties' },
+  units: { service: 'propertyunits', method: 'getPropertyUnits' },
+  leases: { service: 'leases', method: 'getLeases' },
+  residents: { service: 'customers', method: 'getCustomers' },
+};
+
+/** Error codes Entrata reports inside HTTP 200 bodies. */
+export const ENTRATA_ERROR = { badCredentials: 301, noPermission: 304, rateLimited: 429 } as const;
+
+/** getPropertyUnits takes a comma list of property ids; this many per call keeps the request and answer modest. */
+export const UNIT_PROPERTY_CHUNK = 50;
+
+/**
+ * The key under which the client puts the property a unit, lease or customer was listed under: Entrata gives
+ * it on the enclosing element or in the request, not on the record itself.
+ */
+export const LISTED_UNDER_PROPERTY = 'propertyId';
+
+/** Rate-limit headers, per window. */
+export const RATE_LIMIT_HEADERS = {
+  minute_limit: 'x-ratelimit-limit-minute', hour_limit: 'x-ratelimit-limit-hour', day_limit: 'x-ratelimit-limit-day',
+  minute_remaining: 'x-ratelimit-remaining-minute', hour_remaining: 'x-ratelimit-remaining-hour', day_remaining: 'x-ratelimit-remaining-day',
+} as const;
+
+/** leaseIntervalStatus -> (its leaseStatusTypeId, Propexo's status_normalized). */
+export const LEASE_STATUS: Record<string, { typeId: number; normalized: 'ACTIVE' | 'PENDING' | 'INACTIVE' }> = {
+  Cancelled: { typeId: 1, normalized: 'INACTIVE' },
+  Applicant: { typeId: 2, normalized: 'PENDING' },
+  Future: { typeId: 3, normalized: 'PENDING' },
+  Current: { typeId: 4, normalized: 'ACTIVE' },
+  Notice: { typeId: 5, normalized: 'ACTIVE' },
+  Past: { typeId: 6, normalized: 'INACTIVE' },
+};
+
+/** Every lease status type: a full pull asks for all of them. */
+export const ALL_LEASE_STATUS_TYPE_IDS = Object.values(LEASE_STATUS).map((s) => s.typeId).join(',');
+
+export const RESIDENT_TYPE: Record<string, 'PRIMARY' | 'SECONDARY' | 'GUARANTOR' | 'OTHER'> = {
+  Primary: 'PRIMARY', Responsible: 'SECONDARY', Guarantor: 'GUARANTOR', 'Not Responsible': 'OTHER', Occupant: 'OTHER',
+};
+
+export const PHONE_TYPE: Record<string, 'MOBILE' | 'HOME' | 'WORK' | 'FAX' | 'OTHER'> = {
+  Mobile: 'MOBILE', Cell: 'MOBILE', Home: 'HOME', Office: 'WORK', Work: 'WORK', Fax: 'FAX', Other: 'OTHER',
+};
+
+export const PROPERTY_TYPE: Record<string, 'SINGLE_FAMILY' | 'MULTI_FAMILY' | 'STUDENT_HOUSING' | 'VACATION' | 'COMMERCIAL' | 'OTHER'> = {
+  Apartment: 'MULTI_FAMILY', Affordable: 'MULTI_FAMILY', Senior: 'MULTI_FAMILY', Condo: 'MULTI_FAMILY', Townhome: 'MULTI_FAMILY',
+  Duplex: 'MULTI_FAMILY', Student: 'STUDENT_HOUSING', 'Single Family': 'SINGLE_FAMILY', Commercial: 'COMMERCIAL', Vacation: 'VACATION',
+  Military: 'OTHER',
+};
+
+/**
+ * Field paths of the records the client yields: `@attributes` lifted into their element, and the property a
+ * record was listed under added as `propertyId` (see LISTED_UNDER_PROPERTY).
+ */
+export const ENTRATA_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields> = {
+  properties: {
+    required: ['PropertyID', 'MarketingName'],
+    known: ['PropertyID', 'MarketingName', 'Type', 'IsDisabled', 'Address', 'Address.AddressType', 'Address.Address', 'Address.City', 'Address.State', 'Address.PostalCode'],
+  },
+  units: {
+    required: ['id', LISTED_UNDER_PROPERTY],
+    known: ['id', 'unitNumber', 'unitTypeId', 'bedrooms', 'bathrooms', 'squareFeet', 'marketRent', 'isVacant', LISTED_UNDER_PROPERTY],
+  },
+  leases: {
+    required: ['id', LISTED_UNDER_PROPERTY, 'leaseIntervalStatus'],
+    known: ['id', 'unitId', 'leaseIntervalStatus', 'startDate', 'endDate', 'moveInDate', 'moveOutDate', 'noticeDate', 'rent', 'customers', 'customers.customer', 'customers.customer.id', 'customers.customer.customerType', LISTED_UNDER_PROPERTY],
+  },
+  residents: {
+    required: ['Id', 'FirstName', 'LastName'],
+    known: ['Id', 'FirstName', 'MiddleName', 'LastName', 'Email', 'Phone', 'Phone.PhoneNumber', 'Phone.PhoneType', 'Address', 'DateOfBirth', 'LeaseId', LISTED_UNDER_PROPERTY],
+  },
+};

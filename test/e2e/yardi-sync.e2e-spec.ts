@@ -1,0 +1,269 @@
+import request from 'supertest';
+import { startYardiSandboxServer } from '../../src/sandbox/yardi/yardi-sandbox';
+import { startApp, waitFor, type AppProcess } from '../support/app-process';
+import { createTestDatabase, pipelineState } from '../support/database';
+import { FOREIGN_YARDI_CREDENTIALS, FOREIGN_YARDI_DATA, startForeignYardiServer, type ForeignYardiServer } from '../support/foreign-yardi-server';
+import { assertValid } from '../support/propexo-schema';
+import { startWebhookReceiver } from '../support/webhook-receiver';
+
+const CREDENTIALS = {
+  username: 'e2e-user', password: 'e2e-password', database: 'e2e_live', serverName: 'e2e_sql', platform: 'SQL Server', entity: 'E2E Entity', license: 'e2e-license',
+};
+const day = (value: string | null | undefined) => (value ? value.slice(0, 10) : null);
+/** MM/DD/YYYY or ISO -> YYYY-MM-DD, as the test reads the sandbox's own data. */
+const isoDay = (value: string | undefined) => {
+  if (!value) return null;
+  const us = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(value);
+  return us ? `${us[3]}-${us[1]}-${us[2]}` : value.slice(0, 10);
+};
+
+describe('Yardi adapter end to end', () => {
+  let app: AppProcess;
+  let sandbox: Awaited<ReturnType<typeof startYardiSandboxServer>>;
+  let foreign: ForeignYardiServer;
+  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  let databaseUrl: string;
+  let integrationId: string;
+  const auth = () => ({ authorization: `Bearer ${app.apiKey}` });
+  const eventsOf = (id: string, trigger?: string) =>
+    receiver.received.map((r) => r.json).filter((e) => e?.data?.integration_id === id && (trigger === undefined || e.trigger === trigger));
+  const control = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${sandbox.url}/_control/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    expect(res.status).toBeLessThan(300);
+    return res.json() as Promise<any>;
+  };
+
+  /** Every record of one integration, page by page, each page validated against Propexo's spec. */
+  async function readAll(model: string, id: string): Promise<any[]> {
+    const all: any[] = [];
+    for (let offset = 0; ; offset += 250) {
+      const res = await request(app.url).get(`/v1/${model}/`).query({ limit: 250, offset, integration_id: id, 'order-by': 'x_id:asc' }).set(auth());
+      expect(res.status).toBe(200);
+      assertValid(`_v1_${model}__get_output`, res.body);
+      all.push(...res.body.results);
+      if (!res.body.meta.hasMore) return all;
+    }
+  }
+  const byXId = (records: any[]) => new Map(records.map((r) => [r.x_id as string, r]));
+
+  async function activate(name: string, baseUrl: string, credentials: object): Promise<string> {
+    const created = await request(app.url).post('/v1/admin/integrations/').set(auth())
+      .send({ name, integration_vendor: 'YARDI', credentials, base_url: baseUrl, max_request_frequency: 100, active: true });
+    expect(created.status).toBe(201);
+    return created.body.result.id;
+  }
+  const firstSyncComplete = (id: string) =>
+    waitFor(async () => eventsOf(id, 'FIRST_SYNC_COMPLETE')[0], `FIRST_SYNC_COMPLETE of ${id}`, 90_000, () => pipelineState(databaseUrl));
+
+  beforeAll(async () => {
+    sandbox = await startYardiSandboxServer({ residents: 500, seed: 21, unitsPerProperty: 40, credentials: [CREDENTIALS] });
+    foreign = await startForeignYardiServer();
+    receiver = await startWebhookReceiver();
+    app = await startApp({ name: 'yardi-sync', env: { DATABASE_URL: (databaseUrl = await createTestDatabase()), SYNC_RETRY_BASE_MS: '200' } });
+    const webhook = await request(app.url).post('/v1/webhooks/').set(auth())
+      .send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE', 'JOB_FAILURE', 'DATA_NEW', 'DATA_UPDATE', 'DATA_DELETED'], active: true });
+    expect(webhook.status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await receiver?.close();
+    await sandbox?.close();
+    await foreign?.close();
+  });
+
+  it('refuses to create a Yardi integration without base_url (Voyager is hosted per customer)', async () => {
+    const res = await request(app.url).post('/v1/admin/integrations/').set(auth()).send({ name: 'No host', integration_vendor: 'YARDI', credentials: CREDENTIALS });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toMatch(/base_url/);
+  });
+
+  it('first sync from the sandbox caches every property, unit, RT_Customer lease and person, as the data says', async () => {
+    integrationId = await activate('Yardi sandbox', sandbox.url, CREDENTIALS);
+    const done = await firstSyncComplete(integrationId);
+    expect(done.data).toMatchObject({ vendor: 'YARDI', successful_job_count: 4, failed_job_count: 0 });
+
+    const { properties, units, customers } = sandbox.sandbox.data;
+    const people = customers.flatMap((c) => c.Customers.Customer.map((p: any, i: number) => ({ rt: c, person: p, xId: i === 0 ? c.CustomerID : `${c.CustomerID}:${i + 1}` })));
+    const cached = {
+      properties: byXId(await readAll('properties', integrationId)), units: byXId(await readAll('units', integrationId)),
+      leases: byXId(await readAll('leases', integrationId)), residents: byXId(await readAll('residents', integrationId)),
+    };
+    expect([cached.properties.size, cached.units.size, cached.leases.size, cached.residents.size]).toEqual([properties.length, units.length, customers.length, people.length]);
+    expect([...cached.units.keys()].sort()).toEqual(units.map((u) => `${u.YardiPropertyId}:${u.UnitID}`).sort());
+
+    const property = properties[1]!;
+    expect(cached.properties.get(property.Code)).toMatchObject({
+      x_id: property.Code, code: property.Code, name: property.MarketingName, address_1: property.AddressLine1, address_2: property.AddressLine2 || null,
+      city: property.City, state: property.State, zip: property.PostalCode,
+    });
+    const unit = units.find((u) => u.YardiPropertyId === property.Code && u.UnitBathrooms === '1.50') ?? units[45]!;
+    expect(cached.units.get(`${unit.YardiPropertyId}:${unit.UnitID}`)).toMatchObject({
+      number: unit.UnitID, x_property_id: unit.YardiPropertyId, property_id: cached.properties.get(unit.YardiPropertyId).id,
+      bedrooms: String(Number(unit.UnitBedrooms)), bathrooms: String(Number(unit.UnitBathrooms)), square_feet: Number(unit.MinSquareFeet),
+      rent_amount_market_in_cents: Math.round(Number(unit.MarketRent) * 100), x_unit_type_id: unit.UnitType,
+    });
+
+    const household = customers.find((c) => c.Customers.Customer.length === 3 && c.Lease.ActualMoveIn)!;
+    const lease = cached.leases.get(household.CustomerID);
+    const leaseUnit = cached.units.get(`${household.YardiPropertyId}:${household.RT_Unit.UnitID}`);
+    expect(lease).toMatchObject({
+      x_property_id: household.YardiPropertyId, x_unit_id: `${household.YardiPropertyId}:${household.RT_Unit.UnitID}`, unit_id: leaseUnit.id,
+      status_raw: household.Customers.Customer[0]['@Type'], rent_amount_in_cents: Math.round(Number(household.Lease.CurrentRent) * 100),
+    });
+    expect([day(lease.start_date), day(lease.end_date), day(lease.realized_move_in_date)]).toEqual([isoDay(household.Lease.LeaseFromDate), isoDay(household.Lease.LeaseToDate), isoDay(household.Lease.ActualMoveIn)]);
+    expect(lease.residents_meta_data.map((m: any) => [m.resident_id, m.resident_type_normalized]).sort()).toEqual([
+      [cached.residents.get(household.CustomerID).id, 'PRIMARY'],
+      [cached.residents.get(`${household.CustomerID}:2`).id, 'SECONDARY'],
+      [cached.residents.get(`${household.CustomerID}:3`).id, 'SECONDARY'],
+    ].sort());
+
+    const { person, rt } = people.find((p) => p.xId.endsWith(':2') && p.person.Phone.length === 2 && p.person.Email)!;
+    const resident = cached.residents.get(`${rt.CustomerID}:2`);
+    expect(resident).toMatchObject({
+      first_name: person.Name.FirstName, last_name: person.Name.LastName, email_1: person.Email.toLowerCase(), x_lease_id: rt.CustomerID,
+      x_property_id: rt.YardiPropertyId, phone_1: person.Phone[0].PhoneNumber.replace(/\D/g, ''), phone_2: person.Phone[1].PhoneNumber.replace(/\D/g, ''),
+      address_1: person.Address.AddressLine1, city: person.Address.City,
+    });
+  });
+
+  it('a later sync (a full pull) reports exactly the changed, new and removed RT_Customers and people', async () => {
+    const { customers } = sandbox.sandbox.data;
+    const renamed = [customers[1]!, customers[3]!];
+    const previousName = renamed[0]!.Customers.Customer[0].Name.FirstName;
+    for (const [i, c] of renamed.entries()) {
+      await control('PATCH', `customers/${c.CustomerID}`, { Customers: { Customer: [{ ...c.Customers.Customer[0], Name: { ...c.Customers.Customer[0].Name, FirstName: `Renamed${i}` } }, ...c.Customers.Customer.slice(1)] } });
+    }
+    const rentChanged = customers[5]!;
+    await control('PATCH', `customers/${rentChanged.CustomerID}`, { Lease: { ...rentChanged.Lease, CurrentRent: '4321.09' } });
+    const created = await control('POST', 'customers', {
+      YardiPropertyId: customers[0]!.YardiPropertyId, RT_Unit: { UnitID: customers[0]!.RT_Unit.UnitID },
+      Customers: { Customer: [{ '@Type': 'future resident', Name: { FirstName: 'Newly', LastName: 'Signed' } }] },
+      Lease: { LeaseFromDate: '09/01/2026', LeaseToDate: '08/31/2027', CurrentRent: '1500.00' },
+    });
+    const removed = customers[7]!;
+    const removedPeople = removed.Customers.Customer.map((_: unknown, i: number) => (i === 0 ? removed.CustomerID : `${removed.CustomerID}:${i + 1}`));
+    await fetch(`${sandbox.url}/_control/customers/${removed.CustomerID}`, { method: 'DELETE' });
+
+    const from = receiver.received.length;
+    const sync = await request(app.url).post(`/v1/admin/integrations/${integrationId}/manual-sync`).set(auth()).send({});
+    expect(sync.status).toBe(200);
+    const syncId = sync.body.result.sync_id;
+    await waitFor(async () => eventsOf(integrationId, 'SYNC_COMPLETE').find((e) => e.data.sync_id === syncId), 'SYNC_COMPLETE', 90_000, () => pipelineState(databaseUrl));
+    await new Promise((r) => setTimeout(r, 1000));
+    const events = receiver.received.slice(from).map((r) => r.json).filter((e) => e.data.root_job_id === syncId);
+    const ids = (trigger: string, object: string) => events.filter((e) => e.trigger === trigger && e.data.object === object).map((e) => e.data.payload.x_id).sort();
+
+    expect(ids('DATA_NEW', 'leases')).toEqual([created.CustomerID]);
+    expect(ids('DATA_NEW', 'residents')).toEqual([created.CustomerID]);
+    expect(ids('DATA_UPDATE', 'residents')).toEqual(renamed.map((c) => c.CustomerID).sort());
+    expect(ids('DATA_UPDATE', 'leases')).toEqual([rentChanged.CustomerID]);
+    expect(ids('DATA_DELETED', 'leases')).toEqual([removed.CustomerID]);
+    expect(ids('DATA_DELETED', 'residents')).toEqual(removedPeople.sort());
+    expect(ids('DATA_NEW', 'units').concat(ids('DATA_UPDATE', 'units'), ids('DATA_NEW', 'properties'), ids('DATA_UPDATE', 'properties'))).toEqual([]);
+    const update = events.find((e) => e.trigger === 'DATA_UPDATE' && e.data.payload.x_id === renamed[0]!.CustomerID);
+    expect(update.data.diff).toEqual({ new: { first_name: 'Renamed0' }, previous: { first_name: previousName } });
+    const rent = events.find((e) => e.trigger === 'DATA_UPDATE' && e.data.object === 'leases');
+    expect(rent.data.diff.new).toEqual({ rent_amount_in_cents: 432109 });
+  });
+
+  it('gets through busy and failing answers, quarantines the one malformed RT_Customer and keeps every other record', async () => {
+    // One property only, so each job asks GetResidentTransactions_Login exactly once.
+    const flaky = await startYardiSandboxServer({ residents: 150, seed: 4, unitsPerProperty: 500, credentials: [CREDENTIALS] });
+    try {
+      const { faults, data } = flaky.sandbox;
+      expect(data.properties).toHaveLength(1);
+      faults.add({ path: 'GetUnitInformation_Login', status: 429, times: 2 });
+      faults.add({ path: 'GetPropertyConfigurations', status: 500, times: 1 });
+      // Both the residents and the leases job read this RT_Customer; only the lease reads its Lease element.
+      faults.add({ path: 'GetResidentTransactions_Login', malformed: { index: 3, field: 'Lease', value: { LeaseFromDate: '31/31/2025', CurrentRent: '900.00' } }, times: 2 });
+      const id = await activate('Yardi flaky', flaky.url, CREDENTIALS);
+      const done = await firstSyncComplete(id);
+      expect(done.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+      expect(eventsOf(id, 'JOB_FAILURE')).toEqual([]);
+      expect(faults.list()).toEqual([]); // every fault was met
+
+      const people = data.customers.reduce((n, c) => n + c.Customers.Customer.length, 0);
+      const total = async (model: string) => (await request(app.url).get(`/v1/${model}/`).query({ limit: 1, integration_id: id }).set(auth())).body.meta.total;
+      expect([await total('properties'), await total('units'), await total('leases'), await total('residents')]).toEqual([1, data.units.length, data.customers.length - 1, people]);
+      const quarantine = await request(app.url).get(`/v1/admin/integrations/${id}/quarantine`).set(auth());
+      expect(quarantine.status).toBe(200);
+      expect(quarantine.body.meta.total).toBe(1);
+      expect(quarantine.body.results[0]).toMatchObject({ model: 'leases', x_id: data.customers[3]!.CustomerID, raw: { CustomerID: data.customers[3]!.CustomerID, Lease: { LeaseFromDate: '31/31/2025' } } });
+      expect(quarantine.body.results[0].reason).toMatch(/LeaseFromDate/);
+    } finally {
+      await flaky.close();
+    }
+  });
+
+  it('syncs a foreign Yardi server exactly, retrying its "Database busy" answers', async () => {
+    const id = await activate('Foreign Yardi', foreign.url, { ...FOREIGN_YARDI_CREDENTIALS });
+    const done = await firstSyncComplete(id);
+    expect(done.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+    const busy = foreign.log.filter((e) => e.answer === 'busy');
+    expect(busy.length).toBeGreaterThan(0);
+    for (const b of busy) expect(foreign.log.some((e) => e.answer === 'data' && e.method === b.method && e.propertyId === b.propertyId)).toBe(true);
+
+    const properties = byXId(await readAll('properties', id));
+    const units = byXId(await readAll('units', id));
+    const leases = byXId(await readAll('leases', id));
+    const residents = byXId(await readAll('residents', id));
+    const pick = (record: any, fields: string[]) => Object.fromEntries(fields.map((f) => [f, f.endsWith('_date') ? day(record[f]) : record[f]]));
+
+    expect([...properties.keys()].sort()).toEqual(['B7', 'oakr']);
+    const P = ['name', 'code', 'address_1', 'address_2', 'city', 'state', 'zip', 'custom_data'];
+    expect(pick(properties.get('oakr'), P)).toEqual({ name: 'Oak Ridge Manor', code: 'oakr', address_1: '1 Oak Ridge Way', address_2: null, city: 'Boise', state: 'ID', zip: '83702', custom_data: { accounts_receivable: '02/2026', accounts_payable: '02/2026' } });
+    expect(pick(properties.get('B7'), P)).toEqual({ name: 'Brennan & Söhne Flats', code: 'B7', address_1: '77 Canal St', address_2: 'Suite 2', city: 'Providence', state: 'RI', zip: '02903', custom_data: { accounts_receivable: '01/2026' } });
+
+    const U = ['number', 'x_property_id', 'x_unit_type_id', 'bedrooms', 'bathrooms', 'bathrooms_full', 'bathrooms_half', 'square_feet', 'rent_amount_market_in_cents', 'is_vacant'];
+    expect(Object.fromEntries([...units].map(([x, u]) => [x, pick(u, U)]))).toEqual({
+      'oakr:A-1': { number: 'A-1', x_property_id: 'oakr', x_unit_type_id: 'TH3', bedrooms: '3', bathrooms: '2.5', bathrooms_full: 2, bathrooms_half: 1, square_feet: 1410, rent_amount_market_in_cents: 215000, is_vacant: false },
+      'oakr:A-2': { number: 'A-2', x_property_id: 'oakr', x_unit_type_id: 'TH3', bedrooms: '3', bathrooms: '2.5', bathrooms_full: 2, bathrooms_half: 1, square_feet: 1410, rent_amount_market_in_cents: 215000, is_vacant: true },
+      'oakr:0003': { number: '0003', x_property_id: 'oakr', x_unit_type_id: 'S', bedrooms: '0', bathrooms: '1', bathrooms_full: 1, bathrooms_half: 0, square_feet: null, rent_amount_market_in_cents: null, is_vacant: true },
+      'B7:A-1': { number: 'A-1', x_property_id: 'B7', x_unit_type_id: '1x1', bedrooms: '1', bathrooms: '1', bathrooms_full: 1, bathrooms_half: 0, square_feet: 640, rent_amount_market_in_cents: 132550, is_vacant: false },
+    });
+    expect(units.get('oakr:A-1').property_id).toBe(properties.get('oakr').id);
+
+    const R = ['first_name', 'middle_name', 'last_name', 'email_1', 'phone_1', 'phone_1_type', 'phone_2', 'phone_2_type', 'x_lease_id', 'x_property_id'];
+    expect(Object.fromEntries([...residents].map(([x, r]) => [x, pick(r, R)]))).toEqual({
+      r000001: { first_name: 'Siobhán', middle_name: null, last_name: "O'Reilly-Nguyễn", email_1: 'siobhan@example.org', phone_1: '2085550141', phone_1_type: 'HOME', phone_2: '2085550142', phone_2_type: 'MOBILE', x_lease_id: 'r000001', x_property_id: 'oakr' },
+      'r000001:2': { first_name: 'Tomás', middle_name: 'J', last_name: 'Ruiz', email_1: null, phone_1: '208-555-0143 x12', phone_1_type: 'WORK', phone_2: null, phone_2_type: 'OTHER', x_lease_id: 'r000001', x_property_id: 'oakr' },
+      'r000001:3': { first_name: 'Ada', middle_name: null, last_name: 'Ruiz', email_1: null, phone_1: null, phone_1_type: 'OTHER', phone_2: null, phone_2_type: 'OTHER', x_lease_id: 'r000001', x_property_id: 'oakr' },
+      r000002: { first_name: 'Bjørn', middle_name: null, last_name: 'Ødegaard', email_1: 'bjorn@example.net', phone_1: '2085550150', phone_1_type: 'FAX', phone_2: null, phone_2_type: 'OTHER', x_lease_id: 'r000002', x_property_id: 'oakr' },
+      r000003: { first_name: 'Mei-Ling', middle_name: null, last_name: 'Chen', email_1: null, phone_1: '2085550160', phone_1_type: 'MOBILE', phone_2: null, phone_2_type: 'OTHER', x_lease_id: 'r000003', x_property_id: 'oakr' },
+      r000004: { first_name: 'Kwabena', middle_name: null, last_name: 'Owusu', email_1: 'kwabena@example.com', phone_1: null, phone_1_type: 'OTHER', phone_2: null, phone_2_type: 'OTHER', x_lease_id: 'r000004', x_property_id: 'oakr' },
+      'B7-0001': { first_name: 'Zoë', middle_name: null, last_name: 'Smith & Wesson', email_1: null, phone_1: '4015550170', phone_1_type: 'HOME', phone_2: '4015550171', phone_2_type: 'MOBILE', x_lease_id: 'B7-0001', x_property_id: 'B7' },
+    });
+
+    const L = ['x_unit_id', 'unit_number', 'start_date', 'end_date', 'rent_amount_in_cents', 'realized_move_in_date', 'realized_move_out_date', 'status_raw', 'status_normalized', 'x_resident_id'];
+    expect(Object.fromEntries([...leases].map(([x, l]) => [x, pick(l, L)]))).toEqual({
+      r000001: { x_unit_id: 'oakr:A-1', unit_number: 'A-1', start_date: '2025-03-01', end_date: '2026-02-28', rent_amount_in_cents: 209500, realized_move_in_date: '2025-03-02', realized_move_out_date: null, status_raw: 'current resident', status_normalized: 'ACTIVE', x_resident_id: 'r000001' },
+      r000002: { x_unit_id: 'oakr:A-2', unit_number: 'A-2', start_date: '2022-01-15', end_date: '2023-01-14', rent_amount_in_cents: 180000, realized_move_in_date: '2022-01-15', realized_move_out_date: '2023-01-31', status_raw: 'former resident', status_normalized: 'INACTIVE', x_resident_id: 'r000002' },
+      r000003: { x_unit_id: 'oakr:A-2', unit_number: 'A-2', start_date: '2026-04-01', end_date: '2027-03-31', rent_amount_in_cents: 215000, realized_move_in_date: null, realized_move_out_date: null, status_raw: 'future resident', status_normalized: 'PENDING', x_resident_id: 'r000003' },
+      r000004: { x_unit_id: null, unit_number: null, start_date: null, end_date: null, rent_amount_in_cents: null, realized_move_in_date: null, realized_move_out_date: null, status_raw: 'applicant', status_normalized: 'PENDING', x_resident_id: 'r000004' },
+      'B7-0001': { x_unit_id: 'B7:A-1', unit_number: 'A-1', start_date: '2024-09-01', end_date: '2025-08-31', rent_amount_in_cents: 130000, realized_move_in_date: '2024-09-01', realized_move_out_date: null, status_raw: 'current resident', status_normalized: 'ACTIVE', x_resident_id: 'B7-0001' },
+    });
+    const links = (x: string) => leases.get(x).residents_meta_data.map((m: any) => [m.resident_id, m.x_resident_type, m.resident_type_normalized, day(m.notice_date)]).sort();
+    expect(links('r000001')).toEqual([
+      [residents.get('r000001').id, 'current resident', 'PRIMARY', null], [residents.get('r000001:2').id, 'current resident', 'SECONDARY', null],
+      [residents.get('r000001:3').id, 'current resident', 'SECONDARY', null],
+    ].sort());
+    expect(links('r000002')).toEqual([[residents.get('r000002').id, 'former resident', 'PRIMARY', '2022-12-01']]);
+    expect(links('B7-0001')).toEqual([[residents.get('B7-0001').id, 'current resident', 'PRIMARY', '2025-07-01']]);
+    expect(FOREIGN_YARDI_DATA.households.flatMap((h) => h.people)).toHaveLength(residents.size);
+  });
+
+  it('with a wrong interface license: can_authenticate false and one JOB_FAILURE per model, nothing retried', async () => {
+    const from = foreign.log.length;
+    const id = await activate('Foreign Yardi, wrong license', foreign.url, { ...FOREIGN_YARDI_CREDENTIALS, license: 'LIC-WRONG' });
+    const done = await firstSyncComplete(id);
+    expect(done.data).toMatchObject({ successful_job_count: 0, failed_job_count: 4 });
+    await new Promise((r) => setTimeout(r, 500));
+    const failures = eventsOf(id, 'JOB_FAILURE');
+    expect(failures).toHaveLength(4);
+    for (const f of failures) expect(f.data.error).toMatch(/Invalid Interface Entity or License/);
+    expect(foreign.log.slice(from).map((e) => e.answer)).toEqual(['refused', 'refused', 'refused', 'refused']);
+    const integration = await request(app.url).get(`/v1/admin/integrations/${id}/`).set(auth());
+    expect(integration.body.results).toMatchObject({ can_authenticate: false, is_running_sync: false });
+  });
+});

@@ -1,0 +1,208 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import type { CanonicalModelName } from '../../src/canonical/canonical-models';
+import { recordId } from '../../src/common/ids';
+import { toCanonicalRecord, type MappingContext } from '../../src/etl/canonical-record';
+import { MalformedRecordError } from '../../src/etl/malformed-record.error';
+import { OutboundGuard } from '../../src/outbound/outbound-guard';
+import { VendorAuthError, VendorHttp, VendorRequestError } from '../../src/vendors/vendor-http';
+import { yardiAdapter } from '../../src/vendors/yardi/yardi.adapter';
+import { yardiDate } from '../../src/vendors/yardi/yardi.mapper';
+import { readSoapResult } from '../../src/vendors/yardi/yardi.soap';
+
+const FIXTURES = path.resolve(__dirname, '../fixtures/yardi');
+const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
+const CREDENTIALS = { username: 'u', password: 'p&<w>', database: 'db', serverName: 'sql', platform: 'SQL Server', entity: 'Acme', license: 'lic' };
+const ctx: MappingContext = { integrationId: 'int_1', ref: (model, xId) => (xId == null ? null : recordId('int_1', model, xId)) };
+const ref = (model: CanonicalModelName, xId: string) => recordId('int_1', model, xId);
+
+/**
+ * Serves the recorded answers in test/fixtures/yardi by SOAPAction and YardiPropertyId; `next` queues
+ * answers (fixture file names) to send first, in order.
+ */
+async function startFixtureServer() {
+  const parser = new XMLParser({ removeNSPrefix: true, parseTagValue: false });
+  const calls: Array<{ method: string; params: Record<string, string>; soapAction: string; contentType: string }> = [];
+  const next: string[] = [];
+  const server = http.createServer(async (req, res) => {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    const soapAction = String(req.headers.soapaction);
+    const method = soapAction.replace(/^"http:\/\/tempuri\.org\/YSI\.Interfaces\.WebServices\/ItfResidentTransactions20\/(\w+)"$/, '$1');
+    const params = parser.parse(body).Envelope.Body[method];
+    calls.push({ method, params, soapAction, contentType: String(req.headers['content-type']) });
+    const name = next.shift() ?? (params.YardiPropertyId ? `${method}.${params.YardiPropertyId}.xml` : `${method}.xml`);
+    res.writeHead(req.url === '/Webservices/ItfResidentTransactions20.asmx' ? 200 : 404, { 'content-type': 'text/xml; charset=utf-8' });
+    res.end(fixture(name));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, next, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+describe('Yardi contract: recorded SOAP answers through the client, mapper and canonical record', () => {
+  let server: Awaited<ReturnType<typeof startFixtureServer>>;
+  const client = () =>
+    yardiAdapter.client(CREDENTIALS, {
+      baseUrl: server.url,
+      connect: (headers) => new VendorHttp({ baseUrl: server.url, headers, guard: new OutboundGuard(['127.0.0.0/8']), throttleBackoffMs: 5 }),
+      report: { rateLimits: () => undefined },
+    });
+  const raws = async (model: CanonicalModelName) => {
+    const pages: unknown[][] = [];
+    for await (const page of client().listPages(model)) pages.push(page.records);
+    return pages;
+  };
+  const canonical = async (model: CanonicalModelName) =>
+    new Map((await raws(model)).flat().map((raw) => {
+      const record = toCanonicalRecord(model, yardiAdapter.map(model, raw, ctx), ctx);
+      return [record.x_id, record] as const;
+    }));
+
+  beforeAll(async () => {
+    server = await startFixtureServer();
+  });
+  afterAll(() => server.close());
+  beforeEach(() => {
+    server.calls.length = 0;
+    server.next.length = 0;
+  });
+
+  it('calls each method as SOAP 1.1 with every credential parameter, escaped, and one property per call', async () => {
+    expect(await raws('units')).toHaveLength(2); // one page per property
+    expect(server.calls.map((c) => [c.method, c.params.YardiPropertyId])).toEqual([
+      ['GetPropertyConfigurations', undefined], ['GetUnitInformation_Login', 'hill01'], ['GetUnitInformation_Login', 'lake02'],
+    ]);
+    for (const call of server.calls) {
+      expect(call.contentType).toBe('text/xml; charset=utf-8');
+      expect(call.soapAction).toBe(`"http://tempuri.org/YSI.Interfaces.WebServices/ItfResidentTransactions20/${call.method}"`);
+      expect(call.params).toMatchObject({ UserName: 'u', Password: 'p&<w>', Database: 'db', ServerName: 'sql', Platform: 'SQL Server', InterfaceEntity: 'Acme', InterfaceLicense: 'lic' });
+    }
+  });
+
+  it('maps properties: Code as id and code, MarketingName, address with empty elements as null, AR/AP periods kept', async () => {
+    const properties = await canonical('properties');
+    expect([...properties.keys()]).toEqual(['hill01', 'lake02']);
+    expect(properties.get('hill01')!.values).toMatchObject({
+      property_id: ref('properties', 'hill01'), x_property_id: 'hill01', code: 'hill01', name: 'Hillcrest Gardens & Townhomes',
+      address_1: '4100 Hillcrest Rd', street_address_1: '4100 Hillcrest Rd', address_2: null, city: 'Austin', state: 'TX', zip: '78731',
+      custom_data: { accounts_receivable: '01/2026', accounts_payable: '12/2025' },
+    });
+    expect(properties.get('lake02')!.values).toMatchObject({ address_2: 'Building C', zip: '53703-2210', custom_data: { accounts_receivable: '01/2026' } });
+  });
+
+  it('maps units: ids per property (unit codes repeat), decimal text, occupancy table, a one-element list', async () => {
+    const units = await canonical('units');
+    expect([...units.keys()]).toEqual(['hill01:101', 'hill01:102', 'lake02:101']);
+    expect(units.get('hill01:101')!.values).toMatchObject({
+      x_property_id: 'hill01', property_id: ref('properties', 'hill01'), number: '101', x_unit_type_id: '2b2ba', bedrooms: '2', bathrooms: '1.5',
+      bathrooms_full: 1, bathrooms_half: 1, square_feet: 912, rent_amount_market_in_cents: 149500, is_vacant: false,
+      custom_data: { unit_economic_status: 'residential', unit_occupancy_status: 'occupied' },
+    });
+    expect(units.get('hill01:102')!.values).toMatchObject({ bedrooms: '0', bathrooms: '1', bathrooms_half: 0, square_feet: null, rent_amount_market_in_cents: 100550, is_vacant: true });
+    expect(units.get('lake02:101')!.values).toMatchObject({ rent_amount_market_in_cents: 125000, is_vacant: false, x_unit_type_id: null, custom_data: { unit_occupancy_status: 'Notice Rented' } });
+  });
+
+  it('maps each Customer of an RT_Customer to a resident: names, entities, typed phones, emails, addresses', async () => {
+    const residents = await canonical('residents');
+    expect([...residents.keys()]).toEqual(['t0000101', 't0000101:2', 't0000102', 't0000103', 't0000104', 't0000201']);
+    expect(residents.get('t0000101')!.values).toMatchObject({
+      first_name: 'Zoë', middle_name: null, last_name: "O'Brien", email_1: 'zoe.obrien@example.com', email_2: null,
+      phone_1: '5125550101', phone_1_type: 'MOBILE', phone_2: '5125550199', phone_2_type: 'WORK', // the empty home phone is skipped
+      address_1: '4100 Hillcrest Rd', address_2: 'Unit 101', city: 'Austin', zip: '78731',
+      address_1_alternate: 'PO Box 12', city_alternate: 'Round Rock', zip_alternate: '78664',
+      x_lease_id: 't0000101', x_property_id: 'hill01', property_id: ref('properties', 'hill01'), custom_data: { customer_type: 'current resident' },
+    });
+    expect(residents.get('t0000101:2')!.values).toMatchObject({ first_name: 'Kwame', middle_name: 'A.', phone_1: '5125550102', phone_1_type: 'OTHER', phone_2: null, phone_2_type: 'OTHER', x_lease_id: 't0000101', address_1: null });
+    expect(residents.get('t0000102')!.values).toMatchObject({ last_name: 'Smith & Reyes', phone_1: '5125550177', phone_1_type: 'FAX', custom_data: { customer_type: 'former resident' } });
+    expect(residents.get('t0000103')!.values).toMatchObject({ email_1: 'priya@example.org', email_2: 'p.patel@example.net', custom_data: { customer_type: 'applicant' } });
+    expect(residents.get('t0000201')!.values).toMatchObject({ x_property_id: 'lake02', phone_1: '6085550111', phone_1_type: 'HOME' });
+  });
+
+  it('maps each RT_Customer to a lease: both date forms, money, status by Customer Type, links to every Customer', async () => {
+    const leases = await canonical('leases');
+    expect([...leases.keys()]).toEqual(['t0000101', 't0000102', 't0000103', 't0000104', 't0000201']);
+    const current = leases.get('t0000101')!;
+    expect(current.values).toMatchObject({
+      x_property_id: 'hill01', x_unit_id: 'hill01:101', unit_id: ref('units', 'hill01:101'), unit_number: '101', x_resident_id: 't0000101',
+      start_date: '2024-07-01T00:00:00.000Z', end_date: '2025-06-30T00:00:00.000Z', rent_amount_in_cents: 145000,
+      scheduled_move_in_date: '2024-06-28T00:00:00.000Z', realized_move_in_date: '2024-07-01T00:00:00.000Z', realized_move_out_date: null,
+      status: 'current resident', status_raw: 'current resident', status_normalized: 'ACTIVE',
+    });
+    expect(current.links!.map((l) => l.values)).toEqual([
+      expect.objectContaining({ resident_id: ref('residents', 't0000101'), x_resident_id: 't0000101', x_resident_type: 'current resident', resident_type_normalized: 'PRIMARY', move_in_date: '2024-07-01T00:00:00.000Z', notice_date: null }),
+      expect.objectContaining({ resident_id: ref('residents', 't0000101:2'), resident_type_normalized: 'SECONDARY' }),
+    ]);
+    expect(leases.get('t0000102')!.values).toMatchObject({
+      start_date: '2023-05-01T00:00:00.000Z', end_date: '2024-04-30T00:00:00.000Z', rent_amount_in_cents: 119999, realized_move_in_date: '2023-05-01T00:00:00.000Z',
+      scheduled_move_out_date: '2024-04-30T00:00:00.000Z', realized_move_out_date: '2024-05-02T00:00:00.000Z', status_normalized: 'INACTIVE',
+    });
+    expect(leases.get('t0000102')!.links![0]!.values).toMatchObject({ move_out_date: '2024-05-02T00:00:00.000Z', notice_date: '2024-03-15T00:00:00.000Z' });
+    expect(leases.get('t0000103')!.values).toMatchObject({ x_unit_id: null, unit_id: null, start_date: null, rent_amount_in_cents: null, status_normalized: 'PENDING', scheduled_move_in_date: '2026-03-01T00:00:00.000Z' });
+    expect(leases.get('t0000104')!.values).toMatchObject({ status_raw: 'guarantor', status_normalized: 'OTHER', start_date: null, x_unit_id: 'hill01:101' });
+    expect(leases.get('t0000201')!.values).toMatchObject({ x_unit_id: 'lake02:101', status_normalized: 'PENDING', rent_amount_in_cents: 125000 });
+  });
+
+  it('treats both error forms as failures: busy answers are retried, refused credentials are not', async () => {
+    server.next.push('messages-database-busy.xml', 'fault-database-busy.xml');
+    expect((await raws('properties')).flat()).toHaveLength(2);
+    expect(server.calls).toHaveLength(3);
+
+    server.calls.length = 0;
+    server.next.push('messages-invalid-license.xml');
+    await expect(raws('residents')).rejects.toThrow(VendorAuthError);
+    expect(server.calls).toHaveLength(1);
+
+    expect(() => readSoapResult('GetPropertyConfigurations', fixture('fault-invalid-login.xml'), 500)).toThrow(VendorAuthError);
+    expect(() => readSoapResult('GetPropertyConfigurations', fixture('messages-invalid-license.xml'), 200)).toThrow(/Invalid Interface Entity or License/);
+    const busy = (() => { try { readSoapResult('GetPropertyConfigurations', fixture('fault-database-busy.xml'), 500); } catch (e) { return e; } })();
+    expect(busy).toBeInstanceOf(VendorRequestError);
+    expect((busy as VendorRequestError).retryable).toBe(true);
+    for (const broken of ['<html><body>Service Unavailable</body></html>', '<soap:Envelope><soap:Body>', '']) {
+      expect(() => readSoapResult('GetPropertyConfigurations', broken, 200)).toThrow(VendorRequestError);
+    }
+  });
+
+  it('refuses an answer without its document rather than reading it as "no records"', async () => {
+    server.next.push('GetPropertyConfigurations.xml', 'GetUnitInformation_Login.info-only.xml');
+    await expect(raws('units')).rejects.toThrow(/no <UnitInformation> document/);
+  });
+
+  it('reads MM/DD/YYYY and ISO dates in one helper and rejects impossible ones', () => {
+    expect(yardiDate('7/4/2025', 'd')).toBe('2025-07-04T00:00:00.000Z');
+    expect(yardiDate('2025-07-04', 'd')).toBe('2025-07-04T00:00:00.000Z');
+    expect(yardiDate('2025-07-04T10:30:00', 'd')).toBe('2025-07-04T10:30:00.000Z');
+    expect(yardiDate('', 'd')).toBeNull();
+    expect(yardiDate(undefined, 'd')).toBeNull();
+    for (const bad of ['13/01/2025', '02/30/2025', '2025-02-30', 'someday']) expect(() => yardiDate(bad, 'Lease.LeaseFromDate')).toThrow(/Lease\.LeaseFromDate/);
+  });
+
+  it('rejects malformed records with a reason, and names the vendor id where there is one', async () => {
+    const [[rt]] = (await raws('leases')) as any[][];
+    const [[person]] = (await raws('residents')) as any[][];
+    const map = (model: CanonicalModelName, raw: unknown) => toCanonicalRecord(model, yardiAdapter.map(model, raw, ctx), ctx);
+    expect(() => map('leases', { ...rt, CustomerID: undefined })).toThrow(/CustomerID/);
+    expect(() => map('leases', { ...rt, CustomerID: { corrupt: true } })).toThrow(MalformedRecordError);
+    expect(() => map('leases', { ...rt, Lease: { ...rt.Lease, LeaseFromDate: '31/12/2024' } })).toThrow(/LeaseFromDate/);
+    expect(() => map('leases', { ...rt, Lease: { ...rt.Lease, CurrentRent: 'call office' } })).toThrow(/CurrentRent/);
+    expect(() => map('residents', { ...person, CustomerID: '' })).toThrow(/CustomerID/);
+    expect(() => map('residents', { ...person, Customer: '' })).toThrow(MalformedRecordError);
+    expect(() => map('units', { UnitID: '101', YardiPropertyId: 'hill01', UnitBathrooms: 'two' })).toThrow(/UnitBathrooms/);
+    expect(() => map('units', { UnitID: '101' })).toThrow(/YardiPropertyId/);
+    expect(() => map('properties', { MarketingName: 'No code' })).toThrow(/Code/);
+    expect(() => map('properties', 'text')).toThrow(MalformedRecordError);
+    expect(yardiAdapter.vendorId('leases', { ...rt, Lease: 'bad' })).toBe('t0000101');
+    expect(yardiAdapter.vendorId('residents', { ...person, CustomerIndex: 2 })).toBe('t0000101:2');
+    expect(yardiAdapter.vendorId('units', { UnitID: '7', YardiPropertyId: 'p1' })).toBe('p1:7');
+    expect(yardiAdapter.vendorId('leases', { Lease: {} })).toBeNull();
+  });
+
+  it('hashes equal content equally and changed content differently', async () => {
+    const [[rt]] = (await raws('leases')) as any[][];
+    const hash = (raw: unknown) => toCanonicalRecord('leases', yardiAdapter.map('leases', raw, ctx), ctx).hash;
+    expect(hash({ ...rt })).toBe(hash(rt));
+    expect(hash({ ...rt, Lease: { ...rt.Lease, CurrentRent: '1451.00' } })).not.toBe(hash(rt));
+  });
+});
