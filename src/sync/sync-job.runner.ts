@@ -142,8 +142,11 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     const scope = { organizationId: integration.organization_id, integrationId: integration.id, vendor: integration.vendor };
     // Pipelined: page N+1 is fetched and mapped while page N is being written; writes stay in page order.
     let writing: Promise<void> = Promise.resolve();
+    // A quarantined record without an id cannot be marked seen, so a pull that had one deletes nothing.
+    let unidentified = 0;
     for await (const page of client.listPages(job.model, { since: cursor ? new Date(cursor) : undefined })) {
       const batch = this.transform(job, adapter, page.records, ctx);
+      unidentified += batch.rejected.filter((r) => r.xId === null).length;
       await writing;
       writing = this.write(job, scope, batch, ctx).then(saveRateLimits);
       writing.catch(() => undefined); // observed by the next await; this only keeps Node from calling it unhandled
@@ -152,7 +155,8 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     await saveRateLimits();
     // The next incremental pull starts a little before this one did: a change made while we paged is seen again.
     const checkpoint = incremental ? new Date(startedAt.getTime() - this.config.syncCheckpointOverlapMs).toISOString() : null;
-    return { complete: cursor === null, checkpoint };
+    if (cursor === null && unidentified > 0) this.logger.warn(`job ${job.jobId}: ${unidentified} ${job.model} record(s) without an id were quarantined; no deletions this run`);
+    return { complete: cursor === null && unidentified === 0, checkpoint };
   }
 
   /**

@@ -37,7 +37,7 @@ export class VendorStateController {
   async schemaDrift(@OrgId() org: string, @Param('id') id: string, @Query() query: ListQueryDto) {
     await this.requireIntegration(org, id);
     const page = parseListQuery(query);
-    assertSortable(page.orderBy, ['created_at', 'first_seen_at', 'last_seen_at', 'model', 'field', 'occurrences']);
+    assertSortable(page.orderBy, ['created_at', 'first_seen_at', 'last_seen_at', 'model', 'field', 'kind', 'occurrences']);
     const [rows, total] = await this.states.drift(id, { ...page, orderBy: page.orderBy.map((o) => (o.field === 'created_at' ? { ...o, field: 'first_seen_at' } : o)) });
     return {
       meta: listMeta(page, total, rows.length),

@@ -113,43 +113,44 @@ describe('vendor resilience', () => {
     }
   });
 
-  it('reports a renamed field as schema drift and quarantines those records instead of nulling the field', async () => {
+  it('reports a renamed id as schema drift: those records are quarantined, never written with nulls, and nothing is deleted', async () => {
     const sandbox = await startBuildiumSandboxServer({ residents: 120, seed: 23, credentials: [CREDENTIALS] });
     const databaseUrl = await createTestDatabase();
     const app = await startApp({ name: 'drift', env: { DATABASE_URL: databaseUrl } });
     const auth = { authorization: `Bearer ${app.apiKey}` };
     try {
-      await request(app.url).post('/v1/webhooks/').set(auth).send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE', 'DATA_UPDATE'], active: true });
+      await request(app.url).post('/v1/webhooks/').set(auth).send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE', 'DATA_UPDATE', 'DATA_DELETED'], active: true });
       let from = receiver.received.length;
       const integrationId = await createIntegration(app, sandbox.url, { max_request_frequency: 100 });
       await runEnd(receiver, databaseUrl, from, 'FIRST_SYNC_COMPLETE');
-      const firstNameOf = async (xId: number) =>
-        (await request(app.url).get('/v1/residents/').query({ integration_id: integrationId, x_id: String(xId) }).set(auth)).body.results[0]?.first_name;
-      const tenant = sandbox.sandbox.data.tenants[0]!;
-      const before = await firstNameOf(tenant.Id);
-      expect(before).toBe(tenant.FirstName);
+      const residents = async () => (await request(app.url).get('/v1/residents/').query({ integration_id: integrationId, limit: 250 }).set(auth)).body.results;
+      const before = await residents();
+      expect(before).toHaveLength(sandbox.sandbox.data.tenants.length);
 
-      // The vendor edits ten tenants and, at the same time, starts calling FirstName "GivenName".
+      // The vendor edits ten tenants and, at the same time, starts calling every tenant's Id "TenantId".
       const mutated = await fetch(`${sandbox.url}/_control/mutate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenants: 10 }) });
       expect(mutated.status).toBe(200);
-      sandbox.sandbox.faults.add({ path: '/v1/leases/tenants', renameField: { from: 'FirstName', to: 'GivenName' } });
+      sandbox.sandbox.faults.add({ path: '/v1/leases/tenants', renameField: { from: 'Id', to: 'TenantId' } });
       from = receiver.received.length;
-      const manual = await request(app.url).post(`/v1/admin/integrations/${integrationId}/manual-sync`).set(auth).send({});
+      const manual = await request(app.url).post(`/v1/admin/integrations/${integrationId}/manual-sync`).set(auth).send({}); // a manual run is a full pull: the deletion pass would run
+      expect(manual.status).toBe(200);
       const done = await runEnd(receiver, databaseUrl, from, 'SYNC_COMPLETE', manual.body.result.sync_id);
       expect(done.data).toMatchObject({ failed_job_count: 0 });
 
-      // No resident was updated with a null first name; the changed ones wait in quarantine.
-      expect(receiver.received.slice(from).filter((r) => r.json?.trigger === 'DATA_UPDATE' && r.json.data.model === 'residents')).toHaveLength(0);
-      expect(await firstNameOf(tenant.Id)).toBe(before);
+      // Not one resident was updated or deleted: the cache still holds what it had, field for field.
+      const sent = receiver.received.slice(from).map((r) => r.json).filter((e) => e?.data?.model === 'residents');
+      expect(sent).toEqual([]);
+      expect(await residents()).toEqual(before);
       const quarantine = await request(app.url).get(`/v1/admin/integrations/${integrationId}/quarantine`).query({ limit: 250 }).set(auth);
-      const drifted = quarantine.body.results.filter((q: { reason: string }) => /schema drift/.test(q.reason));
-      expect(drifted.length).toBe(quarantine.body.meta.total);
-      expect(drifted.length).toBeGreaterThanOrEqual(10);
-      expect(drifted[0].reason).toMatch(/"FirstName"/);
+      expect(quarantine.body.meta.total).toBe(sandbox.sandbox.data.tenants.length);
+      expect(quarantine.body.results[0].reason).toMatch(/schema drift: required field "Id" missing/);
 
-      const drift = await request(app.url).get(`/v1/admin/integrations/${integrationId}/schema-drift`).set(auth);
+      const drift = await request(app.url).get(`/v1/admin/integrations/${integrationId}/schema-drift`).query({ 'order-by': 'kind:asc' }).set(auth);
       expect(drift.status).toBe(200);
-      expect(drift.body.results).toEqual([expect.objectContaining({ model: 'residents', field: 'FirstName', kind: 'MISSING', occurrences: drifted.length })]);
+      expect(drift.body.results).toEqual([
+        expect.objectContaining({ model: 'residents', field: 'Id', kind: 'MISSING', occurrences: sandbox.sandbox.data.tenants.length }),
+        expect.objectContaining({ model: 'residents', field: 'TenantId', kind: 'UNEXPECTED', occurrences: sandbox.sandbox.data.tenants.length }),
+      ]);
     } finally {
       await app.stop();
       await sandbox.close();

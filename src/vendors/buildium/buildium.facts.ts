@@ -16,12 +16,34 @@ export const BUILDIUM_ENDPOINTS: Record<CanonicalModelName, string> = {
   residents: '/v1/leases/tenants',
 };
 
-/** Fields every record carries in Buildium's spec; a record without one is schema drift, not a null. */
+/**
+ * Buildium's spec marks no field required (a company tenant has no FirstName), so only the id is; `known` is
+ * every field of the spec's RentalMessage, RentalUnitMessage, LeaseMessage and TenantMessage.
+ */
 export const BUILDIUM_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields> = {
-  properties: { required: ['Id', 'Name'] },
-  units: { required: ['Id', 'PropertyId'] },
-  leases: { required: ['Id', 'PropertyId', 'UnitId', 'LeaseStatus'] },
-  residents: { required: ['Id', 'FirstName', 'LastName'] },
+  properties: {
+    required: ['Id'],
+    known: ['Id', 'Name', 'StructureDescription', 'NumberUnits', 'IsActive', 'OperatingBankAccountId', 'Reserve', 'Address', 'YearBuilt', 'RentalType', 'RentalSubType', 'RentalManager'],
+  },
+  units: {
+    required: ['Id'],
+    known: ['Id', 'PropertyId', 'BuildingName', 'UnitNumber', 'Description', 'MarketRent', 'Address', 'UnitBedrooms', 'UnitBathrooms', 'UnitSize', 'IsUnitListed', 'IsUnitOccupied'],
+  },
+  leases: {
+    required: ['Id'],
+    known: [
+      'Id', 'PropertyId', 'UnitId', 'UnitNumber', 'LeaseFromDate', 'LeaseToDate', 'LeaseType', 'LeaseStatus', 'IsEvictionPending', 'TermType', 'RenewalOfferStatus',
+      'CurrentTenants', 'CurrentNumberOfOccupants', 'AccountDetails', 'Cosigners', 'AutomaticallyMoveOutTenants', 'CreatedDateTime', 'LastUpdatedDateTime', 'MoveOutData',
+      'PaymentDueDay', 'Tenants',
+    ],
+  },
+  residents: {
+    required: ['Id'],
+    known: [
+      'Id', 'FirstName', 'LastName', 'Email', 'AlternateEmail', 'PhoneNumbers', 'CreatedDateTime', 'EmergencyContact', 'DateOfBirth', 'SMSOptInStatus', 'Address',
+      'AlternateAddress', 'MailingPreference', 'Leases', 'Comment', 'TaxId',
+    ],
+  },
 };
 
 export const LEASE_STATUS: Record<string, 'ACTIVE' | 'PENDING' | 'INACTIVE'> = { Active: 'ACTIVE', Future: 'PENDING', Past: 'INACTIVE' };
