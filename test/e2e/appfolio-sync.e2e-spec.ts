@@ -1,17 +1,15 @@
 import request from 'supertest';
 import { startAppfolioSandboxServer } from '../../src/sandbox/appfolio/appfolio-sandbox';
-import { startApp, waitFor, type AppProcess } from '../support/app-process';
-import { createTestDatabase, pipelineState } from '../support/database';
 import { FOREIGN_CREDENTIALS, startForeignAppfolioServer, type ForeignAppfolioServer } from '../support/foreign-appfolio-server';
 import { assertValid } from '../support/propexo-schema';
-import { startWebhookReceiver } from '../support/webhook-receiver';
+import {
+  authHeader, day, digits, eventsOf, manualSync, readAll, readQuarantine, sandboxControl, startFirstSync, startSyncHarness, waitForFirstSync, type SyncHarness,
+} from '../support/sync-helpers';
 
 const CREDENTIALS = { clientId: 'e2e-appfolio', clientSecret: 'e2e-appfolio-secret', developerId: 'e2e-developer' };
 /** The sandbox's budget is relaxed so the test's pace is the app's, not AppFolio's 7 per 15 s. */
 const RELAXED = { requests: 1000, perSeconds: 1 };
 
-const digits = (phone: string | null | undefined) => (phone ? phone.replace(/\D/g, '').replace(/^1(\d{10})$/, '$1') : null);
-const day = (value: string | null | undefined) => (value ? value.slice(0, 10) : null);
 const cents = (amount: string | null | undefined) => (amount == null ? null : Math.round(Number(amount.replace(/,/g, '')) * 100));
 const LEASE_STATUS: Record<string, string> = { Current: 'ACTIVE', 'Notice-Unrented': 'ACTIVE', 'Notice-Rented': 'ACTIVE', 'Vacant-Rented': 'PENDING', Future: 'PENDING', Evict: 'EVICTED' };
 const LINK_TYPE: Record<string, string> = { 'Financially Responsible': 'PRIMARY', Occupant: 'OTHER', Guarantor: 'GUARANTOR' };
@@ -21,80 +19,44 @@ const PHONE_TYPE: Record<string, string> = { Mobile: 'MOBILE', Home: 'HOME', Wor
  * Three first syncs (the sandbox, a faulty sandbox, a foreign server) run side by side, one integration each.
  */
 describe('AppFolio adapter end to end', () => {
-  let app: AppProcess;
+  let harness: SyncHarness;
   let sandbox: Awaited<ReturnType<typeof startAppfolioSandboxServer>>;
   let flaky: Awaited<ReturnType<typeof startAppfolioSandboxServer>>;
   let foreign: ForeignAppfolioServer;
-  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
-  let databaseUrl: string;
   let integrationId: string;
   let flakyId: string;
   let foreignId: string;
-  const auth = () => ({ authorization: `Bearer ${app.apiKey}` });
-  const eventsOf = (id: string, trigger?: string) =>
-    receiver.received.map((r) => r.json).filter((e) => e?.data?.integration_id === id && (trigger === undefined || e.trigger === trigger));
-  const control = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${sandbox.url}/_control/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    expect(res.status).toBeLessThan(300);
-    return res.json() as Promise<any>;
-  };
-
-  /** Every record of one integration, page by page, each page validated against Propexo's spec. */
-  async function readAll(model: string, id: string): Promise<any[]> {
-    const all: any[] = [];
-    for (let offset = 0; ; offset += 250) {
-      const res = await request(app.url).get(`/v1/${model}/`).query({ limit: 250, offset, integration_id: id, 'order-by': 'x_id:asc' }).set(auth());
-      expect(res.status).toBe(200);
-      assertValid(`_v1_${model}__get_output`, res.body);
-      all.push(...res.body.results);
-      if (!res.body.meta.hasMore) return all;
-    }
-  }
-
-  async function activate(name: string, baseUrl: string, credentials: object): Promise<string> {
-    const created = await request(app.url).post('/v1/admin/integrations/').set(auth())
-      .send({ name, integration_vendor: 'APPFOLIO', credentials, base_url: baseUrl, max_request_frequency: 100, active: true });
-    expect(created.status).toBe(201);
-    return created.body.result.id;
-  }
-
-  const firstSyncComplete = (id: string) =>
-    waitFor(async () => eventsOf(id, 'FIRST_SYNC_COMPLETE')[0], `FIRST_SYNC_COMPLETE of ${id}`, 90_000, () => pipelineState(databaseUrl));
+  const auth = () => authHeader(harness.app);
 
   beforeAll(async () => {
     sandbox = await startAppfolioSandboxServer({ residents: 120, seed: 21, pageSize: 100, credentials: [CREDENTIALS], requestBudget: RELAXED });
     flaky = await startAppfolioSandboxServer({ residents: 40, seed: 33, credentials: [CREDENTIALS], requestBudget: RELAXED });
     foreign = await startForeignAppfolioServer();
-    receiver = await startWebhookReceiver();
-    app = await startApp({ name: 'appfolio-sync', env: { DATABASE_URL: (databaseUrl = await createTestDatabase()), SYNC_RETRY_BASE_MS: '200' } });
-    const webhook = await request(app.url).post('/v1/webhooks/').set(auth())
-      .send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE', 'JOB_FAILURE', 'DATA_NEW', 'DATA_UPDATE'], active: true });
-    expect(webhook.status).toBe(201);
+    harness = await startSyncHarness({ name: 'appfolio-sync', vendor: 'APPFOLIO', env: { SYNC_RETRY_BASE_MS: '200' } });
 
     // Two 429s, a 500, and a first lookup answering one tenant with a birthday that is no date.
     flaky.sandbox.faults.add({ path: '/api/v2/reports/unit_directory.json', status: 429, times: 2, headers: { 'Retry-After': '1' } });
     flaky.sandbox.faults.add({ path: '/api/v2/reports/rent_roll.json', status: 500, times: 1 });
     flaky.sandbox.faults.add({ path: '/api/v0/tenants', malformed: { index: 2, field: 'DateOfBirth', value: 'last spring' }, times: 1 });
 
-    integrationId = await activate('Acme AppFolio', sandbox.url, CREDENTIALS);
-    flakyId = await activate('Flaky AppFolio', flaky.url, CREDENTIALS);
-    foreignId = await activate('Harbor AppFolio', foreign.url, FOREIGN_CREDENTIALS);
+    integrationId = await startFirstSync(harness, 'Acme AppFolio', sandbox.url, CREDENTIALS);
+    flakyId = await startFirstSync(harness, 'Flaky AppFolio', flaky.url, CREDENTIALS);
+    foreignId = await startFirstSync(harness, 'Harbor AppFolio', foreign.url, FOREIGN_CREDENTIALS);
   });
 
   afterAll(async () => {
-    await app?.stop();
-    await receiver?.close();
+    await harness?.stop();
     await sandbox?.close();
     await flaky?.close();
     await foreign?.close();
   });
 
   it('first sync: every report and hydrated resident is cached as the sandbox holds it, and reads match the spec', async () => {
-    const done = await firstSyncComplete(integrationId);
+    const done = await waitForFirstSync(harness, integrationId);
     expect(done.data).toMatchObject({ vendor: 'APPFOLIO', successful_job_count: 4, failed_job_count: 0, is_sync_finished: true });
 
     const { properties, units, occupancies, tenants, contacts } = sandbox.sandbox.data;
-    const [cachedProperties, cachedUnits, cachedLeases, residents] = [await readAll('properties', integrationId), await readAll('units', integrationId), await readAll('leases', integrationId), await readAll('residents', integrationId)];
+    const [cachedProperties, cachedUnits, cachedLeases, residents] = [await readAll(harness.app, 'properties', integrationId), await readAll(harness.app, 'units', integrationId), await readAll(harness.app, 'leases', integrationId), await readAll(harness.app, 'residents', integrationId)];
     expect([cachedProperties.length, cachedUnits.length, cachedLeases.length, residents.length]).toEqual([properties.length, units.length, occupancies.length, tenants.length]);
 
     const property = properties[1]!;
@@ -139,7 +101,7 @@ describe('AppFolio adapter end to end', () => {
         phone_1: [digits(phones[0]?.Number), phones[0] ? PHONE_TYPE[phones[0].Label] : 'OTHER'], phone_2: [digits(phones[1]?.Number), phones[1] ? PHONE_TYPE[phones[1].Label] : 'OTHER'],
       });
     }
-    const one = await request(app.url).get(`/v1/residents/${residents[0].id}`).set(auth());
+    const one = await request(harness.app.url).get(`/v1/residents/${residents[0].id}`).set(auth());
     assertValid('_v1_residents_{id}_get_output', one.body);
   });
 
@@ -150,6 +112,7 @@ describe('AppFolio adapter end to end', () => {
     const before = recontacted.Emails[0].toLowerCase();
     const reRented = occupancies[9]!;
     const firstNameBefore = renamed.first_name;
+    const control = sandboxControl(sandbox.url);
     await control('PATCH', `tenants/${renamed.tenant_id}`, { first_name: 'Renamed' });
     await control('PATCH', `contacts/${recontacted.Id}`, { Emails: ['Changed.Address@Example.COM', ...recontacted.Emails.slice(1)] });
     await control('PATCH', `occupancies/${reRented.occupancy_id}`, { rent: '1,999.00' });
@@ -158,15 +121,9 @@ describe('AppFolio adapter end to end', () => {
       Emails: ['Nova.Arrival@Example.com'], PhoneNumbers: [{ Number: '(415) 555-0100', Label: 'Mobile' }], DateOfBirth: '1999-09-09',
     });
 
-    const from = receiver.received.length;
-    const sync = await request(app.url).post(`/v1/admin/integrations/${integrationId}/manual-sync`).set(auth()).send({});
-    expect(sync.status).toBe(200);
-    const syncId = sync.body.result.sync_id;
-    const ours = () => receiver.received.slice(from).map((r) => r.json).filter((e) => e.data.integration_id === integrationId);
-    const complete = await waitFor(async () => ours().find((e) => e.trigger === 'SYNC_COMPLETE' && e.data.sync_id === syncId), 'SYNC_COMPLETE', 90_000, () => pipelineState(databaseUrl));
-    expect(complete.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
-    await new Promise((r) => setTimeout(r, 1000));
-    const events = ours().filter((e) => e.trigger.startsWith('DATA_'));
+    const sync = await manualSync(harness, integrationId);
+    expect(sync.complete.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+    const events = sync.events.filter((e) => e.trigger.startsWith('DATA_'));
 
     const residentEvents = events.filter((e) => e.data.object === 'residents');
     expect(residentEvents.map((e) => [e.trigger, e.data.payload.x_id]).sort()).toEqual([
@@ -188,25 +145,24 @@ describe('AppFolio adapter end to end', () => {
   it('fault run: two 429s, a 500 and a malformed record; the sync finishes, the bad record is quarantined', async () => {
     const { faults, data } = flaky.sandbox;
     const bad = data.contacts[2]!;
-    const done = await firstSyncComplete(flakyId);
+    const done = await waitForFirstSync(harness, flakyId);
     expect(done.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
-    expect(eventsOf(flakyId, 'JOB_FAILURE')).toEqual([]);
+    expect(eventsOf(harness, flakyId, 'JOB_FAILURE')).toEqual([]);
     expect(faults.list()).toEqual([]); // every fault was met
 
-    const residents = await readAll('residents', flakyId);
+    const residents = await readAll(harness.app, 'residents', flakyId);
     expect(residents.map((r) => r.x_id).sort()).toEqual(data.tenants.filter((t) => t.tenant_id !== bad.Id).map((t) => String(t.tenant_id)).sort());
-    expect(await readAll('units', flakyId)).toHaveLength(data.units.length);
-    expect(await readAll('leases', flakyId)).toHaveLength(data.occupancies.length);
+    expect(await readAll(harness.app, 'units', flakyId)).toHaveLength(data.units.length);
+    expect(await readAll(harness.app, 'leases', flakyId)).toHaveLength(data.occupancies.length);
 
-    const quarantine = await request(app.url).get(`/v1/admin/integrations/${flakyId}/quarantine`).set(auth());
-    expect(quarantine.status).toBe(200);
-    expect(quarantine.body.meta.total).toBe(1);
-    expect(quarantine.body.results[0]).toMatchObject({ model: 'residents', x_id: String(bad.Id), raw: { tenant_id: bad.Id, DateOfBirth: 'last spring' } });
-    expect(quarantine.body.results[0].reason).toMatch(/DateOfBirth/);
+    const quarantine = await readQuarantine(harness.app, flakyId);
+    expect(quarantine.meta.total).toBe(1);
+    expect(quarantine.results[0]).toMatchObject({ model: 'residents', x_id: String(bad.Id), raw: { tenant_id: bad.Id, DateOfBirth: 'last spring' } });
+    expect(quarantine.results[0].reason).toMatch(/DateOfBirth/);
   });
 
   it('foreign server: syncs its hand-picked records exactly, through its throttle, its expired cursor and its unknown tenant', async () => {
-    expect((await firstSyncComplete(foreignId)).data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+    expect((await waitForFirstSync(harness, foreignId)).data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
 
     const log = [...foreign.log];
     const throttled = log.find((e) => e.status === 429)!;
@@ -217,7 +173,7 @@ describe('AppFolio adapter end to end', () => {
     expect(log.find((e) => e.n > expired.n)).toMatchObject({ method: 'POST', path: '/api/v2/reports/rent_roll.json', status: 200 });
 
     const pick = (r: any, keys: string[]) => Object.fromEntries(keys.map((k) => [k, r[k]]));
-    const properties = (await readAll('properties', foreignId)).map((p) => pick(p, ['x_id', 'name', 'address_1', 'city', 'state', 'zip', 'type_raw', 'type_normalized', 'number_of_units']));
+    const properties = (await readAll(harness.app, 'properties', foreignId)).map((p) => pick(p, ['x_id', 'name', 'address_1', 'city', 'state', 'zip', 'type_raw', 'type_normalized', 'number_of_units']));
     expect(properties).toEqual([
       { x_id: '7', name: 'Harbor View Flats', address_1: '1 Wharf Rd', city: 'Savannah', state: 'GA', zip: '31401', type_raw: 'Multi-Family', type_normalized: 'MULTI_FAMILY', number_of_units: 3 },
       { x_id: '8', name: 'Casa Lomita', address_1: '77 Calle del Sol', city: 'Santa Fe', state: 'NM', zip: '87501', type_raw: 'Single-Family', type_normalized: 'SINGLE_FAMILY', number_of_units: 1 },
@@ -225,7 +181,7 @@ describe('AppFolio adapter end to end', () => {
     ]);
 
     const unitKeys = ['x_id', 'x_property_id', 'number', 'bedrooms', 'bathrooms', 'bathrooms_full', 'bathrooms_half', 'square_feet', 'rent_amount_market_in_cents', 'is_vacant', 'is_available'];
-    expect((await readAll('units', foreignId)).map((u) => pick(u, unitKeys))).toEqual([
+    expect((await readAll(harness.app, 'units', foreignId)).map((u) => pick(u, unitKeys))).toEqual([
       { x_id: '70', x_property_id: '7', number: 'A1', bedrooms: '1', bathrooms: '1', bathrooms_full: 1, bathrooms_half: 0, square_feet: 640, rent_amount_market_in_cents: 129500, is_vacant: false, is_available: false },
       { x_id: '71', x_property_id: '7', number: 'A2', bedrooms: '2', bathrooms: '1.5', bathrooms_full: 1, bathrooms_half: 1, square_feet: 910, rent_amount_market_in_cents: 164050, is_vacant: false, is_available: false },
       { x_id: '72', x_property_id: '7', number: 'B1', bedrooms: '2', bathrooms: '2', bathrooms_full: 2, bathrooms_half: 0, square_feet: 1020, rent_amount_market_in_cents: 181000, is_vacant: true, is_available: false },
@@ -234,9 +190,9 @@ describe('AppFolio adapter end to end', () => {
       { x_id: '91', x_property_id: '9', number: 'L2', bedrooms: '1', bathrooms: '1', bathrooms_full: 1, bathrooms_half: 0, square_feet: 720, rent_amount_market_in_cents: null, is_vacant: true, is_available: true },
     ]);
 
-    const residents = await readAll('residents', foreignId);
+    const residents = await readAll(harness.app, 'residents', foreignId);
     const residentXId = new Map(residents.map((r) => [r.id, r.x_id]));
-    const leases = (await readAll('leases', foreignId)).map((l) => ({
+    const leases = (await readAll(harness.app, 'leases', foreignId)).map((l) => ({
       ...pick(l, ['x_id', 'x_unit_id', 'x_resident_id', 'status_raw', 'status_normalized', 'rent_amount_in_cents', 'deposit_amount_in_cents']),
       dates: [l.start_date, l.end_date, l.realized_move_in_date, l.scheduled_move_in_date, l.scheduled_move_out_date].map(day),
       links: l.residents_meta_data.map((m: any) => [residentXId.get(m.resident_id), m.x_resident_type, m.resident_type_normalized]).sort(),

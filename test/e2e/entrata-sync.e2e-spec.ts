@@ -1,17 +1,13 @@
 import request from 'supertest';
 import { startEntrataSandboxServer } from '../../src/sandbox/entrata/entrata-sandbox';
-import { startApp, waitFor, type AppProcess } from '../support/app-process';
-import { createTestDatabase, pipelineState } from '../support/database';
 import { FOREIGN_ENTRATA_CREDENTIALS, startForeignEntrataServer, type ForeignEntrataServer } from '../support/foreign-entrata-server';
 import { assertValid } from '../support/propexo-schema';
-import { startWebhookReceiver } from '../support/webhook-receiver';
+import { authHeader, day, digits, firstSync, manualSync, readAll, readQuarantine, recordCount, sandboxControl, startSyncHarness, type SyncHarness } from '../support/sync-helpers';
 
 const CREDENTIALS = { apiKey: 'entrata-e2e-key', companyId: 'acme' };
 const STATUS: Record<string, string> = { Current: 'ACTIVE', Notice: 'ACTIVE', Future: 'PENDING', Applicant: 'PENDING', Past: 'INACTIVE', Cancelled: 'INACTIVE' };
-const digits = (phone: string | null | undefined) => (phone ? phone.replace(/\D/g, '').replace(/^1(\d{10})$/, '$1') : null);
 /** MM/DD/YYYY -> YYYY-MM-DD. */
 const isoDay = (us: string | undefined) => (us ? `${us.slice(6, 10)}-${us.slice(0, 2)}-${us.slice(3, 5)}` : null);
-const day = (value: string | null | undefined) => (value ? value.slice(0, 10) : null);
 const cents = (text: string | undefined) => (text === undefined ? null : Math.round(Number(text) * 100));
 const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 /** An instant as US Mountain wall time, MM/DD/YYYY HH:MM:SS (what Entrata sent). */
@@ -23,59 +19,34 @@ const mountainWallTime = (iso: string) => {
 
 /** ENTRATA end to end: the real app syncing from our simulator, through faults, and from a foreign server. */
 describe('Entrata sync', () => {
-  let app: AppProcess;
+  let harness: SyncHarness;
   let sandbox: Awaited<ReturnType<typeof startEntrataSandboxServer>>;
   let foreign: ForeignEntrataServer;
-  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
-  let databaseUrl: string;
   let integrationId: string;
-  const auth = () => ({ authorization: `Bearer ${app.apiKey}` });
-
-  async function readAll(model: string, integration: string): Promise<any[]> {
-    const all: any[] = [];
-    for (let offset = 0; ; offset += 250) {
-      const res = await request(app.url).get(`/v1/${model}/`).query({ limit: 250, offset, integration_id: integration, 'order-by': 'x_id:asc' }).set(auth());
-      expect(res.status).toBe(200);
-      assertValid(`_v1_${model}__get_output`, res.body);
-      all.push(...res.body.results);
-      if (!res.body.meta.hasMore) return all;
-    }
-  }
-
-  async function firstSync(name: string, baseUrl: string, credentials: object) {
-    const created = await request(app.url).post('/v1/admin/integrations/').set(auth())
-      .send({ name, integration_vendor: 'ENTRATA', credentials, base_url: baseUrl, max_request_frequency: 100, max_request_cadence: 'SECOND', active: true });
-    expect(created.status).toBe(201);
-    const id: string = created.body.result.id;
-    const done = await waitFor(async () => receiver.received.find((r) => r.json?.trigger === 'FIRST_SYNC_COMPLETE' && r.json.data.integration_id === id), `FIRST_SYNC_COMPLETE of ${name}`, 90_000, () => pipelineState(databaseUrl));
-    return { id, done: done.json.data };
-  }
+  const auth = () => authHeader(harness.app);
+  /** The default request budget (100) counted per second. */
+  const PER_SECOND = { max_request_cadence: 'SECOND' };
 
   beforeAll(async () => {
     sandbox = await startEntrataSandboxServer({ residents: 400, seed: 21, credentials: [CREDENTIALS] });
     foreign = await startForeignEntrataServer();
-    receiver = await startWebhookReceiver();
-    app = await startApp({ name: 'entrata', env: { DATABASE_URL: (databaseUrl = await createTestDatabase()), SYNC_RETRY_BASE_MS: '200' } });
-    const webhook = await request(app.url).post('/v1/webhooks/').set(auth())
-      .send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE', 'DATA_NEW', 'DATA_UPDATE', 'JOB_FAILURE'], active: true });
-    expect(webhook.status).toBe(201);
+    harness = await startSyncHarness({ name: 'entrata', vendor: 'ENTRATA', env: { SYNC_RETRY_BASE_MS: '200' } });
   });
 
   afterAll(async () => {
-    await app?.stop();
-    await receiver?.close();
+    await harness?.stop();
     await sandbox?.close();
     await foreign?.close();
   });
 
   it('first sync caches every customer, lease, unit and property as Propexo\'s spec describes them', async () => {
-    const first = await firstSync('Acme Entrata', sandbox.url, CREDENTIALS);
+    const first = await firstSync(harness, 'Acme Entrata', sandbox.url, CREDENTIALS, PER_SECOND);
     integrationId = first.id;
     expect(first.done).toMatchObject({ vendor: 'ENTRATA', successful_job_count: 4, failed_job_count: 0, is_sync_finished: true });
 
     const { customers, leases, units, properties } = sandbox.sandbox.data;
     const leaseById = new Map(leases.map((l) => [Number(l.id), l]));
-    const residents = await readAll('residents', integrationId);
+    const residents = await readAll(harness.app, 'residents', integrationId);
     expect(residents).toHaveLength(customers.length);
     const residentByXId = new Map(residents.map((r) => [r.x_id, r]));
     for (const c of customers) {
@@ -89,7 +60,7 @@ describe('Entrata sync', () => {
       expect(r.x_property_id).toBe(String(leaseById.get(c.LeaseId)!.propertyId));
     }
 
-    const cachedLeases = await readAll('leases', integrationId);
+    const cachedLeases = await readAll(harness.app, 'leases', integrationId);
     expect(cachedLeases).toHaveLength(leases.length);
     const leaseByXId = new Map(cachedLeases.map((l) => [l.x_id, l]));
     const residentXIdById = new Map(residents.map((r) => [r.id, r.x_id]));
@@ -107,14 +78,14 @@ describe('Entrata sync', () => {
     }
     expect(leases.filter((l) => l.noticeDate).length).toBeGreaterThan(10);
 
-    const cachedUnits = await readAll('units', integrationId);
+    const cachedUnits = await readAll(harness.app, 'units', integrationId);
     expect(cachedUnits.map((u) => u.x_id).sort()).toEqual(units.map((u) => u.id).sort());
     const unit = units.find((u) => u.bathrooms === '1.5')!;
     expect(cachedUnits.find((u) => u.x_id === unit.id)).toMatchObject({
       x_property_id: String(unit.propertyId), number: unit.unitNumber, bedrooms: String(unit.bedrooms), bathrooms: '1.5', bathrooms_full: 1, bathrooms_half: 1,
       square_feet: unit.squareFeet, rent_amount_market_in_cents: cents(unit.marketRent), is_vacant: unit.isVacant,
     });
-    const cachedProperties = await readAll('properties', integrationId);
+    const cachedProperties = await readAll(harness.app, 'properties', integrationId);
     expect(cachedProperties.map((p) => p.x_id).sort()).toEqual(properties.map((p) => String(p.PropertyID)).sort());
     for (const p of properties) {
       expect(cachedProperties.find((c) => c.x_id === String(p.PropertyID))).toMatchObject({
@@ -125,7 +96,7 @@ describe('Entrata sync', () => {
   });
 
   it('shows the rate limits Entrata reported, per API, in the spec\'s shape', async () => {
-    const res = await request(app.url).get(`/v1/admin/integrations/${integrationId}/rate-limits/`).set(auth());
+    const res = await request(harness.app.url).get(`/v1/admin/integrations/${integrationId}/rate-limits/`).set(auth());
     expect(res.status).toBe(200);
     assertValid('_v1_admin_integrations_{integration_id}_rate-limits__get_output', res.body);
     const limits = res.body.results.api_ratelimits;
@@ -135,17 +106,13 @@ describe('Entrata sync', () => {
       expect(l).toMatchObject({ minute_limit: 1000, hour_limit: 20000, day_limit: 100000 });
       expect(l.minute_remaining).toBeLessThan(1000);
     }
-    const other = await request(app.url).get('/v1/admin/integrations/no-such-integration/rate-limits/').set(auth());
+    const other = await request(harness.app.url).get('/v1/admin/integrations/no-such-integration/rate-limits/').set(auth());
     expect(other.status).toBe(404);
   });
 
   it('a later sync reports exactly the changed and new customers, and the changed rents', async () => {
     const { customers, leases } = sandbox.sandbox.data;
-    const control = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${sandbox.url}/_control/${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      expect(res.status).toBeLessThan(300);
-      return res.json() as Promise<any>;
-    };
+    const control = sandboxControl(sandbox.url);
     const renamed = customers.slice(0, 3).map((c, i) => ({ id: c['@attributes'].Id, before: c.FirstName, after: `Renamed${i}` }));
     for (const r of renamed) await control('PATCH', `customers/${r.id}`, { FirstName: r.after });
     const added = [
@@ -156,13 +123,7 @@ describe('Entrata sync', () => {
     const rentBefore = rentLease.rent;
     await control('PATCH', `leases/${rentLease.id}`, { rent: (Number(rentBefore) + 10).toFixed(2) });
 
-    const from = receiver.received.length;
-    const res = await request(app.url).post(`/v1/admin/integrations/${integrationId}/manual-sync`).set(auth()).send({});
-    expect(res.status).toBe(200);
-    const syncId = res.body.result.sync_id;
-    await waitFor(async () => receiver.received.slice(from).find((r) => r.json?.trigger === 'SYNC_COMPLETE' && r.json.data.sync_id === syncId), 'SYNC_COMPLETE', 90_000, () => pipelineState(databaseUrl));
-    await new Promise((r) => setTimeout(r, 1000));
-    const events = receiver.received.slice(from).map((r) => r.json).filter((e) => e.data.integration_id === integrationId);
+    const { events } = await manualSync(harness, integrationId);
     const residentEvents = events.filter((e) => e.trigger.startsWith('DATA_') && e.data.object === 'residents');
     expect(residentEvents.filter((e) => e.trigger === 'DATA_NEW').map((e) => e.data.payload.x_id).sort()).toEqual(added.map((c) => c['@attributes'].Id).sort());
     const updates = residentEvents.filter((e) => e.trigger === 'DATA_UPDATE');
@@ -184,33 +145,31 @@ describe('Entrata sync', () => {
     const leaseIds = new Set(data.leases.filter((l) => l.propertyId === firstProperty).map((l) => Number(l.id)));
     const bad = data.customers.filter((c) => leaseIds.has(c.LeaseId))[3]!;
 
-    const { id, done } = await firstSync('Flaky Entrata', sandbox.url, CREDENTIALS);
+    const { id, done } = await firstSync(harness, 'Flaky Entrata', sandbox.url, CREDENTIALS, PER_SECOND);
     expect(done).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
     expect(faults.list()).toEqual([]);
-    const total = async (model: string) => (await request(app.url).get(`/v1/${model}/`).query({ limit: 1, integration_id: id }).set(auth())).body.meta.total;
-    expect(await total('residents')).toBe(data.customers.length - 1);
-    expect(await total('leases')).toBe(data.leases.length);
-    expect(await total('units')).toBe(data.units.length);
-    const quarantine = await request(app.url).get(`/v1/admin/integrations/${id}/quarantine`).set(auth());
-    expect(quarantine.status).toBe(200);
-    expect(quarantine.body.meta.total).toBe(1);
-    expect(quarantine.body.results[0]).toMatchObject({ model: 'residents', x_id: bad['@attributes'].Id, raw: { Id: bad['@attributes'].Id, DateOfBirth: 'next spring' } });
-    expect(quarantine.body.results[0].reason).toMatch(/DateOfBirth/);
+    expect(await recordCount(harness.app, 'residents', id)).toBe(data.customers.length - 1);
+    expect(await recordCount(harness.app, 'leases', id)).toBe(data.leases.length);
+    expect(await recordCount(harness.app, 'units', id)).toBe(data.units.length);
+    const quarantine = await readQuarantine(harness.app, id);
+    expect(quarantine.meta.total).toBe(1);
+    expect(quarantine.results[0]).toMatchObject({ model: 'residents', x_id: bad['@attributes'].Id, raw: { Id: bad['@attributes'].Id, DateOfBirth: 'next spring' } });
+    expect(quarantine.results[0].reason).toMatch(/DateOfBirth/);
   });
 
   it('syncs exactly the records of a foreign Entrata server written from the contract', async () => {
-    const { id, done } = await firstSync('Foreign Entrata', foreign.url, FOREIGN_ENTRATA_CREDENTIALS);
+    const { id, done } = await firstSync(harness, 'Foreign Entrata', foreign.url, FOREIGN_ENTRATA_CREDENTIALS, PER_SECOND);
     expect(done).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
     expect(foreign.log.some((e) => e.code === 429)).toBe(true); // throttled, and retried past it
     expect(foreign.log.filter((e) => e.code !== 200 && e.code !== 429)).toEqual([]);
 
     const pick = (records: any[], fields: string[]) => records.map((r) => Object.fromEntries(['x_id', ...fields].map((f) => [f, r[f]])));
-    expect(pick(await readAll('properties', id), ['name', 'is_active', 'address_1', 'city', 'state', 'zip', 'type_raw', 'type_normalized'])).toEqual([
+    expect(pick(await readAll(harness.app, 'properties', id), ['name', 'is_active', 'address_1', 'city', 'state', 'zip', 'type_raw', 'type_normalized'])).toEqual([
       { x_id: '7001', name: 'Pinecrest Commons', is_active: true, address_1: '500 Larimer St', city: 'Denver', state: 'CO', zip: '80204', type_raw: 'Apartment', type_normalized: 'MULTI_FAMILY' },
       { x_id: '7002', name: 'Mesa Student Village', is_active: true, address_1: '12 College Ave', city: 'Fort Collins', state: 'CO', zip: '80524', type_raw: 'Student', type_normalized: 'STUDENT_HOUSING' },
       { x_id: '7003', name: 'Old Mill Flats', is_active: false, address_1: '3 Mill Rd', city: 'Golden', state: 'CO', zip: '80401', type_raw: 'Lighthouse', type_normalized: 'OTHER' },
     ]);
-    expect(pick(await readAll('units', id), ['x_property_id', 'number', 'x_unit_type_id', 'bedrooms', 'bathrooms', 'bathrooms_full', 'bathrooms_half', 'square_feet', 'rent_amount_market_in_cents', 'is_vacant'])).toEqual([
+    expect(pick(await readAll(harness.app, 'units', id), ['x_property_id', 'number', 'x_unit_type_id', 'bedrooms', 'bathrooms', 'bathrooms_full', 'bathrooms_half', 'square_feet', 'rent_amount_market_in_cents', 'is_vacant'])).toEqual([
       { x_id: '81', x_property_id: '7001', number: 'A-1', x_unit_type_id: '5', bedrooms: '1', bathrooms: '1', bathrooms_full: 1, bathrooms_half: 0, square_feet: 640, rent_amount_market_in_cents: 109500, is_vacant: false },
       { x_id: '82', x_property_id: '7001', number: 'A-2', x_unit_type_id: '6', bedrooms: '2', bathrooms: '2.5', bathrooms_full: 2, bathrooms_half: 1, square_feet: 1020, rent_amount_market_in_cents: 154025, is_vacant: false },
       { x_id: '83', x_property_id: '7001', number: 'A-3', x_unit_type_id: '6', bedrooms: '2', bathrooms: '2', bathrooms_full: 2, bathrooms_half: 0, square_feet: 990, rent_amount_market_in_cents: 151000, is_vacant: true },
@@ -219,7 +178,7 @@ describe('Entrata sync', () => {
       { x_id: '99', x_property_id: '7003', number: 'Loft', x_unit_type_id: null, bedrooms: '0', bathrooms: '1', bathrooms_full: 1, bathrooms_half: 0, square_feet: 520, rent_amount_market_in_cents: 87550, is_vacant: true },
     ]);
 
-    const residents = await readAll('residents', id);
+    const residents = await readAll(harness.app, 'residents', id);
     expect(pick(residents, ['first_name', 'middle_name', 'last_name', 'email_1', 'phone_1', 'phone_1_type', 'phone_2', 'phone_2_type', 'address_1', 'date_of_birth', 'x_lease_id', 'x_property_id'])).toEqual([
       { x_id: '601', first_name: 'Marisol', middle_name: null, last_name: 'Vega', email_1: 'marisol.vega@example.org', phone_1: '3035550142', phone_1_type: 'MOBILE', phone_2: null, phone_2_type: 'OTHER', address_1: '500 Larimer St A-1', date_of_birth: '1990-09-09T00:00:00.000Z', x_lease_id: '5001', x_property_id: '7001' },
       { x_id: '602', first_name: 'Tomasz', middle_name: 'J', last_name: 'Wiśniewski', email_1: null, phone_1: '3035550177', phone_1_type: 'HOME', phone_2: '3035550178', phone_2_type: 'FAX', address_1: '500 Larimer St A-2', date_of_birth: null, x_lease_id: '5002', x_property_id: '7001' },
@@ -230,7 +189,7 @@ describe('Entrata sync', () => {
     ]);
 
     const xIdOf = new Map(residents.map((r) => [r.id, r.x_id]));
-    const leases = (await readAll('leases', id)).map((l) => ({
+    const leases = (await readAll(harness.app, 'leases', id)).map((l) => ({
       ...pick([l], ['x_property_id', 'x_unit_id', 'x_resident_id', 'status_raw', 'status_normalized', 'start_date', 'end_date', 'realized_move_in_date', 'scheduled_move_out_date', 'realized_move_out_date', 'rent_amount_in_cents'])[0],
       residents: l.residents_meta_data.map((m: any) => [xIdOf.get(m.resident_id), m.resident_type_normalized, m.notice_date]).sort(),
     }));

@@ -5,24 +5,10 @@ import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-
 import { startApp, testRedisUrl, waitFor, type AppProcess } from '../support/app-process';
 import { createTestDatabase, pipelineState } from '../support/database';
 import { assertValid } from '../support/propexo-schema';
+import { day, digits, readAll } from '../support/sync-helpers';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 
 const CREDENTIALS = { clientId: 'e2e-client', secret: 'e2e-secret' };
-
-/** Every record of a list endpoint, page by page (limit 250), each page validated against the spec. */
-async function readAll(app: AppProcess, model: string): Promise<any[]> {
-  const all: any[] = [];
-  for (let offset = 0; ; offset += 250) {
-    const res = await request(app.url).get(`/v1/${model}/`).query({ limit: 250, offset, 'order-by': 'x_id:asc' }).set('authorization', `Bearer ${app.apiKey}`);
-    expect(res.status).toBe(200);
-    assertValid(`_v1_${model}__get_output`, res.body);
-    all.push(...res.body.results);
-    if (!res.body.meta.hasMore) return all;
-  }
-}
-
-const digits = (phone: string | null | undefined) => (phone ? phone.replace(/\D/g, '').replace(/^1(\d{10})$/, '$1') : null);
-const day = (value: string | null | undefined) => (value ? value.slice(0, 10) : null);
 
 describe.each([['PostgreSQL'], ['Redis']])('first sync from a Buildium server to FIRST_SYNC_COMPLETE (%s queue)', (backend) => {
   let app: AppProcess;

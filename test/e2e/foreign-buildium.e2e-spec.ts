@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { startApp, waitFor, type AppProcess } from '../support/app-process';
-import { createTestDatabase, pipelineState } from '../support/database';
 import { FOREIGN_CREDENTIALS, startForeignBuildiumServer, type ForeignBuildiumServer, type ForeignRequestLog } from '../support/foreign-buildium-server';
 import { assertValid } from '../support/propexo-schema';
+import { authHeader, createIntegration, day, eventsOf, manualSync, readAll, startSyncHarness, waitForFirstSync, type SyncHarness } from '../support/sync-helpers';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 
 /**
@@ -51,21 +50,8 @@ function assertBuildium(schemaName: string, records: any[]): void {
   }
 }
 
-/** Every record of one integration, page by page (limit 250), each page validated against Propexo's spec. */
-async function readAll(app: AppProcess, model: string, integrationId: string): Promise<any[]> {
-  const all: any[] = [];
-  for (let offset = 0; ; offset += 250) {
-    const res = await request(app.url).get(`/v1/${model}/`).query({ limit: 250, offset, integration_id: integrationId, 'order-by': 'x_id:asc' })
-      .set('authorization', `Bearer ${app.apiKey}`);
-    expect(res.status).toBe(200);
-    assertValid(`_v1_${model}__get_output`, res.body);
-    all.push(...res.body.results);
-    if (!res.body.meta.hasMore) return all;
-  }
-}
-
+/** Unlike the shared `digits`, null rather than '' for a number with no digits. */
 const digits = (phone: string | null | undefined) => (phone ? phone.replace(/\D/g, '').replace(/^1(\d{10})$/, '$1') || null : null);
-const day = (value: string | null | undefined) => (value ? value.slice(0, 10) : null);
 const blankToNull = (value: string | null | undefined) => (value == null || value.trim() === '' ? null : value.trim());
 const cents = (amount: number | null | undefined) => (amount == null ? null : Math.round(amount * 100));
 /** Buildium's country enum names → ISO 3166 codes, as our API serves them. */
@@ -77,42 +63,29 @@ const LEASE_STATUS: Record<string, string> = { Active: 'ACTIVE', Future: 'PENDIN
 const ENDPOINT: Record<string, string> = { properties: '/v1/rentals', units: '/v1/rentals/units', leases: '/v1/leases', residents: '/v1/leases/tenants' };
 
 describe('first sync of the Buildium adapter from a foreign Buildium server', () => {
-  let app: AppProcess;
+  let harness: SyncHarness;
   let server: ForeignBuildiumServer;
-  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
-  let databaseUrl: string;
-  const auth = () => ({ authorization: `Bearer ${app.apiKey}` });
+  const auth = () => authHeader(harness.app);
   let syncedIntegrationId: string;
 
   beforeAll(async () => {
     server = await startForeignBuildiumServer();
-    receiver = await startWebhookReceiver();
     // No REDIS_URL: the PostgreSQL queue backend.
-    app = await startApp({ name: 'foreign-buildium', env: { DATABASE_URL: (databaseUrl = await createTestDatabase()), WEBHOOK_RETRY_SCHEDULE: '1,1,1' } });
-    const webhook = await request(app.url).post('/v1/webhooks/').set(auth())
-      .send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE', 'JOB_FAILURE', 'DATA_NEW', 'DATA_UPDATE'], active: true });
-    expect(webhook.status).toBe(201);
+    harness = await startSyncHarness({ name: 'foreign-buildium', vendor: 'BUILDIUM', env: { WEBHOOK_RETRY_SCHEDULE: '1,1,1' } });
   });
 
   afterAll(async () => {
-    await app?.stop();
-    await receiver?.close();
+    await harness?.stop();
     await server?.close();
   });
 
   /** Creates an integration against the foreign server and turns it on (which starts the first sync). */
   async function activate(name: string, credentials: { clientId: string; secret: string }) {
-    const created = await request(app.url).post('/v1/admin/integrations/').set(auth())
-      .send({ name, integration_vendor: 'BUILDIUM', credentials, base_url: server.url, max_request_frequency: 100 });
-    expect(created.status).toBe(201);
-    const id: string = created.body.result.id;
-    const activated = await request(app.url).put(`/v1/admin/integrations/${id}/`).set(auth()).send({ active: true });
+    const id = await createIntegration(harness, name, server.url, credentials);
+    const activated = await request(harness.app.url).put(`/v1/admin/integrations/${id}/`).set(auth()).send({ active: true });
     expect(activated.status).toBe(200);
     return id;
   }
-
-  const eventsOf = (integrationId: string, trigger?: string) =>
-    receiver.received.filter((r) => r.json?.data?.integration_id === integrationId && (trigger === undefined || r.json.trigger === trigger));
 
   it('serves schema-valid data with every awkward case in it (else the sync below would prove less)', () => {
     const { rentals, units, leases, tenants } = server.data;
@@ -158,11 +131,11 @@ describe('first sync of the Buildium adapter from a foreign Buildium server', ()
 
   it('syncs everything, paging by offset and backing off on 429, and serves it as the data says', async () => {
     const integrationId = (syncedIntegrationId = await activate('Foreign Buildium', { ...FOREIGN_CREDENTIALS }));
-    const delivery = await waitFor(async () => eventsOf(integrationId, 'FIRST_SYNC_COMPLETE')[0], 'FIRST_SYNC_COMPLETE', 150_000, () => pipelineState(databaseUrl));
+    const delivery = await waitForFirstSync(harness, integrationId, { timeoutMs: 150_000 });
     const log: ForeignRequestLog[] = [...server.log];
-    expect(delivery.json.data).toMatchObject({ event: 'FIRST_SYNC_COMPLETE', vendor: 'BUILDIUM', successful_job_count: 4, failed_job_count: 0, is_sync_finished: true });
+    expect(delivery.data).toMatchObject({ event: 'FIRST_SYNC_COMPLETE', vendor: 'BUILDIUM', successful_job_count: 4, failed_job_count: 0, is_sync_finished: true });
     await new Promise((r) => setTimeout(r, 1000));
-    expect(eventsOf(integrationId).map((r) => r.json.trigger)).toEqual(['FIRST_SYNC_COMPLETE']);
+    expect(eventsOf(harness, integrationId).map((e) => e.trigger)).toEqual(['FIRST_SYNC_COMPLETE']);
 
     // What the server saw: every model in several pages that together cover it, and throttled requests
     // retried after a pause rather than at once or never.
@@ -185,10 +158,10 @@ describe('first sync of the Buildium adapter from a foreign Buildium server', ()
     expect(log.filter((e) => e.status !== 200 && e.status !== 429)).toEqual([]);
 
     const { rentals, units, leases, tenants } = server.data;
-    const properties = await readAll(app, 'properties', integrationId);
-    const cachedUnits = await readAll(app, 'units', integrationId);
-    const residents = await readAll(app, 'residents', integrationId);
-    const cachedLeases = await readAll(app, 'leases', integrationId);
+    const properties = await readAll(harness.app, 'properties', integrationId);
+    const cachedUnits = await readAll(harness.app, 'units', integrationId);
+    const residents = await readAll(harness.app, 'residents', integrationId);
+    const cachedLeases = await readAll(harness.app, 'leases', integrationId);
     expect([properties.length, cachedUnits.length, residents.length, cachedLeases.length]).toEqual([rentals.length, units.length, tenants.length, leases.length]);
 
     const propertyByXId = new Map(properties.map((p) => [p.x_id, p]));
@@ -267,26 +240,26 @@ describe('first sync of the Buildium adapter from a foreign Buildium server', ()
       expect(onLeases.map((l) => propertyByXId.get(String(l.PropertyId)).id)).toContain(r.property_id);
     }
 
-    const integration = await request(app.url).get(`/v1/admin/integrations/${integrationId}/`).set(auth());
+    const integration = await request(harness.app.url).get(`/v1/admin/integrations/${integrationId}/`).set(auth());
     expect(integration.body.results).toMatchObject({ can_authenticate: true, is_running_sync: false });
   });
 
   it('with a wrong secret: can_authenticate false, a JOB_FAILURE per model and a FIRST_SYNC_COMPLETE with 4 failed jobs', async () => {
     const from = server.requests;
     const integrationId = await activate('Foreign Buildium, wrong secret', { clientId: FOREIGN_CREDENTIALS.clientId, secret: 'foreign-secret-WRONG' });
-    const complete = await waitFor(async () => eventsOf(integrationId, 'FIRST_SYNC_COMPLETE')[0], 'FIRST_SYNC_COMPLETE (wrong secret)', 120_000, () => pipelineState(databaseUrl));
-    expect(complete.json.data).toMatchObject({ event: 'FIRST_SYNC_COMPLETE', successful_job_count: 0, failed_job_count: 4, is_sync_finished: true });
+    const complete = await waitForFirstSync(harness, integrationId, { timeoutMs: 120_000 });
+    expect(complete.data).toMatchObject({ event: 'FIRST_SYNC_COMPLETE', successful_job_count: 0, failed_job_count: 4, is_sync_finished: true });
     await new Promise((r) => setTimeout(r, 1000));
 
     // Completion events are delivered after the integration's earlier events, so the failures are all here.
-    const failures = eventsOf(integrationId, 'JOB_FAILURE');
+    const failures = eventsOf(harness, integrationId, 'JOB_FAILURE');
     expect(failures).toHaveLength(4);
     for (const f of failures) {
-      expect(f.json.data).toMatchObject({ event: 'JOB_FAILURE', integration_id: integrationId, vendor: 'BUILDIUM', root_job_id: complete.json.data.sync_id });
-      expect(f.json.data.error).toMatch(/401/);
+      expect(f.data).toMatchObject({ event: 'JOB_FAILURE', integration_id: integrationId, vendor: 'BUILDIUM', root_job_id: complete.data.sync_id });
+      expect(f.data.error).toMatch(/401/);
     }
-    expect(new Set(failures.map((f) => f.json.data.job_id)).size).toBe(4);
-    expect(eventsOf(integrationId).map((r) => r.json.trigger).filter((t) => t !== 'JOB_FAILURE')).toEqual(['FIRST_SYNC_COMPLETE']);
+    expect(new Set(failures.map((f) => f.data.job_id)).size).toBe(4);
+    expect(eventsOf(harness, integrationId).map((e) => e.trigger).filter((t) => t !== 'JOB_FAILURE')).toEqual(['FIRST_SYNC_COMPLETE']);
 
     // The server refused every request (each job once: a refused credential is not retried) and served nothing.
     const seen = server.log.slice(from);
@@ -294,23 +267,23 @@ describe('first sync of the Buildium adapter from a foreign Buildium server', ()
     expect(seen.filter((e) => e.status === 401)).toHaveLength(4);
     expect(new Set(seen.filter((e) => e.status === 401).map((e) => e.path))).toEqual(new Set(Object.values(ENDPOINT)));
 
-    const integration = await request(app.url).get(`/v1/admin/integrations/${integrationId}/`).set(auth());
+    const integration = await request(harness.app.url).get(`/v1/admin/integrations/${integrationId}/`).set(auth());
     expect(integration.body.results).toMatchObject({ can_authenticate: false, is_running_sync: false, last_completed_sync: null });
-    for (const model of Object.keys(ENDPOINT)) expect(await readAll(app, model, integrationId)).toEqual([]);
+    for (const model of Object.keys(ENDPOINT)) expect(await readAll(harness.app, model, integrationId)).toEqual([]);
 
     // A first sync that got nothing completed nothing: with the secret fixed, asking again runs it anew.
-    expect((await request(app.url).put(`/v1/admin/integrations/${integrationId}/`).set(auth()).send({ credentials: FOREIGN_CREDENTIALS })).status).toBe(200);
-    expect((await request(app.url).post(`/v1/admin/integrations/${integrationId}/manual-sync`).set(auth()).send({})).status).toBe(200);
-    const retried = await waitFor(async () => eventsOf(integrationId, 'FIRST_SYNC_COMPLETE')[1], 'a second FIRST_SYNC_COMPLETE', 120_000, () => pipelineState(databaseUrl));
-    expect(retried.json.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
-    expect(await readAll(app, 'residents', integrationId)).toHaveLength(server.data.tenants.length);
-    expect(eventsOf(integrationId).filter((r) => r.json.trigger.startsWith('DATA_'))).toEqual([]);
+    expect((await request(harness.app.url).put(`/v1/admin/integrations/${integrationId}/`).set(auth()).send({ credentials: FOREIGN_CREDENTIALS })).status).toBe(200);
+    expect((await request(harness.app.url).post(`/v1/admin/integrations/${integrationId}/manual-sync`).set(auth()).send({})).status).toBe(200);
+    const retried = await waitForFirstSync(harness, integrationId, { nth: 1, timeoutMs: 120_000 });
+    expect(retried.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+    expect(await readAll(harness.app, 'residents', integrationId)).toHaveLength(server.data.tenants.length);
+    expect(eventsOf(harness, integrationId).filter((e) => e.trigger.startsWith('DATA_'))).toEqual([]);
   });
 
   it('reports what later changed at this server: one event per new, changed and vanished resident', async () => {
     const changes = await startWebhookReceiver();
     try {
-      const hook = await request(app.url).post('/v1/webhooks/').set(auth())
+      const hook = await request(harness.app.url).post('/v1/webhooks/').set(auth())
         .send({ url: changes.url, model: 'residents', integration_id: syncedIntegrationId, triggers: ['DATA_NEW', 'DATA_UPDATE', 'DATA_DELETED', 'SYNC_COMPLETE'], active: true });
       expect(hook.status).toBe(201);
       const tenants = server.data.tenants;
@@ -320,11 +293,7 @@ describe('first sync of the Buildium adapter from a foreign Buildium server', ()
       const added = [1, 2].map((i) => ({ Id: 4_499_000 + i, FirstName: `Added${i}`, LastName: 'Foreign', PhoneNumbers: [], Leases: [] }));
       tenants.push(...added);
 
-      const sync = await request(app.url).post(`/v1/admin/integrations/${syncedIntegrationId}/manual-sync`).set(auth()).send({ models_to_sync: ['residents'] });
-      expect(sync.status).toBe(200);
-      await waitFor(async () => changes.received.find((r) => r.json?.data?.sync_id === sync.body.result.sync_id), 'SYNC_COMPLETE', 120_000, () => pipelineState(databaseUrl));
-      await new Promise((r) => setTimeout(r, 1000));
-      const events = changes.received.map((r) => r.json);
+      const { events } = await manualSync(harness, syncedIntegrationId, { body: { models_to_sync: ['residents'] }, receiver: changes, timeoutMs: 120_000 });
       expect(events[events.length - 1].trigger).toBe('SYNC_COMPLETE');
       const byTrigger = (t: string) => events.filter((e) => e.trigger === t);
       expect(byTrigger('DATA_NEW').map((e) => e.data.payload.x_id).sort()).toEqual(added.map((t) => String(t.Id)).sort());

@@ -1,71 +1,37 @@
 import request from 'supertest';
 import { startPropertywareRestSandboxServer } from '../../src/sandbox/propertyware-rest/propertyware-rest-sandbox';
-import { startApp, waitFor, type AppProcess } from '../support/app-process';
-import { createTestDatabase, pipelineState } from '../support/database';
 import { FOREIGN_PW_CREDENTIALS, startForeignPropertywareRestServer } from '../support/foreign-propertyware-rest-server';
-import { assertValid } from '../support/propexo-schema';
-import { startWebhookReceiver } from '../support/webhook-receiver';
+import { authHeader, day, digits, firstSync, manualSync, readAll, readQuarantine, recordCount, sandboxControl, startSyncHarness, type SyncHarness } from '../support/sync-helpers';
 
 const CREDENTIALS = { clientId: 'pw-e2e-client', clientSecret: 'pw-e2e-secret', systemId: '31337' };
 const STATUS: Record<string, string> = { Active: 'ACTIVE', 'Active - Notice Given': 'ACTIVE', Future: 'PENDING', Terminated: 'INACTIVE', Evicted: 'EVICTED', Holdover: 'OTHER' };
 const PHONES = [['mobilePhone', 'MOBILE'], ['homePhone', 'HOME'], ['workPhone', 'WORK'], ['otherPhone', 'OTHER']] as const;
-const digits = (phone: string | null | undefined) => (phone ? phone.replace(/\D/g, '').replace(/^1(\d{10})$/, '$1') : null);
-const day = (value: string | null | undefined) => (value ? value.slice(0, 10) : null);
 
 /** PROPERTYWARE_REST end to end: the real app syncing from our simulator, a misbehaving one, and a foreign server. */
 describe('Propertyware REST sync', () => {
-  let app: AppProcess;
+  let harness: SyncHarness;
   let sandbox: Awaited<ReturnType<typeof startPropertywareRestSandboxServer>>;
-  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
-  let databaseUrl: string;
   let integrationId: string;
-  const auth = () => ({ authorization: `Bearer ${app.apiKey}` });
-
-  /** Every record of a model for one integration, page by page, each page validated against Propexo's spec. */
-  async function readAll(model: string, integration: string): Promise<any[]> {
-    const all: any[] = [];
-    for (let offset = 0; ; offset += 250) {
-      const res = await request(app.url).get(`/v1/${model}/`).query({ limit: 250, offset, integration_id: integration, 'order-by': 'x_id:asc' }).set(auth());
-      expect(res.status).toBe(200);
-      assertValid(`_v1_${model}__get_output`, res.body);
-      all.push(...res.body.results);
-      if (!res.body.meta.hasMore) return all;
-    }
-  }
-
-  /** Creates an integration that syncs at once, and waits for its FIRST_SYNC_COMPLETE. */
-  async function firstSync(name: string, baseUrl: string, credentials: object) {
-    const created = await request(app.url).post('/v1/admin/integrations/').set(auth())
-      .send({ name, integration_vendor: 'PROPERTYWARE_REST', credentials, base_url: baseUrl, max_request_frequency: 100, active: true });
-    expect(created.status).toBe(201);
-    const id: string = created.body.result.id;
-    const done = await waitFor(async () => receiver.received.find((r) => r.json?.trigger === 'FIRST_SYNC_COMPLETE' && r.json.data.integration_id === id), `FIRST_SYNC_COMPLETE of ${name}`, 90_000, () => pipelineState(databaseUrl));
-    return { id, done: done.json.data };
-  }
+  const auth = () => authHeader(harness.app);
 
   beforeAll(async () => {
     sandbox = await startPropertywareRestSandboxServer({ residents: 400, seed: 21, credentials: [CREDENTIALS] });
-    receiver = await startWebhookReceiver();
-    app = await startApp({ name: 'propertyware-rest', env: { DATABASE_URL: (databaseUrl = await createTestDatabase()), SYNC_RETRY_BASE_MS: '200' } });
-    const webhook = await request(app.url).post('/v1/webhooks/').set(auth())
-      .send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE', 'DATA_NEW', 'DATA_UPDATE', 'JOB_FAILURE'], active: true });
-    expect(webhook.status).toBe(201);
+    harness = await startSyncHarness({ name: 'propertyware-rest', vendor: 'PROPERTYWARE_REST', env: { SYNC_RETRY_BASE_MS: '200' } });
   });
 
   afterAll(async () => {
-    await app?.stop();
-    await receiver?.close();
+    await harness?.stop();
     await sandbox?.close();
   });
 
   it('first sync caches every tenant, lease, unit and building, as Propexo\'s spec describes them', async () => {
-    const first = await firstSync('Acme Propertyware', sandbox.url, CREDENTIALS);
+    const first = await firstSync(harness, 'Acme Propertyware', sandbox.url, CREDENTIALS);
     integrationId = first.id;
     expect(first.done).toMatchObject({ vendor: 'PROPERTYWARE_REST', successful_job_count: 4, failed_job_count: 0, is_sync_finished: true });
 
     const { contacts, leases, units, buildings } = sandbox.sandbox.data;
     const tenants = contacts.filter((c) => c.type === 'TENANT');
-    const residents = await readAll('residents', integrationId);
+    const residents = await readAll(harness.app, 'residents', integrationId);
     expect(residents).toHaveLength(tenants.length); // owners are contacts, not residents
     const residentByXId = new Map(residents.map((r) => [r.x_id, r]));
     for (const t of tenants) {
@@ -84,7 +50,7 @@ describe('Propertyware REST sync', () => {
       expect(r.x_property_id).toBe(String(lease!.buildingID));
     }
 
-    const cachedLeases = await readAll('leases', integrationId);
+    const cachedLeases = await readAll(harness.app, 'leases', integrationId);
     expect(cachedLeases).toHaveLength(leases.length);
     const leaseByXId = new Map(cachedLeases.map((l) => [l.x_id, l]));
     const residentXId = new Map(residents.map((r) => [r.id, r.x_id]));
@@ -96,12 +62,12 @@ describe('Propertyware REST sync', () => {
       expect(l.residents_meta_data.map((m: any) => residentXId.get(m.resident_id)).sort()).toEqual(lease.contacts.map((c: any) => String(c.id)).sort());
     }
 
-    const properties = await readAll('properties', integrationId);
+    const properties = await readAll(harness.app, 'properties', integrationId);
     expect(properties).toHaveLength(buildings.length); // deactivated buildings included, as is_active false
     expect(properties.filter((p) => p.is_active === false)).toHaveLength(buildings.filter((b) => !b.active).length);
     const building = buildings.find((b) => b.propertyType === 'Du/Fourplex')!;
     expect(properties.find((p) => p.x_id === String(building.id))).toMatchObject({ name: building.name, type_raw: 'Du/Fourplex', type_normalized: 'OTHER', number_of_units: building.countUnit });
-    const cachedUnits = await readAll('units', integrationId);
+    const cachedUnits = await readAll(harness.app, 'units', integrationId);
     expect(cachedUnits).toHaveLength(units.length);
     const unit = units[0];
     expect(cachedUnits.find((u) => u.x_id === String(unit.id))).toMatchObject({
@@ -111,11 +77,7 @@ describe('Propertyware REST sync', () => {
   });
 
   it('a change sync sends DATA_UPDATE with the diff and DATA_NEW for what was added', async () => {
-    const control = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${sandbox.url}/_control/${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      expect(res.status).toBeLessThan(300);
-      return res.json() as Promise<any>;
-    };
+    const control = sandboxControl(sandbox.url);
     const [renamed] = sandbox.sandbox.data.contacts;
     const lease = sandbox.sandbox.data.leases[3];
     const before = { firstName: renamed.firstName, rent: Math.round(lease.baseRent * 100) };
@@ -123,13 +85,7 @@ describe('Propertyware REST sync', () => {
     await control('PATCH', `leases/${lease.id}`, { baseRent: 2468.02 });
     const added = await control('POST', 'contacts', { firstName: 'Nova', lastName: 'Tenant', mobilePhone: '(802) 555-0142', email: 'Nova@Example.com' });
 
-    const from = receiver.received.length;
-    const res = await request(app.url).post(`/v1/admin/integrations/${integrationId}/manual-sync`).set(auth()).send({});
-    expect(res.status).toBe(200);
-    const syncId = res.body.result.sync_id;
-    await waitFor(async () => receiver.received.slice(from).find((r) => r.json?.trigger === 'SYNC_COMPLETE' && r.json.data.sync_id === syncId), 'SYNC_COMPLETE', 90_000, () => pipelineState(databaseUrl));
-    await new Promise((r) => setTimeout(r, 500));
-    const events = receiver.received.slice(from).map((r) => r.json).filter((e) => e.data.integration_id === integrationId && e.trigger.startsWith('DATA_'));
+    const events = (await manualSync(harness, integrationId, { settleMs: 500 })).events.filter((e) => e.trigger.startsWith('DATA_'));
 
     expect(events.map((e) => `${e.trigger} ${e.data.object} ${e.data.payload.x_id}`).sort()).toEqual([
       `DATA_NEW residents ${added.id}`, `DATA_UPDATE leases ${lease.id}`, `DATA_UPDATE residents ${renamed.id}`,
@@ -149,22 +105,20 @@ describe('Propertyware REST sync', () => {
       faults.add({ path: '/contacts', malformed: { index: 3, field: 'birthDate', value: 'next spring' }, times: 1 });
       const bad = data.contacts[3];
 
-      const { id, done } = await firstSync('Flaky Propertyware', flaky.url, CREDENTIALS);
+      const { id, done } = await firstSync(harness, 'Flaky Propertyware', flaky.url, CREDENTIALS);
       expect(done).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
       expect(faults.list()).toEqual([]); // every fault was met, and retried past
 
-      const total = async (model: string) => (await request(app.url).get(`/v1/${model}/`).query({ limit: 1, integration_id: id }).set(auth())).body.meta.total;
-      expect(await total('residents')).toBe(data.contacts.filter((c) => c.type === 'TENANT').length - 1);
-      expect(await total('leases')).toBe(data.leases.length);
-      expect(await total('units')).toBe(data.units.length);
-      expect(await total('properties')).toBe(data.buildings.length);
+      expect(await recordCount(harness.app, 'residents', id)).toBe(data.contacts.filter((c) => c.type === 'TENANT').length - 1);
+      expect(await recordCount(harness.app, 'leases', id)).toBe(data.leases.length);
+      expect(await recordCount(harness.app, 'units', id)).toBe(data.units.length);
+      expect(await recordCount(harness.app, 'properties', id)).toBe(data.buildings.length);
 
-      const quarantine = await request(app.url).get(`/v1/admin/integrations/${id}/quarantine`).set(auth());
-      expect(quarantine.status).toBe(200);
-      expect(quarantine.body.meta.total).toBe(1);
-      expect(quarantine.body.results[0]).toMatchObject({ model: 'residents', x_id: String(bad.id), raw: { id: bad.id, birthDate: 'next spring' } });
-      expect(quarantine.body.results[0].reason).toMatch(/birthDate/);
-      const neighbour = await request(app.url).get('/v1/residents/').query({ integration_id: id, x_id: String(data.contacts[4].id) }).set(auth());
+      const quarantine = await readQuarantine(harness.app, id);
+      expect(quarantine.meta.total).toBe(1);
+      expect(quarantine.results[0]).toMatchObject({ model: 'residents', x_id: String(bad.id), raw: { id: bad.id, birthDate: 'next spring' } });
+      expect(quarantine.results[0].reason).toMatch(/birthDate/);
+      const neighbour = await request(harness.app.url).get('/v1/residents/').query({ integration_id: id, x_id: String(data.contacts[4].id) }).set(auth());
       expect(neighbour.body.meta.total).toBe(1);
     } finally {
       await flaky.close();
@@ -174,23 +128,23 @@ describe('Propertyware REST sync', () => {
   it('syncs from an independent server of the same contract and caches exactly its records', async () => {
     const foreign = await startForeignPropertywareRestServer();
     try {
-      const { id, done } = await firstSync('Foreign Propertyware', foreign.url, FOREIGN_PW_CREDENTIALS);
+      const { id, done } = await firstSync(harness, 'Foreign Propertyware', foreign.url, FOREIGN_PW_CREDENTIALS);
       expect(done).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
       expect(foreign.log.some((r) => r.status === 429)).toBe(true);
 
       const pick = (records: any[], fields: string[]) => records.map((r) => Object.fromEntries(['x_id', ...fields].map((f) => [f, r[f]])));
-      const properties = await readAll('properties', id);
+      const properties = await readAll(harness.app, 'properties', id);
       expect(pick(properties, ['name', 'code', 'is_active', 'type_raw', 'type_normalized', 'square_feet', 'year_built', 'address_1', 'address_2', 'city', 'zip', 'country', 'manager_name', 'manager_email', 'custom_data'])).toEqual([
         { x_id: '61002', name: 'Mill Race Cottages', code: null, is_active: false, type_raw: 'Single Family', type_normalized: 'OTHER', square_feet: null, year_built: null, address_1: '1 Mill Race Ln', address_2: 'Lot 4', city: 'Bristol', zip: '05443', country: 'United States', manager_name: null, manager_email: null, custom_data: { portfolio_id: '90017' } },
         { x_id: '77003', name: 'Ødegaard Lofts', code: 'ODL', is_active: true, type_raw: 'SHORT_TERM_VACATION', type_normalized: 'VACATION', square_feet: 5400, year_built: 1899, address_1: '9 Rue Sainte-Catherine', address_2: null, city: 'Burlington', zip: '05401', country: 'United States', manager_name: 'Siobhán Ní Bhriain', manager_email: 'siobhan@pm.example', custom_data: { portfolio_id: '90017' } },
       ]);
-      const units = await readAll('units', id);
+      const units = await readAll(harness.app, 'units', id);
       expect(pick(units, ['x_property_id', 'number', 'bedrooms', 'bathrooms', 'bathrooms_full', 'bathrooms_half', 'square_feet', 'rent_amount_market_in_cents', 'is_vacant'])).toEqual([
         { x_id: '8799', x_property_id: '77003', number: 'Loft B', bedrooms: '3', bathrooms: '2.5', bathrooms_full: 2, bathrooms_half: 1, square_feet: 1400, rent_amount_market_in_cents: 333333, is_vacant: true },
         { x_id: '8801', x_property_id: '77003', number: 'Loft A', bedrooms: '1', bathrooms: '1', bathrooms_full: 1, bathrooms_half: 0, square_feet: 624, rent_amount_market_in_cents: 210000, is_vacant: false },
         { x_id: '8805', x_property_id: '61002', number: 'Cottage', bedrooms: '2', bathrooms: '1', bathrooms_full: 1, bathrooms_half: 0, square_feet: null, rent_amount_market_in_cents: null, is_vacant: true },
       ]);
-      const residents = await readAll('residents', id);
+      const residents = await readAll(harness.app, 'residents', id);
       expect(pick(residents, ['x_lease_id', 'x_property_id'])).toEqual([
         { x_id: '2990', x_lease_id: '550021', x_property_id: '77003' },
         { x_id: '3007', x_lease_id: '550021', x_property_id: '77003' },
@@ -201,7 +155,7 @@ describe('Propertyware REST sync', () => {
         { x_id: '3007', first_name: 'Łukasz', middle_name: null, last_name: 'Kowalczyk', email_1: 'lukasz.k@example.pl', email_2: null, phone_1: '8025550107', phone_1_type: 'MOBILE', phone_2: '8025550199', phone_2_type: 'WORK', date_of_birth: '1979-12-31T00:00:00.000Z', address_2: 'Loft A', notes: null },
         { x_id: '3011', first_name: "D'Andre", middle_name: null, last_name: 'St. John', email_1: 'dandre@example.com', email_2: null, phone_1: '8025550123', phone_1_type: 'WORK', phone_2: null, phone_2_type: 'OTHER', date_of_birth: null, address_2: null, notes: 'Moved out; forwarding address on file.' },
       ]);
-      const leases = await readAll('leases', id);
+      const leases = await readAll(harness.app, 'leases', id);
       expect(pick(leases, ['x_property_id', 'x_unit_id', 'x_resident_id', 'status_raw', 'status_normalized', 'start_date', 'end_date', 'realized_move_in_date', 'realized_move_out_date', 'rent_amount_in_cents', 'balance_amount_in_cents'])).toEqual([
         { x_id: '550020', x_property_id: '61002', x_unit_id: '8805', x_resident_id: '3011', status_raw: 'Month-to-Month Holdover', status_normalized: 'OTHER', start_date: '2019-06-01T00:00:00.000Z', end_date: null, realized_move_in_date: null, realized_move_out_date: '2025-10-31T00:00:00.000Z', rent_amount_in_cents: 115000, balance_amount_in_cents: null },
         { x_id: '550021', x_property_id: '77003', x_unit_id: '8801', x_resident_id: '3007', status_raw: 'Active', status_normalized: 'ACTIVE', start_date: '2025-02-28T00:00:00.000Z', end_date: '2026-02-27T00:00:00.000Z', realized_move_in_date: '2025-03-01T00:00:00.000Z', realized_move_out_date: null, rent_amount_in_cents: 210000, balance_amount_in_cents: -1510 },

@@ -1,15 +1,13 @@
 import request from 'supertest';
 import { startYardiSandboxServer } from '../../src/sandbox/yardi/yardi-sandbox';
-import { startApp, waitFor, type AppProcess } from '../support/app-process';
-import { createTestDatabase, pipelineState } from '../support/database';
 import { FOREIGN_YARDI_CREDENTIALS, FOREIGN_YARDI_DATA, startForeignYardiServer, type ForeignYardiServer } from '../support/foreign-yardi-server';
-import { assertValid } from '../support/propexo-schema';
-import { startWebhookReceiver } from '../support/webhook-receiver';
+import {
+  authHeader, day, eventsOf, firstSync, manualSync, readAll, readQuarantine, recordCount, sandboxControl, startSyncHarness, SYNC_TRIGGERS, type SyncHarness,
+} from '../support/sync-helpers';
 
 const CREDENTIALS = {
   username: 'e2e-user', password: 'e2e-password', database: 'e2e_live', serverName: 'e2e_sql', platform: 'SQL Server', entity: 'E2E Entity', license: 'e2e-license',
 };
-const day = (value: string | null | undefined) => (value ? value.slice(0, 10) : null);
 /** MM/DD/YYYY or ISO -> YYYY-MM-DD, as the test reads the sandbox's own data. */
 const isoDay = (value: string | undefined) => {
   if (!value) return null;
@@ -18,76 +16,41 @@ const isoDay = (value: string | undefined) => {
 };
 
 describe('Yardi adapter end to end', () => {
-  let app: AppProcess;
+  let harness: SyncHarness;
   let sandbox: Awaited<ReturnType<typeof startYardiSandboxServer>>;
   let foreign: ForeignYardiServer;
-  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
-  let databaseUrl: string;
   let integrationId: string;
-  const auth = () => ({ authorization: `Bearer ${app.apiKey}` });
-  const eventsOf = (id: string, trigger?: string) =>
-    receiver.received.map((r) => r.json).filter((e) => e?.data?.integration_id === id && (trigger === undefined || e.trigger === trigger));
-  const control = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${sandbox.url}/_control/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    expect(res.status).toBeLessThan(300);
-    return res.json() as Promise<any>;
-  };
-
-  /** Every record of one integration, page by page, each page validated against Propexo's spec. */
-  async function readAll(model: string, id: string): Promise<any[]> {
-    const all: any[] = [];
-    for (let offset = 0; ; offset += 250) {
-      const res = await request(app.url).get(`/v1/${model}/`).query({ limit: 250, offset, integration_id: id, 'order-by': 'x_id:asc' }).set(auth());
-      expect(res.status).toBe(200);
-      assertValid(`_v1_${model}__get_output`, res.body);
-      all.push(...res.body.results);
-      if (!res.body.meta.hasMore) return all;
-    }
-  }
+  const auth = () => authHeader(harness.app);
   const byXId = (records: any[]) => new Map(records.map((r) => [r.x_id as string, r]));
-
-  async function activate(name: string, baseUrl: string, credentials: object): Promise<string> {
-    const created = await request(app.url).post('/v1/admin/integrations/').set(auth())
-      .send({ name, integration_vendor: 'YARDI', credentials, base_url: baseUrl, max_request_frequency: 100, active: true });
-    expect(created.status).toBe(201);
-    return created.body.result.id;
-  }
-  const firstSyncComplete = (id: string) =>
-    waitFor(async () => eventsOf(id, 'FIRST_SYNC_COMPLETE')[0], `FIRST_SYNC_COMPLETE of ${id}`, 90_000, () => pipelineState(databaseUrl));
 
   beforeAll(async () => {
     sandbox = await startYardiSandboxServer({ residents: 500, seed: 21, unitsPerProperty: 40, credentials: [CREDENTIALS] });
     foreign = await startForeignYardiServer();
-    receiver = await startWebhookReceiver();
-    app = await startApp({ name: 'yardi-sync', env: { DATABASE_URL: (databaseUrl = await createTestDatabase()), SYNC_RETRY_BASE_MS: '200' } });
-    const webhook = await request(app.url).post('/v1/webhooks/').set(auth())
-      .send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE', 'JOB_FAILURE', 'DATA_NEW', 'DATA_UPDATE', 'DATA_DELETED'], active: true });
-    expect(webhook.status).toBe(201);
+    harness = await startSyncHarness({ name: 'yardi-sync', vendor: 'YARDI', env: { SYNC_RETRY_BASE_MS: '200' }, triggers: [...SYNC_TRIGGERS, 'DATA_DELETED'] });
   });
 
   afterAll(async () => {
-    await app?.stop();
-    await receiver?.close();
+    await harness?.stop();
     await sandbox?.close();
     await foreign?.close();
   });
 
   it('refuses to create a Yardi integration without base_url (Voyager is hosted per customer)', async () => {
-    const res = await request(app.url).post('/v1/admin/integrations/').set(auth()).send({ name: 'No host', integration_vendor: 'YARDI', credentials: CREDENTIALS });
+    const res = await request(harness.app.url).post('/v1/admin/integrations/').set(auth()).send({ name: 'No host', integration_vendor: 'YARDI', credentials: CREDENTIALS });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).toMatch(/base_url/);
   });
 
   it('first sync from the sandbox caches every property, unit, RT_Customer lease and person, as the data says', async () => {
-    integrationId = await activate('Yardi sandbox', sandbox.url, CREDENTIALS);
-    const done = await firstSyncComplete(integrationId);
-    expect(done.data).toMatchObject({ vendor: 'YARDI', successful_job_count: 4, failed_job_count: 0 });
+    const first = await firstSync(harness, 'Yardi sandbox', sandbox.url, CREDENTIALS);
+    integrationId = first.id;
+    expect(first.done).toMatchObject({ vendor: 'YARDI', successful_job_count: 4, failed_job_count: 0 });
 
     const { properties, units, customers } = sandbox.sandbox.data;
     const people = customers.flatMap((c) => c.Customers.Customer.map((p: any, i: number) => ({ rt: c, person: p, xId: i === 0 ? c.CustomerID : `${c.CustomerID}:${i + 1}` })));
     const cached = {
-      properties: byXId(await readAll('properties', integrationId)), units: byXId(await readAll('units', integrationId)),
-      leases: byXId(await readAll('leases', integrationId)), residents: byXId(await readAll('residents', integrationId)),
+      properties: byXId(await readAll(harness.app, 'properties', integrationId)), units: byXId(await readAll(harness.app, 'units', integrationId)),
+      leases: byXId(await readAll(harness.app, 'leases', integrationId)), residents: byXId(await readAll(harness.app, 'residents', integrationId)),
     };
     expect([cached.properties.size, cached.units.size, cached.leases.size, cached.residents.size]).toEqual([properties.length, units.length, customers.length, people.length]);
     expect([...cached.units.keys()].sort()).toEqual(units.map((u) => `${u.YardiPropertyId}:${u.UnitID}`).sort());
@@ -129,6 +92,7 @@ describe('Yardi adapter end to end', () => {
 
   it('a later sync (a full pull) reports exactly the changed, new and removed RT_Customers and people', async () => {
     const { customers } = sandbox.sandbox.data;
+    const control = sandboxControl(sandbox.url);
     const renamed = [customers[1]!, customers[3]!];
     const previousName = renamed[0]!.Customers.Customer[0].Name.FirstName;
     for (const [i, c] of renamed.entries()) {
@@ -145,13 +109,8 @@ describe('Yardi adapter end to end', () => {
     const removedPeople = removed.Customers.Customer.map((_: unknown, i: number) => (i === 0 ? removed.CustomerID : `${removed.CustomerID}:${i + 1}`));
     await fetch(`${sandbox.url}/_control/customers/${removed.CustomerID}`, { method: 'DELETE' });
 
-    const from = receiver.received.length;
-    const sync = await request(app.url).post(`/v1/admin/integrations/${integrationId}/manual-sync`).set(auth()).send({});
-    expect(sync.status).toBe(200);
-    const syncId = sync.body.result.sync_id;
-    await waitFor(async () => eventsOf(integrationId, 'SYNC_COMPLETE').find((e) => e.data.sync_id === syncId), 'SYNC_COMPLETE', 90_000, () => pipelineState(databaseUrl));
-    await new Promise((r) => setTimeout(r, 1000));
-    const events = receiver.received.slice(from).map((r) => r.json).filter((e) => e.data.root_job_id === syncId);
+    const sync = await manualSync(harness, integrationId);
+    const events = sync.events.filter((e) => e.data.root_job_id === sync.syncId);
     const ids = (trigger: string, object: string) => events.filter((e) => e.trigger === trigger && e.data.object === object).map((e) => e.data.payload.x_id).sort();
 
     expect(ids('DATA_NEW', 'leases')).toEqual([created.CustomerID]);
@@ -177,37 +136,34 @@ describe('Yardi adapter end to end', () => {
       faults.add({ path: 'GetPropertyConfigurations', status: 500, times: 1 });
       // Both the residents and the leases job read this RT_Customer; only the lease reads its Lease element.
       faults.add({ path: 'GetResidentTransactions_Login', malformed: { index: 3, field: 'Lease', value: { LeaseFromDate: '31/31/2025', CurrentRent: '900.00' } }, times: 2 });
-      const id = await activate('Yardi flaky', flaky.url, CREDENTIALS);
-      const done = await firstSyncComplete(id);
-      expect(done.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
-      expect(eventsOf(id, 'JOB_FAILURE')).toEqual([]);
+      const { id, done } = await firstSync(harness, 'Yardi flaky', flaky.url, CREDENTIALS);
+      expect(done).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+      expect(eventsOf(harness, id, 'JOB_FAILURE')).toEqual([]);
       expect(faults.list()).toEqual([]); // every fault was met
 
       const people = data.customers.reduce((n, c) => n + c.Customers.Customer.length, 0);
-      const total = async (model: string) => (await request(app.url).get(`/v1/${model}/`).query({ limit: 1, integration_id: id }).set(auth())).body.meta.total;
+      const total = (model: string) => recordCount(harness.app, model, id);
       expect([await total('properties'), await total('units'), await total('leases'), await total('residents')]).toEqual([1, data.units.length, data.customers.length - 1, people]);
-      const quarantine = await request(app.url).get(`/v1/admin/integrations/${id}/quarantine`).set(auth());
-      expect(quarantine.status).toBe(200);
-      expect(quarantine.body.meta.total).toBe(1);
-      expect(quarantine.body.results[0]).toMatchObject({ model: 'leases', x_id: data.customers[3]!.CustomerID, raw: { CustomerID: data.customers[3]!.CustomerID, Lease: { LeaseFromDate: '31/31/2025' } } });
-      expect(quarantine.body.results[0].reason).toMatch(/LeaseFromDate/);
+      const quarantine = await readQuarantine(harness.app, id);
+      expect(quarantine.meta.total).toBe(1);
+      expect(quarantine.results[0]).toMatchObject({ model: 'leases', x_id: data.customers[3]!.CustomerID, raw: { CustomerID: data.customers[3]!.CustomerID, Lease: { LeaseFromDate: '31/31/2025' } } });
+      expect(quarantine.results[0].reason).toMatch(/LeaseFromDate/);
     } finally {
       await flaky.close();
     }
   });
 
   it('syncs a foreign Yardi server exactly, retrying its "Database busy" answers', async () => {
-    const id = await activate('Foreign Yardi', foreign.url, { ...FOREIGN_YARDI_CREDENTIALS });
-    const done = await firstSyncComplete(id);
-    expect(done.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+    const { id, done } = await firstSync(harness, 'Foreign Yardi', foreign.url, { ...FOREIGN_YARDI_CREDENTIALS });
+    expect(done).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
     const busy = foreign.log.filter((e) => e.answer === 'busy');
     expect(busy.length).toBeGreaterThan(0);
     for (const b of busy) expect(foreign.log.some((e) => e.answer === 'data' && e.method === b.method && e.propertyId === b.propertyId)).toBe(true);
 
-    const properties = byXId(await readAll('properties', id));
-    const units = byXId(await readAll('units', id));
-    const leases = byXId(await readAll('leases', id));
-    const residents = byXId(await readAll('residents', id));
+    const properties = byXId(await readAll(harness.app, 'properties', id));
+    const units = byXId(await readAll(harness.app, 'units', id));
+    const leases = byXId(await readAll(harness.app, 'leases', id));
+    const residents = byXId(await readAll(harness.app, 'residents', id));
     const pick = (record: any, fields: string[]) => Object.fromEntries(fields.map((f) => [f, f.endsWith('_date') ? day(record[f]) : record[f]]));
 
     expect([...properties.keys()].sort()).toEqual(['B7', 'oakr']);
@@ -255,15 +211,14 @@ describe('Yardi adapter end to end', () => {
 
   it('with a wrong interface license: can_authenticate false and one JOB_FAILURE per model, nothing retried', async () => {
     const from = foreign.log.length;
-    const id = await activate('Foreign Yardi, wrong license', foreign.url, { ...FOREIGN_YARDI_CREDENTIALS, license: 'LIC-WRONG' });
-    const done = await firstSyncComplete(id);
-    expect(done.data).toMatchObject({ successful_job_count: 0, failed_job_count: 4 });
+    const { id, done } = await firstSync(harness, 'Foreign Yardi, wrong license', foreign.url, { ...FOREIGN_YARDI_CREDENTIALS, license: 'LIC-WRONG' });
+    expect(done).toMatchObject({ successful_job_count: 0, failed_job_count: 4 });
     await new Promise((r) => setTimeout(r, 500));
-    const failures = eventsOf(id, 'JOB_FAILURE');
+    const failures = eventsOf(harness, id, 'JOB_FAILURE');
     expect(failures).toHaveLength(4);
     for (const f of failures) expect(f.data.error).toMatch(/Invalid Interface Entity or License/);
     expect(foreign.log.slice(from).map((e) => e.answer)).toEqual(['refused', 'refused', 'refused', 'refused']);
-    const integration = await request(app.url).get(`/v1/admin/integrations/${id}/`).set(auth());
+    const integration = await request(harness.app.url).get(`/v1/admin/integrations/${id}/`).set(auth());
     expect(integration.body.results).toMatchObject({ can_authenticate: false, is_running_sync: false });
   });
 });

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback, readBody } from './loopback-server';
 
 /**
  * An AppFolio server written from shared/vendors/appfolio.md alone (it imports nothing of ours), with a
@@ -83,69 +83,60 @@ export async function startForeignAppfolioServer(): Promise<ForeignAppfolioServe
   let rentRollCursorExpired = false;
   const expectedAuth = `Basic ${Buffer.from(`${FOREIGN_CREDENTIALS.clientId}:${FOREIGN_CREDENTIALS.clientSecret}`).toString('base64')}`;
 
-  const server = http.createServer((req, res) => {
-    let text = '';
-    req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-      const entry: ForeignAppfolioLog = { n: log.length + 1, at: Date.now(), method: req.method ?? '', path: url.pathname, status: 0 };
-      log.push(entry);
-      const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-        entry.status = status;
-        const isText = typeof body === 'string';
-        res.writeHead(status, { 'content-type': isText ? 'text/plain' : 'application/json', ...headers }).end(isText ? body : JSON.stringify(body));
-      };
-      if (entry.n === THROTTLED_REQUEST) return send(429, 'Too Many Requests', { 'Retry-After': '1' });
-      if (req.headers.authorization !== expectedAuth) return send(401, 'HTTP Basic: Access denied.\n');
+  const server = http.createServer(async (req, res) => {
+    const text = await readBody(req);
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const entry: ForeignAppfolioLog = { n: log.length + 1, at: Date.now(), method: req.method ?? '', path: url.pathname, status: 0 };
+    log.push(entry);
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      entry.status = status;
+      const isText = typeof body === 'string';
+      res.writeHead(status, { 'content-type': isText ? 'text/plain' : 'application/json', ...headers }).end(isText ? body : JSON.stringify(body));
+    };
+    if (entry.n === THROTTLED_REQUEST) return send(429, 'Too Many Requests', { 'Retry-After': '1' });
+    if (req.headers.authorization !== expectedAuth) return send(401, 'HTTP Basic: Access denied.\n');
 
-      if (url.pathname === '/api/v0/tenants' && req.method === 'GET') {
-        if (req.headers['x-appfolio-developer-id'] !== FOREIGN_CREDENTIALS.developerId) return send(401, { error: 'Developer ID is missing or unknown' });
-        const ids = (url.searchParams.get('filters[Id]') ?? '').split(',').filter(Boolean);
-        if (ids.length === 0 || ids.length > 100) return send(400, { error: 'filters[Id] takes 1 to 100 ids' });
-        return send(200, { data: DIRECTORY.filter((t) => ids.includes(String(t.Id))) });
-      }
+    if (url.pathname === '/api/v0/tenants' && req.method === 'GET') {
+      if (req.headers['x-appfolio-developer-id'] !== FOREIGN_CREDENTIALS.developerId) return send(401, { error: 'Developer ID is missing or unknown' });
+      const ids = (url.searchParams.get('filters[Id]') ?? '').split(',').filter(Boolean);
+      if (ids.length === 0 || ids.length > 100) return send(400, { error: 'filters[Id] takes 1 to 100 ids' });
+      return send(200, { data: DIRECTORY.filter((t) => ids.includes(String(t.Id))) });
+    }
 
-      const name = /^\/api\/v2\/reports\/(\w+)\.json$/.exec(url.pathname)?.[1];
-      const rows = name ? REPORTS[name] : undefined;
-      if (!name || !rows) return send(404, { error: 'Not found' });
-      let offset = 0;
-      let columns: string[] = Object.keys(rows[0]!);
-      if (req.method === 'POST') {
-        const filters = text ? JSON.parse(text) : {};
-        if (filters.columns !== undefined) {
-          const unknown = (filters.columns as string[]).filter((c) => !columns.includes(c));
-          if (unknown.length) return send(400, { error: `Unknown columns: ${unknown.join(', ')}` });
-          columns = filters.columns;
-        }
-        if (filters.from_date !== undefined && name !== 'tenant_directory' && name !== 'rent_roll') return send(400, { error: 'from_date is not a filter of this report' });
-      } else if (req.method === 'GET') {
-        const cursor = url.searchParams.get('cursor');
-        if (!cursor) return send(400, { error: 'cursor required' });
-        const state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { offset: number; columns: string[] };
-        if (name === 'rent_roll' && !rentRollCursorExpired) {
-          rentRollCursorExpired = true;
-          return send(410, { error: 'Report results expire after 30 minutes. Please re-run the report.' });
-        }
-        ({ offset, columns } = state);
-      } else {
-        return send(405, { error: 'Method not allowed' });
+    const name = /^\/api\/v2\/reports\/(\w+)\.json$/.exec(url.pathname)?.[1];
+    const rows = name ? REPORTS[name] : undefined;
+    if (!name || !rows) return send(404, { error: 'Not found' });
+    let offset = 0;
+    let columns: string[] = Object.keys(rows[0]!);
+    if (req.method === 'POST') {
+      const filters = text ? JSON.parse(text) : {};
+      if (filters.columns !== undefined) {
+        const unknown = (filters.columns as string[]).filter((c) => !columns.includes(c));
+        if (unknown.length) return send(400, { error: `Unknown columns: ${unknown.join(', ')}` });
+        columns = filters.columns;
       }
-      const page = rows.slice(offset, offset + PAGE_SIZE).map((row) => Object.fromEntries(columns.map((c) => [c, row[c] ?? null])));
-      const nextOffset = offset + PAGE_SIZE;
-      const cursor = Buffer.from(JSON.stringify({ offset: nextOffset, columns })).toString('base64url');
-      return send(200, { results: page, next_page_url: nextOffset < rows.length ? `http://${req.headers.host}${url.pathname}?cursor=${cursor}` : null });
-    });
+      if (filters.from_date !== undefined && name !== 'tenant_directory' && name !== 'rent_roll') return send(400, { error: 'from_date is not a filter of this report' });
+    } else if (req.method === 'GET') {
+      const cursor = url.searchParams.get('cursor');
+      if (!cursor) return send(400, { error: 'cursor required' });
+      const state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { offset: number; columns: string[] };
+      if (name === 'rent_roll' && !rentRollCursorExpired) {
+        rentRollCursorExpired = true;
+        return send(410, { error: 'Report results expire after 30 minutes. Please re-run the report.' });
+      }
+      ({ offset, columns } = state);
+    } else {
+      return send(405, { error: 'Method not allowed' });
+    }
+    const page = rows.slice(offset, offset + PAGE_SIZE).map((row) => Object.fromEntries(columns.map((c) => [c, row[c] ?? null])));
+    const nextOffset = offset + PAGE_SIZE;
+    const cursor = Buffer.from(JSON.stringify({ offset: nextOffset, columns })).toString('base64url');
+    return send(200, { results: page, next_page_url: nextOffset < rows.length ? `http://${req.headers.host}${url.pathname}?cursor=${cursor}` : null });
   });
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    ...(await listenOnLoopback(server)),
     data: { properties: PROPERTIES, units: UNITS, rentRoll: RENT_ROLL, tenants: TENANTS, directory: DIRECTORY },
     log,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
   };
 }

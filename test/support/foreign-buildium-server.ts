@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback-server';
 
 /**
  * A second, independent Buildium Open API v1 server, written from shared/vendors/buildium.md and
@@ -344,19 +344,13 @@ export async function startForeignBuildiumServer(): Promise<ForeignBuildiumServe
     return send(200, page, { 'X-Total-Count': String(selected.length) });
   });
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    ...(await listenOnLoopback(server)),
     data,
     get requests() {
       return log.length;
     },
     log,
     pageCap: { ...PAGE_CAP },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
   };
 }

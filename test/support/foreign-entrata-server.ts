@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback, readBody } from './loopback-server';
 
 /**
  * A minimal Entrata API written from shared/vendors/entrata.md alone (no project code), with a small
@@ -75,61 +75,49 @@ export interface ForeignEntrataServer {
 export async function startForeignEntrataServer(): Promise<ForeignEntrataServer> {
   const log: ForeignEntrataServer['log'] = [];
   let served = 0;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      served += 1;
-      const remaining = Math.max(0, 150 - served);
-      const headers = {
-        'content-type': 'application/json', 'X-RateLimit-Limit-Minute': '150', 'X-RateLimit-Remaining-Minute': String(remaining),
-        'X-RateLimit-Limit-Hour': '1000', 'X-RateLimit-Remaining-Hour': String(1000 - served), 'X-RateLimit-Limit-Day': '15000', 'X-RateLimit-Remaining-Day': String(15000 - served),
-      };
-      let body: Json = {};
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-      } catch {
-        // answered below as a bad request
-      }
-      const service = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '');
-      const params: Json = body.method?.params ?? {};
-      const entry = { service, method: String(body.method?.name), params, code: 200 };
-      log.push(entry);
-      const answer = (payload: Json) => res.writeHead(200, headers).end(JSON.stringify({ response: { requestId: body.requestId ?? null, ...payload } }));
-      const error = (code: number, message: string) => {
-        entry.code = code;
-        answer({ error: { code, message } });
-      };
-      if (served % THROTTLE_EVERY === 0) return error(429, 'Rate limit reached. Try again later.');
-      if (req.method !== 'POST' || !SERVICES[service]) return res.writeHead(404, headers).end('{}');
-      if (req.headers['x-api-key'] !== FOREIGN_ENTRATA_CREDENTIALS.apiKey || body.auth?.type !== 'apikey') return error(301, 'Authentication failed.');
-      if (body.method?.name !== SERVICES[service] || body.method?.version !== 'r1') return error(400, 'Unknown method or version.');
+  const server = http.createServer(async (req, res) => {
+    const text = await readBody(req);
+    served += 1;
+    const remaining = Math.max(0, 150 - served);
+    const headers = {
+      'content-type': 'application/json', 'X-RateLimit-Limit-Minute': '150', 'X-RateLimit-Remaining-Minute': String(remaining),
+      'X-RateLimit-Limit-Hour': '1000', 'X-RateLimit-Remaining-Hour': String(1000 - served), 'X-RateLimit-Limit-Day': '15000', 'X-RateLimit-Remaining-Day': String(15000 - served),
+    };
+    let body: Json = {};
+    try {
+      body = JSON.parse(text || '{}');
+    } catch {
+      // answered below as a bad request
+    }
+    const service = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '');
+    const params: Json = body.method?.params ?? {};
+    const entry = { service, method: String(body.method?.name), params, code: 200 };
+    log.push(entry);
+    const answer = (payload: Json) => res.writeHead(200, headers).end(JSON.stringify({ response: { requestId: body.requestId ?? null, ...payload } }));
+    const error = (code: number, message: string) => {
+      entry.code = code;
+      answer({ error: { code, message } });
+    };
+    if (served % THROTTLE_EVERY === 0) return error(429, 'Rate limit reached. Try again later.');
+    if (req.method !== 'POST' || !SERVICES[service]) return res.writeHead(404, headers).end('{}');
+    if (req.headers['x-api-key'] !== FOREIGN_ENTRATA_CREDENTIALS.apiKey || body.auth?.type !== 'apikey') return error(301, 'Authentication failed.');
+    if (body.method?.name !== SERVICES[service] || body.method?.version !== 'r1') return error(400, 'Unknown method or version.');
 
-      if (service === '/properties') return answer({ code: 200, result: { PhysicalProperty: { Property: collapse(PROPERTIES) } } });
-      if (service === '/propertyunits') {
-        const ids = String(params.propertyIds ?? '').split(',').map(Number).filter((id) => UNITS[id]);
-        return answer({ code: 200, result: { properties: { property: collapse(ids.map((id) => ({ propertyId: id, units: { unit: collapse(UNITS[id]!) } }))) } } });
-      }
-      const propertyId = Number(params.propertyId);
-      const pageNo = Number(params.pageNo ?? 1);
-      const perPage = Number(params.perPageCount ?? 1000);
-      if (!Number.isInteger(propertyId) || !Number.isInteger(pageNo) || pageNo < 1 || !Number.isInteger(perPage) || perPage < 1 || perPage > 1000) {
-        return error(400, 'Invalid propertyId, pageNo or perPageCount.');
-      }
-      const all = (service === '/leases' ? LEASES : CUSTOMERS)[propertyId] ?? [];
-      const page = all.slice((pageNo - 1) * perPage, pageNo * perPage);
-      const [outer, inner] = service === '/leases' ? ['leases', 'lease'] : ['Customers', 'Customer'];
-      return answer({ code: 200, result: { [outer]: page.length ? { [inner]: collapse(page) } : {} } });
-    });
+    if (service === '/properties') return answer({ code: 200, result: { PhysicalProperty: { Property: collapse(PROPERTIES) } } });
+    if (service === '/propertyunits') {
+      const ids = String(params.propertyIds ?? '').split(',').map(Number).filter((id) => UNITS[id]);
+      return answer({ code: 200, result: { properties: { property: collapse(ids.map((id) => ({ propertyId: id, units: { unit: collapse(UNITS[id]!) } }))) } } });
+    }
+    const propertyId = Number(params.propertyId);
+    const pageNo = Number(params.pageNo ?? 1);
+    const perPage = Number(params.perPageCount ?? 1000);
+    if (!Number.isInteger(propertyId) || !Number.isInteger(pageNo) || pageNo < 1 || !Number.isInteger(perPage) || perPage < 1 || perPage > 1000) {
+      return error(400, 'Invalid propertyId, pageNo or perPageCount.');
+    }
+    const all = (service === '/leases' ? LEASES : CUSTOMERS)[propertyId] ?? [];
+    const page = all.slice((pageNo - 1) * perPage, pageNo * perPage);
+    const [outer, inner] = service === '/leases' ? ['leases', 'lease'] : ['Customers', 'Customer'];
+    return answer({ code: 200, result: { [outer]: page.length ? { [inner]: collapse(page) } : {} } });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    log,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  return { ...(await listenOnLoopback(server)), log };
 }

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback-server';
 
 /**
  * A second, independent Propertyware REST v1 server, written from shared/vendors/propertyware-rest.md and
@@ -104,14 +104,5 @@ export async function startForeignPropertywareRestServer(): Promise<ForeignPrope
     const limit = Math.min(Number(q.get('limit') ?? 100), 500, PAGE_CAP);
     send(200, rows.slice(offset, offset + limit), { 'X-Total-Count': String(rows.length) });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    log,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  return { ...(await listenOnLoopback(server)), log };
 }

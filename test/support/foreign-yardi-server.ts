@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
+import { listenOnLoopback, readBody } from './loopback-server';
 
 /**
  * A second, independent Yardi Resident Transactions server, written from shared/vendors/yardi.md only
@@ -119,8 +119,7 @@ export async function startForeignYardiServer(): Promise<ForeignYardiServer> {
   const parser = new XMLParser({ removeNSPrefix: true, parseTagValue: false });
   const log: ForeignYardiServer['log'] = [];
   const server = http.createServer(async (req, res) => {
-    let body = '';
-    for await (const chunk of req) body += chunk;
+    const body = await readBody(req);
     const method = String(req.headers.soapaction ?? '').replace(/"/g, '').split('/').pop()!;
     const params = parser.parse(body)?.Envelope?.Body?.[method] ?? {};
     const send = (xml: string) => {
@@ -145,13 +144,5 @@ export async function startForeignYardiServer(): Promise<ForeignYardiServer> {
     if (method === 'GetPropertyConfigurations') return send(envelope(method, properties()));
     return send(envelope(method, method === 'GetUnitInformation_Login' ? units(params.YardiPropertyId) : residentTransactions(params.YardiPropertyId)));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    log,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  return { ...(await listenOnLoopback(server)), log };
 }

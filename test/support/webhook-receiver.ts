@@ -36,3 +36,5 @@ export async function startWebhookReceiver(respond: (req: ReceivedRequest, index
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+export type WebhookReceiver = Awaited<ReturnType<typeof startWebhookReceiver>>;

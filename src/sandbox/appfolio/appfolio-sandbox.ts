@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FaultInjector, type Fault, type FaultSpec } from '../kit/fault-injector';
-import { BodyError, readJson, sendJson, serveSandbox, sleep, type VendorSandbox } from '../kit/sandbox-http';
+import { type ControlledSimulator, handleSimulatorRequest, simulatorState } from '../kit/control-api';
+import { type Fault, FaultInjector } from '../kit/fault-injector';
+import { editEvenly, withRound } from '../kit/record-edits';
+import { isJsonObject, readJson, sendJson, type ServeOptions, startSandboxServer, type VendorSandbox } from '../kit/sandbox-http';
+import { SlidingWindowThrottle } from '../kit/sliding-window-throttle';
 import { type AppfolioData, type AppfolioDatasetOptions, generateAppfolioData, SEEDED_AT } from './appfolio-dataset';
 
 type Rec = Record<string, any>;
@@ -91,15 +94,15 @@ export function createAppfolioSandbox(initial: AppfolioSandboxOptions = {}): App
   return new AppfolioSimulator(initial);
 }
 
-class AppfolioSimulator implements AppfolioSandbox {
+class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<AppfolioData, AppfolioSandboxOptions> {
   readonly faults = new FaultInjector();
-  private options!: AppfolioSandboxOptions;
+  options!: AppfolioSandboxOptions;
   private store!: AppfolioData;
   /** Each record's last_updated, which from_date and LastUpdatedAtFrom filter on (not a report column). */
   private updatedAt = new WeakMap<Rec, number>();
   private indexes: Partial<Record<Collection, Map<number, Rec>>> = {};
   private runs = new Map<string, ReportRun>();
-  private recentRequests = new Map<string, number[]>();
+  private readonly recentRequests = new SlidingWindowThrottle();
   private lastChange = SEEDED_AT;
   private mutationRound = 0;
   requestCount = 0;
@@ -130,14 +133,12 @@ class AppfolioSimulator implements AppfolioSandbox {
   }
 
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
-    const url = new URL(path, 'http://sandbox.invalid');
-    const work = url.pathname === '/_control' || url.pathname.startsWith('/_control/') ? this.control(req, res, url) : this.vendorApi(req, res, url, path);
-    work.catch((e: unknown) => {
-      if (res.headersSent) return void res.destroy();
-      if (e instanceof BodyError) return sendJson(res, 400, error(e.message));
-      sendJson(res, 500, error(`Sandbox error: ${(e as Error).message}`));
+    return handleSimulatorRequest(this, req, res, path, {
+      vendorApi: (url) => this.vendorApi(req, res, url, path),
+      sendInternalError: (e) => sendJson(res, 500, error(`Sandbox error: ${e.message}`)),
+      mutateKinds: Object.keys(ID_FIELD),
+      actions: { 'POST cursors/expire': () => ({ expired: this.expireCursors() }) },
     });
-    return true;
   }
 
   // ---- the vendor API ------------------------------------------------------------------------------
@@ -161,11 +162,8 @@ class AppfolioSimulator implements AppfolioSandbox {
     }
     this.requestCount += 1;
 
-    const faults = this.faults.take(url.pathname);
-    const delay = Math.max(0, ...faults.map((f) => f.delayMs ?? 0));
-    if (delay) await sleep(delay);
-    if (faults.some((f) => f.hang)) return; // the client must time out
-    const failing = faults.find((f) => f.status !== undefined);
+    const { faults, hang, failing } = await this.faults.takeAndDelay(url.pathname);
+    if (hang) return; // the client must time out
     if (failing) return sendJson(res, failing.status!, error('Injected fault'), failing.headers);
 
     if (lookup) {
@@ -191,19 +189,14 @@ class AppfolioSimulator implements AppfolioSandbox {
   private throttle(clientId: string): number | null {
     const budget = this.options.requestBudget === undefined ? DEFAULT_BUDGET : this.options.requestBudget;
     if (!budget) return null;
-    const now = Date.now();
-    const windowMs = budget.perSeconds * 1000;
-    const recent = (this.recentRequests.get(clientId) ?? []).filter((t) => now - t < windowMs);
-    this.recentRequests.set(clientId, recent);
-    if (recent.length >= budget.requests) return Math.max(1, Math.ceil((recent[0]! + windowMs - now) / 1000));
-    recent.push(now);
-    return null;
+    const waitMs = this.recentRequests.admit(budget.requests, budget.perSeconds * 1000, clientId);
+    return waitMs ? Math.max(1, Math.ceil(waitMs / 1000)) : null;
   }
 
   private async runReport(req: IncomingMessage, res: ServerResponse, name: string, clientId: string, origin: string, faults: Fault[]): Promise<void> {
     const report = REPORTS[name]!;
     const body = (await readJson(req)) ?? {};
-    if (!isObject(body)) return sendJson(res, 400, error('The request body must be a JSON object of filters'));
+    if (!isJsonObject(body)) return sendJson(res, 400, error('The request body must be a JSON object of filters'));
     const columns = body.columns ?? report.columns;
     if (!Array.isArray(columns) || columns.length === 0 || columns.some((c) => typeof c !== 'string')) return sendJson(res, 400, error('columns must be a list of column names'));
     const unknown = columns.filter((c) => !report.columns.includes(c));
@@ -287,104 +280,32 @@ class AppfolioSimulator implements AppfolioSandbox {
 
   // ---- the control API: change the data between syncs, expire cursors, inject faults ----------------
 
-  private async control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const parts = url.pathname.split('/').filter(Boolean).slice(1); // drop "_control"
-    const method = req.method ?? 'GET';
-    const [head, id, action] = parts;
-    if (parts.length === 0 || (head === 'state' && method === 'GET')) return sendJson(res, 200, this.state());
-    if (head === 'reset' && method === 'POST') {
-      const body = ((await readJson(req)) ?? {}) as AppfolioSandboxOptions;
-      this.reset({ ...this.options, ...body });
-      return sendJson(res, 200, this.state());
-    }
-    if (head === 'cursors' && id === 'expire' && method === 'POST') return sendJson(res, 200, { expired: this.expireCursors() });
-    if (head === 'mutate' && method === 'POST') {
-      const body = await readJson(req);
-      if (!isObject(body)) return sendJson(res, 400, error('body must be {"properties"?: n, "units"?: n, "occupancies"?: n, "tenants"?: n, "contacts"?: n}'));
-      return sendJson(res, 200, this.mutate(body));
-    }
-    if (head === 'faults') {
-      if (method === 'GET') return sendJson(res, 200, this.faults.list());
-      if (method === 'DELETE') {
-        this.faults.clear(id === undefined ? undefined : Number(id));
-        return sendJson(res, 204, undefined);
-      }
-      if (method === 'POST') {
-        const body = await readJson(req);
-        const problem = FaultInjector.validate(body);
-        if (problem) return sendJson(res, 400, error(problem));
-        return sendJson(res, 201, this.faults.add(body as FaultSpec));
-      }
-    }
-    const collection = head !== undefined && head in ID_FIELD ? (head as Collection) : undefined;
-    if (!collection || action !== undefined) return sendJson(res, 404, error(`unknown control route ${url.pathname}`));
-    if (method === 'GET' && id === undefined) return sendJson(res, 200, this.store[collection]);
-    if (method === 'POST' && id === undefined) {
-      const body = await readJson(req);
-      if (!isObject(body)) return sendJson(res, 400, error('body must be a JSON object'));
-      const created = this.create(collection, body);
-      return typeof created === 'string' ? sendJson(res, 400, error(created)) : sendJson(res, 201, created);
-    }
-    const record = id === undefined ? undefined : this.index(collection).get(Number(id));
-    if (!record) return sendJson(res, 404, error(`${collection} ${id} not found`));
-    if (method === 'GET') return sendJson(res, 200, record);
-    if (method === 'PATCH') {
-      const body = await readJson(req);
-      if (!isObject(body)) return sendJson(res, 400, error('body must be a JSON object'));
-      return sendJson(res, 200, this.update(collection, record, body));
-    }
-    if (method === 'DELETE') {
-      this.remove(collection, record);
-      return sendJson(res, 204, undefined);
-    }
-    return sendJson(res, 405, error(`${method} not supported on ${url.pathname}`));
-  }
-
-  private state() {
-    const s = this.store;
-    return {
-      vendor: 'APPFOLIO',
-      seed: this.options.seed ?? 1,
-      residents: this.options.residents ?? 60,
-      counts: Object.fromEntries((Object.keys(ID_FIELD) as Collection[]).map((c) => [c, s[c].length])),
-      requestCount: this.requestCount,
-      openCursors: [...this.runs.values()].filter((r) => r.expiresAt > Date.now()).length,
-      faults: this.faults.list(),
-    };
+  state() {
+    return simulatorState(this, 'APPFOLIO', { openCursors: [...this.runs.values()].filter((r) => r.expiresAt > Date.now()).length });
   }
 
   /**
    * Edits `n` records of each named collection, spread evenly over it: tenants and properties get a new
    * name, contacts a new first email, occupancies a new rent, units a new market rent.
    */
-  private mutate(counts: Rec) {
+  mutate(counts: Rec) {
     const round = ++this.mutationRound;
-    const renamed = (value: unknown) => `${String(value).replace(/ \(\d+\)$/, '')} (${round})`;
     const raised = (value: unknown) => (Number(value ?? 1000) + 1.25).toFixed(2);
-    const edit: Record<Collection, (r: Rec) => Rec> = {
-      properties: (r) => ({ property_name: renamed(r.property_name) }),
-      units: (r) => ({ market_rent: raised(r.market_rent) }),
-      occupancies: (r) => ({ rent: raised(r.rent) }),
-      tenants: (r) => ({ first_name: renamed(r.first_name) }),
-      contacts: (r) => ({ Emails: [`updated${round}.${r.Id}@example.com`, ...(r.Emails ?? []).slice(1)] }),
-    };
-    const edited: Partial<Record<Collection, number>> = {};
-    for (const collection of Object.keys(ID_FIELD) as Collection[]) {
-      const records = this.store[collection];
-      const n = Math.min(Number(counts[collection] ?? 0), records.length);
-      if (!(n > 0)) continue;
-      const step = records.length / n;
-      for (let i = 0; i < n; i++) {
-        const record = records[Math.floor(i * step)]!;
-        this.update(collection, record, edit[collection](record));
-      }
-      edited[collection] = n;
-    }
-    return { edited };
+    return editEvenly<Collection>(counts, (collection) => this.store[collection], {
+      properties: (r) => this.update('properties', r, { property_name: withRound(r.property_name, round) }),
+      units: (r) => this.update('units', r, { market_rent: raised(r.market_rent) }),
+      occupancies: (r) => this.update('occupancies', r, { rent: raised(r.rent) }),
+      tenants: (r) => this.update('tenants', r, { first_name: withRound(r.first_name, round) }),
+      contacts: (r) => this.update('contacts', r, { Emails: [`updated${round}.${r.Id}@example.com`, ...(r.Emails ?? []).slice(1)] }),
+    });
+  }
+
+  find(collection: Collection, id: string): Rec | undefined {
+    return this.index(collection).get(Number(id));
   }
 
   /** A new record (a tenant's Emails/PhoneNumbers/DateOfBirth become its directory contact); a string says why not. */
-  private create(collection: Collection, body: Rec): Rec | string {
+  create(collection: Collection, body: Rec): Rec | string {
     const idField = ID_FIELD[collection];
     if (collection === 'contacts') {
       if (!this.index('tenants').has(Number(body.Id))) return 'a contact needs the Id of an existing tenant';
@@ -411,7 +332,7 @@ class AppfolioSimulator implements AppfolioSandbox {
     return record;
   }
 
-  private update(collection: Collection, record: Rec, body: Rec): Rec {
+  update(collection: Collection, record: Rec, body: Rec): Rec {
     const before = collection === 'tenants' ? record.occupancy_id : undefined;
     for (const [key, value] of Object.entries(body)) if (key !== ID_FIELD[collection]) record[key] = value;
     if (before !== undefined && before !== record.occupancy_id) this.touchOccupancy(before);
@@ -419,7 +340,7 @@ class AppfolioSimulator implements AppfolioSandbox {
     return record;
   }
 
-  private remove(collection: Collection, record: Rec): void {
+  remove(collection: Collection, record: Rec): void {
     const records = this.store[collection];
     records.splice(records.indexOf(record), 1);
     this.indexes[collection] = undefined;
@@ -461,8 +382,6 @@ class AppfolioSimulator implements AppfolioSandbox {
   }
 }
 
-const isObject = (v: unknown): v is Rec => v !== null && typeof v === 'object' && !Array.isArray(v);
-
 /** Records grouped by the value of one field. */
 function groupBy(records: Rec[], field: string): Map<unknown, Rec[]> {
   const groups = new Map<unknown, Rec[]>();
@@ -487,8 +406,4 @@ function mountPrefix(req: IncomingMessage, path: string): string {
 }
 
 /** Runs the simulator as its own HTTP server (tests, benchmarks). */
-export async function startAppfolioSandboxServer(options: AppfolioSandboxOptions & { port?: number; host?: string } = {}) {
-  const sandbox = createAppfolioSandbox(options);
-  const server = await serveSandbox(sandbox, options);
-  return { url: server.url, sandbox, close: server.close };
-}
+export const startAppfolioSandboxServer = (options: AppfolioSandboxOptions & ServeOptions = {}) => startSandboxServer(createAppfolioSandbox, options);

@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FaultInjector, type FaultSpec } from '../kit/fault-injector';
-import { BodyError, readJson, sendJson, serveSandbox, sleep, type VendorSandbox } from '../kit/sandbox-http';
+import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, simulatorState } from '../kit/control-api';
+import { FaultInjector } from '../kit/fault-injector';
+import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
+import { sendJson, type ServeOptions, startSandboxServer, type VendorSandbox } from '../kit/sandbox-http';
+import { SlidingWindowThrottle } from '../kit/sliding-window-throttle';
 import { type BuildiumData, type BuildiumDatasetOptions, generateBuildiumData, SEEDED_AT } from './buildium-dataset';
 
 type Rec = Record<string, any>;
@@ -24,7 +27,6 @@ export interface BuildiumSandbox extends VendorSandbox {
 
 export const BUILDIUM_SANDBOX_CREDENTIALS = { clientId: 'sandbox-client-id', secret: 'sandbox-secret' };
 
-const COLLECTIONS: Record<string, Collection> = { rentals: 'rentals', units: 'units', leases: 'leases', tenants: 'tenants' };
 const MAX_LIMIT = 1000;
 const DEFAULT_LIMIT = 50;
 
@@ -48,15 +50,15 @@ export function createBuildiumSandbox(initial: BuildiumSandboxOptions = {}): Bui
   return new BuildiumSimulator(initial);
 }
 
-class BuildiumSimulator implements BuildiumSandbox {
+class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<BuildiumData, BuildiumSandboxOptions> {
   readonly faults = new FaultInjector();
-  private options!: BuildiumSandboxOptions;
+  options!: BuildiumSandboxOptions;
   private store!: BuildiumData;
   /** Last change time of each record; TenantMessage has no such field, so it is kept beside the data. */
   private updatedAt = new WeakMap<Rec, number>();
   private leasesByTenant: Map<number, Rec[]> | null = null;
   private indexes: Partial<Record<Collection, Map<number, Rec>>> = {};
-  private recentRequests: number[] = [];
+  private readonly throttle = new SlidingWindowThrottle();
   private lastChange = SEEDED_AT;
   private mutationRound = 0;
   /** When the last vendor response was sent (benchmarks time the sync's tail from it). */
@@ -77,20 +79,17 @@ class BuildiumSimulator implements BuildiumSandbox {
     this.updatedAt = new WeakMap();
     this.changed();
     this.faults.clear();
-    this.recentRequests = [];
+    this.throttle.clear();
     this.requestCount = 0;
     this.lastChange = SEEDED_AT;
   }
 
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
-    const url = new URL(path, 'http://sandbox.invalid');
-    const work = url.pathname.startsWith('/_control/') || url.pathname === '/_control' ? this.control(req, res, url) : this.vendorApi(req, res, url);
-    work.catch((error: unknown) => {
-      if (res.headersSent) return void res.destroy();
-      if (error instanceof BodyError) return sendJson(res, 400, { error: error.message });
-      sendJson(res, 500, apiError(`Sandbox error: ${(error as Error).message}`, 'InternalServerError'));
+    return handleSimulatorRequest(this, req, res, path, {
+      vendorApi: (url) => this.vendorApi(req, res, url),
+      sendInternalError: (error) => sendJson(res, 500, apiError(`Sandbox error: ${error.message}`, 'InternalServerError')),
+      mutateKinds: ['tenants', 'leases', 'units', 'rentals'],
     });
-    return true;
   }
 
   // ---- the vendor API ------------------------------------------------------------------------------
@@ -105,14 +104,12 @@ class BuildiumSimulator implements BuildiumSandbox {
     }
     if (!route) return sendJson(res, 404, apiError(`No route matches ${url.pathname}`, 'NotFound'));
     if (req.method !== 'GET') return sendJson(res, 405, apiError(`${req.method} is not supported by this simulator`, 'MethodNotAllowed'));
-    if (this.throttled()) return sendJson(res, 429, apiError('Too many requests. Retry after a short interval.', 'TooManyRequests'));
+    const limit = this.options.requestsPerSecond;
+    if (limit && this.throttle.admit(limit, 1000)) return sendJson(res, 429, apiError('Too many requests. Retry after a short interval.', 'TooManyRequests'));
     this.requestCount += 1;
 
-    const faults = this.faults.take(url.pathname);
-    const delay = Math.max(0, ...faults.map((f) => f.delayMs ?? 0));
-    if (delay) await sleep(delay);
-    if (faults.some((f) => f.hang)) return; // the client must time out
-    const failing = faults.find((f) => f.status !== undefined);
+    const { faults, hang, failing } = await this.faults.takeAndDelay(url.pathname);
+    if (hang) return; // the client must time out
     if (failing) return sendJson(res, failing.status!, apiError('Injected fault', 'InjectedFault'), failing.headers);
 
     const id = route.match![1];
@@ -129,16 +126,6 @@ class BuildiumSimulator implements BuildiumSandbox {
     const page = matching.slice(query.offset, query.offset + query.limit).map((r) => this.view(route.collection, r));
     sendJson(res, 200, FaultInjector.corruptPage(page, faults, 'Id'), { 'X-Total-Count': String(matching.length) });
     this.lastResponseAt = Date.now();
-  }
-
-  private throttled(): boolean {
-    const limit = this.options.requestsPerSecond;
-    if (!limit) return false;
-    const now = Date.now();
-    this.recentRequests = this.recentRequests.filter((t) => now - t < 1000);
-    if (this.recentRequests.length >= limit) return true;
-    this.recentRequests.push(now);
-    return false;
   }
 
   private parseListQuery(params: URLSearchParams) {
@@ -193,7 +180,7 @@ class BuildiumSimulator implements BuildiumSandbox {
   }
 
   /** Records as the API serves them: a lease with CurrentTenants, a tenant with its Leases. */
-  private view(collection: Collection, record: Rec): Rec {
+  view(collection: Collection, record: Rec): Rec {
     if (collection === 'leases') {
       const tenants = this.index('tenants');
       const current = record.Tenants.filter((t: Rec) => t.Status === 'Current').map((t: Rec) => tenants.get(t.Id)).filter(Boolean);
@@ -205,119 +192,48 @@ class BuildiumSimulator implements BuildiumSandbox {
 
   // ---- the control API: change the data between syncs, inject faults --------------------------------
 
-  private async control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const parts = url.pathname.split('/').filter(Boolean).slice(1); // drop "_control"
-    const method = req.method ?? 'GET';
-    const [head, id] = parts;
-    if (parts.length === 0 || (head === 'state' && method === 'GET')) return sendJson(res, 200, this.state());
-    if (head === 'reset' && method === 'POST') {
-      const body = ((await readJson(req)) ?? {}) as BuildiumSandboxOptions;
-      this.reset({ ...this.options, ...body });
-      return sendJson(res, 200, this.state());
-    }
-    if (head === 'mutate' && method === 'POST') {
-      const body = await readJson(req);
-      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be {"tenants"?: n, "leases"?: n, "units"?: n, "rentals"?: n}' });
-      return sendJson(res, 200, this.mutate(body));
-    }
-    if (head === 'faults') {
-      if (method === 'GET') return sendJson(res, 200, this.faults.list());
-      if (method === 'DELETE') {
-        this.faults.clear(id === undefined ? undefined : Number(id));
-        return sendJson(res, 204, undefined);
-      }
-      if (method === 'POST') {
-        const body = await readJson(req);
-        const problem = FaultInjector.validate(body);
-        if (problem) return sendJson(res, 400, { error: problem });
-        return sendJson(res, 201, this.faults.add(body as FaultSpec));
-      }
-    }
-    const collection = COLLECTIONS[head ?? ''];
-    if (!collection) return sendJson(res, 404, { error: `unknown control route ${url.pathname}` });
-    if (method === 'GET' && id === undefined) return sendJson(res, 200, this.store[collection]);
-    if (method === 'POST' && id === undefined) {
-      const body = await readJson(req);
-      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be a JSON object' });
-      return sendJson(res, 201, this.create(collection, body));
-    }
-    const record = id === undefined ? undefined : this.index(collection).get(Number(id));
-    if (!record) return sendJson(res, 404, { error: `${collection} ${id} not found` });
-    if (method === 'GET') return sendJson(res, 200, this.view(collection, record));
-    if (method === 'PATCH') {
-      const body = await readJson(req);
-      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be a JSON object' });
-      return sendJson(res, 200, this.view(collection, this.update(collection, record, body)));
-    }
-    if (method === 'DELETE') {
-      this.remove(collection, record);
-      return sendJson(res, 204, undefined);
-    }
-    return sendJson(res, 405, { error: `${method} not supported on ${url.pathname}` });
-  }
-
-  private state() {
-    const s = this.store;
-    return {
-      vendor: 'BUILDIUM',
-      seed: this.options.seed ?? 1,
-      residents: this.options.residents ?? 60,
-      counts: { rentals: s.rentals.length, units: s.units.length, leases: s.leases.length, tenants: s.tenants.length },
-      requestCount: this.requestCount,
-      lastResponseAt: this.lastResponseAt === null ? null : new Date(this.lastResponseAt).toISOString(),
-      faults: this.faults.list(),
-    };
+  state() {
+    return simulatorState(this, 'BUILDIUM', { lastResponseAt: isoTimeOrNull(this.lastResponseAt) });
   }
 
   /**
    * Edits `n` records of each named collection, spread evenly over it (a bulk change for demos and
    * benchmarks): tenants get a new first name, leases and units a new rent, rentals a new name.
    */
-  private mutate(counts: Rec) {
-    const edit: Record<Collection, (r: Rec, round: number) => Rec> = {
-      tenants: (r, round) => ({ FirstName: `${String(r.FirstName).replace(/ \(\d+\)$/, '')} (${round})` }),
-      leases: (r) => ({ AccountDetails: { ...r.AccountDetails, Rent: Math.round(((r.AccountDetails?.Rent ?? 1000) + 1.25) * 100) / 100 } }),
-      units: (r) => ({ MarketRent: Math.round(((r.MarketRent ?? 1000) + 1.25) * 100) / 100 }),
-      rentals: (r, round) => ({ Name: `${String(r.Name).replace(/ \(\d+\)$/, '')} (${round})` }),
-    };
-    const edited: Partial<Record<Collection, number>> = {};
+  mutate(counts: Rec) {
     const round = ++this.mutationRound;
-    for (const collection of Object.keys(COLLECTIONS) as Collection[]) {
-      const n = Math.min(Number(counts[collection] ?? 0), this.store[collection].length);
-      if (!(n > 0)) continue;
-      const records = this.store[collection];
-      const step = records.length / n;
-      for (let i = 0; i < n; i++) {
-        const record = records[Math.floor(i * step)]!;
-        this.update(collection, record, edit[collection](record, round));
-      }
-      edited[collection] = n;
-    }
-    return { edited };
+    const raised = (rent: number | undefined) => Math.round(((rent ?? 1000) + 1.25) * 100) / 100;
+    return editEvenly<Collection>(counts, (collection) => this.store[collection], {
+      rentals: (r) => this.update('rentals', r, { Name: withRound(r.Name, round) }),
+      units: (r) => this.update('units', r, { MarketRent: raised(r.MarketRent) }),
+      leases: (r) => this.update('leases', r, { AccountDetails: { ...r.AccountDetails, Rent: raised(r.AccountDetails?.Rent) } }),
+      tenants: (r) => this.update('tenants', r, { FirstName: withRound(r.FirstName, round) }),
+    });
   }
 
-  private create(collection: Collection, body: Rec): Rec {
+  find(collection: Collection, id: string): Rec | undefined {
+    return this.index(collection).get(Number(id));
+  }
+
+  create(collection: Collection, body: Rec): Rec {
     const records = this.store[collection];
     const nextId = (records.length ? records[records.length - 1].Id : 0) + 1;
     const record: Rec = { ...defaults(collection), ...body, Id: nextId };
     records.push(record);
     this.changed();
     this.touch(collection, record);
-    return this.view(collection, record);
+    return record;
   }
 
-  private update(collection: Collection, record: Rec, body: Rec): Rec {
+  update(collection: Collection, record: Rec, body: Rec): Rec {
     const { Id: _ignored, ...changes } = body;
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null) delete record[key];
-      else record[key] = value;
-    }
+    applyChanges(record, changes);
     if (collection === 'leases' && 'Tenants' in changes) this.leasesByTenant = null;
     this.touch(collection, record);
     return record;
   }
 
-  private remove(collection: Collection, record: Rec): void {
+  remove(collection: Collection, record: Rec): void {
     const records = this.store[collection];
     records.splice(records.indexOf(record), 1);
     if (collection === 'tenants') {
@@ -382,11 +298,5 @@ function defaults(collection: Collection): Rec {
   }
 }
 
-const isObject = (v: unknown): v is Rec => v !== null && typeof v === 'object' && !Array.isArray(v);
-
 /** Runs the simulator as its own HTTP server (tests, benchmarks). */
-export async function startBuildiumSandboxServer(options: BuildiumSandboxOptions & { port?: number; host?: string } = {}) {
-  const sandbox = createBuildiumSandbox(options);
-  const server = await serveSandbox(sandbox, options);
-  return { url: server.url, sandbox, close: server.close };
-}
+export const startBuildiumSandboxServer = (options: BuildiumSandboxOptions & ServeOptions = {}) => startSandboxServer(createBuildiumSandbox, options);

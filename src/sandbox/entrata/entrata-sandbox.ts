@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FaultInjector, type FaultSpec } from '../kit/fault-injector';
-import { BodyError, readJson, sendJson, serveSandbox, sleep, type VendorSandbox } from '../kit/sandbox-http';
+import { type ControlledSimulator, handleSimulatorRequest, simulatorState } from '../kit/control-api';
+import { FaultInjector } from '../kit/fault-injector';
+import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
+import { isJsonObject, readJson, sendJson, type ServeOptions, startSandboxServer, type VendorSandbox } from '../kit/sandbox-http';
 import { type EntrataData, type EntrataDatasetOptions, generateEntrataData } from './entrata-dataset';
 
 type Rec = Record<string, any>;
@@ -71,9 +73,9 @@ export function createEntrataSandbox(initial: EntrataSandboxOptions = {}): Entra
   return new EntrataSimulator(initial);
 }
 
-class EntrataSimulator implements EntrataSandbox {
+class EntrataSimulator implements EntrataSandbox, ControlledSimulator<EntrataData, EntrataSandboxOptions> {
   readonly faults = new FaultInjector();
-  private options!: EntrataSandboxOptions;
+  options!: EntrataSandboxOptions;
   private store!: EntrataData;
   private usage = new Map<string, Record<Window, { window: number; count: number }>>();
   private mutationRound = 0;
@@ -96,14 +98,11 @@ class EntrataSimulator implements EntrataSandbox {
   }
 
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
-    const url = new URL(path, 'http://sandbox.invalid');
-    const work = url.pathname.startsWith('/_control/') || url.pathname === '/_control' ? this.control(req, res, url) : this.vendorApi(req, res, url);
-    work.catch((error: unknown) => {
-      if (res.headersSent) return void res.destroy();
-      if (error instanceof BodyError) return sendJson(res, 400, { error: error.message });
-      sendJson(res, 500, { response: { error: { code: 500, message: `Sandbox error: ${(error as Error).message}` } } });
+    return handleSimulatorRequest(this, req, res, path, {
+      vendorApi: (url) => this.vendorApi(req, res, url),
+      sendInternalError: (error) => sendJson(res, 500, { response: { error: { code: 500, message: `Sandbox error: ${error.message}` } } }),
+      mutateKinds: ['customers', 'leases', 'units', 'properties'],
     });
-    return true;
   }
 
   // ---- the vendor API ------------------------------------------------------------------------------
@@ -133,11 +132,8 @@ class EntrataSimulator implements EntrataSandbox {
     if (limits.over) return fail(429, `API rate limit exceeded for ${service.method}.`, limits.headers);
     this.requestCount += 1;
 
-    const faults = this.faults.take(url.pathname);
-    const delay = Math.max(0, ...faults.map((f) => f.delayMs ?? 0));
-    if (delay) await sleep(delay);
-    if (faults.some((f) => f.hang)) return; // the client must time out
-    const failing = faults.find((f) => f.status !== undefined);
+    const { faults, hang, failing } = await this.faults.takeAndDelay(url.pathname);
+    if (hang) return; // the client must time out
     if (failing?.status === 429) return fail(429, 'API rate limit exceeded (injected).', { ...limits.headers, ...failing.headers });
     if (failing) return sendJson(res, failing.status!, errorBody(requestId, failing.status!, 'Injected fault'), failing.headers);
 
@@ -208,97 +204,23 @@ class EntrataSimulator implements EntrataSandbox {
 
   // ---- the control API: change the data between syncs, inject faults --------------------------------
 
-  private async control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const parts = url.pathname.split('/').filter(Boolean).slice(1); // drop "_control"
-    const method = req.method ?? 'GET';
-    const [head, id] = parts;
-    if (parts.length === 0 || (head === 'state' && method === 'GET')) return sendJson(res, 200, this.state());
-    if (head === 'reset' && method === 'POST') {
-      const body = ((await readJson(req)) ?? {}) as EntrataSandboxOptions;
-      this.reset({ ...this.options, ...body });
-      return sendJson(res, 200, this.state());
-    }
-    if (head === 'mutate' && method === 'POST') {
-      const body = await readJson(req);
-      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be {"customers"?: n, "leases"?: n, "units"?: n, "properties"?: n}' });
-      return sendJson(res, 200, this.mutate(body));
-    }
-    if (head === 'faults') {
-      if (method === 'GET') return sendJson(res, 200, this.faults.list());
-      if (method === 'DELETE') {
-        this.faults.clear(id === undefined ? undefined : Number(id));
-        return sendJson(res, 204, undefined);
-      }
-      if (method === 'POST') {
-        const body = await readJson(req);
-        const problem = FaultInjector.validate(body);
-        if (problem) return sendJson(res, 400, { error: problem });
-        return sendJson(res, 201, this.faults.add(body as FaultSpec));
-      }
-    }
-    const collection = (Object.keys(ID_OF) as Collection[]).find((c) => c === head);
-    if (!collection) return sendJson(res, 404, { error: `unknown control route ${url.pathname}` });
-    if (method === 'GET' && id === undefined) return sendJson(res, 200, this.store[collection]);
-    if (method === 'POST' && id === undefined) {
-      const body = await readJson(req);
-      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be a JSON object' });
-      const problem = this.missingParent(collection, body);
-      if (problem) return sendJson(res, 400, { error: problem });
-      return sendJson(res, 201, this.create(collection, body));
-    }
-    const record = id === undefined ? undefined : this.find(collection, id);
-    if (!record) return sendJson(res, 404, { error: `${collection} ${id} not found` });
-    if (method === 'GET') return sendJson(res, 200, record);
-    if (method === 'PATCH') {
-      const body = await readJson(req);
-      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be a JSON object' });
-      return sendJson(res, 200, this.update(collection, record, body));
-    }
-    if (method === 'DELETE') {
-      this.remove(collection, record);
-      return sendJson(res, 204, undefined);
-    }
-    return sendJson(res, 405, { error: `${method} not supported on ${url.pathname}` });
-  }
-
-  private state() {
-    const s = this.store;
-    return {
-      vendor: 'ENTRATA',
-      seed: this.options.seed ?? 1,
-      residents: this.options.residents ?? 60,
-      counts: { properties: s.properties.length, units: s.units.length, leases: s.leases.length, customers: s.customers.length },
-      requestCount: this.requestCount,
-      faults: this.faults.list(),
-    };
+  state() {
+    return simulatorState(this, 'ENTRATA');
   }
 
   /** Edits `n` records of each named collection, spread evenly: new first names, rents and marketing names. */
-  private mutate(counts: Rec) {
-    const money = (value: unknown) => (Math.round((Number(value ?? 1000) + 1.25) * 100) / 100).toFixed(2);
-    const edit: Record<Collection, (r: Rec, round: number) => Rec> = {
-      customers: (r, round) => ({ FirstName: `${String(r.FirstName).replace(/ \(\d+\)$/, '')} (${round})` }),
-      leases: (r) => ({ rent: money(r.rent) }),
-      units: (r) => ({ marketRent: money(r.marketRent) }),
-      properties: (r, round) => ({ MarketingName: `${String(r.MarketingName).replace(/ \(\d+\)$/, '')} (${round})` }),
-    };
-    const edited: Partial<Record<Collection, number>> = {};
+  mutate(counts: Rec) {
     const round = ++this.mutationRound;
-    for (const collection of Object.keys(ID_OF) as Collection[]) {
-      const records = this.store[collection];
-      const n = Math.min(Number(counts[collection] ?? 0), records.length);
-      if (!(n > 0)) continue;
-      const step = records.length / n;
-      for (let i = 0; i < n; i++) {
-        const record = records[Math.floor(i * step)]!;
-        this.update(collection, record, edit[collection](record, round));
-      }
-      edited[collection] = n;
-    }
-    return { edited };
+    const money = (value: unknown) => (Math.round((Number(value ?? 1000) + 1.25) * 100) / 100).toFixed(2);
+    return editEvenly<Collection>(counts, (collection) => this.store[collection], {
+      properties: (r) => this.update('properties', r, { MarketingName: withRound(r.MarketingName, round) }),
+      units: (r) => this.update('units', r, { marketRent: money(r.marketRent) }),
+      leases: (r) => this.update('leases', r, { rent: money(r.rent) }),
+      customers: (r) => this.update('customers', r, { FirstName: withRound(r.FirstName, round) }),
+    });
   }
 
-  private find(collection: Collection, id: string): Rec | undefined {
+  find(collection: Collection, id: string): Rec | undefined {
     return this.store[collection].find((r) => ID_OF[collection](r) === id);
   }
 
@@ -309,7 +231,9 @@ class EntrataSimulator implements EntrataSandbox {
     return null;
   }
 
-  private create(collection: Collection, body: Rec): Rec {
+  create(collection: Collection, body: Rec): Rec | string {
+    const missingParent = this.missingParent(collection, body);
+    if (missingParent) return missingParent;
     const records = this.store[collection];
     const nextId = Math.max(0, ...records.map((r) => Number(ID_OF[collection](r)))) + 1;
     const { '@attributes': _ignored, ...fields } = body;
@@ -323,13 +247,10 @@ class EntrataSimulator implements EntrataSandbox {
     return record;
   }
 
-  private update(collection: Collection, record: Rec, body: Rec): Rec {
+  update(collection: Collection, record: Rec, body: Rec): Rec {
     const { PropertyID: _p, id: _i, '@attributes': _a, ...changes } = body;
     const leaseBefore = record.LeaseId;
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null) delete record[key];
-      else record[key] = value;
-    }
+    applyChanges(record, changes);
     if (collection === 'customers' && record.LeaseId !== leaseBefore) {
       this.leaveLease(record, Number(leaseBefore));
       this.joinLease(record, Number(record.LeaseId));
@@ -338,7 +259,7 @@ class EntrataSimulator implements EntrataSandbox {
   }
 
   /** Removes a record; a customer also leaves its lease. Units, leases and customers of a removed parent are no longer listed. */
-  private remove(collection: Collection, record: Rec): void {
+  remove(collection: Collection, record: Rec): void {
     const records = this.store[collection];
     records.splice(records.indexOf(record), 1);
     if (collection === 'customers') this.leaveLease(record, Number(record.LeaseId));
@@ -364,7 +285,7 @@ function errorBody(requestId: unknown, code: number, message: string) {
 /** JSON as Entrata's XML conversion makes it: a one-element list becomes its element, an empty list disappears. */
 function xmlJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.length === 1 ? xmlJson(value[0]) : value.length === 0 ? undefined : value.map(xmlJson);
-  if (!isObject(value)) return value;
+  if (!isJsonObject(value)) return value;
   const out: Rec = {};
   for (const [key, v] of Object.entries(value)) {
     const converted = xmlJson(v);
@@ -387,11 +308,5 @@ function positive(value: unknown, name: string, max: number): number {
   return n;
 }
 
-const isObject = (v: unknown): v is Rec => v !== null && typeof v === 'object' && !Array.isArray(v);
-
 /** Runs the simulator as its own HTTP server (tests, benchmarks). */
-export async function startEntrataSandboxServer(options: EntrataSandboxOptions & { port?: number; host?: string } = {}) {
-  const sandbox = createEntrataSandbox(options);
-  const server = await serveSandbox(sandbox, options);
-  return { url: server.url, sandbox, close: server.close };
-}
+export const startEntrataSandboxServer = (options: EntrataSandboxOptions & ServeOptions = {}) => startSandboxServer(createEntrataSandbox, options);

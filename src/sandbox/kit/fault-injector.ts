@@ -1,3 +1,5 @@
+import { sleep } from './sandbox-http';
+
 /**
  * Fault injection shared by the vendor simulators: a fault applies to requests for `path` (all requests
  * when absent), `times` times (for ever when absent), until cleared.
@@ -72,6 +74,17 @@ export class FaultInjector {
     for (const f of applied) if (f.times !== undefined) f.times -= 1;
     this.faults = this.faults.filter((f) => f.times === undefined || f.times > 0);
     return applied;
+  }
+
+  /**
+   * Takes this request's faults and waits out their delay (at least `minDelayMs`): `hang` means answer
+   * nothing (the client must time out), `failing` is the status fault to answer with instead of the data.
+   */
+  async takeAndDelay(path: string, minDelayMs = 0): Promise<{ faults: Fault[]; hang: boolean; failing: Fault | undefined }> {
+    const faults = this.take(path);
+    const delay = Math.max(minDelayMs, ...faults.map((f) => f.delayMs ?? 0));
+    if (delay) await sleep(delay);
+    return { faults, hang: faults.some((f) => f.hang), failing: faults.find((f) => f.status !== undefined) };
   }
 
   /** Applies record-level faults to a page about to be served (on copies: the dataset stays intact). */

@@ -13,8 +13,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-/** Reads a JSON body (the simulators are mounted before any body parser). Empty body = undefined. */
-export async function readJson(req: IncomingMessage, limitBytes = 5_000_000): Promise<unknown> {
+/** Reads a body as text (the simulators are mounted before any body parser). */
+export async function readText(req: IncomingMessage, limitBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -22,7 +22,12 @@ export async function readJson(req: IncomingMessage, limitBytes = 5_000_000): Pr
     if (size > limitBytes) throw new BodyError('request body too large');
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads a JSON body. Empty body = undefined. */
+export async function readJson(req: IncomingMessage, limitBytes = 5_000_000): Promise<unknown> {
+  const text = (await readText(req, limitBytes)).trim();
   if (!text) return undefined;
   try {
     return JSON.parse(text);
@@ -33,10 +38,17 @@ export async function readJson(req: IncomingMessage, limitBytes = 5_000_000): Pr
 
 export class BodyError extends Error {}
 
+export const isJsonObject = (value: unknown): value is Record<string, any> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+}
+
 /** Serves one sandbox as a standalone HTTP server (tests, benchmarks, `node dist/sandbox/serve.js`). */
-export async function serveSandbox(sandbox: VendorSandbox, options: { port?: number; host?: string } = {}): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveSandbox(sandbox: VendorSandbox, options: ServeOptions = {}): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     if (!sandbox.handle(req, res, req.url ?? '/')) sendJson(res, 404, { error: 'not found' });
   });
@@ -56,4 +68,11 @@ export async function serveSandbox(sandbox: VendorSandbox, options: { port?: num
         server.close(() => resolve());
       }),
   };
+}
+
+/** Creates a simulator and runs it as its own HTTP server (tests, benchmarks). */
+export async function startSandboxServer<Options, Sandbox extends VendorSandbox>(create: (options: Options) => Sandbox, options: Options & ServeOptions) {
+  const sandbox = create(options);
+  const server = await serveSandbox(sandbox, options);
+  return { url: server.url, sandbox, close: server.close };
 }

@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FaultInjector, type FaultSpec } from '../kit/fault-injector';
-import { BodyError, readJson, sendJson, serveSandbox, sleep, type VendorSandbox } from '../kit/sandbox-http';
+import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, simulatorState } from '../kit/control-api';
+import { FaultInjector } from '../kit/fault-injector';
+import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
+import { sendJson, type ServeOptions, startSandboxServer, type VendorSandbox } from '../kit/sandbox-http';
+import { SlidingWindowThrottle } from '../kit/sliding-window-throttle';
 import { generatePropertywareRestData, isoSeconds, type PropertywareRestData, type PropertywareRestDatasetOptions, SEEDED_AT } from './propertyware-rest-dataset';
 
 type Rec = Record<string, any>;
@@ -53,14 +56,14 @@ export function createPropertywareRestSandbox(initial: PropertywareRestSandboxOp
   return new PropertywareRestSimulator(initial);
 }
 
-class PropertywareRestSimulator implements PropertywareRestSandbox {
+class PropertywareRestSimulator implements PropertywareRestSandbox, ControlledSimulator<PropertywareRestData, PropertywareRestSandboxOptions> {
   readonly faults = new FaultInjector();
-  private options!: PropertywareRestSandboxOptions;
+  options!: PropertywareRestSandboxOptions;
   private store!: PropertywareRestData;
   /** Change time of each record in milliseconds (lastModifiedDateTime only shows seconds). */
   private updatedAt = new WeakMap<Rec, number>();
   private indexes: Partial<Record<Collection, Map<number, Rec>>> = {};
-  private recentRequests: number[] = [];
+  private readonly throttle = new SlidingWindowThrottle();
   private lastChange = SEEDED_AT;
   private mutationRound = 0;
   private lastResponseAt: number | null = null;
@@ -80,20 +83,17 @@ class PropertywareRestSimulator implements PropertywareRestSandbox {
     this.updatedAt = new WeakMap();
     this.indexes = {};
     this.faults.clear();
-    this.recentRequests = [];
+    this.throttle.clear();
     this.requestCount = 0;
     this.lastChange = SEEDED_AT;
   }
 
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
-    const url = new URL(path, 'http://sandbox.invalid');
-    const work = url.pathname === '/_control' || url.pathname.startsWith('/_control/') ? this.control(req, res, url) : this.vendorApi(req, res, url);
-    work.catch((error: unknown) => {
-      if (res.headersSent) return void res.destroy();
-      if (error instanceof BodyError) return sendJson(res, 400, { error: error.message });
-      sendJson(res, 500, errorResponse('INTERNAL_SERVER_ERROR', `Sandbox error: ${(error as Error).message}`));
+    return handleSimulatorRequest(this, req, res, path, {
+      vendorApi: (url) => this.vendorApi(req, res, url),
+      sendInternalError: (error) => sendJson(res, 500, errorResponse('INTERNAL_SERVER_ERROR', `Sandbox error: ${error.message}`)),
+      mutateKinds: COLLECTIONS,
     });
-    return true;
   }
 
   // ---- the vendor API ------------------------------------------------------------------------------
@@ -110,14 +110,12 @@ class PropertywareRestSimulator implements PropertywareRestSandbox {
     const misspelt = [...url.searchParams.keys()].find((k) => ['limit', 'offset'].includes(k.toLowerCase()) && k !== k.toLowerCase());
     if (!collection || misspelt) return sendJson(res, 404, errorResponse('NOT_FOUND', `No resource at ${url.pathname}${misspelt ? ` with parameter ${misspelt}` : ''}. URL paths and parameter names are case-sensitive.`));
     if (req.method !== 'GET') return sendJson(res, 405, errorResponse('METHOD_NOT_ALLOWED', `${req.method} is not supported by this simulator`));
-    if (this.throttled()) return sendJson(res, 429, errorResponse('TOO_MANY_REQUESTS', 'Too many requests. Retry after a short interval with an exponential backoff.'));
+    const limit = this.options.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND;
+    if (limit && this.throttle.admit(limit, 1000)) return sendJson(res, 429, errorResponse('TOO_MANY_REQUESTS', 'Too many requests. Retry after a short interval with an exponential backoff.'));
     this.requestCount += 1;
 
-    const faults = this.faults.take(url.pathname);
-    const delay = Math.max(0, ...faults.map((f) => f.delayMs ?? 0));
-    if (delay) await sleep(delay);
-    if (faults.some((f) => f.hang)) return; // the client must time out
-    const failing = faults.find((f) => f.status !== undefined);
+    const { faults, hang, failing } = await this.faults.takeAndDelay(url.pathname);
+    if (hang) return; // the client must time out
     if (failing) return sendJson(res, failing.status!, errorResponse('INJECTED_FAULT', 'Injected fault'), failing.headers);
 
     const id = match![2];
@@ -134,16 +132,6 @@ class PropertywareRestSimulator implements PropertywareRestSandbox {
     const page = matching.slice(query.offset, query.offset + query.limit).map((r) => this.view(collection, r));
     sendJson(res, 200, FaultInjector.corruptPage(page, faults, 'id'), { 'X-Total-Count': String(matching.length) });
     this.lastResponseAt = Date.now();
-  }
-
-  private throttled(): boolean {
-    const limit = this.options.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND;
-    if (!limit) return false;
-    const now = Date.now();
-    this.recentRequests = this.recentRequests.filter((t) => now - t < 1000);
-    if (this.recentRequests.length >= limit) return true;
-    this.recentRequests.push(now);
-    return false;
   }
 
   private parseListQuery(collection: Collection, params: URLSearchParams) {
@@ -210,7 +198,7 @@ class PropertywareRestSimulator implements PropertywareRestSandbox {
   }
 
   /** Records as the API serves them: a lease's contacts as LeaseContact, completed from the contacts. */
-  private view(collection: Collection, record: Rec): Rec {
+  view(collection: Collection, record: Rec): Rec {
     if (collection !== 'leases') return record;
     const contacts = this.index('contacts');
     return {
@@ -225,100 +213,31 @@ class PropertywareRestSimulator implements PropertywareRestSandbox {
 
   // ---- the control API: change the data between syncs, inject faults --------------------------------
 
-  private async control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const parts = url.pathname.split('/').filter(Boolean).slice(1); // drop "_control"
-    const method = req.method ?? 'GET';
-    const [head, id] = parts;
-    if (parts.length === 0 || (head === 'state' && method === 'GET')) return sendJson(res, 200, this.state());
-    if (head === 'reset' && method === 'POST') {
-      const body = ((await readJson(req)) ?? {}) as PropertywareRestSandboxOptions;
-      this.reset({ ...this.options, ...body });
-      return sendJson(res, 200, this.state());
-    }
-    if (head === 'mutate' && method === 'POST') {
-      const body = await readJson(req);
-      if (!isObject(body)) return sendJson(res, 400, { error: `body must be {${COLLECTIONS.map((c) => `"${c}"?: n`).join(', ')}}` });
-      return sendJson(res, 200, this.mutate(body));
-    }
-    if (head === 'faults') {
-      if (method === 'GET') return sendJson(res, 200, this.faults.list());
-      if (method === 'DELETE') {
-        this.faults.clear(id === undefined ? undefined : Number(id));
-        return sendJson(res, 204, undefined);
-      }
-      if (method === 'POST') {
-        const body = await readJson(req);
-        const problem = FaultInjector.validate(body);
-        if (problem) return sendJson(res, 400, { error: problem });
-        return sendJson(res, 201, this.faults.add(body as FaultSpec));
-      }
-    }
-    const collection = COLLECTIONS.find((c) => c === head);
-    if (!collection) return sendJson(res, 404, { error: `unknown control route ${url.pathname}` });
-    if (method === 'GET' && id === undefined) return sendJson(res, 200, this.store[collection]);
-    if (method === 'POST' && id === undefined) {
-      const body = await readJson(req);
-      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be a JSON object' });
-      return sendJson(res, 201, this.view(collection, this.create(collection, body)));
-    }
-    const record = id === undefined ? undefined : this.index(collection).get(Number(id));
-    if (!record) return sendJson(res, 404, { error: `${collection} ${id} not found` });
-    if (method === 'GET') return sendJson(res, 200, this.view(collection, record));
-    if (method === 'PATCH') {
-      const body = await readJson(req);
-      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be a JSON object' });
-      return sendJson(res, 200, this.view(collection, this.update(record, body)));
-    }
-    if (method === 'DELETE') {
-      this.remove(collection, record);
-      return sendJson(res, 204, undefined);
-    }
-    return sendJson(res, 405, { error: `${method} not supported on ${url.pathname}` });
-  }
-
-  private state() {
-    return {
-      vendor: 'PROPERTYWARE_REST',
-      seed: this.options.seed ?? 1,
-      residents: this.options.residents ?? 60,
-      counts: Object.fromEntries(COLLECTIONS.map((c) => [c, this.store[c].length])),
-      requestCount: this.requestCount,
-      lastResponseAt: this.lastResponseAt === null ? null : new Date(this.lastResponseAt).toISOString(),
-      faults: this.faults.list(),
-    };
+  state() {
+    return simulatorState(this, 'PROPERTYWARE_REST', { lastResponseAt: isoTimeOrNull(this.lastResponseAt) });
   }
 
   /**
    * Edits `n` records of each named collection, spread evenly over it: contacts get a new first name,
    * leases a new base rent, units a new target rent, buildings and portfolios a new name.
    */
-  private mutate(counts: Rec) {
-    const renamed = (value: unknown, field: string, round: number) => `${String(value ?? field).replace(/ \(\d+\)$/, '')} (${round})`;
-    const raised = (value: unknown) => Math.round((((value as number | undefined) ?? 1000) + 1.25) * 100) / 100;
-    const edit: Record<Collection, (r: Rec, round: number) => Rec> = {
-      contacts: (r, round) => ({ firstName: renamed(r.firstName, 'First', round) }),
-      leases: (r) => ({ baseRent: raised(r.baseRent) }),
-      units: (r) => ({ targetRent: raised(r.targetRent) }),
-      buildings: (r, round) => ({ name: renamed(r.name, 'Building', round) }),
-      portfolios: (r, round) => ({ name: renamed(r.name, 'Portfolio', round) }),
-    };
-    const edited: Partial<Record<Collection, number>> = {};
+  mutate(counts: Rec) {
     const round = ++this.mutationRound;
-    for (const collection of COLLECTIONS) {
-      const records = this.store[collection];
-      const n = Math.min(Number(counts[collection] ?? 0), records.length);
-      if (!(n > 0)) continue;
-      const step = records.length / n;
-      for (let i = 0; i < n; i++) {
-        const record = records[Math.floor(i * step)]!;
-        this.update(record, edit[collection](record, round));
-      }
-      edited[collection] = n;
-    }
-    return { edited };
+    const raised = (rent: number | undefined) => Math.round(((rent ?? 1000) + 1.25) * 100) / 100;
+    return editEvenly<Collection>(counts, (collection) => this.store[collection], {
+      portfolios: (r) => this.update('portfolios', r, { name: withRound(r.name ?? 'Portfolio', round) }),
+      buildings: (r) => this.update('buildings', r, { name: withRound(r.name ?? 'Building', round) }),
+      units: (r) => this.update('units', r, { targetRent: raised(r.targetRent) }),
+      leases: (r) => this.update('leases', r, { baseRent: raised(r.baseRent) }),
+      contacts: (r) => this.update('contacts', r, { firstName: withRound(r.firstName ?? 'First', round) }),
+    });
   }
 
-  private create(collection: Collection, body: Rec): Rec {
+  find(collection: Collection, id: string): Rec | undefined {
+    return this.index(collection).get(Number(id));
+  }
+
+  create(collection: Collection, body: Rec): Rec {
     const records = this.store[collection];
     const nextId = (records.length ? records[records.length - 1].id : 0) + 1;
     const now = isoSeconds(Date.now());
@@ -329,17 +248,14 @@ class PropertywareRestSimulator implements PropertywareRestSandbox {
     return record;
   }
 
-  private update(record: Rec, body: Rec): Rec {
+  update(_collection: Collection, record: Rec, body: Rec): Rec {
     const { id: _ignored, ...changes } = body;
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null) delete record[key];
-      else record[key] = value;
-    }
+    applyChanges(record, changes);
     this.touch(record);
     return record;
   }
 
-  private remove(collection: Collection, record: Rec): void {
+  remove(collection: Collection, record: Rec): void {
     const records = this.store[collection];
     records.splice(records.indexOf(record), 1);
     this.indexes = {};
@@ -377,11 +293,5 @@ function defaults(collection: Collection): Rec {
   }
 }
 
-const isObject = (v: unknown): v is Rec => v !== null && typeof v === 'object' && !Array.isArray(v);
-
 /** Runs the simulator as its own HTTP server (tests, benchmarks). */
-export async function startPropertywareRestSandboxServer(options: PropertywareRestSandboxOptions & { port?: number; host?: string } = {}) {
-  const sandbox = createPropertywareRestSandbox(options);
-  const server = await serveSandbox(sandbox, options);
-  return { url: server.url, sandbox, close: server.close };
-}
+export const startPropertywareRestSandboxServer = (options: PropertywareRestSandboxOptions & ServeOptions = {}) => startSandboxServer(createPropertywareRestSandbox, options);

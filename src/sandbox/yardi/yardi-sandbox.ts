@@ -1,7 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { XMLParser } from 'fast-xml-parser';
-import { FaultInjector, type FaultSpec } from '../kit/fault-injector';
-import { BodyError, readJson, sendJson, serveSandbox, sleep, type VendorSandbox } from '../kit/sandbox-http';
+import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, simulatorState } from '../kit/control-api';
+import { FaultInjector } from '../kit/fault-injector';
+import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
+import { BodyError, readText, type ServeOptions, startSandboxServer, type VendorSandbox } from '../kit/sandbox-http';
+import { SlidingWindowThrottle } from '../kit/sliding-window-throttle';
 import { generateYardiData, type YardiData, type YardiDatasetOptions } from './yardi-dataset';
 import { writeElement } from './yardi-xml';
 
@@ -51,7 +54,6 @@ const METHODS: Record<string, { collection: Collection; perProperty: boolean; id
   GetUnitInformation_Login: { collection: 'units', perProperty: true, idField: 'UnitID' },
   GetResidentTransactions_Login: { collection: 'customers', perProperty: true, idField: 'CustomerID' },
 };
-const COLLECTIONS: Record<string, Collection> = { properties: 'properties', units: 'units', customers: 'customers' };
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, parseTagValue: false, trimValues: true, htmlEntities: true });
 
@@ -66,12 +68,12 @@ export function createYardiSandbox(initial: YardiSandboxOptions = {}): YardiSand
   return new YardiSimulator(initial);
 }
 
-class YardiSimulator implements YardiSandbox {
+class YardiSimulator implements YardiSandbox, ControlledSimulator<YardiData, YardiSandboxOptions> {
   readonly faults = new FaultInjector();
-  private options!: YardiSandboxOptions;
+  options!: YardiSandboxOptions;
   private store!: YardiData;
   private byProperty: Partial<Record<Collection, Map<string, Rec[]>>> = {};
-  private recentRequests: number[] = [];
+  private readonly throttle = new SlidingWindowThrottle();
   private mutationRound = 0;
   private lastResponseAt: number | null = null;
   requestCount = 0;
@@ -89,21 +91,19 @@ class YardiSimulator implements YardiSandbox {
     this.store = generateYardiData(options);
     this.byProperty = {};
     this.faults.clear();
-    this.recentRequests = [];
+    this.throttle.clear();
     this.requestCount = 0;
     this.mutationRound = 0;
     this.lastResponseAt = null;
   }
 
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
-    const url = new URL(path, 'http://sandbox.invalid');
-    const work = url.pathname === '/_control' || url.pathname.startsWith('/_control/') ? this.control(req, res, url) : this.soap(req, res, url);
-    work.catch((error: unknown) => {
-      if (res.headersSent) return void res.destroy();
-      if (error instanceof BodyError) return sendJson(res, 400, { error: error.message });
-      sendXml(res, 500, fault('soap:Server', `Server was unable to process request. ---> ${(error as Error).message}`));
+    return handleSimulatorRequest(this, req, res, path, {
+      vendorApi: (url) => this.soap(req, res, url),
+      sendInternalError: (error) => sendXml(res, 500, fault('soap:Server', `Server was unable to process request. ---> ${error.message}`)),
+      mutateKinds: ['properties', 'units', 'residents', 'leases'],
+      faultPaths: Object.keys(METHODS),
     });
-    return true;
   }
 
   // ---- the vendor API ------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ class YardiSimulator implements YardiSandbox {
     if (!METHODS[method]) return sendXml(res, 500, fault('soap:Client', `Server did not recognize the value of HTTP Header SOAPAction: ${action}.`));
     let params: Rec;
     try {
-      params = parser.parse(await readText(req), true)?.Envelope?.Body?.[method];
+      params = parser.parse(await readText(req, 1_000_000), true)?.Envelope?.Body?.[method];
     } catch (error) {
       if (error instanceof BodyError) throw error;
       return sendXml(res, 400, fault('soap:Client', `Server was unable to read request. ---> ${(error as Error).message}`));
@@ -126,14 +126,12 @@ class YardiSimulator implements YardiSandbox {
 
     const refusal = this.refusal(params, method);
     if (refusal) return sendXml(res, 200, answer(method, messages(refusal)));
-    if (this.throttled()) return sendXml(res, 200, answer(method, messages('Error: Database busy')));
+    const limit = this.options.requestsPerSecond;
+    if (limit && this.throttle.admit(limit, 1000)) return sendXml(res, 200, answer(method, messages('Error: Database busy')));
     this.requestCount += 1;
 
-    const faults = this.faults.take(method);
-    const delay = Math.max(this.options.latencyMs ?? 0, ...faults.map((f) => f.delayMs ?? 0));
-    if (delay) await sleep(delay);
-    if (faults.some((f) => f.hang)) return; // the client must time out
-    const failing = faults.find((f) => f.status !== undefined);
+    const { faults, hang, failing } = await this.faults.takeAndDelay(method, this.options.latencyMs);
+    if (hang) return; // the client must time out
     if (failing) {
       const message = failing.status! >= 500 ? 'System.Data.SqlClient.SqlException: Transaction was deadlocked on lock resources with another process' : 'Server too busy';
       return sendXml(res, failing.status!, fault('soap:Server', `Server was unable to process request. ---> ${message}`), failing.headers);
@@ -162,16 +160,6 @@ class YardiSimulator implements YardiSandbox {
     return null;
   }
 
-  private throttled(): boolean {
-    const limit = this.options.requestsPerSecond;
-    if (!limit) return false;
-    const now = Date.now();
-    this.recentRequests = this.recentRequests.filter((t) => now - t < 1000);
-    if (this.recentRequests.length >= limit) return true;
-    this.recentRequests.push(now);
-    return false;
-  }
-
   private propertyIndex(collection: Collection): Map<string, Rec[]> {
     let index = this.byProperty[collection];
     if (!index) {
@@ -188,72 +176,10 @@ class YardiSimulator implements YardiSandbox {
 
   // ---- the control API: change the data between syncs, inject faults --------------------------------
 
-  private async control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const [head, rawKey] = url.pathname.split('/').filter(Boolean).slice(1); // drop "_control"
-    const key = rawKey === undefined ? undefined : decodeURIComponent(rawKey);
-    const method = req.method ?? 'GET';
-    if (head === undefined || (head === 'state' && method === 'GET')) return sendJson(res, 200, this.state());
-    if (head === 'reset' && method === 'POST') {
-      this.reset({ ...this.options, ...(((await readJson(req)) ?? {}) as YardiSandboxOptions) });
-      return sendJson(res, 200, this.state());
-    }
-    if (head === 'mutate' && method === 'POST') {
-      const body = await readJson(req);
-      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be {"properties"?: n, "units"?: n, "residents"?: n, "leases"?: n}' });
-      return sendJson(res, 200, this.mutate(body));
-    }
-    if (head === 'faults') {
-      if (method === 'GET') return sendJson(res, 200, this.faults.list());
-      if (method === 'DELETE') {
-        this.faults.clear(key === undefined ? undefined : Number(key));
-        return sendJson(res, 204, undefined);
-      }
-      if (method === 'POST') {
-        const body = await readJson(req);
-        const problem = FaultInjector.validate(body) ?? ((body as FaultSpec).path !== undefined && !METHODS[(body as FaultSpec).path!] ? `path must be one of ${Object.keys(METHODS).join(', ')}` : null);
-        if (problem) return sendJson(res, 400, { error: problem });
-        return sendJson(res, 201, this.faults.add(body as FaultSpec));
-      }
-    }
-    const collection = COLLECTIONS[head];
-    if (!collection) return sendJson(res, 404, { error: `unknown control route ${url.pathname}` });
-    if (method === 'GET' && key === undefined) return sendJson(res, 200, this.store[collection]);
-    if (method === 'POST' && key === undefined) {
-      const body = await readJson(req);
-      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be a JSON object' });
-      const created = this.create(collection, body);
-      return typeof created === 'string' ? sendJson(res, 400, { error: created }) : sendJson(res, 201, created);
-    }
-    const record = this.store[collection].find((r) => keyOf(collection, r) === key);
-    if (!record) return sendJson(res, 404, { error: `${collection} ${key} not found` });
-    if (method === 'GET') return sendJson(res, 200, record);
-    if (method === 'PATCH') {
-      const body = await readJson(req);
-      if (!isObject(body)) return sendJson(res, 400, { error: 'body must be a JSON object' });
-      return sendJson(res, 200, this.update(record, body));
-    }
-    if (method === 'DELETE') {
-      this.store[collection].splice(this.store[collection].indexOf(record), 1);
-      this.byProperty = {};
-      return sendJson(res, 204, undefined);
-    }
-    return sendJson(res, 405, { error: `${method} not supported on ${url.pathname}` });
-  }
-
-  private state() {
-    const s = this.store;
-    return {
-      vendor: 'YARDI',
-      seed: this.options.seed ?? 1,
-      residents: this.options.residents ?? 60,
-      counts: {
-        properties: s.properties.length, units: s.units.length, customers: s.customers.length,
-        people: s.customers.reduce((n, c) => n + (c.Customers?.Customer?.length ?? 0), 0),
-      },
-      requestCount: this.requestCount,
-      lastResponseAt: this.lastResponseAt === null ? null : new Date(this.lastResponseAt).toISOString(),
-      faults: this.faults.list(),
-    };
+  state() {
+    const people = this.store.customers.reduce((n, c) => n + (c.Customers?.Customer?.length ?? 0), 0);
+    const counts = { properties: this.store.properties.length, units: this.store.units.length, customers: this.store.customers.length, people };
+    return simulatorState(this, 'YARDI', { lastResponseAt: isoTimeOrNull(this.lastResponseAt) }, counts);
   }
 
   /**
@@ -261,32 +187,30 @@ class YardiSimulator implements YardiSandbox {
    * MarketingName, units a new MarketRent, residents (each RT_Customer's first person) a new FirstName,
    * leases a new CurrentRent.
    */
-  private mutate(counts: Rec) {
+  mutate(counts: Rec) {
     const round = ++this.mutationRound;
     const bump = (amount: string | undefined, places: number) => (Number(amount ?? 1000) + 1.25).toFixed(places);
-    const edits: Record<string, [Collection, (r: Rec) => void]> = {
-      properties: ['properties', (r) => void (r.MarketingName = `${String(r.MarketingName).replace(/ \(\d+\)$/, '')} (${round})`)],
-      units: ['units', (r) => void (r.MarketRent = bump(r.MarketRent, 4))],
-      residents: ['customers', (r) => {
+    const recordsOf = (kind: 'properties' | 'units' | 'residents' | 'leases') =>
+      kind === 'residents' ? this.store.customers.filter((c) => c.Customers?.Customer?.length) : kind === 'leases' ? this.store.customers : this.store[kind];
+    return editEvenly(counts, recordsOf, {
+      properties: (r) => (r.MarketingName = withRound(r.MarketingName, round)),
+      units: (r) => (r.MarketRent = bump(r.MarketRent, 4)),
+      residents: (r) => {
         const person = r.Customers.Customer[0];
-        person.Name = { ...person.Name, FirstName: `${String(person.Name?.FirstName).replace(/ \(\d+\)$/, '')} (${round})` };
-      }],
-      leases: ['customers', (r) => void (r.Lease = { ...r.Lease, CurrentRent: bump(r.Lease?.CurrentRent, 2) })],
-    };
-    const edited: Record<string, number> = {};
-    for (const [kind, [collection, edit]] of Object.entries(edits)) {
-      const records = kind === 'residents' ? this.store.customers.filter((c) => c.Customers?.Customer?.length) : this.store[collection];
-      const n = Math.min(Number(counts[kind] ?? 0), records.length);
-      if (!(n > 0)) continue;
-      const step = records.length / n;
-      for (let i = 0; i < n; i++) edit(records[Math.floor(i * step)]!);
-      edited[kind] = n;
-    }
-    return { edited };
+        person.Name = { ...person.Name, FirstName: withRound(person.Name?.FirstName, round) };
+      },
+      leases: (r) => (r.Lease = { ...r.Lease, CurrentRent: bump(r.Lease?.CurrentRent, 2) }),
+    });
+  }
+
+  /** The record a control path names by its key, sent URI-encoded (unit keys hold a colon). */
+  find(collection: Collection, encodedKey: string): Rec | undefined {
+    const key = decodeURIComponent(encodedKey);
+    return this.store[collection].find((r) => keyOf(collection, r) === key);
   }
 
   /** A new record; ids (Code, CustomerID) are given out when the body has none. Returns an error message for a bad body. */
-  private create(collection: Collection, body: Rec): Rec | string {
+  create(collection: Collection, body: Rec): Rec | string {
     const records = this.store[collection];
     const record: Rec = { ...body };
     if (collection === 'properties') record.Code ??= `p${String(records.length + 1).padStart(4, '0')}`;
@@ -302,13 +226,15 @@ class YardiSimulator implements YardiSandbox {
     return record;
   }
 
-  private update(record: Rec, body: Rec): Rec {
-    for (const [key, value] of Object.entries(body)) {
-      if (value === null) delete record[key];
-      else record[key] = value;
-    }
+  update(_collection: Collection, record: Rec, body: Rec): Rec {
+    applyChanges(record, body);
     if ('YardiPropertyId' in body) this.byProperty = {};
     return record;
+  }
+
+  remove(collection: Collection, record: Rec): void {
+    this.store[collection].splice(this.store[collection].indexOf(record), 1);
+    this.byProperty = {};
   }
 }
 
@@ -358,22 +284,5 @@ function sendXml(res: ServerResponse, status: number, xml: string, headers: Reco
   res.end(xml);
 }
 
-async function readText(req: IncomingMessage, limitBytes = 1_000_000): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limitBytes) throw new BodyError('request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-const isObject = (v: unknown): v is Rec => v !== null && typeof v === 'object' && !Array.isArray(v);
-
 /** Runs the simulator as its own HTTP server (tests, benchmarks). */
-export async function startYardiSandboxServer(options: YardiSandboxOptions & { port?: number; host?: string } = {}) {
-  const sandbox = createYardiSandbox(options);
-  const server = await serveSandbox(sandbox, options);
-  return { url: server.url, sandbox, close: server.close };
-}
+export const startYardiSandboxServer = (options: YardiSandboxOptions & ServeOptions = {}) => startSandboxServer(createYardiSandbox, options);

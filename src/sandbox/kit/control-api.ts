@@ -1,0 +1,150 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FaultInjector, type FaultSpec } from './fault-injector';
+import { BodyError, isJsonObject, readJson, sendJson } from './sandbox-http';
+
+type Rec = Record<string, any>;
+
+/** The dataset options every simulator shares (GET /_control/state reports them). */
+export interface SimulatorOptions {
+  seed?: number;
+  residents?: number;
+}
+
+/**
+ * What a vendor simulator offers the control API under /_control/: its options and data, its faults, and
+ * its own way to find, create, change, remove and show the records of each collection.
+ */
+export interface ControlledSimulator<Data extends { [C in keyof Data]: Rec[] }, Options extends SimulatorOptions> {
+  readonly options: Options;
+  /** The live collections, by the names the control paths use. */
+  readonly data: Data;
+  readonly faults: FaultInjector;
+  readonly requestCount: number;
+  reset(options: Options): void;
+  state(): object;
+  /** Edits `counts[kind]` records of each kind it knows; answers what it edited. */
+  mutate(counts: Rec): object;
+  /** The record a control path's id segment names. */
+  find(collection: keyof Data, id: string): Rec | undefined;
+  /** The new record, or why the body cannot make one (a 400). */
+  create(collection: keyof Data, body: Rec): Rec | string;
+  update(collection: keyof Data, record: Rec, changes: Rec): Rec;
+  remove(collection: keyof Data, record: Rec): void;
+  /** A record as the control API shows it, when that is not the stored record. */
+  view?(collection: keyof Data, record: Rec): Rec;
+}
+
+export interface SimulatorRoutes {
+  /** Answers every request outside /_control/. */
+  vendorApi(url: URL): Promise<void>;
+  /** Answers a failure as the vendor would (its 500 body). */
+  sendInternalError(error: Error): void;
+  /** The kinds POST /_control/mutate takes, named in its answer to a bad body. */
+  mutateKinds: readonly string[];
+  /** The only fault paths the vendor API serves (any path when absent). */
+  faultPaths?: readonly string[];
+  /** Vendor-only control actions keyed `METHOD head/id`, e.g. `POST cursors/expire`; each answers 200 with its result. */
+  actions?: Record<string, () => unknown>;
+}
+
+/** Handles one request to a simulator: /_control/... here, everything else by its vendor API. */
+export function handleSimulatorRequest<Data extends { [C in keyof Data]: Rec[] }, Options extends SimulatorOptions>(
+  simulator: ControlledSimulator<Data, Options>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  routes: SimulatorRoutes,
+): boolean {
+  const url = new URL(path, 'http://sandbox.invalid');
+  const work = url.pathname === '/_control' || url.pathname.startsWith('/_control/') ? serveControlApi(simulator, req, res, url, routes) : routes.vendorApi(url);
+  work.catch((error: unknown) => {
+    if (res.headersSent) return void res.destroy();
+    if (error instanceof BodyError) return sendJson(res, 400, { error: error.message });
+    routes.sendInternalError(error as Error);
+  });
+  return true;
+}
+
+/** GET /_control/state: what every simulator reports, `extra` (its own fields) before the faults. */
+export function simulatorState<Data extends { [C in keyof Data]: Rec[] }, Options extends SimulatorOptions>(
+  simulator: ControlledSimulator<Data, Options>,
+  vendor: string,
+  extra: Rec = {},
+  counts: Rec = Object.fromEntries(Object.entries<Rec[]>(simulator.data).map(([collection, records]) => [collection, records.length])),
+) {
+  const { options } = simulator;
+  return { vendor, seed: options.seed ?? 1, residents: options.residents ?? 60, counts, requestCount: simulator.requestCount, ...extra, faults: simulator.faults.list() };
+}
+
+/** When the last vendor response was sent, for the state (benchmarks time the sync's tail from it). */
+export const isoTimeOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * The control API: state, reset, mutate, faults, and list/create/get/patch/delete of each collection's
+ * records (`/_control/<collection>[/<id>]`).
+ */
+async function serveControlApi<Data extends { [C in keyof Data]: Rec[] }, Options extends SimulatorOptions>(
+  simulator: ControlledSimulator<Data, Options>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  routes: SimulatorRoutes,
+): Promise<void> {
+  const [head, id, beyond] = url.pathname.split('/').filter(Boolean).slice(1); // drop "_control"
+  const method = req.method ?? 'GET';
+  if (head === undefined || (head === 'state' && method === 'GET')) return sendJson(res, 200, simulator.state());
+  if (head === 'reset' && method === 'POST') {
+    const overrides = ((await readJson(req)) ?? {}) as Options;
+    simulator.reset({ ...simulator.options, ...overrides });
+    return sendJson(res, 200, simulator.state());
+  }
+  const action = routes.actions?.[`${method} ${head}/${id}`];
+  if (action) return sendJson(res, 200, action());
+  if (head === 'mutate' && method === 'POST') {
+    const body = await readJson(req);
+    if (!isJsonObject(body)) return sendJson(res, 400, { error: `body must be {${routes.mutateKinds.map((kind) => `"${kind}"?: n`).join(', ')}}` });
+    return sendJson(res, 200, simulator.mutate(body));
+  }
+  if (head === 'faults') {
+    if (method === 'GET') return sendJson(res, 200, simulator.faults.list());
+    if (method === 'DELETE') {
+      simulator.faults.clear(id === undefined ? undefined : Number(id));
+      return sendJson(res, 204, undefined);
+    }
+    if (method === 'POST') {
+      const body = await readJson(req);
+      const problem = FaultInjector.validate(body) ?? unservedFaultPath(body as FaultSpec, routes.faultPaths);
+      if (problem) return sendJson(res, 400, { error: problem });
+      return sendJson(res, 201, simulator.faults.add(body as FaultSpec));
+    }
+  }
+
+  if (!Object.hasOwn(simulator.data, head) || beyond !== undefined) return sendJson(res, 404, { error: `unknown control route ${url.pathname}` });
+  const collection = head as keyof Data;
+  const view = (record: Rec) => simulator.view?.(collection, record) ?? record;
+  if (method === 'GET' && id === undefined) return sendJson(res, 200, simulator.data[collection]);
+  if (method === 'POST' && id === undefined) {
+    const body = await readJson(req);
+    if (!isJsonObject(body)) return sendJson(res, 400, { error: 'body must be a JSON object' });
+    const created = simulator.create(collection, body);
+    return typeof created === 'string' ? sendJson(res, 400, { error: created }) : sendJson(res, 201, view(created));
+  }
+  const record = id === undefined ? undefined : simulator.find(collection, id);
+  if (!record) return sendJson(res, 404, { error: `${head} ${id} not found` });
+  if (method === 'GET') return sendJson(res, 200, view(record));
+  if (method === 'PATCH') {
+    const body = await readJson(req);
+    if (!isJsonObject(body)) return sendJson(res, 400, { error: 'body must be a JSON object' });
+    return sendJson(res, 200, view(simulator.update(collection, record, body)));
+  }
+  if (method === 'DELETE') {
+    simulator.remove(collection, record);
+    return sendJson(res, 204, undefined);
+  }
+  return sendJson(res, 405, { error: `${method} not supported on ${url.pathname}` });
+}
+
+function unservedFaultPath(spec: FaultSpec, faultPaths: readonly string[] | undefined): string | null {
+  if (!faultPaths || spec.path === undefined || faultPaths.includes(spec.path)) return null;
+  return `path must be one of ${faultPaths.join(', ')}`;
+}
