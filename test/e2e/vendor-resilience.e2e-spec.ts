@@ -123,7 +123,7 @@ describe('vendor resilience', () => {
       let from = receiver.received.length;
       const integrationId = await createIntegration(app, sandbox.url, { max_request_frequency: 100 });
       await runEnd(receiver, databaseUrl, from, 'FIRST_SYNC_COMPLETE');
-      const residents = async () => (await request(app.url).get('/v1/residents/').query({ integration_id: integrationId, limit: 250 }).set(auth)).body.results;
+      const residents = async () => (await request(app.url).get('/v1/residents/').query({ integration_id: integrationId, limit: 250, 'order-by': 'x_id:asc' }).set(auth)).body.results;
       const before = await residents();
       expect(before).toHaveLength(sandbox.sandbox.data.tenants.length);
 
