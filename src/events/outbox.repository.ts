@@ -13,13 +13,10 @@ export interface NewEvent {
   payload: Record<string, unknown>;
 }
 
+/** An event past the relay cursor: fan-out reads the rest from the event itself. */
 export interface PendingEvent {
   id: string;
   sequence: string;
-  organization_id: string;
-  integration_id: string | null;
-  trigger: string;
-  model: string | null;
 }
 
 /** Arbitrary constant naming the outbox's commit-order lock. */
@@ -75,7 +72,7 @@ export class OutboxRepository {
   async after(tx: SqlTx, cursor: bigint, limit: number): Promise<PendingEvent[]> {
     const { rows } = await tx.query<PendingEvent>(
       // Ordered by the column, not the text alias of the same name ('10' < '9').
-      `SELECT e."id", e."sequence"::text AS "sequence", e."organization_id", e."integration_id", e."trigger", e."model" FROM "events" e
+      `SELECT e."id", e."sequence"::text AS "sequence" FROM "events" e
        WHERE e."sequence" > $1::bigint ORDER BY e."sequence" LIMIT $2`,
       [cursor.toString(), limit],
     );

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ListPage } from '../common/http/list-query.dto';
 import { newId } from '../common/ids';
 import { SqlFilter } from '../common/sql-filter';
-import { PrismaService, sqlOf } from '../database/prisma.service';
+import { PrismaService } from '../database/prisma.service';
 import { OutboxRepository, type NewEvent } from '../events/outbox.repository';
 import { TRIGGER_MATCHES_EVENT, WEBHOOK_HEARS_EVENT } from './webhook-matching';
 
@@ -125,13 +125,13 @@ export class DeliveryLogRepository {
    * in one transaction; the relay never fans TEST events out. Returns the delivery id.
    */
   async createDirectEvent(webhookId: string, event: NewEvent): Promise<string> {
-    return this.prisma.$transaction(async (tx) => {
-      const [eventId] = await this.outbox.append(sqlOf(tx), [event]);
+    return this.prisma.sqlTransaction(async (tx) => {
+      const [eventId] = await this.outbox.append(tx, [event]);
       const deliveryId = newId();
-      await tx.$executeRawUnsafe(
+      await tx.query(
         `INSERT INTO "webhook_deliveries" ("id", "organization_id", "webhook_id", "event_id", "event_sequence", "record_id", "integration_id", "status", "next_attempt_at")
          SELECT $1, e."organization_id", $2, e."id", e."sequence", e."record_id", e."integration_id", 'PENDING', now() FROM "events" e WHERE e."id" = $3`,
-        deliveryId, webhookId, eventId,
+        [deliveryId, webhookId, eventId],
       );
       return deliveryId;
     });

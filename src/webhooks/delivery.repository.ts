@@ -23,7 +23,6 @@ export interface DispatchTarget {
   previous_secret_expires_at: Date | null;
   failing_since: Date | null;
   active: boolean;
-  organization_id: string;
   payload: unknown;
   /** An earlier event of the same record (or, for a sync-level event, of the same integration) must go first. */
   waits_for_earlier: boolean;
@@ -138,7 +137,7 @@ export class DeliveryRepository {
     const rows = await this.prisma.sql<DispatchTarget>(
       `SELECT d."id" AS delivery_id, d."status", d."attempt_count", w."id" AS webhook_id, w."url", w."headers",
               w."secret_encrypted", w."previous_secret_encrypted", w."previous_secret_expires_at", w."failing_since",
-              w."active", w."organization_id", e."payload", o."waits_for_earlier",
+              w."active", e."payload", o."waits_for_earlier",
               CASE WHEN o."waits_for_earlier" THEN ${EARLIER_DUE_AT} END AS earlier_due_at
        FROM "webhook_deliveries" d JOIN "webhooks" w ON w."id" = d."webhook_id" JOIN "events" e ON e."id" = d."event_id"
        -- OFFSET 0: evaluated once per row, not again inside the CASE below.
