@@ -80,11 +80,21 @@ export function email(value: unknown): string | null {
   return raw === null ? null : raw.toLowerCase();
 }
 
-/** The vendor's id as a string (ids are often integers); a missing id makes the record unusable. */
-export function requiredId(value: unknown, field: string): string {
+/** A plain object (a record or an element with children): not null, not a list. */
+export const isObject = (value: unknown): value is Record<string, any> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The vendor's id as a string (ids are often integers), or null when the value is no id. */
+export function idOrNull(value: unknown): string | null {
   if (typeof value === 'number' && Number.isInteger(value)) return String(value);
   if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  throw new MalformedRecordError(`${field} is missing or not an id (${JSON.stringify(value) ?? 'undefined'})`);
+  return null;
+}
+
+/** The vendor's id as a string (ids are often integers); a missing id makes the record unusable. */
+export function requiredId(value: unknown, field: string): string {
+  const id = idOrNull(value);
+  if (id === null) throw new MalformedRecordError(`${field} is missing or not an id (${JSON.stringify(value) ?? 'undefined'})`);
+  return id;
 }
 
 export function optionalId(value: unknown, field: string): string | null {

@@ -1,4 +1,5 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { parseRetryAfter } from '../common/http/retry-after';
 import type { OutboundGuard } from '../outbound/outbound-guard';
 
 export class VendorAuthError extends Error {
@@ -137,7 +138,7 @@ export class VendorHttp {
       let outcome: Outcome<T>;
       try {
         const response = await this.http.request({ method, url: target, params: request.params ? dropUndefined(request.params) : undefined, headers, data });
-        outcome = readAnswer<T>(request, response);
+        outcome = readAnswer<T>(request, response, label);
       } catch (error) {
         const e = error as { code?: string; message: string };
         if (e.code === 'OUTBOUND_BLOCKED' || (error as Error).name === 'OutboundBlockedError') throw new VendorRequestError(e.message, null, false);
@@ -169,7 +170,7 @@ type Outcome<T> =
  * error. 2xx bodies are parsed here, after the status, and go through the request's `inspect` (5xx ones too
  * when it asks), for vendors that say more in the body than in the status.
  */
-function readAnswer<T>(request: VendorRequest, response: AxiosResponse): Outcome<T> {
+function readAnswer<T>(request: VendorRequest, response: AxiosResponse, label: string): Outcome<T> {
   const { status } = response;
   const headers = response.headers as Record<string, string>;
   if (status >= 200 && status < 300) {
@@ -199,7 +200,7 @@ function readAnswer<T>(request: VendorRequest, response: AxiosResponse): Outcome
     }
     return transient;
   }
-  throw new VendorRequestError(`${request.method ?? 'GET'} ${request.path ?? pathOf(request.url ?? '/')} was rejected with HTTP ${status}: ${excerpt(response.data)}`, status, false);
+  throw new VendorRequestError(`${label} was rejected with HTTP ${status}: ${excerpt(response.data)}`, status, false);
 }
 
 /** The request's own reading of an answer: null when it finds nothing wrong; final errors are thrown. */
@@ -235,13 +236,6 @@ function backoff(base: number, attempt: number): number {
   return Math.min(30_000, base * 2 ** (attempt - 1));
 }
 
-/** Retry-After as milliseconds: delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: unknown, now = Date.now()): number | null {
-  if (typeof value !== 'string' || value.trim() === '') return null;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
 
 function excerpt(data: unknown): string {
   const s = typeof data === 'string' ? data : JSON.stringify(data);

@@ -6,7 +6,7 @@ import { OutboundGuard } from '../outbound/outbound-guard';
 import { postBody, RequestTimeoutError, type PostOptions } from '../outbound/post-body';
 import { QueueName, type WebhookDeliveryPayload } from '../queue/queue-names';
 import { QueueService } from '../queue/queue.service';
-import { parseRetryAfter } from '../vendors/vendor-http';
+import { parseRetryAfter } from '../common/http/retry-after';
 import type { NewEvent } from '../events/outbox.repository';
 import { DeliveryRepository, type DeliveryRef, type DispatchTarget } from './delivery.repository';
 import { deliveryBody } from './thin-payload';

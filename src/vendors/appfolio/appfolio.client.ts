@@ -1,4 +1,5 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
+import { idOrNull } from '../../etl/normalise';
 import type { ListOptions, RawPage, VendorClient } from '../vendor-adapter';
 import { VendorRequestError, type VendorHttp, type VendorRequest } from '../vendor-http';
 import {
@@ -64,7 +65,7 @@ export class AppfolioClient implements VendorClient {
 
   /** Merges the lookup's contact details into each row; a tenant the lookup does not return stays minimal. */
   private async hydrate(rows: Row[]): Promise<Row[]> {
-    const ids = [...new Set(rows.map((row) => idOf(row.tenant_id)).filter((id): id is string => id !== null))];
+    const ids = [...new Set(rows.map((row) => idOrNull(row.tenant_id)).filter((id): id is string => id !== null))];
     if (ids.length === 0) return rows;
     const body = await this.json({
       method: 'GET',
@@ -76,11 +77,11 @@ export class AppfolioClient implements VendorClient {
     if (!Array.isArray(data)) throw new VendorRequestError(`${TENANT_LOOKUP.path} did not answer {"data": [...]}`, 200, false);
     const byId = new Map<string, Row>();
     for (const tenant of data as Row[]) {
-      const id = idOf(tenant?.Id);
+      const id = idOrNull(tenant?.Id);
       if (id !== null) byId.set(id, tenant);
     }
     return rows.map((row) => {
-      const found = byId.get(idOf(row.tenant_id) ?? '');
+      const found = byId.get(idOrNull(row.tenant_id) ?? '');
       if (!found) return row;
       const details = Object.fromEntries(TENANT_LOOKUP.fields.filter((f) => f in found).map((f) => [f, found[f]]));
       return { ...row, ...details };
@@ -92,7 +93,7 @@ export class AppfolioClient implements VendorClient {
     const byKey = new Map<string, unknown>();
     for await (const rows of this.report(APPFOLIO_REPORTS[model], { paginate_results: true, columns: [key, value] })) {
       for (const row of rows) {
-        const id = idOf(row[key]);
+        const id = idOrNull(row[key]);
         if (id !== null) byKey.set(id, row[value]);
       }
     }
@@ -132,12 +133,6 @@ function withTenantTypes(row: Row, types: Map<string, unknown>): Row {
 }
 
 function withProperty(row: Row, propertyByOccupancy: Map<string, unknown>): Row {
-  const occupancy = idOf(row.occupancy_id);
+  const occupancy = idOrNull(row.occupancy_id);
   return occupancy !== null && propertyByOccupancy.has(occupancy) ? { ...row, [OCCUPANCY_PROPERTY_FIELD]: propertyByOccupancy.get(occupancy) } : row;
-}
-
-function idOf(value: unknown): string | null {
-  if (typeof value === 'number' && Number.isInteger(value)) return String(value);
-  if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  return null;
 }

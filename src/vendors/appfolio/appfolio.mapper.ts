@@ -1,19 +1,19 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../etl/canonical-record';
 import { MalformedRecordError } from '../../etl/malformed-record.error';
-import { cents, email, integer, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
+import { cents, email, integer, isObject, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
 import { LEASE_STATUS, OCCUPANCY_PROPERTY_FIELD, PHONE_LABEL, PROPERTY_TYPE, RESIDENT_TYPE, TENANT_TYPES_FIELD, UNIT_STATUS } from './appfolio.facts';
 
 type Raw = Record<string, any>;
 
 /** AppFolio report rows (shared/vendors/appfolio.md), residents hydrated by the lookup -> Propexo's canonical fields. */
 export function mapAppfolioRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new MalformedRecordError('record is not an object');
+  if (!isObject(raw)) throw new MalformedRecordError('record is not an object');
   switch (model) {
-    case 'properties': return mapProperty(raw as Raw, ctx);
-    case 'units': return mapUnit(raw as Raw, ctx);
-    case 'leases': return mapOccupancy(raw as Raw, ctx);
-    case 'residents': return mapTenant(raw as Raw, ctx);
+    case 'properties': return mapProperty(raw, ctx);
+    case 'units': return mapUnit(raw, ctx);
+    case 'leases': return mapOccupancy(raw, ctx);
+    case 'residents': return mapTenant(raw, ctx);
   }
 }
 

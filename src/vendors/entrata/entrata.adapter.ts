@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CanonicalModelName } from '../../canonical/canonical-models';
+import { isObject } from '../../etl/normalise';
 import type { RawPage, ReportedRateLimits, VendorAdapter, VendorClient, VendorReporter } from '../vendor-adapter';
 import { VendorAuthError, VendorRequestError, VendorThrottledError, type VendorHttp, type VendorResponse } from '../vendor-http';
 import { EntrataCredentials } from './entrata.credentials';
@@ -94,8 +95,8 @@ class EntrataClient implements VendorClient {
 /** A record with `@attributes` lifted and the property it was listed under (unless it names its own); a non-object stays as sent. */
 function listedUnder(record: unknown, propertyId: unknown): unknown {
   const lifted = liftAttributes(record);
-  if (lifted === null || typeof lifted !== 'object' || Array.isArray(lifted) || propertyId === undefined || propertyId === null) return lifted;
-  return { ...lifted, [LISTED_UNDER_PROPERTY]: (lifted as Json)[LISTED_UNDER_PROPERTY] ?? propertyId };
+  if (!isObject(lifted) || propertyId === undefined || propertyId === null) return lifted;
+  return { ...lifted, [LISTED_UNDER_PROPERTY]: lifted[LISTED_UNDER_PROPERTY] ?? propertyId };
 }
 
 /** The X-RateLimit-* headers of an answer, or null when it carries none. */

@@ -1,7 +1,7 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../etl/canonical-record';
 import { MalformedRecordError } from '../../etl/malformed-record.error';
-import { cents, email, integer, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
+import { cents, email, idOrNull, integer, isObject, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
 import { LEASE_STATUS, LISTED_UNDER_PROPERTY, PHONE_TYPE, PROPERTY_TYPE, RESIDENT_TYPE } from './entrata.facts';
 import { asArray, decimal, entrataDate, flag, liftAttributes, listOf } from './entrata.quirks';
 
@@ -13,18 +13,17 @@ export const ID_FIELD: Record<CanonicalModelName, string> = { properties: 'Prope
 /** Entrata records (shared/vendors/entrata.md), as sent or as the client yields them -> Propexo's canonical fields. */
 export function mapEntrataRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord {
   const record = liftAttributes(raw);
-  if (record === null || typeof record !== 'object' || Array.isArray(record)) throw new MalformedRecordError('record is not an object');
+  if (!isObject(record)) throw new MalformedRecordError('record is not an object');
   switch (model) {
-    case 'properties': return mapProperty(record as Raw, ctx);
-    case 'units': return mapUnit(record as Raw, ctx);
-    case 'leases': return mapLease(record as Raw, ctx);
-    case 'residents': return mapCustomer(record as Raw, ctx);
+    case 'properties': return mapProperty(record, ctx);
+    case 'units': return mapUnit(record, ctx);
+    case 'leases': return mapLease(record, ctx);
+    case 'residents': return mapCustomer(record, ctx);
   }
 }
 
 export function entrataVendorId(model: CanonicalModelName, raw: unknown): string | null {
-  const id = (liftAttributes(raw) as Raw | null)?.[ID_FIELD[model]];
-  return (typeof id === 'number' && Number.isInteger(id)) || (typeof id === 'string' && id.trim() !== '') ? String(id).trim() : null;
+  return idOrNull((liftAttributes(raw) as Raw | null)?.[ID_FIELD[model]]);
 }
 
 function mapProperty(p: Raw, ctx: MappingContext): MappedRecord {

@@ -1,10 +1,9 @@
 import { MalformedRecordError } from '../../etl/malformed-record.error';
+import { isObject } from '../../etl/normalise';
 
 /** Entrata's JSON is converted from XML; these undo the artefacts of that conversion (pure). */
 
 type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** A list however it arrived: a one-element list comes as the element itself, an empty one as `{}`, `""` or nothing. */
 export function asArray(value: unknown): unknown[] {

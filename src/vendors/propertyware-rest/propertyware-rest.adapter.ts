@@ -81,7 +81,9 @@ class PropertywareRestClient implements VendorClient {
         for (const contact of lease.contacts as Array<{ id?: unknown } | null>) {
           if (!isId(contact?.id)) continue;
           const key = String(contact.id);
-          byContact.set(key, [...(byContact.get(key) ?? []), link]);
+          const links = byContact.get(key);
+          if (links) links.push(link);
+          else byContact.set(key, [link]);
         }
       }
     }

@@ -1,19 +1,19 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../etl/canonical-record';
 import { MalformedRecordError } from '../../etl/malformed-record.error';
-import { bool, cents, email, integer, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
+import { bool, cents, email, integer, isObject, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
 import { CONTACT_ROLE, LEASE_STATUS, PHONE_PRIORITY, PROPERTY_TYPE, SQUARE_FEET_PER } from './propertyware-rest.facts';
 
 type Raw = Record<string, any>;
 
 /** Propertyware schemas (shared/reference/propertyware-openapi.json) -> Propexo's canonical fields. */
 export function mapPropertywareRestRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new MalformedRecordError('record is not an object');
+  if (!isObject(raw)) throw new MalformedRecordError('record is not an object');
   switch (model) {
-    case 'properties': return mapBuilding(raw as Raw, ctx);
-    case 'units': return mapUnit(raw as Raw, ctx);
-    case 'leases': return mapLease(raw as Raw, ctx);
-    case 'residents': return mapContact(raw as Raw, ctx);
+    case 'properties': return mapBuilding(raw, ctx);
+    case 'units': return mapUnit(raw, ctx);
+    case 'leases': return mapLease(raw, ctx);
+    case 'residents': return mapContact(raw, ctx);
   }
 }
 

@@ -1,10 +1,11 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
+import { isObject } from '../../etl/normalise';
 import type { RawPage, VendorAdapter, VendorClient } from '../vendor-adapter';
 import { VendorRequestError, type VendorHttp } from '../vendor-http';
 import { YardiCredentials } from './yardi.credentials';
 import { soapAction, YARDI_EXPECTED_FIELDS, YARDI_FACTS, YARDI_METHODS, YARDI_SERVICE, type YardiMethod } from './yardi.facts';
 import { mapYardiRecord, yardiVendorId } from './yardi.mapper';
-import { asList, isObject, readSoapResult, soapEnvelope } from './yardi.soap';
+import { asList, readSoapResult, soapEnvelope } from './yardi.soap';
 
 /**
  * Yardi Voyager's Resident Transactions SOAP interface (shared/vendors/yardi.md): one property per call, no

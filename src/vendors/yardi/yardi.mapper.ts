@@ -1,9 +1,9 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../etl/canonical-record';
 import { MalformedRecordError } from '../../etl/malformed-record.error';
-import { cents, email, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
+import { cents, email, isObject, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
 import { LEASE_STATUS, PHONE_TYPE, UNIT_VACANT } from './yardi.facts';
-import { asList, isObject } from './yardi.soap';
+import { asList } from './yardi.soap';
 
 type Raw = Record<string, any>;
 

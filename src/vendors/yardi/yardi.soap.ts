@@ -1,4 +1,5 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { isObject } from '../../etl/normalise';
 import { VendorAuthError, VendorRequestError } from '../vendor-http';
 import { YARDI_SERVICE } from './yardi.facts';
 
@@ -23,8 +24,6 @@ export function asList(value: unknown): unknown[] {
   if (value === undefined || value === null || value === '') return [];
   return Array.isArray(value) ? value : [value];
 }
-
-export const isObject = (value: unknown): value is Record<string, any> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * The document inside `<{method}Result>` of a SOAP answer. Throws for both of Yardi's error forms: a SOAP
