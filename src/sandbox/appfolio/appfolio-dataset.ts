@@ -1,4 +1,6 @@
-import { CITIES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, Prng, STREET_NAMES, STREET_SUFFIXES } from '../kit/prng';
+import { CITIES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, oneYearLater, phoneNumber, type PhoneStyle, Prng, streetLine, zipCode } from '../kit/prng';
+
+const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'intl'];
 
 type Rec = Record<string, any>;
 
@@ -34,15 +36,6 @@ const OCCUPANCY_STATUSES = [['Current', 70], ['Notice-Unrented', 6], ['Notice-Re
 export const TENANT_STATUS: Record<string, string> = {
   Current: 'Current', 'Notice-Unrented': 'Notice', 'Notice-Rented': 'Notice', 'Vacant-Rented': 'Future', Future: 'Future', Evict: 'Evict',
 };
-
-function phone(prng: Prng): string {
-  const digits = `${prng.int(201, 989)}${prng.int(200, 999)}${String(prng.int(0, 9999)).padStart(4, '0')}`;
-  return prng.pick([
-    `(${digits.slice(0, 3)}) ${digits.slice(3, 6)}-${digits.slice(6)}`,
-    `${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6)}`,
-    `+1 ${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}`,
-  ]);
-}
 
 /** AppFolio reports send amounts as strings with two decimals. */
 export const amount = (dollars: number) => dollars.toFixed(2);
@@ -88,14 +81,14 @@ export function generateAppfolioData(options: AppfolioDatasetOptions = {}): Appf
 
 function makeProperty(prng: Prng, id: number): Rec {
   const [city, state, zip] = prng.pick(CITIES);
-  const street = `${prng.int(1, 9999)} ${prng.pick(STREET_NAMES)} ${prng.pick(STREET_SUFFIXES)}`;
+  const street = streetLine(prng);
   return {
     property_id: id,
     property_name: `${street.split(' ').slice(1).join(' ')} ${prng.pick(['Apartments', 'Residences', 'Commons', 'Lofts'])} ${id}`,
     property_address: street,
     property_city: city,
     property_state: state,
-    property_zip: `${zip}${String(prng.int(0, 99)).padStart(2, '0')}`,
+    property_zip: zipCode(prng, zip),
     property_type: prng.pick(PROPERTY_TYPES),
   };
 }
@@ -153,13 +146,7 @@ function makeContact(prng: Prng, tenant: Rec): Rec {
   return {
     Id: tenant.tenant_id,
     Emails: emails,
-    PhoneNumbers: Array.from({ length: prng.weighted([[0, 1], [1, 6], [2, 3]] as const) }, () => ({ Number: phone(prng), Label: prng.pick(PHONE_LABELS) })),
+    PhoneNumbers: Array.from({ length: prng.weighted([[0, 1], [1, 6], [2, 3]] as const) }, () => ({ Number: phoneNumber(prng, PHONE_STYLES), Label: prng.pick(PHONE_LABELS) })),
     DateOfBirth: prng.chance(0.8) ? prng.date(1950, 2004) : null,
   };
-}
-
-/** The last day of a one-year term starting on `date` (YYYY-MM-DD). */
-function oneYearLater(date: string): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y! + 1, m! - 1, d! - 1)).toISOString().slice(0, 10);
 }

@@ -1,4 +1,6 @@
-import { CITIES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, Prng, STREET_NAMES, STREET_SUFFIXES } from '../kit/prng';
+import { CITIES, dropUndefined, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, oneYearLater, phoneNumber, type PhoneStyle, Prng, streetLine, zipCode } from '../kit/prng';
+
+const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'intl', 'plain'];
 
 type Rec = Record<string, any>;
 
@@ -29,24 +31,14 @@ const BATHROOMS = ['OneBath', 'OneBath', 'OnePointFiveBath', 'TwoBath', 'TwoPoin
 function address(prng: Prng): Rec {
   const [city, state, zip] = prng.pick(CITIES);
   const a: Rec = {
-    AddressLine1: `${prng.int(1, 9999)} ${prng.pick(STREET_NAMES)} ${prng.pick(STREET_SUFFIXES)}`,
+    AddressLine1: streetLine(prng),
     City: city,
     State: state,
-    PostalCode: `${zip}${String(prng.int(0, 99)).padStart(2, '0')}`,
+    PostalCode: zipCode(prng, zip),
     Country: 'UnitedStates',
   };
   if (prng.chance(0.3)) a.AddressLine2 = `Apt ${prng.int(1, 40)}${prng.pick(['A', 'B', 'C', ''])}`;
   return a;
-}
-
-function phone(prng: Prng): string {
-  const digits = `${prng.int(201, 989)}${prng.int(200, 999)}${String(prng.int(0, 9999)).padStart(4, '0')}`;
-  return prng.pick([
-    `(${digits.slice(0, 3)}) ${digits.slice(3, 6)}-${digits.slice(6)}`,
-    `${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6)}`,
-    `+1 ${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}`,
-    digits,
-  ]);
 }
 
 const iso = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
@@ -100,7 +92,7 @@ function makeTenant(prng: Prng, id: number): Rec {
     LastName: last,
     Email: prng.chance(0.9) ? `${prng.chance(0.2) ? handle.toUpperCase() : handle}${id}@${prng.pick(EMAIL_DOMAINS)}` : undefined,
     AlternateEmail: prng.chance(0.2) ? `${handle}.alt${id}@example.net` : undefined,
-    PhoneNumbers: Array.from({ length: prng.weighted([[0, 1], [1, 6], [2, 3]] as const) }, () => ({ Number: phone(prng), Type: prng.pick(PHONE_TYPES) })),
+    PhoneNumbers: Array.from({ length: prng.weighted([[0, 1], [1, 6], [2, 3]] as const) }, () => ({ Number: phoneNumber(prng, PHONE_STYLES), Type: prng.pick(PHONE_TYPES) })),
     CreatedDateTime: iso(SEEDED_AT - prng.int(1, 1000) * 86_400_000),
     DateOfBirth: prng.chance(0.8) ? prng.date(1950, 2004) : undefined,
     SMSOptInStatus: prng.pick(['OptedIn', 'NotSet', 'OptedOut']),
@@ -108,7 +100,7 @@ function makeTenant(prng: Prng, id: number): Rec {
     AlternateAddress: prng.chance(0.1) ? address(prng) : undefined,
     MailingPreference: 'PrimaryAddress',
     Comment: prng.chance(0.15) ? 'Prefers contact by email.' : undefined,
-    EmergencyContact: prng.chance(0.3) ? { Name: `${prng.pick(FIRST_NAMES)} ${last}`, RelationshipDescription: 'Relative', Phone: phone(prng), Email: `${handle}.family@example.org` } : undefined,
+    EmergencyContact: prng.chance(0.3) ? { Name: `${prng.pick(FIRST_NAMES)} ${last}`, RelationshipDescription: 'Relative', Phone: phoneNumber(prng, PHONE_STYLES), Email: `${handle}.family@example.org` } : undefined,
   };
   return dropUndefined(tenant);
 }
@@ -116,7 +108,7 @@ function makeTenant(prng: Prng, id: number): Rec {
 function makeRental(prng: Prng, id: number, numberUnits: number): Rec {
   const a = address(prng);
   delete a.AddressLine2;
-  const manager = { Id: 9_000 + prng.int(1, 20), FirstName: prng.pick(FIRST_NAMES), LastName: prng.pick(LAST_NAMES), IsCompany: false, Email: `manager${prng.int(1, 20)}@example.com`, PhoneNumbers: [{ Number: phone(prng), Type: 'Office' }] };
+  const manager = { Id: 9_000 + prng.int(1, 20), FirstName: prng.pick(FIRST_NAMES), LastName: prng.pick(LAST_NAMES), IsCompany: false, Email: `manager${prng.int(1, 20)}@example.com`, PhoneNumbers: [{ Number: phoneNumber(prng, PHONE_STYLES), Type: 'Office' }] };
   return {
     Id: id,
     Name: `${a.AddressLine1.split(' ').slice(1).join(' ')} ${prng.pick(['Apartments', 'Residences', 'Commons', 'Lofts', 'Flats'])} ${id}`,
@@ -191,15 +183,4 @@ function addTenantToLease(prng: Prng, lease: Rec, tenantId: number): void {
   if (status === 'MovedOut') {
     lease.MoveOutData.push(dropUndefined({ TenantId: tenantId, MoveOutDate: lease.LeaseToDate ?? oneYearLater(lease.LeaseFromDate), NoticeGivenDate: prng.chance(0.7) ? lease.LeaseFromDate : undefined }));
   }
-}
-
-/** The last day of a one-year term starting on `date` (YYYY-MM-DD); Date.UTC rolls Feb 29 over correctly. */
-function oneYearLater(date: string): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y + 1, m - 1, d - 1)).toISOString().slice(0, 10);
-}
-
-export function dropUndefined<T extends Rec>(record: T): T {
-  for (const key of Object.keys(record)) if (record[key] === undefined) delete record[key];
-  return record;
 }

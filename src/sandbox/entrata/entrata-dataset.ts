@@ -1,4 +1,6 @@
-import { CITIES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, Prng, STREET_NAMES, STREET_SUFFIXES } from '../kit/prng';
+import { CITIES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, oneYearLater, phoneNumber, type PhoneStyle, Prng, streetLine, zipCode } from '../kit/prng';
+
+const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'plain'];
 
 type Rec = Record<string, any>;
 
@@ -33,11 +35,6 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 export const usDate = (iso: string) => `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`;
 const money = (amount: number) => amount.toFixed(2);
 
-function phone(prng: Prng): string {
-  const d = `${prng.int(201, 989)}${prng.int(200, 999)}${pad(prng.int(0, 9999), 4)}`;
-  return prng.pick([`(${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6)}`, `${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6)}`, d]);
-}
-
 /** A seeded, deterministic Entrata portfolio following shared/vendors/entrata.md. */
 export function generateEntrataData(options: EntrataDatasetOptions = {}): EntrataData {
   const prng = new Prng(options.seed ?? 1);
@@ -66,12 +63,12 @@ export function generateEntrataData(options: EntrataDatasetOptions = {}): Entrat
 
 function makeProperty(prng: Prng, id: number): Rec {
   const [city, state, zip] = prng.pick(CITIES);
-  const street = `${prng.int(1, 9999)} ${prng.pick(STREET_NAMES)} ${prng.pick(STREET_SUFFIXES)}`;
+  const street = streetLine(prng);
   return {
     PropertyID: id,
     MarketingName: `${street.split(' ').slice(1).join(' ')} ${prng.pick(['Apartments', 'Residences', 'Commons', 'Lofts'])} ${id}`,
     Type: prng.pick(PROPERTY_TYPES),
-    Address: { '@attributes': { AddressType: 'property' }, Address: street, City: city, State: state, PostalCode: `${zip}${pad(prng.int(0, 99))}` },
+    Address: { '@attributes': { AddressType: 'property' }, Address: street, City: city, State: state, PostalCode: zipCode(prng, zip) },
     IsDisabled: prng.chance(0.05) ? '1' : '0',
   };
 }
@@ -100,8 +97,8 @@ function makeCustomer(prng: Prng, id: number): Rec {
   customer.LastName = last;
   if (prng.chance(0.9)) customer.Email = `${prng.chance(0.2) ? handle.toUpperCase() : handle}${id}@${prng.pick(EMAIL_DOMAINS)}`;
   const phones = prng.weighted([[0, 1], [1, 6], [2, 3]] as const);
-  if (phones > 0) customer.Phone = Array.from({ length: phones }, () => ({ PhoneNumber: phone(prng), PhoneType: prng.pick(PHONE_TYPES) }));
-  customer.Address = `${prng.int(1, 9999)} ${prng.pick(STREET_NAMES)} ${prng.pick(STREET_SUFFIXES)}`;
+  if (phones > 0) customer.Phone = Array.from({ length: phones }, () => ({ PhoneNumber: phoneNumber(prng, PHONE_STYLES), PhoneType: prng.pick(PHONE_TYPES) }));
+  customer.Address = streetLine(prng);
   if (prng.chance(0.8)) customer.DateOfBirth = usDate(prng.date(1950, 2004));
   return customer;
 }
@@ -131,10 +128,4 @@ function makeLease(prng: Prng, id: number, unit: Rec, household: Rec[]): Rec {
   for (const c of household) c.LeaseId = id;
   if (status === 'Current' || status === 'Notice') unit.isVacant = false;
   return lease;
-}
-
-/** The last day of a one-year term starting on `date` (YYYY-MM-DD). */
-function oneYearLater(date: string): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y! + 1, m! - 1, d! - 1)).toISOString().slice(0, 10);
 }

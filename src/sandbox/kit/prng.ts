@@ -60,3 +60,40 @@ export const CITIES: ReadonlyArray<readonly [string, string, string]> = [
   ['Phoenix', 'AZ', '850'], ['Boston', 'MA', '021'], ['Nashville', 'TN', '372'], ['Madison', 'WI', '537'], ['Tampa', 'FL', '336'],
 ];
 export const EMAIL_DOMAINS = ['example.com', 'example.org', 'mail.example.net', 'Example.COM'];
+
+/** A street line, e.g. "1234 Maple Ave". */
+export function streetLine(prng: Prng): string {
+  return `${prng.int(1, 9999)} ${prng.pick(STREET_NAMES)} ${prng.pick(STREET_SUFFIXES)}`;
+}
+
+/** A five-digit ZIP code starting with a city's three-digit prefix. */
+export function zipCode(prng: Prng, prefix: string): string {
+  return `${prefix}${String(prng.int(0, 99)).padStart(2, '0')}`;
+}
+
+const PHONE_STYLES = {
+  paren: (d: string) => `(${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6)}`,
+  dash: (d: string) => `${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6)}`,
+  intl: (d: string) => `+1 ${d.slice(0, 3)} ${d.slice(3, 6)} ${d.slice(6)}`,
+  dot: (d: string) => `${d.slice(0, 3)}.${d.slice(3, 6)}.${d.slice(6)}`,
+  plain: (d: string) => d,
+};
+export type PhoneStyle = keyof typeof PHONE_STYLES;
+
+/** A US phone number written in one of `styles` (each vendor has its own mix). */
+export function phoneNumber(prng: Prng, styles: readonly PhoneStyle[]): string {
+  const digits = `${prng.int(201, 989)}${prng.int(200, 999)}${String(prng.int(0, 9999)).padStart(4, '0')}`;
+  return PHONE_STYLES[prng.pick(styles)](digits);
+}
+
+/** The day before the same date a year on (YYYY-MM-DD): a one-year lease's last day. */
+export function oneYearLater(date: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y! + 1, m! - 1, d! - 1)).toISOString().slice(0, 10);
+}
+
+/** Deletes the keys whose value is undefined, in place. */
+export function dropUndefined<T extends Record<string, unknown>>(record: T): T {
+  for (const key of Object.keys(record)) if (record[key] === undefined) delete record[key];
+  return record;
+}

@@ -1,4 +1,6 @@
-import { CITIES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, Prng, STREET_NAMES, STREET_SUFFIXES } from '../kit/prng';
+import { CITIES, dropUndefined, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, oneYearLater, phoneNumber, type PhoneStyle, Prng, streetLine, zipCode } from '../kit/prng';
+
+const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'intl'];
 
 type Rec = Record<string, any>;
 
@@ -37,17 +39,12 @@ export const isoSeconds = (ms: number) => `${new Date(ms).toISOString().slice(0,
 function address(prng: Prng): Rec {
   const [city, state, zip] = prng.pick(CITIES);
   return {
-    address: `${prng.int(1, 9999)} ${prng.pick(STREET_NAMES)} ${prng.pick(STREET_SUFFIXES)}`,
+    address: streetLine(prng),
     city,
     stateRegion: state,
-    postalCode: `${zip}${String(prng.int(0, 99)).padStart(2, '0')}`,
+    postalCode: zipCode(prng, zip),
     country: 'USA',
   };
-}
-
-function phone(prng: Prng): string {
-  const d = `${prng.int(201, 989)}${prng.int(200, 999)}${String(prng.int(0, 9999)).padStart(4, '0')}`;
-  return prng.pick([`(${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6)}`, `${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6)}`, `+1 ${d.slice(0, 3)} ${d.slice(3, 6)} ${d.slice(6)}`]);
 }
 
 function stamps(prng: Prng): Rec {
@@ -188,10 +185,10 @@ function makeTenant(prng: Prng, id: number): Rec {
     email: prng.chance(0.9) ? `${prng.chance(0.2) ? handle.toUpperCase() : handle}${id}@${prng.pick(EMAIL_DOMAINS)}` : undefined,
     altEmail: prng.chance(0.2) ? `${handle}.alt${id}@example.net` : undefined,
     // Any of the four phone fields may be empty; phone_1/phone_2 take the first two filled in priority order.
-    mobilePhone: prng.chance(0.7) ? phone(prng) : undefined,
-    homePhone: prng.chance(0.4) ? phone(prng) : undefined,
-    workPhone: prng.chance(0.3) ? phone(prng) : undefined,
-    otherPhone: prng.chance(0.1) ? phone(prng) : undefined,
+    mobilePhone: prng.chance(0.7) ? phoneNumber(prng, PHONE_STYLES) : undefined,
+    homePhone: prng.chance(0.4) ? phoneNumber(prng, PHONE_STYLES) : undefined,
+    workPhone: prng.chance(0.3) ? phoneNumber(prng, PHONE_STYLES) : undefined,
+    otherPhone: prng.chance(0.1) ? phoneNumber(prng, PHONE_STYLES) : undefined,
     birthDate: prng.chance(0.8) ? prng.date(1950, 2004) : undefined,
     gender: prng.pick(['UNKNOWN', 'MALE', 'FEMALE', 'DECLINE_TO_STATE']),
     address: address(prng),
@@ -207,17 +204,6 @@ function makeOwner(prng: Prng, id: number, portfolio: Rec): Rec {
   return { id, type: 'OWNER', firstName: prng.pick(FIRST_NAMES), lastName: portfolio.name.split(' ')[0], company: portfolio.name, email: `owner${id}@example.org`, address: address(prng), ...stamps(prng) };
 }
 
-/** The last day of a one-year term starting on `date` (YYYY-MM-DD). */
-function oneYearLater(date: string): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y + 1, m - 1, d - 1)).toISOString().slice(0, 10);
-}
-
 function shiftDays(date: string, days: number): string {
   return new Date(Date.parse(date) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-export function dropUndefined<T extends Rec>(record: T): T {
-  for (const key of Object.keys(record)) if (record[key] === undefined) delete record[key];
-  return record;
 }

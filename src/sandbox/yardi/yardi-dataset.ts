@@ -1,4 +1,6 @@
-import { CITIES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, Prng, STREET_NAMES, STREET_SUFFIXES } from '../kit/prng';
+import { CITIES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, oneYearLater, phoneNumber, type PhoneStyle, Prng, STREET_NAMES, streetLine, zipCode } from '../kit/prng';
+
+const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'dot', 'plain'];
 
 type Rec = Record<string, any>;
 
@@ -31,20 +33,6 @@ const usDate = (iso: string) => `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.sl
 const money = (amount: number) => amount.toFixed(2);
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
-function phone(prng: Prng): string {
-  const digits = `${prng.int(201, 989)}${prng.int(200, 999)}${pad(prng.int(0, 9999), 4)}`;
-  return prng.pick([
-    `(${digits.slice(0, 3)}) ${digits.slice(3, 6)}-${digits.slice(6)}`,
-    `${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6)}`,
-    `${digits.slice(0, 3)}.${digits.slice(3, 6)}.${digits.slice(6)}`,
-    digits,
-  ]);
-}
-
-function street(prng: Prng): string {
-  return `${prng.int(1, 9999)} ${prng.pick(STREET_NAMES)} ${prng.pick(STREET_SUFFIXES)}`;
-}
-
 /** A seeded, deterministic Voyager database: properties of ~120 units, RT_Customers of 1-3 people. */
 export function generateYardiData(options: YardiDatasetOptions = {}): YardiData {
   const prng = new Prng(options.seed ?? 1);
@@ -74,11 +62,11 @@ function makeProperty(prng: Prng, n: number): Rec {
   return {
     Code: `p${pad(n, 4)}`,
     MarketingName: `${prng.pick(STREET_NAMES)} ${prng.pick(['Commons', 'Apartments', 'Lofts', 'Flats', 'Residences'])} ${n}`,
-    AddressLine1: street(prng),
+    AddressLine1: streetLine(prng),
     AddressLine2: prng.chance(0.2) ? 'Leasing Office' : '',
     City: city,
     State: state,
-    PostalCode: `${zip}${pad(prng.int(0, 99), 2)}`,
+    PostalCode: zipCode(prng, zip),
     AccountsReceivable: '01/2026',
     AccountsPayable: prng.pick(['12/2025', '01/2026']),
   };
@@ -115,7 +103,7 @@ function makeCustomer(prng: Prng, type: string, lastName: string, property: Rec)
       State: property.State,
       PostalCode: property.PostalCode,
     },
-    Phone: Array.from({ length: prng.weighted([[0, 1], [1, 6], [2, 3]] as const) }, () => ({ '@PhoneType': prng.pick(PHONE_TYPES), PhoneNumber: phone(prng) })),
+    Phone: Array.from({ length: prng.weighted([[0, 1], [1, 6], [2, 3]] as const) }, () => ({ '@PhoneType': prng.pick(PHONE_TYPES), PhoneNumber: phoneNumber(prng, PHONE_STYLES) })),
     Email: prng.chance(0.85) ? `${prng.chance(0.2) ? handle.toUpperCase() : handle}${prng.int(1, 9999)}@${prng.pick(EMAIL_DOMAINS)}` : undefined,
   };
   if (customer.Name.MiddleName === undefined) delete customer.Name.MiddleName;
@@ -159,11 +147,6 @@ function makeLease(prng: Prng, type: string): Rec {
       return lease;
     }
   }
-}
-
-function oneYearLater(date: string): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y! + 1, m! - 1, d! - 1)).toISOString().slice(0, 10);
 }
 
 function oneMonthBefore(date: string): string {
