@@ -8,7 +8,8 @@ export interface SyncSchedule {
   sync_cron: string | null;
 }
 
-const CADENCE_MS: Record<Cadence, number> = {
+/** One cadence unit in milliseconds (a month counted as 30 days). */
+export const CADENCE_MS: Record<Cadence, number> = {
   SECOND: 1_000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000, WEEK: 604_800_000, MONTH: 2_592_000_000,
 };
 

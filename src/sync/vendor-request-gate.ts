@@ -1,10 +1,8 @@
 import type { Cadence } from '../generated/prisma/enums';
 import { VendorCircuitOpenError, type VendorRequestGate } from '../vendors/vendor-http';
+import { CADENCE_MS } from './sync-schedule';
 import type { CircuitPolicy, VendorStateRepository } from './vendor-state.repository';
 
-const CADENCE_MS: Record<Cadence, number> = {
-  SECOND: 1000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000, WEEK: 604_800_000, MONTH: 2_592_000_000,
-};
 /** Propexo: "Requests cannot be made less frequently than once per minute." */
 const SLOWEST_INTERVAL_MS = 60_000;
 
@@ -15,6 +13,9 @@ export function requestIntervalMs(budget: { max_request_frequency: number; max_r
 
 /** One integration's request gate: a budget slot before each request, the circuit told how each ended. */
 export class IntegrationRequestGate implements VendorRequestGate {
+  /** Failures are on record (seen at a claim, or recorded here): the next success must clear them. */
+  private failuresOnRecord = false;
+
   constructor(
     private readonly states: VendorStateRepository,
     private readonly integrationId: string,
@@ -27,7 +28,10 @@ export class IntegrationRequestGate implements VendorRequestGate {
   async acquire(): Promise<void> {
     for (;;) {
       const claim = await this.states.claimSlot(this.integrationId, this.intervalMs);
-      if (claim.granted) return;
+      if (claim.granted) {
+        this.failuresOnRecord ||= claim.failing;
+        return;
+      }
       if (claim.circuit) {
         throw new VendorCircuitOpenError(
           `the vendor kept failing, so requests are paused until ${claim.circuit.openUntil.toISOString()} (circuit open; last error: ${claim.circuit.lastError ?? 'unknown'})`,
@@ -38,8 +42,14 @@ export class IntegrationRequestGate implements VendorRequestGate {
     }
   }
 
+  /** A healthy vendor costs no write: a success touches the state only when failures are on record. */
   async settle(ok: boolean, error?: string): Promise<void> {
-    if (ok) await this.states.recordSuccess(this.integrationId);
-    else await this.states.recordFailure(this.integrationId, error ?? 'request failed', this.policy);
+    if (!ok) {
+      this.failuresOnRecord = true;
+      await this.states.recordFailure(this.integrationId, error ?? 'request failed', this.policy);
+    } else if (this.failuresOnRecord) {
+      this.failuresOnRecord = false;
+      await this.states.recordSuccess(this.integrationId);
+    }
   }
 }

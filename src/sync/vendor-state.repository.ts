@@ -5,7 +5,8 @@ import { PrismaService, type SqlTx } from '../database/prisma.service';
 import type { ReportedRateLimits } from '../vendors/vendor-adapter';
 
 /** The answer to a claim on the integration's next request: go now, wait, or stop (circuit open). */
-export type SlotClaim = { granted: true } | { granted: false; waitMs: number; circuit: OpenCircuit | null };
+/** `failing`: the integration had failures on record when the slot was granted (a success must clear them). */
+export type SlotClaim = { granted: true; failing: boolean } | { granted: false; waitMs: number; circuit: OpenCircuit | null };
 
 export interface OpenCircuit {
   openUntil: Date;
@@ -43,7 +44,7 @@ export class VendorStateRepository {
    * the next slot on. One statement, so concurrent claimers from any process get at most one per interval.
    */
   async claimSlot(integrationId: string, intervalMs: number): Promise<SlotClaim> {
-    const rows = await this.prisma.sql<{ granted: boolean; wait_ms: number | null; circuit_open_until: Date | null; last_error: string | null }>(
+    const rows = await this.prisma.sql<{ granted: boolean; failing: boolean; wait_ms: number | null; circuit_open_until: Date | null; last_error: string | null }>(
       `WITH claim AS (
          INSERT INTO "vendor_states" ("integration_id", "next_slot_at") VALUES ($1, clock_timestamp() + $2 * interval '1 millisecond')
          ON CONFLICT ("integration_id") DO UPDATE SET "next_slot_at" = clock_timestamp() + $2 * interval '1 millisecond'
@@ -51,6 +52,7 @@ export class VendorStateRepository {
              AND ("vendor_states"."circuit_open_until" IS NULL OR "vendor_states"."circuit_open_until" <= clock_timestamp())
          RETURNING 1)
        SELECT EXISTS (SELECT 1 FROM claim) AS granted,
+              coalesce(s."consecutive_failures" > 0 OR s."circuit_open_until" IS NOT NULL, false) AS failing,
               ceil(greatest(0, extract(epoch FROM (s."next_slot_at" - clock_timestamp())) * 1000))::int AS wait_ms,
               CASE WHEN s."circuit_open_until" > clock_timestamp() THEN s."circuit_open_until" END AS circuit_open_until, s."last_error"
        FROM (SELECT 1) one LEFT JOIN "vendor_states" s ON s."integration_id" = $1`,
@@ -58,7 +60,7 @@ export class VendorStateRepository {
       'latchkey_claim_vendor_slot',
     );
     const row = rows[0]!;
-    if (row.granted) return { granted: true };
+    if (row.granted) return { granted: true, failing: row.failing };
     return { granted: false, waitMs: row.wait_ms ?? 0, circuit: row.circuit_open_until ? { openUntil: row.circuit_open_until, lastError: row.last_error } : null };
   }
 
