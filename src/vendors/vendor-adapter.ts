@@ -11,6 +11,8 @@ export interface VendorFacts {
   pageSize: number;
   /** Sandbox mount slug under /sandbox/<slug>/. */
   slug: string;
+  /** The spec's integration interface the adapter speaks (`integration_interfaces`, `models[].from_interfaces`). */
+  interfaceName: string;
   /** First back-off after a throttle signal without Retry-After; doubled per retry. */
   throttleBackoffMs: number;
   /**
@@ -20,6 +22,8 @@ export interface VendorFacts {
    * a larger allowance).
    */
   requestBudget?: { requests: number; perSeconds: number };
+  /** The vendor call each model is synced from (e.g. `GET /v1/leases/tenants`), shown on the integration's `models`. */
+  sources: Readonly<Partial<Record<CanonicalModelName, string>>>;
 }
 
 export interface RawPage {
@@ -40,6 +44,12 @@ export interface VendorClient {
    * tenant directory) is yielded hydrated, so DATA_NEW carries the whole record.
    */
   listPages(model: CanonicalModelName, options?: ListOptions): AsyncIterable<RawPage>;
+  /**
+   * The data-access probe of a model: the smallest read the vendor allows (one record where it takes a
+   * limit). Resolves when the vendor answers with data; throws what the vendor said otherwise:
+   * VendorAuthError for bad credentials, VendorAccessDeniedError when this model is not permitted.
+   */
+  probe(model: CanonicalModelName): Promise<void>;
 }
 
 /** Rate limits a vendor reports in its answers (Entrata's X-RateLimit-* headers), per API. */

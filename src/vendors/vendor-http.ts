@@ -10,6 +10,16 @@ export class VendorRequestError extends Error {
     super(message);
   }
 }
+/**
+ * The vendor accepted the credentials but refuses this call (HTTP 403, Entrata's error 304, Yardi's
+ * "Invalid Interface Entity or License"): the model is not readable with them. Final, never retried; the
+ * data-access check records it as the model's FAILED read, with the vendor's own words.
+ */
+export class VendorAccessDeniedError extends VendorRequestError {
+  constructor(message: string, status: number | null = 403) {
+    super(message, status, false);
+  }
+}
 /** The vendor asked us to slow down (HTTP 429/503, or a throttle reported inside a 200 body). */
 export class VendorThrottledError extends Error {
   constructor(message: string, readonly retryAfterMs: number | null = null) {
@@ -66,8 +76,8 @@ export interface VendorRequest {
   inspect?: (response: VendorResponse) => void;
   /**
    * Also `inspect` 5xx answers (their raw body), for vendors whose errors say more than the status (a SOAP
-   * Fault comes with HTTP 500): a VendorAuthError or VendorThrottledError it throws counts; anything else
-   * leaves the 5xx a transient failure, retried.
+   * Fault comes with HTTP 500): a VendorAuthError, VendorAccessDeniedError or VendorThrottledError it throws
+   * counts; anything else leaves the 5xx a transient failure, retried.
    */
   inspectServerErrors?: boolean;
 }
@@ -185,16 +195,17 @@ function readAnswer<T>(request: VendorRequest, response: AxiosResponse, label: s
     const answer: VendorResponse<T> = { status, headers, data: data as T };
     return inspected(request, answer) ?? { kind: 'ok', response: answer };
   }
-  if (status === 401 || status === 403) throw new VendorAuthError(`The vendor refused the credentials (HTTP ${status}): ${excerpt(response.data)}`);
+  if (status === 401) throw new VendorAuthError(`The vendor refused the credentials (HTTP 401): ${excerpt(response.data)}`);
+  if (status === 403) throw new VendorAccessDeniedError(`${label} was denied (HTTP 403): ${excerpt(response.data)}`);
   if (status === 429 || status === 503) return { kind: 'throttled', status, retryAfterMs: parseRetryAfter(headers['retry-after']) };
   if (status >= 500) {
     const transient: Outcome<T> = { kind: 'retry', status, reason: `HTTP ${status}: ${excerpt(response.data)}` };
     if (!request.inspectServerErrors) return transient;
-    // A 5xx stays transient unless its body refuses the credentials or asks us to slow down.
+    // A 5xx stays transient unless its body refuses the credentials or the call, or asks us to slow down.
     try {
       request.inspect?.({ status, headers, data: response.data });
     } catch (error) {
-      if (error instanceof VendorAuthError) throw error;
+      if (error instanceof VendorAuthError || error instanceof VendorAccessDeniedError) throw error;
       if (error instanceof VendorThrottledError) return { kind: 'throttled', status, retryAfterMs: error.retryAfterMs };
       return { ...transient, reason: (error as Error).message };
     }

@@ -56,6 +56,22 @@ describe('Buildium sandbox', () => {
     }
   });
 
+  it('answers a collection denied to the credentials with 403 ApiErrorResponse, and serves the others', async () => {
+    server.sandbox.reset({ residents: 300, seed: 7, credentials: [{ ...CREDS, denied: ['tenants'] }] });
+    try {
+      for (const path of ['/v1/leases/tenants', '/v1/leases/tenants/1']) {
+        const res = await get(path);
+        expect(res.status).toBe(403);
+        const body = await res.json();
+        assertValid('ApiErrorResponse', body, 'buildium-openapi.json', { closed: true });
+        expect(body).toMatchObject({ ErrorCode: 'Forbidden', Errors: [] });
+      }
+      expect((await get('/v1/leases?limit=1')).status).toBe(200);
+    } finally {
+      server.sandbox.reset({ residents: 300, seed: 7, credentials: [CREDS] }); // the next tests reset to the options last given
+    }
+  });
+
   it('pages with offset/limit and X-Total-Count, and rejects bad paging with 400', async () => {
     const all = server.sandbox.data.tenants.map((t) => t.Id);
     const seen: number[] = [];

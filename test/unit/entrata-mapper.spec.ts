@@ -5,7 +5,7 @@ import { recordId } from '../../src/common/ids';
 import { toCanonicalRecord, type CanonicalRecord, type MappingContext } from '../../src/etl/canonical-record';
 import { MalformedRecordError } from '../../src/etl/malformed-record.error';
 import type { ReportedRateLimits } from '../../src/vendors/vendor-adapter';
-import { VendorAuthError, VendorRequestError, VendorThrottledError, type VendorHttp, type VendorRequest, type VendorResponse } from '../../src/vendors/vendor-http';
+import { VendorAccessDeniedError, VendorAuthError, VendorRequestError, VendorThrottledError, type VendorHttp, type VendorRequest, type VendorResponse } from '../../src/vendors/vendor-http';
 import { entrataAdapter } from '../../src/vendors/entrata/entrata.adapter';
 import { entrataDate } from '../../src/vendors/entrata/entrata.quirks';
 
@@ -120,7 +120,7 @@ describe('Entrata contract: recorded pages through the client and the mapping', 
     await expect(sync('properties', failing(301))).rejects.toBeInstanceOf(VendorAuthError);
     await expect(sync('properties', failing(429))).rejects.toBeInstanceOf(VendorThrottledError);
     const denied = await sync('leases', replayHttp((service, params) => (service === 'leases' ? fixture('error-304') : fixture(params.propertyId ? `${service}-${params.propertyId}` : service))).http).catch((e) => e);
-    expect(denied).toBeInstanceOf(VendorRequestError);
+    expect(denied).toBeInstanceOf(VendorAccessDeniedError);
     expect(denied).toMatchObject({ status: 304, retryable: false });
     expect(denied.message).toContain('Access to getLeases is not permitted for this API key.');
     expect(await sync('properties', failing(500)).catch((e) => e)).toMatchObject({ status: 500, retryable: true });

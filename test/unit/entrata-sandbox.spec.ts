@@ -2,7 +2,7 @@ import type { CanonicalModelName } from '../../src/canonical/canonical-models';
 import { OutboundGuard } from '../../src/outbound/outbound-guard';
 import { startEntrataSandboxServer } from '../../src/sandbox/entrata/entrata-sandbox';
 import type { RawPage, ReportedRateLimits } from '../../src/vendors/vendor-adapter';
-import { VendorAuthError, VendorHttp, VendorRequestError } from '../../src/vendors/vendor-http';
+import { VendorAccessDeniedError, VendorAuthError, VendorHttp } from '../../src/vendors/vendor-http';
 import { entrataAdapter } from '../../src/vendors/entrata/entrata.adapter';
 
 const KEY = { apiKey: 'unit-key', companyId: 'unit-co' };
@@ -224,7 +224,7 @@ describe('Entrata client against the sandbox', () => {
     server = await startEntrataSandboxServer({ residents: 20, credentials: [KEY, LIMITED] });
     await expect(pull('properties', client({ apiKey: 'nope', companyId: 'x' }))).rejects.toBeInstanceOf(VendorAuthError);
     const denied = await pull('leases', client(LIMITED)).catch((e) => e);
-    expect(denied).toBeInstanceOf(VendorRequestError);
+    expect(denied).toBeInstanceOf(VendorAccessDeniedError);
     expect(denied).toMatchObject({ status: 304, retryable: false });
     expect(denied.message).toMatch(/not permitted/);
   });

@@ -42,6 +42,16 @@ describe('Propertyware REST sandbox', () => {
     expect(offEnum).toBeGreaterThan(0);
   });
 
+  it('answers a collection denied to the credentials with 403 ErrorResponse, and serves the others', async () => {
+    server.sandbox.reset({ ...options, credentials: [{ ...CREDS, denied: ['contacts'] }] });
+    const res = await get('/contacts?type=TENANT&limit=1');
+    expect(res.status).toBe(403);
+    const body = await res.json();
+    assertValid('ErrorResponse', body, SPEC, { closed: true });
+    expect(body).toMatchObject({ errorCode: 'FORBIDDEN' });
+    expect((await get('/leases?limit=1')).status).toBe(200);
+  });
+
   it('builds a consistent, deterministic account', () => {
     const { contacts, leases, units, buildings, portfolios } = server.sandbox.data;
     const tenants = contacts.filter((c) => c.type === 'TENANT');

@@ -1,7 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OutboundGuard } from '../../src/outbound/outbound-guard';
-import { VendorAuthError, VendorCircuitOpenError, VendorHttp, VendorRequestError, VendorThrottledError, type VendorRequestGate } from '../../src/vendors/vendor-http';
+import {
+  VendorAccessDeniedError, VendorAuthError, VendorCircuitOpenError, VendorHttp, VendorRequestError, VendorThrottledError, type VendorRequestGate,
+} from '../../src/vendors/vendor-http';
 
 /** A vendor that answers each request with the next scripted reply. */
 async function scriptedVendor(replies: Array<{ status: number; body: unknown; headers?: Record<string, string>; raw?: boolean }>) {
@@ -105,6 +107,21 @@ describe('VendorHttp', () => {
     await vendor.close();
   });
 
+  it('ends a 403 at once as access denied (401 stays an auth error), keeping the vendor\'s words, outside the circuit', async () => {
+    const vendor = await scriptedVendor([
+      { status: 403, body: { UserMessage: 'No permission for tenants', ErrorCode: 'Forbidden', Errors: [] } },
+      { status: 401, body: { UserMessage: 'Bad key', ErrorCode: 'Unauthorized', Errors: [] } },
+    ]);
+    const { gate, calls } = recordingGate();
+    const denied = client(vendor.url, gate).get('/v1/leases/tenants', { limit: 1 });
+    await expect(denied).rejects.toBeInstanceOf(VendorAccessDeniedError);
+    await expect(denied).rejects.toMatchObject({ status: 403, retryable: false, message: expect.stringMatching(/GET \/v1\/leases\/tenants was denied \(HTTP 403\).*No permission for tenants/) });
+    await expect(client(vendor.url, gate).get('/v1/rentals')).rejects.toBeInstanceOf(VendorAuthError);
+    expect(vendor.seen).toHaveLength(2);
+    expect(calls).toEqual(['acquire', 'ok', 'acquire', 'ok']);
+    await vendor.close();
+  });
+
   it('retries a 2xx whose body is not JSON, then fails saying so', async () => {
     const vendor = await scriptedVendor([1, 2, 3].map(() => ({ status: 200, body: '<html>maintenance</html>', raw: true })));
     await expect(client(vendor.url).get('/things')).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/not JSON: <html>maintenance/) });
@@ -112,13 +129,16 @@ describe('VendorHttp', () => {
     await vendor.close();
   });
 
-  it('reads a 5xx body only when asked: refused credentials end at once, anything else is retried', async () => {
+  it('reads a 5xx body only when asked: refused credentials or calls end at once, anything else is retried', async () => {
     const soapInspect = (response: { data: unknown }) => {
       if (/Invalid license/.test(String(response.data))) throw new VendorAuthError('refused');
+      if (/Invalid interface/.test(String(response.data))) throw new VendorAccessDeniedError('denied', 500);
       throw new VendorRequestError(`unreadable: ${String(response.data)}`, null, false);
     };
-    const refusing = await scriptedVendor([{ status: 500, body: '<Fault>Invalid license</Fault>', raw: true }]);
+    const refusing = await scriptedVendor([{ status: 500, body: '<Fault>Invalid license</Fault>', raw: true }, { status: 500, body: '<Fault>Invalid interface</Fault>', raw: true }]);
     await expect(client(refusing.url).request({ path: '/soap', responseType: 'text', inspect: soapInspect, inspectServerErrors: true })).rejects.toBeInstanceOf(VendorAuthError);
+    await expect(client(refusing.url).request({ path: '/soap', responseType: 'text', inspect: soapInspect, inspectServerErrors: true })).rejects.toBeInstanceOf(VendorAccessDeniedError);
+    expect(refusing.seen).toHaveLength(2);
     await refusing.close();
     const flaky = await scriptedVendor([{ status: 500, body: 'Server Error', raw: true }, { status: 500, body: '<Fault>Invalid license</Fault>', raw: true }]);
     // Without inspectServerErrors the Fault is an ordinary 500: retried, then given up.

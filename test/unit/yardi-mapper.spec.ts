@@ -8,7 +8,7 @@ import { recordId } from '../../src/common/ids';
 import { toCanonicalRecord, type MappingContext } from '../../src/etl/canonical-record';
 import { MalformedRecordError } from '../../src/etl/malformed-record.error';
 import { OutboundGuard } from '../../src/outbound/outbound-guard';
-import { VendorAuthError, VendorHttp, VendorRequestError } from '../../src/vendors/vendor-http';
+import { VendorAccessDeniedError, VendorAuthError, VendorHttp, VendorRequestError } from '../../src/vendors/vendor-http';
 import { yardiAdapter } from '../../src/vendors/yardi/yardi.adapter';
 import { yardiDate } from '../../src/vendors/yardi/yardi.mapper';
 import { readSoapResult } from '../../src/vendors/yardi/yardi.soap';
@@ -145,14 +145,14 @@ describe('Yardi contract: recorded SOAP answers through the client, mapper and c
     expect(leases.get('t0000201')!.values).toMatchObject({ x_unit_id: 'lake02:101', status_normalized: 'PENDING', rent_amount_in_cents: 125000 });
   });
 
-  it('treats both error forms as failures: busy answers are retried, refused credentials are not', async () => {
+  it('treats both error forms as failures: busy answers are retried, refused credentials and licenses are not', async () => {
     server.next.push('messages-database-busy.xml', 'fault-database-busy.xml');
     expect((await raws('properties')).flat()).toHaveLength(2);
     expect(server.calls).toHaveLength(3);
 
     server.calls.length = 0;
     server.next.push('messages-invalid-license.xml');
-    await expect(raws('residents')).rejects.toThrow(VendorAuthError);
+    await expect(raws('residents')).rejects.toThrow(VendorAccessDeniedError);
     expect(server.calls).toHaveLength(1);
 
     expect(() => readSoapResult('GetPropertyConfigurations', fixture('fault-invalid-login.xml'), 500)).toThrow(VendorAuthError);

@@ -5,7 +5,7 @@ import { toCanonicalRecord, type MappingContext } from '../../src/etl/canonical-
 import { MalformedRecordError } from '../../src/etl/malformed-record.error';
 import { OutboundGuard } from '../../src/outbound/outbound-guard';
 import { startYardiSandboxServer, YARDI_SANDBOX_CREDENTIALS } from '../../src/sandbox/yardi/yardi-sandbox';
-import { VendorAuthError, VendorHttp } from '../../src/vendors/vendor-http';
+import { VendorAccessDeniedError, VendorAuthError, VendorHttp } from '../../src/vendors/vendor-http';
 import { yardiAdapter } from '../../src/vendors/yardi/yardi.adapter';
 import { soapAction } from '../../src/vendors/yardi/yardi.facts';
 import { soapEnvelope } from '../../src/vendors/yardi/yardi.soap';
@@ -101,18 +101,18 @@ describe('Yardi sandbox', () => {
   });
 
   it('refuses wrong credentials the Yardi way (200 with <Messages>) and SOAP mistakes with a Fault', async () => {
-    for (const [creds, message] of [
-      [{ ...CREDS, password: 'wrong' }, 'Invalid User Name or Password'],
-      [{ ...CREDS, license: 'wrong' }, 'Invalid Interface Entity or License'],
-      [{ ...CREDS, entity: 'Someone Else' }, 'Invalid Interface Entity or License'],
-      [{ ...CREDS, database: 'other_db' }, 'Login failed'],
+    for (const [creds, message, error] of [
+      [{ ...CREDS, password: 'wrong' }, 'Invalid User Name or Password', VendorAuthError],
+      [{ ...CREDS, license: 'wrong' }, 'Invalid Interface Entity or License', VendorAccessDeniedError],
+      [{ ...CREDS, entity: 'Someone Else' }, 'Invalid Interface Entity or License', VendorAccessDeniedError],
+      [{ ...CREDS, database: 'other_db' }, 'Login failed', VendorAuthError],
     ] as const) {
       const res = await call('GetPropertyConfigurations', undefined, creds);
       expect(res.status).toBe(200);
       const m = resultOf(res.body, 'GetPropertyConfigurations').Messages.Message;
       expect(m).toMatchObject({ '@messageType': 'Error' });
       expect(m['#text']).toContain(message);
-      await expect(pages('units', creds)).rejects.toThrow(VendorAuthError);
+      await expect(pages('units', creds)).rejects.toThrow(error);
     }
     const unknownProperty = await call('GetUnitInformation_Login', 'nope');
     expect(resultOf(unknownProperty.body, 'GetUnitInformation_Login').Messages.Message['#text']).toMatch(/YardiPropertyId/);

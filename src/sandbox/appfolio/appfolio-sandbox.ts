@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ControlledSimulator, handleSimulatorRequest, simulatorState } from '../kit/control-api';
+import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { type Fault, FaultInjector } from '../kit/fault-injector';
 import { editEvenly, withRound } from '../kit/record-edits';
 import { isJsonObject, readJson, sendJson, type ServeOptions, startSandboxServer, type VendorSandbox } from '../kit/sandbox-http';
@@ -11,8 +12,11 @@ type Rec = Record<string, any>;
 type Collection = keyof AppfolioData;
 
 export interface AppfolioSandboxOptions extends AppfolioDatasetOptions {
-  /** Accepted customers: Basic `clientId:clientSecret`, plus the developer id the v0 lookup requires. */
-  credentials?: Array<{ clientId: string; clientSecret: string; developerId: string }>;
+  /**
+   * Accepted customers: Basic `clientId:clientSecret`, plus the developer id the v0 lookup requires. A denied
+   * collection answers 403: its report, or for `contacts` the v0 lookup.
+   */
+  credentials?: Array<{ clientId: string; clientSecret: string; developerId: string } & DeniedCollections<Collection>>;
   /** Requests per customer in a sliding window, beyond which 429 + Retry-After. AppFolio: 7 per 15 s; null = unlimited. */
   requestBudget?: { requests: number; perSeconds: number } | null;
   /** Rows per report page (AppFolio: up to 5,000). */
@@ -33,6 +37,13 @@ export interface AppfolioSandbox extends VendorSandbox {
 }
 
 export const APPFOLIO_SANDBOX_CREDENTIALS = { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', developerId: 'sandbox-developer-id' };
+/** Accepted by default too, but may not read tenants (their report nor their lookup): the demo's FAILED data-access check. */
+export const APPFOLIO_SANDBOX_LIMITED_CREDENTIALS = { clientId: 'sandbox-limited-client-id', clientSecret: 'sandbox-client-secret', developerId: 'sandbox-developer-id' };
+
+const DEFAULT_CREDENTIALS: NonNullable<AppfolioSandboxOptions['credentials']> = [
+  APPFOLIO_SANDBOX_CREDENTIALS,
+  { ...APPFOLIO_SANDBOX_LIMITED_CREDENTIALS, denied: ['tenants', 'contacts'] },
+];
 
 const DEFAULT_BUDGET = { requests: 7, perSeconds: 15 };
 const DEFAULT_PAGE_SIZE = 5000;
@@ -155,6 +166,9 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
     if (lookup && req.headers[DEVELOPER_ID_HEADER] !== customer.developerId) {
       return sendJson(res, 401, error('Required header missing or invalid: X-AppFolio-Developer-ID'));
     }
+    if (isDenied(customer, lookup ? 'contacts' : REPORTS[report!]!.collection)) {
+      return sendJson(res, 403, error(`Forbidden: these API credentials may not access ${url.pathname}`));
+    }
     const retryAfter = this.throttle(customer.clientId);
     if (retryAfter !== null) {
       res.writeHead(429, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': String(retryAfter) });
@@ -182,7 +196,7 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
     const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     const [clientId, clientSecret] = colon < 0 ? [decoded, ''] : [decoded.slice(0, colon), decoded.slice(colon + 1)];
-    return (this.options.credentials ?? [APPFOLIO_SANDBOX_CREDENTIALS]).find((c) => c.clientId === clientId && c.clientSecret === clientSecret);
+    return (this.options.credentials ?? DEFAULT_CREDENTIALS).find((c) => c.clientId === clientId && c.clientSecret === clientSecret);
   }
 
   /** Seconds until the customer may ask again, or null when this request is within its budget. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, simulatorState } from '../kit/control-api';
+import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { FaultInjector } from '../kit/fault-injector';
 import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
 import { sendJson, type ServeOptions, startSandboxServer, type VendorSandbox } from '../kit/sandbox-http';
@@ -10,8 +11,8 @@ type Rec = Record<string, any>;
 type Collection = keyof BuildiumData;
 
 export interface BuildiumSandboxOptions extends BuildiumDatasetOptions {
-  /** Accepted `x-buildium-client-id` / `x-buildium-client-secret` pairs. */
-  credentials?: Array<{ clientId: string; secret: string }>;
+  /** Accepted `x-buildium-client-id` / `x-buildium-client-secret` pairs; a denied collection answers 403. */
+  credentials?: Array<{ clientId: string; secret: string } & DeniedCollections<Collection>>;
   /** Answer 429 beyond this many requests in any second (Buildium: about 10). Unlimited when absent. */
   requestsPerSecond?: number;
 }
@@ -26,6 +27,13 @@ export interface BuildiumSandbox extends VendorSandbox {
 }
 
 export const BUILDIUM_SANDBOX_CREDENTIALS = { clientId: 'sandbox-client-id', secret: 'sandbox-secret' };
+/** Accepted by default too, but may not read tenants: the demo's FAILED data-access check. */
+export const BUILDIUM_SANDBOX_LIMITED_CREDENTIALS = { clientId: 'sandbox-limited-client-id', secret: 'sandbox-secret' };
+
+const DEFAULT_CREDENTIALS: NonNullable<BuildiumSandboxOptions['credentials']> = [
+  BUILDIUM_SANDBOX_CREDENTIALS,
+  { ...BUILDIUM_SANDBOX_LIMITED_CREDENTIALS, denied: ['tenants'] },
+];
 
 const MAX_LIMIT = 1000;
 const DEFAULT_LIMIT = 50;
@@ -96,14 +104,17 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
 
   private async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const route = ROUTES.map((r) => ({ ...r, match: r.pattern.exec(url.pathname) })).find((r) => r.match);
-    const credentials = this.options.credentials ?? [BUILDIUM_SANDBOX_CREDENTIALS];
     const clientId = req.headers['x-buildium-client-id'];
     const secret = req.headers['x-buildium-client-secret'];
-    if (!credentials.some((c) => c.clientId === clientId && c.secret === secret)) {
+    const credential = (this.options.credentials ?? DEFAULT_CREDENTIALS).find((c) => c.clientId === clientId && c.secret === secret);
+    if (!credential) {
       return sendJson(res, 401, apiError('Authentication failed: x-buildium-client-id and x-buildium-client-secret are missing or invalid.', 'Unauthorized'));
     }
     if (!route) return sendJson(res, 404, apiError(`No route matches ${url.pathname}`, 'NotFound'));
     if (req.method !== 'GET') return sendJson(res, 405, apiError(`${req.method} is not supported by this simulator`, 'MethodNotAllowed'));
+    if (isDenied(credential, route.collection)) {
+      return sendJson(res, 403, apiError(`The supplied credentials don't have permissions to access the resource ${url.pathname}.`, 'Forbidden'));
+    }
     const limit = this.options.requestsPerSecond;
     if (limit && this.throttle.admit(limit, 1000)) return sendJson(res, 429, apiError('Too many requests. Retry after a short interval.', 'TooManyRequests'));
     this.requestCount += 1;

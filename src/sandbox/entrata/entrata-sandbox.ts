@@ -32,6 +32,8 @@ export interface EntrataSandbox extends VendorSandbox {
 }
 
 export const ENTRATA_SANDBOX_CREDENTIALS: EntrataSandboxCredential = { apiKey: 'sandbox-api-key', companyId: 'sandbox' };
+/** Accepted by default too, but may not call getCustomers (error 304): the demo's FAILED data-access check. */
+export const ENTRATA_SANDBOX_LIMITED_CREDENTIALS: EntrataSandboxCredential = { apiKey: 'sandbox-limited-api-key', companyId: 'sandbox' };
 
 const DEFAULT_LIMITS = { minute: 1_000, hour: 20_000, day: 100_000 };
 const WINDOW_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
@@ -47,6 +49,11 @@ const SERVICES: Record<string, { method: string; collection: Collection }> = {
   '/leases': { method: 'getLeases', collection: 'leases' },
   '/customers': { method: 'getCustomers', collection: 'customers' },
 };
+
+const DEFAULT_CREDENTIALS: EntrataSandboxCredential[] = [
+  ENTRATA_SANDBOX_CREDENTIALS,
+  { ...ENTRATA_SANDBOX_LIMITED_CREDENTIALS, methods: Object.values(SERVICES).map((s) => s.method).filter((method) => method !== 'getCustomers') },
+];
 
 /** Each collection's id, as the record carries it. */
 const ID_OF: Record<Collection, (r: Rec) => string> = {
@@ -121,7 +128,7 @@ class EntrataSimulator implements EntrataSandbox, ControlledSimulator<EntrataDat
     const fail = (code: number, message: string, headers: Record<string, string> = {}) => sendJson(res, 200, errorBody(requestId, code, message), headers);
 
     const apiKey = req.headers['x-api-key'];
-    const credential = (this.options.credentials ?? [ENTRATA_SANDBOX_CREDENTIALS]).find((c) => c.apiKey === apiKey);
+    const credential = (this.options.credentials ?? DEFAULT_CREDENTIALS).find((c) => c.apiKey === apiKey);
     if (!credential || body?.auth?.type !== 'apikey') return fail(301, 'Authorization Failed: the API key is missing or invalid.');
     const method = body.method ?? {};
     if (method.name !== service.method) return fail(400, `Method ${String(method.name)} is not available on ${url.pathname.slice(1)}.`);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, simulatorState } from '../kit/control-api';
+import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { FaultInjector } from '../kit/fault-injector';
 import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
 import { sendJson, type ServeOptions, startSandboxServer, type VendorSandbox } from '../kit/sandbox-http';
@@ -16,8 +17,8 @@ export interface PropertywareRestCredentialSet {
 }
 
 export interface PropertywareRestSandboxOptions extends PropertywareRestDatasetOptions {
-  /** Accepted client id / secret / system id triples. */
-  credentials?: PropertywareRestCredentialSet[];
+  /** Accepted client id / secret / system id triples; a denied collection answers 403. */
+  credentials?: Array<PropertywareRestCredentialSet & DeniedCollections<Collection>>;
   /** Answer 429 beyond this many requests in any second (Propertyware: about 10); 0 turns throttling off. */
   requestsPerSecond?: number;
 }
@@ -32,6 +33,13 @@ export interface PropertywareRestSandbox extends VendorSandbox {
 }
 
 export const PROPERTYWARE_REST_SANDBOX_CREDENTIALS: PropertywareRestCredentialSet = { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', systemId: '1000' };
+/** Accepted by default too, but may not read contacts: the demo's FAILED data-access check. */
+export const PROPERTYWARE_REST_SANDBOX_LIMITED_CREDENTIALS: PropertywareRestCredentialSet = { clientId: 'sandbox-limited-client-id', clientSecret: 'sandbox-client-secret', systemId: '1000' };
+
+const DEFAULT_CREDENTIALS: NonNullable<PropertywareRestSandboxOptions['credentials']> = [
+  PROPERTYWARE_REST_SANDBOX_CREDENTIALS,
+  { ...PROPERTYWARE_REST_SANDBOX_LIMITED_CREDENTIALS, denied: ['contacts'] },
+];
 
 const COLLECTIONS: Collection[] = ['portfolios', 'buildings', 'units', 'leases', 'contacts'];
 /** Collections whose list endpoint hides deactivated records unless includeDeactivated=true. */
@@ -99,9 +107,9 @@ class PropertywareRestSimulator implements PropertywareRestSandbox, ControlledSi
   // ---- the vendor API ------------------------------------------------------------------------------
 
   private async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const credentials = this.options.credentials ?? [PROPERTYWARE_REST_SANDBOX_CREDENTIALS];
     const given = { clientId: req.headers['x-propertyware-client-id'], clientSecret: req.headers['x-propertyware-client-secret'], systemId: req.headers['x-propertyware-system-id'] };
-    if (!credentials.some((c) => c.clientId === given.clientId && c.clientSecret === given.clientSecret && c.systemId === given.systemId)) {
+    const credential = (this.options.credentials ?? DEFAULT_CREDENTIALS).find((c) => c.clientId === given.clientId && c.clientSecret === given.clientSecret && c.systemId === given.systemId);
+    if (!credential) {
       return sendJson(res, 401, errorResponse('UNAUTHORIZED', 'The API key could not be authorized: x-propertyware-client-id, x-propertyware-client-secret and x-propertyware-system-id must name an active key of this organization.'));
     }
     // Paths, and the paging parameters' names, are case-sensitive: a wrong case is a 404.
@@ -110,6 +118,9 @@ class PropertywareRestSimulator implements PropertywareRestSandbox, ControlledSi
     const misspelt = [...url.searchParams.keys()].find((k) => ['limit', 'offset'].includes(k.toLowerCase()) && k !== k.toLowerCase());
     if (!collection || misspelt) return sendJson(res, 404, errorResponse('NOT_FOUND', `No resource at ${url.pathname}${misspelt ? ` with parameter ${misspelt}` : ''}. URL paths and parameter names are case-sensitive.`));
     if (req.method !== 'GET') return sendJson(res, 405, errorResponse('METHOD_NOT_ALLOWED', `${req.method} is not supported by this simulator`));
+    if (isDenied(credential, collection)) {
+      return sendJson(res, 403, errorResponse('FORBIDDEN', `The supplied credentials don't have permissions to access the resources at ${url.pathname}.`));
+    }
     const limit = this.options.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND;
     if (limit && this.throttle.admit(limit, 1000)) return sendJson(res, 429, errorResponse('TOO_MANY_REQUESTS', 'Too many requests. Retry after a short interval with an exponential backoff.'));
     this.requestCount += 1;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { XMLParser } from 'fast-xml-parser';
 import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, simulatorState } from '../kit/control-api';
+import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { FaultInjector } from '../kit/fault-injector';
 import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
 import { BodyError, readText, type ServeOptions, startSandboxServer, type VendorSandbox } from '../kit/sandbox-http';
@@ -22,8 +23,8 @@ export interface YardiCredentialSet {
 }
 
 export interface YardiSandboxOptions extends YardiDatasetOptions {
-  /** Accepted credential sets. */
-  credentials?: YardiCredentialSet[];
+  /** Accepted credential sets; a method reading a denied collection is refused as a wrong license is. */
+  credentials?: Array<YardiCredentialSet & DeniedCollections<Collection>>;
   /** Answer `Error: Database busy` beyond this many calls in any second (Voyager's throttle signal). Unlimited when absent. */
   requestsPerSecond?: number;
   /** Every answer takes at least this long (a busy Voyager is slow). */
@@ -43,6 +44,19 @@ export const YARDI_SANDBOX_CREDENTIALS: YardiCredentialSet = {
   username: 'sandbox-user', password: 'sandbox-password', database: 'sandbox_live', serverName: 'sandbox_sql',
   platform: 'SQL Server', entity: 'Latchkey Sandbox', license: 'sandbox-interface-license',
 };
+/**
+ * Accepted by default too, but its license does not cover resident transactions (customers), so residents
+ * and leases, read by the same method, fail: the demo's FAILED data-access check.
+ */
+export const YARDI_SANDBOX_LIMITED_CREDENTIALS: YardiCredentialSet = {
+  ...YARDI_SANDBOX_CREDENTIALS, username: 'sandbox-limited-user', license: 'sandbox-limited-interface-license',
+};
+
+const DEFAULT_CREDENTIALS: NonNullable<YardiSandboxOptions['credentials']> = [
+  YARDI_SANDBOX_CREDENTIALS,
+  { ...YARDI_SANDBOX_LIMITED_CREDENTIALS, denied: ['customers'] },
+];
+const INVALID_LICENSE = 'Invalid Interface Entity or License';
 
 const SERVICE_PATH = '/webservices/itfresidenttransactions20.asmx'; // IIS compares paths case-insensitively
 const NAMESPACE = 'http://tempuri.org/YSI.Interfaces.WebServices/ItfResidentTransactions20';
@@ -147,13 +161,15 @@ class YardiSimulator implements YardiSandbox, ControlledSimulator<YardiData, Yar
 
   /** Why the call is refused (Yardi answers these as `<Messages>` in a normal response), or null. */
   private refusal(params: Rec, method: string): string | null {
-    const accepted = this.options.credentials ?? [YARDI_SANDBOX_CREDENTIALS];
+    const accepted = this.options.credentials ?? DEFAULT_CREDENTIALS;
     const given = (name: string) => (typeof params[name] === 'string' ? params[name] : '');
     const login = accepted.filter((c) => c.username === given('UserName') && c.password === given('Password'));
     if (login.length === 0) return 'Invalid User Name or Password';
     const database = login.filter((c) => c.database === given('Database') && c.serverName === given('ServerName') && c.platform === given('Platform'));
     if (database.length === 0) return `Login failed: no database ${given('Database')} on server ${given('ServerName')} (${given('Platform')})`;
-    if (!database.some((c) => c.entity === given('InterfaceEntity') && c.license === given('InterfaceLicense'))) return 'Invalid Interface Entity or License';
+    const licensed = database.find((c) => c.entity === given('InterfaceEntity') && c.license === given('InterfaceLicense'));
+    // Voyager words a method the license does not cover as it words a wrong license.
+    if (!licensed || isDenied(licensed, METHODS[method]!.collection)) return INVALID_LICENSE;
     if (METHODS[method]!.perProperty && !this.store.properties.some((p) => p.Code === given('YardiPropertyId'))) {
       return `Invalid or missing YardiPropertyId: ${given('YardiPropertyId')}`;
     }

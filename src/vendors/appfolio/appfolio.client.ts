@@ -39,6 +39,17 @@ export class AppfolioClient implements VendorClient {
   }
 
   /**
+   * The report's first page, asking for its id column only (the contract offers no smaller page), without
+   * following next_page_url or hydrating tenants: the vendor answering the report is what is probed.
+   */
+  async probe(model: CanonicalModelName): Promise<void> {
+    const report = APPFOLIO_REPORTS[model];
+    const pages = this.report(report, { paginate_results: true, columns: [report.idField] })[Symbol.asyncIterator]();
+    await pages.next();
+    await pages.return?.();
+  }
+
+  /**
    * Every page of a report: POST the filters, then GET each next_page_url until it is null. A cursor that
    * expired (410) restarts the report from its first page; rows already yielded come again, which the
    * cache's upsert absorbs.

@@ -1,16 +1,6 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { ExpectedFields, VendorFacts } from '../vendor-adapter';
 
-export const APPFOLIO_FACTS: VendorFacts = {
-  // Every customer has a host of its own (https://<customer>.appfolio.com): base_url is required.
-  defaultBaseUrl: null,
-  pageSize: 5000,
-  slug: 'appfolio',
-  // A 429 without Retry-After: one slot of the 7-per-15 s budget frees about every 2 s.
-  throttleBackoffMs: 2_000,
-  requestBudget: { requests: 7, perSeconds: 15 },
-};
-
 export interface AppfolioReport {
   /** POST /api/v2/reports/<name>.json */
   name: string;
@@ -60,6 +50,26 @@ export const TENANT_LOOKUP = {
   /** The fields a lookup answer adds to a tenant_directory row. */
   fields: ['Emails', 'PhoneNumbers', 'DateOfBirth'],
 } as const;
+
+const reportCall = (model: CanonicalModelName) => `POST ${reportPath(APPFOLIO_REPORTS[model].name)}`;
+
+export const APPFOLIO_FACTS: VendorFacts = {
+  // Every customer has a host of its own (https://<customer>.appfolio.com): base_url is required.
+  defaultBaseUrl: null,
+  pageSize: 5000,
+  slug: 'appfolio',
+  interfaceName: 'APPFOLIO_BASE',
+  // A 429 without Retry-After: one slot of the 7-per-15 s budget frees about every 2 s.
+  throttleBackoffMs: 2_000,
+  requestBudget: { requests: 7, perSeconds: 15 },
+  sources: {
+    properties: reportCall('properties'),
+    units: reportCall('units'),
+    leases: reportCall('leases'),
+    // tenant_directory rows are minimal: the lookup completes them.
+    residents: `${reportCall('residents')} + GET ${TENANT_LOOKUP.path}`,
+  },
+};
 
 /**
  * Fields our client adds to a row from another report, under names of ours: rent_roll names its tenants

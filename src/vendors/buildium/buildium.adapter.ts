@@ -30,24 +30,17 @@ class BuildiumClient implements VendorClient {
    * the caller is still writing the current one, so vendor latency overlaps our own work.
    */
   async *listPages(model: CanonicalModelName, options: ListOptions = {}): AsyncIterable<RawPage> {
-    const path = BUILDIUM_ENDPOINTS[model];
     const limit = BUILDIUM_FACTS.pageSize;
     const since = options.since ? formatBuildiumDateTime(options.since) : undefined;
     const fetchPage = (offset: number) => {
-      const request = this.http.get<unknown>(path, { offset, limit, lastupdatedfrom: since });
+      const request = this.page(model, offset, limit, since);
       request.catch(() => undefined); // a prefetch the caller abandons must not crash the process when it fails
       return request;
     };
     let offset = 0;
     let pending = fetchPage(offset);
     for (;;) {
-      const response = await pending;
-      if (!Array.isArray(response.data)) {
-        throw new VendorRequestError(`${path} did not return a JSON array`, response.status, false);
-      }
-      const totalHeader = response.headers['x-total-count'];
-      const total = totalHeader !== undefined && /^\d+$/.test(String(totalHeader)) ? Number(totalHeader) : undefined;
-      const records = response.data;
+      const { records, total } = await pending;
       offset += records.length;
       // Without X-Total-Count a short page is the last one.
       const more = records.length > 0 && (total !== undefined ? offset < total : records.length >= limit);
@@ -55,6 +48,20 @@ class BuildiumClient implements VendorClient {
       yield { records, total };
       if (!more) return;
     }
+  }
+
+  async probe(model: CanonicalModelName): Promise<void> {
+    await this.page(model, 0, 1);
+  }
+
+  /** One page of a model's endpoint, with the total X-Total-Count gives. */
+  private async page(model: CanonicalModelName, offset: number, limit: number, lastupdatedfrom?: string): Promise<RawPage> {
+    const path = BUILDIUM_ENDPOINTS[model];
+    const response = await this.http.get<unknown>(path, { offset, limit, lastupdatedfrom });
+    if (!Array.isArray(response.data)) throw new VendorRequestError(`${path} did not return a JSON array`, response.status, false);
+    const totalHeader = response.headers['x-total-count'];
+    const total = totalHeader !== undefined && /^\d+$/.test(String(totalHeader)) ? Number(totalHeader) : undefined;
+    return { records: response.data, total };
   }
 }
 

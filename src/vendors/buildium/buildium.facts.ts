@@ -1,19 +1,21 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { ExpectedFields, VendorFacts } from '../vendor-adapter';
 
-export const BUILDIUM_FACTS: VendorFacts = {
-  defaultBaseUrl: 'https://api.buildium.com',
-  pageSize: 1000,
-  slug: 'buildium',
-  // Buildium: "retry the request after a short interval (~200ms)" and back off exponentially; no Retry-After.
-  throttleBackoffMs: 200,
-};
-
 export const BUILDIUM_ENDPOINTS: Record<CanonicalModelName, string> = {
   properties: '/v1/rentals',
   units: '/v1/rentals/units',
   leases: '/v1/leases',
   residents: '/v1/leases/tenants',
+};
+
+export const BUILDIUM_FACTS: VendorFacts = {
+  defaultBaseUrl: 'https://api.buildium.com',
+  pageSize: 1000,
+  slug: 'buildium',
+  interfaceName: 'BUILDIUM_BASE',
+  // Buildium: "retry the request after a short interval (~200ms)" and back off exponentially; no Retry-After.
+  throttleBackoffMs: 200,
+  sources: Object.fromEntries(Object.entries(BUILDIUM_ENDPOINTS).map(([model, path]) => [model, `GET ${path}`])),
 };
 
 /**

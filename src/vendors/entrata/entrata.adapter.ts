@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import { isObject } from '../../etl/normalise';
 import type { RawPage, ReportedRateLimits, VendorAdapter, VendorClient, VendorReporter } from '../vendor-adapter';
-import { VendorAuthError, VendorRequestError, VendorThrottledError, type VendorHttp, type VendorResponse } from '../vendor-http';
+import { VendorAccessDeniedError, VendorAuthError, VendorRequestError, VendorThrottledError, type VendorHttp, type VendorResponse } from '../vendor-http';
 import { EntrataCredentials } from './entrata.credentials';
 import {
   ALL_LEASE_STATUS_TYPE_IDS, ENTRATA_API_VERSION, ENTRATA_ERROR, ENTRATA_EXPECTED_FIELDS, ENTRATA_FACTS, ENTRATA_METHODS,
@@ -36,12 +36,12 @@ class EntrataClient implements VendorClient {
    * property they were listed under as `propertyId`.
    */
   async *listPages(model: CanonicalModelName): AsyncIterable<RawPage> {
-    const propertyList = listOf((await this.call('properties', {})).PhysicalProperty, 'Property').map(liftAttributes) as Json[];
+    const propertyList = await this.properties();
     if (model === 'properties') {
       yield { records: propertyList, total: propertyList.length };
       return;
     }
-    const propertyIds = [...new Set(propertyList.map((p) => p[ID_FIELD.properties]).filter((id) => id !== undefined && id !== null).map(String))];
+    const propertyIds = idsOf(propertyList);
     if (model === 'units') {
       for (let i = 0; i < propertyIds.length; i += UNIT_PROPERTY_CHUNK) {
         const result = await this.call('units', { propertyIds: propertyIds.slice(i, i + UNIT_PROPERTY_CHUNK).join(',') });
@@ -54,14 +54,29 @@ class EntrataClient implements VendorClient {
     const [collection, element] = model === 'leases' ? ['leases', 'lease'] : ['Customers', 'Customer'];
     const perPageCount = ENTRATA_FACTS.pageSize;
     for (const propertyId of propertyIds) {
-      const params: Json = { propertyId, ...(model === 'leases' ? { leaseStatusTypeIds: ALL_LEASE_STATUS_TYPE_IDS } : {}) };
       for (let pageNo = 1; ; pageNo++) {
-        const result = await this.call(model, { ...params, pageNo, perPageCount });
+        const result = await this.call(model, perPropertyParams(model, propertyId, pageNo, perPageCount));
         const page = listOf(result[collection], element);
         yield { records: page.map((record) => listedUnder(record, propertyId)) };
         if (page.length < perPageCount) break;
       }
     }
+  }
+
+  /**
+   * getProperties takes no limit, so properties are its one call; any other model is read for the first
+   * property only (one record a page where the method pages). No property: nothing to read, no refusal.
+   */
+  async probe(model: CanonicalModelName): Promise<void> {
+    const propertyList = await this.properties();
+    if (model === 'properties') return;
+    const [first] = idsOf(propertyList);
+    if (first === undefined) return;
+    await this.call(model, model === 'units' ? { propertyIds: first } : perPropertyParams(model, first, 1, 1));
+  }
+
+  private async properties(): Promise<Json[]> {
+    return listOf((await this.call('properties', {})).PhysicalProperty, 'Property').map(liftAttributes) as Json[];
   }
 
   /** One method call; the answer's `result`. */
@@ -84,12 +99,23 @@ class EntrataClient implements VendorClient {
       const message = `Entrata ${method} error ${String(error.code)}: ${String(error.message ?? '')}`;
       if (code === ENTRATA_ERROR.badCredentials) throw new VendorAuthError(message);
       if (code === ENTRATA_ERROR.rateLimited) throw new VendorThrottledError(message);
-      // 304 (no permission for this method) and other 3xx/4xx are answers, not failures; 5xx-like codes are transient.
+      if (code === ENTRATA_ERROR.noPermission) throw new VendorAccessDeniedError(message, code);
+      // Other 3xx/4xx are answers, not failures; 5xx-like codes are transient.
       throw new VendorRequestError(message, Number.isFinite(code) ? code : null, code >= 500);
     }
     const result = envelope.result;
     if (result === null || typeof result !== 'object') throw new VendorRequestError(`${method} answered without a result`, response.status, false);
   }
+}
+
+/** The distinct property ids, as text. */
+function idsOf(properties: Json[]): string[] {
+  return [...new Set(properties.map((p) => p[ID_FIELD.properties]).filter((id) => id !== undefined && id !== null).map(String))];
+}
+
+/** getLeases / getCustomers params for one property's page; leases of every status. */
+function perPropertyParams(model: CanonicalModelName, propertyId: string, pageNo: number, perPageCount: number): Json {
+  return { propertyId, ...(model === 'leases' ? { leaseStatusTypeIds: ALL_LEASE_STATUS_TYPE_IDS } : {}), pageNo, perPageCount };
 }
 
 /** A record with `@attributes` lifted and the property it was listed under (unless it names its own); a non-object stays as sent. */

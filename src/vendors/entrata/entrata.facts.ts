@@ -1,16 +1,6 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { ExpectedFields, VendorFacts } from '../vendor-adapter';
 
-export const ENTRATA_FACTS: VendorFacts = {
-  // Production lives at https://<companyId>.entrata.com/api/v1, a host per customer: base_url is required and used as given.
-  defaultBaseUrl: null,
-  // getLeases and getCustomers accept perPageCount up to 1000.
-  pageSize: 1000,
-  slug: 'entrata',
-  // Limits are per minute/hour/day and Entrata sends no Retry-After: start at a second and double.
-  throttleBackoffMs: 1000,
-};
-
 export const ENTRATA_API_VERSION = 'r1';
 
 /** `POST {base_url}/<service>` with `method.name`, per canonical model. */
@@ -19,6 +9,18 @@ export const ENTRATA_METHODS: Record<CanonicalModelName, { service: string; meth
   units: { service: 'propertyunits', method: 'getPropertyUnits' },
   leases: { service: 'leases', method: 'getLeases' },
   residents: { service: 'customers', method: 'getCustomers' },
+};
+
+export const ENTRATA_FACTS: VendorFacts = {
+  // Production lives at https://<companyId>.entrata.com/api/v1, a host per customer: base_url is required and used as given.
+  defaultBaseUrl: null,
+  // getLeases and getCustomers accept perPageCount up to 1000.
+  pageSize: 1000,
+  slug: 'entrata',
+  interfaceName: 'ENTRATA_BASE',
+  // Limits are per minute/hour/day and Entrata sends no Retry-After: start at a second and double.
+  throttleBackoffMs: 1000,
+  sources: Object.fromEntries(Object.entries(ENTRATA_METHODS).map(([model, { service, method }]) => [model, `POST /${service} ${method}`])),
 };
 
 /** Error codes Entrata reports inside HTTP 200 bodies. */

@@ -46,22 +46,17 @@ class PropertywareRestClient implements VendorClient {
    * page. The next page is requested while the caller works on the current one.
    */
   private async *pages(model: CanonicalModelName, since?: Date): AsyncIterable<RawPage> {
-    const { path, params } = PROPERTYWARE_REST_ENDPOINTS[model];
     const limit = PROPERTYWARE_REST_FACTS.pageSize;
     const modifiedSince = since ? formatPropertywareDateTime(since) : undefined;
     const fetchPage = (offset: number) => {
-      const request = this.http.get<unknown>(path, { ...params, offset, limit, orderby: 'id asc', lastModifiedDateTimeStart: modifiedSince });
+      const request = this.page(model, offset, limit, modifiedSince);
       request.catch(() => undefined); // a prefetch the caller abandons must not crash the process when it fails
       return request;
     };
     let offset = 0;
     let pending = fetchPage(offset);
     for (;;) {
-      const response = await pending;
-      if (!Array.isArray(response.data)) throw new VendorRequestError(`${path} did not return a JSON array`, response.status, false);
-      const totalHeader = response.headers['x-total-count'];
-      const total = totalHeader !== undefined && /^\d+$/.test(String(totalHeader)) ? Number(totalHeader) : undefined;
-      const records = response.data;
+      const { records, total } = await pending;
       offset += records.length;
       // Without X-Total-Count a short page is the last one.
       const more = records.length > 0 && (total !== undefined ? offset < total : records.length >= limit);
@@ -69,6 +64,21 @@ class PropertywareRestClient implements VendorClient {
       yield { records, total };
       if (!more) return;
     }
+  }
+
+  /** The first page of one record, unhydrated: a tenant's leases are not what the probe asks about. */
+  async probe(model: CanonicalModelName): Promise<void> {
+    await this.page(model, 0, 1);
+  }
+
+  /** One page of a model's endpoint, with the total X-Total-Count gives. */
+  private async page(model: CanonicalModelName, offset: number, limit: number, lastModifiedDateTimeStart?: string): Promise<RawPage> {
+    const { path, params } = PROPERTYWARE_REST_ENDPOINTS[model];
+    const response = await this.http.get<unknown>(path, { ...params, offset, limit, orderby: 'id asc', lastModifiedDateTimeStart });
+    if (!Array.isArray(response.data)) throw new VendorRequestError(`${path} did not return a JSON array`, response.status, false);
+    const totalHeader = response.headers['x-total-count'];
+    const total = totalHeader !== undefined && /^\d+$/.test(String(totalHeader)) ? Number(totalHeader) : undefined;
+    return { records: response.data, total };
   }
 
   /** contact id -> the leases naming it, as LeaseLink (malformed leases are the leases job's to report). */

@@ -1,15 +1,6 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { ExpectedFields, VendorFacts } from '../vendor-adapter';
 
-export const PROPERTYWARE_REST_FACTS: VendorFacts = {
-  defaultBaseUrl: 'https://api.propertyware.com/pw/api/rest/v1',
-  // The most a page holds: a larger `limit` is silently cut to 500.
-  pageSize: 500,
-  slug: 'propertyware-rest',
-  // Propertyware: "retry the request after a short interval (~200ms)" with exponential back-off; no Retry-After.
-  throttleBackoffMs: 200,
-};
-
 export const PROPERTYWARE_REST_HEADERS = {
   clientId: 'x-propertyware-client-id',
   clientSecret: 'x-propertyware-client-secret',
@@ -23,6 +14,21 @@ export const PROPERTYWARE_REST_ENDPOINTS: Record<CanonicalModelName, { path: str
   units: { path: '/units', params: { includeDeactivated: 'true' } },
   leases: { path: '/leases', params: {} },
   residents: { path: '/contacts', params: { type: 'TENANT' } },
+};
+
+export const PROPERTYWARE_REST_FACTS: VendorFacts = {
+  defaultBaseUrl: 'https://api.propertyware.com/pw/api/rest/v1',
+  // The most a page holds: a larger `limit` is silently cut to 500.
+  pageSize: 500,
+  slug: 'propertyware-rest',
+  // Propexo names Propertyware's REST interface PROPERTYWARE_BASE.
+  interfaceName: 'PROPERTYWARE_BASE',
+  // Propertyware: "retry the request after a short interval (~200ms)" with exponential back-off; no Retry-After.
+  throttleBackoffMs: 200,
+  sources: Object.fromEntries(Object.entries(PROPERTYWARE_REST_ENDPOINTS).map(([model, { path, params }]) => {
+    const query = new URLSearchParams(params).toString();
+    return [model, `GET ${path}${query ? `?${query}` : ''}`];
+  })),
 };
 
 /** Field names of the spec's schemas (propertyware-openapi.json), the records each model's endpoint returns. */

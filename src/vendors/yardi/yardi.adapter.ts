@@ -46,8 +46,7 @@ class YardiClient implements VendorClient {
       yield { records: properties, total: properties.length };
       return;
     }
-    // A property without a usable Code is quarantined by the properties job; nothing can be asked about it.
-    const codes = properties.flatMap((p) => (isObject(p) && typeof p.Code === 'string' && p.Code.trim() !== '' ? [p.Code.trim()] : []));
+    const codes = propertyCodes(properties);
     const method = YARDI_METHODS[model];
     const fetch = (code: string) => {
       const request = this.call(method, code);
@@ -60,6 +59,17 @@ class YardiClient implements VendorClient {
       pending = i + 1 < codes.length ? fetch(codes[i + 1]!) : null;
       yield { records: recordsOf(model, codes[i]!, document) };
     }
+  }
+
+  /**
+   * Yardi has no limit to ask for: properties are one GetPropertyConfigurations call; any other model that
+   * call, then its method for the first property only (none: nothing to read, which is no refusal).
+   */
+  async probe(model: CanonicalModelName): Promise<void> {
+    const properties = asList((await this.call('GetPropertyConfigurations')).Property);
+    if (model === 'properties') return;
+    const [first] = propertyCodes(properties);
+    if (first !== undefined) await this.call(YARDI_METHODS[model], first);
   }
 
   /** One SOAP call; answers the document inside `<{method}Result>` (its root element's content). */
@@ -83,6 +93,11 @@ class YardiClient implements VendorClient {
     if (!(root in result)) throw new VendorRequestError(`${method}: the answer holds no <${root}> document`, 200, false);
     return isObject(result[root]) ? result[root] : {};
   }
+}
+
+/** The properties' Codes; one without a usable Code is quarantined by the properties job, nothing can be asked about it. */
+function propertyCodes(properties: unknown[]): string[] {
+  return properties.flatMap((p) => (isObject(p) && typeof p.Code === 'string' && p.Code.trim() !== '' ? [p.Code.trim()] : []));
 }
 
 /**

@@ -1,20 +1,12 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { ExpectedFields, VendorFacts } from '../vendor-adapter';
 
-export const YARDI_FACTS: VendorFacts = {
-  // Voyager is hosted per customer (https://www.yardiasp14.com/<customer-id>): an integration must name its own.
-  defaultBaseUrl: null,
-  // No paging: one call answers every record of one property.
-  pageSize: 1,
-  slug: 'yardi',
-  // "Error: Database busy" carries no Retry-After: start at one second and double.
-  throttleBackoffMs: 1000,
-};
+const SERVICE_NAME = 'ItfResidentTransactions20';
 
 /** SOAP 1.1 service of the Resident Transactions interface. */
 export const YARDI_SERVICE = {
-  path: '/Webservices/ItfResidentTransactions20.asmx',
-  namespace: 'http://tempuri.org/YSI.Interfaces.WebServices/ItfResidentTransactions20',
+  path: `/Webservices/${SERVICE_NAME}.asmx`,
+  namespace: `http://tempuri.org/YSI.Interfaces.WebServices/${SERVICE_NAME}`,
 } as const;
 
 export const soapAction = (method: string) => `"${YARDI_SERVICE.namespace}/${method}"`;
@@ -27,6 +19,19 @@ export const YARDI_METHODS: Record<CanonicalModelName, YardiMethod> = {
   units: 'GetUnitInformation_Login',
   residents: 'GetResidentTransactions_Login',
   leases: 'GetResidentTransactions_Login',
+};
+
+export const YARDI_FACTS: VendorFacts = {
+  // Voyager is hosted per customer (https://www.yardiasp14.com/<customer-id>): an integration must name its own.
+  defaultBaseUrl: null,
+  // No paging: one call answers every record of one property.
+  pageSize: 1,
+  slug: 'yardi',
+  // Voyager's ItfResidentTransactions20, which every call of this adapter goes through.
+  interfaceName: 'YARDI_RESIDENT_TRANSACTIONS',
+  // "Error: Database busy" carries no Retry-After: start at one second and double.
+  throttleBackoffMs: 1000,
+  sources: Object.fromEntries(Object.entries(YARDI_METHODS).map(([model, method]) => [model, `SOAP ${method} (${SERVICE_NAME})`])),
 };
 
 /**

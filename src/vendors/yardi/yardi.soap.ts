@@ -1,6 +1,6 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { isObject } from '../../etl/normalise';
-import { VendorAuthError, VendorRequestError } from '../vendor-http';
+import { VendorAccessDeniedError, VendorAuthError, VendorRequestError } from '../vendor-http';
 import { YARDI_SERVICE } from './yardi.facts';
 
 const SOAP_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -52,11 +52,18 @@ function faultText(fault: unknown): string {
 }
 
 const BUSY = /busy|timeout|timed out|deadlock|try again/i;
-const REFUSED = /invalid (user|password|interface|entity|license|login|credential)|not authori[sz]ed|access (is )?denied|authentication|login failed|license/i;
+const LOGIN_REFUSED = /invalid (user|password|login|credential)|not authori[sz]ed|access (is )?denied|authentication|login failed/i;
+/** The login is fine but the interface entity or license does not cover this call ("Invalid Interface Entity or License"). */
+const INTERFACE_REFUSED = /interface|entity|licen[cs]e/i;
 
-/** Yardi names what went wrong only in words: a busy database is retried, refused credentials are not. */
+/**
+ * Yardi names what went wrong only in words: a busy database is retried; refused credentials and an
+ * interface the license does not cover are not, the latter a denied call. Login words are checked first: a
+ * login failure may name a database whose name holds a licence word.
+ */
 function yardiError(method: string, status: number, message: string): Error {
   if (BUSY.test(message)) return new VendorRequestError(`${method}: ${message}`, status, true);
-  if (REFUSED.test(message)) return new VendorAuthError(`${method}: Yardi refused the credentials: ${message}`);
+  if (LOGIN_REFUSED.test(message)) return new VendorAuthError(`${method}: Yardi refused the credentials: ${message}`);
+  if (INTERFACE_REFUSED.test(message)) return new VendorAccessDeniedError(`${method}: Yardi refused the interface: ${message}`, status);
   return new VendorRequestError(`${method}: ${message}`, status, false);
 }

@@ -1,0 +1,50 @@
+import { OutboundGuard } from '../../src/outbound/outbound-guard';
+import { BUILDIUM_SANDBOX_CREDENTIALS, BUILDIUM_SANDBOX_LIMITED_CREDENTIALS, startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
+import { buildiumAdapter } from '../../src/vendors/buildium/buildium.adapter';
+import type { BuildiumCredentials } from '../../src/vendors/buildium/buildium.credentials';
+import { VendorAccessDeniedError, VendorAuthError, VendorHttp, type VendorRequest } from '../../src/vendors/vendor-http';
+
+describe('Buildium data-access probe against the sandbox', () => {
+  let server: Awaited<ReturnType<typeof startBuildiumSandboxServer>>;
+  let spies: Array<jest.SpyInstance<Promise<unknown>, [VendorRequest]>> = [];
+  /** Every request the client made, as it asked VendorHttp for it. */
+  const sent = () => spies.flatMap((spy) => spy.mock.calls.map(([request]) => request));
+  const client = (credentials: BuildiumCredentials) =>
+    buildiumAdapter.client(credentials, {
+      baseUrl: server.url,
+      connect: (headers) => {
+        const http = new VendorHttp({ baseUrl: server.url, headers, guard: new OutboundGuard(['127.0.0.0/8']), throttleBackoffMs: 5, maxAttempts: 2 });
+        spies.push(jest.spyOn(http, 'request'));
+        return http;
+      },
+      report: { rateLimits: () => undefined },
+    });
+
+  beforeAll(async () => {
+    server = await startBuildiumSandboxServer({ residents: 40, seed: 3 }); // the default credentials: full and limited
+  });
+  afterAll(() => server.close());
+  beforeEach(() => {
+    server.sandbox.reset();
+    spies = [];
+  });
+
+  it('reads one record of the model: a single GET with limit=1', async () => {
+    await expect(client(BUILDIUM_SANDBOX_CREDENTIALS).probe('residents')).resolves.toBeUndefined();
+    expect(sent()).toEqual([expect.objectContaining({ method: 'GET', path: '/v1/leases/tenants', params: expect.objectContaining({ offset: 0, limit: 1 }) })]);
+    expect(server.sandbox.requestCount).toBe(1);
+  });
+
+  it('with the limited credentials: tenants are refused with Buildium\'s own 403, properties are read', async () => {
+    const limited = client(BUILDIUM_SANDBOX_LIMITED_CREDENTIALS);
+    const denied = limited.probe('residents');
+    await expect(denied).rejects.toBeInstanceOf(VendorAccessDeniedError);
+    await expect(denied).rejects.toMatchObject({ status: 403, retryable: false, message: expect.stringMatching(/HTTP 403.*don't have permissions to access the resource.*"ErrorCode":"Forbidden"/) });
+    await expect(limited.probe('properties')).resolves.toBeUndefined();
+    await expect(limited.probe('leases')).resolves.toBeUndefined();
+  });
+
+  it('refuses wrong credentials as an auth error', async () => {
+    await expect(client({ ...BUILDIUM_SANDBOX_CREDENTIALS, secret: 'wrong' }).probe('properties')).rejects.toBeInstanceOf(VendorAuthError);
+  });
+});

@@ -1,0 +1,68 @@
+import { OutboundGuard } from '../../src/outbound/outbound-guard';
+import { ENTRATA_SANDBOX_CREDENTIALS, ENTRATA_SANDBOX_LIMITED_CREDENTIALS, startEntrataSandboxServer } from '../../src/sandbox/entrata/entrata-sandbox';
+import { entrataAdapter } from '../../src/vendors/entrata/entrata.adapter';
+import type { EntrataCredentials } from '../../src/vendors/entrata/entrata.credentials';
+import { VendorAccessDeniedError, VendorAuthError, VendorHttp, type VendorRequest } from '../../src/vendors/vendor-http';
+
+describe('Entrata data-access probe against the sandbox', () => {
+  let server: Awaited<ReturnType<typeof startEntrataSandboxServer>>;
+  let spies: Array<jest.SpyInstance<Promise<unknown>, [VendorRequest]>> = [];
+  /** The methods the client called, with their params. */
+  const calls = () =>
+    spies.flatMap((spy) => spy.mock.calls.map(([request]) => {
+      const { name, params } = (request.body as { method: { name: string; params: object } }).method;
+      return { path: request.path, name, params };
+    }));
+  const client = (credentials: EntrataCredentials) =>
+    entrataAdapter.client(credentials, {
+      baseUrl: server.url,
+      connect: (headers) => {
+        const http = new VendorHttp({ baseUrl: server.url, headers, guard: new OutboundGuard(['127.0.0.0/8']), throttleBackoffMs: 5, maxAttempts: 2 });
+        spies.push(jest.spyOn(http, 'request'));
+        return http;
+      },
+      report: { rateLimits: () => undefined },
+    });
+
+  beforeAll(async () => {
+    server = await startEntrataSandboxServer({ residents: 40, seed: 3 }); // the default credentials: full and limited
+  });
+  afterAll(() => server.close());
+  beforeEach(() => {
+    server.sandbox.reset();
+    spies = [];
+  });
+
+  it('reads the properties, then one record of the model for the first property only', async () => {
+    const full = client(ENTRATA_SANDBOX_CREDENTIALS);
+    await expect(full.probe('residents')).resolves.toBeUndefined();
+    await expect(full.probe('units')).resolves.toBeUndefined();
+    const first = String(server.sandbox.data.properties[0]!.PropertyID);
+    expect(calls()).toEqual([
+      { path: '/properties', name: 'getProperties', params: {} },
+      { path: '/customers', name: 'getCustomers', params: { propertyId: first, pageNo: 1, perPageCount: 1 } },
+      { path: '/properties', name: 'getProperties', params: {} },
+      { path: '/propertyunits', name: 'getPropertyUnits', params: { propertyIds: first } },
+    ]);
+    expect(server.sandbox.requestCount).toBe(4);
+  });
+
+  it('succeeds with nothing to read when there is no property', async () => {
+    server.sandbox.data.properties.length = 0;
+    await expect(client(ENTRATA_SANDBOX_CREDENTIALS).probe('leases')).resolves.toBeUndefined();
+    expect(calls().map((c) => c.name)).toEqual(['getProperties']);
+  });
+
+  it('with the limited key: getCustomers is refused with Entrata\'s error 304 and its words, properties and leases are read', async () => {
+    const limited = client(ENTRATA_SANDBOX_LIMITED_CREDENTIALS);
+    const denied = limited.probe('residents');
+    await expect(denied).rejects.toBeInstanceOf(VendorAccessDeniedError);
+    await expect(denied).rejects.toMatchObject({ status: 304, retryable: false, message: 'Entrata getCustomers error 304: Access to getCustomers is not permitted for this API key.' });
+    await expect(limited.probe('properties')).resolves.toBeUndefined();
+    await expect(limited.probe('leases')).resolves.toBeUndefined();
+  });
+
+  it('refuses a wrong key as an auth error', async () => {
+    await expect(client({ ...ENTRATA_SANDBOX_CREDENTIALS, apiKey: 'wrong' }).probe('properties')).rejects.toBeInstanceOf(VendorAuthError);
+  });
+});

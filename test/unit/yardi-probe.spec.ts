@@ -1,0 +1,69 @@
+import { OutboundGuard } from '../../src/outbound/outbound-guard';
+import { startYardiSandboxServer, YARDI_SANDBOX_CREDENTIALS, YARDI_SANDBOX_LIMITED_CREDENTIALS } from '../../src/sandbox/yardi/yardi-sandbox';
+import { VendorAccessDeniedError, VendorAuthError, VendorHttp, type VendorRequest } from '../../src/vendors/vendor-http';
+import { yardiAdapter } from '../../src/vendors/yardi/yardi.adapter';
+import type { YardiCredentials } from '../../src/vendors/yardi/yardi.credentials';
+import { soapAction } from '../../src/vendors/yardi/yardi.facts';
+
+describe('Yardi data-access probe against the sandbox', () => {
+  let server: Awaited<ReturnType<typeof startYardiSandboxServer>>;
+  let spies: Array<jest.SpyInstance<Promise<unknown>, [VendorRequest]>> = [];
+  /** The SOAP calls the client made: method and YardiPropertyId. */
+  const calls = () =>
+    spies.flatMap((spy) => spy.mock.calls.map(([request]) => ({
+      action: request.headers?.SOAPAction,
+      propertyId: /<YardiPropertyId>([^<]*)<\/YardiPropertyId>/.exec(String(request.body))?.[1],
+    })));
+  const client = (credentials: YardiCredentials) =>
+    yardiAdapter.client(credentials, {
+      baseUrl: server.url,
+      connect: (headers) => {
+        const http = new VendorHttp({ baseUrl: server.url, headers, guard: new OutboundGuard(['127.0.0.0/8']), throttleBackoffMs: 5, maxAttempts: 2 });
+        spies.push(jest.spyOn(http, 'request'));
+        return http;
+      },
+      report: { rateLimits: () => undefined },
+    });
+
+  beforeAll(async () => {
+    server = await startYardiSandboxServer({ residents: 40, seed: 3, unitsPerProperty: 5 }); // the default credentials: full and limited
+  });
+  afterAll(() => server.close());
+  beforeEach(() => {
+    server.sandbox.reset();
+    spies = [];
+  });
+
+  it('reads the properties, then the model\'s method for the first property only', async () => {
+    const full = client(YARDI_SANDBOX_CREDENTIALS);
+    await expect(full.probe('properties')).resolves.toBeUndefined();
+    await expect(full.probe('residents')).resolves.toBeUndefined();
+    const first = server.sandbox.data.properties[0]!.Code;
+    expect(server.sandbox.data.properties.length).toBeGreaterThan(1);
+    expect(calls()).toEqual([
+      { action: soapAction('GetPropertyConfigurations'), propertyId: undefined },
+      { action: soapAction('GetPropertyConfigurations'), propertyId: undefined },
+      { action: soapAction('GetResidentTransactions_Login'), propertyId: first },
+    ]);
+    expect(server.sandbox.requestCount).toBe(3);
+  });
+
+  it('succeeds with nothing to read when there is no property', async () => {
+    server.sandbox.data.properties.length = 0;
+    await expect(client(YARDI_SANDBOX_CREDENTIALS).probe('units')).resolves.toBeUndefined();
+    expect(calls().map((c) => c.action)).toEqual([soapAction('GetPropertyConfigurations')]);
+  });
+
+  it('with the limited credentials: resident transactions are refused with Yardi\'s own message, properties and units are read', async () => {
+    const limited = client(YARDI_SANDBOX_LIMITED_CREDENTIALS);
+    const denied = limited.probe('residents');
+    await expect(denied).rejects.toBeInstanceOf(VendorAccessDeniedError);
+    await expect(denied).rejects.toMatchObject({ status: 200, retryable: false, message: expect.stringContaining('GetResidentTransactions_Login: Yardi refused the interface: Invalid Interface Entity or License') });
+    await expect(limited.probe('properties')).resolves.toBeUndefined();
+    await expect(limited.probe('units')).resolves.toBeUndefined();
+  });
+
+  it('refuses a wrong login as an auth error', async () => {
+    await expect(client({ ...YARDI_SANDBOX_CREDENTIALS, password: 'wrong' }).probe('properties')).rejects.toBeInstanceOf(VendorAuthError);
+  });
+});
