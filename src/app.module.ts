@@ -7,6 +7,7 @@ import { DtoValidationPipe } from './common/http/validation.pipe';
 import { ConfigModule, type RuntimeConfig } from './config/config.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DataModule } from './data/data.module';
+import { DataAccessModule } from './data-access/data-access.module';
 import { DataDiffsModule } from './data-diffs/data-diffs.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
@@ -33,6 +34,7 @@ export class AppModule {
         WebhooksModule,
         SyncModule,
         IntegrationsModule,
+        DataAccessModule,
         DataModule,
         DataDiffsModule,
         HealthModule,

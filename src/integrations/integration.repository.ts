@@ -29,8 +29,13 @@ export class IntegrationRepository {
     return { rows, total };
   }
 
-  async update(organizationId: string, id: string, data: Prisma.IntegrationUncheckedUpdateInput): Promise<IntegrationRow | null> {
-    const { count } = await this.prisma.integration.updateMany({ where: { id, organization_id: organizationId }, data: { ...data, updated_at: new Date() } });
+  /** `forgetDataAccess`: the data-access verdicts go with the change (new credentials), in one transaction. */
+  async update(organizationId: string, id: string, data: Prisma.IntegrationUncheckedUpdateInput, options: { forgetDataAccess?: boolean } = {}): Promise<IntegrationRow | null> {
+    const count = await this.prisma.$transaction(async (tx) => {
+      const { count: updated } = await tx.integration.updateMany({ where: { id, organization_id: organizationId }, data: { ...data, updated_at: new Date() } });
+      if (updated === 1 && options.forgetDataAccess) await tx.dataAccessResult.deleteMany({ where: { integration_id: id } });
+      return updated;
+    });
     return count === 0 ? null : this.find(organizationId, id);
   }
 

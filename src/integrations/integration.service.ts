@@ -6,6 +6,7 @@ import { SecretBox } from '../common/crypto/secret-box';
 import { AppError } from '../common/errors/app-error';
 import { flattenValidationErrors } from '../common/errors/validation-errors';
 import { assertSortable, listMeta, parseListQuery } from '../common/http/list-query.dto';
+import { checkInProcess, DataAccessRepository } from '../data-access/data-access.repository';
 import { cronProblem, nextRunAt } from '../sync/sync-schedule';
 import type { Cadence, IntegrationVendor } from '../generated/prisma/enums';
 import { OutboundBlockedError, OutboundGuard } from '../outbound/outbound-guard';
@@ -25,6 +26,7 @@ export class IntegrationService {
     private readonly secrets: SecretBox,
     private readonly guard: OutboundGuard,
     private readonly sync: SyncService,
+    private readonly dataAccess: DataAccessRepository,
   ) {}
 
   async create(organizationId: string, dto: CreateIntegrationDto) {
@@ -52,21 +54,22 @@ export class IntegrationService {
       new_properties_are_enabled: dto.new_properties_are_enabled ?? true,
     });
     if (row.active) await this.sync.startFirstSync(organizationId, row.id, adapter.models);
-    return this.present(row, row.active);
+    return this.present(row, row.active, new Set());
   }
 
   async list(organizationId: string, query: ListIntegrationsQueryDto) {
     const page = parseListQuery(query);
     assertSortable(page.orderBy, SORTABLE);
     const { rows, total } = await this.integrations.list(organizationId, { vendor: query.integration_vendor, isArchived: query.is_archived === 'true' }, page);
-    const running = await this.integrations.runningSyncs(rows.map((r) => r.id));
-    return { meta: listMeta(page, total, rows.length), results: rows.map((r) => this.present(r, running.has(r.id))) };
+    const ids = rows.map((r) => r.id);
+    const [running, unreadable] = await Promise.all([this.integrations.runningSyncs(ids), this.dataAccess.unreadableModels(ids)]);
+    return { meta: listMeta(page, total, rows.length), results: rows.map((r) => this.present(r, running.has(r.id), unreadable.get(r.id) ?? new Set())) };
   }
 
   async get(organizationId: string, id: string) {
     const row = await this.require(organizationId, id);
-    const running = await this.integrations.runningSyncs([id]);
-    return this.present(row, running.has(id));
+    const [running, unreadable] = await Promise.all([this.integrations.runningSyncs([id]), this.dataAccess.unreadableModels([id])]);
+    return this.present(row, running.has(id), unreadable.get(id) ?? new Set());
   }
 
   async update(organizationId: string, id: string, dto: UpdateIntegrationDto) {
@@ -81,7 +84,8 @@ export class IntegrationService {
       active: dto.active,
       system: dto.system,
       credentials_encrypted: credentials ? this.secrets.sealJson(credentials) : undefined,
-      ...(credentials ? { can_authenticate: null } : {}),
+      // What the old credentials could do says nothing about the new ones.
+      ...(credentials ? { can_authenticate: null, last_data_access_check: null } : {}),
       base_url: dto.base_url,
       sync_frequency: dto.sync_frequency,
       sync_cadence: dto.sync_cadence,
@@ -91,7 +95,7 @@ export class IntegrationService {
       max_job_concurrency: dto.max_job_concurrency,
       new_properties_are_enabled: dto.new_properties_are_enabled,
       is_archived: dto.is_archived,
-    });
+    }, { forgetDataAccess: credentials !== undefined });
     if (!row) throw AppError.notFound('Integration', id);
     // A new schedule counts from now; before the first sync completes there is nothing to schedule yet.
     if (scheduleChanged && row.first_sync_completed_at) await this.integrations.update(organizationId, id, { next_sync_at: nextRunAt(new Date(), row) });
@@ -145,9 +149,9 @@ export class IntegrationService {
   }
 
   /** The spec's Integration object; credentials are never part of it. */
-  private present(row: IntegrationRow, isRunningSync: boolean) {
+  private present(row: IntegrationRow, isRunningSync: boolean, unreadableModels: ReadonlySet<string>) {
     const adapter = this.vendors.get(row.vendor);
-    const interfaceName = `${row.vendor}_BASE`;
+    const interfaceName = adapter?.facts.interfaceName ?? `${row.vendor}_BASE`;
     return {
       id: row.id,
       created_at: row.created_at.toISOString(),
@@ -174,13 +178,14 @@ export class IntegrationService {
       sync_cron: row.sync_cron,
       next_sync_at: row.next_sync_at?.toISOString() ?? null,
       integration_interfaces: [{ interface_name: interfaceName, enabled: true, version: null }],
-      models: Object.fromEntries((adapter?.models ?? []).map((m) => [m, { enabled: true, from_interfaces: [interfaceName] }])),
+      // A model whose read check FAILED is not synced; `source` (extension) names the vendor call it comes from.
+      models: Object.fromEntries((adapter?.models ?? []).map((m) => [m, { enabled: !unreadableModels.has(m), from_interfaces: [interfaceName], source: adapter?.facts.sources[m] ?? null }])),
       can_authenticate: row.can_authenticate ?? false,
-      last_data_access_check: null,
+      last_data_access_check: row.last_data_access_check?.toISOString() ?? null,
       configuration_meta_data: [],
       ping_results: {},
       is_running_sync: isRunningSync,
-      is_running_data_access_check: false,
+      is_running_data_access_check: checkInProcess(row.data_access_check_started_at),
     };
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DataAccessModule } from '../data-access/data-access.module';
 import { SyncModule } from '../sync/sync.module';
 import { VendorsModule } from '../vendors/vendors.module';
 import { IntegrationController } from './integration.controller';
@@ -8,7 +9,7 @@ import { JobScheduleController } from './job-schedule.controller';
 import { JobScheduleService } from './job-schedule.service';
 
 @Module({
-  imports: [SyncModule, VendorsModule],
+  imports: [SyncModule, VendorsModule, DataAccessModule],
   controllers: [IntegrationController, JobScheduleController],
   providers: [IntegrationRepository, IntegrationService, JobScheduleService],
 })

@@ -2,6 +2,7 @@
 export const QueueName = {
   SyncJobs: 'latchkey-sync-jobs',
   WebhookDeliveries: 'latchkey-webhook-deliveries',
+  DataAccessChecks: 'latchkey-data-access-checks',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -13,4 +14,9 @@ export interface WebhookDeliveryPayload {
   deliveryId: string;
   /** Lets the dispatcher apply the webhook's limits before touching the database. */
   webhookId: string;
+}
+export interface DataAccessCheckPayload {
+  integrationId: string;
+  /** The claim this job serves (ISO time): a job of an older, abandoned claim writes nothing. */
+  claimedAt: string;
 }

@@ -41,6 +41,13 @@ export interface JobLogRow {
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
+  /** A job's progress; a run's is the sum over its jobs. */
+  records_seen: number;
+  records_written: number;
+  records_quarantined: number;
+  events_emitted: number;
+  /** Runs only: models left out because their read access check FAILED. */
+  skipped_models: { model: string; reason: string }[] | null;
 }
 
 /** The spec's job log object; one per run or job (a retried job keeps one log, with its last error). */
@@ -61,5 +68,10 @@ export function presentJobLog(row: JobLogRow) {
     error: row.error,
     started_at: iso(row.started_at),
     finished_at: iso(row.finished_at),
+    records_seen: row.records_seen,
+    records_written: row.records_written,
+    records_quarantined: row.records_quarantined,
+    events_emitted: row.events_emitted,
+    ...(row.is_run ? { skipped_models: row.skipped_models ?? [] } : {}),
   };
 }

@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { RecordCacheRepository, type CacheScope } from '../cache/record-cache.repository';
 import { presentRecord } from '../canonical/record-presenter';
-import { SecretBox } from '../common/crypto/secret-box';
 import { recordId } from '../common/ids';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
 import { DataDiffRepository } from '../data-diffs/data-diff.repository';
@@ -12,18 +11,17 @@ import { MalformedRecordError } from '../etl/malformed-record.error';
 import { checkShape, DriftTally } from '../etl/schema-drift';
 import { OutboxRelay } from '../events/outbox-relay.service';
 import { OutboxRepository, type NewEvent } from '../events/outbox.repository';
-import { OutboundGuard } from '../outbound/outbound-guard';
 import { QueueName, type SyncJobPayload } from '../queue/queue-names';
 import { QueueService } from '../queue/queue.service';
-import type { ReportedRateLimits, VendorAdapter } from '../vendors/vendor-adapter';
-import { VendorAuthError, VendorHttp, VendorRequestError } from '../vendors/vendor-http';
+import type { VendorAdapter } from '../vendors/vendor-adapter';
+import { VendorAuthError, VendorRequestError } from '../vendors/vendor-http';
 import { VendorRegistry } from '../vendors/vendor-registry';
 import { dataDiffEntries, reportChanges, type RecordReport } from './page-changes';
 import { QuarantineRepository, type QuarantineEntry } from './quarantine.repository';
 import { dataEvent, jobFailureEvent, runCompleteEvent } from './sync-events';
 import { SyncIntegrationRepository, SyncRunRepository, type JobContext, type SyncIntegration } from './sync-run.repository';
 import { SyncService } from './sync.service';
-import { IntegrationRequestGate, requestIntervalMs } from './vendor-request-gate';
+import { VendorClientFactory } from './vendor-client.factory';
 import { VendorStateRepository } from './vendor-state.repository';
 
 /**
@@ -48,11 +46,10 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
     private readonly vendors: VendorRegistry,
-    private readonly secrets: SecretBox,
-    private readonly guard: OutboundGuard,
     private readonly queues: QueueService,
     private readonly sync: SyncService,
     private readonly vendorStates: VendorStateRepository,
+    private readonly clients: VendorClientFactory,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
@@ -106,25 +103,10 @@ export class SyncJobRunner implements OnApplicationBootstrap {
    * pull: the set the deletion pass compares against) and the checkpoint to store on success.
    */
   private async pull(job: JobContext, integration: SyncIntegration, adapter: VendorAdapter, startedAt: Date) {
-    const credentials = this.secrets.openJson<unknown>(integration.credentials_encrypted);
-    const baseUrl = integration.base_url ?? adapter.facts.defaultBaseUrl ?? '';
-    // Every worker's requests to this integration's vendor share one budget and one circuit (in PostgreSQL).
-    const gate = new IntegrationRequestGate(this.vendorStates, integration.id, requestIntervalMs(integration), {
-      failureThreshold: this.config.vendorCircuitFailures, openMs: this.config.vendorCircuitOpenMs, maxOpenMs: 20 * this.config.vendorCircuitOpenMs,
-    });
-    const rateLimits = new Map<string, ReportedRateLimits>(); // the latest per API, saved with each page
-    const client = adapter.client(credentials, {
-      baseUrl,
-      connect: (headers) => new VendorHttp({
-        baseUrl, headers, guard: this.guard, throttleBackoffMs: adapter.facts.throttleBackoffMs, maxAttempts: this.config.vendorRequestAttempts, gate,
-      }),
-      report: { rateLimits: (limits) => void rateLimits.set(limits.api, limits) },
-    });
+    const { client, takeRateLimits } = this.clients.open(integration, adapter);
     const saveRateLimits = async () => {
-      if (rateLimits.size === 0) return;
-      const latest = [...rateLimits.values()];
-      rateLimits.clear();
-      await this.vendorStates.saveRateLimits(integration.id, latest);
+      const latest = takeRateLimits(); // the latest per API, saved with each page
+      if (latest.length > 0) await this.vendorStates.saveRateLimits(integration.id, latest);
     };
     const refs = new Map<string, string>(); // a job names the same properties and units again and again
     const ctx: MappingContext = {
@@ -203,12 +185,10 @@ export class SyncJobRunner implements OnApplicationBootstrap {
       const written = await this.cache.upsertPage(tx, job.model, scope, records, new Date(), { capture: reports, alsoSeen });
       await this.quarantine.add(tx, { ...scope, jobId: job.jobId }, rejected);
       await this.vendorStates.addDrift(tx, scope, drift.map((d) => ({ ...d, model: job.model })));
-      await this.runs.addProgress(tx, job.jobId, seen, written.inserted + written.updated, rejected.length);
-      if (reports) {
-        const changed = reportChanges(job.model, written.changes);
-        await this.dataDiffs.append(tx, { ...scope, model: job.model, jobId: job.jobId }, dataDiffEntries(changed));
-        await this.outbox.append(tx, changeEvents(scope, job, changed));
-      }
+      const changed = reports ? reportChanges(job.model, written.changes) : [];
+      await this.dataDiffs.append(tx, { ...scope, model: job.model, jobId: job.jobId }, dataDiffEntries(changed));
+      await this.outbox.append(tx, changeEvents(scope, job, changed));
+      await this.runs.addProgress(tx, job.jobId, { seen, written: written.inserted + written.updated, quarantined: rejected.length, events: changed.length });
     });
     if (rejected.length > 0) this.logger.warn(`job ${job.jobId}: quarantined ${rejected.length} ${job.model} record(s): ${rejected[0]!.reason}`);
     if (drift.length > 0) this.logger.warn(`job ${job.jobId}: ${job.model} records changed shape: ${drift.map((d) => `${d.kind} ${d.field} ×${d.occurrences}`).join(', ')}`);
@@ -235,7 +215,8 @@ export class SyncJobRunner implements OnApplicationBootstrap {
         }
         for (const row of vanished.deleted) events.push(dataEvent(scope, job, 'DATA_DELETED', presentRecord(job.model, row)));
       }
-      if (!(await this.runs.finishJob(tx, job.jobId, status, error))) return null;
+      // So far `events` holds only this job's DATA_DELETED events: they count as the job's own.
+      if (!(await this.runs.finishJob(tx, job.jobId, status, error, events.length))) return null;
       if (status === 'SUCCEEDED' && outcome.checkpoint) await this.runs.saveCheckpoint(tx, job.integrationId, job.model, outcome.checkpoint);
       if (status === 'FAILED') events.push(jobFailureEvent(scope, job, error ?? 'failed'));
       const run = await this.runs.finishRunIfDone(tx, job.runId);

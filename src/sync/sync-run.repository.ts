@@ -19,6 +19,12 @@ export interface JobContext {
   organizationId: string;
 }
 
+/** A model a run leaves out, and why (its last read check FAILED, in the vendor's words). */
+export interface SkippedModel {
+  model: string;
+  reason: string;
+}
+
 export interface FinishedRun {
   id: string;
   kind: SyncRunKind;
@@ -44,13 +50,15 @@ export class SyncRunRepository {
    * it: the union of models, FULL if either asked for it. The caller's transaction must hold the
    * integration's row lock (lockIntegration). Returns the jobs to enqueue once committed (none if queued).
    */
-  async requestRun(tx: Tx, organizationId: string, integrationId: string, kind: SyncRunKind, mode: SyncMode, models: CanonicalModelName[]) {
+  async requestRun(tx: Tx, organizationId: string, integrationId: string, kind: SyncRunKind, mode: SyncMode, models: CanonicalModelName[], skipped: SkippedModel[] = []) {
     const running = await tx.syncRun.findFirst({ where: { integration_id: integrationId, status: 'RUNNING' }, select: { id: true } });
-    if (!running) return this.createRun(tx, organizationId, integrationId, kind, mode, models, 'RUNNING');
+    if (!running) return this.createRun(tx, organizationId, integrationId, kind, mode, models, 'RUNNING', skipped);
     const queued = await tx.syncRun.findFirst({ where: { integration_id: integrationId, status: 'QUEUED' }, include: { jobs: { select: { model: true } } } });
-    if (!queued) return { ...(await this.createRun(tx, organizationId, integrationId, kind, mode, models, 'QUEUED')), jobIds: [] };
+    if (!queued) return { ...(await this.createRun(tx, organizationId, integrationId, kind, mode, models, 'QUEUED', skipped)), jobIds: [] };
     const missing = models.filter((m) => !queued.jobs.some((j) => j.model === m));
-    await tx.syncRun.update({ where: { id: queued.id }, data: { models: [...queued.models, ...missing], ...(mode === 'FULL' ? { mode } : {}) } });
+    // The latest request's verdicts stand for the models it skips.
+    const stillSkipped = skipped.filter((s) => !queued.jobs.some((j) => j.model === s.model));
+    await tx.syncRun.update({ where: { id: queued.id }, data: { models: [...queued.models, ...missing], skipped_models: stillSkipped as object[], ...(mode === 'FULL' ? { mode } : {}) } });
     await this.createJobs(tx, organizationId, integrationId, queued.id, missing);
     return { runId: queued.id, jobIds: [] };
   }
@@ -69,10 +77,10 @@ export class SyncRunRepository {
     return { runId: queued.id, jobIds: queued.jobs.map((j) => j.id) };
   }
 
-  /** A run and one PENDING job per model, in the caller's transaction. */
-  async createRun(tx: Tx, organizationId: string, integrationId: string, kind: SyncRunKind, mode: SyncMode, models: CanonicalModelName[], status: 'RUNNING' | 'QUEUED' = 'RUNNING') {
+  /** A run and one PENDING job per model, in the caller's transaction; `skipped` says which models it leaves out and why. */
+  async createRun(tx: Tx, organizationId: string, integrationId: string, kind: SyncRunKind, mode: SyncMode, models: CanonicalModelName[], status: 'RUNNING' | 'QUEUED' = 'RUNNING', skipped: SkippedModel[] = []) {
     const runId = newId();
-    await tx.syncRun.create({ data: { id: runId, organization_id: organizationId, integration_id: integrationId, kind, mode, status, models } });
+    await tx.syncRun.create({ data: { id: runId, organization_id: organizationId, integration_id: integrationId, kind, mode, status, models, skipped_models: skipped as object[] } });
     const jobIds = await this.createJobs(tx, organizationId, integrationId, runId, models);
     return { runId, jobIds };
   }
@@ -132,11 +140,28 @@ export class SyncRunRepository {
     });
   }
 
-  async addProgress(tx: SqlTx, jobId: string, seen: number, written: number, quarantined: number): Promise<void> {
+  async addProgress(tx: SqlTx, jobId: string, progress: { seen: number; written: number; quarantined: number; events: number }): Promise<void> {
     await tx.query(
-      'UPDATE "sync_jobs" SET "records_seen" = "records_seen" + $2, "records_written" = "records_written" + $3, "records_quarantined" = "records_quarantined" + $4 WHERE "id" = $1',
-      [jobId, seen, written, quarantined],
+      `UPDATE "sync_jobs" SET "records_seen" = "records_seen" + $2, "records_written" = "records_written" + $3, "records_quarantined" = "records_quarantined" + $4,
+         "events_emitted" = "events_emitted" + $5 WHERE "id" = $1`,
+      [jobId, progress.seen, progress.written, progress.quarantined, progress.events],
     );
+  }
+
+  /**
+   * Splits the models a run asks for into those it may read and those whose last read check FAILED (left
+   * out, with the vendor's words as the reason).
+   */
+  async readableModels(integrationId: string, models: readonly CanonicalModelName[]): Promise<{ readable: CanonicalModelName[]; skipped: SkippedModel[] }> {
+    const failed = await this.prisma.dataAccessResult.findMany({
+      where: { integration_id: integrationId, operation: 'READ', status: 'FAILED', model: { in: [...models] } },
+      select: { model: true, error_message: true },
+    });
+    const reasons = new Map(failed.map((f) => [f.model, `read access check FAILED: ${f.error_message ?? 'no reason given'}`]));
+    return {
+      readable: models.filter((m) => !reasons.has(m)),
+      skipped: models.filter((m) => reasons.has(m)).map((model) => ({ model, reason: reasons.get(model)! })),
+    };
   }
 
   async requeueAfterError(jobId: string, error: string): Promise<void> {
@@ -153,11 +178,11 @@ export class SyncRunRepository {
   }
 
   /** RUNNING -> SUCCEEDED|FAILED in the caller's transaction; false if it had already ended (a duplicate delivery). */
-  async finishJob(tx: Tx, jobId: string, status: 'SUCCEEDED' | 'FAILED', error: string | null): Promise<boolean> {
+  async finishJob(tx: Tx, jobId: string, status: 'SUCCEEDED' | 'FAILED', error: string | null, eventsEmitted = 0): Promise<boolean> {
     assertJobTransition('RUNNING', status);
     const { count } = await tx.syncJob.updateMany({
       where: { id: jobId, status: { in: STARTABLE_JOB_STATUSES } },
-      data: { status, error, finished_at: new Date() },
+      data: { status, error, finished_at: new Date(), events_emitted: { increment: eventsEmitted } },
     });
     return count === 1;
   }

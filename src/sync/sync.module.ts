@@ -11,6 +11,7 @@ import { SyncJobRunner } from './sync-job.runner';
 import { SyncIntegrationRepository, SyncRunRepository } from './sync-run.repository';
 import { SyncService } from './sync.service';
 import { VendorStateController } from './vendor-state.controller';
+import { VendorClientFactory } from './vendor-client.factory';
 import { VendorStateRepository } from './vendor-state.repository';
 
 @Module({
@@ -18,8 +19,8 @@ import { VendorStateRepository } from './vendor-state.repository';
   controllers: [QuarantineController, JobLogController, VendorStateController],
   providers: [
     SyncRunRepository, SyncIntegrationRepository, QuarantineRepository, RecordCacheRepository, SyncService, SyncJobRunner,
-    JobLogRepository, JobLogService, VendorStateRepository,
+    JobLogRepository, JobLogService, VendorStateRepository, VendorClientFactory,
   ],
-  exports: [SyncService],
+  exports: [SyncService, SyncIntegrationRepository, VendorClientFactory, VendorStateRepository],
 })
 export class SyncModule {}

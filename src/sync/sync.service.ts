@@ -5,7 +5,8 @@ import { PrismaService } from '../database/prisma.service';
 import { QueueName } from '../queue/queue-names';
 import { QueueService } from '../queue/queue.service';
 import { VendorRegistry } from '../vendors/vendor-registry';
-import { SyncIntegrationRepository, SyncRunRepository } from './sync-run.repository';
+import { AppError } from '../common/errors/app-error';
+import { SyncIntegrationRepository, SyncRunRepository, type SkippedModel } from './sync-run.repository';
 import { nextRunAt } from './sync-schedule';
 
 const SWEEP_INTERVAL_MS = 30_000;
@@ -45,13 +46,18 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
    * run commit together. Returns the run id, or null when the first sync had already started.
    */
   async startFirstSync(organizationId: string, integrationId: string, models: readonly CanonicalModelName[]): Promise<string | null> {
+    const { readable, skipped } = await this.runs.readableModels(integrationId, models);
+    if (readable.length === 0) {
+      this.logger.warn(`integration ${integrationId}: first sync not started: no model passed its read access check`);
+      return null;
+    }
     const created = await this.prisma.$transaction(async (tx) => {
       if (!(await this.integrations.markFirstSyncStarted(tx, integrationId))) return null;
-      return this.runs.createRun(tx, organizationId, integrationId, 'FIRST', 'FULL', [...models]);
+      return this.runs.createRun(tx, organizationId, integrationId, 'FIRST', 'FULL', readable, 'RUNNING', skipped);
     });
     if (!created) return null;
     await this.enqueue(created.jobIds);
-    this.logger.log(`integration ${integrationId}: first sync ${created.runId} started (${models.join(', ')})`);
+    this.logger.log(`integration ${integrationId}: first sync ${created.runId} started (${readable.join(', ')}${skippedNote(skipped)})`);
     return created.runId;
   }
 
@@ -60,9 +66,11 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
    * integration's current run.
    */
   async requestManualRun(organizationId: string, integrationId: string, models: readonly CanonicalModelName[]): Promise<string> {
+    const { readable, skipped } = await this.runs.readableModels(integrationId, models);
+    if (readable.length === 0) throw unreadableError(skipped);
     const requested = await this.prisma.$transaction(async (tx) => {
       await this.runs.lockIntegration(tx, integrationId);
-      return this.runs.requestRun(tx, organizationId, integrationId, 'MANUAL', 'FULL', [...models]);
+      return this.runs.requestRun(tx, organizationId, integrationId, 'MANUAL', 'FULL', readable, skipped);
     });
     await this.started(integrationId, requested, 'manual');
     return requested.runId;
@@ -79,7 +87,12 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
         if (!adapter) continue;
         const fullDue = !integration.last_full_sync_at || Date.now() - integration.last_full_sync_at.getTime() >= this.config.fullSyncIntervalHours * 3_600_000;
         const mode = fullDue || adapter.incrementalModels.length === 0 ? 'FULL' : 'INCREMENTAL';
-        out.push({ integrationId: integration.id, ...(await this.runs.requestRun(tx, integration.organization_id, integration.id, 'SCHEDULED', mode, [...adapter.models])) });
+        const { readable, skipped } = await this.runs.readableModels(integration.id, adapter.models);
+        if (readable.length === 0) {
+          this.logger.warn(`integration ${integration.id}: scheduled sync skipped: no model passed its read access check`);
+          continue;
+        }
+        out.push({ integrationId: integration.id, ...(await this.runs.requestRun(tx, integration.organization_id, integration.id, 'SCHEDULED', mode, readable, skipped)) });
       }
       return out;
     });
@@ -126,4 +139,15 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
     const ids = await this.runs.stalePendingJobs(120_000);
     if (ids.length > 0) await this.enqueue(ids);
   }
+}
+
+function skippedNote(skipped: SkippedModel[]): string {
+  return skipped.length === 0 ? '' : `; skipped, read access FAILED: ${skipped.map((s) => s.model).join(', ')}`;
+}
+
+/** A sync that would read nothing: every model it asks for failed its read access check. */
+function unreadableError(skipped: SkippedModel[]): AppError {
+  return new AppError('conflict', `Nothing to sync: every requested model failed its read access check (${skipped.map((s) => s.model).join(', ')}). Fix access at the vendor, then run the data-access check again.`, {
+    skipped_models: skipped,
+  });
 }

@@ -19,15 +19,19 @@ function closeObjects(node: unknown): unknown {
 
 /**
  * Propexo's public spec redacts two vendor names (shared/reference/propexo-research.md): SAMPLE1 is YARDI and
- * SAMPLE2 is APPFOLIO, which API.md names plainly. Every enum that lists the placeholder also accepts the name.
+ * SAMPLE2 is APPFOLIO, which API.md names plainly. Every enum that lists the placeholder, alone or as the
+ * prefix of an interface name (SAMPLE2_BASE), also accepts the name.
  */
+const REDACTED_VENDOR = /^(SAMPLE1|SAMPLE2)(?=_|$)/;
 const REDACTED_VENDORS: Record<string, string> = { SAMPLE1: 'YARDI', SAMPLE2: 'APPFOLIO' };
 function unredactVendors(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(unredactVendors);
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) {
-    out[k] = k === 'enum' && Array.isArray(v) ? [...v, ...v.filter((e) => typeof e === 'string' && REDACTED_VENDORS[e]).map((e) => REDACTED_VENDORS[e as string])] : unredactVendors(v);
+    out[k] = k === 'enum' && Array.isArray(v)
+      ? [...v, ...v.filter((e) => typeof e === 'string' && REDACTED_VENDOR.test(e)).map((e) => (e as string).replace(REDACTED_VENDOR, (p) => REDACTED_VENDORS[p]!))]
+      : unredactVendors(v);
   }
   return out;
 }

@@ -131,6 +131,6 @@ export function sandboxControl(sandboxUrl: string) {
   return async (method: string, path: string, body?: unknown): Promise<any> => {
     const res = await fetch(`${sandboxUrl}/_control/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     expect(res.status).toBeLessThan(300);
-    return res.json();
+    return res.status === 204 ? undefined : res.json();
   };
 }

@@ -4,9 +4,11 @@ import { assertValid } from '../support/propexo-schema';
 const run: JobLogRow = {
   id: 'run1', run_id: 'run1', is_run: true, kind: 'SCHEDULED', integration_id: 'int1', job_type: 'SCHEDULED_SYNC', status: 'SUCCEEDED',
   model: null, error: null, created_at: new Date('2026-03-01T10:00:00.000Z'), started_at: new Date('2026-03-01T10:00:00.000Z'), finished_at: new Date('2026-03-01T10:01:00.000Z'),
+  records_seen: 120, records_written: 118, records_quarantined: 2, events_emitted: 7, skipped_models: [{ model: 'residents', reason: 'read access check FAILED: HTTP 403' }],
 };
 const job: JobLogRow = {
   ...run, id: 'job1', is_run: false, kind: 'MANUAL', job_type: 'READ_UNITS', status: 'FAILED', model: 'units', error: 'HTTP 500', finished_at: null,
+  records_seen: 40, records_written: 40, records_quarantined: 0, events_emitted: 3, skipped_models: null,
 };
 
 describe('job logs', () => {
@@ -19,6 +21,12 @@ describe('job logs', () => {
       id: 'job1', job_id: 'job1', parent_job_id: 'run1', root_job_id: 'run1', job_type: 'READ_UNITS', status: 'FAILURE',
       job_schedule_id: null, model: 'units', error: 'HTTP 500', finished_at: null,
     });
+  });
+
+  it('carry progress counts, and on runs the models left out by a FAILED read check', () => {
+    expect(presentJobLog(run)).toMatchObject({ records_seen: 120, records_written: 118, records_quarantined: 2, events_emitted: 7, skipped_models: [{ model: 'residents', reason: 'read access check FAILED: HTTP 403' }] });
+    expect(presentJobLog(job)).toMatchObject({ records_seen: 40, events_emitted: 3 });
+    expect(presentJobLog(job)).not.toHaveProperty('skipped_models');
   });
 
   it("match the spec's job log object", () => {

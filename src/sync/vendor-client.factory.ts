@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SecretBox } from '../common/crypto/secret-box';
+import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
+import { OutboundGuard } from '../outbound/outbound-guard';
+import type { ReportedRateLimits, VendorAdapter, VendorClient } from '../vendors/vendor-adapter';
+import { VendorHttp } from '../vendors/vendor-http';
+import type { SyncIntegration } from './sync-run.repository';
+import { IntegrationRequestGate, requestIntervalMs } from './vendor-request-gate';
+import { VendorStateRepository } from './vendor-state.repository';
+
+/** A vendor client of one integration, and the rate limits the vendor reported since they were last taken. */
+export interface OpenedClient {
+  client: VendorClient;
+  /** The latest limits per API since the last call (empty when none were reported). */
+  takeRateLimits(): ReportedRateLimits[];
+}
+
+/**
+ * Opens vendor clients for syncs and data-access checks alike: the integration's credentials decrypted,
+ * its base URL (else the vendor's), and every request under the integration's one budget and circuit,
+ * shared by every worker through PostgreSQL.
+ */
+@Injectable()
+export class VendorClientFactory {
+  constructor(
+    private readonly secrets: SecretBox,
+    private readonly guard: OutboundGuard,
+    private readonly vendorStates: VendorStateRepository,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+  ) {}
+
+  open(integration: SyncIntegration, adapter: VendorAdapter): OpenedClient {
+    const credentials = this.secrets.openJson<unknown>(integration.credentials_encrypted);
+    const baseUrl = integration.base_url ?? adapter.facts.defaultBaseUrl ?? '';
+    const gate = new IntegrationRequestGate(this.vendorStates, integration.id, requestIntervalMs(integration), {
+      failureThreshold: this.config.vendorCircuitFailures, openMs: this.config.vendorCircuitOpenMs, maxOpenMs: 20 * this.config.vendorCircuitOpenMs,
+    });
+    const rateLimits = new Map<string, ReportedRateLimits>();
+    const client = adapter.client(credentials, {
+      baseUrl,
+      connect: (headers) => new VendorHttp({
+        baseUrl, headers, guard: this.guard, throttleBackoffMs: adapter.facts.throttleBackoffMs, maxAttempts: this.config.vendorRequestAttempts, gate,
+      }),
+      report: { rateLimits: (limits) => void rateLimits.set(limits.api, limits) },
+    });
+    return {
+      client,
+      takeRateLimits: () => {
+        const latest = [...rateLimits.values()];
+        rateLimits.clear();
+        return latest;
+      },
+    };
+  }
+}
