@@ -1,0 +1,330 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import * as appfolio from '../../src/sandbox/appfolio/appfolio-sandbox';
+import * as buildium from '../../src/sandbox/buildium/buildium-sandbox';
+import * as entrata from '../../src/sandbox/entrata/entrata-sandbox';
+import * as propertywareRest from '../../src/sandbox/propertyware-rest/propertyware-rest-sandbox';
+import * as yardi from '../../src/sandbox/yardi/yardi-sandbox';
+import { startApp, waitFor, type AppProcess } from '../support/app-process';
+import { launchBrowser, screenshot, watchPage } from '../support/browser';
+import { sandboxControl } from '../support/sync-helpers';
+import { createTestDatabase } from '../support/database';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+
+/** The sandboxes' own credential constants, by the vendor the dashboard's presets name. */
+const SANDBOX_MODULES: Record<string, { prefix: string; module: Record<string, unknown> }> = {
+  BUILDIUM: { prefix: 'BUILDIUM', module: buildium },
+  PROPERTYWARE_REST: { prefix: 'PROPERTYWARE_REST', module: propertywareRest },
+  YARDI: { prefix: 'YARDI', module: yardi },
+  ENTRATA: { prefix: 'ENTRATA', module: entrata },
+  APPFOLIO: { prefix: 'APPFOLIO', module: appfolio },
+};
+const LIMITED_BUILDIUM = (buildium as Record<string, unknown>).BUILDIUM_SANDBOX_LIMITED_CREDENTIALS as object | undefined;
+const PRESETS = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../src/dashboard/public/sandbox-presets.json'), 'utf8'));
+const READ_MODELS = ['properties', 'units', 'residents', 'leases'];
+
+const digitsOf = (text: string | null) => (text ?? '').replace(/\D/g, '');
+
+describe('dashboard at GET / (Chromium)', () => {
+  let app: AppProcess;
+  let receiver: WebhookReceiver;
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+    app = await startApp({ name: 'dashboard', env: { DATABASE_URL: await createTestDatabase(), WEBHOOK_RETRY_SCHEDULE: '1,1,1' } });
+    browser = await launchBrowser();
+  });
+
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await receiver?.close();
+  });
+
+  const api = async (method: string, route: string, body?: unknown) => {
+    const res = await fetch(`${app.url}${route}`, {
+      method, headers: { authorization: `Bearer ${app.apiKey}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() as any };
+  };
+
+  /** A fresh browser page; `withKey` stores the API key first, as if it had been entered before. */
+  async function openPage(withKey: boolean): Promise<{ page: Page; problems: string[] }> {
+    context = await browser.newContext({ baseURL: app.url, viewport: { width: 1360, height: 900 }, locale: 'en-US' });
+    if (withKey) await context.addInitScript((key) => (globalThis as any).localStorage.setItem('latchkey-key', key), app.apiKey);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    return { page, problems: watchPage(page) };
+  }
+
+  /** Creates a Buildium sandbox integration through the form with the given preset; returns its id. */
+  async function createBuildium(page: Page, preset: 'standard' | 'limited', name: string): Promise<string> {
+    await page.goto('/#/integrations');
+    await page.getByTestId('new-vendor').selectOption('BUILDIUM');
+    await page.getByTestId('new-preset').selectOption(preset);
+    expect(await page.getByTestId('new-base-url').inputValue()).toBe(`${app.url}/sandbox/buildium`);
+    expect(JSON.parse(await page.getByTestId('new-credentials').inputValue())).toEqual(preset === 'standard' ? buildium.BUILDIUM_SANDBOX_CREDENTIALS : LIMITED_BUILDIUM);
+    expect(await page.getByTestId('new-fast').isChecked()).toBe(true);
+    await page.getByTestId('new-name').fill(name);
+    await page.getByTestId('create-integration-submit').click();
+    await page.waitForURL(/#\/integrations\/[^/?]+$/);
+    await page.getByTestId('integration-name').filter({ hasText: name }).waitFor();
+    return decodeURIComponent(new URL(page.url()).hash.split('/').pop()!);
+  }
+
+  it('serves its files with their content types and revalidation headers, and nothing outside its folder', async () => {
+    const index = await fetch(`${app.url}/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await index.text();
+    expect(html).toContain('/dashboard/app.js');
+    expect(html).not.toMatch(/<script>(?!<\/script>)/); // no inline script: the CSP forbids it
+
+    const script = await fetch(`${app.url}/dashboard/app.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(script.headers.get('x-content-type-options')).toBe('nosniff');
+    const etag = script.headers.get('etag');
+    expect(etag).toBeTruthy();
+    expect((await fetch(`${app.url}/dashboard/app.js`, { headers: { 'if-none-match': etag! } })).status).toBe(304);
+    expect((await fetch(`${app.url}/dashboard/app.css`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect((await fetch(`${app.url}/dashboard/sandbox-presets.json`)).headers.get('content-type')).toBe('application/json; charset=utf-8');
+
+    for (const probe of ['/dashboard/..%2fdashboard.controller.ts', '/dashboard/..%2F..%2F..%2Fpackage.json', '/dashboard/%2e%2e%2fpackage.json', '/dashboard/.env', '/dashboard/missing.js', '/dashboard/index.html']) {
+      const res = await fetch(`${app.url}${probe}`);
+      expect([probe, res.status]).toEqual([probe, 404]);
+      expect(await res.text()).not.toContain('"devDependencies"');
+    }
+  });
+
+  it('offers exactly the credentials each mounted sandbox accepts as its presets', () => {
+    expect(PRESETS.vendors.map((v: any) => v.vendor).sort()).toEqual(Object.keys(SANDBOX_MODULES).sort());
+    for (const v of PRESETS.vendors) {
+      const { prefix, module } = SANDBOX_MODULES[v.vendor]!;
+      expect(v.presets.standard).toEqual(module[`${prefix}_SANDBOX_CREDENTIALS`]);
+      const limited = module[`${prefix}_SANDBOX_LIMITED_CREDENTIALS`];
+      if (limited === undefined) expect(v.presets.limited).toBeUndefined();
+      else expect(v.presets.limited).toEqual(limited);
+    }
+  });
+
+  it('goes from the API key to a synced Buildium sandbox, a resident, a delivered test webhook and the event feed', async () => {
+    const { page, problems } = await openPage(false);
+    await page.goto('/');
+
+    // The key: a wrong one is refused inline, the right one opens the integrations.
+    await page.getByTestId('key-form').waitFor();
+    await page.getByTestId('api-key-input').fill('lk_not_a_valid_key_at_all');
+    await page.getByTestId('api-key-save').click();
+    const keyError = page.getByTestId('key-error');
+    await keyError.waitFor();
+    expect(await keyError.textContent()).toMatch(/unauthorized/i);
+    await page.getByTestId('api-key-input').fill(app.apiKey);
+    await page.getByTestId('api-key-save').click();
+    await page.getByTestId('integrations-table').waitFor();
+    expect(await page.evaluate(() => (globalThis as any).localStorage.getItem('latchkey-key'))).toBe(app.apiKey);
+    await screenshot(page, '01-key-entered');
+
+    // An API error shows inline with its message: credentials of the wrong shape.
+    await page.getByTestId('new-vendor').selectOption('BUILDIUM');
+    await page.getByTestId('new-preset').selectOption('custom');
+    await page.getByTestId('new-name').fill('Broken');
+    await page.getByTestId('new-credentials').fill('{"clientId": "only-an-id"}');
+    await page.getByTestId('create-integration-submit').click();
+    const createError = page.getByTestId('create-integration-error');
+    await createError.waitFor();
+    expect(await createError.textContent()).toContain('credentials.secret');
+    await screenshot(page, '02-create-error');
+
+    // Create against the sandbox with its preset: base_url on this origin, a demo request budget.
+    const id = await createBuildium(page, 'standard', 'Demo Buildium');
+    const created = await api('GET', `/v1/admin/integrations/${id}`);
+    expect(created.body.results).toMatchObject({ integration_vendor: 'BUILDIUM', active: false, base_url: `${app.url}/sandbox/buildium`, max_request_frequency: 100, max_request_cadence: 'SECOND' });
+    expect(await page.getByTestId('integration-active').textContent()).toBe('inactive');
+    expect(await page.getByTestId('can-authenticate').textContent()).toBe('not checked');
+    await screenshot(page, '03-integration-created');
+
+    // Data access: every read SUCCESS, in green.
+    await page.getByTestId('check-access').click();
+    for (const model of READ_MODELS) await page.locator(`[data-testid="access-${model}-read"][data-status="SUCCESS"]`).waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('access-residents-read').getAttribute('class')).toContain('ok');
+    const access = await api('GET', `/v1/admin/integrations/${id}/data-access`);
+    expect(access.body.result.models.residents.read.status).toBe('SUCCESS');
+    await page.getByTestId('can-authenticate').filter({ hasText: /^yes$/ }).waitFor();
+    expect(await page.getByTestId('access-last-check').textContent()).not.toBe('—');
+    await screenshot(page, '04-data-access');
+
+    // Enable: the first sync starts and is followed live (the sandbox holds its tenants page for 4 s, so the
+    // run is seen RUNNING with its residents job in flight), until SUCCESS with its counts.
+    await sandboxControl(`${app.url}/sandbox/buildium`)('POST', 'faults', { path: '/v1/leases/tenants', delayMs: 4000, times: 1 });
+    await page.getByTestId('toggle-active').click();
+    await page.getByTestId('integration-active').filter({ hasText: /^active$/ }).waitFor();
+    const progress = page.getByTestId('run-progress');
+    await progress.filter({ hasText: /FIRST_SYNC RUNNING — \d of 4 jobs finished/ }).waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid="job-row"][data-model="residents"][data-status="RUNNING"]').waitFor({ timeout: 10_000 });
+    await screenshot(page, '05-sync-running');
+    const doneRow = page.locator('[data-testid="run-row"][data-status="SUCCESS"]');
+    await doneRow.waitFor({ timeout: 120_000 });
+    const runId = (await doneRow.getAttribute('data-run-id'))!;
+    const run = (await api('GET', `/v1/admin/logs/jobs/${runId}?include_all_jobs=true`)).body.results;
+    const root = run.find((r: any) => r.id === runId);
+    expect(root).toMatchObject({ status: 'SUCCESS', parent_job_id: null, job_type: 'FIRST_SYNC' });
+    expect(root.records_seen).toBeGreaterThan(0);
+    expect(digitsOf(await doneRow.getByTestId('records-seen').textContent())).toBe(String(root.records_seen));
+    expect(digitsOf(await doneRow.getByTestId('records-written').textContent())).toBe(String(root.records_written));
+    expect(digitsOf(await doneRow.getByTestId('events-emitted').textContent())).toBe(String(root.events_emitted));
+    await page.locator('[data-testid="job-row"][data-status="SUCCESS"]').nth(3).waitFor();
+    expect(await page.getByTestId('job-row').count()).toBe(4);
+    expect((await page.locator('[data-testid="job-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-model')))).sort()).toEqual([...READ_MODELS].sort());
+    const bars = await page.locator('[data-testid="chart-records-svg"] rect.bar').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
+    expect(bars.some((height) => height > 0)).toBe(true);
+    await page.locator('[data-testid="run-progress"]').waitFor({ state: 'detached' });
+    await screenshot(page, '06-first-sync-done');
+
+    // Records: the integration's residents, then one resident's fields.
+    await page.getByTestId('integration-records').click();
+    await page.getByTestId('records-table').waitFor();
+    const total = (await api('GET', `/v1/residents?integration_id=${id}&limit=1`)).body.meta.total;
+    expect(total).toBeGreaterThan(0);
+    expect(digitsOf((await page.getByTestId('records-total').textContent())!.split(' ')[0]!)).toBe(String(total));
+    const firstRow = page.getByTestId('record-row').first();
+    const residentId = (await firstRow.getAttribute('data-record-id'))!;
+    await firstRow.getByTestId('record-link').click();
+    await page.waitForURL(new RegExp(`#/records/residents/${residentId}$`));
+    const resident = (await api('GET', `/v1/residents/${residentId}`)).body.results;
+    const name = [resident.first_name, resident.last_name].filter(Boolean).join(' ');
+    expect(name).not.toBe('');
+    await page.getByTestId('record-title').filter({ hasText: name }).waitFor();
+    expect(await page.locator('[data-field="x_id"]').textContent()).toBe(resident.x_id);
+    await screenshot(page, '07-resident');
+
+    // Webhooks: create one for the local receiver, send a test event, see the delivery and its attempt.
+    await page.getByTestId('nav-webhooks').click();
+    await page.getByTestId('new-webhook-url').fill(receiver.url);
+    await page.getByTestId('create-webhook-submit').click();
+    await page.waitForURL(/#\/webhooks\/[^/?]+/);
+    const webhookId = decodeURIComponent(new URL(page.url()).hash.split('/').pop()!.split('?')[0]!);
+    const webhook = (await api('GET', `/v1/webhooks/${webhookId}`)).body.results;
+    expect(webhook).toMatchObject({ url: receiver.url, active: true });
+    expect(webhook.triggers.map((t: any) => t.trigger).sort()).toEqual(['DATA_DELETED', 'DATA_NEW', 'DATA_UPDATE', 'FIRST_SYNC_COMPLETE', 'JOB_FAILURE', 'SYNC_COMPLETE']);
+    expect(await page.getByTestId('webhook-secret').textContent()).toBe(webhook.secret);
+
+    await page.getByTestId('send-test').click();
+    const delivered = page.locator('[data-testid="delivery-row"][data-trigger="TEST"][data-status="SUCCEEDED"]');
+    await delivered.waitFor({ timeout: 30_000 });
+    expect(await delivered.locator('[data-testid="delivery-attempt"][data-status-code="200"]').count()).toBe(1);
+    const got = await waitFor(async () => receiver.received.find((r) => r.json?.trigger === 'TEST' && r.json?.data?.webhook_id === webhookId), 'the TEST delivery at the receiver', 10_000);
+    expect(got.headers['webhook-id']).toBe(await delivered.getAttribute('data-delivery-id'));
+    expect(await page.locator('[data-testid="chart-latency-svg"] circle').count()).toBeGreaterThanOrEqual(1);
+    await screenshot(page, '08-webhook-test-delivered');
+
+    // Retry sends the same delivery again (same webhook-id): a second attempt shows.
+    await delivered.getByTestId('retry-delivery').click();
+    await page.locator('[data-testid="delivery-row"][data-trigger="TEST"] [data-testid="delivery-attempt"]').nth(1).waitFor({ timeout: 30_000 });
+    const tests = await waitFor(async () => {
+      const all = receiver.received.filter((r) => r.json?.trigger === 'TEST');
+      return all.length === 2 ? all : undefined;
+    }, 'the retried TEST delivery', 10_000);
+    expect(tests[1]!.headers['webhook-id']).toBe(tests[0]!.headers['webhook-id']);
+
+    // Rotating the secret shows the new one, which the API now holds.
+    await page.getByTestId('rotate-secret').click();
+    await page.getByTestId('secret-rotated').waitFor();
+    const rotated = await page.getByTestId('webhook-secret').textContent();
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(webhook.secret);
+    expect((await api('GET', `/v1/webhooks/${webhookId}`)).body.results.secret).toBe(rotated);
+
+    // A change at the vendor, then "Sync now": the second run emits events and the webhook delivers them.
+    // The new name holds markup, which the page must show as text.
+    const renamed = 'Renamed <img src=x data-injected=1>';
+    await sandboxControl(`${app.url}/sandbox/buildium`)('PATCH', `tenants/${resident.x_id}`, { FirstName: renamed });
+    await page.goto(`/#/integrations/${id}`);
+    await page.getByTestId('runs-table').waitFor();
+    await page.getByTestId('sync-now').click();
+    await page.locator('[data-testid="run-row"][data-status="SUCCESS"]').nth(1).waitFor({ timeout: 120_000 });
+    const newest = page.getByTestId('run-row').first();
+    const manual = (await api('GET', `/v1/admin/logs/jobs/${await newest.getAttribute('data-run-id')}?include_all_jobs=false`)).body.results[0];
+    expect(manual).toMatchObject({ job_type: 'MANUAL_SYNC', status: 'SUCCESS' });
+    expect(manual.events_emitted).toBeGreaterThanOrEqual(1);
+    expect(digitsOf(await newest.getByTestId('events-emitted').textContent())).toBe(String(manual.events_emitted));
+    const eventBars = await page.locator('[data-testid="chart-events-svg"] rect.bar').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
+    expect(eventBars).toHaveLength(2);
+    expect(eventBars[0]).toBe(0); // the first sync sends no data events
+    expect(eventBars[1]).toBeGreaterThan(0);
+    await screenshot(page, '09-second-sync');
+
+    const update = await waitFor(async () => receiver.received.find((r) => r.json?.trigger === 'DATA_UPDATE' && r.json?.data?.record_id === residentId), 'the DATA_UPDATE of the renamed resident', 30_000);
+    expect(update.json.data.diff.new.first_name).toBe(renamed);
+    await page.goto(`/#/webhooks/${webhookId}`);
+    await page.locator(`[data-testid="delivery-row"][data-trigger="DATA_UPDATE"][data-status="SUCCEEDED"]`).first().waitFor({ timeout: 30_000 });
+    await screenshot(page, '10-webhook-deliveries');
+    await page.goto(`/#/records/residents/${residentId}`);
+    await page.getByTestId('record-title').filter({ hasText: `${renamed} ${resident.last_name}` }).waitFor();
+    expect(await page.locator('[data-field="first_name"]').textContent()).toBe(renamed);
+    expect(await page.locator('[data-injected]').count()).toBe(0);
+    // Its leases are links to the lease records.
+    const leaseIds = resident.leases_meta_data.map((m: any) => m.lease_id);
+    expect(await page.locator('[data-testid="record-leases"] a').allTextContents()).toEqual(leaseIds);
+    if (leaseIds.length > 0) {
+      await page.locator('[data-testid="record-leases"] a').first().click();
+      await page.waitForURL(new RegExp(`#/records/leases/${leaseIds[0]}$`));
+      await page.locator('[data-field="id"]').filter({ hasText: leaseIds[0] }).waitFor();
+    }
+
+    // The event feed, in commit order (test events stay out of it).
+    await page.getByTestId('nav-events').click();
+    await page.locator('[data-testid="event-row"][data-trigger="FIRST_SYNC_COMPLETE"]').waitFor();
+    await page.locator('[data-testid="event-row"][data-trigger="DATA_UPDATE"]').first().waitFor();
+    const feed = (await api('GET', '/v1/events?after=0&limit=100')).body.results;
+    const sequences = await page.getByTestId('event-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-sequence'))));
+    expect(sequences).toEqual(feed.map((e: any) => e.sequence));
+    expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
+    await screenshot(page, '11-events');
+
+    expect(problems).toEqual([]);
+  }, 300_000);
+
+  (LIMITED_BUILDIUM ? it : it.skip)('shows the limited preset’s residents read as FAILED with the vendor’s message, and the sync skipping residents', async () => {
+    const { page, problems } = await openPage(true);
+    const id = await createBuildium(page, 'limited', 'Limited Buildium');
+    await page.getByTestId('check-access').click();
+    const failed = page.locator('[data-testid="access-residents-read"][data-status="FAILED"]');
+    await failed.waitFor({ timeout: 60_000 });
+    for (const model of ['properties', 'units', 'leases']) await page.locator(`[data-testid="access-${model}-read"][data-status="SUCCESS"]`).waitFor();
+    expect(await failed.getAttribute('class')).toContain('bad');
+    const access = (await api('GET', `/v1/admin/integrations/${id}/data-access`)).body.result;
+    const message = access.models.residents.read.error_message as string;
+    expect(message).toMatch(/permission/i);
+    expect(await page.getByTestId('access-residents-read-error').textContent()).toBe(message);
+    await screenshot(page, '12-limited-access');
+
+    // Its first sync skips residents because their read check FAILED, and says so.
+    await page.getByTestId('toggle-active').click();
+    const done = page.locator('[data-testid="run-row"]:is([data-status="SUCCESS"], [data-status="FAILURE"])');
+    await done.waitFor({ timeout: 120_000 });
+    const runId = (await done.getAttribute('data-run-id'))!;
+    const root = (await api('GET', `/v1/admin/logs/jobs/${runId}?include_all_jobs=false`)).body.results[0];
+    expect(root.skipped_models.map((s: any) => s.model)).toEqual(['residents']);
+    expect(await done.textContent()).toContain(`residents: ${root.skipped_models[0].reason}`);
+    await screenshot(page, '13-limited-sync');
+
+    // Both integrations in the list, with their state.
+    await page.getByTestId('nav-integrations').click();
+    await page.getByTestId('integrations-table').waitFor();
+    const names = await page.getByTestId('integration-link').allTextContents();
+    expect(names).toEqual(expect.arrayContaining(['Demo Buildium', 'Limited Buildium']));
+    await screenshot(page, '14-integrations');
+    expect(problems).toEqual([]);
+  }, 240_000);
+});
