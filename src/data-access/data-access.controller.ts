@@ -1,5 +1,6 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { OrgId } from '../auth/api-key.guard';
+import { EmptyBodyDto } from '../common/http/empty-body.dto';
 import { DataAccessService } from './data-access.service';
 
 /** The spec's data-access endpoints of an integration. */
@@ -9,7 +10,7 @@ export class DataAccessController {
 
   @Post()
   @HttpCode(200)
-  async begin(@OrgId() org: string, @Param('id') id: string) {
+  async begin(@OrgId() org: string, @Param('id') id: string, @Body() _body: EmptyBodyDto) {
     return { result: await this.dataAccess.begin(org, id) };
   }
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { OrgId } from '../auth/api-key.guard';
+import { EmptyBodyDto } from '../common/http/empty-body.dto';
 import { DeliveryControlService } from './delivery-control.service';
 import { ListDeliveriesQueryDto, ReplayWebhookDto } from './webhook-delivery.dto';
 
@@ -20,7 +21,7 @@ export class WebhookDeliveryController {
 
   @Post('deliveries/:delivery_id/retry')
   @HttpCode(202)
-  async retry(@OrgId() org: string, @Param('id') id: string, @Param('delivery_id') deliveryId: string) {
+  async retry(@OrgId() org: string, @Param('id') id: string, @Param('delivery_id') deliveryId: string, @Body() _body: EmptyBodyDto) {
     return { result: await this.deliveries.retry(org, id, deliveryId) };
   }
 
@@ -32,7 +33,7 @@ export class WebhookDeliveryController {
 
   @Post('test')
   @HttpCode(202)
-  async test(@OrgId() org: string, @Param('id') id: string) {
+  async test(@OrgId() org: string, @Param('id') id: string, @Body() _body: EmptyBodyDto) {
     return { result: await this.deliveries.test(org, id) };
   }
 }
