@@ -7,8 +7,13 @@ const PUBLIC = 'latchkey:public';
 /** Marks a route that needs no API key (health, docs, dashboard shell). */
 export const Public = () => SetMetadata(PUBLIC, true);
 
-type AuthedRequest = { headers: Record<string, string | undefined>; auth?: ApiKeyIdentity };
+export type AuthedRequest = { method: string; headers: Record<string, string | undefined>; auth?: ApiKeyIdentity };
 
+export function isPublicRoute(reflector: Reflector, context: ExecutionContext): boolean {
+  return reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()]) === true;
+}
+
+/** Authenticates every non-public request: `request.auth` is the API key's identity afterwards. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
@@ -17,7 +22,7 @@ export class ApiKeyGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    if (isPublicRoute(this.reflector, context)) return true;
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     request.auth = await this.auth.authenticate(request.headers.authorization);
     return true;

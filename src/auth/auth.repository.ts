@@ -14,10 +14,20 @@ export const DEFAULT_ORGANIZATION_ID = 'org_default';
 export class AuthRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /** The key's identity unless unknown or revoked; notes its use in `last_used_at` (at most once a minute, same round trip). */
   async findActiveKey(keyHash: string): Promise<ApiKeyIdentity | null> {
-    const key = await this.prisma.apiKey.findUnique({ where: { key_hash: keyHash }, select: { id: true, organization_id: true, scopes: true, revoked_at: true } });
-    if (!key || key.revoked_at) return null;
-    return { apiKeyId: key.id, organizationId: key.organization_id, scopes: key.scopes };
+    const rows = await this.prisma.sql<{ id: string; organization_id: string; scopes: string[] }>(
+      `WITH key AS (SELECT "id", "organization_id", "scopes", "last_used_at" FROM "api_keys" WHERE "key_hash" = $1 AND "revoked_at" IS NULL),
+       touched AS (
+         UPDATE "api_keys" SET "last_used_at" = now() FROM key
+         WHERE "api_keys"."id" = key."id" AND (key."last_used_at" IS NULL OR key."last_used_at" < now() - interval '1 minute')
+       )
+       SELECT "id", "organization_id", "scopes" FROM key`,
+      [keyHash],
+      'auth_find_active_key',
+    );
+    const key = rows[0];
+    return key ? { apiKeyId: key.id, organizationId: key.organization_id, scopes: key.scopes } : null;
   }
 
   async ensureDefaultOrganization(): Promise<string> {

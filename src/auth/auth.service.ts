@@ -6,7 +6,11 @@ import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from './api-key';
 import { AuthRepository, type ApiKeyIdentity } from './auth.repository';
 
-const CACHE_TTL_MS = 10_000;
+/**
+ * How long a verified key is trusted without asking the database: the bound on how late another process
+ * notices a revocation (the revoking process forgets the key at once).
+ */
+export const AUTH_CACHE_TTL_MS = 2_000;
 
 @Injectable()
 export class AuthService {
@@ -30,10 +34,15 @@ export class AuthService {
     } else {
       identity = await this.repository.findActiveKey(keyHash);
       if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(keyHash, { identity, until: Date.now() + CACHE_TTL_MS });
+      this.cache.set(keyHash, { identity, until: Date.now() + AUTH_CACHE_TTL_MS });
     }
     if (!identity) throw new AppError('unauthorized', 'The API key is not valid');
     return identity;
+  }
+
+  /** Drops a revoked key from this process's cache, so it answers 401 here at once. */
+  forget(apiKeyId: string): void {
+    for (const [keyHash, entry] of this.cache) if (entry.identity?.apiKeyId === apiKeyId) this.cache.delete(keyHash);
   }
 
   /**

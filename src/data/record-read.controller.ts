@@ -1,9 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { OrgId } from '../auth/api-key.guard';
+import { ReadScope } from '../auth/scopes';
 import { LeaseListQueryDto, PropertyListQueryDto, RecordGetQueryDto, ResidentListQueryDto, UnitListQueryDto } from './record-query.dto';
 import { RecordReadService } from './record-read.service';
 
 @Controller('v1')
+@ReadScope()
 export class RecordReadController {
   constructor(private readonly records: RecordReadService) {}
 

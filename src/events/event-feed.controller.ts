@@ -1,9 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { OrgId } from '../auth/api-key.guard';
+import { ReadScope } from '../auth/scopes';
 import { EventFeedQueryDto } from './event-feed-query.dto';
 import { EventFeedService } from './event-feed.service';
 
 @Controller('v1/events')
+@ReadScope()
 export class EventFeedController {
   constructor(private readonly feed: EventFeedService) {}
 

@@ -1,10 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { SecretBox } from './secret-box';
+import { SecretReencryptionOnStart } from './secret-reencryption.service';
 
 @Global()
 @Module({
-  providers: [{ provide: SecretBox, inject: [APP_CONFIG], useFactory: (config: RuntimeConfig) => new SecretBox(config.encryptionKey) }],
+  providers: [
+    { provide: SecretBox, inject: [APP_CONFIG], useFactory: (config: RuntimeConfig) => new SecretBox(config.encryptionKey, config.previousEncryptionKeys) },
+    SecretReencryptionOnStart,
+  ],
   exports: [SecretBox],
 })
 export class CryptoModule {}

@@ -18,8 +18,8 @@ export class AppExceptionFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<Request>();
     const { status, body } = toErrorResponse(exception, request);
     if (status >= 500) this.logger.error(`${request.method} ${request.path} failed: ${(exception as Error)?.stack ?? String(exception)}`);
-    if (exception instanceof AppError && exception.code === 'rate_limited' && typeof exception.details.retry_after === 'number') {
-      response.setHeader('Retry-After', String(exception.details.retry_after));
+    if (exception instanceof AppError && exception.code === 'rate_limited' && typeof exception.details.retry_after_seconds === 'number') {
+      response.setHeader('Retry-After', String(exception.details.retry_after_seconds));
     }
     response.status(status).json(body);
   }
@@ -33,7 +33,7 @@ export function toErrorResponse(exception: unknown, request: { method: string; p
   if (status !== undefined && status < 500) {
     const code = STATUS_CODES[status] ?? (status === 405 ? 'not_found' : 'invalid_request');
     if (status === 404) return { status, body: envelope('not_found', `No route for ${request.method} ${request.path}`, {}) };
-    if (status === 413) return { status, body: envelope('payload_too_large', 'The request body is too large', {}) };
+    if (status === 413) return { status, body: envelope('payload_too_large', 'The request body is too large', bodyLimitOf(exception)) };
     if (isBodyParseError(exception)) return { status: 400, body: envelope('invalid_request', 'The request body is not valid JSON', { fields: { body: ['must be valid JSON'] } }) };
     return { status, body: envelope(code, messageOf(exception), {}) };
   }
@@ -49,6 +49,13 @@ function statusOf(exception: unknown): number | undefined {
   const candidate = exception as { status?: unknown; statusCode?: unknown };
   const status = candidate?.status ?? candidate?.statusCode;
   return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
+}
+
+/** body-parser's `entity.too.large` error (Nest passes it on as the cause) names the limit: tell the client what it is. */
+function bodyLimitOf(exception: unknown): Record<string, unknown> {
+  const e = exception as { limit?: unknown; cause?: { limit?: unknown } };
+  const limit = e?.limit ?? e?.cause?.limit;
+  return typeof limit === 'number' ? { max_bytes: limit } : {};
 }
 
 function isBodyParseError(exception: unknown): boolean {

@@ -1,0 +1,40 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
+import { PrismaService } from '../../database/prisma.service';
+import { SecretBox } from './secret-box';
+import { reencryptSecrets } from './secret-reencryption';
+
+/**
+ * Worker role: at start, moves every secret sealed with a previous encryption key to the current one, in the
+ * background (the process serves meanwhile; values sealed with a previous key still open).
+ */
+@Injectable()
+export class SecretReencryptionOnStart implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Secrets');
+  private running?: Promise<void>;
+  private stopping = false;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly box: SecretBox,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.role === 'api') return;
+    const db = { query: async (sql: string, params?: unknown[]) => ({ rows: await this.prisma.sql(sql, params) }) };
+    this.running = reencryptSecrets(db, this.box, () => this.stopping)
+      .then((report) => {
+        if (report.resealed > 0 || report.left > 0) {
+          this.logger.log(`re-encryption: ${report.resealed} secret(s) re-sealed with key ${this.box.keyId}; ${report.left} left under older keys`);
+        }
+        for (const failure of report.failures) this.logger.error(`re-encryption: ${failure}`);
+      })
+      .catch((error) => this.logger.error(`re-encryption failed: ${(error as Error).message}`));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    await this.running;
+  }
+}
