@@ -83,7 +83,7 @@ async function startApp(dbUrl, extraEnv = {}, extraNodeArgs = []) {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
       PATH: process.env.PATH, PORT: String(port), DATABASE_URL: dbUrl, REDIS_URL: queue === 'redis' ? 'redis://127.0.0.1:6379/15' : '',
-      LATCHKEY_API_KEY: apiKey, LATCHKEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8', SANDBOX: 'false', LOG_LEVEL: 'warn', ...extraEnv,
+      LATCHKEY_API_KEY: apiKey, LATCHKEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8', SANDBOX: 'false', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...extraEnv,
     },
   });
   children.push(child);
@@ -103,7 +103,7 @@ async function startApp(dbUrl, extraEnv = {}, extraNodeArgs = []) {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
   };
-  return { child, queue, api, stop };
+  return { child, queue, api, stop, base, apiKey };
 }
 
 /** Polls until the run ends; samples the app's RSS meanwhile. */

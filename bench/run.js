@@ -1,12 +1,13 @@
-// `npm run bench`: every benchmark, one after the other (BENCH_ONLY=first-sync|ongoing-sync|webhook-delivery|vendor-first-sync runs one).
+// `npm run bench`: every benchmark, one after the other (BENCH_ONLY=first-sync|ongoing-sync|webhook-delivery|vendor-first-sync|read-api runs one).
 // Each prints a JSON result and a table row for BENCHMARKS.md.
 const { firstSync } = require('./first-sync');
 const { ongoingSync } = require('./ongoing-sync');
+const { readApi } = require('./read-api');
 const { stopAll } = require('./lib');
 const { vendorFirstSync } = require('./vendor-first-sync');
 const { webhookDelivery } = require('./webhook-delivery');
 
-const BENCHMARKS = { 'first-sync': firstSync, 'ongoing-sync': ongoingSync, 'webhook-delivery': webhookDelivery, 'vendor-first-sync': vendorFirstSync };
+const BENCHMARKS = { 'first-sync': firstSync, 'ongoing-sync': ongoingSync, 'webhook-delivery': webhookDelivery, 'vendor-first-sync': vendorFirstSync, 'read-api': readApi };
 
 async function main() {
   const only = process.env.BENCH_ONLY;
