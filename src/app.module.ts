@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { CryptoModule } from './common/crypto/crypto.module';
 import { AppExceptionFilter } from './common/http/app-exception.filter';
@@ -13,8 +14,10 @@ import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { IntegrationsModule } from './integrations/integrations.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { OutboundModule } from './outbound/outbound.module';
 import { QueueModule } from './queue/queue.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { SyncModule } from './sync/sync.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -29,7 +32,10 @@ export class AppModule {
         CryptoModule,
         OutboundModule,
         QueueModule,
+        ObservabilityModule,
         AuthModule,
+        RateLimitModule, // after AuthModule: its guard reads what the API-key guard sets
+        ApiKeysModule,
         EventsModule,
         WebhooksModule,
         SyncModule,

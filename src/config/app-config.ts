@@ -15,6 +15,9 @@ const toInt = ({ value }: { value: unknown }) => (value === undefined || value =
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 const toFloat = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^\d+(\.\d+)?$/.test(String(value)) ? Number(value) : value);
 
+/** 32 bytes in base64: what `openssl rand -base64 32` prints. */
+const ENCRYPTION_KEY_PATTERN = /^[A-Za-z0-9+/]{43}=$/;
+
 /** The environment as read and validated once at boot; every field names its variable. */
 class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
@@ -32,8 +35,12 @@ class EnvironmentVariables {
   @IsOptional() @Transform(emptyToUndefined) @IsString() @Matches(/^\S{16,}$/, { message: 'must be at least 16 characters without spaces' })
   LATCHKEY_API_KEY?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 random bytes, base64-encoded (44 characters)' })
+  @IsOptional() @Transform(emptyToUndefined) @Matches(ENCRYPTION_KEY_PATTERN, { message: 'must be 32 random bytes, base64-encoded (44 characters)' })
   LATCHKEY_ENCRYPTION_KEY?: string;
+
+  /** Keys that may open secrets but never seal them (key rotation); validated entry by entry in loadConfig. */
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  LATCHKEY_PREVIOUS_ENCRYPTION_KEYS?: string;
 
   @IsOptional() @Transform(emptyToUndefined) @IsString()
   OUTBOUND_ALLOW_CIDRS?: string;
@@ -94,6 +101,15 @@ class EnvironmentVariables {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(100_000)
   WEBHOOK_RATE_LIMIT_PER_SECOND?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt({ message: 'must be a whole number of requests per minute (0 disables the limit)' }) @Min(0) @Max(1_000_000)
+  RATE_LIMIT_PER_MINUTE?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt({ message: 'must be a whole number of bytes, e.g. 1048576 for 1 MiB' }) @Min(1024) @Max(104_857_600)
+  MAX_BODY_BYTES?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3600)
+  SHUTDOWN_TIMEOUT_SECONDS?: number;
 }
 
 export class ConfigError extends Error {}
@@ -108,6 +124,8 @@ export interface AppConfig {
   redisUrl: string | null;
   bootstrapApiKey: string | null;
   encryptionKey: string | null;
+  /** Older encryption keys: they open secrets sealed before a rotation, never seal new ones. */
+  previousEncryptionKeys: string[];
   outboundAllowCidrs: string[];
   sandbox: boolean;
   webhookRetryScheduleSeconds: number[];
@@ -137,6 +155,12 @@ export interface AppConfig {
   webhookMaxConcurrency: number;
   /** Attempts per second per webhook and worker process; 0 = no limit. */
   webhookRateLimitPerSecond: number;
+  /** Requests per minute per API key, shared by every api process; 0 = no limit. */
+  rateLimitPerMinute: number;
+  /** Largest JSON request body accepted; larger ones answer 413. */
+  maxBodyBytes: number;
+  /** On SIGTERM, how long running jobs may take to finish before they are handed back to the queue. */
+  shutdownTimeoutMs: number;
 }
 
 /**
@@ -151,6 +175,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, roleArg?: string): AppConfig 
   if (!PROCESS_ROLES.includes(role)) problems.push(`role must be one of ${PROCESS_ROLES.join(', ')} (got an unknown role argument)`);
   if (vars.DATABASE_URL && !vars.LATCHKEY_ENCRYPTION_KEY && !problems.some((p) => p.startsWith('LATCHKEY_ENCRYPTION_KEY'))) {
     problems.push('LATCHKEY_ENCRYPTION_KEY is required when DATABASE_URL is set (32 random bytes, base64: `openssl rand -base64 32`)');
+  }
+  const previousEncryptionKeys = (vars.LATCHKEY_PREVIOUS_ENCRYPTION_KEYS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const badPreviousKey = previousEncryptionKeys.findIndex((key) => !ENCRYPTION_KEY_PATTERN.test(key));
+  if (badPreviousKey >= 0) {
+    problems.push(`LATCHKEY_PREVIOUS_ENCRYPTION_KEYS must be comma-separated keys, each 32 random bytes base64-encoded (44 characters); entry ${badPreviousKey + 1} is not`);
   }
   for (const cidr of (vars.OUTBOUND_ALLOW_CIDRS ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     try {
@@ -172,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, roleArg?: string): AppConfig 
     redisUrl: vars.REDIS_URL ?? null,
     bootstrapApiKey: vars.LATCHKEY_API_KEY ?? null,
     encryptionKey: vars.LATCHKEY_ENCRYPTION_KEY ?? null,
+    previousEncryptionKeys,
     outboundAllowCidrs: vars.OUTBOUND_ALLOW_CIDRS
       ? vars.OUTBOUND_ALLOW_CIDRS.split(',').map((s) => s.trim()).filter(Boolean)
       : embedded ? ['127.0.0.0/8', '::1/128'] : [],
@@ -195,5 +225,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, roleArg?: string): AppConfig 
     webhookSecretGraceMs: (vars.WEBHOOK_SECRET_GRACE_HOURS ?? 24) * 3_600_000,
     webhookMaxConcurrency: vars.WEBHOOK_MAX_CONCURRENCY ?? 10,
     webhookRateLimitPerSecond: vars.WEBHOOK_RATE_LIMIT_PER_SECOND ?? 0,
+    rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE ?? 150,
+    maxBodyBytes: vars.MAX_BODY_BYTES ?? 1_048_576,
+    shutdownTimeoutMs: (vars.SHUTDOWN_TIMEOUT_SECONDS ?? 25) * 1000,
   };
 }

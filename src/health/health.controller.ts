@@ -4,6 +4,7 @@ import { Public } from '../auth/api-key.guard';
 import { PrismaService } from '../database/prisma.service';
 import { QueueName } from '../queue/queue-names';
 import { QueueService } from '../queue/queue.service';
+import { Lifecycle } from './lifecycle';
 
 @Controller()
 @Public()
@@ -11,6 +12,7 @@ export class HealthController {
   constructor(
     private readonly prisma: PrismaService,
     private readonly queues: QueueService,
+    private readonly lifecycle: Lifecycle,
   ) {}
 
   @Get('health')
@@ -19,9 +21,13 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready when the database and the queue answer. */
+  /** Ready when the database and the queue answer, and not once shutting down (load balancers stop sending). */
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response) {
+    if (this.lifecycle.shuttingDown) {
+      res.status(503).setHeader('connection', 'close');
+      return { status: 'shutting_down' };
+    }
     const [database, queue] = await Promise.all([
       this.prisma.$queryRawUnsafe('SELECT 1').then(() => 'ok', (e: Error) => `error: ${e.message}`),
       this.queues.queue(QueueName.SyncJobs).getJobCounts('waiting').then(() => 'ok', (e: Error) => `error: ${e.message}`),

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { createPostgresBackend, Queue, runMigrations, Worker, type Processor, type WorkerOptions } from 'bullmq';
+import { createPostgresBackend, Queue, runMigrations, Worker, type Job, type Processor, type WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
@@ -17,6 +17,8 @@ export class QueueService implements OnModuleInit, OnModuleDestroy {
   readonly backend: QueueBackendKind;
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
+  /** Jobs this process is running, with their lock tokens: what a shutdown hands back if they overrun. */
+  private readonly running = new Map<Job, string | undefined>();
   private redis?: Redis;
 
   constructor(@Inject(APP_CONFIG) private readonly config: RuntimeConfig) {
@@ -54,17 +56,34 @@ export class QueueService implements OnModuleInit, OnModuleDestroy {
   }
 
   worker<T>(name: QueueName, processor: Processor<T>, options: Omit<WorkerOptions, 'connection'>): Worker<T> {
+    const tracked: Processor<T> = async (job, token, signal) => {
+      this.running.set(job as Job, token);
+      try {
+        return await processor(job, token, signal);
+      } finally {
+        this.running.delete(job as Job);
+      }
+    };
     const worker = this.backend === 'redis'
-      ? new Worker<T>(name, processor, { ...options, connection: new Redis(this.config.redisUrl!, { maxRetriesPerRequest: null }) })
-      : new Worker<T>(name, processor, { ...options, connection: this.postgresConnection(Math.min(20, (options.concurrency ?? 1) + 2)) } as never, createPostgresBackend as never);
+      ? new Worker<T>(name, tracked, { ...options, connection: new Redis(this.config.redisUrl!, { maxRetriesPerRequest: null }) })
+      : new Worker<T>(name, tracked, { ...options, connection: this.postgresConnection(Math.min(20, (options.concurrency ?? 1) + 2)) } as never, createPostgresBackend as never);
     worker.on('error', (error) => this.logger.error(`worker ${name}: ${error.message}`));
     this.workers.push(worker as Worker);
     return worker;
   }
 
+  /**
+   * Shutdown: workers stop taking jobs and get SHUTDOWN_TIMEOUT_SECONDS to finish the running ones; jobs still
+   * running then go back to waiting (another worker, or this one restarted, runs them again: every job is
+   * idempotent) and the workers close without waiting. Only then do the connections go.
+   */
   async onModuleDestroy(): Promise<void> {
-    // Workers first: they finish (or hand back) their active jobs before the connections go.
-    await Promise.allSettled(this.workers.map((w) => w.close()));
+    const finished = await within(Promise.allSettled(this.workers.map((w) => w.pause())), this.config.shutdownTimeoutMs);
+    if (!finished) {
+      this.logger.warn(`${this.running.size} job(s) still running after ${this.config.shutdownTimeoutMs / 1000} s: handing them back to the queue`);
+      await Promise.allSettled([...this.running].map(([job, token]) => job.moveToWait(token)));
+    }
+    await Promise.allSettled(this.workers.map((w) => w.close(!finished)));
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     if (this.redis) await this.redis.quit().catch(() => undefined);
   }
@@ -76,5 +95,16 @@ export class QueueService implements OnModuleInit, OnModuleDestroy {
 
   private postgresConnection(max: number) {
     return { connectionString: this.config.databaseUrl, max } as never;
+  }
+}
+
+/** Whether `work` settled within `ms` (it is not cancelled either way). */
+async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

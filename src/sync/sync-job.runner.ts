@@ -11,6 +11,7 @@ import { MalformedRecordError } from '../etl/malformed-record.error';
 import { checkShape, DriftTally } from '../etl/schema-drift';
 import { OutboxRelay } from '../events/outbox-relay.service';
 import { OutboxRepository, type NewEvent } from '../events/outbox.repository';
+import { Metrics } from '../observability/metrics';
 import { QueueName, type SyncJobPayload } from '../queue/queue-names';
 import { QueueService } from '../queue/queue.service';
 import type { VendorAdapter } from '../vendors/vendor-adapter';
@@ -50,15 +51,34 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     private readonly sync: SyncService,
     private readonly vendorStates: VendorStateRepository,
     private readonly clients: VendorClientFactory,
+    private readonly metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
-    this.queues.worker<SyncJobPayload>(QueueName.SyncJobs, (job, token) => this.process(job, token), {
+    const worker = this.queues.worker<SyncJobPayload>(QueueName.SyncJobs, (job, token) => this.process(job, token), {
       concurrency: this.config.syncWorkerConcurrency,
       lockDuration: 60_000,
     });
+    worker.on('failed', (queueJob, error) => {
+      if (!queueJob?.finishedOn) return; // failed an attempt; the queue retries it
+      void this.failedInQueue(queueJob.data.syncJobId, error.message).catch((e) => this.logger.error(`job ${queueJob.data.syncJobId}: ${(e as Error).message}`));
+    });
+  }
+
+  /**
+   * The queue gave up on a job that `process` did not end: BullMQ fails a job that stalled more than once
+   * (its worker died twice while running it) without running it again, and a throw outside `process`'s own
+   * handling fails the last attempt. The job would stay open for ever, its run with it, and every later run
+   * of the integration would queue behind that run; so it ends here, FAILED, with its JOB_FAILURE (and the
+   * run's end if it was the last). A job `process` already ended is left alone.
+   */
+  private async failedInQueue(syncJobId: string, reason: string): Promise<void> {
+    const job = await this.runs.loadJob(syncJobId);
+    if (!job || (job.status !== 'PENDING' && job.status !== 'RUNNING')) return;
+    this.logger.error(`job ${job.jobId} (${job.model}) failed for good in the queue: ${reason}`);
+    await this.finish(job, await this.integrations.load(job.integrationId), { status: 'FAILED', error: `the queue gave up on the job: ${reason}` });
   }
 
   private async process(queueJob: Job<SyncJobPayload>, token?: string): Promise<void> {
@@ -190,6 +210,7 @@ export class SyncJobRunner implements OnApplicationBootstrap {
       await this.outbox.append(tx, changeEvents(scope, job, changed));
       await this.runs.addProgress(tx, job.jobId, { seen, written: written.inserted + written.updated, quarantined: rejected.length, events: changed.length });
     });
+    this.metrics.syncPage(scope.vendor, job.model, { seen, quarantined: rejected.length, drift });
     if (rejected.length > 0) this.logger.warn(`job ${job.jobId}: quarantined ${rejected.length} ${job.model} record(s): ${rejected[0]!.reason}`);
     if (drift.length > 0) this.logger.warn(`job ${job.jobId}: ${job.model} records changed shape: ${drift.map((d) => `${d.kind} ${d.field} ×${d.occurrences}`).join(', ')}`);
   }
@@ -220,7 +241,7 @@ export class SyncJobRunner implements OnApplicationBootstrap {
       if (status === 'SUCCEEDED' && outcome.checkpoint) await this.runs.saveCheckpoint(tx, job.integrationId, job.model, outcome.checkpoint);
       if (status === 'FAILED') events.push(jobFailureEvent(scope, job, error ?? 'failed'));
       const run = await this.runs.finishRunIfDone(tx, job.runId);
-      let next: { runId: string; jobIds: string[] } | null = null;
+      let next: { runId: string; kind: JobContext['runKind']; jobIds: string[] } | null = null;
       if (run) {
         if (integration) await this.integrations.markRunComplete(tx, integration.id, run);
         events.push(runCompleteEvent(scope, run));
@@ -233,6 +254,7 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     if (result?.emitted) this.relay.notify();
     if (result?.run) {
       const { run } = result;
+      this.metrics.syncRunFinished(run.kind, run.status, (Date.now() - run.started_at.getTime()) / 1000);
       this.logger.log(`integration ${job.integrationId}: sync ${run.id} finished (${run.successful_job_count} jobs succeeded, ${run.failed_job_count} failed)`);
     }
     if (result?.next) await this.sync.startPromoted(job.integrationId, result.next);

@@ -34,6 +34,7 @@ export interface FinishedRun {
   models: string[];
   successful_job_count: number;
   failed_job_count: number;
+  started_at: Date;
 }
 
 @Injectable()
@@ -69,12 +70,12 @@ export class SyncRunRepository {
   }
 
   /** QUEUED -> RUNNING for the integration's oldest queued run, if any; returns its jobs to enqueue. */
-  async startQueued(tx: Tx, integrationId: string): Promise<{ runId: string; jobIds: string[] } | null> {
+  async startQueued(tx: Tx, integrationId: string): Promise<{ runId: string; kind: SyncRunKind; jobIds: string[] } | null> {
     const queued = await tx.syncRun.findFirst({ where: { integration_id: integrationId, status: 'QUEUED' }, orderBy: { started_at: 'asc' }, include: { jobs: { select: { id: true } } } });
     if (!queued) return null;
     assertRunTransition('QUEUED', 'RUNNING');
     await tx.syncRun.update({ where: { id: queued.id }, data: { status: 'RUNNING', started_at: new Date() } });
-    return { runId: queued.id, jobIds: queued.jobs.map((j) => j.id) };
+    return { runId: queued.id, kind: queued.kind, jobIds: queued.jobs.map((j) => j.id) };
   }
 
   /** A run and one PENDING job per model, in the caller's transaction; `skipped` says which models it leaves out and why. */
@@ -200,7 +201,7 @@ export class SyncRunRepository {
                     count(*) FILTER (WHERE "status" IN ('PENDING', 'RUNNING'))::int AS open
              FROM "sync_jobs" WHERE "run_id" = $1) c
        WHERE r."id" = $1 AND r."status" = 'RUNNING' AND c.open = 0
-       RETURNING r."id", r."kind", r."mode", r."status", r."models", r."successful_job_count", r."failed_job_count"`,
+       RETURNING r."id", r."kind", r."mode", r."status", r."models", r."successful_job_count", r."failed_job_count", r."started_at"`,
       runId,
     );
     return rows[0] ?? null;

@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import type { CanonicalModelName } from '../canonical/canonical-models';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
 import { PrismaService } from '../database/prisma.service';
+import type { SyncRunKind } from '../generated/prisma/enums';
+import { Metrics } from '../observability/metrics';
 import { QueueName } from '../queue/queue-names';
 import { QueueService } from '../queue/queue.service';
 import { VendorRegistry } from '../vendors/vendor-registry';
@@ -25,6 +27,7 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly integrations: SyncIntegrationRepository,
     private readonly queues: QueueService,
     private readonly vendors: VendorRegistry,
+    private readonly metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
@@ -57,6 +60,7 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
     });
     if (!created) return null;
     await this.enqueue(created.jobIds);
+    this.metrics.syncRunStarted('FIRST');
     this.logger.log(`integration ${integrationId}: first sync ${created.runId} started (${readable.join(', ')}${skippedNote(skipped)})`);
     return created.runId;
   }
@@ -72,7 +76,7 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
       await this.runs.lockIntegration(tx, integrationId);
       return this.runs.requestRun(tx, organizationId, integrationId, 'MANUAL', 'FULL', readable, skipped);
     });
-    await this.started(integrationId, requested, 'manual');
+    await this.started(integrationId, { ...requested, kind: 'MANUAL' }, 'manual');
     return requested.runId;
   }
 
@@ -96,20 +100,21 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
       }
       return out;
     });
-    for (const r of requested) await this.started(r.integrationId, r, 'scheduled');
+    for (const r of requested) await this.started(r.integrationId, { ...r, kind: 'SCHEDULED' }, 'scheduled');
   }
 
   /** Enqueues the jobs of a run that started when its predecessor ended. */
-  async startPromoted(integrationId: string, promoted: { runId: string; jobIds: string[] }): Promise<void> {
+  async startPromoted(integrationId: string, promoted: { runId: string; kind: SyncRunKind; jobIds: string[] }): Promise<void> {
     await this.started(integrationId, promoted, 'queued');
   }
 
-  private async started(integrationId: string, run: { runId: string; jobIds: string[] }, what: string): Promise<void> {
+  private async started(integrationId: string, run: { runId: string; kind: SyncRunKind; jobIds: string[] }, what: string): Promise<void> {
     if (run.jobIds.length === 0) {
       this.logger.log(`integration ${integrationId}: ${what} sync ${run.runId} queued behind the running one`);
       return;
     }
     await this.enqueue(run.jobIds);
+    this.metrics.syncRunStarted(run.kind);
     this.logger.log(`integration ${integrationId}: ${what} sync ${run.runId} started`);
   }
 

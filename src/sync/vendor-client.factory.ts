@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '../common/crypto/secret-box';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
+import { Metrics } from '../observability/metrics';
 import { OutboundGuard } from '../outbound/outbound-guard';
 import type { ReportedRateLimits, VendorAdapter, VendorClient } from '../vendors/vendor-adapter';
 import { VendorHttp } from '../vendors/vendor-http';
@@ -26,6 +27,7 @@ export class VendorClientFactory {
     private readonly secrets: SecretBox,
     private readonly guard: OutboundGuard,
     private readonly vendorStates: VendorStateRepository,
+    private readonly metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
@@ -40,6 +42,7 @@ export class VendorClientFactory {
       baseUrl,
       connect: (headers) => new VendorHttp({
         baseUrl, headers, guard: this.guard, throttleBackoffMs: adapter.facts.throttleBackoffMs, maxAttempts: this.config.vendorRequestAttempts, gate,
+        observer: this.metrics.vendorRequestObserver(integration.vendor),
       }),
       report: { rateLimits: (limits) => void rateLimits.set(limits.api, limits) },
     });

@@ -48,7 +48,13 @@ export interface VendorHttpOptions {
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
   gate?: VendorRequestGate;
+  /** Told how each attempt went and how long it took (metrics); vendors never see it. */
+  observer?: VendorRequestObserver;
 }
+
+/** How one HTTP exchange with the vendor ended: a usable answer, a throttle, a transient failure, or a final error. */
+export type VendorAttemptOutcome = 'ok' | 'throttled' | 'retry' | 'error';
+export type VendorRequestObserver = (outcome: VendorAttemptOutcome, seconds: number) => void;
 
 export interface VendorResponse<T = unknown> {
   status: number;
@@ -145,7 +151,8 @@ export class VendorHttp {
     let throttleDelay = this.options.throttleBackoffMs;
     for (let attempt = 1; ; attempt++) {
       await this.options.gate?.acquire();
-      let outcome: Outcome<T>;
+      const sentAt = performance.now();
+      let outcome: Outcome<T> | undefined;
       try {
         const response = await this.http.request({ method, url: target, params: request.params ? dropUndefined(request.params) : undefined, headers, data });
         outcome = readAnswer<T>(request, response, label);
@@ -154,6 +161,8 @@ export class VendorHttp {
         if (e.code === 'OUTBOUND_BLOCKED' || (error as Error).name === 'OutboundBlockedError') throw new VendorRequestError(e.message, null, false);
         if (!(error as { isAxiosError?: boolean }).isAxiosError) throw error; // a verdict of readAnswer: final
         outcome = { kind: 'retry', status: null, reason: e.message };
+      } finally {
+        this.options.observer?.(outcome?.kind ?? 'error', (performance.now() - sentAt) / 1000);
       }
       if (outcome.kind === 'ok') return outcome.response;
       if (attempt >= this.maxAttempts) {

@@ -28,6 +28,8 @@ export interface DispatchTarget {
   waits_for_earlier: boolean;
   /** When the earliest of those pending deliveries is next tried (null when none is scheduled). */
   earlier_due_at: Date | null;
+  /** When the delivery was created (its event fanned out): the start of its delivery latency. */
+  created_at: Date;
 }
 
 export interface AttemptRecord {
@@ -137,7 +139,7 @@ export class DeliveryRepository {
     const rows = await this.prisma.sql<DispatchTarget>(
       `SELECT d."id" AS delivery_id, d."status", d."attempt_count", w."id" AS webhook_id, w."url", w."headers",
               w."secret_encrypted", w."previous_secret_encrypted", w."previous_secret_expires_at", w."failing_since",
-              w."active", e."payload", o."waits_for_earlier",
+              w."active", e."payload", o."waits_for_earlier", d."created_at",
               CASE WHEN o."waits_for_earlier" THEN ${EARLIER_DUE_AT} END AS earlier_due_at
        FROM "webhook_deliveries" d JOIN "webhooks" w ON w."id" = d."webhook_id" JOIN "events" e ON e."id" = d."event_id"
        -- OFFSET 0: evaluated once per row, not again inside the CASE below.

@@ -8,6 +8,7 @@ import { QueueName, type WebhookDeliveryPayload } from '../queue/queue-names';
 import { QueueService } from '../queue/queue.service';
 import { parseRetryAfter } from '../common/http/retry-after';
 import type { NewEvent } from '../events/outbox.repository';
+import { Metrics } from '../observability/metrics';
 import { DeliveryRepository, type DeliveryRef, type DispatchTarget } from './delivery.repository';
 import { deliveryBody } from './thin-payload';
 import { WebhookLimiter } from './webhook-limiter';
@@ -52,6 +53,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     private readonly deliveries: DeliveryRepository,
     private readonly secrets: SecretBox,
     private readonly guard: OutboundGuard,
+    private readonly metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {
     this.attempts = maxAttempts(config.webhookRetryScheduleSeconds);
@@ -153,6 +155,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     }
     const durationMs = Date.now() - startedAt.getTime();
     const succeeded = error === null;
+    this.metrics.webhookAttempt(target.webhook_id, succeeded, attemptNumber === 1 ? (startedAt.getTime() - target.created_at.getTime()) / 1000 : null);
     const gone = statusCode === 410;
     const final = !succeeded && (gone || attemptOfJob >= this.attempts);
     const nextDelayMs = succeeded || final ? null : retryDelayMs(this.config.webhookRetryScheduleSeconds, attemptOfJob, retryAfterMs);

@@ -34,4 +34,24 @@ describe('loadConfig', () => {
     expect(message).not.toContain('maybe');
     expect(message).not.toContain('short');
   });
+
+  it('reads the API limits and previous encryption keys, naming a bad key by position only', () => {
+    expect(loadConfig({})).toMatchObject({ rateLimitPerMinute: 150, maxBodyBytes: 1_048_576, previousEncryptionKeys: [] });
+    const a = Buffer.alloc(32, 1).toString('base64');
+    const b = Buffer.alloc(32, 2).toString('base64');
+    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '0', MAX_BODY_BYTES: '2048', LATCHKEY_PREVIOUS_ENCRYPTION_KEYS: `${a}, ${b}` }))
+      .toMatchObject({ rateLimitPerMinute: 0, maxBodyBytes: 2048, previousEncryptionKeys: [a, b] });
+    let error: unknown;
+    try {
+      loadConfig({ RATE_LIMIT_PER_MINUTE: '-1', MAX_BODY_BYTES: '1mb', LATCHKEY_PREVIOUS_ENCRYPTION_KEYS: `${a},not-a-key-but-a-secret` });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/RATE_LIMIT_PER_MINUTE/);
+    expect(message).toMatch(/MAX_BODY_BYTES/);
+    expect(message).toMatch(/LATCHKEY_PREVIOUS_ENCRYPTION_KEYS .*entry 2 is not/);
+    expect(message).not.toContain('not-a-key-but-a-secret');
+  });
 });
