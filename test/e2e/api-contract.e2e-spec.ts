@@ -3,6 +3,7 @@ import request from 'supertest';
 import { startApp, type AppProcess } from '../support/app-process';
 import { createTestDatabase, withClient, addOtherOrganization } from '../support/database';
 import { assertValid } from '../support/propexo-schema';
+import { expectError } from '../support/api-error';
 
 const OTHER_KEY = 'lk_other_tenant_key_0123456789abcdef';
 
@@ -23,11 +24,6 @@ describe('API contract: auth, errors, validation and tenant isolation', () => {
   afterAll(async () => {
     await app?.stop();
   });
-
-  const expectError = (res: request.Response, status: number, code: string) => {
-    expect(res.status).toBe(status);
-    expect(res.body).toEqual({ error: { code, message: expect.any(String), details: expect.any(Object) } });
-  };
 
   it('answers 401 without a key or with an unknown one, and never stores keys in clear', async () => {
     expectError(await request(app.url).get('/v1/residents/'), 401, 'unauthorized');

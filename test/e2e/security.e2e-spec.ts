@@ -7,6 +7,7 @@ import { BUILDIUM_SANDBOX_CREDENTIALS } from '../../src/sandbox/buildium/buildiu
 import { freePort, startApp, testRedisUrl, waitFor, type AppProcess } from '../support/app-process';
 import { addOtherOrganization, createTestDatabase, pipelineState, withClient } from '../support/database';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { expectError } from '../support/api-error';
 
 const LIMIT = 20;
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
@@ -126,11 +127,6 @@ describe('API keys, scopes, body limits and secrets in errors', () => {
   afterAll(async () => {
     await app?.stop();
   });
-
-  const expectError = (res: request.Response, status: number, code: string) => {
-    expect(res.status).toBe(status);
-    expect(res.body).toEqual({ error: { code, message: expect.any(String), details: expect.any(Object) } });
-  };
 
   it('limits to 150 requests a minute by default', async () => {
     const res = await request(app.url).get('/v1/properties/').set(admin);

@@ -1,24 +1,13 @@
-import { OutboundGuard } from '../../src/outbound/outbound-guard';
 import { APPFOLIO_SANDBOX_CREDENTIALS, APPFOLIO_SANDBOX_LIMITED_CREDENTIALS, startAppfolioSandboxServer } from '../../src/sandbox/appfolio/appfolio-sandbox';
 import { appfolioAdapter } from '../../src/vendors/appfolio/appfolio.adapter';
-import type { AppfolioCredentials } from '../../src/vendors/appfolio/appfolio.credentials';
-import { VendorAccessDeniedError, VendorAuthError, VendorHttp, type VendorRequest } from '../../src/vendors/vendor-http';
+import { VendorAccessDeniedError, VendorAuthError } from '../../src/vendors/vendor-http';
+import { recordingClients } from '../support/recording-client';
 
 describe('AppFolio data-access probe against the sandbox', () => {
   let server: Awaited<ReturnType<typeof startAppfolioSandboxServer>>;
-  let spies: Array<jest.SpyInstance<Promise<unknown>, [VendorRequest]>> = [];
-  /** Every request the client made, as it asked VendorHttp for it. */
-  const sent = () => spies.flatMap((spy) => spy.mock.calls.map(([request]) => request));
-  const client = (credentials: AppfolioCredentials) =>
-    appfolioAdapter.client(credentials, {
-      baseUrl: server.url,
-      connect: (headers) => {
-        const http = new VendorHttp({ baseUrl: server.url, headers, guard: new OutboundGuard(['127.0.0.0/8']), throttleBackoffMs: 5, maxAttempts: 2 });
-        spies.push(jest.spyOn(http, 'request'));
-        return http;
-      },
-      report: { rateLimits: () => undefined },
-    });
+  const clients = recordingClients(appfolioAdapter, () => server.url);
+  const client = clients.client;
+  const sent = clients.sent;
 
   beforeAll(async () => {
     // Small pages, so a report has a next_page_url the probe must not follow; the default credentials: full and limited.
@@ -27,7 +16,7 @@ describe('AppFolio data-access probe against the sandbox', () => {
   afterAll(() => server.close());
   beforeEach(() => {
     server.sandbox.reset();
-    spies = [];
+    clients.forget();
   });
 
   it('reads the report\'s first page of its id column only: one POST, no next page, no tenant lookup', async () => {

@@ -1,24 +1,13 @@
-import { OutboundGuard } from '../../src/outbound/outbound-guard';
 import { BUILDIUM_SANDBOX_CREDENTIALS, BUILDIUM_SANDBOX_LIMITED_CREDENTIALS, startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
 import { buildiumAdapter } from '../../src/vendors/buildium/buildium.adapter';
-import type { BuildiumCredentials } from '../../src/vendors/buildium/buildium.credentials';
-import { VendorAccessDeniedError, VendorAuthError, VendorHttp, type VendorRequest } from '../../src/vendors/vendor-http';
+import { VendorAccessDeniedError, VendorAuthError } from '../../src/vendors/vendor-http';
+import { recordingClients } from '../support/recording-client';
 
 describe('Buildium data-access probe against the sandbox', () => {
   let server: Awaited<ReturnType<typeof startBuildiumSandboxServer>>;
-  let spies: Array<jest.SpyInstance<Promise<unknown>, [VendorRequest]>> = [];
-  /** Every request the client made, as it asked VendorHttp for it. */
-  const sent = () => spies.flatMap((spy) => spy.mock.calls.map(([request]) => request));
-  const client = (credentials: BuildiumCredentials) =>
-    buildiumAdapter.client(credentials, {
-      baseUrl: server.url,
-      connect: (headers) => {
-        const http = new VendorHttp({ baseUrl: server.url, headers, guard: new OutboundGuard(['127.0.0.0/8']), throttleBackoffMs: 5, maxAttempts: 2 });
-        spies.push(jest.spyOn(http, 'request'));
-        return http;
-      },
-      report: { rateLimits: () => undefined },
-    });
+  const clients = recordingClients(buildiumAdapter, () => server.url);
+  const client = clients.client;
+  const sent = clients.sent;
 
   beforeAll(async () => {
     server = await startBuildiumSandboxServer({ residents: 40, seed: 3 }); // the default credentials: full and limited
@@ -26,7 +15,7 @@ describe('Buildium data-access probe against the sandbox', () => {
   afterAll(() => server.close());
   beforeEach(() => {
     server.sandbox.reset();
-    spies = [];
+    clients.forget();
   });
 
   it('reads one record of the model: a single GET with limit=1', async () => {

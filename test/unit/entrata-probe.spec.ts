@@ -1,27 +1,17 @@
-import { OutboundGuard } from '../../src/outbound/outbound-guard';
 import { ENTRATA_SANDBOX_CREDENTIALS, ENTRATA_SANDBOX_LIMITED_CREDENTIALS, startEntrataSandboxServer } from '../../src/sandbox/entrata/entrata-sandbox';
 import { entrataAdapter } from '../../src/vendors/entrata/entrata.adapter';
-import type { EntrataCredentials } from '../../src/vendors/entrata/entrata.credentials';
-import { VendorAccessDeniedError, VendorAuthError, VendorHttp, type VendorRequest } from '../../src/vendors/vendor-http';
+import { VendorAccessDeniedError, VendorAuthError } from '../../src/vendors/vendor-http';
+import { recordingClients } from '../support/recording-client';
 
 describe('Entrata data-access probe against the sandbox', () => {
   let server: Awaited<ReturnType<typeof startEntrataSandboxServer>>;
-  let spies: Array<jest.SpyInstance<Promise<unknown>, [VendorRequest]>> = [];
+  const clients = recordingClients(entrataAdapter, () => server.url);
+  const client = clients.client;
   /** The methods the client called, with their params. */
   const calls = () =>
-    spies.flatMap((spy) => spy.mock.calls.map(([request]) => {
+    clients.sent().map((request) => {
       const { name, params } = (request.body as { method: { name: string; params: object } }).method;
       return { path: request.path, name, params };
-    }));
-  const client = (credentials: EntrataCredentials) =>
-    entrataAdapter.client(credentials, {
-      baseUrl: server.url,
-      connect: (headers) => {
-        const http = new VendorHttp({ baseUrl: server.url, headers, guard: new OutboundGuard(['127.0.0.0/8']), throttleBackoffMs: 5, maxAttempts: 2 });
-        spies.push(jest.spyOn(http, 'request'));
-        return http;
-      },
-      report: { rateLimits: () => undefined },
     });
 
   beforeAll(async () => {
@@ -30,7 +20,7 @@ describe('Entrata data-access probe against the sandbox', () => {
   afterAll(() => server.close());
   beforeEach(() => {
     server.sandbox.reset();
-    spies = [];
+    clients.forget();
   });
 
   it('reads the properties, then one record of the model for the first property only', async () => {

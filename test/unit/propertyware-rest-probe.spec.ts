@@ -1,26 +1,15 @@
-import { OutboundGuard } from '../../src/outbound/outbound-guard';
 import {
   PROPERTYWARE_REST_SANDBOX_CREDENTIALS, PROPERTYWARE_REST_SANDBOX_LIMITED_CREDENTIALS, startPropertywareRestSandboxServer,
 } from '../../src/sandbox/propertyware-rest/propertyware-rest-sandbox';
 import { propertywareRestAdapter } from '../../src/vendors/propertyware-rest/propertyware-rest.adapter';
-import type { PropertywareRestCredentials } from '../../src/vendors/propertyware-rest/propertyware-rest.credentials';
-import { VendorAccessDeniedError, VendorAuthError, VendorHttp, type VendorRequest } from '../../src/vendors/vendor-http';
+import { VendorAccessDeniedError, VendorAuthError } from '../../src/vendors/vendor-http';
+import { recordingClients } from '../support/recording-client';
 
 describe('Propertyware REST data-access probe against the sandbox', () => {
   let server: Awaited<ReturnType<typeof startPropertywareRestSandboxServer>>;
-  let spies: Array<jest.SpyInstance<Promise<unknown>, [VendorRequest]>> = [];
-  /** Every request the client made, as it asked VendorHttp for it. */
-  const sent = () => spies.flatMap((spy) => spy.mock.calls.map(([request]) => request));
-  const client = (credentials: PropertywareRestCredentials) =>
-    propertywareRestAdapter.client(credentials, {
-      baseUrl: server.url,
-      connect: (headers) => {
-        const http = new VendorHttp({ baseUrl: server.url, headers, guard: new OutboundGuard(['127.0.0.0/8']), throttleBackoffMs: 5, maxAttempts: 2 });
-        spies.push(jest.spyOn(http, 'request'));
-        return http;
-      },
-      report: { rateLimits: () => undefined },
-    });
+  const clients = recordingClients(propertywareRestAdapter, () => server.url);
+  const client = clients.client;
+  const sent = clients.sent;
 
   beforeAll(async () => {
     server = await startPropertywareRestSandboxServer({ residents: 40, seed: 3, requestsPerSecond: 0 }); // the default credentials: full and limited
@@ -28,7 +17,7 @@ describe('Propertyware REST data-access probe against the sandbox', () => {
   afterAll(() => server.close());
   beforeEach(() => {
     server.sandbox.reset();
-    spies = [];
+    clients.forget();
   });
 
   it('reads one tenant contact: a single GET with limit=1, not hydrated from the leases', async () => {

@@ -1,29 +1,19 @@
-import { OutboundGuard } from '../../src/outbound/outbound-guard';
 import { startYardiSandboxServer, YARDI_SANDBOX_CREDENTIALS, YARDI_SANDBOX_LIMITED_CREDENTIALS } from '../../src/sandbox/yardi/yardi-sandbox';
-import { VendorAccessDeniedError, VendorAuthError, VendorHttp, type VendorRequest } from '../../src/vendors/vendor-http';
+import { VendorAccessDeniedError, VendorAuthError } from '../../src/vendors/vendor-http';
 import { yardiAdapter } from '../../src/vendors/yardi/yardi.adapter';
-import type { YardiCredentials } from '../../src/vendors/yardi/yardi.credentials';
 import { soapAction } from '../../src/vendors/yardi/yardi.facts';
+import { recordingClients } from '../support/recording-client';
 
 describe('Yardi data-access probe against the sandbox', () => {
   let server: Awaited<ReturnType<typeof startYardiSandboxServer>>;
-  let spies: Array<jest.SpyInstance<Promise<unknown>, [VendorRequest]>> = [];
+  const clients = recordingClients(yardiAdapter, () => server.url);
+  const client = clients.client;
   /** The SOAP calls the client made: method and YardiPropertyId. */
   const calls = () =>
-    spies.flatMap((spy) => spy.mock.calls.map(([request]) => ({
+    clients.sent().map((request) => ({
       action: request.headers?.SOAPAction,
       propertyId: /<YardiPropertyId>([^<]*)<\/YardiPropertyId>/.exec(String(request.body))?.[1],
-    })));
-  const client = (credentials: YardiCredentials) =>
-    yardiAdapter.client(credentials, {
-      baseUrl: server.url,
-      connect: (headers) => {
-        const http = new VendorHttp({ baseUrl: server.url, headers, guard: new OutboundGuard(['127.0.0.0/8']), throttleBackoffMs: 5, maxAttempts: 2 });
-        spies.push(jest.spyOn(http, 'request'));
-        return http;
-      },
-      report: { rateLimits: () => undefined },
-    });
+    }));
 
   beforeAll(async () => {
     server = await startYardiSandboxServer({ residents: 40, seed: 3, unitsPerProperty: 5 }); // the default credentials: full and limited
@@ -31,7 +21,7 @@ describe('Yardi data-access probe against the sandbox', () => {
   afterAll(() => server.close());
   beforeEach(() => {
     server.sandbox.reset();
-    spies = [];
+    clients.forget();
   });
 
   it('reads the properties, then the model\'s method for the first property only', async () => {
