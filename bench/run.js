@@ -1,5 +1,6 @@
-// `npm run bench`: every benchmark, one after the other (BENCH_ONLY=first-sync|ongoing-sync|webhook-delivery|vendor-first-sync|read-api runs one).
+// `npm run bench`: every benchmark, one after the other (BENCH_ONLY=first-sync|ongoing-sync|webhook-delivery|vendor-first-sync|read-api|connect runs one).
 // Each prints a JSON result and a table row for BENCHMARKS.md.
+const { connect } = require('./connect');
 const { firstSync } = require('./first-sync');
 const { ongoingSync } = require('./ongoing-sync');
 const { readApi } = require('./read-api');
@@ -7,7 +8,7 @@ const { stopAll } = require('./lib');
 const { vendorFirstSync } = require('./vendor-first-sync');
 const { webhookDelivery } = require('./webhook-delivery');
 
-const BENCHMARKS = { 'first-sync': firstSync, 'ongoing-sync': ongoingSync, 'webhook-delivery': webhookDelivery, 'vendor-first-sync': vendorFirstSync, 'read-api': readApi };
+const BENCHMARKS = { 'first-sync': firstSync, 'ongoing-sync': ongoingSync, 'webhook-delivery': webhookDelivery, 'vendor-first-sync': vendorFirstSync, 'read-api': readApi, connect };
 
 async function main() {
   const only = process.env.BENCH_ONLY;

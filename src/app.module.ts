@@ -6,6 +6,7 @@ import { CryptoModule } from './common/crypto/crypto.module';
 import { AppExceptionFilter } from './common/http/app-exception.filter';
 import { DtoValidationPipe } from './common/http/validation.pipe';
 import { ConfigModule, type RuntimeConfig } from './config/config.module';
+import { ConnectModule } from './connect/connect.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DataModule } from './data/data.module';
 import { DataAccessModule } from './data-access/data-access.module';
@@ -41,6 +42,7 @@ export class AppModule {
         SyncModule,
         IntegrationsModule,
         DataAccessModule,
+        ConnectModule,
         DataModule,
         DataDiffsModule,
         HealthModule,

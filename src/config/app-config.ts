@@ -110,6 +110,15 @@ class EnvironmentVariables {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3600)
   SHUTDOWN_TIMEOUT_SECONDS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(50_000)
+  CONNECT_PAGE_SIZE?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(20)
+  CONNECT_RUN_ATTEMPTS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000)
+  CONNECT_RETRY_BASE_MS?: number;
 }
 
 export class ConfigError extends Error {}
@@ -161,6 +170,11 @@ export interface AppConfig {
   maxBodyBytes: number;
   /** On SIGTERM, how long running jobs may take to finish before they are handed back to the queue. */
   shutdownTimeoutMs: number;
+  /** Connect: cache rows read and written to a destination per page (one destination commit each). */
+  connectPageSize: number;
+  /** Connect: worker attempts of a run before a transient failure fails it; later ones wait twice as long. */
+  connectRunAttempts: number;
+  connectRetryBaseMs: number;
 }
 
 /**
@@ -228,5 +242,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, roleArg?: string): AppConfig 
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE ?? 150,
     maxBodyBytes: vars.MAX_BODY_BYTES ?? 1_048_576,
     shutdownTimeoutMs: (vars.SHUTDOWN_TIMEOUT_SECONDS ?? 25) * 1000,
+    connectPageSize: vars.CONNECT_PAGE_SIZE ?? 5000,
+    connectRunAttempts: vars.CONNECT_RUN_ATTEMPTS ?? 6,
+    connectRetryBaseMs: vars.CONNECT_RETRY_BASE_MS ?? 5000,
   };
 }

@@ -3,6 +3,7 @@ export const QueueName = {
   SyncJobs: 'latchkey-sync-jobs',
   WebhookDeliveries: 'latchkey-webhook-deliveries',
   DataAccessChecks: 'latchkey-data-access-checks',
+  ConnectRuns: 'latchkey-connect-runs',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -19,4 +20,8 @@ export interface DataAccessCheckPayload {
   integrationId: string;
   /** The claim this job serves (ISO time): a job of an older, abandoned claim writes nothing. */
   claimedAt: string;
+}
+export interface ConnectRunPayload {
+  /** Also the BullMQ job id: one queue job per run. */
+  runId: string;
 }

@@ -13,6 +13,7 @@ export const SEALED_COLUMNS: readonly { table: string; column: string }[] = [
   { table: 'integrations', column: 'credentials_encrypted' },
   { table: 'webhooks', column: 'secret_encrypted' },
   { table: 'webhooks', column: 'previous_secret_encrypted' },
+  { table: 'connect_destinations', column: 'connection_url_encrypted' },
 ];
 
 /** Rows per read and per UPDATE: short statements that hold few row locks, so the API never waits on them. */

@@ -1,0 +1,102 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested,
+} from 'class-validator';
+import { STREAM_NAMES, SYNC_MODES } from './stream-catalog';
+
+const DESTINATION_TYPES = ['postgres'];
+const SCHEDULE_TYPES = ['cron', 'manual'];
+
+export class CreateDestinationDto {
+  @IsString() @IsNotEmpty() @MaxLength(200)
+  name!: string;
+
+  @IsOptional() @IsIn(DESTINATION_TYPES, { message: `type must be one of ${DESTINATION_TYPES.join(', ')}` })
+  type?: 'postgres';
+
+  /** postgres://user:password@host:port/database; checked by connecting, then sealed. */
+  @IsString() @IsNotEmpty() @MaxLength(4096)
+  connection_url!: string;
+}
+
+export class UpdateDestinationDto {
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  name?: string;
+
+  @IsOptional() @IsIn(DESTINATION_TYPES, { message: `type must be one of ${DESTINATION_TYPES.join(', ')}` })
+  type?: 'postgres';
+
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(4096)
+  connection_url?: string;
+}
+
+export class StreamDto {
+  @IsIn(STREAM_NAMES, { message: `name must be one of ${STREAM_NAMES.join(', ')}` })
+  name!: string;
+
+  @IsIn(SYNC_MODES, { message: `sync_mode must be one of ${SYNC_MODES.join(', ')}` })
+  sync_mode!: string;
+
+  /** A subset of the stream's API fields (checked by the service); id and updated_at are always replicated. */
+  @IsOptional() @IsArray() @ArrayMaxSize(500) @IsString({ each: true })
+  fields?: string[];
+}
+
+export class ScheduleDto {
+  @IsIn(SCHEDULE_TYPES, { message: `type must be one of ${SCHEDULE_TYPES.join(', ')}` })
+  type!: 'cron' | 'manual';
+
+  /** 5-field cron expression, UTC (checked by the service). */
+  @ValidateIf((o: ScheduleDto) => o.type === 'cron') @IsString() @IsNotEmpty()
+  cron?: string;
+}
+
+export class CreateConnectionDto {
+  @IsString() @IsNotEmpty() @MaxLength(200)
+  name!: string;
+
+  @IsString() @IsNotEmpty()
+  integration_id!: string;
+
+  @IsString() @IsNotEmpty()
+  destination_id!: string;
+
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(STREAM_NAMES.length) @ValidateNested({ each: true }) @Type(() => StreamDto)
+  streams!: StreamDto[];
+
+  @IsObject() @ValidateNested() @Type(() => ScheduleDto)
+  schedule!: ScheduleDto;
+
+  /** The destination schema (checked by the service: a safe identifier). */
+  @IsString() @IsNotEmpty()
+  namespace!: string;
+
+  @IsOptional() @IsString()
+  stream_prefix?: string;
+
+  @IsOptional() @IsBoolean()
+  active?: boolean;
+}
+
+export class UpdateConnectionDto {
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  name?: string;
+
+  @IsOptional() @IsString() @IsNotEmpty()
+  destination_id?: string;
+
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(STREAM_NAMES.length) @ValidateNested({ each: true }) @Type(() => StreamDto)
+  streams?: StreamDto[];
+
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => ScheduleDto)
+  schedule?: ScheduleDto;
+
+  @IsOptional() @IsString() @IsNotEmpty()
+  namespace?: string;
+
+  @IsOptional() @IsString()
+  stream_prefix?: string;
+
+  @IsOptional() @IsBoolean()
+  active?: boolean;
+}
