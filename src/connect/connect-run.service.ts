@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { repeatInBackground } from '../common/repeat-in-background';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
 import { PrismaService } from '../database/prisma.service';
 import { QueueName, type ConnectRunPayload } from '../queue/queue-names';
@@ -19,8 +20,7 @@ const LOST_RUN_AFTER_MS = 60_000;
 @Injectable()
 export class ConnectRunService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Connect');
-  private scheduler?: NodeJS.Timeout;
-  private sweeper?: NodeJS.Timeout;
+  private readonly stopTimers: Array<() => void> = [];
 
   constructor(
     private readonly prisma: PrismaService,
@@ -31,15 +31,14 @@ export class ConnectRunService implements OnApplicationBootstrap, OnModuleDestro
 
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
-    this.scheduler = setInterval(() => void this.startDueRuns().catch((e) => this.logger.error(`scheduler: ${(e as Error).message}`)), SCHEDULER_TICK_MS);
-    this.scheduler.unref();
-    this.sweeper = setInterval(() => void this.requeueLost().catch((e) => this.logger.error(`sweep: ${(e as Error).message}`)), SWEEP_INTERVAL_MS);
-    this.sweeper.unref();
+    this.stopTimers.push(
+      repeatInBackground(SCHEDULER_TICK_MS, this.logger, 'scheduler', () => this.startDueRuns()),
+      repeatInBackground(SWEEP_INTERVAL_MS, this.logger, 'sweep', () => this.requeueLost()),
+    );
   }
 
   onModuleDestroy(): void {
-    if (this.scheduler) clearInterval(this.scheduler);
-    if (this.sweeper) clearInterval(this.sweeper);
+    for (const stop of this.stopTimers) stop();
   }
 
   /** A manual run: now, or right after the connection's running one. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { CanonicalModelName } from '../canonical/canonical-models';
+import { repeatInBackground } from '../common/repeat-in-background';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
 import { PrismaService } from '../database/prisma.service';
 import type { SyncRunKind } from '../generated/prisma/enums';
@@ -18,8 +19,7 @@ const SCHEDULER_TICK_MS = 5_000;
 @Injectable()
 export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Sync');
-  private sweeper?: NodeJS.Timeout;
-  private scheduler?: NodeJS.Timeout;
+  private readonly stopTimers: Array<() => void> = [];
 
   constructor(
     private readonly prisma: PrismaService,
@@ -33,15 +33,14 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
-    this.sweeper = setInterval(() => void this.requeueStale().catch((e) => this.logger.error(`sweep: ${(e as Error).message}`)), SWEEP_INTERVAL_MS);
-    this.sweeper.unref();
-    this.scheduler = setInterval(() => void this.startDueRuns().catch((e) => this.logger.error(`scheduler: ${(e as Error).message}`)), SCHEDULER_TICK_MS);
-    this.scheduler.unref();
+    this.stopTimers.push(
+      repeatInBackground(SWEEP_INTERVAL_MS, this.logger, 'sweep', () => this.requeueStale()),
+      repeatInBackground(SCHEDULER_TICK_MS, this.logger, 'scheduler', () => this.startDueRuns()),
+    );
   }
 
   onModuleDestroy(): void {
-    if (this.sweeper) clearInterval(this.sweeper);
-    if (this.scheduler) clearInterval(this.scheduler);
+    for (const stop of this.stopTimers) stop();
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { SecretBox } from '../common/crypto/secret-box';
+import { repeatInBackground } from '../common/repeat-in-background';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
 import { OutboundGuard } from '../outbound/outbound-guard';
 import { postBody, RequestTimeoutError, type PostOptions } from '../outbound/post-body';
@@ -46,7 +47,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private readonly openedSecrets = new Map<string, string>();
   private readonly attempts: number;
   private readonly limiter: WebhookLimiter;
-  private sweeper?: NodeJS.Timeout;
+  private stopSweeper?: () => void;
 
   constructor(
     private readonly queues: QueueService,
@@ -70,12 +71,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
           error instanceof AttemptFailed ? error.nextDelayMs : retryDelayMs(this.config.webhookRetryScheduleSeconds, attemptsMade, null),
       },
     });
-    this.sweeper = setInterval(() => void this.requeueOverdue().catch((e) => this.logger.error(`sweep: ${(e as Error).message}`)), SWEEP_INTERVAL_MS);
-    this.sweeper.unref();
+    this.stopSweeper = repeatInBackground(SWEEP_INTERVAL_MS, this.logger, 'sweep', () => this.requeueOverdue());
   }
 
   onModuleDestroy(): void {
-    if (this.sweeper) clearInterval(this.sweeper);
+    this.stopSweeper?.();
   }
 
   async enqueue(deliveries: DeliveryRef[]): Promise<void> {
