@@ -9,7 +9,7 @@ import * as yardi from '../../src/sandbox/yardi/yardi-sandbox';
 import { startApp, waitFor, type AppProcess } from '../support/app-process';
 import { launchBrowser, screenshot, watchPage } from '../support/browser';
 import { sandboxControl } from '../support/sync-helpers';
-import { createTestDatabase } from '../support/database';
+import { createTestDatabase, withClient } from '../support/database';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 /** The sandboxes' own credential constants, by the vendor the dashboard's presets name. */
@@ -325,6 +325,120 @@ describe('dashboard at GET / (Chromium)', () => {
     const names = await page.getByTestId('integration-link').allTextContents();
     expect(names).toEqual(expect.arrayContaining(['Demo Buildium', 'Limited Buildium']));
     await screenshot(page, '14-integrations');
+    expect(problems).toEqual([]);
+  }, 240_000);
+  it('adds a warehouse destination, creates a Connect connection of the Buildium residents, and follows its run to the rows in the warehouse', async () => {
+    const { page, problems } = await openPage(true);
+
+    // The source: the Buildium integration the first test synced, or a fresh one synced here when run alone.
+    let source = (await api('GET', '/v1/admin/integrations/?limit=250')).body.results.find((i: any) => i.name === 'Demo Buildium' && i.first_sync_completed_at);
+    if (!source) {
+      const id = await createBuildium(page, 'standard', 'Connect Buildium');
+      await page.getByTestId('toggle-active').click();
+      await page.locator('[data-testid="run-row"][data-status="SUCCESS"]').waitFor({ timeout: 120_000 });
+      source = (await api('GET', `/v1/admin/integrations/${id}`)).body.results;
+    }
+    const residents = (await api('GET', `/v1/residents?integration_id=${source.id}&limit=1`)).body.meta.total;
+    expect(residents).toBeGreaterThan(0);
+
+    // The warehouse: a second database on the test server. First the same URL on a port where nothing listens.
+    const warehouseUrl = await createTestDatabase();
+    const warehouse = new URL(warehouseUrl);
+    const unreachable = new URL(warehouseUrl);
+    unreachable.port = '1';
+    const destinationsBefore = (await api('GET', '/v1/connect/destinations')).body.meta.total;
+    await page.goto('/#/integrations');
+    await page.getByTestId('nav-connect').click();
+    await page.getByTestId('destinations-table').waitFor();
+    expect(await page.getByTestId('nav-connect').getAttribute('aria-current')).toBe('page');
+    await page.getByTestId('new-destination-name').fill('Nowhere');
+    await page.getByTestId('new-destination-url').fill(unreachable.toString());
+    await page.getByTestId('create-destination-submit').click();
+    const destinationError = page.getByTestId('create-destination-error');
+    await destinationError.waitFor();
+    expect(await destinationError.textContent()).toMatch(/connection_url.*unreachable/);
+    expect((await api('GET', '/v1/connect/destinations')).body.meta.total).toBe(destinationsBefore);
+    await screenshot(page, '15-connect-destination-unreachable');
+
+    await page.getByTestId('new-destination-name').fill('Warehouse');
+    await page.getByTestId('new-destination-url').fill(warehouseUrl);
+    await page.getByTestId('create-destination-submit').click();
+    await page.getByTestId('destination-created').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('create-destination-error').count()).toBe(0);
+    const destination = (await api('GET', '/v1/connect/destinations?limit=250')).body.results.find((d: any) => d.name === 'Warehouse');
+    expect(destination).toMatchObject({ type: 'postgres', host: warehouse.hostname, port: Number(warehouse.port), database: warehouse.pathname.slice(1), username: warehouse.username });
+    const destinationRow = page.locator(`[data-testid="destination-row"][data-destination-id="${destination.id}"]`);
+    expect(await destinationRow.getByTestId('destination-address').textContent()).toBe(`${warehouse.username}@${warehouse.hostname}:${warehouse.port}/${warehouse.pathname.slice(1)}`);
+    // The URL (and its password) is never shown again: the field is emptied and the page holds it nowhere.
+    expect(await page.getByTestId('new-destination-url').inputValue()).toBe('');
+    const shown = await page.evaluate(() => {
+      const doc = (globalThis as any).document;
+      return [doc.body.innerText, ...[...doc.querySelectorAll('input, textarea, select')].map((e: any) => e.value)].join('\n');
+    });
+    expect(shown).not.toContain(`:${warehouse.password}@`);
+    expect(shown).not.toContain(warehouseUrl);
+
+    // A connection: the residents in full_refresh_overwrite, manual schedule, into dashboard_wh.lk_residents.
+    await page.getByTestId('new-connection-form').waitFor();
+    await page.getByTestId('new-connection-name').fill('Residents to the warehouse');
+    await page.getByTestId('new-connection-integration').selectOption(source.id);
+    await page.getByTestId('new-connection-destination').selectOption(destination.id);
+    await page.getByTestId('new-connection-stream-residents').check();
+    await page.getByTestId('new-connection-mode-residents').selectOption('full_refresh_overwrite');
+    await page.getByTestId('new-connection-schedule-manual').check();
+    expect(await page.getByTestId('new-connection-cron').isDisabled()).toBe(true);
+    await page.getByTestId('new-connection-namespace').fill('dashboard_wh');
+    await page.getByTestId('new-connection-prefix').fill('lk_');
+    expect(await page.getByTestId('new-connection-tables').textContent()).toBe('dashboard_wh.lk_residents');
+    await screenshot(page, '15-connect-destination');
+    await page.getByTestId('create-connection-submit').click();
+    await page.waitForURL(/#\/connect\/connections\/[^/?]+$/);
+    const connectionId = decodeURIComponent(new URL(page.url()).hash.split('/').pop()!);
+    const connection = (await api('GET', `/v1/connect/connections/${connectionId}`)).body.results;
+    expect(connection).toMatchObject({
+      name: 'Residents to the warehouse', integration_id: source.id, destination_id: destination.id, schedule: { type: 'manual' },
+      streams: [{ name: 'residents', sync_mode: 'full_refresh_overwrite', fields: null }], namespace: 'dashboard_wh', stream_prefix: 'lk_', active: true, next_run_at: null,
+    });
+    await page.getByTestId('connection-name').filter({ hasText: 'Residents to the warehouse' }).waitFor();
+    expect(await page.getByTestId('stream-table').allTextContents()).toEqual(['dashboard_wh.lk_residents']);
+    expect(await page.getByTestId('connect-run-row').count()).toBe(0);
+
+    // Sync now: the page polls the run until it SUCCEEDED, with the residents' record count.
+    await page.getByTestId('connect-sync-now').click();
+    await page.getByTestId('connect-sync-requested').waitFor();
+    const done = page.locator('[data-testid="connect-run-row"][data-status="SUCCEEDED"]');
+    await done.waitFor({ timeout: 60_000 });
+    await page.getByTestId('connect-run-progress').waitFor({ state: 'detached' });
+    const runId = (await done.getAttribute('data-run-id'))!;
+    const run = (await api('GET', `/v1/connect/connections/${connectionId}/runs/${runId}`)).body.results;
+    expect(run).toMatchObject({ connection_id: connectionId, status: 'SUCCEEDED', trigger: 'manual', error: null });
+    const rows = await withClient(warehouseUrl, async (db) => Number((await db.query('SELECT count(*) AS n FROM dashboard_wh.lk_residents')).rows[0].n));
+    expect(rows).toBe(residents);
+    expect(run.streams).toEqual([expect.objectContaining({ name: 'residents', sync_mode: 'full_refresh_overwrite', status: 'SUCCEEDED', records: rows })]);
+    const streamRow = done.locator('[data-testid="connect-stream-row"][data-stream="residents"]');
+    expect(await streamRow.getAttribute('data-status')).toBe('SUCCEEDED');
+    expect(digitsOf(await streamRow.getByTestId('connect-stream-records').textContent())).toBe(String(rows));
+    expect(digitsOf(await done.getByTestId('connect-run-records').textContent())).toBe(String(rows));
+    expect(await done.getByTestId('connect-run-trigger').textContent()).toBe('manual');
+    expect(await done.getByTestId('connect-run-attempts').textContent()).toBe(String(run.attempts));
+    expect(await done.getByTestId('connect-run-duration').textContent()).not.toBe('—');
+    const bars = await page.locator('[data-testid="connect-chart-records-svg"] rect.bar').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
+    expect(bars).toHaveLength(1);
+    expect(bars[0]).toBeGreaterThan(0);
+    await screenshot(page, '16-connect-run');
+
+    // Pause, then the destination it uses cannot be deleted: the API's 409 shows inline.
+    await page.getByTestId('connection-toggle-active').click();
+    await page.getByTestId('connection-active').filter({ hasText: /^paused$/ }).waitFor();
+    expect((await api('GET', `/v1/connect/connections/${connectionId}`)).body.results.active).toBe(false);
+    await page.getByTestId('nav-connect').click();
+    await page.locator(`[data-testid="connection-row"][data-connection-id="${connectionId}"]`).waitFor();
+    await destinationRow.getByTestId('delete-destination').click();
+    await destinationRow.getByTestId('confirm-delete-destination').click();
+    const deleteError = page.getByTestId('destination-delete-error');
+    await deleteError.waitFor();
+    expect(await deleteError.textContent()).toMatch(/used by a connection/);
+    expect((await api('GET', `/v1/connect/destinations/${destination.id}`)).status).toBe(200);
     expect(problems).toEqual([]);
   }, 240_000);
 });

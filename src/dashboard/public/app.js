@@ -1,6 +1,7 @@
-// The dashboard shell: the API key, hash routing (#/integrations/<id>, #/records/residents/<id>…) and the views.
+// The dashboard shell: the API key, hash routing (#/integrations/<id>, #/records/residents/<id>, #/connect…) and the views.
 import { get, getKey, setKey } from './api.js';
 import { errorBox, field, h, replace } from './dom.js';
+import { renderConnect, renderConnection } from './view-connect.js';
 import { renderEvents } from './view-events.js';
 import { renderIntegration, renderIntegrations } from './view-integrations.js';
 import { renderRecord, renderRecords } from './view-records.js';
@@ -19,6 +20,8 @@ const ROUTES = [
   [/^\/webhooks$/, () => renderWebhooks],
   [/^\/webhooks\/([^/]+)$/, (id) => (el, ctx) => renderWebhook(el, ctx, id)],
   [/^\/events$/, () => renderEvents],
+  [/^\/connect$/, () => renderConnect],
+  [/^\/connect\/connections\/([^/]+)$/, (id) => (el, ctx) => renderConnection(el, ctx, id)],
   [/^\/key$/, () => renderKeyForm],
 ];
 
