@@ -3,7 +3,7 @@ import { apiKeyPrefix, generateApiKey, hashApiKey } from '../auth/api-key';
 import { AuthService } from '../auth/auth.service';
 import { API_KEY_SCOPES } from '../auth/scopes';
 import { AppError } from '../common/errors/app-error';
-import { assertSortable, listMeta, parseListQuery, type ListQueryDto } from '../common/http/list-query.dto';
+import { pageOf, type ListQueryDto } from '../common/http/list-query.dto';
 import type { CreateApiKeyDto } from './api-key.dto';
 import { ApiKeyRepository, type ApiKeyRow } from './api-key.repository';
 
@@ -25,10 +25,7 @@ export class ApiKeyService {
   }
 
   async list(organizationId: string, query: ListQueryDto) {
-    const page = parseListQuery(query);
-    assertSortable(page.orderBy, SORTABLE);
-    const { rows, total } = await this.keys.list(organizationId, page);
-    return { meta: listMeta(page, total, rows.length), results: rows.map(present) };
+    return pageOf(query, SORTABLE, (page) => this.keys.list(organizationId, page), present);
   }
 
   async revoke(organizationId: string, id: string) {

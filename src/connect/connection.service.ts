@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
-import { assertSortable, listMeta, parseListQuery, type ListQueryDto } from '../common/http/list-query.dto';
+import { pageOf, type ListQueryDto } from '../common/http/list-query.dto';
 import type { Prisma } from '../generated/prisma/client';
 import { cronProblem } from '../sync/sync-schedule';
 import type { CreateConnectionDto, ScheduleDto, StreamDto, UpdateConnectionDto } from './connect.dto';
@@ -44,10 +44,7 @@ export class ConnectionService {
   }
 
   async list(organizationId: string, query: ListQueryDto) {
-    const page = parseListQuery(query);
-    assertSortable(page.orderBy, SORTABLE);
-    const { rows, total } = await this.connections.list(organizationId, page);
-    return { meta: listMeta(page, total, rows.length), results: rows.map(present) };
+    return pageOf(query, SORTABLE, (page) => this.connections.list(organizationId, page), present);
   }
 
   async get(organizationId: string, id: string) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SecretBox } from '../common/crypto/secret-box';
 import { AppError } from '../common/errors/app-error';
-import { assertSortable, listMeta, parseListQuery, type ListQueryDto } from '../common/http/list-query.dto';
+import { pageOf, type ListQueryDto } from '../common/http/list-query.dto';
 import type { CreateDestinationDto, UpdateDestinationDto } from './connect.dto';
 import { DestinationRepository, type DestinationRow } from './destination.repository';
 import { DestinationCheckError, PostgresDestinationConnector, type DestinationAddress } from './postgres-destination';
@@ -29,10 +29,7 @@ export class DestinationService {
   }
 
   async list(organizationId: string, query: ListQueryDto) {
-    const page = parseListQuery(query);
-    assertSortable(page.orderBy, SORTABLE);
-    const { rows, total } = await this.destinations.list(organizationId, page);
-    return { meta: listMeta(page, total, rows.length), results: rows.map(present) };
+    return pageOf(query, SORTABLE, (page) => this.destinations.list(organizationId, page), present);
   }
 
   async get(organizationId: string, id: string) {

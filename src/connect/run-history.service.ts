@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { iso } from '../canonical/record-presenter';
 import { AppError } from '../common/errors/app-error';
-import { assertSortable, listMeta, parseListQuery, singleMeta, type ListQueryDto } from '../common/http/list-query.dto';
+import { pageOf, singleMeta, type ListQueryDto } from '../common/http/list-query.dto';
 import type { Prisma } from '../generated/prisma/client';
 import { ConnectRunRepository } from './connect-run.repository';
 import { ConnectionService } from './connection.service';
@@ -20,10 +20,7 @@ export class RunHistoryService {
 
   async list(organizationId: string, connectionId: string, query: ListQueryDto) {
     await this.connections.require(organizationId, connectionId);
-    const page = parseListQuery(query);
-    assertSortable(page.orderBy, SORTABLE);
-    const { rows, total } = await this.runs.listRuns(connectionId, page);
-    return { meta: listMeta(page, total, rows.length), results: rows.map(present) };
+    return pageOf(query, SORTABLE, (page) => this.runs.listRuns(connectionId, page), present);
   }
 
   async get(organizationId: string, connectionId: string, runId: string) {

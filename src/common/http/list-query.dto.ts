@@ -48,9 +48,22 @@ export function singleMeta() {
 }
 
 /** 400 naming the order-by fields a list cannot sort by. */
-export function assertSortable(orderBy: { field: string }[], sortable: string[]): void {
+export function assertSortable(orderBy: { field: string }[], sortable: readonly string[]): void {
   const bad = orderBy.filter((o) => !sortable.includes(o.field)).map((o) => o.field);
   if (bad.length > 0) {
     throw AppError.invalid(`Cannot order by ${bad.join(', ')}`, { 'order-by': [`field must be one of ${sortable.join(', ')}`] });
   }
+}
+
+/**
+ * One page of a plain list: the query parsed and its order-by checked against `sortable`, the rows fetched,
+ * each presented, in the list envelope.
+ */
+export async function pageOf<Row, Out>(
+  query: ListQueryDto, sortable: readonly string[], fetch: (page: ListPage) => Promise<{ rows: Row[]; total: number }>, present: (row: Row) => Out,
+) {
+  const page = parseListQuery(query);
+  assertSortable(page.orderBy, sortable);
+  const { rows, total } = await fetch(page);
+  return { meta: listMeta(page, total, rows.length), results: rows.map(present) };
 }
