@@ -1,6 +1,7 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { ListOptions, RawPage, VendorAdapter, VendorClient } from '../vendor-adapter';
-import { VendorRequestError, type VendorHttp } from '../vendor-http';
+import type { VendorHttp } from '../vendor-http';
+import { getArrayPage, offsetPages } from '../offset-pages';
 import { PropertywareRestCredentials } from './propertyware-rest.credentials';
 import { PROPERTYWARE_REST_ENDPOINTS, PROPERTYWARE_REST_EXPECTED_FIELDS, PROPERTYWARE_REST_FACTS, PROPERTYWARE_REST_HEADERS } from './propertyware-rest.facts';
 import { mapPropertywareRestRecord } from './propertyware-rest.mapper';
@@ -45,25 +46,9 @@ class PropertywareRestClient implements VendorClient {
    * Offset/limit pages until X-Total-Count is reached, ordered by id so that offsets stay stable while we
    * page. The next page is requested while the caller works on the current one.
    */
-  private async *pages(model: CanonicalModelName, since?: Date): AsyncIterable<RawPage> {
-    const limit = PROPERTYWARE_REST_FACTS.pageSize;
+  private pages(model: CanonicalModelName, since?: Date): AsyncIterable<RawPage> {
     const modifiedSince = since ? formatPropertywareDateTime(since) : undefined;
-    const fetchPage = (offset: number) => {
-      const request = this.page(model, offset, limit, modifiedSince);
-      request.catch(() => undefined); // a prefetch the caller abandons must not crash the process when it fails
-      return request;
-    };
-    let offset = 0;
-    let pending = fetchPage(offset);
-    for (;;) {
-      const { records, total } = await pending;
-      offset += records.length;
-      // Without X-Total-Count a short page is the last one.
-      const more = records.length > 0 && (total !== undefined ? offset < total : records.length >= limit);
-      if (more) pending = fetchPage(offset);
-      yield { records, total };
-      if (!more) return;
-    }
+    return offsetPages(PROPERTYWARE_REST_FACTS.pageSize, (offset, limit) => this.page(model, offset, limit, modifiedSince));
   }
 
   /** The first page of one record, unhydrated: a tenant's leases are not what the probe asks about. */
@@ -71,14 +56,9 @@ class PropertywareRestClient implements VendorClient {
     await this.page(model, 0, 1);
   }
 
-  /** One page of a model's endpoint, with the total X-Total-Count gives. */
-  private async page(model: CanonicalModelName, offset: number, limit: number, lastModifiedDateTimeStart?: string): Promise<RawPage> {
+  private page(model: CanonicalModelName, offset: number, limit: number, lastModifiedDateTimeStart?: string): Promise<RawPage> {
     const { path, params } = PROPERTYWARE_REST_ENDPOINTS[model];
-    const response = await this.http.get<unknown>(path, { ...params, offset, limit, orderby: 'id asc', lastModifiedDateTimeStart });
-    if (!Array.isArray(response.data)) throw new VendorRequestError(`${path} did not return a JSON array`, response.status, false);
-    const totalHeader = response.headers['x-total-count'];
-    const total = totalHeader !== undefined && /^\d+$/.test(String(totalHeader)) ? Number(totalHeader) : undefined;
-    return { records: response.data, total };
+    return getArrayPage(this.http, path, { ...params, offset, limit, orderby: 'id asc', lastModifiedDateTimeStart });
   }
 
   /** contact id -> the leases naming it, as LeaseLink (malformed leases are the leases job's to report). */
