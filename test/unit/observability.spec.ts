@@ -114,6 +114,27 @@ describe('request logging middleware', () => {
     expect(JSON.stringify(lines)).not.toContain('lk_secret_value');
   });
 
+  it('keeps the id of a request still in flight when another one ends, and switches the storage off when none is left', async () => {
+    const { logger, lines } = capturedLogger();
+    const server = express();
+    server.use(requestLogging(logger));
+    let afterResponse: Promise<string | undefined> | undefined;
+    server.get('/slow', async (_req, res) => {
+      await new Promise((r) => setTimeout(r, 60));
+      logger.info('slow handling');
+      // Work that outlives its request: by the time it runs no request is in flight, so it carries no id.
+      afterResponse = new Promise((resolve) => setTimeout(() => resolve(requestContext.getStore()?.requestId), 30));
+      res.json({ ok: true });
+    });
+    server.get('/fast', (_req, res) => res.json({ ok: true }));
+    const slow = request(server).get('/slow').set('x-request-id', 'slow-1').then((r) => r);
+    await new Promise((r) => setTimeout(r, 10));
+    await request(server).get('/fast').set('x-request-id', 'fast-1');
+    await slow;
+    expect(lines.find((l) => l.msg === 'slow handling')?.request_id).toBe('slow-1');
+    expect(await afterResponse).toBeUndefined();
+  });
+
   it('generates an id when none or an unusable one is sent', async () => {
     const { server } = app();
     const none = await request(server).get('/things');
