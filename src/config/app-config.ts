@@ -105,6 +105,9 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt({ message: 'must be a whole number of requests per minute (0 disables the limit)' }) @Min(0) @Max(1_000_000)
   RATE_LIMIT_PER_MINUTE?: number;
 
+  @IsOptional() @Transform(toInt) @IsInt({ message: 'must be a whole number of milliseconds (0 disables the slowdown)' }) @Min(0) @Max(60_000)
+  RATE_LIMIT_SLOWDOWN_MS?: number;
+
   @IsOptional() @Transform(toInt) @IsInt({ message: 'must be a whole number of bytes, e.g. 1048576 for 1 MiB' }) @Min(1024) @Max(104_857_600)
   MAX_BODY_BYTES?: number;
 
@@ -166,6 +169,8 @@ export interface AppConfig {
   webhookRateLimitPerSecond: number;
   /** Requests per minute per API key, shared by every api process; 0 = no limit. */
   rateLimitPerMinute: number;
+  /** Delay added to each request of a key past 80 % of its limit (Propexo's 2 s); 0 = none. */
+  rateLimitSlowdownMs: number;
   /** Largest JSON request body accepted; larger ones answer 413. */
   maxBodyBytes: number;
   /** On SIGTERM, how long running jobs may take to finish before they are handed back to the queue. */
@@ -240,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, roleArg?: string): AppConfig 
     webhookMaxConcurrency: vars.WEBHOOK_MAX_CONCURRENCY ?? 10,
     webhookRateLimitPerSecond: vars.WEBHOOK_RATE_LIMIT_PER_SECOND ?? 0,
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE ?? 150,
+    rateLimitSlowdownMs: vars.RATE_LIMIT_SLOWDOWN_MS ?? 2000,
     maxBodyBytes: vars.MAX_BODY_BYTES ?? 1_048_576,
     shutdownTimeoutMs: (vars.SHUTDOWN_TIMEOUT_SECONDS ?? 25) * 1000,
     connectPageSize: vars.CONNECT_PAGE_SIZE ?? 5000,

@@ -14,14 +14,21 @@ export interface RateLimitVerdict {
   remaining: number;
   /** `Retry-After` when not allowed: whole seconds until the window resets, at least 1. */
   retryAfterSeconds: number;
+  /** Allowed, but the key has used 80 % of its limit or more: Propexo delays such responses. */
+  slowed: boolean;
 }
+
+/** Share of the limit from which allowed requests are slowed down, as Propexo's API does. */
+export const SLOWDOWN_SHARE = 0.8;
 
 export function rateLimitVerdict(limit: number, hit: WindowHit): RateLimitVerdict {
   const msUntilReset = Math.min(RATE_LIMIT_WINDOW_MS, Math.max(0, hit.msUntilReset));
+  const allowed = hit.count <= limit;
   return {
-    allowed: hit.count <= limit,
+    allowed,
     remaining: Math.max(0, limit - hit.count),
     retryAfterSeconds: Math.max(1, Math.ceil(msUntilReset / 1000)),
+    slowed: allowed && hit.count >= Math.ceil(SLOWDOWN_SHARE * limit),
   };
 }
 

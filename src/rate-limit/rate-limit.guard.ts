@@ -15,8 +15,9 @@ const OUTAGE_LOG_INTERVAL_MS = 60_000;
 /**
  * RATE_LIMIT_PER_MINUTE requests per API key and minute, counted across every api process. Runs after the
  * API-key guard (it needs `request.auth`); public routes are not limited. Every limited response carries
- * `x-ratelimit-limit` and `x-ratelimit-remaining`; over the limit the answer is 429 with `Retry-After`
- * until the minute ends.
+ * `x-ratelimit-limit` and `x-ratelimit-remaining`; from 80 % of the limit each request waits
+ * RATE_LIMIT_SLOWDOWN_MS first (Propexo's 2 s, so clients written for it pace themselves the same); over the
+ * limit the answer is 429 with `Retry-After` until the minute ends.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
@@ -56,6 +57,7 @@ export class RateLimitGuard implements CanActivate {
         retry_after_seconds: verdict.retryAfterSeconds,
       });
     }
+    if (verdict.slowed && this.config.rateLimitSlowdownMs > 0) await new Promise((resolve) => setTimeout(resolve, this.config.rateLimitSlowdownMs));
     return true;
   }
 }

@@ -10,6 +10,9 @@ import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-r
 import { expectError } from '../support/api-error';
 
 const LIMIT = 20;
+/** From 80 % of LIMIT (the 16th request of a minute) each request waits this long first. */
+const SLOWDOWN_MS = 1000;
+const SLOWED_FROM = 16;
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 const adminKey = () => `lk_security_admin_${randomBytes(12).toString('hex')}`;
 
@@ -27,18 +30,25 @@ async function createKey(url: string, admin: string, name: string, scopes: strin
 
 /**
  * LIMIT requests of one key spread over `urls` (round robin) see x-ratelimit-remaining count down from
- * LIMIT-1 to 0; the next one, on any process, is 429 with Retry-After; another key is unaffected.
+ * LIMIT-1 to 0, the ones from 80 % of the limit on held back by the slowdown; the next one, on any process,
+ * is 429 with Retry-After (not held back); another key is unaffected.
  */
 async function expectSharedLimit(urls: string[], key: string, otherKey: string): Promise<void> {
   await earlyInMinute();
   for (let i = 0; i < LIMIT; i++) {
+    const startedAt = Date.now();
     const res = await request(urls[i % urls.length]!).get('/v1/residents/').set(bearer(key));
+    const tookMs = Date.now() - startedAt;
     expect(res.status).toBe(200);
+    if (i + 1 >= SLOWED_FROM) expect(tookMs).toBeGreaterThanOrEqual(SLOWDOWN_MS);
+    else expect(tookMs).toBeLessThan(SLOWDOWN_MS);
     expect(res.headers['x-ratelimit-limit']).toBe(String(LIMIT));
     expect(res.headers['x-ratelimit-remaining']).toBe(String(LIMIT - 1 - i));
   }
   for (const url of urls) {
+    const startedAt = Date.now();
     const limited = await request(url).get('/v1/residents/').set(bearer(key));
+    expect(Date.now() - startedAt).toBeLessThan(SLOWDOWN_MS);
     expect(limited.status).toBe(429);
     expect(limited.body).toEqual({ error: { code: 'rate_limited', message: expect.any(String), details: { limit: LIMIT, retry_after_seconds: expect.any(Number) } } });
     const retryAfter = Number(limited.headers['retry-after']);
@@ -59,7 +69,7 @@ describe('rate limit on Redis, shared by two api processes', () => {
   const admin = adminKey();
 
   beforeAll(async () => {
-    const env = { DATABASE_URL: await createTestDatabase(), REDIS_URL: await testRedisUrl(), LATCHKEY_API_KEY: admin, RATE_LIMIT_PER_MINUTE: String(LIMIT) };
+    const env = { DATABASE_URL: await createTestDatabase(), REDIS_URL: await testRedisUrl(), LATCHKEY_API_KEY: admin, RATE_LIMIT_PER_MINUTE: String(LIMIT), RATE_LIMIT_SLOWDOWN_MS: String(SLOWDOWN_MS) };
     apps.push(await startApp({ name: 'security-redis-1', role: 'api', env }));
     apps.push(await startApp({ name: 'security-redis-2', role: 'api', env }));
   });
@@ -94,7 +104,7 @@ describe('rate limit on PostgreSQL (no Redis)', () => {
 
   beforeAll(async () => {
     databaseUrl = await createTestDatabase();
-    app = await startApp({ name: 'security-pg', env: { DATABASE_URL: databaseUrl, RATE_LIMIT_PER_MINUTE: String(LIMIT) } });
+    app = await startApp({ name: 'security-pg', env: { DATABASE_URL: databaseUrl, RATE_LIMIT_PER_MINUTE: String(LIMIT), RATE_LIMIT_SLOWDOWN_MS: String(SLOWDOWN_MS) } });
   });
 
   afterAll(async () => {

@@ -36,11 +36,11 @@ describe('loadConfig', () => {
   });
 
   it('reads the API limits and previous encryption keys, naming a bad key by position only', () => {
-    expect(loadConfig({})).toMatchObject({ rateLimitPerMinute: 150, maxBodyBytes: 1_048_576, previousEncryptionKeys: [] });
+    expect(loadConfig({})).toMatchObject({ rateLimitPerMinute: 150, rateLimitSlowdownMs: 2000, maxBodyBytes: 1_048_576, previousEncryptionKeys: [] });
     const a = Buffer.alloc(32, 1).toString('base64');
     const b = Buffer.alloc(32, 2).toString('base64');
-    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '0', MAX_BODY_BYTES: '2048', LATCHKEY_PREVIOUS_ENCRYPTION_KEYS: `${a}, ${b}` }))
-      .toMatchObject({ rateLimitPerMinute: 0, maxBodyBytes: 2048, previousEncryptionKeys: [a, b] });
+    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_SLOWDOWN_MS: '0', MAX_BODY_BYTES: '2048', LATCHKEY_PREVIOUS_ENCRYPTION_KEYS: `${a}, ${b}` }))
+      .toMatchObject({ rateLimitPerMinute: 0, rateLimitSlowdownMs: 0, maxBodyBytes: 2048, previousEncryptionKeys: [a, b] });
     let error: unknown;
     try {
       loadConfig({ RATE_LIMIT_PER_MINUTE: '-1', MAX_BODY_BYTES: '1mb', LATCHKEY_PREVIOUS_ENCRYPTION_KEYS: `${a},not-a-key-but-a-secret` });

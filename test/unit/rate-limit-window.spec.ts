@@ -16,6 +16,13 @@ describe('rate-limit windows', () => {
     expect(rateLimitVerdict(20, { count: 500, msUntilReset: 30_000 })).toMatchObject({ allowed: false, remaining: 0 });
   });
 
+  it('slows the requests from 80 % of the limit up to the limit, not before and not the refused ones', () => {
+    const slowed = (limit: number, count: number) => rateLimitVerdict(limit, { count, msUntilReset: 30_000 }).slowed;
+    expect([119, 120, 150, 151].map((count) => slowed(150, count))).toEqual([false, true, true, false]);
+    expect([3, 4, 5, 6].map((count) => slowed(5, count))).toEqual([false, true, true, false]);
+    expect(slowed(1, 1)).toBe(true);
+  });
+
   it('asks to retry when the window resets, in whole seconds rounded up and at least 1', () => {
     expect(rateLimitVerdict(1, { count: 2, msUntilReset: 12_001 }).retryAfterSeconds).toBe(13);
     expect(rateLimitVerdict(1, { count: 2, msUntilReset: 12_000 }).retryAfterSeconds).toBe(12);
