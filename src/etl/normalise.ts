@@ -106,3 +106,9 @@ export function lookup<T extends string>(table: Record<string, T>, raw: unknown,
   if (raw === null || raw === undefined) return null;
   return table[String(raw)] ?? fallback;
 }
+
+/** Propexo's full/half bathroom counts from a decimal count (2.5 = 2 full, 1 half); both null when unknown. */
+export function bathroomCounts(bathrooms: number | null): { bathrooms_full: number | null; bathrooms_half: number | null } {
+  if (bathrooms === null) return { bathrooms_full: null, bathrooms_half: null };
+  return { bathrooms_full: Math.floor(bathrooms), bathrooms_half: bathrooms % 1 === 0 ? 0 : 1 };
+}

@@ -1,8 +1,15 @@
-import { cents, email, isoDate, phoneNumber, requiredId, text } from '../../src/etl/normalise';
+import { bathroomCounts, cents, email, isoDate, phoneNumber, requiredId, text } from '../../src/etl/normalise';
 import { MalformedRecordError } from '../../src/etl/malformed-record.error';
 import { canonicalJson, contentHash, recordHasher } from '../../src/etl/content-hash';
 
 describe('normalise', () => {
+  it('splits a decimal bathroom count into full and half bathrooms', () => {
+    expect(bathroomCounts(2.5)).toEqual({ bathrooms_full: 2, bathrooms_half: 1 });
+    expect(bathroomCounts(3)).toEqual({ bathrooms_full: 3, bathrooms_half: 0 });
+    expect(bathroomCounts(0.5)).toEqual({ bathrooms_full: 0, bathrooms_half: 1 });
+    expect(bathroomCounts(null)).toEqual({ bathrooms_full: null, bathrooms_half: null });
+  });
+
   it('turns decimal dollars into integer cents without float drift', () => {
     expect(cents(1850.5, 'x')).toBe(185050);
     expect(cents(0.29, 'x')).toBe(29);

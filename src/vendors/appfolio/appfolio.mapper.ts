@@ -1,7 +1,7 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../etl/canonical-record';
 import { MalformedRecordError } from '../../etl/malformed-record.error';
-import { cents, email, integer, isObject, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
+import { bathroomCounts, cents, email, integer, isObject, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
 import { LEASE_STATUS, OCCUPANCY_PROPERTY_FIELD, PHONE_LABEL, PROPERTY_TYPE, RESIDENT_TYPE, TENANT_TYPES_FIELD, UNIT_STATUS } from './appfolio.facts';
 
 type Raw = Record<string, any>;
@@ -73,8 +73,7 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
       number: text(u.unit_name),
       bedrooms: text(u.bedrooms),
       bathrooms,
-      bathrooms_full: baths === null ? null : Math.floor(baths),
-      bathrooms_half: baths === null ? null : baths % 1 === 0 ? 0 : 1,
+      ...bathroomCounts(baths),
       square_feet: integer(u.sqft, 'sqft'),
       rent_amount_market_in_cents: cents(u.market_rent, 'market_rent'),
       is_vacant: status?.vacant ?? null,

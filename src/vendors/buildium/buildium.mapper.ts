@@ -1,7 +1,7 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../etl/canonical-record';
 import { MalformedRecordError } from '../../etl/malformed-record.error';
-import { bool, cents, email, integer, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
+import { bathroomCounts, bool, cents, email, integer, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
 import { BATHROOMS, BEDROOMS, COUNTRY, LEASE_STATUS, PHONE_TYPE, PROPERTY_TYPE } from './buildium.facts';
 
 type Raw = Record<string, any>;
@@ -81,8 +81,7 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
       number: text(u.UnitNumber),
       bedrooms: u.UnitBedrooms == null ? null : (BEDROOMS[u.UnitBedrooms] ?? text(u.UnitBedrooms)),
       bathrooms: baths === null ? text(u.UnitBathrooms === 'NotSet' ? null : u.UnitBathrooms) : String(baths),
-      bathrooms_full: baths === null ? null : Math.floor(baths),
-      bathrooms_half: baths === null ? null : baths % 1 === 0 ? 0 : 1,
+      ...bathroomCounts(baths),
       square_feet: integer(u.UnitSize, 'UnitSize'),
       rent_amount_market_in_cents: cents(u.MarketRent, 'MarketRent'),
       is_listed: bool(u.IsUnitListed, 'IsUnitListed'),

@@ -1,7 +1,7 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../etl/canonical-record';
 import { MalformedRecordError } from '../../etl/malformed-record.error';
-import { cents, email, idOrNull, integer, isObject, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
+import { bathroomCounts, cents, email, idOrNull, integer, isObject, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
 import { LEASE_STATUS, LISTED_UNDER_PROPERTY, PHONE_TYPE, PROPERTY_TYPE, RESIDENT_TYPE } from './entrata.facts';
 import { asArray, decimal, entrataDate, flag, liftAttributes, listOf } from './entrata.quirks';
 
@@ -61,8 +61,7 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
       number: text(u.unitNumber),
       bedrooms: bedrooms === null ? null : String(bedrooms),
       bathrooms: baths === null ? null : String(baths),
-      bathrooms_full: baths === null ? null : Math.floor(baths),
-      bathrooms_half: baths === null ? null : baths % 1 === 0 ? 0 : 1,
+      ...bathroomCounts(baths),
       square_feet: integer(u.squareFeet, 'squareFeet'),
       rent_amount_market_in_cents: cents(u.marketRent, 'marketRent'),
       is_vacant: vacant,

@@ -1,7 +1,7 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../etl/canonical-record';
 import { MalformedRecordError } from '../../etl/malformed-record.error';
-import { bool, cents, email, integer, isObject, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
+import { bathroomCounts, bool, cents, email, integer, isObject, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
 import { CONTACT_ROLE, LEASE_STATUS, PHONE_PRIORITY, PROPERTY_TYPE, SQUARE_FEET_PER } from './propertyware-rest.facts';
 
 type Raw = Record<string, any>;
@@ -85,8 +85,7 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
       floor: text(u.floorNumber),
       bedrooms: bedrooms === null ? null : String(bedrooms),
       bathrooms: baths === null ? null : String(baths),
-      bathrooms_full: baths === null ? null : Math.floor(baths),
-      bathrooms_half: baths === null ? null : baths % 1 === 0 ? 0 : 1,
+      ...bathroomCounts(baths),
       square_feet: squareFeet(u),
       rent_amount_market_in_cents: cents(u.targetRent, 'targetRent'),
       is_available: bool(u.rentable, 'rentable'),

@@ -1,7 +1,7 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../etl/canonical-record';
 import { MalformedRecordError } from '../../etl/malformed-record.error';
-import { cents, email, isObject, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
+import { bathroomCounts, cents, email, isObject, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
 import { LEASE_STATUS, PHONE_TYPE, UNIT_VACANT } from './yardi.facts';
 import { asList } from './yardi.soap';
 
@@ -130,8 +130,7 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
       x_unit_type_id: text(u.UnitType),
       bedrooms: bedrooms === null ? null : String(bedrooms),
       bathrooms: baths === null ? null : String(baths),
-      bathrooms_full: baths === null ? null : Math.floor(baths),
-      bathrooms_half: baths === null ? null : baths % 1 === 0 ? 0 : 1,
+      ...bathroomCounts(baths),
       square_feet: squareFeet === null ? null : Math.round(squareFeet),
       rent_amount_market_in_cents: cents(text(u.MarketRent), 'MarketRent'),
       is_vacant: occupancy === null ? null : (UNIT_VACANT[occupancy.toLowerCase()] ?? null),
