@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ApiDocsModule } from './api-docs/api-docs.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { CryptoModule } from './common/crypto/crypto.module';
@@ -47,6 +48,7 @@ export class AppModule {
         DataDiffsModule,
         HealthModule,
         DashboardModule,
+        ApiDocsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AppExceptionFilter },

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/**
+ * Copies the Propexo component schemas our OpenAPI document uses (the output envelopes of the routes we
+ * share with the spec, and everything they $ref) from ../shared/reference/propexo-openapi.yml into
+ * src/api-docs/propexo-schemas.json. The app cannot read ../shared at run time, so the copy is committed;
+ * rerun this after the spec or the list below changes: `node scripts/extract-propexo-schemas.js`.
+ * OpenAPI allows only [a-zA-Z0-9._-] in component names, so the spec's `{id}`-style names lose their
+ * braces (`_v1_units_{id}_get_output` becomes `_v1_units_id_get_output`); the schemas themselves are
+ * copied unchanged.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const YAML = require('yaml');
+
+const SPEC = path.resolve(__dirname, '../../shared/reference/propexo-openapi.yml');
+const OUT = path.resolve(__dirname, '../src/api-docs/propexo-schemas.json');
+
+const ROOTS = [
+  'ResponseMeta',
+  '_v1_properties__get_output', '_v1_properties_{id}_get_output',
+  '_v1_units__get_output', '_v1_units_{id}_get_output',
+  '_v1_residents__get_output', '_v1_residents_{id}_get_output',
+  '_v1_leases__get_output', '_v1_leases_{lease_id}_get_output',
+  '_v1_admin_integrations__get_output', '_v1_admin_integrations__post_output',
+  '_v1_admin_integrations_{integration_id}__get_output', '_v1_admin_integrations_{integration_id}__put_output',
+  '_v1_admin_integrations_{integration_id}__delete_output', '_v1_admin_integrations_{integration_id}_manual-sync_post_output',
+  '_v1_admin_integrations_{integration_id}_data-access_post_output', '_v1_admin_integrations_{integration_id}_data-access_get_output',
+  '_v1_admin_integrations_{integration_id}_job-schedules__get_output', '_v1_admin_integrations_{integration_id}_job-schedules_{job_schedule_id}__get_output',
+  '_v1_admin_integrations_{integration_id}_rate-limits__get_output',
+  '_v1_admin_logs_jobs__get_output', '_v1_admin_logs_jobs_{id}_get_output', '_v1_admin_data-diffs__get_output',
+  '_v1_webhooks__get_output', '_v1_webhooks__post_output', '_v1_webhooks_{webhook_id}_get_output',
+  '_v1_webhooks_{webhook_id}_put_output', '_v1_webhooks_{webhook_id}_delete_output',
+];
+
+const PREFIX = '#/components/schemas/';
+const schemas = YAML.parse(fs.readFileSync(SPEC, 'utf8')).components.schemas;
+const picked = {};
+const visit = (name) => {
+  if (name in picked) return;
+  if (!(name in schemas)) throw new Error(`${name} is not a component schema of ${SPEC}`);
+  picked[name] = schemas[name];
+  refsOf(schemas[name]).forEach(visit);
+};
+function refsOf(node) {
+  if (Array.isArray(node)) return node.flatMap(refsOf);
+  if (node === null || typeof node !== 'object') return [];
+  return Object.entries(node).flatMap(([key, value]) => {
+    if (key !== '$ref') return refsOf(value);
+    if (!value.startsWith(PREFIX)) throw new Error(`unsupported $ref ${value}`);
+    return [value.slice(PREFIX.length)];
+  });
+}
+ROOTS.forEach(visit);
+const componentName = (name) => name.replace(/[{}]/g, '');
+const renamed = Object.keys(picked).filter((name) => componentName(name) !== name);
+for (const name of renamed) {
+  if (componentName(name) in schemas) throw new Error(`${name} would collide with ${componentName(name)}`);
+  // A renamed schema that another one references would need its $ref rewritten: the copy would differ.
+  if (Object.values(picked).some((schema) => refsOf(schema).includes(name))) throw new Error(`${name} is referenced; cannot rename it`);
+}
+const output = Object.fromEntries(Object.entries(picked).map(([name, schema]) => [componentName(name), schema]));
+fs.writeFileSync(OUT, `${JSON.stringify(output, null, 2)}\n`);
+console.log(`${Object.keys(picked).length} schemas written to ${path.relative(process.cwd(), OUT)}`);

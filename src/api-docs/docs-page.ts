@@ -1,0 +1,35 @@
+/**
+ * The /docs page and its initialiser. Both live in code rather than in a folder of static files so the
+ * build output (dist/) carries them: the Docker image copies only dist/ and the dashboard's files.
+ * The page has no inline script: the Content-Security-Policy below allows same-origin scripts only.
+ */
+export const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+export const DOCS_HTML = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Latchkey API</title>
+  <link rel="stylesheet" href="/docs/swagger-ui.css">
+  <link rel="icon" type="image/png" href="/docs/favicon-32x32.png">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/docs/swagger-ui-bundle.js"></script>
+  <script src="/docs/swagger-initializer.js"></script>
+</body>
+</html>
+`;
+
+/** Points Swagger UI at our document; "Authorize" takes the API key for "Try it out". */
+export const SWAGGER_INITIALIZER_JS = `window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({
+    url: '/openapi.json',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    persistAuthorization: false,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: 'BaseLayout',
+  });
+});
+`;

@@ -1,0 +1,82 @@
+import { getMetadataStorage } from 'class-validator';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import type { MetadataStorage as TransformerMetadataStorage } from 'class-transformer/types/MetadataStorage';
+
+// class-transformer keeps @Type(() => Nested) here and exports no public accessor; its package has no
+// "exports" map, so this deep path resolves (the api-docs e2e test fails should a release move it).
+const { defaultMetadataStorage: transformerMetadata } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerMetadataStorage };
+
+export type JsonSchema = Record<string, unknown>;
+
+export interface DtoField {
+  name: string;
+  required: boolean;
+  schema: JsonSchema;
+}
+
+/**
+ * A DTO's fields as JSON Schema, read from the class-validator decorators that validate requests
+ * (DtoValidationPipe), so the document states the rules the app enforces. Inherited fields included.
+ */
+export function dtoFields(dto: Function): DtoField[] {
+  const byField = new Map<string, ValidationMetadata[]>();
+  for (const rule of getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false)) {
+    byField.set(rule.propertyName, [...(byField.get(rule.propertyName) ?? []), rule]);
+  }
+  return [...byField].map(([name, rules]) => ({
+    name,
+    // @IsOptional and @ValidateIf both make a field conditional: not required as far as a schema can say.
+    required: !rules.some((r) => r.type === 'conditionalValidation'),
+    schema: fieldSchema(dto, name, rules),
+  }));
+}
+
+/** The DTO as an object schema; unknown fields are rejected by the validation pipe, hence no additional properties. */
+export function dtoSchema(dto: Function): JsonSchema {
+  const fields = dtoFields(dto);
+  const required = fields.filter((f) => f.required).map((f) => f.name);
+  return {
+    type: 'object',
+    properties: Object.fromEntries(fields.map((f) => [f.name, f.schema])),
+    ...(required.length > 0 ? { required } : {}),
+    additionalProperties: false,
+  };
+}
+
+function fieldSchema(dto: Function, name: string, rules: ValidationMetadata[]): JsonSchema {
+  const value: JsonSchema = {}; // the value itself, or each item of an array
+  const array: JsonSchema = {};
+  let isArray = false;
+  for (const rule of rules) {
+    const [first] = (rule.constraints ?? []) as unknown[];
+    switch (rule.name) {
+      case 'isArray': isArray = true; break;
+      case 'arrayMinSize': array.minItems = first; break;
+      case 'arrayMaxSize': array.maxItems = first; break;
+      case 'arrayUnique': array.uniqueItems = true; break;
+      case 'isIn': value.enum = [...(first as unknown[])]; break;
+      case 'isString': value.type = 'string'; break;
+      case 'isBoolean': value.type = 'boolean'; break;
+      case 'isInt': value.type = 'integer'; break;
+      case 'isObject': value.type = 'object'; break;
+      case 'isNotEmpty': if (!value.minLength) value.minLength = 1; break;
+      case 'minLength': value.minLength = first; break;
+      case 'maxLength': value.maxLength = first; break;
+      case 'min': value.minimum = first; break;
+      case 'max': value.maximum = first; break;
+      case 'matches': Object.assign(value, { type: 'string', pattern: (first as RegExp).source }); break;
+      case 'isUrl': Object.assign(value, { type: 'string', format: 'uri' }); break;
+      case 'isIso8601': Object.assign(value, { type: 'string', format: 'date-time' }); break;
+    }
+    if (rule.type === 'nestedValidation') {
+      const nested = transformerMetadata.findTypeMetadata(dto, name)?.typeFunction() as Function | undefined;
+      if (nested) Object.assign(value, dtoSchema(nested));
+      if (rule.each) isArray = true;
+    }
+  }
+  if (value.enum && !value.type) value.type = 'string';
+  if (value.type !== 'string') {
+    delete value.minLength; // isNotEmpty on a non-string means "present", not a length
+  }
+  return isArray ? { type: 'array', items: value, ...array } : value;
+}

@@ -1,0 +1,137 @@
+import type { JsonSchema } from './dto-schema';
+
+/** What the routes' decorators cannot say: a summary, whether it is an extension, and the response body. */
+export interface OperationDoc {
+  summary: string;
+  /** API.md calls it an **extension**: not in Propexo's spec. */
+  extension?: boolean;
+  /** Request fields (query or body) that are extensions of an operation the spec has. */
+  extensionFields?: string[];
+  /** No API key (probes and metrics). */
+  public?: boolean;
+  response: JsonSchema;
+  /** Media type of the response when it is not JSON. */
+  contentType?: string;
+}
+
+/** Spec names keep their form here; OpenAPI forbids braces in component names, so they are dropped (as in propexo-schemas.json). */
+export const ref = (schema: string): JsonSchema => ({ $ref: `#/components/schemas/${schema.replace(/[{}]/g, '')}` });
+
+/** A data-model envelope of the spec, each record with our `deleted_at` extension. */
+const records = (specOutput: string, many: boolean): JsonSchema => ({
+  allOf: [ref(specOutput), { type: 'object', properties: { results: many ? { type: 'array', items: ref('LatchkeyRecordExtension') } : ref('LatchkeyRecordExtension') } }],
+});
+
+const LIST = ref('LatchkeyList');
+const ONE = ref('LatchkeyOne');
+const RESULT = ref('LatchkeyResult');
+
+/** Keyed by `METHOD /path` in OpenAPI form. */
+export const OPERATIONS: Record<string, OperationDoc> = {
+  'GET /health': { summary: 'Process is up', public: true, response: ref('LatchkeyHealth') },
+  'GET /ready': { summary: 'Database and queue are reachable (503 while not, or while shutting down)', public: true, response: ref('LatchkeyReady') },
+  'GET /metrics': { summary: 'Prometheus metrics (text format)', public: true, response: { type: 'string' }, contentType: 'text/plain' },
+
+  'GET /v1/properties': { summary: 'List properties', extensionFields: ['include_deleted'], response: records('_v1_properties__get_output', true) },
+  'GET /v1/properties/{id}': { summary: 'Get a property', extensionFields: ['include_deleted'], response: records('_v1_properties_{id}_get_output', false) },
+  'GET /v1/units': { summary: 'List units', extensionFields: ['include_deleted'], response: records('_v1_units__get_output', true) },
+  'GET /v1/units/{id}': { summary: 'Get a unit', extensionFields: ['include_deleted'], response: records('_v1_units_{id}_get_output', false) },
+  'GET /v1/residents': { summary: 'List residents (with leases_meta_data)', extensionFields: ['include_deleted'], response: records('_v1_residents__get_output', true) },
+  'GET /v1/residents/{id}': { summary: 'Get a resident', extensionFields: ['include_deleted'], response: records('_v1_residents_{id}_get_output', false) },
+  'GET /v1/leases': { summary: 'List leases (with residents_meta_data)', extensionFields: ['include_deleted'], response: records('_v1_leases__get_output', true) },
+  'GET /v1/leases/{id}': { summary: 'Get a lease', extensionFields: ['include_deleted'], response: records('_v1_leases_{lease_id}_get_output', false) },
+
+  'GET /v1/admin/integrations': { summary: 'List integrations', response: ref('_v1_admin_integrations__get_output') },
+  'POST /v1/admin/integrations': { summary: 'Create an integration (credentials are validated, encrypted and never returned)', extensionFields: ['base_url', 'sync_cron'], response: ref('_v1_admin_integrations__post_output') },
+  'GET /v1/admin/integrations/{id}': { summary: 'Get an integration', response: ref('_v1_admin_integrations_{integration_id}__get_output') },
+  'PUT /v1/admin/integrations/{id}': { summary: 'Update an integration (turning it active the first time starts the first sync)', extensionFields: ['base_url', 'sync_cron'], response: ref('_v1_admin_integrations_{integration_id}__put_output') },
+  'DELETE /v1/admin/integrations/{id}': { summary: 'Delete an integration', response: ref('_v1_admin_integrations_{integration_id}__delete_output') },
+  'POST /v1/admin/integrations/{id}/manual-sync': {
+    summary: 'Start a sync now',
+    response: { allOf: [ref('_v1_admin_integrations_{integration_id}_manual-sync_post_output'), { type: 'object', properties: { result: { type: 'object', properties: { sync_id: { type: 'string', 'x-latchkey-extension': true } } } } }] },
+  },
+  'POST /v1/admin/integrations/{id}/data-access': { summary: 'Start a data-access check', response: ref('_v1_admin_integrations_{integration_id}_data-access_post_output') },
+  'GET /v1/admin/integrations/{id}/data-access': { summary: 'Result of the last data-access check', response: ref('_v1_admin_integrations_{integration_id}_data-access_get_output') },
+  'GET /v1/admin/integrations/{integration_id}/job-schedules': { summary: "List an integration's job schedules", response: ref('_v1_admin_integrations_{integration_id}_job-schedules__get_output') },
+  'GET /v1/admin/integrations/{integration_id}/job-schedules/{job_schedule_id}': { summary: 'Get a job schedule', response: ref('_v1_admin_integrations_{integration_id}_job-schedules_{job_schedule_id}__get_output') },
+  'GET /v1/admin/integrations/{id}/rate-limits': { summary: 'Rate limits the vendor last reported (the *_remaining fields are an extension)', response: ref('_v1_admin_integrations_{integration_id}_rate-limits__get_output') },
+  'GET /v1/admin/integrations/{id}/schema-drift': { summary: 'Fields the vendor stopped or started sending', extension: true, response: LIST },
+  'GET /v1/admin/integrations/{id}/vendor-status': { summary: "The integration's circuit breaker and request budget", extension: true, response: RESULT },
+  'GET /v1/admin/integrations/{id}/quarantine': { summary: 'Vendor records the syncs could not normalise', extension: true, response: LIST },
+  'GET /v1/admin/logs/jobs': { summary: 'List job logs', response: ref('_v1_admin_logs_jobs__get_output') },
+  'GET /v1/admin/logs/jobs/{id}': { summary: 'Get a job log', response: ref('_v1_admin_logs_jobs_{id}_get_output') },
+  'GET /v1/admin/data-diffs': { summary: 'List data diffs (the change log)', response: ref('_v1_admin_data-diffs__get_output') },
+
+  'GET /v1/admin/api-keys': { summary: "List the organization's API keys", extension: true, response: LIST },
+  'POST /v1/admin/api-keys': { summary: 'Create an API key (the key is shown once)', extension: true, response: RESULT },
+  'DELETE /v1/admin/api-keys/{id}': { summary: 'Revoke an API key', extension: true, response: RESULT },
+
+  'GET /v1/events': { summary: 'Change feed in commit order (poll with after=<sequence>)', extension: true, response: ref('LatchkeyEventFeed') },
+
+  'GET /v1/webhooks': { summary: 'List webhooks', response: ref('_v1_webhooks__get_output') },
+  'POST /v1/webhooks': { summary: 'Create a webhook', extensionFields: ['integration_id'], response: ref('_v1_webhooks__post_output') },
+  'GET /v1/webhooks/{id}': { summary: 'Get a webhook', response: ref('_v1_webhooks_{webhook_id}_get_output') },
+  'PUT /v1/webhooks/{id}': { summary: 'Update a webhook', extensionFields: ['integration_id'], response: ref('_v1_webhooks_{webhook_id}_put_output') },
+  'DELETE /v1/webhooks/{id}': { summary: 'Delete a webhook', response: ref('_v1_webhooks_{webhook_id}_delete_output') },
+  'GET /v1/webhooks/{id}/deliveries': { summary: "List a webhook's deliveries with their attempts", extension: true, response: LIST },
+  'GET /v1/webhooks/{id}/deliveries/{delivery_id}': { summary: 'Get a delivery with its attempts', extension: true, response: ONE },
+  'POST /v1/webhooks/{id}/deliveries/{delivery_id}/retry': { summary: 'Retry a delivery now', extension: true, response: RESULT },
+  'POST /v1/webhooks/{id}/replay': { summary: 'Deliver again the events committed in [since, until)', extension: true, response: RESULT },
+  'POST /v1/webhooks/{id}/test': { summary: 'Send a signed TEST event', extension: true, response: RESULT },
+
+  'GET /v1/connect/destinations': { summary: 'List Connect destinations', extension: true, response: LIST },
+  'POST /v1/connect/destinations': { summary: 'Create a Connect destination (a PostgreSQL database)', extension: true, response: RESULT },
+  'GET /v1/connect/destinations/{id}': { summary: 'Get a Connect destination', extension: true, response: ONE },
+  'PUT /v1/connect/destinations/{id}': { summary: 'Update a Connect destination', extension: true, response: RESULT },
+  'DELETE /v1/connect/destinations/{id}': { summary: 'Delete a Connect destination', extension: true, response: RESULT },
+  'GET /v1/connect/connections': { summary: 'List Connect connections', extension: true, response: LIST },
+  'POST /v1/connect/connections': { summary: 'Create a Connect connection (replicates streams into a destination)', extension: true, response: RESULT },
+  'GET /v1/connect/connections/{id}': { summary: 'Get a Connect connection', extension: true, response: ONE },
+  'PUT /v1/connect/connections/{id}': { summary: 'Update a Connect connection', extension: true, response: RESULT },
+  'DELETE /v1/connect/connections/{id}': { summary: 'Delete a Connect connection', extension: true, response: RESULT },
+  'POST /v1/connect/connections/{id}/sync': { summary: 'Run a Connect connection now', extension: true, response: RESULT },
+  'GET /v1/connect/connections/{id}/runs': { summary: "List a connection's runs", extension: true, response: LIST },
+  'GET /v1/connect/connections/{id}/runs/{runId}': { summary: 'Get a connection run', extension: true, response: ONE },
+};
+
+const ERROR_CODES = ['invalid_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'internal_error', 'service_unavailable'];
+
+/** Our own component schemas (the spec's are in propexo-schemas.json). */
+export const LATCHKEY_SCHEMAS: Record<string, JsonSchema> = {
+  LatchkeyError: {
+    type: 'object',
+    required: ['error'],
+    properties: {
+      error: {
+        type: 'object',
+        required: ['code', 'message', 'details'],
+        properties: {
+          code: { type: 'string', enum: ERROR_CODES },
+          message: { type: 'string' },
+          details: { type: 'object', description: 'For invalid_request, `fields` maps each bad field to what is wrong with it' },
+        },
+      },
+    },
+  },
+  LatchkeyRecordExtension: {
+    type: 'object',
+    properties: { deleted_at: { type: ['string', 'null'], format: 'date-time', description: 'When the record disappeared from the PMS', 'x-latchkey-extension': true } },
+  },
+  LatchkeyList: { type: 'object', required: ['meta', 'results'], properties: { meta: ref('ResponseMeta'), results: { type: 'array', items: { type: 'object' } } } },
+  LatchkeyOne: { type: 'object', required: ['results'], properties: { meta: ref('ResponseMeta'), results: { type: 'object' } } },
+  LatchkeyResult: { type: 'object', required: ['result'], properties: { result: { type: 'object' } } },
+  LatchkeyEventFeed: {
+    type: 'object',
+    required: ['meta', 'results'],
+    properties: {
+      meta: { type: 'object', properties: { after: { type: 'integer' }, limit: { type: 'integer' }, next_after: { type: 'integer' }, has_more: { type: 'boolean' } } },
+      results: { type: 'array', items: { type: 'object', properties: { sequence: { type: 'integer' }, id: { type: 'string' }, trigger: { type: 'string' }, created_at: { type: 'string', format: 'date-time' } } } },
+    },
+  },
+  LatchkeyHealth: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } },
+  LatchkeyReady: {
+    type: 'object',
+    required: ['status'],
+    properties: { status: { type: 'string', enum: ['ready', 'not_ready', 'shutting_down'] }, database: { type: 'string' }, queue: { type: 'string' }, queue_backend: { type: 'string' } },
+  },
+};

@@ -1,0 +1,299 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import YAML from 'yaml';
+import { OUTPUT_DIR, startApp, type AppProcess } from '../support/app-process';
+import { launchBrowser, watchPage } from '../support/browser';
+import { createTestDatabase } from '../support/database';
+
+const ROOT = path.resolve(__dirname, '../..');
+const SPEC_FILE = path.resolve(ROOT, '../shared/reference/propexo-openapi.yml');
+const COMMITTED_SCHEMAS = path.join(ROOT, 'src/api-docs/propexo-schemas.json');
+const METHODS = ['get', 'post', 'put', 'delete', 'patch'];
+/** Routes outside /v1 that are not API operations: the dashboard and the docs themselves. */
+const UI_ROUTES = ['GET /', 'GET /dashboard/{file}', 'GET /openapi.json', 'GET /docs', 'GET /docs/swagger-initializer.js', 'GET /docs/{file}'];
+const DUMMY_ID = 'api-docs-dummy-id';
+
+type Json = Record<string, any>;
+
+/**
+ * The routes the built app registers, read from Nest's route metadata of every controller reachable from
+ * AppModule (a plain Node child: jest cannot load Nest's ES modules). Independent of the app's own
+ * discovery code: it walks the module tree rather than asking Nest's DiscoveryService.
+ */
+function registeredRoutes(): string[] {
+  const script = `
+    require('reflect-metadata');
+    const { RequestMethod } = require('@nestjs/common');
+    const { AppModule } = require('./dist/app.module.js');
+    const seen = new Set(); const routes = [];
+    const visit = (entry) => {
+      if (!entry) return;
+      if (typeof entry.forwardRef === 'function') return visit(entry.forwardRef());
+      const cls = typeof entry === 'function' ? entry : entry.module;
+      const key = typeof entry === 'function' ? entry : entry;
+      if (seen.has(key)) return; seen.add(key);
+      const imports = [...(Reflect.getMetadata('imports', cls) ?? []), ...(entry.imports ?? [])];
+      const controllers = [...(Reflect.getMetadata('controllers', cls) ?? []), ...(entry.controllers ?? [])];
+      for (const controller of controllers) {
+        const prefix = Reflect.getMetadata('path', controller) ?? '';
+        for (const name of Object.getOwnPropertyNames(controller.prototype).filter((n) => n !== 'constructor')) {
+          const handler = controller.prototype[name];
+          const sub = typeof handler === 'function' ? Reflect.getMetadata('path', handler) : undefined;
+          if (sub === undefined) continue;
+          const method = RequestMethod[Reflect.getMetadata('method', handler)];
+          routes.push(method + ' /' + [prefix, sub].join('/').split('/').filter(Boolean).join('/'));
+        }
+      }
+      imports.forEach(visit);
+    };
+    visit(AppModule.forRoot({}));
+    process.stdout.write(JSON.stringify(routes));
+  `;
+  const out = execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
+  return (JSON.parse(out) as string[]).map((r) => r.replace(/:([A-Za-z0-9_]+)/g, '{$1}'));
+}
+
+/** Validates with @seriousme/openapi-schema-validator (an ES module, so in a plain Node child). */
+function validateOpenApi(document: Json): { valid: boolean; errors?: unknown; version?: string } {
+  fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+  const file = path.join(OUTPUT_DIR, 'openapi.json');
+  fs.writeFileSync(file, JSON.stringify(document));
+  const script = `
+    import { Validator } from '@seriousme/openapi-schema-validator';
+    const validator = new Validator();
+    const result = await validator.validate(${JSON.stringify(file)});
+    if (result.valid) validator.resolveRefs();
+    process.stdout.write(JSON.stringify({ ...result, version: validator.version }));
+  `;
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' }));
+}
+
+/** Every `$ref` in the document, with where it is. */
+function refsIn(node: unknown, at = '#'): { ref: string; at: string }[] {
+  if (Array.isArray(node)) return node.flatMap((item, i) => refsIn(item, `${at}/${i}`));
+  if (node === null || typeof node !== 'object') return [];
+  return Object.entries(node).flatMap(([key, value]) => (key === '$ref' ? [{ ref: value as string, at }] : refsIn(value, `${at}/${key}`)));
+}
+
+function resolvePointer(document: Json, ref: string): unknown {
+  if (!ref.startsWith('#/')) return undefined;
+  return ref.slice(2).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).reduce<unknown>((node, key) => (node as Json | undefined)?.[key], document);
+}
+
+function operations(document: Json): { method: string; path: string; op: Json }[] {
+  return Object.entries(document.paths as Json).flatMap(([p, item]) => Object.entries(item as Json).filter(([m]) => METHODS.includes(m)).map(([method, op]) => ({ method, path: p, op: op as Json })));
+}
+
+const concrete = (p: string) => p.replace(/\{[^}]+\}/g, DUMMY_ID);
+const isRouteNotFound = (res: request.Response) => res.status === 404 && /^No route for /.test(res.body?.error?.message ?? '') || /Cannot (GET|POST|PUT|DELETE)/.test(res.text);
+
+describe('API docs: /openapi.json and /docs', () => {
+  let app: AppProcess;
+  let document: Json;
+  const auth = () => ({ authorization: `Bearer ${app.apiKey}` });
+
+  beforeAll(async () => {
+    app = await startApp({ name: 'api-docs', env: { DATABASE_URL: await createTestDatabase() } });
+    const res = await request(app.url).get('/openapi.json'); // no API key
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    document = res.body;
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('is a valid OpenAPI 3 document whose every $ref resolves', () => {
+    expect(document.openapi).toMatch(/^3\.\d+\.\d+$/);
+    const result = validateOpenApi(document);
+    expect(result.errors).toBeUndefined();
+    expect(result.valid).toBe(true);
+    const refs = refsIn(document);
+    expect(refs.length).toBeGreaterThan(50);
+    expect(refs.filter(({ ref }) => resolvePointer(document, ref) === undefined)).toEqual([]);
+    expect(document.components.securitySchemes.bearerAuth).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
+    expect(document.security).toEqual([{ bearerAuth: [] }]);
+  });
+
+  it('documents every route the app registers, and registers every route it documents', async () => {
+    const registered = registeredRoutes();
+    expect(registered).toContain('GET /v1/properties/{id}'); // the walk found the controllers at all
+    const documented = operations(document).map(({ method, path: p }) => `${method.toUpperCase()} ${p}`);
+    const inScope = (route: string) => / \/v1\//.test(route) || ['GET /health', 'GET /ready', 'GET /metrics'].includes(route);
+    expect(registered.filter(inScope).filter((r) => !documented.includes(r))).toEqual([]);
+    // Anything else the app serves is the dashboard or the docs; a new API route outside /v1 would show here.
+    expect(registered.filter((r) => !inScope(r)).filter((r) => !UI_ROUTES.includes(r))).toEqual([]);
+    expect(documented.filter((r) => !registered.includes(r))).toEqual([]);
+    expect(new Set(documented).size).toBe(documented.length);
+
+    // The live app answers each documented operation (dummy ids: a not_found for the id is fine, no route is not).
+    const unrouted: string[] = [];
+    for (const { method, path: p } of operations(document)) {
+      const res = await (request(app.url) as any)[method](concrete(p)).set(auth()).send(method === 'get' || method === 'delete' ? undefined : {});
+      if (isRouteNotFound(res)) unrouted.push(`${method.toUpperCase()} ${p}`);
+      expect(res.status).toBeLessThan(500);
+    }
+    expect(unrouted).toEqual([]);
+    // The check itself tells the two 404s apart.
+    expect(isRouteNotFound(await request(app.url).get('/v1/no-such-model').set(auth()))).toBe(true);
+    expect(isRouteNotFound(await request(app.url).get(`/v1/properties/${DUMMY_ID}`).set(auth()))).toBe(false);
+  });
+
+  it('describes each operation: summary, path parameters, success and error envelopes, security', async () => {
+    for (const { method, path: p, op } of operations(document)) {
+      const where = `${method.toUpperCase()} ${p}`;
+      expect([where, typeof op.summary === 'string' && op.summary !== where]).toEqual([where, true]); // written, not the fallback
+      const pathParams = [...p.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      expect([where, (op.parameters ?? []).filter((x: Json) => x.in === 'path').map((x: Json) => x.name)]).toEqual([where, pathParams]);
+      const success = Object.keys(op.responses).filter((s) => /^2/.test(s));
+      expect([where, success.length]).toEqual([where, 1]);
+      const isPublic = Array.isArray(op.security) && op.security.length === 0;
+      if (!isPublic) {
+        for (const status of ['401', '429']) expect([where, op.responses[status]?.$ref]).toEqual([where, expect.stringMatching(/^#\/components\/responses\//)]);
+        if (pathParams.length > 0) expect([where, op.responses['404']?.$ref]).toEqual([where, '#/components/responses/NotFound']);
+      }
+      // Security as documented is what the app enforces.
+      const res = await (request(app.url) as any)[method](concrete(p)).send(method === 'get' || method === 'delete' ? undefined : {});
+      expect([where, res.status === 401]).toEqual([where, !isPublic]);
+      if (!isPublic) expect(res.body.error.code).toBe('unauthorized');
+    }
+    expect(operations(document).filter(({ op }) => op.security?.length === 0).map(({ path: p }) => p).sort()).toEqual(['/health', '/metrics', '/ready']);
+    // The error envelope of API.md §2 with each listed status.
+    const error = document.components.schemas.LatchkeyError;
+    expect(error.properties.error.required).toEqual(['code', 'message', 'details']);
+    const statuses = Object.values(document.components.responses as Json).map((r: Json) => r.content['application/json'].schema.$ref);
+    expect(new Set(statuses)).toEqual(new Set(['#/components/schemas/LatchkeyError']));
+    expect(Object.keys(document.components.responses).sort()).toEqual(['Conflict', 'InvalidRequest', 'NotFound', 'PayloadTooLarge', 'RateLimited', 'Unauthorized']);
+    expect(document.components.responses.RateLimited.headers['Retry-After']).toBeDefined();
+    // The documented success status is the one the app answers (health: 200; create: 201).
+    expect(document.paths['/health'].get.responses['200']).toBeDefined();
+    expect(document.paths['/v1/webhooks'].post.responses['201']).toBeDefined();
+    expect(document.paths['/v1/webhooks/{id}/test'].post.responses['202']).toBeDefined();
+  });
+
+  it('documents the query parameters and bodies the app accepts', async () => {
+    const getsWithQuery = operations(document).filter(({ method, op }) => method === 'get' && (op.parameters ?? []).some((x: Json) => x.in === 'query'));
+    expect(getsWithQuery.length).toBeGreaterThan(15);
+    const sample = (schema: Json): string => {
+      if (schema.enum) return String(schema.enum[0]);
+      if (schema.format === 'date-time') return '2026-01-01T00:00:00Z';
+      return schema.pattern && new RegExp(schema.pattern).test('1') ? '1' : 'x';
+    };
+    const unknownTo = async (p: string, query: Record<string, string>) => {
+      const res = await request(app.url).get(concrete(p)).query(query).set(auth());
+      const fields = (res.body?.error?.details?.fields ?? {}) as Record<string, string[]>;
+      return Object.entries(fields).filter(([, messages]) => messages.some((m) => /should not exist/.test(m))).map(([name]) => name);
+    };
+    for (const { path: p, op } of getsWithQuery) {
+      const query = Object.fromEntries((op.parameters as Json[]).filter((x) => x.in === 'query').map((x) => [x.name, sample(x.schema)]));
+      expect([p, await unknownTo(p, query)]).toEqual([p, []]);
+    }
+    // The same probe does see a parameter the app does not know.
+    expect(await unknownTo('/v1/properties', { zz_undocumented: '1' })).toEqual(['zz_undocumented']);
+
+    const leases = document.paths['/v1/leases'].get.parameters as Json[];
+    expect(leases.find((x) => x.name === 'status_normalized')!.schema.enum).toEqual(['ACTIVE', 'INACTIVE', 'OTHER', 'PENDING', 'EVICTED']);
+    expect(leases.find((x) => x.name === 'limit')).toEqual(expect.objectContaining({ required: false, schema: expect.objectContaining({ type: 'string' }) }));
+    const create = document.paths['/v1/admin/integrations'].post.requestBody.content['application/json'].schema;
+    expect(create.required).toEqual(expect.arrayContaining(['name', 'integration_vendor', 'credentials']));
+    expect(create.properties.integration_vendor.enum).toEqual(expect.arrayContaining(['BUILDIUM', 'PROPERTYWARE_REST', 'YARDI', 'ENTRATA', 'APPFOLIO']));
+    const webhook = document.paths['/v1/webhooks'].post.requestBody.content['application/json'].schema;
+    expect(webhook.properties.headers.items.properties.header.type).toBe('string'); // nested DTO
+    expect(webhook.additionalProperties).toBe(false);
+    // A body of just the documented required fields is accepted.
+    const minimal = await request(app.url).post('/v1/webhooks').set(auth()).send({ url: 'http://127.0.0.1:9/hook', triggers: [webhook.properties.triggers.items.enum[0]] });
+    expect(minimal.status).toBe(201);
+  });
+
+  it('marks extensions with x-latchkey-extension', () => {
+    const ext = (op: Json) => op['x-latchkey-extension'] === true;
+    expect(ext(document.paths['/v1/webhooks/{id}/deliveries'].get)).toBe(true);
+    expect(ext(document.paths['/v1/webhooks/{id}/replay'].post)).toBe(true);
+    expect(ext(document.paths['/v1/events'].get)).toBe(true);
+    expect(ext(document.paths['/v1/webhooks'].get)).toBe(false);
+    expect(ext(document.paths['/v1/properties'].get)).toBe(false);
+    const includeDeleted = (document.paths['/v1/residents'].get.parameters as Json[]).find((x) => x.name === 'include_deleted');
+    expect(includeDeleted!.schema['x-latchkey-extension']).toBe(true);
+    const limit = (document.paths['/v1/residents'].get.parameters as Json[]).find((x) => x.name === 'limit');
+    expect(limit!.schema['x-latchkey-extension']).toBeUndefined();
+    const integration = document.paths['/v1/admin/integrations'].post.requestBody.content['application/json'].schema.properties;
+    expect(integration.base_url['x-latchkey-extension']).toBe(true);
+    expect(integration.name['x-latchkey-extension']).toBeUndefined();
+    expect(document.paths['/v1/webhooks'].post.requestBody.content['application/json'].schema.properties.integration_id['x-latchkey-extension']).toBe(true);
+    expect(document.components.schemas.LatchkeyRecordExtension.properties.deleted_at['x-latchkey-extension']).toBe(true);
+  });
+
+  it("uses Propexo's own component schemas, byte for byte, for the data models and integrations", () => {
+    // Component names lose the spec's braces (OpenAPI allows only [a-zA-Z0-9._-] there); the schemas stay as they are.
+    const spec = Object.fromEntries(Object.entries(YAML.parse(fs.readFileSync(SPEC_FILE, 'utf8')).components.schemas as Json).map(([name, s]) => [name.replace(/[{}]/g, ''), s]));
+    const committed = JSON.parse(fs.readFileSync(COMMITTED_SCHEMAS, 'utf8')) as Json;
+    const models = ['Property', 'Lease', 'ResponseMeta', '_v1_units__get_output', '_v1_residents_id_get_output', '_v1_admin_integrations__post_output', '_v1_webhooks__get_output'];
+    for (const name of models) expect(committed).toHaveProperty([name]);
+    for (const [name, schema] of Object.entries(committed)) {
+      expect([name, JSON.stringify(schema)]).toEqual([name, JSON.stringify(spec[name])]);
+      expect([name, JSON.stringify(document.components.schemas[name])]).toEqual([name, JSON.stringify(spec[name])]);
+    }
+    // Every schema the document references by a Propexo name is the spec's (ours are prefixed Latchkey).
+    const named = new Set(refsIn(document).map(({ ref }) => ref).filter((r) => r.startsWith('#/components/schemas/')).map((r) => r.slice('#/components/schemas/'.length)));
+    expect([...named].filter((n) => !n.startsWith('Latchkey') && !(n in committed))).toEqual([]);
+    // The data-model routes answer with the spec's envelopes.
+    const success = (p: string) => document.paths[p].get.responses['200'].content['application/json'].schema;
+    expect(success('/v1/properties').allOf[0].$ref).toBe('#/components/schemas/_v1_properties__get_output');
+    expect(success('/v1/leases/{id}').allOf[0].$ref).toBe('#/components/schemas/_v1_leases_lease_id_get_output');
+    expect(success('/v1/admin/integrations').$ref).toBe('#/components/schemas/_v1_admin_integrations__get_output');
+    expect(success('/v1/webhooks/{id}').$ref).toBe('#/components/schemas/_v1_webhooks_webhook_id_get_output');
+  });
+
+  it('serves Swagger UI at /docs from same-origin files only, no inline script', async () => {
+    const page = await request(app.url).get('/docs'); // no API key
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const csp = page.headers['content-security-policy'] as string;
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    const scripts = [...page.text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThanOrEqual(2);
+    for (const [, attributes, body] of scripts) {
+      expect(body!.trim()).toBe(''); // no inline code
+      expect(attributes).toMatch(/src="\/docs\/[a-z0-9.-]+"/); // same origin
+    }
+    const assets = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(assets).toEqual(expect.arrayContaining(['/docs/swagger-ui-bundle.js', '/docs/swagger-initializer.js', '/docs/swagger-ui.css']));
+    for (const asset of assets) {
+      expect(asset).toMatch(/^\/(?!\/)/);
+      const res = await request(app.url).get(asset);
+      expect([asset, res.status]).toEqual([asset, 200]);
+    }
+    const initializer = await request(app.url).get('/docs/swagger-initializer.js');
+    expect(initializer.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(initializer.text).toContain("url: '/openapi.json'");
+    expect((await request(app.url).get('/docs/swagger-ui-bundle.js')).headers['content-type']).toMatch(/javascript/);
+    // Only the files the page needs: nothing else of the package, no path tricks.
+    for (const other of ['/docs/package.json', '/docs/index.html', '/docs/..%2Fpackage.json', '/docs/oauth2-redirect.html']) {
+      const res = await request(app.url).get(other);
+      expect([other, res.status, res.body?.error?.code]).toEqual([other, 404, 'not_found']);
+    }
+  });
+
+  it('renders the operations in a browser under its Content-Security-Policy', async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ baseURL: app.url });
+      const problems = watchPage(page);
+      const violations: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy/.test(message.text())) violations.push(message.text());
+      });
+      await page.goto('/docs');
+      await page.locator('.opblock').first().waitFor({ timeout: 10_000 });
+      expect(await page.locator('.opblock').count()).toBe(operations(document).length);
+      expect(await page.locator('.opblock-summary-path[data-path="/v1/leases/{id}"]').count()).toBe(1);
+      expect([...problems, ...violations]).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
