@@ -11,7 +11,7 @@ import { OutboundBlockedError, OutboundGuard } from '../outbound/outbound-guard'
 import { qualified } from './identifiers';
 import { PersistentReplicationError } from './replication-failures';
 import {
-  addColumnsSql, copyFromStdinSql, createSchemaSql, createStagingSql, createTableSql, mergePageSql, swapStagingSql,
+  addColumnsSql, convertTableSql, copyFromStdinSql, createSchemaSql, createStagingSql, createTableSql, mergePageSql, swapStagingSql,
   type DestinationColumn, type SyncMode,
 } from './stream-catalog';
 
@@ -149,6 +149,21 @@ export class PostgresDestination {
     const existing = new Set(rows.map((r) => r.column_name));
     const added = addColumnsSql(schema, table, columns.filter((c) => !existing.has(c.name)));
     if (added) await this.query(added);
+    // A full refresh rebuilds the table keyed anyway; an incremental one must find the key its mode needs.
+    if (mode === 'full_refresh_overwrite') return;
+    const primaryKey = await this.primaryKeyOf(schema, table);
+    if ((primaryKey !== null) !== (mode === 'incremental_dedup')) {
+      await this.transaction(async () => {
+        for (const statement of convertTableSql(schema, table, mode, primaryKey)) await this.query(statement);
+      });
+    }
+  }
+
+  private async primaryKeyOf(schema: string, table: string): Promise<string | null> {
+    const { rows } = await this.query<{ conname: string }>(
+      `SELECT conname FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'p'`, [qualified(schema, table)],
+    );
+    return rows[0]?.conname ?? null;
   }
 
   async tableExists(schema: string, table: string): Promise<boolean> {

@@ -95,6 +95,28 @@ export function createTableSql(schema: string, table: string, columns: readonly 
   return statements;
 }
 
+/**
+ * A table made for the other kind of incremental mode (the stream's mode changed; its cursor was reset so it
+ * starts over): a dedup table keeps the newest version of each id and gains its key; an append table loses
+ * its key, so it can hold versions from now on. Run in one transaction.
+ */
+export function convertTableSql(schema: string, table: string, mode: 'incremental_append' | 'incremental_dedup', primaryKey: string | null): string[] {
+  const target = qualified(schema, table);
+  const versionIndex = `${table}_id_updated_at_idx`;
+  if (mode === 'incremental_append') {
+    return [
+      ...(primaryKey ? [`ALTER TABLE ${target} DROP CONSTRAINT ${quoteIdent(primaryKey)}`] : []),
+      `CREATE INDEX IF NOT EXISTS ${quoteIdent(versionIndex)} ON ${target} ("id", "updated_at")`,
+    ];
+  }
+  return [
+    `DELETE FROM ${target} a USING ${target} b WHERE a."id" = b."id"
+       AND (coalesce(a."updated_at", '-infinity'), a.ctid) < (coalesce(b."updated_at", '-infinity'), b.ctid)`,
+    `ALTER TABLE ${target} ADD CONSTRAINT ${quoteIdent(primaryKeyName(table))} PRIMARY KEY ("id")`,
+    `DROP INDEX IF EXISTS ${qualified(schema, versionIndex)}`,
+  ];
+}
+
 /** Schema evolution: columns of fields added since the table was made. Nothing is ever dropped. */
 export function addColumnsSql(schema: string, table: string, columns: readonly DestinationColumn[]): string | null {
   if (columns.length === 0) return null;

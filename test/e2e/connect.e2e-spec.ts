@@ -262,6 +262,30 @@ describe('Connect: replication into a PostgreSQL warehouse', () => {
     await syncAndWait(appendId);
     expect((await dest('SELECT count(*)::int AS n FROM "incremental"."log_residents"'))[0].n).toBe(RESIDENTS + changed.length);
 
+    // A mode switch starts the stream over on its table, converted: append → dedup keeps the newest version of
+    // each id under a key; dedup → append drops the key, so versions pile up again from then on.
+    const switchMode = async (syncMode: string) => {
+      const res = await api().put(`/v1/connect/connections/${appendId}`).set(auth()).send({ streams: [{ name: 'residents', sync_mode: syncMode }] });
+      expect(res.status).toBe(200);
+    };
+    const logCount = async () => (await dest('SELECT count(*)::int AS n FROM "incremental"."log_residents"'))[0].n;
+    const logKeys = async () => (await dest(`SELECT count(*)::int AS n FROM pg_constraint WHERE conrelid = '"incremental"."log_residents"'::regclass AND contype = 'p'`))[0].n;
+    await switchMode('incremental_dedup');
+    await syncAndWait(appendId);
+    const collapsed = await dest('SELECT id, first_name, deleted_at FROM "incremental"."log_residents" ORDER BY id');
+    expect(collapsed.map((r) => ({ id: r.id, first_name: r.first_name, deleted: r.deleted_at !== null })))
+      .toEqual(cache.map((r) => ({ id: r.id, first_name: r.first_name, deleted: r.deleted_at !== null })));
+    expect(await logKeys()).toBe(1);
+
+    await switchMode('incremental_append');
+    await syncAndWait(appendId);
+    expect(await logKeys()).toBe(0);
+    expect(await logCount()).toBe(RESIDENTS); // starting over adds no version the table holds
+    await control()('PATCH', `tenants/${tenants[0].Id}`, { FirstName: 'Versioned' });
+    await manualSync(harness, integrationId);
+    await syncAndWait(appendId);
+    expect(await logCount()).toBe(RESIDENTS + 1);
+
     const deleteInUse = await api().delete(`/v1/connect/destinations/${destinationId}`).set(auth());
     expect(deleteInUse.status).toBe(409);
     expect(deleteInUse.body.error.code).toBe('conflict');
