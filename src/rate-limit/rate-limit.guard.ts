@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isPublicRoute, type AuthedRequest } from '../auth/api-key.guard';
 import { AppError } from '../common/errors/app-error';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
@@ -57,7 +58,7 @@ export class RateLimitGuard implements CanActivate {
         retry_after_seconds: verdict.retryAfterSeconds,
       });
     }
-    if (verdict.slowed && this.config.rateLimitSlowdownMs > 0) await new Promise((resolve) => setTimeout(resolve, this.config.rateLimitSlowdownMs));
+    if (verdict.slowed && this.config.rateLimitSlowdownMs > 0) await sleep(this.config.rateLimitSlowdownMs);
     return true;
   }
 }
