@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { newId } from '../common/ids';
 import { MicroBatcher } from '../common/micro-batch';
 import { PrismaService, type SqlTx } from '../database/prisma.service';
 import { OutboxRepository, type NewEvent } from '../events/outbox.repository';
+import { ATTEMPTS_SQL, attemptsParams, type AttemptRecord, type DeliveryOutcome, type OutcomeOfAttempt } from './attempt-log-sql';
 import { TRIGGER_MATCHES_EVENT, WEBHOOK_HEARS_EVENT } from './webhook-matching';
 
 /** A delivery to (re-)enqueue: its id is the job id and the `webhook-id` its receiver sees. */
@@ -32,19 +32,6 @@ export interface DispatchTarget {
   created_at: Date;
 }
 
-export interface AttemptRecord {
-  deliveryId: string;
-  webhookId: string;
-  attemptNumber: number;
-  startedAt: Date;
-  durationMs: number;
-  statusCode: number | null;
-  responseExcerpt: string | null;
-  error: string | null;
-  nextAttemptAt: Date | null;
-}
-
-export type DeliveryOutcome = 'SUCCEEDED' | 'FAILED' | 'PENDING';
 
 /**
  * Whether an earlier event must reach this webhook first: an earlier pending delivery of the same record, or,
@@ -69,33 +56,11 @@ const EARLIER_DUE_AT = `(SELECT min(q."next_attempt_at") FROM (
     AND p."integration_id" = d."integration_id" AND p."event_sequence" < d."event_sequence"
   OFFSET 0) q)`;
 
-/**
- * Attempts in one statement: each attempt row, its delivery moved on, and each webhook's failure streak
- * (`failing_since`: set by a failure, cleared by a success; any success in the batch counts). The webhook row
- * is written only when its streak changes, so concurrent deliveries do not queue on its lock. Attempts of
- * deliveries deleted meanwhile (with their webhook) are skipped rather than failing the batch.
- */
-const ATTEMPTS_SQL = `WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::int[], $6::int[], $7::text[], $8::text[], $9::timestamptz[], $10::text[], $11::text[])
-    AS t("id", "delivery_id", "attempt_number", "started_at", "duration_ms", "status_code", "response_excerpt", "error", "next_attempt_at", "outcome", "webhook_id")
-), attempt AS (
-  INSERT INTO "webhook_attempts" ("id", "delivery_id", "attempt_number", "started_at", "duration_ms", "status_code", "response_excerpt", "error", "next_attempt_at")
-  SELECT i."id", i."delivery_id", i."attempt_number", i."started_at", i."duration_ms", i."status_code", i."response_excerpt", i."error", i."next_attempt_at"
-  FROM input i JOIN "webhook_deliveries" d ON d."id" = i."delivery_id"
-), delivery AS (
-  UPDATE "webhook_deliveries" d SET "status" = i."outcome"::"DeliveryStatus", "attempt_count" = i."attempt_number", "last_attempt_at" = i."started_at",
-         "next_attempt_at" = i."next_attempt_at", "delivered_at" = CASE WHEN i."outcome" = 'SUCCEEDED' THEN now() ELSE d."delivered_at" END
-  FROM input i WHERE d."id" = i."delivery_id"
-)
-UPDATE "webhooks" w SET "failing_since" = CASE WHEN h."succeeded" THEN NULL ELSE now() END
-FROM (SELECT "webhook_id", bool_or("outcome" = 'SUCCEEDED') AS "succeeded" FROM input GROUP BY "webhook_id") h
-WHERE w."id" = h."webhook_id" AND (w."failing_since" IS NULL) = (NOT h."succeeded")`;
-
 /** Data access of the dispatcher's hot path: plain SQL on the shared pool, concurrent calls batched into one statement. */
 @Injectable()
 export class DeliveryRepository {
   private readonly targets = new MicroBatcher((ids: string[]) => this.loadTargets(ids));
-  private readonly attemptWrites = new MicroBatcher((attempts: (AttemptRecord & { outcome: DeliveryOutcome })[]) => this.writeAttempts(attempts));
+  private readonly attemptWrites = new MicroBatcher((attempts: OutcomeOfAttempt[]) => this.writeAttempts(attempts));
 
   constructor(
     private readonly prisma: PrismaService,
@@ -152,20 +117,8 @@ export class DeliveryRepository {
     return deliveryIds.map((id) => byId.get(id) ?? null);
   }
 
-  private async writeAttempts(attempts: (AttemptRecord & { outcome: DeliveryOutcome })[]): Promise<void[]> {
-    await this.prisma.sql(ATTEMPTS_SQL, [
-      attempts.map(() => newId()),
-      attempts.map((a) => a.deliveryId),
-      attempts.map((a) => a.attemptNumber),
-      attempts.map((a) => a.startedAt),
-      attempts.map((a) => a.durationMs),
-      attempts.map((a) => a.statusCode),
-      attempts.map((a) => a.responseExcerpt),
-      attempts.map((a) => a.error),
-      attempts.map((a) => a.nextAttemptAt),
-      attempts.map((a) => a.outcome),
-      attempts.map((a) => a.webhookId),
-    ], 'latchkey_record_attempts');
+  private async writeAttempts(attempts: OutcomeOfAttempt[]): Promise<void[]> {
+    await this.prisma.sql(ATTEMPTS_SQL, attemptsParams(attempts), 'latchkey_record_attempts');
     return attempts.map(() => undefined);
   }
 
