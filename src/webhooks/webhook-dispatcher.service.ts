@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { BoundedMemo } from '../common/bounded-memo';
 import { SecretBox } from '../common/crypto/secret-box';
 import { repeatInBackground } from '../common/repeat-in-background';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
@@ -18,8 +19,8 @@ import { signedHeaders } from './webhook-signing';
 
 const TIMEOUT_MS = 15_000;
 const EXCERPT_BYTES = 20 * 1024;
-/** Opened webhook secrets kept in memory (keyed by their sealed form, so a rotation is a new entry). */
-const OPENED_SECRETS_MAX = 10_000;
+/** Opened webhook secrets and checked URLs kept in memory (a rotation or a new URL is a new entry). */
+const MEMO_MAX = 10_000;
 const SWEEP_INTERVAL_MS = 30_000;
 /** A pending delivery this late may have lost its job; re-adding one whose job still waits is a no-op. */
 const OVERDUE_AFTER_MS = 60_000;
@@ -44,7 +45,10 @@ class AttemptFailed extends Error {
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Webhooks');
   private readonly http: PostOptions;
-  private readonly openedSecrets = new Map<string, string>();
+  /** Decrypting a secret per delivery showed in profiles; keyed by the sealed form, so a rotation is picked up at once. */
+  private readonly openedSecrets: BoundedMemo<string>;
+  /** Parsing and checking a URL literal per delivery showed too; DNS answers are still checked per connection. */
+  private readonly allowedUrls: BoundedMemo<URL>;
   private readonly attempts: number;
   private readonly limiter: WebhookLimiter;
   private stopSweeper?: () => void;
@@ -52,13 +56,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     private readonly queues: QueueService,
     private readonly deliveries: DeliveryRepository,
-    private readonly secrets: SecretBox,
-    private readonly guard: OutboundGuard,
+    secrets: SecretBox,
+    guard: OutboundGuard,
     private readonly metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {
     this.attempts = maxAttempts(config.webhookRetryScheduleSeconds);
     this.limiter = new WebhookLimiter(config.webhookMaxConcurrency, config.webhookRateLimitPerSecond);
+    this.openedSecrets = new BoundedMemo(MEMO_MAX, (sealed) => secrets.open(sealed));
+    this.allowedUrls = new BoundedMemo(MEMO_MAX, (url) => guard.assertUrlAllowed(url));
     this.http = { agents: { http: guard.httpAgent, https: guard.httpsAgent }, timeoutMs: TIMEOUT_MS, keepBytes: EXCERPT_BYTES };
   }
 
@@ -124,14 +130,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   /**
    * One signed POST. `attemptOfJob` counts this job's tries and decides retries and giving up, so a
-   * delivery sent again (retry, replay) gets the whole schedule; `attemptNumber` numbers the delivery's log.
+   * delivery sent again (retry, replay) gets the whole schedule; the database numbers the delivery's log.
    */
   private async attempt(target: DispatchTarget, attemptOfJob: number): Promise<void> {
-    const attemptNumber = target.attempt_count + 1;
     const body = deliveryBody(target.payload);
-    const secrets = [this.openSecret(target.secret_encrypted)];
+    const secrets = [this.openedSecrets.get(target.secret_encrypted)];
     if (target.previous_secret_encrypted && target.previous_secret_expires_at && target.previous_secret_expires_at.getTime() > Date.now()) {
-      secrets.push(this.openSecret(target.previous_secret_encrypted));
+      secrets.push(this.openedSecrets.get(target.previous_secret_encrypted));
     }
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = { 'user-agent': 'Latchkey-Webhooks/1.0' };
@@ -145,7 +150,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     let error: string | null = null;
     let retryAfterMs: number | null = null;
     try {
-      const response = await postBody(this.guard.assertUrlAllowed(target.url), body, headers, this.http);
+      const response = await postBody(this.allowedUrls.get(target.url), body, headers, this.http);
       statusCode = response.status;
       excerpt = response.body.toString('utf8');
       if (statusCode === 429 || statusCode === 503) retryAfterMs = parseRetryAfter(response.headers['retry-after']);
@@ -155,13 +160,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     }
     const durationMs = Date.now() - startedAt.getTime();
     const succeeded = error === null;
-    this.metrics.webhookAttempt(target.webhook_id, succeeded, attemptNumber === 1 ? (startedAt.getTime() - target.created_at.getTime()) / 1000 : null);
+    this.metrics.webhookAttempt(target.webhook_id, succeeded, target.attempt_count === 0 ? (startedAt.getTime() - target.created_at.getTime()) / 1000 : null);
     const gone = statusCode === 410;
     const final = !succeeded && (gone || attemptOfJob >= this.attempts);
     const nextDelayMs = succeeded || final ? null : retryDelayMs(this.config.webhookRetryScheduleSeconds, attemptOfJob, retryAfterMs);
     const nextAttemptAt = nextDelayMs === null ? null : new Date(Date.now() + nextDelayMs);
     await this.deliveries.recordAttempt(
-      { deliveryId: target.delivery_id, webhookId: target.webhook_id, attemptNumber, startedAt, durationMs, statusCode, responseExcerpt: excerpt, error, nextAttemptAt },
+      { deliveryId: target.delivery_id, webhookId: target.webhook_id, startedAt, durationMs, statusCode, responseExcerpt: excerpt, error, nextAttemptAt },
       succeeded ? 'SUCCEEDED' : final ? 'FAILED' : 'PENDING',
     );
     const failingSince = succeeded ? null : (target.failing_since ?? startedAt);
@@ -171,17 +176,6 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     }
     if (final) throw new UnrecoverableError(error!);
     if (!succeeded) throw new AttemptFailed(error!, nextDelayMs!);
-  }
-
-  /** Decrypting a secret per delivery showed in profiles; the sealed form is the key, so rotation is picked up at once. */
-  private openSecret(sealed: string): string {
-    let secret = this.openedSecrets.get(sealed);
-    if (secret === undefined) {
-      if (this.openedSecrets.size >= OPENED_SECRETS_MAX) this.openedSecrets.clear();
-      secret = this.secrets.open(sealed);
-      this.openedSecrets.set(sealed, secret);
-    }
-    return secret;
   }
 
   private async deactivate(target: DispatchTarget, reason: string): Promise<void> {
