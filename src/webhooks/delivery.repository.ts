@@ -32,7 +32,6 @@ export interface DispatchTarget {
   created_at: Date;
 }
 
-
 /**
  * Whether an earlier event must reach this webhook first: an earlier pending delivery of the same record, or,
  * for a sync-level event (SYNC_COMPLETE, JOB_FAILURE…), of the same integration. Deliveries carry their
