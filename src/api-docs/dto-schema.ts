@@ -8,6 +8,12 @@ const { defaultMetadataStorage: transformerMetadata } = require('class-transform
 
 export type JsonSchema = Record<string, unknown>;
 
+/**
+ * A component reference. Spec names keep their form here; OpenAPI forbids braces in component names, so they are
+ * dropped (as in propexo-schemas.json). Lives here, not in the catalogue, so extension-schemas.ts can use it without a cycle.
+ */
+export const ref = (schema: string): JsonSchema => ({ $ref: `#/components/schemas/${schema.replace(/[{}]/g, '')}` });
+
 export interface DtoField {
   name: string;
   required: boolean;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { dtoFields, dtoSchema, type JsonSchema } from './dto-schema';
-import { LATCHKEY_SCHEMAS, OPERATIONS, ref, type OperationDoc } from './operation-catalogue';
+import { dtoFields, dtoSchema, ref, type JsonSchema } from './dto-schema';
+import { LATCHKEY_SCHEMAS, OPERATIONS, type OperationDoc } from './operation-catalogue';
 import propexoSchemas from './propexo-schemas.json';
 import { RouteDiscovery, type DiscoveredRoute } from './route-discovery';
 

@@ -1,4 +1,5 @@
-import type { JsonSchema } from './dto-schema';
+import { ref, type JsonSchema } from './dto-schema';
+import { EXTENSION_SCHEMAS, listOf, resultOf, singleOf } from './extension-schemas';
 
 /** What the routes' decorators cannot say: a summary, whether it is an extension, and the response body. */
 export interface OperationDoc {
@@ -14,17 +15,10 @@ export interface OperationDoc {
   contentType?: string;
 }
 
-/** Spec names keep their form here; OpenAPI forbids braces in component names, so they are dropped (as in propexo-schemas.json). */
-export const ref = (schema: string): JsonSchema => ({ $ref: `#/components/schemas/${schema.replace(/[{}]/g, '')}` });
-
 /** A data-model envelope of the spec, each record with our `deleted_at` extension. */
 const records = (specOutput: string, many: boolean): JsonSchema => ({
   allOf: [ref(specOutput), { type: 'object', properties: { results: many ? { type: 'array', items: ref('LatchkeyRecordExtension') } : ref('LatchkeyRecordExtension') } }],
 });
-
-const LIST = ref('LatchkeyList');
-const ONE = ref('LatchkeyOne');
-const RESULT = ref('LatchkeyResult');
 
 /** Keyed by `METHOD /path` in OpenAPI form. */
 export const OPERATIONS: Record<string, OperationDoc> = {
@@ -55,16 +49,16 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /v1/admin/integrations/{integration_id}/job-schedules': { summary: "List an integration's job schedules", response: ref('_v1_admin_integrations_{integration_id}_job-schedules__get_output') },
   'GET /v1/admin/integrations/{integration_id}/job-schedules/{job_schedule_id}': { summary: 'Get a job schedule', response: ref('_v1_admin_integrations_{integration_id}_job-schedules_{job_schedule_id}__get_output') },
   'GET /v1/admin/integrations/{id}/rate-limits': { summary: 'Rate limits the vendor last reported (the *_remaining fields are an extension)', response: ref('_v1_admin_integrations_{integration_id}_rate-limits__get_output') },
-  'GET /v1/admin/integrations/{id}/schema-drift': { summary: 'Fields the vendor stopped or started sending', extension: true, response: LIST },
-  'GET /v1/admin/integrations/{id}/vendor-status': { summary: "The integration's circuit breaker and request budget", extension: true, response: RESULT },
-  'GET /v1/admin/integrations/{id}/quarantine': { summary: 'Vendor records the syncs could not normalise', extension: true, response: LIST },
+  'GET /v1/admin/integrations/{id}/schema-drift': { summary: 'Fields the vendor stopped or started sending', extension: true, response: listOf('LatchkeySchemaDrift') },
+  'GET /v1/admin/integrations/{id}/vendor-status': { summary: "The integration's circuit breaker and request budget", extension: true, response: resultOf('LatchkeyVendorStatus') },
+  'GET /v1/admin/integrations/{id}/quarantine': { summary: 'Vendor records the syncs could not normalise', extension: true, response: listOf('LatchkeyQuarantinedRecord') },
   'GET /v1/admin/logs/jobs': { summary: 'List job logs', response: ref('_v1_admin_logs_jobs__get_output') },
   'GET /v1/admin/logs/jobs/{id}': { summary: 'Get a job log', response: ref('_v1_admin_logs_jobs_{id}_get_output') },
   'GET /v1/admin/data-diffs': { summary: 'List data diffs (the change log)', response: ref('_v1_admin_data-diffs__get_output') },
 
-  'GET /v1/admin/api-keys': { summary: "List the organization's API keys", extension: true, response: LIST },
-  'POST /v1/admin/api-keys': { summary: 'Create an API key (the key is shown once)', extension: true, response: RESULT },
-  'DELETE /v1/admin/api-keys/{id}': { summary: 'Revoke an API key', extension: true, response: RESULT },
+  'GET /v1/admin/api-keys': { summary: "List the organization's API keys", extension: true, response: listOf('LatchkeyApiKey') },
+  'POST /v1/admin/api-keys': { summary: 'Create an API key (the key is shown once)', extension: true, response: resultOf('LatchkeyNewApiKey') },
+  'DELETE /v1/admin/api-keys/{id}': { summary: 'Revoke an API key', extension: true, response: resultOf('LatchkeyApiKey') },
 
   'GET /v1/events': { summary: 'Change feed in commit order (poll with after=<sequence>)', extension: true, response: ref('LatchkeyEventFeed') },
 
@@ -73,25 +67,25 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /v1/webhooks/{id}': { summary: 'Get a webhook', response: ref('_v1_webhooks_{webhook_id}_get_output') },
   'PUT /v1/webhooks/{id}': { summary: 'Update a webhook', extensionFields: ['integration_id'], response: ref('_v1_webhooks_{webhook_id}_put_output') },
   'DELETE /v1/webhooks/{id}': { summary: 'Delete a webhook', response: ref('_v1_webhooks_{webhook_id}_delete_output') },
-  'GET /v1/webhooks/{id}/deliveries': { summary: "List a webhook's deliveries with their attempts", extension: true, response: LIST },
-  'GET /v1/webhooks/{id}/deliveries/{delivery_id}': { summary: 'Get a delivery with its attempts', extension: true, response: ONE },
-  'POST /v1/webhooks/{id}/deliveries/{delivery_id}/retry': { summary: 'Retry a delivery now', extension: true, response: RESULT },
-  'POST /v1/webhooks/{id}/replay': { summary: 'Deliver again the events committed in [since, until)', extension: true, response: RESULT },
-  'POST /v1/webhooks/{id}/test': { summary: 'Send a signed TEST event', extension: true, response: RESULT },
+  'GET /v1/webhooks/{id}/deliveries': { summary: "List a webhook's deliveries with their attempts", extension: true, response: listOf('LatchkeyWebhookDelivery') },
+  'GET /v1/webhooks/{id}/deliveries/{delivery_id}': { summary: 'Get a delivery with its attempts', extension: true, response: singleOf('LatchkeyWebhookDelivery') },
+  'POST /v1/webhooks/{id}/deliveries/{delivery_id}/retry': { summary: 'Retry a delivery now', extension: true, response: resultOf('LatchkeyWebhookDelivery') },
+  'POST /v1/webhooks/{id}/replay': { summary: 'Deliver again the events committed in [since, until)', extension: true, response: resultOf('LatchkeyReplay') },
+  'POST /v1/webhooks/{id}/test': { summary: 'Send a signed TEST event', extension: true, response: resultOf('LatchkeyWebhookDelivery') },
 
-  'GET /v1/connect/destinations': { summary: 'List Connect destinations', extension: true, response: LIST },
-  'POST /v1/connect/destinations': { summary: 'Create a Connect destination (a PostgreSQL database)', extension: true, response: RESULT },
-  'GET /v1/connect/destinations/{id}': { summary: 'Get a Connect destination', extension: true, response: ONE },
-  'PUT /v1/connect/destinations/{id}': { summary: 'Update a Connect destination', extension: true, response: RESULT },
-  'DELETE /v1/connect/destinations/{id}': { summary: 'Delete a Connect destination', extension: true, response: RESULT },
-  'GET /v1/connect/connections': { summary: 'List Connect connections', extension: true, response: LIST },
-  'POST /v1/connect/connections': { summary: 'Create a Connect connection (replicates streams into a destination)', extension: true, response: RESULT },
-  'GET /v1/connect/connections/{id}': { summary: 'Get a Connect connection', extension: true, response: ONE },
-  'PUT /v1/connect/connections/{id}': { summary: 'Update a Connect connection', extension: true, response: RESULT },
-  'DELETE /v1/connect/connections/{id}': { summary: 'Delete a Connect connection', extension: true, response: RESULT },
-  'POST /v1/connect/connections/{id}/sync': { summary: 'Run a Connect connection now', extension: true, response: RESULT },
-  'GET /v1/connect/connections/{id}/runs': { summary: "List a connection's runs", extension: true, response: LIST },
-  'GET /v1/connect/connections/{id}/runs/{runId}': { summary: 'Get a connection run', extension: true, response: ONE },
+  'GET /v1/connect/destinations': { summary: 'List Connect destinations', extension: true, response: listOf('LatchkeyConnectDestination') },
+  'POST /v1/connect/destinations': { summary: 'Create a Connect destination (a PostgreSQL database)', extension: true, response: resultOf('LatchkeyConnectDestination') },
+  'GET /v1/connect/destinations/{id}': { summary: 'Get a Connect destination', extension: true, response: singleOf('LatchkeyConnectDestination') },
+  'PUT /v1/connect/destinations/{id}': { summary: 'Update a Connect destination', extension: true, response: resultOf('LatchkeyConnectDestination') },
+  'DELETE /v1/connect/destinations/{id}': { summary: 'Delete a Connect destination', extension: true, response: ref('LatchkeySuccess') },
+  'GET /v1/connect/connections': { summary: 'List Connect connections', extension: true, response: listOf('LatchkeyConnectConnection') },
+  'POST /v1/connect/connections': { summary: 'Create a Connect connection (replicates streams into a destination)', extension: true, response: resultOf('LatchkeyConnectConnection') },
+  'GET /v1/connect/connections/{id}': { summary: 'Get a Connect connection', extension: true, response: singleOf('LatchkeyConnectConnection') },
+  'PUT /v1/connect/connections/{id}': { summary: 'Update a Connect connection', extension: true, response: resultOf('LatchkeyConnectConnection') },
+  'DELETE /v1/connect/connections/{id}': { summary: 'Delete a Connect connection', extension: true, response: ref('LatchkeySuccess') },
+  'POST /v1/connect/connections/{id}/sync': { summary: 'Run a Connect connection now', extension: true, response: resultOf('LatchkeyConnectRunRequested') },
+  'GET /v1/connect/connections/{id}/runs': { summary: "List a connection's runs", extension: true, response: listOf('LatchkeyConnectRun') },
+  'GET /v1/connect/connections/{id}/runs/{runId}': { summary: 'Get a connection run', extension: true, response: singleOf('LatchkeyConnectRun') },
 };
 
 const ERROR_CODES = ['invalid_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'internal_error', 'service_unavailable'];
@@ -117,21 +111,11 @@ export const LATCHKEY_SCHEMAS: Record<string, JsonSchema> = {
     type: 'object',
     properties: { deleted_at: { type: ['string', 'null'], format: 'date-time', description: 'When the record disappeared from the PMS', 'x-latchkey-extension': true } },
   },
-  LatchkeyList: { type: 'object', required: ['meta', 'results'], properties: { meta: ref('ResponseMeta'), results: { type: 'array', items: { type: 'object' } } } },
-  LatchkeyOne: { type: 'object', required: ['results'], properties: { meta: ref('ResponseMeta'), results: { type: 'object' } } },
-  LatchkeyResult: { type: 'object', required: ['result'], properties: { result: { type: 'object' } } },
-  LatchkeyEventFeed: {
-    type: 'object',
-    required: ['meta', 'results'],
-    properties: {
-      meta: { type: 'object', properties: { after: { type: 'integer' }, limit: { type: 'integer' }, next_after: { type: 'integer' }, has_more: { type: 'boolean' } } },
-      results: { type: 'array', items: { type: 'object', properties: { sequence: { type: 'integer' }, id: { type: 'string' }, trigger: { type: 'string' }, created_at: { type: 'string', format: 'date-time' } } } },
-    },
-  },
   LatchkeyHealth: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } },
   LatchkeyReady: {
     type: 'object',
     required: ['status'],
     properties: { status: { type: 'string', enum: ['ready', 'not_ready', 'shutting_down'] }, database: { type: 'string' }, queue: { type: 'string' }, queue_backend: { type: 'string' } },
   },
+  ...EXTENSION_SCHEMAS,
 };

@@ -1,11 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import request from 'supertest';
 import YAML from 'yaml';
-import { OUTPUT_DIR, startApp, type AppProcess } from '../support/app-process';
+import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
+import { OUTPUT_DIR, startApp, waitFor, type AppProcess } from '../support/app-process';
 import { launchBrowser, watchPage } from '../support/browser';
-import { createTestDatabase } from '../support/database';
+import { createTestDatabase, pipelineState } from '../support/database';
+import { startWebhookReceiver } from '../support/webhook-receiver';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SPEC_FILE = path.resolve(ROOT, '../shared/reference/propexo-openapi.yml');
@@ -86,16 +90,37 @@ function operations(document: Json): { method: string; path: string; op: Json }[
   return Object.entries(document.paths as Json).flatMap(([p, item]) => Object.entries(item as Json).filter(([m]) => METHODS.includes(m)).map(([method, op]) => ({ method, path: p, op: op as Json })));
 }
 
+/**
+ * Object schemas of an operation's success response (our components only: Propexo's are checked byte for
+ * byte elsewhere) that accept fields they do not name: where an undocumented field would go unnoticed.
+ */
+function openObjects(document: Json, schema: unknown, at: string, seen = new Set<string>()): string[] {
+  if (Array.isArray(schema)) return schema.flatMap((s, i) => openObjects(document, s, `${at}/${i}`, seen));
+  if (schema === null || typeof schema !== 'object') return [];
+  const node = schema as Json;
+  if (typeof node.$ref === 'string') {
+    if (!node.$ref.startsWith('#/components/schemas/Latchkey') || seen.has(node.$ref)) return [];
+    seen.add(node.$ref);
+    return openObjects(document, resolvePointer(document, node.$ref), node.$ref, seen);
+  }
+  const types = ([] as unknown[]).concat(node.type ?? []);
+  const open = (types.includes('object') || node.properties) && node.additionalProperties !== false ? [at] : [];
+  const children = ['properties', 'items', 'allOf', 'oneOf', 'anyOf'].filter((k) => k in node).flatMap((k) =>
+    k === 'properties' ? Object.entries(node.properties as Json).flatMap(([name, s]) => openObjects(document, s, `${at}.${name}`, seen)) : openObjects(document, node[k], `${at}/${k}`, seen));
+  return [...open, ...children];
+}
+
 const concrete = (p: string) => p.replace(/\{[^}]+\}/g, DUMMY_ID);
 const isRouteNotFound = (res: request.Response) => res.status === 404 && /^No route for /.test(res.body?.error?.message ?? '') || /Cannot (GET|POST|PUT|DELETE)/.test(res.text);
 
 describe('API docs: /openapi.json and /docs', () => {
   let app: AppProcess;
   let document: Json;
+  let databaseUrl: string;
   const auth = () => ({ authorization: `Bearer ${app.apiKey}` });
 
   beforeAll(async () => {
-    app = await startApp({ name: 'api-docs', env: { DATABASE_URL: await createTestDatabase() } });
+    app = await startApp({ name: 'api-docs', env: { DATABASE_URL: (databaseUrl = await createTestDatabase()) } });
     const res = await request(app.url).get('/openapi.json'); // no API key
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
@@ -224,6 +249,106 @@ describe('API docs: /openapi.json and /docs', () => {
     expect(integration.name['x-latchkey-extension']).toBeUndefined();
     expect(document.paths['/v1/webhooks'].post.requestBody.content['application/json'].schema.properties.integration_id['x-latchkey-extension']).toBe(true);
     expect(document.components.schemas.LatchkeyRecordExtension.properties.deleted_at['x-latchkey-extension']).toBe(true);
+  });
+
+  it('documents every extension response exactly: live responses validate against their documented schemas', async () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const checked = new Set<string>();
+    /** Calls an operation with real ids and validates the answer against the document's success response for it. */
+    const check = async (method: string, template: string, ids: Record<string, string> = {}, body?: object): Promise<Json> => {
+      const where = `${method.toUpperCase()} ${template}`;
+      const [status, success] = Object.entries(document.paths[template][method].responses as Json).find(([code]) => /^2/.test(code))!;
+      const schema = (success as Json).content['application/json'].schema;
+      const url = template.replace(/\{([^}]+)\}/g, (_, name: string) => ids[name]!);
+      const res = await (request(app.url) as any)[method](url).set(auth()).send(body);
+      expect([where, res.status, res.status < 300 ? '' : res.text]).toEqual([where, Number(status), '']);
+      // The document's components ride along so that its #/components/... refs resolve in place.
+      const validate = ajv.compile({ ...schema, components: document.components });
+      validate(res.body);
+      expect([where, validate.errors ?? []]).toEqual([where, []]);
+      checked.add(where);
+      return res.body;
+    };
+    const nonEmpty = (where: string, body: Json) => expect([where, body.results.length > 0]).toEqual([where, true]);
+
+    const sandbox = await startBuildiumSandboxServer({ residents: 12, seed: 41, credentials: [{ clientId: 'docs-client', secret: 'docs-secret' }] });
+    const receiver = await startWebhookReceiver();
+    try {
+      const startedAt = new Date(Date.now() - 1000).toISOString();
+      const webhook = await request(app.url).post('/v1/webhooks').set(auth()).send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE'], active: true });
+      expect(webhook.status).toBe(201);
+      const webhookId: string = webhook.body.result.id;
+
+      // API keys.
+      const key = await check('post', '/v1/admin/api-keys', {}, { name: 'docs key', scopes: ['read'] });
+      nonEmpty('GET /v1/admin/api-keys', await check('get', '/v1/admin/api-keys'));
+      await check('delete', '/v1/admin/api-keys/{id}', { id: key.result.id });
+
+      // An integration whose vendor renamed the tenants' Id: its first sync records schema drift and quarantines them.
+      sandbox.sandbox.faults.add({ path: '/v1/leases/tenants', renameField: { from: 'Id', to: 'TenantId' } });
+      const integration = await request(app.url).post('/v1/admin/integrations').set(auth())
+        .send({ name: 'docs', integration_vendor: 'BUILDIUM', credentials: { clientId: 'docs-client', secret: 'docs-secret' }, base_url: sandbox.url, max_request_frequency: 100, active: true });
+      expect(integration.status).toBe(201);
+      const integrationId: string = integration.body.result.id;
+      await waitFor(async () => receiver.received.find((r) => r.json?.trigger === 'FIRST_SYNC_COMPLETE' && r.json.data?.integration_id === integrationId),
+        'FIRST_SYNC_COMPLETE', 120_000, () => pipelineState(databaseUrl));
+      const drift = await check('get', '/v1/admin/integrations/{id}/schema-drift', { id: integrationId });
+      expect(drift.results.map((d: Json) => d.kind).sort()).toEqual(['MISSING', 'UNEXPECTED']);
+      nonEmpty('GET /v1/admin/integrations/{id}/quarantine', await check('get', '/v1/admin/integrations/{id}/quarantine', { id: integrationId }));
+      await check('get', '/v1/admin/integrations/{id}/vendor-status', { id: integrationId });
+      nonEmpty('GET /v1/events', await check('get', '/v1/events'));
+
+      // Webhook deliveries: a test send, delivered, then listed, fetched, retried; a replay of the sync's events.
+      const sent = await check('post', '/v1/webhooks/{id}/test', { id: webhookId }, {});
+      const deliveryId: string = sent.result.id;
+      const delivered = () => request(app.url).get(`/v1/webhooks/${webhookId}/deliveries/${deliveryId}`).set(auth());
+      await waitFor(async () => ((await delivered()).body.results?.status === 'SUCCEEDED' ? true : undefined), `delivery ${deliveryId}`, 60_000, async () => (await delivered()).body);
+      const one = await check('get', '/v1/webhooks/{id}/deliveries/{delivery_id}', { id: webhookId, delivery_id: deliveryId });
+      expect(one.results.attempts.length).toBeGreaterThan(0);
+      const list = await check('get', '/v1/webhooks/{id}/deliveries', { id: webhookId });
+      expect(list.results.filter((d: Json) => d.attempts.length > 0).length).toBeGreaterThan(0);
+      await check('post', '/v1/webhooks/{id}/deliveries/{delivery_id}/retry', { id: webhookId, delivery_id: deliveryId }, {});
+      const replay = await check('post', '/v1/webhooks/{id}/replay', { id: webhookId }, { since: startedAt });
+      expect(replay.result.replayed + replay.result.already_pending).toBeGreaterThan(0);
+
+      // Connect: a destination, a connection (cron, then manual) into it, a run, then both deleted.
+      const destination = await check('post', '/v1/connect/destinations', {}, { name: 'docs warehouse', type: 'postgres', connection_url: await createTestDatabase() });
+      const destinationId: string = destination.result.id;
+      nonEmpty('GET /v1/connect/destinations', await check('get', '/v1/connect/destinations'));
+      await check('get', '/v1/connect/destinations/{id}', { id: destinationId });
+      await check('put', '/v1/connect/destinations/{id}', { id: destinationId }, { name: 'docs warehouse (renamed)' });
+      const connection = await check('post', '/v1/connect/connections', {}, {
+        name: 'docs', integration_id: integrationId, destination_id: destinationId, namespace: 'docs', schedule: { type: 'cron', cron: '0 3 * * *' },
+        streams: [{ name: 'properties', sync_mode: 'full_refresh_overwrite' }, { name: 'units', sync_mode: 'incremental_dedup', fields: [] }],
+      });
+      const connectionId: string = connection.result.id;
+      expect(connection.result.schedule.type).toBe('cron');
+      nonEmpty('GET /v1/connect/connections', await check('get', '/v1/connect/connections'));
+      await check('get', '/v1/connect/connections/{id}', { id: connectionId });
+      expect((await check('put', '/v1/connect/connections/{id}', { id: connectionId }, { schedule: { type: 'manual' } })).result.schedule).toEqual({ type: 'manual' });
+      const runId: string = (await check('post', '/v1/connect/connections/{id}/sync', { id: connectionId }, {})).result.run_id;
+      const run = () => request(app.url).get(`/v1/connect/connections/${connectionId}/runs/${runId}`).set(auth());
+      await waitFor(async () => (['SUCCEEDED', 'FAILED'].includes((await run()).body.results?.status) ? true : undefined), `run ${runId}`, 120_000, async () => (await run()).body);
+      const finished = await check('get', '/v1/connect/connections/{id}/runs/{runId}', { id: connectionId, runId });
+      expect({ status: finished.results.status, streams: finished.results.streams.length }).toEqual({ status: 'SUCCEEDED', streams: 2 });
+      nonEmpty('GET /v1/connect/connections/{id}/runs', await check('get', '/v1/connect/connections/{id}/runs', { id: connectionId }));
+      await check('delete', '/v1/connect/connections/{id}', { id: connectionId });
+      await check('delete', '/v1/connect/destinations/{id}', { id: destinationId });
+    } finally {
+      await receiver.close();
+      await sandbox.close();
+    }
+
+    // Every extension operation was exercised, and each documents its records closed (free-form JSON aside).
+    const extensions = operations(document).filter(({ op }) => op['x-latchkey-extension'] === true);
+    expect([...checked].sort()).toEqual(extensions.map(({ method, path: p }) => `${method.toUpperCase()} ${p}`).sort());
+    const freeForm = ['#/components/schemas/LatchkeyEvent.payload', '#/components/schemas/LatchkeyQuarantinedRecord.raw'];
+    for (const { method, path: p, op } of extensions) {
+      const success = Object.entries(op.responses as Json).find(([code]) => /^2/.test(code))![1] as Json;
+      const open = openObjects(document, success.content['application/json'].schema, `${method.toUpperCase()} ${p}`).filter((at) => !freeForm.includes(at));
+      expect([p, open]).toEqual([p, []]);
+    }
   });
 
   it("uses Propexo's own component schemas, byte for byte, for the data models and integrations", () => {

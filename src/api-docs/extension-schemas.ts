@@ -1,0 +1,198 @@
+import { API_KEY_SCOPES } from '../auth/scopes';
+import { CANONICAL_MODEL_NAMES } from '../canonical/canonical-models';
+import { STREAM_NAMES, SYNC_MODES } from '../connect/stream-catalog';
+import { EVENT_TRIGGERS, TRIGGERS } from '../events/event-triggers';
+import { ref, type JsonSchema } from './dto-schema';
+
+/**
+ * Response schemas of the extension routes (ours, not in Propexo's spec), field for field as their
+ * presenters build them. Enums come from the same constants the code uses, so they cannot drift apart.
+ */
+
+/**
+ * One of our records: every property is always present (the presenters write null rather than omit), and
+ * nothing else is, so a field added to a presenter but not here fails the api-docs test.
+ */
+const record = (properties: Record<string, JsonSchema>, description?: string): JsonSchema => ({
+  type: 'object',
+  ...(description ? { description } : {}),
+  required: Object.keys(properties),
+  properties,
+  additionalProperties: false,
+});
+
+const string = (description?: string): JsonSchema => ({ type: 'string', ...(description ? { description } : {}) });
+const nullableString = (description?: string): JsonSchema => ({ type: ['string', 'null'], ...(description ? { description } : {}) });
+const integer = (description?: string): JsonSchema => ({ type: 'integer', ...(description ? { description } : {}) });
+const timestamp = (description?: string): JsonSchema => ({ type: 'string', format: 'date-time', ...(description ? { description } : {}) });
+const nullableTimestamp = (description?: string): JsonSchema => ({ type: ['string', 'null'], format: 'date-time', ...(description ? { description } : {}) });
+const enumOf = (values: readonly string[], description?: string): JsonSchema => ({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
+
+/** `{meta, results: [X]}`: the spec's list envelope (pageOf / listMeta). */
+export const listOf = (schema: string): JsonSchema => record({ meta: ref('ResponseMeta'), results: { type: 'array', items: ref(schema) } });
+/** `{meta, results: X}`: the spec's get-by-id envelope (singleMeta). */
+export const singleOf = (schema: string): JsonSchema => record({ meta: ref('ResponseMeta'), results: ref(schema) });
+/** `{result: X}`: the spec's envelope for writes. */
+export const resultOf = (schema: string): JsonSchema => record({ result: ref(schema) });
+
+const apiKey = {
+  id: string(),
+  name: string(),
+  prefix: string('First characters of the key, enough to recognise it, never to use it'),
+  scopes: { type: 'array', items: enumOf(API_KEY_SCOPES) },
+  created_at: timestamp(),
+  last_used_at: nullableTimestamp(),
+  revoked_at: nullableTimestamp('Null while the key is active'),
+};
+
+const deliveryStatus = ['PENDING', 'SUCCEEDED', 'FAILED'];
+const runStatus = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED'];
+const runTrigger = ['cron', 'manual'];
+
+export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
+  LatchkeyApiKey: record(apiKey),
+  LatchkeyNewApiKey: record({ ...apiKey, key: string('The API key itself: shown in this response only (only its hash is stored)') }),
+
+  LatchkeySchemaDrift: record({
+    id: string(),
+    integration_id: string(),
+    model: enumOf(CANONICAL_MODEL_NAMES),
+    field: string('Dotted path of the field in the vendor record'),
+    kind: enumOf(['MISSING', 'UNEXPECTED'], 'MISSING: a required field was absent (the record was quarantined); UNEXPECTED: a field the vendor contract does not name'),
+    occurrences: integer('Records seen with this drift'),
+    sample_x_id: nullableString('Vendor id of one such record'),
+    first_seen_at: timestamp(),
+    last_seen_at: timestamp(),
+  }),
+  LatchkeyVendorStatus: record({
+    integration_id: string(),
+    circuit: record({
+      state: enumOf(['CLOSED', 'OPEN', 'HALF_OPEN'], 'HALF_OPEN: the open period is over but no request has succeeded since'),
+      consecutive_failures: integer('Requests in a row that failed after their retries'),
+      open_until: nullableTimestamp('While OPEN, when requests to the vendor resume'),
+      last_error: nullableString(),
+      last_failure_at: nullableTimestamp(),
+    }),
+    next_request_slot_at: nullableTimestamp('Earliest time the next request may go under the request budget (null before the first request)'),
+  }),
+  LatchkeyQuarantinedRecord: record({
+    id: string(),
+    created_at: timestamp(),
+    integration_id: string(),
+    job_id: string('The sync job that read the record'),
+    model: enumOf(CANONICAL_MODEL_NAMES),
+    x_id: nullableString('Vendor id, when the record had a usable one'),
+    reason: string('Why the record could not be normalised'),
+    // The vendor's record as received: whatever JSON it was.
+    raw: { type: ['object', 'array', 'string', 'number', 'boolean', 'null'], description: 'The vendor record as received' },
+  }),
+
+  LatchkeyDeliveryAttempt: record({
+    attempt_number: integer('1 for the first attempt'),
+    started_at: timestamp(),
+    status_code: { type: ['integer', 'null'], description: "The receiver's HTTP status (null when no response came)" },
+    duration_ms: integer(),
+    response_excerpt: nullableString("Start of the receiver's response body"),
+    error: nullableString('Why the attempt failed (null when it succeeded)'),
+    next_attempt_at: nullableTimestamp('When the attempt failed and another is scheduled, when'),
+  }),
+  LatchkeyWebhookDelivery: record({
+    id: string('Also the `webhook-id` header of each attempt'),
+    webhook_id: string(),
+    event_id: string(),
+    event_sequence: integer("The event's position in the change feed (GET /v1/events)"),
+    trigger: enumOf(EVENT_TRIGGERS),
+    status: enumOf(deliveryStatus),
+    attempt_count: integer(),
+    created_at: timestamp(),
+    delivered_at: nullableTimestamp(),
+    last_attempt_at: nullableTimestamp(),
+    next_attempt_at: nullableTimestamp('When the next attempt is scheduled (null when none is)'),
+    attempts: { type: 'array', items: ref('LatchkeyDeliveryAttempt'), description: 'Oldest first' },
+  }),
+  LatchkeyReplay: record({
+    replayed: integer('Deliveries created or reset and queued'),
+    already_pending: integer('Matching deliveries left to their schedule because they were still pending'),
+    since: timestamp(),
+    until: timestamp('The end of the window (now when the request gave none)'),
+  }),
+
+  LatchkeyConnectDestination: record({
+    id: string(),
+    name: string(),
+    type: enumOf(['postgres']),
+    host: string(),
+    port: integer(),
+    database: string(),
+    username: string(),
+    created_at: timestamp(),
+    updated_at: timestamp(),
+  }, 'Where a destination points; its connection URL and password are never returned'),
+  LatchkeyConnectStream: record({
+    name: enumOf(STREAM_NAMES),
+    sync_mode: enumOf(SYNC_MODES),
+    fields: { type: ['array', 'null'], items: { type: 'string' }, description: 'The replicated fields (always with id and updated_at); null: every field' },
+  }),
+  LatchkeyConnectConnection: record({
+    id: string(),
+    name: string(),
+    integration_id: string(),
+    destination_id: string(),
+    streams: { type: 'array', items: ref('LatchkeyConnectStream') },
+    schedule: {
+      oneOf: [
+        record({ type: enumOf(['cron']), cron: string('5-field cron expression, UTC') }),
+        record({ type: enumOf(['manual']) }),
+      ],
+    },
+    namespace: string('The destination schema'),
+    stream_prefix: string('Prefix of the destination table names (may be empty)'),
+    active: { type: 'boolean' },
+    next_run_at: nullableTimestamp('When the next cron run starts (null: manual or inactive)'),
+    created_at: timestamp(),
+    updated_at: timestamp(),
+  }),
+  LatchkeyConnectRun: record({
+    id: string(),
+    connection_id: string(),
+    status: enumOf(runStatus, 'QUEUED: requested while another run of the connection was running'),
+    trigger: enumOf(runTrigger),
+    created_at: timestamp(),
+    started_at: nullableTimestamp(),
+    finished_at: nullableTimestamp(),
+    attempts: integer('Worker attempts so far (transient failures are retried)'),
+    error: nullableString(),
+    streams: { type: 'array', items: ref('LatchkeyConnectRunStream') },
+  }),
+  LatchkeyConnectRunStream: record({
+    name: enumOf(STREAM_NAMES),
+    sync_mode: enumOf(SYNC_MODES),
+    records: integer('Rows committed to the destination by this run'),
+    duration_ms: { type: ['integer', 'null'] },
+    status: enumOf(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED']),
+    error: nullableString(),
+  }),
+  LatchkeyConnectRunRequested: record({ run_id: string('The run started or queued (GET .../runs/{runId})') }),
+  // Connect's deletes answer bare {success: true}, not the {result} envelope of its other writes.
+  LatchkeySuccess: record({ success: { type: 'boolean', enum: [true] } }),
+
+  LatchkeyEventFeed: record({
+    meta: record({
+      after: integer('The `after` of the request'),
+      limit: integer(),
+      next_after: integer('The `after` of the next call: the last sequence returned, or `after` when there was nothing new'),
+      has_more: { type: 'boolean' },
+    }),
+    results: { type: 'array', items: ref('LatchkeyEvent') },
+  }),
+  LatchkeyEvent: record({
+    sequence: integer('Commit order, across the organization'),
+    id: string(),
+    trigger: enumOf(TRIGGERS),
+    created_at: timestamp(),
+    integration_id: nullableString(),
+    model: { type: ['string', 'null'], enum: [...CANONICAL_MODEL_NAMES, null], description: "The model concerned: data events, and a sync job's JOB_FAILURE" },
+    record_id: nullableString('For data events, the record'),
+    payload: { type: 'object', description: 'The body a webhook delivery of the event carries: {trigger, data, meta}' },
+  }),
+};
