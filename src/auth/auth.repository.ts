@@ -30,8 +30,12 @@ export class AuthRepository {
     return key ? { apiKeyId: key.id, organizationId: key.organization_id, scopes: key.scopes } : null;
   }
 
+  /**
+   * One statement, not Prisma's upsert (a read, then an insert): processes starting together would both
+   * read nothing and the second insert would fail its start-up.
+   */
   async ensureDefaultOrganization(): Promise<string> {
-    await this.prisma.organization.upsert({ where: { id: DEFAULT_ORGANIZATION_ID }, create: { id: DEFAULT_ORGANIZATION_ID, name: 'Default organization' }, update: {} });
+    await this.prisma.sql(`INSERT INTO "organizations" ("id", "name") VALUES ($1, 'Default organization') ON CONFLICT ("id") DO NOTHING`, [DEFAULT_ORGANIZATION_ID]);
     return DEFAULT_ORGANIZATION_ID;
   }
 
@@ -39,12 +43,12 @@ export class AuthRepository {
     return this.prisma.apiKey.count({ where: { revoked_at: null } });
   }
 
-  /** Idempotent: the same key (by hash) is stored once, whichever process gets there first. */
+  /** Idempotent in one statement: the same key (by hash) is stored once, whichever process gets there first. */
   async insertKey(organizationId: string, name: string, keyHash: string, prefix: string, scopes: string[]): Promise<void> {
-    await this.prisma.apiKey.upsert({
-      where: { key_hash: keyHash },
-      create: { id: newId(), organization_id: organizationId, name, key_hash: keyHash, prefix, scopes },
-      update: { revoked_at: null },
-    });
+    await this.prisma.sql(
+      `INSERT INTO "api_keys" ("id", "organization_id", "name", "key_hash", "prefix", "scopes") VALUES ($1, $2, $3, $4, $5, $6::text[])
+       ON CONFLICT ("key_hash") DO UPDATE SET "revoked_at" = NULL`,
+      [newId(), organizationId, name, keyHash, prefix, scopes],
+    );
   }
 }
