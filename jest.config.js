@@ -16,7 +16,7 @@ module.exports = {
       testEnvironment: 'node',
       globalSetup: '<rootDir>/test/support/global-setup.js',
       globalTeardown: '<rootDir>/test/support/global-teardown.js',
-      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.js'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.js'],
       slowTestThreshold: 60,
     },
   ],

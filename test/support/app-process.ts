@@ -41,6 +41,21 @@ export async function testRedisUrl(): Promise<string> {
 
 export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
+/** Every app this test file started and that has not exited: what `killStartedApps` cleans up. */
+const liveApps = new Set<ChildProcess>();
+
+/**
+ * Kills the apps a test file left running. A file whose start-up failed half-way (one of several processes
+ * started together) never got the others' handles to stop them; left running, they took jobs from the next
+ * file's queue. Runs after every e2e file (test/support/e2e-setup.js).
+ */
+export async function killStartedApps(): Promise<void> {
+  await Promise.all([...liveApps].map((child) => new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  })));
+}
+
 /**
  * Starts `node dist/main.js <role>` as a real child process with the given environment and waits until
  * /ready answers 200 (or /health for processes that have no queue yet).
@@ -66,7 +81,9 @@ export async function startApp(options: { env: Record<string, string | undefined
   };
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/main.js'), options.role ?? 'all'], { cwd: ROOT, env, stdio: ['ignore', log, log] });
   const url = `http://127.0.0.1:${port}`;
+  liveApps.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('exit', () => liveApps.delete(child));
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode} during start-up; see ${logFile}:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
