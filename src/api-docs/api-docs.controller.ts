@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Response } from 'express';
 import { Public } from '../auth/api-key.guard';
 import { AppError } from '../common/errors/app-error';
-import { DOCS_CSP, DOCS_HTML, SWAGGER_INITIALIZER_JS } from './docs-page';
+import { SAME_ORIGIN_CSP } from '../common/http/same-origin-csp';
+import { DOCS_HTML, SWAGGER_INITIALIZER_JS } from './docs-page';
 import { OpenApiDocumentService } from './openapi-document.service';
 
 const SWAGGER_UI_DIR = path.dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -24,7 +25,7 @@ export class ApiDocsController {
 
   @Get('docs')
   @Header('content-type', 'text/html; charset=utf-8')
-  @Header('content-security-policy', DOCS_CSP)
+  @Header('content-security-policy', SAME_ORIGIN_CSP)
   @Header('x-frame-options', 'DENY')
   @Header('x-content-type-options', 'nosniff')
   @Header('referrer-policy', 'no-referrer')

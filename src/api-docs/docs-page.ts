@@ -1,9 +1,8 @@
 /**
  * The /docs page and its initialiser. Both live in code rather than in a folder of static files so the
  * build output (dist/) carries them: the Docker image copies only dist/ and the dashboard's files.
- * The page has no inline script: the Content-Security-Policy below allows same-origin scripts only.
+ * The page has no inline script: it is served under SAME_ORIGIN_CSP, which allows same-origin scripts only.
  */
-export const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 export const DOCS_HTML = `<!doctype html>
 <html lang="en">

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ERROR_STATUS, type ErrorCode } from '../common/errors/app-error';
 import { dtoFields, dtoSchema, ref, type JsonSchema } from './dto-schema';
 import { LATCHKEY_SCHEMAS, OPERATIONS, type OperationDoc } from './operation-catalogue';
 import propexoSchemas from './propexo-schemas.json';
@@ -7,14 +8,14 @@ import { RouteDiscovery, type DiscoveredRoute } from './route-discovery';
 /** The routes the document describes: the API under /v1 and the operational endpoints (not the dashboard or the docs themselves). */
 const DOCUMENTED = (path: string) => path.startsWith('/v1/') || ['/health', '/ready', '/metrics'].includes(path);
 
-/** Error responses as API.md §2 lists them; each operation references those it can answer. */
-const ERROR_RESPONSES: Record<string, { status: number; description: string }> = {
-  InvalidRequest: { status: 400, description: 'invalid_request: a bad or unknown field (details.fields names each)' },
-  Unauthorized: { status: 401, description: 'unauthorized: missing or unknown API key' },
-  NotFound: { status: 404, description: "not_found: no such id in the key's organization" },
-  Conflict: { status: 409, description: 'conflict: the change clashes with the current state' },
-  PayloadTooLarge: { status: 413, description: 'payload_too_large: the body exceeds MAX_BODY_BYTES' },
-  RateLimited: { status: 429, description: 'rate_limited: too many requests this minute for this key (see Retry-After)' },
+/** Error responses as API.md §2 lists them (status from the code, as the exception filter maps it); each operation references those it can answer. */
+const ERROR_RESPONSES: Record<string, { code: ErrorCode; description: string }> = {
+  InvalidRequest: { code: 'invalid_request', description: 'invalid_request: a bad or unknown field (details.fields names each)' },
+  Unauthorized: { code: 'unauthorized', description: 'unauthorized: missing or unknown API key' },
+  NotFound: { code: 'not_found', description: "not_found: no such id in the key's organization" },
+  Conflict: { code: 'conflict', description: 'conflict: the change clashes with the current state' },
+  PayloadTooLarge: { code: 'payload_too_large', description: 'payload_too_large: the body exceeds MAX_BODY_BYTES' },
+  RateLimited: { code: 'rate_limited', description: 'rate_limited: too many requests this minute for this key (see Retry-After)' },
 };
 
 /**
@@ -49,11 +50,11 @@ export class OpenApiDocumentService {
         securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <api key>' } },
         schemas: { ...propexoSchemas, ...LATCHKEY_SCHEMAS },
         responses: Object.fromEntries(
-          Object.entries(ERROR_RESPONSES).map(([name, { description, status }]) => [
+          Object.entries(ERROR_RESPONSES).map(([name, { code, description }]) => [
             name,
             {
               description,
-              ...(status === 429 ? { headers: { 'Retry-After': { description: 'Seconds until the limit resets', schema: { type: 'integer' } } } } : {}),
+              ...(code === 'rate_limited' ? { headers: { 'Retry-After': { description: 'Seconds until the limit resets', schema: { type: 'integer' } } } } : {}),
               content: { 'application/json': { schema: ref('LatchkeyError') } },
             },
           ]),
@@ -97,5 +98,5 @@ function errorResponses(route: DiscoveredRoute, hasBody: boolean): Record<number
   if (route.pathParams.length > 0) refs.push('NotFound');
   if (route.method !== 'get') refs.push('Conflict');
   if (hasBody) refs.push('PayloadTooLarge');
-  return Object.fromEntries(refs.map((name) => [ERROR_RESPONSES[name]!.status, { $ref: `#/components/responses/${name}` }]));
+  return Object.fromEntries(refs.map((name) => [ERROR_STATUS[ERROR_RESPONSES[name]!.code], { $ref: `#/components/responses/${name}` }]));
 }

@@ -1,3 +1,4 @@
+import { ERROR_STATUS } from '../common/errors/app-error';
 import { ref, type JsonSchema } from './dto-schema';
 import { EXTENSION_SCHEMAS, listOf, resultOf, singleOf } from './extension-schemas';
 
@@ -88,7 +89,6 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /v1/connect/connections/{id}/runs/{runId}': { summary: 'Get a connection run', extension: true, response: singleOf('LatchkeyConnectRun') },
 };
 
-const ERROR_CODES = ['invalid_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'internal_error', 'service_unavailable'];
 
 /** Our own component schemas (the spec's are in propexo-schemas.json). */
 export const LATCHKEY_SCHEMAS: Record<string, JsonSchema> = {
@@ -100,7 +100,7 @@ export const LATCHKEY_SCHEMAS: Record<string, JsonSchema> = {
         type: 'object',
         required: ['code', 'message', 'details'],
         properties: {
-          code: { type: 'string', enum: ERROR_CODES },
+          code: { type: 'string', enum: Object.keys(ERROR_STATUS) },
           message: { type: 'string' },
           details: { type: 'object', description: 'For invalid_request, `fields` maps each bad field to what is wrong with it' },
         },

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/api-key.guard';
 import { AppError } from '../common/errors/app-error';
+import { SAME_ORIGIN_CSP } from '../common/http/same-origin-csp';
 
 /** The dashboard's files, in the source tree (the Docker image copies src/dashboard/public too). */
 export const DASHBOARD_DIR = path.resolve(__dirname, '../../src/dashboard/public');
@@ -20,8 +21,6 @@ const TYPES: Record<string, string> = {
 /** A plain file name of the public folder: no slashes, no dot-segments, a known extension. */
 const FILE_NAME = /^[a-z0-9][a-z0-9-]*\.(html|js|css|json|svg)$/;
 
-/** The page may load only its own files and call only its own origin. */
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 interface StaticFile {
   body: Buffer;
@@ -60,7 +59,7 @@ export class DashboardController {
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
     if (name.endsWith('.html')) {
-      res.setHeader('content-security-policy', CSP);
+      res.setHeader('content-security-policy', SAME_ORIGIN_CSP);
       res.setHeader('x-frame-options', 'DENY');
     }
     if (req.headers['if-none-match'] === file.etag) {
