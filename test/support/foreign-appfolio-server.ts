@@ -68,6 +68,10 @@ export interface ForeignAppfolioLog {
   at: number;
   method: string;
   path: string;
+  /** The POST's body or the GET's query: a retry repeats it exactly. */
+  request: string;
+  /** The report columns the request asked for (its filters, or its cursor's): which reader sent it. */
+  columns?: string[];
   status: number;
 }
 
@@ -86,7 +90,7 @@ export async function startForeignAppfolioServer(): Promise<ForeignAppfolioServe
   const server = http.createServer(async (req, res) => {
     const text = await readBody(req);
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    const entry: ForeignAppfolioLog = { n: log.length + 1, at: Date.now(), method: req.method ?? '', path: url.pathname, status: 0 };
+    const entry: ForeignAppfolioLog = { n: log.length + 1, at: Date.now(), method: req.method ?? '', path: url.pathname, request: req.method === 'POST' ? text : url.search, status: 0 };
     log.push(entry);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       entry.status = status;
@@ -115,11 +119,13 @@ export async function startForeignAppfolioServer(): Promise<ForeignAppfolioServe
         if (unknown.length) return send(400, { error: `Unknown columns: ${unknown.join(', ')}` });
         columns = filters.columns;
       }
+      entry.columns = columns;
       if (filters.from_date !== undefined && name !== 'tenant_directory' && name !== 'rent_roll') return send(400, { error: 'from_date is not a filter of this report' });
     } else if (req.method === 'GET') {
       const cursor = url.searchParams.get('cursor');
       if (!cursor) return send(400, { error: 'cursor required' });
       const state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { offset: number; columns: string[] };
+      entry.columns = state.columns;
       if (name === 'rent_roll' && !rentRollCursorExpired) {
         rentRollCursorExpired = true;
         return send(410, { error: 'Report results expire after 30 minutes. Please re-run the report.' });
