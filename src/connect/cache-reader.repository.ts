@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { CANONICAL_MODELS } from '../canonical/canonical-models';
 import { PrismaService } from '../database/prisma.service';
 import { quoteIdent } from './identifiers';
 import type { CachePosition } from './connect-run.repository';
-import type { StreamName } from './stream-catalog';
+import { cacheColumnSql, type DestinationColumn, type StreamName } from './stream-catalog';
+
+/** A page of cache rows in COPY text format, ready for the destination's COPY, and the keyset position of its last row. */
+export interface CopyPage {
+  data: Buffer[];
+  rows: number;
+  last: CachePosition;
+}
 
 /**
  * Reads an integration's cached records for replication, in keyset pages ordered by (updated_at, id)
@@ -14,18 +23,45 @@ import type { StreamName } from './stream-catalog';
 export class CacheReaderRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async page(organizationId: string, integrationId: string, stream: StreamName, after: CachePosition | null, limit: number): Promise<Record<string, unknown>[]> {
+  /**
+   * The page after `after` as PostgreSQL's own COPY output of the destination's columns, so no row is
+   * parsed or encoded here. The page's bounds and its rows are read in one snapshot.
+   */
+  async copyPage(
+    organizationId: string, integrationId: string, stream: StreamName, columns: readonly DestinationColumn[],
+    after: CachePosition | null, limit: number, syncedAt: Date,
+  ): Promise<CopyPage | null> {
     const table = quoteIdent(CANONICAL_MODELS[stream].table);
-    if (after === null) {
-      return this.prisma.sql(
-        `SELECT * FROM ${table} WHERE "integration_id" = $1 AND "organization_id" = $2 ORDER BY "updated_at", "id" LIMIT $3`,
-        [integrationId, organizationId, limit],
+    return this.prisma.readSnapshot(async (client) => {
+      // The text the destination reads must not depend on this server's settings: ISO dates parse under any
+      // DateStyle, and floats are written in full.
+      await client.query(`SET LOCAL datestyle = 'ISO'; SET LOCAL extra_float_digits = 3`);
+      const scope = `c."integration_id" = ${client.escapeLiteral(integrationId)} AND c."organization_id" = ${client.escapeLiteral(organizationId)}`;
+      const from = after ? ` AND (c."updated_at", c."id") > (${positionSql(client, after)})` : '';
+      const { rows: [bounds] } = await client.query<{ rows: number; updated_at: Date; id: string }>(
+        `WITH page AS (SELECT c."updated_at", c."id" FROM ${table} c WHERE ${scope}${from} ORDER BY c."updated_at", c."id" LIMIT ${Number(limit)})
+         SELECT (SELECT count(*)::int FROM page) AS rows, l."updated_at", l."id"
+         FROM (SELECT * FROM page ORDER BY "updated_at" DESC, "id" DESC LIMIT 1) l`,
       );
-    }
-    return this.prisma.sql(
-      `SELECT * FROM ${table} WHERE "integration_id" = $1 AND "organization_id" = $2 AND ("updated_at", "id") > ($3::timestamptz, $4::text)
-       ORDER BY "updated_at", "id" LIMIT $5`,
-      [integrationId, organizationId, after.updatedAt, after.id, limit],
-    );
+      if (!bounds) return null;
+      const last = { updatedAt: bounds.updated_at, id: bounds.id };
+      // COPY takes no parameters: the values above are literals, escaped by the driver.
+      const select = columns.map((column) => cacheColumnSql(stream, column, client.escapeLiteral(syncedAt.toISOString()))).join(', ');
+      const data = await copyOut(client,
+        `COPY (SELECT ${select} FROM ${table} c WHERE ${scope}${from} AND (c."updated_at", c."id") <= (${positionSql(client, last)})
+               ORDER BY c."updated_at", c."id") TO STDOUT`,
+      );
+      return { data, rows: bounds.rows, last };
+    });
   }
+}
+
+function positionSql(client: PoolClient, position: CachePosition): string {
+  return `${client.escapeLiteral(position.updatedAt.toISOString())}::timestamptz, ${client.escapeLiteral(position.id)}::text`;
+}
+
+async function copyOut(client: PoolClient, sql: string): Promise<Buffer[]> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of client.query(copyTo(sql))) chunks.push(chunk as Buffer);
+  return chunks;
 }

@@ -184,23 +184,23 @@ export class PostgresDestination {
   }
 
   /**
-   * Loads one page (COPY text lines) into a full refresh's staging table with a plain COPY. A row updated
+   * Loads one page (COPY text) into a full refresh's staging table with a plain COPY. A row updated
    * while the refresh read the cache comes again in a later page: then the page is merged instead.
    */
-  async loadStagingPage(schema: string, staging: string, columns: readonly DestinationColumn[], lines: string[]): Promise<void> {
+  async loadStagingPage(schema: string, staging: string, columns: readonly DestinationColumn[], data: Buffer[]): Promise<void> {
     try {
-      await this.transaction(() => this.copy(qualified(schema, staging), columns, lines));
+      await this.transaction(() => this.copy(qualified(schema, staging), columns, data));
     } catch (error) {
       if ((error as { code?: string }).code !== '23505') throw error;
-      await this.mergePage(schema, staging, columns, lines, 'incremental_dedup');
+      await this.mergePage(schema, staging, columns, data, 'incremental_dedup');
     }
   }
 
   /** Loads one page into an incremental stream's table through a temporary table, as one transaction; returns the rows written. */
-  async mergePage(schema: string, table: string, columns: readonly DestinationColumn[], lines: string[], mode: SyncMode): Promise<number> {
+  async mergePage(schema: string, table: string, columns: readonly DestinationColumn[], data: Buffer[], mode: SyncMode): Promise<number> {
     return this.transaction(async () => {
       await this.query(`CREATE TEMP TABLE "${PAGE_TABLE}" (LIKE ${qualified(schema, table)} INCLUDING DEFAULTS) ON COMMIT DROP`);
-      await this.copy(`"${PAGE_TABLE}"`, columns, lines);
+      await this.copy(`"${PAGE_TABLE}"`, columns, data);
       return (await this.query(mergePageSql(schema, table, PAGE_TABLE, columns, mode))).rowCount ?? 0;
     });
   }
@@ -209,8 +209,8 @@ export class PostgresDestination {
     await this.client.end().catch(() => undefined);
   }
 
-  private async copy(target: string, columns: readonly DestinationColumn[], lines: string[]): Promise<void> {
-    await pipeline(Readable.from(lines), this.client.query(copyFrom(copyFromStdinSql(target, columns))));
+  private async copy(target: string, columns: readonly DestinationColumn[], data: Buffer[]): Promise<void> {
+    await pipeline(Readable.from(data), this.client.query(copyFrom(copyFromStdinSql(target, columns))));
   }
 
   private async transaction<T>(work: () => Promise<T>): Promise<T> {

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '../common/crypto/secret-box';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
-import { CacheReaderRepository } from './cache-reader.repository';
+import { CacheReaderRepository, type CopyPage } from './cache-reader.repository';
 import { ConnectRunRepository, type CachePosition, type RunContext } from './connect-run.repository';
 import { destinationTableName, stagingTableName } from './identifiers';
 import { PostgresDestinationConnector, type PostgresDestination } from './postgres-destination';
 import { PersistentReplicationError } from './replication-failures';
-import { copyLine, streamColumns, type DestinationColumn, type StreamConfig } from './stream-catalog';
+import { streamColumns, type DestinationColumn, type StreamConfig } from './stream-catalog';
 
 /**
  * How far before its cursor an incremental read starts again: a cache transaction that stamped its rows
@@ -73,9 +73,9 @@ export class ReplicationEngine {
       await this.runs.beginFullRefresh(run.connectionId, stream.name, run.runId);
       position = null;
     }
-    await this.copyPages(run, stream, position, async (lines) => {
-      await destination.loadStagingPage(run.namespace, staging, columns, lines);
-      return lines.length;
+    await this.copyPages(run, stream, columns, position, async (page) => {
+      await destination.loadStagingPage(run.namespace, staging, columns, page.data);
+      return page.rows;
     });
     await destination.swapStaging(run.namespace, table, staging);
     await this.runs.endFullRefresh(run.connectionId, stream.name);
@@ -86,7 +86,7 @@ export class ReplicationEngine {
     const { table, columns } = await this.prepare(run, stream, destination);
     const committed = (await this.runs.cursor(run.connectionId, stream.name)).position;
     const from = committed ? { updatedAt: new Date(committed.updatedAt.getTime() - INCREMENTAL_OVERLAP_MS), id: '' } : null;
-    await this.copyPages(run, stream, from, (lines) => destination.mergePage(run.namespace, table, columns, lines, stream.sync_mode), committed);
+    await this.copyPages(run, stream, columns, from, (page) => destination.mergePage(run.namespace, table, columns, page.data, stream.sync_mode), committed);
   }
 
   private async prepare(run: RunContext, stream: StreamConfig, destination: PostgresDestination): Promise<{ table: string; columns: DestinationColumn[] }> {
@@ -102,38 +102,26 @@ export class ReplicationEngine {
    * The next page is read and encoded while the current one loads, so the cache and the destination work
    * at the same time; its position is only saved once it, too, has been committed.
    */
-  private async copyPages(run: RunContext, stream: StreamConfig, from: CachePosition | null, load: (lines: string[]) => Promise<number>, floor: CachePosition | null = null): Promise<void> {
-    const columns = streamColumns(stream.name, stream.fields);
+  private async copyPages(
+    run: RunContext, stream: StreamConfig, columns: DestinationColumn[], from: CachePosition | null,
+    load: (page: CopyPage) => Promise<number>, floor: CachePosition | null = null,
+  ): Promise<void> {
     const pageSize = this.config.connectPageSize;
-    const read = (after: CachePosition | null): Promise<EncodedPage | null> => this.readPage(run, stream, columns, after);
+    const read = (after: CachePosition | null): Promise<CopyPage | null> =>
+      this.cache.copyPage(run.organizationId, run.integrationId, stream.name, columns, after, pageSize, new Date());
     let next = read(from);
     for (;;) {
       const page = await next;
       if (page === null) return;
-      const more = page.lines.length === pageSize;
+      const more = page.rows === pageSize;
       next = more ? read(page.last) : Promise.resolve(null);
       // A failed load ends the attempt; the prefetched page is then dropped without an unhandled rejection.
       next.catch(() => undefined);
-      const written = await load(page.lines);
+      const written = await load(page);
       await this.runs.savePosition(run.connectionId, stream.name, run.runId, floor && isBefore(page.last, floor) ? floor : page.last, written);
       if (!more) return;
     }
   }
-
-  /** The page after `after`, encoded; null when there is none. */
-  private async readPage(run: RunContext, stream: StreamConfig, columns: DestinationColumn[], after: CachePosition | null): Promise<EncodedPage | null> {
-    const rows = await this.cache.page(run.organizationId, run.integrationId, stream.name, after, this.config.connectPageSize);
-    const syncedAt = new Date().toISOString();
-    const last = rows[rows.length - 1];
-    if (!last) return null;
-    return { lines: rows.map((row) => copyLine(stream.name, row, columns, syncedAt)), last: { updatedAt: last.updated_at as Date, id: last.id as string } };
-  }
-}
-
-/** A page of cache rows as COPY lines, and the keyset position of its last row. */
-interface EncodedPage {
-  lines: string[];
-  last: CachePosition;
 }
 
 function isBefore(a: CachePosition, b: CachePosition): boolean {

@@ -1,5 +1,4 @@
 import { CANONICAL_MODEL_NAMES, CANONICAL_MODELS, type CanonicalModelName, type ColumnType } from '../canonical/canonical-models';
-import { presentRecord } from '../canonical/record-presenter';
 import { primaryKeyName, qualified, quoteIdent } from './identifiers';
 
 /** The streams a connection can replicate: the cached canonical models. */
@@ -163,26 +162,17 @@ export function copyFromStdinSql(target: string, columns: readonly DestinationCo
 
 // ---- rows ----------------------------------------------------------------------------------------------
 
-/** A cache row as COPY text-format line: the read API's values (the shared presenter), typed for the columns. */
-export function copyLine(stream: StreamName, row: Record<string, unknown>, columns: readonly DestinationColumn[], syncedAt: string): string {
-  const record = presentRecord(stream, row);
-  for (const field of CANONICAL_MODELS[stream].emptyArrays) record[field] = [];
-  record[SYNCED_AT_COLUMN] = syncedAt;
-  return `${columns.map((c) => copyValue(record[c.name], c.type)).join('\t')}\n`;
-}
-
-function copyValue(value: unknown, type: DestinationColumnType): string {
-  if (value === null || value === undefined) return '\\N';
-  switch (type) {
-    case 'bigint': return String(Math.round(Number(value)));
-    case 'double precision': return String(value);
-    case 'boolean': return value ? 't' : 'f';
-    case 'jsonb': return escapeCopyText(JSON.stringify(value));
-    default: return escapeCopyText(String(value));
-  }
-}
-
-/** COPY's text format: backslash, tab, newline and carriage return are escaped. */
-export function escapeCopyText(text: string): string {
-  return text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+/**
+ * How a destination column is read from the stream's cache table, typed as the column is, so that
+ * PostgreSQL's own COPY text output of it is what the destination's COPY reads. The values are the read
+ * API's (record-presenter.ts): money in cents is whole, rounded as Math.round rounds (halves up), and
+ * the spec's arrays that Latchkey does not fill are empty.
+ */
+export function cacheColumnSql(stream: StreamName, column: DestinationColumn, syncedAtLiteral: string): string {
+  if (column.name === SYNCED_AT_COLUMN) return `${syncedAtLiteral}::timestamptz`;
+  if (CANONICAL_MODELS[stream].emptyArrays.includes(column.name)) return `'[]'::jsonb`;
+  const source = `c.${quoteIdent(column.name)}`;
+  const cacheType = apiFieldTypes(stream).find(([field]) => field === column.name)?.[1];
+  if (column.type === 'bigint') return cacheType === 'int' ? `${source}::bigint` : `floor(${source} + 0.5)::bigint`;
+  return source;
 }

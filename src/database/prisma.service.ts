@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool, type QueryResultRow } from 'pg';
+import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
 import { PrismaClient } from '../generated/prisma/client';
 
@@ -34,9 +34,23 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
   }
 
   async sqlTransaction<T>(work: (tx: SqlTx) => Promise<T>): Promise<T> {
+    return this.inTransaction('BEGIN', work);
+  }
+
+  /** Several reads that see one snapshot, on one connection of the pool. */
+  async readSnapshot<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return this.inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', work);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.$disconnect();
+    await this.pool.end().catch(() => undefined);
+  }
+
+  private async inTransaction<T>(begin: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const result = await work(client);
       await client.query('COMMIT');
       return result;
@@ -46,11 +60,6 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     } finally {
       client.release();
     }
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.$disconnect();
-    await this.pool.end().catch(() => undefined);
   }
 }
 

@@ -363,4 +363,49 @@ describe('Connect: replication into a PostgreSQL warehouse', () => {
     expect(run).toMatchObject({ status: 'FAILED', attempts: 1 });
     expect(run.error).toMatch(/password authentication failed.*28P01/);
   });
+
+  it('every column of every stream is the read API\'s value: COPY\'s special characters, cents that are not whole, a destination with other date settings', async () => {
+    const [odd, negative] = await source('residents', 'id');
+    const awkward = 'Tab\there, back\\slash, new\nline\r, "quoted", \\N, ünï 👍';
+    const updateCache = (sql: string, params: unknown[]) => withClient(harness.databaseUrl, (db) => db.query(sql, params));
+    await updateCache('UPDATE residents SET first_name = $2, balance_in_cents = 100.5, custom_data = $3 WHERE id = $1', [odd.id, awkward, { note: awkward, n: 1.25 }]);
+    await updateCache('UPDATE residents SET balance_in_cents = -100.5, last_name = NULL WHERE id = $1', [negative.id]);
+    // Day-first dates and a far time zone in the destination: what its COPY reads must not depend on them.
+    const database = new URL(destinationUrl).pathname.slice(1);
+    await dest(`ALTER DATABASE "${database}" SET datestyle = 'SQL, DMY'`);
+    await dest(`ALTER DATABASE "${database}" SET timezone = 'Pacific/Chatham'`);
+    try {
+      const streams = ['properties', 'units', 'residents', 'leases'];
+      await syncAndWait(await createConnection({ namespace: 'exact', streams: streams.map((name) => ({ name, sync_mode: 'full_refresh_overwrite' })) }));
+      for (const stream of streams) {
+        const types = Object.fromEntries((await dest<{ column_name: string; data_type: string }>(
+          `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'exact' AND table_name = $1`, [stream],
+        )).map((c) => [c.column_name, c.data_type]));
+        // JSON, so that reading back does not depend on the destination's date style either.
+        const rows = new Map((await dest<{ row: Record<string, unknown> }>(`SELECT to_json(t) AS row FROM "exact"."${stream}" t`)).map(({ row }) => [row.id, row]));
+        expect(rows.size).toBe((await source(stream)).length);
+        const records = await readAll(harness.app, stream, integrationId);
+        expect(records.length).toBeGreaterThan(0);
+        for (const record of records) {
+          const row = rows.get(record.id)!;
+          const expected: Record<string, unknown> = {};
+          const actual: Record<string, unknown> = {};
+          for (const [column, type] of Object.entries(types)) {
+            if (column === '_latchkey_synced_at') continue;
+            const value = record[column];
+            expected[column] = type === 'bigint' && value !== null ? Math.round(value) : value;
+            actual[column] = type === 'timestamp with time zone' && row[column] !== null ? new Date(row[column] as string).toISOString() : row[column];
+          }
+          expect(actual).toEqual(expected);
+        }
+      }
+      const residents = new Map((await readAll(harness.app, 'residents', integrationId)).map((r) => [r.id, r]));
+      expect(residents.get(odd.id)).toMatchObject({ first_name: awkward, balance_in_cents: 100.5, custom_data: { note: awkward, n: 1.25 } });
+      const [oddRow] = await dest('SELECT first_name, balance_in_cents, custom_data FROM "exact"."residents" WHERE id = $1', [odd.id]);
+      expect(oddRow).toEqual({ first_name: awkward, balance_in_cents: '101', custom_data: { note: awkward, n: 1.25 } });
+      expect((await dest('SELECT balance_in_cents, last_name FROM "exact"."residents" WHERE id = $1', [negative.id]))[0]).toEqual({ balance_in_cents: '-100', last_name: null });
+    } finally {
+      await dest(`ALTER DATABASE "${database}" RESET ALL`);
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { namespaceProblem, quoteIdent, stagingTableName, streamPrefixProblem } from '../../src/connect/identifiers';
 import { isPersistentFailure, PersistentReplicationError } from '../../src/connect/replication-failures';
 import {
-  addColumnsSql, copyLine, createTableSql, destinationColumnType, escapeCopyText, mergePageSql, streamColumns, streamFieldNames, swapStagingSql, unknownFields,
+  addColumnsSql, cacheColumnSql, createTableSql, destinationColumnType, mergePageSql, streamColumns, streamFieldNames, swapStagingSql, unknownFields,
 } from '../../src/connect/stream-catalog';
 import { OutboundBlockedError } from '../../src/outbound/outbound-guard';
 
@@ -89,18 +89,15 @@ describe('Connect DDL', () => {
 });
 
 describe('Connect COPY rows', () => {
-  it('escapes COPY text specials', () => {
-    expect(escapeCopyText('a\\b\tc\nd\re')).toBe('a\\\\b\\tc\\nd\\re');
-  });
-
-  it('writes the presenter\'s values typed for the columns: ISO times, whole cents, t/f, JSON, \\N for null', () => {
-    const row = {
-      id: 'r1', created_at: new Date('2026-01-01T00:00:00Z'), updated_at: new Date('2026-01-02T03:04:05.678Z'), last_seen: null, x_id: '7',
-      first_name: 'Ann\tMarie', balance_in_cents: 1234.0000001, is_employee: false, custom_data: { a: 'x\ny' }, integration_id: 'i', integration_vendor: 'BUILDIUM', deleted_at: null,
-    };
-    const line = copyLine('residents', row, streamColumns('residents', ['first_name', 'balance_in_cents', 'is_employee', 'custom_data', 'deleted_at', 'pets']), '2026-01-03T00:00:00.000Z');
-    // API order: balance_in_cents, custom_data, first_name, is_employee, deleted_at, pets.
-    expect(line).toBe(['r1', '2026-01-02T03:04:05.678Z', '1234', '{"a":"x\\\\ny"}', 'Ann\\tMarie', 'f', '\\N', '[]', '2026-01-03T00:00:00.000Z'].join('\t') + '\n');
+  it('reads each column from the cache typed for the destination: whole cents rounded half up, empty embedded arrays, the sync time', () => {
+    const columns = streamColumns('residents', ['first_name', 'balance_in_cents', 'is_employee', 'custom_data', 'pets']);
+    const sql = Object.fromEntries(columns.map((c) => [c.name, cacheColumnSql('residents', c, "'2026-01-03T00:00:00.000Z'")]));
+    expect(sql).toEqual({
+      id: 'c."id"', updated_at: 'c."updated_at"', balance_in_cents: 'floor(c."balance_in_cents" + 0.5)::bigint', custom_data: 'c."custom_data"',
+      first_name: 'c."first_name"', is_employee: 'c."is_employee"', pets: "'[]'::jsonb", _latchkey_synced_at: "'2026-01-03T00:00:00.000Z'::timestamptz",
+    });
+    const [units] = streamColumns('properties', ['number_of_units']).filter((c) => c.name === 'number_of_units');
+    expect(cacheColumnSql('properties', units!, "'x'")).toBe('c."number_of_units"::bigint');
   });
 });
 
