@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { CANONICAL_MODELS } from '../canonical/canonical-models';
 import { PrismaService } from '../database/prisma.service';
 import { quoteIdent } from './identifiers';
 import type { CachePosition } from './connect-run.repository';
-import { cacheColumnSql, type DestinationColumn, type StreamName } from './stream-catalog';
+import { cacheColumnSql, streamTable, type DestinationColumn, type StreamName } from './stream-catalog';
 
 /** A page of cache rows in COPY text format, ready for the destination's COPY, and the keyset position of its last row. */
 export interface CopyPage {
@@ -15,9 +14,9 @@ export interface CopyPage {
 }
 
 /**
- * Reads an integration's cached records for replication, in keyset pages ordered by (updated_at, id)
- * (index: integration_id, updated_at, id). Deleted rows are included: they replicate as rows carrying
- * deleted_at.
+ * Reads an integration's cached records (and resident-lease links) for replication, in keyset pages ordered
+ * by (updated_at, id) (index: integration_id, updated_at, id). Deleted records are included: they replicate
+ * as rows carrying deleted_at.
  */
 @Injectable()
 export class CacheReaderRepository {
@@ -31,7 +30,7 @@ export class CacheReaderRepository {
     organizationId: string, integrationId: string, stream: StreamName, columns: readonly DestinationColumn[],
     after: CachePosition | null, limit: number, syncedAt: Date,
   ): Promise<CopyPage | null> {
-    const table = quoteIdent(CANONICAL_MODELS[stream].table);
+    const table = quoteIdent(streamTable(stream));
     return this.prisma.readSnapshot(async (client) => {
       // The text the destination reads must not depend on this server's settings: ISO dates parse under any
       // DateStyle, and floats are written in full.

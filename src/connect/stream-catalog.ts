@@ -1,12 +1,24 @@
-import { CANONICAL_MODEL_NAMES, CANONICAL_MODELS, type CanonicalModelName, type ColumnType } from '../canonical/canonical-models';
+import { CANONICAL_MODEL_NAMES, CANONICAL_MODELS, isCanonicalModelName, RESIDENT_LEASE_FIELDS, type ColumnType } from '../canonical/canonical-models';
 import { primaryKeyName, qualified, quoteIdent } from './identifiers';
 
-/** The streams a connection can replicate: the cached canonical models. */
-export const STREAM_NAMES = CANONICAL_MODEL_NAMES;
-export type StreamName = CanonicalModelName;
+/** The resident <-> lease links (the read API's leases_meta_data and residents_meta_data), as a stream of their own. */
+export const LINK_STREAM = 'residents_to_leases';
+
+/** The streams a connection can replicate: the cached canonical models and their links. */
+export const STREAM_NAMES = [...CANONICAL_MODEL_NAMES, LINK_STREAM] as const;
+export type StreamName = (typeof STREAM_NAMES)[number];
 
 export const SYNC_MODES = ['full_refresh_overwrite', 'incremental_append', 'incremental_dedup'] as const;
 export type SyncMode = (typeof SYNC_MODES)[number];
+
+/** A link that ends is removed, not marked deleted: only a full refresh can carry its removal. */
+export function syncModesOf(stream: StreamName): readonly SyncMode[] {
+  return stream === LINK_STREAM ? ['full_refresh_overwrite'] : SYNC_MODES;
+}
+
+export function streamTable(stream: StreamName): string {
+  return isCanonicalModelName(stream) ? CANONICAL_MODELS[stream].table : LINK_STREAM;
+}
 
 /** A stream as a connection stores it; `fields` null means every field of the model, new ones included. */
 export interface StreamConfig {
@@ -34,8 +46,12 @@ const SYSTEM_FIELD_TYPES: Record<string, ColumnType> = {
 
 /** A stream's API fields in the read API's order, each with the type the cache stores it as. */
 function apiFieldTypes(stream: StreamName): Array<[string, ColumnType]> {
-  const model = CANONICAL_MODELS[stream];
   const { id, created_at, updated_at, last_seen, x_id, integration_id, integration_vendor, deleted_at } = SYSTEM_FIELD_TYPES;
+  if (!isCanonicalModelName(stream)) {
+    // A link is keyed `<lease id>:<resident id>`, belongs to its lease's integration, and is removed when it ends.
+    return [['id', id!], ['created_at', created_at!], ['updated_at', updated_at!], ['last_seen', last_seen!], ...Object.entries(RESIDENT_LEASE_FIELDS), ['integration_id', integration_id!]];
+  }
+  const model = CANONICAL_MODELS[stream];
   return [
     ['id', id!], ['created_at', created_at!], ['updated_at', updated_at!], ['last_seen', last_seen!], ['x_id', x_id!],
     ...Object.entries(model.fields),
@@ -170,7 +186,7 @@ export function copyFromStdinSql(target: string, columns: readonly DestinationCo
  */
 export function cacheColumnSql(stream: StreamName, column: DestinationColumn, syncedAtLiteral: string): string {
   if (column.name === SYNCED_AT_COLUMN) return `${syncedAtLiteral}::timestamptz`;
-  if (CANONICAL_MODELS[stream].emptyArrays.includes(column.name)) return `'[]'::jsonb`;
+  if (isCanonicalModelName(stream) && CANONICAL_MODELS[stream].emptyArrays.includes(column.name)) return `'[]'::jsonb`;
   const source = `c.${quoteIdent(column.name)}`;
   const cacheType = apiFieldTypes(stream).find(([field]) => field === column.name)?.[1];
   if (column.type === 'bigint') return cacheType === 'int' ? `${source}::bigint` : `floor(${source} + 0.5)::bigint`;

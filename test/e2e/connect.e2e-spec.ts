@@ -147,6 +147,7 @@ describe('Connect: replication into a PostgreSQL warehouse', () => {
     expect(await fieldsOf({ streams: [{ name: 'residents', sync_mode: 'mirror' }] })).toEqual(['streams.0.sync_mode']);
     expect(await fieldsOf({ streams: [{ name: 'residents', sync_mode: 'incremental_dedup', fields: ['first_name', 'shoe_size'] }] })).toEqual(['streams.0.fields']);
     expect(await fieldsOf({ streams: [] })).toEqual(['streams']);
+    expect(await fieldsOf({ streams: [{ name: 'residents_to_leases', sync_mode: 'incremental_dedup' }] })).toEqual(['streams.0.sync_mode']);
 
     await addOtherOrganization(harness.databaseUrl, OTHER_KEY);
     const other = { authorization: `Bearer ${OTHER_KEY}` };
@@ -364,7 +365,7 @@ describe('Connect: replication into a PostgreSQL warehouse', () => {
     expect(run.error).toMatch(/password authentication failed.*28P01/);
   });
 
-  it('every column of every stream is the read API\'s value: COPY\'s special characters, cents that are not whole, a destination with other date settings', async () => {
+  it('every column of every stream, links included, is the read API\'s value: COPY\'s special characters, cents that are not whole, a destination with other date settings', async () => {
     const [odd, negative] = await source('residents', 'id');
     const awkward = 'Tab\there, back\\slash, new\nline\r, "quoted", \\N, ünï 👍';
     const updateCache = (sql: string, params: unknown[]) => withClient(harness.databaseUrl, (db) => db.query(sql, params));
@@ -376,7 +377,7 @@ describe('Connect: replication into a PostgreSQL warehouse', () => {
     await dest(`ALTER DATABASE "${database}" SET timezone = 'Pacific/Chatham'`);
     try {
       const streams = ['properties', 'units', 'residents', 'leases'];
-      await syncAndWait(await createConnection({ namespace: 'exact', streams: streams.map((name) => ({ name, sync_mode: 'full_refresh_overwrite' })) }));
+      await syncAndWait(await createConnection({ namespace: 'exact', streams: [...streams, 'residents_to_leases'].map((name) => ({ name, sync_mode: 'full_refresh_overwrite' })) }));
       for (const stream of streams) {
         const types = Object.fromEntries((await dest<{ column_name: string; data_type: string }>(
           `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'exact' AND table_name = $1`, [stream],
@@ -399,7 +400,25 @@ describe('Connect: replication into a PostgreSQL warehouse', () => {
           expect(actual).toEqual(expected);
         }
       }
+      // The links: one row per entry of the leases' residents_meta_data, with both sides' ids.
       const residents = new Map((await readAll(harness.app, 'residents', integrationId)).map((r) => [r.id, r]));
+      const leases = await readAll(harness.app, 'leases', integrationId);
+      const links = await dest<{ row: Record<string, any> }>('SELECT to_json(t) AS row FROM "exact"."residents_to_leases" t ORDER BY id');
+      expect(Object.keys(links[0]!.row)).toEqual([
+        'id', 'created_at', 'updated_at', 'last_seen', 'resident_id', 'lease_id', 'x_resident_id', 'x_lease_id', 'x_resident_type', 'resident_type_normalized',
+        'move_in_date', 'move_out_date', 'notice_date', 'custom_data', 'integration_id', '_latchkey_synced_at',
+      ]);
+      const asIso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
+      expect(links.map(({ row }) => ({
+        id: row.id, lease_id: row.lease_id, x_lease_id: row.x_lease_id, resident_id: row.resident_id, x_resident_id: row.x_resident_id, x_resident_type: row.x_resident_type,
+        resident_type_normalized: row.resident_type_normalized, move_in_date: asIso(row.move_in_date), move_out_date: asIso(row.move_out_date), notice_date: asIso(row.notice_date),
+        custom_data: row.custom_data, integration_id: row.integration_id,
+      }))).toEqual(leases.flatMap((lease) => lease.residents_meta_data.map((m: any) => ({
+        id: `${lease.id}:${m.resident_id}`, lease_id: lease.id, x_lease_id: lease.x_id, resident_id: m.resident_id, x_resident_id: residents.get(m.resident_id)?.x_id,
+        x_resident_type: m.x_resident_type, resident_type_normalized: m.resident_type_normalized, move_in_date: m.move_in_date, move_out_date: m.move_out_date,
+        notice_date: m.notice_date, custom_data: m.custom_data, integration_id: integrationId,
+      }))).sort((x: any, y: any) => (x.id < y.id ? -1 : 1)));
+      expect(links.length).toBeGreaterThan(0);
       expect(residents.get(odd.id)).toMatchObject({ first_name: awkward, balance_in_cents: 100.5, custom_data: { note: awkward, n: 1.25 } });
       const [oddRow] = await dest('SELECT first_name, balance_in_cents, custom_data FROM "exact"."residents" WHERE id = $1', [odd.id]);
       expect(oddRow).toEqual({ first_name: awkward, balance_in_cents: '101', custom_data: { note: awkward, n: 1.25 } });

@@ -385,6 +385,8 @@ describe('dashboard at GET / (Chromium)', () => {
     await page.getByTestId('new-connection-destination').selectOption(destination.id);
     await page.getByTestId('new-connection-stream-residents').check();
     await page.getByTestId('new-connection-mode-residents').selectOption('full_refresh_overwrite');
+    // Links are removed when they end, so their stream offers the one mode that carries a removal.
+    expect(await page.getByTestId('new-connection-mode-residents_to_leases').locator('option').allTextContents()).toEqual(['Full refresh (overwrite)']);
     await page.getByTestId('new-connection-schedule-manual').check();
     expect(await page.getByTestId('new-connection-cron').isDisabled()).toBe(true);
     await page.getByTestId('new-connection-namespace').fill('dashboard_wh');

@@ -4,14 +4,16 @@ import { barChart } from './charts.js';
 import { actionButton, badge, errorBox, field, h, num, replace, statusKind, table, time } from './dom.js';
 import { listAllIntegrations } from './view-integrations.js';
 
-const STREAMS = ['properties', 'units', 'residents', 'leases'];
+const STREAMS = ['properties', 'units', 'residents', 'leases', 'residents_to_leases'];
 const SYNC_MODES = [
   ['full_refresh_overwrite', 'Full refresh (overwrite)'],
   ['incremental_append', 'Incremental (append history)'],
   ['incremental_dedup', 'Incremental (dedup on id)'],
 ];
+/** A link that ends is removed, not marked deleted: only a full refresh carries it (the API refuses the others). */
+const MODES_OF = { residents_to_leases: ['full_refresh_overwrite'] };
 /** Chart colours per stream (series-3 is the failure red, so it is left out). */
-const STREAM_SERIES = { properties: 0, units: 1, residents: 2, leases: 4 };
+const STREAM_SERIES = { properties: 0, units: 1, residents: 2, leases: 4, residents_to_leases: 5 };
 const isLive = (status) => status === 'QUEUED' || status === 'RUNNING';
 
 async function listAll(path) {
@@ -164,7 +166,7 @@ function newConnectionForm(ctx, state) {
   const streams = STREAMS.map((stream) => ({
     stream,
     box: h('input', { type: 'checkbox', name: 'streams', value: stream, testid: `new-connection-stream-${stream}` }),
-    mode: h('select', { name: `mode-${stream}`, testid: `new-connection-mode-${stream}`, 'aria-label': `${stream} sync mode` }, SYNC_MODES.map(([m, label]) => h('option', { value: m }, label))),
+    mode: h('select', { name: `mode-${stream}`, testid: `new-connection-mode-${stream}`, 'aria-label': `${stream} sync mode` }, SYNC_MODES.filter(([m]) => (MODES_OF[stream] ?? [m]).includes(m)).map(([m, label]) => h('option', { value: m }, label))),
   }));
   const manual = h('input', { type: 'radio', name: 'schedule', value: 'manual', checked: true, testid: 'new-connection-schedule-manual' });
   const cron = h('input', { type: 'radio', name: 'schedule', value: 'cron', testid: 'new-connection-schedule-cron' });
@@ -201,7 +203,10 @@ function newConnectionForm(ctx, state) {
   const tables = form.querySelector('[data-testid="new-connection-tables"]');
   const showTables = () => {
     const chosen = streams.filter((st) => st.box.checked).map((st) => st.stream);
-    tables.textContent = chosen.length ? chosen.map((st) => `${namespace.value}.${prefix.value}${st}`).join(', ') : 'pick at least one stream';
+    const text = chosen.length ? chosen.map((st) => `${namespace.value}.${prefix.value}${st}`).join(', ') : 'pick at least one stream';
+    // Rewriting an unchanged line still replaces its text node, and Chromium's scroll anchoring can then move the
+    // page under a click that blurred the prefix field (seen at the bottom of a scrolled page).
+    if (tables.textContent !== text) tables.textContent = text;
   };
   for (const input of [namespace, prefix, ...streams.map((st) => st.box)]) for (const type of ['input', 'change']) input.addEventListener(type, showTables);
   showTables();
