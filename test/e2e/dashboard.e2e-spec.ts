@@ -327,7 +327,7 @@ describe('dashboard at GET / (Chromium)', () => {
     await screenshot(page, '14-integrations');
     expect(problems).toEqual([]);
   }, 240_000);
-  it('adds a warehouse destination, creates a Connect connection of the Buildium residents, and follows its run to the rows in the warehouse', async () => {
+  it('adds a warehouse destination, creates a Connect connection of the Buildium residents, follows its run to the rows in the warehouse, and changes its streams', async () => {
     const { page, problems } = await openPage(true);
 
     // The source: the Buildium integration the first test synced, or a fresh one synced here when run alone.
@@ -428,6 +428,29 @@ describe('dashboard at GET / (Chromium)', () => {
     expect(bars).toHaveLength(1);
     expect(bars[0]).toBeGreaterThan(0);
     await screenshot(page, '16-connect-run');
+
+    // Change the streams from the page: the units join (dedup on id), the residents keep their mode; an empty
+    // choice is refused by the API, its error shown beside the form and nothing changed.
+    await page.getByTestId('edit-streams').locator('summary').click();
+    expect(await page.getByTestId('edit-streams-stream-residents').isChecked()).toBe(true);
+    expect(await page.getByTestId('edit-streams-mode-residents').inputValue()).toBe('full_refresh_overwrite');
+    expect(await page.getByTestId('edit-streams-stream-units').isChecked()).toBe(false);
+    await page.getByTestId('edit-streams-stream-residents').uncheck();
+    await page.getByTestId('edit-streams-submit').click();
+    await page.getByTestId('edit-streams-error').waitFor();
+    expect(await page.getByTestId('edit-streams-error').textContent()).toMatch(/streams/);
+    expect((await api('GET', `/v1/connect/connections/${connectionId}`)).body.results.streams).toEqual(connection.streams);
+    await page.getByTestId('edit-streams-stream-residents').check();
+    await page.getByTestId('edit-streams-stream-units').check();
+    await page.getByTestId('edit-streams-mode-units').selectOption('incremental_dedup');
+    await page.getByTestId('edit-streams-submit').click();
+    await page.getByTestId('edit-streams-saved').waitFor();
+    const edited = (await api('GET', `/v1/connect/connections/${connectionId}`)).body.results.streams;
+    expect(edited).toHaveLength(2);
+    expect(edited).toEqual(expect.arrayContaining([
+      { name: 'residents', sync_mode: 'full_refresh_overwrite', fields: null }, { name: 'units', sync_mode: 'incremental_dedup', fields: null },
+    ]));
+    expect((await page.getByTestId('stream-table').allTextContents()).sort()).toEqual(['dashboard_wh.lk_residents', 'dashboard_wh.lk_units']);
 
     // Pause, then the destination it uses cannot be deleted: the API's 409 shows inline.
     await page.getByTestId('connection-toggle-active').click();

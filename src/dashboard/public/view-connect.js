@@ -157,17 +157,40 @@ function newDestinationForm(onCreated) {
   return form;
 }
 
+/**
+ * A checkbox and a sync-mode choice per stream, starting from `current` (a connection's streams). `chosen()`
+ * gives the ticked ones as the API takes them; a stream kept from `current` keeps its chosen fields.
+ */
+function streamPicker(testidPrefix, current) {
+  const rows = STREAMS.map((stream) => {
+    const now = current.find((st) => st.name === stream);
+    const modes = SYNC_MODES.filter(([m]) => (MODES_OF[stream] ?? [m]).includes(m));
+    return {
+      stream,
+      now,
+      box: h('input', { type: 'checkbox', name: 'streams', value: stream, checked: Boolean(now), testid: `${testidPrefix}-stream-${stream}` }),
+      mode: h('select', { name: `mode-${stream}`, testid: `${testidPrefix}-mode-${stream}`, 'aria-label': `${stream} sync mode` },
+        modes.map(([m, label]) => h('option', { value: m, selected: now?.sync_mode === m }, label))),
+    };
+  });
+  return {
+    boxes: rows.map((r) => r.box),
+    table: h('table', { class: 'plain' }, h('tbody', {}, rows.map((r) => h('tr', {},
+      h('td', {}, h('label', {}, r.box, ' ', h('code', {}, r.stream))),
+      h('td', {}, r.mode))))),
+    chosen: () => rows.filter((r) => r.box.checked).map((r) => ({
+      name: r.stream, sync_mode: r.mode.value, ...(r.now?.fields ? { fields: r.now.fields } : {}),
+    })),
+  };
+}
+
 function newConnectionForm(ctx, state) {
   const name = h('input', { type: 'text', name: 'name', required: true, maxlength: 200, size: 30, testid: 'new-connection-name' });
   const integration = h('select', { name: 'integration_id', required: true, testid: 'new-connection-integration' },
     state.integrations.map((i) => h('option', { value: i.id }, `${i.name} (${i.integration_vendor})`)));
   const destination = h('select', { name: 'destination_id', required: true, testid: 'new-connection-destination' },
     state.destinations.map((d) => h('option', { value: d.id }, `${d.name} (${address(d)})`)));
-  const streams = STREAMS.map((stream) => ({
-    stream,
-    box: h('input', { type: 'checkbox', name: 'streams', value: stream, testid: `new-connection-stream-${stream}` }),
-    mode: h('select', { name: `mode-${stream}`, testid: `new-connection-mode-${stream}`, 'aria-label': `${stream} sync mode` }, SYNC_MODES.filter(([m]) => (MODES_OF[stream] ?? [m]).includes(m)).map(([m, label]) => h('option', { value: m }, label))),
-  }));
+  const streams = streamPicker('new-connection', []);
   const manual = h('input', { type: 'radio', name: 'schedule', value: 'manual', checked: true, testid: 'new-connection-schedule-manual' });
   const cron = h('input', { type: 'radio', name: 'schedule', value: 'cron', testid: 'new-connection-schedule-cron' });
   const cronExpr = h('input', { type: 'text', name: 'cron', size: 16, value: '0 * * * *', spellcheck: 'false', testid: 'new-connection-cron', 'aria-label': 'Cron expression (UTC)', disabled: true });
@@ -187,10 +210,7 @@ function newConnectionForm(ctx, state) {
   const form = h('form', { class: 'stack', testid: 'new-connection-form' },
     field('Name', name),
     h('div', { class: 'inline-fields' }, field('Integration (source)', integration), field('Destination', destination)),
-    h('fieldset', {}, h('legend', {}, 'Streams and sync modes'),
-      h('table', { class: 'plain' }, h('tbody', {}, streams.map((st) => h('tr', {},
-        h('td', {}, h('label', {}, st.box, ' ', h('code', {}, st.stream))),
-        h('td', {}, st.mode)))))),
+    h('fieldset', {}, h('legend', {}, 'Streams and sync modes'), streams.table),
     h('fieldset', {}, h('legend', {}, 'Schedule'),
       h('label', {}, manual, ' Manual (Sync now only)'), h('label', {}, cron, ' Cron, UTC: '), cronExpr),
     h('div', { class: 'inline-fields' },
@@ -202,13 +222,13 @@ function newConnectionForm(ctx, state) {
     out);
   const tables = form.querySelector('[data-testid="new-connection-tables"]');
   const showTables = () => {
-    const chosen = streams.filter((st) => st.box.checked).map((st) => st.stream);
+    const chosen = streams.chosen().map((st) => st.name);
     const text = chosen.length ? chosen.map((st) => `${namespace.value}.${prefix.value}${st}`).join(', ') : 'pick at least one stream';
     // Rewriting an unchanged line still replaces its text node, and Chromium's scroll anchoring can then move the
     // page under a click that blurred the prefix field (seen at the bottom of a scrolled page).
     if (tables.textContent !== text) tables.textContent = text;
   };
-  for (const input of [namespace, prefix, ...streams.map((st) => st.box)]) for (const type of ['input', 'change']) input.addEventListener(type, showTables);
+  for (const input of [namespace, prefix, ...streams.boxes]) for (const type of ['input', 'change']) input.addEventListener(type, showTables);
   showTables();
 
   form.addEventListener('submit', async (e) => {
@@ -218,7 +238,7 @@ function newConnectionForm(ctx, state) {
       name: name.value.trim(),
       integration_id: integration.value,
       destination_id: destination.value,
-      streams: streams.filter((st) => st.box.checked).map((st) => ({ name: st.stream, sync_mode: st.mode.value })),
+      streams: streams.chosen(),
       schedule: cron.checked ? { type: 'cron', cron: cronExpr.value.trim() } : { type: 'manual' },
       namespace: namespace.value.trim(),
       active: active.checked,
@@ -303,12 +323,37 @@ export async function renderConnection(el, ctx, id) {
           }, { class: 'danger', testid: 'confirm-delete-connection' }),
           h('button', { type: 'button', onClick: () => { state.confirmingDelete = false; renderHeader(); } }, 'Cancel')]
         : [h('button', { type: 'button', class: 'danger', testid: 'delete-connection', onClick: () => { state.confirmingDelete = true; renderHeader(); } }, 'Delete')]));
+  }
+
+  /** The streams, and a form to change them (rendered apart from the header, so pausing keeps an edit in progress). */
+  function renderStreams() {
+    const c = state.connection;
+    const picker = streamPicker('edit-streams', c.streams);
+    const out = h('div', { 'aria-live': 'polite' });
+    const submit = h('button', { type: 'submit', testid: 'edit-streams-submit' }, 'Save streams');
+    const form = h('form', { class: 'stack', testid: 'edit-streams-form' }, picker.table,
+      h('small', { class: 'muted' }, 'A stream whose sync mode changes starts over on its next run; a stream left out keeps its table in the warehouse.'),
+      h('div', { class: 'actions' }, submit), out);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      replace(out);
+      submit.disabled = true;
+      try {
+        state.connection = (await put(path, { streams: picker.chosen() })).result;
+        renderStreams();
+        say(h('p', { class: 'notice', testid: 'edit-streams-saved' }, 'Streams saved: the next run uses them.'));
+      } catch (error) {
+        replace(out, errorBox(error, 'edit-streams-error'));
+        submit.disabled = false;
+      }
+    });
     replace(streamsBox, table([
       { label: 'Stream', cell: (st) => h('code', {}, st.name) },
       { label: 'Sync mode', cell: (st) => modeLabel(st.sync_mode) },
       { label: 'Table', cell: (st) => h('code', { testid: 'stream-table' }, `${c.namespace}.${c.stream_prefix ?? ''}${st.name}`) },
       { label: 'Fields', cell: (st) => (st.fields ? st.fields.join(', ') : h('span', { class: 'muted' }, 'all, new ones included')) },
-    ], c.streams, { testid: 'connection-streams-table' }, (st) => ({ 'data-stream': st.name })));
+    ], c.streams, { testid: 'connection-streams-table' }, (st) => ({ 'data-stream': st.name })),
+    h('details', { testid: 'edit-streams' }, h('summary', {}, 'Change streams'), form));
   }
 
   function renderRuns() {
@@ -392,6 +437,7 @@ export async function renderConnection(el, ctx, id) {
   ]);
   Object.assign(state, { destination, integration });
   renderHeader();
+  renderStreams();
   await loadRuns();
   renderRuns();
   if (state.runs.some((r) => isLive(r.status))) pollRuns();
