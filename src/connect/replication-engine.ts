@@ -99,7 +99,7 @@ export class ReplicationEngine {
   /**
    * The page loop. `load` commits a page in the destination and returns the rows it wrote; the cursor
    * then moves to the page's last row, never behind `floor` (an overlap re-read must not move it back).
-   * The next page is read and encoded while the current one loads, so the cache and the destination work
+   * The next page is read while the current one loads, so the cache and the destination work
    * at the same time; its position is only saved once it, too, has been committed.
    */
   private async copyPages(
