@@ -1,7 +1,10 @@
 import { API_KEY_SCOPES } from '../auth/scopes';
 import { CANONICAL_MODEL_NAMES } from '../canonical/canonical-models';
+import { RUN_TRIGGERS } from '../connect/connect-schedule';
 import { STREAM_NAMES, SYNC_MODES } from '../connect/stream-catalog';
+import { DRIFT_KINDS } from '../etl/schema-drift';
 import { EVENT_TRIGGERS, TRIGGERS } from '../events/event-triggers';
+import { ConnectRunStatus, DeliveryStatus } from '../generated/prisma/enums';
 import { ref, type JsonSchema } from './dto-schema';
 
 /**
@@ -45,10 +48,6 @@ const apiKey = {
   revoked_at: nullableTimestamp('Null while the key is active'),
 };
 
-const deliveryStatus = ['PENDING', 'SUCCEEDED', 'FAILED'];
-const runStatus = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED'];
-const runTrigger = ['cron', 'manual'];
-
 export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
   LatchkeyApiKey: record(apiKey),
   LatchkeyNewApiKey: record({ ...apiKey, key: string('The API key itself: shown in this response only (only its hash is stored)') }),
@@ -58,7 +57,7 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
     integration_id: string(),
     model: enumOf(CANONICAL_MODEL_NAMES),
     field: string('Dotted path of the field in the vendor record'),
-    kind: enumOf(['MISSING', 'UNEXPECTED'], 'MISSING: a required field was absent (the record was quarantined); UNEXPECTED: a field the vendor contract does not name'),
+    kind: enumOf(DRIFT_KINDS, 'MISSING: a required field was absent (the record was quarantined); UNEXPECTED: a field the vendor contract does not name'),
     occurrences: integer('Records seen with this drift'),
     sample_x_id: nullableString('Vendor id of one such record'),
     first_seen_at: timestamp(),
@@ -102,7 +101,7 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
     event_id: string(),
     event_sequence: integer("The event's position in the change feed (GET /v1/events)"),
     trigger: enumOf(EVENT_TRIGGERS),
-    status: enumOf(deliveryStatus),
+    status: enumOf(Object.values(DeliveryStatus)),
     attempt_count: integer(),
     created_at: timestamp(),
     delivered_at: nullableTimestamp(),
@@ -155,8 +154,8 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
   LatchkeyConnectRun: record({
     id: string(),
     connection_id: string(),
-    status: enumOf(runStatus, 'QUEUED: requested while another run of the connection was running'),
-    trigger: enumOf(runTrigger),
+    status: enumOf(Object.values(ConnectRunStatus), 'QUEUED: requested while another run of the connection was running'),
+    trigger: enumOf(RUN_TRIGGERS),
     created_at: timestamp(),
     started_at: nullableTimestamp(),
     finished_at: nullableTimestamp(),

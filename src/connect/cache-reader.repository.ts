@@ -45,7 +45,8 @@ export class CacheReaderRepository {
       if (!bounds) return null;
       const last = { updatedAt: bounds.updated_at, id: bounds.id };
       // COPY takes no parameters: the values above are literals, escaped by the driver.
-      const select = columns.map((column) => cacheColumnSql(stream, column, client.escapeLiteral(syncedAt.toISOString()))).join(', ');
+      const syncedAtLiteral = client.escapeLiteral(syncedAt.toISOString());
+      const select = columns.map((column) => cacheColumnSql(stream, column, syncedAtLiteral)).join(', ');
       const data = await copyOut(client,
         `COPY (SELECT ${select} FROM ${table} c WHERE ${scope}${from} AND (c."updated_at", c."id") <= (${positionSql(client, last)})
                ORDER BY c."updated_at", c."id") TO STDOUT`,

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { newId } from '../common/ids';
 import { prismaOrderBy, type ListPage } from '../common/http/list-query.dto';
 import { PrismaService, type Tx } from '../database/prisma.service';
+import type { RunTrigger } from './connect-schedule';
 import type { StreamConfig } from './stream-catalog';
 
-export type RunTrigger = 'cron' | 'manual';
 
 /** A keyset position in the cache: the last (updated_at, id) a destination committed. */
 export interface CachePosition {

@@ -4,8 +4,8 @@ import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
 import { PrismaService } from '../database/prisma.service';
 import { QueueName, type ConnectRunPayload } from '../queue/queue-names';
 import { QueueService } from '../queue/queue.service';
-import { ConnectRunRepository, type RunTrigger } from './connect-run.repository';
-import { nextCronTime } from './connect-schedule';
+import { ConnectRunRepository } from './connect-run.repository';
+import { nextCronTime, type RunTrigger } from './connect-schedule';
 
 const SCHEDULER_TICK_MS = 5_000;
 const SWEEP_INTERVAL_MS = 30_000;

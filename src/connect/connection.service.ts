@@ -8,7 +8,7 @@ import { ConnectRunService } from './connect-run.service';
 import { nextCronTime } from './connect-schedule';
 import { ConnectionRepository, type ConnectionRow } from './connection.repository';
 import { namespaceProblem, streamPrefixProblem } from './identifiers';
-import { ALWAYS_INCLUDED_FIELDS, streamFieldNames, syncModesOf, unknownFields, type StreamConfig, type StreamName, type SyncMode } from './stream-catalog';
+import { ALWAYS_INCLUDED_FIELDS, streamFieldNames, syncModeProblem, unknownFields, type StreamConfig, type StreamName, type SyncMode } from './stream-catalog';
 
 const SORTABLE = ['created_at', 'updated_at', 'name', 'id'];
 
@@ -98,10 +98,8 @@ function validateStreams(streams: StreamDto[]): StreamConfig[] {
     const name = stream.name as StreamName;
     if (seen.has(name)) problems[`streams.${index}.name`] = [`${name} is listed twice`];
     seen.add(name);
-    const modes = syncModesOf(name);
-    if (!modes.includes(stream.sync_mode as SyncMode)) {
-      problems[`streams.${index}.sync_mode`] = [`${name} can only be replicated with ${modes.join(', ')}: a link that ends is removed, so an incremental read cannot see it go`];
-    }
+    const modeProblem = syncModeProblem(name, stream.sync_mode as SyncMode);
+    if (modeProblem) problems[`streams.${index}.sync_mode`] = [modeProblem];
     if (stream.fields === undefined) return { name, sync_mode: stream.sync_mode as SyncMode, fields: null };
     const unknown = unknownFields(name, stream.fields);
     if (unknown.length > 0) problems[`streams.${index}.fields`] = [`${name} has no field ${unknown.join(', ')}`];

@@ -11,9 +11,15 @@ export type StreamName = (typeof STREAM_NAMES)[number];
 export const SYNC_MODES = ['full_refresh_overwrite', 'incremental_append', 'incremental_dedup'] as const;
 export type SyncMode = (typeof SYNC_MODES)[number];
 
-/** A link that ends is removed, not marked deleted: only a full refresh can carry its removal. */
-export function syncModesOf(stream: StreamName): readonly SyncMode[] {
-  return stream === LINK_STREAM ? ['full_refresh_overwrite'] : SYNC_MODES;
+/** Streams that take only some sync modes, and why. */
+const MODE_LIMITS: Partial<Record<StreamName, { modes: readonly SyncMode[]; why: string }>> = {
+  [LINK_STREAM]: { modes: ['full_refresh_overwrite'], why: 'a link that ends is removed, so an incremental read cannot see it go' },
+};
+
+/** Why a stream cannot be replicated in a mode, or null when it can. */
+export function syncModeProblem(stream: StreamName, mode: SyncMode): string | null {
+  const limit = MODE_LIMITS[stream];
+  return limit && !limit.modes.includes(mode) ? `${stream} can only be replicated with ${limit.modes.join(', ')}: ${limit.why}` : null;
 }
 
 export function streamTable(stream: StreamName): string {

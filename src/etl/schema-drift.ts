@@ -1,6 +1,7 @@
 import type { ExpectedFields } from '../vendors/vendor-adapter';
 
-export type DriftKind = 'MISSING' | 'UNEXPECTED';
+export const DRIFT_KINDS = ['MISSING', 'UNEXPECTED'] as const;
+export type DriftKind = (typeof DRIFT_KINDS)[number];
 
 /** Whether a dotted path exists in a raw record (present with any value, null included). */
 function hasPath(raw: unknown, path: string): boolean {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { prismaOrderBy, type ListPage } from '../common/http/list-query.dto';
 import { newId } from '../common/ids';
 import { PrismaService, type SqlTx } from '../database/prisma.service';
+import type { DriftKind } from '../etl/schema-drift';
 import type { ReportedRateLimits } from '../vendors/vendor-adapter';
 
 /** The answer to a claim on the integration's next request: go now, wait, or stop (circuit open). */
@@ -24,7 +25,7 @@ export interface CircuitPolicy {
 export interface DriftCount {
   model: string;
   field: string;
-  kind: 'MISSING' | 'UNEXPECTED';
+  kind: DriftKind;
   occurrences: number;
   sampleXId: string | null;
 }
