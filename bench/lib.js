@@ -66,11 +66,15 @@ async function startSandbox(residents) {
   return { ...sandbox, credentials, control };
 }
 
-/** `node dist/main.js all` on `dbUrl`, the queue on Redis when one answers on 6379 (BENCH_QUEUE overrides). */
-async function startApp(dbUrl, extraEnv = {}, extraNodeArgs = []) {
+/**
+ * `node dist/main.js all` on `dbUrl`, the queue on Redis when one answers on 6379 (BENCH_QUEUE overrides).
+ * `build` names another compiled tree beside dist/ and `redisDb` another Redis database, so two apps can run side by side.
+ */
+async function startApp(dbUrl, extraEnv = {}, extraNodeArgs = [], { build = 'dist', redisDb = 15 } = {}) {
   const queue = process.env.BENCH_QUEUE ?? ((await reachable(6379)) ? 'redis' : 'postgres');
+  const redisUrl = `redis://127.0.0.1:6379/${redisDb}`;
   if (queue === 'redis') {
-    const redis = new Redis('redis://127.0.0.1:6379/15');
+    const redis = new Redis(redisUrl);
     await redis.flushdb();
     await redis.quit();
   }
@@ -78,11 +82,11 @@ async function startApp(dbUrl, extraEnv = {}, extraNodeArgs = []) {
   const apiKey = `lk_bench_${randomBytes(12).toString('hex')}`;
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the app.
   const nodeArgs = [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...extraNodeArgs];
-  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist/main.js'), 'all'], {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, build, 'main.js'), 'all'], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
-      PATH: process.env.PATH, PORT: String(port), DATABASE_URL: dbUrl, REDIS_URL: queue === 'redis' ? 'redis://127.0.0.1:6379/15' : '',
+      PATH: process.env.PATH, PORT: String(port), DATABASE_URL: dbUrl, REDIS_URL: queue === 'redis' ? redisUrl : '',
       LATCHKEY_API_KEY: apiKey, LATCHKEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8', SANDBOX: 'false', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...extraEnv,
     },
   });

@@ -1,4 +1,5 @@
-// `npm run bench`: every benchmark, one after the other (BENCH_ONLY=first-sync|ongoing-sync|webhook-delivery|vendor-first-sync|read-api|connect runs one).
+// `npm run bench`: every benchmark, one after the other (BENCH_ONLY=first-sync|ongoing-sync|webhook-delivery|vendor-first-sync|read-api|connect runs one;
+// BENCH_ONLY=webhook-ab, the A/B comparison of two builds, runs only when asked for).
 // Each prints a JSON result and a table row for BENCHMARKS.md.
 const { connect } = require('./connect');
 const { firstSync } = require('./first-sync');
@@ -6,14 +7,17 @@ const { ongoingSync } = require('./ongoing-sync');
 const { readApi } = require('./read-api');
 const { stopAll } = require('./lib');
 const { vendorFirstSync } = require('./vendor-first-sync');
+const { webhookAb } = require('./webhook-ab');
 const { webhookDelivery } = require('./webhook-delivery');
 
 const BENCHMARKS = { 'first-sync': firstSync, 'ongoing-sync': ongoingSync, 'webhook-delivery': webhookDelivery, 'vendor-first-sync': vendorFirstSync, 'read-api': readApi, connect };
+const ON_REQUEST = { 'webhook-ab': webhookAb };
 
 async function main() {
   const only = process.env.BENCH_ONLY;
-  if (only && !BENCHMARKS[only]) throw new Error(`BENCH_ONLY must be one of ${Object.keys(BENCHMARKS).join(', ')}`);
-  for (const [name, bench] of Object.entries(BENCHMARKS)) {
+  const all = { ...BENCHMARKS, ...ON_REQUEST };
+  if (only && !all[only]) throw new Error(`BENCH_ONLY must be one of ${Object.keys(all).join(', ')}`);
+  for (const [name, bench] of Object.entries(only ? all : BENCHMARKS)) {
     if (only && name !== only) continue;
     console.log(`\n== ${name}`);
     await bench();
