@@ -68,26 +68,28 @@ async function startSandbox(residents) {
 
 /**
  * `node dist/main.js all` on `dbUrl`, the queue on Redis when one answers on 6379 (BENCH_QUEUE overrides).
- * `build` names another compiled tree beside dist/ and `redisDb` another Redis database, so two apps can run side by side.
+ * `build` names another compiled tree beside dist/ and `redisDb` another Redis database, so two apps can run side by side;
+ * `role` starts another role (a `worker` beside an app: pass that app's LATCHKEY_ENCRYPTION_KEY in `extraEnv`).
  */
-async function startApp(dbUrl, extraEnv = {}, extraNodeArgs = [], { build = 'dist', redisDb = 15 } = {}) {
+async function startApp(dbUrl, extraEnv = {}, extraNodeArgs = [], { build = 'dist', redisDb = 15, role = 'all' } = {}) {
   const queue = process.env.BENCH_QUEUE ?? ((await reachable(6379)) ? 'redis' : 'postgres');
   const redisUrl = `redis://127.0.0.1:6379/${redisDb}`;
-  if (queue === 'redis') {
+  if (queue === 'redis' && role === 'all') {
     const redis = new Redis(redisUrl);
     await redis.flushdb();
     await redis.quit();
   }
   const port = await freePort();
   const apiKey = `lk_bench_${randomBytes(12).toString('hex')}`;
+  const encryptionKey = extraEnv.LATCHKEY_ENCRYPTION_KEY ?? randomBytes(32).toString('base64');
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the app.
   const nodeArgs = [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...extraNodeArgs];
-  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, build, 'main.js'), 'all'], {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, build, 'main.js'), role], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
       PATH: process.env.PATH, PORT: String(port), DATABASE_URL: dbUrl, REDIS_URL: queue === 'redis' ? redisUrl : '',
-      LATCHKEY_API_KEY: apiKey, LATCHKEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8', SANDBOX: 'false', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...extraEnv,
+      LATCHKEY_API_KEY: apiKey, LATCHKEY_ENCRYPTION_KEY: encryptionKey, OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8', SANDBOX: 'false', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...extraEnv,
     },
   });
   children.push(child);
@@ -107,7 +109,7 @@ async function startApp(dbUrl, extraEnv = {}, extraNodeArgs = [], { build = 'dis
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
   };
-  return { child, queue, api, stop, base, apiKey };
+  return { child, queue, api, stop, base, apiKey, encryptionKey };
 }
 
 /** Polls until the run ends; samples the app's RSS meanwhile. */

@@ -1,11 +1,13 @@
 // A/B comparison of webhook delivery (`BENCH_ONLY=webhook-ab npm run bench`). This VM's speed drifts by ±20 %
 // within minutes, more than most changes are worth, so two apps run side by side on one PostgreSQL server,
-// one Redis and one receiver, and take turns: BENCH_AB_PAIRS pairs (default 6) of bursts of BENCH_DELIVERIES
-// events (default 20,000), A then B, B then A…, each pair on fresh apps after a 5,000-delivery warm-up, with
-// autovacuum settled between bursts. B/A per pair, then the median.
+// one Redis and one receiver, and take turns: after a 5,000-delivery warm-up each, BENCH_AB_PAIRS pairs
+// (default 6) of bursts of BENCH_DELIVERIES events (default 20,000), A then B, B then A…, with autovacuum
+// settled between bursts. B/A per pair, then the median. (Starting fresh apps for every pair was tried: one
+// side then fell to a third of its speed after a few pairs, for a reason not found, so both apps live for the run.)
 // A and B are compiled trees beside dist/: BENCH_AB_A and BENCH_AB_B (both default dist; copy another
 // commit's dist/ to compare it). BENCH_AB_SQL_B runs SQL on B's database after its migrations, to try a
-// schema change before it is written as code. Run dist against itself to see the harness's own spread.
+// schema change before it is written as code; BENCH_AB_WORKERS_B adds worker processes beside B's app. Run dist
+// against itself to see the harness's own spread.
 const { Client } = require('pg');
 const { createDatabase, startApp, startChild } = require('./lib');
 const { commitEvents, waitForDeliveries, autovacuumDone } = require('./webhook-delivery');
@@ -13,6 +15,12 @@ const { commitEvents, waitForDeliveries, autovacuumDone } = require('./webhook-d
 async function side(name, build, redisDb, receiverUrl, setupSql) {
   const dbUrl = await createDatabase();
   const app = await startApp(dbUrl, {}, [], { build, redisDb });
+  // BENCH_AB_WORKERS_B: worker processes beside B's app (the same build, database and Redis), to see whether one
+  // process's thread is what limits a burst.
+  const workers = [];
+  for (let i = 0; i < (name === 'B' ? Number(process.env.BENCH_AB_WORKERS_B ?? 0) : 0); i++) {
+    workers.push(await startApp(dbUrl, { LATCHKEY_ENCRYPTION_KEY: app.encryptionKey }, [], { build, redisDb, role: 'worker' }));
+  }
   const { result: hook } = await app.api('POST', '/v1/webhooks/', { url: receiverUrl, triggers: ['DATA_UPDATE'], model: 'residents', active: true });
   const db = new Client({ connectionString: dbUrl });
   await db.connect();
@@ -28,29 +36,27 @@ async function side(name, build, redisDb, receiverUrl, setupSql) {
     await autovacuumDone(db);
     return count / ((last.getTime() - committedAt) / 1000);
   };
-  return { name, burst, stop: async () => { await db.end(); await app.stop(); } };
+  return { name, burst, stop: async () => { await db.end(); for (const w of [app, ...workers]) await w.stop(); } };
 }
 
 async function webhookAb() {
   const deliveries = Number(process.env.BENCH_DELIVERIES ?? 20_000);
   const pairs = Number(process.env.BENCH_AB_PAIRS ?? 6);
   const receiver = JSON.parse(await startChild([require.resolve('./receiver-server.js')]));
+  const a = await side('A', process.env.BENCH_AB_A ?? 'dist', 12, receiver.url);
+  const b = await side('B', process.env.BENCH_AB_B ?? 'dist', 13, receiver.url, process.env.BENCH_AB_SQL_B);
+  await a.burst(5_000);
+  await b.burst(5_000);
   const ratios = [];
   for (let pair = 0; pair < pairs; pair++) {
-    // Fresh apps and databases for every pair: one app instance can run a steady 10 % faster or slower than
-    // another of the same build for its whole life, so instances are part of what the pairs average over.
-    const a = await side('A', process.env.BENCH_AB_A ?? 'dist', 12, receiver.url);
-    const b = await side('B', process.env.BENCH_AB_B ?? 'dist', 13, receiver.url, process.env.BENCH_AB_SQL_B);
-    await a.burst(5_000);
-    await b.burst(5_000);
     const order = pair % 2 === 0 ? [a, b] : [b, a]; // neither side always goes first
     const rates = {};
     for (const s of order) rates[s.name] = await s.burst(deliveries);
     ratios.push(rates.B / rates.A);
     console.log(`pair ${pair + 1}: A ${Math.round(rates.A)}/s, B ${Math.round(rates.B)}/s, B/A ${(rates.B / rates.A).toFixed(2)}`);
-    await a.stop();
-    await b.stop();
   }
+  await a.stop();
+  await b.stop();
   const sorted = [...ratios].sort((x, y) => x - y);
   const median = sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
   console.log(JSON.stringify({ deliveries, pairs, b_over_a: ratios.map((r) => +r.toFixed(2)), median_b_over_a: +median.toFixed(2) }, null, 2));
