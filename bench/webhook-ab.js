@@ -10,7 +10,7 @@
 // against itself to see the harness's own spread.
 const { Client } = require('pg');
 const { createDatabase, startApp, startChild } = require('./lib');
-const { commitEvents, waitForDeliveries, autovacuumDone } = require('./webhook-delivery');
+const { timedBurst } = require('./webhook-delivery');
 
 async function side(name, build, redisDb, receiverUrl, setupSql) {
   const dbUrl = await createDatabase();
@@ -29,12 +29,9 @@ async function side(name, build, redisDb, receiverUrl, setupSql) {
   let next = 0;
   /** Deliveries per second of one burst of `count` events, from their commit to the last delivery. */
   const burst = async (count) => {
-    const committedAt = await commitEvents(db, organizationId, next, count);
+    const seconds = await timedBurst(db, organizationId, next, count);
     next += count;
-    await waitForDeliveries(db);
-    const { rows: [{ last }] } = await db.query('SELECT max("delivered_at") AS last FROM "webhook_deliveries"');
-    await autovacuumDone(db);
-    return count / ((last.getTime() - committedAt) / 1000);
+    return count / seconds;
   };
   return { name, burst, stop: async () => { await db.end(); for (const w of [app, ...workers]) await w.stop(); } };
 }

@@ -124,6 +124,19 @@ async function autovacuumDone(db) {
   }
 }
 
+/**
+ * One burst through the outbox: `count` events from record `first`, timed from their commit to the last
+ * delivery (seconds); returns once autovacuum has settled, as the burst's vacuum is its own cost and must
+ * not slow whatever is measured next.
+ */
+async function timedBurst(db, organizationId, first, count) {
+  const committedAt = await commitEvents(db, organizationId, first, count);
+  await waitForDeliveries(db);
+  const { rows: [{ last }] } = await db.query('SELECT max("delivered_at") AS last FROM "webhook_deliveries"');
+  await autovacuumDone(db);
+  return (last.getTime() - committedAt) / 1000;
+}
+
 async function webhookDelivery() {
   const deliveries = Number(process.env.BENCH_DELIVERIES ?? 20_000);
   const latencySeconds = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
@@ -160,12 +173,8 @@ async function webhookDelivery() {
   const rounds = [];
   for (let round = 0; round < Number(process.env.BENCH_ROUNDS ?? 3); round++) {
     const ceilingSeconds = await bullmqLoop(app.queue, dbUrl, `bench-post-${round}`, deliveries, (n) => signedPost(post, receiverUrl, n));
-    const committedAt = await commitEvents(db, organizationId, 2_000_000 + round * deliveries, deliveries);
-    await waitForDeliveries(db);
-    const { rows: [{ last_delivered: lastDelivered }] } = await db.query('SELECT max("delivered_at") AS last_delivered FROM "webhook_deliveries"');
-    const oursSeconds = (lastDelivered.getTime() - committedAt) / 1000;
+    const oursSeconds = await timedBurst(db, organizationId, 2_000_000 + round * deliveries, deliveries);
     rounds.push({ ceilingSeconds, oursSeconds, ratio: ceilingSeconds / oursSeconds });
-    await autovacuumDone(db); // the burst's vacuum is ours: it must not run during the next ceiling
     console.log(`round ${round + 1}: ours ${Math.round(deliveries / oursSeconds)}/s, BullMQ+POST ${Math.round(deliveries / ceilingSeconds)}/s, ratio ${(ceilingSeconds / oursSeconds).toFixed(2)}`);
   }
   const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)];
@@ -208,4 +217,4 @@ async function webhookDelivery() {
   if (attempts < expected) throw new Error(`only ${attempts} attempts recorded for ${expected} deliveries`);
 }
 
-module.exports = { webhookDelivery, commitEvents, waitForDeliveries, autovacuumDone };
+module.exports = { webhookDelivery, timedBurst };

@@ -5,7 +5,6 @@ import { PrismaService, type Tx } from '../database/prisma.service';
 import type { RunTrigger } from './connect-schedule';
 import type { StreamConfig } from './stream-catalog';
 
-
 /** A keyset position in the cache: the last (updated_at, id) a destination committed. */
 export interface CachePosition {
   updatedAt: Date;
