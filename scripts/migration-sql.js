@@ -14,9 +14,9 @@ if (!process.env.DATABASE_URL) {
   process.exit(1);
 }
 // Prisma 7 keeps the URL out of the schema; Prisma 6 requires it there, so diff a copy that has it.
-const schema = fs
-  .readFileSync(path.join(root, 'prisma/schema.prisma'), 'utf8')
-  .replace(/provider = "postgresql"\n/, 'provider = "postgresql"\n  url      = env("DATABASE_URL")\n');
+const { schema, partialIndexSql } = withoutPartialIndexes(
+  fs.readFileSync(path.join(root, 'prisma/schema.prisma'), 'utf8').replace(/provider = "postgresql"\n/, 'provider = "postgresql"\n  url      = env("DATABASE_URL")\n'),
+);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-schema-'));
 const schemaPath = path.join(dir, 'schema.prisma');
 fs.writeFileSync(schemaPath, schema);
@@ -41,5 +41,33 @@ const result = spawnSync(process.execPath, args, {
 });
 fs.rmSync(dir, { recursive: true, force: true });
 process.stdout.write(result.stdout);
+if (result.status === 0) process.stdout.write(partialIndexSql);
 if (result.status !== 0) process.stderr.write(result.stderr);
 process.exit(result.status ?? 1);
+
+/**
+ * Prisma 6 predates partial indexes (Prisma 7's `partialIndexes` preview: `@@index([...], map: "...", where:
+ * raw("..."))`), so they leave the copy it diffs and are printed as the SQL Prisma 7 writes for them. Fields of
+ * such an index must be their columns' names (no @map), and the index must be named with `map`.
+ */
+function withoutPartialIndexes(source) {
+  let sql = '';
+  let table = null;
+  const lines = source.replace(/,?\s*"partialIndexes"/, '').replace(/\n\s*previewFeatures\s*=\s*\[\s*\]/, '').split('\n');
+  const kept = [];
+  for (const line of lines) {
+    const model = line.match(/^model (\w+) \{/);
+    if (model) table = model[1];
+    const mapped = line.match(/^\s*@@map\("([^"]+)"\)/);
+    if (mapped) sql = sql.replaceAll(`"__table_of_${table}__"`, `"${mapped[1]}"`);
+    const partial = line.match(/^\s*@@index\(\[([^\]]+)\], map: "([^"]+)", where: raw\("(.+)"\)\)\s*$/);
+    if (!partial) {
+      kept.push(line);
+      continue;
+    }
+    const columns = partial[1].split(',').map((c) => `"${c.trim()}"`).join(', ');
+    sql += `\n-- CreateIndex\nCREATE INDEX "${partial[2]}" ON "__table_of_${table}__"(${columns}) WHERE ${partial[3].replace(/\\"/g, '"')};\n`;
+  }
+  sql = sql.replace(/"__table_of_(\w+)__"/g, '"$1"'); // models without @@map keep their own name
+  return { schema: kept.join('\n'), partialIndexSql: sql };
+}
