@@ -37,6 +37,58 @@ function rssOf(pid) {
   return { rss: kb('VmRSS') * 1024, hwm: kb('VmHWM') * 1024 };
 }
 
+/** CPU milliseconds (user + system) a process has used so far; 0 once it is gone. */
+function cpuMsOf(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100); // clock ticks of 10 ms
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU milliseconds used so far by each process whose command line matches `pattern`, by pid. */
+function cpuMsOfCommands(pattern) {
+  const byPid = new Map();
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let cmdline;
+    try {
+      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    } catch {
+      continue;
+    }
+    if (pattern.test(cmdline)) byPid.set(pid, cpuMsOf(pid));
+  }
+  return byPid;
+}
+
+/**
+ * CPU milliseconds used so far by each process a webhook delivery involves, by pid: the app's processes
+ * (`appPids`), the PostgreSQL backends connected to `dbName`, Redis, the receiver, and this (the benchmark's)
+ * process.
+ */
+function deliveryCpuMs(appPids, dbName) {
+  const own = process.cpuUsage();
+  return {
+    app: new Map(appPids.map((pid) => [String(pid), cpuMsOf(pid)])),
+    postgres: cpuMsOfCommands(new RegExp(`^postgres: \\S+ ${dbName} `)),
+    redis: cpuMsOfCommands(/^redis-server /),
+    receiver: cpuMsOfCommands(/receiver-server\.js/),
+    bench: new Map([[String(process.pid), (own.user + own.system) / 1000]]),
+  };
+}
+
+/**
+ * µs of CPU per item of `count` for each of `parts` between two deliveryCpuMs snapshots, and their total. A
+ * process that ended in between (an idle pool connection closed) no longer counts; one that started counts whole.
+ */
+function cpuPerItem(before, after, count, parts) {
+  const used = (part) => [...after[part]].reduce((sum, [pid, ms]) => sum + ms - (before[part].get(pid) ?? 0), 0);
+  const each = Object.fromEntries(parts.map((k) => [k, Math.round((used(k) * 1000) / count)]));
+  return { ...each, total: parts.reduce((sum, k) => sum + each[k], 0) };
+}
+
 async function withClient(url, fn) {
   const client = new Client({ connectionString: url });
   await client.connect();
@@ -128,4 +180,4 @@ async function stopAll() {
   await sleep(1500);
 }
 
-module.exports = { ROOT, startChild, createDatabase, startSandbox, startApp, waitForRun, withClient, rssOf, sleep, stopAll };
+module.exports = { ROOT, startChild, createDatabase, startSandbox, startApp, waitForRun, withClient, rssOf, deliveryCpuMs, cpuPerItem, sleep, stopAll };

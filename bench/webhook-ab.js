@@ -6,20 +6,23 @@
 // side then fell to a third of its speed after a few pairs, for a reason not found, so both apps live for the run.)
 // A and B are compiled trees beside dist/: BENCH_AB_A and BENCH_AB_B (both default dist; copy another
 // commit's dist/ to compare it). BENCH_AB_SQL_B runs SQL on B's database after its migrations, to try a
-// schema change before it is written as code; BENCH_AB_WORKERS_B adds worker processes beside B's app. Run dist
-// against itself to see the harness's own spread.
+// schema change before it is written as code; BENCH_AB_ENV_B (JSON) adds environment variables to B's app, e.g.
+// another WEBHOOK_WORKER_CONCURRENCY; BENCH_AB_WORKERS_B adds worker processes beside B's app, with
+// BENCH_AB_WORKER_ENV_B (JSON) as their extra environment. Each burst also reports CPU per delivery by process,
+// which separates a change in work done from the VM's drift better than rates do. Run dist against itself to
+// see the harness's own spread.
 const { Client } = require('pg');
-const { createDatabase, startApp, startChild } = require('./lib');
+const { cpuPerItem, createDatabase, deliveryCpuMs, startApp, startChild } = require('./lib');
 const { timedBurst } = require('./webhook-delivery');
 
 async function side(name, build, redisDb, receiverUrl, setupSql) {
   const dbUrl = await createDatabase();
-  const app = await startApp(dbUrl, {}, [], { build, redisDb });
+  const app = await startApp(dbUrl, name === 'B' ? JSON.parse(process.env.BENCH_AB_ENV_B ?? '{}') : {}, [], { build, redisDb });
   // BENCH_AB_WORKERS_B: worker processes beside B's app (the same build, database and Redis), to see whether one
   // process's thread is what limits a burst.
   const workers = [];
   for (let i = 0; i < (name === 'B' ? Number(process.env.BENCH_AB_WORKERS_B ?? 0) : 0); i++) {
-    workers.push(await startApp(dbUrl, { LATCHKEY_ENCRYPTION_KEY: app.encryptionKey }, [], { build, redisDb, role: 'worker' }));
+    workers.push(await startApp(dbUrl, { ...JSON.parse(process.env.BENCH_AB_WORKER_ENV_B ?? '{}'), LATCHKEY_ENCRYPTION_KEY: app.encryptionKey }, [], { build, redisDb, role: 'worker' }));
   }
   const { result: hook } = await app.api('POST', '/v1/webhooks/', { url: receiverUrl, triggers: ['DATA_UPDATE'], model: 'residents', active: true });
   const db = new Client({ connectionString: dbUrl });
@@ -27,11 +30,18 @@ async function side(name, build, redisDb, receiverUrl, setupSql) {
   if (setupSql) await db.query(setupSql);
   const organizationId = (await db.query('SELECT "organization_id" FROM "webhooks" WHERE "id" = $1', [hook.id])).rows[0].organization_id;
   let next = 0;
-  /** Deliveries per second of one burst of `count` events, from their commit to the last delivery. */
+  const dbName = new URL(dbUrl).pathname.slice(1);
+  /**
+   * One burst of `count` events: deliveries per second from their commit to the last delivery, and the CPU per
+   * delivery (µs) of the side's processes (app and workers), its PostgreSQL backends, Redis and the receiver
+   * meanwhile (the sides take turns, so Redis and the receiver work for this side only). CPU is work done:
+   * it drifts less with this VM's speed than a rate does.
+   */
   const burst = async (count) => {
-    const seconds = await timedBurst(db, organizationId, next, count);
+    const marks = [];
+    const seconds = await timedBurst(db, organizationId, next, count, () => marks.push(deliveryCpuMs([app, ...workers].map((p) => p.child.pid), dbName)));
     next += count;
-    return count / seconds;
+    return { rate: count / seconds, cpu: cpuPerItem(marks[0], marks[1], count, ['app', 'postgres', 'redis', 'receiver']) };
   };
   return { name, burst, stop: async () => { await db.end(); for (const w of [app, ...workers]) await w.stop(); } };
 }
@@ -45,18 +55,28 @@ async function webhookAb() {
   await a.burst(5_000);
   await b.burst(5_000);
   const ratios = [];
+  const cpu = { A: [], B: [] };
   for (let pair = 0; pair < pairs; pair++) {
     const order = pair % 2 === 0 ? [a, b] : [b, a]; // neither side always goes first
-    const rates = {};
-    for (const s of order) rates[s.name] = await s.burst(deliveries);
-    ratios.push(rates.B / rates.A);
-    console.log(`pair ${pair + 1}: A ${Math.round(rates.A)}/s, B ${Math.round(rates.B)}/s, B/A ${(rates.B / rates.A).toFixed(2)}`);
+    const runs = {};
+    for (const s of order) runs[s.name] = await s.burst(deliveries);
+    ratios.push(runs.B.rate / runs.A.rate);
+    for (const name of ['A', 'B']) cpu[name].push(runs[name].cpu);
+    const show = (name) => `${name} ${Math.round(runs[name].rate)}/s (CPU µs per delivery ${JSON.stringify(runs[name].cpu)})`;
+    console.log(`pair ${pair + 1}: ${show('A')}, ${show('B')}, B/A ${(runs.B.rate / runs.A.rate).toFixed(2)}`);
   }
   await a.stop();
   await b.stop();
-  const sorted = [...ratios].sort((x, y) => x - y);
-  const median = sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-  console.log(JSON.stringify({ deliveries, pairs, b_over_a: ratios.map((r) => +r.toFixed(2)), median_b_over_a: +median.toFixed(2) }, null, 2));
+  const medianCpu = (name) => Object.fromEntries(Object.keys(cpu[name][0]).map((k) => [k, median(cpu[name].map((c) => c[k]))]));
+  console.log(JSON.stringify({
+    deliveries, pairs, b_over_a: ratios.map((r) => +r.toFixed(2)), median_b_over_a: +median(ratios).toFixed(2),
+    median_cpu_us_per_delivery: { A: medianCpu('A'), B: medianCpu('B') },
+  }, null, 2));
+}
+
+function median(values) {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
 }
 
 module.exports = { webhookAb };

@@ -9,16 +9,21 @@
 //   - the ratio (target ≥ 0.6) in BENCH_ROUNDS rounds (default 3), each a BullMQ+POST ceiling loop right
 //     before one burst of ours, so both sides of a ratio meet the same machine (this VM's speed drifts by
 //     ±20 % within minutes); the median round is the result, every round is printed;
+//   - CPU per delivery of every process involved, each side of each round (/proc: ours = the app, its
+//     database's PostgreSQL backends, Redis, the receiver; the ceiling = this process, Redis, the receiver),
+//     and from ours the best ratio this machine's cores allow: if ours kept every core busy it would reach
+//     cores ÷ its CPU per delivery, against the ceiling's rate in the same round;
 //   - latency: events committed at 1,000/s for BENCH_LATENCY_SECONDS (default 10) in 100-event
 //     transactions every 100 ms; p50/p99 from an event's commit to its first attempt (target p99 ≤ 1 s).
 const http = require('node:http');
+const os = require('node:os');
 const { Queue, Worker, createPostgresBackend, runMigrations } = require('bullmq');
 const { Redis } = require('ioredis');
 const { Client } = require('pg');
 const { signedHeaders } = require('../dist/webhooks/webhook-signing');
 const { postBody } = require('../dist/outbound/post-body');
 const { OUTBOX_CHANNEL } = require('../dist/events/outbox.repository');
-const { createDatabase, sleep, startApp, startChild, withClient } = require('./lib');
+const { cpuPerItem, createDatabase, deliveryCpuMs, sleep, startApp, startChild, withClient } = require('./lib');
 
 /** Jobs in flight, the same for the ceilings and the app (WEBHOOK_WORKER_CONCURRENCY; the app's default unless set). */
 const CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 50);
@@ -127,11 +132,14 @@ async function autovacuumDone(db) {
 /**
  * One burst through the outbox: `count` events from record `first`, timed from their commit to the last
  * delivery (seconds); returns once autovacuum has settled, as the burst's vacuum is its own cost and must
- * not slow whatever is measured next.
+ * not slow whatever is measured next. `around` (optional) is called once right after the commit and once
+ * when every event is delivered, to measure what happened in between.
  */
-async function timedBurst(db, organizationId, first, count) {
+async function timedBurst(db, organizationId, first, count, around = () => undefined) {
   const committedAt = await commitEvents(db, organizationId, first, count);
+  around();
   await waitForDeliveries(db);
+  around();
   const { rows: [{ last }] } = await db.query('SELECT max("delivered_at") AS last FROM "webhook_deliveries"');
   await autovacuumDone(db);
   return (last.getTime() - committedAt) / 1000;
@@ -170,12 +178,22 @@ async function webhookDelivery() {
   }
 
   // Rounds: the ceiling, then one burst of ours through the outbox (new records each round).
+  const dbName = new URL(dbUrl).pathname.slice(1);
+  const cpuNow = () => deliveryCpuMs([app.child.pid], dbName);
+  const cores = os.availableParallelism();
   const rounds = [];
   for (let round = 0; round < Number(process.env.BENCH_ROUNDS ?? 3); round++) {
+    const beforeCeiling = cpuNow();
     const ceilingSeconds = await bullmqLoop(app.queue, dbUrl, `bench-post-${round}`, deliveries, (n) => signedPost(post, receiverUrl, n));
-    const oursSeconds = await timedBurst(db, organizationId, 2_000_000 + round * deliveries, deliveries);
-    rounds.push({ ceilingSeconds, oursSeconds, ratio: ceilingSeconds / oursSeconds });
-    console.log(`round ${round + 1}: ours ${Math.round(deliveries / oursSeconds)}/s, BullMQ+POST ${Math.round(deliveries / ceilingSeconds)}/s, ratio ${(ceilingSeconds / oursSeconds).toFixed(2)}`);
+    const ceilingCpu = cpuPerItem(beforeCeiling, cpuNow(), deliveries, ['bench', 'postgres', 'redis', 'receiver']);
+    const marks = [];
+    const oursSeconds = await timedBurst(db, organizationId, 2_000_000 + round * deliveries, deliveries, () => marks.push(cpuNow()));
+    const oursCpu = cpuPerItem(marks[0], marks[1], deliveries, ['app', 'postgres', 'redis', 'receiver']);
+    const ceilingRate = deliveries / ceilingSeconds;
+    const bound = (cores * 1e6) / oursCpu.total / ceilingRate;
+    rounds.push({ ceilingSeconds, oursSeconds, ratio: ceilingSeconds / oursSeconds, ceilingCpu, oursCpu, bound });
+    console.log(`round ${round + 1}: ours ${Math.round(deliveries / oursSeconds)}/s, BullMQ+POST ${Math.round(ceilingRate)}/s, ratio ${(ceilingSeconds / oursSeconds).toFixed(2)}; `
+      + `CPU µs per delivery: ours ${JSON.stringify(oursCpu)}, ceiling ${JSON.stringify(ceilingCpu)}; ratio with all ${cores} cores busy ≤ ${bound.toFixed(2)}`);
   }
   const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)];
   const { rows: [{ attempts }] } = await db.query('SELECT count(*)::int AS attempts FROM "webhook_attempts"');
@@ -205,14 +223,17 @@ async function webhookDelivery() {
   const result = {
     queue: app.queue, deliveries, worker_concurrency: CONCURRENCY,
     raw_signed_post_per_s: rate(rawSeconds), bullmq_noop_jobs_per_s: rate(noopSeconds),
-    rounds: rounds.map((r) => ({ ours_per_s: rate(r.oursSeconds), bullmq_plus_post_per_s: rate(r.ceilingSeconds), ratio: +r.ratio.toFixed(2) })),
+    rounds: rounds.map((r) => ({
+      ours_per_s: rate(r.oursSeconds), bullmq_plus_post_per_s: rate(r.ceilingSeconds), ratio: +r.ratio.toFixed(2),
+      cpu_us_per_delivery: { ours: r.oursCpu, ceiling: r.ceilingCpu }, ratio_bound_all_cores_busy: +r.bound.toFixed(2),
+    })),
     median_round: { ours_deliveries_per_s: rate(median.oursSeconds), ours_seconds: +median.oursSeconds.toFixed(2), bullmq_plus_post_per_s: rate(median.ceilingSeconds) },
     ratio_to_bullmq_plus_post: +median.ratio.toFixed(2), attempts_recorded: attempts,
     latency_offered_events_per_s: Math.round(offeredRate), latency_p50_ms: Math.round(latency.p50), latency_p99_ms: Math.round(latency.p99), latency_max_ms: Math.round(latency.max),
   };
   console.log(JSON.stringify(result, null, 2));
   const m = result.median_round;
-  console.log(`| ${app.queue} | ${m.ours_deliveries_per_s}/s (${deliveries} in ${m.ours_seconds} s) | raw signed POST ${result.raw_signed_post_per_s}/s · BullMQ no-op ${result.bullmq_noop_jobs_per_s}/s · BullMQ+POST ${m.bullmq_plus_post_per_s}/s | **${result.ratio_to_bullmq_plus_post}** (rounds ${result.rounds.map((r) => r.ratio).join(', ')}) | p50 ${result.latency_p50_ms} ms · p99 ${result.latency_p99_ms} ms at ${result.latency_offered_events_per_s} events/s |`);
+  console.log(`| ${app.queue} | ${m.ours_deliveries_per_s}/s (${deliveries} in ${m.ours_seconds} s) | raw signed POST ${result.raw_signed_post_per_s}/s · BullMQ no-op ${result.bullmq_noop_jobs_per_s}/s · BullMQ+POST ${m.bullmq_plus_post_per_s}/s | **${result.ratio_to_bullmq_plus_post}** (rounds ${result.rounds.map((r) => r.ratio).join(', ')}; bound with all cores busy ${result.rounds.map((r) => r.ratio_bound_all_cores_busy).join(', ')}) | p50 ${result.latency_p50_ms} ms · p99 ${result.latency_p99_ms} ms at ${result.latency_offered_events_per_s} events/s |`);
   const expected = warmup + deliveries * rounds.length;
   if (attempts < expected) throw new Error(`only ${attempts} attempts recorded for ${expected} deliveries`);
 }
