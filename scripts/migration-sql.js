@@ -53,9 +53,12 @@ process.exit(result.status ?? 1);
 function withoutPartialIndexes(source) {
   let sql = '';
   let table = null;
-  const lines = source.replace(/,?\s*"partialIndexes"/, '').replace(/\n\s*previewFeatures\s*=\s*\[\s*\]/, '').split('\n');
+  const withoutPreview = source.replace(/previewFeatures\s*=\s*\[([^\]]*)\]/, (_, list) => {
+    const others = list.split(',').map((f) => f.trim()).filter((f) => f && f !== '"partialIndexes"');
+    return others.length > 0 ? `previewFeatures = [${others.join(', ')}]` : '';
+  });
   const kept = [];
-  for (const line of lines) {
+  for (const line of withoutPreview.split('\n')) {
     const model = line.match(/^model (\w+) \{/);
     if (model) table = model[1];
     const mapped = line.match(/^\s*@@map\("([^"]+)"\)/);
