@@ -42,7 +42,7 @@ const result = spawnSync(process.execPath, args, {
 fs.rmSync(dir, { recursive: true, force: true });
 process.stdout.write(result.stdout);
 if (result.status === 0) process.stdout.write(partialIndexSql);
-if (result.status !== 0) process.stderr.write(result.stderr);
+else process.stderr.write(result.stderr);
 process.exit(result.status ?? 1);
 
 /**
@@ -51,26 +51,29 @@ process.exit(result.status ?? 1);
  * such an index must be their columns' names (no @map), and the index must be named with `map`.
  */
 function withoutPartialIndexes(source) {
-  let sql = '';
-  let table = null;
   const withoutPreview = source.replace(/previewFeatures\s*=\s*\[([^\]]*)\]/, (_, list) => {
     const others = list.split(',').map((f) => f.trim()).filter((f) => f && f !== '"partialIndexes"');
     return others.length > 0 ? `previewFeatures = [${others.join(', ')}]` : '';
   });
   const kept = [];
+  let partialIndexSql = '';
+  let model = null; // the model being read: its table (the model's name unless @@map says otherwise) and partial indexes
   for (const line of withoutPreview.split('\n')) {
-    const model = line.match(/^model (\w+) \{/);
-    if (model) table = model[1];
-    const mapped = line.match(/^\s*@@map\("([^"]+)"\)/);
-    if (mapped) sql = sql.replaceAll(`"__table_of_${table}__"`, `"${mapped[1]}"`);
     const partial = line.match(/^\s*@@index\(\[([^\]]+)\], map: "([^"]+)", where: raw\("(.+)"\)\)\s*$/);
-    if (!partial) {
-      kept.push(line);
-      continue;
+    if (!partial) kept.push(line);
+    const opened = line.match(/^model (\w+) \{/);
+    if (opened) model = { table: opened[1], indexes: [] };
+    if (!model) continue;
+    const mapped = line.match(/^\s*@@map\("([^"]+)"\)/);
+    if (mapped) model.table = mapped[1];
+    if (partial) model.indexes.push(partial);
+    if (line === '}') {
+      for (const [, fields, name, predicate] of model.indexes) {
+        const columns = fields.split(',').map((f) => `"${f.trim()}"`).join(', ');
+        partialIndexSql += `\n-- CreateIndex\nCREATE INDEX "${name}" ON "${model.table}"(${columns}) WHERE ${predicate.replace(/\\"/g, '"')};\n`;
+      }
+      model = null;
     }
-    const columns = partial[1].split(',').map((c) => `"${c.trim()}"`).join(', ');
-    sql += `\n-- CreateIndex\nCREATE INDEX "${partial[2]}" ON "__table_of_${table}__"(${columns}) WHERE ${partial[3].replace(/\\"/g, '"')};\n`;
   }
-  sql = sql.replace(/"__table_of_(\w+)__"/g, '"$1"'); // models without @@map keep their own name
-  return { schema: kept.join('\n'), partialIndexSql: sql };
+  return { schema: kept.join('\n'), partialIndexSql };
 }
