@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Copies the Propexo component schemas our OpenAPI document uses (the output envelopes of the routes we
- * share with the spec, and everything they $ref) from ../shared/reference/propexo-openapi.yml into
- * src/api-docs/propexo-schemas.json. The app cannot read ../shared at run time, so the copy is committed;
+ * share with the spec, and everything they $ref) from docs/reference/propexo-openapi.yml into
+ * src/api-docs/propexo-schemas.json. The app reads only the schemas it serves, so that extract is committed;
  * rerun this after the spec or the list below changes: `node scripts/extract-propexo-schemas.js`.
  * OpenAPI allows only [a-zA-Z0-9._-] in component names, so the spec's `{id}`-style names lose their
  * braces (`_v1_units_{id}_get_output` becomes `_v1_units_id_get_output`); the schemas themselves are
@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const YAML = require('yaml');
 
-const SPEC = path.resolve(__dirname, '../../shared/reference/propexo-openapi.yml');
+const SPEC = path.resolve(__dirname, '../docs/reference/propexo-openapi.yml');
 const OUT = path.resolve(__dirname, '../src/api-docs/propexo-schemas.json');
 
 const ROOTS = [

@@ -190,7 +190,7 @@ export class IntegrationService {
   }
 }
 
-/** Checks credentials against the vendor's shape (shared/vendors/<vendor>.md); errors name `credentials.<field>`. */
+/** Checks credentials against the vendor's shape (docs/vendors/<vendor>.md); errors name `credentials.<field>`. */
 function validateCredentials(adapter: VendorAdapter, credentials: Record<string, unknown>): object {
   const instance = plainToInstance(adapter.credentialsDto, credentials);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });

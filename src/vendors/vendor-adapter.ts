@@ -90,7 +90,7 @@ export interface ExpectedFields {
 export interface VendorAdapter<Credentials = unknown> {
   readonly vendor: IntegrationVendor;
   readonly facts: VendorFacts;
-  /** class-validator DTO of the credentials shape in shared/vendors/<vendor>.md. */
+  /** class-validator DTO of the credentials shape in docs/vendors/<vendor>.md. */
   readonly credentialsDto: new () => object;
   readonly models: readonly CanonicalModelName[];
   /** Models that accept a since-filter. */

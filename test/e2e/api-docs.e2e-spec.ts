@@ -12,7 +12,7 @@ import { createTestDatabase, pipelineState } from '../support/database';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 
 const ROOT = path.resolve(__dirname, '../..');
-const SPEC_FILE = path.resolve(ROOT, '../shared/reference/propexo-openapi.yml');
+const SPEC_FILE = path.resolve(ROOT, 'docs/reference/propexo-openapi.yml');
 const COMMITTED_SCHEMAS = path.join(ROOT, 'src/api-docs/propexo-schemas.json');
 const METHODS = ['get', 'post', 'put', 'delete', 'patch'];
 /** Routes outside /v1 that are not API operations: the dashboard and the docs themselves. */

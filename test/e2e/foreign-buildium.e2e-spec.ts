@@ -7,11 +7,11 @@ import { authHeader, createIntegration, day, eventsOf, manualSync, readAll, star
 import { startWebhookReceiver } from '../support/webhook-receiver';
 
 /**
- * The Buildium adapter against a server that is not ours: written from shared/vendors/buildium.md and the
+ * The Buildium adapter against a server that is not ours: written from docs/vendors/buildium.md and the
  * Buildium OpenAPI alone, with data the project has never seen, small page caps and a 429 every 7th request.
  */
 
-const BUILDIUM_SPEC = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../shared/reference/buildium-openapi.json'), 'utf8'));
+const BUILDIUM_SPEC = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../docs/reference/buildium-openapi.json'), 'utf8'));
 
 /** Follows `$ref` and single-`allOf` wrappers to the schema that has the properties. */
 function resolveSchema(schema: any): any {

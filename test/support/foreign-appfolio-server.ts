@@ -2,7 +2,7 @@ import http from 'node:http';
 import { listenOnLoopback, readBody } from './loopback-server';
 
 /**
- * An AppFolio server written from shared/vendors/appfolio.md alone (it imports nothing of ours), with a
+ * An AppFolio server written from docs/vendors/appfolio.md alone (it imports nothing of ours), with a
  * small hand-picked customer database. Its own choices where the contract leaves room: ids are integers,
  * amounts are strings with thousands separators, tenant_ids is a JSON array, a cursor is an opaque
  * base64 token. It also pages three rows at a time, lets the first rent_roll cursor expire (410), throttles

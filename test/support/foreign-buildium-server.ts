@@ -2,8 +2,8 @@ import http from 'node:http';
 import { listenOnLoopback } from './loopback-server';
 
 /**
- * A second, independent Buildium Open API v1 server, written from shared/vendors/buildium.md and
- * shared/reference/buildium-openapi.json only (never from src/sandbox), so the adapter is tested against
+ * A second, independent Buildium Open API v1 server, written from docs/vendors/buildium.md and
+ * docs/reference/buildium-openapi.json only (never from src/sandbox), so the adapter is tested against
  * choices our own simulator did not make: small page caps whatever `limit` asks, a 429 without Retry-After
  * on every 7th request, ids out of creation order, and hand-picked awkward (schema-valid) values.
  */

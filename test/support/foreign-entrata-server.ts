@@ -2,7 +2,7 @@ import http from 'node:http';
 import { listenOnLoopback, readBody } from './loopback-server';
 
 /**
- * A minimal Entrata API written from shared/vendors/entrata.md alone (no project code), with a small
+ * A minimal Entrata API written from docs/vendors/entrata.md alone (no project code), with a small
  * hand-picked portfolio. Where the contract leaves a choice open it chooses differently from our sandbox:
  * the property of getPropertyUnits is a plain `propertyId`, customer ids are plain `Id` fields, phone types
  * and lease ids sit under `@attributes`, times use a 12-hour clock. Every 6th request is answered with the

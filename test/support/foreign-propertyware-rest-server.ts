@@ -2,8 +2,8 @@ import http from 'node:http';
 import { listenOnLoopback } from './loopback-server';
 
 /**
- * A second, independent Propertyware REST v1 server, written from shared/vendors/propertyware-rest.md and
- * shared/reference/propertyware-openapi.json only (never from src/sandbox), so the adapter meets choices our
+ * A second, independent Propertyware REST v1 server, written from docs/vendors/propertyware-rest.md and
+ * docs/reference/propertyware-openapi.json only (never from src/sandbox), so the adapter meets choices our
  * own simulator did not make: pages of at most two records whatever `limit` asks, a 429 (no Retry-After, an
  * empty body) on every 5th request, ids out of creation order unless `orderby` asks, nulls where the vendor
  * sends them, and hand-picked values the project has never seen.

@@ -3,7 +3,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { listenOnLoopback, readBody } from './loopback-server';
 
 /**
- * A second, independent Yardi Resident Transactions server, written from shared/vendors/yardi.md only
+ * A second, independent Yardi Resident Transactions server, written from docs/vendors/yardi.md only
  * (never from src/sandbox), so the adapter meets choices our simulator did not make: other date and money
  * spellings, Customer lists of one, entities, a `Error: Database busy` answer on every 4th call, and
  * hand-picked data the project has never seen.

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 
-const REFERENCE = path.resolve(__dirname, '../../../shared/reference');
+const REFERENCE = path.resolve(__dirname, '../../docs/reference');
 const validators = new Map<string, Ajv>();
 
 /** Makes every object schema closed, so a field the spec does not name fails validation. */
@@ -18,7 +18,7 @@ function closeObjects(node: unknown): unknown {
 }
 
 /**
- * Propexo's public spec redacts two vendor names (shared/reference/propexo-research.md): SAMPLE1 is YARDI and
+ * Propexo's public spec redacts two vendor names (docs/vendors/SOURCES.md): SAMPLE1 is YARDI and
  * SAMPLE2 is APPFOLIO, which API.md names plainly. Every enum that lists the placeholder, alone or as the
  * prefix of an interface name (SAMPLE2_BASE), also accepts the name.
  */
@@ -37,7 +37,7 @@ function unredactVendors(node: unknown): unknown {
 }
 
 /**
- * A validator for `components.schemas.<name>` of an OpenAPI document in shared/reference. `closed`
+ * A validator for `components.schemas.<name>` of an OpenAPI document in docs/reference. `closed`
  * rejects fields the schema does not name (the vendor simulators must not invent fields).
  */
 export function openapiValidator(file: string, schemaName: string, options: { closed?: boolean } = {}): ValidateFunction {

@@ -32,7 +32,7 @@ describe('canonical model catalogue', () => {
 
   it('lists every field of the spec output schemas', () => {
     const { parse } = require('yaml');
-    const spec = parse(fs.readFileSync(path.resolve(__dirname, '../../../shared/reference/propexo-openapi.yml'), 'utf8'));
+    const spec = parse(fs.readFileSync(path.resolve(__dirname, '../../docs/reference/propexo-openapi.yml'), 'utf8'));
     const schemas = spec.components.schemas;
     const specFields = {
       residents: Object.keys(schemas._v1_residents__get_output.properties.results.items.properties),

@@ -40,7 +40,7 @@ export const TENANT_STATUS: Record<string, string> = {
 /** AppFolio reports send amounts as strings with two decimals. */
 export const amount = (dollars: number) => dollars.toFixed(2);
 
-/** A seeded, deterministic AppFolio database whose report rows follow shared/vendors/appfolio.md. */
+/** A seeded, deterministic AppFolio database whose report rows follow docs/vendors/appfolio.md. */
 export function generateAppfolioData(options: AppfolioDatasetOptions = {}): AppfolioData {
   const prng = new Prng(options.seed ?? 1);
   const residentCount = Math.max(1, options.residents ?? 60);

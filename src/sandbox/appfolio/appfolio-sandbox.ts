@@ -53,7 +53,7 @@ const DEVELOPER_ID_HEADER = 'x-appfolio-developer-id';
 
 interface Report {
   collection: Collection;
-  /** The row fields of shared/vendors/appfolio.md, in order. */
+  /** The row fields of docs/vendors/appfolio.md, in order. */
   columns: readonly string[];
   idField: string;
   /** Accepts `from_date`. */
@@ -96,7 +96,7 @@ interface ReportRun {
 const error = (message: string) => ({ error: message });
 
 /**
- * An AppFolio simulator (shared/vendors/appfolio.md): Reports API v2 (POST filters, then GET absolute
+ * An AppFolio simulator (docs/vendors/appfolio.md): Reports API v2 (POST filters, then GET absolute
  * next_page_url cursors that expire with 410), the v0 tenant lookup with its developer-id header, Basic
  * auth answered as Rails does (401 "HTTP Basic: Access denied."), a per-customer request budget answered
  * with 429 + Retry-After, and a control API under /_control/ to change data and inject faults.

@@ -50,7 +50,7 @@ const apiError = (userMessage: string, errorCode: string, errors: Array<{ Key: s
 const isoSeconds = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 
 /**
- * A Buildium Open API v1 simulator (shared/vendors/buildium.md): header credentials, offset/limit with
+ * A Buildium Open API v1 simulator (docs/vendors/buildium.md): header credentials, offset/limit with
  * X-Total-Count, lastupdatedfrom/to, 429 throttling, plus a control API under /_control/ to change the
  * data between syncs and to inject faults.
  */

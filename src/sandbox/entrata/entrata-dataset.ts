@@ -35,7 +35,7 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 export const usDate = (iso: string) => `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`;
 const money = (amount: number) => amount.toFixed(2);
 
-/** A seeded, deterministic Entrata portfolio following shared/vendors/entrata.md. */
+/** A seeded, deterministic Entrata portfolio following docs/vendors/entrata.md. */
 export function generateEntrataData(options: EntrataDatasetOptions = {}): EntrataData {
   const prng = new Prng(options.seed ?? 1);
   const residentCount = Math.max(1, options.residents ?? 60);

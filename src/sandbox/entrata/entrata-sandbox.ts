@@ -68,7 +68,7 @@ const ID_FIELD: Record<Collection, string> = { properties: 'PropertyID', units: 
 class ParamError extends Error {}
 
 /**
- * An Entrata API simulator (shared/vendors/entrata.md): `POST /<service>` with X-Api-Key and a JSON-RPC
+ * An Entrata API simulator (docs/vendors/entrata.md): `POST /<service>` with X-Api-Key and a JSON-RPC
  * style body; answers and errors (301 bad key, 304 method not permitted, 429 over a rate limit, 400 bad
  * parameters) inside HTTP 200 bodies; pageNo/perPageCount paging; X-RateLimit-* headers per key and
  * method. Served as the XML-converted JSON real Entrata sends: one-element lists collapse to the element,

@@ -55,7 +55,7 @@ const ORDER_ALIASES: Record<string, string> = { createddate: 'createdDateTime', 
 const errorResponse = (errorCode: string, userMessage: string, errors: Array<{ key: string; message: string }> = []) => ({ errorCode, userMessage, errors });
 
 /**
- * A Propertyware REST API v1 simulator (shared/vendors/propertyware-rest.md): three header keys, offset/limit
+ * A Propertyware REST API v1 simulator (docs/vendors/propertyware-rest.md): three header keys, offset/limit
  * (limit capped at 500) with X-Total-Count, lastModifiedDateTimeStart/End, includeDeactivated, orderby, 429
  * beyond ~10 requests a second, ErrorResponse bodies, plus a control API under /_control/ to change the data
  * between syncs and to inject faults.

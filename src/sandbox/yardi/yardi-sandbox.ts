@@ -72,7 +72,7 @@ const METHODS: Record<string, { collection: Collection; perProperty: boolean; id
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, parseTagValue: false, trimValues: true, htmlEntities: true });
 
 /**
- * A Yardi Voyager Resident Transactions simulator (shared/vendors/yardi.md): SOAP 1.1 on one .asmx path,
+ * A Yardi Voyager Resident Transactions simulator (docs/vendors/yardi.md): SOAP 1.1 on one .asmx path,
  * the seven credential parameters in every call, one property per call, errors as SOAP Faults or as
  * `<Messages>` inside a normal answer, `Error: Database busy` when called too fast; plus the control API
  * under /_control/ (state, reset, mutate, CRUD of properties/units/customers, faults). A fault's `path`

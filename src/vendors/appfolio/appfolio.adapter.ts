@@ -4,7 +4,7 @@ import { AppfolioCredentials } from './appfolio.credentials';
 import { APPFOLIO_EXPECTED_FIELDS, APPFOLIO_FACTS, APPFOLIO_REPORTS } from './appfolio.facts';
 import { mapAppfolioRecord } from './appfolio.mapper';
 
-/** AppFolio Reports API v2 with v0 tenant lookups (shared/vendors/appfolio.md): Basic auth, next_page_url cursors. */
+/** AppFolio Reports API v2 with v0 tenant lookups (docs/vendors/appfolio.md): Basic auth, next_page_url cursors. */
 export const appfolioAdapter: VendorAdapter<AppfolioCredentials> = {
   vendor: 'APPFOLIO',
   facts: APPFOLIO_FACTS,

@@ -1,6 +1,6 @@
 import { IsNotEmpty, IsString } from 'class-validator';
 
-/** shared/vendors/appfolio.md (Propexo's AppFolio variant): `{ "clientId", "clientSecret", "developerId" }`. */
+/** docs/vendors/appfolio.md (Propexo's AppFolio variant): `{ "clientId", "clientSecret", "developerId" }`. */
 export class AppfolioCredentials {
   @IsString() @IsNotEmpty()
   clientId!: string;

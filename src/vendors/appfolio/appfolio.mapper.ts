@@ -6,7 +6,7 @@ import { LEASE_STATUS, OCCUPANCY_PROPERTY_FIELD, PHONE_LABEL, PROPERTY_TYPE, RES
 
 type Raw = Record<string, any>;
 
-/** AppFolio report rows (shared/vendors/appfolio.md), residents hydrated by the lookup -> Propexo's canonical fields. */
+/** AppFolio report rows (docs/vendors/appfolio.md), residents hydrated by the lookup -> Propexo's canonical fields. */
 export function mapAppfolioRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord {
   if (!isObject(raw)) throw new MalformedRecordError('record is not an object');
   switch (model) {

@@ -6,7 +6,7 @@ import { BuildiumCredentials } from './buildium.credentials';
 import { BUILDIUM_ENDPOINTS, BUILDIUM_EXPECTED_FIELDS, BUILDIUM_FACTS } from './buildium.facts';
 import { mapBuildiumRecord } from './buildium.mapper';
 
-/** Buildium Open API v1 (shared/vendors/buildium.md): header keys, offset/limit with X-Total-Count. */
+/** Buildium Open API v1 (docs/vendors/buildium.md): header keys, offset/limit with X-Total-Count. */
 export const buildiumAdapter: VendorAdapter<BuildiumCredentials> = {
   vendor: 'BUILDIUM',
   facts: BUILDIUM_FACTS,

@@ -1,6 +1,6 @@
 import { IsNotEmpty, IsString } from 'class-validator';
 
-/** shared/vendors/buildium.md: `{ "clientId": "...", "secret": "..." }`. */
+/** docs/vendors/buildium.md: `{ "clientId": "...", "secret": "..." }`. */
 export class BuildiumCredentials {
   @IsString() @IsNotEmpty()
   clientId!: string;

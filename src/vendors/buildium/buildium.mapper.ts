@@ -6,7 +6,7 @@ import { BATHROOMS, BEDROOMS, COUNTRY, LEASE_STATUS, PHONE_TYPE, PROPERTY_TYPE }
 
 type Raw = Record<string, any>;
 
-/** Buildium messages (shared/reference/buildium-openapi.json) -> Propexo's canonical fields. */
+/** Buildium messages (docs/reference/buildium-openapi.json) -> Propexo's canonical fields. */
 export function mapBuildiumRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new MalformedRecordError('record is not an object');
   switch (model) {

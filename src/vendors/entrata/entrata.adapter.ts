@@ -13,7 +13,7 @@ import { liftAttributes, listOf } from './entrata.quirks';
 
 type Json = Record<string, any>;
 
-/** Entrata API (shared/vendors/entrata.md): JSON-RPC style POST per service, errors inside HTTP 200 bodies. */
+/** Entrata API (docs/vendors/entrata.md): JSON-RPC style POST per service, errors inside HTTP 200 bodies. */
 export const entrataAdapter: VendorAdapter<EntrataCredentials> = {
   vendor: 'ENTRATA',
   facts: ENTRATA_FACTS,

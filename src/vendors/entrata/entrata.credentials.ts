@@ -1,6 +1,6 @@
 import { IsNotEmpty, IsString } from 'class-validator';
 
-/** shared/vendors/entrata.md: `{ "apiKey": "...", "companyId": "..." }`. */
+/** docs/vendors/entrata.md: `{ "apiKey": "...", "companyId": "..." }`. */
 export class EntrataCredentials {
   @IsString() @IsNotEmpty()
   apiKey!: string;

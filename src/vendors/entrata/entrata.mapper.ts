@@ -10,7 +10,7 @@ type Raw = Record<string, any>;
 /** The vendor's id field of each model's record (casing differs between methods). */
 export const ID_FIELD: Record<CanonicalModelName, string> = { properties: 'PropertyID', units: 'id', leases: 'id', residents: 'Id' };
 
-/** Entrata records (shared/vendors/entrata.md), as sent or as the client yields them -> Propexo's canonical fields. */
+/** Entrata records (docs/vendors/entrata.md), as sent or as the client yields them -> Propexo's canonical fields. */
 export function mapEntrataRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord {
   const record = liftAttributes(raw);
   if (!isObject(record)) throw new MalformedRecordError('record is not an object');

@@ -6,7 +6,7 @@ import { PropertywareRestCredentials } from './propertyware-rest.credentials';
 import { PROPERTYWARE_REST_ENDPOINTS, PROPERTYWARE_REST_EXPECTED_FIELDS, PROPERTYWARE_REST_FACTS, PROPERTYWARE_REST_HEADERS } from './propertyware-rest.facts';
 import { mapPropertywareRestRecord } from './propertyware-rest.mapper';
 
-/** Propertyware REST API v1 (shared/vendors/propertyware-rest.md): three header keys, offset/limit with X-Total-Count. */
+/** Propertyware REST API v1 (docs/vendors/propertyware-rest.md): three header keys, offset/limit with X-Total-Count. */
 export const propertywareRestAdapter: VendorAdapter<PropertywareRestCredentials> = {
   vendor: 'PROPERTYWARE_REST',
   facts: PROPERTYWARE_REST_FACTS,

@@ -1,6 +1,6 @@
 import { IsNotEmpty, IsString } from 'class-validator';
 
-/** shared/vendors/propertyware-rest.md: `{ "clientId": "...", "clientSecret": "...", "systemId": "..." }`. */
+/** docs/vendors/propertyware-rest.md: `{ "clientId": "...", "clientSecret": "...", "systemId": "..." }`. */
 export class PropertywareRestCredentials {
   @IsString() @IsNotEmpty()
   clientId!: string;

@@ -6,7 +6,7 @@ import { CONTACT_ROLE, LEASE_STATUS, PHONE_PRIORITY, PROPERTY_TYPE, SQUARE_FEET_
 
 type Raw = Record<string, any>;
 
-/** Propertyware schemas (shared/reference/propertyware-openapi.json) -> Propexo's canonical fields. */
+/** Propertyware schemas (docs/reference/propertyware-openapi.json) -> Propexo's canonical fields. */
 export function mapPropertywareRestRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord {
   if (!isObject(raw)) throw new MalformedRecordError('record is not an object');
   switch (model) {

@@ -8,7 +8,7 @@ import { mapYardiRecord, yardiVendorId } from './yardi.mapper';
 import { asList, readSoapResult, soapEnvelope } from './yardi.soap';
 
 /**
- * Yardi Voyager's Resident Transactions SOAP interface (shared/vendors/yardi.md): one property per call, no
+ * Yardi Voyager's Resident Transactions SOAP interface (docs/vendors/yardi.md): one property per call, no
  * paging and no incremental filter, so every sync is a full pull and changes come from our diff.
  */
 export const yardiAdapter: VendorAdapter<YardiCredentials> = {

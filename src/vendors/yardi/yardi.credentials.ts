@@ -1,7 +1,7 @@
 import { IsNotEmpty, IsString } from 'class-validator';
 
 /**
- * shared/vendors/yardi.md (Propexo's Yardi variant): sent as the SOAP parameters UserName, Password,
+ * docs/vendors/yardi.md (Propexo's Yardi variant): sent as the SOAP parameters UserName, Password,
  * Database, ServerName, Platform, InterfaceEntity and InterfaceLicense of every call.
  */
 export class YardiCredentials {

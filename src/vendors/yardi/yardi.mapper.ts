@@ -7,7 +7,7 @@ import { asList } from './yardi.soap';
 
 type Raw = Record<string, any>;
 
-/** Yardi MITS elements (shared/vendors/yardi.md), as the client yields them -> Propexo's canonical fields. */
+/** Yardi MITS elements (docs/vendors/yardi.md), as the client yields them -> Propexo's canonical fields. */
 export function mapYardiRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord {
   if (!isObject(raw)) throw new MalformedRecordError('record is not an object');
   switch (model) {
