@@ -5,6 +5,7 @@ import { STREAM_NAMES, SYNC_MODES } from '../connect/stream-catalog';
 import { DRIFT_KINDS } from '../etl/schema-drift';
 import { EVENT_TRIGGERS, TRIGGERS } from '../events/event-triggers';
 import { ConnectRunStatus, DeliveryStatus } from '../generated/prisma/enums';
+import { JOB_LOG_STATUSES } from '../sync/job-log';
 import { ref, type JsonSchema } from './dto-schema';
 
 /**
@@ -37,6 +38,15 @@ export const listOf = (schema: string): JsonSchema => record({ meta: ref('Respon
 export const singleOf = (schema: string): JsonSchema => record({ meta: ref('ResponseMeta'), results: ref(schema) });
 /** `{result: X}`: the spec's envelope for writes. */
 export const resultOf = (schema: string): JsonSchema => record({ result: ref(schema) });
+
+/** Fields one of the spec's objects carries beyond the spec, each marked as an extension (allOf'd with the spec's own schema). */
+const asExtensions = (properties: Record<string, JsonSchema>): Record<string, JsonSchema> =>
+  Object.fromEntries(Object.entries(properties).map(([name, schema]) => [name, { ...schema, 'x-latchkey-extension': true }]));
+
+const failedModels = {
+  type: 'array',
+  items: record({ model: enumOf(CANONICAL_MODEL_NAMES), error: string("The job's last error (the vendor's words when it refused)") }),
+};
 
 const apiKey = {
   id: string(),
@@ -174,6 +184,25 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
   LatchkeyConnectRunRequested: record({ run_id: string('The run started or queued (GET .../runs/{runId})') }),
   // Connect's deletes answer bare {success: true}, not the {result} envelope of its other writes.
   LatchkeySuccess: record({ success: { type: 'boolean', enum: [true] } }),
+
+  LatchkeyJobLog: {
+    type: 'object',
+    properties: {
+      status: enumOf(JOB_LOG_STATUSES, "SUCCESS and FAILURE as in the spec; extensions: PARTIAL_SUCCESS (a run in which some models synced and some failed: see models_failed), RUNNING, PENDING (not started, or a run queued behind another)"),
+      ...asExtensions({
+        model: nullableString("A job's model (null for a run)"),
+        error: nullableString("A job's last error; a run's names each failed model with its error"),
+        started_at: nullableTimestamp(),
+        finished_at: nullableTimestamp(),
+        records_seen: integer('Records read (a run: its jobs summed)'),
+        records_written: integer('Records new or changed'),
+        records_quarantined: integer('Records that could not be normalised'),
+        events_emitted: integer('DATA_NEW / DATA_UPDATE / DATA_DELETED events committed'),
+        skipped_models: { type: 'array', items: record({ model: enumOf(CANONICAL_MODEL_NAMES), reason: string() }), description: 'Runs only: models left out because their read access is FAILED' },
+        models_failed: { ...failedModels, description: 'Runs only: models whose job failed, with its error' },
+      }),
+    },
+  },
 
   LatchkeyEventFeed: record({
     meta: record({

@@ -16,10 +16,13 @@ export interface OperationDoc {
   contentType?: string;
 }
 
-/** A data-model envelope of the spec, each record with our `deleted_at` extension. */
-const records = (specOutput: string, many: boolean): JsonSchema => ({
-  allOf: [ref(specOutput), { type: 'object', properties: { results: many ? { type: 'array', items: ref('LatchkeyRecordExtension') } : ref('LatchkeyRecordExtension') } }],
+/** A spec envelope whose object(s) under `key` also carry the fields of our schema `extension`. */
+const extended = (specOutput: string, key: 'results' | 'result', many: boolean, extension: string): JsonSchema => ({
+  allOf: [ref(specOutput), { type: 'object', properties: { [key]: many ? { type: 'array', items: ref(extension) } : ref(extension) } }],
 });
+
+/** A data-model envelope of the spec, each record with our `deleted_at` extension. */
+const records = (specOutput: string, many: boolean): JsonSchema => extended(specOutput, 'results', many, 'LatchkeyRecordExtension');
 
 /** Keyed by `METHOD /path` in OpenAPI form. */
 export const OPERATIONS: Record<string, OperationDoc> = {
@@ -53,8 +56,8 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /v1/admin/integrations/{id}/schema-drift': { summary: 'Fields the vendor stopped or started sending', extension: true, response: listOf('LatchkeySchemaDrift') },
   'GET /v1/admin/integrations/{id}/vendor-status': { summary: "The integration's circuit breaker and request budget", extension: true, response: resultOf('LatchkeyVendorStatus') },
   'GET /v1/admin/integrations/{id}/quarantine': { summary: 'Vendor records the syncs could not normalise', extension: true, response: listOf('LatchkeyQuarantinedRecord') },
-  'GET /v1/admin/logs/jobs': { summary: 'List job logs', response: ref('_v1_admin_logs_jobs__get_output') },
-  'GET /v1/admin/logs/jobs/{id}': { summary: 'Get a job log', response: ref('_v1_admin_logs_jobs_{id}_get_output') },
+  'GET /v1/admin/logs/jobs': { summary: 'List job logs', response: extended('_v1_admin_logs_jobs__get_output', 'results', true, 'LatchkeyJobLog') },
+  'GET /v1/admin/logs/jobs/{id}': { summary: 'Get a job log', response: extended('_v1_admin_logs_jobs_{id}_get_output', 'results', true, 'LatchkeyJobLog') },
   'GET /v1/admin/data-diffs': { summary: 'List data diffs (the change log)', response: ref('_v1_admin_data-diffs__get_output') },
 
   'GET /v1/admin/api-keys': { summary: "List the organization's API keys", extension: true, response: listOf('LatchkeyApiKey') },

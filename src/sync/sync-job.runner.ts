@@ -255,7 +255,7 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     if (result?.run) {
       const { run } = result;
       this.metrics.syncRunFinished(run.kind, run.status, (Date.now() - run.started_at.getTime()) / 1000);
-      this.logger.log(`integration ${job.integrationId}: sync ${run.id} finished (${run.successful_job_count} jobs succeeded, ${run.failed_job_count} failed)`);
+      this.logger.log(`integration ${job.integrationId}: sync ${run.id} finished ${run.status} (${run.successful_job_count} jobs succeeded, ${run.failed_job_count} failed)`);
     }
     if (result?.next) await this.sync.startPromoted(job.integrationId, result.next);
     else if (result && !result.run) await this.sync.wakeWaiting(job.integrationId);

@@ -43,7 +43,7 @@ describe('admin logs: data diffs, the event feed, job logs and job schedules', (
     const syncId: string = res.body.result.sync_id;
     await waitFor(async () => {
       const log = await get(`/v1/admin/logs/jobs/${syncId}`, { include_all_jobs: 'false' });
-      return ['SUCCESS', 'FAILURE'].includes(log.body.results?.[0]?.status) ? true : undefined;
+      return ['SUCCESS', 'PARTIAL_SUCCESS', 'FAILURE'].includes(log.body.results?.[0]?.status) ? true : undefined;
     }, `sync ${syncId} to end`, 90_000, () => pipelineState(databaseUrl));
     return syncId;
   };
@@ -249,7 +249,11 @@ describe('admin logs: data diffs, the event feed, job logs and job schedules', (
       const runs = logs.filter((l) => l.parent_job_id === null);
       expect(runs.map((r) => r.job_type).sort()).toEqual(['FIRST_SYNC', 'MANUAL_SYNC', 'MANUAL_SYNC']);
       for (const run of runs) {
-        expect(run).toMatchObject({ job_id: run.id, root_job_id: run.id, status: 'SUCCESS', integration_id: integrationId, associated_property_id: null });
+        // The run whose units job failed partly failed, and says which model and why.
+        const partly = run.id === failedSyncId;
+        expect(run).toMatchObject({ job_id: run.id, root_job_id: run.id, status: partly ? 'PARTIAL_SUCCESS' : 'SUCCESS', integration_id: integrationId, associated_property_id: null });
+        expect(run.models_failed).toEqual(partly ? [{ model: 'units', error: expect.stringMatching(/400/) }] : []);
+        expect(run.error).toEqual(partly ? `units: ${run.models_failed[0].error}` : null);
         expect(run.job_schedule_id).toBe(run.job_type === 'FIRST_SYNC' ? `${integrationId}:default` : null);
         const jobs = logs.filter((l) => l.parent_job_id === run.id);
         expect(jobs.map((j) => j.job_type).sort()).toEqual(['READ_LEASES', 'READ_PROPERTIES', 'READ_RESIDENTS', 'READ_UNITS']);
@@ -266,7 +270,8 @@ describe('admin logs: data diffs, the event feed, job logs and job schedules', (
     it('filter by status, job type and integration', async () => {
       const filtered = async (query: Record<string, string>) => (await get('/v1/admin/logs/jobs/', { limit: 250, ...query })).body.results;
       expect((await filtered({ status: 'FAILURE' })).map((l: any) => l.job_type)).toEqual(['READ_UNITS']);
-      expect(await filtered({ status: 'SUCCESS' })).toHaveLength(14);
+      expect(await filtered({ status: 'SUCCESS' })).toHaveLength(13);
+      expect((await filtered({ status: 'PARTIAL_SUCCESS' })).map((l: any) => l.id)).toEqual([failedSyncId]);
       expect(await filtered({ status: 'RUNNING' })).toHaveLength(0);
       const residents = await filtered({ job_type: 'READ_RESIDENTS' });
       expect(residents).toHaveLength(3);

@@ -249,6 +249,10 @@ describe('API docs: /openapi.json and /docs', () => {
     expect(integration.name['x-latchkey-extension']).toBeUndefined();
     expect(document.paths['/v1/webhooks'].post.requestBody.content['application/json'].schema.properties.integration_id['x-latchkey-extension']).toBe(true);
     expect(document.components.schemas.LatchkeyRecordExtension.properties.deleted_at['x-latchkey-extension']).toBe(true);
+    // Extension fields and values on the spec's own objects.
+    const jobLog = document.components.schemas.LatchkeyJobLog.properties;
+    expect(jobLog.status.enum).toEqual(expect.arrayContaining(['SUCCESS', 'FAILURE', 'PARTIAL_SUCCESS']));
+    expect(jobLog.models_failed['x-latchkey-extension']).toBe(true);
   });
 
   it('documents every extension response exactly: live responses validate against their documented schemas', async () => {
@@ -369,6 +373,7 @@ describe('API docs: /openapi.json and /docs', () => {
     expect(success('/v1/properties').allOf[0].$ref).toBe('#/components/schemas/_v1_properties__get_output');
     expect(success('/v1/leases/{id}').allOf[0].$ref).toBe('#/components/schemas/_v1_leases_lease_id_get_output');
     expect(success('/v1/admin/integrations').$ref).toBe('#/components/schemas/_v1_admin_integrations__get_output');
+    expect(success('/v1/admin/logs/jobs').allOf[0].$ref).toBe('#/components/schemas/_v1_admin_logs_jobs__get_output');
     expect(success('/v1/webhooks/{id}').$ref).toBe('#/components/schemas/_v1_webhooks_webhook_id_get_output');
   });
 

@@ -154,7 +154,13 @@ describe.each([['PostgreSQL'], ['Redis']])('syncs after the first one report exa
       expect(failures).toHaveLength(1);
       expect(failures[0].data).toMatchObject({ job_type: 'READ_UNITS', integration_id: integrationId });
       expect(failures[0].data.error).toMatch(/500/);
-      expect(events[events.length - 1].data).toMatchObject({ event: 'SYNC_COMPLETE', successful_job_count: 3, failed_job_count: 1, is_sync_finished: true });
+      const complete = events[events.length - 1].data;
+      expect(complete).toMatchObject({ event: 'SYNC_COMPLETE', successful_job_count: 3, failed_job_count: 1, is_sync_finished: true });
+      expect([...complete.models_synced].sort()).toEqual(['leases', 'properties', 'residents']);
+      expect(complete.models_failed).toEqual([{ model: 'units', error: failures[0].data.error }]);
+      // A vendor fault is no refusal: it says nothing of the credentials' access to units.
+      const access = await request(app.url).get(`/v1/admin/integrations/${integrationId}/data-access`).set(auth());
+      expect(access.body.result.models.units.read.status).not.toBe('FAILED');
       const jobs = await withClient(databaseUrl, async (db) => (await db.query(
         `SELECT j.status, j.attempts FROM sync_jobs j JOIN sync_runs r ON r.id = j.run_id WHERE j.model = 'units' AND r.integration_id = $1 ORDER BY r.started_at DESC LIMIT 1`, [integrationId])).rows);
       expect(jobs[0]).toEqual({ status: 'FAILED', attempts: 3 });
