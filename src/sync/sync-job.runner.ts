@@ -15,10 +15,11 @@ import { Metrics } from '../observability/metrics';
 import { QueueName, type SyncJobPayload } from '../queue/queue-names';
 import { QueueService } from '../queue/queue.service';
 import type { VendorAdapter } from '../vendors/vendor-adapter';
-import { VendorAuthError, VendorRequestError } from '../vendors/vendor-http';
+import { VendorAccessDeniedError, VendorAuthError, VendorRequestError } from '../vendors/vendor-http';
 import { VendorRegistry } from '../vendors/vendor-registry';
 import { dataDiffEntries, reportChanges, type RecordReport } from './page-changes';
 import { QuarantineRepository, type QuarantineEntry } from './quarantine.repository';
+import { ReadRefusals } from './read-refusals';
 import { dataEvent, jobFailureEvent, runCompleteEvent } from './sync-events';
 import { SyncIntegrationRepository, SyncRunRepository, type JobContext, type SyncIntegration } from './sync-run.repository';
 import { SyncService } from './sync.service';
@@ -52,6 +53,7 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     private readonly vendorStates: VendorStateRepository,
     private readonly clients: VendorClientFactory,
     private readonly metrics: Metrics,
+    private readonly readRefusals: ReadRefusals,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
@@ -103,6 +105,8 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     } catch (error) {
       const message = (error as Error).message;
       if (error instanceof VendorAuthError) await this.integrations.setCanAuthenticate(integration.id, false);
+      // The model is not readable with these credentials: its read access turns FAILED before the run can end.
+      if (error instanceof VendorAccessDeniedError) await this.readRefusals.report({ integrationId: integration.id, model: job.model, message });
       const retryable = !(error instanceof VendorAuthError) && !(error instanceof VendorRequestError && !error.retryable) && !(error instanceof DeletionGuardError);
       const lastAttempt = queueJob.attemptsMade + 1 >= (queueJob.opts.attempts ?? 1);
       if (retryable && !lastAttempt) {
