@@ -39,9 +39,13 @@ export const singleOf = (schema: string): JsonSchema => record({ meta: ref('Resp
 /** `{result: X}`: the spec's envelope for writes. */
 export const resultOf = (schema: string): JsonSchema => record({ result: ref(schema) });
 
-/** Fields one of the spec's objects carries beyond the spec, each marked as an extension (allOf'd with the spec's own schema). */
+/**
+ * Fields one of the spec's objects carries beyond the spec, each marked as an extension: allOf'd with the
+ * spec's own schema (which names the rest), so it stays open.
+ */
 const asExtensions = (properties: Record<string, JsonSchema>): Record<string, JsonSchema> =>
   Object.fromEntries(Object.entries(properties).map(([name, schema]) => [name, { ...schema, 'x-latchkey-extension': true }]));
+const beyondSpec = (properties: Record<string, JsonSchema>): JsonSchema => ({ type: 'object', properties: asExtensions(properties) });
 
 const failedModels = {
   type: 'array',
@@ -202,6 +206,27 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
         models_failed: { ...failedModels, description: 'Runs only: models whose job failed, with its error' },
       }),
     },
+  },
+  LatchkeyLastSyncRun: record({
+    id: string('The run: its root job log is GET /v1/admin/logs/jobs/{id}'),
+    job_type: enumOf(['FIRST_SYNC', 'SCHEDULED_SYNC', 'MANUAL_SYNC']),
+    status: enumOf(JOB_LOG_STATUSES, 'As in the job log: PARTIAL_SUCCESS when some models failed'),
+    started_at: timestamp(),
+    finished_at: nullableTimestamp('Null while it runs'),
+  }),
+  LatchkeyIntegrationExtension: beyondSpec({
+    last_sync_run: { anyOf: [ref('LatchkeyLastSyncRun'), { type: 'null' }], description: 'The latest run that started (null before the first)' },
+  }),
+  LatchkeyResidentExtension: {
+    allOf: [ref('LatchkeyRecordExtension'), {
+      type: 'object',
+      properties: {
+        leases_meta_data: {
+          type: 'array',
+          items: beyondSpec({ lease_status_normalized: { type: ['string', 'null'], description: "The lease's status_normalized (ACTIVE, INACTIVE, PENDING, EVICTED, OTHER)" } }),
+        },
+      },
+    }],
   },
 
   LatchkeyEventFeed: record({

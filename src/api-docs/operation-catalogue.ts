@@ -21,8 +21,8 @@ const extended = (specOutput: string, key: 'results' | 'result', many: boolean, 
   allOf: [ref(specOutput), { type: 'object', properties: { [key]: many ? { type: 'array', items: ref(extension) } : ref(extension) } }],
 });
 
-/** A data-model envelope of the spec, each record with our `deleted_at` extension. */
-const records = (specOutput: string, many: boolean): JsonSchema => extended(specOutput, 'results', many, 'LatchkeyRecordExtension');
+/** A data-model envelope of the spec, each record with our `deleted_at` extension (and a resident's with more). */
+const records = (specOutput: string, many: boolean, extension = 'LatchkeyRecordExtension'): JsonSchema => extended(specOutput, 'results', many, extension);
 
 /** Keyed by `METHOD /path` in OpenAPI form. */
 export const OPERATIONS: Record<string, OperationDoc> = {
@@ -34,15 +34,15 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /v1/properties/{id}': { summary: 'Get a property', extensionFields: ['include_deleted'], response: records('_v1_properties_{id}_get_output', false) },
   'GET /v1/units': { summary: 'List units', extensionFields: ['include_deleted'], response: records('_v1_units__get_output', true) },
   'GET /v1/units/{id}': { summary: 'Get a unit', extensionFields: ['include_deleted'], response: records('_v1_units_{id}_get_output', false) },
-  'GET /v1/residents': { summary: 'List residents (with leases_meta_data)', extensionFields: ['include_deleted'], response: records('_v1_residents__get_output', true) },
-  'GET /v1/residents/{id}': { summary: 'Get a resident', extensionFields: ['include_deleted'], response: records('_v1_residents_{id}_get_output', false) },
+  'GET /v1/residents': { summary: 'List residents (with leases_meta_data)', extensionFields: ['include_deleted'], response: records('_v1_residents__get_output', true, 'LatchkeyResidentExtension') },
+  'GET /v1/residents/{id}': { summary: 'Get a resident', extensionFields: ['include_deleted'], response: records('_v1_residents_{id}_get_output', false, 'LatchkeyResidentExtension') },
   'GET /v1/leases': { summary: 'List leases (with residents_meta_data)', extensionFields: ['include_deleted'], response: records('_v1_leases__get_output', true) },
   'GET /v1/leases/{id}': { summary: 'Get a lease', extensionFields: ['include_deleted'], response: records('_v1_leases_{lease_id}_get_output', false) },
 
-  'GET /v1/admin/integrations': { summary: 'List integrations', response: ref('_v1_admin_integrations__get_output') },
-  'POST /v1/admin/integrations': { summary: 'Create an integration (credentials are validated, encrypted and never returned)', extensionFields: ['base_url', 'sync_cron'], response: ref('_v1_admin_integrations__post_output') },
-  'GET /v1/admin/integrations/{id}': { summary: 'Get an integration', response: ref('_v1_admin_integrations_{integration_id}__get_output') },
-  'PUT /v1/admin/integrations/{id}': { summary: 'Update an integration (turning it active the first time starts the first sync)', extensionFields: ['base_url', 'sync_cron'], response: ref('_v1_admin_integrations_{integration_id}__put_output') },
+  'GET /v1/admin/integrations': { summary: 'List integrations', response: extended('_v1_admin_integrations__get_output', 'results', true, 'LatchkeyIntegrationExtension') },
+  'POST /v1/admin/integrations': { summary: 'Create an integration (credentials are validated, encrypted and never returned)', extensionFields: ['base_url', 'sync_cron'], response: extended('_v1_admin_integrations__post_output', 'result', false, 'LatchkeyIntegrationExtension') },
+  'GET /v1/admin/integrations/{id}': { summary: 'Get an integration', response: extended('_v1_admin_integrations_{integration_id}__get_output', 'results', false, 'LatchkeyIntegrationExtension') },
+  'PUT /v1/admin/integrations/{id}': { summary: 'Update an integration (turning it active the first time starts the first sync)', extensionFields: ['base_url', 'sync_cron'], response: extended('_v1_admin_integrations_{integration_id}__put_output', 'result', false, 'LatchkeyIntegrationExtension') },
   'DELETE /v1/admin/integrations/{id}': { summary: 'Delete an integration', response: ref('_v1_admin_integrations_{integration_id}__delete_output') },
   'POST /v1/admin/integrations/{id}/manual-sync': {
     summary: 'Start a sync now',

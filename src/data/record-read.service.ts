@@ -97,7 +97,8 @@ export class RecordReadService {
     return rows.map((row) => {
       const out = presentRecord(model, row);
       for (const field of definition.emptyArrays) out[field] = [];
-      if (model === 'residents') out.leases_meta_data = (linksByOwner.get(row.id as string) ?? []).map((l) => ({ lease_id: l.lease_id, ...linkFields(l) }));
+      // Extension: each lease's status_normalized, so a resident's standing reads without fetching the leases.
+      if (model === 'residents') out.leases_meta_data = (linksByOwner.get(row.id as string) ?? []).map((l) => ({ lease_id: l.lease_id, ...linkFields(l), lease_status_normalized: l.lease_status_normalized ?? null }));
       if (model === 'leases') out.residents_meta_data = (linksByOwner.get(row.id as string) ?? []).map((l) => ({ resident_id: l.resident_id, ...linkFields(l) }));
       return out;
     });

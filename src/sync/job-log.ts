@@ -1,6 +1,6 @@
 import { iso } from '../canonical/record-presenter';
 import type { SyncJobStatus, SyncRunKind, SyncRunStatus } from '../generated/prisma/enums';
-import type { FailedModel } from './sync-run.repository';
+import type { FailedModel, LatestRunRow } from './sync-run.repository';
 import { runJobScheduleId } from './sync-schedule';
 
 /**
@@ -53,6 +53,20 @@ export interface JobLogRow {
   skipped_models: { model: string; reason: string }[] | null;
   /** Runs only: models whose job failed, with the job's error (so far, while the run goes on). */
   models_failed: FailedModel[] | null;
+}
+
+/**
+ * An integration's latest run as its root job log names it (extension `last_sync_run` of the Integration
+ * object): GET /v1/admin/logs/jobs/{id} gives the rest.
+ */
+export function presentLatestRun(run: LatestRunRow) {
+  return {
+    id: run.id,
+    job_type: `${run.kind}_SYNC`,
+    status: LOG_STATUS[run.status],
+    started_at: iso(run.started_at),
+    finished_at: iso(run.finished_at),
+  };
 }
 
 /** The spec's job log object; one per run or job (a retried job keeps one log, with its last error). */

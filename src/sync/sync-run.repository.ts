@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '../common/ids';
 import { PrismaService, type SqlTx, type Tx } from '../database/prisma.service';
-import type { Cadence, IntegrationVendor, SyncJobStatus, SyncMode, SyncRunKind } from '../generated/prisma/enums';
+import type { Cadence, IntegrationVendor, SyncJobStatus, SyncMode, SyncRunKind, SyncRunStatus } from '../generated/prisma/enums';
 import { nextRunAt } from './sync-schedule';
 import type { CanonicalModelName } from '../canonical/canonical-models';
 import { CANONICAL_MODELS } from '../canonical/canonical-models';
@@ -29,6 +29,15 @@ export interface SkippedModel {
 export interface FailedModel {
   model: string;
   error: string;
+}
+
+export interface LatestRunRow {
+  integration_id: string;
+  id: string;
+  kind: SyncRunKind;
+  status: SyncRunStatus;
+  started_at: Date;
+  finished_at: Date | null;
 }
 
 export interface FinishedRun {
@@ -225,6 +234,16 @@ export class SyncRunRepository {
       models_synced: run.models.filter((m) => synced.includes(m)),
       models_failed: failed.sort((a, b) => order(a.model) - order(b.model)),
     };
+  }
+
+  /** Each integration's latest run that started (a queued one has not), in one query. */
+  async latestRuns(integrationIds: string[]): Promise<LatestRunRow[]> {
+    if (integrationIds.length === 0) return [];
+    return this.prisma.$queryRawUnsafe<LatestRunRow[]>(
+      `SELECT DISTINCT ON ("integration_id") "integration_id", "id", "kind", "status", "started_at", "finished_at" FROM "sync_runs"
+       WHERE "integration_id" = ANY($1::text[]) AND "status" <> 'QUEUED' ORDER BY "integration_id", "started_at" DESC`,
+      integrationIds,
+    );
   }
 
   /** PENDING jobs of the integration's running run. */

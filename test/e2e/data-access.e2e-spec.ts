@@ -163,6 +163,7 @@ describe('data-access checks', () => {
     const integration = await getIntegration(id);
     for (const model of MODELS) expect(integration.models[model].enabled).toBe(synced.includes(model));
     expect(integration.first_sync_completed_at).not.toBeNull(); // what did sync is in, and the schedule runs
+    expect(integration.last_sync_run).toEqual({ id: run.id, job_type: 'FIRST_SYNC', status: 'PARTIAL_SUCCESS', started_at: run.started_at, finished_at: run.finished_at });
 
     const metrics = await request(app().url).get('/metrics');
     expect(Number(/latchkey_sync_runs_finished_total\{kind="FIRST",status="PARTIAL"\} (\d+)/.exec(metrics.text)?.[1])).toBeGreaterThanOrEqual(1);
@@ -177,6 +178,7 @@ describe('data-access checks', () => {
     expect([...complete.data.models_synced].sort()).toEqual(['leases', 'properties', 'units']);
     const run = (await request(app().url).get(`/v1/admin/logs/jobs/${syncId}`).query({ include_all_jobs: 'false' }).set(auth())).body.results[0];
     expect(run).toMatchObject({ status: 'SUCCESS', skipped_models: [{ model: 'residents', reason: `read access check FAILED: ${refusal}` }], models_failed: [], error: null });
+    expect((await getIntegration(id)).last_sync_run).toMatchObject({ id: syncId, job_type: 'MANUAL_SYNC', status: 'SUCCESS' });
   });
 
   it('bad credentials: can_authenticate false and every read FAILED with the vendor\'s refusal', async () => {

@@ -113,6 +113,8 @@ describe.each([['PostgreSQL'], ['Redis']])('first sync from a Buildium server to
         const lease = leases.find((l: any) => leaseIdByXId.get(String(l.Id)) === meta.lease_id);
         const link = lease!.Tenants.find((t: any) => t.Id === tenant.Id);
         expect(day(meta.move_in_date)).toBe(link.MoveInDate ?? null);
+        // Extension: the lease's own status, so a resident's standing reads from the resident.
+        expect(meta.lease_status_normalized).toBe(leaseByXId.get(String(lease!.Id)).status_normalized);
       }
     }
 
