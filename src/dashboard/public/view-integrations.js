@@ -37,12 +37,22 @@ export async function renderIntegrations(el, ctx) {
       { label: 'Active', cell: (i) => badge(i.active ? 'active' : 'inactive', i.active ? 'ok' : 'idle') },
       { label: 'Can authenticate', cell: (i) => authBadge(i) },
       { label: 'Sync', cell: (i) => (i.is_running_sync ? badge('running', 'busy') : '') },
+      { label: 'Last run', cell: (i) => lastRun(i.last_sync_run) },
       { label: 'Last completed sync', cell: (i) => time(i.last_completed_sync) },
       { label: 'Base URL', cell: (i) => h('code', {}, i.base_url ?? 'vendor default') },
     ], rows, { testid: 'integrations-table' }, (i) => ({ 'data-integration-id': i.id })));
   } catch (error) {
     replace(listBox, errorBox(error));
   }
+}
+
+/** The integration's latest run: its status and when it started (and ended). */
+function lastRun(run) {
+  if (!run) return h('span', { class: 'muted', testid: 'last-run' }, 'never');
+  return h('span', { testid: 'last-run', 'data-status': run.status },
+    badge(run.status, statusKind(run.status), { testid: 'last-run-status' }), ' ', run.job_type, ' · ',
+    h('span', { testid: 'last-run-time' }, time(run.started_at)),
+    run.finished_at ? h('span', { class: 'muted small' }, ` (took ${duration(run.started_at, run.finished_at)})`) : null);
 }
 
 /** Whether the credentials work; `false` before any check or sync means nobody has tried yet. */
@@ -160,7 +170,7 @@ export async function renderIntegration(el, ctx, id) {
     h('p', {}, h('a', { href: '#/integrations' }, '← All integrations')),
     title, summary, actions, message,
     h('section', { class: 'panel', testid: 'access-section' }, h('h2', {}, 'Data access'),
-      h('p', { class: 'muted small' }, 'What the credentials may do per model, from the last data-access check; “Synced from” is the vendor call each model is read from.'), accessBox),
+      h('p', { class: 'muted small' }, 'What the credentials may do per model, from the last data-access check (or a sync the vendor refused a read); “Synced from” is the vendor call each model is read from.'), accessBox),
     h('section', { class: 'panel', testid: 'runs-section' }, h('h2', {}, 'Sync runs'), progressBox, runsBox, jobsBox),
     h('section', { class: 'panel' }, h('h2', {}, 'Per run'), chartsBox),
     h('p', {}, h('a', { href: `#/records/residents?integration_id=${encodeURIComponent(id)}`, testid: 'integration-records' }, 'Browse this integration’s records →')),
@@ -260,7 +270,7 @@ export async function renderIntegration(el, ctx, id) {
       { label: 'Duration', cell: (r) => duration(r.started_at ?? r.created_at, r.finished_at) },
       ...countColumns(),
       { label: 'Skipped models', cell: (r) => (r.skipped_models ?? []).map((sk) => h('div', { class: 'small' }, h('code', {}, sk.model), `: ${sk.reason}`)) },
-      { label: 'Error', cell: (r) => (r.error ? h('span', { class: 'small' }, r.error) : '') },
+      { label: 'Failed models', cell: (r) => (r.models_failed ?? []).map((f) => h('div', { class: 'small bad-text', testid: 'run-failed-model', 'data-model': f.model }, h('code', {}, f.model), `: ${f.error}`)) },
     ], runs, { testid: 'runs-table' }, (r) => ({ testid: 'run-row', 'data-run-id': r.id, 'data-status': r.status, class: r.id === state.selectedRun ? 'selected' : null })));
 
     const selected = runs.find((r) => r.id === state.selectedRun);
@@ -284,7 +294,7 @@ export async function renderIntegration(el, ctx, id) {
           { label: 'Status', cell: (j) => badge(j.status, statusKind(j.status), { testid: 'job-status' }) },
           { label: 'Duration', cell: (j) => duration(j.started_at, j.finished_at) },
           ...countColumns(),
-          { label: 'Error', cell: (j) => (j.error ? h('span', { class: 'small' }, j.error) : '') },
+          { label: 'Error', cell: (j) => (j.error ? h('span', { class: `small${j.status === 'FAILURE' ? ' bad-text' : ''}` }, j.error) : '') },
         ], state.jobs, { testid: 'run-jobs' }, (j) => ({ testid: 'job-row', 'data-model': j.model ?? '', 'data-status': j.status })));
     } else {
       replace(jobsBox);
@@ -363,8 +373,10 @@ export async function renderIntegration(el, ctx, id) {
     if (runsPolling) return;
     runsPolling = true;
     ctx.poll(async () => {
-      await Promise.all([loadRuns(), loadIntegration().catch(() => {})]);
+      // A sync the vendor refuses a model turns that model's read FAILED: the matrix follows the runs.
+      await Promise.all([loadRuns(), loadIntegration().catch(() => {}), loadAccess()]);
       renderHeader();
+      renderAccess();
       renderRuns();
       const again = state.runs.some((r) => isLive(r.status)) || state.integration?.is_running_sync || Date.now() < expectRunUntil;
       if (!again) runsPolling = false;
