@@ -9,6 +9,8 @@ export interface OperationDoc {
   extension?: boolean;
   /** Request fields (query or body) that are extensions of an operation the spec has. */
   extensionFields?: string[];
+  /** Values a request field (query or body) takes that the spec's enum for it lacks (vendor names: see REDACTED_VENDORS). */
+  extensionValues?: Record<string, string[]>;
   /** No API key (probes and metrics). */
   public?: boolean;
   response: JsonSchema;
@@ -42,7 +44,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /v1/admin/integrations': { summary: 'List integrations', response: extended('_v1_admin_integrations__get_output', 'results', true, 'LatchkeyIntegrationExtension') },
   'POST /v1/admin/integrations': { summary: 'Create an integration (credentials are validated, encrypted and never returned)', extensionFields: ['base_url', 'sync_cron'], response: extended('_v1_admin_integrations__post_output', 'result', false, 'LatchkeyIntegrationExtension') },
   'GET /v1/admin/integrations/{id}': { summary: 'Get an integration', response: extended('_v1_admin_integrations_{integration_id}__get_output', 'results', false, 'LatchkeyIntegrationExtension') },
-  'PUT /v1/admin/integrations/{id}': { summary: 'Update an integration (turning it active the first time starts the first sync)', extensionFields: ['base_url', 'sync_cron'], response: extended('_v1_admin_integrations_{integration_id}__put_output', 'result', false, 'LatchkeyIntegrationExtension') },
+  'PUT /v1/admin/integrations/{id}': { summary: 'Update an integration (turning it active the first time starts the first sync)', extensionFields: ['base_url', 'sync_cron', 'is_archived'], response: extended('_v1_admin_integrations_{integration_id}__put_output', 'result', false, 'LatchkeyIntegrationExtension') },
   'DELETE /v1/admin/integrations/{id}': { summary: 'Delete an integration', response: ref('_v1_admin_integrations_{integration_id}__delete_output') },
   'POST /v1/admin/integrations/{id}/manual-sync': {
     summary: 'Start a sync now',
@@ -56,7 +58,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /v1/admin/integrations/{id}/schema-drift': { summary: 'Fields the vendor stopped or started sending', extension: true, response: listOf('LatchkeySchemaDrift') },
   'GET /v1/admin/integrations/{id}/vendor-status': { summary: "The integration's circuit breaker and request budget", extension: true, response: resultOf('LatchkeyVendorStatus') },
   'GET /v1/admin/integrations/{id}/quarantine': { summary: 'Vendor records the syncs could not normalise', extension: true, response: listOf('LatchkeyQuarantinedRecord') },
-  'GET /v1/admin/logs/jobs': { summary: 'List job logs', response: extended('_v1_admin_logs_jobs__get_output', 'results', true, 'LatchkeyJobLog') },
+  'GET /v1/admin/logs/jobs': { summary: 'List job logs', extensionValues: { status: ['RUNNING', 'PENDING', 'PARTIAL_SUCCESS'] }, response: extended('_v1_admin_logs_jobs__get_output', 'results', true, 'LatchkeyJobLog') },
   'GET /v1/admin/logs/jobs/{id}': { summary: 'Get a job log', response: extended('_v1_admin_logs_jobs_{id}_get_output', 'results', true, 'LatchkeyJobLog') },
   'GET /v1/admin/data-diffs': { summary: 'List data diffs (the change log)', response: ref('_v1_admin_data-diffs__get_output') },
 
@@ -67,9 +69,9 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /v1/events': { summary: 'Change feed in commit order (poll with after=<sequence>)', extension: true, response: ref('LatchkeyEventFeed') },
 
   'GET /v1/webhooks': { summary: 'List webhooks', response: ref('_v1_webhooks__get_output') },
-  'POST /v1/webhooks': { summary: 'Create a webhook', extensionFields: ['integration_id'], response: ref('_v1_webhooks__post_output') },
+  'POST /v1/webhooks': { summary: 'Create a webhook', extensionFields: ['integration_id'], extensionValues: { triggers: ['DATA_DELETED'] }, response: ref('_v1_webhooks__post_output') },
   'GET /v1/webhooks/{id}': { summary: 'Get a webhook', response: ref('_v1_webhooks_{webhook_id}_get_output') },
-  'PUT /v1/webhooks/{id}': { summary: 'Update a webhook', extensionFields: ['integration_id'], response: ref('_v1_webhooks_{webhook_id}_put_output') },
+  'PUT /v1/webhooks/{id}': { summary: 'Update a webhook', extensionFields: ['integration_id'], extensionValues: { triggers: ['DATA_DELETED'] }, response: ref('_v1_webhooks_{webhook_id}_put_output') },
   'DELETE /v1/webhooks/{id}': { summary: 'Delete a webhook', response: ref('_v1_webhooks_{webhook_id}_delete_output') },
   'GET /v1/webhooks/{id}/deliveries': { summary: "List a webhook's deliveries with their attempts", extension: true, response: listOf('LatchkeyWebhookDelivery') },
   'GET /v1/webhooks/{id}/deliveries/{delivery_id}': { summary: 'Get a delivery with its attempts', extension: true, response: singleOf('LatchkeyWebhookDelivery') },
