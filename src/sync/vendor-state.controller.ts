@@ -5,7 +5,7 @@ import { assertSortable, listMeta, ListQueryDto, parseListQuery } from '../commo
 import { SyncIntegrationRepository } from './sync-run.repository';
 import { VendorStateRepository } from './vendor-state.repository';
 
-/** What an integration's syncs learnt about its vendor: reported rate limits, schema drift, the circuit. */
+/** What an integration's syncs learnt about its vendor: reported rate limits, schema drift, unknown values, the circuit. */
 @Controller('v1/admin/integrations/:id')
 export class VendorStateController {
   constructor(
@@ -43,6 +43,22 @@ export class VendorStateController {
       meta: listMeta(page, total, rows.length),
       results: rows.map((r) => ({
         id: r.id, integration_id: r.integration_id, model: r.model, field: r.field, kind: r.kind, occurrences: r.occurrences,
+        sample_x_id: r.sample_x_id, first_seen_at: r.first_seen_at, last_seen_at: r.last_seen_at,
+      })),
+    };
+  }
+
+  /** Extension: vendor values no mapping table knows (stored as OTHER or null, the raw value kept), per model, field and value. */
+  @Get('unknown-values')
+  async unknownValues(@OrgId() org: string, @Param('id') id: string, @Query() query: ListQueryDto) {
+    await this.requireIntegration(org, id);
+    const page = parseListQuery(query);
+    assertSortable(page.orderBy, ['created_at', 'first_seen_at', 'last_seen_at', 'model', 'field', 'value', 'occurrences']);
+    const [rows, total] = await this.states.unknownValues(id, { ...page, orderBy: page.orderBy.map((o) => (o.field === 'created_at' ? { ...o, field: 'first_seen_at' } : o)) });
+    return {
+      meta: listMeta(page, total, rows.length),
+      results: rows.map((r) => ({
+        id: r.id, integration_id: r.integration_id, model: r.model, field: r.field, value: r.value, mapped_to: r.mapped_to, occurrences: r.occurrences,
         sample_x_id: r.sample_x_id, first_seen_at: r.first_seen_at, last_seen_at: r.last_seen_at,
       })),
     };
