@@ -228,13 +228,22 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
     return this.index(collection).get(Number(id));
   }
 
+  /**
+   * A new record. A tenant exists only on a lease at Buildium (RentalTenantPostMessage.LeaseId is required): it
+   * joins the lease `LeaseId` names, else the first active one.
+   */
   create(collection: Collection, body: Rec): Rec {
     const records = this.store[collection];
     const nextId = (records.length ? records[records.length - 1].Id : 0) + 1;
-    const record: Rec = { ...defaults(collection), ...body, Id: nextId };
+    const { LeaseId: leaseId, ...fields } = body;
+    const record: Rec = { ...defaults(collection), ...(collection === 'tenants' ? fields : body), Id: nextId };
     records.push(record);
     this.changed();
     this.touch(collection, record);
+    if (collection === 'tenants') {
+      const lease = leaseId === undefined ? this.store.leases.find((l) => l.LeaseStatus === 'Active') : this.index('leases').get(Number(leaseId));
+      if (lease) this.update('leases', lease, { Tenants: [...lease.Tenants, { Id: nextId, Status: lease.LeaseStatus === 'Future' ? 'Future' : 'Current' }] });
+    }
     return record;
   }
 
