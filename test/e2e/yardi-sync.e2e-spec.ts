@@ -133,27 +133,34 @@ describe('Yardi adapter end to end', () => {
     expect(rent.data.diff.new).toEqual({ rent_amount_in_cents: 432109 });
   });
 
-  it('hides a resident cached before it was known to be an applicant, and a lease whose household turned out to be applicants', async () => {
-    const customers = sandbox.sandbox.data.customers.filter((c) => c.Customers.Customer.length === 2 && c.Customers.Customer.every((p: any) => p['@Type'] === 'current resident'));
-    const [roommate, household] = customers;
+  it('hides residents and leases cached before they were known to be applicants, more than the deletion guard would let vanish', async () => {
+    const households = sandbox.sandbox.data.customers.filter((c) => c.Customers.Customer.every((p: any) => p['@Type'] === 'current resident'));
+    const roommate = households.find((c) => c.Customers.Customer.length === 2)!;
+    // A third of the households turn out to be applicants: far beyond DELETION_GUARD_SHARE (20 %) of the residents.
+    const flipped = households.filter((c, i) => c !== roommate && i % 3 === 0);
     const cachedBefore = byXId(await readAll(harness.app, 'residents', integrationId));
-    expect(cachedBefore.has(`${roommate!.CustomerID}:2`)).toBe(true);
+    const hiddenPeople = flipped.flatMap((c) => c.Customers.Customer.map((_: unknown, i: number) => (i === 0 ? c.CustomerID : `${c.CustomerID}:${i + 1}`)));
+    expect(hiddenPeople.length).toBeGreaterThan(cachedBefore.size * 0.2);
+    expect(hiddenPeople.every((x) => cachedBefore.has(x)) && cachedBefore.has(`${roommate.CustomerID}:2`)).toBe(true);
     const control = sandboxControl(sandbox.url);
-    const [first, second] = roommate!.Customers.Customer;
-    await control('PATCH', `customers/${roommate!.CustomerID}`, { Customers: { Customer: [first, { ...second, '@Type': 'applicant' }] } });
-    await control('PATCH', `customers/${household!.CustomerID}`, { Customers: { Customer: household!.Customers.Customer.map((p: any) => ({ ...p, '@Type': 'applicant' })) } });
+    const [first, second] = roommate.Customers.Customer;
+    await control('PATCH', `customers/${roommate.CustomerID}`, { Customers: { Customer: [first, { ...second, '@Type': 'applicant' }] } });
+    for (const c of flipped) await control('PATCH', `customers/${c.CustomerID}`, { Customers: { Customer: c.Customers.Customer.map((p: any) => ({ ...p, '@Type': 'applicant' })) } });
 
     const sync = await manualSync(harness, integrationId);
+    expect(sync.complete.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
     const events = sync.events.filter((e) => e.data.root_job_id === sync.syncId);
+    expect(events.filter((e) => e.trigger === 'JOB_FAILURE')).toEqual([]);
     const ids = (trigger: string, object: string) => events.filter((e) => e.trigger === trigger && e.data.object === object).map((e) => e.data.payload.x_id).sort();
-    expect(ids('DATA_DELETED', 'residents')).toEqual([`${roommate!.CustomerID}:2`, household!.CustomerID, `${household!.CustomerID}:2`].sort());
-    expect(ids('DATA_DELETED', 'leases')).toEqual([household!.CustomerID]);
+    expect(ids('DATA_DELETED', 'residents')).toEqual([...hiddenPeople, `${roommate.CustomerID}:2`].sort());
+    expect(ids('DATA_DELETED', 'leases')).toEqual(flipped.map((c) => c.CustomerID).sort());
     // Not quarantined as errors: hidden, and reads leave them out.
     expect((await readQuarantine(harness.app, integrationId)).meta.total).toBe(0);
     const residents = byXId(await readAll(harness.app, 'residents', integrationId));
-    expect([residents.has(`${roommate!.CustomerID}:2`), residents.has(roommate!.CustomerID), residents.has(household!.CustomerID)]).toEqual([false, true, false]);
+    expect(residents.size).toBe(cachedBefore.size - hiddenPeople.length - 1);
+    expect([residents.has(`${roommate.CustomerID}:2`), residents.has(roommate.CustomerID)]).toEqual([false, true]);
     const leases = byXId(await readAll(harness.app, 'leases', integrationId));
-    expect([leases.has(roommate!.CustomerID), leases.has(household!.CustomerID)]).toEqual([true, false]);
+    expect([leases.has(roommate.CustomerID), flipped.some((c) => leases.has(c.CustomerID))]).toEqual([true, false]);
   });
 
   it('gets through busy and failing answers, quarantines the one malformed RT_Customer and keeps every other record', async () => {
