@@ -77,6 +77,18 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
     first_seen_at: timestamp(),
     last_seen_at: timestamp(),
   }),
+  LatchkeyUnknownValue: record({
+    id: string(),
+    integration_id: string(),
+    model: enumOf(CANONICAL_MODEL_NAMES),
+    field: string('The canonical field the vendor value was mapped into (e.g. status_normalized, phone_1_type, type_normalized)'),
+    value: string('The vendor value no mapping table of its vendor knows (the raw value stays in the record, e.g. status_raw)'),
+    mapped_to: nullableString('What the field got instead: OTHER, or null'),
+    occurrences: integer('Records synced with this value'),
+    sample_x_id: nullableString('Vendor id of one such record'),
+    first_seen_at: timestamp(),
+    last_seen_at: timestamp(),
+  }),
   LatchkeyVendorStatus: record({
     integration_id: string(),
     circuit: record({

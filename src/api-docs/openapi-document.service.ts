@@ -112,6 +112,7 @@ function operation(route: DiscoveredRoute): JsonSchema {
   return {
     operationId: `${route.method}${route.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
     summary: doc.summary,
+    ...(doc.description ? { description: doc.description } : {}),
     ...(doc.extension ? { 'x-latchkey-extension': true } : {}),
     ...(doc.public ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),

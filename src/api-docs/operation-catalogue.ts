@@ -5,6 +5,8 @@ import { EXTENSION_SCHEMAS, listOf, resultOf, singleOf } from './extension-schem
 /** What the routes' decorators cannot say: a summary, whether it is an extension, and the response body. */
 export interface OperationDoc {
   summary: string;
+  /** Longer notes (CommonMark), where the behaviour needs more than a summary. */
+  description?: string;
   /** API.md calls it an **extension**: not in Propexo's spec. */
   extension?: boolean;
   /** Request fields (query or body) that are extensions of an operation the spec has. */
@@ -26,6 +28,30 @@ const extended = (specOutput: string, key: 'results' | 'result', many: boolean, 
 /** A data-model envelope of the spec, each record with our `deleted_at` extension (and a resident's with more). */
 const records = (specOutput: string, many: boolean, extension = 'LatchkeyRecordExtension'): JsonSchema => extended(specOutput, 'results', many, extension);
 
+/** Where each vendor's residents get their `property_id` (never null), and who is not a resident. */
+const RESIDENTS_NOTES = [
+  "`property_id` is never null. Each vendor's own link to the resident's property:",
+  '- BUILDIUM: the property of the tenant\'s leases (`TenantMessage.Leases`); a tenant has no property of its own.',
+  '- PROPERTYWARE_REST: the building of the leases naming the contact; a contact has no building of its own.',
+  '- YARDI: the property whose `GetResidentTransactions_Login` lists the customer.',
+  '- ENTRATA: the property `getCustomers` was asked for.',
+  '- APPFOLIO: the `property_id` of the tenant\'s `tenant_directory` row.',
+  '',
+  'Where a vendor names no property for a resident (a Buildium tenant or Propertyware tenant contact on no lease), the record is',
+  'quarantined with that reason (`GET /v1/admin/integrations/{id}/quarantine`) rather than given an invented one.',
+  '',
+  "Applicants and prospects are not residents: Yardi's `applicant` customers, Entrata's customers on Applicant leases only,",
+  "Propertyware's PROSPECT contacts, Buildium's and AppFolio's applicants (their own resources) never appear here, and their",
+  'applications are not leases. A record cached before it was known to be an applicant is hidden (`deleted_at`, DATA_DELETED).',
+].join('\n');
+
+const LEASES_NOTES = [
+  "`status_normalized`, like every normalized or typed field, comes from a per-vendor table checked value by value against the vendor's",
+  'contract. A value the table does not know reads OTHER, keeps its raw form (`status_raw`), and is counted per integration, model,',
+  'field and value at `GET /v1/admin/integrations/{id}/unknown-values`. Applications (Yardi households of applicants, Entrata Applicant',
+  'intervals) are not leases.',
+].join('\n');
+
 /** Keyed by `METHOD /path` in OpenAPI form. */
 export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /health': { summary: 'Process is up', public: true, response: ref('LatchkeyHealth') },
@@ -36,9 +62,9 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /v1/properties/{id}': { summary: 'Get a property', extensionFields: ['include_deleted'], response: records('_v1_properties_{id}_get_output', false) },
   'GET /v1/units': { summary: 'List units', extensionFields: ['include_deleted'], response: records('_v1_units__get_output', true) },
   'GET /v1/units/{id}': { summary: 'Get a unit', extensionFields: ['include_deleted'], response: records('_v1_units_{id}_get_output', false) },
-  'GET /v1/residents': { summary: 'List residents (with leases_meta_data)', extensionFields: ['include_deleted'], response: records('_v1_residents__get_output', true, 'LatchkeyResidentExtension') },
-  'GET /v1/residents/{id}': { summary: 'Get a resident', extensionFields: ['include_deleted'], response: records('_v1_residents_{id}_get_output', false, 'LatchkeyResidentExtension') },
-  'GET /v1/leases': { summary: 'List leases (with residents_meta_data)', extensionFields: ['include_deleted'], response: records('_v1_leases__get_output', true) },
+  'GET /v1/residents': { summary: 'List residents (with leases_meta_data)', description: RESIDENTS_NOTES, extensionFields: ['include_deleted'], response: records('_v1_residents__get_output', true, 'LatchkeyResidentExtension') },
+  'GET /v1/residents/{id}': { summary: 'Get a resident', description: RESIDENTS_NOTES, extensionFields: ['include_deleted'], response: records('_v1_residents_{id}_get_output', false, 'LatchkeyResidentExtension') },
+  'GET /v1/leases': { summary: 'List leases (with residents_meta_data)', description: LEASES_NOTES, extensionFields: ['include_deleted'], response: records('_v1_leases__get_output', true) },
   'GET /v1/leases/{id}': { summary: 'Get a lease', extensionFields: ['include_deleted'], response: records('_v1_leases_{lease_id}_get_output', false) },
 
   'GET /v1/admin/integrations': { summary: 'List integrations', response: extended('_v1_admin_integrations__get_output', 'results', true, 'LatchkeyIntegrationExtension') },
@@ -56,6 +82,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /v1/admin/integrations/{integration_id}/job-schedules/{job_schedule_id}': { summary: 'Get a job schedule', response: ref('_v1_admin_integrations_{integration_id}_job-schedules_{job_schedule_id}__get_output') },
   'GET /v1/admin/integrations/{id}/rate-limits': { summary: 'Rate limits the vendor last reported (the *_remaining fields are an extension)', response: ref('_v1_admin_integrations_{integration_id}_rate-limits__get_output') },
   'GET /v1/admin/integrations/{id}/schema-drift': { summary: 'Fields the vendor stopped or started sending', extension: true, response: listOf('LatchkeySchemaDrift') },
+  'GET /v1/admin/integrations/{id}/unknown-values': { summary: 'Vendor values no mapping table knows (mapped to OTHER or null), per model, field and value', extension: true, response: listOf('LatchkeyUnknownValue') },
   'GET /v1/admin/integrations/{id}/vendor-status': { summary: "The integration's circuit breaker and request budget", extension: true, response: resultOf('LatchkeyVendorStatus') },
   'GET /v1/admin/integrations/{id}/quarantine': { summary: 'Vendor records the syncs could not normalise', extension: true, response: listOf('LatchkeyQuarantinedRecord') },
   'GET /v1/admin/logs/jobs': { summary: 'List job logs', extensionValues: { status: ['RUNNING', 'PENDING', 'PARTIAL_SUCCESS'] }, response: extended('_v1_admin_logs_jobs__get_output', 'results', true, 'LatchkeyJobLog') },

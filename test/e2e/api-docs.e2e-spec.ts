@@ -310,7 +310,9 @@ describe('API docs: /openapi.json and /docs', () => {
       await check('delete', '/v1/admin/api-keys/{id}', { id: key.result.id });
 
       // An integration whose vendor renamed the tenants' Id: its first sync records schema drift and quarantines them.
+      // One lease has a status Buildium's spec does not list: reported as a value no table knows.
       sandbox.sandbox.faults.add({ path: '/v1/leases/tenants', renameField: { from: 'Id', to: 'TenantId' } });
+      sandbox.sandbox.data.leases[0]!.LeaseStatus = 'Evicted';
       const integration = await request(app.url).post('/v1/admin/integrations').set(auth())
         .send({ name: 'docs', integration_vendor: 'BUILDIUM', credentials: { clientId: 'docs-client', secret: 'docs-secret' }, base_url: sandbox.url, max_request_frequency: 100, active: true });
       expect(integration.status).toBe(200);
@@ -321,6 +323,7 @@ describe('API docs: /openapi.json and /docs', () => {
       expect(drift.results.map((d: Json) => d.kind).sort()).toEqual(['MISSING', 'UNEXPECTED']);
       nonEmpty('GET /v1/admin/integrations/{id}/quarantine', await check('get', '/v1/admin/integrations/{id}/quarantine', { id: integrationId }));
       await check('get', '/v1/admin/integrations/{id}/vendor-status', { id: integrationId });
+      nonEmpty('GET /v1/admin/integrations/{id}/unknown-values', await check('get', '/v1/admin/integrations/{id}/unknown-values', { id: integrationId }));
       nonEmpty('GET /v1/events', await check('get', '/v1/events'));
 
       // Webhook deliveries: a test send, delivered, then listed, fetched, retried; a replay of the sync's events.

@@ -262,10 +262,19 @@ describe('dashboard at GET / (Chromium)', () => {
     // The new name holds markup, which the page must show as text.
     const renamed = 'Renamed <img src=x data-injected=1>';
     await sandboxControl(`${app.url}/sandbox/buildium`)('PATCH', `tenants/${resident.x_id}`, { FirstName: renamed });
+    // One lease gets a status Buildium's spec does not list: the integration's page then shows it, counted.
+    const [firstLease] = await sandboxControl(`${app.url}/sandbox/buildium`)('GET', 'leases?limit=1');
+    await sandboxControl(`${app.url}/sandbox/buildium`)('PATCH', `leases/${firstLease.Id}`, { LeaseStatus: 'Evicted' });
     await page.goto(`/#/integrations/${id}`);
     await page.getByTestId('runs-table').waitFor();
+    expect(await page.getByTestId('unknown-row').count()).toBe(0); // the first sync met only values of the spec
     await page.getByTestId('sync-now').click();
     await page.locator('[data-testid="run-row"][data-status="SUCCESS"]').nth(1).waitFor({ timeout: 120_000 });
+    const unknownRow = page.locator('[data-testid="unknown-row"][data-field="status_normalized"][data-value="Evicted"]');
+    await unknownRow.waitFor({ timeout: 30_000 });
+    const unknown = (await api('GET', `/v1/admin/integrations/${id}/unknown-values`)).body.results;
+    expect(unknown.map((u: any) => [u.model, u.field, u.value, u.mapped_to, u.occurrences, u.sample_x_id])).toEqual([['leases', 'status_normalized', 'Evicted', 'OTHER', 1, String(firstLease.Id)]]);
+    expect(await unknownRow.getByTestId('unknown-occurrences').textContent()).toBe('1');
     const newest = page.getByTestId('run-row').first();
     const manual = (await api('GET', `/v1/admin/logs/jobs/${await newest.getAttribute('data-run-id')}?include_all_jobs=false`)).body.results[0];
     expect(manual).toMatchObject({ job_type: 'MANUAL_SYNC', status: 'SUCCESS' });

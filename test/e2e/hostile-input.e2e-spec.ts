@@ -94,6 +94,7 @@ describe('hostile input', () => {
       '/v1/properties', '/v1/units', '/v1/residents', '/v1/leases', '/v1/events', '/v1/admin/integrations', '/v1/admin/logs/jobs', '/v1/admin/data-diffs',
       '/v1/webhooks', `/v1/webhooks/${ids.webhook}/deliveries`, `/v1/admin/integrations/${ids.integration}/quarantine`,
       `/v1/admin/integrations/${ids.integration}/job-schedules`, `/v1/admin/integrations/${ids.integration}/schema-drift`,
+      `/v1/admin/integrations/${ids.integration}/unknown-values`,
     ];
     const byUnknownId = (id: string) => [
       { method: 'get', path: `/v1/residents/${id}` }, { method: 'get', path: `/v1/leases/${id}` }, { method: 'get', path: `/v1/properties/${id}` },

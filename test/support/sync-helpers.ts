@@ -61,6 +61,21 @@ export async function readAll(app: AppProcess, model: string, integrationId?: st
   }
 }
 
+/** Every list of one integration (properties, units, residents, leases), each page validated against Propexo's spec. */
+export async function readAllModels(app: AppProcess, integrationId: string): Promise<Record<'properties' | 'units' | 'residents' | 'leases', any[]>> {
+  return {
+    properties: await readAll(app, 'properties', integrationId), units: await readAll(app, 'units', integrationId),
+    residents: await readAll(app, 'residents', integrationId), leases: await readAll(app, 'leases', integrationId),
+  };
+}
+
+/** The vendor values no mapping table knew, of one integration, by model, field and value. */
+export async function readUnknownValues(app: AppProcess, integrationId: string): Promise<any[]> {
+  const res = await request(app.url).get(`/v1/admin/integrations/${integrationId}/unknown-values`).query({ limit: 250, 'order-by': 'model:asc,field:asc,value:asc' }).set(authHeader(app));
+  expect(res.status).toBe(200);
+  return res.body.results;
+}
+
 /** How many records of a model one integration has cached. */
 export async function recordCount(app: AppProcess, model: string, integrationId: string): Promise<number> {
   return (await request(app.url).get(`/v1/${model}/`).query({ limit: 1, integration_id: integrationId }).set(authHeader(app))).body.meta.total;
@@ -71,6 +86,11 @@ export async function readQuarantine(app: AppProcess, integrationId: string): Pr
   const res = await request(app.url).get(`/v1/admin/integrations/${integrationId}/quarantine`).set(authHeader(app));
   expect(res.status).toBe(200);
   return res.body;
+}
+
+/** The distinct [model, x_id] of a quarantine list body, sorted (a record read twice by a re-delivered job counts once). */
+export function quarantined(body: { results: Array<{ model: string; x_id: string | null }> }): Array<[string, string | null]> {
+  return [...new Map(body.results.map((q) => [`${q.model}\u0000${q.x_id}`, [q.model, q.x_id] as [string, string | null]])).values()].sort();
 }
 
 /** The webhook events (parsed bodies) received for one integration, optionally of one trigger. */

@@ -1,4 +1,5 @@
-// Integrations: the list, creating one against a sandbox vendor, and one integration's access matrix, runs and charts.
+// Integrations: the list, creating one against a sandbox vendor, and one integration's access matrix, runs, charts and
+// the vendor values no mapping knows.
 import { del, get, post, put } from './api.js';
 import { barChart } from './charts.js';
 import { actionButton, badge, duration, errorBox, field, h, num, replace, statusKind, table, time } from './dom.js';
@@ -149,7 +150,7 @@ const isLive = (status) => status === 'RUNNING' || status === 'PENDING';
 /** One integration: status and actions, data-access matrix, sync runs with live progress, charts. */
 export async function renderIntegration(el, ctx, id) {
   const path = `/v1/admin/integrations/${encodeURIComponent(id)}`;
-  const state = { integration: null, access: null, accessError: null, runs: [], runsError: null, selectedRun: null, jobs: [], jobsError: null, confirmingDelete: false };
+  const state = { integration: null, access: null, accessError: null, runs: [], runsError: null, selectedRun: null, jobs: [], jobsError: null, unknown: [], unknownError: null, confirmingDelete: false };
   let expectRunUntil = 0;
   let expectAccessUntil = 0;
   let runsPolling = false;
@@ -164,6 +165,7 @@ export async function renderIntegration(el, ctx, id) {
   const progressBox = h('div', { testid: 'run-progress-box', 'aria-live': 'polite' });
   const jobsBox = h('div', { testid: 'run-jobs-box' });
   const chartsBox = h('div', { class: 'charts', testid: 'integration-charts' });
+  const unknownBox = h('div', { testid: 'unknown-values-box' });
   const settingsBox = h('pre', { testid: 'integration-json' });
 
   replace(el,
@@ -173,6 +175,8 @@ export async function renderIntegration(el, ctx, id) {
       h('p', { class: 'muted small' }, 'What the credentials may do per model, from the last data-access check (or a sync the vendor refused a read); “Synced from” is the vendor call each model is read from.'), accessBox),
     h('section', { class: 'panel', testid: 'runs-section' }, h('h2', {}, 'Sync runs'), progressBox, runsBox, jobsBox),
     h('section', { class: 'panel' }, h('h2', {}, 'Per run'), chartsBox),
+    h('section', { class: 'panel', testid: 'unknown-values-section' }, h('h2', {}, 'Values no mapping knows'),
+      h('p', { class: 'muted small' }, 'Vendor values outside the vendor’s contract: synced as OTHER (or empty), the raw value kept.'), unknownBox),
     h('p', {}, h('a', { href: `#/records/residents?integration_id=${encodeURIComponent(id)}`, testid: 'integration-records' }, 'Browse this integration’s records →')),
     h('details', {}, h('summary', {}, 'Settings (as the API returns them)'), settingsBox));
 
@@ -319,10 +323,32 @@ export async function renderIntegration(el, ctx, id) {
       }));
   }
 
+  function renderUnknown() {
+    replace(unknownBox, state.unknownError ? errorBox(state.unknownError) : null, table([
+      { label: 'Model', cell: (u) => h('code', {}, u.model) },
+      { label: 'Field', cell: (u) => h('code', {}, u.field) },
+      { label: 'Vendor value', cell: (u) => h('code', { testid: 'unknown-value' }, u.value) },
+      { label: 'Stored as', cell: (u) => u.mapped_to ?? 'empty' },
+      { label: 'Records', attrs: () => ({ class: 'num' }), cell: (u) => h('span', { testid: 'unknown-occurrences' }, num(u.occurrences)) },
+      { label: 'Example', cell: (u) => (u.sample_x_id ? h('code', {}, u.sample_x_id) : '') },
+      { label: 'Last seen', cell: (u) => time(u.last_seen_at) },
+    ], state.unknown, { testid: 'unknown-values' }, (u) => ({ testid: 'unknown-row', 'data-field': u.field, 'data-value': u.value })));
+  }
+
   function renderAll() {
     renderHeader();
     renderAccess();
     renderRuns();
+    renderUnknown();
+  }
+
+  async function loadUnknown() {
+    try {
+      state.unknown = (await get(`${path}/unknown-values`, { limit: 100, 'order-by': 'occurrences:desc' })).results;
+      state.unknownError = null;
+    } catch (error) {
+      state.unknownError = error;
+    }
   }
 
   async function loadIntegration() {
@@ -373,11 +399,13 @@ export async function renderIntegration(el, ctx, id) {
     if (runsPolling) return;
     runsPolling = true;
     ctx.poll(async () => {
-      // A sync the vendor refuses a model turns that model's read FAILED: the matrix follows the runs.
-      await Promise.all([loadRuns(), loadIntegration().catch(() => {}), loadAccess()]);
+      // A sync the vendor refuses a model turns that model's read FAILED, and each page may count values no
+      // mapping knows: the matrix and the unknown values follow the runs.
+      await Promise.all([loadRuns(), loadIntegration().catch(() => {}), loadAccess(), loadUnknown()]);
       renderHeader();
       renderAccess();
       renderRuns();
+      renderUnknown();
       const again = state.runs.some((r) => isLive(r.status)) || state.integration?.is_running_sync || Date.now() < expectRunUntil;
       if (!again) runsPolling = false;
       return again;
@@ -403,7 +431,7 @@ export async function renderIntegration(el, ctx, id) {
     replace(el, h('p', {}, h('a', { href: '#/integrations' }, '← All integrations')), errorBox(error));
     return;
   }
-  await Promise.all([loadAccess(), loadRuns()]);
+  await Promise.all([loadAccess(), loadRuns(), loadUnknown()]);
   renderAll();
   if (accessBusy()) pollAccess();
   if (state.runs.some((r) => isLive(r.status)) || state.integration.is_running_sync) pollRuns();
