@@ -41,9 +41,10 @@ const RESIDENTS_NOTES = [
   'whose occupancy is not on the rent roll, such as a past tenant), the record is quarantined with that reason',
   '(`GET /v1/admin/integrations/{id}/quarantine`) rather than given an invented one.',
   '',
-  "Applicants and prospects are not residents: Yardi's `applicant` customers, Entrata's customers on Applicant leases only,",
-  "Propertyware's PROSPECT contacts, Buildium's and AppFolio's applicants (their own resources) never appear here, and their",
-  'applications are not leases. A record cached before it was known to be an applicant is hidden (`deleted_at`, DATA_DELETED).',
+  "Applicants and prospects are not residents: Yardi's `applicant` customers, Entrata's customers whose leases are Applicant",
+  "intervals only (told from the property's `getLeases`: the customer's `LeaseId` and the leases' customer lists), Propertyware's",
+  "PROSPECT contacts, Buildium's and AppFolio's applicants (their own resources) never appear here, and their applications are",
+  'not leases. A record cached before it was known to be an applicant is hidden (`deleted_at`, DATA_DELETED).',
 ].join('\n');
 
 const LEASES_NOTES = [
