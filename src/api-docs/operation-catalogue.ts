@@ -48,8 +48,8 @@ const RESIDENTS_NOTES = [
 ].join('\n');
 
 const LEASES_NOTES = [
-  "`status_normalized`, like every normalized or typed field, comes from a per-vendor table checked value by value against the vendor's",
-  'contract. A value the table does not know reads OTHER, keeps its raw form (`status_raw`), and is counted per integration, model,',
+  "`status_normalized`, like every normalized or typed field, comes from a per-vendor table that covers every value the vendor's",
+  'contract or spec lists. A value the table does not know reads OTHER, keeps its raw form (`status_raw`), and is counted per integration, model,',
   'field and value at `GET /v1/admin/integrations/{id}/unknown-values`. Applications (Yardi households of applicants, Entrata Applicant',
   'intervals) are not leases.',
 ].join('\n');
