@@ -3,8 +3,8 @@ import type { CanonicalModelName } from '../../canonical/canonical-models';
 import { isObject } from '../../etl/normalise';
 import type { RawPage, ReportedRateLimits, VendorAdapter, VendorClient, VendorReporter } from '../vendor-adapter';
 import { VendorAccessDeniedError, VendorAuthError, VendorRequestError, VendorThrottledError, type VendorHttp, type VendorResponse } from '../vendor-http';
-import { EntrataCredentials } from './entrata.credentials';
 import { PropertyApplications } from './entrata.applications';
+import { EntrataCredentials } from './entrata.credentials';
 import {
   ALL_LEASE_STATUS_TYPE_IDS, ENTRATA_API_VERSION, ENTRATA_ERROR, ENTRATA_EXPECTED_FIELDS, ENTRATA_FACTS, ENTRATA_METHODS, LISTED_UNDER_PROPERTY, RATE_LIMIT_HEADERS,
   UNIT_PROPERTY_CHUNK,
