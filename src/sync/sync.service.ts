@@ -129,13 +129,16 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * Wakes jobs of the integration that were held back by its max_job_concurrency (delayed in the queue),
-   * so a freed slot is taken at once rather than at their next re-check.
+   * so a freed slot is taken at once rather than at their next re-check. A zero delay, not `promote()`:
+   * on BullMQ's PostgreSQL backend a promote racing a worker's claim of the same due job puts the claimed
+   * job back to waiting, and a second worker runs it too (test/e2e/bullmq-postgres-promote-race.e2e-spec.ts).
+   * A job that is no longer delayed refuses the change.
    */
   async wakeWaiting(integrationId: string): Promise<void> {
     const queue = this.queues.queue(QueueName.SyncJobs);
     for (const id of await this.runs.pendingJobsOf(integrationId)) {
       const job = await queue.getJob(id).catch(() => undefined);
-      if (job && (await job.isDelayed().catch(() => false))) await job.promote().catch(() => undefined);
+      await job?.changeDelay(0).catch(() => undefined);
     }
   }
 
