@@ -14,6 +14,8 @@ import { nextRunAt } from './sync-schedule';
 
 const SWEEP_INTERVAL_MS = 30_000;
 const SCHEDULER_TICK_MS = 5_000;
+/** How often a worker looks for sync jobs whose worker died (at start, then this often). */
+const DEAD_WORKER_CHECK_MS = 5_000;
 
 /** Starts sync runs: one job per model, persisted first, then enqueued by id. */
 @Injectable()
@@ -33,9 +35,12 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
+    const resume = () => this.resumeJobsOfDeadWorkers();
+    void resume().catch((e: Error) => this.logger.error(`resume: ${e.message}`));
     this.stopTimers.push(
       repeatInBackground(SWEEP_INTERVAL_MS, this.logger, 'sweep', () => this.requeueStale()),
       repeatInBackground(SCHEDULER_TICK_MS, this.logger, 'scheduler', () => this.startDueRuns()),
+      repeatInBackground(DEAD_WORKER_CHECK_MS, this.logger, 'resume', resume),
     );
   }
 
@@ -140,6 +145,23 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
       const job = await queue.getJob(id).catch(() => undefined);
       await job?.changeDelay(0).catch(() => undefined);
     }
+  }
+
+  /**
+   * Hands the jobs of workers that died (killed, crashed) back to the queue, so they run again at once instead
+   * of when their queue lock expires (a minute): at a worker's start, then every few seconds. Their queue jobs
+   * are still active under the dead worker's lock; with token '0' they go back to waiting whatever the lock.
+   */
+  private async resumeJobsOfDeadWorkers(): Promise<void> {
+    const ids = await this.runs.releaseJobsOfDeadWorkers();
+    if (ids.length === 0) return;
+    const queue = this.queues.queue(QueueName.SyncJobs);
+    for (const id of ids) {
+      const job = await queue.getJob(id);
+      if (job && (await job.getState()) === 'active') await job.moveToWait('0');
+    }
+    await this.enqueue(ids); // the ones whose queue job is gone; a job still queued is not queued twice
+    this.logger.warn(`resumed ${ids.length} sync job(s) whose worker stopped while running them: ${ids.join(', ')}`);
   }
 
   private async requeueStale(): Promise<void> {
