@@ -3,17 +3,19 @@
 // runs only when its inputs changed since the last build: the Prisma client when the schema (or the installed
 // Prisma, through package-lock.json) changed, tsc when any source, tsconfig or dependency did, and then
 // incrementally (dist/.tsbuildinfo: only what the change affects is checked and emitted again). The hashes of
-// those inputs are kept in dist/.build-stamp.json, written after a build succeeds, so a deleted dist/ or a
-// failed build always builds again. Without the flag every step runs, from scratch.
+// those inputs are kept beside what they produced (src/generated/prisma/.schema-stamp, dist/.build-stamp),
+// written after the step succeeds, so a deleted output or a failed step runs again. Without the flag every step
+// runs, from scratch.
 const crypto = require('node:crypto');
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const STAMP = path.join(root, 'dist', '.build-stamp.json');
+const STAMP = path.join(root, 'dist', '.build-stamp');
 const BUILD_INFO = path.join(root, 'dist', '.tsbuildinfo');
 const GENERATED_CLIENT = path.join(root, 'src', 'generated', 'prisma', 'client.ts');
+const SCHEMA_STAMP = path.join(root, 'src', 'generated', 'prisma', '.schema-stamp');
 const SCHEMA_INPUTS = ['prisma/schema.prisma', 'prisma.config.ts', 'package-lock.json', 'scripts/prisma-generate.js'];
 const COMPILER_INPUTS = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 
@@ -36,11 +38,11 @@ function sources(dir = 'src') {
   });
 }
 
-function readStamp() {
+function read(file) {
   try {
-    return JSON.parse(fs.readFileSync(STAMP, 'utf8'));
+    return fs.readFileSync(file, 'utf8').trim();
   } catch {
-    return {};
+    return null;
   }
 }
 
@@ -49,18 +51,19 @@ function run(script, args) {
 }
 
 const ifChanged = process.argv.includes('--if-changed');
-const stamp = ifChanged ? readStamp() : {};
 
 const schema = hashOf(SCHEMA_INPUTS);
-const generate = !ifChanged || stamp.schema !== schema || !fs.existsSync(GENERATED_CLIENT);
-if (generate) run(path.join(root, 'scripts', 'prisma-generate.js'), []);
+if (!ifChanged || read(SCHEMA_STAMP) !== schema || !fs.existsSync(GENERATED_CLIENT)) {
+  run(path.join(root, 'scripts', 'prisma-generate.js'), []);
+  fs.writeFileSync(SCHEMA_STAMP, `${schema}\n`);
+}
 
 const compiled = hashOf([...COMPILER_INPUTS, ...sources()]);
-if (ifChanged && !generate && stamp.compiled === compiled && fs.existsSync(path.join(root, 'dist', 'main.js'))) {
+if (ifChanged && read(STAMP) === compiled && fs.existsSync(path.join(root, 'dist', 'main.js'))) {
   console.log('build: dist/ is up to date with the sources');
 } else {
   // tsc trusts its build info that the outputs it lists exist: without dist/main.js, or for a full build, start over.
   if (!ifChanged || !fs.existsSync(path.join(root, 'dist', 'main.js'))) fs.rmSync(BUILD_INFO, { force: true });
   run(require.resolve('typescript/bin/tsc'), ['-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', BUILD_INFO]);
-  fs.writeFileSync(STAMP, `${JSON.stringify({ schema, compiled }, null, 1)}\n`);
+  fs.writeFileSync(STAMP, `${compiled}\n`);
 }
