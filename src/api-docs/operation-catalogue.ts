@@ -83,7 +83,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'POST /v1/connect/connections': { summary: 'Create a Connect connection (replicates streams into a destination)', extension: true, response: resultOf('LatchkeyConnectConnection') },
   'GET /v1/connect/connections/{id}': { summary: 'Get a Connect connection', extension: true, response: singleOf('LatchkeyConnectConnection') },
   'PUT /v1/connect/connections/{id}': { summary: 'Update a Connect connection', extension: true, response: resultOf('LatchkeyConnectConnection') },
-  'DELETE /v1/connect/connections/{id}': { summary: 'Delete a Connect connection', extension: true, response: ref('LatchkeySuccess') },
+  'DELETE /v1/connect/connections/{id}': { summary: "Delete a Connect connection (drop_tables=true drops its tables in the destination first)", extension: true, response: ref('LatchkeySuccess') },
   'POST /v1/connect/connections/{id}/sync': { summary: 'Run a Connect connection now', extension: true, response: resultOf('LatchkeyConnectRunRequested') },
   'GET /v1/connect/connections/{id}/runs': { summary: "List a connection's runs", extension: true, response: listOf('LatchkeyConnectRun') },
   'GET /v1/connect/connections/{id}/runs/{runId}': { summary: 'Get a connection run', extension: true, response: singleOf('LatchkeyConnectRun') },
