@@ -94,6 +94,7 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
     response_excerpt: nullableString("Start of the receiver's response body"),
     error: nullableString('Why the attempt failed (null when it succeeded)'),
     next_attempt_at: nullableTimestamp('When the attempt failed and another is scheduled, when'),
+    dropped_headers: { type: 'array', items: { type: 'string' }, description: 'Stored custom headers this attempt did not send because they would steer the delivery (Host, hop-by-hop and framing headers, the headers Latchkey sets)' },
   }),
   LatchkeyWebhookDelivery: record({
     id: string('Also the `webhook-id` header of each attempt'),

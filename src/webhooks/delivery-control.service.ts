@@ -144,6 +144,7 @@ export class DeliveryControlService {
         response_excerpt: a.response_excerpt,
         error: a.error,
         next_attempt_at: iso(a.next_attempt_at),
+        dropped_headers: a.dropped_headers ?? [],
       })),
     }));
   }

@@ -29,6 +29,7 @@ export interface AttemptRow {
   response_excerpt: string | null;
   error: string | null;
   next_attempt_at: Date | null;
+  dropped_headers: string[] | null;
 }
 
 export interface DeliveryFilter {
@@ -104,7 +105,7 @@ export class DeliveryLogRepository {
   async attempts(deliveryIds: string[]): Promise<AttemptRow[]> {
     if (deliveryIds.length === 0) return [];
     return this.prisma.$queryRawUnsafe<AttemptRow[]>(
-      `SELECT "delivery_id", "attempt_number", "started_at", "status_code", "duration_ms", "response_excerpt", "error", "next_attempt_at"
+      `SELECT "delivery_id", "attempt_number", "started_at", "status_code", "duration_ms", "response_excerpt", "error", "next_attempt_at", "dropped_headers"
        FROM "webhook_attempts" WHERE "delivery_id" = ANY($1::text[]) ORDER BY "delivery_id", "attempt_number", "started_at"`,
       deliveryIds,
     );

@@ -13,6 +13,7 @@ import type { NewEvent } from '../events/outbox.repository';
 import { Metrics } from '../observability/metrics';
 import { DeliveryRepository, type DeliveryRef, type DispatchTarget } from './delivery.repository';
 import { deliveryBody } from './thin-payload';
+import { addSendableHeaders } from './webhook-headers';
 import { WebhookLimiter } from './webhook-limiter';
 import { maxAttempts, retryDelayMs } from './retry-schedule';
 import { signedHeaders } from './webhook-signing';
@@ -140,8 +141,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     }
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = { 'user-agent': 'Latchkey-Webhooks/1.0' };
-    for (const h of target.headers) headers[h.header.toLowerCase()] = h.value;
-    // Ours last: custom headers can add to a delivery but never replace its type or signatures.
+    // Custom headers that would steer the delivery are refused at create and update; stored ones are dropped here.
+    const droppedHeaders = addSendableHeaders(headers, target.headers);
     Object.assign(headers, { 'content-type': 'application/json' }, signedHeaders(secrets, target.delivery_id, timestamp, body));
 
     const startedAt = new Date();
@@ -166,7 +167,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const nextDelayMs = succeeded || final ? null : retryDelayMs(this.config.webhookRetryScheduleSeconds, attemptOfJob, retryAfterMs);
     const nextAttemptAt = nextDelayMs === null ? null : new Date(Date.now() + nextDelayMs);
     await this.deliveries.recordAttempt(
-      { deliveryId: target.delivery_id, webhookId: target.webhook_id, startedAt, durationMs, statusCode, responseExcerpt: excerpt, error, nextAttemptAt },
+      { deliveryId: target.delivery_id, webhookId: target.webhook_id, startedAt, durationMs, statusCode, responseExcerpt: excerpt, error, nextAttemptAt, droppedHeaders },
       succeeded ? 'SUCCEEDED' : final ? 'FAILED' : 'PENDING',
     );
     const failingSince = succeeded ? null : (target.failing_since ?? startedAt);

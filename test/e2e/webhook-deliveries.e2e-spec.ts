@@ -127,7 +127,7 @@ describe.each([['PostgreSQL'], ['Redis']])('webhook deliveries: log, retry, repl
     }, 'the TEST delivery to be logged', 10_000);
     expect(logged).toMatchObject({ id: testDelivery.id, trigger: 'TEST', attempt_count: 1, delivered_at: expect.any(String), next_attempt_at: null });
     expect(logged.attempts).toEqual([{
-      attempt_number: 1, started_at: expect.any(String), status_code: 200, duration_ms: expect.any(Number), response_excerpt: 'ok', error: null, next_attempt_at: null,
+      attempt_number: 1, started_at: expect.any(String), status_code: 200, duration_ms: expect.any(Number), response_excerpt: 'ok', error: null, next_attempt_at: null, dropped_headers: [],
     }]);
     expect(logged.attempts[0].duration_ms).toBeGreaterThanOrEqual(0);
     const listed = await deliveries(hookA.id);
