@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
+import { PrismaService } from '../database/prisma.service';
 import { OutboxRepository } from '../events/outbox.repository';
 import { DeliveryControlService } from './delivery-control.service';
 import { DeliveryLogRepository } from './delivery-log.repository';
@@ -6,6 +8,7 @@ import { DeliveryRepository } from './delivery.repository';
 import { WebhookDeliveryController } from './webhook-delivery.controller';
 import { WebhookController } from './webhook.controller';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
+import { PostgresWebhookLimitStore, RedisWebhookLimitStore, WEBHOOK_LIMIT_STORE } from './webhook-limit.store';
 import { WebhookRepository } from './webhook.repository';
 import { WebhookService } from './webhook.service';
 
@@ -15,6 +18,12 @@ import { WebhookService } from './webhook.service';
   providers: [
     WebhookRepository, WebhookService, DeliveryRepository, WebhookDispatcher, OutboxRepository,
     DeliveryLogRepository, DeliveryControlService,
+    {
+      // Where the per-webhook limits meet across worker processes: Redis when there is one, else PostgreSQL.
+      provide: WEBHOOK_LIMIT_STORE,
+      inject: [APP_CONFIG, PrismaService],
+      useFactory: (config: RuntimeConfig, prisma: PrismaService) => (config.redisUrl ? new RedisWebhookLimitStore(config.redisUrl) : new PostgresWebhookLimitStore(prisma)),
+    },
   ],
   exports: [DeliveryRepository, WebhookDispatcher],
 })
