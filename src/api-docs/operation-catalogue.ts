@@ -71,7 +71,9 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /v1/webhooks/{id}/deliveries': { summary: "List a webhook's deliveries with their attempts", extension: true, response: listOf('LatchkeyWebhookDelivery') },
   'GET /v1/webhooks/{id}/deliveries/{delivery_id}': { summary: 'Get a delivery with its attempts', extension: true, response: singleOf('LatchkeyWebhookDelivery') },
   'POST /v1/webhooks/{id}/deliveries/{delivery_id}/retry': { summary: 'Retry a delivery now', extension: true, response: resultOf('LatchkeyWebhookDelivery') },
-  'POST /v1/webhooks/{id}/replay': { summary: 'Deliver again the events committed in [since, until)', extension: true, response: resultOf('LatchkeyReplay') },
+  'POST /v1/webhooks/{id}/replay': { summary: 'Deliver again the events committed in [since, until): queues a replay job (202)', extension: true, response: resultOf('LatchkeyReplay') },
+  'GET /v1/webhooks/{id}/replays': { summary: "List a webhook's replays", extension: true, response: listOf('LatchkeyReplay') },
+  'GET /v1/webhooks/{id}/replays/{replay_id}': { summary: 'Get a replay with its progress', extension: true, response: singleOf('LatchkeyReplay') },
   'POST /v1/webhooks/{id}/test': { summary: 'Send a signed TEST event', extension: true, response: resultOf('LatchkeyWebhookDelivery') },
 
   'GET /v1/connect/destinations': { summary: 'List Connect destinations', extension: true, response: listOf('LatchkeyConnectDestination') },
