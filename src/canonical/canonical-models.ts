@@ -80,7 +80,8 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
       phone_1_type: t, phone_1: t, phone_2_type: t, phone_2: t, state_alternate: t, state: t, zip_alternate: t, zip: t,
       property_id: t,
     },
-    required: [],
+    // Propexo's resident has a non-null property_id: a resident no vendor link places is quarantined, never invented.
+    required: ['property_id'],
     emptyArrays: ['pets', 'vehicles'],
     nullDefaults: { phone_1_type: 'OTHER', phone_2_type: 'OTHER' },
   },

@@ -36,11 +36,17 @@ export class RecordReadRepository {
     return rows[0] ?? null;
   }
 
-  /** The resident <-> lease links of a page of records, in one query. */
+  /**
+   * The resident <-> lease links of a page of records, in one query; a resident's carry their lease's
+   * status_normalized as `lease_status_normalized`.
+   */
   async links(by: 'resident_id' | 'lease_id', ids: string[]): Promise<LinkRow[]> {
     if (ids.length === 0) return [];
+    const leaseStatus = by === 'resident_id'
+      ? ', (SELECT le."status_normalized" FROM "leases" le WHERE le."id" = l."lease_id") AS "lease_status_normalized"'
+      : '';
     return this.prisma.sql<LinkRow>(
-      `SELECT * FROM "residents_to_leases" WHERE "${by}" = ANY($1::text[]) ORDER BY "move_in_date" NULLS LAST, "id"`, [ids],
+      `SELECT l.*${leaseStatus} FROM "residents_to_leases" l WHERE l."${by}" = ANY($1::text[]) ORDER BY l."move_in_date" NULLS LAST, l."id"`, [ids],
     );
   }
 }

@@ -9,16 +9,18 @@ import { PrismaService, sqlOf } from '../database/prisma.service';
 import { toCanonicalRecord, type CanonicalRecord, type MappingContext } from '../etl/canonical-record';
 import { MalformedRecordError } from '../etl/malformed-record.error';
 import { checkShape, DriftTally } from '../etl/schema-drift';
+import { UnknownValueTally } from '../etl/unknown-values';
 import { OutboxRelay } from '../events/outbox-relay.service';
 import { OutboxRepository, type NewEvent } from '../events/outbox.repository';
 import { Metrics } from '../observability/metrics';
 import { QueueName, type SyncJobPayload } from '../queue/queue-names';
 import { QueueService } from '../queue/queue.service';
 import type { VendorAdapter } from '../vendors/vendor-adapter';
-import { VendorAuthError, VendorRequestError } from '../vendors/vendor-http';
+import { VendorAccessDeniedError, VendorAuthError, VendorRequestError } from '../vendors/vendor-http';
 import { VendorRegistry } from '../vendors/vendor-registry';
 import { dataDiffEntries, reportChanges, type RecordReport } from './page-changes';
 import { QuarantineRepository, type QuarantineEntry } from './quarantine.repository';
+import { ReadRefusals } from './read-refusals';
 import { dataEvent, jobFailureEvent, runCompleteEvent } from './sync-events';
 import { SyncIntegrationRepository, SyncRunRepository, type JobContext, type SyncIntegration } from './sync-run.repository';
 import { SyncService } from './sync.service';
@@ -52,6 +54,7 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     private readonly vendorStates: VendorStateRepository,
     private readonly clients: VendorClientFactory,
     private readonly metrics: Metrics,
+    private readonly readRefusals: ReadRefusals,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
@@ -103,6 +106,8 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     } catch (error) {
       const message = (error as Error).message;
       if (error instanceof VendorAuthError) await this.integrations.setCanAuthenticate(integration.id, false);
+      // The model is not readable with these credentials: its read access turns FAILED before the run can end.
+      if (error instanceof VendorAccessDeniedError) await this.readRefusals.report({ integrationId: integration.id, model: job.model, message });
       const retryable = !(error instanceof VendorAuthError) && !(error instanceof VendorRequestError && !error.retryable) && !(error instanceof DeletionGuardError);
       const lastAttempt = queueJob.attemptsMade + 1 >= (queueJob.opts.attempts ?? 1);
       if (retryable && !lastAttempt) {
@@ -164,11 +169,16 @@ export class SyncJobRunner implements OnApplicationBootstrap {
   /**
    * Maps and type-checks one page; records the vendor sent malformed are set aside for quarantine, and so
    * are records missing a field the vendor's contract promises (schema drift: reported, never nulled).
+   * Values the mapping tables do not know are counted; records that are not of the model (applicants) are
+   * set aside to be hidden.
    */
-  private transform(job: JobContext, adapter: VendorAdapter, raws: unknown[], ctx: MappingContext) {
+  private transform(job: JobContext, adapter: VendorAdapter, raws: unknown[], jobCtx: MappingContext) {
     const byId = new Map<string, CanonicalRecord>();
     const rejected: QuarantineEntry[] = [];
+    const excluded: string[] = [];
     const drift = new DriftTally();
+    const unknown = new UnknownValueTally();
+    const ctx: MappingContext = { ...jobCtx, unknownValue: unknown.note };
     const expected = adapter.expectedFields[job.model];
     for (const raw of raws) {
       const shape = checkShape(raw, expected);
@@ -182,14 +192,23 @@ export class SyncJobRunner implements OnApplicationBootstrap {
         }
       }
       try {
-        const record = toCanonicalRecord(job.model, adapter.map(job.model, raw, ctx), ctx);
+        const mapped = adapter.map(job.model, raw, ctx);
+        if (mapped === null) {
+          unknown.drop();
+          const id = ctx.ref(job.model, adapter.vendorId(job.model, raw));
+          if (id !== null) excluded.push(id);
+          continue;
+        }
+        const record = toCanonicalRecord(job.model, mapped, ctx);
+        unknown.settle(record.x_id);
         byId.set(record.id, record); // a record repeated within a page is written once, as last seen
       } catch (error) {
+        unknown.drop();
         if (!(error instanceof MalformedRecordError)) throw error;
         rejected.push({ model: job.model, xId: adapter.vendorId(job.model, raw), reason: error.reason, raw });
       }
     }
-    return { records: [...byId.values()], rejected, drift: drift.entries(), seen: raws.length };
+    return { records: [...byId.values()], rejected, excluded, drift: drift.entries(), unknownValues: unknown.entries(), seen: raws.length };
   }
 
   /**
@@ -197,22 +216,29 @@ export class SyncJobRunner implements OnApplicationBootstrap {
    * events, the quarantined records and the job's progress commit together.
    */
   private async write(job: JobContext, scope: CacheScope, batch: ReturnType<SyncJobRunner['transform']>, ctx: MappingContext): Promise<void> {
-    const { records, rejected, drift, seen } = batch;
+    const { records, rejected, excluded, drift, unknownValues, seen } = batch;
     const reports = job.runKind !== 'FIRST';
     await this.prisma.sqlTransaction(async (tx) => {
+      const now = new Date();
       // A quarantined record still exists at the vendor: it counts as seen, so the deletion pass keeps it.
       const alsoSeen = rejected.map((r) => ctx.ref(job.model, r.xId)).filter((id): id is string => id !== null);
-      const written = await this.cache.upsertPage(tx, job.model, scope, records, new Date(), { capture: reports, alsoSeen });
+      const written = await this.cache.upsertPage(tx, job.model, scope, records, now, { capture: reports, alsoSeen });
+      // Records cached before they were known not to be of the model (applicants) go the way deleted ones do.
+      const hidden = await this.cache.hide(tx, job.model, scope.integrationId, excluded, now);
       await this.quarantine.add(tx, { ...scope, jobId: job.jobId }, rejected);
       await this.vendorStates.addDrift(tx, scope, drift.map((d) => ({ ...d, model: job.model })));
+      await this.vendorStates.addUnknownValues(tx, scope, unknownValues.map((v) => ({ ...v, model: job.model })));
       const changed = reports ? reportChanges(job.model, written.changes) : [];
       await this.dataDiffs.append(tx, { ...scope, model: job.model, jobId: job.jobId }, dataDiffEntries(changed));
-      await this.outbox.append(tx, changeEvents(scope, job, changed));
-      await this.runs.addProgress(tx, job.jobId, { seen, written: written.inserted + written.updated, quarantined: rejected.length, events: changed.length });
+      const events = changeEvents(scope, job, changed);
+      if (reports) for (const row of hidden) events.push(dataEvent(scope, job, 'DATA_DELETED', presentRecord(job.model, row)));
+      await this.outbox.append(tx, events);
+      await this.runs.addProgress(tx, job.jobId, { seen, written: written.inserted + written.updated, quarantined: rejected.length, events: events.length });
     });
     this.metrics.syncPage(scope.vendor, job.model, { seen, quarantined: rejected.length, drift });
     if (rejected.length > 0) this.logger.warn(`job ${job.jobId}: quarantined ${rejected.length} ${job.model} record(s): ${rejected[0]!.reason}`);
     if (drift.length > 0) this.logger.warn(`job ${job.jobId}: ${job.model} records changed shape: ${drift.map((d) => `${d.kind} ${d.field} ×${d.occurrences}`).join(', ')}`);
+    if (unknownValues.length > 0) this.logger.warn(`job ${job.jobId}: ${job.model} values no table maps: ${unknownValues.map((v) => `${v.field} "${v.value}" ×${v.occurrences}`).join(', ')}`);
   }
 
   /**
@@ -255,7 +281,7 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     if (result?.run) {
       const { run } = result;
       this.metrics.syncRunFinished(run.kind, run.status, (Date.now() - run.started_at.getTime()) / 1000);
-      this.logger.log(`integration ${job.integrationId}: sync ${run.id} finished (${run.successful_job_count} jobs succeeded, ${run.failed_job_count} failed)`);
+      this.logger.log(`integration ${job.integrationId}: sync ${run.id} finished ${run.status} (${run.successful_job_count} jobs succeeded, ${run.failed_job_count} failed)`);
     }
     if (result?.next) await this.sync.startPromoted(job.integrationId, result.next);
     else if (result && !result.run) await this.sync.wakeWaiting(job.integrationId);

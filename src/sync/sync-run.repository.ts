@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '../common/ids';
 import { PrismaService, type SqlTx, type Tx } from '../database/prisma.service';
-import type { Cadence, IntegrationVendor, SyncJobStatus, SyncMode, SyncRunKind } from '../generated/prisma/enums';
+import type { Cadence, IntegrationVendor, SyncJobStatus, SyncMode, SyncRunKind, SyncRunStatus } from '../generated/prisma/enums';
 import { nextRunAt } from './sync-schedule';
 import type { CanonicalModelName } from '../canonical/canonical-models';
 import { CANONICAL_MODELS } from '../canonical/canonical-models';
@@ -25,13 +25,31 @@ export interface SkippedModel {
   reason: string;
 }
 
+/** A model whose job failed, with the job's last error. */
+export interface FailedModel {
+  model: string;
+  error: string;
+}
+
+export interface LatestRunRow {
+  integration_id: string;
+  id: string;
+  kind: SyncRunKind;
+  status: SyncRunStatus;
+  started_at: Date;
+  finished_at: Date | null;
+}
+
 export interface FinishedRun {
   id: string;
   kind: SyncRunKind;
   mode: SyncMode;
-  /** FAILED when every job failed. */
-  status: 'SUCCEEDED' | 'FAILED';
+  /** SUCCEEDED when every job succeeded, FAILED when none did, PARTIAL in between. */
+  status: 'SUCCEEDED' | 'PARTIAL' | 'FAILED';
   models: string[];
+  /** The run's models whose job succeeded, and those whose job failed with its error, each in the run's order. */
+  models_synced: string[];
+  models_failed: FailedModel[];
   successful_job_count: number;
   failed_job_count: number;
   started_at: Date;
@@ -193,18 +211,39 @@ export class SyncRunRepository {
    * exactly one of them sees no open job and gets the run back (and so emits its completion event).
    */
   async finishRunIfDone(tx: Tx, runId: string): Promise<FinishedRun | null> {
-    const rows = await tx.$queryRawUnsafe<FinishedRun[]>(
-      `UPDATE "sync_runs" r SET "status" = (CASE WHEN c.ok = 0 AND c.failed > 0 THEN 'FAILED' ELSE 'SUCCEEDED' END)::"SyncRunStatus", "finished_at" = now(),
+    const rows = await tx.$queryRawUnsafe<Array<Omit<FinishedRun, 'models_synced' | 'models_failed'> & { synced: string[]; failed: FailedModel[] }>>(
+      `UPDATE "sync_runs" r
+       SET "status" = (CASE WHEN c.failed = 0 THEN 'SUCCEEDED' WHEN c.ok = 0 THEN 'FAILED' ELSE 'PARTIAL' END)::"SyncRunStatus", "finished_at" = now(),
          "successful_job_count" = c.ok, "failed_job_count" = c.failed
        FROM (SELECT count(*) FILTER (WHERE "status" = 'SUCCEEDED')::int AS ok,
                     count(*) FILTER (WHERE "status" = 'FAILED')::int AS failed,
-                    count(*) FILTER (WHERE "status" IN ('PENDING', 'RUNNING'))::int AS open
+                    count(*) FILTER (WHERE "status" IN ('PENDING', 'RUNNING'))::int AS open,
+                    COALESCE(array_agg("model") FILTER (WHERE "status" = 'SUCCEEDED'), '{}') AS synced,
+                    COALESCE(jsonb_agg(jsonb_build_object('model', "model", 'error', COALESCE("error", 'failed'))) FILTER (WHERE "status" = 'FAILED'), '[]') AS failed_models
              FROM "sync_jobs" WHERE "run_id" = $1) c
        WHERE r."id" = $1 AND r."status" = 'RUNNING' AND c.open = 0
-       RETURNING r."id", r."kind", r."mode", r."status", r."models", r."successful_job_count", r."failed_job_count", r."started_at"`,
+       RETURNING r."id", r."kind", r."mode", r."status", r."models", r."successful_job_count", r."failed_job_count", r."started_at", c.synced, c.failed_models AS failed`,
       runId,
     );
-    return rows[0] ?? null;
+    const row = rows[0];
+    if (!row) return null;
+    const { synced, failed, ...run } = row;
+    const order = (model: string) => run.models.indexOf(model);
+    return {
+      ...run,
+      models_synced: run.models.filter((m) => synced.includes(m)),
+      models_failed: failed.sort((a, b) => order(a.model) - order(b.model)),
+    };
+  }
+
+  /** Each integration's latest run that started (a queued one has not), in one query. */
+  async latestRuns(integrationIds: string[]): Promise<LatestRunRow[]> {
+    if (integrationIds.length === 0) return [];
+    return this.prisma.$queryRawUnsafe<LatestRunRow[]>(
+      `SELECT DISTINCT ON ("integration_id") "integration_id", "id", "kind", "status", "started_at", "finished_at" FROM "sync_runs"
+       WHERE "integration_id" = ANY($1::text[]) AND "status" <> 'QUEUED' ORDER BY "integration_id", "started_at" DESC`,
+      integrationIds,
+    );
   }
 
   /** PENDING jobs of the integration's running run. */

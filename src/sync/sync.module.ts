@@ -7,6 +7,7 @@ import { JobLogRepository } from './job-log.repository';
 import { JobLogService } from './job-log.service';
 import { QuarantineController } from './quarantine.controller';
 import { QuarantineRepository } from './quarantine.repository';
+import { ReadRefusals } from './read-refusals';
 import { SyncJobRunner } from './sync-job.runner';
 import { SyncIntegrationRepository, SyncRunRepository } from './sync-run.repository';
 import { SyncService } from './sync.service';
@@ -19,8 +20,8 @@ import { VendorStateRepository } from './vendor-state.repository';
   controllers: [QuarantineController, JobLogController, VendorStateController],
   providers: [
     SyncRunRepository, SyncIntegrationRepository, QuarantineRepository, RecordCacheRepository, SyncService, SyncJobRunner,
-    JobLogRepository, JobLogService, VendorStateRepository, VendorClientFactory,
+    JobLogRepository, JobLogService, VendorStateRepository, VendorClientFactory, ReadRefusals,
   ],
-  exports: [SyncService, SyncIntegrationRepository, VendorClientFactory, VendorStateRepository],
+  exports: [SyncService, SyncIntegrationRepository, VendorClientFactory, VendorStateRepository, ReadRefusals],
 })
 export class SyncModule {}

@@ -9,8 +9,12 @@ import { QueueName } from '../queue/queue-names';
 import { QueueService } from '../queue/queue.service';
 import { VendorRegistry } from '../vendors/vendor-registry';
 import { AppError } from '../common/errors/app-error';
+import { presentLatestRun } from './job-log';
 import { SyncIntegrationRepository, SyncRunRepository, type SkippedModel } from './sync-run.repository';
 import { nextRunAt } from './sync-schedule';
+
+/** An integration's latest run, as the Integration object's `last_sync_run` (extension) shows it. */
+export type LastSyncRun = ReturnType<typeof presentLatestRun>;
 
 const SWEEP_INTERVAL_MS = 30_000;
 const SCHEDULER_TICK_MS = 5_000;
@@ -100,6 +104,12 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
       return out;
     });
     for (const r of requested) await this.started(r.integrationId, { ...r, kind: 'SCHEDULED' }, 'scheduled');
+  }
+
+  /** Each integration's latest started run, as its job log shows it (integrations without one are absent). */
+  async latestRuns(integrationIds: string[]): Promise<Map<string, LastSyncRun>> {
+    const runs = await this.runs.latestRuns(integrationIds);
+    return new Map(runs.map((run) => [run.integration_id, presentLatestRun(run)]));
   }
 
   /** Enqueues the jobs of a run that started when its predecessor ended. */

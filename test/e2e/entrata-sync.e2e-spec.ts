@@ -2,10 +2,21 @@ import request from 'supertest';
 import { startEntrataSandboxServer } from '../../src/sandbox/entrata/entrata-sandbox';
 import { FOREIGN_ENTRATA_CREDENTIALS, startForeignEntrataServer, type ForeignEntrataServer } from '../support/foreign-entrata-server';
 import { assertValid } from '../support/propexo-schema';
-import { authHeader, day, digits, firstSync, manualSync, readAll, readQuarantine, recordCount, sandboxControl, startSyncHarness, type SyncHarness } from '../support/sync-helpers';
+import {
+  authHeader, day, digits, firstSync, manualSync, readAll, readAllModels, readQuarantine, readUnknownValues, recordCount, sandboxControl, startSyncHarness, type SyncHarness,
+} from '../support/sync-helpers';
 
 const CREDENTIALS = { apiKey: 'entrata-e2e-key', companyId: 'acme' };
-const STATUS: Record<string, string> = { Current: 'ACTIVE', Notice: 'ACTIVE', Future: 'PENDING', Applicant: 'PENDING', Past: 'INACTIVE', Cancelled: 'INACTIVE' };
+/** leaseIntervalStatus -> status_normalized; an Applicant interval is an application, no lease. */
+const STATUS: Record<string, string> = { Current: 'ACTIVE', Notice: 'ACTIVE', Future: 'PENDING', Past: 'INACTIVE', Cancelled: 'INACTIVE' };
+/** The sandbox's data split as a sync must: applications (Applicant leases) and their customers apart. */
+function residentsAndLeases(data: { customers: any[]; leases: any[] }) {
+  const applications = new Set(data.leases.filter((l) => l.leaseIntervalStatus === 'Applicant').map((l) => Number(l.id)));
+  return {
+    customers: data.customers.filter((c) => !applications.has(Number(c.LeaseId))), applicants: data.customers.filter((c) => applications.has(Number(c.LeaseId))),
+    leases: data.leases.filter((l) => !applications.has(Number(l.id))), applications: data.leases.filter((l) => applications.has(Number(l.id))),
+  };
+}
 /** MM/DD/YYYY -> YYYY-MM-DD. */
 const isoDay = (us: string | undefined) => (us ? `${us.slice(6, 10)}-${us.slice(0, 2)}-${us.slice(3, 5)}` : null);
 const cents = (text: string | undefined) => (text === undefined ? null : Math.round(Number(text) * 100));
@@ -44,10 +55,17 @@ describe('Entrata sync', () => {
     integrationId = first.id;
     expect(first.done).toMatchObject({ vendor: 'ENTRATA', successful_job_count: 4, failed_job_count: 0, is_sync_finished: true });
 
-    const { customers, leases, units, properties } = sandbox.sandbox.data;
+    const { units, properties } = sandbox.sandbox.data;
+    const { customers, leases, applicants, applications } = residentsAndLeases(sandbox.sandbox.data);
+    expect([applicants.length, applications.length].every((n) => n > 0)).toBe(true);
     const leaseById = new Map(leases.map((l) => [Number(l.id), l]));
-    const residents = await readAll(harness.app, 'residents', integrationId);
+    const all = await readAllModels(harness.app, integrationId); // every list, validated against Propexo's schemas
+    const residents = all.residents;
     expect(residents).toHaveLength(customers.length);
+    // Customers on Applicant leases only are applicants, and those leases applications: neither is synced.
+    const applicantIds = new Set(applicants.map((c) => c['@attributes'].Id));
+    expect(residents.filter((r) => applicantIds.has(r.x_id))).toEqual([]);
+    expect(all.leases.filter((l) => applications.some((a) => a.id === l.x_id))).toEqual([]);
     const residentByXId = new Map(residents.map((r) => [r.x_id, r]));
     for (const c of customers) {
       const r = residentByXId.get(c['@attributes'].Id);
@@ -93,6 +111,8 @@ describe('Entrata sync', () => {
         is_active: p.IsDisabled === '0', type_raw: p.Type,
       });
     }
+    // Every value the sandbox sends is one the tables know.
+    expect(await readUnknownValues(harness.app, integrationId)).toEqual([]);
   });
 
   it('shows the rate limits Entrata reported, per API, in the spec\'s shape', async () => {
@@ -111,7 +131,7 @@ describe('Entrata sync', () => {
   });
 
   it('a later sync reports exactly the changed and new customers, and the changed rents', async () => {
-    const { customers, leases } = sandbox.sandbox.data;
+    const { customers, leases } = residentsAndLeases(sandbox.sandbox.data);
     const control = sandboxControl(sandbox.url);
     const renamed = customers.slice(0, 3).map((c, i) => ({ id: c['@attributes'].Id, before: c.FirstName, after: `Renamed${i}` }));
     for (const r of renamed) await control('PATCH', `customers/${r.id}`, { FirstName: r.after });
@@ -143,13 +163,14 @@ describe('Entrata sync', () => {
     // The first answered page is the first property's: its fourth customer gets the bad birthday.
     const firstProperty = data.properties[0]!.PropertyID;
     const leaseIds = new Set(data.leases.filter((l) => l.propertyId === firstProperty).map((l) => Number(l.id)));
-    const bad = data.customers.filter((c) => leaseIds.has(c.LeaseId))[3]!;
+    const { customers, leases } = residentsAndLeases(data);
+    const bad = customers.filter((c) => leaseIds.has(c.LeaseId))[3]!;
 
     const { id, done } = await firstSync(harness, 'Flaky Entrata', sandbox.url, CREDENTIALS, PER_SECOND);
     expect(done).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
     expect(faults.list()).toEqual([]);
-    expect(await recordCount(harness.app, 'residents', id)).toBe(data.customers.length - 1);
-    expect(await recordCount(harness.app, 'leases', id)).toBe(data.leases.length);
+    expect(await recordCount(harness.app, 'residents', id)).toBe(customers.length - 1);
+    expect(await recordCount(harness.app, 'leases', id)).toBe(leases.length);
     expect(await recordCount(harness.app, 'units', id)).toBe(data.units.length);
     const quarantine = await readQuarantine(harness.app, id);
     expect(quarantine.meta.total).toBe(1);
@@ -164,12 +185,13 @@ describe('Entrata sync', () => {
     expect(foreign.log.filter((e) => e.code !== 200 && e.code !== 429)).toEqual([]);
 
     const pick = (records: any[], fields: string[]) => records.map((r) => Object.fromEntries(['x_id', ...fields].map((f) => [f, r[f]])));
-    expect(pick(await readAll(harness.app, 'properties', id), ['name', 'is_active', 'address_1', 'city', 'state', 'zip', 'type_raw', 'type_normalized'])).toEqual([
+    const all = await readAllModels(harness.app, id); // every list, validated against Propexo's schemas
+    expect(pick(all.properties, ['name', 'is_active', 'address_1', 'city', 'state', 'zip', 'type_raw', 'type_normalized'])).toEqual([
       { x_id: '7001', name: 'Pinecrest Commons', is_active: true, address_1: '500 Larimer St', city: 'Denver', state: 'CO', zip: '80204', type_raw: 'Apartment', type_normalized: 'MULTI_FAMILY' },
       { x_id: '7002', name: 'Mesa Student Village', is_active: true, address_1: '12 College Ave', city: 'Fort Collins', state: 'CO', zip: '80524', type_raw: 'Student', type_normalized: 'STUDENT_HOUSING' },
       { x_id: '7003', name: 'Old Mill Flats', is_active: false, address_1: '3 Mill Rd', city: 'Golden', state: 'CO', zip: '80401', type_raw: 'Lighthouse', type_normalized: 'OTHER' },
     ]);
-    expect(pick(await readAll(harness.app, 'units', id), ['x_property_id', 'number', 'x_unit_type_id', 'bedrooms', 'bathrooms', 'bathrooms_full', 'bathrooms_half', 'square_feet', 'rent_amount_market_in_cents', 'is_vacant'])).toEqual([
+    expect(pick(all.units, ['x_property_id', 'number', 'x_unit_type_id', 'bedrooms', 'bathrooms', 'bathrooms_full', 'bathrooms_half', 'square_feet', 'rent_amount_market_in_cents', 'is_vacant'])).toEqual([
       { x_id: '81', x_property_id: '7001', number: 'A-1', x_unit_type_id: '5', bedrooms: '1', bathrooms: '1', bathrooms_full: 1, bathrooms_half: 0, square_feet: 640, rent_amount_market_in_cents: 109500, is_vacant: false },
       { x_id: '82', x_property_id: '7001', number: 'A-2', x_unit_type_id: '6', bedrooms: '2', bathrooms: '2.5', bathrooms_full: 2, bathrooms_half: 1, square_feet: 1020, rent_amount_market_in_cents: 154025, is_vacant: false },
       { x_id: '83', x_property_id: '7001', number: 'A-3', x_unit_type_id: '6', bedrooms: '2', bathrooms: '2', bathrooms_full: 2, bathrooms_half: 0, square_feet: 990, rent_amount_market_in_cents: 151000, is_vacant: true },
@@ -178,18 +200,17 @@ describe('Entrata sync', () => {
       { x_id: '99', x_property_id: '7003', number: 'Loft', x_unit_type_id: null, bedrooms: '0', bathrooms: '1', bathrooms_full: 1, bathrooms_half: 0, square_feet: 520, rent_amount_market_in_cents: 87550, is_vacant: true },
     ]);
 
-    const residents = await readAll(harness.app, 'residents', id);
+    const residents = all.residents;
     expect(pick(residents, ['first_name', 'middle_name', 'last_name', 'email_1', 'phone_1', 'phone_1_type', 'phone_2', 'phone_2_type', 'address_1', 'date_of_birth', 'x_lease_id', 'x_property_id'])).toEqual([
       { x_id: '601', first_name: 'Marisol', middle_name: null, last_name: 'Vega', email_1: 'marisol.vega@example.org', phone_1: '3035550142', phone_1_type: 'MOBILE', phone_2: null, phone_2_type: 'OTHER', address_1: '500 Larimer St A-1', date_of_birth: '1990-09-09T00:00:00.000Z', x_lease_id: '5001', x_property_id: '7001' },
       { x_id: '602', first_name: 'Tomasz', middle_name: 'J', last_name: 'Wiśniewski', email_1: null, phone_1: '3035550177', phone_1_type: 'HOME', phone_2: '3035550178', phone_2_type: 'FAX', address_1: '500 Larimer St A-2', date_of_birth: null, x_lease_id: '5002', x_property_id: '7001' },
       { x_id: '603', first_name: 'Ngozi', middle_name: null, last_name: 'Adeyemi', email_1: 'ngozi@example.net', phone_1: null, phone_1_type: 'OTHER', phone_2: null, phone_2_type: 'OTHER', address_1: '500 Larimer St A-2', date_of_birth: '2000-02-29T00:00:00.000Z', x_lease_id: '5002', x_property_id: '7001' },
       { x_id: '604', first_name: 'Liam', middle_name: null, last_name: 'Byrne', email_1: 'liam.byrne@example.com', phone_1: '9705550101', phone_1_type: 'OTHER', phone_2: null, phone_2_type: 'OTHER', address_1: '12 College Ave 101', date_of_birth: null, x_lease_id: '5003', x_property_id: '7002' },
       { x_id: '605', first_name: 'Siobhan', middle_name: null, last_name: 'Byrne', email_1: null, phone_1: null, phone_1_type: 'OTHER', phone_2: null, phone_2_type: 'OTHER', address_1: '44 Shore Rd', date_of_birth: '1965-12-12T00:00:00.000Z', x_lease_id: '5003', x_property_id: '7002' },
-      { x_id: '606', first_name: 'Kai', middle_name: null, last_name: 'Nakamura', email_1: 'kai@example.com', phone_1: '9705550199', phone_1_type: 'WORK', phone_2: null, phone_2_type: 'OTHER', address_1: '12 College Ave 102', date_of_birth: null, x_lease_id: '5004', x_property_id: '7002' },
-    ]);
+    ]); // Kai (606) is on an Applicant lease only: an applicant, no resident
 
     const xIdOf = new Map(residents.map((r) => [r.id, r.x_id]));
-    const leases = (await readAll(harness.app, 'leases', id)).map((l) => ({
+    const leases = all.leases.map((l) => ({
       ...pick([l], ['x_property_id', 'x_unit_id', 'x_resident_id', 'status_raw', 'status_normalized', 'start_date', 'end_date', 'realized_move_in_date', 'scheduled_move_out_date', 'realized_move_out_date', 'rent_amount_in_cents'])[0],
       residents: l.residents_meta_data.map((m: any) => [xIdOf.get(m.resident_id), m.resident_type_normalized, m.notice_date]).sort(),
     }));
@@ -199,7 +220,12 @@ describe('Entrata sync', () => {
       // 4:45 PM on 10 April 2025 in Denver is daylight time (UTC-6); 8:05 AM on 31 January 2024 is standard time (UTC-7).
       { x_id: '5002', x_property_id: '7001', x_unit_id: '82', x_resident_id: '602', status_raw: 'Notice', status_normalized: 'ACTIVE', start_date: t('2024-06-15'), end_date: t('2025-06-14'), realized_move_in_date: t('2024-06-16'), scheduled_move_out_date: t('2025-06-14'), realized_move_out_date: null, rent_amount_in_cents: 149999, residents: [['602', 'PRIMARY', '2025-04-10T22:45:00.000Z'], ['603', 'SECONDARY', '2025-04-10T22:45:00.000Z']] },
       { x_id: '5003', x_property_id: '7002', x_unit_id: '91', x_resident_id: '604', status_raw: 'Past', status_normalized: 'INACTIVE', start_date: t('2023-08-20'), end_date: t('2024-05-15'), realized_move_in_date: t('2023-08-20'), scheduled_move_out_date: null, realized_move_out_date: t('2024-05-15'), rent_amount_in_cents: 70000, residents: [['604', 'PRIMARY', '2024-01-31T15:05:00.000Z'], ['605', 'GUARANTOR', '2024-01-31T15:05:00.000Z']] },
-      { x_id: '5004', x_property_id: '7002', x_unit_id: '92', x_resident_id: '606', status_raw: 'Applicant', status_normalized: 'PENDING', start_date: t('2026-08-15'), end_date: t('2027-05-31'), realized_move_in_date: null, scheduled_move_out_date: null, realized_move_out_date: null, rent_amount_in_cents: 72500, residents: [['606', 'PRIMARY', null]] },
+    ]); // 5004 is an Applicant interval: an application, no lease
+    // The values no table knows are reported with their counts.
+    const unknown = await readUnknownValues(harness.app, id);
+    expect(unknown.map((u: any) => [u.model, u.field, u.value, u.mapped_to, u.occurrences, u.sample_x_id])).toEqual([
+      ['properties', 'type_normalized', 'Lighthouse', 'OTHER', 1, '7003'],
+      ['residents', 'phone_1_type', 'Satellite', 'OTHER', 1, '604'],
     ]);
   });
 });

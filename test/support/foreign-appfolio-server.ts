@@ -40,14 +40,16 @@ const RENT_ROLL: Json[] = [
 ];
 
 const TENANTS: Json[] = [
-  { tenant_id: 3101, occupancy_id: 700, first_name: 'Marisol', last_name: 'Ybarra', status: 'Current', tenant_type: 'Financially Responsible' },
-  { tenant_id: 3102, occupancy_id: 700, first_name: 'Teo', last_name: 'Ybarra', status: 'Current', tenant_type: 'Occupant' },
-  { tenant_id: 3103, occupancy_id: 701, first_name: 'Grainne', last_name: "Ní Bhraonáin", status: 'Notice', tenant_type: 'Financially Responsible' },
-  { tenant_id: 3104, occupancy_id: 702, first_name: 'Obinna', last_name: 'Eze', status: 'Future', tenant_type: 'Financially Responsible' },
-  { tenant_id: 3105, occupancy_id: 702, first_name: 'Ngozi', last_name: 'Eze', status: 'Future', tenant_type: 'Guarantor' },
-  { tenant_id: 3106, occupancy_id: 800, first_name: 'Dale', last_name: 'Pruitt', status: 'Evict', tenant_type: 'Financially Responsible' },
-  { tenant_id: 3107, occupancy_id: 900, first_name: 'Signe', last_name: 'Halvorsen', status: 'Future', tenant_type: 'Financially Responsible' },
-  { tenant_id: 3108, occupancy_id: 900, first_name: 'Arvid', last_name: 'Lund', status: 'Future', tenant_type: 'Financially Responsible' },
+  { tenant_id: 3101, occupancy_id: 700, property_id: 7, first_name: 'Marisol', last_name: 'Ybarra', status: 'Current', tenant_type: 'Financially Responsible' },
+  { tenant_id: 3102, occupancy_id: 700, property_id: 7, first_name: 'Teo', last_name: 'Ybarra', status: 'Current', tenant_type: 'Occupant' },
+  { tenant_id: 3103, occupancy_id: 701, property_id: 7, first_name: 'Grainne', last_name: "Ní Bhraonáin", status: 'Notice', tenant_type: 'Financially Responsible' },
+  { tenant_id: 3104, occupancy_id: 702, property_id: 7, first_name: 'Obinna', last_name: 'Eze', status: 'Future', tenant_type: 'Financially Responsible' },
+  { tenant_id: 3105, occupancy_id: 702, property_id: 7, first_name: 'Ngozi', last_name: 'Eze', status: 'Future', tenant_type: 'Guarantor' },
+  { tenant_id: 3106, occupancy_id: 800, property_id: 8, first_name: 'Dale', last_name: 'Pruitt', status: 'Evict', tenant_type: 'Financially Responsible' },
+  { tenant_id: 3107, occupancy_id: 900, property_id: 9, first_name: 'Signe', last_name: 'Halvorsen', status: 'Future', tenant_type: 'Financially Responsible' },
+  { tenant_id: 3108, occupancy_id: 900, property_id: 9, first_name: 'Arvid', last_name: 'Lund', status: 'Future', tenant_type: 'Financially Responsible' },
+  // A former tenant: the rent roll lists current and future occupancies only, the directory row still names the property.
+  { tenant_id: 3109, occupancy_id: 650, property_id: 7, first_name: 'Ines', last_name: 'Albuquerque', status: 'Past', tenant_type: 'Financially Responsible' },
 ];
 
 /** The directory lookup's tenants: 3106 is not among them. */
@@ -59,6 +61,7 @@ const DIRECTORY: Json[] = [
   { Id: 3105, Emails: ['ngozi.eze@example.com'], PhoneNumbers: [{ Number: '+234 803 555 0101', Label: 'Mobile' }], DateOfBirth: '1953-01-30' },
   { Id: 3107, Emails: ['signe@fjord.example'], PhoneNumbers: [], DateOfBirth: '1992-12-31' },
   { Id: 3108, Emails: [], PhoneNumbers: [{ Number: '802-555-0108', Label: 'Home' }], DateOfBirth: null },
+  { Id: 3109, Emails: ['ines@example.pt'], PhoneNumbers: [], DateOfBirth: null },
 ];
 
 const REPORTS: Record<string, Json[]> = { property_directory: PROPERTIES, unit_directory: UNITS, rent_roll: RENT_ROLL, tenant_directory: TENANTS };

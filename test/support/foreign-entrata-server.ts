@@ -60,6 +60,9 @@ const CUSTOMERS: Record<number, Json[]> = {
   ],
 };
 
+/** The contract's leaseStatusTypeIds, by leaseIntervalStatus. */
+const STATUS_TYPE_IDS: Record<string, number> = { Cancelled: 1, Applicant: 2, Future: 3, Current: 4, Notice: 5, Past: 6 };
+
 const SERVICES: Record<string, string> = { '/properties': 'getProperties', '/propertyunits': 'getPropertyUnits', '/leases': 'getLeases', '/customers': 'getCustomers' };
 
 /** XML-to-JSON as the contract describes it: a one-element list is the element itself. */
@@ -114,7 +117,11 @@ export async function startForeignEntrataServer(): Promise<ForeignEntrataServer>
     if (!Number.isInteger(propertyId) || !Number.isInteger(pageNo) || pageNo < 1 || !Number.isInteger(perPage) || perPage < 1 || perPage > 1000) {
       return error(400, 'Invalid propertyId, pageNo or perPageCount.');
     }
-    const all = (service === '/leases' ? LEASES : CUSTOMERS)[propertyId] ?? [];
+    // leaseStatusTypeIds keeps the leases of those statuses, and the customers on them.
+    const wanted = params.leaseStatusTypeIds === undefined ? null : new Set(String(params.leaseStatusTypeIds).split(',').map(Number));
+    const leases = (LEASES[propertyId] ?? []).filter((l) => !wanted || wanted.has(STATUS_TYPE_IDS[l.leaseIntervalStatus] ?? 0));
+    const leaseIds = new Set(leases.map((l) => Number(l['@attributes'].id)));
+    const all = service === '/leases' ? leases : (CUSTOMERS[propertyId] ?? []).filter((c) => !wanted || leaseIds.has(Number(c.LeaseId)));
     const page = all.slice((pageNo - 1) * perPage, pageNo * perPage);
     const [outer, inner] = service === '/leases' ? ['leases', 'lease'] : ['Customers', 'Customer'];
     return answer({ code: 200, result: { [outer]: page.length ? { [inner]: collapse(page) } : {} } });

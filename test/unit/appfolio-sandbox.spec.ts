@@ -34,15 +34,20 @@ describe('AppFolio sandbox', () => {
 
   it('builds a consistent, deterministic database', () => {
     const { properties, units, occupancies, tenants, contacts } = server.sandbox.data;
-    expect(tenants).toHaveLength(240);
+    expect(tenants).toHaveLength(252); // 240 on the rent roll's occupancies, 12 former tenants
     expect(occupancies.length).toBeGreaterThan(80);
     expect(contacts.length).toBeLessThan(tenants.length); // a few tenants are missing from the v0 directory
     expect(contacts.length).toBeGreaterThan(tenants.length * 0.9);
     const unitIds = new Set(units.map((u) => u.unit_id));
     const propertyIds = new Set(properties.map((p) => p.property_id));
     for (const o of occupancies) expect([unitIds.has(o.unit_id), propertyIds.has(o.property_id)]).toEqual([true, true]);
-    const occupancyIds = new Set(occupancies.map((o) => o.occupancy_id));
-    for (const t of tenants) expect(occupancyIds.has(t.occupancy_id)).toBe(true);
+    // A tenant's row names its occupancy's property; former tenants' occupancies are not on the rent roll.
+    const occupancyById = new Map(occupancies.map((o) => [o.occupancy_id, o]));
+    for (const t of tenants) {
+      if (t.status === 'Past') expect([occupancyById.has(t.occupancy_id), propertyIds.has(t.property_id)]).toEqual([false, true]);
+      else expect(t.property_id).toBe(occupancyById.get(t.occupancy_id)!.property_id);
+    }
+    expect(tenants.filter((t) => t.status === 'Past')).toHaveLength(12);
     expect(new Set(occupancies.map((o) => o.status))).toEqual(new Set(['Current', 'Notice-Unrented', 'Notice-Rented', 'Vacant-Rented', 'Future', 'Evict']));
     expect(new Set(tenants.map((t) => t.tenant_type))).toEqual(new Set(['Financially Responsible', 'Occupant', 'Guarantor']));
     const again = JSON.stringify(server.sandbox.data);
@@ -66,11 +71,11 @@ describe('AppFolio sandbox', () => {
 
   it('pages reports with absolute next_page_urls fetched by GET, rows holding exactly the asked columns', async () => {
     const { rows, pages } = await allRows('tenant_directory');
-    expect(pages.length).toBe(Math.ceil(240 / 50));
+    expect(pages.length).toBe(Math.ceil(252 / 50));
     expect(pages[0].next_page_url).toMatch(new RegExp(`^${server.url}/api/v2/reports/tenant_directory\\.json\\?`));
     expect(pages.every((p) => p.results.length <= 50)).toBe(true);
     expect(rows.map((r) => r.tenant_id)).toEqual(server.sandbox.data.tenants.map((t) => t.tenant_id));
-    expect(Object.keys(rows[0])).toEqual(['tenant_id', 'occupancy_id', 'first_name', 'last_name', 'status', 'tenant_type']);
+    expect(Object.keys(rows[0])).toEqual(['tenant_id', 'occupancy_id', 'property_id', 'first_name', 'last_name', 'status', 'tenant_type']);
 
     const rentRoll = (await allRows('rent_roll', { columns: ['occupancy_id', 'tenant_ids'] })).rows;
     const occupancy = server.sandbox.data.occupancies[0]!;
@@ -160,7 +165,7 @@ describe('AppFolio sandbox', () => {
     const mutated = (await (await control('mutate', 'POST', { tenants: 4, contacts: 2 })).json()) as any;
     expect(mutated).toEqual({ edited: { tenants: 4, contacts: 2 } });
     const state = (await (await control('state', 'GET')).json()) as any;
-    expect(state.counts).toMatchObject({ tenants: 241 });
+    expect(state.counts).toMatchObject({ tenants: 253 });
     expect((await control('contacts', 'POST', { Id: 1 })).status).toBe(400);
     expect((await control('tenants/1', 'PATCH', { first_name: 'x' })).status).toBe(404);
     expect((await control(`tenants/${created.tenant_id}`, 'DELETE')).status).toBe(204);
@@ -231,12 +236,11 @@ describe('AppFolio client against the sandbox', () => {
     for (const r of residents) {
       const contact = contactById.get(r.tenant_id);
       if (contact) expect([r.Emails, r.PhoneNumbers, r.DateOfBirth]).toEqual([contact.Emails, contact.PhoneNumbers, contact.DateOfBirth]);
-      else expect(Object.keys(r)).toEqual(['tenant_id', 'occupancy_id', 'first_name', 'last_name', 'status', 'tenant_type', 'occupancy_property_id']);
+      else expect(Object.keys(r)).toEqual(['tenant_id', 'occupancy_id', 'property_id', 'first_name', 'last_name', 'status', 'tenant_type']);
     }
-    const occupancyOf = new Map(server.sandbox.data.occupancies.map((o) => [o.occupancy_id, o]));
-    for (const r of residents) expect(r.occupancy_property_id).toBe(occupancyOf.get(r.occupancy_id)!.property_id);
-    // The rent roll's pages for the properties, then 5 directory pages of 50 with one lookup each.
-    expect(server.sandbox.requestCount).toBe(Math.ceil(occupancyOf.size / 50) + 5 + 5);
+    for (const r of residents) expect(r.property_id).toBe(tenants.find((t) => t.tenant_id === r.tenant_id)!.property_id);
+    // 6 directory pages of 50 with one lookup each: the rows name their property, nothing else is read.
+    expect(server.sandbox.requestCount).toBe(6 + 6);
   });
 
   it('restarts a report whose next_page_url expired, and gives up after three restarts', async () => {
@@ -273,8 +277,8 @@ describe('AppFolio client against the sandbox', () => {
     server.sandbox.reset({ ...OPTIONS, requestBudget: { requests: 3, perSeconds: 1 } });
     const started = Date.now();
     const residents = await pullAll('residents');
-    expect(residents).toHaveLength(240);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(3000); // 13 requests at 3 a second
+    expect(residents).toHaveLength(252);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3000); // 12 requests at 3 a second
     const refused = clientFor({ ...CREDS, clientSecret: 'wrong' }).listPages('properties')[Symbol.asyncIterator]().next();
     await expect(refused).rejects.toBeInstanceOf(VendorAuthError);
     const noDeveloper = clientFor({ ...CREDS, developerId: 'wrong' }).listPages('residents')[Symbol.asyncIterator]().next();

@@ -29,19 +29,30 @@ function replayHttp(answer: (service: string, params: any) => unknown = (service
   return { http: http as unknown as VendorHttp, calls };
 }
 
-async function sync(model: CanonicalModelName, http: VendorHttp, reported: ReportedRateLimits[] = []): Promise<CanonicalRecord[]> {
+/** The canonical records of a model as a sync gets them; those the mapping leaves out (applicants) are not there. */
+async function sync(model: CanonicalModelName, http: VendorHttp, reported: ReportedRateLimits[] = [], context = ctx): Promise<CanonicalRecord[]> {
   const client = entrataAdapter.client({ apiKey: 'k', companyId: 'acme' }, { baseUrl: 'https://acme.entrata.com/api/v1', connect: () => http, report: { rateLimits: (l) => reported.push(l) } });
   const records: CanonicalRecord[] = [];
   for await (const page of client.listPages(model)) {
-    for (const raw of page.records) records.push(toCanonicalRecord(model, entrataAdapter.map(model, raw, ctx), ctx));
+    for (const raw of page.records) {
+      const mapped = entrataAdapter.map(model, raw, context);
+      if (mapped) records.push(toCanonicalRecord(model, mapped, context));
+    }
   }
   return records;
+}
+/** A context that records what the mapping reports as unknown. */
+function reportingContext() {
+  const reported: Array<[string, string, string | null]> = [];
+  return { reported, ctx: { ...ctx, unknownValue: (field: string, value: string, mappedTo: string | null) => reported.push([field, value, mappedTo]) } as MappingContext };
 }
 const byXId = (records: CanonicalRecord[]) => Object.fromEntries(records.map((r) => [r.x_id, r]));
 
 describe('Entrata contract: recorded pages through the client and the mapping', () => {
   it('maps properties: PascalCase, @attributes on the address, disabled flag, type table with the raw value kept', async () => {
-    const p = byXId(await sync('properties', replayHttp().http));
+    const { reported, ctx: reporting } = reportingContext();
+    const p = byXId(await sync('properties', replayHttp().http, [], reporting));
+    expect(reported).toEqual([['type_normalized', 'Cooperative', 'OTHER']]);
     expect(Object.keys(p)).toEqual(['100001', '100002']);
     expect(p['100001']!.values).toMatchObject({
       property_id: ref('properties', '100001'), x_property_id: '100001', name: 'Aspen Ridge Apartments', is_active: true,
@@ -69,7 +80,10 @@ describe('Entrata contract: recorded pages through the client and the mapping', 
 
   it('maps leases per property: one lease as an object, statuses, Mountain-time notice, move dates, customer links', async () => {
     const { http, calls } = replayHttp();
-    const l = byXId(await sync('leases', http));
+    const { reported, ctx: reporting } = reportingContext();
+    const l = byXId(await sync('leases', http, [], reporting));
+    // Values no table knows are reported, field by field.
+    expect(reported).toEqual([['status_normalized', 'Month To Month', 'OTHER'], ['resident_type_normalized', 'Co-Signer', 'OTHER']]);
     expect(calls.filter((c) => c.service === 'leases').map((c) => c.body.method.params)).toEqual([
       { propertyId: '100001', leaseStatusTypeIds: '1,2,3,4,5,6', pageNo: 1, perPageCount: 1000 },
       { propertyId: '100002', leaseStatusTypeIds: '1,2,3,4,5,6', pageNo: 1, perPageCount: 1000 },
@@ -106,6 +120,35 @@ describe('Entrata contract: recorded pages through the client and the mapping', 
     expect(r['4000003']!.values).toMatchObject({ first_name: 'Zoë', last_name: "O'Brien", email_1: null, x_property_id: '100002', x_lease_id: '3000002' });
   });
 
+  it('maps every leaseIntervalStatus of the contract deliberately; an Applicant interval is an application, not a lease', () => {
+    const lease = { ...fixture('leases-100001').response.result.leases.lease, propertyId: '100001' };
+    const { reported, ctx: reporting } = reportingContext();
+    const status: Record<string, string | null> = { Cancelled: 'INACTIVE', Applicant: null, Future: 'PENDING', Current: 'ACTIVE', Notice: 'ACTIVE', Past: 'INACTIVE' };
+    for (const [leaseIntervalStatus, normalized] of Object.entries(status)) {
+      const mapped = entrataAdapter.map('leases', { ...lease, leaseIntervalStatus }, reporting);
+      expect([leaseIntervalStatus, mapped === null ? null : toCanonicalRecord('leases', mapped, reporting).values.status_normalized]).toEqual([leaseIntervalStatus, normalized]);
+    }
+    expect(reported).toEqual([]);
+  });
+
+  it('asks for the customers of residents\' leases, then for those on Applicant leases only, which it leaves out of residents', async () => {
+    const customers = fixture('customers-100001').response.result.Customers.Customer as any[];
+    // The server lists one more customer for Applicant leases: 4000009, on an application only; 4000001 is on both.
+    const applicant = { '@attributes': { Id: '4000009' }, FirstName: 'Priya', LastName: 'Raman', LeaseId: 3000009 };
+    const { http, calls } = replayHttp((service, params) => {
+      if (service !== 'customers') return fixture(params.propertyId ? `${service}-${params.propertyId}` : service);
+      if (params.propertyId !== '100001') return { response: { requestId: '1', code: 200, result: { Customers: {} } } };
+      const listed = params.leaseStatusTypeIds === '2' ? [customers[0], applicant] : customers;
+      return { response: { requestId: '1', code: 200, result: { Customers: { Customer: listed } } } };
+    });
+    const residents = await sync('residents', http);
+    expect(calls.filter((c) => c.service === 'customers').map((c) => [c.body.method.params.propertyId, c.body.method.params.leaseStatusTypeIds])).toEqual([
+      ['100001', '1,3,4,5,6'], ['100001', '2'], ['100002', '1,3,4,5,6'], ['100002', '2'],
+    ]);
+    expect(residents.map((r) => r.x_id).sort()).toEqual(customers.map((c) => c['@attributes'].Id).sort());
+    expect(entrataAdapter.map('residents', { ...applicant, Id: '4000009', propertyId: '100001', applicantOnly: true }, ctx)).toBeNull();
+  });
+
   it('reports the X-RateLimit-* headers of every answer, per service and method', async () => {
     const reported: ReportedRateLimits[] = [];
     await sync('units', replayHttp().http, reported);
@@ -131,11 +174,13 @@ describe('Entrata contract: recorded pages through the client and the mapping', 
   it('rejects malformed records with a reason instead of guessing', () => {
     const [customer] = fixture('customers-100001').response.result.Customers.Customer;
     const lease = fixture('leases-100001').response.result.leases.lease;
-    const canonical = (model: CanonicalModelName, raw: unknown) => toCanonicalRecord(model, entrataAdapter.map(model, raw, ctx), ctx);
-    expect(canonical('residents', customer).x_id).toBe('4000001'); // as sent, @attributes and all
-    expect(() => canonical('residents', { ...customer, '@attributes': {} })).toThrow(MalformedRecordError);
-    expect(() => canonical('residents', { ...customer, DateOfBirth: '31/12/1980' })).toThrow(/DateOfBirth/);
-    expect(() => canonical('residents', { ...customer, Email: { nested: true } })).toThrow(MalformedRecordError);
+    const canonical = (model: CanonicalModelName, raw: unknown) => toCanonicalRecord(model, entrataAdapter.map(model, raw, ctx)!, ctx);
+    expect(canonical('residents', { ...customer, propertyId: '100001' }).x_id).toBe('4000001'); // as sent, @attributes and all
+    // The property is the one getCustomers was asked for: a customer listed under none cannot be placed.
+    expect(() => canonical('residents', customer)).toThrow(/propertyId/);
+    expect(() => canonical('residents', { ...customer, propertyId: '100001', '@attributes': {} })).toThrow(MalformedRecordError);
+    expect(() => canonical('residents', { ...customer, propertyId: '100001', DateOfBirth: '31/12/1980' })).toThrow(/DateOfBirth/);
+    expect(() => canonical('residents', { ...customer, propertyId: '100001', Email: { nested: true } })).toThrow(MalformedRecordError);
     expect(() => canonical('leases', { ...lease, propertyId: '100001', rent: 'lots' })).toThrow(/rent/);
     expect(() => canonical('leases', lease)).toThrow(/propertyId/); // the client adds the property it listed the lease under
     expect(() => canonical('units', { id: '1', propertyId: '2', squareFeet: '910.5' })).toThrow(/squareFeet/);

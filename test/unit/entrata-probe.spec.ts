@@ -30,7 +30,7 @@ describe('Entrata data-access probe against the sandbox', () => {
     const first = String(server.sandbox.data.properties[0]!.PropertyID);
     expect(calls()).toEqual([
       { path: '/properties', name: 'getProperties', params: {} },
-      { path: '/customers', name: 'getCustomers', params: { propertyId: first, pageNo: 1, perPageCount: 1 } },
+      { path: '/customers', name: 'getCustomers', params: { propertyId: first, leaseStatusTypeIds: '1,3,4,5,6', pageNo: 1, perPageCount: 1 } },
       { path: '/properties', name: 'getProperties', params: {} },
       { path: '/propertyunits', name: 'getPropertyUnits', params: { propertyIds: first } },
     ]);

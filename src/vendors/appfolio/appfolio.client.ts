@@ -3,7 +3,7 @@ import { idOrNull } from '../../etl/normalise';
 import type { ListOptions, RawPage, VendorClient } from '../vendor-adapter';
 import { VendorRequestError, type VendorHttp, type VendorRequest } from '../vendor-http';
 import {
-  APPFOLIO_REPORTS, MAX_REPORT_RESTARTS, OCCUPANCY_PROPERTY_FIELD, reportPath, TENANT_LOOKUP, TENANT_TYPES_FIELD, type AppfolioReport,
+  APPFOLIO_REPORTS, MAX_REPORT_RESTARTS, reportPath, TENANT_LOOKUP, TENANT_TYPES_FIELD, type AppfolioReport,
 } from './appfolio.facts';
 import { parseTenantIds } from './appfolio.mapper';
 
@@ -21,17 +21,13 @@ export class AppfolioClient implements VendorClient {
     const filters: Row = { paginate_results: true, columns: report.columns };
     if (options.since && report.incremental) filters.from_date = options.since.toISOString();
     if (model === 'residents') {
-      // Full, also for an incremental pull (as the tenant types below): a changed row may name an unchanged one.
-      const propertyByOccupancy = await this.column('leases', 'occupancy_id', 'property_id');
       // tenant_directory rows are minimal: each page is completed by the lookup before it is yielded.
       for await (const rows of this.report(report, filters)) {
-        for (let i = 0; i < rows.length; i += TENANT_LOOKUP.maxIds) {
-          const hydrated = await this.hydrate(rows.slice(i, i + TENANT_LOOKUP.maxIds));
-          yield { records: hydrated.map((row) => withProperty(row, propertyByOccupancy)) };
-        }
+        for (let i = 0; i < rows.length; i += TENANT_LOOKUP.maxIds) yield { records: await this.hydrate(rows.slice(i, i + TENANT_LOOKUP.maxIds)) };
       }
       return;
     }
+    // Full, also for an incremental pull: a changed row may name an unchanged tenant.
     const tenantTypes = model === 'leases' ? await this.column('residents', 'tenant_id', 'tenant_type') : null;
     for await (const rows of this.report(report, filters)) {
       yield { records: tenantTypes ? rows.map((row) => withTenantTypes(row, tenantTypes)) : rows };
@@ -143,7 +139,3 @@ function withTenantTypes(row: Row, types: Map<string, unknown>): Row {
   return { ...row, [TENANT_TYPES_FIELD]: Object.fromEntries(ids.filter((id) => types.has(id)).map((id) => [id, types.get(id)])) };
 }
 
-function withProperty(row: Row, propertyByOccupancy: Map<string, unknown>): Row {
-  const occupancy = idOrNull(row.occupancy_id);
-  return occupancy !== null && propertyByOccupancy.has(occupancy) ? { ...row, [OCCUPANCY_PROPERTY_FIELD]: propertyByOccupancy.get(occupancy) } : row;
-}

@@ -33,7 +33,7 @@ export const APPFOLIO_REPORTS: Record<CanonicalModelName, AppfolioReport> = {
   },
   residents: {
     name: 'tenant_directory',
-    columns: ['tenant_id', 'occupancy_id', 'first_name', 'last_name', 'status', 'tenant_type'],
+    columns: ['tenant_id', 'occupancy_id', 'property_id', 'first_name', 'last_name', 'status', 'tenant_type'],
     idField: 'tenant_id',
     incremental: true,
   },
@@ -72,12 +72,10 @@ export const APPFOLIO_FACTS: VendorFacts = {
 };
 
 /**
- * Fields our client adds to a row from another report, under names of ours: rent_roll names its tenants
- * but not their role (tenant_directory's tenant_type, by tenant id), and tenant_directory names a
- * tenant's occupancy but not its property (rent_roll's property_id).
+ * The field our client adds to a rent_roll row from another report, under a name of ours: rent_roll names
+ * its tenants but not their role (tenant_directory's tenant_type, by tenant id).
  */
 export const TENANT_TYPES_FIELD = 'tenant_types';
-export const OCCUPANCY_PROPERTY_FIELD = 'occupancy_property_id';
 
 /** An expired next_page_url (410) restarts its report this many times before the job fails. */
 export const MAX_REPORT_RESTARTS = 3;
@@ -87,12 +85,15 @@ export const APPFOLIO_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields
   properties: { required: APPFOLIO_REPORTS.properties.columns, known: APPFOLIO_REPORTS.properties.columns },
   units: { required: APPFOLIO_REPORTS.units.columns, known: APPFOLIO_REPORTS.units.columns },
   leases: { required: APPFOLIO_REPORTS.leases.columns, known: [...APPFOLIO_REPORTS.leases.columns, TENANT_TYPES_FIELD] },
-  residents: { required: APPFOLIO_REPORTS.residents.columns, known: [...APPFOLIO_REPORTS.residents.columns, ...TENANT_LOOKUP.fields, OCCUPANCY_PROPERTY_FIELD] },
+  residents: { required: APPFOLIO_REPORTS.residents.columns, known: [...APPFOLIO_REPORTS.residents.columns, ...TENANT_LOOKUP.fields] },
 };
 
 type LeaseStatus = 'ACTIVE' | 'PENDING' | 'INACTIVE' | 'EVICTED' | 'OTHER';
 
-/** rent_roll `status`; the Notice-* tenants still live there, Vacant-Rented is a unit waiting for its next tenant. */
+/**
+ * rent_roll `status` (the contract's values, each mapped); the Notice-* tenants still live there, Vacant-Rented
+ * is a unit waiting for its next tenant.
+ */
 export const LEASE_STATUS: Record<string, LeaseStatus> = {
   Current: 'ACTIVE',
   'Notice-Unrented': 'ACTIVE',
@@ -102,7 +103,7 @@ export const LEASE_STATUS: Record<string, LeaseStatus> = {
   Evict: 'EVICTED',
 };
 
-/** tenant_directory `tenant_type` -> the lease ↔ resident link type. */
+/** tenant_directory `tenant_type` (the contract's values) -> the lease ↔ resident link type. */
 export const RESIDENT_TYPE: Record<string, 'PRIMARY' | 'SECONDARY' | 'GUARANTOR' | 'OTHER'> = {
   'Financially Responsible': 'PRIMARY',
   Occupant: 'OTHER',

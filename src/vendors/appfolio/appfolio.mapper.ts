@@ -1,8 +1,8 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../etl/canonical-record';
 import { MalformedRecordError } from '../../etl/malformed-record.error';
-import { bathroomCounts, cents, email, integer, isObject, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
-import { LEASE_STATUS, OCCUPANCY_PROPERTY_FIELD, PHONE_LABEL, PROPERTY_TYPE, RESIDENT_TYPE, TENANT_TYPES_FIELD, UNIT_STATUS } from './appfolio.facts';
+import { bathroomCounts, cents, email, integer, isObject, isoDate, lookupReported, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
+import { LEASE_STATUS, PHONE_LABEL, PROPERTY_TYPE, RESIDENT_TYPE, TENANT_TYPES_FIELD, UNIT_STATUS } from './appfolio.facts';
 
 type Raw = Record<string, any>;
 
@@ -51,7 +51,7 @@ function mapProperty(p: Raw, ctx: MappingContext): MappedRecord {
       zip: text(p.property_zip),
       type: typeRaw,
       type_raw: typeRaw,
-      type_normalized: lookup(PROPERTY_TYPE, typeRaw, 'OTHER'),
+      type_normalized: lookupReported(ctx, 'type_normalized', PROPERTY_TYPE, typeRaw, 'OTHER'),
       number_of_units: integer(p.units, 'units'),
     },
   };
@@ -64,7 +64,7 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
   const baths = bathrooms === null ? null : Number(bathrooms);
   if (baths !== null && !(Number.isFinite(baths) && baths >= 0)) throw new MalformedRecordError(`bathrooms: "${bathrooms}" is not a number`);
   const statusRaw = text(u.unit_status);
-  const status = statusRaw === null ? undefined : UNIT_STATUS[statusRaw];
+  const status = lookupReported(ctx, 'is_vacant', UNIT_STATUS, statusRaw);
   return {
     x_id: xId,
     values: {
@@ -92,7 +92,7 @@ function mapOccupancy(o: Raw, ctx: MappingContext): MappedRecord {
   if (tenantIds === null) throw new MalformedRecordError(`tenant_ids: ${JSON.stringify(o.tenant_ids)} is not a list of ids`);
   const types = (o[TENANT_TYPES_FIELD] ?? {}) as Record<string, unknown>;
   const status = text(o.status);
-  const normalized = status === null ? null : (LEASE_STATUS[status] ?? 'OTHER');
+  const normalized = lookupReported(ctx, 'status_normalized', LEASE_STATUS, status, 'OTHER');
   const moveIn = isoDate(o.move_in, 'move_in');
   const moveOut = isoDate(o.move_out, 'move_out');
   // A lease not yet begun has only a planned move-in; one still running has only a planned move-out.
@@ -103,7 +103,7 @@ function mapOccupancy(o: Raw, ctx: MappingContext): MappedRecord {
     return {
       x_resident_id: xResidentId,
       x_resident_type: type,
-      resident_type_normalized: lookup(RESIDENT_TYPE, type, 'OTHER'),
+      resident_type_normalized: lookupReported(ctx, 'resident_type_normalized', RESIDENT_TYPE, type, 'OTHER'),
       move_in_date: moveIn,
       move_out_date: moveOut,
     };
@@ -140,7 +140,8 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
   const phones = list(t.PhoneNumbers, 'PhoneNumbers').filter((p) => text((p as Raw | null)?.Number) !== null) as Raw[];
   const status = text(t.status);
   const tenantType = text(t.tenant_type);
-  const xPropertyId = optionalId(t[OCCUPANCY_PROPERTY_FIELD], OCCUPANCY_PROPERTY_FIELD);
+  // The row's own property: a tenant of a past occupancy (no longer on the rent roll) is still placed.
+  const xPropertyId = requiredId(t.property_id, 'property_id');
   return {
     x_id: xId,
     values: {
@@ -152,9 +153,9 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
       email_1: emails[0] ?? null,
       email_2: emails[1] ?? null,
       phone_1: phoneNumber(phones[0]?.Number),
-      phone_1_type: phones[0] ? lookup(PHONE_LABEL, phones[0].Label, 'OTHER') : null,
+      phone_1_type: phones[0] ? lookupReported(ctx, 'phone_1_type', PHONE_LABEL, phones[0].Label, 'OTHER') : null,
       phone_2: phoneNumber(phones[1]?.Number),
-      phone_2_type: phones[1] ? lookup(PHONE_LABEL, phones[1].Label, 'OTHER') : null,
+      phone_2_type: phones[1] ? lookupReported(ctx, 'phone_2_type', PHONE_LABEL, phones[1].Label, 'OTHER') : null,
       date_of_birth: isoDate(t.DateOfBirth, 'DateOfBirth'),
       // The canonical resident has neither field; the vendor's words are kept rather than lost.
       custom_data: status === null && tenantType === null ? null : { status, tenant_type: tenantType },

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { CanonicalModelName } from '../../canonical/canonical-models';
-import { isObject } from '../../etl/normalise';
+import { idOrNull, isObject } from '../../etl/normalise';
 import type { RawPage, ReportedRateLimits, VendorAdapter, VendorClient, VendorReporter } from '../vendor-adapter';
 import { VendorAccessDeniedError, VendorAuthError, VendorRequestError, VendorThrottledError, type VendorHttp, type VendorResponse } from '../vendor-http';
 import { EntrataCredentials } from './entrata.credentials';
 import {
-  ALL_LEASE_STATUS_TYPE_IDS, ENTRATA_API_VERSION, ENTRATA_ERROR, ENTRATA_EXPECTED_FIELDS, ENTRATA_FACTS, ENTRATA_METHODS,
-  LISTED_UNDER_PROPERTY, RATE_LIMIT_HEADERS, UNIT_PROPERTY_CHUNK,
+  ALL_LEASE_STATUS_TYPE_IDS, APPLICANT_LEASE_STATUS_TYPE_ID, APPLICANT_ONLY, ENTRATA_API_VERSION, ENTRATA_ERROR, ENTRATA_EXPECTED_FIELDS, ENTRATA_FACTS, ENTRATA_METHODS,
+  LISTED_UNDER_PROPERTY, RATE_LIMIT_HEADERS, RESIDENT_LEASE_STATUS_TYPE_IDS, UNIT_PROPERTY_CHUNK,
 } from './entrata.facts';
 import { entrataVendorId, ID_FIELD, mapEntrataRecord } from './entrata.mapper';
 import { liftAttributes, listOf } from './entrata.quirks';
@@ -33,7 +33,8 @@ class EntrataClient implements VendorClient {
   /**
    * Properties in one call; units for the property ids in chunks; leases and customers per property, pageNo
    * from 1 until a page is shorter than perPageCount. Records are yielded with `@attributes` lifted and the
-   * property they were listed under as `propertyId`.
+   * property they were listed under as `propertyId`. Customers are asked for by lease status: those on a
+   * resident's lease, then those on Applicant leases only, marked as applicants.
    */
   async *listPages(model: CanonicalModelName): AsyncIterable<RawPage> {
     const propertyList = await this.properties();
@@ -51,15 +52,32 @@ class EntrataClient implements VendorClient {
       }
       return;
     }
+    for (const propertyId of propertyIds) {
+      if (model === 'leases') {
+        yield* this.propertyPages(model, propertyId, ALL_LEASE_STATUS_TYPE_IDS);
+        continue;
+      }
+      const residents = new Set<string>();
+      for await (const page of this.propertyPages(model, propertyId, RESIDENT_LEASE_STATUS_TYPE_IDS)) {
+        for (const record of page.records) residents.add(idOrNull((record as Json | null)?.[ID_FIELD.residents]) ?? '');
+        yield page;
+      }
+      for await (const page of this.propertyPages(model, propertyId, APPLICANT_LEASE_STATUS_TYPE_ID)) {
+        const applicants = page.records.filter((record) => isObject(record) && !residents.has(idOrNull(record[ID_FIELD.residents]) ?? ''));
+        if (applicants.length > 0) yield { records: applicants.map((record) => ({ ...(record as Json), [APPLICANT_ONLY]: true })) };
+      }
+    }
+  }
+
+  /** Every page of one property's leases or customers on leases of the given status types. */
+  private async *propertyPages(model: 'leases' | 'residents', propertyId: string, leaseStatusTypeIds: string): AsyncIterable<RawPage> {
     const [collection, element] = model === 'leases' ? ['leases', 'lease'] : ['Customers', 'Customer'];
     const perPageCount = ENTRATA_FACTS.pageSize;
-    for (const propertyId of propertyIds) {
-      for (let pageNo = 1; ; pageNo++) {
-        const result = await this.call(model, perPropertyParams(model, propertyId, pageNo, perPageCount));
-        const page = listOf(result[collection], element);
-        yield { records: page.map((record) => listedUnder(record, propertyId)) };
-        if (page.length < perPageCount) break;
-      }
+    for (let pageNo = 1; ; pageNo++) {
+      const result = await this.call(model, { propertyId, leaseStatusTypeIds, pageNo, perPageCount });
+      const page = listOf(result[collection], element);
+      yield { records: page.map((record) => listedUnder(record, propertyId)) };
+      if (page.length < perPageCount) break;
     }
   }
 
@@ -72,7 +90,8 @@ class EntrataClient implements VendorClient {
     if (model === 'properties') return;
     const [first] = idsOf(propertyList);
     if (first === undefined) return;
-    await this.call(model, model === 'units' ? { propertyIds: first } : perPropertyParams(model, first, 1, 1));
+    const leaseStatusTypeIds = model === 'leases' ? ALL_LEASE_STATUS_TYPE_IDS : RESIDENT_LEASE_STATUS_TYPE_IDS;
+    await this.call(model, model === 'units' ? { propertyIds: first } : { propertyId: first, leaseStatusTypeIds, pageNo: 1, perPageCount: 1 });
   }
 
   private async properties(): Promise<Json[]> {
@@ -111,11 +130,6 @@ class EntrataClient implements VendorClient {
 /** The distinct property ids, as text. */
 function idsOf(properties: Json[]): string[] {
   return [...new Set(properties.map((p) => p[ID_FIELD.properties]).filter((id) => id !== undefined && id !== null).map(String))];
-}
-
-/** getLeases / getCustomers params for one property's page; leases of every status. */
-function perPropertyParams(model: CanonicalModelName, propertyId: string, pageNo: number, perPageCount: number): Json {
-  return { propertyId, ...(model === 'leases' ? { leaseStatusTypeIds: ALL_LEASE_STATUS_TYPE_IDS } : {}), pageNo, perPageCount };
 }
 
 /** A record with `@attributes` lifted and the property it was listed under (unless it names its own); a non-object stays as sent. */

@@ -1,7 +1,7 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../etl/canonical-record';
 import { MalformedRecordError } from '../../etl/malformed-record.error';
-import { bathroomCounts, bool, cents, email, integer, isObject, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
+import { bathroomCounts, bool, cents, email, integer, isObject, isoDate, lookup, lookupReported, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
 import { CONTACT_ROLE, LEASE_STATUS, PHONE_PRIORITY, PROPERTY_TYPE, SQUARE_FEET_PER } from './propertyware-rest.facts';
 
 type Raw = Record<string, any>;
@@ -60,7 +60,7 @@ function mapBuilding(b: Raw, ctx: MappingContext): MappedRecord {
       website: text(b.website),
       county: text(b.county),
       ...placeAddress(b.address),
-      type: typeRaw, type_raw: typeRaw, type_normalized: lookup(PROPERTY_TYPE, typeRaw, 'OTHER'),
+      type: typeRaw, type_raw: typeRaw, type_normalized: lookupReported(ctx, 'type_normalized', PROPERTY_TYPE, typeRaw, 'OTHER'),
       manager_name: text(manager?.name),
       manager_email: email(manager?.email),
       // Buildings are grouped by portfolio (the owner's account); Propexo has no field for it.
@@ -113,7 +113,7 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
     return {
       x_resident_id: requiredId(c?.id, 'contacts[].id'),
       x_resident_type: role,
-      resident_type_normalized: primary ? 'PRIMARY' : lookup(CONTACT_ROLE, role, 'OTHER'),
+      resident_type_normalized: primary ? 'PRIMARY' : lookupReported(ctx, 'resident_type_normalized', CONTACT_ROLE, role, 'OTHER'),
       move_in_date: moveIn,
       move_out_date: moveOut,
       notice_date: notice,
@@ -138,7 +138,7 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
       scheduled_move_out_date: isoDate(l.scheduleMoveOutDate, 'scheduleMoveOutDate'),
       status,
       status_raw: status,
-      status_normalized: lookup(LEASE_STATUS, status, 'OTHER'),
+      status_normalized: lookupReported(ctx, 'status_normalized', LEASE_STATUS, status, 'OTHER'),
       rent_amount_in_cents: cents(l.baseRent, 'baseRent'),
       balance_amount_in_cents: balance,
       balance_amount_raw: balance === null ? null : text(l.leaseBalance),
@@ -165,9 +165,11 @@ function currentLease(leases: Raw[]): Raw | undefined {
 
 function mapContact(c: Raw, ctx: MappingContext): MappedRecord {
   const xId = requiredId(c.id, 'id');
-  // `leases` is the client's hydration (see the adapter): Propertyware's Contact names no lease.
+  // `leases` is the client's hydration (see the adapter): Propertyware's Contact names no lease or building,
+  // so a tenant on no lease has no property, which Propexo's resident requires.
   const lease = currentLease(Array.isArray(c.leases) ? (c.leases as Raw[]).filter((l) => l && typeof l === 'object') : []);
-  const xPropertyId = optionalId(lease?.buildingID, 'leases[].buildingID');
+  if (!lease) throw new MalformedRecordError('the tenant is on no lease: a Propertyware contact names no building of its own, so the resident has no property');
+  const xPropertyId = requiredId(lease.buildingID, 'leases[].buildingID');
   return {
     x_id: xId,
     values: {
