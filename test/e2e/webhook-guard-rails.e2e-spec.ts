@@ -123,7 +123,7 @@ describe('webhook guard rails', () => {
       expect(await withClient(databases.get(app)!, async (db) => (await db.query(`SELECT count(*)::int AS n FROM webhooks WHERE url = $1`, [target.url])).rows[0].n)).toBe(0);
 
       const created = await create([{ header: 'X-Tenant', value: 'acme' }, { header: 'X-Webhook-Source', value: 'latchkey' }]);
-      expect(created.status).toBe(201);
+      expect(created.status).toBe(200);
       const id = created.body.result.id;
       const update = await request(app.url).put(`/v1/webhooks/${id}`).set(auth(app)).send({ headers: [{ header: 'X-Tenant', value: 'acme' }, { header: 'Host', value: 'evil' }] });
       expect(update.status).toBe(400);
