@@ -19,7 +19,7 @@ const ERROR_RESPONSES: Record<string, { code: ErrorCode; description: string }> 
 };
 
 /**
- * Propexo's spec redacts two vendor names (docs/vendors/SOURCES.md): its SAMPLE1 is YARDI and its SAMPLE2 APPFOLIO.
+ * Propexo's spec redacts two vendor names (docs/vendor-notes.md): its SAMPLE1 is YARDI and its SAMPLE2 APPFOLIO.
  * A client generated from the spec knows neither name, so wherever one appears in an enum (ours in requests, the
  * spec's in responses, which take the name beside the placeholder) it is listed as an extension value.
  */

@@ -22,7 +22,7 @@ import { dataDiffEntries, reportChanges, type RecordReport } from './page-change
 import { QuarantineRepository, type QuarantineEntry } from './quarantine.repository';
 import { ReadRefusals } from './read-refusals';
 import { dataEvent, jobFailureEvent, runCompleteEvent } from './sync-events';
-import { SyncIntegrationRepository, SyncRunRepository, type JobContext, type SyncIntegration } from './sync-run.repository';
+import { JobHandedOverError, SyncIntegrationRepository, SyncRunRepository, type JobContext, type SyncIntegration } from './sync-run.repository';
 import { SyncService } from './sync.service';
 import { VendorClientFactory } from './vendor-client.factory';
 import { VendorStateRepository } from './vendor-state.repository';
@@ -34,6 +34,8 @@ import { VendorStateRepository } from './vendor-state.repository';
  */
 /** How soon a job held back by its integration's max_job_concurrency looks again. */
 const BUSY_RECHECK_MS = 500;
+/** Times a job's worker may stop under it (killed, crashed) and the job still runs again, as BullMQ's maxStalledCount. */
+const MAX_INTERRUPTIONS = 1;
 
 @Injectable()
 export class SyncJobRunner implements OnApplicationBootstrap {
@@ -63,7 +65,7 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     const worker = this.queues.worker<SyncJobPayload>(QueueName.SyncJobs, (job, token) => this.process(job, token), {
       concurrency: this.config.syncWorkerConcurrency,
       lockDuration: 60_000,
-    });
+    }, (job) => this.runs.handBack(job.data.syncJobId));
     worker.on('failed', (queueJob, error) => {
       if (!queueJob?.finishedOn) return; // failed an attempt; the queue retries it
       void this.failedInQueue(queueJob.data.syncJobId, error.message).catch((e) => this.logger.error(`job ${queueJob.data.syncJobId}: ${(e as Error).message}`));
@@ -99,12 +101,21 @@ export class SyncJobRunner implements OnApplicationBootstrap {
       await this.finish(job, integration, { status: 'FAILED', error: 'The integration or its vendor adapter no longer exists' });
       return;
     }
+    if (job.interruptions > MAX_INTERRUPTIONS) {
+      // Perhaps the job itself takes its workers down (memory): it is not run a third time.
+      await this.finish(job, integration, { status: 'FAILED', error: `its worker stopped (killed or crashed) while running it ${job.interruptions} times; not run again` });
+      return;
+    }
     try {
       const pulled = await this.pull(job, integration, adapter, startedAt);
       await this.integrations.setCanAuthenticate(integration.id, true);
       await this.finish(job, integration, { status: 'SUCCEEDED', error: null, deletionsSince: pulled.complete ? startedAt : null, checkpoint: pulled.checkpoint });
     } catch (error) {
       const message = (error as Error).message;
+      if (error instanceof JobHandedOverError) {
+        this.logger.warn(`${message}: stopped here`); // the job is another worker's now; nothing of it is ours to end
+        return;
+      }
       if (error instanceof VendorAuthError) await this.integrations.setCanAuthenticate(integration.id, false);
       // The model is not readable with these credentials: its read access turns FAILED before the run can end.
       if (error instanceof VendorAccessDeniedError) await this.readRefusals.report({ integrationId: integration.id, model: job.model, message });

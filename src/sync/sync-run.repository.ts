@@ -6,6 +6,7 @@ import { nextRunAt } from './sync-schedule';
 import type { CanonicalModelName } from '../canonical/canonical-models';
 import { CANONICAL_MODELS } from '../canonical/canonical-models';
 import { assertJobTransition, assertRunTransition, STARTABLE_JOB_STATUSES } from './sync-state';
+import { LEASE_LOCK_SPACE, WorkerLease } from './worker-lease';
 
 export interface JobContext {
   jobId: string;
@@ -17,6 +18,8 @@ export interface JobContext {
   status: SyncJobStatus;
   integrationId: string;
   organizationId: string;
+  /** Times the worker running the job stopped under it. */
+  interruptions: number;
 }
 
 /** A model a run leaves out, and why (its last read check FAILED, in the vendor's words). */
@@ -55,9 +58,19 @@ export interface FinishedRun {
   started_at: Date;
 }
 
+/** A page write of a job this process no longer runs: its worker lease was found free and the job handed to another worker. */
+export class JobHandedOverError extends Error {
+  constructor(jobId: string) {
+    super(`sync job ${jobId} was handed to another worker (this process had lost its lease)`);
+  }
+}
+
 @Injectable()
 export class SyncRunRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly lease: WorkerLease,
+  ) {}
 
   async findRunning(integrationId: string): Promise<{ id: string } | null> {
     return this.prisma.syncRun.findFirst({ where: { integration_id: integrationId, status: 'RUNNING' }, select: { id: true } });
@@ -120,14 +133,16 @@ export class SyncRunRepository {
     if (!job) return null;
     return {
       jobId: job.id, runId: job.run_id, runKind: job.run.kind, runMode: job.run.mode, model: job.model as CanonicalModelName, jobType: job.job_type,
-      status: job.status, integrationId: job.integration_id, organizationId: job.organization_id,
+      status: job.status, integrationId: job.integration_id, organizationId: job.organization_id, interruptions: job.interruptions,
     };
   }
 
   /**
-   * PENDING/RUNNING -> RUNNING, counting the attempt. Returns the attempt's start; 'busy' when the
-   * integration already runs max_job_concurrency jobs (one slow vendor must not take every worker slot);
-   * null if the job already ended or its run is not running.
+   * PENDING -> RUNNING under this process's worker lease, counting the attempt. Returns the attempt's start;
+   * 'busy' when the integration already runs max_job_concurrency jobs (one slow vendor must not take every
+   * worker slot) or when the job itself runs under a lease (its worker is alive, or died and the job is about
+   * to be handed back: never two workers at once); null if the job already ended or its run is not running.
+   * A RUNNING job without a lease (started before leases existed) is taken over.
    */
   async markRunning(jobId: string, integrationId: string): Promise<Date | 'busy' | null> {
     return this.prisma.$transaction(async (tx) => {
@@ -138,10 +153,12 @@ export class SyncRunRepository {
       if (integration && running >= Math.max(1, integration.max_job_concurrency)) return 'busy';
       const startedAt = new Date();
       const { count } = await tx.syncJob.updateMany({
-        where: { id: jobId, status: { in: STARTABLE_JOB_STATUSES }, run: { status: 'RUNNING' } },
-        data: { status: 'RUNNING', attempts: { increment: 1 }, started_at: startedAt, error: null, records_seen: 0, records_written: 0, records_quarantined: 0 },
+        where: { id: jobId, run: { status: 'RUNNING' }, OR: [{ status: 'PENDING' }, { status: 'RUNNING', worker_lease: null }] },
+        data: { status: 'RUNNING', worker_lease: this.lease.id, attempts: { increment: 1 }, started_at: startedAt, error: null, records_seen: 0, records_written: 0, records_quarantined: 0 },
       });
-      return count === 1 ? startedAt : null;
+      if (count === 1) return startedAt;
+      const leased = await tx.syncJob.count({ where: { id: jobId, status: 'RUNNING', worker_lease: { not: null }, run: { status: 'RUNNING' } } });
+      return leased > 0 ? 'busy' : null;
     });
   }
 
@@ -159,12 +176,17 @@ export class SyncRunRepository {
     });
   }
 
+  /**
+   * A page's progress, in the page's transaction, under this process's lease only: a page of a job handed to
+   * another worker meanwhile throws JobHandedOverError, so its transaction writes nothing.
+   */
   async addProgress(tx: SqlTx, jobId: string, progress: { seen: number; written: number; quarantined: number; events: number }): Promise<void> {
-    await tx.query(
+    const { rows } = await tx.query(
       `UPDATE "sync_jobs" SET "records_seen" = "records_seen" + $2, "records_written" = "records_written" + $3, "records_quarantined" = "records_quarantined" + $4,
-         "events_emitted" = "events_emitted" + $5 WHERE "id" = $1`,
-      [jobId, progress.seen, progress.written, progress.quarantined, progress.events],
+         "events_emitted" = "events_emitted" + $5 WHERE "id" = $1 AND "worker_lease" = $6 RETURNING 1 AS updated`,
+      [jobId, progress.seen, progress.written, progress.quarantined, progress.events, this.lease.id],
     );
+    if (rows.length === 0) throw new JobHandedOverError(jobId);
   }
 
   /**
@@ -260,6 +282,42 @@ export class SyncRunRepository {
       take: 500,
     });
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * RUNNING -> PENDING for a job this process hands back at shutdown: another worker may start it at once,
+   * and the pages this process's attempt still tries to write are refused (addProgress).
+   */
+  async handBack(jobId: string): Promise<void> {
+    assertJobTransition('RUNNING', 'PENDING');
+    await this.prisma.syncJob.updateMany({ where: { id: jobId, status: 'RUNNING', worker_lease: this.lease.id }, data: { status: 'PENDING', worker_lease: null } });
+  }
+
+  /**
+   * RUNNING -> PENDING for the jobs whose worker is gone, counting the interruption: their lease is free (a
+   * live worker holds its lease on a connection of its own, so PostgreSQL frees it only once that connection,
+   * and so the process, is gone). Returns them, to be handed back to the queue.
+   */
+  async releaseJobsOfDeadWorkers(): Promise<string[]> {
+    assertJobTransition('RUNNING', 'PENDING');
+    return this.prisma.$transaction(async (tx) => {
+      const leases = await tx.$queryRawUnsafe<{ lease: number }[]>(
+        `SELECT DISTINCT "worker_lease" AS lease FROM "sync_jobs" WHERE "status" = 'RUNNING' AND "worker_lease" IS NOT NULL AND "worker_lease" <> $1`, this.lease.id,
+      );
+      if (leases.length === 0) return [];
+      // Taking a lease's lock succeeds only when no session holds it; it is kept to the commit, so no new
+      // worker takes that id meanwhile.
+      const free = await tx.$queryRawUnsafe<{ lease: number }[]>(
+        `SELECT l AS lease FROM unnest($1::int[]) AS l WHERE pg_try_advisory_xact_lock(${LEASE_LOCK_SPACE}, l)`, leases.map((l) => l.lease),
+      );
+      if (free.length === 0) return [];
+      const released = await tx.$queryRawUnsafe<{ id: string }[]>(
+        `UPDATE "sync_jobs" SET "status" = 'PENDING', "worker_lease" = NULL, "interruptions" = "interruptions" + 1, "error" = $2
+         WHERE "status" = 'RUNNING' AND "worker_lease" = ANY($1::int[]) RETURNING "id"`,
+        free.map((l) => l.lease), 'its worker stopped (killed or crashed) while running it; it runs again',
+      );
+      return released.map((r) => r.id);
+    });
   }
 }
 

@@ -14,13 +14,14 @@ import { SyncService } from './sync.service';
 import { VendorStateController } from './vendor-state.controller';
 import { VendorClientFactory } from './vendor-client.factory';
 import { VendorStateRepository } from './vendor-state.repository';
+import { WorkerLease } from './worker-lease';
 
 @Module({
   imports: [VendorsModule, DataDiffsModule],
   controllers: [QuarantineController, JobLogController, VendorStateController],
   providers: [
     SyncRunRepository, SyncIntegrationRepository, QuarantineRepository, RecordCacheRepository, SyncService, SyncJobRunner,
-    JobLogRepository, JobLogService, VendorStateRepository, VendorClientFactory, ReadRefusals,
+    JobLogRepository, JobLogService, VendorStateRepository, VendorClientFactory, ReadRefusals, WorkerLease,
   ],
   exports: [SyncService, SyncIntegrationRepository, VendorClientFactory, VendorStateRepository, ReadRefusals],
 })

@@ -252,6 +252,15 @@ describe('API docs: /openapi.json and /docs', () => {
     expect(minimal.status).toBe(200);
   });
 
+  it('says where each vendor\'s residents get their property, which are quarantined, and who is not a resident', () => {
+    const notes = document.paths['/v1/residents'].get.description as string;
+    expect(document.paths['/v1/residents/{id}'].get.description).toBe(notes);
+    for (const vendor of ['BUILDIUM', 'PROPERTYWARE_REST', 'YARDI', 'ENTRATA', 'APPFOLIO']) expect(notes).toContain(`- ${vendor}: `);
+    expect(notes).toMatch(/APPFOLIO: the `property_id` of the tenant's occupancy on the `rent_roll`/);
+    expect(notes).toMatch(/AppFolio tenant\s+whose occupancy is not on the rent roll, such as a past tenant\), the record is quarantined/);
+    expect(notes).toMatch(/Entrata's customers whose leases are Applicant\s+intervals only \(told from the property's `getLeases`/);
+  });
+
   it('marks extensions with x-latchkey-extension', () => {
     const ext = (op: Json) => op['x-latchkey-extension'] === true;
     expect(ext(document.paths['/v1/webhooks/{id}/deliveries'].get)).toBe(true);

@@ -3,8 +3,8 @@ import { startAppfolioSandboxServer } from '../../src/sandbox/appfolio/appfolio-
 import { FOREIGN_CREDENTIALS, startForeignAppfolioServer, type ForeignAppfolioServer } from '../support/foreign-appfolio-server';
 import { assertValid } from '../support/propexo-schema';
 import {
-  authHeader, day, digits, eventsOf, manualSync, readAll, readAllModels, readQuarantine, readUnknownValues, sandboxControl, startFirstSync, startSyncHarness, waitForFirstSync,
-  type SyncHarness,
+  authHeader, day, digits, eventsOf, manualSync, quarantined, readAll, readAllModels, readQuarantine, readUnknownValues, sandboxControl, startFirstSync, startSyncHarness,
+  waitForFirstSync, type SyncHarness,
 } from '../support/sync-helpers';
 
 const CREDENTIALS = { clientId: 'e2e-appfolio', clientSecret: 'e2e-appfolio-secret', developerId: 'e2e-developer' };
@@ -15,6 +15,11 @@ const cents = (amount: string | null | undefined) => (amount == null ? null : Ma
 const LEASE_STATUS: Record<string, string> = { Current: 'ACTIVE', 'Notice-Unrented': 'ACTIVE', 'Notice-Rented': 'ACTIVE', 'Vacant-Rented': 'PENDING', Future: 'PENDING', Evict: 'EVICTED' };
 const LINK_TYPE: Record<string, string> = { 'Financially Responsible': 'PRIMARY', Occupant: 'OTHER', Guarantor: 'GUARANTOR' };
 const PHONE_TYPE: Record<string, string> = { Mobile: 'MOBILE', Cell: 'MOBILE', Home: 'HOME', Work: 'WORK', Office: 'WORK', Fax: 'FAX', Other: 'OTHER' };
+/** The sandbox's tenants split as a sync must: those whose occupancy is on the rent roll, and former tenants (theirs is not). */
+function placedAndFormer(data: { occupancies: any[]; tenants: any[] }) {
+  const onRentRoll = new Set(data.occupancies.map((o) => o.occupancy_id));
+  return { tenants: data.tenants.filter((t) => onRentRoll.has(t.occupancy_id)), former: data.tenants.filter((t) => !onRentRoll.has(t.occupancy_id)) };
+}
 
 /**
  * Three first syncs (the sandbox, a faulty sandbox, a foreign server) run side by side, one integration each.
@@ -56,15 +61,17 @@ describe('AppFolio adapter end to end', () => {
     const done = await waitForFirstSync(harness, integrationId);
     expect(done.data).toMatchObject({ vendor: 'APPFOLIO', successful_job_count: 4, failed_job_count: 0, is_sync_finished: true });
 
-    const { properties, units, occupancies, tenants, contacts } = sandbox.sandbox.data;
+    const { properties, units, occupancies, contacts } = sandbox.sandbox.data;
+    // A tenant is placed by its occupancy on the rent roll; former tenants' occupancies are not on it.
+    const { tenants, former } = placedAndFormer(sandbox.sandbox.data);
+    expect(former.length).toBeGreaterThan(0);
     // Every list, validated against Propexo's schemas (a resident's property_id is never null).
     const { properties: cachedProperties, units: cachedUnits, leases: cachedLeases, residents } = await readAllModels(harness.app, integrationId);
     expect([cachedProperties.length, cachedUnits.length, cachedLeases.length, residents.length]).toEqual([properties.length, units.length, occupancies.length, tenants.length]);
-    // Former tenants are on no occupancy of the rent roll: their own row places them.
-    const onRentRoll = new Set(occupancies.map((o) => o.occupancy_id));
-    const former = tenants.filter((t) => !onRentRoll.has(t.occupancy_id));
-    expect(former.length).toBeGreaterThan(0);
-    for (const t of former) expect(residents.find((r) => r.x_id === String(t.tenant_id))).toMatchObject({ x_property_id: String(t.property_id), leases_meta_data: [] });
+    // A former tenant has no property the contract gives: quarantined with the reason, never written without one.
+    const quarantine = await readQuarantine(harness.app, integrationId);
+    expect(quarantined(quarantine)).toEqual(former.map((t) => ['residents', String(t.tenant_id)]).sort());
+    for (const q of quarantine.results) expect(q.reason).toMatch(/occupancy \d+ is not on the rent roll.*no property/);
     expect(await readUnknownValues(harness.app, integrationId)).toEqual([]);
 
     const property = properties[1]!;
@@ -94,7 +101,7 @@ describe('AppFolio adapter end to end', () => {
 
     // Residents carry the lookup's contact details; the few tenants the lookup lacks stay minimal.
     const contactById = new Map(contacts.map((c) => [c.Id, c]));
-    const propertyOf = new Map(tenants.map((t) => [t.occupancy_id, t.property_id]));
+    const propertyOf = new Map(occupancies.map((o) => [o.occupancy_id, o.property_id]));
     expect(tenants.some((t) => !contactById.has(t.tenant_id))).toBe(true);
     for (const tenant of tenants) {
       const r = residentByXId.get(String(tenant.tenant_id));
@@ -158,15 +165,19 @@ describe('AppFolio adapter end to end', () => {
     expect(eventsOf(harness, flakyId, 'JOB_FAILURE')).toEqual([]);
     expect(faults.list()).toEqual([]); // every fault was met
 
+    const { tenants, former } = placedAndFormer(data);
+    expect(tenants.some((t) => t.tenant_id === bad.Id)).toBe(true);
     const residents = await readAll(harness.app, 'residents', flakyId);
-    expect(residents.map((r) => r.x_id).sort()).toEqual(data.tenants.filter((t) => t.tenant_id !== bad.Id).map((t) => String(t.tenant_id)).sort());
+    expect(residents.map((r) => r.x_id).sort()).toEqual(tenants.filter((t) => t.tenant_id !== bad.Id).map((t) => String(t.tenant_id)).sort());
     expect(await readAll(harness.app, 'units', flakyId)).toHaveLength(data.units.length);
     expect(await readAll(harness.app, 'leases', flakyId)).toHaveLength(data.occupancies.length);
 
+    // The malformed record, beside the former tenants no occupancy places.
     const quarantine = await readQuarantine(harness.app, flakyId);
-    expect(quarantine.meta.total).toBe(1);
-    expect(quarantine.results[0]).toMatchObject({ model: 'residents', x_id: String(bad.Id), raw: { tenant_id: bad.Id, DateOfBirth: 'last spring' } });
-    expect(quarantine.results[0].reason).toMatch(/DateOfBirth/);
+    expect(quarantined(quarantine)).toEqual([bad.Id, ...former.map((t) => t.tenant_id)].map((x) => ['residents', String(x)]).sort());
+    const malformed = quarantine.results.find((q: any) => q.x_id === String(bad.Id));
+    expect(malformed).toMatchObject({ model: 'residents', x_id: String(bad.Id), raw: { tenant_id: bad.Id, DateOfBirth: 'last spring' } });
+    expect(malformed.reason).toMatch(/DateOfBirth/);
   });
 
   it('foreign server: syncs its hand-picked records exactly, through its throttle, its expired cursor and its unknown tenant', async () => {
@@ -179,7 +190,7 @@ describe('AppFolio adapter end to end', () => {
     expect(retry.at - throttled.at).toBeGreaterThanOrEqual(950); // Retry-After: 1
     const expired = log.find((e) => e.status === 410)!;
     expect(expired).toMatchObject({ method: 'GET', path: '/api/v2/reports/rent_roll.json' });
-    // The leases job's rent_roll run expired: the restart is that reader's (same columns), from the first page.
+    // Leases and residents both read rent_roll (asking for different columns): the restart is the expired reader's, from the first page.
     const restart = log.find((e) => e.n > expired.n && e.method === 'POST' && e.path === expired.path && String(e.columns) === String(expired.columns));
     expect(restart).toMatchObject({ status: 200 });
 
@@ -232,9 +243,13 @@ describe('AppFolio adapter end to end', () => {
       { x_id: '3106', x_lease_id: '800', x_property_id: '8', first_name: 'Dale', last_name: 'Pruitt', email_1: null, email_2: null, phone_1: null, phone_1_type: 'OTHER', phone_2: null, phone_2_type: 'OTHER', dob: null },
       { x_id: '3107', x_lease_id: '900', x_property_id: '9', first_name: 'Signe', last_name: 'Halvorsen', email_1: 'signe@fjord.example', email_2: null, phone_1: null, phone_1_type: 'OTHER', phone_2: null, phone_2_type: 'OTHER', dob: '1992-12-31' },
       { x_id: '3108', x_lease_id: '900', x_property_id: '9', first_name: 'Arvid', last_name: 'Lund', email_1: null, email_2: null, phone_1: '8025550108', phone_1_type: 'HOME', phone_2: null, phone_2_type: 'OTHER', dob: null },
-      // A former tenant: its occupancy is not on the rent roll, its row names the property.
-      { x_id: '3109', x_lease_id: '650', x_property_id: '7', first_name: 'Ines', last_name: 'Albuquerque', email_1: 'ines@example.pt', email_2: null, phone_1: null, phone_1_type: 'OTHER', phone_2: null, phone_2_type: 'OTHER', dob: null },
     ]);
+    // 3109 is a former tenant: its occupancy (650) is not on the rent roll and its row names no property, so it has
+    // none the contract gives and is quarantined with that reason.
+    const quarantine = await readQuarantine(harness.app, foreignId);
+    expect(quarantined(quarantine)).toEqual([['residents', '3109']]);
+    expect(quarantine.results[0].reason).toMatch(/occupancy 650 is not on the rent roll.*no property/);
+    expect(quarantine.results[0].raw).toMatchObject({ tenant_id: 3109, occupancy_id: 650, status: 'Past' });
     const unknown = await readUnknownValues(harness.app, foreignId);
     expect(unknown.map((u: any) => [u.model, u.field, u.value, u.mapped_to, u.occurrences, u.sample_x_id])).toEqual([['properties', 'type_normalized', 'Warehouse Loft', 'OTHER', 1, '9']]);
   });

@@ -3,7 +3,8 @@ import { startEntrataSandboxServer } from '../../src/sandbox/entrata/entrata-san
 import { FOREIGN_ENTRATA_CREDENTIALS, startForeignEntrataServer, type ForeignEntrataServer } from '../support/foreign-entrata-server';
 import { assertValid } from '../support/propexo-schema';
 import {
-  authHeader, day, digits, firstSync, manualSync, readAll, readAllModels, readQuarantine, readUnknownValues, recordCount, sandboxControl, startSyncHarness, type SyncHarness,
+  authHeader, day, digits, firstSync, manualSync, readAll, readAllModels, readQuarantine, readUnknownValues, recordCount, sandboxControl, startSyncHarness, SYNC_TRIGGERS,
+  type SyncHarness,
 } from '../support/sync-helpers';
 
 const CREDENTIALS = { apiKey: 'entrata-e2e-key', companyId: 'acme' };
@@ -41,7 +42,7 @@ describe('Entrata sync', () => {
   beforeAll(async () => {
     sandbox = await startEntrataSandboxServer({ residents: 400, seed: 21, credentials: [CREDENTIALS] });
     foreign = await startForeignEntrataServer();
-    harness = await startSyncHarness({ name: 'entrata', vendor: 'ENTRATA', env: { SYNC_RETRY_BASE_MS: '200' } });
+    harness = await startSyncHarness({ name: 'entrata', vendor: 'ENTRATA', env: { SYNC_RETRY_BASE_MS: '200' }, triggers: [...SYNC_TRIGGERS, 'DATA_DELETED'] });
   });
 
   afterAll(async () => {
@@ -62,7 +63,8 @@ describe('Entrata sync', () => {
     const all = await readAllModels(harness.app, integrationId); // every list, validated against Propexo's schemas
     const residents = all.residents;
     expect(residents).toHaveLength(customers.length);
-    // Customers on Applicant leases only are applicants, and those leases applications: neither is synced.
+    // getCustomers lists applicants too (it takes no status): customers on Applicant leases only are applicants, and
+    // those leases applications, told apart by getLeases. Neither is synced.
     const applicantIds = new Set(applicants.map((c) => c['@attributes'].Id));
     expect(residents.filter((r) => applicantIds.has(r.x_id))).toEqual([]);
     expect(all.leases.filter((l) => applications.some((a) => a.id === l.x_id))).toEqual([]);
@@ -155,16 +157,42 @@ describe('Entrata sync', () => {
     expect(events.find((e) => e.trigger === 'SYNC_COMPLETE').data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
   });
 
+  it('hides customers cached as residents once their lease turns out an application (an Applicant interval), and the application', async () => {
+    const { customers, leases } = residentsAndLeases(sandbox.sandbox.data);
+    const onLease = (lease: any) => customers.filter((c) => Number(c.LeaseId) === Number(lease.id)).map((c) => c['@attributes'].Id as string);
+    const flipped = leases.filter((l) => l.leaseIntervalStatus === 'Current' && onLease(l).length >= 2).slice(0, 3);
+    const hidden = flipped.flatMap(onLease).sort();
+    const cachedBefore = new Set((await readAll(harness.app, 'residents', integrationId)).map((r) => r.x_id));
+    expect([flipped.length, hidden.every((x) => cachedBefore.has(x))]).toEqual([3, true]);
+    const control = sandboxControl(sandbox.url);
+    for (const lease of flipped) await control('PATCH', `leases/${lease.id}`, { leaseIntervalStatus: 'Applicant' });
+
+    const sync = await manualSync(harness, integrationId);
+    expect(sync.complete.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+    const events = sync.events.filter((e) => e.data.root_job_id === sync.syncId);
+    const ids = (trigger: string, object: string) => events.filter((e) => e.trigger === trigger && e.data.object === object).map((e) => e.data.payload.x_id).sort();
+    expect(ids('DATA_DELETED', 'residents')).toEqual(hidden);
+    expect(ids('DATA_DELETED', 'leases')).toEqual(flipped.map((l) => l.id).sort());
+    // Not quarantined as errors: hidden, and reads leave them out.
+    expect((await readQuarantine(harness.app, integrationId)).meta.total).toBe(0);
+    const residents = new Set((await readAll(harness.app, 'residents', integrationId)).map((r) => r.x_id));
+    expect([residents.size, hidden.filter((x) => residents.has(x))]).toEqual([cachedBefore.size - hidden.length, []]);
+    const cachedLeases = new Set((await readAll(harness.app, 'leases', integrationId)).map((l) => l.x_id));
+    expect(flipped.filter((l) => cachedLeases.has(l.id))).toEqual([]);
+  });
+
   it('syncs through two 429s, a 500 and a malformed record: every good record cached, the bad one quarantined', async () => {
     const { faults, data } = sandbox.sandbox;
     faults.add({ path: '/customers', status: 429, times: 2 });
     faults.add({ path: '/leases', status: 500, times: 1 });
-    faults.add({ path: '/customers', malformed: { index: 3, field: 'DateOfBirth', value: 'next spring' }, times: 1 });
-    // The first answered page is the first property's: its fourth customer gets the bad birthday.
+    // The first answered page is the first property's customers, applicants included: its fourth resident gets a bad birthday.
     const firstProperty = data.properties[0]!.PropertyID;
     const leaseIds = new Set(data.leases.filter((l) => l.propertyId === firstProperty).map((l) => Number(l.id)));
-    const { customers, leases } = residentsAndLeases(data);
-    const bad = customers.filter((c) => leaseIds.has(c.LeaseId))[3]!;
+    const { customers, leases, applicants } = residentsAndLeases(data);
+    const firstPage = data.customers.filter((c) => leaseIds.has(Number(c.LeaseId)));
+    const bad = customers.filter((c) => leaseIds.has(Number(c.LeaseId)))[3]!;
+    expect(applicants.some((c) => leaseIds.has(Number(c.LeaseId)))).toBe(true);
+    faults.add({ path: '/customers', malformed: { index: firstPage.indexOf(bad), field: 'DateOfBirth', value: 'next spring' }, times: 1 });
 
     const { id, done } = await firstSync(harness, 'Flaky Entrata', sandbox.url, CREDENTIALS, PER_SECOND);
     expect(done).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
@@ -183,6 +211,10 @@ describe('Entrata sync', () => {
     expect(done).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
     expect(foreign.log.some((e) => e.code === 429)).toBe(true); // throttled, and retried past it
     expect(foreign.log.filter((e) => e.code !== 200 && e.code !== 429)).toEqual([]);
+    // getCustomers is asked with the contract's params only: nothing filters applicants out but the leases.
+    const customerCalls = foreign.log.filter((e) => e.method === 'getCustomers');
+    expect(customerCalls.length).toBeGreaterThan(0);
+    for (const call of customerCalls) expect(Object.keys(call.params).sort()).toEqual(['pageNo', 'perPageCount', 'propertyId']);
 
     const pick = (records: any[], fields: string[]) => records.map((r) => Object.fromEntries(['x_id', ...fields].map((f) => [f, r[f]])));
     const all = await readAllModels(harness.app, id); // every list, validated against Propexo's schemas
@@ -207,7 +239,9 @@ describe('Entrata sync', () => {
       { x_id: '603', first_name: 'Ngozi', middle_name: null, last_name: 'Adeyemi', email_1: 'ngozi@example.net', phone_1: null, phone_1_type: 'OTHER', phone_2: null, phone_2_type: 'OTHER', address_1: '500 Larimer St A-2', date_of_birth: '2000-02-29T00:00:00.000Z', x_lease_id: '5002', x_property_id: '7001' },
       { x_id: '604', first_name: 'Liam', middle_name: null, last_name: 'Byrne', email_1: 'liam.byrne@example.com', phone_1: '9705550101', phone_1_type: 'OTHER', phone_2: null, phone_2_type: 'OTHER', address_1: '12 College Ave 101', date_of_birth: null, x_lease_id: '5003', x_property_id: '7002' },
       { x_id: '605', first_name: 'Siobhan', middle_name: null, last_name: 'Byrne', email_1: null, phone_1: null, phone_1_type: 'OTHER', phone_2: null, phone_2_type: 'OTHER', address_1: '44 Shore Rd', date_of_birth: '1965-12-12T00:00:00.000Z', x_lease_id: '5003', x_property_id: '7002' },
-    ]); // Kai (606) is on an Applicant lease only: an applicant, no resident
+    ]);
+    // Kai (606: LeaseId and list), Mateo (608: LeaseId only) and Aroha (607: an application's list only) are on Applicant
+    // leases only: applicants, no residents. Liam (604) is on the application 5005 too, and on the lease 5003: a resident.
 
     const xIdOf = new Map(residents.map((r) => [r.id, r.x_id]));
     const leases = all.leases.map((l) => ({
@@ -220,7 +254,7 @@ describe('Entrata sync', () => {
       // 4:45 PM on 10 April 2025 in Denver is daylight time (UTC-6); 8:05 AM on 31 January 2024 is standard time (UTC-7).
       { x_id: '5002', x_property_id: '7001', x_unit_id: '82', x_resident_id: '602', status_raw: 'Notice', status_normalized: 'ACTIVE', start_date: t('2024-06-15'), end_date: t('2025-06-14'), realized_move_in_date: t('2024-06-16'), scheduled_move_out_date: t('2025-06-14'), realized_move_out_date: null, rent_amount_in_cents: 149999, residents: [['602', 'PRIMARY', '2025-04-10T22:45:00.000Z'], ['603', 'SECONDARY', '2025-04-10T22:45:00.000Z']] },
       { x_id: '5003', x_property_id: '7002', x_unit_id: '91', x_resident_id: '604', status_raw: 'Past', status_normalized: 'INACTIVE', start_date: t('2023-08-20'), end_date: t('2024-05-15'), realized_move_in_date: t('2023-08-20'), scheduled_move_out_date: null, realized_move_out_date: t('2024-05-15'), rent_amount_in_cents: 70000, residents: [['604', 'PRIMARY', '2024-01-31T15:05:00.000Z'], ['605', 'GUARANTOR', '2024-01-31T15:05:00.000Z']] },
-    ]); // 5004 is an Applicant interval: an application, no lease
+    ]); // 5004 and 5005 are Applicant intervals: applications, no leases
     // The values no table knows are reported with their counts.
     const unknown = await readUnknownValues(harness.app, id);
     expect(unknown.map((u: any) => [u.model, u.field, u.value, u.mapped_to, u.occurrences, u.sample_x_id])).toEqual([

@@ -6,7 +6,8 @@ import { listenOnLoopback, readBody } from './loopback-server';
  * small hand-picked customer database. Its own choices where the contract leaves room: ids are integers,
  * amounts are strings with thousands separators, tenant_ids is a JSON array, a cursor is an opaque
  * base64 token. It also pages three rows at a time, lets the first rent_roll cursor expire (410), throttles
- * its third request (429, Retry-After: 1) and has one tenant its directory lookup does not know.
+ * its third request (429, Retry-After: 1), has one tenant its directory lookup does not know, and one former
+ * tenant whose occupancy the rent roll does not list.
  */
 
 type Json = Record<string, any>;
@@ -40,16 +41,16 @@ const RENT_ROLL: Json[] = [
 ];
 
 const TENANTS: Json[] = [
-  { tenant_id: 3101, occupancy_id: 700, property_id: 7, first_name: 'Marisol', last_name: 'Ybarra', status: 'Current', tenant_type: 'Financially Responsible' },
-  { tenant_id: 3102, occupancy_id: 700, property_id: 7, first_name: 'Teo', last_name: 'Ybarra', status: 'Current', tenant_type: 'Occupant' },
-  { tenant_id: 3103, occupancy_id: 701, property_id: 7, first_name: 'Grainne', last_name: "Ní Bhraonáin", status: 'Notice', tenant_type: 'Financially Responsible' },
-  { tenant_id: 3104, occupancy_id: 702, property_id: 7, first_name: 'Obinna', last_name: 'Eze', status: 'Future', tenant_type: 'Financially Responsible' },
-  { tenant_id: 3105, occupancy_id: 702, property_id: 7, first_name: 'Ngozi', last_name: 'Eze', status: 'Future', tenant_type: 'Guarantor' },
-  { tenant_id: 3106, occupancy_id: 800, property_id: 8, first_name: 'Dale', last_name: 'Pruitt', status: 'Evict', tenant_type: 'Financially Responsible' },
-  { tenant_id: 3107, occupancy_id: 900, property_id: 9, first_name: 'Signe', last_name: 'Halvorsen', status: 'Future', tenant_type: 'Financially Responsible' },
-  { tenant_id: 3108, occupancy_id: 900, property_id: 9, first_name: 'Arvid', last_name: 'Lund', status: 'Future', tenant_type: 'Financially Responsible' },
-  // A former tenant: the rent roll lists current and future occupancies only, the directory row still names the property.
-  { tenant_id: 3109, occupancy_id: 650, property_id: 7, first_name: 'Ines', last_name: 'Albuquerque', status: 'Past', tenant_type: 'Financially Responsible' },
+  { tenant_id: 3101, occupancy_id: 700, first_name: 'Marisol', last_name: 'Ybarra', status: 'Current', tenant_type: 'Financially Responsible' },
+  { tenant_id: 3102, occupancy_id: 700, first_name: 'Teo', last_name: 'Ybarra', status: 'Current', tenant_type: 'Occupant' },
+  { tenant_id: 3103, occupancy_id: 701, first_name: 'Grainne', last_name: "Ní Bhraonáin", status: 'Notice', tenant_type: 'Financially Responsible' },
+  { tenant_id: 3104, occupancy_id: 702, first_name: 'Obinna', last_name: 'Eze', status: 'Future', tenant_type: 'Financially Responsible' },
+  { tenant_id: 3105, occupancy_id: 702, first_name: 'Ngozi', last_name: 'Eze', status: 'Future', tenant_type: 'Guarantor' },
+  { tenant_id: 3106, occupancy_id: 800, first_name: 'Dale', last_name: 'Pruitt', status: 'Evict', tenant_type: 'Financially Responsible' },
+  { tenant_id: 3107, occupancy_id: 900, first_name: 'Signe', last_name: 'Halvorsen', status: 'Future', tenant_type: 'Financially Responsible' },
+  { tenant_id: 3108, occupancy_id: 900, first_name: 'Arvid', last_name: 'Lund', status: 'Future', tenant_type: 'Financially Responsible' },
+  // A former tenant: its occupancy is on no rent roll row, and its directory row names no property.
+  { tenant_id: 3109, occupancy_id: 650, first_name: 'Ines', last_name: 'Albuquerque', status: 'Past', tenant_type: 'Financially Responsible' },
 ];
 
 /** The directory lookup's tenants: 3106 is not among them. */

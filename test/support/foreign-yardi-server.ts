@@ -70,7 +70,7 @@ export const FOREIGN_YARDI_DATA = {
       people: [
         { type: 'current resident', first: 'Hemi', last: 'Walker', phones: [{ type: 'Pager', number: '208 555 0190' }] },
         // A roommate applying to join: an applicant, no resident.
-        { type: 'Applicant', first: 'Sina', last: 'Tuilagi', email: 'sina@example.ws', phones: [{ type: 'cell', number: '208 555 0191' }] },
+        { type: 'applicant', first: 'Sina', last: 'Tuilagi', email: 'sina@example.ws', phones: [{ type: 'cell', number: '208 555 0191' }] },
       ],
     },
     {

@@ -18,7 +18,7 @@ function closeObjects(node: unknown): unknown {
 }
 
 /**
- * Propexo's public spec redacts two vendor names (docs/vendors/SOURCES.md): SAMPLE1 is YARDI and
+ * Propexo's public spec redacts two vendor names (docs/vendor-notes.md): SAMPLE1 is YARDI and
  * SAMPLE2 is APPFOLIO, which API.md names plainly. Every enum that lists the placeholder, alone or as the
  * prefix of an interface name (SAMPLE2_BASE), also accepts the name.
  */

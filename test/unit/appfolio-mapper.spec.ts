@@ -149,9 +149,13 @@ describe('AppFolio contract: recorded pages through client → mapper → canoni
 
   it('hydrates tenant_directory rows with the lookup before mapping; a tenant it does not return stays minimal', async () => {
     const residents = await pull(replay, 'residents');
-    // Each row names its tenant's property: the directory, then the lookup, and nothing else.
-    expect(replay.requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual(['POST /api/v2/reports/tenant_directory.json', 'GET /api/v0/tenants']);
-    expect(replay.requests[0]!.body.columns).toContain('property_id');
+    // The directory names each tenant's occupancy, not its property: the rent roll's occupancy (two columns only)
+    // places the page's tenants, then the lookup completes them.
+    expect(replay.requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
+      'POST /api/v2/reports/tenant_directory.json', 'POST /api/v2/reports/rent_roll.json', 'GET /api/v2/reports/rent_roll.json', 'GET /api/v0/tenants',
+    ]);
+    expect(replay.requests[0]!.body).toEqual({ paginate_results: true, columns: ['tenant_id', 'occupancy_id', 'first_name', 'last_name', 'status', 'tenant_type'] });
+    expect(replay.requests[1]!.body).toEqual({ paginate_results: true, columns: ['occupancy_id', 'property_id'] });
     const lookups = replay.requests.filter((r) => r.url.startsWith('/api/v0/tenants'));
     expect(lookups).toHaveLength(1);
     expect(new URL(lookups[0]!.url, replay.url).searchParams.get('filters[Id]')).toBe('500,501,502,503,504');
@@ -172,7 +176,7 @@ describe('AppFolio contract: recorded pages through client → mapper → canoni
 });
 
 describe('AppFolio mapping of malformed rows', () => {
-  const TENANT = { tenant_id: 500, occupancy_id: 999, property_id: 101, first_name: 'Ana', last_name: 'Reyes', status: 'Current', tenant_type: 'Financially Responsible', Emails: ['a@example.com'], PhoneNumbers: [] };
+  const TENANT = { tenant_id: 500, occupancy_id: 999, occupancy_property_id: 101, first_name: 'Ana', last_name: 'Reyes', status: 'Current', tenant_type: 'Financially Responsible', Emails: ['a@example.com'], PhoneNumbers: [] };
   const OCCUPANCY = { occupancy_id: 999, unit_id: 202, property_id: 101, status: 'Current', lease_from: '2024-07-01', lease_to: null, move_in: null, move_out: null, rent: '100.00', deposit: null, tenant_ids: '500' };
 
   it('rejects a row without its id, with a bad date or with a value of the wrong type', () => {
@@ -181,9 +185,14 @@ describe('AppFolio mapping of malformed rows', () => {
     expect(() => canonical('residents', { ...TENANT, DateOfBirth: 'last spring' })).toThrow(/DateOfBirth/);
     expect(() => canonical('residents', { ...TENANT, Emails: 'a@example.com' })).toThrow(/Emails/);
     expect(() => canonical('residents', { ...TENANT, first_name: { given: 'Ana' } })).toThrow(MalformedRecordError);
-    // The property is the row's own: a tenant of a past occupancy (not on the rent roll) is placed by it, one without it is not.
-    expect(canonical('residents', { ...TENANT, occupancy_id: 42, status: 'Past' }).values).toMatchObject({ x_lease_id: '42', x_property_id: '101', property_id: id('properties', '101') });
-    expect(() => canonical('residents', { ...TENANT, property_id: null })).toThrow(/property_id/);
+    // A tenant's property is its occupancy's on the rent roll: a past tenant, whose occupancy the rent roll does
+    // not list, has none the contract gives. A row that carries its own property_id (a server sending more) is placed by it.
+    const { occupancy_property_id: _onRentRoll, ...pastTenant } = { ...TENANT, occupancy_id: 42, status: 'Past' };
+    expect(() => canonical('residents', pastTenant)).toThrow(/occupancy 42 is not on the rent roll.*no property/);
+    expect(() => canonical('residents', { ...pastTenant, occupancy_id: null })).toThrow(/no occupancy_id.*no property/);
+    expect(canonical('residents', { ...pastTenant, property_id: 102 }).values).toMatchObject({ x_lease_id: '42', x_property_id: '102', property_id: id('properties', '102') });
+    expect(canonical('residents', { ...TENANT, property_id: 102 }).values).toMatchObject({ x_property_id: '102' });
+    expect(() => canonical('residents', { ...TENANT, property_id: { id: 102 } })).toThrow(/property_id/);
     expect(() => canonical('leases', { ...OCCUPANCY, rent: 'lots' })).toThrow(/rent/);
     expect(() => canonical('leases', { ...OCCUPANCY, lease_from: '2024-02-30' })).toThrow(/lease_from/);
     expect(() => canonical('leases', { ...OCCUPANCY, tenant_ids: { ids: [500] } })).toThrow(/tenant_ids/);

@@ -108,7 +108,16 @@ describe('Entrata contract: recorded pages through the client and the mapping', 
   });
 
   it('maps customers: @attributes Id, one phone as an object, lower-case email, MM/DD/YYYY birthday, lease and property', async () => {
-    const r = byXId(await sync('residents', replayHttp().http));
+    const { http, calls } = replayHttp();
+    const r = byXId(await sync('residents', http));
+    // Each property's leases (which tell applicants apart), then its customers, with the contract's params only.
+    expect(calls.map((c) => [c.service, c.body.method.params])).toEqual([
+      ['properties', {}],
+      ['leases', { propertyId: '100001', leaseStatusTypeIds: '1,2,3,4,5,6', pageNo: 1, perPageCount: 1000 }],
+      ['customers', { propertyId: '100001', pageNo: 1, perPageCount: 1000 }],
+      ['leases', { propertyId: '100002', leaseStatusTypeIds: '1,2,3,4,5,6', pageNo: 1, perPageCount: 1000 }],
+      ['customers', { propertyId: '100002', pageNo: 1, perPageCount: 1000 }],
+    ]);
     expect(Object.keys(r).sort()).toEqual(['4000001', '4000002', '4000003']);
     expect(r['4000001']!.values).toMatchObject({
       first_name: 'Ana', middle_name: 'L', last_name: 'Reyes', email_1: 'ana.reyes@example.com',
@@ -120,7 +129,7 @@ describe('Entrata contract: recorded pages through the client and the mapping', 
     expect(r['4000003']!.values).toMatchObject({ first_name: 'Zoë', last_name: "O'Brien", email_1: null, x_property_id: '100002', x_lease_id: '3000002' });
   });
 
-  it('maps every leaseIntervalStatus of the contract deliberately; an Applicant interval is an application, not a lease', () => {
+  it('maps every leaseIntervalStatus the table knows deliberately (the contract names none); an Applicant interval is an application, not a lease', () => {
     const lease = { ...fixture('leases-100001').response.result.leases.lease, propertyId: '100001' };
     const { reported, ctx: reporting } = reportingContext();
     const status: Record<string, string | null> = { Cancelled: 'INACTIVE', Applicant: null, Future: 'PENDING', Current: 'ACTIVE', Notice: 'ACTIVE', Past: 'INACTIVE' };
@@ -131,22 +140,34 @@ describe('Entrata contract: recorded pages through the client and the mapping', 
     expect(reported).toEqual([]);
   });
 
-  it('asks for the customers of residents\' leases, then for those on Applicant leases only, which it leaves out of residents', async () => {
+  it('leaves out of residents the customers whose leases are Applicant intervals only, by their LeaseId or by the applications\' customer lists', async () => {
+    const lease = fixture('leases-100001').response.result.leases.lease;
     const customers = fixture('customers-100001').response.result.Customers.Customer as any[];
-    // The server lists one more customer for Applicant leases: 4000009, on an application only; 4000001 is on both.
-    const applicant = { '@attributes': { Id: '4000009' }, FirstName: 'Priya', LastName: 'Raman', LeaseId: 3000009 };
-    const { http, calls } = replayHttp((service, params) => {
-      if (service !== 'customers') return fixture(params.propertyId ? `${service}-${params.propertyId}` : service);
-      if (params.propertyId !== '100001') return { response: { requestId: '1', code: 200, result: { Customers: {} } } };
-      const listed = params.leaseStatusTypeIds === '2' ? [customers[0], applicant] : customers;
-      return { response: { requestId: '1', code: 200, result: { Customers: { Customer: listed } } } };
+    // 3000009 and 3000010 are applications. Priya is on 3000009 by both LeaseId and its list; Ana (on lease 3000001) is
+    // on its list too; Kofi's LeaseId is 3000010, which lists nobody; Lena names no lease and 3000009 lists her.
+    const applications = [
+      { '@attributes': { id: '3000009' }, leaseIntervalStatus: 'Applicant', customers: { customer: [{ id: 4000009, customerType: 'Primary' }, { id: 4000001, customerType: 'Responsible' }, { id: 4000011, customerType: 'Responsible' }] } },
+      { id: '3000010', leaseIntervalStatus: ' Applicant ', customers: '' },
+    ];
+    const applicants = [
+      { '@attributes': { Id: '4000009' }, FirstName: 'Priya', LastName: 'Raman', LeaseId: 3000009 },
+      { '@attributes': { Id: '4000010' }, FirstName: 'Kofi', LastName: 'Mensah', LeaseId: '3000010' },
+      { '@attributes': { Id: '4000011' }, FirstName: 'Lena', LastName: 'Berg' },
+    ];
+    const answer = (result: object) => ({ response: { requestId: '1', code: 200, result } });
+    const { http } = replayHttp((service, params) => {
+      if (params.propertyId !== '100001') return fixture(params.propertyId ? `${service}-${params.propertyId}` : service);
+      return service === 'leases' ? answer({ leases: { lease: [lease, ...applications] } }) : answer({ Customers: { Customer: [...customers, ...applicants] } });
     });
-    const residents = await sync('residents', http);
-    expect(calls.filter((c) => c.service === 'customers').map((c) => [c.body.method.params.propertyId, c.body.method.params.leaseStatusTypeIds])).toEqual([
-      ['100001', '1,3,4,5,6'], ['100001', '2'], ['100002', '1,3,4,5,6'], ['100002', '2'],
-    ]);
-    expect(residents.map((r) => r.x_id).sort()).toEqual(customers.map((c) => c['@attributes'].Id).sort());
-    expect(entrataAdapter.map('residents', { ...applicant, Id: '4000009', propertyId: '100001', applicantOnly: true }, ctx)).toBeNull();
+    const client = entrataAdapter.client({ apiKey: 'k', companyId: 'acme' }, { baseUrl: 'https://acme.entrata.com/api/v1', connect: () => http, report: { rateLimits: () => undefined } });
+    const listed: any[] = [];
+    for await (const page of client.listPages('residents')) listed.push(...page.records);
+    expect(listed.filter((c) => c.applicantOnly === true).map((c) => c.Id)).toEqual(['4000009', '4000010', '4000011']);
+    const residents = listed.map((raw) => entrataAdapter.map('residents', raw, ctx)).filter((m) => m !== null).map((m) => m!.x_id);
+    expect(residents.sort()).toEqual(['4000001', '4000002', '4000003']);
+    // Without the applications, the same customers are all residents: nothing but the leases tells them apart.
+    const plain = replayHttp((service, params) => (params.propertyId === '100001' && service === 'customers' ? answer({ Customers: { Customer: [...customers, ...applicants] } }) : fixture(params.propertyId ? `${service}-${params.propertyId}` : service)));
+    expect((await sync('residents', plain.http)).map((r) => r.x_id).sort()).toEqual(['4000001', '4000002', '4000003', '4000009', '4000010', '4000011']);
   });
 
   it('reports the X-RateLimit-* headers of every answer, per service and method', async () => {

@@ -176,7 +176,7 @@ export async function renderIntegration(el, ctx, id) {
     h('section', { class: 'panel', testid: 'runs-section' }, h('h2', {}, 'Sync runs'), progressBox, runsBox, jobsBox),
     h('section', { class: 'panel' }, h('h2', {}, 'Per run'), chartsBox),
     h('section', { class: 'panel', testid: 'unknown-values-section' }, h('h2', {}, 'Values no mapping knows'),
-      h('p', { class: 'muted small' }, 'Vendor values outside the vendor’s contract: synced as OTHER (or empty), the raw value kept.'), unknownBox),
+      h('p', { class: 'muted small' }, 'Vendor values no mapping table knows: synced as OTHER (or empty), the raw value kept.'), unknownBox),
     h('p', {}, h('a', { href: `#/records/residents?integration_id=${encodeURIComponent(id)}`, testid: 'integration-records' }, 'Browse this integration’s records →')),
     h('details', {}, h('summary', {}, 'Settings (as the API returns them)'), settingsBox));
 

@@ -80,11 +80,10 @@ export function generateAppfolioData(options: AppfolioDatasetOptions = {}): Appf
       if (!prng.chance(0.03)) contacts.push(makeContact(prng, tenant));
     }
   });
-  // Former tenants: their occupancies ended, so the rent roll (current and future occupancies) lists none of
-  // them; their directory rows still name their property.
+  // Former tenants: their occupancies ended, so the rent roll (none of whose contract statuses is a past one)
+  // lists none of them, and their directory rows name only the occupancy: no property.
   for (let i = 0; i < Math.ceil(residentCount / 20); i++) {
-    const unit = prng.pick(units);
-    const past = { occupancy_id: ID_BASE.occupancies + PAST_OCCUPANCY_BASE + i, property_id: unit.property_id, status: 'Past' };
+    const past = { occupancy_id: ID_BASE.occupancies + PAST_OCCUPANCY_BASE + i, status: 'Past' };
     const tenant = { ...makeTenant(prng, ID_BASE.tenants + tenants.length + 1, past, 0), status: 'Past' };
     tenants.push(tenant);
     contacts.push(makeContact(prng, tenant));
@@ -145,7 +144,6 @@ function makeTenant(prng: Prng, id: number, occupancy: Rec, member: number): Rec
   return {
     tenant_id: id,
     occupancy_id: occupancy.occupancy_id,
-    property_id: occupancy.property_id,
     first_name: prng.pick(FIRST_NAMES),
     last_name: prng.pick(LAST_NAMES),
     status: TENANT_STATUS[occupancy.status],

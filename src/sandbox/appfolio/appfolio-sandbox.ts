@@ -75,7 +75,7 @@ const REPORTS: Record<string, Report> = {
   },
   tenant_directory: {
     collection: 'tenants', idField: 'tenant_id', incremental: true,
-    columns: ['tenant_id', 'occupancy_id', 'property_id', 'first_name', 'last_name', 'status', 'tenant_type'],
+    columns: ['tenant_id', 'occupancy_id', 'first_name', 'last_name', 'status', 'tenant_type'],
   },
 };
 
@@ -329,8 +329,6 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
     const records = this.store[collection];
     const id = (records.length ? records[records.length - 1]![idField] : 0) + 1; // kept in id order
     const fields = Object.fromEntries(Object.entries(body).filter(([k]) => !(collection === 'tenants' && CONTACT_FIELDS.includes(k))));
-    // A tenant's row names its occupancy's property, as the directory does.
-    if (collection === 'tenants' && fields.property_id === undefined) fields.property_id = this.index('occupancies').get(Number(fields.occupancy_id))?.property_id ?? null;
     const record = this.insert(collection, { ...fields, [idField]: id });
     if (collection === 'tenants') {
       const contact = Object.fromEntries(Object.entries(body).filter(([k]) => CONTACT_FIELDS.includes(k)));

@@ -3,7 +3,8 @@ import { idOrNull } from '../../etl/normalise';
 import type { ListOptions, RawPage, VendorClient } from '../vendor-adapter';
 import { VendorRequestError, type VendorHttp, type VendorRequest } from '../vendor-http';
 import {
-  APPFOLIO_REPORTS, MAX_REPORT_RESTARTS, reportPath, TENANT_LOOKUP, TENANT_TYPES_FIELD, type AppfolioReport,
+  APPFOLIO_REPORTS, MAX_REPORT_RESTARTS, OCCUPANCY_PROPERTY_FIELD, reportPath, TENANT_LOOKUP, TENANT_OWN_PROPERTY_FIELD, TENANT_TYPES_FIELD,
+  type AppfolioReport,
 } from './appfolio.facts';
 import { parseTenantIds } from './appfolio.mapper';
 
@@ -21,9 +22,19 @@ export class AppfolioClient implements VendorClient {
     const filters: Row = { paginate_results: true, columns: report.columns };
     if (options.since && report.incremental) filters.from_date = options.since.toISOString();
     if (model === 'residents') {
-      // tenant_directory rows are minimal: each page is completed by the lookup before it is yielded.
+      // A tenant_directory row names its occupancy, not its property: the rent roll's occupancy does. The rent
+      // roll is read (two columns, in full, also for an incremental pull) once a row needs it, so not at all
+      // from a server whose rows carry their own property_id.
+      let propertyByOccupancy: Map<string, unknown> | null = null;
       for await (const rows of this.report(report, filters)) {
-        for (let i = 0; i < rows.length; i += TENANT_LOOKUP.maxIds) yield { records: await this.hydrate(rows.slice(i, i + TENANT_LOOKUP.maxIds)) };
+        if (propertyByOccupancy === null && rows.some((row) => idOrNull(row[TENANT_OWN_PROPERTY_FIELD]) === null)) {
+          propertyByOccupancy = await this.column('leases', 'occupancy_id', 'property_id');
+        }
+        // tenant_directory rows are minimal: each page is completed by the lookup before it is yielded.
+        for (let i = 0; i < rows.length; i += TENANT_LOOKUP.maxIds) {
+          const hydrated = await this.hydrate(rows.slice(i, i + TENANT_LOOKUP.maxIds));
+          yield { records: propertyByOccupancy ? hydrated.map((row) => withOccupancyProperty(row, propertyByOccupancy!)) : hydrated };
+        }
       }
       return;
     }
@@ -139,3 +150,7 @@ function withTenantTypes(row: Row, types: Map<string, unknown>): Row {
   return { ...row, [TENANT_TYPES_FIELD]: Object.fromEntries(ids.filter((id) => types.has(id)).map((id) => [id, types.get(id)])) };
 }
 
+function withOccupancyProperty(row: Row, propertyByOccupancy: Map<string, unknown>): Row {
+  const occupancy = idOrNull(row.occupancy_id);
+  return occupancy !== null && propertyByOccupancy.has(occupancy) ? { ...row, [OCCUPANCY_PROPERTY_FIELD]: propertyByOccupancy.get(occupancy) } : row;
+}

@@ -33,7 +33,7 @@ export const APPFOLIO_REPORTS: Record<CanonicalModelName, AppfolioReport> = {
   },
   residents: {
     name: 'tenant_directory',
-    columns: ['tenant_id', 'occupancy_id', 'property_id', 'first_name', 'last_name', 'status', 'tenant_type'],
+    columns: ['tenant_id', 'occupancy_id', 'first_name', 'last_name', 'status', 'tenant_type'],
     idField: 'tenant_id',
     incremental: true,
   },
@@ -66,16 +66,24 @@ export const APPFOLIO_FACTS: VendorFacts = {
     properties: reportCall('properties'),
     units: reportCall('units'),
     leases: reportCall('leases'),
-    // tenant_directory rows are minimal: the lookup completes them.
-    residents: `${reportCall('residents')} + GET ${TENANT_LOOKUP.path}`,
+    // tenant_directory rows are minimal: the lookup completes them, and the rent roll's occupancy places them.
+    residents: `${reportCall('residents')} + GET ${TENANT_LOOKUP.path} + ${reportCall('leases')} (a tenant's property is its occupancy's; a tenant whose occupancy is not on the rent roll is quarantined)`,
   },
 };
 
 /**
- * The field our client adds to a rent_roll row from another report, under a name of ours: rent_roll names
- * its tenants but not their role (tenant_directory's tenant_type, by tenant id).
+ * Fields our client adds to a row from another report, under names of ours: rent_roll names its tenants
+ * but not their role (tenant_directory's tenant_type, by tenant id), and tenant_directory names a tenant's
+ * occupancy but not its property (rent_roll's property_id, by occupancy id).
  */
 export const TENANT_TYPES_FIELD = 'tenant_types';
+export const OCCUPANCY_PROPERTY_FIELD = 'occupancy_property_id';
+
+/**
+ * A tenant_directory column the contract does not list, read when a server sends it (one that sends more than
+ * asked): the tenant's own property, which places it without its occupancy.
+ */
+export const TENANT_OWN_PROPERTY_FIELD = 'property_id';
 
 /** An expired next_page_url (410) restarts its report this many times before the job fails. */
 export const MAX_REPORT_RESTARTS = 3;
@@ -85,7 +93,10 @@ export const APPFOLIO_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields
   properties: { required: APPFOLIO_REPORTS.properties.columns, known: APPFOLIO_REPORTS.properties.columns },
   units: { required: APPFOLIO_REPORTS.units.columns, known: APPFOLIO_REPORTS.units.columns },
   leases: { required: APPFOLIO_REPORTS.leases.columns, known: [...APPFOLIO_REPORTS.leases.columns, TENANT_TYPES_FIELD] },
-  residents: { required: APPFOLIO_REPORTS.residents.columns, known: [...APPFOLIO_REPORTS.residents.columns, ...TENANT_LOOKUP.fields] },
+  residents: {
+    required: APPFOLIO_REPORTS.residents.columns,
+    known: [...APPFOLIO_REPORTS.residents.columns, ...TENANT_LOOKUP.fields, OCCUPANCY_PROPERTY_FIELD, TENANT_OWN_PROPERTY_FIELD],
+  },
 };
 
 type LeaseStatus = 'ACTIVE' | 'PENDING' | 'INACTIVE' | 'EVICTED' | 'OTHER';

@@ -2,7 +2,9 @@ import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../etl/canonical-record';
 import { MalformedRecordError } from '../../etl/malformed-record.error';
 import { bathroomCounts, cents, email, integer, isObject, isoDate, lookupReported, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
-import { LEASE_STATUS, PHONE_LABEL, PROPERTY_TYPE, RESIDENT_TYPE, TENANT_TYPES_FIELD, UNIT_STATUS } from './appfolio.facts';
+import {
+  LEASE_STATUS, OCCUPANCY_PROPERTY_FIELD, PHONE_LABEL, PROPERTY_TYPE, RESIDENT_TYPE, TENANT_OWN_PROPERTY_FIELD, TENANT_TYPES_FIELD, UNIT_STATUS,
+} from './appfolio.facts';
 
 type Raw = Record<string, any>;
 
@@ -140,12 +142,12 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
   const phones = list(t.PhoneNumbers, 'PhoneNumbers').filter((p) => text((p as Raw | null)?.Number) !== null) as Raw[];
   const status = text(t.status);
   const tenantType = text(t.tenant_type);
-  // The row's own property: a tenant of a past occupancy (no longer on the rent roll) is still placed.
-  const xPropertyId = requiredId(t.property_id, 'property_id');
+  const xLeaseId = optionalId(t.occupancy_id, 'occupancy_id');
+  const xPropertyId = tenantProperty(t, xLeaseId);
   return {
     x_id: xId,
     values: {
-      x_lease_id: optionalId(t.occupancy_id, 'occupancy_id'),
+      x_lease_id: xLeaseId,
       x_property_id: xPropertyId,
       property_id: ctx.ref('properties', xPropertyId),
       first_name: text(t.first_name),
@@ -161,6 +163,19 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
       custom_data: status === null && tenantType === null ? null : { status, tenant_type: tenantType },
     },
   };
+}
+
+/**
+ * The tenant's property: its row's own property_id where a server sends one, else its occupancy's on the rent
+ * roll (the client's OCCUPANCY_PROPERTY_FIELD). A tenant whose occupancy is not on the rent roll (a past
+ * tenant's) has no property the contract gives, and a resident needs one.
+ */
+function tenantProperty(t: Raw, xLeaseId: string | null): string {
+  const xPropertyId = optionalId(t[TENANT_OWN_PROPERTY_FIELD], TENANT_OWN_PROPERTY_FIELD) ?? optionalId(t[OCCUPANCY_PROPERTY_FIELD], OCCUPANCY_PROPERTY_FIELD);
+  if (xPropertyId !== null) return xPropertyId;
+  throw new MalformedRecordError(xLeaseId === null
+    ? 'the tenant has no occupancy_id: AppFolio\'s tenant_directory names no property, only the occupancy, so the resident has no property'
+    : `the tenant's occupancy ${xLeaseId} is not on the rent roll (a past tenant's): AppFolio's tenant_directory names no property, only the occupancy, so the resident has no property`);
 }
 
 function list(value: unknown, field: string): unknown[] {

@@ -23,7 +23,7 @@ export const ENTRATA_FACTS: VendorFacts = {
   sources: {
     ...Object.fromEntries(Object.entries(ENTRATA_METHODS).map(([model, { service, method }]) => [model, `POST /${service} ${method}`])),
     leases: `POST /${ENTRATA_METHODS.leases.service} ${ENTRATA_METHODS.leases.method} (Applicant intervals are applications, not leases)`,
-    residents: `POST /${ENTRATA_METHODS.residents.service} ${ENTRATA_METHODS.residents.method} (customers on Applicant leases only are applicants, not residents)`,
+    residents: `POST /${ENTRATA_METHODS.residents.service} ${ENTRATA_METHODS.residents.method} + POST /${ENTRATA_METHODS.leases.service} ${ENTRATA_METHODS.leases.method} (customers on Applicant leases only are applicants, not residents)`,
   },
 };
 
@@ -55,16 +55,15 @@ export const LEASE_STATUS: Record<string, 'ACTIVE' | 'PENDING' | 'INACTIVE'> = {
 export const APPLICANT_STATUS = 'Applicant';
 export const LEASE_STATUS_TYPE_ID: Record<string, number> = { Cancelled: 1, [APPLICANT_STATUS]: 2, Future: 3, Current: 4, Notice: 5, Past: 6 };
 
-/** Every lease status type: a full pull of leases asks for all of them (applications too, to hide any cached before). */
+/**
+ * getLeases' leaseStatusTypeIds: every lease status type, so a full pull has them all (applications too, to hide
+ * any cached before). Which lease is an application is read from each lease's own leaseIntervalStatus.
+ */
 export const ALL_LEASE_STATUS_TYPE_IDS = Object.values(LEASE_STATUS_TYPE_ID).join(',');
-/** getCustomers' filter for residents: customers on a lease of any status but Applicant. */
-export const RESIDENT_LEASE_STATUS_TYPE_IDS = Object.keys(LEASE_STATUS).map((status) => LEASE_STATUS_TYPE_ID[status]).join(',');
-export const APPLICANT_LEASE_STATUS_TYPE_ID = String(LEASE_STATUS_TYPE_ID[APPLICANT_STATUS]);
 
 /**
- * The key under which the client marks a customer on Applicant leases only (listed by getCustomers for
- * status Applicant, not for any resident status): an applicant, no resident. Listed so a copy cached earlier
- * is hidden.
+ * The key under which the client marks a customer whose leases are Applicant intervals only (by its LeaseId or
+ * by the Applicant leases' customer lists): an applicant, no resident. Listed so a copy cached earlier is hidden.
  */
 export const APPLICANT_ONLY = 'applicantOnly';
 
