@@ -4,7 +4,7 @@ import { RUN_TRIGGERS } from '../connect/connect-schedule';
 import { STREAM_NAMES, SYNC_MODES } from '../connect/stream-catalog';
 import { DRIFT_KINDS } from '../etl/schema-drift';
 import { EVENT_TRIGGERS, TRIGGERS } from '../events/event-triggers';
-import { ConnectRunStatus, DeliveryStatus } from '../generated/prisma/enums';
+import { ConnectRunStatus, DeliveryStatus, ReplayStatus } from '../generated/prisma/enums';
 import { JOB_LOG_STATUSES } from '../sync/job-log';
 import { ref, type JsonSchema } from './dto-schema';
 
@@ -120,6 +120,7 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
     response_excerpt: nullableString("Start of the receiver's response body"),
     error: nullableString('Why the attempt failed (null when it succeeded)'),
     next_attempt_at: nullableTimestamp('When the attempt failed and another is scheduled, when'),
+    dropped_headers: { type: 'array', items: { type: 'string' }, description: 'Stored custom headers this attempt did not send because they would steer the delivery (Host, hop-by-hop and framing headers, the headers Latchkey sets)' },
   }),
   LatchkeyWebhookDelivery: record({
     id: string('Also the `webhook-id` header of each attempt'),
@@ -136,10 +137,20 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
     attempts: { type: 'array', items: ref('LatchkeyDeliveryAttempt'), description: 'Oldest first' },
   }),
   LatchkeyReplay: record({
-    replayed: integer('Deliveries created or reset and queued'),
-    already_pending: integer('Matching deliveries left to their schedule because they were still pending'),
+    id: string('GET /v1/webhooks/{id}/replays/{replay_id} shows its progress'),
+    webhook_id: string(),
+    status: enumOf(Object.values(ReplayStatus), 'QUEUED until a worker starts it; a worker that dies mid-replay is replaced by one that resumes after the last committed batch'),
     since: timestamp(),
-    until: timestamp('The end of the window (now when the request gave none)'),
+    until: timestamp('The end of the window (the time of the request when it gave none)'),
+    replayed: integer('Deliveries created or made due again and queued so far'),
+    already_pending: integer('Matching deliveries left to their schedule because they were still pending'),
+    last_sequence: { type: ['integer', 'null'], description: "The window's last event sequence (null until a worker starts the replay, or when the window holds no event)" },
+    through_sequence: { type: ['integer', 'null'], description: 'Events up to this sequence are done; the replay is through when it reaches last_sequence' },
+    attempts: integer('Worker attempts so far'),
+    error: nullableString('Why the replay failed, or the error of an attempt that will be retried'),
+    created_at: timestamp(),
+    started_at: nullableTimestamp(),
+    finished_at: nullableTimestamp(),
   }),
 
   LatchkeyConnectDestination: record({

@@ -346,7 +346,11 @@ describe('API docs: /openapi.json and /docs', () => {
       expect(list.results.filter((d: Json) => d.attempts.length > 0).length).toBeGreaterThan(0);
       await check('post', '/v1/webhooks/{id}/deliveries/{delivery_id}/retry', { id: webhookId, delivery_id: deliveryId }, {});
       const replay = await check('post', '/v1/webhooks/{id}/replay', { id: webhookId }, { since: startedAt });
-      expect(replay.result.replayed + replay.result.already_pending).toBeGreaterThan(0);
+      const replayed = () => request(app.url).get(`/v1/webhooks/${webhookId}/replays/${replay.result.id}`).set(auth());
+      await waitFor(async () => ((await replayed()).body.results?.status === 'SUCCEEDED' ? true : undefined), `replay ${replay.result.id}`, 60_000, async () => (await replayed()).body);
+      const finishedReplay = await check('get', '/v1/webhooks/{id}/replays/{replay_id}', { id: webhookId, replay_id: replay.result.id });
+      expect(finishedReplay.results.replayed + finishedReplay.results.already_pending).toBeGreaterThan(0);
+      nonEmpty('GET /v1/webhooks/{id}/replays', await check('get', '/v1/webhooks/{id}/replays', { id: webhookId }));
 
       // Connect: a destination, a connection (cron, then manual) into it, a run, then both deleted.
       const destination = await check('post', '/v1/connect/destinations', {}, { name: 'docs warehouse', type: 'postgres', connection_url: await createTestDatabase() });
