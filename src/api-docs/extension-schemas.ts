@@ -1,5 +1,5 @@
 import { API_KEY_SCOPES } from '../auth/scopes';
-import { CANONICAL_MODEL_NAMES } from '../canonical/canonical-models';
+import { CANONICAL_MODEL_NAMES, EVENT_MODELS } from '../canonical/canonical-models';
 import { RUN_TRIGGERS } from '../connect/connect-schedule';
 import { STREAM_NAMES, SYNC_MODES } from '../connect/stream-catalog';
 import { DRIFT_KINDS } from '../etl/schema-drift';
@@ -190,7 +190,7 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
     trigger: enumOf(TRIGGERS),
     created_at: timestamp(),
     integration_id: nullableString(),
-    model: { type: ['string', 'null'], enum: [...CANONICAL_MODEL_NAMES, null], description: "The model concerned: data events, and a sync job's JOB_FAILURE" },
+    model: { type: ['string', 'null'], enum: [...EVENT_MODELS, null], description: "The model concerned: data events (residents_to_leases for the resident <-> lease links), and a sync job's JOB_FAILURE" },
     record_id: nullableString('For data events, the record'),
     payload: { type: 'object', description: 'The body a webhook delivery of the event carries: {trigger, data, meta}' },
   }),

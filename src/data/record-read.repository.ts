@@ -36,11 +36,11 @@ export class RecordReadRepository {
     return rows[0] ?? null;
   }
 
-  /** The resident <-> lease links of a page of records, in one query. */
-  async links(by: 'resident_id' | 'lease_id', ids: string[]): Promise<LinkRow[]> {
+  /** The resident <-> lease links of a page of records, in one query; hidden ones (deleted_at) only when asked for. */
+  async links(by: 'resident_id' | 'lease_id', ids: string[], includeDeleted: boolean): Promise<LinkRow[]> {
     if (ids.length === 0) return [];
     return this.prisma.sql<LinkRow>(
-      `SELECT * FROM "residents_to_leases" WHERE "${by}" = ANY($1::text[]) ORDER BY "move_in_date" NULLS LAST, "id"`, [ids],
+      `SELECT * FROM "residents_to_leases" WHERE "${by}" = ANY($1::text[])${includeDeleted ? '' : ' AND "deleted_at" IS NULL'} ORDER BY "move_in_date" NULLS LAST, "id"`, [ids],
     );
   }
 }

@@ -1,17 +1,31 @@
-import { CANONICAL_MODELS, RESIDENT_LEASE_FIELDS, type CanonicalModelName, type ColumnType } from '../canonical/canonical-models';
-import { recordHasher } from './content-hash';
+import { CANONICAL_MODELS, LINK_MODEL, RESIDENT_LEASE_FIELDS, type CanonicalModelName, type ColumnType } from '../canonical/canonical-models';
+import { contentHash, recordHasher } from './content-hash';
 import { MalformedRecordError } from './malformed-record.error';
 
 /** What a vendor mapping returns for one raw record: canonical field values keyed by Propexo name. */
 export interface MappedRecord {
   x_id: string;
   values: Record<string, unknown>;
-  /** Lease records only: the residents on the lease (residents_to_leases). */
+  /**
+   * Residents and leases: the links the vendor sends with this record (a lease's customers, a tenant's
+   * leases), each with its details. The record is then the truth about its own links: whenever it changes,
+   * the links it no longer names end and those it names are written as given.
+   */
   links?: MappedLink[];
+  /**
+   * Instead of `links`, when the vendor names the records on the other side but gives no link details
+   * (Entrata's customer LeaseId, a Yardi person's household): their vendor ids. The record's other links
+   * end; a link is never created or changed from ids alone (the other side, which has the details, does).
+   */
+  linkedTo?: string[];
 }
 
+/** One link as a side sends it: the record on the other side by its vendor id, and the link's details. */
 export interface MappedLink {
-  x_resident_id: string;
+  /** Set by a lease's mapping (the resident it names). */
+  x_resident_id?: string;
+  /** Set by a resident's mapping (the lease it names). */
+  x_lease_id?: string;
   x_resident_type?: string | null;
   resident_type_normalized?: string | null;
   move_in_date?: string | null;
@@ -31,11 +45,16 @@ export interface CanonicalRecord {
   x_id: string;
   /** Every field of the model, typed for its column, null where unknown. */
   values: Record<string, unknown>;
+  /** Covers the record's links too: a record whose links changed is a changed record. */
   hash: string;
+  /** The links the record names, with their details (MappedRecord.links). */
   links?: CanonicalLink[];
+  /** The ids (`<lease id>:<resident id>`) of the links the record names without details (MappedRecord.linkedTo). */
+  linkedTo?: string[];
 }
 
 export interface CanonicalLink {
+  /** `<lease id>:<resident id>`. */
   id: string;
   values: Record<string, unknown>;
   hash: string;
@@ -62,17 +81,35 @@ export function toCanonicalRecord(modelName: CanonicalModelName, mapped: MappedR
   }
   const id = ctx.ref(modelName, mapped.x_id)!;
   const record: CanonicalRecord = { id, x_id: mapped.x_id, values, hash: hashOf(modelName, model.fields, values) };
-  if (mapped.links) {
-    record.links = mapped.links.map((link) => {
-      const linkValues = completeValues(
-        RESIDENT_LEASE_FIELDS,
-        { ...link, resident_id: ctx.ref('residents', link.x_resident_id), lease_id: id, x_lease_id: mapped.x_id },
-        'residents_to_leases',
-      );
-      return { id: `${id}:${linkValues.resident_id}`, values: linkValues, hash: hashOf('residents_to_leases', RESIDENT_LEASE_FIELDS, linkValues) };
-    });
+  if (mapped.links === undefined && mapped.linkedTo === undefined) return record;
+  const side = CANONICAL_MODELS[modelName].linkSide;
+  if (!side) throw new Error(`Mapping bug: ${modelName} records have no links`);
+  const partner = CANONICAL_MODELS[side.partner].linkSide!;
+  const linkValues = (partnerXId: string, details: Record<string, unknown> = {}) => {
+    const given = { ...details, [side.column]: id, [side.xColumn]: mapped.x_id, [partner.column]: ctx.ref(side.partner, partnerXId), [partner.xColumn]: partnerXId };
+    return completeValues(RESIDENT_LEASE_FIELDS, given, LINK_MODEL.name);
+  };
+  if (mapped.links !== undefined) {
+    const byId = new Map<string, CanonicalLink>();
+    for (const link of mapped.links) {
+      const partnerXId = link[partner.xColumn];
+      if (typeof partnerXId !== 'string') throw new Error(`Mapping bug: a ${modelName} link names no ${partner.xColumn}`);
+      const values = linkValues(partnerXId, { ...link });
+      // A vendor that lists one person twice on a lease gives one link (the last listed).
+      byId.set(linkId(values), { id: linkId(values), values, hash: hashOf(LINK_MODEL.name, RESIDENT_LEASE_FIELDS, values) });
+    }
+    record.links = [...byId.values()];
+  } else {
+    record.linkedTo = [...new Set(mapped.linkedTo!.map((xId) => linkId(linkValues(xId))))];
   }
+  // The record's hash covers its links, so a record whose links changed is written, and its links with it.
+  record.hash = contentHash([record.hash, (record.links?.map((l) => l.hash) ?? record.linkedTo!).sort()]);
   return record;
+}
+
+/** A link's key, `<lease id>:<resident id>`, as Connect's stream and the read API have always named it. */
+export function linkId(values: Record<string, unknown>): string {
+  return `${values.lease_id}:${values.resident_id}`;
 }
 
 function completeValues(fields: Record<string, ColumnType>, given: Record<string, unknown>, where: string): Record<string, unknown> {

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { RecordCacheRepository, type CacheScope } from '../cache/record-cache.repository';
-import { presentRecord } from '../canonical/record-presenter';
+import { LINK_MODEL } from '../canonical/canonical-models';
+import { presentLink, presentRecord } from '../canonical/record-presenter';
 import { recordId } from '../common/ids';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
 import { DataDiffRepository } from '../data-diffs/data-diff.repository';
@@ -17,7 +18,7 @@ import { QueueService } from '../queue/queue.service';
 import type { VendorAdapter } from '../vendors/vendor-adapter';
 import { VendorAuthError, VendorRequestError } from '../vendors/vendor-http';
 import { VendorRegistry } from '../vendors/vendor-registry';
-import { dataDiffEntries, reportChanges, type RecordReport } from './page-changes';
+import { dataDiffEntries, reportChanges, reportLinkChanges, type LinkReport, type RecordReport } from './page-changes';
 import { QuarantineRepository, type QuarantineEntry } from './quarantine.repository';
 import { dataEvent, jobFailureEvent, runCompleteEvent } from './sync-events';
 import { SyncIntegrationRepository, SyncRunRepository, type JobContext, type SyncIntegration } from './sync-run.repository';
@@ -206,9 +207,11 @@ export class SyncJobRunner implements OnApplicationBootstrap {
       await this.quarantine.add(tx, { ...scope, jobId: job.jobId }, rejected);
       await this.vendorStates.addDrift(tx, scope, drift.map((d) => ({ ...d, model: job.model })));
       const changed = reports ? reportChanges(job.model, written.changes) : [];
+      const links = reportLinkChanges(written.links);
       await this.dataDiffs.append(tx, { ...scope, model: job.model, jobId: job.jobId }, dataDiffEntries(changed));
-      await this.outbox.append(tx, changeEvents(scope, job, changed));
-      await this.runs.addProgress(tx, job.jobId, { seen, written: written.inserted + written.updated, quarantined: rejected.length, events: changed.length });
+      const events = [...changeEvents(scope, job, changed), ...linkEvents(scope, job, links)];
+      await this.outbox.append(tx, events);
+      await this.runs.addProgress(tx, job.jobId, { seen, written: written.inserted + written.updated, quarantined: rejected.length, events: events.length });
     });
     this.metrics.syncPage(scope.vendor, job.model, { seen, quarantined: rejected.length, drift });
     if (rejected.length > 0) this.logger.warn(`job ${job.jobId}: quarantined ${rejected.length} ${job.model} record(s): ${rejected[0]!.reason}`);
@@ -235,6 +238,8 @@ export class SyncJobRunner implements OnApplicationBootstrap {
           error = new DeletionGuardError(job.model, vanished.refused, this.config.deletionGuardShare).message;
         }
         for (const row of vanished.deleted) events.push(dataEvent(scope, job, 'DATA_DELETED', presentRecord(job.model, row)));
+        // Their links end with them.
+        for (const row of vanished.hiddenLinks) events.push(dataEvent(scope, job, 'DATA_DELETED', presentLink(row), undefined, LINK_MODEL.name));
       }
       // So far `events` holds only this job's DATA_DELETED events: they count as the job's own.
       if (!(await this.runs.finishJob(tx, job.jobId, status, error, events.length))) return null;
@@ -280,4 +285,10 @@ class DeletionGuardError extends Error {
 /** DATA_NEW for new rows, DATA_UPDATE (only the changed fields) for changed ones, in page order. */
 function changeEvents(scope: CacheScope, job: JobContext, reports: RecordReport[]): NewEvent[] {
   return reports.map((r) => (r.kind === 'NEW' ? dataEvent(scope, job, 'DATA_NEW', r.record) : dataEvent(scope, job, 'DATA_UPDATE', r.record, r.diff)));
+}
+
+/** The residents_to_leases events of a page: DATA_NEW for links that appeared, DATA_UPDATE, DATA_DELETED for those that ended. */
+function linkEvents(scope: CacheScope, job: JobContext, reports: LinkReport[]): NewEvent[] {
+  const TRIGGER = { NEW: 'DATA_NEW', UPDATE: 'DATA_UPDATE', DELETED: 'DATA_DELETED' } as const;
+  return reports.map((r) => dataEvent(scope, job, TRIGGER[r.kind], r.link, r.kind === 'UPDATE' ? r.diff : undefined, LINK_MODEL.name));
 }

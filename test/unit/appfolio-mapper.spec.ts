@@ -153,7 +153,7 @@ describe('AppFolio contract: recorded pages through client → mapper → canoni
     expect(replay.requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
       'POST /api/v2/reports/rent_roll.json', 'GET /api/v2/reports/rent_roll.json', 'POST /api/v2/reports/tenant_directory.json', 'GET /api/v0/tenants',
     ]);
-    expect(replay.requests[0]!.body).toEqual({ paginate_results: true, columns: ['occupancy_id', 'property_id'] });
+    expect(replay.requests[0]!.body).toEqual({ paginate_results: true, columns: ['occupancy_id', 'property_id', 'move_in', 'move_out'] });
     const lookups = replay.requests.filter((r) => r.url.startsWith('/api/v0/tenants'));
     expect(lookups).toHaveLength(1);
     expect(new URL(lookups[0]!.url, replay.url).searchParams.get('filters[Id]')).toBe('500,501,502,503,504');

@@ -231,10 +231,13 @@ describe('AppFolio client against the sandbox', () => {
     for (const r of residents) {
       const contact = contactById.get(r.tenant_id);
       if (contact) expect([r.Emails, r.PhoneNumbers, r.DateOfBirth]).toEqual([contact.Emails, contact.PhoneNumbers, contact.DateOfBirth]);
-      else expect(Object.keys(r)).toEqual(['tenant_id', 'occupancy_id', 'first_name', 'last_name', 'status', 'tenant_type', 'occupancy_property_id']);
+      else expect(Object.keys(r)).toEqual(['tenant_id', 'occupancy_id', 'first_name', 'last_name', 'status', 'tenant_type', 'occupancy_property_id', 'occupancy_move_in', 'occupancy_move_out']);
     }
     const occupancyOf = new Map(server.sandbox.data.occupancies.map((o) => [o.occupancy_id, o]));
-    for (const r of residents) expect(r.occupancy_property_id).toBe(occupancyOf.get(r.occupancy_id)!.property_id);
+    for (const r of residents) {
+      const occupancy = occupancyOf.get(r.occupancy_id)!;
+      expect([r.occupancy_property_id, r.occupancy_move_in, r.occupancy_move_out]).toEqual([occupancy.property_id, occupancy.move_in ?? null, occupancy.move_out ?? null]);
+    }
     // The rent roll's pages for the properties, then 5 directory pages of 50 with one lookup each.
     expect(server.sandbox.requestCount).toBe(Math.ceil(occupancyOf.size / 50) + 5 + 5);
   });

@@ -3,7 +3,7 @@ import { idOrNull } from '../../etl/normalise';
 import type { ListOptions, RawPage, VendorClient } from '../vendor-adapter';
 import { VendorRequestError, type VendorHttp, type VendorRequest } from '../vendor-http';
 import {
-  APPFOLIO_REPORTS, MAX_REPORT_RESTARTS, OCCUPANCY_PROPERTY_FIELD, reportPath, TENANT_LOOKUP, TENANT_TYPES_FIELD, type AppfolioReport,
+  APPFOLIO_REPORTS, MAX_REPORT_RESTARTS, OCCUPANCY_FIELDS, reportPath, TENANT_LOOKUP, TENANT_TYPES_FIELD, type AppfolioReport,
 } from './appfolio.facts';
 import { parseTenantIds } from './appfolio.mapper';
 
@@ -22,17 +22,17 @@ export class AppfolioClient implements VendorClient {
     if (options.since && report.incremental) filters.from_date = options.since.toISOString();
     if (model === 'residents') {
       // Full, also for an incremental pull (as the tenant types below): a changed row may name an unchanged one.
-      const propertyByOccupancy = await this.column('leases', 'occupancy_id', 'property_id');
+      const occupancies = await this.columns('leases', 'occupancy_id', Object.keys(OCCUPANCY_FIELDS));
       // tenant_directory rows are minimal: each page is completed by the lookup before it is yielded.
       for await (const rows of this.report(report, filters)) {
         for (let i = 0; i < rows.length; i += TENANT_LOOKUP.maxIds) {
           const hydrated = await this.hydrate(rows.slice(i, i + TENANT_LOOKUP.maxIds));
-          yield { records: hydrated.map((row) => withProperty(row, propertyByOccupancy)) };
+          yield { records: hydrated.map((row) => withOccupancy(row, occupancies)) };
         }
       }
       return;
     }
-    const tenantTypes = model === 'leases' ? await this.column('residents', 'tenant_id', 'tenant_type') : null;
+    const tenantTypes = model === 'leases' ? await this.columns('residents', 'tenant_id', ['tenant_type']) : null;
     for await (const rows of this.report(report, filters)) {
       yield { records: tenantTypes ? rows.map((row) => withTenantTypes(row, tenantTypes)) : rows };
     }
@@ -99,13 +99,13 @@ export class AppfolioClient implements VendorClient {
     });
   }
 
-  /** One column of a model's whole report by another, asking for those two columns only. */
-  private async column(model: CanonicalModelName, key: string, value: string): Promise<Map<string, unknown>> {
-    const byKey = new Map<string, unknown>();
-    for await (const rows of this.report(APPFOLIO_REPORTS[model], { paginate_results: true, columns: [key, value] })) {
+  /** Some columns of a model's whole report by another, asking for those columns only. */
+  private async columns(model: CanonicalModelName, key: string, values: readonly string[]): Promise<Map<string, Row>> {
+    const byKey = new Map<string, Row>();
+    for await (const rows of this.report(APPFOLIO_REPORTS[model], { paginate_results: true, columns: [key, ...values] })) {
       for (const row of rows) {
         const id = idOrNull(row[key]);
-        if (id !== null) byKey.set(id, row[value]);
+        if (id !== null) byKey.set(id, row);
       }
     }
     return byKey;
@@ -137,13 +137,14 @@ function readReportPage(answer: unknown, path: string): { results: Row[]; next: 
   return { results: body.results as Row[], next: next === '' ? null : next };
 }
 
-function withTenantTypes(row: Row, types: Map<string, unknown>): Row {
+function withTenantTypes(row: Row, tenants: Map<string, Row>): Row {
   const ids = parseTenantIds(row.tenant_ids);
   if (!ids) return row; // the mapper quarantines the row for its tenant_ids
-  return { ...row, [TENANT_TYPES_FIELD]: Object.fromEntries(ids.filter((id) => types.has(id)).map((id) => [id, types.get(id)])) };
+  return { ...row, [TENANT_TYPES_FIELD]: Object.fromEntries(ids.filter((id) => tenants.has(id)).map((id) => [id, tenants.get(id)!.tenant_type])) };
 }
 
-function withProperty(row: Row, propertyByOccupancy: Map<string, unknown>): Row {
-  const occupancy = idOrNull(row.occupancy_id);
-  return occupancy !== null && propertyByOccupancy.has(occupancy) ? { ...row, [OCCUPANCY_PROPERTY_FIELD]: propertyByOccupancy.get(occupancy) } : row;
+function withOccupancy(row: Row, occupancies: Map<string, Row>): Row {
+  const occupancy = occupancies.get(idOrNull(row.occupancy_id) ?? '');
+  if (!occupancy) return row;
+  return { ...row, ...Object.fromEntries(Object.entries(OCCUPANCY_FIELDS).map(([column, field]) => [field, occupancy[column]])) };
 }

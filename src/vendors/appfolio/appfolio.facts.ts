@@ -74,10 +74,14 @@ export const APPFOLIO_FACTS: VendorFacts = {
 /**
  * Fields our client adds to a row from another report, under names of ours: rent_roll names its tenants
  * but not their role (tenant_directory's tenant_type, by tenant id), and tenant_directory names a
- * tenant's occupancy but not its property (rent_roll's property_id).
+ * tenant's occupancy but not its property nor its move dates (rent_roll's property_id, move_in, move_out,
+ * which a tenant's link to its occupancy carries): the tenant's occupancy fields, set when rent_roll has it.
  */
 export const TENANT_TYPES_FIELD = 'tenant_types';
 export const OCCUPANCY_PROPERTY_FIELD = 'occupancy_property_id';
+export const OCCUPANCY_FIELDS: Readonly<Record<string, string>> = {
+  property_id: OCCUPANCY_PROPERTY_FIELD, move_in: 'occupancy_move_in', move_out: 'occupancy_move_out',
+};
 
 /** An expired next_page_url (410) restarts its report this many times before the job fails. */
 export const MAX_REPORT_RESTARTS = 3;
@@ -87,7 +91,7 @@ export const APPFOLIO_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields
   properties: { required: APPFOLIO_REPORTS.properties.columns, known: APPFOLIO_REPORTS.properties.columns },
   units: { required: APPFOLIO_REPORTS.units.columns, known: APPFOLIO_REPORTS.units.columns },
   leases: { required: APPFOLIO_REPORTS.leases.columns, known: [...APPFOLIO_REPORTS.leases.columns, TENANT_TYPES_FIELD] },
-  residents: { required: APPFOLIO_REPORTS.residents.columns, known: [...APPFOLIO_REPORTS.residents.columns, ...TENANT_LOOKUP.fields, OCCUPANCY_PROPERTY_FIELD] },
+  residents: { required: APPFOLIO_REPORTS.residents.columns, known: [...APPFOLIO_REPORTS.residents.columns, ...TENANT_LOOKUP.fields, ...Object.values(OCCUPANCY_FIELDS)] },
 };
 
 type LeaseStatus = 'ACTIVE' | 'PENDING' | 'INACTIVE' | 'EVICTED' | 'OTHER';

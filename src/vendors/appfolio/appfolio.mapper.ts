@@ -2,7 +2,7 @@ import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../etl/canonical-record';
 import { MalformedRecordError } from '../../etl/malformed-record.error';
 import { bathroomCounts, cents, email, integer, isObject, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
-import { LEASE_STATUS, OCCUPANCY_PROPERTY_FIELD, PHONE_LABEL, PROPERTY_TYPE, RESIDENT_TYPE, TENANT_TYPES_FIELD, UNIT_STATUS } from './appfolio.facts';
+import { LEASE_STATUS, OCCUPANCY_FIELDS, OCCUPANCY_PROPERTY_FIELD, PHONE_LABEL, PROPERTY_TYPE, RESIDENT_TYPE, TENANT_TYPES_FIELD, UNIT_STATUS } from './appfolio.facts';
 
 type Raw = Record<string, any>;
 
@@ -98,16 +98,7 @@ function mapOccupancy(o: Raw, ctx: MappingContext): MappedRecord {
   // A lease not yet begun has only a planned move-in; one still running has only a planned move-out.
   const moveInPlanned = normalized === 'PENDING';
   const moveOutPlanned = normalized === 'ACTIVE' || normalized === 'PENDING' || normalized === 'EVICTED';
-  const links: MappedLink[] = tenantIds.map((xResidentId) => {
-    const type = text(types[xResidentId]);
-    return {
-      x_resident_id: xResidentId,
-      x_resident_type: type,
-      resident_type_normalized: lookup(RESIDENT_TYPE, type, 'OTHER'),
-      move_in_date: moveIn,
-      move_out_date: moveOut,
-    };
-  });
+  const links: MappedLink[] = tenantIds.map((xResidentId) => ({ x_resident_id: xResidentId, ...occupancyLink(types[xResidentId], o.move_in, o.move_out, '') }));
   const primary = links.find((l) => l.resident_type_normalized === 'PRIMARY') ?? links[0];
   return {
     x_id: xId,
@@ -134,6 +125,20 @@ function mapOccupancy(o: Raw, ctx: MappingContext): MappedRecord {
   };
 }
 
+/**
+ * A tenant's link to its occupancy: its tenant_type and the occupancy's move dates. The same from the
+ * occupancy (rent_roll with tenant_directory's types) and from the tenant (tenant_directory with rent_roll's dates).
+ */
+function occupancyLink(tenantType: unknown, moveIn: unknown, moveOut: unknown, fieldPrefix: string): MappedLink {
+  const type = text(tenantType);
+  return {
+    x_resident_type: type,
+    resident_type_normalized: lookup(RESIDENT_TYPE, type, 'OTHER'),
+    move_in_date: isoDate(moveIn, `${fieldPrefix}move_in`),
+    move_out_date: isoDate(moveOut, `${fieldPrefix}move_out`),
+  };
+}
+
 function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
   const xId = requiredId(t.tenant_id, 'tenant_id');
   const emails = list(t.Emails, 'Emails').map((e) => email(e)).filter((e): e is string => e !== null);
@@ -141,10 +146,17 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
   const status = text(t.status);
   const tenantType = text(t.tenant_type);
   const xPropertyId = optionalId(t[OCCUPANCY_PROPERTY_FIELD], OCCUPANCY_PROPERTY_FIELD);
+  const xLeaseId = optionalId(t.occupancy_id, 'occupancy_id');
+  // A tenant is on one occupancy: its link, when rent_roll has that occupancy (the client adds its fields).
+  const onRentRoll = xLeaseId !== null && OCCUPANCY_PROPERTY_FIELD in t;
+  const links: MappedLink[] = onRentRoll
+    ? [{ x_lease_id: xLeaseId, ...occupancyLink(tenantType, t[OCCUPANCY_FIELDS.move_in!], t[OCCUPANCY_FIELDS.move_out!], 'occupancy_') }]
+    : [];
   return {
     x_id: xId,
+    links,
     values: {
-      x_lease_id: optionalId(t.occupancy_id, 'occupancy_id'),
+      x_lease_id: xLeaseId,
       x_property_id: xPropertyId,
       property_id: ctx.ref('properties', xPropertyId),
       first_name: text(t.first_name),

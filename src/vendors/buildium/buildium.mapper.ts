@@ -92,16 +92,17 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
   };
 }
 
-function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
-  const xId = requiredId(l.Id, 'Id');
-  const xPropertyId = requiredId(l.PropertyId, 'PropertyId');
-  const xUnitId = optionalId(l.UnitId, 'UnitId');
+/**
+ * The links of a LeaseMessage, one per tenant of its `Tenants` (with `MoveOutData`): from the lease itself,
+ * and from each `TenantMessage.Leases` entry, which embeds the whole LeaseMessage.
+ */
+function leaseLinks(l: Raw): Array<MappedLink & { x_resident_id: string }> {
   const tenants = Array.isArray(l.Tenants) ? (l.Tenants as Raw[]) : [];
   const moveOuts = new Map<string, Raw>();
   for (const m of Array.isArray(l.MoveOutData) ? (l.MoveOutData as Raw[]) : []) {
     if (m?.TenantId != null) moveOuts.set(String(m.TenantId), m);
   }
-  const links: MappedLink[] = tenants.map((t) => {
+  return tenants.map((t) => {
     const xResidentId = requiredId(t?.Id, 'Tenants[].Id');
     const moveOut = moveOuts.get(xResidentId);
     return {
@@ -114,6 +115,14 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
       custom_data: t.Status == null ? null : { status: text(t.Status) },
     };
   });
+}
+
+function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
+  const xId = requiredId(l.Id, 'Id');
+  const xPropertyId = requiredId(l.PropertyId, 'PropertyId');
+  const xUnitId = optionalId(l.UnitId, 'UnitId');
+  const tenants = Array.isArray(l.Tenants) ? (l.Tenants as Raw[]) : [];
+  const links = leaseLinks(l);
   const primary = tenants.find((t) => t?.Status === 'Current') ?? tenants[0];
   const deposit = l.AccountDetails?.SecurityDeposit;
   const status = text(l.LeaseStatus);
@@ -150,7 +159,13 @@ function currentLease(leases: Raw[]): Raw | undefined {
 
 function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
   const xId = requiredId(t.Id, 'Id');
-  const lease = currentLease(Array.isArray(t.Leases) ? (t.Leases as Raw[]).filter((l) => l && typeof l === 'object') : []);
+  const leases = Array.isArray(t.Leases) ? (t.Leases as Raw[]).filter((l) => l && typeof l === 'object') : [];
+  const lease = currentLease(leases);
+  // Leases embeds every lease of the tenant, whatever its status: the tenant's side of its links.
+  const links = leases.flatMap((l): MappedLink[] => {
+    const { x_resident_id: _tenant, ...link } = leaseLinks(l).find((candidate) => candidate.x_resident_id === xId) ?? {};
+    return _tenant === undefined ? [] : [{ ...link, x_lease_id: requiredId(l.Id, 'Leases[].Id') }];
+  });
   const xPropertyId = optionalId(lease?.PropertyId, 'Leases[].PropertyId');
   return {
     x_id: xId,
@@ -168,5 +183,6 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
       x_property_id: xPropertyId,
       property_id: ctx.ref('properties', xPropertyId),
     },
+    links,
   };
 }

@@ -124,8 +124,11 @@ function mapCustomer(c: Raw, ctx: MappingContext): MappedRecord {
   // Customers carry a street line; an address element is read field by field.
   const address = c.Address && typeof c.Address === 'object' ? (c.Address as Raw) : { Address: c.Address };
   const xPropertyId = optionalId(c[LISTED_UNDER_PROPERTY], LISTED_UNDER_PROPERTY);
+  const xLeaseId = optionalId(c.LeaseId, 'LeaseId');
   return {
     x_id: xId,
+    // A customer names its lease without the link's details (those are on the lease's customers list).
+    linkedTo: xLeaseId === null ? undefined : [xLeaseId],
     values: {
       first_name: text(c.FirstName),
       middle_name: text(c.MiddleName),
@@ -140,7 +143,7 @@ function mapCustomer(c: Raw, ctx: MappingContext): MappedRecord {
       state: text(address.State),
       zip: text(address.PostalCode),
       date_of_birth: entrataDate(c.DateOfBirth, 'DateOfBirth'),
-      x_lease_id: optionalId(c.LeaseId, 'LeaseId'),
+      x_lease_id: xLeaseId,
       x_property_id: xPropertyId,
       property_id: ctx.ref('properties', xPropertyId),
     },

@@ -105,20 +105,8 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
   const contacts = (l.contacts ?? []) as Raw[];
   const moveIn = isoDate(l.moveInDate, 'moveInDate');
   const moveOut = isoDate(l.moveOutDate, 'moveOutDate');
-  const notice = isoDate(l.noticeGivenDate, 'noticeGivenDate');
   // The embedded contacts are minimal: they only link the lease to its tenants, whose details come from /contacts.
-  const links: MappedLink[] = contacts.map((c) => {
-    const primary = bool(c?.primary, 'contacts[].primary');
-    const role = text(c?.role);
-    return {
-      x_resident_id: requiredId(c?.id, 'contacts[].id'),
-      x_resident_type: role,
-      resident_type_normalized: primary ? 'PRIMARY' : lookup(CONTACT_ROLE, role, 'OTHER'),
-      move_in_date: moveIn,
-      move_out_date: moveOut,
-      notice_date: notice,
-    };
-  });
+  const links: MappedLink[] = contacts.map((c) => ({ x_resident_id: requiredId(c?.id, 'contacts[].id'), ...contactLink(l, c) }));
   const primary = contacts.find((c) => c?.primary === true) ?? contacts[0];
   const status = text(l.status);
   const balance = cents(l.leaseBalance, 'leaseBalance');
@@ -147,6 +135,19 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
   };
 }
 
+/** The link of a lease and one of its `contacts[]` entries; the same from the lease and from the tenant's hydrated leases. */
+function contactLink(l: Raw, c: Raw | undefined): MappedLink {
+  const primary = bool(c?.primary, 'contacts[].primary');
+  const role = text(c?.role);
+  return {
+    x_resident_type: role,
+    resident_type_normalized: primary ? 'PRIMARY' : lookup(CONTACT_ROLE, role, 'OTHER'),
+    move_in_date: isoDate(l.moveInDate, 'moveInDate'),
+    move_out_date: isoDate(l.moveOutDate, 'moveOutDate'),
+    notice_date: isoDate(l.noticeGivenDate, 'noticeGivenDate'),
+  };
+}
+
 /** The first two of the four phone fields that hold a number, in PHONE_PRIORITY order. */
 function phones(c: Raw) {
   const [first, second] = PHONE_PRIORITY.filter(({ field }) => text(c[field]) !== null);
@@ -166,7 +167,12 @@ function currentLease(leases: Raw[]): Raw | undefined {
 function mapContact(c: Raw, ctx: MappingContext): MappedRecord {
   const xId = requiredId(c.id, 'id');
   // `leases` is the client's hydration (see the adapter): Propertyware's Contact names no lease.
-  const lease = currentLease(Array.isArray(c.leases) ? (c.leases as Raw[]).filter((l) => l && typeof l === 'object') : []);
+  const leases = Array.isArray(c.leases) ? (c.leases as Raw[]).filter((l) => l && typeof l === 'object') : [];
+  const lease = currentLease(leases);
+  const links = leases.map((l): MappedLink => {
+    const entry = Array.isArray(l.contacts) ? (l.contacts as Raw[]).find((e) => e != null && String(e.id) === xId) : undefined;
+    return { x_lease_id: requiredId(l.id, 'leases[].id'), ...contactLink(l, entry) };
+  });
   const xPropertyId = optionalId(lease?.buildingID, 'leases[].buildingID');
   return {
     x_id: xId,
@@ -184,5 +190,6 @@ function mapContact(c: Raw, ctx: MappingContext): MappedRecord {
       x_property_id: xPropertyId,
       property_id: ctx.ref('properties', xPropertyId),
     },
+    links,
   };
 }
