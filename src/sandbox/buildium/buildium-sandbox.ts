@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, simulatorState } from '../kit/control-api';
+import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, type LinkChange, simulatorState } from '../kit/control-api';
 import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { FaultInjector } from '../kit/fault-injector';
 import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
@@ -256,6 +256,36 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
       }
     }
     this.changed();
+  }
+
+  /**
+   * A tenant taken off and/or put on leases as Buildium shows it: the lease's `Tenants` (and `MoveOutData`)
+   * entry, which the tenant's `Leases` embeds. Each lease changed moves its LastUpdatedDateTime; the tenant,
+   * whose Leases changed, is changed too.
+   */
+  relink({ resident, from, to }: LinkChange): Rec | string {
+    const tenant = this.find('tenants', resident);
+    if (!tenant) return `tenant ${resident} not found`;
+    const [off, on] = [from, to].map((id) => (id === null ? null : this.find('leases', id)));
+    if (from !== null && !off) return `lease ${from} not found`;
+    if (to !== null && !on) return `lease ${to} not found`;
+    if (off && !off.Tenants.some((t: Rec) => t.Id === tenant.Id)) return `tenant ${resident} is not on lease ${from}`;
+    if (on?.Tenants.some((t: Rec) => t.Id === tenant.Id)) return `tenant ${resident} is on lease ${to} already`;
+    if (off) {
+      off.Tenants = off.Tenants.filter((t: Rec) => t.Id !== tenant.Id);
+      off.MoveOutData = (off.MoveOutData ?? []).filter((m: Rec) => m.TenantId !== tenant.Id);
+      off.CurrentNumberOfOccupants = off.Tenants.length;
+      this.touch('leases', off);
+    }
+    if (on) {
+      const status = on.LeaseStatus === 'Past' ? 'MovedOut' : on.LeaseStatus === 'Future' ? 'Future' : 'Current';
+      on.Tenants = [...on.Tenants, { Id: tenant.Id, Status: status, MoveInDate: on.LeaseFromDate }];
+      on.CurrentNumberOfOccupants = on.Tenants.length;
+      this.touch('leases', on);
+    }
+    this.leasesByTenant = null;
+    this.touch('tenants', tenant);
+    return { resident, leases: (this.tenantLeases().get(tenant.Id) ?? []).map((l) => String(l.Id)) };
   }
 
   /** Marks a record changed now (strictly later than any earlier change, so since-filters see it). */

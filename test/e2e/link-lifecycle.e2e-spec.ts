@@ -1,0 +1,375 @@
+import request from 'supertest';
+import { APPFOLIO_SANDBOX_CREDENTIALS, startAppfolioSandboxServer } from '../../src/sandbox/appfolio/appfolio-sandbox';
+import { BUILDIUM_SANDBOX_CREDENTIALS, startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
+import { ENTRATA_SANDBOX_CREDENTIALS, startEntrataSandboxServer } from '../../src/sandbox/entrata/entrata-sandbox';
+import { PROPERTYWARE_REST_SANDBOX_CREDENTIALS, startPropertywareRestSandboxServer } from '../../src/sandbox/propertyware-rest/propertyware-rest-sandbox';
+import { startYardiSandboxServer, YARDI_SANDBOX_CREDENTIALS } from '../../src/sandbox/yardi/yardi-sandbox';
+import { FOREIGN_ENTRATA_CREDENTIALS, startForeignEntrataServer, type ForeignEntrataServer } from '../support/foreign-entrata-server';
+import { authHeader, firstSync, manualSync, sandboxControl, startSyncHarness, type SyncHarness } from '../support/sync-helpers';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+
+type Rec = Record<string, any>;
+/** A link in the vendor's ids: [lease x_id, resident x_id]. */
+type Pair = [string, string];
+const key = ([lease, resident]: Pair) => `${lease} ${resident}`;
+
+/** What a link change did to the vendor's links: the links it added and those it took away. */
+interface LinkEffect {
+  added: Pair[];
+  removed: Pair[];
+}
+
+/**
+ * One vendor as these tests drive it: a server following its contract, the links it shows, and the
+ * changes of issue 23 made the way that vendor shows them (the sandboxes' POST /_control/links).
+ */
+interface VendorCase {
+  vendor: string;
+  credentials: object;
+  start(): Promise<{ url: string; close(): Promise<void> }>;
+  /** Every link the vendor shows now. */
+  links(): Pair[];
+  /** Only the last person of a Yardi household can move without renumbering the others. */
+  movable?(pair: Pair, links: Pair[]): boolean;
+  /** The leases and residents to change, where the portfolio is too small to pick from (see `pick`). */
+  choose?(count: number): Picked[];
+  /** Puts a resident on a lease it is not on: an existing one where residents may have several leases, else a new one. */
+  add(lease: string, existing: string): Promise<LinkEffect>;
+  move(resident: string, from: string, to: string): Promise<LinkEffect>;
+  remove(resident: string, from: string): Promise<LinkEffect>;
+  /** The resident disappears from the vendor. */
+  vanish(resident: string): Promise<LinkEffect>;
+  /** Whether the resident side sends the links' details (it can then create links on its own). */
+  residentSideDetailed: boolean;
+}
+
+/** A resident on `lease` (and on no other) to change, and another lease for it. */
+interface Picked {
+  lease: string;
+  resident: string;
+  other: string;
+}
+
+const linksOf = (pairs: Pair[], resident: string) => pairs.filter(([, r]) => r === resident);
+const effect = (added: Pair[], removed: Pair[]): LinkEffect => ({ added, removed });
+
+function sandboxCase<S extends { url: string; sandbox: { data: Rec }; close(): Promise<void> }>(
+  vendor: string, credentials: object, start: () => Promise<S>,
+  spec: {
+    links(data: Rec): Pair[];
+    add(control: ReturnType<typeof sandboxControl>, data: Rec, lease: string, existing: string): Promise<Pair[]>;
+    vanish(control: ReturnType<typeof sandboxControl>, resident: string, data: Rec): Promise<void>;
+    movedAs?(answer: Rec, resident: string): string;
+    movable?(pair: Pair, links: Pair[]): boolean;
+    residentSideDetailed: boolean;
+  },
+): VendorCase {
+  let server: S;
+  const control = () => sandboxControl(server.url);
+  const links = () => spec.links(server.sandbox.data);
+  return {
+    vendor, credentials, residentSideDetailed: spec.residentSideDetailed, movable: spec.movable,
+    start: async () => (server = await start()),
+    links,
+    add: async (lease, existing) => effect(await spec.add(control(), server.sandbox.data, lease, existing), []),
+    move: async (resident, from, to) => {
+      const answer = await control()('POST', 'links', { resident, from, to });
+      return effect([[to, spec.movedAs?.(answer, resident) ?? resident]], [[from, resident]]);
+    },
+    remove: async (resident, from) => {
+      await control()('POST', 'links', { resident, from });
+      return effect([], [[from, resident]]);
+    },
+    vanish: async (resident) => {
+      const before = linksOf(links(), resident);
+      await spec.vanish(control(), resident, server.sandbox.data);
+      return effect([], before);
+    },
+  };
+}
+
+const asList = (value: unknown): Rec[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value as Rec]);
+/** A Yardi person's id: its household, then `:n` for the n-th person (n > 1). */
+const person = (household: string, position: number) => (position === 1 ? household : `${household}:${position}`);
+
+const CASES: VendorCase[] = [
+  sandboxCase('BUILDIUM', BUILDIUM_SANDBOX_CREDENTIALS, () => startBuildiumSandboxServer({ residents: 80, seed: 23 }), {
+    links: (data) => {
+      const tenants = new Set(data.tenants.map((t: Rec) => t.Id));
+      return data.leases.flatMap((l: Rec) => l.Tenants.filter((t: Rec) => tenants.has(t.Id)).map((t: Rec): Pair => [String(l.Id), String(t.Id)]));
+    },
+    add: async (control, _data, lease, existing) => {
+      await control('POST', 'links', { resident: existing, to: lease });
+      return [[lease, existing]];
+    },
+    vanish: (control, resident) => control('DELETE', `tenants/${resident}`),
+    residentSideDetailed: true,
+  }),
+  sandboxCase('PROPERTYWARE_REST', PROPERTYWARE_REST_SANDBOX_CREDENTIALS, () => startPropertywareRestSandboxServer({ residents: 80, seed: 23 }), {
+    links: (data) => {
+      const contacts = new Set(data.contacts.map((c: Rec) => c.id));
+      return data.leases.flatMap((l: Rec) => l.contacts.filter((c: Rec) => contacts.has(c.id)).map((c: Rec): Pair => [String(l.id), String(c.id)]));
+    },
+    add: async (control, _data, lease, existing) => {
+      await control('POST', 'links', { resident: existing, to: lease });
+      return [[lease, existing]];
+    },
+    vanish: (control, resident) => control('DELETE', `contacts/${resident}`),
+    residentSideDetailed: true,
+  }),
+  sandboxCase('APPFOLIO', APPFOLIO_SANDBOX_CREDENTIALS, () => startAppfolioSandboxServer({ residents: 80, seed: 23, requestBudget: { requests: 1000, perSeconds: 1 } }), {
+    links: (data) => {
+      const occupancies = new Set(data.occupancies.map((o: Rec) => o.occupancy_id));
+      return data.tenants.filter((t: Rec) => occupancies.has(t.occupancy_id)).map((t: Rec): Pair => [String(t.occupancy_id), String(t.tenant_id)]);
+    },
+    // A tenant is on one occupancy: the lease gets a new tenant.
+    add: async (control, _data, lease) => {
+      const tenant = await control('POST', 'tenants', { occupancy_id: Number(lease), first_name: 'Added', last_name: 'Tenant', status: 'Current', tenant_type: 'Occupant' });
+      return [[lease, String(tenant.tenant_id)]];
+    },
+    vanish: (control, resident) => control('DELETE', `tenants/${resident}`),
+    residentSideDetailed: true,
+  }),
+  sandboxCase('ENTRATA', ENTRATA_SANDBOX_CREDENTIALS, () => startEntrataSandboxServer({ residents: 80, seed: 23 }), {
+    links: (data) => {
+      const listed = new Set(data.customers.filter((c: Rec) => c.LeaseId !== undefined).map((c: Rec) => Number(c['@attributes'].Id)));
+      return data.leases.flatMap((l: Rec) => asList(l.customers?.customer).filter((c) => listed.has(c.id)).map((c): Pair => [String(l.id), String(c.id)]));
+    },
+    // A customer has one LeaseId: the lease gets a new customer (as in the issue).
+    add: async (control, _data, lease) => {
+      const customer = await control('POST', 'customers', { FirstName: 'Added', LastName: 'Customer', LeaseId: Number(lease) });
+      return [[lease, String(customer['@attributes'].Id)]];
+    },
+    vanish: (control, resident) => control('DELETE', `customers/${resident}`),
+    residentSideDetailed: false,
+  }),
+  sandboxCase('YARDI', YARDI_SANDBOX_CREDENTIALS, () => startYardiSandboxServer({ residents: 80, seed: 23, unitsPerProperty: 20 }), {
+    links: (data) => data.customers.flatMap((rt: Rec) => asList(rt.Customers?.Customer).map((_, i): Pair => [rt.CustomerID, person(rt.CustomerID, i + 1)])),
+    movable: ([lease, resident], links) => links.filter(([l]) => l === lease).length === (resident === lease ? 1 : Number(resident.split(':')[1])),
+    // A person is in one household: the household gets a new person.
+    add: async (control, data, lease) => {
+      const household = data.customers.find((rt: Rec) => rt.CustomerID === lease);
+      const people = asList(household.Customers?.Customer);
+      await control('PATCH', `customers/${lease}`, { Customers: { Customer: [...people, { '@Type': people[0]?.['@Type'] ?? 'current resident', Name: { FirstName: 'Added', LastName: 'Person' } }] } });
+      return [[lease, person(lease, people.length + 1)]];
+    },
+    movedAs: (answer) => person(answer.household, answer.position),
+    // Taking a person out of its household is all Voyager shows of a person leaving.
+    vanish: async (control, resident) => {
+      await control('POST', 'links', { resident, from: resident.split(':')[0] });
+    },
+    residentSideDetailed: false,
+  }),
+];
+
+/** The foreign Entrata server (test/support, written from the contract alone), where issue 23 was seen. */
+function foreignEntrataCase(): VendorCase {
+  let server: ForeignEntrataServer;
+  let nextId = 650;
+  return {
+    vendor: 'ENTRATA', credentials: FOREIGN_ENTRATA_CREDENTIALS, residentSideDetailed: false,
+    start: async () => (server = await startForeignEntrataServer()),
+    // Four leases: 5001 (601), 5002 (602, 603), 5003 (604, 605), 5004 (606).
+    choose: (count) => (count === 4
+      ? [{ lease: '5002', resident: '602', other: '5001' }, { lease: '5002', resident: '603', other: '5001' }, { lease: '5003', resident: '605', other: '5001' }, { lease: '5003', resident: '604', other: '5001' }]
+      : [{ lease: '5001', resident: '601', other: '5002' }]),
+    links: () => {
+      const listed = new Set(Object.values(server.customers).flat().map((c) => String(c.Id)));
+      return server.links().filter(([, resident]) => listed.has(resident));
+    },
+    add: async (lease) => {
+      const id = nextId++;
+      server.addCustomer(lease, { Id: id, FirstName: 'Added', LastName: 'Customer', Address: '1 New St' }, 'Responsible');
+      return effect([[lease, String(id)]], []);
+    },
+    move: async (resident, from, to) => {
+      server.moveCustomer(Number(resident), to);
+      return effect([[to, resident]], [[from, resident]]);
+    },
+    remove: async (resident, from) => {
+      server.moveCustomer(Number(resident), null);
+      return effect([], [[from, resident]]);
+    },
+    vanish: async (resident) => {
+      const before = server.links().filter(([, r]) => r === resident);
+      server.deleteCustomer(Number(resident));
+      return effect([], before);
+    },
+  };
+}
+
+/**
+ * Issue 23, point 1: resident <-> lease links follow every change, whichever side of the link the vendor
+ * sends it with, and every change of a link is an event of model residents_to_leases.
+ */
+describe('Resident <-> lease links follow changes', () => {
+  let harness: SyncHarness;
+  /** A second webhook, narrowed to model residents_to_leases. */
+  let linkReceiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    harness = await startSyncHarness({ name: 'link-lifecycle', vendor: 'ANY', env: { SYNC_RETRY_BASE_MS: '200' }, triggers: ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE', 'JOB_FAILURE', 'DATA_NEW', 'DATA_UPDATE', 'DATA_DELETED'] });
+    linkReceiver = await startWebhookReceiver();
+    const webhook = await request(harness.app.url).post('/v1/webhooks/').set(authHeader(harness.app))
+      .send({ url: linkReceiver.url, model: 'residents_to_leases', triggers: ['DATA_NEW', 'DATA_UPDATE', 'DATA_DELETED'], active: true });
+    expect(webhook.status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+    await linkReceiver?.close();
+  });
+
+  const get = async (path: string, query: Rec = {}) => {
+    const res = await request(harness.app.url).get(path).query(query).set(authHeader(harness.app));
+    expect(res.status).toBe(200);
+    return res.body.results;
+  };
+
+  /** The links as the read API shows them from both sides, in vendor ids; each side's details must agree. */
+  async function cachedLinks(integrationId: string) {
+    const leases = await readRecords('leases', integrationId);
+    const residents = await readRecords('residents', integrationId);
+    const leaseX = new Map(leases.map((l) => [l.id, l.x_id as string]));
+    const residentX = new Map(residents.map((r) => [r.id, r.x_id as string]));
+    const details = ({ lease_id: _l, resident_id: _r, ...rest }: Rec) => rest;
+    const fromLeases = new Map<string, Rec>(leases.flatMap((l) => l.residents_meta_data.map((m: Rec) => [key([l.x_id, residentX.get(m.resident_id) ?? `?${m.resident_id}`]), details(m)])));
+    const fromResidents = new Map<string, Rec>(residents.flatMap((r) => r.leases_meta_data.map((m: Rec) => [key([leaseX.get(m.lease_id) ?? `?${m.lease_id}`, r.x_id]), details(m)])));
+    expect([...fromResidents.keys()].sort()).toEqual([...fromLeases.keys()].sort());
+    for (const [k, d] of fromLeases) expect([k, fromResidents.get(k)]).toEqual([k, d]);
+    for (const d of fromLeases.values()) expect(d.deleted_at).toBeNull();
+    return { pairs: [...fromLeases.keys()].sort(), leases, residents, leaseX: new Map([...leaseX].map(([id, x]) => [x, id])), residentX: new Map([...residentX].map(([id, x]) => [x, id])) };
+  }
+
+  /** Both sides show exactly the vendor's links (between records the cache holds). */
+  async function expectExact(integrationId: string, vendorLinks: Pair[]) {
+    const cached = await cachedLinks(integrationId);
+    const expected = vendorLinks.filter(([l, r]) => cached.leaseX.has(l) && cached.residentX.has(r)).map(key).sort();
+    expect(cached.pairs).toEqual(expected);
+    return cached;
+  }
+
+  /** The link events a sync sent (to the webhook of every model), as `TRIGGER lease resident`. */
+  function linkEvents(events: Rec[], syncId: string): string[] {
+    const links = events.filter((e) => e.data.object === 'residents-to-leases' && e.data.root_job_id === syncId);
+    for (const e of links) {
+      // The link as Connect's residents_to_leases stream has it (jsonb keeps no key order).
+      expect(Object.keys(e.data.payload).sort()).toEqual([
+        'id', 'created_at', 'updated_at', 'last_seen', 'resident_id', 'lease_id', 'x_resident_id', 'x_lease_id', 'x_resident_type',
+        'resident_type_normalized', 'move_in_date', 'move_out_date', 'notice_date', 'custom_data', 'integration_id',
+      ].sort());
+      expect(e.data.record_id).toBe(e.data.payload.id);
+      expect(e.data.payload.id).toBe(`${e.data.payload.lease_id}:${e.data.payload.resident_id}`);
+      expect(e.meta.object).toBe('residents-to-leases');
+    }
+    return links.map((e) => `${e.trigger} ${key([e.data.payload.x_lease_id, e.data.payload.x_resident_id])}`).sort();
+  }
+
+  const expectedEvents = (...effects: LinkEffect[]) =>
+    effects.flatMap((e) => [...e.added.map((p) => `DATA_NEW ${key(p)}`), ...e.removed.map((p) => `DATA_DELETED ${key(p)}`)]).sort();
+
+  /**
+   * Leases with two or more residents, each with a resident on that lease only (one that may move), and
+   * another lease for it: all of them different.
+   */
+  function pick(vendor: VendorCase, count: number): Picked[] {
+    if (vendor.choose) return vendor.choose(count);
+    const links = vendor.links();
+    const byLease = new Map<string, string[]>();
+    for (const [lease, resident] of links) byLease.set(lease, [...(byLease.get(lease) ?? []), resident]);
+    const leases = [...byLease].filter(([, residents]) => residents.length >= 2).map(([lease]) => lease);
+    const used = new Set<string>();
+    const picked: Picked[] = [];
+    for (const lease of leases) {
+      if (picked.length === count) break;
+      if (used.has(lease)) continue;
+      const resident = byLease.get(lease)!.find((r) => linksOf(links, r).length === 1 && (vendor.movable?.([lease, r], links) ?? true));
+      const other = leases.find((l) => l !== lease && !used.has(l));
+      if (resident === undefined || other === undefined) continue;
+      used.add(lease).add(other);
+      picked.push({ lease, resident, other });
+    }
+    expect(picked).toHaveLength(count);
+    return picked;
+  }
+
+  /**
+   * Every record of a model, not checked against the spec's schema: a resident left on no lease has no
+   * property (property_id null, which the spec's schema does not admit); that is not what these tests are about.
+   */
+  async function readRecords(model: string, integrationId: string): Promise<Rec[]> {
+    const all: Rec[] = [];
+    for (let offset = 0; ; offset += 250) {
+      const res = await request(harness.app.url).get(`/v1/${model}/`).query({ limit: 250, offset, integration_id: integrationId }).set(authHeader(harness.app));
+      expect(res.status).toBe(200);
+      all.push(...res.body.results);
+      if (!res.body.meta.hasMore) return all;
+    }
+  }
+
+  describe.each([...CASES.map((c): [string, VendorCase] => [`${c.vendor} sandbox`, c]), ['foreign ENTRATA server', foreignEntrataCase()]])('%s', (_name, vendor) => {
+    let integrationId: string;
+    let server: { url: string; close(): Promise<void> };
+
+    beforeAll(async () => {
+      server = await vendor.start();
+      harness.vendor = vendor.vendor;
+      ({ id: integrationId } = await firstSync(harness, `Links ${_name}`, server.url, vendor.credentials, { max_request_cadence: 'SECOND', max_job_concurrency: 2 }));
+      await expectExact(integrationId, vendor.links());
+    });
+
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    it('after a resident is added to a lease, one moved and one removed, and one vanishes, both sides show exactly the vendor\'s links; each change is one event', async () => {
+      const [forAdd, forMove, forRemove, forVanish] = pick(vendor, 4);
+      const before = await cachedLinks(integrationId);
+      const vanishedId = before.residentX.get(forVanish!.resident)!;
+      const vanishedLease = before.leaseX.get(forVanish!.lease)!;
+
+      const added = await vendor.add(forAdd!.other, forAdd!.resident);
+      const moved = await vendor.move(forMove!.resident, forMove!.lease, forMove!.other);
+      const removed = await vendor.remove(forRemove!.resident, forRemove!.lease);
+      const vanished = await vendor.vanish(forVanish!.resident);
+      const fromLinks = linkReceiver.received.length;
+      const { syncId, events } = await manualSync(harness, integrationId);
+
+      await expectExact(integrationId, vendor.links());
+      const expected = expectedEvents(added, moved, removed, vanished);
+      expect(linkEvents(events, syncId)).toEqual(expected);
+      // The webhook narrowed to residents_to_leases got exactly those, and nothing else.
+      const narrowed = linkReceiver.received.slice(fromLinks).map((r) => r.json).filter((e) => e.data.integration_id === integrationId);
+      expect(narrowed.every((e) => e.data.object === 'residents-to-leases')).toBe(true);
+      expect(linkEvents(narrowed, syncId)).toEqual(expected);
+
+      // The vanished resident's link is hidden from both sides, and there, with its deleted_at, with include_deleted=true.
+      const lease = await get(`/v1/leases/${vanishedLease}`);
+      expect(lease.residents_meta_data.map((m: Rec) => m.resident_id)).not.toContain(vanishedId);
+      const withDeleted = await get(`/v1/leases/${vanishedLease}`, { include_deleted: 'true' });
+      expect(withDeleted.residents_meta_data.find((m: Rec) => m.resident_id === vanishedId)?.deleted_at).toEqual(expect.any(String));
+      const resident = await get(`/v1/residents/${vanishedId}`, { include_deleted: 'true' });
+      expect(resident.leases_meta_data.find((m: Rec) => m.lease_id === vanishedLease)?.deleted_at).toEqual(expect.any(String));
+      expect((await get(`/v1/residents/${vanishedId}`)).leases_meta_data).toEqual([]);
+      expect((await get('/v1/residents/', { lease_id: vanishedLease, include_deleted: 'true' })).map((r: Rec) => r.id)).toContain(vanishedId);
+
+      // Nothing changed since: the next sync sends no link event.
+      const again = await manualSync(harness, integrationId);
+      expect(linkEvents(again.events, again.syncId)).toEqual([]);
+    });
+
+    it('a sync of the residents alone moves a link its way: with the details where residents carry them, else only ending it', async () => {
+      const [forMove] = pick(vendor, 1);
+      const moved = await vendor.move(forMove!.resident, forMove!.lease, forMove!.other);
+      const residentsOnly = await manualSync(harness, integrationId, { body: { models_to_sync: ['residents'] } });
+      const ended = effect([], moved.removed);
+      expect(linkEvents(residentsOnly.events, residentsOnly.syncId)).toEqual(expectedEvents(vendor.residentSideDetailed ? moved : ended));
+      const added = new Set(moved.added.map(key));
+      await expectExact(integrationId, vendor.residentSideDetailed ? vendor.links() : vendor.links().filter((p) => !added.has(key(p))));
+      // The leases follow: nothing left to do where the residents brought the details, else the new link.
+      const full = await manualSync(harness, integrationId);
+      expect(linkEvents(full.events, full.syncId)).toEqual(vendor.residentSideDetailed ? [] : expectedEvents(effect(moved.added, [])));
+      await expectExact(integrationId, vendor.links());
+    });
+  });
+});
