@@ -307,6 +307,86 @@ describe('Resident <-> lease links follow changes', () => {
     }
   }
 
+  /**
+   * A resident the vendor no longer lists while a lease still names it: its links hide with it (the
+   * deletion pass), and show again when it comes back. Buildium's tenant brings the links' details (they are
+   * written again); Entrata's customer names only its lease (the hidden links are shown again as they were).
+   */
+  describe.each([
+    ['BUILDIUM', BUILDIUM_SANDBOX_CREDENTIALS, () => startBuildiumSandboxServer({ residents: 40, seed: 29 }), {
+      // The tenant with the highest id, so that a tenant created again gets its id back.
+      pick: (data: Rec) => String(Math.max(...data.tenants.map((t: Rec) => t.Id))),
+      leasesOf: (data: Rec, resident: string): string[] => data.leases.filter((l: Rec) => l.Tenants.some((t: Rec) => String(t.Id) === resident)).map((l: Rec) => String(l.Id)),
+      /** Buildium drops a deleted tenant from its leases: they are put back as they were. */
+      vanish: async (control: ReturnType<typeof sandboxControl>, data: Rec, resident: string, leases: string[]) => {
+        const kept = leases.map((id) => data.leases.find((l: Rec) => String(l.Id) === id)).map((l: Rec) => ({ id: l.Id, Tenants: l.Tenants, MoveOutData: l.MoveOutData }));
+        await control('DELETE', `tenants/${resident}`);
+        for (const { id, ...fields } of kept) await control('PATCH', `leases/${id}`, fields);
+      },
+      revive: async (control: ReturnType<typeof sandboxControl>, _data: Rec, resident: string) => {
+        expect((await control('POST', 'tenants', { FirstName: 'Back', LastName: 'Again' })).Id).toBe(Number(resident));
+      },
+    }],
+    ['ENTRATA', ENTRATA_SANDBOX_CREDENTIALS, () => startEntrataSandboxServer({ residents: 40, seed: 29 }), {
+      pick: (data: Rec) => String(data.customers[0]['@attributes'].Id),
+      leasesOf: (data: Rec, resident: string): string[] => data.leases.filter((l: Rec) => asList(l.customers?.customer).some((c) => String(c.id) === resident)).map((l: Rec) => String(l.id)),
+      /** A customer without a LeaseId is listed nowhere; its lease keeps it on its customers list. */
+      vanish: async (control: ReturnType<typeof sandboxControl>, data: Rec, resident: string, [lease]: string[]) => {
+        const customers = structuredClone(data.leases.find((l: Rec) => l.id === lease).customers);
+        await control('PATCH', `customers/${resident}`, { LeaseId: null });
+        await control('PATCH', `leases/${lease}`, { customers });
+      },
+      revive: async (control: ReturnType<typeof sandboxControl>, data: Rec, resident: string, [lease]: string[]) => {
+        const customers = structuredClone(data.leases.find((l: Rec) => l.id === lease).customers);
+        await control('PATCH', `customers/${resident}`, { LeaseId: Number(lease) });
+        await control('PATCH', `leases/${lease}`, { customers });
+      },
+    }],
+  ] as const)('%s: a resident that vanishes while its lease still names it', (vendorName, credentials, start, steps) => {
+    let server: Awaited<ReturnType<typeof start>>;
+    let integrationId: string;
+
+    beforeAll(async () => {
+      server = await start();
+      harness.vendor = vendorName;
+      ({ id: integrationId } = await firstSync(harness, `Vanishing ${vendorName}`, server.url, credentials, { max_request_cadence: 'SECOND', max_job_concurrency: 2 }));
+    });
+
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    it('hides its links with it (visible with include_deleted=true) and shows them again when it comes back', async () => {
+      const data = server.sandbox.data as Rec;
+      const resident = steps.pick(data);
+      const leases = steps.leasesOf(data, resident);
+      expect(leases.length).toBeGreaterThan(0);
+      const pairs = leases.map((lease): Pair => [lease, resident]);
+      const before = await cachedLinks(integrationId);
+      const residentId = before.residentX.get(resident)!;
+      const leaseIds = leases.map((lease) => before.leaseX.get(lease)!);
+
+      await steps.vanish(sandboxControl(server.url), data, resident, leases);
+      const gone = await manualSync(harness, integrationId);
+      expect(linkEvents(gone.events, gone.syncId)).toEqual(expectedEvents(effect([], pairs)));
+      expect(gone.events.filter((e) => e.data.object === 'residents' && e.data.record_id === residentId).map((e) => e.trigger)).toEqual(['DATA_DELETED']);
+      // The leases did not change: their links were hidden by the residents' deletion pass.
+      expect(gone.events.filter((e) => e.data.object === 'leases')).toEqual([]);
+      for (const leaseId of leaseIds) {
+        expect((await get(`/v1/leases/${leaseId}`)).residents_meta_data.map((m: Rec) => m.resident_id)).not.toContain(residentId);
+        const hidden = (await get(`/v1/leases/${leaseId}`, { include_deleted: 'true' })).residents_meta_data.find((m: Rec) => m.resident_id === residentId);
+        expect(hidden?.deleted_at).toEqual((await get(`/v1/residents/${residentId}`)).deleted_at);
+      }
+
+      await steps.revive(sandboxControl(server.url), data, resident, leases);
+      const back = await manualSync(harness, integrationId);
+      expect(linkEvents(back.events, back.syncId)).toEqual(expectedEvents(effect(pairs, [])));
+      expect((await get(`/v1/residents/${residentId}`)).deleted_at).toBeNull();
+      const cached = await cachedLinks(integrationId);
+      for (const lease of leases) expect(cached.pairs).toContain(key([lease, resident]));
+    });
+  });
+
   describe.each([...CASES.map((c): [string, VendorCase] => [`${c.vendor} sandbox`, c]), ['foreign ENTRATA server', foreignEntrataCase()]])('%s', (_name, vendor) => {
     let integrationId: string;
     let server: { url: string; close(): Promise<void> };
