@@ -16,9 +16,14 @@ export interface OperationDoc {
   contentType?: string;
 }
 
-/** A data-model envelope of the spec, each record with our `deleted_at` extension. */
-const records = (specOutput: string, many: boolean): JsonSchema => ({
-  allOf: [ref(specOutput), { type: 'object', properties: { results: many ? { type: 'array', items: ref('LatchkeyRecordExtension') } : ref('LatchkeyRecordExtension') } }],
+/** A data-model envelope of the spec, each record with our `deleted_at` extension (and its links' `deleted_at`). */
+const records = (specOutput: string, many: boolean, extension = 'LatchkeyRecordExtension'): JsonSchema => ({
+  allOf: [ref(specOutput), { type: 'object', properties: { results: many ? { type: 'array', items: ref(extension) } : ref(extension) } }],
+});
+
+/** Residents' and leases' records: their embedded links carry `deleted_at` too. */
+const linkedRecordExtension = (embeddedAs: string): JsonSchema => ({
+  allOf: [ref('LatchkeyRecordExtension'), { type: 'object', properties: { [embeddedAs]: { type: 'array', items: ref('LatchkeyLinkExtension') } } }],
 });
 
 /** Keyed by `METHOD /path` in OpenAPI form. */
@@ -31,10 +36,10 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /v1/properties/{id}': { summary: 'Get a property', extensionFields: ['include_deleted'], response: records('_v1_properties_{id}_get_output', false) },
   'GET /v1/units': { summary: 'List units', extensionFields: ['include_deleted'], response: records('_v1_units__get_output', true) },
   'GET /v1/units/{id}': { summary: 'Get a unit', extensionFields: ['include_deleted'], response: records('_v1_units_{id}_get_output', false) },
-  'GET /v1/residents': { summary: 'List residents (with leases_meta_data)', extensionFields: ['include_deleted'], response: records('_v1_residents__get_output', true) },
-  'GET /v1/residents/{id}': { summary: 'Get a resident', extensionFields: ['include_deleted'], response: records('_v1_residents_{id}_get_output', false) },
-  'GET /v1/leases': { summary: 'List leases (with residents_meta_data)', extensionFields: ['include_deleted'], response: records('_v1_leases__get_output', true) },
-  'GET /v1/leases/{id}': { summary: 'Get a lease', extensionFields: ['include_deleted'], response: records('_v1_leases_{lease_id}_get_output', false) },
+  'GET /v1/residents': { summary: 'List residents (with leases_meta_data)', extensionFields: ['include_deleted'], response: records('_v1_residents__get_output', true, 'LatchkeyResidentExtension') },
+  'GET /v1/residents/{id}': { summary: 'Get a resident', extensionFields: ['include_deleted'], response: records('_v1_residents_{id}_get_output', false, 'LatchkeyResidentExtension') },
+  'GET /v1/leases': { summary: 'List leases (with residents_meta_data)', extensionFields: ['include_deleted'], response: records('_v1_leases__get_output', true, 'LatchkeyLeaseExtension') },
+  'GET /v1/leases/{id}': { summary: 'Get a lease', extensionFields: ['include_deleted'], response: records('_v1_leases_{lease_id}_get_output', false, 'LatchkeyLeaseExtension') },
 
   'GET /v1/admin/integrations': { summary: 'List integrations', response: ref('_v1_admin_integrations__get_output') },
   'POST /v1/admin/integrations': { summary: 'Create an integration (credentials are validated, encrypted and never returned)', extensionFields: ['base_url', 'sync_cron'], response: ref('_v1_admin_integrations__post_output') },
@@ -111,6 +116,17 @@ export const LATCHKEY_SCHEMAS: Record<string, JsonSchema> = {
     type: 'object',
     properties: { deleted_at: { type: ['string', 'null'], format: 'date-time', description: 'When the record disappeared from the PMS', 'x-latchkey-extension': true } },
   },
+  LatchkeyLinkExtension: {
+    type: 'object',
+    properties: {
+      deleted_at: {
+        type: ['string', 'null'], format: 'date-time', 'x-latchkey-extension': true,
+        description: 'When the link stopped showing: the PMS no longer lists it, or its resident or lease disappeared. Such links are listed only with include_deleted=true',
+      },
+    },
+  },
+  LatchkeyResidentExtension: linkedRecordExtension('leases_meta_data'),
+  LatchkeyLeaseExtension: linkedRecordExtension('residents_meta_data'),
   LatchkeyHealth: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } },
   LatchkeyReady: {
     type: 'object',
