@@ -36,7 +36,7 @@ const FIELDS = Object.keys(RESIDENT_LEASE_FIELDS);
  * resident or lease vanished, until that record comes back. Set-based: a few statements per page.
  */
 export class LinkCacheRepository {
-  private readonly upserts = new Map<CanonicalModelName, string>();
+  private readonly upserts = new Map<string, string>();
 
   /**
    * Applies what a page's written records say about their links, in the page's transaction. `revived` are
@@ -48,8 +48,10 @@ export class LinkCacheRepository {
     const statements = new Map(written.filter((r) => r.links !== undefined || r.linkedTo !== undefined).map((r) => [r.id, r]));
     if (!side || (statements.size === 0 && revived.length === 0)) return NO_LINK_CHANGES;
     await this.lock(tx, scope.integrationId);
+    // A first sync reports nothing: it needs only what decides whether a link is written.
     const { rows: stored } = await tx.query<CacheRow>(
-      `SELECT * FROM ${TABLE} WHERE "${side.column}" = ANY($1::text[])`, [[...new Set([...statements.keys(), ...revived])]],
+      `SELECT ${report ? '*' : `"id", "content_hash", "deleted_at", "ended", "${side.column}"`} FROM ${TABLE} WHERE "${side.column}" = ANY($1::text[])`,
+      [[...new Set([...statements.keys(), ...revived])]],
     );
     const before = new Map(stored.map((row) => [row.id, row]));
     const named = new Set<string>();
@@ -76,14 +78,15 @@ export class LinkCacheRepository {
     const toEnd = stored.filter((row) => statements.has(row[side.column] as string) && !row.ended && !named.has(row.id)).map((row) => row.id);
     if (toEnd.length > 0) {
       const { rows } = await tx.query<CacheRow>(
-        `UPDATE ${TABLE} SET "ended" = true, "deleted_at" = coalesce("deleted_at", $2), "updated_at" = $2 WHERE "id" = ANY($1::text[]) RETURNING *`,
+        `UPDATE ${TABLE} SET "ended" = true, "deleted_at" = coalesce("deleted_at", $2), "updated_at" = $2 WHERE "id" = ANY($1::text[]) RETURNING ${report ? '*' : '"id"'}`,
         [toEnd.sort(), now],
       );
-      changes.ended.push(...rows.filter((row) => before.get(row.id)!.deleted_at === null));
+      if (report) changes.ended.push(...rows.filter((row) => before.get(row.id)!.deleted_at === null));
     }
     if (toWrite.length > 0) {
       const rows = toWrite.sort((a, b) => (a.id < b.id ? -1 : 1)).map((l) => ({ ...l.values, id: l.id, content_hash: l.hash }));
-      const { rows: written } = await tx.query<CacheRow>(this.upsert(model, side), [...toColumnArrays(LINK_SPEC, rows), scope.organizationId, scope.integrationId, now]);
+      const { rows: written } = await tx.query<CacheRow>(this.upsert(model, side, report), [...toColumnArrays(LINK_SPEC, rows), scope.organizationId, scope.integrationId, now]);
+      if (!report) return NO_LINK_CHANGES;
       for (const row of written) {
         const previous = before.get(row.id);
         const wasShown = previous !== undefined && previous.deleted_at === null;
@@ -128,10 +131,12 @@ export class LinkCacheRepository {
   /**
    * Writes named links (sorted by id, so concurrent writers lock rows in one order): new ones, changed
    * ones, and ones that had ended are named again. A link to a record of the other side that vanished is
-   * written hidden (since that record's deleted_at); otherwise it shows.
+   * written hidden (since that record's deleted_at); otherwise it shows. A first sync (no `report`) has no
+   * vanished records and returns no rows.
    */
-  private upsert(model: CanonicalModelName, side: LinkSide): string {
-    let sql = this.upserts.get(model);
+  private upsert(model: CanonicalModelName, side: LinkSide, report: boolean): string {
+    const statement = `${model}:${report}`;
+    let sql = this.upserts.get(statement);
     if (sql) return sql;
     const partner = CANONICAL_MODELS[side.partner];
     const columns = LINK_SPEC.columns.map(([name]) => name);
@@ -139,16 +144,16 @@ export class LinkCacheRepository {
     const n = LINK_SPEC.columns.length;
     const q = (c: string) => `"${c}"`;
     sql = `INSERT INTO ${TABLE} AS l (${[...columns, 'organization_id', 'integration_id', 'created_at', 'updated_at', 'last_seen', 'deleted_at', 'ended'].map(q).join(', ')})
-SELECT ${columns.map((c) => `t.${q(c)}`).join(', ')}, $${n + 1}, $${n + 2}, $${n + 3}::timestamptz, $${n + 3}::timestamptz, $${n + 3}::timestamptz, p."deleted_at", false
+SELECT ${columns.map((c) => `t.${q(c)}`).join(', ')}, $${n + 1}, $${n + 2}, $${n + 3}::timestamptz, $${n + 3}::timestamptz, $${n + 3}::timestamptz, ${report ? 'p."deleted_at"' : 'NULL::timestamptz'}, false
 FROM unnest(${unnest}) WITH ORDINALITY AS t(${columns.map(q).join(', ')}, "n")
-LEFT JOIN "${partner.table}" p ON p."id" = t.${q(partner.linkSide!.column)} AND p."deleted_at" IS NOT NULL
-ORDER BY t."n"
+${report ? `LEFT JOIN "${partner.table}" p ON p."id" = t.${q(partner.linkSide!.column)} AND p."deleted_at" IS NOT NULL
+` : ''}ORDER BY t."n"
 ON CONFLICT ("id") DO UPDATE SET ${[...FIELDS, 'content_hash'].map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')},
   "updated_at" = excluded."updated_at", "last_seen" = excluded."last_seen", "ended" = false,
   "deleted_at" = CASE WHEN excluded."deleted_at" IS NULL THEN NULL WHEN l."ended" THEN excluded."deleted_at" ELSE coalesce(l."deleted_at", excluded."deleted_at") END
 WHERE l."content_hash" IS DISTINCT FROM excluded."content_hash" OR l."ended" OR (l."deleted_at" IS NULL) <> (excluded."deleted_at" IS NULL)
-RETURNING l.*`;
-    this.upserts.set(model, sql);
+RETURNING ${report ? 'l.*' : 'l."id"'}`;
+    this.upserts.set(statement, sql);
     return sql;
   }
 }

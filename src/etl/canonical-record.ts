@@ -1,5 +1,6 @@
 import { CANONICAL_MODELS, LINK_MODEL, RESIDENT_LEASE_FIELDS, type CanonicalModelName, type ColumnType } from '../canonical/canonical-models';
-import { contentHash, recordHasher } from './content-hash';
+import { createHash } from 'node:crypto';
+import { recordHasher } from './content-hash';
 import { MalformedRecordError } from './malformed-record.error';
 
 /** What a vendor mapping returns for one raw record: canonical field values keyed by Propexo name. */
@@ -85,31 +86,48 @@ export function toCanonicalRecord(modelName: CanonicalModelName, mapped: MappedR
   const side = CANONICAL_MODELS[modelName].linkSide;
   if (!side) throw new Error(`Mapping bug: ${modelName} records have no links`);
   const partner = CANONICAL_MODELS[side.partner].linkSide!;
-  const linkValues = (partnerXId: string, details: Record<string, unknown> = {}) => {
-    const given = { ...details, [side.column]: id, [side.xColumn]: mapped.x_id, [partner.column]: ctx.ref(side.partner, partnerXId), [partner.xColumn]: partnerXId };
-    return completeValues(RESIDENT_LEASE_FIELDS, given, LINK_MODEL.name);
+  const ends = (partnerXId: string) => {
+    const own = { id, xId: mapped.x_id };
+    const other = { id: ctx.ref(side.partner, partnerXId)!, xId: partnerXId };
+    return side.column === 'resident_id' ? { resident: own, lease: other } : { resident: other, lease: own };
   };
   if (mapped.links !== undefined) {
     const byId = new Map<string, CanonicalLink>();
     for (const link of mapped.links) {
       const partnerXId = link[partner.xColumn];
       if (typeof partnerXId !== 'string') throw new Error(`Mapping bug: a ${modelName} link names no ${partner.xColumn}`);
-      const values = linkValues(partnerXId, { ...link });
+      const { resident, lease } = ends(partnerXId);
+      const values = linkValues(resident, lease, link);
       // A vendor that lists one person twice on a lease gives one link (the last listed).
-      byId.set(linkId(values), { id: linkId(values), values, hash: hashOf(LINK_MODEL.name, RESIDENT_LEASE_FIELDS, values) });
+      const key = `${lease.id}:${resident.id}`;
+      byId.set(key, { id: key, values, hash: hashOf(LINK_MODEL.name, RESIDENT_LEASE_FIELDS, values) });
     }
     record.links = [...byId.values()];
   } else {
-    record.linkedTo = [...new Set(mapped.linkedTo!.map((xId) => linkId(linkValues(xId))))];
+    record.linkedTo = [...new Set(mapped.linkedTo!.map((xId) => {
+      const { resident, lease } = ends(xId);
+      return `${lease.id}:${resident.id}`;
+    }))];
   }
   // The record's hash covers its links, so a record whose links changed is written, and its links with it.
-  record.hash = contentHash([record.hash, (record.links?.map((l) => l.hash) ?? record.linkedTo!).sort()]);
+  const hash = createHash('sha256').update(record.hash);
+  for (const part of (record.links?.map((l) => l.hash) ?? record.linkedTo!).sort()) hash.update(`\u0000${part}`);
+  record.hash = hash.digest('base64url');
   return record;
 }
 
-/** A link's key, `<lease id>:<resident id>`, as Connect's stream and the read API have always named it. */
-export function linkId(values: Record<string, unknown>): string {
-  return `${values.lease_id}:${values.resident_id}`;
+/** The link fields a side gives (the others name its two records), with their column types. */
+const LINK_DETAILS = Object.entries(RESIDENT_LEASE_FIELDS).filter(([field]) => !['resident_id', 'lease_id', 'x_resident_id', 'x_lease_id'].includes(field));
+
+/** A link's values, in the model's field order: its two records, then its details type-checked (as completeValues does). */
+function linkValues(resident: { id: string; xId: string }, lease: { id: string; xId: string }, details: MappedLink): Record<string, unknown> {
+  const values: Record<string, unknown> = { resident_id: resident.id, lease_id: lease.id, x_resident_id: resident.xId, x_lease_id: lease.xId };
+  for (const [field, type] of LINK_DETAILS) {
+    const value = details[field as keyof MappedLink] ?? null;
+    if (value !== null && !hasType(value, type)) throw new MalformedRecordError(`${field}: ${JSON.stringify(value)} is not of type ${type}`);
+    values[field] = value;
+  }
+  return values;
 }
 
 function completeValues(fields: Record<string, ColumnType>, given: Record<string, unknown>, where: string): Record<string, unknown> {

@@ -92,29 +92,29 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
   };
 }
 
-/**
- * The links of a LeaseMessage, one per tenant of its `Tenants` (with `MoveOutData`): from the lease itself,
- * and from each `TenantMessage.Leases` entry, which embeds the whole LeaseMessage.
- */
-function leaseLinks(l: Raw): Array<MappedLink & { x_resident_id: string }> {
-  const tenants = Array.isArray(l.Tenants) ? (l.Tenants as Raw[]) : [];
+/** MoveOutData of a LeaseMessage by tenant id. */
+function moveOutsOf(l: Raw): Map<string, Raw> {
   const moveOuts = new Map<string, Raw>();
   for (const m of Array.isArray(l.MoveOutData) ? (l.MoveOutData as Raw[]) : []) {
     if (m?.TenantId != null) moveOuts.set(String(m.TenantId), m);
   }
-  return tenants.map((t) => {
-    const xResidentId = requiredId(t?.Id, 'Tenants[].Id');
-    const moveOut = moveOuts.get(xResidentId);
-    return {
-      x_resident_id: xResidentId,
-      x_resident_type: null,
-      resident_type_normalized: null,
-      move_in_date: isoDate(t.MoveInDate, 'Tenants[].MoveInDate'),
-      move_out_date: isoDate(moveOut?.MoveOutDate, 'MoveOutData[].MoveOutDate'),
-      notice_date: isoDate(moveOut?.NoticeGivenDate, 'MoveOutData[].NoticeGivenDate'),
-      custom_data: t.Status == null ? null : { status: text(t.Status) },
-    };
-  });
+  return moveOuts;
+}
+
+/**
+ * The link of a LeaseMessage's `Tenants` entry (with its `MoveOutData`): from the lease itself, and from a
+ * tenant's `Leases` entry, which embeds the whole LeaseMessage.
+ */
+function tenantLink(t: Raw, xResidentId: string, moveOuts: Map<string, Raw>): MappedLink {
+  const moveOut = moveOuts.get(xResidentId);
+  return {
+    x_resident_type: null,
+    resident_type_normalized: null,
+    move_in_date: isoDate(t.MoveInDate, 'Tenants[].MoveInDate'),
+    move_out_date: isoDate(moveOut?.MoveOutDate, 'MoveOutData[].MoveOutDate'),
+    notice_date: isoDate(moveOut?.NoticeGivenDate, 'MoveOutData[].NoticeGivenDate'),
+    custom_data: t.Status == null ? null : { status: text(t.Status) },
+  };
 }
 
 function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
@@ -122,7 +122,11 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
   const xPropertyId = requiredId(l.PropertyId, 'PropertyId');
   const xUnitId = optionalId(l.UnitId, 'UnitId');
   const tenants = Array.isArray(l.Tenants) ? (l.Tenants as Raw[]) : [];
-  const links = leaseLinks(l);
+  const moveOuts = moveOutsOf(l);
+  const links: MappedLink[] = tenants.map((t) => {
+    const xResidentId = requiredId(t?.Id, 'Tenants[].Id');
+    return { x_resident_id: xResidentId, ...tenantLink(t, xResidentId, moveOuts) };
+  });
   const primary = tenants.find((t) => t?.Status === 'Current') ?? tenants[0];
   const deposit = l.AccountDetails?.SecurityDeposit;
   const status = text(l.LeaseStatus);
@@ -163,8 +167,8 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
   const lease = currentLease(leases);
   // Leases embeds every lease of the tenant, whatever its status: the tenant's side of its links.
   const links = leases.flatMap((l): MappedLink[] => {
-    const { x_resident_id: _tenant, ...link } = leaseLinks(l).find((candidate) => candidate.x_resident_id === xId) ?? {};
-    return _tenant === undefined ? [] : [{ ...link, x_lease_id: requiredId(l.Id, 'Leases[].Id') }];
+    const entry = Array.isArray(l.Tenants) ? (l.Tenants as Raw[]).find((t) => t != null && String(t.Id) === xId) : undefined;
+    return entry ? [{ x_lease_id: requiredId(l.Id, 'Leases[].Id'), ...tenantLink(entry, xId, moveOutsOf(l)) }] : [];
   });
   const xPropertyId = optionalId(lease?.PropertyId, 'Leases[].PropertyId');
   return {
