@@ -33,7 +33,8 @@ const FIELDS = Object.keys(RESIDENT_LEASE_FIELDS);
  * given. A record that names only the ids of the other side (MappedRecord.linkedTo) ends its other links
  * and creates none. Whichever side changes, its record is written, so its links follow: an unchanged
  * record writes nothing. A link that ends is kept, hidden (`deleted_at`, `ended`); so is a link whose
- * resident or lease vanished, until that record comes back. Set-based: a few statements per page.
+ * resident or lease vanished, until that record comes back. A first sync only adds links. Set-based: a
+ * few statements per page.
  */
 export class LinkCacheRepository {
   private readonly upserts = new Map<string, string>();
@@ -47,12 +48,10 @@ export class LinkCacheRepository {
     const side = CANONICAL_MODELS[model].linkSide;
     const statements = new Map(written.filter((r) => r.links !== undefined || r.linkedTo !== undefined).map((r) => [r.id, r]));
     if (!side || (statements.size === 0 && revived.length === 0)) return NO_LINK_CHANGES;
+    if (!report) return this.writeFirstSync(tx, model, side, scope, [...statements.values()], now);
+    // Each page compares with what is stored and reports what changed: the two jobs take turns.
     await this.lock(tx, scope.integrationId);
-    // A first sync reports nothing: it needs only what decides whether a link is written.
-    const { rows: stored } = await tx.query<CacheRow>(
-      `SELECT ${report ? '*' : `"id", "content_hash", "deleted_at", "ended", "${side.column}"`} FROM ${TABLE} WHERE "${side.column}" = ANY($1::text[])`,
-      [[...new Set([...statements.keys(), ...revived])]],
-    );
+    const { rows: stored } = await tx.query<CacheRow>(`SELECT * FROM ${TABLE} WHERE "${side.column}" = ANY($1::text[])`, [[...new Set([...statements.keys(), ...revived])]]);
     const before = new Map(stored.map((row) => [row.id, row]));
     const named = new Set<string>();
     const toWrite: CanonicalLink[] = [];
@@ -78,15 +77,13 @@ export class LinkCacheRepository {
     const toEnd = stored.filter((row) => statements.has(row[side.column] as string) && !row.ended && !named.has(row.id)).map((row) => row.id);
     if (toEnd.length > 0) {
       const { rows } = await tx.query<CacheRow>(
-        `UPDATE ${TABLE} SET "ended" = true, "deleted_at" = coalesce("deleted_at", $2), "updated_at" = $2 WHERE "id" = ANY($1::text[]) RETURNING ${report ? '*' : '"id"'}`,
+        `UPDATE ${TABLE} SET "ended" = true, "deleted_at" = coalesce("deleted_at", $2), "updated_at" = $2 WHERE "id" = ANY($1::text[]) RETURNING *`,
         [toEnd.sort(), now],
       );
-      if (report) changes.ended.push(...rows.filter((row) => before.get(row.id)!.deleted_at === null));
+      changes.ended.push(...rows.filter((row) => before.get(row.id)!.deleted_at === null));
     }
     if (toWrite.length > 0) {
-      const rows = toWrite.sort((a, b) => (a.id < b.id ? -1 : 1)).map((l) => ({ ...l.values, id: l.id, content_hash: l.hash }));
-      const { rows: written } = await tx.query<CacheRow>(this.upsert(model, side, report), [...toColumnArrays(LINK_SPEC, rows), scope.organizationId, scope.integrationId, now]);
-      if (!report) return NO_LINK_CHANGES;
+      const { rows: written } = await tx.query<CacheRow>(this.upsert(model, side, 'report'), this.upsertParams(toWrite, scope, now));
       for (const row of written) {
         const previous = before.get(row.id);
         const wasShown = previous !== undefined && previous.deleted_at === null;
@@ -96,7 +93,26 @@ export class LinkCacheRepository {
         else if (!shows && wasShown) changes.ended.push(row);
       }
     }
-    return report ? changes : NO_LINK_CHANGES;
+    return changes;
+  }
+
+  /**
+   * A first sync's page: nothing has vanished or come back yet and nothing is reported, and every link is
+   * being named for the first time, so links are only added (where a vendor's two sides disagree, a link
+   * either names shows; later syncs follow whichever side changes), decided in SQL without reading links
+   * back. The residents and leases jobs may write the same links at once: the upsert takes its rows in link
+   * id order, so they only wait for each other.
+   */
+  private async writeFirstSync(tx: SqlTx, model: CanonicalModelName, side: LinkSide, scope: CacheScope, statements: CanonicalRecord[], now: Date): Promise<LinkChanges> {
+    const links = statements.flatMap((r) => r.links ?? []);
+    if (links.length > 0) await tx.query(this.upsert(model, side, 'first'), this.upsertParams(links, scope, now));
+    return NO_LINK_CHANGES;
+  }
+
+  /** The upsert's parameters: the links' columns, sorted by id (the order rows are locked in), then the constants. */
+  private upsertParams(links: CanonicalLink[], scope: CacheScope, now: Date): unknown[] {
+    const rows = [...links].sort((a, b) => (a.id < b.id ? -1 : 1)).map((l) => ({ ...l.values, id: l.id, content_hash: l.hash }));
+    return [...toColumnArrays(LINK_SPEC, rows), scope.organizationId, scope.integrationId, now];
   }
 
   /** Hides the links of records that vanished from the vendor (the deletion pass): they end with them. */
@@ -131,11 +147,12 @@ export class LinkCacheRepository {
   /**
    * Writes named links (sorted by id, so concurrent writers lock rows in one order): new ones, changed
    * ones, and ones that had ended are named again. A link to a record of the other side that vanished is
-   * written hidden (since that record's deleted_at); otherwise it shows. A first sync (no `report`) has no
-   * vanished records and returns no rows.
+   * written hidden (since that record's deleted_at); otherwise it shows, and comes back as written. A first
+   * sync's has no vanished records to look for, returns nothing, and leaves out links stored as they are.
    */
-  private upsert(model: CanonicalModelName, side: LinkSide, report: boolean): string {
-    const statement = `${model}:${report}`;
+  private upsert(model: CanonicalModelName, side: LinkSide, kind: 'report' | 'first'): string {
+    const statement = `${model}:${kind}`;
+    const report = kind === 'report';
     let sql = this.upserts.get(statement);
     if (sql) return sql;
     const partner = CANONICAL_MODELS[side.partner];
@@ -146,8 +163,11 @@ export class LinkCacheRepository {
     sql = `INSERT INTO ${TABLE} AS l (${[...columns, 'organization_id', 'integration_id', 'created_at', 'updated_at', 'last_seen', 'deleted_at', 'ended'].map(q).join(', ')})
 SELECT ${columns.map((c) => `t.${q(c)}`).join(', ')}, $${n + 1}, $${n + 2}, $${n + 3}::timestamptz, $${n + 3}::timestamptz, $${n + 3}::timestamptz, ${report ? 'p."deleted_at"' : 'NULL::timestamptz'}, false
 FROM unnest(${unnest}) WITH ORDINALITY AS t(${columns.map(q).join(', ')}, "n")
-${report ? `LEFT JOIN "${partner.table}" p ON p."id" = t.${q(partner.linkSide!.column)} AND p."deleted_at" IS NOT NULL
-` : ''}ORDER BY t."n"
+${report
+    ? `LEFT JOIN "${partner.table}" p ON p."id" = t.${q(partner.linkSide!.column)} AND p."deleted_at" IS NOT NULL`
+    // A scalar subquery, so each row is one probe of the key (an anti-join may scan the whole table).
+    : `WHERE (SELECT s."content_hash" FROM ${TABLE} s WHERE s."id" = t."id" AND NOT s."ended") IS DISTINCT FROM t."content_hash"`}
+ORDER BY t."n"
 ON CONFLICT ("id") DO UPDATE SET ${[...FIELDS, 'content_hash'].map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')},
   "updated_at" = excluded."updated_at", "last_seen" = excluded."last_seen", "ended" = false,
   "deleted_at" = CASE WHEN excluded."deleted_at" IS NULL THEN NULL WHEN l."ended" THEN excluded."deleted_at" ELSE coalesce(l."deleted_at", excluded."deleted_at") END
