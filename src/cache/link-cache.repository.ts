@@ -99,13 +99,23 @@ export class LinkCacheRepository {
   /**
    * A first sync's page: nothing has vanished or come back yet and nothing is reported, and every link is
    * being named for the first time, so links are only added (where a vendor's two sides disagree, a link
-   * either names shows; later syncs follow whichever side changes), decided in SQL without reading links
-   * back. The residents and leases jobs may write the same links at once: the upsert takes its rows in link
-   * id order, so they only wait for each other.
+   * either names shows; later syncs follow whichever side changes), without reading links back. The
+   * residents and leases jobs may write the same links at once: the upsert takes its rows in link id
+   * order, so they only wait for each other.
    */
   private async writeFirstSync(tx: SqlTx, model: CanonicalModelName, side: LinkSide, scope: CacheScope, statements: CanonicalRecord[], now: Date): Promise<LinkChanges> {
     const links = statements.flatMap((r) => r.links ?? []);
-    if (links.length > 0) await tx.query(this.upsert(model, side, 'first'), this.upsertParams(links, scope, now));
+    if (links.length === 0) return NO_LINK_CHANGES;
+    // The other side has often written them already: ask which are not stored as they are (one probe of the
+    // key each, in a scalar subquery so that it never turns into a scan), and send only those.
+    const { rows: missing } = await tx.query<{ id: string }>(
+      `SELECT t."id" FROM unnest($1::text[], $2::text[]) AS t("id", "hash")
+       WHERE (SELECT s."content_hash" FROM ${TABLE} s WHERE s."id" = t."id" AND NOT s."ended") IS DISTINCT FROM t."hash"`,
+      [links.map((l) => l.id), links.map((l) => l.hash)],
+    );
+    if (missing.length === 0) return NO_LINK_CHANGES;
+    const wanted = new Set(missing.map((m) => m.id));
+    await tx.query(this.upsert(model, side, 'first'), this.upsertParams(links.filter((l) => wanted.has(l.id)), scope, now));
     return NO_LINK_CHANGES;
   }
 
@@ -148,7 +158,7 @@ export class LinkCacheRepository {
    * Writes named links (sorted by id, so concurrent writers lock rows in one order): new ones, changed
    * ones, and ones that had ended are named again. A link to a record of the other side that vanished is
    * written hidden (since that record's deleted_at); otherwise it shows, and comes back as written. A first
-   * sync's has no vanished records to look for, returns nothing, and leaves out links stored as they are.
+   * sync's has no vanished records to look for and returns nothing.
    */
   private upsert(model: CanonicalModelName, side: LinkSide, kind: 'report' | 'first'): string {
     const statement = `${model}:${kind}`;
@@ -163,11 +173,7 @@ export class LinkCacheRepository {
     sql = `INSERT INTO ${TABLE} AS l (${[...columns, 'organization_id', 'integration_id', 'created_at', 'updated_at', 'last_seen', 'deleted_at', 'ended'].map(q).join(', ')})
 SELECT ${columns.map((c) => `t.${q(c)}`).join(', ')}, $${n + 1}, $${n + 2}, $${n + 3}::timestamptz, $${n + 3}::timestamptz, $${n + 3}::timestamptz, ${report ? 'p."deleted_at"' : 'NULL::timestamptz'}, false
 FROM unnest(${unnest}) WITH ORDINALITY AS t(${columns.map(q).join(', ')}, "n")
-${report
-    ? `LEFT JOIN "${partner.table}" p ON p."id" = t.${q(partner.linkSide!.column)} AND p."deleted_at" IS NOT NULL`
-    // A scalar subquery, so each row is one probe of the key (an anti-join may scan the whole table).
-    : `WHERE (SELECT s."content_hash" FROM ${TABLE} s WHERE s."id" = t."id" AND NOT s."ended") IS DISTINCT FROM t."content_hash"`}
-ORDER BY t."n"
+${report ? `LEFT JOIN "${partner.table}" p ON p."id" = t.${q(partner.linkSide!.column)} AND p."deleted_at" IS NOT NULL\n` : ''}ORDER BY t."n"
 ON CONFLICT ("id") DO UPDATE SET ${[...FIELDS, 'content_hash'].map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')},
   "updated_at" = excluded."updated_at", "last_seen" = excluded."last_seen", "ended" = false,
   "deleted_at" = CASE WHEN excluded."deleted_at" IS NULL THEN NULL WHEN l."ended" THEN excluded."deleted_at" ELSE coalesce(l."deleted_at", excluded."deleted_at") END

@@ -1,5 +1,4 @@
 import { CANONICAL_MODELS, LINK_MODEL, RESIDENT_LEASE_FIELDS, type CanonicalModelName, type ColumnType } from '../canonical/canonical-models';
-import { createHash } from 'node:crypto';
 import { recordHasher } from './content-hash';
 import { MalformedRecordError } from './malformed-record.error';
 
@@ -66,11 +65,11 @@ export interface CanonicalLink {
  * unknown), each value of its column's type, required fields set. A vendor value of the wrong type is a
  * MalformedRecordError (quarantined); a field the model lacks is a bug in the mapping and throws.
  */
-const hashers = new Map<string, (values: Record<string, unknown>) => string>();
-function hashOf(kind: string, fields: Record<string, unknown>, values: Record<string, unknown>): string {
+const hashers = new Map<string, (values: Record<string, unknown>, more?: string) => string>();
+function hashOf(kind: string, fields: Record<string, unknown>, values: Record<string, unknown>, more?: string): string {
   let hasher = hashers.get(kind);
   if (!hasher) hashers.set(kind, (hasher = recordHasher(Object.keys(fields))));
-  return hasher(values);
+  return hasher(values, more);
 }
 
 export function toCanonicalRecord(modelName: CanonicalModelName, mapped: MappedRecord, ctx: MappingContext): CanonicalRecord {
@@ -81,38 +80,39 @@ export function toCanonicalRecord(modelName: CanonicalModelName, mapped: MappedR
     if (values[field] === null) throw new MalformedRecordError(`${field} is required but missing`);
   }
   const id = ctx.ref(modelName, mapped.x_id)!;
-  const record: CanonicalRecord = { id, x_id: mapped.x_id, values, hash: hashOf(modelName, model.fields, values) };
-  if (mapped.links === undefined && mapped.linkedTo === undefined) return record;
+  const record: CanonicalRecord = { id, x_id: mapped.x_id, values, hash: '' };
+  if (mapped.links === undefined && mapped.linkedTo === undefined) {
+    record.hash = hashOf(modelName, model.fields, values);
+    return record;
+  }
   const side = CANONICAL_MODELS[modelName].linkSide;
   if (!side) throw new Error(`Mapping bug: ${modelName} records have no links`);
   const partner = CANONICAL_MODELS[side.partner].linkSide!;
-  const ends = (partnerXId: string) => {
-    const own = { id, xId: mapped.x_id };
-    const other = { id: ctx.ref(side.partner, partnerXId)!, xId: partnerXId };
-    return side.column === 'resident_id' ? { resident: own, lease: other } : { resident: other, lease: own };
+  const isResident = side.column === 'resident_id';
+  /** The link to the record of the other side with this vendor id: its key, and its values when `details` are given. */
+  const link = (partnerXId: string, details?: MappedLink) => {
+    const partnerId = ctx.ref(side.partner, partnerXId)!;
+    const [residentId, leaseId, xResidentId, xLeaseId] = isResident ? [id, partnerId, mapped.x_id, partnerXId] : [partnerId, id, partnerXId, mapped.x_id];
+    return { key: `${leaseId}:${residentId}`, values: details && linkValues(residentId, leaseId, xResidentId, xLeaseId, details) };
   };
+  let parts: string[];
   if (mapped.links !== undefined) {
-    const byId = new Map<string, CanonicalLink>();
-    for (const link of mapped.links) {
-      const partnerXId = link[partner.xColumn];
+    const links: CanonicalLink[] = [];
+    for (const given of mapped.links) {
+      const partnerXId = given[partner.xColumn];
       if (typeof partnerXId !== 'string') throw new Error(`Mapping bug: a ${modelName} link names no ${partner.xColumn}`);
-      const { resident, lease } = ends(partnerXId);
-      const values = linkValues(resident, lease, link);
-      // A vendor that lists one person twice on a lease gives one link (the last listed).
-      const key = `${lease.id}:${resident.id}`;
-      byId.set(key, { id: key, values, hash: hashOf(LINK_MODEL.name, RESIDENT_LEASE_FIELDS, values) });
+      const { key, values: linkRow } = link(partnerXId, given);
+      links.push({ id: key, values: linkRow!, hash: hashOf(LINK_MODEL.name, RESIDENT_LEASE_FIELDS, linkRow!) });
     }
-    record.links = [...byId.values()];
+    // A vendor that lists one person twice on a lease gives one link (the last listed).
+    record.links = links.length > 1 ? [...new Map(links.map((l) => [l.id, l])).values()] : links;
+    parts = record.links.map((l) => l.hash);
   } else {
-    record.linkedTo = [...new Set(mapped.linkedTo!.map((xId) => {
-      const { resident, lease } = ends(xId);
-      return `${lease.id}:${resident.id}`;
-    }))];
+    record.linkedTo = [...new Set(mapped.linkedTo!.map((xId) => link(xId).key))];
+    parts = [...record.linkedTo];
   }
   // The record's hash covers its links, so a record whose links changed is written, and its links with it.
-  const hash = createHash('sha256').update(record.hash);
-  for (const part of (record.links?.map((l) => l.hash) ?? record.linkedTo!).sort()) hash.update(`\u0000${part}`);
-  record.hash = hash.digest('base64url');
+  record.hash = hashOf(modelName, model.fields, values, parts.sort().join('\u0000'));
   return record;
 }
 
@@ -120,8 +120,8 @@ export function toCanonicalRecord(modelName: CanonicalModelName, mapped: MappedR
 const LINK_DETAILS = Object.entries(RESIDENT_LEASE_FIELDS).filter(([field]) => !['resident_id', 'lease_id', 'x_resident_id', 'x_lease_id'].includes(field));
 
 /** A link's values, in the model's field order: its two records, then its details type-checked (as completeValues does). */
-function linkValues(resident: { id: string; xId: string }, lease: { id: string; xId: string }, details: MappedLink): Record<string, unknown> {
-  const values: Record<string, unknown> = { resident_id: resident.id, lease_id: lease.id, x_resident_id: resident.xId, x_lease_id: lease.xId };
+function linkValues(residentId: string, leaseId: string, xResidentId: string, xLeaseId: string, details: MappedLink): Record<string, unknown> {
+  const values: Record<string, unknown> = { resident_id: residentId, lease_id: leaseId, x_resident_id: xResidentId, x_lease_id: xLeaseId };
   for (const [field, type] of LINK_DETAILS) {
     const value = details[field as keyof MappedLink] ?? null;
     if (value !== null && !hasType(value, type)) throw new MalformedRecordError(`${field}: ${JSON.stringify(value)} is not of type ${type}`);

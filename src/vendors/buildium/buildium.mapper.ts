@@ -105,8 +105,7 @@ function moveOutsOf(l: Raw): Map<string, Raw> {
  * The link of a LeaseMessage's `Tenants` entry (with its `MoveOutData`): from the lease itself, and from a
  * tenant's `Leases` entry, which embeds the whole LeaseMessage.
  */
-function tenantLink(t: Raw, xResidentId: string, moveOuts: Map<string, Raw>): MappedLink {
-  const moveOut = moveOuts.get(xResidentId);
+function tenantLink(t: Raw, moveOut: Raw | undefined): MappedLink {
   return {
     x_resident_type: null,
     resident_type_normalized: null,
@@ -125,7 +124,9 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
   const moveOuts = moveOutsOf(l);
   const links: MappedLink[] = tenants.map((t) => {
     const xResidentId = requiredId(t?.Id, 'Tenants[].Id');
-    return { x_resident_id: xResidentId, ...tenantLink(t, xResidentId, moveOuts) };
+    const link = tenantLink(t, moveOuts.get(xResidentId));
+    link.x_resident_id = xResidentId;
+    return link;
   });
   const primary = tenants.find((t) => t?.Status === 'Current') ?? tenants[0];
   const deposit = l.AccountDetails?.SecurityDeposit;
@@ -168,7 +169,12 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
   // Leases embeds every lease of the tenant, whatever its status: the tenant's side of its links.
   const links = leases.flatMap((l): MappedLink[] => {
     const entry = Array.isArray(l.Tenants) ? (l.Tenants as Raw[]).find((t) => t != null && String(t.Id) === xId) : undefined;
-    return entry ? [{ x_lease_id: requiredId(l.Id, 'Leases[].Id'), ...tenantLink(entry, xId, moveOutsOf(l)) }] : [];
+    if (!entry) return [];
+    // The last entry of the tenant, as the lease's own mapping reads MoveOutData.
+    const moveOut = Array.isArray(l.MoveOutData) ? (l.MoveOutData as Raw[]).findLast((m) => m?.TenantId != null && String(m.TenantId) === xId) : undefined;
+    const link = tenantLink(entry, moveOut);
+    link.x_lease_id = requiredId(l.Id, 'Leases[].Id');
+    return [link];
   });
   const xPropertyId = optionalId(lease?.PropertyId, 'Leases[].PropertyId');
   return {
