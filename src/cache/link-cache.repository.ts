@@ -33,8 +33,8 @@ const FIELDS = Object.keys(RESIDENT_LEASE_FIELDS);
  * given. A record that names only the ids of the other side (MappedRecord.linkedTo) ends its other links
  * and creates none. Whichever side changes, its record is written, so its links follow: an unchanged
  * record writes nothing. A link that ends is kept, hidden (`deleted_at`, `ended`); so is a link whose
- * resident or lease vanished, until that record comes back. A first sync only adds links. Set-based: a
- * few statements per page.
+ * resident or lease vanished, until that record comes back. A first sync takes the links from the leases
+ * alone. Set-based: a few statements per page.
  */
 export class LinkCacheRepository {
   private readonly upserts = new Map<string, string>();
@@ -97,25 +97,13 @@ export class LinkCacheRepository {
   }
 
   /**
-   * A first sync's page: nothing has vanished or come back yet and nothing is reported, and every link is
-   * being named for the first time, so links are only added (where a vendor's two sides disagree, a link
-   * either names shows; later syncs follow whichever side changes), without reading links back. The
-   * residents and leases jobs may write the same links at once: the upsert takes its rows in link id
-   * order, so they only wait for each other.
+   * A first sync's page: every link is named for the first time, nothing has vanished and nothing is
+   * reported. The links come from one side only (LinkSide.firstSyncSource: the leases, which list all their
+   * residents), so they are written as the lease side did before both sides counted: one upsert per page.
    */
   private async writeFirstSync(tx: SqlTx, model: CanonicalModelName, side: LinkSide, scope: CacheScope, statements: CanonicalRecord[], now: Date): Promise<LinkChanges> {
     const links = statements.flatMap((r) => r.links ?? []);
-    if (links.length === 0) return NO_LINK_CHANGES;
-    // The other side has often written them already: ask which are not stored as they are (one probe of the
-    // key each, in a scalar subquery so that it never turns into a scan), and send only those.
-    const { rows: missing } = await tx.query<{ id: string }>(
-      `SELECT t."id" FROM unnest($1::text[], $2::text[]) AS t("id", "hash")
-       WHERE (SELECT s."content_hash" FROM ${TABLE} s WHERE s."id" = t."id" AND NOT s."ended") IS DISTINCT FROM t."hash"`,
-      [links.map((l) => l.id), links.map((l) => l.hash)],
-    );
-    if (missing.length === 0) return NO_LINK_CHANGES;
-    const wanted = new Set(missing.map((m) => m.id));
-    await tx.query(this.upsert(model, side, 'first'), this.upsertParams(links.filter((l) => wanted.has(l.id)), scope, now));
+    if (side.firstSyncSource && links.length > 0) await tx.query(this.upsert(model, side, 'first'), this.upsertParams(links, scope, now));
     return NO_LINK_CHANGES;
   }
 

@@ -18,6 +18,11 @@ export interface LinkSide {
   xColumn: 'x_resident_id' | 'x_lease_id';
   partner: CanonicalModelName;
   embeddedAs: 'leases_meta_data' | 'residents_meta_data';
+  /**
+   * A first sync takes every link from this side alone: each vendor's contract lists all of a lease's
+   * residents with it, so the other side adds nothing then (from the next sync on, both sides count).
+   */
+  firstSyncSource: boolean;
 }
 
 export interface CanonicalModel {
@@ -96,7 +101,7 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
     required: [],
     emptyArrays: ['pets', 'vehicles'],
     nullDefaults: { phone_1_type: 'OTHER', phone_2_type: 'OTHER' },
-    linkSide: { column: 'resident_id', xColumn: 'x_resident_id', partner: 'leases', embeddedAs: 'leases_meta_data' },
+    linkSide: { column: 'resident_id', xColumn: 'x_resident_id', partner: 'leases', embeddedAs: 'leases_meta_data', firstSyncSource: false },
   },
   leases: {
     name: 'leases',
@@ -114,7 +119,7 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
     required: ['x_property_id', 'property_id'],
     emptyArrays: ['services'],
     nullDefaults: { status_normalized: 'OTHER' },
-    linkSide: { column: 'lease_id', xColumn: 'x_lease_id', partner: 'residents', embeddedAs: 'residents_meta_data' },
+    linkSide: { column: 'lease_id', xColumn: 'x_lease_id', partner: 'residents', embeddedAs: 'residents_meta_data', firstSyncSource: true },
   },
 };
 
