@@ -46,7 +46,7 @@ export class LinkCacheRepository {
    */
   async write(tx: SqlTx, model: CanonicalModelName, scope: CacheScope, written: CanonicalRecord[], revived: string[], now: Date, report: boolean): Promise<LinkChanges> {
     const side = CANONICAL_MODELS[model].linkSide;
-    const statements = new Map(written.filter((r) => r.links !== undefined || r.linkedTo !== undefined).map((r) => [r.id, r]));
+    const statements = new Map(written.filter((r) => r.names !== undefined).map((r) => [r.id, r]));
     if (!side || (statements.size === 0 && revived.length === 0)) return NO_LINK_CHANGES;
     if (!report) return this.writeFirstSync(tx, model, side, scope, [...statements.values()], now);
     // Each page compares with what is stored and reports what changed: the two jobs take turns.
@@ -102,8 +102,9 @@ export class LinkCacheRepository {
    * residents), so they are written as the lease side did before both sides counted: one upsert per page.
    */
   private async writeFirstSync(tx: SqlTx, model: CanonicalModelName, side: LinkSide, scope: CacheScope, statements: CanonicalRecord[], now: Date): Promise<LinkChanges> {
+    if (!side.firstSyncSource) return NO_LINK_CHANGES;
     const links = statements.flatMap((r) => r.links ?? []);
-    if (side.firstSyncSource && links.length > 0) await tx.query(this.upsert(model, side, 'first'), this.upsertParams(links, scope, now));
+    if (links.length > 0) await tx.query(this.upsert(model, side, 'first'), this.upsertParams(links, scope, now));
     return NO_LINK_CHANGES;
   }
 

@@ -1,5 +1,5 @@
-import { CANONICAL_MODELS, LINK_MODEL, RESIDENT_LEASE_FIELDS, type CanonicalModelName, type ColumnType } from '../canonical/canonical-models';
-import { recordHasher } from './content-hash';
+import { CANONICAL_MODELS, LINK_MODEL, RESIDENT_LEASE_FIELDS, type CanonicalModelName, type ColumnType, type LinkSide } from '../canonical/canonical-models';
+import { canonicalJson, recordHasher } from './content-hash';
 import { MalformedRecordError } from './malformed-record.error';
 
 /** What a vendor mapping returns for one raw record: canonical field values keyed by Propexo name. */
@@ -47,10 +47,12 @@ export interface CanonicalRecord {
   values: Record<string, unknown>;
   /** Covers the record's links too: a record whose links changed is a changed record. */
   hash: string;
-  /** The links the record names, with their details (MappedRecord.links). */
-  links?: CanonicalLink[];
-  /** The ids (`<lease id>:<resident id>`) of the links the record names without details (MappedRecord.linkedTo). */
-  linkedTo?: string[];
+  /** Whether the record names its links: with their details (`links`), or the other side's ids only (`linkedTo`). */
+  names?: 'links' | 'ids';
+  /** The links the record names, with their details (MappedRecord.links); made when read. */
+  readonly links?: CanonicalLink[];
+  /** The ids (`<lease id>:<resident id>`) of the links the record names without details (MappedRecord.linkedTo); made when read. */
+  readonly linkedTo?: string[];
 }
 
 export interface CanonicalLink {
@@ -80,54 +82,85 @@ export function toCanonicalRecord(modelName: CanonicalModelName, mapped: MappedR
     if (values[field] === null) throw new MalformedRecordError(`${field} is required but missing`);
   }
   const id = ctx.ref(modelName, mapped.x_id)!;
-  const record: CanonicalRecord = { id, x_id: mapped.x_id, values, hash: '' };
-  if (mapped.links === undefined && mapped.linkedTo === undefined) {
-    record.hash = hashOf(modelName, model.fields, values);
-    return record;
-  }
+  if (mapped.links === undefined && mapped.linkedTo === undefined) return { id, x_id: mapped.x_id, values, hash: hashOf(modelName, model.fields, values) };
   const side = CANONICAL_MODELS[modelName].linkSide;
   if (!side) throw new Error(`Mapping bug: ${modelName} records have no links`);
   const partner = CANONICAL_MODELS[side.partner].linkSide!;
-  const isResident = side.column === 'resident_id';
-  /** The link to the record of the other side with this vendor id: its key, and its values when `details` are given. */
-  const link = (partnerXId: string, details?: MappedLink) => {
-    const partnerId = ctx.ref(side.partner, partnerXId)!;
-    const [residentId, leaseId, xResidentId, xLeaseId] = isResident ? [id, partnerId, mapped.x_id, partnerXId] : [partnerId, id, partnerXId, mapped.x_id];
-    return { key: `${leaseId}:${residentId}`, values: details && linkValues(residentId, leaseId, xResidentId, xLeaseId, details) };
-  };
-  let parts: string[];
+  // The links are checked now (a malformed detail quarantines the record) but made into rows only when
+  // read, which the cache does for new and changed records alone; the hash covers what names them.
+  let partners: Array<[xId: string, details: unknown[] | null]>;
   if (mapped.links !== undefined) {
-    const links: CanonicalLink[] = [];
+    const byPartner = new Map<string, unknown[]>(); // a person listed twice is one link (the last listed)
     for (const given of mapped.links) {
       const partnerXId = given[partner.xColumn];
       if (typeof partnerXId !== 'string') throw new Error(`Mapping bug: a ${modelName} link names no ${partner.xColumn}`);
-      const { key, values: linkRow } = link(partnerXId, given);
-      links.push({ id: key, values: linkRow!, hash: hashOf(LINK_MODEL.name, RESIDENT_LEASE_FIELDS, linkRow!) });
+      byPartner.set(partnerXId, linkDetails(given));
     }
-    // A vendor that lists one person twice on a lease gives one link (the last listed).
-    record.links = links.length > 1 ? [...new Map(links.map((l) => [l.id, l])).values()] : links;
-    parts = record.links.map((l) => l.hash);
+    partners = [...byPartner];
   } else {
-    record.linkedTo = [...new Set(mapped.linkedTo!.map((xId) => link(xId).key))];
-    parts = [...record.linkedTo];
+    partners = [...new Set(mapped.linkedTo)].map((xId) => [xId, null]);
   }
-  // The record's hash covers its links, so a record whose links changed is written, and its links with it.
-  record.hash = hashOf(modelName, model.fields, values, parts.sort().join('\u0000'));
-  return record;
+  const named = partners.map(([xId, details]) => (details ? `${xId}\u0001${detailsKey(details)}` : xId)).sort().join('\u0000');
+  const names = mapped.links !== undefined ? 'links' : 'ids';
+  return new NamedLinks(id, mapped.x_id, values, hashOf(modelName, model.fields, values, `${names}\u0000${named}`), names, side, partners, ctx);
+}
+
+/** A record that names its links: they are made into rows (ids from the mapping context, hashes) when read. */
+class NamedLinks implements CanonicalRecord {
+  private made?: CanonicalLink[] | string[];
+
+  constructor(
+    readonly id: string,
+    readonly x_id: string,
+    readonly values: Record<string, unknown>,
+    readonly hash: string,
+    readonly names: 'links' | 'ids',
+    private readonly side: LinkSide,
+    private readonly partners: Array<[xId: string, details: unknown[] | null]>,
+    private readonly ctx: MappingContext,
+  ) {}
+
+  get links(): CanonicalLink[] | undefined {
+    if (this.names !== 'links') return undefined;
+    return (this.made ??= this.partners.map(([xId, details]): CanonicalLink => {
+      const row = this.ends(xId);
+      LINK_DETAILS.forEach(([field], i) => (row[field] = details![i]));
+      return { id: `${row.lease_id}:${row.resident_id}`, values: row, hash: hashOf(LINK_MODEL.name, RESIDENT_LEASE_FIELDS, row) };
+    })) as CanonicalLink[];
+  }
+
+  get linkedTo(): string[] | undefined {
+    if (this.names !== 'ids') return undefined;
+    return (this.made ??= this.partners.map(([xId]) => {
+      const row = this.ends(xId);
+      return `${row.lease_id}:${row.resident_id}`;
+    })) as string[];
+  }
+
+  /** The values naming the link to the record of the other side with this vendor id, in the model's field order. */
+  private ends(partnerXId: string): Record<string, unknown> {
+    const partnerId = this.ctx.ref(this.side.partner, partnerXId)!;
+    return this.side.column === 'resident_id'
+      ? { resident_id: this.id, lease_id: partnerId, x_resident_id: this.x_id, x_lease_id: partnerXId }
+      : { resident_id: partnerId, lease_id: this.id, x_resident_id: partnerXId, x_lease_id: this.x_id };
+  }
 }
 
 /** The link fields a side gives (the others name its two records), with their column types. */
 const LINK_DETAILS = Object.entries(RESIDENT_LEASE_FIELDS).filter(([field]) => !['resident_id', 'lease_id', 'x_resident_id', 'x_lease_id'].includes(field));
 
-/** A link's values, in the model's field order: its two records, then its details type-checked (as completeValues does). */
-function linkValues(residentId: string, leaseId: string, xResidentId: string, xLeaseId: string, details: MappedLink): Record<string, unknown> {
-  const values: Record<string, unknown> = { resident_id: residentId, lease_id: leaseId, x_resident_id: xResidentId, x_lease_id: xLeaseId };
-  for (const [field, type] of LINK_DETAILS) {
-    const value = details[field as keyof MappedLink] ?? null;
+/** Link details as the record's hash takes them: JSON, objects with their keys sorted. */
+function detailsKey(details: unknown[]): string {
+  return details.map((value) => (value !== null && typeof value === 'object' ? canonicalJson(value) : JSON.stringify(value))).join('\u0001');
+}
+
+/** A side's link details in LINK_DETAILS order, type-checked as completeValues checks a record's fields. */
+function linkDetails(given: MappedLink): unknown[] {
+  return LINK_DETAILS.map(([field, type]) => {
+    const value = given[field as keyof MappedLink] ?? null;
     if (value !== null && !hasType(value, type)) throw new MalformedRecordError(`${field}: ${JSON.stringify(value)} is not of type ${type}`);
-    values[field] = value;
-  }
-  return values;
+    return value;
+  });
 }
 
 function completeValues(fields: Record<string, ColumnType>, given: Record<string, unknown>, where: string): Record<string, unknown> {
