@@ -92,16 +92,19 @@ const asList = (value: unknown): Rec[] => (value === undefined || value === null
 /** A Yardi person's id: its household, then `:n` for the n-th person (n > 1). */
 const person = (household: string, position: number) => (position === 1 ? household : `${household}:${position}`);
 
+/** Where a resident may be on several leases, an existing one is put on another lease. */
+const addExisting = async (control: ReturnType<typeof sandboxControl>, _data: Rec, lease: string, existing: string): Promise<Pair[]> => {
+  await control('POST', 'links', { resident: existing, to: lease });
+  return [[lease, existing]];
+};
+
 const CASES: VendorCase[] = [
   sandboxCase('BUILDIUM', BUILDIUM_SANDBOX_CREDENTIALS, () => startBuildiumSandboxServer({ residents: 80, seed: 23 }), {
     links: (data) => {
       const tenants = new Set(data.tenants.map((t: Rec) => t.Id));
       return data.leases.flatMap((l: Rec) => l.Tenants.filter((t: Rec) => tenants.has(t.Id)).map((t: Rec): Pair => [String(l.Id), String(t.Id)]));
     },
-    add: async (control, _data, lease, existing) => {
-      await control('POST', 'links', { resident: existing, to: lease });
-      return [[lease, existing]];
-    },
+    add: addExisting,
     vanish: (control, resident) => control('DELETE', `tenants/${resident}`),
     residentSideDetailed: true,
   }),
@@ -110,10 +113,7 @@ const CASES: VendorCase[] = [
       const contacts = new Set(data.contacts.map((c: Rec) => c.id));
       return data.leases.flatMap((l: Rec) => l.contacts.filter((c: Rec) => contacts.has(c.id)).map((c: Rec): Pair => [String(l.id), String(c.id)]));
     },
-    add: async (control, _data, lease, existing) => {
-      await control('POST', 'links', { resident: existing, to: lease });
-      return [[lease, existing]];
-    },
+    add: addExisting,
     vanish: (control, resident) => control('DELETE', `contacts/${resident}`),
     residentSideDetailed: true,
   }),

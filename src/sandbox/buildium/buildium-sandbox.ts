@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, type LinkChange, simulatorState } from '../kit/control-api';
+import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, type LinkChange, relinkedLeases, simulatorState } from '../kit/control-api';
 import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { FaultInjector } from '../kit/fault-injector';
 import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
@@ -263,14 +263,13 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
    * entry, which the tenant's `Leases` embeds. Each lease changed moves its LastUpdatedDateTime; the tenant,
    * whose Leases changed, is changed too.
    */
-  relink({ resident, from, to }: LinkChange): Rec | string {
+  relink(change: LinkChange): Rec | string {
+    const { resident } = change;
     const tenant = this.find('tenants', resident);
     if (!tenant) return `tenant ${resident} not found`;
-    const [off, on] = [from, to].map((id) => (id === null ? null : this.find('leases', id)));
-    if (from !== null && !off) return `lease ${from} not found`;
-    if (to !== null && !on) return `lease ${to} not found`;
-    if (off && !off.Tenants.some((t: Rec) => t.Id === tenant.Id)) return `tenant ${resident} is not on lease ${from}`;
-    if (on?.Tenants.some((t: Rec) => t.Id === tenant.Id)) return `tenant ${resident} is on lease ${to} already`;
+    const leases = relinkedLeases(change, 'tenant', (id) => this.find('leases', id), (lease) => lease.Tenants.some((t: Rec) => t.Id === tenant.Id));
+    if (typeof leases === 'string') return leases;
+    const { off, on } = leases;
     if (off) {
       off.Tenants = off.Tenants.filter((t: Rec) => t.Id !== tenant.Id);
       off.MoveOutData = (off.MoveOutData ?? []).filter((m: Rec) => m.TenantId !== tenant.Id);

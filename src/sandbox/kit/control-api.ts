@@ -163,6 +163,22 @@ async function serveControlApi<Data extends { [C in keyof Data]: Rec[] }, Option
   return sendJson(res, 405, { error: `${method} not supported on ${url.pathname}` });
 }
 
+/**
+ * For vendors where a resident may be on several leases: the lease a link change takes the resident off
+ * and the one it puts it on (null where the change names none), or why it cannot (`noun` names the vendor's
+ * resident in the answer, `isOn` says whether the resident is on a lease).
+ */
+export function relinkedLeases<Lease>(change: LinkChange, noun: string, findLease: (id: string) => Lease | undefined, isOn: (lease: Lease) => boolean): { off: Lease | null; on: Lease | null } | string {
+  const { resident, from, to } = change;
+  const off = from === null ? null : findLease(from);
+  const on = to === null ? null : findLease(to);
+  if (off === undefined) return `lease ${from} not found`;
+  if (on === undefined) return `lease ${to} not found`;
+  if (off && !isOn(off)) return `${noun} ${resident} is not on lease ${from}`;
+  if (on && isOn(on)) return `${noun} ${resident} is on lease ${to} already`;
+  return { off, on };
+}
+
 /** The body of POST /_control/links, or what is wrong with it. */
 function linkChange(body: unknown): LinkChange | string {
   const usage = 'body must be {"resident": id, "from"?: lease id, "to"?: lease id} with from, to or both, and they must differ';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, type LinkChange, simulatorState } from '../kit/control-api';
+import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, type LinkChange, relinkedLeases, simulatorState } from '../kit/control-api';
 import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { FaultInjector } from '../kit/fault-injector';
 import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
@@ -283,14 +283,13 @@ class PropertywareRestSimulator implements PropertywareRestSandbox, ControlledSi
    * A contact taken off and/or put on leases as Propertyware shows it: the lease's contacts (`{id, primary,
    * role}`), which moves the lease's lastModifiedDateTime; the contact record itself does not change.
    */
-  relink({ resident, from, to }: LinkChange): Rec | string {
+  relink(change: LinkChange): Rec | string {
+    const { resident } = change;
     const contact = this.find('contacts', resident);
     if (!contact) return `contact ${resident} not found`;
-    const [off, on] = [from, to].map((id) => (id === null ? null : this.find('leases', id)));
-    if (from !== null && !off) return `lease ${from} not found`;
-    if (to !== null && !on) return `lease ${to} not found`;
-    if (off && !off.contacts.some((c: Rec) => c.id === contact.id)) return `contact ${resident} is not on lease ${from}`;
-    if (on?.contacts.some((c: Rec) => c.id === contact.id)) return `contact ${resident} is on lease ${to} already`;
+    const leases = relinkedLeases(change, 'contact', (id) => this.find('leases', id), (lease) => lease.contacts.some((c: Rec) => c.id === contact.id));
+    if (typeof leases === 'string') return leases;
+    const { off, on } = leases;
     if (off) this.update('leases', off, { contacts: off.contacts.filter((c: Rec) => c.id !== contact.id) });
     if (on) this.update('leases', on, { contacts: [...on.contacts, { id: contact.id, primary: false, role: 'Tenant' }] });
     return { resident, leases: this.store.leases.filter((l) => l.contacts.some((c: Rec) => c.id === contact.id)).map((l) => String(l.id)) };
