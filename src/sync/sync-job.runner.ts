@@ -194,8 +194,9 @@ export class SyncJobRunner implements OnApplicationBootstrap {
   }
 
   /**
-   * One transaction per page: the records, what changed (not during a first sync) as data diffs and
-   * events, the quarantined records and the job's progress commit together.
+   * One transaction per page: the records and their links, what changed (not during a first sync) as data
+   * diffs and events (the records', then their links'), the quarantined records and the job's progress
+   * commit together.
    */
   private async write(job: JobContext, scope: CacheScope, batch: ReturnType<SyncJobRunner['transform']>, ctx: MappingContext): Promise<void> {
     const { records, rejected, drift, seen } = batch;
@@ -287,8 +288,9 @@ function changeEvents(scope: CacheScope, job: JobContext, reports: RecordReport[
   return reports.map((r) => (r.kind === 'NEW' ? dataEvent(scope, job, 'DATA_NEW', r.record) : dataEvent(scope, job, 'DATA_UPDATE', r.record, r.diff)));
 }
 
+const LINK_TRIGGER = { NEW: 'DATA_NEW', UPDATE: 'DATA_UPDATE', DELETED: 'DATA_DELETED' } as const;
+
 /** The residents_to_leases events of a page: DATA_NEW for links that appeared, DATA_UPDATE, DATA_DELETED for those that ended. */
 function linkEvents(scope: CacheScope, job: JobContext, reports: LinkReport[]): NewEvent[] {
-  const TRIGGER = { NEW: 'DATA_NEW', UPDATE: 'DATA_UPDATE', DELETED: 'DATA_DELETED' } as const;
-  return reports.map((r) => dataEvent(scope, job, TRIGGER[r.kind], r.link, r.kind === 'UPDATE' ? r.diff : undefined, LINK_MODEL.name));
+  return reports.map((r) => dataEvent(scope, job, LINK_TRIGGER[r.kind], r.link, r.kind === 'UPDATE' ? r.diff : undefined, LINK_MODEL.name));
 }
