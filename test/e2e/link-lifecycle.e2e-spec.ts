@@ -326,6 +326,13 @@ describe('Resident <-> lease links follow changes', () => {
       revive: async (control: ReturnType<typeof sandboxControl>, _data: Rec, resident: string) => {
         expect((await control('POST', 'tenants', { FirstName: 'Back', LastName: 'Again' })).Id).toBe(Number(resident));
       },
+      /** One tenant's MoveInDate (a lease's Tenants entry): its link changes. */
+      moveIn: async (control: ReturnType<typeof sandboxControl>, data: Rec): Promise<Pair[]> => {
+        const lease = data.leases.find((l: Rec) => l.Tenants.length >= 2);
+        const [first, ...rest] = lease.Tenants;
+        await control('PATCH', `leases/${lease.Id}`, { Tenants: [{ ...first, MoveInDate: '2026-02-02' }, ...rest] });
+        return [[String(lease.Id), String(first.Id)]];
+      },
     }],
     ['ENTRATA', ENTRATA_SANDBOX_CREDENTIALS, () => startEntrataSandboxServer({ residents: 40, seed: 29 }), {
       pick: (data: Rec) => String(data.customers[0]['@attributes'].Id),
@@ -340,6 +347,12 @@ describe('Resident <-> lease links follow changes', () => {
         const customers = structuredClone(data.leases.find((l: Rec) => l.id === lease).customers);
         await control('PATCH', `customers/${resident}`, { LeaseId: Number(lease) });
         await control('PATCH', `leases/${lease}`, { customers });
+      },
+      /** A lease's moveInDate, which Entrata gives each of its customers' links. */
+      moveIn: async (control: ReturnType<typeof sandboxControl>, data: Rec): Promise<Pair[]> => {
+        const lease = data.leases.find((l: Rec) => asList(l.customers?.customer).length >= 2 && l.moveInDate !== '02/02/2026');
+        await control('PATCH', `leases/${lease.id}`, { moveInDate: '02/02/2026' });
+        return asList(lease.customers.customer).map((c): Pair => [String(lease.id), String(c.id)]);
       },
     }],
   ] as const)('%s: a resident that vanishes while its lease still names it', (vendorName, credentials, start, steps) => {
@@ -384,6 +397,20 @@ describe('Resident <-> lease links follow changes', () => {
       expect((await get(`/v1/residents/${residentId}`)).deleted_at).toBeNull();
       const cached = await cachedLinks(integrationId);
       for (const lease of leases) expect(cached.pairs).toContain(key([lease, resident]));
+    });
+
+    it('a change of a link\'s details (a move-in date) is one DATA_UPDATE of that link, with only what changed', async () => {
+      const changed = await steps.moveIn(sandboxControl(server.url), server.sandbox.data as Rec);
+      const { events, syncId } = await manualSync(harness, integrationId);
+      expect(linkEvents(events, syncId)).toEqual(changed.map((p) => `DATA_UPDATE ${key(p)}`).sort());
+      const cached = await cachedLinks(integrationId);
+      for (const e of events.filter((x) => x.data.object === 'residents-to-leases')) {
+        expect(Object.keys(e.data.diff.new)).toEqual(['move_in_date']);
+        expect(Object.keys(e.data.diff.previous)).toEqual(['move_in_date']);
+        expect(e.data.diff.new.move_in_date).not.toEqual(e.data.diff.previous.move_in_date);
+        const lease = cached.leases.find((l) => l.id === e.data.payload.lease_id)!;
+        expect(lease.residents_meta_data.find((m: Rec) => m.resident_id === e.data.payload.resident_id).move_in_date).toBe(e.data.diff.new.move_in_date);
+      }
     });
   });
 
