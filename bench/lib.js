@@ -180,4 +180,4 @@ async function stopAll() {
   await sleep(1500);
 }
 
-module.exports = { ROOT, startChild, createDatabase, startSandbox, startApp, waitForRun, withClient, rssOf, deliveryCpuMs, cpuPerItem, sleep, stopAll };
+module.exports = { ROOT, freePort, startChild, createDatabase, startSandbox, startApp, waitForRun, withClient, rssOf, deliveryCpuMs, cpuPerItem, sleep, stopAll };

@@ -1,8 +1,9 @@
-// `npm run bench`: every benchmark, one after the other (BENCH_ONLY=first-sync|ongoing-sync|webhook-delivery|vendor-first-sync|read-api|connect runs one;
+// `npm run bench`: every benchmark, one after the other (BENCH_ONLY=first-sync|ongoing-sync|webhook-delivery|vendor-first-sync|read-api|connect|npm-start runs one;
 // BENCH_ONLY=webhook-ab, the A/B comparison of two builds, runs only when asked for).
 // Each prints a JSON result and a table row for BENCHMARKS.md.
 const { connect } = require('./connect');
 const { firstSync } = require('./first-sync');
+const { npmStart } = require('./npm-start');
 const { ongoingSync } = require('./ongoing-sync');
 const { readApi } = require('./read-api');
 const { stopAll } = require('./lib');
@@ -10,7 +11,7 @@ const { vendorFirstSync } = require('./vendor-first-sync');
 const { webhookAb } = require('./webhook-ab');
 const { webhookDelivery } = require('./webhook-delivery');
 
-const BENCHMARKS = { 'first-sync': firstSync, 'ongoing-sync': ongoingSync, 'webhook-delivery': webhookDelivery, 'vendor-first-sync': vendorFirstSync, 'read-api': readApi, connect };
+const BENCHMARKS = { 'first-sync': firstSync, 'ongoing-sync': ongoingSync, 'webhook-delivery': webhookDelivery, 'vendor-first-sync': vendorFirstSync, 'read-api': readApi, connect, 'npm-start': npmStart };
 const ON_REQUEST = { 'webhook-ab': webhookAb };
 
 async function main() {

@@ -29,6 +29,8 @@ export const SWAGGER_INITIALIZER_JS = `window.addEventListener('load', function 
     persistAuthorization: false,
     presets: [SwaggerUIBundle.presets.apis],
     layout: 'BaseLayout',
+    // Shows the x-latchkey-* markers: extension values, and parameters that need another one.
+    showExtensions: true,
   });
 });
 `;

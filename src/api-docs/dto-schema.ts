@@ -49,18 +49,32 @@ export function dtoSchema(dto: Function): JsonSchema {
   };
 }
 
+/** What a rule's `context` may tell the docs: the type a client sends (query values arrive as strings) and what the field does. */
+interface RuleContext {
+  schema?: JsonSchema;
+  description?: string;
+}
+
+/** A query flag (`'true'` / `'false'` on the wire) is a boolean to a client, as Propexo's spec types its flags. */
+const isFlag = (values: unknown[]) => values.length === 2 && values.includes('true') && values.includes('false');
+
 function fieldSchema(dto: Function, name: string, rules: ValidationMetadata[]): JsonSchema {
   const value: JsonSchema = {}; // the value itself, or each item of an array
   const array: JsonSchema = {};
+  const notes: string[] = [];
   let isArray = false;
+  let declared: JsonSchema | undefined;
   for (const rule of rules) {
     const [first] = (rule.constraints ?? []) as unknown[];
+    const context = rule.context as RuleContext | undefined;
+    if (context?.description) notes.push(context.description);
+    if (context?.schema) declared = context.schema;
     switch (rule.name) {
       case 'isArray': isArray = true; break;
       case 'arrayMinSize': array.minItems = first; break;
       case 'arrayMaxSize': array.maxItems = first; break;
       case 'arrayUnique': array.uniqueItems = true; break;
-      case 'isIn': value.enum = [...(first as unknown[])]; break;
+      case 'isIn': if (isFlag(first as unknown[])) value.type = 'boolean'; else value.enum = [...(first as unknown[])]; break;
       case 'isString': value.type = 'string'; break;
       case 'isBoolean': value.type = 'boolean'; break;
       case 'isInt': value.type = 'integer'; break;
@@ -73,6 +87,15 @@ function fieldSchema(dto: Function, name: string, rules: ValidationMetadata[]): 
       case 'matches': Object.assign(value, { type: 'string', pattern: (first as RegExp).source }); break;
       case 'isUrl': Object.assign(value, { type: 'string', format: 'uri' }); break;
       case 'isIso8601': Object.assign(value, { type: 'string', format: 'date-time' }); break;
+      case 'isTimeFilter':
+        Object.assign(value, { type: 'string', anyOf: [{ format: 'date-time' }, { format: 'date' }] });
+        notes.push('ISO 8601 date-time (any zone, any fraction of a second; without a zone, UTC) or date (its midnight, UTC)');
+        break;
+      case 'isDateFilter': Object.assign(value, { type: 'string', format: 'date' }); break;
+      case 'requiresParam':
+        value['x-latchkey-requires'] = first;
+        notes.push(`Only together with ${first as string}: without it, 400 invalid_request`);
+        break;
     }
     if (rule.type === 'nestedValidation') {
       const nested = transformerMetadata.findTypeMetadata(dto, name)?.typeFunction() as Function | undefined;
@@ -80,9 +103,14 @@ function fieldSchema(dto: Function, name: string, rules: ValidationMetadata[]): 
       if (rule.each) isArray = true;
     }
   }
+  if (declared) {
+    delete value.pattern;
+    Object.assign(value, declared);
+  }
   if (value.enum && !value.type) value.type = 'string';
   if (value.type !== 'string') {
     delete value.minLength; // isNotEmpty on a non-string means "present", not a length
   }
-  return isArray ? { type: 'array', items: value, ...array } : value;
+  const description = notes.length > 0 ? { description: notes.join('. ') } : {};
+  return isArray ? { type: 'array', items: value, ...array, ...description } : { ...value, ...description };
 }

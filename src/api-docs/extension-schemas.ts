@@ -4,7 +4,8 @@ import { RUN_TRIGGERS } from '../connect/connect-schedule';
 import { STREAM_NAMES, SYNC_MODES } from '../connect/stream-catalog';
 import { DRIFT_KINDS } from '../etl/schema-drift';
 import { EVENT_TRIGGERS, TRIGGERS } from '../events/event-triggers';
-import { ConnectRunStatus, DeliveryStatus } from '../generated/prisma/enums';
+import { ConnectRunStatus, DeliveryStatus, ReplayStatus } from '../generated/prisma/enums';
+import { JOB_LOG_STATUSES } from '../sync/job-log';
 import { ref, type JsonSchema } from './dto-schema';
 
 /**
@@ -38,6 +39,24 @@ export const singleOf = (schema: string): JsonSchema => record({ meta: ref('Resp
 /** `{result: X}`: the spec's envelope for writes. */
 export const resultOf = (schema: string): JsonSchema => record({ result: ref(schema) });
 
+/**
+ * Fields one of the spec's objects carries beyond the spec, each marked as an extension: allOf'd with the
+ * spec's own schema (which names the rest), so it stays open.
+ */
+const asExtensions = (properties: Record<string, JsonSchema>): Record<string, JsonSchema> =>
+  Object.fromEntries(Object.entries(properties).map(([name, schema]) => [name, { ...schema, 'x-latchkey-extension': true }]));
+const beyondSpec = (properties: Record<string, JsonSchema>): JsonSchema => ({ type: 'object', properties: asExtensions(properties) });
+
+/** A resident's or lease's record: our `deleted_at`, and each of its embedded links (`embeddedAs`) as `link` says. */
+const linkedRecord = (embeddedAs: string, link: JsonSchema): JsonSchema => ({
+  allOf: [ref('LatchkeyRecordExtension'), { type: 'object', properties: { [embeddedAs]: { type: 'array', items: link } } }],
+});
+
+const failedModels = {
+  type: 'array',
+  items: record({ model: enumOf(CANONICAL_MODEL_NAMES), error: string("The job's last error (the vendor's words when it refused)") }),
+};
+
 const apiKey = {
   id: string(),
   name: string(),
@@ -59,6 +78,18 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
     field: string('Dotted path of the field in the vendor record'),
     kind: enumOf(DRIFT_KINDS, 'MISSING: a required field was absent (the record was quarantined); UNEXPECTED: a field the vendor contract does not name'),
     occurrences: integer('Records seen with this drift'),
+    sample_x_id: nullableString('Vendor id of one such record'),
+    first_seen_at: timestamp(),
+    last_seen_at: timestamp(),
+  }),
+  LatchkeyUnknownValue: record({
+    id: string(),
+    integration_id: string(),
+    model: enumOf(CANONICAL_MODEL_NAMES),
+    field: string('The canonical field the vendor value was mapped into (e.g. status_normalized, phone_1_type, type_normalized)'),
+    value: string('The vendor value no mapping table of its vendor knows (the raw value stays in the record, e.g. status_raw)'),
+    mapped_to: nullableString('What the field got instead: OTHER, or null'),
+    occurrences: integer('Records synced with this value'),
     sample_x_id: nullableString('Vendor id of one such record'),
     first_seen_at: timestamp(),
     last_seen_at: timestamp(),
@@ -94,6 +125,7 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
     response_excerpt: nullableString("Start of the receiver's response body"),
     error: nullableString('Why the attempt failed (null when it succeeded)'),
     next_attempt_at: nullableTimestamp('When the attempt failed and another is scheduled, when'),
+    dropped_headers: { type: 'array', items: { type: 'string' }, description: 'Stored custom headers this attempt did not send because they would steer the delivery (Host, hop-by-hop and framing headers, the headers Latchkey sets)' },
   }),
   LatchkeyWebhookDelivery: record({
     id: string('Also the `webhook-id` header of each attempt'),
@@ -110,10 +142,20 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
     attempts: { type: 'array', items: ref('LatchkeyDeliveryAttempt'), description: 'Oldest first' },
   }),
   LatchkeyReplay: record({
-    replayed: integer('Deliveries created or reset and queued'),
-    already_pending: integer('Matching deliveries left to their schedule because they were still pending'),
+    id: string('GET /v1/webhooks/{id}/replays/{replay_id} shows its progress'),
+    webhook_id: string(),
+    status: enumOf(Object.values(ReplayStatus), 'QUEUED until a worker starts it; a worker that dies mid-replay is replaced by one that resumes after the last committed batch'),
     since: timestamp(),
-    until: timestamp('The end of the window (now when the request gave none)'),
+    until: timestamp('The end of the window (the time of the request when it gave none)'),
+    replayed: integer('Deliveries created or made due again and queued so far'),
+    already_pending: integer('Matching deliveries left to their schedule because they were still pending'),
+    last_sequence: { type: ['integer', 'null'], description: "The window's last event sequence (null until a worker starts the replay, or when the window holds no event)" },
+    through_sequence: { type: ['integer', 'null'], description: 'Events up to this sequence are done; the replay is through when it reaches last_sequence' },
+    attempts: integer('Worker attempts so far'),
+    error: nullableString('Why the replay failed, or the error of an attempt that will be retried'),
+    created_at: timestamp(),
+    started_at: nullableTimestamp(),
+    finished_at: nullableTimestamp(),
   }),
 
   LatchkeyConnectDestination: record({
@@ -174,6 +216,48 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
   LatchkeyConnectRunRequested: record({ run_id: string('The run started or queued (GET .../runs/{runId})') }),
   // Connect's deletes answer bare {success: true}, not the {result} envelope of its other writes.
   LatchkeySuccess: record({ success: { type: 'boolean', enum: [true] } }),
+
+  LatchkeyJobLog: {
+    type: 'object',
+    properties: {
+      status: enumOf(JOB_LOG_STATUSES, "SUCCESS and FAILURE as in the spec; extensions: PARTIAL_SUCCESS (a run in which some models synced and some failed: see models_failed), RUNNING, PENDING (not started, or a run queued behind another)"),
+      ...asExtensions({
+        model: nullableString("A job's model (null for a run)"),
+        error: nullableString("A job's last error; a run's names each failed model with its error"),
+        started_at: nullableTimestamp(),
+        finished_at: nullableTimestamp(),
+        records_seen: integer('Records read (a run: its jobs summed)'),
+        records_written: integer('Records new or changed'),
+        records_quarantined: integer('Records that could not be normalised'),
+        events_emitted: integer('DATA_NEW / DATA_UPDATE / DATA_DELETED events committed'),
+        skipped_models: { type: 'array', items: record({ model: enumOf(CANONICAL_MODEL_NAMES), reason: string() }), description: 'Runs only: models left out because their read access is FAILED' },
+        models_failed: { ...failedModels, description: 'Runs only: models whose job failed, with its error' },
+      }),
+    },
+  },
+  LatchkeyLastSyncRun: record({
+    id: string('The run: its root job log is GET /v1/admin/logs/jobs/{id}'),
+    job_type: enumOf(['FIRST_SYNC', 'SCHEDULED_SYNC', 'MANUAL_SYNC']),
+    status: enumOf(JOB_LOG_STATUSES, 'As in the job log: PARTIAL_SUCCESS when some models failed'),
+    started_at: timestamp(),
+    finished_at: nullableTimestamp('Null while it runs'),
+  }),
+  LatchkeyIntegrationExtension: beyondSpec({
+    last_sync_run: { anyOf: [ref('LatchkeyLastSyncRun'), { type: 'null' }], description: 'The latest run that started (null before the first)' },
+  }),
+  LatchkeyLinkExtension: beyondSpec({
+    deleted_at: {
+      type: ['string', 'null'], format: 'date-time',
+      description: 'When the link stopped showing: the PMS no longer lists it, or its resident or lease disappeared. Such links are listed only with include_deleted=true',
+    },
+  }),
+  LatchkeyResidentExtension: linkedRecord('leases_meta_data', {
+    allOf: [
+      ref('LatchkeyLinkExtension'),
+      beyondSpec({ lease_status_normalized: { type: ['string', 'null'], description: "The lease's status_normalized (ACTIVE, INACTIVE, PENDING, EVICTED, OTHER)" } }),
+    ],
+  }),
+  LatchkeyLeaseExtension: linkedRecord('residents_meta_data', ref('LatchkeyLinkExtension')),
 
   LatchkeyEventFeed: record({
     meta: record({

@@ -19,6 +19,34 @@ const ERROR_RESPONSES: Record<string, { code: ErrorCode; description: string }> 
 };
 
 /**
+ * Propexo's spec redacts two vendor names (docs/vendor-notes.md): its SAMPLE1 is YARDI and its SAMPLE2 APPFOLIO.
+ * A client generated from the spec knows neither name, so wherever one appears in an enum (ours in requests, the
+ * spec's in responses, which take the name beside the placeholder) it is listed as an extension value.
+ */
+const REDACTED_VENDORS: Record<string, string> = { SAMPLE1: 'YARDI', SAMPLE2: 'APPFOLIO' };
+const EXTENSION_VENDORS: unknown[] = Object.values(REDACTED_VENDORS);
+
+/** The schema with `values` marked as extension values of its enum (`x-latchkey-extension-values`). */
+function withExtensionValues(schema: JsonSchema, values: unknown[]): JsonSchema {
+  const unique = [...new Set(values)];
+  return unique.length === 0 ? schema : { ...schema, 'x-latchkey-extension-values': unique };
+}
+
+/** The enum of a field: its own, or its items'. */
+const enumOf = (schema: JsonSchema): unknown[] => (schema.enum ?? (schema.items as JsonSchema | undefined)?.enum ?? []) as unknown[];
+
+/** The spec's schemas with each enum that holds a redacted vendor placeholder taking the vendor's name too, marked. */
+function unredactVendors(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(unredactVendors);
+  if (node === null || typeof node !== 'object') return node;
+  const out: JsonSchema = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, unredactVendors(value)]));
+  const names = Array.isArray(out.enum) ? out.enum.filter((v) => typeof v === 'string' && Object.hasOwn(REDACTED_VENDORS, v)).map((v) => REDACTED_VENDORS[v as string]) : [];
+  return withExtensionValues(names.length > 0 ? { ...out, enum: [...(out.enum as unknown[]), ...names] } : out, names);
+}
+
+const PROPEXO_SCHEMAS = unredactVendors(propexoSchemas) as Record<string, JsonSchema>;
+
+/**
  * Our OpenAPI document: paths from the live route metadata, request schemas from the DTOs' validation
  * rules, response schemas from Propexo's spec (committed copy) or our own for extensions. Built once.
  */
@@ -42,13 +70,15 @@ export class OpenApiDocumentService {
       info: {
         title: 'Latchkey API',
         version: '1',
-        description: "Propexo's public API, self-hosted. Operations and fields marked `x-latchkey-extension: true` are Latchkey's own additions.",
+        description: "Propexo's public API, self-hosted. Operations and fields marked `x-latchkey-extension: true` are Latchkey's own additions, "
+          + 'and so are the enum values a schema lists in `x-latchkey-extension-values` (among them the vendors YARDI and APPFOLIO, which '
+          + "Propexo's spec redacts as SAMPLE1 and SAMPLE2). A parameter with `x-latchkey-requires` is taken only together with the one it names.",
       },
       security: [{ bearerAuth: [] }],
       paths,
       components: {
         securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <api key>' } },
-        schemas: { ...propexoSchemas, ...LATCHKEY_SCHEMAS },
+        schemas: { ...PROPEXO_SCHEMAS, ...LATCHKEY_SCHEMAS },
         responses: Object.fromEntries(
           Object.entries(ERROR_RESPONSES).map(([name, { code, description }]) => [
             name,
@@ -69,7 +99,10 @@ function operation(route: DiscoveredRoute): JsonSchema {
   // A route nobody has described yet is still listed (the route metadata is the source of truth), plainly.
   const doc: OperationDoc = OPERATIONS[key] ?? { summary: key, response: { type: 'object' } };
   const extensionFields = new Set(doc.extensionFields);
-  const markExtension = (name: string, schema: JsonSchema) => (extensionFields.has(name) ? { ...schema, 'x-latchkey-extension': true } : schema);
+  const markExtension = (name: string, schema: JsonSchema) => {
+    const marked = withExtensionValues(schema, [...(doc.extensionValues?.[name] ?? []), ...enumOf(schema).filter((v) => EXTENSION_VENDORS.includes(v))]);
+    return extensionFields.has(name) ? { ...marked, 'x-latchkey-extension': true } : marked;
+  };
   const parameters = [
     ...route.pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
     ...(route.queryDto ? dtoFields(route.queryDto) : []).map((f) => ({ name: f.name, in: 'query', required: f.required, schema: markExtension(f.name, f.schema) })),
@@ -79,6 +112,7 @@ function operation(route: DiscoveredRoute): JsonSchema {
   return {
     operationId: `${route.method}${route.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
     summary: doc.summary,
+    ...(doc.description ? { description: doc.description } : {}),
     ...(doc.extension ? { 'x-latchkey-extension': true } : {}),
     ...(doc.public ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),

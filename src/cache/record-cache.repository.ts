@@ -99,6 +99,22 @@ export class RecordCacheRepository {
     return { deleted: rows, hiddenLinks, refused: null };
   }
 
+  /**
+   * Hides cached records that turned out not to be of the model (the vendor lists applicants among its
+   * residents): marked deleted as vanished ones are, outside the deletion guard's count, and their links
+   * hidden with them. Returns them, and the links that were showing.
+   */
+  async hide(tx: SqlTx, model: CanonicalModelName, integrationId: string, ids: string[], now: Date): Promise<{ hidden: CacheRow[]; hiddenLinks: CacheRow[] }> {
+    if (ids.length === 0) return { hidden: [], hiddenLinks: [] };
+    const { rows } = await tx.query<CacheRow>(
+      `UPDATE "${CANONICAL_MODELS[model].table}" SET "deleted_at" = $3, "updated_at" = $3
+       WHERE "integration_id" = $1 AND "id" = ANY($2::text[]) AND "deleted_at" IS NULL RETURNING *`,
+      [integrationId, ids, now],
+    );
+    const hiddenLinks = await this.links.hide(tx, model, integrationId, rows.map((r) => r.id), now);
+    return { hidden: rows, hiddenLinks };
+  }
+
   /** Splits a page by content hash: rows that changed (with their current version) and ids that did not. */
   private async partition(tx: SqlTx, model: CanonicalModelName, records: CanonicalRecord[]) {
     const { rows } = await tx.query<CacheRow & { page_id: string; same: boolean | null }>(

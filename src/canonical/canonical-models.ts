@@ -23,6 +23,11 @@ export interface LinkSide {
    * residents with it, so the other side adds nothing then (from the next sync on, both sides count).
    */
   firstSyncSource: boolean;
+  /**
+   * Extension: fields of the record on the other side that each embedded link carries, by name, with that
+   * record's column (a resident's leases show their lease's status without fetching the leases).
+   */
+  partnerFields?: Readonly<Record<string, string>>;
 }
 
 export interface CanonicalModel {
@@ -98,10 +103,14 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
       phone_1_type: t, phone_1: t, phone_2_type: t, phone_2: t, state_alternate: t, state: t, zip_alternate: t, zip: t,
       property_id: t,
     },
-    required: [],
+    // Propexo's resident has a non-null property_id: a resident no vendor link places is quarantined, never invented.
+    required: ['property_id'],
     emptyArrays: ['pets', 'vehicles'],
     nullDefaults: { phone_1_type: 'OTHER', phone_2_type: 'OTHER' },
-    linkSide: { column: 'resident_id', xColumn: 'x_resident_id', partner: 'leases', embeddedAs: 'leases_meta_data', firstSyncSource: false },
+    linkSide: {
+      column: 'resident_id', xColumn: 'x_resident_id', partner: 'leases', embeddedAs: 'leases_meta_data', firstSyncSource: false,
+      partnerFields: { lease_status_normalized: 'status_normalized' },
+    },
   },
   leases: {
     name: 'leases',

@@ -72,6 +72,9 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650)
   DATA_DIFF_RETENTION_DAYS?: number;
 
+  @IsOptional() @Transform(toInt) @IsInt({ message: 'must be a whole number of days (0 keeps events forever)' }) @Min(0) @Max(3650)
+  EVENT_RETENTION_DAYS?: number;
+
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10)
   SYNC_JOB_ATTEMPTS?: number;
 
@@ -149,6 +152,8 @@ export interface AppConfig {
   /** A full pull never deletes more than this share of an integration's records of a model. */
   deletionGuardShare: number;
   dataDiffRetentionDays: number;
+  /** Events (with their deliveries) older than this are pruned, once relayed and no longer pending; 0 keeps them forever. */
+  eventRetentionDays: number;
   syncJobAttempts: number;
   /** Attempts per vendor request (throttling, 5xx, timeouts) before it counts as failed. */
   vendorRequestAttempts: number;
@@ -234,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, roleArg?: string): AppConfig 
     fullSyncIntervalHours: vars.FULL_SYNC_INTERVAL_HOURS ?? 24,
     deletionGuardShare: vars.DELETION_GUARD_SHARE ?? 0.2,
     dataDiffRetentionDays: vars.DATA_DIFF_RETENTION_DAYS ?? 30,
+    eventRetentionDays: vars.EVENT_RETENTION_DAYS ?? 30,
     syncJobAttempts: vars.SYNC_JOB_ATTEMPTS ?? 3,
     vendorRequestAttempts: vars.VENDOR_REQUEST_ATTEMPTS ?? 6,
     vendorCircuitFailures: vars.VENDOR_CIRCUIT_FAILURES ?? 5,

@@ -100,3 +100,9 @@ export class UpdateConnectionDto {
   @IsOptional() @IsBoolean()
   active?: boolean;
 }
+
+/** `DELETE /v1/connect/connections/{id}`: `drop_tables=true` drops the connection's tables in the destination too. */
+export class DeleteConnectionQueryDto {
+  @IsOptional() @IsIn(['true', 'false'], { message: 'drop_tables must be true or false' })
+  drop_tables?: string;
+}

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from
 import { OrgId } from '../auth/api-key.guard';
 import { EmptyBodyDto } from '../common/http/empty-body.dto';
 import { ListQueryDto, singleMeta } from '../common/http/list-query.dto';
-import { CreateConnectionDto, UpdateConnectionDto } from './connect.dto';
+import { CreateConnectionDto, DeleteConnectionQueryDto, UpdateConnectionDto } from './connect.dto';
 import { ConnectionService } from './connection.service';
 import { RunHistoryService } from './run-history.service';
 
@@ -34,9 +34,10 @@ export class ConnectionController {
     return { result: await this.connections.update(org, id, body) };
   }
 
+  /** `?drop_tables=true` drops the connection's tables in the destination first (default: they stay). */
   @Delete(':id')
-  delete(@OrgId() org: string, @Param('id') id: string) {
-    return this.connections.delete(org, id);
+  delete(@OrgId() org: string, @Param('id') id: string, @Query() query: DeleteConnectionQueryDto) {
+    return this.connections.delete(org, id, query.drop_tables === 'true');
   }
 
   /** Runs the connection now, or right after its running run. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { SecretBox } from '../common/crypto/secret-box';
 import { AppError } from '../common/errors/app-error';
 import { pageOf, type ListQueryDto } from '../common/http/list-query.dto';
 import type { Prisma } from '../generated/prisma/client';
@@ -6,8 +7,11 @@ import { cronProblem } from '../sync/sync-schedule';
 import type { CreateConnectionDto, ScheduleDto, StreamDto, UpdateConnectionDto } from './connect.dto';
 import { ConnectRunService } from './connect-run.service';
 import { nextCronTime } from './connect-schedule';
-import { ConnectionRepository, type ConnectionRow } from './connection.repository';
-import { namespaceProblem, streamPrefixProblem } from './identifiers';
+import type { Tx } from '../database/prisma.service';
+import { connectionTables, ConnectionRepository, type ConnectionRow, type TableClaim } from './connection.repository';
+import { namespaceProblem, stagingTableName, streamPrefixProblem } from './identifiers';
+import { explainConnectFailure, PostgresDestinationConnector, type PostgresDestination } from './postgres-destination';
+import { describeFailure, isPersistentFailure } from './replication-failures';
 import { ALWAYS_INCLUDED_FIELDS, streamFieldNames, syncModeProblem, unknownFields, type StreamConfig, type StreamName, type SyncMode } from './stream-catalog';
 
 const SORTABLE = ['created_at', 'updated_at', 'name', 'id'];
@@ -18,6 +22,8 @@ export class ConnectionService {
   constructor(
     private readonly connections: ConnectionRepository,
     private readonly runs: ConnectRunService,
+    private readonly connector: PostgresDestinationConnector,
+    private readonly secrets: SecretBox,
   ) {}
 
   async create(organizationId: string, dto: CreateConnectionDto) {
@@ -27,7 +33,8 @@ export class ConnectionService {
     if (!(await this.connections.integrationExists(organizationId, dto.integration_id))) throw AppError.notFound('Integration', dto.integration_id);
     if (!(await this.connections.destinationExists(organizationId, dto.destination_id))) throw AppError.notFound('Destination', dto.destination_id);
     const active = dto.active ?? true;
-    const row = await this.connections.create({
+    const claim = { destinationId: dto.destination_id, namespace: dto.namespace, tables: connectionTables(dto.stream_prefix ?? '', streams), connectionId: null };
+    const row = await this.claimTables(organizationId, claim, (tx) => this.connections.create(tx, {
       organization_id: organizationId,
       name: dto.name,
       integration_id: dto.integration_id,
@@ -39,7 +46,7 @@ export class ConnectionService {
       stream_prefix: dto.stream_prefix ?? '',
       active,
       next_run_at: nextRunAt(active, dto.schedule.type === 'cron' ? dto.schedule.cron! : null),
-    });
+    }));
     return present(row);
   }
 
@@ -59,7 +66,13 @@ export class ConnectionService {
     if (dto.destination_id && !(await this.connections.destinationExists(organizationId, dto.destination_id))) throw AppError.notFound('Destination', dto.destination_id);
     const cron = dto.schedule ? (dto.schedule.type === 'cron' ? dto.schedule.cron! : null) : existing.schedule_cron;
     const active = dto.active ?? existing.active;
-    const row = await this.connections.update(organizationId, id, {
+    const claim = {
+      destinationId: dto.destination_id ?? existing.destination_id,
+      namespace: dto.namespace ?? existing.namespace,
+      tables: connectionTables(dto.stream_prefix ?? existing.stream_prefix, streams),
+      connectionId: id,
+    };
+    const row = await this.claimTables(organizationId, claim, (tx) => this.connections.update(tx, organizationId, id, {
       name: dto.name,
       destination_id: dto.destination_id,
       streams: streams as unknown as Prisma.InputJsonValue,
@@ -68,19 +81,70 @@ export class ConnectionService {
       stream_prefix: dto.stream_prefix,
       active,
       next_run_at: nextRunAt(active, cron),
-    }, streamsToReread(existing, dto, streams));
+    }, streamsToReread(existing, dto, streams)));
     if (!row) throw AppError.notFound('Connection', id);
     return present(row);
   }
 
-  async delete(organizationId: string, id: string) {
-    if (!(await this.connections.delete(organizationId, id))) throw AppError.notFound('Connection', id);
+  /**
+   * Deletes the connection; with `dropTables`, its tables in the destination first (each stream's table and
+   * any staging table a full refresh left), through the outbound guard. The connection stays when they
+   * cannot be dropped, and the error says why.
+   */
+  async delete(organizationId: string, id: string, dropTables = false) {
+    if (!dropTables) {
+      if (!(await this.connections.delete(organizationId, id))) throw AppError.notFound('Connection', id);
+      return { success: true };
+    }
+    const outcome = await this.connections.deleteAfter(organizationId, id, (connection) => this.dropTables(organizationId, connection));
+    if (outcome === 'not_found') throw AppError.notFound('Connection', id);
+    if (outcome !== 'deleted') {
+      throw new AppError('conflict', `Connection ${id} has a run in progress (${outcome.runningRunId}), which would write its tables again: delete it with drop_tables once the run has ended`, {
+        id, run_id: outcome.runningRunId,
+      });
+    }
     return { success: true };
   }
 
   async sync(organizationId: string, id: string) {
     const connection = await this.require(organizationId, id);
     return { run_id: await this.runs.requestManualRun(organizationId, connection.id) };
+  }
+
+  /** Runs a create or update unless it would write a table another connection writes (409 naming it). */
+  private async claimTables<T>(organizationId: string, claim: TableClaim, write: (tx: Tx) => Promise<T>): Promise<T> {
+    const outcome = await this.connections.claimTables(organizationId, claim, write);
+    if ('written' in outcome) return outcome.written;
+    const { connection, table } = outcome.taken;
+    throw new AppError(
+      'conflict',
+      `Connection ${connection.id} ("${connection.name}") already writes the table "${claim.namespace}"."${table}" in this destination: choose another namespace or stream_prefix`,
+      { connection_id: connection.id, table: `${claim.namespace}.${table}` },
+    );
+  }
+
+  private async dropTables(organizationId: string, connection: ConnectionRow): Promise<void> {
+    const destination = await this.connections.destination(organizationId, connection.destination_id);
+    if (!destination) return;
+    const tables = connectionTables(connection.stream_prefix, connection.streams as unknown as StreamConfig[]).flatMap((t) => [t, stagingTableName(t)]);
+    const failed = (error: unknown, why: string) => new AppError(
+      isPersistentFailure(error) ? 'conflict' : 'service_unavailable',
+      `Could not drop the tables of connection ${connection.id} in "${connection.namespace}" (${why}); the connection was not deleted`,
+      { id: connection.id },
+    );
+    let target: PostgresDestination;
+    try {
+      target = await this.connector.connect(this.secrets.open(destination.connection_url_encrypted));
+    } catch (error) {
+      throw failed(error, explainConnectFailure(error, destination));
+    }
+    try {
+      await target.dropTables(connection.namespace, tables);
+    } catch (error) {
+      throw failed(error, describeFailure(error));
+    } finally {
+      await target.close();
+    }
   }
 
   async require(organizationId: string, id: string): Promise<ConnectionRow> {

@@ -171,6 +171,14 @@ export class PostgresDestination {
     return rows[0]!.found;
   }
 
+  /** Drops the tables (those that exist) in one transaction: all of them, or none. */
+  async dropTables(schema: string, tables: readonly string[]): Promise<void> {
+    if (tables.length === 0) return;
+    await this.transaction(async () => {
+      await this.query(`DROP TABLE IF EXISTS ${tables.map((t) => qualified(schema, t)).join(', ')}`);
+    });
+  }
+
   async createStaging(schema: string, table: string, staging: string): Promise<void> {
     await this.transaction(async () => {
       for (const statement of createStagingSql(schema, table, staging)) await this.query(statement);

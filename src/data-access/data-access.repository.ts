@@ -72,6 +72,20 @@ export class DataAccessRepository {
     return rows.length === 1;
   }
 
+  /**
+   * A model's read refused to a sync: FAILED with the vendor's words. A check in progress (PROCESSING) is
+   * left alone: its own verdict comes later.
+   */
+  async recordReadRefused(integrationId: string, model: string, errorMessage: string): Promise<void> {
+    await this.prisma.sql(
+      `INSERT INTO "data_access_results" ("integration_id", "model", "operation", "status", "error_message", "checked_at")
+       VALUES ($1, $2, 'READ', 'FAILED', $3, now())
+       ON CONFLICT ("integration_id", "model", "operation") DO UPDATE SET "status" = 'FAILED', "error_message" = EXCLUDED."error_message", "checked_at" = now()
+       WHERE "data_access_results"."status" <> 'PROCESSING'`,
+      [integrationId, model, errorMessage],
+    );
+  }
+
   /** Ends the check: its time is recorded, the claim freed, and `can_authenticate` set when the check learnt it. */
   async finish(integrationId: string, claimedAt: Date, canAuthenticate: boolean | null): Promise<void> {
     await this.prisma.sql(

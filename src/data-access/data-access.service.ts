@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { iso } from '../canonical/record-presenter';
 import { QueueName, type DataAccessCheckPayload } from '../queue/queue-names';
 import { QueueService } from '../queue/queue.service';
+import { ReadRefusals, type ReadRefusal } from '../sync/read-refusals';
 import { VendorRegistry } from '../vendors/vendor-registry';
 import { checkInProcess, DataAccessRepository, type DataAccessRow } from './data-access.repository';
 
@@ -14,15 +15,29 @@ const OPERATIONS = { READ: 'read', CREATE: 'create', UPDATE: 'update' } as const
 /**
  * Data-access checks (POST|GET /v1/admin/integrations/{id}/data-access): a check probes each model's read
  * on a worker, one check at a time per integration. Adapters have no write operations yet, so create and
- * update are `unsupported` for every model.
+ * update are `unsupported` for every model. A sync the vendor refuses a model's read sets that read FAILED
+ * too, so the matrix never says `untested` or SUCCESS for a model the vendor has just refused.
  */
 @Injectable()
-export class DataAccessService {
+export class DataAccessService implements OnModuleInit {
+  private readonly logger = new Logger('DataAccess');
+
   constructor(
     private readonly checks: DataAccessRepository,
     private readonly vendors: VendorRegistry,
     private readonly queues: QueueService,
+    private readonly readRefusals: ReadRefusals,
   ) {}
+
+  onModuleInit(): void {
+    this.readRefusals.listen((refusal) => this.recordSyncRefusal(refusal));
+  }
+
+  /** A sync job was refused a model's read: the read is FAILED with the vendor's words (later syncs leave the model out). */
+  private async recordSyncRefusal(refusal: ReadRefusal): Promise<void> {
+    await this.checks.recordReadRefused(refusal.integrationId, refusal.model, refusal.message);
+    this.logger.warn(`integration ${refusal.integrationId}: ${refusal.model} read FAILED in a sync: ${refusal.message}`);
+  }
 
   async begin(organizationId: string, integrationId: string): Promise<{ began_data_access: boolean }> {
     const integration = await this.require(organizationId, integrationId);

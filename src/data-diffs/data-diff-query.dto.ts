@@ -1,5 +1,6 @@
-import { IsIn, IsISO8601, IsOptional, IsString } from 'class-validator';
+import { IsIn, IsOptional, IsString } from 'class-validator';
 import { ListQueryDto } from '../common/http/list-query.dto';
+import { IsTimeFilter } from '../common/http/query-rules';
 import { IntegrationVendor } from '../generated/prisma/enums';
 
 const VENDORS = Object.values(IntegrationVendor);
@@ -8,6 +9,6 @@ const VENDORS = Object.values(IntegrationVendor);
 export class DataDiffListQueryDto extends ListQueryDto {
   @IsOptional() @IsIn(VENDORS, { message: `integration_vendor must be one of ${VENDORS.join(', ')}` }) integration_vendor?: string;
   @IsOptional() @IsString() integration_id?: string;
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'before must be an ISO 8601 date-time' }) before?: string;
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'after must be an ISO 8601 date-time' }) after?: string;
+  @IsOptional() @IsTimeFilter() before?: string;
+  @IsOptional() @IsTimeFilter() after?: string;
 }

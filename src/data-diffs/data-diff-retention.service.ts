@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { PeriodicTask } from '../common/periodic-task';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
 import { DataDiffRepository } from './data-diff.repository';
 
@@ -9,15 +10,13 @@ const DAY_MS = 86_400_000;
 
 /**
  * Keeps the data-diff log to DATA_DIFF_RETENTION_DAYS (worker role): at start, then every ten minutes. It
- * deletes data_diffs rows only; the events written with them stay, because webhook deliveries (pending,
- * retried or replayed) and the /v1/events feed read those.
+ * deletes data_diffs rows only; the events written with them follow their own retention
+ * (EVENT_RETENTION_DAYS, src/events/event-retention.service.ts).
  */
 @Injectable()
 export class DataDiffRetention implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('DataDiffs');
-  private timer?: NodeJS.Timeout;
-  private pruning?: Promise<void>;
-  private stopping = false;
+  private readonly task = new PeriodicTask(CLEANUP_INTERVAL_MS, this.logger, 'cleanup', (stopping) => this.prune(stopping));
 
   constructor(
     private readonly diffs: DataDiffRepository,
@@ -25,32 +24,20 @@ export class DataDiffRetention implements OnApplicationBootstrap, OnModuleDestro
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.role === 'api') return;
-    this.timer = setInterval(() => this.tick(), CLEANUP_INTERVAL_MS);
-    this.timer.unref();
-    this.tick();
+    if (this.config.role !== 'api') this.task.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopping = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.pruning;
+    await this.task.stop();
   }
 
-  private tick(): void {
-    if (this.pruning) return; // the previous cleanup is still deleting
-    this.pruning = this.prune()
-      .catch((e) => this.logger.error(`cleanup: ${(e as Error).message}`))
-      .finally(() => (this.pruning = undefined));
-  }
-
-  private async prune(): Promise<void> {
+  private async prune(stopping: () => boolean): Promise<void> {
     const cutoff = new Date(Date.now() - this.config.dataDiffRetentionDays * DAY_MS);
     let deleted = 0;
     for (;;) {
       const batch = await this.diffs.deleteCreatedBefore(cutoff, DELETE_BATCH);
       deleted += batch;
-      if (batch < DELETE_BATCH || this.stopping) break;
+      if (batch < DELETE_BATCH || stopping()) break;
     }
     if (deleted > 0) this.logger.log(`deleted ${deleted} data diff(s) created before ${cutoff.toISOString()}`);
   }

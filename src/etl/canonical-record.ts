@@ -38,6 +38,12 @@ export interface MappedLink {
 export interface MappingContext {
   integrationId: string;
   ref(model: CanonicalModelName, xId: string | null | undefined): string | null;
+  /**
+   * Reports a vendor value that a mapping table does not know: `field` (canonical) got `mappedTo` instead
+   * (OTHER or null; the raw value is kept in `*_raw` where the model has one). The sync counts these per
+   * field and value; callers that do not count (tests, one-off mappings) leave it out.
+   */
+  unknownValue?(field: string, value: string, mappedTo: string | null): void;
 }
 
 export interface CanonicalRecord {

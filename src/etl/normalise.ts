@@ -1,3 +1,4 @@
+import type { MappingContext } from './canonical-record';
 import { MalformedRecordError } from './malformed-record.error';
 
 /** Small, pure conversions every vendor mapping needs. All return null for "unknown". */
@@ -102,9 +103,27 @@ export function optionalId(value: unknown, field: string): string | null {
 }
 
 /** Looks a raw enum value up in a vendor table; unknown values map to `fallback` and keep their raw form elsewhere. */
-export function lookup<T extends string>(table: Record<string, T>, raw: unknown, fallback: T | null = null): T | null {
+export function lookup<T>(table: Record<string, T>, raw: unknown, fallback: T | null = null): T | null {
   if (raw === null || raw === undefined) return null;
-  return table[String(raw)] ?? fallback;
+  const key = String(raw);
+  // Own keys only: a vendor value such as "constructor" must not find Object's prototype.
+  return Object.hasOwn(table, key) ? table[key]! : fallback;
+}
+
+/**
+ * `lookup` for a canonical `field`, reporting a value the table does not know through the mapping context
+ * (the sync counts them per field and value) before it falls back. `keyOf` spells the value as the table
+ * does (e.g. lower case); the value is reported as the vendor sent it.
+ */
+export function lookupReported<T>(
+  ctx: MappingContext, field: string, table: Record<string, T>, raw: unknown, fallback: T | null = null, keyOf: (value: string) => string = (v) => v,
+): T | null {
+  if (raw === null || raw === undefined) return null;
+  const value = String(raw);
+  const key = keyOf(value);
+  if (Object.hasOwn(table, key)) return table[key]!;
+  ctx.unknownValue?.(field, value, fallback === null ? null : String(fallback));
+  return fallback;
 }
 
 /** Propexo's full/half bathroom counts from a decimal count (2.5 = 2 full, 1 half); both null when unknown. */

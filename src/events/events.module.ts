@@ -3,6 +3,8 @@ import { WebhooksModule } from '../webhooks/webhooks.module';
 import { EventFeedController } from './event-feed.controller';
 import { EventFeedRepository } from './event-feed.repository';
 import { EventFeedService } from './event-feed.service';
+import { EventRetentionRepository } from './event-retention.repository';
+import { EventRetention } from './event-retention.service';
 import { OutboxRelay } from './outbox-relay.service';
 import { OutboxRepository } from './outbox.repository';
 
@@ -10,7 +12,7 @@ import { OutboxRepository } from './outbox.repository';
 @Module({
   imports: [WebhooksModule],
   controllers: [EventFeedController],
-  providers: [OutboxRepository, OutboxRelay, EventFeedRepository, EventFeedService],
+  providers: [OutboxRepository, OutboxRelay, EventFeedRepository, EventFeedService, EventRetentionRepository, EventRetention],
   exports: [OutboxRepository, OutboxRelay],
 })
 export class EventsModule {}

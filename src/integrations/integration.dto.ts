@@ -7,6 +7,7 @@ import { IsArray } from 'class-validator';
 const VENDORS = Object.values(IntegrationVendor);
 const CADENCES = Object.values(Cadence);
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+const NO_CUSTOM_SCHEDULE = 'use_custom_sync_schedule must be false: Latchkey takes no custom_sync_schedule (sync_cron, an extension, takes a 5-field cron expression)';
 
 export class CreateIntegrationDto {
   @IsString() @IsNotEmpty() @MaxLength(200)
@@ -50,6 +51,14 @@ export class CreateIntegrationDto {
 
   @IsOptional() @IsIn(['PRODUCTION', 'SANDBOX'])
   system?: 'PRODUCTION' | 'SANDBOX';
+
+  /** The spec's, deprecated there (manual syncs are always allowed). Clients generated from the spec send its default. */
+  @IsOptional() @IsBoolean({ context: { description: "Deprecated in Propexo's spec: manual syncs are always allowed. Accepted and ignored" } })
+  allow_manual_syncs?: boolean;
+
+  /** The spec's opt-in to custom_sync_schedule, which Latchkey does not take: only its default, false. */
+  @IsOptional() @IsBoolean() @IsIn([false], { message: NO_CUSTOM_SCHEDULE, context: { description: NO_CUSTOM_SCHEDULE } })
+  use_custom_sync_schedule?: boolean;
 }
 
 export class UpdateIntegrationDto {
@@ -92,6 +101,14 @@ export class UpdateIntegrationDto {
 
   @IsOptional() @IsBoolean()
   is_archived?: boolean;
+
+  /** The spec's, deprecated there (manual syncs are always allowed). Clients generated from the spec send its default. */
+  @IsOptional() @IsBoolean({ context: { description: "Deprecated in Propexo's spec: manual syncs are always allowed. Accepted and ignored" } })
+  allow_manual_syncs?: boolean;
+
+  /** The spec's opt-in to custom_sync_schedule, which Latchkey does not take: only its default, false. */
+  @IsOptional() @IsBoolean() @IsIn([false], { message: NO_CUSTOM_SCHEDULE, context: { description: NO_CUSTOM_SCHEDULE } })
+  use_custom_sync_schedule?: boolean;
 }
 
 export class ListIntegrationsQueryDto extends ListQueryDto {

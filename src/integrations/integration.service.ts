@@ -10,7 +10,7 @@ import { checkInProcess, DataAccessRepository } from '../data-access/data-access
 import { cronProblem, nextRunAt } from '../sync/sync-schedule';
 import type { Cadence, IntegrationVendor } from '../generated/prisma/enums';
 import { OutboundBlockedError, OutboundGuard } from '../outbound/outbound-guard';
-import { SyncService } from '../sync/sync.service';
+import { SyncService, type LastSyncRun } from '../sync/sync.service';
 import type { VendorAdapter, VendorFacts } from '../vendors/vendor-adapter';
 import { VendorRegistry } from '../vendors/vendor-registry';
 import type { CreateIntegrationDto, ListIntegrationsQueryDto, ManualSyncDto, UpdateIntegrationDto } from './integration.dto';
@@ -54,7 +54,7 @@ export class IntegrationService {
       new_properties_are_enabled: dto.new_properties_are_enabled ?? true,
     });
     if (row.active) await this.sync.startFirstSync(organizationId, row.id, adapter.models);
-    return this.present(row, row.active, new Set());
+    return this.present(row, row.active, new Set(), (await this.sync.latestRuns([row.id])).get(row.id) ?? null);
   }
 
   async list(organizationId: string, query: ListIntegrationsQueryDto) {
@@ -62,14 +62,14 @@ export class IntegrationService {
     assertSortable(page.orderBy, SORTABLE);
     const { rows, total } = await this.integrations.list(organizationId, { vendor: query.integration_vendor, isArchived: query.is_archived === 'true' }, page);
     const ids = rows.map((r) => r.id);
-    const [running, unreadable] = await Promise.all([this.integrations.runningSyncs(ids), this.dataAccess.unreadableModels(ids)]);
-    return { meta: listMeta(page, total, rows.length), results: rows.map((r) => this.present(r, running.has(r.id), unreadable.get(r.id) ?? new Set())) };
+    const [running, unreadable, latest] = await Promise.all([this.integrations.runningSyncs(ids), this.dataAccess.unreadableModels(ids), this.sync.latestRuns(ids)]);
+    return { meta: listMeta(page, total, rows.length), results: rows.map((r) => this.present(r, running.has(r.id), unreadable.get(r.id) ?? new Set(), latest.get(r.id) ?? null)) };
   }
 
   async get(organizationId: string, id: string) {
     const row = await this.require(organizationId, id);
-    const [running, unreadable] = await Promise.all([this.integrations.runningSyncs([id]), this.dataAccess.unreadableModels([id])]);
-    return this.present(row, running.has(id), unreadable.get(id) ?? new Set());
+    const [running, unreadable, latest] = await Promise.all([this.integrations.runningSyncs([id]), this.dataAccess.unreadableModels([id]), this.sync.latestRuns([id])]);
+    return this.present(row, running.has(id), unreadable.get(id) ?? new Set(), latest.get(id) ?? null);
   }
 
   async update(organizationId: string, id: string, dto: UpdateIntegrationDto) {
@@ -149,7 +149,7 @@ export class IntegrationService {
   }
 
   /** The spec's Integration object; credentials are never part of it. */
-  private present(row: IntegrationRow, isRunningSync: boolean, unreadableModels: ReadonlySet<string>) {
+  private present(row: IntegrationRow, isRunningSync: boolean, unreadableModels: ReadonlySet<string>, lastSyncRun: LastSyncRun | null) {
     const adapter = this.vendors.get(row.vendor);
     const interfaceName = adapter?.facts.interfaceName ?? `${row.vendor}_BASE`;
     return {
@@ -186,6 +186,8 @@ export class IntegrationService {
       ping_results: {},
       is_running_sync: isRunningSync,
       is_running_data_access_check: checkInProcess(row.data_access_check_started_at),
+      // Extension: the latest run that started, as its job log shows it (status SUCCESS, PARTIAL_SUCCESS, FAILURE, RUNNING).
+      last_sync_run: lastSyncRun,
     };
   }
 }

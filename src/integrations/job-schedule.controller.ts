@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { OrgId } from '../auth/api-key.guard';
-import { ListQueryDto } from '../common/http/list-query.dto';
+import { GetByIdQueryDto, ListQueryDto } from '../common/http/list-query.dto';
 import { JobScheduleService } from './job-schedule.service';
 
 @Controller('v1/admin/integrations/:integration_id/job-schedules')
@@ -12,9 +12,8 @@ export class JobScheduleController {
     return this.schedules.list(org, integrationId, query);
   }
 
-  /** The spec lets this take offset, limit and order-by too; they are validated, and one object has nothing to page. */
   @Get(':job_schedule_id')
-  get(@OrgId() org: string, @Param('integration_id') integrationId: string, @Param('job_schedule_id') scheduleId: string, @Query() _query: ListQueryDto) {
+  get(@OrgId() org: string, @Param('integration_id') integrationId: string, @Param('job_schedule_id') scheduleId: string, @Query() _query: GetByIdQueryDto) {
     return this.schedules.get(org, integrationId, scheduleId);
   }
 }

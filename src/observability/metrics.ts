@@ -32,7 +32,7 @@ export class Metrics {
     name: 'latchkey_sync_runs_started_total', help: 'Sync runs started, by kind (FIRST, MANUAL, SCHEDULED).', labelNames: ['kind'], registers: [this.registry],
   });
   private readonly syncRunsFinished = new Counter({
-    name: 'latchkey_sync_runs_finished_total', help: 'Sync runs finished, by kind and status (SUCCEEDED, FAILED).', labelNames: ['kind', 'status'], registers: [this.registry],
+    name: 'latchkey_sync_runs_finished_total', help: 'Sync runs finished, by kind and status (SUCCEEDED, PARTIAL: some models failed, FAILED: every model failed).', labelNames: ['kind', 'status'], registers: [this.registry],
   });
   private readonly syncRunDuration = new Histogram({
     name: 'latchkey_sync_run_duration_seconds', help: 'Sync run duration from start to its last job ending.', labelNames: ['kind', 'status'],

@@ -4,6 +4,7 @@ export const QueueName = {
   WebhookDeliveries: 'latchkey-webhook-deliveries',
   DataAccessChecks: 'latchkey-data-access-checks',
   ConnectRuns: 'latchkey-connect-runs',
+  WebhookReplays: 'latchkey-webhook-replays',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -24,4 +25,8 @@ export interface DataAccessCheckPayload {
 export interface ConnectRunPayload {
   /** Also the BullMQ job id: one queue job per run. */
   runId: string;
+}
+export interface WebhookReplayPayload {
+  /** Also the BullMQ job id: one queue job per replay. */
+  replayId: string;
 }

@@ -18,7 +18,7 @@ export class QueueService implements OnModuleInit, OnModuleDestroy {
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   /** Jobs this process is running, with their lock tokens: what a shutdown hands back if they overrun. */
-  private readonly running = new Map<Job, string | undefined>();
+  private readonly running = new Map<Job, { token: string | undefined; handBack?: (job: Job) => Promise<void> }>();
   private redis?: Redis;
 
   constructor(@Inject(APP_CONFIG) private readonly config: RuntimeConfig) {
@@ -55,9 +55,10 @@ export class QueueService implements OnModuleInit, OnModuleDestroy {
     return queue;
   }
 
-  worker<T>(name: QueueName, processor: Processor<T>, options: Omit<WorkerOptions, 'connection'>): Worker<T> {
+  /** `handBack` runs for each job a shutdown hands back, before the queue gets it: the processor is still running. */
+  worker<T>(name: QueueName, processor: Processor<T>, options: Omit<WorkerOptions, 'connection'>, handBack?: (job: Job<T>) => Promise<void>): Worker<T> {
     const tracked: Processor<T> = async (job, token, signal) => {
-      this.running.set(job as Job, token);
+      this.running.set(job as Job, { token, handBack: handBack as ((job: Job) => Promise<void>) | undefined });
       try {
         return await processor(job, token, signal);
       } finally {
@@ -81,7 +82,10 @@ export class QueueService implements OnModuleInit, OnModuleDestroy {
     const finished = await within(Promise.allSettled(this.workers.map((w) => w.pause())), this.config.shutdownTimeoutMs);
     if (!finished) {
       this.logger.warn(`${this.running.size} job(s) still running after ${this.config.shutdownTimeoutMs / 1000} s: handing them back to the queue`);
-      await Promise.allSettled([...this.running].map(([job, token]) => job.moveToWait(token)));
+      await Promise.allSettled([...this.running].map(async ([job, { token, handBack }]) => {
+        await handBack?.(job).catch((e: Error) => this.logger.error(`handing back job ${job.id}: ${e.message}`));
+        await job.moveToWait(token);
+      }));
     }
     await Promise.allSettled(this.workers.map((w) => w.close(!finished)));
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));

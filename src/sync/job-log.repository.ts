@@ -18,16 +18,18 @@ const JOB_LOGS = `
   SELECT r."id", r."id" AS "run_id", true AS "is_run", r."kind", r."organization_id", r."integration_id",
          r."kind"::text || '_SYNC' AS "job_type", r."status"::text AS "status", NULL::text AS "model", NULL::text AS "error",
          r."started_at" AS "created_at", CASE WHEN r."status" = 'QUEUED' THEN NULL ELSE r."started_at" END AS "started_at", r."finished_at",
-         t."records_seen", t."records_written", t."records_quarantined", t."events_emitted", r."skipped_models"
+         t."records_seen", t."records_written", t."records_quarantined", t."events_emitted", r."skipped_models", t."models_failed"
   FROM "sync_runs" r
   CROSS JOIN LATERAL (SELECT COALESCE(sum(j."records_seen"), 0)::int AS "records_seen", COALESCE(sum(j."records_written"), 0)::int AS "records_written",
-                             COALESCE(sum(j."records_quarantined"), 0)::int AS "records_quarantined", COALESCE(sum(j."events_emitted"), 0)::int AS "events_emitted"
+                             COALESCE(sum(j."records_quarantined"), 0)::int AS "records_quarantined", COALESCE(sum(j."events_emitted"), 0)::int AS "events_emitted",
+                             COALESCE(jsonb_agg(jsonb_build_object('model', j."model", 'error', COALESCE(j."error", 'failed')) ORDER BY array_position(r."models", j."model"))
+                                      FILTER (WHERE j."status" = 'FAILED'), '[]') AS "models_failed"
                       FROM "sync_jobs" j WHERE j."run_id" = r."id") t
   UNION ALL
   SELECT j."id", j."run_id", false, r."kind", j."organization_id", j."integration_id",
          j."job_type", j."status"::text, j."model", j."error",
          j."created_at", j."started_at", j."finished_at",
-         j."records_seen", j."records_written", j."records_quarantined", j."events_emitted", NULL::jsonb
+         j."records_seen", j."records_written", j."records_quarantined", j."events_emitted", NULL::jsonb, NULL::jsonb
   FROM "sync_jobs" j JOIN "sync_runs" r ON r."id" = j."run_id"`;
 
 /** Sync runs and jobs read as the spec's job logs; every query is scoped by organization. */

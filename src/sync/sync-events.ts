@@ -29,7 +29,9 @@ export function runCompleteEvent(scope: Scope, run: FinishedRun): NewEvent {
         failed_job_count: run.failed_job_count,
         is_sync_finished: true,
         job_schedule_id: runJobScheduleId(run.kind, scope.integrationId),
-        models_synced: run.models,
+        models_synced: run.models_synced,
+        // Extension: the models whose job failed, each with its error.
+        models_failed: run.models_failed,
         is_backsync: false,
         sync_id: run.id,
       },

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { RecordCacheRepository, type CacheScope } from '../cache/record-cache.repository';
+import { RecordCacheRepository, type CacheRow, type CacheScope } from '../cache/record-cache.repository';
 import { LINK_MODEL } from '../canonical/canonical-models';
 import { presentLink, presentRecord } from '../canonical/record-presenter';
 import { recordId } from '../common/ids';
@@ -10,18 +10,20 @@ import { PrismaService, sqlOf } from '../database/prisma.service';
 import { toCanonicalRecord, type CanonicalRecord, type MappingContext } from '../etl/canonical-record';
 import { MalformedRecordError } from '../etl/malformed-record.error';
 import { checkShape, DriftTally } from '../etl/schema-drift';
+import { UnknownValueTally } from '../etl/unknown-values';
 import { OutboxRelay } from '../events/outbox-relay.service';
 import { OutboxRepository, type NewEvent } from '../events/outbox.repository';
 import { Metrics } from '../observability/metrics';
 import { QueueName, type SyncJobPayload } from '../queue/queue-names';
 import { QueueService } from '../queue/queue.service';
 import type { VendorAdapter } from '../vendors/vendor-adapter';
-import { VendorAuthError, VendorRequestError } from '../vendors/vendor-http';
+import { VendorAccessDeniedError, VendorAuthError, VendorRequestError } from '../vendors/vendor-http';
 import { VendorRegistry } from '../vendors/vendor-registry';
 import { dataDiffEntries, reportChanges, reportLinkChanges, type LinkReport, type RecordReport } from './page-changes';
 import { QuarantineRepository, type QuarantineEntry } from './quarantine.repository';
+import { ReadRefusals } from './read-refusals';
 import { dataEvent, jobFailureEvent, runCompleteEvent } from './sync-events';
-import { SyncIntegrationRepository, SyncRunRepository, type JobContext, type SyncIntegration } from './sync-run.repository';
+import { JobHandedOverError, SyncIntegrationRepository, SyncRunRepository, type JobContext, type SyncIntegration } from './sync-run.repository';
 import { SyncService } from './sync.service';
 import { VendorClientFactory } from './vendor-client.factory';
 import { VendorStateRepository } from './vendor-state.repository';
@@ -33,6 +35,8 @@ import { VendorStateRepository } from './vendor-state.repository';
  */
 /** How soon a job held back by its integration's max_job_concurrency looks again. */
 const BUSY_RECHECK_MS = 500;
+/** Times a job's worker may stop under it (killed, crashed) and the job still runs again, as BullMQ's maxStalledCount. */
+const MAX_INTERRUPTIONS = 1;
 
 @Injectable()
 export class SyncJobRunner implements OnApplicationBootstrap {
@@ -53,6 +57,7 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     private readonly vendorStates: VendorStateRepository,
     private readonly clients: VendorClientFactory,
     private readonly metrics: Metrics,
+    private readonly readRefusals: ReadRefusals,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
@@ -61,7 +66,7 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     const worker = this.queues.worker<SyncJobPayload>(QueueName.SyncJobs, (job, token) => this.process(job, token), {
       concurrency: this.config.syncWorkerConcurrency,
       lockDuration: 60_000,
-    });
+    }, (job) => this.runs.handBack(job.data.syncJobId));
     worker.on('failed', (queueJob, error) => {
       if (!queueJob?.finishedOn) return; // failed an attempt; the queue retries it
       void this.failedInQueue(queueJob.data.syncJobId, error.message).catch((e) => this.logger.error(`job ${queueJob.data.syncJobId}: ${(e as Error).message}`));
@@ -97,13 +102,24 @@ export class SyncJobRunner implements OnApplicationBootstrap {
       await this.finish(job, integration, { status: 'FAILED', error: 'The integration or its vendor adapter no longer exists' });
       return;
     }
+    if (job.interruptions > MAX_INTERRUPTIONS) {
+      // Perhaps the job itself takes its workers down (memory): it is not run a third time.
+      await this.finish(job, integration, { status: 'FAILED', error: `its worker stopped (killed or crashed) while running it ${job.interruptions} times; not run again` });
+      return;
+    }
     try {
       const pulled = await this.pull(job, integration, adapter, startedAt);
       await this.integrations.setCanAuthenticate(integration.id, true);
       await this.finish(job, integration, { status: 'SUCCEEDED', error: null, deletionsSince: pulled.complete ? startedAt : null, checkpoint: pulled.checkpoint });
     } catch (error) {
       const message = (error as Error).message;
+      if (error instanceof JobHandedOverError) {
+        this.logger.warn(`${message}: stopped here`); // the job is another worker's now; nothing of it is ours to end
+        return;
+      }
       if (error instanceof VendorAuthError) await this.integrations.setCanAuthenticate(integration.id, false);
+      // The model is not readable with these credentials: its read access turns FAILED before the run can end.
+      if (error instanceof VendorAccessDeniedError) await this.readRefusals.report({ integrationId: integration.id, model: job.model, message });
       const retryable = !(error instanceof VendorAuthError) && !(error instanceof VendorRequestError && !error.retryable) && !(error instanceof DeletionGuardError);
       const lastAttempt = queueJob.attemptsMade + 1 >= (queueJob.opts.attempts ?? 1);
       if (retryable && !lastAttempt) {
@@ -165,11 +181,16 @@ export class SyncJobRunner implements OnApplicationBootstrap {
   /**
    * Maps and type-checks one page; records the vendor sent malformed are set aside for quarantine, and so
    * are records missing a field the vendor's contract promises (schema drift: reported, never nulled).
+   * Values the mapping tables do not know are counted; records that are not of the model (applicants) are
+   * set aside to be hidden.
    */
-  private transform(job: JobContext, adapter: VendorAdapter, raws: unknown[], ctx: MappingContext) {
+  private transform(job: JobContext, adapter: VendorAdapter, raws: unknown[], jobCtx: MappingContext) {
     const byId = new Map<string, CanonicalRecord>();
     const rejected: QuarantineEntry[] = [];
+    const excluded: string[] = [];
     const drift = new DriftTally();
+    const unknown = new UnknownValueTally();
+    const ctx: MappingContext = { ...jobCtx, unknownValue: unknown.note };
     const expected = adapter.expectedFields[job.model];
     for (const raw of raws) {
       const shape = checkShape(raw, expected);
@@ -183,14 +204,23 @@ export class SyncJobRunner implements OnApplicationBootstrap {
         }
       }
       try {
-        const record = toCanonicalRecord(job.model, adapter.map(job.model, raw, ctx), ctx);
+        const mapped = adapter.map(job.model, raw, ctx);
+        if (mapped === null) {
+          unknown.drop();
+          const id = ctx.ref(job.model, adapter.vendorId(job.model, raw));
+          if (id !== null) excluded.push(id);
+          continue;
+        }
+        const record = toCanonicalRecord(job.model, mapped, ctx);
+        unknown.settle(record.x_id);
         byId.set(record.id, record); // a record repeated within a page is written once, as last seen
       } catch (error) {
+        unknown.drop();
         if (!(error instanceof MalformedRecordError)) throw error;
         rejected.push({ model: job.model, xId: adapter.vendorId(job.model, raw), reason: error.reason, raw });
       }
     }
-    return { records: [...byId.values()], rejected, drift: drift.entries(), seen: raws.length };
+    return { records: [...byId.values()], rejected, excluded, drift: drift.entries(), unknownValues: unknown.entries(), seen: raws.length };
   }
 
   /**
@@ -199,24 +229,32 @@ export class SyncJobRunner implements OnApplicationBootstrap {
    * commit together.
    */
   private async write(job: JobContext, scope: CacheScope, batch: ReturnType<SyncJobRunner['transform']>, ctx: MappingContext): Promise<void> {
-    const { records, rejected, drift, seen } = batch;
+    const { records, rejected, excluded, drift, unknownValues, seen } = batch;
     const reports = job.runKind !== 'FIRST';
     await this.prisma.sqlTransaction(async (tx) => {
+      const now = new Date();
       // A quarantined record still exists at the vendor: it counts as seen, so the deletion pass keeps it.
       const alsoSeen = rejected.map((r) => ctx.ref(job.model, r.xId)).filter((id): id is string => id !== null);
-      const written = await this.cache.upsertPage(tx, job.model, scope, records, new Date(), { capture: reports, alsoSeen });
+      const written = await this.cache.upsertPage(tx, job.model, scope, records, now, { capture: reports, alsoSeen });
+      // Records cached before they were known not to be of the model (applicants) go the way deleted ones do.
+      const hidden = await this.cache.hide(tx, job.model, scope.integrationId, excluded, now);
       await this.quarantine.add(tx, { ...scope, jobId: job.jobId }, rejected);
       await this.vendorStates.addDrift(tx, scope, drift.map((d) => ({ ...d, model: job.model })));
+      await this.vendorStates.addUnknownValues(tx, scope, unknownValues.map((v) => ({ ...v, model: job.model })));
       const changed = reports ? reportChanges(job.model, written.changes) : [];
       const links = reportLinkChanges(written.links);
       await this.dataDiffs.append(tx, { ...scope, model: job.model, jobId: job.jobId }, dataDiffEntries(changed));
-      const events = [...changeEvents(scope, job, changed), ...linkEvents(scope, job, links)];
+      // Records first, then links: changed records, hidden ones (not during a first sync), the page's link
+      // changes, and the links hidden with those records.
+      const hiddenEvents = reports ? deletedEvents(scope, job, hidden.hidden, hidden.hiddenLinks) : { records: [], links: [] };
+      const events = [...changeEvents(scope, job, changed), ...hiddenEvents.records, ...linkEvents(scope, job, links), ...hiddenEvents.links];
       await this.outbox.append(tx, events);
       await this.runs.addProgress(tx, job.jobId, { seen, written: written.inserted + written.updated, quarantined: rejected.length, events: events.length });
     });
     this.metrics.syncPage(scope.vendor, job.model, { seen, quarantined: rejected.length, drift });
     if (rejected.length > 0) this.logger.warn(`job ${job.jobId}: quarantined ${rejected.length} ${job.model} record(s): ${rejected[0]!.reason}`);
     if (drift.length > 0) this.logger.warn(`job ${job.jobId}: ${job.model} records changed shape: ${drift.map((d) => `${d.kind} ${d.field} ×${d.occurrences}`).join(', ')}`);
+    if (unknownValues.length > 0) this.logger.warn(`job ${job.jobId}: ${job.model} values no table maps: ${unknownValues.map((v) => `${v.field} "${v.value}" ×${v.occurrences}`).join(', ')}`);
   }
 
   /**
@@ -238,9 +276,8 @@ export class SyncJobRunner implements OnApplicationBootstrap {
           status = 'FAILED';
           error = new DeletionGuardError(job.model, vanished.refused, this.config.deletionGuardShare).message;
         }
-        for (const row of vanished.deleted) events.push(dataEvent(scope, job, 'DATA_DELETED', presentRecord(job.model, row)));
-        // Their links end with them.
-        for (const row of vanished.hiddenLinks) events.push(dataEvent(scope, job, 'DATA_DELETED', presentLink(row), undefined, LINK_MODEL.name));
+        const deleted = deletedEvents(scope, job, vanished.deleted, vanished.hiddenLinks);
+        events.push(...deleted.records, ...deleted.links);
       }
       // So far `events` holds only this job's DATA_DELETED events: they count as the job's own.
       if (!(await this.runs.finishJob(tx, job.jobId, status, error, events.length))) return null;
@@ -261,7 +298,7 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     if (result?.run) {
       const { run } = result;
       this.metrics.syncRunFinished(run.kind, run.status, (Date.now() - run.started_at.getTime()) / 1000);
-      this.logger.log(`integration ${job.integrationId}: sync ${run.id} finished (${run.successful_job_count} jobs succeeded, ${run.failed_job_count} failed)`);
+      this.logger.log(`integration ${job.integrationId}: sync ${run.id} finished ${run.status} (${run.successful_job_count} jobs succeeded, ${run.failed_job_count} failed)`);
     }
     if (result?.next) await this.sync.startPromoted(job.integrationId, result.next);
     else if (result && !result.run) await this.sync.wakeWaiting(job.integrationId);
@@ -286,6 +323,14 @@ class DeletionGuardError extends Error {
 /** DATA_NEW for new rows, DATA_UPDATE (only the changed fields) for changed ones, in page order. */
 function changeEvents(scope: CacheScope, job: JobContext, reports: RecordReport[]): NewEvent[] {
   return reports.map((r) => (r.kind === 'NEW' ? dataEvent(scope, job, 'DATA_NEW', r.record) : dataEvent(scope, job, 'DATA_UPDATE', r.record, r.diff)));
+}
+
+/** DATA_DELETED for records that stopped showing (vanished, or not of the model), and for their links hidden with them. */
+function deletedEvents(scope: CacheScope, job: JobContext, rows: CacheRow[], links: CacheRow[]): { records: NewEvent[]; links: NewEvent[] } {
+  return {
+    records: rows.map((row) => dataEvent(scope, job, 'DATA_DELETED', presentRecord(job.model, row))),
+    links: links.map((row) => dataEvent(scope, job, 'DATA_DELETED', presentLink(row), undefined, LINK_MODEL.name)),
+  };
 }
 
 const LINK_TRIGGER = { NEW: 'DATA_NEW', UPDATE: 'DATA_UPDATE', DELETED: 'DATA_DELETED' } as const;

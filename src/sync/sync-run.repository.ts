@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '../common/ids';
 import { PrismaService, type SqlTx, type Tx } from '../database/prisma.service';
-import type { Cadence, IntegrationVendor, SyncJobStatus, SyncMode, SyncRunKind } from '../generated/prisma/enums';
+import type { Cadence, IntegrationVendor, SyncJobStatus, SyncMode, SyncRunKind, SyncRunStatus } from '../generated/prisma/enums';
 import { nextRunAt } from './sync-schedule';
 import type { CanonicalModelName } from '../canonical/canonical-models';
 import { CANONICAL_MODELS } from '../canonical/canonical-models';
 import { assertJobTransition, assertRunTransition, STARTABLE_JOB_STATUSES } from './sync-state';
+import { LEASE_LOCK_SPACE, WorkerLease } from './worker-lease';
 
 export interface JobContext {
   jobId: string;
@@ -17,6 +18,8 @@ export interface JobContext {
   status: SyncJobStatus;
   integrationId: string;
   organizationId: string;
+  /** Times the worker running the job stopped under it. */
+  interruptions: number;
 }
 
 /** A model a run leaves out, and why (its last read check FAILED, in the vendor's words). */
@@ -25,21 +28,49 @@ export interface SkippedModel {
   reason: string;
 }
 
+/** A model whose job failed, with the job's last error. */
+export interface FailedModel {
+  model: string;
+  error: string;
+}
+
+export interface LatestRunRow {
+  integration_id: string;
+  id: string;
+  kind: SyncRunKind;
+  status: SyncRunStatus;
+  started_at: Date;
+  finished_at: Date | null;
+}
+
 export interface FinishedRun {
   id: string;
   kind: SyncRunKind;
   mode: SyncMode;
-  /** FAILED when every job failed. */
-  status: 'SUCCEEDED' | 'FAILED';
+  /** SUCCEEDED when every job succeeded, FAILED when none did, PARTIAL in between. */
+  status: 'SUCCEEDED' | 'PARTIAL' | 'FAILED';
   models: string[];
+  /** The run's models whose job succeeded, and those whose job failed with its error, each in the run's order. */
+  models_synced: string[];
+  models_failed: FailedModel[];
   successful_job_count: number;
   failed_job_count: number;
   started_at: Date;
 }
 
+/** A page write of a job this process no longer runs: its worker lease was found free and the job handed to another worker. */
+export class JobHandedOverError extends Error {
+  constructor(jobId: string) {
+    super(`sync job ${jobId} was handed to another worker (this process had lost its lease)`);
+  }
+}
+
 @Injectable()
 export class SyncRunRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly lease: WorkerLease,
+  ) {}
 
   async findRunning(integrationId: string): Promise<{ id: string } | null> {
     return this.prisma.syncRun.findFirst({ where: { integration_id: integrationId, status: 'RUNNING' }, select: { id: true } });
@@ -102,14 +133,16 @@ export class SyncRunRepository {
     if (!job) return null;
     return {
       jobId: job.id, runId: job.run_id, runKind: job.run.kind, runMode: job.run.mode, model: job.model as CanonicalModelName, jobType: job.job_type,
-      status: job.status, integrationId: job.integration_id, organizationId: job.organization_id,
+      status: job.status, integrationId: job.integration_id, organizationId: job.organization_id, interruptions: job.interruptions,
     };
   }
 
   /**
-   * PENDING/RUNNING -> RUNNING, counting the attempt. Returns the attempt's start; 'busy' when the
-   * integration already runs max_job_concurrency jobs (one slow vendor must not take every worker slot);
-   * null if the job already ended or its run is not running.
+   * PENDING -> RUNNING under this process's worker lease, counting the attempt. Returns the attempt's start;
+   * 'busy' when the integration already runs max_job_concurrency jobs (one slow vendor must not take every
+   * worker slot) or when the job itself runs under a lease (its worker is alive, or died and the job is about
+   * to be handed back: never two workers at once); null if the job already ended or its run is not running.
+   * A RUNNING job without a lease (started before leases existed) is taken over.
    */
   async markRunning(jobId: string, integrationId: string): Promise<Date | 'busy' | null> {
     return this.prisma.$transaction(async (tx) => {
@@ -120,10 +153,12 @@ export class SyncRunRepository {
       if (integration && running >= Math.max(1, integration.max_job_concurrency)) return 'busy';
       const startedAt = new Date();
       const { count } = await tx.syncJob.updateMany({
-        where: { id: jobId, status: { in: STARTABLE_JOB_STATUSES }, run: { status: 'RUNNING' } },
-        data: { status: 'RUNNING', attempts: { increment: 1 }, started_at: startedAt, error: null, records_seen: 0, records_written: 0, records_quarantined: 0 },
+        where: { id: jobId, run: { status: 'RUNNING' }, OR: [{ status: 'PENDING' }, { status: 'RUNNING', worker_lease: null }] },
+        data: { status: 'RUNNING', worker_lease: this.lease.id, attempts: { increment: 1 }, started_at: startedAt, error: null, records_seen: 0, records_written: 0, records_quarantined: 0 },
       });
-      return count === 1 ? startedAt : null;
+      if (count === 1) return startedAt;
+      const leased = await tx.syncJob.count({ where: { id: jobId, status: 'RUNNING', worker_lease: { not: null }, run: { status: 'RUNNING' } } });
+      return leased > 0 ? 'busy' : null;
     });
   }
 
@@ -141,12 +176,17 @@ export class SyncRunRepository {
     });
   }
 
+  /**
+   * A page's progress, in the page's transaction, under this process's lease only: a page of a job handed to
+   * another worker meanwhile throws JobHandedOverError, so its transaction writes nothing.
+   */
   async addProgress(tx: SqlTx, jobId: string, progress: { seen: number; written: number; quarantined: number; events: number }): Promise<void> {
-    await tx.query(
+    const { rows } = await tx.query(
       `UPDATE "sync_jobs" SET "records_seen" = "records_seen" + $2, "records_written" = "records_written" + $3, "records_quarantined" = "records_quarantined" + $4,
-         "events_emitted" = "events_emitted" + $5 WHERE "id" = $1`,
-      [jobId, progress.seen, progress.written, progress.quarantined, progress.events],
+         "events_emitted" = "events_emitted" + $5 WHERE "id" = $1 AND "worker_lease" = $6 RETURNING 1 AS updated`,
+      [jobId, progress.seen, progress.written, progress.quarantined, progress.events, this.lease.id],
     );
+    if (rows.length === 0) throw new JobHandedOverError(jobId);
   }
 
   /**
@@ -193,18 +233,39 @@ export class SyncRunRepository {
    * exactly one of them sees no open job and gets the run back (and so emits its completion event).
    */
   async finishRunIfDone(tx: Tx, runId: string): Promise<FinishedRun | null> {
-    const rows = await tx.$queryRawUnsafe<FinishedRun[]>(
-      `UPDATE "sync_runs" r SET "status" = (CASE WHEN c.ok = 0 AND c.failed > 0 THEN 'FAILED' ELSE 'SUCCEEDED' END)::"SyncRunStatus", "finished_at" = now(),
+    const rows = await tx.$queryRawUnsafe<Array<Omit<FinishedRun, 'models_synced' | 'models_failed'> & { synced: string[]; failed: FailedModel[] }>>(
+      `UPDATE "sync_runs" r
+       SET "status" = (CASE WHEN c.failed = 0 THEN 'SUCCEEDED' WHEN c.ok = 0 THEN 'FAILED' ELSE 'PARTIAL' END)::"SyncRunStatus", "finished_at" = now(),
          "successful_job_count" = c.ok, "failed_job_count" = c.failed
        FROM (SELECT count(*) FILTER (WHERE "status" = 'SUCCEEDED')::int AS ok,
                     count(*) FILTER (WHERE "status" = 'FAILED')::int AS failed,
-                    count(*) FILTER (WHERE "status" IN ('PENDING', 'RUNNING'))::int AS open
+                    count(*) FILTER (WHERE "status" IN ('PENDING', 'RUNNING'))::int AS open,
+                    COALESCE(array_agg("model") FILTER (WHERE "status" = 'SUCCEEDED'), '{}') AS synced,
+                    COALESCE(jsonb_agg(jsonb_build_object('model', "model", 'error', COALESCE("error", 'failed'))) FILTER (WHERE "status" = 'FAILED'), '[]') AS failed_models
              FROM "sync_jobs" WHERE "run_id" = $1) c
        WHERE r."id" = $1 AND r."status" = 'RUNNING' AND c.open = 0
-       RETURNING r."id", r."kind", r."mode", r."status", r."models", r."successful_job_count", r."failed_job_count", r."started_at"`,
+       RETURNING r."id", r."kind", r."mode", r."status", r."models", r."successful_job_count", r."failed_job_count", r."started_at", c.synced, c.failed_models AS failed`,
       runId,
     );
-    return rows[0] ?? null;
+    const row = rows[0];
+    if (!row) return null;
+    const { synced, failed, ...run } = row;
+    const order = (model: string) => run.models.indexOf(model);
+    return {
+      ...run,
+      models_synced: run.models.filter((m) => synced.includes(m)),
+      models_failed: failed.sort((a, b) => order(a.model) - order(b.model)),
+    };
+  }
+
+  /** Each integration's latest run that started (a queued one has not), in one query. */
+  async latestRuns(integrationIds: string[]): Promise<LatestRunRow[]> {
+    if (integrationIds.length === 0) return [];
+    return this.prisma.$queryRawUnsafe<LatestRunRow[]>(
+      `SELECT DISTINCT ON ("integration_id") "integration_id", "id", "kind", "status", "started_at", "finished_at" FROM "sync_runs"
+       WHERE "integration_id" = ANY($1::text[]) AND "status" <> 'QUEUED' ORDER BY "integration_id", "started_at" DESC`,
+      integrationIds,
+    );
   }
 
   /** PENDING jobs of the integration's running run. */
@@ -221,6 +282,42 @@ export class SyncRunRepository {
       take: 500,
     });
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * RUNNING -> PENDING for a job this process hands back at shutdown: another worker may start it at once,
+   * and the pages this process's attempt still tries to write are refused (addProgress).
+   */
+  async handBack(jobId: string): Promise<void> {
+    assertJobTransition('RUNNING', 'PENDING');
+    await this.prisma.syncJob.updateMany({ where: { id: jobId, status: 'RUNNING', worker_lease: this.lease.id }, data: { status: 'PENDING', worker_lease: null } });
+  }
+
+  /**
+   * RUNNING -> PENDING for the jobs whose worker is gone, counting the interruption: their lease is free (a
+   * live worker holds its lease on a connection of its own, so PostgreSQL frees it only once that connection,
+   * and so the process, is gone). Returns them, to be handed back to the queue.
+   */
+  async releaseJobsOfDeadWorkers(): Promise<string[]> {
+    assertJobTransition('RUNNING', 'PENDING');
+    return this.prisma.$transaction(async (tx) => {
+      const leases = await tx.$queryRawUnsafe<{ lease: number }[]>(
+        `SELECT DISTINCT "worker_lease" AS lease FROM "sync_jobs" WHERE "status" = 'RUNNING' AND "worker_lease" IS NOT NULL AND "worker_lease" <> $1`, this.lease.id,
+      );
+      if (leases.length === 0) return [];
+      // Taking a lease's lock succeeds only when no session holds it; it is kept to the commit, so no new
+      // worker takes that id meanwhile.
+      const free = await tx.$queryRawUnsafe<{ lease: number }[]>(
+        `SELECT l AS lease FROM unnest($1::int[]) AS l WHERE pg_try_advisory_xact_lock(${LEASE_LOCK_SPACE}, l)`, leases.map((l) => l.lease),
+      );
+      if (free.length === 0) return [];
+      const released = await tx.$queryRawUnsafe<{ id: string }[]>(
+        `UPDATE "sync_jobs" SET "status" = 'PENDING', "worker_lease" = NULL, "interruptions" = "interruptions" + 1, "error" = $2
+         WHERE "status" = 'RUNNING' AND "worker_lease" = ANY($1::int[]) RETURNING "id"`,
+        free.map((l) => l.lease), 'its worker stopped (killed or crashed) while running it; it runs again',
+      );
+      return released.map((r) => r.id);
+    });
   }
 }
 

@@ -10,8 +10,9 @@ const JOB_TRANSITIONS: Record<SyncJobStatus, SyncJobStatus[]> = {
 
 const RUN_TRANSITIONS: Record<SyncRunStatus, SyncRunStatus[]> = {
   QUEUED: ['RUNNING'],
-  RUNNING: ['SUCCEEDED', 'FAILED'],
+  RUNNING: ['SUCCEEDED', 'PARTIAL', 'FAILED'],
   SUCCEEDED: [],
+  PARTIAL: [],
   FAILED: [],
 };
 

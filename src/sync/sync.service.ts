@@ -9,11 +9,17 @@ import { QueueName } from '../queue/queue-names';
 import { QueueService } from '../queue/queue.service';
 import { VendorRegistry } from '../vendors/vendor-registry';
 import { AppError } from '../common/errors/app-error';
+import { presentLatestRun } from './job-log';
 import { SyncIntegrationRepository, SyncRunRepository, type SkippedModel } from './sync-run.repository';
 import { nextRunAt } from './sync-schedule';
 
+/** An integration's latest run, as the Integration object's `last_sync_run` (extension) shows it. */
+export type LastSyncRun = ReturnType<typeof presentLatestRun>;
+
 const SWEEP_INTERVAL_MS = 30_000;
 const SCHEDULER_TICK_MS = 5_000;
+/** How often a worker looks for sync jobs whose worker died (at start, then this often). */
+const DEAD_WORKER_CHECK_MS = 5_000;
 
 /** Starts sync runs: one job per model, persisted first, then enqueued by id. */
 @Injectable()
@@ -33,9 +39,12 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
+    const resume = () => this.resumeJobsOfDeadWorkers();
+    void resume().catch((e: Error) => this.logger.error(`resume: ${e.message}`));
     this.stopTimers.push(
       repeatInBackground(SWEEP_INTERVAL_MS, this.logger, 'sweep', () => this.requeueStale()),
       repeatInBackground(SCHEDULER_TICK_MS, this.logger, 'scheduler', () => this.startDueRuns()),
+      repeatInBackground(DEAD_WORKER_CHECK_MS, this.logger, 'resume', resume),
     );
   }
 
@@ -102,6 +111,12 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
     for (const r of requested) await this.started(r.integrationId, { ...r, kind: 'SCHEDULED' }, 'scheduled');
   }
 
+  /** Each integration's latest started run, as its job log shows it (integrations without one are absent). */
+  async latestRuns(integrationIds: string[]): Promise<Map<string, LastSyncRun>> {
+    const runs = await this.runs.latestRuns(integrationIds);
+    return new Map(runs.map((run) => [run.integration_id, presentLatestRun(run)]));
+  }
+
   /** Enqueues the jobs of a run that started when its predecessor ended. */
   async startPromoted(integrationId: string, promoted: { runId: string; kind: SyncRunKind; jobIds: string[] }): Promise<void> {
     await this.started(integrationId, promoted, 'queued');
@@ -129,14 +144,34 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * Wakes jobs of the integration that were held back by its max_job_concurrency (delayed in the queue),
-   * so a freed slot is taken at once rather than at their next re-check.
+   * so a freed slot is taken at once rather than at their next re-check. A zero delay, not `promote()`:
+   * on BullMQ's PostgreSQL backend a promote racing a worker's claim of the same due job puts the claimed
+   * job back to waiting, and a second worker runs it too (test/e2e/bullmq-postgres-promote-race.e2e-spec.ts).
+   * A job that is no longer delayed refuses the change.
    */
   async wakeWaiting(integrationId: string): Promise<void> {
     const queue = this.queues.queue(QueueName.SyncJobs);
     for (const id of await this.runs.pendingJobsOf(integrationId)) {
       const job = await queue.getJob(id).catch(() => undefined);
-      if (job && (await job.isDelayed().catch(() => false))) await job.promote().catch(() => undefined);
+      await job?.changeDelay(0).catch(() => undefined);
     }
+  }
+
+  /**
+   * Hands the jobs of workers that died (killed, crashed) back to the queue, so they run again at once instead
+   * of when their queue lock expires (a minute): at a worker's start, then every few seconds. Their queue jobs
+   * are still active under the dead worker's lock; with token '0' they go back to waiting whatever the lock.
+   */
+  private async resumeJobsOfDeadWorkers(): Promise<void> {
+    const ids = await this.runs.releaseJobsOfDeadWorkers();
+    if (ids.length === 0) return;
+    const queue = this.queues.queue(QueueName.SyncJobs);
+    for (const id of ids) {
+      const job = await queue.getJob(id);
+      if (job && (await job.getState()) === 'active') await job.moveToWait('0');
+    }
+    await this.enqueue(ids); // the ones whose queue job is gone; a job still queued is not queued twice
+    this.logger.warn(`resumed ${ids.length} sync job(s) whose worker stopped while running them: ${ids.join(', ')}`);
   }
 
   private async requeueStale(): Promise<void> {

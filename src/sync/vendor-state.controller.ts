@@ -1,11 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { OrgId } from '../auth/api-key.guard';
 import { AppError } from '../common/errors/app-error';
-import { assertSortable, listMeta, ListQueryDto, parseListQuery } from '../common/http/list-query.dto';
+import { assertSortable, listMeta, ListQueryDto, parseListQuery, type ListPage } from '../common/http/list-query.dto';
 import { SyncIntegrationRepository } from './sync-run.repository';
 import { VendorStateRepository } from './vendor-state.repository';
 
-/** What an integration's syncs learnt about its vendor: reported rate limits, schema drift, the circuit. */
+/** What an integration's syncs learnt about its vendor: reported rate limits, schema drift, unknown values, the circuit. */
 @Controller('v1/admin/integrations/:id')
 export class VendorStateController {
   constructor(
@@ -35,14 +35,26 @@ export class VendorStateController {
   /** Extension: fields the vendor stopped sending (records quarantined) or started sending (unknown to its contract). */
   @Get('schema-drift')
   async schemaDrift(@OrgId() org: string, @Param('id') id: string, @Query() query: ListQueryDto) {
-    await this.requireIntegration(org, id);
-    const page = parseListQuery(query);
-    assertSortable(page.orderBy, ['created_at', 'first_seen_at', 'last_seen_at', 'model', 'field', 'kind', 'occurrences']);
-    const [rows, total] = await this.states.drift(id, { ...page, orderBy: page.orderBy.map((o) => (o.field === 'created_at' ? { ...o, field: 'first_seen_at' } : o)) });
+    const page = await this.tallyPage(org, id, query, 'kind');
+    const [rows, total] = await this.states.drift(id, seenOrder(page));
     return {
       meta: listMeta(page, total, rows.length),
       results: rows.map((r) => ({
         id: r.id, integration_id: r.integration_id, model: r.model, field: r.field, kind: r.kind, occurrences: r.occurrences,
+        sample_x_id: r.sample_x_id, first_seen_at: r.first_seen_at, last_seen_at: r.last_seen_at,
+      })),
+    };
+  }
+
+  /** Extension: vendor values no mapping table knows (stored as OTHER or null, the raw value kept), per model, field and value. */
+  @Get('unknown-values')
+  async unknownValues(@OrgId() org: string, @Param('id') id: string, @Query() query: ListQueryDto) {
+    const page = await this.tallyPage(org, id, query, 'value');
+    const [rows, total] = await this.states.unknownValues(id, seenOrder(page));
+    return {
+      meta: listMeta(page, total, rows.length),
+      results: rows.map((r) => ({
+        id: r.id, integration_id: r.integration_id, model: r.model, field: r.field, value: r.value, mapped_to: r.mapped_to, occurrences: r.occurrences,
         sample_x_id: r.sample_x_id, first_seen_at: r.first_seen_at, last_seen_at: r.last_seen_at,
       })),
     };
@@ -71,8 +83,21 @@ export class VendorStateController {
     };
   }
 
+  /** The page of a per-field tally of the integration (schema drift, unknown values), sortable by its columns. */
+  private async tallyPage(org: string, id: string, query: ListQueryDto, keyColumn: string): Promise<ListPage> {
+    await this.requireIntegration(org, id);
+    const page = parseListQuery(query);
+    assertSortable(page.orderBy, ['created_at', 'first_seen_at', 'last_seen_at', 'model', 'field', keyColumn, 'occurrences']);
+    return page;
+  }
+
   private async requireIntegration(org: string, id: string): Promise<void> {
     const integration = await this.integrations.load(id);
     if (!integration || integration.organization_id !== org) throw AppError.notFound('Integration', id);
   }
+}
+
+/** A tally's rows have no created_at: they were created when first seen. */
+function seenOrder(page: ListPage): ListPage {
+  return { ...page, orderBy: page.orderBy.map((o) => (o.field === 'created_at' ? { ...o, field: 'first_seen_at' } : o)) };
 }

@@ -3,6 +3,7 @@ import { prismaOrderBy, type ListPage } from '../common/http/list-query.dto';
 import { newId } from '../common/ids';
 import { PrismaService, type SqlTx } from '../database/prisma.service';
 import type { DriftKind } from '../etl/schema-drift';
+import type { UnknownValueCount } from '../etl/unknown-values';
 import type { ReportedRateLimits } from '../vendors/vendor-adapter';
 
 /** The answer to a claim on the integration's next request: go now, wait, or stop (circuit open). */
@@ -28,6 +29,10 @@ export interface DriftCount {
   kind: DriftKind;
   occurrences: number;
   sampleXId: string | null;
+}
+
+export interface ModelUnknownValueCount extends UnknownValueCount {
+  model: string;
 }
 
 /**
@@ -130,6 +135,31 @@ export class VendorStateRepository {
         counts.map((c) => c.kind), counts.map((c) => c.occurrences), counts.map((c) => c.sampleXId),
       ],
     );
+  }
+
+  /** Adds a page's counts of values no mapping table knows, inside the page's transaction (one statement). */
+  async addUnknownValues(tx: SqlTx, scope: { organizationId: string; integrationId: string }, counts: ModelUnknownValueCount[]): Promise<void> {
+    if (counts.length === 0) return;
+    await tx.query(
+      `INSERT INTO "unknown_values" ("id", "organization_id", "integration_id", "model", "field", "value", "mapped_to", "occurrences", "sample_x_id")
+       SELECT t.id, $1, $2, t.model, t.field, t.value, t.mapped_to, t.occurrences, t.sample
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[]) AS t(id, model, field, value, mapped_to, occurrences, sample)
+       ON CONFLICT ("integration_id", "model", "field", "value") DO UPDATE SET
+         "occurrences" = "unknown_values"."occurrences" + excluded."occurrences", "last_seen_at" = now(), "mapped_to" = excluded."mapped_to",
+         "sample_x_id" = coalesce(excluded."sample_x_id", "unknown_values"."sample_x_id")`,
+      [
+        scope.organizationId, scope.integrationId, counts.map(() => newId()), counts.map((c) => c.model), counts.map((c) => c.field),
+        counts.map((c) => c.value), counts.map((c) => c.mappedTo), counts.map((c) => c.occurrences), counts.map((c) => c.sampleXId),
+      ],
+    );
+  }
+
+  unknownValues(integrationId: string, page: ListPage) {
+    const where = { integration_id: integrationId };
+    return Promise.all([
+      this.prisma.unknownValue.findMany({ where, orderBy: prismaOrderBy(page), skip: page.offset, take: page.limit }),
+      this.prisma.unknownValue.count({ where }),
+    ]);
   }
 
   drift(integrationId: string, page: ListPage) {

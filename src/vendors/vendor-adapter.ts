@@ -97,8 +97,12 @@ export interface VendorAdapter<Credentials = unknown> {
   readonly incrementalModels: readonly CanonicalModelName[];
   /** A client for one integration. */
   client(credentials: Credentials, context: ClientContext): VendorClient;
-  /** Raw vendor record -> canonical field values (pure). Throws MalformedRecordError for unusable records. */
-  map(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord;
+  /**
+   * Raw vendor record -> canonical field values (pure). Throws MalformedRecordError for unusable records.
+   * Null for a record the vendor lists that is not of this model (an applicant among Yardi's customers):
+   * it is neither written nor quarantined, and a copy cached earlier is hidden.
+   */
+  map(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord | null;
   /** The vendor's id of a raw record, for quarantine reports (null when it has none). */
   vendorId(model: CanonicalModelName, raw: unknown): string | null;
   /** Schema-drift expectations per model. */

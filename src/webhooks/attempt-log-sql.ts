@@ -9,6 +9,8 @@ export interface AttemptRecord {
   responseExcerpt: string | null;
   error: string | null;
   nextAttemptAt: Date | null;
+  /** Stored custom headers the attempt left out (webhook-headers.ts), or null. */
+  droppedHeaders: string[] | null;
 }
 
 export type DeliveryOutcome = 'SUCCEEDED' | 'FAILED' | 'PENDING';
@@ -24,16 +26,17 @@ export type OutcomeOfAttempt = AttemptRecord & { outcome: DeliveryOutcome };
  * a delivery twice in one batch (a stalled job run again) logs one attempt.
  */
 export const ATTEMPTS_SQL = `WITH input AS (
-  SELECT DISTINCT ON ("delivery_id") * FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[])
-    AS t("delivery_id", "started_at", "duration_ms", "status_code", "response_excerpt", "error", "next_attempt_at", "outcome", "webhook_id")
+  SELECT DISTINCT ON ("delivery_id") * FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[])
+    AS t("delivery_id", "started_at", "duration_ms", "status_code", "response_excerpt", "error", "next_attempt_at", "outcome", "webhook_id", "dropped_headers")
 ), delivery AS (
   UPDATE "webhook_deliveries" d SET "status" = i."outcome"::"DeliveryStatus", "attempt_count" = d."attempt_count" + 1, "last_attempt_at" = i."started_at",
          "next_attempt_at" = i."next_attempt_at", "delivered_at" = CASE WHEN i."outcome" = 'SUCCEEDED' THEN now() ELSE d."delivered_at" END
   FROM input i WHERE d."id" = i."delivery_id"
   RETURNING d."id", d."attempt_count"
 ), attempt AS (
-  INSERT INTO "webhook_attempts" ("delivery_id", "attempt_number", "started_at", "duration_ms", "status_code", "response_excerpt", "error", "next_attempt_at")
-  SELECT i."delivery_id", u."attempt_count", i."started_at", i."duration_ms", i."status_code", i."response_excerpt", i."error", i."next_attempt_at"
+  INSERT INTO "webhook_attempts" ("delivery_id", "attempt_number", "started_at", "duration_ms", "status_code", "response_excerpt", "error", "next_attempt_at", "dropped_headers")
+  SELECT i."delivery_id", u."attempt_count", i."started_at", i."duration_ms", i."status_code", i."response_excerpt", i."error", i."next_attempt_at",
+         string_to_array(i."dropped_headers", ',')
   FROM input i JOIN delivery u ON u."id" = i."delivery_id"
 )
 UPDATE "webhooks" w SET "failing_since" = CASE WHEN h."succeeded" THEN NULL ELSE now() END
@@ -52,5 +55,7 @@ export function attemptsParams(attempts: OutcomeOfAttempt[]): unknown[] {
     attempts.map((a) => a.nextAttemptAt),
     attempts.map((a) => a.outcome),
     attempts.map((a) => a.webhookId),
+    // One text per attempt (a text[][] must be rectangular); header names never hold a comma.
+    attempts.map((a) => a.droppedHeaders?.join(',') ?? null),
   ];
 }

@@ -5,16 +5,14 @@ import { assertSortable, listMeta, parseListQuery, singleMeta } from '../common/
 import { TEST_TRIGGER } from '../events/event-triggers';
 import type { NewEvent } from '../events/outbox.repository';
 import { DELIVERY_SORT_COLUMNS, DeliveryLogRepository, type AttemptRow, type DeliveryRow } from './delivery-log.repository';
-import type { ListDeliveriesQueryDto, ReplayWebhookDto } from './webhook-delivery.dto';
+import type { ListDeliveriesQueryDto } from './webhook-delivery.dto';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
+import { assertWebhookActive } from './webhook-state';
 import { WebhookRepository, type WebhookRow } from './webhook.repository';
-
-/** Events a replay hands to the dispatcher per statement (and per enqueue). */
-const REPLAY_BATCH = 1000;
 
 /**
  * Visibility and control of a webhook's deliveries (extensions, API.md §5): the delivery log with its
- * attempts, retry of one delivery, replay of a time window, and a test event.
+ * attempts, retry of one delivery, and a test event (replays: webhook-replay.service.ts).
  */
 @Injectable()
 export class DeliveryControlService {
@@ -46,7 +44,7 @@ export class DeliveryControlService {
   async retry(organizationId: string, webhookId: string, deliveryId: string) {
     const webhook = await this.requireWebhook(organizationId, webhookId);
     if (!(await this.log.find(organizationId, webhookId, deliveryId))) throw AppError.notFound('Delivery', deliveryId);
-    this.assertActive(webhook);
+    assertWebhookActive(webhook);
     if (!(await this.dispatcher.releaseJob(deliveryId))) {
       throw new AppError('conflict', `Delivery ${deliveryId} is being attempted right now; retry it once that attempt has finished`, { id: deliveryId });
     }
@@ -55,42 +53,10 @@ export class DeliveryControlService {
     return this.presentOne(organizationId, webhookId, deliveryId);
   }
 
-  /**
-   * Sends again every event of the organization committed in [since, until) that the webhook matches,
-   * in sequence order, batch by batch: events it never had a delivery for get one, delivered and failed
-   * deliveries are reset, and deliveries still pending are left to their schedule.
-   */
-  async replay(organizationId: string, webhookId: string, dto: ReplayWebhookDto) {
-    const webhook = await this.requireWebhook(organizationId, webhookId);
-    const since = new Date(dto.since);
-    const until = dto.until ? new Date(dto.until) : new Date();
-    if (since.getTime() >= until.getTime()) {
-      throw AppError.invalid('since must be before until', dto.until ? { until: ['must be after since'] } : { since: ['must be in the past (until defaults to now)'] });
-    }
-    this.assertActive(webhook);
-    let replayed = 0;
-    let alreadyPending = 0;
-    const range = await this.log.sequenceRange(organizationId, since, until);
-    if (range) {
-      let after = range.first - 1n;
-      for (;;) {
-        const batch = await this.log.replayBatch(organizationId, webhookId, { since, until, lastSequence: range.last }, after, REPLAY_BATCH);
-        // A failed delivery's job may still hold its id (a stalled one failed by the queue); free it first.
-        await Promise.all(batch.failed.map((id) => this.dispatcher.releaseJob(id)));
-        await this.dispatcher.enqueue(batch.enqueue.map((id) => ({ id, webhook_id: webhookId })));
-        replayed += batch.enqueue.length;
-        alreadyPending += batch.matched - batch.enqueue.length;
-        if (batch.matched < REPLAY_BATCH || batch.lastSequence === null) break;
-        after = batch.lastSequence;
-      }
-    }
-    return { replayed, already_pending: alreadyPending, since: since.toISOString(), until: until.toISOString() };
-  }
-
   /** Commits a TEST event for this webhook alone and sends it, signed like any delivery. */
   async test(organizationId: string, webhookId: string) {
     const webhook = await this.requireWebhook(organizationId, webhookId);
-    this.assertActive(webhook);
+    assertWebhookActive(webhook);
     const deliveryId = await this.log.createDirectEvent(webhookId, testEvent(organizationId, webhookId));
     await this.dispatcher.enqueue([{ id: deliveryId, webhook_id: webhookId }]);
     return this.presentOne(organizationId, webhookId, deliveryId);
@@ -100,14 +66,6 @@ export class DeliveryControlService {
     const webhook = await this.webhooks.find(organizationId, webhookId);
     if (!webhook) throw AppError.notFound('Webhook', webhookId);
     return webhook;
-  }
-
-  /** The dispatcher fails deliveries of an inactive webhook without sending them. */
-  private assertActive(webhook: WebhookRow): void {
-    if (!webhook.active) {
-      const why = webhook.deactivated_reason ? ` (deactivated: ${webhook.deactivated_reason})` : '';
-      throw new AppError('conflict', `Webhook ${webhook.id} is inactive${why}; turn it on to send to it`, { id: webhook.id });
-    }
   }
 
   private async presentOne(organizationId: string, webhookId: string, deliveryId: string) {
@@ -144,6 +102,7 @@ export class DeliveryControlService {
         response_excerpt: a.response_excerpt,
         error: a.error,
         next_attempt_at: iso(a.next_attempt_at),
+        dropped_headers: a.dropped_headers ?? [],
       })),
     }));
   }

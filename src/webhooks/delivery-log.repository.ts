@@ -3,8 +3,8 @@ import type { ListPage } from '../common/http/list-query.dto';
 import { newId } from '../common/ids';
 import { SqlFilter } from '../common/sql-filter';
 import { PrismaService } from '../database/prisma.service';
+import { SHARE_PRUNE_LOCK_SQL } from '../events/event-retention-sql';
 import { OutboxRepository, type NewEvent } from '../events/outbox.repository';
-import { TRIGGER_MATCHES_EVENT, WEBHOOK_HEARS_EVENT } from './webhook-matching';
 
 export interface DeliveryRow {
   id: string;
@@ -29,6 +29,7 @@ export interface AttemptRow {
   response_excerpt: string | null;
   error: string | null;
   next_attempt_at: Date | null;
+  dropped_headers: string[] | null;
 }
 
 export interface DeliveryFilter {
@@ -36,14 +37,6 @@ export interface DeliveryFilter {
   trigger?: string;
   createdAtGte?: string;
   createdAtLte?: string;
-}
-
-/** What one replay batch did: the deliveries to (re-)enqueue and those that had failed (their jobs may linger). */
-export interface ReplayBatch {
-  matched: number;
-  lastSequence: bigint | null;
-  enqueue: string[];
-  failed: string[];
 }
 
 /** Order-by fields of a delivery list and their columns. */
@@ -60,7 +53,7 @@ const DELIVERY_COLUMNS = `d."id", d."webhook_id", d."event_id", e."sequence" AS 
   d."attempt_count", d."created_at", d."delivered_at", d."next_attempt_at", d."last_attempt_at"`;
 
 /**
- * A webhook's deliveries and attempts as its owner sees them, and the writes behind retry, replay and test.
+ * A webhook's deliveries and attempts as its owner sees them, and the writes behind retry and test.
  * Every query is scoped by organization and webhook.
  */
 @Injectable()
@@ -104,20 +97,26 @@ export class DeliveryLogRepository {
   async attempts(deliveryIds: string[]): Promise<AttemptRow[]> {
     if (deliveryIds.length === 0) return [];
     return this.prisma.$queryRawUnsafe<AttemptRow[]>(
-      `SELECT "delivery_id", "attempt_number", "started_at", "status_code", "duration_ms", "response_excerpt", "error", "next_attempt_at"
+      `SELECT "delivery_id", "attempt_number", "started_at", "status_code", "duration_ms", "response_excerpt", "error", "next_attempt_at", "dropped_headers"
        FROM "webhook_attempts" WHERE "delivery_id" = ANY($1::text[]) ORDER BY "delivery_id", "attempt_number", "started_at"`,
       deliveryIds,
     );
   }
 
-  /** Makes a delivery due now, whatever its status (a delivered one is sent again). False when it is not the webhook's. */
+  /**
+   * Makes a delivery due now, whatever its status (a delivered one is sent again). False when it is not the
+   * webhook's. Under the shared prune lock, as replay batches: the events retention never deletes it meanwhile.
+   */
   async resetToPending(organizationId: string, webhookId: string, deliveryId: string): Promise<boolean> {
-    const count = await this.prisma.$executeRawUnsafe(
-      `UPDATE "webhook_deliveries" SET "status" = 'PENDING', "next_attempt_at" = now(), "delivered_at" = NULL
-       WHERE "id" = $1 AND "organization_id" = $2 AND "webhook_id" = $3`,
-      deliveryId, organizationId, webhookId,
-    );
-    return count > 0;
+    return this.prisma.sqlTransaction(async (tx) => {
+      await tx.query(SHARE_PRUNE_LOCK_SQL);
+      const { rows } = await tx.query(
+        `UPDATE "webhook_deliveries" SET "status" = 'PENDING', "next_attempt_at" = now(), "delivered_at" = NULL
+         WHERE "id" = $1 AND "organization_id" = $2 AND "webhook_id" = $3 RETURNING 1 AS reset`,
+        [deliveryId, organizationId, webhookId],
+      );
+      return rows.length > 0;
+    });
   }
 
   /**
@@ -135,55 +134,5 @@ export class DeliveryLogRepository {
       );
       return deliveryId;
     });
-  }
-
-  /** The sequence range of an organization's events created in [since, until), or null when there are none. */
-  async sequenceRange(organizationId: string, since: Date, until: Date): Promise<{ first: bigint; last: bigint } | null> {
-    const rows = await this.prisma.$queryRawUnsafe<{ first: bigint | null; last: bigint | null }[]>(
-      `SELECT min("sequence") AS first, max("sequence") AS last FROM "events"
-       WHERE "organization_id" = $1 AND "created_at" >= $2::timestamptz AND "created_at" < $3::timestamptz`,
-      organizationId, since.toISOString(), until.toISOString(),
-    );
-    const row = rows[0];
-    return row?.first != null && row.last != null ? { first: row.first, last: row.last } : null;
-  }
-
-  /**
-   * One replay batch in one statement: the next `limit` events (by sequence, after `afterSequence`, up to
-   * `lastSequence`) created in [since, until) that the webhook matches by fan-out's rules (webhook-matching.ts),
-   * each given a due delivery: a new one, or its existing one reset to PENDING unless it is still pending.
-   */
-  async replayBatch(
-    organizationId: string,
-    webhookId: string,
-    window: { since: Date; until: Date; lastSequence: bigint },
-    afterSequence: bigint,
-    limit: number,
-  ): Promise<ReplayBatch> {
-    const rows = await this.prisma.$queryRawUnsafe<{ matched: number; last_sequence: bigint | null; enqueue: string[]; failed: string[] }[]>(
-      `WITH matched AS (
-         SELECT e."id", e."sequence", e."record_id", e."integration_id" FROM "events" e
-         JOIN "webhooks" w ON w."id" = $1 AND ${WEBHOOK_HEARS_EVENT}
-         WHERE e."organization_id" = $2 AND e."sequence" > $3::bigint AND e."sequence" <= $4::bigint
-           AND e."created_at" >= $5::timestamptz AND e."created_at" < $6::timestamptz
-           AND EXISTS (SELECT 1 FROM "webhook_triggers" t WHERE ${TRIGGER_MATCHES_EVENT})
-         ORDER BY e."sequence" LIMIT $7
-       ), prior AS (
-         SELECT d."id", d."status" FROM "webhook_deliveries" d JOIN matched m ON m."id" = d."event_id" WHERE d."webhook_id" = $1
-       ), due AS (
-         INSERT INTO "webhook_deliveries" ("id", "organization_id", "webhook_id", "event_id", "event_sequence", "record_id", "integration_id", "status", "next_attempt_at")
-         SELECT gen_random_uuid()::text, $2::text, $1::text, m."id", m."sequence", m."record_id", m."integration_id", 'PENDING', now() FROM matched m
-         ON CONFLICT ("webhook_id", "event_id") DO UPDATE SET "status" = 'PENDING', "next_attempt_at" = now(), "delivered_at" = NULL
-           WHERE "webhook_deliveries"."status" <> 'PENDING'
-         RETURNING "id", "event_id"
-       )
-       SELECT (SELECT count(*)::int FROM matched) AS matched,
-              (SELECT max("sequence") FROM matched) AS last_sequence,
-              coalesce((SELECT array_agg(due."id" ORDER BY m."sequence") FROM due JOIN matched m ON m."id" = due."event_id"), '{}') AS enqueue,
-              coalesce((SELECT array_agg(prior."id") FROM prior WHERE prior."status" = 'FAILED'), '{}') AS failed`,
-      webhookId, organizationId, afterSequence, window.lastSequence, window.since.toISOString(), window.until.toISOString(), limit,
-    );
-    const row = rows[0]!;
-    return { matched: row.matched, lastSequence: row.last_sequence, enqueue: row.enqueue, failed: row.failed };
   }
 }

@@ -2,9 +2,9 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { OrgId } from '../auth/api-key.guard';
 import { EmptyBodyDto } from '../common/http/empty-body.dto';
 import { DeliveryControlService } from './delivery-control.service';
-import { ListDeliveriesQueryDto, ReplayWebhookDto } from './webhook-delivery.dto';
+import { ListDeliveriesQueryDto } from './webhook-delivery.dto';
 
-/** Extensions (API.md §5): a webhook's deliveries with their attempts, retry, replay and test. */
+/** Extensions (API.md §5): a webhook's deliveries with their attempts, retry and test. */
 @Controller('v1/webhooks/:id')
 export class WebhookDeliveryController {
   constructor(private readonly deliveries: DeliveryControlService) {}
@@ -23,12 +23,6 @@ export class WebhookDeliveryController {
   @HttpCode(202)
   async retry(@OrgId() org: string, @Param('id') id: string, @Param('delivery_id') deliveryId: string, @Body() _body: EmptyBodyDto) {
     return { result: await this.deliveries.retry(org, id, deliveryId) };
-  }
-
-  @Post('replay')
-  @HttpCode(202)
-  async replay(@OrgId() org: string, @Param('id') id: string, @Body() body: ReplayWebhookDto) {
-    return { result: await this.deliveries.replay(org, id, body) };
   }
 
   @Post('test')

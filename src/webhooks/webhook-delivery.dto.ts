@@ -1,5 +1,6 @@
-import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { ListQueryDto } from '../common/http/list-query.dto';
+import { IsTimeFilter } from '../common/http/query-rules';
 import { EVENT_TRIGGERS } from '../events/event-triggers';
 import { DeliveryStatus } from '../generated/prisma/enums';
 
@@ -13,18 +14,18 @@ export class ListDeliveriesQueryDto extends ListQueryDto {
   @IsOptional() @IsIn(EVENT_TRIGGERS, { message: `trigger must be one of ${EVENT_TRIGGERS.join(', ')}` })
   trigger?: string;
 
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'created_at_gte must be an ISO 8601 date-time' })
+  @IsOptional() @IsTimeFilter()
   created_at_gte?: string;
 
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'created_at_lte must be an ISO 8601 date-time' })
+  @IsOptional() @IsTimeFilter()
   created_at_lte?: string;
 }
 
 /** `POST /v1/webhooks/{id}/replay`: events committed in [since, until); `until` defaults to now. */
 export class ReplayWebhookDto {
-  @IsISO8601({ strict: true }, { message: 'since must be an ISO 8601 date-time' })
+  @IsTimeFilter()
   since!: string;
 
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'until must be an ISO 8601 date-time' })
+  @IsOptional() @IsTimeFilter()
   until?: string;
 }

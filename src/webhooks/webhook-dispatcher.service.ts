@@ -13,6 +13,8 @@ import type { NewEvent } from '../events/outbox.repository';
 import { Metrics } from '../observability/metrics';
 import { DeliveryRepository, type DeliveryRef, type DispatchTarget } from './delivery.repository';
 import { deliveryBody } from './thin-payload';
+import { addSendableHeaders } from './webhook-headers';
+import { WEBHOOK_LIMIT_STORE, type WebhookLimitStore } from './webhook-limit.store';
 import { WebhookLimiter } from './webhook-limiter';
 import { maxAttempts, retryDelayMs } from './retry-schedule';
 import { signedHeaders } from './webhook-signing';
@@ -27,8 +29,8 @@ const OVERDUE_AFTER_MS = 60_000;
 /** How soon a delivery held back for an earlier one of the same record (or sync) looks again, at least and at most. */
 const ORDER_RECHECK_MS = 250;
 const ORDER_RECHECK_MAX_MS = 60_000;
-/** How soon a delivery held back by its webhook's concurrency or rate limit looks again. */
-const LIMIT_RECHECK_MS = 100;
+/** A failing limits store is logged at most this often (it can fail on every attempt). */
+const LIMIT_STORE_WARNING_INTERVAL_MS = 60_000;
 
 /** A failed attempt, carrying the delay chosen for the next one (so the queue and the attempt log agree). */
 class AttemptFailed extends Error {
@@ -52,6 +54,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private readonly attempts: number;
   private readonly limiter: WebhookLimiter;
   private stopSweeper?: () => void;
+  private lastLimitStoreWarning = 0;
 
   constructor(
     private readonly queues: QueueService,
@@ -60,9 +63,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     guard: OutboundGuard,
     private readonly metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+    @Inject(WEBHOOK_LIMIT_STORE) limitStore: WebhookLimitStore,
   ) {
     this.attempts = maxAttempts(config.webhookRetryScheduleSeconds);
-    this.limiter = new WebhookLimiter(config.webhookMaxConcurrency, config.webhookRateLimitPerSecond);
+    this.limiter = new WebhookLimiter({
+      maxConcurrent: config.webhookMaxConcurrency,
+      perSecond: config.webhookRateLimitPerSecond,
+      store: limitStore,
+      onStoreError: (error) => this.limitStoreFailed(error),
+    });
     this.openedSecrets = new BoundedMemo(MEMO_MAX, (sealed) => secrets.open(sealed));
     this.allowedUrls = new BoundedMemo(MEMO_MAX, (url) => guard.assertUrlAllowed(url));
     this.http = { agents: { http: guard.httpAgent, https: guard.httpsAgent }, timeoutMs: TIMEOUT_MS, keepBytes: EXCERPT_BYTES };
@@ -108,8 +117,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   private async process(job: Job<WebhookDeliveryPayload>, token?: string): Promise<void> {
     // The webhook's limits first, from the job alone: a held-back job costs no database round trip.
-    const release = this.limiter.tryAcquire(job.data.webhookId);
-    if (!release) return this.holdBack(job, token, LIMIT_RECHECK_MS);
+    const slot = await this.limiter.acquire(job.data.webhookId);
+    if ('waitMs' in slot) return this.holdBack(job, token, slot.waitMs);
     try {
       const target = await this.deliveries.loadTarget(job.data.deliveryId);
       if (!target || target.status !== 'PENDING') return; // delivered, given up, or deleted with its webhook
@@ -118,8 +127,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       if (!target.active) return await this.deliveries.markFailed(target.delivery_id);
       await this.attempt(target, job.attemptsMade + 1);
     } finally {
-      release();
+      slot.release();
     }
+  }
+
+  /** The limits' store is away: attempts go ahead unlimited meanwhile; said at most once a minute. */
+  private limitStoreFailed(error: Error): void {
+    if (Date.now() - this.lastLimitStoreWarning < LIMIT_STORE_WARNING_INTERVAL_MS) return;
+    this.lastLimitStoreWarning = Date.now();
+    this.logger.warn(`webhook limits not enforced: their store failed (${error.message})`);
   }
 
   /** Puts the job back for a while without spending one of its attempts. */
@@ -140,8 +156,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     }
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = { 'user-agent': 'Latchkey-Webhooks/1.0' };
-    for (const h of target.headers) headers[h.header.toLowerCase()] = h.value;
-    // Ours last: custom headers can add to a delivery but never replace its type or signatures.
+    // Custom headers that would steer the delivery are refused at create and update; stored ones are dropped here.
+    const droppedHeaders = addSendableHeaders(headers, target.headers);
     Object.assign(headers, { 'content-type': 'application/json' }, signedHeaders(secrets, target.delivery_id, timestamp, body));
 
     const startedAt = new Date();
@@ -166,7 +182,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const nextDelayMs = succeeded || final ? null : retryDelayMs(this.config.webhookRetryScheduleSeconds, attemptOfJob, retryAfterMs);
     const nextAttemptAt = nextDelayMs === null ? null : new Date(Date.now() + nextDelayMs);
     await this.deliveries.recordAttempt(
-      { deliveryId: target.delivery_id, webhookId: target.webhook_id, startedAt, durationMs, statusCode, responseExcerpt: excerpt, error, nextAttemptAt },
+      { deliveryId: target.delivery_id, webhookId: target.webhook_id, startedAt, durationMs, statusCode, responseExcerpt: excerpt, error, nextAttemptAt, droppedHeaders },
       succeeded ? 'SUCCEEDED' : final ? 'FAILED' : 'PENDING',
     );
     const failingSince = succeeded ? null : (target.failing_since ?? startedAt);

@@ -1,52 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import type { WebhookLimitStore } from './webhook-limit.store';
+
+/** A lease outlives any attempt (15 s timeout, then its record); a worker that died frees its slots after it. */
+export const LEASE_TTL_MS = 30_000;
+/** After the store refused a slot, further attempts of the webhook are held back here without asking it for this long. */
+const REFUSED_FOR_MS = 100;
+
+export interface WebhookLimitsOptions {
+  maxConcurrent: number;
+  /** Attempts started per second (store's one-second windows); 0: no limit. */
+  perSecond: number;
+  store: WebhookLimitStore;
+  /** A receiver is slow once an answer took this long, or an attempt in flight has run this long. */
+  slowAfterMs?: number;
+  now?: () => number;
+  /** The store failed: the attempt goes ahead (the limits protect receivers, they must not stop deliveries). */
+  onStoreError?: (error: Error) => void;
+}
+
+/** An attempt's slot: `release` once the attempt is over. */
+export interface Slot {
+  release(): void;
+}
+
+/** The webhook is at a limit: look again in `waitMs`. */
+export interface HeldBack {
+  waitMs: number;
+}
+
+interface InFlight {
+  startedAt: number;
+  /** Set once the attempt holds a lease in the store (it was taken, or adopted, while the receiver was slow). */
+  leaseId: string | null;
+}
+
+interface WebhookState {
+  inFlight: Set<InFlight>;
+  lastDurationMs: number;
+  /** Until when the store's last refusal holds attempts back (cap, then rate). */
+  capRefusedUntil: number;
+  rateRefusedUntil: number;
+}
+
 /**
- * Per-webhook limits inside one worker process, so one slow or flooded receiver cannot take every
+ * Per-webhook limits across every worker process, so one slow or flooded receiver cannot take every
  * delivery slot:
- * - at most `maxConcurrent` deliveries of a webhook in flight while its receiver is slow: its last
- *   finished attempt took `slowAfterMs` or more, or its oldest attempt in flight has run that long. A fast
- *   receiver frees its slots within milliseconds and is not held back (holding it would only make its
- *   backlog churn through the queue);
- * - when `perSecond` > 0, at most that many attempts started per second.
+ * - at most `maxConcurrent` deliveries of a webhook in flight, in total, while its receiver is slow: its
+ *   last finished attempt took `slowAfterMs` or more, or an attempt in flight has run that long. Each
+ *   process judges that from its own attempts; while it holds, every attempt of the webhook takes a lease
+ *   in the store, and the process's attempts already in flight are adopted as leases, so the count is of
+ *   all of them. A fast receiver frees its slots within milliseconds and is not held back: its attempts
+ *   never touch the store (the delivery hot path stays as it was);
+ * - when `perSecond` > 0, at most that many attempts started per second, counted in the store.
  */
 export class WebhookLimiter {
-  /** The attempts in flight, per webhook, with their start times. */
-  private readonly inFlight = new Map<string, Set<{ startedAt: number }>>();
-  private readonly lastDurationMs = new Map<string, number>();
-  private readonly recent = new Map<string, number[]>();
+  private readonly states = new Map<string, WebhookState>();
+  private readonly slowAfterMs: number;
+  private readonly now: () => number;
+  private readonly leasePrefix = randomBytes(6).toString('hex');
+  private leaseCount = 0;
 
-  constructor(
-    private readonly maxConcurrent: number,
-    private readonly perSecond: number,
-    private readonly slowAfterMs = 1000,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(private readonly options: WebhookLimitsOptions) {
+    this.slowAfterMs = options.slowAfterMs ?? 1000;
+    this.now = options.now ?? Date.now;
+  }
 
-  /** Takes a slot for the webhook: the function that gives it back, or null when the webhook is at its limit. */
-  tryAcquire(webhookId: string): (() => void) | null {
+  /** Takes a slot for one attempt of the webhook, or says how long to hold the attempt back. */
+  async acquire(webhookId: string): Promise<Slot | HeldBack> {
+    const state = this.state(webhookId);
     const now = this.now();
-    const inFlight = this.inFlight.get(webhookId) ?? new Set<{ startedAt: number }>();
-    if (inFlight.size >= this.maxConcurrent && this.isSlow(webhookId, inFlight, now)) return null;
-    if (this.perSecond > 0) {
-      const starts = (this.recent.get(webhookId) ?? []).filter((t) => now - t < 1000);
-      this.recent.set(webhookId, starts);
-      if (starts.length >= this.perSecond) return null;
-      starts.push(now);
+    if (this.options.perSecond > 0) {
+      if (now < state.rateRefusedUntil) return { waitMs: state.rateRefusedUntil - now };
+      const hit = await this.ask(() => this.options.store.hit(webhookId), null);
+      if (hit && hit.count > this.options.perSecond) {
+        state.rateRefusedUntil = this.now() + hit.msUntilReset;
+        return { waitMs: Math.max(1, hit.msUntilReset) };
+      }
     }
-    const slot = { startedAt: now };
-    inFlight.add(slot);
-    this.inFlight.set(webhookId, inFlight);
+    const slot: InFlight = { startedAt: this.now(), leaseId: null };
+    if (this.isSlow(state, slot.startedAt)) {
+      if (slot.startedAt < state.capRefusedUntil) return { waitMs: state.capRefusedUntil - slot.startedAt };
+      slot.leaseId = this.newLeaseId();
+      // Attempts started before the receiver was seen slow are counted too, from now on (marked before the
+      // await, so a concurrent acquisition does not adopt them again).
+      const adopt: string[] = [];
+      for (const other of state.inFlight) {
+        if (other.leaseId === null) adopt.push((other.leaseId = this.newLeaseId()));
+      }
+      const granted = await this.ask(() => this.options.store.acquire(webhookId, slot.leaseId!, this.options.maxConcurrent, adopt, LEASE_TTL_MS), true);
+      if (!granted) {
+        state.capRefusedUntil = this.now() + REFUSED_FOR_MS;
+        return { waitMs: REFUSED_FOR_MS };
+      }
+    }
+    state.inFlight.add(slot);
     let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.lastDurationMs.set(webhookId, this.now() - slot.startedAt);
-      inFlight.delete(slot);
-      if (inFlight.size === 0) this.inFlight.delete(webhookId);
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        state.lastDurationMs = this.now() - slot.startedAt;
+        state.inFlight.delete(slot);
+        if (slot.leaseId !== null) void this.ask(() => this.options.store.release(webhookId, [slot.leaseId!]), undefined);
+      },
     };
   }
 
-  private isSlow(webhookId: string, inFlight: Set<{ startedAt: number }>, now: number): boolean {
-    if ((this.lastDurationMs.get(webhookId) ?? 0) >= this.slowAfterMs) return true;
-    for (const slot of inFlight) if (now - slot.startedAt >= this.slowAfterMs) return true;
+  private state(webhookId: string): WebhookState {
+    let state = this.states.get(webhookId);
+    if (!state) {
+      state = { inFlight: new Set(), lastDurationMs: 0, capRefusedUntil: 0, rateRefusedUntil: 0 };
+      this.states.set(webhookId, state);
+    }
+    return state;
+  }
+
+  private isSlow(state: WebhookState, now: number): boolean {
+    if (state.lastDurationMs >= this.slowAfterMs) return true;
+    for (const slot of state.inFlight) if (now - slot.startedAt >= this.slowAfterMs) return true;
     return false;
+  }
+
+  private newLeaseId(): string {
+    return `${this.leasePrefix}-${++this.leaseCount}`;
+  }
+
+  /** A store call; when the store fails, `fallback` (the attempt goes ahead) and the error is reported. */
+  private async ask<T>(call: () => Promise<T>, fallback: T): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      this.options.onStoreError?.(error as Error);
+      return fallback;
+    }
   }
 }

@@ -11,8 +11,15 @@ export function propexoSignature(secret: string, body: string): string {
 }
 
 /**
+ * What a secret given by the user may look like: anything, except that a `whsec_` prefix promises base64 after
+ * it (the Standard Webhooks form, which its libraries decode strictly), so a receiver can verify as documented.
+ */
+export const WEBHOOK_SECRET_FORM = /^(?!whsec_)[\s\S]*$|^whsec_(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)$/;
+
+/**
  * The Standard Webhooks key: the base64-decoded part of a `whsec_` secret; a secret of another form
- * (user-chosen) is used as its UTF-8 bytes, as the standard's libraries do with `format: "raw"`.
+ * (user-chosen) is used as its UTF-8 bytes: with the standardwebhooks library,
+ * `new Webhook(new TextEncoder().encode(secret), { format: 'raw' })` (README, "Verifying deliveries").
  */
 export function standardWebhooksKey(secret: string): Buffer {
   return secret.startsWith('whsec_') ? Buffer.from(secret.slice('whsec_'.length), 'base64') : Buffer.from(secret, 'utf8');

@@ -3,6 +3,7 @@ import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsStrin
 import { EVENT_MODELS } from '../canonical/canonical-models';
 import { TRIGGERS } from '../events/event-triggers';
 import { ListQueryDto } from '../common/http/list-query.dto';
+import { WEBHOOK_SECRET_FORM } from './webhook-signing';
 
 /** Triggers a webhook may subscribe to: ours plus the spec's WRITE_OPERATION_FAILURE (accepted; we do no writes). */
 export const SUBSCRIBABLE_TRIGGERS = [...TRIGGERS, 'WRITE_OPERATION_FAILURE'] as const;
@@ -16,6 +17,8 @@ export class WebhookHeaderDto {
   @IsString() @MaxLength(4096) @Matches(/^[^\r\n]*$/, { message: 'value must not contain line breaks' })
   value!: string;
 }
+
+const SECRET_FORM_MESSAGE = 'secret starting with whsec_ must continue with base64 (the Standard Webhooks form); any other secret is used as it is';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
@@ -32,7 +35,7 @@ export class CreateWebhookDto {
   @IsOptional() @IsBoolean()
   active?: boolean;
 
-  @IsOptional() @IsString() @MinLength(10) @MaxLength(512)
+  @IsOptional() @IsString() @MinLength(10) @MaxLength(512) @Matches(WEBHOOK_SECRET_FORM, { message: SECRET_FORM_MESSAGE })
   secret?: string;
 
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => WebhookHeaderDto)
@@ -56,7 +59,7 @@ export class UpdateWebhookDto {
   @IsOptional() @IsBoolean()
   active?: boolean;
 
-  @IsOptional() @IsString() @MinLength(10) @MaxLength(512)
+  @IsOptional() @IsString() @MinLength(10) @MaxLength(512) @Matches(WEBHOOK_SECRET_FORM, { message: SECRET_FORM_MESSAGE })
   secret?: string;
 
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => WebhookHeaderDto)

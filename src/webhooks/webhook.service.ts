@@ -7,6 +7,7 @@ import { DATA_TRIGGERS, type Trigger } from '../events/event-triggers';
 import { assertSortable, listMeta, parseListQuery } from '../common/http/list-query.dto';
 import type { CreateWebhookDto, ListWebhooksQueryDto, UpdateWebhookDto } from './webhook.dto';
 import { WebhookRepository, type WebhookRow } from './webhook.repository';
+import { customHeaderProblems, type CustomHeader } from './webhook-headers';
 import { generateWebhookSecret } from './webhook-signing';
 
 const SORTABLE = ['created_at', 'updated_at', 'url', 'active', 'id'];
@@ -35,6 +36,7 @@ export class WebhookService {
 
   async create(organizationId: string, dto: CreateWebhookDto) {
     this.assertUrl(dto.url);
+    if (dto.headers) assertHeaders(dto.headers);
     if (dto.integration_id) await this.assertIntegration(organizationId, dto.integration_id);
     const row = await this.webhooks.create(organizationId, {
       url: dto.url,
@@ -50,6 +52,7 @@ export class WebhookService {
   async update(organizationId: string, id: string, dto: UpdateWebhookDto) {
     const existing = await this.require(organizationId, id);
     if (dto.url) this.assertUrl(dto.url);
+    if (dto.headers) assertHeaders(dto.headers);
     if (dto.integration_id) await this.assertIntegration(organizationId, dto.integration_id);
     const currentModel = existing.triggers.find((t) => t.model)?.model ?? null;
     const triggers = dto.triggers || dto.model !== undefined
@@ -110,6 +113,13 @@ export class WebhookService {
       integration_id: row.integration_id,
     };
   }
+}
+
+/** Refuses custom headers that would steer a delivery (webhook-headers.ts), naming each. */
+function assertHeaders(headers: readonly CustomHeader[]): void {
+  const problems = customHeaderProblems(headers);
+  const reasons = Object.values(problems).flat();
+  if (reasons.length > 0) throw AppError.invalid(`Invalid headers: ${reasons.join('; ')}`, problems);
 }
 
 /** `model` narrows the data triggers only (API.md §5); other triggers never carry one. */

@@ -3,7 +3,8 @@ import { startAppfolioSandboxServer } from '../../src/sandbox/appfolio/appfolio-
 import { FOREIGN_CREDENTIALS, startForeignAppfolioServer, type ForeignAppfolioServer } from '../support/foreign-appfolio-server';
 import { assertValid } from '../support/propexo-schema';
 import {
-  authHeader, day, digits, eventsOf, manualSync, readAll, readQuarantine, sandboxControl, startFirstSync, startSyncHarness, waitForFirstSync, type SyncHarness,
+  authHeader, day, digits, eventsOf, manualSync, quarantined, readAll, readAllModels, readQuarantine, readUnknownValues, sandboxControl, startFirstSync, startSyncHarness,
+  waitForFirstSync, type SyncHarness,
 } from '../support/sync-helpers';
 
 const CREDENTIALS = { clientId: 'e2e-appfolio', clientSecret: 'e2e-appfolio-secret', developerId: 'e2e-developer' };
@@ -13,7 +14,12 @@ const RELAXED = { requests: 1000, perSeconds: 1 };
 const cents = (amount: string | null | undefined) => (amount == null ? null : Math.round(Number(amount.replace(/,/g, '')) * 100));
 const LEASE_STATUS: Record<string, string> = { Current: 'ACTIVE', 'Notice-Unrented': 'ACTIVE', 'Notice-Rented': 'ACTIVE', 'Vacant-Rented': 'PENDING', Future: 'PENDING', Evict: 'EVICTED' };
 const LINK_TYPE: Record<string, string> = { 'Financially Responsible': 'PRIMARY', Occupant: 'OTHER', Guarantor: 'GUARANTOR' };
-const PHONE_TYPE: Record<string, string> = { Mobile: 'MOBILE', Home: 'HOME', Work: 'WORK', Fax: 'FAX', Other: 'OTHER' };
+const PHONE_TYPE: Record<string, string> = { Mobile: 'MOBILE', Cell: 'MOBILE', Home: 'HOME', Work: 'WORK', Office: 'WORK', Fax: 'FAX', Other: 'OTHER' };
+/** The sandbox's tenants split as a sync must: those whose occupancy is on the rent roll, and former tenants (theirs is not). */
+function placedAndFormer(data: { occupancies: any[]; tenants: any[] }) {
+  const onRentRoll = new Set(data.occupancies.map((o) => o.occupancy_id));
+  return { tenants: data.tenants.filter((t) => onRentRoll.has(t.occupancy_id)), former: data.tenants.filter((t) => !onRentRoll.has(t.occupancy_id)) };
+}
 
 /**
  * Three first syncs (the sandbox, a faulty sandbox, a foreign server) run side by side, one integration each.
@@ -55,9 +61,18 @@ describe('AppFolio adapter end to end', () => {
     const done = await waitForFirstSync(harness, integrationId);
     expect(done.data).toMatchObject({ vendor: 'APPFOLIO', successful_job_count: 4, failed_job_count: 0, is_sync_finished: true });
 
-    const { properties, units, occupancies, tenants, contacts } = sandbox.sandbox.data;
-    const [cachedProperties, cachedUnits, cachedLeases, residents] = [await readAll(harness.app, 'properties', integrationId), await readAll(harness.app, 'units', integrationId), await readAll(harness.app, 'leases', integrationId), await readAll(harness.app, 'residents', integrationId)];
+    const { properties, units, occupancies, contacts } = sandbox.sandbox.data;
+    // A tenant is placed by its occupancy on the rent roll; former tenants' occupancies are not on it.
+    const { tenants, former } = placedAndFormer(sandbox.sandbox.data);
+    expect(former.length).toBeGreaterThan(0);
+    // Every list, validated against Propexo's schemas (a resident's property_id is never null).
+    const { properties: cachedProperties, units: cachedUnits, leases: cachedLeases, residents } = await readAllModels(harness.app, integrationId);
     expect([cachedProperties.length, cachedUnits.length, cachedLeases.length, residents.length]).toEqual([properties.length, units.length, occupancies.length, tenants.length]);
+    // A former tenant has no property the contract gives: quarantined with the reason, never written without one.
+    const quarantine = await readQuarantine(harness.app, integrationId);
+    expect(quarantined(quarantine)).toEqual(former.map((t) => ['residents', String(t.tenant_id)]).sort());
+    for (const q of quarantine.results) expect(q.reason).toMatch(/occupancy \d+ is not on the rent roll.*no property/);
+    expect(await readUnknownValues(harness.app, integrationId)).toEqual([]);
 
     const property = properties[1]!;
     expect(cachedProperties.find((p) => p.x_id === String(property.property_id))).toMatchObject({
@@ -150,15 +165,19 @@ describe('AppFolio adapter end to end', () => {
     expect(eventsOf(harness, flakyId, 'JOB_FAILURE')).toEqual([]);
     expect(faults.list()).toEqual([]); // every fault was met
 
+    const { tenants, former } = placedAndFormer(data);
+    expect(tenants.some((t) => t.tenant_id === bad.Id)).toBe(true);
     const residents = await readAll(harness.app, 'residents', flakyId);
-    expect(residents.map((r) => r.x_id).sort()).toEqual(data.tenants.filter((t) => t.tenant_id !== bad.Id).map((t) => String(t.tenant_id)).sort());
+    expect(residents.map((r) => r.x_id).sort()).toEqual(tenants.filter((t) => t.tenant_id !== bad.Id).map((t) => String(t.tenant_id)).sort());
     expect(await readAll(harness.app, 'units', flakyId)).toHaveLength(data.units.length);
     expect(await readAll(harness.app, 'leases', flakyId)).toHaveLength(data.occupancies.length);
 
+    // The malformed record, beside the former tenants no occupancy places.
     const quarantine = await readQuarantine(harness.app, flakyId);
-    expect(quarantine.meta.total).toBe(1);
-    expect(quarantine.results[0]).toMatchObject({ model: 'residents', x_id: String(bad.Id), raw: { tenant_id: bad.Id, DateOfBirth: 'last spring' } });
-    expect(quarantine.results[0].reason).toMatch(/DateOfBirth/);
+    expect(quarantined(quarantine)).toEqual([bad.Id, ...former.map((t) => t.tenant_id)].map((x) => ['residents', String(x)]).sort());
+    const malformed = quarantine.results.find((q: any) => q.x_id === String(bad.Id));
+    expect(malformed).toMatchObject({ model: 'residents', x_id: String(bad.Id), raw: { tenant_id: bad.Id, DateOfBirth: 'last spring' } });
+    expect(malformed.reason).toMatch(/DateOfBirth/);
   });
 
   it('foreign server: syncs its hand-picked records exactly, through its throttle, its expired cursor and its unknown tenant', async () => {
@@ -171,12 +190,13 @@ describe('AppFolio adapter end to end', () => {
     expect(retry.at - throttled.at).toBeGreaterThanOrEqual(950); // Retry-After: 1
     const expired = log.find((e) => e.status === 410)!;
     expect(expired).toMatchObject({ method: 'GET', path: '/api/v2/reports/rent_roll.json' });
-    // Leases and residents both read rent_roll (asking for different columns): the restart is the expired reader's.
+    // Leases and residents both read rent_roll (asking for different columns): the restart is the expired reader's, from the first page.
     const restart = log.find((e) => e.n > expired.n && e.method === 'POST' && e.path === expired.path && String(e.columns) === String(expired.columns));
     expect(restart).toMatchObject({ status: 200 });
 
     const pick = (r: any, keys: string[]) => Object.fromEntries(keys.map((k) => [k, r[k]]));
-    const properties = (await readAll(harness.app, 'properties', foreignId)).map((p) => pick(p, ['x_id', 'name', 'address_1', 'city', 'state', 'zip', 'type_raw', 'type_normalized', 'number_of_units']));
+    const all = await readAllModels(harness.app, foreignId); // every list, validated against Propexo's schemas
+    const properties = all.properties.map((p) => pick(p, ['x_id', 'name', 'address_1', 'city', 'state', 'zip', 'type_raw', 'type_normalized', 'number_of_units']));
     expect(properties).toEqual([
       { x_id: '7', name: 'Harbor View Flats', address_1: '1 Wharf Rd', city: 'Savannah', state: 'GA', zip: '31401', type_raw: 'Multi-Family', type_normalized: 'MULTI_FAMILY', number_of_units: 3 },
       { x_id: '8', name: 'Casa Lomita', address_1: '77 Calle del Sol', city: 'Santa Fe', state: 'NM', zip: '87501', type_raw: 'Single-Family', type_normalized: 'SINGLE_FAMILY', number_of_units: 1 },
@@ -184,7 +204,7 @@ describe('AppFolio adapter end to end', () => {
     ]);
 
     const unitKeys = ['x_id', 'x_property_id', 'number', 'bedrooms', 'bathrooms', 'bathrooms_full', 'bathrooms_half', 'square_feet', 'rent_amount_market_in_cents', 'is_vacant', 'is_available'];
-    expect((await readAll(harness.app, 'units', foreignId)).map((u) => pick(u, unitKeys))).toEqual([
+    expect(all.units.map((u) => pick(u, unitKeys))).toEqual([
       { x_id: '70', x_property_id: '7', number: 'A1', bedrooms: '1', bathrooms: '1', bathrooms_full: 1, bathrooms_half: 0, square_feet: 640, rent_amount_market_in_cents: 129500, is_vacant: false, is_available: false },
       { x_id: '71', x_property_id: '7', number: 'A2', bedrooms: '2', bathrooms: '1.5', bathrooms_full: 1, bathrooms_half: 1, square_feet: 910, rent_amount_market_in_cents: 164050, is_vacant: false, is_available: false },
       { x_id: '72', x_property_id: '7', number: 'B1', bedrooms: '2', bathrooms: '2', bathrooms_full: 2, bathrooms_half: 0, square_feet: 1020, rent_amount_market_in_cents: 181000, is_vacant: true, is_available: false },
@@ -193,9 +213,9 @@ describe('AppFolio adapter end to end', () => {
       { x_id: '91', x_property_id: '9', number: 'L2', bedrooms: '1', bathrooms: '1', bathrooms_full: 1, bathrooms_half: 0, square_feet: 720, rent_amount_market_in_cents: null, is_vacant: true, is_available: true },
     ]);
 
-    const residents = await readAll(harness.app, 'residents', foreignId);
+    const residents = all.residents;
     const residentXId = new Map(residents.map((r) => [r.id, r.x_id]));
-    const leases = (await readAll(harness.app, 'leases', foreignId)).map((l) => ({
+    const leases = all.leases.map((l) => ({
       ...pick(l, ['x_id', 'x_unit_id', 'x_resident_id', 'status_raw', 'status_normalized', 'rent_amount_in_cents', 'deposit_amount_in_cents']),
       dates: [l.start_date, l.end_date, l.realized_move_in_date, l.scheduled_move_in_date, l.scheduled_move_out_date].map(day),
       links: l.residents_meta_data.map((m: any) => [residentXId.get(m.resident_id), m.x_resident_type, m.resident_type_normalized]).sort(),
@@ -224,5 +244,13 @@ describe('AppFolio adapter end to end', () => {
       { x_id: '3107', x_lease_id: '900', x_property_id: '9', first_name: 'Signe', last_name: 'Halvorsen', email_1: 'signe@fjord.example', email_2: null, phone_1: null, phone_1_type: 'OTHER', phone_2: null, phone_2_type: 'OTHER', dob: '1992-12-31' },
       { x_id: '3108', x_lease_id: '900', x_property_id: '9', first_name: 'Arvid', last_name: 'Lund', email_1: null, email_2: null, phone_1: '8025550108', phone_1_type: 'HOME', phone_2: null, phone_2_type: 'OTHER', dob: null },
     ]);
+    // 3109 is a former tenant: its occupancy (650) is not on the rent roll and its row names no property, so it has
+    // none the contract gives and is quarantined with that reason.
+    const quarantine = await readQuarantine(harness.app, foreignId);
+    expect(quarantined(quarantine)).toEqual([['residents', '3109']]);
+    expect(quarantine.results[0].reason).toMatch(/occupancy 650 is not on the rent roll.*no property/);
+    expect(quarantine.results[0].raw).toMatchObject({ tenant_id: 3109, occupancy_id: 650, status: 'Past' });
+    const unknown = await readUnknownValues(harness.app, foreignId);
+    expect(unknown.map((u: any) => [u.model, u.field, u.value, u.mapped_to, u.occurrences, u.sample_x_id])).toEqual([['properties', 'type_normalized', 'Warehouse Loft', 'OTHER', 1, '9']]);
   });
 });

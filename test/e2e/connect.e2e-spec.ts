@@ -432,4 +432,92 @@ describe('Connect: replication into a PostgreSQL warehouse', () => {
       await dest(`ALTER DATABASE "${database}" RESET ALL`);
     }
   });
+
+  it('refuses (409, naming it) a connection that would write a table another connection writes, even through another destination on the same database', async () => {
+    const create = (body: Record<string, unknown>) => api().post('/v1/connect/connections').set(auth())
+      .send({ name: 'clashing', integration_id: integrationId, destination_id: destinationId, schedule: { type: 'manual' }, namespace: 'clash', ...body });
+    const expectClash = (res: request.Response, connectionId: string, table: string) => {
+      expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 409, code: 'conflict' });
+      expect(res.body.error.message).toContain(connectionId);
+      expect(res.body.error.details).toEqual({ connection_id: connectionId, table });
+    };
+    const first = await createConnection({ name: 'first', namespace: 'clash', streams: [{ name: 'residents', sync_mode: 'incremental_dedup' }] });
+    expectClash(await create({ streams: [{ name: 'units', sync_mode: 'incremental_dedup' }, { name: 'residents', sync_mode: 'incremental_append' }] }), first, 'clash.residents');
+    // The same database through another destination row: the same tables.
+    const sameDatabase = await createDestination('same database', urlWith({}));
+    expectClash(await create({ destination_id: sameDatabase, streams: [{ name: 'residents', sync_mode: 'full_refresh_overwrite' }] }), first, 'clash.residents');
+    // Names after the prefix: "residents_to_" + "leases" is the links stream's table.
+    const links = await createConnection({ name: 'links', namespace: 'clash', streams: [{ name: 'residents_to_leases', sync_mode: 'full_refresh_overwrite' }] });
+    expectClash(await create({ stream_prefix: 'residents_to_', streams: [{ name: 'leases', sync_mode: 'incremental_dedup' }] }), links, 'clash.residents_to_leases');
+
+    // Another prefix or namespace writes other tables.
+    const second = await create({ stream_prefix: 'b_', streams: [{ name: 'residents', sync_mode: 'incremental_dedup' }] });
+    expect(second.status).toBe(201);
+    expect((await create({ namespace: 'clash_elsewhere', streams: [{ name: 'residents', sync_mode: 'incremental_dedup' }] })).status).toBe(201);
+    // An update that would move onto the first's table is refused and changes nothing; its own tables it keeps.
+    const secondId = second.body.result.id;
+    expectClash(await api().put(`/v1/connect/connections/${secondId}`).set(auth()).send({ stream_prefix: '' }), first, 'clash.residents');
+    expect((await api().get(`/v1/connect/connections/${secondId}`).set(auth())).body.results.stream_prefix).toBe('b_');
+    expect((await api().put(`/v1/connect/connections/${secondId}`).set(auth()).send({ name: 'renamed', streams: [{ name: 'residents', sync_mode: 'incremental_append' }] })).status).toBe(200);
+
+    // Two requests at once for one table: one wins.
+    const raced = await Promise.all([1, 2].map(() => create({ namespace: 'clash_race', streams: [{ name: 'units', sync_mode: 'incremental_dedup' }] })));
+    expect(raced.map((r) => r.status).sort()).toEqual([201, 409]);
+  });
+
+  it('drops a connection\'s tables on delete only when asked (drop_tables=true), and keeps the connection when it cannot', async () => {
+    const tablesIn = async (schema: string) => (await dest<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [schema])).map((r) => r.table_name);
+    const streams = [{ name: 'residents', sync_mode: 'full_refresh_overwrite' }, { name: 'units', sync_mode: 'incremental_dedup' }];
+
+    const kept = await createConnection({ namespace: 'keep_tables', streams });
+    await syncAndWait(kept);
+    expect((await api().delete(`/v1/connect/connections/${kept}`).query({ drop_tables: 'yes' }).set(auth())).status).toBe(400);
+    expect((await api().delete(`/v1/connect/connections/${kept}`).set(auth())).body).toEqual({ success: true });
+    expect(await tablesIn('keep_tables')).toEqual(['residents', 'units']); // off by default
+
+    const dropped = await createConnection({ namespace: 'drop_tables', stream_prefix: 'lk_', streams });
+    await syncAndWait(dropped);
+    await dest('CREATE TABLE "drop_tables"."not_ours" (id int)');
+    await dest('CREATE TABLE "drop_tables"."lk_units_lk_stage" (id int)'); // a staging table a full refresh left behind
+    // A run in progress would write the tables again: refused until it has ended.
+    await withClient(harness.databaseUrl, (db) => db.query(
+      `INSERT INTO connect_runs (id, organization_id, connection_id, status, trigger) SELECT 'run-in-flight', organization_id, id, 'RUNNING', 'manual' FROM connect_connections WHERE id = $1`, [dropped]));
+    const busy = await api().delete(`/v1/connect/connections/${dropped}`).query({ drop_tables: 'true' }).set(auth());
+    expect({ status: busy.status, code: busy.body.error?.code, run: busy.body.error?.details?.run_id }).toEqual({ status: 409, code: 'conflict', run: 'run-in-flight' });
+    await withClient(harness.databaseUrl, (db) => db.query(`UPDATE connect_runs SET status = 'SUCCEEDED' WHERE id = 'run-in-flight'`));
+    expect(await tablesIn('drop_tables')).toEqual(['lk_residents', 'lk_units', 'lk_units_lk_stage', 'not_ours']);
+    const gone = await api().delete(`/v1/connect/connections/${dropped}`).query({ drop_tables: 'true' }).set(auth());
+    expect({ status: gone.status, body: gone.body }).toEqual({ status: 200, body: { success: true } });
+    expect(await tablesIn('drop_tables')).toEqual(['not_ours']);
+    expect((await api().get(`/v1/connect/connections/${dropped}`).set(auth())).status).toBe(404);
+
+    // The destination unreachable: 503 saying so, and the connection stays.
+    const link = await startTcpProxy(Number(new URL(destinationUrl).port));
+    try {
+      const throughLink = await createDestination('cut link', urlWith({ port: link.port }));
+      const unreachable = await createConnection({ destination_id: throughLink, namespace: 'unreachable', streams: [{ name: 'units', sync_mode: 'incremental_dedup' }] });
+      await syncAndWait(unreachable);
+      link.cut();
+      const refused = await api().delete(`/v1/connect/connections/${unreachable}`).query({ drop_tables: 'true' }).set(auth());
+      expect({ status: refused.status, code: refused.body.error?.code }).toEqual({ status: 503, code: 'service_unavailable' });
+      expect(refused.body.error.message).toMatch(new RegExp(`Could not drop the tables of connection ${unreachable} in "unreachable" \\(.*unreachable.*\\); the connection was not deleted`));
+      expect((await api().get(`/v1/connect/connections/${unreachable}`).set(auth())).status).toBe(200);
+      link.restore();
+      expect((await api().delete(`/v1/connect/connections/${unreachable}`).query({ drop_tables: 'true' }).set(auth())).status).toBe(200);
+      expect(await tablesIn('unreachable')).toEqual([]);
+    } finally {
+      await link.close();
+    }
+
+    // The destination refuses (its user does not own the table): 409 with the destination's reason, the connection stays.
+    await dest('CREATE SCHEMA "not_theirs"');
+    await dest('CREATE TABLE "not_theirs"."units" (id text)');
+    const foreignTable = await createConnection({ namespace: 'not_theirs', streams: [{ name: 'units', sync_mode: 'incremental_dedup' }] });
+    const denied = await api().delete(`/v1/connect/connections/${foreignTable}`).query({ drop_tables: 'true' }).set(auth());
+    expect({ status: denied.status, code: denied.body.error?.code }).toEqual({ status: 409, code: 'conflict' });
+    expect(denied.body.error.message).toMatch(/permission denied|must be owner/);
+    expect((await api().get(`/v1/connect/connections/${foreignTable}`).set(auth())).status).toBe(200);
+    expect(await tablesIn('not_theirs')).toEqual(['units']);
+  });
 });

@@ -65,8 +65,8 @@ describe('dashboard at GET / (Chromium)', () => {
     return { page, problems: watchPage(page) };
   }
 
-  /** Creates a Buildium sandbox integration through the form with the given preset; returns its id. */
-  async function createBuildium(page: Page, preset: 'standard' | 'limited', name: string): Promise<string> {
+  /** Creates a Buildium sandbox integration through the form with the given preset (`active`: its first sync starts at once); returns its id. */
+  async function createBuildium(page: Page, preset: 'standard' | 'limited', name: string, active = false): Promise<string> {
     await page.goto('/#/integrations');
     await page.getByTestId('new-vendor').selectOption('BUILDIUM');
     await page.getByTestId('new-preset').selectOption(preset);
@@ -74,6 +74,7 @@ describe('dashboard at GET / (Chromium)', () => {
     expect(JSON.parse(await page.getByTestId('new-credentials').inputValue())).toEqual(preset === 'standard' ? buildium.BUILDIUM_SANDBOX_CREDENTIALS : LIMITED_BUILDIUM);
     expect(await page.getByTestId('new-fast').isChecked()).toBe(true);
     await page.getByTestId('new-name').fill(name);
+    if (active) await page.getByTestId('new-active').check();
     await page.getByTestId('create-integration-submit').click();
     await page.waitForURL(/#\/integrations\/[^/?]+$/);
     await page.getByTestId('integration-name').filter({ hasText: name }).waitFor();
@@ -197,6 +198,18 @@ describe('dashboard at GET / (Chromium)', () => {
     const total = (await api('GET', `/v1/residents?integration_id=${id}&limit=1`)).body.meta.total;
     expect(total).toBeGreaterThan(0);
     expect(digitsOf((await page.getByTestId('records-total').textContent())!.split(' ')[0]!)).toBe(String(total));
+    // Each resident's vendor, and its standing: the statuses of its leases, as the API gives them.
+    const listed = (await api('GET', `/v1/residents?integration_id=${id}&limit=50`)).body.results;
+    const cells = await page.getByTestId('record-row').evaluateAll((rows) => rows.map((r) => ({
+      id: r.getAttribute('data-record-id'),
+      vendor: r.querySelector('[data-column="Vendor"]')?.textContent,
+      status: r.querySelector('[data-column="Lease status"]')?.textContent,
+    })));
+    expect(cells).toEqual(listed.map((r: any) => {
+      const statuses = [...new Set(r.leases_meta_data.map((m: any) => m.lease_status_normalized))];
+      return { id: r.id, vendor: 'BUILDIUM', status: statuses.length ? statuses.join(', ') : 'no lease' };
+    }));
+    expect(cells.some((c) => /^(ACTIVE|INACTIVE|PENDING|EVICTED|OTHER)/.test(c.status ?? ''))).toBe(true);
     const firstRow = page.getByTestId('record-row').first();
     const residentId = (await firstRow.getAttribute('data-record-id'))!;
     await firstRow.getByTestId('record-link').click();
@@ -249,10 +262,19 @@ describe('dashboard at GET / (Chromium)', () => {
     // The new name holds markup, which the page must show as text.
     const renamed = 'Renamed <img src=x data-injected=1>';
     await sandboxControl(`${app.url}/sandbox/buildium`)('PATCH', `tenants/${resident.x_id}`, { FirstName: renamed });
+    // One lease gets a status Buildium's spec does not list: the integration's page then shows it, counted.
+    const [firstLease] = await sandboxControl(`${app.url}/sandbox/buildium`)('GET', 'leases?limit=1');
+    await sandboxControl(`${app.url}/sandbox/buildium`)('PATCH', `leases/${firstLease.Id}`, { LeaseStatus: 'Evicted' });
     await page.goto(`/#/integrations/${id}`);
     await page.getByTestId('runs-table').waitFor();
+    expect(await page.getByTestId('unknown-row').count()).toBe(0); // the first sync met only values of the spec
     await page.getByTestId('sync-now').click();
     await page.locator('[data-testid="run-row"][data-status="SUCCESS"]').nth(1).waitFor({ timeout: 120_000 });
+    const unknownRow = page.locator('[data-testid="unknown-row"][data-field="status_normalized"][data-value="Evicted"]');
+    await unknownRow.waitFor({ timeout: 30_000 });
+    const unknown = (await api('GET', `/v1/admin/integrations/${id}/unknown-values`)).body.results;
+    expect(unknown.map((u: any) => [u.model, u.field, u.value, u.mapped_to, u.occurrences, u.sample_x_id])).toEqual([['leases', 'status_normalized', 'Evicted', 'OTHER', 1, String(firstLease.Id)]]);
+    expect(await unknownRow.getByTestId('unknown-occurrences').textContent()).toBe('1');
     const newest = page.getByTestId('run-row').first();
     const manual = (await api('GET', `/v1/admin/logs/jobs/${await newest.getAttribute('data-run-id')}?include_all_jobs=false`)).body.results[0];
     expect(manual).toMatchObject({ job_type: 'MANUAL_SYNC', status: 'SUCCESS' });
@@ -290,6 +312,10 @@ describe('dashboard at GET / (Chromium)', () => {
     const sequences = await page.getByTestId('event-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-sequence'))));
     expect(sequences).toEqual(feed.map((e: any) => e.sequence));
     expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
+    // Each event names its integration, linked to it.
+    const complete = page.locator('[data-testid="event-row"][data-trigger="FIRST_SYNC_COMPLETE"]').first().getByTestId('event-integration');
+    expect(await complete.textContent()).toBe('Demo Buildium');
+    expect(await complete.getAttribute('href')).toBe(`#/integrations/${id}`);
     await screenshot(page, '11-events');
 
     expect(problems).toEqual([]);
@@ -327,6 +353,58 @@ describe('dashboard at GET / (Chromium)', () => {
     await screenshot(page, '14-integrations');
     expect(problems).toEqual([]);
   }, 240_000);
+  (LIMITED_BUILDIUM ? it : it.skip)('shows a first sync the vendor partly refused in red: the run, its failed job, the FAILED read with the vendor’s message, and the list’s last run', async () => {
+    const { page, problems } = await openPage(true);
+    const id = await createBuildium(page, 'limited', 'Partly refused Buildium', true);
+
+    // The run ends PARTIAL_SUCCESS, red, naming residents and the vendor's refusal.
+    const row = page.locator('[data-testid="run-row"][data-status="PARTIAL_SUCCESS"]');
+    await row.waitFor({ timeout: 120_000 });
+    const runId = (await row.getAttribute('data-run-id'))!;
+    const run = (await api('GET', `/v1/admin/logs/jobs/${runId}?include_all_jobs=false`)).body.results[0];
+    expect(run).toMatchObject({ status: 'PARTIAL_SUCCESS', models_failed: [{ model: 'residents', error: expect.stringMatching(/HTTP 403/) }] });
+    expect(await row.getByTestId('run-status').getAttribute('class')).toContain('bad');
+    const failedModel = row.locator('[data-testid="run-failed-model"][data-model="residents"]');
+    expect(await failedModel.textContent()).toBe(`residents: ${run.models_failed[0].error}`);
+    expect(await failedModel.getAttribute('class')).toContain('bad-text');
+    const job = page.locator('[data-testid="job-row"][data-model="residents"][data-status="FAILURE"]');
+    await job.waitFor();
+    expect(await job.getByTestId('job-status').getAttribute('class')).toContain('bad');
+    expect(await page.locator('[data-testid="job-row"][data-status="SUCCESS"]').count()).toBe(3);
+
+    // Its data access: residents read FAILED in red with the vendor's words, without a check having run.
+    const cell = page.locator('[data-testid="access-residents-read"][data-status="FAILED"]');
+    await cell.waitFor();
+    expect(await cell.getAttribute('class')).toContain('bad');
+    const access = (await api('GET', `/v1/admin/integrations/${id}/data-access`)).body.result;
+    expect(access.models.residents.read).toEqual({ status: 'FAILED', error_message: run.models_failed[0].error });
+    expect(await page.getByTestId('access-residents-read-error').textContent()).toBe(access.models.residents.read.error_message);
+    expect(access.last_data_access_check).toBeNull();
+    await screenshot(page, '14a-partly-refused-sync');
+
+    // The integrations list shows each integration's last run and when, red for this one.
+    await page.getByTestId('nav-integrations').click();
+    const listed = page.locator(`[data-testid="integrations-table"] tr[data-integration-id="${id}"]`);
+    await listed.waitFor();
+    const lastRun = listed.getByTestId('last-run');
+    expect(await lastRun.getAttribute('data-status')).toBe('PARTIAL_SUCCESS');
+    expect(await lastRun.getByTestId('last-run-status').getAttribute('class')).toContain('bad');
+    expect(await lastRun.getByTestId('last-run-time').textContent()).toBe(await page.evaluate((t) => new Date(t).toLocaleString(), run.started_at));
+    await screenshot(page, '14b-integrations-last-run');
+
+    // The delivery-latency line breaks where time has a gap, instead of drawing across it.
+    // (A string, so that the test's TypeScript compiler leaves the browser's dynamic import alone.)
+    const polylines = await page.evaluate(`(async () => {
+      const { timeChart } = await import('/dashboard/charts.js');
+      const at = (seconds) => new Date(Date.UTC(2026, 0, 1) + seconds * 1000).toISOString();
+      const count = (seconds) => timeChart({ title: 't', yLabel: 'ms', name: 'latency', testid: 't', points: seconds.map((t, i) => ({ t: at(t), v: 10 + i })) })
+        .querySelectorAll('polyline').length;
+      return { steady: count([0, 1, 2, 3, 4, 5]), gap: count([0, 1, 2, 3600, 3601, 3602]), twoGaps: count([0, 1, 1800, 1801, 3600, 3601]) };
+    })()`);
+    expect(polylines).toEqual({ steady: 1, gap: 2, twoGaps: 3 });
+    expect(problems).toEqual([]);
+  }, 240_000);
+
   it('adds a warehouse destination, creates a Connect connection of the Buildium residents, follows its run to the rows in the warehouse, and changes its streams', async () => {
     const { page, problems } = await openPage(true);
 

@@ -6,7 +6,7 @@ import { PROPERTYWARE_REST_SANDBOX_LIMITED_CREDENTIALS } from '../../src/sandbox
 import { YARDI_SANDBOX_LIMITED_CREDENTIALS } from '../../src/sandbox/yardi/yardi-sandbox';
 import { waitFor } from '../support/app-process';
 import { assertValid } from '../support/propexo-schema';
-import { authHeader, eventsOf, recordCount, sandboxControl, startSyncHarness, waitForFirstSync, type SyncHarness } from '../support/sync-helpers';
+import { authHeader, eventsOf, manualSync, recordCount, sandboxControl, startSyncHarness, waitForFirstSync, type SyncHarness } from '../support/sync-helpers';
 
 const MODELS = ['properties', 'units', 'residents', 'leases'];
 
@@ -31,7 +31,7 @@ describe('data-access checks', () => {
   async function create(vendor: string, slug: string, credentials: object, settings: Record<string, unknown> = {}): Promise<string> {
     const res = await request(app().url).post('/v1/admin/integrations/').set(auth())
       .send({ name: `${vendor} access`, integration_vendor: vendor, credentials, base_url: sandboxUrl(slug), max_request_frequency: 100, ...settings });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     return res.body.result.id;
   }
 
@@ -123,6 +123,62 @@ describe('data-access checks', () => {
     expect(manual.status).toBe(409);
     expect(manual.body.error).toMatchObject({ code: 'conflict', details: { skipped_models: [{ model: 'residents' }] } });
     expect(manual.body.error.message).toMatch(/read access check/);
+  });
+
+  // Never checked first: the first sync itself meets the refusal. HTTP 403 (Buildium), an error inside a 200 JSON-RPC
+  // body (Entrata's 304) and a SOAP fault in words (Yardi, whose one call serves residents and leases).
+  it.each([
+    ['BUILDIUM', 'buildium', BUILDIUM_SANDBOX_LIMITED_CREDENTIALS, ['residents'], /HTTP 403.*Forbidden/],
+    ['ENTRATA', 'entrata', ENTRATA_SANDBOX_LIMITED_CREDENTIALS, ['residents'], /304.*Access to getCustomers is not permitted/],
+    ['YARDI', 'yardi', YARDI_SANDBOX_LIMITED_CREDENTIALS, ['residents', 'leases'], /Invalid Interface Entity or License/],
+  ])('%s synced at once with limited credentials: the run partly failed and says why, models_synced leaves the refused models out, their reads turn FAILED with the vendor\'s words', async (vendor, slug, credentials, refused, vendorWords) => {
+    const id = await create(vendor, slug, credentials, { active: true });
+    const done = (await waitForFirstSync(harness, id)).data;
+    const synced = MODELS.filter((m) => !refused.includes(m));
+    expect(done).toMatchObject({ successful_job_count: synced.length, failed_job_count: refused.length, is_sync_finished: true });
+    expect([...done.models_synced].sort()).toEqual([...synced].sort());
+    expect(done.models_failed.map((f: any) => f.model).sort()).toEqual([...refused].sort());
+    for (const failed of done.models_failed) expect(failed.error).toMatch(vendorWords);
+    const failures = eventsOf(harness, id, 'JOB_FAILURE').map((e) => e.data.error).sort();
+    expect(failures).toEqual(done.models_failed.map((f: any) => f.error).sort());
+    expect(await recordCount(app(), synced[0]!, id)).toBeGreaterThan(0);
+
+    // The job log: the run PARTIAL_SUCCESS, naming each failed model with its error; the failed jobs FAILURE.
+    const logs = await request(app().url).get('/v1/admin/logs/jobs/').query({ integration_id: id, job_type: 'FIRST_SYNC' }).set(auth());
+    expect(logs.status).toBe(200);
+    assertValid('_v1_admin_logs_jobs__get_output', logs.body);
+    const run = logs.body.results[0];
+    expect(run).toMatchObject({ id: done.sync_id, status: 'PARTIAL_SUCCESS', models_failed: done.models_failed, skipped_models: [] });
+    for (const failed of done.models_failed) expect(run.error).toContain(`${failed.model}: ${failed.error}`);
+    const byStatus = async (status: string) => (await request(app().url).get('/v1/admin/logs/jobs/').query({ integration_id: id, status }).set(auth())).body.results.map((r: any) => r.id);
+    expect(await byStatus('PARTIAL_SUCCESS')).toEqual([run.id]);
+    expect(await byStatus('SUCCESS')).not.toContain(run.id);
+    const jobs = (await request(app().url).get(`/v1/admin/logs/jobs/${run.id}`).set(auth())).body.results.filter((j: any) => j.parent_job_id === run.id);
+    expect(Object.fromEntries(jobs.map((j: any) => [j.model, j.status]))).toEqual(Object.fromEntries(MODELS.map((m) => [m, refused.includes(m) ? 'FAILURE' : 'SUCCESS'])));
+
+    // Data access: the refused reads FAILED with the job's error (the vendor's words); nothing else was tested.
+    const access = await readAccess(id);
+    for (const failed of done.models_failed) expect(access.models[failed.model].read).toEqual({ status: 'FAILED', error_message: failed.error });
+    for (const model of synced) expect(access.models[model].read).toEqual({ untested: true });
+    const integration = await getIntegration(id);
+    for (const model of MODELS) expect(integration.models[model].enabled).toBe(synced.includes(model));
+    expect(integration.first_sync_completed_at).not.toBeNull(); // what did sync is in, and the schedule runs
+    expect(integration.last_sync_run).toEqual({ id: run.id, job_type: 'FIRST_SYNC', status: 'PARTIAL_SUCCESS', started_at: run.started_at, finished_at: run.finished_at });
+
+    const metrics = await request(app().url).get('/metrics');
+    expect(Number(/latchkey_sync_runs_finished_total\{kind="FIRST",status="PARTIAL"\} (\d+)/.exec(metrics.text)?.[1])).toBeGreaterThanOrEqual(1);
+  });
+
+  it('after a sync was refused a model, the next sync leaves it out and says why, as after a FAILED check', async () => {
+    const id = await create('BUILDIUM', 'buildium', BUILDIUM_SANDBOX_LIMITED_CREDENTIALS, { active: true });
+    const first = (await waitForFirstSync(harness, id)).data;
+    const refusal = first.models_failed[0].error;
+    const { complete, syncId } = await manualSync(harness, id);
+    expect(complete.data).toMatchObject({ successful_job_count: 3, failed_job_count: 0, models_failed: [] });
+    expect([...complete.data.models_synced].sort()).toEqual(['leases', 'properties', 'units']);
+    const run = (await request(app().url).get(`/v1/admin/logs/jobs/${syncId}`).query({ include_all_jobs: 'false' }).set(auth())).body.results[0];
+    expect(run).toMatchObject({ status: 'SUCCESS', skipped_models: [{ model: 'residents', reason: `read access check FAILED: ${refusal}` }], models_failed: [], error: null });
+    expect((await getIntegration(id)).last_sync_run).toMatchObject({ id: syncId, job_type: 'MANUAL_SYNC', status: 'SUCCESS' });
   });
 
   it('bad credentials: can_authenticate false and every read FAILED with the vendor\'s refusal', async () => {

@@ -37,7 +37,7 @@ describe('delivery attempt log', () => {
 
   const attempt = (deliveryId: string, statusCode: number): OutcomeOfAttempt => ({
     deliveryId, webhookId: 'wh', startedAt: new Date(), durationMs: 5, statusCode, responseExcerpt: String(statusCode),
-    error: statusCode === 200 ? null : `HTTP ${statusCode}`, nextAttemptAt: null, outcome: statusCode === 200 ? 'SUCCEEDED' : 'PENDING',
+    error: statusCode === 200 ? null : `HTTP ${statusCode}`, nextAttemptAt: null, droppedHeaders: null, outcome: statusCode === 200 ? 'SUCCEEDED' : 'PENDING',
   });
   const write = (client: Client, attempts: OutcomeOfAttempt[]) => client.query(ATTEMPTS_SQL, attemptsParams(attempts));
   const logOf = (deliveryId: string) => withClient(databaseUrl, async (db) => ({
@@ -70,5 +70,14 @@ describe('delivery attempt log', () => {
     await write(clients[0]!, [attempt('deleted-with-its-webhook', 200), attempt('dl4', 200)]);
     expect((await logOf('dl4')).attempts).toEqual([{ attempt_number: 1, status_code: 200 }]);
     expect((await logOf('deleted-with-its-webhook')).attempts).toEqual([]);
+  });
+
+  it('keeps the custom headers an attempt dropped, in their order, and none for the others', async () => {
+    await clients[1]!.query(`INSERT INTO events (id, organization_id, trigger, payload) VALUES ('ev5', 'org', 'DATA_UPDATE', '{}')`);
+    await clients[1]!.query(`INSERT INTO webhook_deliveries (id, organization_id, webhook_id, event_id, event_sequence, status, next_attempt_at) VALUES ('dl5', 'org', 'wh', 'ev5', 5, 'PENDING', now())`);
+    await write(clients[0]!, [{ ...attempt('dl5', 200), droppedHeaders: ['host', 'Webhook-Signature'] }]);
+    const rows = await withClient(databaseUrl, async (db) => (await db.query(
+      `SELECT delivery_id, dropped_headers FROM webhook_attempts WHERE delivery_id IN ('dl3', 'dl5') ORDER BY delivery_id`)).rows);
+    expect(rows).toEqual([{ delivery_id: 'dl3', dropped_headers: null }, { delivery_id: 'dl5', dropped_headers: ['host', 'Webhook-Signature'] }]);
   });
 });

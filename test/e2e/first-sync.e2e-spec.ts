@@ -5,7 +5,7 @@ import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-
 import { startApp, testRedisUrl, waitFor, type AppProcess } from '../support/app-process';
 import { createTestDatabase, pipelineState } from '../support/database';
 import { assertValid } from '../support/propexo-schema';
-import { day, digits, readAll } from '../support/sync-helpers';
+import { day, digits, quarantined, readAll } from '../support/sync-helpers';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 
 const CREDENTIALS = { clientId: 'e2e-client', secret: 'e2e-secret' };
@@ -17,7 +17,7 @@ describe.each([['PostgreSQL'], ['Redis']])('first sync from a Buildium server to
   let databaseUrl: string;
 
   beforeAll(async () => {
-    sandbox = await startBuildiumSandboxServer({ residents: 1300, seed: 42, credentials: [CREDENTIALS] });
+    sandbox = await startBuildiumSandboxServer({ residents: 1300, seed: 42, credentials: [CREDENTIALS], tenantsOnNoLease: 7 });
     receiver = await startWebhookReceiver();
     app = await startApp({
       name: `first-sync-${backend}`,
@@ -35,14 +35,14 @@ describe.each([['PostgreSQL'], ['Redis']])('first sync from a Buildium server to
     const auth = { authorization: `Bearer ${app.apiKey}` };
     const webhook = await request(app.url).post('/v1/webhooks/').set(auth)
       .send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE', 'DATA_NEW', 'DATA_UPDATE'], active: true });
-    expect(webhook.status).toBe(201);
+    expect(webhook.status).toBe(200);
     assertValid('_v1_webhooks__post_output', webhook.body);
     const secret: string = webhook.body.result.secret;
     expect(secret).toMatch(/^whsec_/);
 
     const created = await request(app.url).post('/v1/admin/integrations/').set(auth)
       .send({ name: 'Acme Buildium', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: sandbox.url, max_request_frequency: 100 });
-    expect(created.status).toBe(201);
+    expect(created.status).toBe(200);
     const integration = created.body.result;
     expect(integration.active).toBe(false);
     expect(JSON.stringify(created.body)).not.toContain(CREDENTIALS.secret);
@@ -81,9 +81,21 @@ describe.each([['PostgreSQL'], ['Redis']])('first sync from a Buildium server to
     await new Promise((r) => setTimeout(r, 1500));
     expect(receiver.received.map((r) => r.json.trigger)).toEqual(['FIRST_SYNC_COMPLETE']);
 
-    const { tenants, leases, rentals, units } = sandbox.sandbox.data;
-    const residents = await readAll(app, 'residents');
+    const { leases, rentals, units, applicants } = sandbox.sandbox.data;
+    const onLease = new Set(leases.flatMap((l: any) => l.Tenants.map((t: any) => t.Id)));
+    const tenants = sandbox.sandbox.data.tenants.filter((t: any) => onLease.has(t.Id));
+    const residents = await readAll(app, 'residents'); // every page valid against Propexo's schema: property_id is never null
     expect(residents).toHaveLength(tenants.length);
+    // A tenant on no lease has no property at Buildium: quarantined with the reason, never written without one.
+    const leaseless = sandbox.sandbox.data.tenants.filter((t: any) => !onLease.has(t.Id)).map((t: any) => String(t.Id));
+    expect(leaseless).toHaveLength(7);
+    const quarantine = await request(app.url).get(`/v1/admin/integrations/${integration.id}/quarantine`).query({ limit: 100 }).set(auth);
+    expect(quarantined(quarantine.body)).toEqual(leaseless.map((x: string) => ['residents', x]).sort());
+    for (const q of quarantine.body.results) expect(q).toMatchObject({ model: 'residents', reason: expect.stringMatching(/on no lease/) });
+    // Applicants are Buildium's own resource: none of them is a resident.
+    expect(applicants.length).toBeGreaterThan(0);
+    const applicantEmails = new Set(applicants.map((a: any) => a.Email));
+    expect(residents.filter((r) => applicantEmails.has(r.email_1) || r.x_id.startsWith('8000'))).toEqual([]);
     const residentByXId = new Map(residents.map((r) => [r.x_id, r]));
     const cachedLeases = await readAll(app, 'leases');
     expect(cachedLeases).toHaveLength(leases.length);
@@ -113,6 +125,8 @@ describe.each([['PostgreSQL'], ['Redis']])('first sync from a Buildium server to
         const lease = leases.find((l: any) => leaseIdByXId.get(String(l.Id)) === meta.lease_id);
         const link = lease!.Tenants.find((t: any) => t.Id === tenant.Id);
         expect(day(meta.move_in_date)).toBe(link.MoveInDate ?? null);
+        // Extension: the lease's own status, so a resident's standing reads from the resident.
+        expect(meta.lease_status_normalized).toBe(leaseByXId.get(String(lease!.Id)).status_normalized);
       }
     }
 
@@ -134,6 +148,16 @@ describe.each([['PostgreSQL'], ['Redis']])('first sync from a Buildium server to
 
     const properties = await readAll(app, 'properties');
     expect(properties.map((p) => p.x_id).sort()).toEqual(rentals.map((r: any) => String(r.Id)).sort());
+    // Every RentalType / RentalSubType the spec allows is in this portfolio, and each maps deliberately.
+    const kind: Record<string, string> = {
+      MultiFamily: 'MULTI_FAMILY', SingleFamily: 'SINGLE_FAMILY', CondoTownhome: 'MULTI_FAMILY', Industrial: 'COMMERCIAL', Office: 'COMMERCIAL', Retail: 'COMMERCIAL',
+      ShoppingCenter: 'COMMERCIAL', Storage: 'COMMERCIAL', ParkingSpace: 'COMMERCIAL', Residential: 'OTHER', Commercial: 'COMMERCIAL', None: 'OTHER',
+    };
+    const propertyByXId = new Map(properties.map((p) => [p.x_id, p]));
+    for (const r of rentals) expect(propertyByXId.get(String(r.Id)).type_normalized).toBe(kind[r.RentalSubType ?? r.RentalType]);
+    expect(new Set(rentals.map((r: any) => r.RentalSubType ?? r.RentalType)).size).toBe(Object.keys(kind).length);
+    const unknown = await request(app.url).get(`/v1/admin/integrations/${integration.id}/unknown-values`).set(auth);
+    expect(unknown.body.results).toEqual([]); // every value of the spec's enums is mapped
     const cachedUnits = await readAll(app, 'units');
     expect(cachedUnits).toHaveLength(units.length);
     const propertyIdByXId = new Map(properties.map((p) => [p.x_id, p.id]));

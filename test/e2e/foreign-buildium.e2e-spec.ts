@@ -3,7 +3,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { FOREIGN_CREDENTIALS, startForeignBuildiumServer, type ForeignBuildiumServer, type ForeignRequestLog } from '../support/foreign-buildium-server';
 import { assertValid } from '../support/propexo-schema';
-import { authHeader, createIntegration, day, eventsOf, manualSync, readAll, startSyncHarness, waitForFirstSync, type SyncHarness } from '../support/sync-helpers';
+import { authHeader, createIntegration, day, eventsOf, manualSync, quarantined, readAll, readUnknownValues, startSyncHarness, waitForFirstSync, type SyncHarness } from '../support/sync-helpers';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 
 /**
@@ -93,7 +93,10 @@ describe('first sync of the Buildium adapter from a foreign Buildium server', ()
     assertBuildium('RentalUnitMessage', units);
     assertBuildium('LeaseMessage', leases);
     assertBuildium('TenantMessage', tenants);
-    expect([rentals.length, units.length, tenants.length]).toEqual([3, 40, 450]);
+    expect([rentals.length, units.length, tenants.length]).toEqual([13, 40, 451]);
+    // Every RentalType / RentalSubType the spec allows, and one tenant on no lease.
+    expect(new Set(rentals.map((r) => r.RentalSubType ?? r.RentalType)).size).toBe(12);
+    expect(tenants.filter((t) => t.Leases.length === 0)).toHaveLength(1);
     expect(leases.length).toBeGreaterThanOrEqual(240);
     for (const [model, list] of Object.entries({ properties: rentals, units, leases, residents: tenants })) {
       expect(list.length).toBeGreaterThan(server.pageCap[ENDPOINT[model]!]!); // several pages per model
@@ -106,7 +109,7 @@ describe('first sync of the Buildium adapter from a foreign Buildium server', ()
     const links = leases.flatMap((l) => l.Tenants.map((t: any) => ({ lease: l, link: t })));
     const leasesPerTenant = new Map<number, number>();
     for (const { link } of links) leasesPerTenant.set(link.Id, (leasesPerTenant.get(link.Id) ?? 0) + 1);
-    expect(tenants.every((t) => (leasesPerTenant.get(t.Id) ?? 0) >= 1)).toBe(true);
+    expect(tenants.filter((t) => (leasesPerTenant.get(t.Id) ?? 0) === 0).map((t) => t.LastName)).toEqual(['Ó Dálaigh']);
     expect([...leasesPerTenant.values()].filter((n) => n === 2).length).toBeGreaterThan(0);
     expect(links.some(({ link }) => link.MoveInDate === undefined)).toBe(true);
     expect(leases.some((l) => l.UnitId === undefined)).toBe(true);
@@ -117,7 +120,7 @@ describe('first sync of the Buildium adapter from a foreign Buildium server', ()
     expect(leases.some((l) => l.AccountDetails && l.AccountDetails.SecurityDeposit === null)).toBe(true);
     expect(leases.filter((l) => l.LeaseStatus === 'Past').every((l) => l.Tenants.length === 0 || l.MoveOutData?.length > 0)).toBe(true);
     expect(leases.some((l) => l.CurrentTenants.length > 0 && l.CurrentTenants.every((t: any) => !('Leases' in t)))).toBe(true);
-    expect(tenants.every((t) => t.Leases.length >= 1 && t.Leases.every((l: any) => !('CurrentTenants' in l)))).toBe(true);
+    expect(tenants.every((t) => t.Leases.every((l: any) => !('CurrentTenants' in l)))).toBe(true);
     const phones = tenants.flatMap((t) => t.PhoneNumbers ?? []);
     expect(new Set(phones.map((p) => p.Type))).toEqual(new Set(['Home', 'Office', 'Cell', 'Fax', 'Other', 'NotSet', 'Personal']));
     expect(phones.some((p) => p.Number.startsWith('+1 (415) 555-'))).toBe(true);
@@ -157,12 +160,25 @@ describe('first sync of the Buildium adapter from a foreign Buildium server', ()
     }
     expect(log.filter((e) => e.status !== 200 && e.status !== 429)).toEqual([]);
 
-    const { rentals, units, leases, tenants } = server.data;
+    const { rentals, units, leases } = server.data;
+    const tenants = server.data.tenants.filter((t) => t.Leases.length > 0);
+    // Every list, each page validated against Propexo's schemas (a resident's property_id is never null).
     const properties = await readAll(harness.app, 'properties', integrationId);
     const cachedUnits = await readAll(harness.app, 'units', integrationId);
     const residents = await readAll(harness.app, 'residents', integrationId);
     const cachedLeases = await readAll(harness.app, 'leases', integrationId);
     expect([properties.length, cachedUnits.length, residents.length, cachedLeases.length]).toEqual([rentals.length, units.length, tenants.length, leases.length]);
+    // The tenant on no lease has no property at Buildium: quarantined, with the reason.
+    const quarantine = await request(harness.app.url).get(`/v1/admin/integrations/${integrationId}/quarantine`).set(auth());
+    expect(quarantined(quarantine.body)).toEqual([['residents', '4399001']]);
+    expect(quarantine.body.results[0].reason).toMatch(/on no lease/);
+    // Each rental kind maps deliberately; no value was unknown to the tables.
+    const kind: Record<string, string> = {
+      MultiFamily: 'MULTI_FAMILY', SingleFamily: 'SINGLE_FAMILY', CondoTownhome: 'MULTI_FAMILY', Industrial: 'COMMERCIAL', Office: 'COMMERCIAL', Retail: 'COMMERCIAL',
+      ShoppingCenter: 'COMMERCIAL', Storage: 'COMMERCIAL', ParkingSpace: 'COMMERCIAL', Residential: 'OTHER', Commercial: 'COMMERCIAL', None: 'OTHER',
+    };
+    for (const r of rentals) expect([r.Name, properties.find((p) => p.x_id === String(r.Id)).type_normalized]).toEqual([r.Name, kind[r.RentalSubType ?? r.RentalType]]);
+    expect(await readUnknownValues(harness.app, integrationId)).toEqual([]);
 
     const propertyByXId = new Map(properties.map((p) => [p.x_id, p]));
     const unitByXId = new Map(cachedUnits.map((u) => [u.x_id, u]));
@@ -276,7 +292,7 @@ describe('first sync of the Buildium adapter from a foreign Buildium server', ()
     expect((await request(harness.app.url).post(`/v1/admin/integrations/${integrationId}/manual-sync`).set(auth()).send({})).status).toBe(200);
     const retried = await waitForFirstSync(harness, integrationId, { nth: 1, timeoutMs: 120_000 });
     expect(retried.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
-    expect(await readAll(harness.app, 'residents', integrationId)).toHaveLength(server.data.tenants.length);
+    expect(await readAll(harness.app, 'residents', integrationId)).toHaveLength(server.data.tenants.length - 1); // one is on no lease
     expect(eventsOf(harness, integrationId).filter((e) => e.trigger.startsWith('DATA_'))).toEqual([]);
   });
 
@@ -285,12 +301,13 @@ describe('first sync of the Buildium adapter from a foreign Buildium server', ()
     try {
       const hook = await request(harness.app.url).post('/v1/webhooks/').set(auth())
         .send({ url: changes.url, model: 'residents', integration_id: syncedIntegrationId, triggers: ['DATA_NEW', 'DATA_UPDATE', 'DATA_DELETED', 'SYNC_COMPLETE'], active: true });
-      expect(hook.status).toBe(201);
+      expect(hook.status).toBe(200);
       const tenants = server.data.tenants;
       const renamed = tenants.slice(0, 5).map((t, i) => ({ tenant: t, before: t.FirstName, after: `Changed${i}` }));
       for (const r of renamed) r.tenant.FirstName = r.after;
       const removed = tenants.splice(10, 2);
-      const added = [1, 2].map((i) => ({ Id: 4_499_000 + i, FirstName: `Added${i}`, LastName: 'Foreign', PhoneNumbers: [], Leases: [] }));
+      const { CurrentTenants: _omit, ...lease } = server.data.leases[0]!;
+      const added = [1, 2].map((i) => ({ Id: 4_499_000 + i, FirstName: `Added${i}`, LastName: 'Foreign', PhoneNumbers: [], Leases: [lease] }));
       tenants.push(...added);
 
       const { events } = await manualSync(harness, syncedIntegrationId, { body: { models_to_sync: ['residents'] }, receiver: changes, timeoutMs: 120_000 });

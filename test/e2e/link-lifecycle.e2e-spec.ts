@@ -5,7 +5,7 @@ import { ENTRATA_SANDBOX_CREDENTIALS, startEntrataSandboxServer } from '../../sr
 import { PROPERTYWARE_REST_SANDBOX_CREDENTIALS, startPropertywareRestSandboxServer } from '../../src/sandbox/propertyware-rest/propertyware-rest-sandbox';
 import { startYardiSandboxServer, YARDI_SANDBOX_CREDENTIALS } from '../../src/sandbox/yardi/yardi-sandbox';
 import { FOREIGN_ENTRATA_CREDENTIALS, startForeignEntrataServer, type ForeignEntrataServer } from '../support/foreign-entrata-server';
-import { authHeader, firstSync, manualSync, sandboxControl, startSyncHarness, type SyncHarness } from '../support/sync-helpers';
+import { authHeader, firstSync, manualSync, readAll, readQuarantine, sandboxControl, startSyncHarness, type SyncHarness } from '../support/sync-helpers';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 type Rec = Record<string, any>;
@@ -41,6 +41,11 @@ interface VendorCase {
   vanish(resident: string): Promise<LinkEffect>;
   /** Whether the resident side sends the links' details (it can then create links on its own). */
   residentSideDetailed: boolean;
+  /**
+   * Where a resident's property comes from its leases: the quarantine reason of a resident taken off its only
+   * lease (it has no property then, which a resident needs). Elsewhere such a resident is written or vanishes.
+   */
+  unplacedReason?: RegExp;
 }
 
 /** A resident on `lease` (and on no other) to change, and another lease for it. */
@@ -62,13 +67,14 @@ function sandboxCase<S extends { url: string; sandbox: { data: Rec }; close(): P
     movedAs?(answer: Rec, resident: string): string;
     movable?(pair: Pair, links: Pair[]): boolean;
     residentSideDetailed: boolean;
+    unplacedReason?: RegExp;
   },
 ): VendorCase {
   let server: S;
   const control = () => sandboxControl(server.url);
   const links = () => spec.links(server.sandbox.data);
   return {
-    vendor, credentials, residentSideDetailed: spec.residentSideDetailed, movable: spec.movable,
+    vendor, credentials, residentSideDetailed: spec.residentSideDetailed, movable: spec.movable, unplacedReason: spec.unplacedReason,
     start: async () => (server = await start()),
     links,
     add: async (lease, existing) => effect(await spec.add(control(), server.sandbox.data, lease, existing), []),
@@ -91,6 +97,10 @@ function sandboxCase<S extends { url: string; sandbox: { data: Rec }; close(): P
 const asList = (value: unknown): Rec[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value as Rec]);
 /** A Yardi person's id: its household, then `:n` for the n-th person (n > 1). */
 const person = (household: string, position: number) => (position === 1 ? household : `${household}:${position}`);
+/** A Yardi applicant (its Customer `Type`), who is no resident. */
+const isApplicant = (customer: Rec) => String(customer?.['@Type']).toLowerCase() === 'applicant';
+/** An Entrata lease that is one: an Applicant interval is an application. */
+const isLease = (lease: Rec) => lease.leaseIntervalStatus !== 'Applicant';
 
 /** Where a resident may be on several leases, an existing one is put on another lease. */
 const addExisting = async (control: ReturnType<typeof sandboxControl>, _data: Rec, lease: string, existing: string): Promise<Pair[]> => {
@@ -107,6 +117,7 @@ const CASES: VendorCase[] = [
     add: addExisting,
     vanish: (control, resident) => control('DELETE', `tenants/${resident}`),
     residentSideDetailed: true,
+    unplacedReason: /the tenant is on no lease/,
   }),
   sandboxCase('PROPERTYWARE_REST', PROPERTYWARE_REST_SANDBOX_CREDENTIALS, () => startPropertywareRestSandboxServer({ residents: 80, seed: 23 }), {
     links: (data) => {
@@ -116,6 +127,7 @@ const CASES: VendorCase[] = [
     add: addExisting,
     vanish: (control, resident) => control('DELETE', `contacts/${resident}`),
     residentSideDetailed: true,
+    unplacedReason: /the tenant is on no lease/,
   }),
   sandboxCase('APPFOLIO', APPFOLIO_SANDBOX_CREDENTIALS, () => startAppfolioSandboxServer({ residents: 80, seed: 23, requestBudget: { requests: 1000, perSeconds: 1 } }), {
     links: (data) => {
@@ -129,11 +141,13 @@ const CASES: VendorCase[] = [
     },
     vanish: (control, resident) => control('DELETE', `tenants/${resident}`),
     residentSideDetailed: true,
+    unplacedReason: /the tenant has no occupancy_id/,
   }),
   sandboxCase('ENTRATA', ENTRATA_SANDBOX_CREDENTIALS, () => startEntrataSandboxServer({ residents: 80, seed: 23 }), {
+    // An Applicant interval is an application, no lease: its customers are on no lease by it.
     links: (data) => {
       const listed = new Set(data.customers.filter((c: Rec) => c.LeaseId !== undefined).map((c: Rec) => Number(c['@attributes'].Id)));
-      return data.leases.flatMap((l: Rec) => asList(l.customers?.customer).filter((c) => listed.has(c.id)).map((c): Pair => [String(l.id), String(c.id)]));
+      return data.leases.filter(isLease).flatMap((l: Rec) => asList(l.customers?.customer).filter((c) => listed.has(c.id)).map((c): Pair => [String(l.id), String(c.id)]));
     },
     // A customer has one LeaseId: the lease gets a new customer (as in the issue).
     add: async (control, _data, lease) => {
@@ -144,7 +158,8 @@ const CASES: VendorCase[] = [
     residentSideDetailed: false,
   }),
   sandboxCase('YARDI', YARDI_SANDBOX_CREDENTIALS, () => startYardiSandboxServer({ residents: 80, seed: 23, unitsPerProperty: 20 }), {
-    links: (data) => data.customers.flatMap((rt: Rec) => asList(rt.Customers?.Customer).map((_, i): Pair => [rt.CustomerID, person(rt.CustomerID, i + 1)])),
+    // Applicants are no residents (a household of them no lease); positions count every person.
+    links: (data) => data.customers.flatMap((rt: Rec) => asList(rt.Customers?.Customer).flatMap((p, i): Pair[] => (isApplicant(p) ? [] : [[rt.CustomerID, person(rt.CustomerID, i + 1)]]))),
     movable: ([lease, resident], links) => links.filter(([l]) => l === lease).length === (resident === lease ? 1 : Number(resident.split(':')[1])),
     // A person is in one household: the household gets a new person.
     add: async (control, data, lease) => {
@@ -166,6 +181,12 @@ const CASES: VendorCase[] = [
 function foreignEntrataCase(): VendorCase {
   let server: ForeignEntrataServer;
   let nextId = 650;
+  /** Its links between leases and listed customers; an application (an Applicant interval: 5004, 5005) is no lease. */
+  const links = (): Pair[] => {
+    const listed = new Set(Object.values(server.customers).flat().map((c) => String(c.Id)));
+    const applications = new Set(Object.values(server.leases).flat().filter((l) => !isLease(l)).map((l) => String(l['@attributes'].id)));
+    return server.links().filter(([lease, resident]) => listed.has(resident) && !applications.has(lease));
+  };
   return {
     vendor: 'ENTRATA', credentials: FOREIGN_ENTRATA_CREDENTIALS, residentSideDetailed: false,
     start: async () => (server = await startForeignEntrataServer()),
@@ -173,10 +194,7 @@ function foreignEntrataCase(): VendorCase {
     choose: (count) => (count === 4
       ? [{ lease: '5002', resident: '602', other: '5001' }, { lease: '5002', resident: '603', other: '5001' }, { lease: '5003', resident: '605', other: '5001' }, { lease: '5003', resident: '604', other: '5001' }]
       : [{ lease: '5001', resident: '601', other: '5002' }]),
-    links: () => {
-      const listed = new Set(Object.values(server.customers).flat().map((c) => String(c.Id)));
-      return server.links().filter(([, resident]) => listed.has(resident));
-    },
+    links,
     add: async (lease) => {
       const id = nextId++;
       server.addCustomer(lease, { Id: id, FirstName: 'Added', LastName: 'Customer', Address: '1 New St' }, 'Responsible');
@@ -191,7 +209,7 @@ function foreignEntrataCase(): VendorCase {
       return effect([], [[from, resident]]);
     },
     vanish: async (resident) => {
-      const before = server.links().filter(([, r]) => r === resident);
+      const before = links().filter(([, r]) => r === resident);
       server.deleteCustomer(Number(resident));
       return effect([], before);
     },
@@ -212,7 +230,7 @@ describe('Resident <-> lease links follow changes', () => {
     linkReceiver = await startWebhookReceiver();
     const webhook = await request(harness.app.url).post('/v1/webhooks/').set(authHeader(harness.app))
       .send({ url: linkReceiver.url, model: 'residents_to_leases', triggers: ['DATA_NEW', 'DATA_UPDATE', 'DATA_DELETED'], active: true });
-    expect(webhook.status).toBe(201);
+    expect(webhook.status).toBe(200);
   });
 
   afterAll(async () => {
@@ -228,13 +246,18 @@ describe('Resident <-> lease links follow changes', () => {
 
   /** The links as the read API shows them from both sides, in vendor ids; each side's details must agree. */
   async function cachedLinks(integrationId: string) {
-    const leases = await readRecords('leases', integrationId);
-    const residents = await readRecords('residents', integrationId);
+    // Every page validated against Propexo's schemas: a resident taken off its only lease is quarantined where it
+    // would have no property, never written without one.
+    const leases = await readAll(harness.app, 'leases', integrationId);
+    const residents = await readAll(harness.app, 'residents', integrationId);
     const leaseX = new Map(leases.map((l) => [l.id, l.x_id as string]));
     const residentX = new Map(residents.map((r) => [r.id, r.x_id as string]));
-    const details = ({ lease_id: _l, resident_id: _r, ...rest }: Rec) => rest;
+    const details = ({ lease_id: _l, resident_id: _r, lease_status_normalized: _s, ...rest }: Rec) => rest;
     const fromLeases = new Map<string, Rec>(leases.flatMap((l) => l.residents_meta_data.map((m: Rec) => [key([l.x_id, residentX.get(m.resident_id) ?? `?${m.resident_id}`]), details(m)])));
     const fromResidents = new Map<string, Rec>(residents.flatMap((r) => r.leases_meta_data.map((m: Rec) => [key([leaseX.get(m.lease_id) ?? `?${m.lease_id}`, r.x_id]), details(m)])));
+    // A resident's links also carry their lease's status (extension), read with them.
+    const leaseStatus = new Map(leases.map((l) => [l.id, l.status_normalized]));
+    for (const r of residents) for (const m of r.leases_meta_data) expect([m.lease_id, m.lease_status_normalized]).toEqual([m.lease_id, leaseStatus.get(m.lease_id)]);
     expect([...fromResidents.keys()].sort()).toEqual([...fromLeases.keys()].sort());
     for (const [k, d] of fromLeases) expect([k, fromResidents.get(k)]).toEqual([k, d]);
     for (const d of fromLeases.values()) expect(d.deleted_at).toBeNull();
@@ -294,20 +317,6 @@ describe('Resident <-> lease links follow changes', () => {
   }
 
   /**
-   * Every record of a model, not checked against the spec's schema: a resident left on no lease has no
-   * property (property_id null, which the spec's schema does not admit); that is not what these tests are about.
-   */
-  async function readRecords(model: string, integrationId: string): Promise<Rec[]> {
-    const all: Rec[] = [];
-    for (let offset = 0; ; offset += 250) {
-      const res = await request(harness.app.url).get(`/v1/${model}/`).query({ limit: 250, offset, integration_id: integrationId }).set(authHeader(harness.app));
-      expect(res.status).toBe(200);
-      all.push(...res.body.results);
-      if (!res.body.meta.hasMore) return all;
-    }
-  }
-
-  /**
    * A resident the vendor no longer lists while a lease still names it: its links hide with it (the
    * deletion pass), and show again when it comes back. Buildium's tenant brings the links' details (they are
    * written again); Entrata's customer names only its lease (the hidden links are shown again as they were).
@@ -323,8 +332,11 @@ describe('Resident <-> lease links follow changes', () => {
         await control('DELETE', `tenants/${resident}`);
         for (const { id, ...fields } of kept) await control('PATCH', `leases/${id}`, fields);
       },
-      revive: async (control: ReturnType<typeof sandboxControl>, _data: Rec, resident: string) => {
-        expect((await control('POST', 'tenants', { FirstName: 'Back', LastName: 'Again' })).Id).toBe(Number(resident));
+      /** Buildium creates a tenant on a lease: on one of its own (which still names it), put back as it was. */
+      revive: async (control: ReturnType<typeof sandboxControl>, data: Rec, resident: string, [lease]: string[]) => {
+        const { Tenants, MoveOutData } = structuredClone(data.leases.find((l: Rec) => String(l.Id) === lease));
+        expect((await control('POST', 'tenants', { FirstName: 'Back', LastName: 'Again', LeaseId: Number(lease) })).Id).toBe(Number(resident));
+        await control('PATCH', `leases/${lease}`, { Tenants, MoveOutData });
       },
       /** One tenant's MoveInDate (a lease's Tenants entry): its link changes. */
       moveIn: async (control: ReturnType<typeof sandboxControl>, data: Rec): Promise<Pair[]> => {
@@ -335,7 +347,11 @@ describe('Resident <-> lease links follow changes', () => {
       },
     }],
     ['ENTRATA', ENTRATA_SANDBOX_CREDENTIALS, () => startEntrataSandboxServer({ residents: 40, seed: 29 }), {
-      pick: (data: Rec) => String(data.customers[0]['@attributes'].Id),
+      // A customer on a lease (an application's customers are applicants, no residents).
+      pick: (data: Rec) => {
+        const leases = new Set(data.leases.filter(isLease).map((l: Rec) => Number(l.id)));
+        return String(data.customers.find((c: Rec) => leases.has(Number(c.LeaseId)))['@attributes'].Id);
+      },
       leasesOf: (data: Rec, resident: string): string[] => data.leases.filter((l: Rec) => asList(l.customers?.customer).some((c) => String(c.id) === resident)).map((l: Rec) => String(l.id)),
       /** A customer without a LeaseId is listed nowhere; its lease keeps it on its customers list. */
       vanish: async (control: ReturnType<typeof sandboxControl>, data: Rec, resident: string, [lease]: string[]) => {
@@ -350,7 +366,7 @@ describe('Resident <-> lease links follow changes', () => {
       },
       /** A lease's moveInDate, which Entrata gives each of its customers' links. */
       moveIn: async (control: ReturnType<typeof sandboxControl>, data: Rec): Promise<Pair[]> => {
-        const lease = data.leases.find((l: Rec) => asList(l.customers?.customer).length >= 2 && l.moveInDate !== '02/02/2026');
+        const lease = data.leases.find((l: Rec) => isLease(l) && asList(l.customers?.customer).length >= 2 && l.moveInDate !== '02/02/2026');
         await control('PATCH', `leases/${lease.id}`, { moveInDate: '02/02/2026' });
         return asList(lease.customers.customer).map((c): Pair => [String(lease.id), String(c.id)]);
       },
@@ -434,6 +450,9 @@ describe('Resident <-> lease links follow changes', () => {
       const before = await cachedLinks(integrationId);
       const vanishedId = before.residentX.get(forVanish!.resident)!;
       const vanishedLease = before.leaseX.get(forVanish!.lease)!;
+      const removedId = before.residentX.get(forRemove!.resident)!;
+      const removedLease = before.leaseX.get(forRemove!.lease)!;
+      const removedBefore = await get(`/v1/residents/${removedId}`);
 
       const added = await vendor.add(forAdd!.other, forAdd!.resident);
       const moved = await vendor.move(forMove!.resident, forMove!.lease, forMove!.other);
@@ -459,6 +478,24 @@ describe('Resident <-> lease links follow changes', () => {
       expect(resident.leases_meta_data.find((m: Rec) => m.lease_id === vanishedLease)?.deleted_at).toEqual(expect.any(String));
       expect((await get(`/v1/residents/${vanishedId}`)).leases_meta_data).toEqual([]);
       expect((await get('/v1/residents/', { lease_id: vanishedLease, include_deleted: 'true' })).map((r: Rec) => r.id)).toContain(vanishedId);
+
+      if (vendor.unplacedReason) {
+        // Off its only lease, the resident has no property here: it is quarantined with that reason and stays as last
+        // written (no event of its own), while its lease ended the link, which it no longer shows either.
+        const quarantine = (await readQuarantine(harness.app, integrationId)).results.filter((q: Rec) => q.model === 'residents' && q.x_id === forRemove!.resident);
+        expect(quarantine.length).toBeGreaterThan(0);
+        for (const q of quarantine) expect(q.reason).toMatch(vendor.unplacedReason);
+        expect(events.filter((e) => e.data.object === 'residents' && e.data.record_id === removedId)).toEqual([]);
+        // The vendor still lists it: it counts as seen (last_seen), so no deletion pass takes it.
+        const { leases_meta_data: linksBefore, last_seen: seenBefore, ...fieldsBefore } = removedBefore;
+        const { leases_meta_data: linksNow, last_seen: seenNow, ...fieldsNow } = await get(`/v1/residents/${removedId}`);
+        expect(fieldsNow).toEqual(fieldsBefore);
+        expect(Date.parse(seenNow)).toBeGreaterThan(Date.parse(seenBefore));
+        expect(linksBefore.map((m: Rec) => m.lease_id)).toEqual([removedLease]);
+        expect(linksNow).toEqual([]);
+        const ended = (await get(`/v1/residents/${removedId}`, { include_deleted: 'true' })).leases_meta_data;
+        expect(ended.map((m: Rec) => [m.lease_id, typeof m.deleted_at])).toEqual([[removedLease, 'string']]);
+      }
 
       // Nothing changed since: the next sync sends no link event.
       const again = await manualSync(harness, integrationId);

@@ -43,7 +43,7 @@ describe.each([['PostgreSQL'], ['Redis']])('syncs after the first one report exa
     });
     const webhook = await request(app.url).post('/v1/webhooks/').set(auth())
       .send({ url: receiver.url, model: 'residents', triggers: ['DATA_NEW', 'DATA_UPDATE', 'DATA_DELETED', 'SYNC_COMPLETE', 'FIRST_SYNC_COMPLETE', 'JOB_FAILURE'], active: true });
-    expect(webhook.status).toBe(201);
+    expect(webhook.status).toBe(200);
     const created = await request(app.url).post('/v1/admin/integrations/').set(auth())
       .send({ name: 'Ongoing', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: sandbox.url, max_request_frequency: 100, active: true });
     integrationId = created.body.result.id;
@@ -145,7 +145,7 @@ describe.each([['PostgreSQL'], ['Redis']])('syncs after the first one report exa
     stuck.sandbox.faults.add({ hang: true });
     const other = await request(app.url).post('/v1/admin/integrations/').set(auth())
       .send({ name: 'Hung', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: stuck.url, max_request_frequency: 100, active: true });
-    expect(other.status).toBe(201);
+    expect(other.status).toBe(200);
 
     sandbox.sandbox.faults.add({ path: '/v1/rentals/units', status: 500 });
     try {
@@ -154,7 +154,13 @@ describe.each([['PostgreSQL'], ['Redis']])('syncs after the first one report exa
       expect(failures).toHaveLength(1);
       expect(failures[0].data).toMatchObject({ job_type: 'READ_UNITS', integration_id: integrationId });
       expect(failures[0].data.error).toMatch(/500/);
-      expect(events[events.length - 1].data).toMatchObject({ event: 'SYNC_COMPLETE', successful_job_count: 3, failed_job_count: 1, is_sync_finished: true });
+      const complete = events[events.length - 1].data;
+      expect(complete).toMatchObject({ event: 'SYNC_COMPLETE', successful_job_count: 3, failed_job_count: 1, is_sync_finished: true });
+      expect([...complete.models_synced].sort()).toEqual(['leases', 'properties', 'residents']);
+      expect(complete.models_failed).toEqual([{ model: 'units', error: failures[0].data.error }]);
+      // A vendor fault is no refusal: it says nothing of the credentials' access to units.
+      const access = await request(app.url).get(`/v1/admin/integrations/${integrationId}/data-access`).set(auth());
+      expect(access.body.result.models.units.read.status).not.toBe('FAILED');
       const jobs = await withClient(databaseUrl, async (db) => (await db.query(
         `SELECT j.status, j.attempts FROM sync_jobs j JOIN sync_runs r ON r.id = j.run_id WHERE j.model = 'units' AND r.integration_id = $1 ORDER BY r.started_at DESC LIMIT 1`, [integrationId])).rows);
       expect(jobs[0]).toEqual({ status: 'FAILED', attempts: 3 });

@@ -86,12 +86,12 @@ describe.each([['PostgreSQL'], ['Redis']])('operations: metrics, JSON logs and g
 
   it('serves Prometheus metrics without a key, with the sync, vendor-request and delivery series of a first sync', async () => {
     const webhook = await request(app.url).post('/v1/webhooks/').set(auth()).send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE'], active: true });
-    expect(webhook.status).toBe(201);
+    expect(webhook.status).toBe(200);
     const webhookId: string = webhook.body.result.id;
     webhookSecret = webhook.body.result.secret;
     const created = await request(app.url).post('/v1/admin/integrations/').set(auth()).set('x-request-id', 'ops-create-integration')
       .send({ name: 'Ops', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: sandbox.url, max_request_frequency: 100, active: true });
-    expect(created.status).toBe(201);
+    expect(created.status).toBe(200);
     expect(created.headers['x-request-id']).toBe('ops-create-integration');
     integrationId = created.body.result.id;
     await waitFor(async () => receiver.received.find((r) => r.json?.trigger === 'FIRST_SYNC_COMPLETE'), 'FIRST_SYNC_COMPLETE', 120_000, () => pipelineState(databaseUrl));
@@ -163,7 +163,7 @@ describe.each([['PostgreSQL'], ['Redis']])('operations: metrics, JSON logs and g
 
     // The integration's creation: the request line and the sync service's line, both with the request's id.
     const ofCreate = lines.filter((l) => l.request_id === 'ops-create-integration');
-    expect(ofCreate).toContainEqual(expect.objectContaining({ context: 'HTTP', msg: 'request', method: 'POST', path: '/v1/admin/integrations/', status: 201, duration_ms: expect.any(Number) }));
+    expect(ofCreate).toContainEqual(expect.objectContaining({ context: 'HTTP', msg: 'request', method: 'POST', path: '/v1/admin/integrations/', status: 200, duration_ms: expect.any(Number) }));
     expect(ofCreate).toContainEqual(expect.objectContaining({ context: 'Sync', msg: expect.stringContaining('first sync') }));
     expect(lines).toContainEqual(expect.objectContaining({ request_id: 'ops-bad-body', msg: 'request', status: 400 }));
     expect(lines).toContainEqual(expect.objectContaining({ request_id: 'ops-query', msg: 'request', path: '/v1/residents/', status: 400 }));
@@ -228,7 +228,7 @@ describe.each([['PostgreSQL'], ['Redis']])('operations: metrics, JSON logs and g
     expect(stopped).toMatchObject({ code: 0, signal: null });
     expect(stopped.ms).toBeLessThan(6000); // 1 s and the closing, not the vendor request's 30 s timeout
     expect(fs.readFileSync(app.logFile, 'utf8')).toMatch(/1 job\(s\) still running after 1 s: handing them back/);
-    expect((await jobsOf(syncId)).find((j) => j.model === 'residents')!.status).toBe('RUNNING');
+    expect((await jobsOf(syncId)).find((j) => j.model === 'residents')!.status).toBe('PENDING'); // another worker may start it at once
 
     // An API process runs no jobs: the handed-back job waits in the queue, and its gauges say so.
     await restart({}, 'api');

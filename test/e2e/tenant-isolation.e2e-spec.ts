@@ -47,7 +47,7 @@ describe('tenant isolation', () => {
       ['get', `/v1/admin/integrations/${i}/`], ['put', `/v1/admin/integrations/${i}/`, { name: 'stolen' }], ['delete', `/v1/admin/integrations/${i}/`],
       ['post', `/v1/admin/integrations/${i}/manual-sync`, {}], ['get', `/v1/admin/integrations/${i}/data-access`], ['post', `/v1/admin/integrations/${i}/data-access`, {}],
       ['get', `/v1/admin/integrations/${i}/rate-limits/`], ['get', `/v1/admin/integrations/${i}/schema-drift`], ['get', `/v1/admin/integrations/${i}/vendor-status`],
-      ['get', `/v1/admin/integrations/${i}/quarantine`], ['get', `/v1/admin/integrations/${i}/job-schedules/`],
+      ['get', `/v1/admin/integrations/${i}/quarantine`], ['get', `/v1/admin/integrations/${i}/unknown-values`], ['get', `/v1/admin/integrations/${i}/job-schedules/`],
       ['get', `/v1/admin/integrations/${i}/job-schedules/${encodeURIComponent(ids.schedule!)}`], ['get', `/v1/admin/logs/jobs/${ids.run}`],
       ['get', `/v1/webhooks/${w}`], ['put', `/v1/webhooks/${w}`, { active: false }], ['delete', `/v1/webhooks/${w}`], ['get', `/v1/webhooks/${w}/deliveries`],
       ['get', `/v1/webhooks/${w}/deliveries/${ids.delivery}`], ['post', `/v1/webhooks/${w}/deliveries/${ids.delivery}/retry`, {}],

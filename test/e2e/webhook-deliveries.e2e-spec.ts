@@ -34,7 +34,7 @@ describe.each([['PostgreSQL'], ['Redis']])('webhook deliveries: log, retry, repl
   }
   async function subscribe(url: string, body: Record<string, unknown>) {
     const res = await request(app.url).post('/v1/webhooks/').set(auth()).send({ url, active: true, ...body });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     return res.body.result as { id: string; secret: string };
   }
   const deliveries = (webhookId: string, query: Record<string, string | number> = {}) =>
@@ -61,6 +61,12 @@ describe.each([['PostgreSQL'], ['Redis']])('webhook deliveries: log, retry, repl
     }, 'the sync', 60_000, () => pipelineState(databaseUrl));
     return runId;
   }
+  /** Resolves with a replay once its job has ended. */
+  const replayDone = (webhookId: string, replayId: string) => waitFor(async () => {
+    const res = await request(app.url).get(`/v1/webhooks/${webhookId}/replays/${replayId}`).set(auth());
+    expect(res.status).toBe(200);
+    return ['SUCCEEDED', 'FAILED'].includes(res.body.results.status) ? res.body.results : undefined;
+  }, `replay ${replayId}`, 30_000, () => pipelineState(databaseUrl));
   /** Resolves once none of the webhook's deliveries is pending. */
   const settled = (webhookId: string) => waitFor(async () => {
     const res = await deliveries(webhookId, { status: 'PENDING' });
@@ -77,7 +83,7 @@ describe.each([['PostgreSQL'], ['Redis']])('webhook deliveries: log, retry, repl
     await addOtherOrganization(databaseUrl, OTHER_KEY);
     const created = await request(app.url).post('/v1/admin/integrations/').set(auth())
       .send({ name: 'Deliveries', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: sandbox.url, max_request_frequency: 100, active: true });
-    expect(created.status).toBe(201);
+    expect(created.status).toBe(200);
     integrationId = created.body.result.id;
     await waitFor(async () => ((await request(app.url).get(`/v1/admin/integrations/${integrationId}/`).set(auth())).body.results.last_completed_sync ?? undefined),
       'the first sync', 60_000, () => pipelineState(databaseUrl));
@@ -127,7 +133,7 @@ describe.each([['PostgreSQL'], ['Redis']])('webhook deliveries: log, retry, repl
     }, 'the TEST delivery to be logged', 10_000);
     expect(logged).toMatchObject({ id: testDelivery.id, trigger: 'TEST', attempt_count: 1, delivered_at: expect.any(String), next_attempt_at: null });
     expect(logged.attempts).toEqual([{
-      attempt_number: 1, started_at: expect.any(String), status_code: 200, duration_ms: expect.any(Number), response_excerpt: 'ok', error: null, next_attempt_at: null,
+      attempt_number: 1, started_at: expect.any(String), status_code: 200, duration_ms: expect.any(Number), response_excerpt: 'ok', error: null, next_attempt_at: null, dropped_headers: [],
     }]);
     expect(logged.attempts[0].duration_ms).toBeGreaterThanOrEqual(0);
     const listed = await deliveries(hookA.id);
@@ -182,7 +188,7 @@ describe.each([['PostgreSQL'], ['Redis']])('webhook deliveries: log, retry, repl
     expectError(await deliveries(hookA.id, { trigger: 'NOPE' }), 400, 'invalid_request', 'trigger');
     expectError(await deliveries(hookA.id, { created_at_gte: 'yesterday' }), 400, 'invalid_request', 'created_at_gte');
     expectError(await deliveries(hookA.id, { created_at_lte: '2024-13-45T00:00:00Z' }), 400, 'invalid_request', 'created_at_lte');
-    expectError(await deliveries(hookA.id, { limit: 0 }), 400, 'invalid_request', 'limit');
+    expectError(await deliveries(hookA.id, { limit: 251 }), 400, 'invalid_request', 'limit');
     expectError(await deliveries(hookA.id, { 'order-by': 'url' }), 400, 'invalid_request', 'order-by');
     expectError(await deliveries(hookA.id, { colour: 'red' }), 400, 'invalid_request', 'colour');
   });
@@ -278,12 +284,31 @@ describe.each([['PostgreSQL'], ['Redis']])('webhook deliveries: log, retry, repl
     expectError(await replay({ since: tMid.toISOString(), until: t0.toISOString() }), 400, 'invalid_request', 'until');
     expectError(await replay({ since: new Date(Date.now() + 60_000).toISOString() }), 400, 'invalid_request', 'since');
     expectError(await replay({ since: t0.toISOString(), everything: true }), 400, 'invalid_request', 'everything');
+    // Events are kept EVENT_RETENTION_DAYS (30 by default): a window reaching further back is refused, saying so.
+    const tooOld = await replay({ since: new Date(Date.now() - 31 * 86_400_000).toISOString() });
+    expectError(tooOld, 400, 'invalid_request', 'since');
+    expect(tooOld.body.error.details.fields.since[0]).toMatch(/events are kept 30 days \(EVENT_RETENTION_DAYS\)/);
     await sleep(300);
     expect(replayReceiver.received).toHaveLength(live);
+    expect((await request(app.url).get(`/v1/webhooks/${hook.id}/replays`).set(auth())).body.meta.total).toBe(0);
 
+    // The request answers at once with the queued replay; a worker does it, and its progress shows.
     const replayed = await replay({ since: t0.toISOString(), until: tMid.toISOString() });
     expect(replayed.status).toBe(202);
-    expect(replayed.body.result).toMatchObject({ replayed: window.length, already_pending: 0 });
+    expect(replayed.body.result).toMatchObject({
+      id: expect.any(String), webhook_id: hook.id, status: 'QUEUED', since: t0.toISOString(), until: tMid.toISOString(),
+      replayed: 0, already_pending: 0, last_sequence: null, through_sequence: null, attempts: 0, error: null, started_at: null, finished_at: null,
+    });
+    const done = await replayDone(hook.id, replayed.body.result.id);
+    const windowSequences = await withClient(databaseUrl, async (db) => (await db.query(
+      `SELECT min(sequence)::int AS first, max(sequence)::int AS last FROM events WHERE created_at >= $1 AND created_at < $2`, [t0, tMid])).rows[0]);
+    expect(done).toMatchObject({
+      status: 'SUCCEEDED', replayed: window.length, already_pending: 0, attempts: 1, error: null,
+      last_sequence: windowSequences.last, through_sequence: windowSequences.last, started_at: expect.any(String), finished_at: expect.any(String),
+    });
+    const listedReplays = await request(app.url).get(`/v1/webhooks/${hook.id}/replays`).set(auth());
+    expect(listedReplays.body.meta.total).toBe(1);
+    expect(listedReplays.body.results).toEqual([done]);
     await waitFor(async () => (replayReceiver.received.length >= live + window.length ? true : undefined), 'the replayed events', 30_000, () => pipelineState(databaseUrl));
     await settled(hook.id);
     await sleep(500);
@@ -303,7 +328,7 @@ describe.each([['PostgreSQL'], ['Redis']])('webhook deliveries: log, retry, repl
     // Without until: up to now, so run 3's failed update only, sent again under its id.
     const tail = await replay({ since: tMid.toISOString() });
     expect(tail.status).toBe(202);
-    expect(tail.body.result).toMatchObject({ replayed: 1, already_pending: 0 });
+    expect(await replayDone(hook.id, tail.body.result.id)).toMatchObject({ status: 'SUCCEEDED', replayed: 1, already_pending: 0 });
     await waitFor(async () => (replayReceiver.received.length >= live + window.length + 1 ? true : undefined), 'the tail replay', 20_000);
     await settled(hook.id);
     await sleep(500);
@@ -322,10 +347,17 @@ describe.each([['PostgreSQL'], ['Redis']])('webhook deliveries: log, retry, repl
     expectError(await request(app.url).get(`${base}/deliveries/${testDelivery.id}`).set(other), 404, 'not_found');
     expectError(await request(app.url).post(`${base}/deliveries/${testDelivery.id}/retry`).set(other), 404, 'not_found');
     expectError(await request(app.url).post(`${base}/replay`).set(other).send({ since: '2020-01-01T00:00:00Z' }), 404, 'not_found');
+    const ownReplay = await request(app.url).post(`${base}/replay`).set(auth()).send({ since: new Date(Date.now() - 60_000).toISOString() });
+    expect(ownReplay.status).toBe(202);
+    expectError(await request(app.url).get(`${base}/replays/${ownReplay.body.result.id}`).set(other), 404, 'not_found');
+    expectError(await request(app.url).get(`${base}/replays`).set(other), 404, 'not_found');
+    expectError(await request(app.url).get(`${base}/replays/no-such-replay`).set(auth()), 404, 'not_found');
+    // A replay is reached through its own webhook only.
+    expectError(await request(app.url).get(`/v1/webhooks/${hookB.id}/replays/${ownReplay.body.result.id}`).set(auth()), 404, 'not_found');
     expectError(await request(app.url).post(`${base}/test`).set(other), 404, 'not_found');
     // Its own webhook does not open another organization's deliveries either.
     const theirs = await request(app.url).post('/v1/webhooks/').set(other).send({ url: receiverB.url, triggers: ['SYNC_COMPLETE'], active: true });
-    expect(theirs.status).toBe(201);
+    expect(theirs.status).toBe(200);
     expectError(await request(app.url).get(`/v1/webhooks/${theirs.body.result.id}/deliveries/${testDelivery.id}`).set(other), 404, 'not_found');
     expect((await request(app.url).get(`/v1/webhooks/${theirs.body.result.id}/deliveries`).set(other)).body.meta.total).toBe(0);
 

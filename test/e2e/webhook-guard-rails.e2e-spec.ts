@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { startApp, waitFor, type AppProcess } from '../support/app-process';
-import { createTestDatabase } from '../support/database';
+import { createTestDatabase, withClient } from '../support/database';
 
 /** A receiver whose every answer is decided by `handle`; records what it got. */
 async function receiver(handle: (req: http.IncomingMessage, res: http.ServerResponse) => void) {
@@ -38,14 +38,17 @@ describe('webhook guard rails', () => {
     await Promise.all(receivers.map((r) => r.close()));
   });
 
+  const databases = new Map<AppProcess, string>();
   async function start(name: string, env: Record<string, string>) {
-    const app = await startApp({ name, env: { DATABASE_URL: await createTestDatabase(), SANDBOX: 'false', WEBHOOK_RETRY_SCHEDULE: '1,1', ...env } });
+    const databaseUrl = await createTestDatabase();
+    const app = await startApp({ name, env: { DATABASE_URL: databaseUrl, SANDBOX: 'false', WEBHOOK_RETRY_SCHEDULE: '1,1', ...env } });
     apps.push(app);
+    databases.set(app, databaseUrl);
     return app;
   }
   async function subscribe(app: AppProcess, body: Record<string, unknown>) {
     const res = await request(app.url).post('/v1/webhooks/').set(auth(app)).send({ triggers: ['SYNC_COMPLETE'], active: true, ...body });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     return res.body.result as { id: string; secret: string };
   }
   async function sendTest(app: AppProcess, webhookId: string) {
@@ -103,19 +106,52 @@ describe('webhook guard rails', () => {
       expect(elsewhere.received).toHaveLength(0);
     });
 
-    it('sends custom headers but never lets them replace its own', async () => {
+    it('refuses, at create and at update, custom headers that would steer a delivery, naming each', async () => {
       const target = await track(receiver(ok));
-      const hook = await subscribe(app, {
-        url: target.url,
-        headers: [{ header: 'X-Tenant', value: 'acme' }, { header: 'Webhook-Signature', value: 'v1,forged' }, { header: 'Content-Type', value: 'text/plain' }],
-      });
+      const create = (headers: { header: string; value: string }[]) =>
+        request(app.url).post('/v1/webhooks/').set(auth(app)).send({ url: target.url, triggers: ['SYNC_COMPLETE'], headers });
+      const forbidden = [
+        'host', 'Host', 'Connection', 'Content-Length', 'Transfer-Encoding', 'Upgrade', 'TE', 'Trailer', 'Keep-Alive', 'Proxy-Authorization',
+        'content-type', 'User-Agent', 'Propexo-Signature', 'webhook-id', 'Webhook-Signature', 'WEBHOOK-TIMESTAMP',
+      ];
+      for (const name of forbidden) {
+        const res = await create([{ header: 'X-Tenant', value: 'acme' }, { header: name, value: 'evil' }]);
+        expect({ name, status: res.status, code: res.body.error?.code }).toEqual({ name, status: 400, code: 'invalid_request' });
+        expect({ name, fields: Object.keys(res.body.error.details.fields) }).toEqual({ name, fields: ['headers.1.header'] });
+        expect(res.body.error.details.fields['headers.1.header'][0]).toContain(`${name} cannot be set`);
+      }
+      expect(await withClient(databases.get(app)!, async (db) => (await db.query(`SELECT count(*)::int AS n FROM webhooks WHERE url = $1`, [target.url])).rows[0].n)).toBe(0);
+
+      const created = await create([{ header: 'X-Tenant', value: 'acme' }, { header: 'X-Webhook-Source', value: 'latchkey' }]);
+      expect(created.status).toBe(200);
+      const id = created.body.result.id;
+      const update = await request(app.url).put(`/v1/webhooks/${id}`).set(auth(app)).send({ headers: [{ header: 'X-Tenant', value: 'acme' }, { header: 'Host', value: 'evil' }] });
+      expect(update.status).toBe(400);
+      expect(update.body.error.details.fields).toEqual({ 'headers.1.header': [expect.stringMatching(/^Host cannot be set/)] });
+      const unchanged = await request(app.url).get(`/v1/webhooks/${id}`).set(auth(app));
+      expect(unchanged.body.results.headers).toEqual([{ header: 'X-Tenant', value: 'acme' }, { header: 'X-Webhook-Source', value: 'latchkey' }]);
+    });
+
+    it('drops forbidden headers stored behind the API\'s back, reports them in the attempt, and the receiver never sees them', async () => {
+      const target = await track(receiver(ok));
+      const hook = await subscribe(app, { url: target.url, headers: [{ header: 'X-Tenant', value: 'acme' }] });
+      const stored = [
+        { header: 'X-Tenant', value: 'acme' }, { header: 'host', value: 'evil' }, { header: 'Transfer-Encoding', value: 'chunked' },
+        { header: 'Webhook-Signature', value: 'v1,forged' }, { header: 'Content-Type', value: 'text/plain' }, { header: 'Proxy-Authorization', value: 'Basic c3B5' },
+      ];
+      await withClient(databases.get(app)!, (db) => db.query(`UPDATE webhooks SET headers = $2::jsonb WHERE id = $1`, [hook.id, JSON.stringify(stored)]));
       const delivery = await sendTest(app, hook.id);
       const headers = await waitFor(async () => target.received[0], 'the delivery', 30_000);
+      expect(headers.host).toBe(`127.0.0.1:${target.port}`);
       expect(headers['x-tenant']).toBe('acme');
+      expect(headers['transfer-encoding']).toBeUndefined();
+      expect(headers['content-length']).toMatch(/^\d+$/);
       expect(headers['content-type']).toBe('application/json');
       expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/=]+$/);
-      expect(headers['webhook-signature']).not.toContain('forged');
+      expect(headers['proxy-authorization']).toBeUndefined();
       expect(headers['webhook-id']).toBe(delivery.id);
+      const [attempt] = await attemptsOf(app, hook.id, delivery.id);
+      expect(attempt).toMatchObject({ status_code: 200, error: null, dropped_headers: ['host', 'Transfer-Encoding', 'Webhook-Signature', 'Content-Type', 'Proxy-Authorization'] });
     });
 
     it('keeps delivering to other webhooks while one receiver is slow', async () => {

@@ -2,7 +2,8 @@ import request from 'supertest';
 import { startYardiSandboxServer } from '../../src/sandbox/yardi/yardi-sandbox';
 import { FOREIGN_YARDI_CREDENTIALS, FOREIGN_YARDI_DATA, startForeignYardiServer, type ForeignYardiServer } from '../support/foreign-yardi-server';
 import {
-  authHeader, day, eventsOf, firstSync, manualSync, readAll, readQuarantine, recordCount, sandboxControl, startSyncHarness, SYNC_TRIGGERS, type SyncHarness,
+  authHeader, day, eventsOf, firstSync, manualSync, readAll, readAllModels, readQuarantine, readUnknownValues, recordCount, sandboxControl, startSyncHarness, SYNC_TRIGGERS,
+  type SyncHarness,
 } from '../support/sync-helpers';
 
 const CREDENTIALS = {
@@ -46,13 +47,19 @@ describe('Yardi adapter end to end', () => {
     integrationId = first.id;
     expect(first.done).toMatchObject({ vendor: 'YARDI', successful_job_count: 4, failed_job_count: 0 });
 
-    const { properties, units, customers } = sandbox.sandbox.data;
-    const people = customers.flatMap((c) => c.Customers.Customer.map((p: any, i: number) => ({ rt: c, person: p, xId: i === 0 ? c.CustomerID : `${c.CustomerID}:${i + 1}` })));
-    const cached = {
-      properties: byXId(await readAll(harness.app, 'properties', integrationId)), units: byXId(await readAll(harness.app, 'units', integrationId)),
-      leases: byXId(await readAll(harness.app, 'leases', integrationId)), residents: byXId(await readAll(harness.app, 'residents', integrationId)),
-    };
+    const { properties, units } = sandbox.sandbox.data;
+    const everyone = sandbox.sandbox.data.customers.flatMap((c) => c.Customers.Customer.map((p: any, i: number) => ({ rt: c, person: p, xId: i === 0 ? c.CustomerID : `${c.CustomerID}:${i + 1}` })));
+    // Applicants are no residents, and a household of applicants only is no lease (docs/vendors/yardi.md).
+    const applicants = everyone.filter((p) => p.person['@Type'] === 'applicant');
+    const people = everyone.filter((p) => p.person['@Type'] !== 'applicant');
+    const customers = sandbox.sandbox.data.customers.filter((c) => c.Customers.Customer.some((p: any) => p['@Type'] !== 'applicant'));
+    expect(applicants.length).toBeGreaterThan(0);
+    expect(customers.length).toBeLessThan(sandbox.sandbox.data.customers.length);
+    const all = await readAllModels(harness.app, integrationId); // every list, validated against Propexo's schemas
+    const cached = { properties: byXId(all.properties), units: byXId(all.units), leases: byXId(all.leases), residents: byXId(all.residents) };
     expect([cached.properties.size, cached.units.size, cached.leases.size, cached.residents.size]).toEqual([properties.length, units.length, customers.length, people.length]);
+    expect(applicants.filter((a) => cached.residents.has(a.xId))).toEqual([]);
+    for (const lease of all.leases) expect(lease.residents_meta_data.every((m: any) => all.residents.some((r) => r.id === m.resident_id))).toBe(true);
     expect([...cached.units.keys()].sort()).toEqual(units.map((u) => `${u.YardiPropertyId}:${u.UnitID}`).sort());
 
     const property = properties[1]!;
@@ -67,7 +74,7 @@ describe('Yardi adapter end to end', () => {
       rent_amount_market_in_cents: Math.round(Number(unit.MarketRent) * 100), x_unit_type_id: unit.UnitType,
     });
 
-    const household = customers.find((c) => c.Customers.Customer.length === 3 && c.Lease.ActualMoveIn)!;
+    const household = customers.find((c) => c.Customers.Customer.length === 3 && c.Lease.ActualMoveIn && c.Customers.Customer.every((p: any) => p['@Type'] !== 'applicant'))!;
     const lease = cached.leases.get(household.CustomerID);
     const leaseUnit = cached.units.get(`${household.YardiPropertyId}:${household.RT_Unit.UnitID}`);
     expect(lease).toMatchObject({
@@ -81,7 +88,7 @@ describe('Yardi adapter end to end', () => {
       [cached.residents.get(`${household.CustomerID}:3`).id, 'SECONDARY'],
     ].sort());
 
-    const { person, rt } = people.find((p) => p.xId.endsWith(':2') && p.person.Phone.length === 2 && p.person.Email)!;
+    const { person, rt } = people.find((p) => p.xId.endsWith(':2') && p.person.Phone.length === 2 && p.person.Email && p.rt.Customers.Customer[0]['@Type'] !== 'applicant')!;
     const resident = cached.residents.get(`${rt.CustomerID}:2`);
     expect(resident).toMatchObject({
       first_name: person.Name.FirstName, last_name: person.Name.LastName, email_1: person.Email.toLowerCase(), x_lease_id: rt.CustomerID,
@@ -91,7 +98,7 @@ describe('Yardi adapter end to end', () => {
   });
 
   it('a later sync (a full pull) reports exactly the changed, new and removed RT_Customers and people', async () => {
-    const { customers } = sandbox.sandbox.data;
+    const customers = sandbox.sandbox.data.customers.filter((c) => c.Customers.Customer.every((p: any) => p['@Type'] !== 'applicant'));
     const control = sandboxControl(sandbox.url);
     const renamed = [customers[1]!, customers[3]!];
     const previousName = renamed[0]!.Customers.Customer[0].Name.FirstName;
@@ -126,6 +133,40 @@ describe('Yardi adapter end to end', () => {
     expect(rent.data.diff.new).toEqual({ rent_amount_in_cents: 432109 });
   });
 
+  it('hides residents and leases cached before they were known to be applicants, more than the deletion guard would let vanish', async () => {
+    const households = sandbox.sandbox.data.customers.filter((c) => c.Customers.Customer.every((p: any) => p['@Type'] === 'current resident'));
+    const roommate = households.find((c) => c.Customers.Customer.length === 2)!;
+    // A third of the households turn out to be applicants: far beyond DELETION_GUARD_SHARE (20 %) of the residents.
+    const flipped = households.filter((c, i) => c !== roommate && i % 3 === 0);
+    const cachedBefore = byXId(await readAll(harness.app, 'residents', integrationId));
+    const hiddenPeople = flipped.flatMap((c) => c.Customers.Customer.map((_: unknown, i: number) => (i === 0 ? c.CustomerID : `${c.CustomerID}:${i + 1}`)));
+    expect(hiddenPeople.length).toBeGreaterThan(cachedBefore.size * 0.2);
+    expect(hiddenPeople.every((x) => cachedBefore.has(x)) && cachedBefore.has(`${roommate.CustomerID}:2`)).toBe(true);
+    const control = sandboxControl(sandbox.url);
+    const [first, second] = roommate.Customers.Customer;
+    await control('PATCH', `customers/${roommate.CustomerID}`, { Customers: { Customer: [first, { ...second, '@Type': 'applicant' }] } });
+    for (const c of flipped) await control('PATCH', `customers/${c.CustomerID}`, { Customers: { Customer: c.Customers.Customer.map((p: any) => ({ ...p, '@Type': 'applicant' })) } });
+
+    const sync = await manualSync(harness, integrationId);
+    expect(sync.complete.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+    const events = sync.events.filter((e) => e.data.root_job_id === sync.syncId);
+    expect(events.filter((e) => e.trigger === 'JOB_FAILURE')).toEqual([]);
+    const ids = (trigger: string, object: string) => events.filter((e) => e.trigger === trigger && e.data.object === object).map((e) => e.data.payload.x_id).sort();
+    expect(ids('DATA_DELETED', 'residents')).toEqual([...hiddenPeople, `${roommate.CustomerID}:2`].sort());
+    expect(ids('DATA_DELETED', 'leases')).toEqual(flipped.map((c) => c.CustomerID).sort());
+    // Their links end with them, each once (whichever side hid it first): the households' and the roommate's.
+    const links = events.filter((e) => e.data.object === 'residents-to-leases').map((e) => `${e.trigger} ${e.data.payload.x_lease_id} ${e.data.payload.x_resident_id}`);
+    const household = (c: any) => c.Customers.Customer.map((_: unknown, i: number) => `DATA_DELETED ${c.CustomerID} ${i === 0 ? c.CustomerID : `${c.CustomerID}:${i + 1}`}`);
+    expect(links.sort()).toEqual([...flipped.flatMap(household), `DATA_DELETED ${roommate.CustomerID} ${roommate.CustomerID}:2`].sort());
+    // Not quarantined as errors: hidden, and reads leave them out.
+    expect((await readQuarantine(harness.app, integrationId)).meta.total).toBe(0);
+    const residents = byXId(await readAll(harness.app, 'residents', integrationId));
+    expect(residents.size).toBe(cachedBefore.size - hiddenPeople.length - 1);
+    expect([residents.has(`${roommate.CustomerID}:2`), residents.has(roommate.CustomerID)]).toEqual([false, true]);
+    const leases = byXId(await readAll(harness.app, 'leases', integrationId));
+    expect([leases.has(roommate.CustomerID), flipped.some((c) => leases.has(c.CustomerID))]).toEqual([true, false]);
+  });
+
   it('gets through busy and failing answers, quarantines the one malformed RT_Customer and keeps every other record', async () => {
     // One property only, so each job asks GetResidentTransactions_Login exactly once.
     const flaky = await startYardiSandboxServer({ residents: 150, seed: 4, unitsPerProperty: 500, credentials: [CREDENTIALS] });
@@ -141,9 +182,10 @@ describe('Yardi adapter end to end', () => {
       expect(eventsOf(harness, id, 'JOB_FAILURE')).toEqual([]);
       expect(faults.list()).toEqual([]); // every fault was met
 
-      const people = data.customers.reduce((n, c) => n + c.Customers.Customer.length, 0);
+      const people = data.customers.flatMap((c) => c.Customers.Customer).filter((p: any) => p['@Type'] !== 'applicant').length;
+      const households = data.customers.filter((c) => c.Customers.Customer.some((p: any) => p['@Type'] !== 'applicant')).length;
       const total = (model: string) => recordCount(harness.app, model, id);
-      expect([await total('properties'), await total('units'), await total('leases'), await total('residents')]).toEqual([1, data.units.length, data.customers.length - 1, people]);
+      expect([await total('properties'), await total('units'), await total('leases'), await total('residents')]).toEqual([1, data.units.length, households - 1, people]);
       const quarantine = await readQuarantine(harness.app, id);
       expect(quarantine.meta.total).toBe(1);
       expect(quarantine.results[0]).toMatchObject({ model: 'leases', x_id: data.customers[3]!.CustomerID, raw: { CustomerID: data.customers[3]!.CustomerID, Lease: { LeaseFromDate: '31/31/2025' } } });
@@ -160,10 +202,11 @@ describe('Yardi adapter end to end', () => {
     expect(busy.length).toBeGreaterThan(0);
     for (const b of busy) expect(foreign.log.some((e) => e.answer === 'data' && e.method === b.method && e.propertyId === b.propertyId)).toBe(true);
 
-    const properties = byXId(await readAll(harness.app, 'properties', id));
-    const units = byXId(await readAll(harness.app, 'units', id));
-    const leases = byXId(await readAll(harness.app, 'leases', id));
-    const residents = byXId(await readAll(harness.app, 'residents', id));
+    const all = await readAllModels(harness.app, id); // every list, validated against Propexo's schemas
+    const properties = byXId(all.properties);
+    const units = byXId(all.units);
+    const leases = byXId(all.leases);
+    const residents = byXId(all.residents);
     const pick = (record: any, fields: string[]) => Object.fromEntries(fields.map((f) => [f, f.endsWith('_date') ? day(record[f]) : record[f]]));
 
     expect([...properties.keys()].sort()).toEqual(['B7', 'oakr']);
@@ -187,7 +230,7 @@ describe('Yardi adapter end to end', () => {
       'r000001:3': { first_name: 'Ada', middle_name: null, last_name: 'Ruiz', email_1: null, phone_1: null, phone_1_type: 'OTHER', phone_2: null, phone_2_type: 'OTHER', x_lease_id: 'r000001', x_property_id: 'oakr' },
       r000002: { first_name: 'Bjørn', middle_name: null, last_name: 'Ødegaard', email_1: 'bjorn@example.net', phone_1: '2085550150', phone_1_type: 'FAX', phone_2: null, phone_2_type: 'OTHER', x_lease_id: 'r000002', x_property_id: 'oakr' },
       r000003: { first_name: 'Mei-Ling', middle_name: null, last_name: 'Chen', email_1: null, phone_1: '2085550160', phone_1_type: 'MOBILE', phone_2: null, phone_2_type: 'OTHER', x_lease_id: 'r000003', x_property_id: 'oakr' },
-      r000004: { first_name: 'Kwabena', middle_name: null, last_name: 'Owusu', email_1: 'kwabena@example.com', phone_1: null, phone_1_type: 'OTHER', phone_2: null, phone_2_type: 'OTHER', x_lease_id: 'r000004', x_property_id: 'oakr' },
+      r000005: { first_name: 'Hemi', middle_name: null, last_name: 'Walker', email_1: null, phone_1: '2085550190', phone_1_type: 'OTHER', phone_2: null, phone_2_type: 'OTHER', x_lease_id: 'r000005', x_property_id: 'oakr' },
       'B7-0001': { first_name: 'Zoë', middle_name: null, last_name: 'Smith & Wesson', email_1: null, phone_1: '4015550170', phone_1_type: 'HOME', phone_2: '4015550171', phone_2_type: 'MOBILE', x_lease_id: 'B7-0001', x_property_id: 'B7' },
     });
 
@@ -196,7 +239,7 @@ describe('Yardi adapter end to end', () => {
       r000001: { x_unit_id: 'oakr:A-1', unit_number: 'A-1', start_date: '2025-03-01', end_date: '2026-02-28', rent_amount_in_cents: 209500, realized_move_in_date: '2025-03-02', realized_move_out_date: null, status_raw: 'current resident', status_normalized: 'ACTIVE', x_resident_id: 'r000001' },
       r000002: { x_unit_id: 'oakr:A-2', unit_number: 'A-2', start_date: '2022-01-15', end_date: '2023-01-14', rent_amount_in_cents: 180000, realized_move_in_date: '2022-01-15', realized_move_out_date: '2023-01-31', status_raw: 'former resident', status_normalized: 'INACTIVE', x_resident_id: 'r000002' },
       r000003: { x_unit_id: 'oakr:A-2', unit_number: 'A-2', start_date: '2026-04-01', end_date: '2027-03-31', rent_amount_in_cents: 215000, realized_move_in_date: null, realized_move_out_date: null, status_raw: 'future resident', status_normalized: 'PENDING', x_resident_id: 'r000003' },
-      r000004: { x_unit_id: null, unit_number: null, start_date: null, end_date: null, rent_amount_in_cents: null, realized_move_in_date: null, realized_move_out_date: null, status_raw: 'applicant', status_normalized: 'PENDING', x_resident_id: 'r000004' },
+      r000005: { x_unit_id: 'oakr:0003', unit_number: '0003', start_date: '2025-06-01', end_date: '2026-05-31', rent_amount_in_cents: 99000, realized_move_in_date: '2025-06-01', realized_move_out_date: null, status_raw: 'current resident', status_normalized: 'ACTIVE', x_resident_id: 'r000005' },
       'B7-0001': { x_unit_id: 'B7:A-1', unit_number: 'A-1', start_date: '2024-09-01', end_date: '2025-08-31', rent_amount_in_cents: 130000, realized_move_in_date: '2024-09-01', realized_move_out_date: null, status_raw: 'current resident', status_normalized: 'ACTIVE', x_resident_id: 'B7-0001' },
     });
     const links = (x: string) => leases.get(x).residents_meta_data.map((m: any) => [m.resident_id, m.x_resident_type, m.resident_type_normalized, day(m.notice_date)]).sort();
@@ -206,7 +249,13 @@ describe('Yardi adapter end to end', () => {
     ].sort());
     expect(links('r000002')).toEqual([[residents.get('r000002').id, 'former resident', 'PRIMARY', '2022-12-01']]);
     expect(links('B7-0001')).toEqual([[residents.get('B7-0001').id, 'current resident', 'PRIMARY', '2025-07-01']]);
-    expect(FOREIGN_YARDI_DATA.households.flatMap((h) => h.people)).toHaveLength(residents.size);
+    expect(links('r000005')).toEqual([[residents.get('r000005').id, 'current resident', 'PRIMARY', null]]);
+    // Applicants (Kwabena's household, Sina in Hemi's) are neither residents nor leases.
+    expect(FOREIGN_YARDI_DATA.households.flatMap((h) => h.people).filter((p) => p.type.toLowerCase() !== 'applicant')).toHaveLength(residents.size);
+    expect([residents.has('r000004'), leases.has('r000004'), residents.has('r000005:2')]).toEqual([false, false, false]);
+    // The phone type no table knows is reported, as the vendor spelt it.
+    const unknown = await readUnknownValues(harness.app, id);
+    expect(unknown.map((u: any) => [u.model, u.field, u.value, u.mapped_to, u.occurrences, u.sample_x_id])).toEqual([['residents', 'phone_1_type', 'Pager', 'OTHER', 1, 'r000005']]);
   });
 
   it('with a wrong interface license: can_authenticate false and one JOB_FAILURE per model, nothing retried', async () => {

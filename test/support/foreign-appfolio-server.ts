@@ -6,7 +6,8 @@ import { listenOnLoopback, readBody } from './loopback-server';
  * small hand-picked customer database. Its own choices where the contract leaves room: ids are integers,
  * amounts are strings with thousands separators, tenant_ids is a JSON array, a cursor is an opaque
  * base64 token. It also pages three rows at a time, lets the first rent_roll cursor expire (410), throttles
- * its third request (429, Retry-After: 1) and has one tenant its directory lookup does not know.
+ * its third request (429, Retry-After: 1), has one tenant its directory lookup does not know, and one former
+ * tenant whose occupancy the rent roll does not list.
  */
 
 type Json = Record<string, any>;
@@ -48,6 +49,8 @@ const TENANTS: Json[] = [
   { tenant_id: 3106, occupancy_id: 800, first_name: 'Dale', last_name: 'Pruitt', status: 'Evict', tenant_type: 'Financially Responsible' },
   { tenant_id: 3107, occupancy_id: 900, first_name: 'Signe', last_name: 'Halvorsen', status: 'Future', tenant_type: 'Financially Responsible' },
   { tenant_id: 3108, occupancy_id: 900, first_name: 'Arvid', last_name: 'Lund', status: 'Future', tenant_type: 'Financially Responsible' },
+  // A former tenant: its occupancy is on no rent roll row, and its directory row names no property.
+  { tenant_id: 3109, occupancy_id: 650, first_name: 'Ines', last_name: 'Albuquerque', status: 'Past', tenant_type: 'Financially Responsible' },
 ];
 
 /** The directory lookup's tenants: 3106 is not among them. */
@@ -59,6 +62,7 @@ const DIRECTORY: Json[] = [
   { Id: 3105, Emails: ['ngozi.eze@example.com'], PhoneNumbers: [{ Number: '+234 803 555 0101', Label: 'Mobile' }], DateOfBirth: '1953-01-30' },
   { Id: 3107, Emails: ['signe@fjord.example'], PhoneNumbers: [], DateOfBirth: '1992-12-31' },
   { Id: 3108, Emails: [], PhoneNumbers: [{ Number: '802-555-0108', Label: 'Home' }], DateOfBirth: null },
+  { Id: 3109, Emails: ['ines@example.pt'], PhoneNumbers: [], DateOfBirth: null },
 ];
 
 const REPORTS: Record<string, Json[]> = { property_directory: PROPERTIES, unit_directory: UNITS, rent_roll: RENT_ROLL, tenant_directory: TENANTS };

@@ -95,6 +95,15 @@ const RENTALS: Json[] = [
     Address: { AddressLine1: '5120 Rue Saint-Urbain', City: 'Montréal', State: 'QC', PostalCode: 'H2T 2W8', Country: 'Canada' },
     YearBuilt: 1921, RentalType: 'Residential', RentalSubType: 'MultiFamily',
   },
+  // Rentals of every other RentalType / RentalSubType the spec allows (without units of their own).
+  ...([
+    ['Residential', 'SingleFamily'], ['Residential', undefined], ['Commercial', 'Industrial'], ['Commercial', 'Office'], ['Commercial', 'Retail'],
+    ['Commercial', 'ShoppingCenter'], ['Commercial', 'Storage'], ['Commercial', 'ParkingSpace'], ['Commercial', undefined], ['None', undefined],
+  ] as const).map(([RentalType, RentalSubType], i): Json => ({
+    Id: 7_100_600 + i * 31, Name: `${RentalSubType ?? RentalType} lot ${i + 1}`, NumberUnits: 0, IsActive: true,
+    Address: { AddressLine1: `${10 + i} Harbor Rd`, City: 'Oakland', State: 'CA', PostalCode: '94607', Country: 'UnitedStates' },
+    RentalType, ...(RentalSubType ? { RentalSubType } : {}),
+  })),
 ];
 
 const BEDROOMS = ['Studio', 'OneBed', 'TwoBed', 'ThreeBed', 'NotSet', 'FourBed'];
@@ -263,10 +272,12 @@ function buildDataset() {
     lease.CurrentTenants = lease.Tenants.filter((t: Json) => t.Status === 'Current').map((t: Json) => ({ ...byTenantId.get(t.Id)! }));
     lease.CurrentNumberOfOccupants = lease.CurrentTenants.length;
   }
-  const tenants = baseTenants.map((t) => {
+  const tenants: Json[] = baseTenants.map((t) => {
     const own = leases.filter((l) => l.Tenants.some((x: Json) => x.Id === t.Id)).map(({ CurrentTenants: _omit, ...rest }) => rest);
     return { ...t, Leases: own };
   });
+  // A tenant whose lease was deleted: on no lease, so Buildium names no property for it.
+  tenants.push({ Id: 4_399_001, FirstName: 'Wren', LastName: 'Ó Dálaigh', Email: 'wren@example.ie', PhoneNumbers: [], CreatedDateTime: '2019-04-01T10:00:00Z', Leases: [] });
 
   // Serve in an order that is neither id nor creation order (stable across pages).
   // A multiplicative hash of the id: no linear relation left between position, id and creation time.

@@ -5,8 +5,10 @@ import { listenOnLoopback, readBody } from './loopback-server';
  * A minimal Entrata API written from docs/vendors/entrata.md alone (no project code), with a small
  * hand-picked portfolio. Where the contract leaves a choice open it chooses differently from our sandbox:
  * the property of getPropertyUnits is a plain `propertyId`, customer ids are plain `Id` fields, phone types
- * and lease ids sit under `@attributes`, times use a 12-hour clock. Every 6th request is answered with the
- * 429 error body; every answer carries the X-RateLimit-* headers.
+ * and lease ids sit under `@attributes`, times use a 12-hour clock, getLeases lists every lease whatever
+ * leaseStatusTypeIds asks for. Applications (Applicant intervals) are listed with the leases and their
+ * applicants with the customers, as getCustomers takes no status. Every 6th request is answered with the 429
+ * error body; every answer carries the X-RateLimit-* headers.
  */
 
 type Json = Record<string, any>;
@@ -43,6 +45,8 @@ const SEEDED_LEASES: Record<number, Json[]> = {
   7002: [
     { '@attributes': { id: '5003' }, unitId: 91, leaseIntervalStatus: 'Past', startDate: '08/20/2023', endDate: '05/15/2024', moveInDate: '08/20/2023', moveOutDate: '05/15/2024', noticeDate: '01/31/2024 8:05 AM', rent: '700.00', customers: { customer: [{ id: 604, customerType: 'Primary' }, { id: 605, customerType: 'Guarantor' }] } },
     { '@attributes': { id: '5004' }, unitId: 92, leaseIntervalStatus: 'Applicant', startDate: '08/15/2026', endDate: '05/31/2027', rent: '725', customers: { customer: { id: 606, customerType: 'Primary' } } },
+    // Liam (a past resident) applies again with Aroha: an application naming a resident and an applicant.
+    { '@attributes': { id: '5005' }, unitId: 91, leaseIntervalStatus: 'Applicant', startDate: '09/01/2026', endDate: '08/31/2027', rent: '760.00', customers: { customer: [{ id: 607, customerType: 'Primary' }, { id: 604, customerType: 'Responsible' }] } },
   ],
 };
 
@@ -57,6 +61,10 @@ const SEEDED_CUSTOMERS: Record<number, Json[]> = {
     { Id: 604, FirstName: 'Liam', LastName: 'Byrne', Email: 'LIAM.BYRNE@EXAMPLE.COM', Phone: { '@attributes': { PhoneType: 'Satellite' }, PhoneNumber: '970 555 0101' }, Address: '12 College Ave 101', LeaseId: 5003 },
     { Id: 605, FirstName: 'Siobhan', LastName: 'Byrne', Address: '44 Shore Rd', DateOfBirth: '12/12/1965', LeaseId: 5003 },
     { Id: 606, FirstName: 'Kai', LastName: 'Nakamura', Email: 'kai@example.com', Phone: { '@attributes': { PhoneType: 'Office' }, PhoneNumber: '9705550199' }, Address: '12 College Ave 102', LeaseId: 5004 },
+    // Aroha's customer record names no lease; the application 5005 lists her.
+    { Id: 607, FirstName: 'Aroha', LastName: 'Ngata', Email: 'aroha@example.nz', Address: '9 Tui St' },
+    // Mateo's LeaseId is the application 5004, whose customer list leaves him out.
+    { Id: 608, FirstName: 'Mateo', LastName: 'Rossi', Phone: { '@attributes': { PhoneType: 'Mobile' }, PhoneNumber: '9705550123' }, Address: '12 College Ave 102', LeaseId: 5004 },
   ],
 };
 
@@ -176,6 +184,7 @@ export async function startForeignEntrataServer(): Promise<ForeignEntrataServer>
     if (!Number.isInteger(propertyId) || !Number.isInteger(pageNo) || pageNo < 1 || !Number.isInteger(perPage) || perPage < 1 || perPage > 1000) {
       return error(400, 'Invalid propertyId, pageNo or perPageCount.');
     }
+    // The contract names getLeases' leaseStatusTypeIds but not its ids: every lease is listed, whatever is asked.
     const all = (service === '/leases' ? LEASES : CUSTOMERS)[propertyId] ?? [];
     const page = all.slice((pageNo - 1) * perPage, pageNo * perPage);
     const [outer, inner] = service === '/leases' ? ['leases', 'lease'] : ['Customers', 'Customer'];

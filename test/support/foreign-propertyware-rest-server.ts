@@ -19,6 +19,12 @@ const MODIFIED = '2025-11-02T17:45:09Z';
 
 const address = (street: string, cont: string | null, city: string, state: string, zip: string) => ({ address: street, addressCont: cont, city, stateRegion: state, postalCode: zip, country: 'United States' });
 
+/** The spec's propertyType enum, then the display strings of the contract's write table. */
+export const PROPERTY_TYPES = [
+  'NONE', 'APARTMENT', 'CONDO', 'COMMERCIAL', 'DU_FOUR_PLEX', 'HOUSE', 'SECTION_8_AFFORDABLE', 'SENIOR', 'SHORT_TERM_VACATION', 'STUDENT', 'TOWNHOUSE', 'OTHER',
+  'Apartment', 'Condo', 'Commercial', 'Du/Fourplex', 'House', 'Section 8/Affordable', 'Senior', 'Short-term/vacation', 'Student', 'Townhouse', 'Other',
+];
+
 export const FOREIGN_PW_DATA: Record<'portfolios' | 'buildings' | 'units' | 'leases' | 'contacts', Json[]> = {
   portfolios: [{ id: 90017, name: 'Kowalczyk Family Trust', active: true, lastModifiedDateTime: MODIFIED }],
   buildings: [
@@ -31,6 +37,10 @@ export const FOREIGN_PW_DATA: Record<'portfolios' | 'buildings' | 'units' | 'lea
       id: 61002, name: 'Mill Race Cottages', active: false, portfolioID: 90017, propertyType: 'Single Family', countUnit: 1, category: 'RESIDENTIAL',
       address: address('1 Mill Race Ln', 'Lot 4', 'Bristol', 'VT', '05443'), lastModifiedDateTime: MODIFIED,
     },
+    // One building of every propertyType the spec lists, and of the display strings reads return instead.
+    ...PROPERTY_TYPES.map((propertyType, i) => ({
+      id: 78000 + i, name: `Type test ${propertyType}`, active: true, portfolioID: 90017, propertyType, countUnit: 0, lastModifiedDateTime: MODIFIED,
+    })),
   ],
   units: [
     { id: 8801, buildingID: 77003, name: 'Loft A', numberOfBedrooms: 1, numberOfBathrooms: 1, totalArea: 58, areaUnits: 'Sq M', targetRent: 2100, status: 'Occupied', active: true, lastModifiedDateTime: MODIFIED },
@@ -52,6 +62,12 @@ export const FOREIGN_PW_DATA: Record<'portfolios' | 'buildings' | 'units' | 'lea
       moveOutDate: '2025-10-31', noticeGivenDate: '2025-09-30', baseRent: 1150, contacts: [{ id: 3011, firstName: "D'Andre", lastName: 'St. John', primary: true, role: 'Tenant' }],
       lastModifiedDateTime: MODIFIED,
     },
+    // The other statuses the spec names, one lease each.
+    { id: 550030, buildingID: 77003, unitID: 8799, status: 'Draft', active: false, startDate: '2026-09-01', endDate: '2027-08-31', baseRent: 3333.33, contacts: [{ id: 3020, primary: true, role: 'Tenant' }], lastModifiedDateTime: MODIFIED },
+    { id: 550031, buildingID: 61002, unitID: 8805, status: 'Eviction', active: false, startDate: '2018-01-01', endDate: '2019-05-31', moveOutDate: '2019-05-20', contacts: [{ id: 3021, primary: true, role: 'Tenant' }, { id: 3022, primary: false, role: 'Roommate' }], lastModifiedDateTime: MODIFIED },
+    { id: 550032, buildingID: 77003, unitID: 8801, status: 'Terminated', active: false, startDate: '2023-02-01', endDate: '2024-01-31', moveOutDate: '2024-01-31', contacts: [{ id: 3022, primary: true, role: 'Tenant' }], lastModifiedDateTime: MODIFIED },
+    { id: 550033, buildingID: 77003, unitID: 8799, status: 'Active - Notice Given', active: true, startDate: '2025-01-01', endDate: '2026-06-30', noticeGivenDate: '2026-05-01', contacts: [{ id: 3023, primary: true, role: 'Tenant' }], lastModifiedDateTime: MODIFIED },
+    { id: 550034, buildingID: 61002, unitID: 8805, status: 'Month-to-Month Holdover', active: true, startDate: '2025-11-01', endDate: null, contacts: [{ id: 3023, primary: false, role: 'Co-Tenant' }], lastModifiedDateTime: MODIFIED },
   ],
   contacts: [
     {
@@ -62,6 +78,14 @@ export const FOREIGN_PW_DATA: Record<'portfolios' | 'buildings' | 'units' | 'lea
     { id: 2990, type: 'TENANT', firstName: 'Thảo', middleName: 'Minh', lastName: 'Nguyễn', altEmail: 'thao@example.vn', homePhone: '8025550150', otherPhone: '+84 28 3823 4567', lastModifiedDateTime: MODIFIED },
     { id: 3011, type: 'TENANT', firstName: "D'Andre", lastName: 'St. John', email: 'dandre@example.com', workPhone: '802.555.0123', comments: 'Moved out; forwarding address on file.', lastModifiedDateTime: MODIFIED },
     { id: 3001, type: 'VENDOR', firstName: 'Grzegorz', lastName: 'Plumbing', company: 'GP Plumbing LLC', lastModifiedDateTime: MODIFIED },
+    { id: 3020, type: 'TENANT', firstName: 'Amara', lastName: 'Okafor', lastModifiedDateTime: MODIFIED },
+    { id: 3021, type: 'TENANT', firstName: 'Rory', lastName: 'Gallagher', lastModifiedDateTime: MODIFIED },
+    { id: 3022, type: 'TENANT', firstName: 'Ines', lastName: 'Duarte', lastModifiedDateTime: MODIFIED },
+    { id: 3023, type: 'TENANT', firstName: 'Yusuf', lastName: 'Demir', lastModifiedDateTime: MODIFIED },
+    // A tenant whose lease is gone: Propertyware gives it no building, so it cannot be a resident.
+    { id: 3015, type: 'TENANT', firstName: 'Orla', lastName: 'Keane', email: 'orla@example.ie', lastModifiedDateTime: MODIFIED },
+    // A prospect: an applicant, not a resident.
+    { id: 3030, type: 'PROSPECT', firstName: 'Priya', lastName: 'Raman', email: 'priya@example.in', lastModifiedDateTime: MODIFIED },
   ],
 };
 

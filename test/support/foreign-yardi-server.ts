@@ -66,6 +66,14 @@ export const FOREIGN_YARDI_DATA = {
     },
     { id: 'r000004', property: 'oakr', people: [{ type: 'applicant', first: 'Kwabena', last: 'Owusu', email: 'kwabena@example.com', phones: [] }] },
     {
+      id: 'r000005', property: 'oakr', unit: '0003', from: '2025-06-01', to: '2026-05-31', rent: '990', moveIn: '2025-06-01',
+      people: [
+        { type: 'current resident', first: 'Hemi', last: 'Walker', phones: [{ type: 'Pager', number: '208 555 0190' }] },
+        // A roommate applying to join: an applicant, no resident.
+        { type: 'applicant', first: 'Sina', last: 'Tuilagi', email: 'sina@example.ws', phones: [{ type: 'cell', number: '208 555 0191' }] },
+      ],
+    },
+    {
       id: 'B7-0001', property: 'B7', unit: 'A-1', from: '2024-09-01', to: '2025-08-31', rent: '1,300.00', moveIn: '2024-09-01', notice: '2025-07-01',
       people: [{ type: 'current resident', first: 'Zoë', last: 'Smith & Wesson', phones: [{ type: 'home', number: '401 555 0170' }, { type: 'cell', number: '401-555-0171' }, { type: 'office', number: '401-555-0172' }] }],
     },

@@ -18,7 +18,7 @@ function closeObjects(node: unknown): unknown {
 }
 
 /**
- * Propexo's public spec redacts two vendor names (docs/vendors/SOURCES.md): SAMPLE1 is YARDI and
+ * Propexo's public spec redacts two vendor names (docs/vendor-notes.md): SAMPLE1 is YARDI and
  * SAMPLE2 is APPFOLIO, which API.md names plainly. Every enum that lists the placeholder, alone or as the
  * prefix of an interface name (SAMPLE2_BASE), also accepts the name.
  */
@@ -36,6 +36,19 @@ function unredactVendors(node: unknown): unknown {
   return out;
 }
 
+const documents = new Map<string, any>();
+
+/** An OpenAPI document of docs/reference as published, parsed once. */
+export function referenceDocument(file: string): any {
+  let document = documents.get(file);
+  if (!document) {
+    const text = fs.readFileSync(path.join(REFERENCE, file), 'utf8');
+    document = file.endsWith('.json') ? JSON.parse(text) : parse(text);
+    documents.set(file, document);
+  }
+  return document;
+}
+
 /**
  * A validator for `components.schemas.<name>` of an OpenAPI document in docs/reference. `closed`
  * rejects fields the schema does not name (the vendor simulators must not invent fields).
@@ -44,8 +57,7 @@ export function openapiValidator(file: string, schemaName: string, options: { cl
   const key = `${file}:${options.closed ? 'closed' : 'open'}`;
   let ajv = validators.get(key);
   if (!ajv) {
-    const text = fs.readFileSync(path.join(REFERENCE, file), 'utf8');
-    const parsed = file.endsWith('.json') ? JSON.parse(text) : parse(text);
+    const parsed = referenceDocument(file);
     const spec = file === 'propexo-openapi.yml' ? (unredactVendors(parsed) as typeof parsed) : parsed;
     ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
@@ -67,4 +79,16 @@ export function assertValid(schemaName: string, value: unknown, file = 'propexo-
   if (!validate(value)) {
     throw new Error(`Value does not match ${schemaName}: ${JSON.stringify(validate.errors?.slice(0, 5), null, 1)}`);
   }
+}
+
+/**
+ * Validates an answer against Propexo's response schema for that operation and status (`specPath` spelt as
+ * in the spec, e.g. `/v1/leases/{lease_id}`). A status the spec does not document for it fails too.
+ */
+export function assertValidResponse(method: string, specPath: string, status: number, body: unknown): void {
+  const operation = referenceDocument('propexo-openapi.yml').paths[specPath]?.[method.toLowerCase()];
+  if (!operation) throw new Error(`Propexo's spec has no ${method} ${specPath}`);
+  const ref: string | undefined = operation.responses?.[String(status)]?.content?.['application/json']?.schema?.$ref;
+  if (!ref) throw new Error(`${method} ${specPath} answered ${status}; the spec documents ${Object.keys(operation.responses ?? {}).join(', ')}`);
+  assertValid(ref.slice('#/components/schemas/'.length), body);
 }

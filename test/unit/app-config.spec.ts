@@ -54,4 +54,12 @@ describe('loadConfig', () => {
     expect(message).toMatch(/LATCHKEY_PREVIOUS_ENCRYPTION_KEYS .*entry 2 is not/);
     expect(message).not.toContain('not-a-key-but-a-secret');
   });
+
+  it('reads the events retention: 30 days by default, 0 keeps events forever, a fraction or a negative is refused', () => {
+    expect(loadConfig({}).eventRetentionDays).toBe(30);
+    expect(loadConfig({ EVENT_RETENTION_DAYS: '7' }).eventRetentionDays).toBe(7);
+    expect(loadConfig({ EVENT_RETENTION_DAYS: '0' }).eventRetentionDays).toBe(0);
+    expect(() => loadConfig({ EVENT_RETENTION_DAYS: '1.5' })).toThrow(/EVENT_RETENTION_DAYS .*must be a whole number of days/);
+    expect(() => loadConfig({ EVENT_RETENTION_DAYS: '-1' })).toThrow(/EVENT_RETENTION_DAYS/);
+  });
 });

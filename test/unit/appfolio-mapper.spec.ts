@@ -13,7 +13,7 @@ import { VendorHttp } from '../../src/vendors/vendor-http';
 
 const ctx: MappingContext = { integrationId: 'int_1', ref: (model, xId) => (xId == null ? null : recordId('int_1', model, xId)) };
 const id = (model: CanonicalModelName, xId: string) => recordId('int_1', model, xId);
-const canonical = (model: CanonicalModelName, raw: unknown) => toCanonicalRecord(model, appfolioAdapter.map(model, raw, ctx), ctx);
+const canonical = (model: CanonicalModelName, raw: unknown, context = ctx) => toCanonicalRecord(model, appfolioAdapter.map(model, raw, context)!, context);
 
 const CREDENTIALS = { clientId: 'fixture-id', clientSecret: 'fixture-secret', developerId: 'fixture-dev' };
 const FIXTURES = path.resolve(__dirname, '../fixtures/appfolio');
@@ -149,11 +149,13 @@ describe('AppFolio contract: recorded pages through client → mapper → canoni
 
   it('hydrates tenant_directory rows with the lookup before mapping; a tenant it does not return stays minimal', async () => {
     const residents = await pull(replay, 'residents');
-    // Each tenant's property comes from the rent roll (two columns only), then the directory and the lookup.
+    // The directory names each tenant's occupancy, not its property nor its move dates: the rent roll's occupancy
+    // (those columns only, read once first) places the tenants and dates their links, then the lookup completes them.
     expect(replay.requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
       'POST /api/v2/reports/rent_roll.json', 'GET /api/v2/reports/rent_roll.json', 'POST /api/v2/reports/tenant_directory.json', 'GET /api/v0/tenants',
     ]);
     expect(replay.requests[0]!.body).toEqual({ paginate_results: true, columns: ['occupancy_id', 'property_id', 'move_in', 'move_out'] });
+    expect(replay.requests[2]!.body).toEqual({ paginate_results: true, columns: ['tenant_id', 'occupancy_id', 'first_name', 'last_name', 'status', 'tenant_type'] });
     const lookups = replay.requests.filter((r) => r.url.startsWith('/api/v0/tenants'));
     expect(lookups).toHaveLength(1);
     expect(new URL(lookups[0]!.url, replay.url).searchParams.get('filters[Id]')).toBe('500,501,502,503,504');
@@ -174,7 +176,7 @@ describe('AppFolio contract: recorded pages through client → mapper → canoni
 });
 
 describe('AppFolio mapping of malformed rows', () => {
-  const TENANT = { tenant_id: 500, occupancy_id: 999, first_name: 'Ana', last_name: 'Reyes', status: 'Current', tenant_type: 'Financially Responsible', Emails: ['a@example.com'], PhoneNumbers: [] };
+  const TENANT = { tenant_id: 500, occupancy_id: 999, occupancy_property_id: 101, first_name: 'Ana', last_name: 'Reyes', status: 'Current', tenant_type: 'Financially Responsible', Emails: ['a@example.com'], PhoneNumbers: [] };
   const OCCUPANCY = { occupancy_id: 999, unit_id: 202, property_id: 101, status: 'Current', lease_from: '2024-07-01', lease_to: null, move_in: null, move_out: null, rent: '100.00', deposit: null, tenant_ids: '500' };
 
   it('rejects a row without its id, with a bad date or with a value of the wrong type', () => {
@@ -183,6 +185,14 @@ describe('AppFolio mapping of malformed rows', () => {
     expect(() => canonical('residents', { ...TENANT, DateOfBirth: 'last spring' })).toThrow(/DateOfBirth/);
     expect(() => canonical('residents', { ...TENANT, Emails: 'a@example.com' })).toThrow(/Emails/);
     expect(() => canonical('residents', { ...TENANT, first_name: { given: 'Ana' } })).toThrow(MalformedRecordError);
+    // A tenant's property is its occupancy's on the rent roll: a past tenant, whose occupancy the rent roll does
+    // not list, has none the contract gives. A row that carries its own property_id (a server sending more) is placed by it.
+    const { occupancy_property_id: _onRentRoll, ...pastTenant } = { ...TENANT, occupancy_id: 42, status: 'Past' };
+    expect(() => canonical('residents', pastTenant)).toThrow(/occupancy 42 is not on the rent roll.*no property/);
+    expect(() => canonical('residents', { ...pastTenant, occupancy_id: null })).toThrow(/no occupancy_id.*no property/);
+    expect(canonical('residents', { ...pastTenant, property_id: 102 }).values).toMatchObject({ x_lease_id: '42', x_property_id: '102', property_id: id('properties', '102') });
+    expect(canonical('residents', { ...TENANT, property_id: 102 }).values).toMatchObject({ x_property_id: '102' });
+    expect(() => canonical('residents', { ...TENANT, property_id: { id: 102 } })).toThrow(/property_id/);
     expect(() => canonical('leases', { ...OCCUPANCY, rent: 'lots' })).toThrow(/rent/);
     expect(() => canonical('leases', { ...OCCUPANCY, lease_from: '2024-02-30' })).toThrow(/lease_from/);
     expect(() => canonical('leases', { ...OCCUPANCY, tenant_ids: { ids: [500] } })).toThrow(/tenant_ids/);
@@ -200,6 +210,24 @@ describe('AppFolio mapping of malformed rows', () => {
     expect(links('')).toEqual([]);
     expect(appfolioAdapter.vendorId('leases', OCCUPANCY)).toBe('999');
     expect(appfolioAdapter.vendorId('residents', { tenant_id: { corrupt: true } })).toBeNull();
+  });
+
+  it('maps every rent_roll status and tenant_type of the contract deliberately, and reports the values the tables do not know', () => {
+    const reported: Array<[string, string, string | null]> = [];
+    const reporting: MappingContext = { ...ctx, unknownValue: (field, value, mappedTo) => reported.push([field, value, mappedTo]) };
+    const status: Record<string, string> = { Current: 'ACTIVE', 'Notice-Unrented': 'ACTIVE', 'Notice-Rented': 'ACTIVE', 'Vacant-Rented': 'PENDING', Future: 'PENDING', Evict: 'EVICTED' };
+    for (const [s, normalized] of Object.entries(status)) expect(canonical('leases', { ...OCCUPANCY, status: s }, reporting).values.status_normalized).toBe(normalized);
+    const types: Record<string, string> = { 'Financially Responsible': 'PRIMARY', Occupant: 'OTHER', Guarantor: 'GUARANTOR' };
+    for (const [type, normalized] of Object.entries(types)) {
+      expect(canonical('leases', { ...OCCUPANCY, tenant_types: { 500: type } }, reporting).links![0]!.values.resident_type_normalized).toBe(normalized);
+    }
+    expect(reported).toEqual([]);
+    canonical('leases', { ...OCCUPANCY, status: 'Past', tenant_types: { 500: 'Co-signer' } }, reporting);
+    canonical('units', { unit_id: 1, property_id: 101, unit_status: 'Down for Repairs' }, reporting);
+    canonical('residents', { ...TENANT, PhoneNumbers: [{ Number: '5550100000', Label: 'Pager' }] }, reporting);
+    expect(reported).toEqual([
+      ['status_normalized', 'Past', 'OTHER'], ['resident_type_normalized', 'Co-signer', 'OTHER'], ['is_vacant', 'Down for Repairs', null], ['phone_1_type', 'Pager', 'OTHER'],
+    ]);
   });
 
   it('hashes equal content equally and changed content differently', () => {

@@ -1,10 +1,20 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { recordId } from '../../src/common/ids';
 import { toCanonicalRecord, type MappingContext } from '../../src/etl/canonical-record';
 import { MalformedRecordError } from '../../src/etl/malformed-record.error';
 import { mapBuildiumRecord } from '../../src/vendors/buildium/buildium.mapper';
 
 const ctx: MappingContext = { integrationId: 'int_1', ref: (model, xId) => (xId == null ? null : recordId('int_1', model, xId)) };
-const canonical = (model: 'properties' | 'units' | 'residents' | 'leases', raw: unknown) => toCanonicalRecord(model, mapBuildiumRecord(model, raw, ctx), ctx);
+const canonical = (model: 'properties' | 'units' | 'residents' | 'leases', raw: unknown, context = ctx) => toCanonicalRecord(model, mapBuildiumRecord(model, raw, context), context);
+const SCHEMAS = JSON.parse(fs.readFileSync(path.join(__dirname, '../../docs/reference/buildium-openapi.json'), 'utf8')).components.schemas;
+/** The spec's enum of a schema's property. */
+const specEnum = (schema: string, property: string): string[] => SCHEMAS[schema].properties[property].enum;
+/** A context that records what the mapping reports as unknown. */
+function reportingContext() {
+  const reported: Array<[string, string, string | null]> = [];
+  return { reported, ctx: { ...ctx, unknownValue: (field: string, value: string, mappedTo: string | null) => reported.push([field, value, mappedTo]) } as MappingContext };
+}
 
 // The tenant of vendor-research.md's Buildium example (synthetic values).
 const TENANT = {
@@ -59,6 +69,48 @@ describe('Buildium mapping', () => {
     expect(u.values).toMatchObject({ number: '3', bedrooms: '2', bathrooms: '1.5', bathrooms_full: 1, bathrooms_half: 1, rent_amount_market_in_cents: 185050, is_vacant: true, square_feet: 900 });
     const p = canonical('properties', { Id: 77, Name: 'Elm Court', IsActive: true, NumberUnits: 12, RentalType: 'Residential', RentalSubType: 'MultiFamily', YearBuilt: 1990, Address: { AddressLine1: '12 Elm St', City: 'Boston', State: 'MA', PostalCode: '02118', Country: 'UnitedStates' } });
     expect(p.values).toMatchObject({ name: 'Elm Court', property_id: p.id, x_property_id: '77', type_raw: 'MultiFamily', type_normalized: 'MULTI_FAMILY', number_of_units: 12, street_address_1: '12 Elm St' });
+  });
+
+  it('maps every value of the spec\'s LeaseStatus, PhoneNumberMessage.Type, RentalType and RentalSubType enums deliberately', () => {
+    const { reported, ctx: reporting } = reportingContext();
+    const status: Record<string, string> = { Active: 'ACTIVE', Past: 'INACTIVE', Future: 'PENDING' };
+    expect(specEnum('LeaseMessage', 'LeaseStatus').sort()).toEqual(Object.keys(status).sort());
+    for (const s of specEnum('LeaseMessage', 'LeaseStatus')) expect(canonical('leases', { ...LEASE, LeaseStatus: s }, reporting).values.status_normalized).toBe(status[s]);
+
+    const phone: Record<string, string> = { NotSet: 'OTHER', Home: 'HOME', Office: 'WORK', Cell: 'MOBILE', Personal: 'OTHER', Fax: 'FAX', Other: 'OTHER' };
+    expect(specEnum('PhoneNumberMessage', 'Type').sort()).toEqual(Object.keys(phone).sort());
+    for (const type of specEnum('PhoneNumberMessage', 'Type')) {
+      expect(canonical('residents', { ...TENANT, PhoneNumbers: [{ Number: '5550102000', Type: type }] }, reporting).values.phone_1_type).toBe(phone[type]);
+    }
+
+    const kind: Record<string, string> = {
+      CondoTownhome: 'MULTI_FAMILY', MultiFamily: 'MULTI_FAMILY', SingleFamily: 'SINGLE_FAMILY', Industrial: 'COMMERCIAL', Office: 'COMMERCIAL', Retail: 'COMMERCIAL',
+      ShoppingCenter: 'COMMERCIAL', Storage: 'COMMERCIAL', ParkingSpace: 'COMMERCIAL',
+      // A rental without a subtype is typed by RentalType.
+      None: 'OTHER', Residential: 'OTHER', Commercial: 'COMMERCIAL',
+    };
+    expect([...specEnum('RentalMessage', 'RentalSubType'), ...specEnum('RentalMessage', 'RentalType')].sort()).toEqual(Object.keys(kind).sort());
+    for (const sub of specEnum('RentalMessage', 'RentalSubType')) expect(canonical('properties', { Id: 1, RentalType: 'Commercial', RentalSubType: sub }, reporting).values.type_normalized).toBe(kind[sub]);
+    for (const type of specEnum('RentalMessage', 'RentalType')) expect(canonical('properties', { Id: 1, RentalType: type }, reporting).values.type_normalized).toBe(kind[type]);
+    expect(reported).toEqual([]);
+  });
+
+  it('reports values the tables do not know, per field, and maps them to OTHER with the raw value kept', () => {
+    const { reported, ctx: reporting } = reportingContext();
+    const lease = canonical('leases', { ...LEASE, LeaseStatus: 'Evicted' }, reporting);
+    expect(lease.values).toMatchObject({ status_raw: 'Evicted', status_normalized: 'OTHER' });
+    const tenant = canonical('residents', { ...TENANT, PhoneNumbers: [{ Number: '5550102000', Type: 'Cell' }, { Number: '5550103000', Type: 'Pager' }] }, reporting);
+    expect([tenant.values.phone_1_type, tenant.values.phone_2_type]).toEqual(['MOBILE', 'OTHER']);
+    const rental = canonical('properties', { Id: 1, RentalType: 'Residential', RentalSubType: 'Houseboat', RentalManager: { PhoneNumbers: [{ Number: '5550100000', Type: 'Satellite' }] } }, reporting);
+    expect([rental.values.type_raw, rental.values.type_normalized, rental.values.manager_phone_1_type]).toEqual(['Houseboat', 'OTHER', 'OTHER']);
+    expect(reported).toEqual([
+      ['status_normalized', 'Evicted', 'OTHER'], ['phone_2_type', 'Pager', 'OTHER'], ['manager_phone_1_type', 'Satellite', 'OTHER'], ['type_normalized', 'Houseboat', 'OTHER'],
+    ]);
+  });
+
+  it('quarantines a tenant on no lease: Buildium places a tenant only through its leases, and a resident needs a property', () => {
+    for (const Leases of [[], undefined, null]) expect(() => canonical('residents', { ...TENANT, Leases })).toThrow(/on no lease/);
+    expect(() => canonical('residents', { ...TENANT, Leases: [{ Id: 9001, LeaseStatus: 'Active' }] })).toThrow(/PropertyId/);
   });
 
   it('rejects malformed records with a reason instead of guessing', () => {

@@ -1,9 +1,24 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
 import { assertValid } from '../support/propexo-schema';
 
 const CREDS = { clientId: 'unit-client', secret: 'unit-secret' };
 const HEADERS = { 'x-buildium-client-id': CREDS.clientId, 'x-buildium-client-secret': CREDS.secret };
-const SCHEMAS: Record<string, string> = { '/v1/rentals': 'RentalMessage', '/v1/rentals/units': 'RentalUnitMessage', '/v1/leases': 'LeaseMessage', '/v1/leases/tenants': 'TenantMessage' };
+const SCHEMAS: Record<string, string> = {
+  '/v1/rentals': 'RentalMessage', '/v1/rentals/units': 'RentalUnitMessage', '/v1/leases': 'LeaseMessage', '/v1/leases/tenants': 'TenantMessage', '/v1/applicants': 'ApplicantMessage',
+};
+const SPEC = JSON.parse(fs.readFileSync(path.join(__dirname, '../../docs/reference/buildium-openapi.json'), 'utf8')).components.schemas;
+/** Where each enum the mappings normalise sits in the served records. */
+const ENUMS: Array<{ path: string; schema: string; property: string; values: (record: any) => unknown[] }> = [
+  { path: '/v1/leases', schema: 'LeaseMessage', property: 'LeaseStatus', values: (l) => [l.LeaseStatus] },
+  { path: '/v1/leases', schema: 'LeaseMessage', property: 'LeaseType', values: (l) => [l.LeaseType] },
+  { path: '/v1/leases/tenants', schema: 'PhoneNumberMessage', property: 'Type', values: (t) => t.PhoneNumbers.map((p: any) => p.Type) },
+  { path: '/v1/rentals', schema: 'RentalMessage', property: 'RentalType', values: (r) => [r.RentalType] },
+  { path: '/v1/rentals', schema: 'RentalMessage', property: 'RentalSubType', values: (r) => [r.RentalSubType] },
+  { path: '/v1/rentals/units', schema: 'RentalUnitMessage', property: 'UnitBedrooms', values: (u) => [u.UnitBedrooms] },
+  { path: '/v1/rentals/units', schema: 'RentalUnitMessage', property: 'UnitBathrooms', values: (u) => [u.UnitBathrooms] },
+];
 
 describe('Buildium sandbox', () => {
   let server: Awaited<ReturnType<typeof startBuildiumSandboxServer>>;
@@ -15,7 +30,7 @@ describe('Buildium sandbox', () => {
     server = await startBuildiumSandboxServer({ residents: 300, seed: 7, credentials: [CREDS] });
   });
   afterAll(() => server.close());
-  beforeEach(() => server.sandbox.reset());
+  beforeEach(() => server.sandbox.reset({ residents: 300, seed: 7, credentials: [CREDS] }));
 
   it('serves every record in exactly the shapes and field names of buildium-openapi.json', async () => {
     for (const [path, schema] of Object.entries(SCHEMAS)) {
@@ -63,6 +78,28 @@ describe('Buildium sandbox', () => {
       const res = await control('links', 'POST', body);
       expect([res.status, ((await res.json()) as any).error]).toEqual([400, error]);
     }
+  });
+
+  it('serves every value of each enum the mappings normalise (so a missing mapping shows in a sync)', async () => {
+    server.sandbox.reset({ residents: 600, seed: 7, credentials: [CREDS] });
+    for (const { path: route, schema, property, values } of ENUMS) {
+      const records = (await (await get(`${route}?limit=1000`)).json()) as any[];
+      const served = new Set(records.flatMap(values).filter((v) => v !== undefined));
+      expect([`${schema}.${property}`, [...served].sort()]).toEqual([`${schema}.${property}`, [...SPEC[schema].properties[property].enum].sort()]);
+    }
+  });
+
+  it('keeps applicants apart from tenants, and adds tenants on no lease only when asked', async () => {
+    const { tenants, applicants, leases } = server.sandbox.data;
+    expect(applicants).toHaveLength(15);
+    const tenantIds = new Set(tenants.map((t) => t.Id));
+    for (const a of applicants) expect(tenantIds.has(a.Id)).toBe(false);
+    const onLease = new Set(leases.flatMap((l) => l.Tenants.map((t: any) => t.Id)));
+    expect(tenants.filter((t) => !onLease.has(t.Id))).toEqual([]);
+    server.sandbox.reset({ residents: 300, seed: 7, credentials: [CREDS], tenantsOnNoLease: 4 });
+    const served = (await (await get('/v1/leases/tenants?limit=1000')).json()) as any[];
+    expect(served.filter((t) => t.Leases.length === 0)).toHaveLength(4);
+    expect(served).toHaveLength(304);
   });
 
   it('builds a consistent, deterministic portfolio', () => {

@@ -29,19 +29,30 @@ function replayHttp(answer: (service: string, params: any) => unknown = (service
   return { http: http as unknown as VendorHttp, calls };
 }
 
-async function sync(model: CanonicalModelName, http: VendorHttp, reported: ReportedRateLimits[] = []): Promise<CanonicalRecord[]> {
+/** The canonical records of a model as a sync gets them; those the mapping leaves out (applicants) are not there. */
+async function sync(model: CanonicalModelName, http: VendorHttp, reported: ReportedRateLimits[] = [], context = ctx): Promise<CanonicalRecord[]> {
   const client = entrataAdapter.client({ apiKey: 'k', companyId: 'acme' }, { baseUrl: 'https://acme.entrata.com/api/v1', connect: () => http, report: { rateLimits: (l) => reported.push(l) } });
   const records: CanonicalRecord[] = [];
   for await (const page of client.listPages(model)) {
-    for (const raw of page.records) records.push(toCanonicalRecord(model, entrataAdapter.map(model, raw, ctx), ctx));
+    for (const raw of page.records) {
+      const mapped = entrataAdapter.map(model, raw, context);
+      if (mapped) records.push(toCanonicalRecord(model, mapped, context));
+    }
   }
   return records;
+}
+/** A context that records what the mapping reports as unknown. */
+function reportingContext() {
+  const reported: Array<[string, string, string | null]> = [];
+  return { reported, ctx: { ...ctx, unknownValue: (field: string, value: string, mappedTo: string | null) => reported.push([field, value, mappedTo]) } as MappingContext };
 }
 const byXId = (records: CanonicalRecord[]) => Object.fromEntries(records.map((r) => [r.x_id, r]));
 
 describe('Entrata contract: recorded pages through the client and the mapping', () => {
   it('maps properties: PascalCase, @attributes on the address, disabled flag, type table with the raw value kept', async () => {
-    const p = byXId(await sync('properties', replayHttp().http));
+    const { reported, ctx: reporting } = reportingContext();
+    const p = byXId(await sync('properties', replayHttp().http, [], reporting));
+    expect(reported).toEqual([['type_normalized', 'Cooperative', 'OTHER']]);
     expect(Object.keys(p)).toEqual(['100001', '100002']);
     expect(p['100001']!.values).toMatchObject({
       property_id: ref('properties', '100001'), x_property_id: '100001', name: 'Aspen Ridge Apartments', is_active: true,
@@ -69,7 +80,10 @@ describe('Entrata contract: recorded pages through the client and the mapping', 
 
   it('maps leases per property: one lease as an object, statuses, Mountain-time notice, move dates, customer links', async () => {
     const { http, calls } = replayHttp();
-    const l = byXId(await sync('leases', http));
+    const { reported, ctx: reporting } = reportingContext();
+    const l = byXId(await sync('leases', http, [], reporting));
+    // Values no table knows are reported, field by field.
+    expect(reported).toEqual([['status_normalized', 'Month To Month', 'OTHER'], ['resident_type_normalized', 'Co-Signer', 'OTHER']]);
     expect(calls.filter((c) => c.service === 'leases').map((c) => c.body.method.params)).toEqual([
       { propertyId: '100001', leaseStatusTypeIds: '1,2,3,4,5,6', pageNo: 1, perPageCount: 1000 },
       { propertyId: '100002', leaseStatusTypeIds: '1,2,3,4,5,6', pageNo: 1, perPageCount: 1000 },
@@ -94,7 +108,16 @@ describe('Entrata contract: recorded pages through the client and the mapping', 
   });
 
   it('maps customers: @attributes Id, one phone as an object, lower-case email, MM/DD/YYYY birthday, lease and property', async () => {
-    const r = byXId(await sync('residents', replayHttp().http));
+    const { http, calls } = replayHttp();
+    const r = byXId(await sync('residents', http));
+    // Each property's leases (which tell applicants apart), then its customers, with the contract's params only.
+    expect(calls.map((c) => [c.service, c.body.method.params])).toEqual([
+      ['properties', {}],
+      ['leases', { propertyId: '100001', leaseStatusTypeIds: '1,2,3,4,5,6', pageNo: 1, perPageCount: 1000 }],
+      ['customers', { propertyId: '100001', pageNo: 1, perPageCount: 1000 }],
+      ['leases', { propertyId: '100002', leaseStatusTypeIds: '1,2,3,4,5,6', pageNo: 1, perPageCount: 1000 }],
+      ['customers', { propertyId: '100002', pageNo: 1, perPageCount: 1000 }],
+    ]);
     expect(Object.keys(r).sort()).toEqual(['4000001', '4000002', '4000003']);
     expect(r['4000001']!.values).toMatchObject({
       first_name: 'Ana', middle_name: 'L', last_name: 'Reyes', email_1: 'ana.reyes@example.com',
@@ -104,6 +127,69 @@ describe('Entrata contract: recorded pages through the client and the mapping', 
     });
     expect(r['4000002']!.values).toMatchObject({ phone_1: '7205550102', phone_1_type: 'OTHER', phone_2: null, x_lease_id: '3000001', date_of_birth: null });
     expect(r['4000003']!.values).toMatchObject({ first_name: 'Zoë', last_name: "O'Brien", email_1: null, x_property_id: '100002', x_lease_id: '3000002' });
+  });
+
+  it('maps every leaseIntervalStatus the table knows deliberately (the contract names none); an Applicant interval is an application, not a lease', () => {
+    const lease = { ...fixture('leases-100001').response.result.leases.lease, propertyId: '100001' };
+    const { reported, ctx: reporting } = reportingContext();
+    const status: Record<string, string | null> = { Cancelled: 'INACTIVE', Applicant: null, Future: 'PENDING', Current: 'ACTIVE', Notice: 'ACTIVE', Past: 'INACTIVE' };
+    for (const [leaseIntervalStatus, normalized] of Object.entries(status)) {
+      const mapped = entrataAdapter.map('leases', { ...lease, leaseIntervalStatus }, reporting);
+      expect([leaseIntervalStatus, mapped === null ? null : toCanonicalRecord('leases', mapped, reporting).values.status_normalized]).toEqual([leaseIntervalStatus, normalized]);
+    }
+    expect(reported).toEqual([]);
+  });
+
+  it('leaves out of residents the customers whose leases are Applicant intervals only, by their LeaseId or by the applications\' customer lists', async () => {
+    const lease = fixture('leases-100001').response.result.leases.lease;
+    const customers = fixture('customers-100001').response.result.Customers.Customer as any[];
+    // 3000009 and 3000010 are applications. Priya is on 3000009 by both LeaseId and its list; Ana (on lease 3000001) is
+    // on its list too; Kofi's LeaseId is 3000010, which lists nobody; Lena names no lease and 3000009 lists her.
+    const applications = [
+      { '@attributes': { id: '3000009' }, leaseIntervalStatus: 'Applicant', customers: { customer: [{ id: 4000009, customerType: 'Primary' }, { id: 4000001, customerType: 'Responsible' }, { id: 4000011, customerType: 'Responsible' }] } },
+      { id: '3000010', leaseIntervalStatus: ' Applicant ', customers: '' },
+    ];
+    const applicants = [
+      { '@attributes': { Id: '4000009' }, FirstName: 'Priya', LastName: 'Raman', LeaseId: 3000009 },
+      { '@attributes': { Id: '4000010' }, FirstName: 'Kofi', LastName: 'Mensah', LeaseId: '3000010' },
+      { '@attributes': { Id: '4000011' }, FirstName: 'Lena', LastName: 'Berg' },
+    ];
+    const answer = (result: object) => ({ response: { requestId: '1', code: 200, result } });
+    const { http } = replayHttp((service, params) => {
+      if (params.propertyId !== '100001') return fixture(params.propertyId ? `${service}-${params.propertyId}` : service);
+      return service === 'leases' ? answer({ leases: { lease: [lease, ...applications] } }) : answer({ Customers: { Customer: [...customers, ...applicants] } });
+    });
+    const client = entrataAdapter.client({ apiKey: 'k', companyId: 'acme' }, { baseUrl: 'https://acme.entrata.com/api/v1', connect: () => http, report: { rateLimits: () => undefined } });
+    const listed: any[] = [];
+    for await (const page of client.listPages('residents')) listed.push(...page.records);
+    expect(listed.filter((c) => c.applicantOnly === true).map((c) => c.Id)).toEqual(['4000009', '4000010', '4000011']);
+    const residents = listed.map((raw) => entrataAdapter.map('residents', raw, ctx)).filter((m) => m !== null).map((m) => m!.x_id);
+    expect(residents.sort()).toEqual(['4000001', '4000002', '4000003']);
+    // Without the applications, the same customers are all residents: nothing but the leases tells them apart.
+    const plain = replayHttp((service, params) => (params.propertyId === '100001' && service === 'customers' ? answer({ Customers: { Customer: [...customers, ...applicants] } }) : fixture(params.propertyId ? `${service}-${params.propertyId}` : service)));
+    expect((await sync('residents', plain.http)).map((r) => r.x_id).sort()).toEqual(['4000001', '4000002', '4000003', '4000009', '4000010', '4000011']);
+  });
+
+  it('a resident whose LeaseId is an application names no lease by it (the lease listing it has the link)', async () => {
+    const lease = fixture('leases-100001').response.result.leases.lease;
+    // Ana (4000001) and Ben (4000002) are on lease 3000001's list; Ben's LeaseId is the application 3000010.
+    const customers = (fixture('customers-100001').response.result.Customers.Customer as any[])
+      .map((c) => (c['@attributes']?.Id === '4000002' ? { ...c, LeaseId: '3000010' } : c));
+    const answer = (result: object) => ({ response: { requestId: '1', code: 200, result } });
+    const { http } = replayHttp((service, params) => {
+      if (params.propertyId !== '100001') return fixture(params.propertyId ? `${service}-${params.propertyId}` : service);
+      return service === 'leases' ? answer({ leases: { lease: [lease, { id: '3000010', leaseIntervalStatus: 'Applicant', customers: '' }] } }) : answer({ Customers: { Customer: customers } });
+    });
+    const client = entrataAdapter.client({ apiKey: 'k', companyId: 'acme' }, { baseUrl: 'https://acme.entrata.com/api/v1', connect: () => http, report: { rateLimits: () => undefined } });
+    const mapped = new Map<string, any>();
+    for await (const page of client.listPages('residents')) {
+      for (const raw of page.records) {
+        const m = entrataAdapter.map('residents', raw, ctx);
+        if (m) mapped.set(m.x_id, m);
+      }
+    }
+    // Ben is a resident (a lease lists him), so his record ends none of his links and names none by the application.
+    expect([mapped.get('4000001').linkedTo, mapped.get('4000002').linkedTo, mapped.get('4000002').values.x_lease_id]).toEqual([['3000001'], undefined, '3000010']);
   });
 
   it('reports the X-RateLimit-* headers of every answer, per service and method', async () => {
@@ -131,11 +217,13 @@ describe('Entrata contract: recorded pages through the client and the mapping', 
   it('rejects malformed records with a reason instead of guessing', () => {
     const [customer] = fixture('customers-100001').response.result.Customers.Customer;
     const lease = fixture('leases-100001').response.result.leases.lease;
-    const canonical = (model: CanonicalModelName, raw: unknown) => toCanonicalRecord(model, entrataAdapter.map(model, raw, ctx), ctx);
-    expect(canonical('residents', customer).x_id).toBe('4000001'); // as sent, @attributes and all
-    expect(() => canonical('residents', { ...customer, '@attributes': {} })).toThrow(MalformedRecordError);
-    expect(() => canonical('residents', { ...customer, DateOfBirth: '31/12/1980' })).toThrow(/DateOfBirth/);
-    expect(() => canonical('residents', { ...customer, Email: { nested: true } })).toThrow(MalformedRecordError);
+    const canonical = (model: CanonicalModelName, raw: unknown) => toCanonicalRecord(model, entrataAdapter.map(model, raw, ctx)!, ctx);
+    expect(canonical('residents', { ...customer, propertyId: '100001' }).x_id).toBe('4000001'); // as sent, @attributes and all
+    // The property is the one getCustomers was asked for: a customer listed under none cannot be placed.
+    expect(() => canonical('residents', customer)).toThrow(/propertyId/);
+    expect(() => canonical('residents', { ...customer, propertyId: '100001', '@attributes': {} })).toThrow(MalformedRecordError);
+    expect(() => canonical('residents', { ...customer, propertyId: '100001', DateOfBirth: '31/12/1980' })).toThrow(/DateOfBirth/);
+    expect(() => canonical('residents', { ...customer, propertyId: '100001', Email: { nested: true } })).toThrow(MalformedRecordError);
     expect(() => canonical('leases', { ...lease, propertyId: '100001', rent: 'lots' })).toThrow(/rent/);
     expect(() => canonical('leases', lease)).toThrow(/propertyId/); // the client adds the property it listed the lease under
     expect(() => canonical('units', { id: '1', propertyId: '2', squareFeet: '910.5' })).toThrow(/squareFeet/);

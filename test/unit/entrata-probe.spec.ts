@@ -23,7 +23,7 @@ describe('Entrata data-access probe against the sandbox', () => {
     clients.forget();
   });
 
-  it('reads the properties, then one record of the model for the first property only', async () => {
+  it('reads the properties, then one record of the model for the first property only (residents: of the leases that tell applicants apart too)', async () => {
     const full = client(ENTRATA_SANDBOX_CREDENTIALS);
     await expect(full.probe('residents')).resolves.toBeUndefined();
     await expect(full.probe('units')).resolves.toBeUndefined();
@@ -31,10 +31,11 @@ describe('Entrata data-access probe against the sandbox', () => {
     expect(calls()).toEqual([
       { path: '/properties', name: 'getProperties', params: {} },
       { path: '/customers', name: 'getCustomers', params: { propertyId: first, pageNo: 1, perPageCount: 1 } },
+      { path: '/leases', name: 'getLeases', params: { propertyId: first, leaseStatusTypeIds: '1,2,3,4,5,6', pageNo: 1, perPageCount: 1 } },
       { path: '/properties', name: 'getProperties', params: {} },
       { path: '/propertyunits', name: 'getPropertyUnits', params: { propertyIds: first } },
     ]);
-    expect(server.sandbox.requestCount).toBe(4);
+    expect(server.sandbox.requestCount).toBe(5);
   });
 
   it('succeeds with nothing to read when there is no property', async () => {

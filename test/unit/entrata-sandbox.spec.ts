@@ -219,9 +219,16 @@ describe('Entrata client against the sandbox', () => {
     const reported: ReportedRateLimits[] = [];
     const c = client(KEY, reported);
     const customerPages = await pull('residents', c);
-    expect(customerPages.map((p) => p.records.length)).toEqual([1000, 1000, 300]);
-    const ids = customerPages.flatMap((p) => p.records.map((r: any) => r.Id));
-    expect(ids).toEqual(customers.map((r) => r['@attributes'].Id));
+    // Every customer once, page by page; those on Applicant leases only come marked as applicants.
+    const statusOf = new Map(leases.map((l) => [Number(l.id), l.leaseIntervalStatus]));
+    const applicantIds = customers.filter((r) => statusOf.get(Number(r.LeaseId)) === 'Applicant').map((r) => r['@attributes'].Id);
+    expect(customers.length).toBeGreaterThan(2000);
+    expect(applicantIds.length).toBeGreaterThan(0);
+    expect(customerPages.map((p) => p.records.length)).toEqual([1000, 1000, customers.length - 2000]);
+    const records = customerPages.flatMap((p) => p.records) as any[];
+    expect(records.map((r) => r.Id)).toEqual(customers.map((r) => r['@attributes'].Id));
+    expect(records.filter((r) => r.applicantOnly === true).map((r) => r.Id)).toEqual(applicantIds);
+    expect(records.filter((r) => 'applicantOnly' in r && r.applicantOnly !== true)).toEqual([]);
     expect(customerPages[0]!.records[0]).toMatchObject({ propertyId: String(properties[0]!.PropertyID) });
     for (const [model, list] of [['properties', properties], ['units', units], ['leases', leases]] as const) {
       expect((await pull(model, c)).flatMap((p) => p.records)).toHaveLength(list.length);

@@ -1,15 +1,20 @@
 import type { CanonicalModelName } from '../../src/canonical/canonical-models';
 import { recordId } from '../../src/common/ids';
 import { toCanonicalRecord, type CanonicalRecord, type MappedRecord, type MappingContext } from '../../src/etl/canonical-record';
+import { MalformedRecordError } from '../../src/etl/malformed-record.error';
 import { mapAppfolioRecord } from '../../src/vendors/appfolio/appfolio.mapper';
 import { mapBuildiumRecord } from '../../src/vendors/buildium/buildium.mapper';
 import { mapEntrataRecord } from '../../src/vendors/entrata/entrata.mapper';
 import { mapPropertywareRestRecord } from '../../src/vendors/propertyware-rest/propertyware-rest.mapper';
 import { mapYardiRecord } from '../../src/vendors/yardi/yardi.mapper';
 
-type Mapper = (model: CanonicalModelName, raw: unknown, ctx: MappingContext) => MappedRecord;
+type Mapper = (model: CanonicalModelName, raw: unknown, ctx: MappingContext) => MappedRecord | null;
 const ctx: MappingContext = { integrationId: 'int_1', ref: (model, xId) => (xId == null ? null : recordId('int_1', model, xId)) };
-const canonical = (map: Mapper, model: 'residents' | 'leases', raw: unknown) => toCanonicalRecord(model, map(model, raw, ctx), ctx);
+const canonical = (map: Mapper, model: 'residents' | 'leases', raw: unknown) => {
+  const mapped = map(model, raw, ctx);
+  if (mapped === null) throw new Error(`not a ${model} record`);
+  return toCanonicalRecord(model, mapped, ctx);
+};
 const linkOf = (record: CanonicalRecord, id: string) => record.links?.find((l) => l.id === id);
 const linkId = (leaseXId: string, residentXId: string) => `${recordId('int_1', 'leases', leaseXId)}:${recordId('int_1', 'residents', residentXId)}`;
 
@@ -56,10 +61,12 @@ describe('each side of a resident <-> lease link names it the same way', () => {
     const id = linkId('5001', '20002');
     expect(resident.links?.map((l) => l.id)).toEqual([id]);
     expect(linkOf(resident, id)).toEqual(linkOf(lease, id));
-    // Without its occupancy on the rent roll (or without one at all), a tenant names no link.
+    // Without its occupancy on the rent roll (or without one at all), a tenant names no link: it is placed only
+    // where its row carries its own property_id, and quarantined (no property) otherwise.
     const { occupancy_property_id: _p, occupancy_move_in: _i, occupancy_move_out: _o, ...alone } = tenant;
-    expect(canonical(mapAppfolioRecord, 'residents', alone).links).toEqual([]);
-    expect(canonical(mapAppfolioRecord, 'residents', { ...tenant, occupancy_id: null }).links).toEqual([]);
+    expect(() => canonical(mapAppfolioRecord, 'residents', alone)).toThrow(MalformedRecordError);
+    expect(canonical(mapAppfolioRecord, 'residents', { ...alone, property_id: 60 }).links).toEqual([]);
+    expect(canonical(mapAppfolioRecord, 'residents', { ...alone, occupancy_id: null, property_id: 60 }).links).toEqual([]);
   });
 
   it('Entrata and Yardi: a resident names its lease by id only (it can end links, never create one)', () => {
@@ -69,6 +76,19 @@ describe('each side of a resident <-> lease link names it the same way', () => {
     expect(canonical(mapEntrataRecord, 'residents', { Id: 601, FirstName: 'Ma', LastName: 'Vo', propertyId: 7001 }).linkedTo).toBeUndefined();
     const person = canonical(mapYardiRecord, 'residents', { YardiPropertyId: 'p1', CustomerID: 't9', CustomerIndex: 2, Customer: { '@Type': 'current resident', Name: { FirstName: 'Jo' } } });
     expect(person.linkedTo).toEqual([linkId('t9', 't9:2')]);
+  });
+
+  it('applicants are on no link: a Yardi household names only its residents, and its hash changes when one turns applicant', () => {
+    const people = [{ '@Type': 'current resident', Name: { FirstName: 'Jo' } }, { '@Type': 'current resident', Name: { FirstName: 'Al' } }];
+    const household = { CustomerID: 't9', YardiPropertyId: 'p1', Customers: { Customer: people }, Lease: { LeaseFromDate: '2025-01-01' } };
+    const both = canonical(mapYardiRecord, 'leases', household);
+    const withApplicant = canonical(mapYardiRecord, 'leases', { ...household, Customers: { Customer: [people[0], { ...people[1], '@Type': 'applicant' }] } });
+    expect(both.links?.map((l) => l.id)).toEqual([linkId('t9', 't9'), linkId('t9', 't9:2')]);
+    expect(withApplicant.links?.map((l) => l.id)).toEqual([linkId('t9', 't9')]);
+    expect(withApplicant.values).toEqual(both.values);
+    expect(withApplicant.hash).not.toBe(both.hash);
+    // The applicant is no resident: it is left out (and hidden with its links if cached), not written with links.
+    expect(mapYardiRecord('residents', { YardiPropertyId: 'p1', CustomerID: 't9', CustomerIndex: 2, Customer: { ...people[1], '@Type': 'applicant' } }, ctx)).toBeNull();
   });
 
   it('a record\'s hash covers its links: it changes with them, and with nothing that the record and its links do not say', () => {

@@ -1,6 +1,46 @@
-import { bathroomCounts, cents, email, isoDate, phoneNumber, requiredId, text } from '../../src/etl/normalise';
+import { bathroomCounts, cents, email, isoDate, lookup, lookupReported, phoneNumber, requiredId, text } from '../../src/etl/normalise';
+import type { MappingContext } from '../../src/etl/canonical-record';
+import { MAX_UNKNOWN_VALUE_LENGTH, UnknownValueTally } from '../../src/etl/unknown-values';
 import { MalformedRecordError } from '../../src/etl/malformed-record.error';
 import { canonicalJson, contentHash, recordHasher } from '../../src/etl/content-hash';
+
+describe('enum tables: lookups and unknown values', () => {
+  const TABLE: Record<string, 'ACTIVE' | 'INACTIVE'> = { Active: 'ACTIVE', Past: 'INACTIVE' };
+
+  it('finds own keys only, and reports what the table does not know as the vendor spelt it', () => {
+    const reported: Array<[string, string, string | null]> = [];
+    const ctx: MappingContext = { integrationId: 'i', ref: () => null, unknownValue: (field, value, mappedTo) => reported.push([field, value, mappedTo]) };
+    expect(lookupReported(ctx, 'status_normalized', TABLE, 'Active', 'OTHER')).toBe('ACTIVE');
+    expect(lookupReported(ctx, 'status_normalized', TABLE, null, 'OTHER')).toBeNull();
+    expect(lookupReported(ctx, 'status_normalized', TABLE, 'Holdover', 'OTHER')).toBe('OTHER');
+    expect(lookupReported(ctx, 'status_normalized', TABLE, 'constructor', 'OTHER')).toBe('OTHER');
+    expect(lookupReported(ctx, 'is_vacant', { vacant: true }, 'Model Unit', null, (v) => v.toLowerCase())).toBeNull();
+    expect(lookupReported(ctx, 'is_vacant', { vacant: true }, 'VACANT', null, (v) => v.toLowerCase())).toBe(true);
+    expect(reported).toEqual([['status_normalized', 'Holdover', 'OTHER'], ['status_normalized', 'constructor', 'OTHER'], ['is_vacant', 'Model Unit', null]]);
+    // Without a reporter (a caller that does not count), the lookup is the same.
+    expect(lookupReported({ integrationId: 'i', ref: () => null }, 'status_normalized', TABLE, 'Holdover', 'OTHER')).toBe('OTHER');
+    expect(lookup(TABLE, 'toString', null)).toBeNull();
+  });
+
+  it('counts unknown values per field and value over a page, with one example, only for records that were mapped', () => {
+    const tally = new UnknownValueTally();
+    tally.note('status_normalized', 'Holdover', 'OTHER');
+    tally.settle('l1');
+    tally.note('status_normalized', 'Holdover', 'OTHER');
+    tally.note('type_normalized', 'Houseboat', 'OTHER');
+    tally.settle('l2');
+    tally.note('status_normalized', 'Holdover', 'OTHER');
+    tally.drop(); // that record was quarantined
+    tally.settle('l3'); // nothing noted for it
+    tally.note('phone_1_type', 'x'.repeat(MAX_UNKNOWN_VALUE_LENGTH + 50), 'OTHER');
+    tally.settle(null);
+    expect(tally.entries()).toEqual([
+      { field: 'status_normalized', value: 'Holdover', mappedTo: 'OTHER', occurrences: 2, sampleXId: 'l1' },
+      { field: 'type_normalized', value: 'Houseboat', mappedTo: 'OTHER', occurrences: 1, sampleXId: 'l2' },
+      { field: 'phone_1_type', value: 'x'.repeat(MAX_UNKNOWN_VALUE_LENGTH), mappedTo: 'OTHER', occurrences: 1, sampleXId: null },
+    ]);
+  });
+});
 
 describe('normalise', () => {
   it('splits a decimal bathroom count into full and half bathrooms', () => {

@@ -7,12 +7,23 @@ import { MalformedRecordError } from '../../src/etl/malformed-record.error';
 import { propertywareRestAdapter as adapter } from '../../src/vendors/propertyware-rest/propertyware-rest.adapter';
 
 const ctx: MappingContext = { integrationId: 'int_1', ref: (model, xId) => (xId == null ? null : recordId('int_1', model, xId)) };
-const canonical = (model: CanonicalModelName, raw: unknown) => toCanonicalRecord(model, adapter.map(model, raw, ctx), ctx);
+const canonical = (model: CanonicalModelName, raw: unknown, context = ctx) => toCanonicalRecord(model, adapter.map(model, raw, context)!, context);
 const id = (model: CanonicalModelName, xId: string) => recordId('int_1', model, xId);
 
 /** Recorded pages (test/fixtures/propertyware-rest), written by hand from the contract as the vendor sends them. */
 const fixture = (name: string): any[] => JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/propertyware-rest', `${name}.json`), 'utf8'));
 const PAGES: Record<CanonicalModelName, any[]> = { properties: fixture('buildings'), units: fixture('units'), leases: fixture('leases'), residents: fixture('contacts') };
+/** A contact as the client yields it: with the leases naming it (the adapter's hydration). */
+const hydrated = (contact: any) => ({
+  ...contact,
+  leases: PAGES.leases.filter((l) => (l.contacts ?? []).some((c: any) => c.id === contact.id)).map((l) => ({ id: l.id, buildingID: l.buildingID, unitID: l.unitID, status: l.status, startDate: l.startDate })),
+});
+const SPEC = JSON.parse(fs.readFileSync(path.join(__dirname, '../../docs/reference/propertyware-openapi.json'), 'utf8'));
+/** A context that records what the mapping reports as unknown. */
+function reportingContext() {
+  const reported: Array<[string, string, string | null]> = [];
+  return { reported, ctx: { ...ctx, unknownValue: (field: string, value: string, mappedTo: string | null) => reported.push([field, value, mappedTo]) } as MappingContext };
+}
 
 describe('Propertyware REST mapping (recorded pages)', () => {
   it('fixtures use only field names of the spec schemas (the adapter\'s known fields)', () => {
@@ -32,8 +43,8 @@ describe('Propertyware REST mapping (recorded pages)', () => {
       type: 'APARTMENT', type_raw: 'APARTMENT', type_normalized: 'MULTI_FAMILY',
       manager_name: 'Dana Whitfield', manager_email: 'dana.whitfield@example.com', custom_data: { portfolio_id: '4653058' },
     });
-    // Quirk: a display string the spec's enum does not list reads OTHER, raw value kept; deactivated stays a record.
-    expect(harbor.values).toMatchObject({ type_raw: 'Du/Fourplex', type_normalized: 'OTHER', is_active: false, square_feet: 1292, code: null, street_address_2: 'Rear', custom_data: null, manager_name: null });
+    // Quirk: reads send the display string the spec's enum does not list; it maps as its code does. Deactivated stays a record.
+    expect(harbor.values).toMatchObject({ type_raw: 'Du/Fourplex', type_normalized: 'MULTI_FAMILY', is_active: false, square_feet: 1292, code: null, street_address_2: 'Rear', custom_data: null, manager_name: null });
   });
 
   it('maps units: building link, bedrooms and bathrooms, occupancy, market rent; unknown area units leave the area unknown', () => {
@@ -63,13 +74,53 @@ describe('Propertyware REST mapping (recorded pages)', () => {
     // Quirk: an organization's own status is not in our table: OTHER, raw value kept.
     expect(holdover.values).toMatchObject({ status_raw: 'Holdover', status_normalized: 'OTHER', x_resident_id: null, balance_amount_in_cents: 0 });
     expect(holdover.links).toEqual([]);
-    for (const [status, normalized] of [['Active', 'ACTIVE'], ['Future', 'PENDING'], ['Terminated', 'INACTIVE'], ['Evicted', 'EVICTED']]) {
+    for (const [status, normalized] of [['Active', 'ACTIVE'], ['Draft', 'PENDING'], ['Terminated', 'INACTIVE'], ['Eviction', 'EVICTED'], ['Future', 'PENDING'], ['Evicted', 'EVICTED']]) {
       expect(canonical('leases', { ...PAGES.leases[0], status }).values.status_normalized).toBe(normalized);
     }
   });
 
+  it('maps every lease status the spec names (SaveLease.status description; Lease.status names none) deliberately, not to OTHER', () => {
+    const described = SPEC.components.schemas.SaveLease.properties.status.description as string;
+    const named = [...described.matchAll(/'([^']+)'/g)].map((m) => m[1]);
+    expect(named).toEqual(['Active', 'Active - Notice Given', 'Draft', 'Eviction', 'Terminated']);
+    const expected: Record<string, string> = { Active: 'ACTIVE', 'Active - Notice Given': 'ACTIVE', Draft: 'PENDING', Eviction: 'EVICTED', Terminated: 'INACTIVE' };
+    const { reported, ctx: reporting } = reportingContext();
+    for (const status of named) expect([status, canonical('leases', { ...PAGES.leases[0], status }, reporting).values.status_normalized]).toEqual([status, expected[status]]);
+    expect(reported).toEqual([]);
+  });
+
+  it('maps every propertyType of the spec\'s enum, and the display string reads send for each, deliberately', () => {
+    const codes: string[] = SPEC.components.schemas.Building.properties.propertyType.enum;
+    const expected: Record<string, string> = {
+      NONE: 'OTHER', APARTMENT: 'MULTI_FAMILY', CONDO: 'MULTI_FAMILY', COMMERCIAL: 'COMMERCIAL', DU_FOUR_PLEX: 'MULTI_FAMILY', HOUSE: 'SINGLE_FAMILY', SECTION_8_AFFORDABLE: 'MULTI_FAMILY',
+      SENIOR: 'MULTI_FAMILY', SHORT_TERM_VACATION: 'VACATION', STUDENT: 'STUDENT_HOUSING', TOWNHOUSE: 'MULTI_FAMILY', OTHER: 'OTHER',
+    };
+    // The display strings of the contract's write table (Apartment → APARTMENT, …, Other → OTHER).
+    const display: Record<string, string> = {
+      None: 'NONE', Apartment: 'APARTMENT', Condo: 'CONDO', Commercial: 'COMMERCIAL', 'Du/Fourplex': 'DU_FOUR_PLEX', House: 'HOUSE', 'Section 8/Affordable': 'SECTION_8_AFFORDABLE',
+      Senior: 'SENIOR', 'Short-term/vacation': 'SHORT_TERM_VACATION', Student: 'STUDENT', Townhouse: 'TOWNHOUSE', Other: 'OTHER',
+    };
+    expect([...codes].sort()).toEqual(Object.keys(expected).sort());
+    const { reported, ctx: reporting } = reportingContext();
+    const typeOf = (propertyType: string) => canonical('properties', { ...PAGES.properties[0], propertyType }, reporting).values.type_normalized;
+    for (const code of codes) expect([code, typeOf(code)]).toEqual([code, expected[code]]);
+    for (const [text, code] of Object.entries(display)) expect([text, typeOf(text)]).toEqual([text, expected[code]]);
+    expect(reported).toEqual([]);
+  });
+
+  it('reports a value no table knows, field by field, and still maps it to OTHER with the raw value kept', () => {
+    const { reported, ctx: reporting } = reportingContext();
+    const lease = canonical('leases', { ...PAGES.leases[0], status: 'Holdover', contacts: [{ id: 1, primary: true, role: 'Tenant' }, { id: 2, primary: false, role: 'Roommate' }] }, reporting);
+    const building = canonical('properties', { ...PAGES.properties[0], propertyType: 'Single Family' }, reporting);
+    expect([lease.values.status_raw, lease.values.status_normalized, building.values.type_raw, building.values.type_normalized]).toEqual(['Holdover', 'OTHER', 'Single Family', 'OTHER']);
+    expect(lease.links?.map((l) => l.values.resident_type_normalized)).toEqual(['PRIMARY', 'OTHER']);
+    expect(reported).toEqual([['resident_type_normalized', 'Roommate', 'OTHER'], ['status_normalized', 'Holdover', 'OTHER'], ['type_normalized', 'Single Family', 'OTHER']]);
+    // "constructor" is a vendor value like any other, not a key of Object's prototype.
+    expect(canonical('leases', { ...PAGES.leases[0], status: 'constructor' }).values.status_normalized).toBe('OTHER');
+  });
+
   it('maps a tenant contact: names, lowercase emails, the first two filled phones in priority order, birthday, address', () => {
-    const [ana, luis] = PAGES.residents.map((c) => canonical('residents', c));
+    const [ana, luis] = PAGES.residents.map((c) => canonical('residents', hydrated(c)));
     expect(ana.id).toBe(id('residents', '5242881'));
     expect(ana.values).toMatchObject({
       first_name: 'Ana', middle_name: 'Lucía', last_name: 'Reyes', email_1: 'ana@example.com', email_2: 'ana.work@example.org',
@@ -78,8 +129,13 @@ describe('Propertyware REST mapping (recorded pages)', () => {
     });
     // Empty and null phone fields are skipped: work and other fill the two slots.
     expect(luis.values).toMatchObject({ email_1: null, phone_1: '617-555-0177 ext. 4', phone_1_type: 'WORK', phone_2: '5550100200', phone_2_type: 'OTHER', date_of_birth: null, address_1: null });
-    const none = canonical('residents', { id: 1, firstName: 'No', lastName: 'Phones' });
-    expect(none.values).toMatchObject({ phone_1: null, phone_2: null, phone_1_type: 'OTHER', phone_2_type: 'OTHER', x_lease_id: null, property_id: null });
+    const none = canonical('residents', { id: 1, firstName: 'No', lastName: 'Phones', leases: [{ id: 9, buildingID: 90, status: 'Active' }] });
+    expect(none.values).toMatchObject({ phone_1: null, phone_2: null, phone_1_type: 'OTHER', phone_2_type: 'OTHER', x_lease_id: '9', property_id: id('properties', '90') });
+  });
+
+  it('quarantines a tenant on no lease: a Propertyware contact names no building, and a resident needs a property', () => {
+    const [contact] = PAGES.residents;
+    for (const leases of [[], undefined]) expect(() => canonical('residents', { ...contact, leases })).toThrow(/on no lease/);
   });
 
   it('places a tenant by the leases the client hydrated it with: current, else upcoming, else the latest', () => {
@@ -98,9 +154,9 @@ describe('Propertyware REST mapping (recorded pages)', () => {
     const [contact] = PAGES.residents;
     const [lease] = PAGES.leases;
     const [unit] = PAGES.units;
-    expect(() => canonical('residents', { ...contact, id: undefined })).toThrow(MalformedRecordError);
-    expect(() => canonical('residents', { ...contact, id: { nested: true } })).toThrow(/id/);
-    expect(() => canonical('residents', { ...contact, birthDate: '29/02/1988' })).toThrow(/birthDate/);
+    expect(() => canonical('residents', { ...hydrated(contact), id: undefined })).toThrow(MalformedRecordError);
+    expect(() => canonical('residents', { ...hydrated(contact), id: { nested: true } })).toThrow(/id/);
+    expect(() => canonical('residents', { ...hydrated(contact), birthDate: '29/02/1988' })).toThrow(/birthDate/);
     expect(() => canonical('leases', { ...lease, startDate: '2024-02-30' })).toThrow(/startDate/);
     expect(() => canonical('leases', { ...lease, baseRent: 'lots' })).toThrow(/baseRent/);
     expect(() => canonical('leases', { ...lease, contacts: [{ firstName: 'No id' }] })).toThrow(/contacts\[\]\.id/);
@@ -108,7 +164,7 @@ describe('Propertyware REST mapping (recorded pages)', () => {
     expect(() => canonical('units', { ...unit, buildingID: undefined })).toThrow(/buildingID/);
     expect(() => canonical('units', { ...unit, numberOfBathrooms: 'two' })).toThrow(/numberOfBathrooms/);
     expect(() => canonical('properties', { ...PAGES.properties[0], active: 'sometimes' })).toThrow(/active/);
-    expect(() => canonical('residents', { ...contact, firstName: { given: 'Ana' } })).toThrow(MalformedRecordError);
+    expect(() => canonical('residents', { ...hydrated(contact), firstName: { given: 'Ana' } })).toThrow(MalformedRecordError);
     expect(() => canonical('residents', null)).toThrow(MalformedRecordError);
   });
 
@@ -120,7 +176,7 @@ describe('Propertyware REST mapping (recorded pages)', () => {
 
   it('hashes equal content equally and changed content differently', () => {
     const [contact] = PAGES.residents;
-    expect(canonical('residents', contact).hash).toBe(canonical('residents', { ...contact }).hash);
-    expect(canonical('residents', { ...contact, firstName: 'Anna' }).hash).not.toBe(canonical('residents', contact).hash);
+    expect(canonical('residents', hydrated(contact)).hash).toBe(canonical('residents', { ...hydrated(contact) }).hash);
+    expect(canonical('residents', { ...hydrated(contact), firstName: 'Anna' }).hash).not.toBe(canonical('residents', hydrated(contact)).hash);
   });
 });

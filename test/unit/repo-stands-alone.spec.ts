@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -7,7 +8,7 @@ import path from 'node:path';
  */
 const ROOT = path.resolve(__dirname, '../..');
 const SCANNED_DIRS = ['src', 'test', 'scripts', 'bench', 'prisma'];
-const DOCUMENTS = ['README.md', 'DEVELOPERS.md', 'ARCHITECTURE.md', 'BENCHMARKS.md', 'docs/README.md'];
+const DOCUMENTS = ['README.md', 'DEVELOPERS.md', 'ARCHITECTURE.md', 'BENCHMARKS.md', 'docs/README.md', 'docs/vendor-notes.md'];
 const SKIPPED = new Set(['node_modules', 'generated', 'dist', 'test-output', '.data']);
 
 function filesUnder(dir: string): string[] {
@@ -48,5 +49,16 @@ describe('the repository stands alone', () => {
     const provenance = fs.readFileSync(path.join(ROOT, 'docs/README.md'), 'utf8');
     for (const spec of fs.readdirSync(path.join(ROOT, 'docs/reference'))) expect(provenance).toContain(`reference/${spec}`);
     for (const contract of fs.readdirSync(path.join(ROOT, 'docs/vendors'))) expect(fs.statSync(path.join(ROOT, 'docs/vendors', contract)).size).toBeGreaterThan(0);
+  });
+
+  it('keeps the vendor contracts byte for byte as the owner wrote them (their SHA-256 in docs/README.md): our notes go elsewhere', () => {
+    const provenance = fs.readFileSync(path.join(ROOT, 'docs/README.md'), 'utf8');
+    const recorded = Object.fromEntries([...provenance.matchAll(/^\| `vendors\/([\w.-]+\.md)` \| `([0-9a-f]{64})` \|$/gm)].map(([, file, sum]) => [file, sum]));
+    const copies = fs.readdirSync(path.join(ROOT, 'docs/vendors'));
+    expect(Object.keys(recorded).sort()).toEqual([...copies].sort());
+    for (const file of copies) {
+      const sum = createHash('sha256').update(fs.readFileSync(path.join(ROOT, 'docs/vendors', file))).digest('hex');
+      expect([file, sum]).toEqual([file, recorded[file]]);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { deliveryBody, MAX_BODY_BYTES } from '../../src/webhooks/thin-payload';
-import { WebhookLimiter } from '../../src/webhooks/webhook-limiter';
+import type { WebhookLimitStore } from '../../src/webhooks/webhook-limit.store';
+import { LEASE_TTL_MS, WebhookLimiter, type HeldBack, type Slot } from '../../src/webhooks/webhook-limiter';
 
 describe('deliveryBody', () => {
   const event = (payload: Record<string, unknown>, diff?: unknown) => ({ trigger: 'DATA_UPDATE', data: { event: 'DATA_UPDATE', record_id: 'r1', payload, ...(diff ? { diff } : {}) }, meta: { object: 'residents' } });
@@ -27,47 +28,168 @@ describe('deliveryBody', () => {
   });
 });
 
+/**
+ * The store's side, in memory: leases with expiry and one-second windows on the test's clock. The real
+ * stores (Redis and PostgreSQL) are tested against those servers in test/e2e/webhook-limits.e2e-spec.ts.
+ */
+class MemoryLimitStore implements WebhookLimitStore {
+  readonly leases = new Map<string, Map<string, number>>();
+  readonly windows = new Map<string, { second: number; count: number }>();
+  calls = 0;
+
+  constructor(private readonly now: () => number) {}
+
+  async acquire(webhookId: string, leaseId: string, max: number, adopt: readonly string[], ttlMs: number): Promise<boolean> {
+    this.calls++;
+    const held = this.leases.get(webhookId) ?? new Map<string, number>();
+    this.leases.set(webhookId, held);
+    for (const [id, expires] of held) if (expires <= this.now()) held.delete(id);
+    for (const id of adopt) held.set(id, this.now() + ttlMs);
+    if (held.size >= max) return false;
+    held.set(leaseId, this.now() + ttlMs);
+    return true;
+  }
+
+  async release(webhookId: string, leaseIds: readonly string[]): Promise<void> {
+    this.calls++;
+    for (const id of leaseIds) this.leases.get(webhookId)?.delete(id);
+  }
+
+  async hit(webhookId: string) {
+    this.calls++;
+    const second = Math.floor(this.now() / 1000);
+    const window = this.windows.get(webhookId);
+    const count = window?.second === second ? window.count + 1 : 1;
+    this.windows.set(webhookId, { second, count });
+    return { count, msUntilReset: 1000 - (this.now() % 1000) };
+  }
+
+  held(webhookId: string): number {
+    return this.leases.get(webhookId)?.size ?? 0;
+  }
+}
+
 describe('WebhookLimiter', () => {
-  it('caps deliveries in flight per webhook once its receiver is slow, independently of other webhooks', () => {
-    let now = 1_000_000;
-    const limiter = new WebhookLimiter(2, 0, 1000, () => now);
-    const first = limiter.tryAcquire('slow')!;
-    const second = limiter.tryAcquire('slow')!;
-    const third = limiter.tryAcquire('slow')!;
-    expect(third).toEqual(expect.any(Function)); // at the cap, but its attempts are young: not slow yet
+  let now: number;
+  let store: MemoryLimitStore;
+  /** Two limiters on one store: two worker processes. */
+  const limiters = (maxConcurrent: number, perSecond = 0) => [1, 2].map(() => new WebhookLimiter({ maxConcurrent, perSecond, store, now: () => now }));
+  const granted = (result: Slot | HeldBack): Slot => {
+    expect(result).toEqual({ release: expect.any(Function) });
+    return result as Slot;
+  };
+  const heldBack = (result: Slot | HeldBack) => expect(result).toEqual({ waitMs: expect.any(Number) });
+
+  beforeEach(() => {
+    now = 1_000_000;
+    store = new MemoryLimitStore(() => now);
+  });
+
+  it('never asks the store while the receiver answers fast and no rate is set (the hot path)', async () => {
+    const [limiter] = limiters(2);
+    for (let i = 0; i < 50; i++) {
+      const slot = granted(await limiter!.acquire('fast'));
+      now += 5;
+      slot.release();
+    }
+    const many = await Promise.all(Array.from({ length: 10 }, () => limiter!.acquire('fast')));
+    many.forEach(granted); // ten at once, over the cap of 2: a fast receiver is not held back
+    expect(store.calls).toBe(0);
+  });
+
+  it('caps the attempts in flight to a slow receiver in total across processes, adopting those already in flight', async () => {
+    const [a, b] = limiters(2);
+    // Process A starts three attempts before anything is known: the receiver is not slow yet.
+    const early = [granted(await a!.acquire('slow')), granted(await a!.acquire('slow')), granted(await a!.acquire('slow'))];
+    now += 1000; // they have run a second: the receiver is slow
+    heldBack(await a!.acquire('slow')); // A's three are adopted as leases: 3 ≥ 2
+    expect(store.held('slow')).toBe(3);
+    // Process B has its own slow answer behind it, so it asks the store too, and is refused: the cap is in total.
+    const bFirst = granted(await b!.acquire('slow'));
+    now += 1500;
+    heldBack(await b!.acquire('slow')); // its own attempt in flight for 1.5 s: slow, and 4 held ≥ 2
+    bFirst.release();
+    early.forEach((slot) => slot.release());
+    expect(store.held('slow')).toBe(0);
+    now += 200; // past the refusal's short memory
+    // Now both processes judge the receiver slow (their last answers were slow): two leases between them, no more.
+    const first = granted(await a!.acquire('slow'));
+    const second = granted(await b!.acquire('slow'));
+    heldBack(await b!.acquire('slow'));
+    now += 200;
+    heldBack(await a!.acquire('slow'));
+    expect(store.held('slow')).toBe(2);
+    first.release();
+    now += 200;
+    granted(await a!.acquire('slow'));
+    second.release();
+    expect(await a!.acquire('other')).toEqual({ release: expect.any(Function) }); // other webhooks are not held
+  });
+
+  it('remembers a refusal briefly, so held-back jobs do not each ask the store', async () => {
+    const [a] = limiters(1);
+    const first = granted(await a!.acquire('w'));
     now += 1000;
-    expect(limiter.tryAcquire('slow')).toBeNull(); // its oldest attempt has run for a second: held to the cap
-    expect(limiter.tryAcquire('other')).not.toBeNull();
-    first();
-    second();
-    third();
-    // All answered, slowly: the next wave is held to the cap from its first attempt on.
-    expect(limiter.tryAcquire('slow')).not.toBeNull();
-    expect(limiter.tryAcquire('slow')).not.toBeNull();
-    expect(limiter.tryAcquire('slow')).toBeNull();
+    heldBack(await a!.acquire('w'));
+    const calls = store.calls;
+    for (let i = 0; i < 20; i++) heldBack(await a!.acquire('w'));
+    expect(store.calls).toBe(calls);
+    first.release();
   });
 
-  it('stops holding a webhook back once its receiver answers fast again', () => {
-    let now = 1_000_000;
-    const limiter = new WebhookLimiter(1, 0, 1000, () => now);
-    const slowAttempt = limiter.tryAcquire('w')!;
+  it('frees the slots of a process that died once their leases expire', async () => {
+    const [dead, alive] = limiters(1);
+    const before = granted(await alive!.acquire('w'));
     now += 2000;
-    slowAttempt();
-    const fastAttempt = limiter.tryAcquire('w')!;
-    expect(limiter.tryAcquire('w')).toBeNull();
-    now += 5;
-    fastAttempt();
-    const a = limiter.tryAcquire('w');
-    const b = limiter.tryAcquire('w');
-    expect([a, b].every((release) => typeof release === 'function')).toBe(true);
+    before.release(); // alive has seen the receiver slow
+    granted(await dead!.acquire('w')); // the dead process's attempt, never released
+    now += 1000;
+    heldBack(await dead!.acquire('w')); // it adopted its attempt as a lease before it died
+    now += 200;
+    heldBack(await alive!.acquire('w'));
+    now += LEASE_TTL_MS;
+    granted(await alive!.acquire('w'));
   });
 
-  it('limits attempts started per second when a rate is set', () => {
-    let now = 1_000_000;
-    const limiter = new WebhookLimiter(100, 3, 1000, () => now);
-    for (let i = 0; i < 3; i++) expect(limiter.tryAcquire('w')).not.toBeNull();
-    expect(limiter.tryAcquire('w')).toBeNull();
-    now += 1001;
-    expect(limiter.tryAcquire('w')).not.toBeNull();
+  it('stops holding a webhook back once its receiver answers fast again', async () => {
+    const [limiter] = limiters(1);
+    const slowAttempt = granted(await limiter!.acquire('w'));
+    now += 2000;
+    slowAttempt.release();
+    const fastAttempt = granted(await limiter!.acquire('w'));
+    heldBack(await limiter!.acquire('w'));
+    now += 5;
+    fastAttempt.release();
+    granted(await limiter!.acquire('w'));
+    granted(await limiter!.acquire('w'));
+  });
+
+  it('limits attempts started per second across processes when a rate is set, and says when the window ends', async () => {
+    const [a, b] = limiters(100, 3);
+    now = 1_000_200;
+    granted(await a!.acquire('w'));
+    granted(await b!.acquire('w'));
+    granted(await a!.acquire('w'));
+    const held = await b!.acquire('w');
+    expect(held).toEqual({ waitMs: 800 });
+    heldBack(await a!.acquire('w'));
+    now += 800;
+    granted(await a!.acquire('w'));
+  });
+
+  it('lets attempts through when the store fails, and says so', async () => {
+    const errors: Error[] = [];
+    const broken: WebhookLimitStore = {
+      acquire: () => Promise.reject(new Error('store down')),
+      release: () => Promise.reject(new Error('store down')),
+      hit: () => Promise.reject(new Error('store down')),
+    };
+    const limiter = new WebhookLimiter({ maxConcurrent: 1, perSecond: 1, store: broken, now: () => now, onStoreError: (e) => errors.push(e) });
+    const first = granted(await limiter.acquire('w'));
+    now += 1000;
+    granted(await limiter.acquire('w'));
+    first.release();
+    await new Promise((r) => setImmediate(r));
+    expect(errors.map((e) => e.message)).toEqual(expect.arrayContaining(['store down']));
   });
 });

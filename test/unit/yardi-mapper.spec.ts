@@ -55,10 +55,13 @@ describe('Yardi contract: recorded SOAP answers through the client, mapper and c
     for await (const page of client().listPages(model)) pages.push(page.records);
     return pages;
   };
-  const canonical = async (model: CanonicalModelName) =>
-    new Map((await raws(model)).flat().map((raw) => {
-      const record = toCanonicalRecord(model, yardiAdapter.map(model, raw, ctx), ctx);
-      return [record.x_id, record] as const;
+  /** The canonical records of a model's raw records; those the mapping leaves out (applicants) are not there. */
+  const canonical = async (model: CanonicalModelName, context = ctx) =>
+    new Map((await raws(model)).flat().flatMap((raw) => {
+      const mapped = yardiAdapter.map(model, raw, context);
+      if (mapped === null) return [];
+      const record = toCanonicalRecord(model, mapped, context);
+      return [[record.x_id, record] as const];
     }));
 
   beforeAll(async () => {
@@ -107,7 +110,8 @@ describe('Yardi contract: recorded SOAP answers through the client, mapper and c
 
   it('maps each Customer of an RT_Customer to a resident: names, entities, typed phones, emails, addresses', async () => {
     const residents = await canonical('residents');
-    expect([...residents.keys()]).toEqual(['t0000101', 't0000101:2', 't0000102', 't0000103', 't0000104', 't0000201']);
+    // t0000103 is an applicant: no resident (docs/vendors/yardi.md).
+    expect([...residents.keys()]).toEqual(['t0000101', 't0000101:2', 't0000102', 't0000104', 't0000201']);
     expect(residents.get('t0000101')!.values).toMatchObject({
       first_name: 'Zoë', middle_name: null, last_name: "O'Brien", email_1: 'zoe.obrien@example.com', email_2: null,
       phone_1: '5125550101', phone_1_type: 'MOBILE', phone_2: '5125550199', phone_2_type: 'WORK', // the empty home phone is skipped
@@ -117,13 +121,14 @@ describe('Yardi contract: recorded SOAP answers through the client, mapper and c
     });
     expect(residents.get('t0000101:2')!.values).toMatchObject({ first_name: 'Kwame', middle_name: 'A.', phone_1: '5125550102', phone_1_type: 'OTHER', phone_2: null, phone_2_type: 'OTHER', x_lease_id: 't0000101', address_1: null });
     expect(residents.get('t0000102')!.values).toMatchObject({ last_name: 'Smith & Reyes', phone_1: '5125550177', phone_1_type: 'FAX', custom_data: { customer_type: 'former resident' } });
-    expect(residents.get('t0000103')!.values).toMatchObject({ email_1: 'priya@example.org', email_2: 'p.patel@example.net', custom_data: { customer_type: 'applicant' } });
     expect(residents.get('t0000201')!.values).toMatchObject({ x_property_id: 'lake02', phone_1: '6085550111', phone_1_type: 'HOME' });
   });
 
   it('maps each RT_Customer to a lease: both date forms, money, status by Customer Type, links to every Customer', async () => {
-    const leases = await canonical('leases');
-    expect([...leases.keys()]).toEqual(['t0000101', 't0000102', 't0000103', 't0000104', 't0000201']);
+    const unknown: Array<[string, string, string | null]> = [];
+    const leases = await canonical('leases', { ...ctx, unknownValue: (field, value, mappedTo) => unknown.push([field, value, mappedTo]) });
+    // t0000103 is a household of applicants: an application, not a lease.
+    expect([...leases.keys()]).toEqual(['t0000101', 't0000102', 't0000104', 't0000201']);
     const current = leases.get('t0000101')!;
     expect(current.values).toMatchObject({
       x_property_id: 'hill01', x_unit_id: 'hill01:101', unit_id: ref('units', 'hill01:101'), unit_number: '101', x_resident_id: 't0000101',
@@ -140,8 +145,9 @@ describe('Yardi contract: recorded SOAP answers through the client, mapper and c
       scheduled_move_out_date: '2024-04-30T00:00:00.000Z', realized_move_out_date: '2024-05-02T00:00:00.000Z', status_normalized: 'INACTIVE',
     });
     expect(leases.get('t0000102')!.links![0]!.values).toMatchObject({ move_out_date: '2024-05-02T00:00:00.000Z', notice_date: '2024-03-15T00:00:00.000Z' });
-    expect(leases.get('t0000103')!.values).toMatchObject({ x_unit_id: null, unit_id: null, start_date: null, rent_amount_in_cents: null, status_normalized: 'PENDING', scheduled_move_in_date: '2026-03-01T00:00:00.000Z' });
+    // A Type the contract does not list: OTHER, raw value kept, and reported.
     expect(leases.get('t0000104')!.values).toMatchObject({ status_raw: 'guarantor', status_normalized: 'OTHER', start_date: null, x_unit_id: 'hill01:101' });
+    expect(unknown).toEqual([['status_normalized', 'guarantor', 'OTHER']]);
     expect(leases.get('t0000201')!.values).toMatchObject({ x_unit_id: 'lake02:101', status_normalized: 'PENDING', rent_amount_in_cents: 125000 });
   });
 
@@ -182,7 +188,7 @@ describe('Yardi contract: recorded SOAP answers through the client, mapper and c
   it('rejects malformed records with a reason, and names the vendor id where there is one', async () => {
     const [[rt]] = (await raws('leases')) as any[][];
     const [[person]] = (await raws('residents')) as any[][];
-    const map = (model: CanonicalModelName, raw: unknown) => toCanonicalRecord(model, yardiAdapter.map(model, raw, ctx), ctx);
+    const map = (model: CanonicalModelName, raw: unknown) => toCanonicalRecord(model, yardiAdapter.map(model, raw, ctx)!, ctx);
     expect(() => map('leases', { ...rt, CustomerID: undefined })).toThrow(/CustomerID/);
     expect(() => map('leases', { ...rt, CustomerID: { corrupt: true } })).toThrow(MalformedRecordError);
     expect(() => map('leases', { ...rt, Lease: { ...rt.Lease, LeaseFromDate: '31/12/2024' } })).toThrow(/LeaseFromDate/);
@@ -199,9 +205,44 @@ describe('Yardi contract: recorded SOAP answers through the client, mapper and c
     expect(yardiAdapter.vendorId('leases', { Lease: {} })).toBeNull();
   });
 
+  it('maps every Customer Type of the contract deliberately: three kinds of resident, and applicants left out', async () => {
+    const [[rt]] = (await raws('leases')) as any[][];
+    const [[person]] = (await raws('residents')) as any[][];
+    const reported: string[] = [];
+    const context: MappingContext = { ...ctx, unknownValue: (field, value) => reported.push(`${field} ${value}`) };
+    const withType = (type: string) => ({ ...rt, Customers: { Customer: [{ ...rt.Customers.Customer[0], '@Type': type }] } });
+    const status: Record<string, string> = { 'current resident': 'ACTIVE', 'future resident': 'PENDING', 'former resident': 'INACTIVE' };
+    for (const [type, normalized] of Object.entries(status)) {
+      expect(yardiAdapter.map('leases', withType(type), context)!.values.status_normalized).toBe(normalized);
+      expect(yardiAdapter.map('leases', withType(type.toUpperCase()), context)!.values.status_normalized).toBe(normalized);
+      expect(yardiAdapter.map('residents', { ...person, Customer: { ...person.Customer, '@Type': type } }, context)).not.toBeNull();
+    }
+    expect(yardiAdapter.map('leases', withType('applicant'), context)).toBeNull();
+    expect(yardiAdapter.map('residents', { ...person, Customer: { ...person.Customer, '@Type': 'Applicant' } }, context)).toBeNull();
+    expect(reported).toEqual([]);
+  });
+
+  it('keeps a household with an applicant among residents a lease, without a link to the applicant', async () => {
+    const [[rt]] = (await raws('leases')) as any[][];
+    const [first, second] = rt.Customers.Customer;
+    const mixed = { ...rt, Customers: { Customer: [{ ...first, '@Type': 'applicant' }, { ...second, '@Type': 'current resident' }] } };
+    const lease = toCanonicalRecord('leases', yardiAdapter.map('leases', mixed, ctx)!, ctx);
+    expect(lease.values).toMatchObject({ x_resident_id: 't0000101:2', status_raw: 'current resident', status_normalized: 'ACTIVE' });
+    expect(lease.links!.map((l) => [l.values.x_resident_id, l.values.resident_type_normalized])).toEqual([['t0000101:2', 'PRIMARY']]);
+  });
+
+  it('reports phone types and occupancy statuses no table knows, as the vendor spelt them', () => {
+    const reported: Array<[string, string, string | null]> = [];
+    const context: MappingContext = { ...ctx, unknownValue: (field, value, mappedTo) => reported.push([field, value, mappedTo]) };
+    const person = { YardiPropertyId: 'p1', CustomerID: 't1', CustomerIndex: 1, Customer: { '@Type': 'current resident', Phone: [{ '@PhoneType': 'Pager', PhoneNumber: '5550100000' }, { '@PhoneType': 'CELL', PhoneNumber: '5550100001' }] } };
+    expect(toCanonicalRecord('residents', yardiAdapter.map('residents', person, context)!, context).values).toMatchObject({ phone_1_type: 'OTHER', phone_2_type: 'MOBILE' });
+    expect(toCanonicalRecord('units', yardiAdapter.map('units', { UnitID: '1', YardiPropertyId: 'p1', UnitOccpStatus: 'Model Unit' }, context)!, context).values.is_vacant).toBeNull();
+    expect(reported).toEqual([['phone_1_type', 'Pager', 'OTHER'], ['is_vacant', 'Model Unit', null]]);
+  });
+
   it('hashes equal content equally and changed content differently', async () => {
     const [[rt]] = (await raws('leases')) as any[][];
-    const hash = (raw: unknown) => toCanonicalRecord('leases', yardiAdapter.map('leases', raw, ctx), ctx).hash;
+    const hash = (raw: unknown) => toCanonicalRecord('leases', yardiAdapter.map('leases', raw, ctx)!, ctx).hash;
     expect(hash({ ...rt })).toBe(hash(rt));
     expect(hash({ ...rt, Lease: { ...rt.Lease, CurrentRent: '1451.00' } })).not.toBe(hash(rt));
   });

@@ -1,15 +1,43 @@
 import { IsOptional, Matches } from 'class-validator';
 import { AppError } from '../errors/app-error';
 
+const OFFSET = /^\d{1,9}$/;
+const LIMIT = /^(250|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const ORDER_BY = /^[a-z_0-9]+(:(asc|desc))?(,[a-z_0-9]+(:(asc|desc))?)*$/;
+
+/**
+ * The rules of offset / limit / order-by; `context.schema` tells the API docs the type a client sends
+ * (values arrive as strings), `context.description` what the parameter does there.
+ */
+const offsetRule = (description: string) => Matches(OFFSET, { message: 'offset must be an integer ≥ 0', context: { schema: { type: 'integer', minimum: 0, default: 0 }, description } });
+const limitRule = (description: string) => Matches(LIMIT, { message: 'limit must be an integer from 0 to 250', context: { schema: { type: 'integer', minimum: 0, maximum: 250, default: 100 }, description } });
+const orderByRule = (description: string) => Matches(ORDER_BY, { message: 'order-by must be field[:asc|desc][,field[:asc|desc]…]', context: { description } });
+
 /** offset / limit / order-by, as every list endpoint takes them (API.md §2). Values arrive as strings. */
 export class ListQueryDto {
-  @IsOptional() @Matches(/^\d{1,9}$/, { message: 'offset must be an integer ≥ 0' })
+  @IsOptional() @offsetRule('Records to skip')
   offset?: string;
 
-  @IsOptional() @Matches(/^(250|2[0-4]\d|1\d\d|[1-9]\d|[1-9])$/, { message: 'limit must be an integer from 1 to 250' })
+  // The spec's minimum is 0: a page of none, whose meta still counts them (a count without the records).
+  @IsOptional() @limitRule('Records per page, 0–250 (default 100). 0 answers no records, only the meta: `total` and `hasMore` count them.')
   limit?: string;
 
-  @IsOptional() @Matches(/^[a-z_0-9]+(:(asc|desc))?(,[a-z_0-9]+(:(asc|desc))?)*$/, { message: 'order-by must be field[:asc|desc][,field[:asc|desc]…]' })
+  @IsOptional() @orderByRule('field[:asc|desc][,field[:asc|desc]…] (default created_at:desc)')
+  'order-by'?: string;
+}
+
+/**
+ * Get-by-id takes the list parameters too, as Propexo's spec documents them there: they are validated as
+ * on lists, and one object has nothing to page or order.
+ */
+export class GetByIdQueryDto {
+  @IsOptional() @offsetRule('Accepted as on lists (Propexo\'s spec documents it here); one object has nothing to page')
+  offset?: string;
+
+  @IsOptional() @limitRule('Accepted as on lists (Propexo\'s spec documents it here), 0–250; the object is returned whatever its value')
+  limit?: string;
+
+  @IsOptional() @orderByRule('Accepted as on lists (Propexo\'s spec documents it here); one object has nothing to order')
   'order-by'?: string;
 }
 

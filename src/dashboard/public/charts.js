@@ -1,4 +1,4 @@
-// Small hand-drawn SVG charts: grouped bars and a line with dots, each with axes, ticks, labels and a legend.
+// Small hand-drawn SVG charts: grouped bars and a line with dots (broken across gaps in time), each with axes, ticks, labels and a legend.
 import { h, s } from './dom.js';
 
 const W = 640;
@@ -72,7 +72,25 @@ export function barChart({ title, yLabel, categories, series, testid, note }) {
 }
 
 /**
- * Points over time joined by a line: points [{t: Date|string, v: number, label?, bad?}] (bad points are drawn red).
+ * Time-sorted points cut where the time between two is far longer than usual (more than four times the
+ * median step and a twentieth of the whole span): a line across such a gap would draw values never measured.
+ */
+function segmentsOf(pts) {
+  if (pts.length < 3) return pts.length ? [pts] : [];
+  const steps = pts.slice(1).map((p, i) => p.t - pts[i].t).sort((a, b) => a - b);
+  const median = steps[Math.floor((steps.length - 1) / 2)];
+  const gap = Math.max(4 * median, (pts.at(-1).t - pts[0].t) / 20);
+  const out = [[pts[0]]];
+  for (let i = 1; i < pts.length; i++) {
+    if (pts[i].t - pts[i - 1].t > gap) out.push([]);
+    out.at(-1).push(pts[i]);
+  }
+  return out;
+}
+
+/**
+ * Points over time joined by a line, broken where time has a gap: points [{t: Date|string, v: number, label?,
+ * bad?}] (bad points are drawn red).
  */
 export function timeChart({ title, yLabel, points, testid, name, note }) {
   const pts = points.map((p) => ({ ...p, t: new Date(p.t).getTime() })).filter((p) => Number.isFinite(p.t) && Number.isFinite(p.v)).sort((a, b) => a.t - b.t);
@@ -82,7 +100,9 @@ export function timeChart({ title, yLabel, points, testid, name, note }) {
   const t0 = pts[0]?.t ?? 0;
   const t1 = pts.at(-1)?.t ?? 1;
   const x = (t) => PAD.left + (t1 === t0 ? plotW / 2 : ((t - t0) / (t1 - t0)) * plotW);
-  if (pts.length > 1) svg.append(s('polyline', { points: pts.map((p) => `${x(p.t)},${y(p.v)}`).join(' '), class: 'line series-0' }));
+  for (const segment of segmentsOf(pts)) {
+    if (segment.length > 1) svg.append(s('polyline', { points: segment.map((p) => `${x(p.t)},${y(p.v)}`).join(' '), class: 'line series-0' }));
+  }
   for (const p of pts) {
     const dot = s('circle', { cx: x(p.t), cy: y(p.v), r: 3.5, class: p.bad ? 'dot bad' : 'dot series-0' });
     dot.append(s('title', {}, `${new Date(p.t).toLocaleString()}: ${p.label ?? p.v}`));

@@ -61,7 +61,7 @@ export function badge(text, kind, attrs = {}) {
 /** The colour of a job, run, delivery or access status. */
 export function statusKind(status) {
   if (['SUCCESS', 'SUCCEEDED', 'ACTIVE', 'true'].includes(status)) return 'ok';
-  if (['FAILED', 'FAILURE'].includes(status)) return 'bad';
+  if (['FAILED', 'FAILURE', 'PARTIAL_SUCCESS'].includes(status)) return 'bad'; // a run in which some models failed is not a success
   if (['RUNNING', 'PENDING', 'PROCESSING', 'QUEUED'].includes(status)) return 'busy';
   return 'idle';
 }

@@ -1,6 +1,7 @@
 // The change feed (GET /v1/events): events in commit order, page by page from a sequence, optionally followed live.
 import { get } from './api.js';
 import { errorBox, field, h, replace, time } from './dom.js';
+import { listAllIntegrations } from './view-integrations.js';
 
 const RECORD_MODELS = ['residents', 'leases', 'properties', 'units'];
 
@@ -15,6 +16,8 @@ export async function renderEvents(el, ctx) {
   const more = h('button', { type: 'button', testid: 'events-more' }, 'Next page');
   let count = 0;
   let following = false;
+  // Integration names by id (an integration deleted since shows its id).
+  const names = new Map((await listAllIntegrations().catch(() => [])).map((i) => [i.id, i.name]));
 
   const form = h('form', { class: 'inline-fields', testid: 'events-form' },
     field('After sequence', afterInput), field('Page size', limitInput),
@@ -34,7 +37,7 @@ export async function renderEvents(el, ctx) {
     try {
       const res = await get('/v1/events', { after, limit: limitInput.value });
       replace(errorBoxEl);
-      for (const e of res.results) rows.append(eventRow(e));
+      for (const e of res.results) rows.append(eventRow(e, names));
       count += res.results.length;
       after = res.meta.next_after;
       status.textContent = `${count} events shown; next page after sequence ${after}${res.meta.has_more ? ' (more waiting)' : ' (up to date)'}.`;
@@ -67,7 +70,7 @@ export async function renderEvents(el, ctx) {
   await page(true);
 }
 
-function eventRow(e) {
+function eventRow(e, names) {
   const record = e.record_id && RECORD_MODELS.includes(e.model) ? h('a', { href: `#/records/${e.model}/${encodeURIComponent(e.record_id)}` }, e.record_id) : (e.record_id ?? '—');
   return h('tr', { testid: 'event-row', 'data-sequence': e.sequence, 'data-trigger': e.trigger },
     h('td', { class: 'num' }, String(e.sequence)),
@@ -75,6 +78,8 @@ function eventRow(e) {
     h('td', {}, e.trigger),
     h('td', {}, e.model ?? '—'),
     h('td', {}, record),
-    h('td', {}, e.integration_id ? h('a', { href: `#/integrations/${encodeURIComponent(e.integration_id)}` }, e.integration_id) : '—'),
+    h('td', {}, e.integration_id
+      ? h('a', { href: `#/integrations/${encodeURIComponent(e.integration_id)}`, title: e.integration_id, testid: 'event-integration' }, names.get(e.integration_id) ?? e.integration_id)
+      : '—'),
     h('td', {}, e.payload ? h('details', {}, h('summary', {}, 'payload'), h('pre', {}, JSON.stringify(e.payload, null, 2))) : '—'));
 }

@@ -1,4 +1,5 @@
-// Integrations: the list, creating one against a sandbox vendor, and one integration's access matrix, runs and charts.
+// Integrations: the list, creating one against a sandbox vendor, and one integration's access matrix, runs, charts and
+// the vendor values no mapping knows.
 import { del, get, post, put } from './api.js';
 import { barChart } from './charts.js';
 import { actionButton, badge, duration, errorBox, field, h, num, replace, statusKind, table, time } from './dom.js';
@@ -37,12 +38,22 @@ export async function renderIntegrations(el, ctx) {
       { label: 'Active', cell: (i) => badge(i.active ? 'active' : 'inactive', i.active ? 'ok' : 'idle') },
       { label: 'Can authenticate', cell: (i) => authBadge(i) },
       { label: 'Sync', cell: (i) => (i.is_running_sync ? badge('running', 'busy') : '') },
+      { label: 'Last run', cell: (i) => lastRun(i.last_sync_run) },
       { label: 'Last completed sync', cell: (i) => time(i.last_completed_sync) },
       { label: 'Base URL', cell: (i) => h('code', {}, i.base_url ?? 'vendor default') },
     ], rows, { testid: 'integrations-table' }, (i) => ({ 'data-integration-id': i.id })));
   } catch (error) {
     replace(listBox, errorBox(error));
   }
+}
+
+/** The integration's latest run: its status and when it started (and ended). */
+function lastRun(run) {
+  if (!run) return h('span', { class: 'muted', testid: 'last-run' }, 'never');
+  return h('span', { testid: 'last-run', 'data-status': run.status },
+    badge(run.status, statusKind(run.status), { testid: 'last-run-status' }), ' ', run.job_type, ' · ',
+    h('span', { testid: 'last-run-time' }, time(run.started_at)),
+    run.finished_at ? h('span', { class: 'muted small' }, ` (took ${duration(run.started_at, run.finished_at)})`) : null);
 }
 
 /** Whether the credentials work; `false` before any check or sync means nobody has tried yet. */
@@ -139,7 +150,7 @@ const isLive = (status) => status === 'RUNNING' || status === 'PENDING';
 /** One integration: status and actions, data-access matrix, sync runs with live progress, charts. */
 export async function renderIntegration(el, ctx, id) {
   const path = `/v1/admin/integrations/${encodeURIComponent(id)}`;
-  const state = { integration: null, access: null, accessError: null, runs: [], runsError: null, selectedRun: null, jobs: [], jobsError: null, confirmingDelete: false };
+  const state = { integration: null, access: null, accessError: null, runs: [], runsError: null, selectedRun: null, jobs: [], jobsError: null, unknown: [], unknownError: null, confirmingDelete: false };
   let expectRunUntil = 0;
   let expectAccessUntil = 0;
   let runsPolling = false;
@@ -154,15 +165,18 @@ export async function renderIntegration(el, ctx, id) {
   const progressBox = h('div', { testid: 'run-progress-box', 'aria-live': 'polite' });
   const jobsBox = h('div', { testid: 'run-jobs-box' });
   const chartsBox = h('div', { class: 'charts', testid: 'integration-charts' });
+  const unknownBox = h('div', { testid: 'unknown-values-box' });
   const settingsBox = h('pre', { testid: 'integration-json' });
 
   replace(el,
     h('p', {}, h('a', { href: '#/integrations' }, '← All integrations')),
     title, summary, actions, message,
     h('section', { class: 'panel', testid: 'access-section' }, h('h2', {}, 'Data access'),
-      h('p', { class: 'muted small' }, 'What the credentials may do per model, from the last data-access check; “Synced from” is the vendor call each model is read from.'), accessBox),
+      h('p', { class: 'muted small' }, 'What the credentials may do per model, from the last data-access check (or a sync the vendor refused a read); “Synced from” is the vendor call each model is read from.'), accessBox),
     h('section', { class: 'panel', testid: 'runs-section' }, h('h2', {}, 'Sync runs'), progressBox, runsBox, jobsBox),
     h('section', { class: 'panel' }, h('h2', {}, 'Per run'), chartsBox),
+    h('section', { class: 'panel', testid: 'unknown-values-section' }, h('h2', {}, 'Values no mapping knows'),
+      h('p', { class: 'muted small' }, 'Vendor values no mapping table knows: synced as OTHER (or empty), the raw value kept.'), unknownBox),
     h('p', {}, h('a', { href: `#/records/residents?integration_id=${encodeURIComponent(id)}`, testid: 'integration-records' }, 'Browse this integration’s records →')),
     h('details', {}, h('summary', {}, 'Settings (as the API returns them)'), settingsBox));
 
@@ -260,7 +274,7 @@ export async function renderIntegration(el, ctx, id) {
       { label: 'Duration', cell: (r) => duration(r.started_at ?? r.created_at, r.finished_at) },
       ...countColumns(),
       { label: 'Skipped models', cell: (r) => (r.skipped_models ?? []).map((sk) => h('div', { class: 'small' }, h('code', {}, sk.model), `: ${sk.reason}`)) },
-      { label: 'Error', cell: (r) => (r.error ? h('span', { class: 'small' }, r.error) : '') },
+      { label: 'Failed models', cell: (r) => (r.models_failed ?? []).map((f) => h('div', { class: 'small bad-text', testid: 'run-failed-model', 'data-model': f.model }, h('code', {}, f.model), `: ${f.error}`)) },
     ], runs, { testid: 'runs-table' }, (r) => ({ testid: 'run-row', 'data-run-id': r.id, 'data-status': r.status, class: r.id === state.selectedRun ? 'selected' : null })));
 
     const selected = runs.find((r) => r.id === state.selectedRun);
@@ -284,7 +298,7 @@ export async function renderIntegration(el, ctx, id) {
           { label: 'Status', cell: (j) => badge(j.status, statusKind(j.status), { testid: 'job-status' }) },
           { label: 'Duration', cell: (j) => duration(j.started_at, j.finished_at) },
           ...countColumns(),
-          { label: 'Error', cell: (j) => (j.error ? h('span', { class: 'small' }, j.error) : '') },
+          { label: 'Error', cell: (j) => (j.error ? h('span', { class: `small${j.status === 'FAILURE' ? ' bad-text' : ''}` }, j.error) : '') },
         ], state.jobs, { testid: 'run-jobs' }, (j) => ({ testid: 'job-row', 'data-model': j.model ?? '', 'data-status': j.status })));
     } else {
       replace(jobsBox);
@@ -309,10 +323,32 @@ export async function renderIntegration(el, ctx, id) {
       }));
   }
 
+  function renderUnknown() {
+    replace(unknownBox, state.unknownError ? errorBox(state.unknownError) : null, table([
+      { label: 'Model', cell: (u) => h('code', {}, u.model) },
+      { label: 'Field', cell: (u) => h('code', {}, u.field) },
+      { label: 'Vendor value', cell: (u) => h('code', { testid: 'unknown-value' }, u.value) },
+      { label: 'Stored as', cell: (u) => u.mapped_to ?? 'empty' },
+      { label: 'Records', attrs: () => ({ class: 'num' }), cell: (u) => h('span', { testid: 'unknown-occurrences' }, num(u.occurrences)) },
+      { label: 'Example', cell: (u) => (u.sample_x_id ? h('code', {}, u.sample_x_id) : '') },
+      { label: 'Last seen', cell: (u) => time(u.last_seen_at) },
+    ], state.unknown, { testid: 'unknown-values' }, (u) => ({ testid: 'unknown-row', 'data-field': u.field, 'data-value': u.value })));
+  }
+
   function renderAll() {
     renderHeader();
     renderAccess();
     renderRuns();
+    renderUnknown();
+  }
+
+  async function loadUnknown() {
+    try {
+      state.unknown = (await get(`${path}/unknown-values`, { limit: 100, 'order-by': 'occurrences:desc' })).results;
+      state.unknownError = null;
+    } catch (error) {
+      state.unknownError = error;
+    }
   }
 
   async function loadIntegration() {
@@ -363,9 +399,13 @@ export async function renderIntegration(el, ctx, id) {
     if (runsPolling) return;
     runsPolling = true;
     ctx.poll(async () => {
-      await Promise.all([loadRuns(), loadIntegration().catch(() => {})]);
+      // A sync the vendor refuses a model turns that model's read FAILED, and each page may count values no
+      // mapping knows: the matrix and the unknown values follow the runs.
+      await Promise.all([loadRuns(), loadIntegration().catch(() => {}), loadAccess(), loadUnknown()]);
       renderHeader();
+      renderAccess();
       renderRuns();
+      renderUnknown();
       const again = state.runs.some((r) => isLive(r.status)) || state.integration?.is_running_sync || Date.now() < expectRunUntil;
       if (!again) runsPolling = false;
       return again;
@@ -391,7 +431,7 @@ export async function renderIntegration(el, ctx, id) {
     replace(el, h('p', {}, h('a', { href: '#/integrations' }, '← All integrations')), errorBox(error));
     return;
   }
-  await Promise.all([loadAccess(), loadRuns()]);
+  await Promise.all([loadAccess(), loadRuns(), loadUnknown()]);
   renderAll();
   if (accessBusy()) pollAccess();
   if (state.runs.some((r) => isLive(r.status)) || state.integration.is_running_sync) pollRuns();

@@ -3,11 +3,12 @@ import { get } from './api.js';
 import { errorBox, field, h, replace, time } from './dom.js';
 import { listAllIntegrations } from './view-integrations.js';
 
+const vendor = ['Vendor', (r) => r.integration_vendor];
 const MODELS = {
-  residents: { label: 'Residents', columns: [['Name', (r) => [r.first_name, r.last_name].filter(Boolean).join(' ') || '(no name)'], ['Email', (r) => r.email_1], ['Phone', (r) => r.phone_1], ['Status', (r) => r.status_normalized ?? r.status], ['x_id', (r) => r.x_id]] },
-  leases: { label: 'Leases', columns: [['Unit', (r) => r.unit_number ?? r.x_unit_id], ['Status', (r) => r.status_normalized], ['Start', (r) => day(r.start_date)], ['End', (r) => day(r.end_date)], ['Rent', (r) => money(r.rent_amount_in_cents)], ['x_id', (r) => r.x_id]] },
-  properties: { label: 'Properties', columns: [['Name', (r) => r.name ?? '(no name)'], ['Address', (r) => r.address_1], ['City', (r) => r.city], ['State', (r) => r.state], ['Units', (r) => r.number_of_units], ['x_id', (r) => r.x_id]] },
-  units: { label: 'Units', columns: [['Number', (r) => r.number ?? '(no number)'], ['Address', (r) => r.address_1], ['Beds', (r) => r.bedrooms], ['Baths', (r) => r.bathrooms], ['Vacant', (r) => bool(r.is_vacant)], ['x_id', (r) => r.x_id]] },
+  residents: { label: 'Residents', columns: [['Name', (r) => [r.first_name, r.last_name].filter(Boolean).join(' ') || '(no name)'], ['Email', (r) => r.email_1], ['Phone', (r) => r.phone_1], ['Lease status', leaseStatuses], vendor, ['x_id', (r) => r.x_id]] },
+  leases: { label: 'Leases', columns: [['Unit', (r) => r.unit_number ?? r.x_unit_id], ['Status', (r) => r.status_normalized], ['Start', (r) => day(r.start_date)], ['End', (r) => day(r.end_date)], ['Rent', (r) => money(r.rent_amount_in_cents)], vendor, ['x_id', (r) => r.x_id]] },
+  properties: { label: 'Properties', columns: [['Name', (r) => r.name ?? '(no name)'], ['Address', (r) => r.address_1], ['City', (r) => r.city], ['State', (r) => r.state], ['Units', (r) => r.number_of_units], vendor, ['x_id', (r) => r.x_id]] },
+  units: { label: 'Units', columns: [['Number', (r) => r.number ?? '(no number)'], ['Address', (r) => r.address_1], ['Beds', (r) => r.bedrooms], ['Baths', (r) => r.bathrooms], ['Vacant', (r) => bool(r.is_vacant)], vendor, ['x_id', (r) => r.x_id]] },
 };
 const PAGE = 50;
 const LINKS = { property_id: 'properties', unit_id: 'units', lease_id: 'leases', resident_id: 'residents' };
@@ -15,6 +16,11 @@ const LINKS = { property_id: 'properties', unit_id: 'units', lease_id: 'leases',
 const day = (v) => (v ? String(v).slice(0, 10) : '—');
 const money = (cents) => (cents === null || cents === undefined ? '—' : (cents / 100).toLocaleString(undefined, { style: 'currency', currency: 'USD' }));
 const bool = (v) => (v === null || v === undefined ? '—' : v ? 'yes' : 'no');
+/** A resident has no status of its own: its leases' statuses, as the API gives them in leases_meta_data. */
+function leaseStatuses(r) {
+  const statuses = [...new Set((r.leases_meta_data ?? []).map((m) => m.lease_status_normalized).filter(Boolean))];
+  return statuses.length ? statuses.join(', ') : (r.leases_meta_data?.length ? null : 'no lease');
+}
 
 export async function renderRecords(el, ctx, model) {
   const spec = MODELS[model];
@@ -50,7 +56,7 @@ export async function renderRecords(el, ctx, model) {
         h('thead', {}, h('tr', {}, spec.columns.map(([label]) => h('th', { scope: 'col' }, label)), h('th', { scope: 'col' }, 'Updated'))),
         h('tbody', {}, rows.length === 0 ? h('tr', {}, h('td', { colspan: spec.columns.length + 1, class: 'empty' }, 'No records.')) : rows.map((r) =>
           h('tr', { testid: 'record-row', 'data-record-id': r.id },
-            spec.columns.map(([, cell], i) => h('td', {}, i === 0
+            spec.columns.map(([label, cell], i) => h('td', { 'data-column': label }, i === 0
               ? h('a', { href: `#/records/${model}/${encodeURIComponent(r.id)}`, testid: 'record-link' }, String(cell(r) ?? '—'))
               : String(cell(r) ?? '—'))),
             h('td', {}, time(r.updated_at)))))),

@@ -29,13 +29,17 @@ export const SEEDED_AT = Date.UTC(2026, 0, 15, 12, 0, 0);
 export const ID_BASE = { properties: 100, units: 1_000, occupancies: 5_000, tenants: 20_000 } as const;
 
 const PROPERTY_TYPES = ['Multi-Family', 'Multi-Family', 'Single-Family', 'Condo', 'Mixed-Use', 'Student Housing'];
-const PHONE_LABELS = ['Mobile', 'Mobile', 'Home', 'Work', 'Fax', 'Other'];
+/** Every property_type the mapping knows; the first properties take each once. */
+const EVERY_PROPERTY_TYPE = ['Single-Family', 'Multi-Family', 'Condo', 'Townhouse', 'Student Housing', 'Vacation Rental', 'Commercial', 'Office', 'Retail', 'Industrial', 'Self-Storage', 'Mixed-Use'];
+const PHONE_LABELS = ['Mobile', 'Mobile', 'Home', 'Work', 'Fax', 'Other', 'Cell', 'Office'];
 /** The rent_roll statuses of the contract, weighted as a typical portfolio. */
 const OCCUPANCY_STATUSES = [['Current', 70], ['Notice-Unrented', 6], ['Notice-Rented', 4], ['Vacant-Rented', 5], ['Future', 10], ['Evict', 5]] as const;
 /** tenant_directory `status` of the tenants of an occupancy in each rent_roll status. */
 export const TENANT_STATUS: Record<string, string> = {
   Current: 'Current', 'Notice-Unrented': 'Notice', 'Notice-Rented': 'Notice', 'Vacant-Rented': 'Future', Future: 'Future', Evict: 'Evict',
 };
+/** Where the occupancies of former tenants start: the rent roll lists none of them. */
+const PAST_OCCUPANCY_BASE = 90_000;
 
 /** AppFolio reports send amounts as strings with two decimals. */
 export const amount = (dollars: number) => dollars.toFixed(2);
@@ -76,6 +80,14 @@ export function generateAppfolioData(options: AppfolioDatasetOptions = {}): Appf
       if (!prng.chance(0.03)) contacts.push(makeContact(prng, tenant));
     }
   });
+  // Former tenants: their occupancies ended, so the rent roll (none of whose contract statuses is a past one)
+  // lists none of them, and their directory rows name only the occupancy: no property.
+  for (let i = 0; i < Math.ceil(residentCount / 20); i++) {
+    const past = { occupancy_id: ID_BASE.occupancies + PAST_OCCUPANCY_BASE + i, status: 'Past' };
+    const tenant = { ...makeTenant(prng, ID_BASE.tenants + tenants.length + 1, past, 0), status: 'Past' };
+    tenants.push(tenant);
+    contacts.push(makeContact(prng, tenant));
+  }
   return { properties, units, occupancies, tenants, contacts };
 }
 
@@ -89,7 +101,7 @@ function makeProperty(prng: Prng, id: number): Rec {
     property_city: city,
     property_state: state,
     property_zip: zipCode(prng, zip),
-    property_type: prng.pick(PROPERTY_TYPES),
+    property_type: EVERY_PROPERTY_TYPE[id - ID_BASE.properties - 1] ?? prng.pick(PROPERTY_TYPES),
   };
 }
 

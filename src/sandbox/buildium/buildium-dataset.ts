@@ -4,29 +4,46 @@ const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'intl', 'plain'];
 
 type Rec = Record<string, any>;
 
-/** The four Buildium collections as stored (derived fields such as TenantMessage.Leases are added when served). */
+/**
+ * The Buildium collections as stored (derived fields such as TenantMessage.Leases are added when served).
+ * Applicants are Buildium's own resource (`/v1/applicants`), apart from tenants.
+ */
 export interface BuildiumData {
   rentals: Rec[];
   units: Rec[];
   leases: Rec[];
   tenants: Rec[];
+  applicants: Rec[];
 }
 
 export interface BuildiumDatasetOptions {
   seed?: number;
-  /** Number of tenants (Buildium's residents). Leases ≈ residents / 2, ~20 units per property. */
+  /** Number of tenants on leases (Buildium's residents). Leases ≈ residents / 2, ~20 units per property. */
   residents?: number;
+  /** Tenants on no lease (theirs was removed), added after the others; none unless asked for. */
+  tenantsOnNoLease?: number;
 }
 
 /** When the seeded records were last changed: fixed, so a seeded dataset is identical on every run. */
 export const SEEDED_AT = Date.UTC(2026, 0, 15, 12, 0, 0);
 
-export const ID_BASE = { rentals: 1_000, units: 20_000, leases: 100_000, tenants: 500_000 } as const;
+export const ID_BASE = { rentals: 1_000, units: 20_000, leases: 100_000, tenants: 500_000, applicants: 800_000 } as const;
 
-const PHONE_TYPES = ['Cell', 'Home', 'Office', 'Fax', 'Other', 'Personal'];
-const SUBTYPES = ['MultiFamily', 'MultiFamily', 'SingleFamily', 'CondoTownhome'];
-const BEDROOMS = ['Studio', 'OneBed', 'OneBed', 'TwoBed', 'TwoBed', 'ThreeBed', 'FourBed'];
-const BATHROOMS = ['OneBath', 'OneBath', 'OnePointFiveBath', 'TwoBath', 'TwoPointFiveBath', 'ThreeBath'];
+/** Every PhoneNumberMessage.Type of the spec. */
+const PHONE_TYPES = ['Cell', 'Home', 'Office', 'Fax', 'Other', 'Personal', 'Cell', 'Home', 'NotSet'];
+/**
+ * Every RentalType / RentalSubType pair the spec allows (a rental may have no subtype). The first rentals
+ * take each once, so a portfolio of 12 rentals or more shows them all; the rest are mostly residential.
+ */
+const RENTAL_KINDS: ReadonlyArray<readonly [string, string | undefined]> = [
+  ['Residential', 'MultiFamily'], ['Residential', 'SingleFamily'], ['Residential', 'CondoTownhome'], ['Residential', undefined],
+  ['Commercial', 'Industrial'], ['Commercial', 'Office'], ['Commercial', 'Retail'], ['Commercial', 'ShoppingCenter'], ['Commercial', 'Storage'],
+  ['Commercial', 'ParkingSpace'], ['Commercial', undefined], ['None', undefined],
+];
+const COMMON_RENTAL_KINDS = [RENTAL_KINDS[0]!, RENTAL_KINDS[0]!, RENTAL_KINDS[1]!, RENTAL_KINDS[2]!];
+const BEDROOMS = ['Studio', 'OneBed', 'OneBed', 'TwoBed', 'TwoBed', 'ThreeBed', 'FourBed', 'FiveBed', 'SixBed', 'SevenBed', 'EightBed', 'NineBedPlus', 'NotSet'];
+const BATHROOMS = ['OneBath', 'OneBath', 'OnePointFiveBath', 'TwoBath', 'TwoPointFiveBath', 'ThreeBath', 'ThreePointFiveBath', 'FourBath', 'FourPointFiveBath', 'FiveBath', 'FivePlusBath', 'NotSet'];
+const APPLICANT_STATUSES = ['Unknown', 'Undecided', 'Approved', 'Rejected', 'AddedToLease', 'Cancelled', 'Deferred', 'New', 'Draft', 'AddedToDraftLease'];
 
 function address(prng: Prng): Rec {
   const [city, state, zip] = prng.pick(CITIES);
@@ -79,7 +96,27 @@ export function generateBuildiumData(options: BuildiumDatasetOptions = {}): Buil
     if (lease.Tenants.some((t: Rec) => t.Id === tenant.Id) || lease.Tenants.length >= 4) continue;
     addTenantToLease(prng, lease, tenant.Id);
   }
-  return { rentals, units, leases, tenants };
+  for (let i = 0; i < (options.tenantsOnNoLease ?? 0); i++) tenants.push(makeTenant(prng, ID_BASE.tenants + tenants.length + 1));
+  // Applicants (GET /v1/applicants), one in 20 tenants: none of them is a resident.
+  const applicants = Array.from({ length: Math.ceil(residentCount / 20) }, (_, i) => makeApplicant(prng, ID_BASE.applicants + i + 1, prng.pick(units), i));
+  return { rentals, units, leases, tenants, applicants };
+}
+
+function makeApplicant(prng: Prng, id: number, unit: Rec, n: number): Rec {
+  const first = prng.pick(FIRST_NAMES);
+  const last = prng.pick(LAST_NAMES);
+  return {
+    Id: id,
+    ApplicantGroupId: 900_000 + id,
+    PropertyId: unit.PropertyId,
+    UnitId: unit.Id,
+    FirstName: first,
+    LastName: last,
+    Email: `${first}.${last}.applicant${id}@example.com`.normalize('NFD').replace(/[^A-Za-z0-9.@]/g, '').toLowerCase(),
+    PhoneNumbers: [{ Number: phoneNumber(prng, PHONE_STYLES), Type: 'Cell' }],
+    Status: APPLICANT_STATUSES[n % APPLICANT_STATUSES.length],
+    LastUpdatedDateTime: iso(SEEDED_AT),
+  };
 }
 
 function makeTenant(prng: Prng, id: number): Rec {
@@ -109,7 +146,9 @@ function makeRental(prng: Prng, id: number, numberUnits: number): Rec {
   const a = address(prng);
   delete a.AddressLine2;
   const manager = { Id: 9_000 + prng.int(1, 20), FirstName: prng.pick(FIRST_NAMES), LastName: prng.pick(LAST_NAMES), IsCompany: false, Email: `manager${prng.int(1, 20)}@example.com`, PhoneNumbers: [{ Number: phoneNumber(prng, PHONE_STYLES), Type: 'Office' }] };
-  return {
+  const drawn = prng.pick(COMMON_RENTAL_KINDS);
+  const [rentalType, subType] = RENTAL_KINDS[id - ID_BASE.rentals - 1] ?? drawn;
+  return dropUndefined({
     Id: id,
     Name: `${a.AddressLine1.split(' ').slice(1).join(' ')} ${prng.pick(['Apartments', 'Residences', 'Commons', 'Lofts', 'Flats'])} ${id}`,
     StructureDescription: prng.chance(0.5) ? 'Garden-style buildings with on-site laundry.' : undefined,
@@ -119,10 +158,10 @@ function makeRental(prng: Prng, id: number, numberUnits: number): Rec {
     Reserve: prng.money(0, 5000),
     Address: a,
     YearBuilt: prng.int(1920, 2024),
-    RentalType: 'Residential',
-    RentalSubType: prng.pick(SUBTYPES),
+    RentalType: rentalType,
+    RentalSubType: subType,
     RentalManager: manager,
-  };
+  });
 }
 
 function makeUnit(prng: Prng, id: number, rental: Rec, n: number): Rec {
@@ -144,7 +183,7 @@ function makeUnit(prng: Prng, id: number, rental: Rec, n: number): Rec {
 
 function makeLease(prng: Prng, id: number, unit: Rec, household: Rec[]): Rec {
   const status = prng.weighted([['Active', 75], ['Future', 10], ['Past', 15]] as const);
-  const type = prng.weighted([['Fixed', 60], ['FixedWithRollover', 25], ['AtWill', 15]] as const);
+  const type = prng.weighted([['Fixed', 58], ['FixedWithRollover', 25], ['AtWill', 15], ['None', 2]] as const);
   const startYear = status === 'Future' ? 2027 : status === 'Past' ? prng.int(2019, 2024) : prng.int(2024, 2026);
   const from = prng.date(startYear, startYear);
   const to = type === 'AtWill' ? undefined : oneYearLater(from);

@@ -44,6 +44,7 @@ const ROUTES: Array<{ pattern: RegExp; collection: Collection }> = [
   { pattern: /^\/v1\/leases\/tenants(?:\/(\d+))?\/?$/, collection: 'tenants' },
   { pattern: /^\/v1\/rentals(?:\/(\d+))?\/?$/, collection: 'rentals' },
   { pattern: /^\/v1\/leases(?:\/(\d+))?\/?$/, collection: 'leases' },
+  { pattern: /^\/v1\/applicants(?:\/(\d+))?\/?$/, collection: 'applicants' },
 ];
 
 const apiError = (userMessage: string, errorCode: string, errors: Array<{ Key: string; Value: string }> = []) => ({ UserMessage: userMessage, ErrorCode: errorCode, Errors: errors });
@@ -209,7 +210,7 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
 
   /**
    * Edits `n` records of each named collection, spread evenly over it (a bulk change for demos and
-   * benchmarks): tenants get a new first name, leases and units a new rent, rentals a new name.
+   * benchmarks): tenants and applicants get a new first name, leases and units a new rent, rentals a new name.
    */
   mutate(counts: Rec) {
     const round = ++this.mutationRound;
@@ -219,6 +220,7 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
       units: (r) => this.update('units', r, { MarketRent: raised(r.MarketRent) }),
       leases: (r) => this.update('leases', r, { AccountDetails: { ...r.AccountDetails, Rent: raised(r.AccountDetails?.Rent) } }),
       tenants: (r) => this.update('tenants', r, { FirstName: withRound(r.FirstName, round) }),
+      applicants: (r) => this.update('applicants', r, { FirstName: withRound(r.FirstName, round) }),
     });
   }
 
@@ -226,13 +228,22 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
     return this.index(collection).get(Number(id));
   }
 
+  /**
+   * A new record. A tenant exists only on a lease at Buildium (RentalTenantPostMessage.LeaseId is required): it
+   * joins the lease `LeaseId` names, else the first active one.
+   */
   create(collection: Collection, body: Rec): Rec {
     const records = this.store[collection];
     const nextId = (records.length ? records[records.length - 1].Id : 0) + 1;
-    const record: Rec = { ...defaults(collection), ...body, Id: nextId };
+    const { LeaseId: leaseId, ...fields } = body;
+    const record: Rec = { ...defaults(collection), ...(collection === 'tenants' ? fields : body), Id: nextId };
     records.push(record);
     this.changed();
     this.touch(collection, record);
+    if (collection === 'tenants') {
+      const lease = leaseId === undefined ? this.store.leases.find((l) => l.LeaseStatus === 'Active') : this.index('leases').get(Number(leaseId));
+      if (lease) this.update('leases', lease, { Tenants: [...lease.Tenants, { Id: nextId, Status: lease.LeaseStatus === 'Future' ? 'Future' : 'Current' }] });
+    }
     return record;
   }
 

@@ -26,8 +26,11 @@ export interface EntrataDatasetOptions {
 
 export const ID_BASE = { properties: 100_000, units: 2_000_000, leases: 3_000_000, customers: 4_000_000 } as const;
 
+/** Every property Type the mapping knows; the first properties take each once. */
+const EVERY_PROPERTY_TYPE = ['Apartment', 'Affordable', 'Senior', 'Condo', 'Townhome', 'Duplex', 'Student', 'Single Family', 'Commercial', 'Vacation', 'Military'];
 const PROPERTY_TYPES = ['Apartment', 'Apartment', 'Student', 'Senior', 'Single Family', 'Townhome', 'Military'];
-const PHONE_TYPES = ['Mobile', 'Home', 'Office', 'Fax', 'Other'];
+const PHONE_TYPES = ['Mobile', 'Home', 'Office', 'Fax', 'Other', 'Cell', 'Work'];
+const CO_CUSTOMER_TYPES = ['Responsible', 'Responsible', 'Guarantor', 'Not Responsible', 'Occupant'];
 const STATUSES: ReadonlyArray<readonly [string, number]> = [['Current', 62], ['Notice', 8], ['Future', 10], ['Applicant', 4], ['Past', 13], ['Cancelled', 3]];
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -64,10 +67,11 @@ export function generateEntrataData(options: EntrataDatasetOptions = {}): Entrat
 function makeProperty(prng: Prng, id: number): Rec {
   const [city, state, zip] = prng.pick(CITIES);
   const street = streetLine(prng);
+  const drawnType = prng.pick(PROPERTY_TYPES);
   return {
     PropertyID: id,
     MarketingName: `${street.split(' ').slice(1).join(' ')} ${prng.pick(['Apartments', 'Residences', 'Commons', 'Lofts'])} ${id}`,
-    Type: prng.pick(PROPERTY_TYPES),
+    Type: EVERY_PROPERTY_TYPE[id - ID_BASE.properties - 1] ?? drawnType,
     Address: { '@attributes': { AddressType: 'property' }, Address: street, City: city, State: state, PostalCode: zipCode(prng, zip) },
     IsDisabled: prng.chance(0.05) ? '1' : '0',
   };
@@ -124,7 +128,7 @@ function makeLease(prng: Prng, id: number, unit: Rec, household: Rec[]): Rec {
     lease.noticeDate = `${usDate(notice)} ${pad(prng.int(8, 18))}:${pad(prng.int(0, 59))}:${pad(prng.int(0, 59))}`;
   }
   lease.rent = money(prng.money(700, 4200));
-  lease.customers = { customer: household.map((c, i) => ({ id: Number(c['@attributes'].Id), customerType: i === 0 ? 'Primary' : prng.pick(['Responsible', 'Responsible', 'Guarantor', 'Not Responsible']) })) };
+  lease.customers = { customer: household.map((c, i) => ({ id: Number(c['@attributes'].Id), customerType: i === 0 ? 'Primary' : prng.pick(CO_CUSTOMER_TYPES) })) };
   for (const c of household) c.LeaseId = id;
   if (status === 'Current' || status === 'Notice') unit.isVacant = false;
   return lease;

@@ -205,6 +205,7 @@ class EntrataSimulator implements EntrataSandbox, ControlledSimulator<EntrataDat
       const leases = s.leases.filter((l) => l.propertyId === propertyId[0] && (!statusIds || statusIds.has(LEASE_STATUS_TYPE_IDS[l.leaseIntervalStatus] ?? -1)));
       return { leases: { lease: corrupt(page(leases).map(({ propertyId: _omit, ...lease }) => lease), collection) } };
     }
+    // Every customer of the property's leases, applicants included: getCustomers has no status filter.
     const leaseIds = new Set(s.leases.filter((l) => l.propertyId === propertyId[0]).map((l) => Number(l.id)));
     return { Customers: { Customer: corrupt(page(s.customers.filter((c) => leaseIds.has(Number(c.LeaseId)))), collection) } };
   }

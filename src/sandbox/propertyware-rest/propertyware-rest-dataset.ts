@@ -29,10 +29,25 @@ export const ID_BASE = { portfolios: 4_653_000, buildings: 4_718_000, units: 4_8
 
 const UNITS_PER_BUILDING = 12;
 const BUILDINGS_PER_PORTFOLIO = 3;
-/** Mostly the spec's enum; "Du/Fourplex" is the display string Propertyware is seen sending instead of DU_FOUR_PLEX. */
-const PROPERTY_TYPES = [['APARTMENT', 50], ['CONDO', 10], ['TOWNHOUSE', 10], ['HOUSE', 10], ['STUDENT', 5], ['SENIOR', 5], ['DU_FOUR_PLEX', 5], ['Du/Fourplex', 5]] as const;
-/** Stock lease statuses plus "Holdover", an organization's own status our table does not know. */
-const LEASE_STATUSES = [['Active', 62], ['Active - Notice Given', 6], ['Future', 10], ['Terminated', 12], ['Evicted', 3], ['Holdover', 7]] as const;
+/**
+ * Every value of the spec's propertyType enum, and the display strings reads return instead of the codes
+ * (docs/vendors/propertyware-rest.md).
+ */
+export const PROPERTY_TYPE_CODES = ['NONE', 'APARTMENT', 'CONDO', 'COMMERCIAL', 'DU_FOUR_PLEX', 'HOUSE', 'SECTION_8_AFFORDABLE', 'SENIOR', 'SHORT_TERM_VACATION', 'STUDENT', 'TOWNHOUSE', 'OTHER'] as const;
+export const PROPERTY_TYPE_DISPLAY: Record<string, (typeof PROPERTY_TYPE_CODES)[number]> = {
+  None: 'NONE', Apartment: 'APARTMENT', Condo: 'CONDO', Commercial: 'COMMERCIAL', 'Du/Fourplex': 'DU_FOUR_PLEX', House: 'HOUSE', 'Section 8/Affordable': 'SECTION_8_AFFORDABLE',
+  Senior: 'SENIOR', 'Short-term/vacation': 'SHORT_TERM_VACATION', Student: 'STUDENT', Townhouse: 'TOWNHOUSE', Other: 'OTHER',
+};
+const EVERY_PROPERTY_TYPE = [...PROPERTY_TYPE_CODES, ...Object.keys(PROPERTY_TYPE_DISPLAY)];
+const PROPERTY_TYPES: ReadonlyArray<readonly [string, number]> = [
+  ...PROPERTY_TYPE_CODES.map((code) => [code, code === 'APARTMENT' ? 30 : 2] as const),
+  ...Object.keys(PROPERTY_TYPE_DISPLAY).map((display) => [display, display === 'Apartment' ? 10 : 2] as const),
+];
+/**
+ * The lease statuses the spec names ('Active', 'Active - Notice Given', 'Draft', 'Eviction', 'Terminated'),
+ * plus "Holdover", an organization's own status no table knows.
+ */
+export const LEASE_STATUSES = [['Active', 60], ['Active - Notice Given', 6], ['Draft', 10], ['Terminated', 13], ['Eviction', 4], ['Holdover', 7]] as const;
 
 export const isoSeconds = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 
@@ -79,6 +94,10 @@ export function generatePropertywareRestData(options: PropertywareRestDatasetOpt
   const leases = households.map((household, i) => makeLease(prng, ID_BASE.leases + i + 1, units[i], household));
   // Owners are contacts too: /contacts?type=TENANT must leave them out.
   for (const portfolio of portfolios) contacts.push(makeOwner(prng, ID_BASE.contacts + contacts.length + 1, portfolio));
+  // Prospects (applicants) are contacts of their own type, and a few tenants are on no lease (theirs was
+  // removed): neither is a resident Propexo can place.
+  for (let i = 0; i < Math.ceil(residentCount / 25); i++) contacts.push({ ...makeTenant(prng, ID_BASE.contacts + contacts.length + 1), type: 'PROSPECT', namedOnLease: false });
+  for (let i = 0; i < Math.ceil(residentCount / 50); i++) contacts.push({ ...makeTenant(prng, ID_BASE.contacts + contacts.length + 1), namedOnLease: false });
   return { portfolios, buildings, units, leases, contacts };
 }
 
@@ -90,6 +109,7 @@ function makePortfolio(prng: Prng, id: number): Rec {
 function makeBuilding(prng: Prng, id: number, portfolio: Rec, countUnit: number): Rec {
   const a = address(prng);
   const manager = prng.int(1, 8);
+  const drawnType = prng.weighted(PROPERTY_TYPES);
   return {
     id,
     idNumber: id - ID_BASE.buildings,
@@ -98,7 +118,8 @@ function makeBuilding(prng: Prng, id: number, portfolio: Rec, countUnit: number)
     active: prng.chance(0.93),
     address: a,
     category: 'RESIDENTIAL',
-    propertyType: prng.weighted(PROPERTY_TYPES),
+    // The first buildings take every type once, so an account of 24 buildings or more shows them all.
+    propertyType: EVERY_PROPERTY_TYPE[id - ID_BASE.buildings - 1] ?? drawnType,
     countUnit,
     portfolioID: portfolio.id,
     status: 'Occupied',
@@ -138,10 +159,10 @@ function makeUnit(prng: Prng, id: number, building: Rec, n: number): Rec {
 
 function makeLease(prng: Prng, id: number, unit: Rec, household: Rec[]): Rec {
   const status = prng.weighted(LEASE_STATUSES);
-  const startYear = status === 'Future' ? 2027 : status === 'Terminated' || status === 'Evicted' ? prng.int(2019, 2024) : prng.int(2024, 2026);
+  const startYear = status === 'Draft' ? 2027 : status === 'Terminated' || status === 'Eviction' ? prng.int(2019, 2024) : prng.int(2024, 2026);
   const startDate = prng.date(startYear, startYear);
   const endDate = oneYearLater(startDate);
-  const ended = status === 'Terminated' || status === 'Evicted';
+  const ended = status === 'Terminated' || status === 'Eviction';
   const current = status.startsWith('Active') || status === 'Holdover';
   if (current) {
     unit.status = 'Occupied';
@@ -165,7 +186,7 @@ function makeLease(prng: Prng, id: number, unit: Rec, household: Rec[]): Rec {
     contacts: household.map((c, i) => ({ id: c.id, primary: i === 0, role: 'Tenant' })),
     ...stamps(prng),
   };
-  if (status !== 'Future' && prng.chance(0.9)) lease.moveInDate = startDate;
+  if (status !== 'Draft' && prng.chance(0.9)) lease.moveInDate = startDate;
   if (ended) lease.moveOutDate = endDate;
   if (ended || status === 'Active - Notice Given') lease.noticeGivenDate = shiftDays(endDate, -30);
   if (status === 'Active - Notice Given') lease.scheduleMoveOutDate = endDate;

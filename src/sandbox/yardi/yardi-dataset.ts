@@ -23,8 +23,13 @@ export interface YardiDatasetOptions {
   unitsPerProperty?: number;
 }
 
-const CUSTOMER_TYPES = [['current resident', 75], ['future resident', 8], ['former resident', 12], ['applicant', 5]] as const;
-const PHONE_TYPES = ['cell', 'home', 'office', 'fax', 'other'];
+/** Every Customer Type of the contract; applicants are no residents, a household of them no lease. */
+const CUSTOMER_TYPES = [['current resident', 72], ['future resident', 8], ['former resident', 12], ['applicant', 8]] as const;
+/** Phone types of the contract (home, work, cell, fax) and the other MITS spellings. */
+const PHONE_TYPES = ['cell', 'home', 'office', 'work', 'fax', 'other', 'mobile', 'business'];
+/** UnitOccpStatus of a unit that someone lives in, and of one no one does. */
+const OCCUPIED_STATUSES = [['occupied', 70], ['occupied no notice', 15], ['notice rented', 8], ['notice unrented', 7]] as const;
+const VACANT_STATUSES = [['vacant', 60], ['vacant rented', 20], ['vacant unrented', 20]] as const;
 const ECONOMIC_STATUSES = [['residential', 94], ['model', 2], ['down', 2], ['admin', 2]] as const;
 const BEDROOMS = [0, 1, 1, 2, 2, 3];
 
@@ -84,7 +89,7 @@ function makeUnit(prng: Prng, property: Rec, index: number): Rec {
     MinSquareFeet: String(prng.int(350, 1600)),
     MarketRent: (prng.int(80_000, 350_000) / 100).toFixed(4),
     UnitEconomicStatus: prng.weighted(ECONOMIC_STATUSES),
-    UnitOccpStatus: 'vacant',
+    UnitOccpStatus: prng.weighted(VACANT_STATUSES),
     YardiPropertyId: property.Code,
   };
 }
@@ -115,7 +120,9 @@ function makeRtCustomer(prng: Prng, n: number, size: number, unit: Rec, property
   const type = prng.weighted(CUSTOMER_TYPES);
   const lastName = prng.pick(LAST_NAMES);
   const people = Array.from({ length: size }, (_, i) => makeCustomer(prng, type, i === 0 || prng.chance(0.6) ? lastName : prng.pick(LAST_NAMES), property));
-  if (type === 'current resident') unit.UnitOccpStatus = prng.chance(0.1) ? 'notice rented' : 'occupied';
+  // Now and then a roommate applies to join a current household: an applicant among residents.
+  if (type === 'current resident' && size > 1 && prng.chance(0.15)) people[size - 1]!['@Type'] = 'applicant';
+  if (type === 'current resident') unit.UnitOccpStatus = prng.weighted(OCCUPIED_STATUSES);
   return {
     CustomerID: `t${pad(n, 7)}`,
     Customers: { Customer: people },

@@ -21,10 +21,13 @@ export class AppfolioClient implements VendorClient {
     const filters: Row = { paginate_results: true, columns: report.columns };
     if (options.since && report.incremental) filters.from_date = options.since.toISOString();
     if (model === 'residents') {
-      // Full, also for an incremental pull (as the tenant types below): a changed row may name an unchanged one.
+      // A tenant_directory row names its occupancy, not its property nor its move dates: the rent roll's occupancy
+      // does, which places the tenant (unless its row carries its own property_id) and dates its link. The rent roll
+      // is read once, before the directory (its columns only, in full, also for an incremental pull: a changed row
+      // may name an unchanged occupancy).
       const occupancies = await this.columns('leases', 'occupancy_id', Object.keys(OCCUPANCY_FIELDS));
-      // tenant_directory rows are minimal: each page is completed by the lookup before it is yielded.
       for await (const rows of this.report(report, filters)) {
+        // tenant_directory rows are minimal: each page is completed by the lookup before it is yielded.
         for (let i = 0; i < rows.length; i += TENANT_LOOKUP.maxIds) {
           const hydrated = await this.hydrate(rows.slice(i, i + TENANT_LOOKUP.maxIds));
           yield { records: hydrated.map((row) => withOccupancy(row, occupancies)) };
@@ -32,6 +35,7 @@ export class AppfolioClient implements VendorClient {
       }
       return;
     }
+    // Full, also for an incremental pull: a changed row may name an unchanged tenant.
     const tenantTypes = model === 'leases' ? await this.columns('residents', 'tenant_id', ['tenant_type']) : null;
     for await (const rows of this.report(report, filters)) {
       yield { records: tenantTypes ? rows.map((row) => withTenantTypes(row, tenantTypes)) : rows };

@@ -66,22 +66,29 @@ export const APPFOLIO_FACTS: VendorFacts = {
     properties: reportCall('properties'),
     units: reportCall('units'),
     leases: reportCall('leases'),
-    // tenant_directory rows are minimal: the lookup completes them.
-    residents: `${reportCall('residents')} + GET ${TENANT_LOOKUP.path}`,
+    // tenant_directory rows are minimal: the lookup completes them, and the rent roll's occupancy places them.
+    residents: `${reportCall('residents')} + GET ${TENANT_LOOKUP.path} + ${reportCall('leases')} (a tenant's property is its occupancy's; a tenant whose occupancy is not on the rent roll is quarantined)`,
   },
 };
 
 /**
  * Fields our client adds to a row from another report, under names of ours: rent_roll names its tenants
- * but not their role (tenant_directory's tenant_type, by tenant id), and tenant_directory names a
- * tenant's occupancy but not its property nor its move dates (rent_roll's property_id, move_in, move_out,
- * which a tenant's link to its occupancy carries): the tenant's occupancy fields, set when rent_roll has it.
+ * but not their role (tenant_directory's tenant_type, by tenant id), and tenant_directory names a tenant's
+ * occupancy but not its property nor its move dates (rent_roll's property_id, move_in, move_out, by occupancy
+ * id, which place the tenant and date its link to its occupancy): the tenant's occupancy fields, set when
+ * rent_roll has it.
  */
 export const TENANT_TYPES_FIELD = 'tenant_types';
 export const OCCUPANCY_PROPERTY_FIELD = 'occupancy_property_id';
 export const OCCUPANCY_FIELDS: Readonly<Record<string, string>> = {
   property_id: OCCUPANCY_PROPERTY_FIELD, move_in: 'occupancy_move_in', move_out: 'occupancy_move_out',
 };
+
+/**
+ * A tenant_directory column the contract does not list, read when a server sends it (one that sends more than
+ * asked): the tenant's own property, which places it without its occupancy.
+ */
+export const TENANT_OWN_PROPERTY_FIELD = 'property_id';
 
 /** An expired next_page_url (410) restarts its report this many times before the job fails. */
 export const MAX_REPORT_RESTARTS = 3;
@@ -91,12 +98,18 @@ export const APPFOLIO_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields
   properties: { required: APPFOLIO_REPORTS.properties.columns, known: APPFOLIO_REPORTS.properties.columns },
   units: { required: APPFOLIO_REPORTS.units.columns, known: APPFOLIO_REPORTS.units.columns },
   leases: { required: APPFOLIO_REPORTS.leases.columns, known: [...APPFOLIO_REPORTS.leases.columns, TENANT_TYPES_FIELD] },
-  residents: { required: APPFOLIO_REPORTS.residents.columns, known: [...APPFOLIO_REPORTS.residents.columns, ...TENANT_LOOKUP.fields, ...Object.values(OCCUPANCY_FIELDS)] },
+  residents: {
+    required: APPFOLIO_REPORTS.residents.columns,
+    known: [...APPFOLIO_REPORTS.residents.columns, ...TENANT_LOOKUP.fields, ...Object.values(OCCUPANCY_FIELDS), TENANT_OWN_PROPERTY_FIELD],
+  },
 };
 
 type LeaseStatus = 'ACTIVE' | 'PENDING' | 'INACTIVE' | 'EVICTED' | 'OTHER';
 
-/** rent_roll `status`; the Notice-* tenants still live there, Vacant-Rented is a unit waiting for its next tenant. */
+/**
+ * rent_roll `status` (the contract's values, each mapped); the Notice-* tenants still live there, Vacant-Rented
+ * is a unit waiting for its next tenant.
+ */
 export const LEASE_STATUS: Record<string, LeaseStatus> = {
   Current: 'ACTIVE',
   'Notice-Unrented': 'ACTIVE',
@@ -106,7 +119,7 @@ export const LEASE_STATUS: Record<string, LeaseStatus> = {
   Evict: 'EVICTED',
 };
 
-/** tenant_directory `tenant_type` -> the lease ↔ resident link type. */
+/** tenant_directory `tenant_type` (the contract's values) -> the lease ↔ resident link type. */
 export const RESIDENT_TYPE: Record<string, 'PRIMARY' | 'SECONDARY' | 'GUARANTOR' | 'OTHER'> = {
   'Financially Responsible': 'PRIMARY',
   Occupant: 'OTHER',

@@ -1,8 +1,11 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../etl/canonical-record';
 import { MalformedRecordError } from '../../etl/malformed-record.error';
-import { bathroomCounts, cents, email, integer, isObject, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
-import { LEASE_STATUS, OCCUPANCY_FIELDS, OCCUPANCY_PROPERTY_FIELD, PHONE_LABEL, PROPERTY_TYPE, RESIDENT_TYPE, TENANT_TYPES_FIELD, UNIT_STATUS } from './appfolio.facts';
+import { bathroomCounts, cents, email, integer, isObject, isoDate, lookup, lookupReported, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
+import {
+  LEASE_STATUS, OCCUPANCY_FIELDS, OCCUPANCY_PROPERTY_FIELD, PHONE_LABEL, PROPERTY_TYPE, RESIDENT_TYPE, TENANT_OWN_PROPERTY_FIELD, TENANT_TYPES_FIELD,
+  UNIT_STATUS,
+} from './appfolio.facts';
 
 type Raw = Record<string, any>;
 
@@ -51,7 +54,7 @@ function mapProperty(p: Raw, ctx: MappingContext): MappedRecord {
       zip: text(p.property_zip),
       type: typeRaw,
       type_raw: typeRaw,
-      type_normalized: lookup(PROPERTY_TYPE, typeRaw, 'OTHER'),
+      type_normalized: lookupReported(ctx, 'type_normalized', PROPERTY_TYPE, typeRaw, 'OTHER'),
       number_of_units: integer(p.units, 'units'),
     },
   };
@@ -64,7 +67,7 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
   const baths = bathrooms === null ? null : Number(bathrooms);
   if (baths !== null && !(Number.isFinite(baths) && baths >= 0)) throw new MalformedRecordError(`bathrooms: "${bathrooms}" is not a number`);
   const statusRaw = text(u.unit_status);
-  const status = statusRaw === null ? undefined : UNIT_STATUS[statusRaw];
+  const status = lookupReported(ctx, 'is_vacant', UNIT_STATUS, statusRaw);
   return {
     x_id: xId,
     values: {
@@ -92,13 +95,14 @@ function mapOccupancy(o: Raw, ctx: MappingContext): MappedRecord {
   if (tenantIds === null) throw new MalformedRecordError(`tenant_ids: ${JSON.stringify(o.tenant_ids)} is not a list of ids`);
   const types = (o[TENANT_TYPES_FIELD] ?? {}) as Record<string, unknown>;
   const status = text(o.status);
-  const normalized = status === null ? null : (LEASE_STATUS[status] ?? 'OTHER');
+  const normalized = lookupReported(ctx, 'status_normalized', LEASE_STATUS, status, 'OTHER');
   const moveIn = isoDate(o.move_in, 'move_in');
   const moveOut = isoDate(o.move_out, 'move_out');
   // A lease not yet begun has only a planned move-in; one still running has only a planned move-out.
   const moveInPlanned = normalized === 'PENDING';
   const moveOutPlanned = normalized === 'ACTIVE' || normalized === 'PENDING' || normalized === 'EVICTED';
-  const links: MappedLink[] = tenantIds.map((xResidentId) => ({ x_resident_id: xResidentId, ...occupancyLink(types[xResidentId], o.move_in, o.move_out, '') }));
+  const tenantType = (type: string | null) => lookupReported(ctx, 'resident_type_normalized', RESIDENT_TYPE, type, 'OTHER');
+  const links: MappedLink[] = tenantIds.map((xResidentId) => ({ x_resident_id: xResidentId, ...occupancyLink(types[xResidentId], o.move_in, o.move_out, '', tenantType) }));
   const primary = links.find((l) => l.resident_type_normalized === 'PRIMARY') ?? links[0];
   return {
     x_id: xId,
@@ -127,13 +131,14 @@ function mapOccupancy(o: Raw, ctx: MappingContext): MappedRecord {
 
 /**
  * A tenant's link to its occupancy: its tenant_type and the occupancy's move dates. The same from the
- * occupancy (rent_roll with tenant_directory's types) and from the tenant (tenant_directory with rent_roll's dates).
+ * occupancy (rent_roll with tenant_directory's types) and from the tenant (tenant_directory with rent_roll's dates);
+ * `normalize` looks the tenant_type up in RESIDENT_TYPE.
  */
-function occupancyLink(tenantType: unknown, moveIn: unknown, moveOut: unknown, fieldPrefix: string): MappedLink {
+function occupancyLink(tenantType: unknown, moveIn: unknown, moveOut: unknown, fieldPrefix: string, normalize: (type: string | null) => string | null): MappedLink {
   const type = text(tenantType);
   return {
     x_resident_type: type,
-    resident_type_normalized: lookup(RESIDENT_TYPE, type, 'OTHER'),
+    resident_type_normalized: normalize(type),
     move_in_date: isoDate(moveIn, `${fieldPrefix}move_in`),
     move_out_date: isoDate(moveOut, `${fieldPrefix}move_out`),
   };
@@ -145,12 +150,13 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
   const phones = list(t.PhoneNumbers, 'PhoneNumbers').filter((p) => text((p as Raw | null)?.Number) !== null) as Raw[];
   const status = text(t.status);
   const tenantType = text(t.tenant_type);
-  const xPropertyId = optionalId(t[OCCUPANCY_PROPERTY_FIELD], OCCUPANCY_PROPERTY_FIELD);
   const xLeaseId = optionalId(t.occupancy_id, 'occupancy_id');
-  // A tenant is on one occupancy: its link, when rent_roll has that occupancy (the client adds its fields).
+  const xPropertyId = tenantProperty(t, xLeaseId);
+  // A tenant is on one occupancy: its link, when rent_roll has that occupancy (the client adds its fields). An
+  // unknown tenant_type is reported by the occupancy's mapping, once per link.
   const onRentRoll = xLeaseId !== null && OCCUPANCY_PROPERTY_FIELD in t;
   const links: MappedLink[] = onRentRoll
-    ? [{ x_lease_id: xLeaseId, ...occupancyLink(tenantType, t[OCCUPANCY_FIELDS.move_in!], t[OCCUPANCY_FIELDS.move_out!], 'occupancy_') }]
+    ? [{ x_lease_id: xLeaseId, ...occupancyLink(tenantType, t[OCCUPANCY_FIELDS.move_in!], t[OCCUPANCY_FIELDS.move_out!], 'occupancy_', (type) => lookup(RESIDENT_TYPE, type, 'OTHER')) }]
     : [];
   return {
     x_id: xId,
@@ -164,14 +170,27 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
       email_1: emails[0] ?? null,
       email_2: emails[1] ?? null,
       phone_1: phoneNumber(phones[0]?.Number),
-      phone_1_type: phones[0] ? lookup(PHONE_LABEL, phones[0].Label, 'OTHER') : null,
+      phone_1_type: phones[0] ? lookupReported(ctx, 'phone_1_type', PHONE_LABEL, phones[0].Label, 'OTHER') : null,
       phone_2: phoneNumber(phones[1]?.Number),
-      phone_2_type: phones[1] ? lookup(PHONE_LABEL, phones[1].Label, 'OTHER') : null,
+      phone_2_type: phones[1] ? lookupReported(ctx, 'phone_2_type', PHONE_LABEL, phones[1].Label, 'OTHER') : null,
       date_of_birth: isoDate(t.DateOfBirth, 'DateOfBirth'),
       // The canonical resident has neither field; the vendor's words are kept rather than lost.
       custom_data: status === null && tenantType === null ? null : { status, tenant_type: tenantType },
     },
   };
+}
+
+/**
+ * The tenant's property: its row's own property_id where a server sends one, else its occupancy's on the rent
+ * roll (the client's OCCUPANCY_PROPERTY_FIELD). A tenant whose occupancy is not on the rent roll (a past
+ * tenant's) has no property the contract gives, and a resident needs one.
+ */
+function tenantProperty(t: Raw, xLeaseId: string | null): string {
+  const xPropertyId = optionalId(t[TENANT_OWN_PROPERTY_FIELD], TENANT_OWN_PROPERTY_FIELD) ?? optionalId(t[OCCUPANCY_PROPERTY_FIELD], OCCUPANCY_PROPERTY_FIELD);
+  if (xPropertyId !== null) return xPropertyId;
+  throw new MalformedRecordError(xLeaseId === null
+    ? 'the tenant has no occupancy_id: AppFolio\'s tenant_directory names no property, only the occupancy, so the resident has no property'
+    : `the tenant's occupancy ${xLeaseId} is not on the rent roll (a past tenant's): AppFolio's tenant_directory names no property, only the occupancy, so the resident has no property`);
 }
 
 function list(value: unknown, field: string): unknown[] {

@@ -15,7 +15,11 @@ export const BUILDIUM_FACTS: VendorFacts = {
   interfaceName: 'BUILDIUM_BASE',
   // Buildium: "retry the request after a short interval (~200ms)" and back off exponentially; no Retry-After.
   throttleBackoffMs: 200,
-  sources: Object.fromEntries(Object.entries(BUILDIUM_ENDPOINTS).map(([model, path]) => [model, `GET ${path}`])),
+  sources: {
+    ...Object.fromEntries(Object.entries(BUILDIUM_ENDPOINTS).map(([model, path]) => [model, `GET ${path}`])),
+    // Applicants are a resource of their own at Buildium, which a resident sync never reads.
+    residents: `GET ${BUILDIUM_ENDPOINTS.residents} (tenants only: applicants, GET /v1/applicants, are not residents)`,
+  },
 };
 
 /**
@@ -48,12 +52,18 @@ export const BUILDIUM_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields
   },
 };
 
+/** LeaseMessage.LeaseStatus (the spec's enum: Active, Past, Future). */
 export const LEASE_STATUS: Record<string, 'ACTIVE' | 'PENDING' | 'INACTIVE'> = { Active: 'ACTIVE', Future: 'PENDING', Past: 'INACTIVE' };
 
+/** PhoneNumberMessage.Type (the spec's enum). */
 export const PHONE_TYPE: Record<string, 'MOBILE' | 'HOME' | 'WORK' | 'FAX' | 'OTHER'> = {
   Cell: 'MOBILE', Home: 'HOME', Office: 'WORK', Fax: 'FAX', Personal: 'OTHER', Other: 'OTHER', NotSet: 'OTHER',
 };
 
+/**
+ * RentalMessage.RentalSubType, or RentalType when a rental has no subtype (the spec's enums). A residential
+ * rental without a subtype says nothing of its kind: OTHER.
+ */
 export const PROPERTY_TYPE: Record<string, 'SINGLE_FAMILY' | 'MULTI_FAMILY' | 'COMMERCIAL' | 'OTHER'> = {
   SingleFamily: 'SINGLE_FAMILY', MultiFamily: 'MULTI_FAMILY', CondoTownhome: 'MULTI_FAMILY',
   Industrial: 'COMMERCIAL', Office: 'COMMERCIAL', Retail: 'COMMERCIAL', ShoppingCenter: 'COMMERCIAL', Storage: 'COMMERCIAL',

@@ -1,7 +1,7 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../etl/canonical-record';
 import { MalformedRecordError } from '../../etl/malformed-record.error';
-import { bathroomCounts, bool, cents, email, integer, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
+import { bathroomCounts, bool, cents, email, integer, isoDate, lookupReported, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
 import { BATHROOMS, BEDROOMS, COUNTRY, LEASE_STATUS, PHONE_TYPE, PROPERTY_TYPE } from './buildium.facts';
 
 type Raw = Record<string, any>;
@@ -29,13 +29,13 @@ function address(a: Raw | null | undefined, suffix = '') {
   };
 }
 
-function phones(list: unknown, prefix: string) {
+function phones(list: unknown, prefix: string, ctx: MappingContext) {
   const numbers = Array.isArray(list) ? (list as Raw[]).filter((p) => text(p?.Number) !== null) : [];
   return {
     [`${prefix}_1`]: phoneNumber(numbers[0]?.Number),
-    [`${prefix}_1_type`]: numbers[0] ? lookup(PHONE_TYPE, numbers[0].Type, 'OTHER') : null,
+    [`${prefix}_1_type`]: numbers[0] ? lookupReported(ctx, `${prefix}_1_type`, PHONE_TYPE, numbers[0].Type, 'OTHER') : null,
     [`${prefix}_2`]: phoneNumber(numbers[1]?.Number),
-    [`${prefix}_2_type`]: numbers[1] ? lookup(PHONE_TYPE, numbers[1].Type, 'OTHER') : null,
+    [`${prefix}_2_type`]: numbers[1] ? lookupReported(ctx, `${prefix}_2_type`, PHONE_TYPE, numbers[1].Type, 'OTHER') : null,
   };
 }
 
@@ -44,7 +44,7 @@ function mapRental(r: Raw, ctx: MappingContext): MappedRecord {
   const a = address(r.Address);
   const manager = r.RentalManager as Raw | null | undefined;
   const managerName = manager ? [text(manager.FirstName), text(manager.LastName)].filter(Boolean).join(' ') || text(manager.CompanyName) : null;
-  const managerPhones = phones(manager?.PhoneNumbers, 'manager_phone');
+  const managerPhones = phones(manager?.PhoneNumbers, 'manager_phone', ctx);
   const typeRaw = text(r.RentalSubType) ?? text(r.RentalType);
   return {
     x_id: xId,
@@ -58,7 +58,7 @@ function mapRental(r: Raw, ctx: MappingContext): MappedRecord {
       long_description: text(r.StructureDescription),
       street_address_1: a.address_1, street_address_2: a.address_2,
       address_1: a.address_1, address_2: a.address_2, city: a.city, state: a.state, zip: a.zip, country: a.country,
-      type: typeRaw, type_raw: typeRaw, type_normalized: lookup(PROPERTY_TYPE, typeRaw, 'OTHER'),
+      type: typeRaw, type_raw: typeRaw, type_normalized: lookupReported(ctx, 'type_normalized', PROPERTY_TYPE, typeRaw, 'OTHER'),
       manager_name: managerName,
       manager_email: email(manager?.Email),
       ...managerPhones,
@@ -146,7 +146,7 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
       term: text(l.TermType),
       status,
       status_raw: status,
-      status_normalized: status === null ? null : (LEASE_STATUS[status] ?? 'OTHER'),
+      status_normalized: lookupReported(ctx, 'status_normalized', LEASE_STATUS, status, 'OTHER'),
       rent_amount_in_cents: cents(l.AccountDetails?.Rent, 'AccountDetails.Rent'),
       deposit_amount: deposit == null ? null : String(deposit),
       deposit_amount_in_cents: cents(deposit, 'AccountDetails.SecurityDeposit'),
@@ -165,7 +165,10 @@ function currentLease(leases: Raw[]): Raw | undefined {
 function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
   const xId = requiredId(t.Id, 'Id');
   const leases = Array.isArray(t.Leases) ? (t.Leases as Raw[]).filter((l) => l && typeof l === 'object') : [];
+  // A TenantMessage names no property of its own: its leases place it. One on no lease cannot be placed.
   const lease = currentLease(leases);
+  if (!lease) throw new MalformedRecordError('the tenant is on no lease: a Buildium tenant has no property but its leases\' (TenantMessage.Leases), and a resident needs one');
+  const xPropertyId = requiredId(lease.PropertyId, 'Leases[].PropertyId');
   // Leases embeds every lease of the tenant, whatever its status: the tenant's side of its links.
   const links = leases.flatMap((l): MappedLink[] => {
     const entry = Array.isArray(l.Tenants) ? (l.Tenants as Raw[]).find((t) => t != null && String(t.Id) === xId) : undefined;
@@ -176,7 +179,6 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
     link.x_lease_id = requiredId(l.Id, 'Leases[].Id');
     return [link];
   });
-  const xPropertyId = optionalId(lease?.PropertyId, 'Leases[].PropertyId');
   return {
     x_id: xId,
     values: {
@@ -184,12 +186,12 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
       last_name: text(t.LastName),
       email_1: email(t.Email),
       email_2: email(t.AlternateEmail),
-      ...phones(t.PhoneNumbers, 'phone'),
+      ...phones(t.PhoneNumbers, 'phone', ctx),
       date_of_birth: isoDate(t.DateOfBirth, 'DateOfBirth'),
       notes: text(t.Comment),
       ...address(t.Address),
       ...address(t.AlternateAddress, '_alternate'),
-      x_lease_id: optionalId(lease?.Id, 'Leases[].Id'),
+      x_lease_id: optionalId(lease.Id, 'Leases[].Id'),
       x_property_id: xPropertyId,
       property_id: ctx.ref('properties', xPropertyId),
     },

@@ -3,10 +3,11 @@ import type { CanonicalModelName } from '../../canonical/canonical-models';
 import { isObject } from '../../etl/normalise';
 import type { RawPage, ReportedRateLimits, VendorAdapter, VendorClient, VendorReporter } from '../vendor-adapter';
 import { VendorAccessDeniedError, VendorAuthError, VendorRequestError, VendorThrottledError, type VendorHttp, type VendorResponse } from '../vendor-http';
+import { PropertyApplications } from './entrata.applications';
 import { EntrataCredentials } from './entrata.credentials';
 import {
-  ALL_LEASE_STATUS_TYPE_IDS, ENTRATA_API_VERSION, ENTRATA_ERROR, ENTRATA_EXPECTED_FIELDS, ENTRATA_FACTS, ENTRATA_METHODS,
-  LISTED_UNDER_PROPERTY, RATE_LIMIT_HEADERS, UNIT_PROPERTY_CHUNK,
+  ALL_LEASE_STATUS_TYPE_IDS, ENTRATA_API_VERSION, ENTRATA_ERROR, ENTRATA_EXPECTED_FIELDS, ENTRATA_FACTS, ENTRATA_METHODS, LISTED_UNDER_PROPERTY, RATE_LIMIT_HEADERS,
+  UNIT_PROPERTY_CHUNK,
 } from './entrata.facts';
 import { entrataVendorId, ID_FIELD, mapEntrataRecord } from './entrata.mapper';
 import { liftAttributes, listOf } from './entrata.quirks';
@@ -33,7 +34,9 @@ class EntrataClient implements VendorClient {
   /**
    * Properties in one call; units for the property ids in chunks; leases and customers per property, pageNo
    * from 1 until a page is shorter than perPageCount. Records are yielded with `@attributes` lifted and the
-   * property they were listed under as `propertyId`.
+   * property they were listed under as `propertyId`. getCustomers does not tell an applicant from a resident:
+   * a property's leases are read first (page by page, kept as ids), then its customers whose leases are
+   * Applicant intervals only come marked as applicants.
    */
   async *listPages(model: CanonicalModelName): AsyncIterable<RawPage> {
     const propertyList = await this.properties();
@@ -51,28 +54,47 @@ class EntrataClient implements VendorClient {
       }
       return;
     }
+    for (const propertyId of propertyIds) {
+      if (model === 'leases') {
+        yield* this.propertyPages(model, propertyId);
+        continue;
+      }
+      const applications = new PropertyApplications();
+      for await (const page of this.propertyPages('leases', propertyId)) page.records.forEach((lease) => applications.add(lease));
+      for await (const page of this.propertyPages(model, propertyId)) {
+        yield applications.none ? page : { records: page.records.map((customer) => applications.mark(customer)) };
+      }
+    }
+  }
+
+  /** Every page of one property's leases or customers. */
+  private async *propertyPages(model: 'leases' | 'residents', propertyId: string): AsyncIterable<RawPage> {
     const [collection, element] = model === 'leases' ? ['leases', 'lease'] : ['Customers', 'Customer'];
     const perPageCount = ENTRATA_FACTS.pageSize;
-    for (const propertyId of propertyIds) {
-      for (let pageNo = 1; ; pageNo++) {
-        const result = await this.call(model, perPropertyParams(model, propertyId, pageNo, perPageCount));
-        const page = listOf(result[collection], element);
-        yield { records: page.map((record) => listedUnder(record, propertyId)) };
-        if (page.length < perPageCount) break;
-      }
+    for (let pageNo = 1; ; pageNo++) {
+      const result = await this.call(model, perPropertyParams(model, propertyId, pageNo, perPageCount));
+      const page = listOf(result[collection], element);
+      yield { records: page.map((record) => listedUnder(record, propertyId)) };
+      if (page.length < perPageCount) break;
     }
   }
 
   /**
    * getProperties takes no limit, so properties are its one call; any other model is read for the first
-   * property only (one record a page where the method pages). No property: nothing to read, no refusal.
+   * property only (one record a page where the method pages), residents with the leases that tell applicants
+   * apart. No property: nothing to read, no refusal.
    */
   async probe(model: CanonicalModelName): Promise<void> {
     const propertyList = await this.properties();
     if (model === 'properties') return;
     const [first] = idsOf(propertyList);
     if (first === undefined) return;
-    await this.call(model, model === 'units' ? { propertyIds: first } : perPropertyParams(model, first, 1, 1));
+    if (model === 'units') {
+      await this.call(model, { propertyIds: first });
+      return;
+    }
+    await this.call(model, perPropertyParams(model, first, 1, 1));
+    if (model === 'residents') await this.call('leases', perPropertyParams('leases', first, 1, 1));
   }
 
   private async properties(): Promise<Json[]> {
@@ -113,8 +135,8 @@ function idsOf(properties: Json[]): string[] {
   return [...new Set(properties.map((p) => p[ID_FIELD.properties]).filter((id) => id !== undefined && id !== null).map(String))];
 }
 
-/** getLeases / getCustomers params for one property's page; leases of every status. */
-function perPropertyParams(model: CanonicalModelName, propertyId: string, pageNo: number, perPageCount: number): Json {
+/** getLeases and getCustomers params, as the contract lists them for each. */
+function perPropertyParams(model: 'leases' | 'residents', propertyId: string, pageNo: number, perPageCount: number): Json {
   return { propertyId, ...(model === 'leases' ? { leaseStatusTypeIds: ALL_LEASE_STATUS_TYPE_IDS } : {}), pageNo, perPageCount };
 }
 

@@ -20,7 +20,11 @@ export const ENTRATA_FACTS: VendorFacts = {
   interfaceName: 'ENTRATA_BASE',
   // Limits are per minute/hour/day and Entrata sends no Retry-After: start at a second and double.
   throttleBackoffMs: 1000,
-  sources: Object.fromEntries(Object.entries(ENTRATA_METHODS).map(([model, { service, method }]) => [model, `POST /${service} ${method}`])),
+  sources: {
+    ...Object.fromEntries(Object.entries(ENTRATA_METHODS).map(([model, { service, method }]) => [model, `POST /${service} ${method}`])),
+    leases: `POST /${ENTRATA_METHODS.leases.service} ${ENTRATA_METHODS.leases.method} (Applicant intervals are applications, not leases)`,
+    residents: `POST /${ENTRATA_METHODS.residents.service} ${ENTRATA_METHODS.residents.method} + POST /${ENTRATA_METHODS.leases.service} ${ENTRATA_METHODS.leases.method} (customers on Applicant leases only are applicants, not residents)`,
+  },
 };
 
 /** Error codes Entrata reports inside HTTP 200 bodies. */
@@ -41,18 +45,33 @@ export const RATE_LIMIT_HEADERS = {
   minute_remaining: 'x-ratelimit-remaining-minute', hour_remaining: 'x-ratelimit-remaining-hour', day_remaining: 'x-ratelimit-remaining-day',
 } as const;
 
-/** leaseIntervalStatus -> (its leaseStatusTypeId, Propexo's status_normalized). */
-export const LEASE_STATUS: Record<string, { typeId: number; normalized: 'ACTIVE' | 'PENDING' | 'INACTIVE' }> = {
-  Cancelled: { typeId: 1, normalized: 'INACTIVE' },
-  Applicant: { typeId: 2, normalized: 'PENDING' },
-  Future: { typeId: 3, normalized: 'PENDING' },
-  Current: { typeId: 4, normalized: 'ACTIVE' },
-  Notice: { typeId: 5, normalized: 'ACTIVE' },
-  Past: { typeId: 6, normalized: 'INACTIVE' },
+/**
+ * leaseIntervalStatus of a lease -> Propexo's status_normalized, and the status's leaseStatusTypeId. An
+ * `Applicant` interval is an application, not a lease (an applicants model's), so it has no status here.
+ */
+export const LEASE_STATUS: Record<string, 'ACTIVE' | 'PENDING' | 'INACTIVE'> = {
+  Cancelled: 'INACTIVE', Future: 'PENDING', Current: 'ACTIVE', Notice: 'ACTIVE', Past: 'INACTIVE',
 };
+export const APPLICANT_STATUS = 'Applicant';
+export const LEASE_STATUS_TYPE_ID: Record<string, number> = { Cancelled: 1, [APPLICANT_STATUS]: 2, Future: 3, Current: 4, Notice: 5, Past: 6 };
 
-/** Every lease status type: a full pull asks for all of them. */
-export const ALL_LEASE_STATUS_TYPE_IDS = Object.values(LEASE_STATUS).map((s) => s.typeId).join(',');
+/**
+ * getLeases' leaseStatusTypeIds: every lease status type, so a full pull has them all (applications too, to hide
+ * any cached before). Which lease is an application is read from each lease's own leaseIntervalStatus.
+ */
+export const ALL_LEASE_STATUS_TYPE_IDS = Object.values(LEASE_STATUS_TYPE_ID).join(',');
+
+/**
+ * The key under which the client marks a customer whose leases are Applicant intervals only (by its LeaseId or
+ * by the Applicant leases' customer lists): an applicant, no resident. Listed so a copy cached earlier is hidden.
+ */
+export const APPLICANT_ONLY = 'applicantOnly';
+
+/**
+ * The key under which the client marks a customer that is a resident (another lease lists it) although its LeaseId
+ * is an application: that LeaseId names no lease, so the customer names none of its links.
+ */
+export const LEASE_ID_IS_APPLICATION = 'leaseIdIsApplication';
 
 export const RESIDENT_TYPE: Record<string, 'PRIMARY' | 'SECONDARY' | 'GUARANTOR' | 'OTHER'> = {
   Primary: 'PRIMARY', Responsible: 'SECONDARY', Guarantor: 'GUARANTOR', 'Not Responsible': 'OTHER', Occupant: 'OTHER',
@@ -87,6 +106,6 @@ export const ENTRATA_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields>
   },
   residents: {
     required: ['Id', 'FirstName', 'LastName'],
-    known: ['Id', 'FirstName', 'MiddleName', 'LastName', 'Email', 'Phone', 'Phone.PhoneNumber', 'Phone.PhoneType', 'Address', 'DateOfBirth', 'LeaseId', LISTED_UNDER_PROPERTY],
+    known: ['Id', 'FirstName', 'MiddleName', 'LastName', 'Email', 'Phone', 'Phone.PhoneNumber', 'Phone.PhoneType', 'Address', 'DateOfBirth', 'LeaseId', LISTED_UNDER_PROPERTY, APPLICANT_ONLY, LEASE_ID_IS_APPLICATION],
   },
 };

@@ -1,8 +1,8 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../etl/canonical-record';
 import { MalformedRecordError } from '../../etl/malformed-record.error';
-import { bathroomCounts, cents, email, idOrNull, integer, isObject, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
-import { LEASE_STATUS, LISTED_UNDER_PROPERTY, PHONE_TYPE, PROPERTY_TYPE, RESIDENT_TYPE } from './entrata.facts';
+import { bathroomCounts, cents, email, idOrNull, integer, isObject, lookupReported, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
+import { APPLICANT_ONLY, APPLICANT_STATUS, LEASE_ID_IS_APPLICATION, LEASE_STATUS, LISTED_UNDER_PROPERTY, PHONE_TYPE, PROPERTY_TYPE, RESIDENT_TYPE } from './entrata.facts';
 import { asArray, decimal, entrataDate, flag, liftAttributes, listOf } from './entrata.quirks';
 
 type Raw = Record<string, any>;
@@ -10,8 +10,11 @@ type Raw = Record<string, any>;
 /** The vendor's id field of each model's record (casing differs between methods). */
 export const ID_FIELD: Record<CanonicalModelName, string> = { properties: 'PropertyID', units: 'id', leases: 'id', residents: 'Id' };
 
-/** Entrata records (docs/vendors/entrata.md), as sent or as the client yields them -> Propexo's canonical fields. */
-export function mapEntrataRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord {
+/**
+ * Entrata records (docs/vendors/entrata.md), as sent or as the client yields them -> Propexo's canonical
+ * fields; null for an Applicant lease interval (an application) and a customer on Applicant leases only.
+ */
+export function mapEntrataRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord | null {
   const record = liftAttributes(raw);
   if (!isObject(record)) throw new MalformedRecordError('record is not an object');
   switch (model) {
@@ -41,7 +44,7 @@ function mapProperty(p: Raw, ctx: MappingContext): MappedRecord {
       is_active: disabled === null ? null : !disabled,
       address_1: street, street_address_1: street,
       city: text(address.City), state: text(address.State), zip: text(address.PostalCode),
-      type, type_raw: type, type_normalized: lookup(PROPERTY_TYPE, type, 'OTHER'),
+      type, type_raw: type, type_normalized: lookupReported(ctx, 'type_normalized', PROPERTY_TYPE, type, 'OTHER'),
     },
   };
 }
@@ -69,12 +72,13 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
   };
 }
 
-function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
+function mapLease(l: Raw, ctx: MappingContext): MappedRecord | null {
   const xId = requiredId(l.id, 'id');
   const xPropertyId = requiredId(l[LISTED_UNDER_PROPERTY], LISTED_UNDER_PROPERTY);
   const xUnitId = optionalId(l.unitId, 'unitId');
   const status = text(l.leaseIntervalStatus);
-  const normalized = status === null ? null : (LEASE_STATUS[status]?.normalized ?? 'OTHER');
+  if (status === APPLICANT_STATUS) return null;
+  const normalized = lookupReported(ctx, 'status_normalized', LEASE_STATUS, status, 'OTHER');
   const moveIn = entrataDate(l.moveInDate, 'moveInDate');
   const moveOut = entrataDate(l.moveOutDate, 'moveOutDate');
   const notice = entrataDate(l.noticeDate, 'noticeDate');
@@ -84,7 +88,7 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
     return {
       x_resident_id: requiredId(c?.id, 'customers.customer[].id'),
       x_resident_type: type,
-      resident_type_normalized: lookup(RESIDENT_TYPE, type, 'OTHER'),
+      resident_type_normalized: lookupReported(ctx, 'resident_type_normalized', RESIDENT_TYPE, type, 'OTHER'),
       // Entrata dates a lease's move-in, move-out and notice, which hold for each of its customers.
       move_in_date: moveIn,
       move_out_date: moveOut,
@@ -118,26 +122,29 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
   };
 }
 
-function mapCustomer(c: Raw, ctx: MappingContext): MappedRecord {
+/** A customer, placed by the property it was listed under (getCustomers is asked per property), whatever its leases. */
+function mapCustomer(c: Raw, ctx: MappingContext): MappedRecord | null {
   const xId = requiredId(c.Id, 'Id');
+  if (c[APPLICANT_ONLY] === true) return null;
   const phones = (asArray(c.Phone) as Raw[]).filter((p) => p && typeof p === 'object' && text(p.PhoneNumber) !== null);
   // Customers carry a street line; an address element is read field by field.
   const address = c.Address && typeof c.Address === 'object' ? (c.Address as Raw) : { Address: c.Address };
-  const xPropertyId = optionalId(c[LISTED_UNDER_PROPERTY], LISTED_UNDER_PROPERTY);
+  const xPropertyId = requiredId(c[LISTED_UNDER_PROPERTY], LISTED_UNDER_PROPERTY);
   const xLeaseId = optionalId(c.LeaseId, 'LeaseId');
   return {
     x_id: xId,
-    // A customer names its lease without the link's details (those are on the lease's customers list).
-    linkedTo: xLeaseId === null ? undefined : [xLeaseId],
+    // A customer names its lease without the link's details (those are on the lease's customers list). A LeaseId
+    // that is an application names no lease (the customer is on a lease's list, or it would be an applicant).
+    linkedTo: xLeaseId === null || c[LEASE_ID_IS_APPLICATION] === true ? undefined : [xLeaseId],
     values: {
       first_name: text(c.FirstName),
       middle_name: text(c.MiddleName),
       last_name: text(c.LastName),
       email_1: email(c.Email),
       phone_1: phoneNumber(phones[0]?.PhoneNumber),
-      phone_1_type: phones[0] ? lookup(PHONE_TYPE, text(phones[0].PhoneType), 'OTHER') : null,
+      phone_1_type: phones[0] ? lookupReported(ctx, 'phone_1_type', PHONE_TYPE, text(phones[0].PhoneType), 'OTHER') : null,
       phone_2: phoneNumber(phones[1]?.PhoneNumber),
-      phone_2_type: phones[1] ? lookup(PHONE_TYPE, text(phones[1].PhoneType), 'OTHER') : null,
+      phone_2_type: phones[1] ? lookupReported(ctx, 'phone_2_type', PHONE_TYPE, text(phones[1].PhoneType), 'OTHER') : null,
       address_1: text(address.Address),
       city: text(address.City),
       state: text(address.State),

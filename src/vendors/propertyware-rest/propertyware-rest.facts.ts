@@ -13,6 +13,7 @@ export const PROPERTYWARE_REST_ENDPOINTS: Record<CanonicalModelName, { path: str
   properties: { path: '/buildings', params: { includeDeactivated: 'true' } },
   units: { path: '/units', params: { includeDeactivated: 'true' } },
   leases: { path: '/leases', params: {} },
+  // Tenants only: prospects (type PROSPECT) are applicants, not residents.
   residents: { path: '/contacts', params: { type: 'TENANT' } },
 };
 
@@ -27,7 +28,7 @@ export const PROPERTYWARE_REST_FACTS: VendorFacts = {
   throttleBackoffMs: 200,
   sources: Object.fromEntries(Object.entries(PROPERTYWARE_REST_ENDPOINTS).map(([model, { path, params }]) => {
     const query = new URLSearchParams(params).toString();
-    return [model, `GET ${path}${query ? `?${query}` : ''}`];
+    return [model, `GET ${path}${query ? `?${query}` : ''}${model === 'residents' ? ' (prospects are applicants, not residents)' : ''}`];
   })),
 };
 
@@ -47,21 +48,30 @@ export const PROPERTYWARE_REST_EXPECTED_FIELDS: Record<CanonicalModelName, Expec
 };
 
 /**
- * Lease.status is free text (statuses are configured per organization, see GET /leases/statuses), so the
- * spec lists none; these are Propertyware's stock statuses. Anything else reads OTHER, raw value kept.
+ * Lease.status is free text configured per organization (GET /leases/statuses). The spec's description names
+ * 'Active', 'Active - Notice Given', 'Draft', 'Eviction' and 'Terminated' "etc."; the rest are other
+ * spellings of the same states. Anything else reads OTHER (raw value kept) and is reported.
  */
 export const LEASE_STATUS: Record<string, 'ACTIVE' | 'PENDING' | 'INACTIVE' | 'EVICTED'> = {
-  Active: 'ACTIVE', 'Active - Notice Given': 'ACTIVE', 'Active - Month to Month': 'ACTIVE',
-  Future: 'PENDING', Pending: 'PENDING',
-  Inactive: 'INACTIVE', Terminated: 'INACTIVE', Closed: 'INACTIVE',
-  Evicted: 'EVICTED',
+  // The spec's values.
+  Active: 'ACTIVE', 'Active - Notice Given': 'ACTIVE', Draft: 'PENDING', Eviction: 'EVICTED', Terminated: 'INACTIVE',
+  // Other spellings of those states.
+  'Active - Month to Month': 'ACTIVE', Future: 'PENDING', Pending: 'PENDING', Inactive: 'INACTIVE', Closed: 'INACTIVE', Evicted: 'EVICTED',
 };
 
-/** Building.propertyType (the spec's enum) -> Propexo type_normalized. */
-export const PROPERTY_TYPE: Record<string, 'SINGLE_FAMILY' | 'MULTI_FAMILY' | 'STUDENT_HOUSING' | 'VACATION' | 'COMMERCIAL' | 'OTHER'> = {
+type PropertyType = 'SINGLE_FAMILY' | 'MULTI_FAMILY' | 'STUDENT_HOUSING' | 'VACATION' | 'COMMERCIAL' | 'OTHER';
+
+/**
+ * Building.propertyType -> Propexo type_normalized: the spec's enum codes (what writes take), and the display
+ * strings reads return instead (docs/vendors/propertyware-rest.md: `Du/Fourplex` for DU_FOUR_PLEX).
+ */
+export const PROPERTY_TYPE: Record<string, PropertyType> = {
   APARTMENT: 'MULTI_FAMILY', CONDO: 'MULTI_FAMILY', DU_FOUR_PLEX: 'MULTI_FAMILY', SECTION_8_AFFORDABLE: 'MULTI_FAMILY', SENIOR: 'MULTI_FAMILY',
   TOWNHOUSE: 'MULTI_FAMILY', HOUSE: 'SINGLE_FAMILY', STUDENT: 'STUDENT_HOUSING', SHORT_TERM_VACATION: 'VACATION', COMMERCIAL: 'COMMERCIAL',
   NONE: 'OTHER', OTHER: 'OTHER',
+  Apartment: 'MULTI_FAMILY', Condo: 'MULTI_FAMILY', 'Du/Fourplex': 'MULTI_FAMILY', 'Section 8/Affordable': 'MULTI_FAMILY', Senior: 'MULTI_FAMILY',
+  Townhouse: 'MULTI_FAMILY', House: 'SINGLE_FAMILY', Student: 'STUDENT_HOUSING', 'Short-term/vacation': 'VACATION', Commercial: 'COMMERCIAL',
+  None: 'OTHER', Other: 'OTHER',
 };
 
 /** A contact's four phone fields in the order they fill phone_1 and phone_2 (first two non-empty win). */

@@ -1,7 +1,7 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../etl/canonical-record';
 import { MalformedRecordError } from '../../etl/malformed-record.error';
-import { bathroomCounts, bool, cents, email, integer, isObject, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
+import { bathroomCounts, bool, cents, email, integer, isObject, isoDate, lookup, lookupReported, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
 import { CONTACT_ROLE, LEASE_STATUS, PHONE_PRIORITY, PROPERTY_TYPE, SQUARE_FEET_PER } from './propertyware-rest.facts';
 
 type Raw = Record<string, any>;
@@ -60,7 +60,7 @@ function mapBuilding(b: Raw, ctx: MappingContext): MappedRecord {
       website: text(b.website),
       county: text(b.county),
       ...placeAddress(b.address),
-      type: typeRaw, type_raw: typeRaw, type_normalized: lookup(PROPERTY_TYPE, typeRaw, 'OTHER'),
+      type: typeRaw, type_raw: typeRaw, type_normalized: lookupReported(ctx, 'type_normalized', PROPERTY_TYPE, typeRaw, 'OTHER'),
       manager_name: text(manager?.name),
       manager_email: email(manager?.email),
       // Buildings are grouped by portfolio (the owner's account); Propexo has no field for it.
@@ -106,7 +106,8 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
   const moveIn = isoDate(l.moveInDate, 'moveInDate');
   const moveOut = isoDate(l.moveOutDate, 'moveOutDate');
   // The embedded contacts are minimal: they only link the lease to its tenants, whose details come from /contacts.
-  const links: MappedLink[] = contacts.map((c) => ({ x_resident_id: requiredId(c?.id, 'contacts[].id'), ...contactLink(l, c) }));
+  const role = (value: string | null) => lookupReported(ctx, 'resident_type_normalized', CONTACT_ROLE, value, 'OTHER');
+  const links: MappedLink[] = contacts.map((c) => ({ x_resident_id: requiredId(c?.id, 'contacts[].id'), ...contactLink(l, c, role) }));
   const primary = contacts.find((c) => c?.primary === true) ?? contacts[0];
   const status = text(l.status);
   const balance = cents(l.leaseBalance, 'leaseBalance');
@@ -126,7 +127,7 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
       scheduled_move_out_date: isoDate(l.scheduleMoveOutDate, 'scheduleMoveOutDate'),
       status,
       status_raw: status,
-      status_normalized: lookup(LEASE_STATUS, status, 'OTHER'),
+      status_normalized: lookupReported(ctx, 'status_normalized', LEASE_STATUS, status, 'OTHER'),
       rent_amount_in_cents: cents(l.baseRent, 'baseRent'),
       balance_amount_in_cents: balance,
       balance_amount_raw: balance === null ? null : text(l.leaseBalance),
@@ -135,13 +136,16 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
   };
 }
 
-/** The link of a lease and one of its `contacts[]` entries; the same from the lease and from the tenant's hydrated leases. */
-function contactLink(l: Raw, c: Raw | undefined): MappedLink {
+/**
+ * The link of a lease and one of its `contacts[]` entries; the same from the lease and from the tenant's hydrated
+ * leases. `normalize` looks a role up in CONTACT_ROLE.
+ */
+function contactLink(l: Raw, c: Raw | undefined, normalize: (role: string | null) => string | null): MappedLink {
   const primary = bool(c?.primary, 'contacts[].primary');
   const role = text(c?.role);
   return {
     x_resident_type: role,
-    resident_type_normalized: primary ? 'PRIMARY' : lookup(CONTACT_ROLE, role, 'OTHER'),
+    resident_type_normalized: primary ? 'PRIMARY' : normalize(role),
     move_in_date: isoDate(l.moveInDate, 'moveInDate'),
     move_out_date: isoDate(l.moveOutDate, 'moveOutDate'),
     notice_date: isoDate(l.noticeGivenDate, 'noticeGivenDate'),
@@ -166,14 +170,18 @@ function currentLease(leases: Raw[]): Raw | undefined {
 
 function mapContact(c: Raw, ctx: MappingContext): MappedRecord {
   const xId = requiredId(c.id, 'id');
-  // `leases` is the client's hydration (see the adapter): Propertyware's Contact names no lease.
+  // `leases` is the client's hydration (see the adapter): Propertyware's Contact names no lease or building,
+  // so a tenant on no lease has no property, which Propexo's resident requires.
   const leases = Array.isArray(c.leases) ? (c.leases as Raw[]).filter((l) => l && typeof l === 'object') : [];
   const lease = currentLease(leases);
+  if (!lease) throw new MalformedRecordError('the tenant is on no lease: a Propertyware contact names no building of its own, so the resident has no property');
+  const xPropertyId = requiredId(lease.buildingID, 'leases[].buildingID');
+  // An unknown role is reported by the lease's mapping, once per link.
+  const role = (value: string | null) => lookup(CONTACT_ROLE, value, 'OTHER');
   const links = leases.map((l): MappedLink => {
     const entry = Array.isArray(l.contacts) ? (l.contacts as Raw[]).find((e) => e != null && String(e.id) === xId) : undefined;
-    return { x_lease_id: requiredId(l.id, 'leases[].id'), ...contactLink(l, entry) };
+    return { x_lease_id: requiredId(l.id, 'leases[].id'), ...contactLink(l, entry, role) };
   });
-  const xPropertyId = optionalId(lease?.buildingID, 'leases[].buildingID');
   return {
     x_id: xId,
     values: {
@@ -186,7 +194,7 @@ function mapContact(c: Raw, ctx: MappingContext): MappedRecord {
       date_of_birth: isoDate(c.birthDate, 'birthDate'),
       notes: text(c.comments),
       ...address(c.address),
-      x_lease_id: optionalId(lease?.id, 'leases[].id'),
+      x_lease_id: optionalId(lease.id, 'leases[].id'),
       x_property_id: xPropertyId,
       property_id: ctx.ref('properties', xPropertyId),
     },

@@ -31,7 +31,10 @@ export const YARDI_FACTS: VendorFacts = {
   interfaceName: 'YARDI_RESIDENT_TRANSACTIONS',
   // "Error: Database busy" carries no Retry-After: start at one second and double.
   throttleBackoffMs: 1000,
-  sources: Object.fromEntries(Object.entries(YARDI_METHODS).map(([model, method]) => [model, `SOAP ${method} (${SERVICE_NAME})`])),
+  sources: Object.fromEntries(Object.entries(YARDI_METHODS).map(([model, method]) => [
+    model,
+    `SOAP ${method} (${SERVICE_NAME})${model === 'residents' ? ': applicants are not residents' : model === 'leases' ? ': applicant households are not leases' : ''}`,
+  ])),
 };
 
 /**
@@ -61,11 +64,16 @@ export const YARDI_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields> =
   },
 };
 
-/** Customer `Type` of an RT_Customer's first person -> the lease's status (others -> OTHER, raw value kept). */
+/**
+ * Customer `Type` (compared case-insensitively). `applicant` customers are not residents and a household of
+ * applicants is no lease (docs/vendors/yardi.md): they belong to Propexo's applicants model.
+ */
+export const APPLICANT_TYPE = 'applicant';
+
+/** Customer `Type` of a household's first resident -> the lease's status (others -> OTHER, raw value kept). */
 export const LEASE_STATUS: Record<string, 'ACTIVE' | 'PENDING' | 'INACTIVE'> = {
   'current resident': 'ACTIVE',
   'future resident': 'PENDING',
-  applicant: 'PENDING',
   'former resident': 'INACTIVE',
 };
 

@@ -1,14 +1,17 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../etl/canonical-record';
 import { MalformedRecordError } from '../../etl/malformed-record.error';
-import { bathroomCounts, cents, email, isObject, isoDate, lookup, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
-import { LEASE_STATUS, PHONE_TYPE, UNIT_VACANT } from './yardi.facts';
+import { bathroomCounts, cents, email, isObject, isoDate, lookupReported, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
+import { APPLICANT_TYPE, LEASE_STATUS, PHONE_TYPE, UNIT_VACANT } from './yardi.facts';
 import { asList } from './yardi.soap';
 
 type Raw = Record<string, any>;
 
-/** Yardi MITS elements (docs/vendors/yardi.md), as the client yields them -> Propexo's canonical fields. */
-export function mapYardiRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord {
+/**
+ * Yardi MITS elements (docs/vendors/yardi.md), as the client yields them -> Propexo's canonical fields; null
+ * for an applicant customer, and for a household of applicants only (an application, not a lease).
+ */
+export function mapYardiRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord | null {
   if (!isObject(raw)) throw new MalformedRecordError('record is not an object');
   switch (model) {
     case 'properties': return mapProperty(raw, ctx);
@@ -82,15 +85,20 @@ function address(a: unknown, suffix = '') {
   };
 }
 
+const lowerCase = (value: string) => value.toLowerCase();
+
 /** The first two Phone elements with a number, typed by their PhoneType attribute. */
-function phones(list: unknown) {
+function phones(list: unknown, ctx: MappingContext) {
   const numbered = asList(list).filter((p): p is Raw => isObject(p) && text(p.PhoneNumber) !== null);
-  const type = (p: Raw | undefined) => (p ? lookup(PHONE_TYPE, text(p['@PhoneType'])?.toLowerCase(), 'OTHER') : null);
+  const type = (p: Raw | undefined, field: string) => (p ? lookupReported(ctx, field, PHONE_TYPE, text(p['@PhoneType']), 'OTHER', lowerCase) : null);
   return {
-    phone_1: phoneNumber(numbered[0]?.PhoneNumber), phone_1_type: type(numbered[0]),
-    phone_2: phoneNumber(numbered[1]?.PhoneNumber), phone_2_type: type(numbered[1]),
+    phone_1: phoneNumber(numbered[0]?.PhoneNumber), phone_1_type: type(numbered[0], 'phone_1_type'),
+    phone_2: phoneNumber(numbered[1]?.PhoneNumber), phone_2_type: type(numbered[1], 'phone_2_type'),
   };
 }
+
+/** Whether a Customer element is an applicant (its `Type`), who is no resident. */
+const isApplicant = (person: unknown) => isObject(person) && text(person['@Type'])?.toLowerCase() === APPLICANT_TYPE;
 
 /** Values that have no canonical field, kept under their vendor names (null when none is given). */
 function customData(values: Record<string, string | null>): Record<string, string> | null {
@@ -133,14 +141,14 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
       ...bathroomCounts(baths),
       square_feet: squareFeet === null ? null : Math.round(squareFeet),
       rent_amount_market_in_cents: cents(text(u.MarketRent), 'MarketRent'),
-      is_vacant: occupancy === null ? null : (UNIT_VACANT[occupancy.toLowerCase()] ?? null),
+      is_vacant: lookupReported(ctx, 'is_vacant', UNIT_VACANT, occupancy, null, lowerCase),
       custom_data: customData({ unit_economic_status: text(u.UnitEconomicStatus), unit_occupancy_status: occupancy }),
     },
   };
 }
 
-/** An RT_Customer as a lease: its Lease element, its unit, and every Customer linked by Type. */
-function mapRtCustomerLease(rt: Raw, ctx: MappingContext): MappedRecord {
+/** An RT_Customer as a lease: its Lease element, its unit, and every resident Customer linked by Type. */
+function mapRtCustomerLease(rt: Raw, ctx: MappingContext): MappedRecord | null {
   const xId = requiredId(rt.CustomerID, 'CustomerID');
   const xPropertyId = requiredId(rt.YardiPropertyId, 'YardiPropertyId');
   const unitId = optionalId(isObject(rt.RT_Unit) ? rt.RT_Unit.UnitID : undefined, 'RT_Unit.UnitID');
@@ -149,21 +157,23 @@ function mapRtCustomerLease(rt: Raw, ctx: MappingContext): MappedRecord {
   const moveIn = yardiDate(lease.ActualMoveIn, 'Lease.ActualMoveIn');
   const moveOut = yardiDate(lease.ActualMoveOut, 'Lease.ActualMoveOut');
   const notice = yardiDate(lease.NoticeGiven, 'Lease.NoticeGiven');
-  const people = asList(isObject(rt.Customers) ? rt.Customers.Customer : undefined);
-  // Positions count every Customer element, so the ids match those the residents job gives them.
-  const links: MappedLink[] = people.flatMap((person, i) => {
-    if (!isObject(person)) return [];
-    return [{
-      x_resident_id: residentXId(xId, i + 1),
-      x_resident_type: text(person['@Type']),
-      resident_type_normalized: i === 0 ? 'PRIMARY' : 'SECONDARY',
-      move_in_date: moveIn,
-      move_out_date: moveOut,
-      notice_date: notice,
-    }];
-  });
-  // The household's first person's Type says where the lease stands (current, future, former, applicant).
-  const status = isObject(people[0]) ? text(people[0]['@Type']) : null;
+  const people = asList(isObject(rt.Customers) ? rt.Customers.Customer : undefined) as Raw[];
+  // A household of applicants only is an application, not a lease.
+  if (people.length > 0 && people.every(isApplicant)) return null;
+  // Positions count every Customer element, so the ids match those the residents job gives them; applicants
+  // are no residents, so no link names them, and the first resident is the primary one.
+  const residentPositions = people.flatMap((person, i) => (isObject(person) && !isApplicant(person) ? [i] : []));
+  const links: MappedLink[] = residentPositions.map((i, n) => ({
+    x_resident_id: residentXId(xId, i + 1),
+    x_resident_type: text(people[i]['@Type']),
+    resident_type_normalized: n === 0 ? 'PRIMARY' : 'SECONDARY',
+    move_in_date: moveIn,
+    move_out_date: moveOut,
+    notice_date: notice,
+  }));
+  // The household's first resident's Type says where the lease stands (current, future, former).
+  const first = residentPositions[0];
+  const status = first === undefined ? null : text(people[first]['@Type']);
   return {
     x_id: xId,
     values: {
@@ -171,7 +181,7 @@ function mapRtCustomerLease(rt: Raw, ctx: MappingContext): MappedRecord {
       property_id: ctx.ref('properties', xPropertyId),
       x_unit_id: xUnitId,
       unit_id: ctx.ref('units', xUnitId),
-      x_resident_id: people.length > 0 ? residentXId(xId, 1) : null,
+      x_resident_id: first === undefined ? null : residentXId(xId, first + 1),
       unit_number: unitId,
       start_date: yardiDate(lease.LeaseFromDate, 'Lease.LeaseFromDate'),
       end_date: yardiDate(lease.LeaseToDate, 'Lease.LeaseToDate'),
@@ -182,17 +192,21 @@ function mapRtCustomerLease(rt: Raw, ctx: MappingContext): MappedRecord {
       realized_move_out_date: moveOut,
       status,
       status_raw: status,
-      status_normalized: status === null ? null : (LEASE_STATUS[status.toLowerCase()] ?? 'OTHER'),
+      status_normalized: lookupReported(ctx, 'status_normalized', LEASE_STATUS, status, 'OTHER', lowerCase),
     },
     links,
   };
 }
 
-/** One Customer (a person) of an RT_Customer. */
-function mapCustomer(r: Raw, ctx: MappingContext): MappedRecord {
+/**
+ * One Customer (a person) of an RT_Customer, placed by the property the call was for (Voyager lists every
+ * RT_Customer under its Property), whatever its lease holds.
+ */
+function mapCustomer(r: Raw, ctx: MappingContext): MappedRecord | null {
   const xId = residentXId(r.CustomerID, r.CustomerIndex);
   const xPropertyId = requiredId(r.YardiPropertyId, 'YardiPropertyId');
   if (!isObject(r.Customer)) throw new MalformedRecordError('Customer is not an element with children');
+  if (isApplicant(r.Customer)) return null;
   const c: Raw = r.Customer;
   const name: Raw = isObject(c.Name) ? c.Name : {};
   const [home, alternate] = asList(c.Address);
@@ -209,7 +223,7 @@ function mapCustomer(r: Raw, ctx: MappingContext): MappedRecord {
       last_name: text(name.LastName),
       email_1: email(email1),
       email_2: email(email2),
-      ...phones(c.Phone),
+      ...phones(c.Phone, ctx),
       ...address(home),
       ...address(alternate, '_alternate'),
       x_lease_id: household,
