@@ -1,5 +1,5 @@
 import { API_KEY_SCOPES } from '../auth/scopes';
-import { CANONICAL_MODEL_NAMES } from '../canonical/canonical-models';
+import { CANONICAL_MODEL_NAMES, EVENT_MODELS } from '../canonical/canonical-models';
 import { RUN_TRIGGERS } from '../connect/connect-schedule';
 import { STREAM_NAMES, SYNC_MODES } from '../connect/stream-catalog';
 import { DRIFT_KINDS } from '../etl/schema-drift';
@@ -46,6 +46,11 @@ export const resultOf = (schema: string): JsonSchema => record({ result: ref(sch
 const asExtensions = (properties: Record<string, JsonSchema>): Record<string, JsonSchema> =>
   Object.fromEntries(Object.entries(properties).map(([name, schema]) => [name, { ...schema, 'x-latchkey-extension': true }]));
 const beyondSpec = (properties: Record<string, JsonSchema>): JsonSchema => ({ type: 'object', properties: asExtensions(properties) });
+
+/** A resident's or lease's record: our `deleted_at`, and each of its embedded links (`embeddedAs`) as `link` says. */
+const linkedRecord = (embeddedAs: string, link: JsonSchema): JsonSchema => ({
+  allOf: [ref('LatchkeyRecordExtension'), { type: 'object', properties: { [embeddedAs]: { type: 'array', items: link } } }],
+});
 
 const failedModels = {
   type: 'array',
@@ -240,17 +245,19 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
   LatchkeyIntegrationExtension: beyondSpec({
     last_sync_run: { anyOf: [ref('LatchkeyLastSyncRun'), { type: 'null' }], description: 'The latest run that started (null before the first)' },
   }),
-  LatchkeyResidentExtension: {
-    allOf: [ref('LatchkeyRecordExtension'), {
-      type: 'object',
-      properties: {
-        leases_meta_data: {
-          type: 'array',
-          items: beyondSpec({ lease_status_normalized: { type: ['string', 'null'], description: "The lease's status_normalized (ACTIVE, INACTIVE, PENDING, EVICTED, OTHER)" } }),
-        },
-      },
-    }],
-  },
+  LatchkeyLinkExtension: beyondSpec({
+    deleted_at: {
+      type: ['string', 'null'], format: 'date-time',
+      description: 'When the link stopped showing: the PMS no longer lists it, or its resident or lease disappeared. Such links are listed only with include_deleted=true',
+    },
+  }),
+  LatchkeyResidentExtension: linkedRecord('leases_meta_data', {
+    allOf: [
+      ref('LatchkeyLinkExtension'),
+      beyondSpec({ lease_status_normalized: { type: ['string', 'null'], description: "The lease's status_normalized (ACTIVE, INACTIVE, PENDING, EVICTED, OTHER)" } }),
+    ],
+  }),
+  LatchkeyLeaseExtension: linkedRecord('residents_meta_data', ref('LatchkeyLinkExtension')),
 
   LatchkeyEventFeed: record({
     meta: record({
@@ -267,7 +274,7 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
     trigger: enumOf(TRIGGERS),
     created_at: timestamp(),
     integration_id: nullableString(),
-    model: { type: ['string', 'null'], enum: [...CANONICAL_MODEL_NAMES, null], description: "The model concerned: data events, and a sync job's JOB_FAILURE" },
+    model: { type: ['string', 'null'], enum: [...EVENT_MODELS, null], description: "The model concerned: data events (residents_to_leases for the resident <-> lease links), and a sync job's JOB_FAILURE" },
     record_id: nullableString('For data events, the record'),
     payload: { type: 'object', description: 'The body a webhook delivery of the event carries: {trigger, data, meta}' },
   }),

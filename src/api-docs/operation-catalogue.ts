@@ -25,7 +25,7 @@ const extended = (specOutput: string, key: 'results' | 'result', many: boolean, 
   allOf: [ref(specOutput), { type: 'object', properties: { [key]: many ? { type: 'array', items: ref(extension) } : ref(extension) } }],
 });
 
-/** A data-model envelope of the spec, each record with our `deleted_at` extension (and a resident's with more). */
+/** A data-model envelope of the spec, each record with our `deleted_at` extension (residents and leases with their links'). */
 const records = (specOutput: string, many: boolean, extension = 'LatchkeyRecordExtension'): JsonSchema => extended(specOutput, 'results', many, extension);
 
 /** Where each vendor's residents get their `property_id` (never null), and who is not a resident. */
@@ -66,8 +66,8 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /v1/units/{id}': { summary: 'Get a unit', extensionFields: ['include_deleted'], response: records('_v1_units_{id}_get_output', false) },
   'GET /v1/residents': { summary: 'List residents (with leases_meta_data)', description: RESIDENTS_NOTES, extensionFields: ['include_deleted'], response: records('_v1_residents__get_output', true, 'LatchkeyResidentExtension') },
   'GET /v1/residents/{id}': { summary: 'Get a resident', description: RESIDENTS_NOTES, extensionFields: ['include_deleted'], response: records('_v1_residents_{id}_get_output', false, 'LatchkeyResidentExtension') },
-  'GET /v1/leases': { summary: 'List leases (with residents_meta_data)', description: LEASES_NOTES, extensionFields: ['include_deleted'], response: records('_v1_leases__get_output', true) },
-  'GET /v1/leases/{id}': { summary: 'Get a lease', extensionFields: ['include_deleted'], response: records('_v1_leases_{lease_id}_get_output', false) },
+  'GET /v1/leases': { summary: 'List leases (with residents_meta_data)', description: LEASES_NOTES, extensionFields: ['include_deleted'], response: records('_v1_leases__get_output', true, 'LatchkeyLeaseExtension') },
+  'GET /v1/leases/{id}': { summary: 'Get a lease', extensionFields: ['include_deleted'], response: records('_v1_leases_{lease_id}_get_output', false, 'LatchkeyLeaseExtension') },
 
   'GET /v1/admin/integrations': { summary: 'List integrations', response: extended('_v1_admin_integrations__get_output', 'results', true, 'LatchkeyIntegrationExtension') },
   'POST /v1/admin/integrations': { summary: 'Create an integration (credentials are validated, encrypted and never returned)', extensionFields: ['base_url', 'sync_cron'], response: extended('_v1_admin_integrations__post_output', 'result', false, 'LatchkeyIntegrationExtension') },

@@ -1,6 +1,6 @@
 import type { ColumnType } from '../canonical/canonical-models';
 
-const PG_ARRAY_TYPE: Record<ColumnType, string> = {
+export const PG_ARRAY_TYPE: Record<ColumnType, string> = {
   text: 'text[]', int: 'int4[]', float: 'float8[]', bool: 'bool[]', timestamptz: 'timestamptz[]', jsonb: 'jsonb[]',
 };
 

@@ -3,7 +3,8 @@ import { CANONICAL_MODELS, type CanonicalModelName } from '../canonical/canonica
 import type { SqlTx } from '../database/prisma.service';
 import type { CanonicalRecord } from '../etl/canonical-record';
 import { buildBulkUpsert, toColumnArrays, type BulkUpsertSpec, type UpsertReturning } from './bulk-upsert';
-import { LINK_SPEC, recordSpec } from './cache-specs';
+import { recordSpec } from './cache-specs';
+import { LinkCacheRepository, NO_LINK_CHANGES, type LinkChanges } from './link-cache.repository';
 
 export interface CacheScope {
   organizationId: string;
@@ -16,6 +17,8 @@ export interface UpsertResult {
   updated: number;
   /** With `capture`: the rows as written, and for changed ones the row as it was before. */
   changes: RecordChange[];
+  /** With `capture`: how the links of the page's residents or leases changed. */
+  links: LinkChanges;
 }
 
 export type CacheRow = Record<string, unknown> & { id: string };
@@ -37,11 +40,13 @@ export interface UpsertOptions {
 @Injectable()
 export class RecordCacheRepository {
   private readonly statements = new Map<string, { spec: BulkUpsertSpec; sql: string }>();
+  private readonly links = new LinkCacheRepository();
 
   /**
    * Writes one page. With `capture` (syncs after the first), compares each record's hash with the cached
    * one first: unchanged rows are only marked seen (`last_seen`, which the full pull's deletion pass
-   * relies on); new and changed ones are upserted and returned with their previous version.
+   * relies on); new and changed ones are upserted and returned with their previous version. The links
+   * that written residents and leases name are written with them (LinkCacheRepository).
    */
   async upsertPage(tx: SqlTx, model: CanonicalModelName, scope: CacheScope, records: CanonicalRecord[], now: Date, options: UpsertOptions): Promise<UpsertResult> {
     let toWrite = records;
@@ -54,55 +59,60 @@ export class RecordCacheRepository {
       const seen = [...unchanged, ...(options.alsoSeen ?? [])];
       if (seen.length > 0) await this.touch(tx, model, seen, now);
     }
-    if (toWrite.length === 0) return { inserted: 0, updated: 0, changes: [] };
+    if (toWrite.length === 0) return { inserted: 0, updated: 0, changes: [], links: NO_LINK_CHANGES };
     const returning = options.capture ? 'rows' : 'ids';
     const { spec, sql } = this.statement(`${model}:${returning}`, () => recordSpec(model), returning);
     const rows = toWrite.map((r) => ({ ...r.values, id: r.id, x_id: r.x_id, content_hash: r.hash }));
     const { rows: written } = await tx.query<CacheRow & { inserted: boolean }>(
       sql, [...toColumnArrays(spec, rows), scope.organizationId, scope.integrationId, scope.vendor, now],
     );
-    if (model === 'leases') await this.replaceLinks(tx, scope, toWrite, now);
     const inserted = written.filter((w) => w.inserted).length;
     const changes = options.capture
       ? written.map(({ inserted: isNew, ...row }) => ({ row: row as CacheRow, previous: isNew ? null : previous.get(row.id) ?? null }))
       : [];
-    return { inserted, updated: written.length - inserted, changes };
+    const revived = changes.filter((c) => c.previous !== null && c.previous.deleted_at !== null).map((c) => c.row.id);
+    const links = await this.links.write(tx, model, scope, toWrite, revived, now, options.capture);
+    return { inserted, updated: written.length - inserted, changes, links };
   }
 
   /**
    * Marks records that vanished from the vendor: rows of the model not seen since `seenSince` (the start of
    * a full pull that ended without errors). Returns them as they are now, unless they exceed `maxShare` of
    * the integration's live rows of the model: then nothing is marked and `refused` says how many it would be.
+   * The links of the vanished records are hidden with them (`hiddenLinks`, those that were showing).
    */
-  async markVanished(tx: SqlTx, model: CanonicalModelName, integrationId: string, seenSince: Date, now: Date, maxShare: number): Promise<{ deleted: CacheRow[]; refused: { vanished: number; live: number } | null }> {
+  async markVanished(tx: SqlTx, model: CanonicalModelName, integrationId: string, seenSince: Date, now: Date, maxShare: number): Promise<{ deleted: CacheRow[]; hiddenLinks: CacheRow[]; refused: { vanished: number; live: number } | null }> {
     const table = CANONICAL_MODELS[model].table;
     const { rows: [counts] } = await tx.query<{ vanished: number; live: number }>(
       `SELECT count(*) FILTER (WHERE "last_seen" < $2)::int AS vanished, count(*)::int AS live
        FROM "${table}" WHERE "integration_id" = $1 AND "deleted_at" IS NULL`,
       [integrationId, seenSince],
     );
-    if (!counts || counts.vanished === 0) return { deleted: [], refused: null };
-    if (counts.vanished > maxShare * counts.live) return { deleted: [], refused: counts };
+    if (!counts || counts.vanished === 0) return { deleted: [], hiddenLinks: [], refused: null };
+    if (counts.vanished > maxShare * counts.live) return { deleted: [], hiddenLinks: [], refused: counts };
     const { rows } = await tx.query<CacheRow>(
       `UPDATE "${table}" SET "deleted_at" = $3, "updated_at" = $3
        WHERE "integration_id" = $1 AND "deleted_at" IS NULL AND "last_seen" < $2 RETURNING *`,
       [integrationId, seenSince, now],
     );
-    return { deleted: rows, refused: null };
+    const hiddenLinks = await this.links.hide(tx, model, integrationId, rows.map((r) => r.id), now);
+    return { deleted: rows, hiddenLinks, refused: null };
   }
 
   /**
    * Hides cached records that turned out not to be of the model (the vendor lists applicants among its
-   * residents): marked deleted as vanished ones are, outside the deletion guard's count. Returns them.
+   * residents): marked deleted as vanished ones are, outside the deletion guard's count, and their links
+   * hidden with them. Returns them, and the links that were showing.
    */
-  async hide(tx: SqlTx, model: CanonicalModelName, integrationId: string, ids: string[], now: Date): Promise<CacheRow[]> {
-    if (ids.length === 0) return [];
+  async hide(tx: SqlTx, model: CanonicalModelName, integrationId: string, ids: string[], now: Date): Promise<{ hidden: CacheRow[]; hiddenLinks: CacheRow[] }> {
+    if (ids.length === 0) return { hidden: [], hiddenLinks: [] };
     const { rows } = await tx.query<CacheRow>(
       `UPDATE "${CANONICAL_MODELS[model].table}" SET "deleted_at" = $3, "updated_at" = $3
        WHERE "integration_id" = $1 AND "id" = ANY($2::text[]) AND "deleted_at" IS NULL RETURNING *`,
       [integrationId, ids, now],
     );
-    return rows;
+    const hiddenLinks = await this.links.hide(tx, model, integrationId, rows.map((r) => r.id), now);
+    return { hidden: rows, hiddenLinks };
   }
 
   /** Splits a page by content hash: rows that changed (with their current version) and ids that did not. */
@@ -124,19 +134,6 @@ export class RecordCacheRepository {
   /** last_seen for rows the page saw unchanged (written rows get it from the upsert). */
   private async touch(tx: SqlTx, model: CanonicalModelName, ids: string[], now: Date): Promise<void> {
     await tx.query(`UPDATE "${CANONICAL_MODELS[model].table}" SET "last_seen" = $2 WHERE "id" = ANY($1::text[]) AND "last_seen" < $2`, [ids, now]);
-  }
-
-  /** The lease page is the truth about who is on those leases: upsert its links, drop the ones it no longer has. */
-  private async replaceLinks(tx: SqlTx, scope: CacheScope, leases: CanonicalRecord[], now: Date): Promise<void> {
-    const links = leases.flatMap((l) => l.links ?? []);
-    await tx.query(
-      'DELETE FROM "residents_to_leases" WHERE "lease_id" = ANY($1::text[]) AND NOT ("id" = ANY($2::text[]))',
-      [leases.map((l) => l.id), links.map((l) => l.id)],
-    );
-    if (links.length === 0) return;
-    const { spec, sql } = this.statement('residents_to_leases', () => LINK_SPEC, 'ids');
-    const rows = links.map((l) => ({ ...l.values, id: l.id, content_hash: l.hash }));
-    await tx.query(sql, [...toColumnArrays(spec, rows), scope.organizationId, scope.integrationId, now]);
   }
 
   private statement(key: string, build: () => BulkUpsertSpec, returning: UpsertReturning) {

@@ -9,6 +9,27 @@ export type ColumnType = 'text' | 'int' | 'float' | 'bool' | 'timestamptz' | 'js
 export const CANONICAL_MODEL_NAMES = ['properties', 'units', 'residents', 'leases'] as const;
 export type CanonicalModelName = (typeof CANONICAL_MODEL_NAMES)[number];
 
+/**
+ * A model that is one side of the resident <-> lease link (residents_to_leases): the link's columns naming
+ * its record, the model on the other side, and the read API's array of the record's links.
+ */
+export interface LinkSide {
+  column: 'resident_id' | 'lease_id';
+  xColumn: 'x_resident_id' | 'x_lease_id';
+  partner: CanonicalModelName;
+  embeddedAs: 'leases_meta_data' | 'residents_meta_data';
+  /**
+   * A first sync takes every link from this side alone: each vendor's contract lists all of a lease's
+   * residents with it, so the other side adds nothing then (from the next sync on, both sides count).
+   */
+  firstSyncSource: boolean;
+  /**
+   * Extension: fields of the record on the other side that each embedded link carries, by name, with that
+   * record's column (a resident's leases show their lease's status without fetching the leases).
+   */
+  partnerFields?: Readonly<Record<string, string>>;
+}
+
 export interface CanonicalModel {
   name: CanonicalModelName;
   table: string;
@@ -27,6 +48,8 @@ export interface CanonicalModel {
    * status_normalized) leave null out although their type lists it, so an unknown value reads OTHER.
    */
   nullDefaults: Record<string, unknown>;
+  /** Set when the model is a side of the resident <-> lease link. */
+  linkSide?: LinkSide;
 }
 
 /** Columns every canonical table has, maintained by the cache rather than the vendor mapping. */
@@ -84,6 +107,10 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
     required: ['property_id'],
     emptyArrays: ['pets', 'vehicles'],
     nullDefaults: { phone_1_type: 'OTHER', phone_2_type: 'OTHER' },
+    linkSide: {
+      column: 'resident_id', xColumn: 'x_resident_id', partner: 'leases', embeddedAs: 'leases_meta_data', firstSyncSource: false,
+      partnerFields: { lease_status_normalized: 'status_normalized' },
+    },
   },
   leases: {
     name: 'leases',
@@ -101,14 +128,33 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
     required: ['x_property_id', 'property_id'],
     emptyArrays: ['services'],
     nullDefaults: { status_normalized: 'OTHER' },
+    linkSide: { column: 'lease_id', xColumn: 'x_lease_id', partner: 'residents', embeddedAs: 'residents_meta_data', firstSyncSource: true },
   },
 };
 
-/** The resident <-> lease link (residents_to_leases), written by the lease job. */
+/**
+ * The resident <-> lease link (residents_to_leases), written by the residents and the leases jobs: each
+ * record names its links when its vendor sends them with it (see RecordCacheRepository).
+ */
 export const RESIDENT_LEASE_FIELDS: Record<string, ColumnType> = {
   resident_id: t, lease_id: t, x_resident_id: t, x_lease_id: t, x_resident_type: t, resident_type_normalized: t,
   move_in_date: ts, move_out_date: ts, notice_date: ts, custom_data: j,
 };
+
+/** The link as a model of its own: Connect's stream and the link events (webhook `model`, payload `object`). */
+export const LINK_MODEL = {
+  name: 'residents_to_leases',
+  table: 'residents_to_leases',
+  object: 'residents-to-leases',
+  /** Its fields as the Connect stream and event payloads present them, in order, with their column types. */
+  presentedFields: [
+    ['id', t], ['created_at', ts], ['updated_at', ts], ['last_seen', ts], ...Object.entries(RESIDENT_LEASE_FIELDS), ['integration_id', t],
+  ] as ReadonlyArray<readonly [string, ColumnType]>,
+} as const;
+
+/** The models data events are about (the events' `model`, a webhook's `model`). */
+export const EVENT_MODELS = [...CANONICAL_MODEL_NAMES, LINK_MODEL.name] as const;
+export type EventModelName = (typeof EVENT_MODELS)[number];
 
 export const LEASE_STATUS_NORMALIZED = ['ACTIVE', 'INACTIVE', 'OTHER', 'PENDING', 'EVICTED'] as const;
 export const PHONE_TYPES = ['FAX', 'HOME', 'MOBILE', 'OTHER', 'WORK'] as const;

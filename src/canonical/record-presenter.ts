@@ -1,4 +1,4 @@
-import { CANONICAL_MODELS, type CanonicalModelName, type ColumnType } from './canonical-models';
+import { CANONICAL_MODELS, LINK_MODEL, type CanonicalModelName, type ColumnType } from './canonical-models';
 
 /**
  * A cache row as the spec's record object, without embedded arrays (the read API adds those; webhook
@@ -16,6 +16,13 @@ export function presentRecord(model: CanonicalModelName, row: Record<string, unk
   out.integration_id = row.integration_id;
   out.integration_vendor = row.integration_vendor;
   out.deleted_at = iso(row.deleted_at);
+  return out;
+}
+
+/** A residents_to_leases row as the Connect stream presents it, which is also the payload of its events. */
+export function presentLink(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [field, type] of LINK_MODEL.presentedFields) out[field] = serialise(row[field], type);
   return out;
 }
 

@@ -4,7 +4,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import { PrismaService } from '../database/prisma.service';
 import { quoteIdent } from './identifiers';
 import type { CachePosition } from './connect-run.repository';
-import { cacheColumnSql, streamTable, type DestinationColumn, type StreamName } from './stream-catalog';
+import { cacheColumnSql, streamRowFilter, streamTable, type DestinationColumn, type StreamName } from './stream-catalog';
 
 /** A page of cache rows in COPY text format, ready for the destination's COPY, and the keyset position of its last row. */
 export interface CopyPage {
@@ -16,7 +16,7 @@ export interface CopyPage {
 /**
  * Reads an integration's cached records (and resident-lease links) for replication, in keyset pages ordered
  * by (updated_at, id) (index: integration_id, updated_at, id). Deleted records are included: they replicate
- * as rows carrying deleted_at.
+ * as rows carrying deleted_at; hidden links are not (streamRowFilter).
  */
 @Injectable()
 export class CacheReaderRepository {
@@ -35,7 +35,7 @@ export class CacheReaderRepository {
       // The text the destination reads must not depend on this server's settings: ISO dates parse under any
       // DateStyle, and floats are written in full.
       await client.query(`SET LOCAL datestyle = 'ISO'; SET LOCAL extra_float_digits = 3`);
-      const scope = `c."integration_id" = ${client.escapeLiteral(integrationId)} AND c."organization_id" = ${client.escapeLiteral(organizationId)}`;
+      const scope = `c."integration_id" = ${client.escapeLiteral(integrationId)} AND c."organization_id" = ${client.escapeLiteral(organizationId)} AND ${streamRowFilter(stream)}`;
       const from = after ? ` AND (c."updated_at", c."id") > (${positionSql(client, after)})` : '';
       const { rows: [bounds] } = await client.query<{ rows: number; updated_at: Date; id: string }>(
         `WITH page AS (SELECT c."updated_at", c."id" FROM ${table} c WHERE ${scope}${from} ORDER BY c."updated_at", c."id" LIMIT ${Number(limit)})

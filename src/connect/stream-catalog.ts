@@ -1,8 +1,8 @@
-import { CANONICAL_MODEL_NAMES, CANONICAL_MODELS, isCanonicalModelName, RESIDENT_LEASE_FIELDS, type ColumnType } from '../canonical/canonical-models';
+import { CANONICAL_MODEL_NAMES, CANONICAL_MODELS, isCanonicalModelName, LINK_MODEL, type ColumnType } from '../canonical/canonical-models';
 import { primaryKeyName, qualified, quoteIdent } from './identifiers';
 
 /** The resident <-> lease links (the read API's leases_meta_data and residents_meta_data), as a stream of their own. */
-export const LINK_STREAM = 'residents_to_leases';
+export const LINK_STREAM = LINK_MODEL.name;
 
 /** The streams a connection can replicate: the cached canonical models and their links. */
 export const STREAM_NAMES = [...CANONICAL_MODEL_NAMES, LINK_STREAM] as const;
@@ -13,7 +13,7 @@ export type SyncMode = (typeof SYNC_MODES)[number];
 
 /** Streams that take only some sync modes, and why. */
 const MODE_LIMITS: Partial<Record<StreamName, { modes: readonly SyncMode[]; why: string }>> = {
-  [LINK_STREAM]: { modes: ['full_refresh_overwrite'], why: 'a link that ends is removed, so an incremental read cannot see it go' },
+  [LINK_STREAM]: { modes: ['full_refresh_overwrite'], why: 'a link that ends is left out, so an incremental read cannot see it go' },
 };
 
 /** Why a stream cannot be replicated in a mode, or null when it can. */
@@ -23,7 +23,16 @@ export function syncModeProblem(stream: StreamName, mode: SyncMode): string | nu
 }
 
 export function streamTable(stream: StreamName): string {
-  return isCanonicalModelName(stream) ? CANONICAL_MODELS[stream].table : LINK_STREAM;
+  return isCanonicalModelName(stream) ? CANONICAL_MODELS[stream].table : LINK_MODEL.table;
+}
+
+/**
+ * Which cache rows of a stream replicate (SQL over the cache row `c`): every record, deleted ones as rows
+ * with deleted_at; of the links only those showing (one that ended, or whose resident or lease vanished, is
+ * hidden as in the read API's embedded arrays, and left out here).
+ */
+export function streamRowFilter(stream: StreamName): string {
+  return isCanonicalModelName(stream) ? 'true' : 'c."deleted_at" IS NULL';
 }
 
 /** A stream as a connection stores it; `fields` null means every field of the model, new ones included. */
@@ -53,10 +62,8 @@ const SYSTEM_FIELD_TYPES: Record<string, ColumnType> = {
 /** A stream's API fields in the read API's order, each with the type the cache stores it as. */
 function apiFieldTypes(stream: StreamName): Array<[string, ColumnType]> {
   const { id, created_at, updated_at, last_seen, x_id, integration_id, integration_vendor, deleted_at } = SYSTEM_FIELD_TYPES;
-  if (!isCanonicalModelName(stream)) {
-    // A link is keyed `<lease id>:<resident id>`, belongs to its lease's integration, and is removed when it ends.
-    return [['id', id!], ['created_at', created_at!], ['updated_at', updated_at!], ['last_seen', last_seen!], ...Object.entries(RESIDENT_LEASE_FIELDS), ['integration_id', integration_id!]];
-  }
+  // A link is keyed `<lease id>:<resident id>` and belongs to its lease's integration.
+  if (!isCanonicalModelName(stream)) return LINK_MODEL.presentedFields.map(([field, type]) => [field, type]);
   const model = CANONICAL_MODELS[stream];
   return [
     ['id', id!], ['created_at', created_at!], ['updated_at', updated_at!], ['last_seen', last_seen!], ['x_id', x_id!],

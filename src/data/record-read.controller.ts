@@ -10,11 +10,11 @@ export class RecordReadController {
   constructor(private readonly records: RecordReadService) {}
 
   @Get('properties') listProperties(@OrgId() org: string, @Query() q: PropertyListQueryDto) { return this.records.list('properties', org, q); }
-  @Get('properties/:id') getProperty(@OrgId() org: string, @Param('id') id: string, @Query() _q: RecordGetQueryDto) { return this.records.get('properties', org, id); }
+  @Get('properties/:id') getProperty(@OrgId() org: string, @Param('id') id: string, @Query() q: RecordGetQueryDto) { return this.records.get('properties', org, id, q); }
   @Get('units') listUnits(@OrgId() org: string, @Query() q: UnitListQueryDto) { return this.records.list('units', org, q); }
-  @Get('units/:id') getUnit(@OrgId() org: string, @Param('id') id: string, @Query() _q: RecordGetQueryDto) { return this.records.get('units', org, id); }
+  @Get('units/:id') getUnit(@OrgId() org: string, @Param('id') id: string, @Query() q: RecordGetQueryDto) { return this.records.get('units', org, id, q); }
   @Get('residents') listResidents(@OrgId() org: string, @Query() q: ResidentListQueryDto) { return this.records.list('residents', org, q); }
-  @Get('residents/:id') getResident(@OrgId() org: string, @Param('id') id: string, @Query() _q: RecordGetQueryDto) { return this.records.get('residents', org, id); }
+  @Get('residents/:id') getResident(@OrgId() org: string, @Param('id') id: string, @Query() q: RecordGetQueryDto) { return this.records.get('residents', org, id, q); }
   @Get('leases') listLeases(@OrgId() org: string, @Query() q: LeaseListQueryDto) { return this.records.list('leases', org, q); }
-  @Get('leases/:id') getLease(@OrgId() org: string, @Param('id') id: string, @Query() _q: RecordGetQueryDto) { return this.records.get('leases', org, id); }
+  @Get('leases/:id') getLease(@OrgId() org: string, @Param('id') id: string, @Query() q: RecordGetQueryDto) { return this.records.get('leases', org, id, q); }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CANONICAL_MODELS, type CanonicalModelName } from '../canonical/canonical-models';
+import { CANONICAL_MODELS, type CanonicalModelName, type LinkSide } from '../canonical/canonical-models';
 import type { ListPage } from '../common/http/list-query.dto';
 import type { SqlFilter } from '../common/sql-filter';
 import { PrismaService } from '../database/prisma.service';
@@ -37,16 +37,19 @@ export class RecordReadRepository {
   }
 
   /**
-   * The resident <-> lease links of a page of records, in one query; a resident's carry their lease's
-   * status_normalized as `lease_status_normalized`.
+   * The resident <-> lease links of a page of a side's records, in one query; hidden ones (deleted_at) only
+   * when asked for. Each carries the side's partnerFields, read from the record on the other side.
    */
-  async links(by: 'resident_id' | 'lease_id', ids: string[]): Promise<LinkRow[]> {
+  async links(side: LinkSide, ids: string[], includeDeleted: boolean): Promise<LinkRow[]> {
     if (ids.length === 0) return [];
-    const leaseStatus = by === 'resident_id'
-      ? ', (SELECT le."status_normalized" FROM "leases" le WHERE le."id" = l."lease_id") AS "lease_status_normalized"'
-      : '';
+    const partner = CANONICAL_MODELS[side.partner];
+    const partnerFields = Object.entries(side.partnerFields ?? {})
+      .map(([name, column]) => `, (SELECT p."${column}" FROM "${partner.table}" p WHERE p."id" = l."${partner.linkSide!.column}") AS "${name}"`)
+      .join('');
     return this.prisma.sql<LinkRow>(
-      `SELECT l.*${leaseStatus} FROM "residents_to_leases" l WHERE l."${by}" = ANY($1::text[]) ORDER BY l."move_in_date" NULLS LAST, l."id"`, [ids],
+      `SELECT l.*${partnerFields} FROM "residents_to_leases" l WHERE l."${side.column}" = ANY($1::text[])${includeDeleted ? '' : ' AND l."deleted_at" IS NULL'}
+       ORDER BY l."move_in_date" NULLS LAST, l."id"`,
+      [ids],
     );
   }
 }

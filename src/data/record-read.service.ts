@@ -4,7 +4,7 @@ import { iso, presentRecord } from '../canonical/record-presenter';
 import { AppError } from '../common/errors/app-error';
 import { assertSortable, listMeta, parseListQuery, singleMeta } from '../common/http/list-query.dto';
 import { SqlFilter } from '../common/sql-filter';
-import type { LeaseListQueryDto, PropertyListQueryDto, RecordListQueryDto, ResidentListQueryDto, UnitListQueryDto } from './record-query.dto';
+import type { LeaseListQueryDto, PropertyListQueryDto, RecordGetQueryDto, RecordListQueryDto, ResidentListQueryDto, UnitListQueryDto } from './record-query.dto';
 import { RecordReadRepository, type LinkRow } from './record-read.repository';
 
 type AnyListQuery = RecordListQueryDto & Partial<PropertyListQueryDto & UnitListQueryDto & ResidentListQueryDto & LeaseListQueryDto>;
@@ -21,20 +21,23 @@ export class RecordReadService {
     assertSortable(page.orderBy, sortableFields(model));
     const filter = this.buildFilter(model, organizationId, query);
     const { rows, total } = await this.records.list(model, filter, page);
-    const results = await this.present(model, rows);
+    const results = await this.present(model, rows, query.include_deleted === 'true');
     return { meta: listMeta(page, total, results.length), results };
   }
 
-  async get(model: CanonicalModelName, organizationId: string, id: string) {
+  async get(model: CanonicalModelName, organizationId: string, id: string, query: RecordGetQueryDto = {}) {
     const row = await this.records.get(model, organizationId, id);
     if (!row) throw AppError.notFound(`${model.slice(0, -1)}`, id);
-    const [result] = await this.present(model, [row]);
+    const [result] = await this.present(model, [row], query.include_deleted === 'true');
     return { meta: singleMeta(), results: result };
   }
 
   private buildFilter(model: CanonicalModelName, organizationId: string, q: AnyListQuery): SqlFilter {
     const f = new SqlFilter().add((p) => `r."organization_id" = ${p(organizationId)}`);
-    if (q.include_deleted !== 'true') f.add(() => 'r."deleted_at" IS NULL');
+    const liveOnly = q.include_deleted !== 'true';
+    if (liveOnly) f.add(() => 'r."deleted_at" IS NULL');
+    // Links that stopped showing (ended, or with a vanished resident or lease) count only with include_deleted.
+    const link = liveOnly ? ' AND l."deleted_at" IS NULL' : '';
     if (q.integration_id) f.add((p) => `r."integration_id" = ${p(q.integration_id)}`);
     if (q.integration_vendor) f.add((p) => `r."integration_vendor" = ${p(q.integration_vendor)}`);
     // x_id, x_property_id, x_unit_id come with integration_id and unit_number with property_id (the DTOs' RequiresParam).
@@ -51,40 +54,52 @@ export class RecordReadService {
     if (model === 'residents') {
       if (q.email_1) f.add((p) => `lower(r."email_1") = lower(${p(q.email_1)})`);
       if (q.phone_1) f.add((p) => `r."phone_1" = ${p(q.phone_1)}`);
-      if (q.lease_id) f.add((p) => `EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."resident_id" = r."id" AND l."lease_id" = ${p(q.lease_id)})`);
+      if (q.lease_id) f.add((p) => `EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."resident_id" = r."id" AND l."lease_id" = ${p(q.lease_id)}${link})`);
     }
     if (model === 'leases') {
       if (q.unit_id) f.add((p) => `r."unit_id" = ${p(q.unit_id)}`);
       if (q.x_unit_id) f.add((p) => `r."x_unit_id" = ${p(q.x_unit_id)}`);
       if (q.status_normalized) f.add((p) => `r."status_normalized" = ${p(q.status_normalized)}`);
       if (q.status_raw) f.add((p) => `r."status_raw" = ${p(q.status_raw)}`);
-      if (q.resident_id) f.add((p) => `EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."lease_id" = r."id" AND l."resident_id" = ${p(q.resident_id)})`);
+      if (q.resident_id) f.add((p) => `EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."lease_id" = r."id" AND l."resident_id" = ${p(q.resident_id)}${link})`);
       for (const [param, column, op] of [['before_move_in_date', 'move_in_date', '<'], ['after_move_in_date', 'move_in_date', '>'], ['before_move_out_date', 'move_out_date', '<'], ['after_move_out_date', 'move_out_date', '>']] as const) {
-        if (q[param]) f.add((p) => `EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."lease_id" = r."id" AND l."${column}" ${op} ${p(q[param])}::date)`);
+        if (q[param]) f.add((p) => `EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."lease_id" = r."id" AND l."${column}" ${op} ${p(q[param])}::date${link})`);
       }
       if (q.only_null_move_outs === 'true') {
-        f.add(() => 'NOT EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."lease_id" = r."id" AND l."move_out_date" IS NOT NULL)');
+        f.add(() => `NOT EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."lease_id" = r."id" AND l."move_out_date" IS NOT NULL${link})`);
       }
     }
     return f;
   }
 
-  /** Rows -> the spec's objects: every field present, timestamps as ISO strings, embedded arrays attached. */
-  private async present(model: CanonicalModelName, rows: Record<string, unknown>[]) {
+  /**
+   * Rows -> the spec's objects: every field present, timestamps as ISO strings, embedded arrays attached:
+   * a resident's or lease's links (leases_meta_data / residents_meta_data), each naming the record on the
+   * other side and carrying its partnerFields (a resident's: lease_status_normalized); links that stopped
+   * showing only with include_deleted.
+   */
+  private async present(model: CanonicalModelName, rows: Record<string, unknown>[], includeDeleted: boolean) {
     const definition = CANONICAL_MODELS[model];
-    const links = model === 'residents' ? await this.records.links('resident_id', rows.map((r) => r.id as string))
-      : model === 'leases' ? await this.records.links('lease_id', rows.map((r) => r.id as string)) : [];
+    const side = definition.linkSide;
     const linksByOwner = new Map<string, LinkRow[]>();
-    for (const link of links) {
-      const owner = model === 'residents' ? link.resident_id : link.lease_id;
-      linksByOwner.set(owner, [...(linksByOwner.get(owner) ?? []), link]);
+    if (side) {
+      for (const link of await this.records.links(side, rows.map((r) => r.id as string), includeDeleted)) {
+        const owner = link[side.column];
+        linksByOwner.set(owner, [...(linksByOwner.get(owner) ?? []), link]);
+      }
     }
+    const partnerColumn = side ? CANONICAL_MODELS[side.partner].linkSide!.column : null;
+    const partnerFields = Object.keys(side?.partnerFields ?? {});
     return rows.map((row) => {
       const out = presentRecord(model, row);
       for (const field of definition.emptyArrays) out[field] = [];
-      // Extension: each lease's status_normalized, so a resident's standing reads without fetching the leases.
-      if (model === 'residents') out.leases_meta_data = (linksByOwner.get(row.id as string) ?? []).map((l) => ({ lease_id: l.lease_id, ...linkFields(l), lease_status_normalized: l.lease_status_normalized ?? null }));
-      if (model === 'leases') out.residents_meta_data = (linksByOwner.get(row.id as string) ?? []).map((l) => ({ resident_id: l.resident_id, ...linkFields(l) }));
+      if (side) {
+        out[side.embeddedAs] = (linksByOwner.get(row.id as string) ?? []).map((l) => {
+          const entry: Record<string, unknown> = { [partnerColumn!]: l[partnerColumn!], ...linkFields(l) };
+          for (const field of partnerFields) entry[field] = l[field] ?? null;
+          return entry;
+        });
+      }
       return out;
     });
   }
@@ -98,6 +113,8 @@ function linkFields(l: LinkRow) {
     move_out_date: iso(l.move_out_date),
     notice_date: iso(l.notice_date),
     custom_data: l.custom_data ?? null,
+    // Extension, as on records: when the link stopped showing (it ended, or its resident or lease vanished).
+    deleted_at: iso(l.deleted_at),
   };
 }
 

@@ -17,17 +17,18 @@ export function contentHash(value: unknown): string {
 
 /**
  * contentHash specialised for records whose fields are known in advance (a canonical model's catalogue):
- * the keys are sorted once, not per record. Gives exactly contentHash(values) for such records.
+ * the keys are sorted once, not per record. Gives exactly contentHash(values) for such records; with
+ * `more`, a hash of the values and that text (what else the record says, e.g. its links).
  */
-export function recordHasher(fields: readonly string[]): (values: Record<string, unknown>) => string {
+export function recordHasher(fields: readonly string[]): (values: Record<string, unknown>, more?: string) => string {
   const keys = [...fields].sort();
   const keyJson = keys.map((k) => `${JSON.stringify(k)}:`);
-  return (values) => {
+  return (values, more) => {
     const parts: string[] = [];
     for (let i = 0; i < keys.length; i++) {
       const value = values[keys[i]!];
       if (value !== undefined) parts.push(keyJson[i]! + (value === null || typeof value !== 'object' ? JSON.stringify(value) : canonicalJson(value)));
     }
-    return createHash('sha256').update(`{${parts.join(',')}}`).digest('base64url');
+    return createHash('sha256').update(more === undefined ? `{${parts.join(',')}}` : `{${parts.join(',')}}\u0000${more}`).digest('base64url');
   };
 }

@@ -1,6 +1,7 @@
+import type { LinkChanges } from '../cache/link-cache.repository';
 import type { RecordChange } from '../cache/record-cache.repository';
 import type { CanonicalModelName } from '../canonical/canonical-models';
-import { presentRecord } from '../canonical/record-presenter';
+import { presentLink, presentRecord } from '../canonical/record-presenter';
 import type { DataDiffEntry } from '../data-diffs/data-diff.repository';
 import { diffRecords, type RecordDiff } from '../diff/record-diff';
 
@@ -24,6 +25,26 @@ export function reportChanges(model: CanonicalModelName, changes: RecordChange[]
     const diff = diffRecords(presentRecord(model, previous), record);
     if (diff) reports.push({ kind: 'UPDATE', record, diff });
   }
+  return reports;
+}
+
+/** A resident <-> lease link that started or stopped showing, or whose details changed (a link event each). */
+export type LinkReport =
+  | { kind: 'NEW' | 'DELETED'; link: Record<string, unknown> }
+  | { kind: 'UPDATE'; link: Record<string, unknown>; diff: RecordDiff };
+
+/**
+ * How the links changed, as their events report it: links that appeared, then changed ones (only when a
+ * field beyond the volatile ones differs), then those that ended, each as Connect's link stream shows it.
+ */
+export function reportLinkChanges(changes: LinkChanges): LinkReport[] {
+  const reports: LinkReport[] = changes.appeared.map((row) => ({ kind: 'NEW', link: presentLink(row) }));
+  for (const { row, previous } of changes.changed) {
+    const link = presentLink(row);
+    const diff = diffRecords(presentLink(previous!), link);
+    if (diff) reports.push({ kind: 'UPDATE', link, diff });
+  }
+  for (const row of changes.ended) reports.push({ kind: 'DELETED', link: presentLink(row) });
   return reports;
 }
 

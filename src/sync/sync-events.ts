@@ -1,4 +1,4 @@
-import { CANONICAL_MODELS, type CanonicalModelName } from '../canonical/canonical-models';
+import { CANONICAL_MODELS, LINK_MODEL, type CanonicalModelName, type EventModelName } from '../canonical/canonical-models';
 import type { RecordDiff } from '../diff/record-diff';
 import type { NewEvent } from '../events/outbox.repository';
 import type { FinishedRun } from './sync-run.repository';
@@ -60,20 +60,24 @@ export function jobFailureEvent(scope: Scope, job: { jobId: string; runId: strin
 
 type DataTrigger = 'DATA_NEW' | 'DATA_UPDATE' | 'DATA_DELETED';
 
-/** DATA_NEW / DATA_UPDATE / DATA_DELETED for one record (API.md §5); `payload` is the record without embedded arrays. */
+/**
+ * DATA_NEW / DATA_UPDATE / DATA_DELETED for one record (API.md §5); `payload` is the record without embedded
+ * arrays. A link event (`about` residents_to_leases) carries the link as Connect's stream presents it.
+ */
 export function dataEvent(
   scope: Scope,
   job: { jobId: string; runId: string; jobType: string; model: CanonicalModelName },
   trigger: DataTrigger,
   record: Record<string, unknown>,
   diff?: RecordDiff,
+  about: EventModelName = job.model,
 ): NewEvent {
-  const object = CANONICAL_MODELS[job.model].object;
+  const { name, object } = about === LINK_MODEL.name ? LINK_MODEL : CANONICAL_MODELS[about];
   return {
     organizationId: scope.organizationId,
     integrationId: scope.integrationId,
     trigger,
-    model: job.model,
+    model: name,
     recordId: record.id as string,
     payload: {
       trigger,

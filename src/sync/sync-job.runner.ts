@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { RecordCacheRepository, type CacheScope } from '../cache/record-cache.repository';
-import { presentRecord } from '../canonical/record-presenter';
+import { RecordCacheRepository, type CacheRow, type CacheScope } from '../cache/record-cache.repository';
+import { LINK_MODEL } from '../canonical/canonical-models';
+import { presentLink, presentRecord } from '../canonical/record-presenter';
 import { recordId } from '../common/ids';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
 import { DataDiffRepository } from '../data-diffs/data-diff.repository';
@@ -18,7 +19,7 @@ import { QueueService } from '../queue/queue.service';
 import type { VendorAdapter } from '../vendors/vendor-adapter';
 import { VendorAccessDeniedError, VendorAuthError, VendorRequestError } from '../vendors/vendor-http';
 import { VendorRegistry } from '../vendors/vendor-registry';
-import { dataDiffEntries, reportChanges, type RecordReport } from './page-changes';
+import { dataDiffEntries, reportChanges, reportLinkChanges, type LinkReport, type RecordReport } from './page-changes';
 import { QuarantineRepository, type QuarantineEntry } from './quarantine.repository';
 import { ReadRefusals } from './read-refusals';
 import { dataEvent, jobFailureEvent, runCompleteEvent } from './sync-events';
@@ -223,8 +224,9 @@ export class SyncJobRunner implements OnApplicationBootstrap {
   }
 
   /**
-   * One transaction per page: the records, what changed (not during a first sync) as data diffs and
-   * events, the quarantined records and the job's progress commit together.
+   * One transaction per page: the records and their links, what changed (not during a first sync) as data
+   * diffs and events (the records', then their links'), the quarantined records and the job's progress
+   * commit together.
    */
   private async write(job: JobContext, scope: CacheScope, batch: ReturnType<SyncJobRunner['transform']>, ctx: MappingContext): Promise<void> {
     const { records, rejected, excluded, drift, unknownValues, seen } = batch;
@@ -240,9 +242,12 @@ export class SyncJobRunner implements OnApplicationBootstrap {
       await this.vendorStates.addDrift(tx, scope, drift.map((d) => ({ ...d, model: job.model })));
       await this.vendorStates.addUnknownValues(tx, scope, unknownValues.map((v) => ({ ...v, model: job.model })));
       const changed = reports ? reportChanges(job.model, written.changes) : [];
+      const links = reportLinkChanges(written.links);
       await this.dataDiffs.append(tx, { ...scope, model: job.model, jobId: job.jobId }, dataDiffEntries(changed));
-      const events = changeEvents(scope, job, changed);
-      if (reports) for (const row of hidden) events.push(dataEvent(scope, job, 'DATA_DELETED', presentRecord(job.model, row)));
+      // Records first, then links: changed records, hidden ones (not during a first sync), the page's link
+      // changes, and the links hidden with those records.
+      const hiddenEvents = reports ? deletedEvents(scope, job, hidden.hidden, hidden.hiddenLinks) : { records: [], links: [] };
+      const events = [...changeEvents(scope, job, changed), ...hiddenEvents.records, ...linkEvents(scope, job, links), ...hiddenEvents.links];
       await this.outbox.append(tx, events);
       await this.runs.addProgress(tx, job.jobId, { seen, written: written.inserted + written.updated, quarantined: rejected.length, events: events.length });
     });
@@ -271,7 +276,8 @@ export class SyncJobRunner implements OnApplicationBootstrap {
           status = 'FAILED';
           error = new DeletionGuardError(job.model, vanished.refused, this.config.deletionGuardShare).message;
         }
-        for (const row of vanished.deleted) events.push(dataEvent(scope, job, 'DATA_DELETED', presentRecord(job.model, row)));
+        const deleted = deletedEvents(scope, job, vanished.deleted, vanished.hiddenLinks);
+        events.push(...deleted.records, ...deleted.links);
       }
       // So far `events` holds only this job's DATA_DELETED events: they count as the job's own.
       if (!(await this.runs.finishJob(tx, job.jobId, status, error, events.length))) return null;
@@ -317,4 +323,19 @@ class DeletionGuardError extends Error {
 /** DATA_NEW for new rows, DATA_UPDATE (only the changed fields) for changed ones, in page order. */
 function changeEvents(scope: CacheScope, job: JobContext, reports: RecordReport[]): NewEvent[] {
   return reports.map((r) => (r.kind === 'NEW' ? dataEvent(scope, job, 'DATA_NEW', r.record) : dataEvent(scope, job, 'DATA_UPDATE', r.record, r.diff)));
+}
+
+/** DATA_DELETED for records that stopped showing (vanished, or not of the model), and for their links hidden with them. */
+function deletedEvents(scope: CacheScope, job: JobContext, rows: CacheRow[], links: CacheRow[]): { records: NewEvent[]; links: NewEvent[] } {
+  return {
+    records: rows.map((row) => dataEvent(scope, job, 'DATA_DELETED', presentRecord(job.model, row))),
+    links: links.map((row) => dataEvent(scope, job, 'DATA_DELETED', presentLink(row), undefined, LINK_MODEL.name)),
+  };
+}
+
+const LINK_TRIGGER = { NEW: 'DATA_NEW', UPDATE: 'DATA_UPDATE', DELETED: 'DATA_DELETED' } as const;
+
+/** The residents_to_leases events of a page: DATA_NEW for links that appeared, DATA_UPDATE, DATA_DELETED for those that ended. */
+function linkEvents(scope: CacheScope, job: JobContext, reports: LinkReport[]): NewEvent[] {
+  return reports.map((r) => dataEvent(scope, job, LINK_TRIGGER[r.kind], r.link, r.kind === 'UPDATE' ? r.diff : undefined, LINK_MODEL.name));
 }

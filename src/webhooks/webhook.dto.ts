@@ -1,13 +1,14 @@
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { CANONICAL_MODEL_NAMES } from '../canonical/canonical-models';
+import { EVENT_MODELS } from '../canonical/canonical-models';
 import { TRIGGERS } from '../events/event-triggers';
 import { ListQueryDto } from '../common/http/list-query.dto';
 import { WEBHOOK_SECRET_FORM } from './webhook-signing';
 
 /** Triggers a webhook may subscribe to: ours plus the spec's WRITE_OPERATION_FAILURE (accepted; we do no writes). */
 export const SUBSCRIBABLE_TRIGGERS = [...TRIGGERS, 'WRITE_OPERATION_FAILURE'] as const;
-export const WEBHOOK_MODELS = [...CANONICAL_MODEL_NAMES, 'residents_to_leases'] as const;
+/** A webhook's `model`: the models data events are about, the resident <-> lease links among them. */
+export const WEBHOOK_MODELS = EVENT_MODELS;
 
 export class WebhookHeaderDto {
   @IsString() @Matches(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { message: 'header must be an HTTP header name' }) @MaxLength(256)

@@ -277,6 +277,13 @@ describe('API docs: /openapi.json and /docs', () => {
     expect(integration.name['x-latchkey-extension']).toBeUndefined();
     expect(document.paths['/v1/webhooks'].post.requestBody.content['application/json'].schema.properties.integration_id['x-latchkey-extension']).toBe(true);
     expect(document.components.schemas.LatchkeyRecordExtension.properties.deleted_at['x-latchkey-extension']).toBe(true);
+    // The links embedded in residents and leases carry deleted_at too (a resident's also its lease's status);
+    // link events are of model residents_to_leases.
+    expect(document.components.schemas.LatchkeyLinkExtension.properties.deleted_at['x-latchkey-extension']).toBe(true);
+    expect(JSON.stringify(document.components.schemas.LatchkeyResidentExtension)).toContain('leases_meta_data');
+    expect(JSON.stringify(document.components.schemas.LatchkeyResidentExtension)).toContain('lease_status_normalized');
+    expect(JSON.stringify(document.components.schemas.LatchkeyLeaseExtension)).toContain('residents_meta_data');
+    expect(document.components.schemas.LatchkeyEvent.properties.model.enum).toContain('residents_to_leases');
     // Extension fields and values on the spec's own objects.
     const jobLog = document.components.schemas.LatchkeyJobLog.properties;
     expect(jobLog.status.enum).toEqual(expect.arrayContaining(['SUCCESS', 'FAILURE', 'PARTIAL_SUCCESS']));

@@ -371,6 +371,10 @@ describe('Connect: replication into a PostgreSQL warehouse', () => {
     const updateCache = (sql: string, params: unknown[]) => withClient(harness.databaseUrl, (db) => db.query(sql, params));
     await updateCache('UPDATE residents SET first_name = $2, balance_in_cents = 100.5, custom_data = $3 WHERE id = $1', [odd.id, awkward, { note: awkward, n: 1.25 }]);
     await updateCache('UPDATE residents SET balance_in_cents = -100.5, last_name = NULL WHERE id = $1', [negative.id]);
+    // A link that ended is kept in the cache, hidden: the read API does not show it, so neither does the stream.
+    const { rows: [hidden] } = await updateCache(
+      `UPDATE residents_to_leases SET ended = true, deleted_at = now() WHERE id = (SELECT id FROM residents_to_leases WHERE integration_id = $1 ORDER BY id LIMIT 1) RETURNING id`, [integrationId],
+    );
     // Day-first dates and a far time zone in the destination: what its COPY reads must not depend on them.
     const database = new URL(destinationUrl).pathname.slice(1);
     await dest(`ALTER DATABASE "${database}" SET datestyle = 'SQL, DMY'`);
@@ -419,6 +423,7 @@ describe('Connect: replication into a PostgreSQL warehouse', () => {
         notice_date: m.notice_date, custom_data: m.custom_data, integration_id: integrationId,
       }))).sort((x: any, y: any) => (x.id < y.id ? -1 : 1)));
       expect(links.length).toBeGreaterThan(0);
+      expect(links.map(({ row }) => row.id)).not.toContain(hidden.id);
       expect(residents.get(odd.id)).toMatchObject({ first_name: awkward, balance_in_cents: 100.5, custom_data: { note: awkward, n: 1.25 } });
       const [oddRow] = await dest('SELECT first_name, balance_in_cents, custom_data FROM "exact"."residents" WHERE id = $1', [odd.id]);
       expect(oddRow).toEqual({ first_name: awkward, balance_in_cents: '101', custom_data: { note: awkward, n: 1.25 } });

@@ -173,6 +173,9 @@ describe('Entrata sync', () => {
     const ids = (trigger: string, object: string) => events.filter((e) => e.trigger === trigger && e.data.object === object).map((e) => e.data.payload.x_id).sort();
     expect(ids('DATA_DELETED', 'residents')).toEqual(hidden);
     expect(ids('DATA_DELETED', 'leases')).toEqual(flipped.map((l) => l.id).sort());
+    // Their links end with them, each once (whichever side hid it first).
+    const links = events.filter((e) => e.data.object === 'residents-to-leases').map((e) => `${e.trigger} ${e.data.payload.x_lease_id} ${e.data.payload.x_resident_id}`);
+    expect(links.sort()).toEqual(flipped.flatMap((l) => onLease(l).map((c) => `DATA_DELETED ${l.id} ${c}`)).sort());
     // Not quarantined as errors: hidden, and reads leave them out.
     expect((await readQuarantine(harness.app, integrationId)).meta.total).toBe(0);
     const residents = new Set((await readAll(harness.app, 'residents', integrationId)).map((r) => r.x_id));

@@ -154,6 +154,10 @@ describe('Yardi adapter end to end', () => {
     const ids = (trigger: string, object: string) => events.filter((e) => e.trigger === trigger && e.data.object === object).map((e) => e.data.payload.x_id).sort();
     expect(ids('DATA_DELETED', 'residents')).toEqual([...hiddenPeople, `${roommate.CustomerID}:2`].sort());
     expect(ids('DATA_DELETED', 'leases')).toEqual(flipped.map((c) => c.CustomerID).sort());
+    // Their links end with them, each once (whichever side hid it first): the households' and the roommate's.
+    const links = events.filter((e) => e.data.object === 'residents-to-leases').map((e) => `${e.trigger} ${e.data.payload.x_lease_id} ${e.data.payload.x_resident_id}`);
+    const household = (c: any) => c.Customers.Customer.map((_: unknown, i: number) => `DATA_DELETED ${c.CustomerID} ${i === 0 ? c.CustomerID : `${c.CustomerID}:${i + 1}`}`);
+    expect(links.sort()).toEqual([...flipped.flatMap(household), `DATA_DELETED ${roommate.CustomerID} ${roommate.CustomerID}:2`].sort());
     // Not quarantined as errors: hidden, and reads leave them out.
     expect((await readQuarantine(harness.app, integrationId)).meta.total).toBe(0);
     const residents = byXId(await readAll(harness.app, 'residents', integrationId));

@@ -37,7 +37,7 @@ const UNITS: Record<number, Json[]> = {
 };
 
 /** Leases by property (7003 has none). */
-const LEASES: Record<number, Json[]> = {
+const SEEDED_LEASES: Record<number, Json[]> = {
   7001: [
     { '@attributes': { id: '5001' }, unitId: 81, leaseIntervalStatus: 'Current', startDate: '03/01/2025', endDate: '02/28/2026', moveInDate: '03/01/2025', rent: '1095.00', customers: { customer: { id: 601, customerType: 'Primary' } } },
     { '@attributes': { id: '5002' }, unitId: 82, leaseIntervalStatus: 'Notice', startDate: '06/15/2024', endDate: '06/14/2025', moveInDate: '06/16/2024', moveOutDate: '06/14/2025', noticeDate: '04/10/2025 4:45 PM', rent: '1499.99', customers: { customer: [{ id: 602, customerType: 'Primary' }, { id: 603, customerType: 'Responsible' }] } },
@@ -51,7 +51,7 @@ const LEASES: Record<number, Json[]> = {
 };
 
 /** Customers by property. */
-const CUSTOMERS: Record<number, Json[]> = {
+const SEEDED_CUSTOMERS: Record<number, Json[]> = {
   7001: [
     { Id: 601, FirstName: 'Marisol', LastName: 'Vega', Email: 'Marisol.Vega@Example.org', Phone: { '@attributes': { PhoneType: 'Mobile' }, PhoneNumber: '+1 (303) 555-0142' }, Address: '500 Larimer St A-1', DateOfBirth: '09/09/1990', LeaseId: 5001 },
     { Id: 602, FirstName: 'Tomasz', MiddleName: 'J', LastName: 'Wiśniewski', Phone: [{ '@attributes': { PhoneType: 'Home' }, PhoneNumber: '303-555-0177' }, { '@attributes': { PhoneType: 'Fax' }, PhoneNumber: '303.555.0178' }], Address: '500 Larimer St A-2', LeaseId: 5002 },
@@ -72,16 +72,78 @@ const SERVICES: Record<string, string> = { '/properties': 'getProperties', '/pro
 
 /** XML-to-JSON as the contract describes it: a one-element list is the element itself. */
 const collapse = (list: Json[]) => (list.length === 1 ? list[0] : list);
+const asList = (value: unknown): Json[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value as Json]);
+const leaseIdOf = (lease: Json) => String(lease['@attributes'].id);
 
 export interface ForeignEntrataServer {
   url: string;
   /** Every request: service, method name, params and the error code answered (200 for results). */
   log: Array<{ service: string; method: string; params: Json; code: number }>;
+  /** This server's own portfolio (a copy per server), which the changes below edit between syncs. */
+  leases: Record<number, Json[]>;
+  customers: Record<number, Json[]>;
+  /** Every link it shows: a lease's customers list, as [lease id, customer id]. */
+  links(): Array<[string, string]>;
+  /** A new customer of the lease's property, on the lease's customers list with that type. */
+  addCustomer(leaseId: string, customer: Json, customerType: string): void;
+  /**
+   * Takes a customer off its lease and/or puts it on another: the leases' customers lists and its LeaseId.
+   * Here a customer stays listed under its property without a lease (LeaseId gone), and moves to the new
+   * lease's property.
+   */
+  moveCustomer(customerId: number, toLeaseId: string | null): void;
+  /** The customer is gone: from its property and from every lease's customers list. */
+  deleteCustomer(customerId: number): void;
   close(): Promise<void>;
 }
 
 export async function startForeignEntrataServer(): Promise<ForeignEntrataServer> {
   const log: ForeignEntrataServer['log'] = [];
+  const LEASES: Record<number, Json[]> = structuredClone(SEEDED_LEASES);
+  const CUSTOMERS: Record<number, Json[]> = structuredClone(SEEDED_CUSTOMERS);
+  const findLease = (leaseId: string) => Object.entries(LEASES).flatMap(([property, leases]) => leases.map((lease) => ({ property: Number(property), lease })))
+    .find(({ lease }) => leaseIdOf(lease) === leaseId);
+  const setCustomers = (lease: Json, list: Json[]) => {
+    if (list.length === 0) delete lease.customers;
+    else lease.customers = { customer: collapse(list) };
+  };
+  const offLeases = (customerId: number) => {
+    for (const lease of Object.values(LEASES).flat()) setCustomers(lease, asList(lease.customers?.customer).filter((c) => c.id !== customerId));
+  };
+  /** Takes a customer out of its property's list: the customer and that property. */
+  const takeCustomer = (customerId: number): { property: number; customer: Json } => {
+    for (const [property, list] of Object.entries(CUSTOMERS)) {
+      const i = list.findIndex((c) => c.Id === customerId);
+      if (i >= 0) return { property: Number(property), customer: list.splice(i, 1)[0]! };
+    }
+    throw new Error(`no customer ${customerId}`);
+  };
+  const changes = {
+    leases: LEASES,
+    customers: CUSTOMERS,
+    links: () => Object.values(LEASES).flat().flatMap((lease) => asList(lease.customers?.customer).map((c): [string, string] => [leaseIdOf(lease), String(c.id)])),
+    addCustomer: (leaseId: string, customer: Json, customerType: string) => {
+      const { property, lease } = findLease(leaseId)!;
+      (CUSTOMERS[property] ??= []).push({ ...customer, LeaseId: Number(leaseId) });
+      setCustomers(lease, [...asList(lease.customers?.customer), { id: customer.Id, customerType }]);
+    },
+    moveCustomer: (customerId: number, toLeaseId: string | null) => {
+      const { property: home, customer } = takeCustomer(customerId);
+      offLeases(customerId);
+      if (toLeaseId === null) {
+        delete customer.LeaseId;
+        CUSTOMERS[home]!.push(customer);
+        return;
+      }
+      const { property, lease } = findLease(toLeaseId)!;
+      (CUSTOMERS[property] ??= []).push({ ...customer, LeaseId: Number(toLeaseId) });
+      setCustomers(lease, [...asList(lease.customers?.customer), { id: customerId, customerType: 'Responsible' }]);
+    },
+    deleteCustomer: (customerId: number) => {
+      takeCustomer(customerId);
+      offLeases(customerId);
+    },
+  };
   let served = 0;
   const server = http.createServer(async (req, res) => {
     const text = await readBody(req);
@@ -128,5 +190,5 @@ export async function startForeignEntrataServer(): Promise<ForeignEntrataServer>
     const [outer, inner] = service === '/leases' ? ['leases', 'lease'] : ['Customers', 'Customer'];
     return answer({ code: 200, result: { [outer]: page.length ? { [inner]: collapse(page) } : {} } });
   });
-  return { ...(await listenOnLoopback(server)), log };
+  return { ...(await listenOnLoopback(server)), log, ...changes };
 }

@@ -149,13 +149,13 @@ describe('AppFolio contract: recorded pages through client → mapper → canoni
 
   it('hydrates tenant_directory rows with the lookup before mapping; a tenant it does not return stays minimal', async () => {
     const residents = await pull(replay, 'residents');
-    // The directory names each tenant's occupancy, not its property: the rent roll's occupancy (two columns only)
-    // places the page's tenants, then the lookup completes them.
+    // The directory names each tenant's occupancy, not its property nor its move dates: the rent roll's occupancy
+    // (those columns only, read once first) places the tenants and dates their links, then the lookup completes them.
     expect(replay.requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
-      'POST /api/v2/reports/tenant_directory.json', 'POST /api/v2/reports/rent_roll.json', 'GET /api/v2/reports/rent_roll.json', 'GET /api/v0/tenants',
+      'POST /api/v2/reports/rent_roll.json', 'GET /api/v2/reports/rent_roll.json', 'POST /api/v2/reports/tenant_directory.json', 'GET /api/v0/tenants',
     ]);
-    expect(replay.requests[0]!.body).toEqual({ paginate_results: true, columns: ['tenant_id', 'occupancy_id', 'first_name', 'last_name', 'status', 'tenant_type'] });
-    expect(replay.requests[1]!.body).toEqual({ paginate_results: true, columns: ['occupancy_id', 'property_id'] });
+    expect(replay.requests[0]!.body).toEqual({ paginate_results: true, columns: ['occupancy_id', 'property_id', 'move_in', 'move_out'] });
+    expect(replay.requests[2]!.body).toEqual({ paginate_results: true, columns: ['tenant_id', 'occupancy_id', 'first_name', 'last_name', 'status', 'tenant_type'] });
     const lookups = replay.requests.filter((r) => r.url.startsWith('/api/v0/tenants'));
     expect(lookups).toHaveLength(1);
     expect(new URL(lookups[0]!.url, replay.url).searchParams.get('filters[Id]')).toBe('500,501,502,503,504');

@@ -235,12 +235,15 @@ describe('AppFolio client against the sandbox', () => {
     for (const r of residents) {
       const contact = contactById.get(r.tenant_id);
       if (contact) expect([r.Emails, r.PhoneNumbers, r.DateOfBirth]).toEqual([contact.Emails, contact.PhoneNumbers, contact.DateOfBirth]);
-      else expect(Object.keys(r)).toEqual(['tenant_id', 'occupancy_id', 'first_name', 'last_name', 'status', 'tenant_type', 'occupancy_property_id']);
-      // A former tenant's occupancy is not on the rent roll: the row stays without a property (the mapper quarantines it).
-      expect(r.occupancy_property_id).toBe(occupancyOf.get(r.occupancy_id)?.property_id);
+      const occupancy = occupancyOf.get(r.occupancy_id);
+      const occupancyFields = ['occupancy_property_id', 'occupancy_move_in', 'occupancy_move_out'];
+      if (!contact) expect(Object.keys(r)).toEqual(['tenant_id', 'occupancy_id', 'first_name', 'last_name', 'status', 'tenant_type', ...(occupancy ? occupancyFields : [])]);
+      // A former tenant's occupancy is not on the rent roll: the row stays without a property or move dates (the mapper quarantines it).
+      if (occupancy) expect([r.occupancy_property_id, r.occupancy_move_in, r.occupancy_move_out]).toEqual([occupancy.property_id, occupancy.move_in ?? null, occupancy.move_out ?? null]);
+      else expect(occupancyFields.filter((field) => field in r)).toEqual([]);
     }
     expect(residents.filter((r) => r.occupancy_property_id === undefined)).toHaveLength(12);
-    // The rent roll's pages for the properties, then 6 directory pages of 50 with one lookup each.
+    // The rent roll's pages for the properties (read once), then 6 directory pages of 50 with one lookup each.
     expect(server.sandbox.requestCount).toBe(Math.ceil(occupancyOf.size / 50) + 6 + 6);
   });
 

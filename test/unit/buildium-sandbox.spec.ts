@@ -42,6 +42,44 @@ describe('Buildium sandbox', () => {
     }
   });
 
+  it('POST /_control/links adds, moves and removes a tenant as Buildium shows it, moving the last-updated times it would', async () => {
+    const { leases, tenants } = server.sandbox.data;
+    const onOneLease = (id: number) => leases.filter((l) => l.Tenants.some((t: any) => t.Id === id)).length === 1;
+    const from = leases.find((l) => l.Tenants.length >= 2 && l.Tenants.some((t: any) => onOneLease(t.Id)))!;
+    const tenantId: number = from.Tenants.find((t: any) => onOneLease(t.Id)).Id;
+    const to = leases.find((l) => l !== from && !l.Tenants.some((t: any) => t.Id === tenantId))!;
+    const moved = await control('links', 'POST', { resident: tenantId, from: String(from.Id), to: to.Id });
+    expect(moved.status).toBe(200);
+    expect(await moved.json()).toEqual({ resident: String(tenantId), leases: [String(to.Id)] });
+    const lease = async (id: number) => (await get(`/v1/leases/${id}`)).json() as Promise<any>;
+    expect((await lease(from.Id)).Tenants.map((t: any) => t.Id)).not.toContain(tenantId);
+    expect((await lease(to.Id)).Tenants.find((t: any) => t.Id === tenantId)).toEqual({ Id: tenantId, Status: expect.any(String), MoveInDate: to.LeaseFromDate });
+    const tenant = (await (await get(`/v1/leases/tenants/${tenantId}`)).json()) as any;
+    expect(tenant.Leases.map((l: any) => l.Id)).toEqual([to.Id]);
+    // Both leases and the tenant changed, as lastupdatedfrom shows.
+    const since = (await lease(from.Id)).LastUpdatedDateTime;
+    const changed = async (path: string) => ((await (await get(`${path}?lastupdatedfrom=${since}&limit=1000`)).json()) as any[]).map((r) => r.Id);
+    expect(await changed('/v1/leases')).toEqual(expect.arrayContaining([from.Id, to.Id]));
+    expect(await changed('/v1/leases/tenants')).toContain(tenantId);
+
+    const other = tenants.find((t) => t.Id !== tenantId)!;
+    expect((await control('links', 'POST', { resident: other.Id, to: to.Id })).status).toBe(200);
+    expect(((await (await get(`/v1/leases/tenants/${other.Id}`)).json()) as any).Leases.map((l: any) => l.Id)).toContain(to.Id);
+    expect((await control('links', 'POST', { resident: other.Id, from: to.Id })).status).toBe(200);
+    expect((await lease(to.Id)).Tenants.map((t: any) => t.Id)).not.toContain(other.Id);
+
+    for (const [body, error] of [
+      [{ resident: tenantId, from: from.Id }, `tenant ${tenantId} is not on lease ${from.Id}`],
+      [{ resident: tenantId, to: to.Id }, `tenant ${tenantId} is on lease ${to.Id} already`],
+      [{ resident: tenantId }, expect.stringContaining('body must be')],
+      [{ resident: tenantId, from: to.Id, to: to.Id }, expect.stringContaining('body must be')],
+      [{ resident: 1, to: to.Id }, 'tenant 1 not found'],
+    ] as const) {
+      const res = await control('links', 'POST', body);
+      expect([res.status, ((await res.json()) as any).error]).toEqual([400, error]);
+    }
+  });
+
   it('serves every value of each enum the mappings normalise (so a missing mapping shows in a sync)', async () => {
     server.sandbox.reset({ residents: 600, seed: 7, credentials: [CREDS] });
     for (const { path: route, schema, property, values } of ENUMS) {

@@ -170,6 +170,28 @@ describe('Entrata contract: recorded pages through the client and the mapping', 
     expect((await sync('residents', plain.http)).map((r) => r.x_id).sort()).toEqual(['4000001', '4000002', '4000003', '4000009', '4000010', '4000011']);
   });
 
+  it('a resident whose LeaseId is an application names no lease by it (the lease listing it has the link)', async () => {
+    const lease = fixture('leases-100001').response.result.leases.lease;
+    // Ana (4000001) and Ben (4000002) are on lease 3000001's list; Ben's LeaseId is the application 3000010.
+    const customers = (fixture('customers-100001').response.result.Customers.Customer as any[])
+      .map((c) => (c['@attributes']?.Id === '4000002' ? { ...c, LeaseId: '3000010' } : c));
+    const answer = (result: object) => ({ response: { requestId: '1', code: 200, result } });
+    const { http } = replayHttp((service, params) => {
+      if (params.propertyId !== '100001') return fixture(params.propertyId ? `${service}-${params.propertyId}` : service);
+      return service === 'leases' ? answer({ leases: { lease: [lease, { id: '3000010', leaseIntervalStatus: 'Applicant', customers: '' }] } }) : answer({ Customers: { Customer: customers } });
+    });
+    const client = entrataAdapter.client({ apiKey: 'k', companyId: 'acme' }, { baseUrl: 'https://acme.entrata.com/api/v1', connect: () => http, report: { rateLimits: () => undefined } });
+    const mapped = new Map<string, any>();
+    for await (const page of client.listPages('residents')) {
+      for (const raw of page.records) {
+        const m = entrataAdapter.map('residents', raw, ctx);
+        if (m) mapped.set(m.x_id, m);
+      }
+    }
+    // Ben is a resident (a lease lists him), so his record ends none of his links and names none by the application.
+    expect([mapped.get('4000001').linkedTo, mapped.get('4000002').linkedTo, mapped.get('4000002').values.x_lease_id]).toEqual([['3000001'], undefined, '3000010']);
+  });
+
   it('reports the X-RateLimit-* headers of every answer, per service and method', async () => {
     const reported: ReportedRateLimits[] = [];
     await sync('units', replayHttp().http, reported);

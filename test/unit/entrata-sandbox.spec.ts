@@ -49,6 +49,33 @@ describe('Entrata sandbox', () => {
     expect(JSON.stringify(server.sandbox.data)).not.toBe(again);
   });
 
+  it('POST /_control/links moves a customer as Entrata shows it: its one LeaseId and the leases\' customers lists', async () => {
+    const { leases } = server.sandbox.data;
+    const customersOf = (lease: any) => (lease.customers?.customer ?? []).map((c: any) => String(c.id));
+    const from = leases.find((l) => customersOf(l).length >= 2)!;
+    const to = leases.find((l) => l !== from && l.propertyId !== from.propertyId)!;
+    const resident = customersOf(from)[1]!;
+    const listed = async (lease: any): Promise<string[]> => {
+      const customers = (await call('customers', 'getCustomers', { propertyId: lease.propertyId })).body.response.result.Customers?.Customer;
+      return (Array.isArray(customers) ? customers : customers ? [customers] : []).map((c: any) => c['@attributes'].Id);
+    };
+
+    // One LeaseId per customer: no second lease without leaving the first.
+    expect(await (await control('links', 'POST', { resident, to: to.id })).json()).toEqual({ error: expect.stringContaining(`is on lease ${from.id}`) });
+    const moved = await control('links', 'POST', { resident, from: from.id, to: to.id });
+    expect([moved.status, await moved.json()]).toEqual([200, { resident, leases: [to.id] }]);
+    expect([customersOf(from), customersOf(to)]).toEqual([expect.not.arrayContaining([resident]), expect.arrayContaining([resident])]);
+    expect(server.sandbox.data.customers.find((c) => c['@attributes'].Id === resident)!.LeaseId).toBe(Number(to.id));
+    expect(await listed(to)).toContain(resident);
+    expect(await listed(from)).not.toContain(resident);
+
+    // Off its lease, a customer is listed by no property; back on one, it is listed again.
+    expect((await control('links', 'POST', { resident, from: to.id })).status).toBe(200);
+    expect([customersOf(to), await listed(to)]).toEqual([expect.not.arrayContaining([resident]), expect.not.arrayContaining([resident])]);
+    expect((await control('links', 'POST', { resident, to: from.id })).status).toBe(200);
+    expect(await listed(from)).toContain(resident);
+  });
+
   it('answers bad credentials with error 301 and methods a key may not call with 304, both inside HTTP 200', async () => {
     for (const [key, extra] of [['wrong-key', {}], [KEY.apiKey, { auth: { type: 'basic' } }]] as const) {
       const res = await call('properties', 'getProperties', {}, key, extra);

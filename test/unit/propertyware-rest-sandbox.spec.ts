@@ -232,7 +232,10 @@ describe('Propertyware REST client against the sandbox', () => {
     for (const lease of server.sandbox.data.leases) {
       for (const { id } of lease.contacts) {
         const resident = residents.find((r) => r.id === id);
-        expect(resident.leases).toContainEqual({ id: lease.id, buildingID: lease.buildingID, unitID: lease.unitID, status: lease.status, startDate: lease.startDate });
+        const link = resident.leases.find((l: any) => l.id === lease.id);
+        expect(link).toMatchObject({ id: lease.id, buildingID: lease.buildingID, unitID: lease.unitID, status: lease.status, startDate: lease.startDate, moveInDate: lease.moveInDate });
+        // The lease's contacts come along: the tenant's side of its link (primary, role) is its entry there.
+        expect(link.contacts.map((c: any) => c.id)).toEqual(lease.contacts.map((c: any) => c.id));
       }
     }
     // A tenant no lease names comes with an empty list (the mapping quarantines it: no property).

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ControlledSimulator, handleSimulatorRequest, simulatorState } from '../kit/control-api';
+import { type ControlledSimulator, handleSimulatorRequest, type LinkChange, simulatorState } from '../kit/control-api';
 import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { type Fault, FaultInjector } from '../kit/fault-injector';
 import { editEvenly, withRound } from '../kit/record-edits';
@@ -364,6 +364,21 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
       this.touchOccupancy(record.occupancy_id);
     }
     if (collection === 'contacts') this.touchTenant(record.Id);
+  }
+
+  /**
+   * A tenant taken off and/or put on an occupancy as AppFolio shows it: its `occupancy_id`, from which each
+   * occupancy's tenant_ids is derived (one occupancy per tenant: adding needs a tenant on none). The tenant
+   * and both occupancies are updated now.
+   */
+  relink({ resident, from, to }: LinkChange): Rec | string {
+    const tenant = this.find('tenants', resident);
+    if (!tenant) return `tenant ${resident} not found`;
+    const current = tenant.occupancy_id == null ? null : String(tenant.occupancy_id);
+    if (from !== current) return from === null ? `tenant ${resident} is on occupancy ${current} (one per tenant): give it as "from" to move it` : `tenant ${resident} is not on occupancy ${from}`;
+    if (to !== null && !this.find('occupancies', to)) return `occupancy ${to} not found`;
+    this.update('tenants', tenant, { occupancy_id: to === null ? null : Number(to) });
+    return { resident, leases: to === null ? [] : [to] };
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, simulatorState } from '../kit/control-api';
+import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, type LinkChange, relinkedLeases, simulatorState } from '../kit/control-api';
 import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { FaultInjector } from '../kit/fault-injector';
 import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
@@ -267,6 +267,35 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
       }
     }
     this.changed();
+  }
+
+  /**
+   * A tenant taken off and/or put on leases as Buildium shows it: the lease's `Tenants` (and `MoveOutData`)
+   * entry, which the tenant's `Leases` embeds. Each lease changed moves its LastUpdatedDateTime; the tenant,
+   * whose Leases changed, is changed too.
+   */
+  relink(change: LinkChange): Rec | string {
+    const { resident } = change;
+    const tenant = this.find('tenants', resident);
+    if (!tenant) return `tenant ${resident} not found`;
+    const leases = relinkedLeases(change, 'tenant', (id) => this.find('leases', id), (lease) => lease.Tenants.some((t: Rec) => t.Id === tenant.Id));
+    if (typeof leases === 'string') return leases;
+    const { off, on } = leases;
+    if (off) {
+      off.Tenants = off.Tenants.filter((t: Rec) => t.Id !== tenant.Id);
+      off.MoveOutData = (off.MoveOutData ?? []).filter((m: Rec) => m.TenantId !== tenant.Id);
+      off.CurrentNumberOfOccupants = off.Tenants.length;
+      this.touch('leases', off);
+    }
+    if (on) {
+      const status = on.LeaseStatus === 'Past' ? 'MovedOut' : on.LeaseStatus === 'Future' ? 'Future' : 'Current';
+      on.Tenants = [...on.Tenants, { Id: tenant.Id, Status: status, MoveInDate: on.LeaseFromDate }];
+      on.CurrentNumberOfOccupants = on.Tenants.length;
+      this.touch('leases', on);
+    }
+    this.leasesByTenant = null;
+    this.touch('tenants', tenant);
+    return { resident, leases: (this.tenantLeases().get(tenant.Id) ?? []).map((l) => String(l.Id)) };
   }
 
   /** Marks a record changed now (strictly later than any earlier change, so since-filters see it). */

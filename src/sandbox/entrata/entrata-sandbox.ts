@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ControlledSimulator, handleSimulatorRequest, simulatorState } from '../kit/control-api';
+import { type ControlledSimulator, handleSimulatorRequest, type LinkChange, simulatorState } from '../kit/control-api';
 import { FaultInjector } from '../kit/fault-injector';
 import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
 import { isJsonObject, readJson, sendJson, type ServeOptions, startSandboxServer, type VendorSandbox } from '../kit/sandbox-http';
@@ -271,6 +271,26 @@ class EntrataSimulator implements EntrataSandbox, ControlledSimulator<EntrataDat
     const records = this.store[collection];
     records.splice(records.indexOf(record), 1);
     if (collection === 'customers') this.leaveLease(record, Number(record.LeaseId));
+  }
+
+  /**
+   * A customer taken off and/or put on a lease as Entrata shows it: the lease's customers list and the
+   * customer's LeaseId (one lease per customer). A customer without a lease is listed by no property, so
+   * taking it off its lease removes it from getCustomers, and putting it on one brings it back.
+   */
+  relink({ resident, from, to }: LinkChange): Rec | string {
+    const customer = this.find('customers', resident);
+    if (!customer) return `customer ${resident} not found`;
+    const current = customer.LeaseId === undefined ? null : String(customer.LeaseId);
+    if (from !== current) return from === null ? `customer ${resident} is on lease ${current} (one LeaseId): give it as "from" to move it` : `customer ${resident} is not on lease ${from}`;
+    if (to !== null && !this.find('leases', to)) return `lease ${to} not found`;
+    if (from !== null) this.leaveLease(customer, Number(from));
+    if (to === null) delete customer.LeaseId;
+    else {
+      customer.LeaseId = Number(to);
+      this.joinLease(customer, Number(to));
+    }
+    return { resident, leases: to === null ? [] : [to] };
   }
 
   private joinLease(customer: Rec, leaseId: number): void {

@@ -32,6 +32,19 @@ export interface ControlledSimulator<Data extends { [C in keyof Data]: Rec[] }, 
   remove(collection: keyof Data, record: Rec): void;
   /** A record as the control API shows it, when that is not the stored record. */
   view?(collection: keyof Data, record: Rec): Rec;
+  /**
+   * POST /_control/links: takes a resident off lease `from` and/or puts it on lease `to` (add: no `from`;
+   * remove: no `to`; move: both), changing only what the vendor shows of the link, and the last-updated
+   * times the vendor would move. Answers what it changed, or why it cannot (a 400).
+   */
+  relink?(change: LinkChange): Rec | string;
+}
+
+/** A resident <-> lease link change of the control API, in the vendor's own ids. */
+export interface LinkChange {
+  resident: string;
+  from: string | null;
+  to: string | null;
 }
 
 export interface SimulatorRoutes {
@@ -80,8 +93,8 @@ export function simulatorState<Data extends { [C in keyof Data]: Rec[] }, Option
 export const isoTimeOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /**
- * The control API: state, reset, mutate, faults, and list/create/get/patch/delete of each collection's
- * records (`/_control/<collection>[/<id>]`).
+ * The control API: state, reset, mutate, faults, links (a resident added to, moved between or removed from
+ * leases), and list/create/get/patch/delete of each collection's records (`/_control/<collection>[/<id>]`).
  */
 async function serveControlApi<Data extends { [C in keyof Data]: Rec[] }, Options extends SimulatorOptions>(
   simulator: ControlledSimulator<Data, Options>,
@@ -100,6 +113,12 @@ async function serveControlApi<Data extends { [C in keyof Data]: Rec[] }, Option
   }
   const action = routes.actions?.[`${method} ${head}/${id}`];
   if (action) return sendJson(res, 200, action());
+  if (head === 'links' && method === 'POST' && id === undefined && simulator.relink) {
+    const change = linkChange(await readJson(req));
+    if (typeof change === 'string') return sendJson(res, 400, { error: change });
+    const changed = simulator.relink(change);
+    return typeof changed === 'string' ? sendJson(res, 400, { error: changed }) : sendJson(res, 200, changed);
+  }
   if (head === 'mutate' && method === 'POST') {
     const body = await readJson(req);
     if (!isJsonObject(body)) return sendJson(res, 400, { error: `body must be {${routes.mutateKinds.map((kind) => `"${kind}"?: n`).join(', ')}}` });
@@ -142,6 +161,35 @@ async function serveControlApi<Data extends { [C in keyof Data]: Rec[] }, Option
     return sendJson(res, 204, undefined);
   }
   return sendJson(res, 405, { error: `${method} not supported on ${url.pathname}` });
+}
+
+/**
+ * For vendors where a resident may be on several leases: the lease a link change takes the resident off
+ * and the one it puts it on (null where the change names none), or why it cannot (`noun` names the vendor's
+ * resident in the answer, `isOn` says whether the resident is on a lease).
+ */
+export function relinkedLeases<Lease>(change: LinkChange, noun: string, findLease: (id: string) => Lease | undefined, isOn: (lease: Lease) => boolean): { off: Lease | null; on: Lease | null } | string {
+  const { resident, from, to } = change;
+  const off = from === null ? null : findLease(from);
+  const on = to === null ? null : findLease(to);
+  if (off === undefined) return `lease ${from} not found`;
+  if (on === undefined) return `lease ${to} not found`;
+  if (off && !isOn(off)) return `${noun} ${resident} is not on lease ${from}`;
+  if (on && isOn(on)) return `${noun} ${resident} is on lease ${to} already`;
+  return { off, on };
+}
+
+/** The body of POST /_control/links, or what is wrong with it. */
+function linkChange(body: unknown): LinkChange | string {
+  const usage = 'body must be {"resident": id, "from"?: lease id, "to"?: lease id} with from, to or both, and they must differ';
+  if (!isJsonObject(body)) return usage;
+  const id = (value: unknown) => (typeof value === 'string' && value !== '' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : null);
+  const resident = id(body.resident);
+  const from = id(body.from);
+  const to = id(body.to);
+  const absentOrId = (value: unknown) => value === undefined || value === null || id(value) !== null;
+  if (resident === null || !absentOrId(body.from) || !absentOrId(body.to) || (from === null && to === null) || from === to) return usage;
+  return { resident, from, to };
 }
 
 function unservedFaultPath(spec: FaultSpec, faultPaths: readonly string[] | undefined): string | null {

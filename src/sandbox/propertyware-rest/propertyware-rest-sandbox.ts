@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, simulatorState } from '../kit/control-api';
+import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, type LinkChange, relinkedLeases, simulatorState } from '../kit/control-api';
 import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { FaultInjector } from '../kit/fault-injector';
 import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
@@ -277,6 +277,22 @@ class PropertywareRestSimulator implements PropertywareRestSandbox, ControlledSi
       lease.contacts = lease.contacts.filter((c: Rec) => c.id !== record.id);
       this.touch(lease);
     }
+  }
+
+  /**
+   * A contact taken off and/or put on leases as Propertyware shows it: the lease's contacts (`{id, primary,
+   * role}`), which moves the lease's lastModifiedDateTime; the contact record itself does not change.
+   */
+  relink(change: LinkChange): Rec | string {
+    const { resident } = change;
+    const contact = this.find('contacts', resident);
+    if (!contact) return `contact ${resident} not found`;
+    const leases = relinkedLeases(change, 'contact', (id) => this.find('leases', id), (lease) => lease.contacts.some((c: Rec) => c.id === contact.id));
+    if (typeof leases === 'string') return leases;
+    const { off, on } = leases;
+    if (off) this.update('leases', off, { contacts: off.contacts.filter((c: Rec) => c.id !== contact.id) });
+    if (on) this.update('leases', on, { contacts: [...on.contacts, { id: contact.id, primary: false, role: 'Tenant' }] });
+    return { resident, leases: this.store.leases.filter((l) => l.contacts.some((c: Rec) => c.id === contact.id)).map((l) => String(l.id)) };
   }
 
   /** Marks a record modified now (strictly later than any earlier change, so since-filters see it). */

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { XMLParser } from 'fast-xml-parser';
-import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, simulatorState } from '../kit/control-api';
+import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, type LinkChange, simulatorState } from '../kit/control-api';
 import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { FaultInjector } from '../kit/fault-injector';
 import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
@@ -251,6 +251,28 @@ class YardiSimulator implements YardiSandbox, ControlledSimulator<YardiData, Yar
   remove(collection: Collection, record: Rec): void {
     this.store[collection].splice(this.store[collection].indexOf(record), 1);
     this.byProperty = {};
+  }
+
+  /**
+   * A person taken out of its household (RT_Customer: the lease) and/or put in another, as Voyager shows it:
+   * the person's Customer element moves to the end of the other household's Customers. `resident` is the
+   * person as Latchkey names it: the household's CustomerID, then `:n` for its n-th person (n > 1). A person
+   * is always in one household, so there is no adding one without taking it from another: to add a person,
+   * PATCH the household's Customers.
+   */
+  relink({ resident, from, to }: LinkChange): Rec | string {
+    const [household, position = '1'] = resident.split(':');
+    if (from === null) return 'a Yardi person is in exactly one household: give "from" (a move or a removal), or PATCH the household to add a person';
+    if (from !== household) return `person ${resident} is not in household ${from}`;
+    const source = this.find('customers', household!);
+    const people: Rec[] | undefined = source?.Customers?.Customer;
+    const index = Number(position) - 1;
+    if (!people || !Number.isInteger(index) || index < 0 || index >= people.length) return `person ${resident} not found`;
+    const target = to === null ? null : this.find('customers', to);
+    if (to !== null && !target) return `household ${to} not found`;
+    const [person] = people.splice(index, 1);
+    if (target) (target.Customers ??= { Customer: [] }).Customer = [...(target.Customers.Customer ?? []), person];
+    return { resident, household: to, position: target ? target.Customers.Customer.length : null };
   }
 }
 

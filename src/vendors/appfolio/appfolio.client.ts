@@ -3,8 +3,7 @@ import { idOrNull } from '../../etl/normalise';
 import type { ListOptions, RawPage, VendorClient } from '../vendor-adapter';
 import { VendorRequestError, type VendorHttp, type VendorRequest } from '../vendor-http';
 import {
-  APPFOLIO_REPORTS, MAX_REPORT_RESTARTS, OCCUPANCY_PROPERTY_FIELD, reportPath, TENANT_LOOKUP, TENANT_OWN_PROPERTY_FIELD, TENANT_TYPES_FIELD,
-  type AppfolioReport,
+  APPFOLIO_REPORTS, MAX_REPORT_RESTARTS, OCCUPANCY_FIELDS, reportPath, TENANT_LOOKUP, TENANT_TYPES_FIELD, type AppfolioReport,
 } from './appfolio.facts';
 import { parseTenantIds } from './appfolio.mapper';
 
@@ -22,24 +21,22 @@ export class AppfolioClient implements VendorClient {
     const filters: Row = { paginate_results: true, columns: report.columns };
     if (options.since && report.incremental) filters.from_date = options.since.toISOString();
     if (model === 'residents') {
-      // A tenant_directory row names its occupancy, not its property: the rent roll's occupancy does. The rent
-      // roll is read (two columns, in full, also for an incremental pull) once a row needs it, so not at all
-      // from a server whose rows carry their own property_id.
-      let propertyByOccupancy: Map<string, unknown> | null = null;
+      // A tenant_directory row names its occupancy, not its property nor its move dates: the rent roll's occupancy
+      // does, which places the tenant (unless its row carries its own property_id) and dates its link. The rent roll
+      // is read once, before the directory (its columns only, in full, also for an incremental pull: a changed row
+      // may name an unchanged occupancy).
+      const occupancies = await this.columns('leases', 'occupancy_id', Object.keys(OCCUPANCY_FIELDS));
       for await (const rows of this.report(report, filters)) {
-        if (propertyByOccupancy === null && rows.some((row) => idOrNull(row[TENANT_OWN_PROPERTY_FIELD]) === null)) {
-          propertyByOccupancy = await this.column('leases', 'occupancy_id', 'property_id');
-        }
         // tenant_directory rows are minimal: each page is completed by the lookup before it is yielded.
         for (let i = 0; i < rows.length; i += TENANT_LOOKUP.maxIds) {
           const hydrated = await this.hydrate(rows.slice(i, i + TENANT_LOOKUP.maxIds));
-          yield { records: propertyByOccupancy ? hydrated.map((row) => withOccupancyProperty(row, propertyByOccupancy!)) : hydrated };
+          yield { records: hydrated.map((row) => withOccupancy(row, occupancies)) };
         }
       }
       return;
     }
     // Full, also for an incremental pull: a changed row may name an unchanged tenant.
-    const tenantTypes = model === 'leases' ? await this.column('residents', 'tenant_id', 'tenant_type') : null;
+    const tenantTypes = model === 'leases' ? await this.columns('residents', 'tenant_id', ['tenant_type']) : null;
     for await (const rows of this.report(report, filters)) {
       yield { records: tenantTypes ? rows.map((row) => withTenantTypes(row, tenantTypes)) : rows };
     }
@@ -106,13 +103,13 @@ export class AppfolioClient implements VendorClient {
     });
   }
 
-  /** One column of a model's whole report by another, asking for those two columns only. */
-  private async column(model: CanonicalModelName, key: string, value: string): Promise<Map<string, unknown>> {
-    const byKey = new Map<string, unknown>();
-    for await (const rows of this.report(APPFOLIO_REPORTS[model], { paginate_results: true, columns: [key, value] })) {
+  /** Some columns of a model's whole report by another, asking for those columns only. */
+  private async columns(model: CanonicalModelName, key: string, values: readonly string[]): Promise<Map<string, Row>> {
+    const byKey = new Map<string, Row>();
+    for await (const rows of this.report(APPFOLIO_REPORTS[model], { paginate_results: true, columns: [key, ...values] })) {
       for (const row of rows) {
         const id = idOrNull(row[key]);
-        if (id !== null) byKey.set(id, row[value]);
+        if (id !== null) byKey.set(id, row);
       }
     }
     return byKey;
@@ -144,13 +141,14 @@ function readReportPage(answer: unknown, path: string): { results: Row[]; next: 
   return { results: body.results as Row[], next: next === '' ? null : next };
 }
 
-function withTenantTypes(row: Row, types: Map<string, unknown>): Row {
+function withTenantTypes(row: Row, tenants: Map<string, Row>): Row {
   const ids = parseTenantIds(row.tenant_ids);
   if (!ids) return row; // the mapper quarantines the row for its tenant_ids
-  return { ...row, [TENANT_TYPES_FIELD]: Object.fromEntries(ids.filter((id) => types.has(id)).map((id) => [id, types.get(id)])) };
+  return { ...row, [TENANT_TYPES_FIELD]: Object.fromEntries(ids.filter((id) => tenants.has(id)).map((id) => [id, tenants.get(id)!.tenant_type])) };
 }
 
-function withOccupancyProperty(row: Row, propertyByOccupancy: Map<string, unknown>): Row {
-  const occupancy = idOrNull(row.occupancy_id);
-  return occupancy !== null && propertyByOccupancy.has(occupancy) ? { ...row, [OCCUPANCY_PROPERTY_FIELD]: propertyByOccupancy.get(occupancy) } : row;
+function withOccupancy(row: Row, occupancies: Map<string, Row>): Row {
+  const occupancy = occupancies.get(idOrNull(row.occupancy_id) ?? '');
+  if (!occupancy) return row;
+  return { ...row, ...Object.fromEntries(Object.entries(OCCUPANCY_FIELDS).map(([column, field]) => [field, occupancy[column]])) };
 }

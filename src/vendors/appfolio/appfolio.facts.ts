@@ -74,10 +74,15 @@ export const APPFOLIO_FACTS: VendorFacts = {
 /**
  * Fields our client adds to a row from another report, under names of ours: rent_roll names its tenants
  * but not their role (tenant_directory's tenant_type, by tenant id), and tenant_directory names a tenant's
- * occupancy but not its property (rent_roll's property_id, by occupancy id).
+ * occupancy but not its property nor its move dates (rent_roll's property_id, move_in, move_out, by occupancy
+ * id, which place the tenant and date its link to its occupancy): the tenant's occupancy fields, set when
+ * rent_roll has it.
  */
 export const TENANT_TYPES_FIELD = 'tenant_types';
 export const OCCUPANCY_PROPERTY_FIELD = 'occupancy_property_id';
+export const OCCUPANCY_FIELDS: Readonly<Record<string, string>> = {
+  property_id: OCCUPANCY_PROPERTY_FIELD, move_in: 'occupancy_move_in', move_out: 'occupancy_move_out',
+};
 
 /**
  * A tenant_directory column the contract does not list, read when a server sends it (one that sends more than
@@ -95,7 +100,7 @@ export const APPFOLIO_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields
   leases: { required: APPFOLIO_REPORTS.leases.columns, known: [...APPFOLIO_REPORTS.leases.columns, TENANT_TYPES_FIELD] },
   residents: {
     required: APPFOLIO_REPORTS.residents.columns,
-    known: [...APPFOLIO_REPORTS.residents.columns, ...TENANT_LOOKUP.fields, OCCUPANCY_PROPERTY_FIELD, TENANT_OWN_PROPERTY_FIELD],
+    known: [...APPFOLIO_REPORTS.residents.columns, ...TENANT_LOOKUP.fields, ...Object.values(OCCUPANCY_FIELDS), TENANT_OWN_PROPERTY_FIELD],
   },
 };
 

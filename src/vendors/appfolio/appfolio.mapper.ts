@@ -1,9 +1,10 @@
 import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../etl/canonical-record';
 import { MalformedRecordError } from '../../etl/malformed-record.error';
-import { bathroomCounts, cents, email, integer, isObject, isoDate, lookupReported, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
+import { bathroomCounts, cents, email, integer, isObject, isoDate, lookup, lookupReported, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
 import {
-  LEASE_STATUS, OCCUPANCY_PROPERTY_FIELD, PHONE_LABEL, PROPERTY_TYPE, RESIDENT_TYPE, TENANT_OWN_PROPERTY_FIELD, TENANT_TYPES_FIELD, UNIT_STATUS,
+  LEASE_STATUS, OCCUPANCY_FIELDS, OCCUPANCY_PROPERTY_FIELD, PHONE_LABEL, PROPERTY_TYPE, RESIDENT_TYPE, TENANT_OWN_PROPERTY_FIELD, TENANT_TYPES_FIELD,
+  UNIT_STATUS,
 } from './appfolio.facts';
 
 type Raw = Record<string, any>;
@@ -100,16 +101,8 @@ function mapOccupancy(o: Raw, ctx: MappingContext): MappedRecord {
   // A lease not yet begun has only a planned move-in; one still running has only a planned move-out.
   const moveInPlanned = normalized === 'PENDING';
   const moveOutPlanned = normalized === 'ACTIVE' || normalized === 'PENDING' || normalized === 'EVICTED';
-  const links: MappedLink[] = tenantIds.map((xResidentId) => {
-    const type = text(types[xResidentId]);
-    return {
-      x_resident_id: xResidentId,
-      x_resident_type: type,
-      resident_type_normalized: lookupReported(ctx, 'resident_type_normalized', RESIDENT_TYPE, type, 'OTHER'),
-      move_in_date: moveIn,
-      move_out_date: moveOut,
-    };
-  });
+  const tenantType = (type: string | null) => lookupReported(ctx, 'resident_type_normalized', RESIDENT_TYPE, type, 'OTHER');
+  const links: MappedLink[] = tenantIds.map((xResidentId) => ({ x_resident_id: xResidentId, ...occupancyLink(types[xResidentId], o.move_in, o.move_out, '', tenantType) }));
   const primary = links.find((l) => l.resident_type_normalized === 'PRIMARY') ?? links[0];
   return {
     x_id: xId,
@@ -136,6 +129,21 @@ function mapOccupancy(o: Raw, ctx: MappingContext): MappedRecord {
   };
 }
 
+/**
+ * A tenant's link to its occupancy: its tenant_type and the occupancy's move dates. The same from the
+ * occupancy (rent_roll with tenant_directory's types) and from the tenant (tenant_directory with rent_roll's dates);
+ * `normalize` looks the tenant_type up in RESIDENT_TYPE.
+ */
+function occupancyLink(tenantType: unknown, moveIn: unknown, moveOut: unknown, fieldPrefix: string, normalize: (type: string | null) => string | null): MappedLink {
+  const type = text(tenantType);
+  return {
+    x_resident_type: type,
+    resident_type_normalized: normalize(type),
+    move_in_date: isoDate(moveIn, `${fieldPrefix}move_in`),
+    move_out_date: isoDate(moveOut, `${fieldPrefix}move_out`),
+  };
+}
+
 function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
   const xId = requiredId(t.tenant_id, 'tenant_id');
   const emails = list(t.Emails, 'Emails').map((e) => email(e)).filter((e): e is string => e !== null);
@@ -144,8 +152,15 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
   const tenantType = text(t.tenant_type);
   const xLeaseId = optionalId(t.occupancy_id, 'occupancy_id');
   const xPropertyId = tenantProperty(t, xLeaseId);
+  // A tenant is on one occupancy: its link, when rent_roll has that occupancy (the client adds its fields). An
+  // unknown tenant_type is reported by the occupancy's mapping, once per link.
+  const onRentRoll = xLeaseId !== null && OCCUPANCY_PROPERTY_FIELD in t;
+  const links: MappedLink[] = onRentRoll
+    ? [{ x_lease_id: xLeaseId, ...occupancyLink(tenantType, t[OCCUPANCY_FIELDS.move_in!], t[OCCUPANCY_FIELDS.move_out!], 'occupancy_', (type) => lookup(RESIDENT_TYPE, type, 'OTHER')) }]
+    : [];
   return {
     x_id: xId,
+    links,
     values: {
       x_lease_id: xLeaseId,
       x_property_id: xPropertyId,

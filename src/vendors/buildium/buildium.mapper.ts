@@ -92,27 +92,41 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
   };
 }
 
+/** MoveOutData of a LeaseMessage by tenant id. */
+function moveOutsOf(l: Raw): Map<string, Raw> {
+  const moveOuts = new Map<string, Raw>();
+  for (const m of Array.isArray(l.MoveOutData) ? (l.MoveOutData as Raw[]) : []) {
+    if (m?.TenantId != null) moveOuts.set(String(m.TenantId), m);
+  }
+  return moveOuts;
+}
+
+/**
+ * The link of a LeaseMessage's `Tenants` entry (with its `MoveOutData`): from the lease itself, and from a
+ * tenant's `Leases` entry, which embeds the whole LeaseMessage.
+ */
+function tenantLink(t: Raw, moveOut: Raw | undefined): MappedLink {
+  return {
+    x_resident_type: null,
+    resident_type_normalized: null,
+    move_in_date: isoDate(t.MoveInDate, 'Tenants[].MoveInDate'),
+    move_out_date: isoDate(moveOut?.MoveOutDate, 'MoveOutData[].MoveOutDate'),
+    notice_date: isoDate(moveOut?.NoticeGivenDate, 'MoveOutData[].NoticeGivenDate'),
+    custom_data: t.Status == null ? null : { status: text(t.Status) },
+  };
+}
+
 function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
   const xId = requiredId(l.Id, 'Id');
   const xPropertyId = requiredId(l.PropertyId, 'PropertyId');
   const xUnitId = optionalId(l.UnitId, 'UnitId');
   const tenants = Array.isArray(l.Tenants) ? (l.Tenants as Raw[]) : [];
-  const moveOuts = new Map<string, Raw>();
-  for (const m of Array.isArray(l.MoveOutData) ? (l.MoveOutData as Raw[]) : []) {
-    if (m?.TenantId != null) moveOuts.set(String(m.TenantId), m);
-  }
+  const moveOuts = moveOutsOf(l);
   const links: MappedLink[] = tenants.map((t) => {
     const xResidentId = requiredId(t?.Id, 'Tenants[].Id');
-    const moveOut = moveOuts.get(xResidentId);
-    return {
-      x_resident_id: xResidentId,
-      x_resident_type: null,
-      resident_type_normalized: null,
-      move_in_date: isoDate(t.MoveInDate, 'Tenants[].MoveInDate'),
-      move_out_date: isoDate(moveOut?.MoveOutDate, 'MoveOutData[].MoveOutDate'),
-      notice_date: isoDate(moveOut?.NoticeGivenDate, 'MoveOutData[].NoticeGivenDate'),
-      custom_data: t.Status == null ? null : { status: text(t.Status) },
-    };
+    const link = tenantLink(t, moveOuts.get(xResidentId));
+    link.x_resident_id = xResidentId;
+    return link;
   });
   const primary = tenants.find((t) => t?.Status === 'Current') ?? tenants[0];
   const deposit = l.AccountDetails?.SecurityDeposit;
@@ -150,10 +164,21 @@ function currentLease(leases: Raw[]): Raw | undefined {
 
 function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
   const xId = requiredId(t.Id, 'Id');
+  const leases = Array.isArray(t.Leases) ? (t.Leases as Raw[]).filter((l) => l && typeof l === 'object') : [];
   // A TenantMessage names no property of its own: its leases place it. One on no lease cannot be placed.
-  const lease = currentLease(Array.isArray(t.Leases) ? (t.Leases as Raw[]).filter((l) => l && typeof l === 'object') : []);
+  const lease = currentLease(leases);
   if (!lease) throw new MalformedRecordError('the tenant is on no lease: a Buildium tenant has no property but its leases\' (TenantMessage.Leases), and a resident needs one');
   const xPropertyId = requiredId(lease.PropertyId, 'Leases[].PropertyId');
+  // Leases embeds every lease of the tenant, whatever its status: the tenant's side of its links.
+  const links = leases.flatMap((l): MappedLink[] => {
+    const entry = Array.isArray(l.Tenants) ? (l.Tenants as Raw[]).find((t) => t != null && String(t.Id) === xId) : undefined;
+    if (!entry) return [];
+    // The last entry of the tenant, as the lease's own mapping reads MoveOutData.
+    const moveOut = Array.isArray(l.MoveOutData) ? (l.MoveOutData as Raw[]).findLast((m) => m?.TenantId != null && String(m.TenantId) === xId) : undefined;
+    const link = tenantLink(entry, moveOut);
+    link.x_lease_id = requiredId(l.Id, 'Leases[].Id');
+    return [link];
+  });
   return {
     x_id: xId,
     values: {
@@ -166,9 +191,10 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
       notes: text(t.Comment),
       ...address(t.Address),
       ...address(t.AlternateAddress, '_alternate'),
-      x_lease_id: optionalId(lease?.Id, 'Leases[].Id'),
+      x_lease_id: optionalId(lease.Id, 'Leases[].Id'),
       x_property_id: xPropertyId,
       property_id: ctx.ref('properties', xPropertyId),
     },
+    links,
   };
 }

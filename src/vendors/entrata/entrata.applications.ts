@@ -1,5 +1,5 @@
 import { idOrNull, isObject } from '../../etl/normalise';
-import { APPLICANT_ONLY, APPLICANT_STATUS } from './entrata.facts';
+import { APPLICANT_ONLY, APPLICANT_STATUS, LEASE_ID_IS_APPLICATION } from './entrata.facts';
 import { ID_FIELD } from './entrata.mapper';
 import { liftAttributes, listOf } from './entrata.quirks';
 
@@ -49,8 +49,14 @@ export class PropertyApplications {
     return (leaseId !== null && this.applicationIds.has(leaseId)) || (id !== null && this.onApplications.has(id));
   }
 
-  /** A customer record as listed, marked APPLICANT_ONLY when it is an applicant; anything else passes through for the mapper. */
+  /**
+   * A customer record as listed, marked APPLICANT_ONLY when it is an applicant, or LEASE_ID_IS_APPLICATION when it is
+   * a resident whose LeaseId is an application; anything else passes through for the mapper.
+   */
   mark(record: unknown): unknown {
-    return isObject(record) && this.isApplicant(record) ? { ...record, [APPLICANT_ONLY]: true } : record;
+    if (!isObject(record)) return record;
+    if (this.isApplicant(record)) return { ...record, [APPLICANT_ONLY]: true };
+    const leaseId = idOrNull(record.LeaseId);
+    return leaseId !== null && this.applicationIds.has(leaseId) ? { ...record, [LEASE_ID_IS_APPLICATION]: true } : record;
   }
 }

@@ -67,6 +67,12 @@ export const ALL_LEASE_STATUS_TYPE_IDS = Object.values(LEASE_STATUS_TYPE_ID).joi
  */
 export const APPLICANT_ONLY = 'applicantOnly';
 
+/**
+ * The key under which the client marks a customer that is a resident (another lease lists it) although its LeaseId
+ * is an application: that LeaseId names no lease, so the customer names none of its links.
+ */
+export const LEASE_ID_IS_APPLICATION = 'leaseIdIsApplication';
+
 export const RESIDENT_TYPE: Record<string, 'PRIMARY' | 'SECONDARY' | 'GUARANTOR' | 'OTHER'> = {
   Primary: 'PRIMARY', Responsible: 'SECONDARY', Guarantor: 'GUARANTOR', 'Not Responsible': 'OTHER', Occupant: 'OTHER',
 };
@@ -100,6 +106,6 @@ export const ENTRATA_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields>
   },
   residents: {
     required: ['Id', 'FirstName', 'LastName'],
-    known: ['Id', 'FirstName', 'MiddleName', 'LastName', 'Email', 'Phone', 'Phone.PhoneNumber', 'Phone.PhoneType', 'Address', 'DateOfBirth', 'LeaseId', LISTED_UNDER_PROPERTY, APPLICANT_ONLY],
+    known: ['Id', 'FirstName', 'MiddleName', 'LastName', 'Email', 'Phone', 'Phone.PhoneNumber', 'Phone.PhoneType', 'Address', 'DateOfBirth', 'LeaseId', LISTED_UNDER_PROPERTY, APPLICANT_ONLY, LEASE_ID_IS_APPLICATION],
   },
 };

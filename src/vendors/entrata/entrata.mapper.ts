@@ -2,7 +2,7 @@ import type { CanonicalModelName } from '../../canonical/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../etl/canonical-record';
 import { MalformedRecordError } from '../../etl/malformed-record.error';
 import { bathroomCounts, cents, email, idOrNull, integer, isObject, lookupReported, optionalId, phoneNumber, requiredId, text } from '../../etl/normalise';
-import { APPLICANT_ONLY, APPLICANT_STATUS, LEASE_STATUS, LISTED_UNDER_PROPERTY, PHONE_TYPE, PROPERTY_TYPE, RESIDENT_TYPE } from './entrata.facts';
+import { APPLICANT_ONLY, APPLICANT_STATUS, LEASE_ID_IS_APPLICATION, LEASE_STATUS, LISTED_UNDER_PROPERTY, PHONE_TYPE, PROPERTY_TYPE, RESIDENT_TYPE } from './entrata.facts';
 import { asArray, decimal, entrataDate, flag, liftAttributes, listOf } from './entrata.quirks';
 
 type Raw = Record<string, any>;
@@ -130,8 +130,12 @@ function mapCustomer(c: Raw, ctx: MappingContext): MappedRecord | null {
   // Customers carry a street line; an address element is read field by field.
   const address = c.Address && typeof c.Address === 'object' ? (c.Address as Raw) : { Address: c.Address };
   const xPropertyId = requiredId(c[LISTED_UNDER_PROPERTY], LISTED_UNDER_PROPERTY);
+  const xLeaseId = optionalId(c.LeaseId, 'LeaseId');
   return {
     x_id: xId,
+    // A customer names its lease without the link's details (those are on the lease's customers list). A LeaseId
+    // that is an application names no lease (the customer is on a lease's list, or it would be an applicant).
+    linkedTo: xLeaseId === null || c[LEASE_ID_IS_APPLICATION] === true ? undefined : [xLeaseId],
     values: {
       first_name: text(c.FirstName),
       middle_name: text(c.MiddleName),
@@ -146,7 +150,7 @@ function mapCustomer(c: Raw, ctx: MappingContext): MappedRecord | null {
       state: text(address.State),
       zip: text(address.PostalCode),
       date_of_birth: entrataDate(c.DateOfBirth, 'DateOfBirth'),
-      x_lease_id: optionalId(c.LeaseId, 'LeaseId'),
+      x_lease_id: xLeaseId,
       x_property_id: xPropertyId,
       property_id: ctx.ref('properties', xPropertyId),
     },

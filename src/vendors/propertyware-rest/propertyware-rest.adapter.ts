@@ -67,7 +67,10 @@ class PropertywareRestClient implements VendorClient {
     for await (const page of this.pages('leases')) {
       for (const lease of page.records as Array<Record<string, any> | null>) {
         if (!isId(lease?.id) || !isId(lease?.buildingID) || !Array.isArray(lease?.contacts)) continue;
-        const link: LeaseLink = { id: lease.id, buildingID: lease.buildingID, unitID: lease.unitID, status: lease.status, startDate: lease.startDate };
+        const link: LeaseLink = {
+          id: lease.id, buildingID: lease.buildingID, unitID: lease.unitID, status: lease.status, startDate: lease.startDate,
+          moveInDate: lease.moveInDate, moveOutDate: lease.moveOutDate, noticeGivenDate: lease.noticeGivenDate, contacts: lease.contacts,
+        };
         for (const contact of lease.contacts as Array<{ id?: unknown } | null>) {
           if (!isId(contact?.id)) continue;
           const key = String(contact.id);
@@ -81,13 +84,17 @@ class PropertywareRestClient implements VendorClient {
   }
 }
 
-/** The Lease fields a tenant needs to know where it lives, keeping the spec's names. */
+/** The Lease fields a tenant needs to know where it lives and its side of its links, keeping the spec's names. */
 export interface LeaseLink {
   id: number | string;
   buildingID: number | string;
   unitID?: unknown;
   status?: unknown;
   startDate?: unknown;
+  moveInDate?: unknown;
+  moveOutDate?: unknown;
+  noticeGivenDate?: unknown;
+  contacts: unknown[];
 }
 
 const isId = (value: unknown): value is number | string => (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && value !== '');

@@ -105,20 +105,9 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
   const contacts = (l.contacts ?? []) as Raw[];
   const moveIn = isoDate(l.moveInDate, 'moveInDate');
   const moveOut = isoDate(l.moveOutDate, 'moveOutDate');
-  const notice = isoDate(l.noticeGivenDate, 'noticeGivenDate');
   // The embedded contacts are minimal: they only link the lease to its tenants, whose details come from /contacts.
-  const links: MappedLink[] = contacts.map((c) => {
-    const primary = bool(c?.primary, 'contacts[].primary');
-    const role = text(c?.role);
-    return {
-      x_resident_id: requiredId(c?.id, 'contacts[].id'),
-      x_resident_type: role,
-      resident_type_normalized: primary ? 'PRIMARY' : lookupReported(ctx, 'resident_type_normalized', CONTACT_ROLE, role, 'OTHER'),
-      move_in_date: moveIn,
-      move_out_date: moveOut,
-      notice_date: notice,
-    };
-  });
+  const role = (value: string | null) => lookupReported(ctx, 'resident_type_normalized', CONTACT_ROLE, value, 'OTHER');
+  const links: MappedLink[] = contacts.map((c) => ({ x_resident_id: requiredId(c?.id, 'contacts[].id'), ...contactLink(l, c, role) }));
   const primary = contacts.find((c) => c?.primary === true) ?? contacts[0];
   const status = text(l.status);
   const balance = cents(l.leaseBalance, 'leaseBalance');
@@ -147,6 +136,22 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
   };
 }
 
+/**
+ * The link of a lease and one of its `contacts[]` entries; the same from the lease and from the tenant's hydrated
+ * leases. `normalize` looks a role up in CONTACT_ROLE.
+ */
+function contactLink(l: Raw, c: Raw | undefined, normalize: (role: string | null) => string | null): MappedLink {
+  const primary = bool(c?.primary, 'contacts[].primary');
+  const role = text(c?.role);
+  return {
+    x_resident_type: role,
+    resident_type_normalized: primary ? 'PRIMARY' : normalize(role),
+    move_in_date: isoDate(l.moveInDate, 'moveInDate'),
+    move_out_date: isoDate(l.moveOutDate, 'moveOutDate'),
+    notice_date: isoDate(l.noticeGivenDate, 'noticeGivenDate'),
+  };
+}
+
 /** The first two of the four phone fields that hold a number, in PHONE_PRIORITY order. */
 function phones(c: Raw) {
   const [first, second] = PHONE_PRIORITY.filter(({ field }) => text(c[field]) !== null);
@@ -167,9 +172,16 @@ function mapContact(c: Raw, ctx: MappingContext): MappedRecord {
   const xId = requiredId(c.id, 'id');
   // `leases` is the client's hydration (see the adapter): Propertyware's Contact names no lease or building,
   // so a tenant on no lease has no property, which Propexo's resident requires.
-  const lease = currentLease(Array.isArray(c.leases) ? (c.leases as Raw[]).filter((l) => l && typeof l === 'object') : []);
+  const leases = Array.isArray(c.leases) ? (c.leases as Raw[]).filter((l) => l && typeof l === 'object') : [];
+  const lease = currentLease(leases);
   if (!lease) throw new MalformedRecordError('the tenant is on no lease: a Propertyware contact names no building of its own, so the resident has no property');
   const xPropertyId = requiredId(lease.buildingID, 'leases[].buildingID');
+  // An unknown role is reported by the lease's mapping, once per link.
+  const role = (value: string | null) => lookup(CONTACT_ROLE, value, 'OTHER');
+  const links = leases.map((l): MappedLink => {
+    const entry = Array.isArray(l.contacts) ? (l.contacts as Raw[]).find((e) => e != null && String(e.id) === xId) : undefined;
+    return { x_lease_id: requiredId(l.id, 'leases[].id'), ...contactLink(l, entry, role) };
+  });
   return {
     x_id: xId,
     values: {
@@ -182,9 +194,10 @@ function mapContact(c: Raw, ctx: MappingContext): MappedRecord {
       date_of_birth: isoDate(c.birthDate, 'birthDate'),
       notes: text(c.comments),
       ...address(c.address),
-      x_lease_id: optionalId(lease?.id, 'leases[].id'),
+      x_lease_id: optionalId(lease.id, 'leases[].id'),
       x_property_id: xPropertyId,
       property_id: ctx.ref('properties', xPropertyId),
     },
+    links,
   };
 }

@@ -212,8 +212,11 @@ function mapCustomer(r: Raw, ctx: MappingContext): MappedRecord | null {
   const [home, alternate] = asList(c.Address);
   const [email1, email2] = asList(c.Email);
   const type = text(c['@Type']);
+  const household = requiredId(r.CustomerID, 'CustomerID');
   return {
     x_id: xId,
+    // A person's lease is its household; the link's details are the household's (its Lease element).
+    linkedTo: [household],
     values: {
       first_name: text(name.FirstName),
       middle_name: text(name.MiddleName),
@@ -223,7 +226,7 @@ function mapCustomer(r: Raw, ctx: MappingContext): MappedRecord | null {
       ...phones(c.Phone, ctx),
       ...address(home),
       ...address(alternate, '_alternate'),
-      x_lease_id: requiredId(r.CustomerID, 'CustomerID'),
+      x_lease_id: household,
       x_property_id: xPropertyId,
       property_id: ctx.ref('properties', xPropertyId),
       custom_data: type === null ? null : { customer_type: type },
