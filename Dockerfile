@@ -16,7 +16,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/package.json ./package.json
-COPY src/dashboard/public ./src/dashboard/public
+COPY src/serve/dashboard/public ./src/serve/dashboard/public
 USER node
 EXPOSE 3000
 CMD ["node", "dist/main.js", "all"]

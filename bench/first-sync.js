@@ -5,8 +5,8 @@
 //   - the raw rate of the same rows written by the same `unnest … ON CONFLICT` statement, page by page in
 //     transactions, straight from memory, into empty copies of the tables on the same database;
 //   - their ratio (target >= 0.5).
-const { buildBulkUpsert, toColumnArrays } = require('../dist/cache/bulk-upsert');
-const { LINK_SPEC, recordSpec } = require('../dist/cache/cache-specs');
+const { buildBulkUpsert, toColumnArrays } = require('../dist/store/cache/bulk-upsert');
+const { LINK_SPEC, recordSpec } = require('../dist/store/cache/cache-specs');
 const { createDatabase, rssOf, startApp, startSandbox, waitForRun, withClient } = require('./lib');
 
 const PAGE = 1000;

@@ -20,9 +20,9 @@ const os = require('node:os');
 const { Queue, Worker, createPostgresBackend, runMigrations } = require('bullmq');
 const { Redis } = require('ioredis');
 const { Client } = require('pg');
-const { signedHeaders } = require('../dist/webhooks/webhook-signing');
-const { postBody } = require('../dist/outbound/post-body');
-const { OUTBOX_CHANNEL } = require('../dist/events/outbox.repository');
+const { signedHeaders } = require('../dist/deliver/webhooks/webhook-signing');
+const { postBody } = require('../dist/platform/outbound/post-body');
+const { OUTBOX_CHANNEL } = require('../dist/emit/outbox.repository');
 const { cpuPerItem, createDatabase, deliveryCpuMs, sleep, startApp, startChild, withClient } = require('./lib');
 
 /** Jobs in flight, the same for the ceilings and the app (WEBHOOK_WORKER_CONCURRENCY; the app's default unless set). */

@@ -2,7 +2,7 @@
 /**
  * Copies the Propexo component schemas our OpenAPI document uses (the output envelopes of the routes we
  * share with the spec, and everything they $ref) from docs/reference/propexo-openapi.yml into
- * src/api-docs/propexo-schemas.json. The app reads only the schemas it serves, so that extract is committed;
+ * src/serve/api-docs/propexo-schemas.json. The app reads only the schemas it serves, so that extract is committed;
  * rerun this after the spec or the list below changes: `node scripts/extract-propexo-schemas.js`.
  * OpenAPI allows only [a-zA-Z0-9._-] in component names, so the spec's `{id}`-style names lose their
  * braces (`_v1_units_{id}_get_output` becomes `_v1_units_id_get_output`); the schemas themselves are
@@ -13,7 +13,7 @@ const path = require('node:path');
 const YAML = require('yaml');
 
 const SPEC = path.resolve(__dirname, '../docs/reference/propexo-openapi.yml');
-const OUT = path.resolve(__dirname, '../src/api-docs/propexo-schemas.json');
+const OUT = path.resolve(__dirname, '../src/serve/api-docs/propexo-schemas.json');
 
 const ROOTS = [
   'ResponseMeta',

@@ -4,12 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
-import { AuthService } from './auth/auth.service';
-import { ConfigError, loadConfig } from './config/app-config';
-import { Lifecycle } from './health/lifecycle';
-import { createLogger, PinoLoggerService } from './observability/logging';
-import { requestLogging } from './observability/request-context';
-import { prepareRuntime } from './runtime/prepare-runtime';
+import { AuthService } from './platform/auth/auth.service';
+import { ConfigError, loadConfig } from './platform/config/app-config';
+import { Lifecycle } from './serve/health/lifecycle';
+import { createLogger, PinoLoggerService } from './platform/observability/logging';
+import { requestLogging } from './platform/observability/request-context';
+import { prepareRuntime } from './platform/runtime/prepare-runtime';
 
 const WORKER_ROUTES = new Set(['/health', '/ready', '/metrics']);
 

@@ -1,5 +1,5 @@
 import { IsIn, IsOptional, IsString } from 'class-validator';
-import { ListQueryDto } from '../common/http/list-query.dto';
+import { ListQueryDto } from '../platform/common/http/list-query.dto';
 import { JOB_LOG_STATUSES, type JobLogStatus } from './job-log';
 
 /** The spec's `_v1_admin_logs_jobs__get_input`; status also takes PARTIAL_SUCCESS, RUNNING and PENDING (extension). */

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { OrgId } from '../auth/api-key.guard';
+import { OrgId } from '../platform/auth/api-key.guard';
 import { JobLogGetQueryDto, JobLogListQueryDto } from './job-log-query.dto';
 import { JobLogService } from './job-log.service';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { ListPage } from '../common/http/list-query.dto';
-import { SqlFilter } from '../common/sql-filter';
-import { PrismaService } from '../database/prisma.service';
+import type { ListPage } from '../platform/common/http/list-query.dto';
+import { SqlFilter } from '../platform/common/sql-filter';
+import { PrismaService } from '../platform/database/prisma.service';
 import type { JobLogRow } from './job-log';
 
 export interface JobLogFilter {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../common/errors/app-error';
-import { assertSortable, listMeta, parseListQuery } from '../common/http/list-query.dto';
+import { AppError } from '../platform/common/errors/app-error';
+import { assertSortable, listMeta, parseListQuery } from '../platform/common/http/list-query.dto';
 import { presentJobLog, storedStatuses } from './job-log';
 import type { JobLogGetQueryDto, JobLogListQueryDto } from './job-log-query.dto';
 import { JobLogRepository, type JobLogFilter } from './job-log.repository';

@@ -1,4 +1,4 @@
-import { iso } from '../canonical/record-presenter';
+import { iso } from '../catalogue/record-presenter';
 import type { SyncJobStatus, SyncRunKind, SyncRunStatus } from '../generated/prisma/enums';
 import type { FailedModel, LatestRunRow } from './sync-run.repository';
 import { runJobScheduleId } from './sync-schedule';

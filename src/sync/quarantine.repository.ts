@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { prismaOrderBy, type ListPage } from '../common/http/list-query.dto';
-import { newId } from '../common/ids';
-import { PrismaService, type SqlTx } from '../database/prisma.service';
+import { prismaOrderBy, type ListPage } from '../platform/common/http/list-query.dto';
+import { newId } from '../platform/common/ids';
+import { PrismaService, type SqlTx } from '../platform/database/prisma.service';
 
 export interface QuarantineEntry {
   model: string;

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { CanonicalModelName } from '../canonical/canonical-models';
+import type { CanonicalModelName } from '../catalogue/canonical-models';
 
 /** The vendor refused a sync job the read of a model (HTTP 403, Entrata's error 304, Yardi's licence message). */
 export interface ReadRefusal {

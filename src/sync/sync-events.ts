@@ -1,6 +1,6 @@
-import { CANONICAL_MODELS, LINK_MODEL, type CanonicalModelName, type EventModelName } from '../canonical/canonical-models';
-import type { RecordDiff } from '../diff/record-diff';
-import type { NewEvent } from '../events/outbox.repository';
+import { CANONICAL_MODELS, LINK_MODEL, type CanonicalModelName, type EventModelName } from '../catalogue/canonical-models';
+import type { RecordDiff } from '../store/diff/record-diff';
+import type { NewEvent } from '../emit/outbox.repository';
 import type { FinishedRun } from './sync-run.repository';
 import { runJobScheduleId } from './sync-schedule';
 

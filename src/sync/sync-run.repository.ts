@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { newId } from '../common/ids';
-import { PrismaService, type SqlTx, type Tx } from '../database/prisma.service';
+import { newId } from '../platform/common/ids';
+import { PrismaService, type SqlTx, type Tx } from '../platform/database/prisma.service';
 import type { Cadence, IntegrationVendor, SyncJobStatus, SyncMode, SyncRunKind, SyncRunStatus } from '../generated/prisma/enums';
 import { nextRunAt } from './sync-schedule';
-import type { CanonicalModelName } from '../canonical/canonical-models';
-import { CANONICAL_MODELS } from '../canonical/canonical-models';
+import type { CanonicalModelName } from '../catalogue/canonical-models';
+import { CANONICAL_MODELS } from '../catalogue/canonical-models';
 import { assertJobTransition, assertRunTransition, STARTABLE_JOB_STATUSES } from './sync-state';
 import { LEASE_LOCK_SPACE, WorkerLease } from './worker-lease';
 

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { RecordCacheRepository } from '../cache/record-cache.repository';
-import { DataDiffsModule } from '../data-diffs/data-diffs.module';
-import { VendorsModule } from '../vendors/vendors.module';
+import { RecordCacheRepository } from '../store/cache/record-cache.repository';
+import { DataDiffsModule } from '../serve/data-diffs/data-diffs.module';
+import { VendorsModule } from '../fetch/registry/vendors.module';
 import { JobLogController } from './job-log.controller';
 import { JobLogRepository } from './job-log.repository';
 import { JobLogService } from './job-log.service';

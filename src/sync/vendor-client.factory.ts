@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SecretBox } from '../common/crypto/secret-box';
-import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
-import { Metrics } from '../observability/metrics';
-import { OutboundGuard } from '../outbound/outbound-guard';
-import type { ReportedRateLimits, VendorAdapter, VendorClient } from '../vendors/vendor-adapter';
-import { VendorHttp } from '../vendors/vendor-http';
+import { SecretBox } from '../platform/common/crypto/secret-box';
+import { APP_CONFIG, type RuntimeConfig } from '../platform/config/config.module';
+import { Metrics } from '../platform/observability/metrics';
+import { OutboundGuard } from '../platform/outbound/outbound-guard';
+import type { ReportedRateLimits, VendorAdapter, VendorClient } from '../fetch/adapter/vendor-adapter';
+import { VendorHttp } from '../fetch/adapter/vendor-http';
 import type { SyncIntegration } from './sync-run.repository';
 import { IntegrationRequestGate, requestIntervalMs } from './vendor-request-gate';
 import { VendorStateRepository } from './vendor-state.repository';

@@ -1,5 +1,5 @@
 import type { Cadence } from '../generated/prisma/enums';
-import { VendorCircuitOpenError, type VendorRequestGate } from '../vendors/vendor-http';
+import { VendorCircuitOpenError, type VendorRequestGate } from '../fetch/adapter/vendor-http';
 import { CADENCE_MS } from './sync-schedule';
 import type { CircuitPolicy, VendorStateRepository } from './vendor-state.repository';
 

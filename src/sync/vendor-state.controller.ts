@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { OrgId } from '../auth/api-key.guard';
-import { AppError } from '../common/errors/app-error';
-import { assertSortable, listMeta, ListQueryDto, parseListQuery, type ListPage } from '../common/http/list-query.dto';
+import { OrgId } from '../platform/auth/api-key.guard';
+import { AppError } from '../platform/common/errors/app-error';
+import { assertSortable, listMeta, ListQueryDto, parseListQuery, type ListPage } from '../platform/common/http/list-query.dto';
 import { SyncIntegrationRepository } from './sync-run.repository';
 import { VendorStateRepository } from './vendor-state.repository';
 

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { prismaOrderBy, type ListPage } from '../common/http/list-query.dto';
-import { newId } from '../common/ids';
-import { PrismaService, type SqlTx } from '../database/prisma.service';
-import type { DriftKind } from '../etl/schema-drift';
-import type { UnknownValueCount } from '../etl/unknown-values';
-import type { ReportedRateLimits } from '../vendors/vendor-adapter';
+import { prismaOrderBy, type ListPage } from '../platform/common/http/list-query.dto';
+import { newId } from '../platform/common/ids';
+import { PrismaService, type SqlTx } from '../platform/database/prisma.service';
+import type { DriftKind } from '../normalise/schema-drift';
+import type { UnknownValueCount } from '../normalise/unknown-values';
+import type { ReportedRateLimits } from '../fetch/adapter/vendor-adapter';
 
 /** The answer to a claim on the integration's next request: go now, wait, or stop (circuit open). */
 /** `failing`: the integration had failures on record when the slot was granted (a success must clear them). */

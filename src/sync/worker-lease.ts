@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import { Client } from 'pg';
-import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
+import { APP_CONFIG, type RuntimeConfig } from '../platform/config/config.module';
 
 /** The first key of every worker lease (PostgreSQL's two-key advisory locks; the second key is the lease id). */
 export const LEASE_LOCK_SPACE = "hashtext('latchkey.sync-worker-lease')";

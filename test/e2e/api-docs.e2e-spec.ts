@@ -13,7 +13,7 @@ import { startWebhookReceiver } from '../support/webhook-receiver';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SPEC_FILE = path.resolve(ROOT, 'docs/reference/propexo-openapi.yml');
-const COMMITTED_SCHEMAS = path.join(ROOT, 'src/api-docs/propexo-schemas.json');
+const COMMITTED_SCHEMAS = path.join(ROOT, 'src/serve/api-docs/propexo-schemas.json');
 const METHODS = ['get', 'post', 'put', 'delete', 'patch'];
 /** Routes outside /v1 that are not API operations: the dashboard and the docs themselves. */
 const UI_ROUTES = ['GET /', 'GET /dashboard/{file}', 'GET /openapi.json', 'GET /docs', 'GET /docs/swagger-initializer.js', 'GET /docs/{file}'];

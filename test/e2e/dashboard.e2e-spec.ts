@@ -21,7 +21,7 @@ const SANDBOX_MODULES: Record<string, { prefix: string; module: Record<string, u
   APPFOLIO: { prefix: 'APPFOLIO', module: appfolio },
 };
 const LIMITED_BUILDIUM = (buildium as Record<string, unknown>).BUILDIUM_SANDBOX_LIMITED_CREDENTIALS as object | undefined;
-const PRESETS = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../src/dashboard/public/sandbox-presets.json'), 'utf8'));
+const PRESETS = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../src/serve/dashboard/public/sandbox-presets.json'), 'utf8'));
 const READ_MODELS = ['properties', 'units', 'residents', 'leases'];
 
 const digitsOf = (text: string | null) => (text ?? '').replace(/\D/g, '');

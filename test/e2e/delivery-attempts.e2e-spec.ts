@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { migrate } from '../../src/database/migrator';
-import { ATTEMPTS_SQL, attemptsParams, type OutcomeOfAttempt } from '../../src/webhooks/attempt-log-sql';
+import { migrate } from '../../src/platform/database/migrator';
+import { ATTEMPTS_SQL, attemptsParams, type OutcomeOfAttempt } from '../../src/deliver/webhooks/attempt-log-sql';
 import { createTestDatabase, withClient } from '../support/database';
 
 /**

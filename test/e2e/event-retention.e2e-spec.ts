@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import request from 'supertest';
-import { migrate } from '../../src/database/migrator';
-import { PRUNE_EVENTS_SQL, PRUNE_LOCK_SQL, SHARE_PRUNE_LOCK_SQL } from '../../src/events/event-retention-sql';
+import { migrate } from '../../src/platform/database/migrator';
+import { PRUNE_EVENTS_SQL, PRUNE_LOCK_SQL, SHARE_PRUNE_LOCK_SQL } from '../../src/emit/event-retention-sql';
 import { startApp, waitFor, type AppProcess } from '../support/app-process';
 import { createTestDatabase, pipelineState, withClient } from '../support/database';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { listMigrations, migrate, MIGRATIONS_DIR } from '../../src/database/migrator';
+import { listMigrations, migrate, MIGRATIONS_DIR } from '../../src/platform/database/migrator';
 import { createTestDatabase, withClient } from '../support/database';
 
 const ROOT = path.resolve(__dirname, '../..');

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import request from 'supertest';
-import { encryptionKeyId, SecretBox } from '../../src/common/crypto/secret-box';
+import { encryptionKeyId, SecretBox } from '../../src/platform/common/crypto/secret-box';
 import { BUILDIUM_SANDBOX_CREDENTIALS } from '../../src/sandbox/buildium/buildium-sandbox';
 import { freePort, startApp, testRedisUrl, waitFor, type AppProcess } from '../support/app-process';
 import { addOtherOrganization, createTestDatabase, pipelineState, withClient } from '../support/database';
@@ -283,7 +283,7 @@ describe('encryption key rotation', () => {
   }
 
   const reencryptCli = (env: Record<string, string>) =>
-    spawnSync(process.execPath, [path.join(__dirname, '../../dist/common/crypto/reencrypt.cli.js')], {
+    spawnSync(process.execPath, [path.join(__dirname, '../../dist/platform/runtime/reencrypt.cli.js')], {
       env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', ...env },
       encoding: 'utf8',
       timeout: 60_000,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { hashApiKey } from '../../src/auth/api-key';
-import { migrate } from '../../src/database/migrator';
+import { hashApiKey } from '../../src/platform/auth/api-key';
+import { migrate } from '../../src/platform/database/migrator';
 import { startApp, testRedisUrl, waitFor, type AppProcess } from '../support/app-process';
 import { createTestDatabase } from '../support/database';
 
@@ -11,7 +11,7 @@ import { createTestDatabase } from '../support/database';
  * transaction of its own, starts two processes that must wait for it, and commits. Written as read-then-
  * insert, both waiting inserts then fail and neither process starts; as one INSERT … ON CONFLICT, both do.
  */
-/** DEFAULT_ORGANIZATION_ID of src/auth/auth.repository.ts (a Nest module, which jest cannot load). */
+/** DEFAULT_ORGANIZATION_ID of src/platform/auth/auth.repository.ts (a Nest module, which jest cannot load). */
 const DEFAULT_ORGANIZATION_ID = 'org_default';
 
 describe('processes starting together', () => {

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
 import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
-import { propexoSignature } from '../../src/webhooks/webhook-signing';
+import { propexoSignature } from '../../src/deliver/webhooks/webhook-signing';
 import { startApp, testRedisUrl, waitFor, type AppProcess } from '../support/app-process';
 import { createTestDatabase, pipelineState, withClient, addOtherOrganization } from '../support/database';
 import { startWebhookReceiver, type ReceivedRequest } from '../support/webhook-receiver';

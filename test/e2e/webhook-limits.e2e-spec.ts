@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { migrate } from '../../src/database/migrator';
+import { migrate } from '../../src/platform/database/migrator';
 import { Pool } from 'pg';
-import { PostgresWebhookLimitStore, RedisWebhookLimitStore, type WebhookLimitStore } from '../../src/webhooks/webhook-limit.store';
+import { PostgresWebhookLimitStore, RedisWebhookLimitStore, type WebhookLimitStore } from '../../src/deliver/webhooks/webhook-limit.store';
 import { startApp, testRedisUrl, waitFor, type AppProcess } from '../support/app-process';
 import { createTestDatabase, pipelineState, withClient } from '../support/database';
 

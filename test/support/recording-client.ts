@@ -1,6 +1,6 @@
-import { OutboundGuard } from '../../src/outbound/outbound-guard';
-import type { VendorAdapter, VendorClient } from '../../src/vendors/vendor-adapter';
-import { VendorHttp, type VendorRequest } from '../../src/vendors/vendor-http';
+import { OutboundGuard } from '../../src/platform/outbound/outbound-guard';
+import type { VendorAdapter, VendorClient } from '../../src/fetch/adapter/vendor-adapter';
+import { VendorHttp, type VendorRequest } from '../../src/fetch/adapter/vendor-http';
 
 /**
  * Clients of one adapter against a local server (a sandbox), recording every request they ask VendorHttp

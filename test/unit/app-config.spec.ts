@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_WEBHOOK_RETRY_SCHEDULE, loadConfig } from '../../src/config/app-config';
+import { ConfigError, DEFAULT_WEBHOOK_RETRY_SCHEDULE, loadConfig } from '../../src/platform/config/app-config';
 
 describe('loadConfig', () => {
   it('defaults to the embedded mode: all roles, port 3000, sandbox on, loopback allowed', () => {

@@ -1,6 +1,6 @@
 import { APPFOLIO_SANDBOX_CREDENTIALS, APPFOLIO_SANDBOX_LIMITED_CREDENTIALS, startAppfolioSandboxServer } from '../../src/sandbox/appfolio/appfolio-sandbox';
-import { appfolioAdapter } from '../../src/vendors/appfolio/appfolio.adapter';
-import { VendorAccessDeniedError, VendorAuthError } from '../../src/vendors/vendor-http';
+import { appfolioAdapter } from '../../src/fetch/appfolio/appfolio.adapter';
+import { VendorAccessDeniedError, VendorAuthError } from '../../src/fetch/adapter/vendor-http';
 import { recordingClients } from '../support/recording-client';
 
 describe('AppFolio data-access probe against the sandbox', () => {

@@ -1,10 +1,10 @@
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import type { CanonicalModelName } from '../../src/canonical/canonical-models';
-import { OutboundGuard } from '../../src/outbound/outbound-guard';
+import type { CanonicalModelName } from '../../src/catalogue/canonical-models';
+import { OutboundGuard } from '../../src/platform/outbound/outbound-guard';
 import { createAppfolioSandbox, startAppfolioSandboxServer, type AppfolioSandboxOptions } from '../../src/sandbox/appfolio/appfolio-sandbox';
-import { appfolioAdapter } from '../../src/vendors/appfolio/appfolio.adapter';
-import { VendorAuthError, VendorHttp, VendorRequestError } from '../../src/vendors/vendor-http';
+import { appfolioAdapter } from '../../src/fetch/appfolio/appfolio.adapter';
+import { VendorAuthError, VendorHttp, VendorRequestError } from '../../src/fetch/adapter/vendor-http';
 
 const CREDS = { clientId: 'unit-client', clientSecret: 'unit-secret', developerId: 'unit-dev' };
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;

@@ -1,4 +1,4 @@
-import { BoundedMemo } from '../../src/common/bounded-memo';
+import { BoundedMemo } from '../../src/platform/common/bounded-memo';
 
 describe('BoundedMemo', () => {
   it('computes each key once while it is remembered', () => {

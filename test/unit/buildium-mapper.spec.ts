@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { recordId } from '../../src/common/ids';
-import { toCanonicalRecord, type MappingContext } from '../../src/etl/canonical-record';
-import { MalformedRecordError } from '../../src/etl/malformed-record.error';
-import { mapBuildiumRecord } from '../../src/vendors/buildium/buildium.mapper';
+import { recordId } from '../../src/platform/common/ids';
+import { toCanonicalRecord, type MappingContext } from '../../src/normalise/canonical-record';
+import { MalformedRecordError } from '../../src/normalise/malformed-record.error';
+import { mapBuildiumRecord } from '../../src/fetch/buildium/buildium.mapper';
 
 const ctx: MappingContext = { integrationId: 'int_1', ref: (model, xId) => (xId == null ? null : recordId('int_1', model, xId)) };
 const canonical = (model: 'properties' | 'units' | 'residents' | 'leases', raw: unknown, context = ctx) => toCanonicalRecord(model, mapBuildiumRecord(model, raw, context), context);

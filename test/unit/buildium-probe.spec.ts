@@ -1,6 +1,6 @@
 import { BUILDIUM_SANDBOX_CREDENTIALS, BUILDIUM_SANDBOX_LIMITED_CREDENTIALS, startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
-import { buildiumAdapter } from '../../src/vendors/buildium/buildium.adapter';
-import { VendorAccessDeniedError, VendorAuthError } from '../../src/vendors/vendor-http';
+import { buildiumAdapter } from '../../src/fetch/buildium/buildium.adapter';
+import { VendorAccessDeniedError, VendorAuthError } from '../../src/fetch/adapter/vendor-http';
 import { recordingClients } from '../support/recording-client';
 
 describe('Buildium data-access probe against the sandbox', () => {

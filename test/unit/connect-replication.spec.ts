@@ -1,9 +1,9 @@
-import { namespaceProblem, quoteIdent, stagingTableName, streamPrefixProblem } from '../../src/connect/identifiers';
-import { isPersistentFailure, PersistentReplicationError } from '../../src/connect/replication-failures';
+import { namespaceProblem, quoteIdent, stagingTableName, streamPrefixProblem } from '../../src/deliver/connect/identifiers';
+import { isPersistentFailure, PersistentReplicationError } from '../../src/deliver/connect/replication-failures';
 import {
   addColumnsSql, cacheColumnSql, createTableSql, destinationColumnType, mergePageSql, streamColumns, streamFieldNames, swapStagingSql, unknownFields,
-} from '../../src/connect/stream-catalog';
-import { OutboundBlockedError } from '../../src/outbound/outbound-guard';
+} from '../../src/deliver/connect/stream-catalog';
+import { OutboundBlockedError } from '../../src/platform/outbound/outbound-guard';
 
 describe('Connect identifiers', () => {
   it('accepts lowercase identifiers as namespaces and refuses anything that needs quoting or is a system schema', () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { assertReachableByOthers } from '../../src/database/reachable-by-others';
+import { assertReachableByOthers } from '../../src/platform/database/reachable-by-others';
 
 describe('the embedded PostgreSQL run as root', () => {
   let base: string;

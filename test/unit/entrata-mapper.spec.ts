@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CanonicalModelName } from '../../src/canonical/canonical-models';
-import { recordId } from '../../src/common/ids';
-import { toCanonicalRecord, type CanonicalRecord, type MappingContext } from '../../src/etl/canonical-record';
-import { MalformedRecordError } from '../../src/etl/malformed-record.error';
-import type { ReportedRateLimits } from '../../src/vendors/vendor-adapter';
-import { VendorAccessDeniedError, VendorAuthError, VendorRequestError, VendorThrottledError, type VendorHttp, type VendorRequest, type VendorResponse } from '../../src/vendors/vendor-http';
-import { entrataAdapter } from '../../src/vendors/entrata/entrata.adapter';
-import { entrataDate } from '../../src/vendors/entrata/entrata.quirks';
+import type { CanonicalModelName } from '../../src/catalogue/canonical-models';
+import { recordId } from '../../src/platform/common/ids';
+import { toCanonicalRecord, type CanonicalRecord, type MappingContext } from '../../src/normalise/canonical-record';
+import { MalformedRecordError } from '../../src/normalise/malformed-record.error';
+import type { ReportedRateLimits } from '../../src/fetch/adapter/vendor-adapter';
+import { VendorAccessDeniedError, VendorAuthError, VendorRequestError, VendorThrottledError, type VendorHttp, type VendorRequest, type VendorResponse } from '../../src/fetch/adapter/vendor-http';
+import { entrataAdapter } from '../../src/fetch/entrata/entrata.adapter';
+import { entrataDate } from '../../src/fetch/entrata/entrata.quirks';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/entrata');
 const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8'));

@@ -1,6 +1,6 @@
 import { ENTRATA_SANDBOX_CREDENTIALS, ENTRATA_SANDBOX_LIMITED_CREDENTIALS, startEntrataSandboxServer } from '../../src/sandbox/entrata/entrata-sandbox';
-import { entrataAdapter } from '../../src/vendors/entrata/entrata.adapter';
-import { VendorAccessDeniedError, VendorAuthError } from '../../src/vendors/vendor-http';
+import { entrataAdapter } from '../../src/fetch/entrata/entrata.adapter';
+import { VendorAccessDeniedError, VendorAuthError } from '../../src/fetch/adapter/vendor-http';
 import { recordingClients } from '../support/recording-client';
 
 describe('Entrata data-access probe against the sandbox', () => {

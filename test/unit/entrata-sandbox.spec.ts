@@ -1,9 +1,9 @@
-import type { CanonicalModelName } from '../../src/canonical/canonical-models';
-import { OutboundGuard } from '../../src/outbound/outbound-guard';
+import type { CanonicalModelName } from '../../src/catalogue/canonical-models';
+import { OutboundGuard } from '../../src/platform/outbound/outbound-guard';
 import { startEntrataSandboxServer } from '../../src/sandbox/entrata/entrata-sandbox';
-import type { RawPage, ReportedRateLimits } from '../../src/vendors/vendor-adapter';
-import { VendorAccessDeniedError, VendorAuthError, VendorHttp } from '../../src/vendors/vendor-http';
-import { entrataAdapter } from '../../src/vendors/entrata/entrata.adapter';
+import type { RawPage, ReportedRateLimits } from '../../src/fetch/adapter/vendor-adapter';
+import { VendorAccessDeniedError, VendorAuthError, VendorHttp } from '../../src/fetch/adapter/vendor-http';
+import { entrataAdapter } from '../../src/fetch/entrata/entrata.adapter';
 
 const KEY = { apiKey: 'unit-key', companyId: 'unit-co' };
 const LIMITED = { apiKey: 'limited-key', companyId: 'unit-co', methods: ['getProperties'] };

@@ -1,5 +1,5 @@
-import { feedPage } from '../../src/events/event-feed';
-import type { FeedEvent } from '../../src/events/event-feed.repository';
+import { feedPage } from '../../src/emit/event-feed';
+import type { FeedEvent } from '../../src/emit/event-feed.repository';
 
 const event = (sequence: number): FeedEvent => ({
   id: `e${sequence}`, sequence: String(sequence), trigger: 'DATA_UPDATE', integration_id: 'int1', model: 'residents', record_id: 'r1',

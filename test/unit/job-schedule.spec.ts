@@ -1,4 +1,4 @@
-import { presentJobSchedule, type ScheduledIntegration } from '../../src/integrations/job-schedule';
+import { presentJobSchedule, type ScheduledIntegration } from '../../src/serve/integrations/job-schedule';
 import { assertValid } from '../support/propexo-schema';
 
 const integration: ScheduledIntegration = {

@@ -1,12 +1,12 @@
-import type { CanonicalModelName } from '../../src/canonical/canonical-models';
-import { recordId } from '../../src/common/ids';
-import { toCanonicalRecord, type CanonicalRecord, type MappedRecord, type MappingContext } from '../../src/etl/canonical-record';
-import { MalformedRecordError } from '../../src/etl/malformed-record.error';
-import { mapAppfolioRecord } from '../../src/vendors/appfolio/appfolio.mapper';
-import { mapBuildiumRecord } from '../../src/vendors/buildium/buildium.mapper';
-import { mapEntrataRecord } from '../../src/vendors/entrata/entrata.mapper';
-import { mapPropertywareRestRecord } from '../../src/vendors/propertyware-rest/propertyware-rest.mapper';
-import { mapYardiRecord } from '../../src/vendors/yardi/yardi.mapper';
+import type { CanonicalModelName } from '../../src/catalogue/canonical-models';
+import { recordId } from '../../src/platform/common/ids';
+import { toCanonicalRecord, type CanonicalRecord, type MappedRecord, type MappingContext } from '../../src/normalise/canonical-record';
+import { MalformedRecordError } from '../../src/normalise/malformed-record.error';
+import { mapAppfolioRecord } from '../../src/fetch/appfolio/appfolio.mapper';
+import { mapBuildiumRecord } from '../../src/fetch/buildium/buildium.mapper';
+import { mapEntrataRecord } from '../../src/fetch/entrata/entrata.mapper';
+import { mapPropertywareRestRecord } from '../../src/fetch/propertyware-rest/propertyware-rest.mapper';
+import { mapYardiRecord } from '../../src/fetch/yardi/yardi.mapper';
 
 type Mapper = (model: CanonicalModelName, raw: unknown, ctx: MappingContext) => MappedRecord | null;
 const ctx: MappingContext = { integrationId: 'int_1', ref: (model, xId) => (xId == null ? null : recordId('int_1', model, xId)) };

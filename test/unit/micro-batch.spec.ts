@@ -1,4 +1,4 @@
-import { MicroBatcher } from '../../src/common/micro-batch';
+import { MicroBatcher } from '../../src/platform/common/micro-batch';
 
 describe('MicroBatcher', () => {
   it('runs the calls of one turn as one batch and hands each caller its own output', async () => {

@@ -1,8 +1,8 @@
-import { bathroomCounts, cents, email, isoDate, lookup, lookupReported, phoneNumber, requiredId, text } from '../../src/etl/normalise';
-import type { MappingContext } from '../../src/etl/canonical-record';
-import { MAX_UNKNOWN_VALUE_LENGTH, UnknownValueTally } from '../../src/etl/unknown-values';
-import { MalformedRecordError } from '../../src/etl/malformed-record.error';
-import { canonicalJson, contentHash, recordHasher } from '../../src/etl/content-hash';
+import { bathroomCounts, cents, email, isoDate, lookup, lookupReported, phoneNumber, requiredId, text } from '../../src/normalise/normalise';
+import type { MappingContext } from '../../src/normalise/canonical-record';
+import { MAX_UNKNOWN_VALUE_LENGTH, UnknownValueTally } from '../../src/normalise/unknown-values';
+import { MalformedRecordError } from '../../src/normalise/malformed-record.error';
+import { canonicalJson, contentHash, recordHasher } from '../../src/normalise/content-hash';
 
 describe('enum tables: lookups and unknown values', () => {
   const TABLE: Record<string, 'ACTIVE' | 'INACTIVE'> = { Active: 'ACTIVE', Past: 'INACTIVE' };

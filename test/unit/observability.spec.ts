@@ -3,11 +3,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import request from 'supertest';
-import { createLogger, PinoLoggerService } from '../../src/observability/logging';
-import { Metrics, type QueueSnapshot } from '../../src/observability/metrics';
-import { requestContext, requestIdFrom, requestLogging } from '../../src/observability/request-context';
-import { OutboundGuard } from '../../src/outbound/outbound-guard';
-import { VendorHttp, type VendorAttemptOutcome } from '../../src/vendors/vendor-http';
+import { createLogger, PinoLoggerService } from '../../src/platform/observability/logging';
+import { Metrics, type QueueSnapshot } from '../../src/platform/observability/metrics';
+import { requestContext, requestIdFrom, requestLogging } from '../../src/platform/observability/request-context';
+import { OutboundGuard } from '../../src/platform/outbound/outbound-guard';
+import { VendorHttp, type VendorAttemptOutcome } from '../../src/fetch/adapter/vendor-http';
 
 /** A logger writing into an array of parsed JSON lines. */
 function capturedLogger(level: 'debug' | 'info' = 'info') {

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { postBody, RequestTimeoutError, type PostOptions } from '../../src/outbound/post-body';
+import { postBody, RequestTimeoutError, type PostOptions } from '../../src/platform/outbound/post-body';
 
 describe('postBody (the dispatcher\'s POST)', () => {
   let server: http.Server;

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CanonicalModelName } from '../../src/canonical/canonical-models';
-import { recordId } from '../../src/common/ids';
-import { toCanonicalRecord, type MappingContext } from '../../src/etl/canonical-record';
-import { MalformedRecordError } from '../../src/etl/malformed-record.error';
-import { propertywareRestAdapter as adapter } from '../../src/vendors/propertyware-rest/propertyware-rest.adapter';
+import type { CanonicalModelName } from '../../src/catalogue/canonical-models';
+import { recordId } from '../../src/platform/common/ids';
+import { toCanonicalRecord, type MappingContext } from '../../src/normalise/canonical-record';
+import { MalformedRecordError } from '../../src/normalise/malformed-record.error';
+import { propertywareRestAdapter as adapter } from '../../src/fetch/propertyware-rest/propertyware-rest.adapter';
 
 const ctx: MappingContext = { integrationId: 'int_1', ref: (model, xId) => (xId == null ? null : recordId('int_1', model, xId)) };
 const canonical = (model: CanonicalModelName, raw: unknown, context = ctx) => toCanonicalRecord(model, adapter.map(model, raw, context)!, context);

@@ -1,8 +1,8 @@
 import {
   PROPERTYWARE_REST_SANDBOX_CREDENTIALS, PROPERTYWARE_REST_SANDBOX_LIMITED_CREDENTIALS, startPropertywareRestSandboxServer,
 } from '../../src/sandbox/propertyware-rest/propertyware-rest-sandbox';
-import { propertywareRestAdapter } from '../../src/vendors/propertyware-rest/propertyware-rest.adapter';
-import { VendorAccessDeniedError, VendorAuthError } from '../../src/vendors/vendor-http';
+import { propertywareRestAdapter } from '../../src/fetch/propertyware-rest/propertyware-rest.adapter';
+import { VendorAccessDeniedError, VendorAuthError } from '../../src/fetch/adapter/vendor-http';
 import { recordingClients } from '../support/recording-client';
 
 describe('Propertyware REST data-access probe against the sandbox', () => {

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CanonicalModelName } from '../../src/canonical/canonical-models';
-import { OutboundGuard } from '../../src/outbound/outbound-guard';
+import type { CanonicalModelName } from '../../src/catalogue/canonical-models';
+import { OutboundGuard } from '../../src/platform/outbound/outbound-guard';
 import { PROPERTY_TYPE_DISPLAY } from '../../src/sandbox/propertyware-rest/propertyware-rest-dataset';
 import { startPropertywareRestSandboxServer } from '../../src/sandbox/propertyware-rest/propertyware-rest-sandbox';
-import { propertywareRestAdapter } from '../../src/vendors/propertyware-rest/propertyware-rest.adapter';
-import { VendorAuthError, VendorHttp } from '../../src/vendors/vendor-http';
+import { propertywareRestAdapter } from '../../src/fetch/propertyware-rest/propertyware-rest.adapter';
+import { VendorAuthError, VendorHttp } from '../../src/fetch/adapter/vendor-http';
 import { assertValid } from '../support/propexo-schema';
 
 const CREDS = { clientId: 'unit-client', clientSecret: 'unit-secret', systemId: '4242' };

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { parseTimeFilter } from '../../src/common/http/query-rules';
-import { LeaseListQueryDto, UnitListQueryDto } from '../../src/data/record-query.dto';
+import { parseTimeFilter } from '../../src/platform/common/http/query-rules';
+import { LeaseListQueryDto, UnitListQueryDto } from '../../src/serve/data/record-query.dto';
 
 const iso = (value: string) => parseTimeFilter(value)?.toISOString() ?? null;
 /** What DtoValidationPipe does with a query (Nest itself is ES modules, which these unit tests cannot load). */

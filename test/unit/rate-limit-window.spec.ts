@@ -1,4 +1,4 @@
-import { rateLimitVerdict, windowAt } from '../../src/rate-limit/rate-limit-window';
+import { rateLimitVerdict, windowAt } from '../../src/platform/rate-limit/rate-limit-window';
 
 describe('rate-limit windows', () => {
   it('places a time in its one-minute window and says how long the window has left', () => {

@@ -1,4 +1,4 @@
-import { diffRecords } from '../../src/diff/record-diff';
+import { diffRecords } from '../../src/store/diff/record-diff';
 
 describe('diffRecords', () => {
   const base = { id: 'r1', first_name: 'Ava', last_name: 'Kim', updated_at: '2026-01-01T00:00:00.000Z', last_seen: '2026-01-01T00:00:00.000Z', custom_data: { a: 1, b: [1, 2] }, phone_2: null };

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CANONICAL_MODELS, RESIDENT_LEASE_FIELDS, SYSTEM_COLUMNS, type ColumnType } from '../../src/canonical/canonical-models';
+import { CANONICAL_MODELS, RESIDENT_LEASE_FIELDS, SYSTEM_COLUMNS, type ColumnType } from '../../src/catalogue/canonical-models';
 
 const PRISMA_TYPE: Record<ColumnType, string> = { text: 'String', int: 'Int', float: 'Float', bool: 'Boolean', timestamptz: 'DateTime', jsonb: 'Json' };
 

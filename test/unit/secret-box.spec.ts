@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { encryptionKeyId, SecretBox, UnknownEncryptionKeyError } from '../../src/common/crypto/secret-box';
-import { SEALED_COLUMNS } from '../../src/common/crypto/secret-reencryption';
+import { encryptionKeyId, SecretBox, UnknownEncryptionKeyError } from '../../src/platform/common/crypto/secret-box';
+import { SEALED_COLUMNS } from '../../src/platform/common/crypto/secret-reencryption';
 
 const KEY_A = Buffer.alloc(32, 1).toString('base64');
 const KEY_B = Buffer.alloc(32, 2).toString('base64');

@@ -1,6 +1,6 @@
 import { IsString, Matches, MinLength, validateSync } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
-import { validationAppError } from '../../src/common/errors/validation-errors';
+import { validationAppError } from '../../src/platform/common/errors/validation-errors';
 
 class Body {
   @IsString() @Matches(/^whsec_/, { message: 'secret $value must start with whsec_' })

@@ -1,6 +1,6 @@
-import { checkShape, DriftTally } from '../../src/etl/schema-drift';
+import { checkShape, DriftTally } from '../../src/normalise/schema-drift';
 import { requestIntervalMs } from '../../src/sync/vendor-request-gate';
-import { VendorRegistry } from '../../src/vendors/vendor-registry';
+import { VendorRegistry } from '../../src/fetch/registry/vendor-registry';
 
 describe('requestIntervalMs', () => {
   it('spreads max_request_frequency requests over one max_request_cadence', () => {

@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OutboundGuard } from '../../src/outbound/outbound-guard';
+import { OutboundGuard } from '../../src/platform/outbound/outbound-guard';
 import {
   VendorAccessDeniedError, VendorAuthError, VendorCircuitOpenError, VendorHttp, VendorRequestError, VendorThrottledError, type VendorRequestGate,
-} from '../../src/vendors/vendor-http';
+} from '../../src/fetch/adapter/vendor-http';
 
 /** A vendor that answers each request with the next scripted reply. */
 async function scriptedVendor(replies: Array<{ status: number; body: unknown; headers?: Record<string, string>; raw?: boolean }>) {

@@ -1,6 +1,6 @@
-import { deliveryBody, MAX_BODY_BYTES } from '../../src/webhooks/thin-payload';
-import type { WebhookLimitStore } from '../../src/webhooks/webhook-limit.store';
-import { LEASE_TTL_MS, WebhookLimiter, type HeldBack, type Slot } from '../../src/webhooks/webhook-limiter';
+import { deliveryBody, MAX_BODY_BYTES } from '../../src/deliver/webhooks/thin-payload';
+import type { WebhookLimitStore } from '../../src/deliver/webhooks/webhook-limit.store';
+import { LEASE_TTL_MS, WebhookLimiter, type HeldBack, type Slot } from '../../src/deliver/webhooks/webhook-limiter';
 
 describe('deliveryBody', () => {
   const event = (payload: Record<string, unknown>, diff?: unknown) => ({ trigger: 'DATA_UPDATE', data: { event: 'DATA_UPDATE', record_id: 'r1', payload, ...(diff ? { diff } : {}) }, meta: { object: 'residents' } });

@@ -1,4 +1,4 @@
-import { addSendableHeaders, customHeaderProblems, forbiddenHeaderReason } from '../../src/webhooks/webhook-headers';
+import { addSendableHeaders, customHeaderProblems, forbiddenHeaderReason } from '../../src/deliver/webhooks/webhook-headers';
 
 describe('custom webhook headers', () => {
   it.each([

@@ -1,9 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Webhook as SvixWebhook } from 'svix';
 import { Webhook } from 'standardwebhooks';
-import { generateWebhookSecret, propexoSignature, signedHeaders } from '../../src/webhooks/webhook-signing';
-import { maxAttempts, retryDelayMs } from '../../src/webhooks/retry-schedule';
-import { DEFAULT_WEBHOOK_RETRY_SCHEDULE } from '../../src/config/app-config';
+import { generateWebhookSecret, propexoSignature, signedHeaders } from '../../src/deliver/webhooks/webhook-signing';
+import { maxAttempts, retryDelayMs } from '../../src/deliver/webhooks/retry-schedule';
+import { DEFAULT_WEBHOOK_RETRY_SCHEDULE } from '../../src/platform/config/app-config';
 
 describe('webhook signing', () => {
   const body = JSON.stringify({ trigger: 'SYNC_COMPLETE', data: { event: 'SYNC_COMPLETE' } });

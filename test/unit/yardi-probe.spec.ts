@@ -1,7 +1,7 @@
 import { startYardiSandboxServer, YARDI_SANDBOX_CREDENTIALS, YARDI_SANDBOX_LIMITED_CREDENTIALS } from '../../src/sandbox/yardi/yardi-sandbox';
-import { VendorAccessDeniedError, VendorAuthError } from '../../src/vendors/vendor-http';
-import { yardiAdapter } from '../../src/vendors/yardi/yardi.adapter';
-import { soapAction } from '../../src/vendors/yardi/yardi.facts';
+import { VendorAccessDeniedError, VendorAuthError } from '../../src/fetch/adapter/vendor-http';
+import { yardiAdapter } from '../../src/fetch/yardi/yardi.adapter';
+import { soapAction } from '../../src/fetch/yardi/yardi.facts';
 import { recordingClients } from '../support/recording-client';
 
 describe('Yardi data-access probe against the sandbox', () => {

@@ -1,14 +1,14 @@
 import { XMLParser } from 'fast-xml-parser';
-import type { CanonicalModelName } from '../../src/canonical/canonical-models';
-import { recordId } from '../../src/common/ids';
-import { toCanonicalRecord, type MappingContext } from '../../src/etl/canonical-record';
-import { MalformedRecordError } from '../../src/etl/malformed-record.error';
-import { OutboundGuard } from '../../src/outbound/outbound-guard';
+import type { CanonicalModelName } from '../../src/catalogue/canonical-models';
+import { recordId } from '../../src/platform/common/ids';
+import { toCanonicalRecord, type MappingContext } from '../../src/normalise/canonical-record';
+import { MalformedRecordError } from '../../src/normalise/malformed-record.error';
+import { OutboundGuard } from '../../src/platform/outbound/outbound-guard';
 import { startYardiSandboxServer, YARDI_SANDBOX_CREDENTIALS } from '../../src/sandbox/yardi/yardi-sandbox';
-import { VendorAccessDeniedError, VendorAuthError, VendorHttp } from '../../src/vendors/vendor-http';
-import { yardiAdapter } from '../../src/vendors/yardi/yardi.adapter';
-import { soapAction } from '../../src/vendors/yardi/yardi.facts';
-import { soapEnvelope } from '../../src/vendors/yardi/yardi.soap';
+import { VendorAccessDeniedError, VendorAuthError, VendorHttp } from '../../src/fetch/adapter/vendor-http';
+import { yardiAdapter } from '../../src/fetch/yardi/yardi.adapter';
+import { soapAction } from '../../src/fetch/yardi/yardi.facts';
+import { soapEnvelope } from '../../src/fetch/yardi/yardi.soap';
 
 const CREDS = { ...YARDI_SANDBOX_CREDENTIALS, username: 'unit-user', password: 'unit-password' };
 const PATH = '/Webservices/ItfResidentTransactions20.asmx';

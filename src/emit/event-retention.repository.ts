@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../platform/database/prisma.service';
+import { PRUNE_EVENTS_SQL, PRUNE_LOCK_SQL } from './event-retention-sql';
+
+/** What one prune batch deleted. */
+export interface PrunedBatch {
+  events: number;
+  deliveries: number;
+}
+
+/** The events retention's reads and deletes (see event-retention-sql.ts). */
+@Injectable()
+export class EventRetentionRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async organizationIds(): Promise<string[]> {
+    return (await this.prisma.sql<{ id: string }>('SELECT "id" FROM "organizations" ORDER BY "id"')).map((r) => r.id);
+  }
+
+  /** One batch in its own short transaction. */
+  async pruneBatch(organizationId: string, cutoff: Date, limit: number): Promise<PrunedBatch> {
+    return this.prisma.sqlTransaction(async (tx) => {
+      await tx.query(PRUNE_LOCK_SQL);
+      return (await tx.query<PrunedBatch>(PRUNE_EVENTS_SQL, [organizationId, cutoff, limit])).rows[0]!;
+    });
+  }
+}

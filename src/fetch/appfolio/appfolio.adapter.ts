@@ -1,0 +1,25 @@
+import type { VendorAdapter } from '../adapter/vendor-adapter';
+import { AppfolioClient } from './appfolio.client';
+import { AppfolioCredentials } from './appfolio.credentials';
+import { APPFOLIO_EXPECTED_FIELDS, APPFOLIO_FACTS, APPFOLIO_REPORTS } from './appfolio.facts';
+import { mapAppfolioRecord } from './appfolio.mapper';
+
+/** AppFolio Reports API v2 with v0 tenant lookups (docs/vendors/appfolio.md): Basic auth, next_page_url cursors. */
+export const appfolioAdapter: VendorAdapter<AppfolioCredentials> = {
+  vendor: 'APPFOLIO',
+  facts: APPFOLIO_FACTS,
+  credentialsDto: AppfolioCredentials,
+  models: ['properties', 'units', 'residents', 'leases'],
+  // from_date exists on tenant_directory and rent_roll only; the directories of properties and units are full pulls.
+  incrementalModels: ['residents', 'leases'],
+  client: (credentials, context) => {
+    const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
+    return new AppfolioClient(context.connect({ authorization: `Basic ${basic}` }), credentials.developerId, context.baseUrl);
+  },
+  map: mapAppfolioRecord,
+  vendorId: (model, raw) => {
+    const id = (raw as Record<string, unknown> | null)?.[APPFOLIO_REPORTS[model].idField];
+    return typeof id === 'number' || typeof id === 'string' ? String(id) : null;
+  },
+  expectedFields: APPFOLIO_EXPECTED_FIELDS,
+};

@@ -1,0 +1,200 @@
+import type { CanonicalModelName } from '../../catalogue/canonical-models';
+import type { MappedLink, MappedRecord, MappingContext } from '../../normalise/canonical-record';
+import { MalformedRecordError } from '../../normalise/malformed-record.error';
+import { bathroomCounts, cents, email, integer, isObject, isoDate, lookup, lookupReported, optionalId, phoneNumber, requiredId, text } from '../../normalise/normalise';
+import {
+  LEASE_STATUS, OCCUPANCY_FIELDS, OCCUPANCY_PROPERTY_FIELD, PHONE_LABEL, PROPERTY_TYPE, RESIDENT_TYPE, TENANT_OWN_PROPERTY_FIELD, TENANT_TYPES_FIELD,
+  UNIT_STATUS,
+} from './appfolio.facts';
+
+type Raw = Record<string, any>;
+
+/** AppFolio report rows (docs/vendors/appfolio.md), residents hydrated by the lookup -> Propexo's canonical fields. */
+export function mapAppfolioRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord {
+  if (!isObject(raw)) throw new MalformedRecordError('record is not an object');
+  switch (model) {
+    case 'properties': return mapProperty(raw, ctx);
+    case 'units': return mapUnit(raw, ctx);
+    case 'leases': return mapOccupancy(raw, ctx);
+    case 'residents': return mapTenant(raw, ctx);
+  }
+}
+
+/**
+ * rent_roll `tenant_ids`: a list of ids, sent as an array or as one comma-separated cell. Null when the
+ * value is neither (the row is malformed); an empty list when the occupancy has no tenants.
+ */
+export function parseTenantIds(value: unknown): string[] | null {
+  if (value === null || value === undefined || value === '') return [];
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : typeof value === 'number' ? [value] : null;
+  if (items === null) return null;
+  const ids: string[] = [];
+  for (const item of items) {
+    if (typeof item === 'number' && Number.isInteger(item)) ids.push(String(item));
+    else if (typeof item === 'string' && item.trim() !== '') ids.push(item.trim());
+    else if (typeof item !== 'string') return null; // blank cells between commas are skipped; anything else is no id
+  }
+  return ids;
+}
+
+function mapProperty(p: Raw, ctx: MappingContext): MappedRecord {
+  const xId = requiredId(p.property_id, 'property_id');
+  const street = text(p.property_address);
+  const typeRaw = text(p.property_type);
+  return {
+    x_id: xId,
+    values: {
+      property_id: ctx.ref('properties', xId),
+      x_property_id: xId,
+      name: text(p.property_name),
+      street_address_1: street,
+      address_1: street,
+      city: text(p.property_city),
+      state: text(p.property_state),
+      zip: text(p.property_zip),
+      type: typeRaw,
+      type_raw: typeRaw,
+      type_normalized: lookupReported(ctx, 'type_normalized', PROPERTY_TYPE, typeRaw, 'OTHER'),
+      number_of_units: integer(p.units, 'units'),
+    },
+  };
+}
+
+function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
+  const xId = requiredId(u.unit_id, 'unit_id');
+  const xPropertyId = requiredId(u.property_id, 'property_id');
+  const bathrooms = text(u.bathrooms);
+  const baths = bathrooms === null ? null : Number(bathrooms);
+  if (baths !== null && !(Number.isFinite(baths) && baths >= 0)) throw new MalformedRecordError(`bathrooms: "${bathrooms}" is not a number`);
+  const statusRaw = text(u.unit_status);
+  const status = lookupReported(ctx, 'is_vacant', UNIT_STATUS, statusRaw);
+  return {
+    x_id: xId,
+    values: {
+      x_property_id: xPropertyId,
+      property_id: ctx.ref('properties', xPropertyId),
+      number: text(u.unit_name),
+      bedrooms: text(u.bedrooms),
+      bathrooms,
+      ...bathroomCounts(baths),
+      square_feet: integer(u.sqft, 'sqft'),
+      rent_amount_market_in_cents: cents(u.market_rent, 'market_rent'),
+      is_vacant: status?.vacant ?? null,
+      is_available: status?.available ?? null,
+      // The canonical unit has no status field; the vendor's word is kept rather than lost.
+      custom_data: statusRaw === null ? null : { unit_status: statusRaw },
+    },
+  };
+}
+
+function mapOccupancy(o: Raw, ctx: MappingContext): MappedRecord {
+  const xId = requiredId(o.occupancy_id, 'occupancy_id');
+  const xPropertyId = requiredId(o.property_id, 'property_id');
+  const xUnitId = optionalId(o.unit_id, 'unit_id');
+  const tenantIds = parseTenantIds(o.tenant_ids);
+  if (tenantIds === null) throw new MalformedRecordError(`tenant_ids: ${JSON.stringify(o.tenant_ids)} is not a list of ids`);
+  const types = (o[TENANT_TYPES_FIELD] ?? {}) as Record<string, unknown>;
+  const status = text(o.status);
+  const normalized = lookupReported(ctx, 'status_normalized', LEASE_STATUS, status, 'OTHER');
+  const moveIn = isoDate(o.move_in, 'move_in');
+  const moveOut = isoDate(o.move_out, 'move_out');
+  // A lease not yet begun has only a planned move-in; one still running has only a planned move-out.
+  const moveInPlanned = normalized === 'PENDING';
+  const moveOutPlanned = normalized === 'ACTIVE' || normalized === 'PENDING' || normalized === 'EVICTED';
+  const tenantType = (type: string | null) => lookupReported(ctx, 'resident_type_normalized', RESIDENT_TYPE, type, 'OTHER');
+  const links: MappedLink[] = tenantIds.map((xResidentId) => ({ x_resident_id: xResidentId, ...occupancyLink(types[xResidentId], o.move_in, o.move_out, '', tenantType) }));
+  const primary = links.find((l) => l.resident_type_normalized === 'PRIMARY') ?? links[0];
+  return {
+    x_id: xId,
+    values: {
+      x_property_id: xPropertyId,
+      property_id: ctx.ref('properties', xPropertyId),
+      x_unit_id: xUnitId,
+      unit_id: ctx.ref('units', xUnitId),
+      x_resident_id: primary?.x_resident_id ?? null,
+      start_date: isoDate(o.lease_from, 'lease_from'),
+      end_date: isoDate(o.lease_to, 'lease_to'),
+      scheduled_move_in_date: moveInPlanned ? moveIn : null,
+      realized_move_in_date: moveInPlanned ? null : moveIn,
+      scheduled_move_out_date: moveOutPlanned ? moveOut : null,
+      realized_move_out_date: moveOutPlanned ? null : moveOut,
+      status,
+      status_raw: status,
+      status_normalized: normalized,
+      rent_amount_in_cents: cents(o.rent, 'rent'),
+      deposit_amount: text(o.deposit),
+      deposit_amount_in_cents: cents(o.deposit, 'deposit'),
+    },
+    links,
+  };
+}
+
+/**
+ * A tenant's link to its occupancy: its tenant_type and the occupancy's move dates. The same from the
+ * occupancy (rent_roll with tenant_directory's types) and from the tenant (tenant_directory with rent_roll's dates);
+ * `normalize` looks the tenant_type up in RESIDENT_TYPE.
+ */
+function occupancyLink(tenantType: unknown, moveIn: unknown, moveOut: unknown, fieldPrefix: string, normalize: (type: string | null) => string | null): MappedLink {
+  const type = text(tenantType);
+  return {
+    x_resident_type: type,
+    resident_type_normalized: normalize(type),
+    move_in_date: isoDate(moveIn, `${fieldPrefix}move_in`),
+    move_out_date: isoDate(moveOut, `${fieldPrefix}move_out`),
+  };
+}
+
+function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
+  const xId = requiredId(t.tenant_id, 'tenant_id');
+  const emails = list(t.Emails, 'Emails').map((e) => email(e)).filter((e): e is string => e !== null);
+  const phones = list(t.PhoneNumbers, 'PhoneNumbers').filter((p) => text((p as Raw | null)?.Number) !== null) as Raw[];
+  const status = text(t.status);
+  const tenantType = text(t.tenant_type);
+  const xLeaseId = optionalId(t.occupancy_id, 'occupancy_id');
+  const xPropertyId = tenantProperty(t, xLeaseId);
+  // A tenant is on one occupancy: its link, when rent_roll has that occupancy (the client adds its fields). An
+  // unknown tenant_type is reported by the occupancy's mapping, once per link.
+  const onRentRoll = xLeaseId !== null && OCCUPANCY_PROPERTY_FIELD in t;
+  const links: MappedLink[] = onRentRoll
+    ? [{ x_lease_id: xLeaseId, ...occupancyLink(tenantType, t[OCCUPANCY_FIELDS.move_in!], t[OCCUPANCY_FIELDS.move_out!], 'occupancy_', (type) => lookup(RESIDENT_TYPE, type, 'OTHER')) }]
+    : [];
+  return {
+    x_id: xId,
+    links,
+    values: {
+      x_lease_id: xLeaseId,
+      x_property_id: xPropertyId,
+      property_id: ctx.ref('properties', xPropertyId),
+      first_name: text(t.first_name),
+      last_name: text(t.last_name),
+      email_1: emails[0] ?? null,
+      email_2: emails[1] ?? null,
+      phone_1: phoneNumber(phones[0]?.Number),
+      phone_1_type: phones[0] ? lookupReported(ctx, 'phone_1_type', PHONE_LABEL, phones[0].Label, 'OTHER') : null,
+      phone_2: phoneNumber(phones[1]?.Number),
+      phone_2_type: phones[1] ? lookupReported(ctx, 'phone_2_type', PHONE_LABEL, phones[1].Label, 'OTHER') : null,
+      date_of_birth: isoDate(t.DateOfBirth, 'DateOfBirth'),
+      // The canonical resident has neither field; the vendor's words are kept rather than lost.
+      custom_data: status === null && tenantType === null ? null : { status, tenant_type: tenantType },
+    },
+  };
+}
+
+/**
+ * The tenant's property: its row's own property_id where a server sends one, else its occupancy's on the rent
+ * roll (the client's OCCUPANCY_PROPERTY_FIELD). A tenant whose occupancy is not on the rent roll (a past
+ * tenant's) has no property the contract gives, and a resident needs one.
+ */
+function tenantProperty(t: Raw, xLeaseId: string | null): string {
+  const xPropertyId = optionalId(t[TENANT_OWN_PROPERTY_FIELD], TENANT_OWN_PROPERTY_FIELD) ?? optionalId(t[OCCUPANCY_PROPERTY_FIELD], OCCUPANCY_PROPERTY_FIELD);
+  if (xPropertyId !== null) return xPropertyId;
+  throw new MalformedRecordError(xLeaseId === null
+    ? 'the tenant has no occupancy_id: AppFolio\'s tenant_directory names no property, only the occupancy, so the resident has no property'
+    : `the tenant's occupancy ${xLeaseId} is not on the rent roll (a past tenant's): AppFolio's tenant_directory names no property, only the occupancy, so the resident has no property`);
+}
+
+function list(value: unknown, field: string): unknown[] {
+  if (value === null || value === undefined) return [];
+  if (!Array.isArray(value)) throw new MalformedRecordError(`${field}: expected a list, got ${typeof value}`);
+  return value;
+}

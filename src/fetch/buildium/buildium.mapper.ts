@@ -1,0 +1,200 @@
+import type { CanonicalModelName } from '../../catalogue/canonical-models';
+import type { MappedLink, MappedRecord, MappingContext } from '../../normalise/canonical-record';
+import { MalformedRecordError } from '../../normalise/malformed-record.error';
+import { bathroomCounts, bool, cents, email, integer, isoDate, lookupReported, optionalId, phoneNumber, requiredId, text } from '../../normalise/normalise';
+import { BATHROOMS, BEDROOMS, COUNTRY, LEASE_STATUS, PHONE_TYPE, PROPERTY_TYPE } from './buildium.facts';
+
+type Raw = Record<string, any>;
+
+/** Buildium messages (docs/reference/buildium-openapi.json) -> Propexo's canonical fields. */
+export function mapBuildiumRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new MalformedRecordError('record is not an object');
+  switch (model) {
+    case 'properties': return mapRental(raw as Raw, ctx);
+    case 'units': return mapUnit(raw as Raw, ctx);
+    case 'leases': return mapLease(raw as Raw, ctx);
+    case 'residents': return mapTenant(raw as Raw, ctx);
+  }
+}
+
+function address(a: Raw | null | undefined, suffix = '') {
+  const line2 = [text(a?.AddressLine2), text(a?.AddressLine3)].filter(Boolean).join(', ') || null;
+  return {
+    [`address_1${suffix}`]: text(a?.AddressLine1),
+    [`address_2${suffix}`]: line2,
+    [`city${suffix}`]: text(a?.City),
+    [`state${suffix}`]: text(a?.State),
+    [`zip${suffix}`]: text(a?.PostalCode),
+    [`country${suffix}`]: a?.Country ? COUNTRY[a.Country] ?? text(a.Country) : null,
+  };
+}
+
+function phones(list: unknown, prefix: string, ctx: MappingContext) {
+  const numbers = Array.isArray(list) ? (list as Raw[]).filter((p) => text(p?.Number) !== null) : [];
+  return {
+    [`${prefix}_1`]: phoneNumber(numbers[0]?.Number),
+    [`${prefix}_1_type`]: numbers[0] ? lookupReported(ctx, `${prefix}_1_type`, PHONE_TYPE, numbers[0].Type, 'OTHER') : null,
+    [`${prefix}_2`]: phoneNumber(numbers[1]?.Number),
+    [`${prefix}_2_type`]: numbers[1] ? lookupReported(ctx, `${prefix}_2_type`, PHONE_TYPE, numbers[1].Type, 'OTHER') : null,
+  };
+}
+
+function mapRental(r: Raw, ctx: MappingContext): MappedRecord {
+  const xId = requiredId(r.Id, 'Id');
+  const a = address(r.Address);
+  const manager = r.RentalManager as Raw | null | undefined;
+  const managerName = manager ? [text(manager.FirstName), text(manager.LastName)].filter(Boolean).join(' ') || text(manager.CompanyName) : null;
+  const managerPhones = phones(manager?.PhoneNumbers, 'manager_phone', ctx);
+  const typeRaw = text(r.RentalSubType) ?? text(r.RentalType);
+  return {
+    x_id: xId,
+    values: {
+      property_id: ctx.ref('properties', xId),
+      x_property_id: xId,
+      name: text(r.Name),
+      is_active: bool(r.IsActive, 'IsActive'),
+      number_of_units: integer(r.NumberUnits, 'NumberUnits'),
+      year_built: integer(r.YearBuilt, 'YearBuilt'),
+      long_description: text(r.StructureDescription),
+      street_address_1: a.address_1, street_address_2: a.address_2,
+      address_1: a.address_1, address_2: a.address_2, city: a.city, state: a.state, zip: a.zip, country: a.country,
+      type: typeRaw, type_raw: typeRaw, type_normalized: lookupReported(ctx, 'type_normalized', PROPERTY_TYPE, typeRaw, 'OTHER'),
+      manager_name: managerName,
+      manager_email: email(manager?.Email),
+      ...managerPhones,
+    },
+  };
+}
+
+function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
+  const xId = requiredId(u.Id, 'Id');
+  const xPropertyId = requiredId(u.PropertyId, 'PropertyId');
+  const a = address(u.Address);
+  const baths = u.UnitBathrooms == null ? null : (BATHROOMS[u.UnitBathrooms] ?? null);
+  const occupied = bool(u.IsUnitOccupied, 'IsUnitOccupied');
+  return {
+    x_id: xId,
+    values: {
+      x_property_id: xPropertyId,
+      property_id: ctx.ref('properties', xPropertyId),
+      building_name: text(u.BuildingName),
+      number: text(u.UnitNumber),
+      bedrooms: u.UnitBedrooms == null ? null : (BEDROOMS[u.UnitBedrooms] ?? text(u.UnitBedrooms)),
+      bathrooms: baths === null ? text(u.UnitBathrooms === 'NotSet' ? null : u.UnitBathrooms) : String(baths),
+      ...bathroomCounts(baths),
+      square_feet: integer(u.UnitSize, 'UnitSize'),
+      rent_amount_market_in_cents: cents(u.MarketRent, 'MarketRent'),
+      is_listed: bool(u.IsUnitListed, 'IsUnitListed'),
+      is_vacant: occupied === null ? null : !occupied,
+      street_address_1: a.address_1, street_address_2: a.address_2,
+      address_1: a.address_1, address_2: a.address_2, city: a.city, state: a.state, zip: a.zip, country: a.country,
+    },
+  };
+}
+
+/** MoveOutData of a LeaseMessage by tenant id. */
+function moveOutsOf(l: Raw): Map<string, Raw> {
+  const moveOuts = new Map<string, Raw>();
+  for (const m of Array.isArray(l.MoveOutData) ? (l.MoveOutData as Raw[]) : []) {
+    if (m?.TenantId != null) moveOuts.set(String(m.TenantId), m);
+  }
+  return moveOuts;
+}
+
+/**
+ * The link of a LeaseMessage's `Tenants` entry (with its `MoveOutData`): from the lease itself, and from a
+ * tenant's `Leases` entry, which embeds the whole LeaseMessage.
+ */
+function tenantLink(t: Raw, moveOut: Raw | undefined): MappedLink {
+  return {
+    x_resident_type: null,
+    resident_type_normalized: null,
+    move_in_date: isoDate(t.MoveInDate, 'Tenants[].MoveInDate'),
+    move_out_date: isoDate(moveOut?.MoveOutDate, 'MoveOutData[].MoveOutDate'),
+    notice_date: isoDate(moveOut?.NoticeGivenDate, 'MoveOutData[].NoticeGivenDate'),
+    custom_data: t.Status == null ? null : { status: text(t.Status) },
+  };
+}
+
+function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
+  const xId = requiredId(l.Id, 'Id');
+  const xPropertyId = requiredId(l.PropertyId, 'PropertyId');
+  const xUnitId = optionalId(l.UnitId, 'UnitId');
+  const tenants = Array.isArray(l.Tenants) ? (l.Tenants as Raw[]) : [];
+  const moveOuts = moveOutsOf(l);
+  const links: MappedLink[] = tenants.map((t) => {
+    const xResidentId = requiredId(t?.Id, 'Tenants[].Id');
+    const link = tenantLink(t, moveOuts.get(xResidentId));
+    link.x_resident_id = xResidentId;
+    return link;
+  });
+  const primary = tenants.find((t) => t?.Status === 'Current') ?? tenants[0];
+  const deposit = l.AccountDetails?.SecurityDeposit;
+  const status = text(l.LeaseStatus);
+  return {
+    x_id: xId,
+    values: {
+      x_property_id: xPropertyId,
+      property_id: ctx.ref('properties', xPropertyId),
+      x_unit_id: xUnitId,
+      unit_id: ctx.ref('units', xUnitId),
+      x_resident_id: primary ? requiredId(primary.Id, 'Tenants[].Id') : null,
+      unit_number: text(l.UnitNumber),
+      start_date: isoDate(l.LeaseFromDate, 'LeaseFromDate'),
+      end_date: isoDate(l.LeaseToDate, 'LeaseToDate'),
+      type: text(l.LeaseType),
+      term: text(l.TermType),
+      status,
+      status_raw: status,
+      status_normalized: lookupReported(ctx, 'status_normalized', LEASE_STATUS, status, 'OTHER'),
+      rent_amount_in_cents: cents(l.AccountDetails?.Rent, 'AccountDetails.Rent'),
+      deposit_amount: deposit == null ? null : String(deposit),
+      deposit_amount_in_cents: cents(deposit, 'AccountDetails.SecurityDeposit'),
+      rent_due_day: integer(l.PaymentDueDay, 'PaymentDueDay'),
+    },
+    links,
+  };
+}
+
+/** The lease that best describes where a tenant lives now: active, else upcoming, else the latest. */
+function currentLease(leases: Raw[]): Raw | undefined {
+  const rank = (l: Raw) => (l.LeaseStatus === 'Active' ? 2 : l.LeaseStatus === 'Future' ? 1 : 0);
+  return [...leases].sort((a, b) => rank(b) - rank(a) || String(b.LeaseToDate ?? '').localeCompare(String(a.LeaseToDate ?? '')))[0];
+}
+
+function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
+  const xId = requiredId(t.Id, 'Id');
+  const leases = Array.isArray(t.Leases) ? (t.Leases as Raw[]).filter((l) => l && typeof l === 'object') : [];
+  // A TenantMessage names no property of its own: its leases place it. One on no lease cannot be placed.
+  const lease = currentLease(leases);
+  if (!lease) throw new MalformedRecordError('the tenant is on no lease: a Buildium tenant has no property but its leases\' (TenantMessage.Leases), and a resident needs one');
+  const xPropertyId = requiredId(lease.PropertyId, 'Leases[].PropertyId');
+  // Leases embeds every lease of the tenant, whatever its status: the tenant's side of its links.
+  const links = leases.flatMap((l): MappedLink[] => {
+    const entry = Array.isArray(l.Tenants) ? (l.Tenants as Raw[]).find((t) => t != null && String(t.Id) === xId) : undefined;
+    if (!entry) return [];
+    // The last entry of the tenant, as the lease's own mapping reads MoveOutData.
+    const moveOut = Array.isArray(l.MoveOutData) ? (l.MoveOutData as Raw[]).findLast((m) => m?.TenantId != null && String(m.TenantId) === xId) : undefined;
+    const link = tenantLink(entry, moveOut);
+    link.x_lease_id = requiredId(l.Id, 'Leases[].Id');
+    return [link];
+  });
+  return {
+    x_id: xId,
+    values: {
+      first_name: text(t.FirstName),
+      last_name: text(t.LastName),
+      email_1: email(t.Email),
+      email_2: email(t.AlternateEmail),
+      ...phones(t.PhoneNumbers, 'phone', ctx),
+      date_of_birth: isoDate(t.DateOfBirth, 'DateOfBirth'),
+      notes: text(t.Comment),
+      ...address(t.Address),
+      ...address(t.AlternateAddress, '_alternate'),
+      x_lease_id: optionalId(lease.Id, 'Leases[].Id'),
+      x_property_id: xPropertyId,
+      property_id: ctx.ref('properties', xPropertyId),
+    },
+    links,
+  };
+}

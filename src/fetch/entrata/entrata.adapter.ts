@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import type { CanonicalModelName } from '../../catalogue/canonical-models';
+import { isObject } from '../../normalise/normalise';
+import type { RawPage, ReportedRateLimits, VendorAdapter, VendorClient, VendorReporter } from '../adapter/vendor-adapter';
+import { VendorAccessDeniedError, VendorAuthError, VendorRequestError, VendorThrottledError, type VendorHttp, type VendorResponse } from '../adapter/vendor-http';
+import { PropertyApplications } from './entrata.applications';
+import { EntrataCredentials } from './entrata.credentials';
+import {
+  ALL_LEASE_STATUS_TYPE_IDS, ENTRATA_API_VERSION, ENTRATA_ERROR, ENTRATA_EXPECTED_FIELDS, ENTRATA_FACTS, ENTRATA_METHODS, LISTED_UNDER_PROPERTY, RATE_LIMIT_HEADERS,
+  UNIT_PROPERTY_CHUNK,
+} from './entrata.facts';
+import { entrataVendorId, ID_FIELD, mapEntrataRecord } from './entrata.mapper';
+import { liftAttributes, listOf } from './entrata.quirks';
+
+type Json = Record<string, any>;
+
+/** Entrata API (docs/vendors/entrata.md): JSON-RPC style POST per service, errors inside HTTP 200 bodies. */
+export const entrataAdapter: VendorAdapter<EntrataCredentials> = {
+  vendor: 'ENTRATA',
+  facts: ENTRATA_FACTS,
+  credentialsDto: EntrataCredentials,
+  models: ['properties', 'units', 'residents', 'leases'],
+  // No method has an updated-since filter: every sync is a full pull, diffed by us.
+  incrementalModels: [],
+  client: (credentials, context) => new EntrataClient(context.connect({ 'X-Api-Key': credentials.apiKey }), context.report),
+  map: mapEntrataRecord,
+  vendorId: entrataVendorId,
+  expectedFields: ENTRATA_EXPECTED_FIELDS,
+};
+
+class EntrataClient implements VendorClient {
+  constructor(private readonly http: VendorHttp, private readonly report: VendorReporter) {}
+
+  /**
+   * Properties in one call; units for the property ids in chunks; leases and customers per property, pageNo
+   * from 1 until a page is shorter than perPageCount. Records are yielded with `@attributes` lifted and the
+   * property they were listed under as `propertyId`. getCustomers does not tell an applicant from a resident:
+   * a property's leases are read first (page by page, kept as ids), then its customers whose leases are
+   * Applicant intervals only come marked as applicants.
+   */
+  async *listPages(model: CanonicalModelName): AsyncIterable<RawPage> {
+    const propertyList = await this.properties();
+    if (model === 'properties') {
+      yield { records: propertyList, total: propertyList.length };
+      return;
+    }
+    const propertyIds = idsOf(propertyList);
+    if (model === 'units') {
+      for (let i = 0; i < propertyIds.length; i += UNIT_PROPERTY_CHUNK) {
+        const result = await this.call('units', { propertyIds: propertyIds.slice(i, i + UNIT_PROPERTY_CHUNK).join(',') });
+        const records = (listOf(result.properties, 'property').map(liftAttributes) as Json[]).flatMap((property) =>
+          listOf(property?.units, 'unit').map((unit) => listedUnder(unit, property?.[LISTED_UNDER_PROPERTY])));
+        yield { records };
+      }
+      return;
+    }
+    for (const propertyId of propertyIds) {
+      if (model === 'leases') {
+        yield* this.propertyPages(model, propertyId);
+        continue;
+      }
+      const applications = new PropertyApplications();
+      for await (const page of this.propertyPages('leases', propertyId)) page.records.forEach((lease) => applications.add(lease));
+      for await (const page of this.propertyPages(model, propertyId)) {
+        yield applications.none ? page : { records: page.records.map((customer) => applications.mark(customer)) };
+      }
+    }
+  }
+
+  /** Every page of one property's leases or customers. */
+  private async *propertyPages(model: 'leases' | 'residents', propertyId: string): AsyncIterable<RawPage> {
+    const [collection, element] = model === 'leases' ? ['leases', 'lease'] : ['Customers', 'Customer'];
+    const perPageCount = ENTRATA_FACTS.pageSize;
+    for (let pageNo = 1; ; pageNo++) {
+      const result = await this.call(model, perPropertyParams(model, propertyId, pageNo, perPageCount));
+      const page = listOf(result[collection], element);
+      yield { records: page.map((record) => listedUnder(record, propertyId)) };
+      if (page.length < perPageCount) break;
+    }
+  }
+
+  /**
+   * getProperties takes no limit, so properties are its one call; any other model is read for the first
+   * property only (one record a page where the method pages), residents with the leases that tell applicants
+   * apart. No property: nothing to read, no refusal.
+   */
+  async probe(model: CanonicalModelName): Promise<void> {
+    const propertyList = await this.properties();
+    if (model === 'properties') return;
+    const [first] = idsOf(propertyList);
+    if (first === undefined) return;
+    if (model === 'units') {
+      await this.call(model, { propertyIds: first });
+      return;
+    }
+    await this.call(model, perPropertyParams(model, first, 1, 1));
+    if (model === 'residents') await this.call('leases', perPropertyParams('leases', first, 1, 1));
+  }
+
+  private async properties(): Promise<Json[]> {
+    return listOf((await this.call('properties', {})).PhysicalProperty, 'Property').map(liftAttributes) as Json[];
+  }
+
+  /** One method call; the answer's `result`. */
+  private async call(model: CanonicalModelName, params: Json): Promise<Json> {
+    const { service, method } = ENTRATA_METHODS[model];
+    const body = { auth: { type: 'apikey' }, requestId: randomUUID(), method: { name: method, version: ENTRATA_API_VERSION, params } };
+    const response = await this.http.post<Json>(`/${service}`, body, { inspect: (r) => this.inspect(r, service, method) });
+    return response.data.response.result as Json;
+  }
+
+  /** Reports the rate-limit headers, then turns an error inside the 200 body into the matching VendorHttp error. */
+  private inspect(response: VendorResponse, service: string, method: string): void {
+    const limits = rateLimits(response.headers, `${service}/${method}`);
+    if (limits) this.report.rateLimits(limits);
+    const envelope = (response.data as Json | null)?.response;
+    if (envelope === null || typeof envelope !== 'object') throw new VendorRequestError(`${method} did not answer an Entrata response envelope`, response.status, false);
+    const error = envelope.error as Json | undefined;
+    if (error) {
+      const code = Number(error.code);
+      const message = `Entrata ${method} error ${String(error.code)}: ${String(error.message ?? '')}`;
+      if (code === ENTRATA_ERROR.badCredentials) throw new VendorAuthError(message);
+      if (code === ENTRATA_ERROR.rateLimited) throw new VendorThrottledError(message);
+      if (code === ENTRATA_ERROR.noPermission) throw new VendorAccessDeniedError(message, code);
+      // Other 3xx/4xx are answers, not failures; 5xx-like codes are transient.
+      throw new VendorRequestError(message, Number.isFinite(code) ? code : null, code >= 500);
+    }
+    const result = envelope.result;
+    if (result === null || typeof result !== 'object') throw new VendorRequestError(`${method} answered without a result`, response.status, false);
+  }
+}
+
+/** The distinct property ids, as text. */
+function idsOf(properties: Json[]): string[] {
+  return [...new Set(properties.map((p) => p[ID_FIELD.properties]).filter((id) => id !== undefined && id !== null).map(String))];
+}
+
+/** getLeases and getCustomers params, as the contract lists them for each. */
+function perPropertyParams(model: 'leases' | 'residents', propertyId: string, pageNo: number, perPageCount: number): Json {
+  return { propertyId, ...(model === 'leases' ? { leaseStatusTypeIds: ALL_LEASE_STATUS_TYPE_IDS } : {}), pageNo, perPageCount };
+}
+
+/** A record with `@attributes` lifted and the property it was listed under (unless it names its own); a non-object stays as sent. */
+function listedUnder(record: unknown, propertyId: unknown): unknown {
+  const lifted = liftAttributes(record);
+  if (!isObject(lifted) || propertyId === undefined || propertyId === null) return lifted;
+  return { ...lifted, [LISTED_UNDER_PROPERTY]: lifted[LISTED_UNDER_PROPERTY] ?? propertyId };
+}
+
+/** The X-RateLimit-* headers of an answer, or null when it carries none. */
+export function rateLimits(headers: Record<string, unknown>, api: string): ReportedRateLimits | null {
+  const read = (name: string) => {
+    const value = headers[name];
+    return typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : typeof value === 'number' ? value : null;
+  };
+  const values = Object.fromEntries(Object.entries(RATE_LIMIT_HEADERS).map(([key, header]) => [key, read(header)])) as Omit<ReportedRateLimits, 'api'>;
+  return Object.values(values).every((v) => v === null) ? null : { api, ...values };
+}

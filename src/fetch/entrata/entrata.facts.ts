@@ -1,0 +1,111 @@
+import type { CanonicalModelName } from '../../catalogue/canonical-models';
+import type { ExpectedFields, VendorFacts } from '../adapter/vendor-adapter';
+
+export const ENTRATA_API_VERSION = 'r1';
+
+/** `POST {base_url}/<service>` with `method.name`, per canonical model. */
+export const ENTRATA_METHODS: Record<CanonicalModelName, { service: string; method: string }> = {
+  properties: { service: 'properties', method: 'getProperties' },
+  units: { service: 'propertyunits', method: 'getPropertyUnits' },
+  leases: { service: 'leases', method: 'getLeases' },
+  residents: { service: 'customers', method: 'getCustomers' },
+};
+
+export const ENTRATA_FACTS: VendorFacts = {
+  // Production lives at https://<companyId>.entrata.com/api/v1, a host per customer: base_url is required and used as given.
+  defaultBaseUrl: null,
+  // getLeases and getCustomers accept perPageCount up to 1000.
+  pageSize: 1000,
+  slug: 'entrata',
+  interfaceName: 'ENTRATA_BASE',
+  // Limits are per minute/hour/day and Entrata sends no Retry-After: start at a second and double.
+  throttleBackoffMs: 1000,
+  sources: {
+    ...Object.fromEntries(Object.entries(ENTRATA_METHODS).map(([model, { service, method }]) => [model, `POST /${service} ${method}`])),
+    leases: `POST /${ENTRATA_METHODS.leases.service} ${ENTRATA_METHODS.leases.method} (Applicant intervals are applications, not leases)`,
+    residents: `POST /${ENTRATA_METHODS.residents.service} ${ENTRATA_METHODS.residents.method} + POST /${ENTRATA_METHODS.leases.service} ${ENTRATA_METHODS.leases.method} (customers on Applicant leases only are applicants, not residents)`,
+  },
+};
+
+/** Error codes Entrata reports inside HTTP 200 bodies. */
+export const ENTRATA_ERROR = { badCredentials: 301, noPermission: 304, rateLimited: 429 } as const;
+
+/** getPropertyUnits takes a comma list of property ids; this many per call keeps the request and answer modest. */
+export const UNIT_PROPERTY_CHUNK = 50;
+
+/**
+ * The key under which the client puts the property a unit, lease or customer was listed under: Entrata gives
+ * it on the enclosing element or in the request, not on the record itself.
+ */
+export const LISTED_UNDER_PROPERTY = 'propertyId';
+
+/** Rate-limit headers, per window. */
+export const RATE_LIMIT_HEADERS = {
+  minute_limit: 'x-ratelimit-limit-minute', hour_limit: 'x-ratelimit-limit-hour', day_limit: 'x-ratelimit-limit-day',
+  minute_remaining: 'x-ratelimit-remaining-minute', hour_remaining: 'x-ratelimit-remaining-hour', day_remaining: 'x-ratelimit-remaining-day',
+} as const;
+
+/**
+ * leaseIntervalStatus of a lease -> Propexo's status_normalized, and the status's leaseStatusTypeId. An
+ * `Applicant` interval is an application, not a lease (an applicants model's), so it has no status here.
+ */
+export const LEASE_STATUS: Record<string, 'ACTIVE' | 'PENDING' | 'INACTIVE'> = {
+  Cancelled: 'INACTIVE', Future: 'PENDING', Current: 'ACTIVE', Notice: 'ACTIVE', Past: 'INACTIVE',
+};
+export const APPLICANT_STATUS = 'Applicant';
+export const LEASE_STATUS_TYPE_ID: Record<string, number> = { Cancelled: 1, [APPLICANT_STATUS]: 2, Future: 3, Current: 4, Notice: 5, Past: 6 };
+
+/**
+ * getLeases' leaseStatusTypeIds: every lease status type, so a full pull has them all (applications too, to hide
+ * any cached before). Which lease is an application is read from each lease's own leaseIntervalStatus.
+ */
+export const ALL_LEASE_STATUS_TYPE_IDS = Object.values(LEASE_STATUS_TYPE_ID).join(',');
+
+/**
+ * The key under which the client marks a customer whose leases are Applicant intervals only (by its LeaseId or
+ * by the Applicant leases' customer lists): an applicant, no resident. Listed so a copy cached earlier is hidden.
+ */
+export const APPLICANT_ONLY = 'applicantOnly';
+
+/**
+ * The key under which the client marks a customer that is a resident (another lease lists it) although its LeaseId
+ * is an application: that LeaseId names no lease, so the customer names none of its links.
+ */
+export const LEASE_ID_IS_APPLICATION = 'leaseIdIsApplication';
+
+export const RESIDENT_TYPE: Record<string, 'PRIMARY' | 'SECONDARY' | 'GUARANTOR' | 'OTHER'> = {
+  Primary: 'PRIMARY', Responsible: 'SECONDARY', Guarantor: 'GUARANTOR', 'Not Responsible': 'OTHER', Occupant: 'OTHER',
+};
+
+export const PHONE_TYPE: Record<string, 'MOBILE' | 'HOME' | 'WORK' | 'FAX' | 'OTHER'> = {
+  Mobile: 'MOBILE', Cell: 'MOBILE', Home: 'HOME', Office: 'WORK', Work: 'WORK', Fax: 'FAX', Other: 'OTHER',
+};
+
+export const PROPERTY_TYPE: Record<string, 'SINGLE_FAMILY' | 'MULTI_FAMILY' | 'STUDENT_HOUSING' | 'VACATION' | 'COMMERCIAL' | 'OTHER'> = {
+  Apartment: 'MULTI_FAMILY', Affordable: 'MULTI_FAMILY', Senior: 'MULTI_FAMILY', Condo: 'MULTI_FAMILY', Townhome: 'MULTI_FAMILY',
+  Duplex: 'MULTI_FAMILY', Student: 'STUDENT_HOUSING', 'Single Family': 'SINGLE_FAMILY', Commercial: 'COMMERCIAL', Vacation: 'VACATION',
+  Military: 'OTHER',
+};
+
+/**
+ * Field paths of the records the client yields: `@attributes` lifted into their element, and the property a
+ * record was listed under added as `propertyId` (see LISTED_UNDER_PROPERTY).
+ */
+export const ENTRATA_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields> = {
+  properties: {
+    required: ['PropertyID', 'MarketingName'],
+    known: ['PropertyID', 'MarketingName', 'Type', 'IsDisabled', 'Address', 'Address.AddressType', 'Address.Address', 'Address.City', 'Address.State', 'Address.PostalCode'],
+  },
+  units: {
+    required: ['id', LISTED_UNDER_PROPERTY],
+    known: ['id', 'unitNumber', 'unitTypeId', 'bedrooms', 'bathrooms', 'squareFeet', 'marketRent', 'isVacant', LISTED_UNDER_PROPERTY],
+  },
+  leases: {
+    required: ['id', LISTED_UNDER_PROPERTY, 'leaseIntervalStatus'],
+    known: ['id', 'unitId', 'leaseIntervalStatus', 'startDate', 'endDate', 'moveInDate', 'moveOutDate', 'noticeDate', 'rent', 'customers', 'customers.customer', 'customers.customer.id', 'customers.customer.customerType', LISTED_UNDER_PROPERTY],
+  },
+  residents: {
+    required: ['Id', 'FirstName', 'LastName'],
+    known: ['Id', 'FirstName', 'MiddleName', 'LastName', 'Email', 'Phone', 'Phone.PhoneNumber', 'Phone.PhoneType', 'Address', 'DateOfBirth', 'LeaseId', LISTED_UNDER_PROPERTY, APPLICANT_ONLY, LEASE_ID_IS_APPLICATION],
+  },
+};

@@ -1,0 +1,235 @@
+import type { CanonicalModelName } from '../../catalogue/canonical-models';
+import type { MappedLink, MappedRecord, MappingContext } from '../../normalise/canonical-record';
+import { MalformedRecordError } from '../../normalise/malformed-record.error';
+import { bathroomCounts, cents, email, isObject, isoDate, lookupReported, optionalId, phoneNumber, requiredId, text } from '../../normalise/normalise';
+import { APPLICANT_TYPE, LEASE_STATUS, PHONE_TYPE, UNIT_VACANT } from './yardi.facts';
+import { asList } from './yardi.soap';
+
+type Raw = Record<string, any>;
+
+/**
+ * Yardi MITS elements (docs/vendors/yardi.md), as the client yields them -> Propexo's canonical fields; null
+ * for an applicant customer, and for a household of applicants only (an application, not a lease).
+ */
+export function mapYardiRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord | null {
+  if (!isObject(raw)) throw new MalformedRecordError('record is not an object');
+  switch (model) {
+    case 'properties': return mapProperty(raw, ctx);
+    case 'units': return mapUnit(raw, ctx);
+    case 'leases': return mapRtCustomerLease(raw, ctx);
+    case 'residents': return mapCustomer(raw, ctx);
+  }
+}
+
+/** The vendor id of a raw record as our x_id, or null when it has none (for quarantine reports). */
+export function yardiVendorId(model: CanonicalModelName, raw: unknown): string | null {
+  if (!isObject(raw)) return null;
+  try {
+    switch (model) {
+      case 'properties': return requiredId(raw.Code, 'Code');
+      case 'units': return unitXId(raw);
+      case 'leases': return requiredId(raw.CustomerID, 'CustomerID');
+      case 'residents': return residentXId(raw.CustomerID, raw.CustomerIndex);
+    }
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A Yardi date as an ISO instant: Voyager writes MM/DD/YYYY in some elements and ISO 8601 in others.
+ * The one place both forms are read.
+ */
+export function yardiDate(value: unknown, field: string): string | null {
+  const us = typeof value === 'string' ? /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value.trim()) : null;
+  if (!us) return isoDate(value, field);
+  const [month, day, year] = [Number(us[1]), Number(us[2]), Number(us[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (month < 1 || month > 12 || date.getUTCDate() !== day) throw new MalformedRecordError(`${field}: "${value}" is not a date`);
+  return date.toISOString();
+}
+
+/** Decimal text ("1.50", "850.0000") as a number. */
+function decimal(value: unknown, field: string): number | null {
+  const raw = text(value);
+  if (raw === null) return null;
+  const n = Number(raw);
+  if (!Number.isFinite(n)) throw new MalformedRecordError(`${field}: "${raw}" is not a number`);
+  return n;
+}
+
+/** Unit codes are unique within a property only, so a unit's x_id names its property too. */
+function unitXId(u: Raw): string {
+  return `${requiredId(u.YardiPropertyId, 'YardiPropertyId')}:${requiredId(u.UnitID, 'UnitID')}`;
+}
+
+/**
+ * The contract gives an id per RT_Customer (household) only: its first person carries the CustomerID, the
+ * n-th (n > 1) `CustomerID:n`, in the order Yardi lists Customers.
+ */
+function residentXId(customerId: unknown, index: unknown): string {
+  const household = requiredId(customerId, 'CustomerID');
+  if (!(Number.isInteger(index) && (index as number) >= 1)) throw new MalformedRecordError(`CustomerIndex ${String(index)} is not a position`);
+  return index === 1 ? household : `${household}:${index}`;
+}
+
+function address(a: unknown, suffix = '') {
+  const r: Raw = isObject(a) ? a : {};
+  return {
+    [`address_1${suffix}`]: text(r.AddressLine1),
+    [`address_2${suffix}`]: text(r.AddressLine2),
+    [`city${suffix}`]: text(r.City),
+    [`state${suffix}`]: text(r.State),
+    [`zip${suffix}`]: text(r.PostalCode),
+    [`country${suffix}`]: text(r.Country),
+  };
+}
+
+const lowerCase = (value: string) => value.toLowerCase();
+
+/** The first two Phone elements with a number, typed by their PhoneType attribute. */
+function phones(list: unknown, ctx: MappingContext) {
+  const numbered = asList(list).filter((p): p is Raw => isObject(p) && text(p.PhoneNumber) !== null);
+  const type = (p: Raw | undefined, field: string) => (p ? lookupReported(ctx, field, PHONE_TYPE, text(p['@PhoneType']), 'OTHER', lowerCase) : null);
+  return {
+    phone_1: phoneNumber(numbered[0]?.PhoneNumber), phone_1_type: type(numbered[0], 'phone_1_type'),
+    phone_2: phoneNumber(numbered[1]?.PhoneNumber), phone_2_type: type(numbered[1], 'phone_2_type'),
+  };
+}
+
+/** Whether a Customer element is an applicant (its `Type`), who is no resident. */
+const isApplicant = (person: unknown) => isObject(person) && text(person['@Type'])?.toLowerCase() === APPLICANT_TYPE;
+
+/** Values that have no canonical field, kept under their vendor names (null when none is given). */
+function customData(values: Record<string, string | null>): Record<string, string> | null {
+  const given = Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== null);
+  return given.length ? Object.fromEntries(given) : null;
+}
+
+function mapProperty(p: Raw, ctx: MappingContext): MappedRecord {
+  const xId = requiredId(p.Code, 'Code');
+  const a = address(p);
+  return {
+    x_id: xId,
+    values: {
+      property_id: ctx.ref('properties', xId),
+      x_property_id: xId,
+      code: xId,
+      name: text(p.MarketingName),
+      street_address_1: a.address_1, street_address_2: a.address_2,
+      address_1: a.address_1, address_2: a.address_2, city: a.city, state: a.state, zip: a.zip,
+      custom_data: customData({ accounts_receivable: text(p.AccountsReceivable), accounts_payable: text(p.AccountsPayable) }),
+    },
+  };
+}
+
+function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
+  const xPropertyId = requiredId(u.YardiPropertyId, 'YardiPropertyId');
+  const baths = decimal(u.UnitBathrooms, 'UnitBathrooms');
+  const bedrooms = decimal(u.UnitBedrooms, 'UnitBedrooms');
+  const squareFeet = decimal(u.MinSquareFeet, 'MinSquareFeet');
+  const occupancy = text(u.UnitOccpStatus);
+  return {
+    x_id: unitXId(u),
+    values: {
+      x_property_id: xPropertyId,
+      property_id: ctx.ref('properties', xPropertyId),
+      number: requiredId(u.UnitID, 'UnitID'),
+      x_unit_type_id: text(u.UnitType),
+      bedrooms: bedrooms === null ? null : String(bedrooms),
+      bathrooms: baths === null ? null : String(baths),
+      ...bathroomCounts(baths),
+      square_feet: squareFeet === null ? null : Math.round(squareFeet),
+      rent_amount_market_in_cents: cents(text(u.MarketRent), 'MarketRent'),
+      is_vacant: lookupReported(ctx, 'is_vacant', UNIT_VACANT, occupancy, null, lowerCase),
+      custom_data: customData({ unit_economic_status: text(u.UnitEconomicStatus), unit_occupancy_status: occupancy }),
+    },
+  };
+}
+
+/** An RT_Customer as a lease: its Lease element, its unit, and every resident Customer linked by Type. */
+function mapRtCustomerLease(rt: Raw, ctx: MappingContext): MappedRecord | null {
+  const xId = requiredId(rt.CustomerID, 'CustomerID');
+  const xPropertyId = requiredId(rt.YardiPropertyId, 'YardiPropertyId');
+  const unitId = optionalId(isObject(rt.RT_Unit) ? rt.RT_Unit.UnitID : undefined, 'RT_Unit.UnitID');
+  const xUnitId = unitId === null ? null : unitXId({ YardiPropertyId: xPropertyId, UnitID: unitId });
+  const lease: Raw = isObject(rt.Lease) ? rt.Lease : {};
+  const moveIn = yardiDate(lease.ActualMoveIn, 'Lease.ActualMoveIn');
+  const moveOut = yardiDate(lease.ActualMoveOut, 'Lease.ActualMoveOut');
+  const notice = yardiDate(lease.NoticeGiven, 'Lease.NoticeGiven');
+  const people = asList(isObject(rt.Customers) ? rt.Customers.Customer : undefined) as Raw[];
+  // A household of applicants only is an application, not a lease.
+  if (people.length > 0 && people.every(isApplicant)) return null;
+  // Positions count every Customer element, so the ids match those the residents job gives them; applicants
+  // are no residents, so no link names them, and the first resident is the primary one.
+  const residentPositions = people.flatMap((person, i) => (isObject(person) && !isApplicant(person) ? [i] : []));
+  const links: MappedLink[] = residentPositions.map((i, n) => ({
+    x_resident_id: residentXId(xId, i + 1),
+    x_resident_type: text(people[i]['@Type']),
+    resident_type_normalized: n === 0 ? 'PRIMARY' : 'SECONDARY',
+    move_in_date: moveIn,
+    move_out_date: moveOut,
+    notice_date: notice,
+  }));
+  // The household's first resident's Type says where the lease stands (current, future, former).
+  const first = residentPositions[0];
+  const status = first === undefined ? null : text(people[first]['@Type']);
+  return {
+    x_id: xId,
+    values: {
+      x_property_id: xPropertyId,
+      property_id: ctx.ref('properties', xPropertyId),
+      x_unit_id: xUnitId,
+      unit_id: ctx.ref('units', xUnitId),
+      x_resident_id: first === undefined ? null : residentXId(xId, first + 1),
+      unit_number: unitId,
+      start_date: yardiDate(lease.LeaseFromDate, 'Lease.LeaseFromDate'),
+      end_date: yardiDate(lease.LeaseToDate, 'Lease.LeaseToDate'),
+      rent_amount_in_cents: cents(text(lease.CurrentRent), 'Lease.CurrentRent'),
+      scheduled_move_in_date: yardiDate(lease.ExpectedMoveInDate, 'Lease.ExpectedMoveInDate'),
+      realized_move_in_date: moveIn,
+      scheduled_move_out_date: yardiDate(lease.ExpectedMoveOutDate, 'Lease.ExpectedMoveOutDate'),
+      realized_move_out_date: moveOut,
+      status,
+      status_raw: status,
+      status_normalized: lookupReported(ctx, 'status_normalized', LEASE_STATUS, status, 'OTHER', lowerCase),
+    },
+    links,
+  };
+}
+
+/**
+ * One Customer (a person) of an RT_Customer, placed by the property the call was for (Voyager lists every
+ * RT_Customer under its Property), whatever its lease holds.
+ */
+function mapCustomer(r: Raw, ctx: MappingContext): MappedRecord | null {
+  const xId = residentXId(r.CustomerID, r.CustomerIndex);
+  const xPropertyId = requiredId(r.YardiPropertyId, 'YardiPropertyId');
+  if (!isObject(r.Customer)) throw new MalformedRecordError('Customer is not an element with children');
+  if (isApplicant(r.Customer)) return null;
+  const c: Raw = r.Customer;
+  const name: Raw = isObject(c.Name) ? c.Name : {};
+  const [home, alternate] = asList(c.Address);
+  const [email1, email2] = asList(c.Email);
+  const type = text(c['@Type']);
+  const household = requiredId(r.CustomerID, 'CustomerID');
+  return {
+    x_id: xId,
+    // A person's lease is its household; the link's details are the household's (its Lease element).
+    linkedTo: [household],
+    values: {
+      first_name: text(name.FirstName),
+      middle_name: text(name.MiddleName),
+      last_name: text(name.LastName),
+      email_1: email(email1),
+      email_2: email(email2),
+      ...phones(c.Phone, ctx),
+      ...address(home),
+      ...address(alternate, '_alternate'),
+      x_lease_id: household,
+      x_property_id: xPropertyId,
+      property_id: ctx.ref('properties', xPropertyId),
+      custom_data: type === null ? null : { customer_type: type },
+    },
+  };
+}

@@ -1,0 +1,196 @@
+import { CANONICAL_MODELS, LINK_MODEL, RESIDENT_LEASE_FIELDS, type CanonicalModelName, type ColumnType, type LinkSide } from '../catalogue/canonical-models';
+import { canonicalJson, recordHasher } from './content-hash';
+import { MalformedRecordError } from './malformed-record.error';
+
+/** What a vendor mapping returns for one raw record: canonical field values keyed by Propexo name. */
+export interface MappedRecord {
+  x_id: string;
+  values: Record<string, unknown>;
+  /**
+   * Residents and leases: the links the vendor sends with this record (a lease's customers, a tenant's
+   * leases), each with its details. The record is then the truth about its own links: whenever it changes,
+   * the links it no longer names end and those it names are written as given.
+   */
+  links?: MappedLink[];
+  /**
+   * Instead of `links`, when the vendor names the records on the other side but gives no link details
+   * (Entrata's customer LeaseId, a Yardi person's household): their vendor ids. The record's other links
+   * end; a link is never created or changed from ids alone (the other side, which has the details, does).
+   */
+  linkedTo?: string[];
+}
+
+/** One link as a side sends it: the record on the other side by its vendor id, and the link's details. */
+export interface MappedLink {
+  /** Set by a lease's mapping (the resident it names). */
+  x_resident_id?: string;
+  /** Set by a resident's mapping (the lease it names). */
+  x_lease_id?: string;
+  x_resident_type?: string | null;
+  resident_type_normalized?: string | null;
+  move_in_date?: string | null;
+  move_out_date?: string | null;
+  notice_date?: string | null;
+  custom_data?: Record<string, unknown> | null;
+}
+
+/** Given to mappings so they can name related records by our id without any lookup. */
+export interface MappingContext {
+  integrationId: string;
+  ref(model: CanonicalModelName, xId: string | null | undefined): string | null;
+  /**
+   * Reports a vendor value that a mapping table does not know: `field` (canonical) got `mappedTo` instead
+   * (OTHER or null; the raw value is kept in `*_raw` where the model has one). The sync counts these per
+   * field and value; callers that do not count (tests, one-off mappings) leave it out.
+   */
+  unknownValue?(field: string, value: string, mappedTo: string | null): void;
+}
+
+export interface CanonicalRecord {
+  id: string;
+  x_id: string;
+  /** Every field of the model, typed for its column, null where unknown. */
+  values: Record<string, unknown>;
+  /** Covers the record's links too: a record whose links changed is a changed record. */
+  hash: string;
+  /** Whether the record names its links: with their details (`links`), or the other side's ids only (`linkedTo`). */
+  names?: 'links' | 'ids';
+  /** The links the record names, with their details (MappedRecord.links); made when read. */
+  readonly links?: CanonicalLink[];
+  /** The ids (`<lease id>:<resident id>`) of the links the record names without details (MappedRecord.linkedTo); made when read. */
+  readonly linkedTo?: string[];
+}
+
+export interface CanonicalLink {
+  /** `<lease id>:<resident id>`. */
+  id: string;
+  values: Record<string, unknown>;
+  hash: string;
+}
+
+/**
+ * Completes and type-checks a mapped record against the canonical model: every field present (null when
+ * unknown), each value of its column's type, required fields set. A vendor value of the wrong type is a
+ * MalformedRecordError (quarantined); a field the model lacks is a bug in the mapping and throws.
+ */
+const hashers = new Map<string, (values: Record<string, unknown>, more?: string) => string>();
+function hashOf(kind: string, fields: Record<string, unknown>, values: Record<string, unknown>, more?: string): string {
+  let hasher = hashers.get(kind);
+  if (!hasher) hashers.set(kind, (hasher = recordHasher(Object.keys(fields))));
+  return hasher(values, more);
+}
+
+export function toCanonicalRecord(modelName: CanonicalModelName, mapped: MappedRecord, ctx: MappingContext): CanonicalRecord {
+  const model = CANONICAL_MODELS[modelName];
+  const values = completeValues(model.fields, mapped.values, modelName);
+  for (const [field, fallback] of Object.entries(model.nullDefaults)) values[field] ??= fallback;
+  for (const field of model.required) {
+    if (values[field] === null) throw new MalformedRecordError(`${field} is required but missing`);
+  }
+  const id = ctx.ref(modelName, mapped.x_id)!;
+  if (mapped.links === undefined && mapped.linkedTo === undefined) return { id, x_id: mapped.x_id, values, hash: hashOf(modelName, model.fields, values) };
+  const side = CANONICAL_MODELS[modelName].linkSide;
+  if (!side) throw new Error(`Mapping bug: ${modelName} records have no links`);
+  const partner = CANONICAL_MODELS[side.partner].linkSide!;
+  // The links are checked now (a malformed detail quarantines the record) but made into rows only when
+  // read, which the cache does for new and changed records alone; the hash covers what names them.
+  let partners: Array<[xId: string, details: unknown[] | null]>;
+  if (mapped.links !== undefined) {
+    const byPartner = new Map<string, unknown[]>(); // a person listed twice is one link (the last listed)
+    for (const given of mapped.links) {
+      const partnerXId = given[partner.xColumn];
+      if (typeof partnerXId !== 'string') throw new Error(`Mapping bug: a ${modelName} link names no ${partner.xColumn}`);
+      byPartner.set(partnerXId, linkDetails(given));
+    }
+    partners = [...byPartner];
+  } else {
+    partners = [...new Set(mapped.linkedTo)].map((xId) => [xId, null]);
+  }
+  const named = partners.map(([xId, details]) => (details ? `${xId}\u0001${detailsKey(details)}` : xId)).sort().join('\u0000');
+  const names = mapped.links !== undefined ? 'links' : 'ids';
+  return new NamedLinks(id, mapped.x_id, values, hashOf(modelName, model.fields, values, `${names}\u0000${named}`), names, side, partners, ctx);
+}
+
+/** A record that names its links: they are made into rows (ids from the mapping context, hashes) when read. */
+class NamedLinks implements CanonicalRecord {
+  private made?: CanonicalLink[] | string[];
+
+  constructor(
+    readonly id: string,
+    readonly x_id: string,
+    readonly values: Record<string, unknown>,
+    readonly hash: string,
+    readonly names: 'links' | 'ids',
+    private readonly side: LinkSide,
+    private readonly partners: Array<[xId: string, details: unknown[] | null]>,
+    private readonly ctx: MappingContext,
+  ) {}
+
+  get links(): CanonicalLink[] | undefined {
+    if (this.names !== 'links') return undefined;
+    return (this.made ??= this.partners.map(([xId, details]): CanonicalLink => {
+      const row = this.ends(xId);
+      LINK_DETAILS.forEach(([field], i) => (row[field] = details![i]));
+      return { id: `${row.lease_id}:${row.resident_id}`, values: row, hash: hashOf(LINK_MODEL.name, RESIDENT_LEASE_FIELDS, row) };
+    })) as CanonicalLink[];
+  }
+
+  get linkedTo(): string[] | undefined {
+    if (this.names !== 'ids') return undefined;
+    return (this.made ??= this.partners.map(([xId]) => {
+      const row = this.ends(xId);
+      return `${row.lease_id}:${row.resident_id}`;
+    })) as string[];
+  }
+
+  /** The values naming the link to the record of the other side with this vendor id, in the model's field order. */
+  private ends(partnerXId: string): Record<string, unknown> {
+    const partnerId = this.ctx.ref(this.side.partner, partnerXId)!;
+    return this.side.column === 'resident_id'
+      ? { resident_id: this.id, lease_id: partnerId, x_resident_id: this.x_id, x_lease_id: partnerXId }
+      : { resident_id: partnerId, lease_id: this.id, x_resident_id: partnerXId, x_lease_id: this.x_id };
+  }
+}
+
+/** The link fields a side gives (the others name its two records), with their column types. */
+const LINK_DETAILS = Object.entries(RESIDENT_LEASE_FIELDS).filter(([field]) => !['resident_id', 'lease_id', 'x_resident_id', 'x_lease_id'].includes(field));
+
+/** Link details as the record's hash takes them: JSON, objects with their keys sorted. */
+function detailsKey(details: unknown[]): string {
+  return details.map((value) => (value !== null && typeof value === 'object' ? canonicalJson(value) : JSON.stringify(value))).join('\u0001');
+}
+
+/** A side's link details in LINK_DETAILS order, type-checked as completeValues checks a record's fields. */
+function linkDetails(given: MappedLink): unknown[] {
+  return LINK_DETAILS.map(([field, type]) => {
+    const value = given[field as keyof MappedLink] ?? null;
+    if (value !== null && !hasType(value, type)) throw new MalformedRecordError(`${field}: ${JSON.stringify(value)} is not of type ${type}`);
+    return value;
+  });
+}
+
+function completeValues(fields: Record<string, ColumnType>, given: Record<string, unknown>, where: string): Record<string, unknown> {
+  for (const key of Object.keys(given)) {
+    if (!(key in fields)) throw new Error(`Mapping bug: ${where} has no field "${key}"`);
+  }
+  const values: Record<string, unknown> = {};
+  for (const [field, type] of Object.entries(fields)) {
+    const value = given[field] ?? null;
+    if (value !== null && !hasType(value, type)) {
+      throw new MalformedRecordError(`${field}: ${JSON.stringify(value)} is not of type ${type}`);
+    }
+    values[field] = value;
+  }
+  return values;
+}
+
+function hasType(value: unknown, type: ColumnType): boolean {
+  switch (type) {
+    case 'text': return typeof value === 'string';
+    case 'int': return Number.isInteger(value);
+    case 'float': return typeof value === 'number' && Number.isFinite(value);
+    case 'bool': return typeof value === 'boolean';
+    case 'timestamptz': return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+    case 'jsonb': return typeof value === 'object';
+  }
+}

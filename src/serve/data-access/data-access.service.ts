@@ -1,0 +1,94 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { AppError } from '../../platform/common/errors/app-error';
+import { iso } from '../../catalogue/record-presenter';
+import { QueueName, type DataAccessCheckPayload } from '../../platform/queue/queue-names';
+import { QueueService } from '../../platform/queue/queue.service';
+import { ReadRefusals, type ReadRefusal } from '../../sync/read-refusals';
+import { VendorRegistry } from '../../fetch/registry/vendor-registry';
+import { checkInProcess, DataAccessRepository, type DataAccessRow } from './data-access.repository';
+
+/** One cell of the spec's data-access matrix. */
+export type AccessCell = { status: 'SUCCESS' | 'FAILED' | 'PROCESSING'; error_message: string | null } | { unsupported: true } | { untested: true };
+
+const OPERATIONS = { READ: 'read', CREATE: 'create', UPDATE: 'update' } as const;
+
+/**
+ * Data-access checks (POST|GET /v1/admin/integrations/{id}/data-access): a check probes each model's read
+ * on a worker, one check at a time per integration. Adapters have no write operations yet, so create and
+ * update are `unsupported` for every model. A sync the vendor refuses a model's read sets that read FAILED
+ * too, so the matrix never says `untested` or SUCCESS for a model the vendor has just refused.
+ */
+@Injectable()
+export class DataAccessService implements OnModuleInit {
+  private readonly logger = new Logger('DataAccess');
+
+  constructor(
+    private readonly checks: DataAccessRepository,
+    private readonly vendors: VendorRegistry,
+    private readonly queues: QueueService,
+    private readonly readRefusals: ReadRefusals,
+  ) {}
+
+  onModuleInit(): void {
+    this.readRefusals.listen((refusal) => this.recordSyncRefusal(refusal));
+  }
+
+  /** A sync job was refused a model's read: the read is FAILED with the vendor's words (later syncs leave the model out). */
+  private async recordSyncRefusal(refusal: ReadRefusal): Promise<void> {
+    await this.checks.recordReadRefused(refusal.integrationId, refusal.model, refusal.message);
+    this.logger.warn(`integration ${refusal.integrationId}: ${refusal.model} read FAILED in a sync: ${refusal.message}`);
+  }
+
+  async begin(organizationId: string, integrationId: string): Promise<{ began_data_access: boolean }> {
+    const integration = await this.require(organizationId, integrationId);
+    const adapter = this.vendors.get(integration.vendor);
+    if (!adapter) throw new AppError('conflict', `${integration.vendor} has no adapter in this build`);
+    const claimedAt = await this.checks.claim(integration.id, adapter.models, 'UNSUPPORTED');
+    if (!claimedAt) return { began_data_access: false };
+    try {
+      const data: DataAccessCheckPayload = { integrationId: integration.id, claimedAt: claimedAt.toISOString() };
+      await this.queues.queue(QueueName.DataAccessChecks).add('check', data, {
+        jobId: `${integration.id}-${claimedAt.getTime()}`, attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 100,
+      });
+    } catch (error) {
+      await this.checks.release(integration.id, claimedAt);
+      throw error;
+    }
+    return { began_data_access: true };
+  }
+
+  async get(organizationId: string, integrationId: string) {
+    const integration = await this.require(organizationId, integrationId);
+    const models = this.vendors.get(integration.vendor)?.models ?? [];
+    return {
+      models: accessMatrix(models, await this.checks.results(integration.id)),
+      last_data_access_check: iso(integration.last_data_access_check),
+      data_access_check_in_process: checkInProcess(integration.data_access_check_started_at),
+    };
+  }
+
+  private async require(organizationId: string, integrationId: string) {
+    const integration = await this.checks.findIntegration(organizationId, integrationId);
+    if (!integration) throw AppError.notFound('Integration', integrationId);
+    return integration;
+  }
+}
+
+/** Every model the adapter syncs × read/create/update; a read never checked is `untested`. */
+export function accessMatrix(models: readonly string[], rows: DataAccessRow[]): Record<string, Record<'read' | 'create' | 'update', AccessCell>> {
+  const matrix: Record<string, Record<'read' | 'create' | 'update', AccessCell>> = {};
+  for (const model of models) matrix[model] = { read: { untested: true }, create: { unsupported: true }, update: { unsupported: true } };
+  for (const row of rows) {
+    const cells = matrix[row.model];
+    if (cells) cells[OPERATIONS[row.operation]] = accessCell(row);
+  }
+  return matrix;
+}
+
+function accessCell(row: DataAccessRow): AccessCell {
+  switch (row.status) {
+    case 'UNSUPPORTED': return { unsupported: true };
+    case 'UNTESTED': return { untested: true };
+    default: return { status: row.status, error_message: row.error_message };
+  }
+}
