@@ -1,4 +1,14 @@
-import type { ExpectedFields } from '../fetch/adapter/vendor-adapter';
+
+/**
+ * Fields a model's raw records must carry (dotted paths into the raw record, as the vendor names them).
+ * A record without one of them is quarantined and the field reported as schema drift, never silently
+ * nulled. `known` lists every field the mapping reads; others showing up are reported (a rename shows as a
+ * missing field and an unexpected one).
+ */
+export interface ExpectedFields {
+  required: readonly string[];
+  known?: readonly string[];
+}
 
 export const DRIFT_KINDS = ['MISSING', 'UNEXPECTED'] as const;
 export type DriftKind = (typeof DRIFT_KINDS)[number];

@@ -2,7 +2,7 @@ import type { LinkChanges } from '../store/cache/link-cache.repository';
 import type { RecordChange } from '../store/cache/record-cache.repository';
 import type { CanonicalModelName } from '../catalogue/canonical-models';
 import { presentLink, presentRecord } from '../catalogue/record-presenter';
-import type { DataDiffEntry } from '../serve/data-diffs/data-diff.repository';
+import type { DataDiffEntry } from '../store/cache/data-diff.repository';
 import { diffRecords, type RecordDiff } from '../store/diff/record-diff';
 
 /** A record that a page of a later sync created or changed: the record as written and, for a change, what changed. */

@@ -5,7 +5,7 @@ import { LINK_MODEL } from '../catalogue/canonical-models';
 import { presentLink, presentRecord } from '../catalogue/record-presenter';
 import { recordId } from '../platform/common/ids';
 import { APP_CONFIG, type RuntimeConfig } from '../platform/config/config.module';
-import { DataDiffRepository } from '../serve/data-diffs/data-diff.repository';
+import { DataDiffRepository } from '../store/cache/data-diff.repository';
 import { PrismaService, sqlOf } from '../platform/database/prisma.service';
 import { toCanonicalRecord, type CanonicalRecord, type MappingContext } from '../normalise/canonical-record';
 import { MalformedRecordError } from '../normalise/malformed-record.error';

@@ -29,13 +29,3 @@ export function nextRunAt(from: Date, schedule: SyncSchedule): Date {
   return new Date(from.getTime() + Math.max(1, schedule.sync_frequency) * CADENCE_MS[schedule.sync_cadence]);
 }
 
-/** Null for a valid cron expression, else why not. */
-export function cronProblem(expression: string): string | null {
-  if (expression.trim().split(/\s+/).length !== 5) return 'must have 5 fields: minute hour day-of-month month day-of-week';
-  try {
-    CronExpressionParser.parse(expression, { tz: 'UTC' });
-    return null;
-  } catch (error) {
-    return `is not a valid cron expression (${(error as Error).message})`;
-  }
-}

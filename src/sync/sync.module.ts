@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { RecordCacheRepository } from '../store/cache/record-cache.repository';
-import { DataDiffsModule } from '../serve/data-diffs/data-diffs.module';
+import { CacheModule } from '../store/cache/cache.module';
 import { VendorsModule } from '../fetch/registry/vendors.module';
 import { JobLogController } from './job-log.controller';
 import { JobLogRepository } from './job-log.repository';
@@ -17,10 +16,10 @@ import { VendorStateRepository } from './vendor-state.repository';
 import { WorkerLease } from './worker-lease';
 
 @Module({
-  imports: [VendorsModule, DataDiffsModule],
+  imports: [VendorsModule, CacheModule],
   controllers: [QuarantineController, JobLogController, VendorStateController],
   providers: [
-    SyncRunRepository, SyncIntegrationRepository, QuarantineRepository, RecordCacheRepository, SyncService, SyncJobRunner,
+    SyncRunRepository, SyncIntegrationRepository, QuarantineRepository, SyncService, SyncJobRunner,
     JobLogRepository, JobLogService, VendorStateRepository, VendorClientFactory, ReadRefusals, WorkerLease,
   ],
   exports: [SyncService, SyncIntegrationRepository, VendorClientFactory, VendorStateRepository, ReadRefusals],

@@ -7,7 +7,8 @@ import { createLogger, PinoLoggerService } from '../../src/platform/observabilit
 import { Metrics, type QueueSnapshot } from '../../src/platform/observability/metrics';
 import { requestContext, requestIdFrom, requestLogging } from '../../src/platform/observability/request-context';
 import { OutboundGuard } from '../../src/platform/outbound/outbound-guard';
-import { VendorHttp, type VendorAttemptOutcome } from '../../src/fetch/adapter/vendor-http';
+import { VendorHttp } from '../../src/fetch/adapter/vendor-http';
+import type { VendorAttemptOutcome } from '../../src/platform/observability/vendor-requests';
 
 /** A logger writing into an array of parsed JSON lines. */
 function capturedLogger(level: 'debug' | 'info' = 'info') {

@@ -1,4 +1,5 @@
-import { cronProblem, nextRunAt } from '../../src/sync/sync-schedule';
+import { cronProblem } from '../../src/platform/common/cron';
+import { nextRunAt } from '../../src/sync/sync-schedule';
 
 describe('sync schedule', () => {
   const from = new Date('2026-03-01T10:07:30.000Z');

@@ -3,7 +3,7 @@ import { SecretBox } from '../../platform/common/crypto/secret-box';
 import { AppError } from '../../platform/common/errors/app-error';
 import { pageOf, type ListQueryDto } from '../../platform/common/http/list-query.dto';
 import type { Prisma } from '../../generated/prisma/client';
-import { cronProblem } from '../../sync/sync-schedule';
+import { cronProblem } from '../../platform/common/cron';
 import type { CreateConnectionDto, ScheduleDto, StreamDto, UpdateConnectionDto } from './connect.dto';
 import { ConnectRunService } from './connect-run.service';
 import { nextCronTime } from './connect-schedule';

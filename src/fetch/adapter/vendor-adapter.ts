@@ -1,3 +1,4 @@
+import type { ExpectedFields } from '../../normalise/schema-drift';
 import type { CanonicalModelName } from '../../catalogue/canonical-models';
 import type { MappedRecord, MappingContext } from '../../normalise/canonical-record';
 import type { IntegrationVendor } from '../../generated/prisma/enums';
@@ -74,17 +75,6 @@ export interface ClientContext {
   /** Opens HTTP to the base URL with these headers on every request (auth), under the integration's budget. */
   connect(headers: Record<string, string>): VendorHttp;
   report: VendorReporter;
-}
-
-/**
- * Fields a model's raw records must carry (dotted paths into the raw record, as the vendor names them).
- * A record without one of them is quarantined and the field reported as schema drift, never silently
- * nulled. `known` lists every field the mapping reads; others showing up are reported (a rename shows as a
- * missing field and an unexpected one).
- */
-export interface ExpectedFields {
-  required: readonly string[];
-  known?: readonly string[];
 }
 
 export interface VendorAdapter<Credentials = unknown> {

@@ -1,3 +1,4 @@
+import type { VendorAttemptOutcome, VendorRequestObserver } from '../../platform/observability/vendor-requests';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { parseRetryAfter } from '../../platform/common/http/retry-after';
 import type { OutboundGuard } from '../../platform/outbound/outbound-guard';
@@ -51,10 +52,6 @@ export interface VendorHttpOptions {
   /** Told how each attempt went and how long it took (metrics); vendors never see it. */
   observer?: VendorRequestObserver;
 }
-
-/** How one HTTP exchange with the vendor ended: a usable answer, a throttle, a transient failure, or a final error. */
-export type VendorAttemptOutcome = 'ok' | 'throttled' | 'retry' | 'error';
-export type VendorRequestObserver = (outcome: VendorAttemptOutcome, seconds: number) => void;
 
 export interface VendorResponse<T = unknown> {
   status: number;

@@ -1,5 +1,6 @@
 import type { CanonicalModelName } from '../../catalogue/canonical-models';
-import type { ExpectedFields, VendorFacts } from '../adapter/vendor-adapter';
+import type { ExpectedFields } from '../../normalise/schema-drift';
+import type { VendorFacts } from '../adapter/vendor-adapter';
 
 export interface AppfolioReport {
   /** POST /api/v2/reports/<name>.json */

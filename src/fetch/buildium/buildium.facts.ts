@@ -1,5 +1,6 @@
 import type { CanonicalModelName } from '../../catalogue/canonical-models';
-import type { ExpectedFields, VendorFacts } from '../adapter/vendor-adapter';
+import type { ExpectedFields } from '../../normalise/schema-drift';
+import type { VendorFacts } from '../adapter/vendor-adapter';
 
 export const BUILDIUM_ENDPOINTS: Record<CanonicalModelName, string> = {
   properties: '/v1/rentals',

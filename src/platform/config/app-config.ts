@@ -1,7 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 import path from 'node:path';
-import { parseCidr } from '../outbound/outbound-guard';
+import { parseCidr } from './cidr';
 
 export type ProcessRole = 'api' | 'worker' | 'all';
 export const PROCESS_ROLES: readonly ProcessRole[] = ['api', 'worker', 'all'];

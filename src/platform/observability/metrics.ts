@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { VendorAttemptOutcome, VendorRequestObserver } from '../../fetch/adapter/vendor-http';
+import type { VendorAttemptOutcome, VendorRequestObserver } from './vendor-requests';
 
 /** Queue states reported by latchkey_queue_jobs. */
 export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;

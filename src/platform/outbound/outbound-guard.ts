@@ -2,6 +2,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import { parseCidr } from '../config/cidr';
 
 /** Addresses no outbound call may reach unless OUTBOUND_ALLOW_CIDRS lets them through. */
 const BLOCKED_CIDRS = [
@@ -15,16 +16,6 @@ export class OutboundBlockedError extends Error {
 }
 
 /** Parses "a.b.c.d/n" or "x::/n"; throws a clear error on anything else. */
-export function parseCidr(cidr: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } {
-  const [address, prefixText] = cidr.split('/');
-  const version = net.isIP(address ?? '');
-  const prefix = Number(prefixText);
-  if (!version || prefixText === undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > (version === 4 ? 32 : 128)) {
-    throw new Error(`"${cidr}" is not a CIDR (e.g. 10.0.0.0/8 or fd00::/8)`);
-  }
-  return { address: address!, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
-}
-
 function blockList(cidrs: string[]): net.BlockList {
   const list = new net.BlockList();
   for (const cidr of cidrs) {

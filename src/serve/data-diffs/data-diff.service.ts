@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { assertSortable, listMeta, parseListQuery } from '../../platform/common/http/list-query.dto';
 import type { DataDiff } from '../../generated/prisma/client';
 import type { DataDiffListQueryDto } from './data-diff-query.dto';
-import { DataDiffRepository } from './data-diff.repository';
+import { DataDiffRepository } from '../../store/cache/data-diff.repository';
 
 const SORTABLE = ['created_at', 'model', 'event_type', 'integration_id'];
 

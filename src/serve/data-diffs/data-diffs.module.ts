@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { DataDiffRetention } from './data-diff-retention.service';
 import { DataDiffController } from './data-diff.controller';
-import { DataDiffRepository } from './data-diff.repository';
+import { CacheModule } from '../../store/cache/cache.module';
 import { DataDiffService } from './data-diff.service';
 
 @Module({
+  imports: [CacheModule],
   controllers: [DataDiffController],
-  providers: [DataDiffRepository, DataDiffService, DataDiffRetention],
-  exports: [DataDiffRepository],
+  providers: [DataDiffService, DataDiffRetention],
 })
 export class DataDiffsModule {}

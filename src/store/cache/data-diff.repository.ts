@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { prismaOrderBy, type ListPage } from '../../platform/common/http/list-query.dto';
 import { newId } from '../../platform/common/ids';
 import { PrismaService, type SqlTx } from '../../platform/database/prisma.service';
-import type { RecordDiff } from '../../store/diff/record-diff';
+import type { RecordDiff } from '../diff/record-diff';
 import type { DataDiffEventType } from '../../generated/prisma/enums';
 
 export interface DataDiffEntry {
