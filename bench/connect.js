@@ -20,18 +20,36 @@ async function connect() {
   const sandbox = await startSandbox(residents);
   const app = await startApp(dbUrl);
   const { result: integration } = await app.api('POST', '/v1/admin/integrations/', {
-    name: 'bench', integration_vendor: 'BUILDIUM', credentials: sandbox.credentials, base_url: sandbox.url, active: true, max_job_concurrency: 4, max_request_frequency: 1000,
+    name: 'bench',
+    integration_vendor: 'BUILDIUM',
+    credentials: sandbox.credentials,
+    base_url: sandbox.url,
+    active: true,
+    max_job_concurrency: 4,
+    max_request_frequency: 1000,
   });
-  const syncRunId = await withClient(dbUrl, (db) => db.query('SELECT id FROM sync_runs WHERE integration_id = $1', [integration.id])).then((r) => r.rows[0].id);
+  const syncRunId = await withClient(dbUrl, (db) =>
+    db.query('SELECT id FROM sync_runs WHERE integration_id = $1', [integration.id]),
+  ).then((r) => r.rows[0].id);
   const { run: sync } = await waitForRun(dbUrl, syncRunId);
   if (sync.status !== 'SUCCEEDED') throw new Error(`the cache sync did not complete: ${sync.status}`);
 
-  const { result: destination } = await app.api('POST', '/v1/connect/destinations', { name: 'bench', type: 'postgres', connection_url: destinationUrl });
+  const { result: destination } = await app.api('POST', '/v1/connect/destinations', {
+    name: 'bench',
+    type: 'postgres',
+    connection_url: destinationUrl,
+  });
   const { result: connection } = await app.api('POST', '/v1/connect/connections', {
-    name: 'bench', integration_id: integration.id, destination_id: destination.id, namespace: 'bench', schedule: { type: 'manual' },
+    name: 'bench',
+    integration_id: integration.id,
+    destination_id: destination.id,
+    namespace: 'bench',
+    schedule: { type: 'manual' },
     streams: STREAMS.map((name) => ({ name, sync_mode: 'full_refresh_overwrite' })),
   });
-  const { result: { run_id: runId } } = await app.api('POST', `/v1/connect/connections/${connection.id}/sync`, {});
+  const {
+    result: { run_id: runId },
+  } = await app.api('POST', `/v1/connect/connections/${connection.id}/sync`, {});
   let run;
   for (;;) {
     run = (await app.api('GET', `/v1/connect/connections/${connection.id}/runs/${runId}`)).results;
@@ -53,22 +71,35 @@ async function connect() {
       const chunks = [];
       const out = db.query(copyTo(`COPY bench."${table}" TO STDOUT`));
       out.on('data', (chunk) => chunks.push(chunk));
-      await new Promise((resolve, reject) => { out.on('end', resolve); out.on('error', reject); });
+      await new Promise((resolve, reject) => {
+        out.on('end', resolve);
+        out.on('error', reject);
+      });
       data.push({ table, chunks });
     }
     const started = process.hrtime.bigint();
-    for (const { table, chunks } of data) await pipeline(Readable.from(chunks), db.query(copyFrom(`COPY bench_raw."${table}" FROM STDIN`)));
+    for (const { table, chunks } of data)
+      await pipeline(Readable.from(chunks), db.query(copyFrom(`COPY bench_raw."${table}" FROM STDIN`)));
     return Number(process.hrtime.bigint() - started) / 1e9;
   });
 
   const runRate = rows / seconds;
   const rawRate = rows / raw;
   const result = {
-    residents, queue: app.queue, rows, streams: run.streams.map((s) => ({ name: s.name, records: s.records, duration_ms: s.duration_ms })),
-    run_seconds: +seconds.toFixed(2), run_rows_per_s: Math.round(runRate), raw_copy_seconds: +raw.toFixed(2), raw_copy_rows_per_s: Math.round(rawRate), ratio: +(runRate / rawRate).toFixed(2),
+    residents,
+    queue: app.queue,
+    rows,
+    streams: run.streams.map((s) => ({ name: s.name, records: s.records, duration_ms: s.duration_ms })),
+    run_seconds: +seconds.toFixed(2),
+    run_rows_per_s: Math.round(runRate),
+    raw_copy_seconds: +raw.toFixed(2),
+    raw_copy_rows_per_s: Math.round(rawRate),
+    ratio: +(runRate / rawRate).toFixed(2),
   };
   console.log(JSON.stringify(result, null, 2));
-  console.log(`| Connect full refresh, ${residents} residents (${rows} rows, 4 streams) | ${result.run_rows_per_s} rows/s (${result.run_seconds} s) | raw COPY ${result.raw_copy_rows_per_s} rows/s (${result.raw_copy_seconds} s) | ratio ${result.ratio} |`);
+  console.log(
+    `| Connect full refresh, ${residents} residents (${rows} rows, 4 streams) | ${result.run_rows_per_s} rows/s (${result.run_seconds} s) | raw COPY ${result.raw_copy_rows_per_s} rows/s (${result.raw_copy_seconds} s) | ratio ${result.ratio} |`,
+  );
 }
 
 module.exports = { connect };

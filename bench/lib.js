@@ -12,18 +12,30 @@ const { Client } = require('pg');
 const ROOT = path.resolve(__dirname, '..');
 const children = [];
 
-const freePort = () => new Promise((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-});
-const reachable = (port) => new Promise((resolve) => {
-  const socket = net.connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
-  socket.on('error', () => resolve(false));
-});
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+const reachable = (port) =>
+  new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts a helper process and resolves with the first line it prints. */
 function startChild(args, env = {}) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     readline.createInterface({ input: child.stdout }).once('line', (line) => resolve(line));
@@ -92,13 +104,19 @@ function cpuPerItem(before, after, count, parts) {
 async function withClient(url, fn) {
   const client = new Client({ connectionString: url });
   await client.connect();
-  try { return await fn(client); } finally { await client.end(); }
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
 }
 
 let serverUrl;
 /** A fresh database on the benchmark PostgreSQL (BENCH_DATABASE_URL, or one started with default settings). */
 async function createDatabase() {
-  serverUrl ??= process.env.BENCH_DATABASE_URL ?? (await startChild([path.join(ROOT, 'test/support/test-postgres.mjs')], { PG_DURABLE: '1' }));
+  serverUrl ??=
+    process.env.BENCH_DATABASE_URL ??
+    (await startChild([path.join(ROOT, 'test/support/test-postgres.mjs')], { PG_DURABLE: '1' }));
   const dbName = `latchkey_bench_${randomBytes(4).toString('hex')}`;
   await withClient(serverUrl, (db) => db.query(`CREATE DATABASE ${dbName}`));
   return Object.assign(new URL(serverUrl), { pathname: `/${dbName}` }).toString();
@@ -108,10 +126,21 @@ async function createDatabase() {
 async function startSandbox(residents) {
   const credentials = { clientId: 'bench-client', secret: `bench-${randomBytes(8).toString('hex')}` };
   const startedAt = Date.now();
-  const sandbox = JSON.parse(await startChild([path.join(__dirname, 'sandbox-server.js'), String(residents), credentials.clientId, credentials.secret]));
+  const sandbox = JSON.parse(
+    await startChild([
+      path.join(__dirname, 'sandbox-server.js'),
+      String(residents),
+      credentials.clientId,
+      credentials.secret,
+    ]),
+  );
   console.log(`sandbox: ${JSON.stringify(sandbox.counts)} generated in ${Date.now() - startedAt} ms`);
   const control = async (method, route, body) => {
-    const res = await fetch(`${sandbox.url}/_control/${route}`, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+    const res = await fetch(`${sandbox.url}/_control/${route}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body && JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`${method} ${route}: ${res.status}`);
     return res.json();
   };
@@ -140,19 +169,38 @@ async function startApp(dbUrl, extraEnv = {}, extraNodeArgs = [], { build = 'dis
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
-      PATH: process.env.PATH, PORT: String(port), DATABASE_URL: dbUrl, REDIS_URL: queue === 'redis' ? redisUrl : '',
-      LATCHKEY_API_KEY: apiKey, LATCHKEY_ENCRYPTION_KEY: encryptionKey, OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8', SANDBOX: 'false', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...extraEnv,
+      PATH: process.env.PATH,
+      PORT: String(port),
+      DATABASE_URL: dbUrl,
+      REDIS_URL: queue === 'redis' ? redisUrl : '',
+      LATCHKEY_API_KEY: apiKey,
+      LATCHKEY_ENCRYPTION_KEY: encryptionKey,
+      OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8',
+      SANDBOX: 'false',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '0',
+      ...extraEnv,
     },
   });
   children.push(child);
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
-    if ((await fetch(`${base}/ready`).then((r) => r.status, () => 0)) === 200) break;
+    if (
+      (await fetch(`${base}/ready`).then(
+        (r) => r.status,
+        () => 0,
+      )) === 200
+    )
+      break;
     if (i > 600) throw new Error('the app did not become ready');
     await sleep(100);
   }
   const api = async (method, url, body) => {
-    const res = await fetch(`${base}${url}`, { method, headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+    const res = await fetch(`${base}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: body && JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
     return res.json();
   };
@@ -169,8 +217,14 @@ async function waitForRun(dbUrl, runId, pid) {
   let peakRss = 0;
   for (;;) {
     if (pid) peakRss = Math.max(peakRss, rssOf(pid).rss);
-    const run = await withClient(dbUrl, (db) => db.query('SELECT id, status, started_at, finished_at, successful_job_count, failed_job_count FROM sync_runs WHERE id = $1', [runId])).then((r) => r.rows[0]);
-    if (run && run.status !== 'RUNNING' && run.status !== 'QUEUED') return { run, peakRss: pid ? Math.max(peakRss, rssOf(pid).hwm) : 0 };
+    const run = await withClient(dbUrl, (db) =>
+      db.query(
+        'SELECT id, status, started_at, finished_at, successful_job_count, failed_job_count FROM sync_runs WHERE id = $1',
+        [runId],
+      ),
+    ).then((r) => r.rows[0]);
+    if (run && run.status !== 'RUNNING' && run.status !== 'QUEUED')
+      return { run, peakRss: pid ? Math.max(peakRss, rssOf(pid).hwm) : 0 };
     await sleep(100);
   }
 }
@@ -180,4 +234,18 @@ async function stopAll() {
   await sleep(1500);
 }
 
-module.exports = { ROOT, freePort, startChild, createDatabase, startSandbox, startApp, waitForRun, withClient, rssOf, deliveryCpuMs, cpuPerItem, sleep, stopAll };
+module.exports = {
+  ROOT,
+  freePort,
+  startChild,
+  createDatabase,
+  startSandbox,
+  startApp,
+  waitForRun,
+  withClient,
+  rssOf,
+  deliveryCpuMs,
+  cpuPerItem,
+  sleep,
+  stopAll,
+};

@@ -24,7 +24,10 @@ async function timedStart(dataDir) {
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`);
-      const ready = await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.status === 200, () => false);
+      const ready = await fetch(`http://127.0.0.1:${port}/ready`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ready) return Date.now() - started;
       if (Date.now() - started > 180_000) throw new Error('npm start did not become ready in 180 s');
       await sleep(100);
@@ -51,14 +54,19 @@ async function npmStart() {
     }
     const seconds = (ms) => +(ms / 1000).toFixed(1);
     const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-    const result = Object.fromEntries(Object.entries(times).map(([kind, ms]) => [kind, { median_s: seconds(median(ms)), runs_s: ms.map(seconds) }]));
+    const result = Object.fromEntries(
+      Object.entries(times).map(([kind, ms]) => [kind, { median_s: seconds(median(ms)), runs_s: ms.map(seconds) }]),
+    );
     console.log(JSON.stringify(result));
     const cell = (kind) => `${result[kind].median_s} s (${result[kind].runs_s.join(', ')})`;
-    console.log(`| \`npm start\` to /ready, embedded mode | full build ${cell('full')} | one file changed ${cell('changed')} | unchanged ${cell('warm')} |`);
+    console.log(
+      `| \`npm start\` to /ready, embedded mode | full build ${cell('full')} | one file changed ${cell('changed')} | unchanged ${cell('warm')} |`,
+    );
     return result;
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
-    for (const file of [PROBE, path.join(DIST, 'bench-start-probe.js'), path.join(DIST, 'bench-start-probe.js.map')]) fs.rmSync(file, { force: true });
+    for (const file of [PROBE, path.join(DIST, 'bench-start-probe.js'), path.join(DIST, 'bench-start-probe.js.map')])
+      fs.rmSync(file, { force: true });
   }
 }
 

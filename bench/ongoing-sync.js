@@ -14,13 +14,23 @@ async function ongoingSync() {
   const sandbox = await startSandbox(residents);
   const app = await startApp(dbUrl);
   const { result: integration } = await app.api('POST', '/v1/admin/integrations/', {
-    name: 'bench', integration_vendor: 'BUILDIUM', credentials: sandbox.credentials, base_url: sandbox.url, active: true, max_job_concurrency: 4, max_request_frequency: 1000,
+    name: 'bench',
+    integration_vendor: 'BUILDIUM',
+    credentials: sandbox.credentials,
+    base_url: sandbox.url,
+    active: true,
+    max_job_concurrency: 4,
+    max_request_frequency: 1000,
   });
-  const lastRun = () => withClient(dbUrl, (db) => db.query('SELECT id FROM sync_runs WHERE integration_id = $1 ORDER BY started_at DESC LIMIT 1', [integration.id])).then((r) => r.rows[0].id);
+  const lastRun = () =>
+    withClient(dbUrl, (db) =>
+      db.query('SELECT id FROM sync_runs WHERE integration_id = $1 ORDER BY started_at DESC LIMIT 1', [integration.id]),
+    ).then((r) => r.rows[0].id);
   const first = (await waitForRun(dbUrl, await lastRun())).run;
   const records = await withClient(dbUrl, async (db) => {
     let n = 0;
-    for (const t of ['properties', 'units', 'residents', 'leases']) n += Number((await db.query(`SELECT count(*) FROM ${t}`)).rows[0].count);
+    for (const t of ['properties', 'units', 'residents', 'leases'])
+      n += Number((await db.query(`SELECT count(*) FROM ${t}`)).rows[0].count);
     return n;
   });
   const firstSeconds = (first.finished_at - first.started_at) / 1000;
@@ -29,7 +39,12 @@ async function ongoingSync() {
   // 1 % of the records change at the source, spread over the models in proportion.
   const share = 0.01;
   const counts = (await sandbox.control('GET', 'state')).counts;
-  const edits = { tenants: Math.round(counts.tenants * share), leases: Math.round(counts.leases * share), units: Math.round(counts.units * share), rentals: Math.round(counts.rentals * share) };
+  const edits = {
+    tenants: Math.round(counts.tenants * share),
+    leases: Math.round(counts.leases * share),
+    units: Math.round(counts.units * share),
+    rentals: Math.round(counts.rentals * share),
+  };
   await sandbox.control('POST', 'mutate', edits);
   const changed = Object.values(edits).reduce((a, b) => a + b, 0);
 
@@ -37,23 +52,46 @@ async function ongoingSync() {
     const { result } = await app.api('POST', `/v1/admin/integrations/${integration.id}/manual-sync`, {});
     const { run } = await waitForRun(dbUrl, result.sync_id);
     const state = await sandbox.control('GET', 'state');
-    const updates = await withClient(dbUrl, (db) => db.query(
-      `SELECT count(*)::int AS n FROM events WHERE trigger = 'DATA_UPDATE' AND payload->'data'->>'root_job_id' = $1`, [run.id])).then((r) => r.rows[0].n);
-    return { run, updates, tailSeconds: (run.finished_at - new Date(state.lastResponseAt)) / 1000, seconds: (run.finished_at - run.started_at) / 1000 };
+    const updates = await withClient(dbUrl, (db) =>
+      db.query(
+        `SELECT count(*)::int AS n FROM events WHERE trigger = 'DATA_UPDATE' AND payload->'data'->>'root_job_id' = $1`,
+        [run.id],
+      ),
+    ).then((r) => r.rows[0].n);
+    return {
+      run,
+      updates,
+      tailSeconds: (run.finished_at - new Date(state.lastResponseAt)) / 1000,
+      seconds: (run.finished_at - run.started_at) / 1000,
+    };
   };
   const changedSync = await fullSync();
   const unchangedSync = await fullSync();
   await app.stop();
 
   const result = {
-    records, changed_at_source: changed, queue: app.queue,
-    changed_sync: { seconds: +changedSync.seconds.toFixed(2), data_update_events: changedSync.updates, tail_seconds_last_response_to_all_committed: +changedSync.tailSeconds.toFixed(2), status: changedSync.run.status },
-    unchanged_sync: { seconds: +unchangedSync.seconds.toFixed(2), data_update_events: unchangedSync.updates, seconds_per_100k_unchanged: +((unchangedSync.seconds / records) * 100_000).toFixed(2) },
+    records,
+    changed_at_source: changed,
+    queue: app.queue,
+    changed_sync: {
+      seconds: +changedSync.seconds.toFixed(2),
+      data_update_events: changedSync.updates,
+      tail_seconds_last_response_to_all_committed: +changedSync.tailSeconds.toFixed(2),
+      status: changedSync.run.status,
+    },
+    unchanged_sync: {
+      seconds: +unchangedSync.seconds.toFixed(2),
+      data_update_events: unchangedSync.updates,
+      seconds_per_100k_unchanged: +((unchangedSync.seconds / records) * 100_000).toFixed(2),
+    },
     first_sync_seconds_per_100k: +((firstSeconds / records) * 100_000).toFixed(2),
   };
   console.log(JSON.stringify(result, null, 2));
-  console.log(`| 1 % changed of ${records} cached (${app.queue} queue) | tail ${result.changed_sync.tail_seconds_last_response_to_all_committed} s (target <= 5 s) | ${changedSync.updates} DATA_UPDATE for ${changed} changes | unchanged: ${result.unchanged_sync.seconds_per_100k_unchanged} s per 100k (first sync ${result.first_sync_seconds_per_100k} s per 100k) |`);
-  if (changedSync.updates !== changed || unchangedSync.updates !== 0) throw new Error(`expected ${changed} DATA_UPDATE then 0, got ${changedSync.updates} and ${unchangedSync.updates}`);
+  console.log(
+    `| 1 % changed of ${records} cached (${app.queue} queue) | tail ${result.changed_sync.tail_seconds_last_response_to_all_committed} s (target <= 5 s) | ${changedSync.updates} DATA_UPDATE for ${changed} changes | unchanged: ${result.unchanged_sync.seconds_per_100k_unchanged} s per 100k (first sync ${result.first_sync_seconds_per_100k} s per 100k) |`,
+  );
+  if (changedSync.updates !== changed || unchangedSync.updates !== 0)
+    throw new Error(`expected ${changed} DATA_UPDATE then 0, got ${changedSync.updates} and ${unchangedSync.updates}`);
 }
 
 module.exports = { ongoingSync };

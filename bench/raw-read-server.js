@@ -10,13 +10,22 @@ const pool = new Pool({ connectionString: databaseUrl, max: 10 });
 const server = http.createServer(async (req, res) => {
   try {
     const page = await pool.query(
-      `SELECT * FROM "residents" WHERE "organization_id" = $1 AND "deleted_at" IS NULL ORDER BY "created_at" DESC, "id" LIMIT 100`, [organizationId],
+      `SELECT * FROM "residents" WHERE "organization_id" = $1 AND "deleted_at" IS NULL ORDER BY "created_at" DESC, "id" LIMIT 100`,
+      [organizationId],
     );
     const [total, links] = await Promise.all([
-      pool.query(`SELECT count(*)::int AS n FROM "residents" WHERE "organization_id" = $1 AND "deleted_at" IS NULL`, [organizationId]),
-      pool.query(`SELECT * FROM "residents_to_leases" WHERE "resident_id" = ANY($1::text[])`, [page.rows.map((r) => r.id)]),
+      pool.query(`SELECT count(*)::int AS n FROM "residents" WHERE "organization_id" = $1 AND "deleted_at" IS NULL`, [
+        organizationId,
+      ]),
+      pool.query(`SELECT * FROM "residents_to_leases" WHERE "resident_id" = ANY($1::text[])`, [
+        page.rows.map((r) => r.id),
+      ]),
     ]);
-    const body = JSON.stringify({ meta: { offset: 0, limit: 100, total: total.rows[0].n }, results: page.rows, links: links.rows });
+    const body = JSON.stringify({
+      meta: { offset: 0, limit: 100, total: total.rows[0].n },
+      results: page.rows,
+      links: links.rows,
+    });
     res.writeHead(200, { 'content-type': 'application/json' }).end(body);
   } catch (error) {
     res.writeHead(500).end(String(error));

@@ -17,7 +17,9 @@ const RATES = (process.env.BENCH_READ_RATES ?? '50').split(',').map(Number);
 
 function load(url, headers, options) {
   return new Promise((resolve, reject) => {
-    autocannon({ url, headers, duration: SECONDS, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+    autocannon({ url, headers, duration: SECONDS, ...options }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
   });
 }
 
@@ -37,35 +39,61 @@ async function paced(url, headers, rate, seconds) {
     const due = started + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    inFlight.push(new Promise((resolve) => {
-      const req = http.get(url, { agent, headers }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode === 200) latencies.push(performance.now() - due);
-          else errors++;
+    inFlight.push(
+      new Promise((resolve) => {
+        const req = http.get(url, { agent, headers }, (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode === 200) latencies.push(performance.now() - due);
+            else errors++;
+            resolve();
+          });
+        });
+        req.on('error', () => {
+          errors++;
           resolve();
         });
-      });
-      req.on('error', () => { errors++; resolve(); });
-    }));
+      }),
+    );
   }
   await Promise.all(inFlight);
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q) => +(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN).toFixed(1);
-  return { requests_per_s: Math.round(latencies.length / elapsed), p50_ms: at(0.5), p99_ms: at(0.99), non_2xx: errors, errors: 0 };
+  return {
+    requests_per_s: Math.round(latencies.length / elapsed),
+    p50_ms: at(0.5),
+    p99_ms: at(0.99),
+    non_2xx: errors,
+    errors: 0,
+  };
 }
 
-const summary = (r) => ({ requests_per_s: Math.round(r.requests.average), p50_ms: r.latency.p50, p99_ms: r.latency.p99, non_2xx: r.non2xx, errors: r.errors });
+const summary = (r) => ({
+  requests_per_s: Math.round(r.requests.average),
+  p50_ms: r.latency.p50,
+  p99_ms: r.latency.p99,
+  non_2xx: r.non2xx,
+  errors: r.errors,
+});
 
 async function readApi() {
   const residents = Number(process.env.BENCH_RESIDENTS ?? 5000);
   const dbUrl = await createDatabase();
   const sandbox = await startSandbox(residents);
   const app = await startApp(dbUrl, { RATE_LIMIT_PER_MINUTE: '0' });
-  const { result: integration } = await app.api('POST', '/v1/admin/integrations/', { name: 'bench', integration_vendor: 'BUILDIUM', credentials: sandbox.credentials, base_url: sandbox.url, max_request_frequency: 1000, active: true });
-  const runId = await withClient(dbUrl, (db) => db.query('SELECT id FROM sync_runs WHERE integration_id = $1', [integration.id])).then((r) => r.rows[0].id);
+  const { result: integration } = await app.api('POST', '/v1/admin/integrations/', {
+    name: 'bench',
+    integration_vendor: 'BUILDIUM',
+    credentials: sandbox.credentials,
+    base_url: sandbox.url,
+    max_request_frequency: 1000,
+    active: true,
+  });
+  const runId = await withClient(dbUrl, (db) =>
+    db.query('SELECT id FROM sync_runs WHERE integration_id = $1', [integration.id]),
+  ).then((r) => r.rows[0].id);
   await waitForRun(dbUrl, runId);
   await withClient(dbUrl, (db) => db.query('VACUUM ANALYZE'));
 
@@ -85,12 +113,23 @@ async function readApi() {
     };
   }
   const result = {
-    residents, queue: app.queue, seconds: SECONDS, connections: CONNECTIONS,
-    ours: oursMax, raw: rawMax, ratio: +(oursMax.requests_per_s / rawMax.requests_per_s).toFixed(2), at_rate: atRate,
+    residents,
+    queue: app.queue,
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+    ours: oursMax,
+    raw: rawMax,
+    ratio: +(oursMax.requests_per_s / rawMax.requests_per_s).toFixed(2),
+    at_rate: atRate,
   };
   console.log(JSON.stringify(result, null, 2));
-  const latencies = RATES.map((rate) => `at ${rate}/s: ours p50 ${atRate[rate].ours.p50_ms} / p99 ${atRate[rate].ours.p99_ms} ms (${atRate[rate].ours.requests_per_s}/s served), raw p99 ${atRate[rate].raw.p99_ms} ms (${atRate[rate].raw.requests_per_s}/s)`).join('; ');
-  console.log(`| read API (${residents} residents, ${CONNECTIONS} connections, ${app.queue}) | ${oursMax.requests_per_s} req/s, p99 ${oursMax.p99_ms} ms | raw pg + node:http ${rawMax.requests_per_s} req/s | ${result.ratio} | ${latencies} |`);
+  const latencies = RATES.map(
+    (rate) =>
+      `at ${rate}/s: ours p50 ${atRate[rate].ours.p50_ms} / p99 ${atRate[rate].ours.p99_ms} ms (${atRate[rate].ours.requests_per_s}/s served), raw p99 ${atRate[rate].raw.p99_ms} ms (${atRate[rate].raw.requests_per_s}/s)`,
+  ).join('; ');
+  console.log(
+    `| read API (${residents} residents, ${CONNECTIONS} connections, ${app.queue}) | ${oursMax.requests_per_s} req/s, p99 ${oursMax.p99_ms} ms | raw pg + node:http ${rawMax.requests_per_s} req/s | ${result.ratio} | ${latencies} |`,
+  );
   await app.stop();
   return result;
 }

@@ -7,4 +7,6 @@ const server = http.createServer((req, res) => {
   req.on('end', () => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
 });
 server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${server.address().port}/hook` })}\n`));
+server.listen(0, '127.0.0.1', () =>
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${server.address().port}/hook` })}\n`),
+);

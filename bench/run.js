@@ -11,7 +11,15 @@ const { vendorFirstSync } = require('./vendor-first-sync');
 const { webhookAb } = require('./webhook-ab');
 const { webhookDelivery } = require('./webhook-delivery');
 
-const BENCHMARKS = { 'first-sync': firstSync, 'ongoing-sync': ongoingSync, 'webhook-delivery': webhookDelivery, 'vendor-first-sync': vendorFirstSync, 'read-api': readApi, connect, 'npm-start': npmStart };
+const BENCHMARKS = {
+  'first-sync': firstSync,
+  'ongoing-sync': ongoingSync,
+  'webhook-delivery': webhookDelivery,
+  'vendor-first-sync': vendorFirstSync,
+  'read-api': readApi,
+  connect,
+  'npm-start': npmStart,
+};
 const ON_REQUEST = { 'webhook-ab': webhookAb };
 
 async function main() {
@@ -25,5 +33,11 @@ async function main() {
 }
 
 main()
-  .catch((error) => { console.error(error); process.exitCode = 1; })
-  .finally(async () => { await stopAll(); process.exit(); });
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await stopAll();
+    process.exit();
+  });

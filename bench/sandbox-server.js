@@ -3,7 +3,11 @@
 const { startBuildiumSandboxServer } = require('../dist/sandbox/buildium/buildium-sandbox');
 
 const [residents, clientId, secret] = process.argv.slice(2);
-startBuildiumSandboxServer({ residents: Number(residents), seed: 2026, credentials: [{ clientId, secret }] }).then((server) => {
-  const { counts } = { counts: Object.fromEntries(Object.entries(server.sandbox.data).map(([k, v]) => [k, v.length])) };
-  process.stdout.write(`${JSON.stringify({ url: server.url, counts })}\n`);
-});
+startBuildiumSandboxServer({ residents: Number(residents), seed: 2026, credentials: [{ clientId, secret }] }).then(
+  (server) => {
+    const { counts } = {
+      counts: Object.fromEntries(Object.entries(server.sandbox.data).map(([k, v]) => [k, v.length])),
+    };
+    process.stdout.write(`${JSON.stringify({ url: server.url, counts })}\n`);
+  },
+);

@@ -8,7 +8,13 @@ const os = require('node:os');
 const path = require('node:path');
 const { createDatabase, startApp, startChild, waitForRun, withClient } = require('./lib');
 
-const VENDORS = [['BUILDIUM', 'buildium'], ['PROPERTYWARE_REST', 'propertyware-rest'], ['YARDI', 'yardi'], ['ENTRATA', 'entrata'], ['APPFOLIO', 'appfolio']];
+const VENDORS = [
+  ['BUILDIUM', 'buildium'],
+  ['PROPERTYWARE_REST', 'propertyware-rest'],
+  ['YARDI', 'yardi'],
+  ['ENTRATA', 'entrata'],
+  ['APPFOLIO', 'appfolio'],
+];
 const TABLES = ['properties', 'units', 'residents', 'leases'];
 
 /** Busy CPU in [fromUs, toUs] (the monotonic clock) and the parts of it spent parsing JSON and XML. */
@@ -49,21 +55,31 @@ async function vendorFirstSync() {
   const rows = [];
   for (const [vendor, slug] of VENDORS) {
     if (process.env.BENCH_VENDORS && !process.env.BENCH_VENDORS.split(',').includes(slug)) continue;
-    const sandbox = JSON.parse(await startChild([path.join(__dirname, 'vendor-sandbox-server.js'), slug, String(residents)]));
+    const sandbox = JSON.parse(
+      await startChild([path.join(__dirname, 'vendor-sandbox-server.js'), slug, String(residents)]),
+    );
     const dbUrl = await createDatabase();
     const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), `latchkey-prof-${slug}-`));
     const app = await startApp(dbUrl, {}, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
     const { result: integration } = await app.api('POST', '/v1/admin/integrations/', {
-      name: `bench ${slug}`, integration_vendor: vendor, credentials: sandbox.credentials, base_url: sandbox.url, max_request_frequency: 1000, max_job_concurrency: 4,
+      name: `bench ${slug}`,
+      integration_vendor: vendor,
+      credentials: sandbox.credentials,
+      base_url: sandbox.url,
+      max_request_frequency: 1000,
+      max_job_concurrency: 4,
     });
     const fromUs = Number(process.hrtime.bigint() / 1000n);
     await app.api('PUT', `/v1/admin/integrations/${integration.id}/`, { active: true });
-    const runId = await withClient(dbUrl, (db) => db.query('SELECT id FROM sync_runs WHERE integration_id = $1', [integration.id])).then((r) => r.rows[0].id);
+    const runId = await withClient(dbUrl, (db) =>
+      db.query('SELECT id FROM sync_runs WHERE integration_id = $1', [integration.id]),
+    ).then((r) => r.rows[0].id);
     const { run } = await waitForRun(dbUrl, runId);
     const toUs = Number(process.hrtime.bigint() / 1000n);
     const counts = await withClient(dbUrl, async (db) => {
       const result = {};
-      for (const t of [...TABLES, 'quarantined_records']) result[t] = Number((await db.query(`SELECT count(*) FROM ${t}`)).rows[0].count);
+      for (const t of [...TABLES, 'quarantined_records'])
+        result[t] = Number((await db.query(`SELECT count(*) FROM ${t}`)).rows[0].count);
       return result;
     });
     await app.stop();
@@ -73,15 +89,27 @@ async function vendorFirstSync() {
     const shares = parseShares(path.join(profileDir, profile), fromUs, toUs);
     fs.rmSync(profileDir, { recursive: true, force: true });
     const row = {
-      vendor, status: run.status, failed_jobs: run.failed_job_count, records, counts, seconds: +seconds.toFixed(2), records_per_s: Math.round(records / seconds),
-      app_busy_cpu_s: +shares.busySeconds.toFixed(2), json_parse_share: +(shares.jsonParseShare * 100).toFixed(1), xml_parse_share: +(shares.xmlParseShare * 100).toFixed(1),
+      vendor,
+      status: run.status,
+      failed_jobs: run.failed_job_count,
+      records,
+      counts,
+      seconds: +seconds.toFixed(2),
+      records_per_s: Math.round(records / seconds),
+      app_busy_cpu_s: +shares.busySeconds.toFixed(2),
+      json_parse_share: +(shares.jsonParseShare * 100).toFixed(1),
+      xml_parse_share: +(shares.xmlParseShare * 100).toFixed(1),
     };
     console.log(JSON.stringify(row));
     rows.push(row);
   }
   console.log(`\n| vendor | records | first sync | records/s | JSON parse share | XML parse share |`);
-  for (const r of rows) console.log(`| ${r.vendor} | ${r.records.toLocaleString('en-US')} | ${r.seconds} s | ${r.records_per_s.toLocaleString('en-US')} | ${r.json_parse_share} % | ${r.xml_parse_share} % |`);
-  if (rows.some((r) => r.status !== 'SUCCEEDED' || r.failed_jobs > 0)) throw new Error('a vendor\'s first sync did not succeed');
+  for (const r of rows)
+    console.log(
+      `| ${r.vendor} | ${r.records.toLocaleString('en-US')} | ${r.seconds} s | ${r.records_per_s.toLocaleString('en-US')} | ${r.json_parse_share} % | ${r.xml_parse_share} % |`,
+    );
+  if (rows.some((r) => r.status !== 'SUCCEEDED' || r.failed_jobs > 0))
+    throw new Error("a vendor's first sync did not succeed");
 }
 
 module.exports = { vendorFirstSync };

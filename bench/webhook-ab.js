@@ -17,18 +17,34 @@ const { timedBurst } = require('./webhook-delivery');
 
 async function side(name, build, redisDb, receiverUrl, setupSql) {
   const dbUrl = await createDatabase();
-  const app = await startApp(dbUrl, name === 'B' ? JSON.parse(process.env.BENCH_AB_ENV_B ?? '{}') : {}, [], { build, redisDb });
+  const app = await startApp(dbUrl, name === 'B' ? JSON.parse(process.env.BENCH_AB_ENV_B ?? '{}') : {}, [], {
+    build,
+    redisDb,
+  });
   // BENCH_AB_WORKERS_B: worker processes beside B's app (the same build, database and Redis), to see whether one
   // process's thread is what limits a burst.
   const workers = [];
   for (let i = 0; i < (name === 'B' ? Number(process.env.BENCH_AB_WORKERS_B ?? 0) : 0); i++) {
-    workers.push(await startApp(dbUrl, { ...JSON.parse(process.env.BENCH_AB_WORKER_ENV_B ?? '{}'), LATCHKEY_ENCRYPTION_KEY: app.encryptionKey }, [], { build, redisDb, role: 'worker' }));
+    workers.push(
+      await startApp(
+        dbUrl,
+        { ...JSON.parse(process.env.BENCH_AB_WORKER_ENV_B ?? '{}'), LATCHKEY_ENCRYPTION_KEY: app.encryptionKey },
+        [],
+        { build, redisDb, role: 'worker' },
+      ),
+    );
   }
-  const { result: hook } = await app.api('POST', '/v1/webhooks/', { url: receiverUrl, triggers: ['DATA_UPDATE'], model: 'residents', active: true });
+  const { result: hook } = await app.api('POST', '/v1/webhooks/', {
+    url: receiverUrl,
+    triggers: ['DATA_UPDATE'],
+    model: 'residents',
+    active: true,
+  });
   const db = new Client({ connectionString: dbUrl });
   await db.connect();
   if (setupSql) await db.query(setupSql);
-  const organizationId = (await db.query('SELECT "organization_id" FROM "webhooks" WHERE "id" = $1', [hook.id])).rows[0].organization_id;
+  const organizationId = (await db.query('SELECT "organization_id" FROM "webhooks" WHERE "id" = $1', [hook.id])).rows[0]
+    .organization_id;
   let next = 0;
   const dbName = new URL(dbUrl).pathname.slice(1);
   /**
@@ -39,11 +55,28 @@ async function side(name, build, redisDb, receiverUrl, setupSql) {
    */
   const burst = async (count) => {
     const marks = [];
-    const seconds = await timedBurst(db, organizationId, next, count, () => marks.push(deliveryCpuMs([app, ...workers].map((p) => p.child.pid), dbName)));
+    const seconds = await timedBurst(db, organizationId, next, count, () =>
+      marks.push(
+        deliveryCpuMs(
+          [app, ...workers].map((p) => p.child.pid),
+          dbName,
+        ),
+      ),
+    );
     next += count;
-    return { rate: count / seconds, cpu: cpuPerItem(marks[0], marks[1], count, ['app', 'postgres', 'redis', 'receiver']) };
+    return {
+      rate: count / seconds,
+      cpu: cpuPerItem(marks[0], marks[1], count, ['app', 'postgres', 'redis', 'receiver']),
+    };
   };
-  return { name, burst, stop: async () => { await db.end(); for (const w of [app, ...workers]) await w.stop(); } };
+  return {
+    name,
+    burst,
+    stop: async () => {
+      await db.end();
+      for (const w of [app, ...workers]) await w.stop();
+    },
+  };
 }
 
 async function webhookAb() {
@@ -62,21 +95,34 @@ async function webhookAb() {
     for (const s of order) runs[s.name] = await s.burst(deliveries);
     ratios.push(runs.B.rate / runs.A.rate);
     for (const name of ['A', 'B']) cpu[name].push(runs[name].cpu);
-    const show = (name) => `${name} ${Math.round(runs[name].rate)}/s (CPU µs per delivery ${JSON.stringify(runs[name].cpu)})`;
+    const show = (name) =>
+      `${name} ${Math.round(runs[name].rate)}/s (CPU µs per delivery ${JSON.stringify(runs[name].cpu)})`;
     console.log(`pair ${pair + 1}: ${show('A')}, ${show('B')}, B/A ${(runs.B.rate / runs.A.rate).toFixed(2)}`);
   }
   await a.stop();
   await b.stop();
-  const medianCpu = (name) => Object.fromEntries(Object.keys(cpu[name][0]).map((k) => [k, median(cpu[name].map((c) => c[k]))]));
-  console.log(JSON.stringify({
-    deliveries, pairs, b_over_a: ratios.map((r) => +r.toFixed(2)), median_b_over_a: +median(ratios).toFixed(2),
-    median_cpu_us_per_delivery: { A: medianCpu('A'), B: medianCpu('B') },
-  }, null, 2));
+  const medianCpu = (name) =>
+    Object.fromEntries(Object.keys(cpu[name][0]).map((k) => [k, median(cpu[name].map((c) => c[k]))]));
+  console.log(
+    JSON.stringify(
+      {
+        deliveries,
+        pairs,
+        b_over_a: ratios.map((r) => +r.toFixed(2)),
+        median_b_over_a: +median(ratios).toFixed(2),
+        median_cpu_us_per_delivery: { A: medianCpu('A'), B: medianCpu('B') },
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 function median(values) {
   const sorted = [...values].sort((x, y) => x - y);
-  return sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  return sorted.length % 2
+    ? sorted[sorted.length >> 1]
+    : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
 }
 
 module.exports = { webhookAb };

@@ -33,9 +33,27 @@ function payloadOf(n) {
   return {
     trigger: 'DATA_UPDATE',
     data: {
-      event: 'DATA_UPDATE', integration_id: 'bench-integration', vendor: 'BUILDIUM', model: 'residents', record_id: `resident-${n}`,
-      job_type: 'SYNC', diff: { new: { first_name: `New${n}`, email_1: `new${n}@example.com` }, previous: { first_name: `Old${n}`, email_1: `old${n}@example.com` } },
-      payload: { id: `resident-${n}`, first_name: `New${n}`, last_name: 'Benchmark', email_1: `new${n}@example.com`, phone_1: '+15555550100', phone_1_type: 'MOBILE', city: 'Springfield', state: 'IL', zip: '62701' },
+      event: 'DATA_UPDATE',
+      integration_id: 'bench-integration',
+      vendor: 'BUILDIUM',
+      model: 'residents',
+      record_id: `resident-${n}`,
+      job_type: 'SYNC',
+      diff: {
+        new: { first_name: `New${n}`, email_1: `new${n}@example.com` },
+        previous: { first_name: `Old${n}`, email_1: `old${n}@example.com` },
+      },
+      payload: {
+        id: `resident-${n}`,
+        first_name: `New${n}`,
+        last_name: 'Benchmark',
+        email_1: `new${n}@example.com`,
+        phone_1: '+15555550100',
+        phone_1_type: 'MOBILE',
+        city: 'Springfield',
+        state: 'IL',
+        zip: '62701',
+      },
     },
     meta: { object: 'residents', integration_id: 'bench-integration' },
   };
@@ -45,17 +63,24 @@ function payloadOf(n) {
 async function pool(count, concurrency, task) {
   const started = process.hrtime.bigint();
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
 /** The same signed POST the dispatcher sends (same headers, same node:http helper), without the database. */
 function signedPost(post, url, n) {
   const body = JSON.stringify(payloadOf(n));
-  const headers = { 'content-type': 'application/json', ...signedHeaders([SECRET], `delivery-${n}`, Math.floor(Date.now() / 1000), body) };
-  return postBody(url, body, headers, post).then((r) => { if (r.status !== 200) throw new Error(`receiver answered ${r.status}`); });
+  const headers = {
+    'content-type': 'application/json',
+    ...signedHeaders([SECRET], `delivery-${n}`, Math.floor(Date.now() / 1000), body),
+  };
+  return postBody(url, body, headers, post).then((r) => {
+    if (r.status !== 200) throw new Error(`receiver answered ${r.status}`);
+  });
 }
 
 /** BullMQ queue and worker on the benchmark's backend; the worker runs `processor` for every job. */
@@ -63,20 +88,37 @@ async function bullmqLoop(backend, dbUrl, name, count, processor) {
   let connection;
   if (backend === 'redis') connection = () => new Redis('redis://127.0.0.1:6379/14', { maxRetriesPerRequest: null });
   else await withClient(dbUrl, (db) => runMigrations(db));
-  const queue = backend === 'redis' ? new Queue(name, { connection: connection() }) : new Queue(name, { connection: { connectionString: dbUrl, max: 5 } }, createPostgresBackend);
+  const queue =
+    backend === 'redis'
+      ? new Queue(name, { connection: connection() })
+      : new Queue(name, { connection: { connectionString: dbUrl, max: 5 } }, createPostgresBackend);
   let done = 0;
   let finish;
-  const finished = new Promise((resolve) => { finish = resolve; });
+  const finished = new Promise((resolve) => {
+    finish = resolve;
+  });
   const handler = async (job) => {
     await processor(job.data.n);
     if (++done === count) finish();
   };
-  const worker = backend === 'redis'
-    ? new Worker(name, handler, { connection: connection(), concurrency: CONCURRENCY })
-    : new Worker(name, handler, { connection: { connectionString: dbUrl, max: CONCURRENCY + 2 }, concurrency: CONCURRENCY }, createPostgresBackend);
+  const worker =
+    backend === 'redis'
+      ? new Worker(name, handler, { connection: connection(), concurrency: CONCURRENCY })
+      : new Worker(
+          name,
+          handler,
+          { connection: { connectionString: dbUrl, max: CONCURRENCY + 2 }, concurrency: CONCURRENCY },
+          createPostgresBackend,
+        );
   const started = process.hrtime.bigint();
   for (let i = 0; i < count; i += 1000) {
-    await queue.addBulk(Array.from({ length: Math.min(1000, count - i) }, (_, k) => ({ name: 'job', data: { n: i + k }, opts: { jobId: `${name}-${i + k}`, removeOnComplete: true } })));
+    await queue.addBulk(
+      Array.from({ length: Math.min(1000, count - i) }, (_, k) => ({
+        name: 'job',
+        data: { n: i + k },
+        opts: { jobId: `${name}-${i + k}`, removeOnComplete: true },
+      })),
+    );
   }
   await finished;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -95,7 +137,11 @@ async function commitEvents(db, organizationId, first, count) {
     `INSERT INTO "events" ("id", "organization_id", "integration_id", "trigger", "model", "record_id", "payload")
      SELECT gen_random_uuid()::text, $1, 'bench-integration', 'DATA_UPDATE', 'residents', 'resident-' || n, p
      FROM unnest($2::int[], $3::jsonb[]) AS t(n, p)`,
-    [organizationId, Array.from({ length: count }, (_, k) => first + k), Array.from({ length: count }, (_, k) => JSON.stringify(payloadOf(first + k)))],
+    [
+      organizationId,
+      Array.from({ length: count }, (_, k) => first + k),
+      Array.from({ length: count }, (_, k) => JSON.stringify(payloadOf(first + k))),
+    ],
   );
   await db.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
   await db.query('COMMIT');
@@ -108,7 +154,9 @@ async function commitEvents(db, organizationId, first, count) {
  * CPU taken from the app it measures (the ceilings count in memory).
  */
 async function waitForDeliveries(db) {
-  const { rows: [{ last }] } = await db.query('SELECT max("sequence") AS last FROM "events"');
+  const {
+    rows: [{ last }],
+  } = await db.query('SELECT max("sequence") AS last FROM "events"');
   for (;;) {
     const { rows } = await db.query(
       `SELECT (SELECT "sequence" FROM "outbox_cursor" WHERE "id" = 1) >= $1::bigint
@@ -123,7 +171,9 @@ async function waitForDeliveries(db) {
 /** Waits (up to 60 s) until no autovacuum worker runs, so cleanup after one side's burst does not slow the other side. */
 async function autovacuumDone(db) {
   for (let waited = 0; waited < 60_000; waited += 250) {
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`);
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`,
+    );
     if (rows[0].n === 0) return;
     await sleep(250);
   }
@@ -140,7 +190,9 @@ async function timedBurst(db, organizationId, first, count, around = () => undef
   around();
   await waitForDeliveries(db);
   around();
-  const { rows: [{ last }] } = await db.query('SELECT max("delivered_at") AS last FROM "webhook_deliveries"');
+  const {
+    rows: [{ last }],
+  } = await db.query('SELECT max("delivered_at") AS last FROM "webhook_deliveries"');
   await autovacuumDone(db);
   return (last.getTime() - committedAt) / 1000;
 }
@@ -164,10 +216,16 @@ async function webhookDelivery() {
   const rawSeconds = await pool(deliveries, CONCURRENCY, (n) => signedPost(post, receiverUrl, n));
   const noopSeconds = await bullmqLoop(app.queue, dbUrl, 'bench-noop', deliveries, async () => undefined);
 
-  const { result: hook } = await app.api('POST', '/v1/webhooks/', { url: receiver.url, triggers: ['DATA_UPDATE'], model: 'residents', active: true });
+  const { result: hook } = await app.api('POST', '/v1/webhooks/', {
+    url: receiver.url,
+    triggers: ['DATA_UPDATE'],
+    model: 'residents',
+    active: true,
+  });
   const db = new Client({ connectionString: dbUrl });
   await db.connect();
-  const organizationId = (await db.query('SELECT "organization_id" FROM "webhooks" WHERE "id" = $1', [hook.id])).rows[0].organization_id;
+  const organizationId = (await db.query('SELECT "organization_id" FROM "webhooks" WHERE "id" = $1', [hook.id])).rows[0]
+    .organization_id;
   // Both sides are timed warm: the BullMQ+POST ceiling runs after the raw-POST and no-op loops have run the
   // same signing, HTTP and BullMQ code in its process, so ours first delivers a warm-up burst (JIT, pools,
   // the tables' first pages) that is not timed.
@@ -184,19 +242,27 @@ async function webhookDelivery() {
   const rounds = [];
   for (let round = 0; round < Number(process.env.BENCH_ROUNDS ?? 3); round++) {
     const beforeCeiling = cpuNow();
-    const ceilingSeconds = await bullmqLoop(app.queue, dbUrl, `bench-post-${round}`, deliveries, (n) => signedPost(post, receiverUrl, n));
+    const ceilingSeconds = await bullmqLoop(app.queue, dbUrl, `bench-post-${round}`, deliveries, (n) =>
+      signedPost(post, receiverUrl, n),
+    );
     const ceilingCpu = cpuPerItem(beforeCeiling, cpuNow(), deliveries, ['bench', 'postgres', 'redis', 'receiver']);
     const marks = [];
-    const oursSeconds = await timedBurst(db, organizationId, 2_000_000 + round * deliveries, deliveries, () => marks.push(cpuNow()));
+    const oursSeconds = await timedBurst(db, organizationId, 2_000_000 + round * deliveries, deliveries, () =>
+      marks.push(cpuNow()),
+    );
     const oursCpu = cpuPerItem(marks[0], marks[1], deliveries, ['app', 'postgres', 'redis', 'receiver']);
     const ceilingRate = deliveries / ceilingSeconds;
     const bound = (cores * 1e6) / oursCpu.total / ceilingRate;
     rounds.push({ ceilingSeconds, oursSeconds, ratio: ceilingSeconds / oursSeconds, ceilingCpu, oursCpu, bound });
-    console.log(`round ${round + 1}: ours ${Math.round(deliveries / oursSeconds)}/s, BullMQ+POST ${Math.round(ceilingRate)}/s, ratio ${(ceilingSeconds / oursSeconds).toFixed(2)}; `
-      + `CPU µs per delivery: ours ${JSON.stringify(oursCpu)}, ceiling ${JSON.stringify(ceilingCpu)}; ratio with all ${cores} cores busy ≤ ${bound.toFixed(2)}`);
+    console.log(
+      `round ${round + 1}: ours ${Math.round(deliveries / oursSeconds)}/s, BullMQ+POST ${Math.round(ceilingRate)}/s, ratio ${(ceilingSeconds / oursSeconds).toFixed(2)}; ` +
+        `CPU µs per delivery: ours ${JSON.stringify(oursCpu)}, ceiling ${JSON.stringify(ceilingCpu)}; ratio with all ${cores} cores busy ≤ ${bound.toFixed(2)}`,
+    );
   }
   const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)];
-  const { rows: [{ attempts }] } = await db.query('SELECT count(*)::int AS attempts FROM "webhook_attempts"');
+  const {
+    rows: [{ attempts }],
+  } = await db.query('SELECT count(*)::int AS attempts FROM "webhook_attempts"');
 
   // Latency at 1,000 events/s.
   const startSequence = (await db.query('SELECT coalesce(max("sequence"), 0) AS s FROM "events"')).rows[0].s;
@@ -209,31 +275,49 @@ async function webhookDelivery() {
   }
   const offeredRate = (ticks * 100) / ((Date.now() - started) / 1000);
   await waitForDeliveries(db);
-  const latency = (await db.query(
-    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max
+  const latency = (
+    await db.query(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max
      FROM (SELECT extract(epoch FROM (a."started_at" - e."created_at")) * 1000 AS ms
            FROM "events" e JOIN "webhook_deliveries" d ON d."event_id" = e."id" JOIN "webhook_attempts" a ON a."delivery_id" = d."id" AND a."attempt_number" = 1
            WHERE e."sequence" > $1) t`,
-    [startSequence],
-  )).rows[0];
+      [startSequence],
+    )
+  ).rows[0];
   await db.end();
   await app.stop();
 
   const rate = (seconds) => Math.round(deliveries / seconds);
   const result = {
-    queue: app.queue, deliveries, worker_concurrency: CONCURRENCY,
-    raw_signed_post_per_s: rate(rawSeconds), bullmq_noop_jobs_per_s: rate(noopSeconds),
+    queue: app.queue,
+    deliveries,
+    worker_concurrency: CONCURRENCY,
+    raw_signed_post_per_s: rate(rawSeconds),
+    bullmq_noop_jobs_per_s: rate(noopSeconds),
     rounds: rounds.map((r) => ({
-      ours_per_s: rate(r.oursSeconds), bullmq_plus_post_per_s: rate(r.ceilingSeconds), ratio: +r.ratio.toFixed(2),
-      cpu_us_per_delivery: { ours: r.oursCpu, ceiling: r.ceilingCpu }, ratio_bound_all_cores_busy: +r.bound.toFixed(2),
+      ours_per_s: rate(r.oursSeconds),
+      bullmq_plus_post_per_s: rate(r.ceilingSeconds),
+      ratio: +r.ratio.toFixed(2),
+      cpu_us_per_delivery: { ours: r.oursCpu, ceiling: r.ceilingCpu },
+      ratio_bound_all_cores_busy: +r.bound.toFixed(2),
     })),
-    median_round: { ours_deliveries_per_s: rate(median.oursSeconds), ours_seconds: +median.oursSeconds.toFixed(2), bullmq_plus_post_per_s: rate(median.ceilingSeconds) },
-    ratio_to_bullmq_plus_post: +median.ratio.toFixed(2), attempts_recorded: attempts,
-    latency_offered_events_per_s: Math.round(offeredRate), latency_p50_ms: Math.round(latency.p50), latency_p99_ms: Math.round(latency.p99), latency_max_ms: Math.round(latency.max),
+    median_round: {
+      ours_deliveries_per_s: rate(median.oursSeconds),
+      ours_seconds: +median.oursSeconds.toFixed(2),
+      bullmq_plus_post_per_s: rate(median.ceilingSeconds),
+    },
+    ratio_to_bullmq_plus_post: +median.ratio.toFixed(2),
+    attempts_recorded: attempts,
+    latency_offered_events_per_s: Math.round(offeredRate),
+    latency_p50_ms: Math.round(latency.p50),
+    latency_p99_ms: Math.round(latency.p99),
+    latency_max_ms: Math.round(latency.max),
   };
   console.log(JSON.stringify(result, null, 2));
   const m = result.median_round;
-  console.log(`| ${app.queue} | ${m.ours_deliveries_per_s}/s (${deliveries} in ${m.ours_seconds} s) | raw signed POST ${result.raw_signed_post_per_s}/s · BullMQ no-op ${result.bullmq_noop_jobs_per_s}/s · BullMQ+POST ${m.bullmq_plus_post_per_s}/s | **${result.ratio_to_bullmq_plus_post}** (rounds ${result.rounds.map((r) => r.ratio).join(', ')}; bound with all cores busy ${result.rounds.map((r) => r.ratio_bound_all_cores_busy).join(', ')}) | p50 ${result.latency_p50_ms} ms · p99 ${result.latency_p99_ms} ms at ${result.latency_offered_events_per_s} events/s |`);
+  console.log(
+    `| ${app.queue} | ${m.ours_deliveries_per_s}/s (${deliveries} in ${m.ours_seconds} s) | raw signed POST ${result.raw_signed_post_per_s}/s · BullMQ no-op ${result.bullmq_noop_jobs_per_s}/s · BullMQ+POST ${m.bullmq_plus_post_per_s}/s | **${result.ratio_to_bullmq_plus_post}** (rounds ${result.rounds.map((r) => r.ratio).join(', ')}; bound with all cores busy ${result.rounds.map((r) => r.ratio_bound_all_cores_busy).join(', ')}) | p50 ${result.latency_p50_ms} ms · p99 ${result.latency_p99_ms} ms at ${result.latency_offered_events_per_s} events/s |`,
+  );
   const expected = warmup + deliveries * rounds.length;
   if (attempts < expected) throw new Error(`only ${attempts} attempts recorded for ${expected} deliveries`);
 }

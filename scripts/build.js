@@ -64,6 +64,12 @@ if (ifChanged && read(STAMP) === compiled && fs.existsSync(path.join(root, 'dist
 } else {
   // tsc trusts its build info that the outputs it lists exist: without dist/main.js, or for a full build, start over.
   if (!ifChanged || !fs.existsSync(path.join(root, 'dist', 'main.js'))) fs.rmSync(BUILD_INFO, { force: true });
-  run(require.resolve('typescript/bin/tsc'), ['-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', BUILD_INFO]);
+  run(require.resolve('typescript/bin/tsc'), [
+    '-p',
+    'tsconfig.build.json',
+    '--incremental',
+    '--tsBuildInfoFile',
+    BUILD_INFO,
+  ]);
   fs.writeFileSync(STAMP, `${compiled}\n`);
 }

@@ -17,19 +17,33 @@ const OUT = path.resolve(__dirname, '../src/serve/api-docs/propexo-schemas.json'
 
 const ROOTS = [
   'ResponseMeta',
-  '_v1_properties__get_output', '_v1_properties_{id}_get_output',
-  '_v1_units__get_output', '_v1_units_{id}_get_output',
-  '_v1_residents__get_output', '_v1_residents_{id}_get_output',
-  '_v1_leases__get_output', '_v1_leases_{lease_id}_get_output',
-  '_v1_admin_integrations__get_output', '_v1_admin_integrations__post_output',
-  '_v1_admin_integrations_{integration_id}__get_output', '_v1_admin_integrations_{integration_id}__put_output',
-  '_v1_admin_integrations_{integration_id}__delete_output', '_v1_admin_integrations_{integration_id}_manual-sync_post_output',
-  '_v1_admin_integrations_{integration_id}_data-access_post_output', '_v1_admin_integrations_{integration_id}_data-access_get_output',
-  '_v1_admin_integrations_{integration_id}_job-schedules__get_output', '_v1_admin_integrations_{integration_id}_job-schedules_{job_schedule_id}__get_output',
+  '_v1_properties__get_output',
+  '_v1_properties_{id}_get_output',
+  '_v1_units__get_output',
+  '_v1_units_{id}_get_output',
+  '_v1_residents__get_output',
+  '_v1_residents_{id}_get_output',
+  '_v1_leases__get_output',
+  '_v1_leases_{lease_id}_get_output',
+  '_v1_admin_integrations__get_output',
+  '_v1_admin_integrations__post_output',
+  '_v1_admin_integrations_{integration_id}__get_output',
+  '_v1_admin_integrations_{integration_id}__put_output',
+  '_v1_admin_integrations_{integration_id}__delete_output',
+  '_v1_admin_integrations_{integration_id}_manual-sync_post_output',
+  '_v1_admin_integrations_{integration_id}_data-access_post_output',
+  '_v1_admin_integrations_{integration_id}_data-access_get_output',
+  '_v1_admin_integrations_{integration_id}_job-schedules__get_output',
+  '_v1_admin_integrations_{integration_id}_job-schedules_{job_schedule_id}__get_output',
   '_v1_admin_integrations_{integration_id}_rate-limits__get_output',
-  '_v1_admin_logs_jobs__get_output', '_v1_admin_logs_jobs_{id}_get_output', '_v1_admin_data-diffs__get_output',
-  '_v1_webhooks__get_output', '_v1_webhooks__post_output', '_v1_webhooks_{webhook_id}_get_output',
-  '_v1_webhooks_{webhook_id}_put_output', '_v1_webhooks_{webhook_id}_delete_output',
+  '_v1_admin_logs_jobs__get_output',
+  '_v1_admin_logs_jobs_{id}_get_output',
+  '_v1_admin_data-diffs__get_output',
+  '_v1_webhooks__get_output',
+  '_v1_webhooks__post_output',
+  '_v1_webhooks_{webhook_id}_get_output',
+  '_v1_webhooks_{webhook_id}_put_output',
+  '_v1_webhooks_{webhook_id}_delete_output',
 ];
 
 const PREFIX = '#/components/schemas/';
@@ -56,7 +70,8 @@ const renamed = Object.keys(picked).filter((name) => componentName(name) !== nam
 for (const name of renamed) {
   if (componentName(name) in schemas) throw new Error(`${name} would collide with ${componentName(name)}`);
   // A renamed schema that another one references would need its $ref rewritten: the copy would differ.
-  if (Object.values(picked).some((schema) => refsOf(schema).includes(name))) throw new Error(`${name} is referenced; cannot rename it`);
+  if (Object.values(picked).some((schema) => refsOf(schema).includes(name)))
+    throw new Error(`${name} is referenced; cannot rename it`);
 }
 const output = Object.fromEntries(Object.entries(picked).map(([name, schema]) => [componentName(name), schema]));
 fs.writeFileSync(OUT, `${JSON.stringify(output, null, 2)}\n`);

@@ -15,7 +15,9 @@ if (!process.env.DATABASE_URL) {
 }
 // Prisma 7 keeps the URL out of the schema; Prisma 6 requires it there, so diff a copy that has it.
 const { schema, partialIndexSql } = withoutPartialIndexes(
-  fs.readFileSync(path.join(root, 'prisma/schema.prisma'), 'utf8').replace(/provider = "postgresql"\n/, 'provider = "postgresql"\n  url      = env("DATABASE_URL")\n'),
+  fs
+    .readFileSync(path.join(root, 'prisma/schema.prisma'), 'utf8')
+    .replace(/provider = "postgresql"\n/, 'provider = "postgresql"\n  url      = env("DATABASE_URL")\n'),
 );
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-schema-'));
 const schemaPath = path.join(dir, 'schema.prisma');
@@ -23,10 +25,13 @@ fs.writeFileSync(schemaPath, schema);
 
 const args = [
   require.resolve('prisma6/build/index.js'),
-  'migrate', 'diff',
-  '--config', path.join(root, 'prisma/prisma6-diff.config.ts'),
+  'migrate',
+  'diff',
+  '--config',
+  path.join(root, 'prisma/prisma6-diff.config.ts'),
   '--from-empty',
-  '--to-schema-datamodel', schemaPath,
+  '--to-schema-datamodel',
+  schemaPath,
   '--script',
 ];
 const result = spawnSync(process.execPath, args, {
@@ -52,7 +57,10 @@ process.exit(result.status ?? 1);
  */
 function withoutPartialIndexes(source) {
   const withoutPreview = source.replace(/previewFeatures\s*=\s*\[([^\]]*)\]/, (_, list) => {
-    const others = list.split(',').map((f) => f.trim()).filter((f) => f && f !== '"partialIndexes"');
+    const others = list
+      .split(',')
+      .map((f) => f.trim())
+      .filter((f) => f && f !== '"partialIndexes"');
     return others.length > 0 ? `previewFeatures = [${others.join(', ')}]` : '';
   });
   const kept = [];
@@ -69,7 +77,10 @@ function withoutPartialIndexes(source) {
     if (partial) model.indexes.push(partial);
     if (line === '}') {
       for (const [, fields, name, predicate] of model.indexes) {
-        const columns = fields.split(',').map((f) => `"${f.trim()}"`).join(', ');
+        const columns = fields
+          .split(',')
+          .map((f) => `"${f.trim()}"`)
+          .join(', ');
         partialIndexSql += `\n-- CreateIndex\nCREATE INDEX "${name}" ON "${model.table}"(${columns}) WHERE ${predicate.replace(/\\"/g, '"')};\n`;
       }
       model = null;

@@ -38,19 +38,37 @@ async function main(): Promise<void> {
   app.use(requestLogging(pino)); // first: every response, sandbox and worker 404s included, gets its x-request-id
   if (config.role === 'worker') {
     // A worker serves only its probes; the API lives in `api` processes.
-    app.use((req: Request, res: Response, next: NextFunction) => (WORKER_ROUTES.has(req.path) ? next() : res.status(404).json({ error: { code: 'not_found', message: 'This process runs as a worker; the API is served by api processes', details: {} } })));
+    app.use((req: Request, res: Response, next: NextFunction) =>
+      WORKER_ROUTES.has(req.path)
+        ? next()
+        : res
+            .status(404)
+            .json({
+              error: {
+                code: 'not_found',
+                message: 'This process runs as a worker; the API is served by api processes',
+                details: {},
+              },
+            }),
+    );
   }
   if (config.sandbox && config.role !== 'worker') {
     // Loaded lazily: production code paths never import the simulators. Mounted before the body parser
     // because the simulators read their own bodies.
     const { mountSandboxes } = await import('./sandbox/sandbox.mount.js');
-    logger.log(`sandbox vendors mounted: ${mountSandboxes(app).map((s: string) => `/sandbox/${s}/`).join(', ')}`);
+    logger.log(
+      `sandbox vendors mounted: ${mountSandboxes(app)
+        .map((s: string) => `/sandbox/${s}/`)
+        .join(', ')}`,
+    );
   }
   app.useBodyParser('json', { limit: config.maxBodyBytes }); // larger bodies: 413 payload_too_large (AppExceptionFilter)
   await app.init();
   if (config.role !== 'worker') await app.get(AuthService).bootstrap();
   await app.listen(config.port);
-  logger.log(`${config.role} listening on http://localhost:${config.port} (database: ${runtime.config.embedded ? 'embedded PostgreSQL' : 'external'}, queue: ${config.redisUrl ? 'Redis' : 'PostgreSQL'})`);
+  logger.log(
+    `${config.role} listening on http://localhost:${config.port} (database: ${runtime.config.embedded ? 'embedded PostgreSQL' : 'external'}, queue: ${config.redisUrl ? 'Redis' : 'PostgreSQL'})`,
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -21,7 +21,7 @@ export class EventRetentionRepository {
   async pruneBatch(organizationId: string, cutoff: Date, limit: number): Promise<PrunedBatch> {
     return this.prisma.sqlTransaction(async (tx) => {
       await tx.query(PRUNE_LOCK_SQL);
-      return (await tx.query<PrunedBatch>(PRUNE_EVENTS_SQL, [organizationId, cutoff, limit])).rows[0]!;
+      return (await tx.query<PrunedBatch>(PRUNE_EVENTS_SQL, [organizationId, cutoff, limit])).rows[0];
     });
   }
 }

@@ -22,7 +22,9 @@ export function eventRetentionCutoff(retentionDays: number, now = Date.now()): D
 @Injectable()
 export class EventRetention implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Events');
-  private readonly task = new PeriodicTask(CLEANUP_INTERVAL_MS, this.logger, 'cleanup', (stopping) => this.prune(stopping));
+  private readonly task = new PeriodicTask(CLEANUP_INTERVAL_MS, this.logger, 'cleanup', (stopping) =>
+    this.prune(stopping),
+  );
 
   constructor(
     private readonly events: EventRetentionRepository,
@@ -49,6 +51,9 @@ export class EventRetention implements OnApplicationBootstrap, OnModuleDestroy {
       }
       if (stopping()) break;
     }
-    if (total.events > 0) this.logger.log(`deleted ${total.events} event(s) created before ${cutoff.toISOString()}, with ${total.deliveries} deliveries`);
+    if (total.events > 0)
+      this.logger.log(
+        `deleted ${total.events} event(s) created before ${cutoff.toISOString()}, with ${total.deliveries} deliveries`,
+      );
   }
 }

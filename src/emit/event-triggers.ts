@@ -1,5 +1,12 @@
 /** Triggers a webhook can subscribe to (with the spec's WRITE_OPERATION_FAILURE, see webhook.dto.ts). */
-export const TRIGGERS = ['DATA_NEW', 'DATA_UPDATE', 'DATA_DELETED', 'SYNC_COMPLETE', 'FIRST_SYNC_COMPLETE', 'JOB_FAILURE'] as const;
+export const TRIGGERS = [
+  'DATA_NEW',
+  'DATA_UPDATE',
+  'DATA_DELETED',
+  'SYNC_COMPLETE',
+  'FIRST_SYNC_COMPLETE',
+  'JOB_FAILURE',
+] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 /** Triggers that a webhook's `model` narrows. */

@@ -12,7 +12,14 @@ import { OutboxRepository } from './outbox.repository';
 @Module({
   imports: [WebhooksModule],
   controllers: [EventFeedController],
-  providers: [OutboxRepository, OutboxRelay, EventFeedRepository, EventFeedService, EventRetentionRepository, EventRetention],
+  providers: [
+    OutboxRepository,
+    OutboxRelay,
+    EventFeedRepository,
+    EventFeedService,
+    EventRetentionRepository,
+    EventRetention,
+  ],
   exports: [OutboxRepository, OutboxRelay],
 })
 export class EventsModule {}

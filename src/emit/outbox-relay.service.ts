@@ -112,8 +112,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       if (cursor === null) return { count: 0, deliveries: [] };
       const events = await this.outbox.after(tx, cursor, BATCH);
       if (events.length === 0) return { count: 0, deliveries: [] };
-      const deliveries = await this.deliveries.fanOut(tx, events.map((e) => e.id));
-      await this.outbox.moveCursor(tx, events[events.length - 1]!.sequence);
+      const deliveries = await this.deliveries.fanOut(
+        tx,
+        events.map((e) => e.id),
+      );
+      await this.outbox.moveCursor(tx, events[events.length - 1].sequence);
       return { count: events.length, deliveries };
     });
     const previous = this.enqueueing;

@@ -61,7 +61,9 @@ export class OutboxRepository {
    * null when another relay holds it (that one is relaying; this one has nothing to do).
    */
   async lockCursor(tx: SqlTx): Promise<bigint | null> {
-    const { rows } = await tx.query<{ sequence: string }>(`SELECT "sequence" FROM "outbox_cursor" WHERE "id" = 1 FOR UPDATE SKIP LOCKED`);
+    const { rows } = await tx.query<{ sequence: string }>(
+      `SELECT "sequence" FROM "outbox_cursor" WHERE "id" = 1 FOR UPDATE SKIP LOCKED`,
+    );
     return rows[0] ? BigInt(rows[0].sequence) : null;
   }
 
@@ -80,6 +82,8 @@ export class OutboxRepository {
   }
 
   async moveCursor(tx: SqlTx, sequence: string): Promise<void> {
-    await tx.query(`UPDATE "outbox_cursor" SET "sequence" = $1::bigint, "updated_at" = now() WHERE "id" = 1`, [sequence]);
+    await tx.query(`UPDATE "outbox_cursor" SET "sequence" = $1::bigint, "updated_at" = now() WHERE "id" = 1`, [
+      sequence,
+    ]);
   }
 }

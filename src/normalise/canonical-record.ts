@@ -1,4 +1,11 @@
-import { CANONICAL_MODELS, LINK_MODEL, RESIDENT_LEASE_FIELDS, type CanonicalModelName, type ColumnType, type LinkSide } from '../catalogue/canonical-models';
+import {
+  CANONICAL_MODELS,
+  LINK_MODEL,
+  RESIDENT_LEASE_FIELDS,
+  type CanonicalModelName,
+  type ColumnType,
+  type LinkSide,
+} from '../catalogue/canonical-models';
 import { canonicalJson, recordHasher } from './content-hash';
 import { MalformedRecordError } from './malformed-record.error';
 
@@ -80,7 +87,11 @@ function hashOf(kind: string, fields: Record<string, unknown>, values: Record<st
   return hasher(values, more);
 }
 
-export function toCanonicalRecord(modelName: CanonicalModelName, mapped: MappedRecord, ctx: MappingContext): CanonicalRecord {
+export function toCanonicalRecord(
+  modelName: CanonicalModelName,
+  mapped: MappedRecord,
+  ctx: MappingContext,
+): CanonicalRecord {
   const model = CANONICAL_MODELS[modelName];
   const values = completeValues(model.fields, mapped.values, modelName);
   for (const [field, fallback] of Object.entries(model.nullDefaults)) values[field] ??= fallback;
@@ -88,7 +99,8 @@ export function toCanonicalRecord(modelName: CanonicalModelName, mapped: MappedR
     if (values[field] === null) throw new MalformedRecordError(`${field} is required but missing`);
   }
   const id = ctx.ref(modelName, mapped.x_id)!;
-  if (mapped.links === undefined && mapped.linkedTo === undefined) return { id, x_id: mapped.x_id, values, hash: hashOf(modelName, model.fields, values) };
+  if (mapped.links === undefined && mapped.linkedTo === undefined)
+    return { id, x_id: mapped.x_id, values, hash: hashOf(modelName, model.fields, values) };
   const side = CANONICAL_MODELS[modelName].linkSide;
   if (!side) throw new Error(`Mapping bug: ${modelName} records have no links`);
   const partner = CANONICAL_MODELS[side.partner].linkSide!;
@@ -99,16 +111,29 @@ export function toCanonicalRecord(modelName: CanonicalModelName, mapped: MappedR
     const byPartner = new Map<string, unknown[]>(); // a person listed twice is one link (the last listed)
     for (const given of mapped.links) {
       const partnerXId = given[partner.xColumn];
-      if (typeof partnerXId !== 'string') throw new Error(`Mapping bug: a ${modelName} link names no ${partner.xColumn}`);
+      if (typeof partnerXId !== 'string')
+        throw new Error(`Mapping bug: a ${modelName} link names no ${partner.xColumn}`);
       byPartner.set(partnerXId, linkDetails(given));
     }
     partners = [...byPartner];
   } else {
     partners = [...new Set(mapped.linkedTo)].map((xId) => [xId, null]);
   }
-  const named = partners.map(([xId, details]) => (details ? `${xId}\u0001${detailsKey(details)}` : xId)).sort().join('\u0000');
+  const named = partners
+    .map(([xId, details]) => (details ? `${xId}\u0001${detailsKey(details)}` : xId))
+    .sort()
+    .join('\u0000');
   const names = mapped.links !== undefined ? 'links' : 'ids';
-  return new NamedLinks(id, mapped.x_id, values, hashOf(modelName, model.fields, values, `${names}\u0000${named}`), names, side, partners, ctx);
+  return new NamedLinks(
+    id,
+    mapped.x_id,
+    values,
+    hashOf(modelName, model.fields, values, `${names}\u0000${named}`),
+    names,
+    side,
+    partners,
+    ctx,
+  );
 }
 
 /** A record that names its links: they are made into rows (ids from the mapping context, hashes) when read. */
@@ -131,7 +156,11 @@ class NamedLinks implements CanonicalRecord {
     return (this.made ??= this.partners.map(([xId, details]): CanonicalLink => {
       const row = this.ends(xId);
       LINK_DETAILS.forEach(([field], i) => (row[field] = details![i]));
-      return { id: `${row.lease_id}:${row.resident_id}`, values: row, hash: hashOf(LINK_MODEL.name, RESIDENT_LEASE_FIELDS, row) };
+      return {
+        id: `${row.lease_id}:${row.resident_id}`,
+        values: row,
+        hash: hashOf(LINK_MODEL.name, RESIDENT_LEASE_FIELDS, row),
+      };
     })) as CanonicalLink[];
   }
 
@@ -153,23 +182,32 @@ class NamedLinks implements CanonicalRecord {
 }
 
 /** The link fields a side gives (the others name its two records), with their column types. */
-const LINK_DETAILS = Object.entries(RESIDENT_LEASE_FIELDS).filter(([field]) => !['resident_id', 'lease_id', 'x_resident_id', 'x_lease_id'].includes(field));
+const LINK_DETAILS = Object.entries(RESIDENT_LEASE_FIELDS).filter(
+  ([field]) => !['resident_id', 'lease_id', 'x_resident_id', 'x_lease_id'].includes(field),
+);
 
 /** Link details as the record's hash takes them: JSON, objects with their keys sorted. */
 function detailsKey(details: unknown[]): string {
-  return details.map((value) => (value !== null && typeof value === 'object' ? canonicalJson(value) : JSON.stringify(value))).join('\u0001');
+  return details
+    .map((value) => (value !== null && typeof value === 'object' ? canonicalJson(value) : JSON.stringify(value)))
+    .join('\u0001');
 }
 
 /** A side's link details in LINK_DETAILS order, type-checked as completeValues checks a record's fields. */
 function linkDetails(given: MappedLink): unknown[] {
   return LINK_DETAILS.map(([field, type]) => {
     const value = given[field as keyof MappedLink] ?? null;
-    if (value !== null && !hasType(value, type)) throw new MalformedRecordError(`${field}: ${JSON.stringify(value)} is not of type ${type}`);
+    if (value !== null && !hasType(value, type))
+      throw new MalformedRecordError(`${field}: ${JSON.stringify(value)} is not of type ${type}`);
     return value;
   });
 }
 
-function completeValues(fields: Record<string, ColumnType>, given: Record<string, unknown>, where: string): Record<string, unknown> {
+function completeValues(
+  fields: Record<string, ColumnType>,
+  given: Record<string, unknown>,
+  where: string,
+): Record<string, unknown> {
   for (const key of Object.keys(given)) {
     if (!(key in fields)) throw new Error(`Mapping bug: ${where} has no field "${key}"`);
   }
@@ -186,11 +224,17 @@ function completeValues(fields: Record<string, ColumnType>, given: Record<string
 
 function hasType(value: unknown, type: ColumnType): boolean {
   switch (type) {
-    case 'text': return typeof value === 'string';
-    case 'int': return Number.isInteger(value);
-    case 'float': return typeof value === 'number' && Number.isFinite(value);
-    case 'bool': return typeof value === 'boolean';
-    case 'timestamptz': return typeof value === 'string' && !Number.isNaN(Date.parse(value));
-    case 'jsonb': return typeof value === 'object';
+    case 'text':
+      return typeof value === 'string';
+    case 'int':
+      return Number.isInteger(value);
+    case 'float':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'bool':
+      return typeof value === 'boolean';
+    case 'timestamptz':
+      return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+    case 'jsonb':
+      return typeof value === 'object';
   }
 }

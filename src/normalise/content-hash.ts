@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value as object).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+  const keys = Object.keys(value)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
@@ -26,9 +28,14 @@ export function recordHasher(fields: readonly string[]): (values: Record<string,
   return (values, more) => {
     const parts: string[] = [];
     for (let i = 0; i < keys.length; i++) {
-      const value = values[keys[i]!];
-      if (value !== undefined) parts.push(keyJson[i]! + (value === null || typeof value !== 'object' ? JSON.stringify(value) : canonicalJson(value)));
+      const value = values[keys[i]];
+      if (value !== undefined)
+        parts.push(
+          keyJson[i] + (value === null || typeof value !== 'object' ? JSON.stringify(value) : canonicalJson(value)),
+        );
     }
-    return createHash('sha256').update(more === undefined ? `{${parts.join(',')}}` : `{${parts.join(',')}}\u0000${more}`).digest('base64url');
+    return createHash('sha256')
+      .update(more === undefined ? `{${parts.join(',')}}` : `{${parts.join(',')}}\u0000${more}`)
+      .digest('base64url');
   };
 }

@@ -16,7 +16,8 @@ export function text(value: unknown): string | null {
 /** Decimal currency (dollars) to integer cents, rounding half away from zero on the literal value (1.005 -> 101, not 100). */
 export function cents(value: unknown, field: string): number | null {
   if (value === null || value === undefined || value === '') return null;
-  const amount = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.replace(/[$,\s]/g, '')) : NaN;
+  const amount =
+    typeof value === 'number' ? value : typeof value === 'string' ? Number(value.replace(/[$,\s]/g, '')) : NaN;
   if (!Number.isFinite(amount)) throw new MalformedRecordError(`${field}: "${String(value)}" is not an amount`);
   return Math.sign(amount) * Math.round(Number((Math.abs(amount) * 100).toPrecision(12))) || 0;
 }
@@ -45,7 +46,8 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2
  */
 export function isoDate(value: unknown, field: string): string | null {
   if (value === null || value === undefined || value === '') return null;
-  if (typeof value !== 'string') throw new MalformedRecordError(`${field}: expected a date string, got ${typeof value}`);
+  if (typeof value !== 'string')
+    throw new MalformedRecordError(`${field}: expected a date string, got ${typeof value}`);
   const trimmed = value.trim();
   let date: Date;
   const dateOnly = DATE_ONLY.exec(trimmed);
@@ -56,7 +58,8 @@ export function isoDate(value: unknown, field: string): string | null {
     // Date would roll 2024-13-01 over into 2025; the calendar part must be a real day.
     const [year, month, day] = trimmed.slice(0, 10).split('-').map(Number) as [number, number, number];
     const calendar = new Date(Date.UTC(year, month - 1, day));
-    if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) throw new MalformedRecordError(`${field}: "${value}" is not a date`);
+    if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day)
+      throw new MalformedRecordError(`${field}: "${value}" is not a date`);
     const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(trimmed);
     date = new Date(hasZone ? trimmed.replace(' ', 'T') : `${trimmed.replace(' ', 'T')}Z`);
   } else {
@@ -82,7 +85,8 @@ export function email(value: unknown): string | null {
 }
 
 /** A plain object (a record or an element with children): not null, not a list. */
-export const isObject = (value: unknown): value is Record<string, any> => value !== null && typeof value === 'object' && !Array.isArray(value);
+export const isObject = (value: unknown): value is Record<string, any> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** The vendor's id as a string (ids are often integers), or null when the value is no id. */
 export function idOrNull(value: unknown): string | null {
@@ -94,7 +98,8 @@ export function idOrNull(value: unknown): string | null {
 /** The vendor's id as a string (ids are often integers); a missing id makes the record unusable. */
 export function requiredId(value: unknown, field: string): string {
   const id = idOrNull(value);
-  if (id === null) throw new MalformedRecordError(`${field} is missing or not an id (${JSON.stringify(value) ?? 'undefined'})`);
+  if (id === null)
+    throw new MalformedRecordError(`${field} is missing or not an id (${JSON.stringify(value) ?? 'undefined'})`);
   return id;
 }
 
@@ -107,7 +112,7 @@ export function lookup<T>(table: Record<string, T>, raw: unknown, fallback: T | 
   if (raw === null || raw === undefined) return null;
   const key = String(raw);
   // Own keys only: a vendor value such as "constructor" must not find Object's prototype.
-  return Object.hasOwn(table, key) ? table[key]! : fallback;
+  return Object.hasOwn(table, key) ? table[key] : fallback;
 }
 
 /**
@@ -116,18 +121,26 @@ export function lookup<T>(table: Record<string, T>, raw: unknown, fallback: T | 
  * does (e.g. lower case); the value is reported as the vendor sent it.
  */
 export function lookupReported<T>(
-  ctx: MappingContext, field: string, table: Record<string, T>, raw: unknown, fallback: T | null = null, keyOf: (value: string) => string = (v) => v,
+  ctx: MappingContext,
+  field: string,
+  table: Record<string, T>,
+  raw: unknown,
+  fallback: T | null = null,
+  keyOf: (value: string) => string = (v) => v,
 ): T | null {
   if (raw === null || raw === undefined) return null;
   const value = String(raw);
   const key = keyOf(value);
-  if (Object.hasOwn(table, key)) return table[key]!;
+  if (Object.hasOwn(table, key)) return table[key];
   ctx.unknownValue?.(field, value, fallback === null ? null : String(fallback));
   return fallback;
 }
 
 /** Propexo's full/half bathroom counts from a decimal count (2.5 = 2 full, 1 half); both null when unknown. */
-export function bathroomCounts(bathrooms: number | null): { bathrooms_full: number | null; bathrooms_half: number | null } {
+export function bathroomCounts(bathrooms: number | null): {
+  bathrooms_full: number | null;
+  bathrooms_half: number | null;
+} {
   if (bathrooms === null) return { bathrooms_full: null, bathrooms_half: null };
   return { bathrooms_full: Math.floor(bathrooms), bathrooms_half: bathrooms % 1 === 0 ? 0 : 1 };
 }

@@ -1,4 +1,3 @@
-
 /**
  * Fields a model's raw records must carry (dotted paths into the raw record, as the vendor names them).
  * A record without one of them is quarantined and the field reported as schema drift, never silently
@@ -17,7 +16,7 @@ export type DriftKind = (typeof DRIFT_KINDS)[number];
 function hasPath(raw: unknown, path: string): boolean {
   let node = raw;
   for (const key of path.split('.')) {
-    if (node === null || typeof node !== 'object' || !(key in (node as object))) return false;
+    if (node === null || typeof node !== 'object' || !(key in node)) return false;
     node = (node as Record<string, unknown>)[key];
   }
   return true;
@@ -28,7 +27,10 @@ function hasPath(raw: unknown, path: string): boolean {
  * record is quarantined rather than written with nulls) and, when the adapter lists every known field,
  * the top-level fields it carries that the contract does not name (a rename shows as both).
  */
-export function checkShape(raw: unknown, expected: ExpectedFields | undefined): { missing: string[]; unexpected: string[] } {
+export function checkShape(
+  raw: unknown,
+  expected: ExpectedFields | undefined,
+): { missing: string[]; unexpected: string[] } {
   if (!expected) return { missing: [], unexpected: [] };
   const missing = expected.required.filter((path) => !hasPath(raw, path));
   let unexpected: string[] = [];
@@ -41,7 +43,10 @@ export function checkShape(raw: unknown, expected: ExpectedFields | undefined): 
 
 /** Drift seen in one page, counted per (kind, field), with one example record id each. */
 export class DriftTally {
-  private readonly counts = new Map<string, { kind: DriftKind; field: string; occurrences: number; sampleXId: string | null }>();
+  private readonly counts = new Map<
+    string,
+    { kind: DriftKind; field: string; occurrences: number; sampleXId: string | null }
+  >();
 
   add(kind: DriftKind, field: string, xId: string | null): void {
     const key = `${kind}\u0000${field}`;

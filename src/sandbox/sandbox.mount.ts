@@ -11,7 +11,13 @@ import { createYardiSandbox } from './yardi/yardi-sandbox';
  * imports this file lazily so production code paths never load it).
  */
 export function mountSandboxes(app: INestApplication): string[] {
-  const sandboxes = { buildium: createBuildiumSandbox(), 'propertyware-rest': createPropertywareRestSandbox(), appfolio: createAppfolioSandbox(), yardi: createYardiSandbox(), entrata: createEntrataSandbox() };
+  const sandboxes = {
+    buildium: createBuildiumSandbox(),
+    'propertyware-rest': createPropertywareRestSandbox(),
+    appfolio: createAppfolioSandbox(),
+    yardi: createYardiSandbox(),
+    entrata: createEntrataSandbox(),
+  };
   for (const [slug, sandbox] of Object.entries(sandboxes)) {
     app.use(`/sandbox/${slug}`, (req: Request, res: Response, next: NextFunction) => {
       if (!sandbox.handle(req, res, req.url)) next();

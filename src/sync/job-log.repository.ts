@@ -46,14 +46,22 @@ export class JobLogRepository {
       const { id, withSpawned } = filter.job;
       where.add((p) => (withSpawned ? `(l."id" = ${p(id)} OR l."run_id" = ${p(id)})` : `l."id" = ${p(id)}`));
     }
-    const order = [...page.orderBy.map((o) => `l."${o.field}" ${o.direction === 'desc' ? 'DESC' : 'ASC'}`), 'l."id" ASC'].join(', ');
+    const order = [
+      ...page.orderBy.map((o) => `l."${o.field}" ${o.direction === 'desc' ? 'DESC' : 'ASC'}`),
+      'l."id" ASC',
+    ].join(', ');
     const limitParam = where.params.length + 1;
     const [rows, count] = await Promise.all([
       this.prisma.$queryRawUnsafe<JobLogRow[]>(
         `SELECT l.* FROM (${JOB_LOGS}) l ${where.sql} ORDER BY ${order} LIMIT $${limitParam} OFFSET $${limitParam + 1}`,
-        ...where.params, page.limit, page.offset,
+        ...where.params,
+        page.limit,
+        page.offset,
       ),
-      this.prisma.$queryRawUnsafe<{ total: number }[]>(`SELECT count(*)::int AS total FROM (${JOB_LOGS}) l ${where.sql}`, ...where.params),
+      this.prisma.$queryRawUnsafe<{ total: number }[]>(
+        `SELECT count(*)::int AS total FROM (${JOB_LOGS}) l ${where.sql}`,
+        ...where.params,
+      ),
     ]);
     return { rows, total: count[0]?.total ?? 0 };
   }

@@ -13,17 +13,23 @@ export class JobLogService {
   constructor(private readonly logs: JobLogRepository) {}
 
   list(organizationId: string, query: JobLogListQueryDto) {
-    return this.page({
-      organizationId,
-      integrationId: query.integration_id,
-      jobType: query.job_type,
-      statuses: query.status ? storedStatuses(query.status) : undefined,
-    }, query);
+    return this.page(
+      {
+        organizationId,
+        integrationId: query.integration_id,
+        jobType: query.job_type,
+        statuses: query.status ? storedStatuses(query.status) : undefined,
+      },
+      query,
+    );
   }
 
   /** A job's logs; for a run (a root job), with include_all_jobs (the default), its jobs' too. */
   async get(organizationId: string, id: string, query: JobLogGetQueryDto) {
-    const result = await this.page({ organizationId, job: { id, withSpawned: query.include_all_jobs !== 'false' } }, query);
+    const result = await this.page(
+      { organizationId, job: { id, withSpawned: query.include_all_jobs !== 'false' } },
+      query,
+    );
     if (result.meta.total === 0) throw AppError.notFound('Job', id);
     return result;
   }

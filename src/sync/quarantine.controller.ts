@@ -27,7 +27,16 @@ export class QuarantineController {
     const { rows, total } = await this.quarantine.list(org, id, page);
     return {
       meta: listMeta(page, total, rows.length),
-      results: rows.map((r) => ({ id: r.id, created_at: r.created_at, integration_id: r.integration_id, job_id: r.job_id, model: r.model, x_id: r.x_id, reason: r.reason, raw: r.raw })),
+      results: rows.map((r) => ({
+        id: r.id,
+        created_at: r.created_at,
+        integration_id: r.integration_id,
+        job_id: r.job_id,
+        model: r.model,
+        x_id: r.x_id,
+        reason: r.reason,
+        raw: r.raw,
+      })),
     };
   }
 }

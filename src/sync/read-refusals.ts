@@ -27,7 +27,11 @@ export class ReadRefusals {
   /** Tells every listener; one that fails is logged, so the job still ends with its own error. */
   async report(refusal: ReadRefusal): Promise<void> {
     for (const listener of this.listeners) {
-      await listener(refusal).catch((error: Error) => this.logger.error(`integration ${refusal.integrationId}: ${refusal.model} read refusal not recorded: ${error.message}`));
+      await listener(refusal).catch((error: Error) =>
+        this.logger.error(
+          `integration ${refusal.integrationId}: ${refusal.model} read refusal not recorded: ${error.message}`,
+        ),
+      );
     }
   }
 }

@@ -1,4 +1,9 @@
-import { CANONICAL_MODELS, LINK_MODEL, type CanonicalModelName, type EventModelName } from '../catalogue/canonical-models';
+import {
+  CANONICAL_MODELS,
+  LINK_MODEL,
+  type CanonicalModelName,
+  type EventModelName,
+} from '../catalogue/canonical-models';
 import type { RecordDiff } from '../store/diff/record-diff';
 import type { NewEvent } from '../emit/outbox.repository';
 import type { FinishedRun } from './sync-run.repository';
@@ -40,7 +45,11 @@ export function runCompleteEvent(scope: Scope, run: FinishedRun): NewEvent {
   };
 }
 
-export function jobFailureEvent(scope: Scope, job: { jobId: string; runId: string; jobType: string }, error: string): NewEvent {
+export function jobFailureEvent(
+  scope: Scope,
+  job: { jobId: string; runId: string; jobType: string },
+  error: string,
+): NewEvent {
   return {
     organizationId: scope.organizationId,
     integrationId: scope.integrationId,
@@ -50,8 +59,13 @@ export function jobFailureEvent(scope: Scope, job: { jobId: string; runId: strin
     payload: {
       trigger: 'JOB_FAILURE',
       data: {
-        event: 'JOB_FAILURE', job_id: job.jobId, root_job_id: job.runId, integration_id: scope.integrationId,
-        job_type: job.jobType, vendor: scope.vendor, error,
+        event: 'JOB_FAILURE',
+        job_id: job.jobId,
+        root_job_id: job.runId,
+        integration_id: scope.integrationId,
+        job_type: job.jobType,
+        vendor: scope.vendor,
+        error,
       },
       meta: { object: 'job', integration_id: scope.integrationId },
     },
@@ -82,8 +96,16 @@ export function dataEvent(
     payload: {
       trigger,
       data: {
-        event: trigger, integration_id: scope.integrationId, vendor: scope.vendor, object, record_id: record.id,
-        job_id: job.jobId, root_job_id: job.runId, job_type: job.jobType, payload: record, ...(diff ? { diff } : {}),
+        event: trigger,
+        integration_id: scope.integrationId,
+        vendor: scope.vendor,
+        object,
+        record_id: record.id,
+        job_id: job.jobId,
+        root_job_id: job.runId,
+        job_type: job.jobType,
+        payload: record,
+        ...(diff ? { diff } : {}),
       },
       meta: { object, integration_id: scope.integrationId },
     },

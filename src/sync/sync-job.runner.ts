@@ -23,7 +23,13 @@ import { dataDiffEntries, reportChanges, reportLinkChanges, type LinkReport, typ
 import { QuarantineRepository, type QuarantineEntry } from './quarantine.repository';
 import { ReadRefusals } from './read-refusals';
 import { dataEvent, jobFailureEvent, runCompleteEvent } from './sync-events';
-import { JobHandedOverError, SyncIntegrationRepository, SyncRunRepository, type JobContext, type SyncIntegration } from './sync-run.repository';
+import {
+  JobHandedOverError,
+  SyncIntegrationRepository,
+  SyncRunRepository,
+  type JobContext,
+  type SyncIntegration,
+} from './sync-run.repository';
 import { SyncService } from './sync.service';
 import { VendorClientFactory } from './vendor-client.factory';
 import { VendorStateRepository } from './vendor-state.repository';
@@ -63,13 +69,20 @@ export class SyncJobRunner implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
-    const worker = this.queues.worker<SyncJobPayload>(QueueName.SyncJobs, (job, token) => this.process(job, token), {
-      concurrency: this.config.syncWorkerConcurrency,
-      lockDuration: 60_000,
-    }, (job) => this.runs.handBack(job.data.syncJobId));
+    const worker = this.queues.worker<SyncJobPayload>(
+      QueueName.SyncJobs,
+      (job, token) => this.process(job, token),
+      {
+        concurrency: this.config.syncWorkerConcurrency,
+        lockDuration: 60_000,
+      },
+      (job) => this.runs.handBack(job.data.syncJobId),
+    );
     worker.on('failed', (queueJob, error) => {
       if (!queueJob?.finishedOn) return; // failed an attempt; the queue retries it
-      void this.failedInQueue(queueJob.data.syncJobId, error.message).catch((e) => this.logger.error(`job ${queueJob.data.syncJobId}: ${(e as Error).message}`));
+      void this.failedInQueue(queueJob.data.syncJobId, error.message).catch((e) =>
+        this.logger.error(`job ${queueJob.data.syncJobId}: ${(e as Error).message}`),
+      );
     });
   }
 
@@ -84,7 +97,10 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     const job = await this.runs.loadJob(syncJobId);
     if (!job || (job.status !== 'PENDING' && job.status !== 'RUNNING')) return;
     this.logger.error(`job ${job.jobId} (${job.model}) failed for good in the queue: ${reason}`);
-    await this.finish(job, await this.integrations.load(job.integrationId), { status: 'FAILED', error: `the queue gave up on the job: ${reason}` });
+    await this.finish(job, await this.integrations.load(job.integrationId), {
+      status: 'FAILED',
+      error: `the queue gave up on the job: ${reason}`,
+    });
   }
 
   private async process(queueJob: Job<SyncJobPayload>, token?: string): Promise<void> {
@@ -99,18 +115,29 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     const integration = await this.integrations.load(job.integrationId);
     const adapter = integration ? this.vendors.get(integration.vendor) : undefined;
     if (!integration || !adapter) {
-      await this.finish(job, integration, { status: 'FAILED', error: 'The integration or its vendor adapter no longer exists' });
+      await this.finish(job, integration, {
+        status: 'FAILED',
+        error: 'The integration or its vendor adapter no longer exists',
+      });
       return;
     }
     if (job.interruptions > MAX_INTERRUPTIONS) {
       // Perhaps the job itself takes its workers down (memory): it is not run a third time.
-      await this.finish(job, integration, { status: 'FAILED', error: `its worker stopped (killed or crashed) while running it ${job.interruptions} times; not run again` });
+      await this.finish(job, integration, {
+        status: 'FAILED',
+        error: `its worker stopped (killed or crashed) while running it ${job.interruptions} times; not run again`,
+      });
       return;
     }
     try {
       const pulled = await this.pull(job, integration, adapter, startedAt);
       await this.integrations.setCanAuthenticate(integration.id, true);
-      await this.finish(job, integration, { status: 'SUCCEEDED', error: null, deletionsSince: pulled.complete ? startedAt : null, checkpoint: pulled.checkpoint });
+      await this.finish(job, integration, {
+        status: 'SUCCEEDED',
+        error: null,
+        deletionsSince: pulled.complete ? startedAt : null,
+        checkpoint: pulled.checkpoint,
+      });
     } catch (error) {
       const message = (error as Error).message;
       if (error instanceof JobHandedOverError) {
@@ -119,8 +146,12 @@ export class SyncJobRunner implements OnApplicationBootstrap {
       }
       if (error instanceof VendorAuthError) await this.integrations.setCanAuthenticate(integration.id, false);
       // The model is not readable with these credentials: its read access turns FAILED before the run can end.
-      if (error instanceof VendorAccessDeniedError) await this.readRefusals.report({ integrationId: integration.id, model: job.model, message });
-      const retryable = !(error instanceof VendorAuthError) && !(error instanceof VendorRequestError && !error.retryable) && !(error instanceof DeletionGuardError);
+      if (error instanceof VendorAccessDeniedError)
+        await this.readRefusals.report({ integrationId: integration.id, model: job.model, message });
+      const retryable =
+        !(error instanceof VendorAuthError) &&
+        !(error instanceof VendorRequestError && !error.retryable) &&
+        !(error instanceof DeletionGuardError);
       const lastAttempt = queueJob.attemptsMade + 1 >= (queueJob.opts.attempts ?? 1);
       if (retryable && !lastAttempt) {
         this.logger.warn(`job ${job.jobId} (${job.model}) failed, will retry: ${message}`);
@@ -157,8 +188,13 @@ export class SyncJobRunner implements OnApplicationBootstrap {
       },
     };
     const incremental = adapter.incrementalModels.includes(job.model);
-    const cursor = job.runMode === 'INCREMENTAL' && incremental ? await this.runs.checkpoint(integration.id, job.model) : null;
-    const scope = { organizationId: integration.organization_id, integrationId: integration.id, vendor: integration.vendor };
+    const cursor =
+      job.runMode === 'INCREMENTAL' && incremental ? await this.runs.checkpoint(integration.id, job.model) : null;
+    const scope = {
+      organizationId: integration.organization_id,
+      integrationId: integration.id,
+      vendor: integration.vendor,
+    };
     // Pipelined: page N+1 is fetched and mapped while page N is being written; writes stay in page order.
     let writing: Promise<void> = Promise.resolve();
     // A quarantined record without an id cannot be marked seen, so a pull that had one deletes nothing.
@@ -173,8 +209,13 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     await writing;
     await saveRateLimits();
     // The next incremental pull starts a little before this one did: a change made while we paged is seen again.
-    const checkpoint = incremental ? new Date(startedAt.getTime() - this.config.syncCheckpointOverlapMs).toISOString() : null;
-    if (cursor === null && unidentified > 0) this.logger.warn(`job ${job.jobId}: ${unidentified} ${job.model} record(s) without an id were quarantined; no deletions this run`);
+    const checkpoint = incremental
+      ? new Date(startedAt.getTime() - this.config.syncCheckpointOverlapMs).toISOString()
+      : null;
+    if (cursor === null && unidentified > 0)
+      this.logger.warn(
+        `job ${job.jobId}: ${unidentified} ${job.model} record(s) without an id were quarantined; no deletions this run`,
+      );
     return { complete: cursor === null && unidentified === 0, checkpoint };
   }
 
@@ -199,7 +240,12 @@ export class SyncJobRunner implements OnApplicationBootstrap {
         for (const field of shape.missing) drift.add('MISSING', field, xId);
         for (const field of shape.unexpected) drift.add('UNEXPECTED', field, xId);
         if (shape.missing.length > 0) {
-          rejected.push({ model: job.model, xId, reason: `schema drift: required field${shape.missing.length > 1 ? 's' : ''} ${shape.missing.map((f) => `"${f}"`).join(', ')} missing`, raw });
+          rejected.push({
+            model: job.model,
+            xId,
+            reason: `schema drift: required field${shape.missing.length > 1 ? 's' : ''} ${shape.missing.map((f) => `"${f}"`).join(', ')} missing`,
+            raw,
+          });
           continue;
         }
       }
@@ -220,7 +266,14 @@ export class SyncJobRunner implements OnApplicationBootstrap {
         rejected.push({ model: job.model, xId: adapter.vendorId(job.model, raw), reason: error.reason, raw });
       }
     }
-    return { records: [...byId.values()], rejected, excluded, drift: drift.entries(), unknownValues: unknown.entries(), seen: raws.length };
+    return {
+      records: [...byId.values()],
+      rejected,
+      excluded,
+      drift: drift.entries(),
+      unknownValues: unknown.entries(),
+      seen: raws.length,
+    };
   }
 
   /**
@@ -228,7 +281,12 @@ export class SyncJobRunner implements OnApplicationBootstrap {
    * diffs and events (the records', then their links'), the quarantined records and the job's progress
    * commit together.
    */
-  private async write(job: JobContext, scope: CacheScope, batch: ReturnType<SyncJobRunner['transform']>, ctx: MappingContext): Promise<void> {
+  private async write(
+    job: JobContext,
+    scope: CacheScope,
+    batch: ReturnType<SyncJobRunner['transform']>,
+    ctx: MappingContext,
+  ): Promise<void> {
     const { records, rejected, excluded, drift, unknownValues, seen } = batch;
     const reports = job.runKind !== 'FIRST';
     await this.prisma.sqlTransaction(async (tx) => {
@@ -239,22 +297,51 @@ export class SyncJobRunner implements OnApplicationBootstrap {
       // Records cached before they were known not to be of the model (applicants) go the way deleted ones do.
       const hidden = await this.cache.hide(tx, job.model, scope.integrationId, excluded, now);
       await this.quarantine.add(tx, { ...scope, jobId: job.jobId }, rejected);
-      await this.vendorStates.addDrift(tx, scope, drift.map((d) => ({ ...d, model: job.model })));
-      await this.vendorStates.addUnknownValues(tx, scope, unknownValues.map((v) => ({ ...v, model: job.model })));
+      await this.vendorStates.addDrift(
+        tx,
+        scope,
+        drift.map((d) => ({ ...d, model: job.model })),
+      );
+      await this.vendorStates.addUnknownValues(
+        tx,
+        scope,
+        unknownValues.map((v) => ({ ...v, model: job.model })),
+      );
       const changed = reports ? reportChanges(job.model, written.changes) : [];
       const links = reportLinkChanges(written.links);
       await this.dataDiffs.append(tx, { ...scope, model: job.model, jobId: job.jobId }, dataDiffEntries(changed));
       // Records first, then links: changed records, hidden ones (not during a first sync), the page's link
       // changes, and the links hidden with those records.
-      const hiddenEvents = reports ? deletedEvents(scope, job, hidden.hidden, hidden.hiddenLinks) : { records: [], links: [] };
-      const events = [...changeEvents(scope, job, changed), ...hiddenEvents.records, ...linkEvents(scope, job, links), ...hiddenEvents.links];
+      const hiddenEvents = reports
+        ? deletedEvents(scope, job, hidden.hidden, hidden.hiddenLinks)
+        : { records: [], links: [] };
+      const events = [
+        ...changeEvents(scope, job, changed),
+        ...hiddenEvents.records,
+        ...linkEvents(scope, job, links),
+        ...hiddenEvents.links,
+      ];
       await this.outbox.append(tx, events);
-      await this.runs.addProgress(tx, job.jobId, { seen, written: written.inserted + written.updated, quarantined: rejected.length, events: events.length });
+      await this.runs.addProgress(tx, job.jobId, {
+        seen,
+        written: written.inserted + written.updated,
+        quarantined: rejected.length,
+        events: events.length,
+      });
     });
     this.metrics.syncPage(scope.vendor, job.model, { seen, quarantined: rejected.length, drift });
-    if (rejected.length > 0) this.logger.warn(`job ${job.jobId}: quarantined ${rejected.length} ${job.model} record(s): ${rejected[0]!.reason}`);
-    if (drift.length > 0) this.logger.warn(`job ${job.jobId}: ${job.model} records changed shape: ${drift.map((d) => `${d.kind} ${d.field} ×${d.occurrences}`).join(', ')}`);
-    if (unknownValues.length > 0) this.logger.warn(`job ${job.jobId}: ${job.model} values no table maps: ${unknownValues.map((v) => `${v.field} "${v.value}" ×${v.occurrences}`).join(', ')}`);
+    if (rejected.length > 0)
+      this.logger.warn(
+        `job ${job.jobId}: quarantined ${rejected.length} ${job.model} record(s): ${rejected[0].reason}`,
+      );
+    if (drift.length > 0)
+      this.logger.warn(
+        `job ${job.jobId}: ${job.model} records changed shape: ${drift.map((d) => `${d.kind} ${d.field} ×${d.occurrences}`).join(', ')}`,
+      );
+    if (unknownValues.length > 0)
+      this.logger.warn(
+        `job ${job.jobId}: ${job.model} values no table maps: ${unknownValues.map((v) => `${v.field} "${v.value}" ×${v.occurrences}`).join(', ')}`,
+      );
   }
 
   /**
@@ -264,14 +351,25 @@ export class SyncJobRunner implements OnApplicationBootstrap {
    * the integration starts. One transaction: the events commit with the changes they report.
    */
   private async finish(job: JobContext, integration: SyncIntegration | null, outcome: JobOutcome): Promise<void> {
-    const scope = { organizationId: job.organizationId, integrationId: job.integrationId, vendor: integration?.vendor ?? 'UNKNOWN' };
+    const scope = {
+      organizationId: job.organizationId,
+      integrationId: job.integrationId,
+      vendor: integration?.vendor ?? 'UNKNOWN',
+    };
     const result = await this.prisma.$transaction(async (tx) => {
       await this.runs.lockRun(tx, job.runId);
       const sql = sqlOf(tx);
       let { status, error } = outcome;
       const events: NewEvent[] = [];
       if (status === 'SUCCEEDED' && outcome.deletionsSince && job.runKind !== 'FIRST') {
-        const vanished = await this.cache.markVanished(sql, job.model, job.integrationId, outcome.deletionsSince, new Date(), this.config.deletionGuardShare);
+        const vanished = await this.cache.markVanished(
+          sql,
+          job.model,
+          job.integrationId,
+          outcome.deletionsSince,
+          new Date(),
+          this.config.deletionGuardShare,
+        );
         if (vanished.refused) {
           status = 'FAILED';
           error = new DeletionGuardError(job.model, vanished.refused, this.config.deletionGuardShare).message;
@@ -281,7 +379,8 @@ export class SyncJobRunner implements OnApplicationBootstrap {
       }
       // So far `events` holds only this job's DATA_DELETED events: they count as the job's own.
       if (!(await this.runs.finishJob(tx, job.jobId, status, error, events.length))) return null;
-      if (status === 'SUCCEEDED' && outcome.checkpoint) await this.runs.saveCheckpoint(tx, job.integrationId, job.model, outcome.checkpoint);
+      if (status === 'SUCCEEDED' && outcome.checkpoint)
+        await this.runs.saveCheckpoint(tx, job.integrationId, job.model, outcome.checkpoint);
       if (status === 'FAILED') events.push(jobFailureEvent(scope, job, error ?? 'failed'));
       const run = await this.runs.finishRunIfDone(tx, job.runId);
       let next: { runId: string; kind: JobContext['runKind']; jobIds: string[] } | null = null;
@@ -298,7 +397,9 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     if (result?.run) {
       const { run } = result;
       this.metrics.syncRunFinished(run.kind, run.status, (Date.now() - run.started_at.getTime()) / 1000);
-      this.logger.log(`integration ${job.integrationId}: sync ${run.id} finished ${run.status} (${run.successful_job_count} jobs succeeded, ${run.failed_job_count} failed)`);
+      this.logger.log(
+        `integration ${job.integrationId}: sync ${run.id} finished ${run.status} (${run.successful_job_count} jobs succeeded, ${run.failed_job_count} failed)`,
+      );
     }
     if (result?.next) await this.sync.startPromoted(job.integrationId, result.next);
     else if (result && !result.run) await this.sync.wakeWaiting(job.integrationId);
@@ -316,17 +417,28 @@ interface JobOutcome {
 /** A full pull would remove more of a model than the guard allows: probably a vendor fault, not real deletions. */
 class DeletionGuardError extends Error {
   constructor(model: string, counts: { vanished: number; live: number }, share: number) {
-    super(`deletion guard: the full pull of ${model} did not see ${counts.vanished} of ${counts.live} records (more than ${Math.round(share * 100)} %); none were deleted`);
+    super(
+      `deletion guard: the full pull of ${model} did not see ${counts.vanished} of ${counts.live} records (more than ${Math.round(share * 100)} %); none were deleted`,
+    );
   }
 }
 
 /** DATA_NEW for new rows, DATA_UPDATE (only the changed fields) for changed ones, in page order. */
 function changeEvents(scope: CacheScope, job: JobContext, reports: RecordReport[]): NewEvent[] {
-  return reports.map((r) => (r.kind === 'NEW' ? dataEvent(scope, job, 'DATA_NEW', r.record) : dataEvent(scope, job, 'DATA_UPDATE', r.record, r.diff)));
+  return reports.map((r) =>
+    r.kind === 'NEW'
+      ? dataEvent(scope, job, 'DATA_NEW', r.record)
+      : dataEvent(scope, job, 'DATA_UPDATE', r.record, r.diff),
+  );
 }
 
 /** DATA_DELETED for records that stopped showing (vanished, or not of the model), and for their links hidden with them. */
-function deletedEvents(scope: CacheScope, job: JobContext, rows: CacheRow[], links: CacheRow[]): { records: NewEvent[]; links: NewEvent[] } {
+function deletedEvents(
+  scope: CacheScope,
+  job: JobContext,
+  rows: CacheRow[],
+  links: CacheRow[],
+): { records: NewEvent[]; links: NewEvent[] } {
   return {
     records: rows.map((row) => dataEvent(scope, job, 'DATA_DELETED', presentRecord(job.model, row))),
     links: links.map((row) => dataEvent(scope, job, 'DATA_DELETED', presentLink(row), undefined, LINK_MODEL.name)),
@@ -337,5 +449,7 @@ const LINK_TRIGGER = { NEW: 'DATA_NEW', UPDATE: 'DATA_UPDATE', DELETED: 'DATA_DE
 
 /** The residents_to_leases events of a page: DATA_NEW for links that appeared, DATA_UPDATE, DATA_DELETED for those that ended. */
 function linkEvents(scope: CacheScope, job: JobContext, reports: LinkReport[]): NewEvent[] {
-  return reports.map((r) => dataEvent(scope, job, LINK_TRIGGER[r.kind], r.link, r.kind === 'UPDATE' ? r.diff : undefined, LINK_MODEL.name));
+  return reports.map((r) =>
+    dataEvent(scope, job, LINK_TRIGGER[r.kind], r.link, r.kind === 'UPDATE' ? r.diff : undefined, LINK_MODEL.name),
+  );
 }

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '../platform/common/ids';
 import { PrismaService, type SqlTx, type Tx } from '../platform/database/prisma.service';
-import type { Cadence, IntegrationVendor, SyncJobStatus, SyncMode, SyncRunKind, SyncRunStatus } from '../generated/prisma/enums';
+import type {
+  Cadence,
+  IntegrationVendor,
+  SyncJobStatus,
+  SyncMode,
+  SyncRunKind,
+  SyncRunStatus,
+} from '../generated/prisma/enums';
 import { nextRunAt } from './sync-schedule';
 import type { CanonicalModelName } from '../catalogue/canonical-models';
 import { CANONICAL_MODELS } from '../catalogue/canonical-models';
@@ -73,7 +80,10 @@ export class SyncRunRepository {
   ) {}
 
   async findRunning(integrationId: string): Promise<{ id: string } | null> {
-    return this.prisma.syncRun.findFirst({ where: { integration_id: integrationId, status: 'RUNNING' }, select: { id: true } });
+    return this.prisma.syncRun.findFirst({
+      where: { integration_id: integrationId, status: 'RUNNING' },
+      select: { id: true },
+    });
   }
 
   /**
@@ -82,15 +92,40 @@ export class SyncRunRepository {
    * it: the union of models, FULL if either asked for it. The caller's transaction must hold the
    * integration's row lock (lockIntegration). Returns the jobs to enqueue once committed (none if queued).
    */
-  async requestRun(tx: Tx, organizationId: string, integrationId: string, kind: SyncRunKind, mode: SyncMode, models: CanonicalModelName[], skipped: SkippedModel[] = []) {
-    const running = await tx.syncRun.findFirst({ where: { integration_id: integrationId, status: 'RUNNING' }, select: { id: true } });
+  async requestRun(
+    tx: Tx,
+    organizationId: string,
+    integrationId: string,
+    kind: SyncRunKind,
+    mode: SyncMode,
+    models: CanonicalModelName[],
+    skipped: SkippedModel[] = [],
+  ) {
+    const running = await tx.syncRun.findFirst({
+      where: { integration_id: integrationId, status: 'RUNNING' },
+      select: { id: true },
+    });
     if (!running) return this.createRun(tx, organizationId, integrationId, kind, mode, models, 'RUNNING', skipped);
-    const queued = await tx.syncRun.findFirst({ where: { integration_id: integrationId, status: 'QUEUED' }, include: { jobs: { select: { model: true } } } });
-    if (!queued) return { ...(await this.createRun(tx, organizationId, integrationId, kind, mode, models, 'QUEUED', skipped)), jobIds: [] };
+    const queued = await tx.syncRun.findFirst({
+      where: { integration_id: integrationId, status: 'QUEUED' },
+      include: { jobs: { select: { model: true } } },
+    });
+    if (!queued)
+      return {
+        ...(await this.createRun(tx, organizationId, integrationId, kind, mode, models, 'QUEUED', skipped)),
+        jobIds: [],
+      };
     const missing = models.filter((m) => !queued.jobs.some((j) => j.model === m));
     // The latest request's verdicts stand for the models it skips.
     const stillSkipped = skipped.filter((s) => !queued.jobs.some((j) => j.model === s.model));
-    await tx.syncRun.update({ where: { id: queued.id }, data: { models: [...queued.models, ...missing], skipped_models: stillSkipped as object[], ...(mode === 'FULL' ? { mode } : {}) } });
+    await tx.syncRun.update({
+      where: { id: queued.id },
+      data: {
+        models: [...queued.models, ...missing],
+        skipped_models: stillSkipped as object[],
+        ...(mode === 'FULL' ? { mode } : {}),
+      },
+    });
     await this.createJobs(tx, organizationId, integrationId, queued.id, missing);
     return { runId: queued.id, jobIds: [] };
   }
@@ -101,8 +136,15 @@ export class SyncRunRepository {
   }
 
   /** QUEUED -> RUNNING for the integration's oldest queued run, if any; returns its jobs to enqueue. */
-  async startQueued(tx: Tx, integrationId: string): Promise<{ runId: string; kind: SyncRunKind; jobIds: string[] } | null> {
-    const queued = await tx.syncRun.findFirst({ where: { integration_id: integrationId, status: 'QUEUED' }, orderBy: { started_at: 'asc' }, include: { jobs: { select: { id: true } } } });
+  async startQueued(
+    tx: Tx,
+    integrationId: string,
+  ): Promise<{ runId: string; kind: SyncRunKind; jobIds: string[] } | null> {
+    const queued = await tx.syncRun.findFirst({
+      where: { integration_id: integrationId, status: 'QUEUED' },
+      orderBy: { started_at: 'asc' },
+      include: { jobs: { select: { id: true } } },
+    });
     if (!queued) return null;
     assertRunTransition('QUEUED', 'RUNNING');
     await tx.syncRun.update({ where: { id: queued.id }, data: { status: 'RUNNING', started_at: new Date() } });
@@ -110,30 +152,72 @@ export class SyncRunRepository {
   }
 
   /** A run and one PENDING job per model, in the caller's transaction; `skipped` says which models it leaves out and why. */
-  async createRun(tx: Tx, organizationId: string, integrationId: string, kind: SyncRunKind, mode: SyncMode, models: CanonicalModelName[], status: 'RUNNING' | 'QUEUED' = 'RUNNING', skipped: SkippedModel[] = []) {
+  async createRun(
+    tx: Tx,
+    organizationId: string,
+    integrationId: string,
+    kind: SyncRunKind,
+    mode: SyncMode,
+    models: CanonicalModelName[],
+    status: 'RUNNING' | 'QUEUED' = 'RUNNING',
+    skipped: SkippedModel[] = [],
+  ) {
     const runId = newId();
-    await tx.syncRun.create({ data: { id: runId, organization_id: organizationId, integration_id: integrationId, kind, mode, status, models, skipped_models: skipped as object[] } });
+    await tx.syncRun.create({
+      data: {
+        id: runId,
+        organization_id: organizationId,
+        integration_id: integrationId,
+        kind,
+        mode,
+        status,
+        models,
+        skipped_models: skipped as object[],
+      },
+    });
     const jobIds = await this.createJobs(tx, organizationId, integrationId, runId, models);
     return { runId, jobIds };
   }
 
-  private async createJobs(tx: Tx, organizationId: string, integrationId: string, runId: string, models: CanonicalModelName[]): Promise<string[]> {
+  private async createJobs(
+    tx: Tx,
+    organizationId: string,
+    integrationId: string,
+    runId: string,
+    models: CanonicalModelName[],
+  ): Promise<string[]> {
     const jobs = models.map((model) => ({ id: newId(), model }));
     if (jobs.length === 0) return [];
     await tx.syncJob.createMany({
       data: jobs.map((j) => ({
-        id: j.id, organization_id: organizationId, integration_id: integrationId, run_id: runId, model: j.model, job_type: CANONICAL_MODELS[j.model].jobType,
+        id: j.id,
+        organization_id: organizationId,
+        integration_id: integrationId,
+        run_id: runId,
+        model: j.model,
+        job_type: CANONICAL_MODELS[j.model].jobType,
       })),
     });
     return jobs.map((j) => j.id);
   }
 
   async loadJob(jobId: string): Promise<JobContext | null> {
-    const job = await this.prisma.syncJob.findUnique({ where: { id: jobId }, include: { run: { select: { kind: true, mode: true } } } });
+    const job = await this.prisma.syncJob.findUnique({
+      where: { id: jobId },
+      include: { run: { select: { kind: true, mode: true } } },
+    });
     if (!job) return null;
     return {
-      jobId: job.id, runId: job.run_id, runKind: job.run.kind, runMode: job.run.mode, model: job.model as CanonicalModelName, jobType: job.job_type,
-      status: job.status, integrationId: job.integration_id, organizationId: job.organization_id, interruptions: job.interruptions,
+      jobId: job.id,
+      runId: job.run_id,
+      runKind: job.run.kind,
+      runMode: job.run.mode,
+      model: job.model as CanonicalModelName,
+      jobType: job.job_type,
+      status: job.status,
+      integrationId: job.integration_id,
+      organizationId: job.organization_id,
+      interruptions: job.interruptions,
     };
   }
 
@@ -147,23 +231,43 @@ export class SyncRunRepository {
   async markRunning(jobId: string, integrationId: string): Promise<Date | 'busy' | null> {
     return this.prisma.$transaction(async (tx) => {
       const [integration] = await tx.$queryRawUnsafe<{ max_job_concurrency: number }[]>(
-        'SELECT "max_job_concurrency" FROM "integrations" WHERE "id" = $1 FOR UPDATE', integrationId,
+        'SELECT "max_job_concurrency" FROM "integrations" WHERE "id" = $1 FOR UPDATE',
+        integrationId,
       );
-      const running = await tx.syncJob.count({ where: { integration_id: integrationId, status: 'RUNNING', id: { not: jobId } } });
+      const running = await tx.syncJob.count({
+        where: { integration_id: integrationId, status: 'RUNNING', id: { not: jobId } },
+      });
       if (integration && running >= Math.max(1, integration.max_job_concurrency)) return 'busy';
       const startedAt = new Date();
       const { count } = await tx.syncJob.updateMany({
-        where: { id: jobId, run: { status: 'RUNNING' }, OR: [{ status: 'PENDING' }, { status: 'RUNNING', worker_lease: null }] },
-        data: { status: 'RUNNING', worker_lease: this.lease.id, attempts: { increment: 1 }, started_at: startedAt, error: null, records_seen: 0, records_written: 0, records_quarantined: 0 },
+        where: {
+          id: jobId,
+          run: { status: 'RUNNING' },
+          OR: [{ status: 'PENDING' }, { status: 'RUNNING', worker_lease: null }],
+        },
+        data: {
+          status: 'RUNNING',
+          worker_lease: this.lease.id,
+          attempts: { increment: 1 },
+          started_at: startedAt,
+          error: null,
+          records_seen: 0,
+          records_written: 0,
+          records_quarantined: 0,
+        },
       });
       if (count === 1) return startedAt;
-      const leased = await tx.syncJob.count({ where: { id: jobId, status: 'RUNNING', worker_lease: { not: null }, run: { status: 'RUNNING' } } });
+      const leased = await tx.syncJob.count({
+        where: { id: jobId, status: 'RUNNING', worker_lease: { not: null }, run: { status: 'RUNNING' } },
+      });
       return leased > 0 ? 'busy' : null;
     });
   }
 
   async checkpoint(integrationId: string, model: CanonicalModelName): Promise<string | null> {
-    const row = await this.prisma.syncCheckpoint.findUnique({ where: { integration_id_model: { integration_id: integrationId, model } } });
+    const row = await this.prisma.syncCheckpoint.findUnique({
+      where: { integration_id_model: { integration_id: integrationId, model } },
+    });
     return row?.cursor ?? null;
   }
 
@@ -180,7 +284,11 @@ export class SyncRunRepository {
    * A page's progress, in the page's transaction, under this process's lease only: a page of a job handed to
    * another worker meanwhile throws JobHandedOverError, so its transaction writes nothing.
    */
-  async addProgress(tx: SqlTx, jobId: string, progress: { seen: number; written: number; quarantined: number; events: number }): Promise<void> {
+  async addProgress(
+    tx: SqlTx,
+    jobId: string,
+    progress: { seen: number; written: number; quarantined: number; events: number },
+  ): Promise<void> {
     const { rows } = await tx.query(
       `UPDATE "sync_jobs" SET "records_seen" = "records_seen" + $2, "records_written" = "records_written" + $3, "records_quarantined" = "records_quarantined" + $4,
          "events_emitted" = "events_emitted" + $5 WHERE "id" = $1 AND "worker_lease" = $6 RETURNING 1 AS updated`,
@@ -193,12 +301,17 @@ export class SyncRunRepository {
    * Splits the models a run asks for into those it may read and those whose last read check FAILED (left
    * out, with the vendor's words as the reason).
    */
-  async readableModels(integrationId: string, models: readonly CanonicalModelName[]): Promise<{ readable: CanonicalModelName[]; skipped: SkippedModel[] }> {
+  async readableModels(
+    integrationId: string,
+    models: readonly CanonicalModelName[],
+  ): Promise<{ readable: CanonicalModelName[]; skipped: SkippedModel[] }> {
     const failed = await this.prisma.dataAccessResult.findMany({
       where: { integration_id: integrationId, operation: 'READ', status: 'FAILED', model: { in: [...models] } },
       select: { model: true, error_message: true },
     });
-    const reasons = new Map(failed.map((f) => [f.model, `read access check FAILED: ${f.error_message ?? 'no reason given'}`]));
+    const reasons = new Map(
+      failed.map((f) => [f.model, `read access check FAILED: ${f.error_message ?? 'no reason given'}`]),
+    );
     return {
       readable: models.filter((m) => !reasons.has(m)),
       skipped: models.filter((m) => reasons.has(m)).map((model) => ({ model, reason: reasons.get(model)! })),
@@ -207,7 +320,10 @@ export class SyncRunRepository {
 
   async requeueAfterError(jobId: string, error: string): Promise<void> {
     assertJobTransition('RUNNING', 'PENDING');
-    await this.prisma.syncJob.updateMany({ where: { id: jobId, status: 'RUNNING' }, data: { status: 'PENDING', error } });
+    await this.prisma.syncJob.updateMany({
+      where: { id: jobId, status: 'RUNNING' },
+      data: { status: 'PENDING', error },
+    });
   }
 
   /**
@@ -219,7 +335,13 @@ export class SyncRunRepository {
   }
 
   /** RUNNING -> SUCCEEDED|FAILED in the caller's transaction; false if it had already ended (a duplicate delivery). */
-  async finishJob(tx: Tx, jobId: string, status: 'SUCCEEDED' | 'FAILED', error: string | null, eventsEmitted = 0): Promise<boolean> {
+  async finishJob(
+    tx: Tx,
+    jobId: string,
+    status: 'SUCCEEDED' | 'FAILED',
+    error: string | null,
+    eventsEmitted = 0,
+  ): Promise<boolean> {
     assertJobTransition('RUNNING', status);
     const { count } = await tx.syncJob.updateMany({
       where: { id: jobId, status: { in: STARTABLE_JOB_STATUSES } },
@@ -233,7 +355,9 @@ export class SyncRunRepository {
    * exactly one of them sees no open job and gets the run back (and so emits its completion event).
    */
   async finishRunIfDone(tx: Tx, runId: string): Promise<FinishedRun | null> {
-    const rows = await tx.$queryRawUnsafe<Array<Omit<FinishedRun, 'models_synced' | 'models_failed'> & { synced: string[]; failed: FailedModel[] }>>(
+    const rows = await tx.$queryRawUnsafe<
+      Array<Omit<FinishedRun, 'models_synced' | 'models_failed'> & { synced: string[]; failed: FailedModel[] }>
+    >(
       `UPDATE "sync_runs" r
        SET "status" = (CASE WHEN c.failed = 0 THEN 'SUCCEEDED' WHEN c.ok = 0 THEN 'FAILED' ELSE 'PARTIAL' END)::"SyncRunStatus", "finished_at" = now(),
          "successful_job_count" = c.ok, "failed_job_count" = c.failed
@@ -270,7 +394,10 @@ export class SyncRunRepository {
 
   /** PENDING jobs of the integration's running run. */
   async pendingJobsOf(integrationId: string): Promise<string[]> {
-    const rows = await this.prisma.syncJob.findMany({ where: { integration_id: integrationId, status: 'PENDING', run: { status: 'RUNNING' } }, select: { id: true } });
+    const rows = await this.prisma.syncJob.findMany({
+      where: { integration_id: integrationId, status: 'PENDING', run: { status: 'RUNNING' } },
+      select: { id: true },
+    });
     return rows.map((r) => r.id);
   }
 
@@ -290,7 +417,10 @@ export class SyncRunRepository {
    */
   async handBack(jobId: string): Promise<void> {
     assertJobTransition('RUNNING', 'PENDING');
-    await this.prisma.syncJob.updateMany({ where: { id: jobId, status: 'RUNNING', worker_lease: this.lease.id }, data: { status: 'PENDING', worker_lease: null } });
+    await this.prisma.syncJob.updateMany({
+      where: { id: jobId, status: 'RUNNING', worker_lease: this.lease.id },
+      data: { status: 'PENDING', worker_lease: null },
+    });
   }
 
   /**
@@ -302,19 +432,22 @@ export class SyncRunRepository {
     assertJobTransition('RUNNING', 'PENDING');
     return this.prisma.$transaction(async (tx) => {
       const leases = await tx.$queryRawUnsafe<{ lease: number }[]>(
-        `SELECT DISTINCT "worker_lease" AS lease FROM "sync_jobs" WHERE "status" = 'RUNNING' AND "worker_lease" IS NOT NULL AND "worker_lease" <> $1`, this.lease.id,
+        `SELECT DISTINCT "worker_lease" AS lease FROM "sync_jobs" WHERE "status" = 'RUNNING' AND "worker_lease" IS NOT NULL AND "worker_lease" <> $1`,
+        this.lease.id,
       );
       if (leases.length === 0) return [];
       // Taking a lease's lock succeeds only when no session holds it; it is kept to the commit, so no new
       // worker takes that id meanwhile.
       const free = await tx.$queryRawUnsafe<{ lease: number }[]>(
-        `SELECT l AS lease FROM unnest($1::int[]) AS l WHERE pg_try_advisory_xact_lock(${LEASE_LOCK_SPACE}, l)`, leases.map((l) => l.lease),
+        `SELECT l AS lease FROM unnest($1::int[]) AS l WHERE pg_try_advisory_xact_lock(${LEASE_LOCK_SPACE}, l)`,
+        leases.map((l) => l.lease),
       );
       if (free.length === 0) return [];
       const released = await tx.$queryRawUnsafe<{ id: string }[]>(
         `UPDATE "sync_jobs" SET "status" = 'PENDING', "worker_lease" = NULL, "interruptions" = "interruptions" + 1, "error" = $2
          WHERE "status" = 'RUNNING' AND "worker_lease" = ANY($1::int[]) RETURNING "id"`,
-        free.map((l) => l.lease), 'its worker stopped (killed or crashed) while running it; it runs again',
+        free.map((l) => l.lease),
+        'its worker stopped (killed or crashed) while running it; it runs again',
       );
       return released.map((r) => r.id);
     });
@@ -340,12 +473,24 @@ export class SyncIntegrationRepository {
   load(integrationId: string): Promise<SyncIntegration | null> {
     return this.prisma.integration.findUnique({
       where: { id: integrationId },
-      select: { id: true, organization_id: true, vendor: true, credentials_encrypted: true, base_url: true, first_sync_completed_at: true, max_request_frequency: true, max_request_cadence: true },
+      select: {
+        id: true,
+        organization_id: true,
+        vendor: true,
+        credentials_encrypted: true,
+        base_url: true,
+        first_sync_completed_at: true,
+        max_request_frequency: true,
+        max_request_cadence: true,
+      },
     });
   }
 
   async setCanAuthenticate(integrationId: string, value: boolean): Promise<void> {
-    await this.prisma.integration.updateMany({ where: { id: integrationId, OR: [{ can_authenticate: null }, { can_authenticate: !value }] }, data: { can_authenticate: value } });
+    await this.prisma.integration.updateMany({
+      where: { id: integrationId, OR: [{ can_authenticate: null }, { can_authenticate: !value }] },
+      data: { can_authenticate: value },
+    });
   }
 
   /**
@@ -355,11 +500,15 @@ export class SyncIntegrationRepository {
    */
   async markRunComplete(tx: Tx, integrationId: string, run: FinishedRun): Promise<void> {
     if (run.status === 'FAILED') {
-      if (run.kind === 'FIRST') await tx.integration.update({ where: { id: integrationId }, data: { first_sync_started_at: null } });
+      if (run.kind === 'FIRST')
+        await tx.integration.update({ where: { id: integrationId }, data: { first_sync_started_at: null } });
       return;
     }
     const now = new Date();
-    const schedule = await tx.integration.findUniqueOrThrow({ where: { id: integrationId }, select: { sync_frequency: true, sync_cadence: true, sync_cron: true } });
+    const schedule = await tx.integration.findUniqueOrThrow({
+      where: { id: integrationId },
+      select: { sync_frequency: true, sync_cadence: true, sync_cron: true },
+    });
     await tx.integration.update({
       where: { id: integrationId },
       data: {
@@ -375,7 +524,18 @@ export class SyncIntegrationRepository {
    * transaction ends.
    */
   async lockDue(tx: Tx, limit: number) {
-    return tx.$queryRawUnsafe<Array<{ id: string; organization_id: string; vendor: IntegrationVendor; sync_frequency: number; sync_cadence: Cadence; sync_cron: string | null; next_sync_at: Date; last_full_sync_at: Date | null }>>(
+    return tx.$queryRawUnsafe<
+      Array<{
+        id: string;
+        organization_id: string;
+        vendor: IntegrationVendor;
+        sync_frequency: number;
+        sync_cadence: Cadence;
+        sync_cron: string | null;
+        next_sync_at: Date;
+        last_full_sync_at: Date | null;
+      }>
+    >(
       `SELECT "id", "organization_id", "vendor", "sync_frequency", "sync_cadence", "sync_cron", "next_sync_at", "last_full_sync_at" FROM "integrations"
        WHERE "active" AND NOT "is_archived" AND "first_sync_completed_at" IS NOT NULL AND "next_sync_at" <= now()
        ORDER BY "next_sync_at" LIMIT $1 FOR UPDATE SKIP LOCKED`,
@@ -388,7 +548,10 @@ export class SyncIntegrationRepository {
   }
 
   async markFirstSyncStarted(tx: Tx, integrationId: string): Promise<boolean> {
-    const { count } = await tx.integration.updateMany({ where: { id: integrationId, first_sync_started_at: null }, data: { first_sync_started_at: new Date() } });
+    const { count } = await tx.integration.updateMany({
+      where: { id: integrationId, first_sync_started_at: null },
+      data: { first_sync_started_at: new Date() },
+    });
     return count === 1;
   }
 }

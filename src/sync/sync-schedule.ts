@@ -10,7 +10,12 @@ export interface SyncSchedule {
 
 /** One cadence unit in milliseconds (a month counted as 30 days). */
 export const CADENCE_MS: Record<Cadence, number> = {
-  SECOND: 1_000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000, WEEK: 604_800_000, MONTH: 2_592_000_000,
+  SECOND: 1_000,
+  MINUTE: 60_000,
+  HOUR: 3_600_000,
+  DAY: 86_400_000,
+  WEEK: 604_800_000,
+  MONTH: 2_592_000_000,
 };
 
 /** An integration has one job schedule (its sync_frequency x sync_cadence, or sync_cron); this is its id. */
@@ -25,7 +30,7 @@ export function runJobScheduleId(kind: SyncRunKind, integrationId: string): stri
 
 /** When an integration's next scheduled run is due, counted from `from` (the last one's start). */
 export function nextRunAt(from: Date, schedule: SyncSchedule): Date {
-  if (schedule.sync_cron) return CronExpressionParser.parse(schedule.sync_cron, { currentDate: from, tz: 'UTC' }).next().toDate();
+  if (schedule.sync_cron)
+    return CronExpressionParser.parse(schedule.sync_cron, { currentDate: from, tz: 'UTC' }).next().toDate();
   return new Date(from.getTime() + Math.max(1, schedule.sync_frequency) * CADENCE_MS[schedule.sync_cadence]);
 }
-

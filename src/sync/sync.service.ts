@@ -56,7 +56,11 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
    * The integration's first sync, exactly once however often it is activated: the first-sync mark and the
    * run commit together. Returns the run id, or null when the first sync had already started.
    */
-  async startFirstSync(organizationId: string, integrationId: string, models: readonly CanonicalModelName[]): Promise<string | null> {
+  async startFirstSync(
+    organizationId: string,
+    integrationId: string,
+    models: readonly CanonicalModelName[],
+  ): Promise<string | null> {
     const { readable, skipped } = await this.runs.readableModels(integrationId, models);
     if (readable.length === 0) {
       this.logger.warn(`integration ${integrationId}: first sync not started: no model passed its read access check`);
@@ -69,7 +73,9 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
     if (!created) return null;
     await this.enqueue(created.jobIds);
     this.metrics.syncRunStarted('FIRST');
-    this.logger.log(`integration ${integrationId}: first sync ${created.runId} started (${readable.join(', ')}${skippedNote(skipped)})`);
+    this.logger.log(
+      `integration ${integrationId}: first sync ${created.runId} started (${readable.join(', ')}${skippedNote(skipped)})`,
+    );
     return created.runId;
   }
 
@@ -77,7 +83,11 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
    * A manual sync: a full pull of the given models (it also finds deletions). Runs now, or right after the
    * integration's current run.
    */
-  async requestManualRun(organizationId: string, integrationId: string, models: readonly CanonicalModelName[]): Promise<string> {
+  async requestManualRun(
+    organizationId: string,
+    integrationId: string,
+    models: readonly CanonicalModelName[],
+  ): Promise<string> {
     const { readable, skipped } = await this.runs.readableModels(integrationId, models);
     if (readable.length === 0) throw unreadableError(skipped);
     const requested = await this.prisma.$transaction(async (tx) => {
@@ -97,14 +107,29 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
         const adapter = this.vendors.get(integration.vendor);
         await this.integrations.setNextSync(tx, integration.id, nextRunAt(new Date(), integration));
         if (!adapter) continue;
-        const fullDue = !integration.last_full_sync_at || Date.now() - integration.last_full_sync_at.getTime() >= this.config.fullSyncIntervalHours * 3_600_000;
+        const fullDue =
+          !integration.last_full_sync_at ||
+          Date.now() - integration.last_full_sync_at.getTime() >= this.config.fullSyncIntervalHours * 3_600_000;
         const mode = fullDue || adapter.incrementalModels.length === 0 ? 'FULL' : 'INCREMENTAL';
         const { readable, skipped } = await this.runs.readableModels(integration.id, adapter.models);
         if (readable.length === 0) {
-          this.logger.warn(`integration ${integration.id}: scheduled sync skipped: no model passed its read access check`);
+          this.logger.warn(
+            `integration ${integration.id}: scheduled sync skipped: no model passed its read access check`,
+          );
           continue;
         }
-        out.push({ integrationId: integration.id, ...(await this.runs.requestRun(tx, integration.organization_id, integration.id, 'SCHEDULED', mode, readable, skipped)) });
+        out.push({
+          integrationId: integration.id,
+          ...(await this.runs.requestRun(
+            tx,
+            integration.organization_id,
+            integration.id,
+            'SCHEDULED',
+            mode,
+            readable,
+            skipped,
+          )),
+        });
       }
       return out;
     });
@@ -118,11 +143,18 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Enqueues the jobs of a run that started when its predecessor ended. */
-  async startPromoted(integrationId: string, promoted: { runId: string; kind: SyncRunKind; jobIds: string[] }): Promise<void> {
+  async startPromoted(
+    integrationId: string,
+    promoted: { runId: string; kind: SyncRunKind; jobIds: string[] },
+  ): Promise<void> {
     await this.started(integrationId, promoted, 'queued');
   }
 
-  private async started(integrationId: string, run: { runId: string; kind: SyncRunKind; jobIds: string[] }, what: string): Promise<void> {
+  private async started(
+    integrationId: string,
+    run: { runId: string; kind: SyncRunKind; jobIds: string[] },
+    what: string,
+  ): Promise<void> {
     if (run.jobIds.length === 0) {
       this.logger.log(`integration ${integrationId}: ${what} sync ${run.runId} queued behind the running one`);
       return;
@@ -137,7 +169,13 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
       jobIds.map((syncJobId) => ({
         name: 'sync',
         data: { syncJobId },
-        opts: { jobId: syncJobId, attempts: this.config.syncJobAttempts, backoff: { type: 'exponential', delay: this.config.syncRetryBaseMs }, removeOnComplete: true, removeOnFail: 1000 },
+        opts: {
+          jobId: syncJobId,
+          attempts: this.config.syncJobAttempts,
+          backoff: { type: 'exponential', delay: this.config.syncRetryBaseMs },
+          removeOnComplete: true,
+          removeOnFail: 1000,
+        },
       })),
     );
   }
@@ -186,7 +224,11 @@ function skippedNote(skipped: SkippedModel[]): string {
 
 /** A sync that would read nothing: every model it asks for failed its read access check. */
 function unreadableError(skipped: SkippedModel[]): AppError {
-  return new AppError('conflict', `Nothing to sync: every requested model failed its read access check (${skipped.map((s) => s.model).join(', ')}). Fix access at the vendor, then run the data-access check again.`, {
-    skipped_models: skipped,
-  });
+  return new AppError(
+    'conflict',
+    `Nothing to sync: every requested model failed its read access check (${skipped.map((s) => s.model).join(', ')}). Fix access at the vendor, then run the data-access check again.`,
+    {
+      skipped_models: skipped,
+    },
+  );
 }

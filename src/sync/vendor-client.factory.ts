@@ -35,15 +35,23 @@ export class VendorClientFactory {
     const credentials = this.secrets.openJson<unknown>(integration.credentials_encrypted);
     const baseUrl = integration.base_url ?? adapter.facts.defaultBaseUrl ?? '';
     const gate = new IntegrationRequestGate(this.vendorStates, integration.id, requestIntervalMs(integration), {
-      failureThreshold: this.config.vendorCircuitFailures, openMs: this.config.vendorCircuitOpenMs, maxOpenMs: 20 * this.config.vendorCircuitOpenMs,
+      failureThreshold: this.config.vendorCircuitFailures,
+      openMs: this.config.vendorCircuitOpenMs,
+      maxOpenMs: 20 * this.config.vendorCircuitOpenMs,
     });
     const rateLimits = new Map<string, ReportedRateLimits>();
     const client = adapter.client(credentials, {
       baseUrl,
-      connect: (headers) => new VendorHttp({
-        baseUrl, headers, guard: this.guard, throttleBackoffMs: adapter.facts.throttleBackoffMs, maxAttempts: this.config.vendorRequestAttempts, gate,
-        observer: this.metrics.vendorRequestObserver(integration.vendor),
-      }),
+      connect: (headers) =>
+        new VendorHttp({
+          baseUrl,
+          headers,
+          guard: this.guard,
+          throttleBackoffMs: adapter.facts.throttleBackoffMs,
+          maxAttempts: this.config.vendorRequestAttempts,
+          gate,
+          observer: this.metrics.vendorRequestObserver(integration.vendor),
+        }),
       report: { rateLimits: (limits) => void rateLimits.set(limits.api, limits) },
     });
     return {

@@ -8,7 +8,10 @@ const SLOWEST_INTERVAL_MS = 60_000;
 
 /** The time between two requests to one integration's vendor: `max_request_frequency` requests per `max_request_cadence`. */
 export function requestIntervalMs(budget: { max_request_frequency: number; max_request_cadence: Cadence }): number {
-  return Math.min(SLOWEST_INTERVAL_MS, Math.ceil(CADENCE_MS[budget.max_request_cadence] / Math.max(1, budget.max_request_frequency)));
+  return Math.min(
+    SLOWEST_INTERVAL_MS,
+    Math.ceil(CADENCE_MS[budget.max_request_cadence] / Math.max(1, budget.max_request_frequency)),
+  );
 }
 
 /** One integration's request gate: a budget slot before each request, the circuit told how each ended. */

@@ -1,7 +1,13 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { OrgId } from '../platform/auth/api-key.guard';
 import { AppError } from '../platform/common/errors/app-error';
-import { assertSortable, listMeta, ListQueryDto, parseListQuery, type ListPage } from '../platform/common/http/list-query.dto';
+import {
+  assertSortable,
+  listMeta,
+  ListQueryDto,
+  parseListQuery,
+  type ListPage,
+} from '../platform/common/http/list-query.dto';
 import { SyncIntegrationRepository } from './sync-run.repository';
 import { VendorStateRepository } from './vendor-state.repository';
 
@@ -24,9 +30,15 @@ export class VendorStateController {
       results: {
         integration_id: id,
         api_ratelimits: rows.map((r) => ({
-          api: r.api, updated_at: r.updated_at.toISOString(), day_limit: r.day_limit, hour_limit: r.hour_limit, minute_limit: r.minute_limit,
+          api: r.api,
+          updated_at: r.updated_at.toISOString(),
+          day_limit: r.day_limit,
+          hour_limit: r.hour_limit,
+          minute_limit: r.minute_limit,
           // Extension: what was left when the vendor last answered.
-          day_remaining: r.day_remaining, hour_remaining: r.hour_remaining, minute_remaining: r.minute_remaining,
+          day_remaining: r.day_remaining,
+          hour_remaining: r.hour_remaining,
+          minute_remaining: r.minute_remaining,
         })),
       },
     };
@@ -40,8 +52,15 @@ export class VendorStateController {
     return {
       meta: listMeta(page, total, rows.length),
       results: rows.map((r) => ({
-        id: r.id, integration_id: r.integration_id, model: r.model, field: r.field, kind: r.kind, occurrences: r.occurrences,
-        sample_x_id: r.sample_x_id, first_seen_at: r.first_seen_at, last_seen_at: r.last_seen_at,
+        id: r.id,
+        integration_id: r.integration_id,
+        model: r.model,
+        field: r.field,
+        kind: r.kind,
+        occurrences: r.occurrences,
+        sample_x_id: r.sample_x_id,
+        first_seen_at: r.first_seen_at,
+        last_seen_at: r.last_seen_at,
       })),
     };
   }
@@ -54,8 +73,16 @@ export class VendorStateController {
     return {
       meta: listMeta(page, total, rows.length),
       results: rows.map((r) => ({
-        id: r.id, integration_id: r.integration_id, model: r.model, field: r.field, value: r.value, mapped_to: r.mapped_to, occurrences: r.occurrences,
-        sample_x_id: r.sample_x_id, first_seen_at: r.first_seen_at, last_seen_at: r.last_seen_at,
+        id: r.id,
+        integration_id: r.integration_id,
+        model: r.model,
+        field: r.field,
+        value: r.value,
+        mapped_to: r.mapped_to,
+        occurrences: r.occurrences,
+        sample_x_id: r.sample_x_id,
+        first_seen_at: r.first_seen_at,
+        last_seen_at: r.last_seen_at,
       })),
     };
   }
@@ -74,7 +101,7 @@ export class VendorStateController {
         circuit: {
           state: open ? 'OPEN' : halfOpen ? 'HALF_OPEN' : 'CLOSED',
           consecutive_failures: state?.consecutive_failures ?? 0,
-          open_until: open ? state!.circuit_open_until : null,
+          open_until: open ? state.circuit_open_until : null,
           last_error: state?.last_error ?? null,
           last_failure_at: state?.last_failure_at ?? null,
         },
@@ -87,7 +114,15 @@ export class VendorStateController {
   private async tallyPage(org: string, id: string, query: ListQueryDto, keyColumn: string): Promise<ListPage> {
     await this.requireIntegration(org, id);
     const page = parseListQuery(query);
-    assertSortable(page.orderBy, ['created_at', 'first_seen_at', 'last_seen_at', 'model', 'field', keyColumn, 'occurrences']);
+    assertSortable(page.orderBy, [
+      'created_at',
+      'first_seen_at',
+      'last_seen_at',
+      'model',
+      'field',
+      keyColumn,
+      'occurrences',
+    ]);
     return page;
   }
 
@@ -99,5 +134,8 @@ export class VendorStateController {
 
 /** A tally's rows have no created_at: they were created when first seen. */
 function seenOrder(page: ListPage): ListPage {
-  return { ...page, orderBy: page.orderBy.map((o) => (o.field === 'created_at' ? { ...o, field: 'first_seen_at' } : o)) };
+  return {
+    ...page,
+    orderBy: page.orderBy.map((o) => (o.field === 'created_at' ? { ...o, field: 'first_seen_at' } : o)),
+  };
 }

@@ -8,7 +8,8 @@ import type { ReportedRateLimits } from '../fetch/adapter/vendor-adapter';
 
 /** The answer to a claim on the integration's next request: go now, wait, or stop (circuit open). */
 /** `failing`: the integration had failures on record when the slot was granted (a success must clear them). */
-export type SlotClaim = { granted: true; failing: boolean } | { granted: false; waitMs: number; circuit: OpenCircuit | null };
+export type SlotClaim =
+  { granted: true; failing: boolean } | { granted: false; waitMs: number; circuit: OpenCircuit | null };
 
 export interface OpenCircuit {
   openUntil: Date;
@@ -50,7 +51,13 @@ export class VendorStateRepository {
    * the next slot on. One statement, so concurrent claimers from any process get at most one per interval.
    */
   async claimSlot(integrationId: string, intervalMs: number): Promise<SlotClaim> {
-    const rows = await this.prisma.sql<{ granted: boolean; failing: boolean; wait_ms: number | null; circuit_open_until: Date | null; last_error: string | null }>(
+    const rows = await this.prisma.sql<{
+      granted: boolean;
+      failing: boolean;
+      wait_ms: number | null;
+      circuit_open_until: Date | null;
+      last_error: string | null;
+    }>(
       `WITH claim AS (
          INSERT INTO "vendor_states" ("integration_id", "next_slot_at") VALUES ($1, clock_timestamp() + $2 * interval '1 millisecond')
          ON CONFLICT ("integration_id") DO UPDATE SET "next_slot_at" = clock_timestamp() + $2 * interval '1 millisecond'
@@ -65,9 +72,13 @@ export class VendorStateRepository {
       [integrationId, intervalMs],
       'latchkey_claim_vendor_slot',
     );
-    const row = rows[0]!;
+    const row = rows[0];
     if (row.granted) return { granted: true, failing: row.failing };
-    return { granted: false, waitMs: row.wait_ms ?? 0, circuit: row.circuit_open_until ? { openUntil: row.circuit_open_until, lastError: row.last_error } : null };
+    return {
+      granted: false,
+      waitMs: row.wait_ms ?? 0,
+      circuit: row.circuit_open_until ? { openUntil: row.circuit_open_until, lastError: row.last_error } : null,
+    };
   }
 
   /** A request that succeeded closes the circuit; written only when there was something to reset. */
@@ -109,19 +120,34 @@ export class VendorStateRepository {
          "minute_limit" = excluded."minute_limit", "hour_limit" = excluded."hour_limit", "day_limit" = excluded."day_limit",
          "minute_remaining" = excluded."minute_remaining", "hour_remaining" = excluded."hour_remaining", "day_remaining" = excluded."day_remaining",
          "updated_at" = now()`,
-      [integrationId, column('api'), column('minute_limit'), column('hour_limit'), column('day_limit'), column('minute_remaining'), column('hour_remaining'), column('day_remaining')],
+      [
+        integrationId,
+        column('api'),
+        column('minute_limit'),
+        column('hour_limit'),
+        column('day_limit'),
+        column('minute_remaining'),
+        column('hour_remaining'),
+        column('day_remaining'),
+      ],
     );
   }
 
   rateLimits(integrationId: string, page: ListPage) {
     return this.prisma.vendorRateLimit.findMany({
-      where: { integration_id: integrationId }, skip: page.offset, take: page.limit,
+      where: { integration_id: integrationId },
+      skip: page.offset,
+      take: page.limit,
       orderBy: [...page.orderBy.map((o) => ({ [o.field]: o.direction })), { api: 'asc' as const }],
     });
   }
 
   /** Adds a page's drift counts, inside the page's transaction. */
-  async addDrift(tx: SqlTx, scope: { organizationId: string; integrationId: string }, counts: DriftCount[]): Promise<void> {
+  async addDrift(
+    tx: SqlTx,
+    scope: { organizationId: string; integrationId: string },
+    counts: DriftCount[],
+  ): Promise<void> {
     if (counts.length === 0) return;
     await tx.query(
       `INSERT INTO "schema_drift" ("id", "organization_id", "integration_id", "model", "field", "kind", "occurrences", "sample_x_id")
@@ -131,14 +157,24 @@ export class VendorStateRepository {
          "occurrences" = "schema_drift"."occurrences" + excluded."occurrences", "last_seen_at" = now(),
          "sample_x_id" = coalesce(excluded."sample_x_id", "schema_drift"."sample_x_id")`,
       [
-        scope.organizationId, scope.integrationId, counts.map(() => newId()), counts.map((c) => c.model), counts.map((c) => c.field),
-        counts.map((c) => c.kind), counts.map((c) => c.occurrences), counts.map((c) => c.sampleXId),
+        scope.organizationId,
+        scope.integrationId,
+        counts.map(() => newId()),
+        counts.map((c) => c.model),
+        counts.map((c) => c.field),
+        counts.map((c) => c.kind),
+        counts.map((c) => c.occurrences),
+        counts.map((c) => c.sampleXId),
       ],
     );
   }
 
   /** Adds a page's counts of values no mapping table knows, inside the page's transaction (one statement). */
-  async addUnknownValues(tx: SqlTx, scope: { organizationId: string; integrationId: string }, counts: ModelUnknownValueCount[]): Promise<void> {
+  async addUnknownValues(
+    tx: SqlTx,
+    scope: { organizationId: string; integrationId: string },
+    counts: ModelUnknownValueCount[],
+  ): Promise<void> {
     if (counts.length === 0) return;
     await tx.query(
       `INSERT INTO "unknown_values" ("id", "organization_id", "integration_id", "model", "field", "value", "mapped_to", "occurrences", "sample_x_id")
@@ -148,8 +184,15 @@ export class VendorStateRepository {
          "occurrences" = "unknown_values"."occurrences" + excluded."occurrences", "last_seen_at" = now(), "mapped_to" = excluded."mapped_to",
          "sample_x_id" = coalesce(excluded."sample_x_id", "unknown_values"."sample_x_id")`,
       [
-        scope.organizationId, scope.integrationId, counts.map(() => newId()), counts.map((c) => c.model), counts.map((c) => c.field),
-        counts.map((c) => c.value), counts.map((c) => c.mappedTo), counts.map((c) => c.occurrences), counts.map((c) => c.sampleXId),
+        scope.organizationId,
+        scope.integrationId,
+        counts.map(() => newId()),
+        counts.map((c) => c.model),
+        counts.map((c) => c.field),
+        counts.map((c) => c.value),
+        counts.map((c) => c.mappedTo),
+        counts.map((c) => c.occurrences),
+        counts.map((c) => c.sampleXId),
       ],
     );
   }

@@ -24,7 +24,7 @@ describe('BullMQ PostgreSQL backend: promote() racing a worker that claims the s
   beforeAll(async () => {
     databaseUrl = await createTestDatabase();
     await withClient(databaseUrl, (client) => runMigrations(client));
-    queue = new Queue(QUEUE, { connection: { connectionString: databaseUrl, max: 2 } as never }, createPostgresBackend as never) as unknown as Queue;
+    queue = new Queue(QUEUE, { connection: { connectionString: databaseUrl, max: 2 } }, createPostgresBackend as never);
   });
 
   afterAll(async () => {
@@ -43,16 +43,28 @@ describe('BullMQ PostgreSQL backend: promote() racing a worker that claims the s
     try {
       await worker.query('BEGIN');
       // What a worker's fetch runs: promote due delayed jobs, claim the next waiting one (60 s lock).
-      const claimed = await worker.query(`SELECT id FROM bullmq.move_to_active($1, 'token-1', 60000, $2, NULL, NULL, NULL)`, [QUEUE, Date.now()]);
+      const claimed = await worker.query(
+        `SELECT id FROM bullmq.move_to_active($1, 'token-1', 60000, $2, NULL, NULL, NULL)`,
+        [QUEUE, Date.now()],
+      );
       expect(claimed.rows.map((r) => r.id)).toEqual([jobId]);
-      const woken = wake().then(() => 'done', (error: Error) => error.message);
+      const woken = wake().then(
+        () => 'done',
+        (error: Error) => error.message,
+      );
       // `wake` has read the job's committed state (still delayed) and now waits for the claim's row lock.
       const blocked = await waitForBlockedQuery(databaseUrl);
       await worker.query('COMMIT');
       await woken;
       const state = await queue.getJobState(jobId);
       const again = await withClient(databaseUrl, async (db) =>
-        (await db.query(`SELECT id FROM bullmq.move_to_active($1, 'token-2', 60000, $2, NULL, NULL, NULL)`, [QUEUE, Date.now()])).rows.map((r) => r.id));
+        (
+          await db.query(`SELECT id FROM bullmq.move_to_active($1, 'token-2', 60000, $2, NULL, NULL, NULL)`, [
+            QUEUE,
+            Date.now(),
+          ])
+        ).rows.map((r) => r.id),
+      );
       return { blocked, state, claimedAgain: again.includes(jobId) };
     } finally {
       await worker.end();
@@ -65,7 +77,9 @@ describe('BullMQ PostgreSQL backend: promote() racing a worker that claims the s
   });
 
   it('changeDelay(0), what Latchkey uses instead, leaves the claimed job active with its one worker', async () => {
-    const outcome = await claimWhile('delay-changed', async () => (await queue.getJob('delay-changed'))!.changeDelay(0));
+    const outcome = await claimWhile('delay-changed', async () =>
+      (await queue.getJob('delay-changed'))!.changeDelay(0),
+    );
     expect(outcome).toEqual({ blocked: true, state: 'active', claimedAgain: false });
   });
 });
@@ -74,7 +88,9 @@ describe('BullMQ PostgreSQL backend: promote() racing a worker that claims the s
 async function waitForBlockedQuery(databaseUrl: string): Promise<boolean> {
   return withClient(databaseUrl, async (db) => {
     for (let i = 0; i < 100; i++) {
-      const { rows } = await db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      const { rows } = await db.query(
+        `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
       if (rows.length > 0) return true;
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -20,8 +20,11 @@ const SANDBOX_MODULES: Record<string, { prefix: string; module: Record<string, u
   ENTRATA: { prefix: 'ENTRATA', module: entrata },
   APPFOLIO: { prefix: 'APPFOLIO', module: appfolio },
 };
-const LIMITED_BUILDIUM = (buildium as Record<string, unknown>).BUILDIUM_SANDBOX_LIMITED_CREDENTIALS as object | undefined;
-const PRESETS = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../src/serve/dashboard/public/sandbox-presets.json'), 'utf8'));
+const LIMITED_BUILDIUM = (buildium as Record<string, unknown>).BUILDIUM_SANDBOX_LIMITED_CREDENTIALS as
+  object | undefined;
+const PRESETS = JSON.parse(
+  fs.readFileSync(path.resolve(__dirname, '../../src/serve/dashboard/public/sandbox-presets.json'), 'utf8'),
+);
 const READ_MODELS = ['properties', 'units', 'residents', 'leases'];
 
 const digitsOf = (text: string | null) => (text ?? '').replace(/\D/g, '');
@@ -34,7 +37,10 @@ describe('dashboard at GET / (Chromium)', () => {
 
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
-    app = await startApp({ name: 'dashboard', env: { DATABASE_URL: await createTestDatabase(), WEBHOOK_RETRY_SCHEDULE: '1,1,1' } });
+    app = await startApp({
+      name: 'dashboard',
+      env: { DATABASE_URL: await createTestDatabase(), WEBHOOK_RETRY_SCHEDULE: '1,1,1' },
+    });
     browser = await launchBrowser();
   });
 
@@ -51,27 +57,37 @@ describe('dashboard at GET / (Chromium)', () => {
 
   const api = async (method: string, route: string, body?: unknown) => {
     const res = await fetch(`${app.url}${route}`, {
-      method, headers: { authorization: `Bearer ${app.apiKey}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers: { authorization: `Bearer ${app.apiKey}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: res.status, body: await res.json() as any };
+    return { status: res.status, body: (await res.json()) as any };
   };
 
   /** A fresh browser page; `withKey` stores the API key first, as if it had been entered before. */
   async function openPage(withKey: boolean): Promise<{ page: Page; problems: string[] }> {
     context = await browser.newContext({ baseURL: app.url, viewport: { width: 1360, height: 900 }, locale: 'en-US' });
-    if (withKey) await context.addInitScript((key) => (globalThis as any).localStorage.setItem('latchkey-key', key), app.apiKey);
+    if (withKey)
+      await context.addInitScript((key) => (globalThis as any).localStorage.setItem('latchkey-key', key), app.apiKey);
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     return { page, problems: watchPage(page) };
   }
 
   /** Creates a Buildium sandbox integration through the form with the given preset (`active`: its first sync starts at once); returns its id. */
-  async function createBuildium(page: Page, preset: 'standard' | 'limited', name: string, active = false): Promise<string> {
+  async function createBuildium(
+    page: Page,
+    preset: 'standard' | 'limited',
+    name: string,
+    active = false,
+  ): Promise<string> {
     await page.goto('/#/integrations');
     await page.getByTestId('new-vendor').selectOption('BUILDIUM');
     await page.getByTestId('new-preset').selectOption(preset);
     expect(await page.getByTestId('new-base-url').inputValue()).toBe(`${app.url}/sandbox/buildium`);
-    expect(JSON.parse(await page.getByTestId('new-credentials').inputValue())).toEqual(preset === 'standard' ? buildium.BUILDIUM_SANDBOX_CREDENTIALS : LIMITED_BUILDIUM);
+    expect(JSON.parse(await page.getByTestId('new-credentials').inputValue())).toEqual(
+      preset === 'standard' ? buildium.BUILDIUM_SANDBOX_CREDENTIALS : LIMITED_BUILDIUM,
+    );
     expect(await page.getByTestId('new-fast').isChecked()).toBe(true);
     await page.getByTestId('new-name').fill(name);
     if (active) await page.getByTestId('new-active').check();
@@ -99,9 +115,18 @@ describe('dashboard at GET / (Chromium)', () => {
     expect(etag).toBeTruthy();
     expect((await fetch(`${app.url}/dashboard/app.js`, { headers: { 'if-none-match': etag! } })).status).toBe(304);
     expect((await fetch(`${app.url}/dashboard/app.css`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
-    expect((await fetch(`${app.url}/dashboard/sandbox-presets.json`)).headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect((await fetch(`${app.url}/dashboard/sandbox-presets.json`)).headers.get('content-type')).toBe(
+      'application/json; charset=utf-8',
+    );
 
-    for (const probe of ['/dashboard/..%2fdashboard.controller.ts', '/dashboard/..%2F..%2F..%2Fpackage.json', '/dashboard/%2e%2e%2fpackage.json', '/dashboard/.env', '/dashboard/missing.js', '/dashboard/index.html']) {
+    for (const probe of [
+      '/dashboard/..%2fdashboard.controller.ts',
+      '/dashboard/..%2F..%2F..%2Fpackage.json',
+      '/dashboard/%2e%2e%2fpackage.json',
+      '/dashboard/.env',
+      '/dashboard/missing.js',
+      '/dashboard/index.html',
+    ]) {
       const res = await fetch(`${app.url}${probe}`);
       expect([probe, res.status]).toEqual([probe, 404]);
       expect(await res.text()).not.toContain('"devDependencies"');
@@ -111,7 +136,7 @@ describe('dashboard at GET / (Chromium)', () => {
   it('offers exactly the credentials each mounted sandbox accepts as its presets', () => {
     expect(PRESETS.vendors.map((v: any) => v.vendor).sort()).toEqual(Object.keys(SANDBOX_MODULES).sort());
     for (const v of PRESETS.vendors) {
-      const { prefix, module } = SANDBOX_MODULES[v.vendor]!;
+      const { prefix, module } = SANDBOX_MODULES[v.vendor];
       expect(v.presets.standard).toEqual(module[`${prefix}_SANDBOX_CREDENTIALS`]);
       const limited = module[`${prefix}_SANDBOX_LIMITED_CREDENTIALS`];
       if (limited === undefined) expect(v.presets.limited).toBeUndefined();
@@ -150,14 +175,21 @@ describe('dashboard at GET / (Chromium)', () => {
     // Create against the sandbox with its preset: base_url on this origin, a demo request budget.
     const id = await createBuildium(page, 'standard', 'Demo Buildium');
     const created = await api('GET', `/v1/admin/integrations/${id}`);
-    expect(created.body.results).toMatchObject({ integration_vendor: 'BUILDIUM', active: false, base_url: `${app.url}/sandbox/buildium`, max_request_frequency: 100, max_request_cadence: 'SECOND' });
+    expect(created.body.results).toMatchObject({
+      integration_vendor: 'BUILDIUM',
+      active: false,
+      base_url: `${app.url}/sandbox/buildium`,
+      max_request_frequency: 100,
+      max_request_cadence: 'SECOND',
+    });
     expect(await page.getByTestId('integration-active').textContent()).toBe('inactive');
     expect(await page.getByTestId('can-authenticate').textContent()).toBe('not checked');
     await screenshot(page, '03-integration-created');
 
     // Data access: every read SUCCESS, in green.
     await page.getByTestId('check-access').click();
-    for (const model of READ_MODELS) await page.locator(`[data-testid="access-${model}-read"][data-status="SUCCESS"]`).waitFor({ timeout: 60_000 });
+    for (const model of READ_MODELS)
+      await page.locator(`[data-testid="access-${model}-read"][data-status="SUCCESS"]`).waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('access-residents-read').getAttribute('class')).toContain('ok');
     const access = await api('GET', `/v1/admin/integrations/${id}/data-access`);
     expect(access.body.result.models.residents.read.status).toBe('SUCCESS');
@@ -167,12 +199,21 @@ describe('dashboard at GET / (Chromium)', () => {
 
     // Enable: the first sync starts and is followed live (the sandbox holds its tenants page for 4 s, so the
     // run is seen RUNNING with its residents job in flight), until SUCCESS with its counts.
-    await sandboxControl(`${app.url}/sandbox/buildium`)('POST', 'faults', { path: '/v1/leases/tenants', delayMs: 4000, times: 1 });
+    await sandboxControl(`${app.url}/sandbox/buildium`)('POST', 'faults', {
+      path: '/v1/leases/tenants',
+      delayMs: 4000,
+      times: 1,
+    });
     await page.getByTestId('toggle-active').click();
-    await page.getByTestId('integration-active').filter({ hasText: /^active$/ }).waitFor();
+    await page
+      .getByTestId('integration-active')
+      .filter({ hasText: /^active$/ })
+      .waitFor();
     const progress = page.getByTestId('run-progress');
     await progress.filter({ hasText: /FIRST_SYNC RUNNING — \d of 4 jobs finished/ }).waitFor({ timeout: 20_000 });
-    await page.locator('[data-testid="job-row"][data-model="residents"][data-status="RUNNING"]').waitFor({ timeout: 10_000 });
+    await page
+      .locator('[data-testid="job-row"][data-model="residents"][data-status="RUNNING"]')
+      .waitFor({ timeout: 10_000 });
     await screenshot(page, '05-sync-running');
     const doneRow = page.locator('[data-testid="run-row"][data-status="SUCCESS"]');
     await doneRow.waitFor({ timeout: 120_000 });
@@ -186,8 +227,16 @@ describe('dashboard at GET / (Chromium)', () => {
     expect(digitsOf(await doneRow.getByTestId('events-emitted').textContent())).toBe(String(root.events_emitted));
     await page.locator('[data-testid="job-row"][data-status="SUCCESS"]').nth(3).waitFor();
     expect(await page.getByTestId('job-row').count()).toBe(4);
-    expect((await page.locator('[data-testid="job-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-model')))).sort()).toEqual([...READ_MODELS].sort());
-    const bars = await page.locator('[data-testid="chart-records-svg"] rect.bar').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
+    expect(
+      (
+        await page
+          .locator('[data-testid="job-row"]')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-model')))
+      ).sort(),
+    ).toEqual([...READ_MODELS].sort());
+    const bars = await page
+      .locator('[data-testid="chart-records-svg"] rect.bar')
+      .evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
     expect(bars.some((height) => height > 0)).toBe(true);
     await page.locator('[data-testid="run-progress"]').waitFor({ state: 'detached' });
     await screenshot(page, '06-first-sync-done');
@@ -197,18 +246,22 @@ describe('dashboard at GET / (Chromium)', () => {
     await page.getByTestId('records-table').waitFor();
     const total = (await api('GET', `/v1/residents?integration_id=${id}&limit=1`)).body.meta.total;
     expect(total).toBeGreaterThan(0);
-    expect(digitsOf((await page.getByTestId('records-total').textContent())!.split(' ')[0]!)).toBe(String(total));
+    expect(digitsOf((await page.getByTestId('records-total').textContent())!.split(' ')[0])).toBe(String(total));
     // Each resident's vendor, and its standing: the statuses of its leases, as the API gives them.
     const listed = (await api('GET', `/v1/residents?integration_id=${id}&limit=50`)).body.results;
-    const cells = await page.getByTestId('record-row').evaluateAll((rows) => rows.map((r) => ({
-      id: r.getAttribute('data-record-id'),
-      vendor: r.querySelector('[data-column="Vendor"]')?.textContent,
-      status: r.querySelector('[data-column="Lease status"]')?.textContent,
-    })));
-    expect(cells).toEqual(listed.map((r: any) => {
-      const statuses = [...new Set(r.leases_meta_data.map((m: any) => m.lease_status_normalized))];
-      return { id: r.id, vendor: 'BUILDIUM', status: statuses.length ? statuses.join(', ') : 'no lease' };
-    }));
+    const cells = await page.getByTestId('record-row').evaluateAll((rows) =>
+      rows.map((r) => ({
+        id: r.getAttribute('data-record-id'),
+        vendor: r.querySelector('[data-column="Vendor"]')?.textContent,
+        status: r.querySelector('[data-column="Lease status"]')?.textContent,
+      })),
+    );
+    expect(cells).toEqual(
+      listed.map((r: any) => {
+        const statuses = [...new Set(r.leases_meta_data.map((m: any) => m.lease_status_normalized))];
+        return { id: r.id, vendor: 'BUILDIUM', status: statuses.length ? statuses.join(', ') : 'no lease' };
+      }),
+    );
     expect(cells.some((c) => /^(ACTIVE|INACTIVE|PENDING|EVICTED|OTHER)/.test(c.status ?? ''))).toBe(true);
     const firstRow = page.getByTestId('record-row').first();
     const residentId = (await firstRow.getAttribute('data-record-id'))!;
@@ -226,29 +279,47 @@ describe('dashboard at GET / (Chromium)', () => {
     await page.getByTestId('new-webhook-url').fill(receiver.url);
     await page.getByTestId('create-webhook-submit').click();
     await page.waitForURL(/#\/webhooks\/[^/?]+/);
-    const webhookId = decodeURIComponent(new URL(page.url()).hash.split('/').pop()!.split('?')[0]!);
+    const webhookId = decodeURIComponent(new URL(page.url()).hash.split('/').pop()!.split('?')[0]);
     const webhook = (await api('GET', `/v1/webhooks/${webhookId}`)).body.results;
     expect(webhook).toMatchObject({ url: receiver.url, active: true });
-    expect(webhook.triggers.map((t: any) => t.trigger).sort()).toEqual(['DATA_DELETED', 'DATA_NEW', 'DATA_UPDATE', 'FIRST_SYNC_COMPLETE', 'JOB_FAILURE', 'SYNC_COMPLETE']);
+    expect(webhook.triggers.map((t: any) => t.trigger).sort()).toEqual([
+      'DATA_DELETED',
+      'DATA_NEW',
+      'DATA_UPDATE',
+      'FIRST_SYNC_COMPLETE',
+      'JOB_FAILURE',
+      'SYNC_COMPLETE',
+    ]);
     expect(await page.getByTestId('webhook-secret').textContent()).toBe(webhook.secret);
 
     await page.getByTestId('send-test').click();
     const delivered = page.locator('[data-testid="delivery-row"][data-trigger="TEST"][data-status="SUCCEEDED"]');
     await delivered.waitFor({ timeout: 30_000 });
     expect(await delivered.locator('[data-testid="delivery-attempt"][data-status-code="200"]').count()).toBe(1);
-    const got = await waitFor(async () => receiver.received.find((r) => r.json?.trigger === 'TEST' && r.json?.data?.webhook_id === webhookId), 'the TEST delivery at the receiver', 10_000);
+    const got = await waitFor(
+      async () => receiver.received.find((r) => r.json?.trigger === 'TEST' && r.json?.data?.webhook_id === webhookId),
+      'the TEST delivery at the receiver',
+      10_000,
+    );
     expect(got.headers['webhook-id']).toBe(await delivered.getAttribute('data-delivery-id'));
     expect(await page.locator('[data-testid="chart-latency-svg"] circle').count()).toBeGreaterThanOrEqual(1);
     await screenshot(page, '08-webhook-test-delivered');
 
     // Retry sends the same delivery again (same webhook-id): a second attempt shows.
     await delivered.getByTestId('retry-delivery').click();
-    await page.locator('[data-testid="delivery-row"][data-trigger="TEST"] [data-testid="delivery-attempt"]').nth(1).waitFor({ timeout: 30_000 });
-    const tests = await waitFor(async () => {
-      const all = receiver.received.filter((r) => r.json?.trigger === 'TEST');
-      return all.length === 2 ? all : undefined;
-    }, 'the retried TEST delivery', 10_000);
-    expect(tests[1]!.headers['webhook-id']).toBe(tests[0]!.headers['webhook-id']);
+    await page
+      .locator('[data-testid="delivery-row"][data-trigger="TEST"] [data-testid="delivery-attempt"]')
+      .nth(1)
+      .waitFor({ timeout: 30_000 });
+    const tests = await waitFor(
+      async () => {
+        const all = receiver.received.filter((r) => r.json?.trigger === 'TEST');
+        return all.length === 2 ? all : undefined;
+      },
+      'the retried TEST delivery',
+      10_000,
+    );
+    expect(tests[1].headers['webhook-id']).toBe(tests[0].headers['webhook-id']);
 
     // Rotating the secret shows the new one, which the API now holds.
     await page.getByTestId('rotate-secret').click();
@@ -270,29 +341,48 @@ describe('dashboard at GET / (Chromium)', () => {
     expect(await page.getByTestId('unknown-row').count()).toBe(0); // the first sync met only values of the spec
     await page.getByTestId('sync-now').click();
     await page.locator('[data-testid="run-row"][data-status="SUCCESS"]').nth(1).waitFor({ timeout: 120_000 });
-    const unknownRow = page.locator('[data-testid="unknown-row"][data-field="status_normalized"][data-value="Evicted"]');
+    const unknownRow = page.locator(
+      '[data-testid="unknown-row"][data-field="status_normalized"][data-value="Evicted"]',
+    );
     await unknownRow.waitFor({ timeout: 30_000 });
     const unknown = (await api('GET', `/v1/admin/integrations/${id}/unknown-values`)).body.results;
-    expect(unknown.map((u: any) => [u.model, u.field, u.value, u.mapped_to, u.occurrences, u.sample_x_id])).toEqual([['leases', 'status_normalized', 'Evicted', 'OTHER', 1, String(firstLease.Id)]]);
+    expect(unknown.map((u: any) => [u.model, u.field, u.value, u.mapped_to, u.occurrences, u.sample_x_id])).toEqual([
+      ['leases', 'status_normalized', 'Evicted', 'OTHER', 1, String(firstLease.Id)],
+    ]);
     expect(await unknownRow.getByTestId('unknown-occurrences').textContent()).toBe('1');
     const newest = page.getByTestId('run-row').first();
-    const manual = (await api('GET', `/v1/admin/logs/jobs/${await newest.getAttribute('data-run-id')}?include_all_jobs=false`)).body.results[0];
+    const manual = (
+      await api('GET', `/v1/admin/logs/jobs/${await newest.getAttribute('data-run-id')}?include_all_jobs=false`)
+    ).body.results[0];
     expect(manual).toMatchObject({ job_type: 'MANUAL_SYNC', status: 'SUCCESS' });
     expect(manual.events_emitted).toBeGreaterThanOrEqual(1);
     expect(digitsOf(await newest.getByTestId('events-emitted').textContent())).toBe(String(manual.events_emitted));
-    const eventBars = await page.locator('[data-testid="chart-events-svg"] rect.bar').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
+    const eventBars = await page
+      .locator('[data-testid="chart-events-svg"] rect.bar')
+      .evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
     expect(eventBars).toHaveLength(2);
     expect(eventBars[0]).toBe(0); // the first sync sends no data events
     expect(eventBars[1]).toBeGreaterThan(0);
     await screenshot(page, '09-second-sync');
 
-    const update = await waitFor(async () => receiver.received.find((r) => r.json?.trigger === 'DATA_UPDATE' && r.json?.data?.record_id === residentId), 'the DATA_UPDATE of the renamed resident', 30_000);
+    const update = await waitFor(
+      async () =>
+        receiver.received.find((r) => r.json?.trigger === 'DATA_UPDATE' && r.json?.data?.record_id === residentId),
+      'the DATA_UPDATE of the renamed resident',
+      30_000,
+    );
     expect(update.json.data.diff.new.first_name).toBe(renamed);
     await page.goto(`/#/webhooks/${webhookId}`);
-    await page.locator(`[data-testid="delivery-row"][data-trigger="DATA_UPDATE"][data-status="SUCCEEDED"]`).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator(`[data-testid="delivery-row"][data-trigger="DATA_UPDATE"][data-status="SUCCEEDED"]`)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await screenshot(page, '10-webhook-deliveries');
     await page.goto(`/#/records/residents/${residentId}`);
-    await page.getByTestId('record-title').filter({ hasText: `${renamed} ${resident.last_name}` }).waitFor();
+    await page
+      .getByTestId('record-title')
+      .filter({ hasText: `${renamed} ${resident.last_name}` })
+      .waitFor();
     expect(await page.locator('[data-field="first_name"]').textContent()).toBe(renamed);
     expect(await page.locator('[data-injected]').count()).toBe(0);
     // Its leases are links to the lease records.
@@ -309,11 +399,16 @@ describe('dashboard at GET / (Chromium)', () => {
     await page.locator('[data-testid="event-row"][data-trigger="FIRST_SYNC_COMPLETE"]').waitFor();
     await page.locator('[data-testid="event-row"][data-trigger="DATA_UPDATE"]').first().waitFor();
     const feed = (await api('GET', '/v1/events?after=0&limit=100')).body.results;
-    const sequences = await page.getByTestId('event-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-sequence'))));
+    const sequences = await page
+      .getByTestId('event-row')
+      .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-sequence'))));
     expect(sequences).toEqual(feed.map((e: any) => e.sequence));
     expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
     // Each event names its integration, linked to it.
-    const complete = page.locator('[data-testid="event-row"][data-trigger="FIRST_SYNC_COMPLETE"]').first().getByTestId('event-integration');
+    const complete = page
+      .locator('[data-testid="event-row"][data-trigger="FIRST_SYNC_COMPLETE"]')
+      .first()
+      .getByTestId('event-integration');
     expect(await complete.textContent()).toBe('Demo Buildium');
     expect(await complete.getAttribute('href')).toBe(`#/integrations/${id}`);
     await screenshot(page, '11-events');
@@ -321,95 +416,113 @@ describe('dashboard at GET / (Chromium)', () => {
     expect(problems).toEqual([]);
   }, 300_000);
 
-  (LIMITED_BUILDIUM ? it : it.skip)('shows the limited preset’s residents read as FAILED with the vendor’s message, and the sync skipping residents', async () => {
-    const { page, problems } = await openPage(true);
-    const id = await createBuildium(page, 'limited', 'Limited Buildium');
-    await page.getByTestId('check-access').click();
-    const failed = page.locator('[data-testid="access-residents-read"][data-status="FAILED"]');
-    await failed.waitFor({ timeout: 60_000 });
-    for (const model of ['properties', 'units', 'leases']) await page.locator(`[data-testid="access-${model}-read"][data-status="SUCCESS"]`).waitFor();
-    expect(await failed.getAttribute('class')).toContain('bad');
-    const access = (await api('GET', `/v1/admin/integrations/${id}/data-access`)).body.result;
-    const message = access.models.residents.read.error_message as string;
-    expect(message).toMatch(/permission/i);
-    expect(await page.getByTestId('access-residents-read-error').textContent()).toBe(message);
-    await screenshot(page, '12-limited-access');
+  (LIMITED_BUILDIUM ? it : it.skip)(
+    'shows the limited preset’s residents read as FAILED with the vendor’s message, and the sync skipping residents',
+    async () => {
+      const { page, problems } = await openPage(true);
+      const id = await createBuildium(page, 'limited', 'Limited Buildium');
+      await page.getByTestId('check-access').click();
+      const failed = page.locator('[data-testid="access-residents-read"][data-status="FAILED"]');
+      await failed.waitFor({ timeout: 60_000 });
+      for (const model of ['properties', 'units', 'leases'])
+        await page.locator(`[data-testid="access-${model}-read"][data-status="SUCCESS"]`).waitFor();
+      expect(await failed.getAttribute('class')).toContain('bad');
+      const access = (await api('GET', `/v1/admin/integrations/${id}/data-access`)).body.result;
+      const message = access.models.residents.read.error_message as string;
+      expect(message).toMatch(/permission/i);
+      expect(await page.getByTestId('access-residents-read-error').textContent()).toBe(message);
+      await screenshot(page, '12-limited-access');
 
-    // Its first sync skips residents because their read check FAILED, and says so.
-    await page.getByTestId('toggle-active').click();
-    const done = page.locator('[data-testid="run-row"]:is([data-status="SUCCESS"], [data-status="FAILURE"])');
-    await done.waitFor({ timeout: 120_000 });
-    const runId = (await done.getAttribute('data-run-id'))!;
-    const root = (await api('GET', `/v1/admin/logs/jobs/${runId}?include_all_jobs=false`)).body.results[0];
-    expect(root.skipped_models.map((s: any) => s.model)).toEqual(['residents']);
-    expect(await done.textContent()).toContain(`residents: ${root.skipped_models[0].reason}`);
-    await screenshot(page, '13-limited-sync');
+      // Its first sync skips residents because their read check FAILED, and says so.
+      await page.getByTestId('toggle-active').click();
+      const done = page.locator('[data-testid="run-row"]:is([data-status="SUCCESS"], [data-status="FAILURE"])');
+      await done.waitFor({ timeout: 120_000 });
+      const runId = (await done.getAttribute('data-run-id'))!;
+      const root = (await api('GET', `/v1/admin/logs/jobs/${runId}?include_all_jobs=false`)).body.results[0];
+      expect(root.skipped_models.map((s: any) => s.model)).toEqual(['residents']);
+      expect(await done.textContent()).toContain(`residents: ${root.skipped_models[0].reason}`);
+      await screenshot(page, '13-limited-sync');
 
-    // Both integrations in the list, with their state.
-    await page.getByTestId('nav-integrations').click();
-    await page.getByTestId('integrations-table').waitFor();
-    const names = await page.getByTestId('integration-link').allTextContents();
-    expect(names).toEqual(expect.arrayContaining(['Demo Buildium', 'Limited Buildium']));
-    await screenshot(page, '14-integrations');
-    expect(problems).toEqual([]);
-  }, 240_000);
-  (LIMITED_BUILDIUM ? it : it.skip)('shows a first sync the vendor partly refused in red: the run, its failed job, the FAILED read with the vendor’s message, and the list’s last run', async () => {
-    const { page, problems } = await openPage(true);
-    const id = await createBuildium(page, 'limited', 'Partly refused Buildium', true);
+      // Both integrations in the list, with their state.
+      await page.getByTestId('nav-integrations').click();
+      await page.getByTestId('integrations-table').waitFor();
+      const names = await page.getByTestId('integration-link').allTextContents();
+      expect(names).toEqual(expect.arrayContaining(['Demo Buildium', 'Limited Buildium']));
+      await screenshot(page, '14-integrations');
+      expect(problems).toEqual([]);
+    },
+    240_000,
+  );
+  (LIMITED_BUILDIUM ? it : it.skip)(
+    'shows a first sync the vendor partly refused in red: the run, its failed job, the FAILED read with the vendor’s message, and the list’s last run',
+    async () => {
+      const { page, problems } = await openPage(true);
+      const id = await createBuildium(page, 'limited', 'Partly refused Buildium', true);
 
-    // The run ends PARTIAL_SUCCESS, red, naming residents and the vendor's refusal.
-    const row = page.locator('[data-testid="run-row"][data-status="PARTIAL_SUCCESS"]');
-    await row.waitFor({ timeout: 120_000 });
-    const runId = (await row.getAttribute('data-run-id'))!;
-    const run = (await api('GET', `/v1/admin/logs/jobs/${runId}?include_all_jobs=false`)).body.results[0];
-    expect(run).toMatchObject({ status: 'PARTIAL_SUCCESS', models_failed: [{ model: 'residents', error: expect.stringMatching(/HTTP 403/) }] });
-    expect(await row.getByTestId('run-status').getAttribute('class')).toContain('bad');
-    const failedModel = row.locator('[data-testid="run-failed-model"][data-model="residents"]');
-    expect(await failedModel.textContent()).toBe(`residents: ${run.models_failed[0].error}`);
-    expect(await failedModel.getAttribute('class')).toContain('bad-text');
-    const job = page.locator('[data-testid="job-row"][data-model="residents"][data-status="FAILURE"]');
-    await job.waitFor();
-    expect(await job.getByTestId('job-status').getAttribute('class')).toContain('bad');
-    expect(await page.locator('[data-testid="job-row"][data-status="SUCCESS"]').count()).toBe(3);
+      // The run ends PARTIAL_SUCCESS, red, naming residents and the vendor's refusal.
+      const row = page.locator('[data-testid="run-row"][data-status="PARTIAL_SUCCESS"]');
+      await row.waitFor({ timeout: 120_000 });
+      const runId = (await row.getAttribute('data-run-id'))!;
+      const run = (await api('GET', `/v1/admin/logs/jobs/${runId}?include_all_jobs=false`)).body.results[0];
+      expect(run).toMatchObject({
+        status: 'PARTIAL_SUCCESS',
+        models_failed: [{ model: 'residents', error: expect.stringMatching(/HTTP 403/) }],
+      });
+      expect(await row.getByTestId('run-status').getAttribute('class')).toContain('bad');
+      const failedModel = row.locator('[data-testid="run-failed-model"][data-model="residents"]');
+      expect(await failedModel.textContent()).toBe(`residents: ${run.models_failed[0].error}`);
+      expect(await failedModel.getAttribute('class')).toContain('bad-text');
+      const job = page.locator('[data-testid="job-row"][data-model="residents"][data-status="FAILURE"]');
+      await job.waitFor();
+      expect(await job.getByTestId('job-status').getAttribute('class')).toContain('bad');
+      expect(await page.locator('[data-testid="job-row"][data-status="SUCCESS"]').count()).toBe(3);
 
-    // Its data access: residents read FAILED in red with the vendor's words, without a check having run.
-    const cell = page.locator('[data-testid="access-residents-read"][data-status="FAILED"]');
-    await cell.waitFor();
-    expect(await cell.getAttribute('class')).toContain('bad');
-    const access = (await api('GET', `/v1/admin/integrations/${id}/data-access`)).body.result;
-    expect(access.models.residents.read).toEqual({ status: 'FAILED', error_message: run.models_failed[0].error });
-    expect(await page.getByTestId('access-residents-read-error').textContent()).toBe(access.models.residents.read.error_message);
-    expect(access.last_data_access_check).toBeNull();
-    await screenshot(page, '14a-partly-refused-sync');
+      // Its data access: residents read FAILED in red with the vendor's words, without a check having run.
+      const cell = page.locator('[data-testid="access-residents-read"][data-status="FAILED"]');
+      await cell.waitFor();
+      expect(await cell.getAttribute('class')).toContain('bad');
+      const access = (await api('GET', `/v1/admin/integrations/${id}/data-access`)).body.result;
+      expect(access.models.residents.read).toEqual({ status: 'FAILED', error_message: run.models_failed[0].error });
+      expect(await page.getByTestId('access-residents-read-error').textContent()).toBe(
+        access.models.residents.read.error_message,
+      );
+      expect(access.last_data_access_check).toBeNull();
+      await screenshot(page, '14a-partly-refused-sync');
 
-    // The integrations list shows each integration's last run and when, red for this one.
-    await page.getByTestId('nav-integrations').click();
-    const listed = page.locator(`[data-testid="integrations-table"] tr[data-integration-id="${id}"]`);
-    await listed.waitFor();
-    const lastRun = listed.getByTestId('last-run');
-    expect(await lastRun.getAttribute('data-status')).toBe('PARTIAL_SUCCESS');
-    expect(await lastRun.getByTestId('last-run-status').getAttribute('class')).toContain('bad');
-    expect(await lastRun.getByTestId('last-run-time').textContent()).toBe(await page.evaluate((t) => new Date(t).toLocaleString(), run.started_at));
-    await screenshot(page, '14b-integrations-last-run');
+      // The integrations list shows each integration's last run and when, red for this one.
+      await page.getByTestId('nav-integrations').click();
+      const listed = page.locator(`[data-testid="integrations-table"] tr[data-integration-id="${id}"]`);
+      await listed.waitFor();
+      const lastRun = listed.getByTestId('last-run');
+      expect(await lastRun.getAttribute('data-status')).toBe('PARTIAL_SUCCESS');
+      expect(await lastRun.getByTestId('last-run-status').getAttribute('class')).toContain('bad');
+      expect(await lastRun.getByTestId('last-run-time').textContent()).toBe(
+        await page.evaluate((t) => new Date(t).toLocaleString(), run.started_at),
+      );
+      await screenshot(page, '14b-integrations-last-run');
 
-    // The delivery-latency line breaks where time has a gap, instead of drawing across it.
-    // (A string, so that the test's TypeScript compiler leaves the browser's dynamic import alone.)
-    const polylines = await page.evaluate(`(async () => {
+      // The delivery-latency line breaks where time has a gap, instead of drawing across it.
+      // (A string, so that the test's TypeScript compiler leaves the browser's dynamic import alone.)
+      const polylines = await page.evaluate(`(async () => {
       const { timeChart } = await import('/dashboard/charts.js');
       const at = (seconds) => new Date(Date.UTC(2026, 0, 1) + seconds * 1000).toISOString();
       const count = (seconds) => timeChart({ title: 't', yLabel: 'ms', name: 'latency', testid: 't', points: seconds.map((t, i) => ({ t: at(t), v: 10 + i })) })
         .querySelectorAll('polyline').length;
       return { steady: count([0, 1, 2, 3, 4, 5]), gap: count([0, 1, 2, 3600, 3601, 3602]), twoGaps: count([0, 1, 1800, 1801, 3600, 3601]) };
     })()`);
-    expect(polylines).toEqual({ steady: 1, gap: 2, twoGaps: 3 });
-    expect(problems).toEqual([]);
-  }, 240_000);
+      expect(polylines).toEqual({ steady: 1, gap: 2, twoGaps: 3 });
+      expect(problems).toEqual([]);
+    },
+    240_000,
+  );
 
   it('adds a warehouse destination, creates a Connect connection of the Buildium residents, follows its run to the rows in the warehouse, and changes its streams', async () => {
     const { page, problems } = await openPage(true);
 
     // The source: the Buildium integration the first test synced, or a fresh one synced here when run alone.
-    let source = (await api('GET', '/v1/admin/integrations/?limit=250')).body.results.find((i: any) => i.name === 'Demo Buildium' && i.first_sync_completed_at);
+    let source = (await api('GET', '/v1/admin/integrations/?limit=250')).body.results.find(
+      (i: any) => i.name === 'Demo Buildium' && i.first_sync_completed_at,
+    );
     if (!source) {
       const id = await createBuildium(page, 'standard', 'Connect Buildium');
       await page.getByTestId('toggle-active').click();
@@ -443,15 +556,28 @@ describe('dashboard at GET / (Chromium)', () => {
     await page.getByTestId('create-destination-submit').click();
     await page.getByTestId('destination-created').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('create-destination-error').count()).toBe(0);
-    const destination = (await api('GET', '/v1/connect/destinations?limit=250')).body.results.find((d: any) => d.name === 'Warehouse');
-    expect(destination).toMatchObject({ type: 'postgres', host: warehouse.hostname, port: Number(warehouse.port), database: warehouse.pathname.slice(1), username: warehouse.username });
+    const destination = (await api('GET', '/v1/connect/destinations?limit=250')).body.results.find(
+      (d: any) => d.name === 'Warehouse',
+    );
+    expect(destination).toMatchObject({
+      type: 'postgres',
+      host: warehouse.hostname,
+      port: Number(warehouse.port),
+      database: warehouse.pathname.slice(1),
+      username: warehouse.username,
+    });
     const destinationRow = page.locator(`[data-testid="destination-row"][data-destination-id="${destination.id}"]`);
-    expect(await destinationRow.getByTestId('destination-address').textContent()).toBe(`${warehouse.username}@${warehouse.hostname}:${warehouse.port}/${warehouse.pathname.slice(1)}`);
+    expect(await destinationRow.getByTestId('destination-address').textContent()).toBe(
+      `${warehouse.username}@${warehouse.hostname}:${warehouse.port}/${warehouse.pathname.slice(1)}`,
+    );
     // The URL (and its password) is never shown again: the field is emptied and the page holds it nowhere.
     expect(await page.getByTestId('new-destination-url').inputValue()).toBe('');
     const shown = await page.evaluate(() => {
       const doc = (globalThis as any).document;
-      return [doc.body.innerText, ...[...doc.querySelectorAll('input, textarea, select')].map((e: any) => e.value)].join('\n');
+      return [
+        doc.body.innerText,
+        ...[...doc.querySelectorAll('input, textarea, select')].map((e: any) => e.value),
+      ].join('\n');
     });
     expect(shown).not.toContain(`:${warehouse.password}@`);
     expect(shown).not.toContain(warehouseUrl);
@@ -464,7 +590,9 @@ describe('dashboard at GET / (Chromium)', () => {
     await page.getByTestId('new-connection-stream-residents').check();
     await page.getByTestId('new-connection-mode-residents').selectOption('full_refresh_overwrite');
     // Links are removed when they end, so their stream offers the one mode that carries a removal.
-    expect(await page.getByTestId('new-connection-mode-residents_to_leases').locator('option').allTextContents()).toEqual(['Full refresh (overwrite)']);
+    expect(
+      await page.getByTestId('new-connection-mode-residents_to_leases').locator('option').allTextContents(),
+    ).toEqual(['Full refresh (overwrite)']);
     await page.getByTestId('new-connection-schedule-manual').check();
     expect(await page.getByTestId('new-connection-cron').isDisabled()).toBe(true);
     await page.getByTestId('new-connection-namespace').fill('dashboard_wh');
@@ -476,8 +604,15 @@ describe('dashboard at GET / (Chromium)', () => {
     const connectionId = decodeURIComponent(new URL(page.url()).hash.split('/').pop()!);
     const connection = (await api('GET', `/v1/connect/connections/${connectionId}`)).body.results;
     expect(connection).toMatchObject({
-      name: 'Residents to the warehouse', integration_id: source.id, destination_id: destination.id, schedule: { type: 'manual' },
-      streams: [{ name: 'residents', sync_mode: 'full_refresh_overwrite', fields: null }], namespace: 'dashboard_wh', stream_prefix: 'lk_', active: true, next_run_at: null,
+      name: 'Residents to the warehouse',
+      integration_id: source.id,
+      destination_id: destination.id,
+      schedule: { type: 'manual' },
+      streams: [{ name: 'residents', sync_mode: 'full_refresh_overwrite', fields: null }],
+      namespace: 'dashboard_wh',
+      stream_prefix: 'lk_',
+      active: true,
+      next_run_at: null,
     });
     await page.getByTestId('connection-name').filter({ hasText: 'Residents to the warehouse' }).waitFor();
     expect(await page.getByTestId('stream-table').allTextContents()).toEqual(['dashboard_wh.lk_residents']);
@@ -492,9 +627,18 @@ describe('dashboard at GET / (Chromium)', () => {
     const runId = (await done.getAttribute('data-run-id'))!;
     const run = (await api('GET', `/v1/connect/connections/${connectionId}/runs/${runId}`)).body.results;
     expect(run).toMatchObject({ connection_id: connectionId, status: 'SUCCEEDED', trigger: 'manual', error: null });
-    const rows = await withClient(warehouseUrl, async (db) => Number((await db.query('SELECT count(*) AS n FROM dashboard_wh.lk_residents')).rows[0].n));
+    const rows = await withClient(warehouseUrl, async (db) =>
+      Number((await db.query('SELECT count(*) AS n FROM dashboard_wh.lk_residents')).rows[0].n),
+    );
     expect(rows).toBe(residents);
-    expect(run.streams).toEqual([expect.objectContaining({ name: 'residents', sync_mode: 'full_refresh_overwrite', status: 'SUCCEEDED', records: rows })]);
+    expect(run.streams).toEqual([
+      expect.objectContaining({
+        name: 'residents',
+        sync_mode: 'full_refresh_overwrite',
+        status: 'SUCCEEDED',
+        records: rows,
+      }),
+    ]);
     const streamRow = done.locator('[data-testid="connect-stream-row"][data-stream="residents"]');
     expect(await streamRow.getAttribute('data-status')).toBe('SUCCEEDED');
     expect(digitsOf(await streamRow.getByTestId('connect-stream-records').textContent())).toBe(String(rows));
@@ -502,7 +646,9 @@ describe('dashboard at GET / (Chromium)', () => {
     expect(await done.getByTestId('connect-run-trigger').textContent()).toBe('manual');
     expect(await done.getByTestId('connect-run-attempts').textContent()).toBe(String(run.attempts));
     expect(await done.getByTestId('connect-run-duration').textContent()).not.toBe('—');
-    const bars = await page.locator('[data-testid="connect-chart-records-svg"] rect.bar').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
+    const bars = await page
+      .locator('[data-testid="connect-chart-records-svg"] rect.bar')
+      .evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
     expect(bars).toHaveLength(1);
     expect(bars[0]).toBeGreaterThan(0);
     await screenshot(page, '16-connect-run');
@@ -517,7 +663,9 @@ describe('dashboard at GET / (Chromium)', () => {
     await page.getByTestId('edit-streams-submit').click();
     await page.getByTestId('edit-streams-error').waitFor();
     expect(await page.getByTestId('edit-streams-error').textContent()).toMatch(/streams/);
-    expect((await api('GET', `/v1/connect/connections/${connectionId}`)).body.results.streams).toEqual(connection.streams);
+    expect((await api('GET', `/v1/connect/connections/${connectionId}`)).body.results.streams).toEqual(
+      connection.streams,
+    );
     await page.getByTestId('edit-streams-stream-residents').check();
     await page.getByTestId('edit-streams-stream-units').check();
     await page.getByTestId('edit-streams-mode-units').selectOption('incremental_dedup');
@@ -525,14 +673,23 @@ describe('dashboard at GET / (Chromium)', () => {
     await page.getByTestId('edit-streams-saved').waitFor();
     const edited = (await api('GET', `/v1/connect/connections/${connectionId}`)).body.results.streams;
     expect(edited).toHaveLength(2);
-    expect(edited).toEqual(expect.arrayContaining([
-      { name: 'residents', sync_mode: 'full_refresh_overwrite', fields: null }, { name: 'units', sync_mode: 'incremental_dedup', fields: null },
-    ]));
-    expect((await page.getByTestId('stream-table').allTextContents()).sort()).toEqual(['dashboard_wh.lk_residents', 'dashboard_wh.lk_units']);
+    expect(edited).toEqual(
+      expect.arrayContaining([
+        { name: 'residents', sync_mode: 'full_refresh_overwrite', fields: null },
+        { name: 'units', sync_mode: 'incremental_dedup', fields: null },
+      ]),
+    );
+    expect((await page.getByTestId('stream-table').allTextContents()).sort()).toEqual([
+      'dashboard_wh.lk_residents',
+      'dashboard_wh.lk_units',
+    ]);
 
     // Pause, then the destination it uses cannot be deleted: the API's 409 shows inline.
     await page.getByTestId('connection-toggle-active').click();
-    await page.getByTestId('connection-active').filter({ hasText: /^paused$/ }).waitFor();
+    await page
+      .getByTestId('connection-active')
+      .filter({ hasText: /^paused$/ })
+      .waitFor();
     expect((await api('GET', `/v1/connect/connections/${connectionId}`)).body.results.active).toBe(false);
     await page.getByTestId('nav-connect').click();
     await page.locator(`[data-testid="connection-row"][data-connection-id="${connectionId}"]`).waitFor();

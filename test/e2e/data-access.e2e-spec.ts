@@ -1,12 +1,24 @@
 import request from 'supertest';
 import { APPFOLIO_SANDBOX_LIMITED_CREDENTIALS } from '../../src/sandbox/appfolio/appfolio-sandbox';
-import { BUILDIUM_SANDBOX_CREDENTIALS, BUILDIUM_SANDBOX_LIMITED_CREDENTIALS } from '../../src/sandbox/buildium/buildium-sandbox';
+import {
+  BUILDIUM_SANDBOX_CREDENTIALS,
+  BUILDIUM_SANDBOX_LIMITED_CREDENTIALS,
+} from '../../src/sandbox/buildium/buildium-sandbox';
 import { ENTRATA_SANDBOX_LIMITED_CREDENTIALS } from '../../src/sandbox/entrata/entrata-sandbox';
 import { PROPERTYWARE_REST_SANDBOX_LIMITED_CREDENTIALS } from '../../src/sandbox/propertyware-rest/propertyware-rest-sandbox';
 import { YARDI_SANDBOX_LIMITED_CREDENTIALS } from '../../src/sandbox/yardi/yardi-sandbox';
 import { waitFor } from '../support/app-process';
 import { assertValid } from '../support/propexo-schema';
-import { authHeader, eventsOf, manualSync, recordCount, sandboxControl, startSyncHarness, waitForFirstSync, type SyncHarness } from '../support/sync-helpers';
+import {
+  authHeader,
+  eventsOf,
+  manualSync,
+  recordCount,
+  sandboxControl,
+  startSyncHarness,
+  waitForFirstSync,
+  type SyncHarness,
+} from '../support/sync-helpers';
 
 const MODELS = ['properties', 'units', 'residents', 'leases'];
 
@@ -28,9 +40,23 @@ describe('data-access checks', () => {
     await harness?.stop();
   });
 
-  async function create(vendor: string, slug: string, credentials: object, settings: Record<string, unknown> = {}): Promise<string> {
-    const res = await request(app().url).post('/v1/admin/integrations/').set(auth())
-      .send({ name: `${vendor} access`, integration_vendor: vendor, credentials, base_url: sandboxUrl(slug), max_request_frequency: 100, ...settings });
+  async function create(
+    vendor: string,
+    slug: string,
+    credentials: object,
+    settings: Record<string, unknown> = {},
+  ): Promise<string> {
+    const res = await request(app().url)
+      .post('/v1/admin/integrations/')
+      .set(auth())
+      .send({
+        name: `${vendor} access`,
+        integration_vendor: vendor,
+        credentials,
+        base_url: sandboxUrl(slug),
+        max_request_frequency: 100,
+        ...settings,
+      });
     expect(res.status).toBe(200);
     return res.body.result.id;
   }
@@ -47,10 +73,14 @@ describe('data-access checks', () => {
     expect(began.status).toBe(200);
     assertValid('_v1_admin_integrations_{integration_id}_data-access_post_output', began.body);
     expect(began.body.result.began_data_access).toBe(true);
-    return waitFor(async () => {
-      const access = await readAccess(id);
-      return access.data_access_check_in_process ? undefined : access;
-    }, `data-access check of ${id}`, 60_000);
+    return waitFor(
+      async () => {
+        const access = await readAccess(id);
+        return access.data_access_check_in_process ? undefined : access;
+      },
+      `data-access check of ${id}`,
+      60_000,
+    );
   }
 
   async function getIntegration(id: string) {
@@ -66,7 +96,12 @@ describe('data-access checks', () => {
     expect(access.last_data_access_check).toBeNull();
     expect(access.data_access_check_in_process).toBe(false);
     expect(Object.keys(access.models).sort()).toEqual([...MODELS].sort());
-    for (const model of MODELS) expect(access.models[model]).toEqual({ read: { untested: true }, create: { unsupported: true }, update: { unsupported: true } });
+    for (const model of MODELS)
+      expect(access.models[model]).toEqual({
+        read: { untested: true },
+        create: { unsupported: true },
+        update: { unsupported: true },
+      });
     const integration = await getIntegration(id);
     expect(integration).toMatchObject({ last_data_access_check: null, is_running_data_access_check: false });
   });
@@ -74,27 +109,63 @@ describe('data-access checks', () => {
   // Each sandbox's limited credentials may not read residents, answered in the vendor's own way. Yardi serves
   // residents and leases from one call, so its licence refusal takes both.
   it.each([
-    ['BUILDIUM', 'buildium', BUILDIUM_SANDBOX_LIMITED_CREDENTIALS, ['residents'], /don't have permissions to access the resource \/v1\/leases\/tenants/],
-    ['PROPERTYWARE_REST', 'propertyware-rest', PROPERTYWARE_REST_SANDBOX_LIMITED_CREDENTIALS, ['residents'], /403.*FORBIDDEN/],
-    ['YARDI', 'yardi', YARDI_SANDBOX_LIMITED_CREDENTIALS, ['residents', 'leases'], /Invalid Interface Entity or License/],
-    ['ENTRATA', 'entrata', ENTRATA_SANDBOX_LIMITED_CREDENTIALS, ['residents'], /304.*Access to getCustomers is not permitted/],
+    [
+      'BUILDIUM',
+      'buildium',
+      BUILDIUM_SANDBOX_LIMITED_CREDENTIALS,
+      ['residents'],
+      /don't have permissions to access the resource \/v1\/leases\/tenants/,
+    ],
+    [
+      'PROPERTYWARE_REST',
+      'propertyware-rest',
+      PROPERTYWARE_REST_SANDBOX_LIMITED_CREDENTIALS,
+      ['residents'],
+      /403.*FORBIDDEN/,
+    ],
+    [
+      'YARDI',
+      'yardi',
+      YARDI_SANDBOX_LIMITED_CREDENTIALS,
+      ['residents', 'leases'],
+      /Invalid Interface Entity or License/,
+    ],
+    [
+      'ENTRATA',
+      'entrata',
+      ENTRATA_SANDBOX_LIMITED_CREDENTIALS,
+      ['residents'],
+      /304.*Access to getCustomers is not permitted/,
+    ],
     ['APPFOLIO', 'appfolio', APPFOLIO_SANDBOX_LIMITED_CREDENTIALS, ['residents'], /403.*may not access/],
-  ])('%s: a model the vendor forbids reads FAILED with the vendor\'s message, the others SUCCESS', async (vendor, slug, credentials, forbidden, vendorWords) => {
-    const id = await create(vendor, slug, credentials);
-    const access = await runCheck(id);
-    for (const model of forbidden) {
-      expect(access.models[model].read.status).toBe('FAILED');
-      expect(access.models[model].read.error_message).toMatch(vendorWords);
-    }
-    for (const model of MODELS.filter((m) => !forbidden.includes(m))) expect(access.models[model].read).toEqual({ status: 'SUCCESS', error_message: null });
-    expect(Date.now() - Date.parse(access.last_data_access_check)).toBeLessThan(60_000);
+  ])(
+    "%s: a model the vendor forbids reads FAILED with the vendor's message, the others SUCCESS",
+    async (vendor, slug, credentials, forbidden, vendorWords) => {
+      const id = await create(vendor, slug, credentials);
+      const access = await runCheck(id);
+      for (const model of forbidden) {
+        expect(access.models[model].read.status).toBe('FAILED');
+        expect(access.models[model].read.error_message).toMatch(vendorWords);
+      }
+      for (const model of MODELS.filter((m) => !forbidden.includes(m)))
+        expect(access.models[model].read).toEqual({ status: 'SUCCESS', error_message: null });
+      expect(Date.now() - Date.parse(access.last_data_access_check)).toBeLessThan(60_000);
 
-    const integration = await getIntegration(id);
-    expect(integration).toMatchObject({ can_authenticate: true, is_running_data_access_check: false, last_data_access_check: access.last_data_access_check });
-    for (const model of MODELS) {
-      expect(integration.models[model]).toMatchObject({ enabled: !forbidden.includes(model), from_interfaces: [integration.integration_interfaces[0].interface_name], source: expect.any(String) });
-    }
-  });
+      const integration = await getIntegration(id);
+      expect(integration).toMatchObject({
+        can_authenticate: true,
+        is_running_data_access_check: false,
+        last_data_access_check: access.last_data_access_check,
+      });
+      for (const model of MODELS) {
+        expect(integration.models[model]).toMatchObject({
+          enabled: !forbidden.includes(model),
+          from_interfaces: [integration.integration_interfaces[0].interface_name],
+          source: expect.any(String),
+        });
+      }
+    },
+  );
 
   it("Buildium's refusal carries its own words, and the next sync skips the forbidden model and says so", async () => {
     const id = await create('BUILDIUM', 'buildium', BUILDIUM_SANDBOX_LIMITED_CREDENTIALS);
@@ -110,18 +181,29 @@ describe('data-access checks', () => {
     expect(await recordCount(app(), 'properties', id)).toBeGreaterThan(0);
     expect(eventsOf(harness, id, 'JOB_FAILURE')).toHaveLength(0);
 
-    const logs = await request(app().url).get('/v1/admin/logs/jobs/').query({ integration_id: id, job_type: 'FIRST_SYNC' }).set(auth());
+    const logs = await request(app().url)
+      .get('/v1/admin/logs/jobs/')
+      .query({ integration_id: id, job_type: 'FIRST_SYNC' })
+      .set(auth());
     expect(logs.status).toBe(200);
     assertValid('_v1_admin_logs_jobs__get_output', logs.body);
     expect(logs.body.results).toHaveLength(1);
     const run = logs.body.results[0];
-    expect(run.skipped_models).toEqual([{ model: 'residents', reason: `read access check FAILED: ${access.models.residents.read.error_message}` }]);
+    expect(run.skipped_models).toEqual([
+      { model: 'residents', reason: `read access check FAILED: ${access.models.residents.read.error_message}` },
+    ]);
     expect(run.records_written).toBeGreaterThan(0);
 
     // Asking for nothing but the forbidden model is refused rather than run empty.
-    const manual = await request(app().url).post(`/v1/admin/integrations/${id}/manual-sync`).set(auth()).send({ models_to_sync: ['residents'] });
+    const manual = await request(app().url)
+      .post(`/v1/admin/integrations/${id}/manual-sync`)
+      .set(auth())
+      .send({ models_to_sync: ['residents'] });
     expect(manual.status).toBe(409);
-    expect(manual.body.error).toMatchObject({ code: 'conflict', details: { skipped_models: [{ model: 'residents' }] } });
+    expect(manual.body.error).toMatchObject({
+      code: 'conflict',
+      details: { skipped_models: [{ model: 'residents' }] },
+    });
     expect(manual.body.error.message).toMatch(/read access check/);
   });
 
@@ -129,45 +211,90 @@ describe('data-access checks', () => {
   // body (Entrata's 304) and a SOAP fault in words (Yardi, whose one call serves residents and leases).
   it.each([
     ['BUILDIUM', 'buildium', BUILDIUM_SANDBOX_LIMITED_CREDENTIALS, ['residents'], /HTTP 403.*Forbidden/],
-    ['ENTRATA', 'entrata', ENTRATA_SANDBOX_LIMITED_CREDENTIALS, ['residents'], /304.*Access to getCustomers is not permitted/],
-    ['YARDI', 'yardi', YARDI_SANDBOX_LIMITED_CREDENTIALS, ['residents', 'leases'], /Invalid Interface Entity or License/],
-  ])('%s synced at once with limited credentials: the run partly failed and says why, models_synced leaves the refused models out, their reads turn FAILED with the vendor\'s words', async (vendor, slug, credentials, refused, vendorWords) => {
-    const id = await create(vendor, slug, credentials, { active: true });
-    const done = (await waitForFirstSync(harness, id)).data;
-    const synced = MODELS.filter((m) => !refused.includes(m));
-    expect(done).toMatchObject({ successful_job_count: synced.length, failed_job_count: refused.length, is_sync_finished: true });
-    expect([...done.models_synced].sort()).toEqual([...synced].sort());
-    expect(done.models_failed.map((f: any) => f.model).sort()).toEqual([...refused].sort());
-    for (const failed of done.models_failed) expect(failed.error).toMatch(vendorWords);
-    const failures = eventsOf(harness, id, 'JOB_FAILURE').map((e) => e.data.error).sort();
-    expect(failures).toEqual(done.models_failed.map((f: any) => f.error).sort());
-    expect(await recordCount(app(), synced[0]!, id)).toBeGreaterThan(0);
+    [
+      'ENTRATA',
+      'entrata',
+      ENTRATA_SANDBOX_LIMITED_CREDENTIALS,
+      ['residents'],
+      /304.*Access to getCustomers is not permitted/,
+    ],
+    [
+      'YARDI',
+      'yardi',
+      YARDI_SANDBOX_LIMITED_CREDENTIALS,
+      ['residents', 'leases'],
+      /Invalid Interface Entity or License/,
+    ],
+  ])(
+    "%s synced at once with limited credentials: the run partly failed and says why, models_synced leaves the refused models out, their reads turn FAILED with the vendor's words",
+    async (vendor, slug, credentials, refused, vendorWords) => {
+      const id = await create(vendor, slug, credentials, { active: true });
+      const done = (await waitForFirstSync(harness, id)).data;
+      const synced = MODELS.filter((m) => !refused.includes(m));
+      expect(done).toMatchObject({
+        successful_job_count: synced.length,
+        failed_job_count: refused.length,
+        is_sync_finished: true,
+      });
+      expect([...done.models_synced].sort()).toEqual([...synced].sort());
+      expect(done.models_failed.map((f: any) => f.model).sort()).toEqual([...refused].sort());
+      for (const failed of done.models_failed) expect(failed.error).toMatch(vendorWords);
+      const failures = eventsOf(harness, id, 'JOB_FAILURE')
+        .map((e) => e.data.error)
+        .sort();
+      expect(failures).toEqual(done.models_failed.map((f: any) => f.error).sort());
+      expect(await recordCount(app(), synced[0], id)).toBeGreaterThan(0);
 
-    // The job log: the run PARTIAL_SUCCESS, naming each failed model with its error; the failed jobs FAILURE.
-    const logs = await request(app().url).get('/v1/admin/logs/jobs/').query({ integration_id: id, job_type: 'FIRST_SYNC' }).set(auth());
-    expect(logs.status).toBe(200);
-    assertValid('_v1_admin_logs_jobs__get_output', logs.body);
-    const run = logs.body.results[0];
-    expect(run).toMatchObject({ id: done.sync_id, status: 'PARTIAL_SUCCESS', models_failed: done.models_failed, skipped_models: [] });
-    for (const failed of done.models_failed) expect(run.error).toContain(`${failed.model}: ${failed.error}`);
-    const byStatus = async (status: string) => (await request(app().url).get('/v1/admin/logs/jobs/').query({ integration_id: id, status }).set(auth())).body.results.map((r: any) => r.id);
-    expect(await byStatus('PARTIAL_SUCCESS')).toEqual([run.id]);
-    expect(await byStatus('SUCCESS')).not.toContain(run.id);
-    const jobs = (await request(app().url).get(`/v1/admin/logs/jobs/${run.id}`).set(auth())).body.results.filter((j: any) => j.parent_job_id === run.id);
-    expect(Object.fromEntries(jobs.map((j: any) => [j.model, j.status]))).toEqual(Object.fromEntries(MODELS.map((m) => [m, refused.includes(m) ? 'FAILURE' : 'SUCCESS'])));
+      // The job log: the run PARTIAL_SUCCESS, naming each failed model with its error; the failed jobs FAILURE.
+      const logs = await request(app().url)
+        .get('/v1/admin/logs/jobs/')
+        .query({ integration_id: id, job_type: 'FIRST_SYNC' })
+        .set(auth());
+      expect(logs.status).toBe(200);
+      assertValid('_v1_admin_logs_jobs__get_output', logs.body);
+      const run = logs.body.results[0];
+      expect(run).toMatchObject({
+        id: done.sync_id,
+        status: 'PARTIAL_SUCCESS',
+        models_failed: done.models_failed,
+        skipped_models: [],
+      });
+      for (const failed of done.models_failed) expect(run.error).toContain(`${failed.model}: ${failed.error}`);
+      const byStatus = async (status: string) =>
+        (
+          await request(app().url).get('/v1/admin/logs/jobs/').query({ integration_id: id, status }).set(auth())
+        ).body.results.map((r: any) => r.id);
+      expect(await byStatus('PARTIAL_SUCCESS')).toEqual([run.id]);
+      expect(await byStatus('SUCCESS')).not.toContain(run.id);
+      const jobs = (await request(app().url).get(`/v1/admin/logs/jobs/${run.id}`).set(auth())).body.results.filter(
+        (j: any) => j.parent_job_id === run.id,
+      );
+      expect(Object.fromEntries(jobs.map((j: any) => [j.model, j.status]))).toEqual(
+        Object.fromEntries(MODELS.map((m) => [m, refused.includes(m) ? 'FAILURE' : 'SUCCESS'])),
+      );
 
-    // Data access: the refused reads FAILED with the job's error (the vendor's words); nothing else was tested.
-    const access = await readAccess(id);
-    for (const failed of done.models_failed) expect(access.models[failed.model].read).toEqual({ status: 'FAILED', error_message: failed.error });
-    for (const model of synced) expect(access.models[model].read).toEqual({ untested: true });
-    const integration = await getIntegration(id);
-    for (const model of MODELS) expect(integration.models[model].enabled).toBe(synced.includes(model));
-    expect(integration.first_sync_completed_at).not.toBeNull(); // what did sync is in, and the schedule runs
-    expect(integration.last_sync_run).toEqual({ id: run.id, job_type: 'FIRST_SYNC', status: 'PARTIAL_SUCCESS', started_at: run.started_at, finished_at: run.finished_at });
+      // Data access: the refused reads FAILED with the job's error (the vendor's words); nothing else was tested.
+      const access = await readAccess(id);
+      for (const failed of done.models_failed)
+        expect(access.models[failed.model].read).toEqual({ status: 'FAILED', error_message: failed.error });
+      for (const model of synced) expect(access.models[model].read).toEqual({ untested: true });
+      const integration = await getIntegration(id);
+      for (const model of MODELS) expect(integration.models[model].enabled).toBe(synced.includes(model));
+      expect(integration.first_sync_completed_at).not.toBeNull(); // what did sync is in, and the schedule runs
+      expect(integration.last_sync_run).toEqual({
+        id: run.id,
+        job_type: 'FIRST_SYNC',
+        status: 'PARTIAL_SUCCESS',
+        started_at: run.started_at,
+        finished_at: run.finished_at,
+      });
 
-    const metrics = await request(app().url).get('/metrics');
-    expect(Number(/latchkey_sync_runs_finished_total\{kind="FIRST",status="PARTIAL"\} (\d+)/.exec(metrics.text)?.[1])).toBeGreaterThanOrEqual(1);
-  });
+      const metrics = await request(app().url).get('/metrics');
+      expect(
+        Number(/latchkey_sync_runs_finished_total\{kind="FIRST",status="PARTIAL"\} (\d+)/.exec(metrics.text)?.[1]),
+      ).toBeGreaterThanOrEqual(1);
+    },
+  );
 
   it('after a sync was refused a model, the next sync leaves it out and says why, as after a FAILED check', async () => {
     const id = await create('BUILDIUM', 'buildium', BUILDIUM_SANDBOX_LIMITED_CREDENTIALS, { active: true });
@@ -176,12 +303,23 @@ describe('data-access checks', () => {
     const { complete, syncId } = await manualSync(harness, id);
     expect(complete.data).toMatchObject({ successful_job_count: 3, failed_job_count: 0, models_failed: [] });
     expect([...complete.data.models_synced].sort()).toEqual(['leases', 'properties', 'units']);
-    const run = (await request(app().url).get(`/v1/admin/logs/jobs/${syncId}`).query({ include_all_jobs: 'false' }).set(auth())).body.results[0];
-    expect(run).toMatchObject({ status: 'SUCCESS', skipped_models: [{ model: 'residents', reason: `read access check FAILED: ${refusal}` }], models_failed: [], error: null });
-    expect((await getIntegration(id)).last_sync_run).toMatchObject({ id: syncId, job_type: 'MANUAL_SYNC', status: 'SUCCESS' });
+    const run = (
+      await request(app().url).get(`/v1/admin/logs/jobs/${syncId}`).query({ include_all_jobs: 'false' }).set(auth())
+    ).body.results[0];
+    expect(run).toMatchObject({
+      status: 'SUCCESS',
+      skipped_models: [{ model: 'residents', reason: `read access check FAILED: ${refusal}` }],
+      models_failed: [],
+      error: null,
+    });
+    expect((await getIntegration(id)).last_sync_run).toMatchObject({
+      id: syncId,
+      job_type: 'MANUAL_SYNC',
+      status: 'SUCCESS',
+    });
   });
 
-  it('bad credentials: can_authenticate false and every read FAILED with the vendor\'s refusal', async () => {
+  it("bad credentials: can_authenticate false and every read FAILED with the vendor's refusal", async () => {
     const id = await create('BUILDIUM', 'buildium', { clientId: 'nobody', secret: 'wrong' });
     const access = await runCheck(id);
     for (const model of MODELS) {
@@ -214,7 +352,10 @@ describe('data-access checks', () => {
       await control('DELETE', 'faults');
     }
 
-    const changed = await request(app().url).put(`/v1/admin/integrations/${id}`).set(auth()).send({ credentials: BUILDIUM_SANDBOX_LIMITED_CREDENTIALS });
+    const changed = await request(app().url)
+      .put(`/v1/admin/integrations/${id}`)
+      .set(auth())
+      .send({ credentials: BUILDIUM_SANDBOX_LIMITED_CREDENTIALS });
     expect(changed.status).toBe(200);
     const access = await readAccess(id);
     expect(access.last_data_access_check).toBeNull();
@@ -225,7 +366,10 @@ describe('data-access checks', () => {
     const missing = await request(app().url).get('/v1/admin/integrations/no-such-integration/data-access').set(auth());
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('not_found');
-    const post = await request(app().url).post('/v1/admin/integrations/no-such-integration/data-access').set(auth()).send({});
+    const post = await request(app().url)
+      .post('/v1/admin/integrations/no-such-integration/data-access')
+      .set(auth())
+      .send({});
     expect(post.status).toBe(404);
   });
 });

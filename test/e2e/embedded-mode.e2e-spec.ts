@@ -23,7 +23,17 @@ describe('embedded mode (npm start with no configuration)', () => {
 
   it('starts its own PostgreSQL, creates a key once, serves the sandbox and completes a first sync on the PostgreSQL queue', async () => {
     const port = await freePort();
-    app = await startApp({ name: 'embedded', env: { DATA_DIR: dataDir, PORT: String(port), LATCHKEY_API_KEY: '', LATCHKEY_ENCRYPTION_KEY: '', OUTBOUND_ALLOW_CIDRS: '', SANDBOX: '' } });
+    app = await startApp({
+      name: 'embedded',
+      env: {
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        LATCHKEY_API_KEY: '',
+        LATCHKEY_ENCRYPTION_KEY: '',
+        OUTBOUND_ALLOW_CIDRS: '',
+        SANDBOX: '',
+      },
+    });
     const keyFile = path.join(dataDir, 'api-key');
     const key = fs.readFileSync(keyFile, 'utf8').trim();
     expect(key).toMatch(/^lk_/);
@@ -40,22 +50,42 @@ describe('embedded mode (npm start with no configuration)', () => {
     const unauthorised = await fetch(`${app.url}/sandbox/buildium/v1/rentals`);
     expect(unauthorised.status).toBe(401);
 
-    const created = await request(app.url).post('/v1/admin/integrations/').set(auth).send({
-      name: 'Sandbox', integration_vendor: 'BUILDIUM', active: true,
-      credentials: { clientId: 'sandbox-client-id', secret: 'sandbox-secret' }, base_url: `${app.url}/sandbox/buildium`,
-    });
+    const created = await request(app.url)
+      .post('/v1/admin/integrations/')
+      .set(auth)
+      .send({
+        name: 'Sandbox',
+        integration_vendor: 'BUILDIUM',
+        active: true,
+        credentials: { clientId: 'sandbox-client-id', secret: 'sandbox-secret' },
+        base_url: `${app.url}/sandbox/buildium`,
+      });
     expect(created.status).toBe(200);
     const id = created.body.result.id;
-    await waitFor(async () => {
-      const res = await request(app!.url).get(`/v1/admin/integrations/${id}/`).set(auth);
-      return res.body.results.last_completed_sync ?? undefined;
-    }, 'the first sync', 120_000);
+    await waitFor(
+      async () => {
+        const res = await request(app!.url).get(`/v1/admin/integrations/${id}/`).set(auth);
+        return res.body.results.last_completed_sync ?? undefined;
+      },
+      'the first sync',
+      120_000,
+    );
     const residents = await request(app.url).get('/v1/residents/').set(auth);
     expect(residents.body.meta.total).toBeGreaterThan(0);
 
     // A restart reuses the data folder: same key (not printed again), same data.
     await app.stop();
-    app = await startApp({ name: 'embedded-restart', env: { DATA_DIR: dataDir, PORT: String(port), LATCHKEY_API_KEY: '', LATCHKEY_ENCRYPTION_KEY: '', OUTBOUND_ALLOW_CIDRS: '', SANDBOX: '' } });
+    app = await startApp({
+      name: 'embedded-restart',
+      env: {
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        LATCHKEY_API_KEY: '',
+        LATCHKEY_ENCRYPTION_KEY: '',
+        OUTBOUND_ALLOW_CIDRS: '',
+        SANDBOX: '',
+      },
+    });
     expect(fs.readFileSync(keyFile, 'utf8').trim()).toBe(key);
     expect(fs.readFileSync(app.logFile, 'utf8')).not.toContain(key);
     const again = await request(app.url).get('/v1/residents/').set(auth);
@@ -65,7 +95,11 @@ describe('embedded mode (npm start with no configuration)', () => {
 
 describe('configuration errors', () => {
   const run = (env: Record<string, string>) =>
-    spawnSync(process.execPath, [path.join(ROOT, 'dist/main.js')], { env: { PATH: process.env.PATH!, ...env }, encoding: 'utf8', timeout: 30_000 });
+    spawnSync(process.execPath, [path.join(ROOT, 'dist/main.js')], {
+      env: { PATH: process.env.PATH!, ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
 
   it('refuses DATABASE_URL without an encryption key, naming the variable and not echoing secrets', () => {
     const result = run({ DATABASE_URL: 'postgresql://u:hunter2-password@127.0.0.1:1/db' });
@@ -75,14 +109,24 @@ describe('configuration errors', () => {
   });
 
   it('names each invalid variable and its rule, without its value', () => {
-    const result = run({ PORT: 'eighty', REDIS_URL: 'http://secret-host-name', LATCHKEY_ENCRYPTION_KEY: 'too-short-key-value', WEBHOOK_RETRY_SCHEDULE: 'soon' });
+    const result = run({
+      PORT: 'eighty',
+      REDIS_URL: 'http://secret-host-name',
+      LATCHKEY_ENCRYPTION_KEY: 'too-short-key-value',
+      WEBHOOK_RETRY_SCHEDULE: 'soon',
+    });
     expect(result.status).toBe(78);
-    for (const name of ['PORT', 'REDIS_URL', 'LATCHKEY_ENCRYPTION_KEY', 'WEBHOOK_RETRY_SCHEDULE']) expect(result.stderr).toContain(name);
-    for (const value of ['eighty', 'secret-host-name', 'too-short-key-value']) expect(result.stderr).not.toContain(value);
+    for (const name of ['PORT', 'REDIS_URL', 'LATCHKEY_ENCRYPTION_KEY', 'WEBHOOK_RETRY_SCHEDULE'])
+      expect(result.stderr).toContain(name);
+    for (const value of ['eighty', 'secret-host-name', 'too-short-key-value'])
+      expect(result.stderr).not.toContain(value);
   });
 
   it('refuses an unknown role', () => {
-    const result = spawnSync(process.execPath, [path.join(ROOT, 'dist/main.js'), 'janitor'], { env: { PATH: process.env.PATH! }, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [path.join(ROOT, 'dist/main.js'), 'janitor'], {
+      env: { PATH: process.env.PATH! },
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(78);
     expect(result.stderr).toContain('role');
   });

@@ -15,7 +15,9 @@ const METHODS = ['get', 'post', 'put', 'delete', 'patch'];
 
 type Json = Record<string, any>;
 /** The query a spec path's GET takes, as the generated types spell it. */
-type Query<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } } ? NonNullable<Q> : never;
+type Query<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } }
+  ? NonNullable<Q>
+  : never;
 /** A GET's query, and the record that must (or, with `none`, no record that may) be among its results. */
 interface Probe<P extends keyof paths> {
   query: Query<P>;
@@ -54,7 +56,10 @@ describe("a client generated from Propexo's spec", () => {
       const operation = `${request.method} ${schemaPath}`;
       const query = Object.fromEntries(Object.entries(params.query ?? {}).filter(([, v]) => v !== undefined));
       exchanges.push({ operation, query, status: response.status });
-      const body = await response.clone().json().catch(() => `not JSON: ${response.headers.get('content-type')}`);
+      const body = await response
+        .clone()
+        .json()
+        .catch(() => `not JSON: ${response.headers.get('content-type')}`);
       try {
         assertValidResponse(request.method, schemaPath, response.status, body);
       } catch (error) {
@@ -75,18 +80,27 @@ describe("a client generated from Propexo's spec", () => {
   async function refused(call: Promise<{ error?: unknown; response: Response }>, field: string): Promise<void> {
     const { error, response } = await call;
     const body = error as { error?: { code?: string; details?: { fields?: Record<string, unknown> } } } | undefined;
-    expect([response.url, response.status, body?.error?.code, Object.keys(body?.error?.details?.fields ?? {})]).toEqual([response.url, 400, 'invalid_request', [field]]);
+    expect([response.url, response.status, body?.error?.code, Object.keys(body?.error?.details?.fields ?? {})]).toEqual(
+      [response.url, 400, 'invalid_request', [field]],
+    );
   }
 
   const control = async (method: string, controlPath: string, body?: unknown) => {
-    const res = await fetch(`${sandbox.url}/_control/${controlPath}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${sandbox.url}/_control/${controlPath}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     expect(res.status).toBeLessThan(300);
   };
 
   beforeAll(async () => {
     generateTypes();
     sandbox = await startBuildiumSandboxServer({ residents: 24, seed: 18, credentials: [CREDENTIALS] });
-    app = await startApp({ name: 'generated-client', env: { DATABASE_URL: (databaseUrl = await createTestDatabase()) } });
+    app = await startApp({
+      name: 'generated-client',
+      env: { DATABASE_URL: (databaseUrl = await createTestDatabase()) },
+    });
     client = createClient<paths>({ baseUrl: app.url, headers: { authorization: `Bearer ${app.apiKey}` } });
     client.use(validating);
   });
@@ -99,10 +113,21 @@ describe("a client generated from Propexo's spec", () => {
   it('type-checks: every call below compiles against the types generated from the spec (tsc)', () => {
     fs.mkdirSync(OUTPUT_DIR, { recursive: true });
     const tsconfig = path.join(OUTPUT_DIR, 'generated-client.tsconfig.json');
-    fs.writeFileSync(tsconfig, JSON.stringify({ extends: path.join(ROOT, 'tsconfig.json'), compilerOptions: { noEmit: true }, include: [], files: [__filename] }));
+    fs.writeFileSync(
+      tsconfig,
+      JSON.stringify({
+        extends: path.join(ROOT, 'tsconfig.json'),
+        compilerOptions: { noEmit: true },
+        include: [],
+        files: [__filename],
+      }),
+    );
     let output = '';
     try {
-      execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig], { cwd: ROOT, encoding: 'utf8' });
+      execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
     } catch (error) {
       output = String((error as { stdout?: string }).stdout ?? error);
     }
@@ -111,82 +136,234 @@ describe("a client generated from Propexo's spec", () => {
 
   it('drives every operation Latchkey serves with every parameter the spec documents, each answer as the spec says', async () => {
     // Webhooks: one inactive with every body field, one active (on a trigger that never fires here).
-    const hookBody = { url: 'http://127.0.0.1:9/hook', triggers: ['DATA_NEW', 'DATA_UPDATE'] as ('DATA_NEW' | 'DATA_UPDATE')[], active: false, secret: 'generated-client-secret', model: 'residents' as const, headers: [{ header: 'x-tenant', value: 'acme' }] };
+    const hookBody = {
+      url: 'http://127.0.0.1:9/hook',
+      triggers: ['DATA_NEW', 'DATA_UPDATE'] as ('DATA_NEW' | 'DATA_UPDATE')[],
+      active: false,
+      secret: 'generated-client-secret',
+      model: 'residents' as const,
+      headers: [{ header: 'x-tenant', value: 'acme' }],
+    };
     const inactive = (await ok(client.POST('/v1/webhooks/', { body: hookBody }))).result;
-    const active = (await ok(client.POST('/v1/webhooks/', { body: { url: 'http://127.0.0.1:9/other', triggers: ['WRITE_OPERATION_FAILURE'], active: true } }))).result;
+    const active = (
+      await ok(
+        client.POST('/v1/webhooks/', {
+          body: { url: 'http://127.0.0.1:9/other', triggers: ['WRITE_OPERATION_FAILURE'], active: true },
+        }),
+      )
+    ).result;
     expect([inactive?.active, active?.active]).toEqual([false, true]);
-    const webhookIds = async (query: Query<'/v1/webhooks/'>) => (await ok(client.GET('/v1/webhooks/', { params: { query } }))).results?.map((w) => w.id);
-    expect(await webhookIds({ active: true })).toEqual([active!.id]);
-    expect(await webhookIds({ active: false })).toEqual([inactive!.id]);
-    expect(await webhookIds({ 'order-by': 'created_at:asc', offset: 0, limit: 250, active: null })).toEqual([active!.id]); // null: the spec's default, true
+    const webhookIds = async (query: Query<'/v1/webhooks/'>) =>
+      (await ok(client.GET('/v1/webhooks/', { params: { query } }))).results?.map((w) => w.id);
+    expect(await webhookIds({ active: true })).toEqual([active.id]);
+    expect(await webhookIds({ active: false })).toEqual([inactive.id]);
+    expect(await webhookIds({ 'order-by': 'created_at:asc', offset: 0, limit: 250, active: null })).toEqual([
+      active.id,
+    ]); // null: the spec's default, true
     expect(await webhookIds({ 'order-by': 'created_at:desc', offset: 1, limit: 1, active: true })).toEqual([]);
     const hooksCounted = await ok(client.GET('/v1/webhooks/', { params: { query: { limit: 0, active: true } } }));
     expect([hooksCounted.results, hooksCounted.meta?.total, hooksCounted.meta?.limit]).toEqual([[], 1, 0]);
-    const hook = await ok(client.GET('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: inactive!.id }, query: { 'order-by': 'created_at:desc', offset: 0, limit: 0 } } }));
-    expect(hook.results?.id).toBe(inactive!.id);
-    const updated = await ok(client.PUT('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: inactive!.id } }, body: { ...hookBody, triggers: ['SYNC_COMPLETE', 'DATA_NEW'] } }));
+    const hook = await ok(
+      client.GET('/v1/webhooks/{webhook_id}', {
+        params: { path: { webhook_id: inactive.id }, query: { 'order-by': 'created_at:desc', offset: 0, limit: 0 } },
+      }),
+    );
+    expect(hook.results?.id).toBe(inactive.id);
+    const updated = await ok(
+      client.PUT('/v1/webhooks/{webhook_id}', {
+        params: { path: { webhook_id: inactive.id } },
+        body: { ...hookBody, triggers: ['SYNC_COMPLETE', 'DATA_NEW'] },
+      }),
+    );
     expect(updated.result?.triggers?.map((t) => t.trigger).sort()).toEqual(['DATA_NEW', 'SYNC_COMPLETE']);
 
     // An integration with the spec's body, its first sync on the Buildium sandbox.
-    const created = (await ok(client.POST('/v1/admin/integrations/', {
-      body: {
-        name: 'Generated client', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: sandbox.url, active: true, sync_frequency: 12, sync_cadence: 'HOUR',
-        max_request_frequency: 100, max_request_cadence: 'SECOND', max_job_concurrency: 2, new_properties_are_enabled: true,
-        // The spec gives these defaults, which openapi-typescript makes required: the client always sends them.
-        allow_manual_syncs: true, use_custom_sync_schedule: false,
-      },
-    }))).result!;
+    const created = (
+      await ok(
+        client.POST('/v1/admin/integrations/', {
+          body: {
+            name: 'Generated client',
+            integration_vendor: 'BUILDIUM',
+            credentials: CREDENTIALS,
+            base_url: sandbox.url,
+            active: true,
+            sync_frequency: 12,
+            sync_cadence: 'HOUR',
+            max_request_frequency: 100,
+            max_request_cadence: 'SECOND',
+            max_job_concurrency: 2,
+            new_properties_are_enabled: true,
+            // The spec gives these defaults, which openapi-typescript makes required: the client always sends them.
+            allow_manual_syncs: true,
+            use_custom_sync_schedule: false,
+          },
+        }),
+      )
+    ).result;
     const integration_id = created.id;
     const integration = (query: Query<'/v1/admin/integrations/{integration_id}/'> = {}) =>
       ok(client.GET('/v1/admin/integrations/{integration_id}/', { params: { path: { integration_id }, query } }));
     /** Waits until the integration has finished a sync after `since` (null: any). */
-    const synced = (since: string | null) => waitFor(async () => {
-      const { results } = await integration();
-      return results?.last_completed_sync && results.last_completed_sync !== since && !results.is_running_sync ? results.last_completed_sync : undefined;
-    }, 'the sync to complete', 90_000, () => pipelineState(databaseUrl));
+    const synced = (since: string | null) =>
+      waitFor(
+        async () => {
+          const { results } = await integration();
+          return results?.last_completed_sync && results.last_completed_sync !== since && !results.is_running_sync
+            ? results.last_completed_sync
+            : undefined;
+        },
+        'the sync to complete',
+        90_000,
+        () => pipelineState(databaseUrl),
+      );
     const firstSync = await synced(null);
-    expect((await integration({ 'order-by': 'created_at:desc', offset: 0, limit: 1 })).results?.name).toBe('Generated client');
+    expect((await integration({ 'order-by': 'created_at:desc', offset: 0, limit: 1 })).results?.name).toBe(
+      'Generated client',
+    );
     expect((await integration({ limit: 0 })).results?.id).toBe(integration_id); // one object: nothing to page
 
     // A later sync with changes, so the data diffs have some.
     const tenants = sandbox.sandbox.data.tenants;
-    await control('PATCH', `tenants/${tenants[0]!.Id}`, { FirstName: 'Renamed' });
+    await control('PATCH', `tenants/${tenants[0].Id}`, { FirstName: 'Renamed' });
     await control('POST', 'mutate', { units: 2 });
-    const manual = await ok(client.POST('/v1/admin/integrations/{integration_id}/manual-sync', { params: { path: { integration_id } }, body: { models_to_sync: ['properties', 'units', 'residents', 'leases'], sync_config_id: 'default' } }));
+    const manual = await ok(
+      client.POST('/v1/admin/integrations/{integration_id}/manual-sync', {
+        params: { path: { integration_id } },
+        body: { models_to_sync: ['properties', 'units', 'residents', 'leases'], sync_config_id: 'default' },
+      }),
+    );
     expect(manual.result?.success).toBe(true);
     await synced(firstSync);
 
     // Admin reads.
-    const integrationIds = async (query: Query<'/v1/admin/integrations/'>) => (await ok(client.GET('/v1/admin/integrations/', { params: { query } }))).results?.map((i) => i.id);
-    expect(await integrationIds({ 'order-by': 'created_at:asc', offset: 0, limit: 10, integration_vendor: 'BUILDIUM', is_archived: false })).toEqual([integration_id]);
+    const integrationIds = async (query: Query<'/v1/admin/integrations/'>) =>
+      (await ok(client.GET('/v1/admin/integrations/', { params: { query } }))).results?.map((i) => i.id);
+    expect(
+      await integrationIds({
+        'order-by': 'created_at:asc',
+        offset: 0,
+        limit: 10,
+        integration_vendor: 'BUILDIUM',
+        is_archived: false,
+      }),
+    ).toEqual([integration_id]);
     expect(await integrationIds({ limit: 0 })).toEqual([]);
-    expect((await ok(client.PUT('/v1/admin/integrations/{integration_id}/', { params: { path: { integration_id } }, body: {
-      name: 'Generated client (renamed)', sync_frequency: 6, sync_cadence: 'HOUR', max_request_frequency: 100, max_request_cadence: 'SECOND', max_job_concurrency: 2, allow_manual_syncs: true,
-    } }))).result?.name)
-      .toBe('Generated client (renamed)');
-    expect((await ok(client.POST('/v1/admin/integrations/{integration_id}/data-access', { params: { path: { integration_id } }, body: {} }))).result).toBeDefined();
-    expect((await ok(client.GET('/v1/admin/integrations/{integration_id}/data-access', { params: { path: { integration_id } } }))).result).toBeDefined();
-    const schedules = await ok(client.GET('/v1/admin/integrations/{integration_id}/job-schedules/', { params: { path: { integration_id }, query: { 'order-by': 'created_at:desc', offset: 0, limit: 5 } } }));
-    const job_schedule_id = schedules.results![0]!.id!;
-    expect((await ok(client.GET('/v1/admin/integrations/{integration_id}/job-schedules/', { params: { path: { integration_id }, query: { limit: 0 } } }))).results).toEqual([]);
-    const schedule = await ok(client.GET('/v1/admin/integrations/{integration_id}/job-schedules/{job_schedule_id}/', { params: { path: { integration_id, job_schedule_id }, query: { 'order-by': 'created_at:desc', offset: 0, limit: 0 } } }));
+    expect(
+      (
+        await ok(
+          client.PUT('/v1/admin/integrations/{integration_id}/', {
+            params: { path: { integration_id } },
+            body: {
+              name: 'Generated client (renamed)',
+              sync_frequency: 6,
+              sync_cadence: 'HOUR',
+              max_request_frequency: 100,
+              max_request_cadence: 'SECOND',
+              max_job_concurrency: 2,
+              allow_manual_syncs: true,
+            },
+          }),
+        )
+      ).result?.name,
+    ).toBe('Generated client (renamed)');
+    expect(
+      (
+        await ok(
+          client.POST('/v1/admin/integrations/{integration_id}/data-access', {
+            params: { path: { integration_id } },
+            body: {},
+          }),
+        )
+      ).result,
+    ).toBeDefined();
+    expect(
+      (
+        await ok(
+          client.GET('/v1/admin/integrations/{integration_id}/data-access', { params: { path: { integration_id } } }),
+        )
+      ).result,
+    ).toBeDefined();
+    const schedules = await ok(
+      client.GET('/v1/admin/integrations/{integration_id}/job-schedules/', {
+        params: { path: { integration_id }, query: { 'order-by': 'created_at:desc', offset: 0, limit: 5 } },
+      }),
+    );
+    const job_schedule_id = schedules.results[0].id;
+    expect(
+      (
+        await ok(
+          client.GET('/v1/admin/integrations/{integration_id}/job-schedules/', {
+            params: { path: { integration_id }, query: { limit: 0 } },
+          }),
+        )
+      ).results,
+    ).toEqual([]);
+    const schedule = await ok(
+      client.GET('/v1/admin/integrations/{integration_id}/job-schedules/{job_schedule_id}/', {
+        params: {
+          path: { integration_id, job_schedule_id },
+          query: { 'order-by': 'created_at:desc', offset: 0, limit: 0 },
+        },
+      }),
+    );
     expect(schedule.results?.id).toBe(job_schedule_id);
-    await ok(client.GET('/v1/admin/integrations/{integration_id}/rate-limits/', { params: { path: { integration_id }, query: { 'order-by': 'updated_at:desc', offset: 0, limit: 0 } } }));
+    await ok(
+      client.GET('/v1/admin/integrations/{integration_id}/rate-limits/', {
+        params: { path: { integration_id }, query: { 'order-by': 'updated_at:desc', offset: 0, limit: 0 } },
+      }),
+    );
 
-    const logs = await ok(client.GET('/v1/admin/logs/jobs/', { params: { query: { status: 'SUCCESS', integration_id, job_type: 'FIRST_SYNC', 'order-by': 'created_at:asc', offset: 0, limit: 10 } } }));
+    const logs = await ok(
+      client.GET('/v1/admin/logs/jobs/', {
+        params: {
+          query: {
+            status: 'SUCCESS',
+            integration_id,
+            job_type: 'FIRST_SYNC',
+            'order-by': 'created_at:asc',
+            offset: 0,
+            limit: 10,
+          },
+        },
+      }),
+    );
     expect(logs.results?.length).toBe(1);
-    expect((await ok(client.GET('/v1/admin/logs/jobs/', { params: { query: { limit: 0, integration_id } } }))).meta?.total).toBeGreaterThan(1);
-    const runId = logs.results![0]!.id!;
-    const run = await ok(client.GET('/v1/admin/logs/jobs/{id}', { params: { path: { id: runId }, query: { include_all_jobs: 'true', 'order-by': 'created_at:asc', offset: 0, limit: 250 } } }));
-    expect(run.results!.length).toBeGreaterThan(1);
-    expect((await ok(client.GET('/v1/admin/logs/jobs/{id}', { params: { path: { id: runId }, query: { include_all_jobs: 'false', limit: 0 } } }))).meta?.total).toBe(1);
+    expect(
+      (await ok(client.GET('/v1/admin/logs/jobs/', { params: { query: { limit: 0, integration_id } } }))).meta?.total,
+    ).toBeGreaterThan(1);
+    const runId = logs.results[0].id;
+    const run = await ok(
+      client.GET('/v1/admin/logs/jobs/{id}', {
+        params: {
+          path: { id: runId },
+          query: { include_all_jobs: 'true', 'order-by': 'created_at:asc', offset: 0, limit: 250 },
+        },
+      }),
+    );
+    expect(run.results.length).toBeGreaterThan(1);
+    expect(
+      (
+        await ok(
+          client.GET('/v1/admin/logs/jobs/{id}', {
+            params: { path: { id: runId }, query: { include_all_jobs: 'false', limit: 0 } },
+          }),
+        )
+      ).meta?.total,
+    ).toBe(1);
 
     // Data diffs: `before` / `after` are timestamps; any ISO 8601 spelling of one, or a date, is taken.
-    const diffIds = async (query: Query<'/v1/admin/data-diffs/'>) => (await ok(client.GET('/v1/admin/data-diffs/', { params: { query } }))).results?.map((d) => d.id).sort();
-    const allDiffs = await diffIds({ integration_id, integration_vendor: 'BUILDIUM', 'order-by': 'created_at:desc', offset: 0, limit: 250 });
-    expect(allDiffs!.length).toBeGreaterThan(2);
+    const diffIds = async (query: Query<'/v1/admin/data-diffs/'>) =>
+      (await ok(client.GET('/v1/admin/data-diffs/', { params: { query } }))).results?.map((d) => d.id).sort();
+    const allDiffs = await diffIds({
+      integration_id,
+      integration_vendor: 'BUILDIUM',
+      'order-by': 'created_at:desc',
+      offset: 0,
+      limit: 250,
+    });
+    expect(allDiffs.length).toBeGreaterThan(2);
     const counted = await ok(client.GET('/v1/admin/data-diffs/', { params: { query: { integration_id, limit: 0 } } }));
-    expect([counted.results, counted.meta?.total, counted.meta?.hasMore]).toEqual([[], allDiffs!.length, true]);
+    expect([counted.results, counted.meta?.total, counted.meta?.hasMore]).toEqual([[], allDiffs.length, true]);
     const hourAgo = new Date(Date.now() - 3_600_000);
     const inAnHour = new Date(Date.now() + 3_600_000);
     const plusTwo = (d: Date) => `${new Date(d.getTime() + 7_200_000).toISOString().slice(0, 19)}+02:00`;
@@ -201,22 +378,30 @@ describe("a client generated from Propexo's spec", () => {
     expect(await diffIds({ integration_id, before: hourAgo.toISOString() })).toEqual([]);
     expect(await diffIds({ integration_id, after: null, before: null })).toEqual(allDiffs);
     await refused(client.GET('/v1/admin/data-diffs/', { params: { query: { before: 'yesterday' } } }), 'before');
-    await refused(client.GET('/v1/admin/data-diffs/', { params: { query: { after: '2026-02-30T00:00:00Z' } } }), 'after');
+    await refused(
+      client.GET('/v1/admin/data-diffs/', { params: { query: { after: '2026-02-30T00:00:00Z' } } }),
+      'after',
+    );
 
     // Data: lists with each filter the spec documents (the record it names among the results), paging, order-by; get by id.
     const everything = { integration_id, limit: 250, 'order-by': 'x_id:asc' };
-    const properties = (await ok(client.GET('/v1/properties/', { params: { query: everything } }))).results!;
-    const units = (await ok(client.GET('/v1/units/', { params: { query: everything } }))).results!;
-    const residents = (await ok(client.GET('/v1/residents/', { params: { query: everything } }))).results!;
-    const leases = (await ok(client.GET('/v1/leases/', { params: { query: everything } }))).results!;
+    const properties = (await ok(client.GET('/v1/properties/', { params: { query: everything } }))).results;
+    const units = (await ok(client.GET('/v1/units/', { params: { query: everything } }))).results;
+    const residents = (await ok(client.GET('/v1/residents/', { params: { query: everything } }))).results;
+    const leases = (await ok(client.GET('/v1/leases/', { params: { query: everything } }))).results;
     for (const records of [properties, units, residents, leases]) expect(records.length).toBeGreaterThan(0);
-    const property = properties[0]!;
+    const property = properties[0];
     const unit = units.find((u) => u.number)!;
-    const resident = residents.find((r) => r.phone_1 && /^[2-9]\d{9}$/.test(r.phone_1) && r.email_1 && r.leases_meta_data?.length)!;
-    const lease = leases.find((l) => l.unit_number && l.status_raw && l.residents_meta_data?.some((m) => m.move_in_date))!;
+    const resident = residents.find(
+      (r) => r.phone_1 && /^[2-9]\d{9}$/.test(r.phone_1) && r.email_1 && r.leases_meta_data?.length,
+    )!;
+    const lease = leases.find(
+      (l) => l.unit_number && l.status_raw && l.residents_meta_data?.some((m) => m.move_in_date),
+    )!;
     expect([unit, resident, lease].every(Boolean)).toBe(true);
     const moveIn = lease.residents_meta_data!.find((m) => m.move_in_date)!.move_in_date!.slice(0, 10);
-    const dayBefore = (day: string, days: number) => new Date(Date.parse(day) - days * 86_400_000).toISOString().slice(0, 10);
+    const dayBefore = (day: string, days: number) =>
+      new Date(Date.parse(day) - days * 86_400_000).toISOString().slice(0, 10);
     const paging = { 'order-by': 'updated_at:desc,x_id:asc', offset: 1, limit: 2 };
 
     await probe('/v1/properties/', [
@@ -225,7 +410,10 @@ describe("a client generated from Propexo's spec", () => {
       { query: { location_id: 'rent-manager-only' }, none: true },
       { query: { integration_id }, includes: property.id },
       { query: { integration_vendor: 'BUILDIUM' }, includes: property.id },
-      { query: { is_active: property.is_active ?? true, integration_id }, includes: property.is_active === null ? undefined : property.id },
+      {
+        query: { is_active: property.is_active ?? true, integration_id },
+        includes: property.is_active === null ? undefined : property.id,
+      },
       { query: paging },
       { query: { limit: 0 }, none: true },
     ]);
@@ -242,10 +430,16 @@ describe("a client generated from Propexo's spec", () => {
     await probe('/v1/residents/', [
       { query: { x_id: resident.x_id, integration_id }, includes: resident.id },
       // Residents do not show x_property_id (the spec's output has none); their property's x_id is it.
-      { query: { x_property_id: properties.find((candidate) => candidate.id === resident.property_id)!.x_id, integration_id }, includes: resident.id },
+      {
+        query: {
+          x_property_id: properties.find((candidate) => candidate.id === resident.property_id)!.x_id,
+          integration_id,
+        },
+        includes: resident.id,
+      },
       { query: { location_id: 'rent-manager-only' }, none: true },
-      { query: { property_id: resident.property_id! }, includes: resident.id },
-      { query: { lease_id: resident.leases_meta_data![0]!.lease_id }, includes: resident.id },
+      { query: { property_id: resident.property_id }, includes: resident.id },
+      { query: { lease_id: resident.leases_meta_data![0].lease_id }, includes: resident.id },
       { query: { integration_id, integration_vendor: 'BUILDIUM' }, includes: resident.id },
       { query: { email_1: resident.email_1! }, includes: resident.id },
       { query: { phone_1: resident.phone_1! }, includes: resident.id },
@@ -254,29 +448,49 @@ describe("a client generated from Propexo's spec", () => {
     ]);
     await probe('/v1/leases/', [
       { query: { x_id: lease.x_id, integration_id }, includes: lease.id },
-      { query: { x_property_id: lease.x_property_id!, integration_id }, includes: lease.id },
+      { query: { x_property_id: lease.x_property_id, integration_id }, includes: lease.id },
       { query: { x_unit_id: lease.x_unit_id!, integration_id }, includes: lease.id },
       { query: { location_id: 'rent-manager-only' }, none: true },
       { query: { unit_id: lease.unit_id! }, includes: lease.id },
-      { query: { resident_id: lease.residents_meta_data![0]!.resident_id! }, includes: lease.id },
-      { query: { property_id: lease.property_id! }, includes: lease.id },
+      { query: { resident_id: lease.residents_meta_data![0].resident_id }, includes: lease.id },
+      { query: { property_id: lease.property_id }, includes: lease.id },
       { query: { integration_id, integration_vendor: 'BUILDIUM' }, includes: lease.id },
-      { query: { after_move_in_date: dayBefore(moveIn, 1), before_move_in_date: dayBefore(moveIn, -1) }, includes: lease.id },
+      {
+        query: { after_move_in_date: dayBefore(moveIn, 1), before_move_in_date: dayBefore(moveIn, -1) },
+        includes: lease.id,
+      },
       { query: { after_move_out_date: '1900-01-01', before_move_out_date: '2999-12-31' } },
       { query: { only_null_move_outs: true } },
       { query: { only_null_move_outs: false }, includes: lease.id },
       { query: { status_normalized: lease.status_normalized!, status_raw: lease.status_raw! }, includes: lease.id },
-      { query: { unit_number: lease.unit_number!, property_id: lease.property_id! }, includes: lease.id },
+      { query: { unit_number: lease.unit_number!, property_id: lease.property_id }, includes: lease.id },
       { query: paging },
       { query: { limit: 0 }, none: true },
     ]);
     // A record by id with the spec's order-by, offset and limit (limit=0 too).
     const byId = { 'order-by': 'created_at:desc', offset: 0, limit: 0 };
-    expect((await ok(client.GET('/v1/properties/{id}', { params: { path: { id: property.id }, query: byId } }))).results?.id).toBe(property.id);
-    expect((await ok(client.GET('/v1/units/{id}', { params: { path: { id: unit.id }, query: byId } }))).results?.id).toBe(unit.id);
-    expect((await ok(client.GET('/v1/residents/{id}', { params: { path: { id: resident.id }, query: byId } }))).results?.id).toBe(resident.id);
-    expect((await ok(client.GET('/v1/leases/{lease_id}', { params: { path: { lease_id: lease.id }, query: byId } }))).results?.id).toBe(lease.id);
-    expect((await ok(client.GET('/v1/leases/{lease_id}', { params: { path: { lease_id: lease.id }, query: { offset: 3, limit: 250 } } }))).results?.id).toBe(lease.id);
+    expect(
+      (await ok(client.GET('/v1/properties/{id}', { params: { path: { id: property.id }, query: byId } }))).results?.id,
+    ).toBe(property.id);
+    expect(
+      (await ok(client.GET('/v1/units/{id}', { params: { path: { id: unit.id }, query: byId } }))).results?.id,
+    ).toBe(unit.id);
+    expect(
+      (await ok(client.GET('/v1/residents/{id}', { params: { path: { id: resident.id }, query: byId } }))).results?.id,
+    ).toBe(resident.id);
+    expect(
+      (await ok(client.GET('/v1/leases/{lease_id}', { params: { path: { lease_id: lease.id }, query: byId } }))).results
+        ?.id,
+    ).toBe(lease.id);
+    expect(
+      (
+        await ok(
+          client.GET('/v1/leases/{lease_id}', {
+            params: { path: { lease_id: lease.id }, query: { offset: 3, limit: 250 } },
+          }),
+        )
+      ).results?.id,
+    ).toBe(lease.id);
 
     // Stricter on purpose, as Propexo's docs say (and our /openapi.json states): x_id needs integration_id, unit_number property_id.
     await refused(client.GET('/v1/leases/', { params: { query: { x_id: lease.x_id } } }), 'x_id');
@@ -287,14 +501,20 @@ describe("a client generated from Propexo's spec", () => {
     expect((await ok(client.GET('/v1/properties/', { params: { query: yardi } }))).results).toEqual([]);
 
     // Cleaning up is part of the API too.
-    await ok(client.DELETE('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: inactive!.id } }, body: {} }));
-    await ok(client.DELETE('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: active!.id } } }));
-    await ok(client.DELETE('/v1/admin/integrations/{integration_id}/', { params: { path: { integration_id } }, body: {} }));
+    await ok(client.DELETE('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: inactive.id } }, body: {} }));
+    await ok(client.DELETE('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: active.id } } }));
+    await ok(
+      client.DELETE('/v1/admin/integrations/{integration_id}/', { params: { path: { integration_id } }, body: {} }),
+    );
 
     // Every spec operation Latchkey serves (our /openapi.json, extensions aside) was called, with every query
     // parameter the spec documents for it (limit=0 among them) in a request answered 200.
-    const ours = await (await fetch(`${app.url}/openapi.json`)).json() as Json;
-    const served = new Set(operationsOf(ours).filter(({ op }) => op['x-latchkey-extension'] !== true).map(({ method, path: p }) => `${method} ${shape(p)}`));
+    const ours = (await (await fetch(`${app.url}/openapi.json`)).json()) as Json;
+    const served = new Set(
+      operationsOf(ours)
+        .filter(({ op }) => op['x-latchkey-extension'] !== true)
+        .map(({ method, path: p }) => `${method} ${shape(p)}`),
+    );
     const spec = referenceDocument('propexo-openapi.yml') as Json;
     const implemented = operationsOf(spec).filter(({ method, path: p }) => served.has(`${method} ${shape(p)}`));
     expect(implemented.length).toBeGreaterThanOrEqual(25);
@@ -312,10 +532,16 @@ describe("a client generated from Propexo's spec", () => {
   });
 
   /** GETs a list with each probe's query: 200, valid (the middleware), and the record it names among the results. */
-  async function probe<P extends '/v1/properties/' | '/v1/units/' | '/v1/residents/' | '/v1/leases/'>(p: P, probes: Probe<P>[]): Promise<void> {
+  async function probe<P extends '/v1/properties/' | '/v1/units/' | '/v1/residents/' | '/v1/leases/'>(
+    p: P,
+    probes: Probe<P>[],
+  ): Promise<void> {
     for (const { query, includes, none } of probes) {
       // The probes' queries are typed by the spec (Probe<P>); a call over a union of paths is beyond openapi-fetch's typing.
-      const { results, meta } = await ok(client.GET(p as '/v1/properties/', { params: { query } } as never)) as { results: { id: string }[]; meta: { total: number } };
+      const { results, meta } = (await ok(client.GET(p as '/v1/properties/', { params: { query } } as never))) as {
+        results: { id: string }[];
+        meta: { total: number };
+      };
       const ids = results.map((r) => r.id);
       if (includes) expect([p, query, ids]).toEqual([p, query, expect.arrayContaining([includes])]);
       if (none) expect([p, query, ids]).toEqual([p, query, []]);
@@ -329,5 +555,8 @@ const shape = (p: string) => p.replace(/\/$/, '').replace(/\{[^}]+\}/g, '{}');
 
 function operationsOf(document: Json): { method: string; path: string; op: Json }[] {
   return Object.entries(document.paths as Json).flatMap(([p, item]) =>
-    Object.entries(item as Json).filter(([m]) => METHODS.includes(m)).map(([method, op]) => ({ method, path: p, op: op as Json })));
+    Object.entries(item as Json)
+      .filter(([m]) => METHODS.includes(m))
+      .map(([method, op]) => ({ method, path: p, op: op as Json })),
+  );
 }

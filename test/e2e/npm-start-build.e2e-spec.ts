@@ -12,17 +12,40 @@ const ROOT = path.resolve(__dirname, '../..');
 describe('npm start builds only what changed', () => {
   let copy: string;
   const prestart = () => {
-    const run = spawnSync(process.execPath, ['scripts/build.js', '--if-changed'], { cwd: copy, encoding: 'utf8', timeout: 240_000 });
-    expect({ status: run.status, stderr: run.stderr.replace(/^(Loaded Prisma config|Prisma schema loaded).*\n|^\n/gm, '') }).toEqual({ status: 0, stderr: '' });
-    return { output: run.stdout + run.stderr, generated: /Prisma schema loaded/.test(run.stderr + run.stdout), upToDate: run.stdout.includes('up to date') };
+    const run = spawnSync(process.execPath, ['scripts/build.js', '--if-changed'], {
+      cwd: copy,
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect({
+      status: run.status,
+      stderr: run.stderr.replace(/^(Loaded Prisma config|Prisma schema loaded).*\n|^\n/gm, ''),
+    }).toEqual({ status: 0, stderr: '' });
+    return {
+      output: run.stdout + run.stderr,
+      generated: /Prisma schema loaded/.test(run.stderr + run.stdout),
+      upToDate: run.stdout.includes('up to date'),
+    };
   };
   const dist = (file: string) => path.join(copy, 'dist', file);
   const mtime = (file: string) => fs.statSync(dist(file)).mtimeMs;
 
   beforeAll(() => {
     copy = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-build-'));
-    for (const entry of ['src', 'prisma', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'prisma.config.ts']) {
-      fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true, filter: (source) => !source.includes(`${path.sep}generated`) });
+    for (const entry of [
+      'src',
+      'prisma',
+      'scripts',
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'prisma.config.ts',
+    ]) {
+      fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), {
+        recursive: true,
+        filter: (source) => !source.includes(`${path.sep}generated`),
+      });
     }
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
   });

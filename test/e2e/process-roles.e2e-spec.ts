@@ -22,7 +22,11 @@ describe('api and worker processes', () => {
     const env = { DATABASE_URL: databaseUrl, REDIS_URL: await testRedisUrl(), SANDBOX: 'false' };
     // The API starts first and migrates; the workers find the schema ready.
     api = await startApp({ name: 'roles-api', role: 'api', env });
-    workers = await Promise.all([1, 2].map((n) => startApp({ name: `roles-worker-${n}`, role: 'worker', env: { ...env, LATCHKEY_API_KEY: api.apiKey } })));
+    workers = await Promise.all(
+      [1, 2].map((n) =>
+        startApp({ name: `roles-worker-${n}`, role: 'worker', env: { ...env, LATCHKEY_API_KEY: api.apiKey } }),
+      ),
+    );
   });
 
   afterAll(async () => {
@@ -32,7 +36,7 @@ describe('api and worker processes', () => {
   });
 
   it('a worker serves only its probes', async () => {
-    const worker = workers[0]!;
+    const worker = workers[0];
     expect((await request(worker.url).get('/health')).status).toBe(200);
     const denied = await request(worker.url).get('/v1/residents/').set('authorization', `Bearer ${api.apiKey}`);
     expect(denied.status).toBe(404);
@@ -41,12 +45,33 @@ describe('api and worker processes', () => {
 
   it('the API enqueues, the workers sync and deliver, and the completion is sent once', async () => {
     const auth = { authorization: `Bearer ${api.apiKey}` };
-    expect((await request(api.url).post('/v1/webhooks/').set(auth).send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE'], active: true })).status).toBe(200);
-    const created = await request(api.url).post('/v1/admin/integrations/').set(auth)
-      .send({ name: 'Roles', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: sandbox.url, max_request_frequency: 100, active: true });
+    expect(
+      (
+        await request(api.url)
+          .post('/v1/webhooks/')
+          .set(auth)
+          .send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE'], active: true })
+      ).status,
+    ).toBe(200);
+    const created = await request(api.url)
+      .post('/v1/admin/integrations/')
+      .set(auth)
+      .send({
+        name: 'Roles',
+        integration_vendor: 'BUILDIUM',
+        credentials: CREDENTIALS,
+        base_url: sandbox.url,
+        max_request_frequency: 100,
+        active: true,
+      });
     expect(created.status).toBe(200);
 
-    await waitFor(async () => receiver.received.find((r) => r.json?.trigger === 'FIRST_SYNC_COMPLETE'), 'FIRST_SYNC_COMPLETE', 120_000, () => pipelineState(databaseUrl));
+    await waitFor(
+      async () => receiver.received.find((r) => r.json?.trigger === 'FIRST_SYNC_COMPLETE'),
+      'FIRST_SYNC_COMPLETE',
+      120_000,
+      () => pipelineState(databaseUrl),
+    );
     await new Promise((r) => setTimeout(r, 1500));
     expect(receiver.received).toHaveLength(1); // two relays and two dispatchers, one delivery
 

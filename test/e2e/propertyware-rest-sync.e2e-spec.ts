@@ -1,22 +1,70 @@
 import request from 'supertest';
 import { startPropertywareRestSandboxServer } from '../../src/sandbox/propertyware-rest/propertyware-rest-sandbox';
-import { FOREIGN_PW_CREDENTIALS, PROPERTY_TYPES, startForeignPropertywareRestServer } from '../support/foreign-propertyware-rest-server';
 import {
-  authHeader, day, digits, firstSync, manualSync, quarantined, readAll, readAllModels, readQuarantine, readUnknownValues, recordCount, sandboxControl, startSyncHarness,
+  FOREIGN_PW_CREDENTIALS,
+  PROPERTY_TYPES,
+  startForeignPropertywareRestServer,
+} from '../support/foreign-propertyware-rest-server';
+import {
+  authHeader,
+  day,
+  digits,
+  firstSync,
+  manualSync,
+  quarantined,
+  readAll,
+  readAllModels,
+  readQuarantine,
+  readUnknownValues,
+  recordCount,
+  sandboxControl,
+  startSyncHarness,
   type SyncHarness,
 } from '../support/sync-helpers';
 
 const CREDENTIALS = { clientId: 'pw-e2e-client', clientSecret: 'pw-e2e-secret', systemId: '31337' };
 /** The statuses the spec names, and an organization's own one (OTHER). */
-const STATUS: Record<string, string> = { Active: 'ACTIVE', 'Active - Notice Given': 'ACTIVE', Draft: 'PENDING', Terminated: 'INACTIVE', Eviction: 'EVICTED', Holdover: 'OTHER' };
+const STATUS: Record<string, string> = {
+  Active: 'ACTIVE',
+  'Active - Notice Given': 'ACTIVE',
+  Draft: 'PENDING',
+  Terminated: 'INACTIVE',
+  Eviction: 'EVICTED',
+  Holdover: 'OTHER',
+};
 /** propertyType codes and display strings -> type_normalized. */
 const TYPE: Record<string, string> = {
-  NONE: 'OTHER', APARTMENT: 'MULTI_FAMILY', CONDO: 'MULTI_FAMILY', COMMERCIAL: 'COMMERCIAL', DU_FOUR_PLEX: 'MULTI_FAMILY', HOUSE: 'SINGLE_FAMILY', SECTION_8_AFFORDABLE: 'MULTI_FAMILY',
-  SENIOR: 'MULTI_FAMILY', SHORT_TERM_VACATION: 'VACATION', STUDENT: 'STUDENT_HOUSING', TOWNHOUSE: 'MULTI_FAMILY', OTHER: 'OTHER',
-  None: 'OTHER', Apartment: 'MULTI_FAMILY', Condo: 'MULTI_FAMILY', Commercial: 'COMMERCIAL', 'Du/Fourplex': 'MULTI_FAMILY', House: 'SINGLE_FAMILY', 'Section 8/Affordable': 'MULTI_FAMILY',
-  Senior: 'MULTI_FAMILY', 'Short-term/vacation': 'VACATION', Student: 'STUDENT_HOUSING', Townhouse: 'MULTI_FAMILY', Other: 'OTHER',
+  NONE: 'OTHER',
+  APARTMENT: 'MULTI_FAMILY',
+  CONDO: 'MULTI_FAMILY',
+  COMMERCIAL: 'COMMERCIAL',
+  DU_FOUR_PLEX: 'MULTI_FAMILY',
+  HOUSE: 'SINGLE_FAMILY',
+  SECTION_8_AFFORDABLE: 'MULTI_FAMILY',
+  SENIOR: 'MULTI_FAMILY',
+  SHORT_TERM_VACATION: 'VACATION',
+  STUDENT: 'STUDENT_HOUSING',
+  TOWNHOUSE: 'MULTI_FAMILY',
+  OTHER: 'OTHER',
+  None: 'OTHER',
+  Apartment: 'MULTI_FAMILY',
+  Condo: 'MULTI_FAMILY',
+  Commercial: 'COMMERCIAL',
+  'Du/Fourplex': 'MULTI_FAMILY',
+  House: 'SINGLE_FAMILY',
+  'Section 8/Affordable': 'MULTI_FAMILY',
+  Senior: 'MULTI_FAMILY',
+  'Short-term/vacation': 'VACATION',
+  Student: 'STUDENT_HOUSING',
+  Townhouse: 'MULTI_FAMILY',
+  Other: 'OTHER',
 };
-const PHONES = [['mobilePhone', 'MOBILE'], ['homePhone', 'HOME'], ['workPhone', 'WORK'], ['otherPhone', 'OTHER']] as const;
+const PHONES = [
+  ['mobilePhone', 'MOBILE'],
+  ['homePhone', 'HOME'],
+  ['workPhone', 'WORK'],
+  ['otherPhone', 'OTHER'],
+] as const;
 
 /** PROPERTYWARE_REST end to end: the real app syncing from our simulator, a misbehaving one, and a foreign server. */
 describe('Propertyware REST sync', () => {
@@ -27,7 +75,11 @@ describe('Propertyware REST sync', () => {
 
   beforeAll(async () => {
     sandbox = await startPropertywareRestSandboxServer({ residents: 400, seed: 21, credentials: [CREDENTIALS] });
-    harness = await startSyncHarness({ name: 'propertyware-rest', vendor: 'PROPERTYWARE_REST', env: { SYNC_RETRY_BASE_MS: '200' } });
+    harness = await startSyncHarness({
+      name: 'propertyware-rest',
+      vendor: 'PROPERTYWARE_REST',
+      env: { SYNC_RETRY_BASE_MS: '200' },
+    });
   });
 
   afterAll(async () => {
@@ -35,10 +87,15 @@ describe('Propertyware REST sync', () => {
     await sandbox?.close();
   });
 
-  it('first sync caches every tenant, lease, unit and building, as Propexo\'s spec describes them', async () => {
+  it("first sync caches every tenant, lease, unit and building, as Propexo's spec describes them", async () => {
     const first = await firstSync(harness, 'Acme Propertyware', sandbox.url, CREDENTIALS);
     integrationId = first.id;
-    expect(first.done).toMatchObject({ vendor: 'PROPERTYWARE_REST', successful_job_count: 4, failed_job_count: 0, is_sync_finished: true });
+    expect(first.done).toMatchObject({
+      vendor: 'PROPERTYWARE_REST',
+      successful_job_count: 4,
+      failed_job_count: 0,
+      is_sync_finished: true,
+    });
 
     const { contacts, leases, units, buildings } = sandbox.sandbox.data;
     const onLease = new Set(leases.flatMap((l) => l.contacts.map((c: any) => c.id)));
@@ -58,14 +115,27 @@ describe('Propertyware REST sync', () => {
     const residentByXId = new Map(residents.map((r) => [r.x_id, r]));
     for (const t of tenants) {
       const r = residentByXId.get(String(t.id));
-      expect(r).toMatchObject({ integration_vendor: 'PROPERTYWARE_REST', first_name: t.firstName, last_name: t.lastName, middle_name: t.middleName ?? null });
+      expect(r).toMatchObject({
+        integration_vendor: 'PROPERTYWARE_REST',
+        first_name: t.firstName,
+        last_name: t.lastName,
+        middle_name: t.middleName ?? null,
+      });
       expect(r.email_1).toBe(t.email?.toLowerCase() ?? null);
       expect(r.email_2).toBe(t.altEmail?.toLowerCase() ?? null);
       const filled = PHONES.filter(([field]) => t[field]);
-      expect([digits(r.phone_1), digits(r.phone_2)]).toEqual([digits(t[filled[0]?.[0] ?? '']), digits(t[filled[1]?.[0] ?? ''])]);
+      expect([digits(r.phone_1), digits(r.phone_2)]).toEqual([
+        digits(t[filled[0]?.[0] ?? '']),
+        digits(t[filled[1]?.[0] ?? '']),
+      ]);
       expect([r.phone_1_type, r.phone_2_type]).toEqual([filled[0]?.[1] ?? 'OTHER', filled[1]?.[1] ?? 'OTHER']);
       expect(day(r.date_of_birth)).toBe(t.birthDate ?? null);
-      expect([r.address_1, r.city, r.state, r.zip]).toEqual([t.address.address, t.address.city, t.address.stateRegion, t.address.postalCode]);
+      expect([r.address_1, r.city, r.state, r.zip]).toEqual([
+        t.address.address,
+        t.address.city,
+        t.address.stateRegion,
+        t.address.postalCode,
+      ]);
       // Placed by a lease naming the contact (the client's hydration from /leases).
       const lease = leases.find((l) => String(l.id) === r.x_lease_id);
       expect(lease?.contacts.some((c: any) => c.id === t.id)).toBe(true);
@@ -78,19 +148,39 @@ describe('Propertyware REST sync', () => {
     const residentXId = new Map(residents.map((r) => [r.id, r.x_id]));
     for (const lease of leases) {
       const l = leaseByXId.get(String(lease.id));
-      expect(l).toMatchObject({ x_property_id: String(lease.buildingID), x_unit_id: String(lease.unitID), status_raw: lease.status, status_normalized: STATUS[lease.status] });
+      expect(l).toMatchObject({
+        x_property_id: String(lease.buildingID),
+        x_unit_id: String(lease.unitID),
+        status_raw: lease.status,
+        status_normalized: STATUS[lease.status],
+      });
       expect(l.rent_amount_in_cents).toBe(Math.round(lease.baseRent * 100));
-      expect([day(l.start_date), day(l.end_date), day(l.realized_move_out_date)]).toEqual([lease.startDate, lease.endDate, lease.moveOutDate ?? null]);
-      expect(l.residents_meta_data.map((m: any) => residentXId.get(m.resident_id)).sort()).toEqual(lease.contacts.map((c: any) => String(c.id)).sort());
+      expect([day(l.start_date), day(l.end_date), day(l.realized_move_out_date)]).toEqual([
+        lease.startDate,
+        lease.endDate,
+        lease.moveOutDate ?? null,
+      ]);
+      expect(l.residents_meta_data.map((m: any) => residentXId.get(m.resident_id)).sort()).toEqual(
+        lease.contacts.map((c: any) => String(c.id)).sort(),
+      );
     }
 
     const properties = await readAll(harness.app, 'properties', integrationId);
     expect(properties).toHaveLength(buildings.length); // deactivated buildings included, as is_active false
     expect(properties.filter((p) => p.is_active === false)).toHaveLength(buildings.filter((b) => !b.active).length);
     const building = buildings.find((b) => b.propertyType === 'Du/Fourplex')!;
-    expect(properties.find((p) => p.x_id === String(building.id))).toMatchObject({ name: building.name, type_raw: 'Du/Fourplex', type_normalized: 'MULTI_FAMILY', number_of_units: building.countUnit });
+    expect(properties.find((p) => p.x_id === String(building.id))).toMatchObject({
+      name: building.name,
+      type_raw: 'Du/Fourplex',
+      type_normalized: 'MULTI_FAMILY',
+      number_of_units: building.countUnit,
+    });
     const propertyById = new Map(properties.map((p) => [p.x_id, p]));
-    for (const b of buildings) expect([b.propertyType, propertyById.get(String(b.id)).type_normalized]).toEqual([b.propertyType, TYPE[b.propertyType]]);
+    for (const b of buildings)
+      expect([b.propertyType, propertyById.get(String(b.id)).type_normalized]).toEqual([
+        b.propertyType,
+        TYPE[b.propertyType],
+      ]);
     // The one status no table knows is reported with its count; every spec value is mapped.
     const unknown = await readUnknownValues(harness.app, integrationId);
     expect(unknown.map((u: any) => [u.model, u.field, u.value, u.mapped_to, u.occurrences])).toEqual([
@@ -100,7 +190,10 @@ describe('Propertyware REST sync', () => {
     expect(cachedUnits).toHaveLength(units.length);
     const unit = units[0];
     expect(cachedUnits.find((u) => u.x_id === String(unit.id))).toMatchObject({
-      number: unit.name, x_property_id: String(unit.buildingID), bedrooms: String(unit.numberOfBedrooms), rent_amount_market_in_cents: Math.round(unit.targetRent * 100),
+      number: unit.name,
+      x_property_id: String(unit.buildingID),
+      bedrooms: String(unit.numberOfBedrooms),
+      rent_amount_market_in_cents: Math.round(unit.targetRent * 100),
       is_vacant: unit.status === 'Vacant',
     });
   });
@@ -112,18 +205,41 @@ describe('Propertyware REST sync', () => {
     const before = { firstName: renamed.firstName, rent: Math.round(lease.baseRent * 100) };
     await control('PATCH', `contacts/${renamed.id}`, { firstName: 'Renata' });
     await control('PATCH', `leases/${lease.id}`, { baseRent: 2468.02 });
-    const added = await control('POST', 'contacts', { firstName: 'Nova', lastName: 'Tenant', mobilePhone: '(802) 555-0142', email: 'Nova@Example.com' });
-    await control('PATCH', `leases/${lease.id}`, { contacts: [...lease.contacts, { id: added.id, primary: false, role: 'Tenant' }] });
+    const added = await control('POST', 'contacts', {
+      firstName: 'Nova',
+      lastName: 'Tenant',
+      mobilePhone: '(802) 555-0142',
+      email: 'Nova@Example.com',
+    });
+    await control('PATCH', `leases/${lease.id}`, {
+      contacts: [...lease.contacts, { id: added.id, primary: false, role: 'Tenant' }],
+    });
 
-    const events = (await manualSync(harness, integrationId, { settleMs: 500 })).events.filter((e) => e.trigger.startsWith('DATA_'));
+    const events = (await manualSync(harness, integrationId, { settleMs: 500 })).events.filter((e) =>
+      e.trigger.startsWith('DATA_'),
+    );
 
-    expect(events.map((e) => `${e.trigger} ${e.data.object} ${e.data.payload.x_id}`).sort()).toEqual([
-      `DATA_NEW residents ${added.id}`, `DATA_UPDATE leases ${lease.id}`, `DATA_UPDATE residents ${renamed.id}`,
-    ].sort());
+    expect(events.map((e) => `${e.trigger} ${e.data.object} ${e.data.payload.x_id}`).sort()).toEqual(
+      [
+        `DATA_NEW residents ${added.id}`,
+        `DATA_UPDATE leases ${lease.id}`,
+        `DATA_UPDATE residents ${renamed.id}`,
+      ].sort(),
+    );
     const byXId = new Map(events.map((e) => [e.data.payload.x_id, e.data]));
-    expect(byXId.get(String(renamed.id)).diff).toEqual({ new: { first_name: 'Renata' }, previous: { first_name: before.firstName } });
-    expect(byXId.get(String(lease.id)).diff).toEqual({ new: { rent_amount_in_cents: 246802 }, previous: { rent_amount_in_cents: before.rent } });
-    expect(byXId.get(String(added.id))).toMatchObject({ job_type: 'READ_RESIDENTS', vendor: 'PROPERTYWARE_REST', payload: { first_name: 'Nova', email_1: 'nova@example.com', phone_1: '8025550142', phone_1_type: 'MOBILE' } });
+    expect(byXId.get(String(renamed.id)).diff).toEqual({
+      new: { first_name: 'Renata' },
+      previous: { first_name: before.firstName },
+    });
+    expect(byXId.get(String(lease.id)).diff).toEqual({
+      new: { rent_amount_in_cents: 246802 },
+      previous: { rent_amount_in_cents: before.rent },
+    });
+    expect(byXId.get(String(added.id))).toMatchObject({
+      job_type: 'READ_RESIDENTS',
+      vendor: 'PROPERTYWARE_REST',
+      payload: { first_name: 'Nova', email_1: 'nova@example.com', phone_1: '8025550142', phone_1_type: 'MOBILE' },
+    });
   });
 
   it('a sync through two 429s, a 500 and a malformed record finishes, keeps every good record and quarantines the bad one', async () => {
@@ -141,7 +257,9 @@ describe('Propertyware REST sync', () => {
 
       const onLease = new Set(data.leases.flatMap((l) => l.contacts.map((c: any) => c.id)));
       const leaseless = data.contacts.filter((c) => c.type === 'TENANT' && !onLease.has(c.id)).length;
-      expect(await recordCount(harness.app, 'residents', id)).toBe(data.contacts.filter((c) => c.type === 'TENANT').length - leaseless - 1);
+      expect(await recordCount(harness.app, 'residents', id)).toBe(
+        data.contacts.filter((c) => c.type === 'TENANT').length - leaseless - 1,
+      );
       expect(await recordCount(harness.app, 'leases', id)).toBe(data.leases.length);
       expect(await recordCount(harness.app, 'units', id)).toBe(data.units.length);
       expect(await recordCount(harness.app, 'properties', id)).toBe(data.buildings.length);
@@ -149,9 +267,16 @@ describe('Propertyware REST sync', () => {
       const quarantine = await readQuarantine(harness.app, id);
       expect(quarantine.meta.total).toBe(1 + leaseless);
       const malformed = quarantine.results.find((q: any) => q.x_id === String(bad.id));
-      expect(malformed).toMatchObject({ model: 'residents', x_id: String(bad.id), raw: { id: bad.id, birthDate: 'next spring' } });
+      expect(malformed).toMatchObject({
+        model: 'residents',
+        x_id: String(bad.id),
+        raw: { id: bad.id, birthDate: 'next spring' },
+      });
       expect(malformed.reason).toMatch(/birthDate/);
-      const neighbour = await request(harness.app.url).get('/v1/residents/').query({ integration_id: id, x_id: String(data.contacts[4].id) }).set(auth());
+      const neighbour = await request(harness.app.url)
+        .get('/v1/residents/')
+        .query({ integration_id: id, x_id: String(data.contacts[4].id) })
+        .set(auth());
       expect(neighbour.body.meta.total).toBe(1);
     } finally {
       await flaky.close();
@@ -165,20 +290,120 @@ describe('Propertyware REST sync', () => {
       expect(done).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
       expect(foreign.log.some((r) => r.status === 429)).toBe(true);
 
-      const pick = (records: any[], fields: string[]) => records.map((r) => Object.fromEntries(['x_id', ...fields].map((f) => [f, r[f]])));
+      const pick = (records: any[], fields: string[]) =>
+        records.map((r) => Object.fromEntries(['x_id', ...fields].map((f) => [f, r[f]])));
       const all = await readAllModels(harness.app, id); // every list, validated against Propexo's schemas
       const typed = all.properties.filter((p) => p.name.startsWith('Type test '));
-      expect(typed.map((p) => [p.type_raw, p.type_normalized]).sort()).toEqual(PROPERTY_TYPES.map((t) => [t, TYPE[t]]).sort());
+      expect(typed.map((p) => [p.type_raw, p.type_normalized]).sort()).toEqual(
+        PROPERTY_TYPES.map((t) => [t, TYPE[t]]).sort(),
+      );
       const properties = all.properties.filter((p) => !typed.includes(p));
-      expect(pick(properties, ['name', 'code', 'is_active', 'type_raw', 'type_normalized', 'square_feet', 'year_built', 'address_1', 'address_2', 'city', 'zip', 'country', 'manager_name', 'manager_email', 'custom_data'])).toEqual([
-        { x_id: '61002', name: 'Mill Race Cottages', code: null, is_active: false, type_raw: 'Single Family', type_normalized: 'OTHER', square_feet: null, year_built: null, address_1: '1 Mill Race Ln', address_2: 'Lot 4', city: 'Bristol', zip: '05443', country: 'United States', manager_name: null, manager_email: null, custom_data: { portfolio_id: '90017' } },
-        { x_id: '77003', name: 'Ødegaard Lofts', code: 'ODL', is_active: true, type_raw: 'SHORT_TERM_VACATION', type_normalized: 'VACATION', square_feet: 5400, year_built: 1899, address_1: '9 Rue Sainte-Catherine', address_2: null, city: 'Burlington', zip: '05401', country: 'United States', manager_name: 'Siobhán Ní Bhriain', manager_email: 'siobhan@pm.example', custom_data: { portfolio_id: '90017' } },
+      expect(
+        pick(properties, [
+          'name',
+          'code',
+          'is_active',
+          'type_raw',
+          'type_normalized',
+          'square_feet',
+          'year_built',
+          'address_1',
+          'address_2',
+          'city',
+          'zip',
+          'country',
+          'manager_name',
+          'manager_email',
+          'custom_data',
+        ]),
+      ).toEqual([
+        {
+          x_id: '61002',
+          name: 'Mill Race Cottages',
+          code: null,
+          is_active: false,
+          type_raw: 'Single Family',
+          type_normalized: 'OTHER',
+          square_feet: null,
+          year_built: null,
+          address_1: '1 Mill Race Ln',
+          address_2: 'Lot 4',
+          city: 'Bristol',
+          zip: '05443',
+          country: 'United States',
+          manager_name: null,
+          manager_email: null,
+          custom_data: { portfolio_id: '90017' },
+        },
+        {
+          x_id: '77003',
+          name: 'Ødegaard Lofts',
+          code: 'ODL',
+          is_active: true,
+          type_raw: 'SHORT_TERM_VACATION',
+          type_normalized: 'VACATION',
+          square_feet: 5400,
+          year_built: 1899,
+          address_1: '9 Rue Sainte-Catherine',
+          address_2: null,
+          city: 'Burlington',
+          zip: '05401',
+          country: 'United States',
+          manager_name: 'Siobhán Ní Bhriain',
+          manager_email: 'siobhan@pm.example',
+          custom_data: { portfolio_id: '90017' },
+        },
       ]);
       const units = all.units;
-      expect(pick(units, ['x_property_id', 'number', 'bedrooms', 'bathrooms', 'bathrooms_full', 'bathrooms_half', 'square_feet', 'rent_amount_market_in_cents', 'is_vacant'])).toEqual([
-        { x_id: '8799', x_property_id: '77003', number: 'Loft B', bedrooms: '3', bathrooms: '2.5', bathrooms_full: 2, bathrooms_half: 1, square_feet: 1400, rent_amount_market_in_cents: 333333, is_vacant: true },
-        { x_id: '8801', x_property_id: '77003', number: 'Loft A', bedrooms: '1', bathrooms: '1', bathrooms_full: 1, bathrooms_half: 0, square_feet: 624, rent_amount_market_in_cents: 210000, is_vacant: false },
-        { x_id: '8805', x_property_id: '61002', number: 'Cottage', bedrooms: '2', bathrooms: '1', bathrooms_full: 1, bathrooms_half: 0, square_feet: null, rent_amount_market_in_cents: null, is_vacant: true },
+      expect(
+        pick(units, [
+          'x_property_id',
+          'number',
+          'bedrooms',
+          'bathrooms',
+          'bathrooms_full',
+          'bathrooms_half',
+          'square_feet',
+          'rent_amount_market_in_cents',
+          'is_vacant',
+        ]),
+      ).toEqual([
+        {
+          x_id: '8799',
+          x_property_id: '77003',
+          number: 'Loft B',
+          bedrooms: '3',
+          bathrooms: '2.5',
+          bathrooms_full: 2,
+          bathrooms_half: 1,
+          square_feet: 1400,
+          rent_amount_market_in_cents: 333333,
+          is_vacant: true,
+        },
+        {
+          x_id: '8801',
+          x_property_id: '77003',
+          number: 'Loft A',
+          bedrooms: '1',
+          bathrooms: '1',
+          bathrooms_full: 1,
+          bathrooms_half: 0,
+          square_feet: 624,
+          rent_amount_market_in_cents: 210000,
+          is_vacant: false,
+        },
+        {
+          x_id: '8805',
+          x_property_id: '61002',
+          number: 'Cottage',
+          bedrooms: '2',
+          bathrooms: '1',
+          bathrooms_full: 1,
+          bathrooms_half: 0,
+          square_feet: null,
+          rent_amount_market_in_cents: null,
+          is_vacant: true,
+        },
       ]);
       const everyResident = all.residents;
       expect(pick(everyResident, ['x_lease_id', 'x_property_id'])).toEqual([
@@ -195,13 +420,75 @@ describe('Propertyware REST sync', () => {
       expect(quarantined(quarantine)).toEqual([['residents', '3015']]);
       expect(quarantine.results[0].reason).toMatch(/on no lease/);
       const residents = everyResident.filter((r) => Number(r.x_id) < 3020);
-      expect(pick(residents, ['first_name', 'middle_name', 'last_name', 'email_1', 'email_2', 'phone_1', 'phone_1_type', 'phone_2', 'phone_2_type', 'date_of_birth', 'address_2', 'notes'])).toEqual([
-        { x_id: '2990', first_name: 'Thảo', middle_name: 'Minh', last_name: 'Nguyễn', email_1: null, email_2: 'thao@example.vn', phone_1: '8025550150', phone_1_type: 'HOME', phone_2: '+84 28 3823 4567', phone_2_type: 'OTHER', date_of_birth: null, address_2: null, notes: null },
-        { x_id: '3007', first_name: 'Łukasz', middle_name: null, last_name: 'Kowalczyk', email_1: 'lukasz.k@example.pl', email_2: null, phone_1: '8025550107', phone_1_type: 'MOBILE', phone_2: '8025550199', phone_2_type: 'WORK', date_of_birth: '1979-12-31T00:00:00.000Z', address_2: 'Loft A', notes: null },
-        { x_id: '3011', first_name: "D'Andre", middle_name: null, last_name: 'St. John', email_1: 'dandre@example.com', email_2: null, phone_1: '8025550123', phone_1_type: 'WORK', phone_2: null, phone_2_type: 'OTHER', date_of_birth: null, address_2: null, notes: 'Moved out; forwarding address on file.' },
+      expect(
+        pick(residents, [
+          'first_name',
+          'middle_name',
+          'last_name',
+          'email_1',
+          'email_2',
+          'phone_1',
+          'phone_1_type',
+          'phone_2',
+          'phone_2_type',
+          'date_of_birth',
+          'address_2',
+          'notes',
+        ]),
+      ).toEqual([
+        {
+          x_id: '2990',
+          first_name: 'Thảo',
+          middle_name: 'Minh',
+          last_name: 'Nguyễn',
+          email_1: null,
+          email_2: 'thao@example.vn',
+          phone_1: '8025550150',
+          phone_1_type: 'HOME',
+          phone_2: '+84 28 3823 4567',
+          phone_2_type: 'OTHER',
+          date_of_birth: null,
+          address_2: null,
+          notes: null,
+        },
+        {
+          x_id: '3007',
+          first_name: 'Łukasz',
+          middle_name: null,
+          last_name: 'Kowalczyk',
+          email_1: 'lukasz.k@example.pl',
+          email_2: null,
+          phone_1: '8025550107',
+          phone_1_type: 'MOBILE',
+          phone_2: '8025550199',
+          phone_2_type: 'WORK',
+          date_of_birth: '1979-12-31T00:00:00.000Z',
+          address_2: 'Loft A',
+          notes: null,
+        },
+        {
+          x_id: '3011',
+          first_name: "D'Andre",
+          middle_name: null,
+          last_name: 'St. John',
+          email_1: 'dandre@example.com',
+          email_2: null,
+          phone_1: '8025550123',
+          phone_1_type: 'WORK',
+          phone_2: null,
+          phone_2_type: 'OTHER',
+          date_of_birth: null,
+          address_2: null,
+          notes: 'Moved out; forwarding address on file.',
+        },
       ]);
       const everyLease = all.leases;
-      expect(pick(everyLease.filter((l) => Number(l.x_id) >= 550030), ['status_raw', 'status_normalized'])).toEqual([
+      expect(
+        pick(
+          everyLease.filter((l) => Number(l.x_id) >= 550030),
+          ['status_raw', 'status_normalized'],
+        ),
+      ).toEqual([
         { x_id: '550030', status_raw: 'Draft', status_normalized: 'PENDING' },
         { x_id: '550031', status_raw: 'Eviction', status_normalized: 'EVICTED' },
         { x_id: '550032', status_raw: 'Terminated', status_normalized: 'INACTIVE' },
@@ -217,13 +504,62 @@ describe('Propertyware REST sync', () => {
       ]);
       expect(['550020', '550034']).toContain(unknown[1].sample_x_id);
       const leases = everyLease.filter((l) => Number(l.x_id) < 550030);
-      expect(pick(leases, ['x_property_id', 'x_unit_id', 'x_resident_id', 'status_raw', 'status_normalized', 'start_date', 'end_date', 'realized_move_in_date', 'realized_move_out_date', 'rent_amount_in_cents', 'balance_amount_in_cents'])).toEqual([
-        { x_id: '550020', x_property_id: '61002', x_unit_id: '8805', x_resident_id: '3011', status_raw: 'Month-to-Month Holdover', status_normalized: 'OTHER', start_date: '2019-06-01T00:00:00.000Z', end_date: null, realized_move_in_date: null, realized_move_out_date: '2025-10-31T00:00:00.000Z', rent_amount_in_cents: 115000, balance_amount_in_cents: null },
-        { x_id: '550021', x_property_id: '77003', x_unit_id: '8801', x_resident_id: '3007', status_raw: 'Active', status_normalized: 'ACTIVE', start_date: '2025-02-28T00:00:00.000Z', end_date: '2026-02-27T00:00:00.000Z', realized_move_in_date: '2025-03-01T00:00:00.000Z', realized_move_out_date: null, rent_amount_in_cents: 210000, balance_amount_in_cents: -1510 },
+      expect(
+        pick(leases, [
+          'x_property_id',
+          'x_unit_id',
+          'x_resident_id',
+          'status_raw',
+          'status_normalized',
+          'start_date',
+          'end_date',
+          'realized_move_in_date',
+          'realized_move_out_date',
+          'rent_amount_in_cents',
+          'balance_amount_in_cents',
+        ]),
+      ).toEqual([
+        {
+          x_id: '550020',
+          x_property_id: '61002',
+          x_unit_id: '8805',
+          x_resident_id: '3011',
+          status_raw: 'Month-to-Month Holdover',
+          status_normalized: 'OTHER',
+          start_date: '2019-06-01T00:00:00.000Z',
+          end_date: null,
+          realized_move_in_date: null,
+          realized_move_out_date: '2025-10-31T00:00:00.000Z',
+          rent_amount_in_cents: 115000,
+          balance_amount_in_cents: null,
+        },
+        {
+          x_id: '550021',
+          x_property_id: '77003',
+          x_unit_id: '8801',
+          x_resident_id: '3007',
+          status_raw: 'Active',
+          status_normalized: 'ACTIVE',
+          start_date: '2025-02-28T00:00:00.000Z',
+          end_date: '2026-02-27T00:00:00.000Z',
+          realized_move_in_date: '2025-03-01T00:00:00.000Z',
+          realized_move_out_date: null,
+          rent_amount_in_cents: 210000,
+          balance_amount_in_cents: -1510,
+        },
       ]);
       const residentXId = new Map(residents.map((r) => [r.id, r.x_id]));
-      expect(leases[0].residents_meta_data.map((m: any) => [residentXId.get(m.resident_id), day(m.notice_date), day(m.move_out_date)])).toEqual([['3011', '2025-09-30', '2025-10-31']]);
-      expect(leases[1].residents_meta_data.map((m: any) => residentXId.get(m.resident_id)).sort()).toEqual(['2990', '3007']);
+      expect(
+        leases[0].residents_meta_data.map((m: any) => [
+          residentXId.get(m.resident_id),
+          day(m.notice_date),
+          day(m.move_out_date),
+        ]),
+      ).toEqual([['3011', '2025-09-30', '2025-10-31']]);
+      expect(leases[1].residents_meta_data.map((m: any) => residentXId.get(m.resident_id)).sort()).toEqual([
+        '2990',
+        '3007',
+      ]);
     } finally {
       await foreign.close();
     }

@@ -11,7 +11,7 @@ const README = path.resolve(__dirname, '../../README.md');
 function tryItScript(port: number): string {
   const readme = fs.readFileSync(README, 'utf8');
   const section = readme.slice(readme.indexOf('## Two commands'), readme.indexOf('## Configuration'));
-  const blocks = [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const blocks = [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]);
   expect(blocks.length).toBeGreaterThanOrEqual(2);
   return blocks.join('\n').replaceAll('localhost:3000', `localhost:${port}`);
 }
@@ -37,14 +37,34 @@ describe("the README's getting started", () => {
 
   it('works the first time: the first sync is waited for, records come back, Connect replicates them', async () => {
     const port = await freePort();
-    app = await startApp({ name: 'readme', env: { DATA_DIR: path.join(folder, '.data'), PORT: String(port), LATCHKEY_API_KEY: '', LATCHKEY_ENCRYPTION_KEY: '', OUTBOUND_ALLOW_CIDRS: '', SANDBOX: '' } });
+    app = await startApp({
+      name: 'readme',
+      env: {
+        DATA_DIR: path.join(folder, '.data'),
+        PORT: String(port),
+        LATCHKEY_API_KEY: '',
+        LATCHKEY_ENCRYPTION_KEY: '',
+        OUTBOUND_ALLOW_CIDRS: '',
+        SANDBOX: '',
+      },
+    });
 
     const script = `set -e\n${tryItScript(port)}\necho "VARS $ID $DEST $CONN $RUN"\n`;
-    const run = spawnSync('bash', ['-c', script], { cwd: folder, encoding: 'utf8', timeout: 150_000, env: { PATH: process.env.PATH!, HOME: folder } });
+    const run = spawnSync('bash', ['-c', script], {
+      cwd: folder,
+      encoding: 'utf8',
+      timeout: 150_000,
+      env: { PATH: process.env.PATH!, HOME: folder },
+    });
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
     const lines = run.stdout.trim().split('\n');
     const [, id, dest, conn, runId] = lines.at(-1)!.split(' ');
-    expect({ id, dest, conn, runId }).toEqual({ id: expect.stringMatching(/^\w+$/), dest: expect.stringMatching(/^\w+$/), conn: expect.stringMatching(/^\w+$/), runId: expect.stringMatching(/^\w+$/) });
+    expect({ id, dest, conn, runId }).toEqual({
+      id: expect.stringMatching(/^\w+$/),
+      dest: expect.stringMatching(/^\w+$/),
+      conn: expect.stringMatching(/^\w+$/),
+      runId: expect.stringMatching(/^\w+$/),
+    });
     const [jobLog, residents, connectRun] = lines.slice(0, -1).map((line) => JSON.parse(line));
 
     // The job log after the wait: the first sync's run and its jobs, all ended well.
@@ -66,7 +86,8 @@ describe("the README's getting started", () => {
     const password = fs.readFileSync(path.join(folder, '.data', 'postgres-password'), 'utf8').trim();
     const pgPort = fs.readFileSync(path.join(folder, '.data', 'postgres', 'postmaster.pid'), 'utf8').split('\n')[3];
     const count = await withClient(`postgresql://latchkey:${password}@127.0.0.1:${pgPort}/latchkey`, async (db) =>
-      Number((await db.query('SELECT count(*) FROM warehouse.residents')).rows[0].count));
+      Number((await db.query('SELECT count(*) FROM warehouse.residents')).rows[0].count),
+    );
     expect(count).toBe(residents.meta.total);
   });
 });

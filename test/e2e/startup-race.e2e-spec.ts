@@ -25,8 +25,16 @@ describe('processes starting together', () => {
     const databaseUrl = await createTestDatabase();
     await migrate(databaseUrl);
     const apiKey = `lk_test_${randomBytes(16).toString('hex')}`;
-    const env = { DATABASE_URL: databaseUrl, REDIS_URL: await testRedisUrl(), SANDBOX: 'false', LATCHKEY_API_KEY: apiKey };
-    const [holder, watcher] = [new Client({ connectionString: databaseUrl }), new Client({ connectionString: databaseUrl })];
+    const env = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: await testRedisUrl(),
+      SANDBOX: 'false',
+      LATCHKEY_API_KEY: apiKey,
+    };
+    const [holder, watcher] = [
+      new Client({ connectionString: databaseUrl }),
+      new Client({ connectionString: databaseUrl }),
+    ];
     await Promise.all([holder.connect(), watcher.connect()]);
     try {
       await holder.query('BEGIN');
@@ -43,19 +51,26 @@ describe('processes starting together', () => {
       await holder.query('COMMIT');
       const results = await starting;
       for (const result of results) if (result.status === 'fulfilled') started.push(result.value);
-      expect(results.map((r) => (r.status === 'rejected' ? String(r.reason).slice(0, 300) : 'started'))).toEqual(['started', 'started']);
+      expect(results.map((r) => (r.status === 'rejected' ? String(r.reason).slice(0, 300) : 'started'))).toEqual([
+        'started',
+        'started',
+      ]);
     } finally {
       await Promise.all([holder.end(), watcher.end()]);
     }
   }
 
   it('both start when the default organization is being written by another process', async () => {
-    await raceOn((db) => db.query(`INSERT INTO organizations (id, name) VALUES ($1, 'Default organization')`, [DEFAULT_ORGANIZATION_ID]));
+    await raceOn((db) =>
+      db.query(`INSERT INTO organizations (id, name) VALUES ($1, 'Default organization')`, [DEFAULT_ORGANIZATION_ID]),
+    );
   });
 
   it('both start when the bootstrap API key is being written by another process', async () => {
     await raceOn(async (db, apiKey) => {
-      await db.query(`INSERT INTO organizations (id, name) VALUES ($1, 'Default organization')`, [DEFAULT_ORGANIZATION_ID]);
+      await db.query(`INSERT INTO organizations (id, name) VALUES ($1, 'Default organization')`, [
+        DEFAULT_ORGANIZATION_ID,
+      ]);
       await db.query('COMMIT');
       await db.query('BEGIN');
       await db.query(

@@ -3,7 +3,15 @@ import { createBuildiumSandbox, startBuildiumSandboxServer } from '../../src/san
 import { serveSandbox } from '../../src/sandbox/kit/sandbox-http';
 import { startApp, waitFor } from '../support/app-process';
 import { createTestDatabase, pipelineState } from '../support/database';
-import { authHeader, eventsOf, manualSync, sandboxControl, startFirstSync, startSyncHarness, waitForFirstSync } from '../support/sync-helpers';
+import {
+  authHeader,
+  eventsOf,
+  manualSync,
+  sandboxControl,
+  startFirstSync,
+  startSyncHarness,
+  waitForFirstSync,
+} from '../support/sync-helpers';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 
 const CREDENTIALS = { clientId: 'resilient-client', secret: 'resilient-secret' };
@@ -13,21 +21,41 @@ describe('vendor resilience', () => {
   it('keeps the integration under its request budget across two worker processes', async () => {
     const sandbox = createBuildiumSandbox({ residents: 3000, seed: 21, credentials: [CREDENTIALS] });
     const arrivals: number[] = [];
-    const server = await serveSandbox({ handle: (req, res, path) => (arrivals.push(Date.now()), sandbox.handle(req, res, path)) });
+    const server = await serveSandbox({
+      handle: (req, res, path) => (arrivals.push(Date.now()), sandbox.handle(req, res, path)),
+    });
     const receiver = await startWebhookReceiver();
     const databaseUrl = await createTestDatabase();
     const env = { DATABASE_URL: databaseUrl, SYNC_WORKER_CONCURRENCY: '2' };
     const api = await startApp({ name: 'budget-api', role: 'api', env });
-    const workers = await Promise.all([1, 2].map((n) => startApp({ name: `budget-worker-${n}`, role: 'worker', env: { ...env, LATCHKEY_API_KEY: api.apiKey } })));
+    const workers = await Promise.all(
+      [1, 2].map((n) =>
+        startApp({ name: `budget-worker-${n}`, role: 'worker', env: { ...env, LATCHKEY_API_KEY: api.apiKey } }),
+      ),
+    );
     try {
-      await request(api.url).post('/v1/webhooks/').set(authHeader(api)).send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE'], active: true });
+      await request(api.url)
+        .post('/v1/webhooks/')
+        .set(authHeader(api))
+        .send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE'], active: true });
       // One request a second (Propexo's default), the four model jobs at once: two per worker process.
       const created = await request(api.url).post('/v1/admin/integrations/').set(authHeader(api)).send({
-        name: 'Resilient', integration_vendor: 'BUILDIUM', credentials: CREDENTIALS, base_url: server.url, active: true,
-        max_request_frequency: 1, max_request_cadence: 'SECOND', max_job_concurrency: 4,
+        name: 'Resilient',
+        integration_vendor: 'BUILDIUM',
+        credentials: CREDENTIALS,
+        base_url: server.url,
+        active: true,
+        max_request_frequency: 1,
+        max_request_cadence: 'SECOND',
+        max_job_concurrency: 4,
       });
       expect(created.status).toBe(200);
-      const done = await waitFor(async () => receiver.received.find((r) => r.json?.trigger === 'FIRST_SYNC_COMPLETE')?.json, 'FIRST_SYNC_COMPLETE', 120_000, () => pipelineState(databaseUrl));
+      const done = await waitFor(
+        async () => receiver.received.find((r) => r.json?.trigger === 'FIRST_SYNC_COMPLETE')?.json,
+        'FIRST_SYNC_COMPLETE',
+        120_000,
+        () => pipelineState(databaseUrl),
+      );
       expect(done.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
       // Requests are granted a second apart by the database's clock; a worker busy mapping a page may send its
       // granted request a little late, so the vendor sees the budget per window, not to the millisecond.
@@ -35,7 +63,7 @@ describe('vendor resilience', () => {
       expect(arrivals.length).toBeGreaterThanOrEqual(8);
       const inAnyTwoSeconds = Math.max(...arrivals.map((t) => arrivals.filter((u) => u >= t && u < t + 2000).length));
       expect(inAnyTwoSeconds).toBeLessThanOrEqual(3);
-      expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThanOrEqual((arrivals.length - 2) * 1000);
+      expect(arrivals.at(-1)! - arrivals[0]).toBeGreaterThanOrEqual((arrivals.length - 2) * 1000);
     } finally {
       await Promise.all([api, ...workers].map((p) => p.stop()));
       await server.close();
@@ -46,12 +74,23 @@ describe('vendor resilience', () => {
   it('opens the circuit when the vendor keeps failing, stops calling it, reports it, and closes again', async () => {
     const sandbox = await startBuildiumSandboxServer({ residents: 100, seed: 22, credentials: [CREDENTIALS] });
     const harness = await startSyncHarness({
-      name: 'circuit', vendor: 'BUILDIUM', triggers: ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE', 'JOB_FAILURE'],
-      env: { VENDOR_REQUEST_ATTEMPTS: '1', VENDOR_CIRCUIT_FAILURES: '3', VENDOR_CIRCUIT_OPEN_SECONDS: '10', SYNC_JOB_ATTEMPTS: '2', SYNC_RETRY_BASE_MS: '300' },
+      name: 'circuit',
+      vendor: 'BUILDIUM',
+      triggers: ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE', 'JOB_FAILURE'],
+      env: {
+        VENDOR_REQUEST_ATTEMPTS: '1',
+        VENDOR_CIRCUIT_FAILURES: '3',
+        VENDOR_CIRCUIT_OPEN_SECONDS: '10',
+        SYNC_JOB_ATTEMPTS: '2',
+        SYNC_RETRY_BASE_MS: '300',
+      },
     });
     const { app } = harness;
     const rerun = async (nth: number) => {
-      const manual = await request(app.url).post(`/v1/admin/integrations/${integrationId}/manual-sync`).set(authHeader(app)).send({});
+      const manual = await request(app.url)
+        .post(`/v1/admin/integrations/${integrationId}/manual-sync`)
+        .set(authHeader(app))
+        .send({});
       expect(manual.status).toBe(200);
       // A first sync whose jobs all failed runs as a first sync again.
       return waitForFirstSync(harness, integrationId, { nth });
@@ -69,7 +108,9 @@ describe('vendor resilience', () => {
       expect(failures).toHaveLength(4);
       expect(failures.some((e) => /circuit open/.test(e))).toBe(true);
 
-      const status = await request(app.url).get(`/v1/admin/integrations/${integrationId}/vendor-status`).set(authHeader(app));
+      const status = await request(app.url)
+        .get(`/v1/admin/integrations/${integrationId}/vendor-status`)
+        .set(authHeader(app));
       expect(status.status).toBe(200);
       expect(status.body.result.circuit).toMatchObject({ state: 'OPEN' });
       expect(status.body.result.circuit.last_error).toMatch(/HTTP 500/);
@@ -85,7 +126,9 @@ describe('vendor resilience', () => {
       await new Promise((r) => setTimeout(r, Math.max(0, openUntil - Date.now()) + 200));
       const recovered = await rerun(2);
       expect(recovered.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
-      const closed = await request(app.url).get(`/v1/admin/integrations/${integrationId}/vendor-status`).set(authHeader(app));
+      const closed = await request(app.url)
+        .get(`/v1/admin/integrations/${integrationId}/vendor-status`)
+        .set(authHeader(app));
       expect(closed.body.result.circuit).toMatchObject({ state: 'CLOSED', consecutive_failures: 0, open_until: null });
     } finally {
       await harness.stop();
@@ -95,13 +138,23 @@ describe('vendor resilience', () => {
 
   it('reports a renamed id as schema drift: those records are quarantined, never written with nulls, and nothing is deleted', async () => {
     const sandbox = await startBuildiumSandboxServer({ residents: 120, seed: 23, credentials: [CREDENTIALS] });
-    const harness = await startSyncHarness({ name: 'drift', vendor: 'BUILDIUM', triggers: ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE', 'DATA_UPDATE', 'DATA_DELETED'] });
+    const harness = await startSyncHarness({
+      name: 'drift',
+      vendor: 'BUILDIUM',
+      triggers: ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE', 'DATA_UPDATE', 'DATA_DELETED'],
+    });
     const { app } = harness;
     const auth = authHeader(app);
     try {
       const integrationId = await startFirstSync(harness, 'Resilient', sandbox.url, CREDENTIALS);
       await waitForFirstSync(harness, integrationId);
-      const residents = async () => (await request(app.url).get('/v1/residents/').query({ integration_id: integrationId, limit: 250, 'order-by': 'x_id:asc' }).set(auth)).body.results;
+      const residents = async () =>
+        (
+          await request(app.url)
+            .get('/v1/residents/')
+            .query({ integration_id: integrationId, limit: 250, 'order-by': 'x_id:asc' })
+            .set(auth)
+        ).body.results;
       const before = await residents();
       expect(before).toHaveLength(sandbox.sandbox.data.tenants.length);
 
@@ -115,15 +168,31 @@ describe('vendor resilience', () => {
       // Not one resident was updated or deleted: the cache still holds what it had, field for field.
       expect(events.filter((e) => e.data?.model === 'residents')).toEqual([]);
       expect(await residents()).toEqual(before);
-      const quarantine = await request(app.url).get(`/v1/admin/integrations/${integrationId}/quarantine`).query({ limit: 250 }).set(auth);
+      const quarantine = await request(app.url)
+        .get(`/v1/admin/integrations/${integrationId}/quarantine`)
+        .query({ limit: 250 })
+        .set(auth);
       expect(quarantine.body.meta.total).toBe(sandbox.sandbox.data.tenants.length);
       expect(quarantine.body.results[0].reason).toMatch(/schema drift: required field "Id" missing/);
 
-      const drift = await request(app.url).get(`/v1/admin/integrations/${integrationId}/schema-drift`).query({ 'order-by': 'kind:asc' }).set(auth);
+      const drift = await request(app.url)
+        .get(`/v1/admin/integrations/${integrationId}/schema-drift`)
+        .query({ 'order-by': 'kind:asc' })
+        .set(auth);
       expect(drift.status).toBe(200);
       expect(drift.body.results).toEqual([
-        expect.objectContaining({ model: 'residents', field: 'Id', kind: 'MISSING', occurrences: sandbox.sandbox.data.tenants.length }),
-        expect.objectContaining({ model: 'residents', field: 'TenantId', kind: 'UNEXPECTED', occurrences: sandbox.sandbox.data.tenants.length }),
+        expect.objectContaining({
+          model: 'residents',
+          field: 'Id',
+          kind: 'MISSING',
+          occurrences: sandbox.sandbox.data.tenants.length,
+        }),
+        expect.objectContaining({
+          model: 'residents',
+          field: 'TenantId',
+          kind: 'UNEXPECTED',
+          occurrences: sandbox.sandbox.data.tenants.length,
+        }),
       ]);
     } finally {
       await harness.stop();

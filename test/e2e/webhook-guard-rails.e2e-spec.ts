@@ -16,7 +16,16 @@ async function receiver(handle: (req: http.IncomingMessage, res: http.ServerResp
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { port, url: `http://127.0.0.1:${port}/hook`, received, close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/hook`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 type Receiver = Awaited<ReturnType<typeof receiver>>;
@@ -30,7 +39,11 @@ describe('webhook guard rails', () => {
   const receivers: Receiver[] = [];
   const apps: AppProcess[] = [];
   const auth = (app: AppProcess) => ({ authorization: `Bearer ${app.apiKey}` });
-  const track = async (r: Promise<Receiver>) => { const x = await r; receivers.push(x); return x; };
+  const track = async (r: Promise<Receiver>) => {
+    const x = await r;
+    receivers.push(x);
+    return x;
+  };
   const ok = (_req: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(200).end('ok');
 
   afterAll(async () => {
@@ -41,13 +54,19 @@ describe('webhook guard rails', () => {
   const databases = new Map<AppProcess, string>();
   async function start(name: string, env: Record<string, string>) {
     const databaseUrl = await createTestDatabase();
-    const app = await startApp({ name, env: { DATABASE_URL: databaseUrl, SANDBOX: 'false', WEBHOOK_RETRY_SCHEDULE: '1,1', ...env } });
+    const app = await startApp({
+      name,
+      env: { DATABASE_URL: databaseUrl, SANDBOX: 'false', WEBHOOK_RETRY_SCHEDULE: '1,1', ...env },
+    });
     apps.push(app);
     databases.set(app, databaseUrl);
     return app;
   }
   async function subscribe(app: AppProcess, body: Record<string, unknown>) {
-    const res = await request(app.url).post('/v1/webhooks/').set(auth(app)).send({ triggers: ['SYNC_COMPLETE'], active: true, ...body });
+    const res = await request(app.url)
+      .post('/v1/webhooks/')
+      .set(auth(app))
+      .send({ triggers: ['SYNC_COMPLETE'], active: true, ...body });
     expect(res.status).toBe(200);
     return res.body.result as { id: string; secret: string };
   }
@@ -56,10 +75,15 @@ describe('webhook guard rails', () => {
     expect(res.status).toBe(202);
     return res.body.result as { id: string };
   }
-  const attemptsOf = (app: AppProcess, webhookId: string, deliveryId: string) => waitFor(async () => {
-    const res = await request(app.url).get(`/v1/webhooks/${webhookId}/deliveries/${deliveryId}`).set(auth(app));
-    return res.body.results?.attempts?.length ? res.body.results.attempts : undefined;
-  }, 'an attempt', 30_000);
+  const attemptsOf = (app: AppProcess, webhookId: string, deliveryId: string) =>
+    waitFor(
+      async () => {
+        const res = await request(app.url).get(`/v1/webhooks/${webhookId}/deliveries/${deliveryId}`).set(auth(app));
+        return res.body.results?.attempts?.length ? res.body.results.attempts : undefined;
+      },
+      'an attempt',
+      30_000,
+    );
 
   describe('where loopback is not allowed', () => {
     let app: AppProcess;
@@ -73,7 +97,10 @@ describe('webhook guard rails', () => {
       ['RFC 1918', 'http://10.1.2.3/hook'],
       ['IPv6 loopback', 'http://[::1]:8080/hook'],
     ])('refuses a %s address when the webhook is created', async (_what, url) => {
-      const res = await request(app.url).post('/v1/webhooks/').set(auth(app)).send({ url, triggers: ['SYNC_COMPLETE'] });
+      const res = await request(app.url)
+        .post('/v1/webhooks/')
+        .set(auth(app))
+        .send({ url, triggers: ['SYNC_COMPLETE'] });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('invalid_request');
       expect(JSON.stringify(res.body.error)).toMatch(/blocked/);
@@ -93,7 +120,11 @@ describe('webhook guard rails', () => {
   describe('where loopback is allowed', () => {
     let app: AppProcess;
     beforeAll(async () => {
-      app = await start('open', { OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8,::1/128', WEBHOOK_WORKER_CONCURRENCY: '4', WEBHOOK_MAX_CONCURRENCY: '2' });
+      app = await start('open', {
+        OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8,::1/128',
+        WEBHOOK_WORKER_CONCURRENCY: '4',
+        WEBHOOK_MAX_CONCURRENCY: '2',
+      });
     });
 
     it('does not follow a redirect: the attempt fails and the target of the redirect hears nothing', async () => {
@@ -109,37 +140,92 @@ describe('webhook guard rails', () => {
     it('refuses, at create and at update, custom headers that would steer a delivery, naming each', async () => {
       const target = await track(receiver(ok));
       const create = (headers: { header: string; value: string }[]) =>
-        request(app.url).post('/v1/webhooks/').set(auth(app)).send({ url: target.url, triggers: ['SYNC_COMPLETE'], headers });
+        request(app.url)
+          .post('/v1/webhooks/')
+          .set(auth(app))
+          .send({ url: target.url, triggers: ['SYNC_COMPLETE'], headers });
       const forbidden = [
-        'host', 'Host', 'Connection', 'Content-Length', 'Transfer-Encoding', 'Upgrade', 'TE', 'Trailer', 'Keep-Alive', 'Proxy-Authorization',
-        'content-type', 'User-Agent', 'Propexo-Signature', 'webhook-id', 'Webhook-Signature', 'WEBHOOK-TIMESTAMP',
+        'host',
+        'Host',
+        'Connection',
+        'Content-Length',
+        'Transfer-Encoding',
+        'Upgrade',
+        'TE',
+        'Trailer',
+        'Keep-Alive',
+        'Proxy-Authorization',
+        'content-type',
+        'User-Agent',
+        'Propexo-Signature',
+        'webhook-id',
+        'Webhook-Signature',
+        'WEBHOOK-TIMESTAMP',
       ];
       for (const name of forbidden) {
-        const res = await create([{ header: 'X-Tenant', value: 'acme' }, { header: name, value: 'evil' }]);
-        expect({ name, status: res.status, code: res.body.error?.code }).toEqual({ name, status: 400, code: 'invalid_request' });
-        expect({ name, fields: Object.keys(res.body.error.details.fields) }).toEqual({ name, fields: ['headers.1.header'] });
+        const res = await create([
+          { header: 'X-Tenant', value: 'acme' },
+          { header: name, value: 'evil' },
+        ]);
+        expect({ name, status: res.status, code: res.body.error?.code }).toEqual({
+          name,
+          status: 400,
+          code: 'invalid_request',
+        });
+        expect({ name, fields: Object.keys(res.body.error.details.fields) }).toEqual({
+          name,
+          fields: ['headers.1.header'],
+        });
         expect(res.body.error.details.fields['headers.1.header'][0]).toContain(`${name} cannot be set`);
       }
-      expect(await withClient(databases.get(app)!, async (db) => (await db.query(`SELECT count(*)::int AS n FROM webhooks WHERE url = $1`, [target.url])).rows[0].n)).toBe(0);
+      expect(
+        await withClient(
+          databases.get(app)!,
+          async (db) =>
+            (await db.query(`SELECT count(*)::int AS n FROM webhooks WHERE url = $1`, [target.url])).rows[0].n,
+        ),
+      ).toBe(0);
 
-      const created = await create([{ header: 'X-Tenant', value: 'acme' }, { header: 'X-Webhook-Source', value: 'latchkey' }]);
+      const created = await create([
+        { header: 'X-Tenant', value: 'acme' },
+        { header: 'X-Webhook-Source', value: 'latchkey' },
+      ]);
       expect(created.status).toBe(200);
       const id = created.body.result.id;
-      const update = await request(app.url).put(`/v1/webhooks/${id}`).set(auth(app)).send({ headers: [{ header: 'X-Tenant', value: 'acme' }, { header: 'Host', value: 'evil' }] });
+      const update = await request(app.url)
+        .put(`/v1/webhooks/${id}`)
+        .set(auth(app))
+        .send({
+          headers: [
+            { header: 'X-Tenant', value: 'acme' },
+            { header: 'Host', value: 'evil' },
+          ],
+        });
       expect(update.status).toBe(400);
-      expect(update.body.error.details.fields).toEqual({ 'headers.1.header': [expect.stringMatching(/^Host cannot be set/)] });
+      expect(update.body.error.details.fields).toEqual({
+        'headers.1.header': [expect.stringMatching(/^Host cannot be set/)],
+      });
       const unchanged = await request(app.url).get(`/v1/webhooks/${id}`).set(auth(app));
-      expect(unchanged.body.results.headers).toEqual([{ header: 'X-Tenant', value: 'acme' }, { header: 'X-Webhook-Source', value: 'latchkey' }]);
+      expect(unchanged.body.results.headers).toEqual([
+        { header: 'X-Tenant', value: 'acme' },
+        { header: 'X-Webhook-Source', value: 'latchkey' },
+      ]);
     });
 
-    it('drops forbidden headers stored behind the API\'s back, reports them in the attempt, and the receiver never sees them', async () => {
+    it("drops forbidden headers stored behind the API's back, reports them in the attempt, and the receiver never sees them", async () => {
       const target = await track(receiver(ok));
       const hook = await subscribe(app, { url: target.url, headers: [{ header: 'X-Tenant', value: 'acme' }] });
       const stored = [
-        { header: 'X-Tenant', value: 'acme' }, { header: 'host', value: 'evil' }, { header: 'Transfer-Encoding', value: 'chunked' },
-        { header: 'Webhook-Signature', value: 'v1,forged' }, { header: 'Content-Type', value: 'text/plain' }, { header: 'Proxy-Authorization', value: 'Basic c3B5' },
+        { header: 'X-Tenant', value: 'acme' },
+        { header: 'host', value: 'evil' },
+        { header: 'Transfer-Encoding', value: 'chunked' },
+        { header: 'Webhook-Signature', value: 'v1,forged' },
+        { header: 'Content-Type', value: 'text/plain' },
+        { header: 'Proxy-Authorization', value: 'Basic c3B5' },
       ];
-      await withClient(databases.get(app)!, (db) => db.query(`UPDATE webhooks SET headers = $2::jsonb WHERE id = $1`, [hook.id, JSON.stringify(stored)]));
+      await withClient(databases.get(app)!, (db) =>
+        db.query(`UPDATE webhooks SET headers = $2::jsonb WHERE id = $1`, [hook.id, JSON.stringify(stored)]),
+      );
       const delivery = await sendTest(app, hook.id);
       const headers = await waitFor(async () => target.received[0], 'the delivery', 30_000);
       expect(headers.host).toBe(`127.0.0.1:${target.port}`);
@@ -151,7 +237,11 @@ describe('webhook guard rails', () => {
       expect(headers['proxy-authorization']).toBeUndefined();
       expect(headers['webhook-id']).toBe(delivery.id);
       const [attempt] = await attemptsOf(app, hook.id, delivery.id);
-      expect(attempt).toMatchObject({ status_code: 200, error: null, dropped_headers: ['host', 'Transfer-Encoding', 'Webhook-Signature', 'Content-Type', 'Proxy-Authorization'] });
+      expect(attempt).toMatchObject({
+        status_code: 200,
+        error: null,
+        dropped_headers: ['host', 'Transfer-Encoding', 'Webhook-Signature', 'Content-Type', 'Proxy-Authorization'],
+      });
     });
 
     it('keeps delivering to other webhooks while one receiver is slow', async () => {

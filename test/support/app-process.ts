@@ -50,17 +50,26 @@ const liveApps = new Set<ChildProcess>();
  * file's queue. Runs after every e2e file (test/support/e2e-setup.js).
  */
 export async function killStartedApps(): Promise<void> {
-  await Promise.all([...liveApps].map((child) => new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  })));
+  await Promise.all(
+    [...liveApps].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
 }
 
 /**
  * Starts `node dist/main.js <role>` as a real child process with the given environment and waits until
  * /ready answers 200 (or /health for processes that have no queue yet).
  */
-export async function startApp(options: { env: Record<string, string | undefined>; role?: 'api' | 'worker' | 'all'; name?: string }): Promise<AppProcess> {
+export async function startApp(options: {
+  env: Record<string, string | undefined>;
+  role?: 'api' | 'worker' | 'all';
+  name?: string;
+}): Promise<AppProcess> {
   fs.mkdirSync(OUTPUT_DIR, { recursive: true });
   const port = Number(options.env.PORT ?? (await freePort()));
   const apiKey = options.env.LATCHKEY_API_KEY ?? `lk_test_${randomBytes(16).toString('hex')}`;
@@ -76,17 +85,24 @@ export async function startApp(options: { env: Record<string, string | undefined
     LOG_LEVEL: 'info',
     // Tests send many requests with one key; the security tests set a limit of their own ('' = the default).
     RATE_LIMIT_PER_MINUTE: '0',
-    ...Object.fromEntries(Object.entries(options.env).filter(([, v]) => v !== undefined)) as Record<string, string>,
+    ...(Object.fromEntries(Object.entries(options.env).filter(([, v]) => v !== undefined)) as Record<string, string>),
     PORT: String(port),
   };
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/main.js'), options.role ?? 'all'], { cwd: ROOT, env, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/main.js'), options.role ?? 'all'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', log, log],
+  });
   const url = `http://127.0.0.1:${port}`;
   liveApps.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.once('exit', () => liveApps.delete(child));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode} during start-up; see ${logFile}:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
+    if (child.exitCode !== null)
+      throw new Error(
+        `app exited with ${child.exitCode} during start-up; see ${logFile}:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`,
+      );
     try {
       const res = await fetch(`${url}/ready`);
       if (res.status === 200) break;
@@ -116,7 +132,12 @@ export async function startApp(options: { env: Record<string, string | undefined
  * Polls `probe` until it returns a value (not undefined) or the time runs out; `explain` adds the state
  * that matters to the timeout message (CI logs are all we get).
  */
-export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000, explain?: () => Promise<unknown>): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 60_000,
+  explain?: () => Promise<unknown>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -33,7 +33,9 @@ export function pipelineState(databaseUrl: string): Promise<Record<string, unkno
     const q = async (sql: string) => (await db.query(sql)).rows;
     return {
       runs: await q('SELECT kind, status, started_at, finished_at FROM sync_runs ORDER BY started_at'),
-      jobs: await q('SELECT model, status, attempts, error, records_seen, started_at, finished_at FROM sync_jobs ORDER BY created_at'),
+      jobs: await q(
+        'SELECT model, status, attempts, error, records_seen, started_at, finished_at FROM sync_jobs ORDER BY created_at',
+      ),
       events: await q('SELECT sequence, trigger FROM events ORDER BY sequence'),
       relayed_up_to: await q('SELECT sequence FROM outbox_cursor'),
       deliveries: await q('SELECT status, attempt_count, next_attempt_at, last_attempt_at FROM webhook_deliveries'),
@@ -45,7 +47,9 @@ export function pipelineState(databaseUrl: string): Promise<Record<string, unkno
 export async function addOtherOrganization(databaseUrl: string, apiKey: string): Promise<void> {
   await withClient(databaseUrl, async (db) => {
     await db.query(`INSERT INTO organizations (id, name) VALUES ('org_other', 'Other')`);
-    await db.query(`INSERT INTO api_keys (id, organization_id, name, prefix, key_hash, scopes) VALUES ('key_other', 'org_other', 'other', 'lk_other', $1, '{read,admin}')`,
-      [createHash('sha256').update(apiKey).digest('hex')]);
+    await db.query(
+      `INSERT INTO api_keys (id, organization_id, name, prefix, key_hash, scopes) VALUES ('key_other', 'org_other', 'other', 'lk_other', $1, '{read,admin}')`,
+      [createHash('sha256').update(apiKey).digest('hex')],
+    );
   });
 }

@@ -12,60 +12,299 @@ import { listenOnLoopback, readBody } from './loopback-server';
 
 type Json = Record<string, any>;
 
-export const FOREIGN_CREDENTIALS = { clientId: 'harbor-client', clientSecret: 'harbor-s3cret', developerId: 'harbor-dev-42' };
+export const FOREIGN_CREDENTIALS = {
+  clientId: 'harbor-client',
+  clientSecret: 'harbor-s3cret',
+  developerId: 'harbor-dev-42',
+};
 
 const PAGE_SIZE = 3;
 const THROTTLED_REQUEST = 3;
 
 const PROPERTIES: Json[] = [
-  { property_id: 7, property_name: 'Harbor View Flats', property_address: '1 Wharf Rd', property_city: 'Savannah', property_state: 'GA', property_zip: '31401', property_type: 'Multi-Family', units: 3 },
-  { property_id: 8, property_name: 'Casa Lomita', property_address: '77 Calle del Sol', property_city: 'Santa Fe', property_state: 'NM', property_zip: '87501', property_type: 'Single-Family', units: 1 },
-  { property_id: 9, property_name: 'Quarry Works', property_address: '5 Granite Way', property_city: 'Barre', property_state: 'VT', property_zip: '05641', property_type: 'Warehouse Loft', units: 2 },
+  {
+    property_id: 7,
+    property_name: 'Harbor View Flats',
+    property_address: '1 Wharf Rd',
+    property_city: 'Savannah',
+    property_state: 'GA',
+    property_zip: '31401',
+    property_type: 'Multi-Family',
+    units: 3,
+  },
+  {
+    property_id: 8,
+    property_name: 'Casa Lomita',
+    property_address: '77 Calle del Sol',
+    property_city: 'Santa Fe',
+    property_state: 'NM',
+    property_zip: '87501',
+    property_type: 'Single-Family',
+    units: 1,
+  },
+  {
+    property_id: 9,
+    property_name: 'Quarry Works',
+    property_address: '5 Granite Way',
+    property_city: 'Barre',
+    property_state: 'VT',
+    property_zip: '05641',
+    property_type: 'Warehouse Loft',
+    units: 2,
+  },
 ];
 
 const UNITS: Json[] = [
-  { unit_id: 70, property_id: 7, unit_name: 'A1', bedrooms: 1, bathrooms: 1, sqft: 640, market_rent: '1,295.00', unit_status: 'Current' },
-  { unit_id: 71, property_id: 7, unit_name: 'A2', bedrooms: 2, bathrooms: 1.5, sqft: 910, market_rent: '1,640.50', unit_status: 'Notice-Rented' },
-  { unit_id: 72, property_id: 7, unit_name: 'B1', bedrooms: 2, bathrooms: 2, sqft: 1020, market_rent: '1,810.00', unit_status: 'Vacant-Rented' },
-  { unit_id: 80, property_id: 8, unit_name: 'House', bedrooms: 3, bathrooms: 2.5, sqft: 1875, market_rent: '2,400.00', unit_status: 'Evict' },
-  { unit_id: 90, property_id: 9, unit_name: 'L1', bedrooms: 0, bathrooms: 1, sqft: null, market_rent: '995.00', unit_status: 'Vacant-Rented' },
-  { unit_id: 91, property_id: 9, unit_name: 'L2', bedrooms: 1, bathrooms: 1, sqft: 720, market_rent: null, unit_status: 'Vacant-Unrented' },
+  {
+    unit_id: 70,
+    property_id: 7,
+    unit_name: 'A1',
+    bedrooms: 1,
+    bathrooms: 1,
+    sqft: 640,
+    market_rent: '1,295.00',
+    unit_status: 'Current',
+  },
+  {
+    unit_id: 71,
+    property_id: 7,
+    unit_name: 'A2',
+    bedrooms: 2,
+    bathrooms: 1.5,
+    sqft: 910,
+    market_rent: '1,640.50',
+    unit_status: 'Notice-Rented',
+  },
+  {
+    unit_id: 72,
+    property_id: 7,
+    unit_name: 'B1',
+    bedrooms: 2,
+    bathrooms: 2,
+    sqft: 1020,
+    market_rent: '1,810.00',
+    unit_status: 'Vacant-Rented',
+  },
+  {
+    unit_id: 80,
+    property_id: 8,
+    unit_name: 'House',
+    bedrooms: 3,
+    bathrooms: 2.5,
+    sqft: 1875,
+    market_rent: '2,400.00',
+    unit_status: 'Evict',
+  },
+  {
+    unit_id: 90,
+    property_id: 9,
+    unit_name: 'L1',
+    bedrooms: 0,
+    bathrooms: 1,
+    sqft: null,
+    market_rent: '995.00',
+    unit_status: 'Vacant-Rented',
+  },
+  {
+    unit_id: 91,
+    property_id: 9,
+    unit_name: 'L2',
+    bedrooms: 1,
+    bathrooms: 1,
+    sqft: 720,
+    market_rent: null,
+    unit_status: 'Vacant-Unrented',
+  },
 ];
 
 const RENT_ROLL: Json[] = [
-  { occupancy_id: 700, unit_id: 70, property_id: 7, status: 'Current', lease_from: '2025-02-01', lease_to: '2026-01-31', move_in: '2025-02-03', move_out: null, rent: '1,275.00', deposit: '1,275.00', tenant_ids: [3101, 3102] },
-  { occupancy_id: 701, unit_id: 71, property_id: 7, status: 'Notice-Rented', lease_from: '2024-09-01', lease_to: '2025-08-31', move_in: '2024-09-01', move_out: '2025-08-31', rent: '1,600.00', deposit: null, tenant_ids: [3103] },
-  { occupancy_id: 702, unit_id: 72, property_id: 7, status: 'Vacant-Rented', lease_from: '2026-04-01', lease_to: '2027-03-31', move_in: '2026-04-01', move_out: null, rent: '1,810.00', deposit: '500.00', tenant_ids: [3104, 3105] },
-  { occupancy_id: 800, unit_id: 80, property_id: 8, status: 'Evict', lease_from: '2023-06-15', lease_to: null, move_in: '2023-06-15', move_out: '2025-11-30', rent: '2,350.75', deposit: '0.00', tenant_ids: [3106] },
-  { occupancy_id: 900, unit_id: 90, property_id: 9, status: 'Future', lease_from: '2026-05-01', lease_to: '2027-04-30', move_in: '2026-05-01', move_out: null, rent: '995.00', deposit: '995.00', tenant_ids: [3107, 3108] },
+  {
+    occupancy_id: 700,
+    unit_id: 70,
+    property_id: 7,
+    status: 'Current',
+    lease_from: '2025-02-01',
+    lease_to: '2026-01-31',
+    move_in: '2025-02-03',
+    move_out: null,
+    rent: '1,275.00',
+    deposit: '1,275.00',
+    tenant_ids: [3101, 3102],
+  },
+  {
+    occupancy_id: 701,
+    unit_id: 71,
+    property_id: 7,
+    status: 'Notice-Rented',
+    lease_from: '2024-09-01',
+    lease_to: '2025-08-31',
+    move_in: '2024-09-01',
+    move_out: '2025-08-31',
+    rent: '1,600.00',
+    deposit: null,
+    tenant_ids: [3103],
+  },
+  {
+    occupancy_id: 702,
+    unit_id: 72,
+    property_id: 7,
+    status: 'Vacant-Rented',
+    lease_from: '2026-04-01',
+    lease_to: '2027-03-31',
+    move_in: '2026-04-01',
+    move_out: null,
+    rent: '1,810.00',
+    deposit: '500.00',
+    tenant_ids: [3104, 3105],
+  },
+  {
+    occupancy_id: 800,
+    unit_id: 80,
+    property_id: 8,
+    status: 'Evict',
+    lease_from: '2023-06-15',
+    lease_to: null,
+    move_in: '2023-06-15',
+    move_out: '2025-11-30',
+    rent: '2,350.75',
+    deposit: '0.00',
+    tenant_ids: [3106],
+  },
+  {
+    occupancy_id: 900,
+    unit_id: 90,
+    property_id: 9,
+    status: 'Future',
+    lease_from: '2026-05-01',
+    lease_to: '2027-04-30',
+    move_in: '2026-05-01',
+    move_out: null,
+    rent: '995.00',
+    deposit: '995.00',
+    tenant_ids: [3107, 3108],
+  },
 ];
 
 const TENANTS: Json[] = [
-  { tenant_id: 3101, occupancy_id: 700, first_name: 'Marisol', last_name: 'Ybarra', status: 'Current', tenant_type: 'Financially Responsible' },
-  { tenant_id: 3102, occupancy_id: 700, first_name: 'Teo', last_name: 'Ybarra', status: 'Current', tenant_type: 'Occupant' },
-  { tenant_id: 3103, occupancy_id: 701, first_name: 'Grainne', last_name: "Ní Bhraonáin", status: 'Notice', tenant_type: 'Financially Responsible' },
-  { tenant_id: 3104, occupancy_id: 702, first_name: 'Obinna', last_name: 'Eze', status: 'Future', tenant_type: 'Financially Responsible' },
-  { tenant_id: 3105, occupancy_id: 702, first_name: 'Ngozi', last_name: 'Eze', status: 'Future', tenant_type: 'Guarantor' },
-  { tenant_id: 3106, occupancy_id: 800, first_name: 'Dale', last_name: 'Pruitt', status: 'Evict', tenant_type: 'Financially Responsible' },
-  { tenant_id: 3107, occupancy_id: 900, first_name: 'Signe', last_name: 'Halvorsen', status: 'Future', tenant_type: 'Financially Responsible' },
-  { tenant_id: 3108, occupancy_id: 900, first_name: 'Arvid', last_name: 'Lund', status: 'Future', tenant_type: 'Financially Responsible' },
+  {
+    tenant_id: 3101,
+    occupancy_id: 700,
+    first_name: 'Marisol',
+    last_name: 'Ybarra',
+    status: 'Current',
+    tenant_type: 'Financially Responsible',
+  },
+  {
+    tenant_id: 3102,
+    occupancy_id: 700,
+    first_name: 'Teo',
+    last_name: 'Ybarra',
+    status: 'Current',
+    tenant_type: 'Occupant',
+  },
+  {
+    tenant_id: 3103,
+    occupancy_id: 701,
+    first_name: 'Grainne',
+    last_name: 'Ní Bhraonáin',
+    status: 'Notice',
+    tenant_type: 'Financially Responsible',
+  },
+  {
+    tenant_id: 3104,
+    occupancy_id: 702,
+    first_name: 'Obinna',
+    last_name: 'Eze',
+    status: 'Future',
+    tenant_type: 'Financially Responsible',
+  },
+  {
+    tenant_id: 3105,
+    occupancy_id: 702,
+    first_name: 'Ngozi',
+    last_name: 'Eze',
+    status: 'Future',
+    tenant_type: 'Guarantor',
+  },
+  {
+    tenant_id: 3106,
+    occupancy_id: 800,
+    first_name: 'Dale',
+    last_name: 'Pruitt',
+    status: 'Evict',
+    tenant_type: 'Financially Responsible',
+  },
+  {
+    tenant_id: 3107,
+    occupancy_id: 900,
+    first_name: 'Signe',
+    last_name: 'Halvorsen',
+    status: 'Future',
+    tenant_type: 'Financially Responsible',
+  },
+  {
+    tenant_id: 3108,
+    occupancy_id: 900,
+    first_name: 'Arvid',
+    last_name: 'Lund',
+    status: 'Future',
+    tenant_type: 'Financially Responsible',
+  },
   // A former tenant: its occupancy is on no rent roll row, and its directory row names no property.
-  { tenant_id: 3109, occupancy_id: 650, first_name: 'Ines', last_name: 'Albuquerque', status: 'Past', tenant_type: 'Financially Responsible' },
+  {
+    tenant_id: 3109,
+    occupancy_id: 650,
+    first_name: 'Ines',
+    last_name: 'Albuquerque',
+    status: 'Past',
+    tenant_type: 'Financially Responsible',
+  },
 ];
 
 /** The directory lookup's tenants: 3106 is not among them. */
 const DIRECTORY: Json[] = [
-  { Id: 3101, Emails: ['Marisol.Ybarra@Harbor.Example'], PhoneNumbers: [{ Number: '912-555-0101', Label: 'Mobile' }, { Number: '(912) 555-0199', Label: 'Work' }], DateOfBirth: '1986-11-02' },
+  {
+    Id: 3101,
+    Emails: ['Marisol.Ybarra@Harbor.Example'],
+    PhoneNumbers: [
+      { Number: '912-555-0101', Label: 'Mobile' },
+      { Number: '(912) 555-0199', Label: 'Work' },
+    ],
+    DateOfBirth: '1986-11-02',
+  },
   { Id: 3102, Emails: [], PhoneNumbers: [], DateOfBirth: '2011-03-09' },
-  { Id: 3103, Emails: ['grainne@example.ie', 'g.nib@work.example'], PhoneNumbers: [{ Number: '+1 912 555 0142', Label: 'Home' }], DateOfBirth: null },
-  { Id: 3104, Emails: ['OBINNA.EZE@EXAMPLE.COM'], PhoneNumbers: [{ Number: '9125550177', Label: 'Fax' }, { Number: '912.555.0178', Label: 'Mobile' }], DateOfBirth: '1979-07-21' },
-  { Id: 3105, Emails: ['ngozi.eze@example.com'], PhoneNumbers: [{ Number: '+234 803 555 0101', Label: 'Mobile' }], DateOfBirth: '1953-01-30' },
+  {
+    Id: 3103,
+    Emails: ['grainne@example.ie', 'g.nib@work.example'],
+    PhoneNumbers: [{ Number: '+1 912 555 0142', Label: 'Home' }],
+    DateOfBirth: null,
+  },
+  {
+    Id: 3104,
+    Emails: ['OBINNA.EZE@EXAMPLE.COM'],
+    PhoneNumbers: [
+      { Number: '9125550177', Label: 'Fax' },
+      { Number: '912.555.0178', Label: 'Mobile' },
+    ],
+    DateOfBirth: '1979-07-21',
+  },
+  {
+    Id: 3105,
+    Emails: ['ngozi.eze@example.com'],
+    PhoneNumbers: [{ Number: '+234 803 555 0101', Label: 'Mobile' }],
+    DateOfBirth: '1953-01-30',
+  },
   { Id: 3107, Emails: ['signe@fjord.example'], PhoneNumbers: [], DateOfBirth: '1992-12-31' },
   { Id: 3108, Emails: [], PhoneNumbers: [{ Number: '802-555-0108', Label: 'Home' }], DateOfBirth: null },
   { Id: 3109, Emails: ['ines@example.pt'], PhoneNumbers: [], DateOfBirth: null },
 ];
 
-const REPORTS: Record<string, Json[]> = { property_directory: PROPERTIES, unit_directory: UNITS, rent_roll: RENT_ROLL, tenant_directory: TENANTS };
+const REPORTS: Record<string, Json[]> = {
+  property_directory: PROPERTIES,
+  unit_directory: UNITS,
+  rent_roll: RENT_ROLL,
+  tenant_directory: TENANTS,
+};
 
 export interface ForeignAppfolioLog {
   n: number;
@@ -94,18 +333,28 @@ export async function startForeignAppfolioServer(): Promise<ForeignAppfolioServe
   const server = http.createServer(async (req, res) => {
     const text = await readBody(req);
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    const entry: ForeignAppfolioLog = { n: log.length + 1, at: Date.now(), method: req.method ?? '', path: url.pathname, request: req.method === 'POST' ? text : url.search, status: 0 };
+    const entry: ForeignAppfolioLog = {
+      n: log.length + 1,
+      at: Date.now(),
+      method: req.method ?? '',
+      path: url.pathname,
+      request: req.method === 'POST' ? text : url.search,
+      status: 0,
+    };
     log.push(entry);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       entry.status = status;
       const isText = typeof body === 'string';
-      res.writeHead(status, { 'content-type': isText ? 'text/plain' : 'application/json', ...headers }).end(isText ? body : JSON.stringify(body));
+      res
+        .writeHead(status, { 'content-type': isText ? 'text/plain' : 'application/json', ...headers })
+        .end(isText ? body : JSON.stringify(body));
     };
     if (entry.n === THROTTLED_REQUEST) return send(429, 'Too Many Requests', { 'Retry-After': '1' });
     if (req.headers.authorization !== expectedAuth) return send(401, 'HTTP Basic: Access denied.\n');
 
     if (url.pathname === '/api/v0/tenants' && req.method === 'GET') {
-      if (req.headers['x-appfolio-developer-id'] !== FOREIGN_CREDENTIALS.developerId) return send(401, { error: 'Developer ID is missing or unknown' });
+      if (req.headers['x-appfolio-developer-id'] !== FOREIGN_CREDENTIALS.developerId)
+        return send(401, { error: 'Developer ID is missing or unknown' });
       const ids = (url.searchParams.get('filters[Id]') ?? '').split(',').filter(Boolean);
       if (ids.length === 0 || ids.length > 100) return send(400, { error: 'filters[Id] takes 1 to 100 ids' });
       return send(200, { data: DIRECTORY.filter((t) => ids.includes(String(t.Id))) });
@@ -115,7 +364,7 @@ export async function startForeignAppfolioServer(): Promise<ForeignAppfolioServe
     const rows = name ? REPORTS[name] : undefined;
     if (!name || !rows) return send(404, { error: 'Not found' });
     let offset = 0;
-    let columns: string[] = Object.keys(rows[0]!);
+    let columns: string[] = Object.keys(rows[0]);
     if (req.method === 'POST') {
       const filters = text ? JSON.parse(text) : {};
       if (filters.columns !== undefined) {
@@ -124,11 +373,15 @@ export async function startForeignAppfolioServer(): Promise<ForeignAppfolioServe
         columns = filters.columns;
       }
       entry.columns = columns;
-      if (filters.from_date !== undefined && name !== 'tenant_directory' && name !== 'rent_roll') return send(400, { error: 'from_date is not a filter of this report' });
+      if (filters.from_date !== undefined && name !== 'tenant_directory' && name !== 'rent_roll')
+        return send(400, { error: 'from_date is not a filter of this report' });
     } else if (req.method === 'GET') {
       const cursor = url.searchParams.get('cursor');
       if (!cursor) return send(400, { error: 'cursor required' });
-      const state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { offset: number; columns: string[] };
+      const state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+        offset: number;
+        columns: string[];
+      };
       entry.columns = state.columns;
       if (name === 'rent_roll' && !rentRollCursorExpired) {
         rentRollCursorExpired = true;
@@ -138,10 +391,15 @@ export async function startForeignAppfolioServer(): Promise<ForeignAppfolioServe
     } else {
       return send(405, { error: 'Method not allowed' });
     }
-    const page = rows.slice(offset, offset + PAGE_SIZE).map((row) => Object.fromEntries(columns.map((c) => [c, row[c] ?? null])));
+    const page = rows
+      .slice(offset, offset + PAGE_SIZE)
+      .map((row) => Object.fromEntries(columns.map((c) => [c, row[c] ?? null])));
     const nextOffset = offset + PAGE_SIZE;
     const cursor = Buffer.from(JSON.stringify({ offset: nextOffset, columns })).toString('base64url');
-    return send(200, { results: page, next_page_url: nextOffset < rows.length ? `http://${req.headers.host}${url.pathname}?cursor=${cursor}` : null });
+    return send(200, {
+      results: page,
+      next_page_url: nextOffset < rows.length ? `http://${req.headers.host}${url.pathname}?cursor=${cursor}` : null,
+    });
   });
 
   return {

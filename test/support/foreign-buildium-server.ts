@@ -39,7 +39,12 @@ export interface ForeignBuildiumServer {
  * that every model takes several pages (a server may always return fewer than `limit`; the client must go
  * on by offset until X-Total-Count).
  */
-const PAGE_CAP: Record<string, number> = { '/v1/rentals': 2, '/v1/rentals/units': 16, '/v1/leases': 100, '/v1/leases/tenants': 300 };
+const PAGE_CAP: Record<string, number> = {
+  '/v1/rentals': 2,
+  '/v1/rentals/units': 16,
+  '/v1/leases': 100,
+  '/v1/leases/tenants': 300,
+};
 const THROTTLE_EVERY = 7;
 const MAX_LIMIT = 1000;
 
@@ -49,14 +54,79 @@ const MAX_LIMIT = 1000;
 // ---------------------------------------------------------------------------------------------------------
 
 const FIRST_NAMES = [
-  'Zoë', 'Siobhán', 'Mateo', 'Aigerim', 'Chloé', 'Dmitri', 'Amara', 'Bjørn', 'Ngozi', 'José', 'Priya', 'Łukasz', 'Hana', 'Renée',
-  'Oluwaseun', 'Mei-Ling', 'Thảo', 'Kai', 'Ana María', 'Jürgen', 'Leilani', 'Søren', 'Fatima', 'Yusuf', 'Émile', 'Noor', 'Inês',
-  'Kwame', 'Saoirse', 'Ravi', "D'Andre", 'Mary Kate', 'Grzegorz', 'Tomás', 'Ayşe', 'Björn', 'Nguyệt', 'Seán', 'Zuzanna', 'Ólafur', 'Dana',
+  'Zoë',
+  'Siobhán',
+  'Mateo',
+  'Aigerim',
+  'Chloé',
+  'Dmitri',
+  'Amara',
+  'Bjørn',
+  'Ngozi',
+  'José',
+  'Priya',
+  'Łukasz',
+  'Hana',
+  'Renée',
+  'Oluwaseun',
+  'Mei-Ling',
+  'Thảo',
+  'Kai',
+  'Ana María',
+  'Jürgen',
+  'Leilani',
+  'Søren',
+  'Fatima',
+  'Yusuf',
+  'Émile',
+  'Noor',
+  'Inês',
+  'Kwame',
+  'Saoirse',
+  'Ravi',
+  "D'Andre",
+  'Mary Kate',
+  'Grzegorz',
+  'Tomás',
+  'Ayşe',
+  'Björn',
+  'Nguyệt',
+  'Seán',
+  'Zuzanna',
+  'Ólafur',
+  'Dana',
 ];
 const LAST_NAMES = [
-  "O'Connor", 'Nguyễn', 'García-López', 'Müller', 'Kowalczyk', 'Smith', 'Oyelaran', "D'Souza", 'van der Berg', 'Ødegaard', 'Tanaka',
-  'Papadopoulos', 'MacLeod', 'Núñez', 'Al-Farsi', 'Lefèvre', 'Chen', 'Okafor', 'St. John', 'Björk', 'Trần', 'Ó Súilleabháin',
-  'Łęcka', 'Johnson', "O'Neil-Wright", 'Hernández', 'Kim', 'Petrov', 'Dubois', 'Lê',
+  "O'Connor",
+  'Nguyễn',
+  'García-López',
+  'Müller',
+  'Kowalczyk',
+  'Smith',
+  'Oyelaran',
+  "D'Souza",
+  'van der Berg',
+  'Ødegaard',
+  'Tanaka',
+  'Papadopoulos',
+  'MacLeod',
+  'Núñez',
+  'Al-Farsi',
+  'Lefèvre',
+  'Chen',
+  'Okafor',
+  'St. John',
+  'Björk',
+  'Trần',
+  'Ó Súilleabháin',
+  'Łęcka',
+  'Johnson',
+  "O'Neil-Wright",
+  'Hernández',
+  'Kim',
+  'Petrov',
+  'Dubois',
+  'Lê',
 ];
 const PHONE_TYPES = ['Home', 'Office', 'Cell', 'Fax', 'Other', 'NotSet', 'Personal'];
 /** Every spelling a person types into a PMS; the last four digits vary by tenant. */
@@ -74,35 +144,109 @@ const PHONE_FORMATS: Array<(last4: string) => string> = [
 
 const RENTALS: Json[] = [
   {
-    Id: 7_100_417, Name: "O'Hara Court", StructureDescription: 'Brick walk-up, three storeys, coin laundry in the basement', NumberUnits: 24,
-    IsActive: true, OperatingBankAccountId: 55_012, Reserve: 2500.75,
-    Address: { AddressLine1: '2291 Folsom St', AddressLine2: '', City: 'San Francisco', State: 'CA', PostalCode: '94110', Country: 'UnitedStates' },
-    YearBuilt: 1962, RentalType: 'Residential', RentalSubType: 'MultiFamily',
+    Id: 7_100_417,
+    Name: "O'Hara Court",
+    StructureDescription: 'Brick walk-up, three storeys, coin laundry in the basement',
+    NumberUnits: 24,
+    IsActive: true,
+    OperatingBankAccountId: 55_012,
+    Reserve: 2500.75,
+    Address: {
+      AddressLine1: '2291 Folsom St',
+      AddressLine2: '',
+      City: 'San Francisco',
+      State: 'CA',
+      PostalCode: '94110',
+      Country: 'UnitedStates',
+    },
+    YearBuilt: 1962,
+    RentalType: 'Residential',
+    RentalSubType: 'MultiFamily',
     RentalManager: {
-      Id: 301, FirstName: 'Aoife', LastName: "Ní Bhriain", IsCompany: false, Email: 'Aoife.NiBhriain@OHaraCourt.Example.com',
-      PhoneNumbers: [{ Number: '415.555.0199', Type: 'Office' }, { Number: '+1 (415) 555-0101', Type: 'Cell' }],
+      Id: 301,
+      FirstName: 'Aoife',
+      LastName: 'Ní Bhriain',
+      IsCompany: false,
+      Email: 'Aoife.NiBhriain@OHaraCourt.Example.com',
+      PhoneNumbers: [
+        { Number: '415.555.0199', Type: 'Office' },
+        { Number: '+1 (415) 555-0101', Type: 'Cell' },
+      ],
     },
   },
   {
-    Id: 7_100_093, Name: 'Zoë Gardens', StructureDescription: 'Garden-style townhomes around a courtyard', NumberUnits: 13, IsActive: true,
-    OperatingBankAccountId: 55_013, Reserve: 0,
-    Address: { AddressLine1: '4410 SE Belmont St', AddressLine2: 'Leasing office', AddressLine3: '', City: 'Portland', State: 'OR', PostalCode: '97215-1732', Country: 'UnitedStates' },
-    YearBuilt: 2004, RentalType: 'Residential', RentalSubType: 'CondoTownhome',
-    RentalManager: { Id: 302, CompanyName: 'Nguyễn & Daughters Property Co.', IsCompany: true, Email: 'OFFICE@nguyen-daughters.example', PhoneNumbers: [] },
+    Id: 7_100_093,
+    Name: 'Zoë Gardens',
+    StructureDescription: 'Garden-style townhomes around a courtyard',
+    NumberUnits: 13,
+    IsActive: true,
+    OperatingBankAccountId: 55_013,
+    Reserve: 0,
+    Address: {
+      AddressLine1: '4410 SE Belmont St',
+      AddressLine2: 'Leasing office',
+      AddressLine3: '',
+      City: 'Portland',
+      State: 'OR',
+      PostalCode: '97215-1732',
+      Country: 'UnitedStates',
+    },
+    YearBuilt: 2004,
+    RentalType: 'Residential',
+    RentalSubType: 'CondoTownhome',
+    RentalManager: {
+      Id: 302,
+      CompanyName: 'Nguyễn & Daughters Property Co.',
+      IsCompany: true,
+      Email: 'OFFICE@nguyen-daughters.example',
+      PhoneNumbers: [],
+    },
   },
   {
-    Id: 7_100_250, Name: 'Résidence Saint-Urbain', StructureDescription: 'Triplex', NumberUnits: 3, IsActive: false,
-    Address: { AddressLine1: '5120 Rue Saint-Urbain', City: 'Montréal', State: 'QC', PostalCode: 'H2T 2W8', Country: 'Canada' },
-    YearBuilt: 1921, RentalType: 'Residential', RentalSubType: 'MultiFamily',
+    Id: 7_100_250,
+    Name: 'Résidence Saint-Urbain',
+    StructureDescription: 'Triplex',
+    NumberUnits: 3,
+    IsActive: false,
+    Address: {
+      AddressLine1: '5120 Rue Saint-Urbain',
+      City: 'Montréal',
+      State: 'QC',
+      PostalCode: 'H2T 2W8',
+      Country: 'Canada',
+    },
+    YearBuilt: 1921,
+    RentalType: 'Residential',
+    RentalSubType: 'MultiFamily',
   },
   // Rentals of every other RentalType / RentalSubType the spec allows (without units of their own).
-  ...([
-    ['Residential', 'SingleFamily'], ['Residential', undefined], ['Commercial', 'Industrial'], ['Commercial', 'Office'], ['Commercial', 'Retail'],
-    ['Commercial', 'ShoppingCenter'], ['Commercial', 'Storage'], ['Commercial', 'ParkingSpace'], ['Commercial', undefined], ['None', undefined],
-  ] as const).map(([RentalType, RentalSubType], i): Json => ({
-    Id: 7_100_600 + i * 31, Name: `${RentalSubType ?? RentalType} lot ${i + 1}`, NumberUnits: 0, IsActive: true,
-    Address: { AddressLine1: `${10 + i} Harbor Rd`, City: 'Oakland', State: 'CA', PostalCode: '94607', Country: 'UnitedStates' },
-    RentalType, ...(RentalSubType ? { RentalSubType } : {}),
+  ...(
+    [
+      ['Residential', 'SingleFamily'],
+      ['Residential', undefined],
+      ['Commercial', 'Industrial'],
+      ['Commercial', 'Office'],
+      ['Commercial', 'Retail'],
+      ['Commercial', 'ShoppingCenter'],
+      ['Commercial', 'Storage'],
+      ['Commercial', 'ParkingSpace'],
+      ['Commercial', undefined],
+      ['None', undefined],
+    ] as const
+  ).map(([RentalType, RentalSubType], i): Json => ({
+    Id: 7_100_600 + i * 31,
+    Name: `${RentalSubType ?? RentalType} lot ${i + 1}`,
+    NumberUnits: 0,
+    IsActive: true,
+    Address: {
+      AddressLine1: `${10 + i} Harbor Rd`,
+      City: 'Oakland',
+      State: 'CA',
+      PostalCode: '94607',
+      Country: 'UnitedStates',
+    },
+    RentalType,
+    ...(RentalSubType ? { RentalSubType } : {}),
   })),
 ];
 
@@ -118,7 +262,10 @@ function buildUnits(): Json[] {
   let i = 0;
   for (const rental of RENTALS) {
     for (let u = 0; u < rental.NumberUnits; u++, i++) {
-      const number = rental.Id === 7_100_250 ? ['Rez-de-chaussée', '2e étage', '3e étage'][u]! : `${100 * (1 + Math.floor(u / 8)) + (u % 8) + 1}`;
+      const number =
+        rental.Id === 7_100_250
+          ? ['Rez-de-chaussée', '2e étage', '3e étage'][u]
+          : `${100 * (1 + Math.floor(u / 8)) + (u % 8) + 1}`;
       const unit: Json = {
         Id: 8_200_000 + ((i * 7_919) % 100_000),
         PropertyId: rental.Id,
@@ -147,7 +294,11 @@ const isTwoLeaseTenant = (i: number) => i % 15 === 7;
 /** Tenants per lease, cycled. */
 const LEASE_SIZES = [2, 1, 3, 2, 1, 2, 2, 3, 1, 2];
 
-interface Link { tenant: number; status: 'MovedOut' | 'Current' | 'Future'; moveIn: string | undefined }
+interface Link {
+  tenant: number;
+  status: 'MovedOut' | 'Current' | 'Future';
+  moveIn: string | undefined;
+}
 
 function leaseStatus(k: number): 'Active' | 'Past' | 'Future' {
   const r = k % 10;
@@ -164,7 +315,7 @@ function buildDataset() {
   const leaseTenants: number[][] = [];
   for (let pos = 0, k = 0; pos < sequence.length; k++) {
     // One lease (a future one, k = 18) has nobody on it yet.
-    const size = k === 18 ? 0 : LEASE_SIZES[k % LEASE_SIZES.length]!;
+    const size = k === 18 ? 0 : LEASE_SIZES[k % LEASE_SIZES.length];
     const group = sequence.slice(pos, pos + size);
     if (new Set(group).size !== group.length) throw new Error(`foreign data: a tenant twice on lease #${k}`);
     leaseTenants.push(group);
@@ -173,9 +324,9 @@ function buildDataset() {
 
   const leases: Json[] = leaseTenants.map((group, k) => {
     const status = leaseStatus(k);
-    const type = LEASE_TYPES[k % LEASE_TYPES.length]!;
-    const unit = k % 17 === 5 ? null : units[(k * 7) % units.length]!;
-    const propertyId = unit ? unit.PropertyId : RENTALS[k % RENTALS.length]!.Id;
+    const type = LEASE_TYPES[k % LEASE_TYPES.length];
+    const unit = k % 17 === 5 ? null : units[(k * 7) % units.length];
+    const propertyId = unit ? unit.PropertyId : RENTALS[k % RENTALS.length].Id;
     const year = status === 'Past' ? 2019 + (k % 4) : status === 'Active' ? 2024 + (k % 2) : 2026;
     const month = 1 + ((k * 5) % 12);
     const from = `${year}-${pad(month)}-${pad(1 + (k % 28))}`;
@@ -200,7 +351,11 @@ function buildDataset() {
       CreatedDateTime: `${year - 1}-${pad(1 + ((k * 7) % 12))}-${pad(1 + ((k * 11) % 28))}T${pad((k * 5) % 24)}:${pad((k * 13) % 60)}:07Z`,
       LastUpdatedDateTime: `2025-${pad(1 + (k % 12))}-${pad(1 + ((k * 3) % 28))}T08:15:${pad(k % 60)}.123Z`,
       PaymentDueDay: k % 8 === 3 ? 15 : 1,
-      Tenants: links.map((l) => (l.moveIn === undefined ? { Id: tenantId(l.tenant), Status: l.status } : { Id: tenantId(l.tenant), Status: l.status, MoveInDate: l.moveIn })),
+      Tenants: links.map((l) =>
+        l.moveIn === undefined
+          ? { Id: tenantId(l.tenant), Status: l.status }
+          : { Id: tenantId(l.tenant), Status: l.status, MoveInDate: l.moveIn },
+      ),
     };
     if (to !== undefined) lease.LeaseToDate = to;
     if (unit) {
@@ -214,9 +369,15 @@ function buildDataset() {
       lease.AccountDetails = { Rent: rent, SecurityDeposit: deposit };
     }
     if (status === 'Past') {
-      lease.MoveOutData = links.map((l, j) => (j % 2 === 0
-        ? { TenantId: tenantId(l.tenant), MoveOutDate: to ?? `${year + 1}-06-30`, NoticeGivenDate: `${year + 1}-${pad(Math.max(1, month - 1))}-01` }
-        : { TenantId: tenantId(l.tenant), MoveOutDate: to ?? `${year + 1}-06-30` }));
+      lease.MoveOutData = links.map((l, j) =>
+        j % 2 === 0
+          ? {
+              TenantId: tenantId(l.tenant),
+              MoveOutDate: to ?? `${year + 1}-06-30`,
+              NoticeGivenDate: `${year + 1}-${pad(Math.max(1, month - 1))}-01`,
+            }
+          : { TenantId: tenantId(l.tenant), MoveOutDate: to ?? `${year + 1}-06-30` },
+      );
     }
     return lease;
   });
@@ -225,24 +386,34 @@ function buildDataset() {
   const homeLease = new Map<number, { lease: Json; unit: Json | undefined }>();
   leaseTenants.forEach((group, k) => {
     for (const t of group) {
-      if (!homeLease.has(t)) homeLease.set(t, { lease: leases[k]!, unit: units.find((u) => u.Id === leases[k]!.UnitId) });
+      if (!homeLease.has(t)) homeLease.set(t, { lease: leases[k], unit: units.find((u) => u.Id === leases[k].UnitId) });
     }
   });
 
   const baseTenants: Json[] = Array.from({ length: TENANT_COUNT }, (_, i) => {
-    const first = FIRST_NAMES[i % FIRST_NAMES.length]!;
-    const last = LAST_NAMES[(i * 7) % LAST_NAMES.length]!;
-    const ascii = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ł/gi, 'l').replace(/[øØ]/g, 'o').replace(/[^A-Za-z]/g, '');
+    const first = FIRST_NAMES[i % FIRST_NAMES.length];
+    const last = LAST_NAMES[(i * 7) % LAST_NAMES.length];
+    const ascii = (s: string) =>
+      s
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .replace(/ł/gi, 'l')
+        .replace(/[øØ]/g, 'o')
+        .replace(/[^A-Za-z]/g, '');
     const tenant: Json = { Id: tenantId(i), LastName: last };
     // A few tenants are known by last name only.
     if (i % 97 !== 50) tenant.FirstName = first;
-    if (i % 9 !== 4) tenant.Email = i % 2 === 0 ? `${ascii(first)}.${ascii(last)}${i}@Mail.Example.COM` : `${ascii(last).toUpperCase()}_${i}@example.org`;
+    if (i % 9 !== 4)
+      tenant.Email =
+        i % 2 === 0
+          ? `${ascii(first)}.${ascii(last)}${i}@Mail.Example.COM`
+          : `${ascii(last).toUpperCase()}_${i}@example.org`;
     if (i % 8 === 3) tenant.AlternateEmail = `Backup.${ascii(first)}${i}@Example.NET`;
     const last4 = pad(100 + ((i * 37) % 9_900), 4);
     const numbers = i % 5;
     if (i % 31 !== 0) {
       tenant.PhoneNumbers = Array.from({ length: numbers }, (_, p) => ({
-        Number: PHONE_FORMATS[(i + p * 3) % PHONE_FORMATS.length]!(pad((Number(last4) + p) % 10_000, 4)),
+        Number: PHONE_FORMATS[(i + p * 3) % PHONE_FORMATS.length](pad((Number(last4) + p) % 10_000, 4)),
         Type: PHONE_TYPES[(i + p) % PHONE_TYPES.length],
       }));
       // A blank entry first: the first *usable* number is the primary one.
@@ -257,9 +428,17 @@ function buildDataset() {
     if (!home) throw new Error(`foreign data: tenant #${i} is on no lease`);
     if (i % 19 !== 11) {
       const base = home.unit?.Address ?? RENTALS.find((r) => r.Id === home.lease.PropertyId)!.Address;
-      tenant.Address = { ...base, AddressLine2: i % 3 === 0 ? '' : base.AddressLine2 ?? '' };
+      tenant.Address = { ...base, AddressLine2: i % 3 === 0 ? '' : (base.AddressLine2 ?? '') };
     }
-    if (i % 23 === 0) tenant.AlternateAddress = { AddressLine1: '88 Queen St W', AddressLine2: 'Suite 1400', City: 'Toronto', State: 'ON', PostalCode: 'M5H 2N2', Country: 'Canada' };
+    if (i % 23 === 0)
+      tenant.AlternateAddress = {
+        AddressLine1: '88 Queen St W',
+        AddressLine2: 'Suite 1400',
+        City: 'Toronto',
+        State: 'ON',
+        PostalCode: 'M5H 2N2',
+        Country: 'Canada',
+      };
     if (i % 10 === 6) tenant.MailingPreference = 'PrimaryAddress';
     if (i % 12 === 5) tenant.Comment = `Prefers e-mail; dog named "Biscuit".\nKey #${i} with the concierge.`;
     return tenant;
@@ -269,19 +448,34 @@ function buildDataset() {
   // their Leases), a tenant's Leases are LeaseMessages (without their CurrentTenants).
   const byTenantId = new Map(baseTenants.map((t) => [t.Id as number, t]));
   for (const lease of leases) {
-    lease.CurrentTenants = lease.Tenants.filter((t: Json) => t.Status === 'Current').map((t: Json) => ({ ...byTenantId.get(t.Id)! }));
+    lease.CurrentTenants = lease.Tenants.filter((t: Json) => t.Status === 'Current').map((t: Json) => ({
+      ...byTenantId.get(t.Id)!,
+    }));
     lease.CurrentNumberOfOccupants = lease.CurrentTenants.length;
   }
   const tenants: Json[] = baseTenants.map((t) => {
-    const own = leases.filter((l) => l.Tenants.some((x: Json) => x.Id === t.Id)).map(({ CurrentTenants: _omit, ...rest }) => rest);
+    const own = leases
+      .filter((l) => l.Tenants.some((x: Json) => x.Id === t.Id))
+      .map(({ CurrentTenants: _omit, ...rest }) => rest);
     return { ...t, Leases: own };
   });
   // A tenant whose lease was deleted: on no lease, so Buildium names no property for it.
-  tenants.push({ Id: 4_399_001, FirstName: 'Wren', LastName: 'Ó Dálaigh', Email: 'wren@example.ie', PhoneNumbers: [], CreatedDateTime: '2019-04-01T10:00:00Z', Leases: [] });
+  tenants.push({
+    Id: 4_399_001,
+    FirstName: 'Wren',
+    LastName: 'Ó Dálaigh',
+    Email: 'wren@example.ie',
+    PhoneNumbers: [],
+    CreatedDateTime: '2019-04-01T10:00:00Z',
+    Leases: [],
+  });
 
   // Serve in an order that is neither id nor creation order (stable across pages).
   // A multiplicative hash of the id: no linear relation left between position, id and creation time.
-  const scramble = <T extends Json>(list: T[], salt: number) => [...list].sort((a, b) => (Math.imul(a.Id ^ salt, 2_654_435_761) >>> 0) - (Math.imul(b.Id ^ salt, 2_654_435_761) >>> 0));
+  const scramble = <T extends Json>(list: T[], salt: number) =>
+    [...list].sort(
+      (a, b) => (Math.imul(a.Id ^ salt, 2_654_435_761) >>> 0) - (Math.imul(b.Id ^ salt, 2_654_435_761) >>> 0),
+    );
   return { rentals: RENTALS, units: scramble(units, 11), leases: scramble(leases, 31), tenants: scramble(tenants, 53) };
 }
 
@@ -316,16 +510,28 @@ export async function startForeignBuildiumServer(): Promise<ForeignBuildiumServe
     const offset = intParam(url.searchParams.get('offset')) ?? 0;
     const limit = intParam(url.searchParams.get('limit')) ?? 50;
     const entry: ForeignRequestLog = {
-      n: log.length + 1, at: Date.now(), path, offset: Number.isNaN(offset) ? null : offset, limit: Number.isNaN(limit) ? null : limit, status: 0, count: 0,
+      n: log.length + 1,
+      at: Date.now(),
+      path,
+      offset: Number.isNaN(offset) ? null : offset,
+      limit: Number.isNaN(limit) ? null : limit,
+      status: 0,
+      count: 0,
     };
     log.push(entry);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       entry.status = status;
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
+      res
+        .writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+        .end(JSON.stringify(body));
     };
     // The throttle sits in front of everything, as an API gateway's would; no Retry-After.
-    if (entry.n % THROTTLE_EVERY === 0) return send(429, apiError('Too many requests. Please retry after a short interval.', 'TooManyRequests'));
-    if (req.headers['x-buildium-client-id'] !== FOREIGN_CREDENTIALS.clientId || req.headers['x-buildium-client-secret'] !== FOREIGN_CREDENTIALS.secret) {
+    if (entry.n % THROTTLE_EVERY === 0)
+      return send(429, apiError('Too many requests. Please retry after a short interval.', 'TooManyRequests'));
+    if (
+      req.headers['x-buildium-client-id'] !== FOREIGN_CREDENTIALS.clientId ||
+      req.headers['x-buildium-client-secret'] !== FOREIGN_CREDENTIALS.secret
+    ) {
       return send(401, apiError("The API key couldn't be authorized.", 'Unauthorized'));
     }
     const records = endpoints[path];
@@ -334,8 +540,12 @@ export async function startForeignBuildiumServer(): Promise<ForeignBuildiumServe
 
     const invalid: Array<{ Key: string; Value: string }> = [];
     if (Number.isNaN(offset)) invalid.push({ Key: 'offset', Value: 'must be a non-negative integer' });
-    if (Number.isNaN(limit) || limit < 1 || limit > MAX_LIMIT) invalid.push({ Key: 'limit', Value: `must be an integer from 1 to ${MAX_LIMIT}` });
-    const window: Array<[string, (a: number, b: number) => boolean]> = [['lastupdatedfrom', (t, f) => t >= f], ['lastupdatedto', (t, f) => t <= f]];
+    if (Number.isNaN(limit) || limit < 1 || limit > MAX_LIMIT)
+      invalid.push({ Key: 'limit', Value: `must be an integer from 1 to ${MAX_LIMIT}` });
+    const window: Array<[string, (a: number, b: number) => boolean]> = [
+      ['lastupdatedfrom', (t, f) => t >= f],
+      ['lastupdatedto', (t, f) => t <= f],
+    ];
     let selected = records;
     for (const [name, keep] of window) {
       const raw = url.searchParams.get(name);
@@ -348,9 +558,10 @@ export async function startForeignBuildiumServer(): Promise<ForeignBuildiumServe
       // Only LeaseMessage carries a last-updated time; the other models answer in full (a superset is safe).
       if (path === '/v1/leases') selected = selected.filter((l) => keep(Date.parse(l.LastUpdatedDateTime), at));
     }
-    if (invalid.length > 0) return send(400, apiError('The request has invalid parameters.', 'ValidationError', invalid));
+    if (invalid.length > 0)
+      return send(400, apiError('The request has invalid parameters.', 'ValidationError', invalid));
 
-    const page = selected.slice(offset, offset + Math.min(limit, PAGE_CAP[path]!));
+    const page = selected.slice(offset, offset + Math.min(limit, PAGE_CAP[path]));
     entry.count = page.length;
     return send(200, page, { 'X-Total-Count': String(selected.length) });
   });

@@ -12,7 +12,11 @@ function closeObjects(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(closeObjects);
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closeObjects(s)])) : closeObjects(v);
+  for (const [k, v] of Object.entries(node))
+    out[k] =
+      k === 'properties'
+        ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closeObjects(s)]))
+        : closeObjects(v);
   if ('properties' in out && !('additionalProperties' in out)) out.additionalProperties = false;
   return out;
 }
@@ -29,9 +33,15 @@ function unredactVendors(node: unknown): unknown {
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) {
-    out[k] = k === 'enum' && Array.isArray(v)
-      ? [...v, ...v.filter((e) => typeof e === 'string' && REDACTED_VENDOR.test(e)).map((e) => (e as string).replace(REDACTED_VENDOR, (p) => REDACTED_VENDORS[p]!))]
-      : unredactVendors(v);
+    out[k] =
+      k === 'enum' && Array.isArray(v)
+        ? [
+            ...v,
+            ...v
+              .filter((e) => typeof e === 'string' && REDACTED_VENDOR.test(e))
+              .map((e) => (e as string).replace(REDACTED_VENDOR, (p) => REDACTED_VENDORS[p])),
+          ]
+        : unredactVendors(v);
   }
   return out;
 }
@@ -53,7 +63,11 @@ export function referenceDocument(file: string): any {
  * A validator for `components.schemas.<name>` of an OpenAPI document in docs/reference. `closed`
  * rejects fields the schema does not name (the vendor simulators must not invent fields).
  */
-export function openapiValidator(file: string, schemaName: string, options: { closed?: boolean } = {}): ValidateFunction {
+export function openapiValidator(
+  file: string,
+  schemaName: string,
+  options: { closed?: boolean } = {},
+): ValidateFunction {
   const key = `${file}:${options.closed ? 'closed' : 'open'}`;
   let ajv = validators.get(key);
   if (!ajv) {
@@ -61,7 +75,10 @@ export function openapiValidator(file: string, schemaName: string, options: { cl
     const spec = file === 'propexo-openapi.yml' ? (unredactVendors(parsed) as typeof parsed) : parsed;
     ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
-    ajv.addSchema({ $id: 'spec', components: options.closed ? closeObjects(spec.components) : spec.components }, 'spec');
+    ajv.addSchema(
+      { $id: 'spec', components: options.closed ? closeObjects(spec.components) : spec.components },
+      'spec',
+    );
     validators.set(key, ajv);
   }
   const validate = ajv.getSchema(`spec#/components/schemas/${schemaName}`);
@@ -74,7 +91,12 @@ export function propexoValidator(schemaName: string): ValidateFunction {
   return openapiValidator('propexo-openapi.yml', schemaName);
 }
 
-export function assertValid(schemaName: string, value: unknown, file = 'propexo-openapi.yml', options: { closed?: boolean } = {}): void {
+export function assertValid(
+  schemaName: string,
+  value: unknown,
+  file = 'propexo-openapi.yml',
+  options: { closed?: boolean } = {},
+): void {
   const validate = openapiValidator(file, schemaName, options);
   if (!validate(value)) {
     throw new Error(`Value does not match ${schemaName}: ${JSON.stringify(validate.errors?.slice(0, 5), null, 1)}`);
@@ -89,6 +111,9 @@ export function assertValidResponse(method: string, specPath: string, status: nu
   const operation = referenceDocument('propexo-openapi.yml').paths[specPath]?.[method.toLowerCase()];
   if (!operation) throw new Error(`Propexo's spec has no ${method} ${specPath}`);
   const ref: string | undefined = operation.responses?.[String(status)]?.content?.['application/json']?.schema?.$ref;
-  if (!ref) throw new Error(`${method} ${specPath} answered ${status}; the spec documents ${Object.keys(operation.responses ?? {}).join(', ')}`);
+  if (!ref)
+    throw new Error(
+      `${method} ${specPath} answered ${status}; the spec documents ${Object.keys(operation.responses ?? {}).join(', ')}`,
+    );
   assertValid(ref.slice('#/components/schemas/'.length), body);
 }

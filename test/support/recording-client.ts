@@ -13,7 +13,13 @@ export function recordingClients<Credentials>(adapter: VendorAdapter<Credentials
       adapter.client(credentials, {
         baseUrl: baseUrl(),
         connect: (headers) => {
-          const http = new VendorHttp({ baseUrl: baseUrl(), headers, guard: new OutboundGuard(['127.0.0.0/8']), throttleBackoffMs: 5, maxAttempts: 2 });
+          const http = new VendorHttp({
+            baseUrl: baseUrl(),
+            headers,
+            guard: new OutboundGuard(['127.0.0.0/8']),
+            throttleBackoffMs: 5,
+            maxAttempts: 2,
+          });
           spies.push(jest.spyOn(http, 'request'));
           return http;
         },

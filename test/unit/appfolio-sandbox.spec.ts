@@ -2,27 +2,50 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import type { CanonicalModelName } from '../../src/catalogue/canonical-models';
 import { OutboundGuard } from '../../src/platform/outbound/outbound-guard';
-import { createAppfolioSandbox, startAppfolioSandboxServer, type AppfolioSandboxOptions } from '../../src/sandbox/appfolio/appfolio-sandbox';
+import {
+  createAppfolioSandbox,
+  startAppfolioSandboxServer,
+  type AppfolioSandboxOptions,
+} from '../../src/sandbox/appfolio/appfolio-sandbox';
 import { appfolioAdapter } from '../../src/fetch/appfolio/appfolio.adapter';
 import { VendorAuthError, VendorHttp, VendorRequestError } from '../../src/fetch/adapter/vendor-http';
 
 const CREDS = { clientId: 'unit-client', clientSecret: 'unit-secret', developerId: 'unit-dev' };
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 const AUTH = { authorization: basic(CREDS.clientId, CREDS.clientSecret) };
-const OPTIONS: AppfolioSandboxOptions = { residents: 240, seed: 7, credentials: [CREDS], pageSize: 50, requestBudget: null };
+const OPTIONS: AppfolioSandboxOptions = {
+  residents: 240,
+  seed: 7,
+  credentials: [CREDS],
+  pageSize: 50,
+  requestBudget: null,
+};
 
 describe('AppFolio sandbox', () => {
   let server: Awaited<ReturnType<typeof startAppfolioSandboxServer>>;
   const report = (name: string, body: unknown = { paginate_results: true }, headers: Record<string, string> = AUTH) =>
-    fetch(`${server.url}/api/v2/reports/${name}.json`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const get = (url: string, headers: Record<string, string> = AUTH) => fetch(url.startsWith('http') ? url : `${server.url}${url}`, { headers });
-  const lookup = (ids: unknown[], headers: Record<string, string> = { ...AUTH, 'X-AppFolio-Developer-ID': CREDS.developerId }) => get(`/api/v0/tenants?filters[Id]=${ids.join(',')}`, headers);
+    fetch(`${server.url}/api/v2/reports/${name}.json`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const get = (url: string, headers: Record<string, string> = AUTH) =>
+    fetch(url.startsWith('http') ? url : `${server.url}${url}`, { headers });
+  const lookup = (
+    ids: unknown[],
+    headers: Record<string, string> = { ...AUTH, 'X-AppFolio-Developer-ID': CREDS.developerId },
+  ) => get(`/api/v0/tenants?filters[Id]=${ids.join(',')}`, headers);
   const control = (path: string, method: string, body?: unknown) =>
-    fetch(`${server.url}/_control/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${server.url}/_control/${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   /** Every row of a report, following next_page_url. */
   const allRows = async (name: string, body: Record<string, unknown> = {}) => {
-    const pages: any[] = [(await (await report(name, { paginate_results: true, ...body })).json())];
-    while (pages[pages.length - 1].next_page_url) pages.push(await (await get(pages[pages.length - 1].next_page_url)).json());
+    const pages: any[] = [await (await report(name, { paginate_results: true, ...body })).json()];
+    while (pages[pages.length - 1].next_page_url)
+      pages.push(await (await get(pages[pages.length - 1].next_page_url)).json());
     return { rows: pages.flatMap((p) => p.results), pages };
   };
 
@@ -43,10 +66,19 @@ describe('AppFolio sandbox', () => {
     for (const o of occupancies) expect([unitIds.has(o.unit_id), propertyIds.has(o.property_id)]).toEqual([true, true]);
     // A tenant's row names its occupancy (the contract's columns: no property); former tenants' occupancies are not on the rent roll.
     const occupancyIds = new Set(occupancies.map((o) => o.occupancy_id));
-    for (const t of tenants) expect([t.status, occupancyIds.has(t.occupancy_id), 'property_id' in t]).toEqual([t.status, t.status !== 'Past', false]);
+    for (const t of tenants)
+      expect([t.status, occupancyIds.has(t.occupancy_id), 'property_id' in t]).toEqual([
+        t.status,
+        t.status !== 'Past',
+        false,
+      ]);
     expect(tenants.filter((t) => t.status === 'Past')).toHaveLength(12);
-    expect(new Set(occupancies.map((o) => o.status))).toEqual(new Set(['Current', 'Notice-Unrented', 'Notice-Rented', 'Vacant-Rented', 'Future', 'Evict']));
-    expect(new Set(tenants.map((t) => t.tenant_type))).toEqual(new Set(['Financially Responsible', 'Occupant', 'Guarantor']));
+    expect(new Set(occupancies.map((o) => o.status))).toEqual(
+      new Set(['Current', 'Notice-Unrented', 'Notice-Rented', 'Vacant-Rented', 'Future', 'Evict']),
+    );
+    expect(new Set(tenants.map((t) => t.tenant_type))).toEqual(
+      new Set(['Financially Responsible', 'Occupant', 'Guarantor']),
+    );
     const again = JSON.stringify(server.sandbox.data);
     server.sandbox.reset(OPTIONS);
     expect(JSON.stringify(server.sandbox.data)).toBe(again);
@@ -55,7 +87,11 @@ describe('AppFolio sandbox', () => {
   });
 
   it('answers wrong Basic credentials as Rails does, and the lookup without its developer id with 401', async () => {
-    for (const headers of [{}, { authorization: basic(CREDS.clientId, 'wrong') }, { authorization: 'Bearer x' }] as Array<Record<string, string>>) {
+    for (const headers of [
+      {},
+      { authorization: basic(CREDS.clientId, 'wrong') },
+      { authorization: 'Bearer x' },
+    ] as Array<Record<string, string>>) {
       const res = await report('property_directory', {}, headers);
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Basic/);
@@ -72,15 +108,29 @@ describe('AppFolio sandbox', () => {
     expect(pages[0].next_page_url).toMatch(new RegExp(`^${server.url}/api/v2/reports/tenant_directory\\.json\\?`));
     expect(pages.every((p) => p.results.length <= 50)).toBe(true);
     expect(rows.map((r) => r.tenant_id)).toEqual(server.sandbox.data.tenants.map((t) => t.tenant_id));
-    expect(Object.keys(rows[0])).toEqual(['tenant_id', 'occupancy_id', 'first_name', 'last_name', 'status', 'tenant_type']);
-    expect((await report('tenant_directory', { paginate_results: true, columns: ['tenant_id', 'property_id'] })).status).toBe(400); // not a column of the report
+    expect(Object.keys(rows[0])).toEqual([
+      'tenant_id',
+      'occupancy_id',
+      'first_name',
+      'last_name',
+      'status',
+      'tenant_type',
+    ]);
+    expect(
+      (await report('tenant_directory', { paginate_results: true, columns: ['tenant_id', 'property_id'] })).status,
+    ).toBe(400); // not a column of the report
 
     const rentRoll = (await allRows('rent_roll', { columns: ['occupancy_id', 'tenant_ids'] })).rows;
-    const occupancy = server.sandbox.data.occupancies[0]!;
-    const onIt = server.sandbox.data.tenants.filter((t) => t.occupancy_id === occupancy.occupancy_id).map((t) => t.tenant_id).join(',');
+    const occupancy = server.sandbox.data.occupancies[0];
+    const onIt = server.sandbox.data.tenants
+      .filter((t) => t.occupancy_id === occupancy.occupancy_id)
+      .map((t) => t.tenant_id)
+      .join(',');
     expect(rentRoll[0]).toEqual({ occupancy_id: occupancy.occupancy_id, tenant_ids: onIt });
     const properties = (await allRows('property_directory')).rows;
-    expect(properties[0].units).toBe(server.sandbox.data.units.filter((u) => u.property_id === properties[0].property_id).length);
+    expect(properties[0].units).toBe(
+      server.sandbox.data.units.filter((u) => u.property_id === properties[0].property_id).length,
+    );
 
     expect((await report('unit_directory', { columns: ['unit_id', 'unit_number'] })).status).toBe(400);
     expect((await report('unit_directory', { from_date: '2026-01-01' })).status).toBe(400); // a full-pull report
@@ -99,11 +149,13 @@ describe('AppFolio sandbox', () => {
     await new Promise((resolve) => listener.once('listening', resolve));
     try {
       const base = `http://127.0.0.1:${(listener.address() as AddressInfo).port}/sandbox/appfolio`;
-      const first = (await (await fetch(`${base}/api/v2/reports/tenant_directory.json`, { method: 'POST', headers: AUTH, body: '{}' })).json()) as any;
+      const first = (await (
+        await fetch(`${base}/api/v2/reports/tenant_directory.json`, { method: 'POST', headers: AUTH, body: '{}' })
+      ).json()) as any;
       expect(first.next_page_url).toMatch(new RegExp(`^${base}/api/v2/reports/tenant_directory\\.json\\?`));
       const second = await fetch(first.next_page_url, { headers: AUTH });
       expect(second.status).toBe(200);
-      expect(((await second.json()) as any).results[0].tenant_id).toBe(mounted.data.tenants[50]!.tenant_id);
+      expect(((await second.json()) as any).results[0].tenant_id).toBe(mounted.data.tenants[50].tenant_id);
     } finally {
       listener.close();
     }
@@ -147,18 +199,30 @@ describe('AppFolio sandbox', () => {
   it('changes data through the control API, and from_date sees tenants whose contact changed', async () => {
     const since = new Date(Date.now() - 1000).toISOString();
     expect((await allRows('tenant_directory', { from_date: since })).rows).toEqual([]);
-    const contact = server.sandbox.data.contacts[3]!;
+    const contact = server.sandbox.data.contacts[3];
     expect((await control(`contacts/${contact.Id}`, 'PATCH', { Emails: ['changed@example.com'] })).status).toBe(200);
-    const occupancy = server.sandbox.data.occupancies[5]!;
-    const created = (await (await control('tenants', 'POST', { first_name: 'New', last_name: 'Tenant', occupancy_id: occupancy.occupancy_id, tenant_type: 'Occupant', Emails: ['new@example.com'] })).json()) as any;
+    const occupancy = server.sandbox.data.occupancies[5];
+    const created = (await (
+      await control('tenants', 'POST', {
+        first_name: 'New',
+        last_name: 'Tenant',
+        occupancy_id: occupancy.occupancy_id,
+        tenant_type: 'Occupant',
+        Emails: ['new@example.com'],
+      })
+    ).json()) as any;
     expect(created.Emails).toBeUndefined(); // contact details live in the directory, not the report row
-    expect(server.sandbox.data.contacts.find((c) => c.Id === created.tenant_id)).toMatchObject({ Emails: ['new@example.com'] });
+    expect(server.sandbox.data.contacts.find((c) => c.Id === created.tenant_id)).toMatchObject({
+      Emails: ['new@example.com'],
+    });
 
     const changed = (await allRows('tenant_directory', { from_date: since })).rows.map((r) => r.tenant_id).sort();
     expect(changed).toEqual([contact.Id, created.tenant_id].sort());
     const changedLeases = (await allRows('rent_roll', { from_date: since })).rows;
     expect(changedLeases.map((r) => r.occupancy_id)).toContain(occupancy.occupancy_id);
-    expect(changedLeases.find((r) => r.occupancy_id === occupancy.occupancy_id).tenant_ids.split(',')).toContain(String(created.tenant_id));
+    expect(changedLeases.find((r) => r.occupancy_id === occupancy.occupancy_id).tenant_ids.split(',')).toContain(
+      String(created.tenant_id),
+    );
 
     const mutated = (await (await control('mutate', 'POST', { tenants: 4, contacts: 2 })).json()) as any;
     expect(mutated).toEqual({ edited: { tenants: 4, contacts: 2 } });
@@ -171,7 +235,16 @@ describe('AppFolio sandbox', () => {
   });
 
   it('injects throttling, server errors, slow answers, malformed rows and renamed fields', async () => {
-    expect((await control('faults', 'POST', { path: '/api/v2/reports/unit_directory.json', status: 429, times: 2, headers: { 'Retry-After': '1' } })).status).toBe(201);
+    expect(
+      (
+        await control('faults', 'POST', {
+          path: '/api/v2/reports/unit_directory.json',
+          status: 429,
+          times: 2,
+          headers: { 'Retry-After': '1' },
+        })
+      ).status,
+    ).toBe(201);
     expect((await report('unit_directory')).status).toBe(429);
     const second = await report('unit_directory');
     expect([second.status, second.headers.get('retry-after')]).toEqual([429, '1']);
@@ -180,15 +253,24 @@ describe('AppFolio sandbox', () => {
     server.sandbox.faults.add({ path: '/api/v2/reports/rent_roll.json', status: 500, times: 1 });
     expect((await report('rent_roll')).status).toBe(500);
 
-    server.sandbox.faults.add({ path: '/api/v2/reports/tenant_directory.json', malformed: { index: 1 }, renameField: { from: 'first_name', to: 'given_name' }, times: 1 });
+    server.sandbox.faults.add({
+      path: '/api/v2/reports/tenant_directory.json',
+      malformed: { index: 1 },
+      renameField: { from: 'first_name', to: 'given_name' },
+      times: 1,
+    });
     const page = ((await (await report('tenant_directory')).json()) as any).results;
     expect(typeof page[1].tenant_id).toBe('object');
     expect(page[0].first_name).toBeUndefined();
-    expect(page[0].given_name).toBe(server.sandbox.data.tenants[0]!.first_name);
-    expect(server.sandbox.data.tenants[0]!.first_name).toBeDefined(); // the dataset is untouched
+    expect(page[0].given_name).toBe(server.sandbox.data.tenants[0].first_name);
+    expect(server.sandbox.data.tenants[0].first_name).toBeDefined(); // the dataset is untouched
 
-    server.sandbox.faults.add({ path: '/api/v0/tenants', malformed: { index: 0, field: 'DateOfBirth', value: 'last spring' }, times: 1 });
-    const first = server.sandbox.data.contacts[0]!;
+    server.sandbox.faults.add({
+      path: '/api/v0/tenants',
+      malformed: { index: 0, field: 'DateOfBirth', value: 'last spring' },
+      times: 1,
+    });
+    const first = server.sandbox.data.contacts[0];
     expect(((await (await lookup([first.Id])).json()) as any).data[0].DateOfBirth).toBe('last spring');
 
     server.sandbox.faults.add({ path: '/api/v2/reports/property_directory.json', delayMs: 150, times: 1 });
@@ -197,7 +279,13 @@ describe('AppFolio sandbox', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
 
     server.sandbox.faults.add({ path: '/api/v2/reports/property_directory.json', hang: true, times: 1 });
-    await expect(fetch(`${server.url}/api/v2/reports/property_directory.json`, { method: 'POST', headers: AUTH, signal: AbortSignal.timeout(200) })).rejects.toThrow();
+    await expect(
+      fetch(`${server.url}/api/v2/reports/property_directory.json`, {
+        method: 'POST',
+        headers: AUTH,
+        signal: AbortSignal.timeout(200),
+      }),
+    ).rejects.toThrow();
     expect(server.sandbox.faults.list()).toEqual([]);
   });
 });
@@ -207,7 +295,14 @@ describe('AppFolio client against the sandbox', () => {
   const clientFor = (credentials = CREDS) =>
     appfolioAdapter.client(credentials, {
       baseUrl: server.url,
-      connect: (headers) => new VendorHttp({ baseUrl: server.url, headers, guard: new OutboundGuard(['127.0.0.0/8']), throttleBackoffMs: 20, maxAttempts: 4 }),
+      connect: (headers) =>
+        new VendorHttp({
+          baseUrl: server.url,
+          headers,
+          guard: new OutboundGuard(['127.0.0.0/8']),
+          throttleBackoffMs: 20,
+          maxAttempts: 4,
+        }),
       report: { rateLimits: () => undefined },
     });
   const pullAll = async (model: CanonicalModelName, since?: Date, onPage?: (n: number) => void) => {
@@ -226,7 +321,7 @@ describe('AppFolio client against the sandbox', () => {
   afterAll(() => server.close());
   beforeEach(() => server.sandbox.reset(OPTIONS));
 
-  it('yields residents already hydrated, looking up at most 100 ids a call, each with its occupancy\'s property from the rent roll', async () => {
+  it("yields residents already hydrated, looking up at most 100 ids a call, each with its occupancy's property from the rent roll", async () => {
     const { tenants, contacts, occupancies } = server.sandbox.data;
     const residents = await pullAll('residents');
     expect(residents.map((r) => r.tenant_id)).toEqual(tenants.map((t) => t.tenant_id));
@@ -234,12 +329,31 @@ describe('AppFolio client against the sandbox', () => {
     const occupancyOf = new Map(occupancies.map((o) => [o.occupancy_id, o]));
     for (const r of residents) {
       const contact = contactById.get(r.tenant_id);
-      if (contact) expect([r.Emails, r.PhoneNumbers, r.DateOfBirth]).toEqual([contact.Emails, contact.PhoneNumbers, contact.DateOfBirth]);
+      if (contact)
+        expect([r.Emails, r.PhoneNumbers, r.DateOfBirth]).toEqual([
+          contact.Emails,
+          contact.PhoneNumbers,
+          contact.DateOfBirth,
+        ]);
       const occupancy = occupancyOf.get(r.occupancy_id);
       const occupancyFields = ['occupancy_property_id', 'occupancy_move_in', 'occupancy_move_out'];
-      if (!contact) expect(Object.keys(r)).toEqual(['tenant_id', 'occupancy_id', 'first_name', 'last_name', 'status', 'tenant_type', ...(occupancy ? occupancyFields : [])]);
+      if (!contact)
+        expect(Object.keys(r)).toEqual([
+          'tenant_id',
+          'occupancy_id',
+          'first_name',
+          'last_name',
+          'status',
+          'tenant_type',
+          ...(occupancy ? occupancyFields : []),
+        ]);
       // A former tenant's occupancy is not on the rent roll: the row stays without a property or move dates (the mapper quarantines it).
-      if (occupancy) expect([r.occupancy_property_id, r.occupancy_move_in, r.occupancy_move_out]).toEqual([occupancy.property_id, occupancy.move_in ?? null, occupancy.move_out ?? null]);
+      if (occupancy)
+        expect([r.occupancy_property_id, r.occupancy_move_in, r.occupancy_move_out]).toEqual([
+          occupancy.property_id,
+          occupancy.move_in ?? null,
+          occupancy.move_out ?? null,
+        ]);
       else expect(occupancyFields.filter((field) => field in r)).toEqual([]);
     }
     expect(residents.filter((r) => r.occupancy_property_id === undefined)).toHaveLength(12);
@@ -267,13 +381,18 @@ describe('AppFolio client against the sandbox', () => {
 
   it('asks for changes only where AppFolio has from_date, and links leases with tenant types', async () => {
     const since = new Date(Date.now() - 1000);
-    const tenant = server.sandbox.data.tenants[10]!;
-    await fetch(`${server.url}/_control/tenants/${tenant.tenant_id}`, { method: 'PATCH', body: JSON.stringify({ last_name: 'Changed' }) });
+    const tenant = server.sandbox.data.tenants[10];
+    await fetch(`${server.url}/_control/tenants/${tenant.tenant_id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ last_name: 'Changed' }),
+    });
     expect((await pullAll('residents', since)).map((r) => r.tenant_id)).toEqual([tenant.tenant_id]);
     const leases = await pullAll('leases', since);
     expect(leases.map((l) => l.occupancy_id)).toEqual([tenant.occupancy_id]);
     const household = server.sandbox.data.tenants.filter((t) => t.occupancy_id === tenant.occupancy_id);
-    expect(leases[0].tenant_types).toEqual(Object.fromEntries(household.map((t) => [String(t.tenant_id), t.tenant_type])));
+    expect(leases[0].tenant_types).toEqual(
+      Object.fromEntries(household.map((t) => [String(t.tenant_id), t.tenant_type])),
+    );
     expect(await pullAll('units', since)).toHaveLength(server.sandbox.data.units.length); // no from_date: a full pull
   });
 
@@ -283,9 +402,15 @@ describe('AppFolio client against the sandbox', () => {
     const residents = await pullAll('residents');
     expect(residents).toHaveLength(252);
     expect(Date.now() - started).toBeGreaterThanOrEqual(3000); // 14 requests or more at 3 a second
-    const refused = clientFor({ ...CREDS, clientSecret: 'wrong' }).listPages('properties')[Symbol.asyncIterator]().next();
+    const refused = clientFor({ ...CREDS, clientSecret: 'wrong' })
+      .listPages('properties')
+      [Symbol.asyncIterator]()
+      .next();
     await expect(refused).rejects.toBeInstanceOf(VendorAuthError);
-    const noDeveloper = clientFor({ ...CREDS, developerId: 'wrong' }).listPages('residents')[Symbol.asyncIterator]().next();
+    const noDeveloper = clientFor({ ...CREDS, developerId: 'wrong' })
+      .listPages('residents')
+      [Symbol.asyncIterator]()
+      .next();
     await expect(noDeveloper).rejects.toBeInstanceOf(VendorAuthError);
   }, 20_000);
 });

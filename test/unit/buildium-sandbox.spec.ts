@@ -6,25 +6,44 @@ import { assertValid } from '../support/propexo-schema';
 const CREDS = { clientId: 'unit-client', secret: 'unit-secret' };
 const HEADERS = { 'x-buildium-client-id': CREDS.clientId, 'x-buildium-client-secret': CREDS.secret };
 const SCHEMAS: Record<string, string> = {
-  '/v1/rentals': 'RentalMessage', '/v1/rentals/units': 'RentalUnitMessage', '/v1/leases': 'LeaseMessage', '/v1/leases/tenants': 'TenantMessage', '/v1/applicants': 'ApplicantMessage',
+  '/v1/rentals': 'RentalMessage',
+  '/v1/rentals/units': 'RentalUnitMessage',
+  '/v1/leases': 'LeaseMessage',
+  '/v1/leases/tenants': 'TenantMessage',
+  '/v1/applicants': 'ApplicantMessage',
 };
-const SPEC = JSON.parse(fs.readFileSync(path.join(__dirname, '../../docs/reference/buildium-openapi.json'), 'utf8')).components.schemas;
+const SPEC = JSON.parse(fs.readFileSync(path.join(__dirname, '../../docs/reference/buildium-openapi.json'), 'utf8'))
+  .components.schemas;
 /** Where each enum the mappings normalise sits in the served records. */
 const ENUMS: Array<{ path: string; schema: string; property: string; values: (record: any) => unknown[] }> = [
   { path: '/v1/leases', schema: 'LeaseMessage', property: 'LeaseStatus', values: (l) => [l.LeaseStatus] },
   { path: '/v1/leases', schema: 'LeaseMessage', property: 'LeaseType', values: (l) => [l.LeaseType] },
-  { path: '/v1/leases/tenants', schema: 'PhoneNumberMessage', property: 'Type', values: (t) => t.PhoneNumbers.map((p: any) => p.Type) },
+  {
+    path: '/v1/leases/tenants',
+    schema: 'PhoneNumberMessage',
+    property: 'Type',
+    values: (t) => t.PhoneNumbers.map((p: any) => p.Type),
+  },
   { path: '/v1/rentals', schema: 'RentalMessage', property: 'RentalType', values: (r) => [r.RentalType] },
   { path: '/v1/rentals', schema: 'RentalMessage', property: 'RentalSubType', values: (r) => [r.RentalSubType] },
   { path: '/v1/rentals/units', schema: 'RentalUnitMessage', property: 'UnitBedrooms', values: (u) => [u.UnitBedrooms] },
-  { path: '/v1/rentals/units', schema: 'RentalUnitMessage', property: 'UnitBathrooms', values: (u) => [u.UnitBathrooms] },
+  {
+    path: '/v1/rentals/units',
+    schema: 'RentalUnitMessage',
+    property: 'UnitBathrooms',
+    values: (u) => [u.UnitBathrooms],
+  },
 ];
 
 describe('Buildium sandbox', () => {
   let server: Awaited<ReturnType<typeof startBuildiumSandboxServer>>;
   const get = (path: string, headers: Record<string, string> = HEADERS) => fetch(`${server.url}${path}`, { headers });
   const control = (path: string, method: string, body?: unknown) =>
-    fetch(`${server.url}/_control/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${server.url}/_control/${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
 
   beforeAll(async () => {
     server = await startBuildiumSandboxServer({ residents: 300, seed: 7, credentials: [CREDS] });
@@ -53,18 +72,25 @@ describe('Buildium sandbox', () => {
     expect(await moved.json()).toEqual({ resident: String(tenantId), leases: [String(to.Id)] });
     const lease = async (id: number) => (await get(`/v1/leases/${id}`)).json() as Promise<any>;
     expect((await lease(from.Id)).Tenants.map((t: any) => t.Id)).not.toContain(tenantId);
-    expect((await lease(to.Id)).Tenants.find((t: any) => t.Id === tenantId)).toEqual({ Id: tenantId, Status: expect.any(String), MoveInDate: to.LeaseFromDate });
+    expect((await lease(to.Id)).Tenants.find((t: any) => t.Id === tenantId)).toEqual({
+      Id: tenantId,
+      Status: expect.any(String),
+      MoveInDate: to.LeaseFromDate,
+    });
     const tenant = (await (await get(`/v1/leases/tenants/${tenantId}`)).json()) as any;
     expect(tenant.Leases.map((l: any) => l.Id)).toEqual([to.Id]);
     // Both leases and the tenant changed, as lastupdatedfrom shows.
     const since = (await lease(from.Id)).LastUpdatedDateTime;
-    const changed = async (path: string) => ((await (await get(`${path}?lastupdatedfrom=${since}&limit=1000`)).json()) as any[]).map((r) => r.Id);
+    const changed = async (path: string) =>
+      ((await (await get(`${path}?lastupdatedfrom=${since}&limit=1000`)).json()) as any[]).map((r) => r.Id);
     expect(await changed('/v1/leases')).toEqual(expect.arrayContaining([from.Id, to.Id]));
     expect(await changed('/v1/leases/tenants')).toContain(tenantId);
 
     const other = tenants.find((t) => t.Id !== tenantId)!;
     expect((await control('links', 'POST', { resident: other.Id, to: to.Id })).status).toBe(200);
-    expect(((await (await get(`/v1/leases/tenants/${other.Id}`)).json()) as any).Leases.map((l: any) => l.Id)).toContain(to.Id);
+    expect(
+      ((await (await get(`/v1/leases/tenants/${other.Id}`)).json()) as any).Leases.map((l: any) => l.Id),
+    ).toContain(to.Id);
     expect((await control('links', 'POST', { resident: other.Id, from: to.Id })).status).toBe(200);
     expect((await lease(to.Id)).Tenants.map((t: any) => t.Id)).not.toContain(other.Id);
 
@@ -85,7 +111,10 @@ describe('Buildium sandbox', () => {
     for (const { path: route, schema, property, values } of ENUMS) {
       const records = (await (await get(`${route}?limit=1000`)).json()) as any[];
       const served = new Set(records.flatMap(values).filter((v) => v !== undefined));
-      expect([`${schema}.${property}`, [...served].sort()]).toEqual([`${schema}.${property}`, [...SPEC[schema].properties[property].enum].sort()]);
+      expect([`${schema}.${property}`, [...served].sort()]).toEqual([
+        `${schema}.${property}`,
+        [...SPEC[schema].properties[property].enum].sort(),
+      ]);
     }
   });
 
@@ -203,7 +232,11 @@ describe('Buildium sandbox', () => {
     expect((await get('/v1/rentals')).status).toBe(429);
     expect((await get('/v1/rentals')).status).toBe(200);
 
-    await control('faults', 'POST', { malformed: { index: 1 }, renameField: { from: 'FirstName', to: 'GivenName' }, times: 1 });
+    await control('faults', 'POST', {
+      malformed: { index: 1 },
+      renameField: { from: 'FirstName', to: 'GivenName' },
+      times: 1,
+    });
     const page = (await (await get('/v1/leases/tenants?limit=3')).json()) as any[];
     expect(typeof page[1].Id).toBe('object');
     expect(page[0].FirstName).toBeUndefined();

@@ -5,7 +5,9 @@ import { assertReachableByOthers } from '../../src/platform/database/reachable-b
 
 describe('the embedded PostgreSQL run as root', () => {
   let base: string;
-  beforeEach(() => { base = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-reach-')); });
+  beforeEach(() => {
+    base = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-reach-'));
+  });
   afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
 
   it('names the folder the postgres user cannot pass through, and the ways out', () => {

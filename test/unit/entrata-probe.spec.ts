@@ -1,4 +1,8 @@
-import { ENTRATA_SANDBOX_CREDENTIALS, ENTRATA_SANDBOX_LIMITED_CREDENTIALS, startEntrataSandboxServer } from '../../src/sandbox/entrata/entrata-sandbox';
+import {
+  ENTRATA_SANDBOX_CREDENTIALS,
+  ENTRATA_SANDBOX_LIMITED_CREDENTIALS,
+  startEntrataSandboxServer,
+} from '../../src/sandbox/entrata/entrata-sandbox';
 import { entrataAdapter } from '../../src/fetch/entrata/entrata.adapter';
 import { VendorAccessDeniedError, VendorAuthError } from '../../src/fetch/adapter/vendor-http';
 import { recordingClients } from '../support/recording-client';
@@ -27,11 +31,15 @@ describe('Entrata data-access probe against the sandbox', () => {
     const full = client(ENTRATA_SANDBOX_CREDENTIALS);
     await expect(full.probe('residents')).resolves.toBeUndefined();
     await expect(full.probe('units')).resolves.toBeUndefined();
-    const first = String(server.sandbox.data.properties[0]!.PropertyID);
+    const first = String(server.sandbox.data.properties[0].PropertyID);
     expect(calls()).toEqual([
       { path: '/properties', name: 'getProperties', params: {} },
       { path: '/customers', name: 'getCustomers', params: { propertyId: first, pageNo: 1, perPageCount: 1 } },
-      { path: '/leases', name: 'getLeases', params: { propertyId: first, leaseStatusTypeIds: '1,2,3,4,5,6', pageNo: 1, perPageCount: 1 } },
+      {
+        path: '/leases',
+        name: 'getLeases',
+        params: { propertyId: first, leaseStatusTypeIds: '1,2,3,4,5,6', pageNo: 1, perPageCount: 1 },
+      },
       { path: '/properties', name: 'getProperties', params: {} },
       { path: '/propertyunits', name: 'getPropertyUnits', params: { propertyIds: first } },
     ]);
@@ -44,16 +52,22 @@ describe('Entrata data-access probe against the sandbox', () => {
     expect(calls().map((c) => c.name)).toEqual(['getProperties']);
   });
 
-  it('with the limited key: getCustomers is refused with Entrata\'s error 304 and its words, properties and leases are read', async () => {
+  it("with the limited key: getCustomers is refused with Entrata's error 304 and its words, properties and leases are read", async () => {
     const limited = client(ENTRATA_SANDBOX_LIMITED_CREDENTIALS);
     const denied = limited.probe('residents');
     await expect(denied).rejects.toBeInstanceOf(VendorAccessDeniedError);
-    await expect(denied).rejects.toMatchObject({ status: 304, retryable: false, message: 'Entrata getCustomers error 304: Access to getCustomers is not permitted for this API key.' });
+    await expect(denied).rejects.toMatchObject({
+      status: 304,
+      retryable: false,
+      message: 'Entrata getCustomers error 304: Access to getCustomers is not permitted for this API key.',
+    });
     await expect(limited.probe('properties')).resolves.toBeUndefined();
     await expect(limited.probe('leases')).resolves.toBeUndefined();
   });
 
   it('refuses a wrong key as an auth error', async () => {
-    await expect(client({ ...ENTRATA_SANDBOX_CREDENTIALS, apiKey: 'wrong' }).probe('properties')).rejects.toBeInstanceOf(VendorAuthError);
+    await expect(
+      client({ ...ENTRATA_SANDBOX_CREDENTIALS, apiKey: 'wrong' }).probe('properties'),
+    ).rejects.toBeInstanceOf(VendorAuthError);
   });
 });

@@ -1,4 +1,14 @@
-import { bathroomCounts, cents, email, isoDate, lookup, lookupReported, phoneNumber, requiredId, text } from '../../src/normalise/normalise';
+import {
+  bathroomCounts,
+  cents,
+  email,
+  isoDate,
+  lookup,
+  lookupReported,
+  phoneNumber,
+  requiredId,
+  text,
+} from '../../src/normalise/normalise';
 import type { MappingContext } from '../../src/normalise/canonical-record';
 import { MAX_UNKNOWN_VALUE_LENGTH, UnknownValueTally } from '../../src/normalise/unknown-values';
 import { MalformedRecordError } from '../../src/normalise/malformed-record.error';
@@ -9,16 +19,26 @@ describe('enum tables: lookups and unknown values', () => {
 
   it('finds own keys only, and reports what the table does not know as the vendor spelt it', () => {
     const reported: Array<[string, string, string | null]> = [];
-    const ctx: MappingContext = { integrationId: 'i', ref: () => null, unknownValue: (field, value, mappedTo) => reported.push([field, value, mappedTo]) };
+    const ctx: MappingContext = {
+      integrationId: 'i',
+      ref: () => null,
+      unknownValue: (field, value, mappedTo) => reported.push([field, value, mappedTo]),
+    };
     expect(lookupReported(ctx, 'status_normalized', TABLE, 'Active', 'OTHER')).toBe('ACTIVE');
     expect(lookupReported(ctx, 'status_normalized', TABLE, null, 'OTHER')).toBeNull();
     expect(lookupReported(ctx, 'status_normalized', TABLE, 'Holdover', 'OTHER')).toBe('OTHER');
     expect(lookupReported(ctx, 'status_normalized', TABLE, 'constructor', 'OTHER')).toBe('OTHER');
     expect(lookupReported(ctx, 'is_vacant', { vacant: true }, 'Model Unit', null, (v) => v.toLowerCase())).toBeNull();
     expect(lookupReported(ctx, 'is_vacant', { vacant: true }, 'VACANT', null, (v) => v.toLowerCase())).toBe(true);
-    expect(reported).toEqual([['status_normalized', 'Holdover', 'OTHER'], ['status_normalized', 'constructor', 'OTHER'], ['is_vacant', 'Model Unit', null]]);
+    expect(reported).toEqual([
+      ['status_normalized', 'Holdover', 'OTHER'],
+      ['status_normalized', 'constructor', 'OTHER'],
+      ['is_vacant', 'Model Unit', null],
+    ]);
     // Without a reporter (a caller that does not count), the lookup is the same.
-    expect(lookupReported({ integrationId: 'i', ref: () => null }, 'status_normalized', TABLE, 'Holdover', 'OTHER')).toBe('OTHER');
+    expect(
+      lookupReported({ integrationId: 'i', ref: () => null }, 'status_normalized', TABLE, 'Holdover', 'OTHER'),
+    ).toBe('OTHER');
     expect(lookup(TABLE, 'toString', null)).toBeNull();
   });
 
@@ -37,7 +57,13 @@ describe('enum tables: lookups and unknown values', () => {
     expect(tally.entries()).toEqual([
       { field: 'status_normalized', value: 'Holdover', mappedTo: 'OTHER', occurrences: 2, sampleXId: 'l1' },
       { field: 'type_normalized', value: 'Houseboat', mappedTo: 'OTHER', occurrences: 1, sampleXId: 'l2' },
-      { field: 'phone_1_type', value: 'x'.repeat(MAX_UNKNOWN_VALUE_LENGTH), mappedTo: 'OTHER', occurrences: 1, sampleXId: null },
+      {
+        field: 'phone_1_type',
+        value: 'x'.repeat(MAX_UNKNOWN_VALUE_LENGTH),
+        mappedTo: 'OTHER',
+        occurrences: 1,
+        sampleXId: null,
+      },
     ]);
   });
 });
@@ -93,7 +119,9 @@ describe('normalise', () => {
 
 describe('content hash', () => {
   it('does not depend on key order at any depth, but on every value', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[1,{"y":2,"z":1}]},"b":1}',
+    );
     expect(contentHash({ a: 1, b: { c: 2, d: 3 } })).toBe(contentHash({ b: { d: 3, c: 2 }, a: 1 }));
     expect(contentHash({ a: 1, b: 2 })).not.toBe(contentHash({ a: 1, b: 3 }));
     expect(contentHash({ a: [1, 2] })).not.toBe(contentHash({ a: [2, 1] }));

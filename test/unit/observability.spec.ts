@@ -26,11 +26,23 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('request ids', () => {
   it('keeps a sane caller token of at most 128 characters', () => {
-    for (const id of ['abc', 'req-42', '3f2b1c9e-1d2a-4c3b-9a8f-0123456789ab', 'trace:1/span=2+x@y.z', 'a'.repeat(128)]) expect(requestIdFrom(id)).toBe(id);
+    for (const id of ['abc', 'req-42', '3f2b1c9e-1d2a-4c3b-9a8f-0123456789ab', 'trace:1/span=2+x@y.z', 'a'.repeat(128)])
+      expect(requestIdFrom(id)).toBe(id);
   });
 
   it('replaces anything else with a fresh UUID', () => {
-    for (const bad of ['', 'a'.repeat(129), 'two words', 'line\nbreak', '"quoted"', '{"level":"fatal"}', 'é', undefined, ['a', 'b'], 42]) {
+    for (const bad of [
+      '',
+      'a'.repeat(129),
+      'two words',
+      'line\nbreak',
+      '"quoted"',
+      '{"level":"fatal"}',
+      'é',
+      undefined,
+      ['a', 'b'],
+      42,
+    ]) {
       const id = requestIdFrom(bad);
       expect(id).toMatch(UUID);
     }
@@ -61,7 +73,12 @@ describe('JSON logs', () => {
     nest.log('static', 'Boot'); // Logger.log('static', 'Boot')
     nest.warn('with extras', 42, 'more', 'Sync');
     expect(lines.map((l) => [l.level, l.context, l.msg])).toEqual([
-      ['error', 'Queue', 'worker failed'], ['error', 'Queue', 'worker failed'], ['info', 'Sync', undefined], ['debug', 'Sync', 'detail'], ['info', 'Boot', 'static'], ['warn', 'Sync', 'with extras'],
+      ['error', 'Queue', 'worker failed'],
+      ['error', 'Queue', 'worker failed'],
+      ['info', 'Sync', undefined],
+      ['debug', 'Sync', 'detail'],
+      ['info', 'Boot', 'static'],
+      ['warn', 'Sync', 'with extras'],
     ]);
     expect(lines[5].args).toEqual([42, 'more']);
     expect(lines[0].stack).toBeUndefined();
@@ -71,13 +88,28 @@ describe('JSON logs', () => {
 
   it('redacts authorization, credentials, secrets and passwords, at the top and one level down', () => {
     const { logger, lines } = capturedLogger();
-    logger.info({
-      authorization: 'Bearer lk_live_key', credentials: { clientId: 'c', secret: 's3cr3t' }, secret: 'whsec_abc', password: 'hunter2',
-      headers: { authorization: 'Bearer lk_live_key' }, webhook: { secret: 'whsec_abc' }, integration: { credentials: { secret: 's3cr3t' } }, keep: 'visible',
-    }, 'object with secrets');
+    logger.info(
+      {
+        authorization: 'Bearer lk_live_key',
+        credentials: { clientId: 'c', secret: 's3cr3t' },
+        secret: 'whsec_abc',
+        password: 'hunter2',
+        headers: { authorization: 'Bearer lk_live_key' },
+        webhook: { secret: 'whsec_abc' },
+        integration: { credentials: { secret: 's3cr3t' } },
+        keep: 'visible',
+      },
+      'object with secrets',
+    );
     const text = JSON.stringify(lines);
     for (const secret of ['lk_live_key', 's3cr3t', 'whsec_abc', 'hunter2']) expect(text).not.toContain(secret);
-    expect(lines[0]).toMatchObject({ authorization: '[redacted]', credentials: '[redacted]', secret: '[redacted]', password: '[redacted]', keep: 'visible' });
+    expect(lines[0]).toMatchObject({
+      authorization: '[redacted]',
+      credentials: '[redacted]',
+      secret: '[redacted]',
+      password: '[redacted]',
+      keep: 'visible',
+    });
     expect(lines[0].headers.authorization).toBe('[redacted]');
   });
 
@@ -105,12 +137,21 @@ describe('request logging middleware', () => {
 
   it('echoes a sane x-request-id, tags lines written while handling, and logs one line per request without the query', async () => {
     const { server, lines } = app();
-    const res = await request(server).get('/things?api_key=lk_secret_value').set('x-request-id', 'caller-7').set('authorization', 'Bearer lk_secret_value');
+    const res = await request(server)
+      .get('/things?api_key=lk_secret_value')
+      .set('x-request-id', 'caller-7')
+      .set('authorization', 'Bearer lk_secret_value');
     expect(res.headers['x-request-id']).toBe('caller-7');
     await new Promise((r) => setImmediate(r));
     expect(lines.find((l) => l.msg === 'handling')?.request_id).toBe('caller-7');
     const line = lines.find((l) => l.msg === 'request');
-    expect(line).toMatchObject({ context: 'HTTP', request_id: 'caller-7', method: 'GET', path: '/things', status: 200 });
+    expect(line).toMatchObject({
+      context: 'HTTP',
+      request_id: 'caller-7',
+      method: 'GET',
+      path: '/things',
+      status: 200,
+    });
     expect(typeof line.duration_ms).toBe('number');
     expect(JSON.stringify(lines)).not.toContain('lk_secret_value');
   });
@@ -128,7 +169,10 @@ describe('request logging middleware', () => {
       res.json({ ok: true });
     });
     server.get('/fast', (_req, res) => res.json({ ok: true }));
-    const slow = request(server).get('/slow').set('x-request-id', 'slow-1').then((r) => r);
+    const slow = request(server)
+      .get('/slow')
+      .set('x-request-id', 'slow-1')
+      .then((r) => r);
     await new Promise((r) => setTimeout(r, 10));
     await request(server).get('/fast').set('x-request-id', 'fast-1');
     await slow;
@@ -153,8 +197,16 @@ describe('metrics', () => {
     const metrics = new Metrics(async () => {
       reads += 1;
       return [
-        { queue: 'latchkey-sync-jobs', counts: { waiting: 3, active: 1, delayed: 0, failed: 0 }, oldestWaitingAgeSeconds: 42 },
-        { queue: 'latchkey-webhook-deliveries', counts: { waiting: 0, active: 0, delayed: 2, failed: 1 }, oldestWaitingAgeSeconds: 0 },
+        {
+          queue: 'latchkey-sync-jobs',
+          counts: { waiting: 3, active: 1, delayed: 0, failed: 0 },
+          oldestWaitingAgeSeconds: 42,
+        },
+        {
+          queue: 'latchkey-webhook-deliveries',
+          counts: { waiting: 0, active: 0, delayed: 2, failed: 1 },
+          oldestWaitingAgeSeconds: 0,
+        },
       ];
     });
     const text = await metrics.registry.metrics();
@@ -171,7 +223,11 @@ describe('metrics', () => {
   it('counts sync pages, runs and webhook attempts with their labels', async () => {
     const metrics = new Metrics(idle);
     metrics.syncRunStarted('FIRST');
-    metrics.syncPage('BUILDIUM', 'residents', { seen: 100, quarantined: 2, drift: [{ kind: 'MISSING', occurrences: 2 }] });
+    metrics.syncPage('BUILDIUM', 'residents', {
+      seen: 100,
+      quarantined: 2,
+      drift: [{ kind: 'MISSING', occurrences: 2 }],
+    });
     metrics.syncPage('BUILDIUM', 'residents', { seen: 50, quarantined: 0, drift: [] });
     metrics.syncRunFinished('FIRST', 'SUCCEEDED', 12.5);
     metrics.webhookAttempt('wh_1', true, 0.3);
@@ -200,8 +256,13 @@ describe('metrics', () => {
     const metrics = new Metrics(idle);
     const observe = metrics.vendorRequestObserver('BUILDIUM');
     const vendor = new VendorHttp({
-      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, headers: {}, guard: new OutboundGuard(['127.0.0.0/8']), throttleBackoffMs: 1, maxAttempts: 5,
-      sleep: async () => undefined, observer: (outcome, seconds) => {
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      headers: {},
+      guard: new OutboundGuard(['127.0.0.0/8']),
+      throttleBackoffMs: 1,
+      maxAttempts: 5,
+      sleep: async () => undefined,
+      observer: (outcome, seconds) => {
         seen.push(outcome);
         observe(outcome, seconds);
       },

@@ -3,12 +3,17 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { postBody, RequestTimeoutError, type PostOptions } from '../../src/platform/outbound/post-body';
 
-describe('postBody (the dispatcher\'s POST)', () => {
+describe("postBody (the dispatcher's POST)", () => {
   let server: http.Server;
   let base: string;
   const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
-  const options = (over: Partial<PostOptions> = {}): PostOptions => ({ agents, timeoutMs: 2000, keepBytes: 16, ...over });
+  const options = (over: Partial<PostOptions> = {}): PostOptions => ({
+    agents,
+    timeoutMs: 2000,
+    keepBytes: 16,
+    ...over,
+  });
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {
@@ -32,7 +37,12 @@ describe('postBody (the dispatcher\'s POST)', () => {
   });
 
   it('sends the body with its headers and a content-length, and returns status and body', async () => {
-    const response = await postBody(new URL(`${base}/ok`), '{"é":1}', { 'content-type': 'application/json', 'x-extra': 'a' }, options());
+    const response = await postBody(
+      new URL(`${base}/ok`),
+      '{"é":1}',
+      { 'content-type': 'application/json', 'x-extra': 'a' },
+      options(),
+    );
     expect(response.status).toBe(201);
     expect(response.body.toString()).toBe('created');
     const last = received.at(-1)!;
@@ -56,7 +66,9 @@ describe('postBody (the dispatcher\'s POST)', () => {
   });
 
   it('fails with a timeout when the whole exchange takes longer than timeoutMs', async () => {
-    await expect(postBody(new URL(`${base}/slow`), '{}', {}, options({ timeoutMs: 300 }))).rejects.toBeInstanceOf(RequestTimeoutError);
+    await expect(postBody(new URL(`${base}/slow`), '{}', {}, options({ timeoutMs: 300 }))).rejects.toBeInstanceOf(
+      RequestTimeoutError,
+    );
   });
 
   it('fails on a refused connection', async () => {
@@ -64,6 +76,8 @@ describe('postBody (the dispatcher\'s POST)', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    await expect(postBody(new URL(`http://127.0.0.1:${port}/`), '{}', {}, options())).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(postBody(new URL(`http://127.0.0.1:${port}/`), '{}', {}, options())).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    });
   });
 });

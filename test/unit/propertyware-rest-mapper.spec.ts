@@ -6,27 +6,47 @@ import { toCanonicalRecord, type MappingContext } from '../../src/normalise/cano
 import { MalformedRecordError } from '../../src/normalise/malformed-record.error';
 import { propertywareRestAdapter as adapter } from '../../src/fetch/propertyware-rest/propertyware-rest.adapter';
 
-const ctx: MappingContext = { integrationId: 'int_1', ref: (model, xId) => (xId == null ? null : recordId('int_1', model, xId)) };
-const canonical = (model: CanonicalModelName, raw: unknown, context = ctx) => toCanonicalRecord(model, adapter.map(model, raw, context)!, context);
+const ctx: MappingContext = {
+  integrationId: 'int_1',
+  ref: (model, xId) => (xId == null ? null : recordId('int_1', model, xId)),
+};
+const canonical = (model: CanonicalModelName, raw: unknown, context = ctx) =>
+  toCanonicalRecord(model, adapter.map(model, raw, context)!, context);
 const id = (model: CanonicalModelName, xId: string) => recordId('int_1', model, xId);
 
 /** Recorded pages (test/fixtures/propertyware-rest), written by hand from the contract as the vendor sends them. */
-const fixture = (name: string): any[] => JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/propertyware-rest', `${name}.json`), 'utf8'));
-const PAGES: Record<CanonicalModelName, any[]> = { properties: fixture('buildings'), units: fixture('units'), leases: fixture('leases'), residents: fixture('contacts') };
+const fixture = (name: string): any[] =>
+  JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/propertyware-rest', `${name}.json`), 'utf8'));
+const PAGES: Record<CanonicalModelName, any[]> = {
+  properties: fixture('buildings'),
+  units: fixture('units'),
+  leases: fixture('leases'),
+  residents: fixture('contacts'),
+};
 /** A contact as the client yields it: with the leases naming it (the adapter's hydration). */
 const hydrated = (contact: any) => ({
   ...contact,
-  leases: PAGES.leases.filter((l) => (l.contacts ?? []).some((c: any) => c.id === contact.id)).map((l) => ({ id: l.id, buildingID: l.buildingID, unitID: l.unitID, status: l.status, startDate: l.startDate })),
+  leases: PAGES.leases
+    .filter((l) => (l.contacts ?? []).some((c: any) => c.id === contact.id))
+    .map((l) => ({ id: l.id, buildingID: l.buildingID, unitID: l.unitID, status: l.status, startDate: l.startDate })),
 });
-const SPEC = JSON.parse(fs.readFileSync(path.join(__dirname, '../../docs/reference/propertyware-openapi.json'), 'utf8'));
+const SPEC = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '../../docs/reference/propertyware-openapi.json'), 'utf8'),
+);
 /** A context that records what the mapping reports as unknown. */
 function reportingContext() {
   const reported: Array<[string, string, string | null]> = [];
-  return { reported, ctx: { ...ctx, unknownValue: (field: string, value: string, mappedTo: string | null) => reported.push([field, value, mappedTo]) } as MappingContext };
+  return {
+    reported,
+    ctx: {
+      ...ctx,
+      unknownValue: (field: string, value: string, mappedTo: string | null) => reported.push([field, value, mappedTo]),
+    } as MappingContext,
+  };
 }
 
 describe('Propertyware REST mapping (recorded pages)', () => {
-  it('fixtures use only field names of the spec schemas (the adapter\'s known fields)', () => {
+  it("fixtures use only field names of the spec schemas (the adapter's known fields)", () => {
     for (const [model, records] of Object.entries(PAGES) as Array<[CanonicalModelName, any[]]>) {
       const known = new Set(adapter.expectedFields[model]!.known);
       for (const record of records) expect(Object.keys(record).filter((k) => !known.has(k))).toEqual([]);
@@ -37,44 +57,128 @@ describe('Propertyware REST mapping (recorded pages)', () => {
     const [elm, harbor] = PAGES.properties.map((b) => canonical('properties', b));
     expect(elm.id).toBe(id('properties', '4718598'));
     expect(elm.values).toMatchObject({
-      property_id: elm.id, x_property_id: '4718598', name: 'Elm Court', code: 'ELM12', is_active: true, number_of_units: 12, year_built: 1962,
-      street_address_1: '12 Elm St', street_address_2: null, address_1: '12 Elm St', city: 'Boston', state: 'MA', zip: '02118', country: 'USA',
-      county: 'Suffolk', website: 'https://elmcourt.example.com', square_feet: 18250, x_created_at: '2021-03-04T15:20:11.000Z',
-      type: 'APARTMENT', type_raw: 'APARTMENT', type_normalized: 'MULTI_FAMILY',
-      manager_name: 'Dana Whitfield', manager_email: 'dana.whitfield@example.com', custom_data: { portfolio_id: '4653058' },
+      property_id: elm.id,
+      x_property_id: '4718598',
+      name: 'Elm Court',
+      code: 'ELM12',
+      is_active: true,
+      number_of_units: 12,
+      year_built: 1962,
+      street_address_1: '12 Elm St',
+      street_address_2: null,
+      address_1: '12 Elm St',
+      city: 'Boston',
+      state: 'MA',
+      zip: '02118',
+      country: 'USA',
+      county: 'Suffolk',
+      website: 'https://elmcourt.example.com',
+      square_feet: 18250,
+      x_created_at: '2021-03-04T15:20:11.000Z',
+      type: 'APARTMENT',
+      type_raw: 'APARTMENT',
+      type_normalized: 'MULTI_FAMILY',
+      manager_name: 'Dana Whitfield',
+      manager_email: 'dana.whitfield@example.com',
+      custom_data: { portfolio_id: '4653058' },
     });
     // Quirk: reads send the display string the spec's enum does not list; it maps as its code does. Deactivated stays a record.
-    expect(harbor.values).toMatchObject({ type_raw: 'Du/Fourplex', type_normalized: 'MULTI_FAMILY', is_active: false, square_feet: 1292, code: null, street_address_2: 'Rear', custom_data: null, manager_name: null });
+    expect(harbor.values).toMatchObject({
+      type_raw: 'Du/Fourplex',
+      type_normalized: 'MULTI_FAMILY',
+      is_active: false,
+      square_feet: 1292,
+      code: null,
+      street_address_2: 'Rear',
+      custom_data: null,
+      manager_name: null,
+    });
   });
 
   it('maps units: building link, bedrooms and bathrooms, occupancy, market rent; unknown area units leave the area unknown', () => {
     const [unit, rear] = PAGES.units.map((u) => canonical('units', u));
     expect(unit.values).toMatchObject({
-      x_property_id: '4718598', property_id: id('properties', '4718598'), number: '301', floor: '3', bedrooms: '2', bathrooms: '1.5',
-      bathrooms_full: 1, bathrooms_half: 1, square_feet: 900, rent_amount_market_in_cents: 185050, is_vacant: true, is_available: true, is_listed: false,
-      address_2: 'Unit 3', street_address_2: 'Unit 3',
+      x_property_id: '4718598',
+      property_id: id('properties', '4718598'),
+      number: '301',
+      floor: '3',
+      bedrooms: '2',
+      bathrooms: '1.5',
+      bathrooms_full: 1,
+      bathrooms_half: 1,
+      square_feet: 900,
+      rent_amount_market_in_cents: 185050,
+      is_vacant: true,
+      is_available: true,
+      is_listed: false,
+      address_2: 'Unit 3',
+      street_address_2: 'Unit 3',
     });
-    expect(rear.values).toMatchObject({ bedrooms: '0', bathrooms: '1', bathrooms_full: 1, bathrooms_half: 0, square_feet: null, rent_amount_market_in_cents: null, is_vacant: false });
+    expect(rear.values).toMatchObject({
+      bedrooms: '0',
+      bathrooms: '1',
+      bathrooms_full: 1,
+      bathrooms_half: 0,
+      square_feet: null,
+      rent_amount_market_in_cents: null,
+      is_vacant: false,
+    });
   });
 
   it('maps a lease: the status table, dates, rent and balance, and links to every contact with its role', () => {
     const [lease, holdover] = PAGES.leases.map((l) => canonical('leases', l));
     expect(lease.values).toMatchObject({
-      x_property_id: '4718598', property_id: id('properties', '4718598'), x_unit_id: '4849670', unit_id: id('units', '4849670'), x_resident_id: '5242881',
-      status: 'Active - Notice Given', status_raw: 'Active - Notice Given', status_normalized: 'ACTIVE',
-      start_date: '2024-07-01T00:00:00.000Z', end_date: '2025-06-30T00:00:00.000Z', signature_date: '2024-06-12T00:00:00.000Z',
-      realized_move_in_date: '2024-07-01T00:00:00.000Z', realized_move_out_date: null, scheduled_move_out_date: '2025-06-30T00:00:00.000Z',
-      rent_amount_in_cents: 179999, balance_amount_in_cents: 12550, balance_amount_raw: '125.5',
+      x_property_id: '4718598',
+      property_id: id('properties', '4718598'),
+      x_unit_id: '4849670',
+      unit_id: id('units', '4849670'),
+      x_resident_id: '5242881',
+      status: 'Active - Notice Given',
+      status_raw: 'Active - Notice Given',
+      status_normalized: 'ACTIVE',
+      start_date: '2024-07-01T00:00:00.000Z',
+      end_date: '2025-06-30T00:00:00.000Z',
+      signature_date: '2024-06-12T00:00:00.000Z',
+      realized_move_in_date: '2024-07-01T00:00:00.000Z',
+      realized_move_out_date: null,
+      scheduled_move_out_date: '2025-06-30T00:00:00.000Z',
+      rent_amount_in_cents: 179999,
+      balance_amount_in_cents: 12550,
+      balance_amount_raw: '125.5',
     });
     expect(lease.links?.map((k) => k.values)).toEqual([
-      expect.objectContaining({ resident_id: id('residents', '5242881'), lease_id: lease.id, x_lease_id: '14680071', x_resident_type: 'Tenant', resident_type_normalized: 'PRIMARY', move_in_date: '2024-07-01T00:00:00.000Z', notice_date: '2025-05-01T00:00:00.000Z' }),
+      expect.objectContaining({
+        resident_id: id('residents', '5242881'),
+        lease_id: lease.id,
+        x_lease_id: '14680071',
+        x_resident_type: 'Tenant',
+        resident_type_normalized: 'PRIMARY',
+        move_in_date: '2024-07-01T00:00:00.000Z',
+        notice_date: '2025-05-01T00:00:00.000Z',
+      }),
       expect.objectContaining({ resident_id: id('residents', '5242882'), resident_type_normalized: 'SECONDARY' }),
-      expect.objectContaining({ resident_id: id('residents', '5242883'), x_resident_type: 'Guarantor', resident_type_normalized: 'GUARANTOR' }),
+      expect.objectContaining({
+        resident_id: id('residents', '5242883'),
+        x_resident_type: 'Guarantor',
+        resident_type_normalized: 'GUARANTOR',
+      }),
     ]);
     // Quirk: an organization's own status is not in our table: OTHER, raw value kept.
-    expect(holdover.values).toMatchObject({ status_raw: 'Holdover', status_normalized: 'OTHER', x_resident_id: null, balance_amount_in_cents: 0 });
+    expect(holdover.values).toMatchObject({
+      status_raw: 'Holdover',
+      status_normalized: 'OTHER',
+      x_resident_id: null,
+      balance_amount_in_cents: 0,
+    });
     expect(holdover.links).toEqual([]);
-    for (const [status, normalized] of [['Active', 'ACTIVE'], ['Draft', 'PENDING'], ['Terminated', 'INACTIVE'], ['Eviction', 'EVICTED'], ['Future', 'PENDING'], ['Evicted', 'EVICTED']]) {
+    for (const [status, normalized] of [
+      ['Active', 'ACTIVE'],
+      ['Draft', 'PENDING'],
+      ['Terminated', 'INACTIVE'],
+      ['Eviction', 'EVICTED'],
+      ['Future', 'PENDING'],
+      ['Evicted', 'EVICTED'],
+    ]) {
       expect(canonical('leases', { ...PAGES.leases[0], status }).values.status_normalized).toBe(normalized);
     }
   });
@@ -83,26 +187,56 @@ describe('Propertyware REST mapping (recorded pages)', () => {
     const described = SPEC.components.schemas.SaveLease.properties.status.description as string;
     const named = [...described.matchAll(/'([^']+)'/g)].map((m) => m[1]);
     expect(named).toEqual(['Active', 'Active - Notice Given', 'Draft', 'Eviction', 'Terminated']);
-    const expected: Record<string, string> = { Active: 'ACTIVE', 'Active - Notice Given': 'ACTIVE', Draft: 'PENDING', Eviction: 'EVICTED', Terminated: 'INACTIVE' };
+    const expected: Record<string, string> = {
+      Active: 'ACTIVE',
+      'Active - Notice Given': 'ACTIVE',
+      Draft: 'PENDING',
+      Eviction: 'EVICTED',
+      Terminated: 'INACTIVE',
+    };
     const { reported, ctx: reporting } = reportingContext();
-    for (const status of named) expect([status, canonical('leases', { ...PAGES.leases[0], status }, reporting).values.status_normalized]).toEqual([status, expected[status]]);
+    for (const status of named)
+      expect([status, canonical('leases', { ...PAGES.leases[0], status }, reporting).values.status_normalized]).toEqual(
+        [status, expected[status]],
+      );
     expect(reported).toEqual([]);
   });
 
-  it('maps every propertyType of the spec\'s enum, and the display string reads send for each, deliberately', () => {
+  it("maps every propertyType of the spec's enum, and the display string reads send for each, deliberately", () => {
     const codes: string[] = SPEC.components.schemas.Building.properties.propertyType.enum;
     const expected: Record<string, string> = {
-      NONE: 'OTHER', APARTMENT: 'MULTI_FAMILY', CONDO: 'MULTI_FAMILY', COMMERCIAL: 'COMMERCIAL', DU_FOUR_PLEX: 'MULTI_FAMILY', HOUSE: 'SINGLE_FAMILY', SECTION_8_AFFORDABLE: 'MULTI_FAMILY',
-      SENIOR: 'MULTI_FAMILY', SHORT_TERM_VACATION: 'VACATION', STUDENT: 'STUDENT_HOUSING', TOWNHOUSE: 'MULTI_FAMILY', OTHER: 'OTHER',
+      NONE: 'OTHER',
+      APARTMENT: 'MULTI_FAMILY',
+      CONDO: 'MULTI_FAMILY',
+      COMMERCIAL: 'COMMERCIAL',
+      DU_FOUR_PLEX: 'MULTI_FAMILY',
+      HOUSE: 'SINGLE_FAMILY',
+      SECTION_8_AFFORDABLE: 'MULTI_FAMILY',
+      SENIOR: 'MULTI_FAMILY',
+      SHORT_TERM_VACATION: 'VACATION',
+      STUDENT: 'STUDENT_HOUSING',
+      TOWNHOUSE: 'MULTI_FAMILY',
+      OTHER: 'OTHER',
     };
     // The display strings of the contract's write table (Apartment → APARTMENT, …, Other → OTHER).
     const display: Record<string, string> = {
-      None: 'NONE', Apartment: 'APARTMENT', Condo: 'CONDO', Commercial: 'COMMERCIAL', 'Du/Fourplex': 'DU_FOUR_PLEX', House: 'HOUSE', 'Section 8/Affordable': 'SECTION_8_AFFORDABLE',
-      Senior: 'SENIOR', 'Short-term/vacation': 'SHORT_TERM_VACATION', Student: 'STUDENT', Townhouse: 'TOWNHOUSE', Other: 'OTHER',
+      None: 'NONE',
+      Apartment: 'APARTMENT',
+      Condo: 'CONDO',
+      Commercial: 'COMMERCIAL',
+      'Du/Fourplex': 'DU_FOUR_PLEX',
+      House: 'HOUSE',
+      'Section 8/Affordable': 'SECTION_8_AFFORDABLE',
+      Senior: 'SENIOR',
+      'Short-term/vacation': 'SHORT_TERM_VACATION',
+      Student: 'STUDENT',
+      Townhouse: 'TOWNHOUSE',
+      Other: 'OTHER',
     };
     expect([...codes].sort()).toEqual(Object.keys(expected).sort());
     const { reported, ctx: reporting } = reportingContext();
-    const typeOf = (propertyType: string) => canonical('properties', { ...PAGES.properties[0], propertyType }, reporting).values.type_normalized;
+    const typeOf = (propertyType: string) =>
+      canonical('properties', { ...PAGES.properties[0], propertyType }, reporting).values.type_normalized;
     for (const code of codes) expect([code, typeOf(code)]).toEqual([code, expected[code]]);
     for (const [text, code] of Object.entries(display)) expect([text, typeOf(text)]).toEqual([text, expected[code]]);
     expect(reported).toEqual([]);
@@ -110,11 +244,31 @@ describe('Propertyware REST mapping (recorded pages)', () => {
 
   it('reports a value no table knows, field by field, and still maps it to OTHER with the raw value kept', () => {
     const { reported, ctx: reporting } = reportingContext();
-    const lease = canonical('leases', { ...PAGES.leases[0], status: 'Holdover', contacts: [{ id: 1, primary: true, role: 'Tenant' }, { id: 2, primary: false, role: 'Roommate' }] }, reporting);
+    const lease = canonical(
+      'leases',
+      {
+        ...PAGES.leases[0],
+        status: 'Holdover',
+        contacts: [
+          { id: 1, primary: true, role: 'Tenant' },
+          { id: 2, primary: false, role: 'Roommate' },
+        ],
+      },
+      reporting,
+    );
     const building = canonical('properties', { ...PAGES.properties[0], propertyType: 'Single Family' }, reporting);
-    expect([lease.values.status_raw, lease.values.status_normalized, building.values.type_raw, building.values.type_normalized]).toEqual(['Holdover', 'OTHER', 'Single Family', 'OTHER']);
+    expect([
+      lease.values.status_raw,
+      lease.values.status_normalized,
+      building.values.type_raw,
+      building.values.type_normalized,
+    ]).toEqual(['Holdover', 'OTHER', 'Single Family', 'OTHER']);
     expect(lease.links?.map((l) => l.values.resident_type_normalized)).toEqual(['PRIMARY', 'OTHER']);
-    expect(reported).toEqual([['resident_type_normalized', 'Roommate', 'OTHER'], ['status_normalized', 'Holdover', 'OTHER'], ['type_normalized', 'Single Family', 'OTHER']]);
+    expect(reported).toEqual([
+      ['resident_type_normalized', 'Roommate', 'OTHER'],
+      ['status_normalized', 'Holdover', 'OTHER'],
+      ['type_normalized', 'Single Family', 'OTHER'],
+    ]);
     // "constructor" is a vendor value like any other, not a key of Object's prototype.
     expect(canonical('leases', { ...PAGES.leases[0], status: 'constructor' }).values.status_normalized).toBe('OTHER');
   });
@@ -123,19 +277,53 @@ describe('Propertyware REST mapping (recorded pages)', () => {
     const [ana, luis] = PAGES.residents.map((c) => canonical('residents', hydrated(c)));
     expect(ana.id).toBe(id('residents', '5242881'));
     expect(ana.values).toMatchObject({
-      first_name: 'Ana', middle_name: 'Lucía', last_name: 'Reyes', email_1: 'ana@example.com', email_2: 'ana.work@example.org',
-      phone_1: '6175550199', phone_1_type: 'MOBILE', phone_2: '6175550100', phone_2_type: 'HOME',
-      date_of_birth: '1988-02-29T00:00:00.000Z', notes: 'Prefers text messages.', address_1: '12 Elm St', address_2: 'Unit 3', city: 'Boston', state: 'MA', zip: '02118',
+      first_name: 'Ana',
+      middle_name: 'Lucía',
+      last_name: 'Reyes',
+      email_1: 'ana@example.com',
+      email_2: 'ana.work@example.org',
+      phone_1: '6175550199',
+      phone_1_type: 'MOBILE',
+      phone_2: '6175550100',
+      phone_2_type: 'HOME',
+      date_of_birth: '1988-02-29T00:00:00.000Z',
+      notes: 'Prefers text messages.',
+      address_1: '12 Elm St',
+      address_2: 'Unit 3',
+      city: 'Boston',
+      state: 'MA',
+      zip: '02118',
     });
     // Empty and null phone fields are skipped: work and other fill the two slots.
-    expect(luis.values).toMatchObject({ email_1: null, phone_1: '617-555-0177 ext. 4', phone_1_type: 'WORK', phone_2: '5550100200', phone_2_type: 'OTHER', date_of_birth: null, address_1: null });
-    const none = canonical('residents', { id: 1, firstName: 'No', lastName: 'Phones', leases: [{ id: 9, buildingID: 90, status: 'Active' }] });
-    expect(none.values).toMatchObject({ phone_1: null, phone_2: null, phone_1_type: 'OTHER', phone_2_type: 'OTHER', x_lease_id: '9', property_id: id('properties', '90') });
+    expect(luis.values).toMatchObject({
+      email_1: null,
+      phone_1: '617-555-0177 ext. 4',
+      phone_1_type: 'WORK',
+      phone_2: '5550100200',
+      phone_2_type: 'OTHER',
+      date_of_birth: null,
+      address_1: null,
+    });
+    const none = canonical('residents', {
+      id: 1,
+      firstName: 'No',
+      lastName: 'Phones',
+      leases: [{ id: 9, buildingID: 90, status: 'Active' }],
+    });
+    expect(none.values).toMatchObject({
+      phone_1: null,
+      phone_2: null,
+      phone_1_type: 'OTHER',
+      phone_2_type: 'OTHER',
+      x_lease_id: '9',
+      property_id: id('properties', '90'),
+    });
   });
 
   it('quarantines a tenant on no lease: a Propertyware contact names no building, and a resident needs a property', () => {
     const [contact] = PAGES.residents;
-    for (const leases of [[], undefined]) expect(() => canonical('residents', { ...contact, leases })).toThrow(/on no lease/);
+    for (const leases of [[], undefined])
+      expect(() => canonical('residents', { ...contact, leases })).toThrow(/on no lease/);
   });
 
   it('places a tenant by the leases the client hydrated it with: current, else upcoming, else the latest', () => {
@@ -145,9 +333,21 @@ describe('Propertyware REST mapping (recorded pages)', () => {
       { id: 2, buildingID: 20, status: 'Future', startDate: '2026-09-01' },
       { id: 3, buildingID: 30, status: 'Active - Notice Given', startDate: '2023-01-01' },
     ];
-    expect(canonical('residents', { ...contact, leases }).values).toMatchObject({ x_lease_id: '3', x_property_id: '30', property_id: id('properties', '30') });
-    expect(canonical('residents', { ...contact, leases: leases.slice(0, 2) }).values).toMatchObject({ x_lease_id: '2', x_property_id: '20' });
-    expect(canonical('residents', { ...contact, leases: [leases[0], { id: 4, buildingID: 40, status: 'Evicted', startDate: '2025-06-01' }] }).values.x_lease_id).toBe('4');
+    expect(canonical('residents', { ...contact, leases }).values).toMatchObject({
+      x_lease_id: '3',
+      x_property_id: '30',
+      property_id: id('properties', '30'),
+    });
+    expect(canonical('residents', { ...contact, leases: leases.slice(0, 2) }).values).toMatchObject({
+      x_lease_id: '2',
+      x_property_id: '20',
+    });
+    expect(
+      canonical('residents', {
+        ...contact,
+        leases: [leases[0], { id: 4, buildingID: 40, status: 'Evicted', startDate: '2025-06-01' }],
+      }).values.x_lease_id,
+    ).toBe('4');
   });
 
   it('rejects malformed records with a reason instead of guessing', () => {
@@ -164,7 +364,9 @@ describe('Propertyware REST mapping (recorded pages)', () => {
     expect(() => canonical('units', { ...unit, buildingID: undefined })).toThrow(/buildingID/);
     expect(() => canonical('units', { ...unit, numberOfBathrooms: 'two' })).toThrow(/numberOfBathrooms/);
     expect(() => canonical('properties', { ...PAGES.properties[0], active: 'sometimes' })).toThrow(/active/);
-    expect(() => canonical('residents', { ...hydrated(contact), firstName: { given: 'Ana' } })).toThrow(MalformedRecordError);
+    expect(() => canonical('residents', { ...hydrated(contact), firstName: { given: 'Ana' } })).toThrow(
+      MalformedRecordError,
+    );
     expect(() => canonical('residents', null)).toThrow(MalformedRecordError);
   });
 
@@ -177,6 +379,8 @@ describe('Propertyware REST mapping (recorded pages)', () => {
   it('hashes equal content equally and changed content differently', () => {
     const [contact] = PAGES.residents;
     expect(canonical('residents', hydrated(contact)).hash).toBe(canonical('residents', { ...hydrated(contact) }).hash);
-    expect(canonical('residents', { ...hydrated(contact), firstName: 'Anna' }).hash).not.toBe(canonical('residents', hydrated(contact)).hash);
+    expect(canonical('residents', { ...hydrated(contact), firstName: 'Anna' }).hash).not.toBe(
+      canonical('residents', hydrated(contact)).hash,
+    );
   });
 });

@@ -9,11 +9,24 @@ import { VendorAuthError, VendorHttp } from '../../src/fetch/adapter/vendor-http
 import { assertValid } from '../support/propexo-schema';
 
 const CREDS = { clientId: 'unit-client', clientSecret: 'unit-secret', systemId: '4242' };
-const HEADERS = { 'x-propertyware-client-id': CREDS.clientId, 'x-propertyware-client-secret': CREDS.clientSecret, 'x-propertyware-system-id': CREDS.systemId };
-const SCHEMAS: Record<string, string> = { '/portfolios': 'Portfolio', '/buildings': 'Building', '/units': 'Unit', '/leases': 'Lease', '/contacts': 'Contact' };
+const HEADERS = {
+  'x-propertyware-client-id': CREDS.clientId,
+  'x-propertyware-client-secret': CREDS.clientSecret,
+  'x-propertyware-system-id': CREDS.systemId,
+};
+const SCHEMAS: Record<string, string> = {
+  '/portfolios': 'Portfolio',
+  '/buildings': 'Building',
+  '/units': 'Unit',
+  '/leases': 'Lease',
+  '/contacts': 'Contact',
+};
 const SPEC = 'propertyware-openapi.json';
 /** Reads send propertyType as display strings, off the spec's enum (the vendor's documented habit): checked as their codes. */
-const asCodes = (record: any) => (record.propertyType in PROPERTY_TYPE_DISPLAY ? { ...record, propertyType: PROPERTY_TYPE_DISPLAY[record.propertyType] } : record);
+const asCodes = (record: any) =>
+  record.propertyType in PROPERTY_TYPE_DISPLAY
+    ? { ...record, propertyType: PROPERTY_TYPE_DISPLAY[record.propertyType] }
+    : record;
 
 describe('Propertyware REST sandbox', () => {
   let server: Awaited<ReturnType<typeof startPropertywareRestSandboxServer>>;
@@ -21,7 +34,11 @@ describe('Propertyware REST sandbox', () => {
   const get = (path: string, headers: Record<string, string> = HEADERS) => fetch(`${server.url}${path}`, { headers });
   const json = async (path: string) => (await (await get(path)).json()) as any[];
   const control = (path: string, method: string, body?: unknown) =>
-    fetch(`${server.url}/_control/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${server.url}/_control/${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
 
   beforeAll(async () => {
     server = await startPropertywareRestSandboxServer(options);
@@ -43,7 +60,8 @@ describe('Propertyware REST sandbox', () => {
       }
     }
     // Every value of the spec's enum is served, and every display string.
-    const codes: string[] = JSON.parse(fs.readFileSync(path.join(__dirname, '../../docs/reference', SPEC), 'utf8')).components.schemas.Building.properties.propertyType.enum;
+    const codes: string[] = JSON.parse(fs.readFileSync(path.join(__dirname, '../../docs/reference', SPEC), 'utf8'))
+      .components.schemas.Building.properties.propertyType.enum;
     expect([...types].sort()).toEqual([...codes, ...Object.keys(PROPERTY_TYPE_DISPLAY)].sort());
   });
 
@@ -75,7 +93,9 @@ describe('Propertyware REST sandbox', () => {
       expect(buildingIds.has(l.buildingID)).toBe(true);
     }
     for (const b of buildings) expect(portfolioIds.has(b.portfolioID)).toBe(true);
-    expect(new Set(leases.map((l) => l.status))).toEqual(new Set(['Active', 'Active - Notice Given', 'Draft', 'Terminated', 'Eviction', 'Holdover']));
+    expect(new Set(leases.map((l) => l.status))).toEqual(
+      new Set(['Active', 'Active - Notice Given', 'Draft', 'Terminated', 'Eviction', 'Holdover']),
+    );
     const again = JSON.stringify(server.sandbox.data);
     server.sandbox.reset(options);
     expect(JSON.stringify(server.sandbox.data)).toBe(again);
@@ -84,7 +104,11 @@ describe('Propertyware REST sandbox', () => {
   });
 
   it('rejects missing or wrong keys, including a key pair used with another organization, with 401 ErrorResponse', async () => {
-    for (const headers of [{}, { ...HEADERS, 'x-propertyware-client-secret': 'wrong' }, { ...HEADERS, 'x-propertyware-system-id': '9999' }]) {
+    for (const headers of [
+      {},
+      { ...HEADERS, 'x-propertyware-client-secret': 'wrong' },
+      { ...HEADERS, 'x-propertyware-system-id': '9999' },
+    ]) {
       const res = await get('/buildings', headers);
       expect(res.status).toBe(401);
       assertValid('ErrorResponse', await res.json(), SPEC, { closed: true });
@@ -103,7 +127,14 @@ describe('Propertyware REST sandbox', () => {
     expect(await json('/contacts')).toHaveLength(100); // default limit
     server.sandbox.reset({ ...options, residents: 1200 });
     expect(await json('/contacts?limit=2000')).toHaveLength(500);
-    for (const bad of ['limit=0', 'offset=-1', 'limit=ten', 'lastModifiedDateTimeStart=yesterday', 'type=tenant', 'orderby=shoeSize']) {
+    for (const bad of [
+      'limit=0',
+      'offset=-1',
+      'limit=ten',
+      'lastModifiedDateTimeStart=yesterday',
+      'type=tenant',
+      'orderby=shoeSize',
+    ]) {
       const res = await get(`/contacts?${bad}`);
       expect(res.status).toBe(400);
       assertValid('ErrorResponse', await res.json(), SPEC, { closed: true });
@@ -119,8 +150,12 @@ describe('Propertyware REST sandbox', () => {
     const inactive = buildings.filter((b) => !b.active).length;
     expect(inactive).toBeGreaterThan(0);
     expect((await get('/buildings?limit=1')).headers.get('x-total-count')).toBe(String(buildings.length - inactive));
-    expect((await get('/buildings?limit=1&includeDeactivated=true')).headers.get('x-total-count')).toBe(String(buildings.length));
-    expect((await get('/units?limit=1&includeDeactivated=true')).headers.get('x-total-count')).toBe(String(units.length));
+    expect((await get('/buildings?limit=1&includeDeactivated=true')).headers.get('x-total-count')).toBe(
+      String(buildings.length),
+    );
+    expect((await get('/units?limit=1&includeDeactivated=true')).headers.get('x-total-count')).toBe(
+      String(units.length),
+    );
   });
 
   it('sorts by orderby, field names in any case', async () => {
@@ -134,7 +169,13 @@ describe('Propertyware REST sandbox', () => {
     const lease = server.sandbox.data.leases.find((l) => l.contacts.length > 1)!;
     const served = (await (await get(`/leases/${lease.id}`)).json()) as any;
     const contact = server.sandbox.data.contacts.find((c) => c.id === lease.contacts[0].id)!;
-    expect(served.contacts[0]).toMatchObject({ id: contact.id, firstName: contact.firstName, lastName: contact.lastName, primary: true, role: 'Tenant' });
+    expect(served.contacts[0]).toMatchObject({
+      id: contact.id,
+      firstName: contact.firstName,
+      lastName: contact.lastName,
+      primary: true,
+      role: 'Tenant',
+    });
     expect(served.contacts[0].birthDate).toBeUndefined();
     expect(served.contacts[0].address).toBeUndefined();
     expect((await get('/leases/1')).status).toBe(404);
@@ -161,7 +202,12 @@ describe('Propertyware REST sandbox', () => {
     const mutated = (await (await control('mutate', 'POST', { leases: 3, buildings: 1 })).json()) as any;
     expect(mutated).toEqual({ edited: { leases: 3, buildings: 1 } });
     const state = (await (await control('state', 'GET')).json()) as any;
-    expect(state).toMatchObject({ vendor: 'PROPERTYWARE_REST', seed: 7, residents: 300, counts: { leases: server.sandbox.data.leases.length } });
+    expect(state).toMatchObject({
+      vendor: 'PROPERTYWARE_REST',
+      seed: 7,
+      residents: 300,
+      counts: { leases: server.sandbox.data.leases.length },
+    });
   });
 
   it('injects throttling, server errors, slow answers, malformed records and renamed fields', async () => {
@@ -170,7 +216,12 @@ describe('Propertyware REST sandbox', () => {
     expect((await get('/buildings')).status).toBe(429);
     expect((await get('/buildings')).status).toBe(200);
 
-    await control('faults', 'POST', { path: '/contacts', malformed: { index: 1 }, renameField: { from: 'firstName', to: 'givenName' }, times: 1 });
+    await control('faults', 'POST', {
+      path: '/contacts',
+      malformed: { index: 1 },
+      renameField: { from: 'firstName', to: 'givenName' },
+      times: 1,
+    });
     const page = await json('/contacts?limit=3');
     expect(typeof page[1].id).toBe('object');
     expect(page[0].firstName).toBeUndefined();
@@ -233,7 +284,14 @@ describe('Propertyware REST client against the sandbox', () => {
       for (const { id } of lease.contacts) {
         const resident = residents.find((r) => r.id === id);
         const link = resident.leases.find((l: any) => l.id === lease.id);
-        expect(link).toMatchObject({ id: lease.id, buildingID: lease.buildingID, unitID: lease.unitID, status: lease.status, startDate: lease.startDate, moveInDate: lease.moveInDate });
+        expect(link).toMatchObject({
+          id: lease.id,
+          buildingID: lease.buildingID,
+          unitID: lease.unitID,
+          status: lease.status,
+          startDate: lease.startDate,
+          moveInDate: lease.moveInDate,
+        });
         // The lease's contacts come along: the tenant's side of its link (primary, role) is its entry there.
         expect(link.contacts.map((c: any) => c.id)).toEqual(lease.contacts.map((c: any) => c.id));
       }
@@ -245,7 +303,10 @@ describe('Propertyware REST client against the sandbox', () => {
   it('asks only for what changed since a date', async () => {
     const since = new Date(Date.now() - 1000);
     const lease = server.sandbox.data.leases[10];
-    await fetch(`${server.url}/_control/leases/${lease.id}`, { method: 'PATCH', body: JSON.stringify({ baseRent: 1234.56 }) });
+    await fetch(`${server.url}/_control/leases/${lease.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ baseRent: 1234.56 }),
+    });
     expect((await pull('leases', since)).flat().map((l) => l.id)).toEqual([lease.id]);
   });
 

@@ -8,7 +8,14 @@ import path from 'node:path';
  */
 const ROOT = path.resolve(__dirname, '../..');
 const SCANNED_DIRS = ['src', 'test', 'scripts', 'bench', 'prisma'];
-const DOCUMENTS = ['README.md', 'DEVELOPERS.md', 'ARCHITECTURE.md', 'BENCHMARKS.md', 'docs/README.md', 'docs/vendor-notes.md'];
+const DOCUMENTS = [
+  'README.md',
+  'DEVELOPERS.md',
+  'ARCHITECTURE.md',
+  'BENCHMARKS.md',
+  'docs/README.md',
+  'docs/vendor-notes.md',
+];
 const SKIPPED = new Set(['node_modules', 'generated', 'dist', 'test-output', '.data']);
 
 function filesUnder(dir: string): string[] {
@@ -37,8 +44,8 @@ describe('the repository stands alone', () => {
     for (const doc of DOCUMENTS) {
       const text = fs.readFileSync(path.join(ROOT, doc), 'utf8');
       for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
-        if (/^(https?:|mailto:|#)/.test(target!)) continue;
-        const file = target!.split('#')[0]!;
+        if (/^(https?:|mailto:|#)/.test(target)) continue;
+        const file = target.split('#')[0];
         if (!fs.existsSync(path.resolve(ROOT, path.dirname(doc), file))) broken.push(`${doc}: ${target}`);
       }
     }
@@ -47,17 +54,26 @@ describe('the repository stands alone', () => {
 
   it('keeps the specs the tests validate against, with where they came from', () => {
     const provenance = fs.readFileSync(path.join(ROOT, 'docs/README.md'), 'utf8');
-    for (const spec of fs.readdirSync(path.join(ROOT, 'docs/reference'))) expect(provenance).toContain(`reference/${spec}`);
-    for (const contract of fs.readdirSync(path.join(ROOT, 'docs/vendors'))) expect(fs.statSync(path.join(ROOT, 'docs/vendors', contract)).size).toBeGreaterThan(0);
+    for (const spec of fs.readdirSync(path.join(ROOT, 'docs/reference')))
+      expect(provenance).toContain(`reference/${spec}`);
+    for (const contract of fs.readdirSync(path.join(ROOT, 'docs/vendors')))
+      expect(fs.statSync(path.join(ROOT, 'docs/vendors', contract)).size).toBeGreaterThan(0);
   });
 
   it('keeps the vendor contracts byte for byte as the owner wrote them (their SHA-256 in docs/README.md): our notes go elsewhere', () => {
     const provenance = fs.readFileSync(path.join(ROOT, 'docs/README.md'), 'utf8');
-    const recorded = Object.fromEntries([...provenance.matchAll(/^\| `vendors\/([\w.-]+\.md)` \| `([0-9a-f]{64})` \|$/gm)].map(([, file, sum]) => [file, sum]));
+    const recorded = Object.fromEntries(
+      [...provenance.matchAll(/^\| `vendors\/([\w.-]+\.md)` \| `([0-9a-f]{64})` \|$/gm)].map(([, file, sum]) => [
+        file,
+        sum,
+      ]),
+    );
     const copies = fs.readdirSync(path.join(ROOT, 'docs/vendors'));
     expect(Object.keys(recorded).sort()).toEqual([...copies].sort());
     for (const file of copies) {
-      const sum = createHash('sha256').update(fs.readFileSync(path.join(ROOT, 'docs/vendors', file))).digest('hex');
+      const sum = createHash('sha256')
+        .update(fs.readFileSync(path.join(ROOT, 'docs/vendors', file)))
+        .digest('hex');
       expect([file, sum]).toEqual([file, recorded[file]]);
     }
   });

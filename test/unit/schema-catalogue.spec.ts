@@ -1,17 +1,31 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CANONICAL_MODELS, RESIDENT_LEASE_FIELDS, SYSTEM_COLUMNS, type ColumnType } from '../../src/catalogue/canonical-models';
+import {
+  CANONICAL_MODELS,
+  RESIDENT_LEASE_FIELDS,
+  SYSTEM_COLUMNS,
+  type ColumnType,
+} from '../../src/catalogue/canonical-models';
 
-const PRISMA_TYPE: Record<ColumnType, string> = { text: 'String', int: 'Int', float: 'Float', bool: 'Boolean', timestamptz: 'DateTime', jsonb: 'Json' };
+const PRISMA_TYPE: Record<ColumnType, string> = {
+  text: 'String',
+  int: 'Int',
+  float: 'Float',
+  bool: 'Boolean',
+  timestamptz: 'DateTime',
+  jsonb: 'Json',
+};
 
 /** Fields of a model block in schema.prisma: name -> base type. */
 function prismaFields(schema: string, table: string): Map<string, string> {
-  const block = [...schema.matchAll(/model \w+ \{([\s\S]*?)\n\}/g)].map((m) => m[1]!).find((b) => b.includes(`@@map("${table}")`));
+  const block = [...schema.matchAll(/model \w+ \{([\s\S]*?)\n\}/g)]
+    .map((m) => m[1])
+    .find((b) => b.includes(`@@map("${table}")`));
   if (!block) throw new Error(`no model mapped to ${table}`);
   const fields = new Map<string, string>();
   for (const line of block.split('\n')) {
     const m = /^\s+(\w+)\s+(\w+)(\[\])?\??/.exec(line);
-    if (m && !line.trim().startsWith('//') && !line.trim().startsWith('@@')) fields.set(m[1]!, m[2]!);
+    if (m && !line.trim().startsWith('//') && !line.trim().startsWith('@@')) fields.set(m[1], m[2]);
   }
   return fields;
 }
@@ -19,11 +33,17 @@ function prismaFields(schema: string, table: string): Map<string, string> {
 describe('canonical model catalogue', () => {
   const schema = fs.readFileSync(path.resolve(__dirname, '../../prisma/schema.prisma'), 'utf8');
 
-  it.each(Object.values(CANONICAL_MODELS).map((m) => [m.table, m] as const))('%s matches schema.prisma column for column', (table, model) => {
-    const fields = prismaFields(schema, table);
-    const expected = new Map<string, string>([...SYSTEM_COLUMNS.map((c) => [c, fields.get(c)!] as [string, string]), ...Object.entries(model.fields).map(([f, t]) => [f, PRISMA_TYPE[t]] as [string, string])]);
-    expect(Object.fromEntries(fields)).toEqual(Object.fromEntries(expected));
-  });
+  it.each(Object.values(CANONICAL_MODELS).map((m) => [m.table, m] as const))(
+    '%s matches schema.prisma column for column',
+    (table, model) => {
+      const fields = prismaFields(schema, table);
+      const expected = new Map<string, string>([
+        ...SYSTEM_COLUMNS.map((c) => [c, fields.get(c)!] as [string, string]),
+        ...Object.entries(model.fields).map(([f, t]) => [f, PRISMA_TYPE[t]] as [string, string]),
+      ]);
+      expect(Object.fromEntries(fields)).toEqual(Object.fromEntries(expected));
+    },
+  );
 
   it('residents_to_leases matches schema.prisma', () => {
     const fields = prismaFields(schema, 'residents_to_leases');
@@ -40,10 +60,22 @@ describe('canonical model catalogue', () => {
       properties: Object.keys(schemas.Property.properties),
       units: Object.keys(schemas._v1_units__get_output.properties.results.items.properties),
     };
-    const served = new Set(['id', 'created_at', 'updated_at', 'last_seen', 'x_id', 'integration_id', 'integration_vendor', 'leases_meta_data', 'residents_meta_data']);
+    const served = new Set([
+      'id',
+      'created_at',
+      'updated_at',
+      'last_seen',
+      'x_id',
+      'integration_id',
+      'integration_vendor',
+      'leases_meta_data',
+      'residents_meta_data',
+    ]);
     for (const [name, fields] of Object.entries(specFields)) {
       const model = CANONICAL_MODELS[name as keyof typeof CANONICAL_MODELS];
-      const missing = fields.filter((f: string) => !(f in model.fields) && !model.emptyArrays.includes(f) && !served.has(f));
+      const missing = fields.filter(
+        (f: string) => !(f in model.fields) && !model.emptyArrays.includes(f) && !served.has(f),
+      );
       expect([name, missing]).toEqual([name, []]);
     }
   });

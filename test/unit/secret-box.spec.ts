@@ -46,8 +46,8 @@ describe('SecretBox with key rotation', () => {
   it('rejects a tampered value', () => {
     const box = new SecretBox(KEY_A);
     const [v, id, iv, tag, ct] = box.seal('secret').split('.');
-    const flipped = Buffer.from(ct!, 'base64url');
-    flipped[0] = flipped[0]! ^ 1;
+    const flipped = Buffer.from(ct, 'base64url');
+    flipped[0] = flipped[0] ^ 1;
     expect(() => box.open([v, id, iv, tag, flipped.toString('base64url')].join('.'))).toThrow();
   });
 
@@ -55,8 +55,8 @@ describe('SecretBox with key rotation', () => {
     const schema = fs.readFileSync(path.join(__dirname, '../../prisma/schema.prisma'), 'utf8');
     const found: string[] = [];
     for (const model of schema.matchAll(/^model \w+ \{([\s\S]*?)^\}/gm)) {
-      const table = /@@map\("([^"]+)"\)/.exec(model[1]!)?.[1];
-      for (const field of model[1]!.matchAll(/^\s+(\w+_encrypted)\s/gm)) found.push(`${table}.${field[1]}`);
+      const table = /@@map\("([^"]+)"\)/.exec(model[1])?.[1];
+      for (const field of model[1].matchAll(/^\s+(\w+_encrypted)\s/gm)) found.push(`${table}.${field[1]}`);
     }
     expect(found.length).toBeGreaterThan(0);
     expect(SEALED_COLUMNS.map((c) => `${c.table}.${c.column}`).sort()).toEqual(found.sort());

@@ -5,14 +5,24 @@ describe('sync schedule', () => {
   const from = new Date('2026-03-01T10:07:30.000Z');
 
   it('adds frequency x cadence', () => {
-    expect(nextRunAt(from, { sync_frequency: 12, sync_cadence: 'HOUR', sync_cron: null }).toISOString()).toBe('2026-03-01T22:07:30.000Z');
-    expect(nextRunAt(from, { sync_frequency: 30, sync_cadence: 'SECOND', sync_cron: null }).toISOString()).toBe('2026-03-01T10:08:00.000Z');
-    expect(nextRunAt(from, { sync_frequency: 2, sync_cadence: 'DAY', sync_cron: null }).toISOString()).toBe('2026-03-03T10:07:30.000Z');
+    expect(nextRunAt(from, { sync_frequency: 12, sync_cadence: 'HOUR', sync_cron: null }).toISOString()).toBe(
+      '2026-03-01T22:07:30.000Z',
+    );
+    expect(nextRunAt(from, { sync_frequency: 30, sync_cadence: 'SECOND', sync_cron: null }).toISOString()).toBe(
+      '2026-03-01T10:08:00.000Z',
+    );
+    expect(nextRunAt(from, { sync_frequency: 2, sync_cadence: 'DAY', sync_cron: null }).toISOString()).toBe(
+      '2026-03-03T10:07:30.000Z',
+    );
   });
 
   it('follows a cron expression in UTC when one is set', () => {
-    expect(nextRunAt(from, { sync_frequency: 12, sync_cadence: 'HOUR', sync_cron: '*/15 * * * *' }).toISOString()).toBe('2026-03-01T10:15:00.000Z');
-    expect(nextRunAt(from, { sync_frequency: 12, sync_cadence: 'HOUR', sync_cron: '0 3 * * 1' }).toISOString()).toBe('2026-03-02T03:00:00.000Z');
+    expect(nextRunAt(from, { sync_frequency: 12, sync_cadence: 'HOUR', sync_cron: '*/15 * * * *' }).toISOString()).toBe(
+      '2026-03-01T10:15:00.000Z',
+    );
+    expect(nextRunAt(from, { sync_frequency: 12, sync_cadence: 'HOUR', sync_cron: '0 3 * * 1' }).toISOString()).toBe(
+      '2026-03-02T03:00:00.000Z',
+    );
   });
 
   it('explains a bad cron expression', () => {

@@ -3,10 +3,12 @@ import { plainToInstance } from 'class-transformer';
 import { validationAppError } from '../../src/platform/common/errors/validation-errors';
 
 class Body {
-  @IsString() @Matches(/^whsec_/, { message: 'secret $value must start with whsec_' })
+  @IsString()
+  @Matches(/^whsec_/, { message: 'secret $value must start with whsec_' })
   secret!: string;
 
-  @IsString({ each: true, message: 'each token must be a string, got $value' }) @MinLength(100, { each: true, message: '$value is too short' })
+  @IsString({ each: true, message: 'each token must be a string, got $value' })
+  @MinLength(100, { each: true, message: '$value is too short' })
   tokens!: string[];
 }
 

@@ -17,9 +17,17 @@ describe('requestIntervalMs', () => {
 describe('registry', () => {
   it('serves every vendor with exactly one adapter, and refuses to build otherwise', () => {
     const registry = new VendorRegistry();
-    expect(registry.supportedVendors().sort()).toEqual(['APPFOLIO', 'BUILDIUM', 'ENTRATA', 'PROPERTYWARE_REST', 'YARDI']);
+    expect(registry.supportedVendors().sort()).toEqual([
+      'APPFOLIO',
+      'BUILDIUM',
+      'ENTRATA',
+      'PROPERTYWARE_REST',
+      'YARDI',
+    ]);
     const buildium = registry.get('BUILDIUM')!;
-    expect(() => new VendorRegistry([buildium])).toThrow('No adapter for vendors PROPERTYWARE_REST, YARDI, ENTRATA, APPFOLIO');
+    expect(() => new VendorRegistry([buildium])).toThrow(
+      'No adapter for vendors PROPERTYWARE_REST, YARDI, ENTRATA, APPFOLIO',
+    );
     const all = registry.supportedVendors().map((v) => registry.get(v)!);
     expect(() => new VendorRegistry([...all, buildium])).toThrow(/Two adapters for vendor BUILDIUM/);
   });
@@ -29,7 +37,10 @@ describe('checkShape', () => {
   const expected = { required: ['Id', 'Name.First'], known: ['Id', 'Name.First', 'Name.Last', 'Email'] };
 
   it('accepts a record carrying every required field, null values included', () => {
-    expect(checkShape({ Id: 1, Name: { First: null }, Email: 'a@b.c' }, expected)).toEqual({ missing: [], unexpected: [] });
+    expect(checkShape({ Id: 1, Name: { First: null }, Email: 'a@b.c' }, expected)).toEqual({
+      missing: [],
+      unexpected: [],
+    });
   });
 
   it('names the required fields a record lacks, nested ones by their dotted path', () => {
@@ -38,12 +49,18 @@ describe('checkShape', () => {
   });
 
   it('reports top-level fields the contract does not name (a rename shows as missing plus unexpected)', () => {
-    expect(checkShape({ Id: 1, GivenName: 'A', Name: { Last: 'B' } }, expected)).toEqual({ missing: ['Name.First'], unexpected: ['GivenName'] });
+    expect(checkShape({ Id: 1, GivenName: 'A', Name: { Last: 'B' } }, expected)).toEqual({
+      missing: ['Name.First'],
+      unexpected: ['GivenName'],
+    });
   });
 
   it('checks nothing without expectations, and no unexpected fields without a known list', () => {
     expect(checkShape({}, undefined)).toEqual({ missing: [], unexpected: [] });
-    expect(checkShape({ Id: 1, Name: { First: 'A' }, Extra: 1 }, { required: ['Id'] })).toEqual({ missing: [], unexpected: [] });
+    expect(checkShape({ Id: 1, Name: { First: 'A' }, Extra: 1 }, { required: ['Id'] })).toEqual({
+      missing: [],
+      unexpected: [],
+    });
   });
 });
 

@@ -3,7 +3,11 @@ import type { WebhookLimitStore } from '../../src/deliver/webhooks/webhook-limit
 import { LEASE_TTL_MS, WebhookLimiter, type HeldBack, type Slot } from '../../src/deliver/webhooks/webhook-limiter';
 
 describe('deliveryBody', () => {
-  const event = (payload: Record<string, unknown>, diff?: unknown) => ({ trigger: 'DATA_UPDATE', data: { event: 'DATA_UPDATE', record_id: 'r1', payload, ...(diff ? { diff } : {}) }, meta: { object: 'residents' } });
+  const event = (payload: Record<string, unknown>, diff?: unknown) => ({
+    trigger: 'DATA_UPDATE',
+    data: { event: 'DATA_UPDATE', record_id: 'r1', payload, ...(diff ? { diff } : {}) },
+    meta: { object: 'residents' },
+  });
 
   it('sends small events whole', () => {
     const e = event({ id: 'r1', x_id: '7', notes: 'short' });
@@ -12,7 +16,14 @@ describe('deliveryBody', () => {
 
   it('sends an event over 256 kB thin: ids, a flag, and the diff', () => {
     const big = 'x'.repeat(MAX_BODY_BYTES);
-    const body = JSON.parse(deliveryBody(event({ id: 'r1', x_id: '7', integration_id: 'i1', notes: big }, { new: { first_name: 'B' }, previous: { first_name: 'A' } })));
+    const body = JSON.parse(
+      deliveryBody(
+        event(
+          { id: 'r1', x_id: '7', integration_id: 'i1', notes: big },
+          { new: { first_name: 'B' }, previous: { first_name: 'A' } },
+        ),
+      ),
+    );
     expect(Buffer.byteLength(JSON.stringify(body))).toBeLessThanOrEqual(MAX_BODY_BYTES);
     expect(body.data.payload).toEqual({ id: 'r1', x_id: '7', integration_id: 'i1' });
     expect(body.data.payload_truncated).toBe(true);
@@ -21,7 +32,9 @@ describe('deliveryBody', () => {
 
   it('keeps only the changed field names when the diff itself is too big', () => {
     const big = 'y'.repeat(MAX_BODY_BYTES);
-    const body = JSON.parse(deliveryBody(event({ id: 'r1', notes: big }, { new: { notes: big }, previous: { notes: 'old' } })));
+    const body = JSON.parse(
+      deliveryBody(event({ id: 'r1', notes: big }, { new: { notes: big }, previous: { notes: 'old' } })),
+    );
     expect(body.data.diff).toEqual({ changed_fields: ['notes'] });
     expect(body.data.diff_truncated).toBe(true);
     expect(Buffer.byteLength(JSON.stringify(body))).toBeLessThanOrEqual(MAX_BODY_BYTES);
@@ -39,7 +52,13 @@ class MemoryLimitStore implements WebhookLimitStore {
 
   constructor(private readonly now: () => number) {}
 
-  async acquire(webhookId: string, leaseId: string, max: number, adopt: readonly string[], ttlMs: number): Promise<boolean> {
+  async acquire(
+    webhookId: string,
+    leaseId: string,
+    max: number,
+    adopt: readonly string[],
+    ttlMs: number,
+  ): Promise<boolean> {
     this.calls++;
     const held = this.leases.get(webhookId) ?? new Map<string, number>();
     this.leases.set(webhookId, held);
@@ -73,7 +92,8 @@ describe('WebhookLimiter', () => {
   let now: number;
   let store: MemoryLimitStore;
   /** Two limiters on one store: two worker processes. */
-  const limiters = (maxConcurrent: number, perSecond = 0) => [1, 2].map(() => new WebhookLimiter({ maxConcurrent, perSecond, store, now: () => now }));
+  const limiters = (maxConcurrent: number, perSecond = 0) =>
+    [1, 2].map(() => new WebhookLimiter({ maxConcurrent, perSecond, store, now: () => now }));
   const granted = (result: Slot | HeldBack): Slot => {
     expect(result).toEqual({ release: expect.any(Function) });
     return result as Slot;
@@ -88,11 +108,11 @@ describe('WebhookLimiter', () => {
   it('never asks the store while the receiver answers fast and no rate is set (the hot path)', async () => {
     const [limiter] = limiters(2);
     for (let i = 0; i < 50; i++) {
-      const slot = granted(await limiter!.acquire('fast'));
+      const slot = granted(await limiter.acquire('fast'));
       now += 5;
       slot.release();
     }
-    const many = await Promise.all(Array.from({ length: 10 }, () => limiter!.acquire('fast')));
+    const many = await Promise.all(Array.from({ length: 10 }, () => limiter.acquire('fast')));
     many.forEach(granted); // ten at once, over the cap of 2: a fast receiver is not held back
     expect(store.calls).toBe(0);
   });
@@ -100,81 +120,85 @@ describe('WebhookLimiter', () => {
   it('caps the attempts in flight to a slow receiver in total across processes, adopting those already in flight', async () => {
     const [a, b] = limiters(2);
     // Process A starts three attempts before anything is known: the receiver is not slow yet.
-    const early = [granted(await a!.acquire('slow')), granted(await a!.acquire('slow')), granted(await a!.acquire('slow'))];
+    const early = [
+      granted(await a.acquire('slow')),
+      granted(await a.acquire('slow')),
+      granted(await a.acquire('slow')),
+    ];
     now += 1000; // they have run a second: the receiver is slow
-    heldBack(await a!.acquire('slow')); // A's three are adopted as leases: 3 ≥ 2
+    heldBack(await a.acquire('slow')); // A's three are adopted as leases: 3 ≥ 2
     expect(store.held('slow')).toBe(3);
     // Process B has its own slow answer behind it, so it asks the store too, and is refused: the cap is in total.
-    const bFirst = granted(await b!.acquire('slow'));
+    const bFirst = granted(await b.acquire('slow'));
     now += 1500;
-    heldBack(await b!.acquire('slow')); // its own attempt in flight for 1.5 s: slow, and 4 held ≥ 2
+    heldBack(await b.acquire('slow')); // its own attempt in flight for 1.5 s: slow, and 4 held ≥ 2
     bFirst.release();
     early.forEach((slot) => slot.release());
     expect(store.held('slow')).toBe(0);
     now += 200; // past the refusal's short memory
     // Now both processes judge the receiver slow (their last answers were slow): two leases between them, no more.
-    const first = granted(await a!.acquire('slow'));
-    const second = granted(await b!.acquire('slow'));
-    heldBack(await b!.acquire('slow'));
+    const first = granted(await a.acquire('slow'));
+    const second = granted(await b.acquire('slow'));
+    heldBack(await b.acquire('slow'));
     now += 200;
-    heldBack(await a!.acquire('slow'));
+    heldBack(await a.acquire('slow'));
     expect(store.held('slow')).toBe(2);
     first.release();
     now += 200;
-    granted(await a!.acquire('slow'));
+    granted(await a.acquire('slow'));
     second.release();
-    expect(await a!.acquire('other')).toEqual({ release: expect.any(Function) }); // other webhooks are not held
+    expect(await a.acquire('other')).toEqual({ release: expect.any(Function) }); // other webhooks are not held
   });
 
   it('remembers a refusal briefly, so held-back jobs do not each ask the store', async () => {
     const [a] = limiters(1);
-    const first = granted(await a!.acquire('w'));
+    const first = granted(await a.acquire('w'));
     now += 1000;
-    heldBack(await a!.acquire('w'));
+    heldBack(await a.acquire('w'));
     const calls = store.calls;
-    for (let i = 0; i < 20; i++) heldBack(await a!.acquire('w'));
+    for (let i = 0; i < 20; i++) heldBack(await a.acquire('w'));
     expect(store.calls).toBe(calls);
     first.release();
   });
 
   it('frees the slots of a process that died once their leases expire', async () => {
     const [dead, alive] = limiters(1);
-    const before = granted(await alive!.acquire('w'));
+    const before = granted(await alive.acquire('w'));
     now += 2000;
     before.release(); // alive has seen the receiver slow
-    granted(await dead!.acquire('w')); // the dead process's attempt, never released
+    granted(await dead.acquire('w')); // the dead process's attempt, never released
     now += 1000;
-    heldBack(await dead!.acquire('w')); // it adopted its attempt as a lease before it died
+    heldBack(await dead.acquire('w')); // it adopted its attempt as a lease before it died
     now += 200;
-    heldBack(await alive!.acquire('w'));
+    heldBack(await alive.acquire('w'));
     now += LEASE_TTL_MS;
-    granted(await alive!.acquire('w'));
+    granted(await alive.acquire('w'));
   });
 
   it('stops holding a webhook back once its receiver answers fast again', async () => {
     const [limiter] = limiters(1);
-    const slowAttempt = granted(await limiter!.acquire('w'));
+    const slowAttempt = granted(await limiter.acquire('w'));
     now += 2000;
     slowAttempt.release();
-    const fastAttempt = granted(await limiter!.acquire('w'));
-    heldBack(await limiter!.acquire('w'));
+    const fastAttempt = granted(await limiter.acquire('w'));
+    heldBack(await limiter.acquire('w'));
     now += 5;
     fastAttempt.release();
-    granted(await limiter!.acquire('w'));
-    granted(await limiter!.acquire('w'));
+    granted(await limiter.acquire('w'));
+    granted(await limiter.acquire('w'));
   });
 
   it('limits attempts started per second across processes when a rate is set, and says when the window ends', async () => {
     const [a, b] = limiters(100, 3);
     now = 1_000_200;
-    granted(await a!.acquire('w'));
-    granted(await b!.acquire('w'));
-    granted(await a!.acquire('w'));
-    const held = await b!.acquire('w');
+    granted(await a.acquire('w'));
+    granted(await b.acquire('w'));
+    granted(await a.acquire('w'));
+    const held = await b.acquire('w');
     expect(held).toEqual({ waitMs: 800 });
-    heldBack(await a!.acquire('w'));
+    heldBack(await a.acquire('w'));
     now += 800;
-    granted(await a!.acquire('w'));
+    granted(await a.acquire('w'));
   });
 
   it('lets attempts through when the store fails, and says so', async () => {
@@ -184,7 +208,13 @@ describe('WebhookLimiter', () => {
       release: () => Promise.reject(new Error('store down')),
       hit: () => Promise.reject(new Error('store down')),
     };
-    const limiter = new WebhookLimiter({ maxConcurrent: 1, perSecond: 1, store: broken, now: () => now, onStoreError: (e) => errors.push(e) });
+    const limiter = new WebhookLimiter({
+      maxConcurrent: 1,
+      perSecond: 1,
+      store: broken,
+      now: () => now,
+      onStoreError: (e) => errors.push(e),
+    });
     const first = granted(await limiter.acquire('w'));
     now += 1000;
     granted(await limiter.acquire('w'));

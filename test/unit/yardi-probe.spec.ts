@@ -1,4 +1,8 @@
-import { startYardiSandboxServer, YARDI_SANDBOX_CREDENTIALS, YARDI_SANDBOX_LIMITED_CREDENTIALS } from '../../src/sandbox/yardi/yardi-sandbox';
+import {
+  startYardiSandboxServer,
+  YARDI_SANDBOX_CREDENTIALS,
+  YARDI_SANDBOX_LIMITED_CREDENTIALS,
+} from '../../src/sandbox/yardi/yardi-sandbox';
 import { VendorAccessDeniedError, VendorAuthError } from '../../src/fetch/adapter/vendor-http';
 import { yardiAdapter } from '../../src/fetch/yardi/yardi.adapter';
 import { soapAction } from '../../src/fetch/yardi/yardi.facts';
@@ -24,11 +28,11 @@ describe('Yardi data-access probe against the sandbox', () => {
     clients.forget();
   });
 
-  it('reads the properties, then the model\'s method for the first property only', async () => {
+  it("reads the properties, then the model's method for the first property only", async () => {
     const full = client(YARDI_SANDBOX_CREDENTIALS);
     await expect(full.probe('properties')).resolves.toBeUndefined();
     await expect(full.probe('residents')).resolves.toBeUndefined();
-    const first = server.sandbox.data.properties[0]!.Code;
+    const first = server.sandbox.data.properties[0].Code;
     expect(server.sandbox.data.properties.length).toBeGreaterThan(1);
     expect(calls()).toEqual([
       { action: soapAction('GetPropertyConfigurations'), propertyId: undefined },
@@ -44,16 +48,24 @@ describe('Yardi data-access probe against the sandbox', () => {
     expect(calls().map((c) => c.action)).toEqual([soapAction('GetPropertyConfigurations')]);
   });
 
-  it('with the limited credentials: resident transactions are refused with Yardi\'s own message, properties and units are read', async () => {
+  it("with the limited credentials: resident transactions are refused with Yardi's own message, properties and units are read", async () => {
     const limited = client(YARDI_SANDBOX_LIMITED_CREDENTIALS);
     const denied = limited.probe('residents');
     await expect(denied).rejects.toBeInstanceOf(VendorAccessDeniedError);
-    await expect(denied).rejects.toMatchObject({ status: 200, retryable: false, message: expect.stringContaining('GetResidentTransactions_Login: Yardi refused the interface: Invalid Interface Entity or License') });
+    await expect(denied).rejects.toMatchObject({
+      status: 200,
+      retryable: false,
+      message: expect.stringContaining(
+        'GetResidentTransactions_Login: Yardi refused the interface: Invalid Interface Entity or License',
+      ),
+    });
     await expect(limited.probe('properties')).resolves.toBeUndefined();
     await expect(limited.probe('units')).resolves.toBeUndefined();
   });
 
   it('refuses a wrong login as an auth error', async () => {
-    await expect(client({ ...YARDI_SANDBOX_CREDENTIALS, password: 'wrong' }).probe('properties')).rejects.toBeInstanceOf(VendorAuthError);
+    await expect(
+      client({ ...YARDI_SANDBOX_CREDENTIALS, password: 'wrong' }).probe('properties'),
+    ).rejects.toBeInstanceOf(VendorAuthError);
   });
 });

@@ -4,7 +4,13 @@ import { to as copyTo } from 'pg-copy-streams';
 import { PrismaService } from '../../platform/database/prisma.service';
 import { quoteIdent } from './identifiers';
 import type { CachePosition } from './connect-run.repository';
-import { cacheColumnSql, streamRowFilter, streamTable, type DestinationColumn, type StreamName } from './stream-catalog';
+import {
+  cacheColumnSql,
+  streamRowFilter,
+  streamTable,
+  type DestinationColumn,
+  type StreamName,
+} from './stream-catalog';
 
 /** A page of cache rows in COPY text format, ready for the destination's COPY, and the keyset position of its last row. */
 export interface CopyPage {
@@ -27,8 +33,13 @@ export class CacheReaderRepository {
    * parsed or encoded here. The page's bounds and its rows are read in one snapshot.
    */
   async copyPage(
-    organizationId: string, integrationId: string, stream: StreamName, columns: readonly DestinationColumn[],
-    after: CachePosition | null, limit: number, syncedAt: Date,
+    organizationId: string,
+    integrationId: string,
+    stream: StreamName,
+    columns: readonly DestinationColumn[],
+    after: CachePosition | null,
+    limit: number,
+    syncedAt: Date,
   ): Promise<CopyPage | null> {
     const table = quoteIdent(streamTable(stream));
     return this.prisma.readSnapshot(async (client) => {
@@ -37,7 +48,9 @@ export class CacheReaderRepository {
       await client.query(`SET LOCAL datestyle = 'ISO'; SET LOCAL extra_float_digits = 3`);
       const scope = `c."integration_id" = ${client.escapeLiteral(integrationId)} AND c."organization_id" = ${client.escapeLiteral(organizationId)} AND ${streamRowFilter(stream)}`;
       const from = after ? ` AND (c."updated_at", c."id") > (${positionSql(client, after)})` : '';
-      const { rows: [bounds] } = await client.query<{ rows: number; updated_at: Date; id: string }>(
+      const {
+        rows: [bounds],
+      } = await client.query<{ rows: number; updated_at: Date; id: string }>(
         `WITH page AS (SELECT c."updated_at", c."id" FROM ${table} c WHERE ${scope}${from} ORDER BY c."updated_at", c."id" LIMIT ${Number(limit)})
          SELECT (SELECT count(*)::int FROM page) AS rows, l."updated_at", l."id"
          FROM (SELECT * FROM page ORDER BY "updated_at" DESC, "id" DESC LIMIT 1) l`,
@@ -47,7 +60,8 @@ export class CacheReaderRepository {
       // COPY takes no parameters: the values above are literals, escaped by the driver.
       const syncedAtLiteral = client.escapeLiteral(syncedAt.toISOString());
       const select = columns.map((column) => cacheColumnSql(stream, column, syncedAtLiteral)).join(', ');
-      const data = await copyOut(client,
+      const data = await copyOut(
+        client,
         `COPY (SELECT ${select} FROM ${table} c WHERE ${scope}${from} AND (c."updated_at", c."id") <= (${positionSql(client, last)})
                ORDER BY c."updated_at", c."id") TO STDOUT`,
       );

@@ -31,7 +31,9 @@ export class ConnectRunRunner implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
-    this.queues.worker<ConnectRunPayload>(QueueName.ConnectRuns, (job) => this.process(job), { concurrency: WORKER_CONCURRENCY });
+    this.queues.worker<ConnectRunPayload>(QueueName.ConnectRuns, (job) => this.process(job), {
+      concurrency: WORKER_CONCURRENCY,
+    });
   }
 
   private async process(job: Job<ConnectRunPayload>): Promise<void> {
@@ -43,11 +45,15 @@ export class ConnectRunRunner implements OnApplicationBootstrap {
       const cause = error instanceof StreamFailure ? error.cause : error;
       const message = `${error instanceof StreamFailure ? `${error.stream}: ` : ''}${describeFailure(cause)}`;
       if (isPersistentFailure(cause) || run.attempts >= this.config.connectRunAttempts) {
-        this.logger.warn(`run ${run.runId} of connection ${run.connectionId} failed after ${run.attempts} attempt(s): ${message}`);
+        this.logger.warn(
+          `run ${run.runId} of connection ${run.connectionId} failed after ${run.attempts} attempt(s): ${message}`,
+        );
         await this.runService.finish(run.runId, 'FAILED', message);
         return;
       }
-      this.logger.warn(`run ${run.runId} of connection ${run.connectionId}: attempt ${run.attempts} failed, will retry: ${message}`);
+      this.logger.warn(
+        `run ${run.runId} of connection ${run.connectionId}: attempt ${run.attempts} failed, will retry: ${message}`,
+      );
       await this.runs.noteAttemptError(run.runId, error instanceof StreamFailure ? error.stream : null, message);
       throw error;
     }

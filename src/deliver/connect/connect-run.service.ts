@@ -43,9 +43,13 @@ export class ConnectRunService implements OnApplicationBootstrap, OnModuleDestro
 
   /** A manual run: now, or right after the connection's running one. */
   async requestManualRun(organizationId: string, connectionId: string): Promise<string> {
-    const requested = await this.runs.withConnectionLock(connectionId, (tx) => this.runs.requestRun(tx, organizationId, connectionId, 'manual'));
+    const requested = await this.runs.withConnectionLock(connectionId, (tx) =>
+      this.runs.requestRun(tx, organizationId, connectionId, 'manual'),
+    );
     if (requested.start) await this.enqueue(requested.runId);
-    this.logger.log(`connection ${connectionId}: manual run ${requested.runId} ${requested.start ? 'started' : 'queued behind the running one'}`);
+    this.logger.log(
+      `connection ${connectionId}: manual run ${requested.runId} ${requested.start ? 'started' : 'queued behind the running one'}`,
+    );
     return requested.runId;
   }
 
@@ -58,13 +62,19 @@ export class ConnectRunService implements OnApplicationBootstrap, OnModuleDestro
       const out: Array<{ connectionId: string; runId: string; start: boolean; trigger: RunTrigger }> = [];
       for (const connection of await this.runs.lockDue(tx, 50)) {
         await this.runs.setNextRun(tx, connection.id, nextCronTime(connection.schedule_cron, new Date()));
-        out.push({ connectionId: connection.id, trigger: 'cron', ...(await this.runs.requestRun(tx, connection.organization_id, connection.id, 'cron')) });
+        out.push({
+          connectionId: connection.id,
+          trigger: 'cron',
+          ...(await this.runs.requestRun(tx, connection.organization_id, connection.id, 'cron')),
+        });
       }
       return out;
     });
     for (const r of requested) {
       if (r.start) await this.enqueue(r.runId);
-      this.logger.log(`connection ${r.connectionId}: cron run ${r.runId} ${r.start ? 'started' : 'queued behind the running one'}`);
+      this.logger.log(
+        `connection ${r.connectionId}: cron run ${r.runId} ${r.start ? 'started' : 'queued behind the running one'}`,
+      );
     }
   }
 
@@ -77,7 +87,11 @@ export class ConnectRunService implements OnApplicationBootstrap, OnModuleDestro
   private async enqueue(runId: string): Promise<void> {
     const data: ConnectRunPayload = { runId };
     await this.queues.queue(QueueName.ConnectRuns).add('run', data, {
-      jobId: runId, attempts: this.config.connectRunAttempts, backoff: { type: 'exponential', delay: this.config.connectRetryBaseMs }, removeOnComplete: true, removeOnFail: 1000,
+      jobId: runId,
+      attempts: this.config.connectRunAttempts,
+      backoff: { type: 'exponential', delay: this.config.connectRetryBaseMs },
+      removeOnComplete: true,
+      removeOnFail: 1000,
     });
   }
 
@@ -87,7 +101,8 @@ export class ConnectRunService implements OnApplicationBootstrap, OnModuleDestro
     for (const runId of await this.runs.runningSince(new Date(Date.now() - LOST_RUN_AFTER_MS))) {
       const job = await queue.getJob(runId);
       if (!job) await this.enqueue(runId);
-      else if (await job.isFailed()) await this.finish(runId, 'FAILED', job.failedReason || 'the run\'s worker job failed');
+      else if (await job.isFailed())
+        await this.finish(runId, 'FAILED', job.failedReason || "the run's worker job failed");
     }
   }
 }

@@ -1,6 +1,17 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
 } from 'class-validator';
 import { STREAM_NAMES, SYNC_MODES } from './stream-catalog';
 
@@ -8,25 +19,37 @@ const DESTINATION_TYPES = ['postgres'];
 const SCHEDULE_TYPES = ['cron', 'manual'];
 
 export class CreateDestinationDto {
-  @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   name!: string;
 
-  @IsOptional() @IsIn(DESTINATION_TYPES, { message: `type must be one of ${DESTINATION_TYPES.join(', ')}` })
+  @IsOptional()
+  @IsIn(DESTINATION_TYPES, { message: `type must be one of ${DESTINATION_TYPES.join(', ')}` })
   type?: 'postgres';
 
   /** postgres://user:password@host:port/database; checked by connecting, then sealed. */
-  @IsString() @IsNotEmpty() @MaxLength(4096)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4096)
   connection_url!: string;
 }
 
 export class UpdateDestinationDto {
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   name?: string;
 
-  @IsOptional() @IsIn(DESTINATION_TYPES, { message: `type must be one of ${DESTINATION_TYPES.join(', ')}` })
+  @IsOptional()
+  @IsIn(DESTINATION_TYPES, { message: `type must be one of ${DESTINATION_TYPES.join(', ')}` })
   type?: 'postgres';
 
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(4096)
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4096)
   connection_url?: string;
 }
 
@@ -38,7 +61,10 @@ export class StreamDto {
   sync_mode!: string;
 
   /** A subset of the stream's API fields (checked by the service); id and updated_at are always replicated. */
-  @IsOptional() @IsArray() @ArrayMaxSize(500) @IsString({ each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsString({ each: true })
   fields?: string[];
 }
 
@@ -47,62 +73,95 @@ export class ScheduleDto {
   type!: 'cron' | 'manual';
 
   /** 5-field cron expression, UTC (checked by the service). */
-  @ValidateIf((o: ScheduleDto) => o.type === 'cron') @IsString() @IsNotEmpty()
+  @ValidateIf((o: ScheduleDto) => o.type === 'cron')
+  @IsString()
+  @IsNotEmpty()
   cron?: string;
 }
 
 export class CreateConnectionDto {
-  @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   name!: string;
 
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   integration_id!: string;
 
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   destination_id!: string;
 
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(STREAM_NAMES.length) @ValidateNested({ each: true }) @Type(() => StreamDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(STREAM_NAMES.length)
+  @ValidateNested({ each: true })
+  @Type(() => StreamDto)
   streams!: StreamDto[];
 
-  @IsObject() @ValidateNested() @Type(() => ScheduleDto)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ScheduleDto)
   schedule!: ScheduleDto;
 
   /** The destination schema (checked by the service: a safe identifier). */
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   namespace!: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   stream_prefix?: string;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   active?: boolean;
 }
 
 export class UpdateConnectionDto {
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   name?: string;
 
-  @IsOptional() @IsString() @IsNotEmpty()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
   destination_id?: string;
 
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(STREAM_NAMES.length) @ValidateNested({ each: true }) @Type(() => StreamDto)
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(STREAM_NAMES.length)
+  @ValidateNested({ each: true })
+  @Type(() => StreamDto)
   streams?: StreamDto[];
 
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => ScheduleDto)
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ScheduleDto)
   schedule?: ScheduleDto;
 
-  @IsOptional() @IsString() @IsNotEmpty()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
   namespace?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   stream_prefix?: string;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   active?: boolean;
 }
 
 /** `DELETE /v1/connect/connections/{id}`: `drop_tables=true` drops the connection's tables in the destination too. */
 export class DeleteConnectionQueryDto {
-  @IsOptional() @IsIn(['true', 'false'], { message: 'drop_tables must be true or false' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'drop_tables must be true or false' })
   drop_tables?: string;
 }

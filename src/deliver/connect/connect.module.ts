@@ -17,9 +17,17 @@ import { RunHistoryService } from './run-history.service';
 @Module({
   controllers: [DestinationController, ConnectionController],
   providers: [
-    DestinationRepository, DestinationService, PostgresDestinationConnector,
-    ConnectionRepository, ConnectionService, RunHistoryService,
-    ConnectRunRepository, ConnectRunService, ConnectRunRunner, CacheReaderRepository, ReplicationEngine,
+    DestinationRepository,
+    DestinationService,
+    PostgresDestinationConnector,
+    ConnectionRepository,
+    ConnectionService,
+    RunHistoryService,
+    ConnectRunRepository,
+    ConnectRunService,
+    ConnectRunRunner,
+    CacheReaderRepository,
+    ReplicationEngine,
   ],
 })
 export class ConnectModule {}

@@ -44,24 +44,41 @@ export class ConnectionRepository {
    * with the same namespace and a stream landing in the same table. Claims into one database's namespace
    * serialise on an advisory lock, so two requests at once cannot both take a table.
    */
-  async claimTables<T>(organizationId: string, claim: TableClaim, write: (tx: Tx) => Promise<T>): Promise<{ taken: TakenTable } | { written: T }> {
+  async claimTables<T>(
+    organizationId: string,
+    claim: TableClaim,
+    write: (tx: Tx) => Promise<T>,
+  ): Promise<{ taken: TakenTable } | { written: T }> {
     return this.prisma.$transaction(async (tx) => {
-      const destination = await tx.connectDestination.findFirst({ where: { id: claim.destinationId, organization_id: organizationId } });
+      const destination = await tx.connectDestination.findFirst({
+        where: { id: claim.destinationId, organization_id: organizationId },
+      });
       if (destination) {
         const where = `${destination.host}:${destination.port}/${destination.database}/${claim.namespace}`;
-        await tx.$queryRawUnsafe('SELECT 1 AS locked FROM pg_advisory_xact_lock($1::int, hashtext($2))', TABLE_CLAIM_LOCK_CLASS, where);
+        await tx.$queryRawUnsafe(
+          'SELECT 1 AS locked FROM pg_advisory_xact_lock($1::int, hashtext($2))',
+          TABLE_CLAIM_LOCK_CLASS,
+          where,
+        );
         const others = await tx.connectConnection.findMany({
           where: {
             organization_id: organizationId,
             namespace: claim.namespace,
             ...(claim.connectionId ? { id: { not: claim.connectionId } } : {}),
-            destination: { OR: [{ id: destination.id }, { host: destination.host, port: destination.port, database: destination.database }] },
+            destination: {
+              OR: [
+                { id: destination.id },
+                { host: destination.host, port: destination.port, database: destination.database },
+              ],
+            },
           },
           orderBy: { created_at: 'asc' },
         });
         const claimed = new Set(claim.tables);
         for (const other of others) {
-          const table = connectionTables(other.stream_prefix, other.streams as unknown as StreamConfig[]).find((t) => claimed.has(t));
+          const table = connectionTables(other.stream_prefix, other.streams as unknown as StreamConfig[]).find((t) =>
+            claimed.has(t),
+          );
           if (table) return { taken: { connection: other, table } };
         }
       }
@@ -80,7 +97,12 @@ export class ConnectionRepository {
   async list(organizationId: string, page: ListPage) {
     const where = { organization_id: organizationId };
     const [rows, total] = await this.prisma.$transaction([
-      this.prisma.connectConnection.findMany({ where, skip: page.offset, take: page.limit, orderBy: prismaOrderBy(page) }),
+      this.prisma.connectConnection.findMany({
+        where,
+        skip: page.offset,
+        take: page.limit,
+        orderBy: prismaOrderBy(page),
+      }),
       this.prisma.connectConnection.count({ where }),
     ]);
     return { rows, total };
@@ -90,15 +112,27 @@ export class ConnectionRepository {
    * Updates the connection in the caller's transaction; the cursors of `resetStreams` go with it, so those
    * streams are read again from the start (their mode, fields or destination table changed).
    */
-  async update(tx: Tx, organizationId: string, id: string, data: Prisma.ConnectConnectionUncheckedUpdateInput, resetStreams: string[]): Promise<ConnectionRow | null> {
-    const { count } = await tx.connectConnection.updateMany({ where: { id, organization_id: organizationId }, data: { ...data, updated_at: new Date() } });
+  async update(
+    tx: Tx,
+    organizationId: string,
+    id: string,
+    data: Prisma.ConnectConnectionUncheckedUpdateInput,
+    resetStreams: string[],
+  ): Promise<ConnectionRow | null> {
+    const { count } = await tx.connectConnection.updateMany({
+      where: { id, organization_id: organizationId },
+      data: { ...data, updated_at: new Date() },
+    });
     if (count === 0) return null;
-    if (resetStreams.length > 0) await tx.connectStreamCursor.deleteMany({ where: { connection_id: id, stream: { in: resetStreams } } });
+    if (resetStreams.length > 0)
+      await tx.connectStreamCursor.deleteMany({ where: { connection_id: id, stream: { in: resetStreams } } });
     return tx.connectConnection.findUnique({ where: { id } });
   }
 
   async delete(organizationId: string, id: string): Promise<boolean> {
-    const { count } = await this.prisma.connectConnection.deleteMany({ where: { id, organization_id: organizationId } });
+    const { count } = await this.prisma.connectConnection.deleteMany({
+      where: { id, organization_id: organizationId },
+    });
     return count === 1;
   }
 
@@ -108,19 +142,29 @@ export class ConnectionRepository {
    * Refused while a run is running, since it would write the tables again.
    */
   async deleteAfter(
-    organizationId: string, id: string, first: (connection: ConnectionRow) => Promise<void>,
+    organizationId: string,
+    id: string,
+    first: (connection: ConnectionRow) => Promise<void>,
   ): Promise<'deleted' | 'not_found' | { runningRunId: string }> {
-    return this.prisma.$transaction(async (tx) => {
-      const [locked] = await tx.$queryRawUnsafe<{ id: string }[]>(
-        'SELECT "id" FROM "connect_connections" WHERE "id" = $1 AND "organization_id" = $2 FOR UPDATE', id, organizationId,
-      );
-      if (!locked) return 'not_found';
-      const running = await tx.connectRun.findFirst({ where: { connection_id: id, status: 'RUNNING' }, select: { id: true } });
-      if (running) return { runningRunId: running.id };
-      await first((await tx.connectConnection.findUnique({ where: { id } }))!);
-      await tx.connectConnection.delete({ where: { id } });
-      return 'deleted';
-    }, { timeout: DROP_TRANSACTION_TIMEOUT_MS });
+    return this.prisma.$transaction(
+      async (tx) => {
+        const [locked] = await tx.$queryRawUnsafe<{ id: string }[]>(
+          'SELECT "id" FROM "connect_connections" WHERE "id" = $1 AND "organization_id" = $2 FOR UPDATE',
+          id,
+          organizationId,
+        );
+        if (!locked) return 'not_found';
+        const running = await tx.connectRun.findFirst({
+          where: { connection_id: id, status: 'RUNNING' },
+          select: { id: true },
+        });
+        if (running) return { runningRunId: running.id };
+        await first((await tx.connectConnection.findUnique({ where: { id } }))!);
+        await tx.connectConnection.delete({ where: { id } });
+        return 'deleted';
+      },
+      { timeout: DROP_TRANSACTION_TIMEOUT_MS },
+    );
   }
 
   /** The sealed URL and address of a destination of the organization. */
@@ -129,10 +173,16 @@ export class ConnectionRepository {
   }
 
   async integrationExists(organizationId: string, integrationId: string): Promise<boolean> {
-    return (await this.prisma.integration.count({ where: { id: integrationId, organization_id: organizationId } })) === 1;
+    return (
+      (await this.prisma.integration.count({ where: { id: integrationId, organization_id: organizationId } })) === 1
+    );
   }
 
   async destinationExists(organizationId: string, destinationId: string): Promise<boolean> {
-    return (await this.prisma.connectDestination.count({ where: { id: destinationId, organization_id: organizationId } })) === 1;
+    return (
+      (await this.prisma.connectDestination.count({
+        where: { id: destinationId, organization_id: organizationId },
+      })) === 1
+    );
   }
 }

@@ -12,7 +12,15 @@ import { connectionTables, ConnectionRepository, type ConnectionRow, type TableC
 import { namespaceProblem, stagingTableName, streamPrefixProblem } from './identifiers';
 import { explainConnectFailure, PostgresDestinationConnector, type PostgresDestination } from './postgres-destination';
 import { describeFailure, isPersistentFailure } from './replication-failures';
-import { ALWAYS_INCLUDED_FIELDS, streamFieldNames, syncModeProblem, unknownFields, type StreamConfig, type StreamName, type SyncMode } from './stream-catalog';
+import {
+  ALWAYS_INCLUDED_FIELDS,
+  streamFieldNames,
+  syncModeProblem,
+  unknownFields,
+  type StreamConfig,
+  type StreamName,
+  type SyncMode,
+} from './stream-catalog';
 
 const SORTABLE = ['created_at', 'updated_at', 'name', 'id'];
 
@@ -30,23 +38,32 @@ export class ConnectionService {
     const streams = validateStreams(dto.streams);
     assertSchedule(dto.schedule);
     assertNames(dto.namespace, dto.stream_prefix ?? '');
-    if (!(await this.connections.integrationExists(organizationId, dto.integration_id))) throw AppError.notFound('Integration', dto.integration_id);
-    if (!(await this.connections.destinationExists(organizationId, dto.destination_id))) throw AppError.notFound('Destination', dto.destination_id);
+    if (!(await this.connections.integrationExists(organizationId, dto.integration_id)))
+      throw AppError.notFound('Integration', dto.integration_id);
+    if (!(await this.connections.destinationExists(organizationId, dto.destination_id)))
+      throw AppError.notFound('Destination', dto.destination_id);
     const active = dto.active ?? true;
-    const claim = { destinationId: dto.destination_id, namespace: dto.namespace, tables: connectionTables(dto.stream_prefix ?? '', streams), connectionId: null };
-    const row = await this.claimTables(organizationId, claim, (tx) => this.connections.create(tx, {
-      organization_id: organizationId,
-      name: dto.name,
-      integration_id: dto.integration_id,
-      destination_id: dto.destination_id,
-      streams: streams as unknown as Prisma.InputJsonValue,
-      schedule_type: dto.schedule.type,
-      schedule_cron: dto.schedule.type === 'cron' ? dto.schedule.cron! : null,
+    const claim = {
+      destinationId: dto.destination_id,
       namespace: dto.namespace,
-      stream_prefix: dto.stream_prefix ?? '',
-      active,
-      next_run_at: nextRunAt(active, dto.schedule.type === 'cron' ? dto.schedule.cron! : null),
-    }));
+      tables: connectionTables(dto.stream_prefix ?? '', streams),
+      connectionId: null,
+    };
+    const row = await this.claimTables(organizationId, claim, (tx) =>
+      this.connections.create(tx, {
+        organization_id: organizationId,
+        name: dto.name,
+        integration_id: dto.integration_id,
+        destination_id: dto.destination_id,
+        streams: streams as unknown as Prisma.InputJsonValue,
+        schedule_type: dto.schedule.type,
+        schedule_cron: dto.schedule.type === 'cron' ? dto.schedule.cron! : null,
+        namespace: dto.namespace,
+        stream_prefix: dto.stream_prefix ?? '',
+        active,
+        next_run_at: nextRunAt(active, dto.schedule.type === 'cron' ? dto.schedule.cron! : null),
+      }),
+    );
     return present(row);
   }
 
@@ -63,7 +80,8 @@ export class ConnectionService {
     const streams = dto.streams ? validateStreams(dto.streams) : (existing.streams as unknown as StreamConfig[]);
     if (dto.schedule) assertSchedule(dto.schedule);
     assertNames(dto.namespace ?? existing.namespace, dto.stream_prefix ?? existing.stream_prefix);
-    if (dto.destination_id && !(await this.connections.destinationExists(organizationId, dto.destination_id))) throw AppError.notFound('Destination', dto.destination_id);
+    if (dto.destination_id && !(await this.connections.destinationExists(organizationId, dto.destination_id)))
+      throw AppError.notFound('Destination', dto.destination_id);
     const cron = dto.schedule ? (dto.schedule.type === 'cron' ? dto.schedule.cron! : null) : existing.schedule_cron;
     const active = dto.active ?? existing.active;
     const claim = {
@@ -72,16 +90,24 @@ export class ConnectionService {
       tables: connectionTables(dto.stream_prefix ?? existing.stream_prefix, streams),
       connectionId: id,
     };
-    const row = await this.claimTables(organizationId, claim, (tx) => this.connections.update(tx, organizationId, id, {
-      name: dto.name,
-      destination_id: dto.destination_id,
-      streams: streams as unknown as Prisma.InputJsonValue,
-      ...(dto.schedule ? { schedule_type: dto.schedule.type, schedule_cron: cron } : {}),
-      namespace: dto.namespace,
-      stream_prefix: dto.stream_prefix,
-      active,
-      next_run_at: nextRunAt(active, cron),
-    }, streamsToReread(existing, dto, streams)));
+    const row = await this.claimTables(organizationId, claim, (tx) =>
+      this.connections.update(
+        tx,
+        organizationId,
+        id,
+        {
+          name: dto.name,
+          destination_id: dto.destination_id,
+          streams: streams as unknown as Prisma.InputJsonValue,
+          ...(dto.schedule ? { schedule_type: dto.schedule.type, schedule_cron: cron } : {}),
+          namespace: dto.namespace,
+          stream_prefix: dto.stream_prefix,
+          active,
+          next_run_at: nextRunAt(active, cron),
+        },
+        streamsToReread(existing, dto, streams),
+      ),
+    );
     if (!row) throw AppError.notFound('Connection', id);
     return present(row);
   }
@@ -96,12 +122,19 @@ export class ConnectionService {
       if (!(await this.connections.delete(organizationId, id))) throw AppError.notFound('Connection', id);
       return { success: true };
     }
-    const outcome = await this.connections.deleteAfter(organizationId, id, (connection) => this.dropTables(organizationId, connection));
+    const outcome = await this.connections.deleteAfter(organizationId, id, (connection) =>
+      this.dropTables(organizationId, connection),
+    );
     if (outcome === 'not_found') throw AppError.notFound('Connection', id);
     if (outcome !== 'deleted') {
-      throw new AppError('conflict', `Connection ${id} has a run in progress (${outcome.runningRunId}), which would write its tables again: delete it with drop_tables once the run has ended`, {
-        id, run_id: outcome.runningRunId,
-      });
+      throw new AppError(
+        'conflict',
+        `Connection ${id} has a run in progress (${outcome.runningRunId}), which would write its tables again: delete it with drop_tables once the run has ended`,
+        {
+          id,
+          run_id: outcome.runningRunId,
+        },
+      );
     }
     return { success: true };
   }
@@ -126,12 +159,15 @@ export class ConnectionService {
   private async dropTables(organizationId: string, connection: ConnectionRow): Promise<void> {
     const destination = await this.connections.destination(organizationId, connection.destination_id);
     if (!destination) return;
-    const tables = connectionTables(connection.stream_prefix, connection.streams as unknown as StreamConfig[]).flatMap((t) => [t, stagingTableName(t)]);
-    const failed = (error: unknown, why: string) => new AppError(
-      isPersistentFailure(error) ? 'conflict' : 'service_unavailable',
-      `Could not drop the tables of connection ${connection.id} in "${connection.namespace}" (${why}); the connection was not deleted`,
-      { id: connection.id },
+    const tables = connectionTables(connection.stream_prefix, connection.streams as unknown as StreamConfig[]).flatMap(
+      (t) => [t, stagingTableName(t)],
     );
+    const failed = (error: unknown, why: string) =>
+      new AppError(
+        isPersistentFailure(error) ? 'conflict' : 'service_unavailable',
+        `Could not drop the tables of connection ${connection.id} in "${connection.namespace}" (${why}); the connection was not deleted`,
+        { id: connection.id },
+      );
     let target: PostgresDestination;
     try {
       target = await this.connector.connect(this.secrets.open(destination.connection_url_encrypted));
@@ -168,9 +204,14 @@ function validateStreams(streams: StreamDto[]): StreamConfig[] {
     const unknown = unknownFields(name, stream.fields);
     if (unknown.length > 0) problems[`streams.${index}.fields`] = [`${name} has no field ${unknown.join(', ')}`];
     const chosen = new Set([...ALWAYS_INCLUDED_FIELDS, ...stream.fields]);
-    return { name, sync_mode: stream.sync_mode as SyncMode, fields: streamFieldNames(name).filter((f) => chosen.has(f)) };
+    return {
+      name,
+      sync_mode: stream.sync_mode as SyncMode,
+      fields: streamFieldNames(name).filter((f) => chosen.has(f)),
+    };
   });
-  if (Object.keys(problems).length > 0) throw AppError.invalid(`Invalid streams: ${Object.values(problems).flat().join('; ')}`, problems);
+  if (Object.keys(problems).length > 0)
+    throw AppError.invalid(`Invalid streams: ${Object.values(problems).flat().join('; ')}`, problems);
   return out;
 }
 
@@ -186,7 +227,8 @@ function assertNames(namespace: string, prefix: string): void {
   if (namespaceIssue) problems.namespace = [namespaceIssue];
   const prefixIssue = streamPrefixProblem(prefix);
   if (prefixIssue) problems.stream_prefix = [prefixIssue];
-  if (Object.keys(problems).length > 0) throw AppError.invalid(`Invalid ${Object.keys(problems).join(' and ')}`, problems);
+  if (Object.keys(problems).length > 0)
+    throw AppError.invalid(`Invalid ${Object.keys(problems).join(' and ')}`, problems);
 }
 
 function nextRunAt(active: boolean, cron: string | null): Date | null {
@@ -199,14 +241,17 @@ function nextRunAt(active: boolean, cron: string | null): Date | null {
  */
 function streamsToReread(existing: ConnectionRow, next: UpdateConnectionDto, streams: StreamConfig[]): string[] {
   const before = existing.streams as unknown as StreamConfig[];
-  const moved = (next.destination_id !== undefined && next.destination_id !== existing.destination_id)
-    || (next.namespace !== undefined && next.namespace !== existing.namespace)
-    || (next.stream_prefix !== undefined && next.stream_prefix !== existing.stream_prefix);
+  const moved =
+    (next.destination_id !== undefined && next.destination_id !== existing.destination_id) ||
+    (next.namespace !== undefined && next.namespace !== existing.namespace) ||
+    (next.stream_prefix !== undefined && next.stream_prefix !== existing.stream_prefix);
   if (moved) return before.map((s) => s.name);
-  return streams.filter((s) => {
-    const old = before.find((b) => b.name === s.name);
-    return !old || old.sync_mode !== s.sync_mode || JSON.stringify(old.fields) !== JSON.stringify(s.fields);
-  }).map((s) => s.name);
+  return streams
+    .filter((s) => {
+      const old = before.find((b) => b.name === s.name);
+      return !old || old.sync_mode !== s.sync_mode || JSON.stringify(old.fields) !== JSON.stringify(s.fields);
+    })
+    .map((s) => s.name);
 }
 
 /** A connection as the API shows it. */

@@ -22,7 +22,12 @@ export class DestinationRepository {
   async list(organizationId: string, page: ListPage) {
     const where = { organization_id: organizationId };
     const [rows, total] = await this.prisma.$transaction([
-      this.prisma.connectDestination.findMany({ where, skip: page.offset, take: page.limit, orderBy: prismaOrderBy(page) }),
+      this.prisma.connectDestination.findMany({
+        where,
+        skip: page.offset,
+        take: page.limit,
+        orderBy: prismaOrderBy(page),
+      }),
       this.prisma.connectDestination.count({ where }),
     ]);
     return { rows, total };
@@ -32,10 +37,19 @@ export class DestinationRepository {
    * `forgetCursors`: the URL now names another database, so every stream replicating into this destination
    * starts over there (in the same transaction).
    */
-  async update(organizationId: string, id: string, data: Prisma.ConnectDestinationUncheckedUpdateInput, forgetCursors: boolean): Promise<DestinationRow | null> {
+  async update(
+    organizationId: string,
+    id: string,
+    data: Prisma.ConnectDestinationUncheckedUpdateInput,
+    forgetCursors: boolean,
+  ): Promise<DestinationRow | null> {
     const count = await this.prisma.$transaction(async (tx) => {
-      const { count: updated } = await tx.connectDestination.updateMany({ where: { id, organization_id: organizationId }, data: { ...data, updated_at: new Date() } });
-      if (updated === 1 && forgetCursors) await tx.connectStreamCursor.deleteMany({ where: { connection: { destination_id: id } } });
+      const { count: updated } = await tx.connectDestination.updateMany({
+        where: { id, organization_id: organizationId },
+        data: { ...data, updated_at: new Date() },
+      });
+      if (updated === 1 && forgetCursors)
+        await tx.connectStreamCursor.deleteMany({ where: { connection: { destination_id: id } } });
       return updated;
     });
     return count === 0 ? null : this.find(organizationId, id);
@@ -45,7 +59,9 @@ export class DestinationRepository {
   async delete(organizationId: string, id: string): Promise<'deleted' | 'not_found' | 'in_use'> {
     return this.prisma.$transaction(async (tx) => {
       const [destination] = await tx.$queryRawUnsafe<{ id: string }[]>(
-        'SELECT "id" FROM "connect_destinations" WHERE "id" = $1 AND "organization_id" = $2 FOR UPDATE', id, organizationId,
+        'SELECT "id" FROM "connect_destinations" WHERE "id" = $1 AND "organization_id" = $2 FOR UPDATE',
+        id,
+        organizationId,
       );
       if (!destination) return 'not_found';
       if ((await tx.connectConnection.count({ where: { destination_id: id } })) > 0) return 'in_use';

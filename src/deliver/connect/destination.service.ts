@@ -23,7 +23,11 @@ export class DestinationService {
   async create(organizationId: string, dto: CreateDestinationDto) {
     const address = await this.check(dto.connection_url);
     const row = await this.destinations.create({
-      organization_id: organizationId, name: dto.name, type: 'postgres', connection_url_encrypted: this.secrets.seal(dto.connection_url), ...address,
+      organization_id: organizationId,
+      name: dto.name,
+      type: 'postgres',
+      connection_url_encrypted: this.secrets.seal(dto.connection_url),
+      ...address,
     });
     return present(row);
   }
@@ -39,11 +43,18 @@ export class DestinationService {
   async update(organizationId: string, id: string, dto: UpdateDestinationDto) {
     const existing = await this.require(organizationId, id);
     const address = dto.connection_url === undefined ? undefined : await this.check(dto.connection_url);
-    const moved = address !== undefined && (address.host !== existing.host || address.port !== existing.port || address.database !== existing.database);
-    const row = await this.destinations.update(organizationId, id, {
-      name: dto.name,
-      ...(address ? { ...address, connection_url_encrypted: this.secrets.seal(dto.connection_url!) } : {}),
-    }, moved);
+    const moved =
+      address !== undefined &&
+      (address.host !== existing.host || address.port !== existing.port || address.database !== existing.database);
+    const row = await this.destinations.update(
+      organizationId,
+      id,
+      {
+        name: dto.name,
+        ...(address ? { ...address, connection_url_encrypted: this.secrets.seal(dto.connection_url!) } : {}),
+      },
+      moved,
+    );
     if (!row) throw AppError.notFound('Destination', id);
     return present(row);
   }
@@ -51,7 +62,12 @@ export class DestinationService {
   async delete(organizationId: string, id: string) {
     const outcome = await this.destinations.delete(organizationId, id);
     if (outcome === 'not_found') throw AppError.notFound('Destination', id);
-    if (outcome === 'in_use') throw new AppError('conflict', `Destination ${id} is used by a connection: delete or repoint the connection first`, { id });
+    if (outcome === 'in_use')
+      throw new AppError(
+        'conflict',
+        `Destination ${id} is used by a connection: delete or repoint the connection first`,
+        { id },
+      );
     return { success: true };
   }
 
@@ -74,7 +90,14 @@ export class DestinationService {
 /** A destination as the API shows it: where it points, never the password or the URL. */
 function present(row: DestinationRow) {
   return {
-    id: row.id, name: row.name, type: row.type, host: row.host, port: row.port, database: row.database, username: row.username,
-    created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString(),
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    host: row.host,
+    port: row.port,
+    database: row.database,
+    username: row.username,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
   };
 }

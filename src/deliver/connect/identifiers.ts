@@ -21,7 +21,8 @@ export function namespaceProblem(namespace: string): string | null {
 /** Null for a usable table-name prefix ('' is none), else why not. */
 export function streamPrefixProblem(prefix: string): string | null {
   if (prefix === '') return null;
-  if (!IDENTIFIER.test(prefix)) return 'must be a lowercase identifier fragment: a letter or _ then letters, digits or _';
+  if (!IDENTIFIER.test(prefix))
+    return 'must be a lowercase identifier fragment: a letter or _ then letters, digits or _';
   if (prefix.length > MAX_STREAM_PREFIX_LENGTH) return `must be at most ${MAX_STREAM_PREFIX_LENGTH} characters`;
   return null;
 }

@@ -11,8 +11,16 @@ import { OutboundBlockedError, OutboundGuard } from '../../platform/outbound/out
 import { qualified } from './identifiers';
 import { PersistentReplicationError } from './replication-failures';
 import {
-  addColumnsSql, convertTableSql, copyFromStdinSql, createSchemaSql, createStagingSql, createTableSql, mergePageSql, swapStagingSql,
-  type DestinationColumn, type SyncMode,
+  addColumnsSql,
+  convertTableSql,
+  copyFromStdinSql,
+  createSchemaSql,
+  createStagingSql,
+  createTableSql,
+  mergePageSql,
+  swapStagingSql,
+  type DestinationColumn,
+  type SyncMode,
 } from './stream-catalog';
 
 /** How long a destination check may take to connect (API requests wait for it). */
@@ -20,7 +28,16 @@ const CHECK_CONNECT_TIMEOUT_MS = 5_000;
 const RUN_CONNECT_TIMEOUT_MS = 10_000;
 /** A page's statements that hang longer than this (a half-open connection) fail the attempt, which is retried. */
 const RUN_QUERY_TIMEOUT_MS = 300_000;
-const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 /** The temporary table a merged page goes through (one per session, dropped at commit). */
 const PAGE_TABLE = 'lk_page';
 
@@ -70,9 +87,13 @@ export class PostgresDestinationConnector {
     }
     try {
       await destination.query('SELECT 1');
-      const { rows } = await destination.query<{ may_create: boolean }>(`SELECT has_database_privilege(current_user, current_database(), 'CREATE') AS may_create`);
+      const { rows } = await destination.query<{ may_create: boolean }>(
+        `SELECT has_database_privilege(current_user, current_database(), 'CREATE') AS may_create`,
+      );
       if (!rows[0]?.may_create) {
-        throw new DestinationCheckError(`user "${address.username}" is not allowed to create schemas in database "${address.database}" (GRANT CREATE ON DATABASE)`);
+        throw new DestinationCheckError(
+          `user "${address.username}" is not allowed to create schemas in database "${address.database}" (GRANT CREATE ON DATABASE)`,
+        );
       }
       return address;
     } catch (error) {
@@ -103,11 +124,18 @@ export class PostgresDestinationConnector {
     const addresses = net.isIP(host) ? [{ address: host }] : await dns.promises.lookup(host, { all: true });
     const refused = addresses.find((a) => !this.guard.isAllowedAddress(a.address));
     if (refused) {
-      throw new OutboundBlockedError(`Connections to ${host} (${refused.address}) are blocked (private, loopback, link-local or metadata address); allow it with OUTBOUND_ALLOW_CIDRS`);
+      throw new OutboundBlockedError(
+        `Connections to ${host} (${refused.address}) are blocked (private, loopback, link-local or metadata address); allow it with OUTBOUND_ALLOW_CIDRS`,
+      );
     }
-    const ssl = parsed.ssl ? { ...(typeof parsed.ssl === 'object' ? parsed.ssl : {}), servername: net.isIP(host) ? undefined : host } as ConnectionOptions : undefined;
+    const ssl = parsed.ssl
+      ? ({
+          ...(typeof parsed.ssl === 'object' ? parsed.ssl : {}),
+          servername: net.isIP(host) ? undefined : host,
+        } as ConnectionOptions)
+      : undefined;
     const config: ClientConfig = {
-      host: addresses[0]!.address,
+      host: addresses[0].address,
       port: parsed.port ? Number(parsed.port) : 5432,
       user: parsed.user,
       password: parsed.password,
@@ -140,14 +168,24 @@ export class PostgresDestination {
   }
 
   /** Schema discovery: the schema and table exist and have a column for every chosen field. */
-  async ensureTable(schema: string, table: string, columns: readonly DestinationColumn[], mode: SyncMode): Promise<void> {
+  async ensureTable(
+    schema: string,
+    table: string,
+    columns: readonly DestinationColumn[],
+    mode: SyncMode,
+  ): Promise<void> {
     await this.query(createSchemaSql(schema));
     for (const statement of createTableSql(schema, table, columns, mode)) await this.query(statement);
     const { rows } = await this.query<{ column_name: string }>(
-      'SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2', [schema, table],
+      'SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
+      [schema, table],
     );
     const existing = new Set(rows.map((r) => r.column_name));
-    const added = addColumnsSql(schema, table, columns.filter((c) => !existing.has(c.name)));
+    const added = addColumnsSql(
+      schema,
+      table,
+      columns.filter((c) => !existing.has(c.name)),
+    );
     if (added) await this.query(added);
     // A full refresh rebuilds the table keyed anyway; an incremental one must find the key its mode needs.
     if (mode === 'full_refresh_overwrite') return;
@@ -161,14 +199,17 @@ export class PostgresDestination {
 
   private async primaryKeyOf(schema: string, table: string): Promise<string | null> {
     const { rows } = await this.query<{ conname: string }>(
-      `SELECT conname FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'p'`, [qualified(schema, table)],
+      `SELECT conname FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'p'`,
+      [qualified(schema, table)],
     );
     return rows[0]?.conname ?? null;
   }
 
   async tableExists(schema: string, table: string): Promise<boolean> {
-    const { rows } = await this.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [qualified(schema, table)]);
-    return rows[0]!.found;
+    const { rows } = await this.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
+      qualified(schema, table),
+    ]);
+    return rows[0].found;
   }
 
   /** Drops the tables (those that exist) in one transaction: all of them, or none. */
@@ -195,7 +236,12 @@ export class PostgresDestination {
    * Loads one page (COPY text) into a full refresh's staging table with a plain COPY. A row updated
    * while the refresh read the cache comes again in a later page: then the page is merged instead.
    */
-  async loadStagingPage(schema: string, staging: string, columns: readonly DestinationColumn[], data: Buffer[]): Promise<void> {
+  async loadStagingPage(
+    schema: string,
+    staging: string,
+    columns: readonly DestinationColumn[],
+    data: Buffer[],
+  ): Promise<void> {
     try {
       await this.transaction(() => this.copy(qualified(schema, staging), columns, data));
     } catch (error) {
@@ -205,9 +251,17 @@ export class PostgresDestination {
   }
 
   /** Loads one page into an incremental stream's table through a temporary table, as one transaction; returns the rows written. */
-  async mergePage(schema: string, table: string, columns: readonly DestinationColumn[], data: Buffer[], mode: SyncMode): Promise<number> {
+  async mergePage(
+    schema: string,
+    table: string,
+    columns: readonly DestinationColumn[],
+    data: Buffer[],
+    mode: SyncMode,
+  ): Promise<number> {
     return this.transaction(async () => {
-      await this.query(`CREATE TEMP TABLE "${PAGE_TABLE}" (LIKE ${qualified(schema, table)} INCLUDING DEFAULTS) ON COMMIT DROP`);
+      await this.query(
+        `CREATE TEMP TABLE "${PAGE_TABLE}" (LIKE ${qualified(schema, table)} INCLUDING DEFAULTS) ON COMMIT DROP`,
+      );
       await this.copy(`"${PAGE_TABLE}"`, columns, data);
       return (await this.query(mergePageSql(schema, table, PAGE_TABLE, columns, mode))).rowCount ?? 0;
     });
@@ -243,6 +297,7 @@ export function explainConnectFailure(error: unknown, address: DestinationAddres
   if (code === '3D000') return `database "${address.database}" does not exist`;
   const where = `${address.host}:${address.port}`;
   if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return `destination unreachable at ${where} (${code})`;
-  if (/timeout/i.test(message)) return `destination unreachable at ${where} (ETIMEDOUT: no answer within ${CHECK_CONNECT_TIMEOUT_MS / 1000} s)`;
+  if (/timeout/i.test(message))
+    return `destination unreachable at ${where} (ETIMEDOUT: no answer within ${CHECK_CONNECT_TIMEOUT_MS / 1000} s)`;
   return `could not connect to ${where}: ${message}${typeof code === 'string' ? ` (${code})` : ''}`;
 }

@@ -17,7 +17,10 @@ export const INCREMENTAL_OVERLAP_MS = 30_000;
 
 /** The stream a failure happened in, so the run shows it on that stream. */
 export class StreamFailure extends Error {
-  constructor(readonly stream: string, override readonly cause: unknown) {
+  constructor(
+    readonly stream: string,
+    override readonly cause: unknown,
+  ) {
     super((cause as Error)?.message ?? String(cause));
   }
 }
@@ -42,7 +45,9 @@ export class ReplicationEngine {
     try {
       url = this.secrets.open(run.destinationUrlEncrypted);
     } catch (error) {
-      throw new PersistentReplicationError(`the destination's connection_url cannot be decrypted: ${(error as Error).message}`);
+      throw new PersistentReplicationError(
+        `the destination's connection_url cannot be decrypted: ${(error as Error).message}`,
+      );
     }
     const destination = await this.connector.connect(url);
     try {
@@ -85,11 +90,24 @@ export class ReplicationEngine {
   private async incremental(run: RunContext, stream: StreamConfig, destination: PostgresDestination): Promise<void> {
     const { table, columns } = await this.prepare(run, stream, destination);
     const committed = (await this.runs.cursor(run.connectionId, stream.name)).position;
-    const from = committed ? { updatedAt: new Date(committed.updatedAt.getTime() - INCREMENTAL_OVERLAP_MS), id: '' } : null;
-    await this.copyPages(run, stream, columns, from, (page) => destination.mergePage(run.namespace, table, columns, page.data, stream.sync_mode), committed);
+    const from = committed
+      ? { updatedAt: new Date(committed.updatedAt.getTime() - INCREMENTAL_OVERLAP_MS), id: '' }
+      : null;
+    await this.copyPages(
+      run,
+      stream,
+      columns,
+      from,
+      (page) => destination.mergePage(run.namespace, table, columns, page.data, stream.sync_mode),
+      committed,
+    );
   }
 
-  private async prepare(run: RunContext, stream: StreamConfig, destination: PostgresDestination): Promise<{ table: string; columns: DestinationColumn[] }> {
+  private async prepare(
+    run: RunContext,
+    stream: StreamConfig,
+    destination: PostgresDestination,
+  ): Promise<{ table: string; columns: DestinationColumn[] }> {
     const table = destinationTableName(run.streamPrefix, stream.name);
     const columns = streamColumns(stream.name, stream.fields);
     await destination.ensureTable(run.namespace, table, columns, stream.sync_mode);
@@ -103,8 +121,12 @@ export class ReplicationEngine {
    * at the same time; its position is only saved once it, too, has been committed.
    */
   private async copyPages(
-    run: RunContext, stream: StreamConfig, columns: DestinationColumn[], from: CachePosition | null,
-    load: (page: CopyPage) => Promise<number>, floor: CachePosition | null = null,
+    run: RunContext,
+    stream: StreamConfig,
+    columns: DestinationColumn[],
+    from: CachePosition | null,
+    load: (page: CopyPage) => Promise<number>,
+    floor: CachePosition | null = null,
   ): Promise<void> {
     const pageSize = this.config.connectPageSize;
     const read = (after: CachePosition | null): Promise<CopyPage | null> =>
@@ -118,12 +140,20 @@ export class ReplicationEngine {
       // A failed load ends the attempt; the prefetched page is then dropped without an unhandled rejection.
       next.catch(() => undefined);
       const written = await load(page);
-      await this.runs.savePosition(run.connectionId, stream.name, run.runId, floor && isBefore(page.last, floor) ? floor : page.last, written);
+      await this.runs.savePosition(
+        run.connectionId,
+        stream.name,
+        run.runId,
+        floor && isBefore(page.last, floor) ? floor : page.last,
+        written,
+      );
       if (!more) return;
     }
   }
 }
 
 function isBefore(a: CachePosition, b: CachePosition): boolean {
-  return a.updatedAt.getTime() < b.updatedAt.getTime() || (a.updatedAt.getTime() === b.updatedAt.getTime() && a.id < b.id);
+  return (
+    a.updatedAt.getTime() < b.updatedAt.getTime() || (a.updatedAt.getTime() === b.updatedAt.getTime() && a.id < b.id)
+  );
 }

@@ -42,6 +42,13 @@ function present(run: RunRow) {
     finished_at: iso(run.finished_at),
     attempts: run.attempts,
     error: run.error,
-    streams: run.streams.map((s) => ({ name: s.stream, sync_mode: s.sync_mode, records: s.records, duration_ms: s.duration_ms, status: s.status, error: s.error })),
+    streams: run.streams.map((s) => ({
+      name: s.stream,
+      sync_mode: s.sync_mode,
+      records: s.records,
+      duration_ms: s.duration_ms,
+      status: s.status,
+      error: s.error,
+    })),
   };
 }

@@ -1,4 +1,10 @@
-import { CANONICAL_MODEL_NAMES, CANONICAL_MODELS, isCanonicalModelName, LINK_MODEL, type ColumnType } from '../../catalogue/canonical-models';
+import {
+  CANONICAL_MODEL_NAMES,
+  CANONICAL_MODELS,
+  isCanonicalModelName,
+  LINK_MODEL,
+  type ColumnType,
+} from '../../catalogue/canonical-models';
 import { primaryKeyName, qualified, quoteIdent } from './identifiers';
 
 /** The resident <-> lease links (the read API's leases_meta_data and residents_meta_data), as a stream of their own. */
@@ -13,13 +19,18 @@ export type SyncMode = (typeof SYNC_MODES)[number];
 
 /** Streams that take only some sync modes, and why. */
 const MODE_LIMITS: Partial<Record<StreamName, { modes: readonly SyncMode[]; why: string }>> = {
-  [LINK_STREAM]: { modes: ['full_refresh_overwrite'], why: 'a link that ends is left out, so an incremental read cannot see it go' },
+  [LINK_STREAM]: {
+    modes: ['full_refresh_overwrite'],
+    why: 'a link that ends is left out, so an incremental read cannot see it go',
+  },
 };
 
 /** Why a stream cannot be replicated in a mode, or null when it can. */
 export function syncModeProblem(stream: StreamName, mode: SyncMode): string | null {
   const limit = MODE_LIMITS[stream];
-  return limit && !limit.modes.includes(mode) ? `${stream} can only be replicated with ${limit.modes.join(', ')}: ${limit.why}` : null;
+  return limit && !limit.modes.includes(mode)
+    ? `${stream} can only be replicated with ${limit.modes.join(', ')}: ${limit.why}`
+    : null;
 }
 
 export function streamTable(stream: StreamName): string {
@@ -55,20 +66,33 @@ export const ALWAYS_INCLUDED_FIELDS = ['id', 'updated_at'] as const;
 export const SYNCED_AT_COLUMN = '_latchkey_synced_at';
 
 const SYSTEM_FIELD_TYPES: Record<string, ColumnType> = {
-  id: 'text', created_at: 'timestamptz', updated_at: 'timestamptz', last_seen: 'timestamptz', x_id: 'text',
-  integration_id: 'text', integration_vendor: 'text', deleted_at: 'timestamptz',
+  id: 'text',
+  created_at: 'timestamptz',
+  updated_at: 'timestamptz',
+  last_seen: 'timestamptz',
+  x_id: 'text',
+  integration_id: 'text',
+  integration_vendor: 'text',
+  deleted_at: 'timestamptz',
 };
 
 /** A stream's API fields in the read API's order, each with the type the cache stores it as. */
 function apiFieldTypes(stream: StreamName): Array<[string, ColumnType]> {
-  const { id, created_at, updated_at, last_seen, x_id, integration_id, integration_vendor, deleted_at } = SYSTEM_FIELD_TYPES;
+  const { id, created_at, updated_at, last_seen, x_id, integration_id, integration_vendor, deleted_at } =
+    SYSTEM_FIELD_TYPES;
   // A link is keyed `<lease id>:<resident id>` and belongs to its lease's integration.
   if (!isCanonicalModelName(stream)) return LINK_MODEL.presentedFields.map(([field, type]) => [field, type]);
   const model = CANONICAL_MODELS[stream];
   return [
-    ['id', id!], ['created_at', created_at!], ['updated_at', updated_at!], ['last_seen', last_seen!], ['x_id', x_id!],
+    ['id', id],
+    ['created_at', created_at],
+    ['updated_at', updated_at],
+    ['last_seen', last_seen],
+    ['x_id', x_id],
     ...Object.entries(model.fields),
-    ['integration_id', integration_id!], ['integration_vendor', integration_vendor!], ['deleted_at', deleted_at!],
+    ['integration_id', integration_id],
+    ['integration_vendor', integration_vendor],
+    ['deleted_at', deleted_at],
     ...model.emptyArrays.map((field): [string, ColumnType] => [field, 'jsonb']),
   ];
 }
@@ -86,12 +110,18 @@ export function unknownFields(stream: StreamName, fields: readonly string[]): st
 /** The destination type of a cache column type: money in cents is whole, so bigint. */
 export function destinationColumnType(field: string, type: ColumnType): DestinationColumnType {
   switch (type) {
-    case 'text': return 'text';
-    case 'int': return 'bigint';
-    case 'float': return field.endsWith('_in_cents') ? 'bigint' : 'double precision';
-    case 'bool': return 'boolean';
-    case 'timestamptz': return 'timestamptz';
-    case 'jsonb': return 'jsonb';
+    case 'text':
+      return 'text';
+    case 'int':
+      return 'bigint';
+    case 'float':
+      return field.endsWith('_in_cents') ? 'bigint' : 'double precision';
+    case 'bool':
+      return 'boolean';
+    case 'timestamptz':
+      return 'timestamptz';
+    case 'jsonb':
+      return 'jsonb';
   }
 }
 
@@ -99,7 +129,9 @@ export function destinationColumnType(field: string, type: ColumnType): Destinat
 export function streamColumns(stream: StreamName, fields: readonly string[] | null): DestinationColumn[] {
   const chosen = fields === null ? null : new Set([...ALWAYS_INCLUDED_FIELDS, ...fields]);
   return [
-    ...apiFieldTypes(stream).filter(([field]) => chosen === null || chosen.has(field)).map(([name, type]) => ({ name, type: destinationColumnType(name, type) })),
+    ...apiFieldTypes(stream)
+      .filter(([field]) => chosen === null || chosen.has(field))
+      .map(([name, type]) => ({ name, type: destinationColumnType(name, type) })),
     { name: SYNCED_AT_COLUMN, type: 'timestamptz' },
   ];
 }
@@ -115,11 +147,20 @@ export function createSchemaSql(schema: string): string {
  * table keeps every version of a row, so it is only indexed on (id, updated_at), which is what makes a
  * re-sent page a no-op.
  */
-export function createTableSql(schema: string, table: string, columns: readonly DestinationColumn[], mode: SyncMode): string[] {
+export function createTableSql(
+  schema: string,
+  table: string,
+  columns: readonly DestinationColumn[],
+  mode: SyncMode,
+): string[] {
   const definitions = columns.map((c) => `${quoteIdent(c.name)} ${c.type}${c.name === 'id' ? ' NOT NULL' : ''}`);
-  if (mode !== 'incremental_append') definitions.push(`CONSTRAINT ${quoteIdent(primaryKeyName(table))} PRIMARY KEY ("id")`);
+  if (mode !== 'incremental_append')
+    definitions.push(`CONSTRAINT ${quoteIdent(primaryKeyName(table))} PRIMARY KEY ("id")`);
   const statements = [`CREATE TABLE IF NOT EXISTS ${qualified(schema, table)} (${definitions.join(', ')})`];
-  if (mode === 'incremental_append') statements.push(`CREATE INDEX IF NOT EXISTS ${quoteIdent(`${table}_id_updated_at_idx`)} ON ${qualified(schema, table)} ("id", "updated_at")`);
+  if (mode === 'incremental_append')
+    statements.push(
+      `CREATE INDEX IF NOT EXISTS ${quoteIdent(`${table}_id_updated_at_idx`)} ON ${qualified(schema, table)} ("id", "updated_at")`,
+    );
   return statements;
 }
 
@@ -128,7 +169,12 @@ export function createTableSql(schema: string, table: string, columns: readonly 
  * starts over): a dedup table keeps the newest version of each id and gains its key; an append table loses
  * its key, so it can hold versions from now on. Run in one transaction.
  */
-export function convertTableSql(schema: string, table: string, mode: 'incremental_append' | 'incremental_dedup', primaryKey: string | null): string[] {
+export function convertTableSql(
+  schema: string,
+  table: string,
+  mode: 'incremental_append' | 'incremental_dedup',
+  primaryKey: string | null,
+): string[] {
   const target = qualified(schema, table);
   const versionIndex = `${table}_id_updated_at_idx`;
   if (mode === 'incremental_append') {
@@ -174,14 +220,23 @@ export function swapStagingSql(schema: string, table: string, staging: string): 
  * that repeats an id) upserts on id, never letting an older version overwrite a newer one; append adds
  * the versions the table does not hold yet, so the overlap re-read and a retried page add nothing twice.
  */
-export function mergePageSql(schema: string, table: string, page: string, columns: readonly DestinationColumn[], mode: SyncMode): string {
+export function mergePageSql(
+  schema: string,
+  table: string,
+  page: string,
+  columns: readonly DestinationColumn[],
+  mode: SyncMode,
+): string {
   const target = qualified(schema, table);
   const names = columns.map((c) => quoteIdent(c.name)).join(', ');
   const select = `SELECT ${columns.map((c) => `p.${quoteIdent(c.name)}`).join(', ')} FROM ${quoteIdent(page)} p`;
   if (mode === 'incremental_append') {
     return `INSERT INTO ${target} (${names}) ${select} WHERE NOT EXISTS (SELECT 1 FROM ${target} t WHERE t."id" = p."id" AND t."updated_at" IS NOT DISTINCT FROM p."updated_at")`;
   }
-  const updates = columns.filter((c) => c.name !== 'id').map((c) => `${quoteIdent(c.name)} = EXCLUDED.${quoteIdent(c.name)}`).join(', ');
+  const updates = columns
+    .filter((c) => c.name !== 'id')
+    .map((c) => `${quoteIdent(c.name)} = EXCLUDED.${quoteIdent(c.name)}`)
+    .join(', ');
   return `INSERT INTO ${target} AS t (${names}) ${select} ON CONFLICT ("id") DO UPDATE SET ${updates} WHERE t."updated_at" IS NULL OR t."updated_at" <= EXCLUDED."updated_at"`;
 }
 

@@ -4,7 +4,12 @@ import { AppError } from '../../platform/common/errors/app-error';
 import { assertSortable, listMeta, parseListQuery, singleMeta } from '../../platform/common/http/list-query.dto';
 import { TEST_TRIGGER } from '../../emit/event-triggers';
 import type { NewEvent } from '../../emit/outbox.repository';
-import { DELIVERY_SORT_COLUMNS, DeliveryLogRepository, type AttemptRow, type DeliveryRow } from './delivery-log.repository';
+import {
+  DELIVERY_SORT_COLUMNS,
+  DeliveryLogRepository,
+  type AttemptRow,
+  type DeliveryRow,
+} from './delivery-log.repository';
 import type { ListDeliveriesQueryDto } from './webhook-delivery.dto';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
 import { assertWebhookActive } from './webhook-state';
@@ -26,7 +31,12 @@ export class DeliveryControlService {
     await this.requireWebhook(organizationId, webhookId);
     const page = parseListQuery(query);
     assertSortable(page.orderBy, Object.keys(DELIVERY_SORT_COLUMNS));
-    const filter = { status: query.status, trigger: query.trigger, createdAtGte: query.created_at_gte, createdAtLte: query.created_at_lte };
+    const filter = {
+      status: query.status,
+      trigger: query.trigger,
+      createdAtGte: query.created_at_gte,
+      createdAtLte: query.created_at_lte,
+    };
     const { rows, total } = await this.log.list(organizationId, webhookId, filter, page);
     return { meta: listMeta(page, total, rows.length), results: await this.present(rows) };
   }
@@ -46,9 +56,14 @@ export class DeliveryControlService {
     if (!(await this.log.find(organizationId, webhookId, deliveryId))) throw AppError.notFound('Delivery', deliveryId);
     assertWebhookActive(webhook);
     if (!(await this.dispatcher.releaseJob(deliveryId))) {
-      throw new AppError('conflict', `Delivery ${deliveryId} is being attempted right now; retry it once that attempt has finished`, { id: deliveryId });
+      throw new AppError(
+        'conflict',
+        `Delivery ${deliveryId} is being attempted right now; retry it once that attempt has finished`,
+        { id: deliveryId },
+      );
     }
-    if (!(await this.log.resetToPending(organizationId, webhookId, deliveryId))) throw AppError.notFound('Delivery', deliveryId);
+    if (!(await this.log.resetToPending(organizationId, webhookId, deliveryId)))
+      throw AppError.notFound('Delivery', deliveryId);
     await this.dispatcher.enqueue([{ id: deliveryId, webhook_id: webhookId }]);
     return this.presentOne(organizationId, webhookId, deliveryId);
   }

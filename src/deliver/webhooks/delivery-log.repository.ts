@@ -63,7 +63,12 @@ export class DeliveryLogRepository {
     private readonly outbox: OutboxRepository,
   ) {}
 
-  async list(organizationId: string, webhookId: string, filter: DeliveryFilter, page: ListPage): Promise<{ rows: DeliveryRow[]; total: number }> {
+  async list(
+    organizationId: string,
+    webhookId: string,
+    filter: DeliveryFilter,
+    page: ListPage,
+  ): Promise<{ rows: DeliveryRow[]; total: number }> {
     const where = new SqlFilter()
       .add((p) => `d."organization_id" = ${p(organizationId)}`)
       .add((p) => `d."webhook_id" = ${p(webhookId)}`);
@@ -74,11 +79,20 @@ export class DeliveryLogRepository {
     const direction = (d: 'asc' | 'desc') => (d === 'desc' ? 'DESC' : 'ASC');
     // Deliveries of one fan-out share created_at: the event's sequence, then the id, keep pages stable.
     const tieBreak = direction(page.orderBy[0]?.direction ?? 'desc');
-    const order = [...page.orderBy.map((o) => `${DELIVERY_SORT_COLUMNS[o.field]} ${direction(o.direction)} NULLS LAST`), `e."sequence" ${tieBreak}`, 'd."id"'].join(', ');
+    const order = [
+      ...page.orderBy.map((o) => `${DELIVERY_SORT_COLUMNS[o.field]} ${direction(o.direction)} NULLS LAST`),
+      `e."sequence" ${tieBreak}`,
+      'd."id"',
+    ].join(', ');
     const from = `FROM "webhook_deliveries" d JOIN "events" e ON e."id" = d."event_id" ${where.sql}`;
     const limit = where.params.length + 1;
     const [rows, count] = await Promise.all([
-      this.prisma.$queryRawUnsafe<DeliveryRow[]>(`SELECT ${DELIVERY_COLUMNS} ${from} ORDER BY ${order} LIMIT $${limit} OFFSET $${limit + 1}`, ...where.params, page.limit, page.offset),
+      this.prisma.$queryRawUnsafe<DeliveryRow[]>(
+        `SELECT ${DELIVERY_COLUMNS} ${from} ORDER BY ${order} LIMIT $${limit} OFFSET $${limit + 1}`,
+        ...where.params,
+        page.limit,
+        page.offset,
+      ),
       this.prisma.$queryRawUnsafe<{ total: number }[]>(`SELECT count(*)::int AS total ${from}`, ...where.params),
     ]);
     return { rows, total: count[0]?.total ?? 0 };
@@ -88,7 +102,9 @@ export class DeliveryLogRepository {
     const rows = await this.prisma.$queryRawUnsafe<DeliveryRow[]>(
       `SELECT ${DELIVERY_COLUMNS} FROM "webhook_deliveries" d JOIN "events" e ON e."id" = d."event_id"
        WHERE d."id" = $1 AND d."organization_id" = $2 AND d."webhook_id" = $3`,
-      deliveryId, organizationId, webhookId,
+      deliveryId,
+      organizationId,
+      webhookId,
     );
     return rows[0] ?? null;
   }

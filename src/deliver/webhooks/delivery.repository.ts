@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { MicroBatcher } from '../../platform/common/micro-batch';
 import { PrismaService, type SqlTx } from '../../platform/database/prisma.service';
 import { OutboxRepository, type NewEvent } from '../../emit/outbox.repository';
-import { ATTEMPTS_SQL, attemptsParams, type AttemptRecord, type DeliveryOutcome, type OutcomeOfAttempt } from './attempt-log-sql';
+import {
+  ATTEMPTS_SQL,
+  attemptsParams,
+  type AttemptRecord,
+  type DeliveryOutcome,
+  type OutcomeOfAttempt,
+} from './attempt-log-sql';
 import { TRIGGER_MATCHES_EVENT, WEBHOOK_HEARS_EVENT } from './webhook-matching';
 
 /** A delivery to (re-)enqueue: its id is the job id and the `webhook-id` its receiver sees. */
@@ -132,13 +138,16 @@ export class DeliveryRepository {
         [webhookId, reason],
       );
       if (rows.length === 0) return false;
-      await this.outbox.append(tx, [event(rows[0]!.organization_id)]);
+      await this.outbox.append(tx, [event(rows[0].organization_id)]);
       return true;
     });
   }
 
   async markFailed(deliveryId: string): Promise<void> {
-    await this.prisma.sql(`UPDATE "webhook_deliveries" SET "status" = 'FAILED', "next_attempt_at" = NULL WHERE "id" = $1`, [deliveryId]);
+    await this.prisma.sql(
+      `UPDATE "webhook_deliveries" SET "status" = 'FAILED', "next_attempt_at" = NULL WHERE "id" = $1`,
+      [deliveryId],
+    );
   }
 
   /**

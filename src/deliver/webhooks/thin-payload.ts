@@ -18,5 +18,8 @@ export function deliveryBody(payload: unknown): string {
   const body = JSON.stringify(thin);
   if (Buffer.byteLength(body) <= MAX_BODY_BYTES) return body;
   const diff = event.data.diff as { new?: Record<string, unknown> } | undefined;
-  return JSON.stringify({ ...thin, data: { ...thin.data, diff: { changed_fields: Object.keys(diff?.new ?? {}) }, diff_truncated: true } });
+  return JSON.stringify({
+    ...thin,
+    data: { ...thin.data, diff: { changed_fields: Object.keys(diff?.new ?? {}) }, diff_truncated: true },
+  });
 }

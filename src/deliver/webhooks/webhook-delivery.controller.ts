@@ -21,7 +21,12 @@ export class WebhookDeliveryController {
 
   @Post('deliveries/:delivery_id/retry')
   @HttpCode(202)
-  async retry(@OrgId() org: string, @Param('id') id: string, @Param('delivery_id') deliveryId: string, @Body() _body: EmptyBodyDto) {
+  async retry(
+    @OrgId() org: string,
+    @Param('id') id: string,
+    @Param('delivery_id') deliveryId: string,
+    @Body() _body: EmptyBodyDto,
+  ) {
     return { result: await this.deliveries.retry(org, id, deliveryId) };
   }
 

@@ -8,16 +8,20 @@ const STATUSES = Object.values(DeliveryStatus);
 
 /** Filters of `GET /v1/webhooks/{id}/deliveries`; the time window is inclusive, as the data lists' are. */
 export class ListDeliveriesQueryDto extends ListQueryDto {
-  @IsOptional() @IsIn(STATUSES, { message: `status must be one of ${STATUSES.join(', ')}` })
+  @IsOptional()
+  @IsIn(STATUSES, { message: `status must be one of ${STATUSES.join(', ')}` })
   status?: string;
 
-  @IsOptional() @IsIn(EVENT_TRIGGERS, { message: `trigger must be one of ${EVENT_TRIGGERS.join(', ')}` })
+  @IsOptional()
+  @IsIn(EVENT_TRIGGERS, { message: `trigger must be one of ${EVENT_TRIGGERS.join(', ')}` })
   trigger?: string;
 
-  @IsOptional() @IsTimeFilter()
+  @IsOptional()
+  @IsTimeFilter()
   created_at_gte?: string;
 
-  @IsOptional() @IsTimeFilter()
+  @IsOptional()
+  @IsTimeFilter()
   created_at_lte?: string;
 }
 
@@ -26,6 +30,7 @@ export class ReplayWebhookDto {
   @IsTimeFilter()
   since!: string;
 
-  @IsOptional() @IsTimeFilter()
+  @IsOptional()
+  @IsTimeFilter()
   until?: string;
 }

@@ -34,7 +34,10 @@ const LIMIT_STORE_WARNING_INTERVAL_MS = 60_000;
 
 /** A failed attempt, carrying the delay chosen for the next one (so the queue and the attempt log agree). */
 class AttemptFailed extends Error {
-  constructor(message: string, readonly nextDelayMs: number) {
+  constructor(
+    message: string,
+    readonly nextDelayMs: number,
+  ) {
     super(message);
   }
 }
@@ -74,7 +77,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     });
     this.openedSecrets = new BoundedMemo(MEMO_MAX, (sealed) => secrets.open(sealed));
     this.allowedUrls = new BoundedMemo(MEMO_MAX, (url) => guard.assertUrlAllowed(url));
-    this.http = { agents: { http: guard.httpAgent, https: guard.httpsAgent }, timeoutMs: TIMEOUT_MS, keepBytes: EXCERPT_BYTES };
+    this.http = {
+      agents: { http: guard.httpAgent, https: guard.httpsAgent },
+      timeoutMs: TIMEOUT_MS,
+      keepBytes: EXCERPT_BYTES,
+    };
   }
 
   onApplicationBootstrap(): void {
@@ -83,7 +90,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       concurrency: this.config.webhookWorkerConcurrency,
       settings: {
         backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
-          error instanceof AttemptFailed ? error.nextDelayMs : retryDelayMs(this.config.webhookRetryScheduleSeconds, attemptsMade, null),
+          error instanceof AttemptFailed
+            ? error.nextDelayMs
+            : retryDelayMs(this.config.webhookRetryScheduleSeconds, attemptsMade, null),
       },
     });
     this.stopSweeper = repeatInBackground(SWEEP_INTERVAL_MS, this.logger, 'sweep', () => this.requeueOverdue());
@@ -100,7 +109,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
         name: 'deliver',
         data: { deliveryId: id, webhookId: webhook_id },
         // The attempt log in PostgreSQL is the record; finished jobs go, so a delivery can be queued again later.
-        opts: { jobId: id, attempts: this.attempts, backoff: { type: 'schedule' }, removeOnComplete: true, removeOnFail: true },
+        opts: {
+          jobId: id,
+          attempts: this.attempts,
+          backoff: { type: 'schedule' },
+          removeOnComplete: true,
+          removeOnFail: true,
+        },
       })),
     );
   }
@@ -140,7 +155,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   /** Puts the job back for a while without spending one of its attempts. */
   private async holdBack(job: Job, token: string | undefined, delayMs: number): Promise<never> {
-    await job.moveToDelayed(Date.now() + delayMs + Math.floor(Math.random() * Math.min(delayMs, ORDER_RECHECK_MS)), token);
+    await job.moveToDelayed(
+      Date.now() + delayMs + Math.floor(Math.random() * Math.min(delayMs, ORDER_RECHECK_MS)),
+      token,
+    );
     throw new DelayedError();
   }
 
@@ -151,14 +169,22 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private async attempt(target: DispatchTarget, attemptOfJob: number): Promise<void> {
     const body = deliveryBody(target.payload);
     const secrets = [this.openedSecrets.get(target.secret_encrypted)];
-    if (target.previous_secret_encrypted && target.previous_secret_expires_at && target.previous_secret_expires_at.getTime() > Date.now()) {
+    if (
+      target.previous_secret_encrypted &&
+      target.previous_secret_expires_at &&
+      target.previous_secret_expires_at.getTime() > Date.now()
+    ) {
       secrets.push(this.openedSecrets.get(target.previous_secret_encrypted));
     }
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = { 'user-agent': 'Latchkey-Webhooks/1.0' };
     // Custom headers that would steer the delivery are refused at create and update; stored ones are dropped here.
     const droppedHeaders = addSendableHeaders(headers, target.headers);
-    Object.assign(headers, { 'content-type': 'application/json' }, signedHeaders(secrets, target.delivery_id, timestamp, body));
+    Object.assign(
+      headers,
+      { 'content-type': 'application/json' },
+      signedHeaders(secrets, target.delivery_id, timestamp, body),
+    );
 
     const startedAt = new Date();
     let statusCode: number | null = null;
@@ -170,19 +196,36 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       statusCode = response.status;
       excerpt = response.body.toString('utf8');
       if (statusCode === 429 || statusCode === 503) retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-      if (statusCode < 200 || statusCode >= 300) error = statusCode >= 300 && statusCode < 400 ? `redirect (HTTP ${statusCode}) not followed` : `HTTP ${statusCode}`;
+      if (statusCode < 200 || statusCode >= 300)
+        error =
+          statusCode >= 300 && statusCode < 400 ? `redirect (HTTP ${statusCode}) not followed` : `HTTP ${statusCode}`;
     } catch (e) {
       error = describeError(e);
     }
     const durationMs = Date.now() - startedAt.getTime();
     const succeeded = error === null;
-    this.metrics.webhookAttempt(target.webhook_id, succeeded, target.attempt_count === 0 ? (startedAt.getTime() - target.created_at.getTime()) / 1000 : null);
+    this.metrics.webhookAttempt(
+      target.webhook_id,
+      succeeded,
+      target.attempt_count === 0 ? (startedAt.getTime() - target.created_at.getTime()) / 1000 : null,
+    );
     const gone = statusCode === 410;
     const final = !succeeded && (gone || attemptOfJob >= this.attempts);
-    const nextDelayMs = succeeded || final ? null : retryDelayMs(this.config.webhookRetryScheduleSeconds, attemptOfJob, retryAfterMs);
+    const nextDelayMs =
+      succeeded || final ? null : retryDelayMs(this.config.webhookRetryScheduleSeconds, attemptOfJob, retryAfterMs);
     const nextAttemptAt = nextDelayMs === null ? null : new Date(Date.now() + nextDelayMs);
     await this.deliveries.recordAttempt(
-      { deliveryId: target.delivery_id, webhookId: target.webhook_id, startedAt, durationMs, statusCode, responseExcerpt: excerpt, error, nextAttemptAt, droppedHeaders },
+      {
+        deliveryId: target.delivery_id,
+        webhookId: target.webhook_id,
+        startedAt,
+        durationMs,
+        statusCode,
+        responseExcerpt: excerpt,
+        error,
+        nextAttemptAt,
+        droppedHeaders,
+      },
       succeeded ? 'SUCCEEDED' : final ? 'FAILED' : 'PENDING',
     );
     const failingSince = succeeded ? null : (target.failing_since ?? startedAt);
@@ -195,7 +238,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async deactivate(target: DispatchTarget, reason: string): Promise<void> {
-    const turnedOff = await this.deliveries.deactivate(target.webhook_id, reason, (organizationId) => webhookDeactivatedEvent(organizationId, target, reason));
+    const turnedOff = await this.deliveries.deactivate(target.webhook_id, reason, (organizationId) =>
+      webhookDeactivatedEvent(organizationId, target, reason),
+    );
     if (turnedOff) this.logger.warn(`webhook ${target.webhook_id} deactivated: ${reason}`);
   }
 
@@ -233,7 +278,16 @@ function webhookDeactivatedEvent(organizationId: string, target: DispatchTarget,
     recordId: null,
     payload: {
       trigger: 'JOB_FAILURE',
-      data: { event: 'JOB_FAILURE', job_type: 'WEBHOOK_DELIVERY', webhook_id: target.webhook_id, job_id: target.delivery_id, root_job_id: null, integration_id: null, vendor: null, error },
+      data: {
+        event: 'JOB_FAILURE',
+        job_type: 'WEBHOOK_DELIVERY',
+        webhook_id: target.webhook_id,
+        job_id: target.delivery_id,
+        root_job_id: null,
+        integration_id: null,
+        vendor: null,
+        error,
+      },
       meta: { object: 'webhook', integration_id: null },
     },
   };

@@ -5,7 +5,15 @@
  * case-insensitively, as HTTP's do.
  */
 const ROUTING = new Set(['host']);
-const FRAMING = new Set(['connection', 'content-length', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'keep-alive']);
+const FRAMING = new Set([
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'keep-alive',
+]);
 const OURS = new Set(['content-type', 'user-agent', 'propexo-signature']);
 const FRAMING_PREFIX = 'proxy-';
 const OURS_PREFIX = 'webhook-';
@@ -14,8 +22,10 @@ const OURS_PREFIX = 'webhook-';
 export function forbiddenHeaderReason(name: string): string | null {
   const lower = name.toLowerCase();
   if (ROUTING.has(lower)) return `${name} cannot be set: the webhook's URL decides where a delivery goes`;
-  if (FRAMING.has(lower) || lower.startsWith(FRAMING_PREFIX)) return `${name} cannot be set: it controls how a delivery is framed or forwarded`;
-  if (OURS.has(lower) || lower.startsWith(OURS_PREFIX)) return `${name} cannot be set: Latchkey sets it on every delivery`;
+  if (FRAMING.has(lower) || lower.startsWith(FRAMING_PREFIX))
+    return `${name} cannot be set: it controls how a delivery is framed or forwarded`;
+  if (OURS.has(lower) || lower.startsWith(OURS_PREFIX))
+    return `${name} cannot be set: Latchkey sets it on every delivery`;
   return null;
 }
 

@@ -66,8 +66,22 @@ export class RedisWebhookLimitStore implements WebhookLimitStore, OnModuleDestro
 
   constructor(private readonly url: string) {}
 
-  async acquire(webhookId: string, leaseId: string, max: number, adopt: readonly string[], ttlMs: number): Promise<boolean> {
-    return (await this.client().latchkeyWebhookAcquire(`latchkey:webhook-leases:${webhookId}`, leaseId, max, ttlMs, ...adopt)) === 1;
+  async acquire(
+    webhookId: string,
+    leaseId: string,
+    max: number,
+    adopt: readonly string[],
+    ttlMs: number,
+  ): Promise<boolean> {
+    return (
+      (await this.client().latchkeyWebhookAcquire(
+        `latchkey:webhook-leases:${webhookId}`,
+        leaseId,
+        max,
+        ttlMs,
+        ...adopt,
+      )) === 1
+    );
   }
 
   async release(webhookId: string, leaseIds: readonly string[]): Promise<void> {
@@ -128,11 +142,19 @@ export interface SqlRunner {
 export class PostgresWebhookLimitStore implements WebhookLimitStore {
   constructor(private readonly prisma: SqlRunner) {}
 
-  async acquire(webhookId: string, leaseId: string, max: number, adopt: readonly string[], ttlMs: number): Promise<boolean> {
+  async acquire(
+    webhookId: string,
+    leaseId: string,
+    max: number,
+    adopt: readonly string[],
+    ttlMs: number,
+  ): Promise<boolean> {
     const params = [webhookId, leaseId, max, ttlMs, adopt];
     let rows = await this.prisma.sql<{ granted: boolean }>(PG_ACQUIRE_SQL, params, 'latchkey_webhook_lease');
     if (rows.length === 0) {
-      await this.prisma.sql('INSERT INTO "webhook_limits" ("webhook_id") VALUES ($1) ON CONFLICT DO NOTHING', [webhookId]);
+      await this.prisma.sql('INSERT INTO "webhook_limits" ("webhook_id") VALUES ($1) ON CONFLICT DO NOTHING', [
+        webhookId,
+      ]);
       rows = await this.prisma.sql<{ granted: boolean }>(PG_ACQUIRE_SQL, params, 'latchkey_webhook_lease');
     }
     return rows[0]?.granted === true;
@@ -140,11 +162,19 @@ export class PostgresWebhookLimitStore implements WebhookLimitStore {
 
   async release(webhookId: string, leaseIds: readonly string[]): Promise<void> {
     if (leaseIds.length === 0) return;
-    await this.prisma.sql(`UPDATE "webhook_limits" SET "leases" = "leases" - $2::text[] WHERE "webhook_id" = $1`, [webhookId, leaseIds], 'latchkey_webhook_release');
+    await this.prisma.sql(
+      `UPDATE "webhook_limits" SET "leases" = "leases" - $2::text[] WHERE "webhook_id" = $1`,
+      [webhookId, leaseIds],
+      'latchkey_webhook_release',
+    );
   }
 
   async hit(webhookId: string): Promise<RateHit> {
-    const rows = await this.prisma.sql<{ count: number; ms_until_reset: number }>(PG_HIT_SQL, [webhookId], 'latchkey_webhook_rate_hit');
-    return { count: rows[0]!.count, msUntilReset: rows[0]!.ms_until_reset };
+    const rows = await this.prisma.sql<{ count: number; ms_until_reset: number }>(
+      PG_HIT_SQL,
+      [webhookId],
+      'latchkey_webhook_rate_hit',
+    );
+    return { count: rows[0].count, msUntilReset: rows[0].ms_until_reset };
   }
 }

@@ -87,7 +87,10 @@ export class WebhookLimiter {
       for (const other of state.inFlight) {
         if (other.leaseId === null) adopt.push((other.leaseId = this.newLeaseId()));
       }
-      const granted = await this.ask(() => this.options.store.acquire(webhookId, slot.leaseId!, this.options.maxConcurrent, adopt, LEASE_TTL_MS), true);
+      const granted = await this.ask(
+        () => this.options.store.acquire(webhookId, slot.leaseId!, this.options.maxConcurrent, adopt, LEASE_TTL_MS),
+        true,
+      );
       if (!granted) {
         state.capRefusedUntil = this.now() + REFUSED_FOR_MS;
         return { waitMs: REFUSED_FOR_MS };
@@ -101,7 +104,8 @@ export class WebhookLimiter {
         released = true;
         state.lastDurationMs = this.now() - slot.startedAt;
         state.inFlight.delete(slot);
-        if (slot.leaseId !== null) void this.ask(() => this.options.store.release(webhookId, [slot.leaseId!]), undefined);
+        if (slot.leaseId !== null)
+          void this.ask(() => this.options.store.release(webhookId, [slot.leaseId!]), undefined);
       },
     };
   }

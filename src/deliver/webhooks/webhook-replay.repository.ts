@@ -48,11 +48,15 @@ export class WebhookReplayRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   create(organizationId: string, webhookId: string, since: Date, until: Date): Promise<ReplayRow> {
-    return this.prisma.webhookReplay.create({ data: { id: newId(), organization_id: organizationId, webhook_id: webhookId, since, until } });
+    return this.prisma.webhookReplay.create({
+      data: { id: newId(), organization_id: organizationId, webhook_id: webhookId, since, until },
+    });
   }
 
   find(organizationId: string, webhookId: string, id: string): Promise<ReplayRow | null> {
-    return this.prisma.webhookReplay.findFirst({ where: { id, organization_id: organizationId, webhook_id: webhookId } });
+    return this.prisma.webhookReplay.findFirst({
+      where: { id, organization_id: organizationId, webhook_id: webhookId },
+    });
   }
 
   async list(organizationId: string, webhookId: string, page: ListPage) {
@@ -82,12 +86,17 @@ export class WebhookReplayRepository {
     const rows = await this.prisma.$queryRawUnsafe<{ first: bigint | null; last: bigint | null }[]>(
       `SELECT min("sequence") AS first, max("sequence") AS last FROM "events"
        WHERE "organization_id" = $1 AND "created_at" >= $2::timestamptz AND "created_at" < $3::timestamptz`,
-      replay.organization_id, replay.since.toISOString(), replay.until.toISOString(),
+      replay.organization_id,
+      replay.since.toISOString(),
+      replay.until.toISOString(),
     );
     const { first, last } = rows[0] ?? {};
     if (first == null || last == null) return null;
     const through = first - 1n;
-    await this.prisma.webhookReplay.update({ where: { id: replay.id }, data: { last_sequence: last, through_sequence: through, updated_at: new Date() } });
+    await this.prisma.webhookReplay.update({
+      where: { id: replay.id },
+      data: { last_sequence: last, through_sequence: through, updated_at: new Date() },
+    });
     return { through, last };
   }
 
@@ -99,12 +108,24 @@ export class WebhookReplayRepository {
   async advance(replay: ReplayRow, through: bigint, last: bigint, limit: number): Promise<ReplayBatch> {
     return this.prisma.sqlTransaction(async (tx) => {
       await tx.query(SHARE_PRUNE_LOCK_SQL);
-      const { rows } = await tx.query<{ matched: number; last_sequence: string | null; enqueue: string[]; failed: string[] }>(REPLAY_BATCH_SQL, [
-        replay.webhook_id, replay.organization_id, through.toString(), last.toString(), replay.since, replay.until, limit,
+      const { rows } = await tx.query<{
+        matched: number;
+        last_sequence: string | null;
+        enqueue: string[];
+        failed: string[];
+      }>(REPLAY_BATCH_SQL, [
+        replay.webhook_id,
+        replay.organization_id,
+        through.toString(),
+        last.toString(),
+        replay.since,
+        replay.until,
+        limit,
       ]);
-      const batch = rows[0]!;
+      const batch = rows[0];
       // A short batch reached the end of the window; a full one ends at its last event.
-      const throughSequence = batch.matched < limit || batch.last_sequence === null ? last : BigInt(batch.last_sequence);
+      const throughSequence =
+        batch.matched < limit || batch.last_sequence === null ? last : BigInt(batch.last_sequence);
       await tx.query(
         `UPDATE "webhook_replays" SET "through_sequence" = $2::bigint, "replayed" = "replayed" + $3, "already_pending" = "already_pending" + $4, "updated_at" = now()
          WHERE "id" = $1`,
@@ -125,13 +146,18 @@ export class WebhookReplayRepository {
 
   /** The error of an attempt that will be retried, shown on the replay meanwhile. */
   async noteError(id: string, error: string): Promise<void> {
-    await this.prisma.webhookReplay.updateMany({ where: { id, status: 'RUNNING' }, data: { error, updated_at: new Date() } });
+    await this.prisma.webhookReplay.updateMany({
+      where: { id, status: 'RUNNING' },
+      data: { error, updated_at: new Date() },
+    });
   }
 
   /** Replays not ended whose row has not moved since `before`: the sweeper checks that their job still exists. */
   async stalledSince(before: Date): Promise<string[]> {
     const rows = await this.prisma.webhookReplay.findMany({
-      where: { status: { in: ['QUEUED', 'RUNNING'] }, updated_at: { lt: before } }, select: { id: true }, take: 500,
+      where: { status: { in: ['QUEUED', 'RUNNING'] }, updated_at: { lt: before } },
+      select: { id: true },
+      take: 500,
     });
     return rows.map((r) => r.id);
   }

@@ -50,7 +50,9 @@ export class WebhookReplayService implements OnApplicationBootstrap, OnModuleDes
 
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
-    this.queues.worker<WebhookReplayPayload>(QueueName.WebhookReplays, (job) => this.process(job), { concurrency: WORKER_CONCURRENCY });
+    this.queues.worker<WebhookReplayPayload>(QueueName.WebhookReplays, (job) => this.process(job), {
+      concurrency: WORKER_CONCURRENCY,
+    });
     this.stopSweeper = repeatInBackground(SWEEP_INTERVAL_MS, this.logger, 'replay sweep', () => this.requeueLost());
   }
 
@@ -64,7 +66,10 @@ export class WebhookReplayService implements OnApplicationBootstrap, OnModuleDes
     const since = new Date(dto.since);
     const until = dto.until ? new Date(dto.until) : new Date();
     if (since.getTime() >= until.getTime()) {
-      throw AppError.invalid('since must be before until', dto.until ? { until: ['must be after since'] } : { since: ['must be in the past (until defaults to now)'] });
+      throw AppError.invalid(
+        'since must be before until',
+        dto.until ? { until: ['must be after since'] } : { since: ['must be in the past (until defaults to now)'] },
+      );
     }
     assertWebhookActive(webhook);
     const kept = eventRetentionCutoff(this.config.eventRetentionDays);
@@ -97,11 +102,15 @@ export class WebhookReplayService implements OnApplicationBootstrap, OnModuleDes
     } catch (error) {
       const message = (error as Error).message;
       if (error instanceof InactiveWebhookError || job.attemptsMade + 1 >= REPLAY_ATTEMPTS) {
-        this.logger.warn(`replay ${replay.id} of webhook ${replay.webhook_id} failed after ${replay.attempts} attempt(s): ${message}`);
+        this.logger.warn(
+          `replay ${replay.id} of webhook ${replay.webhook_id} failed after ${replay.attempts} attempt(s): ${message}`,
+        );
         await this.replays.finish(replay.id, 'FAILED', message);
         return;
       }
-      this.logger.warn(`replay ${replay.id} of webhook ${replay.webhook_id}: attempt ${replay.attempts} failed, will resume: ${message}`);
+      this.logger.warn(
+        `replay ${replay.id} of webhook ${replay.webhook_id}: attempt ${replay.attempts} failed, will resume: ${message}`,
+      );
       await this.replays.noteError(replay.id, message);
       throw error;
     }
@@ -113,7 +122,10 @@ export class WebhookReplayService implements OnApplicationBootstrap, OnModuleDes
     const webhook = await this.webhooks.find(replay.organization_id, replay.webhook_id);
     if (!webhook) return; // deleted meanwhile: its replays went with it
     assertWebhookActive(webhook); // the dispatcher would fail every delivery of an inactive webhook unsent
-    const range = replay.last_sequence === null ? await this.replays.fixRange(replay) : { through: replay.through_sequence!, last: replay.last_sequence };
+    const range =
+      replay.last_sequence === null
+        ? await this.replays.fixRange(replay)
+        : { through: replay.through_sequence!, last: replay.last_sequence };
     if (!range) return; // no event in the window
     for (let through = range.through; through < range.last;) {
       const batch = await this.replays.advance(replay, through, range.last, REPLAY_BATCH);
@@ -127,7 +139,11 @@ export class WebhookReplayService implements OnApplicationBootstrap, OnModuleDes
   private async enqueue(replayId: string): Promise<void> {
     const data: WebhookReplayPayload = { replayId };
     await this.queues.queue(QueueName.WebhookReplays).add('replay', data, {
-      jobId: replayId, attempts: REPLAY_ATTEMPTS, backoff: { type: 'exponential', delay: REPLAY_RETRY_BASE_MS }, removeOnComplete: true, removeOnFail: 1000,
+      jobId: replayId,
+      attempts: REPLAY_ATTEMPTS,
+      backoff: { type: 'exponential', delay: REPLAY_RETRY_BASE_MS },
+      removeOnComplete: true,
+      removeOnFail: 1000,
     });
   }
 
@@ -140,7 +156,8 @@ export class WebhookReplayService implements OnApplicationBootstrap, OnModuleDes
     for (const replayId of await this.replays.stalledSince(new Date(Date.now() - LOST_AFTER_MS))) {
       const job = await queue.getJob(replayId);
       if (!job) await this.enqueue(replayId);
-      else if (await job.isFailed()) await this.replays.finish(replayId, 'FAILED', job.failedReason || "the replay's worker job failed");
+      else if (await job.isFailed())
+        await this.replays.finish(replayId, 'FAILED', job.failedReason || "the replay's worker job failed");
     }
   }
 

@@ -14,7 +14,8 @@ export function propexoSignature(secret: string, body: string): string {
  * What a secret given by the user may look like: anything, except that a `whsec_` prefix promises base64 after
  * it (the Standard Webhooks form, which its libraries decode strictly), so a receiver can verify as documented.
  */
-export const WEBHOOK_SECRET_FORM = /^(?!whsec_)[\s\S]*$|^whsec_(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)$/;
+export const WEBHOOK_SECRET_FORM =
+  /^(?!whsec_)[\s\S]*$|^whsec_(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)$/;
 
 /**
  * The Standard Webhooks key: the base64-decoded part of a `whsec_` secret; a secret of another form
@@ -22,12 +23,16 @@ export const WEBHOOK_SECRET_FORM = /^(?!whsec_)[\s\S]*$|^whsec_(?:[A-Za-z0-9+/]{
  * `new Webhook(new TextEncoder().encode(secret), { format: 'raw' })` (README, "Verifying deliveries").
  */
 export function standardWebhooksKey(secret: string): Buffer {
-  return secret.startsWith('whsec_') ? Buffer.from(secret.slice('whsec_'.length), 'base64') : Buffer.from(secret, 'utf8');
+  return secret.startsWith('whsec_')
+    ? Buffer.from(secret.slice('whsec_'.length), 'base64')
+    : Buffer.from(secret, 'utf8');
 }
 
 /** `webhook-signature` value: `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`. */
 export function standardWebhooksSignature(secret: string, id: string, timestampSeconds: number, body: string): string {
-  const mac = createHmac('sha256', standardWebhooksKey(secret)).update(`${id}.${timestampSeconds}.${body}`).digest('base64');
+  const mac = createHmac('sha256', standardWebhooksKey(secret))
+    .update(`${id}.${timestampSeconds}.${body}`)
+    .digest('base64');
   return `v1,${mac}`;
 }
 
@@ -37,11 +42,18 @@ export function standardWebhooksSignature(secret: string, id: string, timestampS
  * Standard Webhooks allows), so receivers holding either secret verify; `propexo-signature` has one value
  * and uses the current secret.
  */
-export function signedHeaders(secrets: readonly string[], id: string, timestampSeconds: number, body: string): Record<string, string> {
+export function signedHeaders(
+  secrets: readonly string[],
+  id: string,
+  timestampSeconds: number,
+  body: string,
+): Record<string, string> {
   return {
-    'propexo-signature': propexoSignature(secrets[0]!, body),
+    'propexo-signature': propexoSignature(secrets[0], body),
     'webhook-id': id,
     'webhook-timestamp': String(timestampSeconds),
-    'webhook-signature': secrets.map((secret) => standardWebhooksSignature(secret, id, timestampSeconds, body)).join(' '),
+    'webhook-signature': secrets
+      .map((secret) => standardWebhooksSignature(secret, id, timestampSeconds, body))
+      .join(' '),
   };
 }

@@ -1,5 +1,18 @@
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { EVENT_MODELS } from '../../catalogue/canonical-models';
 import { TRIGGERS } from '../../emit/event-triggers';
 import { ListQueryDto } from '../../platform/common/http/list-query.dto';
@@ -11,65 +24,107 @@ export const SUBSCRIBABLE_TRIGGERS = [...TRIGGERS, 'WRITE_OPERATION_FAILURE'] as
 export const WEBHOOK_MODELS = EVENT_MODELS;
 
 export class WebhookHeaderDto {
-  @IsString() @Matches(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { message: 'header must be an HTTP header name' }) @MaxLength(256)
+  @IsString()
+  @Matches(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { message: 'header must be an HTTP header name' })
+  @MaxLength(256)
   header!: string;
 
-  @IsString() @MaxLength(4096) @Matches(/^[^\r\n]*$/, { message: 'value must not contain line breaks' })
+  @IsString()
+  @MaxLength(4096)
+  @Matches(/^[^\r\n]*$/, { message: 'value must not contain line breaks' })
   value!: string;
 }
 
-const SECRET_FORM_MESSAGE = 'secret starting with whsec_ must continue with base64 (the Standard Webhooks form); any other secret is used as it is';
+const SECRET_FORM_MESSAGE =
+  'secret starting with whsec_ must continue with base64 (the Standard Webhooks form); any other secret is used as it is';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 export class CreateWebhookDto {
-  @IsUrl(URL_OPTIONS, { message: 'url must be an http(s) URL' }) @MaxLength(2048)
+  @IsUrl(URL_OPTIONS, { message: 'url must be an http(s) URL' })
+  @MaxLength(2048)
   url!: string;
 
-  @IsArray() @ArrayMinSize(1) @IsIn(SUBSCRIBABLE_TRIGGERS, { each: true, message: `each trigger must be one of ${SUBSCRIBABLE_TRIGGERS.join(', ')}` })
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(SUBSCRIBABLE_TRIGGERS, {
+    each: true,
+    message: `each trigger must be one of ${SUBSCRIBABLE_TRIGGERS.join(', ')}`,
+  })
   triggers!: string[];
 
-  @IsOptional() @IsIn(WEBHOOK_MODELS, { message: `model must be one of ${WEBHOOK_MODELS.join(', ')}` })
+  @IsOptional()
+  @IsIn(WEBHOOK_MODELS, { message: `model must be one of ${WEBHOOK_MODELS.join(', ')}` })
   model?: string;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   active?: boolean;
 
-  @IsOptional() @IsString() @MinLength(10) @MaxLength(512) @Matches(WEBHOOK_SECRET_FORM, { message: SECRET_FORM_MESSAGE })
+  @IsOptional()
+  @IsString()
+  @MinLength(10)
+  @MaxLength(512)
+  @Matches(WEBHOOK_SECRET_FORM, { message: SECRET_FORM_MESSAGE })
   secret?: string;
 
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => WebhookHeaderDto)
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => WebhookHeaderDto)
   headers?: WebhookHeaderDto[];
 
   /** Extension: limit the webhook to one integration's events. */
-  @IsOptional() @IsString() @IsNotEmpty()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
   integration_id?: string;
 }
 
 export class UpdateWebhookDto {
-  @IsOptional() @IsUrl(URL_OPTIONS, { message: 'url must be an http(s) URL' }) @MaxLength(2048)
+  @IsOptional()
+  @IsUrl(URL_OPTIONS, { message: 'url must be an http(s) URL' })
+  @MaxLength(2048)
   url?: string;
 
-  @IsOptional() @IsArray() @ArrayMinSize(1) @IsIn(SUBSCRIBABLE_TRIGGERS, { each: true, message: `each trigger must be one of ${SUBSCRIBABLE_TRIGGERS.join(', ')}` })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(SUBSCRIBABLE_TRIGGERS, {
+    each: true,
+    message: `each trigger must be one of ${SUBSCRIBABLE_TRIGGERS.join(', ')}`,
+  })
   triggers?: string[];
 
-  @IsOptional() @IsIn(WEBHOOK_MODELS, { message: `model must be one of ${WEBHOOK_MODELS.join(', ')}` })
+  @IsOptional()
+  @IsIn(WEBHOOK_MODELS, { message: `model must be one of ${WEBHOOK_MODELS.join(', ')}` })
   model?: string;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   active?: boolean;
 
-  @IsOptional() @IsString() @MinLength(10) @MaxLength(512) @Matches(WEBHOOK_SECRET_FORM, { message: SECRET_FORM_MESSAGE })
+  @IsOptional()
+  @IsString()
+  @MinLength(10)
+  @MaxLength(512)
+  @Matches(WEBHOOK_SECRET_FORM, { message: SECRET_FORM_MESSAGE })
   secret?: string;
 
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => WebhookHeaderDto)
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => WebhookHeaderDto)
   headers?: WebhookHeaderDto[];
 
-  @IsOptional() @IsString() @IsNotEmpty()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
   integration_id?: string;
 }
 
 export class ListWebhooksQueryDto extends ListQueryDto {
-  @IsOptional() @IsIn(['true', 'false'], { message: 'active must be true or false' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'active must be true or false' })
   active?: string;
 }

@@ -26,9 +26,18 @@ export class WebhookRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async list(organizationId: string, filter: { active?: boolean }, page: ListPage) {
-    const where = { organization_id: organizationId, ...(filter.active === undefined ? {} : { active: filter.active }) };
+    const where = {
+      organization_id: organizationId,
+      ...(filter.active === undefined ? {} : { active: filter.active }),
+    };
     const [rows, total] = await this.prisma.$transaction([
-      this.prisma.webhook.findMany({ where, include: WITH_TRIGGERS, skip: page.offset, take: page.limit, orderBy: prismaOrderBy(page) }),
+      this.prisma.webhook.findMany({
+        where,
+        include: WITH_TRIGGERS,
+        skip: page.offset,
+        take: page.limit,
+        orderBy: prismaOrderBy(page),
+      }),
       this.prisma.webhook.count({ where }),
     ]);
     return { rows, total };
@@ -38,7 +47,10 @@ export class WebhookRepository {
     return this.prisma.webhook.findFirst({ where: { id, organization_id: organizationId }, include: WITH_TRIGGERS });
   }
 
-  create(organizationId: string, data: Required<Pick<WebhookWrite, 'url' | 'secretEncrypted' | 'triggers'>> & WebhookWrite): Promise<WebhookRow> {
+  create(
+    organizationId: string,
+    data: Required<Pick<WebhookWrite, 'url' | 'secretEncrypted' | 'triggers'>> & WebhookWrite,
+  ): Promise<WebhookRow> {
     return this.prisma.webhook.create({
       data: {
         id: newId(),
@@ -57,7 +69,10 @@ export class WebhookRepository {
   /** Returns null when the webhook is not the organization's. Trigger replacement and field changes commit together. */
   async update(organizationId: string, id: string, data: WebhookWrite): Promise<WebhookRow | null> {
     return this.prisma.$transaction(async (tx) => {
-      const existing = await tx.webhook.findFirst({ where: { id, organization_id: organizationId }, select: { id: true } });
+      const existing = await tx.webhook.findFirst({
+        where: { id, organization_id: organizationId },
+        select: { id: true },
+      });
       if (!existing) return null;
       if (data.triggers) {
         await tx.webhookTrigger.deleteMany({ where: { webhook_id: id } });

@@ -55,15 +55,24 @@ export class WebhookService {
     if (dto.headers) assertHeaders(dto.headers);
     if (dto.integration_id) await this.assertIntegration(organizationId, dto.integration_id);
     const currentModel = existing.triggers.find((t) => t.model)?.model ?? null;
-    const triggers = dto.triggers || dto.model !== undefined
-      ? triggerRows(dto.triggers ?? [...new Set(existing.triggers.map((t) => t.trigger))], dto.model ?? currentModel ?? undefined)
-      : undefined;
+    const triggers =
+      dto.triggers || dto.model !== undefined
+        ? triggerRows(
+            dto.triggers ?? [...new Set(existing.triggers.map((t) => t.trigger))],
+            dto.model ?? currentModel ?? undefined,
+          )
+        : undefined;
     // Rotation: the old secret keeps signing (beside the new one) for a grace period, so receivers can switch over.
     const rotated = dto.secret !== undefined && dto.secret !== this.secrets.open(existing.secret_encrypted);
     const row = await this.webhooks.update(organizationId, id, {
       url: dto.url,
       secretEncrypted: rotated ? this.secrets.seal(dto.secret!) : undefined,
-      ...(rotated ? { previousSecretEncrypted: existing.secret_encrypted, previousSecretExpiresAt: new Date(Date.now() + this.config.webhookSecretGraceMs) } : {}),
+      ...(rotated
+        ? {
+            previousSecretEncrypted: existing.secret_encrypted,
+            previousSecretExpiresAt: new Date(Date.now() + this.config.webhookSecretGraceMs),
+          }
+        : {}),
       headers: dto.headers?.map((h) => ({ header: h.header, value: h.value })),
       active: dto.active,
       integrationId: dto.integration_id,
@@ -95,7 +104,9 @@ export class WebhookService {
 
   private async assertIntegration(organizationId: string, integrationId: string): Promise<void> {
     if (!(await this.webhooks.integrationBelongsTo(organizationId, integrationId))) {
-      throw AppError.invalid(`Integration ${integrationId} was not found`, { integration_id: ['must be an integration of your organization'] });
+      throw AppError.invalid(`Integration ${integrationId} was not found`, {
+        integration_id: ['must be an integration of your organization'],
+      });
     }
   }
 

@@ -19,13 +19,21 @@ import { WebhookService } from './webhook.service';
   controllers: [WebhookController, WebhookDeliveryController, WebhookReplayController],
   // OutboxRepository is stateless; provided here too so webhooks can report on themselves without importing events.
   providers: [
-    WebhookRepository, WebhookService, DeliveryRepository, WebhookDispatcher, OutboxRepository,
-    DeliveryLogRepository, DeliveryControlService, WebhookReplayRepository, WebhookReplayService,
+    WebhookRepository,
+    WebhookService,
+    DeliveryRepository,
+    WebhookDispatcher,
+    OutboxRepository,
+    DeliveryLogRepository,
+    DeliveryControlService,
+    WebhookReplayRepository,
+    WebhookReplayService,
     {
       // Where the per-webhook limits meet across worker processes: Redis when there is one, else PostgreSQL.
       provide: WEBHOOK_LIMIT_STORE,
       inject: [APP_CONFIG, PrismaService],
-      useFactory: (config: RuntimeConfig, prisma: PrismaService) => (config.redisUrl ? new RedisWebhookLimitStore(config.redisUrl) : new PostgresWebhookLimitStore(prisma)),
+      useFactory: (config: RuntimeConfig, prisma: PrismaService) =>
+        config.redisUrl ? new RedisWebhookLimitStore(config.redisUrl) : new PostgresWebhookLimitStore(prisma),
     },
   ],
   exports: [DeliveryRepository, WebhookDispatcher],

@@ -96,5 +96,6 @@ export interface VendorAdapter<Credentials = unknown> {
   /** The vendor's id of a raw record, for quarantine reports (null when it has none). */
   vendorId(model: CanonicalModelName, raw: unknown): string | null;
   /** Schema-drift expectations per model. */
-  readonly expectedFields: Readonly<Record<CanonicalModelName, ExpectedFields>> | Partial<Record<CanonicalModelName, ExpectedFields>>;
+  readonly expectedFields:
+    Readonly<Record<CanonicalModelName, ExpectedFields>> | Partial<Record<CanonicalModelName, ExpectedFields>>;
 }

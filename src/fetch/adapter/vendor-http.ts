@@ -7,7 +7,11 @@ export class VendorAuthError extends Error {
   readonly retryable = false;
 }
 export class VendorRequestError extends Error {
-  constructor(message: string, readonly status: number | null, readonly retryable: boolean) {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly retryable: boolean,
+  ) {
     super(message);
   }
 }
@@ -23,7 +27,10 @@ export class VendorAccessDeniedError extends VendorRequestError {
 }
 /** The vendor asked us to slow down (HTTP 429/503, or a throttle reported inside a 200 body). */
 export class VendorThrottledError extends Error {
-  constructor(message: string, readonly retryAfterMs: number | null = null) {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | null = null,
+  ) {
     super(message);
   }
 }
@@ -119,7 +126,11 @@ export class VendorHttp {
     return this.request<T>({ method: 'GET', path, params });
   }
 
-  post<T>(path: string, body: unknown, extra: Omit<VendorRequest, 'method' | 'path' | 'body'> = {}): Promise<VendorResponse<T>> {
+  post<T>(
+    path: string,
+    body: unknown,
+    extra: Omit<VendorRequest, 'method' | 'path' | 'body'> = {},
+  ): Promise<VendorResponse<T>> {
     return this.request<T>({ ...extra, method: 'POST', path, body });
   }
 
@@ -151,11 +162,18 @@ export class VendorHttp {
       const sentAt = performance.now();
       let outcome: Outcome<T> | undefined;
       try {
-        const response = await this.http.request({ method, url: target, params: request.params ? dropUndefined(request.params) : undefined, headers, data });
+        const response = await this.http.request({
+          method,
+          url: target,
+          params: request.params ? dropUndefined(request.params) : undefined,
+          headers,
+          data,
+        });
         outcome = readAnswer<T>(request, response, label);
       } catch (error) {
         const e = error as { code?: string; message: string };
-        if (e.code === 'OUTBOUND_BLOCKED' || (error as Error).name === 'OutboundBlockedError') throw new VendorRequestError(e.message, null, false);
+        if (e.code === 'OUTBOUND_BLOCKED' || (error as Error).name === 'OutboundBlockedError')
+          throw new VendorRequestError(e.message, null, false);
         if (!(error as { isAxiosError?: boolean }).isAxiosError) throw error; // a verdict of readAnswer: final
         outcome = { kind: 'retry', status: null, reason: e.message };
       } finally {
@@ -163,7 +181,10 @@ export class VendorHttp {
       }
       if (outcome.kind === 'ok') return outcome.response;
       if (attempt >= this.maxAttempts) {
-        const why = outcome.kind === 'throttled' ? `still throttled after ${attempt} attempts` : `failed after ${attempt} attempts: ${outcome.reason}`;
+        const why =
+          outcome.kind === 'throttled'
+            ? `still throttled after ${attempt} attempts`
+            : `failed after ${attempt} attempts: ${outcome.reason}`;
         throw new VendorRequestError(`${label} ${why}`, outcome.status, true);
       }
       if (outcome.kind === 'throttled') {
@@ -201,9 +222,11 @@ function readAnswer<T>(request: VendorRequest, response: AxiosResponse, label: s
     const answer: VendorResponse<T> = { status, headers, data: data as T };
     return inspected(request, answer) ?? { kind: 'ok', response: answer };
   }
-  if (status === 401) throw new VendorAuthError(`The vendor refused the credentials (HTTP 401): ${excerpt(response.data)}`);
+  if (status === 401)
+    throw new VendorAuthError(`The vendor refused the credentials (HTTP 401): ${excerpt(response.data)}`);
   if (status === 403) throw new VendorAccessDeniedError(`${label} was denied (HTTP 403): ${excerpt(response.data)}`);
-  if (status === 429 || status === 503) return { kind: 'throttled', status, retryAfterMs: parseRetryAfter(headers['retry-after']) };
+  if (status === 429 || status === 503)
+    return { kind: 'throttled', status, retryAfterMs: parseRetryAfter(headers['retry-after']) };
   if (status >= 500) {
     const transient: Outcome<T> = { kind: 'retry', status, reason: `HTTP ${status}: ${excerpt(response.data)}` };
     if (!request.inspectServerErrors) return transient;
@@ -226,8 +249,10 @@ function inspected<T>(request: VendorRequest, answer: VendorResponse): Outcome<T
     request.inspect?.(answer);
     return null;
   } catch (error) {
-    if (error instanceof VendorThrottledError) return { kind: 'throttled', status: answer.status, retryAfterMs: error.retryAfterMs };
-    if (error instanceof VendorRequestError && error.retryable) return { kind: 'retry', status: error.status ?? answer.status, reason: error.message };
+    if (error instanceof VendorThrottledError)
+      return { kind: 'throttled', status: answer.status, retryAfterMs: error.retryAfterMs };
+    if (error instanceof VendorRequestError && error.retryable)
+      return { kind: 'retry', status: error.status ?? answer.status, reason: error.message };
     throw error;
   }
 }
@@ -252,7 +277,6 @@ function dropUndefined(params: Record<string, string | number | undefined>) {
 function backoff(base: number, attempt: number): number {
   return Math.min(30_000, base * 2 ** (attempt - 1));
 }
-
 
 function excerpt(data: unknown): string {
   const s = typeof data === 'string' ? data : JSON.stringify(data);

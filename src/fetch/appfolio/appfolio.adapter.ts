@@ -14,7 +14,11 @@ export const appfolioAdapter: VendorAdapter<AppfolioCredentials> = {
   incrementalModels: ['residents', 'leases'],
   client: (credentials, context) => {
     const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
-    return new AppfolioClient(context.connect({ authorization: `Basic ${basic}` }), credentials.developerId, context.baseUrl);
+    return new AppfolioClient(
+      context.connect({ authorization: `Basic ${basic}` }),
+      credentials.developerId,
+      context.baseUrl,
+    );
   },
   map: mapAppfolioRecord,
   vendorId: (model, raw) => {

@@ -3,7 +3,13 @@ import { idOrNull } from '../../normalise/normalise';
 import type { ListOptions, RawPage, VendorClient } from '../adapter/vendor-adapter';
 import { VendorRequestError, type VendorHttp, type VendorRequest } from '../adapter/vendor-http';
 import {
-  APPFOLIO_REPORTS, MAX_REPORT_RESTARTS, OCCUPANCY_FIELDS, reportPath, TENANT_LOOKUP, TENANT_TYPES_FIELD, type AppfolioReport,
+  APPFOLIO_REPORTS,
+  MAX_REPORT_RESTARTS,
+  OCCUPANCY_FIELDS,
+  reportPath,
+  TENANT_LOOKUP,
+  TENANT_TYPES_FIELD,
+  type AppfolioReport,
 } from './appfolio.facts';
 import { parseTenantIds } from './appfolio.mapper';
 
@@ -14,7 +20,11 @@ type Row = Record<string, unknown>;
  * the lookup adds the developer id header. Adapters never wait or retry themselves: VendorHttp does.
  */
 export class AppfolioClient implements VendorClient {
-  constructor(private readonly http: VendorHttp, private readonly developerId: string, private readonly baseUrl: string) {}
+  constructor(
+    private readonly http: VendorHttp,
+    private readonly developerId: string,
+    private readonly baseUrl: string,
+  ) {}
 
   async *listPages(model: CanonicalModelName, options: ListOptions = {}): AsyncIterable<RawPage> {
     const report = APPFOLIO_REPORTS[model];
@@ -72,7 +82,11 @@ export class AppfolioClient implements VendorClient {
       } catch (error) {
         if (!(error instanceof VendorRequestError && error.status === 410)) throw error;
         if (restarts >= MAX_REPORT_RESTARTS) {
-          throw new VendorRequestError(`${path}: its next_page_url expired (HTTP 410) again after ${MAX_REPORT_RESTARTS} restarts of the report`, 410, false);
+          throw new VendorRequestError(
+            `${path}: its next_page_url expired (HTTP 410) again after ${MAX_REPORT_RESTARTS} restarts of the report`,
+            410,
+            false,
+          );
         }
       }
     }
@@ -89,7 +103,8 @@ export class AppfolioClient implements VendorClient {
       headers: { [TENANT_LOOKUP.developerIdHeader]: this.developerId },
     });
     const data = (body as { data?: unknown } | null)?.data;
-    if (!Array.isArray(data)) throw new VendorRequestError(`${TENANT_LOOKUP.path} did not answer {"data": [...]}`, 200, false);
+    if (!Array.isArray(data))
+      throw new VendorRequestError(`${TENANT_LOOKUP.path} did not answer {"data": [...]}`, 200, false);
     const byId = new Map<string, Row>();
     for (const tenant of data as Row[]) {
       const id = idOrNull(tenant?.Id);
@@ -106,7 +121,10 @@ export class AppfolioClient implements VendorClient {
   /** Some columns of a model's whole report by another, asking for those columns only. */
   private async columns(model: CanonicalModelName, key: string, values: readonly string[]): Promise<Map<string, Row>> {
     const byKey = new Map<string, Row>();
-    for await (const rows of this.report(APPFOLIO_REPORTS[model], { paginate_results: true, columns: [key, ...values] })) {
+    for await (const rows of this.report(APPFOLIO_REPORTS[model], {
+      paginate_results: true,
+      columns: [key, ...values],
+    })) {
       for (const row of rows) {
         const id = idOrNull(row[key]);
         if (id !== null) byKey.set(id, row);
@@ -127,7 +145,12 @@ export class AppfolioClient implements VendorClient {
     } catch {
       throw new VendorRequestError(`${path}: next_page_url "${next}" is not an absolute URL`, null, false);
     }
-    if (url.origin !== new URL(this.baseUrl).origin) throw new VendorRequestError(`${path}: next_page_url points to ${url.origin}, not the customer's host`, null, false);
+    if (url.origin !== new URL(this.baseUrl).origin)
+      throw new VendorRequestError(
+        `${path}: next_page_url points to ${url.origin}, not the customer's host`,
+        null,
+        false,
+      );
     return url.toString();
   }
 }
@@ -144,11 +167,19 @@ function readReportPage(answer: unknown, path: string): { results: Row[]; next: 
 function withTenantTypes(row: Row, tenants: Map<string, Row>): Row {
   const ids = parseTenantIds(row.tenant_ids);
   if (!ids) return row; // the mapper quarantines the row for its tenant_ids
-  return { ...row, [TENANT_TYPES_FIELD]: Object.fromEntries(ids.filter((id) => tenants.has(id)).map((id) => [id, tenants.get(id)!.tenant_type])) };
+  return {
+    ...row,
+    [TENANT_TYPES_FIELD]: Object.fromEntries(
+      ids.filter((id) => tenants.has(id)).map((id) => [id, tenants.get(id)!.tenant_type]),
+    ),
+  };
 }
 
 function withOccupancy(row: Row, occupancies: Map<string, Row>): Row {
   const occupancy = occupancies.get(idOrNull(row.occupancy_id) ?? '');
   if (!occupancy) return row;
-  return { ...row, ...Object.fromEntries(Object.entries(OCCUPANCY_FIELDS).map(([column, field]) => [field, occupancy[column]])) };
+  return {
+    ...row,
+    ...Object.fromEntries(Object.entries(OCCUPANCY_FIELDS).map(([column, field]) => [field, occupancy[column]])),
+  };
 }

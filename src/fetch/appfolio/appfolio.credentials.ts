@@ -2,12 +2,15 @@ import { IsNotEmpty, IsString } from 'class-validator';
 
 /** docs/vendors/appfolio.md (Propexo's AppFolio variant): `{ "clientId", "clientSecret", "developerId" }`. */
 export class AppfolioCredentials {
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   clientId!: string;
 
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   clientSecret!: string;
 
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   developerId!: string;
 }

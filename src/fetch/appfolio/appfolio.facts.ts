@@ -16,7 +16,16 @@ export interface AppfolioReport {
 export const APPFOLIO_REPORTS: Record<CanonicalModelName, AppfolioReport> = {
   properties: {
     name: 'property_directory',
-    columns: ['property_id', 'property_name', 'property_address', 'property_city', 'property_state', 'property_zip', 'property_type', 'units'],
+    columns: [
+      'property_id',
+      'property_name',
+      'property_address',
+      'property_city',
+      'property_state',
+      'property_zip',
+      'property_type',
+      'units',
+    ],
     idField: 'property_id',
     incremental: false,
   },
@@ -28,7 +37,19 @@ export const APPFOLIO_REPORTS: Record<CanonicalModelName, AppfolioReport> = {
   },
   leases: {
     name: 'rent_roll',
-    columns: ['occupancy_id', 'unit_id', 'property_id', 'status', 'lease_from', 'lease_to', 'move_in', 'move_out', 'rent', 'deposit', 'tenant_ids'],
+    columns: [
+      'occupancy_id',
+      'unit_id',
+      'property_id',
+      'status',
+      'lease_from',
+      'lease_to',
+      'move_in',
+      'move_out',
+      'rent',
+      'deposit',
+      'tenant_ids',
+    ],
     idField: 'occupancy_id',
     incremental: true,
   },
@@ -82,7 +103,9 @@ export const APPFOLIO_FACTS: VendorFacts = {
 export const TENANT_TYPES_FIELD = 'tenant_types';
 export const OCCUPANCY_PROPERTY_FIELD = 'occupancy_property_id';
 export const OCCUPANCY_FIELDS: Readonly<Record<string, string>> = {
-  property_id: OCCUPANCY_PROPERTY_FIELD, move_in: 'occupancy_move_in', move_out: 'occupancy_move_out',
+  property_id: OCCUPANCY_PROPERTY_FIELD,
+  move_in: 'occupancy_move_in',
+  move_out: 'occupancy_move_out',
 };
 
 /**
@@ -98,10 +121,18 @@ export const MAX_REPORT_RESTARTS = 3;
 export const APPFOLIO_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields> = {
   properties: { required: APPFOLIO_REPORTS.properties.columns, known: APPFOLIO_REPORTS.properties.columns },
   units: { required: APPFOLIO_REPORTS.units.columns, known: APPFOLIO_REPORTS.units.columns },
-  leases: { required: APPFOLIO_REPORTS.leases.columns, known: [...APPFOLIO_REPORTS.leases.columns, TENANT_TYPES_FIELD] },
+  leases: {
+    required: APPFOLIO_REPORTS.leases.columns,
+    known: [...APPFOLIO_REPORTS.leases.columns, TENANT_TYPES_FIELD],
+  },
   residents: {
     required: APPFOLIO_REPORTS.residents.columns,
-    known: [...APPFOLIO_REPORTS.residents.columns, ...TENANT_LOOKUP.fields, ...Object.values(OCCUPANCY_FIELDS), TENANT_OWN_PROPERTY_FIELD],
+    known: [
+      ...APPFOLIO_REPORTS.residents.columns,
+      ...TENANT_LOOKUP.fields,
+      ...Object.values(OCCUPANCY_FIELDS),
+      TENANT_OWN_PROPERTY_FIELD,
+    ],
   },
 };
 
@@ -129,14 +160,32 @@ export const RESIDENT_TYPE: Record<string, 'PRIMARY' | 'SECONDARY' | 'GUARANTOR'
 
 /** Lookup `PhoneNumbers[].Label`. */
 export const PHONE_LABEL: Record<string, 'MOBILE' | 'HOME' | 'WORK' | 'FAX' | 'OTHER'> = {
-  Mobile: 'MOBILE', Cell: 'MOBILE', Home: 'HOME', Work: 'WORK', Office: 'WORK', Fax: 'FAX', Other: 'OTHER',
+  Mobile: 'MOBILE',
+  Cell: 'MOBILE',
+  Home: 'HOME',
+  Work: 'WORK',
+  Office: 'WORK',
+  Fax: 'FAX',
+  Other: 'OTHER',
 };
 
 /** property_directory `property_type`. */
-export const PROPERTY_TYPE: Record<string, 'SINGLE_FAMILY' | 'MULTI_FAMILY' | 'STUDENT_HOUSING' | 'VACATION' | 'COMMERCIAL' | 'OTHER'> = {
-  'Single-Family': 'SINGLE_FAMILY', 'Multi-Family': 'MULTI_FAMILY', Condo: 'MULTI_FAMILY', Townhouse: 'MULTI_FAMILY',
-  'Student Housing': 'STUDENT_HOUSING', 'Vacation Rental': 'VACATION', Commercial: 'COMMERCIAL', Office: 'COMMERCIAL',
-  Retail: 'COMMERCIAL', Industrial: 'COMMERCIAL', 'Self-Storage': 'COMMERCIAL', 'Mixed-Use': 'OTHER',
+export const PROPERTY_TYPE: Record<
+  string,
+  'SINGLE_FAMILY' | 'MULTI_FAMILY' | 'STUDENT_HOUSING' | 'VACATION' | 'COMMERCIAL' | 'OTHER'
+> = {
+  'Single-Family': 'SINGLE_FAMILY',
+  'Multi-Family': 'MULTI_FAMILY',
+  Condo: 'MULTI_FAMILY',
+  Townhouse: 'MULTI_FAMILY',
+  'Student Housing': 'STUDENT_HOUSING',
+  'Vacation Rental': 'VACATION',
+  Commercial: 'COMMERCIAL',
+  Office: 'COMMERCIAL',
+  Retail: 'COMMERCIAL',
+  Industrial: 'COMMERCIAL',
+  'Self-Storage': 'COMMERCIAL',
+  'Mixed-Use': 'OTHER',
 };
 
 /** unit_directory `unit_status` (the rent-roll vocabulary of a unit) -> vacancy and availability. */

@@ -1,9 +1,29 @@
 import type { CanonicalModelName } from '../../catalogue/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../normalise/canonical-record';
 import { MalformedRecordError } from '../../normalise/malformed-record.error';
-import { bathroomCounts, cents, email, integer, isObject, isoDate, lookup, lookupReported, optionalId, phoneNumber, requiredId, text } from '../../normalise/normalise';
 import {
-  LEASE_STATUS, OCCUPANCY_FIELDS, OCCUPANCY_PROPERTY_FIELD, PHONE_LABEL, PROPERTY_TYPE, RESIDENT_TYPE, TENANT_OWN_PROPERTY_FIELD, TENANT_TYPES_FIELD,
+  bathroomCounts,
+  cents,
+  email,
+  integer,
+  isObject,
+  isoDate,
+  lookup,
+  lookupReported,
+  optionalId,
+  phoneNumber,
+  requiredId,
+  text,
+} from '../../normalise/normalise';
+import {
+  LEASE_STATUS,
+  OCCUPANCY_FIELDS,
+  OCCUPANCY_PROPERTY_FIELD,
+  PHONE_LABEL,
+  PROPERTY_TYPE,
+  RESIDENT_TYPE,
+  TENANT_OWN_PROPERTY_FIELD,
+  TENANT_TYPES_FIELD,
   UNIT_STATUS,
 } from './appfolio.facts';
 
@@ -13,10 +33,14 @@ type Raw = Record<string, any>;
 export function mapAppfolioRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord {
   if (!isObject(raw)) throw new MalformedRecordError('record is not an object');
   switch (model) {
-    case 'properties': return mapProperty(raw, ctx);
-    case 'units': return mapUnit(raw, ctx);
-    case 'leases': return mapOccupancy(raw, ctx);
-    case 'residents': return mapTenant(raw, ctx);
+    case 'properties':
+      return mapProperty(raw, ctx);
+    case 'units':
+      return mapUnit(raw, ctx);
+    case 'leases':
+      return mapOccupancy(raw, ctx);
+    case 'residents':
+      return mapTenant(raw, ctx);
   }
 }
 
@@ -26,7 +50,13 @@ export function mapAppfolioRecord(model: CanonicalModelName, raw: unknown, ctx: 
  */
 export function parseTenantIds(value: unknown): string[] | null {
   if (value === null || value === undefined || value === '') return [];
-  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : typeof value === 'number' ? [value] : null;
+  const items = Array.isArray(value)
+    ? value
+    : typeof value === 'string'
+      ? value.split(',')
+      : typeof value === 'number'
+        ? [value]
+        : null;
   if (items === null) return null;
   const ids: string[] = [];
   for (const item of items) {
@@ -65,7 +95,8 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
   const xPropertyId = requiredId(u.property_id, 'property_id');
   const bathrooms = text(u.bathrooms);
   const baths = bathrooms === null ? null : Number(bathrooms);
-  if (baths !== null && !(Number.isFinite(baths) && baths >= 0)) throw new MalformedRecordError(`bathrooms: "${bathrooms}" is not a number`);
+  if (baths !== null && !(Number.isFinite(baths) && baths >= 0))
+    throw new MalformedRecordError(`bathrooms: "${bathrooms}" is not a number`);
   const statusRaw = text(u.unit_status);
   const status = lookupReported(ctx, 'is_vacant', UNIT_STATUS, statusRaw);
   return {
@@ -92,7 +123,8 @@ function mapOccupancy(o: Raw, ctx: MappingContext): MappedRecord {
   const xPropertyId = requiredId(o.property_id, 'property_id');
   const xUnitId = optionalId(o.unit_id, 'unit_id');
   const tenantIds = parseTenantIds(o.tenant_ids);
-  if (tenantIds === null) throw new MalformedRecordError(`tenant_ids: ${JSON.stringify(o.tenant_ids)} is not a list of ids`);
+  if (tenantIds === null)
+    throw new MalformedRecordError(`tenant_ids: ${JSON.stringify(o.tenant_ids)} is not a list of ids`);
   const types = (o[TENANT_TYPES_FIELD] ?? {}) as Record<string, unknown>;
   const status = text(o.status);
   const normalized = lookupReported(ctx, 'status_normalized', LEASE_STATUS, status, 'OTHER');
@@ -101,8 +133,12 @@ function mapOccupancy(o: Raw, ctx: MappingContext): MappedRecord {
   // A lease not yet begun has only a planned move-in; one still running has only a planned move-out.
   const moveInPlanned = normalized === 'PENDING';
   const moveOutPlanned = normalized === 'ACTIVE' || normalized === 'PENDING' || normalized === 'EVICTED';
-  const tenantType = (type: string | null) => lookupReported(ctx, 'resident_type_normalized', RESIDENT_TYPE, type, 'OTHER');
-  const links: MappedLink[] = tenantIds.map((xResidentId) => ({ x_resident_id: xResidentId, ...occupancyLink(types[xResidentId], o.move_in, o.move_out, '', tenantType) }));
+  const tenantType = (type: string | null) =>
+    lookupReported(ctx, 'resident_type_normalized', RESIDENT_TYPE, type, 'OTHER');
+  const links: MappedLink[] = tenantIds.map((xResidentId) => ({
+    x_resident_id: xResidentId,
+    ...occupancyLink(types[xResidentId], o.move_in, o.move_out, '', tenantType),
+  }));
   const primary = links.find((l) => l.resident_type_normalized === 'PRIMARY') ?? links[0];
   return {
     x_id: xId,
@@ -134,7 +170,13 @@ function mapOccupancy(o: Raw, ctx: MappingContext): MappedRecord {
  * occupancy (rent_roll with tenant_directory's types) and from the tenant (tenant_directory with rent_roll's dates);
  * `normalize` looks the tenant_type up in RESIDENT_TYPE.
  */
-function occupancyLink(tenantType: unknown, moveIn: unknown, moveOut: unknown, fieldPrefix: string, normalize: (type: string | null) => string | null): MappedLink {
+function occupancyLink(
+  tenantType: unknown,
+  moveIn: unknown,
+  moveOut: unknown,
+  fieldPrefix: string,
+  normalize: (type: string | null) => string | null,
+): MappedLink {
   const type = text(tenantType);
   return {
     x_resident_type: type,
@@ -146,7 +188,9 @@ function occupancyLink(tenantType: unknown, moveIn: unknown, moveOut: unknown, f
 
 function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
   const xId = requiredId(t.tenant_id, 'tenant_id');
-  const emails = list(t.Emails, 'Emails').map((e) => email(e)).filter((e): e is string => e !== null);
+  const emails = list(t.Emails, 'Emails')
+    .map((e) => email(e))
+    .filter((e): e is string => e !== null);
   const phones = list(t.PhoneNumbers, 'PhoneNumbers').filter((p) => text((p as Raw | null)?.Number) !== null) as Raw[];
   const status = text(t.status);
   const tenantType = text(t.tenant_type);
@@ -156,7 +200,18 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
   // unknown tenant_type is reported by the occupancy's mapping, once per link.
   const onRentRoll = xLeaseId !== null && OCCUPANCY_PROPERTY_FIELD in t;
   const links: MappedLink[] = onRentRoll
-    ? [{ x_lease_id: xLeaseId, ...occupancyLink(tenantType, t[OCCUPANCY_FIELDS.move_in!], t[OCCUPANCY_FIELDS.move_out!], 'occupancy_', (type) => lookup(RESIDENT_TYPE, type, 'OTHER')) }]
+    ? [
+        {
+          x_lease_id: xLeaseId,
+          ...occupancyLink(
+            tenantType,
+            t[OCCUPANCY_FIELDS.move_in],
+            t[OCCUPANCY_FIELDS.move_out],
+            'occupancy_',
+            (type) => lookup(RESIDENT_TYPE, type, 'OTHER'),
+          ),
+        },
+      ]
     : [];
   return {
     x_id: xId,
@@ -186,11 +241,15 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
  * tenant's) has no property the contract gives, and a resident needs one.
  */
 function tenantProperty(t: Raw, xLeaseId: string | null): string {
-  const xPropertyId = optionalId(t[TENANT_OWN_PROPERTY_FIELD], TENANT_OWN_PROPERTY_FIELD) ?? optionalId(t[OCCUPANCY_PROPERTY_FIELD], OCCUPANCY_PROPERTY_FIELD);
+  const xPropertyId =
+    optionalId(t[TENANT_OWN_PROPERTY_FIELD], TENANT_OWN_PROPERTY_FIELD) ??
+    optionalId(t[OCCUPANCY_PROPERTY_FIELD], OCCUPANCY_PROPERTY_FIELD);
   if (xPropertyId !== null) return xPropertyId;
-  throw new MalformedRecordError(xLeaseId === null
-    ? 'the tenant has no occupancy_id: AppFolio\'s tenant_directory names no property, only the occupancy, so the resident has no property'
-    : `the tenant's occupancy ${xLeaseId} is not on the rent roll (a past tenant's): AppFolio's tenant_directory names no property, only the occupancy, so the resident has no property`);
+  throw new MalformedRecordError(
+    xLeaseId === null
+      ? "the tenant has no occupancy_id: AppFolio's tenant_directory names no property, only the occupancy, so the resident has no property"
+      : `the tenant's occupancy ${xLeaseId} is not on the rent roll (a past tenant's): AppFolio's tenant_directory names no property, only the occupancy, so the resident has no property`,
+  );
 }
 
 function list(value: unknown, field: string): unknown[] {

@@ -14,7 +14,9 @@ export const buildiumAdapter: VendorAdapter<BuildiumCredentials> = {
   models: ['properties', 'units', 'residents', 'leases'],
   incrementalModels: ['properties', 'units', 'residents', 'leases'],
   client: (credentials, context) =>
-    new BuildiumClient(context.connect({ 'x-buildium-client-id': credentials.clientId, 'x-buildium-client-secret': credentials.secret })),
+    new BuildiumClient(
+      context.connect({ 'x-buildium-client-id': credentials.clientId, 'x-buildium-client-secret': credentials.secret }),
+    ),
   map: mapBuildiumRecord,
   vendorId: (_model, raw) => {
     const id = (raw as { Id?: unknown } | null)?.Id;

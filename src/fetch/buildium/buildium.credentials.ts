@@ -2,9 +2,11 @@ import { IsNotEmpty, IsString } from 'class-validator';
 
 /** docs/vendors/buildium.md: `{ "clientId": "...", "secret": "..." }`. */
 export class BuildiumCredentials {
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   clientId!: string;
 
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   secret!: string;
 }

@@ -30,35 +30,103 @@ export const BUILDIUM_FACTS: VendorFacts = {
 export const BUILDIUM_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields> = {
   properties: {
     required: ['Id'],
-    known: ['Id', 'Name', 'StructureDescription', 'NumberUnits', 'IsActive', 'OperatingBankAccountId', 'Reserve', 'Address', 'YearBuilt', 'RentalType', 'RentalSubType', 'RentalManager'],
+    known: [
+      'Id',
+      'Name',
+      'StructureDescription',
+      'NumberUnits',
+      'IsActive',
+      'OperatingBankAccountId',
+      'Reserve',
+      'Address',
+      'YearBuilt',
+      'RentalType',
+      'RentalSubType',
+      'RentalManager',
+    ],
   },
   units: {
     required: ['Id'],
-    known: ['Id', 'PropertyId', 'BuildingName', 'UnitNumber', 'Description', 'MarketRent', 'Address', 'UnitBedrooms', 'UnitBathrooms', 'UnitSize', 'IsUnitListed', 'IsUnitOccupied'],
+    known: [
+      'Id',
+      'PropertyId',
+      'BuildingName',
+      'UnitNumber',
+      'Description',
+      'MarketRent',
+      'Address',
+      'UnitBedrooms',
+      'UnitBathrooms',
+      'UnitSize',
+      'IsUnitListed',
+      'IsUnitOccupied',
+    ],
   },
   leases: {
     required: ['Id'],
     known: [
-      'Id', 'PropertyId', 'UnitId', 'UnitNumber', 'LeaseFromDate', 'LeaseToDate', 'LeaseType', 'LeaseStatus', 'IsEvictionPending', 'TermType', 'RenewalOfferStatus',
-      'CurrentTenants', 'CurrentNumberOfOccupants', 'AccountDetails', 'Cosigners', 'AutomaticallyMoveOutTenants', 'CreatedDateTime', 'LastUpdatedDateTime', 'MoveOutData',
-      'PaymentDueDay', 'Tenants',
+      'Id',
+      'PropertyId',
+      'UnitId',
+      'UnitNumber',
+      'LeaseFromDate',
+      'LeaseToDate',
+      'LeaseType',
+      'LeaseStatus',
+      'IsEvictionPending',
+      'TermType',
+      'RenewalOfferStatus',
+      'CurrentTenants',
+      'CurrentNumberOfOccupants',
+      'AccountDetails',
+      'Cosigners',
+      'AutomaticallyMoveOutTenants',
+      'CreatedDateTime',
+      'LastUpdatedDateTime',
+      'MoveOutData',
+      'PaymentDueDay',
+      'Tenants',
     ],
   },
   residents: {
     required: ['Id'],
     known: [
-      'Id', 'FirstName', 'LastName', 'Email', 'AlternateEmail', 'PhoneNumbers', 'CreatedDateTime', 'EmergencyContact', 'DateOfBirth', 'SMSOptInStatus', 'Address',
-      'AlternateAddress', 'MailingPreference', 'Leases', 'Comment', 'TaxId',
+      'Id',
+      'FirstName',
+      'LastName',
+      'Email',
+      'AlternateEmail',
+      'PhoneNumbers',
+      'CreatedDateTime',
+      'EmergencyContact',
+      'DateOfBirth',
+      'SMSOptInStatus',
+      'Address',
+      'AlternateAddress',
+      'MailingPreference',
+      'Leases',
+      'Comment',
+      'TaxId',
     ],
   },
 };
 
 /** LeaseMessage.LeaseStatus (the spec's enum: Active, Past, Future). */
-export const LEASE_STATUS: Record<string, 'ACTIVE' | 'PENDING' | 'INACTIVE'> = { Active: 'ACTIVE', Future: 'PENDING', Past: 'INACTIVE' };
+export const LEASE_STATUS: Record<string, 'ACTIVE' | 'PENDING' | 'INACTIVE'> = {
+  Active: 'ACTIVE',
+  Future: 'PENDING',
+  Past: 'INACTIVE',
+};
 
 /** PhoneNumberMessage.Type (the spec's enum). */
 export const PHONE_TYPE: Record<string, 'MOBILE' | 'HOME' | 'WORK' | 'FAX' | 'OTHER'> = {
-  Cell: 'MOBILE', Home: 'HOME', Office: 'WORK', Fax: 'FAX', Personal: 'OTHER', Other: 'OTHER', NotSet: 'OTHER',
+  Cell: 'MOBILE',
+  Home: 'HOME',
+  Office: 'WORK',
+  Fax: 'FAX',
+  Personal: 'OTHER',
+  Other: 'OTHER',
+  NotSet: 'OTHER',
 };
 
 /**
@@ -66,20 +134,53 @@ export const PHONE_TYPE: Record<string, 'MOBILE' | 'HOME' | 'WORK' | 'FAX' | 'OT
  * rental without a subtype says nothing of its kind: OTHER.
  */
 export const PROPERTY_TYPE: Record<string, 'SINGLE_FAMILY' | 'MULTI_FAMILY' | 'COMMERCIAL' | 'OTHER'> = {
-  SingleFamily: 'SINGLE_FAMILY', MultiFamily: 'MULTI_FAMILY', CondoTownhome: 'MULTI_FAMILY',
-  Industrial: 'COMMERCIAL', Office: 'COMMERCIAL', Retail: 'COMMERCIAL', ShoppingCenter: 'COMMERCIAL', Storage: 'COMMERCIAL',
-  ParkingSpace: 'COMMERCIAL', Commercial: 'COMMERCIAL', Residential: 'OTHER', None: 'OTHER',
+  SingleFamily: 'SINGLE_FAMILY',
+  MultiFamily: 'MULTI_FAMILY',
+  CondoTownhome: 'MULTI_FAMILY',
+  Industrial: 'COMMERCIAL',
+  Office: 'COMMERCIAL',
+  Retail: 'COMMERCIAL',
+  ShoppingCenter: 'COMMERCIAL',
+  Storage: 'COMMERCIAL',
+  ParkingSpace: 'COMMERCIAL',
+  Commercial: 'COMMERCIAL',
+  Residential: 'OTHER',
+  None: 'OTHER',
 };
 
 export const BEDROOMS: Record<string, string | null> = {
-  NotSet: null, Studio: '0', OneBed: '1', TwoBed: '2', ThreeBed: '3', FourBed: '4', FiveBed: '5', SixBed: '6', SevenBed: '7',
-  EightBed: '8', NineBedPlus: '9',
+  NotSet: null,
+  Studio: '0',
+  OneBed: '1',
+  TwoBed: '2',
+  ThreeBed: '3',
+  FourBed: '4',
+  FiveBed: '5',
+  SixBed: '6',
+  SevenBed: '7',
+  EightBed: '8',
+  NineBedPlus: '9',
 };
 
 export const BATHROOMS: Record<string, number | null> = {
-  NotSet: null, OneBath: 1, OnePointFiveBath: 1.5, TwoBath: 2, TwoPointFiveBath: 2.5, ThreeBath: 3, ThreePointFiveBath: 3.5,
-  FourBath: 4, FourPointFiveBath: 4.5, FiveBath: 5, FivePlusBath: 5,
+  NotSet: null,
+  OneBath: 1,
+  OnePointFiveBath: 1.5,
+  TwoBath: 2,
+  TwoPointFiveBath: 2.5,
+  ThreeBath: 3,
+  ThreePointFiveBath: 3.5,
+  FourBath: 4,
+  FourPointFiveBath: 4.5,
+  FiveBath: 5,
+  FivePlusBath: 5,
 };
 
 /** Buildium spells countries as enum names; the common ones as ISO codes, others kept as given. */
-export const COUNTRY: Record<string, string> = { UnitedStates: 'US', Canada: 'CA', Mexico: 'MX', UnitedKingdom: 'GB', PuertoRico: 'PR' };
+export const COUNTRY: Record<string, string> = {
+  UnitedStates: 'US',
+  Canada: 'CA',
+  Mexico: 'MX',
+  UnitedKingdom: 'GB',
+  PuertoRico: 'PR',
+};

@@ -1,19 +1,36 @@
 import type { CanonicalModelName } from '../../catalogue/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../normalise/canonical-record';
 import { MalformedRecordError } from '../../normalise/malformed-record.error';
-import { bathroomCounts, bool, cents, email, integer, isoDate, lookupReported, optionalId, phoneNumber, requiredId, text } from '../../normalise/normalise';
+import {
+  bathroomCounts,
+  bool,
+  cents,
+  email,
+  integer,
+  isoDate,
+  lookupReported,
+  optionalId,
+  phoneNumber,
+  requiredId,
+  text,
+} from '../../normalise/normalise';
 import { BATHROOMS, BEDROOMS, COUNTRY, LEASE_STATUS, PHONE_TYPE, PROPERTY_TYPE } from './buildium.facts';
 
 type Raw = Record<string, any>;
 
 /** Buildium messages (docs/reference/buildium-openapi.json) -> Propexo's canonical fields. */
 export function mapBuildiumRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new MalformedRecordError('record is not an object');
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new MalformedRecordError('record is not an object');
   switch (model) {
-    case 'properties': return mapRental(raw as Raw, ctx);
-    case 'units': return mapUnit(raw as Raw, ctx);
-    case 'leases': return mapLease(raw as Raw, ctx);
-    case 'residents': return mapTenant(raw as Raw, ctx);
+    case 'properties':
+      return mapRental(raw, ctx);
+    case 'units':
+      return mapUnit(raw, ctx);
+    case 'leases':
+      return mapLease(raw, ctx);
+    case 'residents':
+      return mapTenant(raw, ctx);
   }
 }
 
@@ -25,7 +42,7 @@ function address(a: Raw | null | undefined, suffix = '') {
     [`city${suffix}`]: text(a?.City),
     [`state${suffix}`]: text(a?.State),
     [`zip${suffix}`]: text(a?.PostalCode),
-    [`country${suffix}`]: a?.Country ? COUNTRY[a.Country] ?? text(a.Country) : null,
+    [`country${suffix}`]: a?.Country ? (COUNTRY[a.Country] ?? text(a.Country)) : null,
   };
 }
 
@@ -33,9 +50,13 @@ function phones(list: unknown, prefix: string, ctx: MappingContext) {
   const numbers = Array.isArray(list) ? (list as Raw[]).filter((p) => text(p?.Number) !== null) : [];
   return {
     [`${prefix}_1`]: phoneNumber(numbers[0]?.Number),
-    [`${prefix}_1_type`]: numbers[0] ? lookupReported(ctx, `${prefix}_1_type`, PHONE_TYPE, numbers[0].Type, 'OTHER') : null,
+    [`${prefix}_1_type`]: numbers[0]
+      ? lookupReported(ctx, `${prefix}_1_type`, PHONE_TYPE, numbers[0].Type, 'OTHER')
+      : null,
     [`${prefix}_2`]: phoneNumber(numbers[1]?.Number),
-    [`${prefix}_2_type`]: numbers[1] ? lookupReported(ctx, `${prefix}_2_type`, PHONE_TYPE, numbers[1].Type, 'OTHER') : null,
+    [`${prefix}_2_type`]: numbers[1]
+      ? lookupReported(ctx, `${prefix}_2_type`, PHONE_TYPE, numbers[1].Type, 'OTHER')
+      : null,
   };
 }
 
@@ -43,7 +64,9 @@ function mapRental(r: Raw, ctx: MappingContext): MappedRecord {
   const xId = requiredId(r.Id, 'Id');
   const a = address(r.Address);
   const manager = r.RentalManager as Raw | null | undefined;
-  const managerName = manager ? [text(manager.FirstName), text(manager.LastName)].filter(Boolean).join(' ') || text(manager.CompanyName) : null;
+  const managerName = manager
+    ? [text(manager.FirstName), text(manager.LastName)].filter(Boolean).join(' ') || text(manager.CompanyName)
+    : null;
   const managerPhones = phones(manager?.PhoneNumbers, 'manager_phone', ctx);
   const typeRaw = text(r.RentalSubType) ?? text(r.RentalType);
   return {
@@ -56,9 +79,17 @@ function mapRental(r: Raw, ctx: MappingContext): MappedRecord {
       number_of_units: integer(r.NumberUnits, 'NumberUnits'),
       year_built: integer(r.YearBuilt, 'YearBuilt'),
       long_description: text(r.StructureDescription),
-      street_address_1: a.address_1, street_address_2: a.address_2,
-      address_1: a.address_1, address_2: a.address_2, city: a.city, state: a.state, zip: a.zip, country: a.country,
-      type: typeRaw, type_raw: typeRaw, type_normalized: lookupReported(ctx, 'type_normalized', PROPERTY_TYPE, typeRaw, 'OTHER'),
+      street_address_1: a.address_1,
+      street_address_2: a.address_2,
+      address_1: a.address_1,
+      address_2: a.address_2,
+      city: a.city,
+      state: a.state,
+      zip: a.zip,
+      country: a.country,
+      type: typeRaw,
+      type_raw: typeRaw,
+      type_normalized: lookupReported(ctx, 'type_normalized', PROPERTY_TYPE, typeRaw, 'OTHER'),
       manager_name: managerName,
       manager_email: email(manager?.Email),
       ...managerPhones,
@@ -86,8 +117,14 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
       rent_amount_market_in_cents: cents(u.MarketRent, 'MarketRent'),
       is_listed: bool(u.IsUnitListed, 'IsUnitListed'),
       is_vacant: occupied === null ? null : !occupied,
-      street_address_1: a.address_1, street_address_2: a.address_2,
-      address_1: a.address_1, address_2: a.address_2, city: a.city, state: a.state, zip: a.zip, country: a.country,
+      street_address_1: a.address_1,
+      street_address_2: a.address_2,
+      address_1: a.address_1,
+      address_2: a.address_2,
+      city: a.city,
+      state: a.state,
+      zip: a.zip,
+      country: a.country,
     },
   };
 }
@@ -159,7 +196,9 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
 /** The lease that best describes where a tenant lives now: active, else upcoming, else the latest. */
 function currentLease(leases: Raw[]): Raw | undefined {
   const rank = (l: Raw) => (l.LeaseStatus === 'Active' ? 2 : l.LeaseStatus === 'Future' ? 1 : 0);
-  return [...leases].sort((a, b) => rank(b) - rank(a) || String(b.LeaseToDate ?? '').localeCompare(String(a.LeaseToDate ?? '')))[0];
+  return [...leases].sort(
+    (a, b) => rank(b) - rank(a) || String(b.LeaseToDate ?? '').localeCompare(String(a.LeaseToDate ?? '')),
+  )[0];
 }
 
 function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
@@ -167,14 +206,21 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
   const leases = Array.isArray(t.Leases) ? (t.Leases as Raw[]).filter((l) => l && typeof l === 'object') : [];
   // A TenantMessage names no property of its own: its leases place it. One on no lease cannot be placed.
   const lease = currentLease(leases);
-  if (!lease) throw new MalformedRecordError('the tenant is on no lease: a Buildium tenant has no property but its leases\' (TenantMessage.Leases), and a resident needs one');
+  if (!lease)
+    throw new MalformedRecordError(
+      "the tenant is on no lease: a Buildium tenant has no property but its leases' (TenantMessage.Leases), and a resident needs one",
+    );
   const xPropertyId = requiredId(lease.PropertyId, 'Leases[].PropertyId');
   // Leases embeds every lease of the tenant, whatever its status: the tenant's side of its links.
   const links = leases.flatMap((l): MappedLink[] => {
-    const entry = Array.isArray(l.Tenants) ? (l.Tenants as Raw[]).find((t) => t != null && String(t.Id) === xId) : undefined;
+    const entry = Array.isArray(l.Tenants)
+      ? (l.Tenants as Raw[]).find((t) => t != null && String(t.Id) === xId)
+      : undefined;
     if (!entry) return [];
     // The last entry of the tenant, as the lease's own mapping reads MoveOutData.
-    const moveOut = Array.isArray(l.MoveOutData) ? (l.MoveOutData as Raw[]).findLast((m) => m?.TenantId != null && String(m.TenantId) === xId) : undefined;
+    const moveOut = Array.isArray(l.MoveOutData)
+      ? (l.MoveOutData as Raw[]).findLast((m) => m?.TenantId != null && String(m.TenantId) === xId)
+      : undefined;
     const link = tenantLink(entry, moveOut);
     link.x_lease_id = requiredId(l.Id, 'Leases[].Id');
     return [link];

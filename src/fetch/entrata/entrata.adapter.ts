@@ -1,12 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import type { CanonicalModelName } from '../../catalogue/canonical-models';
 import { isObject } from '../../normalise/normalise';
-import type { RawPage, ReportedRateLimits, VendorAdapter, VendorClient, VendorReporter } from '../adapter/vendor-adapter';
-import { VendorAccessDeniedError, VendorAuthError, VendorRequestError, VendorThrottledError, type VendorHttp, type VendorResponse } from '../adapter/vendor-http';
+import type {
+  RawPage,
+  ReportedRateLimits,
+  VendorAdapter,
+  VendorClient,
+  VendorReporter,
+} from '../adapter/vendor-adapter';
+import {
+  VendorAccessDeniedError,
+  VendorAuthError,
+  VendorRequestError,
+  VendorThrottledError,
+  type VendorHttp,
+  type VendorResponse,
+} from '../adapter/vendor-http';
 import { PropertyApplications } from './entrata.applications';
 import { EntrataCredentials } from './entrata.credentials';
 import {
-  ALL_LEASE_STATUS_TYPE_IDS, ENTRATA_API_VERSION, ENTRATA_ERROR, ENTRATA_EXPECTED_FIELDS, ENTRATA_FACTS, ENTRATA_METHODS, LISTED_UNDER_PROPERTY, RATE_LIMIT_HEADERS,
+  ALL_LEASE_STATUS_TYPE_IDS,
+  ENTRATA_API_VERSION,
+  ENTRATA_ERROR,
+  ENTRATA_EXPECTED_FIELDS,
+  ENTRATA_FACTS,
+  ENTRATA_METHODS,
+  LISTED_UNDER_PROPERTY,
+  RATE_LIMIT_HEADERS,
   UNIT_PROPERTY_CHUNK,
 } from './entrata.facts';
 import { entrataVendorId, ID_FIELD, mapEntrataRecord } from './entrata.mapper';
@@ -22,14 +42,18 @@ export const entrataAdapter: VendorAdapter<EntrataCredentials> = {
   models: ['properties', 'units', 'residents', 'leases'],
   // No method has an updated-since filter: every sync is a full pull, diffed by us.
   incrementalModels: [],
-  client: (credentials, context) => new EntrataClient(context.connect({ 'X-Api-Key': credentials.apiKey }), context.report),
+  client: (credentials, context) =>
+    new EntrataClient(context.connect({ 'X-Api-Key': credentials.apiKey }), context.report),
   map: mapEntrataRecord,
   vendorId: entrataVendorId,
   expectedFields: ENTRATA_EXPECTED_FIELDS,
 };
 
 class EntrataClient implements VendorClient {
-  constructor(private readonly http: VendorHttp, private readonly report: VendorReporter) {}
+  constructor(
+    private readonly http: VendorHttp,
+    private readonly report: VendorReporter,
+  ) {}
 
   /**
    * Properties in one call; units for the property ids in chunks; leases and customers per property, pageNo
@@ -47,9 +71,12 @@ class EntrataClient implements VendorClient {
     const propertyIds = idsOf(propertyList);
     if (model === 'units') {
       for (let i = 0; i < propertyIds.length; i += UNIT_PROPERTY_CHUNK) {
-        const result = await this.call('units', { propertyIds: propertyIds.slice(i, i + UNIT_PROPERTY_CHUNK).join(',') });
+        const result = await this.call('units', {
+          propertyIds: propertyIds.slice(i, i + UNIT_PROPERTY_CHUNK).join(','),
+        });
         const records = (listOf(result.properties, 'property').map(liftAttributes) as Json[]).flatMap((property) =>
-          listOf(property?.units, 'unit').map((unit) => listedUnder(unit, property?.[LISTED_UNDER_PROPERTY])));
+          listOf(property?.units, 'unit').map((unit) => listedUnder(unit, property?.[LISTED_UNDER_PROPERTY])),
+        );
         yield { records };
       }
       return;
@@ -60,7 +87,8 @@ class EntrataClient implements VendorClient {
         continue;
       }
       const applications = new PropertyApplications();
-      for await (const page of this.propertyPages('leases', propertyId)) page.records.forEach((lease) => applications.add(lease));
+      for await (const page of this.propertyPages('leases', propertyId))
+        page.records.forEach((lease) => applications.add(lease));
       for await (const page of this.propertyPages(model, propertyId)) {
         yield applications.none ? page : { records: page.records.map((customer) => applications.mark(customer)) };
       }
@@ -104,8 +132,14 @@ class EntrataClient implements VendorClient {
   /** One method call; the answer's `result`. */
   private async call(model: CanonicalModelName, params: Json): Promise<Json> {
     const { service, method } = ENTRATA_METHODS[model];
-    const body = { auth: { type: 'apikey' }, requestId: randomUUID(), method: { name: method, version: ENTRATA_API_VERSION, params } };
-    const response = await this.http.post<Json>(`/${service}`, body, { inspect: (r) => this.inspect(r, service, method) });
+    const body = {
+      auth: { type: 'apikey' },
+      requestId: randomUUID(),
+      method: { name: method, version: ENTRATA_API_VERSION, params },
+    };
+    const response = await this.http.post<Json>(`/${service}`, body, {
+      inspect: (r) => this.inspect(r, service, method),
+    });
     return response.data.response.result as Json;
   }
 
@@ -114,7 +148,8 @@ class EntrataClient implements VendorClient {
     const limits = rateLimits(response.headers, `${service}/${method}`);
     if (limits) this.report.rateLimits(limits);
     const envelope = (response.data as Json | null)?.response;
-    if (envelope === null || typeof envelope !== 'object') throw new VendorRequestError(`${method} did not answer an Entrata response envelope`, response.status, false);
+    if (envelope === null || typeof envelope !== 'object')
+      throw new VendorRequestError(`${method} did not answer an Entrata response envelope`, response.status, false);
     const error = envelope.error as Json | undefined;
     if (error) {
       const code = Number(error.code);
@@ -126,18 +161,36 @@ class EntrataClient implements VendorClient {
       throw new VendorRequestError(message, Number.isFinite(code) ? code : null, code >= 500);
     }
     const result = envelope.result;
-    if (result === null || typeof result !== 'object') throw new VendorRequestError(`${method} answered without a result`, response.status, false);
+    if (result === null || typeof result !== 'object')
+      throw new VendorRequestError(`${method} answered without a result`, response.status, false);
   }
 }
 
 /** The distinct property ids, as text. */
 function idsOf(properties: Json[]): string[] {
-  return [...new Set(properties.map((p) => p[ID_FIELD.properties]).filter((id) => id !== undefined && id !== null).map(String))];
+  return [
+    ...new Set(
+      properties
+        .map((p) => p[ID_FIELD.properties])
+        .filter((id) => id !== undefined && id !== null)
+        .map(String),
+    ),
+  ];
 }
 
 /** getLeases and getCustomers params, as the contract lists them for each. */
-function perPropertyParams(model: 'leases' | 'residents', propertyId: string, pageNo: number, perPageCount: number): Json {
-  return { propertyId, ...(model === 'leases' ? { leaseStatusTypeIds: ALL_LEASE_STATUS_TYPE_IDS } : {}), pageNo, perPageCount };
+function perPropertyParams(
+  model: 'leases' | 'residents',
+  propertyId: string,
+  pageNo: number,
+  perPageCount: number,
+): Json {
+  return {
+    propertyId,
+    ...(model === 'leases' ? { leaseStatusTypeIds: ALL_LEASE_STATUS_TYPE_IDS } : {}),
+    pageNo,
+    perPageCount,
+  };
 }
 
 /** A record with `@attributes` lifted and the property it was listed under (unless it names its own); a non-object stays as sent. */
@@ -151,8 +204,14 @@ function listedUnder(record: unknown, propertyId: unknown): unknown {
 export function rateLimits(headers: Record<string, unknown>, api: string): ReportedRateLimits | null {
   const read = (name: string) => {
     const value = headers[name];
-    return typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : typeof value === 'number' ? value : null;
+    return typeof value === 'string' && /^\d+$/.test(value.trim())
+      ? Number(value)
+      : typeof value === 'number'
+        ? value
+        : null;
   };
-  const values = Object.fromEntries(Object.entries(RATE_LIMIT_HEADERS).map(([key, header]) => [key, read(header)])) as Omit<ReportedRateLimits, 'api'>;
+  const values = Object.fromEntries(
+    Object.entries(RATE_LIMIT_HEADERS).map(([key, header]) => [key, read(header)]),
+  ) as Omit<ReportedRateLimits, 'api'>;
   return Object.values(values).every((v) => v === null) ? null : { api, ...values };
 }

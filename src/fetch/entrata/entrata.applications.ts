@@ -24,7 +24,8 @@ export class PropertyApplications {
   add(raw: unknown): void {
     const lease = liftAttributes(raw);
     if (!isObject(lease)) return;
-    const application = typeof lease.leaseIntervalStatus === 'string' && lease.leaseIntervalStatus.trim() === APPLICANT_STATUS;
+    const application =
+      typeof lease.leaseIntervalStatus === 'string' && lease.leaseIntervalStatus.trim() === APPLICANT_STATUS;
     const id = idOrNull(lease[ID_FIELD.leases]);
     if (id !== null) (application ? this.applicationIds : this.leaseIds).add(id);
     for (const customer of listOf(lease.customers, 'customer')) {
@@ -57,6 +58,8 @@ export class PropertyApplications {
     if (!isObject(record)) return record;
     if (this.isApplicant(record)) return { ...record, [APPLICANT_ONLY]: true };
     const leaseId = idOrNull(record.LeaseId);
-    return leaseId !== null && this.applicationIds.has(leaseId) ? { ...record, [LEASE_ID_IS_APPLICATION]: true } : record;
+    return leaseId !== null && this.applicationIds.has(leaseId)
+      ? { ...record, [LEASE_ID_IS_APPLICATION]: true }
+      : record;
   }
 }

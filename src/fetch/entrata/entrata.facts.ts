@@ -22,7 +22,9 @@ export const ENTRATA_FACTS: VendorFacts = {
   // Limits are per minute/hour/day and Entrata sends no Retry-After: start at a second and double.
   throttleBackoffMs: 1000,
   sources: {
-    ...Object.fromEntries(Object.entries(ENTRATA_METHODS).map(([model, { service, method }]) => [model, `POST /${service} ${method}`])),
+    ...Object.fromEntries(
+      Object.entries(ENTRATA_METHODS).map(([model, { service, method }]) => [model, `POST /${service} ${method}`]),
+    ),
     leases: `POST /${ENTRATA_METHODS.leases.service} ${ENTRATA_METHODS.leases.method} (Applicant intervals are applications, not leases)`,
     residents: `POST /${ENTRATA_METHODS.residents.service} ${ENTRATA_METHODS.residents.method} + POST /${ENTRATA_METHODS.leases.service} ${ENTRATA_METHODS.leases.method} (customers on Applicant leases only are applicants, not residents)`,
   },
@@ -42,8 +44,12 @@ export const LISTED_UNDER_PROPERTY = 'propertyId';
 
 /** Rate-limit headers, per window. */
 export const RATE_LIMIT_HEADERS = {
-  minute_limit: 'x-ratelimit-limit-minute', hour_limit: 'x-ratelimit-limit-hour', day_limit: 'x-ratelimit-limit-day',
-  minute_remaining: 'x-ratelimit-remaining-minute', hour_remaining: 'x-ratelimit-remaining-hour', day_remaining: 'x-ratelimit-remaining-day',
+  minute_limit: 'x-ratelimit-limit-minute',
+  hour_limit: 'x-ratelimit-limit-hour',
+  day_limit: 'x-ratelimit-limit-day',
+  minute_remaining: 'x-ratelimit-remaining-minute',
+  hour_remaining: 'x-ratelimit-remaining-hour',
+  day_remaining: 'x-ratelimit-remaining-day',
 } as const;
 
 /**
@@ -51,10 +57,21 @@ export const RATE_LIMIT_HEADERS = {
  * `Applicant` interval is an application, not a lease (an applicants model's), so it has no status here.
  */
 export const LEASE_STATUS: Record<string, 'ACTIVE' | 'PENDING' | 'INACTIVE'> = {
-  Cancelled: 'INACTIVE', Future: 'PENDING', Current: 'ACTIVE', Notice: 'ACTIVE', Past: 'INACTIVE',
+  Cancelled: 'INACTIVE',
+  Future: 'PENDING',
+  Current: 'ACTIVE',
+  Notice: 'ACTIVE',
+  Past: 'INACTIVE',
 };
 export const APPLICANT_STATUS = 'Applicant';
-export const LEASE_STATUS_TYPE_ID: Record<string, number> = { Cancelled: 1, [APPLICANT_STATUS]: 2, Future: 3, Current: 4, Notice: 5, Past: 6 };
+export const LEASE_STATUS_TYPE_ID: Record<string, number> = {
+  Cancelled: 1,
+  [APPLICANT_STATUS]: 2,
+  Future: 3,
+  Current: 4,
+  Notice: 5,
+  Past: 6,
+};
 
 /**
  * getLeases' leaseStatusTypeIds: every lease status type, so a full pull has them all (applications too, to hide
@@ -75,16 +92,37 @@ export const APPLICANT_ONLY = 'applicantOnly';
 export const LEASE_ID_IS_APPLICATION = 'leaseIdIsApplication';
 
 export const RESIDENT_TYPE: Record<string, 'PRIMARY' | 'SECONDARY' | 'GUARANTOR' | 'OTHER'> = {
-  Primary: 'PRIMARY', Responsible: 'SECONDARY', Guarantor: 'GUARANTOR', 'Not Responsible': 'OTHER', Occupant: 'OTHER',
+  Primary: 'PRIMARY',
+  Responsible: 'SECONDARY',
+  Guarantor: 'GUARANTOR',
+  'Not Responsible': 'OTHER',
+  Occupant: 'OTHER',
 };
 
 export const PHONE_TYPE: Record<string, 'MOBILE' | 'HOME' | 'WORK' | 'FAX' | 'OTHER'> = {
-  Mobile: 'MOBILE', Cell: 'MOBILE', Home: 'HOME', Office: 'WORK', Work: 'WORK', Fax: 'FAX', Other: 'OTHER',
+  Mobile: 'MOBILE',
+  Cell: 'MOBILE',
+  Home: 'HOME',
+  Office: 'WORK',
+  Work: 'WORK',
+  Fax: 'FAX',
+  Other: 'OTHER',
 };
 
-export const PROPERTY_TYPE: Record<string, 'SINGLE_FAMILY' | 'MULTI_FAMILY' | 'STUDENT_HOUSING' | 'VACATION' | 'COMMERCIAL' | 'OTHER'> = {
-  Apartment: 'MULTI_FAMILY', Affordable: 'MULTI_FAMILY', Senior: 'MULTI_FAMILY', Condo: 'MULTI_FAMILY', Townhome: 'MULTI_FAMILY',
-  Duplex: 'MULTI_FAMILY', Student: 'STUDENT_HOUSING', 'Single Family': 'SINGLE_FAMILY', Commercial: 'COMMERCIAL', Vacation: 'VACATION',
+export const PROPERTY_TYPE: Record<
+  string,
+  'SINGLE_FAMILY' | 'MULTI_FAMILY' | 'STUDENT_HOUSING' | 'VACATION' | 'COMMERCIAL' | 'OTHER'
+> = {
+  Apartment: 'MULTI_FAMILY',
+  Affordable: 'MULTI_FAMILY',
+  Senior: 'MULTI_FAMILY',
+  Condo: 'MULTI_FAMILY',
+  Townhome: 'MULTI_FAMILY',
+  Duplex: 'MULTI_FAMILY',
+  Student: 'STUDENT_HOUSING',
+  'Single Family': 'SINGLE_FAMILY',
+  Commercial: 'COMMERCIAL',
+  Vacation: 'VACATION',
   Military: 'OTHER',
 };
 
@@ -95,18 +133,69 @@ export const PROPERTY_TYPE: Record<string, 'SINGLE_FAMILY' | 'MULTI_FAMILY' | 'S
 export const ENTRATA_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields> = {
   properties: {
     required: ['PropertyID', 'MarketingName'],
-    known: ['PropertyID', 'MarketingName', 'Type', 'IsDisabled', 'Address', 'Address.AddressType', 'Address.Address', 'Address.City', 'Address.State', 'Address.PostalCode'],
+    known: [
+      'PropertyID',
+      'MarketingName',
+      'Type',
+      'IsDisabled',
+      'Address',
+      'Address.AddressType',
+      'Address.Address',
+      'Address.City',
+      'Address.State',
+      'Address.PostalCode',
+    ],
   },
   units: {
     required: ['id', LISTED_UNDER_PROPERTY],
-    known: ['id', 'unitNumber', 'unitTypeId', 'bedrooms', 'bathrooms', 'squareFeet', 'marketRent', 'isVacant', LISTED_UNDER_PROPERTY],
+    known: [
+      'id',
+      'unitNumber',
+      'unitTypeId',
+      'bedrooms',
+      'bathrooms',
+      'squareFeet',
+      'marketRent',
+      'isVacant',
+      LISTED_UNDER_PROPERTY,
+    ],
   },
   leases: {
     required: ['id', LISTED_UNDER_PROPERTY, 'leaseIntervalStatus'],
-    known: ['id', 'unitId', 'leaseIntervalStatus', 'startDate', 'endDate', 'moveInDate', 'moveOutDate', 'noticeDate', 'rent', 'customers', 'customers.customer', 'customers.customer.id', 'customers.customer.customerType', LISTED_UNDER_PROPERTY],
+    known: [
+      'id',
+      'unitId',
+      'leaseIntervalStatus',
+      'startDate',
+      'endDate',
+      'moveInDate',
+      'moveOutDate',
+      'noticeDate',
+      'rent',
+      'customers',
+      'customers.customer',
+      'customers.customer.id',
+      'customers.customer.customerType',
+      LISTED_UNDER_PROPERTY,
+    ],
   },
   residents: {
     required: ['Id', 'FirstName', 'LastName'],
-    known: ['Id', 'FirstName', 'MiddleName', 'LastName', 'Email', 'Phone', 'Phone.PhoneNumber', 'Phone.PhoneType', 'Address', 'DateOfBirth', 'LeaseId', LISTED_UNDER_PROPERTY, APPLICANT_ONLY, LEASE_ID_IS_APPLICATION],
+    known: [
+      'Id',
+      'FirstName',
+      'MiddleName',
+      'LastName',
+      'Email',
+      'Phone',
+      'Phone.PhoneNumber',
+      'Phone.PhoneType',
+      'Address',
+      'DateOfBirth',
+      'LeaseId',
+      LISTED_UNDER_PROPERTY,
+      APPLICANT_ONLY,
+      LEASE_ID_IS_APPLICATION,
+    ],
   },
 };

@@ -1,14 +1,40 @@
 import type { CanonicalModelName } from '../../catalogue/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../normalise/canonical-record';
 import { MalformedRecordError } from '../../normalise/malformed-record.error';
-import { bathroomCounts, cents, email, idOrNull, integer, isObject, lookupReported, optionalId, phoneNumber, requiredId, text } from '../../normalise/normalise';
-import { APPLICANT_ONLY, APPLICANT_STATUS, LEASE_ID_IS_APPLICATION, LEASE_STATUS, LISTED_UNDER_PROPERTY, PHONE_TYPE, PROPERTY_TYPE, RESIDENT_TYPE } from './entrata.facts';
+import {
+  bathroomCounts,
+  cents,
+  email,
+  idOrNull,
+  integer,
+  isObject,
+  lookupReported,
+  optionalId,
+  phoneNumber,
+  requiredId,
+  text,
+} from '../../normalise/normalise';
+import {
+  APPLICANT_ONLY,
+  APPLICANT_STATUS,
+  LEASE_ID_IS_APPLICATION,
+  LEASE_STATUS,
+  LISTED_UNDER_PROPERTY,
+  PHONE_TYPE,
+  PROPERTY_TYPE,
+  RESIDENT_TYPE,
+} from './entrata.facts';
 import { asArray, decimal, entrataDate, flag, liftAttributes, listOf } from './entrata.quirks';
 
 type Raw = Record<string, any>;
 
 /** The vendor's id field of each model's record (casing differs between methods). */
-export const ID_FIELD: Record<CanonicalModelName, string> = { properties: 'PropertyID', units: 'id', leases: 'id', residents: 'Id' };
+export const ID_FIELD: Record<CanonicalModelName, string> = {
+  properties: 'PropertyID',
+  units: 'id',
+  leases: 'id',
+  residents: 'Id',
+};
 
 /**
  * Entrata records (docs/vendors/entrata.md), as sent or as the client yields them -> Propexo's canonical
@@ -18,10 +44,14 @@ export function mapEntrataRecord(model: CanonicalModelName, raw: unknown, ctx: M
   const record = liftAttributes(raw);
   if (!isObject(record)) throw new MalformedRecordError('record is not an object');
   switch (model) {
-    case 'properties': return mapProperty(record, ctx);
-    case 'units': return mapUnit(record, ctx);
-    case 'leases': return mapLease(record, ctx);
-    case 'residents': return mapCustomer(record, ctx);
+    case 'properties':
+      return mapProperty(record, ctx);
+    case 'units':
+      return mapUnit(record, ctx);
+    case 'leases':
+      return mapLease(record, ctx);
+    case 'residents':
+      return mapCustomer(record, ctx);
   }
 }
 
@@ -42,9 +72,14 @@ function mapProperty(p: Raw, ctx: MappingContext): MappedRecord {
       x_property_id: xId,
       name: text(p.MarketingName),
       is_active: disabled === null ? null : !disabled,
-      address_1: street, street_address_1: street,
-      city: text(address.City), state: text(address.State), zip: text(address.PostalCode),
-      type, type_raw: type, type_normalized: lookupReported(ctx, 'type_normalized', PROPERTY_TYPE, type, 'OTHER'),
+      address_1: street,
+      street_address_1: street,
+      city: text(address.City),
+      state: text(address.State),
+      zip: text(address.PostalCode),
+      type,
+      type_raw: type,
+      type_normalized: lookupReported(ctx, 'type_normalized', PROPERTY_TYPE, type, 'OTHER'),
     },
   };
 }
@@ -142,9 +177,13 @@ function mapCustomer(c: Raw, ctx: MappingContext): MappedRecord | null {
       last_name: text(c.LastName),
       email_1: email(c.Email),
       phone_1: phoneNumber(phones[0]?.PhoneNumber),
-      phone_1_type: phones[0] ? lookupReported(ctx, 'phone_1_type', PHONE_TYPE, text(phones[0].PhoneType), 'OTHER') : null,
+      phone_1_type: phones[0]
+        ? lookupReported(ctx, 'phone_1_type', PHONE_TYPE, text(phones[0].PhoneType), 'OTHER')
+        : null,
       phone_2: phoneNumber(phones[1]?.PhoneNumber),
-      phone_2_type: phones[1] ? lookupReported(ctx, 'phone_2_type', PHONE_TYPE, text(phones[1].PhoneType), 'OTHER') : null,
+      phone_2_type: phones[1]
+        ? lookupReported(ctx, 'phone_2_type', PHONE_TYPE, text(phones[1].PhoneType), 'OTHER')
+        : null,
       address_1: text(address.Address),
       city: text(address.City),
       state: text(address.State),

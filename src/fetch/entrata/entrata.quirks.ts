@@ -32,13 +32,20 @@ const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}
 const ISO_LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?$/;
 
 const MOUNTAIN = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'America/Denver', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  timeZone: 'America/Denver',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
 });
 
 /** How far US Mountain wall time is from UTC at an instant (-7 h in winter, -6 h in summer). */
 function mountainOffsetMs(instant: number): number {
   const part = Object.fromEntries(MOUNTAIN.formatToParts(new Date(instant)).map((p) => [p.type, Number(p.value)]));
-  return Date.UTC(part.year!, part.month! - 1, part.day!, part.hour!, part.minute!, part.second!) - instant;
+  return Date.UTC(part.year, part.month - 1, part.day, part.hour, part.minute, part.second) - instant;
 }
 
 /**
@@ -56,13 +63,16 @@ export function mountainWallTimeToInstant(wallAsUtc: number): number {
  */
 export function entrataDate(value: unknown, field: string): string | null {
   if (value === null || value === undefined || value === '') return null;
-  if (typeof value !== 'string') throw new MalformedRecordError(`${field}: expected a date string, got ${typeof value}`);
+  if (typeof value !== 'string')
+    throw new MalformedRecordError(`${field}: expected a date string, got ${typeof value}`);
   const trimmed = value.trim();
   const us = US_DATE.exec(trimmed);
   const iso = us ? null : ISO_LOCAL.exec(trimmed);
   if (!us && !iso) throw new MalformedRecordError(`${field}: "${value}" is not a date`);
   const [year, month, day] = us ? [us[3], us[1], us[2]].map(Number) : [iso![1], iso![2], iso![3]].map(Number);
-  const [hourText, minuteText, secondText, meridiem] = us ? [us[4], us[5], us[6], us[7]] : [iso![4], iso![5], iso![6], undefined];
+  const [hourText, minuteText, secondText, meridiem] = us
+    ? [us[4], us[5], us[6], us[7]]
+    : [iso![4], iso![5], iso![6], undefined];
   let hour = Number(hourText ?? 0);
   if (meridiem) {
     if (hour < 1 || hour > 12) throw new MalformedRecordError(`${field}: "${value}" is not a time`);
@@ -70,9 +80,16 @@ export function entrataDate(value: unknown, field: string): string | null {
   }
   const minute = Number(minuteText ?? 0);
   const second = Number(secondText ?? 0);
-  const wall = Date.UTC(year!, month! - 1, day!, hour, minute, second);
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
   const check = new Date(wall);
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month! - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
     throw new MalformedRecordError(`${field}: "${value}" is not a date`);
   }
   return new Date(hourText === undefined ? wall : mountainWallTimeToInstant(wall)).toISOString();
@@ -89,7 +106,12 @@ export function flag(value: unknown, field: string): boolean | null {
 /** A number sent as a number or as decimal text. */
 export function decimal(value: unknown, field: string): number | null {
   if (value === null || value === undefined || value === '') return null;
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)
+        ? Number(value)
+        : NaN;
   if (!Number.isFinite(n)) throw new MalformedRecordError(`${field}: "${String(value)}" is not a number`);
   return n;
 }

@@ -3,7 +3,12 @@ import type { ListOptions, RawPage, VendorAdapter, VendorClient } from '../adapt
 import type { VendorHttp } from '../adapter/vendor-http';
 import { getArrayPage, offsetPages } from '../adapter/offset-pages';
 import { PropertywareRestCredentials } from './propertyware-rest.credentials';
-import { PROPERTYWARE_REST_ENDPOINTS, PROPERTYWARE_REST_EXPECTED_FIELDS, PROPERTYWARE_REST_FACTS, PROPERTYWARE_REST_HEADERS } from './propertyware-rest.facts';
+import {
+  PROPERTYWARE_REST_ENDPOINTS,
+  PROPERTYWARE_REST_EXPECTED_FIELDS,
+  PROPERTYWARE_REST_FACTS,
+  PROPERTYWARE_REST_HEADERS,
+} from './propertyware-rest.facts';
 import { mapPropertywareRestRecord } from './propertyware-rest.mapper';
 
 /** Propertyware REST API v1 (docs/vendors/propertyware-rest.md): three header keys, offset/limit with X-Total-Count. */
@@ -14,11 +19,13 @@ export const propertywareRestAdapter: VendorAdapter<PropertywareRestCredentials>
   models: ['properties', 'units', 'residents', 'leases'],
   incrementalModels: ['properties', 'units', 'residents', 'leases'],
   client: (credentials, context) =>
-    new PropertywareRestClient(context.connect({
-      [PROPERTYWARE_REST_HEADERS.clientId]: credentials.clientId,
-      [PROPERTYWARE_REST_HEADERS.clientSecret]: credentials.clientSecret,
-      [PROPERTYWARE_REST_HEADERS.systemId]: credentials.systemId,
-    })),
+    new PropertywareRestClient(
+      context.connect({
+        [PROPERTYWARE_REST_HEADERS.clientId]: credentials.clientId,
+        [PROPERTYWARE_REST_HEADERS.clientSecret]: credentials.clientSecret,
+        [PROPERTYWARE_REST_HEADERS.systemId]: credentials.systemId,
+      }),
+    ),
   map: mapPropertywareRestRecord,
   vendorId: (_model, raw) => {
     const id = (raw as { id?: unknown } | null)?.id;
@@ -48,7 +55,9 @@ class PropertywareRestClient implements VendorClient {
    */
   private pages(model: CanonicalModelName, since?: Date): AsyncIterable<RawPage> {
     const modifiedSince = since ? formatPropertywareDateTime(since) : undefined;
-    return offsetPages(PROPERTYWARE_REST_FACTS.pageSize, (offset, limit) => this.page(model, offset, limit, modifiedSince));
+    return offsetPages(PROPERTYWARE_REST_FACTS.pageSize, (offset, limit) =>
+      this.page(model, offset, limit, modifiedSince),
+    );
   }
 
   /** The first page of one record, unhydrated: a tenant's leases are not what the probe asks about. */
@@ -56,7 +65,12 @@ class PropertywareRestClient implements VendorClient {
     await this.page(model, 0, 1);
   }
 
-  private page(model: CanonicalModelName, offset: number, limit: number, lastModifiedDateTimeStart?: string): Promise<RawPage> {
+  private page(
+    model: CanonicalModelName,
+    offset: number,
+    limit: number,
+    lastModifiedDateTimeStart?: string,
+  ): Promise<RawPage> {
     const { path, params } = PROPERTYWARE_REST_ENDPOINTS[model];
     return getArrayPage(this.http, path, { ...params, offset, limit, orderby: 'id asc', lastModifiedDateTimeStart });
   }
@@ -68,8 +82,15 @@ class PropertywareRestClient implements VendorClient {
       for (const lease of page.records as Array<Record<string, any> | null>) {
         if (!isId(lease?.id) || !isId(lease?.buildingID) || !Array.isArray(lease?.contacts)) continue;
         const link: LeaseLink = {
-          id: lease.id, buildingID: lease.buildingID, unitID: lease.unitID, status: lease.status, startDate: lease.startDate,
-          moveInDate: lease.moveInDate, moveOutDate: lease.moveOutDate, noticeGivenDate: lease.noticeGivenDate, contacts: lease.contacts,
+          id: lease.id,
+          buildingID: lease.buildingID,
+          unitID: lease.unitID,
+          status: lease.status,
+          startDate: lease.startDate,
+          moveInDate: lease.moveInDate,
+          moveOutDate: lease.moveOutDate,
+          noticeGivenDate: lease.noticeGivenDate,
+          contacts: lease.contacts,
         };
         for (const contact of lease.contacts as Array<{ id?: unknown } | null>) {
           if (!isId(contact?.id)) continue;
@@ -97,7 +118,8 @@ export interface LeaseLink {
   contacts: unknown[];
 }
 
-const isId = (value: unknown): value is number | string => (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && value !== '');
+const isId = (value: unknown): value is number | string =>
+  (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && value !== '');
 
 /** A contact with the leases that name it; anything else passes through untouched, for quarantine. */
 function hydrate(contact: unknown, leasesByContact: Map<string, LeaseLink[]>): unknown {

@@ -2,13 +2,16 @@ import { IsNotEmpty, IsString } from 'class-validator';
 
 /** docs/vendors/propertyware-rest.md: `{ "clientId": "...", "clientSecret": "...", "systemId": "..." }`. */
 export class PropertywareRestCredentials {
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   clientId!: string;
 
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   clientSecret!: string;
 
   /** The organization id: a client id and secret only work with the organization they belong to. */
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   systemId!: string;
 }

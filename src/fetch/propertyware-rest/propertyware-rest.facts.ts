@@ -9,14 +9,15 @@ export const PROPERTYWARE_REST_HEADERS = {
 } as const;
 
 /** List endpoint per model and the query it always carries. */
-export const PROPERTYWARE_REST_ENDPOINTS: Record<CanonicalModelName, { path: string; params: Record<string, string> }> = {
-  // Deactivated buildings and units are only listed on request; without them a deactivation would read as a deletion.
-  properties: { path: '/buildings', params: { includeDeactivated: 'true' } },
-  units: { path: '/units', params: { includeDeactivated: 'true' } },
-  leases: { path: '/leases', params: {} },
-  // Tenants only: prospects (type PROSPECT) are applicants, not residents.
-  residents: { path: '/contacts', params: { type: 'TENANT' } },
-};
+export const PROPERTYWARE_REST_ENDPOINTS: Record<CanonicalModelName, { path: string; params: Record<string, string> }> =
+  {
+    // Deactivated buildings and units are only listed on request; without them a deactivation would read as a deletion.
+    properties: { path: '/buildings', params: { includeDeactivated: 'true' } },
+    units: { path: '/units', params: { includeDeactivated: 'true' } },
+    leases: { path: '/leases', params: {} },
+    // Tenants only: prospects (type PROSPECT) are applicants, not residents.
+    residents: { path: '/contacts', params: { type: 'TENANT' } },
+  };
 
 export const PROPERTYWARE_REST_FACTS: VendorFacts = {
   defaultBaseUrl: 'https://api.propertyware.com/pw/api/rest/v1',
@@ -27,17 +28,185 @@ export const PROPERTYWARE_REST_FACTS: VendorFacts = {
   interfaceName: 'PROPERTYWARE_BASE',
   // Propertyware: "retry the request after a short interval (~200ms)" with exponential back-off; no Retry-After.
   throttleBackoffMs: 200,
-  sources: Object.fromEntries(Object.entries(PROPERTYWARE_REST_ENDPOINTS).map(([model, { path, params }]) => {
-    const query = new URLSearchParams(params).toString();
-    return [model, `GET ${path}${query ? `?${query}` : ''}${model === 'residents' ? ' (prospects are applicants, not residents)' : ''}`];
-  })),
+  sources: Object.fromEntries(
+    Object.entries(PROPERTYWARE_REST_ENDPOINTS).map(([model, { path, params }]) => {
+      const query = new URLSearchParams(params).toString();
+      return [
+        model,
+        `GET ${path}${query ? `?${query}` : ''}${model === 'residents' ? ' (prospects are applicants, not residents)' : ''}`,
+      ];
+    }),
+  ),
 };
 
 /** Field names of the spec's schemas (propertyware-openapi.json), the records each model's endpoint returns. */
-const BUILDING_FIELDS = ['abbreviation', 'active', 'address', 'amenities', 'applicationFeeRule', 'areaUnits', 'baseYear', 'baseYearOperatingExpenses', 'baseYearPropertyInsurance', 'baseYearPropertyTaxes', 'category', 'countUnit', 'county', 'createdBy', 'createdDateTime', 'customFields', 'featuredForRent', 'floorNumber', 'ftbDeductable', 'ftbWithholdingPercentage', 'ftbWithholdingType', 'id', 'idNumber', 'lastModifiedBy', 'lastModifiedDateTime', 'leaseID', 'maintenanceLaborSurchargeAmount', 'maintenanceLaborSurchargeType', 'maintenanceNotice', 'maintenanceSpendingLimitAmount', 'maintenanceSpendingLimitTime', 'management', 'marketing', 'moveInDays', 'multiUnit', 'name', 'neighborhood', 'numberFloors', 'numberOfBathrooms', 'numberOfBedrooms', 'portfolioID', 'propertyManagerList', 'propertyType', 'ready', 'reasonForPropertyLost', 'rentable', 'searchTag', 'status', 'syndicate', 'targetDeposit', 'targetRent', 'targetRentUnits', 'totalArea', 'type', 'website', 'yearBuilt'];
-const UNIT_FIELDS = ['abbreviation', 'active', 'address', 'amenities', 'areaUnits', 'buildingID', 'category', 'county', 'createdBy', 'createdDateTime', 'customFields', 'floorNumber', 'id', 'idNumber', 'lastModifiedBy', 'lastModifiedDateTime', 'leaseID', 'maintenanceNotice', 'maintenanceSpendingLimitTime', 'management', 'marketing', 'name', 'neighborhood', 'numberFloors', 'numberOfBathrooms', 'numberOfBedrooms', 'portfolioID', 'propertyManagerList', 'ready', 'rentable', 'searchTag', 'status', 'syndicate', 'targetDeposit', 'targetRent', 'targetRentUnits', 'totalArea', 'type', 'website', 'yearBuilt'];
-const LEASE_FIELDS = ['active', 'addendums', 'arBalance', 'baseRent', 'buildingID', 'comments', 'contacts', 'createdBy', 'createdDateTime', 'customFields', 'endDate', 'id', 'idNumber', 'lastModifiedBy', 'lastModifiedDateTime', 'lateFeeRule', 'leaseBalance', 'leaseName', 'location', 'moveInDate', 'moveOutDate', 'noticeGivenDate', 'paymentRestriction', 'portfolioID', 'publicAssistanceProgram', 'reasonForLeaving', 'scheduleMoveOutDate', 'searchTag', 'signedDate', 'startDate', 'status', 'tenantsOptsIntoAssetProtectionPlan', 'terminatedDate', 'unitID'];
-const CONTACT_FIELDS = ['address', 'allowESignature', 'altEmail', 'birthDate', 'category', 'comments', 'company', 'createdBy', 'createdDateTime', 'customFields', 'email', 'fax', 'firstName', 'gender', 'homePhone', 'id', 'jobTitle', 'lastModifiedBy', 'lastModifiedDateTime', 'lastName', 'middleName', 'mobilePhone', 'nameOnCheck', 'namedOnLease', 'otherPhone', 'salutation', 'suffix', 'type', 'workPhone'];
+const BUILDING_FIELDS = [
+  'abbreviation',
+  'active',
+  'address',
+  'amenities',
+  'applicationFeeRule',
+  'areaUnits',
+  'baseYear',
+  'baseYearOperatingExpenses',
+  'baseYearPropertyInsurance',
+  'baseYearPropertyTaxes',
+  'category',
+  'countUnit',
+  'county',
+  'createdBy',
+  'createdDateTime',
+  'customFields',
+  'featuredForRent',
+  'floorNumber',
+  'ftbDeductable',
+  'ftbWithholdingPercentage',
+  'ftbWithholdingType',
+  'id',
+  'idNumber',
+  'lastModifiedBy',
+  'lastModifiedDateTime',
+  'leaseID',
+  'maintenanceLaborSurchargeAmount',
+  'maintenanceLaborSurchargeType',
+  'maintenanceNotice',
+  'maintenanceSpendingLimitAmount',
+  'maintenanceSpendingLimitTime',
+  'management',
+  'marketing',
+  'moveInDays',
+  'multiUnit',
+  'name',
+  'neighborhood',
+  'numberFloors',
+  'numberOfBathrooms',
+  'numberOfBedrooms',
+  'portfolioID',
+  'propertyManagerList',
+  'propertyType',
+  'ready',
+  'reasonForPropertyLost',
+  'rentable',
+  'searchTag',
+  'status',
+  'syndicate',
+  'targetDeposit',
+  'targetRent',
+  'targetRentUnits',
+  'totalArea',
+  'type',
+  'website',
+  'yearBuilt',
+];
+const UNIT_FIELDS = [
+  'abbreviation',
+  'active',
+  'address',
+  'amenities',
+  'areaUnits',
+  'buildingID',
+  'category',
+  'county',
+  'createdBy',
+  'createdDateTime',
+  'customFields',
+  'floorNumber',
+  'id',
+  'idNumber',
+  'lastModifiedBy',
+  'lastModifiedDateTime',
+  'leaseID',
+  'maintenanceNotice',
+  'maintenanceSpendingLimitTime',
+  'management',
+  'marketing',
+  'name',
+  'neighborhood',
+  'numberFloors',
+  'numberOfBathrooms',
+  'numberOfBedrooms',
+  'portfolioID',
+  'propertyManagerList',
+  'ready',
+  'rentable',
+  'searchTag',
+  'status',
+  'syndicate',
+  'targetDeposit',
+  'targetRent',
+  'targetRentUnits',
+  'totalArea',
+  'type',
+  'website',
+  'yearBuilt',
+];
+const LEASE_FIELDS = [
+  'active',
+  'addendums',
+  'arBalance',
+  'baseRent',
+  'buildingID',
+  'comments',
+  'contacts',
+  'createdBy',
+  'createdDateTime',
+  'customFields',
+  'endDate',
+  'id',
+  'idNumber',
+  'lastModifiedBy',
+  'lastModifiedDateTime',
+  'lateFeeRule',
+  'leaseBalance',
+  'leaseName',
+  'location',
+  'moveInDate',
+  'moveOutDate',
+  'noticeGivenDate',
+  'paymentRestriction',
+  'portfolioID',
+  'publicAssistanceProgram',
+  'reasonForLeaving',
+  'scheduleMoveOutDate',
+  'searchTag',
+  'signedDate',
+  'startDate',
+  'status',
+  'tenantsOptsIntoAssetProtectionPlan',
+  'terminatedDate',
+  'unitID',
+];
+const CONTACT_FIELDS = [
+  'address',
+  'allowESignature',
+  'altEmail',
+  'birthDate',
+  'category',
+  'comments',
+  'company',
+  'createdBy',
+  'createdDateTime',
+  'customFields',
+  'email',
+  'fax',
+  'firstName',
+  'gender',
+  'homePhone',
+  'id',
+  'jobTitle',
+  'lastModifiedBy',
+  'lastModifiedDateTime',
+  'lastName',
+  'middleName',
+  'mobilePhone',
+  'nameOnCheck',
+  'namedOnLease',
+  'otherPhone',
+  'salutation',
+  'suffix',
+  'type',
+  'workPhone',
+];
 
 /** The spec marks no field required; these are the ones a record cannot be placed without. */
 export const PROPERTYWARE_REST_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields> = {
@@ -55,9 +224,18 @@ export const PROPERTYWARE_REST_EXPECTED_FIELDS: Record<CanonicalModelName, Expec
  */
 export const LEASE_STATUS: Record<string, 'ACTIVE' | 'PENDING' | 'INACTIVE' | 'EVICTED'> = {
   // The spec's values.
-  Active: 'ACTIVE', 'Active - Notice Given': 'ACTIVE', Draft: 'PENDING', Eviction: 'EVICTED', Terminated: 'INACTIVE',
+  Active: 'ACTIVE',
+  'Active - Notice Given': 'ACTIVE',
+  Draft: 'PENDING',
+  Eviction: 'EVICTED',
+  Terminated: 'INACTIVE',
   // Other spellings of those states.
-  'Active - Month to Month': 'ACTIVE', Future: 'PENDING', Pending: 'PENDING', Inactive: 'INACTIVE', Closed: 'INACTIVE', Evicted: 'EVICTED',
+  'Active - Month to Month': 'ACTIVE',
+  Future: 'PENDING',
+  Pending: 'PENDING',
+  Inactive: 'INACTIVE',
+  Closed: 'INACTIVE',
+  Evicted: 'EVICTED',
 };
 
 type PropertyType = 'SINGLE_FAMILY' | 'MULTI_FAMILY' | 'STUDENT_HOUSING' | 'VACATION' | 'COMMERCIAL' | 'OTHER';
@@ -67,12 +245,30 @@ type PropertyType = 'SINGLE_FAMILY' | 'MULTI_FAMILY' | 'STUDENT_HOUSING' | 'VACA
  * strings reads return instead (docs/vendors/propertyware-rest.md: `Du/Fourplex` for DU_FOUR_PLEX).
  */
 export const PROPERTY_TYPE: Record<string, PropertyType> = {
-  APARTMENT: 'MULTI_FAMILY', CONDO: 'MULTI_FAMILY', DU_FOUR_PLEX: 'MULTI_FAMILY', SECTION_8_AFFORDABLE: 'MULTI_FAMILY', SENIOR: 'MULTI_FAMILY',
-  TOWNHOUSE: 'MULTI_FAMILY', HOUSE: 'SINGLE_FAMILY', STUDENT: 'STUDENT_HOUSING', SHORT_TERM_VACATION: 'VACATION', COMMERCIAL: 'COMMERCIAL',
-  NONE: 'OTHER', OTHER: 'OTHER',
-  Apartment: 'MULTI_FAMILY', Condo: 'MULTI_FAMILY', 'Du/Fourplex': 'MULTI_FAMILY', 'Section 8/Affordable': 'MULTI_FAMILY', Senior: 'MULTI_FAMILY',
-  Townhouse: 'MULTI_FAMILY', House: 'SINGLE_FAMILY', Student: 'STUDENT_HOUSING', 'Short-term/vacation': 'VACATION', Commercial: 'COMMERCIAL',
-  None: 'OTHER', Other: 'OTHER',
+  APARTMENT: 'MULTI_FAMILY',
+  CONDO: 'MULTI_FAMILY',
+  DU_FOUR_PLEX: 'MULTI_FAMILY',
+  SECTION_8_AFFORDABLE: 'MULTI_FAMILY',
+  SENIOR: 'MULTI_FAMILY',
+  TOWNHOUSE: 'MULTI_FAMILY',
+  HOUSE: 'SINGLE_FAMILY',
+  STUDENT: 'STUDENT_HOUSING',
+  SHORT_TERM_VACATION: 'VACATION',
+  COMMERCIAL: 'COMMERCIAL',
+  NONE: 'OTHER',
+  OTHER: 'OTHER',
+  Apartment: 'MULTI_FAMILY',
+  Condo: 'MULTI_FAMILY',
+  'Du/Fourplex': 'MULTI_FAMILY',
+  'Section 8/Affordable': 'MULTI_FAMILY',
+  Senior: 'MULTI_FAMILY',
+  Townhouse: 'MULTI_FAMILY',
+  House: 'SINGLE_FAMILY',
+  Student: 'STUDENT_HOUSING',
+  'Short-term/vacation': 'VACATION',
+  Commercial: 'COMMERCIAL',
+  None: 'OTHER',
+  Other: 'OTHER',
 };
 
 /** A contact's four phone fields in the order they fill phone_1 and phone_2 (first two non-empty win). */
@@ -85,7 +281,11 @@ export const PHONE_PRIORITY = [
 
 /** LeaseContact.role (free text) of a contact that is not the lease's primary -> resident_type_normalized. */
 export const CONTACT_ROLE: Record<string, 'SECONDARY' | 'GUARANTOR' | 'OTHER'> = {
-  Tenant: 'SECONDARY', 'Co-Tenant': 'SECONDARY', Occupant: 'OTHER', Cosigner: 'GUARANTOR', Guarantor: 'GUARANTOR',
+  Tenant: 'SECONDARY',
+  'Co-Tenant': 'SECONDARY',
+  Occupant: 'OTHER',
+  Cosigner: 'GUARANTOR',
+  Guarantor: 'GUARANTOR',
 };
 
 /** Building/Unit areaUnits (the spec's enum): square feet per unit of totalArea. */

@@ -1,7 +1,21 @@
 import type { CanonicalModelName } from '../../catalogue/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../normalise/canonical-record';
 import { MalformedRecordError } from '../../normalise/malformed-record.error';
-import { bathroomCounts, bool, cents, email, integer, isObject, isoDate, lookup, lookupReported, optionalId, phoneNumber, requiredId, text } from '../../normalise/normalise';
+import {
+  bathroomCounts,
+  bool,
+  cents,
+  email,
+  integer,
+  isObject,
+  isoDate,
+  lookup,
+  lookupReported,
+  optionalId,
+  phoneNumber,
+  requiredId,
+  text,
+} from '../../normalise/normalise';
 import { CONTACT_ROLE, LEASE_STATUS, PHONE_PRIORITY, PROPERTY_TYPE, SQUARE_FEET_PER } from './propertyware-rest.facts';
 
 type Raw = Record<string, any>;
@@ -10,18 +24,26 @@ type Raw = Record<string, any>;
 export function mapPropertywareRestRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord {
   if (!isObject(raw)) throw new MalformedRecordError('record is not an object');
   switch (model) {
-    case 'properties': return mapBuilding(raw, ctx);
-    case 'units': return mapUnit(raw, ctx);
-    case 'leases': return mapLease(raw, ctx);
-    case 'residents': return mapContact(raw, ctx);
+    case 'properties':
+      return mapBuilding(raw, ctx);
+    case 'units':
+      return mapUnit(raw, ctx);
+    case 'leases':
+      return mapLease(raw, ctx);
+    case 'residents':
+      return mapContact(raw, ctx);
   }
 }
 
 /** Propertyware's Address: `address` is the street line, `addressCont` its continuation. */
 function address(a: Raw | null | undefined) {
   return {
-    address_1: text(a?.address), address_2: text(a?.addressCont),
-    city: text(a?.city), state: text(a?.stateRegion), zip: text(a?.postalCode), country: text(a?.country),
+    address_1: text(a?.address),
+    address_2: text(a?.addressCont),
+    city: text(a?.city),
+    state: text(a?.stateRegion),
+    zip: text(a?.postalCode),
+    country: text(a?.country),
   };
 }
 
@@ -35,7 +57,8 @@ function placeAddress(a: Raw | null | undefined) {
 function squareFeet(r: Raw): number | null {
   const area = r.totalArea;
   if (area === null || area === undefined) return null;
-  if (typeof area !== 'number' || !Number.isFinite(area)) throw new MalformedRecordError(`totalArea: "${String(area)}" is not a number`);
+  if (typeof area !== 'number' || !Number.isFinite(area))
+    throw new MalformedRecordError(`totalArea: "${String(area)}" is not a number`);
   const factor = SQUARE_FEET_PER[r.areaUnits ?? 'Sq Ft'];
   return factor === undefined ? null : Math.round(area * factor);
 }
@@ -60,7 +83,9 @@ function mapBuilding(b: Raw, ctx: MappingContext): MappedRecord {
       website: text(b.website),
       county: text(b.county),
       ...placeAddress(b.address),
-      type: typeRaw, type_raw: typeRaw, type_normalized: lookupReported(ctx, 'type_normalized', PROPERTY_TYPE, typeRaw, 'OTHER'),
+      type: typeRaw,
+      type_raw: typeRaw,
+      type_normalized: lookupReported(ctx, 'type_normalized', PROPERTY_TYPE, typeRaw, 'OTHER'),
       manager_name: text(manager?.name),
       manager_email: email(manager?.email),
       // Buildings are grouped by portfolio (the owner's account); Propexo has no field for it.
@@ -74,7 +99,8 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
   const xPropertyId = requiredId(u.buildingID, 'buildingID');
   const bedrooms = integer(u.numberOfBedrooms, 'numberOfBedrooms');
   const baths = u.numberOfBathrooms ?? null;
-  if (baths !== null && (typeof baths !== 'number' || !Number.isFinite(baths))) throw new MalformedRecordError(`numberOfBathrooms: "${String(baths)}" is not a number`);
+  if (baths !== null && (typeof baths !== 'number' || !Number.isFinite(baths)))
+    throw new MalformedRecordError(`numberOfBathrooms: "${String(baths)}" is not a number`);
   const occupancy = text(u.status)?.toLowerCase();
   return {
     x_id: xId,
@@ -107,7 +133,10 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
   const moveOut = isoDate(l.moveOutDate, 'moveOutDate');
   // The embedded contacts are minimal: they only link the lease to its tenants, whose details come from /contacts.
   const role = (value: string | null) => lookupReported(ctx, 'resident_type_normalized', CONTACT_ROLE, value, 'OTHER');
-  const links: MappedLink[] = contacts.map((c) => ({ x_resident_id: requiredId(c?.id, 'contacts[].id'), ...contactLink(l, c, role) }));
+  const links: MappedLink[] = contacts.map((c) => ({
+    x_resident_id: requiredId(c?.id, 'contacts[].id'),
+    ...contactLink(l, c, role),
+  }));
   const primary = contacts.find((c) => c?.primary === true) ?? contacts[0];
   const status = text(l.status);
   const balance = cents(l.leaseBalance, 'leaseBalance');
@@ -156,8 +185,10 @@ function contactLink(l: Raw, c: Raw | undefined, normalize: (role: string | null
 function phones(c: Raw) {
   const [first, second] = PHONE_PRIORITY.filter(({ field }) => text(c[field]) !== null);
   return {
-    phone_1: first ? phoneNumber(c[first.field]) : null, phone_1_type: first?.type ?? null,
-    phone_2: second ? phoneNumber(c[second.field]) : null, phone_2_type: second?.type ?? null,
+    phone_1: first ? phoneNumber(c[first.field]) : null,
+    phone_1_type: first?.type ?? null,
+    phone_2: second ? phoneNumber(c[second.field]) : null,
+    phone_2_type: second?.type ?? null,
   };
 }
 
@@ -165,7 +196,9 @@ function phones(c: Raw) {
 function currentLease(leases: Raw[]): Raw | undefined {
   const rank: Record<string, number> = { ACTIVE: 3, PENDING: 2, OTHER: 1 };
   const score = (l: Raw) => rank[lookup(LEASE_STATUS, l.status, 'OTHER') ?? 'OTHER'] ?? 0;
-  return [...leases].sort((a, b) => score(b) - score(a) || String(b.startDate ?? '').localeCompare(String(a.startDate ?? '')))[0];
+  return [...leases].sort(
+    (a, b) => score(b) - score(a) || String(b.startDate ?? '').localeCompare(String(a.startDate ?? '')),
+  )[0];
 }
 
 function mapContact(c: Raw, ctx: MappingContext): MappedRecord {
@@ -174,12 +207,17 @@ function mapContact(c: Raw, ctx: MappingContext): MappedRecord {
   // so a tenant on no lease has no property, which Propexo's resident requires.
   const leases = Array.isArray(c.leases) ? (c.leases as Raw[]).filter((l) => l && typeof l === 'object') : [];
   const lease = currentLease(leases);
-  if (!lease) throw new MalformedRecordError('the tenant is on no lease: a Propertyware contact names no building of its own, so the resident has no property');
+  if (!lease)
+    throw new MalformedRecordError(
+      'the tenant is on no lease: a Propertyware contact names no building of its own, so the resident has no property',
+    );
   const xPropertyId = requiredId(lease.buildingID, 'leases[].buildingID');
   // An unknown role is reported by the lease's mapping, once per link.
   const role = (value: string | null) => lookup(CONTACT_ROLE, value, 'OTHER');
   const links = leases.map((l): MappedLink => {
-    const entry = Array.isArray(l.contacts) ? (l.contacts as Raw[]).find((e) => e != null && String(e.id) === xId) : undefined;
+    const entry = Array.isArray(l.contacts)
+      ? (l.contacts as Raw[]).find((e) => e != null && String(e.id) === xId)
+      : undefined;
     return { x_lease_id: requiredId(l.id, 'leases[].id'), ...contactLink(l, entry, role) };
   });
   return {

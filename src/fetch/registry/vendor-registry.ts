@@ -7,7 +7,13 @@ import type { VendorAdapter } from '../adapter/vendor-adapter';
 import { yardiAdapter } from '../yardi/yardi.adapter';
 
 /** One line per vendor. */
-const ADAPTERS: VendorAdapter<any>[] = [buildiumAdapter, propertywareRestAdapter, appfolioAdapter, yardiAdapter, entrataAdapter];
+const ADAPTERS: VendorAdapter<any>[] = [
+  buildiumAdapter,
+  propertywareRestAdapter,
+  appfolioAdapter,
+  yardiAdapter,
+  entrataAdapter,
+];
 
 /**
  * Maps integration_vendor to its adapter. Built at boot; refuses to build when a vendor has no adapter or
@@ -18,12 +24,14 @@ export class VendorRegistry {
 
   constructor(adapters: VendorAdapter<any>[] = ADAPTERS) {
     for (const adapter of adapters) {
-      if (!Object.values(IntegrationVendor).includes(adapter.vendor)) throw new Error(`Adapter for unknown vendor ${adapter.vendor}`);
+      if (!Object.values(IntegrationVendor).includes(adapter.vendor))
+        throw new Error(`Adapter for unknown vendor ${adapter.vendor}`);
       if (this.byVendor.has(adapter.vendor)) throw new Error(`Two adapters for vendor ${adapter.vendor}`);
       this.byVendor.set(adapter.vendor, adapter);
     }
     const missing = Object.values(IntegrationVendor).filter((vendor) => !this.byVendor.has(vendor));
-    if (missing.length > 0) throw new Error(`No adapter for vendor${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+    if (missing.length > 0)
+      throw new Error(`No adapter for vendor${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
   }
 
   get(vendor: IntegrationVendor): VendorAdapter<any> | undefined {

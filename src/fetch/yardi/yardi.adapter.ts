@@ -3,7 +3,14 @@ import { isObject } from '../../normalise/normalise';
 import type { RawPage, VendorAdapter, VendorClient } from '../adapter/vendor-adapter';
 import { VendorRequestError, type VendorHttp } from '../adapter/vendor-http';
 import { YardiCredentials } from './yardi.credentials';
-import { soapAction, YARDI_EXPECTED_FIELDS, YARDI_FACTS, YARDI_METHODS, YARDI_SERVICE, type YardiMethod } from './yardi.facts';
+import {
+  soapAction,
+  YARDI_EXPECTED_FIELDS,
+  YARDI_FACTS,
+  YARDI_METHODS,
+  YARDI_SERVICE,
+  type YardiMethod,
+} from './yardi.facts';
 import { mapYardiRecord, yardiVendorId } from './yardi.mapper';
 import { asList, readSoapResult, soapEnvelope } from './yardi.soap';
 
@@ -34,7 +41,10 @@ const DOCUMENT_ROOT: Record<YardiMethod, string> = {
 type Raw = Record<string, any>;
 
 class YardiClient implements VendorClient {
-  constructor(private readonly http: VendorHttp, private readonly credentials: YardiCredentials) {}
+  constructor(
+    private readonly http: VendorHttp,
+    private readonly credentials: YardiCredentials,
+  ) {}
 
   /**
    * Properties in one page; every other model one page per property, the next property requested while
@@ -53,11 +63,11 @@ class YardiClient implements VendorClient {
       request.catch(() => undefined); // a prefetch the caller abandons must not crash the process when it fails
       return request;
     };
-    let pending = codes.length > 0 ? fetch(codes[0]!) : null;
+    let pending = codes.length > 0 ? fetch(codes[0]) : null;
     for (let i = 0; pending; i++) {
       const document = await pending;
-      pending = i + 1 < codes.length ? fetch(codes[i + 1]!) : null;
-      yield { records: recordsOf(model, codes[i]!, document) };
+      pending = i + 1 < codes.length ? fetch(codes[i + 1]) : null;
+      yield { records: recordsOf(model, codes[i], document) };
     }
   }
 
@@ -76,9 +86,14 @@ class YardiClient implements VendorClient {
   private async call(method: YardiMethod, yardiPropertyId?: string): Promise<Raw> {
     const c = this.credentials;
     const params: Record<string, string> = {
-      UserName: c.username, Password: c.password, ServerName: c.serverName, Database: c.database, Platform: c.platform,
+      UserName: c.username,
+      Password: c.password,
+      ServerName: c.serverName,
+      Database: c.database,
+      Platform: c.platform,
       ...(yardiPropertyId === undefined ? {} : { YardiPropertyId: yardiPropertyId }),
-      InterfaceEntity: c.entity, InterfaceLicense: c.license,
+      InterfaceEntity: c.entity,
+      InterfaceLicense: c.license,
     };
     let result: Raw = {};
     await this.http.post(YARDI_SERVICE.path, soapEnvelope(method, params), {
@@ -90,14 +105,17 @@ class YardiClient implements VendorClient {
       },
     });
     const root = DOCUMENT_ROOT[method];
-    if (!(root in result)) throw new VendorRequestError(`${method}: the answer holds no <${root}> document`, 200, false);
+    if (!(root in result))
+      throw new VendorRequestError(`${method}: the answer holds no <${root}> document`, 200, false);
     return isObject(result[root]) ? result[root] : {};
   }
 }
 
 /** The properties' Codes; one without a usable Code is quarantined by the properties job, nothing can be asked about it. */
 function propertyCodes(properties: unknown[]): string[] {
-  return properties.flatMap((p) => (isObject(p) && typeof p.Code === 'string' && p.Code.trim() !== '' ? [p.Code.trim()] : []));
+  return properties.flatMap((p) =>
+    isObject(p) && typeof p.Code === 'string' && p.Code.trim() !== '' ? [p.Code.trim()] : [],
+  );
 }
 
 /**
@@ -106,13 +124,20 @@ function propertyCodes(properties: unknown[]): string[] {
  */
 function recordsOf(model: CanonicalModelName, yardiPropertyId: string, document: Raw): unknown[] {
   const properties = asList(document.Property).filter(isObject);
-  const withProperty = (record: unknown) => (isObject(record) ? { ...record, YardiPropertyId: yardiPropertyId } : record);
-  if (model === 'units') return properties.flatMap((p) => asList(isObject(p.Units) ? p.Units.Unit : undefined)).map(withProperty);
+  const withProperty = (record: unknown) =>
+    isObject(record) ? { ...record, YardiPropertyId: yardiPropertyId } : record;
+  if (model === 'units')
+    return properties.flatMap((p) => asList(isObject(p.Units) ? p.Units.Unit : undefined)).map(withProperty);
   const households = properties.flatMap((p) => asList(p.RT_Customer));
   if (model === 'leases') return households.map(withProperty);
   return households.flatMap((rt) => {
     if (!isObject(rt)) return [rt];
     const people = asList(isObject(rt.Customers) ? rt.Customers.Customer : undefined);
-    return people.map((customer, i) => ({ YardiPropertyId: yardiPropertyId, CustomerID: rt.CustomerID, CustomerIndex: i + 1, Customer: customer }));
+    return people.map((customer, i) => ({
+      YardiPropertyId: yardiPropertyId,
+      CustomerID: rt.CustomerID,
+      CustomerIndex: i + 1,
+      Customer: customer,
+    }));
   });
 }

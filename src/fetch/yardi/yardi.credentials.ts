@@ -5,25 +5,32 @@ import { IsNotEmpty, IsString } from 'class-validator';
  * Database, ServerName, Platform, InterfaceEntity and InterfaceLicense of every call.
  */
 export class YardiCredentials {
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   username!: string;
 
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   password!: string;
 
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   database!: string;
 
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   serverName!: string;
 
   /** `SQL Server` on every Voyager database we know of. */
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   platform!: string;
 
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   entity!: string;
 
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   license!: string;
 }

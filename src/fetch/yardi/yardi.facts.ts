@@ -32,10 +32,12 @@ export const YARDI_FACTS: VendorFacts = {
   interfaceName: 'YARDI_RESIDENT_TRANSACTIONS',
   // "Error: Database busy" carries no Retry-After: start at one second and double.
   throttleBackoffMs: 1000,
-  sources: Object.fromEntries(Object.entries(YARDI_METHODS).map(([model, method]) => [
-    model,
-    `SOAP ${method} (${SERVICE_NAME})${model === 'residents' ? ': applicants are not residents' : model === 'leases' ? ': applicant households are not leases' : ''}`,
-  ])),
+  sources: Object.fromEntries(
+    Object.entries(YARDI_METHODS).map(([model, method]) => [
+      model,
+      `SOAP ${method} (${SERVICE_NAME})${model === 'residents' ? ': applicants are not residents' : model === 'leases' ? ': applicant households are not leases' : ''}`,
+    ]),
+  ),
 };
 
 /**
@@ -44,20 +46,55 @@ export const YARDI_FACTS: VendorFacts = {
  * and for residents `CustomerIndex`, the person's 1-based place among the RT_Customer's Customers.
  */
 const CUSTOMER_FIELDS = ['@Type', 'Name.FirstName', 'Name.MiddleName', 'Name.LastName', 'Address', 'Phone', 'Email'];
-const LEASE_FIELDS = ['LeaseFromDate', 'LeaseToDate', 'CurrentRent', 'ExpectedMoveInDate', 'ActualMoveIn', 'ExpectedMoveOutDate', 'ActualMoveOut', 'NoticeGiven'];
+const LEASE_FIELDS = [
+  'LeaseFromDate',
+  'LeaseToDate',
+  'CurrentRent',
+  'ExpectedMoveInDate',
+  'ActualMoveIn',
+  'ExpectedMoveOutDate',
+  'ActualMoveOut',
+  'NoticeGiven',
+];
 
 export const YARDI_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields> = {
   properties: {
     required: ['Code'],
-    known: ['Code', 'MarketingName', 'AddressLine1', 'AddressLine2', 'City', 'State', 'PostalCode', 'AccountsReceivable', 'AccountsPayable'],
+    known: [
+      'Code',
+      'MarketingName',
+      'AddressLine1',
+      'AddressLine2',
+      'City',
+      'State',
+      'PostalCode',
+      'AccountsReceivable',
+      'AccountsPayable',
+    ],
   },
   units: {
     required: ['YardiPropertyId', 'UnitID'],
-    known: ['YardiPropertyId', 'UnitID', 'UnitType', 'UnitBedrooms', 'UnitBathrooms', 'MinSquareFeet', 'MarketRent', 'UnitEconomicStatus', 'UnitOccpStatus'],
+    known: [
+      'YardiPropertyId',
+      'UnitID',
+      'UnitType',
+      'UnitBedrooms',
+      'UnitBathrooms',
+      'MinSquareFeet',
+      'MarketRent',
+      'UnitEconomicStatus',
+      'UnitOccpStatus',
+    ],
   },
   leases: {
     required: ['YardiPropertyId', 'CustomerID'],
-    known: ['YardiPropertyId', 'CustomerID', ...CUSTOMER_FIELDS.map((f) => `Customers.Customer.${f}`), ...LEASE_FIELDS.map((f) => `Lease.${f}`), 'RT_Unit.UnitID'],
+    known: [
+      'YardiPropertyId',
+      'CustomerID',
+      ...CUSTOMER_FIELDS.map((f) => `Customers.Customer.${f}`),
+      ...LEASE_FIELDS.map((f) => `Lease.${f}`),
+      'RT_Unit.UnitID',
+    ],
   },
   residents: {
     required: ['YardiPropertyId', 'CustomerID', 'CustomerIndex'],
@@ -80,11 +117,23 @@ export const LEASE_STATUS: Record<string, 'ACTIVE' | 'PENDING' | 'INACTIVE'> = {
 
 /** Phone `PhoneType` (MITS spells them in lower case; compared case-insensitively) -> Propexo phone type. */
 export const PHONE_TYPE: Record<string, 'MOBILE' | 'HOME' | 'WORK' | 'FAX' | 'OTHER'> = {
-  cell: 'MOBILE', mobile: 'MOBILE', home: 'HOME', office: 'WORK', work: 'WORK', business: 'WORK', fax: 'FAX', other: 'OTHER',
+  cell: 'MOBILE',
+  mobile: 'MOBILE',
+  home: 'HOME',
+  office: 'WORK',
+  work: 'WORK',
+  business: 'WORK',
+  fax: 'FAX',
+  other: 'OTHER',
 };
 
 /** UnitOccpStatus -> whether the unit is vacant (Voyager's occupancy statuses). */
 export const UNIT_VACANT: Record<string, boolean> = {
-  occupied: false, 'occupied no notice': false, 'notice rented': false, 'notice unrented': false,
-  vacant: true, 'vacant rented': true, 'vacant unrented': true,
+  occupied: false,
+  'occupied no notice': false,
+  'notice rented': false,
+  'notice unrented': false,
+  vacant: true,
+  'vacant rented': true,
+  'vacant unrented': true,
 };

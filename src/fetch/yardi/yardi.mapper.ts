@@ -1,7 +1,18 @@
 import type { CanonicalModelName } from '../../catalogue/canonical-models';
 import type { MappedLink, MappedRecord, MappingContext } from '../../normalise/canonical-record';
 import { MalformedRecordError } from '../../normalise/malformed-record.error';
-import { bathroomCounts, cents, email, isObject, isoDate, lookupReported, optionalId, phoneNumber, requiredId, text } from '../../normalise/normalise';
+import {
+  bathroomCounts,
+  cents,
+  email,
+  isObject,
+  isoDate,
+  lookupReported,
+  optionalId,
+  phoneNumber,
+  requiredId,
+  text,
+} from '../../normalise/normalise';
 import { APPLICANT_TYPE, LEASE_STATUS, PHONE_TYPE, UNIT_VACANT } from './yardi.facts';
 import { asList } from './yardi.soap';
 
@@ -14,10 +25,14 @@ type Raw = Record<string, any>;
 export function mapYardiRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord | null {
   if (!isObject(raw)) throw new MalformedRecordError('record is not an object');
   switch (model) {
-    case 'properties': return mapProperty(raw, ctx);
-    case 'units': return mapUnit(raw, ctx);
-    case 'leases': return mapRtCustomerLease(raw, ctx);
-    case 'residents': return mapCustomer(raw, ctx);
+    case 'properties':
+      return mapProperty(raw, ctx);
+    case 'units':
+      return mapUnit(raw, ctx);
+    case 'leases':
+      return mapRtCustomerLease(raw, ctx);
+    case 'residents':
+      return mapCustomer(raw, ctx);
   }
 }
 
@@ -26,10 +41,14 @@ export function yardiVendorId(model: CanonicalModelName, raw: unknown): string |
   if (!isObject(raw)) return null;
   try {
     switch (model) {
-      case 'properties': return requiredId(raw.Code, 'Code');
-      case 'units': return unitXId(raw);
-      case 'leases': return requiredId(raw.CustomerID, 'CustomerID');
-      case 'residents': return residentXId(raw.CustomerID, raw.CustomerIndex);
+      case 'properties':
+        return requiredId(raw.Code, 'Code');
+      case 'units':
+        return unitXId(raw);
+      case 'leases':
+        return requiredId(raw.CustomerID, 'CustomerID');
+      case 'residents':
+        return residentXId(raw.CustomerID, raw.CustomerIndex);
     }
   } catch {
     return null;
@@ -45,7 +64,8 @@ export function yardiDate(value: unknown, field: string): string | null {
   if (!us) return isoDate(value, field);
   const [month, day, year] = [Number(us[1]), Number(us[2]), Number(us[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
-  if (month < 1 || month > 12 || date.getUTCDate() !== day) throw new MalformedRecordError(`${field}: "${value}" is not a date`);
+  if (month < 1 || month > 12 || date.getUTCDate() !== day)
+    throw new MalformedRecordError(`${field}: "${value}" is not a date`);
   return date.toISOString();
 }
 
@@ -69,7 +89,8 @@ function unitXId(u: Raw): string {
  */
 function residentXId(customerId: unknown, index: unknown): string {
   const household = requiredId(customerId, 'CustomerID');
-  if (!(Number.isInteger(index) && (index as number) >= 1)) throw new MalformedRecordError(`CustomerIndex ${String(index)} is not a position`);
+  if (!(Number.isInteger(index) && (index as number) >= 1))
+    throw new MalformedRecordError(`CustomerIndex ${String(index)} is not a position`);
   return index === 1 ? household : `${household}:${index}`;
 }
 
@@ -90,10 +111,13 @@ const lowerCase = (value: string) => value.toLowerCase();
 /** The first two Phone elements with a number, typed by their PhoneType attribute. */
 function phones(list: unknown, ctx: MappingContext) {
   const numbered = asList(list).filter((p): p is Raw => isObject(p) && text(p.PhoneNumber) !== null);
-  const type = (p: Raw | undefined, field: string) => (p ? lookupReported(ctx, field, PHONE_TYPE, text(p['@PhoneType']), 'OTHER', lowerCase) : null);
+  const type = (p: Raw | undefined, field: string) =>
+    p ? lookupReported(ctx, field, PHONE_TYPE, text(p['@PhoneType']), 'OTHER', lowerCase) : null;
   return {
-    phone_1: phoneNumber(numbered[0]?.PhoneNumber), phone_1_type: type(numbered[0], 'phone_1_type'),
-    phone_2: phoneNumber(numbered[1]?.PhoneNumber), phone_2_type: type(numbered[1], 'phone_2_type'),
+    phone_1: phoneNumber(numbered[0]?.PhoneNumber),
+    phone_1_type: type(numbered[0], 'phone_1_type'),
+    phone_2: phoneNumber(numbered[1]?.PhoneNumber),
+    phone_2_type: type(numbered[1], 'phone_2_type'),
   };
 }
 
@@ -116,9 +140,17 @@ function mapProperty(p: Raw, ctx: MappingContext): MappedRecord {
       x_property_id: xId,
       code: xId,
       name: text(p.MarketingName),
-      street_address_1: a.address_1, street_address_2: a.address_2,
-      address_1: a.address_1, address_2: a.address_2, city: a.city, state: a.state, zip: a.zip,
-      custom_data: customData({ accounts_receivable: text(p.AccountsReceivable), accounts_payable: text(p.AccountsPayable) }),
+      street_address_1: a.address_1,
+      street_address_2: a.address_2,
+      address_1: a.address_1,
+      address_2: a.address_2,
+      city: a.city,
+      state: a.state,
+      zip: a.zip,
+      custom_data: customData({
+        accounts_receivable: text(p.AccountsReceivable),
+        accounts_payable: text(p.AccountsPayable),
+      }),
     },
   };
 }

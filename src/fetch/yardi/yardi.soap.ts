@@ -9,8 +9,13 @@ const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '
 
 // Every value stays text (ids such as "0012" and amounts such as "1200.00" keep their form); attributes as `@Name`.
 const parser = new XMLParser({
-  ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, parseTagValue: false, parseAttributeValue: false,
-  trimValues: true, htmlEntities: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  htmlEntities: true,
 });
 
 /** A SOAP 1.1 request; `params` in the WSDL's order, since ASMX reads parameters in sequence. */
@@ -34,15 +39,26 @@ export function readSoapResult(method: string, xml: unknown, status: number): Re
   try {
     parsed = parser.parse(String(xml ?? ''), true);
   } catch (error) {
-    throw new VendorRequestError(`${method}: the answer (HTTP ${status}) is not XML: ${(error as Error).message}`, status, false);
+    throw new VendorRequestError(
+      `${method}: the answer (HTTP ${status}) is not XML: ${(error as Error).message}`,
+      status,
+      false,
+    );
   }
   const body = parsed.Envelope?.Body;
-  if (!isObject(body)) throw new VendorRequestError(`${method}: the answer (HTTP ${status}) is not a SOAP envelope`, status, false);
+  if (!isObject(body))
+    throw new VendorRequestError(`${method}: the answer (HTTP ${status}) is not a SOAP envelope`, status, false);
   if (body.Fault !== undefined) throw yardiError(method, status, `SOAP Fault: ${faultText(body.Fault)}`);
   const result = body[`${method}Response`]?.[`${method}Result`];
-  if (!isObject(result)) throw new VendorRequestError(`${method}: the answer has no ${method}Result document`, status, false);
+  if (!isObject(result))
+    throw new VendorRequestError(`${method}: the answer has no ${method}Result document`, status, false);
   const errors = asList(result.Messages?.Message).filter((m) => isObject(m) && m['@messageType'] === 'Error');
-  if (errors.length > 0) throw yardiError(method, status, errors.map((m) => String((m as Record<string, unknown>)['#text'] ?? '')).join('; '));
+  if (errors.length > 0)
+    throw yardiError(
+      method,
+      status,
+      errors.map((m) => String((m as Record<string, unknown>)['#text'] ?? '')).join('; '),
+    );
   return result;
 }
 
@@ -52,7 +68,8 @@ function faultText(fault: unknown): string {
 }
 
 const BUSY = /busy|timeout|timed out|deadlock|try again/i;
-const LOGIN_REFUSED = /invalid (user|password|login|credential)|not authori[sz]ed|access (is )?denied|authentication|login failed/i;
+const LOGIN_REFUSED =
+  /invalid (user|password|login|credential)|not authori[sz]ed|access (is )?denied|authentication|login failed/i;
 /** The login is fine but the interface entity or license does not cover this call ("Invalid Interface Entity or License"). */
 const INTERFACE_REFUSED = /interface|entity|licen[cs]e/i;
 
@@ -64,6 +81,7 @@ const INTERFACE_REFUSED = /interface|entity|licen[cs]e/i;
 function yardiError(method: string, status: number, message: string): Error {
   if (BUSY.test(message)) return new VendorRequestError(`${method}: ${message}`, status, true);
   if (LOGIN_REFUSED.test(message)) return new VendorAuthError(`${method}: Yardi refused the credentials: ${message}`);
-  if (INTERFACE_REFUSED.test(message)) return new VendorAccessDeniedError(`${method}: Yardi refused the interface: ${message}`, status);
+  if (INTERFACE_REFUSED.test(message))
+    return new VendorAccessDeniedError(`${method}: Yardi refused the interface: ${message}`, status);
   return new VendorRequestError(`${method}: ${message}`, status, false);
 }

@@ -7,7 +7,12 @@ import { ScopeInterceptor } from './scopes';
 
 @Global()
 @Module({
-  providers: [AuthRepository, AuthService, { provide: APP_GUARD, useClass: ApiKeyGuard }, { provide: APP_INTERCEPTOR, useClass: ScopeInterceptor }],
+  providers: [
+    AuthRepository,
+    AuthService,
+    { provide: APP_GUARD, useClass: ApiKeyGuard },
+    { provide: APP_INTERCEPTOR, useClass: ScopeInterceptor },
+  ],
   exports: [AuthService],
 })
 export class AuthModule {}

@@ -35,7 +35,10 @@ export class AuthRepository {
    * read nothing and the second insert would fail its start-up.
    */
   async ensureDefaultOrganization(): Promise<string> {
-    await this.prisma.sql(`INSERT INTO "organizations" ("id", "name") VALUES ($1, 'Default organization') ON CONFLICT ("id") DO NOTHING`, [DEFAULT_ORGANIZATION_ID]);
+    await this.prisma.sql(
+      `INSERT INTO "organizations" ("id", "name") VALUES ($1, 'Default organization') ON CONFLICT ("id") DO NOTHING`,
+      [DEFAULT_ORGANIZATION_ID],
+    );
     return DEFAULT_ORGANIZATION_ID;
   }
 
@@ -44,7 +47,13 @@ export class AuthRepository {
   }
 
   /** Idempotent in one statement: the same key (by hash) is stored once, whichever process gets there first. */
-  async insertKey(organizationId: string, name: string, keyHash: string, prefix: string, scopes: string[]): Promise<void> {
+  async insertKey(
+    organizationId: string,
+    name: string,
+    keyHash: string,
+    prefix: string,
+    scopes: string[],
+  ): Promise<void> {
     await this.prisma.sql(
       `INSERT INTO "api_keys" ("id", "organization_id", "name", "key_hash", "prefix", "scopes") VALUES ($1, $2, $3, $4, $5, $6::text[])
        ON CONFLICT ("key_hash") DO UPDATE SET "revoked_at" = NULL`,

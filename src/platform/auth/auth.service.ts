@@ -26,7 +26,7 @@ export class AuthService {
   async authenticate(authorization: string | undefined): Promise<ApiKeyIdentity> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>"');
-    const keyHash = hashApiKey(match[1]!);
+    const keyHash = hashApiKey(match[1]);
     const cached = this.cache.get(keyHash);
     let identity: ApiKeyIdentity | null;
     if (cached && cached.until > Date.now()) {
@@ -53,7 +53,10 @@ export class AuthService {
     const organizationId = await this.repository.ensureDefaultOrganization();
     if (this.config.bootstrapApiKey) {
       const key = this.config.bootstrapApiKey;
-      await this.repository.insertKey(organizationId, 'LATCHKEY_API_KEY', hashApiKey(key), apiKeyPrefix(key), ['read', 'admin']);
+      await this.repository.insertKey(organizationId, 'LATCHKEY_API_KEY', hashApiKey(key), apiKeyPrefix(key), [
+        'read',
+        'admin',
+      ]);
       return;
     }
     if ((await this.repository.countKeys()) > 0) return;

@@ -28,11 +28,17 @@ export class ScopeInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler) {
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     if (request.auth) {
-      const readable = READ_METHODS.has(request.method) && this.reflector.getAllAndOverride<boolean>(READ_SCOPE, [context.getHandler(), context.getClass()]) === true;
+      const readable =
+        READ_METHODS.has(request.method) &&
+        this.reflector.getAllAndOverride<boolean>(READ_SCOPE, [context.getHandler(), context.getClass()]) === true;
       const scopes = request.auth.scopes;
       if (!scopes.includes('admin') && !(readable && scopes.includes('read'))) {
         const needed: ApiKeyScope = readable ? 'read' : 'admin';
-        throw new AppError('forbidden', `This API key lacks the "${needed}" scope that ${request.method} on this endpoint needs`, { required_scope: needed });
+        throw new AppError(
+          'forbidden',
+          `This API key lacks the "${needed}" scope that ${request.method} on this endpoint needs`,
+          { required_scope: needed },
+        );
       }
     }
     return next.handle();

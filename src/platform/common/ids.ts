@@ -15,5 +15,8 @@ export function newId(): string {
  */
 export function recordId(integrationId: string, model: string, xId: string): string {
   const hex = createHash('sha256').update(`${integrationId}\u0000${model}\u0000${xId}`).digest('hex');
-  return `c${BigInt(`0x${hex.slice(0, 32)}`).toString(36).padStart(24, '0').slice(-24)}`;
+  return `c${BigInt(`0x${hex.slice(0, 32)}`)
+    .toString(36)
+    .padStart(24, '0')
+    .slice(-24)}`;
 }

@@ -7,7 +7,10 @@ export class MicroBatcher<I, O> {
   private pending: { input: I; resolve: (output: O) => void; reject: (error: unknown) => void }[] = [];
   private scheduled = false;
 
-  constructor(private readonly run: (inputs: I[]) => Promise<O[]>, private readonly maxBatch = 200) {}
+  constructor(
+    private readonly run: (inputs: I[]) => Promise<O[]>,
+    private readonly maxBatch = 200,
+  ) {}
 
   call(input: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
@@ -26,7 +29,7 @@ export class MicroBatcher<I, O> {
     this.pending = [];
     if (batch.length === 0) return;
     this.run(batch.map((b) => b.input)).then(
-      (outputs) => batch.forEach((b, i) => b.resolve(outputs[i]!)),
+      (outputs) => batch.forEach((b, i) => b.resolve(outputs[i])),
       (error) => batch.forEach((b) => b.reject(error)),
     );
   }

@@ -4,10 +4,12 @@ export class SqlFilter {
   readonly params: unknown[] = [];
 
   add(condition: (param: (value: unknown) => string) => string): this {
-    this.conditions.push(condition((value) => {
-      this.params.push(value);
-      return `$${this.params.length}`;
-    }));
+    this.conditions.push(
+      condition((value) => {
+        this.params.push(value);
+        return `$${this.params.length}`;
+      }),
+    );
     return this;
   }
 

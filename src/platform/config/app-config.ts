@@ -1,5 +1,16 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
 import path from 'node:path';
 import { parseCidr } from './cidr';
 
@@ -10,120 +21,247 @@ export const PROCESS_ROLES: readonly ProcessRole[] = ['api', 'worker', 'all'];
 export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400];
 
 const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value);
+  value === undefined || value === ''
+    ? undefined
+    : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase())
+      ? true
+      : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase())
+        ? false
+        : value;
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
-const toFloat = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^\d+(\.\d+)?$/.test(String(value)) ? Number(value) : value);
+const toFloat = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : /^\d+(\.\d+)?$/.test(String(value)) ? Number(value) : value;
 
 /** 32 bytes in base64: what `openssl rand -base64 32` prints. */
 const ENCRYPTION_KEY_PATTERN = /^[A-Za-z0-9+/]{43}=$/;
 
 /** The environment as read and validated once at boot; every field names its variable. */
 class EnvironmentVariables {
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT?: number;
 
-  @IsOptional() @Transform(emptyToUndefined) @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// or postgresql:// URL' })
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
   DATA_DIR?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsString() @Matches(/^\S{16,}$/, { message: 'must be at least 16 characters without spaces' })
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  @Matches(/^\S{16,}$/, { message: 'must be at least 16 characters without spaces' })
   LATCHKEY_API_KEY?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @Matches(ENCRYPTION_KEY_PATTERN, { message: 'must be 32 random bytes, base64-encoded (44 characters)' })
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(ENCRYPTION_KEY_PATTERN, { message: 'must be 32 random bytes, base64-encoded (44 characters)' })
   LATCHKEY_ENCRYPTION_KEY?: string;
 
   /** Keys that may open secrets but never seal them (key rotation); validated entry by entry in loadConfig. */
-  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
   LATCHKEY_PREVIOUS_ENCRYPTION_KEYS?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
   OUTBOUND_ALLOW_CIDRS?: string;
 
-  @IsOptional() @Transform(toBool) @IsBoolean({ message: 'must be true or false' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
   SANDBOX?: boolean;
 
-  @IsOptional() @Transform(emptyToUndefined) @Matches(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, { message: 'must be comma-separated seconds, e.g. 5,300,1800' })
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, { message: 'must be comma-separated seconds, e.g. 5,300,1800' })
   WEBHOOK_RETRY_SCHEDULE?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsIn(PROCESS_ROLES as string[])
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsIn(PROCESS_ROLES as string[])
   LATCHKEY_ROLE?: ProcessRole;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsIn(['debug', 'info', 'warn', 'error'])
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsIn(['debug', 'info', 'warn', 'error'])
   LOG_LEVEL?: 'debug' | 'info' | 'warn' | 'error';
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
   SYNC_WORKER_CONCURRENCY?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   WEBHOOK_WORKER_CONCURRENCY?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(8760)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(8760)
   FULL_SYNC_INTERVAL_HOURS?: number;
 
-  @IsOptional() @Transform(toFloat) @IsNumber({}, { message: 'must be a number' }) @Min(0) @Max(1)
+  @IsOptional()
+  @Transform(toFloat)
+  @IsNumber({}, { message: 'must be a number' })
+  @Min(0)
+  @Max(1)
   DELETION_GUARD_SHARE?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
   DATA_DIFF_RETENTION_DAYS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt({ message: 'must be a whole number of days (0 keeps events forever)' }) @Min(0) @Max(3650)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of days (0 keeps events forever)' })
+  @Min(0)
+  @Max(3650)
   EVENT_RETENTION_DAYS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10)
   SYNC_JOB_ATTEMPTS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(20)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
   VENDOR_REQUEST_ATTEMPTS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   VENDOR_CIRCUIT_FAILURES?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
   VENDOR_CIRCUIT_OPEN_SECONDS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
   SYNC_RETRY_BASE_MS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(86_400)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
   SYNC_CHECKPOINT_OVERLAP_SECONDS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(8760)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(8760)
   WEBHOOK_DISABLE_AFTER_HOURS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(8760)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(8760)
   WEBHOOK_SECRET_GRACE_HOURS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   WEBHOOK_MAX_CONCURRENCY?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(100_000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
   WEBHOOK_RATE_LIMIT_PER_SECOND?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt({ message: 'must be a whole number of requests per minute (0 disables the limit)' }) @Min(0) @Max(1_000_000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of requests per minute (0 disables the limit)' })
+  @Min(0)
+  @Max(1_000_000)
   RATE_LIMIT_PER_MINUTE?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt({ message: 'must be a whole number of milliseconds (0 disables the slowdown)' }) @Min(0) @Max(60_000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds (0 disables the slowdown)' })
+  @Min(0)
+  @Max(60_000)
   RATE_LIMIT_SLOWDOWN_MS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt({ message: 'must be a whole number of bytes, e.g. 1048576 for 1 MiB' }) @Min(1024) @Max(104_857_600)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of bytes, e.g. 1048576 for 1 MiB' })
+  @Min(1024)
+  @Max(104_857_600)
   MAX_BODY_BYTES?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3600)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
   SHUTDOWN_TIMEOUT_SECONDS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(50_000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50_000)
   CONNECT_PAGE_SIZE?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(20)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
   CONNECT_RUN_ATTEMPTS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
   CONNECT_RETRY_BASE_MS?: number;
 }
 
@@ -196,16 +334,31 @@ export function loadConfig(env: NodeJS.ProcessEnv, roleArg?: string): AppConfig 
   const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: false });
   const problems = errors.map((e) => `${e.property} ${Object.values(e.constraints ?? {}).join('; ')}`);
   const role = (roleArg ?? vars.LATCHKEY_ROLE ?? 'all') as ProcessRole;
-  if (!PROCESS_ROLES.includes(role)) problems.push(`role must be one of ${PROCESS_ROLES.join(', ')} (got an unknown role argument)`);
-  if (vars.DATABASE_URL && !vars.LATCHKEY_ENCRYPTION_KEY && !problems.some((p) => p.startsWith('LATCHKEY_ENCRYPTION_KEY'))) {
-    problems.push('LATCHKEY_ENCRYPTION_KEY is required when DATABASE_URL is set (32 random bytes, base64: `openssl rand -base64 32`)');
+  if (!PROCESS_ROLES.includes(role))
+    problems.push(`role must be one of ${PROCESS_ROLES.join(', ')} (got an unknown role argument)`);
+  if (
+    vars.DATABASE_URL &&
+    !vars.LATCHKEY_ENCRYPTION_KEY &&
+    !problems.some((p) => p.startsWith('LATCHKEY_ENCRYPTION_KEY'))
+  ) {
+    problems.push(
+      'LATCHKEY_ENCRYPTION_KEY is required when DATABASE_URL is set (32 random bytes, base64: `openssl rand -base64 32`)',
+    );
   }
-  const previousEncryptionKeys = (vars.LATCHKEY_PREVIOUS_ENCRYPTION_KEYS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const previousEncryptionKeys = (vars.LATCHKEY_PREVIOUS_ENCRYPTION_KEYS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const badPreviousKey = previousEncryptionKeys.findIndex((key) => !ENCRYPTION_KEY_PATTERN.test(key));
   if (badPreviousKey >= 0) {
-    problems.push(`LATCHKEY_PREVIOUS_ENCRYPTION_KEYS must be comma-separated keys, each 32 random bytes base64-encoded (44 characters); entry ${badPreviousKey + 1} is not`);
+    problems.push(
+      `LATCHKEY_PREVIOUS_ENCRYPTION_KEYS must be comma-separated keys, each 32 random bytes base64-encoded (44 characters); entry ${badPreviousKey + 1} is not`,
+    );
   }
-  for (const cidr of (vars.OUTBOUND_ALLOW_CIDRS ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const cidr of (vars.OUTBOUND_ALLOW_CIDRS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     try {
       parseCidr(cidr);
     } catch {
@@ -227,8 +380,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, roleArg?: string): AppConfig 
     encryptionKey: vars.LATCHKEY_ENCRYPTION_KEY ?? null,
     previousEncryptionKeys,
     outboundAllowCidrs: vars.OUTBOUND_ALLOW_CIDRS
-      ? vars.OUTBOUND_ALLOW_CIDRS.split(',').map((s) => s.trim()).filter(Boolean)
-      : embedded ? ['127.0.0.0/8', '::1/128'] : [],
+      ? vars.OUTBOUND_ALLOW_CIDRS.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : embedded
+        ? ['127.0.0.0/8', '::1/128']
+        : [],
     sandbox: vars.SANDBOX ?? embedded,
     webhookRetryScheduleSeconds: vars.WEBHOOK_RETRY_SCHEDULE
       ? vars.WEBHOOK_RETRY_SCHEDULE.split(',').map((s) => Number(s.trim()))

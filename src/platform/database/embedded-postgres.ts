@@ -19,7 +19,10 @@ const USER = 'latchkey';
  * Run as root it runs the server as the `postgres` system user (PostgreSQL refuses root), creating that
  * user and handing it the data folder when needed.
  */
-export async function startEmbeddedPostgres(dataDir: string, log: (message: string) => void): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (message: string) => void,
+): Promise<EmbeddedDatabase> {
   const databaseDir = path.join(dataDir, 'postgres');
   fs.mkdirSync(dataDir, { recursive: true });
   const asRoot = os.userInfo().uid === 0;
@@ -63,7 +66,6 @@ export async function startEmbeddedPostgres(dataDir: string, log: (message: stri
     stop: () => server.stop(),
   };
 }
-
 
 export function readOrCreateSecret(file: string): string {
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();

@@ -48,7 +48,9 @@ export async function migrate(databaseUrl: string, migrationsDir = MIGRATIONS_DI
       const appliedChecksum = done.get(name);
       if (appliedChecksum !== undefined) {
         if (appliedChecksum !== checksum) {
-          throw new Error(`Migration ${name} was modified after it was applied; add a new migration instead of editing it.`);
+          throw new Error(
+            `Migration ${name} was modified after it was applied; add a new migration instead of editing it.`,
+          );
         }
         result.alreadyApplied.push(name);
         continue;
@@ -61,7 +63,10 @@ export async function migrate(databaseUrl: string, migrationsDir = MIGRATIONS_DI
           [id, checksum, name],
         );
         await client.query(sql);
-        await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [id]);
+        await client.query(
+          'UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1',
+          [id],
+        );
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');

@@ -30,7 +30,9 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
    * several times longer in PostgreSQL's planner than in its executor otherwise.
    */
   async sql<R extends QueryResultRow = any>(text: string, params: unknown[] = [], preparedAs?: string): Promise<R[]> {
-    return (await this.pool.query<R>(preparedAs ? { name: preparedAs, text, values: params } : { text, values: params })).rows;
+    return (
+      await this.pool.query<R>(preparedAs ? { name: preparedAs, text, values: params } : { text, values: params })
+    ).rows;
   }
 
   async sqlTransaction<T>(work: (tx: SqlTx) => Promise<T>): Promise<T> {

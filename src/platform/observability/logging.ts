@@ -8,13 +8,18 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
  * Fields never written, at the top of a logged object or one level down (`{ headers: { authorization } }`):
  * log lines carry messages and ids, but a careless `logger.log({ ...dto })` must still not leak a secret.
  */
-export const REDACTED_PATHS = ['authorization', 'credentials', 'secret', 'password', 'api_key', 'apiKey'].flatMap((key) => [key, `*.${key}`]);
+export const REDACTED_PATHS = ['authorization', 'credentials', 'secret', 'password', 'api_key', 'apiKey'].flatMap(
+  (key) => [key, `*.${key}`],
+);
 
 /**
  * The process's one pino logger: JSON lines `{level, time, context, msg, request_id?, ...}` on stdout, at
  * LOG_LEVEL. Lines written while a request is handled carry its id (see request-context.ts).
  */
-export function createLogger(level: LogLevel, destination: DestinationStream = pino.destination({ dest: 1, sync: true })): PinoLogger {
+export function createLogger(
+  level: LogLevel,
+  destination: DestinationStream = pino.destination({ dest: 1, sync: true }),
+): PinoLogger {
   return pino(
     {
       level,

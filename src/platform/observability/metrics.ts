@@ -29,40 +29,72 @@ export class Metrics {
   readonly registry = new Registry();
 
   private readonly syncRunsStarted = new Counter({
-    name: 'latchkey_sync_runs_started_total', help: 'Sync runs started, by kind (FIRST, MANUAL, SCHEDULED).', labelNames: ['kind'], registers: [this.registry],
+    name: 'latchkey_sync_runs_started_total',
+    help: 'Sync runs started, by kind (FIRST, MANUAL, SCHEDULED).',
+    labelNames: ['kind'],
+    registers: [this.registry],
   });
   private readonly syncRunsFinished = new Counter({
-    name: 'latchkey_sync_runs_finished_total', help: 'Sync runs finished, by kind and status (SUCCEEDED, PARTIAL: some models failed, FAILED: every model failed).', labelNames: ['kind', 'status'], registers: [this.registry],
+    name: 'latchkey_sync_runs_finished_total',
+    help: 'Sync runs finished, by kind and status (SUCCEEDED, PARTIAL: some models failed, FAILED: every model failed).',
+    labelNames: ['kind', 'status'],
+    registers: [this.registry],
   });
   private readonly syncRunDuration = new Histogram({
-    name: 'latchkey_sync_run_duration_seconds', help: 'Sync run duration from start to its last job ending.', labelNames: ['kind', 'status'],
-    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600], registers: [this.registry],
+    name: 'latchkey_sync_run_duration_seconds',
+    help: 'Sync run duration from start to its last job ending.',
+    labelNames: ['kind', 'status'],
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600],
+    registers: [this.registry],
   });
   private readonly recordsProcessed = new Counter({
-    name: 'latchkey_sync_records_processed_total', help: 'Vendor records read and processed by sync jobs.', labelNames: ['vendor', 'model'], registers: [this.registry],
+    name: 'latchkey_sync_records_processed_total',
+    help: 'Vendor records read and processed by sync jobs.',
+    labelNames: ['vendor', 'model'],
+    registers: [this.registry],
   });
   private readonly recordsQuarantined = new Counter({
-    name: 'latchkey_sync_records_quarantined_total', help: 'Vendor records set aside in quarantine (malformed or schema drift).', labelNames: ['vendor', 'model'], registers: [this.registry],
+    name: 'latchkey_sync_records_quarantined_total',
+    help: 'Vendor records set aside in quarantine (malformed or schema drift).',
+    labelNames: ['vendor', 'model'],
+    registers: [this.registry],
   });
   private readonly schemaDrift = new Counter({
-    name: 'latchkey_sync_schema_drift_total', help: 'Fields found missing or unexpected in vendor records, by kind (MISSING, UNEXPECTED).', labelNames: ['vendor', 'model', 'kind'], registers: [this.registry],
+    name: 'latchkey_sync_schema_drift_total',
+    help: 'Fields found missing or unexpected in vendor records, by kind (MISSING, UNEXPECTED).',
+    labelNames: ['vendor', 'model', 'kind'],
+    registers: [this.registry],
   });
   private readonly vendorRequestDuration = new Histogram({
-    name: 'latchkey_vendor_request_duration_seconds', help: 'Duration of each HTTP exchange with a vendor, by outcome (ok, throttled, retry, error).', labelNames: ['vendor', 'outcome'],
-    buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry],
+    name: 'latchkey_vendor_request_duration_seconds',
+    help: 'Duration of each HTTP exchange with a vendor, by outcome (ok, throttled, retry, error).',
+    labelNames: ['vendor', 'outcome'],
+    buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
   });
   private readonly vendorRequestErrors = new Counter({
-    name: 'latchkey_vendor_request_errors_total', help: 'Vendor HTTP exchanges that did not succeed, by outcome (throttled, retry, error).', labelNames: ['vendor', 'outcome'], registers: [this.registry],
+    name: 'latchkey_vendor_request_errors_total',
+    help: 'Vendor HTTP exchanges that did not succeed, by outcome (throttled, retry, error).',
+    labelNames: ['vendor', 'outcome'],
+    registers: [this.registry],
   });
   private readonly deliveryLatency = new Histogram({
-    name: 'latchkey_webhook_delivery_latency_seconds', help: 'From a webhook delivery being created (its event committed and fanned out) to its first attempt.',
-    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300], registers: [this.registry],
+    name: 'latchkey_webhook_delivery_latency_seconds',
+    help: 'From a webhook delivery being created (its event committed and fanned out) to its first attempt.',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [this.registry],
   });
   private readonly webhookAttempts = new Counter({
-    name: 'latchkey_webhook_attempts_total', help: 'Webhook delivery attempts, per webhook.', labelNames: ['webhook_id'], registers: [this.registry],
+    name: 'latchkey_webhook_attempts_total',
+    help: 'Webhook delivery attempts, per webhook.',
+    labelNames: ['webhook_id'],
+    registers: [this.registry],
   });
   private readonly webhookFailures = new Counter({
-    name: 'latchkey_webhook_failures_total', help: 'Failed webhook delivery attempts (non-2xx, timeout, redirect, connection error), per webhook.', labelNames: ['webhook_id'], registers: [this.registry],
+    name: 'latchkey_webhook_failures_total',
+    help: 'Failed webhook delivery attempts (non-2xx, timeout, redirect, connection error), per webhook.',
+    labelNames: ['webhook_id'],
+    registers: [this.registry],
   });
 
   private queueSnapshot?: { at: number; value: Promise<QueueSnapshot[]> };
@@ -72,14 +104,21 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
     const snapshot = () => this.queueSnapshots();
     new Gauge({
-      name: 'latchkey_queue_jobs', help: 'Jobs per queue and state (shared by every process on the same queue backend).', labelNames: ['queue', 'state'], registers: [this.registry],
+      name: 'latchkey_queue_jobs',
+      help: 'Jobs per queue and state (shared by every process on the same queue backend).',
+      labelNames: ['queue', 'state'],
+      registers: [this.registry],
       async collect() {
         this.reset();
-        for (const q of await snapshot()) for (const state of QUEUE_STATES) this.set({ queue: q.queue, state }, q.counts[state]);
+        for (const q of await snapshot())
+          for (const state of QUEUE_STATES) this.set({ queue: q.queue, state }, q.counts[state]);
       },
     });
     new Gauge({
-      name: 'latchkey_queue_oldest_waiting_age_seconds', help: 'Age of the oldest job waiting in each queue (0 when none waits).', labelNames: ['queue'], registers: [this.registry],
+      name: 'latchkey_queue_oldest_waiting_age_seconds',
+      help: 'Age of the oldest job waiting in each queue (0 when none waits).',
+      labelNames: ['queue'],
+      registers: [this.registry],
       async collect() {
         this.reset();
         for (const q of await snapshot()) this.set({ queue: q.queue }, q.oldestWaitingAgeSeconds);

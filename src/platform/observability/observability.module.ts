@@ -8,7 +8,13 @@ import { readQueueSnapshots } from './queue-snapshots';
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [{ provide: Metrics, useFactory: (queues: QueueService) => new Metrics(() => readQueueSnapshots(queues)), inject: [QueueService] }],
+  providers: [
+    {
+      provide: Metrics,
+      useFactory: (queues: QueueService) => new Metrics(() => readQueueSnapshots(queues)),
+      inject: [QueueService],
+    },
+  ],
   exports: [Metrics],
 })
 export class ObservabilityModule {}

@@ -46,8 +46,12 @@ export function requestLogging(logger: PinoLogger) {
       requestsInFlight -= 1;
       if (requestsInFlight === 0) requestContext.disable();
       const line = {
-        request_id: requestId, method: req.method, path, status: res.statusCode,
-        duration_ms: Math.round((performance.now() - startedAt) * 10) / 10, ...(res.writableFinished ? {} : { aborted: true }),
+        request_id: requestId,
+        method: req.method,
+        path,
+        status: res.statusCode,
+        duration_ms: Math.round((performance.now() - startedAt) * 10) / 10,
+        ...(res.writableFinished ? {} : { aborted: true }),
       };
       if (QUIET_PATHS.has(path)) http.debug(line, 'request');
       else http.info(line, 'request');

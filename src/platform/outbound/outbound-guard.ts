@@ -6,9 +6,22 @@ import { parseCidr } from '../config/cidr';
 
 /** Addresses no outbound call may reach unless OUTBOUND_ALLOW_CIDRS lets them through. */
 const BLOCKED_CIDRS = [
-  '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12',
-  '192.0.0.0/24', '192.168.0.0/16', '198.18.0.0/15', '224.0.0.0/4', '240.0.0.0/4',
-  '::/128', '::1/128', 'fc00::/7', 'fe80::/10', 'ff00::/8',
+  '0.0.0.0/8',
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.0.0.0/24',
+  '192.168.0.0/16',
+  '198.18.0.0/15',
+  '224.0.0.0/4',
+  '240.0.0.0/4',
+  '::/128',
+  '::1/128',
+  'fc00::/7',
+  'fe80::/10',
+  'ff00::/8',
 ];
 
 export class OutboundBlockedError extends Error {
@@ -44,7 +57,8 @@ export class OutboundGuard {
   }
 
   isAllowedAddress(address: string): boolean {
-    const unmapped = address.toLowerCase().startsWith('::ffff:') && net.isIPv4(address.slice(7)) ? address.slice(7) : address;
+    const unmapped =
+      address.toLowerCase().startsWith('::ffff:') && net.isIPv4(address.slice(7)) ? address.slice(7) : address;
     const family = net.isIPv4(unmapped) ? 'ipv4' : 'ipv6';
     return this.allowed.check(unmapped, family) || !this.blocked.check(unmapped, family);
   }
@@ -57,10 +71,13 @@ export class OutboundGuard {
     } catch {
       throw new OutboundBlockedError(`"${rawUrl}" is not a valid URL`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OutboundBlockedError('Only http and https URLs are allowed');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new OutboundBlockedError('Only http and https URLs are allowed');
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (net.isIP(host) && !this.isAllowedAddress(host)) {
-      throw new OutboundBlockedError(`Outbound requests to ${host} are blocked (private, loopback, link-local or metadata address); allow it with OUTBOUND_ALLOW_CIDRS`);
+      throw new OutboundBlockedError(
+        `Outbound requests to ${host} are blocked (private, loopback, link-local or metadata address); allow it with OUTBOUND_ALLOW_CIDRS`,
+      );
     }
     return url;
   }
@@ -68,13 +85,17 @@ export class OutboundGuard {
   private lookup(hostname: string, options: dns.LookupOptions, callback: (...args: unknown[]) => void): void {
     dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error);
-      const list = addresses as dns.LookupAddress[];
+      const list = addresses;
       const refused = list.find((a) => !this.isAllowedAddress(a.address));
       if (refused) {
-        return callback(new OutboundBlockedError(`Outbound requests to ${hostname} (${refused.address}) are blocked (private, loopback, link-local or metadata address); allow it with OUTBOUND_ALLOW_CIDRS`));
+        return callback(
+          new OutboundBlockedError(
+            `Outbound requests to ${hostname} (${refused.address}) are blocked (private, loopback, link-local or metadata address); allow it with OUTBOUND_ALLOW_CIDRS`,
+          ),
+        );
       }
       if (options.all) return callback(null, list);
-      return callback(null, list[0]!.address, list[0]!.family);
+      return callback(null, list[0].address, list[0].family);
     });
   }
 }

@@ -4,7 +4,13 @@ import { OutboundGuard } from './outbound-guard';
 
 @Global()
 @Module({
-  providers: [{ provide: OutboundGuard, inject: [APP_CONFIG], useFactory: (config: RuntimeConfig) => new OutboundGuard(config.outboundAllowCidrs) }],
+  providers: [
+    {
+      provide: OutboundGuard,
+      inject: [APP_CONFIG],
+      useFactory: (config: RuntimeConfig) => new OutboundGuard(config.outboundAllowCidrs),
+    },
+  ],
   exports: [OutboundGuard],
 })
 export class OutboundModule {}

@@ -23,7 +23,12 @@ export interface PostOptions {
  * a fifth of the dispatcher's CPU at a thousand deliveries a second. Redirects are never followed (node:http
  * does not), and `timeoutMs` bounds the whole exchange, connection to last byte.
  */
-export function postBody(url: URL, body: string, headers: Record<string, string>, options: PostOptions): Promise<PostResponse> {
+export function postBody(
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+  options: PostOptions,
+): Promise<PostResponse> {
   return new Promise((resolve, reject) => {
     const secure = url.protocol === 'https:';
     const request = (secure ? https : http).request(url, {
@@ -31,7 +36,10 @@ export function postBody(url: URL, body: string, headers: Record<string, string>
       agent: secure ? options.agents.https : options.agents.http,
       headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
     });
-    const timer = setTimeout(() => request.destroy(new RequestTimeoutError(`timeout after ${options.timeoutMs / 1000} s`)), options.timeoutMs);
+    const timer = setTimeout(
+      () => request.destroy(new RequestTimeoutError(`timeout after ${options.timeoutMs / 1000} s`)),
+      options.timeoutMs,
+    );
     request.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
@@ -46,7 +54,11 @@ export function postBody(url: URL, body: string, headers: Record<string, string>
       });
       response.on('end', () => {
         clearTimeout(timer);
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(kept).subarray(0, options.keepBytes) });
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(kept).subarray(0, options.keepBytes),
+        });
       });
       response.on('error', (error) => {
         clearTimeout(timer);

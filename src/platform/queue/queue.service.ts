@@ -1,5 +1,13 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { createPostgresBackend, Queue, runMigrations, Worker, type Job, type Processor, type WorkerOptions } from 'bullmq';
+import {
+  createPostgresBackend,
+  Queue,
+  runMigrations,
+  Worker,
+  type Job,
+  type Processor,
+  type WorkerOptions,
+} from 'bullmq';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
@@ -45,9 +53,10 @@ export class QueueService implements OnModuleInit, OnModuleDestroy {
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      const created: Queue = this.backend === 'redis'
-        ? new Queue(name, { connection: this.sharedRedis() })
-        : (new Queue(name, { connection: this.postgresConnection(5) }, createPostgresBackend) as unknown as Queue);
+      const created: Queue =
+        this.backend === 'redis'
+          ? new Queue(name, { connection: this.sharedRedis() })
+          : (new Queue(name, { connection: this.postgresConnection(5) }, createPostgresBackend) as unknown as Queue);
       created.on('error', (error) => this.logger.error(`queue ${name}: ${error.message}`));
       this.queues.set(name, created);
       queue = created;
@@ -56,7 +65,12 @@ export class QueueService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** `handBack` runs for each job a shutdown hands back, before the queue gets it: the processor is still running. */
-  worker<T>(name: QueueName, processor: Processor<T>, options: Omit<WorkerOptions, 'connection'>, handBack?: (job: Job<T>) => Promise<void>): Worker<T> {
+  worker<T>(
+    name: QueueName,
+    processor: Processor<T>,
+    options: Omit<WorkerOptions, 'connection'>,
+    handBack?: (job: Job<T>) => Promise<void>,
+  ): Worker<T> {
     const tracked: Processor<T> = async (job, token, signal) => {
       this.running.set(job as Job, { token, handBack: handBack as ((job: Job) => Promise<void>) | undefined });
       try {
@@ -65,9 +79,18 @@ export class QueueService implements OnModuleInit, OnModuleDestroy {
         this.running.delete(job as Job);
       }
     };
-    const worker = this.backend === 'redis'
-      ? new Worker<T>(name, tracked, { ...options, connection: new Redis(this.config.redisUrl!, { maxRetriesPerRequest: null }) })
-      : new Worker<T>(name, tracked, { ...options, connection: this.postgresConnection(Math.min(20, (options.concurrency ?? 1) + 2)) } as never, createPostgresBackend as never);
+    const worker =
+      this.backend === 'redis'
+        ? new Worker<T>(name, tracked, {
+            ...options,
+            connection: new Redis(this.config.redisUrl!, { maxRetriesPerRequest: null }),
+          })
+        : new Worker<T>(
+            name,
+            tracked,
+            { ...options, connection: this.postgresConnection(Math.min(20, (options.concurrency ?? 1) + 2)) },
+            createPostgresBackend as never,
+          );
     worker.on('error', (error) => this.logger.error(`worker ${name}: ${error.message}`));
     this.workers.push(worker as Worker);
     return worker;
@@ -79,13 +102,20 @@ export class QueueService implements OnModuleInit, OnModuleDestroy {
    * idempotent) and the workers close without waiting. Only then do the connections go.
    */
   async onModuleDestroy(): Promise<void> {
-    const finished = await within(Promise.allSettled(this.workers.map((w) => w.pause())), this.config.shutdownTimeoutMs);
+    const finished = await within(
+      Promise.allSettled(this.workers.map((w) => w.pause())),
+      this.config.shutdownTimeoutMs,
+    );
     if (!finished) {
-      this.logger.warn(`${this.running.size} job(s) still running after ${this.config.shutdownTimeoutMs / 1000} s: handing them back to the queue`);
-      await Promise.allSettled([...this.running].map(async ([job, { token, handBack }]) => {
-        await handBack?.(job).catch((e: Error) => this.logger.error(`handing back job ${job.id}: ${e.message}`));
-        await job.moveToWait(token);
-      }));
+      this.logger.warn(
+        `${this.running.size} job(s) still running after ${this.config.shutdownTimeoutMs / 1000} s: handing them back to the queue`,
+      );
+      await Promise.allSettled(
+        [...this.running].map(async ([job, { token, handBack }]) => {
+          await handBack?.(job).catch((e: Error) => this.logger.error(`handing back job ${job.id}: ${e.message}`));
+          await job.moveToWait(token);
+        }),
+      );
     }
     await Promise.allSettled(this.workers.map((w) => w.close(!finished)));
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));

@@ -53,10 +53,14 @@ export class RateLimitGuard implements CanActivate {
     response.setHeader('x-ratelimit-limit', String(limit));
     response.setHeader('x-ratelimit-remaining', String(verdict.remaining));
     if (!verdict.allowed) {
-      throw new AppError('rate_limited', `This API key made more than ${limit} requests this minute; retry after ${verdict.retryAfterSeconds} s`, {
-        limit,
-        retry_after_seconds: verdict.retryAfterSeconds,
-      });
+      throw new AppError(
+        'rate_limited',
+        `This API key made more than ${limit} requests this minute; retry after ${verdict.retryAfterSeconds} s`,
+        {
+          limit,
+          retry_after_seconds: verdict.retryAfterSeconds,
+        },
+      );
     }
     if (verdict.slowed && this.config.rateLimitSlowdownMs > 0) await sleep(this.config.rateLimitSlowdownMs);
     return true;

@@ -14,7 +14,8 @@ import { PostgresRateLimitStore, RedisRateLimitStore } from './rate-limit.store'
     {
       provide: RATE_LIMIT_STORE,
       inject: [APP_CONFIG, PrismaService],
-      useFactory: (config: RuntimeConfig, prisma: PrismaService) => (config.redisUrl ? new RedisRateLimitStore(config.redisUrl) : new PostgresRateLimitStore(prisma)),
+      useFactory: (config: RuntimeConfig, prisma: PrismaService) =>
+        config.redisUrl ? new RedisRateLimitStore(config.redisUrl) : new PostgresRateLimitStore(prisma),
     },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],

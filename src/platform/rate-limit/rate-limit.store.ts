@@ -23,7 +23,10 @@ export class RedisRateLimitStore implements RateLimitStore, OnModuleDestroy {
 
   async hit(apiKeyId: string, nowMs: number): Promise<WindowHit> {
     const window = windowAt(nowMs);
-    const count = await this.client().latchkeyRateLimitIncrement(`latchkey:rate-limit:${apiKeyId}:${window.startMs}`, window.msUntilReset + 1000);
+    const count = await this.client().latchkeyRateLimitIncrement(
+      `latchkey:rate-limit:${apiKeyId}:${window.startMs}`,
+      window.msUntilReset + 1000,
+    );
     return { count, msUntilReset: window.msUntilReset };
   }
 
@@ -58,7 +61,7 @@ export class PostgresRateLimitStore implements RateLimitStore {
       [apiKeyId, new Date(window.startMs)],
       'rate_limit_hit',
     );
-    const row = rows[0]!;
+    const row = rows[0];
     return { count: row.request_count, msUntilReset: row.window_start.getTime() + RATE_LIMIT_WINDOW_MS - nowMs };
   }
 }

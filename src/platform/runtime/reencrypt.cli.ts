@@ -21,7 +21,9 @@ async function main(): Promise<void> {
       const box = new SecretBox(runtime.config.encryptionKey, runtime.config.previousEncryptionKeys);
       const report = await reencryptSecrets(client, box);
       for (const failure of report.failures) process.stderr.write(`${failure}\n`);
-      process.stdout.write(`re-sealed ${report.resealed} secret(s) with key ${box.keyId}; ${report.left} left under older keys\n`);
+      process.stdout.write(
+        `re-sealed ${report.resealed} secret(s) with key ${box.keyId}; ${report.left} left under older keys\n`,
+      );
       exitCode = report.left === 0 ? 0 : 1;
     } finally {
       await client.end();

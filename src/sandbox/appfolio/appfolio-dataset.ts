@@ -1,4 +1,15 @@
-import { CITIES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, oneYearLater, phoneNumber, type PhoneStyle, Prng, streetLine, zipCode } from '../kit/prng';
+import {
+  CITIES,
+  EMAIL_DOMAINS,
+  FIRST_NAMES,
+  LAST_NAMES,
+  oneYearLater,
+  phoneNumber,
+  type PhoneStyle,
+  Prng,
+  streetLine,
+  zipCode,
+} from '../kit/prng';
 
 const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'intl'];
 
@@ -30,13 +41,38 @@ export const ID_BASE = { properties: 100, units: 1_000, occupancies: 5_000, tena
 
 const PROPERTY_TYPES = ['Multi-Family', 'Multi-Family', 'Single-Family', 'Condo', 'Mixed-Use', 'Student Housing'];
 /** Every property_type the mapping knows; the first properties take each once. */
-const EVERY_PROPERTY_TYPE = ['Single-Family', 'Multi-Family', 'Condo', 'Townhouse', 'Student Housing', 'Vacation Rental', 'Commercial', 'Office', 'Retail', 'Industrial', 'Self-Storage', 'Mixed-Use'];
+const EVERY_PROPERTY_TYPE = [
+  'Single-Family',
+  'Multi-Family',
+  'Condo',
+  'Townhouse',
+  'Student Housing',
+  'Vacation Rental',
+  'Commercial',
+  'Office',
+  'Retail',
+  'Industrial',
+  'Self-Storage',
+  'Mixed-Use',
+];
 const PHONE_LABELS = ['Mobile', 'Mobile', 'Home', 'Work', 'Fax', 'Other', 'Cell', 'Office'];
 /** The rent_roll statuses of the contract, weighted as a typical portfolio. */
-const OCCUPANCY_STATUSES = [['Current', 70], ['Notice-Unrented', 6], ['Notice-Rented', 4], ['Vacant-Rented', 5], ['Future', 10], ['Evict', 5]] as const;
+const OCCUPANCY_STATUSES = [
+  ['Current', 70],
+  ['Notice-Unrented', 6],
+  ['Notice-Rented', 4],
+  ['Vacant-Rented', 5],
+  ['Future', 10],
+  ['Evict', 5],
+] as const;
 /** tenant_directory `status` of the tenants of an occupancy in each rent_roll status. */
 export const TENANT_STATUS: Record<string, string> = {
-  Current: 'Current', 'Notice-Unrented': 'Notice', 'Notice-Rented': 'Notice', 'Vacant-Rented': 'Future', Future: 'Future', Evict: 'Evict',
+  Current: 'Current',
+  'Notice-Unrented': 'Notice',
+  'Notice-Rented': 'Notice',
+  'Vacant-Rented': 'Future',
+  Future: 'Future',
+  Evict: 'Evict',
 };
 /** Where the occupancies of former tenants start: the rent roll lists none of them. */
 const PAST_OCCUPANCY_BASE = 90_000;
@@ -51,8 +87,15 @@ export function generateAppfolioData(options: AppfolioDatasetOptions = {}): Appf
 
   // Tenants in households of 1-3 that share an occupancy.
   const households: number[] = [];
-  for (let left = residentCount; left > 0; ) {
-    const size = Math.min(prng.weighted([[1, 3], [2, 4], [3, 3]] as const), left);
+  for (let left = residentCount; left > 0;) {
+    const size = Math.min(
+      prng.weighted([
+        [1, 3],
+        [2, 4],
+        [3, 3],
+      ] as const),
+      left,
+    );
     households.push(size);
     left -= size;
   }
@@ -62,14 +105,14 @@ export function generateAppfolioData(options: AppfolioDatasetOptions = {}): Appf
   const units: Rec[] = [];
   for (let u = 0; u < unitCount; u++) {
     if (u % 20 === 0) properties.push(makeProperty(prng, ID_BASE.properties + properties.length + 1));
-    units.push(makeUnit(prng, ID_BASE.units + u + 1, properties[properties.length - 1]!.property_id, (u % 20) + 1));
+    units.push(makeUnit(prng, ID_BASE.units + u + 1, properties[properties.length - 1].property_id, (u % 20) + 1));
   }
 
   const occupancies: Rec[] = [];
   const tenants: Rec[] = [];
   const contacts: Rec[] = [];
   households.forEach((size, i) => {
-    const unit = units[i]!;
+    const unit = units[i];
     const occupancy = makeOccupancy(prng, ID_BASE.occupancies + i + 1, unit);
     occupancies.push(occupancy);
     unit.unit_status = occupancy.status;
@@ -140,7 +183,14 @@ function makeOccupancy(prng: Prng, id: number, unit: Rec): Rec {
 }
 
 function makeTenant(prng: Prng, id: number, occupancy: Rec, member: number): Rec {
-  const type = member === 0 ? 'Financially Responsible' : prng.weighted([['Financially Responsible', 6], ['Occupant', 3], ['Guarantor', 1]] as const);
+  const type =
+    member === 0
+      ? 'Financially Responsible'
+      : prng.weighted([
+          ['Financially Responsible', 6],
+          ['Occupant', 3],
+          ['Guarantor', 1],
+        ] as const);
   return {
     tenant_id: id,
     occupancy_id: occupancy.occupancy_id,
@@ -152,13 +202,34 @@ function makeTenant(prng: Prng, id: number, occupancy: Rec, member: number): Rec
 }
 
 function makeContact(prng: Prng, tenant: Rec): Rec {
-  const handle = `${tenant.first_name}.${tenant.last_name}`.normalize('NFD').replace(/[^A-Za-z.]/g, '').toLowerCase();
-  const emails = Array.from({ length: prng.weighted([[0, 1], [1, 7], [2, 2]] as const) }, (_, i) =>
-    `${i === 0 && prng.chance(0.2) ? handle.toUpperCase() : handle}${i ? '.alt' : ''}${tenant.tenant_id}@${prng.pick(EMAIL_DOMAINS)}`);
+  const handle = `${tenant.first_name}.${tenant.last_name}`
+    .normalize('NFD')
+    .replace(/[^A-Za-z.]/g, '')
+    .toLowerCase();
+  const emails = Array.from(
+    {
+      length: prng.weighted([
+        [0, 1],
+        [1, 7],
+        [2, 2],
+      ] as const),
+    },
+    (_, i) =>
+      `${i === 0 && prng.chance(0.2) ? handle.toUpperCase() : handle}${i ? '.alt' : ''}${tenant.tenant_id}@${prng.pick(EMAIL_DOMAINS)}`,
+  );
   return {
     Id: tenant.tenant_id,
     Emails: emails,
-    PhoneNumbers: Array.from({ length: prng.weighted([[0, 1], [1, 6], [2, 3]] as const) }, () => ({ Number: phoneNumber(prng, PHONE_STYLES), Label: prng.pick(PHONE_LABELS) })),
+    PhoneNumbers: Array.from(
+      {
+        length: prng.weighted([
+          [0, 1],
+          [1, 6],
+          [2, 3],
+        ] as const),
+      },
+      () => ({ Number: phoneNumber(prng, PHONE_STYLES), Label: prng.pick(PHONE_LABELS) }),
+    ),
     DateOfBirth: prng.chance(0.8) ? prng.date(1950, 2004) : null,
   };
 }

@@ -4,7 +4,14 @@ import { type ControlledSimulator, handleSimulatorRequest, type LinkChange, simu
 import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { type Fault, FaultInjector } from '../kit/fault-injector';
 import { editEvenly, withRound } from '../kit/record-edits';
-import { isJsonObject, readJson, sendJson, type ServeOptions, startSandboxServer, type VendorSandbox } from '../kit/sandbox-http';
+import {
+  isJsonObject,
+  readJson,
+  sendJson,
+  type ServeOptions,
+  startSandboxServer,
+  type VendorSandbox,
+} from '../kit/sandbox-http';
 import { SlidingWindowThrottle } from '../kit/sliding-window-throttle';
 import { type AppfolioData, type AppfolioDatasetOptions, generateAppfolioData, SEEDED_AT } from './appfolio-dataset';
 
@@ -36,9 +43,17 @@ export interface AppfolioSandbox extends VendorSandbox {
   readonly requestCount: number;
 }
 
-export const APPFOLIO_SANDBOX_CREDENTIALS = { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', developerId: 'sandbox-developer-id' };
+export const APPFOLIO_SANDBOX_CREDENTIALS = {
+  clientId: 'sandbox-client-id',
+  clientSecret: 'sandbox-client-secret',
+  developerId: 'sandbox-developer-id',
+};
 /** Accepted by default too, but may not read tenants (their report nor their lookup): the demo's FAILED data-access check. */
-export const APPFOLIO_SANDBOX_LIMITED_CREDENTIALS = { clientId: 'sandbox-limited-client-id', clientSecret: 'sandbox-client-secret', developerId: 'sandbox-developer-id' };
+export const APPFOLIO_SANDBOX_LIMITED_CREDENTIALS = {
+  clientId: 'sandbox-limited-client-id',
+  clientSecret: 'sandbox-client-secret',
+  developerId: 'sandbox-developer-id',
+};
 
 const DEFAULT_CREDENTIALS: NonNullable<AppfolioSandboxOptions['credentials']> = [
   APPFOLIO_SANDBOX_CREDENTIALS,
@@ -62,24 +77,59 @@ interface Report {
 
 const REPORTS: Record<string, Report> = {
   property_directory: {
-    collection: 'properties', idField: 'property_id', incremental: false,
-    columns: ['property_id', 'property_name', 'property_address', 'property_city', 'property_state', 'property_zip', 'property_type', 'units'],
+    collection: 'properties',
+    idField: 'property_id',
+    incremental: false,
+    columns: [
+      'property_id',
+      'property_name',
+      'property_address',
+      'property_city',
+      'property_state',
+      'property_zip',
+      'property_type',
+      'units',
+    ],
   },
   unit_directory: {
-    collection: 'units', idField: 'unit_id', incremental: false,
+    collection: 'units',
+    idField: 'unit_id',
+    incremental: false,
     columns: ['unit_id', 'property_id', 'unit_name', 'bedrooms', 'bathrooms', 'sqft', 'market_rent', 'unit_status'],
   },
   rent_roll: {
-    collection: 'occupancies', idField: 'occupancy_id', incremental: true,
-    columns: ['occupancy_id', 'unit_id', 'property_id', 'status', 'lease_from', 'lease_to', 'move_in', 'move_out', 'rent', 'deposit', 'tenant_ids'],
+    collection: 'occupancies',
+    idField: 'occupancy_id',
+    incremental: true,
+    columns: [
+      'occupancy_id',
+      'unit_id',
+      'property_id',
+      'status',
+      'lease_from',
+      'lease_to',
+      'move_in',
+      'move_out',
+      'rent',
+      'deposit',
+      'tenant_ids',
+    ],
   },
   tenant_directory: {
-    collection: 'tenants', idField: 'tenant_id', incremental: true,
+    collection: 'tenants',
+    idField: 'tenant_id',
+    incremental: true,
     columns: ['tenant_id', 'occupancy_id', 'first_name', 'last_name', 'status', 'tenant_type'],
   },
 };
 
-const ID_FIELD: Record<Collection, string> = { properties: 'property_id', units: 'unit_id', occupancies: 'occupancy_id', tenants: 'tenant_id', contacts: 'Id' };
+const ID_FIELD: Record<Collection, string> = {
+  properties: 'property_id',
+  units: 'unit_id',
+  occupancies: 'occupancy_id',
+  tenants: 'tenant_id',
+  contacts: 'Id',
+};
 const CONTACT_FIELDS = ['Emails', 'PhoneNumbers', 'DateOfBirth'];
 
 /** A report run whose later pages are served through next_page_url until it expires. */
@@ -157,7 +207,10 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
   private async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void> {
     const customer = this.customer(req);
     if (!customer) {
-      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Basic realm="Application"' });
+      res.writeHead(401, {
+        'content-type': 'text/plain; charset=utf-8',
+        'www-authenticate': 'Basic realm="Application"',
+      });
       return void res.end('HTTP Basic: Access denied.\n');
     }
     const report = /^\/api\/v2\/reports\/([a-z_]+)\.json$/.exec(url.pathname)?.[1];
@@ -166,7 +219,7 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
     if (lookup && req.headers[DEVELOPER_ID_HEADER] !== customer.developerId) {
       return sendJson(res, 401, error('Required header missing or invalid: X-AppFolio-Developer-ID'));
     }
-    if (isDenied(customer, lookup ? 'contacts' : REPORTS[report!]!.collection)) {
+    if (isDenied(customer, lookup ? 'contacts' : REPORTS[report!].collection)) {
       return sendJson(res, 403, error(`Forbidden: these API credentials may not access ${url.pathname}`));
     }
     const retryAfter = this.throttle(customer.clientId);
@@ -193,10 +246,12 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
   private customer(req: IncomingMessage) {
     const match = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!match) return undefined;
-    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+    const decoded = Buffer.from(match[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     const [clientId, clientSecret] = colon < 0 ? [decoded, ''] : [decoded.slice(0, colon), decoded.slice(colon + 1)];
-    return (this.options.credentials ?? DEFAULT_CREDENTIALS).find((c) => c.clientId === clientId && c.clientSecret === clientSecret);
+    return (this.options.credentials ?? DEFAULT_CREDENTIALS).find(
+      (c) => c.clientId === clientId && c.clientSecret === clientSecret,
+    );
   }
 
   /** Seconds until the customer may ask again, or null when this request is within its budget. */
@@ -207,19 +262,32 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
     return waitMs ? Math.max(1, Math.ceil(waitMs / 1000)) : null;
   }
 
-  private async runReport(req: IncomingMessage, res: ServerResponse, name: string, clientId: string, origin: string, faults: Fault[]): Promise<void> {
-    const report = REPORTS[name]!;
+  private async runReport(
+    req: IncomingMessage,
+    res: ServerResponse,
+    name: string,
+    clientId: string,
+    origin: string,
+    faults: Fault[],
+  ): Promise<void> {
+    const report = REPORTS[name];
     const body = (await readJson(req)) ?? {};
     if (!isJsonObject(body)) return sendJson(res, 400, error('The request body must be a JSON object of filters'));
     const columns = body.columns ?? report.columns;
-    if (!Array.isArray(columns) || columns.length === 0 || columns.some((c) => typeof c !== 'string')) return sendJson(res, 400, error('columns must be a list of column names'));
+    if (!Array.isArray(columns) || columns.length === 0 || columns.some((c) => typeof c !== 'string'))
+      return sendJson(res, 400, error('columns must be a list of column names'));
     const unknown = columns.filter((c) => !report.columns.includes(c));
     if (unknown.length) return sendJson(res, 400, error(`Invalid columns for ${name}: ${unknown.join(', ')}`));
     let rows = this.store[report.collection];
     if (body.from_date !== undefined) {
       if (!report.incremental) return sendJson(res, 400, error(`${name} does not accept from_date`));
-      const from = typeof body.from_date === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(body.from_date) ? Date.parse(body.from_date) : NaN;
-      if (Number.isNaN(from)) return sendJson(res, 400, error('from_date must be a date such as 2026-01-31 or 2026-01-31T00:00:00Z'));
+      const from =
+        typeof body.from_date === 'string' &&
+        /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(body.from_date)
+          ? Date.parse(body.from_date)
+          : NaN;
+      if (Number.isNaN(from))
+        return sendJson(res, 400, error('from_date must be a date such as 2026-01-31 or 2026-01-31T00:00:00Z'));
       rows = rows.filter((r) => this.changedAt(r) >= from);
     }
     const now = Date.now();
@@ -237,13 +305,23 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
     this.sendPage(res, run, 1, origin, faults);
   }
 
-  private nextPage(res: ServerResponse, url: URL, name: string, clientId: string, origin: string, faults: Fault[]): void {
+  private nextPage(
+    res: ServerResponse,
+    url: URL,
+    name: string,
+    clientId: string,
+    origin: string,
+    faults: Fault[],
+  ): void {
     const token = url.searchParams.get('metadata_id');
     const page = Number(url.searchParams.get('page'));
-    if (!token || !Number.isInteger(page) || page < 2) return sendJson(res, 400, error('Run a report with POST; GET follows a next_page_url'));
+    if (!token || !Number.isInteger(page) || page < 2)
+      return sendJson(res, 400, error('Run a report with POST; GET follows a next_page_url'));
     const run = this.runs.get(token);
-    if (!run || run.report !== name || run.clientId !== clientId) return sendJson(res, 404, error('No such report page'));
-    if (run.expiresAt <= Date.now()) return sendJson(res, 410, error('This report page has expired. Run the report again.'));
+    if (!run || run.report !== name || run.clientId !== clientId)
+      return sendJson(res, 404, error('No such report page'));
+    if (run.expiresAt <= Date.now())
+      return sendJson(res, 410, error('This report page has expired. Run the report again.'));
     this.sendPage(res, run, page, origin, faults);
   }
 
@@ -256,7 +334,10 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
     });
     const more = start + run.pageSize < run.rows.length;
     const next = more ? `${origin}/api/v2/reports/${run.report}.json?metadata_id=${run.token}&page=${page + 1}` : null;
-    sendJson(res, 200, { results: FaultInjector.corruptPage(rows, faults, REPORTS[run.report]!.idField), next_page_url: next });
+    sendJson(res, 200, {
+      results: FaultInjector.corruptPage(rows, faults, REPORTS[run.report].idField),
+      next_page_url: next,
+    });
   }
 
   /** The columns a report computes from other collections: a property's unit count, an occupancy's tenant ids. */
@@ -275,11 +356,20 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
   private lookupTenants(res: ServerResponse, url: URL, faults: Fault[]): void {
     const idsParam = url.searchParams.get('filters[Id]');
     const fromParam = url.searchParams.get('filters[LastUpdatedAtFrom]');
-    if (idsParam === null && fromParam === null) return sendJson(res, 400, error('At least one filter is required, e.g. filters[Id] or filters[LastUpdatedAtFrom]'));
+    if (idsParam === null && fromParam === null)
+      return sendJson(
+        res,
+        400,
+        error('At least one filter is required, e.g. filters[Id] or filters[LastUpdatedAtFrom]'),
+      );
     let contacts = this.store.contacts;
     if (idsParam !== null) {
-      const ids = idsParam.split(',').map((v) => v.trim()).filter(Boolean);
-      if (ids.length > MAX_LOOKUP_IDS) return sendJson(res, 400, error(`filters[Id] takes at most ${MAX_LOOKUP_IDS} ids`));
+      const ids = idsParam
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean);
+      if (ids.length > MAX_LOOKUP_IDS)
+        return sendJson(res, 400, error(`filters[Id] takes at most ${MAX_LOOKUP_IDS} ids`));
       const wanted = new Set(ids);
       contacts = contacts.filter((c) => wanted.has(String(c.Id)));
     }
@@ -288,14 +378,21 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
       if (Number.isNaN(from)) return sendJson(res, 400, error('filters[LastUpdatedAtFrom] must be an ISO 8601 time'));
       contacts = contacts.filter((c) => this.changedAt(c) >= from);
     }
-    const data = contacts.map((c) => ({ Id: c.Id, Emails: c.Emails ?? [], PhoneNumbers: c.PhoneNumbers ?? [], DateOfBirth: c.DateOfBirth ?? null }));
+    const data = contacts.map((c) => ({
+      Id: c.Id,
+      Emails: c.Emails ?? [],
+      PhoneNumbers: c.PhoneNumbers ?? [],
+      DateOfBirth: c.DateOfBirth ?? null,
+    }));
     sendJson(res, 200, { data: FaultInjector.corruptPage(data, faults, 'Id') });
   }
 
   // ---- the control API: change the data between syncs, expire cursors, inject faults ----------------
 
   state() {
-    return simulatorState(this, 'APPFOLIO', { openCursors: [...this.runs.values()].filter((r) => r.expiresAt > Date.now()).length });
+    return simulatorState(this, 'APPFOLIO', {
+      openCursors: [...this.runs.values()].filter((r) => r.expiresAt > Date.now()).length,
+    });
   }
 
   /**
@@ -310,7 +407,8 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
       units: (r) => this.update('units', r, { market_rent: raised(r.market_rent) }),
       occupancies: (r) => this.update('occupancies', r, { rent: raised(r.rent) }),
       tenants: (r) => this.update('tenants', r, { first_name: withRound(r.first_name, round) }),
-      contacts: (r) => this.update('contacts', r, { Emails: [`updated${round}.${r.Id}@example.com`, ...(r.Emails ?? []).slice(1)] }),
+      contacts: (r) =>
+        this.update('contacts', r, { Emails: [`updated${round}.${r.Id}@example.com`, ...(r.Emails ?? []).slice(1)] }),
     });
   }
 
@@ -327,12 +425,15 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
       return this.insert('contacts', { Emails: [], PhoneNumbers: [], DateOfBirth: null, ...body, Id: Number(body.Id) });
     }
     const records = this.store[collection];
-    const id = (records.length ? records[records.length - 1]![idField] : 0) + 1; // kept in id order
-    const fields = Object.fromEntries(Object.entries(body).filter(([k]) => !(collection === 'tenants' && CONTACT_FIELDS.includes(k))));
+    const id = (records.length ? records[records.length - 1][idField] : 0) + 1; // kept in id order
+    const fields = Object.fromEntries(
+      Object.entries(body).filter(([k]) => !(collection === 'tenants' && CONTACT_FIELDS.includes(k))),
+    );
     const record = this.insert(collection, { ...fields, [idField]: id });
     if (collection === 'tenants') {
       const contact = Object.fromEntries(Object.entries(body).filter(([k]) => CONTACT_FIELDS.includes(k)));
-      if (Object.keys(contact).length) this.insert('contacts', { Emails: [], PhoneNumbers: [], DateOfBirth: null, ...contact, Id: id });
+      if (Object.keys(contact).length)
+        this.insert('contacts', { Emails: [], PhoneNumbers: [], DateOfBirth: null, ...contact, Id: id });
     }
     return record;
   }
@@ -375,7 +476,10 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
     const tenant = this.find('tenants', resident);
     if (!tenant) return `tenant ${resident} not found`;
     const current = tenant.occupancy_id == null ? null : String(tenant.occupancy_id);
-    if (from !== current) return from === null ? `tenant ${resident} is on occupancy ${current} (one per tenant): give it as "from" to move it` : `tenant ${resident} is not on occupancy ${from}`;
+    if (from !== current)
+      return from === null
+        ? `tenant ${resident} is on occupancy ${current} (one per tenant): give it as "from" to move it`
+        : `tenant ${resident} is not on occupancy ${from}`;
     if (to !== null && !this.find('occupancies', to)) return `occupancy ${to} not found`;
     this.update('tenants', tenant, { occupancy_id: to === null ? null : Number(to) });
     return { resident, leases: to === null ? [] : [to] };
@@ -424,7 +528,10 @@ function groupBy(records: Rec[], field: string): Map<unknown, Rec[]> {
 
 /** The scheme and host the client reached us by, so next_page_url is absolute as AppFolio's are. */
 function originOf(req: IncomingMessage): string {
-  const proto = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() || 'http';
+  const proto =
+    String(req.headers['x-forwarded-proto'] ?? '')
+      .split(',')[0]
+      ?.trim() || 'http';
   return `${proto}://${req.headers.host ?? 'localhost'}`;
 }
 
@@ -435,4 +542,5 @@ function mountPrefix(req: IncomingMessage, path: string): string {
 }
 
 /** Runs the simulator as its own HTTP server (tests, benchmarks). */
-export const startAppfolioSandboxServer = (options: AppfolioSandboxOptions & ServeOptions = {}) => startSandboxServer(createAppfolioSandbox, options);
+export const startAppfolioSandboxServer = (options: AppfolioSandboxOptions & ServeOptions = {}) =>
+  startSandboxServer(createAppfolioSandbox, options);

@@ -1,4 +1,16 @@
-import { CITIES, dropUndefined, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, oneYearLater, phoneNumber, type PhoneStyle, Prng, streetLine, zipCode } from '../kit/prng';
+import {
+  CITIES,
+  dropUndefined,
+  EMAIL_DOMAINS,
+  FIRST_NAMES,
+  LAST_NAMES,
+  oneYearLater,
+  phoneNumber,
+  type PhoneStyle,
+  Prng,
+  streetLine,
+  zipCode,
+} from '../kit/prng';
 
 const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'intl', 'plain'];
 
@@ -27,7 +39,13 @@ export interface BuildiumDatasetOptions {
 /** When the seeded records were last changed: fixed, so a seeded dataset is identical on every run. */
 export const SEEDED_AT = Date.UTC(2026, 0, 15, 12, 0, 0);
 
-export const ID_BASE = { rentals: 1_000, units: 20_000, leases: 100_000, tenants: 500_000, applicants: 800_000 } as const;
+export const ID_BASE = {
+  rentals: 1_000,
+  units: 20_000,
+  leases: 100_000,
+  tenants: 500_000,
+  applicants: 800_000,
+} as const;
 
 /** Every PhoneNumberMessage.Type of the spec. */
 const PHONE_TYPES = ['Cell', 'Home', 'Office', 'Fax', 'Other', 'Personal', 'Cell', 'Home', 'NotSet'];
@@ -36,14 +54,61 @@ const PHONE_TYPES = ['Cell', 'Home', 'Office', 'Fax', 'Other', 'Personal', 'Cell
  * take each once, so a portfolio of 12 rentals or more shows them all; the rest are mostly residential.
  */
 const RENTAL_KINDS: ReadonlyArray<readonly [string, string | undefined]> = [
-  ['Residential', 'MultiFamily'], ['Residential', 'SingleFamily'], ['Residential', 'CondoTownhome'], ['Residential', undefined],
-  ['Commercial', 'Industrial'], ['Commercial', 'Office'], ['Commercial', 'Retail'], ['Commercial', 'ShoppingCenter'], ['Commercial', 'Storage'],
-  ['Commercial', 'ParkingSpace'], ['Commercial', undefined], ['None', undefined],
+  ['Residential', 'MultiFamily'],
+  ['Residential', 'SingleFamily'],
+  ['Residential', 'CondoTownhome'],
+  ['Residential', undefined],
+  ['Commercial', 'Industrial'],
+  ['Commercial', 'Office'],
+  ['Commercial', 'Retail'],
+  ['Commercial', 'ShoppingCenter'],
+  ['Commercial', 'Storage'],
+  ['Commercial', 'ParkingSpace'],
+  ['Commercial', undefined],
+  ['None', undefined],
 ];
-const COMMON_RENTAL_KINDS = [RENTAL_KINDS[0]!, RENTAL_KINDS[0]!, RENTAL_KINDS[1]!, RENTAL_KINDS[2]!];
-const BEDROOMS = ['Studio', 'OneBed', 'OneBed', 'TwoBed', 'TwoBed', 'ThreeBed', 'FourBed', 'FiveBed', 'SixBed', 'SevenBed', 'EightBed', 'NineBedPlus', 'NotSet'];
-const BATHROOMS = ['OneBath', 'OneBath', 'OnePointFiveBath', 'TwoBath', 'TwoPointFiveBath', 'ThreeBath', 'ThreePointFiveBath', 'FourBath', 'FourPointFiveBath', 'FiveBath', 'FivePlusBath', 'NotSet'];
-const APPLICANT_STATUSES = ['Unknown', 'Undecided', 'Approved', 'Rejected', 'AddedToLease', 'Cancelled', 'Deferred', 'New', 'Draft', 'AddedToDraftLease'];
+const COMMON_RENTAL_KINDS = [RENTAL_KINDS[0], RENTAL_KINDS[0], RENTAL_KINDS[1], RENTAL_KINDS[2]];
+const BEDROOMS = [
+  'Studio',
+  'OneBed',
+  'OneBed',
+  'TwoBed',
+  'TwoBed',
+  'ThreeBed',
+  'FourBed',
+  'FiveBed',
+  'SixBed',
+  'SevenBed',
+  'EightBed',
+  'NineBedPlus',
+  'NotSet',
+];
+const BATHROOMS = [
+  'OneBath',
+  'OneBath',
+  'OnePointFiveBath',
+  'TwoBath',
+  'TwoPointFiveBath',
+  'ThreeBath',
+  'ThreePointFiveBath',
+  'FourBath',
+  'FourPointFiveBath',
+  'FiveBath',
+  'FivePlusBath',
+  'NotSet',
+];
+const APPLICANT_STATUSES = [
+  'Unknown',
+  'Undecided',
+  'Approved',
+  'Rejected',
+  'AddedToLease',
+  'Cancelled',
+  'Deferred',
+  'New',
+  'Draft',
+  'AddedToDraftLease',
+];
 
 function address(prng: Prng): Rec {
   const [city, state, zip] = prng.pick(CITIES);
@@ -69,8 +134,15 @@ export function generateBuildiumData(options: BuildiumDatasetOptions = {}): Buil
   const tenants: Rec[] = [];
   for (let i = 0; i < residentCount; i++) tenants.push(makeTenant(prng, ID_BASE.tenants + i + 1));
   const households: Rec[][] = [];
-  for (let i = 0; i < tenants.length; ) {
-    const size = Math.min(prng.weighted([[1, 3], [2, 4], [3, 3]] as const), tenants.length - i);
+  for (let i = 0; i < tenants.length;) {
+    const size = Math.min(
+      prng.weighted([
+        [1, 3],
+        [2, 4],
+        [3, 3],
+      ] as const),
+      tenants.length - i,
+    );
     households.push(tenants.slice(i, i + size));
     i += size;
   }
@@ -96,9 +168,12 @@ export function generateBuildiumData(options: BuildiumDatasetOptions = {}): Buil
     if (lease.Tenants.some((t: Rec) => t.Id === tenant.Id) || lease.Tenants.length >= 4) continue;
     addTenantToLease(prng, lease, tenant.Id);
   }
-  for (let i = 0; i < (options.tenantsOnNoLease ?? 0); i++) tenants.push(makeTenant(prng, ID_BASE.tenants + tenants.length + 1));
+  for (let i = 0; i < (options.tenantsOnNoLease ?? 0); i++)
+    tenants.push(makeTenant(prng, ID_BASE.tenants + tenants.length + 1));
   // Applicants (GET /v1/applicants), one in 20 tenants: none of them is a resident.
-  const applicants = Array.from({ length: Math.ceil(residentCount / 20) }, (_, i) => makeApplicant(prng, ID_BASE.applicants + i + 1, prng.pick(units), i));
+  const applicants = Array.from({ length: Math.ceil(residentCount / 20) }, (_, i) =>
+    makeApplicant(prng, ID_BASE.applicants + i + 1, prng.pick(units), i),
+  );
   return { rentals, units, leases, tenants, applicants };
 }
 
@@ -112,7 +187,10 @@ function makeApplicant(prng: Prng, id: number, unit: Rec, n: number): Rec {
     UnitId: unit.Id,
     FirstName: first,
     LastName: last,
-    Email: `${first}.${last}.applicant${id}@example.com`.normalize('NFD').replace(/[^A-Za-z0-9.@]/g, '').toLowerCase(),
+    Email: `${first}.${last}.applicant${id}@example.com`
+      .normalize('NFD')
+      .replace(/[^A-Za-z0-9.@]/g, '')
+      .toLowerCase(),
     PhoneNumbers: [{ Number: phoneNumber(prng, PHONE_STYLES), Type: 'Cell' }],
     Status: APPLICANT_STATUSES[n % APPLICANT_STATUSES.length],
     LastUpdatedDateTime: iso(SEEDED_AT),
@@ -122,14 +200,28 @@ function makeApplicant(prng: Prng, id: number, unit: Rec, n: number): Rec {
 function makeTenant(prng: Prng, id: number): Rec {
   const first = prng.pick(FIRST_NAMES);
   const last = prng.pick(LAST_NAMES);
-  const handle = `${first}.${last}`.normalize('NFD').replace(/[^A-Za-z.]/g, '').toLowerCase();
+  const handle = `${first}.${last}`
+    .normalize('NFD')
+    .replace(/[^A-Za-z.]/g, '')
+    .toLowerCase();
   const tenant: Rec = {
     Id: id,
     FirstName: first,
     LastName: last,
-    Email: prng.chance(0.9) ? `${prng.chance(0.2) ? handle.toUpperCase() : handle}${id}@${prng.pick(EMAIL_DOMAINS)}` : undefined,
+    Email: prng.chance(0.9)
+      ? `${prng.chance(0.2) ? handle.toUpperCase() : handle}${id}@${prng.pick(EMAIL_DOMAINS)}`
+      : undefined,
     AlternateEmail: prng.chance(0.2) ? `${handle}.alt${id}@example.net` : undefined,
-    PhoneNumbers: Array.from({ length: prng.weighted([[0, 1], [1, 6], [2, 3]] as const) }, () => ({ Number: phoneNumber(prng, PHONE_STYLES), Type: prng.pick(PHONE_TYPES) })),
+    PhoneNumbers: Array.from(
+      {
+        length: prng.weighted([
+          [0, 1],
+          [1, 6],
+          [2, 3],
+        ] as const),
+      },
+      () => ({ Number: phoneNumber(prng, PHONE_STYLES), Type: prng.pick(PHONE_TYPES) }),
+    ),
     CreatedDateTime: iso(SEEDED_AT - prng.int(1, 1000) * 86_400_000),
     DateOfBirth: prng.chance(0.8) ? prng.date(1950, 2004) : undefined,
     SMSOptInStatus: prng.pick(['OptedIn', 'NotSet', 'OptedOut']),
@@ -137,7 +229,14 @@ function makeTenant(prng: Prng, id: number): Rec {
     AlternateAddress: prng.chance(0.1) ? address(prng) : undefined,
     MailingPreference: 'PrimaryAddress',
     Comment: prng.chance(0.15) ? 'Prefers contact by email.' : undefined,
-    EmergencyContact: prng.chance(0.3) ? { Name: `${prng.pick(FIRST_NAMES)} ${last}`, RelationshipDescription: 'Relative', Phone: phoneNumber(prng, PHONE_STYLES), Email: `${handle}.family@example.org` } : undefined,
+    EmergencyContact: prng.chance(0.3)
+      ? {
+          Name: `${prng.pick(FIRST_NAMES)} ${last}`,
+          RelationshipDescription: 'Relative',
+          Phone: phoneNumber(prng, PHONE_STYLES),
+          Email: `${handle}.family@example.org`,
+        }
+      : undefined,
   };
   return dropUndefined(tenant);
 }
@@ -145,7 +244,14 @@ function makeTenant(prng: Prng, id: number): Rec {
 function makeRental(prng: Prng, id: number, numberUnits: number): Rec {
   const a = address(prng);
   delete a.AddressLine2;
-  const manager = { Id: 9_000 + prng.int(1, 20), FirstName: prng.pick(FIRST_NAMES), LastName: prng.pick(LAST_NAMES), IsCompany: false, Email: `manager${prng.int(1, 20)}@example.com`, PhoneNumbers: [{ Number: phoneNumber(prng, PHONE_STYLES), Type: 'Office' }] };
+  const manager = {
+    Id: 9_000 + prng.int(1, 20),
+    FirstName: prng.pick(FIRST_NAMES),
+    LastName: prng.pick(LAST_NAMES),
+    IsCompany: false,
+    Email: `manager${prng.int(1, 20)}@example.com`,
+    PhoneNumbers: [{ Number: phoneNumber(prng, PHONE_STYLES), Type: 'Office' }],
+  };
   const drawn = prng.pick(COMMON_RENTAL_KINDS);
   const [rentalType, subType] = RENTAL_KINDS[id - ID_BASE.rentals - 1] ?? drawn;
   return dropUndefined({
@@ -182,8 +288,17 @@ function makeUnit(prng: Prng, id: number, rental: Rec, n: number): Rec {
 }
 
 function makeLease(prng: Prng, id: number, unit: Rec, household: Rec[]): Rec {
-  const status = prng.weighted([['Active', 75], ['Future', 10], ['Past', 15]] as const);
-  const type = prng.weighted([['Fixed', 58], ['FixedWithRollover', 25], ['AtWill', 15], ['None', 2]] as const);
+  const status = prng.weighted([
+    ['Active', 75],
+    ['Future', 10],
+    ['Past', 15],
+  ] as const);
+  const type = prng.weighted([
+    ['Fixed', 58],
+    ['FixedWithRollover', 25],
+    ['AtWill', 15],
+    ['None', 2],
+  ] as const);
   const startYear = status === 'Future' ? 2027 : status === 'Past' ? prng.int(2019, 2024) : prng.int(2024, 2026);
   const from = prng.date(startYear, startYear);
   const to = type === 'AtWill' ? undefined : oneYearLater(from);
@@ -220,6 +335,12 @@ function addTenantToLease(prng: Prng, lease: Rec, tenantId: number): void {
   lease.Tenants.push(dropUndefined({ Id: tenantId, Status: status, MoveInDate: moveIn }));
   lease.CurrentNumberOfOccupants = lease.Tenants.length;
   if (status === 'MovedOut') {
-    lease.MoveOutData.push(dropUndefined({ TenantId: tenantId, MoveOutDate: lease.LeaseToDate ?? oneYearLater(lease.LeaseFromDate), NoticeGivenDate: prng.chance(0.7) ? lease.LeaseFromDate : undefined }));
+    lease.MoveOutData.push(
+      dropUndefined({
+        TenantId: tenantId,
+        MoveOutDate: lease.LeaseToDate ?? oneYearLater(lease.LeaseFromDate),
+        NoticeGivenDate: prng.chance(0.7) ? lease.LeaseFromDate : undefined,
+      }),
+    );
   }
 }

@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, type LinkChange, relinkedLeases, simulatorState } from '../kit/control-api';
+import {
+  type ControlledSimulator,
+  handleSimulatorRequest,
+  isoTimeOrNull,
+  type LinkChange,
+  relinkedLeases,
+  simulatorState,
+} from '../kit/control-api';
 import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { FaultInjector } from '../kit/fault-injector';
 import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
@@ -47,7 +54,11 @@ const ROUTES: Array<{ pattern: RegExp; collection: Collection }> = [
   { pattern: /^\/v1\/applicants(?:\/(\d+))?\/?$/, collection: 'applicants' },
 ];
 
-const apiError = (userMessage: string, errorCode: string, errors: Array<{ Key: string; Value: string }> = []) => ({ UserMessage: userMessage, ErrorCode: errorCode, Errors: errors });
+const apiError = (userMessage: string, errorCode: string, errors: Array<{ Key: string; Value: string }> = []) => ({
+  UserMessage: userMessage,
+  ErrorCode: errorCode,
+  Errors: errors,
+});
 const isoSeconds = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 
 /**
@@ -96,7 +107,8 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     return handleSimulatorRequest(this, req, res, path, {
       vendorApi: (url) => this.vendorApi(req, res, url),
-      sendInternalError: (error) => sendJson(res, 500, apiError(`Sandbox error: ${error.message}`, 'InternalServerError')),
+      sendInternalError: (error) =>
+        sendJson(res, 500, apiError(`Sandbox error: ${error.message}`, 'InternalServerError')),
       mutateKinds: ['tenants', 'leases', 'units', 'rentals'],
     });
   }
@@ -107,17 +119,35 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
     const route = ROUTES.map((r) => ({ ...r, match: r.pattern.exec(url.pathname) })).find((r) => r.match);
     const clientId = req.headers['x-buildium-client-id'];
     const secret = req.headers['x-buildium-client-secret'];
-    const credential = (this.options.credentials ?? DEFAULT_CREDENTIALS).find((c) => c.clientId === clientId && c.secret === secret);
+    const credential = (this.options.credentials ?? DEFAULT_CREDENTIALS).find(
+      (c) => c.clientId === clientId && c.secret === secret,
+    );
     if (!credential) {
-      return sendJson(res, 401, apiError('Authentication failed: x-buildium-client-id and x-buildium-client-secret are missing or invalid.', 'Unauthorized'));
+      return sendJson(
+        res,
+        401,
+        apiError(
+          'Authentication failed: x-buildium-client-id and x-buildium-client-secret are missing or invalid.',
+          'Unauthorized',
+        ),
+      );
     }
     if (!route) return sendJson(res, 404, apiError(`No route matches ${url.pathname}`, 'NotFound'));
-    if (req.method !== 'GET') return sendJson(res, 405, apiError(`${req.method} is not supported by this simulator`, 'MethodNotAllowed'));
+    if (req.method !== 'GET')
+      return sendJson(res, 405, apiError(`${req.method} is not supported by this simulator`, 'MethodNotAllowed'));
     if (isDenied(credential, route.collection)) {
-      return sendJson(res, 403, apiError(`The supplied credentials don't have permissions to access the resource ${url.pathname}.`, 'Forbidden'));
+      return sendJson(
+        res,
+        403,
+        apiError(
+          `The supplied credentials don't have permissions to access the resource ${url.pathname}.`,
+          'Forbidden',
+        ),
+      );
     }
     const limit = this.options.requestsPerSecond;
-    if (limit && this.throttle.admit(limit, 1000)) return sendJson(res, 429, apiError('Too many requests. Retry after a short interval.', 'TooManyRequests'));
+    if (limit && this.throttle.admit(limit, 1000))
+      return sendJson(res, 429, apiError('Too many requests. Retry after a short interval.', 'TooManyRequests'));
     this.requestCount += 1;
 
     const { faults, hang, failing } = await this.faults.takeAndDelay(url.pathname);
@@ -133,7 +163,8 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
     }
 
     const query = this.parseListQuery(url.searchParams);
-    if ('errors' in query) return sendJson(res, 400, apiError('The request has invalid parameters.', 'BadRequest', query.errors));
+    if ('errors' in query)
+      return sendJson(res, 400, apiError('The request has invalid parameters.', 'BadRequest', query.errors));
     const matching = this.filter(route.collection, query);
     const page = matching.slice(query.offset, query.offset + query.limit).map((r) => this.view(route.collection, r));
     sendJson(res, 200, FaultInjector.corruptPage(page, faults, 'Id'), { 'X-Total-Count': String(matching.length) });
@@ -158,7 +189,12 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
       if (Number.isNaN(ms)) errors.push({ Key: name, Value: 'must be a date-time such as 2026-01-31T00:00:00Z' });
       return Number.isNaN(ms) ? undefined : ms;
     };
-    const list = (name: string) => params.getAll(name).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+    const list = (name: string) =>
+      params
+        .getAll(name)
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim())
+        .filter(Boolean);
     const offset = int('offset', 0, 0, Number.MAX_SAFE_INTEGER);
     const limit = int('limit', DEFAULT_LIMIT, 1, MAX_LIMIT);
     const from = time('lastupdatedfrom');
@@ -169,12 +205,23 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
     const badStatus = leaseStatuses.find((s) => !['Active', 'Past', 'Future'].includes(s));
     if (badStatus) errors.push({ Key: 'leasestatuses', Value: `${badStatus} is not one of Active, Past, Future` });
     if (errors.length) return { errors };
-    return { offset, limit, from, to, propertyIds: new Set(propertyIds.map(Number)), leaseStatuses: new Set(leaseStatuses) };
+    return {
+      offset,
+      limit,
+      from,
+      to,
+      propertyIds: new Set(propertyIds.map(Number)),
+      leaseStatuses: new Set(leaseStatuses),
+    };
   }
 
-  private filter(collection: Collection, q: { from?: number; to?: number; propertyIds: Set<number>; leaseStatuses: Set<string> }): Rec[] {
+  private filter(
+    collection: Collection,
+    q: { from?: number; to?: number; propertyIds: Set<number>; leaseStatuses: Set<string> },
+  ): Rec[] {
     const all = this.store[collection];
-    if (q.from === undefined && q.to === undefined && q.propertyIds.size === 0 && q.leaseStatuses.size === 0) return all;
+    if (q.from === undefined && q.to === undefined && q.propertyIds.size === 0 && q.leaseStatuses.size === 0)
+      return all;
     const propertyOf = (r: Rec): number | undefined =>
       collection === 'rentals' ? r.Id : collection === 'tenants' ? undefined : r.PropertyId;
     const tenantLeases = collection === 'tenants' ? this.tenantLeases() : undefined;
@@ -195,7 +242,9 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
   view(collection: Collection, record: Rec): Rec {
     if (collection === 'leases') {
       const tenants = this.index('tenants');
-      const current = record.Tenants.filter((t: Rec) => t.Status === 'Current').map((t: Rec) => tenants.get(t.Id)).filter(Boolean);
+      const current = record.Tenants.filter((t: Rec) => t.Status === 'Current')
+        .map((t: Rec) => tenants.get(t.Id))
+        .filter(Boolean);
       return { ...record, CurrentTenants: current };
     }
     if (collection === 'tenants') return { ...record, Leases: this.tenantLeases().get(record.Id) ?? [] };
@@ -218,7 +267,8 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
     return editEvenly<Collection>(counts, (collection) => this.store[collection], {
       rentals: (r) => this.update('rentals', r, { Name: withRound(r.Name, round) }),
       units: (r) => this.update('units', r, { MarketRent: raised(r.MarketRent) }),
-      leases: (r) => this.update('leases', r, { AccountDetails: { ...r.AccountDetails, Rent: raised(r.AccountDetails?.Rent) } }),
+      leases: (r) =>
+        this.update('leases', r, { AccountDetails: { ...r.AccountDetails, Rent: raised(r.AccountDetails?.Rent) } }),
       tenants: (r) => this.update('tenants', r, { FirstName: withRound(r.FirstName, round) }),
       applicants: (r) => this.update('applicants', r, { FirstName: withRound(r.FirstName, round) }),
     });
@@ -241,8 +291,14 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
     this.changed();
     this.touch(collection, record);
     if (collection === 'tenants') {
-      const lease = leaseId === undefined ? this.store.leases.find((l) => l.LeaseStatus === 'Active') : this.index('leases').get(Number(leaseId));
-      if (lease) this.update('leases', lease, { Tenants: [...lease.Tenants, { Id: nextId, Status: lease.LeaseStatus === 'Future' ? 'Future' : 'Current' }] });
+      const lease =
+        leaseId === undefined
+          ? this.store.leases.find((l) => l.LeaseStatus === 'Active')
+          : this.index('leases').get(Number(leaseId));
+      if (lease)
+        this.update('leases', lease, {
+          Tenants: [...lease.Tenants, { Id: nextId, Status: lease.LeaseStatus === 'Future' ? 'Future' : 'Current' }],
+        });
     }
     return record;
   }
@@ -278,7 +334,12 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
     const { resident } = change;
     const tenant = this.find('tenants', resident);
     if (!tenant) return `tenant ${resident} not found`;
-    const leases = relinkedLeases(change, 'tenant', (id) => this.find('leases', id), (lease) => lease.Tenants.some((t: Rec) => t.Id === tenant.Id));
+    const leases = relinkedLeases(
+      change,
+      'tenant',
+      (id) => this.find('leases', id),
+      (lease) => lease.Tenants.some((t: Rec) => t.Id === tenant.Id),
+    );
     if (typeof leases === 'string') return leases;
     const { off, on } = leases;
     if (off) {
@@ -343,11 +404,15 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
 
 function defaults(collection: Collection): Rec {
   switch (collection) {
-    case 'leases': return { Tenants: [], MoveOutData: [], Cosigners: [], CreatedDateTime: isoSeconds(Date.now()) };
-    case 'tenants': return { PhoneNumbers: [], CreatedDateTime: isoSeconds(Date.now()) };
-    default: return {};
+    case 'leases':
+      return { Tenants: [], MoveOutData: [], Cosigners: [], CreatedDateTime: isoSeconds(Date.now()) };
+    case 'tenants':
+      return { PhoneNumbers: [], CreatedDateTime: isoSeconds(Date.now()) };
+    default:
+      return {};
   }
 }
 
 /** Runs the simulator as its own HTTP server (tests, benchmarks). */
-export const startBuildiumSandboxServer = (options: BuildiumSandboxOptions & ServeOptions = {}) => startSandboxServer(createBuildiumSandbox, options);
+export const startBuildiumSandboxServer = (options: BuildiumSandboxOptions & ServeOptions = {}) =>
+  startSandboxServer(createBuildiumSandbox, options);

@@ -2,7 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ControlledSimulator, handleSimulatorRequest, type LinkChange, simulatorState } from '../kit/control-api';
 import { FaultInjector } from '../kit/fault-injector';
 import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
-import { isJsonObject, readJson, sendJson, type ServeOptions, startSandboxServer, type VendorSandbox } from '../kit/sandbox-http';
+import {
+  isJsonObject,
+  readJson,
+  sendJson,
+  type ServeOptions,
+  startSandboxServer,
+  type VendorSandbox,
+} from '../kit/sandbox-http';
 import { type EntrataData, type EntrataDatasetOptions, generateEntrataData } from './entrata-dataset';
 
 type Rec = Record<string, any>;
@@ -31,16 +38,29 @@ export interface EntrataSandbox extends VendorSandbox {
   readonly requestCount: number;
 }
 
-export const ENTRATA_SANDBOX_CREDENTIALS: EntrataSandboxCredential = { apiKey: 'sandbox-api-key', companyId: 'sandbox' };
+export const ENTRATA_SANDBOX_CREDENTIALS: EntrataSandboxCredential = {
+  apiKey: 'sandbox-api-key',
+  companyId: 'sandbox',
+};
 /** Accepted by default too, but may not call getCustomers (error 304): the demo's FAILED data-access check. */
-export const ENTRATA_SANDBOX_LIMITED_CREDENTIALS: EntrataSandboxCredential = { apiKey: 'sandbox-limited-api-key', companyId: 'sandbox' };
+export const ENTRATA_SANDBOX_LIMITED_CREDENTIALS: EntrataSandboxCredential = {
+  apiKey: 'sandbox-limited-api-key',
+  companyId: 'sandbox',
+};
 
 const DEFAULT_LIMITS = { minute: 1_000, hour: 20_000, day: 100_000 };
 const WINDOW_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 type Window = keyof typeof WINDOW_MS;
 const MAX_PER_PAGE = 1000;
 /** The vendor's lease status type ids (getLeases' leaseStatusTypeIds) by leaseIntervalStatus. */
-const LEASE_STATUS_TYPE_IDS: Record<string, number> = { Cancelled: 1, Applicant: 2, Future: 3, Current: 4, Notice: 5, Past: 6 };
+const LEASE_STATUS_TYPE_IDS: Record<string, number> = {
+  Cancelled: 1,
+  Applicant: 2,
+  Future: 3,
+  Current: 4,
+  Notice: 5,
+  Past: 6,
+};
 
 /** Service path -> the method it serves and the collection behind it. */
 const SERVICES: Record<string, { method: string; collection: Collection }> = {
@@ -52,7 +72,12 @@ const SERVICES: Record<string, { method: string; collection: Collection }> = {
 
 const DEFAULT_CREDENTIALS: EntrataSandboxCredential[] = [
   ENTRATA_SANDBOX_CREDENTIALS,
-  { ...ENTRATA_SANDBOX_LIMITED_CREDENTIALS, methods: Object.values(SERVICES).map((s) => s.method).filter((method) => method !== 'getCustomers') },
+  {
+    ...ENTRATA_SANDBOX_LIMITED_CREDENTIALS,
+    methods: Object.values(SERVICES)
+      .map((s) => s.method)
+      .filter((method) => method !== 'getCustomers'),
+  },
 ];
 
 /** Each collection's id, as the record carries it. */
@@ -107,7 +132,8 @@ class EntrataSimulator implements EntrataSandbox, ControlledSimulator<EntrataDat
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     return handleSimulatorRequest(this, req, res, path, {
       vendorApi: (url) => this.vendorApi(req, res, url),
-      sendInternalError: (error) => sendJson(res, 500, { response: { error: { code: 500, message: `Sandbox error: ${error.message}` } } }),
+      sendInternalError: (error) =>
+        sendJson(res, 500, { response: { error: { code: 500, message: `Sandbox error: ${error.message}` } } }),
       mutateKinds: ['customers', 'leases', 'units', 'properties'],
     });
   }
@@ -116,24 +142,30 @@ class EntrataSimulator implements EntrataSandbox, ControlledSimulator<EntrataDat
 
   private async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const service = SERVICES[url.pathname.replace(/\/+$/, '')];
-    if (!service) return sendJson(res, 404, { response: { error: { code: 404, message: `No service at ${url.pathname}` } } });
+    if (!service)
+      return sendJson(res, 404, { response: { error: { code: 404, message: `No service at ${url.pathname}` } } });
     if (req.method !== 'POST') return sendJson(res, 405, { response: { error: { code: 405, message: 'Use POST' } } });
     let body: Rec;
     try {
-      body = ((await readJson(req)) ?? {}) as Rec;
+      body = (await readJson(req)) ?? {};
     } catch (error) {
       return sendJson(res, 200, errorBody(undefined, 400, (error as Error).message));
     }
     const requestId = body?.requestId;
-    const fail = (code: number, message: string, headers: Record<string, string> = {}) => sendJson(res, 200, errorBody(requestId, code, message), headers);
+    const fail = (code: number, message: string, headers: Record<string, string> = {}) =>
+      sendJson(res, 200, errorBody(requestId, code, message), headers);
 
     const apiKey = req.headers['x-api-key'];
     const credential = (this.options.credentials ?? DEFAULT_CREDENTIALS).find((c) => c.apiKey === apiKey);
-    if (!credential || body?.auth?.type !== 'apikey') return fail(301, 'Authorization Failed: the API key is missing or invalid.');
+    if (!credential || body?.auth?.type !== 'apikey')
+      return fail(301, 'Authorization Failed: the API key is missing or invalid.');
     const method = body.method ?? {};
-    if (method.name !== service.method) return fail(400, `Method ${String(method.name)} is not available on ${url.pathname.slice(1)}.`);
-    if (method.version !== 'r1') return fail(400, `Version ${String(method.version)} of ${service.method} is not supported.`);
-    if (credential.methods && !credential.methods.includes(service.method)) return fail(304, `Access to ${service.method} is not permitted for this API key.`);
+    if (method.name !== service.method)
+      return fail(400, `Method ${String(method.name)} is not available on ${url.pathname.slice(1)}.`);
+    if (method.version !== 'r1')
+      return fail(400, `Version ${String(method.version)} of ${service.method} is not supported.`);
+    if (credential.methods && !credential.methods.includes(service.method))
+      return fail(304, `Access to ${service.method} is not permitted for this API key.`);
 
     const limits = this.count(credential.apiKey, service.method);
     if (limits.over) return fail(429, `API rate limit exceeded for ${service.method}.`, limits.headers);
@@ -141,12 +173,16 @@ class EntrataSimulator implements EntrataSandbox, ControlledSimulator<EntrataDat
 
     const { faults, hang, failing } = await this.faults.takeAndDelay(url.pathname);
     if (hang) return; // the client must time out
-    if (failing?.status === 429) return fail(429, 'API rate limit exceeded (injected).', { ...limits.headers, ...failing.headers });
-    if (failing) return sendJson(res, failing.status!, errorBody(requestId, failing.status!, 'Injected fault'), failing.headers);
+    if (failing?.status === 429)
+      return fail(429, 'API rate limit exceeded (injected).', { ...limits.headers, ...failing.headers });
+    if (failing)
+      return sendJson(res, failing.status!, errorBody(requestId, failing.status!, 'Injected fault'), failing.headers);
 
     let result: Rec;
     try {
-      result = this.result(service.collection, (method.params ?? {}) as Rec, (records, collection) => FaultInjector.corruptPage(records, faults, ID_FIELD[collection]) as Rec[]);
+      result = this.result(service.collection, (method.params ?? {}) as Rec, (records, collection) =>
+        FaultInjector.corruptPage(records, faults, ID_FIELD[collection]),
+      );
     } catch (error) {
       if (error instanceof ParamError) return fail(400, error.message, limits.headers);
       throw error;
@@ -159,7 +195,11 @@ class EntrataSimulator implements EntrataSandbox, ControlledSimulator<EntrataDat
     const limits = { ...DEFAULT_LIMITS, ...this.options.rateLimits };
     const now = Date.now();
     const key = `${apiKey}\u0000${method}`;
-    const usage = this.usage.get(key) ?? { minute: { window: -1, count: 0 }, hour: { window: -1, count: 0 }, day: { window: -1, count: 0 } };
+    const usage = this.usage.get(key) ?? {
+      minute: { window: -1, count: 0 },
+      hour: { window: -1, count: 0 },
+      day: { window: -1, count: 0 },
+    };
     this.usage.set(key, usage);
     const windows = Object.keys(WINDOW_MS) as Window[];
     for (const w of windows) {
@@ -170,7 +210,7 @@ class EntrataSimulator implements EntrataSandbox, ControlledSimulator<EntrataDat
     if (!over) for (const w of windows) usage[w].count += 1;
     const headers: Record<string, string> = {};
     for (const w of windows) {
-      const label = w[0]!.toUpperCase() + w.slice(1);
+      const label = w[0].toUpperCase() + w.slice(1);
       headers[`X-RateLimit-Limit-${label}`] = String(limits[w]);
       headers[`X-RateLimit-Remaining-${label}`] = String(Math.max(0, limits[w] - usage[w].count));
     }
@@ -185,7 +225,10 @@ class EntrataSimulator implements EntrataSandbox, ControlledSimulator<EntrataDat
       const ids = idList(params.propertyIds, 'propertyIds');
       const known = new Set(s.properties.map((p) => p.PropertyID as number));
       const requested = ids.filter((id) => known.has(id));
-      const units = corrupt(s.units.filter((u) => requested.includes(u.propertyId)), collection);
+      const units = corrupt(
+        s.units.filter((u) => requested.includes(u.propertyId)),
+        collection,
+      );
       return {
         properties: {
           property: requested.map((id) => ({
@@ -201,13 +244,29 @@ class EntrataSimulator implements EntrataSandbox, ControlledSimulator<EntrataDat
     const perPage = positive(params.perPageCount ?? MAX_PER_PAGE, 'perPageCount', MAX_PER_PAGE);
     const page = <T>(list: T[]) => list.slice((pageNo - 1) * perPage, pageNo * perPage);
     if (collection === 'leases') {
-      const statusIds = params.leaseStatusTypeIds === undefined ? null : new Set(idList(params.leaseStatusTypeIds, 'leaseStatusTypeIds'));
-      const leases = s.leases.filter((l) => l.propertyId === propertyId[0] && (!statusIds || statusIds.has(LEASE_STATUS_TYPE_IDS[l.leaseIntervalStatus] ?? -1)));
-      return { leases: { lease: corrupt(page(leases).map(({ propertyId: _omit, ...lease }) => lease), collection) } };
+      const statusIds =
+        params.leaseStatusTypeIds === undefined
+          ? null
+          : new Set(idList(params.leaseStatusTypeIds, 'leaseStatusTypeIds'));
+      const leases = s.leases.filter(
+        (l) =>
+          l.propertyId === propertyId[0] &&
+          (!statusIds || statusIds.has(LEASE_STATUS_TYPE_IDS[l.leaseIntervalStatus] ?? -1)),
+      );
+      return {
+        leases: {
+          lease: corrupt(
+            page(leases).map(({ propertyId: _omit, ...lease }) => lease),
+            collection,
+          ),
+        },
+      };
     }
     // Every customer of the property's leases, applicants included: getCustomers has no status filter.
     const leaseIds = new Set(s.leases.filter((l) => l.propertyId === propertyId[0]).map((l) => Number(l.id)));
-    return { Customers: { Customer: corrupt(page(s.customers.filter((c) => leaseIds.has(Number(c.LeaseId)))), collection) } };
+    return {
+      Customers: { Customer: corrupt(page(s.customers.filter((c) => leaseIds.has(Number(c.LeaseId)))), collection) },
+    };
   }
 
   // ---- the control API: change the data between syncs, inject faults --------------------------------
@@ -234,8 +293,10 @@ class EntrataSimulator implements EntrataSandbox, ControlledSimulator<EntrataDat
 
   /** Units and leases belong to a property, customers to a lease: without one the API would never list them. */
   private missingParent(collection: Collection, body: Rec): string | null {
-    if ((collection === 'units' || collection === 'leases') && !this.find('properties', String(body.propertyId))) return `${collection} need an existing propertyId`;
-    if (collection === 'customers' && !this.find('leases', String(body.LeaseId))) return 'customers need an existing LeaseId';
+    if ((collection === 'units' || collection === 'leases') && !this.find('properties', String(body.propertyId)))
+      return `${collection} need an existing propertyId`;
+    if (collection === 'customers' && !this.find('leases', String(body.LeaseId)))
+      return 'customers need an existing LeaseId';
     return null;
   }
 
@@ -246,10 +307,13 @@ class EntrataSimulator implements EntrataSandbox, ControlledSimulator<EntrataDat
     const nextId = Math.max(0, ...records.map((r) => Number(ID_OF[collection](r)))) + 1;
     const { '@attributes': _ignored, ...fields } = body;
     const record: Rec =
-      collection === 'properties' ? { IsDisabled: '0', ...fields, PropertyID: nextId }
-      : collection === 'customers' ? { '@attributes': { Id: String(nextId) }, ...fields, LeaseId: Number(body.LeaseId) }
-      : collection === 'leases' ? { customers: { customer: [] }, ...fields, propertyId: Number(body.propertyId), id: String(nextId) }
-      : { ...fields, propertyId: Number(body.propertyId), id: String(nextId) };
+      collection === 'properties'
+        ? { IsDisabled: '0', ...fields, PropertyID: nextId }
+        : collection === 'customers'
+          ? { '@attributes': { Id: String(nextId) }, ...fields, LeaseId: Number(body.LeaseId) }
+          : collection === 'leases'
+            ? { customers: { customer: [] }, ...fields, propertyId: Number(body.propertyId), id: String(nextId) }
+            : { ...fields, propertyId: Number(body.propertyId), id: String(nextId) };
     records.push(record);
     if (collection === 'customers') this.joinLease(record, Number(body.LeaseId));
     return record;
@@ -282,7 +346,10 @@ class EntrataSimulator implements EntrataSandbox, ControlledSimulator<EntrataDat
     const customer = this.find('customers', resident);
     if (!customer) return `customer ${resident} not found`;
     const current = customer.LeaseId === undefined ? null : String(customer.LeaseId);
-    if (from !== current) return from === null ? `customer ${resident} is on lease ${current} (one LeaseId): give it as "from" to move it` : `customer ${resident} is not on lease ${from}`;
+    if (from !== current)
+      return from === null
+        ? `customer ${resident} is on lease ${current} (one LeaseId): give it as "from" to move it`
+        : `customer ${resident} is not on lease ${from}`;
     if (to !== null && !this.find('leases', to)) return `lease ${to} not found`;
     if (from !== null) this.leaveLease(customer, Number(from));
     if (to === null) delete customer.LeaseId;
@@ -302,7 +369,10 @@ class EntrataSimulator implements EntrataSandbox, ControlledSimulator<EntrataDat
 
   private leaveLease(customer: Rec, leaseId: number): void {
     const lease = this.find('leases', String(leaseId));
-    if (lease?.customers?.customer) lease.customers.customer = lease.customers.customer.filter((c: Rec) => String(c.id) !== customer['@attributes'].Id);
+    if (lease?.customers?.customer)
+      lease.customers.customer = lease.customers.customer.filter(
+        (c: Rec) => String(c.id) !== customer['@attributes'].Id,
+      );
   }
 }
 
@@ -312,7 +382,8 @@ function errorBody(requestId: unknown, code: number, message: string) {
 
 /** JSON as Entrata's XML conversion makes it: a one-element list becomes its element, an empty list disappears. */
 function xmlJson(value: unknown): unknown {
-  if (Array.isArray(value)) return value.length === 1 ? xmlJson(value[0]) : value.length === 0 ? undefined : value.map(xmlJson);
+  if (Array.isArray(value))
+    return value.length === 1 ? xmlJson(value[0]) : value.length === 0 ? undefined : value.map(xmlJson);
   if (!isJsonObject(value)) return value;
   const out: Rec = {};
   for (const [key, v] of Object.entries(value)) {
@@ -325,8 +396,14 @@ function xmlJson(value: unknown): unknown {
 /** Ids given as a number or a comma list. */
 function idList(value: unknown, name: string): number[] {
   if (value === undefined || value === null || value === '') return [];
-  const parts = typeof value === 'number' ? [String(value)] : typeof value === 'string' ? value.split(',').map((v) => v.trim()) : null;
-  if (!parts || parts.some((p) => !/^\d+$/.test(p))) throw new ParamError(`${name} must be an id or a comma-separated list of ids.`);
+  const parts =
+    typeof value === 'number'
+      ? [String(value)]
+      : typeof value === 'string'
+        ? value.split(',').map((v) => v.trim())
+        : null;
+  if (!parts || parts.some((p) => !/^\d+$/.test(p)))
+    throw new ParamError(`${name} must be an id or a comma-separated list of ids.`);
   return parts.map(Number);
 }
 
@@ -337,4 +414,5 @@ function positive(value: unknown, name: string, max: number): number {
 }
 
 /** Runs the simulator as its own HTTP server (tests, benchmarks). */
-export const startEntrataSandboxServer = (options: EntrataSandboxOptions & ServeOptions = {}) => startSandboxServer(createEntrataSandbox, options);
+export const startEntrataSandboxServer = (options: EntrataSandboxOptions & ServeOptions = {}) =>
+  startSandboxServer(createEntrataSandbox, options);

@@ -69,7 +69,10 @@ export function handleSimulatorRequest<Data extends { [C in keyof Data]: Rec[] }
   routes: SimulatorRoutes,
 ): boolean {
   const url = new URL(path, 'http://sandbox.invalid');
-  const work = url.pathname === '/_control' || url.pathname.startsWith('/_control/') ? serveControlApi(simulator, req, res, url, routes) : routes.vendorApi(url);
+  const work =
+    url.pathname === '/_control' || url.pathname.startsWith('/_control/')
+      ? serveControlApi(simulator, req, res, url, routes)
+      : routes.vendorApi(url);
   work.catch((error: unknown) => {
     if (res.headersSent) return void res.destroy();
     if (error instanceof BodyError) return sendJson(res, 400, { error: error.message });
@@ -83,10 +86,20 @@ export function simulatorState<Data extends { [C in keyof Data]: Rec[] }, Option
   simulator: ControlledSimulator<Data, Options>,
   vendor: string,
   extra: Rec = {},
-  counts: Rec = Object.fromEntries(Object.entries<Rec[]>(simulator.data).map(([collection, records]) => [collection, records.length])),
+  counts: Rec = Object.fromEntries(
+    Object.entries<Rec[]>(simulator.data).map(([collection, records]) => [collection, records.length]),
+  ),
 ) {
   const { options } = simulator;
-  return { vendor, seed: options.seed ?? 1, residents: options.residents ?? 60, counts, requestCount: simulator.requestCount, ...extra, faults: simulator.faults.list() };
+  return {
+    vendor,
+    seed: options.seed ?? 1,
+    residents: options.residents ?? 60,
+    counts,
+    requestCount: simulator.requestCount,
+    ...extra,
+    faults: simulator.faults.list(),
+  };
 }
 
 /** When the last vendor response was sent, for the state (benchmarks time the sync's tail from it). */
@@ -121,7 +134,10 @@ async function serveControlApi<Data extends { [C in keyof Data]: Rec[] }, Option
   }
   if (head === 'mutate' && method === 'POST') {
     const body = await readJson(req);
-    if (!isJsonObject(body)) return sendJson(res, 400, { error: `body must be {${routes.mutateKinds.map((kind) => `"${kind}"?: n`).join(', ')}}` });
+    if (!isJsonObject(body))
+      return sendJson(res, 400, {
+        error: `body must be {${routes.mutateKinds.map((kind) => `"${kind}"?: n`).join(', ')}}`,
+      });
     return sendJson(res, 200, simulator.mutate(body));
   }
   if (head === 'faults') {
@@ -138,7 +154,8 @@ async function serveControlApi<Data extends { [C in keyof Data]: Rec[] }, Option
     }
   }
 
-  if (!Object.hasOwn(simulator.data, head) || beyond !== undefined) return sendJson(res, 404, { error: `unknown control route ${url.pathname}` });
+  if (!Object.hasOwn(simulator.data, head) || beyond !== undefined)
+    return sendJson(res, 404, { error: `unknown control route ${url.pathname}` });
   const collection = head as keyof Data;
   const view = (record: Rec) => simulator.view?.(collection, record) ?? record;
   if (method === 'GET' && id === undefined) return sendJson(res, 200, simulator.data[collection]);
@@ -168,7 +185,12 @@ async function serveControlApi<Data extends { [C in keyof Data]: Rec[] }, Option
  * and the one it puts it on (null where the change names none), or why it cannot (`noun` names the vendor's
  * resident in the answer, `isOn` says whether the resident is on a lease).
  */
-export function relinkedLeases<Lease>(change: LinkChange, noun: string, findLease: (id: string) => Lease | undefined, isOn: (lease: Lease) => boolean): { off: Lease | null; on: Lease | null } | string {
+export function relinkedLeases<Lease>(
+  change: LinkChange,
+  noun: string,
+  findLease: (id: string) => Lease | undefined,
+  isOn: (lease: Lease) => boolean,
+): { off: Lease | null; on: Lease | null } | string {
   const { resident, from, to } = change;
   const off = from === null ? null : findLease(from);
   const on = to === null ? null : findLease(to);
@@ -181,14 +203,27 @@ export function relinkedLeases<Lease>(change: LinkChange, noun: string, findLeas
 
 /** The body of POST /_control/links, or what is wrong with it. */
 function linkChange(body: unknown): LinkChange | string {
-  const usage = 'body must be {"resident": id, "from"?: lease id, "to"?: lease id} with from, to or both, and they must differ';
+  const usage =
+    'body must be {"resident": id, "from"?: lease id, "to"?: lease id} with from, to or both, and they must differ';
   if (!isJsonObject(body)) return usage;
-  const id = (value: unknown) => (typeof value === 'string' && value !== '' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : null);
+  const id = (value: unknown) =>
+    typeof value === 'string' && value !== ''
+      ? value
+      : typeof value === 'number' && Number.isFinite(value)
+        ? String(value)
+        : null;
   const resident = id(body.resident);
   const from = id(body.from);
   const to = id(body.to);
   const absentOrId = (value: unknown) => value === undefined || value === null || id(value) !== null;
-  if (resident === null || !absentOrId(body.from) || !absentOrId(body.to) || (from === null && to === null) || from === to) return usage;
+  if (
+    resident === null ||
+    !absentOrId(body.from) ||
+    !absentOrId(body.to) ||
+    (from === null && to === null) ||
+    from === to
+  )
+    return usage;
   return { resident, from, to };
 }
 

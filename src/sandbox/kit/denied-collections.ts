@@ -7,5 +7,7 @@ export interface DeniedCollections<Collection extends string = string> {
   denied?: readonly Collection[];
 }
 
-export const isDenied = <Collection extends string>(credential: DeniedCollections<Collection> | undefined, collection: Collection): boolean =>
-  credential?.denied?.includes(collection) ?? false;
+export const isDenied = <Collection extends string>(
+  credential: DeniedCollections<Collection> | undefined,
+  collection: Collection,
+): boolean => credential?.denied?.includes(collection) ?? false;

@@ -38,9 +38,15 @@ export class FaultInjector {
     const f = body as Record<string, unknown>;
     const unknown = Object.keys(f).filter((k) => !FAULT_KEYS.has(k));
     if (unknown.length) return `unknown fault fields: ${unknown.join(', ')}`;
-    if (f.status !== undefined && !(Number.isInteger(f.status) && (f.status as number) >= 100 && (f.status as number) <= 599)) return 'status must be an HTTP status code';
-    if (f.times !== undefined && !(Number.isInteger(f.times) && (f.times as number) > 0)) return 'times must be a positive integer';
-    if (f.delayMs !== undefined && !(typeof f.delayMs === 'number' && f.delayMs >= 0)) return 'delayMs must be a non-negative number';
+    if (
+      f.status !== undefined &&
+      !(Number.isInteger(f.status) && (f.status as number) >= 100 && (f.status as number) <= 599)
+    )
+      return 'status must be an HTTP status code';
+    if (f.times !== undefined && !(Number.isInteger(f.times) && (f.times as number) > 0))
+      return 'times must be a positive integer';
+    if (f.delayMs !== undefined && !(typeof f.delayMs === 'number' && f.delayMs >= 0))
+      return 'delayMs must be a non-negative number';
     if (f.path !== undefined && typeof f.path !== 'string') return 'path must be a string';
     if (f.renameField !== undefined) {
       const r = f.renameField as Record<string, unknown> | null;
@@ -68,9 +74,17 @@ export class FaultInjector {
    * the request alone, so data faults queued behind it still reach a later, successful response.
    */
   take(path: string): Fault[] {
-    const matched = this.faults.filter((f) => f.path === undefined || (f.path.endsWith('*') ? path.startsWith(f.path.slice(0, -1)) : path === f.path));
+    const matched = this.faults.filter(
+      (f) => f.path === undefined || (f.path.endsWith('*') ? path.startsWith(f.path.slice(0, -1)) : path === f.path),
+    );
     const failing = matched.find((f) => f.status !== undefined || f.hang);
-    const applied = failing ? matched.filter((f) => f === failing || (f.delayMs !== undefined && !f.malformed && !f.renameField && f.status === undefined && !f.hang)) : matched;
+    const applied = failing
+      ? matched.filter(
+          (f) =>
+            f === failing ||
+            (f.delayMs !== undefined && !f.malformed && !f.renameField && f.status === undefined && !f.hang),
+        )
+      : matched;
     for (const f of applied) if (f.times !== undefined) f.times -= 1;
     this.faults = this.faults.filter((f) => f.times === undefined || f.times > 0);
     return applied;
@@ -80,7 +94,10 @@ export class FaultInjector {
    * Takes this request's faults and waits out their delay (at least `minDelayMs`): `hang` means answer
    * nothing (the client must time out), `failing` is the status fault to answer with instead of the data.
    */
-  async takeAndDelay(path: string, minDelayMs = 0): Promise<{ faults: Fault[]; hang: boolean; failing: Fault | undefined }> {
+  async takeAndDelay(
+    path: string,
+    minDelayMs = 0,
+  ): Promise<{ faults: Fault[]; hang: boolean; failing: Fault | undefined }> {
     const faults = this.take(path);
     const delay = Math.max(minDelayMs, ...faults.map((f) => f.delayMs ?? 0));
     if (delay) await sleep(delay);

@@ -51,13 +51,99 @@ export class Prng {
   }
 }
 
-export const FIRST_NAMES = ['Ava', 'Liam', 'Olivia', 'Noah', 'Emma', 'Mateo', 'Sophia', 'Elijah', 'Isabella', 'Lucas', 'Mia', 'Amir', 'Zoë', 'Chloé', 'Seo-yeon', 'Kwame', 'Priya', 'José', 'Aoife', 'Dmitri', 'Fatima', 'Hiroshi', 'Ingrid', 'Nia', 'Omar', 'Renée', 'Santiago', 'Thandiwe', 'Wei', 'Yusuf'];
-export const LAST_NAMES = ['Smith', 'Johnson', 'García', 'Nguyen', "O'Brien", 'Kim', 'Patel', 'Müller', 'Okafor', 'Rossi', 'Silva', 'Cohen', 'Haddad', 'Ivanova', 'Larsen', 'Mbeki', 'Novak', 'Park', 'Quispe', 'Schmidt', 'Tanaka', 'Walker', 'Young', 'Zhang', 'de la Cruz', 'Van Dyke', 'Abebe', 'Brown', 'Davis', 'Lopez'];
-export const STREET_NAMES = ['Maple', 'Oak', 'Cedar', 'Elm', 'Pine', 'Lakeview', 'Hillcrest', 'Sunset', 'Park', 'River', 'Washington', 'Lincoln', 'Highland', 'Meadow', 'Willow'];
+export const FIRST_NAMES = [
+  'Ava',
+  'Liam',
+  'Olivia',
+  'Noah',
+  'Emma',
+  'Mateo',
+  'Sophia',
+  'Elijah',
+  'Isabella',
+  'Lucas',
+  'Mia',
+  'Amir',
+  'Zoë',
+  'Chloé',
+  'Seo-yeon',
+  'Kwame',
+  'Priya',
+  'José',
+  'Aoife',
+  'Dmitri',
+  'Fatima',
+  'Hiroshi',
+  'Ingrid',
+  'Nia',
+  'Omar',
+  'Renée',
+  'Santiago',
+  'Thandiwe',
+  'Wei',
+  'Yusuf',
+];
+export const LAST_NAMES = [
+  'Smith',
+  'Johnson',
+  'García',
+  'Nguyen',
+  "O'Brien",
+  'Kim',
+  'Patel',
+  'Müller',
+  'Okafor',
+  'Rossi',
+  'Silva',
+  'Cohen',
+  'Haddad',
+  'Ivanova',
+  'Larsen',
+  'Mbeki',
+  'Novak',
+  'Park',
+  'Quispe',
+  'Schmidt',
+  'Tanaka',
+  'Walker',
+  'Young',
+  'Zhang',
+  'de la Cruz',
+  'Van Dyke',
+  'Abebe',
+  'Brown',
+  'Davis',
+  'Lopez',
+];
+export const STREET_NAMES = [
+  'Maple',
+  'Oak',
+  'Cedar',
+  'Elm',
+  'Pine',
+  'Lakeview',
+  'Hillcrest',
+  'Sunset',
+  'Park',
+  'River',
+  'Washington',
+  'Lincoln',
+  'Highland',
+  'Meadow',
+  'Willow',
+];
 export const STREET_SUFFIXES = ['St', 'Ave', 'Blvd', 'Rd', 'Ln', 'Dr', 'Ct', 'Way'];
 export const CITIES: ReadonlyArray<readonly [string, string, string]> = [
-  ['Austin', 'TX', '787'], ['Denver', 'CO', '802'], ['Portland', 'OR', '972'], ['Columbus', 'OH', '432'], ['Raleigh', 'NC', '276'],
-  ['Phoenix', 'AZ', '850'], ['Boston', 'MA', '021'], ['Nashville', 'TN', '372'], ['Madison', 'WI', '537'], ['Tampa', 'FL', '336'],
+  ['Austin', 'TX', '787'],
+  ['Denver', 'CO', '802'],
+  ['Portland', 'OR', '972'],
+  ['Columbus', 'OH', '432'],
+  ['Raleigh', 'NC', '276'],
+  ['Phoenix', 'AZ', '850'],
+  ['Boston', 'MA', '021'],
+  ['Nashville', 'TN', '372'],
+  ['Madison', 'WI', '537'],
+  ['Tampa', 'FL', '336'],
 ];
 export const EMAIL_DOMAINS = ['example.com', 'example.org', 'mail.example.net', 'Example.COM'];
 
@@ -89,7 +175,7 @@ export function phoneNumber(prng: Prng, styles: readonly PhoneStyle[]): string {
 /** The day before the same date a year on (YYYY-MM-DD): a one-year lease's last day. */
 export function oneYearLater(date: string): string {
   const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y! + 1, m! - 1, d! - 1)).toISOString().slice(0, 10);
+  return new Date(Date.UTC(y + 1, m - 1, d - 1)).toISOString().slice(0, 10);
 }
 
 /** Deletes the keys whose value is undefined, in place. */

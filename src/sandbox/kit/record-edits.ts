@@ -17,14 +17,18 @@ export function withRound(name: unknown, round: number): string {
  * POST /_control/mutate: edits `counts[kind]` records of each kind, spread evenly over `recordsOf(kind)` (a
  * bulk change for demos and benchmarks), in the order `edits` names the kinds.
  */
-export function editEvenly<Kind extends string>(counts: Rec, recordsOf: (kind: Kind) => Rec[], edits: Record<Kind, (record: Rec) => unknown>) {
+export function editEvenly<Kind extends string>(
+  counts: Rec,
+  recordsOf: (kind: Kind) => Rec[],
+  edits: Record<Kind, (record: Rec) => unknown>,
+) {
   const edited: Partial<Record<Kind, number>> = {};
   for (const kind of Object.keys(edits) as Kind[]) {
     const records = recordsOf(kind);
     const n = Math.min(Number(counts[kind] ?? 0), records.length);
     if (!(n > 0)) continue;
     const step = records.length / n;
-    for (let i = 0; i < n; i++) edits[kind](records[Math.floor(i * step)]!);
+    for (let i = 0; i < n; i++) edits[kind](records[Math.floor(i * step)]);
     edited[kind] = n;
   }
   return { edited };

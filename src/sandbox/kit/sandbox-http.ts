@@ -7,9 +7,18 @@ export interface VendorSandbox {
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, { ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}), 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -38,7 +47,8 @@ export async function readJson(req: IncomingMessage, limitBytes = 5_000_000): Pr
 
 export class BodyError extends Error {}
 
-export const isJsonObject = (value: unknown): value is Record<string, any> => value !== null && typeof value === 'object' && !Array.isArray(value);
+export const isJsonObject = (value: unknown): value is Record<string, any> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -48,7 +58,10 @@ export interface ServeOptions {
 }
 
 /** Serves one sandbox as a standalone HTTP server (tests, benchmarks, `node dist/sandbox/serve.js`). */
-export async function serveSandbox(sandbox: VendorSandbox, options: ServeOptions = {}): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveSandbox(
+  sandbox: VendorSandbox,
+  options: ServeOptions = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     if (!sandbox.handle(req, res, req.url ?? '/')) sendJson(res, 404, { error: 'not found' });
   });
@@ -71,7 +84,10 @@ export async function serveSandbox(sandbox: VendorSandbox, options: ServeOptions
 }
 
 /** Creates a simulator and runs it as its own HTTP server (tests, benchmarks). */
-export async function startSandboxServer<Options, Sandbox extends VendorSandbox>(create: (options: Options) => Sandbox, options: Options & ServeOptions) {
+export async function startSandboxServer<Options, Sandbox extends VendorSandbox>(
+  create: (options: Options) => Sandbox,
+  options: Options & ServeOptions,
+) {
   const sandbox = create(options);
   const server = await serveSandbox(sandbox, options);
   return { url: server.url, sandbox, close: server.close };

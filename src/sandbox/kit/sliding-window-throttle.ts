@@ -10,7 +10,7 @@ export class SlidingWindowThrottle {
     const now = Date.now();
     const recent = (this.recent.get(key) ?? []).filter((t) => now - t < windowMs);
     this.recent.set(key, recent);
-    if (recent.length >= limit) return recent[0]! + windowMs - now;
+    if (recent.length >= limit) return recent[0] + windowMs - now;
     recent.push(now);
     return 0;
   }

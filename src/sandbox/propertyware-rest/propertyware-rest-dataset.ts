@@ -1,4 +1,16 @@
-import { CITIES, dropUndefined, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, oneYearLater, phoneNumber, type PhoneStyle, Prng, streetLine, zipCode } from '../kit/prng';
+import {
+  CITIES,
+  dropUndefined,
+  EMAIL_DOMAINS,
+  FIRST_NAMES,
+  LAST_NAMES,
+  oneYearLater,
+  phoneNumber,
+  type PhoneStyle,
+  Prng,
+  streetLine,
+  zipCode,
+} from '../kit/prng';
 
 const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'intl'];
 
@@ -25,7 +37,13 @@ export interface PropertywareRestDatasetOptions {
 /** When the seeded records were last modified: fixed, so a seeded dataset is identical on every run. */
 export const SEEDED_AT = Date.UTC(2026, 0, 15, 12, 0, 0);
 
-export const ID_BASE = { portfolios: 4_653_000, buildings: 4_718_000, units: 4_849_000, leases: 14_680_000, contacts: 5_242_000 } as const;
+export const ID_BASE = {
+  portfolios: 4_653_000,
+  buildings: 4_718_000,
+  units: 4_849_000,
+  leases: 14_680_000,
+  contacts: 5_242_000,
+} as const;
 
 const UNITS_PER_BUILDING = 12;
 const BUILDINGS_PER_PORTFOLIO = 3;
@@ -33,10 +51,33 @@ const BUILDINGS_PER_PORTFOLIO = 3;
  * Every value of the spec's propertyType enum, and the display strings reads return instead of the codes
  * (docs/vendors/propertyware-rest.md).
  */
-export const PROPERTY_TYPE_CODES = ['NONE', 'APARTMENT', 'CONDO', 'COMMERCIAL', 'DU_FOUR_PLEX', 'HOUSE', 'SECTION_8_AFFORDABLE', 'SENIOR', 'SHORT_TERM_VACATION', 'STUDENT', 'TOWNHOUSE', 'OTHER'] as const;
+export const PROPERTY_TYPE_CODES = [
+  'NONE',
+  'APARTMENT',
+  'CONDO',
+  'COMMERCIAL',
+  'DU_FOUR_PLEX',
+  'HOUSE',
+  'SECTION_8_AFFORDABLE',
+  'SENIOR',
+  'SHORT_TERM_VACATION',
+  'STUDENT',
+  'TOWNHOUSE',
+  'OTHER',
+] as const;
 export const PROPERTY_TYPE_DISPLAY: Record<string, (typeof PROPERTY_TYPE_CODES)[number]> = {
-  None: 'NONE', Apartment: 'APARTMENT', Condo: 'CONDO', Commercial: 'COMMERCIAL', 'Du/Fourplex': 'DU_FOUR_PLEX', House: 'HOUSE', 'Section 8/Affordable': 'SECTION_8_AFFORDABLE',
-  Senior: 'SENIOR', 'Short-term/vacation': 'SHORT_TERM_VACATION', Student: 'STUDENT', Townhouse: 'TOWNHOUSE', Other: 'OTHER',
+  None: 'NONE',
+  Apartment: 'APARTMENT',
+  Condo: 'CONDO',
+  Commercial: 'COMMERCIAL',
+  'Du/Fourplex': 'DU_FOUR_PLEX',
+  House: 'HOUSE',
+  'Section 8/Affordable': 'SECTION_8_AFFORDABLE',
+  Senior: 'SENIOR',
+  'Short-term/vacation': 'SHORT_TERM_VACATION',
+  Student: 'STUDENT',
+  Townhouse: 'TOWNHOUSE',
+  Other: 'OTHER',
 };
 const EVERY_PROPERTY_TYPE = [...PROPERTY_TYPE_CODES, ...Object.keys(PROPERTY_TYPE_DISPLAY)];
 const PROPERTY_TYPES: ReadonlyArray<readonly [string, number]> = [
@@ -47,7 +88,14 @@ const PROPERTY_TYPES: ReadonlyArray<readonly [string, number]> = [
  * The lease statuses the spec names ('Active', 'Active - Notice Given', 'Draft', 'Eviction', 'Terminated'),
  * plus "Holdover", an organization's own status no table knows.
  */
-export const LEASE_STATUSES = [['Active', 60], ['Active - Notice Given', 6], ['Draft', 10], ['Terminated', 13], ['Eviction', 4], ['Holdover', 7]] as const;
+export const LEASE_STATUSES = [
+  ['Active', 60],
+  ['Active - Notice Given', 6],
+  ['Draft', 10],
+  ['Terminated', 13],
+  ['Eviction', 4],
+  ['Holdover', 7],
+] as const;
 
 export const isoSeconds = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 
@@ -63,7 +111,12 @@ function address(prng: Prng): Rec {
 }
 
 function stamps(prng: Prng): Rec {
-  return { createdBy: 'Pat Admin', createdDateTime: isoSeconds(SEEDED_AT - prng.int(30, 1500) * 86_400_000), lastModifiedBy: 'Pat Admin', lastModifiedDateTime: isoSeconds(SEEDED_AT) };
+  return {
+    createdBy: 'Pat Admin',
+    createdDateTime: isoSeconds(SEEDED_AT - prng.int(30, 1500) * 86_400_000),
+    lastModifiedBy: 'Pat Admin',
+    lastModifiedDateTime: isoSeconds(SEEDED_AT),
+  };
 }
 
 /** A seeded, deterministic Propertyware account whose records follow propertyware-openapi.json. */
@@ -74,8 +127,15 @@ export function generatePropertywareRestData(options: PropertywareRestDatasetOpt
   const contacts: Rec[] = [];
   for (let i = 0; i < residentCount; i++) contacts.push(makeTenant(prng, ID_BASE.contacts + i + 1));
   const households: Rec[][] = [];
-  for (let i = 0; i < contacts.length; ) {
-    const size = Math.min(prng.weighted([[1, 3], [2, 4], [3, 3]] as const), contacts.length - i);
+  for (let i = 0; i < contacts.length;) {
+    const size = Math.min(
+      prng.weighted([
+        [1, 3],
+        [2, 4],
+        [3, 3],
+      ] as const),
+      contacts.length - i,
+    );
     households.push(contacts.slice(i, i + size));
     i += size;
   }
@@ -86,8 +146,16 @@ export function generatePropertywareRestData(options: PropertywareRestDatasetOpt
   const units: Rec[] = [];
   for (let u = 0; u < unitCount; u++) {
     if (u % UNITS_PER_BUILDING === 0) {
-      if (buildings.length % BUILDINGS_PER_PORTFOLIO === 0) portfolios.push(makePortfolio(prng, ID_BASE.portfolios + portfolios.length + 1));
-      buildings.push(makeBuilding(prng, ID_BASE.buildings + buildings.length + 1, portfolios[portfolios.length - 1], Math.min(UNITS_PER_BUILDING, unitCount - u)));
+      if (buildings.length % BUILDINGS_PER_PORTFOLIO === 0)
+        portfolios.push(makePortfolio(prng, ID_BASE.portfolios + portfolios.length + 1));
+      buildings.push(
+        makeBuilding(
+          prng,
+          ID_BASE.buildings + buildings.length + 1,
+          portfolios[portfolios.length - 1],
+          Math.min(UNITS_PER_BUILDING, unitCount - u),
+        ),
+      );
     }
     units.push(makeUnit(prng, ID_BASE.units + u + 1, buildings[buildings.length - 1], (u % UNITS_PER_BUILDING) + 1));
   }
@@ -96,14 +164,30 @@ export function generatePropertywareRestData(options: PropertywareRestDatasetOpt
   for (const portfolio of portfolios) contacts.push(makeOwner(prng, ID_BASE.contacts + contacts.length + 1, portfolio));
   // Prospects (applicants) are contacts of their own type, and a few tenants are on no lease (theirs was
   // removed): neither is a resident Propexo can place.
-  for (let i = 0; i < Math.ceil(residentCount / 25); i++) contacts.push({ ...makeTenant(prng, ID_BASE.contacts + contacts.length + 1), type: 'PROSPECT', namedOnLease: false });
-  for (let i = 0; i < Math.ceil(residentCount / 50); i++) contacts.push({ ...makeTenant(prng, ID_BASE.contacts + contacts.length + 1), namedOnLease: false });
+  for (let i = 0; i < Math.ceil(residentCount / 25); i++)
+    contacts.push({
+      ...makeTenant(prng, ID_BASE.contacts + contacts.length + 1),
+      type: 'PROSPECT',
+      namedOnLease: false,
+    });
+  for (let i = 0; i < Math.ceil(residentCount / 50); i++)
+    contacts.push({ ...makeTenant(prng, ID_BASE.contacts + contacts.length + 1), namedOnLease: false });
   return { portfolios, buildings, units, leases, contacts };
 }
 
 function makePortfolio(prng: Prng, id: number): Rec {
   const last = prng.pick(LAST_NAMES);
-  return { id, name: `${last} Holdings ${id}`, abbreviation: `${last.replace(/[^A-Za-z]/g, '').slice(0, 4).toUpperCase()}${id % 1000}`, active: true, cashAccrual: 'COMPANY_DEFAULT', ...stamps(prng) };
+  return {
+    id,
+    name: `${last} Holdings ${id}`,
+    abbreviation: `${last
+      .replace(/[^A-Za-z]/g, '')
+      .slice(0, 4)
+      .toUpperCase()}${id % 1000}`,
+    active: true,
+    cashAccrual: 'COMPANY_DEFAULT',
+    ...stamps(prng),
+  };
 }
 
 function makeBuilding(prng: Prng, id: number, portfolio: Rec, countUnit: number): Rec {
@@ -127,7 +211,15 @@ function makeBuilding(prng: Prng, id: number, portfolio: Rec, countUnit: number)
     totalArea: prng.int(4000, 60000),
     areaUnits: 'Sq Ft',
     county: `${a.city} County`,
-    propertyManagerList: [{ id: 700 + manager, userID: 900 + manager, name: `${prng.pick(FIRST_NAMES)} ${prng.pick(LAST_NAMES)}`, email: `manager${manager}@example.com`, roleAsString: 'Property Manager' }],
+    propertyManagerList: [
+      {
+        id: 700 + manager,
+        userID: 900 + manager,
+        name: `${prng.pick(FIRST_NAMES)} ${prng.pick(LAST_NAMES)}`,
+        email: `manager${manager}@example.com`,
+        roleAsString: 'Property Manager',
+      },
+    ],
     ...stamps(prng),
   };
 }
@@ -159,7 +251,12 @@ function makeUnit(prng: Prng, id: number, building: Rec, n: number): Rec {
 
 function makeLease(prng: Prng, id: number, unit: Rec, household: Rec[]): Rec {
   const status = prng.weighted(LEASE_STATUSES);
-  const startYear = status === 'Draft' ? 2027 : status === 'Terminated' || status === 'Eviction' ? prng.int(2019, 2024) : prng.int(2024, 2026);
+  const startYear =
+    status === 'Draft'
+      ? 2027
+      : status === 'Terminated' || status === 'Eviction'
+        ? prng.int(2019, 2024)
+        : prng.int(2024, 2026);
   const startDate = prng.date(startYear, startYear);
   const endDate = oneYearLater(startDate);
   const ended = status === 'Terminated' || status === 'Eviction';
@@ -196,14 +293,19 @@ function makeLease(prng: Prng, id: number, unit: Rec, household: Rec[]): Rec {
 function makeTenant(prng: Prng, id: number): Rec {
   const first = prng.pick(FIRST_NAMES);
   const last = prng.pick(LAST_NAMES);
-  const handle = `${first}.${last}`.normalize('NFD').replace(/[^A-Za-z.]/g, '').toLowerCase();
+  const handle = `${first}.${last}`
+    .normalize('NFD')
+    .replace(/[^A-Za-z.]/g, '')
+    .toLowerCase();
   const tenant: Rec = {
     id,
     type: 'TENANT',
     firstName: first,
     middleName: prng.chance(0.2) ? prng.pick(['A.', 'Marie', 'J', 'Lee']) : undefined,
     lastName: last,
-    email: prng.chance(0.9) ? `${prng.chance(0.2) ? handle.toUpperCase() : handle}${id}@${prng.pick(EMAIL_DOMAINS)}` : undefined,
+    email: prng.chance(0.9)
+      ? `${prng.chance(0.2) ? handle.toUpperCase() : handle}${id}@${prng.pick(EMAIL_DOMAINS)}`
+      : undefined,
     altEmail: prng.chance(0.2) ? `${handle}.alt${id}@example.net` : undefined,
     // Any of the four phone fields may be empty; phone_1/phone_2 take the first two filled in priority order.
     mobilePhone: prng.chance(0.7) ? phoneNumber(prng, PHONE_STYLES) : undefined,
@@ -222,7 +324,16 @@ function makeTenant(prng: Prng, id: number): Rec {
 }
 
 function makeOwner(prng: Prng, id: number, portfolio: Rec): Rec {
-  return { id, type: 'OWNER', firstName: prng.pick(FIRST_NAMES), lastName: portfolio.name.split(' ')[0], company: portfolio.name, email: `owner${id}@example.org`, address: address(prng), ...stamps(prng) };
+  return {
+    id,
+    type: 'OWNER',
+    firstName: prng.pick(FIRST_NAMES),
+    lastName: portfolio.name.split(' ')[0],
+    company: portfolio.name,
+    email: `owner${id}@example.org`,
+    address: address(prng),
+    ...stamps(prng),
+  };
 }
 
 function shiftDays(date: string, days: number): string {

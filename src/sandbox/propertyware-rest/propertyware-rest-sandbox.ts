@@ -1,11 +1,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, type LinkChange, relinkedLeases, simulatorState } from '../kit/control-api';
+import {
+  type ControlledSimulator,
+  handleSimulatorRequest,
+  isoTimeOrNull,
+  type LinkChange,
+  relinkedLeases,
+  simulatorState,
+} from '../kit/control-api';
 import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { FaultInjector } from '../kit/fault-injector';
 import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
 import { sendJson, type ServeOptions, startSandboxServer, type VendorSandbox } from '../kit/sandbox-http';
 import { SlidingWindowThrottle } from '../kit/sliding-window-throttle';
-import { generatePropertywareRestData, isoSeconds, type PropertywareRestData, type PropertywareRestDatasetOptions, SEEDED_AT } from './propertyware-rest-dataset';
+import {
+  generatePropertywareRestData,
+  isoSeconds,
+  type PropertywareRestData,
+  type PropertywareRestDatasetOptions,
+  SEEDED_AT,
+} from './propertyware-rest-dataset';
 
 type Rec = Record<string, any>;
 type Collection = keyof PropertywareRestData;
@@ -32,9 +45,17 @@ export interface PropertywareRestSandbox extends VendorSandbox {
   readonly requestCount: number;
 }
 
-export const PROPERTYWARE_REST_SANDBOX_CREDENTIALS: PropertywareRestCredentialSet = { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', systemId: '1000' };
+export const PROPERTYWARE_REST_SANDBOX_CREDENTIALS: PropertywareRestCredentialSet = {
+  clientId: 'sandbox-client-id',
+  clientSecret: 'sandbox-client-secret',
+  systemId: '1000',
+};
 /** Accepted by default too, but may not read contacts: the demo's FAILED data-access check. */
-export const PROPERTYWARE_REST_SANDBOX_LIMITED_CREDENTIALS: PropertywareRestCredentialSet = { clientId: 'sandbox-limited-client-id', clientSecret: 'sandbox-client-secret', systemId: '1000' };
+export const PROPERTYWARE_REST_SANDBOX_LIMITED_CREDENTIALS: PropertywareRestCredentialSet = {
+  clientId: 'sandbox-limited-client-id',
+  clientSecret: 'sandbox-client-secret',
+  systemId: '1000',
+};
 
 const DEFAULT_CREDENTIALS: NonNullable<PropertywareRestSandboxOptions['credentials']> = [
   PROPERTYWARE_REST_SANDBOX_CREDENTIALS,
@@ -50,9 +71,16 @@ const DEFAULT_LIMIT = 100;
 const DEFAULT_REQUESTS_PER_SECOND = 10;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/;
 /** orderby names that are not just a field name in lower case. */
-const ORDER_ALIASES: Record<string, string> = { createddate: 'createdDateTime', scheduledmoveoutdate: 'scheduleMoveOutDate' };
+const ORDER_ALIASES: Record<string, string> = {
+  createddate: 'createdDateTime',
+  scheduledmoveoutdate: 'scheduleMoveOutDate',
+};
 
-const errorResponse = (errorCode: string, userMessage: string, errors: Array<{ key: string; message: string }> = []) => ({ errorCode, userMessage, errors });
+const errorResponse = (
+  errorCode: string,
+  userMessage: string,
+  errors: Array<{ key: string; message: string }> = [],
+) => ({ errorCode, userMessage, errors });
 
 /**
  * A Propertyware REST API v1 simulator (docs/vendors/propertyware-rest.md): three header keys, offset/limit
@@ -64,7 +92,9 @@ export function createPropertywareRestSandbox(initial: PropertywareRestSandboxOp
   return new PropertywareRestSimulator(initial);
 }
 
-class PropertywareRestSimulator implements PropertywareRestSandbox, ControlledSimulator<PropertywareRestData, PropertywareRestSandboxOptions> {
+class PropertywareRestSimulator
+  implements PropertywareRestSandbox, ControlledSimulator<PropertywareRestData, PropertywareRestSandboxOptions>
+{
   readonly faults = new FaultInjector();
   options!: PropertywareRestSandboxOptions;
   private store!: PropertywareRestData;
@@ -99,7 +129,8 @@ class PropertywareRestSimulator implements PropertywareRestSandbox, ControlledSi
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     return handleSimulatorRequest(this, req, res, path, {
       vendorApi: (url) => this.vendorApi(req, res, url),
-      sendInternalError: (error) => sendJson(res, 500, errorResponse('INTERNAL_SERVER_ERROR', `Sandbox error: ${error.message}`)),
+      sendInternalError: (error) =>
+        sendJson(res, 500, errorResponse('INTERNAL_SERVER_ERROR', `Sandbox error: ${error.message}`)),
       mutateKinds: COLLECTIONS,
     });
   }
@@ -107,27 +138,71 @@ class PropertywareRestSimulator implements PropertywareRestSandbox, ControlledSi
   // ---- the vendor API ------------------------------------------------------------------------------
 
   private async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const given = { clientId: req.headers['x-propertyware-client-id'], clientSecret: req.headers['x-propertyware-client-secret'], systemId: req.headers['x-propertyware-system-id'] };
-    const credential = (this.options.credentials ?? DEFAULT_CREDENTIALS).find((c) => c.clientId === given.clientId && c.clientSecret === given.clientSecret && c.systemId === given.systemId);
+    const given = {
+      clientId: req.headers['x-propertyware-client-id'],
+      clientSecret: req.headers['x-propertyware-client-secret'],
+      systemId: req.headers['x-propertyware-system-id'],
+    };
+    const credential = (this.options.credentials ?? DEFAULT_CREDENTIALS).find(
+      (c) => c.clientId === given.clientId && c.clientSecret === given.clientSecret && c.systemId === given.systemId,
+    );
     if (!credential) {
-      return sendJson(res, 401, errorResponse('UNAUTHORIZED', 'The API key could not be authorized: x-propertyware-client-id, x-propertyware-client-secret and x-propertyware-system-id must name an active key of this organization.'));
+      return sendJson(
+        res,
+        401,
+        errorResponse(
+          'UNAUTHORIZED',
+          'The API key could not be authorized: x-propertyware-client-id, x-propertyware-client-secret and x-propertyware-system-id must name an active key of this organization.',
+        ),
+      );
     }
     // Paths, and the paging parameters' names, are case-sensitive: a wrong case is a 404.
     const match = /^\/([a-z]+)(?:\/(\d+))?\/?$/.exec(url.pathname);
     const collection = match && (COLLECTIONS as string[]).includes(match[1]) ? (match[1] as Collection) : undefined;
-    const misspelt = [...url.searchParams.keys()].find((k) => ['limit', 'offset'].includes(k.toLowerCase()) && k !== k.toLowerCase());
-    if (!collection || misspelt) return sendJson(res, 404, errorResponse('NOT_FOUND', `No resource at ${url.pathname}${misspelt ? ` with parameter ${misspelt}` : ''}. URL paths and parameter names are case-sensitive.`));
-    if (req.method !== 'GET') return sendJson(res, 405, errorResponse('METHOD_NOT_ALLOWED', `${req.method} is not supported by this simulator`));
+    const misspelt = [...url.searchParams.keys()].find(
+      (k) => ['limit', 'offset'].includes(k.toLowerCase()) && k !== k.toLowerCase(),
+    );
+    if (!collection || misspelt)
+      return sendJson(
+        res,
+        404,
+        errorResponse(
+          'NOT_FOUND',
+          `No resource at ${url.pathname}${misspelt ? ` with parameter ${misspelt}` : ''}. URL paths and parameter names are case-sensitive.`,
+        ),
+      );
+    if (req.method !== 'GET')
+      return sendJson(
+        res,
+        405,
+        errorResponse('METHOD_NOT_ALLOWED', `${req.method} is not supported by this simulator`),
+      );
     if (isDenied(credential, collection)) {
-      return sendJson(res, 403, errorResponse('FORBIDDEN', `The supplied credentials don't have permissions to access the resources at ${url.pathname}.`));
+      return sendJson(
+        res,
+        403,
+        errorResponse(
+          'FORBIDDEN',
+          `The supplied credentials don't have permissions to access the resources at ${url.pathname}.`,
+        ),
+      );
     }
     const limit = this.options.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND;
-    if (limit && this.throttle.admit(limit, 1000)) return sendJson(res, 429, errorResponse('TOO_MANY_REQUESTS', 'Too many requests. Retry after a short interval with an exponential backoff.'));
+    if (limit && this.throttle.admit(limit, 1000))
+      return sendJson(
+        res,
+        429,
+        errorResponse(
+          'TOO_MANY_REQUESTS',
+          'Too many requests. Retry after a short interval with an exponential backoff.',
+        ),
+      );
     this.requestCount += 1;
 
     const { faults, hang, failing } = await this.faults.takeAndDelay(url.pathname);
     if (hang) return; // the client must time out
-    if (failing) return sendJson(res, failing.status!, errorResponse('INJECTED_FAULT', 'Injected fault'), failing.headers);
+    if (failing)
+      return sendJson(res, failing.status!, errorResponse('INJECTED_FAULT', 'Injected fault'), failing.headers);
 
     const id = match![2];
     if (id !== undefined) {
@@ -138,7 +213,12 @@ class PropertywareRestSimulator implements PropertywareRestSandbox, ControlledSi
     }
 
     const query = this.parseListQuery(collection, url.searchParams);
-    if ('errors' in query) return sendJson(res, 400, errorResponse('BAD_REQUEST', 'Unable to process the request due to invalid parameters.', query.errors));
+    if ('errors' in query)
+      return sendJson(
+        res,
+        400,
+        errorResponse('BAD_REQUEST', 'Unable to process the request due to invalid parameters.', query.errors),
+      );
     const matching = this.filter(collection, query);
     const page = matching.slice(query.offset, query.offset + query.limit).map((r) => this.view(collection, r));
     sendJson(res, 200, FaultInjector.corruptPage(page, faults, 'id'), { 'X-Total-Count': String(matching.length) });
@@ -160,7 +240,11 @@ class PropertywareRestSimulator implements PropertywareRestSandbox, ControlledSi
       const raw = params.get(name);
       if (raw === null || raw === '') return undefined;
       const ms = DATE_TIME.test(raw) ? Date.parse(raw) : NaN;
-      if (Number.isNaN(ms)) errors.push({ key: name, message: "must be a date-time formatted YYYY-MM-dd'T'HH:mm:ssXXX, e.g. 2022-06-28T08:47:13Z" });
+      if (Number.isNaN(ms))
+        errors.push({
+          key: name,
+          message: "must be a date-time formatted YYYY-MM-dd'T'HH:mm:ssXXX, e.g. 2022-06-28T08:47:13Z",
+        });
       return Number.isNaN(ms) ? undefined : ms;
     };
     const offset = int('offset', 0, 0);
@@ -168,8 +252,9 @@ class PropertywareRestSimulator implements PropertywareRestSandbox, ControlledSi
     const from = time('lastModifiedDateTimeStart');
     const to = time('lastModifiedDateTimeEnd');
     const includeDeactivated = params.get('includeDeactivated') === 'true';
-    const type = collection === 'contacts' ? params.get('type') ?? undefined : undefined;
-    if (type !== undefined && !CONTACT_TYPES.includes(type)) errors.push({ key: 'type', message: `must be one of ${CONTACT_TYPES.join(', ')}` });
+    const type = collection === 'contacts' ? (params.get('type') ?? undefined) : undefined;
+    if (type !== undefined && !CONTACT_TYPES.includes(type))
+      errors.push({ key: 'type', message: `must be one of ${CONTACT_TYPES.join(', ')}` });
     const order = this.parseOrder(collection, params.get('orderby'), errors);
     if (errors.length) return { errors };
     return { offset, limit, from, to, includeDeactivated, type, order };
@@ -182,12 +267,22 @@ class PropertywareRestSimulator implements PropertywareRestSandbox, ControlledSi
     return raw.split(',').map((part) => {
       const [name = '', direction = 'asc'] = part.trim().split(/\s+/);
       const field = ORDER_ALIASES[name.toLowerCase()] ?? fields.get(name.toLowerCase());
-      if (!field || !['asc', 'desc'].includes(direction.toLowerCase())) errors.push({ key: 'orderby', message: `cannot sort by "${part.trim()}"` });
+      if (!field || !['asc', 'desc'].includes(direction.toLowerCase()))
+        errors.push({ key: 'orderby', message: `cannot sort by "${part.trim()}"` });
       return { field: field ?? 'id', descending: direction.toLowerCase() === 'desc' };
     });
   }
 
-  private filter(collection: Collection, q: { from?: number; to?: number; includeDeactivated: boolean; type?: string; order: Array<{ field: string; descending: boolean }> }): Rec[] {
+  private filter(
+    collection: Collection,
+    q: {
+      from?: number;
+      to?: number;
+      includeDeactivated: boolean;
+      type?: string;
+      order: Array<{ field: string; descending: boolean }>;
+    },
+  ): Rec[] {
     const matching = this.store[collection].filter((r) => {
       const changed = this.changedAt(r);
       if (q.from !== undefined && changed < q.from) return false;
@@ -199,7 +294,8 @@ class PropertywareRestSimulator implements PropertywareRestSandbox, ControlledSi
     if (q.order.length === 0) return matching; // stored id ascending
     const compare = (a: Rec, b: Rec) => {
       for (const { field, descending } of q.order) {
-        const x = a[field], y = b[field];
+        const x = a[field],
+          y = b[field];
         const c = x === y ? 0 : x === undefined ? 1 : y === undefined ? -1 : x < y ? -1 : 1;
         if (c !== 0) return descending ? -c : c;
       }
@@ -216,7 +312,19 @@ class PropertywareRestSimulator implements PropertywareRestSandbox, ControlledSi
       ...record,
       contacts: record.contacts.map((link: Rec) => {
         const c = contacts.get(link.id) ?? {};
-        const lc = { id: link.id, firstName: c.firstName, lastName: c.lastName, email: c.email, homePhone: c.homePhone, mobilePhone: c.mobilePhone, workPhone: c.workPhone, company: c.company, namedOnLease: true, primary: link.primary, role: link.role };
+        const lc = {
+          id: link.id,
+          firstName: c.firstName,
+          lastName: c.lastName,
+          email: c.email,
+          homePhone: c.homePhone,
+          mobilePhone: c.mobilePhone,
+          workPhone: c.workPhone,
+          company: c.company,
+          namedOnLease: true,
+          primary: link.primary,
+          role: link.role,
+        };
         return Object.fromEntries(Object.entries(lc).filter(([, v]) => v !== undefined));
       }),
     };
@@ -252,7 +360,14 @@ class PropertywareRestSimulator implements PropertywareRestSandbox, ControlledSi
     const records = this.store[collection];
     const nextId = (records.length ? records[records.length - 1].id : 0) + 1;
     const now = isoSeconds(Date.now());
-    const record: Rec = { ...defaults(collection), createdBy: 'Sandbox', createdDateTime: now, lastModifiedBy: 'Sandbox', ...body, id: nextId };
+    const record: Rec = {
+      ...defaults(collection),
+      createdBy: 'Sandbox',
+      createdDateTime: now,
+      lastModifiedBy: 'Sandbox',
+      ...body,
+      id: nextId,
+    };
     records.push(record);
     this.indexes = {};
     this.touch(record);
@@ -287,12 +402,23 @@ class PropertywareRestSimulator implements PropertywareRestSandbox, ControlledSi
     const { resident } = change;
     const contact = this.find('contacts', resident);
     if (!contact) return `contact ${resident} not found`;
-    const leases = relinkedLeases(change, 'contact', (id) => this.find('leases', id), (lease) => lease.contacts.some((c: Rec) => c.id === contact.id));
+    const leases = relinkedLeases(
+      change,
+      'contact',
+      (id) => this.find('leases', id),
+      (lease) => lease.contacts.some((c: Rec) => c.id === contact.id),
+    );
     if (typeof leases === 'string') return leases;
     const { off, on } = leases;
     if (off) this.update('leases', off, { contacts: off.contacts.filter((c: Rec) => c.id !== contact.id) });
-    if (on) this.update('leases', on, { contacts: [...on.contacts, { id: contact.id, primary: false, role: 'Tenant' }] });
-    return { resident, leases: this.store.leases.filter((l) => l.contacts.some((c: Rec) => c.id === contact.id)).map((l) => String(l.id)) };
+    if (on)
+      this.update('leases', on, { contacts: [...on.contacts, { id: contact.id, primary: false, role: 'Tenant' }] });
+    return {
+      resident,
+      leases: this.store.leases
+        .filter((l) => l.contacts.some((c: Rec) => c.id === contact.id))
+        .map((l) => String(l.id)),
+    };
   }
 
   /** Marks a record modified now (strictly later than any earlier change, so since-filters see it). */
@@ -314,11 +440,15 @@ class PropertywareRestSimulator implements PropertywareRestSandbox, ControlledSi
 
 function defaults(collection: Collection): Rec {
   switch (collection) {
-    case 'leases': return { contacts: [], active: true };
-    case 'contacts': return { type: 'TENANT' };
-    default: return { active: true };
+    case 'leases':
+      return { contacts: [], active: true };
+    case 'contacts':
+      return { type: 'TENANT' };
+    default:
+      return { active: true };
   }
 }
 
 /** Runs the simulator as its own HTTP server (tests, benchmarks). */
-export const startPropertywareRestSandboxServer = (options: PropertywareRestSandboxOptions & ServeOptions = {}) => startSandboxServer(createPropertywareRestSandbox, options);
+export const startPropertywareRestSandboxServer = (options: PropertywareRestSandboxOptions & ServeOptions = {}) =>
+  startSandboxServer(createPropertywareRestSandbox, options);

@@ -1,4 +1,16 @@
-import { CITIES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, oneYearLater, phoneNumber, type PhoneStyle, Prng, STREET_NAMES, streetLine, zipCode } from '../kit/prng';
+import {
+  CITIES,
+  EMAIL_DOMAINS,
+  FIRST_NAMES,
+  LAST_NAMES,
+  oneYearLater,
+  phoneNumber,
+  type PhoneStyle,
+  Prng,
+  STREET_NAMES,
+  streetLine,
+  zipCode,
+} from '../kit/prng';
 
 const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'dot', 'plain'];
 
@@ -24,13 +36,32 @@ export interface YardiDatasetOptions {
 }
 
 /** Every Customer Type of the contract; applicants are no residents, a household of them no lease. */
-const CUSTOMER_TYPES = [['current resident', 72], ['future resident', 8], ['former resident', 12], ['applicant', 8]] as const;
+const CUSTOMER_TYPES = [
+  ['current resident', 72],
+  ['future resident', 8],
+  ['former resident', 12],
+  ['applicant', 8],
+] as const;
 /** Phone types of the contract (home, work, cell, fax) and the other MITS spellings. */
 const PHONE_TYPES = ['cell', 'home', 'office', 'work', 'fax', 'other', 'mobile', 'business'];
 /** UnitOccpStatus of a unit that someone lives in, and of one no one does. */
-const OCCUPIED_STATUSES = [['occupied', 70], ['occupied no notice', 15], ['notice rented', 8], ['notice unrented', 7]] as const;
-const VACANT_STATUSES = [['vacant', 60], ['vacant rented', 20], ['vacant unrented', 20]] as const;
-const ECONOMIC_STATUSES = [['residential', 94], ['model', 2], ['down', 2], ['admin', 2]] as const;
+const OCCUPIED_STATUSES = [
+  ['occupied', 70],
+  ['occupied no notice', 15],
+  ['notice rented', 8],
+  ['notice unrented', 7],
+] as const;
+const VACANT_STATUSES = [
+  ['vacant', 60],
+  ['vacant rented', 20],
+  ['vacant unrented', 20],
+] as const;
+const ECONOMIC_STATUSES = [
+  ['residential', 94],
+  ['model', 2],
+  ['down', 2],
+  ['admin', 2],
+] as const;
 const BEDROOMS = [0, 1, 1, 2, 2, 3];
 
 /** MM/DD/YYYY, as Voyager writes lease dates. */
@@ -45,8 +76,15 @@ export function generateYardiData(options: YardiDatasetOptions = {}): YardiData 
   const perProperty = Math.max(1, options.unitsPerProperty ?? 120);
 
   const households: number[] = [];
-  for (let left = people; left > 0; ) {
-    const size = Math.min(prng.weighted([[1, 3], [2, 4], [3, 3]] as const), left);
+  for (let left = people; left > 0;) {
+    const size = Math.min(
+      prng.weighted([
+        [1, 3],
+        [2, 4],
+        [3, 3],
+      ] as const),
+      left,
+    );
     households.push(size);
     left -= size;
   }
@@ -55,10 +93,12 @@ export function generateYardiData(options: YardiDatasetOptions = {}): YardiData 
   const units: Rec[] = [];
   for (let u = 0; u < unitCount; u++) {
     if (u % perProperty === 0) properties.push(makeProperty(prng, properties.length + 1));
-    units.push(makeUnit(prng, properties[properties.length - 1]!, u % perProperty));
+    units.push(makeUnit(prng, properties[properties.length - 1], u % perProperty));
   }
   const propertyByCode = new Map(properties.map((p) => [p.Code as string, p]));
-  const customers = households.map((size, i) => makeRtCustomer(prng, i + 1, size, units[i]!, propertyByCode.get(units[i]!.YardiPropertyId)!));
+  const customers = households.map((size, i) =>
+    makeRtCustomer(prng, i + 1, size, units[i], propertyByCode.get(units[i].YardiPropertyId)!),
+  );
   return { properties, units, customers };
 }
 
@@ -96,10 +136,17 @@ function makeUnit(prng: Prng, property: Rec, index: number): Rec {
 
 function makeCustomer(prng: Prng, type: string, lastName: string, property: Rec): Rec {
   const first = prng.pick(FIRST_NAMES);
-  const handle = `${first}.${lastName}`.normalize('NFD').replace(/[^A-Za-z.]/g, '').toLowerCase();
+  const handle = `${first}.${lastName}`
+    .normalize('NFD')
+    .replace(/[^A-Za-z.]/g, '')
+    .toLowerCase();
   const customer: Rec = {
     '@Type': type,
-    Name: { FirstName: first, MiddleName: prng.chance(0.3) ? prng.pick(['A', 'Marie', 'J.', '']) : undefined, LastName: lastName },
+    Name: {
+      FirstName: first,
+      MiddleName: prng.chance(0.3) ? prng.pick(['A', 'Marie', 'J.', '']) : undefined,
+      LastName: lastName,
+    },
     Address: {
       '@AddressType': 'current',
       AddressLine1: property.AddressLine1,
@@ -108,8 +155,19 @@ function makeCustomer(prng: Prng, type: string, lastName: string, property: Rec)
       State: property.State,
       PostalCode: property.PostalCode,
     },
-    Phone: Array.from({ length: prng.weighted([[0, 1], [1, 6], [2, 3]] as const) }, () => ({ '@PhoneType': prng.pick(PHONE_TYPES), PhoneNumber: phoneNumber(prng, PHONE_STYLES) })),
-    Email: prng.chance(0.85) ? `${prng.chance(0.2) ? handle.toUpperCase() : handle}${prng.int(1, 9999)}@${prng.pick(EMAIL_DOMAINS)}` : undefined,
+    Phone: Array.from(
+      {
+        length: prng.weighted([
+          [0, 1],
+          [1, 6],
+          [2, 3],
+        ] as const),
+      },
+      () => ({ '@PhoneType': prng.pick(PHONE_TYPES), PhoneNumber: phoneNumber(prng, PHONE_STYLES) }),
+    ),
+    Email: prng.chance(0.85)
+      ? `${prng.chance(0.2) ? handle.toUpperCase() : handle}${prng.int(1, 9999)}@${prng.pick(EMAIL_DOMAINS)}`
+      : undefined,
   };
   if (customer.Name.MiddleName === undefined) delete customer.Name.MiddleName;
   if (customer.Email === undefined) delete customer.Email;
@@ -119,9 +177,11 @@ function makeCustomer(prng: Prng, type: string, lastName: string, property: Rec)
 function makeRtCustomer(prng: Prng, n: number, size: number, unit: Rec, property: Rec): Rec {
   const type = prng.weighted(CUSTOMER_TYPES);
   const lastName = prng.pick(LAST_NAMES);
-  const people = Array.from({ length: size }, (_, i) => makeCustomer(prng, type, i === 0 || prng.chance(0.6) ? lastName : prng.pick(LAST_NAMES), property));
+  const people = Array.from({ length: size }, (_, i) =>
+    makeCustomer(prng, type, i === 0 || prng.chance(0.6) ? lastName : prng.pick(LAST_NAMES), property),
+  );
   // Now and then a roommate applies to join a current household: an applicant among residents.
-  if (type === 'current resident' && size > 1 && prng.chance(0.15)) people[size - 1]!['@Type'] = 'applicant';
+  if (type === 'current resident' && size > 1 && prng.chance(0.15)) people[size - 1]['@Type'] = 'applicant';
   if (type === 'current resident') unit.UnitOccpStatus = prng.weighted(OCCUPIED_STATUSES);
   return {
     CustomerID: `t${pad(n, 7)}`,
@@ -134,7 +194,12 @@ function makeRtCustomer(prng: Prng, n: number, size: number, unit: Rec, property
 
 /** Lease dates in MM/DD/YYYY, move dates in ISO 8601 (both forms Voyager uses); empty where unknown. */
 function makeLease(prng: Prng, type: string): Rec {
-  const startYear = type === 'future resident' || type === 'applicant' ? 2026 : type === 'former resident' ? prng.int(2019, 2024) : prng.int(2024, 2025);
+  const startYear =
+    type === 'future resident' || type === 'applicant'
+      ? 2026
+      : type === 'former resident'
+        ? prng.int(2019, 2024)
+        : prng.int(2024, 2025);
   const from = prng.date(startYear, startYear);
   const to = oneYearLater(from);
   const rent = money(prng.int(80_000, 380_000) / 100);
@@ -145,11 +210,21 @@ function makeLease(prng: Prng, type: string): Rec {
       return { LeaseFromDate: usDate(from), LeaseToDate: usDate(to), CurrentRent: rent, ExpectedMoveInDate: from };
     case 'former resident':
       return {
-        LeaseFromDate: usDate(from), LeaseToDate: usDate(to), CurrentRent: rent, ActualMoveIn: `${from}T00:00:00`, ExpectedMoveOutDate: to,
-        ActualMoveOut: `${to}T00:00:00`, NoticeGiven: prng.chance(0.8) ? oneMonthBefore(to) : '',
+        LeaseFromDate: usDate(from),
+        LeaseToDate: usDate(to),
+        CurrentRent: rent,
+        ActualMoveIn: `${from}T00:00:00`,
+        ExpectedMoveOutDate: to,
+        ActualMoveOut: `${to}T00:00:00`,
+        NoticeGiven: prng.chance(0.8) ? oneMonthBefore(to) : '',
       };
     default: {
-      const lease: Rec = { LeaseFromDate: usDate(from), LeaseToDate: usDate(to), CurrentRent: rent, ActualMoveIn: `${from}T00:00:00` };
+      const lease: Rec = {
+        LeaseFromDate: usDate(from),
+        LeaseToDate: usDate(to),
+        CurrentRent: rent,
+        ActualMoveIn: `${from}T00:00:00`,
+      };
       if (prng.chance(0.1)) Object.assign(lease, { ExpectedMoveOutDate: to, NoticeGiven: oneMonthBefore(to) });
       return lease;
     }
@@ -158,5 +233,5 @@ function makeLease(prng: Prng, type: string): Rec {
 
 function oneMonthBefore(date: string): string {
   const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y!, m! - 2, Math.min(d!, 28))).toISOString().slice(0, 10);
+  return new Date(Date.UTC(y, m - 2, Math.min(d, 28))).toISOString().slice(0, 10);
 }

@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { XMLParser } from 'fast-xml-parser';
-import { type ControlledSimulator, handleSimulatorRequest, isoTimeOrNull, type LinkChange, simulatorState } from '../kit/control-api';
+import {
+  type ControlledSimulator,
+  handleSimulatorRequest,
+  isoTimeOrNull,
+  type LinkChange,
+  simulatorState,
+} from '../kit/control-api';
 import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { FaultInjector } from '../kit/fault-injector';
 import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
@@ -41,15 +47,22 @@ export interface YardiSandbox extends VendorSandbox {
 }
 
 export const YARDI_SANDBOX_CREDENTIALS: YardiCredentialSet = {
-  username: 'sandbox-user', password: 'sandbox-password', database: 'sandbox_live', serverName: 'sandbox_sql',
-  platform: 'SQL Server', entity: 'Latchkey Sandbox', license: 'sandbox-interface-license',
+  username: 'sandbox-user',
+  password: 'sandbox-password',
+  database: 'sandbox_live',
+  serverName: 'sandbox_sql',
+  platform: 'SQL Server',
+  entity: 'Latchkey Sandbox',
+  license: 'sandbox-interface-license',
 };
 /**
  * Accepted by default too, but its license does not cover resident transactions (customers), so residents
  * and leases, read by the same method, fail: the demo's FAILED data-access check.
  */
 export const YARDI_SANDBOX_LIMITED_CREDENTIALS: YardiCredentialSet = {
-  ...YARDI_SANDBOX_CREDENTIALS, username: 'sandbox-limited-user', license: 'sandbox-limited-interface-license',
+  ...YARDI_SANDBOX_CREDENTIALS,
+  username: 'sandbox-limited-user',
+  license: 'sandbox-limited-interface-license',
 };
 
 const DEFAULT_CREDENTIALS: NonNullable<YardiSandboxOptions['credentials']> = [
@@ -69,7 +82,14 @@ const METHODS: Record<string, { collection: Collection; perProperty: boolean; id
   GetResidentTransactions_Login: { collection: 'customers', perProperty: true, idField: 'CustomerID' },
 };
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, parseTagValue: false, trimValues: true, htmlEntities: true });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  trimValues: true,
+  htmlEntities: true,
+});
 
 /**
  * A Yardi Voyager Resident Transactions simulator (docs/vendors/yardi.md): SOAP 1.1 on one .asmx path,
@@ -114,7 +134,8 @@ class YardiSimulator implements YardiSandbox, ControlledSimulator<YardiData, Yar
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     return handleSimulatorRequest(this, req, res, path, {
       vendorApi: (url) => this.soap(req, res, url),
-      sendInternalError: (error) => sendXml(res, 500, fault('soap:Server', `Server was unable to process request. ---> ${error.message}`)),
+      sendInternalError: (error) =>
+        sendXml(res, 500, fault('soap:Server', `Server was unable to process request. ---> ${error.message}`)),
       mutateKinds: ['properties', 'units', 'residents', 'leases'],
       faultPaths: Object.keys(METHODS),
     });
@@ -123,35 +144,61 @@ class YardiSimulator implements YardiSandbox, ControlledSimulator<YardiData, Yar
   // ---- the vendor API ------------------------------------------------------------------------------
 
   private async soap(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    if (url.pathname.toLowerCase() !== SERVICE_PATH) return sendXml(res, 404, '<?xml version="1.0"?><error>The resource cannot be found.</error>');
-    if (req.method !== 'POST') return sendXml(res, 405, '<?xml version="1.0"?><error>Only SOAP 1.1 POST is served here.</error>');
-    if (!/^text\/xml\b/i.test(String(req.headers['content-type'] ?? ''))) return sendXml(res, 415, '<?xml version="1.0"?><error>Content-Type must be text/xml.</error>');
+    if (url.pathname.toLowerCase() !== SERVICE_PATH)
+      return sendXml(res, 404, '<?xml version="1.0"?><error>The resource cannot be found.</error>');
+    if (req.method !== 'POST')
+      return sendXml(res, 405, '<?xml version="1.0"?><error>Only SOAP 1.1 POST is served here.</error>');
+    if (!/^text\/xml\b/i.test(String(req.headers['content-type'] ?? '')))
+      return sendXml(res, 415, '<?xml version="1.0"?><error>Content-Type must be text/xml.</error>');
     const action = String(req.headers.soapaction ?? '').replace(/^"|"$/g, '');
     const method = action.startsWith(`${NAMESPACE}/`) ? action.slice(NAMESPACE.length + 1) : '';
-    if (!METHODS[method]) return sendXml(res, 500, fault('soap:Client', `Server did not recognize the value of HTTP Header SOAPAction: ${action}.`));
+    if (!METHODS[method])
+      return sendXml(
+        res,
+        500,
+        fault('soap:Client', `Server did not recognize the value of HTTP Header SOAPAction: ${action}.`),
+      );
     let params: Rec;
     try {
       params = parser.parse(await readText(req, 1_000_000), true)?.Envelope?.Body?.[method];
     } catch (error) {
       if (error instanceof BodyError) throw error;
-      return sendXml(res, 400, fault('soap:Client', `Server was unable to read request. ---> ${(error as Error).message}`));
+      return sendXml(
+        res,
+        400,
+        fault('soap:Client', `Server was unable to read request. ---> ${(error as Error).message}`),
+      );
     }
-    if (!params || typeof params !== 'object') return sendXml(res, 500, fault('soap:Client', `Server was unable to read request: no ${method} element in the Body.`));
+    if (!params || typeof params !== 'object')
+      return sendXml(
+        res,
+        500,
+        fault('soap:Client', `Server was unable to read request: no ${method} element in the Body.`),
+      );
 
     const refusal = this.refusal(params, method);
     if (refusal) return sendXml(res, 200, answer(method, messages(refusal)));
     const limit = this.options.requestsPerSecond;
-    if (limit && this.throttle.admit(limit, 1000)) return sendXml(res, 200, answer(method, messages('Error: Database busy')));
+    if (limit && this.throttle.admit(limit, 1000))
+      return sendXml(res, 200, answer(method, messages('Error: Database busy')));
     this.requestCount += 1;
 
     const { faults, hang, failing } = await this.faults.takeAndDelay(method, this.options.latencyMs);
     if (hang) return; // the client must time out
     if (failing) {
-      const message = failing.status! >= 500 ? 'System.Data.SqlClient.SqlException: Transaction was deadlocked on lock resources with another process' : 'Server too busy';
-      return sendXml(res, failing.status!, fault('soap:Server', `Server was unable to process request. ---> ${message}`), failing.headers);
+      const message =
+        failing.status! >= 500
+          ? 'System.Data.SqlClient.SqlException: Transaction was deadlocked on lock resources with another process'
+          : 'Server too busy';
+      return sendXml(
+        res,
+        failing.status!,
+        fault('soap:Server', `Server was unable to process request. ---> ${message}`),
+        failing.headers,
+      );
     }
 
-    const { collection, perProperty, idField } = METHODS[method]!;
+    const { collection, perProperty, idField } = METHODS[method];
     const code = perProperty ? String(params.YardiPropertyId) : '';
     const records = perProperty ? (this.propertyIndex(collection).get(code) ?? []) : this.store.properties;
     const served = FaultInjector.corruptPage(records, faults, idField).map(withoutPropertyId);
@@ -165,12 +212,18 @@ class YardiSimulator implements YardiSandbox, ControlledSimulator<YardiData, Yar
     const given = (name: string) => (typeof params[name] === 'string' ? params[name] : '');
     const login = accepted.filter((c) => c.username === given('UserName') && c.password === given('Password'));
     if (login.length === 0) return 'Invalid User Name or Password';
-    const database = login.filter((c) => c.database === given('Database') && c.serverName === given('ServerName') && c.platform === given('Platform'));
-    if (database.length === 0) return `Login failed: no database ${given('Database')} on server ${given('ServerName')} (${given('Platform')})`;
-    const licensed = database.find((c) => c.entity === given('InterfaceEntity') && c.license === given('InterfaceLicense'));
+    const database = login.filter(
+      (c) =>
+        c.database === given('Database') && c.serverName === given('ServerName') && c.platform === given('Platform'),
+    );
+    if (database.length === 0)
+      return `Login failed: no database ${given('Database')} on server ${given('ServerName')} (${given('Platform')})`;
+    const licensed = database.find(
+      (c) => c.entity === given('InterfaceEntity') && c.license === given('InterfaceLicense'),
+    );
     // Voyager words a method the license does not cover as it words a wrong license.
-    if (!licensed || isDenied(licensed, METHODS[method]!.collection)) return INVALID_LICENSE;
-    if (METHODS[method]!.perProperty && !this.store.properties.some((p) => p.Code === given('YardiPropertyId'))) {
+    if (!licensed || isDenied(licensed, METHODS[method].collection)) return INVALID_LICENSE;
+    if (METHODS[method].perProperty && !this.store.properties.some((p) => p.Code === given('YardiPropertyId'))) {
       return `Invalid or missing YardiPropertyId: ${given('YardiPropertyId')}`;
     }
     return null;
@@ -194,7 +247,12 @@ class YardiSimulator implements YardiSandbox, ControlledSimulator<YardiData, Yar
 
   state() {
     const people = this.store.customers.reduce((n, c) => n + (c.Customers?.Customer?.length ?? 0), 0);
-    const counts = { properties: this.store.properties.length, units: this.store.units.length, customers: this.store.customers.length, people };
+    const counts = {
+      properties: this.store.properties.length,
+      units: this.store.units.length,
+      customers: this.store.customers.length,
+      people,
+    };
     return simulatorState(this, 'YARDI', { lastResponseAt: isoTimeOrNull(this.lastResponseAt) }, counts);
   }
 
@@ -207,7 +265,11 @@ class YardiSimulator implements YardiSandbox, ControlledSimulator<YardiData, Yar
     const round = ++this.mutationRound;
     const bump = (amount: string | undefined, places: number) => (Number(amount ?? 1000) + 1.25).toFixed(places);
     const recordsOf = (kind: 'properties' | 'units' | 'residents' | 'leases') =>
-      kind === 'residents' ? this.store.customers.filter((c) => c.Customers?.Customer?.length) : kind === 'leases' ? this.store.customers : this.store[kind];
+      kind === 'residents'
+        ? this.store.customers.filter((c) => c.Customers?.Customer?.length)
+        : kind === 'leases'
+          ? this.store.customers
+          : this.store[kind];
     return editEvenly(counts, recordsOf, {
       properties: (r) => (r.MarketingName = withRound(r.MarketingName, round)),
       units: (r) => (r.MarketRent = bump(r.MarketRent, 4)),
@@ -234,9 +296,11 @@ class YardiSimulator implements YardiSandbox, ControlledSimulator<YardiData, Yar
       record.CustomerID ??= `t${String(Math.max(0, ...records.map((r) => Number(String(r.CustomerID).slice(1)) || 0)) + 1).padStart(7, '0')}`;
       record.Customers ??= { Customer: [] };
     }
-    if (collection !== 'properties' && !this.store.properties.some((p) => p.Code === record.YardiPropertyId)) return 'YardiPropertyId must name a property';
+    if (collection !== 'properties' && !this.store.properties.some((p) => p.Code === record.YardiPropertyId))
+      return 'YardiPropertyId must name a property';
     if (collection === 'units' && typeof record.UnitID !== 'string') return 'UnitID is required';
-    if (records.some((r) => keyOf(collection, r) === keyOf(collection, record))) return `${collection} ${keyOf(collection, record)} exists already`;
+    if (records.some((r) => keyOf(collection, r) === keyOf(collection, record)))
+      return `${collection} ${keyOf(collection, record)} exists already`;
     records.push(record);
     this.byProperty = {};
     return record;
@@ -262,12 +326,14 @@ class YardiSimulator implements YardiSandbox, ControlledSimulator<YardiData, Yar
    */
   relink({ resident, from, to }: LinkChange): Rec | string {
     const [household, position = '1'] = resident.split(':');
-    if (from === null) return 'a Yardi person is in exactly one household: give "from" (a move or a removal), or PATCH the household to add a person';
+    if (from === null)
+      return 'a Yardi person is in exactly one household: give "from" (a move or a removal), or PATCH the household to add a person';
     if (from !== household) return `person ${resident} is not in household ${from}`;
-    const source = this.find('customers', household!);
+    const source = this.find('customers', household);
     const people: Rec[] | undefined = source?.Customers?.Customer;
     const index = Number(position) - 1;
-    if (!people || !Number.isInteger(index) || index < 0 || index >= people.length) return `person ${resident} not found`;
+    if (!people || !Number.isInteger(index) || index < 0 || index >= people.length)
+      return `person ${resident} not found`;
     const target = to === null ? null : this.find('customers', to);
     if (to !== null && !target) return `household ${to} not found`;
     const [person] = people.splice(index, 1);
@@ -292,9 +358,12 @@ function withoutPropertyId(record: object): Rec {
 function document(method: string, code: string, records: Rec[]): Rec {
   const propertyId = { Identification: { '@IDValue': code, '@IDType': 'YardiPropertyId' } };
   switch (method) {
-    case 'GetPropertyConfigurations': return { Properties: { Property: records } };
-    case 'GetUnitInformation_Login': return { UnitInformation: { '@xmlns': '', Property: { PropertyID: propertyId, Units: { Unit: records } } } };
-    default: return { ResidentTransactions: { '@xmlns': '', Property: { PropertyID: propertyId, RT_Customer: records } } };
+    case 'GetPropertyConfigurations':
+      return { Properties: { Property: records } };
+    case 'GetUnitInformation_Login':
+      return { UnitInformation: { '@xmlns': '', Property: { PropertyID: propertyId, Units: { Unit: records } } } };
+    default:
+      return { ResidentTransactions: { '@xmlns': '', Property: { PropertyID: propertyId, RT_Customer: records } } };
   }
 }
 
@@ -310,17 +379,28 @@ function fault(code: string, message: string): string {
 
 function envelope(body: Rec): string {
   const out = ['<?xml version="1.0" encoding="utf-8"?>'];
-  writeElement('soap:Envelope', {
-    '@xmlns:soap': SOAP_NS, '@xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance', '@xmlns:xsd': 'http://www.w3.org/2001/XMLSchema',
-    'soap:Body': body,
-  }, out);
+  writeElement(
+    'soap:Envelope',
+    {
+      '@xmlns:soap': SOAP_NS,
+      '@xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
+      '@xmlns:xsd': 'http://www.w3.org/2001/XMLSchema',
+      'soap:Body': body,
+    },
+    out,
+  );
   return out.join('');
 }
 
 function sendXml(res: ServerResponse, status: number, xml: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(xml), ...headers });
+  res.writeHead(status, {
+    'content-type': 'text/xml; charset=utf-8',
+    'content-length': Buffer.byteLength(xml),
+    ...headers,
+  });
   res.end(xml);
 }
 
 /** Runs the simulator as its own HTTP server (tests, benchmarks). */
-export const startYardiSandboxServer = (options: YardiSandboxOptions & ServeOptions = {}) => startSandboxServer(createYardiSandbox, options);
+export const startYardiSandboxServer = (options: YardiSandboxOptions & ServeOptions = {}) =>
+  startSandboxServer(createYardiSandbox, options);

@@ -11,7 +11,7 @@ const SPECIAL_ALL = /[&<>"']/g;
 
 export function escapeXml(value: unknown): string {
   const text = String(value);
-  return SPECIAL.test(text) ? text.replace(SPECIAL_ALL, (c) => ESCAPES[c]!) : text;
+  return SPECIAL.test(text) ? text.replace(SPECIAL_ALL, (c) => ESCAPES[c]) : text;
 }
 
 export function writeElement(name: string, value: unknown, out: string[]): void {

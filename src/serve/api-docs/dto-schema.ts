@@ -4,7 +4,9 @@ import type { MetadataStorage as TransformerMetadataStorage } from 'class-transf
 
 // class-transformer keeps @Type(() => Nested) here and exports no public accessor; its package has no
 // "exports" map, so this deep path resolves (the api-docs e2e test fails should a release move it).
-const { defaultMetadataStorage: transformerMetadata } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerMetadataStorage };
+const { defaultMetadataStorage: transformerMetadata } = require('class-transformer/cjs/storage') as {
+  defaultMetadataStorage: TransformerMetadataStorage;
+};
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -70,28 +72,67 @@ function fieldSchema(dto: Function, name: string, rules: ValidationMetadata[]): 
     if (context?.description) notes.push(context.description);
     if (context?.schema) declared = context.schema;
     switch (rule.name) {
-      case 'isArray': isArray = true; break;
-      case 'arrayMinSize': array.minItems = first; break;
-      case 'arrayMaxSize': array.maxItems = first; break;
-      case 'arrayUnique': array.uniqueItems = true; break;
-      case 'isIn': if (isFlag(first as unknown[])) value.type = 'boolean'; else value.enum = [...(first as unknown[])]; break;
-      case 'isString': value.type = 'string'; break;
-      case 'isBoolean': value.type = 'boolean'; break;
-      case 'isInt': value.type = 'integer'; break;
-      case 'isObject': value.type = 'object'; break;
-      case 'isNotEmpty': if (!value.minLength) value.minLength = 1; break;
-      case 'minLength': value.minLength = first; break;
-      case 'maxLength': value.maxLength = first; break;
-      case 'min': value.minimum = first; break;
-      case 'max': value.maximum = first; break;
-      case 'matches': Object.assign(value, { type: 'string', pattern: (first as RegExp).source }); break;
-      case 'isUrl': Object.assign(value, { type: 'string', format: 'uri' }); break;
-      case 'isIso8601': Object.assign(value, { type: 'string', format: 'date-time' }); break;
+      case 'isArray':
+        isArray = true;
+        break;
+      case 'arrayMinSize':
+        array.minItems = first;
+        break;
+      case 'arrayMaxSize':
+        array.maxItems = first;
+        break;
+      case 'arrayUnique':
+        array.uniqueItems = true;
+        break;
+      case 'isIn':
+        if (isFlag(first as unknown[])) value.type = 'boolean';
+        else value.enum = [...(first as unknown[])];
+        break;
+      case 'isString':
+        value.type = 'string';
+        break;
+      case 'isBoolean':
+        value.type = 'boolean';
+        break;
+      case 'isInt':
+        value.type = 'integer';
+        break;
+      case 'isObject':
+        value.type = 'object';
+        break;
+      case 'isNotEmpty':
+        if (!value.minLength) value.minLength = 1;
+        break;
+      case 'minLength':
+        value.minLength = first;
+        break;
+      case 'maxLength':
+        value.maxLength = first;
+        break;
+      case 'min':
+        value.minimum = first;
+        break;
+      case 'max':
+        value.maximum = first;
+        break;
+      case 'matches':
+        Object.assign(value, { type: 'string', pattern: (first as RegExp).source });
+        break;
+      case 'isUrl':
+        Object.assign(value, { type: 'string', format: 'uri' });
+        break;
+      case 'isIso8601':
+        Object.assign(value, { type: 'string', format: 'date-time' });
+        break;
       case 'isTimeFilter':
         Object.assign(value, { type: 'string', anyOf: [{ format: 'date-time' }, { format: 'date' }] });
-        notes.push('ISO 8601 date-time (any zone, any fraction of a second; without a zone, UTC) or date (its midnight, UTC)');
+        notes.push(
+          'ISO 8601 date-time (any zone, any fraction of a second; without a zone, UTC) or date (its midnight, UTC)',
+        );
         break;
-      case 'isDateFilter': Object.assign(value, { type: 'string', format: 'date' }); break;
+      case 'isDateFilter':
+        Object.assign(value, { type: 'string', format: 'date' });
+        break;
       case 'requiresParam':
         value['x-latchkey-requires'] = first;
         notes.push(`Only together with ${first as string}: without it, 400 invalid_request`);

@@ -26,14 +26,30 @@ const record = (properties: Record<string, JsonSchema>, description?: string): J
 });
 
 const string = (description?: string): JsonSchema => ({ type: 'string', ...(description ? { description } : {}) });
-const nullableString = (description?: string): JsonSchema => ({ type: ['string', 'null'], ...(description ? { description } : {}) });
+const nullableString = (description?: string): JsonSchema => ({
+  type: ['string', 'null'],
+  ...(description ? { description } : {}),
+});
 const integer = (description?: string): JsonSchema => ({ type: 'integer', ...(description ? { description } : {}) });
-const timestamp = (description?: string): JsonSchema => ({ type: 'string', format: 'date-time', ...(description ? { description } : {}) });
-const nullableTimestamp = (description?: string): JsonSchema => ({ type: ['string', 'null'], format: 'date-time', ...(description ? { description } : {}) });
-const enumOf = (values: readonly string[], description?: string): JsonSchema => ({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
+const timestamp = (description?: string): JsonSchema => ({
+  type: 'string',
+  format: 'date-time',
+  ...(description ? { description } : {}),
+});
+const nullableTimestamp = (description?: string): JsonSchema => ({
+  type: ['string', 'null'],
+  format: 'date-time',
+  ...(description ? { description } : {}),
+});
+const enumOf = (values: readonly string[], description?: string): JsonSchema => ({
+  type: 'string',
+  enum: [...values],
+  ...(description ? { description } : {}),
+});
 
 /** `{meta, results: [X]}`: the spec's list envelope (pageOf / listMeta). */
-export const listOf = (schema: string): JsonSchema => record({ meta: ref('ResponseMeta'), results: { type: 'array', items: ref(schema) } });
+export const listOf = (schema: string): JsonSchema =>
+  record({ meta: ref('ResponseMeta'), results: { type: 'array', items: ref(schema) } });
 /** `{meta, results: X}`: the spec's get-by-id envelope (singleMeta). */
 export const singleOf = (schema: string): JsonSchema => record({ meta: ref('ResponseMeta'), results: ref(schema) });
 /** `{result: X}`: the spec's envelope for writes. */
@@ -44,17 +60,28 @@ export const resultOf = (schema: string): JsonSchema => record({ result: ref(sch
  * spec's own schema (which names the rest), so it stays open.
  */
 const asExtensions = (properties: Record<string, JsonSchema>): Record<string, JsonSchema> =>
-  Object.fromEntries(Object.entries(properties).map(([name, schema]) => [name, { ...schema, 'x-latchkey-extension': true }]));
-const beyondSpec = (properties: Record<string, JsonSchema>): JsonSchema => ({ type: 'object', properties: asExtensions(properties) });
+  Object.fromEntries(
+    Object.entries(properties).map(([name, schema]) => [name, { ...schema, 'x-latchkey-extension': true }]),
+  );
+const beyondSpec = (properties: Record<string, JsonSchema>): JsonSchema => ({
+  type: 'object',
+  properties: asExtensions(properties),
+});
 
 /** A resident's or lease's record: our `deleted_at`, and each of its embedded links (`embeddedAs`) as `link` says. */
 const linkedRecord = (embeddedAs: string, link: JsonSchema): JsonSchema => ({
-  allOf: [ref('LatchkeyRecordExtension'), { type: 'object', properties: { [embeddedAs]: { type: 'array', items: link } } }],
+  allOf: [
+    ref('LatchkeyRecordExtension'),
+    { type: 'object', properties: { [embeddedAs]: { type: 'array', items: link } } },
+  ],
 });
 
 const failedModels = {
   type: 'array',
-  items: record({ model: enumOf(CANONICAL_MODEL_NAMES), error: string("The job's last error (the vendor's words when it refused)") }),
+  items: record({
+    model: enumOf(CANONICAL_MODEL_NAMES),
+    error: string("The job's last error (the vendor's words when it refused)"),
+  }),
 };
 
 const apiKey = {
@@ -69,14 +96,20 @@ const apiKey = {
 
 export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
   LatchkeyApiKey: record(apiKey),
-  LatchkeyNewApiKey: record({ ...apiKey, key: string('The API key itself: shown in this response only (only its hash is stored)') }),
+  LatchkeyNewApiKey: record({
+    ...apiKey,
+    key: string('The API key itself: shown in this response only (only its hash is stored)'),
+  }),
 
   LatchkeySchemaDrift: record({
     id: string(),
     integration_id: string(),
     model: enumOf(CANONICAL_MODEL_NAMES),
     field: string('Dotted path of the field in the vendor record'),
-    kind: enumOf(DRIFT_KINDS, 'MISSING: a required field was absent (the record was quarantined); UNEXPECTED: a field the vendor contract does not name'),
+    kind: enumOf(
+      DRIFT_KINDS,
+      'MISSING: a required field was absent (the record was quarantined); UNEXPECTED: a field the vendor contract does not name',
+    ),
     occurrences: integer('Records seen with this drift'),
     sample_x_id: nullableString('Vendor id of one such record'),
     first_seen_at: timestamp(),
@@ -86,8 +119,12 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
     id: string(),
     integration_id: string(),
     model: enumOf(CANONICAL_MODEL_NAMES),
-    field: string('The canonical field the vendor value was mapped into (e.g. status_normalized, phone_1_type, type_normalized)'),
-    value: string('The vendor value no mapping table of its vendor knows (the raw value stays in the record, e.g. status_raw)'),
+    field: string(
+      'The canonical field the vendor value was mapped into (e.g. status_normalized, phone_1_type, type_normalized)',
+    ),
+    value: string(
+      'The vendor value no mapping table of its vendor knows (the raw value stays in the record, e.g. status_raw)',
+    ),
     mapped_to: nullableString('What the field got instead: OTHER, or null'),
     occurrences: integer('Records synced with this value'),
     sample_x_id: nullableString('Vendor id of one such record'),
@@ -97,13 +134,18 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
   LatchkeyVendorStatus: record({
     integration_id: string(),
     circuit: record({
-      state: enumOf(['CLOSED', 'OPEN', 'HALF_OPEN'], 'HALF_OPEN: the open period is over but no request has succeeded since'),
+      state: enumOf(
+        ['CLOSED', 'OPEN', 'HALF_OPEN'],
+        'HALF_OPEN: the open period is over but no request has succeeded since',
+      ),
       consecutive_failures: integer('Requests in a row that failed after their retries'),
       open_until: nullableTimestamp('While OPEN, when requests to the vendor resume'),
       last_error: nullableString(),
       last_failure_at: nullableTimestamp(),
     }),
-    next_request_slot_at: nullableTimestamp('Earliest time the next request may go under the request budget (null before the first request)'),
+    next_request_slot_at: nullableTimestamp(
+      'Earliest time the next request may go under the request budget (null before the first request)',
+    ),
   }),
   LatchkeyQuarantinedRecord: record({
     id: string(),
@@ -114,7 +156,10 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
     x_id: nullableString('Vendor id, when the record had a usable one'),
     reason: string('Why the record could not be normalised'),
     // The vendor's record as received: whatever JSON it was.
-    raw: { type: ['object', 'array', 'string', 'number', 'boolean', 'null'], description: 'The vendor record as received' },
+    raw: {
+      type: ['object', 'array', 'string', 'number', 'boolean', 'null'],
+      description: 'The vendor record as received',
+    },
   }),
 
   LatchkeyDeliveryAttempt: record({
@@ -125,7 +170,12 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
     response_excerpt: nullableString("Start of the receiver's response body"),
     error: nullableString('Why the attempt failed (null when it succeeded)'),
     next_attempt_at: nullableTimestamp('When the attempt failed and another is scheduled, when'),
-    dropped_headers: { type: 'array', items: { type: 'string' }, description: 'Stored custom headers this attempt did not send because they would steer the delivery (Host, hop-by-hop and framing headers, the headers Latchkey sets)' },
+    dropped_headers: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        'Stored custom headers this attempt did not send because they would steer the delivery (Host, hop-by-hop and framing headers, the headers Latchkey sets)',
+    },
   }),
   LatchkeyWebhookDelivery: record({
     id: string('Also the `webhook-id` header of each attempt'),
@@ -144,13 +194,23 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
   LatchkeyReplay: record({
     id: string('GET /v1/webhooks/{id}/replays/{replay_id} shows its progress'),
     webhook_id: string(),
-    status: enumOf(Object.values(ReplayStatus), 'QUEUED until a worker starts it; a worker that dies mid-replay is replaced by one that resumes after the last committed batch'),
+    status: enumOf(
+      Object.values(ReplayStatus),
+      'QUEUED until a worker starts it; a worker that dies mid-replay is replaced by one that resumes after the last committed batch',
+    ),
     since: timestamp(),
     until: timestamp('The end of the window (the time of the request when it gave none)'),
     replayed: integer('Deliveries created or made due again and queued so far'),
     already_pending: integer('Matching deliveries left to their schedule because they were still pending'),
-    last_sequence: { type: ['integer', 'null'], description: "The window's last event sequence (null until a worker starts the replay, or when the window holds no event)" },
-    through_sequence: { type: ['integer', 'null'], description: 'Events up to this sequence are done; the replay is through when it reaches last_sequence' },
+    last_sequence: {
+      type: ['integer', 'null'],
+      description:
+        "The window's last event sequence (null until a worker starts the replay, or when the window holds no event)",
+    },
+    through_sequence: {
+      type: ['integer', 'null'],
+      description: 'Events up to this sequence are done; the replay is through when it reaches last_sequence',
+    },
     attempts: integer('Worker attempts so far'),
     error: nullableString('Why the replay failed, or the error of an attempt that will be retried'),
     created_at: timestamp(),
@@ -158,21 +218,28 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
     finished_at: nullableTimestamp(),
   }),
 
-  LatchkeyConnectDestination: record({
-    id: string(),
-    name: string(),
-    type: enumOf(['postgres']),
-    host: string(),
-    port: integer(),
-    database: string(),
-    username: string(),
-    created_at: timestamp(),
-    updated_at: timestamp(),
-  }, 'Where a destination points; its connection URL and password are never returned'),
+  LatchkeyConnectDestination: record(
+    {
+      id: string(),
+      name: string(),
+      type: enumOf(['postgres']),
+      host: string(),
+      port: integer(),
+      database: string(),
+      username: string(),
+      created_at: timestamp(),
+      updated_at: timestamp(),
+    },
+    'Where a destination points; its connection URL and password are never returned',
+  ),
   LatchkeyConnectStream: record({
     name: enumOf(STREAM_NAMES),
     sync_mode: enumOf(SYNC_MODES),
-    fields: { type: ['array', 'null'], items: { type: 'string' }, description: 'The replicated fields (always with id and updated_at); null: every field' },
+    fields: {
+      type: ['array', 'null'],
+      items: { type: 'string' },
+      description: 'The replicated fields (always with id and updated_at); null: every field',
+    },
   }),
   LatchkeyConnectConnection: record({
     id: string(),
@@ -196,7 +263,10 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
   LatchkeyConnectRun: record({
     id: string(),
     connection_id: string(),
-    status: enumOf(Object.values(ConnectRunStatus), 'QUEUED: requested while another run of the connection was running'),
+    status: enumOf(
+      Object.values(ConnectRunStatus),
+      'QUEUED: requested while another run of the connection was running',
+    ),
     trigger: enumOf(RUN_TRIGGERS),
     created_at: timestamp(),
     started_at: nullableTimestamp(),
@@ -220,7 +290,10 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
   LatchkeyJobLog: {
     type: 'object',
     properties: {
-      status: enumOf(JOB_LOG_STATUSES, "SUCCESS and FAILURE as in the spec; extensions: PARTIAL_SUCCESS (a run in which some models synced and some failed: see models_failed), RUNNING, PENDING (not started, or a run queued behind another)"),
+      status: enumOf(
+        JOB_LOG_STATUSES,
+        'SUCCESS and FAILURE as in the spec; extensions: PARTIAL_SUCCESS (a run in which some models synced and some failed: see models_failed), RUNNING, PENDING (not started, or a run queued behind another)',
+      ),
       ...asExtensions({
         model: nullableString("A job's model (null for a run)"),
         error: nullableString("A job's last error; a run's names each failed model with its error"),
@@ -230,7 +303,11 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
         records_written: integer('Records new or changed'),
         records_quarantined: integer('Records that could not be normalised'),
         events_emitted: integer('DATA_NEW / DATA_UPDATE / DATA_DELETED events committed'),
-        skipped_models: { type: 'array', items: record({ model: enumOf(CANONICAL_MODEL_NAMES), reason: string() }), description: 'Runs only: models left out because their read access is FAILED' },
+        skipped_models: {
+          type: 'array',
+          items: record({ model: enumOf(CANONICAL_MODEL_NAMES), reason: string() }),
+          description: 'Runs only: models left out because their read access is FAILED',
+        },
         models_failed: { ...failedModels, description: 'Runs only: models whose job failed, with its error' },
       }),
     },
@@ -243,18 +320,28 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
     finished_at: nullableTimestamp('Null while it runs'),
   }),
   LatchkeyIntegrationExtension: beyondSpec({
-    last_sync_run: { anyOf: [ref('LatchkeyLastSyncRun'), { type: 'null' }], description: 'The latest run that started (null before the first)' },
+    last_sync_run: {
+      anyOf: [ref('LatchkeyLastSyncRun'), { type: 'null' }],
+      description: 'The latest run that started (null before the first)',
+    },
   }),
   LatchkeyLinkExtension: beyondSpec({
     deleted_at: {
-      type: ['string', 'null'], format: 'date-time',
-      description: 'When the link stopped showing: the PMS no longer lists it, or its resident or lease disappeared. Such links are listed only with include_deleted=true',
+      type: ['string', 'null'],
+      format: 'date-time',
+      description:
+        'When the link stopped showing: the PMS no longer lists it, or its resident or lease disappeared. Such links are listed only with include_deleted=true',
     },
   }),
   LatchkeyResidentExtension: linkedRecord('leases_meta_data', {
     allOf: [
       ref('LatchkeyLinkExtension'),
-      beyondSpec({ lease_status_normalized: { type: ['string', 'null'], description: "The lease's status_normalized (ACTIVE, INACTIVE, PENDING, EVICTED, OTHER)" } }),
+      beyondSpec({
+        lease_status_normalized: {
+          type: ['string', 'null'],
+          description: "The lease's status_normalized (ACTIVE, INACTIVE, PENDING, EVICTED, OTHER)",
+        },
+      }),
     ],
   }),
   LatchkeyLeaseExtension: linkedRecord('residents_meta_data', ref('LatchkeyLinkExtension')),
@@ -263,7 +350,9 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
     meta: record({
       after: integer('The `after` of the request'),
       limit: integer(),
-      next_after: integer('The `after` of the next call: the last sequence returned, or `after` when there was nothing new'),
+      next_after: integer(
+        'The `after` of the next call: the last sequence returned, or `after` when there was nothing new',
+      ),
       has_more: { type: 'boolean' },
     }),
     results: { type: 'array', items: ref('LatchkeyEvent') },
@@ -274,7 +363,12 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
     trigger: enumOf(TRIGGERS),
     created_at: timestamp(),
     integration_id: nullableString(),
-    model: { type: ['string', 'null'], enum: [...EVENT_MODELS, null], description: "The model concerned: data events (residents_to_leases for the resident <-> lease links), and a sync job's JOB_FAILURE" },
+    model: {
+      type: ['string', 'null'],
+      enum: [...EVENT_MODELS, null],
+      description:
+        "The model concerned: data events (residents_to_leases for the resident <-> lease links), and a sync job's JOB_FAILURE",
+    },
     record_id: nullableString('For data events, the record'),
     payload: { type: 'object', description: 'The body a webhook delivery of the event carries: {trigger, data, meta}' },
   }),

@@ -22,20 +22,24 @@ export interface OperationDoc {
 
 /** A spec envelope whose object(s) under `key` also carry the fields of our schema `extension`. */
 const extended = (specOutput: string, key: 'results' | 'result', many: boolean, extension: string): JsonSchema => ({
-  allOf: [ref(specOutput), { type: 'object', properties: { [key]: many ? { type: 'array', items: ref(extension) } : ref(extension) } }],
+  allOf: [
+    ref(specOutput),
+    { type: 'object', properties: { [key]: many ? { type: 'array', items: ref(extension) } : ref(extension) } },
+  ],
 });
 
 /** A data-model envelope of the spec, each record with our `deleted_at` extension (residents and leases with their links'). */
-const records = (specOutput: string, many: boolean, extension = 'LatchkeyRecordExtension'): JsonSchema => extended(specOutput, 'results', many, extension);
+const records = (specOutput: string, many: boolean, extension = 'LatchkeyRecordExtension'): JsonSchema =>
+  extended(specOutput, 'results', many, extension);
 
 /** Where each vendor's residents get their `property_id` (never null), and who is not a resident. */
 const RESIDENTS_NOTES = [
   "`property_id` is never null. Each vendor's own link to the resident's property:",
-  '- BUILDIUM: the property of the tenant\'s leases (`TenantMessage.Leases`); a tenant has no property of its own.',
+  "- BUILDIUM: the property of the tenant's leases (`TenantMessage.Leases`); a tenant has no property of its own.",
   '- PROPERTYWARE_REST: the building of the leases naming the contact; a contact has no building of its own.',
   '- YARDI: the property whose `GetResidentTransactions_Login` lists the customer.',
   '- ENTRATA: the property `getCustomers` was asked for.',
-  '- APPFOLIO: the `property_id` of the tenant\'s occupancy on the `rent_roll` (`tenant_directory` names the occupancy, not the property).',
+  "- APPFOLIO: the `property_id` of the tenant's occupancy on the `rent_roll` (`tenant_directory` names the occupancy, not the property).",
   '',
   'Where a vendor names no property for a resident (a Buildium tenant or Propertyware tenant contact on no lease, an AppFolio tenant',
   'whose occupancy is not on the rent roll, such as a past tenant), the record is quarantined with that reason',
@@ -57,74 +61,301 @@ const LEASES_NOTES = [
 /** Keyed by `METHOD /path` in OpenAPI form. */
 export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /health': { summary: 'Process is up', public: true, response: ref('LatchkeyHealth') },
-  'GET /ready': { summary: 'Database and queue are reachable (503 while not, or while shutting down)', public: true, response: ref('LatchkeyReady') },
-  'GET /metrics': { summary: 'Prometheus metrics (text format)', public: true, response: { type: 'string' }, contentType: 'text/plain' },
+  'GET /ready': {
+    summary: 'Database and queue are reachable (503 while not, or while shutting down)',
+    public: true,
+    response: ref('LatchkeyReady'),
+  },
+  'GET /metrics': {
+    summary: 'Prometheus metrics (text format)',
+    public: true,
+    response: { type: 'string' },
+    contentType: 'text/plain',
+  },
 
-  'GET /v1/properties': { summary: 'List properties', extensionFields: ['include_deleted'], response: records('_v1_properties__get_output', true) },
-  'GET /v1/properties/{id}': { summary: 'Get a property', extensionFields: ['include_deleted'], response: records('_v1_properties_{id}_get_output', false) },
-  'GET /v1/units': { summary: 'List units', extensionFields: ['include_deleted'], response: records('_v1_units__get_output', true) },
-  'GET /v1/units/{id}': { summary: 'Get a unit', extensionFields: ['include_deleted'], response: records('_v1_units_{id}_get_output', false) },
-  'GET /v1/residents': { summary: 'List residents (with leases_meta_data)', description: RESIDENTS_NOTES, extensionFields: ['include_deleted'], response: records('_v1_residents__get_output', true, 'LatchkeyResidentExtension') },
-  'GET /v1/residents/{id}': { summary: 'Get a resident', description: RESIDENTS_NOTES, extensionFields: ['include_deleted'], response: records('_v1_residents_{id}_get_output', false, 'LatchkeyResidentExtension') },
-  'GET /v1/leases': { summary: 'List leases (with residents_meta_data)', description: LEASES_NOTES, extensionFields: ['include_deleted'], response: records('_v1_leases__get_output', true, 'LatchkeyLeaseExtension') },
-  'GET /v1/leases/{id}': { summary: 'Get a lease', extensionFields: ['include_deleted'], response: records('_v1_leases_{lease_id}_get_output', false, 'LatchkeyLeaseExtension') },
+  'GET /v1/properties': {
+    summary: 'List properties',
+    extensionFields: ['include_deleted'],
+    response: records('_v1_properties__get_output', true),
+  },
+  'GET /v1/properties/{id}': {
+    summary: 'Get a property',
+    extensionFields: ['include_deleted'],
+    response: records('_v1_properties_{id}_get_output', false),
+  },
+  'GET /v1/units': {
+    summary: 'List units',
+    extensionFields: ['include_deleted'],
+    response: records('_v1_units__get_output', true),
+  },
+  'GET /v1/units/{id}': {
+    summary: 'Get a unit',
+    extensionFields: ['include_deleted'],
+    response: records('_v1_units_{id}_get_output', false),
+  },
+  'GET /v1/residents': {
+    summary: 'List residents (with leases_meta_data)',
+    description: RESIDENTS_NOTES,
+    extensionFields: ['include_deleted'],
+    response: records('_v1_residents__get_output', true, 'LatchkeyResidentExtension'),
+  },
+  'GET /v1/residents/{id}': {
+    summary: 'Get a resident',
+    description: RESIDENTS_NOTES,
+    extensionFields: ['include_deleted'],
+    response: records('_v1_residents_{id}_get_output', false, 'LatchkeyResidentExtension'),
+  },
+  'GET /v1/leases': {
+    summary: 'List leases (with residents_meta_data)',
+    description: LEASES_NOTES,
+    extensionFields: ['include_deleted'],
+    response: records('_v1_leases__get_output', true, 'LatchkeyLeaseExtension'),
+  },
+  'GET /v1/leases/{id}': {
+    summary: 'Get a lease',
+    extensionFields: ['include_deleted'],
+    response: records('_v1_leases_{lease_id}_get_output', false, 'LatchkeyLeaseExtension'),
+  },
 
-  'GET /v1/admin/integrations': { summary: 'List integrations', response: extended('_v1_admin_integrations__get_output', 'results', true, 'LatchkeyIntegrationExtension') },
-  'POST /v1/admin/integrations': { summary: 'Create an integration (credentials are validated, encrypted and never returned)', extensionFields: ['base_url', 'sync_cron'], response: extended('_v1_admin_integrations__post_output', 'result', false, 'LatchkeyIntegrationExtension') },
-  'GET /v1/admin/integrations/{id}': { summary: 'Get an integration', response: extended('_v1_admin_integrations_{integration_id}__get_output', 'results', false, 'LatchkeyIntegrationExtension') },
-  'PUT /v1/admin/integrations/{id}': { summary: 'Update an integration (turning it active the first time starts the first sync)', extensionFields: ['base_url', 'sync_cron', 'is_archived'], response: extended('_v1_admin_integrations_{integration_id}__put_output', 'result', false, 'LatchkeyIntegrationExtension') },
-  'DELETE /v1/admin/integrations/{id}': { summary: 'Delete an integration', response: ref('_v1_admin_integrations_{integration_id}__delete_output') },
+  'GET /v1/admin/integrations': {
+    summary: 'List integrations',
+    response: extended('_v1_admin_integrations__get_output', 'results', true, 'LatchkeyIntegrationExtension'),
+  },
+  'POST /v1/admin/integrations': {
+    summary: 'Create an integration (credentials are validated, encrypted and never returned)',
+    extensionFields: ['base_url', 'sync_cron'],
+    response: extended('_v1_admin_integrations__post_output', 'result', false, 'LatchkeyIntegrationExtension'),
+  },
+  'GET /v1/admin/integrations/{id}': {
+    summary: 'Get an integration',
+    response: extended(
+      '_v1_admin_integrations_{integration_id}__get_output',
+      'results',
+      false,
+      'LatchkeyIntegrationExtension',
+    ),
+  },
+  'PUT /v1/admin/integrations/{id}': {
+    summary: 'Update an integration (turning it active the first time starts the first sync)',
+    extensionFields: ['base_url', 'sync_cron', 'is_archived'],
+    response: extended(
+      '_v1_admin_integrations_{integration_id}__put_output',
+      'result',
+      false,
+      'LatchkeyIntegrationExtension',
+    ),
+  },
+  'DELETE /v1/admin/integrations/{id}': {
+    summary: 'Delete an integration',
+    response: ref('_v1_admin_integrations_{integration_id}__delete_output'),
+  },
   'POST /v1/admin/integrations/{id}/manual-sync': {
     summary: 'Start a sync now',
-    response: { allOf: [ref('_v1_admin_integrations_{integration_id}_manual-sync_post_output'), { type: 'object', properties: { result: { type: 'object', properties: { sync_id: { type: 'string', 'x-latchkey-extension': true } } } } }] },
+    response: {
+      allOf: [
+        ref('_v1_admin_integrations_{integration_id}_manual-sync_post_output'),
+        {
+          type: 'object',
+          properties: {
+            result: { type: 'object', properties: { sync_id: { type: 'string', 'x-latchkey-extension': true } } },
+          },
+        },
+      ],
+    },
   },
-  'POST /v1/admin/integrations/{id}/data-access': { summary: 'Start a data-access check', response: ref('_v1_admin_integrations_{integration_id}_data-access_post_output') },
-  'GET /v1/admin/integrations/{id}/data-access': { summary: 'Result of the last data-access check', response: ref('_v1_admin_integrations_{integration_id}_data-access_get_output') },
-  'GET /v1/admin/integrations/{integration_id}/job-schedules': { summary: "List an integration's job schedules", response: ref('_v1_admin_integrations_{integration_id}_job-schedules__get_output') },
-  'GET /v1/admin/integrations/{integration_id}/job-schedules/{job_schedule_id}': { summary: 'Get a job schedule', response: ref('_v1_admin_integrations_{integration_id}_job-schedules_{job_schedule_id}__get_output') },
-  'GET /v1/admin/integrations/{id}/rate-limits': { summary: 'Rate limits the vendor last reported (the *_remaining fields are an extension)', response: ref('_v1_admin_integrations_{integration_id}_rate-limits__get_output') },
-  'GET /v1/admin/integrations/{id}/schema-drift': { summary: 'Fields the vendor stopped or started sending', extension: true, response: listOf('LatchkeySchemaDrift') },
-  'GET /v1/admin/integrations/{id}/unknown-values': { summary: 'Vendor values no mapping table knows (mapped to OTHER or null), per model, field and value', extension: true, response: listOf('LatchkeyUnknownValue') },
-  'GET /v1/admin/integrations/{id}/vendor-status': { summary: "The integration's circuit breaker and request budget", extension: true, response: resultOf('LatchkeyVendorStatus') },
-  'GET /v1/admin/integrations/{id}/quarantine': { summary: 'Vendor records the syncs could not normalise', extension: true, response: listOf('LatchkeyQuarantinedRecord') },
-  'GET /v1/admin/logs/jobs': { summary: 'List job logs', extensionValues: { status: ['RUNNING', 'PENDING', 'PARTIAL_SUCCESS'] }, response: extended('_v1_admin_logs_jobs__get_output', 'results', true, 'LatchkeyJobLog') },
-  'GET /v1/admin/logs/jobs/{id}': { summary: 'Get a job log', response: extended('_v1_admin_logs_jobs_{id}_get_output', 'results', true, 'LatchkeyJobLog') },
-  'GET /v1/admin/data-diffs': { summary: 'List data diffs (the change log)', response: ref('_v1_admin_data-diffs__get_output') },
+  'POST /v1/admin/integrations/{id}/data-access': {
+    summary: 'Start a data-access check',
+    response: ref('_v1_admin_integrations_{integration_id}_data-access_post_output'),
+  },
+  'GET /v1/admin/integrations/{id}/data-access': {
+    summary: 'Result of the last data-access check',
+    response: ref('_v1_admin_integrations_{integration_id}_data-access_get_output'),
+  },
+  'GET /v1/admin/integrations/{integration_id}/job-schedules': {
+    summary: "List an integration's job schedules",
+    response: ref('_v1_admin_integrations_{integration_id}_job-schedules__get_output'),
+  },
+  'GET /v1/admin/integrations/{integration_id}/job-schedules/{job_schedule_id}': {
+    summary: 'Get a job schedule',
+    response: ref('_v1_admin_integrations_{integration_id}_job-schedules_{job_schedule_id}__get_output'),
+  },
+  'GET /v1/admin/integrations/{id}/rate-limits': {
+    summary: 'Rate limits the vendor last reported (the *_remaining fields are an extension)',
+    response: ref('_v1_admin_integrations_{integration_id}_rate-limits__get_output'),
+  },
+  'GET /v1/admin/integrations/{id}/schema-drift': {
+    summary: 'Fields the vendor stopped or started sending',
+    extension: true,
+    response: listOf('LatchkeySchemaDrift'),
+  },
+  'GET /v1/admin/integrations/{id}/unknown-values': {
+    summary: 'Vendor values no mapping table knows (mapped to OTHER or null), per model, field and value',
+    extension: true,
+    response: listOf('LatchkeyUnknownValue'),
+  },
+  'GET /v1/admin/integrations/{id}/vendor-status': {
+    summary: "The integration's circuit breaker and request budget",
+    extension: true,
+    response: resultOf('LatchkeyVendorStatus'),
+  },
+  'GET /v1/admin/integrations/{id}/quarantine': {
+    summary: 'Vendor records the syncs could not normalise',
+    extension: true,
+    response: listOf('LatchkeyQuarantinedRecord'),
+  },
+  'GET /v1/admin/logs/jobs': {
+    summary: 'List job logs',
+    extensionValues: { status: ['RUNNING', 'PENDING', 'PARTIAL_SUCCESS'] },
+    response: extended('_v1_admin_logs_jobs__get_output', 'results', true, 'LatchkeyJobLog'),
+  },
+  'GET /v1/admin/logs/jobs/{id}': {
+    summary: 'Get a job log',
+    response: extended('_v1_admin_logs_jobs_{id}_get_output', 'results', true, 'LatchkeyJobLog'),
+  },
+  'GET /v1/admin/data-diffs': {
+    summary: 'List data diffs (the change log)',
+    response: ref('_v1_admin_data-diffs__get_output'),
+  },
 
-  'GET /v1/admin/api-keys': { summary: "List the organization's API keys", extension: true, response: listOf('LatchkeyApiKey') },
-  'POST /v1/admin/api-keys': { summary: 'Create an API key (the key is shown once)', extension: true, response: resultOf('LatchkeyNewApiKey') },
-  'DELETE /v1/admin/api-keys/{id}': { summary: 'Revoke an API key', extension: true, response: resultOf('LatchkeyApiKey') },
+  'GET /v1/admin/api-keys': {
+    summary: "List the organization's API keys",
+    extension: true,
+    response: listOf('LatchkeyApiKey'),
+  },
+  'POST /v1/admin/api-keys': {
+    summary: 'Create an API key (the key is shown once)',
+    extension: true,
+    response: resultOf('LatchkeyNewApiKey'),
+  },
+  'DELETE /v1/admin/api-keys/{id}': {
+    summary: 'Revoke an API key',
+    extension: true,
+    response: resultOf('LatchkeyApiKey'),
+  },
 
-  'GET /v1/events': { summary: 'Change feed in commit order (poll with after=<sequence>)', extension: true, response: ref('LatchkeyEventFeed') },
+  'GET /v1/events': {
+    summary: 'Change feed in commit order (poll with after=<sequence>)',
+    extension: true,
+    response: ref('LatchkeyEventFeed'),
+  },
 
   'GET /v1/webhooks': { summary: 'List webhooks', response: ref('_v1_webhooks__get_output') },
-  'POST /v1/webhooks': { summary: 'Create a webhook', extensionFields: ['integration_id'], extensionValues: { triggers: ['DATA_DELETED'] }, response: ref('_v1_webhooks__post_output') },
+  'POST /v1/webhooks': {
+    summary: 'Create a webhook',
+    extensionFields: ['integration_id'],
+    extensionValues: { triggers: ['DATA_DELETED'] },
+    response: ref('_v1_webhooks__post_output'),
+  },
   'GET /v1/webhooks/{id}': { summary: 'Get a webhook', response: ref('_v1_webhooks_{webhook_id}_get_output') },
-  'PUT /v1/webhooks/{id}': { summary: 'Update a webhook', extensionFields: ['integration_id'], extensionValues: { triggers: ['DATA_DELETED'] }, response: ref('_v1_webhooks_{webhook_id}_put_output') },
+  'PUT /v1/webhooks/{id}': {
+    summary: 'Update a webhook',
+    extensionFields: ['integration_id'],
+    extensionValues: { triggers: ['DATA_DELETED'] },
+    response: ref('_v1_webhooks_{webhook_id}_put_output'),
+  },
   'DELETE /v1/webhooks/{id}': { summary: 'Delete a webhook', response: ref('_v1_webhooks_{webhook_id}_delete_output') },
-  'GET /v1/webhooks/{id}/deliveries': { summary: "List a webhook's deliveries with their attempts", extension: true, response: listOf('LatchkeyWebhookDelivery') },
-  'GET /v1/webhooks/{id}/deliveries/{delivery_id}': { summary: 'Get a delivery with its attempts', extension: true, response: singleOf('LatchkeyWebhookDelivery') },
-  'POST /v1/webhooks/{id}/deliveries/{delivery_id}/retry': { summary: 'Retry a delivery now', extension: true, response: resultOf('LatchkeyWebhookDelivery') },
-  'POST /v1/webhooks/{id}/replay': { summary: 'Deliver again the events committed in [since, until): queues a replay job (202)', extension: true, response: resultOf('LatchkeyReplay') },
-  'GET /v1/webhooks/{id}/replays': { summary: "List a webhook's replays", extension: true, response: listOf('LatchkeyReplay') },
-  'GET /v1/webhooks/{id}/replays/{replay_id}': { summary: 'Get a replay with its progress', extension: true, response: singleOf('LatchkeyReplay') },
-  'POST /v1/webhooks/{id}/test': { summary: 'Send a signed TEST event', extension: true, response: resultOf('LatchkeyWebhookDelivery') },
+  'GET /v1/webhooks/{id}/deliveries': {
+    summary: "List a webhook's deliveries with their attempts",
+    extension: true,
+    response: listOf('LatchkeyWebhookDelivery'),
+  },
+  'GET /v1/webhooks/{id}/deliveries/{delivery_id}': {
+    summary: 'Get a delivery with its attempts',
+    extension: true,
+    response: singleOf('LatchkeyWebhookDelivery'),
+  },
+  'POST /v1/webhooks/{id}/deliveries/{delivery_id}/retry': {
+    summary: 'Retry a delivery now',
+    extension: true,
+    response: resultOf('LatchkeyWebhookDelivery'),
+  },
+  'POST /v1/webhooks/{id}/replay': {
+    summary: 'Deliver again the events committed in [since, until): queues a replay job (202)',
+    extension: true,
+    response: resultOf('LatchkeyReplay'),
+  },
+  'GET /v1/webhooks/{id}/replays': {
+    summary: "List a webhook's replays",
+    extension: true,
+    response: listOf('LatchkeyReplay'),
+  },
+  'GET /v1/webhooks/{id}/replays/{replay_id}': {
+    summary: 'Get a replay with its progress',
+    extension: true,
+    response: singleOf('LatchkeyReplay'),
+  },
+  'POST /v1/webhooks/{id}/test': {
+    summary: 'Send a signed TEST event',
+    extension: true,
+    response: resultOf('LatchkeyWebhookDelivery'),
+  },
 
-  'GET /v1/connect/destinations': { summary: 'List Connect destinations', extension: true, response: listOf('LatchkeyConnectDestination') },
-  'POST /v1/connect/destinations': { summary: 'Create a Connect destination (a PostgreSQL database)', extension: true, response: resultOf('LatchkeyConnectDestination') },
-  'GET /v1/connect/destinations/{id}': { summary: 'Get a Connect destination', extension: true, response: singleOf('LatchkeyConnectDestination') },
-  'PUT /v1/connect/destinations/{id}': { summary: 'Update a Connect destination', extension: true, response: resultOf('LatchkeyConnectDestination') },
-  'DELETE /v1/connect/destinations/{id}': { summary: 'Delete a Connect destination', extension: true, response: ref('LatchkeySuccess') },
-  'GET /v1/connect/connections': { summary: 'List Connect connections', extension: true, response: listOf('LatchkeyConnectConnection') },
-  'POST /v1/connect/connections': { summary: 'Create a Connect connection (replicates streams into a destination)', extension: true, response: resultOf('LatchkeyConnectConnection') },
-  'GET /v1/connect/connections/{id}': { summary: 'Get a Connect connection', extension: true, response: singleOf('LatchkeyConnectConnection') },
-  'PUT /v1/connect/connections/{id}': { summary: 'Update a Connect connection', extension: true, response: resultOf('LatchkeyConnectConnection') },
-  'DELETE /v1/connect/connections/{id}': { summary: "Delete a Connect connection (drop_tables=true drops its tables in the destination first)", extension: true, response: ref('LatchkeySuccess') },
-  'POST /v1/connect/connections/{id}/sync': { summary: 'Run a Connect connection now', extension: true, response: resultOf('LatchkeyConnectRunRequested') },
-  'GET /v1/connect/connections/{id}/runs': { summary: "List a connection's runs", extension: true, response: listOf('LatchkeyConnectRun') },
-  'GET /v1/connect/connections/{id}/runs/{runId}': { summary: 'Get a connection run', extension: true, response: singleOf('LatchkeyConnectRun') },
+  'GET /v1/connect/destinations': {
+    summary: 'List Connect destinations',
+    extension: true,
+    response: listOf('LatchkeyConnectDestination'),
+  },
+  'POST /v1/connect/destinations': {
+    summary: 'Create a Connect destination (a PostgreSQL database)',
+    extension: true,
+    response: resultOf('LatchkeyConnectDestination'),
+  },
+  'GET /v1/connect/destinations/{id}': {
+    summary: 'Get a Connect destination',
+    extension: true,
+    response: singleOf('LatchkeyConnectDestination'),
+  },
+  'PUT /v1/connect/destinations/{id}': {
+    summary: 'Update a Connect destination',
+    extension: true,
+    response: resultOf('LatchkeyConnectDestination'),
+  },
+  'DELETE /v1/connect/destinations/{id}': {
+    summary: 'Delete a Connect destination',
+    extension: true,
+    response: ref('LatchkeySuccess'),
+  },
+  'GET /v1/connect/connections': {
+    summary: 'List Connect connections',
+    extension: true,
+    response: listOf('LatchkeyConnectConnection'),
+  },
+  'POST /v1/connect/connections': {
+    summary: 'Create a Connect connection (replicates streams into a destination)',
+    extension: true,
+    response: resultOf('LatchkeyConnectConnection'),
+  },
+  'GET /v1/connect/connections/{id}': {
+    summary: 'Get a Connect connection',
+    extension: true,
+    response: singleOf('LatchkeyConnectConnection'),
+  },
+  'PUT /v1/connect/connections/{id}': {
+    summary: 'Update a Connect connection',
+    extension: true,
+    response: resultOf('LatchkeyConnectConnection'),
+  },
+  'DELETE /v1/connect/connections/{id}': {
+    summary: 'Delete a Connect connection (drop_tables=true drops its tables in the destination first)',
+    extension: true,
+    response: ref('LatchkeySuccess'),
+  },
+  'POST /v1/connect/connections/{id}/sync': {
+    summary: 'Run a Connect connection now',
+    extension: true,
+    response: resultOf('LatchkeyConnectRunRequested'),
+  },
+  'GET /v1/connect/connections/{id}/runs': {
+    summary: "List a connection's runs",
+    extension: true,
+    response: listOf('LatchkeyConnectRun'),
+  },
+  'GET /v1/connect/connections/{id}/runs/{runId}': {
+    summary: 'Get a connection run',
+    extension: true,
+    response: singleOf('LatchkeyConnectRun'),
+  },
 };
-
 
 /** Our own component schemas (the spec's are in propexo-schemas.json). */
 export const LATCHKEY_SCHEMAS: Record<string, JsonSchema> = {
@@ -138,20 +369,35 @@ export const LATCHKEY_SCHEMAS: Record<string, JsonSchema> = {
         properties: {
           code: { type: 'string', enum: Object.keys(ERROR_STATUS) },
           message: { type: 'string' },
-          details: { type: 'object', description: 'For invalid_request, `fields` maps each bad field to what is wrong with it' },
+          details: {
+            type: 'object',
+            description: 'For invalid_request, `fields` maps each bad field to what is wrong with it',
+          },
         },
       },
     },
   },
   LatchkeyRecordExtension: {
     type: 'object',
-    properties: { deleted_at: { type: ['string', 'null'], format: 'date-time', description: 'When the record disappeared from the PMS', 'x-latchkey-extension': true } },
+    properties: {
+      deleted_at: {
+        type: ['string', 'null'],
+        format: 'date-time',
+        description: 'When the record disappeared from the PMS',
+        'x-latchkey-extension': true,
+      },
+    },
   },
   LatchkeyHealth: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } },
   LatchkeyReady: {
     type: 'object',
     required: ['status'],
-    properties: { status: { type: 'string', enum: ['ready', 'not_ready', 'shutting_down'] }, database: { type: 'string' }, queue: { type: 'string' }, queue_backend: { type: 'string' } },
+    properties: {
+      status: { type: 'string', enum: ['ready', 'not_ready', 'shutting_down'] },
+      database: { type: 'string' },
+      queue: { type: 'string' },
+      queue_backend: { type: 'string' },
+    },
   },
   ...EXTENSION_SCHEMAS,
 };

@@ -38,9 +38,12 @@ export class RouteDiscovery {
         const paths = Reflect.getMetadata(PATH_METADATA, handler);
         if (paths === undefined) return []; // a plain method, not a route
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod].toLowerCase();
-        const status = (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === 'post' ? 201 : 200);
+        const status =
+          (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === 'post' ? 201 : 200);
         const dtos = dtosOf(controller, name);
-        return prefixes.flatMap((prefix) => asList(paths).map((routePath) => ({ method, status, ...toOpenApiPath(prefix, routePath), ...dtos })));
+        return prefixes.flatMap((prefix) =>
+          asList(paths).map((routePath) => ({ method, status, ...toOpenApiPath(prefix, routePath), ...dtos })),
+        );
       });
     });
   }
@@ -59,10 +62,13 @@ function toOpenApiPath(prefix: string, routePath: string): { path: string; pathP
 
 /** The DTO classes of the handler's @Query() and @Body() parameters (whole-object ones only). */
 function dtosOf(controller: Function, handlerName: string): Pick<DiscoveredRoute, 'queryDto' | 'bodyDto'> {
-  const args: Record<string, { index: number; data?: unknown }> = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handlerName) ?? {};
+  const args: Record<string, { index: number; data?: unknown }> =
+    Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handlerName) ?? {};
   const types: Paramtypes = Reflect.getMetadata('design:paramtypes', controller.prototype, handlerName);
   const dtoOf = (kind: RouteParamtypes) => {
-    const arg = Object.entries(args).find(([key, value]) => key.split(':')[0] === String(kind) && value.data === undefined)?.[1];
+    const arg = Object.entries(args).find(
+      ([key, value]) => key.split(':')[0] === String(kind) && value.data === undefined,
+    )?.[1];
     return arg ? types?.[arg.index] : undefined;
   };
   return { queryDto: dtoOf(RouteParamtypes.QUERY), bodyDto: dtoOf(RouteParamtypes.BODY) };

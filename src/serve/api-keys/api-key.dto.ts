@@ -2,11 +2,15 @@ import { ArrayContains, ArrayUnique, IsArray, IsIn, IsNotEmpty, IsString, MaxLen
 import { API_KEY_SCOPES } from '../../platform/auth/scopes';
 
 export class CreateApiKeyDto {
-  @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   name!: string;
 
   /** `['read']` or `['read', 'admin']`. */
-  @IsArray() @ArrayUnique({ message: 'scopes must not repeat a scope' }) @ArrayContains(['read'], { message: 'scopes must include read' })
+  @IsArray()
+  @ArrayUnique({ message: 'scopes must not repeat a scope' })
+  @ArrayContains(['read'], { message: 'scopes must include read' })
   @IsIn(API_KEY_SCOPES, { each: true, message: `each scope must be one of ${API_KEY_SCOPES.join(', ')}` })
   scopes!: string[];
 }

@@ -20,7 +20,12 @@ export class ApiKeyService {
   async create(organizationId: string, dto: CreateApiKeyDto) {
     const key = generateApiKey();
     const scopes = API_KEY_SCOPES.filter((scope) => dto.scopes.includes(scope));
-    const row = await this.keys.create(organizationId, { name: dto.name, keyHash: hashApiKey(key), prefix: apiKeyPrefix(key), scopes });
+    const row = await this.keys.create(organizationId, {
+      name: dto.name,
+      keyHash: hashApiKey(key),
+      prefix: apiKeyPrefix(key),
+      scopes,
+    });
     return { ...present(row), key };
   }
 
@@ -32,7 +37,11 @@ export class ApiKeyService {
     const outcome = await this.keys.revoke(organizationId, id);
     if ('refused' in outcome) {
       if (outcome.refused === 'not_found') throw AppError.notFound('API key', id);
-      throw new AppError('conflict', 'This is the organization\'s last admin key: create another admin key before revoking it', { id });
+      throw new AppError(
+        'conflict',
+        "This is the organization's last admin key: create another admin key before revoking it",
+        { id },
+      );
     }
     this.auth.forget(id);
     return present(outcome.revoked);

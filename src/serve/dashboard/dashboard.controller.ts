@@ -21,7 +21,6 @@ const TYPES: Record<string, string> = {
 /** A plain file name of the public folder: no slashes, no dot-segments, a known extension. */
 const FILE_NAME = /^[a-z0-9][a-z0-9-]*\.(html|js|css|json|svg)$/;
 
-
 interface StaticFile {
   body: Buffer;
   etag: string;

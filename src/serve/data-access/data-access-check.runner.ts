@@ -31,7 +31,9 @@ export class DataAccessCheckRunner implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
-    this.queues.worker<DataAccessCheckPayload>(QueueName.DataAccessChecks, (job) => this.process(job), { concurrency: 4 });
+    this.queues.worker<DataAccessCheckPayload>(QueueName.DataAccessChecks, (job) => this.process(job), {
+      concurrency: 4,
+    });
   }
 
   private async process(job: Job<DataAccessCheckPayload>): Promise<void> {
@@ -55,12 +57,17 @@ export class DataAccessCheckRunner implements OnApplicationBootstrap {
           refused ||= e instanceof VendorAuthError || e instanceof VendorAccessDeniedError;
         }
       }
-      if (!(await this.checks.recordRead(integration.id, claimedAt, model, error === null ? 'SUCCESS' : 'FAILED', error))) return; // a newer check took over
+      if (
+        !(await this.checks.recordRead(integration.id, claimedAt, model, error === null ? 'SUCCESS' : 'FAILED', error))
+      )
+        return; // a newer check took over
     }
     const limits = takeRateLimits();
     if (limits.length > 0) await this.vendorStates.saveRateLimits(integration.id, limits);
     // An unreachable vendor teaches nothing about the credentials: can_authenticate stays as it was.
     await this.checks.finish(integration.id, claimedAt, authenticated ? true : refused ? false : null);
-    this.logger.log(`integration ${integration.id}: data-access check done${refusal ? ` (credentials refused: ${refusal})` : ''}`);
+    this.logger.log(
+      `integration ${integration.id}: data-access check done${refusal ? ` (credentials refused: ${refusal})` : ''}`,
+    );
   }
 }

@@ -51,17 +51,26 @@ export class DataAccessRepository {
          ON CONFLICT ("integration_id", "model", "operation") DO UPDATE SET "status" = EXCLUDED."status", "error_message" = NULL, "checked_at" = now()`,
         [integrationId, models, writes],
       );
-      return rows[0]!.claimed_at;
+      return rows[0].claimed_at;
     });
   }
 
   /** Gives a claim back (its job could not be queued), so the user can start again at once. */
   async release(integrationId: string, claimedAt: Date): Promise<void> {
-    await this.prisma.sql(`UPDATE "integrations" SET "data_access_check_started_at" = NULL WHERE "id" = $1 AND "data_access_check_started_at" = $2`, [integrationId, claimedAt]);
+    await this.prisma.sql(
+      `UPDATE "integrations" SET "data_access_check_started_at" = NULL WHERE "id" = $1 AND "data_access_check_started_at" = $2`,
+      [integrationId, claimedAt],
+    );
   }
 
   /** Stores one model's read verdict; false when the claim is no longer this check's (a newer one took over). */
-  async recordRead(integrationId: string, claimedAt: Date, model: string, status: 'SUCCESS' | 'FAILED', errorMessage: string | null): Promise<boolean> {
+  async recordRead(
+    integrationId: string,
+    claimedAt: Date,
+    model: string,
+    status: 'SUCCESS' | 'FAILED',
+    errorMessage: string | null,
+  ): Promise<boolean> {
     const rows = await this.prisma.sql<{ model: string }>(
       `UPDATE "data_access_results" r SET "status" = $4::"DataAccessStatus", "error_message" = $5, "checked_at" = now()
        FROM "integrations" i

@@ -8,7 +8,10 @@ import { VendorRegistry } from '../../fetch/registry/vendor-registry';
 import { checkInProcess, DataAccessRepository, type DataAccessRow } from './data-access.repository';
 
 /** One cell of the spec's data-access matrix. */
-export type AccessCell = { status: 'SUCCESS' | 'FAILED' | 'PROCESSING'; error_message: string | null } | { unsupported: true } | { untested: true };
+export type AccessCell =
+  | { status: 'SUCCESS' | 'FAILED' | 'PROCESSING'; error_message: string | null }
+  | { unsupported: true }
+  | { untested: true };
 
 const OPERATIONS = { READ: 'read', CREATE: 'create', UPDATE: 'update' } as const;
 
@@ -36,7 +39,9 @@ export class DataAccessService implements OnModuleInit {
   /** A sync job was refused a model's read: the read is FAILED with the vendor's words (later syncs leave the model out). */
   private async recordSyncRefusal(refusal: ReadRefusal): Promise<void> {
     await this.checks.recordReadRefused(refusal.integrationId, refusal.model, refusal.message);
-    this.logger.warn(`integration ${refusal.integrationId}: ${refusal.model} read FAILED in a sync: ${refusal.message}`);
+    this.logger.warn(
+      `integration ${refusal.integrationId}: ${refusal.model} read FAILED in a sync: ${refusal.message}`,
+    );
   }
 
   async begin(organizationId: string, integrationId: string): Promise<{ began_data_access: boolean }> {
@@ -48,7 +53,11 @@ export class DataAccessService implements OnModuleInit {
     try {
       const data: DataAccessCheckPayload = { integrationId: integration.id, claimedAt: claimedAt.toISOString() };
       await this.queues.queue(QueueName.DataAccessChecks).add('check', data, {
-        jobId: `${integration.id}-${claimedAt.getTime()}`, attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 100,
+        jobId: `${integration.id}-${claimedAt.getTime()}`,
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: true,
+        removeOnFail: 100,
       });
     } catch (error) {
       await this.checks.release(integration.id, claimedAt);
@@ -75,9 +84,13 @@ export class DataAccessService implements OnModuleInit {
 }
 
 /** Every model the adapter syncs × read/create/update; a read never checked is `untested`. */
-export function accessMatrix(models: readonly string[], rows: DataAccessRow[]): Record<string, Record<'read' | 'create' | 'update', AccessCell>> {
+export function accessMatrix(
+  models: readonly string[],
+  rows: DataAccessRow[],
+): Record<string, Record<'read' | 'create' | 'update', AccessCell>> {
   const matrix: Record<string, Record<'read' | 'create' | 'update', AccessCell>> = {};
-  for (const model of models) matrix[model] = { read: { untested: true }, create: { unsupported: true }, update: { unsupported: true } };
+  for (const model of models)
+    matrix[model] = { read: { untested: true }, create: { unsupported: true }, update: { unsupported: true } };
   for (const row of rows) {
     const cells = matrix[row.model];
     if (cells) cells[OPERATIONS[row.operation]] = accessCell(row);
@@ -87,8 +100,11 @@ export function accessMatrix(models: readonly string[], rows: DataAccessRow[]): 
 
 function accessCell(row: DataAccessRow): AccessCell {
   switch (row.status) {
-    case 'UNSUPPORTED': return { unsupported: true };
-    case 'UNTESTED': return { untested: true };
-    default: return { status: row.status, error_message: row.error_message };
+    case 'UNSUPPORTED':
+      return { unsupported: true };
+    case 'UNTESTED':
+      return { untested: true };
+    default:
+      return { status: row.status, error_message: row.error_message };
   }
 }

@@ -7,7 +7,9 @@ const VENDORS = Object.values(IntegrationVendor);
 
 /** The spec's `_v1_admin_data-diffs__get_input`. */
 export class DataDiffListQueryDto extends ListQueryDto {
-  @IsOptional() @IsIn(VENDORS, { message: `integration_vendor must be one of ${VENDORS.join(', ')}` }) integration_vendor?: string;
+  @IsOptional()
+  @IsIn(VENDORS, { message: `integration_vendor must be one of ${VENDORS.join(', ')}` })
+  integration_vendor?: string;
   @IsOptional() @IsString() integration_id?: string;
   @IsOptional() @IsTimeFilter() before?: string;
   @IsOptional() @IsTimeFilter() after?: string;

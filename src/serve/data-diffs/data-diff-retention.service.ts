@@ -16,7 +16,9 @@ const DAY_MS = 86_400_000;
 @Injectable()
 export class DataDiffRetention implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('DataDiffs');
-  private readonly task = new PeriodicTask(CLEANUP_INTERVAL_MS, this.logger, 'cleanup', (stopping) => this.prune(stopping));
+  private readonly task = new PeriodicTask(CLEANUP_INTERVAL_MS, this.logger, 'cleanup', (stopping) =>
+    this.prune(stopping),
+  );
 
   constructor(
     private readonly diffs: DataDiffRepository,

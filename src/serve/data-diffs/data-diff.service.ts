@@ -13,13 +13,16 @@ export class DataDiffService {
   async list(organizationId: string, query: DataDiffListQueryDto) {
     const page = parseListQuery(query);
     assertSortable(page.orderBy, SORTABLE);
-    const { rows, total } = await this.diffs.list({
-      organizationId,
-      integrationId: query.integration_id,
-      vendor: query.integration_vendor,
-      before: query.before ? new Date(query.before) : undefined,
-      after: query.after ? new Date(query.after) : undefined,
-    }, page);
+    const { rows, total } = await this.diffs.list(
+      {
+        organizationId,
+        integrationId: query.integration_id,
+        vendor: query.integration_vendor,
+        before: query.before ? new Date(query.before) : undefined,
+        after: query.after ? new Date(query.after) : undefined,
+      },
+      page,
+    );
     return { meta: listMeta(page, total, rows.length), results: rows.map(presentDataDiff) };
   }
 }

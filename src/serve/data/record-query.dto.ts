@@ -14,7 +14,9 @@ export class RecordListQueryDto extends ListQueryDto {
   @IsOptional() @IsString() @RequiresParam('integration_id') x_property_id?: string;
   @IsOptional() @IsString() location_id?: string;
   @IsOptional() @IsString() integration_id?: string;
-  @IsOptional() @IsIn(VENDORS, { message: `integration_vendor must be one of ${VENDORS.join(', ')}` }) integration_vendor?: string;
+  @IsOptional()
+  @IsIn(VENDORS, { message: `integration_vendor must be one of ${VENDORS.join(', ')}` })
+  integration_vendor?: string;
   @IsOptional() @IsTimeFilter() updated_at_gte?: string;
   @IsOptional() @IsTimeFilter() updated_at_lte?: string;
   @IsOptional() @IsTimeFilter() last_seen_gte?: string;
@@ -48,7 +50,9 @@ export class LeaseListQueryDto extends RecordListQueryDto {
   @IsOptional() @IsDateFilter() before_move_out_date?: string;
   @IsOptional() @IsDateFilter() after_move_out_date?: string;
   @IsOptional() @IsIn(BOOL, { message: 'only_null_move_outs must be true or false' }) only_null_move_outs?: string;
-  @IsOptional() @IsIn(LEASE_STATUS_NORMALIZED, { message: `status_normalized must be one of ${LEASE_STATUS_NORMALIZED.join(', ')}` }) status_normalized?: string;
+  @IsOptional()
+  @IsIn(LEASE_STATUS_NORMALIZED, { message: `status_normalized must be one of ${LEASE_STATUS_NORMALIZED.join(', ')}` })
+  status_normalized?: string;
   @IsOptional() @IsString() status_raw?: string;
   @IsOptional() @IsString() @RequiresParam('property_id') unit_number?: string;
 }

@@ -15,9 +15,16 @@ export type LinkRow = Record<string, unknown> & { resident_id: string; lease_id:
 export class RecordReadRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async list(model: CanonicalModelName, filter: SqlFilter, page: ListPage): Promise<{ rows: Record<string, unknown>[]; total: number }> {
+  async list(
+    model: CanonicalModelName,
+    filter: SqlFilter,
+    page: ListPage,
+  ): Promise<{ rows: Record<string, unknown>[]; total: number }> {
     const table = `"${CANONICAL_MODELS[model].table}" r`;
-    const order = [...page.orderBy.map((o) => `r."${o.field}" ${o.direction === 'desc' ? 'DESC' : 'ASC'} NULLS LAST`), 'r."id" ASC'].join(', ');
+    const order = [
+      ...page.orderBy.map((o) => `r."${o.field}" ${o.direction === 'desc' ? 'DESC' : 'ASC'} NULLS LAST`),
+      'r."id" ASC',
+    ].join(', ');
     const limitParam = filter.params.length + 1;
     const [rows, count] = await Promise.all([
       this.prisma.sql<Record<string, unknown>>(
@@ -31,7 +38,8 @@ export class RecordReadRepository {
 
   async get(model: CanonicalModelName, organizationId: string, id: string): Promise<Record<string, unknown> | null> {
     const rows = await this.prisma.sql<Record<string, unknown>>(
-      `SELECT * FROM "${CANONICAL_MODELS[model].table}" WHERE "id" = $1 AND "organization_id" = $2`, [id, organizationId],
+      `SELECT * FROM "${CANONICAL_MODELS[model].table}" WHERE "id" = $1 AND "organization_id" = $2`,
+      [id, organizationId],
     );
     return rows[0] ?? null;
   }
@@ -44,7 +52,10 @@ export class RecordReadRepository {
     if (ids.length === 0) return [];
     const partner = CANONICAL_MODELS[side.partner];
     const partnerFields = Object.entries(side.partnerFields ?? {})
-      .map(([name, column]) => `, (SELECT p."${column}" FROM "${partner.table}" p WHERE p."id" = l."${partner.linkSide!.column}") AS "${name}"`)
+      .map(
+        ([name, column]) =>
+          `, (SELECT p."${column}" FROM "${partner.table}" p WHERE p."id" = l."${partner.linkSide!.column}") AS "${name}"`,
+      )
       .join('');
     return this.prisma.sql<LinkRow>(
       `SELECT l.*${partnerFields} FROM "residents_to_leases" l WHERE l."${side.column}" = ANY($1::text[])${includeDeleted ? '' : ' AND l."deleted_at" IS NULL'}

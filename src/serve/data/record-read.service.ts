@@ -4,12 +4,29 @@ import { iso, presentRecord } from '../../catalogue/record-presenter';
 import { AppError } from '../../platform/common/errors/app-error';
 import { assertSortable, listMeta, parseListQuery, singleMeta } from '../../platform/common/http/list-query.dto';
 import { SqlFilter } from '../../platform/common/sql-filter';
-import type { LeaseListQueryDto, PropertyListQueryDto, RecordGetQueryDto, RecordListQueryDto, ResidentListQueryDto, UnitListQueryDto } from './record-query.dto';
+import type {
+  LeaseListQueryDto,
+  PropertyListQueryDto,
+  RecordGetQueryDto,
+  RecordListQueryDto,
+  ResidentListQueryDto,
+  UnitListQueryDto,
+} from './record-query.dto';
 import { RecordReadRepository, type LinkRow } from './record-read.repository';
 
-type AnyListQuery = RecordListQueryDto & Partial<PropertyListQueryDto & UnitListQueryDto & ResidentListQueryDto & LeaseListQueryDto>;
+type AnyListQuery = RecordListQueryDto &
+  Partial<PropertyListQueryDto & UnitListQueryDto & ResidentListQueryDto & LeaseListQueryDto>;
 
-const SYSTEM_SORTABLE = ['id', 'created_at', 'updated_at', 'last_seen', 'x_id', 'integration_id', 'integration_vendor', 'deleted_at'];
+const SYSTEM_SORTABLE = [
+  'id',
+  'created_at',
+  'updated_at',
+  'last_seen',
+  'x_id',
+  'integration_id',
+  'integration_vendor',
+  'deleted_at',
+];
 
 /** The read API over the data cache: the spec's filters, order-by, pagination and embedded arrays. */
 @Injectable()
@@ -45,7 +62,12 @@ export class RecordReadService {
     if (q.x_property_id) f.add((p) => `r."x_property_id" = ${p(q.x_property_id)}`);
     // location_id is Rent Manager's; it is null for every vendor we serve, so it matches nothing.
     if (q.location_id) f.add(() => 'false');
-    for (const [param, column, op] of [['updated_at_gte', 'updated_at', '>='], ['updated_at_lte', 'updated_at', '<='], ['last_seen_gte', 'last_seen', '>='], ['last_seen_lte', 'last_seen', '<=']] as const) {
+    for (const [param, column, op] of [
+      ['updated_at_gte', 'updated_at', '>='],
+      ['updated_at_lte', 'updated_at', '<='],
+      ['last_seen_gte', 'last_seen', '>='],
+      ['last_seen_lte', 'last_seen', '<='],
+    ] as const) {
       if (q[param]) f.add((p) => `r."${column}" ${op} ${p(q[param])}::timestamptz`);
     }
     if (q.property_id && model !== 'properties') f.add((p) => `r."property_id" = ${p(q.property_id)}`);
@@ -54,19 +76,39 @@ export class RecordReadService {
     if (model === 'residents') {
       if (q.email_1) f.add((p) => `lower(r."email_1") = lower(${p(q.email_1)})`);
       if (q.phone_1) f.add((p) => `r."phone_1" = ${p(q.phone_1)}`);
-      if (q.lease_id) f.add((p) => `EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."resident_id" = r."id" AND l."lease_id" = ${p(q.lease_id)}${link})`);
+      if (q.lease_id)
+        f.add(
+          (p) =>
+            `EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."resident_id" = r."id" AND l."lease_id" = ${p(q.lease_id)}${link})`,
+        );
     }
     if (model === 'leases') {
       if (q.unit_id) f.add((p) => `r."unit_id" = ${p(q.unit_id)}`);
       if (q.x_unit_id) f.add((p) => `r."x_unit_id" = ${p(q.x_unit_id)}`);
       if (q.status_normalized) f.add((p) => `r."status_normalized" = ${p(q.status_normalized)}`);
       if (q.status_raw) f.add((p) => `r."status_raw" = ${p(q.status_raw)}`);
-      if (q.resident_id) f.add((p) => `EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."lease_id" = r."id" AND l."resident_id" = ${p(q.resident_id)}${link})`);
-      for (const [param, column, op] of [['before_move_in_date', 'move_in_date', '<'], ['after_move_in_date', 'move_in_date', '>'], ['before_move_out_date', 'move_out_date', '<'], ['after_move_out_date', 'move_out_date', '>']] as const) {
-        if (q[param]) f.add((p) => `EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."lease_id" = r."id" AND l."${column}" ${op} ${p(q[param])}::date${link})`);
+      if (q.resident_id)
+        f.add(
+          (p) =>
+            `EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."lease_id" = r."id" AND l."resident_id" = ${p(q.resident_id)}${link})`,
+        );
+      for (const [param, column, op] of [
+        ['before_move_in_date', 'move_in_date', '<'],
+        ['after_move_in_date', 'move_in_date', '>'],
+        ['before_move_out_date', 'move_out_date', '<'],
+        ['after_move_out_date', 'move_out_date', '>'],
+      ] as const) {
+        if (q[param])
+          f.add(
+            (p) =>
+              `EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."lease_id" = r."id" AND l."${column}" ${op} ${p(q[param])}::date${link})`,
+          );
       }
       if (q.only_null_move_outs === 'true') {
-        f.add(() => `NOT EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."lease_id" = r."id" AND l."move_out_date" IS NOT NULL${link})`);
+        f.add(
+          () =>
+            `NOT EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."lease_id" = r."id" AND l."move_out_date" IS NOT NULL${link})`,
+        );
       }
     }
     return f;
@@ -83,7 +125,11 @@ export class RecordReadService {
     const side = definition.linkSide;
     const linksByOwner = new Map<string, LinkRow[]>();
     if (side) {
-      for (const link of await this.records.links(side, rows.map((r) => r.id as string), includeDeleted)) {
+      for (const link of await this.records.links(
+        side,
+        rows.map((r) => r.id as string),
+        includeDeleted,
+      )) {
         const owner = link[side.column];
         linksByOwner.set(owner, [...(linksByOwner.get(owner) ?? []), link]);
       }
@@ -119,5 +165,10 @@ function linkFields(l: LinkRow) {
 }
 
 function sortableFields(model: CanonicalModelName): string[] {
-  return [...SYSTEM_SORTABLE, ...Object.entries(CANONICAL_MODELS[model].fields).filter(([, type]) => type !== 'jsonb').map(([f]) => f)];
+  return [
+    ...SYSTEM_SORTABLE,
+    ...Object.entries(CANONICAL_MODELS[model].fields)
+      .filter(([, type]) => type !== 'jsonb')
+      .map(([f]) => f),
+  ];
 }

@@ -29,8 +29,17 @@ export class HealthController {
       return { status: 'shutting_down' };
     }
     const [database, queue] = await Promise.all([
-      this.prisma.$queryRawUnsafe('SELECT 1').then(() => 'ok', (e: Error) => `error: ${e.message}`),
-      this.queues.queue(QueueName.SyncJobs).getJobCounts('waiting').then(() => 'ok', (e: Error) => `error: ${e.message}`),
+      this.prisma.$queryRawUnsafe('SELECT 1').then(
+        () => 'ok',
+        (e: Error) => `error: ${e.message}`,
+      ),
+      this.queues
+        .queue(QueueName.SyncJobs)
+        .getJobCounts('waiting')
+        .then(
+          () => 'ok',
+          (e: Error) => `error: ${e.message}`,
+        ),
     ]);
     const ready = database === 'ok' && queue === 'ok';
     res.status(ready ? 200 : 503);

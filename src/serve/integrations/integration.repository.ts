@@ -21,7 +21,11 @@ export class IntegrationRepository {
   }
 
   async list(organizationId: string, filter: { vendor?: IntegrationVendor; isArchived: boolean }, page: ListPage) {
-    const where = { organization_id: organizationId, is_archived: filter.isArchived, ...(filter.vendor ? { vendor: filter.vendor } : {}) };
+    const where = {
+      organization_id: organizationId,
+      is_archived: filter.isArchived,
+      ...(filter.vendor ? { vendor: filter.vendor } : {}),
+    };
     const [rows, total] = await this.prisma.$transaction([
       this.prisma.integration.findMany({ where, skip: page.offset, take: page.limit, orderBy: prismaOrderBy(page) }),
       this.prisma.integration.count({ where }),
@@ -30,10 +34,19 @@ export class IntegrationRepository {
   }
 
   /** `forgetDataAccess`: the data-access verdicts go with the change (new credentials), in one transaction. */
-  async update(organizationId: string, id: string, data: Prisma.IntegrationUncheckedUpdateInput, options: { forgetDataAccess?: boolean } = {}): Promise<IntegrationRow | null> {
+  async update(
+    organizationId: string,
+    id: string,
+    data: Prisma.IntegrationUncheckedUpdateInput,
+    options: { forgetDataAccess?: boolean } = {},
+  ): Promise<IntegrationRow | null> {
     const count = await this.prisma.$transaction(async (tx) => {
-      const { count: updated } = await tx.integration.updateMany({ where: { id, organization_id: organizationId }, data: { ...data, updated_at: new Date() } });
-      if (updated === 1 && options.forgetDataAccess) await tx.dataAccessResult.deleteMany({ where: { integration_id: id } });
+      const { count: updated } = await tx.integration.updateMany({
+        where: { id, organization_id: organizationId },
+        data: { ...data, updated_at: new Date() },
+      });
+      if (updated === 1 && options.forgetDataAccess)
+        await tx.dataAccessResult.deleteMany({ where: { integration_id: id } });
       return updated;
     });
     return count === 0 ? null : this.find(organizationId, id);
@@ -44,7 +57,16 @@ export class IntegrationRepository {
     return this.prisma.$transaction(async (tx) => {
       const { count } = await tx.integration.deleteMany({ where: { id, organization_id: organizationId } });
       if (count === 0) return false;
-      for (const table of ['properties', 'units', 'residents', 'leases', 'residents_to_leases', 'quarantined_records', 'sync_checkpoints', 'data_diffs']) {
+      for (const table of [
+        'properties',
+        'units',
+        'residents',
+        'leases',
+        'residents_to_leases',
+        'quarantined_records',
+        'sync_checkpoints',
+        'data_diffs',
+      ]) {
         await tx.$executeRawUnsafe(`DELETE FROM "${table}" WHERE "integration_id" = $1`, id);
       }
       return true;
@@ -53,7 +75,10 @@ export class IntegrationRepository {
 
   /** Flags the spec's Integration object shows: a running sync. */
   async runningSyncs(integrationIds: string[]): Promise<Set<string>> {
-    const rows = await this.prisma.syncRun.findMany({ where: { integration_id: { in: integrationIds }, status: 'RUNNING' }, select: { integration_id: true } });
+    const rows = await this.prisma.syncRun.findMany({
+      where: { integration_id: { in: integrationIds }, status: 'RUNNING' },
+      select: { integration_id: true },
+    });
     return new Set(rows.map((r) => r.integration_id));
   }
 

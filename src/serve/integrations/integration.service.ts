@@ -14,7 +14,12 @@ import { OutboundBlockedError, OutboundGuard } from '../../platform/outbound/out
 import { SyncService, type LastSyncRun } from '../../sync/sync.service';
 import type { VendorAdapter, VendorFacts } from '../../fetch/adapter/vendor-adapter';
 import { VendorRegistry } from '../../fetch/registry/vendor-registry';
-import type { CreateIntegrationDto, ListIntegrationsQueryDto, ManualSyncDto, UpdateIntegrationDto } from './integration.dto';
+import type {
+  CreateIntegrationDto,
+  ListIntegrationsQueryDto,
+  ManualSyncDto,
+  UpdateIntegrationDto,
+} from './integration.dto';
 import { IntegrationRepository, type IntegrationRow } from './integration.repository';
 
 const SORTABLE = ['created_at', 'updated_at', 'name', 'id'];
@@ -61,15 +66,32 @@ export class IntegrationService {
   async list(organizationId: string, query: ListIntegrationsQueryDto) {
     const page = parseListQuery(query);
     assertSortable(page.orderBy, SORTABLE);
-    const { rows, total } = await this.integrations.list(organizationId, { vendor: query.integration_vendor, isArchived: query.is_archived === 'true' }, page);
+    const { rows, total } = await this.integrations.list(
+      organizationId,
+      { vendor: query.integration_vendor, isArchived: query.is_archived === 'true' },
+      page,
+    );
     const ids = rows.map((r) => r.id);
-    const [running, unreadable, latest] = await Promise.all([this.integrations.runningSyncs(ids), this.dataAccess.unreadableModels(ids), this.sync.latestRuns(ids)]);
-    return { meta: listMeta(page, total, rows.length), results: rows.map((r) => this.present(r, running.has(r.id), unreadable.get(r.id) ?? new Set(), latest.get(r.id) ?? null)) };
+    const [running, unreadable, latest] = await Promise.all([
+      this.integrations.runningSyncs(ids),
+      this.dataAccess.unreadableModels(ids),
+      this.sync.latestRuns(ids),
+    ]);
+    return {
+      meta: listMeta(page, total, rows.length),
+      results: rows.map((r) =>
+        this.present(r, running.has(r.id), unreadable.get(r.id) ?? new Set(), latest.get(r.id) ?? null),
+      ),
+    };
   }
 
   async get(organizationId: string, id: string) {
     const row = await this.require(organizationId, id);
-    const [running, unreadable, latest] = await Promise.all([this.integrations.runningSyncs([id]), this.dataAccess.unreadableModels([id]), this.sync.latestRuns([id])]);
+    const [running, unreadable, latest] = await Promise.all([
+      this.integrations.runningSyncs([id]),
+      this.dataAccess.unreadableModels([id]),
+      this.sync.latestRuns([id]),
+    ]);
     return this.present(row, running.has(id), unreadable.get(id) ?? new Set(), latest.get(id) ?? null);
   }
 
@@ -79,27 +101,34 @@ export class IntegrationService {
     const credentials = dto.credentials ? validateCredentials(adapter, dto.credentials) : undefined;
     if (dto.base_url) this.assertBaseUrl(dto.base_url);
     if (dto.sync_cron) assertCron(dto.sync_cron);
-    const scheduleChanged = dto.sync_frequency !== undefined || dto.sync_cadence !== undefined || dto.sync_cron !== undefined;
-    const row = await this.integrations.update(organizationId, id, {
-      name: dto.name,
-      active: dto.active,
-      system: dto.system,
-      credentials_encrypted: credentials ? this.secrets.sealJson(credentials) : undefined,
-      // What the old credentials could do says nothing about the new ones.
-      ...(credentials ? { can_authenticate: null, last_data_access_check: null } : {}),
-      base_url: dto.base_url,
-      sync_frequency: dto.sync_frequency,
-      sync_cadence: dto.sync_cadence,
-      sync_cron: dto.sync_cron,
-      max_request_frequency: dto.max_request_frequency,
-      max_request_cadence: dto.max_request_cadence,
-      max_job_concurrency: dto.max_job_concurrency,
-      new_properties_are_enabled: dto.new_properties_are_enabled,
-      is_archived: dto.is_archived,
-    }, { forgetDataAccess: credentials !== undefined });
+    const scheduleChanged =
+      dto.sync_frequency !== undefined || dto.sync_cadence !== undefined || dto.sync_cron !== undefined;
+    const row = await this.integrations.update(
+      organizationId,
+      id,
+      {
+        name: dto.name,
+        active: dto.active,
+        system: dto.system,
+        credentials_encrypted: credentials ? this.secrets.sealJson(credentials) : undefined,
+        // What the old credentials could do says nothing about the new ones.
+        ...(credentials ? { can_authenticate: null, last_data_access_check: null } : {}),
+        base_url: dto.base_url,
+        sync_frequency: dto.sync_frequency,
+        sync_cadence: dto.sync_cadence,
+        sync_cron: dto.sync_cron,
+        max_request_frequency: dto.max_request_frequency,
+        max_request_cadence: dto.max_request_cadence,
+        max_job_concurrency: dto.max_job_concurrency,
+        new_properties_are_enabled: dto.new_properties_are_enabled,
+        is_archived: dto.is_archived,
+      },
+      { forgetDataAccess: credentials !== undefined },
+    );
     if (!row) throw AppError.notFound('Integration', id);
     // A new schedule counts from now; before the first sync completes there is nothing to schedule yet.
-    if (scheduleChanged && row.first_sync_completed_at) await this.integrations.update(organizationId, id, { next_sync_at: nextRunAt(new Date(), row) });
+    if (scheduleChanged && row.first_sync_completed_at)
+      await this.integrations.update(organizationId, id, { next_sync_at: nextRunAt(new Date(), row) });
     // Turning `active` on for the first time starts the first sync (it runs once, however often this happens).
     if (row.active && !row.first_sync_started_at) await this.sync.startFirstSync(organizationId, id, adapter.models);
     return this.get(organizationId, id);
@@ -113,10 +142,14 @@ export class IntegrationService {
   async manualSync(organizationId: string, id: string, dto: ManualSyncDto) {
     const row = await this.require(organizationId, id);
     const adapter = this.adapterFor(row.vendor);
-    const models = (dto.models_to_sync?.length ? dto.models_to_sync : adapter.models).filter(isCanonicalModelName) as CanonicalModelName[];
+    const models = (dto.models_to_sync?.length ? dto.models_to_sync : adapter.models).filter(
+      isCanonicalModelName,
+    ) as CanonicalModelName[];
     const unsupported = models.filter((m) => !adapter.models.includes(m));
     if (unsupported.length > 0) {
-      throw AppError.invalid(`${row.vendor} cannot sync ${unsupported.join(', ')}`, { models_to_sync: [`must be among ${adapter.models.join(', ')}`] });
+      throw AppError.invalid(`${row.vendor} cannot sync ${unsupported.join(', ')}`, {
+        models_to_sync: [`must be among ${adapter.models.join(', ')}`],
+      });
     }
     const syncId = row.first_sync_started_at
       ? await this.sync.requestManualRun(organizationId, id, models)
@@ -133,9 +166,12 @@ export class IntegrationService {
   private adapterFor(vendor: IntegrationVendor): VendorAdapter {
     const adapter = this.vendors.get(vendor);
     if (!adapter) {
-      throw AppError.invalid(`${vendor} is not supported yet; supported vendors: ${this.vendors.supportedVendors().join(', ')}`, {
-        integration_vendor: [`must be one of ${this.vendors.supportedVendors().join(', ')}`],
-      });
+      throw AppError.invalid(
+        `${vendor} is not supported yet; supported vendors: ${this.vendors.supportedVendors().join(', ')}`,
+        {
+          integration_vendor: [`must be one of ${this.vendors.supportedVendors().join(', ')}`],
+        },
+      );
     }
     return adapter;
   }
@@ -150,7 +186,12 @@ export class IntegrationService {
   }
 
   /** The spec's Integration object; credentials are never part of it. */
-  private present(row: IntegrationRow, isRunningSync: boolean, unreadableModels: ReadonlySet<string>, lastSyncRun: LastSyncRun | null) {
+  private present(
+    row: IntegrationRow,
+    isRunningSync: boolean,
+    unreadableModels: ReadonlySet<string>,
+    lastSyncRun: LastSyncRun | null,
+  ) {
     const adapter = this.vendors.get(row.vendor);
     const interfaceName = adapter?.facts.interfaceName ?? `${row.vendor}_BASE`;
     return {
@@ -180,7 +221,16 @@ export class IntegrationService {
       next_sync_at: row.next_sync_at?.toISOString() ?? null,
       integration_interfaces: [{ interface_name: interfaceName, enabled: true, version: null }],
       // A model whose read check FAILED is not synced; `source` (extension) names the vendor call it comes from.
-      models: Object.fromEntries((adapter?.models ?? []).map((m) => [m, { enabled: !unreadableModels.has(m), from_interfaces: [interfaceName], source: adapter?.facts.sources[m] ?? null }])),
+      models: Object.fromEntries(
+        (adapter?.models ?? []).map((m) => [
+          m,
+          {
+            enabled: !unreadableModels.has(m),
+            from_interfaces: [interfaceName],
+            source: adapter?.facts.sources[m] ?? null,
+          },
+        ]),
+      ),
       can_authenticate: row.can_authenticate ?? false,
       last_data_access_check: row.last_data_access_check?.toISOString() ?? null,
       configuration_meta_data: [],
@@ -198,7 +248,9 @@ function validateCredentials(adapter: VendorAdapter, credentials: Record<string,
   const instance = plainToInstance(adapter.credentialsDto, credentials);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
-    const fields = Object.fromEntries(Object.entries(flattenValidationErrors(errors)).map(([k, v]) => [`credentials.${k}`, v]));
+    const fields = Object.fromEntries(
+      Object.entries(flattenValidationErrors(errors)).map(([k, v]) => [`credentials.${k}`, v]),
+    );
     throw AppError.invalid(`Invalid ${adapter.vendor} credentials: ${Object.keys(fields).join(', ')}`, fields);
   }
   return instance;
@@ -213,9 +265,21 @@ function assertCron(expression: string): void {
  * The integration's request budget: its own when it names one, else the vendor's published budget (as
  * requests per minute), else Propexo's default of one request per second.
  */
-function requestBudget(dto: CreateIntegrationDto, facts: VendorFacts): { max_request_frequency: number; max_request_cadence: Cadence } {
+function requestBudget(
+  dto: CreateIntegrationDto,
+  facts: VendorFacts,
+): { max_request_frequency: number; max_request_cadence: Cadence } {
   if (dto.max_request_frequency !== undefined || dto.max_request_cadence !== undefined || !facts.requestBudget) {
-    return { max_request_frequency: dto.max_request_frequency ?? 1, max_request_cadence: dto.max_request_cadence ?? 'SECOND' };
+    return {
+      max_request_frequency: dto.max_request_frequency ?? 1,
+      max_request_cadence: dto.max_request_cadence ?? 'SECOND',
+    };
   }
-  return { max_request_frequency: Math.max(1, Math.floor((facts.requestBudget.requests * 60) / facts.requestBudget.perSeconds)), max_request_cadence: 'MINUTE' };
+  return {
+    max_request_frequency: Math.max(
+      1,
+      Math.floor((facts.requestBudget.requests * 60) / facts.requestBudget.perSeconds),
+    ),
+    max_request_cadence: 'MINUTE',
+  };
 }

@@ -13,7 +13,12 @@ export class JobScheduleController {
   }
 
   @Get(':job_schedule_id')
-  get(@OrgId() org: string, @Param('integration_id') integrationId: string, @Param('job_schedule_id') scheduleId: string, @Query() _query: GetByIdQueryDto) {
+  get(
+    @OrgId() org: string,
+    @Param('integration_id') integrationId: string,
+    @Param('job_schedule_id') scheduleId: string,
+    @Query() _query: GetByIdQueryDto,
+  ) {
     return this.schedules.get(org, integrationId, scheduleId);
   }
 }

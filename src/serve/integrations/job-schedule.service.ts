@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../platform/common/errors/app-error';
-import { assertSortable, listMeta, parseListQuery, singleMeta, type ListQueryDto } from '../../platform/common/http/list-query.dto';
+import {
+  assertSortable,
+  listMeta,
+  parseListQuery,
+  singleMeta,
+  type ListQueryDto,
+} from '../../platform/common/http/list-query.dto';
 import { IntegrationRepository } from './integration.repository';
 import { presentJobSchedule } from './job-schedule';
 

@@ -1,7 +1,12 @@
 import type { ColumnType } from '../../catalogue/canonical-models';
 
 export const PG_ARRAY_TYPE: Record<ColumnType, string> = {
-  text: 'text[]', int: 'int4[]', float: 'float8[]', bool: 'bool[]', timestamptz: 'timestamptz[]', jsonb: 'jsonb[]',
+  text: 'text[]',
+  int: 'int4[]',
+  float: 'float8[]',
+  bool: 'bool[]',
+  timestamptz: 'timestamptz[]',
+  jsonb: 'jsonb[]',
 };
 
 export interface BulkUpsertSpec {

@@ -1,4 +1,9 @@
-import { CANONICAL_MODELS, RESIDENT_LEASE_FIELDS, type CanonicalModelName, type ColumnType } from '../../catalogue/canonical-models';
+import {
+  CANONICAL_MODELS,
+  RESIDENT_LEASE_FIELDS,
+  type CanonicalModelName,
+  type ColumnType,
+} from '../../catalogue/canonical-models';
 import type { BulkUpsertSpec } from './bulk-upsert';
 
 /** The bulk-upsert shapes of the cache tables (shared by the cache writer and the benchmark's raw baseline). */
@@ -16,7 +21,11 @@ export function recordSpec(model: CanonicalModelName): BulkUpsertSpec {
 
 export const LINK_SPEC: BulkUpsertSpec = {
   table: 'residents_to_leases',
-  columns: [['id', 'text'], ['content_hash', 'text'], ...(Object.entries(RESIDENT_LEASE_FIELDS) as [string, ColumnType][])],
+  columns: [
+    ['id', 'text'],
+    ['content_hash', 'text'],
+    ...(Object.entries(RESIDENT_LEASE_FIELDS) as [string, ColumnType][]),
+  ],
   constants: ['organization_id', 'integration_id'],
   softDelete: false,
 };

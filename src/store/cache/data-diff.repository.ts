@@ -40,8 +40,15 @@ export class DataDiffRepository {
        SELECT d.id, $1::text, $2::text, $3::text, $4::text, $5::text, d.record_id, d.event_type::"DataDiffEventType", d.diff
        FROM unnest($6::text[], $7::text[], $8::text[], $9::jsonb[]) AS d(id, record_id, event_type, diff)`,
       [
-        scope.organizationId, scope.integrationId, scope.vendor, scope.model, scope.jobId,
-        entries.map(() => newId()), entries.map((e) => e.recordId), entries.map((e) => e.eventType), entries.map((e) => JSON.stringify(e.diff)),
+        scope.organizationId,
+        scope.integrationId,
+        scope.vendor,
+        scope.model,
+        scope.jobId,
+        entries.map(() => newId()),
+        entries.map((e) => e.recordId),
+        entries.map((e) => e.eventType),
+        entries.map((e) => JSON.stringify(e.diff)),
       ],
     );
   }
@@ -51,11 +58,20 @@ export class DataDiffRepository {
       organization_id: filter.organizationId,
       ...(filter.integrationId ? { integration_id: filter.integrationId } : {}),
       ...(filter.vendor ? { integration_vendor: filter.vendor } : {}),
-      ...(filter.before || filter.after ? { created_at: { ...(filter.before ? { lt: filter.before } : {}), ...(filter.after ? { gt: filter.after } : {}) } } : {}),
+      ...(filter.before || filter.after
+        ? {
+            created_at: {
+              ...(filter.before ? { lt: filter.before } : {}),
+              ...(filter.after ? { gt: filter.after } : {}),
+            },
+          }
+        : {}),
     };
     const [rows, total] = await Promise.all([
       this.prisma.dataDiff.findMany({
-        where, skip: page.offset, take: page.limit,
+        where,
+        skip: page.offset,
+        take: page.limit,
         orderBy: prismaOrderBy(page),
       }),
       this.prisma.dataDiff.count({ where }),
@@ -67,7 +83,8 @@ export class DataDiffRepository {
   async deleteCreatedBefore(cutoff: Date, limit: number): Promise<number> {
     return this.prisma.$executeRawUnsafe(
       `DELETE FROM "data_diffs" WHERE "id" IN (SELECT "id" FROM "data_diffs" WHERE "created_at" < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
-      cutoff, limit,
+      cutoff,
+      limit,
     );
   }
 }

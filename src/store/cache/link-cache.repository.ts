@@ -1,4 +1,10 @@
-import { CANONICAL_MODELS, LINK_MODEL, RESIDENT_LEASE_FIELDS, type CanonicalModelName, type LinkSide } from '../../catalogue/canonical-models';
+import {
+  CANONICAL_MODELS,
+  LINK_MODEL,
+  RESIDENT_LEASE_FIELDS,
+  type CanonicalModelName,
+  type LinkSide,
+} from '../../catalogue/canonical-models';
 import type { SqlTx } from '../../platform/database/prisma.service';
 import type { CanonicalLink, CanonicalRecord } from '../../normalise/canonical-record';
 import { PG_ARRAY_TYPE, toColumnArrays } from './bulk-upsert';
@@ -44,14 +50,25 @@ export class LinkCacheRepository {
    * records of the page that had vanished: their links show again (unless they ended). `report` (syncs after
    * the first) returns what readers will see change; a first sync only writes.
    */
-  async write(tx: SqlTx, model: CanonicalModelName, scope: CacheScope, written: CanonicalRecord[], revived: string[], now: Date, report: boolean): Promise<LinkChanges> {
+  async write(
+    tx: SqlTx,
+    model: CanonicalModelName,
+    scope: CacheScope,
+    written: CanonicalRecord[],
+    revived: string[],
+    now: Date,
+    report: boolean,
+  ): Promise<LinkChanges> {
     const side = CANONICAL_MODELS[model].linkSide;
     const statements = new Map(written.filter((r) => r.names !== undefined).map((r) => [r.id, r]));
     if (!side || (statements.size === 0 && revived.length === 0)) return NO_LINK_CHANGES;
     if (!report) return this.writeFirstSync(tx, model, side, scope, [...statements.values()], now);
     // Each page compares with what is stored and reports what changed: the two jobs take turns.
     await this.lock(tx, scope.integrationId);
-    const { rows: stored } = await tx.query<CacheRow>(`SELECT * FROM ${TABLE} WHERE "${side.column}" = ANY($1::text[])`, [[...new Set([...statements.keys(), ...revived])]]);
+    const { rows: stored } = await tx.query<CacheRow>(
+      `SELECT * FROM ${TABLE} WHERE "${side.column}" = ANY($1::text[])`,
+      [[...new Set([...statements.keys(), ...revived])]],
+    );
     const before = new Map(stored.map((row) => [row.id, row]));
     const named = new Set<string>();
     const toWrite: CanonicalLink[] = [];
@@ -73,8 +90,11 @@ export class LinkCacheRepository {
       const statement = statements.get(row[side.column] as string);
       return statement === undefined || (statement.linkedTo !== undefined && named.has(row.id));
     });
-    if (reshow.length > 0) changes.appeared.push(...(await this.reshow(tx, side, reshow.map((row) => row.id).sort(), now)));
-    const toEnd = stored.filter((row) => statements.has(row[side.column] as string) && !row.ended && !named.has(row.id)).map((row) => row.id);
+    if (reshow.length > 0)
+      changes.appeared.push(...(await this.reshow(tx, side, reshow.map((row) => row.id).sort(), now)));
+    const toEnd = stored
+      .filter((row) => statements.has(row[side.column] as string) && !row.ended && !named.has(row.id))
+      .map((row) => row.id);
     if (toEnd.length > 0) {
       const { rows } = await tx.query<CacheRow>(
         `UPDATE ${TABLE} SET "ended" = true, "deleted_at" = coalesce("deleted_at", $2), "updated_at" = $2 WHERE "id" = ANY($1::text[]) RETURNING *`,
@@ -83,13 +103,17 @@ export class LinkCacheRepository {
       changes.ended.push(...rows.filter((row) => before.get(row.id)!.deleted_at === null));
     }
     if (toWrite.length > 0) {
-      const { rows: written } = await tx.query<CacheRow>(this.upsert(model, side, 'report'), this.upsertParams(toWrite, scope, now));
+      const { rows: written } = await tx.query<CacheRow>(
+        this.upsert(model, side, 'report'),
+        this.upsertParams(toWrite, scope, now),
+      );
       for (const row of written) {
         const previous = before.get(row.id);
         const wasShown = previous !== undefined && previous.deleted_at === null;
         const shows = row.deleted_at === null;
         if (shows && !wasShown) changes.appeared.push(row);
-        else if (shows && previous!.content_hash !== row.content_hash) changes.changed.push({ row, previous: previous! });
+        else if (shows && previous!.content_hash !== row.content_hash)
+          changes.changed.push({ row, previous: previous! });
         else if (!shows && wasShown) changes.ended.push(row);
       }
     }
@@ -101,7 +125,14 @@ export class LinkCacheRepository {
    * reported. The links come from one side only (LinkSide.firstSyncSource: the leases, which list all their
    * residents), so they are written as the lease side did before both sides counted: one upsert per page.
    */
-  private async writeFirstSync(tx: SqlTx, model: CanonicalModelName, side: LinkSide, scope: CacheScope, statements: CanonicalRecord[], now: Date): Promise<LinkChanges> {
+  private async writeFirstSync(
+    tx: SqlTx,
+    model: CanonicalModelName,
+    side: LinkSide,
+    scope: CacheScope,
+    statements: CanonicalRecord[],
+    now: Date,
+  ): Promise<LinkChanges> {
     if (!side.firstSyncSource) return NO_LINK_CHANGES;
     const links = statements.flatMap((r) => r.links ?? []);
     if (links.length > 0) await tx.query(this.upsert(model, side, 'first'), this.upsertParams(links, scope, now));
@@ -110,12 +141,20 @@ export class LinkCacheRepository {
 
   /** The upsert's parameters: the links' columns, sorted by id (the order rows are locked in), then the constants. */
   private upsertParams(links: CanonicalLink[], scope: CacheScope, now: Date): unknown[] {
-    const rows = [...links].sort((a, b) => (a.id < b.id ? -1 : 1)).map((l) => ({ ...l.values, id: l.id, content_hash: l.hash }));
+    const rows = [...links]
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map((l) => ({ ...l.values, id: l.id, content_hash: l.hash }));
     return [...toColumnArrays(LINK_SPEC, rows), scope.organizationId, scope.integrationId, now];
   }
 
   /** Hides the links of records that vanished from the vendor (the deletion pass): they end with them. */
-  async hide(tx: SqlTx, model: CanonicalModelName, integrationId: string, ids: string[], now: Date): Promise<CacheRow[]> {
+  async hide(
+    tx: SqlTx,
+    model: CanonicalModelName,
+    integrationId: string,
+    ids: string[],
+    now: Date,
+  ): Promise<CacheRow[]> {
     const side = CANONICAL_MODELS[model].linkSide;
     if (!side || ids.length === 0) return [];
     await this.lock(tx, integrationId);

@@ -48,7 +48,14 @@ export class RecordCacheRepository {
    * relies on); new and changed ones are upserted and returned with their previous version. The links
    * that written residents and leases name are written with them (LinkCacheRepository).
    */
-  async upsertPage(tx: SqlTx, model: CanonicalModelName, scope: CacheScope, records: CanonicalRecord[], now: Date, options: UpsertOptions): Promise<UpsertResult> {
+  async upsertPage(
+    tx: SqlTx,
+    model: CanonicalModelName,
+    scope: CacheScope,
+    records: CanonicalRecord[],
+    now: Date,
+    options: UpsertOptions,
+  ): Promise<UpsertResult> {
     let toWrite = records;
     let previous = new Map<string, CacheRow>();
     if (options.capture) {
@@ -63,12 +70,19 @@ export class RecordCacheRepository {
     const returning = options.capture ? 'rows' : 'ids';
     const { spec, sql } = this.statement(`${model}:${returning}`, () => recordSpec(model), returning);
     const rows = toWrite.map((r) => ({ ...r.values, id: r.id, x_id: r.x_id, content_hash: r.hash }));
-    const { rows: written } = await tx.query<CacheRow & { inserted: boolean }>(
-      sql, [...toColumnArrays(spec, rows), scope.organizationId, scope.integrationId, scope.vendor, now],
-    );
+    const { rows: written } = await tx.query<CacheRow & { inserted: boolean }>(sql, [
+      ...toColumnArrays(spec, rows),
+      scope.organizationId,
+      scope.integrationId,
+      scope.vendor,
+      now,
+    ]);
     const inserted = written.filter((w) => w.inserted).length;
     const changes = options.capture
-      ? written.map(({ inserted: isNew, ...row }) => ({ row: row as CacheRow, previous: isNew ? null : previous.get(row.id) ?? null }))
+      ? written.map(({ inserted: isNew, ...row }) => ({
+          row: row,
+          previous: isNew ? null : (previous.get(row.id) ?? null),
+        }))
       : [];
     const revived = changes.filter((c) => c.previous !== null && c.previous.deleted_at !== null).map((c) => c.row.id);
     const links = await this.links.write(tx, model, scope, toWrite, revived, now, options.capture);
@@ -81,9 +95,18 @@ export class RecordCacheRepository {
    * the integration's live rows of the model: then nothing is marked and `refused` says how many it would be.
    * The links of the vanished records are hidden with them (`hiddenLinks`, those that were showing).
    */
-  async markVanished(tx: SqlTx, model: CanonicalModelName, integrationId: string, seenSince: Date, now: Date, maxShare: number): Promise<{ deleted: CacheRow[]; hiddenLinks: CacheRow[]; refused: { vanished: number; live: number } | null }> {
+  async markVanished(
+    tx: SqlTx,
+    model: CanonicalModelName,
+    integrationId: string,
+    seenSince: Date,
+    now: Date,
+    maxShare: number,
+  ): Promise<{ deleted: CacheRow[]; hiddenLinks: CacheRow[]; refused: { vanished: number; live: number } | null }> {
     const table = CANONICAL_MODELS[model].table;
-    const { rows: [counts] } = await tx.query<{ vanished: number; live: number }>(
+    const {
+      rows: [counts],
+    } = await tx.query<{ vanished: number; live: number }>(
       `SELECT count(*) FILTER (WHERE "last_seen" < $2)::int AS vanished, count(*)::int AS live
        FROM "${table}" WHERE "integration_id" = $1 AND "deleted_at" IS NULL`,
       [integrationId, seenSince],
@@ -95,7 +118,13 @@ export class RecordCacheRepository {
        WHERE "integration_id" = $1 AND "deleted_at" IS NULL AND "last_seen" < $2 RETURNING *`,
       [integrationId, seenSince, now],
     );
-    const hiddenLinks = await this.links.hide(tx, model, integrationId, rows.map((r) => r.id), now);
+    const hiddenLinks = await this.links.hide(
+      tx,
+      model,
+      integrationId,
+      rows.map((r) => r.id),
+      now,
+    );
     return { deleted: rows, hiddenLinks, refused: null };
   }
 
@@ -104,14 +133,26 @@ export class RecordCacheRepository {
    * residents): marked deleted as vanished ones are, outside the deletion guard's count, and their links
    * hidden with them. Returns them, and the links that were showing.
    */
-  async hide(tx: SqlTx, model: CanonicalModelName, integrationId: string, ids: string[], now: Date): Promise<{ hidden: CacheRow[]; hiddenLinks: CacheRow[] }> {
+  async hide(
+    tx: SqlTx,
+    model: CanonicalModelName,
+    integrationId: string,
+    ids: string[],
+    now: Date,
+  ): Promise<{ hidden: CacheRow[]; hiddenLinks: CacheRow[] }> {
     if (ids.length === 0) return { hidden: [], hiddenLinks: [] };
     const { rows } = await tx.query<CacheRow>(
       `UPDATE "${CANONICAL_MODELS[model].table}" SET "deleted_at" = $3, "updated_at" = $3
        WHERE "integration_id" = $1 AND "id" = ANY($2::text[]) AND "deleted_at" IS NULL RETURNING *`,
       [integrationId, ids, now],
     );
-    const hiddenLinks = await this.links.hide(tx, model, integrationId, rows.map((r) => r.id), now);
+    const hiddenLinks = await this.links.hide(
+      tx,
+      model,
+      integrationId,
+      rows.map((r) => r.id),
+      now,
+    );
     return { hidden: rows, hiddenLinks };
   }
 
@@ -126,14 +167,17 @@ export class RecordCacheRepository {
     const unchanged = new Set<string>();
     for (const { page_id, same, ...row } of rows) {
       if (same) unchanged.add(page_id);
-      else if (row.id) changed.set(page_id, row as CacheRow);
+      else if (row.id) changed.set(page_id, row);
     }
     return { changed, unchanged };
   }
 
   /** last_seen for rows the page saw unchanged (written rows get it from the upsert). */
   private async touch(tx: SqlTx, model: CanonicalModelName, ids: string[], now: Date): Promise<void> {
-    await tx.query(`UPDATE "${CANONICAL_MODELS[model].table}" SET "last_seen" = $2 WHERE "id" = ANY($1::text[]) AND "last_seen" < $2`, [ids, now]);
+    await tx.query(
+      `UPDATE "${CANONICAL_MODELS[model].table}" SET "last_seen" = $2 WHERE "id" = ANY($1::text[]) AND "last_seen" < $2`,
+      [ids, now],
+    );
   }
 
   private statement(key: string, build: () => BulkUpsertSpec, returning: UpsertReturning) {

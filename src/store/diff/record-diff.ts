@@ -13,7 +13,11 @@ export interface RecordDiff {
  * Objects and arrays compare by value (key order ignored); volatile fields never count. Null when nothing
  * but volatile fields changed.
  */
-export function diffRecords(previous: Record<string, unknown>, next: Record<string, unknown>, ignore: ReadonlySet<string> = VOLATILE_FIELDS): RecordDiff | null {
+export function diffRecords(
+  previous: Record<string, unknown>,
+  next: Record<string, unknown>,
+  ignore: ReadonlySet<string> = VOLATILE_FIELDS,
+): RecordDiff | null {
   const diff: RecordDiff = { new: {}, previous: {} };
   let changed = false;
   for (const field of new Set([...Object.keys(previous), ...Object.keys(next)])) {

@@ -6,7 +6,11 @@ import { SecretReencryptionOnStart } from './secret-reencryption.service';
 @Global()
 @Module({
   providers: [
-    { provide: SecretBox, inject: [APP_CONFIG], useFactory: (config: RuntimeConfig) => new SecretBox(config.encryptionKey, config.previousEncryptionKeys) },
+    {
+      provide: SecretBox,
+      inject: [APP_CONFIG],
+      useFactory: (config: RuntimeConfig) => new SecretBox(config.encryptionKey, config.previousEncryptionKeys),
+    },
     SecretReencryptionOnStart,
   ],
   exports: [SecretBox],

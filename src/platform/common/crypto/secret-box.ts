@@ -46,16 +46,22 @@ export class SecretBox {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return [VERSION, this.keyId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
+    return [
+      VERSION,
+      this.keyId,
+      iv.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+      ciphertext.toString('base64url'),
+    ].join('.');
   }
 
   open(envelope: string): string {
     const [version, keyId, iv, tag, ciphertext] = envelope.split('.');
     if (version !== VERSION || ciphertext === undefined) throw new Error('Not a sealed secret');
-    const key = this.openers.get(keyId!);
-    if (!key) throw new UnknownEncryptionKeyError(keyId!);
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv!, 'base64url'));
-    decipher.setAuthTag(Buffer.from(tag!, 'base64url'));
+    const key = this.openers.get(keyId);
+    if (!key) throw new UnknownEncryptionKeyError(keyId);
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
   }
 

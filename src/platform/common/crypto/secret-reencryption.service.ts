@@ -26,7 +26,9 @@ export class SecretReencryptionOnStart implements OnApplicationBootstrap, OnModu
     this.running = reencryptSecrets(db, this.box, () => this.stopping)
       .then((report) => {
         if (report.resealed > 0 || report.left > 0) {
-          this.logger.log(`re-encryption: ${report.resealed} secret(s) re-sealed with key ${this.box.keyId}; ${report.left} left under older keys`);
+          this.logger.log(
+            `re-encryption: ${report.resealed} secret(s) re-sealed with key ${this.box.keyId}; ${report.left} left under older keys`,
+          );
         }
         for (const failure of report.failures) this.logger.error(`re-encryption: ${failure}`);
       })

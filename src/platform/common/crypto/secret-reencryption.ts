@@ -33,7 +33,11 @@ export interface ReencryptionReport {
  * written only if its sealed value is still the one read (compare-and-set), so a concurrent change (a new
  * secret, new credentials) always wins and several workers may run this at once.
  */
-export async function reencryptSecrets(db: SqlRunner, box: SecretBox, stopping: () => boolean = () => false): Promise<ReencryptionReport> {
+export async function reencryptSecrets(
+  db: SqlRunner,
+  box: SecretBox,
+  stopping: () => boolean = () => false,
+): Promise<ReencryptionReport> {
   const current = sealedPrefix(box.keyId);
   let resealed = 0;
   const failures: string[] = [];
@@ -48,7 +52,7 @@ export async function reencryptSecrets(db: SqlRunner, box: SecretBox, stopping: 
         [current.length, current, after, BATCH_SIZE],
       );
       if (rows.length === 0) break;
-      after = rows[rows.length - 1]!.id;
+      after = rows[rows.length - 1].id;
       const ids: string[] = [];
       const read: string[] = [];
       const written: string[] = [];
@@ -58,7 +62,10 @@ export async function reencryptSecrets(db: SqlRunner, box: SecretBox, stopping: 
           ids.push(row.id);
           read.push(row.sealed);
         } catch (error) {
-          const reason = error instanceof UnknownEncryptionKeyError ? `sealed with encryption key ${error.keyId}, which is not configured` : 'could not be opened (damaged, or sealed with another key of the same id)';
+          const reason =
+            error instanceof UnknownEncryptionKeyError
+              ? `sealed with encryption key ${error.keyId}, which is not configured`
+              : 'could not be opened (damaged, or sealed with another key of the same id)';
           failures.push(`${table}.${column} of ${row.id}: ${reason}`);
         }
       }
@@ -79,7 +86,13 @@ export async function reencryptSecrets(db: SqlRunner, box: SecretBox, stopping: 
 /** How many sealed values carry another key id than `currentKeyId`, over every sealed column. */
 export async function countSealedWithOlderKeys(db: SqlRunner, currentKeyId: string): Promise<number> {
   const current = sealedPrefix(currentKeyId);
-  const counts = SEALED_COLUMNS.map(({ table, column }) => `SELECT count(*) AS n FROM "${table}" WHERE "${column}" IS NOT NULL AND left("${column}", $1) <> $2`);
-  const { rows } = await db.query<{ left: string }>(`SELECT sum(n)::text AS left FROM (${counts.join(' UNION ALL ')}) AS c`, [current.length, current]);
+  const counts = SEALED_COLUMNS.map(
+    ({ table, column }) =>
+      `SELECT count(*) AS n FROM "${table}" WHERE "${column}" IS NOT NULL AND left("${column}", $1) <> $2`,
+  );
+  const { rows } = await db.query<{ left: string }>(
+    `SELECT sum(n)::text AS left FROM (${counts.join(' UNION ALL ')}) AS c`,
+    [current.length, current],
+  );
   return Number(rows[0]?.left ?? 0);
 }

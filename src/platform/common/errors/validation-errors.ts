@@ -6,7 +6,8 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   const fields: Record<string, string[]> = {};
   for (const error of errors) {
     const key = parent ? `${parent}.${error.property}` : error.property;
-    if (error.constraints) fields[key] = Object.values(error.constraints).map((message) => withoutValue(message, error.value));
+    if (error.constraints)
+      fields[key] = Object.values(error.constraints).map((message) => withoutValue(message, error.value));
     if (error.children?.length) Object.assign(fields, flattenValidationErrors(error.children, key));
   }
   return fields;
@@ -23,6 +24,8 @@ export function validationAppError(errors: ValidationError[], where: 'body' | 'q
  * the value may be a credential or a webhook secret. (Shorter strings would match ordinary words.)
  */
 function withoutValue(message: string, value: unknown): string {
-  const strings = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string' && v.length >= 4);
+  const strings = (Array.isArray(value) ? value : [value]).filter(
+    (v): v is string => typeof v === 'string' && v.length >= 4,
+  );
   return strings.reduce((text, secret) => text.split(secret).join('[redacted]'), message);
 }

@@ -2,7 +2,10 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { AppError, ERROR_STATUS, ErrorCode } from '../errors/app-error';
 
-const STATUS_CODES = Object.fromEntries(Object.entries(ERROR_STATUS).map(([code, status]) => [status, code])) as Record<number, ErrorCode>;
+const STATUS_CODES = Object.fromEntries(Object.entries(ERROR_STATUS).map(([code, status]) => [status, code])) as Record<
+  number,
+  ErrorCode
+>;
 
 /**
  * The one place errors become HTTP responses: `{"error": {"code", "message", "details"}}` (API.md §2).
@@ -17,24 +20,45 @@ export class AppExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const request = host.switchToHttp().getRequest<Request>();
     const { status, body } = toErrorResponse(exception, request);
-    if (status >= 500) this.logger.error(`${request.method} ${request.path} failed: ${(exception as Error)?.stack ?? String(exception)}`);
-    if (exception instanceof AppError && exception.code === 'rate_limited' && typeof exception.details.retry_after_seconds === 'number') {
+    if (status >= 500)
+      this.logger.error(
+        `${request.method} ${request.path} failed: ${(exception as Error)?.stack ?? String(exception)}`,
+      );
+    if (
+      exception instanceof AppError &&
+      exception.code === 'rate_limited' &&
+      typeof exception.details.retry_after_seconds === 'number'
+    ) {
       response.setHeader('Retry-After', String(exception.details.retry_after_seconds));
     }
     response.status(status).json(body);
   }
 }
 
-export function toErrorResponse(exception: unknown, request: { method: string; path: string }): { status: number; body: unknown } {
+export function toErrorResponse(
+  exception: unknown,
+  request: { method: string; path: string },
+): { status: number; body: unknown } {
   if (exception instanceof AppError) {
-    return { status: ERROR_STATUS[exception.code], body: envelope(exception.code, exception.message, exception.details) };
+    return {
+      status: ERROR_STATUS[exception.code],
+      body: envelope(exception.code, exception.message, exception.details),
+    };
   }
   const status = statusOf(exception);
   if (status !== undefined && status < 500) {
     const code = STATUS_CODES[status] ?? (status === 405 ? 'not_found' : 'invalid_request');
-    if (status === 404) return { status, body: envelope('not_found', `No route for ${request.method} ${request.path}`, {}) };
-    if (status === 413) return { status, body: envelope('payload_too_large', 'The request body is too large', bodyLimitOf(exception)) };
-    if (isBodyParseError(exception)) return { status: 400, body: envelope('invalid_request', 'The request body is not valid JSON', { fields: { body: ['must be valid JSON'] } }) };
+    if (status === 404)
+      return { status, body: envelope('not_found', `No route for ${request.method} ${request.path}`, {}) };
+    if (status === 413)
+      return { status, body: envelope('payload_too_large', 'The request body is too large', bodyLimitOf(exception)) };
+    if (isBodyParseError(exception))
+      return {
+        status: 400,
+        body: envelope('invalid_request', 'The request body is not valid JSON', {
+          fields: { body: ['must be valid JSON'] },
+        }),
+      };
     return { status, body: envelope(code, messageOf(exception), {}) };
   }
   return { status: 500, body: envelope('internal_error', 'An unexpected error occurred', {}) };
@@ -60,7 +84,9 @@ function bodyLimitOf(exception: unknown): Record<string, unknown> {
 
 function isBodyParseError(exception: unknown): boolean {
   const e = exception as { type?: string; cause?: { type?: string }; message?: string };
-  return e?.type === 'entity.parse.failed' || e?.cause?.type === 'entity.parse.failed' || (exception instanceof SyntaxError);
+  return (
+    e?.type === 'entity.parse.failed' || e?.cause?.type === 'entity.parse.failed' || exception instanceof SyntaxError
+  );
 }
 
 function messageOf(exception: unknown): string {

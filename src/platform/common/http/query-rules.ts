@@ -5,14 +5,15 @@ import { ValidateBy, type ValidationArguments } from 'class-validator';
  * ISO 8601 in its extended format (RFC 3339 and its usual relaxations): a date, or a date and a time with
  * optional seconds, fraction (`.` or `,`) and zone (`Z`, `±hh`, `±hhmm`, `±hh:mm`), `T`, `t` or a space between.
  */
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function isCalendarDay(year: string, month: string, day: string): boolean {
   const [y, m, d] = [Number(year), Number(month), Number(day)];
   const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-  return m >= 1 && m <= 12 && d >= 1 && d <= (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1]!);
+  return m >= 1 && m <= 12 && d >= 1 && d <= (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1]);
 }
 
 /**
@@ -23,14 +24,16 @@ export function parseTimeFilter(value: unknown): Date | null {
   const match = typeof value === 'string' ? DATE_TIME.exec(value) : null;
   if (!match) return null;
   const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone = 'Z'] = match;
-  if (!isCalendarDay(year!, month!, day!) || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return null;
+  if (!isCalendarDay(year, month, day) || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return null;
   let offset = 'Z';
   if (zone.toUpperCase() !== 'Z') {
     const [sign, hours, minutes] = [zone[0], zone.slice(1, 3), zone.slice(3).replace(':', '') || '00'];
     if (Number(hours) > 23 || Number(minutes) > 59) return null;
     offset = `${sign}${hours}:${minutes}`;
   }
-  const instant = new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}.${fraction.padEnd(3, '0').slice(0, 3)}${offset}`);
+  const instant = new Date(
+    `${year}-${month}-${day}T${hour}:${minute}:${second}.${fraction.padEnd(3, '0').slice(0, 3)}${offset}`,
+  );
   return Number.isNaN(instant.getTime()) ? null : instant;
 }
 
@@ -44,7 +47,8 @@ export function IsTimeFilter(): PropertyDecorator {
     name: 'isTimeFilter',
     validator: {
       validate: (value) => parseTimeFilter(value) !== null,
-      defaultMessage: (args?: ValidationArguments) => `${args?.property} must be an ISO 8601 date-time (e.g. 2026-01-31T09:30:00Z) or date (2026-01-31)`,
+      defaultMessage: (args?: ValidationArguments) =>
+        `${args?.property} must be an ISO 8601 date-time (e.g. 2026-01-31T09:30:00Z) or date (2026-01-31)`,
     },
   });
   return (target, key) => {
@@ -58,7 +62,10 @@ export function IsDateFilter(): PropertyDecorator {
   return ValidateBy({
     name: 'isDateFilter',
     validator: {
-      validate: (value) => typeof value === 'string' && DATE.test(value) && isCalendarDay(...(DATE.exec(value)!.slice(1) as [string, string, string])),
+      validate: (value) =>
+        typeof value === 'string' &&
+        DATE.test(value) &&
+        isCalendarDay(...(DATE.exec(value)!.slice(1) as [string, string, string])),
       defaultMessage: (args?: ValidationArguments) => `${args?.property} must be a date, YYYY-MM-DD`,
     },
   });

@@ -14,14 +14,25 @@ export class DtoValidationPipe implements PipeTransform {
     const { metatype, type } = metadata;
     // PostgreSQL text cannot hold NUL: refuse it here, naming the field, rather than fail in the database.
     const withNul = nulField(value, type === 'body' ? 'body' : type === 'query' ? '' : (metadata.data ?? type));
-    if (withNul !== null) throw AppError.invalid(`${withNul} must not contain NUL characters`, { [withNul]: ['must not contain NUL characters'] });
+    if (withNul !== null)
+      throw AppError.invalid(`${withNul} must not contain NUL characters`, {
+        [withNul]: ['must not contain NUL characters'],
+      });
     if ((type !== 'body' && type !== 'query') || !metatype || isPrimitive(metatype)) return value;
     // No body at all reads as {}: a POST that needs no fields may be sent bare, and one that does names them.
-    if (type === 'body' && value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    if (
+      type === 'body' &&
+      value !== undefined &&
+      (value === null || typeof value !== 'object' || Array.isArray(value))
+    ) {
       throw AppError.invalid('The request body must be a JSON object', { body: ['must be a JSON object'] });
     }
     const instance = plainToInstance(metatype, value ?? {}, { enableImplicitConversion: false });
-    const errors = validateSync(instance as object, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
+    const errors = validateSync(instance as object, {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: false,
+    });
     if (errors.length > 0) throw validationAppError(errors, type);
     return instance;
   }

@@ -31,7 +31,12 @@ export async function api(method, path, body) {
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+    });
   } catch (error) {
     throw new ApiError(0, 'network_error', `Could not reach the server: ${error.message}`, {});
   }
@@ -44,7 +49,12 @@ export async function api(method, path, body) {
   }
   if (!res.ok) {
     const e = json?.error;
-    const error = new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? `${method} ${path} answered ${res.status} ${res.statusText}`, e?.details);
+    const error = new ApiError(
+      res.status,
+      e?.code ?? `http_${res.status}`,
+      e?.message ?? `${method} ${path} answered ${res.status} ${res.statusText}`,
+      e?.details,
+    );
     if (res.status === 401) window.dispatchEvent(new CustomEvent('latchkey:unauthorized', { detail: error }));
     throw error;
   }

@@ -34,9 +34,14 @@ function makeContext(query) {
   const ctx = {
     alive: true,
     query,
-    go: (hash) => { location.hash = hash; },
+    go: (hash) => {
+      location.hash = hash;
+    },
     later(ms, fn) {
-      const t = setTimeout(() => { timers.delete(t); if (ctx.alive) fn(); }, ms);
+      const t = setTimeout(() => {
+        timers.delete(t);
+        if (ctx.alive) fn();
+      }, ms);
       timers.add(t);
     },
     poll(fn, ms) {
@@ -69,7 +74,11 @@ function route() {
   const query = Object.fromEntries(new URLSearchParams(search ?? ''));
   current = makeContext(query);
   for (const a of document.querySelectorAll('#nav a')) {
-    if (path.startsWith(a.getAttribute('href').slice(1)) || (path.replace(/^\/?$/, '') === '' && a.getAttribute('href') === '#/integrations')) a.setAttribute('aria-current', 'page');
+    if (
+      path.startsWith(a.getAttribute('href').slice(1)) ||
+      (path.replace(/^\/?$/, '') === '' && a.getAttribute('href') === '#/integrations')
+    )
+      a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
   renderKeyStatus();
@@ -86,25 +95,70 @@ function route() {
       return;
     }
   }
-  replace(view, h('h1', {}, 'Not found'), h('p', {}, 'No such page. ', h('a', { href: '#/integrations' }, 'Go to the integrations.')));
+  replace(
+    view,
+    h('h1', {}, 'Not found'),
+    h('p', {}, 'No such page. ', h('a', { href: '#/integrations' }, 'Go to the integrations.')),
+  );
 }
 
 function renderKeyStatus() {
   const key = getKey();
-  replace(keyStatus, key
-    ? [h('span', { class: 'muted small', testid: 'key-set' }, `Key …${key.slice(-4)}`),
-      h('button', { type: 'button', testid: 'change-key', onClick: () => { location.hash = '#/key'; } }, 'Change key'),
-      h('button', { type: 'button', testid: 'forget-key', onClick: () => { setKey(''); route(); } }, 'Forget key')]
-    : h('span', { class: 'muted small' }, 'No API key'));
+  replace(
+    keyStatus,
+    key
+      ? [
+          h('span', { class: 'muted small', testid: 'key-set' }, `Key …${key.slice(-4)}`),
+          h(
+            'button',
+            {
+              type: 'button',
+              testid: 'change-key',
+              onClick: () => {
+                location.hash = '#/key';
+              },
+            },
+            'Change key',
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              testid: 'forget-key',
+              onClick: () => {
+                setKey('');
+                route();
+              },
+            },
+            'Forget key',
+          ),
+        ]
+      : h('span', { class: 'muted small' }, 'No API key'),
+  );
 }
 
 function renderKeyForm(el, ctx, message) {
-  const input = h('input', { type: 'password', name: 'api-key', autocomplete: 'off', size: 48, testid: 'api-key-input', value: getKey(), required: true });
+  const input = h('input', {
+    type: 'password',
+    name: 'api-key',
+    autocomplete: 'off',
+    size: 48,
+    testid: 'api-key-input',
+    value: getKey(),
+    required: true,
+  });
   const out = h('div', { 'aria-live': 'polite' });
-  const form = h('form', { class: 'stack', testid: 'key-form' },
+  const form = h(
+    'form',
+    { class: 'stack', testid: 'key-form' },
     field('API key', input, 'In embedded mode it is in .data/api-key; otherwise the LATCHKEY_API_KEY you configured.'),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', testid: 'api-key-save' }, 'Use this key')),
-    out);
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary', testid: 'api-key-save' }, 'Use this key'),
+    ),
+    out,
+  );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     setKey(input.value.trim());
@@ -119,7 +173,12 @@ function renderKeyForm(el, ctx, message) {
       replace(out, errorBox(error, 'key-error'));
     }
   });
-  replace(el, h('h1', {}, 'API key'), message ? h('p', { class: 'notice', testid: 'key-needed' }, message) : null, form);
+  replace(
+    el,
+    h('h1', {}, 'API key'),
+    message ? h('p', { class: 'notice', testid: 'key-needed' }, message) : null,
+    form,
+  );
   input.focus();
 }
 

@@ -14,7 +14,8 @@ function niceScale(max, ticks = 4) {
   return { top: Math.ceil(max / step) * step, step };
 }
 
-const short = (n) => (n >= 1e6 ? `${+(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${+(n / 1e3).toFixed(1)}k` : String(+n.toFixed(2)));
+const short = (n) =>
+  n >= 1e6 ? `${+(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${+(n / 1e3).toFixed(1)}k` : String(+n.toFixed(2));
 
 function frame(title, yLabel, top, step, testid) {
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': title, testid });
@@ -27,17 +28,39 @@ function frame(title, yLabel, top, step, testid) {
   }
   svg.append(s('line', { x1: PAD.left, x2: PAD.left, y1: PAD.top, y2: H - PAD.bottom, class: 'axis' }));
   svg.append(s('line', { x1: PAD.left, x2: W - PAD.right, y1: H - PAD.bottom, y2: H - PAD.bottom, class: 'axis' }));
-  svg.append(s('text', { x: 12, y: PAD.top + plotH / 2, transform: `rotate(-90 12 ${PAD.top + plotH / 2})`, 'text-anchor': 'middle', class: 'axis-label' }, yLabel));
+  svg.append(
+    s(
+      'text',
+      {
+        x: 12,
+        y: PAD.top + plotH / 2,
+        transform: `rotate(-90 12 ${PAD.top + plotH / 2})`,
+        'text-anchor': 'middle',
+        class: 'axis-label',
+      },
+      yLabel,
+    ),
+  );
   return { svg, y };
 }
 
 function legend(series) {
-  return h('ul', { class: 'legend' }, series.map((sr, i) => h('li', {}, h('span', { class: `swatch series-${sr.series ?? i}` }), sr.name)));
+  return h(
+    'ul',
+    { class: 'legend' },
+    series.map((sr, i) => h('li', {}, h('span', { class: `swatch series-${sr.series ?? i}` }), sr.name)),
+  );
 }
 
 function figure(title, testid, svg, series, note) {
-  return h('figure', { class: 'chart-box', testid },
-    h('figcaption', {}, title), svg, series ? legend(series) : null, note ? h('p', { class: 'muted' }, note) : null);
+  return h(
+    'figure',
+    { class: 'chart-box', testid },
+    h('figcaption', {}, title),
+    svg,
+    series ? legend(series) : null,
+    note ? h('p', { class: 'muted' }, note) : null,
+  );
 }
 
 /**
@@ -58,7 +81,13 @@ export function barChart({ title, yLabel, categories, series, testid, note }) {
     const x0 = PAD.left + ci * groupW + (groupW - barW * series.length) / 2;
     series.forEach((sr, si) => {
       const v = sr.values[ci] ?? 0;
-      const rect = s('rect', { x: x0 + si * barW, y: y(v), width: barW - 1, height: Math.max(0, y(0) - y(v)), class: `bar series-${sr.series ?? si}` });
+      const rect = s('rect', {
+        x: x0 + si * barW,
+        y: y(v),
+        width: barW - 1,
+        height: Math.max(0, y(0) - y(v)),
+        class: `bar series-${sr.series ?? si}`,
+      });
       rect.append(s('title', {}, `${label} — ${sr.name}: ${v}`));
       svg.append(rect);
     });
@@ -67,7 +96,8 @@ export function barChart({ title, yLabel, categories, series, testid, note }) {
       svg.append(s('text', { x: lx, y: H - PAD.bottom + 14, 'text-anchor': 'middle', class: 'tick' }, label));
     }
   });
-  if (categories.length === 0) svg.append(s('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'tick' }, 'No data yet'));
+  if (categories.length === 0)
+    svg.append(s('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'tick' }, 'No data yet'));
   return figure(title, testid, svg, series, note);
 }
 
@@ -77,7 +107,10 @@ export function barChart({ title, yLabel, categories, series, testid, note }) {
  */
 function segmentsOf(pts) {
   if (pts.length < 3) return pts.length ? [pts] : [];
-  const steps = pts.slice(1).map((p, i) => p.t - pts[i].t).sort((a, b) => a - b);
+  const steps = pts
+    .slice(1)
+    .map((p, i) => p.t - pts[i].t)
+    .sort((a, b) => a - b);
   const median = steps[Math.floor((steps.length - 1) / 2)];
   const gap = Math.max(4 * median, (pts.at(-1).t - pts[0].t) / 20);
   const out = [[pts[0]]];
@@ -93,7 +126,10 @@ function segmentsOf(pts) {
  * bad?}] (bad points are drawn red).
  */
 export function timeChart({ title, yLabel, points, testid, name, note }) {
-  const pts = points.map((p) => ({ ...p, t: new Date(p.t).getTime() })).filter((p) => Number.isFinite(p.t) && Number.isFinite(p.v)).sort((a, b) => a.t - b.t);
+  const pts = points
+    .map((p) => ({ ...p, t: new Date(p.t).getTime() }))
+    .filter((p) => Number.isFinite(p.t) && Number.isFinite(p.v))
+    .sort((a, b) => a.t - b.t);
   const { top, step } = niceScale(Math.max(0, ...pts.map((p) => p.v)));
   const { svg, y } = frame(title, yLabel, top, step, `${testid}-svg`);
   const plotW = W - PAD.left - PAD.right;
@@ -101,17 +137,34 @@ export function timeChart({ title, yLabel, points, testid, name, note }) {
   const t1 = pts.at(-1)?.t ?? 1;
   const x = (t) => PAD.left + (t1 === t0 ? plotW / 2 : ((t - t0) / (t1 - t0)) * plotW);
   for (const segment of segmentsOf(pts)) {
-    if (segment.length > 1) svg.append(s('polyline', { points: segment.map((p) => `${x(p.t)},${y(p.v)}`).join(' '), class: 'line series-0' }));
+    if (segment.length > 1)
+      svg.append(
+        s('polyline', { points: segment.map((p) => `${x(p.t)},${y(p.v)}`).join(' '), class: 'line series-0' }),
+      );
   }
   for (const p of pts) {
     const dot = s('circle', { cx: x(p.t), cy: y(p.v), r: 3.5, class: p.bad ? 'dot bad' : 'dot series-0' });
     dot.append(s('title', {}, `${new Date(p.t).toLocaleString()}: ${p.label ?? p.v}`));
     svg.append(dot);
   }
-  if (pts.length === 0) svg.append(s('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'tick' }, 'No data yet'));
+  if (pts.length === 0)
+    svg.append(s('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'tick' }, 'No data yet'));
   else {
-    svg.append(s('text', { x: PAD.left, y: H - PAD.bottom + 14, 'text-anchor': 'start', class: 'tick' }, new Date(t0).toLocaleTimeString()));
-    if (t1 !== t0) svg.append(s('text', { x: W - PAD.right, y: H - PAD.bottom + 14, 'text-anchor': 'end', class: 'tick' }, new Date(t1).toLocaleTimeString()));
+    svg.append(
+      s(
+        'text',
+        { x: PAD.left, y: H - PAD.bottom + 14, 'text-anchor': 'start', class: 'tick' },
+        new Date(t0).toLocaleTimeString(),
+      ),
+    );
+    if (t1 !== t0)
+      svg.append(
+        s(
+          'text',
+          { x: W - PAD.right, y: H - PAD.bottom + 14, 'text-anchor': 'end', class: 'tick' },
+          new Date(t1).toLocaleTimeString(),
+        ),
+      );
   }
   svg.append(s('text', { x: PAD.left + plotW / 2, y: H - 8, 'text-anchor': 'middle', class: 'axis-label' }, 'time'));
   return figure(title, testid, svg, [{ name, series: 0 }], note);
@@ -125,6 +178,12 @@ export function bucketByTime(items, buckets = 12) {
   const t1 = Math.max(...times);
   const n = t1 === t0 ? 1 : buckets;
   const width = (t1 - t0) / n || 1;
-  const labels = Array.from({ length: n }, (_, i) => new Date(t0 + i * width).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: n > 1 && width < 60_000 ? '2-digit' : undefined }));
+  const labels = Array.from({ length: n }, (_, i) =>
+    new Date(t0 + i * width).toLocaleTimeString([], {
+      hour: '2-digit',
+      minute: '2-digit',
+      second: n > 1 && width < 60_000 ? '2-digit' : undefined,
+    }),
+  );
   return { labels, index: (t) => Math.min(n - 1, Math.floor((new Date(t).getTime() - t0) / width)) };
 }

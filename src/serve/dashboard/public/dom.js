@@ -69,26 +69,58 @@ export function statusKind(status) {
 /** An inline error: the API's message, its code and details. */
 export function errorBox(error, testid = 'error') {
   const details = error?.details && Object.keys(error.details).length ? JSON.stringify(error.details, null, 2) : null;
-  return h('div', { class: 'error', role: 'alert', testid },
+  return h(
+    'div',
+    { class: 'error', role: 'alert', testid },
     h('strong', {}, error?.message ?? String(error)),
-    error?.code ? h('span', { class: 'code' }, ` (${error.code}${error.status ? `, HTTP ${error.status}` : ''})`) : null,
-    details ? h('pre', {}, details) : null);
+    error?.code
+      ? h('span', { class: 'code' }, ` (${error.code}${error.status ? `, HTTP ${error.status}` : ''})`)
+      : null,
+    details ? h('pre', {}, details) : null,
+  );
 }
 
 /** A table from column definitions {label, cell(row) → node|string}. */
 export function table(columns, rows, attrs = {}, rowAttrs = () => ({})) {
-  return h('table', attrs,
-    h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c.label)))),
-    h('tbody', {}, rows.length === 0
-      ? h('tr', {}, h('td', { colspan: columns.length, class: 'empty' }, 'Nothing yet.'))
-      : rows.map((r) => h('tr', rowAttrs(r), columns.map((c) => h('td', c.attrs ? c.attrs(r) : {}, c.cell(r)))))));
+  return h(
+    'table',
+    attrs,
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        columns.map((c) => h('th', { scope: 'col' }, c.label)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.length === 0
+        ? h('tr', {}, h('td', { colspan: columns.length, class: 'empty' }, 'Nothing yet.'))
+        : rows.map((r) =>
+            h(
+              'tr',
+              rowAttrs(r),
+              columns.map((c) => h('td', c.attrs ? c.attrs(r) : {}, c.cell(r))),
+            ),
+          ),
+    ),
+  );
 }
 
 let idCounter = 0;
 /** A labelled form field: the control gets an id and the label points at it. */
 export function field(label, control, hint) {
   if (!control.id) control.id = `f${++idCounter}`;
-  return h('div', { class: 'field' }, h('label', { for: control.id }, label), control, hint ? h('small', {}, hint) : null);
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: control.id }, label),
+    control,
+    hint ? h('small', {}, hint) : null,
+  );
 }
 
 /** A button that runs an async action, disabled while it runs; errors go to `onError`. */

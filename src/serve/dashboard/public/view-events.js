@@ -8,7 +8,11 @@ const RECORD_MODELS = ['residents', 'leases', 'properties', 'units'];
 export async function renderEvents(el, ctx) {
   let after = Math.max(0, Number(ctx.query.after ?? 0) || 0);
   const afterInput = h('input', { type: 'number', min: 0, step: 1, value: String(after), testid: 'events-after' });
-  const limitInput = h('select', { testid: 'events-limit' }, [25, 100, 250, 1000].map((n) => h('option', { value: n, selected: n === 100 }, String(n))));
+  const limitInput = h(
+    'select',
+    { testid: 'events-limit' },
+    [25, 100, 250, 1000].map((n) => h('option', { value: n, selected: n === 100 }, String(n))),
+  );
   const follow = h('input', { type: 'checkbox', testid: 'events-follow' });
   const rows = h('tbody', {});
   const status = h('p', { class: 'muted small', testid: 'events-status', 'aria-live': 'polite' });
@@ -19,15 +23,43 @@ export async function renderEvents(el, ctx) {
   // Integration names by id (an integration deleted since shows its id).
   const names = new Map((await listAllIntegrations().catch(() => [])).map((i) => [i.id, i.name]));
 
-  const form = h('form', { class: 'inline-fields', testid: 'events-form' },
-    field('After sequence', afterInput), field('Page size', limitInput),
+  const form = h(
+    'form',
+    { class: 'inline-fields', testid: 'events-form' },
+    field('After sequence', afterInput),
+    field('Page size', limitInput),
     h('button', { type: 'submit', class: 'primary' }, 'Load'),
-    h('label', {}, follow, ' Follow new events'));
-  replace(el, h('h1', {}, 'Events'),
-    h('p', { class: 'muted' }, 'Every event in commit order (the change feed for clients that poll). Start at 0 for the oldest.'),
-    form, errorBoxEl, status,
-    h('table', { testid: 'events-table' }, h('thead', {}, h('tr', {}, ['Sequence', 'Committed', 'Trigger', 'Model', 'Record', 'Integration', 'Payload'].map((c) => h('th', { scope: 'col' }, c)))), rows),
-    h('div', { class: 'pager' }, more));
+    h('label', {}, follow, ' Follow new events'),
+  );
+  replace(
+    el,
+    h('h1', {}, 'Events'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Every event in commit order (the change feed for clients that poll). Start at 0 for the oldest.',
+    ),
+    form,
+    errorBoxEl,
+    status,
+    h(
+      'table',
+      { testid: 'events-table' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Sequence', 'Committed', 'Trigger', 'Model', 'Record', 'Integration', 'Payload'].map((c) =>
+            h('th', { scope: 'col' }, c),
+          ),
+        ),
+      ),
+      rows,
+    ),
+    h('div', { class: 'pager' }, more),
+  );
 
   async function page(reset) {
     if (reset) {
@@ -71,15 +103,37 @@ export async function renderEvents(el, ctx) {
 }
 
 function eventRow(e, names) {
-  const record = e.record_id && RECORD_MODELS.includes(e.model) ? h('a', { href: `#/records/${e.model}/${encodeURIComponent(e.record_id)}` }, e.record_id) : (e.record_id ?? '—');
-  return h('tr', { testid: 'event-row', 'data-sequence': e.sequence, 'data-trigger': e.trigger },
+  const record =
+    e.record_id && RECORD_MODELS.includes(e.model)
+      ? h('a', { href: `#/records/${e.model}/${encodeURIComponent(e.record_id)}` }, e.record_id)
+      : (e.record_id ?? '—');
+  return h(
+    'tr',
+    { testid: 'event-row', 'data-sequence': e.sequence, 'data-trigger': e.trigger },
     h('td', { class: 'num' }, String(e.sequence)),
     h('td', {}, time(e.created_at)),
     h('td', {}, e.trigger),
     h('td', {}, e.model ?? '—'),
     h('td', {}, record),
-    h('td', {}, e.integration_id
-      ? h('a', { href: `#/integrations/${encodeURIComponent(e.integration_id)}`, title: e.integration_id, testid: 'event-integration' }, names.get(e.integration_id) ?? e.integration_id)
-      : '—'),
-    h('td', {}, e.payload ? h('details', {}, h('summary', {}, 'payload'), h('pre', {}, JSON.stringify(e.payload, null, 2))) : '—'));
+    h(
+      'td',
+      {},
+      e.integration_id
+        ? h(
+            'a',
+            {
+              href: `#/integrations/${encodeURIComponent(e.integration_id)}`,
+              title: e.integration_id,
+              testid: 'event-integration',
+            },
+            names.get(e.integration_id) ?? e.integration_id,
+          )
+        : '—',
+    ),
+    h(
+      'td',
+      {},
+      e.payload ? h('details', {}, h('summary', {}, 'payload'), h('pre', {}, JSON.stringify(e.payload, null, 2))) : '—',
+    ),
+  );
 }
