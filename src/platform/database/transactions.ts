@@ -1,0 +1,21 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService, type SqlTx, type Tx } from './prisma.service';
+
+/**
+ * The one way to open a transaction. A service whose change spans repositories runs it here and hands the
+ * handle to each repository; a repository whose change is its own opens it here too. `run` gives Prisma's
+ * interactive transaction (ordinary queries); `runSql` gives plain parameterised SQL on one pooled
+ * connection (the hot set-based statements, skipping Prisma's per-parameter conversion).
+ */
+@Injectable()
+export class Transactions {
+  constructor(private readonly prisma: PrismaService) {}
+
+  run<T>(work: (tx: Tx) => Promise<T>, options?: { timeout?: number }): Promise<T> {
+    return this.prisma.$transaction(work, options);
+  }
+
+  runSql<T>(work: (tx: SqlTx) => Promise<T>): Promise<T> {
+    return this.prisma.sqlTransaction(work);
+  }
+}
