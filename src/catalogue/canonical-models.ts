@@ -4,6 +4,8 @@
  * API serialises and filters by it. prisma/schema.prisma declares the same columns (a unit test keeps the
  * two in step).
  */
+import { IntegrationVendor } from '../generated/prisma/enums';
+
 export type ColumnType = 'text' | 'int' | 'float' | 'bool' | 'timestamptz' | 'jsonb';
 
 export const CANONICAL_MODEL_NAMES = ['properties', 'units', 'residents', 'leases'] as const;
@@ -30,9 +32,54 @@ export interface LinkSide {
   partnerFields?: Readonly<Record<string, string>>;
 }
 
+/**
+ * What a list filter's value must be: any text, `true`/`false`, a calendar day (YYYY-MM-DD), an instant (ISO
+ * 8601 date-time or date), a 10-digit phone number, or one of a list.
+ */
+export type FilterValue = 'text' | 'flag' | 'date' | 'instant' | 'phone' | { oneOf: readonly string[] };
+
+/**
+ * How a list filter matches a record `r` (the read API turns it into SQL): a column compared with the value
+ * (`ignoreCase` compares lower-cased), nothing at all, or the record's resident <-> lease links `l` (only the
+ * showing ones unless include_deleted): some link whose column compares with the value, or, for a `true`
+ * flag, no link with a value in that column.
+ */
+export type FilterMatch =
+  | { column: string; op?: '=' | '>=' | '<='; ignoreCase?: true }
+  | { nothing: true }
+  | { linkColumn: string; op: '=' | '<' | '>' }
+  | { noLinkWith: string };
+
+/** A query parameter of a model's list endpoint. */
+export interface ListFilter {
+  param: string;
+  value: FilterValue;
+  match: FilterMatch;
+  /** The filter means something only with this one (a PMS id only within an integration): a 400 without it. */
+  requires?: string;
+}
+
+/** Operations a model may offer beyond reads (the data-access matrix's columns); adapters offer none yet. */
+export type WriteOperation = 'create' | 'update';
+
+/** How our /openapi.json documents a model's read endpoints. */
+export interface ModelDocs {
+  /** The model's record with its article, for the get endpoint's summary ("Get a property"). */
+  aRecord: string;
+  /** Propexo's output envelopes of the list and the get endpoint (components of docs/reference/propexo-openapi.yml). */
+  listOutput: string;
+  getOutput: string;
+  /** Notes on both endpoints (CommonMark): where the vendors' records come from, what is left out. */
+  notes?: string;
+  /** A side of the link: what each of its `partnerFields` on the embedded links is. */
+  partnerFieldNotes?: Readonly<Record<string, string>>;
+}
+
 export interface CanonicalModel {
   name: CanonicalModelName;
   table: string;
+  /** The record in a "not found" error ("property"). */
+  noun: string;
   /** Kebab-case object name used in webhook payloads. */
   object: string;
   /** Sync job type, as Propexo names job types (READ_…). */
@@ -50,6 +97,11 @@ export interface CanonicalModel {
   nullDefaults: Record<string, unknown>;
   /** Set when the model is a side of the resident <-> lease link. */
   linkSide?: LinkSide;
+  /** The read API's list filters beyond the ones every model takes (COMMON_FILTERS), in the order documented. */
+  filters: readonly ListFilter[];
+  /** Write operations its adapters may offer (none yet: the data-access matrix says `unsupported`). */
+  writes: readonly WriteOperation[];
+  docs: ModelDocs;
 }
 
 /** Columns every canonical table has, maintained by the cache rather than the vendor mapping. */
@@ -73,10 +125,76 @@ const t = 'text',
   ts = 'timestamptz',
   j = 'jsonb';
 
+export const LEASE_STATUS_NORMALIZED = ['ACTIVE', 'INACTIVE', 'OTHER', 'PENDING', 'EVICTED'] as const;
+export const PHONE_TYPES = ['FAX', 'HOME', 'MOBILE', 'OTHER', 'WORK'] as const;
+export const RESIDENT_TYPES = ['PRIMARY', 'SECONDARY', 'GUARANTOR', 'OTHER'] as const;
+export const PROPERTY_TYPES = [
+  'SINGLE_FAMILY',
+  'MULTI_FAMILY',
+  'STUDENT_HOUSING',
+  'VACATION',
+  'COMMERCIAL',
+  'OTHER',
+] as const;
+
+/** Where each vendor's residents get their `property_id` (never null), and who is not a resident. */
+const RESIDENTS_NOTES = [
+  "`property_id` is never null. Each vendor's own link to the resident's property:",
+  "- BUILDIUM: the property of the tenant's leases (`TenantMessage.Leases`); a tenant has no property of its own.",
+  '- PROPERTYWARE_REST: the building of the leases naming the contact; a contact has no building of its own.',
+  '- YARDI: the property whose `GetResidentTransactions_Login` lists the customer.',
+  '- ENTRATA: the property `getCustomers` was asked for.',
+  "- APPFOLIO: the `property_id` of the tenant's occupancy on the `rent_roll` (`tenant_directory` names the occupancy, not the property).",
+  '',
+  'Where a vendor names no property for a resident (a Buildium tenant or Propertyware tenant contact on no lease, an AppFolio tenant',
+  'whose occupancy is not on the rent roll, such as a past tenant), the record is quarantined with that reason',
+  '(`GET /v1/admin/integrations/{id}/quarantine`) rather than given an invented one.',
+  '',
+  "Applicants and prospects are not residents: Yardi's `applicant` customers, Entrata's customers whose leases are Applicant",
+  "intervals only (told from the property's `getLeases`: the customer's `LeaseId` and the leases' customer lists), Propertyware's",
+  "PROSPECT contacts, Buildium's and AppFolio's applicants (their own resources) never appear here, and their applications are",
+  'not leases. A record cached before it was known to be an applicant is hidden (`deleted_at`, DATA_DELETED).',
+].join('\n');
+
+const LEASES_NOTES = [
+  "`status_normalized`, like every normalized or typed field, comes from a per-vendor table that covers every value the vendor's",
+  'contract or spec lists. A value the table does not know reads OTHER, keeps its raw form (`status_raw`), and is counted per integration, model,',
+  'field and value at `GET /v1/admin/integrations/{id}/unknown-values`. Applications (Yardi households of applicants, Entrata Applicant',
+  'intervals) are not leases.',
+].join('\n');
+
+const VENDORS = Object.values(IntegrationVendor);
+
+/**
+ * Filters every model's list takes, in the order documented: Propexo's common ones and the time windows. A PMS
+ * id repeats across customers, so an external id means something only within one integration. location_id is
+ * Rent Manager's; it is null for every vendor we serve, so it matches nothing.
+ */
+export const COMMON_FILTERS: readonly ListFilter[] = [
+  { param: 'x_id', value: 'text', match: { column: 'x_id' }, requires: 'integration_id' },
+  { param: 'x_property_id', value: 'text', match: { column: 'x_property_id' }, requires: 'integration_id' },
+  { param: 'location_id', value: 'text', match: { nothing: true } },
+  { param: 'integration_id', value: 'text', match: { column: 'integration_id' } },
+  { param: 'integration_vendor', value: { oneOf: VENDORS }, match: { column: 'integration_vendor' } },
+  { param: 'updated_at_gte', value: 'instant', match: { column: 'updated_at', op: '>=' } },
+  { param: 'updated_at_lte', value: 'instant', match: { column: 'updated_at', op: '<=' } },
+  { param: 'last_seen_gte', value: 'instant', match: { column: 'last_seen', op: '>=' } },
+  { param: 'last_seen_lte', value: 'instant', match: { column: 'last_seen', op: '<=' } },
+];
+
+const byProperty: ListFilter = { param: 'property_id', value: 'text', match: { column: 'property_id' } };
+const byUnitNumber = (column: string): ListFilter => ({
+  param: 'unit_number',
+  value: 'text',
+  match: { column },
+  requires: 'property_id',
+});
+
 export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
   properties: {
     name: 'properties',
     table: 'properties',
+    noun: 'property',
     object: 'properties',
     jobType: 'READ_PROPERTIES',
     fields: {
@@ -119,10 +237,18 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
     required: ['property_id', 'x_property_id'],
     emptyArrays: ['office_hours', 'pet_types', 'associated_owner_ids'],
     nullDefaults: { manager_phone_1_type: 'OTHER', manager_phone_2_type: 'OTHER' },
+    filters: [{ param: 'is_active', value: 'flag', match: { column: 'is_active' } }],
+    writes: [],
+    docs: {
+      aRecord: 'a property',
+      listOutput: '_v1_properties__get_output',
+      getOutput: '_v1_properties_{id}_get_output',
+    },
   },
   units: {
     name: 'units',
     table: 'units',
+    noun: 'unit',
     object: 'units',
     jobType: 'READ_UNITS',
     fields: {
@@ -167,10 +293,14 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
     required: ['x_property_id', 'property_id'],
     emptyArrays: [],
     nullDefaults: {},
+    filters: [byProperty, byUnitNumber('number')],
+    writes: [],
+    docs: { aRecord: 'a unit', listOutput: '_v1_units__get_output', getOutput: '_v1_units_{id}_get_output' },
   },
   residents: {
     name: 'residents',
     table: 'residents',
+    noun: 'resident',
     object: 'residents',
     jobType: 'READ_RESIDENTS',
     fields: {
@@ -217,10 +347,27 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
       firstSyncSource: false,
       partnerFields: { lease_status_normalized: 'status_normalized' },
     },
+    filters: [
+      byProperty,
+      { param: 'lease_id', value: 'text', match: { linkColumn: 'lease_id', op: '=' } },
+      { param: 'email_1', value: 'text', match: { column: 'email_1', ignoreCase: true } },
+      { param: 'phone_1', value: 'phone', match: { column: 'phone_1' } },
+    ],
+    writes: [],
+    docs: {
+      aRecord: 'a resident',
+      listOutput: '_v1_residents__get_output',
+      getOutput: '_v1_residents_{id}_get_output',
+      notes: RESIDENTS_NOTES,
+      partnerFieldNotes: {
+        lease_status_normalized: `The lease's status_normalized (${LEASE_STATUS_NORMALIZED.join(', ')})`,
+      },
+    },
   },
   leases: {
     name: 'leases',
     table: 'leases',
+    noun: 'lease',
     object: 'leases',
     jobType: 'READ_LEASES',
     fields: {
@@ -268,6 +415,31 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
       embeddedAs: 'residents_meta_data',
       firstSyncSource: true,
     },
+    filters: [
+      { param: 'x_unit_id', value: 'text', match: { column: 'x_unit_id' }, requires: 'integration_id' },
+      { param: 'unit_id', value: 'text', match: { column: 'unit_id' } },
+      { param: 'resident_id', value: 'text', match: { linkColumn: 'resident_id', op: '=' } },
+      byProperty,
+      { param: 'before_move_in_date', value: 'date', match: { linkColumn: 'move_in_date', op: '<' } },
+      { param: 'after_move_in_date', value: 'date', match: { linkColumn: 'move_in_date', op: '>' } },
+      { param: 'before_move_out_date', value: 'date', match: { linkColumn: 'move_out_date', op: '<' } },
+      { param: 'after_move_out_date', value: 'date', match: { linkColumn: 'move_out_date', op: '>' } },
+      { param: 'only_null_move_outs', value: 'flag', match: { noLinkWith: 'move_out_date' } },
+      {
+        param: 'status_normalized',
+        value: { oneOf: LEASE_STATUS_NORMALIZED },
+        match: { column: 'status_normalized' },
+      },
+      { param: 'status_raw', value: 'text', match: { column: 'status_raw' } },
+      byUnitNumber('unit_number'),
+    ],
+    writes: [],
+    docs: {
+      aRecord: 'a lease',
+      listOutput: '_v1_leases__get_output',
+      getOutput: '_v1_leases_{lease_id}_get_output',
+      notes: LEASES_NOTES,
+    },
   },
 };
 
@@ -304,21 +476,15 @@ export const LINK_MODEL = {
   ] as ReadonlyArray<readonly [string, ColumnType]>,
 } as const;
 
+/** The cache tables an integration's data lives in: each model's and the links'. */
+export const CACHE_TABLES: readonly string[] = [
+  ...Object.values(CANONICAL_MODELS).map((m) => m.table),
+  LINK_MODEL.table,
+];
+
 /** The models data events are about (the events' `model`, a webhook's `model`). */
 export const EVENT_MODELS = [...CANONICAL_MODEL_NAMES, LINK_MODEL.name] as const;
 export type EventModelName = (typeof EVENT_MODELS)[number];
-
-export const LEASE_STATUS_NORMALIZED = ['ACTIVE', 'INACTIVE', 'OTHER', 'PENDING', 'EVICTED'] as const;
-export const PHONE_TYPES = ['FAX', 'HOME', 'MOBILE', 'OTHER', 'WORK'] as const;
-export const RESIDENT_TYPES = ['PRIMARY', 'SECONDARY', 'GUARANTOR', 'OTHER'] as const;
-export const PROPERTY_TYPES = [
-  'SINGLE_FAMILY',
-  'MULTI_FAMILY',
-  'STUDENT_HOUSING',
-  'VACATION',
-  'COMMERCIAL',
-  'OTHER',
-] as const;
 
 export function isCanonicalModelName(name: string): name is CanonicalModelName {
   return (CANONICAL_MODEL_NAMES as readonly string[]).includes(name);

@@ -1,7 +1,9 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { parseTimeFilter } from '../../src/platform/common/http/query-rules';
-import { LeaseListQueryDto, UnitListQueryDto } from '../../src/serve/data/record-query.dto';
+import { LIST_QUERY_DTOS } from '../../src/serve/data/record-query.dto';
+
+const { leases: LeaseListQueryDto, units: UnitListQueryDto } = LIST_QUERY_DTOS;
 
 const iso = (value: string) => parseTimeFilter(value)?.toISOString() ?? null;
 /** What DtoValidationPipe does with a query (Nest itself is ES modules, which these unit tests cannot load). */

@@ -1,5 +1,5 @@
 import type { ExpectedFields } from '../../normalise/schema-drift';
-import type { CanonicalModelName } from '../../catalogue/canonical-models';
+import { CANONICAL_MODEL_NAMES, type CanonicalModelName } from '../../catalogue/canonical-models';
 import type { MappedRecord, MappingContext } from '../../normalise/canonical-record';
 import type { IntegrationVendor } from '../../generated/prisma/enums';
 import type { VendorHttp } from './vendor-http';
@@ -77,11 +77,20 @@ export interface ClientContext {
   report: VendorReporter;
 }
 
+/**
+ * The models of the catalogue but those the vendor lacks, for an adapter's `models`: a vendor says it has no
+ * units in one line, `modelsExcept('units')`, and has every model added to the catalogue until it says not.
+ */
+export function modelsExcept(...lacking: CanonicalModelName[]): readonly CanonicalModelName[] {
+  return CANONICAL_MODEL_NAMES.filter((model) => !lacking.includes(model));
+}
+
 export interface VendorAdapter<Credentials = unknown> {
   readonly vendor: IntegrationVendor;
   readonly facts: VendorFacts;
   /** class-validator DTO of the credentials shape in docs/vendors/<vendor>.md. */
   readonly credentialsDto: new () => object;
+  /** The catalogue's models the vendor has, in the catalogue's order: `modelsExcept(<those it lacks>)`. */
   readonly models: readonly CanonicalModelName[];
   /** Models that accept a since-filter. */
   readonly incrementalModels: readonly CanonicalModelName[];

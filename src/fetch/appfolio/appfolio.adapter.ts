@@ -1,4 +1,4 @@
-import type { VendorAdapter } from '../adapter/vendor-adapter';
+import { modelsExcept, type VendorAdapter } from '../adapter/vendor-adapter';
 import { AppfolioClient } from './appfolio.client';
 import { AppfolioCredentials } from './appfolio.credentials';
 import { APPFOLIO_EXPECTED_FIELDS, APPFOLIO_FACTS, APPFOLIO_REPORTS } from './appfolio.facts';
@@ -9,7 +9,7 @@ export const appfolioAdapter: VendorAdapter<AppfolioCredentials> = {
   vendor: 'APPFOLIO',
   facts: APPFOLIO_FACTS,
   credentialsDto: AppfolioCredentials,
-  models: ['properties', 'units', 'residents', 'leases'],
+  models: modelsExcept(),
   // from_date exists on tenant_directory and rent_roll only; the directories of properties and units are full pulls.
   incrementalModels: ['residents', 'leases'],
   client: (credentials, context) => {

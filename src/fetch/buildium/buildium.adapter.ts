@@ -1,5 +1,11 @@
 import type { CanonicalModelName } from '../../catalogue/canonical-models';
-import type { ListOptions, RawPage, VendorAdapter, VendorClient } from '../adapter/vendor-adapter';
+import {
+  modelsExcept,
+  type ListOptions,
+  type RawPage,
+  type VendorAdapter,
+  type VendorClient,
+} from '../adapter/vendor-adapter';
 import type { VendorHttp } from '../adapter/vendor-http';
 import { getArrayPage, offsetPages } from '../adapter/offset-pages';
 import { BuildiumCredentials } from './buildium.credentials';
@@ -11,7 +17,7 @@ export const buildiumAdapter: VendorAdapter<BuildiumCredentials> = {
   vendor: 'BUILDIUM',
   facts: BUILDIUM_FACTS,
   credentialsDto: BuildiumCredentials,
-  models: ['properties', 'units', 'residents', 'leases'],
+  models: modelsExcept(),
   incrementalModels: ['properties', 'units', 'residents', 'leases'],
   client: (credentials, context) =>
     new BuildiumClient(

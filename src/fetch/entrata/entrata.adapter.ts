@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { CanonicalModelName } from '../../catalogue/canonical-models';
 import { isObject } from '../../normalise/normalise';
-import type {
-  RawPage,
-  ReportedRateLimits,
-  VendorAdapter,
-  VendorClient,
-  VendorReporter,
+import {
+  modelsExcept,
+  type RawPage,
+  type ReportedRateLimits,
+  type VendorAdapter,
+  type VendorClient,
+  type VendorReporter,
 } from '../adapter/vendor-adapter';
 import {
   VendorAccessDeniedError,
@@ -39,7 +40,7 @@ export const entrataAdapter: VendorAdapter<EntrataCredentials> = {
   vendor: 'ENTRATA',
   facts: ENTRATA_FACTS,
   credentialsDto: EntrataCredentials,
-  models: ['properties', 'units', 'residents', 'leases'],
+  models: modelsExcept(),
   // No method has an updated-since filter: every sync is a full pull, diffed by us.
   incrementalModels: [],
   client: (credentials, context) =>

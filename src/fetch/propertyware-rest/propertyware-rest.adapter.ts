@@ -1,5 +1,11 @@
 import type { CanonicalModelName } from '../../catalogue/canonical-models';
-import type { ListOptions, RawPage, VendorAdapter, VendorClient } from '../adapter/vendor-adapter';
+import {
+  modelsExcept,
+  type ListOptions,
+  type RawPage,
+  type VendorAdapter,
+  type VendorClient,
+} from '../adapter/vendor-adapter';
 import type { VendorHttp } from '../adapter/vendor-http';
 import { getArrayPage, offsetPages } from '../adapter/offset-pages';
 import { PropertywareRestCredentials } from './propertyware-rest.credentials';
@@ -16,7 +22,7 @@ export const propertywareRestAdapter: VendorAdapter<PropertywareRestCredentials>
   vendor: 'PROPERTYWARE_REST',
   facts: PROPERTYWARE_REST_FACTS,
   credentialsDto: PropertywareRestCredentials,
-  models: ['properties', 'units', 'residents', 'leases'],
+  models: modelsExcept(),
   incrementalModels: ['properties', 'units', 'residents', 'leases'],
   client: (credentials, context) =>
     new PropertywareRestClient(

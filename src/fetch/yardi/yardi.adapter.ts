@@ -1,6 +1,6 @@
 import type { CanonicalModelName } from '../../catalogue/canonical-models';
 import { isObject } from '../../normalise/normalise';
-import type { RawPage, VendorAdapter, VendorClient } from '../adapter/vendor-adapter';
+import { modelsExcept, type RawPage, type VendorAdapter, type VendorClient } from '../adapter/vendor-adapter';
 import { VendorRequestError, type VendorHttp } from '../adapter/vendor-http';
 import { YardiCredentials } from './yardi.credentials';
 import {
@@ -22,7 +22,7 @@ export const yardiAdapter: VendorAdapter<YardiCredentials> = {
   vendor: 'YARDI',
   facts: YARDI_FACTS,
   credentialsDto: YardiCredentials,
-  models: ['properties', 'units', 'residents', 'leases'],
+  models: modelsExcept(),
   incrementalModels: [],
   client: (credentials, context) =>
     new YardiClient(context.connect({ 'content-type': 'text/xml; charset=utf-8', accept: 'text/xml' }), credentials),

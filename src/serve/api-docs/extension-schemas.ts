@@ -1,5 +1,10 @@
 import { API_KEY_SCOPES } from '../../platform/auth/scopes';
-import { CANONICAL_MODEL_NAMES, EVENT_MODELS } from '../../catalogue/canonical-models';
+import {
+  CANONICAL_MODEL_NAMES,
+  CANONICAL_MODELS,
+  EVENT_MODELS,
+  type CanonicalModel,
+} from '../../catalogue/canonical-models';
 import { RUN_TRIGGERS } from '../../deliver/connect/connect-schedule';
 import { STREAM_NAMES, SYNC_MODES } from '../../deliver/connect/stream-catalog';
 import { DRIFT_KINDS } from '../../normalise/schema-drift';
@@ -75,6 +80,41 @@ const linkedRecord = (embeddedAs: string, link: JsonSchema): JsonSchema => ({
     { type: 'object', properties: { [embeddedAs]: { type: 'array', items: link } } },
   ],
 });
+
+/** The extension schema of a model's records: a side of the resident <-> lease link has its own, with its links. */
+export function recordExtensionName(model: CanonicalModel): string {
+  return model.linkSide
+    ? `Latchkey${model.noun[0].toUpperCase()}${model.noun.slice(1)}Extension`
+    : 'LatchkeyRecordExtension';
+}
+
+/** Each link side's record extension: its embedded links, with the fields they carry from the other side. */
+function linkedRecordSchemas(): Record<string, JsonSchema> {
+  return Object.fromEntries(
+    Object.values(CANONICAL_MODELS).flatMap((model) => {
+      if (!model.linkSide) return [];
+      const partnerFields = Object.keys(model.linkSide.partnerFields ?? {});
+      const notes = model.docs.partnerFieldNotes ?? {};
+      const link =
+        partnerFields.length === 0
+          ? ref('LatchkeyLinkExtension')
+          : {
+              allOf: [
+                ref('LatchkeyLinkExtension'),
+                beyondSpec(
+                  Object.fromEntries(
+                    partnerFields.map((field) => [
+                      field,
+                      { type: ['string', 'null'], ...(notes[field] ? { description: notes[field] } : {}) },
+                    ]),
+                  ),
+                ),
+              ],
+            };
+      return [[recordExtensionName(model), linkedRecord(model.linkSide.embeddedAs, link)]];
+    }),
+  );
+}
 
 const failedModels = {
   type: 'array',
@@ -333,18 +373,7 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
         'When the link stopped showing: the PMS no longer lists it, or its resident or lease disappeared. Such links are listed only with include_deleted=true',
     },
   }),
-  LatchkeyResidentExtension: linkedRecord('leases_meta_data', {
-    allOf: [
-      ref('LatchkeyLinkExtension'),
-      beyondSpec({
-        lease_status_normalized: {
-          type: ['string', 'null'],
-          description: "The lease's status_normalized (ACTIVE, INACTIVE, PENDING, EVICTED, OTHER)",
-        },
-      }),
-    ],
-  }),
-  LatchkeyLeaseExtension: linkedRecord('residents_meta_data', ref('LatchkeyLinkExtension')),
+  ...linkedRecordSchemas(),
 
   LatchkeyEventFeed: record({
     meta: record({

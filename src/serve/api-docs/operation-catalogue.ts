@@ -1,6 +1,7 @@
 import { ERROR_STATUS } from '../../platform/common/errors/app-error';
 import { ref, type JsonSchema } from './dto-schema';
-import { EXTENSION_SCHEMAS, listOf, resultOf, singleOf } from './extension-schemas';
+import { CANONICAL_MODELS } from '../../catalogue/canonical-models';
+import { EXTENSION_SCHEMAS, listOf, recordExtensionName, resultOf, singleOf } from './extension-schemas';
 
 /** What the routes' decorators cannot say: a summary, whether it is an extension, and the response body. */
 export interface OperationDoc {
@@ -28,35 +29,40 @@ const extended = (specOutput: string, key: 'results' | 'result', many: boolean, 
   ],
 });
 
-/** A data-model envelope of the spec, each record with our `deleted_at` extension (residents and leases with their links'). */
-const records = (specOutput: string, many: boolean, extension = 'LatchkeyRecordExtension'): JsonSchema =>
-  extended(specOutput, 'results', many, extension);
-
-/** Where each vendor's residents get their `property_id` (never null), and who is not a resident. */
-const RESIDENTS_NOTES = [
-  "`property_id` is never null. Each vendor's own link to the resident's property:",
-  "- BUILDIUM: the property of the tenant's leases (`TenantMessage.Leases`); a tenant has no property of its own.",
-  '- PROPERTYWARE_REST: the building of the leases naming the contact; a contact has no building of its own.',
-  '- YARDI: the property whose `GetResidentTransactions_Login` lists the customer.',
-  '- ENTRATA: the property `getCustomers` was asked for.',
-  "- APPFOLIO: the `property_id` of the tenant's occupancy on the `rent_roll` (`tenant_directory` names the occupancy, not the property).",
-  '',
-  'Where a vendor names no property for a resident (a Buildium tenant or Propertyware tenant contact on no lease, an AppFolio tenant',
-  'whose occupancy is not on the rent roll, such as a past tenant), the record is quarantined with that reason',
-  '(`GET /v1/admin/integrations/{id}/quarantine`) rather than given an invented one.',
-  '',
-  "Applicants and prospects are not residents: Yardi's `applicant` customers, Entrata's customers whose leases are Applicant",
-  "intervals only (told from the property's `getLeases`: the customer's `LeaseId` and the leases' customer lists), Propertyware's",
-  "PROSPECT contacts, Buildium's and AppFolio's applicants (their own resources) never appear here, and their applications are",
-  'not leases. A record cached before it was known to be an applicant is hidden (`deleted_at`, DATA_DELETED).',
-].join('\n');
-
-const LEASES_NOTES = [
-  "`status_normalized`, like every normalized or typed field, comes from a per-vendor table that covers every value the vendor's",
-  'contract or spec lists. A value the table does not know reads OTHER, keeps its raw form (`status_raw`), and is counted per integration, model,',
-  'field and value at `GET /v1/admin/integrations/{id}/unknown-values`. Applications (Yardi households of applicants, Entrata Applicant',
-  'intervals) are not leases.',
-].join('\n');
+/**
+ * Each catalogue model's list and get: the spec's envelopes, each record with our `deleted_at` extension (a
+ * side of the resident <-> lease link with its links': recordExtensionName).
+ */
+function recordOperations(): Record<string, OperationDoc> {
+  return Object.fromEntries(
+    Object.values(CANONICAL_MODELS).flatMap((model) => {
+      const common = {
+        extensionFields: ['include_deleted'],
+        ...(model.docs.notes ? { description: model.docs.notes } : {}),
+      };
+      const extension = recordExtensionName(model);
+      const embedded = model.linkSide ? ` (with ${model.linkSide.embeddedAs})` : '';
+      return [
+        [
+          `GET /v1/${model.name}`,
+          {
+            summary: `List ${model.name}${embedded}`,
+            ...common,
+            response: extended(model.docs.listOutput, 'results', true, extension),
+          },
+        ],
+        [
+          `GET /v1/${model.name}/{id}`,
+          {
+            summary: `Get ${model.docs.aRecord}`,
+            ...common,
+            response: extended(model.docs.getOutput, 'results', false, extension),
+          },
+        ],
+      ];
+    }),
+  );
+}
 
 /** Keyed by `METHOD /path` in OpenAPI form. */
 export const OPERATIONS: Record<string, OperationDoc> = {
@@ -73,49 +79,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     contentType: 'text/plain',
   },
 
-  'GET /v1/properties': {
-    summary: 'List properties',
-    extensionFields: ['include_deleted'],
-    response: records('_v1_properties__get_output', true),
-  },
-  'GET /v1/properties/{id}': {
-    summary: 'Get a property',
-    extensionFields: ['include_deleted'],
-    response: records('_v1_properties_{id}_get_output', false),
-  },
-  'GET /v1/units': {
-    summary: 'List units',
-    extensionFields: ['include_deleted'],
-    response: records('_v1_units__get_output', true),
-  },
-  'GET /v1/units/{id}': {
-    summary: 'Get a unit',
-    extensionFields: ['include_deleted'],
-    response: records('_v1_units_{id}_get_output', false),
-  },
-  'GET /v1/residents': {
-    summary: 'List residents (with leases_meta_data)',
-    description: RESIDENTS_NOTES,
-    extensionFields: ['include_deleted'],
-    response: records('_v1_residents__get_output', true, 'LatchkeyResidentExtension'),
-  },
-  'GET /v1/residents/{id}': {
-    summary: 'Get a resident',
-    description: RESIDENTS_NOTES,
-    extensionFields: ['include_deleted'],
-    response: records('_v1_residents_{id}_get_output', false, 'LatchkeyResidentExtension'),
-  },
-  'GET /v1/leases': {
-    summary: 'List leases (with residents_meta_data)',
-    description: LEASES_NOTES,
-    extensionFields: ['include_deleted'],
-    response: records('_v1_leases__get_output', true, 'LatchkeyLeaseExtension'),
-  },
-  'GET /v1/leases/{id}': {
-    summary: 'Get a lease',
-    extensionFields: ['include_deleted'],
-    response: records('_v1_leases_{lease_id}_get_output', false, 'LatchkeyLeaseExtension'),
-  },
+  ...recordOperations(),
 
   'GET /v1/admin/integrations': {
     summary: 'List integrations',

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppError } from '../../platform/common/errors/app-error';
 import { iso } from '../../catalogue/record-presenter';
+import { CANONICAL_MODELS, isCanonicalModelName, type WriteOperation } from '../../catalogue/canonical-models';
 import { QueueName, type DataAccessCheckPayload } from '../../platform/queue/queue-names';
 import { QueueService } from '../../platform/queue/queue.service';
 import { ReadRefusals, type ReadRefusal } from '../../sync/read-refusals';
@@ -17,8 +18,8 @@ const OPERATIONS = { READ: 'read', CREATE: 'create', UPDATE: 'update' } as const
 
 /**
  * Data-access checks (POST|GET /v1/admin/integrations/{id}/data-access): a check probes each model's read
- * on a worker, one check at a time per integration. Adapters have no write operations yet, so create and
- * update are `unsupported` for every model. A sync the vendor refuses a model's read sets that read FAILED
+ * on a worker, one check at a time per integration. No model offers a write operation yet (the catalogue's
+ * `writes`), so create and update are `unsupported` for every model. A sync the vendor refuses a model's read sets that read FAILED
  * too, so the matrix never says `untested` or SUCCESS for a model the vendor has just refused.
  */
 @Injectable()
@@ -83,14 +84,21 @@ export class DataAccessService implements OnModuleInit {
   }
 }
 
-/** Every model the adapter syncs × read/create/update; a read never checked is `untested`. */
+/**
+ * Every model the adapter syncs × read/create/update; a read never checked is `untested`, a write the model's
+ * catalogue entry does not offer `unsupported`.
+ */
 export function accessMatrix(
   models: readonly string[],
   rows: DataAccessRow[],
 ): Record<string, Record<'read' | 'create' | 'update', AccessCell>> {
   const matrix: Record<string, Record<'read' | 'create' | 'update', AccessCell>> = {};
-  for (const model of models)
-    matrix[model] = { read: { untested: true }, create: { unsupported: true }, update: { unsupported: true } };
+  for (const model of models) {
+    const writes: readonly string[] = isCanonicalModelName(model) ? CANONICAL_MODELS[model].writes : [];
+    const write = (operation: WriteOperation): AccessCell =>
+      writes.includes(operation) ? { untested: true } : { unsupported: true };
+    matrix[model] = { read: { untested: true }, create: write('create'), update: write('update') };
+  }
   for (const row of rows) {
     const cells = matrix[row.model];
     if (cells) cells[OPERATIONS[row.operation]] = accessCell(row);

@@ -1,61 +1,58 @@
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { GetByIdQueryDto, ListQueryDto } from '../../platform/common/http/list-query.dto';
 import { IsDateFilter, IsTimeFilter, RequiresParam } from '../../platform/common/http/query-rules';
-import { IntegrationVendor } from '../../generated/prisma/enums';
-import { LEASE_STATUS_NORMALIZED } from '../../catalogue/canonical-models';
+import {
+  CANONICAL_MODEL_NAMES,
+  CANONICAL_MODELS,
+  COMMON_FILTERS,
+  type CanonicalModelName,
+  type FilterValue,
+  type ListFilter,
+} from '../../catalogue/canonical-models';
 
-const VENDORS = Object.values(IntegrationVendor);
 const BOOL = ['true', 'false'];
 
-/** Filters every model's list takes (the spec's common ones, the time windows, and include_deleted). */
+/** The validation rule of a filter's value, as class-validator decorates a DTO field with it. */
+function valueRule(param: string, value: FilterValue): PropertyDecorator {
+  if (typeof value === 'object')
+    return IsIn(value.oneOf, { message: `${param} must be one of ${value.oneOf.join(', ')}` });
+  switch (value) {
+    case 'text':
+      return IsString();
+    case 'flag':
+      return IsIn(BOOL, { message: `${param} must be true or false` });
+    case 'date':
+      return IsDateFilter();
+    case 'instant':
+      return IsTimeFilter();
+    case 'phone':
+      return Matches(/^[2-9]\d{9}$/, { message: `${param} must be a 10-digit phone number` });
+  }
+}
+
+/** Decorates the DTO with the filters, each optional, as `@IsOptional() @<value rule> @RequiresParam(…)` would. */
+function declareFilters(dto: abstract new () => object, filters: ReadonlyArray<Omit<ListFilter, 'match'>>): void {
+  for (const filter of filters) {
+    if (filter.requires) RequiresParam(filter.requires)(dto.prototype, filter.param);
+    valueRule(filter.param, filter.value)(dto.prototype, filter.param);
+    IsOptional()(dto.prototype, filter.param);
+  }
+}
+
+/** Filters every model's list takes (the catalogue's COMMON_FILTERS), and include_deleted. */
 export class RecordListQueryDto extends ListQueryDto {
-  // PMS ids repeat across customers: an external id means something only within one integration.
-  @IsOptional() @IsString() @RequiresParam('integration_id') x_id?: string;
-  @IsOptional() @IsString() @RequiresParam('integration_id') x_property_id?: string;
-  @IsOptional() @IsString() location_id?: string;
-  @IsOptional() @IsString() integration_id?: string;
-  @IsOptional()
-  @IsIn(VENDORS, { message: `integration_vendor must be one of ${VENDORS.join(', ')}` })
-  integration_vendor?: string;
-  @IsOptional() @IsTimeFilter() updated_at_gte?: string;
-  @IsOptional() @IsTimeFilter() updated_at_lte?: string;
-  @IsOptional() @IsTimeFilter() last_seen_gte?: string;
-  @IsOptional() @IsTimeFilter() last_seen_lte?: string;
-  @IsOptional() @IsIn(BOOL, { message: 'include_deleted must be true or false' }) include_deleted?: string;
+  [param: string]: string | undefined;
 }
+declareFilters(RecordListQueryDto, [...COMMON_FILTERS, { param: 'include_deleted', value: 'flag' }]);
 
-export class PropertyListQueryDto extends RecordListQueryDto {
-  @IsOptional() @IsIn(BOOL, { message: 'is_active must be true or false' }) is_active?: string;
-}
-
-export class UnitListQueryDto extends RecordListQueryDto {
-  @IsOptional() @IsString() property_id?: string;
-  @IsOptional() @IsString() @RequiresParam('property_id') unit_number?: string;
-}
-
-export class ResidentListQueryDto extends RecordListQueryDto {
-  @IsOptional() @IsString() property_id?: string;
-  @IsOptional() @IsString() lease_id?: string;
-  @IsOptional() @IsString() email_1?: string;
-  @IsOptional() @Matches(/^[2-9]\d{9}$/, { message: 'phone_1 must be a 10-digit phone number' }) phone_1?: string;
-}
-
-export class LeaseListQueryDto extends RecordListQueryDto {
-  @IsOptional() @IsString() @RequiresParam('integration_id') x_unit_id?: string;
-  @IsOptional() @IsString() unit_id?: string;
-  @IsOptional() @IsString() resident_id?: string;
-  @IsOptional() @IsString() property_id?: string;
-  @IsOptional() @IsDateFilter() before_move_in_date?: string;
-  @IsOptional() @IsDateFilter() after_move_in_date?: string;
-  @IsOptional() @IsDateFilter() before_move_out_date?: string;
-  @IsOptional() @IsDateFilter() after_move_out_date?: string;
-  @IsOptional() @IsIn(BOOL, { message: 'only_null_move_outs must be true or false' }) only_null_move_outs?: string;
-  @IsOptional()
-  @IsIn(LEASE_STATUS_NORMALIZED, { message: `status_normalized must be one of ${LEASE_STATUS_NORMALIZED.join(', ')}` })
-  status_normalized?: string;
-  @IsOptional() @IsString() status_raw?: string;
-  @IsOptional() @IsString() @RequiresParam('property_id') unit_number?: string;
-}
+/** Each model's list query: the common filters and the model's own (its catalogue entry's `filters`). */
+export const LIST_QUERY_DTOS = Object.fromEntries(
+  CANONICAL_MODEL_NAMES.map((model) => {
+    const dto = class extends RecordListQueryDto {};
+    declareFilters(dto, CANONICAL_MODELS[model].filters);
+    return [model, dto];
+  }),
+) as Record<CanonicalModelName, typeof RecordListQueryDto>;
 
 /** Get-by-id: the spec's paging parameters, and include_deleted (a deleted record stays readable with it). */
 export class RecordGetQueryDto extends GetByIdQueryDto {

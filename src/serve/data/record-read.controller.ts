@@ -1,42 +1,29 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, type Type } from '@nestjs/common';
+import { CANONICAL_MODEL_NAMES, type CanonicalModelName } from '../../catalogue/canonical-models';
 import { OrgId } from '../../platform/auth/api-key.guard';
 import { ReadScope } from '../../platform/auth/scopes';
-import {
-  LeaseListQueryDto,
-  PropertyListQueryDto,
-  RecordGetQueryDto,
-  ResidentListQueryDto,
-  UnitListQueryDto,
-} from './record-query.dto';
+import { LIST_QUERY_DTOS, RecordGetQueryDto, RecordListQueryDto } from './record-query.dto';
 import { RecordReadService } from './record-read.service';
 
-@Controller('v1')
-@ReadScope()
-export class RecordReadController {
-  constructor(private readonly records: RecordReadService) {}
+/** GET /v1/<model> and GET /v1/<model>/:id of one catalogue model. */
+function recordReadController(model: CanonicalModelName): Type {
+  @Controller('v1')
+  @ReadScope()
+  class RecordReadController {
+    constructor(private readonly records: RecordReadService) {}
 
-  @Get('properties') listProperties(@OrgId() org: string, @Query() q: PropertyListQueryDto) {
-    return this.records.list('properties', org, q);
+    @Get(model) list(@OrgId() org: string, @Query() q: RecordListQueryDto) {
+      return this.records.list(model, org, q);
+    }
+    @Get(`${model}/:id`) get(@OrgId() org: string, @Param('id') id: string, @Query() q: RecordGetQueryDto) {
+      return this.records.get(model, org, id, q);
+    }
   }
-  @Get('properties/:id') getProperty(@OrgId() org: string, @Param('id') id: string, @Query() q: RecordGetQueryDto) {
-    return this.records.get('properties', org, id, q);
-  }
-  @Get('units') listUnits(@OrgId() org: string, @Query() q: UnitListQueryDto) {
-    return this.records.list('units', org, q);
-  }
-  @Get('units/:id') getUnit(@OrgId() org: string, @Param('id') id: string, @Query() q: RecordGetQueryDto) {
-    return this.records.get('units', org, id, q);
-  }
-  @Get('residents') listResidents(@OrgId() org: string, @Query() q: ResidentListQueryDto) {
-    return this.records.list('residents', org, q);
-  }
-  @Get('residents/:id') getResident(@OrgId() org: string, @Param('id') id: string, @Query() q: RecordGetQueryDto) {
-    return this.records.get('residents', org, id, q);
-  }
-  @Get('leases') listLeases(@OrgId() org: string, @Query() q: LeaseListQueryDto) {
-    return this.records.list('leases', org, q);
-  }
-  @Get('leases/:id') getLease(@OrgId() org: string, @Param('id') id: string, @Query() q: RecordGetQueryDto) {
-    return this.records.get('leases', org, id, q);
-  }
+  // The validation pipe (and the API docs) read a @Query() parameter's class from its design type: the model's own.
+  Reflect.defineMetadata('design:paramtypes', [String, LIST_QUERY_DTOS[model]], RecordReadController.prototype, 'list');
+  Object.defineProperty(RecordReadController, 'name', { value: `RecordReadController(${model})` });
+  return RecordReadController;
 }
+
+/** The read API: one controller per model of the catalogue. */
+export const RECORD_READ_CONTROLLERS = CANONICAL_MODEL_NAMES.map(recordReadController);

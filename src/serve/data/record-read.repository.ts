@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CANONICAL_MODELS, type CanonicalModelName, type LinkSide } from '../../catalogue/canonical-models';
+import { CANONICAL_MODELS, LINK_MODEL, type CanonicalModelName, type LinkSide } from '../../catalogue/canonical-models';
 import type { ListPage } from '../../platform/common/http/list-query.dto';
 import type { SqlFilter } from '../../platform/common/sql-filter';
 import { PrismaService } from '../../platform/database/prisma.service';
@@ -58,7 +58,7 @@ export class RecordReadRepository {
       )
       .join('');
     return this.prisma.sql<LinkRow>(
-      `SELECT l.*${partnerFields} FROM "residents_to_leases" l WHERE l."${side.column}" = ANY($1::text[])${includeDeleted ? '' : ' AND l."deleted_at" IS NULL'}
+      `SELECT l.*${partnerFields} FROM "${LINK_MODEL.table}" l WHERE l."${side.column}" = ANY($1::text[])${includeDeleted ? '' : ' AND l."deleted_at" IS NULL'}
        ORDER BY l."move_in_date" NULLS LAST, l."id"`,
       [ids],
     );

@@ -1,21 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { CANONICAL_MODELS, type CanonicalModelName } from '../../catalogue/canonical-models';
+import {
+  CANONICAL_MODELS,
+  COMMON_FILTERS,
+  LINK_MODEL,
+  type CanonicalModelName,
+  type LinkSide,
+  type ListFilter,
+} from '../../catalogue/canonical-models';
 import { iso, presentRecord } from '../../catalogue/record-presenter';
 import { AppError } from '../../platform/common/errors/app-error';
 import { assertSortable, listMeta, parseListQuery, singleMeta } from '../../platform/common/http/list-query.dto';
 import { SqlFilter } from '../../platform/common/sql-filter';
-import type {
-  LeaseListQueryDto,
-  PropertyListQueryDto,
-  RecordGetQueryDto,
-  RecordListQueryDto,
-  ResidentListQueryDto,
-  UnitListQueryDto,
-} from './record-query.dto';
+import type { RecordGetQueryDto, RecordListQueryDto } from './record-query.dto';
 import { RecordReadRepository, type LinkRow } from './record-read.repository';
-
-type AnyListQuery = RecordListQueryDto &
-  Partial<PropertyListQueryDto & UnitListQueryDto & ResidentListQueryDto & LeaseListQueryDto>;
 
 const SYSTEM_SORTABLE = [
   'id',
@@ -33,7 +30,7 @@ const SYSTEM_SORTABLE = [
 export class RecordReadService {
   constructor(private readonly records: RecordReadRepository) {}
 
-  async list(model: CanonicalModelName, organizationId: string, query: AnyListQuery) {
+  async list(model: CanonicalModelName, organizationId: string, query: RecordListQueryDto) {
     const page = parseListQuery(query);
     assertSortable(page.orderBy, sortableFields(model));
     const filter = this.buildFilter(model, organizationId, query);
@@ -44,72 +41,19 @@ export class RecordReadService {
 
   async get(model: CanonicalModelName, organizationId: string, id: string, query: RecordGetQueryDto = {}) {
     const row = await this.records.get(model, organizationId, id);
-    if (!row) throw AppError.notFound(`${model.slice(0, -1)}`, id);
+    if (!row) throw AppError.notFound(CANONICAL_MODELS[model].noun, id);
     const [result] = await this.present(model, [row], query.include_deleted === 'true');
     return { meta: singleMeta(), results: result };
   }
 
-  private buildFilter(model: CanonicalModelName, organizationId: string, q: AnyListQuery): SqlFilter {
+  private buildFilter(model: CanonicalModelName, organizationId: string, q: RecordListQueryDto): SqlFilter {
     const f = new SqlFilter().add((p) => `r."organization_id" = ${p(organizationId)}`);
     const liveOnly = q.include_deleted !== 'true';
     if (liveOnly) f.add(() => 'r."deleted_at" IS NULL');
-    // Links that stopped showing (ended, or with a vanished resident or lease) count only with include_deleted.
-    const link = liveOnly ? ' AND l."deleted_at" IS NULL' : '';
-    if (q.integration_id) f.add((p) => `r."integration_id" = ${p(q.integration_id)}`);
-    if (q.integration_vendor) f.add((p) => `r."integration_vendor" = ${p(q.integration_vendor)}`);
-    // x_id, x_property_id, x_unit_id come with integration_id and unit_number with property_id (the DTOs' RequiresParam).
-    if (q.x_id) f.add((p) => `r."x_id" = ${p(q.x_id)}`);
-    if (q.x_property_id) f.add((p) => `r."x_property_id" = ${p(q.x_property_id)}`);
-    // location_id is Rent Manager's; it is null for every vendor we serve, so it matches nothing.
-    if (q.location_id) f.add(() => 'false');
-    for (const [param, column, op] of [
-      ['updated_at_gte', 'updated_at', '>='],
-      ['updated_at_lte', 'updated_at', '<='],
-      ['last_seen_gte', 'last_seen', '>='],
-      ['last_seen_lte', 'last_seen', '<='],
-    ] as const) {
-      if (q[param]) f.add((p) => `r."${column}" ${op} ${p(q[param])}::timestamptz`);
-    }
-    if (q.property_id && model !== 'properties') f.add((p) => `r."property_id" = ${p(q.property_id)}`);
-    if (model === 'properties' && q.is_active) f.add((p) => `r."is_active" = ${p(q.is_active === 'true')}`);
-    if (q.unit_number) f.add((p) => `r."${model === 'units' ? 'number' : 'unit_number'}" = ${p(q.unit_number)}`);
-    if (model === 'residents') {
-      if (q.email_1) f.add((p) => `lower(r."email_1") = lower(${p(q.email_1)})`);
-      if (q.phone_1) f.add((p) => `r."phone_1" = ${p(q.phone_1)}`);
-      if (q.lease_id)
-        f.add(
-          (p) =>
-            `EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."resident_id" = r."id" AND l."lease_id" = ${p(q.lease_id)}${link})`,
-        );
-    }
-    if (model === 'leases') {
-      if (q.unit_id) f.add((p) => `r."unit_id" = ${p(q.unit_id)}`);
-      if (q.x_unit_id) f.add((p) => `r."x_unit_id" = ${p(q.x_unit_id)}`);
-      if (q.status_normalized) f.add((p) => `r."status_normalized" = ${p(q.status_normalized)}`);
-      if (q.status_raw) f.add((p) => `r."status_raw" = ${p(q.status_raw)}`);
-      if (q.resident_id)
-        f.add(
-          (p) =>
-            `EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."lease_id" = r."id" AND l."resident_id" = ${p(q.resident_id)}${link})`,
-        );
-      for (const [param, column, op] of [
-        ['before_move_in_date', 'move_in_date', '<'],
-        ['after_move_in_date', 'move_in_date', '>'],
-        ['before_move_out_date', 'move_out_date', '<'],
-        ['after_move_out_date', 'move_out_date', '>'],
-      ] as const) {
-        if (q[param])
-          f.add(
-            (p) =>
-              `EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."lease_id" = r."id" AND l."${column}" ${op} ${p(q[param])}::date${link})`,
-          );
-      }
-      if (q.only_null_move_outs === 'true') {
-        f.add(
-          () =>
-            `NOT EXISTS (SELECT 1 FROM "residents_to_leases" l WHERE l."lease_id" = r."id" AND l."move_out_date" IS NOT NULL${link})`,
-        );
-      }
+    const { linkSide } = CANONICAL_MODELS[model];
+    for (const filter of [...COMMON_FILTERS, ...CANONICAL_MODELS[model].filters]) {
+      const value = q[filter.param];
+      if (value) addFilter(f, filter, value, { linkSide, liveOnly });
     }
     return f;
   }
@@ -148,6 +92,37 @@ export class RecordReadService {
       }
       return out;
     });
+  }
+}
+
+/**
+ * A filter's condition on the record `r`, as its catalogue entry declares it. A link filter looks at the
+ * record's links `l`; links that stopped showing (ended, or with a vanished resident or lease) count only with
+ * include_deleted.
+ */
+function addFilter(
+  f: SqlFilter,
+  filter: ListFilter,
+  value: string,
+  { linkSide, liveOnly }: { linkSide?: LinkSide; liveOnly: boolean },
+): void {
+  const { match } = filter;
+  const cast = filter.value === 'instant' ? '::timestamptz' : filter.value === 'date' ? '::date' : '';
+  const typed = filter.value === 'flag' ? value === 'true' : value;
+  if ('nothing' in match) {
+    f.add(() => 'false');
+  } else if ('column' in match) {
+    const column = `r."${match.column}"`;
+    f.add((p) =>
+      match.ignoreCase ? `lower(${column}) = lower(${p(typed)})` : `${column} ${match.op ?? '='} ${p(typed)}${cast}`,
+    );
+  } else {
+    if (!linkSide) throw new Error(`${filter.param} filters on links, of a model that is no side of one`);
+    const links = `SELECT 1 FROM "${LINK_MODEL.table}" l WHERE l."${linkSide.column}" = r."id"`;
+    const showing = liveOnly ? ' AND l."deleted_at" IS NULL' : '';
+    if ('linkColumn' in match)
+      f.add((p) => `EXISTS (${links} AND l."${match.linkColumn}" ${match.op} ${p(typed)}${cast}${showing})`);
+    else if (value === 'true') f.add(() => `NOT EXISTS (${links} AND l."${match.noLinkWith}" IS NOT NULL${showing})`);
   }
 }
 

@@ -3,6 +3,7 @@ import { newId } from '../../platform/common/ids';
 import { PrismaService } from '../../platform/database/prisma.service';
 import type { Prisma } from '../../generated/prisma/client';
 import type { IntegrationVendor } from '../../generated/prisma/enums';
+import { INTEGRATION_DATA_TABLES } from './integration-data-tables';
 import { prismaOrderBy, type ListPage } from '../../platform/common/http/list-query.dto';
 
 export type IntegrationRow = Prisma.IntegrationGetPayload<object>;
@@ -57,16 +58,7 @@ export class IntegrationRepository {
     return this.prisma.$transaction(async (tx) => {
       const { count } = await tx.integration.deleteMany({ where: { id, organization_id: organizationId } });
       if (count === 0) return false;
-      for (const table of [
-        'properties',
-        'units',
-        'residents',
-        'leases',
-        'residents_to_leases',
-        'quarantined_records',
-        'sync_checkpoints',
-        'data_diffs',
-      ]) {
+      for (const table of INTEGRATION_DATA_TABLES) {
         await tx.$executeRawUnsafe(`DELETE FROM "${table}" WHERE "integration_id" = $1`, id);
       }
       return true;

@@ -1,5 +1,6 @@
 import {
   CANONICAL_MODELS,
+  LINK_MODEL,
   RESIDENT_LEASE_FIELDS,
   type CanonicalModelName,
   type ColumnType,
@@ -20,7 +21,7 @@ export function recordSpec(model: CanonicalModelName): BulkUpsertSpec {
 }
 
 export const LINK_SPEC: BulkUpsertSpec = {
-  table: 'residents_to_leases',
+  table: LINK_MODEL.table,
   columns: [
     ['id', 'text'],
     ['content_hash', 'text'],
