@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { CanonicalModelName } from '../../src/catalogue/canonical-models';
+import type { AppfolioModel } from '../../src/fetch/appfolio/appfolio.facts';
 import { recordId } from '../../src/platform/common/ids';
 import { toCanonicalRecord, type CanonicalRecord, type MappingContext } from '../../src/normalise/canonical-record';
 import { MalformedRecordError } from '../../src/normalise/malformed-record.error';
@@ -15,8 +15,8 @@ const ctx: MappingContext = {
   integrationId: 'int_1',
   ref: (model, xId) => (xId == null ? null : recordId('int_1', model, xId)),
 };
-const id = (model: CanonicalModelName, xId: string) => recordId('int_1', model, xId);
-const canonical = (model: CanonicalModelName, raw: unknown, context = ctx) =>
+const id = (model: AppfolioModel, xId: string) => recordId('int_1', model, xId);
+const canonical = (model: AppfolioModel, raw: unknown, context = ctx) =>
   toCanonicalRecord(model, appfolioAdapter.map(model, raw, context)!, context);
 
 const CREDENTIALS = { clientId: 'fixture-id', clientSecret: 'fixture-secret', developerId: 'fixture-dev' };
@@ -71,7 +71,7 @@ async function startReplay(): Promise<Replay> {
   };
 }
 
-async function pull(replay: Replay, model: CanonicalModelName): Promise<CanonicalRecord[]> {
+async function pull(replay: Replay, model: AppfolioModel): Promise<CanonicalRecord[]> {
   const client = appfolioAdapter.client(CREDENTIALS, {
     baseUrl: replay.url,
     connect: (headers) =>

@@ -1,6 +1,6 @@
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import type { CanonicalModelName } from '../../src/catalogue/canonical-models';
+import type { AppfolioModel } from '../../src/fetch/appfolio/appfolio.facts';
 import { OutboundGuard } from '../../src/platform/outbound/outbound-guard';
 import {
   createAppfolioSandbox,
@@ -305,7 +305,7 @@ describe('AppFolio client against the sandbox', () => {
         }),
       report: { rateLimits: () => undefined },
     });
-  const pullAll = async (model: CanonicalModelName, since?: Date, onPage?: (n: number) => void) => {
+  const pullAll = async (model: AppfolioModel, since?: Date, onPage?: (n: number) => void) => {
     const records: any[] = [];
     let n = 0;
     for await (const page of clientFor().listPages(model, { since })) {

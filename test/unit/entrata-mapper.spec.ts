@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CanonicalModelName } from '../../src/catalogue/canonical-models';
+import type { EntrataModel } from '../../src/fetch/entrata/entrata.facts';
 import { recordId } from '../../src/platform/common/ids';
 import { toCanonicalRecord, type CanonicalRecord, type MappingContext } from '../../src/normalise/canonical-record';
 import { MalformedRecordError } from '../../src/normalise/malformed-record.error';
@@ -23,7 +23,7 @@ const ctx: MappingContext = {
   integrationId: 'int_1',
   ref: (model, xId) => (xId == null ? null : recordId('int_1', model, xId)),
 };
-const ref = (model: CanonicalModelName, xId: string) => recordId('int_1', model, xId);
+const ref = (model: EntrataModel, xId: string) => recordId('int_1', model, xId);
 
 /** Recorded pages answered by service (and propertyId), through the adapter's own inspect. */
 function replayHttp(
@@ -53,7 +53,7 @@ function replayHttp(
 
 /** The canonical records of a model as a sync gets them; those the mapping leaves out (applicants) are not there. */
 async function sync(
-  model: CanonicalModelName,
+  model: EntrataModel,
   http: VendorHttp,
   reported: ReportedRateLimits[] = [],
   context = ctx,
@@ -427,7 +427,7 @@ describe('Entrata contract: recorded pages through the client and the mapping', 
   it('rejects malformed records with a reason instead of guessing', () => {
     const [customer] = fixture('customers-100001').response.result.Customers.Customer;
     const lease = fixture('leases-100001').response.result.leases.lease;
-    const canonical = (model: CanonicalModelName, raw: unknown) =>
+    const canonical = (model: EntrataModel, raw: unknown) =>
       toCanonicalRecord(model, entrataAdapter.map(model, raw, ctx)!, ctx);
     expect(canonical('residents', { ...customer, propertyId: '100001' }).x_id).toBe('4000001'); // as sent, @attributes and all
     // The property is the one getCustomers was asked for: a customer listed under none cannot be placed.

@@ -1,4 +1,4 @@
-import type { CanonicalModelName } from '../../src/catalogue/canonical-models';
+import type { EntrataModel } from '../../src/fetch/entrata/entrata.facts';
 import { OutboundGuard } from '../../src/platform/outbound/outbound-guard';
 import { startEntrataSandboxServer } from '../../src/sandbox/entrata/entrata-sandbox';
 import type { RawPage, ReportedRateLimits } from '../../src/fetch/adapter/vendor-adapter';
@@ -282,7 +282,7 @@ describe('Entrata client against the sandbox', () => {
         new VendorHttp({ baseUrl: server.url, headers, guard, throttleBackoffMs: 5, sleep: () => Promise.resolve() }),
       report: { rateLimits: (limits) => reported.push(limits) },
     });
-  const pull = async (model: CanonicalModelName, c: ReturnType<typeof client>) => {
+  const pull = async (model: EntrataModel, c: ReturnType<typeof client>) => {
     const pages: RawPage[] = [];
     for await (const page of c.listPages(model)) pages.push(page);
     return pages;

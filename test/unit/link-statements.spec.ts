@@ -13,7 +13,9 @@ import { mapEntrataRecord } from '../../src/fetch/entrata/entrata.mapper';
 import { mapPropertywareRestRecord } from '../../src/fetch/propertyware-rest/propertyware-rest.mapper';
 import { mapYardiRecord } from '../../src/fetch/yardi/yardi.mapper';
 
-type Mapper = (model: CanonicalModelName, raw: unknown, ctx: MappingContext) => MappedRecord | null;
+/** A vendor's mapper of the link's sides (every vendor has both). */
+type Mapper = (model: LinkSideName, raw: unknown, ctx: MappingContext) => MappedRecord | null;
+type LinkSideName = Extract<CanonicalModelName, 'residents' | 'leases'>;
 const ctx: MappingContext = {
   integrationId: 'int_1',
   ref: (model, xId) => (xId == null ? null : recordId('int_1', model, xId)),

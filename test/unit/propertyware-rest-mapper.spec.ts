@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CanonicalModelName } from '../../src/catalogue/canonical-models';
+import type { PropertywareRestModel } from '../../src/fetch/propertyware-rest/propertyware-rest.facts';
 import { recordId } from '../../src/platform/common/ids';
 import { toCanonicalRecord, type MappingContext } from '../../src/normalise/canonical-record';
 import { MalformedRecordError } from '../../src/normalise/malformed-record.error';
@@ -10,14 +10,14 @@ const ctx: MappingContext = {
   integrationId: 'int_1',
   ref: (model, xId) => (xId == null ? null : recordId('int_1', model, xId)),
 };
-const canonical = (model: CanonicalModelName, raw: unknown, context = ctx) =>
+const canonical = (model: PropertywareRestModel, raw: unknown, context = ctx) =>
   toCanonicalRecord(model, adapter.map(model, raw, context)!, context);
-const id = (model: CanonicalModelName, xId: string) => recordId('int_1', model, xId);
+const id = (model: PropertywareRestModel, xId: string) => recordId('int_1', model, xId);
 
 /** Recorded pages (test/fixtures/propertyware-rest), written by hand from the contract as the vendor sends them. */
 const fixture = (name: string): any[] =>
   JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/propertyware-rest', `${name}.json`), 'utf8'));
-const PAGES: Record<CanonicalModelName, any[]> = {
+const PAGES: Record<PropertywareRestModel, any[]> = {
   properties: fixture('buildings'),
   units: fixture('units'),
   leases: fixture('leases'),
@@ -47,7 +47,7 @@ function reportingContext() {
 
 describe('Propertyware REST mapping (recorded pages)', () => {
   it("fixtures use only field names of the spec schemas (the adapter's known fields)", () => {
-    for (const [model, records] of Object.entries(PAGES) as Array<[CanonicalModelName, any[]]>) {
+    for (const [model, records] of Object.entries(PAGES) as Array<[PropertywareRestModel, any[]]>) {
       const known = new Set(adapter.expectedFields[model]!.known);
       for (const record of records) expect(Object.keys(record).filter((k) => !known.has(k))).toEqual([]);
     }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CanonicalModelName } from '../../src/catalogue/canonical-models';
+import type { PropertywareRestModel } from '../../src/fetch/propertyware-rest/propertyware-rest.facts';
 import { OutboundGuard } from '../../src/platform/outbound/outbound-guard';
 import { PROPERTY_TYPE_DISPLAY } from '../../src/sandbox/propertyware-rest/propertyware-rest-dataset';
 import { startPropertywareRestSandboxServer } from '../../src/sandbox/propertyware-rest/propertyware-rest-sandbox';
@@ -256,7 +256,7 @@ describe('Propertyware REST client against the sandbox', () => {
       report: { rateLimits: () => undefined },
     });
   };
-  const pull = async (model: CanonicalModelName, since?: Date) => {
+  const pull = async (model: PropertywareRestModel, since?: Date) => {
     const pages: any[][] = [];
     for await (const page of client().listPages(model, { since })) pages.push(page.records);
     return pages;

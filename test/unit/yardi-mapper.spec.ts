@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import type { CanonicalModelName } from '../../src/catalogue/canonical-models';
+import type { YardiModel } from '../../src/fetch/yardi/yardi.facts';
 import { recordId } from '../../src/platform/common/ids';
 import { toCanonicalRecord, type MappingContext } from '../../src/normalise/canonical-record';
 import { MalformedRecordError } from '../../src/normalise/malformed-record.error';
@@ -33,7 +33,7 @@ const ctx: MappingContext = {
   integrationId: 'int_1',
   ref: (model, xId) => (xId == null ? null : recordId('int_1', model, xId)),
 };
-const ref = (model: CanonicalModelName, xId: string) => recordId('int_1', model, xId);
+const ref = (model: YardiModel, xId: string) => recordId('int_1', model, xId);
 
 /**
  * Serves the recorded answers in test/fixtures/yardi by SOAPAction and YardiPropertyId; `next` queues
@@ -82,13 +82,13 @@ describe('Yardi contract: recorded SOAP answers through the client, mapper and c
         }),
       report: { rateLimits: () => undefined },
     });
-  const raws = async (model: CanonicalModelName) => {
+  const raws = async (model: YardiModel) => {
     const pages: unknown[][] = [];
     for await (const page of client().listPages(model)) pages.push(page.records);
     return pages;
   };
   /** The canonical records of a model's raw records; those the mapping leaves out (applicants) are not there. */
-  const canonical = async (model: CanonicalModelName, context = ctx) =>
+  const canonical = async (model: YardiModel, context = ctx) =>
     new Map(
       (await raws(model)).flat().flatMap((raw) => {
         const mapped = yardiAdapter.map(model, raw, context);
@@ -348,8 +348,7 @@ describe('Yardi contract: recorded SOAP answers through the client, mapper and c
   it('rejects malformed records with a reason, and names the vendor id where there is one', async () => {
     const [[rt]] = (await raws('leases')) as any[][];
     const [[person]] = (await raws('residents')) as any[][];
-    const map = (model: CanonicalModelName, raw: unknown) =>
-      toCanonicalRecord(model, yardiAdapter.map(model, raw, ctx)!, ctx);
+    const map = (model: YardiModel, raw: unknown) => toCanonicalRecord(model, yardiAdapter.map(model, raw, ctx)!, ctx);
     expect(() => map('leases', { ...rt, CustomerID: undefined })).toThrow(/CustomerID/);
     expect(() => map('leases', { ...rt, CustomerID: { corrupt: true } })).toThrow(MalformedRecordError);
     expect(() => map('leases', { ...rt, Lease: { ...rt.Lease, LeaseFromDate: '31/12/2024' } })).toThrow(

@@ -1,5 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
-import type { CanonicalModelName } from '../../src/catalogue/canonical-models';
+import type { YardiModel } from '../../src/fetch/yardi/yardi.facts';
 import { recordId } from '../../src/platform/common/ids';
 import { toCanonicalRecord, type MappingContext } from '../../src/normalise/canonical-record';
 import { MalformedRecordError } from '../../src/normalise/malformed-record.error';
@@ -60,7 +60,7 @@ describe('Yardi sandbox', () => {
         }),
       report: { rateLimits: () => undefined },
     });
-  const pages = async (model: CanonicalModelName, creds = CREDS, timeoutMs?: number) => {
+  const pages = async (model: YardiModel, creds = CREDS, timeoutMs?: number) => {
     const all: unknown[][] = [];
     for await (const page of client(creds, timeoutMs).listPages(model)) all.push(page.records);
     return all;

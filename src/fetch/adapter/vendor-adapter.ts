@@ -39,18 +39,18 @@ export interface ListOptions {
 }
 
 /** A vendor client bound to one integration's credentials and base URL. Pure I/O: no database, no events. */
-export interface VendorClient {
+export interface VendorClient<Model extends CanonicalModelName = CanonicalModelName> {
   /**
    * Every record of a model, page by page. A record that needs a second call to be complete (AppFolio's
    * tenant directory) is yielded hydrated, so DATA_NEW carries the whole record.
    */
-  listPages(model: CanonicalModelName, options?: ListOptions): AsyncIterable<RawPage>;
+  listPages(model: Model, options?: ListOptions): AsyncIterable<RawPage>;
   /**
    * The data-access probe of a model: the smallest read the vendor allows (one record where it takes a
    * limit). Resolves when the vendor answers with data; throws what the vendor said otherwise:
    * VendorAuthError for bad credentials, VendorAccessDeniedError when this model is not permitted.
    */
-  probe(model: CanonicalModelName): Promise<void>;
+  probe(model: Model): Promise<void>;
 }
 
 /** Rate limits a vendor reports in its answers (Entrata's X-RateLimit-* headers), per API. */
@@ -78,33 +78,38 @@ export interface ClientContext {
 }
 
 /**
- * The models of the catalogue but those the vendor lacks, for an adapter's `models`: a vendor says it has no
- * units in one line, `modelsExcept('units')`, and has every model added to the catalogue until it says not.
+ * The models of the catalogue but those a vendor lacks: a vendor says it has no units in one line of its facts,
+ * `modelsExcept('units')`, and its own model type (the type of its mappings, clients and tables) loses them.
+ * A model added to the catalogue is every vendor's until it says otherwise, so each must map it or lack it.
  */
-export function modelsExcept(...lacking: CanonicalModelName[]): readonly CanonicalModelName[] {
-  return CANONICAL_MODEL_NAMES.filter((model) => !lacking.includes(model));
+export function modelsExcept<Lacking extends CanonicalModelName = never>(
+  ...lacking: Lacking[]
+): ReadonlyArray<Exclude<CanonicalModelName, Lacking>> {
+  const lacks = new Set<CanonicalModelName>(lacking);
+  return CANONICAL_MODEL_NAMES.filter((model): model is Exclude<CanonicalModelName, Lacking> => !lacks.has(model));
 }
 
-export interface VendorAdapter<Credentials = unknown> {
+/** `Model`: the catalogue's models the vendor has (its facts' `modelsExcept(…)`). */
+export interface VendorAdapter<Credentials = unknown, Model extends CanonicalModelName = CanonicalModelName> {
   readonly vendor: IntegrationVendor;
   readonly facts: VendorFacts;
   /** class-validator DTO of the credentials shape in docs/vendors/<vendor>.md. */
   readonly credentialsDto: new () => object;
   /** The catalogue's models the vendor has, in the catalogue's order: `modelsExcept(<those it lacks>)`. */
-  readonly models: readonly CanonicalModelName[];
+  readonly models: readonly Model[];
   /** Models that accept a since-filter. */
-  readonly incrementalModels: readonly CanonicalModelName[];
+  readonly incrementalModels: readonly Model[];
   /** A client for one integration. */
-  client(credentials: Credentials, context: ClientContext): VendorClient;
+  client(credentials: Credentials, context: ClientContext): VendorClient<Model>;
   /**
    * Raw vendor record -> canonical field values (pure). Throws MalformedRecordError for unusable records.
    * Null for a record the vendor lists that is not of this model (an applicant among Yardi's customers):
    * it is neither written nor quarantined, and a copy cached earlier is hidden.
    */
-  map(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord | null;
+  map(model: Model, raw: unknown, ctx: MappingContext): MappedRecord | null;
   /** The vendor's id of a raw record, for quarantine reports (null when it has none). */
-  vendorId(model: CanonicalModelName, raw: unknown): string | null;
+  vendorId(model: Model, raw: unknown): string | null;
   /** Schema-drift expectations per model. */
   readonly expectedFields:
-    Readonly<Record<CanonicalModelName, ExpectedFields>> | Partial<Record<CanonicalModelName, ExpectedFields>>;
+    Readonly<Record<Model, ExpectedFields>> | Partial<Record<CanonicalModelName, ExpectedFields>>;
 }

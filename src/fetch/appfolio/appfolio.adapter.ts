@@ -1,15 +1,21 @@
-import { modelsExcept, type VendorAdapter } from '../adapter/vendor-adapter';
+import { type VendorAdapter } from '../adapter/vendor-adapter';
 import { AppfolioClient } from './appfolio.client';
 import { AppfolioCredentials } from './appfolio.credentials';
-import { APPFOLIO_EXPECTED_FIELDS, APPFOLIO_FACTS, APPFOLIO_REPORTS } from './appfolio.facts';
+import {
+  APPFOLIO_EXPECTED_FIELDS,
+  APPFOLIO_FACTS,
+  APPFOLIO_REPORTS,
+  APPFOLIO_MODELS,
+  type AppfolioModel,
+} from './appfolio.facts';
 import { mapAppfolioRecord } from './appfolio.mapper';
 
 /** AppFolio Reports API v2 with v0 tenant lookups (docs/vendors/appfolio.md): Basic auth, next_page_url cursors. */
-export const appfolioAdapter: VendorAdapter<AppfolioCredentials> = {
+export const appfolioAdapter: VendorAdapter<AppfolioCredentials, AppfolioModel> = {
   vendor: 'APPFOLIO',
   facts: APPFOLIO_FACTS,
   credentialsDto: AppfolioCredentials,
-  models: modelsExcept(),
+  models: APPFOLIO_MODELS,
   // from_date exists on tenant_directory and rent_roll only; the directories of properties and units are full pulls.
   incrementalModels: ['residents', 'leases'],
   client: (credentials, context) => {

@@ -1,4 +1,4 @@
-import type { CanonicalModelName } from '../../catalogue/canonical-models';
+import type { AppfolioModel } from './appfolio.facts';
 import { idOrNull } from '../../normalise/normalise';
 import type { ListOptions, RawPage, VendorClient } from '../adapter/vendor-adapter';
 import { VendorRequestError, type VendorHttp, type VendorRequest } from '../adapter/vendor-http';
@@ -26,7 +26,7 @@ export class AppfolioClient implements VendorClient {
     private readonly baseUrl: string,
   ) {}
 
-  async *listPages(model: CanonicalModelName, options: ListOptions = {}): AsyncIterable<RawPage> {
+  async *listPages(model: AppfolioModel, options: ListOptions = {}): AsyncIterable<RawPage> {
     const report = APPFOLIO_REPORTS[model];
     const filters: Row = { paginate_results: true, columns: report.columns };
     if (options.since && report.incremental) filters.from_date = options.since.toISOString();
@@ -56,7 +56,7 @@ export class AppfolioClient implements VendorClient {
    * The report's first page, asking for its id column only (the contract offers no smaller page), without
    * following next_page_url or hydrating tenants: the vendor answering the report is what is probed.
    */
-  async probe(model: CanonicalModelName): Promise<void> {
+  async probe(model: AppfolioModel): Promise<void> {
     const report = APPFOLIO_REPORTS[model];
     const pages = this.report(report, { paginate_results: true, columns: [report.idField] })[Symbol.asyncIterator]();
     await pages.next();
@@ -119,7 +119,7 @@ export class AppfolioClient implements VendorClient {
   }
 
   /** Some columns of a model's whole report by another, asking for those columns only. */
-  private async columns(model: CanonicalModelName, key: string, values: readonly string[]): Promise<Map<string, Row>> {
+  private async columns(model: AppfolioModel, key: string, values: readonly string[]): Promise<Map<string, Row>> {
     const byKey = new Map<string, Row>();
     for await (const rows of this.report(APPFOLIO_REPORTS[model], {
       paginate_results: true,

@@ -1,6 +1,12 @@
-import type { CanonicalModelName } from '../../catalogue/canonical-models';
 import type { ExpectedFields } from '../../normalise/schema-drift';
-import type { VendorFacts } from '../adapter/vendor-adapter';
+import { modelsExcept, type VendorFacts } from '../adapter/vendor-adapter';
+
+/**
+ * The catalogue's models AppFolio has: every one. A model it lacks is named here, `modelsExcept('units')`, and
+ * nothing else of the vendor mentions it.
+ */
+export const APPFOLIO_MODELS = modelsExcept();
+export type AppfolioModel = (typeof APPFOLIO_MODELS)[number];
 
 export interface AppfolioReport {
   /** POST /api/v2/reports/<name>.json */
@@ -13,7 +19,7 @@ export interface AppfolioReport {
   incremental: boolean;
 }
 
-export const APPFOLIO_REPORTS: Record<CanonicalModelName, AppfolioReport> = {
+export const APPFOLIO_REPORTS: Record<AppfolioModel, AppfolioReport> = {
   properties: {
     name: 'property_directory',
     columns: [
@@ -73,7 +79,7 @@ export const TENANT_LOOKUP = {
   fields: ['Emails', 'PhoneNumbers', 'DateOfBirth'],
 } as const;
 
-const reportCall = (model: CanonicalModelName) => `POST ${reportPath(APPFOLIO_REPORTS[model].name)}`;
+const reportCall = (model: AppfolioModel) => `POST ${reportPath(APPFOLIO_REPORTS[model].name)}`;
 
 export const APPFOLIO_FACTS: VendorFacts = {
   // Every customer has a host of its own (https://<customer>.appfolio.com): base_url is required.
@@ -118,7 +124,7 @@ export const TENANT_OWN_PROPERTY_FIELD = 'property_id';
 export const MAX_REPORT_RESTARTS = 3;
 
 /** Report rows are tabular, so every contract column is on every row; the lookup's fields are not. */
-export const APPFOLIO_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields> = {
+export const APPFOLIO_EXPECTED_FIELDS: Record<AppfolioModel, ExpectedFields> = {
   properties: { required: APPFOLIO_REPORTS.properties.columns, known: APPFOLIO_REPORTS.properties.columns },
   units: { required: APPFOLIO_REPORTS.units.columns, known: APPFOLIO_REPORTS.units.columns },
   leases: {

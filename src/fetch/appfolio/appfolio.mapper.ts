@@ -1,4 +1,4 @@
-import type { CanonicalModelName } from '../../catalogue/canonical-models';
+import type { AppfolioModel } from './appfolio.facts';
 import type { MappedLink, MappedRecord, MappingContext } from '../../normalise/canonical-record';
 import { MalformedRecordError } from '../../normalise/malformed-record.error';
 import {
@@ -30,7 +30,7 @@ import {
 type Raw = Record<string, any>;
 
 /** AppFolio report rows (docs/vendors/appfolio.md), residents hydrated by the lookup -> Propexo's canonical fields. */
-export function mapAppfolioRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord {
+export function mapAppfolioRecord(model: AppfolioModel, raw: unknown, ctx: MappingContext): MappedRecord {
   if (!isObject(raw)) throw new MalformedRecordError('record is not an object');
   switch (model) {
     case 'properties':

@@ -1,23 +1,22 @@
-import type { CanonicalModelName } from '../../catalogue/canonical-models';
-import {
-  modelsExcept,
-  type ListOptions,
-  type RawPage,
-  type VendorAdapter,
-  type VendorClient,
-} from '../adapter/vendor-adapter';
+import { type ListOptions, type RawPage, type VendorAdapter, type VendorClient } from '../adapter/vendor-adapter';
 import type { VendorHttp } from '../adapter/vendor-http';
 import { getArrayPage, offsetPages } from '../adapter/offset-pages';
 import { BuildiumCredentials } from './buildium.credentials';
-import { BUILDIUM_ENDPOINTS, BUILDIUM_EXPECTED_FIELDS, BUILDIUM_FACTS } from './buildium.facts';
+import {
+  BUILDIUM_ENDPOINTS,
+  BUILDIUM_EXPECTED_FIELDS,
+  BUILDIUM_FACTS,
+  BUILDIUM_MODELS,
+  type BuildiumModel,
+} from './buildium.facts';
 import { mapBuildiumRecord } from './buildium.mapper';
 
 /** Buildium Open API v1 (docs/vendors/buildium.md): header keys, offset/limit with X-Total-Count. */
-export const buildiumAdapter: VendorAdapter<BuildiumCredentials> = {
+export const buildiumAdapter: VendorAdapter<BuildiumCredentials, BuildiumModel> = {
   vendor: 'BUILDIUM',
   facts: BUILDIUM_FACTS,
   credentialsDto: BuildiumCredentials,
-  models: modelsExcept(),
+  models: BUILDIUM_MODELS,
   incrementalModels: ['properties', 'units', 'residents', 'leases'],
   client: (credentials, context) =>
     new BuildiumClient(
@@ -35,16 +34,16 @@ class BuildiumClient implements VendorClient {
   constructor(private readonly http: VendorHttp) {}
 
   /** Every page of a model, offset/limit until X-Total-Count is reached. */
-  listPages(model: CanonicalModelName, options: ListOptions = {}): AsyncIterable<RawPage> {
+  listPages(model: BuildiumModel, options: ListOptions = {}): AsyncIterable<RawPage> {
     const since = options.since ? formatBuildiumDateTime(options.since) : undefined;
     return offsetPages(BUILDIUM_FACTS.pageSize, (offset, limit) => this.page(model, offset, limit, since));
   }
 
-  async probe(model: CanonicalModelName): Promise<void> {
+  async probe(model: BuildiumModel): Promise<void> {
     await this.page(model, 0, 1);
   }
 
-  private page(model: CanonicalModelName, offset: number, limit: number, lastupdatedfrom?: string): Promise<RawPage> {
+  private page(model: BuildiumModel, offset: number, limit: number, lastupdatedfrom?: string): Promise<RawPage> {
     return getArrayPage(this.http, BUILDIUM_ENDPOINTS[model], { offset, limit, lastupdatedfrom });
   }
 }

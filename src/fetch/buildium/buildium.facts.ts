@@ -1,8 +1,14 @@
-import type { CanonicalModelName } from '../../catalogue/canonical-models';
 import type { ExpectedFields } from '../../normalise/schema-drift';
-import type { VendorFacts } from '../adapter/vendor-adapter';
+import { modelsExcept, type VendorFacts } from '../adapter/vendor-adapter';
 
-export const BUILDIUM_ENDPOINTS: Record<CanonicalModelName, string> = {
+/**
+ * The catalogue's models Buildium has: every one. A model it lacks is named here, `modelsExcept('units')`, and
+ * nothing else of the vendor mentions it.
+ */
+export const BUILDIUM_MODELS = modelsExcept();
+export type BuildiumModel = (typeof BUILDIUM_MODELS)[number];
+
+export const BUILDIUM_ENDPOINTS: Record<BuildiumModel, string> = {
   properties: '/v1/rentals',
   units: '/v1/rentals/units',
   leases: '/v1/leases',
@@ -27,7 +33,7 @@ export const BUILDIUM_FACTS: VendorFacts = {
  * Buildium's spec marks no field required (a company tenant has no FirstName), so only the id is; `known` is
  * every field of the spec's RentalMessage, RentalUnitMessage, LeaseMessage and TenantMessage.
  */
-export const BUILDIUM_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields> = {
+export const BUILDIUM_EXPECTED_FIELDS: Record<BuildiumModel, ExpectedFields> = {
   properties: {
     required: ['Id'],
     known: [

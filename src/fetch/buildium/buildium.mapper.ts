@@ -1,4 +1,4 @@
-import type { CanonicalModelName } from '../../catalogue/canonical-models';
+import type { BuildiumModel } from './buildium.facts';
 import type { MappedLink, MappedRecord, MappingContext } from '../../normalise/canonical-record';
 import { MalformedRecordError } from '../../normalise/malformed-record.error';
 import {
@@ -19,7 +19,7 @@ import { BATHROOMS, BEDROOMS, COUNTRY, LEASE_STATUS, PHONE_TYPE, PROPERTY_TYPE }
 type Raw = Record<string, any>;
 
 /** Buildium messages (docs/reference/buildium-openapi.json) -> Propexo's canonical fields. */
-export function mapBuildiumRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord {
+export function mapBuildiumRecord(model: BuildiumModel, raw: unknown, ctx: MappingContext): MappedRecord {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
     throw new MalformedRecordError('record is not an object');
   switch (model) {

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { CanonicalModelName } from '../../catalogue/canonical-models';
 import { isObject } from '../../normalise/normalise';
 import {
-  modelsExcept,
   type RawPage,
   type ReportedRateLimits,
   type VendorAdapter,
@@ -29,6 +27,8 @@ import {
   LISTED_UNDER_PROPERTY,
   RATE_LIMIT_HEADERS,
   UNIT_PROPERTY_CHUNK,
+  ENTRATA_MODELS,
+  type EntrataModel,
 } from './entrata.facts';
 import { entrataVendorId, ID_FIELD, mapEntrataRecord } from './entrata.mapper';
 import { liftAttributes, listOf } from './entrata.quirks';
@@ -36,11 +36,11 @@ import { liftAttributes, listOf } from './entrata.quirks';
 type Json = Record<string, any>;
 
 /** Entrata API (docs/vendors/entrata.md): JSON-RPC style POST per service, errors inside HTTP 200 bodies. */
-export const entrataAdapter: VendorAdapter<EntrataCredentials> = {
+export const entrataAdapter: VendorAdapter<EntrataCredentials, EntrataModel> = {
   vendor: 'ENTRATA',
   facts: ENTRATA_FACTS,
   credentialsDto: EntrataCredentials,
-  models: modelsExcept(),
+  models: ENTRATA_MODELS,
   // No method has an updated-since filter: every sync is a full pull, diffed by us.
   incrementalModels: [],
   client: (credentials, context) =>
@@ -63,7 +63,7 @@ class EntrataClient implements VendorClient {
    * a property's leases are read first (page by page, kept as ids), then its customers whose leases are
    * Applicant intervals only come marked as applicants.
    */
-  async *listPages(model: CanonicalModelName): AsyncIterable<RawPage> {
+  async *listPages(model: EntrataModel): AsyncIterable<RawPage> {
     const propertyList = await this.properties();
     if (model === 'properties') {
       yield { records: propertyList, total: propertyList.length };
@@ -113,7 +113,7 @@ class EntrataClient implements VendorClient {
    * property only (one record a page where the method pages), residents with the leases that tell applicants
    * apart. No property: nothing to read, no refusal.
    */
-  async probe(model: CanonicalModelName): Promise<void> {
+  async probe(model: EntrataModel): Promise<void> {
     const propertyList = await this.properties();
     if (model === 'properties') return;
     const [first] = idsOf(propertyList);
@@ -131,7 +131,7 @@ class EntrataClient implements VendorClient {
   }
 
   /** One method call; the answer's `result`. */
-  private async call(model: CanonicalModelName, params: Json): Promise<Json> {
+  private async call(model: EntrataModel, params: Json): Promise<Json> {
     const { service, method } = ENTRATA_METHODS[model];
     const body = {
       auth: { type: 'apikey' },

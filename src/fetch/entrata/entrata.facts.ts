@@ -1,11 +1,17 @@
-import type { CanonicalModelName } from '../../catalogue/canonical-models';
 import type { ExpectedFields } from '../../normalise/schema-drift';
-import type { VendorFacts } from '../adapter/vendor-adapter';
+import { modelsExcept, type VendorFacts } from '../adapter/vendor-adapter';
+
+/**
+ * The catalogue's models Entrata has: every one. A model it lacks is named here, `modelsExcept('units')`, and
+ * nothing else of the vendor mentions it.
+ */
+export const ENTRATA_MODELS = modelsExcept();
+export type EntrataModel = (typeof ENTRATA_MODELS)[number];
 
 export const ENTRATA_API_VERSION = 'r1';
 
 /** `POST {base_url}/<service>` with `method.name`, per canonical model. */
-export const ENTRATA_METHODS: Record<CanonicalModelName, { service: string; method: string }> = {
+export const ENTRATA_METHODS: Record<EntrataModel, { service: string; method: string }> = {
   properties: { service: 'properties', method: 'getProperties' },
   units: { service: 'propertyunits', method: 'getPropertyUnits' },
   leases: { service: 'leases', method: 'getLeases' },
@@ -130,7 +136,7 @@ export const PROPERTY_TYPE: Record<
  * Field paths of the records the client yields: `@attributes` lifted into their element, and the property a
  * record was listed under added as `propertyId` (see LISTED_UNDER_PROPERTY).
  */
-export const ENTRATA_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields> = {
+export const ENTRATA_EXPECTED_FIELDS: Record<EntrataModel, ExpectedFields> = {
   properties: {
     required: ['PropertyID', 'MarketingName'],
     known: [

@@ -1,4 +1,4 @@
-import type { CanonicalModelName } from '../../catalogue/canonical-models';
+import type { EntrataModel } from './entrata.facts';
 import type { MappedLink, MappedRecord, MappingContext } from '../../normalise/canonical-record';
 import { MalformedRecordError } from '../../normalise/malformed-record.error';
 import {
@@ -29,7 +29,7 @@ import { asArray, decimal, entrataDate, flag, liftAttributes, listOf } from './e
 type Raw = Record<string, any>;
 
 /** The vendor's id field of each model's record (casing differs between methods). */
-export const ID_FIELD: Record<CanonicalModelName, string> = {
+export const ID_FIELD: Record<EntrataModel, string> = {
   properties: 'PropertyID',
   units: 'id',
   leases: 'id',
@@ -40,7 +40,7 @@ export const ID_FIELD: Record<CanonicalModelName, string> = {
  * Entrata records (docs/vendors/entrata.md), as sent or as the client yields them -> Propexo's canonical
  * fields; null for an Applicant lease interval (an application) and a customer on Applicant leases only.
  */
-export function mapEntrataRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord | null {
+export function mapEntrataRecord(model: EntrataModel, raw: unknown, ctx: MappingContext): MappedRecord | null {
   const record = liftAttributes(raw);
   if (!isObject(record)) throw new MalformedRecordError('record is not an object');
   switch (model) {
@@ -55,7 +55,7 @@ export function mapEntrataRecord(model: CanonicalModelName, raw: unknown, ctx: M
   }
 }
 
-export function entrataVendorId(model: CanonicalModelName, raw: unknown): string | null {
+export function entrataVendorId(model: EntrataModel, raw: unknown): string | null {
   return idOrNull((liftAttributes(raw) as Raw | null)?.[ID_FIELD[model]]);
 }
 

@@ -1,11 +1,4 @@
-import type { CanonicalModelName } from '../../catalogue/canonical-models';
-import {
-  modelsExcept,
-  type ListOptions,
-  type RawPage,
-  type VendorAdapter,
-  type VendorClient,
-} from '../adapter/vendor-adapter';
+import { type ListOptions, type RawPage, type VendorAdapter, type VendorClient } from '../adapter/vendor-adapter';
 import type { VendorHttp } from '../adapter/vendor-http';
 import { getArrayPage, offsetPages } from '../adapter/offset-pages';
 import { PropertywareRestCredentials } from './propertyware-rest.credentials';
@@ -14,15 +7,17 @@ import {
   PROPERTYWARE_REST_EXPECTED_FIELDS,
   PROPERTYWARE_REST_FACTS,
   PROPERTYWARE_REST_HEADERS,
+  PROPERTYWARE_REST_MODELS,
+  type PropertywareRestModel,
 } from './propertyware-rest.facts';
 import { mapPropertywareRestRecord } from './propertyware-rest.mapper';
 
 /** Propertyware REST API v1 (docs/vendors/propertyware-rest.md): three header keys, offset/limit with X-Total-Count. */
-export const propertywareRestAdapter: VendorAdapter<PropertywareRestCredentials> = {
+export const propertywareRestAdapter: VendorAdapter<PropertywareRestCredentials, PropertywareRestModel> = {
   vendor: 'PROPERTYWARE_REST',
   facts: PROPERTYWARE_REST_FACTS,
   credentialsDto: PropertywareRestCredentials,
-  models: modelsExcept(),
+  models: PROPERTYWARE_REST_MODELS,
   incrementalModels: ['properties', 'units', 'residents', 'leases'],
   client: (credentials, context) =>
     new PropertywareRestClient(
@@ -47,7 +42,7 @@ class PropertywareRestClient implements VendorClient {
    * Every page of a model. Tenant contacts come hydrated with `leases`: a Contact names no lease or
    * building, and the only link is each lease's `contacts[]`, so every lease is read first.
    */
-  async *listPages(model: CanonicalModelName, options: ListOptions = {}): AsyncIterable<RawPage> {
+  async *listPages(model: PropertywareRestModel, options: ListOptions = {}): AsyncIterable<RawPage> {
     if (model !== 'residents') return yield* this.pages(model, options.since);
     const leasesByContact = await this.leasesByContact();
     for await (const page of this.pages('residents', options.since)) {
@@ -59,7 +54,7 @@ class PropertywareRestClient implements VendorClient {
    * Offset/limit pages until X-Total-Count is reached, ordered by id so that offsets stay stable while we
    * page. The next page is requested while the caller works on the current one.
    */
-  private pages(model: CanonicalModelName, since?: Date): AsyncIterable<RawPage> {
+  private pages(model: PropertywareRestModel, since?: Date): AsyncIterable<RawPage> {
     const modifiedSince = since ? formatPropertywareDateTime(since) : undefined;
     return offsetPages(PROPERTYWARE_REST_FACTS.pageSize, (offset, limit) =>
       this.page(model, offset, limit, modifiedSince),
@@ -67,12 +62,12 @@ class PropertywareRestClient implements VendorClient {
   }
 
   /** The first page of one record, unhydrated: a tenant's leases are not what the probe asks about. */
-  async probe(model: CanonicalModelName): Promise<void> {
+  async probe(model: PropertywareRestModel): Promise<void> {
     await this.page(model, 0, 1);
   }
 
   private page(
-    model: CanonicalModelName,
+    model: PropertywareRestModel,
     offset: number,
     limit: number,
     lastModifiedDateTimeStart?: string,

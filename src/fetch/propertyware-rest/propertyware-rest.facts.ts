@@ -1,6 +1,12 @@
-import type { CanonicalModelName } from '../../catalogue/canonical-models';
 import type { ExpectedFields } from '../../normalise/schema-drift';
-import type { VendorFacts } from '../adapter/vendor-adapter';
+import { modelsExcept, type VendorFacts } from '../adapter/vendor-adapter';
+
+/**
+ * The catalogue's models Propertyware has: every one. A model it lacks is named here, `modelsExcept('units')`, and
+ * nothing else of the vendor mentions it.
+ */
+export const PROPERTYWARE_REST_MODELS = modelsExcept();
+export type PropertywareRestModel = (typeof PROPERTYWARE_REST_MODELS)[number];
 
 export const PROPERTYWARE_REST_HEADERS = {
   clientId: 'x-propertyware-client-id',
@@ -9,15 +15,17 @@ export const PROPERTYWARE_REST_HEADERS = {
 } as const;
 
 /** List endpoint per model and the query it always carries. */
-export const PROPERTYWARE_REST_ENDPOINTS: Record<CanonicalModelName, { path: string; params: Record<string, string> }> =
-  {
-    // Deactivated buildings and units are only listed on request; without them a deactivation would read as a deletion.
-    properties: { path: '/buildings', params: { includeDeactivated: 'true' } },
-    units: { path: '/units', params: { includeDeactivated: 'true' } },
-    leases: { path: '/leases', params: {} },
-    // Tenants only: prospects (type PROSPECT) are applicants, not residents.
-    residents: { path: '/contacts', params: { type: 'TENANT' } },
-  };
+export const PROPERTYWARE_REST_ENDPOINTS: Record<
+  PropertywareRestModel,
+  { path: string; params: Record<string, string> }
+> = {
+  // Deactivated buildings and units are only listed on request; without them a deactivation would read as a deletion.
+  properties: { path: '/buildings', params: { includeDeactivated: 'true' } },
+  units: { path: '/units', params: { includeDeactivated: 'true' } },
+  leases: { path: '/leases', params: {} },
+  // Tenants only: prospects (type PROSPECT) are applicants, not residents.
+  residents: { path: '/contacts', params: { type: 'TENANT' } },
+};
 
 export const PROPERTYWARE_REST_FACTS: VendorFacts = {
   defaultBaseUrl: 'https://api.propertyware.com/pw/api/rest/v1',
@@ -209,7 +217,7 @@ const CONTACT_FIELDS = [
 ];
 
 /** The spec marks no field required; these are the ones a record cannot be placed without. */
-export const PROPERTYWARE_REST_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields> = {
+export const PROPERTYWARE_REST_EXPECTED_FIELDS: Record<PropertywareRestModel, ExpectedFields> = {
   properties: { required: ['id', 'name'], known: BUILDING_FIELDS },
   units: { required: ['id', 'buildingID'], known: UNIT_FIELDS },
   leases: { required: ['id', 'buildingID', 'status'], known: LEASE_FIELDS },

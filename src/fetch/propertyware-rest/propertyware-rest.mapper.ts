@@ -1,4 +1,4 @@
-import type { CanonicalModelName } from '../../catalogue/canonical-models';
+import type { PropertywareRestModel } from './propertyware-rest.facts';
 import type { MappedLink, MappedRecord, MappingContext } from '../../normalise/canonical-record';
 import { MalformedRecordError } from '../../normalise/malformed-record.error';
 import {
@@ -21,7 +21,11 @@ import { CONTACT_ROLE, LEASE_STATUS, PHONE_PRIORITY, PROPERTY_TYPE, SQUARE_FEET_
 type Raw = Record<string, any>;
 
 /** Propertyware schemas (docs/reference/propertyware-openapi.json) -> Propexo's canonical fields. */
-export function mapPropertywareRestRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord {
+export function mapPropertywareRestRecord(
+  model: PropertywareRestModel,
+  raw: unknown,
+  ctx: MappingContext,
+): MappedRecord {
   if (!isObject(raw)) throw new MalformedRecordError('record is not an object');
   switch (model) {
     case 'properties':

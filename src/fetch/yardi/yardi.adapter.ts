@@ -1,6 +1,5 @@
-import type { CanonicalModelName } from '../../catalogue/canonical-models';
 import { isObject } from '../../normalise/normalise';
-import { modelsExcept, type RawPage, type VendorAdapter, type VendorClient } from '../adapter/vendor-adapter';
+import { type RawPage, type VendorAdapter, type VendorClient } from '../adapter/vendor-adapter';
 import { VendorRequestError, type VendorHttp } from '../adapter/vendor-http';
 import { YardiCredentials } from './yardi.credentials';
 import {
@@ -10,6 +9,8 @@ import {
   YARDI_METHODS,
   YARDI_SERVICE,
   type YardiMethod,
+  YARDI_MODELS,
+  type YardiModel,
 } from './yardi.facts';
 import { mapYardiRecord, yardiVendorId } from './yardi.mapper';
 import { asList, readSoapResult, soapEnvelope } from './yardi.soap';
@@ -18,11 +19,11 @@ import { asList, readSoapResult, soapEnvelope } from './yardi.soap';
  * Yardi Voyager's Resident Transactions SOAP interface (docs/vendors/yardi.md): one property per call, no
  * paging and no incremental filter, so every sync is a full pull and changes come from our diff.
  */
-export const yardiAdapter: VendorAdapter<YardiCredentials> = {
+export const yardiAdapter: VendorAdapter<YardiCredentials, YardiModel> = {
   vendor: 'YARDI',
   facts: YARDI_FACTS,
   credentialsDto: YardiCredentials,
-  models: modelsExcept(),
+  models: YARDI_MODELS,
   incrementalModels: [],
   client: (credentials, context) =>
     new YardiClient(context.connect({ 'content-type': 'text/xml; charset=utf-8', accept: 'text/xml' }), credentials),
@@ -50,7 +51,7 @@ class YardiClient implements VendorClient {
    * Properties in one page; every other model one page per property, the next property requested while
    * the caller is still writing the current one.
    */
-  async *listPages(model: CanonicalModelName): AsyncIterable<RawPage> {
+  async *listPages(model: YardiModel): AsyncIterable<RawPage> {
     const properties = asList((await this.call('GetPropertyConfigurations')).Property);
     if (model === 'properties') {
       yield { records: properties, total: properties.length };
@@ -75,7 +76,7 @@ class YardiClient implements VendorClient {
    * Yardi has no limit to ask for: properties are one GetPropertyConfigurations call; any other model that
    * call, then its method for the first property only (none: nothing to read, which is no refusal).
    */
-  async probe(model: CanonicalModelName): Promise<void> {
+  async probe(model: YardiModel): Promise<void> {
     const properties = asList((await this.call('GetPropertyConfigurations')).Property);
     if (model === 'properties') return;
     const [first] = propertyCodes(properties);
@@ -122,7 +123,7 @@ function propertyCodes(properties: unknown[]): string[] {
  * The raw records of one property's answer. Units and RT_Customers do not name their property, so the
  * property asked for is added as `YardiPropertyId`; residents are the RT_Customers' Customers, one each.
  */
-function recordsOf(model: CanonicalModelName, yardiPropertyId: string, document: Raw): unknown[] {
+function recordsOf(model: YardiModel, yardiPropertyId: string, document: Raw): unknown[] {
   const properties = asList(document.Property).filter(isObject);
   const withProperty = (record: unknown) =>
     isObject(record) ? { ...record, YardiPropertyId: yardiPropertyId } : record;

@@ -1,6 +1,12 @@
-import type { CanonicalModelName } from '../../catalogue/canonical-models';
 import type { ExpectedFields } from '../../normalise/schema-drift';
-import type { VendorFacts } from '../adapter/vendor-adapter';
+import { modelsExcept, type VendorFacts } from '../adapter/vendor-adapter';
+
+/**
+ * The catalogue's models Yardi has: every one. A model it lacks is named here, `modelsExcept('units')`, and
+ * nothing else of the vendor mentions it.
+ */
+export const YARDI_MODELS = modelsExcept();
+export type YardiModel = (typeof YARDI_MODELS)[number];
 
 const SERVICE_NAME = 'ItfResidentTransactions20';
 
@@ -15,7 +21,7 @@ export const soapAction = (method: string) => `"${YARDI_SERVICE.namespace}/${met
 export type YardiMethod = 'GetPropertyConfigurations' | 'GetUnitInformation_Login' | 'GetResidentTransactions_Login';
 
 /** The method each model is read with; every one but GetPropertyConfigurations takes a YardiPropertyId. */
-export const YARDI_METHODS: Record<CanonicalModelName, YardiMethod> = {
+export const YARDI_METHODS: Record<YardiModel, YardiMethod> = {
   properties: 'GetPropertyConfigurations',
   units: 'GetUnitInformation_Login',
   residents: 'GetResidentTransactions_Login',
@@ -57,7 +63,7 @@ const LEASE_FIELDS = [
   'NoticeGiven',
 ];
 
-export const YARDI_EXPECTED_FIELDS: Record<CanonicalModelName, ExpectedFields> = {
+export const YARDI_EXPECTED_FIELDS: Record<YardiModel, ExpectedFields> = {
   properties: {
     required: ['Code'],
     known: [

@@ -1,4 +1,4 @@
-import type { CanonicalModelName } from '../../catalogue/canonical-models';
+import type { YardiModel } from './yardi.facts';
 import type { MappedLink, MappedRecord, MappingContext } from '../../normalise/canonical-record';
 import { MalformedRecordError } from '../../normalise/malformed-record.error';
 import {
@@ -22,7 +22,7 @@ type Raw = Record<string, any>;
  * Yardi MITS elements (docs/vendors/yardi.md), as the client yields them -> Propexo's canonical fields; null
  * for an applicant customer, and for a household of applicants only (an application, not a lease).
  */
-export function mapYardiRecord(model: CanonicalModelName, raw: unknown, ctx: MappingContext): MappedRecord | null {
+export function mapYardiRecord(model: YardiModel, raw: unknown, ctx: MappingContext): MappedRecord | null {
   if (!isObject(raw)) throw new MalformedRecordError('record is not an object');
   switch (model) {
     case 'properties':
@@ -37,7 +37,7 @@ export function mapYardiRecord(model: CanonicalModelName, raw: unknown, ctx: Map
 }
 
 /** The vendor id of a raw record as our x_id, or null when it has none (for quarantine reports). */
-export function yardiVendorId(model: CanonicalModelName, raw: unknown): string | null {
+export function yardiVendorId(model: YardiModel, raw: unknown): string | null {
   if (!isObject(raw)) return null;
   try {
     switch (model) {
