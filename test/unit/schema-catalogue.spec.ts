@@ -54,12 +54,14 @@ describe('canonical model catalogue', () => {
     const { parse } = require('yaml');
     const spec = parse(fs.readFileSync(path.resolve(__dirname, '../../docs/reference/propexo-openapi.yml'), 'utf8'));
     const schemas = spec.components.schemas;
-    const specFields = {
-      residents: Object.keys(schemas._v1_residents__get_output.properties.results.items.properties),
-      leases: Object.keys(schemas.Lease.properties),
-      properties: Object.keys(schemas.Property.properties),
-      units: Object.keys(schemas._v1_units__get_output.properties.results.items.properties),
+    // Each model's record as the spec's list envelope holds it (inline, or a $ref to a component: Lease, Property).
+    const recordSchema = (output: string) => {
+      const items = schemas[output].properties.results.items;
+      return items.$ref ? schemas[items.$ref.split('/').pop()] : items;
     };
+    const specFields = Object.fromEntries(
+      Object.values(CANONICAL_MODELS).map((m) => [m.name, Object.keys(recordSchema(m.docs.listOutput).properties)]),
+    );
     const served = new Set([
       'id',
       'created_at',
