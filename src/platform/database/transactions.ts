@@ -18,4 +18,12 @@ export class Transactions {
   runSql<T>(work: (tx: SqlTx) => Promise<T>): Promise<T> {
     return this.prisma.sqlTransaction(work);
   }
+
+  /** A list endpoint's page and the count of every row it pages through, read in one transaction. */
+  page<Row>(
+    rows: (tx: Tx) => Promise<Row[]>,
+    total: (tx: Tx) => Promise<number>,
+  ): Promise<{ rows: Row[]; total: number }> {
+    return this.run(async (tx) => ({ rows: await rows(tx), total: await total(tx) }));
+  }
 }

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { ConfigError, loadConfig } from '../config/app-config';
 import { prepareRuntime } from './prepare-runtime';
+import { SealedSecretRepository } from '../common/crypto/sealed-secret.repository';
 import { SecretBox } from '../common/crypto/secret-box';
 import { reencryptSecrets } from '../common/crypto/secret-reencryption';
 
@@ -19,7 +20,10 @@ async function main(): Promise<void> {
     await client.connect();
     try {
       const box = new SecretBox(runtime.config.encryptionKey, runtime.config.previousEncryptionKeys);
-      const report = await reencryptSecrets(client, box);
+      const secrets = new SealedSecretRepository({
+        sql: async (text: string, params?: unknown[]) => (await client.query(text, params)).rows,
+      });
+      const report = await reencryptSecrets(secrets, box);
       for (const failure of report.failures) process.stderr.write(`${failure}\n`);
       process.stdout.write(
         `re-sealed ${report.resealed} secret(s) with key ${box.keyId}; ${report.left} left under older keys\n`,

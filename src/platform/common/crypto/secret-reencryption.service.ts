@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
-import { PrismaService } from '../../database/prisma.service';
+import { SealedSecretRepository } from './sealed-secret.repository';
 import { SecretBox } from './secret-box';
 import { reencryptSecrets } from './secret-reencryption';
 
@@ -15,15 +15,14 @@ export class SecretReencryptionOnStart implements OnApplicationBootstrap, OnModu
   private stopping = false;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly secrets: SealedSecretRepository,
     private readonly box: SecretBox,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
-    const db = { query: async (sql: string, params?: unknown[]) => ({ rows: await this.prisma.sql(sql, params) }) };
-    this.running = reencryptSecrets(db, this.box, () => this.stopping)
+    this.running = reencryptSecrets(this.secrets, this.box, () => this.stopping)
       .then((report) => {
         if (report.resealed > 0 || report.left > 0) {
           this.logger.log(
