@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -17,6 +16,7 @@ import {
 import { yardiAdapter } from '../../src/fetch/yardi/yardi.adapter';
 import { yardiDate } from '../../src/fetch/yardi/yardi.mapper';
 import { readSoapResult } from '../../src/fetch/yardi/yardi.soap';
+import { createAsyncServer } from '../support/loopback-server';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/yardi');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -43,7 +43,7 @@ async function startFixtureServer() {
   const parser = new XMLParser({ removeNSPrefix: true, parseTagValue: false });
   const calls: Array<{ method: string; params: Record<string, string>; soapAction: string; contentType: string }> = [];
   const next: string[] = [];
-  const server = http.createServer(async (req, res) => {
+  const server = createAsyncServer(async (req, res) => {
     let body = '';
     for await (const chunk of req) body += chunk;
     const soapAction = String(req.headers.soapaction);
