@@ -5,7 +5,7 @@ import { LINK_MODEL } from '../catalogue/canonical-models';
 import { presentLink, presentRecord } from '../catalogue/record-presenter';
 import { recordId } from '../platform/common/ids';
 import { APP_CONFIG, type RuntimeConfig } from '../platform/config/config.module';
-import { DataDiffRepository } from '../store/cache/data-diff.repository';
+import { DataDiffLog } from '../store/cache/data-diff-log.service';
 import { PrismaService, sqlOf } from '../platform/database/prisma.service';
 import { toCanonicalRecord, type CanonicalRecord, type MappingContext } from '../normalise/canonical-record';
 import { MalformedRecordError } from '../normalise/malformed-record.error';
@@ -54,7 +54,7 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     private readonly integrations: SyncIntegrationRepository,
     private readonly cache: RecordCacheRepository,
     private readonly quarantine: QuarantineRepository,
-    private readonly dataDiffs: DataDiffRepository,
+    private readonly dataDiffs: DataDiffLog,
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
     private readonly vendors: VendorRegistry,

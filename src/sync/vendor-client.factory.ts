@@ -13,7 +13,7 @@ import { VendorStateRepository } from './vendor-state.repository';
 export interface OpenedClient {
   client: VendorClient;
   /** The latest limits per API since the last call (empty when none were reported). */
-  takeRateLimits(): ReportedRateLimits[];
+  takeRateLimits: () => ReportedRateLimits[];
 }
 
 /**
