@@ -1,17 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '../platform/common/ids';
 import type { SqlTx } from '../platform/database/prisma.service';
-import type { EventTrigger } from './event-triggers';
-
-export interface NewEvent {
-  organizationId: string;
-  integrationId: string | null;
-  trigger: EventTrigger;
-  model: string | null;
-  recordId: string | null;
-  /** The webhook body: {trigger, data, meta}. */
-  payload: Record<string, unknown>;
-}
+import type { NewEvent } from './event-payloads';
 
 /** An event past the relay cursor: fan-out reads the rest from the event itself. */
 export interface PendingEvent {
@@ -24,7 +14,7 @@ const OUTBOX_LOCK = 7_361_244_019;
 /** Channel PostgreSQL notifies at each commit that appended events: relays in every process wake at once. */
 export const OUTBOX_CHANNEL = 'latchkey_outbox';
 
-/** The transactional outbox. Callers append inside the transaction that makes the change the events report. */
+/** The transactional outbox's SQL; other modules reach it through EventOutbox (outbox.service.ts). */
 @Injectable()
 export class OutboxRepository {
   /**

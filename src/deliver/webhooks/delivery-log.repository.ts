@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { ListPage } from '../../platform/common/http/list-query.dto';
 import { newId } from '../../platform/common/ids';
 import { SqlFilter } from '../../platform/common/sql-filter';
-import { PrismaService } from '../../platform/database/prisma.service';
+import { PrismaService, type SqlTx } from '../../platform/database/prisma.service';
+import { Transactions } from '../../platform/database/transactions';
 import { SHARE_PRUNE_LOCK_SQL } from '../../emit/event-retention-sql';
-import { OutboxRepository, type NewEvent } from '../../emit/outbox.repository';
 
 export interface DeliveryRow {
   id: string;
@@ -60,7 +60,7 @@ const DELIVERY_COLUMNS = `d."id", d."webhook_id", d."event_id", e."sequence" AS 
 export class DeliveryLogRepository {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly outbox: OutboxRepository,
+    private readonly transactions: Transactions,
   ) {}
 
   async list(
@@ -124,7 +124,7 @@ export class DeliveryLogRepository {
    * webhook's. Under the shared prune lock, as replay batches: the events retention never deletes it meanwhile.
    */
   async resetToPending(organizationId: string, webhookId: string, deliveryId: string): Promise<boolean> {
-    return this.prisma.sqlTransaction(async (tx) => {
+    return this.transactions.runSql(async (tx) => {
       await tx.query(SHARE_PRUNE_LOCK_SQL);
       const { rows } = await tx.query(
         `UPDATE "webhook_deliveries" SET "status" = 'PENDING', "next_attempt_at" = now(), "delivered_at" = NULL
@@ -136,19 +136,16 @@ export class DeliveryLogRepository {
   }
 
   /**
-   * Commits an event for one webhook only: appended through the outbox (commit order) with its one delivery,
-   * in one transaction; the relay never fans TEST events out. Returns the delivery id.
+   * The one delivery of an event committed for one webhook only (TEST), in the transaction that appends the
+   * event: the relay never fans TEST events out. Returns the delivery id.
    */
-  async createDirectEvent(webhookId: string, event: NewEvent): Promise<string> {
-    return this.prisma.sqlTransaction(async (tx) => {
-      const [eventId] = await this.outbox.append(tx, [event]);
-      const deliveryId = newId();
-      await tx.query(
-        `INSERT INTO "webhook_deliveries" ("id", "organization_id", "webhook_id", "event_id", "event_sequence", "record_id", "integration_id", "status", "next_attempt_at")
-         SELECT $1, e."organization_id", $2, e."id", e."sequence", e."record_id", e."integration_id", 'PENDING', now() FROM "events" e WHERE e."id" = $3`,
-        [deliveryId, webhookId, eventId],
-      );
-      return deliveryId;
-    });
+  async addDirectDelivery(tx: SqlTx, webhookId: string, eventId: string): Promise<string> {
+    const deliveryId = newId();
+    await tx.query(
+      `INSERT INTO "webhook_deliveries" ("id", "organization_id", "webhook_id", "event_id", "event_sequence", "record_id", "integration_id", "status", "next_attempt_at")
+       SELECT $1, e."organization_id", $2, e."id", e."sequence", e."record_id", e."integration_id", 'PENDING', now() FROM "events" e WHERE e."id" = $3`,
+      [deliveryId, webhookId, eventId],
+    );
+    return deliveryId;
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { prismaOrderBy, type ListPage } from '../../platform/common/http/list-query.dto';
 import { newId } from '../../platform/common/ids';
 import { PrismaService } from '../../platform/database/prisma.service';
+import { Transactions } from '../../platform/database/transactions';
 import { SHARE_PRUNE_LOCK_SQL } from '../../emit/event-retention-sql';
 import type { Prisma } from '../../generated/prisma/client';
 import { TRIGGER_MATCHES_EVENT, WEBHOOK_HEARS_EVENT } from './webhook-matching';
@@ -45,7 +46,10 @@ SELECT (SELECT count(*)::int FROM matched) AS matched,
 /** Replays of a webhook's events: the rows their jobs work from and report on. */
 @Injectable()
 export class WebhookReplayRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
+  ) {}
 
   create(organizationId: string, webhookId: string, since: Date, until: Date): Promise<ReplayRow> {
     return this.prisma.webhookReplay.create({
@@ -61,7 +65,7 @@ export class WebhookReplayRepository {
 
   async list(organizationId: string, webhookId: string, page: ListPage) {
     const where = { organization_id: organizationId, webhook_id: webhookId };
-    const [rows, total] = await this.prisma.$transaction([
+    const [rows, total] = await Promise.all([
       this.prisma.webhookReplay.findMany({ where, skip: page.offset, take: page.limit, orderBy: prismaOrderBy(page) }),
       this.prisma.webhookReplay.count({ where }),
     ]);
@@ -106,7 +110,7 @@ export class WebhookReplayRepository {
    * lock keeps the events retention from deleting a delivery this batch has just made due.
    */
   async advance(replay: ReplayRow, through: bigint, last: bigint, limit: number): Promise<ReplayBatch> {
-    return this.prisma.sqlTransaction(async (tx) => {
+    return this.transactions.runSql(async (tx) => {
       await tx.query(SHARE_PRUNE_LOCK_SQL);
       const { rows } = await tx.query<{
         matched: number;
