@@ -45,61 +45,57 @@ export interface ChangedFields {
   previous: Record<string, unknown>;
 }
 
-/** SYNC_COMPLETE / FIRST_SYNC_COMPLETE for a finished run (API.md §5); `jobScheduleId` is the run's schedule, if any. */
-export function runCompleteEvent(scope: Scope, run: CompletedRun, jobScheduleId: string | null): NewEvent {
-  const trigger = run.kind === 'FIRST' ? 'FIRST_SYNC_COMPLETE' : 'SYNC_COMPLETE';
+/**
+ * An event and its webhook body: `{trigger, data: {event: trigger, ...data}, meta: {object, integration_id}}`.
+ * `model` and `recordId` are the outbox's columns for data events (ordering and `model` narrowing).
+ */
+function event(
+  at: { organizationId: string; integrationId: string | null; model?: string; recordId?: string },
+  trigger: EventTrigger,
+  object: string,
+  data: Record<string, unknown>,
+): NewEvent {
   return {
-    organizationId: scope.organizationId,
-    integrationId: scope.integrationId,
+    organizationId: at.organizationId,
+    integrationId: at.integrationId,
     trigger,
-    model: null,
-    recordId: null,
-    payload: {
-      trigger,
-      data: {
-        event: trigger,
-        integration_id: scope.integrationId,
-        vendor: scope.vendor,
-        successful_job_count: run.successful_job_count,
-        failed_job_count: run.failed_job_count,
-        is_sync_finished: true,
-        job_schedule_id: jobScheduleId,
-        models_synced: run.models_synced,
-        // Extension: the models whose job failed, each with its error.
-        models_failed: run.models_failed,
-        is_backsync: false,
-        sync_id: run.id,
-      },
-      meta: { object: 'sync', integration_id: scope.integrationId },
-    },
+    model: at.model ?? null,
+    recordId: at.recordId ?? null,
+    payload: { trigger, data: { event: trigger, ...data }, meta: { object, integration_id: at.integrationId } },
   };
 }
 
+/** SYNC_COMPLETE / FIRST_SYNC_COMPLETE for a finished run (API.md §5); `jobScheduleId` is the run's schedule, if any. */
+export function runCompleteEvent(scope: Scope, run: CompletedRun, jobScheduleId: string | null): NewEvent {
+  return event(scope, run.kind === 'FIRST' ? 'FIRST_SYNC_COMPLETE' : 'SYNC_COMPLETE', 'sync', {
+    integration_id: scope.integrationId,
+    vendor: scope.vendor,
+    successful_job_count: run.successful_job_count,
+    failed_job_count: run.failed_job_count,
+    is_sync_finished: true,
+    job_schedule_id: jobScheduleId,
+    models_synced: run.models_synced,
+    // Extension: the models whose job failed, each with its error.
+    models_failed: run.models_failed,
+    is_backsync: false,
+    sync_id: run.id,
+  });
+}
+
+/** JOB_FAILURE for a sync job that failed (API.md §5). */
 export function jobFailureEvent(
   scope: Scope,
   job: { jobId: string; runId: string; jobType: string },
   error: string,
 ): NewEvent {
-  return {
-    organizationId: scope.organizationId,
-    integrationId: scope.integrationId,
-    trigger: 'JOB_FAILURE',
-    model: null,
-    recordId: null,
-    payload: {
-      trigger: 'JOB_FAILURE',
-      data: {
-        event: 'JOB_FAILURE',
-        job_id: job.jobId,
-        root_job_id: job.runId,
-        integration_id: scope.integrationId,
-        job_type: job.jobType,
-        vendor: scope.vendor,
-        error,
-      },
-      meta: { object: 'job', integration_id: scope.integrationId },
-    },
-  };
+  return event(scope, 'JOB_FAILURE', 'job', {
+    job_id: job.jobId,
+    root_job_id: job.runId,
+    integration_id: scope.integrationId,
+    job_type: job.jobType,
+    vendor: scope.vendor,
+    error,
+  });
 }
 
 type DataTrigger = 'DATA_NEW' | 'DATA_UPDATE' | 'DATA_DELETED';
@@ -117,29 +113,17 @@ export function dataEvent(
   about: EventModelName = job.model,
 ): NewEvent {
   const { name, object } = about === LINK_MODEL.name ? LINK_MODEL : CANONICAL_MODELS[about];
-  return {
-    organizationId: scope.organizationId,
-    integrationId: scope.integrationId,
-    trigger,
-    model: name,
-    recordId: record.id as string,
-    payload: {
-      trigger,
-      data: {
-        event: trigger,
-        integration_id: scope.integrationId,
-        vendor: scope.vendor,
-        object,
-        record_id: record.id,
-        job_id: job.jobId,
-        root_job_id: job.runId,
-        job_type: job.jobType,
-        payload: record,
-        ...(diff ? { diff } : {}),
-      },
-      meta: { object, integration_id: scope.integrationId },
-    },
-  };
+  return event({ ...scope, model: name, recordId: record.id as string }, trigger, object, {
+    integration_id: scope.integrationId,
+    vendor: scope.vendor,
+    object,
+    record_id: record.id,
+    job_id: job.jobId,
+    root_job_id: job.runId,
+    job_type: job.jobType,
+    payload: record,
+    ...(diff ? { diff } : {}),
+  });
 }
 
 /** The operational event that says the system turned a webhook off (JOB_FAILURE subscribers hear of it). */
@@ -148,48 +132,23 @@ export function webhookDeactivatedEvent(
   webhook: { webhookId: string; url: string; deliveryId: string },
   reason: string,
 ): NewEvent {
-  const error = `webhook ${webhook.webhookId} (${webhook.url}) was deactivated: ${reason}`;
-  return {
-    organizationId,
-    integrationId: null,
-    trigger: 'JOB_FAILURE',
-    model: null,
-    recordId: null,
-    payload: {
-      trigger: 'JOB_FAILURE',
-      data: {
-        event: 'JOB_FAILURE',
-        job_type: 'WEBHOOK_DELIVERY',
-        webhook_id: webhook.webhookId,
-        job_id: webhook.deliveryId,
-        root_job_id: null,
-        integration_id: null,
-        vendor: null,
-        error,
-      },
-      meta: { object: 'webhook', integration_id: null },
-    },
-  };
+  return event({ organizationId, integrationId: null }, 'JOB_FAILURE', 'webhook', {
+    job_type: 'WEBHOOK_DELIVERY',
+    webhook_id: webhook.webhookId,
+    job_id: webhook.deliveryId,
+    root_job_id: null,
+    integration_id: null,
+    vendor: null,
+    error: `webhook ${webhook.webhookId} (${webhook.url}) was deactivated: ${reason}`,
+  });
 }
 
-/** The TEST event of `POST /v1/webhooks/{id}/test` (shaped like the other events: trigger, data with `event`, meta). */
+/** The TEST event of `POST /v1/webhooks/{id}/test`, shaped like the others. */
 export function testEvent(organizationId: string, webhookId: string): NewEvent {
-  return {
-    organizationId,
-    integrationId: null,
-    trigger: TEST_TRIGGER,
-    model: null,
-    recordId: null,
-    payload: {
-      trigger: TEST_TRIGGER,
-      data: {
-        event: TEST_TRIGGER,
-        webhook_id: webhookId,
-        integration_id: null,
-        vendor: null,
-        message: 'A test event from Latchkey: this webhook receives signed deliveries.',
-      },
-      meta: { object: 'webhook', integration_id: null },
-    },
-  };
+  return event({ organizationId, integrationId: null }, TEST_TRIGGER, 'webhook', {
+    webhook_id: webhookId,
+    integration_id: null,
+    vendor: null,
+    message: 'A test event from Latchkey: this webhook receives signed deliveries.',
+  });
 }
