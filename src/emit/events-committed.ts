@@ -1,7 +1,5 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { Client } from 'pg';
-import { APP_CONFIG, type RuntimeConfig } from '../platform/config/config.module';
-import { OUTBOX_CHANNEL } from './outbox.repository';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { OutboxRepository, type CommitListener } from './outbox.repository';
 
 /**
  * The signal that events were committed to the outbox, so their consumer relays them at once rather than
@@ -13,10 +11,10 @@ import { OUTBOX_CHANNEL } from './outbox.repository';
 export class EventsCommitted implements OnModuleDestroy {
   private readonly logger = new Logger('Outbox');
   private readonly subscribers = new Set<() => void>();
-  private listener?: Client;
+  private listener?: CommitListener;
   private closed = false;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: RuntimeConfig) {}
+  constructor(private readonly outbox: OutboxRepository) {}
 
   /** Called after a commit that appended events in this process. */
   notify(): void {
@@ -35,27 +33,26 @@ export class EventsCommitted implements OnModuleDestroy {
    */
   async listen(): Promise<void> {
     if (this.listener || this.closed) return;
-    const client = new Client({ connectionString: this.config.databaseUrl });
-    client.on('notification', () => this.notify());
-    client.on('error', (error) => {
-      this.logger.warn(`outbox listener lost (${error.message}); polling until it reconnects`);
-      if (this.listener === client) this.listener = undefined;
-      client.end().catch(() => undefined);
-    });
+    const opened: { listener?: CommitListener } = {};
     try {
-      await client.connect();
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      if (this.closed) await client.end();
-      else this.listener = client;
+      opened.listener = await this.outbox.listen(
+        () => this.notify(),
+        (error) => {
+          this.logger.warn(`outbox listener lost (${error.message}); polling until it reconnects`);
+          if (opened.listener && this.listener === opened.listener) this.listener = undefined;
+        },
+      );
     } catch (error) {
       this.logger.warn(`outbox listener: ${(error as Error).message}`);
-      await client.end().catch(() => undefined);
+      return;
     }
+    if (this.closed) await opened.listener.close();
+    else this.listener = opened.listener;
   }
 
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
-    await this.listener?.end().catch(() => undefined);
+    await this.listener?.close();
     this.listener = undefined;
   }
 }

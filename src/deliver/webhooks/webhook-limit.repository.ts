@@ -1,6 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
 import type { QueryResultRow } from 'pg';
-import { PrismaService } from '../../platform/database/prisma.service';
 import type { RateHit, WebhookLimitStore } from './webhook-limit.store';
 
 /**
@@ -32,10 +30,9 @@ export interface SqlRunner {
   sql<R extends QueryResultRow = any>(text: string, params?: unknown[], preparedAs?: string): Promise<R[]>;
 }
 
-/** The webhook limits' store when the queue is in PostgreSQL (no REDIS_URL). */
-@Injectable()
+/** The webhook limits' store when the queue is in PostgreSQL (no REDIS_URL); free of Nest, as the Redis one. */
 export class PostgresWebhookLimitStore implements WebhookLimitStore {
-  constructor(@Inject(PrismaService) private readonly prisma: SqlRunner) {}
+  constructor(private readonly prisma: SqlRunner) {}
 
   async acquire(
     webhookId: string,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type RuntimeConfig } from '../../platform/config/config.module';
+import { PrismaService } from '../../platform/database/prisma.service';
 import { DeliveryControlService } from './delivery-control.service';
 import { DeliveryLogRepository } from './delivery-log.repository';
 import { DeliveryRepository } from './delivery.repository';
@@ -31,13 +32,12 @@ import { WebhookService } from './webhook.service';
     DeliveryControlService,
     WebhookReplayRepository,
     WebhookReplayService,
-    PostgresWebhookLimitStore,
     {
       // Where the per-webhook limits meet across worker processes: Redis when there is one, else PostgreSQL.
       provide: WEBHOOK_LIMIT_STORE,
-      inject: [APP_CONFIG, PostgresWebhookLimitStore],
-      useFactory: (config: RuntimeConfig, postgres: PostgresWebhookLimitStore) =>
-        config.redisUrl ? new RedisWebhookLimitStore(config.redisUrl) : postgres,
+      inject: [APP_CONFIG, PrismaService],
+      useFactory: (config: RuntimeConfig, prisma: PrismaService) =>
+        config.redisUrl ? new RedisWebhookLimitStore(config.redisUrl) : new PostgresWebhookLimitStore(prisma),
     },
   ],
 })
