@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TEST_TRIGGER } from '../../emit/event-triggers';
 import { MicroBatcher } from '../../platform/common/micro-batch';
 import { PrismaService, type SqlTx } from '../../platform/database/prisma.service';
 import {
@@ -80,7 +81,7 @@ export class DeliveryRepository {
        JOIN "webhooks" w ON ${WEBHOOK_HEARS_EVENT}
        JOIN "webhook_triggers" t ON ${TRIGGER_MATCHES_EVENT}
        -- TEST events are written with their one delivery (POST /v1/webhooks/{id}/test), never fanned out.
-       WHERE e."id" = ANY($1::text[]) AND e."trigger" <> 'TEST'
+       WHERE e."id" = ANY($1::text[]) AND e."trigger" <> '${TEST_TRIGGER}'
        ON CONFLICT ("webhook_id", "event_id") DO NOTHING
        RETURNING "id", "webhook_id"`,
       [eventIds],

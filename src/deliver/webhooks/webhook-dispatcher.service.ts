@@ -14,7 +14,7 @@ import { webhookDeactivatedEvent } from '../../emit/event-payloads';
 import { EventOutbox } from '../../emit/outbox.service';
 import { Metrics } from '../../platform/observability/metrics';
 import { DeliveryRepository, type DeliveryRef, type DispatchTarget } from './delivery.repository';
-import { deliveryBody } from './thin-payload';
+import { deliveryBody } from '../../emit/thin-payload';
 import { addSendableHeaders } from './webhook-headers';
 import { WEBHOOK_LIMIT_STORE, type WebhookLimitStore } from './webhook-limit.store';
 import { WebhookLimiter } from './webhook-limiter';
