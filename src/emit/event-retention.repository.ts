@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../platform/database/prisma.service';
+import { PrismaService, type SqlTx } from '../platform/database/prisma.service';
 import { Transactions } from '../platform/database/transactions';
-import { PRUNE_EVENTS_SQL, PRUNE_LOCK_SQL } from './event-retention-sql';
+import { PRUNE_EVENTS_SQL, PRUNE_LOCK_SQL, SHARE_PRUNE_LOCK_SQL } from './event-retention-sql';
 
 /** What one prune batch deleted. */
 export interface PrunedBatch {
@@ -19,6 +19,11 @@ export class EventRetentionRepository {
 
   async organizationIds(): Promise<string[]> {
     return (await this.prisma.sql<{ id: string }>('SELECT "id" FROM "organizations" ORDER BY "id"')).map((r) => r.id);
+  }
+
+  /** Waits for any prune batch to end, then keeps the next one out until the caller's transaction ends. */
+  async holdOff(tx: SqlTx): Promise<void> {
+    await tx.query(SHARE_PRUNE_LOCK_SQL);
   }
 
   /** One batch in its own short transaction. */

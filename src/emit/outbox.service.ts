@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { SqlTx } from '../platform/database/prisma.service';
 import { Transactions } from '../platform/database/transactions';
 import type { NewEvent } from './event-payloads';
+import { EventRetentionRepository } from './event-retention.repository';
 import { OutboxRepository } from './outbox.repository';
 
 /** What one relay pass did: how many events it moved past, and what the consumer made of them. */
@@ -19,8 +20,18 @@ export interface RelayedBatch<T> {
 export class EventOutbox {
   constructor(
     private readonly outbox: OutboxRepository,
+    private readonly retention: EventRetentionRepository,
     private readonly transactions: Transactions,
   ) {}
+
+  /**
+   * Keeps the events retention from deleting events and their deliveries until the caller's transaction
+   * ends (after any prune batch under way): taken by writes that make an old event's delivery due again
+   * (retry, replay), which a prune whose snapshot predates them could otherwise delete.
+   */
+  holdRetention(tx: SqlTx): Promise<void> {
+    return this.retention.holdOff(tx);
+  }
 
   /**
    * Appends events in the caller's transaction, in the given order; call it last before commit (it takes the

@@ -65,8 +65,12 @@ export class DeliveryControlService {
         { id: deliveryId },
       );
     }
-    if (!(await this.log.resetToPending(organizationId, webhookId, deliveryId)))
-      throw AppError.notFound('Delivery', deliveryId);
+    // Under the retention hold, as replay batches: the events retention never deletes it meanwhile.
+    const reset = await this.transactions.runSql(async (tx) => {
+      await this.outbox.holdRetention(tx);
+      return this.log.resetToPending(tx, organizationId, webhookId, deliveryId);
+    });
+    if (!reset) throw AppError.notFound('Delivery', deliveryId);
     await this.dispatcher.enqueue([{ id: deliveryId, webhook_id: webhookId }]);
     return this.presentOne(organizationId, webhookId, deliveryId);
   }

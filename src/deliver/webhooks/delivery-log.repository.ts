@@ -3,8 +3,6 @@ import type { ListPage } from '../../platform/common/http/list-query.dto';
 import { newId } from '../../platform/common/ids';
 import { SqlFilter } from '../../platform/common/sql-filter';
 import { PrismaService, type SqlTx } from '../../platform/database/prisma.service';
-import { Transactions } from '../../platform/database/transactions';
-import { SHARE_PRUNE_LOCK_SQL } from '../../emit/event-retention-sql';
 
 export interface DeliveryRow {
   id: string;
@@ -58,10 +56,7 @@ const DELIVERY_COLUMNS = `d."id", d."webhook_id", d."event_id", e."sequence" AS 
  */
 @Injectable()
 export class DeliveryLogRepository {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly transactions: Transactions,
-  ) {}
+  constructor(private readonly prisma: PrismaService) {}
 
   async list(
     organizationId: string,
@@ -120,19 +115,16 @@ export class DeliveryLogRepository {
   }
 
   /**
-   * Makes a delivery due now, whatever its status (a delivered one is sent again). False when it is not the
-   * webhook's. Under the shared prune lock, as replay batches: the events retention never deletes it meanwhile.
+   * Makes a delivery due now, whatever its status (a delivered one is sent again), in the caller's
+   * transaction (which holds off the events retention). False when it is not the webhook's.
    */
-  async resetToPending(organizationId: string, webhookId: string, deliveryId: string): Promise<boolean> {
-    return this.transactions.runSql(async (tx) => {
-      await tx.query(SHARE_PRUNE_LOCK_SQL);
-      const { rows } = await tx.query(
-        `UPDATE "webhook_deliveries" SET "status" = 'PENDING', "next_attempt_at" = now(), "delivered_at" = NULL
-         WHERE "id" = $1 AND "organization_id" = $2 AND "webhook_id" = $3 RETURNING 1 AS reset`,
-        [deliveryId, organizationId, webhookId],
-      );
-      return rows.length > 0;
-    });
+  async resetToPending(tx: SqlTx, organizationId: string, webhookId: string, deliveryId: string): Promise<boolean> {
+    const { rows } = await tx.query(
+      `UPDATE "webhook_deliveries" SET "status" = 'PENDING', "next_attempt_at" = now(), "delivered_at" = NULL
+       WHERE "id" = $1 AND "organization_id" = $2 AND "webhook_id" = $3 RETURNING 1 AS reset`,
+      [deliveryId, organizationId, webhookId],
+    );
+    return rows.length > 0;
   }
 
   /**
