@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../platform/database/prisma.service';
+import { TEST_TRIGGER } from './event-triggers';
 
 export interface FeedEvent {
   id: string;
@@ -22,7 +23,7 @@ export class EventFeedRepository {
     return this.prisma.$queryRawUnsafe<FeedEvent[]>(
       // Ordered by the column, not the text alias of the same name ('10' < '9').
       `SELECT e."id", e."sequence"::text AS "sequence", e."trigger", e."integration_id", e."model", e."record_id", e."payload", e."created_at"
-       FROM "events" e WHERE e."organization_id" = $1 AND e."sequence" > $2::bigint AND e."trigger" <> 'TEST' ORDER BY e."sequence" LIMIT $3`,
+       FROM "events" e WHERE e."organization_id" = $1 AND e."sequence" > $2::bigint AND e."trigger" <> '${TEST_TRIGGER}' ORDER BY e."sequence" LIMIT $3`,
       organizationId,
       sequence,
       limit,

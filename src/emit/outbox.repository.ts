@@ -1,17 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Client } from 'pg';
 import { newId } from '../platform/common/ids';
+import { APP_CONFIG, type RuntimeConfig } from '../platform/config/config.module';
 import type { SqlTx } from '../platform/database/prisma.service';
-import type { EventTrigger } from './event-triggers';
-
-export interface NewEvent {
-  organizationId: string;
-  integrationId: string | null;
-  trigger: EventTrigger;
-  model: string | null;
-  recordId: string | null;
-  /** The webhook body: {trigger, data, meta}. */
-  payload: Record<string, unknown>;
-}
+import type { NewEvent } from './event-payloads';
 
 /** An event past the relay cursor: fan-out reads the rest from the event itself. */
 export interface PendingEvent {
@@ -24,9 +16,38 @@ const OUTBOX_LOCK = 7_361_244_019;
 /** Channel PostgreSQL notifies at each commit that appended events: relays in every process wake at once. */
 export const OUTBOX_CHANNEL = 'latchkey_outbox';
 
-/** The transactional outbox. Callers append inside the transaction that makes the change the events report. */
+/** A connection LISTENing on the outbox channel. */
+export interface CommitListener {
+  close(): Promise<void>;
+}
+
+/** The transactional outbox's SQL; other modules reach it through EventOutbox (outbox.service.ts). */
 @Injectable()
 export class OutboxRepository {
+  constructor(@Inject(APP_CONFIG) private readonly config: RuntimeConfig) {}
+
+  /**
+   * Opens a connection of its own that LISTENs on the outbox channel: `onCommit` at each commit that appended
+   * events (in any process), `onLost` when the connection fails later. Throws when it cannot connect.
+   */
+  async listen(onCommit: () => void, onLost: (error: Error) => void): Promise<CommitListener> {
+    const client = new Client({ connectionString: this.config.databaseUrl });
+    const close = () => client.end().catch(() => undefined);
+    client.on('notification', onCommit);
+    client.on('error', (error) => {
+      onLost(error);
+      void close();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    } catch (error) {
+      await close();
+      throw error;
+    }
+    return { close };
+  }
+
   /**
    * Appends events in the caller's transaction, in the given order. Call it last before commit: it takes
    * a transaction-scoped lock so that event transactions commit one at a time and `sequence` order is

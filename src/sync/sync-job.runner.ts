@@ -11,8 +11,9 @@ import { toCanonicalRecord, type CanonicalRecord, type MappingContext } from '..
 import { MalformedRecordError } from '../normalise/malformed-record.error';
 import { checkShape, DriftTally } from '../normalise/schema-drift';
 import { UnknownValueTally } from '../normalise/unknown-values';
-import { OutboxRelay } from '../emit/outbox-relay.service';
-import { OutboxRepository, type NewEvent } from '../emit/outbox.repository';
+import { dataEvent, jobFailureEvent, runCompleteEvent, type NewEvent } from '../emit/event-payloads';
+import { EventsCommitted } from '../emit/events-committed';
+import { EventOutbox } from '../emit/outbox.service';
 import { Metrics } from '../platform/observability/metrics';
 import { QueueName, type SyncJobPayload } from '../platform/queue/queue-names';
 import { QueueService } from '../platform/queue/queue.service';
@@ -22,7 +23,6 @@ import { VendorRegistry } from '../fetch/registry/vendor-registry';
 import { dataDiffEntries, reportChanges, reportLinkChanges, type LinkReport, type RecordReport } from './page-changes';
 import { QuarantineRepository, type QuarantineEntry } from './quarantine.repository';
 import { ReadRefusals } from './read-refusals';
-import { dataEvent, jobFailureEvent, runCompleteEvent } from './sync-events';
 import {
   JobHandedOverError,
   SyncIntegrationRepository,
@@ -30,6 +30,7 @@ import {
   type JobContext,
   type SyncIntegration,
 } from './sync-run.repository';
+import { runJobScheduleId } from './sync-schedule';
 import { SyncService } from './sync.service';
 import { VendorClientFactory } from './vendor-client.factory';
 import { VendorStateRepository } from './vendor-state.repository';
@@ -55,8 +56,8 @@ export class SyncJobRunner implements OnApplicationBootstrap {
     private readonly cache: RecordCacheRepository,
     private readonly quarantine: QuarantineRepository,
     private readonly dataDiffs: DataDiffLog,
-    private readonly outbox: OutboxRepository,
-    private readonly relay: OutboxRelay,
+    private readonly outbox: EventOutbox,
+    private readonly eventsCommitted: EventsCommitted,
     private readonly vendors: VendorRegistry,
     private readonly queues: QueueService,
     private readonly sync: SyncService,
@@ -386,14 +387,14 @@ export class SyncJobRunner implements OnApplicationBootstrap {
       let next: { runId: string; kind: JobContext['runKind']; jobIds: string[] } | null = null;
       if (run) {
         if (integration) await this.integrations.markRunComplete(tx, integration.id, run);
-        events.push(runCompleteEvent(scope, run));
+        events.push(runCompleteEvent(scope, run, runJobScheduleId(run.kind, scope.integrationId)));
         await this.runs.lockIntegration(tx, job.integrationId);
         next = await this.runs.startQueued(tx, job.integrationId);
       }
       await this.outbox.append(sql, events);
       return { run, next, emitted: events.length > 0 };
     });
-    if (result?.emitted) this.relay.notify();
+    if (result?.emitted) this.eventsCommitted.notify();
     if (result?.run) {
       const { run } = result;
       this.metrics.syncRunFinished(run.kind, run.status, (Date.now() - run.started_at.getTime()) / 1000);

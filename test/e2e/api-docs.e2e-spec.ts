@@ -479,6 +479,33 @@ describe('API docs: /openapi.json and /docs', () => {
       );
       nonEmpty('GET /v1/events', await check('get', '/v1/events'));
 
+      // The trigger catalogue (what the dashboard offers): every trigger a webhook takes, and those events carry.
+      const catalogue = (await check('get', '/v1/webhooks/triggers')).results as Json[];
+      expect(catalogue.filter((t) => t.subscribable).map((t) => t.trigger)).toEqual([
+        'DATA_NEW',
+        'DATA_UPDATE',
+        'DATA_DELETED',
+        'SYNC_COMPLETE',
+        'FIRST_SYNC_COMPLETE',
+        'JOB_FAILURE',
+        'WRITE_OPERATION_FAILURE',
+      ]);
+      expect(catalogue.filter((t) => t.emitted).map((t) => t.trigger)).toEqual([
+        'DATA_NEW',
+        'DATA_UPDATE',
+        'DATA_DELETED',
+        'SYNC_COMPLETE',
+        'FIRST_SYNC_COMPLETE',
+        'JOB_FAILURE',
+        'TEST',
+      ]);
+      expect(catalogue.filter((t) => t.narrowed_by_model).map((t) => t.trigger)).toEqual([
+        'DATA_NEW',
+        'DATA_UPDATE',
+        'DATA_DELETED',
+      ]);
+      expect((await request(app.url).get('/v1/webhooks/triggers')).status).toBe(401);
+
       // Webhook deliveries: a test send, delivered, then listed, fetched, retried; a replay of the sync's events.
       const sent = await check('post', '/v1/webhooks/{id}/test', { id: webhookId }, {});
       const deliveryId: string = sent.result.id;

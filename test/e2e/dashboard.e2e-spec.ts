@@ -277,6 +277,13 @@ describe('dashboard at GET / (Chromium)', () => {
     // Webhooks: create one for the local receiver, send a test event, see the delivery and its attempt.
     await page.getByTestId('nav-webhooks').click();
     await page.getByTestId('new-webhook-url').fill(receiver.url);
+    // The form offers the API's trigger catalogue, not a list of its own.
+    const catalogue = (await api('GET', '/v1/webhooks/triggers')).body.results as any[];
+    expect(
+      await page
+        .locator('input[name="triggers"]')
+        .evaluateAll((boxes) => boxes.map((b) => (b as unknown as { value: string }).value)),
+    ).toEqual(catalogue.filter((t) => t.subscribable).map((t) => t.trigger));
     await page.getByTestId('create-webhook-submit').click();
     await page.waitForURL(/#\/webhooks\/[^/?]+/);
     const webhookId = decodeURIComponent(new URL(page.url()).hash.split('/').pop()!.split('?')[0]);

@@ -3,11 +3,8 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { migrate } from '../../src/platform/database/migrator';
 import { Pool } from 'pg';
-import {
-  PostgresWebhookLimitStore,
-  RedisWebhookLimitStore,
-  type WebhookLimitStore,
-} from '../../src/deliver/webhooks/webhook-limit.store';
+import { PostgresWebhookLimitStore } from '../../src/deliver/webhooks/webhook-limit.repository';
+import { RedisWebhookLimitStore, type WebhookLimitStore } from '../../src/deliver/webhooks/webhook-limit.store';
 import { startApp, testRedisUrl, waitFor, type AppProcess } from '../support/app-process';
 import { createTestDatabase, pipelineState, withClient } from '../support/database';
 

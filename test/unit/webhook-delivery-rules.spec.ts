@@ -1,4 +1,4 @@
-import { deliveryBody, MAX_BODY_BYTES } from '../../src/deliver/webhooks/thin-payload';
+import { deliveryBody, MAX_BODY_BYTES } from '../../src/emit/thin-payload';
 import type { WebhookLimitStore } from '../../src/deliver/webhooks/webhook-limit.store';
 import { LEASE_TTL_MS, WebhookLimiter, type HeldBack, type Slot } from '../../src/deliver/webhooks/webhook-limiter';
 

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { iso } from '../../catalogue/record-presenter';
 import { AppError } from '../../platform/common/errors/app-error';
 import { assertSortable, listMeta, parseListQuery, singleMeta } from '../../platform/common/http/list-query.dto';
-import { TEST_TRIGGER } from '../../emit/event-triggers';
-import type { NewEvent } from '../../emit/outbox.repository';
+import { testEvent } from '../../emit/event-payloads';
+import { EventOutbox } from '../../emit/outbox.service';
+import { Transactions } from '../../platform/database/transactions';
 import {
   DELIVERY_SORT_COLUMNS,
   DeliveryLogRepository,
@@ -25,6 +26,8 @@ export class DeliveryControlService {
     private readonly webhooks: WebhookRepository,
     private readonly log: DeliveryLogRepository,
     private readonly dispatcher: WebhookDispatcher,
+    private readonly outbox: EventOutbox,
+    private readonly transactions: Transactions,
   ) {}
 
   async list(organizationId: string, webhookId: string, query: ListDeliveriesQueryDto) {
@@ -62,17 +65,27 @@ export class DeliveryControlService {
         { id: deliveryId },
       );
     }
-    if (!(await this.log.resetToPending(organizationId, webhookId, deliveryId)))
-      throw AppError.notFound('Delivery', deliveryId);
+    // Under the retention hold, as replay batches: the events retention never deletes it meanwhile.
+    const reset = await this.transactions.runSql(async (tx) => {
+      await this.outbox.holdRetention(tx);
+      return this.log.resetToPending(tx, organizationId, webhookId, deliveryId);
+    });
+    if (!reset) throw AppError.notFound('Delivery', deliveryId);
     await this.dispatcher.enqueue([{ id: deliveryId, webhook_id: webhookId }]);
     return this.presentOne(organizationId, webhookId, deliveryId);
   }
 
-  /** Commits a TEST event for this webhook alone and sends it, signed like any delivery. */
+  /**
+   * Commits a TEST event for this webhook alone, appended through the outbox (commit order) with its one
+   * delivery in one transaction, and sends it, signed like any delivery.
+   */
   async test(organizationId: string, webhookId: string) {
     const webhook = await this.requireWebhook(organizationId, webhookId);
     assertWebhookActive(webhook);
-    const deliveryId = await this.log.createDirectEvent(webhookId, testEvent(organizationId, webhookId));
+    const deliveryId = await this.transactions.runSql(async (tx) => {
+      const [eventId] = await this.outbox.append(tx, [testEvent(organizationId, webhookId)]);
+      return this.log.addDirectDelivery(tx, webhookId, eventId);
+    });
     await this.dispatcher.enqueue([{ id: deliveryId, webhook_id: webhookId }]);
     return this.presentOne(organizationId, webhookId, deliveryId);
   }
@@ -121,26 +134,4 @@ export class DeliveryControlService {
       })),
     }));
   }
-}
-
-/** The TEST event (shaped like the other events: trigger, data with `event`, meta). */
-function testEvent(organizationId: string, webhookId: string): NewEvent {
-  return {
-    organizationId,
-    integrationId: null,
-    trigger: TEST_TRIGGER,
-    model: null,
-    recordId: null,
-    payload: {
-      trigger: TEST_TRIGGER,
-      data: {
-        event: TEST_TRIGGER,
-        webhook_id: webhookId,
-        integration_id: null,
-        vendor: null,
-        message: 'A test event from Latchkey: this webhook receives signed deliveries.',
-      },
-      meta: { object: 'webhook', integration_id: null },
-    },
-  };
 }

@@ -2,9 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ListPage } from '../../platform/common/http/list-query.dto';
 import { newId } from '../../platform/common/ids';
 import { SqlFilter } from '../../platform/common/sql-filter';
-import { PrismaService } from '../../platform/database/prisma.service';
-import { SHARE_PRUNE_LOCK_SQL } from '../../emit/event-retention-sql';
-import { OutboxRepository, type NewEvent } from '../../emit/outbox.repository';
+import { PrismaService, type SqlTx } from '../../platform/database/prisma.service';
 
 export interface DeliveryRow {
   id: string;
@@ -58,10 +56,7 @@ const DELIVERY_COLUMNS = `d."id", d."webhook_id", d."event_id", e."sequence" AS 
  */
 @Injectable()
 export class DeliveryLogRepository {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly outbox: OutboxRepository,
-  ) {}
+  constructor(private readonly prisma: PrismaService) {}
 
   async list(
     organizationId: string,
@@ -120,35 +115,29 @@ export class DeliveryLogRepository {
   }
 
   /**
-   * Makes a delivery due now, whatever its status (a delivered one is sent again). False when it is not the
-   * webhook's. Under the shared prune lock, as replay batches: the events retention never deletes it meanwhile.
+   * Makes a delivery due now, whatever its status (a delivered one is sent again), in the caller's
+   * transaction (which holds off the events retention). False when it is not the webhook's.
    */
-  async resetToPending(organizationId: string, webhookId: string, deliveryId: string): Promise<boolean> {
-    return this.prisma.sqlTransaction(async (tx) => {
-      await tx.query(SHARE_PRUNE_LOCK_SQL);
-      const { rows } = await tx.query(
-        `UPDATE "webhook_deliveries" SET "status" = 'PENDING', "next_attempt_at" = now(), "delivered_at" = NULL
-         WHERE "id" = $1 AND "organization_id" = $2 AND "webhook_id" = $3 RETURNING 1 AS reset`,
-        [deliveryId, organizationId, webhookId],
-      );
-      return rows.length > 0;
-    });
+  async resetToPending(tx: SqlTx, organizationId: string, webhookId: string, deliveryId: string): Promise<boolean> {
+    const { rows } = await tx.query(
+      `UPDATE "webhook_deliveries" SET "status" = 'PENDING', "next_attempt_at" = now(), "delivered_at" = NULL
+       WHERE "id" = $1 AND "organization_id" = $2 AND "webhook_id" = $3 RETURNING 1 AS reset`,
+      [deliveryId, organizationId, webhookId],
+    );
+    return rows.length > 0;
   }
 
   /**
-   * Commits an event for one webhook only: appended through the outbox (commit order) with its one delivery,
-   * in one transaction; the relay never fans TEST events out. Returns the delivery id.
+   * The one delivery of an event committed for one webhook only (TEST), in the transaction that appends the
+   * event: the relay never fans TEST events out. Returns the delivery id.
    */
-  async createDirectEvent(webhookId: string, event: NewEvent): Promise<string> {
-    return this.prisma.sqlTransaction(async (tx) => {
-      const [eventId] = await this.outbox.append(tx, [event]);
-      const deliveryId = newId();
-      await tx.query(
-        `INSERT INTO "webhook_deliveries" ("id", "organization_id", "webhook_id", "event_id", "event_sequence", "record_id", "integration_id", "status", "next_attempt_at")
-         SELECT $1, e."organization_id", $2, e."id", e."sequence", e."record_id", e."integration_id", 'PENDING', now() FROM "events" e WHERE e."id" = $3`,
-        [deliveryId, webhookId, eventId],
-      );
-      return deliveryId;
-    });
+  async addDirectDelivery(tx: SqlTx, webhookId: string, eventId: string): Promise<string> {
+    const deliveryId = newId();
+    await tx.query(
+      `INSERT INTO "webhook_deliveries" ("id", "organization_id", "webhook_id", "event_id", "event_sequence", "record_id", "integration_id", "status", "next_attempt_at")
+       SELECT $1, e."organization_id", $2, e."id", e."sequence", e."record_id", e."integration_id", 'PENDING', now() FROM "events" e WHERE e."id" = $3`,
+      [deliveryId, webhookId, eventId],
+    );
+    return deliveryId;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { TEST_TRIGGER } from '../../emit/event-triggers';
 import { MicroBatcher } from '../../platform/common/micro-batch';
 import { PrismaService, type SqlTx } from '../../platform/database/prisma.service';
-import { OutboxRepository, type NewEvent } from '../../emit/outbox.repository';
 import {
   ATTEMPTS_SQL,
   attemptsParams,
@@ -67,10 +67,7 @@ export class DeliveryRepository {
   private readonly targets = new MicroBatcher((ids: string[]) => this.loadTargets(ids));
   private readonly attemptWrites = new MicroBatcher((attempts: OutcomeOfAttempt[]) => this.writeAttempts(attempts));
 
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly outbox: OutboxRepository,
-  ) {}
+  constructor(private readonly prisma: PrismaService) {}
 
   /**
    * Creates one delivery per (event, matching webhook) in one statement (see webhook-matching.ts).
@@ -84,7 +81,7 @@ export class DeliveryRepository {
        JOIN "webhooks" w ON ${WEBHOOK_HEARS_EVENT}
        JOIN "webhook_triggers" t ON ${TRIGGER_MATCHES_EVENT}
        -- TEST events are written with their one delivery (POST /v1/webhooks/{id}/test), never fanned out.
-       WHERE e."id" = ANY($1::text[]) AND e."trigger" <> 'TEST'
+       WHERE e."id" = ANY($1::text[]) AND e."trigger" <> '${TEST_TRIGGER}'
        ON CONFLICT ("webhook_id", "event_id") DO NOTHING
        RETURNING "id", "webhook_id"`,
       [eventIds],
@@ -128,19 +125,15 @@ export class DeliveryRepository {
   }
 
   /**
-   * Turns a webhook off for a reason of the system's (410 Gone, failing too long) and reports it with an
-   * operational JOB_FAILURE event, once: only the call that actually flips `active` writes the event.
+   * Turns a webhook off for a reason of the system's (410 Gone, failing too long), in the caller's
+   * transaction: its organization when this call flipped `active`, null when it was off already.
    */
-  async deactivate(webhookId: string, reason: string, event: (organizationId: string) => NewEvent): Promise<boolean> {
-    return this.prisma.sqlTransaction(async (tx) => {
-      const { rows } = await tx.query<{ organization_id: string }>(
-        `UPDATE "webhooks" SET "active" = false, "deactivated_reason" = $2, "updated_at" = now() WHERE "id" = $1 AND "active" RETURNING "organization_id"`,
-        [webhookId, reason],
-      );
-      if (rows.length === 0) return false;
-      await this.outbox.append(tx, [event(rows[0].organization_id)]);
-      return true;
-    });
+  async deactivate(tx: SqlTx, webhookId: string, reason: string): Promise<string | null> {
+    const { rows } = await tx.query<{ organization_id: string }>(
+      `UPDATE "webhooks" SET "active" = false, "deactivated_reason" = $2, "updated_at" = now() WHERE "id" = $1 AND "active" RETURNING "organization_id"`,
+      [webhookId, reason],
+    );
+    return rows[0]?.organization_id ?? null;
   }
 
   async markFailed(deliveryId: string): Promise<void> {

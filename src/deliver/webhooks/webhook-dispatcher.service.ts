@@ -4,15 +4,17 @@ import { BoundedMemo } from '../../platform/common/bounded-memo';
 import { SecretBox } from '../../platform/common/crypto/secret-box';
 import { repeatInBackground } from '../../platform/common/repeat-in-background';
 import { APP_CONFIG, type RuntimeConfig } from '../../platform/config/config.module';
+import { Transactions } from '../../platform/database/transactions';
 import { OutboundGuard } from '../../platform/outbound/outbound-guard';
 import { postBody, RequestTimeoutError, type PostOptions } from '../../platform/outbound/post-body';
 import { QueueName, type WebhookDeliveryPayload } from '../../platform/queue/queue-names';
 import { QueueService } from '../../platform/queue/queue.service';
 import { parseRetryAfter } from '../../platform/common/http/retry-after';
-import type { NewEvent } from '../../emit/outbox.repository';
+import { webhookDeactivatedEvent } from '../../emit/event-payloads';
+import { EventOutbox } from '../../emit/outbox.service';
 import { Metrics } from '../../platform/observability/metrics';
 import { DeliveryRepository, type DeliveryRef, type DispatchTarget } from './delivery.repository';
-import { deliveryBody } from './thin-payload';
+import { deliveryBody } from '../../emit/thin-payload';
 import { addSendableHeaders } from './webhook-headers';
 import { WEBHOOK_LIMIT_STORE, type WebhookLimitStore } from './webhook-limit.store';
 import { WebhookLimiter } from './webhook-limiter';
@@ -62,6 +64,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     private readonly queues: QueueService,
     private readonly deliveries: DeliveryRepository,
+    private readonly outbox: EventOutbox,
+    private readonly transactions: Transactions,
     secrets: SecretBox,
     guard: OutboundGuard,
     private readonly metrics: Metrics,
@@ -237,10 +241,18 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     if (!succeeded) throw new AttemptFailed(error!, nextDelayMs!);
   }
 
+  /**
+   * Turns the webhook off and reports it with an operational JOB_FAILURE event in the same transaction,
+   * once: only the call that actually flips `active` writes the event.
+   */
   private async deactivate(target: DispatchTarget, reason: string): Promise<void> {
-    const turnedOff = await this.deliveries.deactivate(target.webhook_id, reason, (organizationId) =>
-      webhookDeactivatedEvent(organizationId, target, reason),
-    );
+    const turnedOff = await this.transactions.runSql(async (tx) => {
+      const organizationId = await this.deliveries.deactivate(tx, target.webhook_id, reason);
+      if (organizationId === null) return false;
+      const webhook = { webhookId: target.webhook_id, url: target.url, deliveryId: target.delivery_id };
+      await this.outbox.append(tx, [webhookDeactivatedEvent(organizationId, webhook, reason)]);
+      return true;
+    });
     if (turnedOff) this.logger.warn(`webhook ${target.webhook_id} deactivated: ${reason}`);
   }
 
@@ -265,30 +277,4 @@ function describeError(e: unknown): string {
   if (e instanceof RequestTimeoutError) return e.message;
   if (err.name === 'OutboundBlockedError' || err.code === 'OUTBOUND_BLOCKED') return err.message ?? 'blocked';
   return err.code ? `${err.code}: ${err.message}` : (err.message ?? String(e));
-}
-
-/** The operational event that says a webhook was turned off (JOB_FAILURE subscribers hear of it). */
-function webhookDeactivatedEvent(organizationId: string, target: DispatchTarget, reason: string): NewEvent {
-  const error = `webhook ${target.webhook_id} (${target.url}) was deactivated: ${reason}`;
-  return {
-    organizationId,
-    integrationId: null,
-    trigger: 'JOB_FAILURE',
-    model: null,
-    recordId: null,
-    payload: {
-      trigger: 'JOB_FAILURE',
-      data: {
-        event: 'JOB_FAILURE',
-        job_type: 'WEBHOOK_DELIVERY',
-        webhook_id: target.webhook_id,
-        job_id: target.delivery_id,
-        root_job_id: null,
-        integration_id: null,
-        vendor: null,
-        error,
-      },
-      meta: { object: 'webhook', integration_id: null },
-    },
-  };
 }

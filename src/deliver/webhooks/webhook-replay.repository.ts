@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { prismaOrderBy, type ListPage } from '../../platform/common/http/list-query.dto';
 import { newId } from '../../platform/common/ids';
-import { PrismaService } from '../../platform/database/prisma.service';
-import { SHARE_PRUNE_LOCK_SQL } from '../../emit/event-retention-sql';
+import { PrismaService, type SqlTx } from '../../platform/database/prisma.service';
 import type { Prisma } from '../../generated/prisma/client';
 import { TRIGGER_MATCHES_EVENT, WEBHOOK_HEARS_EVENT } from './webhook-matching';
 
@@ -61,7 +60,7 @@ export class WebhookReplayRepository {
 
   async list(organizationId: string, webhookId: string, page: ListPage) {
     const where = { organization_id: organizationId, webhook_id: webhookId };
-    const [rows, total] = await this.prisma.$transaction([
+    const [rows, total] = await Promise.all([
       this.prisma.webhookReplay.findMany({ where, skip: page.offset, take: page.limit, orderBy: prismaOrderBy(page) }),
       this.prisma.webhookReplay.count({ where }),
     ]);
@@ -102,37 +101,33 @@ export class WebhookReplayRepository {
 
   /**
    * The next batch after `through`, and the replay's progress and counts moved past it, in one transaction:
-   * a worker that dies after it resumes after it, one that dies during it does it again. The shared prune
-   * lock keeps the events retention from deleting a delivery this batch has just made due.
+   * a worker that dies after it resumes after it, one that dies during it does it again. The caller's
+   * transaction holds off the events retention, which would otherwise delete a delivery it has just made due.
    */
-  async advance(replay: ReplayRow, through: bigint, last: bigint, limit: number): Promise<ReplayBatch> {
-    return this.prisma.sqlTransaction(async (tx) => {
-      await tx.query(SHARE_PRUNE_LOCK_SQL);
-      const { rows } = await tx.query<{
-        matched: number;
-        last_sequence: string | null;
-        enqueue: string[];
-        failed: string[];
-      }>(REPLAY_BATCH_SQL, [
-        replay.webhook_id,
-        replay.organization_id,
-        through.toString(),
-        last.toString(),
-        replay.since,
-        replay.until,
-        limit,
-      ]);
-      const batch = rows[0];
-      // A short batch reached the end of the window; a full one ends at its last event.
-      const throughSequence =
-        batch.matched < limit || batch.last_sequence === null ? last : BigInt(batch.last_sequence);
-      await tx.query(
-        `UPDATE "webhook_replays" SET "through_sequence" = $2::bigint, "replayed" = "replayed" + $3, "already_pending" = "already_pending" + $4, "updated_at" = now()
-         WHERE "id" = $1`,
-        [replay.id, throughSequence.toString(), batch.enqueue.length, batch.matched - batch.enqueue.length],
-      );
-      return { enqueue: batch.enqueue, failed: batch.failed, throughSequence };
-    });
+  async advance(tx: SqlTx, replay: ReplayRow, through: bigint, last: bigint, limit: number): Promise<ReplayBatch> {
+    const { rows } = await tx.query<{
+      matched: number;
+      last_sequence: string | null;
+      enqueue: string[];
+      failed: string[];
+    }>(REPLAY_BATCH_SQL, [
+      replay.webhook_id,
+      replay.organization_id,
+      through.toString(),
+      last.toString(),
+      replay.since,
+      replay.until,
+      limit,
+    ]);
+    const batch = rows[0];
+    // A short batch reached the end of the window; a full one ends at its last event.
+    const throughSequence = batch.matched < limit || batch.last_sequence === null ? last : BigInt(batch.last_sequence);
+    await tx.query(
+      `UPDATE "webhook_replays" SET "through_sequence" = $2::bigint, "replayed" = "replayed" + $3, "already_pending" = "already_pending" + $4, "updated_at" = now()
+       WHERE "id" = $1`,
+      [replay.id, throughSequence.toString(), batch.enqueue.length, batch.matched - batch.enqueue.length],
+    );
+    return { enqueue: batch.enqueue, failed: batch.failed, throughSequence };
   }
 
   /** Ends a replay that is still going; false when it had ended already (or went with its webhook). */

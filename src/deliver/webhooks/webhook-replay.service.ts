@@ -6,6 +6,8 @@ import { pageOf, type ListQueryDto } from '../../platform/common/http/list-query
 import { repeatInBackground } from '../../platform/common/repeat-in-background';
 import { APP_CONFIG, type RuntimeConfig } from '../../platform/config/config.module';
 import { eventRetentionCutoff } from '../../emit/event-retention.service';
+import { EventOutbox } from '../../emit/outbox.service';
+import { Transactions } from '../../platform/database/transactions';
 import { QueueName, type WebhookReplayPayload } from '../../platform/queue/queue-names';
 import { QueueService } from '../../platform/queue/queue.service';
 import type { ReplayWebhookDto } from './webhook-delivery.dto';
@@ -44,6 +46,8 @@ export class WebhookReplayService implements OnApplicationBootstrap, OnModuleDes
     private readonly webhooks: WebhookRepository,
     private readonly replays: WebhookReplayRepository,
     private readonly dispatcher: WebhookDispatcher,
+    private readonly outbox: EventOutbox,
+    private readonly transactions: Transactions,
     private readonly queues: QueueService,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
@@ -128,7 +132,10 @@ export class WebhookReplayService implements OnApplicationBootstrap, OnModuleDes
         : { through: replay.through_sequence!, last: replay.last_sequence };
     if (!range) return; // no event in the window
     for (let through = range.through; through < range.last;) {
-      const batch = await this.replays.advance(replay, through, range.last, REPLAY_BATCH);
+      const batch = await this.transactions.runSql(async (tx) => {
+        await this.outbox.holdRetention(tx);
+        return this.replays.advance(tx, replay, through, range.last, REPLAY_BATCH);
+      });
       // A failed delivery's job may still hold its id (a stalled one failed by the queue); free it first.
       await Promise.all(batch.failed.map((id) => this.dispatcher.releaseJob(id)));
       await this.dispatcher.enqueue(batch.enqueue.map((id) => ({ id, webhook_id: replay.webhook_id })));

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { OrgId } from '../../platform/auth/api-key.guard';
 import { GetByIdQueryDto, singleMeta } from '../../platform/common/http/list-query.dto';
+import { TRIGGER_CATALOGUE } from '../../emit/event-triggers';
 import { CreateWebhookDto, ListWebhooksQueryDto, UpdateWebhookDto } from './webhook.dto';
 import { WebhookService } from './webhook.service';
 
@@ -18,6 +19,12 @@ export class WebhookController {
   @HttpCode(200)
   async create(@OrgId() org: string, @Body() body: CreateWebhookDto) {
     return { result: await this.webhooks.create(org, body) };
+  }
+
+  /** Extension: the trigger catalogue (what a webhook may subscribe to, what events carry); before `:id`. */
+  @Get('triggers')
+  triggers() {
+    return { results: TRIGGER_CATALOGUE };
   }
 
   @Get(':id')

@@ -15,12 +15,10 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { EVENT_MODELS } from '../../catalogue/canonical-models';
-import { TRIGGERS } from '../../emit/event-triggers';
+import { SUBSCRIBABLE_TRIGGERS } from '../../emit/event-triggers';
 import { ListQueryDto } from '../../platform/common/http/list-query.dto';
 import { WEBHOOK_SECRET_FORM } from './webhook-signing';
 
-/** Triggers a webhook may subscribe to: ours plus the spec's WRITE_OPERATION_FAILURE (accepted; we do no writes). */
-export const SUBSCRIBABLE_TRIGGERS = [...TRIGGERS, 'WRITE_OPERATION_FAILURE'] as const;
 /** A webhook's `model`: the models data events are about, the resident <-> lease links among them. */
 export const WEBHOOK_MODELS = EVENT_MODELS;
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { prismaOrderBy, type ListPage } from '../../platform/common/http/list-query.dto';
 import { newId } from '../../platform/common/ids';
 import { PrismaService } from '../../platform/database/prisma.service';
+import { Transactions } from '../../platform/database/transactions';
 import type { Prisma } from '../../generated/prisma/client';
 
 const WITH_TRIGGERS = { triggers: { orderBy: { trigger: 'asc' } } } as const;
@@ -23,14 +24,17 @@ export interface WebhookWrite {
 /** Webhook subscriptions; every method is scoped by organization. */
 @Injectable()
 export class WebhookRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
+  ) {}
 
   async list(organizationId: string, filter: { active?: boolean }, page: ListPage) {
     const where = {
       organization_id: organizationId,
       ...(filter.active === undefined ? {} : { active: filter.active }),
     };
-    const [rows, total] = await this.prisma.$transaction([
+    const [rows, total] = await Promise.all([
       this.prisma.webhook.findMany({
         where,
         include: WITH_TRIGGERS,
@@ -68,7 +72,7 @@ export class WebhookRepository {
 
   /** Returns null when the webhook is not the organization's. Trigger replacement and field changes commit together. */
   async update(organizationId: string, id: string, data: WebhookWrite): Promise<WebhookRow | null> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       const existing = await tx.webhook.findFirst({
         where: { id, organization_id: organizationId },
         select: { id: true },

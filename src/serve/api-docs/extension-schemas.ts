@@ -8,7 +8,7 @@ import {
 import { RUN_TRIGGERS } from '../../deliver/connect/connect-schedule';
 import { STREAM_NAMES, SYNC_MODES } from '../../deliver/connect/stream-catalog';
 import { DRIFT_KINDS } from '../../normalise/schema-drift';
-import { EVENT_TRIGGERS, TRIGGERS } from '../../emit/event-triggers';
+import { EVENT_TRIGGERS, SUBSCRIBABLE_TRIGGERS, TEST_TRIGGER, TRIGGERS } from '../../emit/event-triggers';
 import { ConnectRunStatus, DeliveryStatus, ReplayStatus } from '../../generated/prisma/enums';
 import { JOB_LOG_STATUSES } from '../../sync/job-log';
 import { ref, type JsonSchema } from './dto-schema';
@@ -375,6 +375,20 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
   }),
   ...linkedRecordSchemas(),
 
+  LatchkeyTriggerCatalogue: record({
+    results: {
+      type: 'array',
+      items: record({
+        trigger: enumOf([...SUBSCRIBABLE_TRIGGERS, TEST_TRIGGER]),
+        subscribable: { type: 'boolean', description: 'A webhook may list it in `triggers`' },
+        emitted: {
+          type: 'boolean',
+          description: 'Events carry it (deliveries and the event feed can be filtered by it)',
+        },
+        narrowed_by_model: { type: 'boolean', description: "A webhook's `model` narrows it to that model's events" },
+      }),
+    },
+  }),
   LatchkeyEventFeed: record({
     meta: record({
       after: integer('The `after` of the request'),

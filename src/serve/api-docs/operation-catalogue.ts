@@ -210,6 +210,11 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     extensionValues: { triggers: ['DATA_DELETED'] },
     response: ref('_v1_webhooks__post_output'),
   },
+  'GET /v1/webhooks/triggers': {
+    summary: 'The triggers: which a webhook may subscribe to, which events carry, which `model` narrows',
+    extension: true,
+    response: ref('LatchkeyTriggerCatalogue'),
+  },
   'GET /v1/webhooks/{id}': { summary: 'Get a webhook', response: ref('_v1_webhooks_{webhook_id}_get_output') },
   'PUT /v1/webhooks/{id}': {
     summary: 'Update a webhook',

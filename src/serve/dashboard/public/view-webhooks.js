@@ -4,24 +4,15 @@ import { barChart, bucketByTime, timeChart } from './charts.js';
 import { actionButton, badge, errorBox, field, h, replace, statusKind, table, time } from './dom.js';
 import { listAllIntegrations } from './view-integrations.js';
 
-const TRIGGERS = [
-  'DATA_NEW',
-  'DATA_UPDATE',
-  'DATA_DELETED',
-  'SYNC_COMPLETE',
-  'FIRST_SYNC_COMPLETE',
-  'JOB_FAILURE',
-  'WRITE_OPERATION_FAILURE',
-];
-const FILTER_TRIGGERS = [
-  'DATA_NEW',
-  'DATA_UPDATE',
-  'DATA_DELETED',
-  'SYNC_COMPLETE',
-  'FIRST_SYNC_COMPLETE',
-  'JOB_FAILURE',
-  'TEST',
-];
+/** The trigger catalogue, from the API (GET /v1/webhooks/triggers), fetched once per page load. */
+let triggerCatalogue;
+function triggers() {
+  triggerCatalogue ??= get('/v1/webhooks/triggers').then((page) => page.results);
+  triggerCatalogue.catch(() => {
+    triggerCatalogue = undefined;
+  });
+  return triggerCatalogue;
+}
 const MODELS = ['properties', 'units', 'residents', 'leases', 'residents_to_leases'];
 const STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED'];
 
@@ -37,7 +28,11 @@ export async function renderWebhooks(el, ctx) {
   const listBox = h('div', { testid: 'webhooks-list' }, h('p', { class: 'muted' }, 'Loading…'));
   const formBox = h('section', { class: 'panel', testid: 'create-webhook' }, h('h2', {}, 'New webhook'));
   replace(el, h('h1', {}, 'Webhooks'), listBox, formBox);
-  formBox.append(await createForm(ctx));
+  try {
+    formBox.append(await createForm(ctx));
+  } catch (error) {
+    formBox.append(errorBox(error));
+  }
   try {
     replace(
       listBox,
@@ -81,15 +76,18 @@ async function createForm(ctx) {
     placeholder: 'https://example.com/hooks/latchkey',
     testid: 'new-webhook-url',
   });
-  const boxes = TRIGGERS.map((t) =>
-    h('input', {
-      type: 'checkbox',
-      name: 'triggers',
-      value: t,
-      testid: `new-webhook-trigger-${t}`,
-      checked: t !== 'WRITE_OPERATION_FAILURE',
-    }),
-  );
+  // Checked by default: every trigger events carry (not the spec's WRITE_OPERATION_FAILURE: we do no writes).
+  const boxes = (await triggers())
+    .filter((t) => t.subscribable)
+    .map((t) =>
+      h('input', {
+        type: 'checkbox',
+        name: 'triggers',
+        value: t.trigger,
+        testid: `new-webhook-trigger-${t.trigger}`,
+        checked: t.emitted,
+      }),
+    );
   const model = h(
     'select',
     { name: 'model', testid: 'new-webhook-model' },
@@ -181,12 +179,12 @@ export async function renderWebhook(el, ctx, id) {
     h('option', { value: '' }, 'Any status'),
     STATUSES.map((s) => h('option', { value: s }, s)),
   );
-  const triggerFilter = h(
-    'select',
-    { testid: 'deliveries-trigger' },
-    h('option', { value: '' }, 'Any trigger'),
-    FILTER_TRIGGERS.map((t) => h('option', { value: t }, t)),
-  );
+  const triggerFilter = h('select', { testid: 'deliveries-trigger' }, h('option', { value: '' }, 'Any trigger'));
+  triggers()
+    .then((all) => {
+      for (const t of all) if (t.emitted) triggerFilter.append(h('option', { value: t.trigger }, t.trigger));
+    })
+    .catch(() => {});
   const fromFilter = h('input', { type: 'datetime-local', step: 1, testid: 'deliveries-from' });
   const toFilter = h('input', { type: 'datetime-local', step: 1, testid: 'deliveries-to' });
   const filters = h(

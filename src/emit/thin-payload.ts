@@ -5,7 +5,7 @@ export const MAX_BODY_BYTES = 256 * 1024;
  * The body to send for an event. A body over the limit is sent thin: the record in `data.payload` is cut
  * down to its ids (the full record is one GET away) and `data.payload_truncated` says so; a DATA_UPDATE
  * keeps its diff (the changed fields) unless the diff alone is over the limit too, in which case only the
- * names of the changed fields are kept.
+ * names of the changed fields are kept. Here, beside the payloads it cuts down, so delivery knows no shape.
  */
 export function deliveryBody(payload: unknown): string {
   const full = JSON.stringify(payload);
