@@ -14,6 +14,8 @@ const PRISMA_OUTSIDE_REPOSITORIES: Readonly<Record<string, string>> = {
   'platform/database/prisma.service.ts': 'defines PrismaService',
   'platform/database/database.module.ts': 'provides PrismaService to every module',
   'platform/database/transactions.ts': 'opens transactions on PrismaService for the repositories',
+  'deliver/webhooks/webhooks.module.ts':
+    'hands PrismaService to the PostgreSQL limit store, a repository kept free of Nest so it is tested on PostgreSQL directly',
 };
 /** The one file that opens transactions. */
 const TRANSACTION_OPENERS: Readonly<Record<string, string>> = {
