@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import type { CanonicalModelName } from '../catalogue/canonical-models';
 import { recordId } from '../platform/common/ids';
 import { toCanonicalRecord, type CanonicalRecord, type MappedRecord, type MappingContext } from './canonical-record';
@@ -62,9 +61,9 @@ export function jobMappingContext(integrationId: string): MappingContext {
  * Maps and type-checks pages of vendor records (pure: no I/O). Records the vendor sent malformed are set
  * aside for quarantine, and so are records missing a field the vendor's contract promises (schema drift:
  * reported, never nulled). Values the mapping tables do not know are counted; records that are not of the
- * model (applicants) are set aside to be hidden.
+ * model (applicants) are set aside to be hidden. A stage like the others, provided by SyncModule; it needs no
+ * collaborator, so it carries no Nest decorator and normalise/ stays free of the framework.
  */
-@Injectable()
 export class PageNormaliser {
   normalise(model: CanonicalModelName, mapper: RecordMapper, raws: unknown[], jobCtx: MappingContext): NormalisedPage {
     const byId = new Map<string, CanonicalRecord>();
