@@ -6,7 +6,8 @@ import type { SyncJobStatus, SyncMode, SyncRunKind, SyncRunStatus } from '../gen
 import type { CanonicalModelName } from '../catalogue/canonical-models';
 import { CANONICAL_MODELS } from '../catalogue/canonical-models';
 import { assertJobTransition, assertRunTransition, STARTABLE_JOB_STATUSES } from './sync-state';
-import { LEASE_LOCK_SPACE, WorkerLease } from './worker-lease';
+import { WorkerLease } from './worker-lease';
+import { LEASE_LOCK_SPACE } from './worker-lease.repository';
 
 export interface JobContext {
   jobId: string;

@@ -21,6 +21,7 @@ import { VendorClientFactory } from './vendor-client.factory';
 import { VendorStateRepository } from './vendor-state.repository';
 import { VendorStateService } from './vendor-state.service';
 import { WorkerLease } from './worker-lease';
+import { WorkerLeaseRepository } from './worker-lease.repository';
 
 @Module({
   imports: [VendorsModule, StoreModule],
@@ -43,6 +44,7 @@ import { WorkerLease } from './worker-lease';
     VendorClientFactory,
     ReadRefusals,
     WorkerLease,
+    WorkerLeaseRepository,
   ],
   exports: [SyncService, VendorStateService, VendorClientFactory, ReadRefusals],
 })
