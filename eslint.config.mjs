@@ -42,6 +42,8 @@ export default defineConfig(
     languageOptions: { globals: globals.node, sourceType: 'commonjs' },
   },
   { files: ['**/*.mjs'], languageOptions: { sourceType: 'module' } },
+  // Jest's globals (jest, afterAll, …) in the test files, the plain-JavaScript setup files included.
+  { files: ['test/**'], languageOptions: { globals: globals.jest } },
   {
     files: ['src/serve/dashboard/public/**/*.js'],
     languageOptions: { globals: globals.browser, sourceType: 'module' },

@@ -41,15 +41,13 @@ async function main(): Promise<void> {
     app.use((req: Request, res: Response, next: NextFunction) =>
       WORKER_ROUTES.has(req.path)
         ? next()
-        : res
-            .status(404)
-            .json({
-              error: {
-                code: 'not_found',
-                message: 'This process runs as a worker; the API is served by api processes',
-                details: {},
-              },
-            }),
+        : res.status(404).json({
+            error: {
+              code: 'not_found',
+              message: 'This process runs as a worker; the API is served by api processes',
+              details: {},
+            },
+          }),
     );
   }
   if (config.sandbox && config.role !== 'worker') {

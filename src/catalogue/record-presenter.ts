@@ -1,4 +1,5 @@
 import { CANONICAL_MODELS, LINK_MODEL, type CanonicalModelName, type ColumnType } from './canonical-models';
+import { textOf } from '../platform/text/text-of';
 
 /**
  * A cache row as the spec's record object, without embedded arrays (the read API adds those; webhook
@@ -28,7 +29,7 @@ export function presentLink(row: Record<string, unknown>): Record<string, unknow
 
 export function iso(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
+  return value instanceof Date ? value.toISOString() : new Date(textOf(value)).toISOString();
 }
 
 function serialise(value: unknown, type: ColumnType): unknown {

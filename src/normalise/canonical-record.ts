@@ -8,6 +8,7 @@ import {
 } from '../catalogue/canonical-models';
 import { canonicalJson, recordHasher } from './content-hash';
 import { MalformedRecordError } from './malformed-record.error';
+import { textOf } from '../platform/text/text-of';
 
 /** What a vendor mapping returns for one raw record: canonical field values keyed by Propexo name. */
 export interface MappedRecord {
@@ -157,7 +158,7 @@ class NamedLinks implements CanonicalRecord {
       const row = this.ends(xId);
       LINK_DETAILS.forEach(([field], i) => (row[field] = details![i]));
       return {
-        id: `${row.lease_id}:${row.resident_id}`,
+        id: `${textOf(row.lease_id)}:${textOf(row.resident_id)}`,
         values: row,
         hash: hashOf(LINK_MODEL.name, RESIDENT_LEASE_FIELDS, row),
       };
@@ -168,7 +169,7 @@ class NamedLinks implements CanonicalRecord {
     if (this.names !== 'ids') return undefined;
     return (this.made ??= this.partners.map(([xId]) => {
       const row = this.ends(xId);
-      return `${row.lease_id}:${row.resident_id}`;
+      return `${textOf(row.lease_id)}:${textOf(row.resident_id)}`;
     })) as string[];
   }
 

@@ -1,5 +1,6 @@
 import type { MappingContext } from './canonical-record';
 import { MalformedRecordError } from './malformed-record.error';
+import { textOf } from '../platform/text/text-of';
 
 /** Small, pure conversions every vendor mapping needs. All return null for "unknown". */
 
@@ -18,14 +19,14 @@ export function cents(value: unknown, field: string): number | null {
   if (value === null || value === undefined || value === '') return null;
   const amount =
     typeof value === 'number' ? value : typeof value === 'string' ? Number(value.replace(/[$,\s]/g, '')) : NaN;
-  if (!Number.isFinite(amount)) throw new MalformedRecordError(`${field}: "${String(value)}" is not an amount`);
+  if (!Number.isFinite(amount)) throw new MalformedRecordError(`${field}: "${textOf(value)}" is not an amount`);
   return Math.sign(amount) * Math.round(Number((Math.abs(amount) * 100).toPrecision(12))) || 0;
 }
 
 export function integer(value: unknown, field: string): number | null {
   if (value === null || value === undefined || value === '') return null;
   const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-  if (!Number.isInteger(n)) throw new MalformedRecordError(`${field}: "${String(value)}" is not an integer`);
+  if (!Number.isInteger(n)) throw new MalformedRecordError(`${field}: "${textOf(value)}" is not an integer`);
   return n;
 }
 
@@ -34,7 +35,7 @@ export function bool(value: unknown, field: string): boolean | null {
   if (typeof value === 'boolean') return value;
   if (value === 'true' || value === 'True' || value === 1) return true;
   if (value === 'false' || value === 'False' || value === 0) return false;
-  throw new MalformedRecordError(`${field}: "${String(value)}" is not a boolean`);
+  throw new MalformedRecordError(`${field}: "${textOf(value)}" is not a boolean`);
 }
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -110,7 +111,7 @@ export function optionalId(value: unknown, field: string): string | null {
 /** Looks a raw enum value up in a vendor table; unknown values map to `fallback` and keep their raw form elsewhere. */
 export function lookup<T>(table: Record<string, T>, raw: unknown, fallback: T | null = null): T | null {
   if (raw === null || raw === undefined) return null;
-  const key = String(raw);
+  const key = textOf(raw);
   // Own keys only: a vendor value such as "constructor" must not find Object's prototype.
   return Object.hasOwn(table, key) ? table[key] : fallback;
 }
@@ -129,7 +130,7 @@ export function lookupReported<T>(
   keyOf: (value: string) => string = (v) => v,
 ): T | null {
   if (raw === null || raw === undefined) return null;
-  const value = String(raw);
+  const value = textOf(raw);
   const key = keyOf(value);
   if (Object.hasOwn(table, key)) return table[key];
   ctx.unknownValue?.(field, value, fallback === null ? null : String(fallback));

@@ -5,7 +5,7 @@ import type { NewEvent } from '../emit/outbox.repository';
 import { OutboxRepository } from '../emit/outbox.repository';
 import type { SqlTx } from '../platform/database/prisma.service';
 import { Transactions } from '../platform/database/transactions';
-import { DataDiffRepository } from './cache/data-diff.repository';
+import { DataDiffLog } from './cache/data-diff-log.service';
 import { RecordCacheRepository, type CacheRow, type CacheScope } from './cache/record-cache.repository';
 import { dataDiffEntries, reportChanges, reportLinkChanges, type LinkReport, type RecordReport } from './page-changes';
 
@@ -55,7 +55,7 @@ export class PageWriter {
   constructor(
     private readonly transactions: Transactions,
     private readonly cache: RecordCacheRepository,
-    private readonly dataDiffs: DataDiffRepository,
+    private readonly dataDiffs: DataDiffLog,
     private readonly outbox: OutboxRepository,
   ) {}
 

@@ -67,17 +67,14 @@ describe('admin logs: data diffs, the event feed, job logs and job schedules', (
     databaseUrl = await createTestDatabase();
     app = await startApp({ name: 'admin-logs', env: { DATABASE_URL: databaseUrl } });
     await addOtherOrganization(databaseUrl, OTHER_KEY);
-    const created = await request(app.url)
-      .post('/v1/admin/integrations/')
-      .set(auth())
-      .send({
-        name: 'Logs',
-        integration_vendor: 'BUILDIUM',
-        credentials: CREDENTIALS,
-        base_url: sandbox.url,
-        max_request_frequency: 100,
-        active: true,
-      });
+    const created = await request(app.url).post('/v1/admin/integrations/').set(auth()).send({
+      name: 'Logs',
+      integration_vendor: 'BUILDIUM',
+      credentials: CREDENTIALS,
+      base_url: sandbox.url,
+      max_request_frequency: 100,
+      active: true,
+    });
     expect(created.status).toBe(200);
     integrationId = created.body.result.id;
     await waitFor(

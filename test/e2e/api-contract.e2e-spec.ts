@@ -59,28 +59,22 @@ describe('API contract: auth, errors, validation and tenant isolation', () => {
     ).toBe(0);
 
     const appfolio = { clientId: 'c', clientSecret: 's', developerId: 'd' };
-    const paced = await request(app.url)
-      .post('/v1/admin/integrations/')
-      .set(auth)
-      .send({
-        name: 'a',
-        integration_vendor: 'APPFOLIO',
-        credentials: appfolio,
-        base_url: 'https://acme.appfolio.com',
-      });
+    const paced = await request(app.url).post('/v1/admin/integrations/').set(auth).send({
+      name: 'a',
+      integration_vendor: 'APPFOLIO',
+      credentials: appfolio,
+      base_url: 'https://acme.appfolio.com',
+    });
     expect(paced.status).toBe(200);
     // AppFolio publishes about 7 requests per 15 seconds: 28 a minute.
     expect(paced.body.result).toMatchObject({ max_request_frequency: 28, max_request_cadence: 'MINUTE' });
-    const own = await request(app.url)
-      .post('/v1/admin/integrations/')
-      .set(auth)
-      .send({
-        name: 'b',
-        integration_vendor: 'APPFOLIO',
-        credentials: appfolio,
-        base_url: 'https://acme.appfolio.com',
-        max_request_frequency: 2,
-      });
+    const own = await request(app.url).post('/v1/admin/integrations/').set(auth).send({
+      name: 'b',
+      integration_vendor: 'APPFOLIO',
+      credentials: appfolio,
+      base_url: 'https://acme.appfolio.com',
+      max_request_frequency: 2,
+    });
     expect(own.body.result).toMatchObject({ max_request_frequency: 2, max_request_cadence: 'SECOND' });
     const buildium = await request(app.url)
       .post('/v1/admin/integrations/')

@@ -693,7 +693,7 @@ describe('API docs: /openapi.json and /docs', () => {
 
     // Stricter on purpose (as Propexo's docs say): a filter that needs another names it, and the app holds to it.
     const required: string[] = [];
-    for (const { method, path: p, op } of operations(document).filter(({ method }) => method === 'get')) {
+    for (const { path: p, op } of operations(document).filter(({ method }) => method === 'get')) {
       for (const parameter of ((op.parameters ?? []) as Json[]).filter((x) => x.schema?.['x-latchkey-requires'])) {
         const needed = parameter.schema['x-latchkey-requires'] as string;
         required.push(`${p} ${parameter.name}→${needed}`);

@@ -268,6 +268,12 @@ describe('AppFolio adapter end to end', () => {
         ['DATA_UPDATE', String(renamed.tenant_id)],
       ].sort(),
     );
+    // The new tenant's link to its occupancy is new too (model residents_to_leases); no other link changed.
+    expect(
+      events
+        .filter((e) => e.data.object === 'residents-to-leases')
+        .map((e) => `${e.trigger} ${e.data.payload.x_lease_id} ${e.data.payload.x_resident_id}`),
+    ).toEqual([`DATA_NEW ${occupancies[2].occupancy_id} ${added.tenant_id}`]);
     const created = residentEvents.find((e) => e.trigger === 'DATA_NEW');
     expect(created.data.payload).toMatchObject({
       first_name: 'Nova',

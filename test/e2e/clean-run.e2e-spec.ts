@@ -59,17 +59,14 @@ describe.each([
 
   it('logs no error line through a first sync and a later sync, and runs each sync job once', async () => {
     const { app, receiver, databaseUrl } = harness;
-    const created = await request(app.url)
-      .post('/v1/admin/integrations/')
-      .set(authHeader(app))
-      .send({
-        name: 'Clean',
-        integration_vendor: 'BUILDIUM',
-        credentials: CREDENTIALS,
-        base_url: sandbox.url,
-        max_request_frequency: 1000,
-        active: true,
-      });
+    const created = await request(app.url).post('/v1/admin/integrations/').set(authHeader(app)).send({
+      name: 'Clean',
+      integration_vendor: 'BUILDIUM',
+      credentials: CREDENTIALS,
+      base_url: sandbox.url,
+      max_request_frequency: 1000,
+      active: true,
+    });
     expect(created.status).toBe(200);
     const integrationId: string = created.body.result.id;
     const explain = () => pipelineState(databaseUrl);

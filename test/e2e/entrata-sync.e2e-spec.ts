@@ -238,6 +238,13 @@ describe('Entrata sync', () => {
         .map((e) => e.data.payload.x_id)
         .sort(),
     ).toEqual(added.map((c) => c['@attributes'].Id).sort());
+    // Each new customer's link to its lease is new too (model residents_to_leases); the renamed ones keep theirs.
+    expect(
+      events
+        .filter((e) => e.trigger.startsWith('DATA_') && e.data.object === 'residents-to-leases')
+        .map((e) => `${e.trigger} ${e.data.payload.x_lease_id} ${e.data.payload.x_resident_id}`)
+        .sort(),
+    ).toEqual(added.map((c) => `DATA_NEW ${c.LeaseId} ${c['@attributes'].Id}`).sort());
     const updates = residentEvents.filter((e) => e.trigger === 'DATA_UPDATE');
     expect(updates.map((e) => [e.data.payload.x_id, e.data.diff]).sort()).toEqual(
       renamed.map((r) => [r.id, { new: { first_name: r.after }, previous: { first_name: r.before } }]).sort(),

@@ -57,16 +57,13 @@ describe.each([['PostgreSQL'], ['Redis']])(
       const secret: string = webhook.body.result.secret;
       expect(secret).toMatch(/^whsec_/);
 
-      const created = await request(app.url)
-        .post('/v1/admin/integrations/')
-        .set(auth)
-        .send({
-          name: 'Acme Buildium',
-          integration_vendor: 'BUILDIUM',
-          credentials: CREDENTIALS,
-          base_url: sandbox.url,
-          max_request_frequency: 100,
-        });
+      const created = await request(app.url).post('/v1/admin/integrations/').set(auth).send({
+        name: 'Acme Buildium',
+        integration_vendor: 'BUILDIUM',
+        credentials: CREDENTIALS,
+        base_url: sandbox.url,
+        max_request_frequency: 100,
+      });
       expect(created.status).toBe(200);
       const integration = created.body.result;
       expect(integration.active).toBe(false);

@@ -63,7 +63,7 @@ describe("a client generated from Propexo's spec", () => {
       try {
         assertValidResponse(request.method, schemaPath, response.status, body);
       } catch (error) {
-        throw new Error(`${operation} ${JSON.stringify(query)}: ${(error as Error).message}`);
+        throw new Error(`${operation} ${JSON.stringify(query)}: ${(error as Error).message}`, { cause: error });
       }
       return undefined;
     },

@@ -83,7 +83,7 @@ function sandboxCase<S extends { url: string; sandbox: { data: Rec }; close(): P
     add(control: ReturnType<typeof sandboxControl>, data: Rec, lease: string, existing: string): Promise<Pair[]>;
     vanish(control: ReturnType<typeof sandboxControl>, resident: string, data: Rec): Promise<void>;
     movedAs?(answer: Rec, resident: string): string;
-    movable?(pair: Pair, links: Pair[]): boolean;
+    movable?: (pair: Pair, links: Pair[]) => boolean;
     residentSideDetailed: boolean;
     unplacedReason?: RegExp;
   },

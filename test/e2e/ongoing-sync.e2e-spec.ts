@@ -70,17 +70,14 @@ describe.each([['PostgreSQL'], ['Redis']])(
           active: true,
         });
       expect(webhook.status).toBe(200);
-      const created = await request(app.url)
-        .post('/v1/admin/integrations/')
-        .set(auth())
-        .send({
-          name: 'Ongoing',
-          integration_vendor: 'BUILDIUM',
-          credentials: CREDENTIALS,
-          base_url: sandbox.url,
-          max_request_frequency: 100,
-          active: true,
-        });
+      const created = await request(app.url).post('/v1/admin/integrations/').set(auth()).send({
+        name: 'Ongoing',
+        integration_vendor: 'BUILDIUM',
+        credentials: CREDENTIALS,
+        base_url: sandbox.url,
+        max_request_frequency: 100,
+        active: true,
+      });
       integrationId = created.body.result.id;
       await waitFor(
         async () => receiver.received.find((r: ReceivedRequest) => r.json?.trigger === 'FIRST_SYNC_COMPLETE'),
@@ -232,17 +229,14 @@ describe.each([['PostgreSQL'], ['Redis']])(
       // Another customer's vendor that never answers, syncing at the same time.
       const stuck = await startBuildiumSandboxServer({ residents: 20, seed: 9, credentials: [CREDENTIALS] });
       stuck.sandbox.faults.add({ hang: true });
-      const other = await request(app.url)
-        .post('/v1/admin/integrations/')
-        .set(auth())
-        .send({
-          name: 'Hung',
-          integration_vendor: 'BUILDIUM',
-          credentials: CREDENTIALS,
-          base_url: stuck.url,
-          max_request_frequency: 100,
-          active: true,
-        });
+      const other = await request(app.url).post('/v1/admin/integrations/').set(auth()).send({
+        name: 'Hung',
+        integration_vendor: 'BUILDIUM',
+        credentials: CREDENTIALS,
+        base_url: stuck.url,
+        max_request_frequency: 100,
+        active: true,
+      });
       expect(other.status).toBe(200);
 
       sandbox.sandbox.faults.add({ path: '/v1/rentals/units', status: 500 });

@@ -53,17 +53,14 @@ describe('api and worker processes', () => {
           .send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE'], active: true })
       ).status,
     ).toBe(200);
-    const created = await request(api.url)
-      .post('/v1/admin/integrations/')
-      .set(auth)
-      .send({
-        name: 'Roles',
-        integration_vendor: 'BUILDIUM',
-        credentials: CREDENTIALS,
-        base_url: sandbox.url,
-        max_request_frequency: 100,
-        active: true,
-      });
+    const created = await request(api.url).post('/v1/admin/integrations/').set(auth).send({
+      name: 'Roles',
+      integration_vendor: 'BUILDIUM',
+      credentials: CREDENTIALS,
+      base_url: sandbox.url,
+      max_request_frequency: 100,
+      active: true,
+    });
     expect(created.status).toBe(200);
 
     await waitFor(

@@ -198,7 +198,7 @@ describe('Propertyware REST sync', () => {
     });
   });
 
-  it('a change sync sends DATA_UPDATE with the diff and DATA_NEW for what was added', async () => {
+  it('a change sync sends DATA_UPDATE with the diff and DATA_NEW for what was added, the new link included', async () => {
     const control = sandboxControl(sandbox.url);
     const [renamed] = sandbox.sandbox.data.contacts;
     const lease = sandbox.sandbox.data.leases[3];
@@ -219,14 +219,19 @@ describe('Propertyware REST sync', () => {
       e.trigger.startsWith('DATA_'),
     );
 
-    expect(events.map((e) => `${e.trigger} ${e.data.object} ${e.data.payload.x_id}`).sort()).toEqual(
+    // A record by its vendor id; a link (model residents_to_leases) by its lease's and its resident's.
+    const vendorIds = ({ x_id, x_lease_id, x_resident_id }: Record<string, string>) =>
+      x_id ?? `${x_lease_id} ${x_resident_id}`;
+    expect(events.map((e) => `${e.trigger} ${e.data.object} ${vendorIds(e.data.payload)}`).sort()).toEqual(
       [
         `DATA_NEW residents ${added.id}`,
         `DATA_UPDATE leases ${lease.id}`,
         `DATA_UPDATE residents ${renamed.id}`,
+        // The added contact is on the lease: that link is new too.
+        `DATA_NEW residents-to-leases ${lease.id} ${added.id}`,
       ].sort(),
     );
-    const byXId = new Map(events.map((e) => [e.data.payload.x_id, e.data]));
+    const byXId = new Map(events.map((e) => [vendorIds(e.data.payload), e.data]));
     expect(byXId.get(String(renamed.id)).diff).toEqual({
       new: { first_name: 'Renata' },
       previous: { first_name: before.firstName },
@@ -240,6 +245,34 @@ describe('Propertyware REST sync', () => {
       vendor: 'PROPERTYWARE_REST',
       payload: { first_name: 'Nova', email_1: 'nova@example.com', phone_1: '8025550142', phone_1_type: 'MOBILE' },
     });
+    // The link joins the two records just reported, as Connect's residents_to_leases stream has it.
+    const residentId = byXId.get(String(added.id)).record_id;
+    const leaseId = byXId.get(String(lease.id)).record_id;
+    const link = events.find((e) => e.data.object === 'residents-to-leases');
+    expect(link.meta).toEqual({ object: 'residents-to-leases', integration_id: integrationId });
+    expect(link.data).toMatchObject({
+      record_id: `${leaseId}:${residentId}`,
+      job_type: expect.stringMatching(/^READ_(RESIDENTS|LEASES)$/),
+      vendor: 'PROPERTYWARE_REST',
+      payload: {
+        id: `${leaseId}:${residentId}`,
+        lease_id: leaseId,
+        resident_id: residentId,
+        x_lease_id: String(lease.id),
+        x_resident_id: String(added.id),
+        x_resident_type: 'Tenant',
+        resident_type_normalized: 'SECONDARY',
+        integration_id: integrationId,
+      },
+    });
+    // Its details are those the read API now shows for the resident on the lease.
+    const shown = (await request(harness.app.url).get(`/v1/leases/${leaseId}`).set(auth())).body.results;
+    const {
+      lease_status_normalized: _status,
+      deleted_at: _deleted,
+      ...details
+    } = shown.residents_meta_data.find((m: any) => m.resident_id === residentId);
+    expect(link.data.payload).toMatchObject(details);
   });
 
   it('a sync through two 429s, a 500 and a malformed record finishes, keeps every good record and quarantines the bad one', async () => {

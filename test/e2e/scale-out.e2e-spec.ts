@@ -9,11 +9,25 @@ import { startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from
 
 const CREDENTIALS = { clientId: 'scale-client', secret: 'scale-secret' };
 const RESIDENTS = 1500;
-/** Per sandbox: renamed tenants, units with a new market rent, and new tenants (DATA_UPDATE ×2 models, DATA_NEW). */
+/**
+ * Per sandbox: renamed tenants, units with a new market rent, and new tenants (DATA_UPDATE ×2 models, DATA_NEW),
+ * each of which Buildium puts on a lease (a DATA_NEW of model residents_to_leases per link it adds).
+ */
 const CHANGES = { tenants: 1450, units: 120, created: 60 };
 const DATA_TRIGGERS = ['DATA_NEW', 'DATA_UPDATE'];
 
 type Sandbox = Awaited<ReturnType<typeof startBuildiumSandboxServer>>;
+
+/** The resident <-> lease links a Buildium sandbox shows: a lease's Tenants entry of a tenant it has. */
+function vendorLinks(sandbox: Sandbox): Set<string> {
+  const { leases, tenants } = sandbox.sandbox.data;
+  const tenantIds = new Set(tenants.map((t) => t.Id));
+  return new Set(
+    leases.flatMap((l) =>
+      (l.Tenants as { Id: number }[]).filter((t) => tenantIds.has(t.Id)).map((t) => `${l.Id} ${t.Id}`),
+    ),
+  );
+}
 
 /**
  * The production shape at small scale: two `api` and two `worker` processes on one PostgreSQL and one Redis,
@@ -110,6 +124,7 @@ describe('scale-out: 2 api + 2 worker processes', () => {
     }
 
     // Changes at each vendor, then a manual sync of each (requested through alternating api processes).
+    const linksBefore = sandboxes.map(vendorLinks);
     for (const sandbox of sandboxes) {
       const control = sandboxControl(sandbox.url);
       expect((await control('POST', 'mutate', { tenants: CHANGES.tenants, units: CHANGES.units })).edited).toEqual({
@@ -125,7 +140,17 @@ describe('scale-out: 2 api + 2 worker processes', () => {
       expect(res.status).toBe(200);
       runIds.push(res.body.result.sync_id);
     }
-    const expectedData = integrationIds.length * (CHANGES.tenants + CHANGES.units + CHANGES.created);
+    // The links the new tenants brought, as each vendor shows them (every new tenant is on a lease).
+    const newLinks = sandboxes.map((s, i) => [...vendorLinks(s)].filter((link) => !linksBefore[i].has(link)).sort());
+    expect(newLinks.map((links) => links.length)).toEqual(sandboxes.map(() => CHANGES.created));
+    /** Per run, the data events it must send: `trigger object` -> how many. */
+    const expectedByModel = newLinks.map((links) => ({
+      'DATA_UPDATE residents': CHANGES.tenants,
+      'DATA_UPDATE units': CHANGES.units,
+      'DATA_NEW residents': CHANGES.created,
+      'DATA_NEW residents-to-leases': links.length,
+    }));
+    const expectedData = expectedByModel.reduce((sum, run) => sum + Object.values(run).reduce((a, b) => a + b, 0), 0);
 
     // SIGKILL one worker while the burst is under way: no chance to finish, hand back or unlock anything.
     const dataReceived = () => receiver.received.filter((r) => DATA_TRIGGERS.includes(r.json?.trigger));
@@ -156,7 +181,8 @@ describe('scale-out: 2 api + 2 worker processes', () => {
       () => pipelineState(databaseUrl),
     );
 
-    // What the database says was emitted for these runs: one data event per changed record, one SYNC_COMPLETE per run.
+    // What the database says was emitted for these runs: one data event per changed record or new link, one
+    // SYNC_COMPLETE per run.
     const events = await withClient(
       databaseUrl,
       async (db) =>
@@ -164,11 +190,15 @@ describe('scale-out: 2 api + 2 worker processes', () => {
           await db.query<{
             id: string;
             trigger: string;
+            object: string | null;
+            link: string | null;
             record_id: string | null;
             run_id: string;
             sync_id: string | null;
           }>(
-            `SELECT id, trigger, record_id, payload->'data'->>'root_job_id' AS run_id, payload->'data'->>'sync_id' AS sync_id FROM events
+            `SELECT id, trigger, payload->'data'->>'object' AS object, record_id,
+              (payload->'data'->'payload'->>'x_lease_id') || ' ' || (payload->'data'->'payload'->>'x_resident_id') AS link,
+              payload->'data'->>'root_job_id' AS run_id, payload->'data'->>'sync_id' AS sync_id FROM events
        WHERE payload->'data'->>'root_job_id' = ANY($1::text[]) OR payload->'data'->>'sync_id' = ANY($1::text[])`,
             [runIds],
           )
@@ -177,6 +207,22 @@ describe('scale-out: 2 api + 2 worker processes', () => {
     const dataEvents = events.filter((e) => DATA_TRIGGERS.includes(e.trigger));
     expect(events.filter((e) => !DATA_TRIGGERS.includes(e.trigger) && e.trigger !== 'SYNC_COMPLETE')).toEqual([]); // no JOB_FAILURE, no deletions
     expect(dataEvents).toHaveLength(expectedData);
+    const byModel = (runId: string) => {
+      const counts: Record<string, number> = {};
+      for (const e of dataEvents.filter((d) => d.run_id === runId))
+        counts[`${e.trigger} ${e.object}`] = (counts[`${e.trigger} ${e.object}`] ?? 0) + 1;
+      return counts;
+    };
+    expect(runIds.map(byModel)).toEqual(expectedByModel);
+    // The link events are the vendors' new links, in vendor ids.
+    expect(
+      runIds.map((runId) =>
+        dataEvents
+          .filter((e) => e.run_id === runId && e.object === 'residents-to-leases')
+          .map((e) => e.link)
+          .sort(),
+      ),
+    ).toEqual(newLinks);
     expect(new Set(dataEvents.map((e) => `${e.run_id} ${e.trigger} ${e.record_id}`)).size).toBe(dataEvents.length);
     expect(
       events

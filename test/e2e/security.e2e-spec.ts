@@ -412,7 +412,7 @@ describe('encryption key rotation', () => {
       createHmac('sha256', ROTATED_SECRET).update(delivery.body).digest('hex'),
     );
     // The secret from before the webhook's own rotation still signs (Standard Webhooks, grace period): it was in previous_secret_encrypted.
-    const signed = `${delivery.headers['webhook-id']}.${delivery.headers['webhook-timestamp']}.${delivery.body}`;
+    const signed = `${String(delivery.headers['webhook-id'])}.${String(delivery.headers['webhook-timestamp'])}.${delivery.body}`;
     const original = createHmac('sha256', Buffer.from(ORIGINAL_SECRET.slice('whsec_'.length), 'base64'))
       .update(signed)
       .digest('base64');

@@ -43,17 +43,14 @@ describe('first sync against a misbehaving vendor', () => {
       .post('/v1/webhooks/')
       .set(auth)
       .send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE', 'JOB_FAILURE'], active: true });
-    const created = await request(app.url)
-      .post('/v1/admin/integrations/')
-      .set(auth)
-      .send({
-        name: 'Flaky',
-        integration_vendor: 'BUILDIUM',
-        credentials: CREDENTIALS,
-        base_url: sandbox.url,
-        max_request_frequency: 100,
-        active: true,
-      });
+    const created = await request(app.url).post('/v1/admin/integrations/').set(auth).send({
+      name: 'Flaky',
+      integration_vendor: 'BUILDIUM',
+      credentials: CREDENTIALS,
+      base_url: sandbox.url,
+      max_request_frequency: 100,
+      active: true,
+    });
     expect(created.status).toBe(200);
     const integrationId = created.body.result.id;
 

@@ -108,17 +108,14 @@ describe.each([['PostgreSQL'], ['Redis']])('a sync job whose worker dies (%s que
           .send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE', 'JOB_FAILURE'], active: true })
       ).status,
     ).toBe(200);
-    const created = await request(api.url)
-      .post('/v1/admin/integrations/')
-      .set(auth())
-      .send({
-        name: 'Crash',
-        integration_vendor: 'BUILDIUM',
-        credentials: CREDENTIALS,
-        base_url: sandbox.url,
-        max_request_frequency: 100,
-        active: true,
-      });
+    const created = await request(api.url).post('/v1/admin/integrations/').set(auth()).send({
+      name: 'Crash',
+      integration_vendor: 'BUILDIUM',
+      credentials: CREDENTIALS,
+      base_url: sandbox.url,
+      max_request_frequency: 100,
+      active: true,
+    });
     expect(created.status).toBe(200);
     integrationId = created.body.result.id;
     await waitFor(

@@ -115,17 +115,14 @@ describe.each([['PostgreSQL'], ['Redis']])('webhook deliveries: log, retry, repl
       },
     });
     await addOtherOrganization(databaseUrl, OTHER_KEY);
-    const created = await request(app.url)
-      .post('/v1/admin/integrations/')
-      .set(auth())
-      .send({
-        name: 'Deliveries',
-        integration_vendor: 'BUILDIUM',
-        credentials: CREDENTIALS,
-        base_url: sandbox.url,
-        max_request_frequency: 100,
-        active: true,
-      });
+    const created = await request(app.url).post('/v1/admin/integrations/').set(auth()).send({
+      name: 'Deliveries',
+      integration_vendor: 'BUILDIUM',
+      credentials: CREDENTIALS,
+      base_url: sandbox.url,
+      max_request_frequency: 100,
+      active: true,
+    });
     expect(created.status).toBe(200);
     integrationId = created.body.result.id;
     await waitFor(

@@ -82,7 +82,7 @@ describe('webhook limits across worker processes', () => {
     });
 
     afterAll(async () => {
-      await Promise.all(stores.map((s) => (s as Partial<RedisWebhookLimitStore>).onModuleDestroy?.()));
+      await Promise.all(stores.filter((s) => s instanceof RedisWebhookLimitStore).map((s) => s.onModuleDestroy()));
       await Promise.all(pools.map((p) => p.end()));
     });
 

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import vm from 'node:vm';
 import request from 'supertest';
 import { startApp, waitFor, type AppProcess } from '../support/app-process';
 import { createTestDatabase } from '../support/database';
@@ -14,7 +15,11 @@ function readmeVerifier(): Verify {
   const section = readme.slice(readme.indexOf('### Verifying deliveries'));
   const code = /```js\n([\s\S]*?)```/.exec(section)?.[1];
   expect(code).toContain('function verifyDelivery');
-  return new Function('require', `${code}\nreturn verifyDelivery;`)(require) as Verify;
+  // Compiled as a script body whose `require` is this file's, so the snippet's require('standardwebhooks') resolves.
+  const snippet = vm.runInThisContext(`(function (require) {\n${code}\nreturn verifyDelivery;\n})`, {
+    filename: 'README.md',
+  }) as (load: NodeJS.Require) => Verify;
+  return snippet(require);
 }
 
 /**

@@ -236,6 +236,17 @@ describe('Yardi adapter end to end', () => {
     expect(ids('DATA_UPDATE', 'leases')).toEqual([rentChanged.CustomerID]);
     expect(ids('DATA_DELETED', 'leases')).toEqual([removed.CustomerID]);
     expect(ids('DATA_DELETED', 'residents')).toEqual(removedPeople.sort());
+    // The links follow (model residents_to_leases): the new household's person joins its lease, the removed
+    // household's people leave theirs.
+    const links = events
+      .filter((e) => e.data.object === 'residents-to-leases')
+      .map((e) => `${e.trigger} ${e.data.payload.x_lease_id} ${e.data.payload.x_resident_id}`);
+    expect(links.sort()).toEqual(
+      [
+        `DATA_NEW ${created.CustomerID} ${created.CustomerID}`,
+        ...removedPeople.map((p: string) => `DATA_DELETED ${removed.CustomerID} ${p}`),
+      ].sort(),
+    );
     expect(
       ids('DATA_NEW', 'units').concat(
         ids('DATA_UPDATE', 'units'),

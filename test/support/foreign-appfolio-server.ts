@@ -1,5 +1,4 @@
-import http from 'node:http';
-import { listenOnLoopback, readBody } from './loopback-server';
+import { createAsyncServer, listenOnLoopback, readBody } from './loopback-server';
 
 /**
  * An AppFolio server written from docs/vendors/appfolio.md alone (it imports nothing of ours), with a
@@ -330,7 +329,7 @@ export async function startForeignAppfolioServer(): Promise<ForeignAppfolioServe
   let rentRollCursorExpired = false;
   const expectedAuth = `Basic ${Buffer.from(`${FOREIGN_CREDENTIALS.clientId}:${FOREIGN_CREDENTIALS.clientSecret}`).toString('base64')}`;
 
-  const server = http.createServer(async (req, res) => {
+  const server = createAsyncServer(async (req, res) => {
     const text = await readBody(req);
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     const entry: ForeignAppfolioLog = {

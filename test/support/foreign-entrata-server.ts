@@ -1,5 +1,4 @@
-import http from 'node:http';
-import { listenOnLoopback, readBody } from './loopback-server';
+import { createAsyncServer, listenOnLoopback, readBody } from './loopback-server';
 
 /**
  * A minimal Entrata API written from docs/vendors/entrata.md alone (no project code), with a small
@@ -365,7 +364,7 @@ export async function startForeignEntrataServer(): Promise<ForeignEntrataServer>
     },
   };
   let served = 0;
-  const server = http.createServer(async (req, res) => {
+  const server = createAsyncServer(async (req, res) => {
     const text = await readBody(req);
     served += 1;
     const remaining = Math.max(0, 150 - served);

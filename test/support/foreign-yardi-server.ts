@@ -1,6 +1,5 @@
-import http from 'node:http';
 import { XMLParser } from 'fast-xml-parser';
-import { listenOnLoopback, readBody } from './loopback-server';
+import { createAsyncServer, listenOnLoopback, readBody } from './loopback-server';
 
 /**
  * A second, independent Yardi Resident Transactions server, written from docs/vendors/yardi.md only
@@ -297,7 +296,7 @@ export interface ForeignYardiServer {
 export async function startForeignYardiServer(): Promise<ForeignYardiServer> {
   const parser = new XMLParser({ removeNSPrefix: true, parseTagValue: false });
   const log: ForeignYardiServer['log'] = [];
-  const server = http.createServer(async (req, res) => {
+  const server = createAsyncServer(async (req, res) => {
     const body = await readBody(req);
     const method = String(req.headers.soapaction ?? '')
       .replace(/"/g, '')

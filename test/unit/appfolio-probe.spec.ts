@@ -1,10 +1,5 @@
-import {
-  APPFOLIO_SANDBOX_CREDENTIALS,
-  APPFOLIO_SANDBOX_LIMITED_CREDENTIALS,
-  startAppfolioSandboxServer,
-} from '../../src/sandbox/appfolio/appfolio-sandbox';
+import { APPFOLIO_SANDBOX_CREDENTIALS, startAppfolioSandboxServer } from '../../src/sandbox/appfolio/appfolio-sandbox';
 import { appfolioAdapter } from '../../src/fetch/appfolio/appfolio.adapter';
-import { VendorAccessDeniedError, VendorAuthError } from '../../src/fetch/adapter/vendor-http';
 import { recordingClients } from '../support/recording-client';
 
 describe('AppFolio data-access probe against the sandbox', () => {
@@ -41,26 +36,5 @@ describe('AppFolio data-access probe against the sandbox', () => {
     ]);
     expect(server.sandbox.requestCount).toBe(2);
     expect(server.sandbox.data.units.length).toBeGreaterThan(5); // so the first page had a next_page_url
-  });
-
-  it("with the limited credentials: tenant_directory is refused with AppFolio's own 403, property_directory is read", async () => {
-    const limited = client(APPFOLIO_SANDBOX_LIMITED_CREDENTIALS);
-    const denied = limited.probe('residents');
-    await expect(denied).rejects.toBeInstanceOf(VendorAccessDeniedError);
-    await expect(denied).rejects.toMatchObject({
-      status: 403,
-      retryable: false,
-      message: expect.stringMatching(
-        /HTTP 403.*"error":"Forbidden: these API credentials may not access \/api\/v2\/reports\/tenant_directory.json"/,
-      ),
-    });
-    await expect(limited.probe('properties')).resolves.toBeUndefined();
-    await expect(limited.probe('leases')).resolves.toBeUndefined();
-  });
-
-  it('refuses wrong credentials as an auth error', async () => {
-    await expect(
-      client({ ...APPFOLIO_SANDBOX_CREDENTIALS, clientSecret: 'wrong' }).probe('properties'),
-    ).rejects.toBeInstanceOf(VendorAuthError);
   });
 });

@@ -1,10 +1,5 @@
-import {
-  ENTRATA_SANDBOX_CREDENTIALS,
-  ENTRATA_SANDBOX_LIMITED_CREDENTIALS,
-  startEntrataSandboxServer,
-} from '../../src/sandbox/entrata/entrata-sandbox';
+import { ENTRATA_SANDBOX_CREDENTIALS, startEntrataSandboxServer } from '../../src/sandbox/entrata/entrata-sandbox';
 import { entrataAdapter } from '../../src/fetch/entrata/entrata.adapter';
-import { VendorAccessDeniedError, VendorAuthError } from '../../src/fetch/adapter/vendor-http';
 import { recordingClients } from '../support/recording-client';
 
 describe('Entrata data-access probe against the sandbox', () => {
@@ -50,24 +45,5 @@ describe('Entrata data-access probe against the sandbox', () => {
     server.sandbox.data.properties.length = 0;
     await expect(client(ENTRATA_SANDBOX_CREDENTIALS).probe('leases')).resolves.toBeUndefined();
     expect(calls().map((c) => c.name)).toEqual(['getProperties']);
-  });
-
-  it("with the limited key: getCustomers is refused with Entrata's error 304 and its words, properties and leases are read", async () => {
-    const limited = client(ENTRATA_SANDBOX_LIMITED_CREDENTIALS);
-    const denied = limited.probe('residents');
-    await expect(denied).rejects.toBeInstanceOf(VendorAccessDeniedError);
-    await expect(denied).rejects.toMatchObject({
-      status: 304,
-      retryable: false,
-      message: 'Entrata getCustomers error 304: Access to getCustomers is not permitted for this API key.',
-    });
-    await expect(limited.probe('properties')).resolves.toBeUndefined();
-    await expect(limited.probe('leases')).resolves.toBeUndefined();
-  });
-
-  it('refuses a wrong key as an auth error', async () => {
-    await expect(
-      client({ ...ENTRATA_SANDBOX_CREDENTIALS, apiKey: 'wrong' }).probe('properties'),
-    ).rejects.toBeInstanceOf(VendorAuthError);
   });
 });

@@ -1,10 +1,8 @@
 import {
   PROPERTYWARE_REST_SANDBOX_CREDENTIALS,
-  PROPERTYWARE_REST_SANDBOX_LIMITED_CREDENTIALS,
   startPropertywareRestSandboxServer,
 } from '../../src/sandbox/propertyware-rest/propertyware-rest-sandbox';
 import { propertywareRestAdapter } from '../../src/fetch/propertyware-rest/propertyware-rest.adapter';
-import { VendorAccessDeniedError, VendorAuthError } from '../../src/fetch/adapter/vendor-http';
 import { recordingClients } from '../support/recording-client';
 
 describe('Propertyware REST data-access probe against the sandbox', () => {
@@ -32,26 +30,5 @@ describe('Propertyware REST data-access probe against the sandbox', () => {
       }),
     ]);
     expect(server.sandbox.requestCount).toBe(1);
-  });
-
-  it("with the limited credentials: contacts are refused with Propertyware's own 403, buildings are read", async () => {
-    const limited = client(PROPERTYWARE_REST_SANDBOX_LIMITED_CREDENTIALS);
-    const denied = limited.probe('residents');
-    await expect(denied).rejects.toBeInstanceOf(VendorAccessDeniedError);
-    await expect(denied).rejects.toMatchObject({
-      status: 403,
-      retryable: false,
-      message: expect.stringMatching(
-        /HTTP 403.*"errorCode":"FORBIDDEN".*don't have permissions to access the resources/,
-      ),
-    });
-    await expect(limited.probe('properties')).resolves.toBeUndefined();
-    await expect(limited.probe('leases')).resolves.toBeUndefined();
-  });
-
-  it('refuses wrong credentials as an auth error', async () => {
-    await expect(
-      client({ ...PROPERTYWARE_REST_SANDBOX_CREDENTIALS, systemId: '9999' }).probe('properties'),
-    ).rejects.toBeInstanceOf(VendorAuthError);
   });
 });

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import {
   CANONICAL_MODELS,
   RESIDENT_LEASE_FIELDS,
@@ -51,7 +52,6 @@ describe('canonical model catalogue', () => {
   });
 
   it('lists every field of the spec output schemas', () => {
-    const { parse } = require('yaml');
     const spec = parse(fs.readFileSync(path.resolve(__dirname, '../../docs/reference/propexo-openapi.yml'), 'utf8'));
     const schemas = spec.components.schemas;
     const specFields = {

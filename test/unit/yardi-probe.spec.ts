@@ -1,9 +1,4 @@
-import {
-  startYardiSandboxServer,
-  YARDI_SANDBOX_CREDENTIALS,
-  YARDI_SANDBOX_LIMITED_CREDENTIALS,
-} from '../../src/sandbox/yardi/yardi-sandbox';
-import { VendorAccessDeniedError, VendorAuthError } from '../../src/fetch/adapter/vendor-http';
+import { startYardiSandboxServer, YARDI_SANDBOX_CREDENTIALS } from '../../src/sandbox/yardi/yardi-sandbox';
 import { yardiAdapter } from '../../src/fetch/yardi/yardi.adapter';
 import { soapAction } from '../../src/fetch/yardi/yardi.facts';
 import { recordingClients } from '../support/recording-client';
@@ -46,26 +41,5 @@ describe('Yardi data-access probe against the sandbox', () => {
     server.sandbox.data.properties.length = 0;
     await expect(client(YARDI_SANDBOX_CREDENTIALS).probe('units')).resolves.toBeUndefined();
     expect(calls().map((c) => c.action)).toEqual([soapAction('GetPropertyConfigurations')]);
-  });
-
-  it("with the limited credentials: resident transactions are refused with Yardi's own message, properties and units are read", async () => {
-    const limited = client(YARDI_SANDBOX_LIMITED_CREDENTIALS);
-    const denied = limited.probe('residents');
-    await expect(denied).rejects.toBeInstanceOf(VendorAccessDeniedError);
-    await expect(denied).rejects.toMatchObject({
-      status: 200,
-      retryable: false,
-      message: expect.stringContaining(
-        'GetResidentTransactions_Login: Yardi refused the interface: Invalid Interface Entity or License',
-      ),
-    });
-    await expect(limited.probe('properties')).resolves.toBeUndefined();
-    await expect(limited.probe('units')).resolves.toBeUndefined();
-  });
-
-  it('refuses a wrong login as an auth error', async () => {
-    await expect(
-      client({ ...YARDI_SANDBOX_CREDENTIALS, password: 'wrong' }).probe('properties'),
-    ).rejects.toBeInstanceOf(VendorAuthError);
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { PrismaService } from '../../platform/database/prisma.service';
+import { Transactions } from '../../platform/database/transactions';
 import { quoteIdent } from './identifiers';
 import type { CachePosition } from './connect-run.repository';
 import {
@@ -26,7 +26,7 @@ export interface CopyPage {
  */
 @Injectable()
 export class CacheReaderRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly transactions: Transactions) {}
 
   /**
    * The page after `after` as PostgreSQL's own COPY output of the destination's columns, so no row is
@@ -42,7 +42,7 @@ export class CacheReaderRepository {
     syncedAt: Date,
   ): Promise<CopyPage | null> {
     const table = quoteIdent(streamTable(stream));
-    return this.prisma.readSnapshot(async (client) => {
+    return this.transactions.runSnapshot(async (client) => {
       // The text the destination reads must not depend on this server's settings: ISO dates parse under any
       // DateStyle, and floats are written in full.
       await client.query(`SET LOCAL datestyle = 'ISO'; SET LOCAL extra_float_digits = 3`);

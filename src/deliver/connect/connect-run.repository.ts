@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { newId } from '../../platform/common/ids';
 import { prismaOrderBy, type ListPage } from '../../platform/common/http/list-query.dto';
 import { PrismaService, type Tx } from '../../platform/database/prisma.service';
+import { Transactions } from '../../platform/database/transactions';
 import type { RunTrigger } from './connect-schedule';
 import type { StreamConfig } from './stream-catalog';
 
@@ -39,11 +40,14 @@ export interface DueConnection {
 /** Connect runs, their per-stream results and the stream cursors. */
 @Injectable()
 export class ConnectRunRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
+  ) {}
 
   /** Runs the work in a transaction holding the connection's row lock: run requests and run ends of one connection serialise on it. */
   async withConnectionLock<T>(connectionId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       await tx.$queryRawUnsafe(
         'SELECT 1 AS locked FROM "connect_connections" WHERE "id" = $1 FOR UPDATE',
         connectionId,
@@ -146,12 +150,10 @@ export class ConnectRunRepository {
 
   /** The error of a failed attempt that will be retried, shown on the run meanwhile. */
   async noteAttemptError(runId: string, stream: string | null, error: string): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.connectRun.updateMany({ where: { id: runId, status: 'RUNNING' }, data: { error } }),
-      ...(stream
-        ? [this.prisma.connectRunStream.updateMany({ where: { run_id: runId, stream }, data: { error } })]
-        : []),
-    ]);
+    await this.transactions.run(async (tx) => {
+      await tx.connectRun.updateMany({ where: { id: runId, status: 'RUNNING' }, data: { error } });
+      if (stream) await tx.connectRunStream.updateMany({ where: { run_id: runId, stream }, data: { error } });
+    });
   }
 
   async startStream(runId: string, stream: string): Promise<void> {
@@ -187,14 +189,14 @@ export class ConnectRunRepository {
 
   /** A full refresh (re)starts its staging table: its position starts over, and so does the stream's count. */
   async beginFullRefresh(connectionId: string, stream: string, runId: string): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.connectStreamCursor.upsert({
+    await this.transactions.run(async (tx) => {
+      await tx.connectStreamCursor.upsert({
         where: { connection_id_stream: { connection_id: connectionId, stream } },
         create: { connection_id: connectionId, stream, staging_run_id: runId },
         update: { cursor_updated_at: null, cursor_id: null, staging_run_id: runId },
-      }),
-      this.prisma.connectRunStream.updateMany({ where: { run_id: runId, stream }, data: { records: 0 } }),
-    ]);
+      });
+      await tx.connectRunStream.updateMany({ where: { run_id: runId, stream }, data: { records: 0 } });
+    });
   }
 
   /** After the swap: the staging table is gone, the position stays where the refresh ended. */
@@ -213,7 +215,7 @@ export class ConnectRunRepository {
     position: CachePosition,
     records: number,
   ): Promise<void> {
-    await this.prisma.sqlTransaction(async (tx) => {
+    await this.transactions.runSql(async (tx) => {
       await tx.query(
         `INSERT INTO "connect_stream_cursors" ("connection_id", "stream", "cursor_updated_at", "cursor_id", "updated_at") VALUES ($1, $2, $3, $4, now())
          ON CONFLICT ("connection_id", "stream") DO UPDATE SET "cursor_updated_at" = EXCLUDED."cursor_updated_at", "cursor_id" = EXCLUDED."cursor_id", "updated_at" = now()`,
@@ -228,17 +230,17 @@ export class ConnectRunRepository {
 
   async listRuns(connectionId: string, page: ListPage) {
     const where = { connection_id: connectionId };
-    const [rows, total] = await this.prisma.$transaction([
-      this.prisma.connectRun.findMany({
-        where,
-        skip: page.offset,
-        take: page.limit,
-        orderBy: prismaOrderBy(page),
-        include: { streams: true },
-      }),
-      this.prisma.connectRun.count({ where }),
-    ]);
-    return { rows, total };
+    return this.transactions.page(
+      (tx) =>
+        tx.connectRun.findMany({
+          where,
+          skip: page.offset,
+          take: page.limit,
+          orderBy: prismaOrderBy(page),
+          include: { streams: true },
+        }),
+      (tx) => tx.connectRun.count({ where }),
+    );
   }
 
   getRun(connectionId: string, runId: string) {

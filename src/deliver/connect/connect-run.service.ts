@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { repeatInBackground } from '../../platform/common/repeat-in-background';
 import { APP_CONFIG, type RuntimeConfig } from '../../platform/config/config.module';
-import { PrismaService } from '../../platform/database/prisma.service';
+import { Transactions } from '../../platform/database/transactions';
 import { QueueName, type ConnectRunPayload } from '../../platform/queue/queue-names';
 import { QueueService } from '../../platform/queue/queue.service';
 import { ConnectRunRepository } from './connect-run.repository';
@@ -23,7 +23,7 @@ export class ConnectRunService implements OnApplicationBootstrap, OnModuleDestro
   private readonly stopTimers: Array<() => void> = [];
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
     private readonly runs: ConnectRunRepository,
     private readonly queues: QueueService,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
@@ -58,7 +58,7 @@ export class ConnectRunService implements OnApplicationBootstrap, OnModuleDestro
    * times missed while no worker ran collapse into one run.
    */
   async startDueRuns(): Promise<void> {
-    const requested = await this.prisma.$transaction(async (tx) => {
+    const requested = await this.transactions.run(async (tx) => {
       const out: Array<{ connectionId: string; runId: string; start: boolean; trigger: RunTrigger }> = [];
       for (const connection of await this.runs.lockDue(tx, 50)) {
         await this.runs.setNextRun(tx, connection.id, nextCronTime(connection.schedule_cron, new Date()));

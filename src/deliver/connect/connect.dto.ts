@@ -1,3 +1,4 @@
+import { OmitType, PartialType } from '@nestjs/mapped-types';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -35,23 +36,7 @@ export class CreateDestinationDto {
   connection_url!: string;
 }
 
-export class UpdateDestinationDto {
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  name?: string;
-
-  @IsOptional()
-  @IsIn(DESTINATION_TYPES, { message: `type must be one of ${DESTINATION_TYPES.join(', ')}` })
-  type?: 'postgres';
-
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(4096)
-  connection_url?: string;
-}
+export class UpdateDestinationDto extends PartialType(CreateDestinationDto) {}
 
 export class StreamDto {
   @IsIn(STREAM_NAMES, { message: `name must be one of ${STREAM_NAMES.join(', ')}` })
@@ -119,45 +104,8 @@ export class CreateConnectionDto {
   active?: boolean;
 }
 
-export class UpdateConnectionDto {
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  name?: string;
-
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  destination_id?: string;
-
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(STREAM_NAMES.length)
-  @ValidateNested({ each: true })
-  @Type(() => StreamDto)
-  streams?: StreamDto[];
-
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ScheduleDto)
-  schedule?: ScheduleDto;
-
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  namespace?: string;
-
-  @IsOptional()
-  @IsString()
-  stream_prefix?: string;
-
-  @IsOptional()
-  @IsBoolean()
-  active?: boolean;
-}
+/** The create body without integration_id (a connection stays with its integration), every field optional. */
+export class UpdateConnectionDto extends PartialType(OmitType(CreateConnectionDto, ['integration_id'] as const)) {}
 
 /** `DELETE /v1/connect/connections/{id}`: `drop_tables=true` drops the connection's tables in the destination too. */
 export class DeleteConnectionQueryDto {

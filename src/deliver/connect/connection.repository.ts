@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { newId } from '../../platform/common/ids';
 import { prismaOrderBy, type ListPage } from '../../platform/common/http/list-query.dto';
 import { PrismaService, type Tx } from '../../platform/database/prisma.service';
+import { Transactions } from '../../platform/database/transactions';
 import type { Prisma } from '../../generated/prisma/client';
 import { destinationTableName } from './identifiers';
 import type { StreamConfig } from './stream-catalog';
@@ -36,7 +37,10 @@ export function connectionTables(prefix: string, streams: readonly Pick<StreamCo
 /** Connect connections and the stream cursors they own, always scoped by organization. */
 @Injectable()
 export class ConnectionRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
+  ) {}
 
   /**
    * Runs `write` (a create or an update) unless another connection of the organization already writes one
@@ -49,7 +53,7 @@ export class ConnectionRepository {
     claim: TableClaim,
     write: (tx: Tx) => Promise<T>,
   ): Promise<{ taken: TakenTable } | { written: T }> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       const destination = await tx.connectDestination.findFirst({
         where: { id: claim.destinationId, organization_id: organizationId },
       });
@@ -96,16 +100,11 @@ export class ConnectionRepository {
 
   async list(organizationId: string, page: ListPage) {
     const where = { organization_id: organizationId };
-    const [rows, total] = await this.prisma.$transaction([
-      this.prisma.connectConnection.findMany({
-        where,
-        skip: page.offset,
-        take: page.limit,
-        orderBy: prismaOrderBy(page),
-      }),
-      this.prisma.connectConnection.count({ where }),
-    ]);
-    return { rows, total };
+    return this.transactions.page(
+      (tx) =>
+        tx.connectConnection.findMany({ where, skip: page.offset, take: page.limit, orderBy: prismaOrderBy(page) }),
+      (tx) => tx.connectConnection.count({ where }),
+    );
   }
 
   /**
@@ -146,7 +145,7 @@ export class ConnectionRepository {
     id: string,
     first: (connection: ConnectionRow) => Promise<void>,
   ): Promise<'deleted' | 'not_found' | { runningRunId: string }> {
-    return this.prisma.$transaction(
+    return this.transactions.run(
       async (tx) => {
         const [locked] = await tx.$queryRawUnsafe<{ id: string }[]>(
           'SELECT "id" FROM "connect_connections" WHERE "id" = $1 AND "organization_id" = $2 FOR UPDATE',

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { newId } from '../../platform/common/ids';
 import { prismaOrderBy, type ListPage } from '../../platform/common/http/list-query.dto';
 import { PrismaService } from '../../platform/database/prisma.service';
+import { Transactions } from '../../platform/database/transactions';
 import type { Prisma } from '../../generated/prisma/client';
 
 export type DestinationRow = Prisma.ConnectDestinationGetPayload<object>;
@@ -9,7 +10,10 @@ export type DestinationRow = Prisma.ConnectDestinationGetPayload<object>;
 /** Connect destinations, always scoped by organization. */
 @Injectable()
 export class DestinationRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
+  ) {}
 
   create(data: Omit<Prisma.ConnectDestinationUncheckedCreateInput, 'id'>): Promise<DestinationRow> {
     return this.prisma.connectDestination.create({ data: { id: newId(), ...data } });
@@ -21,16 +25,11 @@ export class DestinationRepository {
 
   async list(organizationId: string, page: ListPage) {
     const where = { organization_id: organizationId };
-    const [rows, total] = await this.prisma.$transaction([
-      this.prisma.connectDestination.findMany({
-        where,
-        skip: page.offset,
-        take: page.limit,
-        orderBy: prismaOrderBy(page),
-      }),
-      this.prisma.connectDestination.count({ where }),
-    ]);
-    return { rows, total };
+    return this.transactions.page(
+      (tx) =>
+        tx.connectDestination.findMany({ where, skip: page.offset, take: page.limit, orderBy: prismaOrderBy(page) }),
+      (tx) => tx.connectDestination.count({ where }),
+    );
   }
 
   /**
@@ -43,7 +42,7 @@ export class DestinationRepository {
     data: Prisma.ConnectDestinationUncheckedUpdateInput,
     forgetCursors: boolean,
   ): Promise<DestinationRow | null> {
-    const count = await this.prisma.$transaction(async (tx) => {
+    const count = await this.transactions.run(async (tx) => {
       const { count: updated } = await tx.connectDestination.updateMany({
         where: { id, organization_id: organizationId },
         data: { ...data, updated_at: new Date() },
@@ -57,7 +56,7 @@ export class DestinationRepository {
 
   /** 'in_use' when a connection still replicates into it. */
   async delete(organizationId: string, id: string): Promise<'deleted' | 'not_found' | 'in_use'> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       const [destination] = await tx.$queryRawUnsafe<{ id: string }[]>(
         'SELECT "id" FROM "connect_destinations" WHERE "id" = $1 AND "organization_id" = $2 FOR UPDATE',
         id,

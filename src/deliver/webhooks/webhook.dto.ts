@@ -1,3 +1,4 @@
+import { PartialType } from '@nestjs/mapped-types';
 import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
@@ -81,47 +82,7 @@ export class CreateWebhookDto {
   integration_id?: string;
 }
 
-export class UpdateWebhookDto {
-  @IsOptional()
-  @IsUrl(URL_OPTIONS, { message: 'url must be an http(s) URL' })
-  @MaxLength(2048)
-  url?: string;
-
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @IsIn(SUBSCRIBABLE_TRIGGERS, {
-    each: true,
-    message: `each trigger must be one of ${SUBSCRIBABLE_TRIGGERS.join(', ')}`,
-  })
-  triggers?: string[];
-
-  @IsOptional()
-  @IsIn(WEBHOOK_MODELS, { message: `model must be one of ${WEBHOOK_MODELS.join(', ')}` })
-  model?: string;
-
-  @IsOptional()
-  @IsBoolean()
-  active?: boolean;
-
-  @IsOptional()
-  @IsString()
-  @MinLength(10)
-  @MaxLength(512)
-  @Matches(WEBHOOK_SECRET_FORM, { message: SECRET_FORM_MESSAGE })
-  secret?: string;
-
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => WebhookHeaderDto)
-  headers?: WebhookHeaderDto[];
-
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  integration_id?: string;
-}
+export class UpdateWebhookDto extends PartialType(CreateWebhookDto) {}
 
 export class ListWebhooksQueryDto extends ListQueryDto {
   @IsOptional()

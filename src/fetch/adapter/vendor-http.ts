@@ -1,4 +1,4 @@
-import type { VendorAttemptOutcome, VendorRequestObserver } from '../../platform/observability/vendor-requests';
+import type { VendorRequestObserver } from '../../platform/observability/vendor-requests';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { parseRetryAfter } from '../../platform/common/http/retry-after';
 import type { OutboundGuard } from '../../platform/outbound/outbound-guard';

@@ -1,5 +1,6 @@
 import { MalformedRecordError } from '../../normalise/malformed-record.error';
 import { isObject } from '../../normalise/normalise';
+import { textOf } from '../../platform/text/text-of';
 
 /** Entrata's JSON is converted from XML; these undo the artefacts of that conversion (pure). */
 
@@ -100,7 +101,7 @@ export function flag(value: unknown, field: string): boolean | null {
   if (value === null || value === undefined || value === '') return null;
   if (value === true || value === 1 || value === '1' || value === 'true' || value === 'True') return true;
   if (value === false || value === 0 || value === '0' || value === 'false' || value === 'False') return false;
-  throw new MalformedRecordError(`${field}: "${String(value)}" is not a boolean`);
+  throw new MalformedRecordError(`${field}: "${textOf(value)}" is not a boolean`);
 }
 
 /** A number sent as a number or as decimal text. */
@@ -112,6 +113,6 @@ export function decimal(value: unknown, field: string): number | null {
       : typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)
         ? Number(value)
         : NaN;
-  if (!Number.isFinite(n)) throw new MalformedRecordError(`${field}: "${String(value)}" is not a number`);
+  if (!Number.isFinite(n)) throw new MalformedRecordError(`${field}: "${textOf(value)}" is not a number`);
   return n;
 }

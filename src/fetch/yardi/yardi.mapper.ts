@@ -15,6 +15,7 @@ import {
 } from '../../normalise/normalise';
 import { APPLICANT_TYPE, LEASE_STATUS, PHONE_TYPE, UNIT_VACANT } from './yardi.facts';
 import { asList } from './yardi.soap';
+import { textOf } from '../../platform/text/text-of';
 
 type Raw = Record<string, any>;
 
@@ -65,7 +66,7 @@ export function yardiDate(value: unknown, field: string): string | null {
   const [month, day, year] = [Number(us[1]), Number(us[2]), Number(us[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
   if (month < 1 || month > 12 || date.getUTCDate() !== day)
-    throw new MalformedRecordError(`${field}: "${value}" is not a date`);
+    throw new MalformedRecordError(`${field}: "${textOf(value)}" is not a date`);
   return date.toISOString();
 }
 
@@ -91,7 +92,7 @@ function residentXId(customerId: unknown, index: unknown): string {
   const household = requiredId(customerId, 'CustomerID');
   if (!(Number.isInteger(index) && (index as number) >= 1))
     throw new MalformedRecordError(`CustomerIndex ${String(index)} is not a position`);
-  return index === 1 ? household : `${household}:${index}`;
+  return index === 1 ? household : `${household}:${index as number}`;
 }
 
 function address(a: unknown, suffix = '') {

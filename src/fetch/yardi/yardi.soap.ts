@@ -2,6 +2,7 @@ import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { isObject } from '../../normalise/normalise';
 import { VendorAccessDeniedError, VendorAuthError, VendorRequestError } from '../adapter/vendor-http';
 import { YARDI_SERVICE } from './yardi.facts';
+import { textOf } from '../../platform/text/text-of';
 
 const SOAP_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 
@@ -37,7 +38,7 @@ export function asList(value: unknown): unknown[] {
 export function readSoapResult(method: string, xml: unknown, status: number): Record<string, any> {
   let parsed: Record<string, any>;
   try {
-    parsed = parser.parse(String(xml ?? ''), true);
+    parsed = parser.parse(textOf(xml ?? ''), true);
   } catch (error) {
     throw new VendorRequestError(
       `${method}: the answer (HTTP ${status}) is not XML: ${(error as Error).message}`,
@@ -57,7 +58,7 @@ export function readSoapResult(method: string, xml: unknown, status: number): Re
     throw yardiError(
       method,
       status,
-      errors.map((m) => String((m as Record<string, unknown>)['#text'] ?? '')).join('; '),
+      errors.map((m) => textOf((m as Record<string, unknown>)['#text'] ?? '')).join('; '),
     );
   return result;
 }

@@ -13,6 +13,7 @@ import {
 } from 'class-validator';
 import path from 'node:path';
 import { parseCidr } from './cidr';
+import { textOf } from '../text/text-of';
 
 export type ProcessRole = 'api' | 'worker' | 'all';
 export const PROCESS_ROLES: readonly ProcessRole[] = ['api', 'worker', 'all'];
@@ -23,16 +24,16 @@ export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000,
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === ''
     ? undefined
-    : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase())
+    : ['1', 'true', 'yes', 'on'].includes(textOf(value).toLowerCase())
       ? true
-      : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase())
+      : ['0', 'false', 'no', 'off'].includes(textOf(value).toLowerCase())
         ? false
         : value;
 const toInt = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
+  value === undefined || value === '' ? undefined : /^-?\d+$/.test(textOf(value)) ? Number(value) : value;
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 const toFloat = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : /^\d+(\.\d+)?$/.test(String(value)) ? Number(value) : value;
+  value === undefined || value === '' ? undefined : /^\d+(\.\d+)?$/.test(textOf(value)) ? Number(value) : value;
 
 /** 32 bytes in base64: what `openssl rand -base64 32` prints. */
 const ENCRYPTION_KEY_PATTERN = /^[A-Za-z0-9+/]{43}=$/;

@@ -70,7 +70,7 @@ export async function migrate(databaseUrl: string, migrationsDir = MIGRATIONS_DI
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');
-        throw new Error(`Migration ${name} failed: ${(error as Error).message}`);
+        throw new Error(`Migration ${name} failed: ${(error as Error).message}`, { cause: error });
       }
       result.applied.push(name);
     }

@@ -19,7 +19,7 @@ let requestsInFlight = 0;
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** A caller's id is kept when it is a plain token: no spaces or control characters that could forge log lines. */
-const SANE_REQUEST_ID = /^[A-Za-z0-9._:\/+=@-]{1,128}$/;
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:/+=@-]{1,128}$/;
 /** Probes and scrapes come every few seconds: logged at debug, not info. */
 const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
 

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
-import { PrismaService } from '../database/prisma.service';
 import { RATE_LIMIT_STORE, RateLimitGuard } from './rate-limit.guard';
+import { RateLimitRepository } from './rate-limit.repository';
 import { PostgresRateLimitStore, RedisRateLimitStore } from './rate-limit.store';
 
 /**
@@ -11,11 +11,12 @@ import { PostgresRateLimitStore, RedisRateLimitStore } from './rate-limit.store'
  */
 @Module({
   providers: [
+    RateLimitRepository,
     {
       provide: RATE_LIMIT_STORE,
-      inject: [APP_CONFIG, PrismaService],
-      useFactory: (config: RuntimeConfig, prisma: PrismaService) =>
-        config.redisUrl ? new RedisRateLimitStore(config.redisUrl) : new PostgresRateLimitStore(prisma),
+      inject: [APP_CONFIG, RateLimitRepository],
+      useFactory: (config: RuntimeConfig, counters: RateLimitRepository) =>
+        config.redisUrl ? new RedisRateLimitStore(config.redisUrl) : new PostgresRateLimitStore(counters),
     },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],

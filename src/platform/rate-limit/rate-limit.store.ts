@@ -1,7 +1,7 @@
 import type { OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { PrismaService } from '../database/prisma.service';
 import { RATE_LIMIT_WINDOW_MS, windowAt, type WindowHit } from './rate-limit-window';
+import type { RateLimitRepository } from './rate-limit.repository';
 
 /** Counts one request of an API key in the current window, atomically across every api process. */
 export interface RateLimitStore {
@@ -45,23 +45,12 @@ export class RedisRateLimitStore implements RateLimitStore, OnModuleDestroy {
   }
 }
 
-/** One row per key holding its current window; the upsert restarts the count when a newer window begins. */
+/** One row per key holding its current window, in PostgreSQL (RateLimitRepository). */
 export class PostgresRateLimitStore implements RateLimitStore {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly counters: RateLimitRepository) {}
 
   async hit(apiKeyId: string, nowMs: number): Promise<WindowHit> {
-    const window = windowAt(nowMs);
-    // GREATEST: a process whose clock lags a little behind counts into the newer window, never back into the old one.
-    const rows = await this.prisma.sql<{ request_count: number; window_start: Date }>(
-      `INSERT INTO "api_rate_limits" AS r ("api_key_id", "window_start", "request_count") VALUES ($1, $2, 1)
-       ON CONFLICT ("api_key_id") DO UPDATE SET
-         "request_count" = CASE WHEN excluded."window_start" > r."window_start" THEN 1 ELSE r."request_count" + 1 END,
-         "window_start" = GREATEST(r."window_start", excluded."window_start")
-       RETURNING "request_count", "window_start"`,
-      [apiKeyId, new Date(window.startMs)],
-      'rate_limit_hit',
-    );
-    const row = rows[0];
+    const row = await this.counters.countHit(apiKeyId, new Date(windowAt(nowMs).startMs));
     return { count: row.request_count, msUntilReset: row.window_start.getTime() + RATE_LIMIT_WINDOW_MS - nowMs };
   }
 }

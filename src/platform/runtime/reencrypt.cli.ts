@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { ConfigError, loadConfig } from '../config/app-config';
 import { prepareRuntime } from './prepare-runtime';
 import { SecretBox } from '../common/crypto/secret-box';
-import { reencryptSecrets } from '../common/crypto/secret-reencryption';
+import { reencryptOverConnection } from '../common/crypto/secret-reencryption.service';
 
 /**
  * `npm run secrets:reencrypt`: re-seals every secret under LATCHKEY_ENCRYPTION_KEY (opening older values with
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     await client.connect();
     try {
       const box = new SecretBox(runtime.config.encryptionKey, runtime.config.previousEncryptionKeys);
-      const report = await reencryptSecrets(client, box);
+      const report = await reencryptOverConnection(client, box);
       for (const failure of report.failures) process.stderr.write(`${failure}\n`);
       process.stdout.write(
         `re-sealed ${report.resealed} secret(s) with key ${box.keyId}; ${report.left} left under older keys\n`,

@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ControlledSimulator, handleSimulatorRequest, type LinkChange, simulatorState } from '../kit/control-api';
+import { type LinkChange, simulatorState } from '../kit/control-api';
 import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { type Fault, FaultInjector } from '../kit/fault-injector';
 import { editEvenly, withRound } from '../kit/record-edits';
-import {
-  isJsonObject,
-  readJson,
-  sendJson,
-  type ServeOptions,
-  startSandboxServer,
-  type VendorSandbox,
-} from '../kit/sandbox-http';
-import { SlidingWindowThrottle } from '../kit/sliding-window-throttle';
+import { isJsonObject, readJson, sendJson, type ServeOptions, startSandboxServer } from '../kit/sandbox-http';
+import { ChangeClock, RecordIndexes, type SimulatedVendor, VendorSimulator } from '../kit/vendor-simulator';
 import { type AppfolioData, type AppfolioDatasetOptions, generateAppfolioData, SEEDED_AT } from './appfolio-dataset';
 
 type Rec = Record<string, any>;
@@ -32,15 +25,9 @@ export interface AppfolioSandboxOptions extends AppfolioDatasetOptions {
   cursorTtlMs?: number;
 }
 
-export interface AppfolioSandbox extends VendorSandbox {
-  /** The live collections, id ascending (tests compare the cache with them). */
-  readonly data: AppfolioData;
-  readonly faults: FaultInjector;
-  reset(options?: AppfolioSandboxOptions): void;
+export interface AppfolioSandbox extends SimulatedVendor<AppfolioData, AppfolioSandboxOptions> {
   /** Expires every next_page_url handed out so far (its next GET answers 410); returns how many. */
   expireCursors(): number;
-  /** Vendor-API requests served since the last reset (control requests and throttled ones excluded). */
-  readonly requestCount: number;
 }
 
 export const APPFOLIO_SANDBOX_CREDENTIALS = {
@@ -152,40 +139,26 @@ const error = (message: string) => ({ error: message });
  * with 429 + Retry-After, and a control API under /_control/ to change data and inject faults.
  */
 export function createAppfolioSandbox(initial: AppfolioSandboxOptions = {}): AppfolioSandbox {
-  return new AppfolioSimulator(initial);
+  return new AppfolioSimulator().reset(initial);
 }
 
-class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<AppfolioData, AppfolioSandboxOptions> {
-  readonly faults = new FaultInjector();
-  options!: AppfolioSandboxOptions;
-  private store!: AppfolioData;
+class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOptions> implements AppfolioSandbox {
   /** Each record's last_updated, which from_date and LastUpdatedAtFrom filter on (not a report column). */
-  private updatedAt = new WeakMap<Rec, number>();
-  private indexes: Partial<Record<Collection, Map<number, Rec>>> = {};
+  private clock = new ChangeClock(SEEDED_AT);
+  private readonly indexes = new RecordIndexes<AppfolioData>(
+    () => this.store,
+    (collection) => ID_FIELD[collection],
+  );
   private runs = new Map<string, ReportRun>();
-  private readonly recentRequests = new SlidingWindowThrottle();
-  private lastChange = SEEDED_AT;
-  private mutationRound = 0;
-  requestCount = 0;
 
-  constructor(options: AppfolioSandboxOptions) {
-    this.reset(options);
+  protected generate(options: AppfolioSandboxOptions): AppfolioData {
+    return generateAppfolioData(options);
   }
 
-  get data(): AppfolioData {
-    return this.store;
-  }
-
-  reset(options: AppfolioSandboxOptions = this.options): void {
-    this.options = { ...options };
-    this.store = generateAppfolioData(options);
-    this.updatedAt = new WeakMap();
-    this.indexes = {};
+  protected override onReset(): void {
+    this.clock = new ChangeClock(SEEDED_AT);
+    this.indexes.forget();
     this.runs.clear();
-    this.faults.clear();
-    this.recentRequests.clear();
-    this.requestCount = 0;
-    this.lastChange = SEEDED_AT;
   }
 
   expireCursors(): number {
@@ -193,18 +166,20 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
     return this.runs.size;
   }
 
-  handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
-    return handleSimulatorRequest(this, req, res, path, {
-      vendorApi: (url) => this.vendorApi(req, res, url, path),
-      sendInternalError: (e) => sendJson(res, 500, error(`Sandbox error: ${e.message}`)),
+  protected control() {
+    return {
       mutateKinds: Object.keys(ID_FIELD),
       actions: { 'POST cursors/expire': () => ({ expired: this.expireCursors() }) },
-    });
+    };
+  }
+
+  protected sendInternalError(res: ServerResponse, e: Error): void {
+    sendJson(res, 500, error(`Sandbox error: ${e.message}`));
   }
 
   // ---- the vendor API ------------------------------------------------------------------------------
 
-  private async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void> {
+  protected async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void> {
     const customer = this.customer(req);
     if (!customer) {
       res.writeHead(401, {
@@ -222,16 +197,15 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
     if (isDenied(customer, lookup ? 'contacts' : REPORTS[report!].collection)) {
       return sendJson(res, 403, error(`Forbidden: these API credentials may not access ${url.pathname}`));
     }
-    const retryAfter = this.throttle(customer.clientId);
+    const retryAfter = this.retryAfter(customer.clientId);
     if (retryAfter !== null) {
       res.writeHead(429, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': String(retryAfter) });
       return void res.end('Rate limit exceeded. Please retry later.\n');
     }
-    this.requestCount += 1;
-
-    const { faults, hang, failing } = await this.faults.takeAndDelay(url.pathname);
-    if (hang) return; // the client must time out
-    if (failing) return sendJson(res, failing.status!, error('Injected fault'), failing.headers);
+    const faults = await this.served(url.pathname, (failing) =>
+      sendJson(res, failing.status, error('Injected fault'), failing.headers),
+    );
+    if (!faults) return;
 
     if (lookup) {
       if (req.method !== 'GET') return sendJson(res, 405, error(`${req.method} is not supported on ${url.pathname}`));
@@ -255,10 +229,10 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
   }
 
   /** Seconds until the customer may ask again, or null when this request is within its budget. */
-  private throttle(clientId: string): number | null {
+  private retryAfter(clientId: string): number | null {
     const budget = this.options.requestBudget === undefined ? DEFAULT_BUDGET : this.options.requestBudget;
     if (!budget) return null;
-    const waitMs = this.recentRequests.admit(budget.requests, budget.perSeconds * 1000, clientId);
+    const waitMs = this.throttle.admit(budget.requests, budget.perSeconds * 1000, clientId);
     return waitMs ? Math.max(1, Math.ceil(waitMs / 1000)) : null;
   }
 
@@ -442,7 +416,7 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
     const records = this.store[collection];
     records.push(record);
     records.sort((a, b) => a[ID_FIELD[collection]] - b[ID_FIELD[collection]]);
-    this.indexes[collection] = undefined;
+    this.indexes.forget(collection);
     this.touch(collection, record);
     return record;
   }
@@ -456,9 +430,8 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
   }
 
   remove(collection: Collection, record: Rec): void {
-    const records = this.store[collection];
-    records.splice(records.indexOf(record), 1);
-    this.indexes[collection] = undefined;
+    this.removeRecord(collection, record);
+    this.indexes.forget(collection);
     if (collection === 'tenants') {
       const contact = this.index('contacts').get(record.tenant_id);
       if (contact) this.remove('contacts', contact);
@@ -490,28 +463,27 @@ class AppfolioSimulator implements AppfolioSandbox, ControlledSimulator<Appfolio
    * contact is part of the tenant, and a tenant is part of its occupancy's tenant_ids.
    */
   private touch(collection: Collection, record: Rec): void {
-    this.lastChange = Math.max(Date.now(), this.lastChange + 1);
-    this.updatedAt.set(record, this.lastChange);
+    this.clock.touch(record);
     if (collection === 'contacts') this.touchTenant(record.Id);
     if (collection === 'tenants') this.touchOccupancy(record.occupancy_id);
   }
 
   private touchTenant(id: number): void {
     const tenant = this.index('tenants').get(id);
-    if (tenant) this.updatedAt.set(tenant, this.lastChange);
+    if (tenant) this.clock.touchAlong(tenant);
   }
 
   private touchOccupancy(id: number | null | undefined): void {
     const occupancy = id == null ? undefined : this.index('occupancies').get(id);
-    if (occupancy) this.updatedAt.set(occupancy, this.lastChange);
+    if (occupancy) this.clock.touchAlong(occupancy);
   }
 
   private changedAt(record: Rec): number {
-    return this.updatedAt.get(record) ?? SEEDED_AT;
+    return this.clock.changedAt(record);
   }
 
   private index(collection: Collection): Map<number, Rec> {
-    return (this.indexes[collection] ??= new Map(this.store[collection].map((r) => [r[ID_FIELD[collection]], r])));
+    return this.indexes.of(collection);
   }
 }
 

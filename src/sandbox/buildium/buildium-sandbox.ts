@@ -1,17 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  type ControlledSimulator,
-  handleSimulatorRequest,
-  isoTimeOrNull,
-  type LinkChange,
-  relinkedLeases,
-  simulatorState,
-} from '../kit/control-api';
+import { isoTimeOrNull, type LinkChange, relinkedLeases, simulatorState } from '../kit/control-api';
 import { type DeniedCollections, isDenied } from '../kit/denied-collections';
-import { FaultInjector } from '../kit/fault-injector';
-import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
-import { sendJson, type ServeOptions, startSandboxServer, type VendorSandbox } from '../kit/sandbox-http';
-import { SlidingWindowThrottle } from '../kit/sliding-window-throttle';
+import { applyChanges, editEvenly, raisedRent, withRound } from '../kit/record-edits';
+import { sendJson, type ServeOptions, startSandboxServer } from '../kit/sandbox-http';
+import { ChangeClock, RecordIndexes, type SimulatedVendor, VendorSimulator } from '../kit/vendor-simulator';
 import { type BuildiumData, type BuildiumDatasetOptions, generateBuildiumData, SEEDED_AT } from './buildium-dataset';
 
 type Rec = Record<string, any>;
@@ -24,14 +16,7 @@ export interface BuildiumSandboxOptions extends BuildiumDatasetOptions {
   requestsPerSecond?: number;
 }
 
-export interface BuildiumSandbox extends VendorSandbox {
-  /** The live collections, Id ascending (tests compare the cache with them). */
-  readonly data: BuildiumData;
-  readonly faults: FaultInjector;
-  reset(options?: BuildiumSandboxOptions): void;
-  /** Vendor-API requests served since the last reset (control requests excluded). */
-  readonly requestCount: number;
-}
+export type BuildiumSandbox = SimulatedVendor<BuildiumData, BuildiumSandboxOptions>;
 
 export const BUILDIUM_SANDBOX_CREDENTIALS = { clientId: 'sandbox-client-id', secret: 'sandbox-secret' };
 /** Accepted by default too, but may not read tenants: the demo's FAILED data-access check. */
@@ -67,55 +52,38 @@ const isoSeconds = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`
  * data between syncs and to inject faults.
  */
 export function createBuildiumSandbox(initial: BuildiumSandboxOptions = {}): BuildiumSandbox {
-  return new BuildiumSimulator(initial);
+  return new BuildiumSimulator().reset(initial);
 }
 
-class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<BuildiumData, BuildiumSandboxOptions> {
-  readonly faults = new FaultInjector();
-  options!: BuildiumSandboxOptions;
-  private store!: BuildiumData;
+class BuildiumSimulator extends VendorSimulator<BuildiumData, BuildiumSandboxOptions> implements BuildiumSandbox {
   /** Last change time of each record; TenantMessage has no such field, so it is kept beside the data. */
-  private updatedAt = new WeakMap<Rec, number>();
+  private clock = new ChangeClock(SEEDED_AT);
   private leasesByTenant: Map<number, Rec[]> | null = null;
-  private indexes: Partial<Record<Collection, Map<number, Rec>>> = {};
-  private readonly throttle = new SlidingWindowThrottle();
-  private lastChange = SEEDED_AT;
-  private mutationRound = 0;
-  /** When the last vendor response was sent (benchmarks time the sync's tail from it). */
-  private lastResponseAt: number | null = null;
-  requestCount = 0;
+  private readonly indexes = new RecordIndexes<BuildiumData>(
+    () => this.store,
+    () => 'Id',
+  );
 
-  constructor(options: BuildiumSandboxOptions) {
-    this.reset(options);
+  protected generate(options: BuildiumSandboxOptions): BuildiumData {
+    return generateBuildiumData(options);
   }
 
-  get data(): BuildiumData {
-    return this.store;
-  }
-
-  reset(options: BuildiumSandboxOptions = this.options): void {
-    this.options = { ...options };
-    this.store = generateBuildiumData(options);
-    this.updatedAt = new WeakMap();
+  protected override onReset(): void {
+    this.clock = new ChangeClock(SEEDED_AT);
     this.changed();
-    this.faults.clear();
-    this.throttle.clear();
-    this.requestCount = 0;
-    this.lastChange = SEEDED_AT;
   }
 
-  handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
-    return handleSimulatorRequest(this, req, res, path, {
-      vendorApi: (url) => this.vendorApi(req, res, url),
-      sendInternalError: (error) =>
-        sendJson(res, 500, apiError(`Sandbox error: ${error.message}`, 'InternalServerError')),
-      mutateKinds: ['tenants', 'leases', 'units', 'rentals'],
-    });
+  protected control() {
+    return { mutateKinds: ['tenants', 'leases', 'units', 'rentals'] };
+  }
+
+  protected sendInternalError(res: ServerResponse, error: Error): void {
+    sendJson(res, 500, apiError(`Sandbox error: ${error.message}`, 'InternalServerError'));
   }
 
   // ---- the vendor API ------------------------------------------------------------------------------
 
-  private async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  protected async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const route = ROUTES.map((r) => ({ ...r, match: r.pattern.exec(url.pathname) })).find((r) => r.match);
     const clientId = req.headers['x-buildium-client-id'];
     const secret = req.headers['x-buildium-client-secret'];
@@ -145,30 +113,25 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
         ),
       );
     }
-    const limit = this.options.requestsPerSecond;
-    if (limit && this.throttle.admit(limit, 1000))
+    if (this.overRate(this.options.requestsPerSecond))
       return sendJson(res, 429, apiError('Too many requests. Retry after a short interval.', 'TooManyRequests'));
-    this.requestCount += 1;
-
-    const { faults, hang, failing } = await this.faults.takeAndDelay(url.pathname);
-    if (hang) return; // the client must time out
-    if (failing) return sendJson(res, failing.status!, apiError('Injected fault', 'InjectedFault'), failing.headers);
+    const faults = await this.served(url.pathname, (failing) =>
+      sendJson(res, failing.status, apiError('Injected fault', 'InjectedFault'), failing.headers),
+    );
+    if (!faults) return;
 
     const id = route.match![1];
     if (id !== undefined) {
       const record = this.index(route.collection).get(Number(id));
       if (!record) return sendJson(res, 404, apiError(`${route.collection} ${id} was not found.`, 'NotFound'));
-      const [served] = FaultInjector.corruptPage([this.view(route.collection, record)], faults, 'Id');
-      return sendJson(res, 200, served);
+      return this.sendRecord(res, this.view(route.collection, record), faults, 'Id');
     }
 
     const query = this.parseListQuery(url.searchParams);
     if ('errors' in query)
       return sendJson(res, 400, apiError('The request has invalid parameters.', 'BadRequest', query.errors));
     const matching = this.filter(route.collection, query);
-    const page = matching.slice(query.offset, query.offset + query.limit).map((r) => this.view(route.collection, r));
-    sendJson(res, 200, FaultInjector.corruptPage(page, faults, 'Id'), { 'X-Total-Count': String(matching.length) });
-    this.lastResponseAt = Date.now();
+    this.sendOffsetPage(res, matching, query, (r) => this.view(route.collection, r), faults, 'Id');
   }
 
   private parseListQuery(params: URLSearchParams) {
@@ -263,12 +226,11 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
    */
   mutate(counts: Rec) {
     const round = ++this.mutationRound;
-    const raised = (rent: number | undefined) => Math.round(((rent ?? 1000) + 1.25) * 100) / 100;
     return editEvenly<Collection>(counts, (collection) => this.store[collection], {
       rentals: (r) => this.update('rentals', r, { Name: withRound(r.Name, round) }),
-      units: (r) => this.update('units', r, { MarketRent: raised(r.MarketRent) }),
+      units: (r) => this.update('units', r, { MarketRent: raisedRent(r.MarketRent) }),
       leases: (r) =>
-        this.update('leases', r, { AccountDetails: { ...r.AccountDetails, Rent: raised(r.AccountDetails?.Rent) } }),
+        this.update('leases', r, { AccountDetails: { ...r.AccountDetails, Rent: raisedRent(r.AccountDetails?.Rent) } }),
       tenants: (r) => this.update('tenants', r, { FirstName: withRound(r.FirstName, round) }),
       applicants: (r) => this.update('applicants', r, { FirstName: withRound(r.FirstName, round) }),
     });
@@ -312,8 +274,7 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
   }
 
   remove(collection: Collection, record: Rec): void {
-    const records = this.store[collection];
-    records.splice(records.indexOf(record), 1);
+    this.removeRecord(collection, record);
     if (collection === 'tenants') {
       // The tenant leaves every lease it was on; those leases change too.
       for (const lease of this.tenantLeases().get(record.Id) ?? []) {
@@ -361,30 +322,29 @@ class BuildiumSimulator implements BuildiumSandbox, ControlledSimulator<Buildium
 
   /** Marks a record changed now (strictly later than any earlier change, so since-filters see it). */
   private touch(collection: Collection, record: Rec): void {
-    this.lastChange = Math.max(Date.now(), this.lastChange + 1);
-    this.updatedAt.set(record, this.lastChange);
+    const now = this.clock.touch(record);
     if (collection === 'leases') {
-      record.LastUpdatedDateTime = isoSeconds(this.lastChange);
+      record.LastUpdatedDateTime = isoSeconds(now);
       // A tenant embeds its leases, so a lease change is a change of its tenants too.
       const tenants = this.index('tenants');
       for (const t of record.Tenants ?? []) {
         const tenant = tenants.get(t.Id);
-        if (tenant) this.updatedAt.set(tenant, this.lastChange);
+        if (tenant) this.clock.touchAlong(tenant);
       }
     }
   }
 
   private changedAt(record: Rec): number {
-    return this.updatedAt.get(record) ?? SEEDED_AT;
+    return this.clock.changedAt(record);
   }
 
   private changed(): void {
     this.leasesByTenant = null;
-    this.indexes = {};
+    this.indexes.forget();
   }
 
   private index(collection: Collection): Map<number, Rec> {
-    return (this.indexes[collection] ??= new Map(this.store[collection].map((r) => [r.Id, r])));
+    return this.indexes.of(collection);
   }
 
   /** tenant Id -> its leases as TenantMessage.Leases embeds them (LeaseMessage without CurrentTenants). */

@@ -1,15 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ControlledSimulator, handleSimulatorRequest, type LinkChange, simulatorState } from '../kit/control-api';
+import { type LinkChange, simulatorState } from '../kit/control-api';
 import { FaultInjector } from '../kit/fault-injector';
-import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
-import {
-  isJsonObject,
-  readJson,
-  sendJson,
-  type ServeOptions,
-  startSandboxServer,
-  type VendorSandbox,
-} from '../kit/sandbox-http';
+import { applyChanges, editEvenly, raisedRent, withRound } from '../kit/record-edits';
+import { isJsonObject, readJson, sendJson, type ServeOptions, startSandboxServer } from '../kit/sandbox-http';
+import { type SimulatedVendor, VendorSimulator } from '../kit/vendor-simulator';
 import { type EntrataData, type EntrataDatasetOptions, generateEntrataData } from './entrata-dataset';
 
 type Rec = Record<string, any>;
@@ -29,14 +23,7 @@ export interface EntrataSandboxOptions extends EntrataDatasetOptions {
   rateLimits?: { minute?: number; hour?: number; day?: number };
 }
 
-export interface EntrataSandbox extends VendorSandbox {
-  /** The live collections, id ascending (tests compare the cache with them). */
-  readonly data: EntrataData;
-  readonly faults: FaultInjector;
-  reset(options?: EntrataSandboxOptions): void;
-  /** Vendor-API requests served since the last reset (control requests excluded). */
-  readonly requestCount: number;
-}
+export type EntrataSandbox = SimulatedVendor<EntrataData, EntrataSandboxOptions>;
 
 export const ENTRATA_SANDBOX_CREDENTIALS: EntrataSandboxCredential = {
   apiKey: 'sandbox-api-key',
@@ -102,45 +89,31 @@ class ParamError extends Error {}
  * under /_control/ changes the data between syncs and injects faults.
  */
 export function createEntrataSandbox(initial: EntrataSandboxOptions = {}): EntrataSandbox {
-  return new EntrataSimulator(initial);
+  return new EntrataSimulator().reset(initial);
 }
 
-class EntrataSimulator implements EntrataSandbox, ControlledSimulator<EntrataData, EntrataSandboxOptions> {
-  readonly faults = new FaultInjector();
-  options!: EntrataSandboxOptions;
-  private store!: EntrataData;
+class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOptions> implements EntrataSandbox {
   private usage = new Map<string, Record<Window, { window: number; count: number }>>();
-  private mutationRound = 0;
-  requestCount = 0;
 
-  constructor(options: EntrataSandboxOptions) {
-    this.reset(options);
+  protected generate(options: EntrataSandboxOptions): EntrataData {
+    return generateEntrataData(options);
   }
 
-  get data(): EntrataData {
-    return this.store;
-  }
-
-  reset(options: EntrataSandboxOptions = this.options): void {
-    this.options = { ...options };
-    this.store = generateEntrataData(options);
-    this.faults.clear();
+  protected override onReset(): void {
     this.usage.clear();
-    this.requestCount = 0;
   }
 
-  handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
-    return handleSimulatorRequest(this, req, res, path, {
-      vendorApi: (url) => this.vendorApi(req, res, url),
-      sendInternalError: (error) =>
-        sendJson(res, 500, { response: { error: { code: 500, message: `Sandbox error: ${error.message}` } } }),
-      mutateKinds: ['customers', 'leases', 'units', 'properties'],
-    });
+  protected control() {
+    return { mutateKinds: ['customers', 'leases', 'units', 'properties'] };
+  }
+
+  protected sendInternalError(res: ServerResponse, error: Error): void {
+    sendJson(res, 500, { response: { error: { code: 500, message: `Sandbox error: ${error.message}` } } });
   }
 
   // ---- the vendor API ------------------------------------------------------------------------------
 
-  private async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  protected async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const service = SERVICES[url.pathname.replace(/\/+$/, '')];
     if (!service)
       return sendJson(res, 404, { response: { error: { code: 404, message: `No service at ${url.pathname}` } } });
@@ -169,14 +142,12 @@ class EntrataSimulator implements EntrataSandbox, ControlledSimulator<EntrataDat
 
     const limits = this.count(credential.apiKey, service.method);
     if (limits.over) return fail(429, `API rate limit exceeded for ${service.method}.`, limits.headers);
-    this.requestCount += 1;
-
-    const { faults, hang, failing } = await this.faults.takeAndDelay(url.pathname);
-    if (hang) return; // the client must time out
-    if (failing?.status === 429)
-      return fail(429, 'API rate limit exceeded (injected).', { ...limits.headers, ...failing.headers });
-    if (failing)
-      return sendJson(res, failing.status!, errorBody(requestId, failing.status!, 'Injected fault'), failing.headers);
+    const faults = await this.served(url.pathname, (failing) =>
+      failing.status === 429
+        ? fail(429, 'API rate limit exceeded (injected).', { ...limits.headers, ...failing.headers })
+        : sendJson(res, failing.status, errorBody(requestId, failing.status, 'Injected fault'), failing.headers),
+    );
+    if (!faults) return;
 
     let result: Rec;
     try {
@@ -278,7 +249,7 @@ class EntrataSimulator implements EntrataSandbox, ControlledSimulator<EntrataDat
   /** Edits `n` records of each named collection, spread evenly: new first names, rents and marketing names. */
   mutate(counts: Rec) {
     const round = ++this.mutationRound;
-    const money = (value: unknown) => (Math.round((Number(value ?? 1000) + 1.25) * 100) / 100).toFixed(2);
+    const money = (value: unknown) => raisedRent(value).toFixed(2);
     return editEvenly<Collection>(counts, (collection) => this.store[collection], {
       properties: (r) => this.update('properties', r, { MarketingName: withRound(r.MarketingName, round) }),
       units: (r) => this.update('units', r, { marketRent: money(r.marketRent) }),
@@ -332,8 +303,7 @@ class EntrataSimulator implements EntrataSandbox, ControlledSimulator<EntrataDat
 
   /** Removes a record; a customer also leaves its lease. Units, leases and customers of a removed parent are no longer listed. */
   remove(collection: Collection, record: Rec): void {
-    const records = this.store[collection];
-    records.splice(records.indexOf(record), 1);
+    this.removeRecord(collection, record);
     if (collection === 'customers') this.leaveLease(record, Number(record.LeaseId));
   }
 

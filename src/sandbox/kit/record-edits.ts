@@ -13,6 +13,9 @@ export function withRound(name: unknown, round: number): string {
   return `${String(name).replace(/ \(\d+\)$/, '')} (${round})`;
 }
 
+/** A rent raised by 1.25 (from 1000 when it has none), to the cent: what mutate gives a record's rent. */
+export const raisedRent = (rent: unknown): number => Math.round((Number(rent ?? 1000) + 1.25) * 100) / 100;
+
 /**
  * POST /_control/mutate: edits `counts[kind]` records of each kind, spread evenly over `recordsOf(kind)` (a
  * bulk change for demos and benchmarks), in the order `edits` names the kinds.

@@ -61,7 +61,7 @@ export interface ServeOptions {
 export async function serveSandbox(
   sandbox: VendorSandbox,
   options: ServeOptions = {},
-): Promise<{ url: string; close(): Promise<void> }> {
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
     if (!sandbox.handle(req, res, req.url ?? '/')) sendJson(res, 404, { error: 'not found' });
   });

@@ -1,17 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  type ControlledSimulator,
-  handleSimulatorRequest,
-  isoTimeOrNull,
-  type LinkChange,
-  relinkedLeases,
-  simulatorState,
-} from '../kit/control-api';
+import { isoTimeOrNull, type LinkChange, relinkedLeases, simulatorState } from '../kit/control-api';
 import { type DeniedCollections, isDenied } from '../kit/denied-collections';
-import { FaultInjector } from '../kit/fault-injector';
-import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
-import { sendJson, type ServeOptions, startSandboxServer, type VendorSandbox } from '../kit/sandbox-http';
-import { SlidingWindowThrottle } from '../kit/sliding-window-throttle';
+import { applyChanges, editEvenly, raisedRent, withRound } from '../kit/record-edits';
+import { sendJson, type ServeOptions, startSandboxServer } from '../kit/sandbox-http';
+import { ChangeClock, RecordIndexes, type SimulatedVendor, VendorSimulator } from '../kit/vendor-simulator';
 import {
   generatePropertywareRestData,
   isoSeconds,
@@ -36,14 +28,7 @@ export interface PropertywareRestSandboxOptions extends PropertywareRestDatasetO
   requestsPerSecond?: number;
 }
 
-export interface PropertywareRestSandbox extends VendorSandbox {
-  /** The live collections, id ascending (tests compare the cache with them). */
-  readonly data: PropertywareRestData;
-  readonly faults: FaultInjector;
-  reset(options?: PropertywareRestSandboxOptions): void;
-  /** Vendor-API requests served since the last reset (control requests and 429s excluded). */
-  readonly requestCount: number;
-}
+export type PropertywareRestSandbox = SimulatedVendor<PropertywareRestData, PropertywareRestSandboxOptions>;
 
 export const PROPERTYWARE_REST_SANDBOX_CREDENTIALS: PropertywareRestCredentialSet = {
   clientId: 'sandbox-client-id',
@@ -89,55 +74,40 @@ const errorResponse = (
  * between syncs and to inject faults.
  */
 export function createPropertywareRestSandbox(initial: PropertywareRestSandboxOptions = {}): PropertywareRestSandbox {
-  return new PropertywareRestSimulator(initial);
+  return new PropertywareRestSimulator().reset(initial);
 }
 
 class PropertywareRestSimulator
-  implements PropertywareRestSandbox, ControlledSimulator<PropertywareRestData, PropertywareRestSandboxOptions>
+  extends VendorSimulator<PropertywareRestData, PropertywareRestSandboxOptions>
+  implements PropertywareRestSandbox
 {
-  readonly faults = new FaultInjector();
-  options!: PropertywareRestSandboxOptions;
-  private store!: PropertywareRestData;
   /** Change time of each record in milliseconds (lastModifiedDateTime only shows seconds). */
-  private updatedAt = new WeakMap<Rec, number>();
-  private indexes: Partial<Record<Collection, Map<number, Rec>>> = {};
-  private readonly throttle = new SlidingWindowThrottle();
-  private lastChange = SEEDED_AT;
-  private mutationRound = 0;
-  private lastResponseAt: number | null = null;
-  requestCount = 0;
+  private clock = new ChangeClock(SEEDED_AT);
+  private readonly indexes = new RecordIndexes<PropertywareRestData>(
+    () => this.store,
+    () => 'id',
+  );
 
-  constructor(options: PropertywareRestSandboxOptions) {
-    this.reset(options);
+  protected generate(options: PropertywareRestSandboxOptions): PropertywareRestData {
+    return generatePropertywareRestData(options);
   }
 
-  get data(): PropertywareRestData {
-    return this.store;
+  protected override onReset(): void {
+    this.clock = new ChangeClock(SEEDED_AT);
+    this.indexes.forget();
   }
 
-  reset(options: PropertywareRestSandboxOptions = this.options): void {
-    this.options = { ...options };
-    this.store = generatePropertywareRestData(options);
-    this.updatedAt = new WeakMap();
-    this.indexes = {};
-    this.faults.clear();
-    this.throttle.clear();
-    this.requestCount = 0;
-    this.lastChange = SEEDED_AT;
+  protected control() {
+    return { mutateKinds: COLLECTIONS };
   }
 
-  handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
-    return handleSimulatorRequest(this, req, res, path, {
-      vendorApi: (url) => this.vendorApi(req, res, url),
-      sendInternalError: (error) =>
-        sendJson(res, 500, errorResponse('INTERNAL_SERVER_ERROR', `Sandbox error: ${error.message}`)),
-      mutateKinds: COLLECTIONS,
-    });
+  protected sendInternalError(res: ServerResponse, error: Error): void {
+    sendJson(res, 500, errorResponse('INTERNAL_SERVER_ERROR', `Sandbox error: ${error.message}`));
   }
 
   // ---- the vendor API ------------------------------------------------------------------------------
 
-  private async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  protected async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const given = {
       clientId: req.headers['x-propertyware-client-id'],
       clientSecret: req.headers['x-propertyware-client-secret'],
@@ -187,8 +157,7 @@ class PropertywareRestSimulator
         ),
       );
     }
-    const limit = this.options.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND;
-    if (limit && this.throttle.admit(limit, 1000))
+    if (this.overRate(this.options.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND))
       return sendJson(
         res,
         429,
@@ -197,19 +166,16 @@ class PropertywareRestSimulator
           'Too many requests. Retry after a short interval with an exponential backoff.',
         ),
       );
-    this.requestCount += 1;
-
-    const { faults, hang, failing } = await this.faults.takeAndDelay(url.pathname);
-    if (hang) return; // the client must time out
-    if (failing)
-      return sendJson(res, failing.status!, errorResponse('INJECTED_FAULT', 'Injected fault'), failing.headers);
+    const faults = await this.served(url.pathname, (failing) =>
+      sendJson(res, failing.status, errorResponse('INJECTED_FAULT', 'Injected fault'), failing.headers),
+    );
+    if (!faults) return;
 
     const id = match![2];
     if (id !== undefined) {
       const record = this.index(collection).get(Number(id));
       if (!record) return sendJson(res, 404, errorResponse('NOT_FOUND', `${collection} ${id} was not found.`));
-      const [served] = FaultInjector.corruptPage([this.view(collection, record)], faults, 'id');
-      return sendJson(res, 200, served);
+      return this.sendRecord(res, this.view(collection, record), faults, 'id');
     }
 
     const query = this.parseListQuery(collection, url.searchParams);
@@ -220,9 +186,7 @@ class PropertywareRestSimulator
         errorResponse('BAD_REQUEST', 'Unable to process the request due to invalid parameters.', query.errors),
       );
     const matching = this.filter(collection, query);
-    const page = matching.slice(query.offset, query.offset + query.limit).map((r) => this.view(collection, r));
-    sendJson(res, 200, FaultInjector.corruptPage(page, faults, 'id'), { 'X-Total-Count': String(matching.length) });
-    this.lastResponseAt = Date.now();
+    this.sendOffsetPage(res, matching, query, (r) => this.view(collection, r), faults, 'id');
   }
 
   private parseListQuery(collection: Collection, params: URLSearchParams) {
@@ -342,12 +306,11 @@ class PropertywareRestSimulator
    */
   mutate(counts: Rec) {
     const round = ++this.mutationRound;
-    const raised = (rent: number | undefined) => Math.round(((rent ?? 1000) + 1.25) * 100) / 100;
     return editEvenly<Collection>(counts, (collection) => this.store[collection], {
       portfolios: (r) => this.update('portfolios', r, { name: withRound(r.name ?? 'Portfolio', round) }),
       buildings: (r) => this.update('buildings', r, { name: withRound(r.name ?? 'Building', round) }),
-      units: (r) => this.update('units', r, { targetRent: raised(r.targetRent) }),
-      leases: (r) => this.update('leases', r, { baseRent: raised(r.baseRent) }),
+      units: (r) => this.update('units', r, { targetRent: raisedRent(r.targetRent) }),
+      leases: (r) => this.update('leases', r, { baseRent: raisedRent(r.baseRent) }),
       contacts: (r) => this.update('contacts', r, { firstName: withRound(r.firstName ?? 'First', round) }),
     });
   }
@@ -369,7 +332,7 @@ class PropertywareRestSimulator
       id: nextId,
     };
     records.push(record);
-    this.indexes = {};
+    this.indexes.forget();
     this.touch(record);
     return record;
   }
@@ -382,9 +345,8 @@ class PropertywareRestSimulator
   }
 
   remove(collection: Collection, record: Rec): void {
-    const records = this.store[collection];
-    records.splice(records.indexOf(record), 1);
-    this.indexes = {};
+    this.removeRecord(collection, record);
+    this.indexes.forget();
     if (collection !== 'contacts') return;
     // The contact leaves every lease it was on; those leases change too.
     for (const lease of this.store.leases) {
@@ -423,18 +385,16 @@ class PropertywareRestSimulator
 
   /** Marks a record modified now (strictly later than any earlier change, so since-filters see it). */
   private touch(record: Rec): void {
-    this.lastChange = Math.max(Date.now(), this.lastChange + 1);
-    this.updatedAt.set(record, this.lastChange);
-    record.lastModifiedDateTime = isoSeconds(this.lastChange);
+    record.lastModifiedDateTime = isoSeconds(this.clock.touch(record));
     record.lastModifiedBy = 'Sandbox';
   }
 
   private changedAt(record: Rec): number {
-    return this.updatedAt.get(record) ?? SEEDED_AT;
+    return this.clock.changedAt(record);
   }
 
   private index(collection: Collection): Map<number, Rec> {
-    return (this.indexes[collection] ??= new Map(this.store[collection].map((r) => [r.id, r])));
+    return this.indexes.of(collection);
   }
 }
 

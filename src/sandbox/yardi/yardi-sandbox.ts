@@ -1,17 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { XMLParser } from 'fast-xml-parser';
-import {
-  type ControlledSimulator,
-  handleSimulatorRequest,
-  isoTimeOrNull,
-  type LinkChange,
-  simulatorState,
-} from '../kit/control-api';
+import { isoTimeOrNull, type LinkChange, simulatorState } from '../kit/control-api';
 import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { FaultInjector } from '../kit/fault-injector';
 import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
-import { BodyError, readText, type ServeOptions, startSandboxServer, type VendorSandbox } from '../kit/sandbox-http';
-import { SlidingWindowThrottle } from '../kit/sliding-window-throttle';
+import { BodyError, readText, type ServeOptions, startSandboxServer } from '../kit/sandbox-http';
+import { type SimulatedVendor, VendorSimulator } from '../kit/vendor-simulator';
 import { generateYardiData, type YardiData, type YardiDatasetOptions } from './yardi-dataset';
 import { writeElement } from './yardi-xml';
 
@@ -37,14 +31,7 @@ export interface YardiSandboxOptions extends YardiDatasetOptions {
   latencyMs?: number;
 }
 
-export interface YardiSandbox extends VendorSandbox {
-  /** The live collections (tests compare the cache with them). */
-  readonly data: YardiData;
-  readonly faults: FaultInjector;
-  reset(options?: YardiSandboxOptions): void;
-  /** SOAP calls answered since the last reset (control requests excluded). */
-  readonly requestCount: number;
-}
+export type YardiSandbox = SimulatedVendor<YardiData, YardiSandboxOptions>;
 
 export const YARDI_SANDBOX_CREDENTIALS: YardiCredentialSet = {
   username: 'sandbox-user',
@@ -99,51 +86,33 @@ const parser = new XMLParser({
  * names the SOAP method it applies to (every method when absent).
  */
 export function createYardiSandbox(initial: YardiSandboxOptions = {}): YardiSandbox {
-  return new YardiSimulator(initial);
+  return new YardiSimulator().reset(initial);
 }
 
-class YardiSimulator implements YardiSandbox, ControlledSimulator<YardiData, YardiSandboxOptions> {
-  readonly faults = new FaultInjector();
-  options!: YardiSandboxOptions;
-  private store!: YardiData;
+class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> implements YardiSandbox {
   private byProperty: Partial<Record<Collection, Map<string, Rec[]>>> = {};
-  private readonly throttle = new SlidingWindowThrottle();
-  private mutationRound = 0;
-  private lastResponseAt: number | null = null;
-  requestCount = 0;
 
-  constructor(options: YardiSandboxOptions) {
-    this.reset(options);
+  protected generate(options: YardiSandboxOptions): YardiData {
+    return generateYardiData(options);
   }
 
-  get data(): YardiData {
-    return this.store;
-  }
-
-  reset(options: YardiSandboxOptions = this.options): void {
-    this.options = { ...options };
-    this.store = generateYardiData(options);
+  protected override onReset(): void {
     this.byProperty = {};
-    this.faults.clear();
-    this.throttle.clear();
-    this.requestCount = 0;
     this.mutationRound = 0;
     this.lastResponseAt = null;
   }
 
-  handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
-    return handleSimulatorRequest(this, req, res, path, {
-      vendorApi: (url) => this.soap(req, res, url),
-      sendInternalError: (error) =>
-        sendXml(res, 500, fault('soap:Server', `Server was unable to process request. ---> ${error.message}`)),
-      mutateKinds: ['properties', 'units', 'residents', 'leases'],
-      faultPaths: Object.keys(METHODS),
-    });
+  protected control() {
+    return { mutateKinds: ['properties', 'units', 'residents', 'leases'], faultPaths: Object.keys(METHODS) };
   }
 
-  // ---- the vendor API ------------------------------------------------------------------------------
+  protected sendInternalError(res: ServerResponse, error: Error): void {
+    sendXml(res, 500, fault('soap:Server', `Server was unable to process request. ---> ${error.message}`));
+  }
 
-  private async soap(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  // ---- the vendor API: SOAP ------------------------------------------------------------------------
+
+  protected async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (url.pathname.toLowerCase() !== SERVICE_PATH)
       return sendXml(res, 404, '<?xml version="1.0"?><error>The resource cannot be found.</error>');
     if (req.method !== 'POST')
@@ -178,25 +147,25 @@ class YardiSimulator implements YardiSandbox, ControlledSimulator<YardiData, Yar
 
     const refusal = this.refusal(params, method);
     if (refusal) return sendXml(res, 200, answer(method, messages(refusal)));
-    const limit = this.options.requestsPerSecond;
-    if (limit && this.throttle.admit(limit, 1000))
+    if (this.overRate(this.options.requestsPerSecond))
       return sendXml(res, 200, answer(method, messages('Error: Database busy')));
-    this.requestCount += 1;
-
-    const { faults, hang, failing } = await this.faults.takeAndDelay(method, this.options.latencyMs);
-    if (hang) return; // the client must time out
-    if (failing) {
-      const message =
-        failing.status! >= 500
-          ? 'System.Data.SqlClient.SqlException: Transaction was deadlocked on lock resources with another process'
-          : 'Server too busy';
-      return sendXml(
-        res,
-        failing.status!,
-        fault('soap:Server', `Server was unable to process request. ---> ${message}`),
-        failing.headers,
-      );
-    }
+    const faults = await this.served(
+      method,
+      (failing) => {
+        const message =
+          failing.status >= 500
+            ? 'System.Data.SqlClient.SqlException: Transaction was deadlocked on lock resources with another process'
+            : 'Server too busy';
+        sendXml(
+          res,
+          failing.status,
+          fault('soap:Server', `Server was unable to process request. ---> ${message}`),
+          failing.headers,
+        );
+      },
+      this.options.latencyMs,
+    );
+    if (!faults) return;
 
     const { collection, perProperty, idField } = METHODS[method];
     const code = perProperty ? String(params.YardiPropertyId) : '';
@@ -313,7 +282,7 @@ class YardiSimulator implements YardiSandbox, ControlledSimulator<YardiData, Yar
   }
 
   remove(collection: Collection, record: Rec): void {
-    this.store[collection].splice(this.store[collection].indexOf(record), 1);
+    this.removeRecord(collection, record);
     this.byProperty = {};
   }
 

@@ -1,3 +1,5 @@
+import { textOf } from '../../platform/text/text-of';
+
 /**
  * Serialises MITS element trees (`@Name` keys are attributes, `#text` the text) into XML parts, with every
  * value escaped. Hand-written because the sandbox answers tens of thousands of records per sync: parts
@@ -21,7 +23,7 @@ export function writeElement(name: string, value: unknown, out: string[]): void 
     return;
   }
   if (typeof value !== 'object') {
-    const text = String(value);
+    const text = textOf(value);
     out.push(text === '' ? `<${name} />` : `<${name}>${escapeXml(text)}</${name}>`);
     return;
   }

@@ -1,12 +1,9 @@
+import type { Type } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
-import type { MetadataStorage as TransformerMetadataStorage } from 'class-transformer/types/MetadataStorage';
-
-// class-transformer keeps @Type(() => Nested) here and exports no public accessor; its package has no
-// "exports" map, so this deep path resolves (the api-docs e2e test fails should a release move it).
-const { defaultMetadataStorage: transformerMetadata } = require('class-transformer/cjs/storage') as {
-  defaultMetadataStorage: TransformerMetadataStorage;
-};
+// class-transformer keeps @Type(() => Nested) here and exports no public accessor (see class-transformer-storage.d.ts;
+// the api-docs e2e test fails should a release move it).
+import { defaultMetadataStorage as transformerMetadata } from 'class-transformer/cjs/storage';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -26,7 +23,7 @@ export interface DtoField {
  * A DTO's fields as JSON Schema, read from the class-validator decorators that validate requests
  * (DtoValidationPipe), so the document states the rules the app enforces. Inherited fields included.
  */
-export function dtoFields(dto: Function): DtoField[] {
+export function dtoFields(dto: Type): DtoField[] {
   const byField = new Map<string, ValidationMetadata[]>();
   for (const rule of getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false)) {
     byField.set(rule.propertyName, [...(byField.get(rule.propertyName) ?? []), rule]);
@@ -40,7 +37,7 @@ export function dtoFields(dto: Function): DtoField[] {
 }
 
 /** The DTO as an object schema; unknown fields are rejected by the validation pipe, hence no additional properties. */
-export function dtoSchema(dto: Function): JsonSchema {
+export function dtoSchema(dto: Type): JsonSchema {
   const fields = dtoFields(dto);
   const required = fields.filter((f) => f.required).map((f) => f.name);
   return {
@@ -60,7 +57,7 @@ interface RuleContext {
 /** A query flag (`'true'` / `'false'` on the wire) is a boolean to a client, as Propexo's spec types its flags. */
 const isFlag = (values: unknown[]) => values.length === 2 && values.includes('true') && values.includes('false');
 
-function fieldSchema(dto: Function, name: string, rules: ValidationMetadata[]): JsonSchema {
+function fieldSchema(dto: Type, name: string, rules: ValidationMetadata[]): JsonSchema {
   const value: JsonSchema = {}; // the value itself, or each item of an array
   const array: JsonSchema = {};
   const notes: string[] = [];
@@ -137,9 +134,11 @@ function fieldSchema(dto: Function, name: string, rules: ValidationMetadata[]): 
         value['x-latchkey-requires'] = first;
         notes.push(`Only together with ${first as string}: without it, 400 invalid_request`);
         break;
+      default: // the other rules (and unnamed custom ones) say nothing a schema can state
+        break;
     }
     if (rule.type === 'nestedValidation') {
-      const nested = transformerMetadata.findTypeMetadata(dto, name)?.typeFunction() as Function | undefined;
+      const nested = transformerMetadata.findTypeMetadata(dto, name)?.typeFunction() as Type | undefined;
       if (nested) Object.assign(value, dtoSchema(nested));
       if (rule.each) isArray = true;
     }

@@ -1,4 +1,4 @@
-import { Injectable, RequestMethod } from '@nestjs/common';
+import { Injectable, RequestMethod, type Type } from '@nestjs/common';
 import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
@@ -11,11 +11,11 @@ export interface DiscoveredRoute {
   pathParams: string[];
   /** The success status: @HttpCode's, else Nest's default (201 for POST, 200 otherwise). */
   status: number;
-  queryDto?: Function;
-  bodyDto?: Function;
+  queryDto?: Type;
+  bodyDto?: Type;
 }
 
-type Paramtypes = Function[] | undefined;
+type Paramtypes = Type[] | undefined;
 
 /**
  * Reads the routes from the controllers' own decorators (the metadata Nest builds its router from), so the
@@ -31,10 +31,10 @@ export class RouteDiscovery {
   routes(): DiscoveredRoute[] {
     return this.discovery.getControllers().flatMap(({ metatype }) => {
       if (!metatype) return [];
-      const controller = metatype as Function;
+      const controller = metatype as Type;
       const prefixes = asList(Reflect.getMetadata(PATH_METADATA, controller));
       return this.scanner.getAllMethodNames(controller.prototype).flatMap((name) => {
-        const handler = controller.prototype[name] as Function;
+        const handler = controller.prototype[name] as (...args: unknown[]) => unknown;
         const paths = Reflect.getMetadata(PATH_METADATA, handler);
         if (paths === undefined) return []; // a plain method, not a route
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod].toLowerCase();
@@ -61,7 +61,7 @@ function toOpenApiPath(prefix: string, routePath: string): { path: string; pathP
 }
 
 /** The DTO classes of the handler's @Query() and @Body() parameters (whole-object ones only). */
-function dtosOf(controller: Function, handlerName: string): Pick<DiscoveredRoute, 'queryDto' | 'bodyDto'> {
+function dtosOf(controller: Type, handlerName: string): Pick<DiscoveredRoute, 'queryDto' | 'bodyDto'> {
   const args: Record<string, { index: number; data?: unknown }> =
     Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handlerName) ?? {};
   const types: Paramtypes = Reflect.getMetadata('design:paramtypes', controller.prototype, handlerName);

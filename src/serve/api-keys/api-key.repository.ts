@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { newId } from '../../platform/common/ids';
 import { prismaOrderBy, type ListPage } from '../../platform/common/http/list-query.dto';
 import { PrismaService } from '../../platform/database/prisma.service';
+import { Transactions } from '../../platform/database/transactions';
 
 /** What listings show of a key: never its hash. */
 const LISTED = {
@@ -28,7 +29,10 @@ export type RevokeOutcome = { revoked: ApiKeyRow } | { refused: 'not_found' | 'l
 
 @Injectable()
 export class ApiKeyRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
+  ) {}
 
   create(
     organizationId: string,
@@ -68,7 +72,7 @@ export class ApiKeyRepository {
    * Revoking a revoked key returns it unchanged.
    */
   revoke(organizationId: string, id: string): Promise<RevokeOutcome> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       await tx.$queryRaw`SELECT 1 FROM "organizations" WHERE "id" = ${organizationId} FOR UPDATE`;
       const key = await tx.apiKey.findFirst({ where: { id, organization_id: organizationId }, select: LISTED });
       if (!key) return { refused: 'not_found' as const };

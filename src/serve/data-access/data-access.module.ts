@@ -10,6 +10,6 @@ import { DataAccessService } from './data-access.service';
   imports: [SyncModule, VendorsModule],
   controllers: [DataAccessController],
   providers: [DataAccessRepository, DataAccessService, DataAccessCheckRunner],
-  exports: [DataAccessRepository],
+  exports: [DataAccessService],
 })
 export class DataAccessModule {}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../platform/database/prisma.service';
+import { Transactions } from '../../platform/database/transactions';
 import type { DataAccessOperation, DataAccessStatus, IntegrationVendor } from '../../generated/prisma/enums';
 
 export interface DataAccessRow {
@@ -22,7 +23,10 @@ export const CHECK_ABANDONED_AFTER_MS = 10 * 60_000;
 /** Data-access verdicts and the one-check-at-a-time claim on the integration row. */
 @Injectable()
 export class DataAccessRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
+  ) {}
 
   async findIntegration(organizationId: string, integrationId: string): Promise<CheckedIntegration | null> {
     return this.prisma.integration.findFirst({
@@ -36,7 +40,7 @@ export class DataAccessRepository {
    * model's read PROCESSING and its writes as `writes` says. Returns the claim's time, or null when busy.
    */
   async claim(integrationId: string, models: readonly string[], writes: DataAccessStatus): Promise<Date | null> {
-    return this.prisma.sqlTransaction(async (tx) => {
+    return this.transactions.runSql(async (tx) => {
       const { rows } = await tx.query<{ claimed_at: Date }>(
         `UPDATE "integrations" SET "data_access_check_started_at" = now()
          WHERE "id" = $1 AND ("data_access_check_started_at" IS NULL OR "data_access_check_started_at" < now() - $2::int * interval '1 millisecond')
@@ -125,9 +129,4 @@ export class DataAccessRepository {
     }
     return out;
   }
-}
-
-/** Whether a check is running now (an abandoned claim does not count). */
-export function checkInProcess(startedAt: Date | null, now = Date.now()): boolean {
-  return startedAt !== null && now - startedAt.getTime() < CHECK_ABANDONED_AFTER_MS;
 }

@@ -5,7 +5,7 @@ import { QueueName, type DataAccessCheckPayload } from '../../platform/queue/que
 import { QueueService } from '../../platform/queue/queue.service';
 import { ReadRefusals, type ReadRefusal } from '../../sync/read-refusals';
 import { VendorRegistry } from '../../fetch/registry/vendor-registry';
-import { checkInProcess, DataAccessRepository, type DataAccessRow } from './data-access.repository';
+import { CHECK_ABANDONED_AFTER_MS, DataAccessRepository, type DataAccessRow } from './data-access.repository';
 
 /** One cell of the spec's data-access matrix. */
 export type AccessCell =
@@ -76,11 +76,21 @@ export class DataAccessService implements OnModuleInit {
     };
   }
 
+  /** Per integration, the models whose last read check FAILED (they are not synced). */
+  unreadableModels(integrationIds: string[]): Promise<Map<string, Set<string>>> {
+    return this.checks.unreadableModels(integrationIds);
+  }
+
   private async require(organizationId: string, integrationId: string) {
     const integration = await this.checks.findIntegration(organizationId, integrationId);
     if (!integration) throw AppError.notFound('Integration', integrationId);
     return integration;
   }
+}
+
+/** Whether a check is running now (an abandoned claim does not count). */
+export function checkInProcess(startedAt: Date | null, now = Date.now()): boolean {
+  return startedAt !== null && now - startedAt.getTime() < CHECK_ABANDONED_AFTER_MS;
 }
 
 /** Every model the adapter syncs × read/create/update; a read never checked is `untested`. */

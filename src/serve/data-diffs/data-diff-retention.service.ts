@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { PeriodicTask } from '../../platform/common/periodic-task';
 import { APP_CONFIG, type RuntimeConfig } from '../../platform/config/config.module';
-import { DataDiffRepository } from '../../store/cache/data-diff.repository';
+import { DataDiffLog } from '../../store/cache/data-diff-log.service';
 
 const CLEANUP_INTERVAL_MS = 10 * 60_000;
 /** Rows per DELETE: short statements, so the cleanup never holds many locks or bloats one transaction. */
@@ -21,7 +21,7 @@ export class DataDiffRetention implements OnApplicationBootstrap, OnModuleDestro
   );
 
   constructor(
-    private readonly diffs: DataDiffRepository,
+    private readonly diffs: DataDiffLog,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 

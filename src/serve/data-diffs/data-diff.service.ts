@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { assertSortable, listMeta, parseListQuery } from '../../platform/common/http/list-query.dto';
 import type { DataDiff } from '../../generated/prisma/client';
 import type { DataDiffListQueryDto } from './data-diff-query.dto';
-import { DataDiffRepository } from '../../store/cache/data-diff.repository';
+import { DataDiffLog } from '../../store/cache/data-diff-log.service';
 
 const SORTABLE = ['created_at', 'model', 'event_type', 'integration_id'];
 
 @Injectable()
 export class DataDiffService {
-  constructor(private readonly diffs: DataDiffRepository) {}
+  constructor(private readonly diffs: DataDiffLog) {}
 
   async list(organizationId: string, query: DataDiffListQueryDto) {
     const page = parseListQuery(query);

@@ -1,16 +1,16 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Public } from '../../platform/auth/api-key.guard';
-import { PrismaService } from '../../platform/database/prisma.service';
 import { QueueName } from '../../platform/queue/queue-names';
 import { QueueService } from '../../platform/queue/queue.service';
+import { HealthRepository } from './health.repository';
 import { Lifecycle } from './lifecycle';
 
 @Controller()
 @Public()
 export class HealthController {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly database: HealthRepository,
     private readonly queues: QueueService,
     private readonly lifecycle: Lifecycle,
   ) {}
@@ -29,7 +29,7 @@ export class HealthController {
       return { status: 'shutting_down' };
     }
     const [database, queue] = await Promise.all([
-      this.prisma.$queryRawUnsafe('SELECT 1').then(
+      this.database.ping().then(
         () => 'ok',
         (e: Error) => `error: ${e.message}`,
       ),

@@ -1,3 +1,4 @@
+import { OmitType, PartialType } from '@nestjs/mapped-types';
 import {
   IsBoolean,
   IsIn,
@@ -100,82 +101,11 @@ export class CreateIntegrationDto {
   use_custom_sync_schedule?: boolean;
 }
 
-export class UpdateIntegrationDto {
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  name?: string;
-
-  @IsOptional()
-  @IsObject()
-  credentials?: Record<string, unknown>;
-
-  @IsOptional()
-  @IsBoolean()
-  active?: boolean;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
-  sync_frequency?: number;
-
-  @IsOptional()
-  @IsIn(CADENCES, { message: `sync_cadence must be one of ${CADENCES.join(', ')}` })
-  sync_cadence?: Cadence;
-
-  /** Extension: a 5-field cron expression (UTC) that replaces sync_frequency x sync_cadence; null clears it. */
-  @IsOptional()
-  @IsString()
-  sync_cron?: string | null;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
-  max_request_frequency?: number;
-
-  @IsOptional()
-  @IsIn(CADENCES, { message: `max_request_cadence must be one of ${CADENCES.join(', ')}` })
-  max_request_cadence?: Cadence;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(64)
-  max_job_concurrency?: number;
-
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
-  @IsUrl(URL_OPTIONS, { message: 'base_url must be an http(s) URL' })
-  @MaxLength(2048)
-  base_url?: string | null;
-
-  @IsOptional()
-  @IsBoolean()
-  new_properties_are_enabled?: boolean;
-
-  @IsOptional()
-  @IsIn(['PRODUCTION', 'SANDBOX'])
-  system?: 'PRODUCTION' | 'SANDBOX';
-
+/** The create body without integration_vendor (fixed once created), every field optional, plus is_archived. */
+export class UpdateIntegrationDto extends PartialType(OmitType(CreateIntegrationDto, ['integration_vendor'] as const)) {
   @IsOptional()
   @IsBoolean()
   is_archived?: boolean;
-
-  /** The spec's, deprecated there (manual syncs are always allowed). Clients generated from the spec send its default. */
-  @IsOptional()
-  @IsBoolean({
-    context: { description: "Deprecated in Propexo's spec: manual syncs are always allowed. Accepted and ignored" },
-  })
-  allow_manual_syncs?: boolean;
-
-  /** The spec's opt-in to custom_sync_schedule, which Latchkey does not take: only its default, false. */
-  @IsOptional()
-  @IsBoolean()
-  @IsIn([false], { message: NO_CUSTOM_SCHEDULE, context: { description: NO_CUSTOM_SCHEDULE } })
-  use_custom_sync_schedule?: boolean;
 }
 
 export class ListIntegrationsQueryDto extends ListQueryDto {

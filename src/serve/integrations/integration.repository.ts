@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '../../platform/common/ids';
 import { PrismaService } from '../../platform/database/prisma.service';
+import { Transactions } from '../../platform/database/transactions';
 import type { Prisma } from '../../generated/prisma/client';
 import type { IntegrationVendor } from '../../generated/prisma/enums';
 import { prismaOrderBy, type ListPage } from '../../platform/common/http/list-query.dto';
@@ -10,7 +11,10 @@ export type IntegrationRow = Prisma.IntegrationGetPayload<object>;
 /** Integrations, always scoped by organization. */
 @Injectable()
 export class IntegrationRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
+  ) {}
 
   create(data: Omit<Prisma.IntegrationUncheckedCreateInput, 'id'>): Promise<IntegrationRow> {
     return this.prisma.integration.create({ data: { id: newId(), ...data } });
@@ -26,11 +30,10 @@ export class IntegrationRepository {
       is_archived: filter.isArchived,
       ...(filter.vendor ? { vendor: filter.vendor } : {}),
     };
-    const [rows, total] = await this.prisma.$transaction([
-      this.prisma.integration.findMany({ where, skip: page.offset, take: page.limit, orderBy: prismaOrderBy(page) }),
-      this.prisma.integration.count({ where }),
-    ]);
-    return { rows, total };
+    return this.transactions.page(
+      (tx) => tx.integration.findMany({ where, skip: page.offset, take: page.limit, orderBy: prismaOrderBy(page) }),
+      (tx) => tx.integration.count({ where }),
+    );
   }
 
   /** `forgetDataAccess`: the data-access verdicts go with the change (new credentials), in one transaction. */
@@ -40,7 +43,7 @@ export class IntegrationRepository {
     data: Prisma.IntegrationUncheckedUpdateInput,
     options: { forgetDataAccess?: boolean } = {},
   ): Promise<IntegrationRow | null> {
-    const count = await this.prisma.$transaction(async (tx) => {
+    const count = await this.transactions.run(async (tx) => {
       const { count: updated } = await tx.integration.updateMany({
         where: { id, organization_id: organizationId },
         data: { ...data, updated_at: new Date() },
@@ -54,7 +57,7 @@ export class IntegrationRepository {
 
   /** Deletes the integration and everything cached or logged from it, in one transaction. */
   async delete(organizationId: string, id: string): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       const { count } = await tx.integration.deleteMany({ where: { id, organization_id: organizationId } });
       if (count === 0) return false;
       for (const table of [

@@ -6,7 +6,7 @@ import { SecretBox } from '../../platform/common/crypto/secret-box';
 import { AppError } from '../../platform/common/errors/app-error';
 import { flattenValidationErrors } from '../../platform/common/errors/validation-errors';
 import { assertSortable, listMeta, parseListQuery } from '../../platform/common/http/list-query.dto';
-import { checkInProcess, DataAccessRepository } from '../data-access/data-access.repository';
+import { checkInProcess, DataAccessService } from '../data-access/data-access.service';
 import { cronProblem } from '../../platform/common/cron';
 import { nextRunAt } from '../../sync/sync-schedule';
 import type { Cadence, IntegrationVendor } from '../../generated/prisma/enums';
@@ -32,7 +32,7 @@ export class IntegrationService {
     private readonly secrets: SecretBox,
     private readonly guard: OutboundGuard,
     private readonly sync: SyncService,
-    private readonly dataAccess: DataAccessRepository,
+    private readonly dataAccess: DataAccessService,
   ) {}
 
   async create(organizationId: string, dto: CreateIntegrationDto) {

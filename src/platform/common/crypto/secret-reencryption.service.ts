@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { Client } from 'pg';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
-import { PrismaService } from '../../database/prisma.service';
+import { SealedSecretRepository } from './sealed-secret.repository';
 import { SecretBox } from './secret-box';
-import { reencryptSecrets } from './secret-reencryption';
+import { reencryptSecrets, type ReencryptionReport } from './secret-reencryption';
 
 /**
  * Worker role: at start, moves every secret sealed with a previous encryption key to the current one, in the
@@ -15,15 +16,14 @@ export class SecretReencryptionOnStart implements OnApplicationBootstrap, OnModu
   private stopping = false;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly secrets: SealedSecretRepository,
     private readonly box: SecretBox,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
-    const db = { query: async (sql: string, params?: unknown[]) => ({ rows: await this.prisma.sql(sql, params) }) };
-    this.running = reencryptSecrets(db, this.box, () => this.stopping)
+    this.running = reencryptSecrets(this.secrets, this.box, () => this.stopping)
       .then((report) => {
         if (report.resealed > 0 || report.left > 0) {
           this.logger.log(
@@ -39,4 +39,12 @@ export class SecretReencryptionOnStart implements OnApplicationBootstrap, OnModu
     this.stopping = true;
     await this.running;
   }
+}
+
+/** One re-encryption pass over a connection of its own: the `secrets:reencrypt` CLI, which runs without the app. */
+export function reencryptOverConnection(client: Pick<Client, 'query'>, box: SecretBox): Promise<ReencryptionReport> {
+  const secrets = new SealedSecretRepository({
+    sql: async (text: string, params?: unknown[]) => (await client.query(text, params)).rows,
+  });
+  return reencryptSecrets(secrets, box);
 }

@@ -1,15 +1,16 @@
 import { SecretBox, sealedPrefix, UnknownEncryptionKeyError } from './secret-box';
+import type { SealedSecretRepository } from './sealed-secret.repository';
 
-/** A connection or pool that runs one parameterised statement (pg's Pool and Client, PrismaService via an adapter). */
-export interface SqlRunner {
-  query<R extends Record<string, unknown> = any>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+export interface SealedColumn {
+  table: string;
+  column: string;
 }
 
 /**
  * Every column that holds a SecretBox envelope, each in a table keyed by a text `id`. A unit test checks
  * this list against the `*_encrypted` fields of prisma/schema.prisma, so a new sealed column cannot be missed.
  */
-export const SEALED_COLUMNS: readonly { table: string; column: string }[] = [
+export const SEALED_COLUMNS: readonly SealedColumn[] = [
   { table: 'integrations', column: 'credentials_encrypted' },
   { table: 'webhooks', column: 'secret_encrypted' },
   { table: 'webhooks', column: 'previous_secret_encrypted' },
@@ -34,23 +35,19 @@ export interface ReencryptionReport {
  * secret, new credentials) always wins and several workers may run this at once.
  */
 export async function reencryptSecrets(
-  db: SqlRunner,
+  secrets: SealedSecretRepository,
   box: SecretBox,
   stopping: () => boolean = () => false,
 ): Promise<ReencryptionReport> {
   const current = sealedPrefix(box.keyId);
   let resealed = 0;
   const failures: string[] = [];
-  for (const { table, column } of SEALED_COLUMNS) {
+  for (const sealedColumn of SEALED_COLUMNS) {
+    const { table, column } = sealedColumn;
     // Keyset paging by id: rows that cannot be opened are passed over instead of being read again.
     let after = '';
     while (!stopping()) {
-      const { rows } = await db.query<{ id: string; sealed: string }>(
-        `SELECT "id", "${column}" AS sealed FROM "${table}"
-         WHERE "${column}" IS NOT NULL AND left("${column}", $1) <> $2 AND "id" > $3
-         ORDER BY "id" LIMIT $4`,
-        [current.length, current, after, BATCH_SIZE],
-      );
+      const rows = await secrets.sealedOtherwise(sealedColumn, current, after, BATCH_SIZE);
       if (rows.length === 0) break;
       after = rows[rows.length - 1].id;
       const ids: string[] = [];
@@ -69,30 +66,8 @@ export async function reencryptSecrets(
           failures.push(`${table}.${column} of ${row.id}: ${reason}`);
         }
       }
-      if (ids.length === 0) continue;
-      const { rows: updated } = await db.query(
-        `UPDATE "${table}" AS t SET "${column}" = v.resealed
-         FROM unnest($1::text[], $2::text[], $3::text[]) AS v(id, sealed, resealed)
-         WHERE t."id" = v.id AND t."${column}" = v.sealed
-         RETURNING t."id"`,
-        [ids, read, written],
-      );
-      resealed += updated.length;
+      if (ids.length > 0) resealed += await secrets.reseal(sealedColumn, ids, read, written);
     }
   }
-  return { resealed, left: await countSealedWithOlderKeys(db, box.keyId), failures };
-}
-
-/** How many sealed values carry another key id than `currentKeyId`, over every sealed column. */
-export async function countSealedWithOlderKeys(db: SqlRunner, currentKeyId: string): Promise<number> {
-  const current = sealedPrefix(currentKeyId);
-  const counts = SEALED_COLUMNS.map(
-    ({ table, column }) =>
-      `SELECT count(*) AS n FROM "${table}" WHERE "${column}" IS NOT NULL AND left("${column}", $1) <> $2`,
-  );
-  const { rows } = await db.query<{ left: string }>(
-    `SELECT sum(n)::text AS left FROM (${counts.join(' UNION ALL ')}) AS c`,
-    [current.length, current],
-  );
-  return Number(rows[0]?.left ?? 0);
+  return { resealed, left: await secrets.countSealedOtherwise(current), failures };
 }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppError, ERROR_STATUS, ErrorCode } from '../errors/app-error';
+import { textOf } from '../../text/text-of';
 
 const STATUS_CODES = Object.fromEntries(Object.entries(ERROR_STATUS).map(([code, status]) => [status, code])) as Record<
   number,
@@ -94,7 +95,7 @@ function messageOf(exception: unknown): string {
     const res = exception.getResponse();
     if (typeof res === 'string') return res;
     const message = (res as { message?: unknown }).message;
-    return Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+    return Array.isArray(message) ? message.join('; ') : textOf(message ?? exception.message);
   }
   return (exception as Error)?.message ?? 'Request failed';
 }

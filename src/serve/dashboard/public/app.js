@@ -47,7 +47,7 @@ function makeContext(query) {
     poll(fn, ms) {
       const tick = async () => {
         if (!ctx.alive) return;
-        let again = false;
+        let again;
         try {
           again = await fn();
         } catch {
