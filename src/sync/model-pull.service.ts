@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { VendorAdapter } from '../fetch/adapter/vendor-adapter';
 import { jobMappingContext, PageNormaliser } from '../normalise/page-normaliser';
 import { APP_CONFIG, type RuntimeConfig } from '../platform/config/config.module';
-import { PageWriter } from '../store/page-writer.service';
+import { PageWriter } from '../store/cache/page-writer.service';
 import type { SyncIntegration } from './integration-record.repository';
 import { PageLedger } from './page-ledger.service';
 import { PageSource } from './page-source.service';

@@ -1,9 +1,8 @@
 import { LINK_MODEL } from '../catalogue/canonical-models';
 import { presentLink, presentRecord } from '../catalogue/record-presenter';
 import type { NewEvent } from '../emit/outbox.repository';
-import type { CacheRow, CacheScope } from '../store/cache/record-cache.repository';
-import type { LinkReport, RecordReport } from '../store/page-changes';
-import type { PageChanges } from '../store/page-writer.service';
+import type { LinkReport, RecordReport } from '../store/cache/page-changes';
+import type { CacheRow, CacheScope, PageChanges } from '../store/cache/page-writer.service';
 import { dataEvent } from './sync-events';
 import type { JobContext } from './sync-run.repository';
 

@@ -4,7 +4,7 @@ import { OutboxRepository, type NewEvent } from '../emit/outbox.repository';
 import { APP_CONFIG, type RuntimeConfig } from '../platform/config/config.module';
 import { sqlOf } from '../platform/database/prisma.service';
 import { Transactions } from '../platform/database/transactions';
-import { PageWriter } from '../store/page-writer.service';
+import { PageWriter } from '../store/cache/page-writer.service';
 import { IntegrationRecordRepository, type SyncIntegration } from './integration-record.repository';
 import { deletedEvents } from './page-events';
 import { jobFailureEvent, runCompleteEvent } from './sync-events';

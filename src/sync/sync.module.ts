@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PageNormaliser } from '../normalise/page-normaliser';
-import { StoreModule } from '../store/store.module';
+import { CacheModule } from '../store/cache/cache.module';
 import { VendorsModule } from '../fetch/registry/vendors.module';
 import { JobLogController } from './job-log.controller';
 import { JobLogRepository } from './job-log.repository';
@@ -24,7 +24,7 @@ import { WorkerLease } from './worker-lease';
 import { WorkerLeaseRepository } from './worker-lease.repository';
 
 @Module({
-  imports: [VendorsModule, StoreModule],
+  imports: [VendorsModule, CacheModule],
   controllers: [QuarantineController, JobLogController, VendorStateController],
   providers: [
     SyncRunRepository,

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { CanonicalModelName } from '../catalogue/canonical-models';
-import type { CanonicalRecord } from '../normalise/canonical-record';
-import type { NewEvent } from '../emit/outbox.repository';
-import { OutboxRepository } from '../emit/outbox.repository';
-import type { SqlTx } from '../platform/database/prisma.service';
-import { Transactions } from '../platform/database/transactions';
-import { DataDiffLog } from './cache/data-diff-log.service';
-import { RecordCacheRepository, type CacheRow, type CacheScope } from './cache/record-cache.repository';
+import type { CanonicalModelName } from '../../catalogue/canonical-models';
+import type { CanonicalRecord } from '../../normalise/canonical-record';
+import { OutboxRepository, type NewEvent } from '../../emit/outbox.repository';
+import type { SqlTx } from '../../platform/database/prisma.service';
+import { Transactions } from '../../platform/database/transactions';
+import { DataDiffLog } from './data-diff-log.service';
+import { RecordCacheRepository, type CacheRow, type CacheScope } from './record-cache.repository';
 import { dataDiffEntries, reportChanges, reportLinkChanges, type LinkReport, type RecordReport } from './page-changes';
 
 /** One normalised page to write into the cache, for one job. */
@@ -41,6 +40,8 @@ export interface PageJournal {
   events(changes: PageChanges): NewEvent[];
   record(tx: SqlTx, counts: { written: number; events: number }): Promise<void>;
 }
+
+export type { CacheRow, CacheScope };
 
 /** What the deletion pass at the end of a full pull did (or, past the guard's share, refused to do). */
 export type VanishedRecords = Awaited<ReturnType<RecordCacheRepository['markVanished']>>;
