@@ -3,7 +3,7 @@ import { OrgId } from '../platform/auth/api-key.guard';
 import { AppError } from '../platform/common/errors/app-error';
 import { assertSortable, listMeta, ListQueryDto, parseListQuery } from '../platform/common/http/list-query.dto';
 import { QuarantineRepository } from './quarantine.repository';
-import { SyncIntegrationRepository } from './sync-run.repository';
+import { IntegrationRecordRepository } from './integration-record.repository';
 
 const SORTABLE = ['created_at', 'model', 'x_id'];
 
@@ -15,7 +15,7 @@ const SORTABLE = ['created_at', 'model', 'x_id'];
 export class QuarantineController {
   constructor(
     private readonly quarantine: QuarantineRepository,
-    private readonly integrations: SyncIntegrationRepository,
+    private readonly integrations: IntegrationRecordRepository,
   ) {}
 
   @Get()

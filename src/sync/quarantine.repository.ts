@@ -2,13 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { prismaOrderBy, type ListPage } from '../platform/common/http/list-query.dto';
 import { newId } from '../platform/common/ids';
 import { PrismaService, type SqlTx } from '../platform/database/prisma.service';
-
-export interface QuarantineEntry {
-  model: string;
-  xId: string | null;
-  reason: string;
-  raw: unknown;
-}
+import type { QuarantineEntry } from '../normalise/page-normaliser';
 
 /** Vendor records that could not be normalised, kept with the reason (never silently dropped). */
 @Injectable()

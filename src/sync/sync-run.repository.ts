@@ -1,19 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '../platform/common/ids';
 import { PrismaService, type SqlTx, type Tx } from '../platform/database/prisma.service';
-import type {
-  Cadence,
-  IntegrationVendor,
-  SyncJobStatus,
-  SyncMode,
-  SyncRunKind,
-  SyncRunStatus,
-} from '../generated/prisma/enums';
-import { nextRunAt } from './sync-schedule';
+import { Transactions } from '../platform/database/transactions';
+import type { SyncJobStatus, SyncMode, SyncRunKind, SyncRunStatus } from '../generated/prisma/enums';
 import type { CanonicalModelName } from '../catalogue/canonical-models';
 import { CANONICAL_MODELS } from '../catalogue/canonical-models';
 import { assertJobTransition, assertRunTransition, STARTABLE_JOB_STATUSES } from './sync-state';
-import { LEASE_LOCK_SPACE, WorkerLease } from './worker-lease';
+import { WorkerLease } from './worker-lease';
+import { LEASE_LOCK_SPACE } from './worker-lease.repository';
 
 export interface JobContext {
   jobId: string;
@@ -76,6 +70,7 @@ export class JobHandedOverError extends Error {
 export class SyncRunRepository {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
     private readonly lease: WorkerLease,
   ) {}
 
@@ -90,7 +85,7 @@ export class SyncRunRepository {
    * Starts a run, or queues it behind the one running (one run at a time per integration; a run that comes
    * due meanwhile starts right after, none is skipped). A second request while one is queued merges into
    * it: the union of models, FULL if either asked for it. The caller's transaction must hold the
-   * integration's row lock (lockIntegration). Returns the jobs to enqueue once committed (none if queued).
+   * integration's row lock (IntegrationRecordRepository.lock). Returns the jobs to enqueue once committed (none if queued).
    */
   async requestRun(
     tx: Tx,
@@ -128,11 +123,6 @@ export class SyncRunRepository {
     });
     await this.createJobs(tx, organizationId, integrationId, queued.id, missing);
     return { runId: queued.id, jobIds: [] };
-  }
-
-  /** Serialises run requests and run ends of one integration. */
-  async lockIntegration(tx: Tx, integrationId: string): Promise<void> {
-    await tx.$queryRawUnsafe('SELECT 1 AS locked FROM "integrations" WHERE "id" = $1 FOR UPDATE', integrationId);
   }
 
   /** QUEUED -> RUNNING for the integration's oldest queued run, if any; returns its jobs to enqueue. */
@@ -226,42 +216,42 @@ export class SyncRunRepository {
    * 'busy' when the integration already runs max_job_concurrency jobs (one slow vendor must not take every
    * worker slot) or when the job itself runs under a lease (its worker is alive, or died and the job is about
    * to be handed back: never two workers at once); null if the job already ended or its run is not running.
-   * A RUNNING job without a lease (started before leases existed) is taken over.
+   * A RUNNING job without a lease (started before leases existed) is taken over. The caller's transaction
+   * holds the integration's row lock, so jobs of one integration start one at a time.
    */
-  async markRunning(jobId: string, integrationId: string): Promise<Date | 'busy' | null> {
-    return this.prisma.$transaction(async (tx) => {
-      const [integration] = await tx.$queryRawUnsafe<{ max_job_concurrency: number }[]>(
-        'SELECT "max_job_concurrency" FROM "integrations" WHERE "id" = $1 FOR UPDATE',
-        integrationId,
-      );
-      const running = await tx.syncJob.count({
-        where: { integration_id: integrationId, status: 'RUNNING', id: { not: jobId } },
-      });
-      if (integration && running >= Math.max(1, integration.max_job_concurrency)) return 'busy';
-      const startedAt = new Date();
-      const { count } = await tx.syncJob.updateMany({
-        where: {
-          id: jobId,
-          run: { status: 'RUNNING' },
-          OR: [{ status: 'PENDING' }, { status: 'RUNNING', worker_lease: null }],
-        },
-        data: {
-          status: 'RUNNING',
-          worker_lease: this.lease.id,
-          attempts: { increment: 1 },
-          started_at: startedAt,
-          error: null,
-          records_seen: 0,
-          records_written: 0,
-          records_quarantined: 0,
-        },
-      });
-      if (count === 1) return startedAt;
-      const leased = await tx.syncJob.count({
-        where: { id: jobId, status: 'RUNNING', worker_lease: { not: null }, run: { status: 'RUNNING' } },
-      });
-      return leased > 0 ? 'busy' : null;
+  async markRunning(
+    tx: Tx,
+    jobId: string,
+    integrationId: string,
+    maxJobConcurrency: number | null,
+  ): Promise<Date | 'busy' | null> {
+    const running = await tx.syncJob.count({
+      where: { integration_id: integrationId, status: 'RUNNING', id: { not: jobId } },
     });
+    if (maxJobConcurrency !== null && running >= Math.max(1, maxJobConcurrency)) return 'busy';
+    const startedAt = new Date();
+    const { count } = await tx.syncJob.updateMany({
+      where: {
+        id: jobId,
+        run: { status: 'RUNNING' },
+        OR: [{ status: 'PENDING' }, { status: 'RUNNING', worker_lease: null }],
+      },
+      data: {
+        status: 'RUNNING',
+        worker_lease: this.lease.id,
+        attempts: { increment: 1 },
+        started_at: startedAt,
+        error: null,
+        records_seen: 0,
+        records_written: 0,
+        records_quarantined: 0,
+      },
+    });
+    if (count === 1) return startedAt;
+    const leased = await tx.syncJob.count({
+      where: { id: jobId, status: 'RUNNING', worker_lease: { not: null }, run: { status: 'RUNNING' } },
+    });
+    return leased > 0 ? 'busy' : null;
   }
 
   async checkpoint(integrationId: string, model: CanonicalModelName): Promise<string | null> {
@@ -430,7 +420,7 @@ export class SyncRunRepository {
    */
   async releaseJobsOfDeadWorkers(): Promise<string[]> {
     assertJobTransition('RUNNING', 'PENDING');
-    return this.prisma.$transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       const leases = await tx.$queryRawUnsafe<{ lease: number }[]>(
         `SELECT DISTINCT "worker_lease" AS lease FROM "sync_jobs" WHERE "status" = 'RUNNING' AND "worker_lease" IS NOT NULL AND "worker_lease" <> $1`,
         this.lease.id,
@@ -451,107 +441,5 @@ export class SyncRunRepository {
       );
       return released.map((r) => r.id);
     });
-  }
-}
-
-export interface SyncIntegration {
-  id: string;
-  organization_id: string;
-  vendor: IntegrationVendor;
-  credentials_encrypted: string;
-  base_url: string | null;
-  first_sync_completed_at: Date | null;
-  max_request_frequency: number;
-  max_request_cadence: Cadence;
-}
-
-/** The integration fields a sync needs; sync reads them itself so it does not depend on the integrations module. */
-@Injectable()
-export class SyncIntegrationRepository {
-  constructor(private readonly prisma: PrismaService) {}
-
-  load(integrationId: string): Promise<SyncIntegration | null> {
-    return this.prisma.integration.findUnique({
-      where: { id: integrationId },
-      select: {
-        id: true,
-        organization_id: true,
-        vendor: true,
-        credentials_encrypted: true,
-        base_url: true,
-        first_sync_completed_at: true,
-        max_request_frequency: true,
-        max_request_cadence: true,
-      },
-    });
-  }
-
-  async setCanAuthenticate(integrationId: string, value: boolean): Promise<void> {
-    await this.prisma.integration.updateMany({
-      where: { id: integrationId, OR: [{ can_authenticate: null }, { can_authenticate: !value }] },
-      data: { can_authenticate: value },
-    });
-  }
-
-  /**
-   * After a run: completion times, and after the first sync, the first scheduled run. A first sync in
-   * which every job failed (wrong credentials, say) completes nothing: the next activation or manual
-   * sync runs as a first sync again.
-   */
-  async markRunComplete(tx: Tx, integrationId: string, run: FinishedRun): Promise<void> {
-    if (run.status === 'FAILED') {
-      if (run.kind === 'FIRST')
-        await tx.integration.update({ where: { id: integrationId }, data: { first_sync_started_at: null } });
-      return;
-    }
-    const now = new Date();
-    const schedule = await tx.integration.findUniqueOrThrow({
-      where: { id: integrationId },
-      select: { sync_frequency: true, sync_cadence: true, sync_cron: true },
-    });
-    await tx.integration.update({
-      where: { id: integrationId },
-      data: {
-        last_completed_sync: now,
-        ...(run.kind === 'FIRST' ? { first_sync_completed_at: now, next_sync_at: nextRunAt(now, schedule) } : {}),
-        ...(run.mode === 'FULL' && run.failed_job_count === 0 ? { last_full_sync_at: now } : {}),
-      },
-    });
-  }
-
-  /**
-   * Integrations whose scheduled run is due, locked (other schedulers skip them) until the caller's
-   * transaction ends.
-   */
-  async lockDue(tx: Tx, limit: number) {
-    return tx.$queryRawUnsafe<
-      Array<{
-        id: string;
-        organization_id: string;
-        vendor: IntegrationVendor;
-        sync_frequency: number;
-        sync_cadence: Cadence;
-        sync_cron: string | null;
-        next_sync_at: Date;
-        last_full_sync_at: Date | null;
-      }>
-    >(
-      `SELECT "id", "organization_id", "vendor", "sync_frequency", "sync_cadence", "sync_cron", "next_sync_at", "last_full_sync_at" FROM "integrations"
-       WHERE "active" AND NOT "is_archived" AND "first_sync_completed_at" IS NOT NULL AND "next_sync_at" <= now()
-       ORDER BY "next_sync_at" LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      limit,
-    );
-  }
-
-  async setNextSync(tx: Tx, integrationId: string, at: Date): Promise<void> {
-    await tx.integration.update({ where: { id: integrationId }, data: { next_sync_at: at } });
-  }
-
-  async markFirstSyncStarted(tx: Tx, integrationId: string): Promise<boolean> {
-    const { count } = await tx.integration.updateMany({
-      where: { id: integrationId, first_sync_started_at: null },
-      data: { first_sync_started_at: new Date() },
-    });
-    return count === 1;
   }
 }

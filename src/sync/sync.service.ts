@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import type { CanonicalModelName } from '../catalogue/canonical-models';
 import { repeatInBackground } from '../platform/common/repeat-in-background';
 import { APP_CONFIG, type RuntimeConfig } from '../platform/config/config.module';
-import { PrismaService } from '../platform/database/prisma.service';
+import { Transactions } from '../platform/database/transactions';
 import type { SyncRunKind } from '../generated/prisma/enums';
 import { Metrics } from '../platform/observability/metrics';
 import { QueueName } from '../platform/queue/queue-names';
@@ -10,7 +10,9 @@ import { QueueService } from '../platform/queue/queue.service';
 import { VendorRegistry } from '../fetch/registry/vendor-registry';
 import { AppError } from '../platform/common/errors/app-error';
 import { presentLatestRun } from './job-log';
-import { SyncIntegrationRepository, SyncRunRepository, type SkippedModel } from './sync-run.repository';
+import { IntegrationRecordRepository, type SyncIntegration } from './integration-record.repository';
+import type { JobEnded } from './run-finisher.service';
+import { SyncRunRepository, type SkippedModel } from './sync-run.repository';
 import { nextRunAt } from './sync-schedule';
 
 /** An integration's latest run, as the Integration object's `last_sync_run` (extension) shows it. */
@@ -28,9 +30,9 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly stopTimers: Array<() => void> = [];
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
     private readonly runs: SyncRunRepository,
-    private readonly integrations: SyncIntegrationRepository,
+    private readonly integrations: IntegrationRecordRepository,
     private readonly queues: QueueService,
     private readonly vendors: VendorRegistry,
     private readonly metrics: Metrics,
@@ -66,7 +68,7 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.warn(`integration ${integrationId}: first sync not started: no model passed its read access check`);
       return null;
     }
-    const created = await this.prisma.$transaction(async (tx) => {
+    const created = await this.transactions.run(async (tx) => {
       if (!(await this.integrations.markFirstSyncStarted(tx, integrationId))) return null;
       return this.runs.createRun(tx, organizationId, integrationId, 'FIRST', 'FULL', readable, 'RUNNING', skipped);
     });
@@ -90,8 +92,8 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
   ): Promise<string> {
     const { readable, skipped } = await this.runs.readableModels(integrationId, models);
     if (readable.length === 0) throw unreadableError(skipped);
-    const requested = await this.prisma.$transaction(async (tx) => {
-      await this.runs.lockIntegration(tx, integrationId);
+    const requested = await this.transactions.run(async (tx) => {
+      await this.integrations.lock(tx, integrationId);
       return this.runs.requestRun(tx, organizationId, integrationId, 'MANUAL', 'FULL', readable, skipped);
     });
     await this.started(integrationId, { ...requested, kind: 'MANUAL' }, 'manual');
@@ -100,7 +102,7 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Starts (or queues) the scheduled runs that are due, and books each integration's next one. */
   async startDueRuns(): Promise<void> {
-    const requested = await this.prisma.$transaction(async (tx) => {
+    const requested = await this.transactions.run(async (tx) => {
       const due = await this.integrations.lockDue(tx, 50);
       const out: Array<{ integrationId: string; runId: string; jobIds: string[] }> = [];
       for (const integration of due) {
@@ -142,12 +144,36 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
     return new Map(runs.map((run) => [run.integration_id, presentLatestRun(run)]));
   }
 
-  /** Enqueues the jobs of a run that started when its predecessor ended. */
-  async startPromoted(
-    integrationId: string,
-    promoted: { runId: string; kind: SyncRunKind; jobIds: string[] },
-  ): Promise<void> {
-    await this.started(integrationId, promoted, 'queued');
+  /** The integration as a sync (or a data-access check) opens its vendor client with; null if it is gone. */
+  loadIntegration(integrationId: string): Promise<SyncIntegration | null> {
+    return this.integrations.load(integrationId);
+  }
+
+  /**
+   * PENDING -> RUNNING for a job about to run here (see SyncRunRepository.markRunning): its start, 'busy' to
+   * look again shortly, or null when it is not to run. Jobs of one integration start one at a time.
+   */
+  startJob(jobId: string, integrationId: string): Promise<Date | 'busy' | null> {
+    return this.transactions.run(async (tx) => {
+      const maxJobConcurrency = await this.integrations.lockForJobStart(tx, integrationId);
+      return this.runs.markRunning(tx, jobId, integrationId, maxJobConcurrency);
+    });
+  }
+
+  /**
+   * After a job ended: a run that ended with it is counted and logged, and the run that started then is
+   * enqueued; otherwise the integration's jobs waiting for a free slot are woken.
+   */
+  async jobEnded(integrationId: string, ended: JobEnded): Promise<void> {
+    const { run, next } = ended;
+    if (run) {
+      this.metrics.syncRunFinished(run.kind, run.status, (Date.now() - run.started_at.getTime()) / 1000);
+      this.logger.log(
+        `integration ${integrationId}: sync ${run.id} finished ${run.status} (${run.successful_job_count} jobs succeeded, ${run.failed_job_count} failed)`,
+      );
+    }
+    if (next) await this.started(integrationId, next, 'queued');
+    else if (!run) await this.wakeWaiting(integrationId);
   }
 
   private async started(
@@ -187,7 +213,7 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
    * job back to waiting, and a second worker runs it too (test/e2e/bullmq-postgres-promote-race.e2e-spec.ts).
    * A job that is no longer delayed refuses the change.
    */
-  async wakeWaiting(integrationId: string): Promise<void> {
+  private async wakeWaiting(integrationId: string): Promise<void> {
     const queue = this.queues.queue(QueueName.SyncJobs);
     for (const id of await this.runs.pendingJobsOf(integrationId)) {
       const job = await queue.getJob(id).catch(() => undefined);

@@ -5,7 +5,7 @@ import { Metrics } from '../platform/observability/metrics';
 import { OutboundGuard } from '../platform/outbound/outbound-guard';
 import type { ReportedRateLimits, VendorAdapter, VendorClient } from '../fetch/adapter/vendor-adapter';
 import { VendorHttp } from '../fetch/adapter/vendor-http';
-import type { SyncIntegration } from './sync-run.repository';
+import type { SyncIntegration } from './integration-record.repository';
 import { IntegrationRequestGate, requestIntervalMs } from './vendor-request-gate';
 import { VendorStateRepository } from './vendor-state.repository';
 

@@ -8,7 +8,7 @@ import {
   parseListQuery,
   type ListPage,
 } from '../platform/common/http/list-query.dto';
-import { SyncIntegrationRepository } from './sync-run.repository';
+import { IntegrationRecordRepository } from './integration-record.repository';
 import { VendorStateRepository } from './vendor-state.repository';
 
 /** What an integration's syncs learnt about its vendor: reported rate limits, schema drift, unknown values, the circuit. */
@@ -16,7 +16,7 @@ import { VendorStateRepository } from './vendor-state.repository';
 export class VendorStateController {
   constructor(
     private readonly states: VendorStateRepository,
-    private readonly integrations: SyncIntegrationRepository,
+    private readonly integrations: IntegrationRecordRepository,
   ) {}
 
   /** The spec's rate-limits endpoint: the last limits the vendor reported, per API (Entrata). */

@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { APP_CONFIG, type RuntimeConfig } from '../platform/config/config.module';
-
-/** The first key of every worker lease (PostgreSQL's two-key advisory locks; the second key is the lease id). */
-export const LEASE_LOCK_SPACE = "hashtext('latchkey.sync-worker-lease')";
+import { WorkerLeaseRepository } from './worker-lease.repository';
 
 const RECONNECT_DELAY_MS = 1_000;
 
@@ -21,7 +19,10 @@ export class WorkerLease implements OnModuleInit, OnModuleDestroy {
   private held?: number;
   private closing = false;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: RuntimeConfig) {}
+  constructor(
+    private readonly leases: WorkerLeaseRepository,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+  ) {}
 
   /** The lease id of this process; only worker processes hold one. */
   get id(): number {
@@ -44,8 +45,7 @@ export class WorkerLease implements OnModuleInit, OnModuleDestroy {
    * to be handed back). After a lost connection the process takes its own id back: its jobs still name it.
    */
   private async acquire(): Promise<void> {
-    const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'latchkey worker lease' });
-    await client.connect();
+    const client = await this.leases.connect(this.config.databaseUrl);
     client.on('error', (error) => {
       if (this.closing) return;
       this.logger.warn(`lease connection lost (${error.message}); taking lease ${this.held} again`);
@@ -54,13 +54,7 @@ export class WorkerLease implements OnModuleInit, OnModuleDestroy {
     for (;;) {
       const own = this.held;
       const candidate = own ?? randomInt(1, 2 ** 31 - 1);
-      const { rows } = await client.query<{ held: boolean }>(
-        own === undefined
-          ? `SELECT pg_try_advisory_lock(${LEASE_LOCK_SPACE}, $1) AS held WHERE NOT EXISTS (SELECT 1 FROM "sync_jobs" WHERE "status" = 'RUNNING' AND "worker_lease" = $1)`
-          : `SELECT pg_try_advisory_lock(${LEASE_LOCK_SPACE}, $1) AS held`,
-        [candidate],
-      );
-      if (rows[0]?.held) {
+      if (await this.leases.tryTake(client, candidate, own === undefined)) {
         this.held = candidate;
         this.client = client;
         return;

@@ -1,5 +1,5 @@
 import type { CacheRow } from '../../src/store/cache/record-cache.repository';
-import { dataDiffEntries, reportChanges, reportLinkChanges } from '../../src/sync/page-changes';
+import { dataDiffEntries, reportChanges, reportLinkChanges } from '../../src/store/cache/page-changes';
 
 const row = (id: string, fields: Record<string, unknown>, seenAt = '2026-03-01T00:00:00.000Z'): CacheRow => ({
   id,

@@ -3,9 +3,9 @@ import type { Job } from 'bullmq';
 import { APP_CONFIG, type RuntimeConfig } from '../../platform/config/config.module';
 import { QueueName, type DataAccessCheckPayload } from '../../platform/queue/queue-names';
 import { QueueService } from '../../platform/queue/queue.service';
-import { SyncIntegrationRepository } from '../../sync/sync-run.repository';
+import { SyncService } from '../../sync/sync.service';
 import { VendorClientFactory } from '../../sync/vendor-client.factory';
-import { VendorStateRepository } from '../../sync/vendor-state.repository';
+import { VendorStateService } from '../../sync/vendor-state.service';
 import { VendorAccessDeniedError, VendorAuthError } from '../../fetch/adapter/vendor-http';
 import { VendorRegistry } from '../../fetch/registry/vendor-registry';
 import { DataAccessRepository } from './data-access.repository';
@@ -22,9 +22,9 @@ export class DataAccessCheckRunner implements OnApplicationBootstrap {
   constructor(
     private readonly queues: QueueService,
     private readonly checks: DataAccessRepository,
-    private readonly integrations: SyncIntegrationRepository,
+    private readonly sync: SyncService,
     private readonly clients: VendorClientFactory,
-    private readonly vendorStates: VendorStateRepository,
+    private readonly vendorStates: VendorStateService,
     private readonly vendors: VendorRegistry,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
@@ -38,7 +38,7 @@ export class DataAccessCheckRunner implements OnApplicationBootstrap {
 
   private async process(job: Job<DataAccessCheckPayload>): Promise<void> {
     const claimedAt = new Date(job.data.claimedAt);
-    const integration = await this.integrations.load(job.data.integrationId);
+    const integration = await this.sync.loadIntegration(job.data.integrationId);
     const adapter = integration ? this.vendors.get(integration.vendor) : undefined;
     if (!integration || !adapter) return; // deleted meanwhile
     const { client, takeRateLimits } = this.clients.open(integration, adapter);

@@ -1,9 +1,9 @@
-import type { LinkChanges } from '../store/cache/link-cache.repository';
-import type { RecordChange } from '../store/cache/record-cache.repository';
-import type { CanonicalModelName } from '../catalogue/canonical-models';
-import { presentLink, presentRecord } from '../catalogue/record-presenter';
-import type { DataDiffEntry } from '../store/cache/data-diff.repository';
-import { diffRecords, type RecordDiff } from '../store/diff/record-diff';
+import type { LinkChanges } from './link-cache.repository';
+import type { RecordChange } from './record-cache.repository';
+import type { CanonicalModelName } from '../../catalogue/canonical-models';
+import { presentLink, presentRecord } from '../../catalogue/record-presenter';
+import type { DataDiffEntry } from './data-diff.repository';
+import { diffRecords, type RecordDiff } from '../diff/record-diff';
 
 /** A record that a page of a later sync created or changed: the record as written and, for a change, what changed. */
 export type RecordReport =
