@@ -66,15 +66,15 @@ describe('npm start builds only what changed', () => {
   });
 
   it('compiles again when a source changes (and back), without generating the Prisma client', () => {
-    const file = path.join(copy, 'src', 'common', 'ids.ts');
+    const file = path.join(copy, 'src', 'platform', 'common', 'ids.ts');
     const original = fs.readFileSync(file, 'utf8');
     fs.writeFileSync(file, `${original}\nexport const BUILD_PROBE = 'probe-1';\n`);
     expect(prestart()).toMatchObject({ generated: false, upToDate: false });
-    expect(fs.readFileSync(dist('common/ids.js'), 'utf8')).toContain('probe-1');
+    expect(fs.readFileSync(dist('platform/common/ids.js'), 'utf8')).toContain('probe-1');
 
     fs.writeFileSync(file, original);
     expect(prestart()).toMatchObject({ generated: false, upToDate: false });
-    expect(fs.readFileSync(dist('common/ids.js'), 'utf8')).not.toContain('probe-1');
+    expect(fs.readFileSync(dist('platform/common/ids.js'), 'utf8')).not.toContain('probe-1');
     expect(prestart()).toMatchObject({ upToDate: true });
   });
 
