@@ -706,6 +706,17 @@ describe('dashboard at GET / (Chromium)', () => {
     await deleteError.waitFor();
     expect(await deleteError.textContent()).toMatch(/used by a connection/);
     expect((await api('GET', `/v1/connect/destinations/${destination.id}`)).status).toBe(200);
+
+    // Deleting the connection asks once: Cancel keeps it, Confirm deletes it and goes back to the list.
+    await page.goto(`/#/connect/connections/${connectionId}`);
+    await page.getByTestId('delete-connection').click();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId('delete-connection').waitFor();
+    expect((await api('GET', `/v1/connect/connections/${connectionId}`)).status).toBe(200);
+    await page.getByTestId('delete-connection').click();
+    await page.getByTestId('confirm-delete-connection').click();
+    await page.waitForURL(/#\/connect$/);
+    expect((await api('GET', `/v1/connect/connections/${connectionId}`)).status).toBe(404);
     expect(problems).toEqual([]);
   }, 240_000);
 });

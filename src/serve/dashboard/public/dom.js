@@ -136,3 +136,32 @@ export function actionButton(label, action, attrs = {}) {
   });
   return button;
 }
+
+/**
+ * A Delete button that asks once before deleting: `state.confirmingDelete` holds whether it is asking,
+ * `rerender` redraws the controls, `remove` deletes and moves on; a failure is shown through `say`.
+ */
+export function deleteControls({ state, rerender, question, remove, say, testids }) {
+  const asking = (value) => () => {
+    state.confirmingDelete = value;
+    rerender();
+  };
+  if (!state.confirmingDelete) {
+    return [h('button', { type: 'button', class: 'danger', testid: testids.delete, onClick: asking(true) }, 'Delete')];
+  }
+  return [
+    h('span', {}, question),
+    actionButton(
+      'Confirm delete',
+      async () => {
+        try {
+          await remove();
+        } catch (error) {
+          say(errorBox(error));
+        }
+      },
+      { class: 'danger', testid: testids.confirm },
+    ),
+    h('button', { type: 'button', testid: testids.cancel, onClick: asking(false) }, 'Cancel'),
+  ];
+}

@@ -1,7 +1,19 @@
 // Connect: warehouse destinations and connections, and one connection's runs with live progress and a chart.
 import { del, get, post, put } from './api.js';
 import { barChart } from './charts.js';
-import { actionButton, badge, errorBox, field, h, num, replace, statusKind, table, time } from './dom.js';
+import {
+  actionButton,
+  badge,
+  deleteControls,
+  errorBox,
+  field,
+  h,
+  num,
+  replace,
+  statusKind,
+  table,
+  time,
+} from './dom.js';
 import { listAllIntegrations } from './view-integrations.js';
 
 const STREAMS = ['properties', 'units', 'residents', 'leases', 'residents_to_leases'];
@@ -609,48 +621,17 @@ export async function renderConnection(el, ctx, id) {
         },
         { testid: 'connection-toggle-active' },
       ),
-      ...(state.confirmingDelete
-        ? [
-            h('span', {}, 'Delete this connection? The warehouse tables stay.'),
-            actionButton(
-              'Confirm delete',
-              async () => {
-                try {
-                  await del(path);
-                  ctx.go('#/connect');
-                } catch (error) {
-                  say(errorBox(error));
-                }
-              },
-              { class: 'danger', testid: 'confirm-delete-connection' },
-            ),
-            h(
-              'button',
-              {
-                type: 'button',
-                onClick: () => {
-                  state.confirmingDelete = false;
-                  renderHeader();
-                },
-              },
-              'Cancel',
-            ),
-          ]
-        : [
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'danger',
-                testid: 'delete-connection',
-                onClick: () => {
-                  state.confirmingDelete = true;
-                  renderHeader();
-                },
-              },
-              'Delete',
-            ),
-          ]),
+      ...deleteControls({
+        state,
+        rerender: renderHeader,
+        question: 'Delete this connection? The warehouse tables stay.',
+        remove: async () => {
+          await del(path);
+          ctx.go('#/connect');
+        },
+        say,
+        testids: { delete: 'delete-connection', confirm: 'confirm-delete-connection' },
+      }),
     );
   }
 

@@ -2,7 +2,20 @@
 // the vendor values no mapping knows.
 import { del, get, post, put } from './api.js';
 import { barChart } from './charts.js';
-import { actionButton, badge, duration, errorBox, field, h, num, replace, statusKind, table, time } from './dom.js';
+import {
+  actionButton,
+  badge,
+  deleteControls,
+  duration,
+  errorBox,
+  field,
+  h,
+  num,
+  replace,
+  statusKind,
+  table,
+  time,
+} from './dom.js';
 
 let presetsPromise;
 /** The sandbox vendors and the credentials their sandboxes accept. */
@@ -331,49 +344,21 @@ export async function renderIntegration(el, ctx, id) {
       h('span', { class: 'muted' }, `last completed sync: ${time(i.last_completed_sync)}`),
       h('span', { class: 'muted' }, `base URL: ${i.base_url ?? 'vendor default'}`),
     );
-    const deleteControls = state.confirmingDelete
-      ? [
-          h('span', {}, 'Delete this integration and its cached records?'),
-          actionButton(
-            'Confirm delete',
-            async () => {
-              try {
-                await del(path);
-                ctx.go('#/integrations');
-              } catch (error) {
-                say(errorBox(error));
-              }
-            },
-            { class: 'danger', testid: 'confirm-delete-integration' },
-          ),
-          h(
-            'button',
-            {
-              type: 'button',
-              testid: 'cancel-delete-integration',
-              onClick: () => {
-                state.confirmingDelete = false;
-                renderHeader();
-              },
-            },
-            'Cancel',
-          ),
-        ]
-      : [
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'danger',
-              testid: 'delete-integration',
-              onClick: () => {
-                state.confirmingDelete = true;
-                renderHeader();
-              },
-            },
-            'Delete',
-          ),
-        ];
+    const deleteButtons = deleteControls({
+      state,
+      rerender: renderHeader,
+      question: 'Delete this integration and its cached records?',
+      remove: async () => {
+        await del(path);
+        ctx.go('#/integrations');
+      },
+      say,
+      testids: {
+        delete: 'delete-integration',
+        confirm: 'confirm-delete-integration',
+        cancel: 'cancel-delete-integration',
+      },
+    });
     replace(
       actions,
       actionButton(
@@ -445,7 +430,7 @@ export async function renderIntegration(el, ctx, id) {
         },
         { testid: 'check-access' },
       ),
-      ...deleteControls,
+      ...deleteButtons,
     );
     settingsBox.textContent = JSON.stringify(i, null, 2);
   }
