@@ -175,7 +175,7 @@ export class WriteJobRepository {
     );
   }
 
-  /** Writes of the organization, newest first, each with its first vendor request's log id. */
+  /** Finished writes of the organization, newest first, each with its first vendor request's log id. */
   async logs(filter: WriteLogFilter) {
     return this.prisma.sql<WriteJobRow & { vendor: string; job_log_id: string | null }>(
       `SELECT j.*, i."vendor"::text AS vendor,
@@ -183,7 +183,8 @@ export class WriteJobRepository {
        FROM "write_jobs" j JOIN "integrations" i ON i."id" = j."integration_id"
        WHERE j."organization_id" = $1 AND j."created_at" >= $2
          AND ($3::text IS NULL OR j."integration_id" = $3)
-         AND ($4::text IS NULL OR j."status"::text = $4)
+         AND j."status" IN ('SUCCESS', 'FAILURE', 'PARTIAL_SUCCESS')
+         AND ($4::text IS NULL OR (CASE WHEN j."status" = 'SUCCESS' THEN 'SUCCESS' ELSE 'FAILURE' END) = $4)
          AND ($5::text IS NULL OR j."model" = $5)
        ORDER BY j."created_at" DESC, j."id" LIMIT $6 OFFSET $7`,
       [

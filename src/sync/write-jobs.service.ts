@@ -77,8 +77,13 @@ export class WriteJobs {
     return { success: true, job_id: retried.id };
   }
 
-  logs(filter: WriteLogFilter) {
-    return this.jobs.logs(filter);
+  /** Finished writes, newest first, each with its job type and its first vendor exchange's log id. */
+  async logs(filter: WriteLogFilter) {
+    const rows = await this.jobs.logs(filter);
+    return rows.map((row) => ({
+      ...row,
+      job_type: writeJobType(row.vendor, row.model as CanonicalModelName, row.operation),
+    }));
   }
 
   async logData(organizationId: string, jobLogId: string) {

@@ -16,6 +16,8 @@ export interface OperationDoc {
   extensionValues?: Record<string, string[]>;
   /** No API key (probes and metrics). */
   public?: boolean;
+  /** The request body's schema, for routes that validate their body against the spec rather than a DTO. */
+  requestBody?: JsonSchema;
   response: JsonSchema;
   /** Media type of the response when it is not JSON. */
   contentType?: string;
@@ -64,6 +66,50 @@ function recordOperations(): Record<string, OperationDoc> {
   );
 }
 
+const WRITE_NOTES =
+  "Validated at once against the spec's input schema, then against what the integration's vendor can write " +
+  '(docs/vendors/models.md): a field it cannot write is a 400 naming it unless `ignore_unknown_fields=true` drops it ' +
+  '(listed in `data.ignored_fields`, **extension**); an operation it lacks is a 400 `unsupported_operation`. The write ' +
+  'is a job sent at once, ahead of syncs; follow it with `GET /v1/admin/write-status/{root_job_id}`. **Extension**: an ' +
+  '`Idempotency-Key` header answers a repeat of the same body within 24 h with the first answer (another body: 409).';
+
+/** Each catalogue model's writes: the spec's input and output schemas its `writes` declare. */
+function writeOperations(): Record<string, OperationDoc> {
+  return Object.fromEntries(
+    Object.values(CANONICAL_MODELS).flatMap((model) => {
+      const { create, update } = model.writes;
+      return [
+        ...(create
+          ? [
+              [
+                `POST /v1/${model.name}`,
+                {
+                  summary: `Create ${model.docs.aRecord} in the PMS`,
+                  description: WRITE_NOTES,
+                  requestBody: ref(create.input),
+                  response: ref(create.output),
+                },
+              ] as const,
+            ]
+          : []),
+        ...(update
+          ? [
+              [
+                `PUT /v1/${model.name}/{id}`,
+                {
+                  summary: `Update ${model.docs.aRecord} in the PMS`,
+                  description: WRITE_NOTES,
+                  requestBody: ref(update.input),
+                  response: ref(update.output),
+                },
+              ] as const,
+            ]
+          : []),
+      ];
+    }),
+  );
+}
+
 /** Keyed by `METHOD /path` in OpenAPI form. */
 export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /health': { summary: 'Process is up', public: true, response: ref('LatchkeyHealth') },
@@ -80,6 +126,34 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   },
 
   ...recordOperations(),
+  ...writeOperations(),
+  'GET /v1/admin/write-status/{root_job_id}': {
+    summary: 'Get the status of a write',
+    response: ref('_v1_admin_write-status_{root_job_id}_get_output'),
+  },
+  'POST /v1/admin/retry-write/{root_job_id}': {
+    summary: 'Retry a write that ended FAILURE or PARTIAL_SUCCESS (409 otherwise)',
+    response: ref('_v1_admin_retry-write_{root_job_id}_post_output'),
+  },
+  'GET /v1/admin/logs/writes': {
+    summary: 'List write logs',
+    response: ref('_v1_admin_logs_writes__get_output'),
+  },
+  'GET /v1/admin/job-logs/{job_log_id}/data': {
+    summary: "A write's vendor request and response (credentials redacted), answered directly",
+    extension: true,
+    response: {
+      type: 'object',
+      properties: {
+        id: { type: 'string' },
+        job_id: { type: 'string' },
+        created_at: { type: 'string', format: 'date-time' },
+        request: { type: 'object' },
+        response: { type: 'object' },
+      },
+      required: ['id', 'job_id', 'created_at', 'request', 'response'],
+    },
+  },
 
   'GET /v1/admin/integrations': {
     summary: 'List integrations',
