@@ -65,7 +65,8 @@ describe('writes to the PMS', () => {
     harness = await startSyncHarness({
       name: 'writes',
       vendor: 'BUILDIUM',
-      env: { VENDOR_WRITE_TIMEOUT_SECONDS: '2' },
+      // Short, so the apply-then-time-out case ends soon; long enough for this loaded machine's answers.
+      env: { VENDOR_WRITE_TIMEOUT_SECONDS: '5' },
       triggers: [...SYNC_TRIGGERS, 'WRITE_OPERATION_FAILURE'],
     });
     ({ id: integrationId } = await firstSync(harness, 'Writes', sandbox.url, CREDENTIALS));
@@ -91,9 +92,13 @@ describe('writes to the PMS', () => {
     const id = status.created_record_id;
     const read = await request(harness.app.url).get(`/v1/residents/${id}`).set(auth());
     expect(read.status).toBe(200);
-    const tenant = sandbox.sandbox.data.tenants.find((t) => String(t.Id) === read.body.x_id)!;
+    const tenant = sandbox.sandbox.data.tenants.find((t) => String(t.Id) === read.body.results.x_id)!;
     expect(tenant).toMatchObject({ FirstName: 'Wren', LastName: 'Okafor', Address: { Country: 'UnitedStates' } });
-    expect(read.body).toMatchObject({ first_name: 'Wren', last_name: 'Okafor', email_1: 'wren.okafor@example.com' });
+    expect(read.body.results).toMatchObject({
+      first_name: 'Wren',
+      last_name: 'Okafor',
+      email_1: 'wren.okafor@example.com',
+    });
 
     const news = () => eventsOf(harness, integrationId, 'DATA_NEW').filter((e) => e.data.record_id === id);
     const event = await waitFor(async () => news()[0], 'DATA_NEW of the created resident', 30_000);
@@ -135,7 +140,7 @@ describe('writes to the PMS', () => {
       before.PhoneNumbers.map((p: any) => p.Number).sort(),
     );
     const read = await request(harness.app.url).get(`/v1/residents/${id}`).set(auth());
-    expect(read.body.email_1).toBe('changed@example.com');
+    expect(read.body.results.email_1).toBe('changed@example.com');
   });
 
   it('a create applied but never answered ends FAILURE "outcome unknown", sent exactly once', async () => {

@@ -78,6 +78,17 @@ describe("Buildium's tenant PUT message", () => {
     });
   });
 
+  it('keeps a second number of one kind in a free slot (the write has one per kind)', () => {
+    const twoCells = {
+      ...current,
+      PhoneNumbers: [
+        { Number: '1', Type: 'Cell' },
+        { Number: '2', Type: 'Cell' },
+      ],
+    };
+    expect(tenantMessage(twoCells, {}).PhoneNumbers).toEqual({ Mobile: '1', Home: '2' });
+  });
+
   it("writes phones by type into PhoneNumbersMessage and countries as Buildium's enum", () => {
     const message = tenantMessage(
       {},

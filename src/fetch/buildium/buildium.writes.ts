@@ -137,18 +137,25 @@ function addressMessage(current: Raw | undefined, fields: Record<string, unknown
   });
 }
 
-/** The read's PhoneNumbers[] {Number, Type} as the write's {Home, Work, Mobile, Fax}, with phone_n put in its slot. */
+/**
+ * The read's PhoneNumbers[] {Number, Type} as the write's {Home, Work, Mobile, Fax}, with phone_n put in its slot.
+ * The write has one number per slot, so a second number of a kind takes a free slot rather than being lost.
+ */
 function phoneNumbers(current: unknown, fields: Record<string, unknown>): Raw | undefined {
   const slots: Raw = {};
-  for (const p of Array.isArray(current) ? (current as Raw[]) : []) {
-    const slot = READ_PHONE_SLOT[p?.Type] ?? 'Home';
-    if (p?.Number && !(slot in slots)) slots[slot] = p.Number;
-  }
+  const place = (preferred: string, number: string, replace: boolean) => {
+    if (Object.values(slots).includes(number)) return;
+    const slot =
+      replace || !(preferred in slots) ? preferred : ['Home', 'Mobile', 'Work'].find((free) => !(free in slots));
+    if (slot) slots[slot] = number;
+  };
+  for (const p of Array.isArray(current) ? (current as Raw[]) : [])
+    if (typeof p?.Number === 'string' && p.Number !== '') place(READ_PHONE_SLOT[p.Type] ?? 'Home', p.Number, false);
   for (const n of [1, 2]) {
     const number = fields[`phone_${n}`];
     if (typeof number !== 'string' || number === '') continue;
     const type = fields[`phone_${n}_type`];
-    slots[(typeof type === 'string' ? PHONE_SLOT[type] : undefined) ?? 'Home'] = number;
+    place((typeof type === 'string' ? PHONE_SLOT[type] : undefined) ?? 'Home', number, true);
   }
   return Object.keys(slots).length > 0 ? slots : undefined;
 }
