@@ -48,6 +48,7 @@ const ROOTS = [
   '_v1_admin_write-status_{root_job_id}_get_output',
   '_v1_admin_retry-write_{root_job_id}_post_output',
   '_v1_admin_logs_writes__get_output',
+  '_v1_admin_job-logs_{job_log_id}_data_get_output',
   ...[
     ['properties', 'id'],
     ['units', 'id'],

@@ -1,6 +1,7 @@
 import { ERROR_STATUS } from '../../platform/common/errors/app-error';
 import { ref, type JsonSchema } from './dto-schema';
-import { CANONICAL_MODELS } from '../../catalogue/canonical-models';
+import { CANONICAL_MODELS, type CanonicalModelName, type WriteOperation } from '../../catalogue/canonical-models';
+import { BUILT_WRITES } from '../../fetch/registry/vendor-registry';
 import { EXTENSION_SCHEMAS, listOf, recordExtensionName, resultOf, singleOf } from './extension-schemas';
 
 /** What the routes' decorators cannot say: a summary, whether it is an extension, and the response body. */
@@ -73,11 +74,16 @@ const WRITE_NOTES =
   'is a job sent at once, ahead of syncs; follow it with `GET /v1/admin/write-status/{root_job_id}`. **Extension**: an ' +
   '`Idempotency-Key` header answers a repeat of the same body within 24 h with the first answer (another body: 409).';
 
-/** Each catalogue model's writes: the spec's input and output schemas its `writes` declare. */
+/** The writes the API serves (BUILT_WRITES): the spec's input and output schemas the catalogue's `writes` declare. */
 function writeOperations(): Record<string, OperationDoc> {
+  const built = (model: CanonicalModelName, operation: WriteOperation) =>
+    BUILT_WRITES.some((w) => w.model === model && w.operation === operation)
+      ? CANONICAL_MODELS[model].writes[operation]
+      : undefined;
   return Object.fromEntries(
     Object.values(CANONICAL_MODELS).flatMap((model) => {
-      const { create, update } = model.writes;
+      const create = built(model.name, 'create');
+      const update = built(model.name, 'update');
       return [
         ...(create
           ? [
@@ -86,6 +92,7 @@ function writeOperations(): Record<string, OperationDoc> {
                 {
                   summary: `Create ${model.docs.aRecord} in the PMS`,
                   description: WRITE_NOTES,
+                  extensionFields: ['ignore_unknown_fields'],
                   requestBody: ref(create.input),
                   response: ref(create.output),
                 },
@@ -99,6 +106,7 @@ function writeOperations(): Record<string, OperationDoc> {
                 {
                   summary: `Update ${model.docs.aRecord} in the PMS`,
                   description: WRITE_NOTES,
+                  extensionFields: ['ignore_unknown_fields'],
                   requestBody: ref(update.input),
                   response: ref(update.output),
                 },
@@ -140,19 +148,11 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     response: ref('_v1_admin_logs_writes__get_output'),
   },
   'GET /v1/admin/job-logs/{job_log_id}/data': {
-    summary: "A write's vendor request and response (credentials redacted), answered directly",
-    extension: true,
-    response: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        job_id: { type: 'string' },
-        created_at: { type: 'string', format: 'date-time' },
-        request: { type: 'object' },
-        response: { type: 'object' },
-      },
-      required: ['id', 'job_id', 'created_at', 'request', 'response'],
-    },
+    summary: "A write's vendor request and response (credentials redacted)",
+    description:
+      '**Extension**: answered directly with `{id, job_id, created_at, request: {method, path, params, body}, ' +
+      "response: {status, body, error}}` instead of the spec's 302 to a download link.",
+    response: ref('_v1_admin_job-logs_{job_log_id}_data_get_output'),
   },
 
   'GET /v1/admin/integrations': {

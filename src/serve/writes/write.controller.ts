@@ -1,13 +1,14 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Put, Query, type Type } from '@nestjs/common';
-import { CANONICAL_MODEL_NAMES, type CanonicalModelName } from '../../catalogue/canonical-models';
+import type { CanonicalModelName, WriteOperation } from '../../catalogue/canonical-models';
+import { BUILT_WRITES } from '../../fetch/registry/vendor-registry';
 import { OrgId } from '../../platform/auth/api-key.guard';
 import { WriteQueryDto } from './write.dto';
 import { WriteService } from './write.service';
 
-/** POST /v1/<model>/ and PUT /v1/<model>/:id of one catalogue model that offers writes. */
-function writeController(model: CanonicalModelName): Type {
+/** POST /v1/<model>/ of one catalogue model. */
+function createController(model: CanonicalModelName): Type {
   @Controller('v1')
-  class WriteController {
+  class WriteCreateController {
     constructor(private readonly writes: WriteService) {}
 
     @Post(model)
@@ -27,6 +28,16 @@ function writeController(model: CanonicalModelName): Type {
         idempotencyKey,
       });
     }
+  }
+  Object.defineProperty(WriteCreateController, 'name', { value: `WriteCreateController(${model})` });
+  return WriteCreateController;
+}
+
+/** PUT /v1/<model>/:id of one catalogue model. */
+function updateController(model: CanonicalModelName): Type {
+  @Controller('v1')
+  class WriteUpdateController {
+    constructor(private readonly writes: WriteService) {}
 
     @Put(`${model}/:id`)
     update(
@@ -47,9 +58,17 @@ function writeController(model: CanonicalModelName): Type {
       });
     }
   }
-  Object.defineProperty(WriteController, 'name', { value: `WriteController(${model})` });
-  return WriteController;
+  Object.defineProperty(WriteUpdateController, 'name', { value: `WriteUpdateController(${model})` });
+  return WriteUpdateController;
 }
 
-/** The write API: one controller per catalogue model (each answers 400 for an operation its vendor lacks). */
-export const WRITE_CONTROLLERS = CANONICAL_MODEL_NAMES.map(writeController);
+const CONTROLLER_OF: Record<WriteOperation, (model: CanonicalModelName) => Type> = {
+  create: createController,
+  update: updateController,
+};
+
+/**
+ * The write API: a route per model and operation some vendor's adapter sends (BUILT_WRITES); for a vendor that
+ * lacks it, the route answers 400 unsupported_operation.
+ */
+export const WRITE_CONTROLLERS = BUILT_WRITES.map(({ model, operation }) => CONTROLLER_OF[operation](model));

@@ -18,7 +18,8 @@ export const WRITE_LOG_TIME_RANGES = { hour: 3_600_000, day: 86_400_000, week: 7
 /** The spec's `_v1_admin_logs_writes__get_input`: write logs of a time range, by integration, status and model. */
 export class WriteLogQueryDto {
   @IsOptional()
-  @Matches(/^(100|[1-9]\d?)$/, { message: 'limit must be an integer from 1 to 100' })
+  // The spec says 1-100; 0 is taken too, as on every list (API.md §2), and answers no logs.
+  @Matches(/^(100|[1-9]?\d)$/, { message: 'limit must be an integer from 0 to 100' })
   limit?: string;
   @IsOptional()
   @Matches(/^\d+$/, { message: 'offset must be an integer ≥ 0' })
