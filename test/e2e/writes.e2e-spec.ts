@@ -66,7 +66,7 @@ describe('writes to the PMS', () => {
       name: 'writes',
       vendor: 'BUILDIUM',
       // Short, so the apply-then-time-out case ends soon; long enough for this loaded machine's answers.
-      env: { VENDOR_WRITE_TIMEOUT_SECONDS: '5' },
+      env: { VENDOR_WRITE_TIMEOUT_SECONDS: '10' },
       triggers: [...SYNC_TRIGGERS, 'WRITE_OPERATION_FAILURE'],
     });
     ({ id: integrationId } = await firstSync(harness, 'Writes', sandbox.url, CREDENTIALS));
@@ -229,6 +229,34 @@ describe('writes to the PMS', () => {
       { path: ['lease_id'], message: 'is required by BUILDIUM to create residents' },
     ]);
     expect(posts().length).toBe(before);
+  });
+
+  it('Idempotency-Key: the same key and body answer the first job and send nothing more; another body is a 409', async () => {
+    const before = posts().length;
+    const key = 'writes-e2e-key-1';
+    const body = resident({ first_name: 'Once' });
+    const first = await request(harness.app.url)
+      .post('/v1/residents/')
+      .set(auth())
+      .set('Idempotency-Key', key)
+      .send(body);
+    expect(first.status).toBe(200);
+    expect((await settled(first.body.job_id)).write_status).toBe('SUCCESS');
+    const again = await request(harness.app.url)
+      .post('/v1/residents/')
+      .set(auth())
+      .set('Idempotency-Key', key)
+      .send(body);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    const other = await request(harness.app.url)
+      .post('/v1/residents/')
+      .set(auth())
+      .set('Idempotency-Key', key)
+      .send(resident({ first_name: 'Twice' }));
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('conflict');
+    expect(posts().length - before).toBe(1);
   });
 
   it('an operation the vendor lacks is a 400 unsupported_operation naming vendor, model and operation', async () => {
