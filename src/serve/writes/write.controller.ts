@@ -3,7 +3,26 @@ import type { CanonicalModelName, WriteOperation } from '../../catalogue/canonic
 import { BUILT_WRITES } from '../../fetch/registry/vendor-registry';
 import { OrgId } from '../../platform/auth/api-key.guard';
 import { WriteQueryDto } from './write.dto';
-import { WriteService } from './write.service';
+import { WriteService, type WriteRequest } from './write.service';
+
+/** What a POST or PUT asks of the write service. */
+function writeRequest(
+  organizationId: string,
+  model: CanonicalModelName,
+  operation: WriteOperation,
+  body: Record<string, unknown> | undefined,
+  query: WriteQueryDto,
+  idempotencyKey: string | undefined,
+): WriteRequest {
+  return {
+    organizationId,
+    model,
+    operation,
+    body: body ?? {},
+    ignoreUnknownFields: query.ignore_unknown_fields === 'true',
+    idempotencyKey,
+  };
+}
 
 /** POST /v1/<model>/ of one catalogue model. */
 function createController(model: CanonicalModelName): Type {
@@ -19,14 +38,7 @@ function createController(model: CanonicalModelName): Type {
       @Query() query: WriteQueryDto,
       @Headers('idempotency-key') idempotencyKey?: string,
     ) {
-      return this.writes.write({
-        organizationId: org,
-        model,
-        operation: 'create',
-        body: body ?? {},
-        ignoreUnknownFields: query.ignore_unknown_fields === 'true',
-        idempotencyKey,
-      });
+      return this.writes.write(writeRequest(org, model, 'create', body, query, idempotencyKey));
     }
   }
   Object.defineProperty(WriteCreateController, 'name', { value: `WriteCreateController(${model})` });
@@ -47,15 +59,7 @@ function updateController(model: CanonicalModelName): Type {
       @Query() query: WriteQueryDto,
       @Headers('idempotency-key') idempotencyKey?: string,
     ) {
-      return this.writes.write({
-        organizationId: org,
-        model,
-        operation: 'update',
-        recordId: id,
-        body: body ?? {},
-        ignoreUnknownFields: query.ignore_unknown_fields === 'true',
-        idempotencyKey,
-      });
+      return this.writes.write({ ...writeRequest(org, model, 'update', body, query, idempotencyKey), recordId: id });
     }
   }
   Object.defineProperty(WriteUpdateController, 'name', { value: `WriteUpdateController(${model})` });
