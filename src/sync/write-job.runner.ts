@@ -53,9 +53,11 @@ export class WriteJobRunner implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
+    // A live worker renews its lock; a dead one's write comes back through the stalled check within the lock's
+    // time, to be ended "outcome unknown" (a create) rather than sent again.
     this.queues.worker<WriteJobPayload>(QueueName.WriteJobs, (job, token) => this.process(job, token), {
       concurrency: this.config.syncWorkerConcurrency,
-      lockDuration: 60_000,
+      lockDuration: 30_000,
     });
   }
 
