@@ -44,6 +44,22 @@ const ROOTS = [
   '_v1_webhooks_{webhook_id}_get_output',
   '_v1_webhooks_{webhook_id}_put_output',
   '_v1_webhooks_{webhook_id}_delete_output',
+  // Writes (issue 20): the bodies the write API validates against, and its answers.
+  '_v1_admin_write-status_{root_job_id}_get_output',
+  '_v1_admin_retry-write_{root_job_id}_post_output',
+  '_v1_admin_logs_writes__get_output',
+  '_v1_admin_job-logs_{job_log_id}_data_get_output',
+  ...[
+    ['properties', 'id'],
+    ['units', 'id'],
+    ['residents', 'id'],
+    ['leases', 'lease_id'],
+  ].flatMap(([model, id]) => [
+    `_v1_${model}__post_input`,
+    `_v1_${model}__post_output`,
+    `_v1_${model}_{${id}}_put_input`,
+    `_v1_${model}_{${id}}_put_output`,
+  ]),
 ];
 
 const PREFIX = '#/components/schemas/';

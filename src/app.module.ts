@@ -11,6 +11,7 @@ import { ConnectModule } from './deliver/connect/connect.module';
 import { DashboardModule } from './serve/dashboard/dashboard.module';
 import { DataModule } from './serve/data/data.module';
 import { DataAccessModule } from './serve/data-access/data-access.module';
+import { WritesModule } from './serve/writes/writes.module';
 import { DataDiffsModule } from './serve/data-diffs/data-diffs.module';
 import { DatabaseModule } from './platform/database/database.module';
 import { EventsModule } from './emit/events.module';
@@ -43,6 +44,7 @@ export class AppModule {
         SyncModule,
         IntegrationsModule,
         DataAccessModule,
+        WritesModule,
         ConnectModule,
         DataModule,
         DataDiffsModule,

@@ -59,8 +59,37 @@ export interface ListFilter {
   requires?: string;
 }
 
-/** Operations a model may offer beyond reads (the data-access matrix's columns); adapters offer none yet. */
-export type WriteOperation = 'create' | 'update';
+/** Operations a model may offer beyond reads (the data-access matrix's columns, the write API's POST and PUT). */
+export const WRITE_OPERATIONS = ['create', 'update'] as const;
+export type WriteOperation = (typeof WRITE_OPERATIONS)[number];
+
+/**
+ * One write operation of a model, as Propexo's spec declares it: the request body's component schema (validated
+ * at the edge) and the answer's (`{job_id, data}`), both in docs/reference/propexo-openapi.yml.
+ */
+export interface ModelWrite {
+  input: string;
+  output: string;
+}
+
+/** The spec's write schemas of a model: POST `/v1/<path>/` and PUT `/v1/<path>/{<idParam>}`. */
+function specWrites(path: string, idParam: string): Readonly<Record<WriteOperation, ModelWrite>> {
+  return {
+    create: { input: `_v1_${path}__post_input`, output: `_v1_${path}__post_output` },
+    update: { input: `_v1_${path}_{${idParam}}_put_input`, output: `_v1_${path}_{${idParam}}_put_output` },
+  };
+}
+
+/**
+ * Fields of write bodies that name another record by its Latchkey id, and that record's model: the write sends
+ * the vendor that record's `x_id` (docs/vendors/models.md §2, Ids).
+ */
+export const WRITE_REFERENCES: Readonly<Record<string, CanonicalModelName>> = {
+  property_id: 'properties',
+  unit_id: 'units',
+  lease_id: 'leases',
+  resident_id: 'residents',
+};
 
 /** How our /openapi.json documents a model's read endpoints. */
 export interface ModelDocs {
@@ -99,8 +128,11 @@ export interface CanonicalModel {
   linkSide?: LinkSide;
   /** The read API's list filters beyond the ones every model takes (COMMON_FILTERS), in the order documented. */
   filters: readonly ListFilter[];
-  /** Write operations its adapters may offer (none yet: the data-access matrix says `unsupported`). */
-  writes: readonly WriteOperation[];
+  /**
+   * Write operations the model offers (the spec's POST and PUT): which vendors can do each, and which fields,
+   * is in each vendor's facts and writer; the data-access matrix says `unsupported` for the rest.
+   */
+  writes: Readonly<Partial<Record<WriteOperation, ModelWrite>>>;
   docs: ModelDocs;
 }
 
@@ -238,7 +270,7 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
     emptyArrays: ['office_hours', 'pet_types', 'associated_owner_ids'],
     nullDefaults: { manager_phone_1_type: 'OTHER', manager_phone_2_type: 'OTHER' },
     filters: [{ param: 'is_active', value: 'flag', match: { column: 'is_active' } }],
-    writes: [],
+    writes: specWrites('properties', 'id'),
     docs: {
       aRecord: 'a property',
       listOutput: '_v1_properties__get_output',
@@ -294,7 +326,7 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
     emptyArrays: [],
     nullDefaults: {},
     filters: [byProperty, byUnitNumber('number')],
-    writes: [],
+    writes: specWrites('units', 'id'),
     docs: { aRecord: 'a unit', listOutput: '_v1_units__get_output', getOutput: '_v1_units_{id}_get_output' },
   },
   residents: {
@@ -353,7 +385,7 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
       { param: 'email_1', value: 'text', match: { column: 'email_1', ignoreCase: true } },
       { param: 'phone_1', value: 'phone', match: { column: 'phone_1' } },
     ],
-    writes: [],
+    writes: specWrites('residents', 'id'),
     docs: {
       aRecord: 'a resident',
       listOutput: '_v1_residents__get_output',
@@ -433,7 +465,7 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
       { param: 'status_raw', value: 'text', match: { column: 'status_raw' } },
       byUnitNumber('unit_number'),
     ],
-    writes: [],
+    writes: specWrites('leases', 'lease_id'),
     docs: {
       aRecord: 'a lease',
       listOutput: '_v1_leases__get_output',

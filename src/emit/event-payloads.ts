@@ -98,6 +98,28 @@ export function jobFailureEvent(
   });
 }
 
+/** A write that ended FAILURE or PARTIAL_SUCCESS, as WRITE_OPERATION_FAILURE reports it (API.md §6). */
+export interface FailedWrite {
+  rootJobId: string;
+  jobType: string;
+  writeStatus: 'FAILURE' | 'PARTIAL_SUCCESS';
+  errors: string[];
+  /** The written model's event object name. */
+  object: string;
+}
+
+/** WRITE_OPERATION_FAILURE for a write that ended FAILURE or PARTIAL_SUCCESS (API.md §6, docs/vendors/models.md §1). */
+export function writeFailureEvent(scope: Scope, write: FailedWrite): NewEvent {
+  return event(scope, 'WRITE_OPERATION_FAILURE', write.object, {
+    integration_id: scope.integrationId,
+    vendor: scope.vendor,
+    root_job_id: write.rootJobId,
+    write_status: write.writeStatus,
+    errors: write.errors,
+    job_type: write.jobType,
+  });
+}
+
 type DataTrigger = 'DATA_NEW' | 'DATA_UPDATE' | 'DATA_DELETED';
 
 /**

@@ -6,17 +6,15 @@ export const TRIGGERS = [
   'SYNC_COMPLETE',
   'FIRST_SYNC_COMPLETE',
   'JOB_FAILURE',
+  'WRITE_OPERATION_FAILURE',
 ] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 /** Triggers that a webhook's `model` narrows. */
 export const DATA_TRIGGERS: readonly Trigger[] = ['DATA_NEW', 'DATA_UPDATE', 'DATA_DELETED'];
 
-/** The spec's trigger for failed writes: a webhook may subscribe to it, but no event carries it (we do no writes). */
-export const WRITE_OPERATION_FAILURE = 'WRITE_OPERATION_FAILURE';
-
-/** Triggers a webhook may subscribe to: ours plus the spec's WRITE_OPERATION_FAILURE. */
-export const SUBSCRIBABLE_TRIGGERS = [...TRIGGERS, WRITE_OPERATION_FAILURE] as const;
+/** Triggers a webhook may subscribe to: every trigger events carry (TEST aside). */
+export const SUBSCRIBABLE_TRIGGERS = TRIGGERS;
 
 /**
  * Extension: the event `POST /v1/webhooks/{id}/test` sends to that one webhook. Not subscribable: it is

@@ -5,11 +5,14 @@ import type { LinkReport, RecordReport } from '../store/cache/page-changes';
 import type { CacheRow, CacheScope, PageChanges } from '../store/cache/page-writer.service';
 import type { JobContext } from './sync-run.repository';
 
+/** What a page's events say of the job that wrote it (a sync job, or a write's read-back). */
+export type EventJob = Pick<JobContext, 'jobId' | 'runId' | 'jobType' | 'model'>;
+
 /**
  * A page's events, records first, then links: changed records, hidden ones, the page's link changes, and the
  * links hidden with those records.
  */
-export function pageEvents(scope: CacheScope, job: JobContext, changes: PageChanges): NewEvent[] {
+export function pageEvents(scope: CacheScope, job: EventJob, changes: PageChanges): NewEvent[] {
   const hidden = deletedEvents(scope, job, changes.hidden.records, changes.hidden.links);
   return [
     ...changeEvents(scope, job, changes.changed),
@@ -20,7 +23,7 @@ export function pageEvents(scope: CacheScope, job: JobContext, changes: PageChan
 }
 
 /** DATA_NEW for new rows, DATA_UPDATE (only the changed fields) for changed ones, in page order. */
-function changeEvents(scope: CacheScope, job: JobContext, reports: RecordReport[]): NewEvent[] {
+function changeEvents(scope: CacheScope, job: EventJob, reports: RecordReport[]): NewEvent[] {
   return reports.map((r) =>
     r.kind === 'NEW'
       ? dataEvent(scope, job, 'DATA_NEW', r.record)
@@ -31,7 +34,7 @@ function changeEvents(scope: CacheScope, job: JobContext, reports: RecordReport[
 /** DATA_DELETED for records that stopped showing (vanished, or not of the model), and for their links hidden with them. */
 export function deletedEvents(
   scope: CacheScope,
-  job: JobContext,
+  job: EventJob,
   rows: CacheRow[],
   links: CacheRow[],
 ): { records: NewEvent[]; links: NewEvent[] } {
@@ -44,7 +47,7 @@ export function deletedEvents(
 const LINK_TRIGGER = { NEW: 'DATA_NEW', UPDATE: 'DATA_UPDATE', DELETED: 'DATA_DELETED' } as const;
 
 /** The residents_to_leases events of a page: DATA_NEW for links that appeared, DATA_UPDATE, DATA_DELETED for those that ended. */
-function linkEvents(scope: CacheScope, job: JobContext, reports: LinkReport[]): NewEvent[] {
+function linkEvents(scope: CacheScope, job: EventJob, reports: LinkReport[]): NewEvent[] {
   return reports.map((r) =>
     dataEvent(scope, job, LINK_TRIGGER[r.kind], r.link, r.kind === 'UPDATE' ? r.diff : undefined, LINK_MODEL.name),
   );

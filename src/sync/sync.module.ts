@@ -22,6 +22,9 @@ import { VendorStateRepository } from './vendor-state.repository';
 import { VendorStateService } from './vendor-state.service';
 import { WorkerLease } from './worker-lease';
 import { WorkerLeaseRepository } from './worker-lease.repository';
+import { WriteJobRepository } from './write-job.repository';
+import { WriteJobRunner } from './write-job.runner';
+import { WriteJobs } from './write-jobs.service';
 
 @Module({
   imports: [VendorsModule, CacheModule],
@@ -45,7 +48,10 @@ import { WorkerLeaseRepository } from './worker-lease.repository';
     ReadRefusals,
     WorkerLease,
     WorkerLeaseRepository,
+    WriteJobRepository,
+    WriteJobs,
+    WriteJobRunner,
   ],
-  exports: [SyncService, VendorStateService, VendorClientFactory, ReadRefusals],
+  exports: [SyncService, VendorStateService, VendorClientFactory, ReadRefusals, WriteJobs],
 })
 export class SyncModule {}

@@ -4,7 +4,7 @@ import { APP_CONFIG, type RuntimeConfig } from '../platform/config/config.module
 import { Metrics } from '../platform/observability/metrics';
 import { OutboundGuard } from '../platform/outbound/outbound-guard';
 import type { ReportedRateLimits, VendorAdapter, VendorClient } from '../fetch/adapter/vendor-adapter';
-import { VendorHttp } from '../fetch/adapter/vendor-http';
+import { VendorHttp, type VendorExchange } from '../fetch/adapter/vendor-http';
 import type { SyncIntegration } from './integration-record.repository';
 import { IntegrationRequestGate, requestIntervalMs } from './vendor-request-gate';
 import { VendorStateRepository } from './vendor-state.repository';
@@ -31,14 +31,30 @@ export class VendorClientFactory {
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
-  open(integration: SyncIntegration, adapter: VendorAdapter): OpenedClient {
+  /**
+   * `write`: the client of a write job, whose requests go ahead of sync requests in the integration's budget and
+   * whose every exchange with the vendor is told to `exchanges` (the write log).
+   */
+  open(
+    integration: SyncIntegration,
+    adapter: VendorAdapter,
+    write?: { exchanges: (exchange: VendorExchange) => void },
+  ): OpenedClient {
     const credentials = this.secrets.openJson<unknown>(integration.credentials_encrypted);
     const baseUrl = integration.base_url ?? adapter.facts.defaultBaseUrl ?? '';
-    const gate = new IntegrationRequestGate(this.vendorStates, integration.id, requestIntervalMs(integration), {
+    const policy = {
       failureThreshold: this.config.vendorCircuitFailures,
       openMs: this.config.vendorCircuitOpenMs,
       maxOpenMs: 20 * this.config.vendorCircuitOpenMs,
-    });
+    };
+    const gate = new IntegrationRequestGate(
+      this.vendorStates,
+      integration.id,
+      requestIntervalMs(integration),
+      policy,
+      undefined,
+      write !== undefined,
+    );
     const rateLimits = new Map<string, ReportedRateLimits>();
     const client = adapter.client(credentials, {
       baseUrl,
@@ -49,8 +65,10 @@ export class VendorClientFactory {
           guard: this.guard,
           throttleBackoffMs: adapter.facts.throttleBackoffMs,
           maxAttempts: this.config.vendorRequestAttempts,
+          ...(write ? { timeoutMs: this.config.vendorWriteTimeoutMs } : {}),
           gate,
           observer: this.metrics.vendorRequestObserver(integration.vendor),
+          exchanges: write?.exchanges,
         }),
       report: { rateLimits: (limits) => void rateLimits.set(limits.api, limits) },
     });

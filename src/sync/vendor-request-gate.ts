@@ -25,12 +25,14 @@ export class IntegrationRequestGate implements VendorRequestGate {
     private readonly intervalMs: number,
     private readonly policy: CircuitPolicy,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    /** A write's gate: its claims go ahead of sync requests'. */
+    private readonly write = false,
   ) {}
 
   /** Waits until this integration may send its next request (a claim per try), or throws while its circuit is open. */
   async acquire(): Promise<void> {
     for (;;) {
-      const claim = await this.states.claimSlot(this.integrationId, this.intervalMs);
+      const claim = await this.states.claimSlot(this.integrationId, this.intervalMs, this.write);
       if (claim.granted) {
         this.failuresOnRecord ||= claim.failing;
         return;

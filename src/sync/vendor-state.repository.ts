@@ -49,8 +49,10 @@ export class VendorStateRepository {
    * Claims the right to send one request now: granted when the last request was at least `intervalMs` ago
    * (by the database's clock, shared by every worker) and the circuit is not open; the claim itself moves
    * the next slot on. One statement, so concurrent claimers from any process get at most one per interval.
+   * A `write` claim goes first: while one waits (`writes_waiting_until`, moved on by each write refused), sync
+   * claims are refused, so a write takes the next slot even when many sync requests queue for it.
    */
-  async claimSlot(integrationId: string, intervalMs: number): Promise<SlotClaim> {
+  async claimSlot(integrationId: string, intervalMs: number, write = false): Promise<SlotClaim> {
     const rows = await this.prisma.sql<{
       granted: boolean;
       failing: boolean;
@@ -63,14 +65,21 @@ export class VendorStateRepository {
          ON CONFLICT ("integration_id") DO UPDATE SET "next_slot_at" = clock_timestamp() + $2 * interval '1 millisecond'
            WHERE "vendor_states"."next_slot_at" <= clock_timestamp()
              AND ("vendor_states"."circuit_open_until" IS NULL OR "vendor_states"."circuit_open_until" <= clock_timestamp())
+             AND ($3 OR "vendor_states"."writes_waiting_until" IS NULL OR "vendor_states"."writes_waiting_until" <= clock_timestamp())
+         RETURNING 1),
+       waiting AS (
+         UPDATE "vendor_states" SET "writes_waiting_until" = greatest("next_slot_at", clock_timestamp()) + interval '1 second'
+         WHERE $3 AND "integration_id" = $1 AND NOT EXISTS (SELECT 1 FROM claim)
          RETURNING 1)
        SELECT EXISTS (SELECT 1 FROM claim) AS granted,
               coalesce(s."consecutive_failures" > 0 OR s."circuit_open_until" IS NOT NULL, false) AS failing,
-              ceil(greatest(0, extract(epoch FROM (s."next_slot_at" - clock_timestamp())) * 1000))::int AS wait_ms,
+              ceil(greatest(0, extract(epoch FROM (
+                CASE WHEN $3 THEN s."next_slot_at" ELSE greatest(s."next_slot_at", s."writes_waiting_until") END
+                - clock_timestamp())) * 1000))::int AS wait_ms,
               CASE WHEN s."circuit_open_until" > clock_timestamp() THEN s."circuit_open_until" END AS circuit_open_until, s."last_error"
        FROM (SELECT 1) one LEFT JOIN "vendor_states" s ON s."integration_id" = $1`,
-      [integrationId, intervalMs],
-      'latchkey_claim_vendor_slot',
+      [integrationId, intervalMs, write],
+      'latchkey_claim_vendor_slot_v2',
     );
     const row = rows[0];
     if (row.granted) return { granted: true, failing: row.failing };

@@ -497,6 +497,7 @@ describe('API docs: /openapi.json and /docs', () => {
         'SYNC_COMPLETE',
         'FIRST_SYNC_COMPLETE',
         'JOB_FAILURE',
+        'WRITE_OPERATION_FAILURE',
         'TEST',
       ]);
       expect(catalogue.filter((t) => t.narrowed_by_model).map((t) => t.trigger)).toEqual([

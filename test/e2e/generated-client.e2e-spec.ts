@@ -492,6 +492,70 @@ describe("a client generated from Propexo's spec", () => {
       ).results?.id,
     ).toBe(lease.id);
 
+    // Writes (API.md §6): a resident created and updated at Buildium, each a job followed by its status.
+    const settledWrite = (root_job_id: string) =>
+      waitFor(
+        async () => {
+          const status = await ok(
+            client.GET('/v1/admin/write-status/{root_job_id}', { params: { path: { root_job_id } } }),
+          );
+          return status.write_status === 'PENDING' ? undefined : status;
+        },
+        `write ${root_job_id}`,
+        60_000,
+      );
+    const newResident = {
+      integration_id,
+      lease_id: lease.id,
+      first_name: 'Generated',
+      last_name: 'Client',
+      email_1: 'generated.client@example.com',
+      address_1: '1 Spec Street',
+      country: 'US',
+    };
+    const createdWrite = await ok(client.POST('/v1/residents/', { body: newResident }));
+    const createdStatus = await settledWrite(createdWrite.job_id);
+    expect(createdStatus).toMatchObject({ write_status: 'SUCCESS', errors: [] });
+    const updatedWrite = await ok(
+      client.PUT('/v1/residents/{id}', {
+        params: { path: { id: createdStatus.created_record_id! } },
+        body: { notes: 'Updated by a generated client' },
+      }),
+    );
+    expect((await settledWrite(updatedWrite.job_id)).write_status).toBe('SUCCESS');
+    // A write the vendor refuses ends FAILURE, and retry-write sends it again as a new job of the same root.
+    sandbox.sandbox.faults.add({ path: '/v1/leases/tenants', method: 'POST', status: 422, times: 1 });
+    const refusedWrite = await ok(client.POST('/v1/residents/', { body: { ...newResident, first_name: 'Refused' } }));
+    expect((await settledWrite(refusedWrite.job_id)).write_status).toBe('FAILURE');
+    const retried = await ok(
+      client.POST('/v1/admin/retry-write/{root_job_id}', {
+        params: { path: { root_job_id: refusedWrite.job_id } },
+        body: {},
+      }),
+    );
+    expect(retried.success).toBe(true);
+    expect((await settledWrite(refusedWrite.job_id)).write_status).toBe('SUCCESS');
+    const writeLogs = {
+      limit: 100,
+      offset: 0,
+      time_range: 'day',
+      integration_id,
+      status: 'SUCCESS',
+      write_category: 'residents',
+    } as const;
+    const writeLogRows =
+      (await ok(client.GET('/v1/admin/logs/writes/', { params: { query: writeLogs } }))).results?.logs ?? [];
+    expect(writeLogRows.map((l) => l.job_id)).toEqual([retried.job_id, updatedWrite.job_id, createdWrite.job_id]);
+    expect(
+      (await ok(client.GET('/v1/admin/logs/writes/', { params: { query: { ...writeLogs, limit: 0 } } }))).results?.logs,
+    ).toEqual([]);
+    const exchange = (await ok(
+      client.GET('/v1/admin/job-logs/{job_log_id}/data', {
+        params: { path: { job_log_id: writeLogRows[2].job_log_id! } },
+      }),
+    )) as { request?: { method?: string; path?: string } };
+    expect(exchange.request).toMatchObject({ method: 'POST', path: '/v1/leases/tenants' });
+
     // Stricter on purpose, as Propexo's docs say (and our /openapi.json states): x_id needs integration_id, unit_number property_id.
     await refused(client.GET('/v1/leases/', { params: { query: { x_id: lease.x_id } } }), 'x_id');
     await refused(client.GET('/v1/units/', { params: { query: { unit_number: unit.number! } } }), 'unit_number');

@@ -46,6 +46,25 @@ describe('tenant isolation', () => {
       async () => (await request(app).get(`/v1/webhooks/${ids.webhook}/deliveries`).set(ours())).body.results[0]?.id,
       'a delivery',
     );
+    const write = await request(app).post('/v1/residents/').set(ours()).send({
+      integration_id: id,
+      lease_id: ids.leases,
+      first_name: 'Isolated',
+      last_name: 'Write',
+      address_1: '1 Own Street',
+      country: 'US',
+    });
+    expect(write.status).toBe(200);
+    ids.write = write.body.job_id;
+    await waitFor(
+      async () =>
+        (await request(app).get(`/v1/admin/write-status/${ids.write}`).set(ours())).body.write_status === 'SUCCESS' ||
+        undefined,
+      'our write',
+    );
+    ids.jobLog = (
+      await request(app).get('/v1/admin/logs/writes/').query({ integration_id: id }).set(ours())
+    ).body.results.logs[0].job_log_id;
   });
 
   afterAll(async () => {
@@ -80,6 +99,11 @@ describe('tenant isolation', () => {
       ['post', `/v1/webhooks/${w}/deliveries/${ids.delivery}/retry`, {}],
       ['post', `/v1/webhooks/${w}/replay`, { since: '2020-01-01T00:00:00Z' }],
       ['post', `/v1/webhooks/${w}/test`, {}],
+      ['post', '/v1/residents/', { integration_id: i, lease_id: ids.leases, first_name: 'A', last_name: 'B' }],
+      ['put', `/v1/residents/${ids.residents}`, { notes: 'stolen' }],
+      ['get', `/v1/admin/write-status/${ids.write}`],
+      ['post', `/v1/admin/retry-write/${ids.write}`, {}],
+      ['get', `/v1/admin/job-logs/${ids.jobLog}/data`],
     ];
     for (const [method, path, body] of calls) {
       let call = (request(app) as any)[method](path).set(other);

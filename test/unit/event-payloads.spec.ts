@@ -75,7 +75,7 @@ describe('event payloads', () => {
       ['SYNC_COMPLETE', true, true, false],
       ['FIRST_SYNC_COMPLETE', true, true, false],
       ['JOB_FAILURE', true, true, false],
-      ['WRITE_OPERATION_FAILURE', true, false, false],
+      ['WRITE_OPERATION_FAILURE', true, true, false],
       ['TEST', false, true, false],
     ]);
   });

@@ -1,5 +1,10 @@
 import type { ExpectedFields } from '../../normalise/schema-drift';
-import { CANONICAL_MODEL_NAMES, type CanonicalModelName } from '../../catalogue/canonical-models';
+import {
+  CANONICAL_MODELS,
+  CANONICAL_MODEL_NAMES,
+  type CanonicalModelName,
+  type WriteOperation,
+} from '../../catalogue/canonical-models';
 import type { MappedRecord, MappingContext } from '../../normalise/canonical-record';
 import type { IntegrationVendor } from '../../generated/prisma/enums';
 import type { VendorHttp } from './vendor-http';
@@ -25,6 +30,46 @@ export interface VendorFacts {
   requestBudget?: { requests: number; perSeconds: number };
   /** The vendor call each model is synced from (e.g. `GET /v1/leases/tenants`), shown on the integration's `models`. */
   sources: Readonly<Partial<Record<CanonicalModelName, string>>>;
+  /**
+   * Write operations the vendor's API lacks (docs/vendors/models.md §3, ✗), one line each: a write of one
+   * answers 400 `unsupported_operation` before any job is made.
+   */
+  unsupportedWrites: readonly WriteRef[];
+}
+
+/** A model's write operation, as a vendor's facts name the ones it lacks: `'residents.create'`. */
+export type WriteRef = `${CanonicalModelName}.${WriteOperation}`;
+
+/** What a vendor's write of one model and operation takes: the canonical fields it requires and those it can write. */
+export interface WriteFields {
+  required: readonly string[];
+  writable: readonly string[];
+}
+
+/**
+ * One write as the vendor client gets it: canonical field values (checked against its WriteFields), with
+ * every id field (WRITE_REFERENCES) already replaced by the referenced record's vendor id.
+ */
+export interface VendorWrite {
+  model: CanonicalModelName;
+  operation: WriteOperation;
+  /** The vendor's id of the record an update changes. */
+  xId?: string;
+  fields: Record<string, unknown>;
+}
+
+/** What the vendor answered to a write: the record's vendor id when it said it, and the record when it sent it. */
+export interface VendorWriteResult {
+  xId: string | null;
+  /** The raw record as the vendor answered it (mapped like a synced one); absent when it sent none. */
+  record?: unknown;
+}
+
+/** How a client sends writes: one vendor call series per write, never resending what may have arrived. */
+export interface VendorWriter<Model extends CanonicalModelName = CanonicalModelName> {
+  write(write: VendorWrite & { model: Model }): Promise<VendorWriteResult>;
+  /** One record by its vendor id, raw, for the read-back after a write; null when the vendor has no such record. */
+  fetchOne(model: Model, xId: string): Promise<unknown>;
 }
 
 export interface RawPage {
@@ -51,6 +96,8 @@ export interface VendorClient<Model extends CanonicalModelName = CanonicalModelN
    * VendorAuthError for bad credentials, VendorAccessDeniedError when this model is not permitted.
    */
   probe(model: Model): Promise<void>;
+  /** Present when the vendor's adapter sends writes (its `writeFields` say which). */
+  readonly writer?: VendorWriter<Model>;
 }
 
 /** Rate limits a vendor reports in its answers (Entrata's X-RateLimit-* headers), per API. */
@@ -109,7 +156,33 @@ export interface VendorAdapter<Credentials = unknown, Model extends CanonicalMod
   map(model: Model, raw: unknown, ctx: MappingContext): MappedRecord | null;
   /** The vendor's id of a raw record, for quarantine reports (null when it has none). */
   vendorId(model: Model, raw: unknown): string | null;
+  /**
+   * The writes the adapter sends and the canonical fields each takes (from docs/vendors/<vendor>.md). An
+   * operation the vendor has (not in its facts' `unsupportedWrites`) but that is missing here is not built yet.
+   */
+  readonly writeFields?: Readonly<Partial<Record<Model, Partial<Record<WriteOperation, WriteFields>>>>>;
   /** Schema-drift expectations per model. */
   readonly expectedFields:
     Readonly<Record<Model, ExpectedFields>> | Partial<Record<CanonicalModelName, ExpectedFields>>;
+}
+
+/**
+ * Whether a vendor can do a model's write operation, and with which fields: the catalogue's model must offer it,
+ * the vendor's facts must not list it as unsupported (its API lacks it), and its adapter must have built it.
+ */
+export type WriteSupport =
+  { supported: true; fields: WriteFields } | { supported: false; reason: 'model' | 'vendor' | 'not_built' };
+
+export function writeSupport(
+  adapter: Pick<VendorAdapter, 'facts' | 'writeFields' | 'models'>,
+  model: CanonicalModelName,
+  operation: WriteOperation,
+): WriteSupport {
+  if (!CANONICAL_MODELS[model].writes[operation]) return { supported: false, reason: 'model' };
+  if (!adapter.models.includes(model) || adapter.facts.unsupportedWrites.includes(`${model}.${operation}`))
+    return { supported: false, reason: 'vendor' };
+  const fields = (
+    adapter.writeFields as Partial<Record<CanonicalModelName, Partial<Record<WriteOperation, WriteFields>>>> | undefined
+  )?.[model]?.[operation];
+  return fields ? { supported: true, fields } : { supported: false, reason: 'not_built' };
 }

@@ -25,6 +25,16 @@ export class VendorAccessDeniedError extends VendorRequestError {
     super(message, status, false);
   }
 }
+/**
+ * A write whose request may have reached the vendor failed without a verdict (a timeout after sending, a reset,
+ * a 5xx): the vendor may have done it, so it is not sent again by itself (docs/vendors/models.md §2).
+ */
+export class VendorOutcomeUnknownError extends VendorRequestError {
+  constructor(message: string, status: number | null) {
+    super(`outcome unknown: ${message}; check the PMS before retry-write`, status, false);
+  }
+}
+
 /** The vendor asked us to slow down (HTTP 429/503, or a throttle reported inside a 200 body). */
 export class VendorThrottledError extends Error {
   constructor(
@@ -58,6 +68,19 @@ export interface VendorHttpOptions {
   gate?: VendorRequestGate;
   /** Told how each attempt went and how long it took (metrics); vendors never see it. */
   observer?: VendorRequestObserver;
+  /** Told of each attempt's request and answer (the write log); the headers, which hold credentials, are left out. */
+  exchanges?: (exchange: VendorExchange) => void;
+}
+
+/** One attempt as the write log keeps it: no headers (they carry the credentials). */
+export interface VendorExchange {
+  method: string;
+  path: string;
+  params?: Record<string, string | number | undefined>;
+  body?: unknown;
+  status: number | null;
+  response: unknown;
+  error?: string;
 }
 
 export interface VendorResponse<T = unknown> {
@@ -67,7 +90,7 @@ export interface VendorResponse<T = unknown> {
 }
 
 export interface VendorRequest {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT';
   /** Relative to the base URL. */
   path?: string;
   /** Absolute URL (a cursor the vendor handed out); checked by the outbound guard like any other. */
@@ -90,6 +113,12 @@ export interface VendorRequest {
    * counts; anything else leaves the 5xx a transient failure, retried.
    */
   inspectServerErrors?: boolean;
+  /**
+   * `unlessSent` for a write the vendor cannot dedupe (a create): sent again only when the vendor certainly did
+   * nothing (a throttle, a connection refused); any other failure throws VendorOutcomeUnknownError. Reads and
+   * complete-value updates are resent as usual.
+   */
+  resend?: 'unlessSent';
 }
 
 /**
@@ -134,6 +163,14 @@ export class VendorHttp {
     return this.request<T>({ ...extra, method: 'POST', path, body });
   }
 
+  put<T>(
+    path: string,
+    body: unknown,
+    extra: Omit<VendorRequest, 'method' | 'path' | 'body'> = {},
+  ): Promise<VendorResponse<T>> {
+    return this.request<T>({ ...extra, method: 'PUT', path, body });
+  }
+
   async request<T>(request: VendorRequest): Promise<VendorResponse<T>> {
     try {
       const response = await this.attempts<T>(request);
@@ -161,6 +198,7 @@ export class VendorHttp {
       await this.options.gate?.acquire();
       const sentAt = performance.now();
       let outcome: Outcome<T> | undefined;
+      let answer: AxiosResponse | undefined;
       try {
         const response = await this.http.request({
           method,
@@ -169,17 +207,32 @@ export class VendorHttp {
           headers,
           data,
         });
+        answer = response;
         outcome = readAnswer<T>(request, response, label);
       } catch (error) {
         const e = error as { code?: string; message: string };
         if (e.code === 'OUTBOUND_BLOCKED' || (error as Error).name === 'OutboundBlockedError')
           throw new VendorRequestError(e.message, null, false);
         if (!(error as { isAxiosError?: boolean }).isAxiosError) throw error; // a verdict of readAnswer: final
-        outcome = { kind: 'retry', status: null, reason: e.message };
+        outcome = { kind: 'retry', status: null, reason: e.message, unsent: NOT_SENT_CODES.has(e.code ?? '') };
       } finally {
         this.options.observer?.(outcome?.kind ?? 'error', (performance.now() - sentAt) / 1000);
+        this.options.exchanges?.({
+          method,
+          path: request.path ?? pathOf(target),
+          params: request.params,
+          body: request.body,
+          status: answer?.status ?? null,
+          response: answer ? parsedOrText(answer.data) : null,
+          ...(outcome?.kind === 'retry' && !answer ? { error: outcome.reason } : {}),
+        });
       }
       if (outcome.kind === 'ok') return outcome.response;
+      // A create may have been done by a vendor that failed to answer: only a refusal to talk is safe to resend.
+      if (request.resend === 'unlessSent' && outcome.kind === 'retry' && !outcome.unsent)
+        throw new VendorOutcomeUnknownError(`${label} ${outcome.reason}`, outcome.status);
+      if (request.resend === 'unlessSent' && outcome.kind === 'throttled' && outcome.status !== 429)
+        throw new VendorOutcomeUnknownError(`${label} answered HTTP ${outcome.status}`, outcome.status);
       if (attempt >= this.maxAttempts) {
         const why =
           outcome.kind === 'throttled'
@@ -200,7 +253,10 @@ export class VendorHttp {
 type Outcome<T> =
   | { kind: 'ok'; response: VendorResponse<T> }
   | { kind: 'throttled'; status: number; retryAfterMs: number | null }
-  | { kind: 'retry'; status: number | null; reason: string };
+  | { kind: 'retry'; status: number | null; reason: string; unsent?: boolean };
+
+/** Connection errors raised before any byte of the request left: the vendor certainly did nothing. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /**
  * What one answer means: success, a throttle, a transient failure worth another attempt, or (thrown) a final
@@ -260,6 +316,15 @@ function inspected<T>(request: VendorRequest, answer: VendorResponse): Outcome<T
 /** A named frame, so profiles (bench/vendor-first-sync.js) can tell parsing from the rest. */
 function parseJsonBody(text: string): unknown {
   return text === '' ? null : JSON.parse(text);
+}
+
+/** An answer's body for the write log: JSON when it parses, else the text. */
+function parsedOrText(data: unknown): unknown {
+  try {
+    return parseJsonBody(String(data));
+  } catch {
+    return String(data).slice(0, 10_000);
+  }
 }
 
 function pathOf(url: string): string {

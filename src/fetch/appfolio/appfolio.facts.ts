@@ -87,6 +87,17 @@ export const APPFOLIO_FACTS: VendorFacts = {
   pageSize: 5000,
   slug: 'appfolio',
   interfaceName: 'APPFOLIO_BASE',
+  // docs/vendors/models.md §3: AppFolio's API writes none of the four.
+  unsupportedWrites: [
+    'residents.create',
+    'residents.update',
+    'leases.create',
+    'leases.update',
+    'properties.create',
+    'properties.update',
+    'units.create',
+    'units.update',
+  ],
   // A 429 without Retry-After: one slot of the 7-per-15 s budget frees about every 2 s.
   throttleBackoffMs: 2_000,
   requestBudget: { requests: 7, perSeconds: 15 },

@@ -10,6 +10,7 @@ import {
   type BuildiumModel,
 } from './buildium.facts';
 import { mapBuildiumRecord } from './buildium.mapper';
+import { BUILDIUM_WRITE_FIELDS, BuildiumWriter } from './buildium.writes';
 
 /** Buildium Open API v1 (docs/vendors/buildium.md): header keys, offset/limit with X-Total-Count. */
 export const buildiumAdapter: VendorAdapter<BuildiumCredentials, BuildiumModel> = {
@@ -27,11 +28,16 @@ export const buildiumAdapter: VendorAdapter<BuildiumCredentials, BuildiumModel> 
     const id = (raw as { Id?: unknown } | null)?.Id;
     return typeof id === 'number' || typeof id === 'string' ? String(id) : null;
   },
+  writeFields: BUILDIUM_WRITE_FIELDS,
   expectedFields: BUILDIUM_EXPECTED_FIELDS,
 };
 
 class BuildiumClient implements VendorClient {
-  constructor(private readonly http: VendorHttp) {}
+  readonly writer: BuildiumWriter;
+
+  constructor(private readonly http: VendorHttp) {
+    this.writer = new BuildiumWriter(http);
+  }
 
   /** Every page of a model, offset/limit until X-Total-Count is reached. */
   listPages(model: BuildiumModel, options: ListOptions = {}): AsyncIterable<RawPage> {

@@ -20,6 +20,7 @@ export const BUILDIUM_FACTS: VendorFacts = {
   pageSize: 1000,
   slug: 'buildium',
   interfaceName: 'BUILDIUM_BASE',
+  unsupportedWrites: [],
   // Buildium: "retry the request after a short interval (~200ms)" and back off exponentially; no Retry-After.
   throttleBackoffMs: 200,
   sources: {

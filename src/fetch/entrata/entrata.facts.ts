@@ -25,6 +25,8 @@ export const ENTRATA_FACTS: VendorFacts = {
   pageSize: 1000,
   slug: 'entrata',
   interfaceName: 'ENTRATA_BASE',
+  // docs/vendors/models.md §3: Entrata creates no residents, writes no properties and updates no units.
+  unsupportedWrites: ['residents.create', 'properties.create', 'properties.update', 'units.update'],
   // Limits are per minute/hour/day and Entrata sends no Retry-After: start at a second and double.
   throttleBackoffMs: 1000,
   sources: {

@@ -34,6 +34,7 @@ export const PROPERTYWARE_REST_FACTS: VendorFacts = {
   slug: 'propertyware-rest',
   // Propexo names Propertyware's REST interface PROPERTYWARE_BASE.
   interfaceName: 'PROPERTYWARE_BASE',
+  unsupportedWrites: [],
   // Propertyware: "retry the request after a short interval (~200ms)" with exponential back-off; no Retry-After.
   throttleBackoffMs: 200,
   sources: Object.fromEntries(

@@ -3,7 +3,13 @@ import { appfolioAdapter } from '../appfolio/appfolio.adapter';
 import { buildiumAdapter } from '../buildium/buildium.adapter';
 import { entrataAdapter } from '../entrata/entrata.adapter';
 import { propertywareRestAdapter } from '../propertyware-rest/propertyware-rest.adapter';
-import type { VendorAdapter } from '../adapter/vendor-adapter';
+import { writeSupport, type VendorAdapter } from '../adapter/vendor-adapter';
+import {
+  CANONICAL_MODEL_NAMES,
+  WRITE_OPERATIONS,
+  type CanonicalModelName,
+  type WriteOperation,
+} from '../../catalogue/canonical-models';
 import { yardiAdapter } from '../yardi/yardi.adapter';
 
 /** One line per vendor. */
@@ -43,3 +49,14 @@ export class VendorRegistry {
     return [...this.byVendor.keys()];
   }
 }
+
+/**
+ * The write operations at least one vendor's adapter sends: the write API serves (and documents) these; a model's
+ * operation no adapter has built yet gets no route until one does.
+ */
+export const BUILT_WRITES: ReadonlyArray<{ model: CanonicalModelName; operation: WriteOperation }> =
+  CANONICAL_MODEL_NAMES.flatMap((model) =>
+    WRITE_OPERATIONS.filter((operation) =>
+      ADAPTERS.some((adapter) => writeSupport(adapter, model, operation).supported),
+    ).map((operation) => ({ model, operation })),
+  );

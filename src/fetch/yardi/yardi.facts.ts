@@ -36,6 +36,8 @@ export const YARDI_FACTS: VendorFacts = {
   slug: 'yardi',
   // Voyager's ItfResidentTransactions20, which every call of this adapter goes through.
   interfaceName: 'YARDI_RESIDENT_TRANSACTIONS',
+  // docs/vendors/models.md §3: Yardi creates no residents and writes no properties or units.
+  unsupportedWrites: ['residents.create', 'properties.create', 'properties.update', 'units.create', 'units.update'],
   // "Error: Database busy" carries no Retry-After: start at one second and double.
   throttleBackoffMs: 1000,
   sources: Object.fromEntries(

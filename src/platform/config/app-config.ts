@@ -164,6 +164,13 @@ class EnvironmentVariables {
   @Transform(toInt)
   @IsInt()
   @Min(1)
+  @Max(600)
+  VENDOR_WRITE_TIMEOUT_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   @Max(1000)
   VENDOR_CIRCUIT_FAILURES?: number;
 
@@ -296,6 +303,8 @@ export interface AppConfig {
   syncJobAttempts: number;
   /** Attempts per vendor request (throttling, 5xx, timeouts) before it counts as failed. */
   vendorRequestAttempts: number;
+  /** How long a write's vendor request may take; past it, a create's outcome is unknown (API.md §6). */
+  vendorWriteTimeoutMs: number;
   /** Failed vendor requests in a row that open an integration's circuit, and its first open period (doubling). */
   vendorCircuitFailures: number;
   vendorCircuitOpenMs: number;
@@ -400,6 +409,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, roleArg?: string): AppConfig 
     eventRetentionDays: vars.EVENT_RETENTION_DAYS ?? 30,
     syncJobAttempts: vars.SYNC_JOB_ATTEMPTS ?? 3,
     vendorRequestAttempts: vars.VENDOR_REQUEST_ATTEMPTS ?? 6,
+    vendorWriteTimeoutMs: (vars.VENDOR_WRITE_TIMEOUT_SECONDS ?? 30) * 1000,
     vendorCircuitFailures: vars.VENDOR_CIRCUIT_FAILURES ?? 5,
     vendorCircuitOpenMs: (vars.VENDOR_CIRCUIT_OPEN_SECONDS ?? 30) * 1000,
     syncRetryBaseMs: vars.SYNC_RETRY_BASE_MS ?? 5000,

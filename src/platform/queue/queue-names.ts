@@ -5,6 +5,7 @@ export const QueueName = {
   DataAccessChecks: 'latchkey-data-access-checks',
   ConnectRuns: 'latchkey-connect-runs',
   WebhookReplays: 'latchkey-webhook-replays',
+  WriteJobs: 'latchkey-write-jobs',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -29,4 +30,8 @@ export interface ConnectRunPayload {
 export interface WebhookReplayPayload {
   /** Also the BullMQ job id: one queue job per replay. */
   replayId: string;
+}
+export interface WriteJobPayload {
+  /** Also the BullMQ job id: one queue job per write job. */
+  writeJobId: string;
 }

@@ -2,7 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isoTimeOrNull, type LinkChange, relinkedLeases, simulatorState } from '../kit/control-api';
 import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { applyChanges, editEvenly, raisedRent, withRound } from '../kit/record-edits';
-import { sendJson, type ServeOptions, startSandboxServer } from '../kit/sandbox-http';
+import {
+  BodyError,
+  isJsonObject,
+  readJson,
+  sendJson,
+  type ServeOptions,
+  startSandboxServer,
+} from '../kit/sandbox-http';
 import { ChangeClock, RecordIndexes, type SimulatedVendor, VendorSimulator } from '../kit/vendor-simulator';
 import { type BuildiumData, type BuildiumDatasetOptions, generateBuildiumData, SEEDED_AT } from './buildium-dataset';
 
@@ -11,7 +18,7 @@ type Collection = keyof BuildiumData;
 
 export interface BuildiumSandboxOptions extends BuildiumDatasetOptions {
   /** Accepted `x-buildium-client-id` / `x-buildium-client-secret` pairs; a denied collection answers 403. */
-  credentials?: Array<{ clientId: string; secret: string } & DeniedCollections<Collection>>;
+  credentials?: Array<{ clientId: string; secret: string; readOnly?: boolean } & DeniedCollections<Collection>>;
   /** Answer 429 beyond this many requests in any second (Buildium: about 10). Unlimited when absent. */
   requestsPerSecond?: number;
 }
@@ -101,9 +108,11 @@ class BuildiumSimulator extends VendorSimulator<BuildiumData, BuildiumSandboxOpt
       );
     }
     if (!route) return sendJson(res, 404, apiError(`No route matches ${url.pathname}`, 'NotFound'));
-    if (req.method !== 'GET')
+    const writing = req.method === 'POST' || req.method === 'PUT';
+    if (req.method !== 'GET' && !(writing && WRITABLE.has(route.collection)))
       return sendJson(res, 405, apiError(`${req.method} is not supported by this simulator`, 'MethodNotAllowed'));
-    if (isDenied(credential, route.collection)) {
+    // Buildium checks auth and permission before it looks at a write's body.
+    if (isDenied(credential, route.collection) || (writing && credential.readOnly)) {
       return sendJson(
         res,
         403,
@@ -115,6 +124,7 @@ class BuildiumSimulator extends VendorSimulator<BuildiumData, BuildiumSandboxOpt
     }
     if (this.overRate(this.options.requestsPerSecond))
       return sendJson(res, 429, apiError('Too many requests. Retry after a short interval.', 'TooManyRequests'));
+    if (writing) return this.tenantWrite(req, res, url, route.match![1]);
     const faults = await this.served(url.pathname, (failing) =>
       sendJson(res, failing.status, apiError('Injected fault', 'InjectedFault'), failing.headers),
     );
@@ -132,6 +142,59 @@ class BuildiumSimulator extends VendorSimulator<BuildiumData, BuildiumSandboxOpt
       return sendJson(res, 400, apiError('The request has invalid parameters.', 'BadRequest', query.errors));
     const matching = this.filter(route.collection, query);
     this.sendOffsetPage(res, matching, query, (r) => this.view(route.collection, r), faults, 'Id');
+  }
+
+  // ---- writes (docs/vendors/buildium.md, Writes) ------------------------------------------------------
+
+  /**
+   * POST /v1/leases/tenants (RentalTenantPostMessage → 201 TenantMessage) and PUT /v1/leases/tenants/{id}
+   * (RentalTenantPutMessage → 200): 415 without a JSON content type, 400 for a malformed body (Errors[].Key the
+   * field path), 422 for an unknown lease, 404 for an unknown tenant. A PUT replaces the whole record: optional
+   * fields left out are blanked. Every write is counted in `writes`, and may meet injected faults, `afterApply`
+   * ones after it is applied.
+   */
+  private async tenantWrite(req: IncomingMessage, res: ServerResponse, url: URL, id: string | undefined) {
+    const post = req.method === 'POST';
+    if (post === (id !== undefined))
+      return sendJson(res, 405, apiError(`${req.method} is not supported on ${url.pathname}`, 'MethodNotAllowed'));
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
+      return sendJson(res, 415, apiError('Content-Type must be application/json.', 'UnsupportedMediaType'));
+    let body: unknown;
+    try {
+      body = await readJson(req);
+    } catch (error) {
+      if (!(error instanceof BodyError)) throw error;
+      return sendJson(res, 400, apiError('The request body is not valid JSON.', 'BadRequest'));
+    }
+    const served = await this.servedWrite(req.method!, url.pathname, body, (failing) =>
+      sendJson(res, failing.status, apiError('Injected fault', 'InjectedFault'), failing.headers),
+    );
+    if (!served) return;
+    const errors = tenantMessageErrors(body, post);
+    if (errors.length > 0)
+      return sendJson(res, 400, apiError('The request has validation errors.', 'BadRequest', errors));
+    const message = body as Rec;
+    let record: Rec;
+    if (post) {
+      if (!this.index('leases').get(Number(message.LeaseId)))
+        return sendJson(
+          res,
+          422,
+          apiError('The lease could not be found.', 'UnprocessableEntity', [
+            { Key: 'LeaseId', Value: 'Lease does not exist' },
+          ]),
+        );
+      record = this.create('tenants', tenantRecord(message));
+    } else {
+      const current = this.index('tenants').get(Number(id));
+      if (!current) return sendJson(res, 404, apiError(`tenants ${id} was not found.`, 'NotFound'));
+      record = this.update('tenants', current, { ...BLANKED_ON_PUT, ...tenantRecord(message) });
+    }
+    const after = served.after;
+    if (after?.hang) return; // done, but the client never hears of it
+    if (after?.status !== undefined)
+      return sendJson(res, after.status, apiError('Injected fault', 'InjectedFault'), after.headers);
+    sendJson(res, post ? 201 : 200, this.view('tenants', record));
   }
 
   private parseListQuery(params: URLSearchParams) {
@@ -360,6 +423,95 @@ class BuildiumSimulator extends VendorSimulator<BuildiumData, BuildiumSandboxOpt
     }
     return (this.leasesByTenant = map);
   }
+}
+
+/** Collections this simulator takes writes for (the rest answer 405 until their writes are built). */
+const WRITABLE = new Set<Collection>(['tenants']);
+
+/** What a PUT leaves blank when it omits it (Buildium: "will be set to either an empty string or null"). */
+const BLANKED_ON_PUT: Rec = {
+  Email: null,
+  AlternateEmail: null,
+  PhoneNumbers: [],
+  DateOfBirth: null,
+  Comment: null,
+  TaxId: null,
+  EmergencyContact: null,
+  AlternateAddress: null,
+  MailingPreference: null,
+};
+
+/** PhoneNumbersMessage slots as TenantMessage reads them back: PhoneNumbers[] {Number, Type}. */
+const PHONE_READ_TYPE: Record<string, string> = { Home: 'Home', Work: 'Work', Mobile: 'Cell', Fax: 'Fax' };
+
+/** A RentalTenantPostMessage / PutMessage as the stored TenantMessage. */
+function tenantRecord(message: Rec): Rec {
+  const { LeaseId, PhoneNumbers, ...rest } = message;
+  const phones = isJsonObject(PhoneNumbers)
+    ? Object.entries(PHONE_READ_TYPE)
+        .filter(([slot]) => typeof PhoneNumbers[slot] === 'string' && PhoneNumbers[slot] !== '')
+        .map(([slot, type]) => ({ Number: PhoneNumbers[slot], Type: type }))
+    : [];
+  return { ...rest, PhoneNumbers: phones, ...(LeaseId !== undefined ? { LeaseId } : {}) };
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** RentalTenantPostMessage (post) or RentalTenantPutMessage checks, as Buildium's 400 Errors[{Key, Value}]. */
+function tenantMessageErrors(body: unknown, post: boolean): Array<{ Key: string; Value: string }> {
+  if (!isJsonObject(body)) return [{ Key: '', Value: 'The request body must be a JSON object.' }];
+  const errors: Array<{ Key: string; Value: string }> = [];
+  const need = (key: string, ok: boolean, value: string) => void (ok || errors.push({ Key: key, Value: value }));
+  const name = (key: string) =>
+    need(
+      key,
+      typeof body[key] === 'string' && body[key].trim() !== '' && body[key].length <= 127,
+      `${key} is required (at most 127 characters).`,
+    );
+  if (post) need('LeaseId', Number.isInteger(body.LeaseId), 'LeaseId is required.');
+  name('FirstName');
+  name('LastName');
+  for (const key of ['Email', 'AlternateEmail'])
+    if (body[key] !== undefined && body[key] !== null)
+      need(key, typeof body[key] === 'string' && EMAIL.test(body[key]), `${key} must be a valid email address.`);
+  if (body.DateOfBirth !== undefined && body.DateOfBirth !== null)
+    need(
+      'DateOfBirth',
+      typeof body.DateOfBirth === 'string' && /^\d{4}-\d{2}-\d{2}/.test(body.DateOfBirth),
+      'DateOfBirth must be a date.',
+    );
+  for (const [key, required] of [
+    ['Address', true],
+    ['AlternateAddress', false],
+  ] as const) {
+    const address = body[key];
+    if (address === undefined || address === null) {
+      need(key, !required, `${key} is required.`);
+      continue;
+    }
+    if (!isJsonObject(address)) {
+      errors.push({ Key: key, Value: `${key} must be an object.` });
+      continue;
+    }
+    need(
+      `${key}.AddressLine1`,
+      typeof address.AddressLine1 === 'string' && address.AddressLine1 !== '',
+      'AddressLine1 is required.',
+    );
+    // Country is an enum of names without spaces (UnitedStates, Canada, …).
+    need(
+      `${key}.Country`,
+      typeof address.Country === 'string' && /^[A-Z][A-Za-z]+$/.test(address.Country),
+      'Country is required and must be a Country value.',
+    );
+  }
+  if (body.PhoneNumbers !== undefined && body.PhoneNumbers !== null)
+    need(
+      'PhoneNumbers',
+      isJsonObject(body.PhoneNumbers) && Object.keys(body.PhoneNumbers).every((k) => k in PHONE_READ_TYPE),
+      'PhoneNumbers must be {Home, Work, Mobile, Fax}.',
+    );
+  return errors;
 }
 
 function defaults(collection: Collection): Rec {

@@ -22,11 +22,26 @@ export interface Fault {
   malformed?: { index?: number; field?: string; value?: unknown } | true;
   /** Rename a field in every record of the page (a vendor changing its schema under us). */
   renameField?: { from: string; to: string };
+  /** Only requests of this HTTP method (a write's POST or PUT beside the GET of the same path). */
+  method?: string;
+  /** For a write: do it first, then answer as the fault says (`hang`: apply then time out; `status`: apply then fail). */
+  afterApply?: boolean;
 }
 
 export type FaultSpec = Omit<Fault, 'id'>;
 
-const FAULT_KEYS = new Set(['path', 'times', 'status', 'headers', 'delayMs', 'hang', 'malformed', 'renameField']);
+const FAULT_KEYS = new Set([
+  'path',
+  'times',
+  'status',
+  'headers',
+  'delayMs',
+  'hang',
+  'malformed',
+  'renameField',
+  'method',
+  'afterApply',
+]);
 
 export class FaultInjector {
   private faults: Fault[] = [];
@@ -48,6 +63,9 @@ export class FaultInjector {
     if (f.delayMs !== undefined && !(typeof f.delayMs === 'number' && f.delayMs >= 0))
       return 'delayMs must be a non-negative number';
     if (f.path !== undefined && typeof f.path !== 'string') return 'path must be a string';
+    if (f.method !== undefined && !['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(f.method as string))
+      return 'method must be GET, POST, PUT, PATCH or DELETE';
+    if (f.afterApply !== undefined && typeof f.afterApply !== 'boolean') return 'afterApply must be true or false';
     if (f.renameField !== undefined) {
       const r = f.renameField as Record<string, unknown> | null;
       if (!r || typeof r.from !== 'string' || typeof r.to !== 'string') return 'renameField must be {from, to}';
@@ -73,9 +91,11 @@ export class FaultInjector {
    * The faults that apply to this request, each consumed once. A failing fault (status or hang) answers
    * the request alone, so data faults queued behind it still reach a later, successful response.
    */
-  take(path: string): Fault[] {
+  take(path: string, method = 'GET'): Fault[] {
     const matched = this.faults.filter(
-      (f) => f.path === undefined || (f.path.endsWith('*') ? path.startsWith(f.path.slice(0, -1)) : path === f.path),
+      (f) =>
+        (f.method === undefined || f.method === method) &&
+        (f.path === undefined || (f.path.endsWith('*') ? path.startsWith(f.path.slice(0, -1)) : path === f.path)),
     );
     const failing = matched.find((f) => f.status !== undefined || f.hang);
     const applied = failing
@@ -97,8 +117,9 @@ export class FaultInjector {
   async takeAndDelay(
     path: string,
     minDelayMs = 0,
+    method = 'GET',
   ): Promise<{ faults: Fault[]; hang: boolean; failing: Fault | undefined }> {
-    const faults = this.take(path);
+    const faults = this.take(path, method);
     const delay = Math.max(minDelayMs, ...faults.map((f) => f.delayMs ?? 0));
     if (delay) await sleep(delay);
     return { faults, hang: faults.some((f) => f.hang), failing: faults.find((f) => f.status !== undefined) };

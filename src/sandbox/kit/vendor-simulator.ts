@@ -7,6 +7,13 @@ import { SlidingWindowThrottle } from './sliding-window-throttle';
 type Rec = Record<string, any>;
 export type Collections<Data> = { [C in keyof Data]: Rec[] };
 
+/** A write the simulator received: its method, path and parsed body. */
+export interface ReceivedWrite {
+  method: string;
+  path: string;
+  body: unknown;
+}
+
 /** What tests, benchmarks and the app see of a simulator. */
 export interface SimulatedVendor<Data, Options> extends VendorSandbox {
   /** The live collections (tests compare the cache with them). */
@@ -15,6 +22,8 @@ export interface SimulatedVendor<Data, Options> extends VendorSandbox {
   reset(options?: Options): void;
   /** Vendor-API requests counted since the last reset (control requests and refused ones excluded). */
   readonly requestCount: number;
+  /** Writes received since the last reset. */
+  readonly writes: readonly ReceivedWrite[];
 }
 
 /** What a vendor adds to the shared control API (see SimulatorRoutes). */
@@ -41,6 +50,8 @@ export abstract class VendorSimulator<Data extends Collections<Data>, Options ex
   requestCount = 0;
   protected mutationRound = 0;
   protected readonly throttle = new SlidingWindowThrottle();
+  /** Writes received since the last reset (POST, PUT, PATCH to the vendor API), each once, applied or not. */
+  writes: ReceivedWrite[] = [];
   /** When the last vendor page was sent (benchmarks time the sync's tail from it). */
   protected lastResponseAt: number | null = null;
 
@@ -56,6 +67,7 @@ export abstract class VendorSimulator<Data extends Collections<Data>, Options ex
     this.faults.clear();
     this.throttle.clear();
     this.requestCount = 0;
+    this.writes = [];
     this.onReset();
     return this;
   }
@@ -113,6 +125,31 @@ export abstract class VendorSimulator<Data extends Collections<Data>, Options ex
       return null;
     }
     return faults;
+  }
+
+  /**
+   * Counts an admitted write (and records it in `writes`) and takes its injected faults, waiting out their delay.
+   * Null when answered already (a status fault, or a hang: the client must time out). A failing fault marked
+   * `afterApply` is handed back as `after` instead: the caller applies the write, then answers as it says
+   * (`hang`: the write is done but the client times out, the vendor outcome a client cannot know).
+   */
+  protected async servedWrite(
+    method: string,
+    path: string,
+    body: unknown,
+    sendFailure: (fault: Fault & { status: number }) => void,
+  ): Promise<{ after: Fault | null } | null> {
+    this.requestCount += 1;
+    this.writes.push({ method, path, body });
+    const { faults, hang, failing } = await this.faults.takeAndDelay(path, 0, method);
+    const after = faults.find((f) => f.afterApply && (f.hang || f.status !== undefined)) ?? null;
+    if (after) return { after };
+    if (hang) return null;
+    if (failing) {
+      sendFailure(failing as Fault & { status: number });
+      return null;
+    }
+    return { after: null };
   }
 
   /** One record as served by id, record faults applied to its copy (`idField` is what a malformed fault corrupts). */

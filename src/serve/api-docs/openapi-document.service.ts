@@ -153,7 +153,9 @@ function operation(route: DiscoveredRoute): JsonSchema {
     // Bodies are optional when no field is required: the app reads a missing body as {}.
     ...(body
       ? { requestBody: { required: Array.isArray(body.required), content: { 'application/json': { schema: body } } } }
-      : {}),
+      : doc.requestBody
+        ? { requestBody: { required: true, content: { 'application/json': { schema: doc.requestBody } } } }
+        : {}),
     responses: {
       [route.status]: {
         description: 'Success',

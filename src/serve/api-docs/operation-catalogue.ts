@@ -1,6 +1,7 @@
 import { ERROR_STATUS } from '../../platform/common/errors/app-error';
 import { ref, type JsonSchema } from './dto-schema';
-import { CANONICAL_MODELS } from '../../catalogue/canonical-models';
+import { CANONICAL_MODELS, type CanonicalModelName, type WriteOperation } from '../../catalogue/canonical-models';
+import { BUILT_WRITES } from '../../fetch/registry/vendor-registry';
 import { EXTENSION_SCHEMAS, listOf, recordExtensionName, resultOf, singleOf } from './extension-schemas';
 
 /** What the routes' decorators cannot say: a summary, whether it is an extension, and the response body. */
@@ -16,6 +17,8 @@ export interface OperationDoc {
   extensionValues?: Record<string, string[]>;
   /** No API key (probes and metrics). */
   public?: boolean;
+  /** The request body's schema, for routes that validate their body against the spec rather than a DTO. */
+  requestBody?: JsonSchema;
   response: JsonSchema;
   /** Media type of the response when it is not JSON. */
   contentType?: string;
@@ -64,6 +67,57 @@ function recordOperations(): Record<string, OperationDoc> {
   );
 }
 
+const WRITE_NOTES =
+  "Validated at once against the spec's input schema, then against what the integration's vendor can write " +
+  '(docs/vendors/models.md): a field it cannot write is a 400 naming it unless `ignore_unknown_fields=true` drops it ' +
+  '(listed in `data.ignored_fields`, **extension**); an operation it lacks is a 400 `unsupported_operation`. The write ' +
+  'is a job sent at once, ahead of syncs; follow it with `GET /v1/admin/write-status/{root_job_id}`. **Extension**: an ' +
+  '`Idempotency-Key` header answers a repeat of the same body within 24 h with the first answer (another body: 409).';
+
+/** The writes the API serves (BUILT_WRITES): the spec's input and output schemas the catalogue's `writes` declare. */
+function writeOperations(): Record<string, OperationDoc> {
+  const built = (model: CanonicalModelName, operation: WriteOperation) =>
+    BUILT_WRITES.some((w) => w.model === model && w.operation === operation)
+      ? CANONICAL_MODELS[model].writes[operation]
+      : undefined;
+  return Object.fromEntries(
+    Object.values(CANONICAL_MODELS).flatMap((model) => {
+      const create = built(model.name, 'create');
+      const update = built(model.name, 'update');
+      return [
+        ...(create
+          ? [
+              [
+                `POST /v1/${model.name}`,
+                {
+                  summary: `Create ${model.docs.aRecord} in the PMS`,
+                  description: WRITE_NOTES,
+                  extensionFields: ['ignore_unknown_fields'],
+                  requestBody: ref(create.input),
+                  response: ref(create.output),
+                },
+              ] as const,
+            ]
+          : []),
+        ...(update
+          ? [
+              [
+                `PUT /v1/${model.name}/{id}`,
+                {
+                  summary: `Update ${model.docs.aRecord} in the PMS`,
+                  description: WRITE_NOTES,
+                  extensionFields: ['ignore_unknown_fields'],
+                  requestBody: ref(update.input),
+                  response: ref(update.output),
+                },
+              ] as const,
+            ]
+          : []),
+      ];
+    }),
+  );
+}
+
 /** Keyed by `METHOD /path` in OpenAPI form. */
 export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /health': { summary: 'Process is up', public: true, response: ref('LatchkeyHealth') },
@@ -80,6 +134,26 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   },
 
   ...recordOperations(),
+  ...writeOperations(),
+  'GET /v1/admin/write-status/{root_job_id}': {
+    summary: 'Get the status of a write',
+    response: ref('_v1_admin_write-status_{root_job_id}_get_output'),
+  },
+  'POST /v1/admin/retry-write/{root_job_id}': {
+    summary: 'Retry a write that ended FAILURE or PARTIAL_SUCCESS (409 otherwise)',
+    response: ref('_v1_admin_retry-write_{root_job_id}_post_output'),
+  },
+  'GET /v1/admin/logs/writes': {
+    summary: 'List write logs',
+    response: ref('_v1_admin_logs_writes__get_output'),
+  },
+  'GET /v1/admin/job-logs/{job_log_id}/data': {
+    summary: "A write's vendor request and response (credentials redacted)",
+    description:
+      '**Extension**: answered directly with `{id, job_id, created_at, request: {method, path, params, body}, ' +
+      "response: {status, body, error}}` instead of the spec's 302 to a download link.",
+    response: ref('_v1_admin_job-logs_{job_log_id}_data_get_output'),
+  },
 
   'GET /v1/admin/integrations': {
     summary: 'List integrations',

@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppError } from '../../platform/common/errors/app-error';
 import { iso } from '../../catalogue/record-presenter';
-import { CANONICAL_MODELS, isCanonicalModelName, type WriteOperation } from '../../catalogue/canonical-models';
+import { isCanonicalModelName, type WriteOperation } from '../../catalogue/canonical-models';
+import { writeSupport, type VendorAdapter } from '../../fetch/adapter/vendor-adapter';
 import { QueueName, type DataAccessCheckPayload } from '../../platform/queue/queue-names';
 import { QueueService } from '../../platform/queue/queue.service';
 import { ReadRefusals, type ReadRefusal } from '../../sync/read-refusals';
@@ -18,8 +19,8 @@ const OPERATIONS = { READ: 'read', CREATE: 'create', UPDATE: 'update' } as const
 
 /**
  * Data-access checks (POST|GET /v1/admin/integrations/{id}/data-access): a check probes each model's read
- * on a worker, one check at a time per integration. No model offers a write operation yet (the catalogue's
- * `writes`), so create and update are `unsupported` for every model. A sync the vendor refuses a model's read sets that read FAILED
+ * on a worker, one check at a time per integration. Create and update are `untested` where the vendor can do
+ * them (`writeSupport`: the catalogue's `writes`, the vendor's facts and its adapter), else `unsupported`. A sync the vendor refuses a model's read sets that read FAILED
  * too, so the matrix never says `untested` or SUCCESS for a model the vendor has just refused.
  */
 @Injectable()
@@ -49,7 +50,8 @@ export class DataAccessService implements OnModuleInit {
     const integration = await this.require(organizationId, integrationId);
     const adapter = this.vendors.get(integration.vendor);
     if (!adapter) throw new AppError('conflict', `${integration.vendor} has no adapter in this build`);
-    const claimedAt = await this.checks.claim(integration.id, adapter.models, 'UNSUPPORTED');
+    // No write probe yet (WRITES-STATUS.md): a check leaves the writes the vendor can do untested.
+    const claimedAt = await this.checks.claim(integration.id, adapter.models, 'UNTESTED');
     if (!claimedAt) return { began_data_access: false };
     try {
       const data: DataAccessCheckPayload = { integrationId: integration.id, claimedAt: claimedAt.toISOString() };
@@ -69,9 +71,9 @@ export class DataAccessService implements OnModuleInit {
 
   async get(organizationId: string, integrationId: string) {
     const integration = await this.require(organizationId, integrationId);
-    const models = this.vendors.get(integration.vendor)?.models ?? [];
+    const adapter = this.vendors.get(integration.vendor);
     return {
-      models: accessMatrix(models, await this.checks.results(integration.id)),
+      models: adapter ? accessMatrix(adapter, await this.checks.results(integration.id)) : {},
       last_data_access_check: iso(integration.last_data_access_check),
       data_access_check_in_process: checkInProcess(integration.data_access_check_started_at),
     };
@@ -95,23 +97,26 @@ export function checkInProcess(startedAt: Date | null, now = Date.now()): boolea
 }
 
 /**
- * Every model the adapter syncs × read/create/update; a read never checked is `untested`, a write the model's
- * catalogue entry does not offer `unsupported`.
+ * Every model the adapter syncs × read/create/update; a read never checked is `untested`, a write the vendor
+ * cannot do (`writeSupport`) `unsupported`.
  */
 export function accessMatrix(
-  models: readonly string[],
+  adapter: Pick<VendorAdapter, 'facts' | 'writeFields' | 'models'>,
   rows: DataAccessRow[],
 ): Record<string, Record<'read' | 'create' | 'update', AccessCell>> {
   const matrix: Record<string, Record<'read' | 'create' | 'update', AccessCell>> = {};
-  for (const model of models) {
-    const writes: readonly string[] = isCanonicalModelName(model) ? CANONICAL_MODELS[model].writes : [];
+  for (const model of adapter.models) {
     const write = (operation: WriteOperation): AccessCell =>
-      writes.includes(operation) ? { untested: true } : { unsupported: true };
+      isCanonicalModelName(model) && writeSupport(adapter, model, operation).supported
+        ? { untested: true }
+        : { unsupported: true };
     matrix[model] = { read: { untested: true }, create: write('create'), update: write('update') };
   }
   for (const row of rows) {
     const cells = matrix[row.model];
-    if (cells) cells[OPERATIONS[row.operation]] = accessCell(row);
+    const operation = OPERATIONS[row.operation];
+    // A write the vendor cannot do stays unsupported whatever a check recorded.
+    if (cells && !(operation !== 'read' && 'unsupported' in cells[operation])) cells[operation] = accessCell(row);
   }
   return matrix;
 }

@@ -1,6 +1,7 @@
 /** Domain error codes (API.md §2). Services throw AppError; one filter maps codes to HTTP. */
 export const ERROR_STATUS = {
   invalid_request: 400,
+  unsupported_operation: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

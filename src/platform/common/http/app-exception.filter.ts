@@ -3,10 +3,12 @@ import type { Request, Response } from 'express';
 import { AppError, ERROR_STATUS, ErrorCode } from '../errors/app-error';
 import { textOf } from '../../text/text-of';
 
-const STATUS_CODES = Object.fromEntries(Object.entries(ERROR_STATUS).map(([code, status]) => [status, code])) as Record<
-  number,
-  ErrorCode
->;
+// The first code of each status names a framework error of that status (400 is invalid_request).
+const STATUS_CODES = Object.fromEntries(
+  Object.entries(ERROR_STATUS)
+    .reverse()
+    .map(([code, status]) => [status, code]),
+) as Record<number, ErrorCode>;
 
 /**
  * The one place errors become HTTP responses: `{"error": {"code", "message", "details"}}` (API.md §2).

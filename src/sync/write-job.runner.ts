@@ -1,0 +1,190 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DelayedError, type Job } from 'bullmq';
+import { CANONICAL_MODELS, type CanonicalModelName, type WriteOperation } from '../catalogue/canonical-models';
+import { writeFailureEvent } from '../emit/event-payloads';
+import { EventsCommitted } from '../emit/events-committed';
+import { EventOutbox } from '../emit/outbox.service';
+import type { VendorAdapter } from '../fetch/adapter/vendor-adapter';
+import type { VendorExchange } from '../fetch/adapter/vendor-http';
+import { VendorRegistry } from '../fetch/registry/vendor-registry';
+import { jobMappingContext, PageNormaliser } from '../normalise/page-normaliser';
+import { APP_CONFIG, type RuntimeConfig } from '../platform/config/config.module';
+import { Transactions } from '../platform/database/transactions';
+import { QueueName, type WriteJobPayload } from '../platform/queue/queue-names';
+import { QueueService } from '../platform/queue/queue.service';
+import { PageWriter } from '../store/cache/page-writer.service';
+import type { SyncIntegration } from './integration-record.repository';
+import { pageEvents } from './page-events';
+import { SyncService } from './sync.service';
+import { VendorClientFactory } from './vendor-client.factory';
+import { writeJobType } from './write-jobs.service';
+import { WriteJobRepository, type WriteJobRow } from './write-job.repository';
+
+/** How soon a write held back by an earlier write of its record looks again. */
+const ORDER_RECHECK_MS = 250;
+
+/** Keys whose values never reach the write log (the vendor request and answer are kept for the admin). */
+const SECRET_KEY = /secret|password|token|api[-_]?key|authorization|credential/i;
+
+/**
+ * Runs write jobs off their own queue, at once and ahead of sync requests in the integration's budget: the
+ * vendor's write through its adapter, then the read-back (the record the vendor answered, else fetched by the id
+ * it gave) written through the same PageWriter as a sync page, so DATA_NEW / DATA_UPDATE fire once and the next
+ * sync finds nothing new. Never twice at the vendor: a create is sent again only when the vendor certainly did
+ * nothing (VendorHttp's `unlessSent`); a create whose worker stopped after sending ends "outcome unknown".
+ */
+@Injectable()
+export class WriteJobRunner implements OnApplicationBootstrap {
+  private readonly logger = new Logger('WriteJob');
+
+  constructor(
+    private readonly queues: QueueService,
+    private readonly jobs: WriteJobRepository,
+    private readonly sync: SyncService,
+    private readonly vendors: VendorRegistry,
+    private readonly clients: VendorClientFactory,
+    private readonly normaliser: PageNormaliser,
+    private readonly writer: PageWriter,
+    private readonly transactions: Transactions,
+    private readonly outbox: EventOutbox,
+    private readonly eventsCommitted: EventsCommitted,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.role === 'api') return;
+    // A live worker renews its lock; a dead one's write comes back through the stalled check within the lock's
+    // time, to be ended "outcome unknown" (a create) rather than sent again.
+    this.queues.worker<WriteJobPayload>(QueueName.WriteJobs, (job, token) => this.process(job, token), {
+      concurrency: this.config.syncWorkerConcurrency,
+      lockDuration: 30_000,
+    });
+  }
+
+  private async process(queueJob: Job<WriteJobPayload>, token?: string): Promise<void> {
+    const claim = await this.jobs.claim(queueJob.data.writeJobId);
+    if (claim.kind === 'done') return;
+    if (claim.kind === 'wait') {
+      // An earlier write of the same record is unfinished: this one waits its turn, without using an attempt.
+      await queueJob.moveToDelayed(Date.now() + ORDER_RECHECK_MS, token);
+      throw new DelayedError();
+    }
+    const { job, resumed } = claim;
+    const integration = await this.sync.loadIntegration(job.integration_id);
+    const adapter = integration ? this.vendors.get(integration.vendor) : undefined;
+    if (!integration || !adapter)
+      return this.fail(job, integration, ['The integration or its vendor adapter no longer exists'], []);
+    if (resumed && job.sent_at && job.operation === 'create')
+      return this.fail(
+        job,
+        integration,
+        [
+          'outcome unknown: the worker stopped while the request may have been with the vendor; check the PMS before retry-write',
+        ],
+        [],
+      );
+    const exchanges: VendorExchange[] = [];
+    const { client } = this.clients.open(integration, adapter, { exchanges: (e) => exchanges.push(redacted(e)) });
+    const writer = client.writer;
+    if (!writer) return this.fail(job, integration, [`${integration.vendor} sends no writes`], exchanges);
+    const model = job.model as CanonicalModelName;
+    try {
+      await this.jobs.markSent(job.id);
+      const result = await writer.write({
+        model,
+        operation: job.operation as WriteOperation,
+        xId: job.x_id ?? undefined,
+        fields: job.fields,
+      });
+      const raw = result.record ?? (result.xId !== null ? await writer.fetchOne(model, result.xId) : null);
+      await this.succeed(job, integration, adapter, raw, exchanges);
+    } catch (error) {
+      await this.fail(job, integration, [(error as Error).message], exchanges);
+    }
+  }
+
+  /**
+   * The write's read-back, and its end, in one transaction: the record as the vendor has it now goes through the
+   * normaliser and the page writer (its events with it); a create's `created_record_id` is our id of it. With no
+   * record (the vendor gave no id) the write still succeeded: the next sync brings the record.
+   */
+  private async succeed(
+    job: WriteJobRow,
+    integration: SyncIntegration,
+    adapter: VendorAdapter,
+    raw: unknown,
+    exchanges: VendorExchange[],
+  ): Promise<void> {
+    const model = job.model as CanonicalModelName;
+    const ctx = jobMappingContext(integration.id);
+    const page = raw === null || raw === undefined ? null : this.normaliser.normalise(model, adapter, [raw], ctx);
+    const written = page?.records[0];
+    const createdRecordId = job.operation === 'create' && written ? (ctx.ref(model, written.x_id) ?? null) : null;
+    const errors = page && page.rejected.length > 0 ? [`read-back: ${page.rejected[0].reason}`] : [];
+    const finish = (tx: Parameters<WriteJobRepository['finish']>[0]) =>
+      this.jobs.finish(tx, job.id, { status: 'SUCCESS', errors, createdRecordId }, exchanges);
+    if (!page || page.records.length === 0) {
+      await finish(null);
+      return;
+    }
+    const scope = {
+      organizationId: integration.organization_id,
+      integrationId: integration.id,
+      vendor: integration.vendor,
+    };
+    const eventJob = {
+      jobId: job.id,
+      runId: job.root_job_id,
+      jobType: writeJobType(integration.vendor, model, job.operation),
+      model,
+    };
+    await this.writer.write(
+      { model, scope, jobId: job.id, reportChanges: true, records: page.records, alsoSeen: [], excluded: [] },
+      { events: (changes) => pageEvents(scope, eventJob, changes), record: (tx) => finish(tx) },
+    );
+    this.eventsCommitted.notify();
+  }
+
+  /** Ends the write FAILURE with its WRITE_OPERATION_FAILURE event, in one transaction. */
+  private async fail(
+    job: WriteJobRow,
+    integration: SyncIntegration | null,
+    errors: string[],
+    exchanges: VendorExchange[],
+  ): Promise<void> {
+    this.logger.warn(`write ${job.id} (${job.operation} ${job.model}) failed: ${errors.join('; ')}`);
+    const model = job.model as CanonicalModelName;
+    await this.transactions.runSql(async (tx) => {
+      await this.jobs.finish(tx, job.id, { status: 'FAILURE', errors, createdRecordId: null }, exchanges);
+      if (!integration) return;
+      const scope = {
+        organizationId: integration.organization_id,
+        integrationId: integration.id,
+        vendor: integration.vendor,
+      };
+      await this.outbox.append(tx, [
+        writeFailureEvent(scope, {
+          rootJobId: job.root_job_id,
+          jobType: writeJobType(integration.vendor, model, job.operation),
+          writeStatus: 'FAILURE',
+          errors,
+          object: CANONICAL_MODELS[model].object,
+        }),
+      ]);
+    });
+    this.eventsCommitted.notify();
+  }
+}
+
+/** An exchange as the write log keeps it: values under secret-looking keys replaced. */
+function redacted(exchange: VendorExchange): VendorExchange {
+  return { ...exchange, body: redactValue(exchange.body), response: redactValue(exchange.response) };
+}
+
+function redactValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactValue);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : redactValue(v)]),
+  );
+}

@@ -1,0 +1,124 @@
+import request from 'supertest';
+import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
+import { startApp, waitFor, type AppProcess } from '../support/app-process';
+import { createTestDatabase, pipelineState } from '../support/database';
+import { sandboxControl } from '../support/sync-helpers';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+
+const CREDENTIALS = { clientId: 'write-crash-client', secret: 'write-crash-secret' };
+
+/**
+ * Never twice at the vendor (API.md §6): a worker killed (SIGKILL) while its create is with the vendor leaves a
+ * write whose outcome nobody knows. The next worker ends it FAILURE "outcome unknown" and does not send it again.
+ */
+describe('a write whose worker dies mid-request', () => {
+  let api: AppProcess;
+  let workers: AppProcess[] = [];
+  let sandbox: Awaited<ReturnType<typeof startBuildiumSandboxServer>>;
+  let receiver: WebhookReceiver;
+  let databaseUrl: string;
+  let env: Record<string, string | undefined>;
+  let integrationId: string;
+  let started = 0;
+  const auth = () => ({ authorization: `Bearer ${api.apiKey}` });
+  const startWorker = async () => {
+    const worker = await startApp({
+      name: `write-crash-worker-${++started}`,
+      role: 'worker',
+      env: { ...env, LATCHKEY_API_KEY: api.apiKey },
+    });
+    workers.push(worker);
+    return worker;
+  };
+  const posts = () => sandbox.sandbox.writes.filter((w) => w.method === 'POST');
+
+  beforeAll(async () => {
+    sandbox = await startBuildiumSandboxServer({ residents: 20, seed: 33, credentials: [CREDENTIALS] });
+    receiver = await startWebhookReceiver();
+    databaseUrl = await createTestDatabase();
+    env = { DATABASE_URL: databaseUrl, SANDBOX: 'false' };
+    api = await startApp({ name: 'write-crash-api', role: 'api', env });
+    await startWorker();
+    const hook = await request(api.url)
+      .post('/v1/webhooks/')
+      .set(auth())
+      .send({ url: receiver.url, triggers: ['FIRST_SYNC_COMPLETE', 'WRITE_OPERATION_FAILURE'], active: true });
+    expect(hook.status).toBe(200);
+    const created = await request(api.url).post('/v1/admin/integrations/').set(auth()).send({
+      name: 'Write crash',
+      integration_vendor: 'BUILDIUM',
+      credentials: CREDENTIALS,
+      base_url: sandbox.url,
+      max_request_frequency: 100,
+      active: true,
+    });
+    expect(created.status).toBe(200);
+    integrationId = created.body.result.id;
+    await waitFor(
+      async () => receiver.received.find((r) => r.json?.trigger === 'FIRST_SYNC_COMPLETE'),
+      'the first sync',
+      90_000,
+      () => pipelineState(databaseUrl),
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all([api?.stop(), ...workers.map((w) => w.stop())]);
+    await receiver?.close();
+    await sandbox?.close();
+  });
+
+  it('ends the create FAILURE "outcome unknown" and sends it no second time', async () => {
+    const leases = await request(api.url).get(`/v1/leases?integration_id=${integrationId}`).set(auth());
+    // Buildium holds the request for a while, then does it (to a caller that is gone by then).
+    await sandboxControl(sandbox.url)('POST', 'faults', {
+      path: '/v1/leases/tenants',
+      method: 'POST',
+      delayMs: 3000,
+      times: 1,
+    });
+    const res = await request(api.url).post('/v1/residents/').set(auth()).send({
+      integration_id: integrationId,
+      lease_id: leases.body.results[0].id,
+      first_name: 'Crash',
+      last_name: 'Test',
+      address_1: '1 Kill Street',
+      country: 'US',
+    });
+    expect(res.status).toBe(200);
+    await waitFor(async () => posts().length > 0 || undefined, 'the create to reach Buildium', 60_000);
+    await Promise.all(workers.map((w) => w.kill()));
+    workers = [];
+    await waitFor(
+      async () => sandbox.sandbox.data.tenants.some((t) => t.FirstName === 'Crash') || undefined,
+      'Buildium to do it',
+      30_000,
+    );
+
+    await startWorker();
+    const status = await waitFor(
+      async () => {
+        const s = await request(api.url).get(`/v1/admin/write-status/${res.body.job_id}`).set(auth());
+        return s.body.write_status === 'PENDING' ? undefined : s.body;
+      },
+      'the write to end',
+      120_000,
+      () => pipelineState(databaseUrl),
+    );
+    expect(status).toEqual({
+      write_status: 'FAILURE',
+      errors: [expect.stringMatching(/^outcome unknown: the worker stopped .*check the PMS before retry-write$/)],
+      created_record_id: null,
+    });
+    expect(posts()).toHaveLength(1);
+    expect(sandbox.sandbox.data.tenants.filter((t) => t.FirstName === 'Crash')).toHaveLength(1);
+    await waitFor(
+      async () =>
+        receiver.received.find(
+          (r) => r.json?.trigger === 'WRITE_OPERATION_FAILURE' && r.json.data.root_job_id === res.body.job_id,
+        ),
+      'WRITE_OPERATION_FAILURE',
+      30_000,
+    );
+  });
+});

@@ -1,0 +1,286 @@
+import request from 'supertest';
+import { APPFOLIO_SANDBOX_CREDENTIALS, startAppfolioSandboxServer } from '../../src/sandbox/appfolio/appfolio-sandbox';
+import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
+import { waitFor } from '../support/app-process';
+import { pipelineState } from '../support/database';
+import { assertValid, assertValidResponse } from '../support/propexo-schema';
+import {
+  authHeader,
+  createIntegration,
+  eventsOf,
+  firstSync,
+  manualSync,
+  sandboxControl,
+  startSyncHarness,
+  SYNC_TRIGGERS,
+  type SyncHarness,
+} from '../support/sync-helpers';
+
+const CREDENTIALS = { clientId: 'writes-client', secret: 'writes-secret' };
+
+/** Writes to the PMS (API.md §6) through Buildium's sandbox: accepted at once, sent by a worker, read back. */
+describe('writes to the PMS', () => {
+  let harness: SyncHarness;
+  let sandbox: Awaited<ReturnType<typeof startBuildiumSandboxServer>>;
+  let integrationId: string;
+  let leaseId: string;
+  const auth = () => authHeader(harness.app);
+  const posts = () => sandbox.sandbox.writes.filter((w) => w.method === 'POST');
+
+  /** A resident body Buildium accepts (its LeaseId, names, Address.AddressLine1 and Country are required). */
+  const resident = (extra: Record<string, unknown> = {}) => ({
+    integration_id: integrationId,
+    lease_id: leaseId,
+    first_name: 'Wren',
+    last_name: 'Okafor',
+    email_1: 'wren.okafor@example.com',
+    phone_1: '5551234567',
+    phone_1_type: 'MOBILE',
+    address_1: '12 Harbour Road',
+    city: 'Portland',
+    state: 'OR',
+    zip: '97201',
+    country: 'US',
+    ...extra,
+  });
+
+  const writeStatus = async (rootJobId: string) => {
+    const res = await request(harness.app.url).get(`/v1/admin/write-status/${rootJobId}`).set(auth());
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+  const settled = (rootJobId: string) =>
+    waitFor(
+      async () => {
+        const status = await writeStatus(rootJobId);
+        return status.write_status === 'PENDING' ? undefined : status;
+      },
+      `write ${rootJobId} to end`,
+      60_000,
+      () => pipelineState(harness.databaseUrl),
+    );
+
+  beforeAll(async () => {
+    sandbox = await startBuildiumSandboxServer({ residents: 40, seed: 20, credentials: [CREDENTIALS] });
+    harness = await startSyncHarness({
+      name: 'writes',
+      vendor: 'BUILDIUM',
+      // Short, so the apply-then-time-out case ends soon; long enough for this loaded machine's answers.
+      env: { VENDOR_WRITE_TIMEOUT_SECONDS: '10' },
+      triggers: [...SYNC_TRIGGERS, 'WRITE_OPERATION_FAILURE'],
+    });
+    ({ id: integrationId } = await firstSync(harness, 'Writes', sandbox.url, CREDENTIALS));
+    const leases = await request(harness.app.url).get(`/v1/leases?integration_id=${integrationId}`).set(auth());
+    leaseId = leases.body.results[0].id;
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+    await sandbox?.close();
+  });
+
+  it('creates a resident: 200 {job_id}, SUCCESS with created_record_id, readable at once, one DATA_NEW, nothing from the next sync', async () => {
+    const before = posts().length;
+    const res = await request(harness.app.url).post('/v1/residents/').set(auth()).send(resident());
+    expect(res.status).toBe(200);
+    assertValidResponse('POST', '/v1/residents/', 200, res.body);
+    const status = await settled(res.body.job_id);
+    expect(status).toEqual({ write_status: 'SUCCESS', errors: [], created_record_id: expect.any(String) });
+    expect(posts().length - before).toBe(1);
+
+    // Readable at once, as Buildium has it.
+    const id = status.created_record_id;
+    const read = await request(harness.app.url).get(`/v1/residents/${id}`).set(auth());
+    expect(read.status).toBe(200);
+    const tenant = sandbox.sandbox.data.tenants.find((t) => String(t.Id) === read.body.results.x_id)!;
+    expect(tenant).toMatchObject({ FirstName: 'Wren', LastName: 'Okafor', Address: { Country: 'UnitedStates' } });
+    expect(read.body.results).toMatchObject({
+      first_name: 'Wren',
+      last_name: 'Okafor',
+      email_1: 'wren.okafor@example.com',
+    });
+
+    const news = () => eventsOf(harness, integrationId, 'DATA_NEW').filter((e) => e.data.record_id === id);
+    const event = await waitFor(async () => news()[0], 'DATA_NEW of the created resident', 30_000);
+    expect(event.data).toMatchObject({
+      object: 'residents',
+      root_job_id: res.body.job_id,
+      job_type: 'BUILDIUM_CREATE_RESIDENT',
+    });
+
+    const { events } = await manualSync(harness, integrationId);
+    expect(events.filter((e) => e.data.record_id === id)).toEqual([]);
+    expect(news()).toHaveLength(1);
+  });
+
+  it('an update sends the whole record (GET, merge, PUT): the fields it leaves out keep their values', async () => {
+    const tenant = sandbox.sandbox.data.tenants.find((t) => t.Address && t.PhoneNumbers?.length > 0)!;
+    const before = structuredClone(tenant);
+    const cached = await request(harness.app.url)
+      .get(`/v1/residents?integration_id=${integrationId}&x_id=${tenant.Id}`)
+      .set(auth());
+    const id = cached.body.results[0].id;
+    const res = await request(harness.app.url)
+      .put(`/v1/residents/${id}`)
+      .set(auth())
+      .send({ email_1: 'changed@example.com' });
+    expect(res.status).toBe(200);
+    assertValidResponse('PUT', '/v1/residents/{id}', 200, res.body);
+    expect(await settled(res.body.job_id)).toMatchObject({ write_status: 'SUCCESS', created_record_id: null });
+
+    const after = sandbox.sandbox.data.tenants.find((t) => t.Id === tenant.Id)!;
+    expect(after.Email).toBe('changed@example.com');
+    expect(after).toMatchObject({
+      FirstName: before.FirstName,
+      LastName: before.LastName,
+      Address: before.Address,
+      DateOfBirth: before.DateOfBirth,
+    });
+    expect(after.PhoneNumbers.map((p: any) => p.Number).sort()).toEqual(
+      before.PhoneNumbers.map((p: any) => p.Number).sort(),
+    );
+    const read = await request(harness.app.url).get(`/v1/residents/${id}`).set(auth());
+    expect(read.body.results.email_1).toBe('changed@example.com');
+  });
+
+  it('a create applied but never answered ends FAILURE "outcome unknown", sent exactly once', async () => {
+    const control = sandboxControl(sandbox.url);
+    await control('POST', 'faults', {
+      path: '/v1/leases/tenants',
+      method: 'POST',
+      afterApply: true,
+      hang: true,
+      times: 1,
+    });
+    const before = posts().length;
+    const tenantsBefore = sandbox.sandbox.data.tenants.length;
+    const res = await request(harness.app.url)
+      .post('/v1/residents/')
+      .set(auth())
+      .send(resident({ first_name: 'Timeout' }));
+    expect(res.status).toBe(200);
+    const status = await settled(res.body.job_id);
+    expect(status.write_status).toBe('FAILURE');
+    expect(status.created_record_id).toBeNull();
+    expect(status.errors[0]).toMatch(/^outcome unknown: .*check the PMS before retry-write$/);
+    // Buildium did it once; nothing was sent again.
+    expect(sandbox.sandbox.data.tenants.length - tenantsBefore).toBe(1);
+    expect(posts().length - before).toBe(1);
+
+    const failure = await waitFor(
+      async () =>
+        eventsOf(harness, integrationId, 'WRITE_OPERATION_FAILURE').find((e) => e.data.root_job_id === res.body.job_id),
+      'WRITE_OPERATION_FAILURE',
+      30_000,
+    );
+    expect(failure).toEqual({
+      trigger: 'WRITE_OPERATION_FAILURE',
+      data: {
+        event: 'WRITE_OPERATION_FAILURE',
+        integration_id: integrationId,
+        vendor: 'BUILDIUM',
+        root_job_id: res.body.job_id,
+        write_status: 'FAILURE',
+        errors: status.errors,
+        job_type: 'BUILDIUM_CREATE_RESIDENT',
+      },
+      meta: { object: 'residents', integration_id: integrationId },
+    });
+    expect(posts().length - before).toBe(1);
+  });
+
+  it('a field Buildium cannot write is a 400 naming it, and is dropped with ignore_unknown_fields=true', async () => {
+    const before = posts().length;
+    const refused = await request(harness.app.url)
+      .post('/v1/residents/')
+      .set(auth())
+      .send(resident({ middle_name: 'Quill' }));
+    expect(refused.status).toBe(400);
+    assertValid('errorResponse', refused.body);
+    expect(refused.body.error.code).toBe('invalid_request');
+    expect(refused.body.error.details.issues).toEqual([
+      { path: ['middle_name'], message: expect.stringContaining('BUILDIUM cannot write middle_name') },
+    ]);
+
+    const accepted = await request(harness.app.url)
+      .post('/v1/residents/?ignore_unknown_fields=true')
+      .set(auth())
+      .send(resident({ middle_name: 'Quill', first_name: 'Ignored' }));
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.data).toEqual({ ignored_fields: ['middle_name'] });
+    expect((await settled(accepted.body.job_id)).write_status).toBe('SUCCESS');
+    const sent = posts().slice(before);
+    expect(sent).toHaveLength(1);
+    expect(JSON.stringify(sent[0].body)).not.toContain('Quill');
+  });
+
+  it('checks the spec schema and the vendor required fields before any job: 400 naming the field', async () => {
+    const before = posts().length;
+    const badEmail = await request(harness.app.url)
+      .post('/v1/residents/')
+      .set(auth())
+      .send(resident({ email_1: 'not-an-email' }));
+    expect(badEmail.status).toBe(400);
+    expect(badEmail.body.error.details.issues).toEqual([{ path: ['email_1'], message: 'must be an email address' }]);
+    const { lease_id: _lease, ...noLease } = resident();
+    const missing = await request(harness.app.url).post('/v1/residents/').set(auth()).send(noLease);
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.details.issues).toEqual([
+      { path: ['lease_id'], message: 'is required by BUILDIUM to create residents' },
+    ]);
+    expect(posts().length).toBe(before);
+  });
+
+  it('Idempotency-Key: the same key and body answer the first job and send nothing more; another body is a 409', async () => {
+    const before = posts().length;
+    const key = 'writes-e2e-key-1';
+    const body = resident({ first_name: 'Once' });
+    const first = await request(harness.app.url)
+      .post('/v1/residents/')
+      .set(auth())
+      .set('Idempotency-Key', key)
+      .send(body);
+    expect(first.status).toBe(200);
+    expect((await settled(first.body.job_id)).write_status).toBe('SUCCESS');
+    const again = await request(harness.app.url)
+      .post('/v1/residents/')
+      .set(auth())
+      .set('Idempotency-Key', key)
+      .send(body);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    const other = await request(harness.app.url)
+      .post('/v1/residents/')
+      .set(auth())
+      .set('Idempotency-Key', key)
+      .send(resident({ first_name: 'Twice' }));
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('conflict');
+    expect(posts().length - before).toBe(1);
+  });
+
+  it('an operation the vendor lacks is a 400 unsupported_operation naming vendor, model and operation', async () => {
+    const appfolio = await startAppfolioSandboxServer({ residents: 5, seed: 3 });
+    try {
+      const other = await createIntegration(
+        { ...harness, vendor: 'APPFOLIO' },
+        'AppFolio',
+        appfolio.url,
+        APPFOLIO_SANDBOX_CREDENTIALS,
+      );
+      const res = await request(harness.app.url)
+        .post('/v1/residents/')
+        .set(auth())
+        .send({ integration_id: other, first_name: 'No', last_name: 'Way' });
+      expect(res.status).toBe(400);
+      assertValid('errorResponse', res.body);
+      expect(res.body.error).toEqual({
+        code: 'unsupported_operation',
+        message: 'APPFOLIO does not support create of residents (no upstream API)',
+        details: { integration_vendor: 'APPFOLIO', model: 'residents', operation: 'create' },
+      });
+    } finally {
+      await appfolio.close();
+    }
+  });
+});
