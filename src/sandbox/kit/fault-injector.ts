@@ -16,8 +16,14 @@ export interface Fault {
   headers?: Record<string, string>;
   /** Wait this long before answering. */
   delayMs?: number;
-  /** Never answer (the client must time out). */
+  /** Never answer (the client must time out). A write is applied first, as a vendor that times out may have done it. */
   hang?: boolean;
+  /**
+   * For a write answered with a 5xx status: apply the write, then answer with the status (the ambiguous
+   * failure the write pipeline must not resend). Without it a status fault answers before anything is applied;
+   * a 429 never applies.
+   */
+  afterApply?: boolean;
   /** Corrupt one record of the page: its `field` (the vendor's id field by default) is set to `value`. */
   malformed?: { index?: number; field?: string; value?: unknown } | true;
   /** Rename a field in every record of the page (a vendor changing its schema under us). */
@@ -26,7 +32,17 @@ export interface Fault {
 
 export type FaultSpec = Omit<Fault, 'id'>;
 
-const FAULT_KEYS = new Set(['path', 'times', 'status', 'headers', 'delayMs', 'hang', 'malformed', 'renameField']);
+const FAULT_KEYS = new Set([
+  'path',
+  'times',
+  'status',
+  'headers',
+  'delayMs',
+  'hang',
+  'afterApply',
+  'malformed',
+  'renameField',
+]);
 
 export class FaultInjector {
   private faults: Fault[] = [];
@@ -48,6 +64,7 @@ export class FaultInjector {
     if (f.delayMs !== undefined && !(typeof f.delayMs === 'number' && f.delayMs >= 0))
       return 'delayMs must be a non-negative number';
     if (f.path !== undefined && typeof f.path !== 'string') return 'path must be a string';
+    if (f.afterApply !== undefined && typeof f.afterApply !== 'boolean') return 'afterApply must be a boolean';
     if (f.renameField !== undefined) {
       const r = f.renameField as Record<string, unknown> | null;
       if (!r || typeof r.from !== 'string' || typeof r.to !== 'string') return 'renameField must be {from, to}';

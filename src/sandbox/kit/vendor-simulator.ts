@@ -3,6 +3,7 @@ import { type ControlledSimulator, handleSimulatorRequest, type SimulatorOptions
 import { type Fault, FaultInjector } from './fault-injector';
 import { sendJson, type VendorSandbox } from './sandbox-http';
 import { SlidingWindowThrottle } from './sliding-window-throttle';
+import { WriteLog } from './write-log';
 
 type Rec = Record<string, any>;
 export type Collections<Data> = { [C in keyof Data]: Rec[] };
@@ -12,6 +13,8 @@ export interface SimulatedVendor<Data, Options> extends VendorSandbox {
   /** The live collections (tests compare the cache with them). */
   readonly data: Data;
   readonly faults: FaultInjector;
+  /** The writes received since the last reset, per vendor operation (GET /_control/writes). */
+  readonly writes: WriteLog;
   reset(options?: Options): void;
   /** Vendor-API requests counted since the last reset (control requests and refused ones excluded). */
   readonly requestCount: number;
@@ -35,6 +38,7 @@ export abstract class VendorSimulator<Data extends Collections<Data>, Options ex
   implements VendorSandbox, ControlledSimulator<Data, Options>
 {
   readonly faults = new FaultInjector();
+  readonly writes = new WriteLog();
   options!: Options;
   protected store!: Data;
   /** Vendor-API requests counted since the last reset (control requests and refused ones excluded). */
@@ -54,6 +58,7 @@ export abstract class VendorSimulator<Data extends Collections<Data>, Options ex
     this.options = { ...options };
     this.store = this.generate(options);
     this.faults.clear();
+    this.writes.clear();
     this.throttle.clear();
     this.requestCount = 0;
     this.onReset();
@@ -115,6 +120,39 @@ export abstract class VendorSimulator<Data extends Collections<Data>, Options ex
     return faults;
   }
 
+  /**
+   * Counts an admitted write to `operation` and runs it through the faults for `path`: a 429, or another status
+   * fault without `afterApply`, answers before anything is applied; otherwise `perform` validates and applies the
+   * write, and its answer is sent unless a hang (applied, never answered: the client times out) or an
+   * `afterApply` status fault answers instead. The outcome is logged per operation either way.
+   */
+  protected async servedWrite(
+    path: string,
+    operation: string,
+    sendFailure: (fault: Fault & { status: number }) => void,
+    perform: () => WriteResult,
+  ): Promise<void> {
+    this.requestCount += 1;
+    const { hang, failing } = await this.faults.takeAndDelay(path);
+    const status = failing as (Fault & { status: number }) | undefined;
+    if (status && (status.status === 429 || !status.afterApply)) {
+      this.writes.record(operation, 'refused');
+      return sendFailure(status);
+    }
+    const result = perform();
+    this.writes.record(operation, result.outcome);
+    if (hang) return;
+    if (status) return sendFailure(status);
+    result.respond();
+  }
+
+  /** A write the vendor refuses before any fault or change (unsupported, refused by its rate limit), logged. */
+  protected refuseWrite(operation: string, outcome: 'rejected' | 'refused', respond: () => void): void {
+    this.requestCount += 1;
+    this.writes.record(operation, outcome);
+    respond();
+  }
+
   /** One record as served by id, record faults applied to its copy (`idField` is what a malformed fault corrupts). */
   protected sendRecord(res: ServerResponse, record: Rec, faults: Fault[], idField: string): void {
     const [served] = FaultInjector.corruptPage([record], faults, idField);
@@ -136,6 +174,12 @@ export abstract class VendorSimulator<Data extends Collections<Data>, Options ex
     });
     this.lastResponseAt = Date.now();
   }
+}
+
+/** What a vendor's write step did, and the answer it sends unless a fault answers instead. */
+export interface WriteResult {
+  outcome: 'applied' | 'rejected';
+  respond: () => void;
 }
 
 /**

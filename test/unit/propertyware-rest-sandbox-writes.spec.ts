@@ -1,0 +1,358 @@
+import { startPropertywareRestSandboxServer } from '../../src/sandbox/propertyware-rest/propertyware-rest-sandbox';
+import {
+  SAVE_ADDRESS,
+  SAVE_BUILDING,
+  SAVE_CONTACT,
+  SAVE_LEASE,
+  SAVE_UNIT,
+  type SaveSchema,
+  UPDATE_BUILDING,
+} from '../../src/sandbox/propertyware-rest/propertyware-rest-writes';
+import { assertValid, referenceDocument } from '../support/propexo-schema';
+
+const SPEC = 'propertyware-openapi.json';
+const CREDS = { clientId: 'unit-client', clientSecret: 'unit-secret', systemId: '4242' };
+const READ_ONLY = { ...CREDS, clientId: 'read-only-client', readOnly: ['contacts' as const] };
+const headersOf = (creds: { clientId: string }) => ({
+  'x-propertyware-client-id': creds.clientId,
+  'x-propertyware-client-secret': CREDS.clientSecret,
+  'x-propertyware-system-id': CREDS.systemId,
+  'content-type': 'application/json',
+});
+const HEADERS = headersOf(CREDS);
+
+/** Polls until `condition` holds (the machine is loaded: wait for the state, never for a fixed time). */
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+const NEW_CONTACT = {
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  email: 'ada@example.com',
+  mobilePhone: '555-010-2000',
+  birthDate: '1990-12-10',
+  comments: 'Created by a write',
+  address: { address: '1 Analytical Way', city: 'London', stateRegion: 'LN', postalCode: '10001', country: 'USA' },
+};
+
+describe('Propertyware REST sandbox writes', () => {
+  let server: Awaited<ReturnType<typeof startPropertywareRestSandboxServer>>;
+  const options = { residents: 60, seed: 3, credentials: [CREDS, READ_ONLY], requestsPerSecond: 0 };
+  const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = HEADERS) =>
+    fetch(`${server.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const get = async (path: string) => (await (await send('GET', path)).json()) as any;
+  const writes = async () => (await (await fetch(`${server.url}/_control/writes`)).json()) as Record<string, any>;
+  const addFault = (fault: object) =>
+    fetch(`${server.url}/_control/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fault),
+    });
+
+  beforeAll(async () => {
+    server = await startPropertywareRestSandboxServer(options);
+  });
+  afterAll(() => server.close());
+  beforeEach(() => server.sandbox.reset(options));
+
+  it('takes exactly the fields, required sets, types, lengths and enums of the spec’s Save/Update schemas', () => {
+    const schemas = referenceDocument(SPEC).components.schemas;
+    const typeOf = (property: any): string =>
+      property.$ref === '#/components/schemas/SaveAddress'
+        ? 'address'
+        : property.$ref
+          ? 'object'
+          : property.type === 'array'
+            ? `${property.items.type}[]`
+            : property.format === 'date'
+              ? 'date'
+              : property.type;
+    const expectSame = (ours: SaveSchema, readSchema?: string) => {
+      const spec = schemas[ours.name];
+      expect([...ours.required].sort()).toEqual([...(spec.required ?? [])].sort());
+      expect(Object.keys(ours.fields).sort()).toEqual(Object.keys(spec.properties).sort());
+      for (const [name, rule] of Object.entries(ours.fields)) {
+        const property = spec.properties[name];
+        expect({ name, type: rule.type, max: rule.max, values: rule.values }).toEqual({
+          name,
+          type: typeOf(property),
+          max: property.maxLength,
+          // SaveBuilding.targetDeposit's "enum" is its two example values, not a list of allowed ones.
+          values: ours.name.endsWith('Building') && name === 'targetDeposit' ? undefined : property.enum,
+        });
+        // What a write sets, a read shows under the name the read schema gives it.
+        if (readSchema && !rule.hidden) expect(schemas[readSchema].properties).toHaveProperty(rule.read ?? name);
+      }
+    };
+    expectSame(SAVE_ADDRESS, 'Address');
+    expectSame(SAVE_CONTACT, 'Contact');
+    expectSame(SAVE_LEASE, 'Lease');
+    expectSame(SAVE_BUILDING, 'Building');
+    expectSame(UPDATE_BUILDING, 'Building');
+    expectSame(SAVE_UNIT, 'Unit');
+  });
+
+  it('creates a contact (201 Contact), serves it by id and to lastModifiedDateTimeStart, but not as a tenant until a lease names it', async () => {
+    const since = new Date(Date.now() - 1000).toISOString().slice(0, 19) + 'Z';
+    const res = await send('POST', '/contacts', NEW_CONTACT);
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as any;
+    assertValid('Contact', created, SPEC, { closed: true });
+    expect(created).toMatchObject({ ...NEW_CONTACT, type: 'OTHER' });
+    expect(await get(`/contacts/${created.id}`)).toEqual(created);
+    expect((await get(`/contacts?lastModifiedDateTimeStart=${since}`)).map((c: any) => c.id)).toEqual([created.id]);
+    const tenants = async () => ((await get('/contacts?type=TENANT&limit=500')) as any[]).map((c) => c.id);
+    expect(await tenants()).not.toContain(created.id);
+
+    const unit = server.sandbox.data.units.find((u) => u.status === 'Vacant')!;
+    const leaseRes = await send('POST', '/leases', {
+      unitID: unit.id,
+      startDate: '2027-01-01',
+      endDate: '2027-12-31',
+      moveInDate: '2027-01-01',
+      tenantIDs: [created.id],
+      primaryContactID: created.id,
+      baseRent: 1450.5,
+      status: 'Draft',
+      comments: 'new lease',
+    });
+    expect(leaseRes.status).toBe(201);
+    const lease = (await leaseRes.json()) as any;
+    assertValid('Lease', lease, SPEC, { closed: true });
+    expect(lease).toMatchObject({
+      unitID: unit.id,
+      buildingID: unit.buildingID,
+      portfolioID: unit.portfolioID,
+      status: 'Draft',
+      baseRent: 1450.5,
+      contacts: [expect.objectContaining({ id: created.id, primary: true, firstName: 'Ada' })],
+    });
+    expect(await get(`/leases/${lease.id}`)).toEqual(lease);
+    expect(await tenants()).toContain(created.id);
+    expect(await writes()).toEqual({
+      'POST /contacts': { received: 1, applied: 1, rejected: 0, refused: 0 },
+      'POST /leases': { received: 1, applied: 1, rejected: 0, refused: 0 },
+    });
+  });
+
+  it('replaces the whole record on PUT: fields the body leaves out are blanked (category kept, it is create-only)', async () => {
+    const contact = server.sandbox.data.contacts.find((c) => c.type === 'TENANT' && c.email && c.mobilePhone)!;
+    const before = { ...contact };
+    const res = await send('PUT', `/contacts/${contact.id}`, { firstName: 'Renamed', lastName: contact.lastName });
+    expect(res.status).toBe(200);
+    const updated = (await res.json()) as any;
+    expect(updated).toMatchObject({ id: contact.id, firstName: 'Renamed', lastName: before.lastName, type: 'TENANT' });
+    expect(updated).not.toHaveProperty('email');
+    expect(updated).not.toHaveProperty('mobilePhone');
+    expect(updated).not.toHaveProperty('address');
+    expect(updated.createdDateTime).toBe(before.createdDateTime);
+    expect(Date.parse(updated.lastModifiedDateTime)).toBeGreaterThan(Date.parse(before.lastModifiedDateTime));
+    expect(await get(`/contacts/${contact.id}`)).toEqual(updated);
+
+    const lease = server.sandbox.data.leases[0];
+    const tenant = lease.contacts[0].id;
+    const leaseRes = await send('PUT', `/leases/${lease.id}`, {
+      unitID: lease.unitID,
+      startDate: lease.startDate,
+      endDate: '2030-01-31',
+      moveInDate: lease.startDate,
+      tenantIDs: [tenant],
+      primaryContactID: tenant,
+      status: 'Active - Notice Given',
+      noticeGivenDate: '2029-12-01',
+      reasonForLeaving: 'Relocating',
+    });
+    expect(leaseRes.status).toBe(200);
+    const leaseAfter = (await leaseRes.json()) as any;
+    expect(leaseAfter).toMatchObject({ endDate: '2030-01-31', noticeGivenDate: '2029-12-01', active: true });
+    expect(leaseAfter).not.toHaveProperty('baseRent');
+    expect(leaseAfter.contacts.map((c: any) => c.id)).toEqual([tenant]);
+  });
+
+  it('serves a created building’s propertyType code as the display string reads use; its units show under read names', async () => {
+    const portfolio = server.sandbox.data.portfolios[0];
+    const res = await send('POST', '/buildings', {
+      name: 'Write Street Lofts',
+      abbreviation: 'WSL',
+      portfolioID: portfolio.id,
+      category: 'RESIDENTIAL',
+      propertyType: 'DU_FOUR_PLEX',
+      type: 'Duplex',
+      countUnit: 2,
+      rentable: true,
+      yearBuilt: 1999,
+      totalArea: 2400,
+      description: 'not shown by reads',
+      address: { address: '9 Write St', city: 'Austin', stateRegion: 'TX', postalCode: '78701', country: 'USA' },
+    });
+    expect(res.status).toBe(201);
+    const building = (await res.json()) as any;
+    expect(building).toMatchObject({ propertyType: 'Du/Fourplex', yearBuilt: 1999, active: true });
+    expect(building).not.toHaveProperty('description');
+    assertValid('Building', { ...building, propertyType: 'DU_FOUR_PLEX' }, SPEC, { closed: true });
+
+    const unitRes = await send('POST', '/units', {
+      name: 'A',
+      abbreviation: 'A',
+      buildingID: building.id,
+      portfolioID: portfolio.id,
+      category: 'RESIDENTIAL',
+      type: 'Duplex unit',
+      numberBedrooms: 2,
+      numberBathrooms: 1.5,
+      targetRent: 1800,
+      targetDeposit: 500,
+    });
+    expect(unitRes.status).toBe(201);
+    const unit = (await unitRes.json()) as any;
+    assertValid('Unit', unit, SPEC, { closed: true });
+    expect(unit).toMatchObject({ numberOfBedrooms: 2, numberOfBathrooms: 1.5, targetDeposit: '500', targetRent: 1800 });
+    expect(((await get('/units?limit=500')) as any[]).map((u) => u.id)).toContain(unit.id);
+
+    const renamed = await send('PUT', `/buildings/${building.id}`, {
+      name: 'Renamed Lofts',
+      abbreviation: 'RL',
+      propertyType: 'HOUSE',
+      type: 'House',
+      countUnit: 1,
+      rentable: true,
+    });
+    expect(renamed.status).toBe(200);
+    const after = (await renamed.json()) as any;
+    expect(after).toMatchObject({ name: 'Renamed Lofts', propertyType: 'House', category: 'RESIDENTIAL' });
+    expect(after.portfolioID).toBe(portfolio.id);
+    expect(after).not.toHaveProperty('yearBuilt');
+  });
+
+  it('answers what Propertyware refuses with 400 ErrorResponse naming each field, and changes nothing', async () => {
+    const countBefore = server.sandbox.data.contacts.length;
+    const bad = async (method: string, path: string, body: unknown) => {
+      const res = await send(method, path, body);
+      expect(res.status).toBe(400);
+      const error = (await res.json()) as any;
+      assertValid('ErrorResponse', error, SPEC, { closed: true });
+      return (error.errors as Array<{ key: string }>).map((e) => e.key).sort();
+    };
+    expect(await bad('POST', '/contacts', {})).toEqual(['firstName', 'lastName']);
+    expect(
+      await bad('POST', '/contacts', {
+        firstName: 'x'.repeat(31),
+        lastName: 'L',
+        gender: 'OTHER',
+        birthDate: '12/10/1990',
+        homePhone: '5'.repeat(23),
+        address: { address: '1 Way' },
+        type: 'TENANT',
+      }),
+    ).toEqual(['address.country', 'birthDate', 'firstName', 'gender', 'homePhone', 'type']);
+    const contact = server.sandbox.data.contacts[0];
+    expect(await bad('PUT', `/contacts/${contact.id}`, { firstName: 'A', lastName: 'B', category: 'VIP' })).toEqual([
+      'category',
+    ]);
+    const unit = server.sandbox.data.units[0];
+    const lease = {
+      unitID: unit.id,
+      startDate: '2027-01-01',
+      endDate: '2027-12-31',
+      moveInDate: '2027-01-01',
+      tenantIDs: [contact.id],
+      primaryContactID: contact.id,
+    };
+    expect(await bad('POST', '/leases', { ...lease, primaryContactID: contact.id + 1 })).toEqual(['primaryContactID']);
+    expect(await bad('POST', '/leases', { ...lease, status: 'Pending' })).toEqual(['status']);
+    expect(await bad('POST', '/leases', { ...lease, unitID: 1, tenantIDs: [2], primaryContactID: 2 })).toEqual([
+      'tenantIDs',
+      'unitID',
+    ]);
+    expect(await bad('POST', '/leases', { ...lease, noticeGivenDate: '2027-06-01' })).toEqual(['noticeGivenDate']);
+    const building = server.sandbox.data.buildings[0];
+    expect(
+      await bad('POST', '/buildings', {
+        name: 'N',
+        abbreviation: 'TOO-LONG-ABBREV',
+        portfolioID: 1,
+        category: 'RESIDENTIAL',
+        propertyType: 'Du/Fourplex',
+        type: 'x',
+        countUnit: 1,
+        rentable: true,
+      }),
+    ).toEqual(['abbreviation', 'portfolioID', 'propertyType']);
+    expect(
+      await bad('PUT', `/buildings/${building.id}`, {
+        name: 'N',
+        abbreviation: 'N',
+        propertyType: 'HOUSE',
+        type: 'x',
+        countUnit: 1,
+        rentable: true,
+        portfolioID: building.portfolioID,
+      }),
+    ).toEqual(['portfolioID']);
+    expect(
+      await bad('POST', '/units', {
+        name: 'U',
+        abbreviation: 'U',
+        buildingID: building.id,
+        portfolioID: building.portfolioID + 1,
+        category: 'RESIDENTIAL',
+        type: 'x',
+        numberBathrooms: 1.25,
+      }),
+    ).toEqual(['numberBathrooms', 'portfolioID']);
+    expect(server.sandbox.data.contacts.length).toBe(countBefore);
+    expect((await writes())['POST /contacts']).toEqual({ received: 2, applied: 0, rejected: 2, refused: 0 });
+  });
+
+  it('answers 404 for an unknown id, 415 without JSON, 403 without the Write permission, 405 where no write exists', async () => {
+    const body = { firstName: 'A', lastName: 'B' };
+    expect((await send('PUT', '/contacts/1', body)).status).toBe(404);
+    const text = { ...HEADERS, 'content-type': 'text/plain' };
+    expect((await send('POST', '/contacts', body, text)).status).toBe(415);
+    const forbidden = await send('POST', '/contacts', body, headersOf(READ_ONLY));
+    expect(forbidden.status).toBe(403);
+    assertValid('ErrorResponse', await forbidden.json(), SPEC, { closed: true });
+    expect((await send('POST', '/leases', {}, headersOf(READ_ONLY))).status).toBe(400); // only contacts are read-only
+    expect((await send('POST', '/portfolios', { name: 'P' })).status).toBe(405);
+    expect((await send('PUT', '/contacts', body)).status).toBe(405);
+    expect((await send('POST', '/contacts/5', body)).status).toBe(405);
+    expect(server.sandbox.data.contacts.some((c) => c.firstName === 'A' && c.lastName === 'B')).toBe(false);
+  });
+
+  it('applies a write that then times out exactly once, and a 429 or a plain 500 not at all', async () => {
+    const count = () => server.sandbox.data.contacts.filter((c) => c.lastName === 'Faulted').length;
+    await addFault({ path: '/contacts', status: 429, times: 1, headers: { 'Retry-After': '1' } });
+    const throttled = await send('POST', '/contacts', { firstName: 'T', lastName: 'Faulted' });
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('retry-after')).toBe('1');
+    await addFault({ path: '/contacts', status: 500, times: 1 });
+    expect((await send('POST', '/contacts', { firstName: 'F', lastName: 'Faulted' })).status).toBe(500);
+    expect(count()).toBe(0);
+
+    await addFault({ path: '/contacts', status: 502, afterApply: true, times: 1 });
+    expect((await send('POST', '/contacts', { firstName: 'A', lastName: 'Faulted' })).status).toBe(502);
+    expect(count()).toBe(1);
+
+    await addFault({ path: '/contacts', hang: true, times: 1 });
+    const abort = new AbortController();
+    const hung = fetch(`${server.url}/contacts`, {
+      method: 'POST',
+      headers: HEADERS,
+      body: JSON.stringify({ firstName: 'H', lastName: 'Faulted' }),
+      signal: abort.signal,
+    }).then(
+      () => 'answered',
+      () => 'no answer',
+    );
+    await waitFor(async () => (await writes())['POST /contacts'].received === 4);
+    abort.abort(); // the client times out
+    expect(await hung).toBe('no answer');
+    expect(count()).toBe(2);
+    expect((await writes())['POST /contacts']).toEqual({ received: 4, applied: 2, rejected: 0, refused: 2 });
+  });
+});
