@@ -5,6 +5,7 @@ import { applyChanges, editEvenly, raisedRent, withRound } from '../kit/record-e
 import { isJsonObject, readJson, sendJson, type ServeOptions, startSandboxServer } from '../kit/sandbox-http';
 import { type SimulatedVendor, VendorSimulator } from '../kit/vendor-simulator';
 import { type EntrataData, type EntrataDatasetOptions, generateEntrataData } from './entrata-dataset';
+import { APPLY, paramProblem, WRITE_METHODS } from './entrata-writes';
 
 type Rec = Record<string, any>;
 type Collection = keyof EntrataData;
@@ -133,19 +134,43 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
     if (!credential || body?.auth?.type !== 'apikey')
       return fail(301, 'Authorization Failed: the API key is missing or invalid.');
     const method = body.method ?? {};
-    if (method.name !== service.method)
+    const path = url.pathname.replace(/\/+$/, '');
+    const write = WRITE_METHODS[path]?.[method.name as string];
+    if (method.name !== service.method && !write)
       return fail(400, `Method ${String(method.name)} is not available on ${url.pathname.slice(1)}.`);
-    if (method.version !== 'r1')
-      return fail(400, `Version ${String(method.version)} of ${service.method} is not supported.`);
-    if (credential.methods && !credential.methods.includes(service.method))
-      return fail(304, `Access to ${service.method} is not permitted for this API key.`);
+    const name = method.name as string;
+    if (method.version !== 'r1') return fail(400, `Version ${String(method.version)} of ${name} is not supported.`);
+    if (credential.methods && !credential.methods.includes(name))
+      return fail(304, `Access to ${name} is not permitted for this API key.`);
+
+    if (write) {
+      const limits = this.count(credential.apiKey, name);
+      if (limits.over)
+        return this.refuseWrite(name, 'refused', () =>
+          fail(429, `API rate limit exceeded for ${name}.`, limits.headers),
+        );
+      const params = isJsonObject(method.params) ? method.params : {};
+      return this.servedWrite(
+        url.pathname,
+        name,
+        (failing) => this.sendFault(res, requestId, failing, limits.headers),
+        () => {
+          const problem = paramProblem(name, write, params);
+          if (problem) return { outcome: 'rejected', respond: () => fail(400, problem, limits.headers) };
+          const { applied, result } = APPLY[name](this.store, params, new Date().toISOString().slice(0, 10));
+          return {
+            outcome: applied ? 'applied' : 'rejected',
+            respond: () =>
+              sendJson(res, 200, { response: { requestId, code: 200, result: xmlJson(result) } }, limits.headers),
+          };
+        },
+      );
+    }
 
     const limits = this.count(credential.apiKey, service.method);
     if (limits.over) return fail(429, `API rate limit exceeded for ${service.method}.`, limits.headers);
     const faults = await this.served(url.pathname, (failing) =>
-      failing.status === 429
-        ? fail(429, 'API rate limit exceeded (injected).', { ...limits.headers, ...failing.headers })
-        : sendJson(res, failing.status, errorBody(requestId, failing.status, 'Injected fault'), failing.headers),
+      this.sendFault(res, requestId, failing, limits.headers),
     );
     if (!faults) return;
 
@@ -159,6 +184,21 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
       throw error;
     }
     sendJson(res, 200, { response: { requestId, code: 200, result: xmlJson(result) } }, limits.headers);
+  }
+
+  /** An injected status fault: a 429 in Entrata's rate-limit body (HTTP 200), any other status as that status. */
+  private sendFault(
+    res: ServerResponse,
+    requestId: unknown,
+    failing: { status: number; headers?: Record<string, string> },
+    limitHeaders: Record<string, string>,
+  ): void {
+    if (failing.status === 429)
+      return sendJson(res, 200, errorBody(requestId, 429, 'API rate limit exceeded (injected).'), {
+        ...limitHeaders,
+        ...failing.headers,
+      });
+    sendJson(res, failing.status, errorBody(requestId, failing.status, 'Injected fault'), failing.headers);
   }
 
   /** Counts a request against the key's limits for the method; `over` when a window is full (not counted then). */
