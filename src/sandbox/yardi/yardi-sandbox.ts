@@ -8,6 +8,15 @@ import { BodyError, readText, type ServeOptions, startSandboxServer } from '../k
 import { type SimulatedVendor, VendorSimulator } from '../kit/vendor-simulator';
 import { generateYardiData, type YardiData, type YardiDatasetOptions } from './yardi-dataset';
 import { writeElement } from './yardi-xml';
+import {
+  documentOf,
+  importApplication,
+  namespaceOf,
+  updateResidentData,
+  WRITE_INTERFACES,
+  type WriteInterface,
+  type YardiWriteResult,
+} from './yardi-writes';
 
 type Rec = Record<string, any>;
 type Collection = keyof YardiData;
@@ -29,6 +38,8 @@ export interface YardiSandboxOptions extends YardiDatasetOptions {
   requestsPerSecond?: number;
   /** Every answer takes at least this long (a busy Voyager is slow). */
   latencyMs?: number;
+  /** Interfaces (e.g. `ItfCommonData`) not configured for a property: their calls for it answer "not Configured". */
+  unlicensed?: Array<{ interface: string; property: string }>;
 }
 
 export type YardiSandbox = SimulatedVendor<YardiData, YardiSandboxOptions>;
@@ -103,7 +114,10 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
   }
 
   protected control() {
-    return { mutateKinds: ['properties', 'units', 'residents', 'leases'], faultPaths: Object.keys(METHODS) };
+    return {
+      mutateKinds: ['properties', 'units', 'residents', 'leases'],
+      faultPaths: [...Object.keys(METHODS), ...WRITE_INTERFACES.flatMap((i) => Object.keys(i.methods))],
+    };
   }
 
   protected sendInternalError(res: ServerResponse, error: Error): void {
@@ -113,6 +127,8 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
   // ---- the vendor API: SOAP ------------------------------------------------------------------------
 
   protected async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const writeInterface = WRITE_INTERFACES.find((i) => i.path === url.pathname.toLowerCase());
+    if (writeInterface) return this.writeApi(req, res, writeInterface);
     if (url.pathname.toLowerCase() !== SERVICE_PATH)
       return sendXml(res, 404, '<?xml version="1.0"?><error>The resource cannot be found.</error>');
     if (req.method !== 'POST')
@@ -145,29 +161,15 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
         fault('soap:Client', `Server was unable to read request: no ${method} element in the Body.`),
       );
 
-    const refusal = this.refusal(params, method);
+    const { collection, perProperty } = METHODS[method];
+    const refusal = this.refusal(params, collection, perProperty);
     if (refusal) return sendXml(res, 200, answer(method, messages(refusal)));
     if (this.overRate(this.options.requestsPerSecond))
       return sendXml(res, 200, answer(method, messages('Error: Database busy')));
-    const faults = await this.served(
-      method,
-      (failing) => {
-        const message =
-          failing.status >= 500
-            ? 'System.Data.SqlClient.SqlException: Transaction was deadlocked on lock resources with another process'
-            : 'Server too busy';
-        sendXml(
-          res,
-          failing.status,
-          fault('soap:Server', `Server was unable to process request. ---> ${message}`),
-          failing.headers,
-        );
-      },
-      this.options.latencyMs,
-    );
+    const faults = await this.served(method, (failing) => sendServerFault(res, failing), this.options.latencyMs);
     if (!faults) return;
 
-    const { collection, perProperty, idField } = METHODS[method];
+    const { idField } = METHODS[method];
     const code = perProperty ? String(params.YardiPropertyId) : '';
     const records = perProperty ? (this.propertyIndex(collection).get(code) ?? []) : this.store.properties;
     const served = FaultInjector.corruptPage(records, faults, idField).map(withoutPropertyId);
@@ -175,8 +177,90 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
     this.lastResponseAt = Date.now();
   }
 
+  /**
+   * A write interface (docs/vendors/yardi.md, Writes): the same SOAP rules and credential parameters; the outcome
+   * is `<Messages>` (Info or Error) in an HTTP 200 answer, after the credentials, the busy throttle and the
+   * injected faults (a fault's path is the method).
+   */
+  private async writeApi(req: IncomingMessage, res: ServerResponse, iface: WriteInterface): Promise<void> {
+    if (req.method !== 'POST')
+      return sendXml(res, 405, '<?xml version="1.0"?><error>Only SOAP 1.1 POST is served here.</error>');
+    if (!/^text\/xml\b/i.test(String(req.headers['content-type'] ?? '')))
+      return sendXml(res, 415, '<?xml version="1.0"?><error>Content-Type must be text/xml.</error>');
+    const namespace = namespaceOf(iface.name);
+    const action = String(req.headers.soapaction ?? '').replace(/^"|"$/g, '');
+    const method = action.startsWith(`${namespace}/`) ? action.slice(namespace.length + 1) : '';
+    const parameter = iface.methods[method];
+    if (!parameter)
+      return sendXml(
+        res,
+        500,
+        fault('soap:Client', `Server did not recognize the value of HTTP Header SOAPAction: ${action}.`),
+      );
+    let params: Rec | undefined;
+    try {
+      params = parser.parse(await readText(req, 1_000_000), true)?.Envelope?.Body?.[method];
+    } catch (error) {
+      if (error instanceof BodyError) throw error;
+      return sendXml(
+        res,
+        400,
+        fault('soap:Client', `Server was unable to read request. ---> ${(error as Error).message}`),
+      );
+    }
+    if (!params || typeof params !== 'object')
+      return sendXml(
+        res,
+        500,
+        fault('soap:Client', `Server was unable to read request: no ${method} element in the Body.`),
+      );
+    const respond = (result: YardiWriteResult) => () =>
+      sendXml(res, 200, answer(method, { ...messageList(result.messages), ...result.extra }, namespace));
+    const refusal = this.refusal(params, null, method === 'ImportApplication_Login');
+    if (refusal) return this.refuseWrite(method, 'rejected', respond({ applied: false, messages: [error(refusal)] }));
+    if (this.overRate(this.options.requestsPerSecond))
+      return this.refuseWrite(
+        method,
+        'refused',
+        respond({ applied: false, messages: [error('Error: Database busy')] }),
+      );
+    await this.servedWrite(
+      method,
+      method,
+      (failing) => sendServerFault(res, failing),
+      () => {
+        const result = this.applyWrite(iface, method, params, documentOf(params, parameter));
+        return { outcome: result.applied ? 'applied' : 'rejected', respond: respond(result) };
+      },
+    );
+  }
+
+  private applyWrite(iface: WriteInterface, method: string, params: Rec, doc: Rec | null): YardiWriteResult {
+    const nullReference = {
+      applied: false,
+      messages: [error('Object reference not set to an instance of an object.')],
+    };
+    if (!doc) return nullReference;
+    const property =
+      method === 'ImportApplication_Login'
+        ? String(params.YardiPropertyId)
+        : String(documentOf(params, 'XmlDoc')?.ResidentData?.Resident?.PropertyCode ?? '');
+    const notConfigured = this.options.unlicensed?.some((u) => u.interface === iface.name && u.property === property);
+    if (notConfigured)
+      return {
+        applied: false,
+        messages: [error(`Interface '${String(params.InterfaceEntity)}' is not Configured for property '${property}'`)],
+      };
+    const result =
+      method === 'ImportApplication_Login'
+        ? importApplication(this.store, property, doc)
+        : updateResidentData(this.store, doc);
+    if (result.applied) this.byProperty = {};
+    return result;
+  }
+
   /** Why the call is refused (Yardi answers these as `<Messages>` in a normal response), or null. */
-  private refusal(params: Rec, method: string): string | null {
+  private refusal(params: Rec, collection: Collection | null, perProperty: boolean): string | null {
     const accepted = this.options.credentials ?? DEFAULT_CREDENTIALS;
     const given = (name: string) => (typeof params[name] === 'string' ? params[name] : '');
     const login = accepted.filter((c) => c.username === given('UserName') && c.password === given('Password'));
@@ -191,8 +275,8 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
       (c) => c.entity === given('InterfaceEntity') && c.license === given('InterfaceLicense'),
     );
     // Voyager words a method the license does not cover as it words a wrong license.
-    if (!licensed || isDenied(licensed, METHODS[method].collection)) return INVALID_LICENSE;
-    if (METHODS[method].perProperty && !this.store.properties.some((p) => p.Code === given('YardiPropertyId'))) {
+    if (!licensed || (collection && isDenied(licensed, collection))) return INVALID_LICENSE;
+    if (perProperty && !this.store.properties.some((p) => p.Code === given('YardiPropertyId'))) {
       return `Invalid or missing YardiPropertyId: ${given('YardiPropertyId')}`;
     }
     return null;
@@ -337,9 +421,27 @@ function document(method: string, code: string, records: Rec[]): Rec {
 }
 
 const messages = (error: string) => ({ Messages: { Message: { '@messageType': 'Error', '#text': error } } });
+const error = (text: string) => ({ type: 'Error' as const, text });
+const messageList = (list: YardiWriteResult['messages']) => ({
+  Messages: { Message: list.map((m) => ({ '@messageType': m.type, '#text': m.text })) },
+});
 
-function answer(method: string, result: Rec): string {
-  return envelope({ [`${method}Response`]: { '@xmlns': NAMESPACE, [`${method}Result`]: result } });
+function answer(method: string, result: Rec, namespace = NAMESPACE): string {
+  return envelope({ [`${method}Response`]: { '@xmlns': namespace, [`${method}Result`]: result } });
+}
+
+/** An injected status fault as Voyager fails: a SOAP Fault (a deadlock for 5xx, "too busy" otherwise). */
+function sendServerFault(res: ServerResponse, failing: { status: number; headers?: Record<string, string> }): void {
+  const message =
+    failing.status >= 500
+      ? 'System.Data.SqlClient.SqlException: Transaction was deadlocked on lock resources with another process'
+      : 'Server too busy';
+  sendXml(
+    res,
+    failing.status,
+    fault('soap:Server', `Server was unable to process request. ---> ${message}`),
+    failing.headers,
+  );
 }
 
 function fault(code: string, message: string): string {

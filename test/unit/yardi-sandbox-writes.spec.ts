@@ -1,0 +1,292 @@
+import { XMLParser } from 'fast-xml-parser';
+import { startYardiSandboxServer, YARDI_SANDBOX_CREDENTIALS } from '../../src/sandbox/yardi/yardi-sandbox';
+
+const CREDS = YARDI_SANDBOX_CREDENTIALS;
+const NS = 'http://tempuri.org/YSI.Interfaces.WebServices';
+const COMMON_DATA = { path: '/Webservices/itfCommonData.asmx', iface: 'ItfCommonData' };
+const GUEST_CARD = { path: '/Webservices/ItfILSGuestCard.asmx', iface: 'ItfILSGuestCard' };
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: true,
+  parseTagValue: false,
+});
+const escape = (xml: string) => xml.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Polls until `condition` holds (the machine is loaded: wait for the state, never for a fixed time). */
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+describe('Yardi sandbox writes', () => {
+  let server: Awaited<ReturnType<typeof startYardiSandboxServer>>;
+  const OPTIONS = { residents: 60, seed: 4 };
+  /** A SOAP call built from the vendor file alone; `document` is sent as child elements, or as escaped text. */
+  const soap = (
+    target: { path: string; iface: string },
+    method: string,
+    parameter: string,
+    document: string,
+    extra: Record<string, string> = {},
+    asText = false,
+  ) => {
+    const fields = {
+      UserName: CREDS.username,
+      Password: CREDS.password,
+      ServerName: CREDS.serverName,
+      Database: CREDS.database,
+      Platform: CREDS.platform,
+      InterfaceEntity: CREDS.entity,
+      InterfaceLicense: CREDS.license,
+      ...extra,
+    };
+    const body =
+      `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>` +
+      `<${method} xmlns="${NS}/${target.iface}">` +
+      Object.entries(fields)
+        .map(([k, v]) => `<${k}>${escape(v)}</${k}>`)
+        .join('') +
+      `<${parameter}>${asText ? escape(document) : document}</${parameter}></${method}></soap:Body></soap:Envelope>`;
+    return {
+      url: `${server.url}${target.path}`,
+      init: {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${NS}/${target.iface}/${method}"` },
+        body,
+      },
+    };
+  };
+  const call = async (...args: Parameters<typeof soap>) => {
+    const { url, init } = soap(...args);
+    const res = await fetch(url, init);
+    const method = args[1];
+    const parsed = parser.parse(await res.text()).Envelope?.Body;
+    return { status: res.status, result: parsed?.[`${method}Response`]?.[`${method}Result`], body: parsed };
+  };
+  const messagesOf = (result: any) =>
+    [result.Messages.Message].flat().map((m: any) => ({ type: m['@messageType'], text: m['#text'] }));
+  const writes = async () => (await (await fetch(`${server.url}/_control/writes`)).json()) as Record<string, any>;
+  const addFault = (fault: object) =>
+    fetch(`${server.url}/_control/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fault),
+    });
+  const readHousehold = async (property: string, customerId: string) => {
+    const res = await fetch(`${server.url}/Webservices/ItfResidentTransactions20.asmx`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'text/xml; charset=utf-8',
+        soapaction: `"${NS}/ItfResidentTransactions20/GetResidentTransactions_Login"`,
+      },
+      body: soap(COMMON_DATA, 'GetResidentTransactions_Login', 'YardiPropertyId', property).init.body.replace(
+        new RegExp(`${NS}/ItfCommonData`),
+        `${NS}/ItfResidentTransactions20`,
+      ),
+    });
+    const body = parser.parse(await res.text()).Envelope.Body;
+    const customers = [
+      body.GetResidentTransactions_LoginResponse.GetResidentTransactions_LoginResult.ResidentTransactions.Property
+        .RT_Customer,
+    ].flat();
+    return customers.find((c: any) => c.CustomerID === customerId);
+  };
+  const residentDoc = (fields: string) => `<ResidentData><Resident>${fields}</Resident></ResidentData>`;
+
+  beforeAll(async () => {
+    server = await startYardiSandboxServer(OPTIONS);
+  });
+  afterAll(() => server.close());
+  beforeEach(() => server.sandbox.reset(OPTIONS));
+
+  it('updates a resident with UpdateResidentData (document as elements or escaped text): only the elements sent change', async () => {
+    const household = server.sandbox.data.customers.find((c) => c.Customers.Customer.length > 1)!;
+    const second = household.Customers.Customer[1];
+    const before = structuredClone(second);
+    const doc = residentDoc(
+      `<PropertyCode>${household.YardiPropertyId}</PropertyCode><TenantCode>${household.CustomerID}:2</TenantCode>` +
+        `<LastName>Updated</LastName><Phone PhoneType="fax"><PhoneNumber>5550100000</PhoneNumber></Phone>`,
+    );
+    const { status, result } = await call(COMMON_DATA, 'UpdateResidentData', 'XmlDoc', doc, {}, true);
+    expect(status).toBe(200);
+    expect(messagesOf(result)).toEqual([{ type: 'Info', text: expect.any(String) }]);
+    const read = await readHousehold(household.YardiPropertyId, household.CustomerID);
+    const person = [read.Customers.Customer].flat()[1];
+    expect(person.Name.LastName).toBe('Updated');
+    expect(person.Name.FirstName).toBe(before.Name.FirstName);
+    expect(person.Email).toBe(before.Email);
+    expect([person.Phone].flat()).toContainEqual({ '@PhoneType': 'fax', PhoneNumber: '5550100000' });
+    expect([read.Customers.Customer].flat()[0].Name.LastName).toBe(household.Customers.Customer[0].Name.LastName);
+
+    const asElements = await call(
+      COMMON_DATA,
+      'UpdateResidentData',
+      'XmlDoc',
+      residentDoc(
+        `<PropertyCode>${household.YardiPropertyId}</PropertyCode><TenantCode>${household.CustomerID}</TenantCode><Email>new@example.com</Email>`,
+      ),
+    );
+    expect(messagesOf(asElements.result)[0].type).toBe('Info');
+    expect(household.Customers.Customer[0].Email).toBe('new@example.com');
+    expect(await writes()).toEqual({ UpdateResidentData: { received: 2, applied: 2, rejected: 0, refused: 0 } });
+  });
+
+  it('answers refused updates with Error messages inside HTTP 200 and changes nothing', async () => {
+    const household = server.sandbox.data.customers[0];
+    const snapshot = structuredClone(server.sandbox.data.customers);
+    const property = `<PropertyCode>${household.YardiPropertyId}</PropertyCode>`;
+    const tenant = `<TenantCode>${household.CustomerID}</TenantCode>`;
+    const cases: Array<[string, string]> = [
+      [residentDoc(`<PropertyCode>zz99</PropertyCode>${tenant}`), 'Could not find Property:zz99.'],
+      [
+        residentDoc(`${property}<TenantCode>t9999999</TenantCode>`),
+        `Could not find Tenant:t9999999 in Property:${household.YardiPropertyId}.`,
+      ],
+      [
+        residentDoc(`${property}${tenant}<Phone><PhoneNumber>5550100000</PhoneNumber></Phone>`),
+        'PhoneType must be one of home, work, cell, fax when a phone is sent',
+      ],
+      [
+        residentDoc(`${property}${tenant}<MiddleName>Q</MiddleName>`),
+        'Element MiddleName is not supported by UpdateResidentData',
+      ],
+    ];
+    for (const [doc, message] of cases) {
+      const { status, result } = await call(COMMON_DATA, 'UpdateResidentData', 'XmlDoc', doc);
+      expect(status).toBe(200);
+      expect(messagesOf(result)).toEqual([{ type: 'Error', text: message }]);
+    }
+    const misnamed = await call(COMMON_DATA, 'UpdateResidentData', 'Residents', residentDoc(`${property}${tenant}`));
+    expect(messagesOf(misnamed.result)).toEqual([
+      { type: 'Error', text: 'Object reference not set to an instance of an object.' },
+    ]);
+    expect(server.sandbox.data.customers).toEqual(snapshot);
+    expect((await writes()).UpdateResidentData).toEqual({ received: 5, applied: 0, rejected: 5, refused: 0 });
+  });
+
+  it('imports an application (ImportApplication_Login): a new applicant household, its CustomerID in the result; then updates it', async () => {
+    const property = server.sandbox.data.properties[0].Code;
+    const unit = server.sandbox.data.units.find((u) => u.YardiPropertyId === property)!;
+    const prospect = (inner: string) =>
+      `<LeadManagement><Prospects><Prospect>${inner}</Prospect></Prospects></LeadManagement>`;
+    const doc = prospect(
+      `<Customers><Customer Type="applicant"><Name><FirstName>Alan</FirstName><LastName>Turing</LastName></Name>` +
+        `<Address><Email>alan@example.com</Email></Address><Phone PhoneType="cell"><PhoneNumber>5550103000</PhoneNumber></Phone></Customer></Customers>` +
+        `<CustomerPreferences><DesiredUnit><UnitID>${unit.UnitID}</UnitID></DesiredUnit><TargetMoveInDate>2027-03-01</TargetMoveInDate><DesiredRent>1450.00</DesiredRent></CustomerPreferences>` +
+        `<Lease><LeaseFromDate>03/01/2027</LeaseFromDate><LeaseToDate>02/29/2028</LeaseToDate></Lease>`,
+    );
+    const created = await call(GUEST_CARD, 'ImportApplication_Login', 'XmlDocument', doc, {
+      YardiPropertyId: property,
+    });
+    expect(messagesOf(created.result)[0].type).toBe('Info');
+    const customerId = created.result.CustomerID;
+    expect(customerId).toMatch(/^p\d{7}$/);
+    const read = await readHousehold(property, customerId);
+    expect(read).toMatchObject({
+      Customers: {
+        Customer: {
+          '@Type': 'applicant',
+          Name: { FirstName: 'Alan', LastName: 'Turing' },
+          Email: 'alan@example.com',
+          Phone: { '@PhoneType': 'cell', PhoneNumber: '5550103000' },
+        },
+      },
+      Lease: {
+        LeaseFromDate: '03/01/2027',
+        LeaseToDate: '02/29/2028',
+        ExpectedMoveInDate: '2027-03-01',
+        CurrentRent: '1450.00',
+      },
+      RT_Unit: { UnitID: unit.UnitID },
+    });
+
+    const updated = await call(
+      GUEST_CARD,
+      'ImportApplication_Login',
+      'XmlDocument',
+      prospect(
+        `<CustomerID>${customerId}</CustomerID><CustomerPreferences><DesiredRent>1500</DesiredRent></CustomerPreferences>`,
+      ),
+      { YardiPropertyId: property },
+    );
+    expect(messagesOf(updated.result)[0].type).toBe('Info');
+    expect((await readHousehold(property, customerId)).Lease).toMatchObject({
+      CurrentRent: '1500.00',
+      LeaseFromDate: '03/01/2027',
+    });
+
+    const current = server.sandbox.data.customers.find(
+      (c) =>
+        c.YardiPropertyId === property && c.Customers.Customer.every((p: any) => p['@Type'] === 'current resident'),
+    )!;
+    const refused = await call(
+      GUEST_CARD,
+      'ImportApplication_Login',
+      'XmlDocument',
+      prospect(`<CustomerID>${current.CustomerID}</CustomerID>`),
+      { YardiPropertyId: property },
+    );
+    expect(messagesOf(refused.result)).toEqual([
+      { type: 'Error', text: `Customer ${current.CustomerID} is not an applicant` },
+    ]);
+    expect(await writes()).toEqual({ ImportApplication_Login: { received: 3, applied: 2, rejected: 1, refused: 0 } });
+  });
+
+  it('answers an interface not configured for the property, and refuses methods Voyager lacks with a SOAP fault', async () => {
+    const household = server.sandbox.data.customers[0];
+    server.sandbox.reset({
+      ...OPTIONS,
+      unlicensed: [{ interface: 'ItfCommonData', property: household.YardiPropertyId }],
+    });
+    const doc = residentDoc(
+      `<PropertyCode>${household.YardiPropertyId}</PropertyCode><TenantCode>${household.CustomerID}</TenantCode><LastName>X</LastName>`,
+    );
+    const { result } = await call(COMMON_DATA, 'UpdateResidentData', 'XmlDoc', doc);
+    expect(messagesOf(result)).toEqual([
+      {
+        type: 'Error',
+        text: `Interface '${CREDS.entity}' is not Configured for property '${household.YardiPropertyId}'`,
+      },
+    ]);
+    expect(household.Customers.Customer[0].Name.LastName).not.toBe('X');
+    for (const [target, method] of [
+      [COMMON_DATA, 'CreateResident'],
+      [COMMON_DATA, 'ImportProperty'],
+      [GUEST_CARD, 'UpdateUnit'],
+    ] as const) {
+      const refused = await call(target, method, 'XmlDoc', '<x/>');
+      expect(refused.status).toBe(500);
+      expect(refused.body.Fault.faultstring).toMatch(/did not recognize the value of HTTP Header SOAPAction/);
+    }
+  });
+
+  it('applies a write that then times out exactly once; an injected 429 or 500 applies nothing', async () => {
+    const household = server.sandbox.data.customers[0];
+    const doc = (name: string) =>
+      residentDoc(
+        `<PropertyCode>${household.YardiPropertyId}</PropertyCode><TenantCode>${household.CustomerID}</TenantCode><LastName>${name}</LastName>`,
+      );
+    const lastName = () => household.Customers.Customer[0].Name.LastName;
+    const original = lastName();
+    await addFault({ path: 'UpdateResidentData', status: 429, times: 1 });
+    expect((await call(COMMON_DATA, 'UpdateResidentData', 'XmlDoc', doc('Throttled'))).status).toBe(429);
+    await addFault({ path: 'UpdateResidentData', status: 500, times: 1 });
+    const failed = await call(COMMON_DATA, 'UpdateResidentData', 'XmlDoc', doc('Failed'));
+    expect(failed.status).toBe(500);
+    expect(failed.body.Fault.faultcode).toBe('soap:Server');
+    expect(lastName()).toBe(original);
+
+    await addFault({ path: 'UpdateResidentData', hang: true, times: 1 });
+    const abort = new AbortController();
+    const { url, init } = soap(COMMON_DATA, 'UpdateResidentData', 'XmlDoc', doc('Hung'));
+    const hung = fetch(url, { ...init, signal: abort.signal }).then(
+      () => 'answered',
+      () => 'no answer',
+    );
+    await waitFor(async () => (await writes()).UpdateResidentData?.received === 3);
+    abort.abort();
+    expect(await hung).toBe('no answer');
+    expect(lastName()).toBe('Hung');
+    expect((await writes()).UpdateResidentData).toEqual({ received: 3, applied: 1, rejected: 0, refused: 2 });
+  });
+});
