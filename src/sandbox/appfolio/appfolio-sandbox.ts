@@ -52,6 +52,8 @@ const DEFAULT_PAGE_SIZE = 5000;
 const DEFAULT_CURSOR_TTL_MS = 30 * 60_000;
 const MAX_LOOKUP_IDS = 100;
 const DEVELOPER_ID_HEADER = 'x-appfolio-developer-id';
+/** The v0 resources behind residents, properties, units and leases; none takes a canonical write. */
+const V0_READ_ONLY = /^\/api\/v0\/(tenants|properties|units|occupancies)(?:\/(\d+))?\/?$/;
 
 interface Report {
   collection: Collection;
@@ -188,6 +190,8 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
       });
       return void res.end('HTTP Basic: Access denied.\n');
     }
+    const v0Record = V0_READ_ONLY.exec(url.pathname);
+    if (v0Record && req.method !== 'GET') return this.v0Write(req, res, url, customer, v0Record[1], v0Record[2]);
     const report = /^\/api\/v2\/reports\/([a-z_]+)\.json$/.exec(url.pathname)?.[1];
     const lookup = url.pathname === '/api/v0/tenants';
     if (!(report && REPORTS[report]) && !lookup) return sendJson(res, 404, error(`No route matches ${url.pathname}`));
@@ -215,6 +219,69 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
     if (req.method === 'POST') return this.runReport(req, res, report!, customer.clientId, origin, faults);
     if (req.method === 'GET') return this.nextPage(res, url, report!, customer.clientId, origin, faults);
     return sendJson(res, 405, error(`${req.method} is not supported on ${url.pathname}`));
+  }
+
+  /**
+   * A write to a v0 resource the canonical models map to (docs/vendors/appfolio.md, Writes): tenants, properties
+   * and occupancies are read-only (405); units take only `PUT /api/v0/units/{id}` of operational flags
+   * (`RentReady`), so any other attribute is a 422. Checked after the developer-id header and the budget, and the
+   * unit flag goes through the injected faults like every write.
+   */
+  private async v0Write(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    customer: { clientId: string; developerId: string },
+    resource: string,
+    id: string | undefined,
+  ): Promise<void> {
+    const operation = `${req.method} /api/v0/${resource}${id === undefined ? '' : '/{Id}'}`;
+    if (req.headers[DEVELOPER_ID_HEADER] !== customer.developerId)
+      return sendJson(res, 401, error('Required header missing or invalid: X-AppFolio-Developer-ID'));
+    if (resource !== 'units' || req.method !== 'PUT' || id === undefined)
+      return this.refuseWrite(operation, 'rejected', () =>
+        sendJson(res, 405, error(`${req.method} is not supported on ${url.pathname}: ${resource} are read-only in v0`)),
+      );
+    const retryAfter = this.retryAfter(customer.clientId);
+    if (retryAfter !== null)
+      return this.refuseWrite(operation, 'refused', () => {
+        res.writeHead(429, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': String(retryAfter) });
+        res.end('Rate limit exceeded. Please retry later.\n');
+      });
+    let body: unknown;
+    try {
+      body = await readJson(req);
+    } catch {
+      body = undefined;
+    }
+    await this.servedWrite(
+      url.pathname,
+      operation,
+      (failing) => sendJson(res, failing.status, error('Injected fault'), failing.headers),
+      () => {
+        const reject = (status: number, answer: unknown) => ({
+          outcome: 'rejected' as const,
+          respond: () => sendJson(res, status, answer),
+        });
+        const unit = this.index('units').get(Number(id));
+        if (!unit) return reject(404, error(`Unit ${id} not found`));
+        if (!isJsonObject(body)) return reject(400, error('The body must be a JSON object'));
+        const errors = Object.entries(body)
+          .filter(([attribute, value]) => !(attribute === 'RentReady' && typeof value === 'boolean'))
+          .map(([attribute]) => ({
+            attribute,
+            message: attribute === 'RentReady' ? 'must be true or false' : 'is not a writable attribute of a unit',
+          }));
+        if (errors.length || !('RentReady' in body))
+          return reject(422, { errors: errors.length ? errors : [{ attribute: 'RentReady', message: 'is required' }] });
+        // An operational flag no report column shows (no canonical field maps to it).
+        unit.RentReady = body.RentReady;
+        return {
+          outcome: 'applied',
+          respond: () => sendJson(res, 200, { Id: String(unit.unit_id), RentReady: unit.RentReady }),
+        };
+      },
+    );
   }
 
   private customer(req: IncomingMessage) {
