@@ -5,6 +5,9 @@ import {
   SAVE_CONTACT,
   SAVE_LEASE,
   SAVE_UNIT,
+  SAVE_WORK_ORDER,
+  CLOSE_WORK_ORDER,
+  TIME_CARD_ENTRY,
   type SaveSchema,
   UPDATE_BUILDING,
 } from '../../src/sandbox/propertyware-rest/propertyware-rest-writes';
@@ -13,6 +16,8 @@ import { assertValid, referenceDocument } from '../support/propexo-schema';
 const SPEC = 'propertyware-openapi.json';
 const CREDS = { clientId: 'unit-client', clientSecret: 'unit-secret', systemId: '4242' };
 const READ_ONLY = { ...CREDS, clientId: 'read-only-client', readOnly: ['contacts' as const] };
+/** A customer in Propertyware's beta program: the only kind BETA write endpoints accept. */
+const BETA = { ...CREDS, clientId: 'beta-client', beta: true };
 const headersOf = (creds: { clientId: string }) => ({
   'x-propertyware-client-id': creds.clientId,
   'x-propertyware-client-secret': CREDS.clientSecret,
@@ -38,7 +43,7 @@ const NEW_CONTACT = {
 
 describe('Propertyware REST sandbox writes', () => {
   let server: Awaited<ReturnType<typeof startPropertywareRestSandboxServer>>;
-  const options = { residents: 60, seed: 3, credentials: [CREDS, READ_ONLY], requestsPerSecond: 0 };
+  const options = { residents: 60, seed: 3, credentials: [CREDS, READ_ONLY, BETA], requestsPerSecond: 0 };
   const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = HEADERS) =>
     fetch(`${server.url}${path}`, {
       method,
@@ -68,7 +73,7 @@ describe('Propertyware REST sandbox writes', () => {
         : property.$ref
           ? 'object'
           : property.type === 'array'
-            ? `${property.items.type}[]`
+            ? `${property.items.$ref ? 'object' : property.items.type}[]`
             : property.format === 'date'
               ? 'date'
               : property.type;
@@ -95,6 +100,9 @@ describe('Propertyware REST sandbox writes', () => {
     expectSame(SAVE_BUILDING, 'Building');
     expectSame(UPDATE_BUILDING, 'Building');
     expectSame(SAVE_UNIT, 'Unit');
+    expectSame(SAVE_WORK_ORDER, 'WorkOrder');
+    expectSame(CLOSE_WORK_ORDER, 'WorkOrder');
+    expectSame(TIME_CARD_ENTRY);
   });
 
   it('creates a contact (201 Contact), serves it by id and to lastModifiedDateTimeStart, but not as a tenant until a lease names it', async () => {
@@ -354,5 +362,93 @@ describe('Propertyware REST sandbox writes', () => {
     expect(await hung).toBe('no answer');
     expect(count()).toBe(2);
     expect((await writes())['POST /contacts']).toEqual({ received: 4, applied: 2, rejected: 0, refused: 2 });
+  });
+
+  describe('work orders (service requests)', () => {
+    const building = () => server.sandbox.data.buildings[0];
+    const unitOf = (buildingId: number) => server.sandbox.data.units.find((u) => u.buildingID === buildingId)!;
+    const tenant = () => server.sandbox.data.contacts.find((c) => c.type === 'TENANT')!;
+    const newWorkOrder = () => ({
+      buildingID: building().id,
+      unitIDs: [unitOf(building().id).id],
+      description: 'Kitchen sink leaks under the cabinet',
+      priority: 'HIGH',
+      category: 'Plumbing',
+      type: 'Service Request',
+      authorizeEnter: 'ANYTIME',
+      dateToEnter: '2026-12-07',
+      requestedBy: tenant().id,
+      startDate: '2026-12-07',
+      scheduledEndDate: '2026-12-07',
+    });
+    /** WorkOrder.unitIDs is an untyped object in the spec; Propertyware serves the ids as a list. */
+    const withoutUnitIds = ({ unitIDs: _ids, ...rest }: any) => rest;
+
+    it('creates one (201 WorkOrder): requester id served as a name, dateToEnter as a date-time, listed to lastModifiedDateTimeStart', async () => {
+      const since = new Date(Date.now() - 1000).toISOString().slice(0, 19) + 'Z';
+      const res = await send('POST', '/workorders', newWorkOrder());
+      expect(res.status).toBe(201);
+      const created = (await res.json()) as any;
+      assertValid('WorkOrder', withoutUnitIds(created), SPEC, { closed: true });
+      const { requestedBy: _id, dateToEnter: _date, ...plain } = newWorkOrder();
+      expect(created).toMatchObject({
+        ...plain,
+        unitID: plain.unitIDs[0],
+        portfolioID: building().portfolioID,
+        status: 'Open',
+        requestedBy: `${tenant().firstName} ${tenant().lastName}`,
+        dateToEnter: '2026-12-07T00:00:00Z',
+      });
+      expect(await get(`/workorders?lastModifiedDateTimeStart=${since}`)).toEqual([created]);
+    });
+
+    it('refuses a bad work order with 400 ErrorResponse', async () => {
+      const res = await send('POST', '/workorders', {
+        ...newWorkOrder(),
+        priority: 'Med',
+        unitIDs: [server.sandbox.data.units.find((u) => u.buildingID !== building().id)!.id],
+        requestedBy: 1,
+        dateToEnter: '12/07/2026',
+      });
+      expect(res.status).toBe(400);
+      const keys = (((await res.json()) as any).errors as any[]).map((e) => e.key).sort();
+      expect(keys).toEqual(['dateToEnter', 'priority', 'requestedBy', 'unitIDs']);
+      expect(server.sandbox.data.workorders).toEqual([]);
+    });
+
+    it('closes one only through the BETA close endpoint, for a beta customer; no general update exists', async () => {
+      const created = (await (await send('POST', '/workorders', newWorkOrder())).json()) as any;
+      const close = {
+        timeCardEntry: [{ vendorID: 880001, workDate: '2026-12-08T00:00:00Z', hours: 0 }],
+        completedDate: '2026-12-08',
+        comments: 'Fixed',
+      };
+      const path = `/workorders/closeworkorder/${created.id}`;
+      const notBeta = await send('PUT', path, close);
+      expect(notBeta.status).toBe(403);
+      expect(((await notBeta.json()) as any).userMessage).toMatch(/beta program/);
+      const beta = headersOf(BETA);
+      const missingVendor = await send('PUT', path, { timeCardEntry: [{ hours: 0 }] }, beta);
+      expect(missingVendor.status).toBe(400);
+      expect(((await missingVendor.json()) as any).errors.map((e: any) => e.key)).toEqual([
+        'timeCardEntry[0].vendorID',
+      ]);
+      const closed = await send('PUT', path, close, beta);
+      expect(closed.status).toBe(200);
+      expect(await closed.json()).toEqual({}); // a ResponseEntity, not the record
+      expect(await get(`/workorders/${created.id}`)).toMatchObject({
+        status: 'Completed',
+        completedDate: '2026-12-08',
+        assignedVendors: [{ id: 880001 }],
+        description: created.description,
+      });
+      expect((await send('PUT', `/workorders/${created.id}`, { description: 'x' }, beta)).status).toBe(405);
+      expect((await writes())['PUT /workorders/closeworkorder/{id}']).toEqual({
+        received: 3,
+        applied: 1,
+        rejected: 2,
+        refused: 0,
+      });
+    });
   });
 });

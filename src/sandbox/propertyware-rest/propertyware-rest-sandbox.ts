@@ -26,6 +26,9 @@ import {
   SAVE_CONTACT,
   SAVE_LEASE,
   SAVE_UNIT,
+  SAVE_WORK_ORDER,
+  CLOSE_WORK_ORDER,
+  TIME_CARD_ENTRY,
   type SaveSchema,
   UPDATE_BUILDING,
   validateSave,
@@ -40,10 +43,16 @@ export interface PropertywareRestCredentialSet {
   systemId: string;
 }
 
-/** Collections a key may read but not write (the entity's `Write` permission missing): writes answer 403. */
+/**
+ * Collections a key may read but not write (the entity's `Write` permission missing), and whether its customer
+ * joined the beta that BETA write endpoints need: without either, those writes answer 403.
+ */
 export interface ReadOnlyCollections {
   readOnly?: readonly Collection[];
+  beta?: boolean;
 }
+/** Write endpoints marked (BETA) in the spec. */
+const BETA_WRITES = new Set(['PUT /workorders/closeworkorder/{id}']);
 
 export interface PropertywareRestSandboxOptions extends PropertywareRestDatasetOptions {
   /** Accepted client id / secret / system id triples; a denied collection answers 403. */
@@ -67,11 +76,11 @@ export const PROPERTYWARE_REST_SANDBOX_LIMITED_CREDENTIALS: PropertywareRestCred
 };
 
 const DEFAULT_CREDENTIALS: NonNullable<PropertywareRestSandboxOptions['credentials']> = [
-  PROPERTYWARE_REST_SANDBOX_CREDENTIALS,
+  { ...PROPERTYWARE_REST_SANDBOX_CREDENTIALS, beta: true },
   { ...PROPERTYWARE_REST_SANDBOX_LIMITED_CREDENTIALS, denied: ['contacts'] },
 ];
 
-const COLLECTIONS: Collection[] = ['portfolios', 'buildings', 'units', 'leases', 'contacts'];
+const COLLECTIONS: Collection[] = ['portfolios', 'buildings', 'units', 'leases', 'contacts', 'workorders'];
 /** Collections whose list endpoint hides deactivated records unless includeDeactivated=true. */
 const DEACTIVATABLE = new Set<Collection>(['portfolios', 'buildings', 'units']);
 const CONTACT_TYPES = ['TENANT', 'PROSPECT', 'OWNER', 'VENDOR', 'OTHER'];
@@ -81,6 +90,8 @@ const WRITE_SCHEMAS: Partial<Record<Collection, { POST: SaveSchema; PUT: SaveSch
   leases: { POST: SAVE_LEASE, PUT: SAVE_LEASE },
   buildings: { POST: SAVE_BUILDING, PUT: UPDATE_BUILDING },
   units: { POST: SAVE_UNIT, PUT: SAVE_UNIT },
+  // No general update: the only one is the BETA close (PUT /workorders/closeworkorder/{id}).
+  workorders: { POST: SAVE_WORK_ORDER, PUT: CLOSE_WORK_ORDER },
 };
 /** This organisation's lease statuses: a write naming another answers 400 (statuses are configured per organisation). */
 const KNOWN_LEASE_STATUSES = new Set<string>(LEASE_STATUSES.map(([status]) => status));
@@ -164,6 +175,8 @@ class PropertywareRestSimulator
       );
     }
     // Paths, and the paging parameters' names, are case-sensitive: a wrong case is a 404.
+    const close = /^\/workorders\/closeworkorder\/(\d+)\/?$/.exec(url.pathname);
+    if (close && req.method === 'PUT') return this.write(req, res, url, 'workorders', credential, close[1]);
     const match = /^\/([a-z]+)(?:\/(\d+))?\/?$/.exec(url.pathname);
     const collection = match && (COLLECTIONS as string[]).includes(match[1]) ? (match[1] as Collection) : undefined;
     const misspelt = [...url.searchParams.keys()].find(
@@ -245,16 +258,29 @@ class PropertywareRestSimulator
     id: string | undefined,
   ): Promise<void> {
     const method = req.method as 'POST' | 'PUT';
-    const operation = `${method} /${collection}${id === undefined ? '' : '/{id}'}`;
+    const isClose = url.pathname.startsWith('/workorders/closeworkorder/');
+    const operation = isClose
+      ? 'PUT /workorders/closeworkorder/{id}'
+      : `${method} /${collection}${id === undefined ? '' : '/{id}'}`;
     const schema = WRITE_SCHEMAS[collection]?.[method];
     const refuse = (status: number, errorCode: string, userMessage: string) =>
       this.refuseWrite(operation, status === 429 ? 'refused' : 'rejected', () =>
         sendJson(res, status, errorResponse(errorCode, userMessage)),
       );
-    if (!schema || (method === 'POST') !== (id === undefined))
+    if (
+      !schema ||
+      (method === 'POST') !== (id === undefined) ||
+      (collection === 'workorders' && id !== undefined && !isClose)
+    )
       return refuse(405, 'METHOD_NOT_ALLOWED', `${method} is not supported on ${url.pathname}`);
     if (!/^application\/json\b/i.test(String(req.headers['content-type'] ?? '')))
       return refuse(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json.');
+    if (BETA_WRITES.has(operation) && !credential.beta)
+      return refuse(
+        403,
+        'FORBIDDEN',
+        "Write access is only available to customers who have opted in to our beta program. Please reach out to support if you'd like to be included.",
+      );
     if (credential.readOnly?.includes(collection))
       return refuse(
         403,
@@ -304,7 +330,13 @@ class PropertywareRestSimulator
       : this.createFrom(collection, schema, body);
     return {
       outcome: 'applied',
-      respond: () => sendJson(res, existing ? 200 : 201, this.view(collection, record)),
+      // The close answers a ResponseEntity, not the record: the change is seen on the next read.
+      respond: () =>
+        sendJson(
+          res,
+          existing ? 200 : 201,
+          collection === 'workorders' && existing ? {} : this.view(collection, record),
+        ),
     };
   }
 
@@ -340,6 +372,23 @@ class PropertywareRestSimulator
           if (body[key] !== undefined) errors.push({ key, message: `${key} can only be set on an existing lease` });
     }
     if (collection === 'buildings' && !existing) missing('portfolioID', 'portfolios', body.portfolioID);
+    if (collection === 'workorders' && !existing) {
+      missing('buildingID', 'buildings', body.buildingID);
+      missing('requestedBy', 'contacts', body.requestedBy);
+      for (const unitId of Array.isArray(body.unitIDs) ? body.unitIDs : []) {
+        const unit = this.index('units').get(unitId);
+        if (unit && unit.buildingID !== body.buildingID)
+          errors.push({ key: 'unitIDs', message: `unit ${unitId} is not in building ${body.buildingID}` });
+        else missing('unitIDs', 'units', unitId);
+      }
+    }
+    if (collection === 'workorders' && existing && Array.isArray(body.timeCardEntry)) {
+      if (body.timeCardEntry.length === 0)
+        errors.push({ key: 'timeCardEntry', message: 'timeCardEntry must name at least one vendor' });
+      body.timeCardEntry.forEach((entry: Rec, i: number) =>
+        errors.push(...validateSave(TIME_CARD_ENTRY, entry, `timeCardEntry[${i}].`)),
+      );
+    }
     if (collection === 'units') {
       missing('buildingID', 'buildings', body.buildingID);
       const building = this.index('buildings').get(body.buildingID);
@@ -358,6 +407,7 @@ class PropertywareRestSimulator
     // SaveContact has no type: a new contact is no tenant until a lease names it (docs/vendors/propertyware-rest.md).
     if (collection === 'contacts') return this.create('contacts', { ...fields, type: 'OTHER' });
     if (collection === 'units') return this.create('units', { status: 'Vacant', rentable: true, ...fields });
+    if (collection === 'workorders') return this.createWorkOrder(fields, body);
     if (collection !== 'leases') return this.create(collection, fields);
     // A lease created without a status is in force (modelled: the spec names no default).
     const withStatus = { status: 'Active', ...body };
@@ -366,8 +416,37 @@ class PropertywareRestSimulator
     return lease;
   }
 
+  /** A work order as reads show it: its number, building's portfolio, first unit, requester's name; status Open (modelled). */
+  private createWorkOrder(fields: Rec, body: Rec): Rec {
+    const building = this.index('buildings').get(body.buildingID)!;
+    const requester = this.index('contacts').get(body.requestedBy);
+    const number = this.store.workorders.length + 1;
+    return this.create('workorders', {
+      number,
+      status: 'Open',
+      portfolioID: building.portfolioID,
+      ...(Array.isArray(body.unitIDs) && body.unitIDs.length ? { unitID: body.unitIDs[0] } : {}),
+      ...(requester ? { requestedBy: `${requester.firstName} ${requester.lastName}` } : {}),
+      ...fields,
+    });
+  }
+
+  /** The BETA close: status Completed, the completion date, the time card's vendors assigned; nothing else changes. */
+  private closeWorkOrder(record: Rec, body: Rec): Rec {
+    const vendors = (body.timeCardEntry as Rec[]).map((entry) => ({ id: entry.vendorID }));
+    const assigned = (record.assignedVendors ?? []) as Rec[];
+    return this.update('workorders', record, {
+      status: 'Completed',
+      ...(body.completedDate ? { completedDate: body.completedDate } : {}),
+      ...(body.startDate ? { startDate: body.startDate } : {}),
+      ...(body.category ? { category: body.category } : {}),
+      assignedVendors: [...assigned, ...vendors.filter((v) => !assigned.some((a) => a.id === v.id))],
+    });
+  }
+
   /** A full replace: the read fields the schema sets are blanked, then set from the body. */
   private replace(collection: Collection, schema: SaveSchema, record: Rec, body: Rec): Rec {
+    if (collection === 'workorders') return this.closeWorkOrder(record, body);
     const kept = collection === 'contacts' ? ['category'] : [];
     for (const field of replaceableFields(schema)) if (!kept.includes(field)) delete record[field];
     Object.assign(record, readFields(schema, body), collection === 'leases' ? this.leaseLinks(body) : {});
@@ -525,6 +604,7 @@ class PropertywareRestSimulator
       units: (r) => this.update('units', r, { targetRent: raisedRent(r.targetRent) }),
       leases: (r) => this.update('leases', r, { baseRent: raisedRent(r.baseRent) }),
       contacts: (r) => this.update('contacts', r, { firstName: withRound(r.firstName ?? 'First', round) }),
+      workorders: (r) => this.update('workorders', r, { description: withRound(r.description ?? 'Work', round) }),
     });
   }
 
@@ -617,6 +697,8 @@ function defaults(collection: Collection): Rec {
       return { contacts: [], active: true };
     case 'contacts':
       return { type: 'TENANT' };
+    case 'workorders':
+      return {};
     default:
       return { active: true };
   }

@@ -8,7 +8,7 @@ type Rec = Record<string, any>;
  * shows of it (`read`: the read schema's name when it differs; `hidden`: reads do not show it).
  */
 export interface FieldRule {
-  type: 'string' | 'date' | 'integer' | 'number' | 'boolean' | 'integer[]' | 'address' | 'object';
+  type: 'string' | 'date' | 'integer' | 'number' | 'boolean' | 'integer[]' | 'address' | 'object' | 'object[]';
   max?: number;
   values?: readonly (string | number)[];
   read?: string;
@@ -260,6 +260,10 @@ function typeError(rule: FieldRule, value: unknown): string | null {
       return typeof value === 'boolean' ? null : 'must be true or false';
     case 'integer[]':
       return Array.isArray(value) && value.every((v) => Number.isInteger(v)) ? null : 'must be an array of integers';
+    case 'object[]':
+      return Array.isArray(value) && value.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v))
+        ? null
+        : 'must be an array of objects';
     case 'address':
     case 'object':
       return value !== null && typeof value === 'object' && !Array.isArray(value) ? null : 'must be an object';
@@ -310,3 +314,61 @@ export function replaceableFields(schema: SaveSchema): string[] {
     .filter(([, rule]) => !rule.hidden)
     .map(([name, rule]) => rule.read ?? name);
 }
+
+/** SaveWorkOrder (POST /workorders). `requestedBy` is a contact id here, a name in reads; `dateToEnter` a date here, a date-time in reads. */
+export const SAVE_WORK_ORDER: SaveSchema = {
+  name: 'SaveWorkOrder',
+  required: ['buildingID'],
+  fields: {
+    authorizeEnter: { type: 'string', values: ['NO', 'ANYTIME', 'SPECIFIEDTIME'] },
+    buildingID: INT,
+    category: S,
+    costEstimate: NUM,
+    dateToEnter: { type: 'date', toRead: (date: string) => `${date}T00:00:00Z` },
+    description: S,
+    hourEstimate: NUM,
+    hourToEnter: { type: 'integer', hidden: true },
+    minuteToEnter: { type: 'integer', hidden: true },
+    priority: { type: 'string', values: ['HIGH', 'MEDIUM', 'LOW'] },
+    publishToOwnerPortal: BOOL,
+    publishToTenantPortal: BOOL,
+    // Served as the contact's name, resolved by the simulator.
+    requestedBy: { type: 'integer', hidden: true },
+    requiredMaterials: S,
+    scheduledEndDate: DATE,
+    searchTag: S,
+    source: S,
+    specificLocation: S,
+    startDate: DATE,
+    type: S,
+    unitIDs: { type: 'integer[]' },
+  },
+};
+
+/** CloseWorkOrder (PUT /workorders/closeworkorder/{id}, BETA) and its TimeCardEntry items. */
+export const CLOSE_WORK_ORDER: SaveSchema = {
+  name: 'CloseWorkOrder',
+  required: ['timeCardEntry'],
+  fields: {
+    category: S,
+    comments: HIDDEN_S,
+    completedDate: DATE,
+    startDate: DATE,
+    timeCardEntry: { type: 'object[]', hidden: true },
+  },
+};
+
+export const TIME_CARD_ENTRY: SaveSchema = {
+  name: 'TimeCardEntry',
+  required: ['vendorID'],
+  fields: {
+    billID: INT,
+    comments: S,
+    hourlyRate: NUM,
+    hourlySurcharge: NUM,
+    hours: NUM,
+    id: INT,
+    vendorID: INT,
+    workDate: { type: 'string' },
+  },
+};
