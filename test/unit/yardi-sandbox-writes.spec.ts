@@ -5,6 +5,7 @@ const CREDS = YARDI_SANDBOX_CREDENTIALS;
 const NS = 'http://tempuri.org/YSI.Interfaces.WebServices';
 const COMMON_DATA = { path: '/Webservices/itfCommonData.asmx', iface: 'ItfCommonData' };
 const GUEST_CARD = { path: '/Webservices/ItfILSGuestCard.asmx', iface: 'ItfILSGuestCard' };
+const SERVICE_REQUESTS = { path: '/Webservices/itfservicerequests.asmx', iface: 'ItfServiceRequests' };
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
@@ -288,5 +289,117 @@ describe('Yardi sandbox writes', () => {
     expect(await hung).toBe('no answer');
     expect(lastName()).toBe('Hung');
     expect((await writes()).UpdateResidentData).toEqual({ received: 3, applied: 1, rejected: 0, refused: 2 });
+  });
+
+  describe('service requests (ItfServiceRequests)', () => {
+    const property = () => server.sandbox.data.properties[0].Code as string;
+    const srDoc = (inner: string) => `<ServiceRequests><ServiceRequest>${inner}</ServiceRequest></ServiceRequests>`;
+    const save = (inner: string, code = property()) =>
+      call(SERVICE_REQUESTS, 'CreateOrEditServiceRequests', 'ServiceRequestXml', srDoc(inner), {
+        YardiPropertyId: code,
+      });
+    const search = async (extra: Record<string, string> = {}) =>
+      (
+        await call(SERVICE_REQUESTS, 'GetServiceRequest_Search', 'UnitCode', '', {
+          YardiPropertyId: property(),
+          ...extra,
+        })
+      ).result;
+
+    it('creates one (no ServiceRequestId): the echo carries the new id, the search shows it with status Call', async () => {
+      const unit = server.sandbox.data.units.find((u) => u.YardiPropertyId === property())!;
+      const household = server.sandbox.data.customers.find((c) => c.YardiPropertyId === property())!;
+      expect((await search()).ErrorMessage).toBe('There are no service requests found for these input values.');
+      const fields =
+        `<PropertyCode>${property()}</PropertyCode><UnitCode>${unit.UnitID}</UnitCode><TenantCode>${household.CustomerID}</TenantCode>` +
+        '<ServiceRequestBriefDescription>Leaking sink</ServiceRequestBriefDescription>' +
+        '<ServiceRequestFullDescription>Kitchen sink drips under the cabinet</ServiceRequestFullDescription>' +
+        '<ProblemDescriptionNotes>Since Monday</ProblemDescriptionNotes><TechnicianNotes>Bring a washer</TechnicianNotes>' +
+        '<Category>Plumbing</Category><Priority>High</Priority><HasPermissionToEnter>true</HasPermissionToEnter>' +
+        '<AccessNotes>Dog in unit</AccessNotes><RequestorName>Pat</RequestorName><RequestorPhoneNumber>5550104000</RequestorPhoneNumber>';
+      const { status, result } = await save(fields);
+      expect(status).toBe(200);
+      const echoed = result.ServiceRequests.ServiceRequest;
+      expect(echoed.ServiceRequestId).toMatch(/^\d+$/);
+      expect(echoed.ErrorMessages).toBeUndefined();
+      const found = (await search()).ServiceRequests.ServiceRequest;
+      expect(found).toMatchObject({
+        ServiceRequestId: echoed.ServiceRequestId,
+        PropertyCode: property(),
+        UnitCode: unit.UnitID,
+        TenantCode: household.CustomerID,
+        ServiceRequestBriefDescription: 'Leaking sink',
+        Category: 'Plumbing',
+        Priority: 'High',
+        HasPermissionToEnter: 'true',
+        RequestorPhoneNumber: '5550104000',
+        CurrentStatus: 'Call',
+        StatusHistory: { Status: { '@Type': 'Call' } },
+      });
+    });
+
+    it('edits one by ServiceRequestId: only the elements sent change, a status change adds to StatusHistory', async () => {
+      const created = (
+        await save(
+          `<PropertyCode>${property()}</PropertyCode><ServiceRequestBriefDescription>Broken heater</ServiceRequestBriefDescription><Category>HVAC</Category>`,
+        )
+      ).result.ServiceRequests.ServiceRequest;
+      const { result } = await save(
+        `<ServiceRequestId>${created.ServiceRequestId}</ServiceRequestId><CurrentStatus>Work Completed</CurrentStatus>`,
+      );
+      expect(result.ServiceRequests.ServiceRequest.ErrorMessages).toBeUndefined();
+      const closed = (await search({ OpenOrClosed: 'Closed' })).ServiceRequests.ServiceRequest;
+      expect(closed).toMatchObject({
+        ServiceRequestBriefDescription: 'Broken heater',
+        Category: 'HVAC',
+        CurrentStatus: 'Work Completed',
+      });
+      expect(closed.StatusHistory.Status.map((s: any) => s['@Type'])).toEqual(['Call', 'Work Completed']);
+      expect((await search({ OpenOrClosed: 'Open' })).ErrorMessage).toMatch(/no service requests found/);
+      expect((await writes()).CreateOrEditServiceRequests).toEqual({
+        received: 2,
+        applied: 2,
+        rejected: 0,
+        refused: 0,
+      });
+    });
+
+    it('refuses a bad request with <ErrorMessages> on its echo and saves nothing', async () => {
+      const brief = '<ServiceRequestBriefDescription>Fix</ServiceRequestBriefDescription>';
+      const errorOf = async (inner: string) =>
+        (await save(inner)).result.ServiceRequests.ServiceRequest.ErrorMessages.Error as string;
+      expect(await errorOf(`<PropertyCode>B1</PropertyCode>${brief}`)).toBe('Could not find Property:B1.');
+      expect(await errorOf(`<PropertyCode>${property()}</PropertyCode>${brief}<Category>Roofing</Category>`)).toBe(
+        'Invalid Category: Roofing',
+      );
+      expect(
+        await errorOf(`<PropertyCode>${property()}</PropertyCode>${brief}<CurrentStatus>Open</CurrentStatus>`),
+      ).toBe('Invalid CurrentStatus: Open');
+      expect(
+        await errorOf(
+          `<PropertyCode>${property()}</PropertyCode><ServiceRequestBriefDescription>${'x'.repeat(36)}</ServiceRequestBriefDescription>`,
+        ),
+      ).toBe('ServiceRequestBriefDescription must be 35 characters or fewer');
+      expect(await errorOf(`<ServiceRequestId>77</ServiceRequestId>${brief}`)).toBe(
+        'Could not find ServiceRequest:77.',
+      );
+      expect(server.sandbox.data.service_requests).toEqual([]);
+      expect((await writes()).CreateOrEditServiceRequests).toEqual({
+        received: 5,
+        applied: 0,
+        rejected: 5,
+        refused: 0,
+      });
+    });
+
+    it('answers an interface not configured for the property in <ErrorMessage>', async () => {
+      server.sandbox.reset({ ...OPTIONS, unlicensed: [{ interface: 'ItfServiceRequests', property: property() }] });
+      const { result } = await save(
+        `<PropertyCode>${property()}</PropertyCode><ServiceRequestBriefDescription>Fix</ServiceRequestBriefDescription>`,
+      );
+      expect(result.ErrorMessage).toBe(`Interface '${CREDS.entity}' is not Configured for property '${property()}'`);
+      expect((await search()).ErrorMessage).toBe(result.ErrorMessage);
+      expect(server.sandbox.data.service_requests).toEqual([]);
+    });
   });
 });

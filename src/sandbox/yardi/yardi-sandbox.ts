@@ -2,15 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { XMLParser } from 'fast-xml-parser';
 import { isoTimeOrNull, type LinkChange, simulatorState } from '../kit/control-api';
 import { type DeniedCollections, isDenied } from '../kit/denied-collections';
-import { FaultInjector } from '../kit/fault-injector';
+import { type Fault, FaultInjector } from '../kit/fault-injector';
 import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
 import { BodyError, readText, type ServeOptions, startSandboxServer } from '../kit/sandbox-http';
 import { type SimulatedVendor, VendorSimulator } from '../kit/vendor-simulator';
 import { generateYardiData, type YardiData, type YardiDatasetOptions } from './yardi-dataset';
 import { writeElement } from './yardi-xml';
 import {
+  createOrEditServiceRequests,
   documentOf,
   importApplication,
+  serviceRequestView,
   namespaceOf,
   updateResidentData,
   WRITE_INTERFACES,
@@ -69,7 +71,8 @@ const DEFAULT_CREDENTIALS: NonNullable<YardiSandboxOptions['credentials']> = [
 ];
 const INVALID_LICENSE = 'Invalid Interface Entity or License';
 
-const SERVICE_PATH = '/webservices/itfresidenttransactions20.asmx'; // IIS compares paths case-insensitively
+const SERVICE_PATH = '/webservices/itfresidenttransactions20.asmx';
+const SEARCH_METHOD = 'GetServiceRequest_Search'; // IIS compares paths case-insensitively
 const NAMESPACE = 'http://tempuri.org/YSI.Interfaces.WebServices/ItfResidentTransactions20';
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 
@@ -116,7 +119,7 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
   protected control() {
     return {
       mutateKinds: ['properties', 'units', 'residents', 'leases'],
-      faultPaths: [...Object.keys(METHODS), ...WRITE_INTERFACES.flatMap((i) => Object.keys(i.methods))],
+      faultPaths: [...Object.keys(METHODS), SEARCH_METHOD, ...WRITE_INTERFACES.flatMap((i) => Object.keys(i.methods))],
     };
   }
 
@@ -191,7 +194,8 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
     const action = String(req.headers.soapaction ?? '').replace(/^"|"$/g, '');
     const method = action.startsWith(`${namespace}/`) ? action.slice(namespace.length + 1) : '';
     const parameter = iface.methods[method];
-    if (!parameter)
+    const search = iface.name === 'ItfServiceRequests' && method === SEARCH_METHOD;
+    if (!parameter && !search)
       return sendXml(
         res,
         500,
@@ -215,8 +219,20 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
         fault('soap:Client', `Server was unable to read request: no ${method} element in the Body.`),
       );
     const respond = (result: YardiWriteResult) => () =>
-      sendXml(res, 200, answer(method, { ...messageList(result.messages), ...result.extra }, namespace));
-    const refusal = this.refusal(params, null, method === 'ImportApplication_Login');
+      sendXml(
+        res,
+        200,
+        answer(method, { ...(result.messages.length ? messageList(result.messages) : {}), ...result.extra }, namespace),
+      );
+    const refusal = this.refusal(params, null, method !== 'UpdateResidentData');
+    if (search) {
+      if (refusal) return sendXml(res, 200, answer(method, messages(refusal), namespace));
+      if (this.overRate(this.options.requestsPerSecond))
+        return sendXml(res, 200, answer(method, messages('Error: Database busy'), namespace));
+      const faults = await this.served(method, (failing) => sendServerFault(res, failing), this.options.latencyMs);
+      if (!faults) return;
+      return sendXml(res, 200, answer(method, this.searchServiceRequests(iface, params, faults), namespace));
+    }
     if (refusal) return this.refuseWrite(method, 'rejected', respond({ applied: false, messages: [error(refusal)] }));
     if (this.overRate(this.options.requestsPerSecond))
       return this.refuseWrite(
@@ -229,7 +245,7 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
       method,
       (failing) => sendServerFault(res, failing),
       () => {
-        const result = this.applyWrite(iface, method, params, documentOf(params, parameter));
+        const result = this.applyWrite(iface, method, params, documentOf(params, parameter!));
         return { outcome: result.applied ? 'applied' : 'rejected', respond: respond(result) };
       },
     );
@@ -242,21 +258,69 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
     };
     if (!doc) return nullReference;
     const property =
-      method === 'ImportApplication_Login'
-        ? String(params.YardiPropertyId)
-        : String(documentOf(params, 'XmlDoc')?.ResidentData?.Resident?.PropertyCode ?? '');
-    const notConfigured = this.options.unlicensed?.some((u) => u.interface === iface.name && u.property === property);
-    if (notConfigured)
-      return {
-        applied: false,
-        messages: [error(`Interface '${String(params.InterfaceEntity)}' is not Configured for property '${property}'`)],
-      };
+      method === 'UpdateResidentData'
+        ? String(documentOf(params, 'XmlDoc')?.ResidentData?.Resident?.PropertyCode ?? '')
+        : String(params.YardiPropertyId);
+    const notConfigured = this.notConfigured(iface, params, property);
+    if (notConfigured) return { applied: false, ...notConfigured };
     const result =
       method === 'ImportApplication_Login'
         ? importApplication(this.store, property, doc)
-        : updateResidentData(this.store, doc);
+        : method === 'CreateOrEditServiceRequests'
+          ? createOrEditServiceRequests(this.store, property, doc, new Date())
+          : updateResidentData(this.store, doc);
     if (result.applied) this.byProperty = {};
     return result;
+  }
+
+  /** An interface not configured for the property, in Yardi's words (the Service Requests variant: `<ErrorMessage>`). */
+  private notConfigured(
+    iface: WriteInterface,
+    params: Rec,
+    property: string,
+  ): Omit<YardiWriteResult, 'applied'> | null {
+    if (!this.options.unlicensed?.some((u) => u.interface === iface.name && u.property === property)) return null;
+    const text = `Interface '${String(params.InterfaceEntity)}' is not Configured for property '${property}'`;
+    return iface.name === 'ItfServiceRequests'
+      ? { messages: [], extra: { ErrorMessage: text } }
+      : { messages: [error(text)] };
+  }
+
+  /**
+   * GetServiceRequest_Search: one property's requests, narrowed by UnitCode, ResidentCode, Status, OpenOrClosed and
+   * the FromDate/ToDate window (MM/DD/YYYY, inclusive) on their last update (modelled, so changes are seen); none
+   * is the "error" the vendor file says means an empty list.
+   */
+  private searchServiceRequests(iface: WriteInterface, params: Rec, faults: Fault[]): Rec {
+    const property = String(params.YardiPropertyId);
+    const notConfigured = this.notConfigured(iface, params, property);
+    if (notConfigured) return notConfigured.extra!;
+    const given = (name: string) =>
+      typeof params[name] === 'string' && params[name] !== '' ? params[name] : undefined;
+    const day = (value: string | undefined) =>
+      value && /^\d{2}\/\d{2}\/\d{4}$/.test(value)
+        ? `${value.slice(6, 10)}-${value.slice(0, 2)}-${value.slice(3, 5)}`
+        : undefined;
+    const from = day(given('FromDate'));
+    const to = day(given('ToDate'));
+    const closed = new Set(['Work Completed', 'Canceled']);
+    const matching = this.store.service_requests.filter((r) => {
+      const updated = String(r.UpdateDate).slice(0, 10);
+      const openOrClosed = given('OpenOrClosed')?.toLowerCase();
+      return (
+        r.PropertyCode === property &&
+        (!given('UnitCode') || r.UnitCode === given('UnitCode')) &&
+        (!given('ResidentCode') || r.TenantCode === given('ResidentCode')) &&
+        (!given('Status') || r.CurrentStatus === given('Status')) &&
+        (openOrClosed !== 'open' || !closed.has(r.CurrentStatus)) &&
+        (openOrClosed !== 'closed' || closed.has(r.CurrentStatus)) &&
+        (!from || updated >= from) &&
+        (!to || updated <= to)
+      );
+    });
+    if (matching.length === 0) return { ErrorMessage: 'There are no service requests found for these input values.' };
+    const served = FaultInjector.corruptPage(matching.map(serviceRequestView), faults, 'ServiceRequestId');
+    return { ServiceRequests: { ServiceRequest: served } };
   }
 
   /** Why the call is refused (Yardi answers these as `<Messages>` in a normal response), or null. */
@@ -398,6 +462,7 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
 /** The control API's key of a record: Code, CustomerID, or `YardiPropertyId:UnitID` (unit codes repeat across properties). */
 function keyOf(collection: Collection, record: Rec): string {
   if (collection === 'properties') return String(record.Code);
+  if (collection === 'service_requests') return String(record.ServiceRequestId);
   if (collection === 'customers') return String(record.CustomerID);
   return `${record.YardiPropertyId}:${record.UnitID}`;
 }

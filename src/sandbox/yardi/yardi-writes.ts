@@ -18,6 +18,11 @@ export const namespaceOf = (iface: string) => `${NAMESPACE_ROOT}/${iface}`;
 export const WRITE_INTERFACES: WriteInterface[] = [
   { name: 'ItfCommonData', path: '/webservices/itfcommondata.asmx', methods: { UpdateResidentData: 'XmlDoc' } },
   {
+    name: 'ItfServiceRequests',
+    path: '/webservices/itfservicerequests.asmx',
+    methods: { CreateOrEditServiceRequests: 'ServiceRequestXml' },
+  },
+  {
     name: 'ItfILSGuestCard',
     path: '/webservices/itfilsguestcard.asmx',
     methods: { ImportApplication_Login: 'XmlDocument' },
@@ -214,4 +219,143 @@ export function importApplication(data: YardiData, propertyCode: string, doc: Re
     ...(rent !== undefined && { CurrentRent: Number(rent).toFixed(2) }),
   };
   return info(existing ? 'Application updated' : 'Application imported', { CustomerID: household.CustomerID });
+}
+
+/** The database's custom values (GetCustomValues) service requests must use (modelled). */
+export const SERVICE_REQUEST_VALUES = {
+  CurrentStatus: ['Call', 'In Progress', 'Scheduled', 'Work Completed', 'Canceled'],
+  Category: ['Appliances', 'Electrical', 'General', 'HVAC', 'Plumbing', 'Other'],
+  Priority: ['Low', 'Medium', 'High', 'Urgent'],
+} as const;
+/** The elements a `<ServiceRequest>` takes (docs/vendors/yardi.md, service requests), in served order. */
+export const SERVICE_REQUEST_ELEMENTS = [
+  'ServiceRequestId',
+  'Origin',
+  'PropertyCode',
+  'UnitCode',
+  'TenantCode',
+  'ServiceRequestBriefDescription',
+  'ServiceRequestFullDescription',
+  'ProblemDescriptionNotes',
+  'TechnicianNotes',
+  'Category',
+  'SubCategory',
+  'Priority',
+  'HasPermissionToEnter',
+  'AccessNotes',
+  'TenantCaused',
+  'RequestorName',
+  'RequestorPhoneNumber',
+  'RequestorEmail',
+  'ServiceRequestDate',
+  'CreatedBy',
+  'UpdateDate',
+  'UpdatedBy',
+  'CurrentStatus',
+] as const;
+const WRITABLE_SR = new Set<string>(
+  SERVICE_REQUEST_ELEMENTS.filter((e) => !['CreatedBy', 'UpdateDate', 'UpdatedBy'].includes(e)),
+);
+
+/** One `<ServiceRequest>`'s problem, as its `<ErrorMessages><Error>`; null when it can be saved. */
+function serviceRequestProblem(
+  data: YardiData,
+  propertyCode: string,
+  sr: Rec,
+  existing: Rec | undefined,
+): string | null {
+  const unknown = Object.keys(sr).find((name) => !WRITABLE_SR.has(name) && !name.startsWith('@'));
+  if (unknown) return `Element ${unknown} is not supported`;
+  const value = (name: string) => text(sr[name]);
+  const property = value('PropertyCode') ?? existing?.PropertyCode;
+  if (!property || property !== propertyCode || !data.properties.some((p) => p.Code === property))
+    return `Could not find Property:${property ?? ''}.`;
+  const unit = value('UnitCode');
+  if (unit && !data.units.some((u) => u.YardiPropertyId === property && u.UnitID === unit))
+    return `Could not find Unit:${unit}.`;
+  const tenant = value('TenantCode');
+  if (tenant && !data.customers.some((c) => c.CustomerID === tenant.split(':')[0] && c.YardiPropertyId === property))
+    return `Could not find Tenant:${tenant}.`;
+  if (!existing && !value('ServiceRequestBriefDescription')) return 'ServiceRequestBriefDescription is required';
+  if ((value('ServiceRequestBriefDescription') ?? '').length > 35)
+    return 'ServiceRequestBriefDescription must be 35 characters or fewer';
+  for (const [name, values] of Object.entries(SERVICE_REQUEST_VALUES)) {
+    const given = value(name);
+    if (given !== undefined && !(values as readonly string[]).includes(given)) return `Invalid ${name}: ${given}`;
+  }
+  const permission = value('HasPermissionToEnter');
+  if (permission !== undefined && !['true', 'false'].includes(permission.toLowerCase()))
+    return 'HasPermissionToEnter must be true or false';
+  const phone = value('RequestorPhoneNumber');
+  if (phone !== undefined && !/^\d+$/.test(phone)) return 'RequestorPhoneNumber must be digits only';
+  const date = value('ServiceRequestDate');
+  if (date !== undefined && !isoDate(date.slice(0, 10)) && !US_DATE.test(date))
+    return 'ServiceRequestDate must be a date';
+  return null;
+}
+
+/**
+ * CreateOrEditServiceRequests: each `<ServiceRequest>` without `ServiceRequestId` (or 0) is created (Status `Call`
+ * unless given), one with an id changes the elements sent (modelled); a status change adds a StatusHistory entry.
+ * The result echoes every request, new ids filled in, with `<ErrorMessages><Error>` on the ones refused.
+ */
+export function createOrEditServiceRequests(
+  data: YardiData,
+  propertyCode: string,
+  doc: Rec,
+  now: Date,
+): YardiWriteResult {
+  const requests = list(doc.ServiceRequests?.ServiceRequest);
+  if (requests.length === 0) return error(NULL_REFERENCE);
+  const stamp = now.toISOString().slice(0, 19);
+  let applied = false;
+  const echoed = requests.map((sr) => {
+    const id = text(sr.ServiceRequestId);
+    const existing = id && id !== '0' ? data.service_requests.find((r) => r.ServiceRequestId === id) : undefined;
+    if (id && id !== '0' && !existing)
+      return { ...sr, ErrorMessages: { Error: `Could not find ServiceRequest:${id}.` } };
+    const problem = serviceRequestProblem(data, propertyCode, sr, existing);
+    if (problem) return { ...sr, ErrorMessages: { Error: problem } };
+    const fields = Object.fromEntries(
+      Object.entries(sr)
+        .filter(([name]) => name !== 'ServiceRequestId')
+        .map(([name, value]) => [name, text(value) ?? '']),
+    );
+    applied = true;
+    if (existing) {
+      const statusChanged = fields.CurrentStatus !== undefined && fields.CurrentStatus !== existing.CurrentStatus;
+      Object.assign(existing, fields, { UpdateDate: stamp, UpdatedBy: 'Interface' });
+      if (statusChanged) existing.StatusHistory.Status.push({ '@Type': fields.CurrentStatus, '@TimeStamp': stamp });
+      return serviceRequestView(existing);
+    }
+    const nextId = String(Math.max(0, ...data.service_requests.map((r) => Number(r.ServiceRequestId))) + 1);
+    const status = fields.CurrentStatus ?? 'Call';
+    const created: Rec = {
+      ServiceRequestId: nextId,
+      Origin: 'Interface',
+      ServiceRequestDate: stamp,
+      ...fields,
+      PropertyCode: propertyCode,
+      CurrentStatus: status,
+      CreatedBy: 'Interface',
+      UpdateDate: stamp,
+      UpdatedBy: 'Interface',
+      StatusHistory: { Status: [{ '@Type': status, '@TimeStamp': stamp }] },
+    };
+    data.service_requests.push(created);
+    return serviceRequestView(created);
+  });
+  return {
+    applied,
+    messages: [],
+    extra: { ServiceRequests: { ServiceRequest: echoed } },
+  };
+}
+
+/** A service request as served: its elements in order, then its status history. */
+export function serviceRequestView(record: Rec): Rec {
+  const view: Rec = {};
+  for (const name of SERVICE_REQUEST_ELEMENTS) if (record[name] !== undefined) view[name] = record[name];
+  view.StatusHistory = record.StatusHistory;
+  return view;
 }
