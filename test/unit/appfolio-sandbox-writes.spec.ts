@@ -1,4 +1,5 @@
 import { type AppfolioSandboxOptions, startAppfolioSandboxServer } from '../../src/sandbox/appfolio/appfolio-sandbox';
+import { sandboxControl, waitFor } from '../support/sandbox-writes';
 
 const CREDS = { clientId: 'unit-client', clientSecret: 'unit-secret', developerId: 'unit-dev' };
 const HEADERS = {
@@ -8,22 +9,11 @@ const HEADERS = {
 };
 const OPTIONS: AppfolioSandboxOptions = { residents: 40, seed: 2, credentials: [CREDS], requestBudget: null };
 
-/** Polls until `condition` holds (the machine is loaded: wait for the state, never for a fixed time). */
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
-}
-
 describe('AppFolio sandbox writes', () => {
   let server: Awaited<ReturnType<typeof startAppfolioSandboxServer>>;
+  const { writes, addFault, sendUnanswered } = sandboxControl(() => server.url);
   const send = (method: string, path: string, body: unknown, headers: Record<string, string> = HEADERS) =>
     fetch(`${server.url}${path}`, { method, headers, body: JSON.stringify(body) });
-  const writes = async () => (await (await fetch(`${server.url}/_control/writes`)).json()) as Record<string, any>;
-  const addFault = (fault: object) =>
-    fetch(`${server.url}/_control/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(fault),
-    });
 
   beforeAll(async () => {
     server = await startAppfolioSandboxServer(OPTIONS);
@@ -78,19 +68,13 @@ describe('AppFolio sandbox writes', () => {
     expect((await send('PUT', path, { RentReady: true })).status).toBe(429);
     expect(unit.RentReady).toBeUndefined();
     await addFault({ path, hang: true, times: 1 });
-    const abort = new AbortController();
-    const hung = fetch(`${server.url}${path}`, {
-      method: 'PUT',
-      headers: HEADERS,
-      body: JSON.stringify({ RentReady: true }),
-      signal: abort.signal,
-    }).then(
-      () => 'answered',
-      () => 'no answer',
+    const hung = await sendUnanswered(
+      `${server.url}${path}`,
+      { method: 'PUT', headers: HEADERS, body: JSON.stringify({ RentReady: true }) },
+      'PUT /api/v0/units/{Id}',
+      2,
     );
-    await waitFor(async () => (await writes())['PUT /api/v0/units/{Id}']?.received === 2);
-    abort.abort();
-    expect(await hung).toBe('no answer');
+    expect(hung).toBe('no answer');
     expect(unit.RentReady).toBe(true);
     expect((await writes())['PUT /api/v0/units/{Id}']).toEqual({ received: 2, applied: 1, rejected: 0, refused: 1 });
   });

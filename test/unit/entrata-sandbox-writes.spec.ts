@@ -1,15 +1,12 @@
 import { startEntrataSandboxServer } from '../../src/sandbox/entrata/entrata-sandbox';
+import { sandboxControl } from '../support/sandbox-writes';
 
 const KEY = { apiKey: 'unit-key', companyId: 'unit-co' };
 const READ_ONLY = { apiKey: 'read-only-key', companyId: 'unit-co', methods: ['getLeases', 'getCustomers'] };
 
-/** Polls until `condition` holds (the machine is loaded: wait for the state, never for a fixed time). */
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
-}
-
 describe('Entrata sandbox writes', () => {
   let server: Awaited<ReturnType<typeof startEntrataSandboxServer>>;
+  const { writes, addFault, sendUnanswered } = sandboxControl(() => server.url);
   const OPTIONS = { residents: 60, seed: 5, credentials: [KEY, READ_ONLY] };
   const request = (service: string, name: string, params: Record<string, unknown>, apiKey = KEY.apiKey) => ({
     url: `${server.url}/${service}`,
@@ -24,13 +21,6 @@ describe('Entrata sandbox writes', () => {
     const res = await fetch(url, init);
     return { status: res.status, body: (await res.json()) as any };
   };
-  const writes = async () => (await (await fetch(`${server.url}/_control/writes`)).json()) as Record<string, any>;
-  const addFault = (fault: object) =>
-    fetch(`${server.url}/_control/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(fault),
-    });
   const property = () => server.sandbox.data.properties[0].PropertyID as number;
   const vacantUnit = () => server.sandbox.data.units.find((u) => u.propertyId === property() && u.isVacant)!;
   const newLease = () => ({
@@ -242,15 +232,8 @@ describe('Entrata sandbox writes', () => {
     expect(created()).toBe(0);
 
     await addFault({ path: '/leases', hang: true, times: 1 });
-    const abort = new AbortController();
     const { url, init } = request('leases', 'sendLeases', newLease());
-    const hung = fetch(url, { ...init, signal: abort.signal }).then(
-      () => 'answered',
-      () => 'no answer',
-    );
-    await waitFor(async () => (await writes()).sendLeases?.received === 3);
-    abort.abort();
-    expect(await hung).toBe('no answer');
+    expect(await sendUnanswered(url, init, 'sendLeases', 3)).toBe('no answer');
     expect(created()).toBe(1);
     expect((await writes()).sendLeases).toEqual({ received: 3, applied: 1, rejected: 0, refused: 2 });
   });

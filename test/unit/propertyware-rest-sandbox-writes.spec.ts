@@ -1,4 +1,5 @@
 import { startPropertywareRestSandboxServer } from '../../src/sandbox/propertyware-rest/propertyware-rest-sandbox';
+import { sandboxControl } from '../support/sandbox-writes';
 import {
   SAVE_ADDRESS,
   SAVE_BUILDING,
@@ -26,11 +27,6 @@ const headersOf = (creds: { clientId: string }) => ({
 });
 const HEADERS = headersOf(CREDS);
 
-/** Polls until `condition` holds (the machine is loaded: wait for the state, never for a fixed time). */
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
-}
-
 const NEW_CONTACT = {
   firstName: 'Ada',
   lastName: 'Lovelace',
@@ -43,6 +39,7 @@ const NEW_CONTACT = {
 
 describe('Propertyware REST sandbox writes', () => {
   let server: Awaited<ReturnType<typeof startPropertywareRestSandboxServer>>;
+  const { writes, addFault, sendUnanswered } = sandboxControl(() => server.url);
   const options = { residents: 60, seed: 3, credentials: [CREDS, READ_ONLY, BETA], requestsPerSecond: 0 };
   const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = HEADERS) =>
     fetch(`${server.url}${path}`, {
@@ -51,13 +48,6 @@ describe('Propertyware REST sandbox writes', () => {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
   const get = async (path: string) => (await (await send('GET', path)).json()) as any;
-  const writes = async () => (await (await fetch(`${server.url}/_control/writes`)).json()) as Record<string, any>;
-  const addFault = (fault: object) =>
-    fetch(`${server.url}/_control/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(fault),
-    });
 
   beforeAll(async () => {
     server = await startPropertywareRestSandboxServer(options);
@@ -347,19 +337,13 @@ describe('Propertyware REST sandbox writes', () => {
     expect(count()).toBe(1);
 
     await addFault({ path: '/contacts', hang: true, times: 1 });
-    const abort = new AbortController();
-    const hung = fetch(`${server.url}/contacts`, {
-      method: 'POST',
-      headers: HEADERS,
-      body: JSON.stringify({ firstName: 'H', lastName: 'Faulted' }),
-      signal: abort.signal,
-    }).then(
-      () => 'answered',
-      () => 'no answer',
+    const hung = await sendUnanswered(
+      `${server.url}/contacts`,
+      { method: 'POST', headers: HEADERS, body: JSON.stringify({ firstName: 'H', lastName: 'Faulted' }) },
+      'POST /contacts',
+      4,
     );
-    await waitFor(async () => (await writes())['POST /contacts'].received === 4);
-    abort.abort(); // the client times out
-    expect(await hung).toBe('no answer');
+    expect(hung).toBe('no answer'); // the client timed out
     expect(count()).toBe(2);
     expect((await writes())['POST /contacts']).toEqual({ received: 4, applied: 2, rejected: 0, refused: 2 });
   });

@@ -1,5 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import { startYardiSandboxServer, YARDI_SANDBOX_CREDENTIALS } from '../../src/sandbox/yardi/yardi-sandbox';
+import { sandboxControl } from '../support/sandbox-writes';
 
 const CREDS = YARDI_SANDBOX_CREDENTIALS;
 const NS = 'http://tempuri.org/YSI.Interfaces.WebServices';
@@ -14,13 +15,9 @@ const parser = new XMLParser({
 });
 const escape = (xml: string) => xml.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** Polls until `condition` holds (the machine is loaded: wait for the state, never for a fixed time). */
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
-}
-
 describe('Yardi sandbox writes', () => {
   let server: Awaited<ReturnType<typeof startYardiSandboxServer>>;
+  const { writes, addFault, sendUnanswered } = sandboxControl(() => server.url);
   const OPTIONS = { residents: 60, seed: 4 };
   /** A SOAP call built from the vendor file alone; `document` is sent as child elements, or as escaped text. */
   const soap = (
@@ -66,13 +63,6 @@ describe('Yardi sandbox writes', () => {
   };
   const messagesOf = (result: any) =>
     [result.Messages.Message].flat().map((m: any) => ({ type: m['@messageType'], text: m['#text'] }));
-  const writes = async () => (await (await fetch(`${server.url}/_control/writes`)).json()) as Record<string, any>;
-  const addFault = (fault: object) =>
-    fetch(`${server.url}/_control/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(fault),
-    });
   const readHousehold = async (property: string, customerId: string) => {
     const res = await fetch(`${server.url}/Webservices/ItfResidentTransactions20.asmx`, {
       method: 'POST',
@@ -278,15 +268,8 @@ describe('Yardi sandbox writes', () => {
     expect(lastName()).toBe(original);
 
     await addFault({ path: 'UpdateResidentData', hang: true, times: 1 });
-    const abort = new AbortController();
     const { url, init } = soap(COMMON_DATA, 'UpdateResidentData', 'XmlDoc', doc('Hung'));
-    const hung = fetch(url, { ...init, signal: abort.signal }).then(
-      () => 'answered',
-      () => 'no answer',
-    );
-    await waitFor(async () => (await writes()).UpdateResidentData?.received === 3);
-    abort.abort();
-    expect(await hung).toBe('no answer');
+    expect(await sendUnanswered(url, init, 'UpdateResidentData', 3)).toBe('no answer');
     expect(lastName()).toBe('Hung');
     expect((await writes()).UpdateResidentData).toEqual({ received: 3, applied: 1, rejected: 0, refused: 2 });
   });

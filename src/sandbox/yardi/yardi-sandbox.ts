@@ -134,36 +134,9 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
     if (writeInterface) return this.writeApi(req, res, writeInterface);
     if (url.pathname.toLowerCase() !== SERVICE_PATH)
       return sendXml(res, 404, '<?xml version="1.0"?><error>The resource cannot be found.</error>');
-    if (req.method !== 'POST')
-      return sendXml(res, 405, '<?xml version="1.0"?><error>Only SOAP 1.1 POST is served here.</error>');
-    if (!/^text\/xml\b/i.test(String(req.headers['content-type'] ?? '')))
-      return sendXml(res, 415, '<?xml version="1.0"?><error>Content-Type must be text/xml.</error>');
-    const action = String(req.headers.soapaction ?? '').replace(/^"|"$/g, '');
-    const method = action.startsWith(`${NAMESPACE}/`) ? action.slice(NAMESPACE.length + 1) : '';
-    if (!METHODS[method])
-      return sendXml(
-        res,
-        500,
-        fault('soap:Client', `Server did not recognize the value of HTTP Header SOAPAction: ${action}.`),
-      );
-    let params: Rec;
-    try {
-      params = parser.parse(await readText(req, 1_000_000), true)?.Envelope?.Body?.[method];
-    } catch (error) {
-      if (error instanceof BodyError) throw error;
-      return sendXml(
-        res,
-        400,
-        fault('soap:Client', `Server was unable to read request. ---> ${(error as Error).message}`),
-      );
-    }
-    if (!params || typeof params !== 'object')
-      return sendXml(
-        res,
-        500,
-        fault('soap:Client', `Server was unable to read request: no ${method} element in the Body.`),
-      );
-
+    const call = await readSoapCall(req, res, NAMESPACE, (method) => Object.hasOwn(METHODS, method));
+    if (!call) return;
+    const { method, params } = call;
     const { collection, perProperty } = METHODS[method];
     const refusal = this.refusal(params, collection, perProperty);
     if (refusal) return sendXml(res, 200, answer(method, messages(refusal)));
@@ -186,38 +159,18 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
    * injected faults (a fault's path is the method).
    */
   private async writeApi(req: IncomingMessage, res: ServerResponse, iface: WriteInterface): Promise<void> {
-    if (req.method !== 'POST')
-      return sendXml(res, 405, '<?xml version="1.0"?><error>Only SOAP 1.1 POST is served here.</error>');
-    if (!/^text\/xml\b/i.test(String(req.headers['content-type'] ?? '')))
-      return sendXml(res, 415, '<?xml version="1.0"?><error>Content-Type must be text/xml.</error>');
     const namespace = namespaceOf(iface.name);
-    const action = String(req.headers.soapaction ?? '').replace(/^"|"$/g, '');
-    const method = action.startsWith(`${namespace}/`) ? action.slice(namespace.length + 1) : '';
+    const isSearch = (method: string) => iface.name === 'ItfServiceRequests' && method === SEARCH_METHOD;
+    const call = await readSoapCall(
+      req,
+      res,
+      namespace,
+      (method) => Object.hasOwn(iface.methods, method) || isSearch(method),
+    );
+    if (!call) return;
+    const { method, params } = call;
     const parameter = iface.methods[method];
-    const search = iface.name === 'ItfServiceRequests' && method === SEARCH_METHOD;
-    if (!parameter && !search)
-      return sendXml(
-        res,
-        500,
-        fault('soap:Client', `Server did not recognize the value of HTTP Header SOAPAction: ${action}.`),
-      );
-    let params: Rec | undefined;
-    try {
-      params = parser.parse(await readText(req, 1_000_000), true)?.Envelope?.Body?.[method];
-    } catch (error) {
-      if (error instanceof BodyError) throw error;
-      return sendXml(
-        res,
-        400,
-        fault('soap:Client', `Server was unable to read request. ---> ${(error as Error).message}`),
-      );
-    }
-    if (!params || typeof params !== 'object')
-      return sendXml(
-        res,
-        500,
-        fault('soap:Client', `Server was unable to read request: no ${method} element in the Body.`),
-      );
+    const search = isSearch(method);
     const respond = (result: YardiWriteResult) => () =>
       sendXml(
         res,
@@ -457,6 +410,45 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
     if (target) (target.Customers ??= { Customer: [] }).Customer = [...(target.Customers.Customer ?? []), person];
     return { resident, household: to, position: target ? target.Customers.Customer.length : null };
   }
+}
+
+/**
+ * Reads one SOAP 1.1 call for `namespace` (POST, text/xml, a SOAPAction naming a method `serves`), or answers
+ * as IIS/ASMX would (405, 415, a soap:Client fault) and gives null.
+ */
+async function readSoapCall(
+  req: IncomingMessage,
+  res: ServerResponse,
+  namespace: string,
+  serves: (method: string) => boolean,
+): Promise<{ method: string; params: Rec } | null> {
+  if (req.method !== 'POST') {
+    sendXml(res, 405, '<?xml version="1.0"?><error>Only SOAP 1.1 POST is served here.</error>');
+    return null;
+  }
+  if (!/^text\/xml\b/i.test(String(req.headers['content-type'] ?? ''))) {
+    sendXml(res, 415, '<?xml version="1.0"?><error>Content-Type must be text/xml.</error>');
+    return null;
+  }
+  const action = String(req.headers.soapaction ?? '').replace(/^"|"$/g, '');
+  const method = action.startsWith(`${namespace}/`) ? action.slice(namespace.length + 1) : '';
+  if (!serves(method)) {
+    sendXml(res, 500, fault('soap:Client', `Server did not recognize the value of HTTP Header SOAPAction: ${action}.`));
+    return null;
+  }
+  let params: unknown;
+  try {
+    params = parser.parse(await readText(req, 1_000_000), true)?.Envelope?.Body?.[method];
+  } catch (error) {
+    if (error instanceof BodyError) throw error;
+    sendXml(res, 400, fault('soap:Client', `Server was unable to read request. ---> ${(error as Error).message}`));
+    return null;
+  }
+  if (!params || typeof params !== 'object') {
+    sendXml(res, 500, fault('soap:Client', `Server was unable to read request: no ${method} element in the Body.`));
+    return null;
+  }
+  return { method, params: params as Rec };
 }
 
 /** The control API's key of a record: Code, CustomerID, or `YardiPropertyId:UnitID` (unit codes repeat across properties). */
