@@ -237,4 +237,123 @@ describe('Entrata sandbox writes', () => {
     expect(created()).toBe(1);
     expect((await writes()).sendLeases).toEqual({ received: 3, applied: 1, rejected: 0, refused: 2 });
   });
+
+  describe('maintenance work orders (service requests)', () => {
+    const unitNumber = () => server.sandbox.data.units.find((u) => u.propertyId === property())!.unitNumber as string;
+    const customer = () => {
+      const lease = server.sandbox.data.leases.find((l) => l.propertyId === property())!;
+      return server.sandbox.data.customers.find((c) => c.LeaseId === Number(lease.id))!;
+    };
+    const newWorkOrder = () => ({
+      propertyId: property(),
+      customerId: Number(customer()['@attributes'].Id),
+      unitNumber: unitNumber(),
+      mainPhoneNumber: 5550105000,
+      permissionToEnter: 1,
+      maintenanceLocationId: 1,
+      maintenanceCategoryId: 1,
+      maintenanceProblemId: 11,
+      maintenancePriorityId: 3,
+      problemDescription: 'Kitchen faucet drips',
+      scheduledStartDateTime: '12/07/2026 09:00:00',
+      scheduledEndDateTime: '12/07/2026 11:00:00',
+      dueDate: '12/09/2026',
+    });
+    const workOrders = async (params: Record<string, unknown> = {}) => {
+      const { body } = await call('maintenance', 'getWorkOrders', { propertyId: property(), ...params });
+      return [body.response.result.workOrders?.workOrder ?? []].flat() as any[];
+    };
+    const today = () => {
+      const iso = new Date().toISOString().slice(0, 10);
+      return `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`;
+    };
+
+    it('creates one with sendWorkOrders (its id as Success @attributes reference_id), read by getWorkOrders with names from the pick lists', async () => {
+      const { body } = await call('maintenance', 'sendWorkOrders', newWorkOrder());
+      const success = body.response.result.Success['@attributes'];
+      expect(success).toMatchObject({ node: 'workOrder', reference_id: expect.any(String) });
+      const [read] = await workOrders({ lastUpdatedOnFromDate: today() });
+      expect(read).toMatchObject({
+        maintenanceRequestId: success.reference_id,
+        propertyId: property(),
+        unitNumber: unitNumber(),
+        customerId: Number(customer()['@attributes'].Id),
+        nameFirst: customer().FirstName,
+        primaryPhoneNumber: '5550105000',
+        permissionToEnter: '1',
+        maintenanceStatus: 'Open',
+        maintenancePriority: 'High',
+        maintenanceCategoryName: 'Plumbing',
+        maintenanceProblem: 'Leaking faucet',
+        maintenanceDescription: 'Kitchen faucet drips',
+        scheduledStartDate: '12/07/2026 09:00:00',
+        dueDate: '12/09/2026',
+        isDeleted: '0',
+      });
+      expect(await workOrders({ lastUpdatedOnFromDate: '01/01/2099' })).toEqual([]);
+    });
+
+    it('updates one with updateWorkOrders r2 (maintenanceProblemId required even so): only the fields given change', async () => {
+      const created = (await call('maintenance', 'sendWorkOrders', newWorkOrder())).body.response.result.Success[
+        '@attributes'
+      ].reference_id;
+      const r1 = await call('maintenance', 'updateWorkOrders', {
+        propertyId: property(),
+        workOrderId: Number(created),
+      });
+      expect(r1.body.response.error).toEqual({
+        code: 400,
+        message: 'Version r1 of updateWorkOrders is not supported.',
+      });
+      const res = await fetch(`${server.url}/maintenance`, {
+        method: 'POST',
+        headers: { 'x-api-key': KEY.apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          auth: { type: 'apikey' },
+          requestId: 'w-2',
+          method: {
+            name: 'updateWorkOrders',
+            version: 'r2',
+            params: {
+              propertyId: property(),
+              workOrderId: Number(created),
+              maintenanceProblemId: 11,
+              maintenanceStatusTypeId: 4,
+            },
+          },
+        }),
+      });
+      const body = (await res.json()) as any;
+      expect(body.response.result.workOrders.workOrder['@attributes']).toMatchObject({ status: 'Success' });
+      const [read] = await workOrders({ workOrderId: Number(created) });
+      expect(read).toMatchObject({
+        maintenanceStatus: 'Completed',
+        maintenancePriority: 'High',
+        dueDate: '12/09/2026',
+      });
+    });
+
+    it('refuses what Entrata refuses: missing params (error 400), off-list ids and scheduling rules (Failed)', async () => {
+      const { mainPhoneNumber: _phone, ...noPhone } = newWorkOrder();
+      expect((await call('maintenance', 'sendWorkOrders', noPhone)).body.response.error.message).toBe(
+        'mainPhoneNumber is required.',
+      );
+      const failed = async (params: Record<string, unknown>) =>
+        (await call('maintenance', 'sendWorkOrders', { ...newWorkOrder(), ...params })).body.response.result.Failed[
+          '@attributes'
+        ].message as string;
+      expect(await failed({ maintenanceProblemId: 99 })).toBe(
+        "maintenanceProblemId 99 is not in the property's pick list.",
+      );
+      expect(await failed({ scheduledEndDateTime: '12/08/2026 11:00:00' })).toBe(
+        'scheduledStartDateTime and scheduledEndDateTime must be on the same day.',
+      );
+      expect(await failed({ scheduledEndDateTime: undefined })).toBe(
+        'scheduledStartDateTime and scheduledEndDateTime are given together or not at all.',
+      );
+      expect(await failed({ permissionToEnter: 0 })).toBe('petsDescription is required when permissionToEnter is 0.');
+      expect(server.sandbox.data.work_orders).toEqual([]);
+      expect((await writes()).sendWorkOrders).toEqual({ received: 5, applied: 0, rejected: 5, refused: 0 });
+    });
+  });
 });

@@ -8,7 +8,8 @@ type Rec = Record<string, any>;
  * (every other method), `typeId` one of the modelled type ids, `occupants` updateLease's
  * `occupants.occupant[] {firstName, lastName}` (one occupant may come as an object, as Entrata's JSON does).
  */
-type ParamKind = 'id' | 'number' | 'digits' | 'flag' | 'text' | 'isoDate' | 'usDate' | 'occupants' | readonly number[];
+type ParamKind =
+  'id' | 'number' | 'digits' | 'flag' | 'text' | 'isoDate' | 'usDate' | 'usDateTime' | 'occupants' | readonly number[];
 
 interface ParamSpec {
   kind: ParamKind;
@@ -77,6 +78,49 @@ export const WRITE_METHODS: Record<string, Record<string, Record<string, ParamSp
       customerRelationshipTypeId: req(RELATIONSHIP_TYPE_IDS),
     },
   },
+  '/maintenance': {
+    sendWorkOrders: {
+      propertyId: req('id'),
+      customerId: opt('id'),
+      leaseId: opt('id'),
+      unitNumber: opt('text'),
+      mainPhoneNumber: req('digits'),
+      altPhoneNumber: opt('digits'),
+      emailAddress: opt('text'),
+      permissionToEnter: req('flag'),
+      maintenanceLocationId: req('id'),
+      maintenanceCategoryId: req('id'),
+      maintenanceProblemId: req('id'),
+      maintenancePriorityId: opt('id'),
+      problemDescription: req('text'),
+      petsDescription: opt('text'),
+      assignedTo: opt('id'),
+      scheduledStartDateTime: opt('usDateTime'),
+      scheduledEndDateTime: opt('usDateTime'),
+      dueDate: opt('usDate'),
+      isFloatingWorkOrder: opt('flag'),
+    },
+    updateWorkOrders: {
+      propertyId: req('id'),
+      workOrderId: req('id'),
+      maintenanceProblemId: req('id'),
+      maintenanceStatusTypeId: opt('id'),
+      maintenancePriorityId: opt('id'),
+      maintenanceLocationId: opt('id'),
+      maintenanceCategoryId: opt('id'),
+      mainPhoneNumber: opt('digits'),
+      emailAddress: opt('text'),
+      problemDescription: opt('text'),
+      completedDateTime: opt('usDateTime'),
+      closingComments: opt('text'),
+      scheduledStartDate: opt('usDateTime'),
+      scheduledEndDate: opt('usDateTime'),
+      vendorId: opt('id'),
+      assignedTo: opt('id'),
+      dueDate: opt('usDate'),
+      permissionToEnter: opt('flag'),
+    },
+  },
   '/propertyunits': {
     sendPropertyUnits: {
       propertyId: req('id'),
@@ -92,6 +136,9 @@ export const WRITE_METHODS: Record<string, Record<string, Record<string, ParamSp
   },
 };
 
+/** Write methods of a version other than r1 (docs/vendors/entrata.md). */
+export const WRITE_VERSIONS: Record<string, string> = { updateWorkOrders: 'r2' };
+
 /** Parameters updateLease refuses by name: a lease's dates, rent and status cannot be updated. */
 const NOT_UPDATABLE = /date|rent|status/i;
 
@@ -100,6 +147,8 @@ const validDate = (value: unknown, pattern: RegExp, toIso: (v: string) => string
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const US_DATE = /^\d{2}\/\d{2}\/\d{4}$/;
 const usToIso = (v: string) => `${v.slice(6, 10)}-${v.slice(0, 2)}-${v.slice(3, 5)}`;
+/** MM/DD/YYYY with an optional HH:mm[:ss] (Mountain time, no offset, as every Entrata time; modelled). */
+const US_DATE_TIME = /^\d{2}\/\d{2}\/\d{4}( \d{2}:\d{2}(:\d{2})?)?$/;
 
 function kindProblem(kind: ParamKind, value: unknown): string | null {
   if (Array.isArray(kind)) return kind.includes(value as number) ? null : `must be one of ${kind.join(', ')}`;
@@ -118,6 +167,10 @@ function kindProblem(kind: ParamKind, value: unknown): string | null {
       return validDate(value, ISO_DATE, (v) => v) ? null : 'must be a date formatted YYYY-MM-DD';
     case 'usDate':
       return validDate(value, US_DATE, usToIso) ? null : 'must be a date formatted MM/DD/YYYY';
+    case 'usDateTime':
+      return validDate(value, US_DATE_TIME, (v) => usToIso(v.slice(0, 10)))
+        ? null
+        : 'must be a date-time formatted MM/DD/YYYY HH:mm:ss';
     case 'occupants':
       return occupantList(value) ? null : 'must be {"occupant": [{"firstName", "lastName"}]}';
   }
@@ -282,10 +335,134 @@ export function sendPropertyUnit(data: EntrataData, p: Rec): EntrataWriteResult 
   return { applied: true, result: item(unitId, 'Success', 'Unit created successfully.') };
 }
 
+/** The property's maintenance pick lists (getWorkOrderPickLists), by id (modelled). */
+export const PICK_LISTS = {
+  locations: { 1: 'Kitchen', 2: 'Bathroom', 3: 'Bedroom', 4: 'Living Room', 5: 'Exterior' },
+  categories: { 1: 'Plumbing', 2: 'Electrical', 3: 'HVAC', 4: 'Appliances', 5: 'General' },
+  problems: {
+    11: 'Leaking faucet',
+    12: 'Clogged drain',
+    21: 'Outlet not working',
+    31: 'No heat',
+    41: 'Fridge not cooling',
+  },
+  priorities: { 1: 'Low', 2: 'Normal', 3: 'High', 4: 'Emergency' },
+  statuses: { 1: 'Open', 2: 'In Progress', 3: 'On Hold', 4: 'Completed', 5: 'Cancelled' },
+} as const satisfies Record<string, Record<number, string>>;
+
+/** The pick list each lookup param names, and what the unknown id is called in the error. */
+const LOOKUPS: Array<[param: string, list: keyof typeof PICK_LISTS]> = [
+  ['maintenanceLocationId', 'locations'],
+  ['maintenanceCategoryId', 'categories'],
+  ['maintenanceProblemId', 'problems'],
+  ['maintenancePriorityId', 'priorities'],
+  ['maintenanceStatusTypeId', 'statuses'],
+];
+const pick = (list: keyof typeof PICK_LISTS, id: unknown) => (PICK_LISTS[list] as Record<number, string>)[id as number];
+
+/** Why Entrata refuses a work order it can parse (unknown pick-list ids, the scheduling and pet rules), or null. */
+function workOrderProblem(p: Rec): string | null {
+  for (const [param, list] of LOOKUPS)
+    if (p[param] !== undefined && !pick(list, p[param]))
+      return `${param} ${p[param]} is not in the property's pick list.`;
+  const start = p.scheduledStartDateTime ?? p.scheduledStartDate;
+  const end = p.scheduledEndDateTime ?? p.scheduledEndDate;
+  if ((start === undefined) !== (end === undefined))
+    return 'scheduledStartDateTime and scheduledEndDateTime are given together or not at all.';
+  if (start !== undefined && String(start).slice(0, 10) !== String(end).slice(0, 10))
+    return 'scheduledStartDateTime and scheduledEndDateTime must be on the same day.';
+  if (p.permissionToEnter === 0 && !p.petsDescription && p.workOrderId === undefined)
+    return 'petsDescription is required when permissionToEnter is 0.';
+  return null;
+}
+
+/** The read fields a work order's params set (names as getWorkOrders serves them). */
+function workOrderFields(data: EntrataData, p: Rec): Rec {
+  const customer =
+    p.customerId === undefined ? undefined : data.customers.find((c) => customerId(c) === String(p.customerId));
+  const fields: Rec = {
+    unitNumber: p.unitNumber,
+    customerId: p.customerId,
+    nameFirst: customer?.FirstName,
+    nameLast: customer?.LastName,
+    primaryPhoneNumber: p.mainPhoneNumber === undefined ? undefined : String(p.mainPhoneNumber),
+    emailAddress: p.emailAddress ?? customer?.Email,
+    assignedTo: p.assignedTo,
+    maintenanceStatus:
+      p.maintenanceStatusTypeId === undefined ? undefined : pick('statuses', p.maintenanceStatusTypeId),
+    maintenancePriority:
+      p.maintenancePriorityId === undefined ? undefined : pick('priorities', p.maintenancePriorityId),
+    maintenanceCategoryName:
+      p.maintenanceCategoryId === undefined ? undefined : pick('categories', p.maintenanceCategoryId),
+    maintenanceProblem: p.maintenanceProblemId === undefined ? undefined : pick('problems', p.maintenanceProblemId),
+    maintenanceDescription: p.problemDescription,
+    scheduledStartDate: p.scheduledStartDateTime ?? p.scheduledStartDate,
+    scheduledEndDate: p.scheduledEndDateTime ?? p.scheduledEndDate,
+    dueDate: p.dueDate,
+    permissionToEnter: p.permissionToEnter === undefined ? undefined : String(p.permissionToEnter),
+    petInfo: p.petsDescription,
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
+
+/** sendWorkOrders: a work order of the property, `Open` (modelled); its new id as `Success[].@attributes.reference_id`. */
+export function sendWorkOrder(data: EntrataData, p: Rec, today: string): EntrataWriteResult {
+  const failed = (message: string) => ({
+    applied: false,
+    result: { Failed: [{ '@attributes': { node: 'workOrder', message } }] },
+  });
+  const problem = workOrderProblem(p);
+  if (problem) return failed(problem);
+  if (!data.properties.some((property) => property.PropertyID === p.propertyId))
+    return failed(`Property ${p.propertyId} was not found.`);
+  if (
+    p.unitNumber !== undefined &&
+    !data.units.some((u) => u.propertyId === p.propertyId && u.unitNumber === p.unitNumber)
+  )
+    return failed(`Unit ${p.unitNumber} was not found in this property.`);
+  if (p.customerId !== undefined && !data.customers.some((c) => customerId(c) === String(p.customerId)))
+    return failed(`Customer ${p.customerId} was not found.`);
+  const id = nextId(data.work_orders, (w) => w.maintenanceRequestId, 0);
+  data.work_orders.push({
+    maintenanceRequestId: id,
+    propertyId: p.propertyId,
+    createdOn: `${usDate(today)} 00:00:00`,
+    maintenanceStatus: 'Open',
+    isDeleted: '0',
+    ...workOrderFields(data, p),
+  });
+  return {
+    applied: true,
+    result: {
+      Success: [
+        { '@attributes': { message: 'Work order created successfully.', node: 'workOrder', reference_id: id } },
+      ],
+    },
+  };
+}
+
+/** updateWorkOrders (r2): the fields given change; `completedDateTime`/`closingComments` are kept off the read. */
+export function updateWorkOrder(data: EntrataData, p: Rec): EntrataWriteResult {
+  const item = (status: string, message: string) => ({
+    workOrders: { workOrder: [{ '@attributes': { workOrderId: p.workOrderId, status, message } }] },
+  });
+  const record = data.work_orders.find(
+    (w) => w.maintenanceRequestId === String(p.workOrderId) && w.propertyId === p.propertyId,
+  );
+  if (!record)
+    return { applied: false, result: item('Failed', `Work order ${p.workOrderId} was not found in this property.`) };
+  const problem = workOrderProblem(p);
+  if (problem) return { applied: false, result: item('Failed', problem) };
+  Object.assign(record, workOrderFields(data, p));
+  return { applied: true, result: item('Success', 'Work order updated successfully.') };
+}
+
 /** Each write method's effect, by name. */
 export const APPLY: Record<string, (data: EntrataData, params: Rec, today: string) => EntrataWriteResult> = {
   updateCustomers: updateCustomer,
   sendLeases: sendLease,
   updateLease,
   sendPropertyUnits: sendPropertyUnit,
+  sendWorkOrders: sendWorkOrder,
+  updateWorkOrders: updateWorkOrder,
 };
