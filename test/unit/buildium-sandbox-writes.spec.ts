@@ -27,22 +27,22 @@ describe('Buildium sandbox: tenant writes', () => {
   afterAll(() => server.close());
 
   it('creates a tenant on its lease: 201 with the TenantMessage, readable after, counted once', async () => {
-    const before = server.sandbox.writes.length;
+    const before = server.sandbox.writes.snapshot()['POST /v1/leases/tenants']?.received ?? 0;
     const res = await send('POST', '/v1/leases/tenants', post({ PhoneNumbers: { Mobile: '555-0101' } }));
     expect(res.status).toBe(201);
-    const tenant = await res.json();
+    const tenant = (await res.json()) as any;
     assertValid('TenantMessage', tenant, 'buildium-openapi.json', { closed: true });
     expect(tenant.PhoneNumbers).toEqual([{ Number: '555-0101', Type: 'Cell' }]);
     expect(tenant.Leases.map((l: any) => l.Id)).toEqual([server.sandbox.data.leases[0].Id]);
     const read = await fetch(`${server.url}/v1/leases/tenants/${tenant.Id}`, { headers: headers() });
-    expect((await read.json()).FirstName).toBe('New');
-    expect(server.sandbox.writes.length - before).toBe(1);
+    expect(((await read.json()) as any).FirstName).toBe('New');
+    expect((server.sandbox.writes.snapshot()['POST /v1/leases/tenants']?.received ?? 0) - before).toBe(1);
   });
 
   it('answers 400 with Errors[{Key, Value}] for a malformed body, 422 for an unknown lease, 415 without JSON', async () => {
     const bad = await send('POST', '/v1/leases/tenants', post({ FirstName: '', Address: { AddressLine1: 'x' } }));
     expect(bad.status).toBe(400);
-    const error = await bad.json();
+    const error = (await bad.json()) as any;
     assertValid('ApiErrorResponse', error, 'buildium-openapi.json', { closed: true });
     expect(error.Errors.map((e: any) => e.Key)).toEqual(['FirstName', 'Address.Country']);
     const unknownLease = await send('POST', '/v1/leases/tenants', post({ LeaseId: 999_999_999 }));
@@ -61,15 +61,17 @@ describe('Buildium sandbox: tenant writes', () => {
     const naive = { FirstName: tenant.FirstName, LastName: tenant.LastName, Address: tenant.Address };
     const blanked = await send('PUT', `/v1/leases/tenants/${tenant.Id}`, naive);
     expect(blanked.status).toBe(200);
-    const after = await blanked.json();
+    const after = (await blanked.json()) as any;
     expect(after.Email).toBeUndefined();
     expect(after.PhoneNumbers).toEqual([]);
 
     const other = server.sandbox.data.tenants.find((t) => t.Email && t.PhoneNumbers.length > 0 && t !== tenant)!;
-    const current = await (await fetch(`${server.url}/v1/leases/tenants/${other.Id}`, { headers: headers() })).json();
+    const current = (await (
+      await fetch(`${server.url}/v1/leases/tenants/${other.Id}`, { headers: headers() })
+    ).json()) as any;
     const merged = await send('PUT', `/v1/leases/tenants/${other.Id}`, tenantMessage(current, { notes: 'Merged' }));
     expect(merged.status).toBe(200);
-    const kept = await merged.json();
+    const kept = (await merged.json()) as any;
     expect(kept).toMatchObject({ Email: current.Email, Comment: 'Merged', Address: current.Address });
     expect(kept.PhoneNumbers.map((p: any) => p.Number).sort()).toEqual(
       current.PhoneNumbers.map((p: any) => p.Number).sort(),

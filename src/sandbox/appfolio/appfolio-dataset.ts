@@ -26,6 +26,8 @@ export interface AppfolioData {
   occupancies: Rec[];
   tenants: Rec[];
   contacts: Rec[];
+  /** v0 work orders (service requests): none seeded; made by writes or the control API. */
+  work_orders: Rec[];
 }
 
 export interface AppfolioDatasetOptions {
@@ -131,7 +133,7 @@ export function generateAppfolioData(options: AppfolioDatasetOptions = {}): Appf
     tenants.push(tenant);
     contacts.push(makeContact(prng, tenant));
   }
-  return { properties, units, occupancies, tenants, contacts };
+  return { properties, units, occupancies, tenants, contacts, work_orders: [] };
 }
 
 function makeProperty(prng: Prng, id: number): Rec {

@@ -5,8 +5,15 @@ import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { type Fault, FaultInjector } from '../kit/fault-injector';
 import { editEvenly, withRound } from '../kit/record-edits';
 import { isJsonObject, readJson, sendJson, type ServeOptions, startSandboxServer } from '../kit/sandbox-http';
-import { ChangeClock, RecordIndexes, type SimulatedVendor, VendorSimulator } from '../kit/vendor-simulator';
+import {
+  ChangeClock,
+  RecordIndexes,
+  type SimulatedVendor,
+  VendorSimulator,
+  type WriteResult,
+} from '../kit/vendor-simulator';
 import { type AppfolioData, type AppfolioDatasetOptions, generateAppfolioData, SEEDED_AT } from './appfolio-dataset';
+import { workOrderErrors, workOrderView } from './appfolio-work-orders';
 
 type Rec = Record<string, any>;
 type Collection = keyof AppfolioData;
@@ -52,6 +59,8 @@ const DEFAULT_PAGE_SIZE = 5000;
 const DEFAULT_CURSOR_TTL_MS = 30 * 60_000;
 const MAX_LOOKUP_IDS = 100;
 const DEVELOPER_ID_HEADER = 'x-appfolio-developer-id';
+/** The v0 resources behind residents, properties, units and leases; none takes a canonical write. */
+const V0_READ_ONLY = /^\/api\/v0\/(tenants|properties|units|occupancies)(?:\/(\d+))?\/?$/;
 
 interface Report {
   collection: Collection;
@@ -116,7 +125,11 @@ const ID_FIELD: Record<Collection, string> = {
   occupancies: 'occupancy_id',
   tenants: 'tenant_id',
   contacts: 'Id',
+  work_orders: 'Id',
 };
+const WORK_ORDERS_PATH = /^\/api\/v0\/work_orders(?:\/(\d+)(\/notes)?)?\/?$/;
+const MAX_V0_PAGE_SIZE = 1000;
+const isoSecondsZ = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 const CONTACT_FIELDS = ['Emails', 'PhoneNumbers', 'DateOfBirth'];
 
 /** A report run whose later pages are served through next_page_url until it expires. */
@@ -150,6 +163,10 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
     (collection) => ID_FIELD[collection],
   );
   private runs = new Map<string, ReportRun>();
+  /** Each work order's notes, oldest first. */
+  private notes = new Map<number, Rec[]>();
+  /** Work orders with a PATCH in flight (a second one answers 409). */
+  private readonly patching = new Set<number>();
 
   protected generate(options: AppfolioSandboxOptions): AppfolioData {
     return generateAppfolioData(options);
@@ -159,6 +176,7 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
     this.clock = new ChangeClock(SEEDED_AT);
     this.indexes.forget();
     this.runs.clear();
+    this.notes.clear();
   }
 
   expireCursors(): number {
@@ -188,6 +206,10 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
       });
       return void res.end('HTTP Basic: Access denied.\n');
     }
+    const workOrder = WORK_ORDERS_PATH.exec(url.pathname);
+    if (workOrder) return this.workOrders(req, res, url, customer, workOrder[1], !!workOrder[2]);
+    const v0Record = V0_READ_ONLY.exec(url.pathname);
+    if (v0Record && req.method !== 'GET') return this.v0Write(req, res, url, customer, v0Record[1], v0Record[2]);
     const report = /^\/api\/v2\/reports\/([a-z_]+)\.json$/.exec(url.pathname)?.[1];
     const lookup = url.pathname === '/api/v0/tenants';
     if (!(report && REPORTS[report]) && !lookup) return sendJson(res, 404, error(`No route matches ${url.pathname}`));
@@ -215,6 +237,215 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
     if (req.method === 'POST') return this.runReport(req, res, report!, customer.clientId, origin, faults);
     if (req.method === 'GET') return this.nextPage(res, url, report!, customer.clientId, origin, faults);
     return sendJson(res, 405, error(`${req.method} is not supported on ${url.pathname}`));
+  }
+
+  /**
+   * A write to a v0 resource the canonical models map to (docs/vendors/appfolio.md, Writes): tenants, properties
+   * and occupancies are read-only (405); units take only `PUT /api/v0/units/{id}` of operational flags
+   * (`RentReady`), so any other attribute is a 422. Checked after the developer-id header and the budget, and the
+   * unit flag goes through the injected faults like every write.
+   */
+  private async v0Write(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    customer: { clientId: string; developerId: string },
+    resource: string,
+    id: string | undefined,
+  ): Promise<void> {
+    const operation = `${req.method} /api/v0/${resource}${id === undefined ? '' : '/{Id}'}`;
+    if (req.headers[DEVELOPER_ID_HEADER] !== customer.developerId)
+      return sendJson(res, 401, error('Required header missing or invalid: X-AppFolio-Developer-ID'));
+    if (resource !== 'units' || req.method !== 'PUT' || id === undefined)
+      return this.refuseWrite(operation, 'rejected', () =>
+        sendJson(res, 405, error(`${req.method} is not supported on ${url.pathname}: ${resource} are read-only in v0`)),
+      );
+    const retryAfter = this.retryAfter(customer.clientId);
+    if (retryAfter !== null)
+      return this.refuseWrite(operation, 'refused', () => {
+        res.writeHead(429, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': String(retryAfter) });
+        res.end('Rate limit exceeded. Please retry later.\n');
+      });
+    let body: unknown;
+    try {
+      body = await readJson(req);
+    } catch {
+      body = undefined;
+    }
+    await this.servedWrite(
+      url.pathname,
+      operation,
+      (failing) => sendJson(res, failing.status, error('Injected fault'), failing.headers),
+      () => {
+        const reject = (status: number, answer: unknown) => ({
+          outcome: 'rejected' as const,
+          respond: () => sendJson(res, status, answer),
+        });
+        const unit = this.index('units').get(Number(id));
+        if (!unit) return reject(404, error(`Unit ${id} not found`));
+        if (!isJsonObject(body)) return reject(400, error('The body must be a JSON object'));
+        const errors = Object.entries(body)
+          .filter(([attribute, value]) => !(attribute === 'RentReady' && typeof value === 'boolean'))
+          .map(([attribute]) => ({
+            attribute,
+            message: attribute === 'RentReady' ? 'must be true or false' : 'is not a writable attribute of a unit',
+          }));
+        if (errors.length || !('RentReady' in body))
+          return reject(422, { errors: errors.length ? errors : [{ attribute: 'RentReady', message: 'is required' }] });
+        // An operational flag no report column shows (no canonical field maps to it).
+        unit.RentReady = body.RentReady;
+        return {
+          outcome: 'applied',
+          respond: () => sendJson(res, 200, { Id: String(unit.unit_id), RentReady: unit.RentReady }),
+        };
+      },
+    );
+  }
+
+  /**
+   * v0 work orders (docs/vendors/appfolio.md, service requests): GET lists by `filters[LastUpdatedAtFrom]` (a
+   * filter is required) and `filters[PropertyId]`, `page[number]`/`page[size]`; POST creates (201 record); PATCH
+   * changes only the attributes given (200 record; a second PATCH of a record while one is in flight: 409);
+   * `/{Id}/notes` lists (newest first) and adds notes (`{"Body"}`). Errors: 400 malformed, 422 `{errors}`.
+   */
+  private async workOrders(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    customer: { clientId: string; developerId: string },
+    id: string | undefined,
+    notes: boolean,
+  ): Promise<void> {
+    if (req.headers[DEVELOPER_ID_HEADER] !== customer.developerId)
+      return sendJson(res, 401, error('Required header missing or invalid: X-AppFolio-Developer-ID'));
+    const method = req.method ?? 'GET';
+    const operation = `${method} /api/v0/work_orders${id === undefined ? '' : '/{Id}'}${notes ? '/notes' : ''}`;
+    const known =
+      (method === 'GET' && id === undefined) ||
+      (method === 'POST' && id === undefined) ||
+      (method === 'PATCH' && id !== undefined && !notes) ||
+      ((method === 'GET' || method === 'POST') && notes);
+    if (!known) return sendJson(res, 405, error(`${method} is not supported on ${url.pathname}`));
+    const retryAfter = this.retryAfter(customer.clientId);
+    if (retryAfter !== null) {
+      const refuse = () => {
+        res.writeHead(429, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': String(retryAfter) });
+        res.end('Rate limit exceeded. Please retry later.\n');
+      };
+      return method === 'GET' ? refuse() : this.refuseWrite(operation, 'refused', refuse);
+    }
+    const sendFailure = (failing: { status: number; headers?: Record<string, string> }) =>
+      sendJson(res, failing.status, error('Injected fault'), failing.headers);
+    const record = id === undefined ? undefined : this.index('work_orders').get(Number(id));
+    if (method === 'GET') {
+      const faults = await this.served(url.pathname, sendFailure);
+      if (!faults) return;
+      if (notes) {
+        if (!record) return sendJson(res, 404, error(`Work order ${id} not found`));
+        const list = [...(this.notes.get(record.Id) ?? [])].reverse();
+        return sendJson(res, 200, { data: FaultInjector.corruptPage(list, faults, 'Id'), next_page_path: null });
+      }
+      return this.listWorkOrders(res, url, faults);
+    }
+    let body: unknown;
+    try {
+      body = await readJson(req);
+    } catch {
+      body = undefined;
+    }
+    if (method === 'PATCH' && record && this.patching.has(record.Id))
+      return this.refuseWrite(operation, 'rejected', () =>
+        sendJson(res, 409, error(`Work order ${id} is being changed by another request`)),
+      );
+    if (method === 'PATCH' && record) this.patching.add(record.Id);
+    try {
+      await this.servedWrite(url.pathname, operation, sendFailure, () =>
+        this.writeWorkOrder(res, method, id, record, notes, body),
+      );
+    } finally {
+      if (method === 'PATCH' && record) this.patching.delete(record.Id);
+    }
+  }
+
+  private writeWorkOrder(
+    res: ServerResponse,
+    method: string,
+    id: string | undefined,
+    record: Rec | undefined,
+    notes: boolean,
+    body: unknown,
+  ): WriteResult {
+    const reject = (status: number, answer: unknown) => ({
+      outcome: 'rejected' as const,
+      respond: () => sendJson(res, status, answer),
+    });
+    if (id !== undefined && !record) return reject(404, error(`Work order ${id} not found`));
+    if (!isJsonObject(body)) return reject(400, error('The body must be a JSON object'));
+    const now = Date.now();
+    if (notes) {
+      if (typeof body.Body !== 'string' || body.Body.trim() === '')
+        return reject(422, { errors: [{ attribute: 'Body', message: "can't be blank" }] });
+      const list = this.notes.get(record!.Id) ?? [];
+      const note = { Id: list.length + 1, Body: body.Body, CreatedAt: isoSecondsZ(now) };
+      this.notes.set(record!.Id, [...list, note]);
+      this.update('work_orders', record!, {});
+      return { outcome: 'applied', respond: () => sendJson(res, 201, note) };
+    }
+    const errors = workOrderErrors(body, method === 'POST');
+    const references = method === 'POST' ? this.workOrderReferenceErrors(body) : [];
+    const all = [...errors, ...references];
+    if (all.some((e) => e.status === 400))
+      return reject(400, error(all.map((e) => `${e.attribute} ${e.message}`).join('; ')));
+    if (all.length) return reject(422, { errors: all.map(({ attribute, message }) => ({ attribute, message })) });
+    if (record) {
+      this.update('work_orders', record, body);
+      return { outcome: 'applied', respond: () => sendJson(res, 200, workOrderView(record)) };
+    }
+    const nextId = Math.max(0, ...this.store.work_orders.map((w) => w.Id as number)) + 1;
+    const created = this.create('work_orders', {
+      Status: 'New',
+      ...body,
+      WorkOrderNumber: String(nextId),
+      CreatedAt: isoSecondsZ(now),
+    }) as Rec;
+    return { outcome: 'applied', respond: () => sendJson(res, 201, workOrderView(created)) };
+  }
+
+  /** A new work order's property, unit (of that property) and occupancy must exist. */
+  private workOrderReferenceErrors(body: Rec) {
+    const errors: Array<{ status: 422; attribute: string; message: string }> = [];
+    const property = this.index('properties').get(body.PropertyId);
+    if (body.PropertyId !== undefined && !property)
+      errors.push({ status: 422, attribute: 'PropertyId', message: 'Property not found' });
+    const unit = body.UnitId === undefined ? undefined : this.index('units').get(body.UnitId);
+    if (body.UnitId !== undefined && (!unit || unit.property_id !== body.PropertyId))
+      errors.push({ status: 422, attribute: 'UnitId', message: 'Unit not found in this property' });
+    if (body.OccupancyId !== undefined && !this.index('occupancies').get(body.OccupancyId))
+      errors.push({ status: 422, attribute: 'OccupancyId', message: 'Occupancy not found' });
+    return errors;
+  }
+
+  private listWorkOrders(res: ServerResponse, url: URL, faults: Fault[]): void {
+    const from = url.searchParams.get('filters[LastUpdatedAtFrom]');
+    const property = url.searchParams.get('filters[PropertyId]');
+    if (from === null && property === null)
+      return sendJson(res, 400, error('At least one filter is required, e.g. filters[LastUpdatedAtFrom]'));
+    const fromMs = from === null ? -Infinity : Date.parse(from);
+    if (Number.isNaN(fromMs)) return sendJson(res, 400, error('filters[LastUpdatedAtFrom] must be an ISO 8601 time'));
+    const page = Number(url.searchParams.get('page[number]') ?? 1);
+    const size = Number(url.searchParams.get('page[size]') ?? MAX_V0_PAGE_SIZE);
+    if (!Number.isInteger(page) || page < 1 || !Number.isInteger(size) || size < 1 || size > MAX_V0_PAGE_SIZE)
+      return sendJson(res, 400, error(`page[number] must be at least 1 and page[size] from 1 to ${MAX_V0_PAGE_SIZE}`));
+    const matching = this.store.work_orders.filter(
+      (w) => this.changedAt(w) >= fromMs && (property === null || String(w.PropertyId) === property),
+    );
+    const data = matching.slice((page - 1) * size, page * size).map(workOrderView);
+    const next = new URLSearchParams(url.searchParams);
+    next.set('page[number]', String(page + 1));
+    sendJson(res, 200, {
+      data: FaultInjector.corruptPage(data, faults, 'Id'),
+      next_page_path: page * size < matching.length ? `/api/v0/work_orders?${next.toString()}` : null,
+    });
   }
 
   private customer(req: IncomingMessage) {
@@ -383,6 +614,7 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
       tenants: (r) => this.update('tenants', r, { first_name: withRound(r.first_name, round) }),
       contacts: (r) =>
         this.update('contacts', r, { Emails: [`updated${round}.${r.Id}@example.com`, ...(r.Emails ?? []).slice(1)] }),
+      work_orders: (r) => this.update('work_orders', r, { JobDescription: withRound(r.JobDescription, round) }),
     });
   }
 
@@ -463,7 +695,8 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
    * contact is part of the tenant, and a tenant is part of its occupancy's tenant_ids.
    */
   private touch(collection: Collection, record: Rec): void {
-    this.clock.touch(record);
+    const at = this.clock.touch(record);
+    if (collection === 'work_orders') record.LastUpdatedAt = isoSecondsZ(at);
     if (collection === 'contacts') this.touchTenant(record.Id);
     if (collection === 'tenants') this.touchOccupancy(record.occupancy_id);
   }

@@ -10,7 +10,13 @@ import {
   type ServeOptions,
   startSandboxServer,
 } from '../kit/sandbox-http';
-import { ChangeClock, RecordIndexes, type SimulatedVendor, VendorSimulator } from '../kit/vendor-simulator';
+import {
+  ChangeClock,
+  RecordIndexes,
+  type SimulatedVendor,
+  VendorSimulator,
+  type WriteResult,
+} from '../kit/vendor-simulator';
 import { type BuildiumData, type BuildiumDatasetOptions, generateBuildiumData, SEEDED_AT } from './buildium-dataset';
 
 type Rec = Record<string, any>;
@@ -166,35 +172,38 @@ class BuildiumSimulator extends VendorSimulator<BuildiumData, BuildiumSandboxOpt
       if (!(error instanceof BodyError)) throw error;
       return sendJson(res, 400, apiError('The request body is not valid JSON.', 'BadRequest'));
     }
-    const served = await this.servedWrite(req.method!, url.pathname, body, (failing) =>
-      sendJson(res, failing.status, apiError('Injected fault', 'InjectedFault'), failing.headers),
+    const operation = post ? 'POST /v1/leases/tenants' : 'PUT /v1/leases/tenants/{id}';
+    const reject = (status: number, error: Rec): WriteResult => ({
+      outcome: 'rejected',
+      respond: () => sendJson(res, status, error),
+    });
+    await this.servedWrite(
+      url.pathname,
+      operation,
+      (failing) => sendJson(res, failing.status, apiError('Injected fault', 'InjectedFault'), failing.headers),
+      (): WriteResult => {
+        const errors = tenantMessageErrors(body, post);
+        if (errors.length > 0) return reject(400, apiError('The request has validation errors.', 'BadRequest', errors));
+        const message = body as Rec;
+        let record: Rec;
+        if (post) {
+          if (!this.index('leases').get(Number(message.LeaseId)))
+            return reject(
+              422,
+              apiError('The lease could not be found.', 'UnprocessableEntity', [
+                { Key: 'LeaseId', Value: 'Lease does not exist' },
+              ]),
+            );
+          record = this.create('tenants', tenantRecord(message));
+        } else {
+          const current = this.index('tenants').get(Number(id));
+          if (!current) return reject(404, apiError(`tenants ${id} was not found.`, 'NotFound'));
+          record = this.update('tenants', current, { ...BLANKED_ON_PUT, ...tenantRecord(message) });
+        }
+        return { outcome: 'applied', respond: () => sendJson(res, post ? 201 : 200, this.view('tenants', record)) };
+      },
+      req.method,
     );
-    if (!served) return;
-    const errors = tenantMessageErrors(body, post);
-    if (errors.length > 0)
-      return sendJson(res, 400, apiError('The request has validation errors.', 'BadRequest', errors));
-    const message = body as Rec;
-    let record: Rec;
-    if (post) {
-      if (!this.index('leases').get(Number(message.LeaseId)))
-        return sendJson(
-          res,
-          422,
-          apiError('The lease could not be found.', 'UnprocessableEntity', [
-            { Key: 'LeaseId', Value: 'Lease does not exist' },
-          ]),
-        );
-      record = this.create('tenants', tenantRecord(message));
-    } else {
-      const current = this.index('tenants').get(Number(id));
-      if (!current) return sendJson(res, 404, apiError(`tenants ${id} was not found.`, 'NotFound'));
-      record = this.update('tenants', current, { ...BLANKED_ON_PUT, ...tenantRecord(message) });
-    }
-    const after = served.after;
-    if (after?.hang) return; // done, but the client never hears of it
-    if (after?.status !== undefined)
-      return sendJson(res, after.status, apiError('Injected fault', 'InjectedFault'), after.headers);
-    sendJson(res, post ? 201 : 200, this.view('tenants', record));
   }
 
   private parseListQuery(params: URLSearchParams) {

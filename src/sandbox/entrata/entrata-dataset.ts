@@ -25,6 +25,8 @@ export interface EntrataData {
   units: Rec[];
   leases: Rec[];
   customers: Rec[];
+  /** Maintenance work orders (service requests): none seeded; made by writes or the control API. */
+  work_orders: Rec[];
 }
 
 export interface EntrataDatasetOptions {
@@ -102,7 +104,7 @@ export function generateEntrataData(options: EntrataDatasetOptions = {}): Entrat
   }
 
   const leases = households.map((household, i) => makeLease(prng, ID_BASE.leases + i + 1, units[i], household));
-  return { properties, units, leases, customers };
+  return { properties, units, leases, customers, work_orders: [] };
 }
 
 function makeProperty(prng: Prng, id: number): Rec {

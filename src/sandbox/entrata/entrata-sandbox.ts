@@ -3,8 +3,9 @@ import { type LinkChange, simulatorState } from '../kit/control-api';
 import { FaultInjector } from '../kit/fault-injector';
 import { applyChanges, editEvenly, raisedRent, withRound } from '../kit/record-edits';
 import { isJsonObject, readJson, sendJson, type ServeOptions, startSandboxServer } from '../kit/sandbox-http';
-import { type SimulatedVendor, VendorSimulator } from '../kit/vendor-simulator';
+import { ChangeClock, type SimulatedVendor, VendorSimulator } from '../kit/vendor-simulator';
 import { type EntrataData, type EntrataDatasetOptions, generateEntrataData } from './entrata-dataset';
+import { APPLY, paramProblem, WRITE_METHODS, WRITE_VERSIONS } from './entrata-writes';
 
 type Rec = Record<string, any>;
 type Collection = keyof EntrataData;
@@ -55,6 +56,7 @@ const SERVICES: Record<string, { method: string; collection: Collection }> = {
   '/propertyunits': { method: 'getPropertyUnits', collection: 'units' },
   '/leases': { method: 'getLeases', collection: 'leases' },
   '/customers': { method: 'getCustomers', collection: 'customers' },
+  '/maintenance': { method: 'getWorkOrders', collection: 'work_orders' },
 };
 
 const DEFAULT_CREDENTIALS: EntrataSandboxCredential[] = [
@@ -73,9 +75,16 @@ const ID_OF: Record<Collection, (r: Rec) => string> = {
   units: (r) => String(r.id),
   leases: (r) => String(r.id),
   customers: (r) => String(r['@attributes']?.Id),
+  work_orders: (r) => String(r.maintenanceRequestId),
 };
 /** The field a malformed-record fault corrupts by default. */
-const ID_FIELD: Record<Collection, string> = { properties: 'PropertyID', units: 'id', leases: 'id', customers: 'Id' };
+const ID_FIELD: Record<Collection, string> = {
+  properties: 'PropertyID',
+  units: 'id',
+  leases: 'id',
+  customers: 'Id',
+  work_orders: 'maintenanceRequestId',
+};
 
 class ParamError extends Error {}
 
@@ -94,6 +103,8 @@ export function createEntrataSandbox(initial: EntrataSandboxOptions = {}): Entra
 
 class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOptions> implements EntrataSandbox {
   private usage = new Map<string, Record<Window, { window: number; count: number }>>();
+  /** When each work order last changed (getWorkOrders' lastUpdatedOn filters). */
+  private clock = new ChangeClock(Date.now());
 
   protected generate(options: EntrataSandboxOptions): EntrataData {
     return generateEntrataData(options);
@@ -101,6 +112,12 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
 
   protected override onReset(): void {
     this.usage.clear();
+    this.clock = new ChangeClock(Date.now());
+  }
+
+  private touchWorkOrder(id: unknown): void {
+    const record = this.find('work_orders', String(id));
+    if (record) this.clock.touch(record);
   }
 
   protected control() {
@@ -133,19 +150,46 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
     if (!credential || body?.auth?.type !== 'apikey')
       return fail(301, 'Authorization Failed: the API key is missing or invalid.');
     const method = body.method ?? {};
-    if (method.name !== service.method)
+    const path = url.pathname.replace(/\/+$/, '');
+    const write = WRITE_METHODS[path]?.[method.name as string];
+    if (method.name !== service.method && !write)
       return fail(400, `Method ${String(method.name)} is not available on ${url.pathname.slice(1)}.`);
-    if (method.version !== 'r1')
-      return fail(400, `Version ${String(method.version)} of ${service.method} is not supported.`);
-    if (credential.methods && !credential.methods.includes(service.method))
-      return fail(304, `Access to ${service.method} is not permitted for this API key.`);
+    const name = method.name as string;
+    if (method.version !== (WRITE_VERSIONS[name] ?? 'r1'))
+      return fail(400, `Version ${String(method.version)} of ${name} is not supported.`);
+    if (credential.methods && !credential.methods.includes(name))
+      return fail(304, `Access to ${name} is not permitted for this API key.`);
+
+    if (write) {
+      const limits = this.count(credential.apiKey, name);
+      if (limits.over)
+        return this.refuseWrite(name, 'refused', () =>
+          fail(429, `API rate limit exceeded for ${name}.`, limits.headers),
+        );
+      const params = isJsonObject(method.params) ? method.params : {};
+      return this.servedWrite(
+        url.pathname,
+        name,
+        (failing) => this.sendFault(res, requestId, failing, limits.headers),
+        () => {
+          const problem = paramProblem(name, write, params);
+          if (problem) return { outcome: 'rejected', respond: () => fail(400, problem, limits.headers) };
+          const { applied, result } = APPLY[name](this.store, params, new Date().toISOString().slice(0, 10));
+          if (applied && path === '/maintenance')
+            this.touchWorkOrder(params.workOrderId ?? result.Success[0]['@attributes'].reference_id);
+          return {
+            outcome: applied ? 'applied' : 'rejected',
+            respond: () =>
+              sendJson(res, 200, { response: { requestId, code: 200, result: xmlJson(result) } }, limits.headers),
+          };
+        },
+      );
+    }
 
     const limits = this.count(credential.apiKey, service.method);
     if (limits.over) return fail(429, `API rate limit exceeded for ${service.method}.`, limits.headers);
     const faults = await this.served(url.pathname, (failing) =>
-      failing.status === 429
-        ? fail(429, 'API rate limit exceeded (injected).', { ...limits.headers, ...failing.headers })
-        : sendJson(res, failing.status, errorBody(requestId, failing.status, 'Injected fault'), failing.headers),
+      this.sendFault(res, requestId, failing, limits.headers),
     );
     if (!faults) return;
 
@@ -159,6 +203,21 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
       throw error;
     }
     sendJson(res, 200, { response: { requestId, code: 200, result: xmlJson(result) } }, limits.headers);
+  }
+
+  /** An injected status fault: a 429 in Entrata's rate-limit body (HTTP 200), any other status as that status. */
+  private sendFault(
+    res: ServerResponse,
+    requestId: unknown,
+    failing: { status: number; headers?: Record<string, string> },
+    limitHeaders: Record<string, string>,
+  ): void {
+    if (failing.status === 429)
+      return sendJson(res, 200, errorBody(requestId, 429, 'API rate limit exceeded (injected).'), {
+        ...limitHeaders,
+        ...failing.headers,
+      });
+    sendJson(res, failing.status, errorBody(requestId, failing.status, 'Injected fault'), failing.headers);
   }
 
   /** Counts a request against the key's limits for the method; `over` when a window is full (not counted then). */
@@ -211,6 +270,7 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
     }
     const propertyId = idList(params.propertyId, 'propertyId');
     if (propertyId.length !== 1) throw new ParamError('propertyId is required and takes one property id.');
+    if (collection === 'work_orders') return this.workOrders(propertyId[0], params, corrupt);
     const pageNo = positive(params.pageNo ?? 1, 'pageNo', Number.MAX_SAFE_INTEGER);
     const perPage = positive(params.perPageCount ?? MAX_PER_PAGE, 'perPageCount', MAX_PER_PAGE);
     const page = <T>(list: T[]) => list.slice((pageNo - 1) * perPage, pageNo * perPage);
@@ -240,6 +300,35 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
     };
   }
 
+  /**
+   * getWorkOrders: one property's work orders, narrowed by workOrderId and the lastUpdatedOnFromDate/ToDate days
+   * (MM/DD/YYYY, inclusive); deleted ones only with includeDeletedWorkOrders 1.
+   */
+  private workOrders(propertyId: number, params: Rec, corrupt: (records: Rec[], collection: Collection) => Rec[]): Rec {
+    const day = (name: string) => {
+      const value = params[name];
+      if (value === undefined) return undefined;
+      if (typeof value !== 'string' || !/^\d{2}\/\d{2}\/\d{4}$/.test(value))
+        throw new ParamError(`${name} must be a date formatted MM/DD/YYYY.`);
+      return `${value.slice(6, 10)}-${value.slice(0, 2)}-${value.slice(3, 5)}`;
+    };
+    const from = day('lastUpdatedOnFromDate');
+    const to = day('lastUpdatedOnToDate');
+    const workOrderId = params.workOrderId === undefined ? undefined : String(params.workOrderId);
+    const withDeleted = String(params.includeDeletedWorkOrders ?? '0') === '1';
+    const matching = this.store.work_orders.filter((w) => {
+      const updated = new Date(this.clock.changedAt(w)).toISOString().slice(0, 10);
+      return (
+        w.propertyId === propertyId &&
+        (workOrderId === undefined || w.maintenanceRequestId === workOrderId) &&
+        (withDeleted || w.isDeleted !== '1') &&
+        (!from || updated >= from) &&
+        (!to || updated <= to)
+      );
+    });
+    return { workOrders: { workOrder: corrupt(matching, 'work_orders') } };
+  }
+
   // ---- the control API: change the data between syncs, inject faults --------------------------------
 
   state() {
@@ -255,6 +344,8 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
       units: (r) => this.update('units', r, { marketRent: money(r.marketRent) }),
       leases: (r) => this.update('leases', r, { rent: money(r.rent) }),
       customers: (r) => this.update('customers', r, { FirstName: withRound(r.FirstName, round) }),
+      work_orders: (r) =>
+        this.update('work_orders', r, { maintenanceDescription: withRound(r.maintenanceDescription, round) }),
     });
   }
 
@@ -264,7 +355,7 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
 
   /** Units and leases belong to a property, customers to a lease: without one the API would never list them. */
   private missingParent(collection: Collection, body: Rec): string | null {
-    if ((collection === 'units' || collection === 'leases') && !this.find('properties', String(body.propertyId)))
+    if (collection !== 'properties' && collection !== 'customers' && !this.find('properties', String(body.propertyId)))
       return `${collection} need an existing propertyId`;
     if (collection === 'customers' && !this.find('leases', String(body.LeaseId)))
       return 'customers need an existing LeaseId';
@@ -284,7 +375,9 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
           ? { '@attributes': { Id: String(nextId) }, ...fields, LeaseId: Number(body.LeaseId) }
           : collection === 'leases'
             ? { customers: { customer: [] }, ...fields, propertyId: Number(body.propertyId), id: String(nextId) }
-            : { ...fields, propertyId: Number(body.propertyId), id: String(nextId) };
+            : collection === 'work_orders'
+              ? { ...fields, propertyId: Number(body.propertyId), maintenanceRequestId: String(nextId) }
+              : { ...fields, propertyId: Number(body.propertyId), id: String(nextId) };
     records.push(record);
     if (collection === 'customers') this.joinLease(record, Number(body.LeaseId));
     return record;
@@ -294,6 +387,7 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
     const { PropertyID: _p, id: _i, '@attributes': _a, ...changes } = body;
     const leaseBefore = record.LeaseId;
     applyChanges(record, changes);
+    if (collection === 'work_orders') this.clock.touch(record);
     if (collection === 'customers' && record.LeaseId !== leaseBefore) {
       this.leaveLease(record, Number(leaseBefore));
       this.joinLease(record, Number(record.LeaseId));

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultInjector, type FaultSpec } from './fault-injector';
 import { BodyError, isJsonObject, readJson, sendJson } from './sandbox-http';
+import type { WriteLog } from './write-log';
 
 type Rec = Record<string, any>;
 
@@ -19,6 +20,8 @@ export interface ControlledSimulator<Data extends { [C in keyof Data]: Rec[] }, 
   /** The live collections, by the names the control paths use. */
   readonly data: Data;
   readonly faults: FaultInjector;
+  /** The writes received since the last reset, per vendor operation. */
+  readonly writes: WriteLog;
   readonly requestCount: number;
   reset(options: Options): void;
   state(): object;
@@ -106,7 +109,7 @@ export function simulatorState<Data extends { [C in keyof Data]: Rec[] }, Option
 export const isoTimeOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /**
- * The control API: state, reset, mutate, faults, links (a resident added to, moved between or removed from
+ * The control API: state, reset, mutate, faults, writes (what the vendor API received per write operation), links (a resident added to, moved between or removed from
  * leases), and list/create/get/patch/delete of each collection's records (`/_control/<collection>[/<id>]`).
  */
 async function serveControlApi<Data extends { [C in keyof Data]: Rec[] }, Options extends SimulatorOptions>(
@@ -124,6 +127,7 @@ async function serveControlApi<Data extends { [C in keyof Data]: Rec[] }, Option
     simulator.reset({ ...simulator.options, ...overrides });
     return sendJson(res, 200, simulator.state());
   }
+  if (head === 'writes' && method === 'GET' && id === undefined) return sendJson(res, 200, simulator.writes.snapshot());
   const action = routes.actions?.[`${method} ${head}/${id}`];
   if (action) return sendJson(res, 200, action());
   if (head === 'links' && method === 'POST' && id === undefined && simulator.relink) {

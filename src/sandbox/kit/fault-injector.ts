@@ -16,16 +16,20 @@ export interface Fault {
   headers?: Record<string, string>;
   /** Wait this long before answering. */
   delayMs?: number;
-  /** Never answer (the client must time out). */
+  /** Never answer (the client must time out). A write is applied first, as a vendor that times out may have done it. */
   hang?: boolean;
+  /**
+   * For a write answered with a 5xx status: apply the write, then answer with the status (the ambiguous
+   * failure the write pipeline must not resend). Without it a status fault answers before anything is applied;
+   * a 429 never applies.
+   */
+  afterApply?: boolean;
   /** Corrupt one record of the page: its `field` (the vendor's id field by default) is set to `value`. */
   malformed?: { index?: number; field?: string; value?: unknown } | true;
   /** Rename a field in every record of the page (a vendor changing its schema under us). */
   renameField?: { from: string; to: string };
   /** Only requests of this HTTP method (a write's POST or PUT beside the GET of the same path). */
   method?: string;
-  /** For a write: do it first, then answer as the fault says (`hang`: apply then time out; `status`: apply then fail). */
-  afterApply?: boolean;
 }
 
 export type FaultSpec = Omit<Fault, 'id'>;
@@ -37,10 +41,10 @@ const FAULT_KEYS = new Set([
   'headers',
   'delayMs',
   'hang',
+  'afterApply',
   'malformed',
   'renameField',
   'method',
-  'afterApply',
 ]);
 
 export class FaultInjector {
@@ -65,7 +69,7 @@ export class FaultInjector {
     if (f.path !== undefined && typeof f.path !== 'string') return 'path must be a string';
     if (f.method !== undefined && !['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(f.method as string))
       return 'method must be GET, POST, PUT, PATCH or DELETE';
-    if (f.afterApply !== undefined && typeof f.afterApply !== 'boolean') return 'afterApply must be true or false';
+    if (f.afterApply !== undefined && typeof f.afterApply !== 'boolean') return 'afterApply must be a boolean';
     if (f.renameField !== undefined) {
       const r = f.renameField as Record<string, unknown> | null;
       if (!r || typeof r.from !== 'string' || typeof r.to !== 'string') return 'renameField must be {from, to}';

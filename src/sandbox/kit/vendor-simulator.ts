@@ -3,27 +3,21 @@ import { type ControlledSimulator, handleSimulatorRequest, type SimulatorOptions
 import { type Fault, FaultInjector } from './fault-injector';
 import { sendJson, type VendorSandbox } from './sandbox-http';
 import { SlidingWindowThrottle } from './sliding-window-throttle';
+import { WriteLog } from './write-log';
 
 type Rec = Record<string, any>;
 export type Collections<Data> = { [C in keyof Data]: Rec[] };
-
-/** A write the simulator received: its method, path and parsed body. */
-export interface ReceivedWrite {
-  method: string;
-  path: string;
-  body: unknown;
-}
 
 /** What tests, benchmarks and the app see of a simulator. */
 export interface SimulatedVendor<Data, Options> extends VendorSandbox {
   /** The live collections (tests compare the cache with them). */
   readonly data: Data;
   readonly faults: FaultInjector;
+  /** The writes received since the last reset, per vendor operation (GET /_control/writes). */
+  readonly writes: WriteLog;
   reset(options?: Options): void;
   /** Vendor-API requests counted since the last reset (control requests and refused ones excluded). */
   readonly requestCount: number;
-  /** Writes received since the last reset. */
-  readonly writes: readonly ReceivedWrite[];
 }
 
 /** What a vendor adds to the shared control API (see SimulatorRoutes). */
@@ -44,14 +38,13 @@ export abstract class VendorSimulator<Data extends Collections<Data>, Options ex
   implements VendorSandbox, ControlledSimulator<Data, Options>
 {
   readonly faults = new FaultInjector();
+  readonly writes = new WriteLog();
   options!: Options;
   protected store!: Data;
   /** Vendor-API requests counted since the last reset (control requests and refused ones excluded). */
   requestCount = 0;
   protected mutationRound = 0;
   protected readonly throttle = new SlidingWindowThrottle();
-  /** Writes received since the last reset (POST, PUT, PATCH to the vendor API), each once, applied or not. */
-  writes: ReceivedWrite[] = [];
   /** When the last vendor page was sent (benchmarks time the sync's tail from it). */
   protected lastResponseAt: number | null = null;
 
@@ -65,9 +58,9 @@ export abstract class VendorSimulator<Data extends Collections<Data>, Options ex
     this.options = { ...options };
     this.store = this.generate(options);
     this.faults.clear();
+    this.writes.clear();
     this.throttle.clear();
     this.requestCount = 0;
-    this.writes = [];
     this.onReset();
     return this;
   }
@@ -128,28 +121,37 @@ export abstract class VendorSimulator<Data extends Collections<Data>, Options ex
   }
 
   /**
-   * Counts an admitted write (and records it in `writes`) and takes its injected faults, waiting out their delay.
-   * Null when answered already (a status fault, or a hang: the client must time out). A failing fault marked
-   * `afterApply` is handed back as `after` instead: the caller applies the write, then answers as it says
-   * (`hang`: the write is done but the client times out, the vendor outcome a client cannot know).
+   * Counts an admitted write to `operation` and runs it through the faults for `path`: a 429, or another status
+   * fault without `afterApply`, answers before anything is applied; otherwise `perform` validates and applies the
+   * write, and its answer is sent unless a hang (applied, never answered: the client times out) or an
+   * `afterApply` status fault answers instead. The outcome is logged per operation either way.
    */
   protected async servedWrite(
-    method: string,
     path: string,
-    body: unknown,
+    operation: string,
     sendFailure: (fault: Fault & { status: number }) => void,
-  ): Promise<{ after: Fault | null } | null> {
+    perform: () => WriteResult,
+    method = 'POST',
+  ): Promise<void> {
     this.requestCount += 1;
-    this.writes.push({ method, path, body });
-    const { faults, hang, failing } = await this.faults.takeAndDelay(path, 0, method);
-    const after = faults.find((f) => f.afterApply && (f.hang || f.status !== undefined)) ?? null;
-    if (after) return { after };
-    if (hang) return null;
-    if (failing) {
-      sendFailure(failing as Fault & { status: number });
-      return null;
+    const { hang, failing } = await this.faults.takeAndDelay(path, 0, method);
+    const status = failing as (Fault & { status: number }) | undefined;
+    if (status && (status.status === 429 || !status.afterApply)) {
+      this.writes.record(operation, 'refused');
+      return sendFailure(status);
     }
-    return { after: null };
+    const result = perform();
+    this.writes.record(operation, result.outcome);
+    if (hang) return;
+    if (status) return sendFailure(status);
+    result.respond();
+  }
+
+  /** A write the vendor refuses before any fault or change (unsupported, refused by its rate limit), logged. */
+  protected refuseWrite(operation: string, outcome: 'rejected' | 'refused', respond: () => void): void {
+    this.requestCount += 1;
+    this.writes.record(operation, outcome);
+    respond();
   }
 
   /** One record as served by id, record faults applied to its copy (`idField` is what a malformed fault corrupts). */
@@ -173,6 +175,12 @@ export abstract class VendorSimulator<Data extends Collections<Data>, Options ex
     });
     this.lastResponseAt = Date.now();
   }
+}
+
+/** What a vendor's write step did, and the answer it sends unless a fault answers instead. */
+export interface WriteResult {
+  outcome: 'applied' | 'rejected';
+  respond: () => void;
 }
 
 /**

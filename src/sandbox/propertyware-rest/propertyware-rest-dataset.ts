@@ -26,6 +26,8 @@ export interface PropertywareRestData {
   units: Rec[];
   leases: Rec[];
   contacts: Rec[];
+  /** Work orders (service requests): none seeded; made by writes or the control API. */
+  workorders: Rec[];
 }
 
 export interface PropertywareRestDatasetOptions {
@@ -172,7 +174,7 @@ export function generatePropertywareRestData(options: PropertywareRestDatasetOpt
     });
   for (let i = 0; i < Math.ceil(residentCount / 50); i++)
     contacts.push({ ...makeTenant(prng, ID_BASE.contacts + contacts.length + 1), namedOnLease: false });
-  return { portfolios, buildings, units, leases, contacts };
+  return { portfolios, buildings, units, leases, contacts, workorders: [] };
 }
 
 function makePortfolio(prng: Prng, id: number): Rec {

@@ -2,15 +2,37 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isoTimeOrNull, type LinkChange, relinkedLeases, simulatorState } from '../kit/control-api';
 import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { applyChanges, editEvenly, raisedRent, withRound } from '../kit/record-edits';
-import { sendJson, type ServeOptions, startSandboxServer } from '../kit/sandbox-http';
-import { ChangeClock, RecordIndexes, type SimulatedVendor, VendorSimulator } from '../kit/vendor-simulator';
+import { isJsonObject, readJson, sendJson, type ServeOptions, startSandboxServer } from '../kit/sandbox-http';
+import {
+  ChangeClock,
+  RecordIndexes,
+  type SimulatedVendor,
+  VendorSimulator,
+  type WriteResult,
+} from '../kit/vendor-simulator';
 import {
   generatePropertywareRestData,
   isoSeconds,
+  LEASE_STATUSES,
   type PropertywareRestData,
   type PropertywareRestDatasetOptions,
   SEEDED_AT,
 } from './propertyware-rest-dataset';
+import {
+  type FieldError,
+  readFields,
+  replaceableFields,
+  SAVE_BUILDING,
+  SAVE_CONTACT,
+  SAVE_LEASE,
+  SAVE_UNIT,
+  SAVE_WORK_ORDER,
+  CLOSE_WORK_ORDER,
+  TIME_CARD_ENTRY,
+  type SaveSchema,
+  UPDATE_BUILDING,
+  validateSave,
+} from './propertyware-rest-writes';
 
 type Rec = Record<string, any>;
 type Collection = keyof PropertywareRestData;
@@ -21,9 +43,20 @@ export interface PropertywareRestCredentialSet {
   systemId: string;
 }
 
+/**
+ * Collections a key may read but not write (the entity's `Write` permission missing), and whether its customer
+ * joined the beta that BETA write endpoints need: without either, those writes answer 403.
+ */
+export interface ReadOnlyCollections {
+  readOnly?: readonly Collection[];
+  beta?: boolean;
+}
+/** Write endpoints marked (BETA) in the spec. */
+const BETA_WRITES = new Set(['PUT /workorders/closeworkorder/{id}']);
+
 export interface PropertywareRestSandboxOptions extends PropertywareRestDatasetOptions {
   /** Accepted client id / secret / system id triples; a denied collection answers 403. */
-  credentials?: Array<PropertywareRestCredentialSet & DeniedCollections<Collection>>;
+  credentials?: Array<PropertywareRestCredentialSet & DeniedCollections<Collection> & ReadOnlyCollections>;
   /** Answer 429 beyond this many requests in any second (Propertyware: about 10); 0 turns throttling off. */
   requestsPerSecond?: number;
 }
@@ -43,14 +76,29 @@ export const PROPERTYWARE_REST_SANDBOX_LIMITED_CREDENTIALS: PropertywareRestCred
 };
 
 const DEFAULT_CREDENTIALS: NonNullable<PropertywareRestSandboxOptions['credentials']> = [
-  PROPERTYWARE_REST_SANDBOX_CREDENTIALS,
+  { ...PROPERTYWARE_REST_SANDBOX_CREDENTIALS, beta: true },
   { ...PROPERTYWARE_REST_SANDBOX_LIMITED_CREDENTIALS, denied: ['contacts'] },
 ];
 
-const COLLECTIONS: Collection[] = ['portfolios', 'buildings', 'units', 'leases', 'contacts'];
+const COLLECTIONS: Collection[] = ['portfolios', 'buildings', 'units', 'leases', 'contacts', 'workorders'];
 /** Collections whose list endpoint hides deactivated records unless includeDeactivated=true. */
 const DEACTIVATABLE = new Set<Collection>(['portfolios', 'buildings', 'units']);
 const CONTACT_TYPES = ['TENANT', 'PROSPECT', 'OWNER', 'VENDOR', 'OTHER'];
+/** The Save/Update schema each write endpoint takes (docs/vendors/propertyware-rest.md, Writes). */
+const WRITE_SCHEMAS: Partial<Record<Collection, { POST: SaveSchema; PUT: SaveSchema }>> = {
+  contacts: { POST: SAVE_CONTACT, PUT: SAVE_CONTACT },
+  leases: { POST: SAVE_LEASE, PUT: SAVE_LEASE },
+  buildings: { POST: SAVE_BUILDING, PUT: UPDATE_BUILDING },
+  units: { POST: SAVE_UNIT, PUT: SAVE_UNIT },
+  // No general update: the only one is the BETA close (PUT /workorders/closeworkorder/{id}).
+  workorders: { POST: SAVE_WORK_ORDER, PUT: CLOSE_WORK_ORDER },
+};
+/** This organisation's lease statuses: a write naming another answers 400 (statuses are configured per organisation). */
+const KNOWN_LEASE_STATUSES = new Set<string>(LEASE_STATUSES.map(([status]) => status));
+/** Lease statuses of a lease in force (the lease is `active` and its tenants current). */
+const isActiveStatus = (status: unknown) =>
+  typeof status === 'string' && (status.startsWith('Active') || status === 'Holdover');
+const INVALID_PARAMETERS = 'Unable to process the request due to invalid parameters.';
 const MAX_LIMIT = 500;
 const DEFAULT_LIMIT = 100;
 const DEFAULT_REQUESTS_PER_SECOND = 10;
@@ -127,6 +175,8 @@ class PropertywareRestSimulator
       );
     }
     // Paths, and the paging parameters' names, are case-sensitive: a wrong case is a 404.
+    const close = /^\/workorders\/closeworkorder\/(\d+)\/?$/.exec(url.pathname);
+    if (close && req.method === 'PUT') return this.write(req, res, url, 'workorders', credential, close[1]);
     const match = /^\/([a-z]+)(?:\/(\d+))?\/?$/.exec(url.pathname);
     const collection = match && (COLLECTIONS as string[]).includes(match[1]) ? (match[1] as Collection) : undefined;
     const misspelt = [...url.searchParams.keys()].find(
@@ -141,6 +191,8 @@ class PropertywareRestSimulator
           `No resource at ${url.pathname}${misspelt ? ` with parameter ${misspelt}` : ''}. URL paths and parameter names are case-sensitive.`,
         ),
       );
+    if (req.method === 'POST' || req.method === 'PUT')
+      return this.write(req, res, url, collection, credential, match![2]);
     if (req.method !== 'GET')
       return sendJson(
         res,
@@ -187,6 +239,246 @@ class PropertywareRestSimulator
       );
     const matching = this.filter(collection, query);
     this.sendOffsetPage(res, matching, query, (r) => this.view(collection, r), faults, 'id');
+  }
+
+  // ---- writes (docs/vendors/propertyware-rest.md, Writes) ----------------------------------------------
+
+  /**
+   * POST /<collection> (201 with the new record) and PUT /<collection>/{id} (200 with the record, a full replace:
+   * read fields the body leaves out are blanked), after the media type, the key's Write permission, the rate
+   * limit and the injected faults; ErrorResponse 400 for what the schema or the account refuses, 404 for an
+   * unknown id.
+   */
+  private async write(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    collection: Collection,
+    credential: ReadOnlyCollections,
+    id: string | undefined,
+  ): Promise<void> {
+    const method = req.method as 'POST' | 'PUT';
+    const isClose = url.pathname.startsWith('/workorders/closeworkorder/');
+    const operation = isClose
+      ? 'PUT /workorders/closeworkorder/{id}'
+      : `${method} /${collection}${id === undefined ? '' : '/{id}'}`;
+    const schema = WRITE_SCHEMAS[collection]?.[method];
+    const refuse = (status: number, errorCode: string, userMessage: string) =>
+      this.refuseWrite(operation, status === 429 ? 'refused' : 'rejected', () =>
+        sendJson(res, status, errorResponse(errorCode, userMessage)),
+      );
+    if (
+      !schema ||
+      (method === 'POST') !== (id === undefined) ||
+      (collection === 'workorders' && id !== undefined && !isClose)
+    )
+      return refuse(405, 'METHOD_NOT_ALLOWED', `${method} is not supported on ${url.pathname}`);
+    if (!/^application\/json\b/i.test(String(req.headers['content-type'] ?? '')))
+      return refuse(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json.');
+    if (BETA_WRITES.has(operation) && !credential.beta)
+      return refuse(
+        403,
+        'FORBIDDEN',
+        "Write access is only available to customers who have opted in to our beta program. Please reach out to support if you'd like to be included.",
+      );
+    if (credential.readOnly?.includes(collection))
+      return refuse(
+        403,
+        'FORBIDDEN',
+        `The supplied credentials don't have the Write permission for the resources at ${url.pathname}.`,
+      );
+    if (this.overRate(this.options.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND))
+      return refuse(
+        429,
+        'TOO_MANY_REQUESTS',
+        'Too many requests. Retry after a short interval with an exponential backoff.',
+      );
+    let body: unknown;
+    let unreadable: string | undefined;
+    try {
+      body = await readJson(req);
+    } catch (error) {
+      unreadable = (error as Error).message;
+    }
+    await this.servedWrite(
+      url.pathname,
+      operation,
+      (failing) => sendJson(res, failing.status, errorResponse('INJECTED_FAULT', 'Injected fault'), failing.headers),
+      () => this.applyWrite(res, collection, schema, id, unreadable ?? body),
+    );
+  }
+
+  private applyWrite(
+    res: ServerResponse,
+    collection: Collection,
+    schema: SaveSchema,
+    id: string | undefined,
+    body: unknown,
+  ): WriteResult {
+    const reject = (status: number, errorCode: string, userMessage: string, errors: FieldError[] = []) => ({
+      outcome: 'rejected' as const,
+      respond: () => sendJson(res, status, errorResponse(errorCode, userMessage, errors)),
+    });
+    if (!isJsonObject(body))
+      return reject(400, 'BAD_REQUEST', typeof body === 'string' ? body : 'The request body must be a JSON object.');
+    const existing = id === undefined ? undefined : this.find(collection, id);
+    if (id !== undefined && !existing) return reject(404, 'NOT_FOUND', `${collection} ${id} was not found.`);
+    const errors = [...validateSave(schema, body), ...this.referenceErrors(collection, body, existing)];
+    if (errors.length) return reject(400, 'BAD_REQUEST', INVALID_PARAMETERS, errors);
+    const record = existing
+      ? this.replace(collection, schema, existing, body)
+      : this.createFrom(collection, schema, body);
+    return {
+      outcome: 'applied',
+      // The close answers a ResponseEntity, not the record: the change is seen on the next read.
+      respond: () =>
+        sendJson(
+          res,
+          existing ? 200 : 201,
+          collection === 'workorders' && existing ? {} : this.view(collection, record),
+        ),
+    };
+  }
+
+  /** What the account refuses in a body the schema accepts: unknown ids, off-list statuses, create-only fields. */
+  private referenceErrors(collection: Collection, body: Rec, existing: Rec | undefined): FieldError[] {
+    const errors: FieldError[] = [];
+    // Ids of the wrong type are reported by the schema check already.
+    const missing = (key: string, what: Collection, value: unknown) => {
+      if (typeof value === 'number' && Number.isInteger(value) && !this.index(what).has(value))
+        errors.push({ key, message: `${what} ${value} was not found` });
+    };
+    if (collection === 'contacts' && existing && body.category !== undefined)
+      errors.push({ key: 'category', message: 'category can only be set when the contact is created' });
+    if (collection === 'leases') {
+      missing('unitID', 'units', body.unitID);
+      for (const tenant of Array.isArray(body.tenantIDs) ? body.tenantIDs : [])
+        missing('tenantIDs', 'contacts', tenant);
+      if (Array.isArray(body.tenantIDs) && body.tenantIDs.length === 0)
+        errors.push({ key: 'tenantIDs', message: 'tenantIDs must name at least one contact' });
+      if (
+        Array.isArray(body.tenantIDs) &&
+        body.primaryContactID !== undefined &&
+        !body.tenantIDs.includes(body.primaryContactID)
+      )
+        errors.push({ key: 'primaryContactID', message: 'primaryContactID must be one of tenantIDs' });
+      if (body.status !== undefined && !KNOWN_LEASE_STATUSES.has(body.status))
+        errors.push({
+          key: 'status',
+          message: `status must be one of this organization's lease statuses: ${[...KNOWN_LEASE_STATUSES].join(', ')}`,
+        });
+      if (!existing)
+        for (const key of ['noticeGivenDate', 'reasonForLeaving'])
+          if (body[key] !== undefined) errors.push({ key, message: `${key} can only be set on an existing lease` });
+    }
+    if (collection === 'buildings' && !existing) missing('portfolioID', 'portfolios', body.portfolioID);
+    if (collection === 'workorders' && !existing) {
+      missing('buildingID', 'buildings', body.buildingID);
+      missing('requestedBy', 'contacts', body.requestedBy);
+      for (const unitId of Array.isArray(body.unitIDs) ? body.unitIDs : []) {
+        const unit = this.index('units').get(unitId);
+        if (unit && unit.buildingID !== body.buildingID)
+          errors.push({ key: 'unitIDs', message: `unit ${unitId} is not in building ${body.buildingID}` });
+        else missing('unitIDs', 'units', unitId);
+      }
+    }
+    if (collection === 'workorders' && existing && Array.isArray(body.timeCardEntry)) {
+      if (body.timeCardEntry.length === 0)
+        errors.push({ key: 'timeCardEntry', message: 'timeCardEntry must name at least one vendor' });
+      body.timeCardEntry.forEach((entry: Rec, i: number) =>
+        errors.push(...validateSave(TIME_CARD_ENTRY, entry, `timeCardEntry[${i}].`)),
+      );
+    }
+    if (collection === 'units') {
+      missing('buildingID', 'buildings', body.buildingID);
+      const building = this.index('buildings').get(body.buildingID);
+      if (building && body.portfolioID !== building.portfolioID)
+        errors.push({
+          key: 'portfolioID',
+          message: `building ${building.id} belongs to portfolio ${building.portfolioID}`,
+        });
+      else missing('portfolioID', 'portfolios', body.portfolioID);
+    }
+    return errors;
+  }
+
+  private createFrom(collection: Collection, schema: SaveSchema, body: Rec): Rec {
+    const fields = readFields(schema, body);
+    // SaveContact has no type: a new contact is no tenant until a lease names it (docs/vendors/propertyware-rest.md).
+    if (collection === 'contacts') return this.create('contacts', { ...fields, type: 'OTHER' });
+    if (collection === 'units') return this.create('units', { status: 'Vacant', rentable: true, ...fields });
+    if (collection === 'workorders') return this.createWorkOrder(fields, body);
+    if (collection !== 'leases') return this.create(collection, fields);
+    // A lease created without a status is in force (modelled: the spec names no default).
+    const withStatus = { status: 'Active', ...body };
+    const lease = this.create('leases', { ...readFields(schema, withStatus), ...this.leaseLinks(withStatus) });
+    this.makeTenants(body.tenantIDs);
+    return lease;
+  }
+
+  /** A work order as reads show it: its number, building's portfolio, first unit, requester's name; status Open (modelled). */
+  private createWorkOrder(fields: Rec, body: Rec): Rec {
+    const building = this.index('buildings').get(body.buildingID)!;
+    const requester = this.index('contacts').get(body.requestedBy);
+    const number = this.store.workorders.length + 1;
+    return this.create('workorders', {
+      number,
+      status: 'Open',
+      portfolioID: building.portfolioID,
+      ...(Array.isArray(body.unitIDs) && body.unitIDs.length ? { unitID: body.unitIDs[0] } : {}),
+      ...(requester ? { requestedBy: `${requester.firstName} ${requester.lastName}` } : {}),
+      ...fields,
+    });
+  }
+
+  /** The BETA close: status Completed, the completion date, the time card's vendors assigned; nothing else changes. */
+  private closeWorkOrder(record: Rec, body: Rec): Rec {
+    const vendors = (body.timeCardEntry as Rec[]).map((entry) => ({ id: entry.vendorID }));
+    const assigned = (record.assignedVendors ?? []) as Rec[];
+    return this.update('workorders', record, {
+      status: 'Completed',
+      ...(body.completedDate ? { completedDate: body.completedDate } : {}),
+      ...(body.startDate ? { startDate: body.startDate } : {}),
+      ...(body.category ? { category: body.category } : {}),
+      assignedVendors: [...assigned, ...vendors.filter((v) => !assigned.some((a) => a.id === v.id))],
+    });
+  }
+
+  /** A full replace: the read fields the schema sets are blanked, then set from the body. */
+  private replace(collection: Collection, schema: SaveSchema, record: Rec, body: Rec): Rec {
+    if (collection === 'workorders') return this.closeWorkOrder(record, body);
+    const kept = collection === 'contacts' ? ['category'] : [];
+    for (const field of replaceableFields(schema)) if (!kept.includes(field)) delete record[field];
+    Object.assign(record, readFields(schema, body), collection === 'leases' ? this.leaseLinks(body) : {});
+    if (collection === 'leases') this.makeTenants(body.tenantIDs);
+    this.touch(record);
+    return record;
+  }
+
+  /** What a lease shows of SaveLease's ids: its contacts (primary first-class), its unit's building and portfolio. */
+  private leaseLinks(body: Rec): Rec {
+    const unit = this.index('units').get(body.unitID)!;
+    const primary = this.index('contacts').get(body.primaryContactID);
+    return {
+      buildingID: unit.buildingID,
+      portfolioID: unit.portfolioID,
+      location: `Unit ${unit.name}`,
+      leaseName: `${primary?.lastName ?? 'Lease'} - ${unit.name}`,
+      active: isActiveStatus(body.status),
+      contacts: (body.tenantIDs as number[]).map((id) => ({
+        id,
+        primary: id === body.primaryContactID,
+        role: 'Tenant',
+      })),
+    };
+  }
+
+  /** Contacts a lease names become tenants (the resident sync's `type=TENANT`); that changes them. */
+  private makeTenants(ids: number[]): void {
+    for (const id of ids) {
+      const contact = this.index('contacts').get(id);
+      if (contact && contact.type === 'OTHER') this.update('contacts', contact, { type: 'TENANT' });
+    }
   }
 
   private parseListQuery(collection: Collection, params: URLSearchParams) {
@@ -312,6 +604,7 @@ class PropertywareRestSimulator
       units: (r) => this.update('units', r, { targetRent: raisedRent(r.targetRent) }),
       leases: (r) => this.update('leases', r, { baseRent: raisedRent(r.baseRent) }),
       contacts: (r) => this.update('contacts', r, { firstName: withRound(r.firstName ?? 'First', round) }),
+      workorders: (r) => this.update('workorders', r, { description: withRound(r.description ?? 'Work', round) }),
     });
   }
 
@@ -404,6 +697,8 @@ function defaults(collection: Collection): Rec {
       return { contacts: [], active: true };
     case 'contacts':
       return { type: 'TENANT' };
+    case 'workorders':
+      return {};
     default:
       return { active: true };
   }

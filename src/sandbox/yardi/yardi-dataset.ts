@@ -25,6 +25,8 @@ export interface YardiData {
   properties: Rec[];
   units: Rec[];
   customers: Rec[];
+  /** Service requests (ItfServiceRequests): none seeded; made by writes or the control API. */
+  service_requests: Rec[];
 }
 
 export interface YardiDatasetOptions {
@@ -99,7 +101,7 @@ export function generateYardiData(options: YardiDatasetOptions = {}): YardiData 
   const customers = households.map((size, i) =>
     makeRtCustomer(prng, i + 1, size, units[i], propertyByCode.get(units[i].YardiPropertyId)!),
   );
-  return { properties, units, customers };
+  return { properties, units, customers, service_requests: [] };
 }
 
 function makeProperty(prng: Prng, n: number): Rec {

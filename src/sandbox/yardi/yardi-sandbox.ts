@@ -2,12 +2,23 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { XMLParser } from 'fast-xml-parser';
 import { isoTimeOrNull, type LinkChange, simulatorState } from '../kit/control-api';
 import { type DeniedCollections, isDenied } from '../kit/denied-collections';
-import { FaultInjector } from '../kit/fault-injector';
+import { type Fault, FaultInjector } from '../kit/fault-injector';
 import { applyChanges, editEvenly, withRound } from '../kit/record-edits';
 import { BodyError, readText, type ServeOptions, startSandboxServer } from '../kit/sandbox-http';
 import { type SimulatedVendor, VendorSimulator } from '../kit/vendor-simulator';
 import { generateYardiData, type YardiData, type YardiDatasetOptions } from './yardi-dataset';
 import { writeElement } from './yardi-xml';
+import {
+  createOrEditServiceRequests,
+  documentOf,
+  importApplication,
+  serviceRequestView,
+  namespaceOf,
+  updateResidentData,
+  WRITE_INTERFACES,
+  type WriteInterface,
+  type YardiWriteResult,
+} from './yardi-writes';
 
 type Rec = Record<string, any>;
 type Collection = keyof YardiData;
@@ -29,6 +40,8 @@ export interface YardiSandboxOptions extends YardiDatasetOptions {
   requestsPerSecond?: number;
   /** Every answer takes at least this long (a busy Voyager is slow). */
   latencyMs?: number;
+  /** Interfaces (e.g. `ItfCommonData`) not configured for a property: their calls for it answer "not Configured". */
+  unlicensed?: Array<{ interface: string; property: string }>;
 }
 
 export type YardiSandbox = SimulatedVendor<YardiData, YardiSandboxOptions>;
@@ -58,7 +71,8 @@ const DEFAULT_CREDENTIALS: NonNullable<YardiSandboxOptions['credentials']> = [
 ];
 const INVALID_LICENSE = 'Invalid Interface Entity or License';
 
-const SERVICE_PATH = '/webservices/itfresidenttransactions20.asmx'; // IIS compares paths case-insensitively
+const SERVICE_PATH = '/webservices/itfresidenttransactions20.asmx';
+const SEARCH_METHOD = 'GetServiceRequest_Search'; // IIS compares paths case-insensitively
 const NAMESPACE = 'http://tempuri.org/YSI.Interfaces.WebServices/ItfResidentTransactions20';
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 
@@ -103,7 +117,10 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
   }
 
   protected control() {
-    return { mutateKinds: ['properties', 'units', 'residents', 'leases'], faultPaths: Object.keys(METHODS) };
+    return {
+      mutateKinds: ['properties', 'units', 'residents', 'leases'],
+      faultPaths: [...Object.keys(METHODS), SEARCH_METHOD, ...WRITE_INTERFACES.flatMap((i) => Object.keys(i.methods))],
+    };
   }
 
   protected sendInternalError(res: ServerResponse, error: Error): void {
@@ -113,61 +130,22 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
   // ---- the vendor API: SOAP ------------------------------------------------------------------------
 
   protected async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const writeInterface = WRITE_INTERFACES.find((i) => i.path === url.pathname.toLowerCase());
+    if (writeInterface) return this.writeApi(req, res, writeInterface);
     if (url.pathname.toLowerCase() !== SERVICE_PATH)
       return sendXml(res, 404, '<?xml version="1.0"?><error>The resource cannot be found.</error>');
-    if (req.method !== 'POST')
-      return sendXml(res, 405, '<?xml version="1.0"?><error>Only SOAP 1.1 POST is served here.</error>');
-    if (!/^text\/xml\b/i.test(String(req.headers['content-type'] ?? '')))
-      return sendXml(res, 415, '<?xml version="1.0"?><error>Content-Type must be text/xml.</error>');
-    const action = String(req.headers.soapaction ?? '').replace(/^"|"$/g, '');
-    const method = action.startsWith(`${NAMESPACE}/`) ? action.slice(NAMESPACE.length + 1) : '';
-    if (!METHODS[method])
-      return sendXml(
-        res,
-        500,
-        fault('soap:Client', `Server did not recognize the value of HTTP Header SOAPAction: ${action}.`),
-      );
-    let params: Rec;
-    try {
-      params = parser.parse(await readText(req, 1_000_000), true)?.Envelope?.Body?.[method];
-    } catch (error) {
-      if (error instanceof BodyError) throw error;
-      return sendXml(
-        res,
-        400,
-        fault('soap:Client', `Server was unable to read request. ---> ${(error as Error).message}`),
-      );
-    }
-    if (!params || typeof params !== 'object')
-      return sendXml(
-        res,
-        500,
-        fault('soap:Client', `Server was unable to read request: no ${method} element in the Body.`),
-      );
-
-    const refusal = this.refusal(params, method);
+    const call = await readSoapCall(req, res, NAMESPACE, (method) => Object.hasOwn(METHODS, method));
+    if (!call) return;
+    const { method, params } = call;
+    const { collection, perProperty } = METHODS[method];
+    const refusal = this.refusal(params, collection, perProperty);
     if (refusal) return sendXml(res, 200, answer(method, messages(refusal)));
     if (this.overRate(this.options.requestsPerSecond))
       return sendXml(res, 200, answer(method, messages('Error: Database busy')));
-    const faults = await this.served(
-      method,
-      (failing) => {
-        const message =
-          failing.status >= 500
-            ? 'System.Data.SqlClient.SqlException: Transaction was deadlocked on lock resources with another process'
-            : 'Server too busy';
-        sendXml(
-          res,
-          failing.status,
-          fault('soap:Server', `Server was unable to process request. ---> ${message}`),
-          failing.headers,
-        );
-      },
-      this.options.latencyMs,
-    );
+    const faults = await this.served(method, (failing) => sendServerFault(res, failing), this.options.latencyMs);
     if (!faults) return;
 
-    const { collection, perProperty, idField } = METHODS[method];
+    const { idField } = METHODS[method];
     const code = perProperty ? String(params.YardiPropertyId) : '';
     const records = perProperty ? (this.propertyIndex(collection).get(code) ?? []) : this.store.properties;
     const served = FaultInjector.corruptPage(records, faults, idField).map(withoutPropertyId);
@@ -175,8 +153,131 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
     this.lastResponseAt = Date.now();
   }
 
+  /**
+   * A write interface (docs/vendors/yardi.md, Writes): the same SOAP rules and credential parameters; the outcome
+   * is `<Messages>` (Info or Error) in an HTTP 200 answer, after the credentials, the busy throttle and the
+   * injected faults (a fault's path is the method).
+   */
+  private async writeApi(req: IncomingMessage, res: ServerResponse, iface: WriteInterface): Promise<void> {
+    const namespace = namespaceOf(iface.name);
+    const isSearch = (method: string) => iface.name === 'ItfServiceRequests' && method === SEARCH_METHOD;
+    const call = await readSoapCall(
+      req,
+      res,
+      namespace,
+      (method) => Object.hasOwn(iface.methods, method) || isSearch(method),
+    );
+    if (!call) return;
+    const { method, params } = call;
+    const parameter = iface.methods[method];
+    const search = isSearch(method);
+    const respond = (result: YardiWriteResult) => () =>
+      sendXml(
+        res,
+        200,
+        answer(method, { ...(result.messages.length ? messageList(result.messages) : {}), ...result.extra }, namespace),
+      );
+    const refusal = this.refusal(params, null, method !== 'UpdateResidentData');
+    if (search) {
+      if (refusal) return sendXml(res, 200, answer(method, messages(refusal), namespace));
+      if (this.overRate(this.options.requestsPerSecond))
+        return sendXml(res, 200, answer(method, messages('Error: Database busy'), namespace));
+      const faults = await this.served(method, (failing) => sendServerFault(res, failing), this.options.latencyMs);
+      if (!faults) return;
+      return sendXml(res, 200, answer(method, this.searchServiceRequests(iface, params, faults), namespace));
+    }
+    if (refusal) return this.refuseWrite(method, 'rejected', respond({ applied: false, messages: [error(refusal)] }));
+    if (this.overRate(this.options.requestsPerSecond))
+      return this.refuseWrite(
+        method,
+        'refused',
+        respond({ applied: false, messages: [error('Error: Database busy')] }),
+      );
+    await this.servedWrite(
+      method,
+      method,
+      (failing) => sendServerFault(res, failing),
+      () => {
+        const result = this.applyWrite(iface, method, params, documentOf(params, parameter!));
+        return { outcome: result.applied ? 'applied' : 'rejected', respond: respond(result) };
+      },
+    );
+  }
+
+  private applyWrite(iface: WriteInterface, method: string, params: Rec, doc: Rec | null): YardiWriteResult {
+    const nullReference = {
+      applied: false,
+      messages: [error('Object reference not set to an instance of an object.')],
+    };
+    if (!doc) return nullReference;
+    const property =
+      method === 'UpdateResidentData'
+        ? String(documentOf(params, 'XmlDoc')?.ResidentData?.Resident?.PropertyCode ?? '')
+        : String(params.YardiPropertyId);
+    const notConfigured = this.notConfigured(iface, params, property);
+    if (notConfigured) return { applied: false, ...notConfigured };
+    const result =
+      method === 'ImportApplication_Login'
+        ? importApplication(this.store, property, doc)
+        : method === 'CreateOrEditServiceRequests'
+          ? createOrEditServiceRequests(this.store, property, doc, new Date())
+          : updateResidentData(this.store, doc);
+    if (result.applied) this.byProperty = {};
+    return result;
+  }
+
+  /** An interface not configured for the property, in Yardi's words (the Service Requests variant: `<ErrorMessage>`). */
+  private notConfigured(
+    iface: WriteInterface,
+    params: Rec,
+    property: string,
+  ): Omit<YardiWriteResult, 'applied'> | null {
+    if (!this.options.unlicensed?.some((u) => u.interface === iface.name && u.property === property)) return null;
+    const text = `Interface '${String(params.InterfaceEntity)}' is not Configured for property '${property}'`;
+    return iface.name === 'ItfServiceRequests'
+      ? { messages: [], extra: { ErrorMessage: text } }
+      : { messages: [error(text)] };
+  }
+
+  /**
+   * GetServiceRequest_Search: one property's requests, narrowed by UnitCode, ResidentCode, Status, OpenOrClosed and
+   * the FromDate/ToDate window (MM/DD/YYYY, inclusive) on their last update (modelled, so changes are seen); none
+   * is the "error" the vendor file says means an empty list.
+   */
+  private searchServiceRequests(iface: WriteInterface, params: Rec, faults: Fault[]): Rec {
+    const property = String(params.YardiPropertyId);
+    const notConfigured = this.notConfigured(iface, params, property);
+    if (notConfigured) return notConfigured.extra!;
+    const given = (name: string) =>
+      typeof params[name] === 'string' && params[name] !== '' ? params[name] : undefined;
+    const day = (value: string | undefined) =>
+      value && /^\d{2}\/\d{2}\/\d{4}$/.test(value)
+        ? `${value.slice(6, 10)}-${value.slice(0, 2)}-${value.slice(3, 5)}`
+        : undefined;
+    const from = day(given('FromDate'));
+    const to = day(given('ToDate'));
+    const closed = new Set(['Work Completed', 'Canceled']);
+    const matching = this.store.service_requests.filter((r) => {
+      const updated = String(r.UpdateDate).slice(0, 10);
+      const openOrClosed = given('OpenOrClosed')?.toLowerCase();
+      return (
+        r.PropertyCode === property &&
+        (!given('UnitCode') || r.UnitCode === given('UnitCode')) &&
+        (!given('ResidentCode') || r.TenantCode === given('ResidentCode')) &&
+        (!given('Status') || r.CurrentStatus === given('Status')) &&
+        (openOrClosed !== 'open' || !closed.has(r.CurrentStatus)) &&
+        (openOrClosed !== 'closed' || closed.has(r.CurrentStatus)) &&
+        (!from || updated >= from) &&
+        (!to || updated <= to)
+      );
+    });
+    if (matching.length === 0) return { ErrorMessage: 'There are no service requests found for these input values.' };
+    const served = FaultInjector.corruptPage(matching.map(serviceRequestView), faults, 'ServiceRequestId');
+    return { ServiceRequests: { ServiceRequest: served } };
+  }
+
   /** Why the call is refused (Yardi answers these as `<Messages>` in a normal response), or null. */
-  private refusal(params: Rec, method: string): string | null {
+  private refusal(params: Rec, collection: Collection | null, perProperty: boolean): string | null {
     const accepted = this.options.credentials ?? DEFAULT_CREDENTIALS;
     const given = (name: string) => (typeof params[name] === 'string' ? params[name] : '');
     const login = accepted.filter((c) => c.username === given('UserName') && c.password === given('Password'));
@@ -191,8 +292,8 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
       (c) => c.entity === given('InterfaceEntity') && c.license === given('InterfaceLicense'),
     );
     // Voyager words a method the license does not cover as it words a wrong license.
-    if (!licensed || isDenied(licensed, METHODS[method].collection)) return INVALID_LICENSE;
-    if (METHODS[method].perProperty && !this.store.properties.some((p) => p.Code === given('YardiPropertyId'))) {
+    if (!licensed || (collection && isDenied(licensed, collection))) return INVALID_LICENSE;
+    if (perProperty && !this.store.properties.some((p) => p.Code === given('YardiPropertyId'))) {
       return `Invalid or missing YardiPropertyId: ${given('YardiPropertyId')}`;
     }
     return null;
@@ -311,9 +412,49 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
   }
 }
 
+/**
+ * Reads one SOAP 1.1 call for `namespace` (POST, text/xml, a SOAPAction naming a method `serves`), or answers
+ * as IIS/ASMX would (405, 415, a soap:Client fault) and gives null.
+ */
+async function readSoapCall(
+  req: IncomingMessage,
+  res: ServerResponse,
+  namespace: string,
+  serves: (method: string) => boolean,
+): Promise<{ method: string; params: Rec } | null> {
+  if (req.method !== 'POST') {
+    sendXml(res, 405, '<?xml version="1.0"?><error>Only SOAP 1.1 POST is served here.</error>');
+    return null;
+  }
+  if (!/^text\/xml\b/i.test(String(req.headers['content-type'] ?? ''))) {
+    sendXml(res, 415, '<?xml version="1.0"?><error>Content-Type must be text/xml.</error>');
+    return null;
+  }
+  const action = String(req.headers.soapaction ?? '').replace(/^"|"$/g, '');
+  const method = action.startsWith(`${namespace}/`) ? action.slice(namespace.length + 1) : '';
+  if (!serves(method)) {
+    sendXml(res, 500, fault('soap:Client', `Server did not recognize the value of HTTP Header SOAPAction: ${action}.`));
+    return null;
+  }
+  let params: unknown;
+  try {
+    params = parser.parse(await readText(req, 1_000_000), true)?.Envelope?.Body?.[method];
+  } catch (error) {
+    if (error instanceof BodyError) throw error;
+    sendXml(res, 400, fault('soap:Client', `Server was unable to read request. ---> ${(error as Error).message}`));
+    return null;
+  }
+  if (!params || typeof params !== 'object') {
+    sendXml(res, 500, fault('soap:Client', `Server was unable to read request: no ${method} element in the Body.`));
+    return null;
+  }
+  return { method, params: params as Rec };
+}
+
 /** The control API's key of a record: Code, CustomerID, or `YardiPropertyId:UnitID` (unit codes repeat across properties). */
 function keyOf(collection: Collection, record: Rec): string {
   if (collection === 'properties') return String(record.Code);
+  if (collection === 'service_requests') return String(record.ServiceRequestId);
   if (collection === 'customers') return String(record.CustomerID);
   return `${record.YardiPropertyId}:${record.UnitID}`;
 }
@@ -337,9 +478,27 @@ function document(method: string, code: string, records: Rec[]): Rec {
 }
 
 const messages = (error: string) => ({ Messages: { Message: { '@messageType': 'Error', '#text': error } } });
+const error = (text: string) => ({ type: 'Error' as const, text });
+const messageList = (list: YardiWriteResult['messages']) => ({
+  Messages: { Message: list.map((m) => ({ '@messageType': m.type, '#text': m.text })) },
+});
 
-function answer(method: string, result: Rec): string {
-  return envelope({ [`${method}Response`]: { '@xmlns': NAMESPACE, [`${method}Result`]: result } });
+function answer(method: string, result: Rec, namespace = NAMESPACE): string {
+  return envelope({ [`${method}Response`]: { '@xmlns': namespace, [`${method}Result`]: result } });
+}
+
+/** An injected status fault as Voyager fails: a SOAP Fault (a deadlock for 5xx, "too busy" otherwise). */
+function sendServerFault(res: ServerResponse, failing: { status: number; headers?: Record<string, string> }): void {
+  const message =
+    failing.status >= 500
+      ? 'System.Data.SqlClient.SqlException: Transaction was deadlocked on lock resources with another process'
+      : 'Server too busy';
+  sendXml(
+    res,
+    failing.status,
+    fault('soap:Server', `Server was unable to process request. ---> ${message}`),
+    failing.headers,
+  );
 }
 
 function fault(code: string, message: string): string {
