@@ -70,6 +70,12 @@ export interface VendorWriter<Model extends CanonicalModelName = CanonicalModelN
   write(write: VendorWrite & { model: Model }): Promise<VendorWriteResult>;
   /** One record by its vendor id, raw, for the read-back after a write; null when the vendor has no such record. */
   fetchOne(model: Model, xId: string): Promise<unknown>;
+  /**
+   * The data-access probe of a write (the vendor file's "access probe"): a deliberately invalid request that
+   * changes no data. Resolves when the vendor's answer proves the credentials may write (a validation error);
+   * throws what the vendor said otherwise (VendorAuthError, VendorAccessDeniedError, or another refusal).
+   */
+  probe(model: Model, operation: WriteOperation): Promise<void>;
 }
 
 export interface RawPage {

@@ -84,6 +84,28 @@ export class BuildiumWriter implements VendorWriter<BuildiumModel> {
     return recordResult(answer.data);
   }
 
+  /**
+   * `{}` to the create endpoint, or to the update endpoint of a record just read (buildium.md, Writes): Buildium
+   * checks the key's permission before the body, so its 400 for the empty body proves the key may write.
+   */
+  async probe(model: BuildiumModel, operation: WriteOperation): Promise<void> {
+    const path = BUILDIUM_ENDPOINTS[model];
+    let target = path;
+    if (operation === 'update') {
+      const [first] = (await this.http.get<Raw[]>(path, { limit: 1 })).data;
+      if (first?.Id === undefined)
+        throw new VendorRequestError(`no ${model} record to probe an update with`, null, false);
+      target = `${path}/${String(first.Id)}`;
+    }
+    try {
+      await (operation === 'create' ? this.http.post(target, {}) : this.http.put(target, {}));
+    } catch (error) {
+      if (error instanceof VendorRequestError && error.status === 400) return;
+      throw error;
+    }
+    throw new VendorRequestError(`Buildium accepted an empty ${operation} of ${model}`, null, false);
+  }
+
   async fetchOne(model: BuildiumModel, xId: string): Promise<unknown> {
     try {
       return (await this.http.get<unknown>(`${BUILDIUM_ENDPOINTS[model]}/${xId}`)).data;

@@ -134,6 +134,7 @@ export abstract class VendorSimulator<Data extends Collections<Data>, Options ex
     method = 'POST',
   ): Promise<void> {
     this.requestCount += 1;
+    this.writes.receive(operation);
     const { hang, failing } = await this.faults.takeAndDelay(path, 0, method);
     const status = failing as (Fault & { status: number }) | undefined;
     if (status && (status.status === 429 || !status.afterApply)) {
@@ -150,6 +151,7 @@ export abstract class VendorSimulator<Data extends Collections<Data>, Options ex
   /** A write the vendor refuses before any fault or change (unsupported, refused by its rate limit), logged. */
   protected refuseWrite(operation: string, outcome: 'rejected' | 'refused', respond: () => void): void {
     this.requestCount += 1;
+    this.writes.receive(operation);
     this.writes.record(operation, outcome);
     respond();
   }

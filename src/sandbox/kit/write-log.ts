@@ -21,11 +21,20 @@ export interface WriteCounts {
 export class WriteLog {
   private counts = new Map<string, WriteCounts>();
 
+  /** A write arrived (counted at once, so a test sees a request the vendor is still holding). */
+  receive(operation: string): void {
+    this.entry(operation).received += 1;
+  }
+
+  /** How a received write ended. */
   record(operation: string, outcome: WriteOutcome): void {
-    const counts = this.counts.get(operation) ?? { received: 0, applied: 0, rejected: 0, refused: 0 };
-    counts.received += 1;
-    counts[outcome] += 1;
-    this.counts.set(operation, counts);
+    this.entry(operation)[outcome] += 1;
+  }
+
+  private entry(operation: string): WriteCounts {
+    let counts = this.counts.get(operation);
+    if (!counts) this.counts.set(operation, (counts = { received: 0, applied: 0, rejected: 0, refused: 0 }));
+    return counts;
   }
 
   /** Every operation received since the last reset, by name. */
