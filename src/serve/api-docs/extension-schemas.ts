@@ -3,6 +3,7 @@ import {
   CANONICAL_MODEL_NAMES,
   CANONICAL_MODELS,
   EVENT_MODELS,
+  WRITE_OPERATIONS,
   type CanonicalModel,
 } from '../../catalogue/canonical-models';
 import { RUN_TRIGGERS } from '../../deliver/connect/connect-schedule';
@@ -374,6 +375,64 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
     },
   }),
   ...linkedRecordSchemas(),
+
+  LatchkeyWriteSupport: record({
+    results: {
+      type: 'array',
+      items: record({
+        integration_vendor: string(),
+        model: enumOf(CANONICAL_MODEL_NAMES),
+        noun: string('One record of the model, in words (`resident`)'),
+        operation: enumOf(WRITE_OPERATIONS),
+        method: enumOf(['POST', 'PUT']),
+        path: string('The write route (`{id}`: the record an update changes)'),
+        supported: { type: 'boolean' },
+        reason: {
+          type: ['string', 'null'],
+          enum: ['vendor', 'not_built', null],
+          description: "Why not: the vendor's API lacks it, or Latchkey does not send it yet",
+        },
+        message: nullableString('The message a write would get in its 400 unsupported_operation'),
+        fields: {
+          type: 'array',
+          description: "The canonical fields the vendor's write takes (empty when unsupported)",
+          items: record({
+            name: string(),
+            required: { type: 'boolean', description: 'The vendor requires it for this write' },
+            references: {
+              type: ['string', 'null'],
+              enum: [...CANONICAL_MODEL_NAMES, null],
+              description: 'The model whose Latchkey id it takes',
+            },
+            type: string("The spec's JSON type"),
+            format: nullableString('email, date (a plain YYYY-MM-DD is taken) or date-time'),
+            enum: { type: ['array', 'null'], items: { type: 'string' } },
+            enum_open: { type: 'boolean', description: 'Values beyond `enum` are taken too' },
+            minimum: { type: ['number', 'null'] },
+            maximum: { type: ['number', 'null'] },
+            nullable: { type: 'boolean' },
+            description: nullableString("The spec's description"),
+          }),
+        },
+      }),
+    },
+  }),
+  LatchkeyWriteLogExtension: {
+    type: 'object',
+    properties: {
+      results: {
+        type: 'object',
+        properties: {
+          logs: {
+            type: 'array',
+            items: beyondSpec({
+              root_job_id: string('The write this job belongs to (retry-write and write-status take it)'),
+            }),
+          },
+        },
+      },
+    },
+  },
 
   LatchkeyTriggerCatalogue: record({
     results: {

@@ -145,7 +145,12 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   },
   'GET /v1/admin/logs/writes': {
     summary: 'List write logs',
-    response: ref('_v1_admin_logs_writes__get_output'),
+    response: { allOf: [ref('_v1_admin_logs_writes__get_output'), ref('LatchkeyWriteLogExtension')] },
+  },
+  'GET /v1/admin/write-support': {
+    summary: "Each vendor's writes: supported with the fields it takes (and their shapes), or why not",
+    extension: true,
+    response: ref('LatchkeyWriteSupport'),
   },
   'GET /v1/admin/job-logs/{job_log_id}/data': {
     summary: "A write's vendor request and response (credentials redacted)",

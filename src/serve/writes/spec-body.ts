@@ -117,3 +117,43 @@ function hasType(type: unknown, value: unknown): boolean {
     }
   });
 }
+
+/** How a form takes one field of a spec input schema (GET /v1/admin/write-support). */
+export interface FieldShape {
+  type: string;
+  /** `date` when the spec takes a plain YYYY-MM-DD among its forms, else the spec's format. */
+  format: string | null;
+  /** The values the spec names; `enum_open` when it takes others too (an anyOf with a free string). */
+  enum: string[] | null;
+  enum_open: boolean;
+  minimum: number | null;
+  maximum: number | null;
+  nullable: boolean;
+  description: string | null;
+}
+
+/** One field of a spec input schema as a form takes it: its forms (anyOf) folded into one. */
+export function specFieldShape(component: string, field: string): FieldShape {
+  const schema = resolve(resolve(SCHEMAS[component.replace(/[{}]/g, '')])?.properties?.[field]) ?? {};
+  const forms = (Array.isArray(schema.anyOf) ? (schema.anyOf as Schema[]) : [schema]).map((f) => resolve(f) ?? {});
+  const types = forms.flatMap((f) => [f.type ?? []].flat() as string[]);
+  const named = forms.filter((f) => Array.isArray(f.enum));
+  const enumValues = [...new Set(named.flatMap((f) => f.enum as unknown[]).filter((v) => v !== null))].map(String);
+  const formats = forms.map((f) =>
+    f.format === 'date' || f.pattern === DATE.source ? 'date' : ((f.format as string | undefined) ?? null),
+  );
+  const numberOf = (key: string): number | null => {
+    const value: unknown = forms.find((f) => typeof f[key] === 'number')?.[key];
+    return typeof value === 'number' ? value : null;
+  };
+  return {
+    type: types.find((t) => t !== 'null') ?? 'string',
+    format: formats.includes('date') ? 'date' : (formats.find((f) => f !== null) ?? null),
+    enum: enumValues.length > 0 ? enumValues : null,
+    enum_open: enumValues.length > 0 && named.length < forms.length,
+    minimum: numberOf('minimum'),
+    maximum: numberOf('maximum'),
+    nullable: types.includes('null'),
+    description: typeof schema.description === 'string' ? schema.description : null,
+  };
+}

@@ -1,12 +1,24 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { OrgId } from '../../platform/auth/api-key.guard';
+import { VendorRegistry } from '../../fetch/registry/vendor-registry';
 import { WriteJobs } from '../../sync/write-jobs.service';
+import { writeSupportCatalogue } from './write-support';
 import { WRITE_LOG_TIME_RANGES, WriteLogQueryDto } from './write.dto';
 
 /** A write's status, its retry, and its vendor requests (API.md §6). */
 @Controller('v1/admin')
 export class WriteAdminController {
-  constructor(private readonly jobs: WriteJobs) {}
+  constructor(
+    private readonly jobs: WriteJobs,
+    private readonly vendors: VendorRegistry,
+  ) {}
+
+  /** Extension: which writes each vendor takes, with the fields (and their spec shapes), or why not. */
+  @Get('write-support')
+  support() {
+    const adapters = this.vendors.supportedVendors().map((vendor) => this.vendors.get(vendor)!);
+    return { results: writeSupportCatalogue(adapters) };
+  }
 
   @Get('write-status/:root_job_id')
   status(@OrgId() org: string, @Param('root_job_id') rootJobId: string) {
@@ -40,6 +52,7 @@ export class WriteAdminController {
           id: row.id,
           created_at: row.created_at.toISOString(),
           job_id: row.id,
+          root_job_id: row.root_job_id,
           job_log_id: row.job_log_id,
           status: row.status === 'SUCCESS' ? 'SUCCESS' : 'FAILURE',
           integration_id: row.integration_id,

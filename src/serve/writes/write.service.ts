@@ -11,6 +11,7 @@ import { VendorRegistry } from '../../fetch/registry/vendor-registry';
 import { AppError } from '../../platform/common/errors/app-error';
 import { WriteJobs } from '../../sync/write-jobs.service';
 import { specBodyIssues, type BodyIssue } from './spec-body';
+import { unsupportedWriteMessage } from './write-support';
 import { WriteRepository, type WriteTarget } from './write.repository';
 
 /** Spec quirks the write API does not hold users to (docs/vendors/models.md §6): the units POST's misspelt field. */
@@ -84,9 +85,12 @@ export class WriteService {
     if (!support.supported)
       throw new AppError(
         'unsupported_operation',
-        support.reason === 'not_built'
-          ? `${target.vendor} ${operation} of ${model} is not built in this version of Latchkey yet`
-          : `${target.vendor} does not support ${operation} of ${model} (no upstream API)`,
+        unsupportedWriteMessage(
+          target.vendor,
+          model,
+          operation,
+          support.reason === 'not_built' ? 'not_built' : 'vendor',
+        ),
         { integration_vendor: target.vendor, model, operation },
       );
 
