@@ -74,20 +74,20 @@ describe('dashboard at GET / (Chromium)', () => {
     return { page, problems: watchPage(page) };
   }
 
-  /** Creates a Buildium sandbox integration through the form with the given preset (`active`: its first sync starts at once); returns its id. */
-  async function createBuildium(
+  /** Creates a sandbox integration through the form with the given preset (`active`: its first sync starts at once); returns its id. */
+  async function createIntegration(
     page: Page,
+    vendor: string,
     preset: 'standard' | 'limited',
     name: string,
     active = false,
   ): Promise<string> {
+    const presets = PRESETS.vendors.find((v: any) => v.vendor === vendor);
     await page.goto('/#/integrations');
-    await page.getByTestId('new-vendor').selectOption('BUILDIUM');
+    await page.getByTestId('new-vendor').selectOption(vendor);
     await page.getByTestId('new-preset').selectOption(preset);
-    expect(await page.getByTestId('new-base-url').inputValue()).toBe(`${app.url}/sandbox/buildium`);
-    expect(JSON.parse(await page.getByTestId('new-credentials').inputValue())).toEqual(
-      preset === 'standard' ? buildium.BUILDIUM_SANDBOX_CREDENTIALS : LIMITED_BUILDIUM,
-    );
+    expect(await page.getByTestId('new-base-url').inputValue()).toBe(`${app.url}/sandbox/${presets.slug}`);
+    expect(JSON.parse(await page.getByTestId('new-credentials').inputValue())).toEqual(presets.presets[preset]);
     expect(await page.getByTestId('new-fast').isChecked()).toBe(true);
     await page.getByTestId('new-name').fill(name);
     if (active) await page.getByTestId('new-active').check();
@@ -95,6 +95,22 @@ describe('dashboard at GET / (Chromium)', () => {
     await page.waitForURL(/#\/integrations\/[^/?]+$/);
     await page.getByTestId('integration-name').filter({ hasText: name }).waitFor();
     return decodeURIComponent(new URL(page.url()).hash.split('/').pop()!);
+  }
+
+  /** Creates a Buildium sandbox integration through the form (see createIntegration). */
+  const createBuildium = (page: Page, preset: 'standard' | 'limited', name: string, active = false) =>
+    createIntegration(page, 'BUILDIUM', preset, name, active);
+
+  /** The first test's synced Buildium integration, or (when run alone) a new one synced through the dashboard. */
+  async function syncedBuildium(page: Page, name: string): Promise<any> {
+    const synced = (await api('GET', '/v1/admin/integrations/?limit=250')).body.results.find(
+      (i: any) => i.name === 'Demo Buildium' && i.first_sync_completed_at,
+    );
+    if (synced) return synced;
+    const id = await createBuildium(page, 'standard', name);
+    await page.getByTestId('toggle-active').click();
+    await page.locator('[data-testid="run-row"][data-status="SUCCESS"]').waitFor({ timeout: 120_000 });
+    return (await api('GET', `/v1/admin/integrations/${id}`)).body.results;
   }
 
   it('serves its files with their content types and revalidation headers, and nothing outside its folder', async () => {
@@ -527,15 +543,7 @@ describe('dashboard at GET / (Chromium)', () => {
     const { page, problems } = await openPage(true);
 
     // The source: the Buildium integration the first test synced, or a fresh one synced here when run alone.
-    let source = (await api('GET', '/v1/admin/integrations/?limit=250')).body.results.find(
-      (i: any) => i.name === 'Demo Buildium' && i.first_sync_completed_at,
-    );
-    if (!source) {
-      const id = await createBuildium(page, 'standard', 'Connect Buildium');
-      await page.getByTestId('toggle-active').click();
-      await page.locator('[data-testid="run-row"][data-status="SUCCESS"]').waitFor({ timeout: 120_000 });
-      source = (await api('GET', `/v1/admin/integrations/${id}`)).body.results;
-    }
+    const source = await syncedBuildium(page, 'Connect Buildium');
     const residents = (await api('GET', `/v1/residents?integration_id=${source.id}&limit=1`)).body.meta.total;
     expect(residents).toBeGreaterThan(0);
 
@@ -719,4 +727,182 @@ describe('dashboard at GET / (Chromium)', () => {
     expect((await api('GET', `/v1/connect/connections/${connectionId}`)).status).toBe(404);
     expect(problems).toEqual([]);
   }, 240_000);
+
+  it('writes to the PMS: a resident created and edited through forms built from write-support, followed to SUCCESS; a refused write shown with the vendor’s error, its vendor exchange, and retried; unsupported writes disabled with the reason', async () => {
+    const { page, problems } = await openPage(true);
+    const integration = await syncedBuildium(page, 'Writes Buildium');
+    const support = (await api('GET', '/v1/admin/write-support')).body.results as any[];
+    const entry = (vendor: string, model: string, operation: string) =>
+      support.find((e) => e.integration_vendor === vendor && e.model === model && e.operation === operation);
+    const writeStatus = async (rootJobId: string) => (await api('GET', `/v1/admin/write-status/${rootJobId}`)).body;
+    const lease = (await api('GET', `/v1/leases?integration_id=${integration.id}&limit=1`)).body.results[0];
+
+    // The access matrix: create and update beside read, as the API says (UNTESTED where the vendor can write).
+    await page.goto(`/#/integrations/${integration.id}`);
+    const access = (await api('GET', `/v1/admin/integrations/${integration.id}/data-access`)).body.result.models;
+    const cellStatus = (cell: any) => (cell.unsupported ? 'UNSUPPORTED' : cell.untested ? 'UNTESTED' : cell.status);
+    for (const model of READ_MODELS)
+      for (const op of ['create', 'update'])
+        await page
+          .locator(`[data-testid="access-${model}-${op}"][data-status="${cellStatus(access[model][op])}"]`)
+          .waitFor();
+    expect(await page.getByTestId('access-residents-create').getAttribute('data-status')).toBe('UNTESTED');
+    expect(await page.getByTestId('access-residents-update').getAttribute('data-status')).toBe('UNTESTED');
+
+    // New resident: the form offers the fields Buildium's create takes (from write-support), required ones marked.
+    await page.goto(`/#/records/residents?integration_id=${integration.id}`);
+    await page.getByTestId('record-new').click();
+    await page.waitForURL(/#\/records\/residents\/new\?integration_id=/);
+    expect(await page.getByTestId('write-integration').inputValue()).toBe(integration.id);
+    const create = entry('BUILDIUM', 'residents', 'create');
+    const offered = await page
+      .locator('[data-testid="write-form"] [data-testid^="write-field-"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('name')));
+    expect(offered).toEqual(create.fields.map((f: any) => f.name));
+    expect(await page.getByTestId('write-field-phone_1_type').evaluate((e) => e.tagName)).toBe('SELECT');
+    const fillResident = async (firstName: string) => {
+      await page.getByTestId('write-field-lease_id').fill(lease.id);
+      await page.getByTestId('write-field-first_name').fill(firstName);
+      await page.getByTestId('write-field-last_name').fill('Written');
+      await page.getByTestId('write-field-email_1').fill(`${firstName.toLowerCase()}@example.com`);
+      await page.getByTestId('write-field-phone_1_type').selectOption('MOBILE');
+      await page.getByTestId('write-field-phone_1').fill('5550001111');
+      await page.getByTestId('write-field-address_1').fill('1 Dashboard Way');
+      await page.getByTestId('write-field-country').fill('US');
+    };
+    await fillResident('Dana');
+    await screenshot(page, '20-write-new-resident');
+    await page.getByTestId('write-submit').click();
+    const created = page.locator('[data-testid="write-status"][data-status="SUCCESS"]');
+    await created.waitFor({ timeout: 30_000 });
+    const createJob = (await created.getAttribute('data-job-id'))!;
+    const createStatus = await writeStatus(createJob);
+    expect(createStatus).toMatchObject({ write_status: 'SUCCESS', errors: [] });
+    await page.getByTestId('write-record-link').click();
+    await page.waitForURL(new RegExp(`#/records/residents/${createStatus.created_record_id}$`));
+    await page.getByTestId('record-title').filter({ hasText: 'Dana Written' }).waitFor();
+    expect(await page.locator('[data-field="email_1"]').textContent()).toBe('dana@example.com');
+    expect(await page.locator('[data-field="integration_id"]').textContent()).toBe(integration.id);
+    await screenshot(page, '21-write-created-resident');
+
+    // Edit: prefilled with the record, only the changed field sent, the new value shown once the vendor has it.
+    await page.getByTestId('record-edit').click();
+    await page.waitForURL(new RegExp(`#/records/residents/${createStatus.created_record_id}/edit$`));
+    expect(await page.getByTestId('write-field-first_name').inputValue()).toBe('Dana');
+    expect(await page.getByTestId('write-field-email_1').inputValue()).toBe('dana@example.com');
+    await page.getByTestId('write-submit').click();
+    await page.getByTestId('write-nothing').waitFor();
+    await page.getByTestId('write-field-last_name').fill('Rewritten');
+    await page.getByTestId('write-submit').click();
+    const updated = page.locator('[data-testid="write-status"][data-status="SUCCESS"]');
+    await updated.waitFor({ timeout: 30_000 });
+    const updateJob = (await updated.getAttribute('data-job-id'))!;
+    await page.getByTestId('write-record-link').click();
+    await page.getByTestId('record-title').filter({ hasText: 'Dana Rewritten' }).waitFor();
+    expect(await page.locator('[data-field="email_1"]').textContent()).toBe('dana@example.com');
+    expect((await api('GET', `/v1/residents/${createStatus.created_record_id}`)).body.results.last_name).toBe(
+      'Rewritten',
+    );
+
+    // A write the vendor refuses: FAILURE with the vendor's error.
+    await sandboxControl(`${app.url}/sandbox/buildium`)('POST', 'faults', {
+      path: '/v1/leases/tenants',
+      method: 'POST',
+      status: 422,
+      times: 1,
+    });
+    await page.goto(`/#/records/residents/new?integration_id=${integration.id}`);
+    await fillResident('Refused');
+    await page.getByTestId('write-submit').click();
+    const failed = page.locator('[data-testid="write-status"][data-status="FAILURE"]');
+    await failed.waitFor({ timeout: 30_000 });
+    const failedJob = (await failed.getAttribute('data-job-id'))!;
+    const failure = await writeStatus(failedJob);
+    expect(failure.write_status).toBe('FAILURE');
+    expect(failure.errors.join(' ')).toMatch(/422.*Injected fault/);
+    expect(await page.getByTestId('write-error-item').allTextContents()).toEqual(failure.errors);
+    await screenshot(page, '22-write-failed');
+
+    // The write log lists all three, each with its job type, vendor and error.
+    await page.getByTestId('write-log-link').click();
+    await page.getByTestId('writes-table').waitFor();
+    const logs = (await api('GET', '/v1/admin/logs/writes/?time_range=day')).body.results.logs as any[];
+    const row = (jobId: string) => page.locator(`[data-testid="write-row"][data-job-id="${jobId}"]`);
+    for (const [jobId, status, jobType] of [
+      [createJob, 'SUCCESS', 'BUILDIUM_CREATE_RESIDENT'],
+      [updateJob, 'SUCCESS', 'BUILDIUM_UPDATE_RESIDENT'],
+      [failedJob, 'FAILURE', 'BUILDIUM_CREATE_RESIDENT'],
+    ]) {
+      expect(await row(jobId).getAttribute('data-status')).toBe(status);
+      expect(await row(jobId).getAttribute('data-job-type')).toBe(jobType);
+      expect(logs.find((l) => l.job_id === jobId)).toMatchObject({ status, job_type: jobType, vendor: 'BUILDIUM' });
+    }
+    expect(logs.find((l) => l.job_id === updateJob).parameters).toEqual({ last_name: 'Rewritten' });
+    expect(await row(failedJob).getByTestId('write-row-error').textContent()).toBe(
+      logs.find((l) => l.job_id === failedJob).error,
+    );
+    expect(await row(createJob).getByTestId('write-retry').count()).toBe(0);
+
+    // Its vendor exchange: the request sent and the vendor's answer.
+    await row(failedJob).getByTestId('write-log-open').click();
+    const exchange = JSON.parse((await page.getByTestId('write-log-data').textContent())!);
+    expect(exchange.request).toMatchObject({ method: 'POST', path: expect.stringContaining('/v1/leases/tenants') });
+    expect(exchange.request.body).toMatchObject({ FirstName: 'Refused' });
+    expect(exchange.response.status).toBe(422);
+    await screenshot(page, '23-write-log');
+
+    // Retry asks first, warning of a second record, then the write ends SUCCESS and the log shows it.
+    await row(failedJob).getByTestId('write-retry').click();
+    const confirmation = row(failedJob).getByTestId('write-retry-confirmation');
+    expect(await confirmation.textContent()).toMatch(/second record at the vendor/);
+    await row(failedJob).getByTestId('write-retry-cancel').click();
+    expect(await row(failedJob).getByTestId('write-retry-confirmation').count()).toBe(0);
+    await row(failedJob).getByTestId('write-retry').click();
+    await row(failedJob).getByTestId('write-retry-confirm').click();
+    await page
+      .locator('[data-testid="write-retry-status"] [data-testid="write-status"][data-status="SUCCESS"]')
+      .waitFor({ timeout: 30_000 });
+    expect((await writeStatus(failedJob)).write_status).toBe('SUCCESS');
+    await page.locator(`[data-testid="write-row"][data-root-job-id="${failedJob}"][data-status="SUCCESS"]`).waitFor();
+    expect(await row(failedJob).getByTestId('write-retry').count()).toBe(0);
+    const residents = (await api('GET', `/v1/residents?integration_id=${integration.id}&limit=250`)).body.results;
+    expect(residents.filter((r: any) => r.first_name === 'Refused')).toHaveLength(1);
+    await screenshot(page, '24-write-retried');
+    await page.locator('[data-testid="write-retry-status"] [data-testid="write-record-link"]').click();
+    await page.getByTestId('record-title').filter({ hasText: 'Refused Written' }).waitFor();
+
+    // Leases: the New and Edit buttons follow write-support for Buildium (a write not built or lacking: disabled, with why).
+    for (const [operation, testid, hash] of [
+      ['create', 'record-new', `/#/records/leases?integration_id=${integration.id}`],
+      ['update', 'record-edit', `/#/records/leases/${lease.id}`],
+    ]) {
+      const leaseWrite = entry('BUILDIUM', 'leases', operation);
+      await page.goto(hash);
+      const button = page.getByTestId(testid);
+      await button.waitFor();
+      expect(await button.isDisabled()).toBe(!leaseWrite.supported);
+      if (!leaseWrite.supported)
+        expect(await page.getByTestId(`${testid}-reason`).textContent()).toBe(leaseWrite.message);
+    }
+
+    // A vendor without the write: AppFolio cannot create residents, so its New button is disabled with the reason,
+    // and the form does not offer it.
+    const appfolioId = await createIntegration(page, 'APPFOLIO', 'standard', 'Writes AppFolio');
+    const lacking = entry('APPFOLIO', 'residents', 'create');
+    expect(lacking).toMatchObject({ supported: false, reason: 'vendor' });
+    await page.goto(`/#/records/residents?integration_id=${appfolioId}`);
+    const disabled = page.getByTestId('record-new');
+    await disabled.waitFor();
+    expect(await disabled.isDisabled()).toBe(true);
+    expect(await page.getByTestId('record-new-reason').textContent()).toBe(lacking.message);
+    await page.goto(`/#/records/residents/new?integration_id=${appfolioId}`);
+    await page.getByTestId('write-integration').waitFor();
+    expect(await page.getByTestId('write-integration').inputValue()).toBe('');
+    expect(await page.locator(`[data-testid="write-integration"] option[value="${appfolioId}"]`).isDisabled()).toBe(
+      true,
+    );
+    expect(await page.getByTestId('write-form').count()).toBe(0);
+    await screenshot(page, '25-write-unsupported');
+    expect(problems).toEqual([]);
+  }, 300_000);
 });

@@ -1,4 +1,4 @@
-// The dashboard shell: the API key, hash routing (#/integrations/<id>, #/records/residents/<id>, #/connect…) and the views.
+// The dashboard shell: the API key, hash routing (#/integrations/<id>, #/records/residents/<id>[/edit], #/writes…) and the views.
 import { get, getKey, setKey } from './api.js';
 import { errorBox, field, h, replace } from './dom.js';
 import { renderConnect, renderConnection } from './view-connect.js';
@@ -6,6 +6,7 @@ import { renderEvents } from './view-events.js';
 import { renderIntegration, renderIntegrations } from './view-integrations.js';
 import { renderRecord, renderRecords } from './view-records.js';
 import { renderWebhook, renderWebhooks } from './view-webhooks.js';
+import { renderWriteForm, renderWriteLog } from './view-writes.js';
 
 const view = document.getElementById('view');
 const keyStatus = document.getElementById('key-status');
@@ -16,7 +17,10 @@ const ROUTES = [
   [/^\/integrations\/([^/]+)$/, (id) => (el, ctx) => renderIntegration(el, ctx, id)],
   [/^\/records$/, () => (el, ctx) => renderRecords(el, ctx, 'residents')],
   [/^\/records\/([a-z-]+)$/, (model) => (el, ctx) => renderRecords(el, ctx, model)],
+  [/^\/records\/([a-z-]+)\/new$/, (model) => (el, ctx) => renderWriteForm(el, ctx, model, 'create')],
+  [/^\/records\/([a-z-]+)\/([^/]+)\/edit$/, (model, id) => (el, ctx) => renderWriteForm(el, ctx, model, 'update', id)],
   [/^\/records\/([a-z-]+)\/([^/]+)$/, (model, id) => (el, ctx) => renderRecord(el, ctx, model, id)],
+  [/^\/writes$/, () => renderWriteLog],
   [/^\/webhooks$/, () => renderWebhooks],
   [/^\/webhooks\/([^/]+)$/, (id) => (el, ctx) => renderWebhook(el, ctx, id)],
   [/^\/events$/, () => renderEvents],

@@ -2,6 +2,7 @@
 import { get } from './api.js';
 import { errorBox, field, h, replace, time } from './dom.js';
 import { listAllIntegrations } from './view-integrations.js';
+import { editButton, newButton } from './view-writes.js';
 
 const vendor = ['Vendor', (r) => r.integration_vendor];
 const MODELS = {
@@ -86,6 +87,7 @@ export async function renderRecords(el, ctx, model) {
   );
   integrationSelect.addEventListener('change', () => ctx.go(link({ integration_id: integrationSelect.value })));
   const listBox = h('div', { testid: 'records-list' }, h('p', { class: 'muted' }, 'Loading…'));
+  const newBox = h('div', { class: 'actions' });
   replace(
     el,
     h('h1', {}, 'Records'),
@@ -104,9 +106,12 @@ export async function renderRecords(el, ctx, model) {
         ),
       ),
     ),
-    h('div', { class: 'inline-fields' }, field('Integration', integrationSelect)),
+    h('div', { class: 'inline-fields' }, field('Integration', integrationSelect), newBox),
     listBox,
   );
+  newButton(ctx, model, integrationId)
+    .then((button) => replace(newBox, button))
+    .catch((error) => replace(newBox, errorBox(error)));
 
   listAllIntegrations()
     .then((all) => {
@@ -186,11 +191,16 @@ export async function renderRecord(el, ctx, model, id) {
   try {
     const record = (await get(`/v1/${model}/${encodeURIComponent(id)}`)).results;
     const heading = spec ? String(spec.columns[0][1](record) ?? record.x_id) : record.x_id;
+    const writeBox = h('div', { class: 'actions', testid: 'record-writes' });
+    editButton(ctx, model, record)
+      .then((button) => replace(writeBox, button))
+      .catch((error) => replace(writeBox, errorBox(error)));
     replace(
       el,
       back,
       h('h1', { testid: 'record-title' }, heading),
       h('p', { class: 'muted' }, `${model} · ${record.integration_vendor} · x_id ${record.x_id}`),
+      writeBox,
       related('Leases', 'leases', 'lease_id', record.leases_meta_data, 'record-leases'),
       related('Residents', 'residents', 'resident_id', record.residents_meta_data, 'record-residents'),
       h(
