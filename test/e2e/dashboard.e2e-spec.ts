@@ -312,6 +312,7 @@ describe('dashboard at GET / (Chromium)', () => {
       'FIRST_SYNC_COMPLETE',
       'JOB_FAILURE',
       'SYNC_COMPLETE',
+      'WRITE_OPERATION_FAILURE',
     ]);
     expect(await page.getByTestId('webhook-secret').textContent()).toBe(webhook.secret);
 
