@@ -438,6 +438,7 @@ describe('API docs: /openapi.json and /docs', () => {
       // API keys.
       const key = await check('post', '/v1/admin/api-keys', {}, { name: 'docs key', scopes: ['read'] });
       nonEmpty('GET /v1/admin/api-keys', await check('get', '/v1/admin/api-keys'));
+      nonEmpty('GET /v1/admin/write-support', await check('get', '/v1/admin/write-support'));
       await check('delete', '/v1/admin/api-keys/{id}', { id: key.result.id });
 
       // An integration whose vendor renamed the tenants' Id: its first sync records schema drift and quarantines them.
