@@ -2,7 +2,7 @@ import request from 'supertest';
 import { APPFOLIO_SANDBOX_CREDENTIALS, startAppfolioSandboxServer } from '../../src/sandbox/appfolio/appfolio-sandbox';
 import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
 import { waitFor } from '../support/app-process';
-import { pipelineState } from '../support/database';
+import { pipelineState, withClient } from '../support/database';
 import { assertValid, assertValidResponse } from '../support/propexo-schema';
 import {
   authHeader,
@@ -258,6 +258,30 @@ describe('writes to the PMS', () => {
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('conflict');
     expect(posts() - before).toBe(1);
+  });
+
+  it('Idempotency-Key: ten concurrent requests with one key and body make one job, one answer and one write', async () => {
+    const before = posts();
+    const tenants = sandbox.sandbox.data.tenants.length;
+    const key = 'writes-e2e-concurrent-key';
+    const send = (body: object) =>
+      request(harness.app.url).post('/v1/residents/').set(auth()).set('Idempotency-Key', key).send(body);
+    const body = resident({ first_name: 'Concurrent' });
+    const answers = await Promise.all(Array.from({ length: 10 }, () => send(body)));
+    for (const answer of answers) expect(answer.status).toBe(200);
+    expect(new Set(answers.map((a) => a.body.job_id))).toEqual(new Set([answers[0].body.job_id]));
+    const jobs = await withClient(
+      harness.databaseUrl,
+      async (client) => (await client.query(`SELECT "id" FROM "write_jobs" WHERE "idempotency_key" = $1`, [key])).rows,
+    );
+    expect(jobs).toEqual([{ id: answers[0].body.job_id }]);
+    expect((await settled(answers[0].body.job_id)).write_status).toBe('SUCCESS');
+    expect(posts() - before).toBe(1);
+    expect(sandbox.sandbox.data.tenants.length).toBe(tenants + 1);
+
+    const other = await send(resident({ first_name: 'Other' }));
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('conflict');
   });
 
   it('an operation the vendor lacks is a 400 unsupported_operation naming vendor, model and operation', async () => {
