@@ -3,6 +3,7 @@ import type { VendorExchange } from '../fetch/adapter/vendor-http';
 import type { WriteStatus } from '../generated/prisma/enums';
 import { newId } from '../platform/common/ids';
 import { PrismaService, type SqlTx } from '../platform/database/prisma.service';
+import { Transactions } from '../platform/database/transactions';
 
 /** A write job as the runner and the admin endpoints read it. */
 export interface WriteJobRow {
@@ -61,11 +62,35 @@ export interface WriteLogFilter {
 /** The write_jobs and write_job_logs tables. */
 @Injectable()
 export class WriteJobRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
+  ) {}
 
-  async insert(job: NewWriteJob): Promise<WriteJobRow> {
+  /**
+   * Records a write PENDING, unless the organization accepted one under the same Idempotency-Key in the last 24
+   * hours: that one is answered instead (`inserted` false). Requests with one key take turns on a
+   * transaction-scoped advisory lock of the key, so of concurrent ones only the first inserts. (A unique index
+   * cannot say "within 24 hours"; the lock can, and it is released with the transaction.)
+   */
+  async insert(job: NewWriteJob): Promise<{ row: WriteJobRow; inserted: boolean }> {
+    const key = job.idempotencyKey;
+    if (key === null) return { row: await this.insertRow(null, job), inserted: true };
+    return this.transactions.runSql(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+        `write_jobs.idempotency_key:${job.organizationId}:${key}`,
+      ]);
+      const earlier = await this.byIdempotencyKey(job.organizationId, key, tx);
+      if (earlier) return { row: earlier, inserted: false };
+      return { row: await this.insertRow(tx, job), inserted: true };
+    });
+  }
+
+  private async insertRow(tx: SqlTx | null, job: NewWriteJob): Promise<WriteJobRow> {
     const id = newId();
-    const rows = await this.prisma.sql<WriteJobRow>(
+    const run = (text: string, params: unknown[]) =>
+      tx ? tx.query<WriteJobRow>(text, params).then((r) => r.rows) : this.prisma.sql<WriteJobRow>(text, params);
+    const rows = await run(
       `INSERT INTO "write_jobs" ("id", "root_job_id", "organization_id", "integration_id", "model", "operation", "record_id", "x_id",
          "parameters", "fields", "ignored_fields", "errors", "idempotency_key", "body_hash")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '{}', $12, $13) RETURNING *`,
@@ -102,13 +127,13 @@ export class WriteJobRepository {
     return rows[0] ?? null;
   }
 
-  /** The first write accepted under this Idempotency-Key in the last 24 hours. */
-  async byIdempotencyKey(organizationId: string, key: string): Promise<WriteJobRow | null> {
-    const rows = await this.prisma.sql<WriteJobRow>(
-      `SELECT * FROM "write_jobs" WHERE "organization_id" = $1 AND "idempotency_key" = $2
-         AND "created_at" > now() - interval '24 hours' ORDER BY "created_at" LIMIT 1`,
-      [organizationId, key],
-    );
+  /** The first write accepted under this Idempotency-Key in the last 24 hours (in the caller's transaction when given). */
+  async byIdempotencyKey(organizationId: string, key: string, tx: SqlTx | null = null): Promise<WriteJobRow | null> {
+    const text = `SELECT * FROM "write_jobs" WHERE "organization_id" = $1 AND "idempotency_key" = $2
+         AND "created_at" > now() - interval '24 hours' ORDER BY "created_at" LIMIT 1`;
+    const rows = tx
+      ? (await tx.query<WriteJobRow>(text, [organizationId, key])).rows
+      : await this.prisma.sql<WriteJobRow>(text, [organizationId, key]);
     return rows[0] ?? null;
   }
 

@@ -28,10 +28,14 @@ export class WriteJobs {
     private readonly queues: QueueService,
   ) {}
 
-  /** Records a write PENDING and queues it; the job runs at once, outside the sync schedule. */
+  /**
+   * Records a write PENDING and queues it; the job runs at once, outside the sync schedule. With an
+   * Idempotency-Key already used in the last 24 hours (by a request that got here first, even a concurrent one),
+   * nothing is recorded: the job accepted then is returned, for the caller to compare its body.
+   */
   async accept(job: NewWriteJob): Promise<WriteJobRow> {
-    const row = await this.jobs.insert(job);
-    await this.enqueue(row.id);
+    const { row, inserted } = await this.jobs.insert(job);
+    if (inserted) await this.enqueue(row.id);
     return row;
   }
 

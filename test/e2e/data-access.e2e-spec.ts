@@ -1,8 +1,12 @@
 import request from 'supertest';
-import { APPFOLIO_SANDBOX_LIMITED_CREDENTIALS } from '../../src/sandbox/appfolio/appfolio-sandbox';
+import {
+  APPFOLIO_SANDBOX_CREDENTIALS,
+  APPFOLIO_SANDBOX_LIMITED_CREDENTIALS,
+} from '../../src/sandbox/appfolio/appfolio-sandbox';
 import {
   BUILDIUM_SANDBOX_CREDENTIALS,
   BUILDIUM_SANDBOX_LIMITED_CREDENTIALS,
+  BUILDIUM_SANDBOX_READ_ONLY_CREDENTIALS,
 } from '../../src/sandbox/buildium/buildium-sandbox';
 import { ENTRATA_SANDBOX_LIMITED_CREDENTIALS } from '../../src/sandbox/entrata/entrata-sandbox';
 import { PROPERTYWARE_REST_SANDBOX_LIMITED_CREDENTIALS } from '../../src/sandbox/propertyware-rest/propertyware-rest-sandbox';
@@ -13,6 +17,7 @@ import {
   authHeader,
   eventsOf,
   manualSync,
+  readAll,
   recordCount,
   sandboxControl,
   startSyncHarness,
@@ -106,6 +111,105 @@ describe('data-access checks', () => {
       });
     const integration = await getIntegration(id);
     expect(integration).toMatchObject({ last_data_access_check: null, is_running_data_access_check: false });
+  });
+
+  /** What the Buildium sandbox received of tenant writes, and how many tenants it has. */
+  async function buildiumWrites() {
+    const control = sandboxControl(sandboxUrl('buildium'));
+    const [writes, state] = await Promise.all([control('GET', 'writes'), control('GET', 'state')]);
+    const counts = (operation: string) => writes[operation] ?? { received: 0, applied: 0, rejected: 0, refused: 0 };
+    return {
+      post: counts('POST /v1/leases/tenants'),
+      put: counts('PUT /v1/leases/tenants/{id}'),
+      tenants: state.counts.tenants as number,
+    };
+  }
+
+  it("Buildium, a key that may write: residents create and update SUCCESS by Buildium's validation error, nothing written", async () => {
+    const id = await create('BUILDIUM', 'buildium', BUILDIUM_SANDBOX_CREDENTIALS);
+    const before = await buildiumWrites();
+    const access = await runCheck(id);
+    for (const model of MODELS) expect(access.models[model].read).toEqual({ status: 'SUCCESS', error_message: null });
+    expect(access.models.residents.create).toEqual({ status: 'SUCCESS', error_message: null });
+    expect(access.models.residents.update).toEqual({ status: 'SUCCESS', error_message: null });
+    // Not built for Buildium yet: a write there answers 400 unsupported_operation, so the cell says so.
+    for (const model of MODELS.filter((m) => m !== 'residents'))
+      expect(access.models[model]).toMatchObject({ create: { unsupported: true }, update: { unsupported: true } });
+    // One probe each reached Buildium and was rejected; no tenant was created or changed.
+    const after = await buildiumWrites();
+    expect(after.post).toEqual({
+      ...before.post,
+      received: before.post.received + 1,
+      rejected: before.post.rejected + 1,
+    });
+    expect(after.put).toEqual({ ...before.put, received: before.put.received + 1, rejected: before.put.rejected + 1 });
+    expect(after.tenants).toBe(before.tenants);
+  });
+
+  it("Buildium, a read-only key: reads SUCCESS, residents create and update FAILED with Buildium's refusal", async () => {
+    const id = await create('BUILDIUM', 'buildium', BUILDIUM_SANDBOX_READ_ONLY_CREDENTIALS);
+    const before = await buildiumWrites();
+    const access = await runCheck(id);
+    for (const model of MODELS) expect(access.models[model].read).toEqual({ status: 'SUCCESS', error_message: null });
+    for (const operation of ['create', 'update']) {
+      expect(access.models.residents[operation].status).toBe('FAILED');
+      expect(access.models.residents[operation].error_message).toMatch(
+        /HTTP 403.*don't have permissions to access the resource \/v1\/leases\/tenants/,
+      );
+    }
+    expect(await buildiumWrites()).toEqual(before); // refused before the body: nothing reached the data
+    expect(await getIntegration(id)).toMatchObject({ can_authenticate: true });
+  });
+
+  it('AppFolio: after a check every create and update is unsupported, and each write answers 400 unsupported_operation', async () => {
+    const id = await create('APPFOLIO', 'appfolio', APPFOLIO_SANDBOX_CREDENTIALS, { active: true });
+    await waitForFirstSync(harness, id);
+    const access = await runCheck(id);
+    for (const model of MODELS)
+      expect(access.models[model]).toEqual({
+        read: { status: 'SUCCESS', error_message: null },
+        create: { unsupported: true },
+        update: { unsupported: true },
+      });
+
+    // The write routes the app serves are those some vendor's adapter sends (the rest are not routes at all).
+    const paths = (await request(app().url).get('/openapi.json')).body.paths;
+    const served: string[] = [];
+    for (const model of MODELS) {
+      const [record] = await readAll(app(), model, id);
+      expect(record).toBeDefined();
+      const writes = [
+        {
+          operation: 'create',
+          served: !!paths[`/v1/${model}`]?.post,
+          send: () => request(app().url).post(`/v1/${model}/`),
+        },
+        {
+          operation: 'update',
+          served: !!paths[`/v1/${model}/{id}`]?.put,
+          send: () => request(app().url).put(`/v1/${model}/${record.id}`),
+        },
+      ];
+      for (const write of writes) {
+        const res = await write
+          .send()
+          .set(auth())
+          .send(write.operation === 'create' ? { integration_id: id } : {});
+        if (!write.served) {
+          expect(res.status).toBe(404);
+          continue;
+        }
+        served.push(`${write.operation} ${model}`);
+        expect(res.status).toBe(400);
+        assertValid('errorResponse', res.body);
+        expect(res.body.error).toEqual({
+          code: 'unsupported_operation',
+          message: `APPFOLIO does not support ${write.operation} of ${model} (no upstream API)`,
+          details: { integration_vendor: 'APPFOLIO', model, operation: write.operation },
+        });
+      }
+    }
+    expect(served).toEqual(expect.arrayContaining(['create residents', 'update residents']));
   });
 
   // Each sandbox's limited credentials may not read residents, answered in the vendor's own way. Yardi serves

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { APPFOLIO_SANDBOX_CREDENTIALS, startAppfolioSandboxServer } from '../../src/sandbox/appfolio/appfolio-sandbox';
 import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
 import { waitFor } from '../support/app-process';
-import { pipelineState } from '../support/database';
+import { pipelineState, withClient } from '../support/database';
 import { assertValid, assertValidResponse } from '../support/propexo-schema';
 import {
   authHeader,
@@ -258,6 +258,80 @@ describe('writes to the PMS', () => {
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('conflict');
     expect(posts() - before).toBe(1);
+  });
+
+  it('Idempotency-Key: ten concurrent requests with one key and body make one job, one answer and one write', async () => {
+    const before = posts();
+    const tenants = sandbox.sandbox.data.tenants.length;
+    const key = 'writes-e2e-concurrent-key';
+    const send = (body: object) =>
+      request(harness.app.url).post('/v1/residents/').set(auth()).set('Idempotency-Key', key).send(body);
+    const body = resident({ first_name: 'Concurrent' });
+    const answers = await Promise.all(Array.from({ length: 10 }, () => send(body)));
+    for (const answer of answers) expect(answer.status).toBe(200);
+    expect(new Set(answers.map((a) => a.body.job_id))).toEqual(new Set([answers[0].body.job_id]));
+    const jobs = await withClient(
+      harness.databaseUrl,
+      async (client) => (await client.query(`SELECT "id" FROM "write_jobs" WHERE "idempotency_key" = $1`, [key])).rows,
+    );
+    expect(jobs).toEqual([{ id: answers[0].body.job_id }]);
+    expect((await settled(answers[0].body.job_id)).write_status).toBe('SUCCESS');
+    expect(posts() - before).toBe(1);
+    expect(sandbox.sandbox.data.tenants.length).toBe(tenants + 1);
+
+    const other = await send(resident({ first_name: 'Other' }));
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('conflict');
+  });
+
+  it("writes go ahead of a sync under way: at 2 requests a second each POST reaches Buildium before the sync's next GETs", async () => {
+    const slow = await startBuildiumSandboxServer({ residents: 2500, seed: 21, credentials: [CREDENTIALS] });
+    // The order requests reach the vendor in (the test's own control calls left out).
+    const arrivals: string[] = [];
+    const handle = slow.sandbox.handle.bind(slow.sandbox);
+    slow.sandbox.handle = (req, res, path) => {
+      if (!path.startsWith('/_control')) arrivals.push(`${req.method} ${path.split('?')[0]}`);
+      return handle(req, res, path);
+    };
+    const gets = (from: number, to?: number) => arrivals.slice(from, to).filter((a) => a.startsWith('GET')).length;
+    try {
+      const { id } = await firstSync(harness, 'Writes ahead of sync', slow.url, CREDENTIALS);
+      const lease = (await request(harness.app.url).get(`/v1/leases?integration_id=${id}`).set(auth())).body.results[0];
+      // Every model's pull at once, so several sync requests wait for each slot of the budget.
+      const budget = await request(harness.app.url)
+        .put(`/v1/admin/integrations/${id}`)
+        .set(auth())
+        .send({ max_request_frequency: 2, max_request_cadence: 'SECOND', max_job_concurrency: 4 });
+      expect(budget.status).toBe(200);
+
+      const syncStart = arrivals.length;
+      const sync = manualSync(harness, id);
+      await waitFor(async () => arrivals.length > syncStart || undefined, 'the sync to reach Buildium');
+      // Three writes in turn, each sent while the sync still has requests waiting: each POST arrives before any
+      // sync GET but the one whose slot was taken when the write came in. A fair share of the budget would let
+      // the sync's waiting requests go first about four times in five at each slot.
+      const jobs: string[] = [];
+      let lastPost = 0;
+      for (const name of ['Ahead', 'Ahead Again', 'Ahead Thrice']) {
+        const acceptedAt = arrivals.length;
+        const accepted = await request(harness.app.url)
+          .post('/v1/residents/')
+          .set(auth())
+          .send({ ...resident({ first_name: name }), integration_id: id, lease_id: lease.id });
+        expect(accepted.status).toBe(200);
+        jobs.push(accepted.body.job_id);
+        lastPost = await waitFor(async () => {
+          const post = arrivals.indexOf('POST /v1/leases/tenants', acceptedAt);
+          return post < 0 ? undefined : post;
+        }, `the POST of ${name} to reach Buildium`);
+        expect(gets(acceptedAt, lastPost)).toBeLessThanOrEqual(1);
+      }
+      for (const job of jobs) expect((await settled(job)).write_status).toBe('SUCCESS');
+      await sync;
+      expect(gets(lastPost + 1)).toBeGreaterThan(0); // the sync was still under way after the last write
+    } finally {
+      await slow.close();
+    }
   });
 
   it('an operation the vendor lacks is a 400 unsupported_operation naming vendor, model and operation', async () => {

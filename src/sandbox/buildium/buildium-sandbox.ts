@@ -35,9 +35,16 @@ export const BUILDIUM_SANDBOX_CREDENTIALS = { clientId: 'sandbox-client-id', sec
 /** Accepted by default too, but may not read tenants: the demo's FAILED data-access check. */
 export const BUILDIUM_SANDBOX_LIMITED_CREDENTIALS = { clientId: 'sandbox-limited-client-id', secret: 'sandbox-secret' };
 
+/** Accepted by default too, but may not write: the data-access check's FAILED create and update. */
+export const BUILDIUM_SANDBOX_READ_ONLY_CREDENTIALS = {
+  clientId: 'sandbox-read-only-client-id',
+  secret: 'sandbox-secret',
+};
+
 const DEFAULT_CREDENTIALS: NonNullable<BuildiumSandboxOptions['credentials']> = [
   BUILDIUM_SANDBOX_CREDENTIALS,
   { ...BUILDIUM_SANDBOX_LIMITED_CREDENTIALS, denied: ['tenants'] },
+  { ...BUILDIUM_SANDBOX_READ_ONLY_CREDENTIALS, readOnly: true },
 ];
 
 const MAX_LIMIT = 1000;

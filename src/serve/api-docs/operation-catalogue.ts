@@ -24,6 +24,14 @@ export interface OperationDoc {
   contentType?: string;
 }
 
+/** What a data-access check tests, cell by cell (both data-access operations). */
+const DATA_ACCESS_NOTES = [
+  "A check runs on a worker under the integration's request budget; cells turn from `PROCESSING` to their verdict one by one.",
+  "- `read`: the model's list call with the smallest page. `SUCCESS` when the vendor answers with data, `FAILED` with the vendor's message otherwise.",
+  "- `create` / `update`: `unsupported` when the vendor's API lacks the operation, **and also when Latchkey does not send that write to this vendor yet** (a write there answers 400 `unsupported_operation`). Otherwise the vendor's access probe: a deliberately invalid request that changes no data. `SUCCESS` when the vendor rejects it for its content (the key may write), `FAILED` with the vendor's message when it refuses the key (authentication or permission) or cannot be probed. A write Latchkey starts sending is `untested` until the next check.",
+  "- Credentials the vendor refuses fail every cell with its words; a sync refused a model's read sets that `read` `FAILED` too.",
+].join('\n');
+
 /** A spec envelope whose object(s) under `key` also carry the fields of our schema `extension`. */
 const extended = (specOutput: string, key: 'results' | 'result', many: boolean, extension: string): JsonSchema => ({
   allOf: [
@@ -208,10 +216,12 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   },
   'POST /v1/admin/integrations/{id}/data-access': {
     summary: 'Start a data-access check',
+    description: DATA_ACCESS_NOTES,
     response: ref('_v1_admin_integrations_{integration_id}_data-access_post_output'),
   },
   'GET /v1/admin/integrations/{id}/data-access': {
     summary: 'Result of the last data-access check',
+    description: DATA_ACCESS_NOTES,
     response: ref('_v1_admin_integrations_{integration_id}_data-access_get_output'),
   },
   'GET /v1/admin/integrations/{integration_id}/job-schedules': {

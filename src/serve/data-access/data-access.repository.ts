@@ -37,9 +37,10 @@ export class DataAccessRepository {
 
   /**
    * Starts a check unless one is running: claims the integration and, in the same transaction, marks every
-   * model's read PROCESSING and its writes as `writes` says. Returns the claim's time, or null when busy.
+   * model's read and the writes in `probedWrites` (`'<model>.<OPERATION>'`) PROCESSING, the other writes
+   * UNTESTED. Returns the claim's time, or null when busy.
    */
-  async claim(integrationId: string, models: readonly string[], writes: DataAccessStatus): Promise<Date | null> {
+  async claim(integrationId: string, models: readonly string[], probedWrites: readonly string[]): Promise<Date | null> {
     return this.transactions.runSql(async (tx) => {
       const { rows } = await tx.query<{ claimed_at: Date }>(
         `UPDATE "integrations" SET "data_access_check_started_at" = now()
@@ -50,10 +51,10 @@ export class DataAccessRepository {
       if (rows.length === 0) return null;
       await tx.query(
         `INSERT INTO "data_access_results" ("integration_id", "model", "operation", "status", "error_message", "checked_at")
-         SELECT $1, m, o::"DataAccessOperation", (CASE WHEN o = 'READ' THEN 'PROCESSING' ELSE $3 END)::"DataAccessStatus", NULL, now()
+         SELECT $1, m, o::"DataAccessOperation", (CASE WHEN o = 'READ' OR m || '.' || o = ANY($3::text[]) THEN 'PROCESSING' ELSE 'UNTESTED' END)::"DataAccessStatus", NULL, now()
          FROM unnest($2::text[]) m CROSS JOIN unnest(ARRAY['READ', 'CREATE', 'UPDATE']) o
          ON CONFLICT ("integration_id", "model", "operation") DO UPDATE SET "status" = EXCLUDED."status", "error_message" = NULL, "checked_at" = now()`,
-        [integrationId, models, writes],
+        [integrationId, models, probedWrites],
       );
       return rows[0].claimed_at;
     });
@@ -67,20 +68,21 @@ export class DataAccessRepository {
     );
   }
 
-  /** Stores one model's read verdict; false when the claim is no longer this check's (a newer one took over). */
-  async recordRead(
+  /** Stores one verdict of a check; false when the claim is no longer this check's (a newer one took over). */
+  async record(
     integrationId: string,
     claimedAt: Date,
     model: string,
+    operation: DataAccessOperation,
     status: 'SUCCESS' | 'FAILED',
     errorMessage: string | null,
   ): Promise<boolean> {
     const rows = await this.prisma.sql<{ model: string }>(
-      `UPDATE "data_access_results" r SET "status" = $4::"DataAccessStatus", "error_message" = $5, "checked_at" = now()
+      `UPDATE "data_access_results" r SET "status" = $5::"DataAccessStatus", "error_message" = $6, "checked_at" = now()
        FROM "integrations" i
-       WHERE i."id" = $1 AND i."data_access_check_started_at" = $2 AND r."integration_id" = i."id" AND r."model" = $3 AND r."operation" = 'READ'
+       WHERE i."id" = $1 AND i."data_access_check_started_at" = $2 AND r."integration_id" = i."id" AND r."model" = $3 AND r."operation" = $4::"DataAccessOperation"
        RETURNING r."model"`,
-      [integrationId, claimedAt, model, status, errorMessage],
+      [integrationId, claimedAt, model, operation, status, errorMessage],
     );
     return rows.length === 1;
   }

@@ -7,6 +7,7 @@ import { QueueName, type DataAccessCheckPayload } from '../../platform/queue/que
 import { QueueService } from '../../platform/queue/queue.service';
 import { ReadRefusals, type ReadRefusal } from '../../sync/read-refusals';
 import { VendorRegistry } from '../../fetch/registry/vendor-registry';
+import type { DataAccessOperation } from '../../generated/prisma/enums';
 import { CHECK_ABANDONED_AFTER_MS, DataAccessRepository, type DataAccessRow } from './data-access.repository';
 
 /** One cell of the spec's data-access matrix. */
@@ -16,12 +17,21 @@ export type AccessCell =
   | { untested: true };
 
 const OPERATIONS = { READ: 'read', CREATE: 'create', UPDATE: 'update' } as const;
+/** A write operation as the data-access table stores it. */
+export const WRITE_OPERATIONS = { create: 'CREATE', update: 'UPDATE' } as const satisfies Record<
+  WriteOperation,
+  DataAccessOperation
+>;
 
 /**
- * Data-access checks (POST|GET /v1/admin/integrations/{id}/data-access): a check probes each model's read
- * on a worker, one check at a time per integration. Create and update are `untested` where the vendor can do
- * them (`writeSupport`: the catalogue's `writes`, the vendor's facts and its adapter), else `unsupported`. A sync the vendor refuses a model's read sets that read FAILED
- * too, so the matrix never says `untested` or SUCCESS for a model the vendor has just refused.
+ * Data-access checks (POST|GET /v1/admin/integrations/{id}/data-access): a check probes each model's read and the
+ * writes Latchkey sends for it on a worker, one check at a time per integration. A write is `unsupported` unless
+ * `writeSupport` says Latchkey sends it to this vendor: the vendor's API lacks it (its facts), or its adapter has
+ * not built it yet. The latter is `unsupported` too, not `untested`: a write there answers 400
+ * `unsupported_operation`, and no check would ever test it, so the matrix says what a write would get. Once the
+ * adapter builds it, the cell is `untested` until the next check probes it. A sync the vendor refuses a model's
+ * read sets that read FAILED too, so the matrix never says `untested` or SUCCESS for a model the vendor has just
+ * refused.
  */
 @Injectable()
 export class DataAccessService implements OnModuleInit {
@@ -50,8 +60,10 @@ export class DataAccessService implements OnModuleInit {
     const integration = await this.require(organizationId, integrationId);
     const adapter = this.vendors.get(integration.vendor);
     if (!adapter) throw new AppError('conflict', `${integration.vendor} has no adapter in this build`);
-    // No write probe yet (WRITES-STATUS.md): a check leaves the writes the vendor can do untested.
-    const claimedAt = await this.checks.claim(integration.id, adapter.models, 'UNTESTED');
+    const probed = adapter.models.flatMap((model) =>
+      probedWrites(adapter, model).map((operation) => `${model}.${WRITE_OPERATIONS[operation]}`),
+    );
+    const claimedAt = await this.checks.claim(integration.id, adapter.models, probed);
     if (!claimedAt) return { began_data_access: false };
     try {
       const data: DataAccessCheckPayload = { integrationId: integration.id, claimedAt: claimedAt.toISOString() };
@@ -96,9 +108,19 @@ export function checkInProcess(startedAt: Date | null, now = Date.now()): boolea
   return startedAt !== null && now - startedAt.getTime() < CHECK_ABANDONED_AFTER_MS;
 }
 
+/** The writes of a model a check probes: those Latchkey sends to this vendor (`writeSupport`). */
+export function probedWrites(
+  adapter: Pick<VendorAdapter, 'facts' | 'writeFields' | 'models'>,
+  model: string,
+): WriteOperation[] {
+  return (Object.keys(WRITE_OPERATIONS) as WriteOperation[]).filter(
+    (operation) => isCanonicalModelName(model) && writeSupport(adapter, model, operation).supported,
+  );
+}
+
 /**
- * Every model the adapter syncs × read/create/update; a read never checked is `untested`, a write the vendor
- * cannot do (`writeSupport`) `unsupported`.
+ * Every model the adapter syncs × read/create/update; a cell never checked is `untested`, a write Latchkey does not
+ * send to the vendor (`probedWrites`) `unsupported`.
  */
 export function accessMatrix(
   adapter: Pick<VendorAdapter, 'facts' | 'writeFields' | 'models'>,
@@ -106,16 +128,15 @@ export function accessMatrix(
 ): Record<string, Record<'read' | 'create' | 'update', AccessCell>> {
   const matrix: Record<string, Record<'read' | 'create' | 'update', AccessCell>> = {};
   for (const model of adapter.models) {
+    const probed = probedWrites(adapter, model);
     const write = (operation: WriteOperation): AccessCell =>
-      isCanonicalModelName(model) && writeSupport(adapter, model, operation).supported
-        ? { untested: true }
-        : { unsupported: true };
+      probed.includes(operation) ? { untested: true } : { unsupported: true };
     matrix[model] = { read: { untested: true }, create: write('create'), update: write('update') };
   }
   for (const row of rows) {
     const cells = matrix[row.model];
     const operation = OPERATIONS[row.operation];
-    // A write the vendor cannot do stays unsupported whatever a check recorded.
+    // A write Latchkey does not send stays unsupported whatever a check recorded.
     if (cells && !(operation !== 'read' && 'unsupported' in cells[operation])) cells[operation] = accessCell(row);
   }
   return matrix;

@@ -70,11 +70,7 @@ export class WriteService {
     });
     if (request.idempotencyKey) {
       const earlier = await this.jobs.byIdempotencyKey(request.organizationId, request.idempotencyKey);
-      if (earlier && earlier.body_hash !== bodyHash)
-        throw new AppError('conflict', 'This Idempotency-Key was used with another request in the last 24 hours', {
-          idempotency_key: request.idempotencyKey,
-        });
-      if (earlier) return accepted(earlier.id, earlier.ignored_fields ?? []);
+      if (earlier) return answer(earlier, bodyHash, request.idempotencyKey);
     }
 
     const { target, record } = await this.target(request);
@@ -127,7 +123,8 @@ export class WriteService {
       idempotencyKey: request.idempotencyKey ?? null,
       bodyHash,
     });
-    return accepted(job.id, unwritable);
+    // A concurrent request with the same key may have been accepted first: this one is answered as its repeat.
+    return answer(job, bodyHash, request.idempotencyKey);
   }
 
   /** The integration a write goes to: the body's integration_id for a create, the record's for an update (404 if not the organization's). */
@@ -170,8 +167,18 @@ function invalid(issues: BodyIssue[]): AppError {
   return new AppError('invalid_request', `Invalid body: ${named}`, { issues });
 }
 
-function accepted(jobId: string, ignored: string[]): WriteAccepted {
-  return { job_id: jobId, data: ignored.length > 0 ? { ignored_fields: ignored } : {} };
+/** The answer of an accepted job; with an Idempotency-Key, 409 when the job was accepted for another body. */
+function answer(
+  job: { id: string; body_hash: string | null; ignored_fields: string[] | null },
+  bodyHash: string,
+  idempotencyKey: string | undefined,
+): WriteAccepted {
+  if (idempotencyKey && job.body_hash !== bodyHash)
+    throw new AppError('conflict', 'This Idempotency-Key was used with another request in the last 24 hours', {
+      idempotency_key: idempotencyKey,
+    });
+  const ignored = job.ignored_fields ?? [];
+  return { job_id: job.id, data: ignored.length > 0 ? { ignored_fields: ignored } : {} };
 }
 
 function hashOf(value: unknown): string {
