@@ -1,7 +1,11 @@
 import { entrataAdapter } from '../../src/fetch/entrata/entrata.adapter';
 import { mapEntrataRecord } from '../../src/fetch/entrata/entrata.mapper';
 import { ENTRATA_WRITE_FIELDS, entrataParams } from '../../src/fetch/entrata/entrata.writes';
-import { VendorAccessDeniedError, VendorRequestError } from '../../src/fetch/adapter/vendor-http';
+import {
+  VendorAccessDeniedError,
+  VendorOutcomeUnknownError,
+  VendorRequestError,
+} from '../../src/fetch/adapter/vendor-http';
 import { writeSupport } from '../../src/fetch/adapter/vendor-adapter';
 import { jobMappingContext } from '../../src/normalise/page-normaliser';
 import {
@@ -226,6 +230,30 @@ describe('Entrata writer against the sandbox', () => {
     // The limited key may call every read but getCustomers; no write method is on its list.
     expect(denied).toBeInstanceOf(VendorAccessDeniedError);
     expect((denied as Error).message).toMatch(/304.*updateCustomers/);
+  });
+
+  it('updateLease is sent again after a 5xx (complete values), but not when it adds occupants (Entrata adds them)', async () => {
+    const lease = server.sandbox.data.leases.find((l) => l.leaseIntervalStatus === 'Current')!;
+    const update = (fields: Record<string, unknown>) =>
+      writer().write({
+        model: 'leases',
+        operation: 'update',
+        xId: String(lease.id),
+        fields: { property_id: String(lease.propertyId), ...fields },
+      });
+    const received = () => server.sandbox.writes.snapshot().updateLease?.received ?? 0;
+    server.sandbox.faults.add({ path: '/leases', status: 500, times: 1 });
+    const result = await update({ scheduled_move_in_date: '2030-05-06' });
+    expect(received()).toBe(2);
+    expect(result.xId).toBe(String(lease.id));
+    expect((result.record as { moveInDate: string }).moveInDate).toBe('05/06/2030');
+
+    server.sandbox.faults.add({ path: '/leases', status: 500, times: 1 });
+    const error = await update({ other_occupants: [{ first_name: 'Grace', last_name: 'Hopper' }] }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(VendorOutcomeUnknownError);
+    expect(received()).toBe(3);
   });
 
   it('creates a unit and reads it back from its property: the record as a sync lists it', async () => {
