@@ -37,10 +37,11 @@ describe('Entrata writes', () => {
   const integrations = {} as Record<Target, string>;
   const auth = () => authHeader(harness.app);
   /** A write method's calls at the vendor: how many arrived and how many changed its data. */
-  const vendorWrites = (target: Target, method: string) =>
-    target === 'sandbox'
-      ? { received: 0, applied: 0, ...sandbox.sandbox.writes.snapshot()[method] }
-      : { received: 0, applied: 0, ...foreign.writes[method] };
+  const vendorWrites = (target: Target, method: string): { received: number; applied: number } =>
+    (target === 'sandbox' ? sandbox.sandbox.writes.snapshot()[method] : foreign.writes[method]) ?? {
+      received: 0,
+      applied: 0,
+    };
 
   const writeStatus = async (rootJobId: string) => {
     const res = await request(harness.app.url).get(`/v1/admin/write-status/${rootJobId}`).set(auth());
