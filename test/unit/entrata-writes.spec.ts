@@ -1,6 +1,6 @@
 import { entrataAdapter } from '../../src/fetch/entrata/entrata.adapter';
 import { mapEntrataRecord } from '../../src/fetch/entrata/entrata.mapper';
-import { ENTRATA_WRITE_FIELDS, entrataParams } from '../../src/fetch/entrata/entrata.writes';
+import { ENTRATA_WRITE_FIELDS, EntrataWriter, entrataParams } from '../../src/fetch/entrata/entrata.writes';
 import {
   VendorAccessDeniedError,
   VendorOutcomeUnknownError,
@@ -197,6 +197,40 @@ describe('Entrata write params (docs/vendors/entrata.md, Writes)', () => {
       required: ['property_id'],
       writable: ['property_id', 'unit_id', 'scheduled_move_in_date', 'other_occupants'],
     });
+  });
+});
+
+describe('Entrata writer: reading the per-record outcome', () => {
+  /** A writer whose one call answers `result`; its read-back finds `found` (or nothing). */
+  const answering = (result: Record<string, unknown>, found: unknown[] = []) =>
+    new EntrataWriter({
+      send: () => Promise.resolve(result),
+      propertyIds: () => Promise.resolve(['7001']),
+      propertyPages: async function* () {
+        yield { records: found };
+      },
+    });
+  const unit = { model: 'units', operation: 'create', fields: { property_id: '7001', number: 'Z-1' } } as const;
+
+  it('an item with its fields under @attributes, collapsed to an object, names the new id', async () => {
+    const result = {
+      units: { unit: { '@attributes': { node: 'unit', unitId: 120, status: 'Success', message: 'ok' } } },
+    };
+    const record = { id: 120, unitNumber: 'Z-1', propertyId: '7001' };
+    await expect(answering(result, [record]).write(unit)).resolves.toEqual({ xId: '120', record });
+  });
+
+  it('a Success that names no id is still a success: the next sync brings the record', async () => {
+    const result = { units: { unit: [{ node: 'unit', status: 'Success', message: 'Unit created.' }] } };
+    await expect(answering(result).write(unit)).resolves.toEqual({ xId: null });
+  });
+
+  it('no item, or an item not Success, fails the write with what Entrata said', async () => {
+    await expect(answering({}).write(unit)).rejects.toThrow('Entrata sendPropertyUnits answered no result item');
+    const failed = { units: { unit: { node: 'unit', status: 'Failed', message: 'Property is disabled.' } } };
+    await expect(answering(failed).write(unit)).rejects.toThrow(
+      'Entrata sendPropertyUnits failed: Property is disabled.',
+    );
   });
 });
 

@@ -157,7 +157,8 @@ export class EntrataWriter implements VendorWriter<EntrataModel> {
     const result = await this.calls.send(method.service, method.method, params, resend ? { resend } : {});
     const item = outcomeItem(method, result);
     const xId = write.operation === 'update' ? write.xId! : method.newId?.(item);
-    if (!xId) throw new VendorRequestError(`Entrata ${method.method} named no new record id`, null, false);
+    // Made, but not named: a success all the same; the next sync brings the record.
+    if (!xId) return { xId: null };
     // Entrata answers no record: it is read back from the list call of the property it was written to.
     const propertyId = params.propertyId === undefined ? undefined : String(params.propertyId);
     return { xId, record: (await this.find(write.model, xId, propertyId)) ?? undefined };
