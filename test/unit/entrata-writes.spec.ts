@@ -194,7 +194,7 @@ describe('Entrata write params (docs/vendors/entrata.md, Writes)', () => {
     });
     // A lease's dates (but the move-in), rent and status cannot be updated: updateLease's params only.
     expect(ENTRATA_WRITE_FIELDS.leases!.update).toEqual({
-      required: ['property_id'],
+      required: [],
       writable: ['property_id', 'unit_id', 'scheduled_move_in_date', 'other_occupants'],
     });
   });
@@ -266,7 +266,7 @@ describe('Entrata writer against the sandbox', () => {
     expect((denied as Error).message).toMatch(/304.*updateCustomers/);
   });
 
-  it('updateLease is sent again after a 5xx (complete values), but not when it adds occupants (Entrata adds them)', async () => {
+  it("updateLease: the lease's property found when not given; sent again after a 5xx (complete values), but not when it adds occupants", async () => {
     const lease = server.sandbox.data.leases.find((l) => l.leaseIntervalStatus === 'Current')!;
     const update = (fields: Record<string, unknown>) =>
       writer().write({
@@ -276,9 +276,20 @@ describe('Entrata writer against the sandbox', () => {
         fields: { property_id: String(lease.propertyId), ...fields },
       });
     const received = () => server.sandbox.writes.snapshot().updateLease?.received ?? 0;
+    // Without property_id the writer finds the lease's property (getLeases of each) and sends it.
+    const found = await writer().write({
+      model: 'leases',
+      operation: 'update',
+      xId: String(lease.id),
+      fields: { scheduled_move_in_date: '2030-04-01' },
+    });
+    expect((found.record as { moveInDate: string }).moveInDate).toBe('04/01/2030');
+    const sent = clients.sent().filter((r) => (r.body as any).method.name === 'updateLease');
+    expect((sent[0].body as any).method.params.propertyId).toBe(lease.propertyId);
+    expect(received()).toBe(1);
     server.sandbox.faults.add({ path: '/leases', status: 500, times: 1 });
     const result = await update({ scheduled_move_in_date: '2030-05-06' });
-    expect(received()).toBe(2);
+    expect(received()).toBe(3);
     expect(result.xId).toBe(String(lease.id));
     expect((result.record as { moveInDate: string }).moveInDate).toBe('05/06/2030');
 
@@ -287,7 +298,7 @@ describe('Entrata writer against the sandbox', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(VendorOutcomeUnknownError);
-    expect(received()).toBe(3);
+    expect(received()).toBe(4);
   });
 
   it('creates a unit and reads it back from its property: the record as a sync lists it', async () => {

@@ -2,7 +2,7 @@ import type { WriteOperation } from '../../catalogue/canonical-models';
 import { idOrNull, isObject } from '../../normalise/normalise';
 import type { RawPage, VendorWrite, VendorWriteResult, VendorWriter, WriteFields } from '../adapter/vendor-adapter';
 import { VendorRequestError } from '../adapter/vendor-http';
-import type { EntrataModel } from './entrata.facts';
+import { LISTED_UNDER_PROPERTY, type EntrataModel } from './entrata.facts';
 import { ID_FIELD } from './entrata.mapper';
 import { liftAttributes, listOf } from './entrata.quirks';
 
@@ -22,8 +22,8 @@ const ADDRESS = ['address_1', 'address_2', 'city', 'state', 'zip'] as const;
 
 /**
  * The canonical fields each Entrata write takes (docs/vendors/entrata.md, Writes): required = the method's `*`
- * params that come from the body. updateLease's `*propertyId` is required of the caller too (a lease update names
- * its property), and its dates, rent and status are not writable ("cannot be updated"). sendLeases' moveInDate
+ * params that come from the body. updateLease's `*propertyId` is the lease's property: property_id when given, else
+ * found by the writer; its dates, rent and status are not writable ("cannot be updated"). sendLeases' moveInDate
  * comes from scheduled_move_in_date or move_in_date, so neither alone is required (the writer checks one is given).
  */
 export const ENTRATA_WRITE_FIELDS: Partial<Record<EntrataModel, Partial<Record<WriteOperation, WriteFields>>>> = {
@@ -82,7 +82,7 @@ export const ENTRATA_WRITE_FIELDS: Partial<Record<EntrataModel, Partial<Record<W
       ],
     },
     update: {
-      required: ['property_id'],
+      required: [],
       writable: ['property_id', 'unit_id', 'scheduled_move_in_date', 'other_occupants'],
     },
   },
@@ -152,7 +152,7 @@ export class EntrataWriter implements VendorWriter<EntrataModel> {
     const name = METHOD_OF[write.model]?.[write.operation];
     if (!name) throw new VendorRequestError(`Entrata has no ${write.operation} of ${write.model}`, null, false);
     const method: WriteMethod = WRITE_METHOD[name];
-    const params = entrataParams(name, write);
+    const params = entrataParams(name, await this.withLeaseProperty(name, write));
     const resend = write.operation === 'create' || params.occupants !== undefined ? 'unlessSent' : undefined;
     const result = await this.calls.send(method.service, method.method, params, resend ? { resend } : {});
     const item = outcomeItem(method, result);
@@ -179,6 +179,17 @@ export class EntrataWriter implements VendorWriter<EntrataModel> {
       throw error;
     }
     throw new VendorRequestError(`Entrata accepted an empty ${method}`, null, false);
+  }
+
+  /** updateLease needs the lease's property: the one given, else the property whose getLeases lists the lease. */
+  private async withLeaseProperty(name: WriteMethodName, write: VendorWrite): Promise<VendorWrite> {
+    if (name !== 'updateLease' || (write.fields.property_id !== undefined && write.fields.property_id !== null))
+      return write;
+    const lease = await this.find('leases', write.xId!);
+    const propertyId = isObject(lease) ? lease[LISTED_UNDER_PROPERTY] : undefined;
+    if (propertyId === undefined)
+      throw new VendorRequestError(`Entrata lists no lease ${write.xId} in any property`, null, false);
+    return { ...write, fields: { ...write.fields, property_id: propertyId } };
   }
 
   /** Entrata reads nothing by id: the record is looked for in each property's list (or the one given). */
