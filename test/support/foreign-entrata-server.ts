@@ -8,6 +8,13 @@ import { createAsyncServer, listenOnLoopback, readBody } from './loopback-server
  * leaseStatusTypeIds asks for. Applications (Applicant intervals) are listed with the leases and their
  * applicants with the customers, as getCustomers takes no status. Every 6th request is answered with the 429
  * error body; every answer carries the X-RateLimit-* headers.
+ *
+ * Writes (entrata.md, Writes): updateCustomers, sendLeases, updateLease and sendPropertyUnits, params checked as
+ * the contract states them (required `*` params, ids and digits-only phones as JSON numbers, flags 0/1,
+ * YYYY-MM-DD for sendLeases/updateLease and MM/DD/YYYY elsewhere, the modelled type ids), the first problem
+ * answered as the error 400 envelope naming the parameter; a record it cannot take is a `Failed` item. Its own
+ * choices: result items carry their fields under `@attributes`, a phone sent without a type replaces the
+ * customer's first phone, a new phone goes first, and a key may be limited to some methods (error 304).
  */
 
 type Json = Record<string, any>;
@@ -277,6 +284,130 @@ const SERVICES: Record<string, string> = {
   '/customers': 'getCustomers',
 };
 
+/** How a write param is given, per the contract's Values rule. */
+type Kind = 'id' | 'number' | 'digits' | 'flag' | 'text' | 'isoDate' | 'usDate' | 'occupants' | number[];
+const required = (kind: Kind) => ({ kind, required: true });
+const optional = (kind: Kind) => ({ kind, required: false });
+const PHONE_TYPES: Record<number, string> = { 1: 'Home', 2: 'Work', 3: 'Mobile', 4: 'Fax' };
+
+/** Each write method's params, as the contract's Writes table lists them (`*` = required). */
+const WRITES: Record<string, Record<string, Record<string, { kind: Kind; required: boolean }>>> = {
+  '/customers': {
+    updateCustomers: {
+      id: required('id'),
+      firstName: optional('text'),
+      middleName: optional('text'),
+      lastName: optional('text'),
+      email: optional('text'),
+      birthDate: optional('usDate'),
+      streetLine1: optional('text'),
+      streetLine2: optional('text'),
+      city: optional('text'),
+      state: optional('text'),
+      postalCode: optional('text'),
+      country: optional('text'),
+      phoneNumber: optional('digits'),
+      phoneNumberTypeId: optional([1, 2, 3, 4]),
+      isPrimary: optional('flag'),
+    },
+  },
+  '/leases': {
+    sendLeases: {
+      propertyId: required('id'),
+      unitSpaceId: required('id'),
+      floorplanId: required('id'),
+      leaseTermId: required('id'),
+      leaseStartDate: required('isoDate'),
+      leaseEndDate: required('isoDate'),
+      moveInDate: required('isoDate'),
+      firstName: required('text'),
+      middleName: optional('text'),
+      lastName: required('text'),
+      emailAddress: optional('text'),
+      birthDate: optional('isoDate'),
+      phoneNumber: required('digits'),
+      phoneNumberTypeId: required([1, 2, 3, 4]),
+      addressTypeId: required([1]),
+      streetLine1: required('text'),
+      streetLine2: optional('text'),
+      city: required('text'),
+      stateCode: required('text'),
+      postalCode: required('text'),
+      customerRelationshipTypeId: required([1]),
+    },
+    updateLease: {
+      propertyId: required('id'),
+      leaseId: required('id'),
+      unitSpaceId: optional('id'),
+      moveInDate: optional('isoDate'),
+      occupants: optional('occupants'),
+      customerRelationshipTypeId: required([1]),
+    },
+  },
+  '/propertyunits': {
+    sendPropertyUnits: {
+      propertyId: required('id'),
+      unitNumber: required('text'),
+      unitPrefix: optional('text'),
+      unitSuffix: optional('text'),
+      numberOfBedRooms: optional('number'),
+      numberOfBathRooms: optional('number'),
+      squareFeet: optional('number'),
+      maxOccupants: optional('number'),
+      note: optional('text'),
+    },
+  },
+};
+
+const isDay = (value: unknown, pattern: RegExp, iso: (v: string) => string) =>
+  typeof value === 'string' && pattern.test(value) && !Number.isNaN(Date.parse(iso(value)));
+
+/** Why a param's value is not of its kind, or null. */
+function kindProblem(kind: Kind, value: unknown): string | null {
+  if (Array.isArray(kind)) return kind.includes(value as number) ? null : `must be one of ${kind.join(', ')}`;
+  switch (kind) {
+    case 'id':
+    case 'digits':
+      return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? null : 'must be a number';
+    case 'number':
+      return typeof value === 'number' && value >= 0 ? null : 'must be a number';
+    case 'flag':
+      return value === 0 || value === 1 ? null : 'must be 0 or 1';
+    case 'text':
+      return typeof value === 'string' && value !== '' ? null : 'must be a string';
+    case 'isoDate':
+      return isDay(value, /^\d{4}-\d{2}-\d{2}$/, (v) => v) ? null : 'must be a date as YYYY-MM-DD';
+    case 'usDate':
+      return isDay(value, /^\d{2}\/\d{2}\/\d{4}$/, (v) => `${v.slice(6)}-${v.slice(0, 2)}-${v.slice(3, 5)}`)
+        ? null
+        : 'must be a date as MM/DD/YYYY';
+    case 'occupants': {
+      const list = asList((value as Json | null)?.occupant);
+      return list.length > 0 && list.every((o) => typeof o?.firstName === 'string' && typeof o?.lastName === 'string')
+        ? null
+        : 'must list occupant {firstName, lastName}';
+    }
+  }
+}
+
+/** The first problem with a write's params, as the error 400 message names it. */
+function paramsProblem(method: string, specs: Record<string, { kind: Kind; required: boolean }>, params: Json) {
+  for (const [name, spec] of Object.entries(specs))
+    if (spec.required && (params[name] === undefined || params[name] === null)) return `${name} is required.`;
+  for (const [name, value] of Object.entries(params)) {
+    if (!specs[name])
+      return method === 'updateLease' && /date|rent|status/i.test(name)
+        ? `${name} cannot be updated.`
+        : `${name} is not a parameter of ${method}.`;
+    const problem = kindProblem(specs[name].kind, value);
+    if (problem) return `${name} ${problem}.`;
+  }
+  return null;
+}
+
+/** MM/DD/YYYY of a YYYY-MM-DD day, as reads show dates. */
+const usDay = (iso: string) => `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`;
+
 /** XML-to-JSON as the contract describes it: a one-element list is the element itself. */
 const collapse = (list: Json[]) => (list.length === 1 ? list[0] : list);
 const asList = (value: unknown): Json[] =>
@@ -302,11 +433,22 @@ export interface ForeignEntrataServer {
   moveCustomer(customerId: number, toLeaseId: string | null): void;
   /** The customer is gone: from its property and from every lease's customers list. */
   deleteCustomer(customerId: number): void;
+  /** This server's units, by property (writes add to them). */
+  units: Record<number, Json[]>;
+  /** Write calls by method: how many arrived (throttled ones too) and how many changed the data. */
+  writes: Record<string, { received: number; applied: number }>;
+  /** The next call of the method is answered with the 429 error body (nothing done). */
+  throttleNext(method: string): void;
   close(): Promise<void>;
 }
 
-export async function startForeignEntrataServer(): Promise<ForeignEntrataServer> {
+export async function startForeignEntrataServer(
+  /** `methods`: the only methods the key may call (others answer error 304); all when absent. */
+  options: { methods?: string[] } = {},
+): Promise<ForeignEntrataServer> {
   const log: ForeignEntrataServer['log'] = [];
+  const UNIT_LISTS: Record<number, Json[]> = structuredClone(UNITS);
+  const writes: ForeignEntrataServer['writes'] = {};
   const LEASES: Record<number, Json[]> = structuredClone(SEEDED_LEASES);
   const CUSTOMERS: Record<number, Json[]> = structuredClone(SEEDED_CUSTOMERS);
   const findLease = (leaseId: string) =>
@@ -332,7 +474,137 @@ export async function startForeignEntrataServer(): Promise<ForeignEntrataServer>
     }
     throw new Error(`no customer ${customerId}`);
   };
+  const allCustomers = () => Object.values(CUSTOMERS).flat();
+  const nextId = (ids: number[], base: number) => Math.max(base, ...ids) + 1;
+  const item = (node: string, attributes: Json) => ({ '@attributes': { node, ...attributes } });
+
+  /** A write method's effect on the portfolio: its `result`, and whether it changed anything. */
+  const apply: Record<string, (p: Json) => { applied: boolean; result: Json }> = {
+    updateCustomers: (p) => {
+      const customer = allCustomers().find((c) => c.Id === p.id);
+      const answer = (status: string, message: string) => ({
+        customers: { customer: item('customer', { referenceId: p.id, status, message }) },
+      });
+      if (!customer) return { applied: false, result: answer('Failed', `Customer ID ${p.id} not found.`) };
+      const fields: Json = {
+        FirstName: p.firstName,
+        MiddleName: p.middleName,
+        LastName: p.lastName,
+        Email: p.email,
+        DateOfBirth: p.birthDate,
+        Address: p.streetLine1,
+      };
+      for (const [field, value] of Object.entries(fields)) if (value !== undefined) customer[field] = value;
+      if (p.phoneNumber !== undefined) {
+        const phones = asList(customer.Phone);
+        const type = PHONE_TYPES[p.phoneNumberTypeId] ?? phones[0]?.['@attributes']?.PhoneType ?? 'Home';
+        const others = phones.filter((phone, i) =>
+          p.phoneNumberTypeId === undefined ? i > 0 : phone['@attributes']?.PhoneType !== type,
+        );
+        customer.Phone = collapse([
+          { '@attributes': { PhoneType: type }, PhoneNumber: String(p.phoneNumber) },
+          ...others,
+        ]);
+      }
+      return { applied: true, result: answer('Success', 'Customer updated.') };
+    },
+    sendLeases: (p) => {
+      const answer = (attributes: Json) => ({ leases: { lease: item('lease', attributes) } });
+      const unit = (UNIT_LISTS[p.propertyId] ?? []).find((u) => u.id === p.unitSpaceId);
+      if (!PROPERTIES.some((property) => property.PropertyID === p.propertyId) || !unit)
+        return {
+          applied: false,
+          result: answer({ status: 'Failed', message: `Unit space ${p.unitSpaceId} not found for property.` }),
+        };
+      const leaseId = nextId(
+        Object.values(LEASES)
+          .flat()
+          .map((l) => Number(leaseIdOf(l))),
+        5000,
+      );
+      const customerId = nextId(
+        allCustomers().map((c) => c.Id),
+        600,
+      );
+      (LEASES[p.propertyId] ??= []).push({
+        '@attributes': { id: String(leaseId) },
+        unitId: unit.id,
+        leaseIntervalStatus: p.leaseStartDate <= new Date().toISOString().slice(0, 10) ? 'Current' : 'Future',
+        startDate: usDay(p.leaseStartDate),
+        endDate: usDay(p.leaseEndDate),
+        moveInDate: usDay(p.moveInDate),
+        customers: { customer: { id: customerId, customerType: 'Primary' } },
+      });
+      const customer: Json = { Id: customerId, FirstName: p.firstName, LastName: p.lastName };
+      if (p.middleName) customer.MiddleName = p.middleName;
+      if (p.emailAddress) customer.Email = p.emailAddress;
+      customer.Phone = {
+        '@attributes': { PhoneType: PHONE_TYPES[p.phoneNumberTypeId] },
+        PhoneNumber: String(p.phoneNumber),
+      };
+      customer.Address = p.streetLine1;
+      if (p.birthDate) customer.DateOfBirth = usDay(p.birthDate);
+      customer.LeaseId = leaseId;
+      (CUSTOMERS[p.propertyId] ??= []).push(customer);
+      unit.isVacant = false;
+      return { applied: true, result: answer({ leaseId, status: 'Success', message: 'Lease sent.' }) };
+    },
+    updateLease: (p) => {
+      const found = findLease(String(p.leaseId));
+      const answer = (status: string, message: string) => ({ status, leaseId: p.leaseId, message });
+      if (!found || found.property !== p.propertyId)
+        return { applied: false, result: answer('Failed', `Lease ${p.leaseId} not found for property.`) };
+      const { lease } = found;
+      if (p.unitSpaceId !== undefined) {
+        if (!(UNIT_LISTS[p.propertyId] ?? []).some((u) => u.id === p.unitSpaceId))
+          return { applied: false, result: answer('Failed', `Unit space ${p.unitSpaceId} not found for property.`) };
+        lease.unitId = p.unitSpaceId;
+      }
+      if (p.moveInDate !== undefined) lease.moveInDate = usDay(p.moveInDate);
+      for (const occupant of asList(p.occupants?.occupant)) {
+        const Id = nextId(
+          allCustomers().map((c) => c.Id),
+          600,
+        );
+        (CUSTOMERS[p.propertyId] ??= []).push({
+          Id,
+          FirstName: occupant.firstName,
+          LastName: occupant.lastName,
+          LeaseId: Number(p.leaseId),
+        });
+        setCustomers(lease, [...asList(lease.customers?.customer), { id: Id, customerType: 'Occupant' }]);
+      }
+      return { applied: true, result: answer('Success', 'Lease updated.') };
+    },
+    sendPropertyUnits: (p) => {
+      const number = `${p.unitPrefix ?? ''}${p.unitNumber}${p.unitSuffix ?? ''}`;
+      const answer = (attributes: Json) => ({ units: { unit: item('unit', { unitNumber: number, ...attributes }) } });
+      if (!PROPERTIES.some((property) => property.PropertyID === p.propertyId))
+        return { applied: false, result: answer({ status: 'Failed', message: `Property ${p.propertyId} not found.` }) };
+      const list = (UNIT_LISTS[p.propertyId] ??= []);
+      if (list.some((u) => u.unitNumber === number))
+        return { applied: false, result: answer({ status: 'Failed', message: `Unit ${number} already exists.` }) };
+      const unitId = nextId(
+        Object.values(UNIT_LISTS)
+          .flat()
+          .map((u) => Number(u.id)),
+        100,
+      );
+      const unit: Json = { id: unitId, unitNumber: number };
+      if (p.numberOfBedRooms !== undefined) unit.bedrooms = p.numberOfBedRooms;
+      if (p.numberOfBathRooms !== undefined) unit.bathrooms = p.numberOfBathRooms;
+      if (p.squareFeet !== undefined) unit.squareFeet = p.squareFeet;
+      unit.isVacant = true;
+      list.push(unit);
+      return { applied: true, result: answer({ unitId, status: 'Success', message: 'Unit created.' }) };
+    },
+  };
+
+  const throttled = new Set<string>();
   const changes = {
+    units: UNIT_LISTS,
+    writes,
+    throttleNext: (method: string) => void throttled.add(method),
     leases: LEASES,
     customers: CUSTOMERS,
     links: () =>
@@ -393,12 +665,24 @@ export async function startForeignEntrataServer(): Promise<ForeignEntrataServer>
       entry.code = code;
       answer({ error: { code, message } });
     };
-    if (served % THROTTLE_EVERY === 0) return error(429, 'Rate limit reached. Try again later.');
+    const writeSpecs = WRITES[service]?.[entry.method];
+    if (writeSpecs) (writes[entry.method] ??= { received: 0, applied: 0 }).received += 1;
+    if (served % THROTTLE_EVERY === 0 || throttled.delete(entry.method))
+      return error(429, 'Rate limit reached. Try again later.');
     if (req.method !== 'POST' || !SERVICES[service]) return res.writeHead(404, headers).end('{}');
     if (req.headers['x-api-key'] !== FOREIGN_ENTRATA_CREDENTIALS.apiKey || body.auth?.type !== 'apikey')
       return error(301, 'Authentication failed.');
-    if (body.method?.name !== SERVICES[service] || body.method?.version !== 'r1')
+    if ((body.method?.name !== SERVICES[service] && !writeSpecs) || body.method?.version !== 'r1')
       return error(400, 'Unknown method or version.');
+    if (options.methods && !options.methods.includes(entry.method))
+      return error(304, `API key has no permission for ${entry.method}.`);
+    if (writeSpecs) {
+      const problem = paramsProblem(entry.method, writeSpecs, params);
+      if (problem) return error(400, problem);
+      const { applied, result } = apply[entry.method](params);
+      if (applied) writes[entry.method].applied += 1;
+      return answer({ code: 200, result });
+    }
 
     if (service === '/properties')
       return answer({ code: 200, result: { PhysicalProperty: { Property: collapse(PROPERTIES) } } });
@@ -406,12 +690,12 @@ export async function startForeignEntrataServer(): Promise<ForeignEntrataServer>
       const ids = String(params.propertyIds ?? '')
         .split(',')
         .map(Number)
-        .filter((id) => UNITS[id]);
+        .filter((id) => UNIT_LISTS[id]);
       return answer({
         code: 200,
         result: {
           properties: {
-            property: collapse(ids.map((id) => ({ propertyId: id, units: { unit: collapse(UNITS[id]) } }))),
+            property: collapse(ids.map((id) => ({ propertyId: id, units: { unit: collapse(UNIT_LISTS[id]) } }))),
           },
         },
       });

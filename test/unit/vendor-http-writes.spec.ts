@@ -6,6 +6,7 @@ import {
   VendorHttp,
   VendorOutcomeUnknownError,
   VendorRequestError,
+  VendorThrottledError,
   type VendorExchange,
 } from '../../src/fetch/adapter/vendor-http';
 
@@ -78,6 +79,38 @@ describe('VendorHttp writes: never twice at the vendor', () => {
       expect(vendor.seen).toHaveLength(2);
     } finally {
       await vendor.close();
+    }
+  });
+
+  it("a create throttled inside a 200 body (Entrata's error 429) is sent again; one throttled in a 5xx body is not", async () => {
+    const throttledBody = { response: { error: { code: 429, message: 'Rate limit reached.' } } };
+    const inspect = (response: { data: unknown }) => {
+      if ((response.data as { response?: { error?: unknown } }).response?.error)
+        throw new VendorThrottledError('Entrata error 429');
+    };
+    const refused = await scriptedVendor([
+      { status: 200, body: throttledBody },
+      { status: 200, body: { ok: 1 } },
+    ]);
+    try {
+      const answer = await client(refused.url).post('/leases', {}, { resend: 'unlessSent', inspect });
+      expect(answer.data).toEqual({ ok: 1 });
+      expect(refused.seen).toHaveLength(2);
+    } finally {
+      await refused.close();
+    }
+    const failing = await scriptedVendor([
+      { status: 500, body: throttledBody },
+      { status: 200, body: { ok: 1 } },
+    ]);
+    try {
+      const error = await client(failing.url)
+        .post('/leases', {}, { resend: 'unlessSent', inspect, inspectServerErrors: true })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(VendorOutcomeUnknownError);
+      expect(failing.seen).toHaveLength(1);
+    } finally {
+      await failing.close();
     }
   });
 

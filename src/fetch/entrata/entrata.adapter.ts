@@ -32,6 +32,7 @@ import {
 } from './entrata.facts';
 import { entrataVendorId, ID_FIELD, mapEntrataRecord } from './entrata.mapper';
 import { liftAttributes, listOf } from './entrata.quirks';
+import { ENTRATA_WRITE_FIELDS, EntrataWriter, type EntrataCalls } from './entrata.writes';
 
 type Json = Record<string, any>;
 
@@ -47,21 +48,22 @@ export const entrataAdapter: VendorAdapter<EntrataCredentials, EntrataModel> = {
     new EntrataClient(context.connect({ 'X-Api-Key': credentials.apiKey }), context.report),
   map: mapEntrataRecord,
   vendorId: entrataVendorId,
+  writeFields: ENTRATA_WRITE_FIELDS,
   expectedFields: ENTRATA_EXPECTED_FIELDS,
 };
 
-class EntrataClient implements VendorClient {
+class EntrataClient implements VendorClient<EntrataModel>, EntrataCalls {
+  readonly writer = new EntrataWriter(this);
+
   constructor(
     private readonly http: VendorHttp,
     private readonly report: VendorReporter,
   ) {}
 
   /**
-   * Properties in one call; units for the property ids in chunks; leases and customers per property, pageNo
-   * from 1 until a page is shorter than perPageCount. Records are yielded with `@attributes` lifted and the
-   * property they were listed under as `propertyId`. getCustomers does not tell an applicant from a resident:
-   * a property's leases are read first (page by page, kept as ids), then its customers whose leases are
-   * Applicant intervals only come marked as applicants.
+   * Properties in one call; units for the property ids in chunks; leases and customers per property (see
+   * propertyPages). Records are yielded with `@attributes` lifted and the property they were listed under as
+   * `propertyId`.
    */
   async *listPages(model: EntrataModel): AsyncIterable<RawPage> {
     const propertyList = await this.properties();
@@ -71,33 +73,50 @@ class EntrataClient implements VendorClient {
     }
     const propertyIds = idsOf(propertyList);
     if (model === 'units') {
-      for (let i = 0; i < propertyIds.length; i += UNIT_PROPERTY_CHUNK) {
-        const result = await this.call('units', {
-          propertyIds: propertyIds.slice(i, i + UNIT_PROPERTY_CHUNK).join(','),
-        });
-        const records = (listOf(result.properties, 'property').map(liftAttributes) as Json[]).flatMap((property) =>
-          listOf(property?.units, 'unit').map((unit) => listedUnder(unit, property?.[LISTED_UNDER_PROPERTY])),
-        );
-        yield { records };
-      }
+      for (let i = 0; i < propertyIds.length; i += UNIT_PROPERTY_CHUNK)
+        yield { records: await this.units(propertyIds.slice(i, i + UNIT_PROPERTY_CHUNK)) };
       return;
     }
-    for (const propertyId of propertyIds) {
-      if (model === 'leases') {
-        yield* this.propertyPages(model, propertyId);
-        continue;
-      }
-      const applications = new PropertyApplications();
-      for await (const page of this.propertyPages('leases', propertyId))
-        page.records.forEach((lease) => applications.add(lease));
-      for await (const page of this.propertyPages(model, propertyId)) {
-        yield applications.none ? page : { records: page.records.map((customer) => applications.mark(customer)) };
-      }
+    for (const propertyId of propertyIds) yield* this.propertyPages(model, propertyId);
+  }
+
+  /**
+   * One property's units, leases or customers: leases and customers pageNo from 1 until a page is shorter than
+   * perPageCount. getCustomers does not tell an applicant from a resident: the property's leases are read first
+   * (page by page, kept as ids), then its customers whose leases are Applicant intervals only come marked as
+   * applicants.
+   */
+  async *propertyPages(model: Exclude<EntrataModel, 'properties'>, propertyId: string): AsyncIterable<RawPage> {
+    if (model === 'units') {
+      yield { records: await this.units([propertyId]) };
+      return;
+    }
+    if (model === 'leases') {
+      yield* this.pagesOf(model, propertyId);
+      return;
+    }
+    const applications = new PropertyApplications();
+    for await (const page of this.pagesOf('leases', propertyId))
+      page.records.forEach((lease) => applications.add(lease));
+    for await (const page of this.pagesOf(model, propertyId)) {
+      yield applications.none ? page : { records: page.records.map((customer) => applications.mark(customer)) };
     }
   }
 
+  async propertyIds(): Promise<string[]> {
+    return idsOf(await this.properties());
+  }
+
+  /** The units of some properties, each listed under its property. */
+  private async units(propertyIds: string[]): Promise<unknown[]> {
+    const result = await this.call('units', { propertyIds: propertyIds.join(',') });
+    return (listOf(result.properties, 'property').map(liftAttributes) as Json[]).flatMap((property) =>
+      listOf(property?.units, 'unit').map((unit) => listedUnder(unit, property?.[LISTED_UNDER_PROPERTY])),
+    );
+  }
+
   /** Every page of one property's leases or customers. */
-  private async *propertyPages(model: 'leases' | 'residents', propertyId: string): AsyncIterable<RawPage> {
+  private async *pagesOf(model: 'leases' | 'residents', propertyId: string): AsyncIterable<RawPage> {
     const [collection, element] = model === 'leases' ? ['leases', 'lease'] : ['Customers', 'Customer'];
     const perPageCount = ENTRATA_FACTS.pageSize;
     for (let pageNo = 1; ; pageNo++) {
@@ -130,15 +149,21 @@ class EntrataClient implements VendorClient {
     return listOf((await this.call('properties', {})).PhysicalProperty, 'Property').map(liftAttributes) as Json[];
   }
 
-  /** One method call; the answer's `result`. */
-  private async call(model: EntrataModel, params: Json): Promise<Json> {
+  /** One read of a model (its method of ENTRATA_METHODS); the answer's `result`. */
+  private call(model: EntrataModel, params: Json): Promise<Json> {
     const { service, method } = ENTRATA_METHODS[model];
+    return this.send(service, method, params);
+  }
+
+  /** One method call; the answer's `result`. */
+  async send(service: string, method: string, params: Json, options: { resend?: 'unlessSent' } = {}): Promise<Json> {
     const body = {
       auth: { type: 'apikey' },
       requestId: randomUUID(),
       method: { name: method, version: ENTRATA_API_VERSION, params },
     };
     const response = await this.http.post<Json>(`/${service}`, body, {
+      ...options,
       inspect: (r) => this.inspect(r, service, method),
     });
     return response.data.response.result as Json;
