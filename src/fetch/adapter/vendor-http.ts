@@ -231,7 +231,9 @@ export class VendorHttp {
       // A create may have been done by a vendor that failed to answer: only a refusal to talk is safe to resend.
       if (request.resend === 'unlessSent' && outcome.kind === 'retry' && !outcome.unsent)
         throw new VendorOutcomeUnknownError(`${label} ${outcome.reason}`, outcome.status);
-      if (request.resend === 'unlessSent' && outcome.kind === 'throttled' && outcome.status !== 429)
+      // A 429, or a throttle the vendor writes in a 2xx answer (Yardi's "Database busy"), says it did nothing; a 503
+      // (or a 5xx body asking to slow down) may come after the work was done.
+      if (request.resend === 'unlessSent' && outcome.kind === 'throttled' && outcome.status >= 500)
         throw new VendorOutcomeUnknownError(`${label} answered HTTP ${outcome.status}`, outcome.status);
       if (attempt >= this.maxAttempts) {
         const why =
