@@ -129,6 +129,7 @@ describe('Yardi writes', () => {
     expect(person.Phone).toContainEqual({ '@PhoneType': 'fax', PhoneNumber: '5035550188' });
 
     const read = await api().get(`/v1/residents/${resident.id}`).set(auth());
+    assertValidResponse('GET', '/v1/residents/{id}', 200, read.body);
     expect(read.body.results).toMatchObject({
       first_name: 'Wren',
       last_name: resident.last_name,
@@ -199,6 +200,7 @@ describe('Yardi writes', () => {
       LeaseToDate: '06/30/2028',
     });
     const read = await api().get(`/v1/leases/${lease.id}`).set(auth());
+    assertValidResponse('GET', '/v1/leases/{lease_id}', 200, read.body);
     expect(read.body.results).toMatchObject({ rent_amount_in_cents: 187525, end_date: '2028-06-30T00:00:00.000Z' });
     await oneEventThenQuietSync(integrationId, 'DATA_UPDATE', lease.id, 'YARDI_UPDATE_LEASE');
   });
