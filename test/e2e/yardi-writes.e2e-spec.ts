@@ -138,7 +138,7 @@ describe('Yardi writes', () => {
     await oneEventThenQuietSync(integrationId, 'DATA_UPDATE', resident.id, 'YARDI_UPDATE_RESIDENT');
   });
 
-  it('creates an application (ImportApplication_Login): SUCCESS, Yardi has the applicant household, which Latchkey does not read as a lease, so created_record_id stays null and no event fires', async () => {
+  it('creates an application (ImportApplication_Login): SUCCESS, Yardi has the applicant household, which Latchkey does not read as a lease, so created_record_id stays null and no event fires until Yardi makes it a future resident', async () => {
     const [unit] = await one('units', integrationId, 'limit=1');
     const before = customers().length;
     const status = await postLease({
@@ -178,6 +178,16 @@ describe('Yardi writes', () => {
     const { events } = await manualSync(harness, integrationId);
     expect(events.filter((e) => JSON.stringify(e).includes(created.CustomerID))).toEqual([]);
     expect(await one('leases', integrationId, `x_id=${created.CustomerID}`)).toEqual([]);
+
+    // Once Yardi makes the applicant a future resident, the household is a lease: the next sync brings it, new.
+    const [applicant] = created.Customers.Customer;
+    await sandboxControl(sandbox.url)('PATCH', `customers/${created.CustomerID}`, {
+      Customers: { Customer: [{ ...applicant, '@Type': 'future resident' }] },
+    });
+    const next = await manualSync(harness, integrationId);
+    const [lease] = await one('leases', integrationId, `x_id=${created.CustomerID}`);
+    expect(lease).toMatchObject({ status_normalized: 'PENDING', rent_amount_in_cents: 215050, unit_id: unit.id });
+    expect(next.events.filter((e) => e.trigger === 'DATA_NEW' && e.data.record_id === lease.id)).toHaveLength(1);
   });
 
   it('updates a future lease (its application): SUCCESS, read back at once, one DATA_UPDATE, nothing from the next sync', async () => {

@@ -22,15 +22,16 @@ const writeInterface = (name: string, path: string): WriteInterface => ({
 const COMMON_DATA = writeInterface('ItfCommonData', '/Webservices/itfCommonData.asmx');
 const GUEST_CARD = writeInterface('ItfILSGuestCard', '/Webservices/ItfILSGuestCard.asmx');
 
-/** Each write's call: its interface, method and the parameter that carries the XML document. */
-const WRITE_CALLS = {
+type WriteCall = { iface: WriteInterface; method: string; document: string; perProperty: boolean };
+
+/** Each write's call: interface, method, the parameter carrying the XML document, whether it names a property. */
+const WRITE_CALLS: Partial<Record<YardiModel, Partial<Record<WriteOperation, WriteCall>>>> = {
   residents: { update: { iface: COMMON_DATA, method: 'UpdateResidentData', document: 'XmlDoc', perProperty: false } },
   leases: {
     create: { iface: GUEST_CARD, method: 'ImportApplication_Login', document: 'XmlDocument', perProperty: true },
     update: { iface: GUEST_CARD, method: 'ImportApplication_Login', document: 'XmlDocument', perProperty: true },
   },
-} as const;
-type WriteCall = { iface: WriteInterface; method: string; document: string; perProperty: boolean };
+};
 
 const RESIDENT_FIELDS = ['first_name', 'last_name', 'email_1', 'phone_1', 'phone_1_type'];
 const APPLICATION_FIELDS = [
@@ -183,9 +184,7 @@ export class YardiWriter implements VendorWriter<YardiModel> {
 }
 
 function writeCall(model: YardiModel, operation: WriteOperation): WriteCall {
-  const call = (WRITE_CALLS as Partial<Record<YardiModel, Partial<Record<WriteOperation, WriteCall>>>>)[model]?.[
-    operation
-  ];
+  const call = WRITE_CALLS[model]?.[operation];
   if (!call) throw new VendorRequestError(`Yardi has no ${operation} of ${model}`, null, false);
   return call;
 }
