@@ -2,10 +2,11 @@ import { XMLParser } from 'fast-xml-parser';
 import { createAsyncServer, listenOnLoopback, readBody } from './loopback-server';
 
 /**
- * A second, independent Yardi Resident Transactions server, written from docs/vendors/yardi.md only
- * (never from src/sandbox), so the adapter meets choices our simulator did not make: other date and money
- * spellings, Customer lists of one, entities, a `Error: Database busy` answer on every 4th call, and
- * hand-picked data the project has never seen.
+ * A second, independent Yardi server, written from docs/vendors/yardi.md only (never from src/sandbox), so the
+ * adapter meets choices our simulator did not make: other date and money spellings, Customer lists of one,
+ * entities, a `Error: Database busy` answer on every 4th call, and hand-picked data the project has never seen.
+ * Besides Resident Transactions it takes the writes of the contract's "Writes and the other interfaces": Common
+ * Data `UpdateResidentData` and ILS/Guest Card `ImportApplication_Login`, each on its own ASMX path and namespace.
  */
 
 export const FOREIGN_YARDI_CREDENTIALS = {
@@ -34,6 +35,8 @@ export interface ForeignHousehold {
   to?: string;
   rent?: string;
   moveIn?: string;
+  /** ISO date: an application's TargetMoveInDate, served as the Lease's ExpectedMoveInDate. */
+  expectedMoveIn?: string;
   moveOut?: string;
   notice?: string;
   people: ForeignPerson[];
@@ -232,7 +235,18 @@ export const FOREIGN_YARDI_DATA = {
   ] as ForeignHousehold[],
 };
 
-const NS = 'http://tempuri.org/YSI.Interfaces.WebServices/ItfResidentTransactions20';
+const NS_ROOT = 'http://tempuri.org/YSI.Interfaces.WebServices';
+const NS = `${NS_ROOT}/ItfResidentTransactions20`;
+/** The contract's interfaces: URL path (as the contract spells it), interface name and the methods served. */
+const INTERFACES: Record<string, { name: string; methods: string[] }> = {
+  '/Webservices/ItfResidentTransactions20.asmx': {
+    name: 'ItfResidentTransactions20',
+    methods: ['GetPropertyConfigurations', 'GetUnitInformation_Login', 'GetResidentTransactions_Login'],
+  },
+  '/Webservices/itfCommonData.asmx': { name: 'ItfCommonData', methods: ['UpdateResidentData'] },
+  '/Webservices/ItfILSGuestCard.asmx': { name: 'ItfILSGuestCard', methods: ['ImportApplication_Login'] },
+};
+const WRITE_DOCUMENT: Record<string, string> = { UpdateResidentData: 'XmlDoc', ImportApplication_Login: 'XmlDocument' };
 const BUSY_EVERY = 4;
 
 const esc = (value: string) =>
@@ -244,14 +258,18 @@ const el = (name: string, value: string | undefined) =>
 const us = (iso: string | undefined) =>
   iso === undefined ? undefined : `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`;
 
-function envelope(method: string, document: string): string {
-  return `<?xml version="1.0" encoding="utf-8"?>\n<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><${method}Response xmlns="${NS}"><${method}Result>${document}</${method}Result></${method}Response></s:Body></s:Envelope>`;
+function envelope(method: string, document: string, ns = NS): string {
+  return `<?xml version="1.0" encoding="utf-8"?>\n<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><${method}Response xmlns="${ns}"><${method}Result>${document}</${method}Result></${method}Response></s:Body></s:Envelope>`;
 }
+const soapFault = (code: string, text: string) =>
+  `<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>${code}</faultcode><faultstring>${esc(text)}</faultstring></s:Fault></s:Body></s:Envelope>`;
 const errorDocument = (message: string) =>
   `<Messages xmlns=""><Message messageType="Error">${esc(message)}</Message></Messages>`;
 
-function properties(): string {
-  return `<Properties xmlns="">${FOREIGN_YARDI_DATA.properties
+type ForeignData = typeof FOREIGN_YARDI_DATA;
+
+function properties(data: ForeignData): string {
+  return `<Properties xmlns="">${data.properties
     .map(
       (p) =>
         `<Property>${el('Code', p.code)}${el('MarketingName', p.name)}${el('AddressLine1', p.line1)}${el('AddressLine2', p.line2)}${el('City', p.city)}${el('State', p.state)}${el('PostalCode', p.zip)}${el('AccountsReceivable', p.ar)}${el('AccountsPayable', p.ap)}</Property>`,
@@ -259,8 +277,8 @@ function properties(): string {
     .join('')}</Properties>`;
 }
 
-function units(code: string): string {
-  const list = FOREIGN_YARDI_DATA.units.filter((u) => u.property === code);
+function units(data: ForeignData, code: string): string {
+  const list = data.units.filter((u) => u.property === code);
   return `<UnitInformation xmlns=""><Property><Units>${list
     .map(
       (u) =>
@@ -270,8 +288,8 @@ function units(code: string): string {
 }
 
 /** Lease dates as MM/DD/YYYY, move-in as ISO date-time, move-out and notice as MM/DD/YYYY. */
-function residentTransactions(code: string): string {
-  const list = FOREIGN_YARDI_DATA.households.filter((h) => h.property === code);
+function residentTransactions(data: ForeignData, code: string): string {
+  const list = data.households.filter((h) => h.property === code);
   return `<ResidentTransactions xmlns=""><Property>${list
     .map((h) => {
       const people = h.people
@@ -280,7 +298,7 @@ function residentTransactions(code: string): string {
             `<Customer Type="${esc(p.type)}"><Name>${el('FirstName', p.first)}${el('MiddleName', p.middle)}${el('LastName', p.last)}</Name>${p.phones.map((ph) => `<Phone PhoneType="${esc(ph.type)}">${el('PhoneNumber', ph.number)}</Phone>`).join('')}${el('Email', p.email)}</Customer>`,
         )
         .join('');
-      const lease = `<Lease>${el('LeaseFromDate', us(h.from) ?? '')}${el('LeaseToDate', us(h.to) ?? '')}${el('CurrentRent', h.rent ?? '')}${el('ActualMoveIn', h.moveIn && `${h.moveIn}T00:00:00`)}${el('ActualMoveOut', us(h.moveOut))}${el('NoticeGiven', us(h.notice))}</Lease>`;
+      const lease = `<Lease>${el('LeaseFromDate', us(h.from) ?? '')}${el('LeaseToDate', us(h.to) ?? '')}${el('CurrentRent', h.rent ?? '')}${el('ExpectedMoveInDate', h.expectedMoveIn)}${el('ActualMoveIn', h.moveIn && `${h.moveIn}T00:00:00`)}${el('ActualMoveOut', us(h.moveOut))}${el('NoticeGiven', us(h.notice))}</Lease>`;
       return `<RT_Customer>${el('CustomerID', h.id)}<Customers>${people}</Customers>${lease}${h.unit ? `<RT_Unit>${el('UnitID', h.unit)}</RT_Unit>` : ''}</RT_Customer>`;
     })
     .join('')}</Property></ResidentTransactions>`;
@@ -288,34 +306,141 @@ function residentTransactions(code: string): string {
 
 export interface ForeignYardiServer {
   url: string;
-  /** Every call: SOAP method, property asked for, and whether it was answered busy or refused. */
-  log: Array<{ method: string; propertyId?: string; answer: 'data' | 'busy' | 'refused' }>;
+  /** Every call: SOAP method, property asked for, and whether it was answered busy, refused or with a verdict. */
+  log: Array<{ method: string; propertyId?: string; answer: 'data' | 'busy' | 'refused' | 'error' | 'fault' }>;
+  /** This server's own copy of the data, which the writes change. */
+  data: ForeignData;
+  /**
+   * The next call of `method` answers `Error: Database busy` (doing nothing), or is done and then answered
+   * with a SOAP Fault and no Messages (`fault`), or done and never answered (`hang`).
+   */
+  failNext(method: string, how: 'busy' | 'fault' | 'hang'): void;
   close(): Promise<void>;
 }
 
+const PHONE_TYPES = ['home', 'work', 'cell', 'fax'];
+const RESIDENT_ELEMENTS = ['PropertyCode', 'TenantCode', 'FirstName', 'LastName', 'Email', 'Phone'];
+/** A date of a written document, ISO or MM/DD/YYYY (the contract uses both), as ISO; null when it is neither. */
+function writtenDate(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const usDate = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(value);
+  const iso = usDate ? `${usDate[3]}-${usDate[1]}-${usDate[2]}` : value.slice(0, 10);
+  return /^\d{4}-\d{2}-\d{2}$/.test(iso) && !Number.isNaN(Date.parse(iso)) ? iso : null;
+}
+const textOf = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/**
+ * Common Data UpdateResidentData: `<ResidentData><Resident>` with PropertyCode, TenantCode (← the resident's
+ * x_id: the household's CustomerID for its first person, `CustomerID:n` for its n-th), FirstName, LastName,
+ * Email and `Phone PhoneType="home|work|cell|fax"` with PhoneNumber (the type required with a phone); any other
+ * element is refused. Returns an error message, or null when done.
+ */
+function updateResidentData(data: ForeignData, doc: any): string | null {
+  const resident = doc?.ResidentData?.Resident;
+  if (!resident || typeof resident !== 'object' || Array.isArray(resident))
+    return 'Object reference not set to an instance of an object.';
+  const extra = Object.keys(resident).find((name) => !RESIDENT_ELEMENTS.includes(name));
+  if (extra) return `Invalid element ${extra}`;
+  const [id, position = '1'] = String(resident.TenantCode ?? '').split(':');
+  const household = data.households.find((h) => h.property === resident.PropertyCode && h.id === id);
+  const person = household?.people[Number(position) - 1];
+  if (!person) return `Tenant ${String(resident.TenantCode)} not found in property ${String(resident.PropertyCode)}`;
+  const phone = resident.Phone;
+  if (phone !== undefined && (!PHONE_TYPES.includes(phone?.['@_PhoneType']) || !textOf(phone?.PhoneNumber)))
+    return 'Phone requires a PhoneType of home, work, cell or fax and a PhoneNumber';
+  if (textOf(resident.FirstName) !== undefined) person.first = resident.FirstName;
+  if (textOf(resident.LastName) !== undefined) person.last = resident.LastName;
+  if (textOf(resident.Email) !== undefined) person.email = resident.Email;
+  if (phone !== undefined)
+    person.phones = [
+      ...person.phones.filter((p) => p.type !== phone['@_PhoneType']),
+      { type: phone['@_PhoneType'], number: phone.PhoneNumber },
+    ];
+  return null;
+}
+
+/**
+ * ILS/Guest Card ImportApplication_Login: one `<Prospect>`. Without `<CustomerID>` a new applicant household
+ * (its CustomerID answered); with it, that household's application, which must have no current or former
+ * resident ("not an applicant"). Returns an error message, or the household's CustomerID.
+ */
+function importApplication(data: ForeignData, property: string, doc: any): { error: string } | { id: string } {
+  const prospect = doc?.LeadManagement?.Prospects?.Prospect;
+  if (!prospect || typeof prospect !== 'object' || Array.isArray(prospect))
+    return { error: 'Object reference not set to an instance of an object.' };
+  const customer = prospect.Customers?.Customer ?? {};
+  const preferences = prospect.CustomerPreferences ?? {};
+  const lease = prospect.Lease ?? {};
+  const unit = textOf(preferences.DesiredUnit?.UnitID);
+  if (unit !== undefined && !data.units.some((u) => u.property === property && u.id === unit))
+    return { error: `Unit ${unit} does not exist in property ${property}` };
+  const dates: Record<string, string> = {};
+  for (const [name, value] of [
+    ['from', lease.LeaseFromDate],
+    ['to', lease.LeaseToDate],
+    ['expectedMoveIn', preferences.TargetMoveInDate],
+  ] as const) {
+    if (value === undefined) continue;
+    const iso = writtenDate(value);
+    if (!iso) return { error: `Invalid date ${String(value)}` };
+    dates[name] = iso;
+  }
+  const rent = textOf(preferences.DesiredRent);
+  if (rent !== undefined && !/^\d+(\.\d{1,4})?$/.test(rent)) return { error: `Invalid DesiredRent ${rent}` };
+  const existingId = textOf(prospect.CustomerID);
+  let household: ForeignHousehold | undefined;
+  if (existingId !== undefined) {
+    household = data.households.find((h) => h.property === property && h.id === existingId);
+    if (!household) return { error: `Customer ${existingId} not found in property ${property}` };
+    if (household.people.some((p) => !['applicant', 'future resident'].includes(p.type.toLowerCase())))
+      return { error: `Customer ${existingId} is not an applicant` };
+  } else {
+    if (!textOf(customer.Name?.FirstName) || !textOf(customer.Name?.LastName))
+      return { error: 'Applicant FirstName and LastName are required' };
+    household = {
+      id: `p${9000 + data.households.length}`,
+      property,
+      people: [{ type: 'applicant', first: '', last: '', phones: [] }],
+    };
+    data.households.push(household);
+  }
+  const person = household.people[0];
+  if (textOf(customer.Name?.FirstName)) person.first = customer.Name.FirstName;
+  if (textOf(customer.Name?.LastName)) person.last = customer.Name.LastName;
+  if (textOf(customer.Address?.Email)) person.email = customer.Address.Email;
+  if (textOf(customer.Phone?.PhoneNumber))
+    person.phones = [{ type: customer.Phone['@_PhoneType'] ?? 'home', number: customer.Phone.PhoneNumber }];
+  if (unit !== undefined) household.unit = unit;
+  Object.assign(household, dates);
+  if (rent !== undefined) household.rent = rent;
+  return { id: household.id };
+}
+
 export async function startForeignYardiServer(): Promise<ForeignYardiServer> {
-  const parser = new XMLParser({ removeNSPrefix: true, parseTagValue: false });
+  const parser = new XMLParser({ removeNSPrefix: true, parseTagValue: false, ignoreAttributes: false });
+  const documentParser = new XMLParser({ parseTagValue: false, ignoreAttributes: false });
   const log: ForeignYardiServer['log'] = [];
+  const data: ForeignData = structuredClone(FOREIGN_YARDI_DATA);
+  const failures = new Map<string, 'busy' | 'fault' | 'hang'>();
   const server = createAsyncServer(async (req, res) => {
     const body = await readBody(req);
-    const method = String(req.headers.soapaction ?? '')
-      .replace(/"/g, '')
-      .split('/')
-      .pop()!;
+    const action = String(req.headers.soapaction ?? '').replace(/"/g, '');
+    const iface = INTERFACES[req.url ?? ''];
+    const method = action.split('/').pop()!;
+    const ns = `${NS_ROOT}/${iface?.name}`;
     const params = parser.parse(body)?.Envelope?.Body?.[method] ?? {};
-    const send = (xml: string) => {
-      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
+    const send = (xml: string, status = 200) => {
+      res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8' });
       res.end(xml);
     };
+    // The SOAPAction and the body element both carry the interface's namespace.
     if (
-      req.url !== '/Webservices/ItfResidentTransactions20.asmx' ||
-      !['GetPropertyConfigurations', 'GetUnitInformation_Login', 'GetResidentTransactions_Login'].includes(method)
-    ) {
-      res.writeHead(500, { 'content-type': 'text/xml; charset=utf-8' });
-      return res.end(
-        `<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Client</faultcode><faultstring>Unknown SOAPAction</faultstring></s:Fault></s:Body></s:Envelope>`,
-      );
-    }
+      !iface ||
+      action !== `${ns}/${method}` ||
+      !iface.methods.includes(method) ||
+      !new RegExp(`<(\\w+:)?${method} xmlns="${ns}"`).test(body)
+    )
+      return send(soapFault('s:Client', 'Unknown SOAPAction'), 500);
     const c = FOREIGN_YARDI_CREDENTIALS;
     const expected: Record<string, string> = {
       UserName: c.username,
@@ -328,22 +453,57 @@ export async function startForeignYardiServer(): Promise<ForeignYardiServer> {
     };
     if (Object.entries(expected).some(([name, value]) => params[name] !== value)) {
       log.push({ method, propertyId: params.YardiPropertyId, answer: 'refused' });
-      return send(envelope(method, errorDocument('Invalid Interface Entity or License')));
+      return send(envelope(method, errorDocument('Invalid Interface Entity or License'), ns));
     }
-    if ((log.length + 1) % BUSY_EVERY === 0) {
+    const failure = failures.get(method);
+    failures.delete(method);
+    if (failure === 'busy' || (!failure && (log.length + 1) % BUSY_EVERY === 0)) {
       log.push({ method, propertyId: params.YardiPropertyId, answer: 'busy' });
-      return send(envelope(method, errorDocument('Error: Database busy')));
+      return send(envelope(method, errorDocument('Error: Database busy'), ns));
+    }
+    const documentParameter = WRITE_DOCUMENT[method];
+    if (documentParameter) {
+      // A string parameter: the document comes as escaped text (or, the contract allows, as child elements).
+      const raw = params[documentParameter];
+      const doc = typeof raw === 'string' ? (raw.trim() === '' ? {} : documentParser.parse(raw)) : raw;
+      const property = method === 'UpdateResidentData' ? undefined : String(params.YardiPropertyId ?? '');
+      if (property !== undefined && !data.properties.some((p) => p.code === property)) {
+        log.push({ method, propertyId: property, answer: 'error' });
+        return send(envelope(method, errorDocument(`Invalid YardiPropertyId ${property}`), ns));
+      }
+      const outcome =
+        method === 'UpdateResidentData'
+          ? { error: updateResidentData(data, doc) }
+          : importApplication(data, property!, doc);
+      const error = 'error' in outcome ? outcome.error : null;
+      log.push({ method, propertyId: property, answer: error ? 'error' : failure ? 'fault' : 'data' });
+      if (error) return send(envelope(method, errorDocument(error), ns));
+      if (failure === 'hang') return; // done, never answered
+      if (failure === 'fault')
+        return send(
+          soapFault('soap:Server', 'Server was unable to process request. ---> Thread was being aborted.'),
+          500,
+        );
+      const id = 'id' in outcome ? `<CustomerID>${esc(outcome.id)}</CustomerID>` : '';
+      return send(
+        envelope(method, `<Messages xmlns=""><Message messageType="Info">Done</Message></Messages>${id}`, ns),
+      );
     }
     log.push({ method, propertyId: params.YardiPropertyId, answer: 'data' });
-    if (method === 'GetPropertyConfigurations') return send(envelope(method, properties()));
+    if (method === 'GetPropertyConfigurations') return send(envelope(method, properties(data)));
     return send(
       envelope(
         method,
         method === 'GetUnitInformation_Login'
-          ? units(params.YardiPropertyId)
-          : residentTransactions(params.YardiPropertyId),
+          ? units(data, params.YardiPropertyId)
+          : residentTransactions(data, params.YardiPropertyId),
       ),
     );
   });
-  return { ...(await listenOnLoopback(server)), log };
+  return {
+    ...(await listenOnLoopback(server)),
+    log,
+    data,
+    failNext: (method, how) => void failures.set(method, how),
+  };
 }

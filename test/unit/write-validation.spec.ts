@@ -25,8 +25,7 @@ describe('write declarations', () => {
     expect(writeSupport(buildiumAdapter, 'leases', 'create')).toEqual({ supported: false, reason: 'not_built' });
     expect(writeSupport(appfolioAdapter, 'residents', 'create')).toEqual({ supported: false, reason: 'vendor' });
     expect(writeSupport(yardiAdapter, 'units', 'update')).toEqual({ supported: false, reason: 'vendor' });
-    // Yardi updates residents (modelled): its API has it, Latchkey has not built it.
-    expect(writeSupport(yardiAdapter, 'residents', 'update')).toEqual({ supported: false, reason: 'not_built' });
+    expect(writeSupport(yardiAdapter, 'residents', 'update')).toMatchObject({ supported: true });
   });
 
   it("checks a body against the spec's input schema: types, formats, enums", () => {

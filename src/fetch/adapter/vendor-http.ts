@@ -231,8 +231,8 @@ export class VendorHttp {
       // A create may have been done by a vendor that failed to answer: only a refusal to talk is safe to resend.
       if (request.resend === 'unlessSent' && outcome.kind === 'retry' && !outcome.unsent)
         throw new VendorOutcomeUnknownError(`${label} ${outcome.reason}`, outcome.status);
-      // A throttle is a refusal (nothing done) when it is a 429 or said inside a 2xx body (Entrata's error 429);
-      // a 503, or a throttle read from a 5xx body, may come from a vendor that failed midway.
+      // A 429, or a throttle said inside a 2xx body (Entrata's error 429, Yardi's "Database busy"), is a refusal:
+      // nothing was done. A 503, or a throttle read from a 5xx body, may come from a vendor that failed midway.
       if (request.resend === 'unlessSent' && outcome.kind === 'throttled' && outcome.status >= 500)
         throw new VendorOutcomeUnknownError(`${label} answered HTTP ${outcome.status}`, outcome.status);
       if (attempt >= this.maxAttempts) {

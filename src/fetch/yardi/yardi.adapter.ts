@@ -13,7 +13,8 @@ import {
   type YardiModel,
 } from './yardi.facts';
 import { mapYardiRecord, yardiVendorId } from './yardi.mapper';
-import { asList, readSoapResult, soapEnvelope } from './yardi.soap';
+import { asList, credentialParams, readSoapResult, soapEnvelope } from './yardi.soap';
+import { YARDI_WRITE_FIELDS, YardiWriter } from './yardi.writes';
 
 /**
  * Yardi Voyager's Resident Transactions SOAP interface (docs/vendors/yardi.md): one property per call, no
@@ -29,6 +30,7 @@ export const yardiAdapter: VendorAdapter<YardiCredentials, YardiModel> = {
     new YardiClient(context.connect({ 'content-type': 'text/xml; charset=utf-8', accept: 'text/xml' }), credentials),
   map: mapYardiRecord,
   vendorId: yardiVendorId,
+  writeFields: YARDI_WRITE_FIELDS,
   expectedFields: YARDI_EXPECTED_FIELDS,
 };
 
@@ -42,10 +44,18 @@ const DOCUMENT_ROOT: Record<YardiMethod, string> = {
 type Raw = Record<string, any>;
 
 class YardiClient implements VendorClient {
+  readonly writer: YardiWriter;
+
   constructor(
     private readonly http: VendorHttp,
     private readonly credentials: YardiCredentials,
-  ) {}
+  ) {
+    // The writer reads as a sync does: the same calls, the same raw records.
+    this.writer = new YardiWriter(http, credentials, {
+      propertyCodes: async () => propertyCodes(asList((await this.call('GetPropertyConfigurations')).Property)),
+      records: async (model, code) => recordsOf(model, code, await this.call(YARDI_METHODS[model], code)),
+    });
+  }
 
   /**
    * Properties in one page; every other model one page per property, the next property requested while
@@ -85,17 +95,7 @@ class YardiClient implements VendorClient {
 
   /** One SOAP call; answers the document inside `<{method}Result>` (its root element's content). */
   private async call(method: YardiMethod, yardiPropertyId?: string): Promise<Raw> {
-    const c = this.credentials;
-    const params: Record<string, string> = {
-      UserName: c.username,
-      Password: c.password,
-      ServerName: c.serverName,
-      Database: c.database,
-      Platform: c.platform,
-      ...(yardiPropertyId === undefined ? {} : { YardiPropertyId: yardiPropertyId }),
-      InterfaceEntity: c.entity,
-      InterfaceLicense: c.license,
-    };
+    const params = credentialParams(this.credentials, yardiPropertyId);
     let result: Raw = {};
     await this.http.post(YARDI_SERVICE.path, soapEnvelope(method, params), {
       headers: { SOAPAction: soapAction(method) },

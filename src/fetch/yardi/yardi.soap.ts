@@ -1,6 +1,7 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { isObject } from '../../normalise/normalise';
 import { VendorAccessDeniedError, VendorAuthError, VendorRequestError } from '../adapter/vendor-http';
+import type { YardiCredentials } from './yardi.credentials';
 import { YARDI_SERVICE } from './yardi.facts';
 import { textOf } from '../../platform/text/text-of';
 
@@ -19,17 +20,47 @@ const parser = new XMLParser({
   htmlEntities: true,
 });
 
-/** A SOAP 1.1 request; `params` in the WSDL's order, since ASMX reads parameters in sequence. */
-export function soapEnvelope(method: string, params: Record<string, string>): string {
-  const body = { [method]: { '@xmlns': YARDI_SERVICE.namespace, ...params } };
+/**
+ * A SOAP 1.1 request to one interface (Resident Transactions unless named); `params` in the WSDL's order, since
+ * ASMX reads parameters in sequence. A string value is sent as escaped text (an import's XML document too).
+ */
+export function soapEnvelope(
+  method: string,
+  params: Record<string, string>,
+  namespace: string = YARDI_SERVICE.namespace,
+): string {
+  const body = { [method]: { '@xmlns': namespace, ...params } };
   return `<?xml version="1.0" encoding="utf-8"?>${builder.build({ 'soap:Envelope': { '@xmlns:soap': SOAP_ENVELOPE_NS, 'soap:Body': body } })}`;
 }
+
+/** The seven credential parameters every call takes (and a method's YardiPropertyId), in the WSDLs' order. */
+export function credentialParams(c: YardiCredentials, yardiPropertyId?: string): Record<string, string> {
+  return {
+    UserName: c.username,
+    Password: c.password,
+    ServerName: c.serverName,
+    Database: c.database,
+    Platform: c.platform,
+    ...(yardiPropertyId === undefined ? {} : { YardiPropertyId: yardiPropertyId }),
+    InterfaceEntity: c.entity,
+    InterfaceLicense: c.license,
+  };
+}
+
+/** An Error `<Message>` that is Yardi's verdict on the request itself (a validation error): nothing was done. */
+export class YardiMessageError extends VendorRequestError {}
 
 /** An XML list as an array: one element parses as an object, none as undefined or an empty string. */
 export function asList(value: unknown): unknown[] {
   if (value === undefined || value === null || value === '') return [];
   return Array.isArray(value) ? value : [value];
 }
+
+/**
+ * A SOAP Fault that neither refuses the credentials nor the interface (a deadlock, an unhandled exception): unlike
+ * an Error in `<Messages>`, it does not say whether a write was done (docs/vendors/models.md §2).
+ */
+export class YardiSoapFaultError extends VendorRequestError {}
 
 /**
  * The document inside `<{method}Result>` of a SOAP answer. Throws for both of Yardi's error forms: a SOAP
@@ -49,7 +80,13 @@ export function readSoapResult(method: string, xml: unknown, status: number): Re
   const body = parsed.Envelope?.Body;
   if (!isObject(body))
     throw new VendorRequestError(`${method}: the answer (HTTP ${status}) is not a SOAP envelope`, status, false);
-  if (body.Fault !== undefined) throw yardiError(method, status, `SOAP Fault: ${faultText(body.Fault)}`);
+  if (body.Fault !== undefined) {
+    const error = yardiError(method, status, `SOAP Fault: ${faultText(body.Fault)}`);
+    // A Fault that refuses the login or the interface is a verdict; any other says nothing of what was done.
+    throw error instanceof VendorAuthError || error instanceof VendorAccessDeniedError
+      ? error
+      : new YardiSoapFaultError(error.message, status, (error as VendorRequestError).retryable);
+  }
   const result = body[`${method}Response`]?.[`${method}Result`];
   if (!isObject(result))
     throw new VendorRequestError(`${method}: the answer has no ${method}Result document`, status, false);
@@ -59,6 +96,7 @@ export function readSoapResult(method: string, xml: unknown, status: number): Re
       method,
       status,
       errors.map((m) => textOf((m as Record<string, unknown>)['#text'] ?? '')).join('; '),
+      YardiMessageError,
     );
   return result;
 }
@@ -79,10 +117,15 @@ const INTERFACE_REFUSED = /interface|entity|licen[cs]e/i;
  * interface the license does not cover are not, the latter a denied call. Login words are checked first: a
  * login failure may name a database whose name holds a licence word.
  */
-function yardiError(method: string, status: number, message: string): Error {
+function yardiError(
+  method: string,
+  status: number,
+  message: string,
+  Refusal: typeof VendorRequestError = VendorRequestError,
+): Error {
   if (BUSY.test(message)) return new VendorRequestError(`${method}: ${message}`, status, true);
   if (LOGIN_REFUSED.test(message)) return new VendorAuthError(`${method}: Yardi refused the credentials: ${message}`);
   if (INTERFACE_REFUSED.test(message))
     return new VendorAccessDeniedError(`${method}: Yardi refused the interface: ${message}`, status);
-  return new VendorRequestError(`${method}: ${message}`, status, false);
+  return new Refusal(`${method}: ${message}`, status, false);
 }

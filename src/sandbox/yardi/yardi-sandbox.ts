@@ -209,13 +209,15 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
       applied: false,
       messages: [error('Object reference not set to an instance of an object.')],
     };
-    if (!doc) return nullReference;
     const property =
       method === 'UpdateResidentData'
-        ? String(documentOf(params, 'XmlDoc')?.ResidentData?.Resident?.PropertyCode ?? '')
+        ? String(doc?.ResidentData?.Resident?.PropertyCode ?? '')
         : String(params.YardiPropertyId);
+    // The interface's configuration for the property is checked before the document is read (the vendor file's
+    // access probe, an empty document, tells "not Configured" apart from a validation error).
     const notConfigured = this.notConfigured(iface, params, property);
     if (notConfigured) return { applied: false, ...notConfigured };
+    if (!doc) return nullReference;
     const result =
       method === 'ImportApplication_Login'
         ? importApplication(this.store, property, doc)
