@@ -309,7 +309,7 @@ describe('Propertyware REST writes: the messages the writer builds', () => {
     });
     expect(leaseMessage(lease, {}, 999).tenantIDs).toEqual([...lease.contacts.map((c: { id: number }) => c.id), 999]);
 
-    const b = { ...buildings[0], propertyType: 'Du/Fourplex', numberOfBedrooms: 3 };
+    const b: Record<string, any> = { ...buildings[0], propertyType: 'Du/Fourplex', numberOfBedrooms: 3 };
     expect(buildingMessage(b, { street_address_1: '9 New St' }, 'update')).toMatchObject({
       propertyType: 'DU_FOUR_PLEX',
       numberBedrooms: 3,

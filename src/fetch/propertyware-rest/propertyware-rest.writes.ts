@@ -386,7 +386,7 @@ export function leaseMessage(current: Raw, fields: Fields, addTenant?: number): 
 /**
  * SaveBuilding (create) or UpdateBuilding (update, without category and portfolioID). propertyType and the
  * free-text type both come from the canonical type; abbreviation defaults to the first 12 characters of the
- * name, countUnit to 1 and rentable to true.
+ * name, countUnit to 1 and rentable to true (for one unit).
  */
 export function buildingMessage(current: Raw, fields: Fields, operation: WriteOperation): Raw {
   const message = carried(current, BUILDING_CARRIED);
@@ -406,7 +406,8 @@ export function buildingMessage(current: Raw, fields: Fields, operation: WriteOp
   overlay(message, fields, 'notes', 'description');
   overlayAddress(message, fields, operation === 'create' ? 'address_' : 'street_address_');
   message.countUnit ??= 1;
-  message.rentable ??= true;
+  // rentable false = a multi-unit building (the spec): a building read without it keeps what its unit count says.
+  message.rentable ??= message.countUnit <= 1;
   if (message.propertyType !== undefined && !PROPERTY_TYPE_CODES.has(message.propertyType))
     throw invalid(
       `propertyType "${String(message.propertyType)}" is not one of Propertyware's codes; send type (${Object.keys(PROPERTY_TYPE_CODE).join(', ')})`,
