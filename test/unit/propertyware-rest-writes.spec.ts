@@ -1,4 +1,9 @@
-import { createPropertywareRestSandbox } from '../../src/sandbox/propertyware-rest/propertyware-rest-sandbox';
+import {
+  createPropertywareRestSandbox,
+  startPropertywareRestSandboxServer,
+} from '../../src/sandbox/propertyware-rest/propertyware-rest-sandbox';
+import { VendorAccessDeniedError } from '../../src/fetch/adapter/vendor-http';
+import { recordingClients } from '../support/recording-client';
 import {
   BUILDING_CARRIED,
   buildingMessage,
@@ -346,5 +351,42 @@ describe('Propertyware REST writes: the messages the writer builds', () => {
       'Lease status is not configured',
     );
     expect(fieldErrors('units', 'Bad Request')).toBeNull();
+  });
+
+  describe('the write probe against the sandbox', () => {
+    const FULL = { clientId: 'probe-client', clientSecret: 'probe-secret', systemId: '77' };
+    const READ_ONLY = { ...FULL, clientId: 'probe-read-only' };
+    let server: Awaited<ReturnType<typeof startPropertywareRestSandboxServer>>;
+    const clients = recordingClients(propertywareRestAdapter, () => server.url);
+    beforeAll(async () => {
+      server = await startPropertywareRestSandboxServer({
+        residents: 10,
+        seed: 2,
+        requestsPerSecond: 0,
+        credentials: [FULL, { ...READ_ONLY, readOnly: ['buildings'] }],
+      });
+    });
+    afterAll(() => server.close());
+
+    it("POSTs {} to the model's create endpoint for either operation: the 400 proves the key may write, nothing is made", async () => {
+      const writer = clients.client(FULL).writer!;
+      await expect(writer.probe('properties', 'create')).resolves.toBeUndefined();
+      await expect(writer.probe('properties', 'update')).resolves.toBeUndefined();
+      expect(clients.sent().map((r) => [r.method, r.path, r.body])).toEqual([
+        ['POST', '/buildings', {}],
+        ['POST', '/buildings', {}],
+      ]);
+      expect(server.sandbox.writes.snapshot()['POST /buildings']).toMatchObject({
+        received: 2,
+        applied: 0,
+        rejected: 2,
+      });
+    });
+
+    it('a key without the Write permission is refused with the vendor 403', async () => {
+      const writer = clients.client(READ_ONLY).writer!;
+      await expect(writer.probe('properties', 'create')).rejects.toBeInstanceOf(VendorAccessDeniedError);
+      await expect(writer.probe('residents', 'update')).resolves.toBeUndefined();
+    });
   });
 });
