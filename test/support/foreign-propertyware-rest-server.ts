@@ -1,5 +1,6 @@
 import http from 'node:http';
-import { listenOnLoopback } from './loopback-server';
+import { listenOnLoopback, readBody } from './loopback-server';
+import { openapiValidator } from './propexo-schema';
 
 /**
  * A second, independent Propertyware REST v1 server, written from docs/vendors/propertyware-rest.md and
@@ -7,6 +8,14 @@ import { listenOnLoopback } from './loopback-server';
  * own simulator did not make: pages of at most two records whatever `limit` asks, a 429 (no Retry-After, an
  * empty body) on every 5th request, ids out of creation order unless `orderby` asks, nulls where the vendor
  * sends them, and hand-picked values the project has never seen.
+ *
+ * Writes (the vendor file's Writes section): POST and PUT of /contacts, /leases, /buildings, /units, bodies
+ * checked against the spec's own Save/Update schemas (closed: an unknown field is refused), 415 without JSON,
+ * 400 ErrorResponse `{errorCode, userMessage, errors[{key, message}]}` with keys as JSON paths (`address.country`),
+ * a PUT replaces the whole record, reads serve what the read schema names (propertyType as display strings,
+ * numberOfBedrooms, a unit's targetDeposit as a string). Its own choices: an unknown unit on a lease is a 404 (the
+ * spec lists 404 for POST /leases), this organisation's lease statuses are the spec's five plus
+ * `Month-to-Month Holdover`, and the 429 of every 5th request hits writes too.
  */
 
 export const FOREIGN_PW_CREDENTIALS = {
@@ -321,17 +330,21 @@ const HIDES_DEACTIVATED = new Set(['buildings', 'units', 'portfolios']);
 export interface ForeignPropertywareRestServer {
   url: string;
   /** Every request received, in order, with its status. */
-  log: Array<{ path: string; query: string; status: number }>;
+  log: Array<{ method: string; path: string; query: string; status: number }>;
+  /** This server's records (a copy of FOREIGN_PW_DATA), as writes change them. */
+  data: typeof FOREIGN_PW_DATA;
   close(): Promise<void>;
 }
 
 export async function startForeignPropertywareRestServer(): Promise<ForeignPropertywareRestServer> {
   const log: ForeignPropertywareRestServer['log'] = [];
+  const data = structuredClone(FOREIGN_PW_DATA);
   let received = 0;
-  const server = http.createServer((req, res) => {
+  const server = http.createServer((req, res) => void serve(req, res));
+  const serve = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://foreign.invalid');
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      log.push({ path: url.pathname, query: url.search, status });
+      log.push({ method: req.method ?? 'GET', path: url.pathname, query: url.search, status });
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(body === undefined ? '' : JSON.stringify(body));
     };
@@ -345,11 +358,22 @@ export async function startForeignPropertywareRestServer(): Promise<ForeignPrope
     ) {
       return send(401, { errorCode: '401', userMessage: 'Unauthorized', errors: [] });
     }
-    const name = LIST_PATHS[url.pathname];
-    if (!name || req.method !== 'GET') return send(404, { errorCode: '404', userMessage: 'Not Found', errors: [] });
+    const one = /^(\/[a-z]+)\/(\d+)$/.exec(url.pathname);
+    const name = LIST_PATHS[one ? one[1] : url.pathname];
+    const notFound = () => send(404, { errorCode: '404', userMessage: 'Not Found', errors: [] });
+    if (!name) return notFound();
+    if (req.method === 'POST' || req.method === 'PUT') {
+      const answer = await writeRecord(data, name, req.method, one ? Number(one[2]) : undefined, req);
+      return send(answer.status, answer.body);
+    }
+    if (req.method !== 'GET') return notFound();
+    if (one) {
+      const record = data[name].find((r) => r.id === Number(one[2]));
+      return record ? send(200, record) : notFound();
+    }
     const q = url.searchParams;
     const since = q.get('lastModifiedDateTimeStart');
-    let rows = FOREIGN_PW_DATA[name].filter(
+    let rows = data[name].filter(
       (r) =>
         (!HIDES_DEACTIVATED.has(name) || r.active !== false || q.get('includeDeactivated') === 'true') &&
         (name !== 'contacts' || !q.get('type') || r.type === q.get('type')) &&
@@ -359,6 +383,152 @@ export async function startForeignPropertywareRestServer(): Promise<ForeignPrope
     const offset = Number(q.get('offset') ?? 0);
     const limit = Math.min(Number(q.get('limit') ?? 100), 500, PAGE_CAP);
     send(200, rows.slice(offset, offset + limit), { 'X-Total-Count': String(rows.length) });
-  });
-  return { ...(await listenOnLoopback(server)), log };
+  };
+  return { ...(await listenOnLoopback(server)), log, data };
+}
+
+// ---- writes ---------------------------------------------------------------------------------------------
+
+type Collection = keyof typeof FOREIGN_PW_DATA;
+const SCHEMAS: Partial<Record<Collection, { POST: string; PUT: string; read: string }>> = {
+  contacts: { POST: 'SaveContact', PUT: 'SaveContact', read: 'Contact' },
+  leases: { POST: 'SaveLease', PUT: 'SaveLease', read: 'Lease' },
+  buildings: { POST: 'SaveBuilding', PUT: 'UpdateBuilding', read: 'Building' },
+  units: { POST: 'SaveUnit', PUT: 'SaveUnit', read: 'Unit' },
+};
+const SPEC = 'propertyware-openapi.json';
+const LEASE_STATUSES = [
+  'Active',
+  'Active - Notice Given',
+  'Draft',
+  'Eviction',
+  'Terminated',
+  'Month-to-Month Holdover',
+];
+/** SaveBuilding.propertyType codes -> the display strings reads serve (the contract's write table). */
+const DISPLAY: Record<string, string> = {
+  NONE: 'None',
+  APARTMENT: 'Apartment',
+  CONDO: 'Condo',
+  COMMERCIAL: 'Commercial',
+  DU_FOUR_PLEX: 'Du/Fourplex',
+  HOUSE: 'House',
+  SECTION_8_AFFORDABLE: 'Section 8/Affordable',
+  SENIOR: 'Senior',
+  SHORT_TERM_VACATION: 'Short-term/vacation',
+  STUDENT: 'Student',
+  TOWNHOUSE: 'Townhouse',
+  OTHER: 'Other',
+};
+/** Save field -> read field where the read schema names it otherwise. */
+const READ_NAME: Record<string, string> = { numberBedrooms: 'numberOfBedrooms', numberBathrooms: 'numberOfBathrooms' };
+let nextId = 940_001;
+
+type Answer = { status: number; body: unknown };
+const refused = (status: number, userMessage: string, errors: Array<{ key: string; message: string }> = []) => ({
+  status,
+  body: { errorCode: String(status), userMessage, errors },
+});
+
+async function writeRecord(
+  data: typeof FOREIGN_PW_DATA,
+  name: Collection,
+  method: 'POST' | 'PUT',
+  id: number | undefined,
+  req: http.IncomingMessage,
+): Promise<Answer> {
+  const schemas = SCHEMAS[name];
+  if (!schemas || (method === 'POST') !== (id === undefined)) return refused(405, 'Method Not Allowed');
+  if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
+    return refused(415, 'Unsupported Media Type');
+  let body: Json;
+  try {
+    body = JSON.parse(await readBody(req));
+  } catch {
+    return refused(400, 'Malformed JSON');
+  }
+  const existing = id === undefined ? undefined : data[name].find((r) => r.id === id);
+  if (id !== undefined && !existing) return refused(404, `No ${name} with id ${id}`);
+  const validate = openapiValidator(SPEC, schemas[method], { closed: true });
+  const errors = validate(body)
+    ? []
+    : (validate.errors ?? []).map((e) => {
+        const path = [
+          e.instancePath.slice(1).replace(/\//g, '.'),
+          e.params?.missingProperty ?? e.params?.additionalProperty,
+        ]
+          .filter(Boolean)
+          .join('.');
+        return { key: path, message: e.message ?? 'is invalid' };
+      });
+  errors.push(...rules(data, name, body, existing));
+  const missingUnit = name === 'leases' && !data.units.some((u) => u.id === body.unitID);
+  if (missingUnit && errors.length === 0) return refused(404, `No unit with id ${body.unitID}`);
+  if (errors.length > 0) return refused(400, 'Validation failed', errors);
+
+  const now = new Date().toISOString().slice(0, 19) + 'Z';
+  const record: Json = existing ?? { id: nextId++, createdDateTime: now };
+  // A full replace: every field the read schema shows of the Save schema is set from the body, or blanked.
+  const readSchema = openapiValidator(SPEC, schemas.read).schema as { properties: Record<string, unknown> };
+  const saveSchema = openapiValidator(SPEC, schemas[method]).schema as { properties: Record<string, unknown> };
+  for (const field of Object.keys(saveSchema.properties)) delete record[READ_NAME[field] ?? field];
+  for (const [field, value] of Object.entries(body)) {
+    const readName = READ_NAME[field] ?? field;
+    if (!(readName in readSchema.properties)) continue;
+    record[readName] =
+      field === 'propertyType' ? DISPLAY[value] : field === 'targetDeposit' && name === 'units' ? String(value) : value;
+  }
+  record.lastModifiedDateTime = now;
+  if (name === 'contacts' && !existing) record.type = 'OTHER';
+  if (name === 'units') record.active = true;
+  if (name === 'buildings') record.active = true;
+  if (name === 'leases') {
+    const unit = data.units.find((u) => u.id === body.unitID)!;
+    record.buildingID = unit.buildingID;
+    record.active = String(body.status ?? 'Active').startsWith('Active');
+    record.status = body.status ?? 'Active';
+    record.contacts = (body.tenantIDs as number[]).map((tenant) => {
+      const contact = data.contacts.find((c) => c.id === tenant)!;
+      // A contact on a lease is a tenant.
+      if (contact.type !== 'TENANT') Object.assign(contact, { type: 'TENANT', lastModifiedDateTime: now });
+      return {
+        id: tenant,
+        firstName: contact.firstName,
+        lastName: contact.lastName,
+        primary: tenant === body.primaryContactID,
+        role: 'Tenant',
+      };
+    });
+  }
+  if (!existing) data[name].push(record);
+  return { status: existing ? 200 : 201, body: record };
+}
+
+/** What the account refuses in a body the schema takes (the vendor file's rules). */
+function rules(data: typeof FOREIGN_PW_DATA, name: Collection, body: Json, existing: Json | undefined) {
+  const errors: Array<{ key: string; message: string }> = [];
+  if (name === 'contacts' && existing && 'category' in body)
+    errors.push({ key: 'category', message: 'Applicable only for CREATE Contact' });
+  if (name === 'leases') {
+    const tenants = Array.isArray(body.tenantIDs) ? (body.tenantIDs as unknown[]) : [];
+    for (const tenant of tenants)
+      if (!data.contacts.some((c) => c.id === tenant))
+        errors.push({ key: 'tenantIDs', message: `No contact ${String(tenant)}` });
+    if (!tenants.includes(body.primaryContactID))
+      errors.push({ key: 'primaryContactID', message: 'Should be one of tenant IDs' });
+    if (body.status !== undefined && !LEASE_STATUSES.includes(body.status))
+      errors.push({ key: 'status', message: `Unknown lease status ${String(body.status)}` });
+    if (!existing)
+      for (const key of ['noticeGivenDate', 'reasonForLeaving'])
+        if (key in body) errors.push({ key, message: 'Used only for Updating a Lease' });
+  }
+  if (name === 'buildings' && !existing && !data.portfolios.some((p) => p.id === body.portfolioID))
+    errors.push({ key: 'portfolioID', message: 'No such portfolio' });
+  if (name === 'units') {
+    const building = data.buildings.find((b) => b.id === body.buildingID);
+    if (!building) errors.push({ key: 'buildingID', message: 'No such building' });
+    else if (building.portfolioID !== body.portfolioID)
+      errors.push({ key: 'portfolioID', message: "Must be the building's portfolio" });
+  }
+  return errors;
 }

@@ -11,6 +11,8 @@ export class VendorRequestError extends Error {
     message: string,
     readonly status: number | null,
     readonly retryable: boolean,
+    /** The vendor's answer (parsed JSON, else text) of a refused request, for adapters that read its field errors. */
+    readonly body?: unknown,
   ) {
     super(message);
   }
@@ -298,7 +300,12 @@ function readAnswer<T>(request: VendorRequest, response: AxiosResponse, label: s
     }
     return transient;
   }
-  throw new VendorRequestError(`${label} was rejected with HTTP ${status}: ${excerpt(response.data)}`, status, false);
+  throw new VendorRequestError(
+    `${label} was rejected with HTTP ${status}: ${excerpt(response.data)}`,
+    status,
+    false,
+    parsedOrText(response.data),
+  );
 }
 
 /** The request's own reading of an answer: null when it finds nothing wrong; final errors are thrown. */

@@ -11,6 +11,7 @@ import {
   type PropertywareRestModel,
 } from './propertyware-rest.facts';
 import { mapPropertywareRestRecord } from './propertyware-rest.mapper';
+import { PROPERTYWARE_REST_WRITE_FIELDS, PropertywareRestWriter } from './propertyware-rest.writes';
 
 /** Propertyware REST API v1 (docs/vendors/propertyware-rest.md): three header keys, offset/limit with X-Total-Count. */
 export const propertywareRestAdapter: VendorAdapter<PropertywareRestCredentials, PropertywareRestModel> = {
@@ -32,11 +33,20 @@ export const propertywareRestAdapter: VendorAdapter<PropertywareRestCredentials,
     const id = (raw as { id?: unknown } | null)?.id;
     return typeof id === 'number' || typeof id === 'string' ? String(id) : null;
   },
+  writeFields: PROPERTYWARE_REST_WRITE_FIELDS,
   expectedFields: PROPERTYWARE_REST_EXPECTED_FIELDS,
 };
 
 class PropertywareRestClient implements VendorClient {
-  constructor(private readonly http: VendorHttp) {}
+  readonly writer: PropertywareRestWriter;
+
+  constructor(private readonly http: VendorHttp) {
+    // A written contact is read back as the resident sync reads it: with the leases naming it.
+    this.writer = new PropertywareRestWriter(http, {
+      all: async (contact) => hydrate(contact, await this.leasesByContact()),
+      withLeases: (contact, leases) => hydrate(contact, indexLeases(leases)),
+    });
+  }
 
   /**
    * Every page of a model. Tenant contacts come hydrated with `leases`: a Contact names no lease or
@@ -76,34 +86,38 @@ class PropertywareRestClient implements VendorClient {
     return getArrayPage(this.http, path, { ...params, offset, limit, orderby: 'id asc', lastModifiedDateTimeStart });
   }
 
-  /** contact id -> the leases naming it, as LeaseLink (malformed leases are the leases job's to report). */
+  /** contact id -> the leases naming it, over every lease. */
   private async leasesByContact(): Promise<Map<string, LeaseLink[]>> {
     const byContact = new Map<string, LeaseLink[]>();
-    for await (const page of this.pages('leases')) {
-      for (const lease of page.records as Array<Record<string, any> | null>) {
-        if (!isId(lease?.id) || !isId(lease?.buildingID) || !Array.isArray(lease?.contacts)) continue;
-        const link: LeaseLink = {
-          id: lease.id,
-          buildingID: lease.buildingID,
-          unitID: lease.unitID,
-          status: lease.status,
-          startDate: lease.startDate,
-          moveInDate: lease.moveInDate,
-          moveOutDate: lease.moveOutDate,
-          noticeGivenDate: lease.noticeGivenDate,
-          contacts: lease.contacts,
-        };
-        for (const contact of lease.contacts as Array<{ id?: unknown } | null>) {
-          if (!isId(contact?.id)) continue;
-          const key = String(contact.id);
-          const links = byContact.get(key);
-          if (links) links.push(link);
-          else byContact.set(key, [link]);
-        }
-      }
-    }
+    for await (const page of this.pages('leases')) indexLeases(page.records, byContact);
     return byContact;
   }
+}
+
+/** Adds each lease to the contacts it names, as LeaseLink (malformed leases are the leases job's to report). */
+function indexLeases(leases: unknown[], byContact = new Map<string, LeaseLink[]>()): Map<string, LeaseLink[]> {
+  for (const lease of leases as Array<Record<string, any> | null>) {
+    if (!isId(lease?.id) || !isId(lease?.buildingID) || !Array.isArray(lease?.contacts)) continue;
+    const link: LeaseLink = {
+      id: lease.id,
+      buildingID: lease.buildingID,
+      unitID: lease.unitID,
+      status: lease.status,
+      startDate: lease.startDate,
+      moveInDate: lease.moveInDate,
+      moveOutDate: lease.moveOutDate,
+      noticeGivenDate: lease.noticeGivenDate,
+      contacts: lease.contacts,
+    };
+    for (const contact of lease.contacts as Array<{ id?: unknown } | null>) {
+      if (!isId(contact?.id)) continue;
+      const key = String(contact.id);
+      const links = byContact.get(key);
+      if (links) links.push(link);
+      else byContact.set(key, [link]);
+    }
+  }
+  return byContact;
 }
 
 /** The Lease fields a tenant needs to know where it lives and its side of its links, keeping the spec's names. */
