@@ -245,7 +245,9 @@ function makeUnit(prng: Prng, id: number, building: Rec, n: number): Rec {
     status: 'Vacant',
     rentable: true,
     syndicate: prng.chance(0.2),
-    floorNumber: Math.ceil(n / 4),
+    // SaveUnit takes floors 0-2 and requires a free-text type: seeded units are ones a client can PUT back.
+    floorNumber: (n - 1) % 3,
+    type: 'Apartment',
     ...stamps(prng),
   };
   return unit;
