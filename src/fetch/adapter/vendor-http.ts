@@ -11,8 +11,22 @@ export class VendorRequestError extends Error {
     message: string,
     readonly status: number | null,
     readonly retryable: boolean,
+    /** The vendor's answer to a refused request (JSON when it parses), for an adapter to read its reasons. */
+    readonly body?: unknown,
   ) {
     super(message);
+  }
+}
+/**
+ * The vendor refused a write and said why: `errors` are its reasons as write-status shows them (its message, then
+ * one `field: reason` per field it named). Final, like any refusal.
+ */
+export class VendorWriteRejectedError extends VendorRequestError {
+  constructor(
+    readonly errors: string[],
+    status: number,
+  ) {
+    super(errors.join('; '), status, false);
   }
 }
 /**
@@ -296,7 +310,12 @@ function readAnswer<T>(request: VendorRequest, response: AxiosResponse, label: s
     }
     return transient;
   }
-  throw new VendorRequestError(`${label} was rejected with HTTP ${status}: ${excerpt(response.data)}`, status, false);
+  throw new VendorRequestError(
+    `${label} was rejected with HTTP ${status}: ${excerpt(response.data)}`,
+    status,
+    false,
+    parsedOrText(response.data),
+  );
 }
 
 /** The request's own reading of an answer: null when it finds nothing wrong; final errors are thrown. */

@@ -101,6 +101,11 @@ export class WriteService {
         })),
       );
     const fields = Object.fromEntries(given.filter((f) => writable.has(f)).map((f) => [f, body[f]]));
+    const refusedValues = Object.entries(support.fields.checks ?? {}).flatMap(([field, check]) => {
+      const reason = field in fields ? check(fields[field]) : null;
+      return reason === null ? [] : [{ path: [field], message: `${reason} (${target.vendor})` }];
+    });
+    if (refusedValues.length > 0) throw invalid(refusedValues);
     const missing = support.fields.required.filter((field) => fields[field] === undefined || fields[field] === null);
     if (missing.length > 0)
       throw invalid(
