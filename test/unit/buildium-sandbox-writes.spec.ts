@@ -40,11 +40,16 @@ describe('Buildium sandbox: tenant writes', () => {
 
   it('creates a tenant on its lease: 201 with the TenantMessage, readable after, counted once', async () => {
     const before = server.sandbox.writes.snapshot()['POST /v1/leases/tenants']?.received ?? 0;
-    const res = await send('POST', '/v1/leases/tenants', post({ PhoneNumbers: { Mobile: '555-0101' } }));
+    const phones = { Mobile: '(503) 555-0101', Work: '503-555-0102' };
+    const res = await send('POST', '/v1/leases/tenants', post({ PhoneNumbers: phones }));
     expect(res.status).toBe(201);
     const tenant = (await res.json()) as any;
+    // PhoneNumberMessage.Type has no Work: a work number reads back as Office.
     assertValid('TenantMessage', tenant, 'buildium-openapi.json', { closed: true });
-    expect(tenant.PhoneNumbers).toEqual([{ Number: '555-0101', Type: 'Cell' }]);
+    expect(tenant.PhoneNumbers).toEqual([
+      { Number: '503-555-0102', Type: 'Office' },
+      { Number: '(503) 555-0101', Type: 'Cell' },
+    ]);
     expect(tenant.Leases.map((l: any) => l.Id)).toEqual([server.sandbox.data.leases[0].Id]);
     const read = await fetch(`${server.url}/v1/leases/tenants/${tenant.Id}`, { headers: headers() });
     expect(((await read.json()) as any).FirstName).toBe('New');
@@ -52,11 +57,15 @@ describe('Buildium sandbox: tenant writes', () => {
   });
 
   it('answers 400 with Errors[{Key, Value}] for a malformed body, 422 for an unknown lease, 415 without JSON', async () => {
-    const bad = await send('POST', '/v1/leases/tenants', post({ FirstName: '', Address: { AddressLine1: 'x' } }));
+    const bad = await send(
+      'POST',
+      '/v1/leases/tenants',
+      post({ FirstName: '', Address: { AddressLine1: 'x' }, PhoneNumbers: { Home: '555-0101' } }),
+    );
     expect(bad.status).toBe(400);
     const error = (await bad.json()) as any;
     assertValid('ApiErrorResponse', error, 'buildium-openapi.json', { closed: true });
-    expect(error.Errors.map((e: any) => e.Key)).toEqual(['FirstName', 'Address.Country']);
+    expect(error.Errors.map((e: any) => e.Key)).toEqual(['FirstName', 'Address.Country', 'PhoneNumbers.Home']);
     const unknownLease = await send('POST', '/v1/leases/tenants', post({ LeaseId: 999_999_999 }));
     expect(unknownLease.status).toBe(422);
     const notJson = await send('POST', '/v1/leases/tenants', JSON.stringify(post({})), headers(CREDS, false));

@@ -54,8 +54,11 @@ export const UNIT_BATHROOMS = [
   'ThreePointFiveBath',
   'FourPointFiveBath',
 ];
-/** PhoneNumbersMessage slots as TenantMessage reads them back: PhoneNumbers[] {Number, Type}. */
-export const PHONE_READ_TYPE: Record<string, string> = { Home: 'Home', Work: 'Work', Mobile: 'Cell', Fax: 'Fax' };
+/**
+ * PhoneNumbersMessage slots as TenantMessage reads them back: PhoneNumbers[] {Number, Type}, whose Type enum has
+ * no Work (NotSet, Home, Office, Cell, Personal, Fax, Other): a work number reads back as Office.
+ */
+export const PHONE_READ_TYPE: Record<string, string> = { Home: 'Home', Work: 'Office', Mobile: 'Cell', Fax: 'Fax' };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -100,6 +103,10 @@ class MessageCheck {
   }
   oneOf(key: string, values: readonly string[], required = false): void {
     this.rule(key, required, (v) => values.includes(v), `must be one of ${values.join(', ')}`);
+  }
+  phone(key: string): void {
+    const ok = (v: unknown) => typeof v === 'string' && v.length >= 10 && v.length <= 20;
+    this.rule(key, false, ok, 'must be between 10 and 20 characters');
   }
   email(key: string): void {
     this.rule(key, false, (v) => typeof v === 'string' && EMAIL.test(v), 'must be a valid email address');
@@ -154,8 +161,9 @@ function tenantChecks(c: MessageCheck, post: boolean): void {
   c.date('DateOfBirth');
   c.address('Address', true);
   c.address('AlternateAddress', false);
+  // "If provided, must be between 10 and 20 characters" (PhoneNumbersMessage).
   c.nested('PhoneNumbers', false, (p) => {
-    for (const slot of Object.keys(PHONE_READ_TYPE)) p.text(slot, false, 30);
+    for (const slot of Object.keys(PHONE_READ_TYPE)) p.phone(slot);
   });
   c.oneOf('MailingPreference', ['PrimaryAddress', 'AlternateAddress']);
 }
