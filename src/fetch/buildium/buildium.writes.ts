@@ -318,17 +318,17 @@ function overlay(fields: Record<string, unknown>) {
 function leasePostMessage(fields: Record<string, unknown>): Raw {
   const given = (list: readonly string[]) => list.some((f) => f in fields);
   const newTenant = Object.fromEntries(NEW_TENANT_FIELDS.filter((f) => f in fields).map((f) => [f, fields[f]]));
-  return dropUndefined({
+  return presentOnly({
     ...leasePutMessage({}, fields),
     IsEvictionPending: undefined,
     SendWelcomeEmail: fields.send_welcome_email ?? false,
     TenantIds: fields.resident_id === undefined ? undefined : [Number(fields.resident_id)],
     Tenants: given(NEW_TENANT_FIELDS) ? [tenantMessage({}, newTenant)] : undefined,
     Rent: given(['rent_cycle', 'rent_amount_in_cents', 'financial_account_id', 'rent_due_date'])
-      ? dropUndefined({
+      ? presentOnly({
           Cycle: fields.rent_cycle,
           Charges: [
-            dropUndefined({
+            presentOnly({
               Amount: fields.rent_amount_in_cents === undefined ? undefined : dollars(fields.rent_amount_in_cents),
               GlAccountId: integerId(fields.financial_account_id),
               NextDueDate: fields.rent_due_date === undefined ? undefined : buildiumDate(fields.rent_due_date),
@@ -342,7 +342,7 @@ function leasePostMessage(fields: Record<string, unknown>): Raw {
 /** The complete LeasePutMessage (rent, tenants and status are not changed by it: buildium.md). */
 export function leasePutMessage(current: Raw, fields: Record<string, unknown>): Raw {
   const { given, pick } = overlay(fields);
-  return dropUndefined({
+  return presentOnly({
     LeaseType: pick('type', current.LeaseType),
     UnitId: given('unit_id') ? Number(fields.unit_id) : current.UnitId,
     LeaseFromDate: given('start_date') ? buildiumDate(fields.start_date) : current.LeaseFromDate,
@@ -355,7 +355,7 @@ export function leasePutMessage(current: Raw, fields: Record<string, unknown>): 
 /** The complete RentalPropertyPutMessage (or the Post's fields): the manager and reserve kept as they are. */
 export function propertyMessage(current: Raw, fields: Record<string, unknown>): Raw {
   const { given, pick } = overlay(fields);
-  return dropUndefined({
+  return presentOnly({
     Name: pick('name', current.Name),
     StructureDescription: pick('notes', current.StructureDescription),
     Address: addressMessage(current.Address, streetLines(fields), ''),
@@ -372,7 +372,7 @@ export function propertyMessage(current: Raw, fields: Record<string, unknown>): 
 /** The complete RentalUnitPutMessage (or the Post's fields): UnitNumber from `number`, else `name`. */
 export function unitMessage(current: Raw, fields: Record<string, unknown>): Raw {
   const { given, pick } = overlay(fields);
-  return dropUndefined({
+  return presentOnly({
     UnitNumber: pick('number', pick('name', current.UnitNumber)),
     UnitSize: pick('square_feet', current.UnitSize),
     MarketRent: given('rent_amount_market_in_cents') ? dollars(fields.rent_amount_market_in_cents) : current.MarketRent,
@@ -398,7 +398,7 @@ function streetLines(fields: Record<string, unknown>): Record<string, unknown> {
 export function tenantMessage(current: Raw, fields: Record<string, unknown>): Raw {
   const given = (field: string) => field in fields;
   const pick = (field: string, value: unknown) => (given(field) ? fields[field] : value);
-  return dropUndefined({
+  return presentOnly({
     FirstName: pick('first_name', current.FirstName),
     LastName: pick('last_name', current.LastName),
     Email: pick('email_1', current.Email),
@@ -418,7 +418,7 @@ function addressMessage(current: Raw | undefined, fields: Record<string, unknown
   const touched = ADDRESS_FIELDS.some((f) => `${f}${suffix}` in fields);
   if (!touched) return current ?? undefined;
   const pick = (field: string, value: unknown) => (`${field}${suffix}` in fields ? fields[`${field}${suffix}`] : value);
-  return dropUndefined({
+  return presentOnly({
     AddressLine1: pick('address_1', current?.AddressLine1),
     AddressLine2: pick('address_2', current?.AddressLine2),
     AddressLine3: current?.AddressLine3,
@@ -452,6 +452,10 @@ function phoneNumbers(current: unknown, fields: Record<string, unknown>): Raw | 
   return Object.keys(slots).length > 0 ? slots : undefined;
 }
 
-function dropUndefined(record: Raw): Raw {
-  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+/**
+ * The message without absent values. A null is left out too: Buildium's messages are not nullable, and a PUT
+ * blanks what it leaves out, so leaving a value out is how a write clears it.
+ */
+function presentOnly(record: Raw): Raw {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined && v !== null));
 }
