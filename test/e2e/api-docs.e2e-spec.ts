@@ -862,7 +862,8 @@ describe('API docs: /openapi.json and /docs', () => {
       await page.goto('/docs');
       await page.locator('.opblock').first().waitFor({ timeout: 10_000 });
       expect(await page.locator('.opblock').count()).toBe(operations(document).length);
-      expect(await page.locator('.opblock-summary-path[data-path="/v1/leases/{id}"]').count()).toBe(1);
+      // GET and PUT (the lease write).
+      expect(await page.locator('.opblock-summary-path[data-path="/v1/leases/{id}"]').count()).toBe(2);
       expect([...problems, ...violations]).toEqual([]);
     } finally {
       await browser.close();

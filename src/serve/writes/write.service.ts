@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { Injectable } from '@nestjs/common';
 import {
   CANONICAL_MODELS,
@@ -10,13 +11,13 @@ import { writeSupport } from '../../fetch/adapter/vendor-adapter';
 import { VendorRegistry } from '../../fetch/registry/vendor-registry';
 import { AppError } from '../../platform/common/errors/app-error';
 import { WriteJobs } from '../../sync/write-jobs.service';
-import { specBodyIssues, type BodyIssue } from './spec-body';
+import { specBodyIssues, specDefaults, type BodyIssue } from './spec-body';
 import { WriteRepository, type WriteTarget } from './write.repository';
 
 /** Spec quirks the write API does not hold users to (docs/vendors/models.md §6): the units POST's misspelt field. */
 const IGNORED_SPEC_REQUIREMENTS = new Set(['intgration_id']);
-/** Fields that say where a write goes rather than what it writes. */
-const ROUTING_FIELDS = new Set(['integration_id']);
+/** Fields that say where a write goes rather than what it writes (the units POST's misspelling among them). */
+const ROUTING_FIELDS = new Set(['integration_id', 'intgration_id']);
 
 export interface WriteRequest {
   organizationId: string;
@@ -90,8 +91,16 @@ export class WriteService {
         { integration_vendor: target.vendor, model, operation },
       );
 
-    const given = Object.keys(body).filter((field) => body[field] !== undefined && !ROUTING_FIELDS.has(field));
     const writable = new Set(support.fields.writable);
+    // A field left at the spec's default (`[]`, `false`: what a client generated from the spec sends unasked) asks
+    // for no write, so one the vendor cannot write is passed over rather than refused.
+    const defaults = specDefaults(declared.input);
+    const given = Object.keys(body).filter(
+      (field) =>
+        body[field] !== undefined &&
+        !ROUTING_FIELDS.has(field) &&
+        (writable.has(field) || !(field in defaults) || !isDeepStrictEqual(body[field], defaults[field])),
+    );
     const unwritable = given.filter((field) => !writable.has(field));
     if (unwritable.length > 0 && !request.ignoreUnknownFields)
       throw invalid(
