@@ -314,6 +314,12 @@ describe('API docs: /openapi.json and /docs', () => {
     expect(leases.find((x) => x.name === 'updated_at_gte')!.schema).toEqual(
       expect.objectContaining({ type: 'string', anyOf: [{ format: 'date-time' }, { format: 'date' }] }),
     );
+    // A field a vendor writes that the spec's input lacks is documented as an extension on the spec's body.
+    const propertyBody = document.paths['/v1/properties'].post.requestBody.content['application/json'].schema;
+    expect(propertyBody.allOf).toEqual([{ $ref: '#/components/schemas/_v1_properties__post_input' }]);
+    expect(propertyBody.properties).toEqual({
+      x_operating_bank_account_id: expect.objectContaining({ type: 'string', 'x-latchkey-extension': true }),
+    });
     // Get by id takes the spec's paging parameters.
     for (const p of ['/v1/leases/{id}', '/v1/webhooks/{id}', '/v1/admin/integrations/{id}']) {
       expect([
