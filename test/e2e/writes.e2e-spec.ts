@@ -226,6 +226,34 @@ describe('writes to the PMS', () => {
     expect(JSON.stringify(created)).not.toContain('Quill');
   });
 
+  it("passes over a field left at the spec's default that Buildium cannot write; another value of it is refused", async () => {
+    // A unit whose leases all end (a new open-ended one overlaps none of them).
+    const { units, leases } = sandbox.sandbox.data;
+    const free = units.find((u) => leases.every((l) => l.UnitId !== u.Id || l.LeaseToDate))!;
+    const unit = (
+      await request(harness.app.url).get(`/v1/units?integration_id=${integrationId}&x_id=${free.Id}`).set(auth())
+    ).body.results[0];
+    // What a client generated from the spec sends unasked: its defaults ([] lists), which ask for no write.
+    const lease = { integration_id: integrationId, unit_id: unit.id, type: 'AtWill', start_date: '2031-01-01' };
+    const refused = await request(harness.app.url)
+      .post('/v1/leases/')
+      .set(auth())
+      .send({ ...lease, pets: [{ type: 'dog', name: 'Biscuit' }] });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.issues).toEqual([
+      { path: ['pets'], message: expect.stringContaining('BUILDIUM cannot write pets') },
+    ]);
+    const leasesBefore = sandbox.sandbox.data.leases.length;
+    const accepted = await request(harness.app.url)
+      .post('/v1/leases/')
+      .set(auth())
+      .send({ ...lease, pets: [], vehicles: [], resident_charges: [] });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.data).toEqual({});
+    expect(await settled(accepted.body.job_id)).toMatchObject({ write_status: 'SUCCESS' });
+    expect(sandbox.sandbox.data.leases.length - leasesBefore).toBe(1);
+  });
+
   it('checks the spec schema and the vendor required fields before any job: 400 naming the field', async () => {
     const before = posts();
     const badEmail = await request(harness.app.url)

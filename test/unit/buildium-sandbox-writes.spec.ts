@@ -1,4 +1,9 @@
-import { VendorAccessDeniedError, VendorHttp, VendorWriteRejectedError } from '../../src/fetch/adapter/vendor-http';
+import {
+  VendorAccessDeniedError,
+  VendorHttp,
+  VendorWriteRejectedError,
+  type VendorExchange,
+} from '../../src/fetch/adapter/vendor-http';
 import {
   BUILDIUM_WRITE_FIELDS,
   BuildiumWriter,
@@ -327,18 +332,23 @@ describe('BuildiumWriter: leases, properties and units', () => {
 
   beforeAll(async () => {
     server = await startBuildiumSandboxServer({ residents: 30, seed: 9, credentials: [CREDS, READ_ONLY] });
-    writer = new BuildiumWriter(
+    writer = writerFor(CREDS);
+  });
+  afterAll(() => server.close());
+
+  /** A writer with `creds` against the sandbox, its exchanges to `exchanges`. */
+  const writerFor = (creds: typeof CREDS, exchanges?: (e: VendorExchange) => void) =>
+    new BuildiumWriter(
       new VendorHttp({
         baseUrl: server.url,
-        headers: headers(CREDS, false),
+        headers: headers(creds, false),
         guard: new OutboundGuard(['127.0.0.0/8']),
         throttleBackoffMs: 1,
         maxAttempts: 2,
         sleep: async () => undefined,
+        exchanges,
       }),
     );
-  });
-  afterAll(() => server.close());
 
   it('maps bedrooms and bathrooms to Buildium enums value by value, refusing what has none', () => {
     expect(['0', '1', '2', '8', '9', '12', null].map(unitBedrooms)).toEqual([
@@ -392,17 +402,7 @@ describe('BuildiumWriter: leases, properties and units', () => {
 
   it('creates and updates each model; every message is a closed Post or Put message of the spec', async () => {
     const sent: Array<{ method: string; path: string; body: unknown }> = [];
-    const recording = new BuildiumWriter(
-      new VendorHttp({
-        baseUrl: server.url,
-        headers: headers(CREDS, false),
-        guard: new OutboundGuard(['127.0.0.0/8']),
-        throttleBackoffMs: 1,
-        maxAttempts: 2,
-        sleep: async () => undefined,
-        exchanges: (e) => sent.push({ method: e.method, path: e.path, body: e.body }),
-      }),
-    );
+    const recording = writerFor(CREDS, (e) => sent.push({ method: e.method, path: e.path, body: e.body }));
     const property = await recording.write({
       model: 'properties',
       operation: 'create',
@@ -543,16 +543,7 @@ describe('BuildiumWriter: leases, properties and units', () => {
         await expect(writer.probe(model, operation)).resolves.toBeUndefined();
         expect(JSON.stringify(server.sandbox.data)).toBe(before);
       }
-      const readOnly = new BuildiumWriter(
-        new VendorHttp({
-          baseUrl: server.url,
-          headers: headers(READ_ONLY, false),
-          guard: new OutboundGuard(['127.0.0.0/8']),
-          throttleBackoffMs: 1,
-          maxAttempts: 1,
-          sleep: async () => undefined,
-        }),
-      );
+      const readOnly = writerFor(READ_ONLY);
       await expect(readOnly.probe(model, 'create')).rejects.toBeInstanceOf(VendorAccessDeniedError);
     },
   );
