@@ -449,17 +449,20 @@ describe('writes to the PMS', () => {
       });
     });
 
-    it('creates a lease on that unit with an existing resident, a new tenant and its rent', async () => {
+    it('creates a lease on that unit with existing residents, a new tenant and its rent', async () => {
       const residents = await request(harness.app.url)
-        .get(`/v1/residents?integration_id=${integration()}&limit=1`)
+        .get(`/v1/residents?integration_id=${integration()}&limit=2`)
         .set(auth());
-      const existing = residents.body.results[0];
-      lease = await write('leases', 'create', {
+      const [existing, second] = residents.body.results;
+      const body = {
         unit_id: unit.id,
         type: 'Fixed',
         start_date: '2025-02-01',
         end_date: '2099-01-31',
+        // Residents named three ways (Buildium's TenantIds), each once.
         resident_id: existing.id,
+        tenants: [{ id: second.id }],
+        associated_resident_ids: [existing.id],
         first_name: 'Juniper',
         last_name: 'Achterberg',
         email_1: 'juniper@example.com',
@@ -472,7 +475,16 @@ describe('writes to the PMS', () => {
         rent_amount_in_cents: 185_000,
         financial_account_id: '4000',
         rent_due_date: '2025-02-01',
-      });
+      };
+      const unknown = await request(harness.app.url)
+        .post('/v1/leases/')
+        .set(auth())
+        .send({ integration_id: integration(), ...body, tenants: [{ id: 'no-such-resident' }] });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.details.issues).toEqual([
+        { path: ['tenants', 0, 'id'], message: 'names no resident of this integration' },
+      ]);
+      lease = await write('leases', 'create', body);
       expect(lease).toMatchObject({
         unit_id: unit.id,
         property_id: property.id,
@@ -483,9 +495,9 @@ describe('writes to the PMS', () => {
         status_normalized: 'ACTIVE',
       });
       const atVendor = vendorRecord('leases', lease.x_id);
-      expect(atVendor.Tenants).toHaveLength(2);
-      expect(atVendor.Tenants[0].Id).toBe(Number(existing.x_id));
-      expect(data().tenants.find((t) => t.Id === atVendor.Tenants[1].Id)).toMatchObject({
+      expect(atVendor.Tenants.map((t: any) => t.Id).slice(0, 2)).toEqual([Number(existing.x_id), Number(second.x_id)]);
+      expect(atVendor.Tenants).toHaveLength(3);
+      expect(data().tenants.find((t) => t.Id === atVendor.Tenants[2].Id)).toMatchObject({
         FirstName: 'Juniper',
         Email: 'juniper@example.com',
       });

@@ -131,6 +131,8 @@ export const BUILDIUM_WRITE_FIELDS: Partial<Record<BuildiumModel, Partial<Record
         ...LEASE_FIELDS,
         'send_welcome_email',
         'resident_id',
+        'tenants',
+        'associated_resident_ids',
         ...NEW_TENANT_FIELDS,
         'rent_cycle',
         'rent_amount_in_cents',
@@ -311,9 +313,10 @@ function overlay(fields: Record<string, unknown>) {
 }
 
 /**
- * LeasePostMessage: type, unit and dates; the tenants (TenantIds from `resident_id`, a new tenant in Tenants[]
- * from the applicant's names, contact and address); the rent (Cycle and one charge: Amount in dollars, the GL
- * account, NextDueDate). SendWelcomeEmail is required by Buildium: false unless asked.
+ * LeasePostMessage: type, unit and dates; the tenants (TenantIds from `resident_id`, `tenants[].id` and
+ * `associated_resident_ids`; a new tenant in Tenants[] from the applicant's names, contact and address); the rent
+ * (Cycle and one charge: Amount in dollars, the GL account, NextDueDate). SendWelcomeEmail is required by
+ * Buildium: false unless asked.
  */
 function leasePostMessage(fields: Record<string, unknown>): Raw {
   const given = (list: readonly string[]) => list.some((f) => f in fields);
@@ -322,7 +325,7 @@ function leasePostMessage(fields: Record<string, unknown>): Raw {
     ...leasePutMessage({}, fields),
     IsEvictionPending: undefined,
     SendWelcomeEmail: fields.send_welcome_email ?? false,
-    TenantIds: fields.resident_id === undefined ? undefined : [Number(fields.resident_id)],
+    TenantIds: tenantIds(fields),
     Tenants: given(NEW_TENANT_FIELDS) ? [tenantMessage({}, newTenant)] : undefined,
     Rent: given(['rent_cycle', 'rent_amount_in_cents', 'financial_account_id', 'rent_due_date'])
       ? presentOnly({
@@ -337,6 +340,17 @@ function leasePostMessage(fields: Record<string, unknown>): Raw {
         })
       : undefined,
   });
+}
+
+/** A lease's existing tenants: `resident_id`, `tenants[].id` and `associated_resident_ids` (vendor ids by now), once each. */
+function tenantIds(fields: Record<string, unknown>): number[] | undefined {
+  const listed = (value: unknown) => (Array.isArray(value) ? (value as unknown[]) : []);
+  const ids = [
+    fields.resident_id,
+    ...listed(fields.tenants).map((t) => (t as { id?: unknown } | null)?.id),
+    ...listed(fields.associated_resident_ids),
+  ].filter((id) => id !== undefined && id !== null);
+  return ids.length > 0 ? [...new Set(ids.map(Number))] : undefined;
 }
 
 /** The complete LeasePutMessage (rent, tenants and status are not changed by it: buildium.md). */

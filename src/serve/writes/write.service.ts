@@ -155,7 +155,10 @@ export class WriteService {
     return { target, record: null };
   }
 
-  /** The fields with each id field's Latchkey id replaced by the vendor's id of that record (400 naming an unknown one). */
+  /**
+   * The fields with each id field's Latchkey id replaced by the vendor's id of that record (400 naming an unknown
+   * one): a single id, a list of ids, or a list of `{id}` items (a lease's `tenants`).
+   */
   private async withVendorIds(
     integrationId: string,
     fields: Record<string, unknown>,
@@ -163,12 +166,24 @@ export class WriteService {
     const resolved = { ...fields };
     const issues: BodyIssue[] = [];
     for (const [field, model] of Object.entries(WRITE_REFERENCES)) {
-      const id = fields[field];
-      if (typeof id !== 'string') continue;
-      const xId = (await this.repository.vendorIds(integrationId, model, [id])).get(id);
-      if (xId === undefined)
-        issues.push({ path: [field], message: `names no ${CANONICAL_MODELS[model].noun} of this integration` });
-      else resolved[field] = xId;
+      const value = fields[field];
+      const items = Array.isArray(value) ? value : [value];
+      const idOf = (item: unknown) =>
+        typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : item;
+      const ids = items.map(idOf).filter((id): id is string => typeof id === 'string');
+      if (ids.length === 0) continue;
+      const xIds = await this.repository.vendorIds(integrationId, model, ids);
+      const vendorId = (item: unknown, path: Array<string | number>) => {
+        const id = idOf(item);
+        if (typeof id !== 'string') return item;
+        const xId = xIds.get(id);
+        if (xId === undefined)
+          issues.push({ path, message: `names no ${CANONICAL_MODELS[model].noun} of this integration` });
+        return typeof item === 'object' ? { ...(item as object), id: xId } : xId;
+      };
+      resolved[field] = Array.isArray(value)
+        ? value.map((item, i) => vendorId(item, typeof item === 'object' ? [field, i, 'id'] : [field, i]))
+        : vendorId(value, [field]);
     }
     if (issues.length > 0) throw invalid(issues);
     return resolved;
