@@ -617,8 +617,7 @@ class ForeignWrites {
   private unknownIds(base: string, body: Json, current: Json | undefined): FieldErrors {
     const errors: FieldErrors = [];
     const need = (key: string, list: Json[], id: number | undefined) => {
-      if (id !== undefined && !list.some((r) => r.Id === id))
-        errors.push({ Key: key, Value: `${id} does not exist` });
+      if (id !== undefined && !list.some((r) => r.Id === id)) errors.push({ Key: key, Value: `${id} does not exist` });
     };
     if (base === '/v1/leases/tenants' && !current) need('LeaseId', this.data.leases, body.LeaseId);
     if (base === '/v1/rentals/units' && !current) need('PropertyId', this.data.rentals, body.PropertyId);
