@@ -89,6 +89,9 @@ export const WRITE_REFERENCES: Readonly<Record<string, CanonicalModelName>> = {
   unit_id: 'units',
   lease_id: 'leases',
   resident_id: 'residents',
+  // Lists of ids (a lease's tenants): each id, or each item's `id`, is replaced.
+  associated_resident_ids: 'residents',
+  tenants: 'residents',
 };
 
 /** How our /openapi.json documents a model's read endpoints. */

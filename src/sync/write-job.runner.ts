@@ -5,7 +5,7 @@ import { writeFailureEvent } from '../emit/event-payloads';
 import { EventsCommitted } from '../emit/events-committed';
 import { EventOutbox } from '../emit/outbox.service';
 import type { VendorAdapter } from '../fetch/adapter/vendor-adapter';
-import type { VendorExchange } from '../fetch/adapter/vendor-http';
+import { VendorWriteRejectedError, type VendorExchange } from '../fetch/adapter/vendor-http';
 import { VendorRegistry } from '../fetch/registry/vendor-registry';
 import { jobMappingContext, PageNormaliser } from '../normalise/page-normaliser';
 import { APP_CONFIG, type RuntimeConfig } from '../platform/config/config.module';
@@ -99,7 +99,8 @@ export class WriteJobRunner implements OnApplicationBootstrap {
       const raw = result.record ?? (result.xId !== null ? await writer.fetchOne(model, result.xId) : null);
       await this.succeed(job, integration, adapter, raw, exchanges);
     } catch (error) {
-      await this.fail(job, integration, [(error as Error).message], exchanges);
+      const errors = error instanceof VendorWriteRejectedError ? error.errors : [(error as Error).message];
+      await this.fail(job, integration, errors, exchanges);
     }
   }
 

@@ -95,19 +95,18 @@ describe('data-access checks', () => {
     return res.body.results;
   }
 
-  it('before any check, reads and the writes Buildium can do are untested, other writes unsupported', async () => {
+  it('before any check, reads and the writes Buildium can do (every model of the four) are untested', async () => {
     const id = await create('BUILDIUM', 'buildium', BUILDIUM_SANDBOX_CREDENTIALS);
     const access = await readAccess(id);
     expect(access.last_data_access_check).toBeNull();
     expect(access.data_access_check_in_process).toBe(false);
     expect(Object.keys(access.models).sort()).toEqual([...MODELS].sort());
-    // Buildium's writes built so far (docs/vendors/buildium.md, Writes): residents.
-    const written = (model: string) => (model === 'residents' ? { untested: true } : { unsupported: true });
+    // Buildium's writes (docs/vendors/buildium.md, Writes): create and update of each model.
     for (const model of MODELS)
       expect(access.models[model]).toEqual({
         read: { untested: true },
-        create: written(model),
-        update: written(model),
+        create: { untested: true },
+        update: { untested: true },
       });
     const integration = await getIntegration(id);
     expect(integration).toMatchObject({ last_data_access_check: null, is_running_data_access_check: false });
@@ -255,6 +254,14 @@ describe('data-access checks', () => {
       }
       for (const model of MODELS.filter((m) => !forbidden.includes(m)))
         expect(access.models[model].read).toEqual({ status: 'SUCCESS', error_message: null });
+      // AppFolio's API writes none of these models (models.md §3): unsupported, checked or not.
+      if (vendor === 'APPFOLIO')
+        for (const model of MODELS)
+          expect([model, access.models[model].create, access.models[model].update]).toEqual([
+            model,
+            { unsupported: true },
+            { unsupported: true },
+          ]);
       expect(Date.now() - Date.parse(access.last_data_access_check)).toBeLessThan(60_000);
 
       const integration = await getIntegration(id);

@@ -523,6 +523,104 @@ describe("a client generated from Propexo's spec", () => {
       }),
     );
     expect((await settledWrite(updatedWrite.job_id)).write_status).toBe('SUCCESS');
+    // A property, a unit on it and a lease on that unit, then an update of each (Buildium: GET, merge, PUT).
+    const createdId = async (write: { job_id: string }) => {
+      const status = await settledWrite(write.job_id);
+      expect(status).toMatchObject({ write_status: 'SUCCESS', errors: [], created_record_id: expect.any(String) });
+      return status.created_record_id!;
+    };
+    const newProperty = {
+      integration_id,
+      name: 'Generated Court',
+      address_1: '2 Spec Street',
+      city: 'Bend',
+      state: 'OR',
+      zip: '97701',
+      country: 'US',
+      type: 'Townhouse' as const,
+      year_built: 2010,
+      // Buildium's operating bank account, a Latchkey extension the spec's type lacks: sent from a variable.
+      x_operating_bank_account_id: '1',
+    };
+    const leaseListDefaults = {
+      other_occupants: [],
+      address_history: [],
+      emergency_contacts: [],
+      employment_history: [],
+      other_income: [],
+      vehicles: [],
+      pets: [],
+      concession_fees: [],
+      application_fees: [],
+    };
+    const property_id = await createdId(await ok(client.POST('/v1/properties/', { body: newProperty })));
+    const unit_id = await createdId(
+      await ok(
+        client.POST('/v1/units/', {
+          // The spec requires its misspelt intgration_id too; Latchkey takes it and ignores it.
+          body: {
+            integration_id,
+            intgration_id: integration_id,
+            property_id,
+            number: 'G-1',
+            bedrooms: '1',
+            bathrooms: '1',
+          },
+        }),
+      ),
+    );
+    const lease_id = await createdId(
+      await ok(
+        client.POST('/v1/leases/', {
+          // A generated client sends every field the spec gives a default ([] lists, false flags) unasked.
+          body: {
+            ...leaseListDefaults,
+            send_welcome_email: false,
+            resident_charges: [],
+            recurring_resident_charges: [],
+            integration_id,
+            unit_id,
+            type: 'AtWill',
+            start_date: '2025-05-01',
+            rent_cycle: 'Monthly',
+            rent_amount_in_cents: 99_000,
+            financial_account_id: '4010',
+            rent_due_date: '2025-05-01',
+          },
+        }),
+      ),
+    );
+    const updates = [
+      await ok(
+        client.PUT('/v1/properties/{id}', {
+          params: { path: { id: property_id } },
+          body: { integration_id, name: 'Generated Court II' },
+        }),
+      ),
+      await ok(
+        client.PUT('/v1/units/{id}', {
+          params: { path: { id: unit_id } },
+          body: { rent_amount_market_in_cents: 100_000 },
+        }),
+      ),
+      await ok(
+        client.PUT('/v1/leases/{lease_id}', {
+          params: { path: { lease_id } },
+          body: {
+            ...leaseListDefaults,
+            is_eviction_pending: false,
+            automatically_move_out_residents: true,
+            type: 'Fixed',
+            end_date: '2099-04-30',
+          },
+        }),
+      ),
+    ];
+    for (const update of updates) expect((await settledWrite(update.job_id)).write_status).toBe('SUCCESS');
+    const writtenLease = await ok(client.GET('/v1/leases/{lease_id}', { params: { path: { lease_id } } }));
+    expect(writtenLease.results).toMatchObject({ type: 'Fixed', rent_amount_in_cents: 99_000, unit_id });
+    const atBuildium = sandbox.sandbox.data.leases.find((l) => String(l.Id) === writtenLease.results?.x_id);
+    expect(atBuildium).toMatchObject({ LeaseToDate: '2099-04-30', AutomaticallyMoveOutTenants: true });
     // A write the vendor refuses ends FAILURE, and retry-write sends it again as a new job of the same root.
     sandbox.sandbox.faults.add({ path: '/v1/leases/tenants', method: 'POST', status: 422, times: 1 });
     const refusedWrite = await ok(client.POST('/v1/residents/', { body: { ...newResident, first_name: 'Refused' } }));

@@ -1,11 +1,16 @@
 import http from 'node:http';
 import { listenOnLoopback } from './loopback-server';
+import { openapiValidator, referenceDocument } from './propexo-schema';
 
 /**
  * A second, independent Buildium Open API v1 server, written from docs/vendors/buildium.md and
  * docs/reference/buildium-openapi.json only (never from src/sandbox), so the adapter is tested against
  * choices our own simulator did not make: small page caps whatever `limit` asks, a 429 without Retry-After
  * on every 7th request, ids out of creation order, and hand-picked awkward (schema-valid) values.
+ *
+ * Writes (buildium.md, Writes): POST and PUT of tenants, leases, rentals and units. A body is checked against
+ * the spec's own Post/Put message schema, closed (a field the spec does not name is a 400, so a misspelt field
+ * cannot pass unnoticed), enums included: Country is the spec's list of names, not a pattern.
  */
 
 export const FOREIGN_CREDENTIALS = { clientId: 'foreign-client', secret: 'foreign-secret-9f2' } as const;
@@ -493,6 +498,229 @@ function intParam(value: string | null): number | undefined {
   return /^\d+$/.test(value) ? Number(value) : NaN;
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Writes
+// ---------------------------------------------------------------------------------------------------------
+
+/** The Post and Put message of each writable resource (buildium-openapi.json). */
+const MESSAGES: Record<string, { post: string; put: string }> = {
+  '/v1/leases/tenants': { post: 'RentalTenantPostMessage', put: 'RentalTenantPutMessage' },
+  '/v1/leases': { post: 'LeasePostMessage', put: 'LeasePutMessage' },
+  '/v1/rentals': { post: 'RentalPropertyPostMessage', put: 'RentalPropertyPutMessage' },
+  '/v1/rentals/units': { post: 'RentalUnitsPostMessage', put: 'RentalUnitPutMessage' },
+};
+/** Limits the spec states in its descriptions rather than as keywords, by field path ([] = any item). */
+const TEXT_LIMITS: Array<[RegExp, number, number]> = [
+  [/^(Tenants\[\]\.)?(FirstName|LastName)$/, 1, 127],
+  [/^Name$/, 1, 127],
+  [/^(Units\[\]\.)?UnitNumber$/, 1, 30],
+  [/(^|\.)PhoneNumbers\.(Home|Work|Mobile|Fax)$/, 10, 20],
+];
+/** PhoneNumbersMessage slot -> PhoneNumberMessage.Type as the tenant is read (the read enum has Office, not Work). */
+const PHONE_TYPE_OF_SLOT: Record<string, string> = { Home: 'Home', Work: 'Office', Mobile: 'Cell', Fax: 'Fax' };
+const RESIDENTIAL = ['CondoTownhome', 'MultiFamily', 'SingleFamily'];
+
+type FieldErrors = Array<{ Key: string; Value: string }>;
+
+/** The spec's 400: every schema error as `Errors[{Key, Value}]`, Key the field's dotted path. */
+function messageErrors(schema: string, body: unknown): FieldErrors {
+  const validate = openapiValidator('buildium-openapi.json', schema, { closed: true });
+  const errors: FieldErrors = [];
+  if (!validate(body))
+    for (const e of validate.errors ?? []) {
+      const at = e.instancePath
+        .split('/')
+        .filter(Boolean)
+        .map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`))
+        .join('')
+        .replace(/^\./, '');
+      const field = (e.params as Json).missingProperty ?? (e.params as Json).additionalProperty;
+      const key = field ? (at ? `${at}.${field}` : String(field)) : at;
+      if (e.keyword === 'allOf' || errors.some((x) => x.Key === key)) continue;
+      errors.push({
+        Key: key,
+        Value: e.keyword === 'additionalProperties' ? 'is not a field of this message' : `${e.message}`,
+      });
+    }
+  const walk = (value: unknown, path: string) => {
+    if (typeof value === 'string') {
+      const limit = TEXT_LIMITS.find(([pattern]) => pattern.test(path.replace(/\[\d+\]/g, '[]')));
+      if (limit && (value.trim().length < limit[1] || value.length > limit[2]))
+        errors.push({ Key: path, Value: `must be ${limit[1]} to ${limit[2]} characters` });
+    } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`));
+    else if (value && typeof value === 'object')
+      for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
+  };
+  walk(body, '');
+  return errors;
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+function leaseStatusOn(from: string, to: string | undefined): 'Active' | 'Past' | 'Future' {
+  if (from > today()) return 'Future';
+  return to !== undefined && to < today() ? 'Past' : 'Active';
+}
+
+/** Sets what a message gives and removes what it leaves out (a PUT: "set to either an empty string or null"). */
+function replaceFields(record: Json, schema: string, message: Json): void {
+  const fields = Object.keys(referenceDocument('buildium-openapi.json').components.schemas[schema].properties);
+  for (const field of fields) {
+    if (message[field] === undefined || message[field] === null) delete record[field];
+    else record[field] = structuredClone(message[field]);
+  }
+}
+
+/** The writes of one server's data: each returns [status, body]. */
+class ForeignWrites {
+  private nextId = 5_000_001;
+
+  constructor(private readonly data: ReturnType<typeof buildDataset>) {}
+
+  write(base: string, id: number | undefined, body: Json): [number, unknown] {
+    const records = this.collection(base);
+    const current = id === undefined ? undefined : records.find((r) => r.Id === id);
+    if (id !== undefined && !current) return [404, apiError('Resource not found.', 'NotFound')];
+    const unusable = this.unknownIds(base, body, current);
+    if (unusable.length > 0)
+      return [422, apiError('The request could not be completed.', 'UnprocessableEntity', unusable)];
+    const record = current ?? { Id: this.nextId++ };
+    const put = current !== undefined;
+    switch (base) {
+      case '/v1/leases/tenants':
+        this.writeTenant(record, body, put);
+        break;
+      case '/v1/leases':
+        this.writeLease(record, body, put);
+        break;
+      case '/v1/rentals':
+        this.writeRental(record, body, put);
+        break;
+      default:
+        this.writeUnit(record, body, put);
+    }
+    if (!put) records.push(record);
+    this.reembed();
+    return [put ? 200 : 201, records.find((r) => r.Id === record.Id)];
+  }
+
+  private collection(base: string): Json[] {
+    const name = ({ '/v1/leases/tenants': 'tenants', '/v1/leases': 'leases', '/v1/rentals': 'rentals' } as const)[
+      base as '/v1/leases'
+    ];
+    return this.data[name ?? 'units'];
+  }
+
+  /** 422: ids the message names that this server does not have, or a lease over another on its unit. */
+  private unknownIds(base: string, body: Json, current: Json | undefined): FieldErrors {
+    const errors: FieldErrors = [];
+    const need = (key: string, list: Json[], id: number | undefined) => {
+      if (id !== undefined && !list.some((r) => r.Id === id)) errors.push({ Key: key, Value: `${id} does not exist` });
+    };
+    if (base === '/v1/leases/tenants' && !current) need('LeaseId', this.data.leases, body.LeaseId);
+    if (base === '/v1/rentals/units' && !current) need('PropertyId', this.data.rentals, body.PropertyId);
+    if (base === '/v1/leases') {
+      need('UnitId', this.data.units, body.UnitId);
+      (body.TenantIds ?? []).forEach((t: number, i: number) => need(`TenantIds[${i}]`, this.data.tenants, t));
+      const end = (to: string | undefined) => to ?? '9999-12-31';
+      const clash =
+        !current &&
+        this.data.leases.some(
+          (l) =>
+            l.UnitId === body.UnitId &&
+            l.LeaseFromDate <= end(body.LeaseToDate) &&
+            body.LeaseFromDate <= end(l.LeaseToDate),
+        );
+      if (clash) errors.push({ Key: 'LeaseFromDate', Value: 'The lease overlaps another lease of the unit' });
+    }
+    return errors;
+  }
+
+  private writeTenant(record: Json, body: Json, put: boolean): void {
+    const { LeaseId, PhoneNumbers, ...rest } = body;
+    replaceFields(record, 'RentalTenantPutMessage', rest);
+    record.PhoneNumbers = Object.entries(PHONE_TYPE_OF_SLOT)
+      .filter(([slot]) => typeof PhoneNumbers?.[slot] === 'string')
+      .map(([slot, Type]) => ({ Number: PhoneNumbers[slot], Type }));
+    if (put) return;
+    record.CreatedDateTime = new Date().toISOString();
+    const lease = this.data.leases.find((l) => l.Id === LeaseId)!;
+    lease.Tenants.push({ Id: record.Id, Status: lease.LeaseStatus === 'Future' ? 'Future' : 'Current' });
+    lease.LastUpdatedDateTime = new Date().toISOString();
+  }
+
+  private writeLease(record: Json, body: Json, put: boolean): void {
+    const unit = this.data.units.find((u) => u.Id === body.UnitId)!;
+    replaceFields(record, 'LeasePutMessage', { ...body, IsEvictionPending: body.IsEvictionPending ?? false });
+    Object.assign(record, {
+      PropertyId: unit.PropertyId,
+      UnitNumber: unit.UnitNumber,
+      LeaseStatus: leaseStatusOn(body.LeaseFromDate, body.LeaseToDate),
+      TermType: body.LeaseType === 'AtWill' ? 'MonthToMonth' : 'Standard',
+      LastUpdatedDateTime: new Date().toISOString(),
+    });
+    if (put) return;
+    const status = record.LeaseStatus === 'Future' ? 'Future' : record.LeaseStatus === 'Past' ? 'MovedOut' : 'Current';
+    const charges: Json[] = body.Rent?.Charges ?? [];
+    Object.assign(record, {
+      CreatedDateTime: new Date().toISOString(),
+      RenewalOfferStatus: 'NotSet',
+      AccountDetails: {
+        Rent: Math.round(charges.reduce((sum, c) => sum + c.Amount * 100, 0)) / 100,
+        SecurityDeposit: body.SecurityDeposit?.Amount ?? 0,
+      },
+      Tenants: (body.TenantIds ?? []).map((Id: number) => ({ Id, Status: status, MoveInDate: body.LeaseFromDate })),
+    });
+    this.data.leases.push(record);
+    for (const tenant of body.Tenants ?? [])
+      this.write('/v1/leases/tenants', undefined, { ...tenant, LeaseId: record.Id });
+    this.data.leases.pop();
+  }
+
+  private writeRental(record: Json, body: Json, put: boolean): void {
+    const { Units, RentalOwnerIds: _owners, PropertyManagerId, ...rest } = body;
+    replaceFields(record, 'RentalPropertyPutMessage', rest);
+    record.RentalType = RESIDENTIAL.includes(body.RentalSubType) ? 'Residential' : 'Commercial';
+    if (PropertyManagerId === undefined) delete record.RentalManager;
+    else if (record.RentalManager?.Id !== PropertyManagerId) record.RentalManager = { Id: PropertyManagerId };
+    if (put) return;
+    record.IsActive = true;
+    record.NumberUnits = 0;
+    this.data.rentals.push(record);
+    // No Units[]: one unit for the whole property (spec: "a default unit will be created").
+    for (const unit of Units ?? [{ UnitNumber: record.Name.slice(0, 30), Address: body.Address }])
+      this.write('/v1/rentals/units', undefined, { ...unit, PropertyId: record.Id });
+    this.data.rentals.pop();
+  }
+
+  private writeUnit(record: Json, body: Json, put: boolean): void {
+    const { PropertyId, ...rest } = body;
+    replaceFields(record, 'RentalUnitPutMessage', rest);
+    if (put) return;
+    Object.assign(record, { PropertyId, IsUnitListed: false, IsUnitOccupied: false });
+    const rental = this.data.rentals.find((r) => r.Id === PropertyId);
+    if (rental) rental.NumberUnits = (rental.NumberUnits ?? 0) + 1;
+  }
+
+  /** Each side embedded in the other again, as the reads serve them (see buildDataset). */
+  private reembed(): void {
+    const tenants = new Map(this.data.tenants.map((t) => [t.Id as number, t]));
+    for (const lease of this.data.leases) {
+      lease.CurrentTenants = lease.Tenants.filter((t: Json) => t.Status === 'Current')
+        .map((t: Json) => tenants.get(t.Id))
+        .filter(Boolean)
+        .map(({ Leases: _omit, ...t }: Json) => t);
+      lease.CurrentNumberOfOccupants = lease.CurrentTenants.length;
+    }
+    for (const tenant of this.data.tenants)
+      tenant.Leases = this.data.leases
+        .filter((l) => l.Tenants.some((x: Json) => x.Id === tenant.Id))
+        .map(({ CurrentTenants: _omit, ...rest }) => structuredClone(rest));
+  }
+}
+
 export async function startForeignBuildiumServer(): Promise<ForeignBuildiumServer> {
   const data = buildDataset();
   const endpoints: Record<string, Json[]> = {
@@ -502,10 +730,20 @@ export async function startForeignBuildiumServer(): Promise<ForeignBuildiumServe
     '/v1/leases/tenants': data.tenants,
   };
   const log: ForeignRequestLog[] = [];
+  const writes = new ForeignWrites(data);
 
   const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => serve(req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+  const serve = (req: http.IncomingMessage, res: http.ServerResponse, text: string) => {
     const url = new URL(req.url ?? '/', 'http://foreign.invalid');
-    const path = url.pathname.replace(/\/+$/, '');
+    const route = /^(\/v1\/(?:rentals\/units|leases\/tenants|rentals|leases))(?:\/(\d+))?$/.exec(
+      url.pathname.replace(/\/+$/, ''),
+    );
+    const path = route?.[1] ?? url.pathname.replace(/\/+$/, '');
+    const id = route?.[2] === undefined ? undefined : Number(route[2]);
     // Parameter names are case-sensitive: `Limit` or `OFFSET` are not ours and are ignored.
     const offset = intParam(url.searchParams.get('offset')) ?? 0;
     const limit = intParam(url.searchParams.get('limit')) ?? 50;
@@ -536,7 +774,29 @@ export async function startForeignBuildiumServer(): Promise<ForeignBuildiumServe
     }
     const records = endpoints[path];
     if (!records) return send(404, apiError('Resource not found.', 'NotFound'));
+    if (req.method === 'POST' || req.method === 'PUT') {
+      if ((req.method === 'POST') !== (id === undefined))
+        return send(405, apiError('Method not allowed.', 'MethodNotAllowed'));
+      if (!/^application\/json\b/i.test(String(req.headers['content-type'] ?? '')))
+        return send(415, apiError('The request content type must be application/json.', 'UnsupportedMediaType'));
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return send(400, apiError('The request body could not be read.', 'ValidationError'));
+      }
+      const schema = MESSAGES[path][req.method === 'POST' ? 'post' : 'put'];
+      const invalid = messageErrors(schema, body);
+      if (invalid.length > 0)
+        return send(400, apiError('The request has validation errors.', 'ValidationError', invalid));
+      const [status, answer] = writes.write(path, id, body as Json);
+      return send(status, answer);
+    }
     if (req.method !== 'GET') return send(405, apiError('Method not allowed.', 'MethodNotAllowed'));
+    if (id !== undefined) {
+      const record = records.find((r) => r.Id === id);
+      return record ? send(200, record) : send(404, apiError('Resource not found.', 'NotFound'));
+    }
 
     const invalid: Array<{ Key: string; Value: string }> = [];
     if (Number.isNaN(offset)) invalid.push({ Key: 'offset', Value: 'must be a non-negative integer' });
@@ -564,7 +824,7 @@ export async function startForeignBuildiumServer(): Promise<ForeignBuildiumServe
     const page = selected.slice(offset, offset + Math.min(limit, PAGE_CAP[path]));
     entry.count = page.length;
     return send(200, page, { 'X-Total-Count': String(selected.length) });
-  });
+  };
 
   return {
     ...(await listenOnLoopback(server)),

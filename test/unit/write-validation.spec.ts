@@ -22,7 +22,9 @@ describe('write declarations', () => {
 
   it('tells supported, lacking at the vendor and not built apart', () => {
     expect(writeSupport(buildiumAdapter, 'residents', 'create')).toMatchObject({ supported: true });
-    expect(writeSupport(buildiumAdapter, 'leases', 'create')).toEqual({ supported: false, reason: 'not_built' });
+    for (const model of ['leases', 'properties', 'units'] as const)
+      for (const operation of ['create', 'update'] as const)
+        expect(writeSupport(buildiumAdapter, model, operation)).toMatchObject({ supported: true });
     expect(writeSupport(appfolioAdapter, 'residents', 'create')).toEqual({ supported: false, reason: 'vendor' });
     expect(writeSupport(yardiAdapter, 'units', 'update')).toEqual({ supported: false, reason: 'vendor' });
     expect(writeSupport(yardiAdapter, 'residents', 'update')).toMatchObject({ supported: true });

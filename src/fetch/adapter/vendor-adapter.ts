@@ -44,6 +44,8 @@ export type WriteRef = `${CanonicalModelName}.${WriteOperation}`;
 export interface WriteFields {
   required: readonly string[];
   writable: readonly string[];
+  /** Per field, the vendor's own rule for its value (an enum it maps to): the reason a value cannot be written, else null. */
+  checks?: Readonly<Record<string, (value: unknown) => string | null>>;
 }
 
 /**

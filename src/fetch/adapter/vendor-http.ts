@@ -18,6 +18,18 @@ export class VendorRequestError extends Error {
   }
 }
 /**
+ * The vendor refused a write and said why: `errors` are its reasons as write-status shows them (its message, then
+ * one `field: reason` per field it named). Final, like any refusal.
+ */
+export class VendorWriteRejectedError extends VendorRequestError {
+  constructor(
+    readonly errors: string[],
+    status: number,
+  ) {
+    super(errors.join('; '), status, false);
+  }
+}
+/**
  * The vendor accepted the credentials but refuses this call (HTTP 403, Entrata's error 304, Yardi's
  * "Invalid Interface Entity or License"): the model is not readable with them. Final, never retried; the
  * data-access check records it as the model's FAILED read, with the vendor's own words.

@@ -1,6 +1,11 @@
 import type { WriteOperation } from '../../catalogue/canonical-models';
 import type { VendorWrite, VendorWriteResult, VendorWriter, WriteFields } from '../adapter/vendor-adapter';
-import { VendorRequestError, type VendorHttp } from '../adapter/vendor-http';
+import {
+  VendorAccessDeniedError,
+  VendorRequestError,
+  VendorWriteRejectedError,
+  type VendorHttp,
+} from '../adapter/vendor-http';
 import { BUILDIUM_ENDPOINTS, COUNTRY, type BuildiumModel } from './buildium.facts';
 
 type Raw = Record<string, any>;
@@ -21,10 +26,95 @@ const TENANT_FIELDS = [
   ...ADDRESS_FIELDS.map((f) => `${f}_alternate`),
 ];
 
+const UNIT_FIELDS = [
+  'number',
+  'name',
+  'square_feet',
+  'rent_amount_market_in_cents',
+  'bedrooms',
+  'bathrooms',
+  'notes',
+  ...ADDRESS_FIELDS,
+];
+const PROPERTY_FIELDS = ['name', 'notes', 'type', 'x_operating_bank_account_id', 'year_built', ...ADDRESS_FIELDS];
+/** A new tenant of a lease create: the fields buildium.md builds its `Tenants[]` entry from. */
+const NEW_TENANT_FIELDS = ['first_name', 'last_name', 'email_1', 'phone_1', 'phone_1_type', ...ADDRESS_FIELDS];
+const LEASE_FIELDS = ['type', 'unit_id', 'start_date', 'end_date'];
+
+/** Canonical property type -> RentalSubType (buildium.md, Writes; `Other` and `Short-term/vacation` have none). */
+const RENTAL_SUBTYPE: Record<string, string> = {
+  Apartment: 'MultiFamily',
+  'Du/Fourplex': 'MultiFamily',
+  Student: 'MultiFamily',
+  Senior: 'MultiFamily',
+  'Section 8/Affordable': 'MultiFamily',
+  Condo: 'CondoTownhome',
+  Townhouse: 'CondoTownhome',
+  House: 'SingleFamily',
+  Commercial: 'Office',
+};
+
+/** Canonical bathrooms ("1", "1.5", … as the read gives them) -> UnitBathrooms; above 5 → FivePlusBath, null → NotSet. */
+const UNIT_BATHROOMS: Record<string, string> = {
+  '1': 'OneBath',
+  '1.5': 'OnePointFiveBath',
+  '2': 'TwoBath',
+  '2.5': 'TwoPointFiveBath',
+  '3': 'ThreeBath',
+  '3.5': 'ThreePointFiveBath',
+  '4': 'FourBath',
+  '4.5': 'FourPointFiveBath',
+  '5': 'FiveBath',
+};
+const UNIT_BEDROOMS = [
+  'Studio',
+  'OneBed',
+  'TwoBed',
+  'ThreeBed',
+  'FourBed',
+  'FiveBed',
+  'SixBed',
+  'SevenBed',
+  'EightBed',
+];
+
+/** bedrooms ("0" = studio, a whole number of rooms) -> UnitBedrooms; 9 and more → NineBedPlus, null → NotSet. */
+export function unitBedrooms(value: unknown): string | undefined {
+  if (value === null) return 'NotSet';
+  if (typeof value !== 'string' || !/^\d+$/.test(value.trim())) return undefined;
+  return UNIT_BEDROOMS[Number(value)] ?? 'NineBedPlus';
+}
+
+/** bathrooms in steps of a half from 1 -> UnitBathrooms; more than 5 → FivePlusBath, null → NotSet. */
+export function unitBathrooms(value: unknown): string | undefined {
+  if (value === null) return 'NotSet';
+  if (typeof value !== 'string' || !/^\d+(\.\d+)?$/.test(value.trim())) return undefined;
+  const count = Number(value);
+  return count > 5 ? 'FivePlusBath' : UNIT_BATHROOMS[String(count)];
+}
+
+const UNIT_CHECKS = {
+  bedrooms: (v: unknown) =>
+    unitBedrooms(v) ? null : 'must be a whole number of bedrooms ("0" for a studio) for Buildium\'s UnitBedrooms',
+  bathrooms: (v: unknown) =>
+    unitBathrooms(v) ? null : "must be a number of bathrooms from 1 in steps of 0.5 for Buildium's UnitBathrooms",
+};
+const PROPERTY_CHECKS = {
+  type: (v: unknown) =>
+    typeof v === 'string' && v in RENTAL_SUBTYPE
+      ? null
+      : `has no Buildium RentalSubType (one of ${Object.keys(RENTAL_SUBTYPE).join(', ')})`,
+  x_operating_bank_account_id: (v: unknown) =>
+    /^\d+$/.test(String(v)) ? null : 'must be the id of a Buildium bank account (an integer)',
+};
+
 /**
  * The canonical fields each Buildium write takes (docs/vendors/buildium.md, Writes). Required: what Buildium's
- * own message requires (RentalTenantPostMessage: LeaseId, FirstName, LastName, Address.AddressLine1 and
- * Address.Country). An update merges into the current record, so it requires nothing.
+ * own Post message requires (RentalTenantPostMessage: LeaseId, FirstName, LastName, Address.AddressLine1 and
+ * Address.Country; LeasePostMessage: LeaseType, UnitId, LeaseFromDate (SendWelcomeEmail defaults to false);
+ * RentalPropertyPostMessage: Name, Address, RentalSubType, OperatingBankAccountId; RentalUnitsPostMessage:
+ * PropertyId, UnitNumber (← number or name) and Address (else the property's)). An update merges into the
+ * current record, so it requires nothing.
  */
 export const BUILDIUM_WRITE_FIELDS: Partial<Record<BuildiumModel, Partial<Record<WriteOperation, WriteFields>>>> = {
   residents: {
@@ -33,6 +123,45 @@ export const BUILDIUM_WRITE_FIELDS: Partial<Record<BuildiumModel, Partial<Record
       writable: ['lease_id', ...TENANT_FIELDS],
     },
     update: { required: [], writable: TENANT_FIELDS },
+  },
+  leases: {
+    create: {
+      required: ['type', 'unit_id', 'start_date'],
+      writable: [
+        ...LEASE_FIELDS,
+        'send_welcome_email',
+        'resident_id',
+        'tenants',
+        'associated_resident_ids',
+        ...NEW_TENANT_FIELDS,
+        'rent_cycle',
+        'rent_amount_in_cents',
+        'financial_account_id',
+        'rent_due_date',
+      ],
+    },
+    update: { required: [], writable: [...LEASE_FIELDS, 'is_eviction_pending', 'automatically_move_out_residents'] },
+  },
+  properties: {
+    create: {
+      required: ['name', 'address_1', 'country', 'type', 'x_operating_bank_account_id'],
+      writable: PROPERTY_FIELDS,
+      checks: PROPERTY_CHECKS,
+    },
+    // The spec's PUT names the street lines street_address_1/2; address_1/2 are taken too, as on create.
+    update: {
+      required: [],
+      writable: [...PROPERTY_FIELDS, 'street_address_1', 'street_address_2'],
+      checks: PROPERTY_CHECKS,
+    },
+  },
+  units: {
+    create: {
+      required: ['property_id'],
+      writable: ['property_id', ...UNIT_FIELDS, 'street_address_1', 'street_address_2'],
+      checks: UNIT_CHECKS,
+    },
+    update: { required: [], writable: UNIT_FIELDS, checks: UNIT_CHECKS },
   },
 };
 
@@ -68,20 +197,44 @@ export class BuildiumWriter implements VendorWriter<BuildiumModel> {
   constructor(private readonly http: VendorHttp) {}
 
   async write(write: VendorWrite & { model: BuildiumModel }): Promise<VendorWriteResult> {
-    if (write.model !== 'residents')
-      throw new VendorRequestError(`${write.model} writes are not built yet`, null, false);
-    const path = BUILDIUM_ENDPOINTS.residents;
-    if (write.operation === 'create') {
-      const body = { LeaseId: Number(write.fields.lease_id), ...tenantMessage({}, write.fields) };
-      // Buildium has no idempotency key: a resent POST makes a second tenant, so it goes again only if unsent.
-      const answer = await this.http.post<Raw>(path, body, { resend: 'unlessSent' });
-      return recordResult(answer.data);
+    try {
+      return await this.send(write);
+    } catch (error) {
+      throw readableRejection(error);
     }
-    const xId = write.xId!;
-    const current = await this.http.get<Raw>(`${path}/${xId}`);
+  }
+
+  private async send({ model, operation, xId, fields }: VendorWrite & { model: BuildiumModel }) {
+    const path = BUILDIUM_ENDPOINTS[model];
+    if (operation === 'create') {
+      const body = await this.postMessage(model, fields);
+      // Buildium has no idempotency key: a resent POST makes a second record, so it goes again only if unsent.
+      return recordResult((await this.http.post<Raw>(path, body, { resend: 'unlessSent' })).data);
+    }
+    const current = (await this.http.get<Raw>(`${path}/${xId!}`)).data;
     // A complete replacement: sending it again sets the same values, so it may be resent.
-    const answer = await this.http.put<Raw>(`${path}/${xId}`, tenantMessage(current.data, write.fields));
-    return recordResult(answer.data);
+    return recordResult((await this.http.put<Raw>(`${path}/${xId!}`, PUT_MESSAGE[model](current, fields))).data);
+  }
+
+  /** The Post message of a create: the Put message's fields from nothing, plus what only a create takes. */
+  private async postMessage(model: BuildiumModel, fields: Record<string, unknown>): Promise<Raw> {
+    switch (model) {
+      case 'residents':
+        return { LeaseId: Number(fields.lease_id), ...tenantMessage({}, fields) };
+      case 'leases':
+        return leasePostMessage(fields);
+      case 'properties':
+        return propertyMessage({}, fields);
+      case 'units': {
+        const propertyId = Number(fields.property_id);
+        // Address is required: the property's, under what the write gives, when it lacks a line or a country.
+        const complete = ['address_1', 'street_address_1'].some((f) => f in fields) && 'country' in fields;
+        const property = complete
+          ? {}
+          : (await this.http.get<Raw>(`${BUILDIUM_ENDPOINTS.properties}/${propertyId}`)).data;
+        return { PropertyId: propertyId, ...unitMessage({ Address: property.Address }, fields) };
+      }
+    }
   }
 
   /**
@@ -122,13 +275,144 @@ function recordResult(data: Raw): VendorWriteResult {
 }
 
 /**
+ * Buildium's refusal (400/404/422 `ApiErrorResponse {UserMessage, Errors[{Key, Value}]}`) as the write's errors:
+ * its UserMessage, then one `Key: Value` per field (buildium.md, Writes). Anything else is left as it was thrown.
+ */
+function readableRejection(error: unknown): unknown {
+  if (!(error instanceof VendorRequestError) || error instanceof VendorAccessDeniedError) return error;
+  const body = error.body as Raw | undefined;
+  if (error.status === null || typeof body?.UserMessage !== 'string') return error;
+  const fields = Array.isArray(body.Errors) ? (body.Errors as Raw[]) : [];
+  return new VendorWriteRejectedError(
+    [
+      `Buildium refused the write (HTTP ${error.status}): ${body.UserMessage}`,
+      ...fields.map((e) => `${e?.Key}: ${e?.Value}`),
+    ],
+    error.status,
+  );
+}
+
+/** The complete Put message of each model: the record as Buildium answered it, overlaid with the fields given. */
+const PUT_MESSAGE: Record<BuildiumModel, (current: Raw, fields: Record<string, unknown>) => Raw> = {
+  residents: (current, fields) => tenantMessage(current, fields),
+  leases: (current, fields) => leasePutMessage(current, fields),
+  properties: (current, fields) => propertyMessage(current, fields),
+  units: (current, fields) => unitMessage(current, fields),
+};
+
+/** A canonical date or date-time as Buildium's date (YYYY-MM-DD); null clears it. */
+const buildiumDate = (value: unknown) => (typeof value === 'string' ? value.slice(0, 10) : null);
+/** Cents as Buildium's dollars; null clears it. */
+const dollars = (cents: unknown) => (cents === null ? null : Math.round(Number(cents)) / 100);
+const integerId = (value: unknown) => (value === undefined ? undefined : Number(value));
+
+/** The `given` and `pick` of one write: a field given replaces the current value, one left out keeps it. */
+function overlay(fields: Record<string, unknown>) {
+  const given = (field: string) => field in fields;
+  return { given, pick: (field: string, value: unknown) => (given(field) ? fields[field] : value) };
+}
+
+/**
+ * LeasePostMessage: type, unit and dates; the tenants (TenantIds from `resident_id`, `tenants[].id` and
+ * `associated_resident_ids`; a new tenant in Tenants[] from the applicant's names, contact and address); the rent
+ * (Cycle and one charge: Amount in dollars, the GL account, NextDueDate). SendWelcomeEmail is required by
+ * Buildium: false unless asked.
+ */
+function leasePostMessage(fields: Record<string, unknown>): Raw {
+  const given = (list: readonly string[]) => list.some((f) => f in fields);
+  const newTenant = Object.fromEntries(NEW_TENANT_FIELDS.filter((f) => f in fields).map((f) => [f, fields[f]]));
+  return presentOnly({
+    ...leasePutMessage({}, fields),
+    IsEvictionPending: undefined,
+    SendWelcomeEmail: fields.send_welcome_email ?? false,
+    TenantIds: tenantIds(fields),
+    Tenants: given(NEW_TENANT_FIELDS) ? [tenantMessage({}, newTenant)] : undefined,
+    Rent: given(['rent_cycle', 'rent_amount_in_cents', 'financial_account_id', 'rent_due_date'])
+      ? presentOnly({
+          Cycle: fields.rent_cycle,
+          Charges: [
+            presentOnly({
+              Amount: fields.rent_amount_in_cents === undefined ? undefined : dollars(fields.rent_amount_in_cents),
+              GlAccountId: integerId(fields.financial_account_id),
+              NextDueDate: fields.rent_due_date === undefined ? undefined : buildiumDate(fields.rent_due_date),
+            }),
+          ],
+        })
+      : undefined,
+  });
+}
+
+/** A lease's existing tenants: `resident_id`, `tenants[].id` and `associated_resident_ids` (vendor ids by now), once each. */
+function tenantIds(fields: Record<string, unknown>): number[] | undefined {
+  const listed = (value: unknown) => (Array.isArray(value) ? (value as unknown[]) : []);
+  const ids = [
+    fields.resident_id,
+    ...listed(fields.tenants).map((t) => (t as { id?: unknown } | null)?.id),
+    ...listed(fields.associated_resident_ids),
+  ].filter((id) => id !== undefined && id !== null);
+  return ids.length > 0 ? [...new Set(ids.map(Number))] : undefined;
+}
+
+/** The complete LeasePutMessage (rent, tenants and status are not changed by it: buildium.md). */
+export function leasePutMessage(current: Raw, fields: Record<string, unknown>): Raw {
+  const { given, pick } = overlay(fields);
+  return presentOnly({
+    LeaseType: pick('type', current.LeaseType),
+    UnitId: given('unit_id') ? Number(fields.unit_id) : current.UnitId,
+    LeaseFromDate: given('start_date') ? buildiumDate(fields.start_date) : current.LeaseFromDate,
+    LeaseToDate: given('end_date') ? buildiumDate(fields.end_date) : current.LeaseToDate,
+    IsEvictionPending: pick('is_eviction_pending', current.IsEvictionPending ?? false),
+    AutomaticallyMoveOutTenants: pick('automatically_move_out_residents', current.AutomaticallyMoveOutTenants),
+  });
+}
+
+/** The complete RentalPropertyPutMessage (or the Post's fields): the manager and reserve kept as they are. */
+export function propertyMessage(current: Raw, fields: Record<string, unknown>): Raw {
+  const { given, pick } = overlay(fields);
+  return presentOnly({
+    Name: pick('name', current.Name),
+    StructureDescription: pick('notes', current.StructureDescription),
+    Address: addressMessage(current.Address, streetLines(fields), ''),
+    RentalSubType: given('type') ? RENTAL_SUBTYPE[String(fields.type)] : current.RentalSubType,
+    OperatingBankAccountId: given('x_operating_bank_account_id')
+      ? Number(fields.x_operating_bank_account_id)
+      : current.OperatingBankAccountId,
+    PropertyManagerId: (current.RentalManager as Raw | undefined)?.Id,
+    Reserve: current.Reserve,
+    YearBuilt: pick('year_built', current.YearBuilt),
+  });
+}
+
+/** The complete RentalUnitPutMessage (or the Post's fields): UnitNumber from `number`, else `name`. */
+export function unitMessage(current: Raw, fields: Record<string, unknown>): Raw {
+  const { given, pick } = overlay(fields);
+  return presentOnly({
+    UnitNumber: pick('number', pick('name', current.UnitNumber)),
+    UnitSize: pick('square_feet', current.UnitSize),
+    MarketRent: given('rent_amount_market_in_cents') ? dollars(fields.rent_amount_market_in_cents) : current.MarketRent,
+    Address: addressMessage(current.Address, streetLines(fields), ''),
+    UnitBedrooms: given('bedrooms') ? unitBedrooms(fields.bedrooms) : current.UnitBedrooms,
+    UnitBathrooms: given('bathrooms') ? unitBathrooms(fields.bathrooms) : current.UnitBathrooms,
+    Description: pick('notes', current.Description),
+  });
+}
+
+/** The spec's street_address_1/2 (properties PUT, units POST) as address_1/2, which win when both are given. */
+function streetLines(fields: Record<string, unknown>): Record<string, unknown> {
+  const lines: Record<string, unknown> = {};
+  if ('street_address_1' in fields) lines.address_1 = fields.street_address_1;
+  if ('street_address_2' in fields) lines.address_2 = fields.street_address_2;
+  return { ...lines, ...fields };
+}
+
+/**
  * The complete RentalTenantPutMessage (or the body of a post) of a tenant: its current values as Buildium
  * answered them, overlaid with the canonical fields given. A field not given keeps its value.
  */
 export function tenantMessage(current: Raw, fields: Record<string, unknown>): Raw {
   const given = (field: string) => field in fields;
   const pick = (field: string, value: unknown) => (given(field) ? fields[field] : value);
-  return dropUndefined({
+  return presentOnly({
     FirstName: pick('first_name', current.FirstName),
     LastName: pick('last_name', current.LastName),
     Email: pick('email_1', current.Email),
@@ -148,7 +432,7 @@ function addressMessage(current: Raw | undefined, fields: Record<string, unknown
   const touched = ADDRESS_FIELDS.some((f) => `${f}${suffix}` in fields);
   if (!touched) return current ?? undefined;
   const pick = (field: string, value: unknown) => (`${field}${suffix}` in fields ? fields[`${field}${suffix}`] : value);
-  return dropUndefined({
+  return presentOnly({
     AddressLine1: pick('address_1', current?.AddressLine1),
     AddressLine2: pick('address_2', current?.AddressLine2),
     AddressLine3: current?.AddressLine3,
@@ -182,6 +466,10 @@ function phoneNumbers(current: unknown, fields: Record<string, unknown>): Raw | 
   return Object.keys(slots).length > 0 ? slots : undefined;
 }
 
-function dropUndefined(record: Raw): Raw {
-  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+/**
+ * The message without absent values. A null is left out too: Buildium's messages are not nullable, and a PUT
+ * blanks what it leaves out, so leaving a value out is how a write clears it.
+ */
+function presentOnly(record: Raw): Raw {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined && v !== null));
 }

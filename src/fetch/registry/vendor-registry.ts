@@ -52,11 +52,16 @@ export class VendorRegistry {
 
 /**
  * The write operations at least one vendor's adapter sends: the write API serves (and documents) these; a model's
- * operation no adapter has built yet gets no route until one does.
+ * operation no adapter has built yet gets no route until one does. `writable`: every field some vendor writes.
  */
-export const BUILT_WRITES: ReadonlyArray<{ model: CanonicalModelName; operation: WriteOperation }> =
+export const BUILT_WRITES: ReadonlyArray<{ model: CanonicalModelName; operation: WriteOperation; writable: string[] }> =
   CANONICAL_MODEL_NAMES.flatMap((model) =>
-    WRITE_OPERATIONS.filter((operation) =>
-      ADAPTERS.some((adapter) => writeSupport(adapter, model, operation).supported),
-    ).map((operation) => ({ model, operation })),
-  );
+    WRITE_OPERATIONS.map((operation) => ({
+      model,
+      operation,
+      writable: ADAPTERS.flatMap((adapter) => {
+        const support = writeSupport(adapter, model, operation);
+        return support.supported ? support.fields.writable : [];
+      }),
+    })).filter(({ model, operation }) => ADAPTERS.some((adapter) => writeSupport(adapter, model, operation).supported)),
+  ).map((write) => ({ ...write, writable: [...new Set(write.writable)] }));

@@ -2,14 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isoTimeOrNull, type LinkChange, relinkedLeases, simulatorState } from '../kit/control-api';
 import { type DeniedCollections, isDenied } from '../kit/denied-collections';
 import { applyChanges, editEvenly, raisedRent, withRound } from '../kit/record-edits';
-import {
-  BodyError,
-  isJsonObject,
-  readJson,
-  sendJson,
-  type ServeOptions,
-  startSandboxServer,
-} from '../kit/sandbox-http';
+import { BodyError, readJson, sendJson, type ServeOptions, startSandboxServer } from '../kit/sandbox-http';
 import {
   ChangeClock,
   RecordIndexes,
@@ -18,6 +11,18 @@ import {
   type WriteResult,
 } from '../kit/vendor-simulator';
 import { type BuildiumData, type BuildiumDatasetOptions, generateBuildiumData, SEEDED_AT } from './buildium-dataset';
+import {
+  BLANKED_ON_PUT,
+  type FieldError,
+  leaseMessageErrors,
+  leaseStatus,
+  overlaps,
+  propertyMessageErrors,
+  rentalRecord,
+  tenantMessageErrors,
+  tenantRecord,
+  unitMessageErrors,
+} from './buildium-messages';
 
 type Rec = Record<string, any>;
 type Collection = keyof BuildiumData;
@@ -122,7 +127,7 @@ class BuildiumSimulator extends VendorSimulator<BuildiumData, BuildiumSandboxOpt
     }
     if (!route) return sendJson(res, 404, apiError(`No route matches ${url.pathname}`, 'NotFound'));
     const writing = req.method === 'POST' || req.method === 'PUT';
-    if (req.method !== 'GET' && !(writing && WRITABLE.has(route.collection)))
+    if (req.method !== 'GET' && !(writing && route.collection in WRITE_PATHS))
       return sendJson(res, 405, apiError(`${req.method} is not supported by this simulator`, 'MethodNotAllowed'));
     // Buildium checks auth and permission before it looks at a write's body.
     if (isDenied(credential, route.collection) || (writing && credential.readOnly)) {
@@ -137,7 +142,7 @@ class BuildiumSimulator extends VendorSimulator<BuildiumData, BuildiumSandboxOpt
     }
     if (this.overRate(this.options.requestsPerSecond))
       return sendJson(res, 429, apiError('Too many requests. Retry after a short interval.', 'TooManyRequests'));
-    if (writing) return this.tenantWrite(req, res, url, route.match![1]);
+    if (writing) return this.recordWrite(req, res, url, route.collection as WritableCollection, route.match![1]);
     const faults = await this.served(url.pathname, (failing) =>
       sendJson(res, failing.status, apiError('Injected fault', 'InjectedFault'), failing.headers),
     );
@@ -160,13 +165,19 @@ class BuildiumSimulator extends VendorSimulator<BuildiumData, BuildiumSandboxOpt
   // ---- writes (docs/vendors/buildium.md, Writes) ------------------------------------------------------
 
   /**
-   * POST /v1/leases/tenants (RentalTenantPostMessage → 201 TenantMessage) and PUT /v1/leases/tenants/{id}
-   * (RentalTenantPutMessage → 200): 415 without a JSON content type, 400 for a malformed body (Errors[].Key the
-   * field path), 422 for an unknown lease, 404 for an unknown tenant. A PUT replaces the whole record: optional
-   * fields left out are blanked. Every write is counted in `writes`, and may meet injected faults, `afterApply`
-   * ones after it is applied.
+   * POST of a Post message (201 with the record as read) and PUT of a Put message (200) for tenants
+   * (/v1/leases/tenants), leases (/v1/leases), rentals (/v1/rentals) and units (/v1/rentals/units): 415 without
+   * a JSON content type, 400 for a malformed body (Errors[].Key the field path), 404 for an unknown record on a
+   * PUT, 422 for an unknown referenced id. A PUT replaces the whole record: optional fields left out are blanked.
+   * Every write is counted in `writes`, and may meet injected faults, `afterApply` ones after it is applied.
    */
-  private async tenantWrite(req: IncomingMessage, res: ServerResponse, url: URL, id: string | undefined) {
+  private async recordWrite(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    collection: WritableCollection,
+    id: string | undefined,
+  ) {
     const post = req.method === 'POST';
     if (post === (id !== undefined))
       return sendJson(res, 405, apiError(`${req.method} is not supported on ${url.pathname}`, 'MethodNotAllowed'));
@@ -179,7 +190,8 @@ class BuildiumSimulator extends VendorSimulator<BuildiumData, BuildiumSandboxOpt
       if (!(error instanceof BodyError)) throw error;
       return sendJson(res, 400, apiError('The request body is not valid JSON.', 'BadRequest'));
     }
-    const operation = post ? 'POST /v1/leases/tenants' : 'PUT /v1/leases/tenants/{id}';
+    const path = WRITE_PATHS[collection]!;
+    const operation = post ? `POST ${path}` : `PUT ${path}/{id}`;
     const reject = (status: number, error: Rec): WriteResult => ({
       outcome: 'rejected',
       respond: () => sendJson(res, status, error),
@@ -189,28 +201,151 @@ class BuildiumSimulator extends VendorSimulator<BuildiumData, BuildiumSandboxOpt
       operation,
       (failing) => sendJson(res, failing.status, apiError('Injected fault', 'InjectedFault'), failing.headers),
       (): WriteResult => {
-        const errors = tenantMessageErrors(body, post);
+        const errors = MESSAGE_ERRORS[collection](body, post);
         if (errors.length > 0) return reject(400, apiError('The request has validation errors.', 'BadRequest', errors));
-        const message = body as Rec;
-        let record: Rec;
-        if (post) {
-          if (!this.index('leases').get(Number(message.LeaseId)))
-            return reject(
-              422,
-              apiError('The lease could not be found.', 'UnprocessableEntity', [
-                { Key: 'LeaseId', Value: 'Lease does not exist' },
-              ]),
-            );
-          record = this.create('tenants', tenantRecord(message));
-        } else {
-          const current = this.index('tenants').get(Number(id));
-          if (!current) return reject(404, apiError(`tenants ${id} was not found.`, 'NotFound'));
-          record = this.update('tenants', current, { ...BLANKED_ON_PUT, ...tenantRecord(message) });
-        }
-        return { outcome: 'applied', respond: () => sendJson(res, post ? 201 : 200, this.view('tenants', record)) };
+        const current = post ? undefined : this.index(collection).get(Number(id));
+        if (!post && !current) return reject(404, apiError(`${collection} ${id} was not found.`, 'NotFound'));
+        const unusable = this.unusable(collection, body as Rec, current);
+        if (unusable.length > 0)
+          return reject(422, apiError('The request could not be processed.', 'UnprocessableEntity', unusable));
+        const record = this.applyWrite(collection, body as Rec, current);
+        const status = post ? 201 : 200;
+        return { outcome: 'applied', respond: () => sendJson(res, status, this.view(collection, record)) };
       },
       req.method,
     );
+  }
+
+  /** A well-formed message Buildium still cannot use (its 422): ids it does not have, a lease overlapping another. */
+  private unusable(collection: WritableCollection, message: Rec, current: Rec | undefined): FieldError[] {
+    const errors: FieldError[] = [];
+    const known = (key: string, ids: Iterable<number>, value: number | undefined, what: string) => {
+      if (value !== undefined && value !== null && ![...ids].includes(Number(value)))
+        errors.push({ Key: key, Value: `${what} ${value} does not exist.` });
+    };
+    const exists = (c: Collection) => this.index(c).keys();
+    if (collection === 'tenants' && !current) known('LeaseId', exists('leases'), message.LeaseId, 'Lease');
+    if (collection === 'units' && !current) known('PropertyId', exists('rentals'), message.PropertyId, 'Rental');
+    if (collection === 'rentals')
+      known('OperatingBankAccountId', BUILDIUM_SANDBOX_BANK_ACCOUNTS, message.OperatingBankAccountId, 'Bank account');
+    if (collection === 'units') {
+      const propertyId = current?.PropertyId ?? message.PropertyId;
+      const taken = this.store.units.some(
+        (u) => u !== current && u.PropertyId === Number(propertyId) && u.UnitNumber === message.UnitNumber,
+      );
+      if (taken)
+        errors.push({ Key: 'UnitNumber', Value: 'The unit number must be unique within the rental property.' });
+    }
+    if (collection === 'leases') {
+      known('UnitId', exists('units'), message.UnitId, 'Unit');
+      for (const [i, tenantId] of ((message.TenantIds as number[] | undefined) ?? []).entries())
+        known(`TenantIds[${i}]`, exists('tenants'), tenantId, 'Tenant');
+      for (const [i, charge] of ((message.Rent?.Charges as Rec[] | undefined) ?? []).entries())
+        known(`Rent.Charges[${i}].GlAccountId`, BUILDIUM_SANDBOX_GL_ACCOUNTS, charge.GlAccountId, 'GL account');
+      const range = { from: message.LeaseFromDate, to: message.LeaseToDate };
+      const moved =
+        !current ||
+        current.UnitId !== message.UnitId ||
+        current.LeaseFromDate !== message.LeaseFromDate ||
+        (current.LeaseToDate ?? null) !== (message.LeaseToDate ?? null);
+      const clash = this.store.leases.find(
+        (l) =>
+          moved &&
+          l !== current &&
+          l.UnitId === message.UnitId &&
+          overlaps(range, { from: l.LeaseFromDate, to: l.LeaseToDate }),
+      );
+      if (clash && errors.length === 0)
+        errors.push({ Key: 'LeaseFromDate', Value: `The lease overlaps lease ${clash.Id} on this unit.` });
+    }
+    return errors;
+  }
+
+  /** Applies a checked write: a new record from a Post message, or the whole record replaced by a Put message. */
+  private applyWrite(collection: WritableCollection, message: Rec, current: Rec | undefined): Rec {
+    switch (collection) {
+      case 'tenants':
+        return current
+          ? this.update('tenants', current, { ...BLANKED_ON_PUT.tenants, ...tenantRecord(message) })
+          : this.create('tenants', tenantRecord(message));
+      case 'rentals': {
+        if (current) {
+          const changes = { ...BLANKED_ON_PUT.rentals, ...rentalRecord(message) };
+          // The manager named by id stays the staff member Buildium has (its name and contacts), unless changed.
+          if (current.RentalManager?.Id === message.PropertyManagerId) changes.RentalManager = current.RentalManager;
+          return this.update('rentals', current, changes);
+        }
+        const units: Rec[] = Array.isArray(message.Units) && message.Units.length > 0 ? message.Units : [];
+        const rental = this.create('rentals', { ...rentalRecord(message), IsActive: true, NumberUnits: 0 });
+        // With no Units[], Buildium creates one default unit at the property's address (its number modelled: "1").
+        for (const unit of units.length > 0 ? units : [{ UnitNumber: '1', Address: message.Address }])
+          this.createUnit({ ...unit, PropertyId: rental.Id });
+        return rental;
+      }
+      case 'units':
+        return current
+          ? this.update('units', current, { ...BLANKED_ON_PUT.units, ...message, PropertyId: current.PropertyId })
+          : this.createUnit(message);
+      case 'leases':
+        return current ? this.updateLease(current, message) : this.createLease(message);
+    }
+  }
+
+  private createUnit(message: Rec): Rec {
+    const unit = this.create('units', { ...message, IsUnitListed: false, IsUnitOccupied: false });
+    const rental = this.index('rentals').get(unit.PropertyId);
+    if (rental) this.update('rentals', rental, { NumberUnits: (rental.NumberUnits ?? 0) + 1 });
+    return unit;
+  }
+
+  /** A lease on its unit, with its existing (TenantIds) and new (Tenants[]) tenants, its rent and its status. */
+  private createLease(message: Rec): Rec {
+    const unit = this.index('units').get(message.UnitId)!;
+    const status = leaseStatus(message.LeaseFromDate, message.LeaseToDate);
+    const tenantStatus = status === 'Future' ? 'Future' : status === 'Past' ? 'MovedOut' : 'Current';
+    const charges: Rec[] = message.Rent?.Charges ?? [];
+    const lease = this.create('leases', {
+      PropertyId: unit.PropertyId,
+      UnitId: unit.Id,
+      UnitNumber: unit.UnitNumber,
+      LeaseFromDate: message.LeaseFromDate,
+      LeaseToDate: message.LeaseToDate ?? undefined,
+      LeaseType: message.LeaseType,
+      LeaseStatus: status,
+      IsEvictionPending: false,
+      TermType: message.LeaseType === 'AtWill' ? 'MonthToMonth' : 'Standard',
+      RenewalOfferStatus: 'NotSet',
+      AccountDetails: {
+        SecurityDeposit: Number(message.SecurityDeposit?.Amount ?? 0),
+        Rent: Math.round(charges.reduce((sum, c) => sum + Number(c.Amount), 0) * 100) / 100,
+      },
+      AutomaticallyMoveOutTenants: false,
+      ...(charges[0] ? { PaymentDueDay: Number(String(charges[0].NextDueDate).slice(8, 10)) } : {}),
+      Tenants: ((message.TenantIds as number[] | undefined) ?? []).map((tenantId) => ({
+        Id: tenantId,
+        Status: tenantStatus,
+        MoveInDate: message.LeaseFromDate,
+      })),
+    });
+    this.changed();
+    for (const tenant of (message.Tenants as Rec[] | undefined) ?? [])
+      this.create('tenants', { ...tenantRecord(tenant), LeaseId: lease.Id });
+    lease.CurrentNumberOfOccupants = lease.Tenants.length;
+    if (status === 'Active') this.update('units', unit, { IsUnitOccupied: true });
+    return lease;
+  }
+
+  /** A LeasePutMessage: type, unit, dates and flags replaced; the status follows the dates; rent and tenants stay. */
+  private updateLease(lease: Rec, message: Rec): Rec {
+    const unit = this.index('units').get(message.UnitId)!;
+    return this.update('leases', lease, {
+      ...BLANKED_ON_PUT.leases,
+      ...message,
+      PropertyId: unit.PropertyId,
+      UnitNumber: unit.UnitNumber,
+      LeaseStatus: leaseStatus(message.LeaseFromDate, message.LeaseToDate),
+      TermType: message.LeaseType === 'AtWill' ? 'MonthToMonth' : 'Standard',
+    });
   }
 
   private parseListQuery(params: URLSearchParams) {
@@ -441,94 +576,27 @@ class BuildiumSimulator extends VendorSimulator<BuildiumData, BuildiumSandboxOpt
   }
 }
 
-/** Collections this simulator takes writes for (the rest answer 405 until their writes are built). */
-const WRITABLE = new Set<Collection>(['tenants']);
+/** Collections this simulator takes writes for, with each one's path as the operation names it. */
+const WRITE_PATHS: Partial<Record<Collection, string>> = {
+  tenants: '/v1/leases/tenants',
+  leases: '/v1/leases',
+  rentals: '/v1/rentals',
+  units: '/v1/rentals/units',
+};
+type WritableCollection = 'tenants' | 'leases' | 'rentals' | 'units';
 
-/** What a PUT leaves blank when it omits it (Buildium: "will be set to either an empty string or null"). */
-const BLANKED_ON_PUT: Rec = {
-  Email: null,
-  AlternateEmail: null,
-  PhoneNumbers: [],
-  DateOfBirth: null,
-  Comment: null,
-  TaxId: null,
-  EmergencyContact: null,
-  AlternateAddress: null,
-  MailingPreference: null,
+/** The 400 checks of each collection's Post (post = true) or Put message. */
+const MESSAGE_ERRORS: Record<WritableCollection, (body: unknown, post: boolean) => FieldError[]> = {
+  tenants: tenantMessageErrors,
+  leases: leaseMessageErrors,
+  rentals: propertyMessageErrors,
+  units: unitMessageErrors,
 };
 
-/** PhoneNumbersMessage slots as TenantMessage reads them back: PhoneNumbers[] {Number, Type}. */
-const PHONE_READ_TYPE: Record<string, string> = { Home: 'Home', Work: 'Work', Mobile: 'Cell', Fax: 'Fax' };
-
-/** A RentalTenantPostMessage / PutMessage as the stored TenantMessage. */
-function tenantRecord(message: Rec): Rec {
-  const { LeaseId, PhoneNumbers, ...rest } = message;
-  const phones = isJsonObject(PhoneNumbers)
-    ? Object.entries(PHONE_READ_TYPE)
-        .filter(([slot]) => typeof PhoneNumbers[slot] === 'string' && PhoneNumbers[slot] !== '')
-        .map(([slot, type]) => ({ Number: PhoneNumbers[slot], Type: type }))
-    : [];
-  return { ...rest, PhoneNumbers: phones, ...(LeaseId !== undefined ? { LeaseId } : {}) };
-}
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** RentalTenantPostMessage (post) or RentalTenantPutMessage checks, as Buildium's 400 Errors[{Key, Value}]. */
-function tenantMessageErrors(body: unknown, post: boolean): Array<{ Key: string; Value: string }> {
-  if (!isJsonObject(body)) return [{ Key: '', Value: 'The request body must be a JSON object.' }];
-  const errors: Array<{ Key: string; Value: string }> = [];
-  const need = (key: string, ok: boolean, value: string) => void (ok || errors.push({ Key: key, Value: value }));
-  const name = (key: string) =>
-    need(
-      key,
-      typeof body[key] === 'string' && body[key].trim() !== '' && body[key].length <= 127,
-      `${key} is required (at most 127 characters).`,
-    );
-  if (post) need('LeaseId', Number.isInteger(body.LeaseId), 'LeaseId is required.');
-  name('FirstName');
-  name('LastName');
-  for (const key of ['Email', 'AlternateEmail'])
-    if (body[key] !== undefined && body[key] !== null)
-      need(key, typeof body[key] === 'string' && EMAIL.test(body[key]), `${key} must be a valid email address.`);
-  if (body.DateOfBirth !== undefined && body.DateOfBirth !== null)
-    need(
-      'DateOfBirth',
-      typeof body.DateOfBirth === 'string' && /^\d{4}-\d{2}-\d{2}/.test(body.DateOfBirth),
-      'DateOfBirth must be a date.',
-    );
-  for (const [key, required] of [
-    ['Address', true],
-    ['AlternateAddress', false],
-  ] as const) {
-    const address = body[key];
-    if (address === undefined || address === null) {
-      need(key, !required, `${key} is required.`);
-      continue;
-    }
-    if (!isJsonObject(address)) {
-      errors.push({ Key: key, Value: `${key} must be an object.` });
-      continue;
-    }
-    need(
-      `${key}.AddressLine1`,
-      typeof address.AddressLine1 === 'string' && address.AddressLine1 !== '',
-      'AddressLine1 is required.',
-    );
-    // Country is an enum of names without spaces (UnitedStates, Canada, …).
-    need(
-      `${key}.Country`,
-      typeof address.Country === 'string' && /^[A-Z][A-Za-z]+$/.test(address.Country),
-      'Country is required and must be a Country value.',
-    );
-  }
-  if (body.PhoneNumbers !== undefined && body.PhoneNumbers !== null)
-    need(
-      'PhoneNumbers',
-      isJsonObject(body.PhoneNumbers) && Object.keys(body.PhoneNumbers).every((k) => k in PHONE_READ_TYPE),
-      'PhoneNumbers must be {Home, Work, Mobile, Fax}.',
-    );
-  return errors;
-}
+/** Bank accounts a property may use (modelled: OperatingBankAccountId 1–5; another id is a 422). */
+export const BUILDIUM_SANDBOX_BANK_ACCOUNTS = [1, 2, 3, 4, 5];
+/** General-ledger accounts a lease rent charge may post to (modelled; another id is a 422). */
+export const BUILDIUM_SANDBOX_GL_ACCOUNTS = [4000, 4010, 4100];
 
 function defaults(collection: Collection): Rec {
   switch (collection) {

@@ -138,7 +138,8 @@ function operation(route: DiscoveredRoute): JsonSchema {
       schema: markExtension(f.name, f.schema),
     })),
   ];
-  const body = route.bodyDto ? dtoSchema(route.bodyDto) : undefined;
+  // A body typed as a plain object (the write API's, checked against the spec's schema) has no DTO to describe it.
+  const body = route.bodyDto && route.bodyDto !== Object ? dtoSchema(route.bodyDto) : undefined;
   if (body)
     body.properties = Object.fromEntries(
       Object.entries(body.properties as Record<string, JsonSchema>).map(([name, s]) => [name, markExtension(name, s)]),

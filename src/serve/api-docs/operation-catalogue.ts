@@ -3,6 +3,9 @@ import { ref, type JsonSchema } from './dto-schema';
 import { CANONICAL_MODELS, type CanonicalModelName, type WriteOperation } from '../../catalogue/canonical-models';
 import { BUILT_WRITES } from '../../fetch/registry/vendor-registry';
 import { EXTENSION_SCHEMAS, listOf, recordExtensionName, resultOf, singleOf } from './extension-schemas';
+import propexoSchemas from './propexo-schemas.json';
+
+const PROPEXO_SCHEMAS = propexoSchemas as Record<string, { properties?: Record<string, JsonSchema> }>;
 
 /** What the routes' decorators cannot say: a summary, whether it is an extension, and the response body. */
 export interface OperationDoc {
@@ -79,8 +82,40 @@ const WRITE_NOTES =
   "Validated at once against the spec's input schema, then against what the integration's vendor can write " +
   '(docs/vendors/models.md): a field it cannot write is a 400 naming it unless `ignore_unknown_fields=true` drops it ' +
   '(listed in `data.ignored_fields`, **extension**); an operation it lacks is a 400 `unsupported_operation`. The write ' +
-  'is a job sent at once, ahead of syncs; follow it with `GET /v1/admin/write-status/{root_job_id}`. **Extension**: an ' +
+  'is a job sent at once, ahead of syncs; follow it with `GET /v1/admin/write-status/{root_job_id}`. A field left at ' +
+  "the spec's default (`[]`, `false`) asks for no write and is passed over. **Extension**: an " +
   '`Idempotency-Key` header answers a repeat of the same body within 24 h with the first answer (another body: 409).';
+
+/**
+ * A write's body: the spec's input schema, with the fields some vendor writes that it lacks as extensions
+ * (docs/vendors/models.md §2: Buildium's `x_operating_bank_account_id`), typed as the other operation's input has
+ * them, else as text.
+ */
+function writeBody(model: CanonicalModelName, operation: WriteOperation, input: string): JsonSchema {
+  const fieldsOf = (component: string | undefined) =>
+    (component ? (PROPEXO_SCHEMAS[component.replace(/[{}]/g, '')]?.properties ?? {}) : {}) as Record<
+      string,
+      JsonSchema
+    >;
+  const named = fieldsOf(input);
+  const other = fieldsOf(CANONICAL_MODELS[model].writes[operation === 'create' ? 'update' : 'create']?.input);
+  const written = BUILT_WRITES.find((w) => w.model === model && w.operation === operation)?.writable ?? [];
+  const extensions = written.filter((field) => !(field in named));
+  if (extensions.length === 0) return ref(input);
+  return {
+    allOf: [ref(input)],
+    properties: Object.fromEntries(
+      extensions.map((field) => [
+        field,
+        {
+          ...(other[field] ?? { type: 'string' }),
+          description: `Written by some vendor though the spec's input lacks it (docs/vendors/models.md, vendor files).`,
+          'x-latchkey-extension': true,
+        },
+      ]),
+    ),
+  };
+}
 
 /** The writes the API serves (BUILT_WRITES): the spec's input and output schemas the catalogue's `writes` declare. */
 function writeOperations(): Record<string, OperationDoc> {
@@ -101,7 +136,7 @@ function writeOperations(): Record<string, OperationDoc> {
                   summary: `Create ${model.docs.aRecord} in the PMS`,
                   description: WRITE_NOTES,
                   extensionFields: ['ignore_unknown_fields'],
-                  requestBody: ref(create.input),
+                  requestBody: writeBody(model.name, 'create', create.input),
                   response: ref(create.output),
                 },
               ] as const,
@@ -115,7 +150,7 @@ function writeOperations(): Record<string, OperationDoc> {
                   summary: `Update ${model.docs.aRecord} in the PMS`,
                   description: WRITE_NOTES,
                   extensionFields: ['ignore_unknown_fields'],
-                  requestBody: ref(update.input),
+                  requestBody: writeBody(model.name, 'update', update.input),
                   response: ref(update.output),
                 },
               ] as const,

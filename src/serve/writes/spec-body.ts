@@ -32,6 +32,16 @@ export function specFields(component: string): string[] {
   return Object.keys(resolve(SCHEMAS[component.replace(/[{}]/g, '')])?.properties ?? {});
 }
 
+/** The defaults a spec input schema gives its fields (what a client generated from the spec sends unasked). */
+export function specDefaults(component: string): Record<string, unknown> {
+  const properties = (resolve(SCHEMAS[component.replace(/[{}]/g, '')])?.properties ?? {}) as Record<string, Schema>;
+  return Object.fromEntries(
+    Object.entries(properties)
+      .filter(([, field]) => field.default !== undefined)
+      .map(([name, field]) => [name, field.default]),
+  );
+}
+
 function resolve(schema: Schema | undefined): Schema | undefined {
   const ref: unknown = schema?.$ref;
   return typeof ref === 'string' ? resolve(SCHEMAS[ref.split('/').pop()!.replace(/[{}]/g, '')]) : schema;

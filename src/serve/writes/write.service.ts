@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { Injectable } from '@nestjs/common';
 import {
   CANONICAL_MODELS,
@@ -10,14 +11,14 @@ import { writeSupport } from '../../fetch/adapter/vendor-adapter';
 import { VendorRegistry } from '../../fetch/registry/vendor-registry';
 import { AppError } from '../../platform/common/errors/app-error';
 import { WriteJobs } from '../../sync/write-jobs.service';
-import { specBodyIssues, type BodyIssue } from './spec-body';
+import { specBodyIssues, specDefaults, type BodyIssue } from './spec-body';
 import { unsupportedWriteMessage } from './write-support';
 import { WriteRepository, type WriteTarget } from './write.repository';
 
 /** Spec quirks the write API does not hold users to (docs/vendors/models.md §6): the units POST's misspelt field. */
 const IGNORED_SPEC_REQUIREMENTS = new Set(['intgration_id']);
-/** Fields that say where a write goes rather than what it writes. */
-const ROUTING_FIELDS = new Set(['integration_id']);
+/** Fields that say where a write goes rather than what it writes (the units POST's misspelling among them). */
+const ROUTING_FIELDS = new Set(['integration_id', 'intgration_id']);
 
 export interface WriteRequest {
   organizationId: string;
@@ -90,8 +91,16 @@ export class WriteService {
         { integration_vendor: target.vendor, model, operation },
       );
 
-    const given = Object.keys(body).filter((field) => body[field] !== undefined && !ROUTING_FIELDS.has(field));
     const writable = new Set(support.fields.writable);
+    // A field left at the spec's default (`[]`, `false`: what a client generated from the spec sends unasked) asks
+    // for no write, so one the vendor cannot write is passed over rather than refused.
+    const defaults = specDefaults(declared.input);
+    const given = Object.keys(body).filter(
+      (field) =>
+        body[field] !== undefined &&
+        !ROUTING_FIELDS.has(field) &&
+        (writable.has(field) || !(field in defaults) || !isDeepStrictEqual(body[field], defaults[field])),
+    );
     const unwritable = given.filter((field) => !writable.has(field));
     if (unwritable.length > 0 && !request.ignoreUnknownFields)
       throw invalid(
@@ -101,6 +110,11 @@ export class WriteService {
         })),
       );
     const fields = Object.fromEntries(given.filter((f) => writable.has(f)).map((f) => [f, body[f]]));
+    const refusedValues = Object.entries(support.fields.checks ?? {}).flatMap(([field, check]) => {
+      const reason = field in fields ? check(fields[field]) : null;
+      return reason === null ? [] : [{ path: [field], message: `${reason} (${target.vendor})` }];
+    });
+    if (refusedValues.length > 0) throw invalid(refusedValues);
     const missing = support.fields.required.filter((field) => fields[field] === undefined || fields[field] === null);
     if (missing.length > 0)
       throw invalid(
@@ -142,7 +156,10 @@ export class WriteService {
     return { target, record: null };
   }
 
-  /** The fields with each id field's Latchkey id replaced by the vendor's id of that record (400 naming an unknown one). */
+  /**
+   * The fields with each id field's Latchkey id replaced by the vendor's id of that record (400 naming an unknown
+   * one): a single id, a list of ids, or a list of `{id}` items (a lease's `tenants`).
+   */
   private async withVendorIds(
     integrationId: string,
     fields: Record<string, unknown>,
@@ -150,12 +167,24 @@ export class WriteService {
     const resolved = { ...fields };
     const issues: BodyIssue[] = [];
     for (const [field, model] of Object.entries(WRITE_REFERENCES)) {
-      const id = fields[field];
-      if (typeof id !== 'string') continue;
-      const xId = (await this.repository.vendorIds(integrationId, model, [id])).get(id);
-      if (xId === undefined)
-        issues.push({ path: [field], message: `names no ${CANONICAL_MODELS[model].noun} of this integration` });
-      else resolved[field] = xId;
+      const value = fields[field];
+      const items = Array.isArray(value) ? value : [value];
+      const idOf = (item: unknown) =>
+        typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : item;
+      const ids = items.map(idOf).filter((id): id is string => typeof id === 'string');
+      if (ids.length === 0) continue;
+      const xIds = await this.repository.vendorIds(integrationId, model, ids);
+      const vendorId = (item: unknown, path: Array<string | number>) => {
+        const id = idOf(item);
+        if (typeof id !== 'string') return item;
+        const xId = xIds.get(id);
+        if (xId === undefined)
+          issues.push({ path, message: `names no ${CANONICAL_MODELS[model].noun} of this integration` });
+        return typeof item === 'object' ? { ...(item as object), id: xId } : xId;
+      };
+      resolved[field] = Array.isArray(value)
+        ? value.map((item, i) => vendorId(item, typeof item === 'object' ? [field, i, 'id'] : [field, i]))
+        : vendorId(value, [field]);
     }
     if (issues.length > 0) throw invalid(issues);
     return resolved;
