@@ -29,8 +29,8 @@ const reachable = (port) =>
   });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts a helper process and resolves with the first line it prints. */
-function startChild(args, env = {}) {
+/** Starts a helper process and resolves with the first line it prints; `onLine` gets every later line. */
+function startChild(args, env = {}, onLine = undefined) {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -38,7 +38,11 @@ function startChild(args, env = {}) {
   });
   children.push(child);
   return new Promise((resolve, reject) => {
-    readline.createInterface({ input: child.stdout }).once('line', (line) => resolve(line));
+    const lines = readline.createInterface({ input: child.stdout });
+    lines.once('line', (line) => {
+      resolve(line);
+      if (onLine) lines.on('line', onLine);
+    });
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
   });
 }
@@ -244,6 +248,8 @@ module.exports = {
   waitForRun,
   withClient,
   rssOf,
+  cpuMsOf,
+  cpuMsOfCommands,
   deliveryCpuMs,
   cpuPerItem,
   sleep,

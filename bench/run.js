@@ -1,4 +1,4 @@
-// `npm run bench`: every benchmark, one after the other (BENCH_ONLY=first-sync|ongoing-sync|webhook-delivery|vendor-first-sync|read-api|connect|npm-start runs one;
+// `npm run bench`: every benchmark, one after the other (BENCH_ONLY=first-sync|ongoing-sync|webhook-delivery|vendor-first-sync|read-api|connect|npm-start|writes runs one;
 // BENCH_ONLY=webhook-ab, the A/B comparison of two builds, runs only when asked for).
 // Each prints a JSON result and a table row for BENCHMARKS.md.
 const { connect } = require('./connect');
@@ -10,6 +10,7 @@ const { stopAll } = require('./lib');
 const { vendorFirstSync } = require('./vendor-first-sync');
 const { webhookAb } = require('./webhook-ab');
 const { webhookDelivery } = require('./webhook-delivery');
+const { writes } = require('./writes');
 
 const BENCHMARKS = {
   'first-sync': firstSync,
@@ -19,6 +20,7 @@ const BENCHMARKS = {
   'read-api': readApi,
   connect,
   'npm-start': npmStart,
+  writes,
 };
 const ON_REQUEST = { 'webhook-ab': webhookAb };
 

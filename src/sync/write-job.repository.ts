@@ -45,8 +45,12 @@ export interface NewWriteJob {
   bodyHash: string | null;
 }
 
-/** What a claim found: the job to run now, one to wait for (an earlier write of its record), or nothing to do. */
-export type WriteClaim = { kind: 'run'; job: WriteJobRow; resumed: boolean } | { kind: 'wait' } | { kind: 'done' };
+/**
+ * What a claim found: the job to run now, one to wait for (an earlier write of its record), or nothing to do.
+ * `resumed`: a worker had taken it before (and stopped); `wasSent`: that worker may have sent it to the vendor.
+ */
+export type WriteClaim =
+  { kind: 'run'; job: WriteJobRow; resumed: boolean; wasSent: boolean } | { kind: 'wait' } | { kind: 'done' };
 
 /** What the write log lists (the spec's `logs[]` of `GET /v1/admin/logs/writes/`). */
 export interface WriteLogFilter {
@@ -140,10 +144,12 @@ export class WriteJobRepository {
   /**
    * Takes a job to run: PENDING → RUNNING, unless an earlier write of the same record is still unfinished
    * (writes to one record reach the vendor in the order accepted). A job found RUNNING was left by a worker
-   * that stopped: it is taken again (`resumed`), and the runner decides whether it may be sent.
+   * that stopped: it is taken again (`resumed`), and the runner decides whether it may be sent. Taking a job
+   * marks it `sent_at` (from now on its request may reach the vendor): one round trip fewer before the request,
+   * and a worker that stops before sending leaves a create "outcome unknown", never sent twice.
    */
   async claim(id: string): Promise<WriteClaim> {
-    const rows = await this.prisma.sql<WriteJobRow & { blocked: boolean; was: WriteStatus }>(
+    const rows = await this.prisma.sql<WriteJobRow & { blocked: boolean; was: WriteStatus; was_sent: boolean }>(
       `WITH target AS (
          SELECT j.*, EXISTS (
            SELECT 1 FROM "write_jobs" e WHERE j."record_id" IS NOT NULL AND e."integration_id" = j."integration_id"
@@ -151,22 +157,18 @@ export class WriteJobRepository {
          ) AS blocked
          FROM "write_jobs" j WHERE j."id" = $1 FOR UPDATE),
        taken AS (
-         UPDATE "write_jobs" w SET "status" = 'RUNNING', "started_at" = coalesce(w."started_at", now())
+         UPDATE "write_jobs" w SET "status" = 'RUNNING', "started_at" = coalesce(w."started_at", now()),
+           "sent_at" = coalesce(w."sent_at", now())
          FROM target t WHERE w."id" = t."id" AND NOT t.blocked AND t."status" IN ('PENDING', 'RUNNING')
          RETURNING w.*)
-       SELECT target.blocked, target."status" AS was, taken.*
+       SELECT target.blocked, target."status" AS was, target."sent_at" IS NOT NULL AS was_sent, taken.*
        FROM target LEFT JOIN taken ON true`,
       [id],
     );
     const row = rows[0];
     if (!row || (row.was !== 'PENDING' && row.was !== 'RUNNING')) return { kind: 'done' };
     if (row.blocked) return { kind: 'wait' };
-    return { kind: 'run', job: row, resumed: row.was === 'RUNNING' };
-  }
-
-  /** The vendor request that changes data is about to go: from now on its outcome may be unknown. */
-  async markSent(id: string): Promise<void> {
-    await this.prisma.sql(`UPDATE "write_jobs" SET "sent_at" = now() WHERE "id" = $1`, [id]);
+    return { kind: 'run', job: row, resumed: row.was === 'RUNNING', wasSent: row.was_sent };
   }
 
   /** Ends a job (in the caller's transaction when given), with its vendor exchanges. */

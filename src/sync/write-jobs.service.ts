@@ -35,7 +35,7 @@ export class WriteJobs {
    */
   async accept(job: NewWriteJob): Promise<WriteJobRow> {
     const { row, inserted } = await this.jobs.insert(job);
-    if (inserted) await this.enqueue(row.id);
+    if (inserted) await this.enqueue(row);
     return row;
   }
 
@@ -102,8 +102,9 @@ export class WriteJobs {
     return job;
   }
 
-  private async enqueue(writeJobId: string): Promise<void> {
-    const data: WriteJobPayload = { writeJobId };
+  private async enqueue(row: WriteJobRow): Promise<void> {
+    const writeJobId = row.id;
+    const data: WriteJobPayload = { writeJobId, integrationId: row.integration_id };
     // Job id = write job id: a job is never queued twice. Its own queue and workers: no sync job queues ahead of it.
     await this.queues.queue(QueueName.WriteJobs).add('write', data, {
       jobId: writeJobId,

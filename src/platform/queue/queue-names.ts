@@ -34,4 +34,6 @@ export interface WebhookReplayPayload {
 export interface WriteJobPayload {
   /** Also the BullMQ job id: one queue job per write job. */
   writeJobId: string;
+  /** The write's integration, read while the job is claimed (absent on jobs queued by an older version). */
+  integrationId?: string;
 }
