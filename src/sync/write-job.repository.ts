@@ -171,19 +171,26 @@ export class WriteJobRepository {
     return { kind: 'run', job: row, resumed: row.was === 'RUNNING', wasSent: row.was_sent };
   }
 
-  /** Ends a job (in the caller's transaction when given), with its vendor exchanges. */
+  /**
+   * Ends a RUNNING job (in the caller's transaction when given), with its vendor exchanges. False when the job
+   * had ended already: a worker whose lock lapsed while it was busy finds its write ended by the worker that
+   * took it over, whose verdict stands (the caller rolls back what it meant to commit with the end).
+   */
   async finish(
     tx: SqlTx | null,
     id: string,
     end: { status: WriteStatus; errors: string[]; createdRecordId: string | null },
     exchanges: VendorExchange[],
-  ): Promise<void> {
-    const run = (text: string, params: unknown[]) => (tx ? tx.query(text, params) : this.prisma.sql(text, params));
-    await run(
-      `UPDATE "write_jobs" SET "status" = $2, "errors" = $3, "created_record_id" = $4, "finished_at" = now() WHERE "id" = $1`,
+  ): Promise<boolean> {
+    const run = async (text: string, params: unknown[]) =>
+      tx ? (await tx.query<{ id: string }>(text, params)).rows : await this.prisma.sql<{ id: string }>(text, params);
+    const ended = await run(
+      `UPDATE "write_jobs" SET "status" = $2, "errors" = $3, "created_record_id" = $4, "finished_at" = now()
+       WHERE "id" = $1 AND "status" = 'RUNNING' RETURNING "id"`,
       [id, end.status, end.errors, end.createdRecordId],
     );
-    if (exchanges.length === 0) return;
+    if (ended.length === 0) return false;
+    if (exchanges.length === 0) return true;
     await run(
       `INSERT INTO "write_job_logs" ("id", "write_job_id", "method", "path", "request", "status", "response", "error", "created_at")
        SELECT t.id, $1, t.method, t.path, t.request, t.status, t.response, t.error, clock_timestamp() + t.n * interval '1 microsecond'
@@ -200,6 +207,7 @@ export class WriteJobRepository {
         exchanges.map((e) => e.error ?? null),
       ],
     );
+    return true;
   }
 
   /** Finished writes of the organization, newest first, each with its first vendor request's log id. */

@@ -28,6 +28,9 @@ import { WriteJobRepository, type WriteJobRow } from './write-job.repository';
  */
 const WRITES_PER_SYNC_JOB = 4;
 
+/** Thrown inside a write's end transaction to roll it back: another worker ended the write first. */
+class WriteEndedElsewhere extends Error {}
+
 /** How soon a write held back by an earlier write of its record looks again. */
 const ORDER_RECHECK_MS = 250;
 
@@ -62,10 +65,13 @@ export class WriteJobRunner implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
     // A live worker renews its lock; a dead one's write comes back through the stalled check within the lock's
-    // time, to be ended "outcome unknown" (a create) rather than sent again.
+    // time, to be ended "outcome unknown" (a create) rather than sent again. Since the runner judges every
+    // resumed write itself, a write may stall any number of times: BullMQ's default (1) would fail a write cut
+    // twice and leave its row RUNNING for ever.
     this.queues.worker<WriteJobPayload>(QueueName.WriteJobs, (job, token) => this.process(job, token), {
       concurrency: this.config.syncWorkerConcurrency * WRITES_PER_SYNC_JOB,
       lockDuration: 30_000,
+      maxStalledCount: Number.MAX_SAFE_INTEGER,
     });
   }
 
@@ -137,12 +143,11 @@ export class WriteJobRunner implements OnApplicationBootstrap {
     const written = page?.records[0];
     const createdRecordId = job.operation === 'create' && written ? (ctx.ref(model, written.x_id) ?? null) : null;
     const errors = page && page.rejected.length > 0 ? [`read-back: ${page.rejected[0].reason}`] : [];
-    const finish = (tx: Parameters<WriteJobRepository['finish']>[0]) =>
-      this.jobs.finish(tx, job.id, { status: 'SUCCESS', errors, createdRecordId }, exchanges);
-    if (!page || page.records.length === 0) {
-      await finish(null);
-      return;
-    }
+    const finish = async (tx: Parameters<WriteJobRepository['finish']>[0]) => {
+      if (!(await this.jobs.finish(tx, job.id, { status: 'SUCCESS', errors, createdRecordId }, exchanges)))
+        throw new WriteEndedElsewhere();
+    };
+    if (!page || page.records.length === 0) return this.unlessEndedElsewhere(job, () => finish(null));
     const scope = {
       organizationId: integration.organization_id,
       integrationId: integration.id,
@@ -154,11 +159,23 @@ export class WriteJobRunner implements OnApplicationBootstrap {
       jobType: writeJobType(integration.vendor, model, job.operation),
       model,
     };
-    await this.writer.write(
-      { model, scope, jobId: job.id, reportChanges: true, records: page.records, alsoSeen: [], excluded: [] },
-      { events: (changes) => pageEvents(scope, eventJob, changes), record: (tx) => finish(tx) },
+    await this.unlessEndedElsewhere(job, () =>
+      this.writer.write(
+        { model, scope, jobId: job.id, reportChanges: true, records: page.records, alsoSeen: [], excluded: [] },
+        { events: (changes) => pageEvents(scope, eventJob, changes), record: (tx) => finish(tx) },
+      ),
     );
     this.eventsCommitted.notify();
+  }
+
+  /** Runs a write's end; when another worker ended the write first, its verdict stands and nothing is committed. */
+  private async unlessEndedElsewhere(job: WriteJobRow, end: () => Promise<unknown>): Promise<void> {
+    try {
+      await end();
+    } catch (error) {
+      if (!(error instanceof WriteEndedElsewhere)) throw error;
+      this.logger.warn(`write ${job.id} was ended by another worker meanwhile; its verdict stands`);
+    }
   }
 
   /** Ends the write FAILURE with its WRITE_OPERATION_FAILURE event, in one transaction. */
@@ -170,24 +187,27 @@ export class WriteJobRunner implements OnApplicationBootstrap {
   ): Promise<void> {
     this.logger.warn(`write ${job.id} (${job.operation} ${job.model}) failed: ${errors.join('; ')}`);
     const model = job.model as CanonicalModelName;
-    await this.transactions.runSql(async (tx) => {
-      await this.jobs.finish(tx, job.id, { status: 'FAILURE', errors, createdRecordId: null }, exchanges);
-      if (!integration) return;
-      const scope = {
-        organizationId: integration.organization_id,
-        integrationId: integration.id,
-        vendor: integration.vendor,
-      };
-      await this.outbox.append(tx, [
-        writeFailureEvent(scope, {
-          rootJobId: job.root_job_id,
-          jobType: writeJobType(integration.vendor, model, job.operation),
-          writeStatus: 'FAILURE',
-          errors,
-          object: CANONICAL_MODELS[model].object,
-        }),
-      ]);
-    });
+    await this.unlessEndedElsewhere(job, () =>
+      this.transactions.runSql(async (tx) => {
+        if (!(await this.jobs.finish(tx, job.id, { status: 'FAILURE', errors, createdRecordId: null }, exchanges)))
+          throw new WriteEndedElsewhere();
+        if (!integration) return;
+        const scope = {
+          organizationId: integration.organization_id,
+          integrationId: integration.id,
+          vendor: integration.vendor,
+        };
+        await this.outbox.append(tx, [
+          writeFailureEvent(scope, {
+            rootJobId: job.root_job_id,
+            jobType: writeJobType(integration.vendor, model, job.operation),
+            writeStatus: 'FAILURE',
+            errors,
+            object: CANONICAL_MODELS[model].object,
+          }),
+        ]);
+      }),
+    );
     this.eventsCommitted.notify();
   }
 }
