@@ -2,7 +2,6 @@ import request from 'supertest';
 import { BUILT_WRITES } from '../../src/fetch/registry/vendor-registry';
 import { startEntrataSandboxServer } from '../../src/sandbox/entrata/entrata-sandbox';
 import { waitFor } from '../support/app-process';
-import { pipelineState } from '../support/database';
 import {
   FOREIGN_ENTRATA_CREDENTIALS,
   startForeignEntrataServer,
@@ -17,6 +16,7 @@ import {
   manualSync,
   readAll,
   sandboxControl,
+  settledWrite,
   startSyncHarness,
   SYNC_TRIGGERS,
   type SyncHarness,
@@ -43,22 +43,7 @@ describe('Entrata writes', () => {
       applied: 0,
     };
 
-  const writeStatus = async (rootJobId: string) => {
-    const res = await request(harness.app.url).get(`/v1/admin/write-status/${rootJobId}`).set(auth());
-    expect(res.status).toBe(200);
-    assertValidResponse('GET', '/v1/admin/write-status/{root_job_id}', 200, res.body);
-    return res.body;
-  };
-  const settled = (rootJobId: string) =>
-    waitFor(
-      async () => {
-        const status = await writeStatus(rootJobId);
-        return status.write_status === 'PENDING' ? undefined : status;
-      },
-      `write ${rootJobId} to end`,
-      60_000,
-      () => pipelineState(harness.databaseUrl),
-    );
+  const settled = (rootJobId: string) => settledWrite(harness, rootJobId);
   /** Sends a write; its 200 answer checked against the spec; the write's end. */
   const write = async (method: 'post' | 'put', path: string, specPath: string, body: object) => {
     const res = await request(harness.app.url)[method](path).set(auth()).send(body);

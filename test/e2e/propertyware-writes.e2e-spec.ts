@@ -1,7 +1,6 @@
 import request from 'supertest';
 import { startPropertywareRestSandboxServer } from '../../src/sandbox/propertyware-rest/propertyware-rest-sandbox';
 import { waitFor } from '../support/app-process';
-import { pipelineState } from '../support/database';
 import {
   FOREIGN_PW_CREDENTIALS,
   startForeignPropertywareRestServer,
@@ -14,6 +13,7 @@ import {
   firstSync,
   manualSync,
   sandboxControl,
+  settledWrite,
   startSyncHarness,
   SYNC_TRIGGERS,
   type SyncHarness,
@@ -53,22 +53,7 @@ describe('Propertyware REST writes', () => {
       operation
     ] ?? { received: 0, applied: 0 };
 
-  const writeStatus = async (rootJobId: string) => {
-    const res = await request(harness.app.url).get(`/v1/admin/write-status/${rootJobId}`).set(auth());
-    expect(res.status).toBe(200);
-    assertValidResponse('GET', '/v1/admin/write-status/{root_job_id}', 200, res.body);
-    return res.body;
-  };
-  const settled = (rootJobId: string) =>
-    waitFor(
-      async () => {
-        const status = await writeStatus(rootJobId);
-        return status.write_status === 'PENDING' ? undefined : status;
-      },
-      `write ${rootJobId} to end`,
-      60_000,
-      () => pipelineState(harness.databaseUrl),
-    );
+  const settled = (rootJobId: string) => settledWrite(harness, rootJobId);
   /** Sends a write, checks the 200 {job_id} against the spec, and waits for its end. */
   const send = async (model: Model, body: Record<string, unknown>, id?: string) => {
     const res =

@@ -7,7 +7,7 @@ import {
   startForeignBuildiumServer,
   type ForeignBuildiumServer,
 } from '../support/foreign-buildium-server';
-import { pipelineState, withClient } from '../support/database';
+import { withClient } from '../support/database';
 import { assertValid, assertValidResponse } from '../support/propexo-schema';
 import {
   authHeader,
@@ -16,6 +16,7 @@ import {
   firstSync,
   manualSync,
   sandboxControl,
+  settledWrite,
   startSyncHarness,
   SYNC_TRIGGERS,
   type SyncHarness,
@@ -51,21 +52,7 @@ describe('writes to the PMS', () => {
     ...extra,
   });
 
-  const writeStatus = async (rootJobId: string) => {
-    const res = await request(harness.app.url).get(`/v1/admin/write-status/${rootJobId}`).set(auth());
-    expect(res.status).toBe(200);
-    return res.body;
-  };
-  const settled = (rootJobId: string) =>
-    waitFor(
-      async () => {
-        const status = await writeStatus(rootJobId);
-        return status.write_status === 'PENDING' ? undefined : status;
-      },
-      `write ${rootJobId} to end`,
-      60_000,
-      () => pipelineState(harness.databaseUrl),
-    );
+  const settled = (rootJobId: string) => settledWrite(harness, rootJobId);
 
   beforeAll(async () => {
     sandbox = await startBuildiumSandboxServer({ residents: 40, seed: 20, credentials: [CREDENTIALS] });

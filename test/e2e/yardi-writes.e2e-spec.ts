@@ -3,7 +3,6 @@ import { BUILT_WRITES } from '../../src/fetch/registry/vendor-registry';
 import { YARDI_FACTS } from '../../src/fetch/yardi/yardi.facts';
 import { startYardiSandboxServer } from '../../src/sandbox/yardi/yardi-sandbox';
 import { waitFor } from '../support/app-process';
-import { pipelineState } from '../support/database';
 import {
   FOREIGN_YARDI_CREDENTIALS,
   startForeignYardiServer,
@@ -16,6 +15,7 @@ import {
   firstSync,
   manualSync,
   sandboxControl,
+  settledWrite,
   startSyncHarness,
   SYNC_TRIGGERS,
   type SyncHarness,
@@ -47,18 +47,7 @@ describe('Yardi writes', () => {
   const received = (method: string) => sandbox.sandbox.writes.snapshot()[method]?.received ?? 0;
   const customers = () => sandbox.sandbox.data.customers as any[];
 
-  const settled = (rootJobId: string) =>
-    waitFor(
-      async () => {
-        const res = await api().get(`/v1/admin/write-status/${rootJobId}`).set(auth());
-        expect(res.status).toBe(200);
-        assertValid('_v1_admin_write-status_{root_job_id}_get_output', res.body);
-        return res.body.write_status === 'PENDING' ? undefined : res.body;
-      },
-      `write ${rootJobId} to end`,
-      60_000,
-      () => pipelineState(harness.databaseUrl),
-    );
+  const settled = (rootJobId: string) => settledWrite(harness, rootJobId);
   const one = async (model: string, integration: string, query: string) => {
     const res = await api().get(`/v1/${model}?integration_id=${integration}&${query}`).set(auth());
     expect(res.status).toBe(200);

@@ -240,3 +240,24 @@ export function sandboxControl(sandboxUrl: string) {
     return res.status === 204 ? undefined : res.json();
   };
 }
+
+/** A write's status (`GET /v1/admin/write-status/{root_job_id}`), checked against the spec's output schema. */
+export async function writeStatus(harness: SyncHarness, rootJobId: string): Promise<any> {
+  const res = await request(harness.app.url).get(`/v1/admin/write-status/${rootJobId}`).set(authHeader(harness.app));
+  expect(res.status).toBe(200);
+  assertValid('_v1_admin_write-status_{root_job_id}_get_output', res.body);
+  return res.body;
+}
+
+/** Waits for a write to end (SUCCESS, PARTIAL_SUCCESS or FAILURE) and answers its status. */
+export function settledWrite(harness: SyncHarness, rootJobId: string): Promise<any> {
+  return waitFor(
+    async () => {
+      const status = await writeStatus(harness, rootJobId);
+      return status.write_status === 'PENDING' ? undefined : status;
+    },
+    `write ${rootJobId} to end`,
+    60_000,
+    () => pipelineState(harness.databaseUrl),
+  );
+}

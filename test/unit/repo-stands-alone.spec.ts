@@ -15,6 +15,8 @@ const DOCUMENTS = [
   'BENCHMARKS.md',
   'docs/README.md',
   'docs/vendor-notes.md',
+  'docs/writes.md',
+  'docs/sandbox-writes.md',
 ];
 const SKIPPED = new Set(['node_modules', 'generated', 'dist', 'test-output', '.data']);
 
