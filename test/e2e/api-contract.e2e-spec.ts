@@ -87,7 +87,9 @@ describe('API contract: auth, errors, validation and tenant isolation', () => {
 
   it('answers unknown routes with 404 in the error envelope', async () => {
     expectError(await request(app.url).get('/v1/nothing-here').set(auth), 404, 'not_found');
-    expectError(await request(app.url).post('/v1/residents/').set(auth).send({}), 404, 'not_found');
+    expectError(await request(app.url).delete('/v1/residents/some-id').set(auth), 404, 'not_found');
+    // A write route that exists answers its body's problem, not 404.
+    expectError(await request(app.url).post('/v1/residents/').set(auth).send({}), 400, 'invalid_request');
   });
 
   it('names every bad field of a body with 400 invalid_request, writing nothing', async () => {
