@@ -67,11 +67,11 @@ export class WriteJobRunner implements OnApplicationBootstrap {
     // A live worker renews its lock; a dead one's write comes back through the stalled check within the lock's
     // time, to be ended "outcome unknown" (a create) rather than sent again. Since the runner judges every
     // resumed write itself, a write may stall any number of times: BullMQ's default (1) would fail a write cut
-    // twice and leave its row RUNNING for ever.
+    // twice and leave its row RUNNING for ever. (The PostgreSQL queue backend keeps the count as an integer.)
     this.queues.worker<WriteJobPayload>(QueueName.WriteJobs, (job, token) => this.process(job, token), {
       concurrency: this.config.syncWorkerConcurrency * WRITES_PER_SYNC_JOB,
       lockDuration: 30_000,
-      maxStalledCount: Number.MAX_SAFE_INTEGER,
+      maxStalledCount: 1_000_000,
     });
   }
 
