@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
-import { startApp, testRedisUrl, waitFor, type AppProcess } from '../support/app-process';
+import { startApp, workerPool, testRedisUrl, waitFor, type AppProcess } from '../support/app-process';
 import { createTestDatabase, pipelineState, withClient } from '../support/database';
 import { sandboxControl } from '../support/sync-helpers';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
@@ -23,27 +23,13 @@ interface JobRow {
  */
 describe.each([['PostgreSQL'], ['Redis']])('a sync job whose worker dies (%s queue)', (backend) => {
   let api: AppProcess;
-  let workers: AppProcess[] = [];
   let sandbox: Awaited<ReturnType<typeof startBuildiumSandboxServer>>;
   let receiver: WebhookReceiver;
   let databaseUrl: string;
   let env: Record<string, string | undefined>;
   let integrationId: string;
-  let started = 0;
   const auth = () => ({ authorization: `Bearer ${api.apiKey}` });
-  const startWorker = async () => {
-    const worker = await startApp({
-      name: `crash-worker-${backend}-${++started}`,
-      role: 'worker',
-      env: { ...env, LATCHKEY_API_KEY: api.apiKey },
-    });
-    workers.push(worker);
-    return worker;
-  };
-  const killWorkers = async () => {
-    await Promise.all(workers.map((w) => w.kill()));
-    workers = [];
-  };
+  const workers = workerPool(`crash-worker-${backend}`, () => ({ ...env, LATCHKEY_API_KEY: api.apiKey }));
   const runStatus = async (runId: string) =>
     (await request(api.url).get(`/v1/admin/logs/jobs/${runId}`).query({ include_all_jobs: 'false' }).set(auth())).body
       .results?.[0]?.status;
@@ -99,7 +85,7 @@ describe.each([['PostgreSQL'], ['Redis']])('a sync job whose worker dies (%s que
       SANDBOX: 'false',
     };
     api = await startApp({ name: `crash-api-${backend}`, role: 'api', env });
-    await startWorker();
+    await workers.start();
     expect(
       (
         await request(api.url)
@@ -127,7 +113,7 @@ describe.each([['PostgreSQL'], ['Redis']])('a sync job whose worker dies (%s que
   });
 
   afterAll(async () => {
-    await Promise.all([api?.stop(), ...workers.map((w) => w.stop())]);
+    await Promise.all([api?.stop(), workers.stopAll()]);
     await receiver?.close();
     await sandbox?.close();
   });
@@ -135,7 +121,7 @@ describe.each([['PostgreSQL'], ['Redis']])('a sync job whose worker dies (%s que
   it('leaves a job alone while the worker running it is alive and busy, even as other workers start', async () => {
     const { runId, job } = await syncStuckInResidents(20_000);
     // A second worker starts (and looks for jobs of dead workers at once, then every 5 s) while the first is busy.
-    await startWorker();
+    await workers.start();
     await waitForRunEnd(runId);
     expect(await runStatus(runId)).toBe('SUCCESS');
     expect(await residentsJob(runId)).toMatchObject({
@@ -148,8 +134,8 @@ describe.each([['PostgreSQL'], ['Redis']])('a sync job whose worker dies (%s que
 
   it('runs the job again within 10 s of a worker being back after its worker was killed, and the run completes once', async () => {
     const { runId, job } = await syncStuckInResidents(30_000);
-    await killWorkers();
-    await startWorker();
+    await workers.killAll();
+    await workers.start();
     const readyAt = Date.now();
     // Measured on the job's row: the attempt that starts after the kill.
     const resumed = await waitFor(
@@ -181,8 +167,8 @@ describe.each([['PostgreSQL'], ['Redis']])('a sync job whose worker dies (%s que
     const { runId, job } = await syncStuckInResidents(30_000);
     // As if its worker had already died under it once, then it dies again.
     await withClient(databaseUrl, (db) => db.query('UPDATE sync_jobs SET interruptions = 1 WHERE id = $1', [job.id]));
-    await killWorkers();
-    await startWorker();
+    await workers.killAll();
+    await workers.start();
 
     await waitForRunEnd(runId);
     expect(await runStatus(runId)).toBe('PARTIAL_SUCCESS');

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
-import { startApp, waitFor, type AppProcess } from '../support/app-process';
+import { startApp, workerPool, waitFor, type AppProcess } from '../support/app-process';
 import { createTestDatabase, pipelineState, withClient } from '../support/database';
 import { sandboxControl } from '../support/sync-helpers';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
@@ -14,23 +14,13 @@ const CREDENTIALS = { clientId: 'write-crash-client', secret: 'write-crash-secre
  */
 describe('a write whose worker dies mid-request', () => {
   let api: AppProcess;
-  let workers: AppProcess[] = [];
   let sandbox: Awaited<ReturnType<typeof startBuildiumSandboxServer>>;
   let receiver: WebhookReceiver;
   let databaseUrl: string;
   let env: Record<string, string | undefined>;
   let integrationId: string;
-  let started = 0;
   const auth = () => ({ authorization: `Bearer ${api.apiKey}` });
-  const startWorker = async () => {
-    const worker = await startApp({
-      name: `write-crash-worker-${++started}`,
-      role: 'worker',
-      env: { ...env, LATCHKEY_API_KEY: api.apiKey },
-    });
-    workers.push(worker);
-    return worker;
-  };
+  const workers = workerPool('write-crash-worker', () => ({ ...env, LATCHKEY_API_KEY: api.apiKey }));
   const tenantWrites = () =>
     sandbox.sandbox.writes.snapshot()['POST /v1/leases/tenants'] ?? {
       received: 0,
@@ -46,7 +36,7 @@ describe('a write whose worker dies mid-request', () => {
     databaseUrl = await createTestDatabase();
     env = { DATABASE_URL: databaseUrl, SANDBOX: 'false' };
     api = await startApp({ name: 'write-crash-api', role: 'api', env });
-    await startWorker();
+    await workers.start();
     const hook = await request(api.url)
       .post('/v1/webhooks/')
       .set(auth())
@@ -72,7 +62,7 @@ describe('a write whose worker dies mid-request', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([api?.stop(), ...workers.map((w) => w.stop())]);
+    await Promise.all([api?.stop(), workers.stopAll()]);
     await receiver?.close();
     await sandbox?.close();
   });
@@ -96,15 +86,14 @@ describe('a write whose worker dies mid-request', () => {
     });
     expect(res.status).toBe(200);
     await waitFor(async () => posts() > 0 || undefined, 'the create to reach Buildium', 60_000);
-    await Promise.all(workers.map((w) => w.kill()));
-    workers = [];
+    await workers.killAll();
     await waitFor(
       async () => sandbox.sandbox.data.tenants.some((t) => t.FirstName === 'Crash') || undefined,
       'Buildium to do it',
       30_000,
     );
 
-    await startWorker();
+    await workers.start();
     const status = await waitFor(
       async () => {
         const s = await request(api.url).get(`/v1/admin/write-status/${res.body.job_id}`).set(auth());
@@ -134,7 +123,7 @@ describe('a write whose worker dies mid-request', () => {
   it('ends a burst of 200 creates cut by SIGKILL each SUCCESS or "outcome unknown", none created twice', async () => {
     const leases = await request(api.url).get(`/v1/leases?integration_id=${integrationId}`).set(auth());
     const leaseIds: string[] = leases.body.results.map((l: { id: string }) => l.id);
-    await startWorker(); // two worker processes share the burst
+    await workers.start(); // two worker processes share the burst
     const before = tenantWrites();
     // Buildium holds the first creates long enough that the kill certainly lands while they are with it.
     await sandboxControl(sandbox.url)('POST', 'faults', {
@@ -167,9 +156,8 @@ describe('a write whose worker dies mid-request', () => {
       60_000,
     );
     expect(tenantWrites().applied - before.applied).toBeLessThan(tenantWrites().received - before.received);
-    await Promise.all(workers.map((w) => w.kill()));
-    workers = [];
-    await startWorker();
+    await workers.killAll();
+    await workers.start();
 
     const unfinished = () =>
       withClient(databaseUrl, (db) =>

@@ -129,6 +129,29 @@ export async function startApp(options: {
 }
 
 /**
+ * The worker processes of a test file, started one at a time and ended together: `killAll` is a crash (SIGKILL,
+ * nothing cleaned up), `stopAll` a shutdown. `env` is read at each start (it names the API's key, known later).
+ */
+export function workerPool(name: string, env: () => Record<string, string | undefined>) {
+  let workers: AppProcess[] = [];
+  let started = 0;
+  const endAll = async (end: (worker: AppProcess) => Promise<void>) => {
+    const ending = workers;
+    workers = [];
+    await Promise.all(ending.map(end));
+  };
+  return {
+    async start(): Promise<AppProcess> {
+      const worker = await startApp({ name: `${name}-${++started}`, role: 'worker', env: env() });
+      workers.push(worker);
+      return worker;
+    },
+    killAll: () => endAll((worker) => worker.kill()),
+    stopAll: () => endAll((worker) => worker.stop()),
+  };
+}
+
+/**
  * Polls `probe` until it returns a value (not undefined) or the time runs out; `explain` adds the state
  * that matters to the timeout message (CI logs are all we get).
  */
