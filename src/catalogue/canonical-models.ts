@@ -118,6 +118,8 @@ export interface ModelDocs {
   getOutput: string;
   /** Notes on both endpoints (CommonMark): where the vendors' records come from, what is left out. */
   notes?: string;
+  /** List filters the model takes (COMMON_FILTERS among them) that the spec's list of it lacks: extensions. */
+  extensionFilters?: readonly string[];
   /** A side of the link: what each of its `partnerFields` on the embedded links is. */
   partnerFieldNotes?: Readonly<Record<string, string>>;
 }
@@ -293,6 +295,9 @@ const LEDGER_TAIL: Record<string, ColumnType> = {
   charge_code_id: t,
   allocations: j,
 };
+
+/** The common filters the spec's lists of charges and payments lack. */
+const LEDGER_EXTENSION_FILTERS = ['x_id', 'x_property_id', 'location_id'];
 
 /** The list filters of charges and payments (the spec's, beyond COMMON_FILTERS). */
 const LEDGER_FILTERS: readonly ListFilter[] = [
@@ -610,6 +615,7 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
       listOutput: '_v1_service-requests__get_output',
       getOutput: '_v1_service-requests_{service_request_id}_get_output',
       notes: SERVICE_REQUEST_NOTES,
+      extensionFilters: ['x_property_id'],
     },
   },
   resident_charges: {
@@ -642,6 +648,7 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
       listOutput: '_v1_resident-charges__get_output',
       getOutput: '_v1_resident-charges_{resident_charge_id}_get_output',
       notes: LEDGER_NOTES,
+      extensionFilters: LEDGER_EXTENSION_FILTERS,
     },
   },
   resident_payments: {
@@ -670,6 +677,7 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
       listOutput: '_v1_resident-payments__get_output',
       getOutput: '_v1_resident-payments_{resident_payment_id}_get_output',
       notes: LEDGER_NOTES,
+      extensionFilters: LEDGER_EXTENSION_FILTERS,
     },
   },
 };

@@ -51,7 +51,7 @@ function recordOperations(): Record<string, OperationDoc> {
   return Object.fromEntries(
     Object.values(CANONICAL_MODELS).flatMap((model) => {
       const common = {
-        extensionFields: ['include_deleted'],
+        extensionFields: ['include_deleted', ...(model.docs.extensionFilters ?? [])],
         ...(model.docs.notes ? { description: model.docs.notes } : {}),
       };
       const extension = recordExtensionName(model);
