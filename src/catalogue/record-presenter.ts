@@ -35,6 +35,7 @@ export function iso(value: unknown): string | null {
 function serialise(value: unknown, type: ColumnType): unknown {
   if (value === null || value === undefined) return null;
   if (type === 'timestamptz') return iso(value);
-  if (type === 'float' || type === 'int') return Number(value);
+  // bigint (cents) comes back from pg as text; a cached amount is a safe integer (the ETL checked it), so exact.
+  if (type === 'float' || type === 'int' || type === 'cents') return Number(value);
   return value;
 }

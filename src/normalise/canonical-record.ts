@@ -229,6 +229,9 @@ function hasType(value: unknown, type: ColumnType): boolean {
       return typeof value === 'string';
     case 'int':
       return Number.isInteger(value);
+    case 'cents':
+      // Whole cents within a double's exact range: a float (12.5) or an inexact integer (2 ** 60) is a bad value.
+      return Number.isSafeInteger(value);
     case 'float':
       return typeof value === 'number' && Number.isFinite(value);
     case 'bool':

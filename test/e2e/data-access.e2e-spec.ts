@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { CANONICAL_MODEL_NAMES } from '../../src/catalogue/canonical-models';
 import {
   APPFOLIO_SANDBOX_CREDENTIALS,
   APPFOLIO_SANDBOX_LIMITED_CREDENTIALS,
@@ -25,7 +26,7 @@ import {
   type SyncHarness,
 } from '../support/sync-helpers';
 
-const MODELS = ['properties', 'units', 'residents', 'leases'];
+const MODELS: string[] = ['properties', 'units', 'residents', 'leases'];
 
 /**
  * Data-access checks end to end: the real app probing the sandboxes it mounts, each of which has a second
@@ -100,7 +101,13 @@ describe('data-access checks', () => {
     const access = await readAccess(id);
     expect(access.last_data_access_check).toBeNull();
     expect(access.data_access_check_in_process).toBe(false);
-    expect(Object.keys(access.models).sort()).toEqual([...MODELS].sort());
+    // Every model of the catalogue is listed; those no adapter maps yet (issue 21) are unsupported cell by cell.
+    expect(Object.keys(access.models).sort()).toEqual([...CANONICAL_MODEL_NAMES].sort());
+    for (const model of CANONICAL_MODEL_NAMES.filter((m) => !MODELS.includes(m)))
+      expect([model, access.models[model]]).toEqual([
+        model,
+        { read: { unsupported: true }, create: { unsupported: true }, update: { unsupported: true } },
+      ]);
     // Buildium's writes (docs/vendors/buildium.md, Writes): create and update of each model.
     for (const model of MODELS)
       expect(access.models[model]).toEqual({

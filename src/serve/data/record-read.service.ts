@@ -116,6 +116,10 @@ function addFilter(
     f.add((p) =>
       match.ignoreCase ? `lower(${column}) = lower(${p(typed)})` : `${column} ${match.op ?? '='} ${p(typed)}${cast}`,
     );
+  } else if ('arrayColumn' in match) {
+    f.add(
+      (p) => `r."${match.arrayColumn}" @> jsonb_build_array(jsonb_build_object('${match.key}', ${p(typed)}::text))`,
+    );
   } else {
     if (!linkSide) throw new Error(`${filter.param} filters on links, of a model that is no side of one`);
     const links = `SELECT 1 FROM "${LINK_MODEL.table}" l WHERE l."${linkSide.column}" = r."id"`;
