@@ -1,5 +1,6 @@
 import { READ_PAYMENT_METHODS } from '../../src/sandbox/buildium/buildium-ledger-dataset';
 import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
+import { FOREIGN_CREDENTIALS, startForeignBuildiumServer } from '../support/foreign-buildium-server';
 import { assertValid } from '../support/propexo-schema';
 
 const CREDS = { clientId: 'money-client', secret: 'money-secret' };
@@ -18,8 +19,8 @@ const linesInCents = (t: any) => t.Journal.Lines.reduce((sum: number, l: any) =>
 
 type Server = Awaited<ReturnType<typeof startBuildiumSandboxServer>>;
 
-function client(server: () => Server) {
-  const get = async (path: string, h: Record<string, string> = headers()) => {
+function client(server: () => { url: string }, creds = CREDS) {
+  const get = async (path: string, h: Record<string, string> = headers(creds)) => {
     const res = await fetch(`${server().url}${path}`, { headers: h });
     return { status: res.status, total: res.headers.get('x-total-count'), body: (await res.json()) as any };
   };
@@ -32,10 +33,12 @@ function client(server: () => Server) {
     return { status: res.status, body: (await res.json()) as any };
   };
   /** Every record of a list, read page by page by offset until X-Total-Count. */
+  /** Every record of a list, read page by page by offset until X-Total-Count (a 429 is asked again). */
   const all = async (path: string, limit = 1000) => {
     const records: any[] = [];
-    for (let offset = 0; ; offset += limit) {
-      const page = await get(`${path}${path.includes('?') ? '&' : '?'}offset=${offset}&limit=${limit}`);
+    for (;;) {
+      const page = await get(`${path}${path.includes('?') ? '&' : '?'}offset=${records.length}&limit=${limit}`);
+      if (page.status === 429) continue;
       expect(page.status).toBe(200);
       records.push(...page.body);
       if (records.length >= Number(page.total) || page.body.length === 0) return records;
@@ -563,5 +566,68 @@ describe('Buildium sandbox: resident request, work order, charge and payment wri
     expect(res.status).toBe(502);
     expect(server.sandbox.data.transactions.length - count).toBe(1);
     expect(writes('POST /v1/leases/{leaseId}/charges')).toMatchObject({ received: 1, applied: 1 });
+  });
+});
+
+/** The independent foreign server (test/support, written from buildium.md alone) serves the same reads. */
+describe('Foreign Buildium server: resident requests, work orders and lease ledgers', () => {
+  let foreign: Awaited<ReturnType<typeof startForeignBuildiumServer>>;
+  const { get, all } = client(() => foreign, FOREIGN_CREDENTIALS);
+  /** One request, asked again after the foreign server's every-7th 429. */
+  const once = async (path: string) => {
+    for (;;) {
+      const res = await get(path);
+      if (res.status !== 429) return res;
+    }
+  };
+
+  beforeAll(async () => {
+    foreign = await startForeignBuildiumServer();
+  });
+  afterAll(() => foreign.close());
+
+  it('serves records of the closed spec shapes, in small pages, with every task status and payment method', async () => {
+    const tasks = await all('/v1/tasks/residentrequests');
+    expect(tasks).toEqual(foreign.data.tasks);
+    for (const task of tasks) assertValid('ResidentRequestTaskMessage', task, BUILDIUM, closed);
+    expect(new Set(tasks.map((t) => t.TaskStatus)).size).toBe(5);
+    const orders = await all('/v1/workorders?type=ResidentRequest');
+    expect(orders).toEqual(foreign.data.workOrders);
+    for (const order of orders) assertValid('WorkOrderMessage', order, BUILDIUM, closed);
+    const methods = new Set<string>();
+    for (const lease of foreign.data.leases) {
+      const ledger = await all(`/v1/leases/${lease.Id}/transactions`);
+      expect(ledger).toEqual(foreign.data.transactions.filter((t) => t.LeaseId === lease.Id));
+      for (const t of ledger) {
+        assertValid('LeaseTransactionMessage', t, BUILDIUM, closed);
+        expect(inCents(t.TotalAmount)).toBe(linesInCents(t));
+        if (t.PaymentMethod) methods.add(t.PaymentMethod);
+      }
+    }
+    expect(methods.size).toBe(11);
+    const page = await once(`/v1/leases/${foreign.data.transactions[0].LeaseId}/transactions?limit=1000`);
+    expect(page.body.length).toBeLessThan(Number(page.total));
+  });
+
+  it('filters as the vendor file says: task dates are dates, ledgers by type and transaction date only', async () => {
+    const day = foreign.data.tasks[0].LastUpdatedDateTime.slice(0, 10);
+    const sameDay = await all(`/v1/tasks/residentrequests?lastupdatedfrom=${day}&lastupdatedto=${day}`);
+    expect(sameDay).toEqual(foreign.data.tasks.filter((t) => t.LastUpdatedDateTime.startsWith(day)));
+    expect(sameDay.length).toBeGreaterThan(1);
+    expect((await once(`/v1/tasks/residentrequests?lastupdatedfrom=${day}T00:00:00Z`)).status).toBe(400);
+    const leaseId = foreign.data.transactions[0].LeaseId;
+    const ledger = foreign.data.transactions.filter((t) => t.LeaseId === leaseId);
+    const payments = await all(
+      `/v1/leases/${leaseId}/transactions?transactiontypes=Payment&transactiontypes=ElectronicFundsTransfer`,
+    );
+    expect(payments).toEqual(
+      ledger.filter((t) => ['Payment', 'ElectronicFundsTransfer'].includes(t.TransactionTypeEnum)),
+    );
+    const from = ledger[ledger.length - 4].Date;
+    expect(await all(`/v1/leases/${leaseId}/transactions?transactiondatefrom=${from}`)).toEqual(
+      ledger.filter((t) => t.Date >= from),
+    );
+    expect(await all(`/v1/leases/${leaseId}/transactions?lastupdatedfrom=2099-01-01`)).toEqual(ledger);
+    expect((await once('/v1/leases/1/transactions')).status).toBe(404);
   });
 });
