@@ -1,4 +1,5 @@
 import { dropUndefined, Prng } from '../kit/prng';
+import { TASK_PRIORITIES, TASK_STATUSES, WRITE_PAYMENT_METHODS } from './buildium-messages';
 
 type Rec = Record<string, any>;
 
@@ -42,22 +43,8 @@ export const TASK_CATEGORIES: Rec[] = [
   { Id: 34, Name: 'Appliances', IsSystemCategory: false, SubCategories: [] },
   { Id: 35, Name: 'General', IsSystemCategory: true, SubCategories: [] },
 ];
-export const TASK_STATUSES = ['New', 'InProgress', 'Completed', 'Deferred', 'Closed'];
-export const TASK_PRIORITIES = ['Low', 'Normal', 'High'];
-/** PaymentMethod as LeaseTransactionMessage reads it (a free string; these are the values Buildium uses). */
-export const READ_PAYMENT_METHODS = [
-  'Check',
-  'Cash',
-  'MoneyOrder',
-  'CashierCheck',
-  'DirectDeposit',
-  'CreditCard',
-  'ElectronicPayment',
-  'BuildiumEFT',
-  'BuildiumCC',
-  'RetailCash',
-  'None',
-];
+/** PaymentMethod as LeaseTransactionMessage reads it (a free string): the Post enum and Buildium's own processing. */
+export const READ_PAYMENT_METHODS = [...WRITE_PAYMENT_METHODS, 'BuildiumEFT', 'BuildiumCC', 'RetailCash', 'None'];
 
 export const LEDGER_ID_BASE = { tasks: 1_200_000, workorders: 1_500_000, transactions: 3_000_000 } as const;
 /** Leases given a seeded ledger at most (memory stays bounded for 100,000-resident benchmarks); later ones start empty. */

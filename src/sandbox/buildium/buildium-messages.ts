@@ -311,8 +311,8 @@ export function overlaps(a: { from: string; to?: string | null }, b: { from: str
   return (a.to == null || b.from <= a.to) && (b.to == null || a.from <= b.to);
 }
 
-const TASK_STATUS_VALUES = ['New', 'InProgress', 'Completed', 'Deferred', 'Closed'];
-const PRIORITY_VALUES = ['Low', 'Normal', 'High'];
+export const TASK_STATUSES = ['New', 'InProgress', 'Completed', 'Deferred', 'Closed'];
+export const TASK_PRIORITIES = ['Low', 'Normal', 'High'];
 export const WRITE_PAYMENT_METHODS = [
   'Check',
   'Cash',
@@ -373,8 +373,8 @@ export function taskMessageErrors(body: unknown, post: boolean): FieldError[] {
     c.integer('CategoryId');
     c.integer('SubCategoryId');
     c.integer('AssignedToUserId');
-    c.oneOf('TaskStatus', TASK_STATUS_VALUES, true);
-    c.oneOf('Priority', PRIORITY_VALUES, true);
+    c.oneOf('TaskStatus', TASK_STATUSES, true);
+    c.oneOf('Priority', TASK_PRIORITIES, true);
     c.date('DueDate');
     if (!post) return c.text('Message', false, 65_500);
     c.text('Description', false, 65_500);
