@@ -8,6 +8,10 @@ import { openapiValidator, referenceDocument } from './propexo-schema';
  * choices our own simulator did not make: small page caps whatever `limit` asks, a 429 without Retry-After
  * on every 7th request, ids out of creation order, and hand-picked awkward (schema-valid) values.
  *
+ * Resident requests (`/v1/tasks/residentrequests`), their work orders (`/v1/workorders`) and each lease's ledger
+ * (`/v1/leases/{leaseId}/transactions`), from buildium.md's sections on service requests, charges and payments:
+ * small pages, ledgers served newest first, task dates filtered as dates only, amounts with awkward cents.
+ *
  * Writes (buildium.md, Writes): POST and PUT of tenants, leases, rentals and units. A body is checked against
  * the spec's own Post/Put message schema, closed (a field the spec does not name is a 400, so a misspelt field
  * cannot pass unnoticed), enums included: Country is the spec's list of names, not a pattern.
@@ -31,7 +35,15 @@ export interface ForeignRequestLog {
 
 export interface ForeignBuildiumServer {
   url: string;
-  data: { rentals: any[]; units: any[]; leases: any[]; tenants: any[] };
+  data: {
+    rentals: any[];
+    units: any[];
+    leases: any[];
+    tenants: any[];
+    tasks: any[];
+    workOrders: any[];
+    transactions: any[];
+  };
   /** Vendor requests received and answered (every status, 429 and 401 included). */
   readonly requests: number;
   log: ForeignRequestLog[];
@@ -49,6 +61,9 @@ const PAGE_CAP: Record<string, number> = {
   '/v1/rentals/units': 16,
   '/v1/leases': 100,
   '/v1/leases/tenants': 300,
+  '/v1/tasks/residentrequests': 7,
+  '/v1/workorders': 5,
+  '/v1/leases/{leaseId}/transactions': 9,
 };
 const THROTTLE_EVERY = 7;
 const MAX_LIMIT = 1000;
@@ -481,7 +496,195 @@ function buildDataset() {
     [...list].sort(
       (a, b) => (Math.imul(a.Id ^ salt, 2_654_435_761) >>> 0) - (Math.imul(b.Id ^ salt, 2_654_435_761) >>> 0),
     );
-  return { rentals: RENTALS, units: scramble(units, 11), leases: scramble(leases, 31), tenants: scramble(tenants, 53) };
+  return {
+    rentals: RENTALS,
+    units: scramble(units, 11),
+    leases: scramble(leases, 31),
+    tenants: scramble(tenants, 53),
+    ...buildRequestsAndLedgers(leases, tenants),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Resident requests, work orders and lease ledgers (buildium.md: service requests, charges, payments)
+// ---------------------------------------------------------------------------------------------------------
+
+const TASK_STATUSES = ['New', 'InProgress', 'Completed', 'Deferred', 'Closed'];
+const PRIORITIES = ['Low', 'Normal', 'High'];
+/** Every PaymentMethod the vendor file maps, and one it does not (None → OTHER). */
+const PAYMENT_METHODS = [
+  'Check',
+  'Cash',
+  'RetailCash',
+  'MoneyOrder',
+  'CashierCheck',
+  'DirectDeposit',
+  'CreditCard',
+  'ElectronicPayment',
+  'BuildiumEFT',
+  'BuildiumCC',
+  'None',
+];
+const GL = {
+  rent: { Id: 71, AccountNumber: '4100', Name: 'Rent Income', Type: 'Income' },
+  fees: { Id: 74, AccountNumber: '4400', Name: 'Late Fees', Type: 'Income' },
+  utilities: { Id: 79, AccountNumber: '4900', Name: 'Utility Reimbursements', Type: 'Income' },
+};
+const transactionId = (n: number) => 61_000_000 + ((n * 7_919) % 1_000_000);
+
+function buildRequestsAndLedgers(leases: Json[], tenants: Json[]) {
+  const withUnit = leases.filter((l) => l.UnitId !== undefined && l.Tenants.length > 0);
+  const tenantOf = new Map(tenants.map((t) => [t.Id as number, t]));
+  const tasks: Json[] = [];
+  const workOrders: Json[] = [];
+  for (let k = 0; k < 40; k++) {
+    const lease = withUnit[(k * 11) % withUnit.length];
+    const requester = tenantOf.get(lease.Tenants[k % lease.Tenants.length].Id)!;
+    const status = TASK_STATUSES[(k * 3) % 5];
+    const task: Json = {
+      Id: 880_000 + ((k * 613) % 10_000),
+      Title: ['Leaking faucet – kitchen', 'Heat not working', 'Broken blind', "Door won't latch", 'Mold in bathroom'][
+        k % 5
+      ],
+      Description: k % 6 === 0 ? '' : `Reported by phone.\nUnit entry: ${k % 2 ? 'any time' : 'call first'}.`,
+      Property: {
+        Id: lease.PropertyId,
+        Type: 'Rental',
+        Href: `https://api.buildium.com/v1/rentals/${lease.PropertyId}`,
+      },
+      UnitId: lease.UnitId,
+      UnitAgreement: { Id: lease.Id, Type: 'Lease', Href: `https://api.buildium.com/v1/leases/${lease.Id}` },
+      RequestedByUserEntity: {
+        Type: 'RentalTenant',
+        Id: requester.Id,
+        FirstName: requester.FirstName ?? '',
+        LastName: requester.LastName,
+        IsCompany: false,
+      },
+      TaskStatus: status,
+      Priority: PRIORITIES[k % 3],
+      CreatedDateTime: `2025-${pad(1 + (k % 12))}-${pad(1 + ((k * 7) % 28))}T${pad((k * 5) % 24)}:${pad((k * 11) % 60)}:00Z`,
+      // Several requests change on the same day at different times: a date filter must take the whole day.
+      LastUpdatedDateTime: `2025-12-${pad(1 + (k % 9))}T${pad((k * 7) % 24)}:${pad((k * 13) % 60)}:${pad(k % 60)}Z`,
+      IsEntryPermittedByResident: k % 3 === 0,
+      DoesResidentHavePets: k % 4 === 1,
+    };
+    if (k % 4 !== 2) task.Category = { Id: 3 + (k % 4), Name: ['Plumbing', 'HVAC', 'Windows', 'Doors'][k % 4] };
+    if (k % 8 === 1) task.Category.SubCategory = { Id: 90 + k, Name: 'Urgent' };
+    if (k % 5 !== 4) task.AssignedToUserId = 3_100 + (k % 6);
+    if (k % 3 !== 1) task.DueDate = `2026-01-${pad(1 + (k % 28))}`;
+    if (k % 7 === 3) task.ResidentEntryNotes = 'Dog is friendly; ring twice.';
+    tasks.push(task);
+    // Work orders with a vendor on most requests past New, one request with two.
+    if (status !== 'New' && k % 4 !== 3)
+      for (let w = 0; w < (k === 6 ? 2 : 1); w++)
+        workOrders.push({
+          Id: 540_000 + k * 10 + w,
+          Task: {
+            Id: task.Id,
+            Type: 'ResidentRequest',
+            UnitId: task.UnitId,
+            UnitAgreement: task.UnitAgreement,
+            Title: task.Title,
+            Priority: task.Priority,
+            Status: task.TaskStatus,
+          },
+          Title: task.Title,
+          Priority: task.Priority,
+          Status: task.TaskStatus,
+          WorkDetails: `Vendor visit ${w + 1}`,
+          InvoiceNumber: status === 'Completed' ? `V-${k}${w}` : '',
+          EntryAllowed: k % 3 === 0 ? 'Yes' : k % 3 === 1 ? 'No' : 'Unknown',
+          VendorId: 12_000 + (k % 5),
+          VendorNotes: w === 0 ? 'Bring the long ladder.' : 'Second visit: parts arrived.',
+          EntryContacts: [],
+          Amount: dollars(150 + k, (k * 17) % 100),
+          LineItems: [],
+        });
+  }
+
+  const transactions: Json[] = [];
+  let n = 0;
+  const add = (
+    lease: Json,
+    type: string,
+    date: string,
+    memo: string,
+    lines: Array<[Json, number]>,
+    extra: Json = {},
+  ) => {
+    const totalCents = lines.reduce((sum, [, cents]) => sum + cents, 0);
+    transactions.push({
+      Id: transactionId(++n),
+      Date: date,
+      TransactionType: type,
+      TransactionTypeEnum: type,
+      TotalAmount: totalCents / 100,
+      LeaseId: lease.Id,
+      ...extra,
+      Journal: {
+        Memo: memo,
+        Lines: lines.map(([gl, cents]) => ({
+          GLAccount: gl,
+          Amount: cents / 100,
+          IsCashPosting: type !== 'Charge',
+          PropertyId: lease.PropertyId,
+          ...(lease.UnitId === undefined ? {} : { UnitId: lease.UnitId }),
+        })),
+      },
+    });
+  };
+  leases.forEach((lease, k) => {
+    // Only some ledgers, so paging over many leases meets empty ones; lease #0 keeps the textbook amount.
+    if (lease.LeaseStatus === 'Future' || k % 3 === 2) return;
+    const rent = Math.round((lease.AccountDetails?.Rent ?? 999.99) * 100);
+    const payer = lease.Tenants[0]?.Id;
+    const [y, m] = lease.LeaseFromDate.split('-').map(Number);
+    for (let i = 0; i < 12; i++) {
+      const month = `${y + Math.floor((m - 1 + i) / 12)}-${pad(((m - 1 + i) % 12) + 1)}`;
+      add(lease, 'Charge', `${month}-01`, `Rent ${month}`, [[GL.rent, rent]]);
+      const method = PAYMENT_METHODS[(k + i) % PAYMENT_METHODS.length];
+      const pay = {
+        PaymentMethod: method,
+        PayeeTenantId: payer,
+        ...(method === 'Check' ? { CheckNumber: String(1000 + k * 12 + i) } : {}),
+      };
+      const type = method === 'BuildiumEFT' ? 'ElectronicFundsTransfer' : 'Payment';
+      if (k % 5 === 1 && i % 2 === 1) {
+        // Partial: a third now (rounded to the cent), the rest a week later.
+        const part = Math.round(rent / 3);
+        add(lease, type, `${month}-03`, 'Partial', [[GL.rent, part]], pay);
+        add(lease, type, `${month}-10`, 'Rest', [[GL.rent, rent - part]], pay);
+      } else add(lease, type, `${month}-0${1 + (i % 5)}`, '', [[GL.rent, rent]], pay);
+      if (k % 11 === 4 && i === 5)
+        add(lease, 'ReversePayment', `${month}-12`, 'Returned: insufficient funds', [[GL.rent, rent]], pay);
+    }
+    if (k % 4 === 0) {
+      add(lease, 'Charge', `${y}-${pad(m)}-15`, 'Water/sewer', [
+        [GL.utilities, 10],
+        [GL.utilities, 20],
+        [GL.fees, 70],
+      ]);
+      add(
+        lease,
+        'Payment',
+        `${y}-${pad(m)}-16`,
+        '',
+        [
+          [GL.utilities, 30],
+          [GL.fees, 70],
+        ],
+        {
+          PaymentMethod: 'CreditCard',
+          PayeeTenantId: payer,
+        },
+      );
+    }
+    if (k === 3) add(lease, 'Charge', `${y}-${pad(m)}-20`, 'Settlement', [[GL.fees, 987_654_321_99]]);
+  });
+  // Served newest first (not the order of ids or of creation): a reader must not assume any order.
+  transactions.sort((a, b) => (a.Date === b.Date ? b.Id - a.Id : a.Date < b.Date ? 1 : -1));
+  return { tasks, workOrders, transactions };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -721,6 +924,87 @@ class ForeignWrites {
   }
 }
 
+/**
+ * GET of resident requests, work orders and a lease's transactions: [status, body, X-Total-Count], or null when
+ * the path is none of them. Requests filter by `lastupdatedfrom/to` as dates (a date-time is a 400: buildium.md),
+ * `statuses` and `unitagreementid`; work orders by `type` and `taskids`; a ledger by repeated `transactiontypes`
+ * and `transactiondatefrom/to` (no last-updated filter: the parameter is ignored).
+ */
+function readRequestsAndLedgers(
+  method: string,
+  url: URL,
+  data: ReturnType<typeof buildDataset>,
+): [number, unknown, number?] | null {
+  const pathname = url.pathname.replace(/\/+$/, '');
+  const task = /^\/v1\/tasks\/residentrequests(?:\/(\d+))?$/.exec(pathname);
+  const order = /^\/v1\/workorders(?:\/(\d+))?$/.exec(pathname);
+  const ledger = /^\/v1\/leases\/(\d+)\/transactions(?:\/(\d+))?$/.exec(pathname);
+  const match = task ?? order ?? ledger;
+  if (!match) return null;
+  if (method !== 'GET') return [405, apiError('Method not allowed.', 'MethodNotAllowed')];
+  const params = url.searchParams;
+  const invalid: FieldErrors = [];
+  const day = (name: string) => {
+    const raw = params.get(name);
+    if (raw === null) return undefined;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(raw)) invalid.push({ Key: name, Value: 'must be a date (yyyy-MM-dd)' });
+    return raw;
+  };
+  const many = (name: string) => params.getAll(name);
+  let records: Json[];
+  let cap: number;
+  if (ledger) {
+    const lease = data.leases.find((l) => l.Id === Number(ledger[1]));
+    if (!lease) return [404, apiError('Lease not found.', 'NotFound')];
+    records = data.transactions.filter((t) => t.LeaseId === lease.Id);
+    if (ledger[2] !== undefined) {
+      const one = records.find((t) => t.Id === Number(ledger[2]));
+      return one ? [200, one] : [404, apiError('Transaction not found.', 'NotFound')];
+    }
+    const [from, to, types] = [day('transactiondatefrom'), day('transactiondateto'), many('transactiontypes')];
+    records = records.filter(
+      (t) =>
+        (types.length === 0 || types.includes(t.TransactionTypeEnum)) &&
+        (from === undefined || t.Date >= from) &&
+        (to === undefined || t.Date <= to),
+    );
+    cap = PAGE_CAP['/v1/leases/{leaseId}/transactions'];
+  } else if (task) {
+    if (task[1] !== undefined) {
+      const one = data.tasks.find((t) => t.Id === Number(task[1]));
+      return one ? [200, one] : [404, apiError('Resident request not found.', 'NotFound')];
+    }
+    const [from, to, statuses] = [day('lastupdatedfrom'), day('lastupdatedto'), many('statuses')];
+    const lease = intParam(params.get('unitagreementid'));
+    records = data.tasks.filter(
+      (t) =>
+        (from === undefined || t.LastUpdatedDateTime.slice(0, 10) >= from) &&
+        (to === undefined || t.LastUpdatedDateTime.slice(0, 10) <= to) &&
+        (statuses.length === 0 || statuses.includes(t.TaskStatus)) &&
+        (lease === undefined || t.UnitAgreement.Id === lease),
+    );
+    cap = PAGE_CAP['/v1/tasks/residentrequests'];
+  } else {
+    if (order![1] !== undefined) {
+      const one = data.workOrders.find((w) => w.Id === Number(order![1]));
+      return one ? [200, one] : [404, apiError('Work order not found.', 'NotFound')];
+    }
+    const type = params.get('type');
+    const taskIds = many('taskids').map(Number);
+    records = data.workOrders.filter(
+      (w) => (type === null || w.Task.Type === type) && (taskIds.length === 0 || taskIds.includes(w.Task.Id)),
+    );
+    cap = PAGE_CAP['/v1/workorders'];
+  }
+  const offset = intParam(params.get('offset')) ?? 0;
+  const limit = intParam(params.get('limit')) ?? 50;
+  if (Number.isNaN(offset)) invalid.push({ Key: 'offset', Value: 'must be a non-negative integer' });
+  if (Number.isNaN(limit) || limit < 1 || limit > MAX_LIMIT)
+    invalid.push({ Key: 'limit', Value: `must be an integer from 1 to ${MAX_LIMIT}` });
+  if (invalid.length > 0) return [400, apiError('The request has invalid parameters.', 'ValidationError', invalid)];
+  return [200, records.slice(offset, offset + Math.min(limit, cap)), records.length];
+}
+
 export async function startForeignBuildiumServer(): Promise<ForeignBuildiumServer> {
   const data = buildDataset();
   const endpoints: Record<string, Json[]> = {
@@ -771,6 +1055,12 @@ export async function startForeignBuildiumServer(): Promise<ForeignBuildiumServe
       req.headers['x-buildium-client-secret'] !== FOREIGN_CREDENTIALS.secret
     ) {
       return send(401, apiError("The API key couldn't be authorized.", 'Unauthorized'));
+    }
+    const ledgerOrTasks = readRequestsAndLedgers(req.method ?? 'GET', url, data);
+    if (ledgerOrTasks) {
+      const [status, body, total] = ledgerOrTasks;
+      entry.count = status === 200 && Array.isArray(body) ? body.length : 0;
+      return send(status, body, total === undefined ? {} : { 'X-Total-Count': String(total) });
     }
     const records = endpoints[path];
     if (!records) return send(404, apiError('Resource not found.', 'NotFound'));

@@ -11,6 +11,7 @@ import {
   streetLine,
   zipCode,
 } from '../kit/prng';
+import { generateLedgers, generateTasks } from './buildium-ledger-dataset';
 
 const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'intl', 'plain'];
 
@@ -26,6 +27,12 @@ export interface BuildiumData {
   leases: Rec[];
   tenants: Rec[];
   applicants: Rec[];
+  /** ResidentRequestTaskMessage (GET /v1/tasks/residentrequests). */
+  tasks: Rec[];
+  /** WorkOrderMessage without its Task summary, which is the linked task's (`TaskId`) as served. */
+  workorders: Rec[];
+  /** LeaseTransactionMessage of every lease ledger (GET /v1/leases/{leaseId}/transactions). */
+  transactions: Rec[];
 }
 
 export interface BuildiumDatasetOptions {
@@ -174,7 +181,19 @@ export function generateBuildiumData(options: BuildiumDatasetOptions = {}): Buil
   const applicants = Array.from({ length: Math.ceil(residentCount / 20) }, (_, i) =>
     makeApplicant(prng, ID_BASE.applicants + i + 1, prng.pick(units), i),
   );
-  return { rentals, units, leases, tenants, applicants };
+  // Tasks and ledgers draw from their own seeded streams, so the records above stay as they were before them.
+  const seed = options.seed ?? 1;
+  const { tasks, workorders } = generateTasks(leases, units, tenants, seed);
+  return {
+    rentals,
+    units,
+    leases,
+    tenants,
+    applicants,
+    tasks,
+    workorders,
+    transactions: generateLedgers(leases, seed),
+  };
 }
 
 function makeApplicant(prng: Prng, id: number, unit: Rec, n: number): Rec {
