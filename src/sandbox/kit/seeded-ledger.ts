@@ -147,3 +147,22 @@ export function centsOf(amount: number): number | null {
   const cents = Math.round(amount * 100);
   return Math.abs(cents / 100 - amount) < 1e-9 * Math.max(1, Math.abs(amount)) ? cents : null;
 }
+
+/** Cents as decimal text with two places ("-1234.05"), exact at any size (no float on the way). */
+export function decimalText(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** Cents of decimal text or a JSON number with at most two decimals ("12", "12.3", "-0.10", 12.3), else null. */
+export function centsOfDecimal(value: unknown): number | null {
+  if (typeof value === 'number') return centsOf(value);
+  const match = typeof value === 'string' ? /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(value) : null;
+  if (!match) return null;
+  const cents = Number(match[2]) * 100 + Number((match[3] ?? '0').padEnd(2, '0'));
+  return match[1] ? -cents : cents;
+}
+
+/** YYYY-MM-DD as MM/DD/YYYY (Entrata's and Yardi's dates). */
+export const usDateOf = (iso: string) => `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`;
