@@ -1,5 +1,6 @@
 import { type AppfolioSandboxOptions, startAppfolioSandboxServer } from '../../src/sandbox/appfolio/appfolio-sandbox';
 import { appfolioOccupancyBalances, INCOME_GL_ACCOUNT_IDS } from '../../src/sandbox/appfolio/appfolio-ledger';
+import { decimalCents } from '../support/decimal-cents';
 import { sandboxControl } from '../support/sandbox-writes';
 
 const CREDS = { clientId: 'unit-client', clientSecret: 'unit-secret', developerId: 'unit-dev' };
@@ -9,12 +10,7 @@ const HEADERS = {
   'content-type': 'application/json',
 };
 const OPTIONS: AppfolioSandboxOptions = { residents: 40, seed: 2, credentials: [CREDS], requestBudget: null };
-/** Decimal text to cents without floats. */
-const cents = (text: string) => {
-  const [whole, fraction = ''] = text.replace('-', '').split('.');
-  const value = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
-  return text.startsWith('-') ? -value : value;
-};
+const cents = decimalCents;
 const ROW_FIELDS = [
   'Id',
   'Type',

@@ -1,16 +1,12 @@
 import { startEntrataSandboxServer } from '../../src/sandbox/entrata/entrata-sandbox';
 import { entrataLeaseBalances } from '../../src/sandbox/entrata/entrata-ledger';
+import { decimalCents } from '../support/decimal-cents';
 import { sandboxControl } from '../support/sandbox-writes';
 
 const KEY = { apiKey: 'unit-key', companyId: 'unit-co' };
 const READ_ONLY = { apiKey: 'read-only-key', companyId: 'unit-co', methods: ['getLeaseArTransactions'] };
 
-/** Decimal text to cents without floats ("-1234.05" → -123405). */
-const cents = (text: string) => {
-  const [whole, fraction = ''] = text.replace('-', '').split('.');
-  const value = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
-  return text.startsWith('-') ? -value : value;
-};
+const cents = decimalCents;
 /** An Entrata list as a list: one element arrives as the element, none as nothing. */
 const list = (value: unknown): any[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 

@@ -1,6 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { startYardiSandboxServer, YARDI_SANDBOX_CREDENTIALS } from '../../src/sandbox/yardi/yardi-sandbox';
 import { yardiHouseholdBalances } from '../../src/sandbox/yardi/yardi-ledger';
+import { decimalCents } from '../support/decimal-cents';
 import { sandboxControl } from '../support/sandbox-writes';
 
 const CREDS = YARDI_SANDBOX_CREDENTIALS;
@@ -13,12 +14,7 @@ const parser = new XMLParser({
   isArray: (name) => ['RT_Customer', 'Charge', 'Payment', 'Message'].includes(name),
 });
 const escape = (xml: string) => xml.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-/** Decimal text to cents without floats. */
-const cents = (text: string) => {
-  const [whole, fraction = ''] = text.replace('-', '').split('.');
-  const value = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
-  return text.startsWith('-') ? -value : value;
-};
+const cents = decimalCents;
 /** A Billing & Payments document of one household's charges or receipts, as the vendor file shows it. */
 const transactionXml = (customerId: string, items: string) =>
   `<ResidentTransactions><Property><RT_Customer><RTServiceTransactions><Transactions>${items}</Transactions></RTServiceTransactions></RT_Customer></Property></ResidentTransactions>`.replace(

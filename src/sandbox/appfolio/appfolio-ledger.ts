@@ -1,5 +1,6 @@
 import { Prng } from '../kit/prng';
 import {
+  allocateOldestFirst,
   centsOfDecimal,
   decimalText,
   type LedgerChargeKind,
@@ -137,16 +138,11 @@ export function postPayment(
   const open = rows
     .filter((r) => r.OccupancyId === occupancy.occupancy_id && r.Type === 'Charge' && cents(r.AmountDue) > 0)
     .sort((a, b) => a.PostedOn.localeCompare(b.PostedOn) || a.Id - b.Id);
-  const appliedTo: Rec[] = [];
-  let left = p.cents;
-  for (const charge of open) {
-    if (left === 0) break;
-    const applied = Math.min(left, cents(charge.AmountDue));
-    left -= applied;
+  const appliedTo = allocateOldestFirst(open, p.cents, (c) => cents(c.AmountDue)).map(({ charge, cents: applied }) => {
     charge.AmountDue = decimalText(cents(charge.AmountDue) - applied);
     touch(charge);
-    appliedTo.push({ ChargeId: charge.Id, Amount: decimalText(applied) });
-  }
+    return { ChargeId: charge.Id, Amount: decimalText(applied) };
+  });
   const Id = postRow(rows, occupancy, {
     Type: 'Payment',
     PostedOn: p.postedOn,

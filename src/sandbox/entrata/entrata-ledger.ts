@@ -1,5 +1,6 @@
 import { Prng } from '../kit/prng';
 import {
+  allocateOldestFirst,
   centsOfDecimal,
   decimalText,
   type LedgerChargeKind,
@@ -200,16 +201,13 @@ export function postPayment(data: EntrataData, lease: Rec, p: { cents: number; d
     .sort(
       (a, b) => usDateKey(a.transactionDate).localeCompare(usDateKey(b.transactionDate)) || Number(a.id) - Number(b.id),
     );
-  const allocations: Rec[] = [];
-  let left = p.cents;
-  for (const charge of open) {
-    if (left === 0) break;
-    const applied = Math.min(left, cents(charge.balanceDue));
-    left -= applied;
-    charge.amountPaid = decimalText(cents(charge.amountPaid) + applied);
-    charge.balanceDue = decimalText(cents(charge.balanceDue) - applied);
-    allocations.push(allocation(charge, applied, p.date));
-  }
+  const allocations = allocateOldestFirst(open, p.cents, (c) => cents(c.balanceDue)).map(
+    ({ charge, cents: applied }) => {
+      charge.amountPaid = decimalText(cents(charge.amountPaid) + applied);
+      charge.balanceDue = decimalText(cents(charge.balanceDue) - applied);
+      return allocation(charge, applied, p.date);
+    },
+  );
   data.ar_transactions.push(
     paymentRow(data.ar_transactions, lease, { arPaymentId, date: p.date, cents: -p.cents, description: 'Payment' }),
   );

@@ -166,3 +166,24 @@ export function centsOfDecimal(value: unknown): number | null {
 
 /** YYYY-MM-DD as MM/DD/YYYY (Entrata's and Yardi's dates). */
 export const usDateOf = (iso: string) => `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`;
+
+/**
+ * How a payment of `amountCents` is applied to open charges, oldest first (the order given): each charge paid
+ * and by how much, until the payment or the charges run out.
+ */
+export function allocateOldestFirst<Charge>(
+  open: readonly Charge[],
+  amountCents: number,
+  dueCents: (charge: Charge) => number,
+): Array<{ charge: Charge; cents: number }> {
+  const allocations: Array<{ charge: Charge; cents: number }> = [];
+  let left = amountCents;
+  for (const charge of open) {
+    if (left <= 0) break;
+    const applied = Math.min(left, dueCents(charge));
+    if (applied <= 0) continue;
+    left -= applied;
+    allocations.push({ charge, cents: applied });
+  }
+  return allocations;
+}

@@ -36,7 +36,7 @@ import {
   validateSave,
 } from './propertyware-rest-writes';
 import { BANK_GL_ACCOUNTS, INCOME_GL_ACCOUNTS } from './propertyware-rest-ledger';
-import { centsOf, dollars } from '../kit/seeded-ledger';
+import { allocateOldestFirst, centsOf, dollars } from '../kit/seeded-ledger';
 
 type Rec = Record<string, any>;
 type Collection = keyof PropertywareRestData;
@@ -498,21 +498,15 @@ class PropertywareRestSimulator
         },
       ],
     });
-    let left = cents;
     const open = this.store.charges
       .filter((c) => c.leaseID === lease.id && c.amountDue > 0)
       .sort((a, b) => (a.date === b.date ? a.id - b.id : a.date < b.date ? -1 : 1));
-    for (const charge of open) {
-      if (left === 0) break;
-      const due = centsOf(charge.amountDue)!;
-      const applied = Math.min(left, due);
-      left -= applied;
+    for (const { charge, cents: applied } of allocateOldestFirst(open, cents, (c) => centsOf(c.amountDue)!))
       this.update('charges', charge, {
         amountPaid: dollars(centsOf(charge.amountPaid)! + applied),
-        amountDue: dollars(due - applied),
+        amountDue: dollars(centsOf(charge.amountDue)! - applied),
         payments: [...charge.payments, { id: payment.id, chargeAmountPaid: dollars(applied) }],
       });
-    }
     this.moveBalance(lease, -cents);
     return payment;
   }

@@ -1,5 +1,6 @@
 import { Prng } from '../kit/prng';
 import {
+  allocateOldestFirst,
   centsOfDecimal,
   decimalText,
   type LedgerChargeKind,
@@ -159,14 +160,10 @@ export function postReceipt(
   };
   data.transactions.push(record);
   if (!p.apply) return record;
-  let left = p.cents;
   const open = data.transactions
     .filter((t) => t.element === 'Charge' && t.CustomerID === household.CustomerID && cents(t.Detail.BalanceDue) > 0)
     .sort((a, b) => a.Detail.TransactionDate.localeCompare(b.Detail.TransactionDate));
-  for (const charge of open) {
-    if (left === 0) break;
-    const applied = Math.min(left, cents(charge.Detail.BalanceDue));
-    left -= applied;
+  for (const { charge, cents: applied } of allocateOldestFirst(open, p.cents, (c) => cents(c.Detail.BalanceDue))) {
     charge.Detail.AmountPaid = decimalText(cents(charge.Detail.AmountPaid) + applied);
     charge.Detail.BalanceDue = decimalText(cents(charge.Detail.BalanceDue) - applied);
   }
