@@ -335,14 +335,7 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
       (method === 'PATCH' && id !== undefined && !notes) ||
       ((method === 'GET' || method === 'POST') && notes);
     if (!known) return sendJson(res, 405, error(`${method} is not supported on ${url.pathname}`));
-    const retryAfter = this.retryAfter(customer.clientId);
-    if (retryAfter !== null) {
-      const refuse = () => {
-        res.writeHead(429, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': String(retryAfter) });
-        res.end('Rate limit exceeded. Please retry later.\n');
-      };
-      return method === 'GET' ? refuse() : this.refuseWrite(operation, 'refused', refuse);
-    }
+    if (this.refusedOverBudget(res, customer.clientId, method === 'GET' ? null : operation)) return;
     const sendFailure = (failing: { status: number; headers?: Record<string, string> }) =>
       sendJson(res, failing.status, error('Injected fault'), failing.headers);
     const record = id === undefined ? undefined : this.index('work_orders').get(Number(id));
@@ -452,14 +445,7 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
     if (method !== (route === 'read' ? 'GET' : 'POST'))
       return sendJson(res, 405, error(`${method} is not supported on ${url.pathname}`));
     const operation = 'POST /api/v0/charges';
-    const retryAfter = this.retryAfter(customer.clientId);
-    if (retryAfter !== null) {
-      const refuse = () => {
-        res.writeHead(429, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': String(retryAfter) });
-        res.end('Rate limit exceeded. Please retry later.\n');
-      };
-      return route === 'read' ? refuse() : this.refuseWrite(operation, 'refused', refuse);
-    }
+    if (this.refusedOverBudget(res, customer.clientId, route === 'read' ? null : operation)) return;
     const sendFailure = (failing: { status: number; headers?: Record<string, string> }) =>
       sendJson(res, failing.status, error('Injected fault'), failing.headers);
     if (route === 'read') {
@@ -548,6 +534,19 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
     return (this.options.credentials ?? DEFAULT_CREDENTIALS).find(
       (c) => c.clientId === clientId && c.clientSecret === clientSecret,
     );
+  }
+
+  /** Answers 429 when the customer is over its request budget (a write is logged `refused`); true when it did. */
+  private refusedOverBudget(res: ServerResponse, clientId: string, writeOperation: string | null): boolean {
+    const retryAfter = this.retryAfter(clientId);
+    if (retryAfter === null) return false;
+    const refuse = () => {
+      res.writeHead(429, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': String(retryAfter) });
+      res.end('Rate limit exceeded. Please retry later.\n');
+    };
+    if (writeOperation === null) refuse();
+    else this.refuseWrite(writeOperation, 'refused', refuse);
+    return true;
   }
 
   /** Seconds until the customer may ask again, or null when this request is within its budget. */
