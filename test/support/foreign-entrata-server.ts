@@ -15,6 +15,9 @@ import { createAsyncServer, listenOnLoopback, readBody } from './loopback-server
  * answered as the error 400 envelope naming the parameter; a record it cannot take is a `Failed` item. Its own
  * choices: result items carry their fields under `@attributes`, a phone sent without a type replaces the
  * customer's first phone, a new phone goes first, and a key may be limited to some methods (error 304).
+ *
+ * Ledgers (entrata.md, Resident charges and payments): getLeaseArTransactions and getArPayments over one lease's
+ * hand-picked ledger (see LEDGER_ROWS).
  */
 
 type Json = Record<string, any>;
@@ -282,7 +285,65 @@ const SERVICES: Record<string, string> = {
   '/propertyunits': 'getPropertyUnits',
   '/leases': 'getLeases',
   '/customers': 'getCustomers',
+  '/artransactions': 'getLeaseArTransactions',
+  '/arpayments': 'getArPayments',
 };
+
+/**
+ * Lease 5001's ledger (entrata.md, Resident charges and payments). Its own choices: amounts as plain decimal
+ * text without padding ("1095", "0.1"), payments shown as negative rows of type 2, every row listed whatever
+ * showFullLedger says, and one ArPayment paying three charges.
+ */
+const LEDGER_ROWS: Json[] = [
+  ['9001', 1, '1', 'Rent', '12/01/2025', '1095', '1095', '0'],
+  ['9002', 1, '7', 'Water', '12/15/2025', '0.1', '0.1', '0'],
+  ['9003', 1, '7', 'Water', '12/15/2025', '0.2', '0.2', '0'],
+  ['9004', 2, '90', 'Payment', '12/20/2025', '-1095.3', '0', '0'],
+  ['9005', 1, '1', 'Rent', '01/01/2026', '1095', '0', '1095'],
+  ['9006', 1, '44', 'Amenity fee', '01/09/2026', '87654321.09', '0', '87654321.09'],
+].map(([id, transactionTypeId, arCodeId, arCodeName, date, amount, amountPaid, balanceDue]) => ({
+  id,
+  transactionTypeId,
+  arCodeId,
+  arCodeName,
+  description: arCodeName,
+  transactionDate: date,
+  postDate: date,
+  postMonth: `${String(date).slice(0, 2)}/${String(date).slice(6)}`,
+  amount,
+  amountPaid,
+  balanceDue,
+  ...(transactionTypeId === 2 ? { arPaymentId: '3301' } : {}),
+  leaseIntervalId: 5001,
+}));
+const AR_PAYMENTS: Json[] = [
+  {
+    ArPaymentId: 3301,
+    PropertyName: 'Pinecrest Commons',
+    CustomerId: 601,
+    UnitNumber: 'A-1',
+    PaymentAmount: '1095.3',
+    PaymentDate: '12/20/2025',
+    PaymentType: 'eCheck',
+    PaymentStatus: 'Captured',
+    CapturedOn: '12/20/2025 9:12 AM',
+    ArAllocations: {
+      ArAllocation: [
+        ['9001', '1095'],
+        ['9002', '0.1'],
+        ['9003', '0.2'],
+      ].map(([id, amount]) => ({
+        ArTransactionId: Number(id),
+        ChargeCodeId: LEDGER_ROWS.find((r) => r.id === id)!.arCodeId,
+        ChargeCodeName: LEDGER_ROWS.find((r) => r.id === id)!.arCodeName,
+        Amount: amount,
+        AllocationDateTime: '12/20/2025 9:12 AM',
+      })),
+    },
+  },
+];
+/** MM/DD/YYYY as a sortable YYYYMMDD. */
+const dayKey = (us: string) => `${us.slice(6, 10)}${us.slice(0, 2)}${us.slice(3, 5)}`;
 
 /** How a write param is given, per the contract's Values rule. */
 type Kind = 'id' | 'number' | 'digits' | 'flag' | 'text' | 'isoDate' | 'usDate' | 'occupants' | number[];
@@ -696,6 +757,38 @@ export async function startForeignEntrataServer(
         result: {
           properties: {
             property: collapse(ids.map((id) => ({ propertyId: id, units: { unit: collapse(UNIT_LISTS[id]) } }))),
+          },
+        },
+      });
+    }
+    if (service === '/arpayments') {
+      const within = (p: Json) =>
+        (!params.fromDate || dayKey(p.PaymentDate) >= dayKey(params.fromDate)) &&
+        (!params.toDate || dayKey(p.PaymentDate) <= dayKey(params.toDate));
+      const payments = AR_PAYMENTS.filter(within).map(({ ArAllocations, ...p }) =>
+        String(params.isIncludeAllocations) === '1' ? { ...p, ArAllocations } : p,
+      );
+      return answer({ code: 200, result: { ArPayments: payments.length ? { ArPayment: collapse(payments) } : {} } });
+    }
+    if (service === '/artransactions') {
+      if (Number(params.propertyId) !== 7001) return answer({ code: 200, result: { leases: {} } });
+      const leaseIds = params.leaseIds === undefined ? null : String(params.leaseIds).split(',');
+      const rows = LEDGER_ROWS.filter(
+        (r) =>
+          (!params.transactionFromDate || dayKey(r.transactionDate) >= dayKey(params.transactionFromDate)) &&
+          (!params.transactionToDate || dayKey(r.transactionDate) <= dayKey(params.transactionToDate)),
+      );
+      if ((leaseIds && !leaseIds.includes('5001')) || rows.length === 0)
+        return answer({ code: 200, result: { leases: {} } });
+      return answer({
+        code: 200,
+        result: {
+          leases: {
+            lease: {
+              id: 5001,
+              customers: { customer: { id: 601 } },
+              ledgers: { ledger: { id: 1, name: 'Resident', transactions: { transaction: collapse(rows) } } },
+            },
           },
         },
       });
