@@ -346,7 +346,7 @@ const AR_PAYMENTS: Json[] = [
 const dayKey = (us: string) => `${us.slice(6, 10)}${us.slice(0, 2)}${us.slice(3, 5)}`;
 
 /** How a write param is given, per the contract's Values rule. */
-type Kind = 'id' | 'number' | 'digits' | 'flag' | 'text' | 'isoDate' | 'usDate' | 'occupants' | number[];
+type Kind = 'id' | 'number' | 'digits' | 'flag' | 'text' | 'isoDate' | 'usDate' | 'occupants' | 'decimal' | number[];
 const required = (kind: Kind) => ({ kind, required: true });
 const optional = (kind: Kind) => ({ kind, required: false });
 const PHONE_TYPES: Record<number, string> = { 1: 'Home', 2: 'Work', 3: 'Mobile', 4: 'Fax' };
@@ -405,6 +405,17 @@ const WRITES: Record<string, Record<string, Record<string, { kind: Kind; require
       customerRelationshipTypeId: required([1]),
     },
   },
+  '/artransactions': {
+    sendLeaseArTransactions: {
+      transactionId: required('text'),
+      leaseId: required('id'),
+      arCodeId: required('id'),
+      transactionAmount: required('decimal'),
+      transactionDate: required('usDate'),
+      arPostMonth: optional('text'),
+      description: required('text'),
+    },
+  },
   '/propertyunits': {
     sendPropertyUnits: {
       propertyId: required('id'),
@@ -442,6 +453,8 @@ function kindProblem(kind: Kind, value: unknown): string | null {
       return isDay(value, /^\d{2}\/\d{2}\/\d{4}$/, (v) => `${v.slice(6)}-${v.slice(0, 2)}-${v.slice(3, 5)}`)
         ? null
         : 'must be a date as MM/DD/YYYY';
+    case 'decimal':
+      return /^-?\d+(\.\d{1,2})?$/.test(String(value)) && Number(value) !== 0 ? null : 'must be a decimal amount';
     case 'occupants': {
       const list = asList((value as Json | null)?.occupant);
       return list.length > 0 && list.every((o) => typeof o?.firstName === 'string' && typeof o?.lastName === 'string')
@@ -540,7 +553,42 @@ export async function startForeignEntrataServer(
   const item = (node: string, attributes: Json) => ({ '@attributes': { node, ...attributes } });
 
   /** A write method's effect on the portfolio: its `result`, and whether it changed anything. */
+  const ledgerRows = structuredClone(LEDGER_ROWS);
+  const transactionKeys = new Set<string>();
   const apply: Record<string, (p: Json) => { applied: boolean; result: Json }> = {
+    // Its own choice: no record id, so transaction_id is empty; the client's key comes back as reference_id.
+    sendLeaseArTransactions: (p) => {
+      const answer = (status: string, message: string) => ({
+        Transactions: {
+          Transaction: { '@attributes': { reference_id: p.transactionId, transaction_id: '', status, message } },
+        },
+      });
+      if (
+        !Object.values(LEASES)
+          .flat()
+          .some((l) => leaseIdOf(l) === String(p.leaseId))
+      )
+        return { applied: false, result: answer('Failed', 'Lease not found.') };
+      if (transactionKeys.has(p.transactionId))
+        return { applied: false, result: answer('Failed', 'Duplicate transaction ID') };
+      transactionKeys.add(p.transactionId);
+      const amount = String(p.transactionAmount);
+      ledgerRows.push({
+        id: String(9100 + ledgerRows.length),
+        transactionTypeId: amount.startsWith('-') ? 3 : 1,
+        arCodeId: String(p.arCodeId),
+        arCodeName: p.description,
+        description: p.description,
+        transactionDate: p.transactionDate,
+        postDate: p.transactionDate,
+        postMonth: p.arPostMonth ?? `${p.transactionDate.slice(0, 2)}/${p.transactionDate.slice(6)}`,
+        amount,
+        amountPaid: '0',
+        balanceDue: amount,
+        leaseIntervalId: p.leaseId,
+      });
+      return { applied: true, result: answer('Success', 'Posted.') };
+    },
     updateCustomers: (p) => {
       const customer = allCustomers().find((c) => c.Id === p.id);
       const answer = (status: string, message: string) => ({
@@ -771,27 +819,21 @@ export async function startForeignEntrataServer(
       return answer({ code: 200, result: { ArPayments: payments.length ? { ArPayment: collapse(payments) } : {} } });
     }
     if (service === '/artransactions') {
-      if (Number(params.propertyId) !== 7001) return answer({ code: 200, result: { leases: {} } });
       const leaseIds = params.leaseIds === undefined ? null : String(params.leaseIds).split(',');
-      const rows = LEDGER_ROWS.filter(
+      const rows = ledgerRows.filter(
         (r) =>
           (!params.transactionFromDate || dayKey(r.transactionDate) >= dayKey(params.transactionFromDate)) &&
           (!params.transactionToDate || dayKey(r.transactionDate) <= dayKey(params.transactionToDate)),
       );
-      if ((leaseIds && !leaseIds.includes('5001')) || rows.length === 0)
-        return answer({ code: 200, result: { leases: {} } });
-      return answer({
-        code: 200,
-        result: {
-          leases: {
-            lease: {
-              id: 5001,
-              customers: { customer: { id: 601 } },
-              ledgers: { ledger: { id: 1, name: 'Resident', transactions: { transaction: collapse(rows) } } },
-            },
-          },
-        },
-      });
+      const leases = (LEASES[Number(params.propertyId)] ?? [])
+        .map((l) => ({ lease: l, own: rows.filter((r) => String(r.leaseIntervalId) === leaseIdOf(l)) }))
+        .filter(({ lease, own }) => own.length > 0 && (!leaseIds || leaseIds.includes(leaseIdOf(lease))))
+        .map(({ lease, own }) => ({
+          id: Number(leaseIdOf(lease)),
+          customers: { customer: collapse(asList(lease.customers?.customer).map((c) => ({ id: c.id }))) },
+          ledgers: { ledger: { id: 1, name: 'Resident', transactions: { transaction: collapse(own) } } },
+        }));
+      return answer({ code: 200, result: { leases: leases.length ? { lease: collapse(leases) } : {} } });
     }
     const propertyId = Number(params.propertyId);
     const pageNo = Number(params.pageNo ?? 1);

@@ -45,4 +45,37 @@ describe('foreign Entrata server: AR transactions and AR payments', () => {
     expect((await call('arpayments', 'getArPayments', {})).result.ArPayments.ArPayment.ArAllocations).toBeUndefined();
     expect((await call('arpayments', 'getArPayments', { fromDate: '01/01/2026' })).result.ArPayments).toEqual({});
   });
+
+  it('sendLeaseArTransactions posts a charge once per transactionId (a repeat is "Duplicate transaction ID")', async () => {
+    const params = {
+      transactionId: 'lk-1',
+      leaseId: 5001,
+      arCodeId: 7,
+      transactionAmount: '0.30',
+      transactionDate: '01/20/2026',
+      description: 'Water',
+    };
+    const first = await call('artransactions', 'sendLeaseArTransactions', params);
+    expect(first.result.Transactions.Transaction['@attributes']).toMatchObject({
+      reference_id: 'lk-1',
+      status: 'Success',
+    });
+    const again = await call('artransactions', 'sendLeaseArTransactions', params);
+    expect(again.result.Transactions.Transaction['@attributes']).toMatchObject({
+      status: 'Failed',
+      message: 'Duplicate transaction ID',
+    });
+    const day = await call('artransactions', 'getLeaseArTransactions', {
+      propertyId: 7001,
+      transactionFromDate: '01/20/2026',
+      transactionToDate: '01/20/2026',
+    });
+    expect(day.result.leases.lease.ledgers.ledger.transactions.transaction).toMatchObject({
+      amount: '0.30',
+      balanceDue: '0.30',
+    });
+    expect(
+      (await call('artransactions', 'sendLeaseArTransactions', { ...params, leaseId: undefined })).error.code,
+    ).toBe(400);
+  });
 });
