@@ -294,12 +294,58 @@ const INTERFACES: Record<string, { name: string; methods: string[] }> = {
       'GetUnitInformation_Login',
       'GetResidentTransactions_Login',
       'GetResidentTransactions_ByChargeDate_Login',
+      'ImportCharge_Login',
+      'ImportReceipt_Login',
     ],
   },
   '/Webservices/itfCommonData.asmx': { name: 'ItfCommonData', methods: ['UpdateResidentData'] },
   '/Webservices/ItfILSGuestCard.asmx': { name: 'ItfILSGuestCard', methods: ['ImportApplication_Login'] },
 };
-const WRITE_DOCUMENT: Record<string, string> = { UpdateResidentData: 'XmlDoc', ImportApplication_Login: 'XmlDocument' };
+const WRITE_DOCUMENT: Record<string, string> = {
+  UpdateResidentData: 'XmlDoc',
+  ImportApplication_Login: 'XmlDocument',
+  ImportCharge_Login: 'TransactionXml',
+  ImportReceipt_Login: 'TransactionXml',
+};
+type Transaction = (typeof TRANSACTIONS)[number];
+const RECEIPT_TYPES = ['Cash', 'Check', 'CreditCard', 'DebitCard', 'ACH', 'MoneyOrder', 'Other'];
+
+/**
+ * ImportCharge_Login / ImportReceipt_Login: each `Charge/Detail` (or `Payment[@Type]/Detail`) of the document's
+ * RT_Customers is posted, in order, until one is wrong (its own choice: what came before it stays posted). No id.
+ */
+function importTransactions(
+  data: ForeignData,
+  transactions: Transaction[],
+  property: string,
+  doc: any,
+  element: 'Charge' | 'Payment',
+): string | null {
+  const list = (value: unknown): any[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+  const items = list(doc?.ResidentTransactions?.Property).flatMap((p) =>
+    list(p.RT_Customer).flatMap((c) => list(c.RTServiceTransactions?.Transactions?.[element])),
+  );
+  if (items.length === 0) return `No ${element} in the document`;
+  for (const item of items) {
+    const d = item.Detail ?? {};
+    const household = data.households.find((h) => h.id === d.CustomerID && h.property === property);
+    if (!household) return `Resident ${String(d.CustomerID)} not found`;
+    if (!/^\d+(\.\d{1,2})?$/.test(String(d.Amount ?? ''))) return `Invalid Amount ${String(d.Amount)}`;
+    if (!/^\d{2}\/\d{2}\/\d{4}$/.test(String(d.TransactionDate ?? ''))) return 'TransactionDate must be MM/DD/YYYY';
+    if (element === 'Payment' && !RECEIPT_TYPES.includes(item['@_Type'])) return `Invalid Type ${item['@_Type']}`;
+    const id = `T-${100 + transactions.length}`;
+    transactions.push({
+      household: household.id,
+      element,
+      type: element === 'Payment' ? item['@_Type'] : undefined,
+      detail:
+        element === 'Charge'
+          ? { ...d, TransactionID: id, AmountPaid: '0', BalanceDue: d.Amount, PropertyPrimaryID: property }
+          : { ...d, TransactionID: id, PropertyPrimaryID: property },
+    });
+  }
+  return null;
+}
 const BUSY_EVERY = 4;
 
 const esc = (value: string) =>
@@ -341,8 +387,13 @@ function units(data: ForeignData, code: string): string {
 }
 
 /** Lease dates as MM/DD/YYYY, move-in as ISO date-time, move-out and notice as MM/DD/YYYY. */
-function residentTransactions(data: ForeignData, code: string, window?: { from: string; to: string }): string {
-  const dated = TRANSACTIONS.filter(
+function residentTransactions(
+  data: ForeignData,
+  transactions: Transaction[],
+  code: string,
+  window?: { from: string; to: string },
+): string {
+  const dated = transactions.filter(
     (t) => !window || (usDay(t.detail.TransactionDate) >= window.from && usDay(t.detail.TransactionDate) <= window.to),
   );
   const list = data.households.filter(
@@ -489,6 +540,7 @@ export async function startForeignYardiServer(): Promise<ForeignYardiServer> {
   const documentParser = new XMLParser({ parseTagValue: false, ignoreAttributes: false });
   const log: ForeignYardiServer['log'] = [];
   const data: ForeignData = structuredClone(FOREIGN_YARDI_DATA);
+  const transactions = structuredClone(TRANSACTIONS);
   const failures = new Map<string, 'busy' | 'fault' | 'hang'>();
   const server = createAsyncServer(async (req, res) => {
     const body = await readBody(req);
@@ -542,7 +594,17 @@ export async function startForeignYardiServer(): Promise<ForeignYardiServer> {
       const outcome =
         method === 'UpdateResidentData'
           ? { error: updateResidentData(data, doc) }
-          : importApplication(data, property!, doc);
+          : method === 'ImportApplication_Login'
+            ? importApplication(data, property!, doc)
+            : {
+                error: importTransactions(
+                  data,
+                  transactions,
+                  property!,
+                  doc,
+                  method === 'ImportCharge_Login' ? 'Charge' : 'Payment',
+                ),
+              };
       const error = 'error' in outcome ? outcome.error : null;
       log.push({ method, propertyId: property, answer: error ? 'error' : failure ? 'fault' : 'data' });
       if (error) return send(envelope(method, errorDocument(error), ns));
@@ -570,7 +632,9 @@ export async function startForeignYardiServer(): Promise<ForeignYardiServer> {
             : null;
       log.push({ method, propertyId: params.YardiPropertyId, answer: problem ? 'error' : 'data' });
       if (problem) return send(envelope(method, errorDocument(problem)));
-      return send(envelope(method, residentTransactions(data, params.YardiPropertyId, { from: from!, to: to! })));
+      return send(
+        envelope(method, residentTransactions(data, transactions, params.YardiPropertyId, { from: from!, to: to! })),
+      );
     }
     log.push({ method, propertyId: params.YardiPropertyId, answer: 'data' });
     if (method === 'GetPropertyConfigurations') return send(envelope(method, properties(data)));
@@ -579,7 +643,7 @@ export async function startForeignYardiServer(): Promise<ForeignYardiServer> {
         method,
         method === 'GetUnitInformation_Login'
           ? units(data, params.YardiPropertyId)
-          : residentTransactions(data, params.YardiPropertyId),
+          : residentTransactions(data, transactions, params.YardiPropertyId),
       ),
     );
   });

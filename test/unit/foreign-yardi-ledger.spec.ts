@@ -81,4 +81,38 @@ describe('foreign Yardi server: charges and payments in resident transactions', 
     });
     expect(wide.Messages.Message['#text']).toBe('Consumer may only query for a date range of 31 days or less');
   });
+
+  it('ImportCharge_Login and ImportReceipt_Login post what the document holds, with no id and no idempotency', async () => {
+    const doc = (items: string) =>
+      `<ResidentTransactions><Property><RT_Customer><RTServiceTransactions><Transactions>${items}</Transactions></RTServiceTransactions></RT_Customer></Property></ResidentTransactions>`;
+    const charge = doc(
+      '<Charge><Detail><Description>Water</Description><TransactionDate>01/20/2026</TransactionDate><ChargeCode>water</ChargeCode><CustomerID>r000001</CustomerID><Amount>0.30</Amount></Detail></Charge>',
+    );
+    for (let i = 0; i < 2; i++) {
+      const result = await call('ImportCharge_Login', { YardiPropertyId: 'oakr', TransactionXml: charge });
+      expect(result.Messages.Message['@messageType']).toBe('Info');
+      expect(result.CustomerID).toBeUndefined();
+    }
+    const receipt = await call('ImportReceipt_Login', {
+      YardiPropertyId: 'oakr',
+      TransactionXml: doc(
+        '<Payment Type="Check"><Detail><TransactionDate>01/21/2026</TransactionDate><CustomerID>r000001</CustomerID><Amount>0.60</Amount></Detail></Payment>',
+      ),
+    });
+    expect(receipt.Messages.Message['@messageType']).toBe('Info');
+    const window = household(
+      await call('GetResidentTransactions_ByChargeDate_Login', {
+        YardiPropertyId: 'oakr',
+        FromDate: '01/20/2026',
+        ToDate: '01/21/2026',
+      }),
+    );
+    expect(window.RTServiceTransactions.Transactions.Charge.map((c: any) => c.Detail.Amount)).toEqual(['0.30', '0.30']);
+    expect(window.RTServiceTransactions.Transactions.Payment.map((p: any) => p['@Type'])).toEqual(['Check']);
+    const bad = await call('ImportCharge_Login', {
+      YardiPropertyId: 'oakr',
+      TransactionXml: charge.replace('r000001', 'r999999'),
+    });
+    expect(bad.Messages.Message['@messageType']).toBe('Error');
+  });
 });
