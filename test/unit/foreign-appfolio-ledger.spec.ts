@@ -1,3 +1,4 @@
+import { sendPastThrottle } from '../support/send-past-throttle';
 import { decimalCents } from '../support/decimal-cents';
 import { FOREIGN_CREDENTIALS, startForeignAppfolioServer } from '../support/foreign-appfolio-server';
 
@@ -12,15 +13,7 @@ const cents = (text: string) => decimalCents(text.replace(/,/g, ''));
 /** The foreign AppFolio server's v0 tenant ledger: what the adapter will meet besides our own sandbox. */
 describe('foreign AppFolio server: tenant ledgers and charges', () => {
   let server: Awaited<ReturnType<typeof startForeignAppfolioServer>>;
-  /** A request, sent again after the server's throttled (third) request. */
-  const send = async (method: string, path: string, body?: unknown): Promise<Response> => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: HEADERS,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return res.status === 429 ? send(method, path, body) : res;
-  };
+  const send = sendPastThrottle(() => server.url, HEADERS);
   const ledger = async (query: string) => {
     const rows: any[] = [];
     let path: string | null = `/api/v0/tenant_ledgers?${query}`;

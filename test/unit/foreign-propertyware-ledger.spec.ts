@@ -1,3 +1,4 @@
+import { sendPastThrottle } from '../support/send-past-throttle';
 import {
   FOREIGN_PW_CREDENTIALS,
   startForeignPropertywareRestServer,
@@ -15,15 +16,7 @@ const HEADERS = {
 /** The foreign Propertyware server's lease ledger: what the adapter will meet besides our own sandbox. */
 describe('foreign Propertyware server: lease charges and payments', () => {
   let server: Awaited<ReturnType<typeof startForeignPropertywareRestServer>>;
-  /** A request, sent again after the server's every-5th-request 429. */
-  const send = async (method: string, path: string, body?: unknown): Promise<Response> => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: HEADERS,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return res.status === 429 ? send(method, path, body) : res;
-  };
+  const send = sendPastThrottle(() => server.url, HEADERS);
   /** Every record, following offset paging (pages of two). */
   const all = async (path: string) => {
     const records: any[] = [];
