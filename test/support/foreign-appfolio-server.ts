@@ -6,7 +6,7 @@ import { createAsyncServer, listenOnLoopback, readBody } from './loopback-server
  * amounts are strings with thousands separators, tenant_ids is a JSON array, a cursor is an opaque
  * base64 token. It also pages three rows at a time, lets the first rent_roll cursor expire (410), throttles
  * its third request (429, Retry-After: 1), has one tenant its directory lookup does not know, and one former
- * tenant whose occupancy the rent roll does not list.
+ * tenant whose occupancy the rent roll does not list. v0 tenant ledgers and charge creates: see LEDGER.
  */
 
 type Json = Record<string, any>;
@@ -298,6 +298,45 @@ const DIRECTORY: Json[] = [
   { Id: 3109, Emails: ['ines@example.pt'], PhoneNumbers: [], DateOfBirth: null },
 ];
 
+/**
+ * Occupancy 700's v0 tenant ledger (appfolio.md, Resident charges and payments). Its own choices: amounts with
+ * thousands separators like its reports, Reference null where there is none, a Credit row, and one payment
+ * applied to three charges.
+ */
+const LEDGER: Json[] = [
+  ['Charge', 5501, '2025-12-01', '1,275.00', '0.00', 'Rent', 40000],
+  ['Charge', 5502, '2025-12-15', '0.10', '0.00', 'Water', 40500],
+  ['Charge', 5503, '2025-12-15', '0.20', '0.00', 'Sewer', 40500],
+  ['Payment', 5504, '2025-12-19', '1,275.30', undefined, 'Payment', 11000],
+  ['Charge', 5505, '2026-01-01', '1,275.00', '1,175.00', 'Rent', 40000],
+  ['Credit', 5506, '2026-01-02', '100.00', undefined, 'Concession', 40000],
+  ['Charge', 5507, '2026-01-09', '98,765,432.10', '98,765,432.10', 'Renovation', 40900],
+].map(([Type, Id, PostedOn, Amount, AmountDue, Description, GlAccountId]) => ({
+  Id,
+  Type,
+  OccupancyId: 700,
+  PropertyId: 7,
+  UnitId: 70,
+  PostedOn,
+  Amount,
+  ...(Type === 'Charge' ? { AmountDue } : {}),
+  Description,
+  GlAccountId,
+  Reference: Type === 'Payment' ? 'ACH 88121' : null,
+  ...(Type === 'Payment'
+    ? {
+        PaymentType: 'ACH',
+        AppliedTo: [
+          { ChargeId: 5501, Amount: '1,275.00' },
+          { ChargeId: 5502, Amount: '0.10' },
+          { ChargeId: 5503, Amount: '0.20' },
+        ],
+      }
+    : {}),
+  LastUpdatedAt: '2026-01-09T16:20:00Z',
+}));
+const CHARGE_ATTRIBUTES = ['OccupancyId', 'GlAccountId', 'Amount', 'ChargedOn', 'Description'];
+
 const REPORTS: Record<string, Json[]> = {
   property_directory: PROPERTIES,
   unit_directory: UNITS,
@@ -319,7 +358,7 @@ export interface ForeignAppfolioLog {
 
 export interface ForeignAppfolioServer {
   url: string;
-  data: { properties: Json[]; units: Json[]; rentRoll: Json[]; tenants: Json[]; directory: Json[] };
+  data: { properties: Json[]; units: Json[]; rentRoll: Json[]; tenants: Json[]; directory: Json[]; ledger: Json[] };
   log: ForeignAppfolioLog[];
   close(): Promise<void>;
 }
@@ -327,6 +366,7 @@ export interface ForeignAppfolioServer {
 export async function startForeignAppfolioServer(): Promise<ForeignAppfolioServer> {
   const log: ForeignAppfolioLog[] = [];
   let rentRollCursorExpired = false;
+  const ledger = structuredClone(LEDGER);
   const expectedAuth = `Basic ${Buffer.from(`${FOREIGN_CREDENTIALS.clientId}:${FOREIGN_CREDENTIALS.clientSecret}`).toString('base64')}`;
 
   const server = createAsyncServer(async (req, res) => {
@@ -357,6 +397,50 @@ export async function startForeignAppfolioServer(): Promise<ForeignAppfolioServe
       const ids = (url.searchParams.get('filters[Id]') ?? '').split(',').filter(Boolean);
       if (ids.length === 0 || ids.length > 100) return send(400, { error: 'filters[Id] takes 1 to 100 ids' });
       return send(200, { data: DIRECTORY.filter((t) => ids.includes(String(t.Id))) });
+    }
+
+    if (url.pathname === '/api/v0/tenant_ledgers' || url.pathname === '/api/v0/charges') {
+      if (req.headers['x-appfolio-developer-id'] !== FOREIGN_CREDENTIALS.developerId)
+        return send(401, { error: 'Developer ID is missing or unknown' });
+      if (url.pathname === '/api/v0/charges') {
+        if (req.method !== 'POST') return send(405, { error: 'Method not allowed' });
+        const body = JSON.parse(text || '{}') as Json;
+        const errors = CHARGE_ATTRIBUTES.filter((a) => body[a] === undefined || body[a] === '').map((attribute) => ({
+          attribute,
+          message: "can't be blank",
+        }));
+        if (body.OccupancyId !== undefined && !RENT_ROLL.some((o) => o.occupancy_id === body.OccupancyId))
+          errors.push({ attribute: 'OccupancyId', message: 'not found' });
+        if (errors.length) return send(422, { errors });
+        const occupancy = RENT_ROLL.find((o) => o.occupancy_id === body.OccupancyId)!;
+        const Id = 5600 + ledger.length;
+        ledger.push({
+          Id,
+          Type: 'Charge',
+          OccupancyId: occupancy.occupancy_id,
+          PropertyId: occupancy.property_id,
+          UnitId: occupancy.unit_id,
+          PostedOn: body.ChargedOn,
+          Amount: body.Amount,
+          AmountDue: body.Amount,
+          Description: body.Description,
+          GlAccountId: body.GlAccountId,
+          Reference: null,
+          LastUpdatedAt: new Date().toISOString().slice(0, 19) + 'Z',
+        });
+        return send(201, { Id: String(Id) });
+      }
+      const from = url.searchParams.get('filters[PostedOnFrom]');
+      const to = url.searchParams.get('filters[PostedOnTo]');
+      if (!from) return send(400, { error: 'filters[PostedOnFrom] is required' });
+      const rows = ledger.filter((r) => r.PostedOn >= from && (!to || r.PostedOn <= to));
+      const page = Number(url.searchParams.get('page[number]') ?? 1);
+      const next = new URLSearchParams(url.searchParams);
+      next.set('page[number]', String(page + 1));
+      return send(200, {
+        data: rows.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),
+        next_page_path: page * PAGE_SIZE < rows.length ? `/api/v0/tenant_ledgers?${next.toString()}` : null,
+      });
     }
 
     const name = /^\/api\/v2\/reports\/(\w+)\.json$/.exec(url.pathname)?.[1];
@@ -403,7 +487,14 @@ export async function startForeignAppfolioServer(): Promise<ForeignAppfolioServe
 
   return {
     ...(await listenOnLoopback(server)),
-    data: { properties: PROPERTIES, units: UNITS, rentRoll: RENT_ROLL, tenants: TENANTS, directory: DIRECTORY },
+    data: {
+      properties: PROPERTIES,
+      units: UNITS,
+      rentRoll: RENT_ROLL,
+      tenants: TENANTS,
+      directory: DIRECTORY,
+      ledger,
+    },
     log,
   };
 }

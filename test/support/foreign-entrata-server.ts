@@ -15,6 +15,9 @@ import { createAsyncServer, listenOnLoopback, readBody } from './loopback-server
  * answered as the error 400 envelope naming the parameter; a record it cannot take is a `Failed` item. Its own
  * choices: result items carry their fields under `@attributes`, a phone sent without a type replaces the
  * customer's first phone, a new phone goes first, and a key may be limited to some methods (error 304).
+ *
+ * Ledgers (entrata.md, Resident charges and payments): getLeaseArTransactions and getArPayments over one lease's
+ * hand-picked ledger (see LEDGER_ROWS).
  */
 
 type Json = Record<string, any>;
@@ -282,10 +285,68 @@ const SERVICES: Record<string, string> = {
   '/propertyunits': 'getPropertyUnits',
   '/leases': 'getLeases',
   '/customers': 'getCustomers',
+  '/artransactions': 'getLeaseArTransactions',
+  '/arpayments': 'getArPayments',
 };
 
+/**
+ * Lease 5001's ledger (entrata.md, Resident charges and payments). Its own choices: amounts as plain decimal
+ * text without padding ("1095", "0.1"), payments shown as negative rows of type 2, every row listed whatever
+ * showFullLedger says, and one ArPayment paying three charges.
+ */
+const LEDGER_ROWS: Json[] = [
+  ['9001', 1, '1', 'Rent', '12/01/2025', '1095', '1095', '0'],
+  ['9002', 1, '7', 'Water', '12/15/2025', '0.1', '0.1', '0'],
+  ['9003', 1, '7', 'Water', '12/15/2025', '0.2', '0.2', '0'],
+  ['9004', 2, '90', 'Payment', '12/20/2025', '-1095.3', '0', '0'],
+  ['9005', 1, '1', 'Rent', '01/01/2026', '1095', '0', '1095'],
+  ['9006', 1, '44', 'Amenity fee', '01/09/2026', '87654321.09', '0', '87654321.09'],
+].map(([id, transactionTypeId, arCodeId, arCodeName, date, amount, amountPaid, balanceDue]) => ({
+  id,
+  transactionTypeId,
+  arCodeId,
+  arCodeName,
+  description: arCodeName,
+  transactionDate: date,
+  postDate: date,
+  postMonth: `${String(date).slice(0, 2)}/${String(date).slice(6)}`,
+  amount,
+  amountPaid,
+  balanceDue,
+  ...(transactionTypeId === 2 ? { arPaymentId: '3301' } : {}),
+  leaseIntervalId: 5001,
+}));
+const AR_PAYMENTS: Json[] = [
+  {
+    ArPaymentId: 3301,
+    PropertyName: 'Pinecrest Commons',
+    CustomerId: 601,
+    UnitNumber: 'A-1',
+    PaymentAmount: '1095.3',
+    PaymentDate: '12/20/2025',
+    PaymentType: 'eCheck',
+    PaymentStatus: 'Captured',
+    CapturedOn: '12/20/2025 9:12 AM',
+    ArAllocations: {
+      ArAllocation: [
+        ['9001', '1095'],
+        ['9002', '0.1'],
+        ['9003', '0.2'],
+      ].map(([id, amount]) => ({
+        ArTransactionId: Number(id),
+        ChargeCodeId: LEDGER_ROWS.find((r) => r.id === id)!.arCodeId,
+        ChargeCodeName: LEDGER_ROWS.find((r) => r.id === id)!.arCodeName,
+        Amount: amount,
+        AllocationDateTime: '12/20/2025 9:12 AM',
+      })),
+    },
+  },
+];
+/** MM/DD/YYYY as a sortable YYYYMMDD. */
+const dayKey = (us: string) => `${us.slice(6, 10)}${us.slice(0, 2)}${us.slice(3, 5)}`;
+
 /** How a write param is given, per the contract's Values rule. */
-type Kind = 'id' | 'number' | 'digits' | 'flag' | 'text' | 'isoDate' | 'usDate' | 'occupants' | number[];
+type Kind = 'id' | 'number' | 'digits' | 'flag' | 'text' | 'isoDate' | 'usDate' | 'occupants' | 'decimal' | number[];
 const required = (kind: Kind) => ({ kind, required: true });
 const optional = (kind: Kind) => ({ kind, required: false });
 const PHONE_TYPES: Record<number, string> = { 1: 'Home', 2: 'Work', 3: 'Mobile', 4: 'Fax' };
@@ -344,6 +405,17 @@ const WRITES: Record<string, Record<string, Record<string, { kind: Kind; require
       customerRelationshipTypeId: required([1]),
     },
   },
+  '/artransactions': {
+    sendLeaseArTransactions: {
+      transactionId: required('text'),
+      leaseId: required('id'),
+      arCodeId: required('id'),
+      transactionAmount: required('decimal'),
+      transactionDate: required('usDate'),
+      arPostMonth: optional('text'),
+      description: required('text'),
+    },
+  },
   '/propertyunits': {
     sendPropertyUnits: {
       propertyId: required('id'),
@@ -381,6 +453,8 @@ function kindProblem(kind: Kind, value: unknown): string | null {
       return isDay(value, /^\d{2}\/\d{2}\/\d{4}$/, (v) => `${v.slice(6)}-${v.slice(0, 2)}-${v.slice(3, 5)}`)
         ? null
         : 'must be a date as MM/DD/YYYY';
+    case 'decimal':
+      return /^-?\d+(\.\d{1,2})?$/.test(String(value)) && Number(value) !== 0 ? null : 'must be a decimal amount';
     case 'occupants': {
       const list = asList((value as Json | null)?.occupant);
       return list.length > 0 && list.every((o) => typeof o?.firstName === 'string' && typeof o?.lastName === 'string')
@@ -479,7 +553,42 @@ export async function startForeignEntrataServer(
   const item = (node: string, attributes: Json) => ({ '@attributes': { node, ...attributes } });
 
   /** A write method's effect on the portfolio: its `result`, and whether it changed anything. */
+  const ledgerRows = structuredClone(LEDGER_ROWS);
+  const transactionKeys = new Set<string>();
   const apply: Record<string, (p: Json) => { applied: boolean; result: Json }> = {
+    // Its own choice: no record id, so transaction_id is empty; the client's key comes back as reference_id.
+    sendLeaseArTransactions: (p) => {
+      const answer = (status: string, message: string) => ({
+        Transactions: {
+          Transaction: { '@attributes': { reference_id: p.transactionId, transaction_id: '', status, message } },
+        },
+      });
+      if (
+        !Object.values(LEASES)
+          .flat()
+          .some((l) => leaseIdOf(l) === String(p.leaseId))
+      )
+        return { applied: false, result: answer('Failed', 'Lease not found.') };
+      if (transactionKeys.has(p.transactionId))
+        return { applied: false, result: answer('Failed', 'Duplicate transaction ID') };
+      transactionKeys.add(p.transactionId);
+      const amount = String(p.transactionAmount);
+      ledgerRows.push({
+        id: String(9100 + ledgerRows.length),
+        transactionTypeId: amount.startsWith('-') ? 3 : 1,
+        arCodeId: String(p.arCodeId),
+        arCodeName: p.description,
+        description: p.description,
+        transactionDate: p.transactionDate,
+        postDate: p.transactionDate,
+        postMonth: p.arPostMonth ?? `${p.transactionDate.slice(0, 2)}/${p.transactionDate.slice(6)}`,
+        amount,
+        amountPaid: '0',
+        balanceDue: amount,
+        leaseIntervalId: p.leaseId,
+      });
+      return { applied: true, result: answer('Success', 'Posted.') };
+    },
     updateCustomers: (p) => {
       const customer = allCustomers().find((c) => c.Id === p.id);
       const answer = (status: string, message: string) => ({
@@ -699,6 +808,32 @@ export async function startForeignEntrataServer(
           },
         },
       });
+    }
+    if (service === '/arpayments') {
+      const within = (p: Json) =>
+        (!params.fromDate || dayKey(p.PaymentDate) >= dayKey(params.fromDate)) &&
+        (!params.toDate || dayKey(p.PaymentDate) <= dayKey(params.toDate));
+      const payments = AR_PAYMENTS.filter(within).map(({ ArAllocations, ...p }) =>
+        String(params.isIncludeAllocations) === '1' ? { ...p, ArAllocations } : p,
+      );
+      return answer({ code: 200, result: { ArPayments: payments.length ? { ArPayment: collapse(payments) } : {} } });
+    }
+    if (service === '/artransactions') {
+      const leaseIds = params.leaseIds === undefined ? null : String(params.leaseIds).split(',');
+      const rows = ledgerRows.filter(
+        (r) =>
+          (!params.transactionFromDate || dayKey(r.transactionDate) >= dayKey(params.transactionFromDate)) &&
+          (!params.transactionToDate || dayKey(r.transactionDate) <= dayKey(params.transactionToDate)),
+      );
+      const leases = (LEASES[Number(params.propertyId)] ?? [])
+        .map((l) => ({ lease: l, own: rows.filter((r) => String(r.leaseIntervalId) === leaseIdOf(l)) }))
+        .filter(({ lease, own }) => own.length > 0 && (!leaseIds || leaseIds.includes(leaseIdOf(lease))))
+        .map(({ lease, own }) => ({
+          id: Number(leaseIdOf(lease)),
+          customers: { customer: collapse(asList(lease.customers?.customer).map((c) => ({ id: c.id }))) },
+          ledgers: { ledger: { id: 1, name: 'Resident', transactions: { transaction: collapse(own) } } },
+        }));
+      return answer({ code: 200, result: { leases: leases.length ? { lease: collapse(leases) } : {} } });
     }
     const propertyId = Number(params.propertyId);
     const pageNo = Number(params.pageNo ?? 1);

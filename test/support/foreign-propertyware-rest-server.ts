@@ -16,6 +16,11 @@ import { openapiValidator } from './propexo-schema';
  * numberOfBedrooms, a unit's targetDeposit as a string). Its own choices: an unknown unit on a lease is a 404 (the
  * spec lists 404 for POST /leases), this organisation's lease statuses are the spec's five plus
  * `Month-to-Month Holdover`, and the 429 of every 5th request hits writes too.
+ *
+ * Lease charges and payments (the vendor file's Resident charges/payments): `GET /leases/charges` and
+ * `/leases/payments` with `leaseID`, `postDateStart/End` and the usual paging and since-filter, hand-picked
+ * ledger rows (a hidden recharge, an off-spec-looking PAYMENT_TYPE_NA, 0.10 + 0.20, a very large amount); `POST`
+ * of SaveCharge / SavePayment checked against the spec (this organisation is in the beta program).
  */
 
 export const FOREIGN_PW_CREDENTIALS = {
@@ -66,7 +71,10 @@ export const PROPERTY_TYPES = [
   'Other',
 ];
 
-export const FOREIGN_PW_DATA: Record<'portfolios' | 'buildings' | 'units' | 'leases' | 'contacts', Json[]> = {
+export const FOREIGN_PW_DATA: Record<
+  'portfolios' | 'buildings' | 'units' | 'leases' | 'contacts' | 'charges' | 'payments',
+  Json[]
+> = {
   portfolios: [{ id: 90017, name: 'Kowalczyk Family Trust', active: true, lastModifiedDateTime: MODIFIED }],
   buildings: [
     {
@@ -316,9 +324,123 @@ export const FOREIGN_PW_DATA: Record<'portfolios' | 'buildings' | 'units' | 'lea
       lastModifiedDateTime: MODIFIED,
     },
   ],
+  // Lease 550021's ledger (GET /leases/charges, /leases/payments): two fees of 0.10 and 0.20 paid by one payment
+  // with the December rent, a January rent part paid by an off-spec PAYMENT_TYPE_NA payment, a very large charge,
+  // and a hidden recharge (parentTxID, same date as its parent: the spec says it is not in the balance).
+  charges: [
+    ...[
+      [71001, '2025-12-01', 2100, 'Rent December'],
+      [71002, '2025-12-15', 0.1, 'Water adjustment'],
+      [71003, '2025-12-15', 0.2, 'Sewer adjustment'],
+    ].map(([id, date, amount, comments]) => ({
+      id,
+      leaseID: 550021,
+      portfolioID: 90017,
+      date,
+      amount,
+      amountPaid: amount,
+      amountDue: 0,
+      glAccountID: 4001,
+      comments,
+      payments: [
+        {
+          id: 72001,
+          amount: 2100.3,
+          chargeAmountPaid: amount,
+          date: '2025-12-20',
+          settledDate: '2025-12-22',
+          paymentType: 'ECHECK',
+          refNo: 'EFT-88',
+        },
+      ],
+      lastModifiedDateTime: MODIFIED,
+    })),
+    {
+      id: 71004,
+      leaseID: 550021,
+      portfolioID: 90017,
+      date: '2026-01-01',
+      amount: 2100,
+      amountPaid: 1000,
+      amountDue: 1100,
+      glAccountID: 4001,
+      comments: 'Rent January',
+      payments: [
+        {
+          id: 72002,
+          amount: 1000,
+          chargeAmountPaid: 1000,
+          date: '2026-01-04',
+          settledDate: '2026-01-04',
+          paymentType: 'PAYMENT_TYPE_NA',
+        },
+      ],
+      lastModifiedDateTime: MODIFIED,
+    },
+    {
+      id: 71005,
+      leaseID: 550021,
+      portfolioID: 90017,
+      date: '2026-01-01',
+      amount: 2100,
+      amountPaid: 0,
+      amountDue: 2100,
+      glAccountID: 4001,
+      parentTxID: 71004,
+      comments: 'Rent January (recharge)',
+      payments: [],
+      lastModifiedDateTime: MODIFIED,
+    },
+    {
+      id: 71006,
+      leaseID: 550021,
+      portfolioID: 90017,
+      date: '2026-01-09',
+      amount: 98765432.1,
+      amountPaid: 0,
+      amountDue: 98765432.1,
+      glAccountID: 4090,
+      refNo: 'BUILD-OUT',
+      payments: [],
+      lastModifiedDateTime: MODIFIED,
+    },
+  ],
+  payments: [
+    {
+      id: 72001,
+      leaseID: 550021,
+      portfolioID: 90017,
+      contactID: 3007,
+      date: '2025-12-20',
+      depositDate: '2025-12-22',
+      amount: 2100.3,
+      paymentType: 'ECHECK',
+      refNo: 'EFT-88',
+      destinationAccountID: 1010,
+      glAccountID: 1010,
+      isDeposited: true,
+      lines: [{ glAccountID: 1010, debit: 2100.3, credit: 0, buildingID: 77003, unitID: 8801 }],
+      lastModifiedDateTime: MODIFIED,
+    },
+    {
+      id: 72002,
+      leaseID: 550021,
+      portfolioID: 90017,
+      contactID: 2990,
+      date: '2026-01-04',
+      depositDate: '2026-01-04',
+      amount: 1000,
+      paymentType: 'PAYMENT_TYPE_NA',
+      comments: 'Partial',
+      isDeposited: false,
+      lastModifiedDateTime: MODIFIED,
+    },
+  ],
 };
 
 const LIST_PATHS: Record<string, keyof typeof FOREIGN_PW_DATA> = {
+  '/leases/charges': 'charges',
+  '/leases/payments': 'payments',
   '/portfolios': 'portfolios',
   '/buildings': 'buildings',
   '/units': 'units',
@@ -377,7 +499,10 @@ export async function startForeignPropertywareRestServer(): Promise<ForeignPrope
       (r) =>
         (!HIDES_DEACTIVATED.has(name) || r.active !== false || q.get('includeDeactivated') === 'true') &&
         (name !== 'contacts' || !q.get('type') || r.type === q.get('type')) &&
-        (!since || Date.parse(r.lastModifiedDateTime) >= Date.parse(since)),
+        (!since || Date.parse(r.lastModifiedDateTime) >= Date.parse(since)) &&
+        (!q.get('leaseID') || r.leaseID === Number(q.get('leaseID'))) &&
+        (!q.get('postDateStart') || r.date >= q.get('postDateStart')!) &&
+        (!q.get('postDateEnd') || r.date <= q.get('postDateEnd')!),
     );
     if (/^id( asc)?$/i.test(q.get('orderby') ?? '')) rows = [...rows].sort((a, b) => a.id - b.id);
     const offset = Number(q.get('offset') ?? 0);
@@ -395,6 +520,9 @@ const SCHEMAS: Partial<Record<Collection, { POST: string; PUT: string; read: str
   leases: { POST: 'SaveLease', PUT: 'SaveLease', read: 'Lease' },
   buildings: { POST: 'SaveBuilding', PUT: 'UpdateBuilding', read: 'Building' },
   units: { POST: 'SaveUnit', PUT: 'SaveUnit', read: 'Unit' },
+  // BETA creates; their updates are not served here.
+  charges: { POST: 'SaveCharge', PUT: 'SaveCharge', read: 'ChargeTx' },
+  payments: { POST: 'SavePayment', PUT: 'SavePayment', read: 'Payment' },
 };
 const SPEC = 'propertyware-openapi.json';
 const LEASE_STATUSES = [
@@ -500,6 +628,11 @@ async function writeRecord(
       };
     });
   }
+  if (name === 'charges' || name === 'payments') {
+    const lease = data.leases.find((l) => l.id === body.leaseID)!;
+    record.portfolioID = data.buildings.find((b) => b.id === lease.buildingID)?.portfolioID;
+    if (name === 'charges') Object.assign(record, { amountPaid: 0, amountDue: body.amount, payments: [] });
+  }
   if (!existing) data[name].push(record);
   return { status: existing ? 200 : 201, body: record };
 }
@@ -521,6 +654,13 @@ function rules(data: typeof FOREIGN_PW_DATA, name: Collection, body: Json, exist
     if (!existing)
       for (const key of ['noticeGivenDate', 'reasonForLeaving'])
         if (key in body) errors.push({ key, message: 'Used only for Updating a Lease' });
+  }
+  if ((name === 'charges' || name === 'payments') && !data.leases.some((l) => l.id === body.leaseID))
+    errors.push({ key: 'leaseID', message: 'No such lease' });
+  if (name === 'payments') {
+    const lease = data.leases.find((l) => l.id === body.leaseID);
+    if (lease && !lease.contacts.some((c: Json) => c.id === body.contactID))
+      errors.push({ key: 'contactID', message: 'Not a tenant of the lease' });
   }
   if (name === 'buildings' && !existing && !data.portfolios.some((p) => p.id === body.portfolioID))
     errors.push({ key: 'portfolioID', message: 'No such portfolio' });

@@ -7,6 +7,8 @@ import { createAsyncServer, listenOnLoopback, readBody } from './loopback-server
  * entities, a `Error: Database busy` answer on every 4th call, and hand-picked data the project has never seen.
  * Besides Resident Transactions it takes the writes of the contract's "Writes and the other interfaces": Common
  * Data `UpdateResidentData` and ILS/Guest Card `ImportApplication_Login`, each on its own ASMX path and namespace.
+ * Charges and payments: see TRANSACTIONS (served in GetResidentTransactions_Login and, by date, in
+ * GetResidentTransactions_ByChargeDate_Login).
  */
 
 export const FOREIGN_YARDI_CREDENTIALS = {
@@ -235,18 +237,115 @@ export const FOREIGN_YARDI_DATA = {
   ] as ForeignHousehold[],
 };
 
+/**
+ * Billing & Payments rows of household r000001 (yardi.md, Resident charges and payments). Its own choices:
+ * dates MM/DD/YYYY, amounts unpadded ("2095", "0.1"), a reversal as a payment of negative amount, and one
+ * charge of a very large amount.
+ */
+type Json = Record<string, any>;
+const TRANSACTIONS: Array<{ household: string; element: 'Charge' | 'Payment'; type?: string; detail: Json }> = [
+  ['Charge', undefined, 'T-1', '12/01/2025', '2095', '2095', '0', 'rent'],
+  ['Charge', undefined, 'T-2', '12/12/2025', '0.1', '0.1', '0', 'water'],
+  ['Charge', undefined, 'T-3', '12/12/2025', '0.2', '0.2', '0', 'water'],
+  ['Payment', 'Check', 'T-4', '12/18/2025', '2095.3'],
+  ['Payment', 'ACH', 'T-5', '12/28/2025', '500'],
+  ['Payment', 'ACH', 'T-6', '01/03/2026', '-500'],
+  ['Charge', undefined, 'T-7', '01/01/2026', '2095', '0', '2095', 'rent'],
+  ['Charge', undefined, 'T-8', '01/07/2026', '76543210.98', '0', '76543210.98', 'capex'],
+].map(([element, type, id, date, amount, paid, due, code]) => ({
+  household: 'r000001',
+  element: element as 'Charge' | 'Payment',
+  type,
+  detail:
+    element === 'Charge'
+      ? {
+          TransactionID: id,
+          Description: code,
+          TransactionDate: date,
+          ChargeCode: code,
+          GLAccountNumber: '40100',
+          CustomerID: 'r000001',
+          Amount: amount,
+          AmountPaid: paid,
+          BalanceDue: due,
+          PropertyPrimaryID: 'oakr',
+        }
+      : {
+          TransactionID: id,
+          DocumentNumber: `DOC${String(id).slice(2)}`,
+          TransactionDate: date,
+          CustomerID: 'r000001',
+          PaidBy: 'Household r000001',
+          Amount: amount,
+          Description: Number(amount) < 0 ? 'NSF reversal' : 'Receipt',
+          PropertyPrimaryID: 'oakr',
+        },
+}));
+const usDay = (us: string) => `${us.slice(6, 10)}-${us.slice(0, 2)}-${us.slice(3, 5)}`;
+
 const NS_ROOT = 'http://tempuri.org/YSI.Interfaces.WebServices';
 const NS = `${NS_ROOT}/ItfResidentTransactions20`;
 /** The contract's interfaces: URL path (as the contract spells it), interface name and the methods served. */
 const INTERFACES: Record<string, { name: string; methods: string[] }> = {
   '/Webservices/ItfResidentTransactions20.asmx': {
     name: 'ItfResidentTransactions20',
-    methods: ['GetPropertyConfigurations', 'GetUnitInformation_Login', 'GetResidentTransactions_Login'],
+    methods: [
+      'GetPropertyConfigurations',
+      'GetUnitInformation_Login',
+      'GetResidentTransactions_Login',
+      'GetResidentTransactions_ByChargeDate_Login',
+      'ImportCharge_Login',
+      'ImportReceipt_Login',
+    ],
   },
   '/Webservices/itfCommonData.asmx': { name: 'ItfCommonData', methods: ['UpdateResidentData'] },
   '/Webservices/ItfILSGuestCard.asmx': { name: 'ItfILSGuestCard', methods: ['ImportApplication_Login'] },
 };
-const WRITE_DOCUMENT: Record<string, string> = { UpdateResidentData: 'XmlDoc', ImportApplication_Login: 'XmlDocument' };
+const WRITE_DOCUMENT: Record<string, string> = {
+  UpdateResidentData: 'XmlDoc',
+  ImportApplication_Login: 'XmlDocument',
+  ImportCharge_Login: 'TransactionXml',
+  ImportReceipt_Login: 'TransactionXml',
+};
+type Transaction = (typeof TRANSACTIONS)[number];
+const RECEIPT_TYPES = ['Cash', 'Check', 'CreditCard', 'DebitCard', 'ACH', 'MoneyOrder', 'Other'];
+
+/**
+ * ImportCharge_Login / ImportReceipt_Login: each `Charge/Detail` (or `Payment[@Type]/Detail`) of the document's
+ * RT_Customers is posted, in order, until one is wrong (its own choice: what came before it stays posted). No id.
+ */
+function importTransactions(
+  data: ForeignData,
+  transactions: Transaction[],
+  property: string,
+  doc: any,
+  element: 'Charge' | 'Payment',
+): string | null {
+  const list = (value: unknown): any[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+  const items = list(doc?.ResidentTransactions?.Property).flatMap((p) =>
+    list(p.RT_Customer).flatMap((c) => list(c.RTServiceTransactions?.Transactions?.[element])),
+  );
+  if (items.length === 0) return `No ${element} in the document`;
+  for (const item of items) {
+    const d = item.Detail ?? {};
+    const household = data.households.find((h) => h.id === d.CustomerID && h.property === property);
+    if (!household) return `Resident ${String(d.CustomerID)} not found`;
+    if (!/^\d+(\.\d{1,2})?$/.test(String(d.Amount ?? ''))) return `Invalid Amount ${String(d.Amount)}`;
+    if (!/^\d{2}\/\d{2}\/\d{4}$/.test(String(d.TransactionDate ?? ''))) return 'TransactionDate must be MM/DD/YYYY';
+    if (element === 'Payment' && !RECEIPT_TYPES.includes(item['@_Type'])) return `Invalid Type ${item['@_Type']}`;
+    const id = `T-${100 + transactions.length}`;
+    transactions.push({
+      household: household.id,
+      element,
+      type: element === 'Payment' ? item['@_Type'] : undefined,
+      detail:
+        element === 'Charge'
+          ? { ...d, TransactionID: id, AmountPaid: '0', BalanceDue: d.Amount, PropertyPrimaryID: property }
+          : { ...d, TransactionID: id, PropertyPrimaryID: property },
+    });
+  }
+  return null;
+}
 const BUSY_EVERY = 4;
 
 const esc = (value: string) =>
@@ -288,8 +387,28 @@ function units(data: ForeignData, code: string): string {
 }
 
 /** Lease dates as MM/DD/YYYY, move-in as ISO date-time, move-out and notice as MM/DD/YYYY. */
-function residentTransactions(data: ForeignData, code: string): string {
-  const list = data.households.filter((h) => h.property === code);
+function residentTransactions(
+  data: ForeignData,
+  transactions: Transaction[],
+  code: string,
+  window?: { from: string; to: string },
+): string {
+  const dated = transactions.filter(
+    (t) => !window || (usDay(t.detail.TransactionDate) >= window.from && usDay(t.detail.TransactionDate) <= window.to),
+  );
+  const list = data.households.filter(
+    (h) => h.property === code && (!window || dated.some((t) => t.household === h.id)),
+  );
+  const serviceTransactions = (id: string) => {
+    const own = dated.filter((t) => t.household === id);
+    const detail = (d: Json) =>
+      `<Detail>${Object.entries(d)
+        .map(([k, v]) => el(k, v))
+        .join('')}</Detail>`;
+    return own.length
+      ? `<RTServiceTransactions><Transactions>${own.map((t) => (t.element === 'Charge' ? `<Charge>${detail(t.detail)}</Charge>` : `<Payment Type="${t.type}">${detail(t.detail)}</Payment>`)).join('')}</Transactions></RTServiceTransactions>`
+      : '';
+  };
   return `<ResidentTransactions xmlns=""><Property>${list
     .map((h) => {
       const people = h.people
@@ -299,7 +418,7 @@ function residentTransactions(data: ForeignData, code: string): string {
         )
         .join('');
       const lease = `<Lease>${el('LeaseFromDate', us(h.from) ?? '')}${el('LeaseToDate', us(h.to) ?? '')}${el('CurrentRent', h.rent ?? '')}${el('ExpectedMoveInDate', h.expectedMoveIn)}${el('ActualMoveIn', h.moveIn && `${h.moveIn}T00:00:00`)}${el('ActualMoveOut', us(h.moveOut))}${el('NoticeGiven', us(h.notice))}</Lease>`;
-      return `<RT_Customer>${el('CustomerID', h.id)}<Customers>${people}</Customers>${lease}${h.unit ? `<RT_Unit>${el('UnitID', h.unit)}</RT_Unit>` : ''}</RT_Customer>`;
+      return `<RT_Customer>${el('CustomerID', h.id)}<Customers>${people}</Customers>${lease}${h.unit ? `<RT_Unit>${el('UnitID', h.unit)}</RT_Unit>` : ''}${serviceTransactions(h.id)}</RT_Customer>`;
     })
     .join('')}</Property></ResidentTransactions>`;
 }
@@ -421,6 +540,7 @@ export async function startForeignYardiServer(): Promise<ForeignYardiServer> {
   const documentParser = new XMLParser({ parseTagValue: false, ignoreAttributes: false });
   const log: ForeignYardiServer['log'] = [];
   const data: ForeignData = structuredClone(FOREIGN_YARDI_DATA);
+  const transactions = structuredClone(TRANSACTIONS);
   const failures = new Map<string, 'busy' | 'fault' | 'hang'>();
   const server = createAsyncServer(async (req, res) => {
     const body = await readBody(req);
@@ -474,7 +594,17 @@ export async function startForeignYardiServer(): Promise<ForeignYardiServer> {
       const outcome =
         method === 'UpdateResidentData'
           ? { error: updateResidentData(data, doc) }
-          : importApplication(data, property!, doc);
+          : method === 'ImportApplication_Login'
+            ? importApplication(data, property!, doc)
+            : {
+                error: importTransactions(
+                  data,
+                  transactions,
+                  property!,
+                  doc,
+                  method === 'ImportCharge_Login' ? 'Charge' : 'Payment',
+                ),
+              };
       const error = 'error' in outcome ? outcome.error : null;
       log.push({ method, propertyId: property, answer: error ? 'error' : failure ? 'fault' : 'data' });
       if (error) return send(envelope(method, errorDocument(error), ns));
@@ -489,6 +619,23 @@ export async function startForeignYardiServer(): Promise<ForeignYardiServer> {
         envelope(method, `<Messages xmlns=""><Message messageType="Info">Done</Message></Messages>${id}`, ns),
       );
     }
+    if (method === 'GetResidentTransactions_ByChargeDate_Login') {
+      const day = (value: unknown) =>
+        typeof value === 'string' && /^\d{2}\/\d{2}\/\d{4}$/.test(value) ? usDay(value) : null;
+      const from = day(params.FromDate);
+      const to = day(params.ToDate);
+      const problem =
+        !from || !to
+          ? 'FromDate and ToDate are required'
+          : (Date.parse(to) - Date.parse(from)) / 86_400_000 > 31
+            ? 'Consumer may only query for a date range of 31 days or less'
+            : null;
+      log.push({ method, propertyId: params.YardiPropertyId, answer: problem ? 'error' : 'data' });
+      if (problem) return send(envelope(method, errorDocument(problem)));
+      return send(
+        envelope(method, residentTransactions(data, transactions, params.YardiPropertyId, { from: from!, to: to! })),
+      );
+    }
     log.push({ method, propertyId: params.YardiPropertyId, answer: 'data' });
     if (method === 'GetPropertyConfigurations') return send(envelope(method, properties(data)));
     return send(
@@ -496,7 +643,7 @@ export async function startForeignYardiServer(): Promise<ForeignYardiServer> {
         method,
         method === 'GetUnitInformation_Login'
           ? units(data, params.YardiPropertyId)
-          : residentTransactions(data, params.YardiPropertyId),
+          : residentTransactions(data, transactions, params.YardiPropertyId),
       ),
     );
   });

@@ -10,6 +10,7 @@ import {
   streetLine,
   zipCode,
 } from '../kit/prng';
+import { generateAppfolioLedger } from './appfolio-ledger';
 
 const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'intl'];
 
@@ -28,6 +29,8 @@ export interface AppfolioData {
   contacts: Rec[];
   /** v0 work orders (service requests): none seeded; made by writes or the control API. */
   work_orders: Rec[];
+  /** v0 tenant ledger rows (charges, payments, adjustments): see appfolio-ledger.ts. */
+  ledger: Rec[];
 }
 
 export interface AppfolioDatasetOptions {
@@ -133,7 +136,12 @@ export function generateAppfolioData(options: AppfolioDatasetOptions = {}): Appf
     tenants.push(tenant);
     contacts.push(makeContact(prng, tenant));
   }
-  return { properties, units, occupancies, tenants, contacts, work_orders: [] };
+  const ledger = generateAppfolioLedger(
+    occupancies,
+    options.seed ?? 1,
+    `${new Date(SEEDED_AT).toISOString().slice(0, 19)}Z`,
+  );
+  return { properties, units, occupancies, tenants, contacts, work_orders: [], ledger };
 }
 
 function makeProperty(prng: Prng, id: number): Rec {

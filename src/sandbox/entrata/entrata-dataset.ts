@@ -10,6 +10,7 @@ import {
   streetLine,
   zipCode,
 } from '../kit/prng';
+import { generateEntrataLedgers } from './entrata-ledger';
 
 const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'plain'];
 
@@ -27,6 +28,9 @@ export interface EntrataData {
   customers: Rec[];
   /** Maintenance work orders (service requests): none seeded; made by writes or the control API. */
   work_orders: Rec[];
+  /** Lease ledger rows (getLeaseArTransactions) and ArPayments (getArPayments): see entrata-ledger.ts. */
+  ar_transactions: Rec[];
+  ar_payments: Rec[];
 }
 
 export interface EntrataDatasetOptions {
@@ -104,7 +108,8 @@ export function generateEntrataData(options: EntrataDatasetOptions = {}): Entrat
   }
 
   const leases = households.map((household, i) => makeLease(prng, ID_BASE.leases + i + 1, units[i], household));
-  return { properties, units, leases, customers, work_orders: [] };
+  const ledgers = generateEntrataLedgers(leases, options.seed ?? 1);
+  return { properties, units, leases, customers, work_orders: [], ...ledgers };
 }
 
 function makeProperty(prng: Prng, id: number): Rec {

@@ -1,4 +1,6 @@
+import { centsOfDecimal } from '../kit/seeded-ledger';
 import { type EntrataData, usDate } from './entrata-dataset';
+import { sendLeaseArTransaction } from './entrata-ledger';
 
 type Rec = Record<string, any>;
 
@@ -9,7 +11,19 @@ type Rec = Record<string, any>;
  * `occupants.occupant[] {firstName, lastName}` (one occupant may come as an object, as Entrata's JSON does).
  */
 type ParamKind =
-  'id' | 'number' | 'digits' | 'flag' | 'text' | 'isoDate' | 'usDate' | 'usDateTime' | 'occupants' | readonly number[];
+  | 'id'
+  | 'number'
+  | 'digits'
+  | 'flag'
+  | 'text'
+  | 'isoDate'
+  | 'usDate'
+  | 'usDateTime'
+  | 'occupants'
+  | 'clientKey'
+  | 'amount'
+  | 'postMonth'
+  | readonly number[];
 
 interface ParamSpec {
   kind: ParamKind;
@@ -121,6 +135,18 @@ export const WRITE_METHODS: Record<string, Record<string, Record<string, ParamSp
       permissionToEnter: opt('flag'),
     },
   },
+  '/artransactions': {
+    sendLeaseArTransactions: {
+      transactionId: req('clientKey'),
+      leaseId: req('id'),
+      arCodeId: req('id'),
+      transactionAmount: req('amount'),
+      transactionDate: req('usDate'),
+      arPostMonth: opt('postMonth'),
+      // Required by Propexo (modelled).
+      description: req('text'),
+    },
+  },
   '/propertyunits': {
     sendPropertyUnits: {
       propertyId: req('id'),
@@ -173,6 +199,16 @@ function kindProblem(kind: ParamKind, value: unknown): string | null {
         : 'must be a date-time formatted MM/DD/YYYY HH:mm:ss';
     case 'occupants':
       return occupantList(value) ? null : 'must be {"occupant": [{"firstName", "lastName"}]}';
+    case 'clientKey':
+      return typeof value === 'string' && /^[A-Za-z0-9-]{1,50}$/.test(value)
+        ? null
+        : 'must be 1 to 50 letters, digits or dashes';
+    case 'amount': {
+      const cents = centsOfDecimal(value);
+      return cents !== null && cents !== 0 ? null : 'must be a non-zero decimal amount with at most two decimals';
+    }
+    case 'postMonth':
+      return typeof value === 'string' && /^(0[1-9]|1[0-2])\/\d{4}$/.test(value) ? null : 'must be formatted MM/YYYY';
   }
   return null;
 }
@@ -465,4 +501,5 @@ export const APPLY: Record<string, (data: EntrataData, params: Rec, today: strin
   sendPropertyUnits: sendPropertyUnit,
   sendWorkOrders: sendWorkOrder,
   updateWorkOrders: updateWorkOrder,
+  sendLeaseArTransactions: (data, params) => sendLeaseArTransaction(data, params),
 };

@@ -11,6 +11,7 @@ import {
   streetLine,
   zipCode,
 } from '../kit/prng';
+import { generateYardiTransactions } from './yardi-ledger';
 
 const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'dot', 'plain'];
 
@@ -27,6 +28,8 @@ export interface YardiData {
   customers: Rec[];
   /** Service requests (ItfServiceRequests): none seeded; made by writes or the control API. */
   service_requests: Rec[];
+  /** Billing & Payments: each household's charges and payments (see yardi-ledger.ts). */
+  transactions: Rec[];
 }
 
 export interface YardiDatasetOptions {
@@ -101,7 +104,13 @@ export function generateYardiData(options: YardiDatasetOptions = {}): YardiData 
   const customers = households.map((size, i) =>
     makeRtCustomer(prng, i + 1, size, units[i], propertyByCode.get(units[i].YardiPropertyId)!),
   );
-  return { properties, units, customers, service_requests: [] };
+  return {
+    properties,
+    units,
+    customers,
+    service_requests: [],
+    transactions: generateYardiTransactions(customers, options.seed ?? 1),
+  };
 }
 
 function makeProperty(prng: Prng, n: number): Rec {

@@ -8,6 +8,7 @@ import { BodyError, readText, type ServeOptions, startSandboxServer } from '../k
 import { type SimulatedVendor, VendorSimulator } from '../kit/vendor-simulator';
 import { generateYardiData, type YardiData, type YardiDatasetOptions } from './yardi-dataset';
 import { writeElement } from './yardi-xml';
+import { chargeDateRange, importTransactions, postCharge, postReceipt, serviceTransactions } from './yardi-ledger';
 import {
   createOrEditServiceRequests,
   documentOf,
@@ -81,6 +82,13 @@ const METHODS: Record<string, { collection: Collection; perProperty: boolean; id
   GetPropertyConfigurations: { collection: 'properties', perProperty: false, idField: 'Code' },
   GetUnitInformation_Login: { collection: 'units', perProperty: true, idField: 'UnitID' },
   GetResidentTransactions_Login: { collection: 'customers', perProperty: true, idField: 'CustomerID' },
+  GetResidentTransactions_ByChargeDate_Login: { collection: 'customers', perProperty: true, idField: 'CustomerID' },
+};
+/** The import methods that share the read interface's path. */
+const IMPORTS: Record<string, 'Charge' | 'Payment'> = {
+  ImportCharge_Login: 'Charge',
+  ImportResidentTransactions_Login: 'Charge',
+  ImportReceipt_Login: 'Payment',
 };
 
 const parser = new XMLParser({
@@ -118,7 +126,7 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
 
   protected control() {
     return {
-      mutateKinds: ['properties', 'units', 'residents', 'leases'],
+      mutateKinds: ['properties', 'units', 'residents', 'leases', 'charges', 'payments'],
       faultPaths: [...Object.keys(METHODS), SEARCH_METHOD, ...WRITE_INTERFACES.flatMap((i) => Object.keys(i.methods))],
     };
   }
@@ -130,7 +138,11 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
   // ---- the vendor API: SOAP ------------------------------------------------------------------------
 
   protected async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const writeInterface = WRITE_INTERFACES.find((i) => i.path === url.pathname.toLowerCase());
+    const action = String(req.headers.soapaction ?? '').replace(/^"|"$/g, '');
+    const isImport = Object.keys(IMPORTS).some((method) => action === `${NAMESPACE}/${method}`);
+    const writeInterface = WRITE_INTERFACES.find(
+      (i) => i.path === url.pathname.toLowerCase() && (i.path !== SERVICE_PATH || isImport),
+    );
     if (writeInterface) return this.writeApi(req, res, writeInterface);
     if (url.pathname.toLowerCase() !== SERVICE_PATH)
       return sendXml(res, 404, '<?xml version="1.0"?><error>The resource cannot be found.</error>');
@@ -147,10 +159,34 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
 
     const { idField } = METHODS[method];
     const code = perProperty ? String(params.YardiPropertyId) : '';
-    const records = perProperty ? (this.propertyIndex(collection).get(code) ?? []) : this.store.properties;
+    const range = method === 'GetResidentTransactions_ByChargeDate_Login' ? chargeDateRange(params) : undefined;
+    if (typeof range === 'string') return sendXml(res, 200, answer(method, messages(range)));
+    let records = perProperty ? (this.propertyIndex(collection).get(code) ?? []) : this.store.properties;
+    if (collection === 'customers') records = this.withTransactions(records, range);
     const served = FaultInjector.corruptPage(records, faults, idField).map(withoutPropertyId);
     sendXml(res, 200, answer(method, document(method, code, served)));
     this.lastResponseAt = Date.now();
+  }
+
+  /**
+   * Households with their `RTServiceTransactions` (all of them; or, for the charge-date method, those dated in
+   * `range`, and only the households that have some: charges and payments each by their own date, modelled).
+   */
+  private withTransactions(households: Rec[], range?: { from: string; to: string }): Rec[] {
+    const byHousehold = new Map<string, Rec[]>();
+    for (const t of this.store.transactions) {
+      const date = t.Detail.TransactionDate;
+      if (range && (date < range.from || date > range.to)) continue;
+      const list = byHousehold.get(t.CustomerID);
+      if (list) list.push(t);
+      else byHousehold.set(t.CustomerID, [t]);
+    }
+    return households
+      .filter((h) => !range || byHousehold.has(h.CustomerID))
+      .map((h) => {
+        const transactions = serviceTransactions(byHousehold.get(h.CustomerID) ?? []);
+        return transactions ? { ...h, RTServiceTransactions: transactions } : h;
+      });
   }
 
   /**
@@ -213,13 +249,16 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
       method === 'UpdateResidentData'
         ? String(doc?.ResidentData?.Resident?.PropertyCode ?? '')
         : String(params.YardiPropertyId);
+    if (IMPORTS[method] && !this.store.properties.some((p) => p.Code === property))
+      return { applied: false, messages: [error(`Invalid or missing YardiPropertyId: ${property}`)] };
     // The interface's configuration for the property is checked before the document is read (the vendor file's
     // access probe, an empty document, tells "not Configured" apart from a validation error).
     const notConfigured = this.notConfigured(iface, params, property);
     if (notConfigured) return { applied: false, ...notConfigured };
     if (!doc) return nullReference;
-    const result =
-      method === 'ImportApplication_Login'
+    const result = IMPORTS[method]
+      ? importTransactions(this.store, property, doc, IMPORTS[method])
+      : method === 'ImportApplication_Login'
         ? importApplication(this.store, property, doc)
         : method === 'CreateOrEditServiceRequests'
           ? createOrEditServiceRequests(this.store, property, doc, new Date())
@@ -324,6 +363,8 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
       units: this.store.units.length,
       customers: this.store.customers.length,
       people,
+      service_requests: this.store.service_requests.length,
+      transactions: this.store.transactions.length,
     };
     return simulatorState(this, 'YARDI', { lastResponseAt: isoTimeOrNull(this.lastResponseAt) }, counts);
   }
@@ -336,12 +377,19 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
   mutate(counts: Rec) {
     const round = ++this.mutationRound;
     const bump = (amount: string | undefined, places: number) => (Number(amount ?? 1000) + 1.25).toFixed(places);
-    const recordsOf = (kind: 'properties' | 'units' | 'residents' | 'leases') =>
+    const today = new Date().toISOString().slice(0, 10);
+    const withLedger = () => {
+      const households = new Set(this.store.transactions.map((t) => t.CustomerID));
+      return this.store.customers.filter((c) => households.has(c.CustomerID));
+    };
+    const recordsOf = (kind: 'properties' | 'units' | 'residents' | 'leases' | 'charges' | 'payments') =>
       kind === 'residents'
         ? this.store.customers.filter((c) => c.Customers?.Customer?.length)
         : kind === 'leases'
           ? this.store.customers
-          : this.store[kind];
+          : kind === 'charges' || kind === 'payments'
+            ? withLedger()
+            : this.store[kind];
     return editEvenly(counts, recordsOf, {
       properties: (r) => (r.MarketingName = withRound(r.MarketingName, round)),
       units: (r) => (r.MarketRent = bump(r.MarketRent, 4)),
@@ -350,6 +398,10 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
         person.Name = { ...person.Name, FirstName: withRound(person.Name?.FirstName, round) };
       },
       leases: (r) => (r.Lease = { ...r.Lease, CurrentRent: bump(r.Lease?.CurrentRent, 2) }),
+      // A new 25.10 late fee; a new 100.30 check receipt paid into the oldest open charges.
+      charges: (h) => postCharge(this.store, h, { code: 'late', description: 'Late fee', date: today, cents: 2510 }),
+      payments: (h) =>
+        postReceipt(this.store, h, { type: 'Check', date: today, cents: 10030, description: 'Payment', apply: true }),
     });
   }
 
@@ -458,6 +510,7 @@ function keyOf(collection: Collection, record: Rec): string {
   if (collection === 'properties') return String(record.Code);
   if (collection === 'service_requests') return String(record.ServiceRequestId);
   if (collection === 'customers') return String(record.CustomerID);
+  if (collection === 'transactions') return String(record.Detail?.TransactionID);
   return `${record.YardiPropertyId}:${record.UnitID}`;
 }
 
