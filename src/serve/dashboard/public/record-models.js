@@ -44,7 +44,38 @@ const ledgerColumns = (negative, extra) => [
   xId,
 ];
 
+/** In the catalogue's order. */
 export const RECORD_MODELS = {
+  properties: {
+    path: 'properties',
+    label: 'Properties',
+    ref: 'property_id',
+    columns: [
+      ['Name', (r) => r.name ?? '(no name)'],
+      ['Address', (r) => r.address_1],
+      ['City', (r) => r.city],
+      ['State', (r) => r.state],
+      ['Units', (r) => r.number_of_units],
+      vendor,
+      xId,
+    ],
+    filters: [],
+  },
+  units: {
+    path: 'units',
+    label: 'Units',
+    ref: 'unit_id',
+    columns: [
+      ['Number', (r) => r.number ?? '(no number)'],
+      ['Address', (r) => r.address_1],
+      ['Beds', (r) => r.bedrooms],
+      ['Baths', (r) => r.bathrooms],
+      ['Vacant', (r) => bool(r.is_vacant)],
+      vendor,
+      xId,
+    ],
+    filters: [byProperty],
+  },
   residents: {
     path: 'residents',
     label: 'Residents',
@@ -80,36 +111,6 @@ export const RECORD_MODELS = {
     ],
     filters: [byProperty],
     ledger: { filter: 'lease_id', note: 'The charges and payments of the lease, whichever resident they name.' },
-  },
-  properties: {
-    path: 'properties',
-    label: 'Properties',
-    ref: 'property_id',
-    columns: [
-      ['Name', (r) => r.name ?? '(no name)'],
-      ['Address', (r) => r.address_1],
-      ['City', (r) => r.city],
-      ['State', (r) => r.state],
-      ['Units', (r) => r.number_of_units],
-      vendor,
-      xId,
-    ],
-    filters: [],
-  },
-  units: {
-    path: 'units',
-    label: 'Units',
-    ref: 'unit_id',
-    columns: [
-      ['Number', (r) => r.number ?? '(no number)'],
-      ['Address', (r) => r.address_1],
-      ['Beds', (r) => r.bedrooms],
-      ['Baths', (r) => r.bathrooms],
-      ['Vacant', (r) => bool(r.is_vacant)],
-      vendor,
-      xId,
-    ],
-    filters: [byProperty],
   },
   service_requests: {
     path: 'service-requests',

@@ -14,19 +14,11 @@ import {
   table,
   time,
 } from './dom.js';
+import { RECORD_MODELS } from './record-models.js';
 import { listAllIntegrations } from './view-integrations.js';
 
 /** Connect's streams, as the API names them: the catalogue's models and the resident <-> lease link. */
-const STREAMS = [
-  'properties',
-  'units',
-  'residents',
-  'leases',
-  'service_requests',
-  'resident_charges',
-  'resident_payments',
-  'residents_to_leases',
-];
+const STREAMS = [...Object.keys(RECORD_MODELS), 'residents_to_leases'];
 const SYNC_MODES = [
   ['full_refresh_overwrite', 'Full refresh (overwrite)'],
   ['incremental_append', 'Incremental (append history)'],
