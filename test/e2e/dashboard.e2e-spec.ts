@@ -1248,6 +1248,24 @@ describe('dashboard at GET / (Chromium)', () => {
     expect(cyPoints.every((p, i) => i === 0 || p.cx > cyPoints[i - 1].cx)).toBe(true);
     await screenshot(page, '33-resident-ledger-hundreds');
 
+    // A lease's ledger: every entry of the lease, whichever resident it names (Ben's too).
+    await page.goto(`/#/records/leases/${lease1}`);
+    await page.getByTestId('ledger-table').waitFor();
+    expect((await ledgerRows()).map(([name]) => name)).toEqual([
+      'C-10',
+      'C-20',
+      'P-30',
+      'P-REV',
+      'C-BEN',
+      'P-BEN',
+      'C-CREDIT',
+      'C-SHARED',
+    ]);
+    expect(await page.getByTestId('ledger-total-charges').textContent()).toBe('$1,727.30');
+    expect(await page.getByTestId('ledger-total-payments').textContent()).toBe('$50.00');
+    expect(await page.getByTestId('ledger-balance').textContent()).toBe('$1,677.30');
+    expect(await page.locator('[data-testid="ledger-chart-svg"] circle.point').count()).toBe(8);
+
     // The data-access matrix has a row for each model, the three among them.
     await page.goto(`/#/integrations/${integrationId}`);
     for (const model of ['service_requests', 'resident_charges', 'resident_payments'])
