@@ -9,8 +9,7 @@ const day = (v) => (v ? String(v).slice(0, 10) : '—');
 const bool = (v) => (v === null || v === undefined ? '—' : v ? 'yes' : 'no');
 const count = (items) => (Array.isArray(items) && items.length ? String(items.length) : '—');
 /** An amount, a negative one named as what it is (a charge's credit, a payment's reversal). */
-const signed = (cents, negative) =>
-  cents !== null && cents !== undefined && BigInt(cents) < 0n ? `${money(cents)} (${negative})` : money(cents);
+const signed = (cents, negative) => (Number(cents) < 0 ? `${money(cents)} (${negative})` : money(cents));
 
 /** A resident has no status of its own: its leases' statuses, as the API gives them in leases_meta_data. */
 function leaseStatuses(r) {
