@@ -2,6 +2,7 @@ import request from 'supertest';
 import { startYardiSandboxServer } from '../../src/sandbox/yardi/yardi-sandbox';
 import { yardiHouseholdBalances } from '../../src/sandbox/yardi/yardi-ledger';
 import { waitFor } from '../support/app-process';
+import { assertValidResponse } from '../support/propexo-schema';
 import { decimalCents } from '../support/decimal-cents';
 import {
   FOREIGN_YARDI_CREDENTIALS,
@@ -11,12 +12,14 @@ import {
 import {
   authHeader,
   day,
+  eventsOf,
   firstSync,
   manualSync,
   readAll,
   readQuarantine,
   readUnknownValues,
   sandboxControl,
+  settledWrite,
   startSyncHarness,
   SYNC_TRIGGERS,
   type SyncHarness,
@@ -50,6 +53,7 @@ describe('Yardi service requests, resident charges and payments end to end', () 
   let sandbox: Awaited<ReturnType<typeof startYardiSandboxServer>>;
   let foreign: ForeignYardiServer;
   let integrationId: string;
+  let foreignId = '';
   const auth = () => authHeader(harness.app);
 
   /** Our ids of the sandbox's properties, units, leases and residents, by their x_id. */
@@ -80,8 +84,9 @@ describe('Yardi service requests, resident charges and payments end to end', () 
     harness = await startSyncHarness({
       name: 'yardi-ledger',
       vendor: 'YARDI',
-      env: { SYNC_RETRY_BASE_MS: '200' },
-      triggers: [...SYNC_TRIGGERS, 'DATA_DELETED'],
+      // Short, so an applied-then-failed write ends soon; long enough for this loaded machine's answers.
+      env: { SYNC_RETRY_BASE_MS: '200', VENDOR_WRITE_TIMEOUT_SECONDS: '10' },
+      triggers: [...SYNC_TRIGGERS, 'DATA_DELETED', 'WRITE_OPERATION_FAILURE'],
     });
   });
 
@@ -322,6 +327,7 @@ describe('Yardi service requests, resident charges and payments end to end', () 
     const { id, done } = await firstSync(harness, 'Foreign Yardi ledger', foreign.url, {
       ...FOREIGN_YARDI_CREDENTIALS,
     });
+    foreignId = id;
     expect(done).toMatchObject({ successful_job_count: 7, failed_job_count: 0 });
     const ids = await ourIds(id);
     const all = await cached(id);
@@ -477,5 +483,250 @@ describe('Yardi service requests, resident charges and payments end to end', () 
       .reduce((sum, t) => sum + decimalCents(t.detail.BalanceDue), 0);
     expect([...balancesOf(all.charges, all.payments)]).toEqual([['r000001', due]]);
     expect(due).toBe(7654530598);
+  });
+
+  // ---- writes (docs/vendors/yardi.md: CreateOrEditServiceRequests, ImportCharge_Login, ImportReceipt_Login) ----
+
+  const api = () => request(harness.app.url);
+  const received = (method: string) => sandbox.sandbox.writes.snapshot()[method] ?? { received: 0, applied: 0 };
+  /** POSTs or PUTs a write, checks the accepted answer against the spec, and waits for its end. */
+  const write = async (verb: 'post' | 'put', path: string, body: object) => {
+    const res = await api()[verb](path).set(auth()).send(body);
+    expect([res.status, res.status === 200 ? null : res.body]).toEqual([200, null]);
+    const specPath = verb === 'post' ? path : `${path.replace(/\/[^/]+$/, '')}/{service_request_id}`;
+    assertValidResponse(verb.toUpperCase(), specPath, 200, res.body);
+    return settledWrite(harness, res.body.job_id);
+  };
+  /** The write's one event for the record, then a sync that sends nothing for it. */
+  const oneEventThenQuietSync = async (integration: string, trigger: string, recordId: string) => {
+    const eventsFor = () => eventsOf(harness, integration, trigger).filter((e) => e.data.record_id === recordId);
+    await waitFor(async () => eventsFor()[0], `${trigger} of ${recordId}`, 30_000);
+    const { events } = await manualSync(harness, integration);
+    expect(events.filter((e) => e.data.record_id === recordId)).toEqual([]);
+    expect(eventsFor()).toHaveLength(1);
+  };
+  /** A household of the integration with a unit, and our ids of its property, unit and first resident. */
+  async function householdIds(integration: string, householdId: string, property: string, unit: string) {
+    const ids = await ourIds(integration);
+    return {
+      property_id: ids.properties.get(property)!,
+      unit_id: ids.units.get(`${property}:${unit}`)!,
+      resident_id: ids.residents.get(householdId)!,
+    };
+  }
+
+  it.each(['sandbox', 'foreign'] as const)(
+    'creates and updates a service request on the %s: read back at once, one event each, the next sync sends none',
+    async (target) => {
+      const isSandbox = target === 'sandbox';
+      const integration = isSandbox ? integrationId : foreignId;
+      const household = isSandbox
+        ? sandbox.sandbox.data.customers.find(
+            (c) => c.RT_Unit?.UnitID && c.Customers.Customer[0]['@Type'] === 'current resident',
+          )!
+        : { CustomerID: 'r000001', YardiPropertyId: 'oakr', RT_Unit: { UnitID: 'A-1' } };
+      const ids = await householdIds(
+        integration,
+        household.CustomerID,
+        household.YardiPropertyId,
+        household.RT_Unit.UnitID,
+      );
+      const created = await write('post', '/v1/service-requests/', {
+        integration_id: integration,
+        ...ids,
+        service_description: 'Garbage disposal jammed',
+        service_details: 'Hums & does not turn',
+        service_category: 'Plumbing',
+        service_priority: 'High',
+        access_is_authorized: true,
+        access_notes: 'Call first',
+        reported_by: 'Written Resident',
+        phone_1: '5035550101',
+      });
+      expect(created).toEqual({ write_status: 'SUCCESS', errors: [], created_record_id: expect.any(String) });
+      const read = async () =>
+        (await api().get(`/v1/service-requests/${created.created_record_id}`).set(auth())).body.results;
+      const record = await read();
+      expect(record).toMatchObject({
+        property_id: ids.property_id,
+        unit_id: ids.unit_id,
+        service_description: 'Garbage disposal jammed',
+        service_details: 'Hums & does not turn',
+        service_priority: 'High',
+        access_is_authorized: true,
+        access_notes: 'Call first',
+        status_raw: 'Call',
+        date_completed: null,
+      });
+      expect(record.history.map((h: any) => h.status_raw)).toEqual(['Call']);
+      const stored = isSandbox
+        ? sandbox.sandbox.data.service_requests.find((r) => r.ServiceRequestId === record.x_id)
+        : foreign.serviceRequests.find((r) => r.id === record.x_id)?.elements;
+      expect(stored).toMatchObject({
+        TenantCode: household.CustomerID,
+        RequestorName: 'Written Resident',
+        RequestorPhoneNumber: '5035550101',
+        HasPermissionToEnter: 'true',
+      });
+      await oneEventThenQuietSync(integration, 'DATA_NEW', record.id);
+
+      const updated = await write('put', `/v1/service-requests/${record.id}`, {
+        status_raw: 'Work Completed',
+        vendor_notes: 'Cleared a bottle cap',
+      });
+      expect(updated).toEqual({ write_status: 'SUCCESS', errors: [], created_record_id: null });
+      const after = await read();
+      expect(after).toMatchObject({
+        status_raw: 'Work Completed',
+        vendor_notes: 'Cleared a bottle cap',
+        service_description: 'Garbage disposal jammed',
+      });
+      expect(after.history.map((h: any) => h.status_raw)).toEqual(['Call', 'Work Completed']);
+      expect(after.date_completed).toBe(after.history[1].x_created_at);
+      await oneEventThenQuietSync(integration, 'DATA_UPDATE', record.id);
+    },
+  );
+
+  it('refuses a service request Yardi refuses: FAILURE with its words, nothing saved', async () => {
+    const [property] = sandbox.sandbox.data.properties;
+    const ids = await ourIds(integrationId);
+    const count = sandbox.sandbox.data.service_requests.length;
+    const status = await write('post', '/v1/service-requests/', {
+      integration_id: integrationId,
+      property_id: ids.properties.get(property.Code),
+      service_description: 'Roof leak',
+      service_category: 'Service',
+    });
+    expect(status).toEqual({ write_status: 'FAILURE', errors: ['Invalid Category: Service'], created_record_id: null });
+    expect(sandbox.sandbox.data.service_requests).toHaveLength(count);
+  });
+
+  it('posts a charge and a payment (ImportCharge_Login, ImportReceipt_Login): SUCCESS with no id, each posted once, the next sync brings them and every balance still agrees', async () => {
+    const household = sandbox.sandbox.data.customers.find((c) =>
+      sandbox.sandbox.data.transactions.some((t) => t.CustomerID === c.CustomerID),
+    )!;
+    const ids = await householdIds(
+      integrationId,
+      household.CustomerID,
+      household.YardiPropertyId,
+      household.RT_Unit.UnitID,
+    );
+    const before = new Set(sandbox.sandbox.data.transactions.map((t) => t.Detail.TransactionID));
+    const [charges, receipts] = [received('ImportCharge_Login'), received('ImportReceipt_Login')];
+    const common = { integration_id: integrationId, property_id: ids.property_id, resident_id: ids.resident_id };
+    const today = new Date().toISOString().slice(0, 10);
+    expect(
+      await write('post', '/v1/resident-charges/', {
+        ...common,
+        charge_code_id: 'util',
+        amount_in_cents: 123456789012,
+        transaction_date: `${today}T00:00:00Z`,
+        description: 'Water, written',
+        notes: 'meter 7',
+      }),
+    ).toEqual({ write_status: 'SUCCESS', errors: [], created_record_id: null });
+    expect(
+      await write('post', '/v1/resident-payments/', {
+        ...common,
+        amount_in_cents: 30,
+        transaction_date: `${today}T12:00:00Z`,
+        payment_type: 'Money Order',
+        reference_number: 'MO-77',
+      }),
+    ).toEqual({ write_status: 'SUCCESS', errors: [], created_record_id: null });
+    expect(received('ImportCharge_Login')).toMatchObject({
+      received: charges.received + 1,
+      applied: charges.applied + 1,
+    });
+    expect(received('ImportReceipt_Login')).toMatchObject({
+      received: receipts.received + 1,
+      applied: receipts.applied + 1,
+    });
+    const fresh = sandbox.sandbox.data.transactions.filter((t) => !before.has(t.Detail.TransactionID));
+    expect(fresh.map((t) => [t.element, t.type, t.CustomerID, t.Detail.Amount, t.Detail.TransactionDate])).toEqual([
+      ['Charge', undefined, household.CustomerID, '1234567890.12', today],
+      ['Payment', 'MoneyOrder', household.CustomerID, '0.30', today],
+    ]);
+    expect([fresh[0].Detail.ChargeCode, fresh[0].Detail.Comment, fresh[1].Detail.DocumentNumber]).toEqual([
+      'util',
+      'meter 7',
+      'MO-77',
+    ]);
+
+    const sync = await manualSync(harness, integrationId);
+    const created = sync.events
+      .filter((e) => e.data.root_job_id === sync.syncId && e.trigger === 'DATA_NEW')
+      .map((e) => [e.data.object, e.data.payload.x_id, e.data.payload.amount_in_cents]);
+    expect(created.sort()).toEqual(
+      [
+        [OBJECT.charges, fresh[0].Detail.TransactionID, 123456789012],
+        [OBJECT.payments, fresh[1].Detail.TransactionID, 30],
+      ].sort(),
+    );
+    const all = await cached(integrationId);
+    expectBalances(all.charges, all.payments);
+  });
+
+  it.each(['ImportCharge_Login', 'ImportReceipt_Login'])(
+    'an ambiguous failure of %s (applied, then a 502) is never resent: FAILURE "outcome unknown", exactly one posted',
+    async (method) => {
+      await sandboxControl(sandbox.url)('POST', 'faults', { path: method, afterApply: true, status: 502, times: 1 });
+      const household = sandbox.sandbox.data.customers.find((c) =>
+        sandbox.sandbox.data.transactions.some((t) => t.CustomerID === c.CustomerID),
+      )!;
+      const ids = await ourIds(integrationId);
+      const before = { log: received(method), count: sandbox.sandbox.data.transactions.length };
+      const common = {
+        integration_id: integrationId,
+        property_id: ids.properties.get(household.YardiPropertyId),
+        resident_id: ids.residents.get(household.CustomerID),
+        amount_in_cents: 4200,
+        transaction_date: new Date().toISOString(),
+      };
+      const status =
+        method === 'ImportCharge_Login'
+          ? await write('post', '/v1/resident-charges/', { ...common, charge_code_id: 'late' })
+          : await write('post', '/v1/resident-payments/', { ...common, payment_type: 'Check' });
+      expect(status.write_status).toBe('FAILURE');
+      expect(status.created_record_id).toBeNull();
+      expect(status.errors[0]).toMatch(/^outcome unknown: .*check the PMS before retry-write$/);
+      expect(received(method)).toMatchObject({ received: before.log.received + 1, applied: before.log.applied + 1 });
+      expect(sandbox.sandbox.data.transactions.length - before.count).toBe(1);
+      expect(sandbox.sandbox.faults.list()).toEqual([]);
+    },
+  );
+
+  it('imports a charge and a payment to the foreign server: SUCCESS with no id, each posted once as the foreign server spells it', async () => {
+    const ids = await householdIds(foreignId, 'r000001', 'oakr', 'A-1');
+    const posted = (method: string) => foreign.log.filter((e) => e.method === method && e.answer === 'data').length;
+    const before = { rows: foreign.transactions.length, charges: posted('ImportCharge_Login') };
+    const common = { integration_id: foreignId, property_id: ids.property_id, resident_id: ids.resident_id };
+    for (const [path, body] of [
+      ['/v1/resident-charges/', { charge_code_id: 'water', amount_in_cents: 1010, description: 'water' }],
+      ['/v1/resident-payments/', { payment_type: 'eCheck', amount_in_cents: 2095, reference_number: 'E-1' }],
+    ] as const)
+      expect(await write('post', path, { ...common, ...body, transaction_date: '2026-02-03T00:00:00Z' })).toEqual({
+        write_status: 'SUCCESS',
+        errors: [],
+        created_record_id: null,
+      });
+    expect(posted('ImportCharge_Login') - before.charges).toBe(1);
+    const fresh = foreign.transactions.slice(before.rows);
+    expect(fresh.map((t) => [t.element, t.type, t.household, t.detail.Amount, t.detail.TransactionDate])).toEqual([
+      ['Charge', undefined, 'r000001', '10.10', '02/03/2026'],
+      ['Payment', 'ACH', 'r000001', '20.95', '02/03/2026'],
+    ]);
+    const sync = await manualSync(harness, foreignId);
+    expect(
+      sync.events
+        .filter((e) => e.data.root_job_id === sync.syncId && e.trigger === 'DATA_NEW')
+        .map((e) => [e.data.object, e.data.payload.x_id, e.data.payload.amount_in_cents])
+        .sort(),
+    ).toEqual(
+      [
+        [OBJECT.charges, fresh[0].detail.TransactionID, 1010],
+        [OBJECT.payments, fresh[1].detail.TransactionID, 2095],
+      ].sort(),
+    );
   });
 });
