@@ -18,6 +18,9 @@ import { createAsyncServer, listenOnLoopback, readBody } from './loopback-server
  *
  * Ledgers (entrata.md, Resident charges and payments): getLeaseArTransactions and getArPayments over one lease's
  * hand-picked ledger (see LEDGER_ROWS).
+ *
+ * Maintenance (entrata.md, Service requests): getWorkOrders per property and getWorkOrderPickLists' CompanyEmployees
+ * (see SEEDED_WORK_ORDERS).
  */
 
 type Json = Record<string, any>;
@@ -287,7 +290,87 @@ const SERVICES: Record<string, string> = {
   '/customers': 'getCustomers',
   '/artransactions': 'getLeaseArTransactions',
   '/arpayments': 'getArPayments',
+  '/maintenance': 'getWorkOrders',
 };
+/** Read methods beside a service's main one. */
+const LOOKUPS: Record<string, string> = { '/maintenance': 'getWorkOrderPickLists' };
+
+/**
+ * Work orders by property (entrata.md, Service requests). Its own choices: times on a 12-hour clock, flags as JSON
+ * numbers, deleted work orders listed whatever includeDeletedWorkOrders says, a work order on a unit number the
+ * property does not have, one assigned to a name the pick lists do not list, and property 7002's one live work
+ * order beside a deleted one.
+ */
+const SEEDED_WORK_ORDERS: Record<number, Json[]> = {
+  7001: [
+    {
+      maintenanceRequestId: 88001,
+      propertyId: 7001,
+      buildingName: 'North',
+      unitNumber: 'A-1',
+      customerId: 601,
+      nameFirst: 'Marisol',
+      nameLast: 'Vega',
+      primaryPhoneNumber: '3035550142',
+      createdOn: '11/30/2025 4:45 PM',
+      assignedTo: 'Priya Shah',
+      maintenanceStatus: 'In Progress',
+      maintenancePriority: 'Urgent',
+      maintenanceCategoryName: 'Plumbing',
+      maintenanceProblem: 'Toilet running',
+      maintenanceDescription: 'The toilet runs all night.',
+      scheduledStartDate: '12/02/2025 8:00 AM',
+      scheduledEndDate: '12/02/2025 10:30 AM',
+      dueDate: '12/03/2025',
+      permissionToEnter: 1,
+      petInfo: 'Cat',
+      isDeleted: 0,
+    },
+    {
+      maintenanceRequestId: 88002,
+      propertyId: 7001,
+      unitNumber: 'A-2',
+      createdOn: '01/05/2026 12:10 AM',
+      assignedTo: 'Front Desk',
+      maintenanceStatus: 'Open',
+      maintenanceCategoryName: 'Appliances',
+      maintenanceProblem: 'Dishwasher',
+      maintenanceDescription: 'Dishwasher will not drain.',
+      permissionToEnter: 0,
+      isDeleted: 0,
+    },
+  ],
+  7002: [
+    {
+      maintenanceRequestId: 88003,
+      propertyId: 7002,
+      unitNumber: 'Garage',
+      createdOn: '02/14/2026 1:00 PM',
+      maintenanceStatus: 'Completed',
+      maintenancePriority: 'Low',
+      maintenanceCategoryName: 'Grounds',
+      maintenanceProblem: 'Light out',
+      maintenanceDescription: 'Garage light flickers.',
+      isDeleted: 0,
+    },
+    {
+      maintenanceRequestId: 88004,
+      propertyId: 7002,
+      unitNumber: '101',
+      createdOn: '02/20/2026 9:30 AM',
+      maintenanceStatus: 'Cancelled',
+      maintenanceCategoryName: 'Pest Control',
+      maintenanceProblem: 'Ants',
+      maintenanceDescription: 'Ants in the kitchen.',
+      isDeleted: 1,
+    },
+  ],
+};
+/** The company's employees (getWorkOrderPickLists' CompanyEmployees), as plain Id/Name fields. */
+const EMPLOYEES: Json[] = [
+  { Id: 31, Name: 'Priya Shah' },
+  { Id: 32, Name: 'Omar Haddad' },
+];
 
 /**
  * Lease 5001's ledger (entrata.md, Resident charges and payments). Its own choices: amounts as plain decimal
@@ -507,6 +590,11 @@ export interface ForeignEntrataServer {
   moveCustomer(customerId: number, toLeaseId: string | null): void;
   /** The customer is gone: from its property and from every lease's customers list. */
   deleteCustomer(customerId: number): void;
+  /** This server's work orders, by property (writes add to them). */
+  workOrders: Record<number, Json[]>;
+  /** Its ledger rows (getLeaseArTransactions), payments included, and its ArPayments. */
+  ledgerRows: Json[];
+  arPayments: Json[];
   /** This server's units, by property (writes add to them). */
   units: Record<number, Json[]>;
   /** Write calls by method: how many arrived (throttled ones too) and how many changed the data. */
@@ -525,6 +613,7 @@ export async function startForeignEntrataServer(
   const writes: ForeignEntrataServer['writes'] = {};
   const LEASES: Record<number, Json[]> = structuredClone(SEEDED_LEASES);
   const CUSTOMERS: Record<number, Json[]> = structuredClone(SEEDED_CUSTOMERS);
+  const WORK_ORDERS: Record<number, Json[]> = structuredClone(SEEDED_WORK_ORDERS);
   const findLease = (leaseId: string) =>
     Object.entries(LEASES)
       .flatMap(([property, leases]) => leases.map((lease) => ({ property: Number(property), lease })))
@@ -712,6 +801,9 @@ export async function startForeignEntrataServer(
   const throttled = new Set<string>();
   const changes = {
     units: UNIT_LISTS,
+    workOrders: WORK_ORDERS,
+    ledgerRows,
+    arPayments: AR_PAYMENTS,
     writes,
     throttleNext: (method: string) => void throttled.add(method),
     leases: LEASES,
@@ -781,7 +873,8 @@ export async function startForeignEntrataServer(
     if (req.method !== 'POST' || !SERVICES[service]) return res.writeHead(404, headers).end('{}');
     if (req.headers['x-api-key'] !== FOREIGN_ENTRATA_CREDENTIALS.apiKey || body.auth?.type !== 'apikey')
       return error(301, 'Authentication failed.');
-    if ((body.method?.name !== SERVICES[service] && !writeSpecs) || body.method?.version !== 'r1')
+    const lookup = LOOKUPS[service] !== undefined && body.method?.name === LOOKUPS[service];
+    if ((body.method?.name !== SERVICES[service] && !writeSpecs && !lookup) || body.method?.version !== 'r1')
       return error(400, 'Unknown method or version.');
     if (options.methods && !options.methods.includes(entry.method))
       return error(304, `API key has no permission for ${entry.method}.`);
@@ -795,6 +888,18 @@ export async function startForeignEntrataServer(
 
     if (service === '/properties')
       return answer({ code: 200, result: { PhysicalProperty: { Property: collapse(PROPERTIES) } } });
+    if (lookup) {
+      if (params.propertyIds === undefined) return error(400, 'propertyIds is required.');
+      return answer({ code: 200, result: { CompanyEmployees: { CompanyEmployee: collapse(EMPLOYEES) } } });
+    }
+    if (service === '/maintenance') {
+      if (!Number.isInteger(Number(params.propertyId)) || params.propertyId === undefined)
+        return error(400, 'propertyId is required.');
+      const orders = (WORK_ORDERS[Number(params.propertyId)] ?? []).filter(
+        (w) => params.workOrderId === undefined || String(w.maintenanceRequestId) === String(params.workOrderId),
+      );
+      return answer({ code: 200, result: { workOrders: orders.length ? { workOrder: collapse(orders) } : {} } });
+    }
     if (service === '/propertyunits') {
       const ids = String(params.propertyIds ?? '')
         .split(',')

@@ -15,7 +15,10 @@ export interface EntrataCalls {
   /** Every property id, as text. */
   propertyIds(): Promise<string[]>;
   /** One property's records of a model, page by page, as listPages yields them (customers marked as applicants). */
-  propertyPages(model: Exclude<EntrataModel, 'properties'>, propertyId: string): AsyncIterable<RawPage>;
+  propertyPages(
+    model: Exclude<EntrataModel, 'properties' | 'resident_payments'>,
+    propertyId: string,
+  ): AsyncIterable<RawPage>;
 }
 
 const ADDRESS = ['address_1', 'address_2', 'city', 'state', 'zip'] as const;
@@ -198,7 +201,8 @@ export class EntrataWriter implements VendorWriter<EntrataModel> {
   }
 
   private async find(model: EntrataModel, xId: string, propertyId?: string): Promise<unknown> {
-    if (model === 'properties') throw new VendorRequestError('Entrata properties are not written', null, false);
+    if (model === 'properties' || model === 'resident_payments')
+      throw new VendorRequestError(`Entrata ${model} are not written`, null, false);
     for (const property of propertyId === undefined ? await this.calls.propertyIds() : [propertyId])
       for await (const page of this.calls.propertyPages(model, property)) {
         const record = page.records.find((r) => isObject(r) && idOrNull(r[ID_FIELD[model]]) === xId);
