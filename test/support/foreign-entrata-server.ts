@@ -371,6 +371,18 @@ const EMPLOYEES: Json[] = [
   { Id: 31, Name: 'Priya Shah' },
   { Id: 32, Name: 'Omar Haddad' },
 ];
+/** Its pick lists (every property shares them): problems flat, without sub-problems (its own choice). */
+const PICKS = {
+  Locations: { 1: 'Unit', 2: 'Grounds' },
+  Categories: { 7: 'Plumbing', 8: 'Appliances', 9: 'Grounds', 10: 'Pest Control' },
+  Problems: { 70: 'Toilet running', 71: 'Leak', 80: 'Dishwasher', 90: 'Light out', 100: 'Ants' },
+  Priorities: { 1: 'Low', 2: 'Urgent' },
+  StatusTypes: { 1: 'Open', 2: 'In Progress', 3: 'Completed', 4: 'Cancelled' },
+} as const;
+const pickName = (list: keyof typeof PICKS, id: unknown) => (PICKS[list] as Record<number, string>)[Number(id)];
+const pickList = (list: keyof typeof PICKS, element: string) => ({
+  [element]: Object.entries(PICKS[list]).map(([Id, Name]) => ({ Id: Number(Id), Name })),
+});
 
 /**
  * Lease 5001's ledger (entrata.md, Resident charges and payments). Its own choices: amounts as plain decimal
@@ -429,7 +441,18 @@ const AR_PAYMENTS: Json[] = [
 const dayKey = (us: string) => `${us.slice(6, 10)}${us.slice(0, 2)}${us.slice(3, 5)}`;
 
 /** How a write param is given, per the contract's Values rule. */
-type Kind = 'id' | 'number' | 'digits' | 'flag' | 'text' | 'isoDate' | 'usDate' | 'occupants' | 'decimal' | number[];
+type Kind =
+  | 'id'
+  | 'number'
+  | 'digits'
+  | 'flag'
+  | 'text'
+  | 'isoDate'
+  | 'usDate'
+  | 'usDateTime'
+  | 'occupants'
+  | 'decimal'
+  | number[];
 const required = (kind: Kind) => ({ kind, required: true });
 const optional = (kind: Kind) => ({ kind, required: false });
 const PHONE_TYPES: Record<number, string> = { 1: 'Home', 2: 'Work', 3: 'Mobile', 4: 'Fax' };
@@ -499,6 +522,49 @@ const WRITES: Record<string, Record<string, Record<string, { kind: Kind; require
       description: required('text'),
     },
   },
+  '/maintenance': {
+    sendWorkOrders: {
+      propertyId: required('id'),
+      customerId: optional('id'),
+      leaseId: optional('id'),
+      unitNumber: optional('text'),
+      mainPhoneNumber: required('digits'),
+      altPhoneNumber: optional('digits'),
+      emailAddress: optional('text'),
+      permissionToEnter: required('flag'),
+      maintenanceLocationId: required('id'),
+      maintenanceCategoryId: required('id'),
+      maintenanceProblemId: required('id'),
+      maintenancePriorityId: optional('id'),
+      problemDescription: required('text'),
+      petsDescription: optional('text'),
+      assignedTo: optional('id'),
+      scheduledStartDateTime: optional('usDateTime'),
+      scheduledEndDateTime: optional('usDateTime'),
+      dueDate: optional('usDate'),
+      isFloatingWorkOrder: optional('flag'),
+    },
+    updateWorkOrders: {
+      propertyId: required('id'),
+      workOrderId: required('id'),
+      maintenanceProblemId: required('id'),
+      maintenanceStatusTypeId: optional('id'),
+      maintenancePriorityId: optional('id'),
+      maintenanceLocationId: optional('id'),
+      maintenanceCategoryId: optional('id'),
+      mainPhoneNumber: optional('digits'),
+      emailAddress: optional('text'),
+      problemDescription: optional('text'),
+      completedDateTime: optional('usDateTime'),
+      closingComments: optional('text'),
+      scheduledStartDate: optional('usDateTime'),
+      scheduledEndDate: optional('usDateTime'),
+      vendorId: optional('id'),
+      assignedTo: optional('id'),
+      dueDate: optional('usDate'),
+      permissionToEnter: optional('flag'),
+    },
+  },
   '/propertyunits': {
     sendPropertyUnits: {
       propertyId: required('id'),
@@ -536,6 +602,10 @@ function kindProblem(kind: Kind, value: unknown): string | null {
       return isDay(value, /^\d{2}\/\d{2}\/\d{4}$/, (v) => `${v.slice(6)}-${v.slice(0, 2)}-${v.slice(3, 5)}`)
         ? null
         : 'must be a date as MM/DD/YYYY';
+    case 'usDateTime':
+      return typeof value === 'string' && /^\d{2}\/\d{2}\/\d{4}( \d{1,2}:\d{2}(:\d{2})?( [AP]M)?)?$/.test(value)
+        ? null
+        : 'must be a date-time as MM/DD/YYYY HH:MM:SS';
     case 'decimal':
       return /^-?\d+(\.\d{1,2})?$/.test(String(value)) && Number(value) !== 0 ? null : 'must be a decimal amount';
     case 'occupants': {
@@ -677,6 +747,76 @@ export async function startForeignEntrataServer(
         leaseIntervalId: p.leaseId,
       });
       return { applied: true, result: answer('Success', 'Posted.') };
+    },
+    // Its own choices: a new work order is "Open" and gets the next id past 88000; the assignee is named.
+    sendWorkOrders: (p) => {
+      const failed = (message: string) => ({ applied: false, result: { Failed: item('workOrder', { message }) } });
+      const list = WORK_ORDERS[p.propertyId];
+      if (!PROPERTIES.some((property) => property.PropertyID === p.propertyId)) return failed('Property not found.');
+      if (!pickName('Problems', p.maintenanceProblemId)) return failed('Invalid maintenanceProblemId.');
+      if (p.unitNumber !== undefined && !(UNIT_LISTS[p.propertyId] ?? []).some((u) => u.unitNumber === p.unitNumber))
+        return failed('Unit not found.');
+      if ((p.scheduledStartDateTime === undefined) !== (p.scheduledEndDateTime === undefined))
+        return failed('Both scheduled dates are required.');
+      const id = nextId(
+        Object.values(WORK_ORDERS)
+          .flat()
+          .map((w) => Number(w.maintenanceRequestId)),
+        88000,
+      );
+      const customer = allCustomers().find((c) => c.Id === p.customerId);
+      (WORK_ORDERS[p.propertyId] = list ?? []).push(
+        Object.fromEntries(
+          Object.entries({
+            maintenanceRequestId: id,
+            propertyId: p.propertyId,
+            unitNumber: p.unitNumber,
+            customerId: p.customerId,
+            nameFirst: customer?.FirstName,
+            nameLast: customer?.LastName,
+            primaryPhoneNumber: String(p.mainPhoneNumber),
+            emailAddress: p.emailAddress,
+            createdOn: '12/05/2026 8:00 AM',
+            assignedTo: EMPLOYEES.find((e) => e.Id === p.assignedTo)?.Name,
+            maintenanceStatus: 'Open',
+            maintenancePriority: pickName('Priorities', p.maintenancePriorityId),
+            maintenanceCategoryName: pickName('Categories', p.maintenanceCategoryId),
+            maintenanceProblem: pickName('Problems', p.maintenanceProblemId),
+            maintenanceDescription: p.problemDescription,
+            scheduledStartDate: p.scheduledStartDateTime,
+            scheduledEndDate: p.scheduledEndDateTime,
+            dueDate: p.dueDate,
+            permissionToEnter: p.permissionToEnter,
+            petInfo: p.petsDescription,
+            isDeleted: 0,
+          }).filter(([, value]) => value !== undefined),
+        ),
+      );
+      return {
+        applied: true,
+        result: { Success: item('workOrder', { message: 'Created.', reference_id: String(id) }) },
+      };
+    },
+    updateWorkOrders: (p) => {
+      const answer = (status: string, message: string) => ({
+        workOrders: { workOrder: { '@attributes': { workOrderId: p.workOrderId, status, message } } },
+      });
+      const order = (WORK_ORDERS[p.propertyId] ?? []).find((w) => w.maintenanceRequestId === p.workOrderId);
+      if (!order) return { applied: false, result: answer('Failed', 'Work order not found.') };
+      if (!pickName('Problems', p.maintenanceProblemId))
+        return { applied: false, result: answer('Failed', 'Invalid maintenanceProblemId.') };
+      const changes: Json = {
+        maintenanceProblem: pickName('Problems', p.maintenanceProblemId),
+        maintenanceStatus: p.maintenanceStatusTypeId && pickName('StatusTypes', p.maintenanceStatusTypeId),
+        maintenancePriority: p.maintenancePriorityId && pickName('Priorities', p.maintenancePriorityId),
+        maintenanceCategoryName: p.maintenanceCategoryId && pickName('Categories', p.maintenanceCategoryId),
+        maintenanceDescription: p.problemDescription,
+        assignedTo: p.assignedTo && EMPLOYEES.find((e) => e.Id === p.assignedTo)?.Name,
+        dueDate: p.dueDate,
+        permissionToEnter: p.permissionToEnter,
+      };
+      for (const [field, value] of Object.entries(changes)) if (value !== undefined) order[field] = value;
+      return { applied: true, result: answer('Success', 'Updated.') };
     },
     updateCustomers: (p) => {
       const customer = allCustomers().find((c) => c.Id === p.id);
@@ -874,7 +1014,8 @@ export async function startForeignEntrataServer(
     if (req.headers['x-api-key'] !== FOREIGN_ENTRATA_CREDENTIALS.apiKey || body.auth?.type !== 'apikey')
       return error(301, 'Authentication failed.');
     const lookup = LOOKUPS[service] !== undefined && body.method?.name === LOOKUPS[service];
-    if ((body.method?.name !== SERVICES[service] && !writeSpecs && !lookup) || body.method?.version !== 'r1')
+    const version = entry.method === 'updateWorkOrders' ? 'r2' : 'r1';
+    if ((body.method?.name !== SERVICES[service] && !writeSpecs && !lookup) || body.method?.version !== version)
       return error(400, 'Unknown method or version.');
     if (options.methods && !options.methods.includes(entry.method))
       return error(304, `API key has no permission for ${entry.method}.`);
@@ -890,7 +1031,22 @@ export async function startForeignEntrataServer(
       return answer({ code: 200, result: { PhysicalProperty: { Property: collapse(PROPERTIES) } } });
     if (lookup) {
       if (params.propertyIds === undefined) return error(400, 'propertyIds is required.');
-      return answer({ code: 200, result: { CompanyEmployees: { CompanyEmployee: collapse(EMPLOYEES) } } });
+      const property = (Id: number) => ({
+        Id,
+        Locations: pickList('Locations', 'Location'),
+        Priorities: pickList('Priorities', 'Priority'),
+        StatusTypes: pickList('StatusTypes', 'StatusType'),
+        Categories: pickList('Categories', 'Category'),
+        Problems: pickList('Problems', 'Problem'),
+      });
+      const ids = String(params.propertyIds).split(',').map(Number);
+      return answer({
+        code: 200,
+        result: {
+          Properties: { Property: collapse(ids.map(property)) },
+          CompanyEmployees: { CompanyEmployee: collapse(EMPLOYEES) },
+        },
+      });
     }
     if (service === '/maintenance') {
       if (!Number.isInteger(Number(params.propertyId)) || params.propertyId === undefined)

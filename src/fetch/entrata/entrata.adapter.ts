@@ -37,7 +37,7 @@ import {
 } from './entrata.facts';
 import { entrataVendorId, ID_FIELD, mapEntrataRecord } from './entrata.mapper';
 import { liftAttributes, listOf } from './entrata.quirks';
-import { ENTRATA_WRITE_FIELDS, EntrataWriter, type EntrataCalls } from './entrata.writes';
+import { ENTRATA_WRITE_FIELDS, EntrataWriter, type EntrataCalls, type SendOptions } from './entrata.writes';
 
 type Json = Record<string, any>;
 
@@ -294,14 +294,15 @@ class EntrataClient implements VendorClient<EntrataModel>, EntrataCalls {
   }
 
   /** One method call; the answer's `result`. */
-  async send(service: string, method: string, params: Json, options: { resend?: 'unlessSent' } = {}): Promise<Json> {
+  async send(service: string, method: string, params: Json, options: SendOptions = {}): Promise<Json> {
+    const { version = ENTRATA_API_VERSION, ...request } = options;
     const body = {
       auth: { type: 'apikey' },
       requestId: randomUUID(),
-      method: { name: method, version: ENTRATA_API_VERSION, params },
+      method: { name: method, version, params },
     };
     const response = await this.http.post<Json>(`/${service}`, body, {
-      ...options,
+      ...request,
       inspect: (r) => this.inspect(r, service, method),
     });
     return response.data.response.result as Json;
