@@ -17,6 +17,7 @@ import {
   eventsOf,
   firstSync,
   manualSync,
+  readAll,
   readQuarantine,
   sandboxControl,
   settledWrite,
@@ -61,19 +62,9 @@ const mountainWallTime = (iso: string | null) => {
 const byXId = (records: any[]) => new Map(records.map((r) => [r.x_id, r]));
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
-/** Every record of a model of one integration (the embedded items are compared field by field below). */
-async function readEvery(harness: SyncHarness, model: string, integrationId: string): Promise<any[]> {
-  const all: any[] = [];
-  for (let offset = 0; ; offset += 250) {
-    const res = await request(harness.app.url)
-      .get(`/v1/${model}/`)
-      .query({ limit: 250, offset, integration_id: integrationId, 'order-by': 'x_id:asc' })
-      .set(authHeader(harness.app));
-    expect(res.status).toBe(200);
-    all.push(...res.body.results);
-    if (!res.body.meta.hasMore) return all;
-  }
-}
+/** Every record of a model of one integration, each page validated against Propexo's spec. */
+const readEvery = (harness: SyncHarness, model: string, integrationId: string) =>
+  readAll(harness.app, model, integrationId);
 
 /** Σ charges − Σ payments per x_lease_id, in cents, as Latchkey has them. */
 function latchkeyBalances(charges: any[], payments: any[]): Map<string, number> {

@@ -258,6 +258,7 @@ describe('Entrata ArPayments -> resident payments (entrata.md, Resident payments
         custom_data: { payment_status: 'Captured', captured_on: '2025-12-20T17:15:00.000Z' },
         allocations: [
           {
+            id: expect.any(String),
             x_id: '60000042:50000001',
             x_source_id: '60000042',
             x_destination_id: '50000001',
