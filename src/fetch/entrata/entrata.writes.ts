@@ -5,7 +5,7 @@ import type { RawPage, VendorWrite, VendorWriteResult, VendorWriter, WriteFields
 import { VendorRequestError } from '../adapter/vendor-http';
 import { LISTED_UNDER_PROPERTY, type EntrataModel } from './entrata.facts';
 import { ID_FIELD } from './entrata.mapper';
-import { asArray, liftAttributes, listOf } from './entrata.quirks';
+import { asArray, liftAttributes, listOf, mountainWallTime } from './entrata.quirks';
 import { textOf } from '../../platform/text/text-of';
 
 type Json = Record<string, any>;
@@ -552,24 +552,12 @@ function postMonthOf(value: unknown, field: string): string {
   return `${match[2]}/${match[1]}`;
 }
 
-const MOUNTAIN_WALL = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'America/Denver',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
 /** A canonical date-time as Entrata's MM/DD/YYYY HH:mm:ss, Mountain time without an offset (a date alone: that day). */
 export function mountainDateTime(value: unknown, field: string): string {
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value.trim())) return usDate(value, field);
   const instant = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : NaN;
   if (Number.isNaN(instant)) unsendable(field, value, 'is not a date-time');
-  const part = Object.fromEntries(MOUNTAIN_WALL.formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
-  return `${part.month}/${part.day}/${part.year} ${part.hour}:${part.minute}:${part.second}`;
+  return mountainWallTime(instant);
 }
 
 /** A canonical value that cannot be sent as Entrata takes it: the write fails before any request. */
