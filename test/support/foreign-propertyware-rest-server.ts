@@ -20,7 +20,12 @@ import { openapiValidator } from './propexo-schema';
  * Lease charges and payments (the vendor file's Resident charges/payments): `GET /leases/charges` and
  * `/leases/payments` with `leaseID`, `postDateStart/End` and the usual paging and since-filter, hand-picked
  * ledger rows (a hidden recharge, an off-spec-looking PAYMENT_TYPE_NA, 0.10 + 0.20, a very large amount); `POST`
- * of SaveCharge / SavePayment checked against the spec (this organisation is in the beta program).
+ * of SaveCharge / SavePayment checked against the spec (this organisation is in the beta program). The lease's
+ * `leaseBalance` is what its ledger leaves owing, the hidden recharge not counted (the spec's `parentTxID`).
+ *
+ * Work orders (the vendor file's Service requests): `GET /workorders` (and `/workorders/{id}`) with hand-picked
+ * orders: this organisation's own status wordings, a unit named in `unitIDs` only, a building-wide order whose
+ * `unitIDs` is null, a `dateToEnter` with a zone offset, two vendors on one order.
  */
 
 export const FOREIGN_PW_CREDENTIALS = {
@@ -72,7 +77,7 @@ export const PROPERTY_TYPES = [
 ];
 
 export const FOREIGN_PW_DATA: Record<
-  'portfolios' | 'buildings' | 'units' | 'leases' | 'contacts' | 'charges' | 'payments',
+  'portfolios' | 'buildings' | 'units' | 'leases' | 'contacts' | 'charges' | 'payments' | 'workorders',
   Json[]
 > = {
   portfolios: [{ id: 90017, name: 'Kowalczyk Family Trust', active: true, lastModifiedDateTime: MODIFIED }],
@@ -165,7 +170,8 @@ export const FOREIGN_PW_DATA: Record<
       endDate: '2026-02-27',
       moveInDate: '2025-03-01',
       baseRent: 2099.995,
-      leaseBalance: -15.1,
+      // What its ledger leaves owing (the hidden recharge 71005 not counted, as the spec says).
+      leaseBalance: 98766532.1,
       contacts: [
         {
           id: 3007,
@@ -436,9 +442,72 @@ export const FOREIGN_PW_DATA: Record<
       lastModifiedDateTime: MODIFIED,
     },
   ],
+  // Work orders (the vendor file's Service requests): a status of this organisation's own wording, a unit named
+  // only in unitIDs, a building-wide order whose unitIDs is null, a dateToEnter with a zone offset, two vendors.
+  workorders: [
+    {
+      id: 44003,
+      number: 18,
+      buildingID: 77003,
+      unitIDs: null,
+      location: 'Ødegaard Lofts',
+      status: 'Awaiting Owner Approval',
+      priority: null,
+      category: 'Roof',
+      type: 'General',
+      description: 'Slates loose on the north side',
+      authorizeEnter: 'SPECIFIEDTIME',
+      dateToEnter: '2026-01-20T09:30:00-05:00',
+      requestedBy: 'Siobhán Ní Bhriain',
+      assignedVendors: [],
+      createdDateTime: '2026-01-12T22:05:00Z',
+      lastModifiedDateTime: MODIFIED,
+    },
+    {
+      id: 44001,
+      number: 16,
+      buildingID: 77003,
+      unitID: 8801,
+      unitIDs: [8801],
+      status: 'Waiting on Parts',
+      priority: 'MEDIUM',
+      category: 'Appliance',
+      type: 'Service Request',
+      source: 'Tenant Portal',
+      description: 'Fridge ices over — door seal torn',
+      authorizeEnter: 'ANYTIME',
+      requestedBy: 'Łukasz Kowalczyk',
+      lease: 'Kowalczyk - Loft A',
+      assignedVendors: [
+        { id: 5101, name: 'GP Plumbing LLC' },
+        { id: 5107, name: 'Øresund Appliance' },
+      ],
+      createdDateTime: '2025-12-29T08:00:00Z',
+      lastModifiedDateTime: MODIFIED,
+    },
+    {
+      id: 44002,
+      number: 17,
+      buildingID: 61002,
+      unitIDs: [8805],
+      status: 'Closed',
+      priority: 'HIGH',
+      category: 'Plumbing',
+      description: 'Burst pipe in the crawl space',
+      authorizeEnter: 'NO',
+      startDate: '2025-10-02',
+      completedDate: '2025-10-03',
+      requestedBy: "D'Andre St. John",
+      lease: 'St. John - Cottage',
+      assignedVendors: [{ id: 5101, name: 'GP Plumbing LLC' }],
+      createdDateTime: '2025-10-01T23:59:59Z',
+      lastModifiedDateTime: MODIFIED,
+    },
+  ],
 };
 
 const LIST_PATHS: Record<string, keyof typeof FOREIGN_PW_DATA> = {
+  '/workorders': 'workorders',
   '/leases/charges': 'charges',
   '/leases/payments': 'payments',
   '/portfolios': 'portfolios',

@@ -4,6 +4,9 @@ import { VendorRequestError, type VendorHttp } from '../adapter/vendor-http';
 import { SQUARE_FEET_PER, type PropertywareRestModel } from './propertyware-rest.facts';
 
 type Raw = Record<string, any>;
+/** The models written by a Save schema at their own path (create and full-replace update). */
+type SavedModel = 'residents' | 'leases' | 'properties' | 'units';
+const isSaved = (model: PropertywareRestModel): model is SavedModel => model in PROPERTYWARE_REST_WRITE_PATHS;
 type Fields = Record<string, unknown>;
 
 const ADDRESS_FIELDS = ['address_1', 'address_2', 'city', 'state', 'zip', 'country'] as const;
@@ -95,7 +98,7 @@ export const PROPERTYWARE_REST_WRITE_FIELDS: Readonly<
 };
 
 /** The endpoint of each model's writes and one-record reads. */
-export const PROPERTYWARE_REST_WRITE_PATHS: Record<PropertywareRestModel, string> = {
+export const PROPERTYWARE_REST_WRITE_PATHS: Record<SavedModel, string> = {
   residents: '/contacts',
   leases: '/leases',
   properties: '/buildings',
@@ -103,7 +106,7 @@ export const PROPERTYWARE_REST_WRITE_PATHS: Record<PropertywareRestModel, string
 };
 
 /** The schema each write sends, for messages. */
-export const PROPERTYWARE_REST_WRITE_SCHEMAS: Record<PropertywareRestModel, Record<WriteOperation, string>> = {
+export const PROPERTYWARE_REST_WRITE_SCHEMAS: Record<SavedModel, Record<WriteOperation, string>> = {
   residents: { create: 'SaveContact', update: 'SaveContact' },
   leases: { create: 'SaveLease', update: 'SaveLease' },
   properties: { create: 'SaveBuilding', update: 'UpdateBuilding' },
@@ -482,6 +485,7 @@ export class PropertywareRestWriter implements VendorWriter<PropertywareRestMode
 
   async write(write: VendorWrite & { model: PropertywareRestModel }): Promise<VendorWriteResult> {
     const { model, operation, fields } = write;
+    if (!isSaved(model)) throw new VendorRequestError(`Propertyware writes of ${model} are not built`, null, false);
     const path = PROPERTYWARE_REST_WRITE_PATHS[model];
     if (operation === 'create') {
       const message = await this.createMessage(model, fields);
@@ -508,6 +512,7 @@ export class PropertywareRestWriter implements VendorWriter<PropertywareRestMode
    * that replaces whole records, one accepted would blank a record.
    */
   async probe(model: PropertywareRestModel, operation: WriteOperation): Promise<void> {
+    if (!isSaved(model)) throw new VendorRequestError(`Propertyware writes of ${model} are not built`, null, false);
     try {
       await this.http.post(PROPERTYWARE_REST_WRITE_PATHS[model], {});
     } catch (error) {
@@ -518,6 +523,7 @@ export class PropertywareRestWriter implements VendorWriter<PropertywareRestMode
   }
 
   async fetchOne(model: PropertywareRestModel, xId: string): Promise<unknown> {
+    if (!isSaved(model)) return null;
     try {
       const record = (await this.http.get<Raw>(`${PROPERTYWARE_REST_WRITE_PATHS[model]}/${xId}`)).data;
       return model === 'residents' ? await this.hydration.all(record) : record;
@@ -527,7 +533,7 @@ export class PropertywareRestWriter implements VendorWriter<PropertywareRestMode
     }
   }
 
-  private async createMessage(model: PropertywareRestModel, fields: Fields): Promise<Raw> {
+  private async createMessage(model: SavedModel, fields: Fields): Promise<Raw> {
     switch (model) {
       case 'residents':
         return contactMessage({}, fields);
@@ -543,7 +549,7 @@ export class PropertywareRestWriter implements VendorWriter<PropertywareRestMode
     }
   }
 
-  private updateMessage(model: PropertywareRestModel, current: Raw, fields: Fields): Raw {
+  private updateMessage(model: SavedModel, current: Raw, fields: Fields): Raw {
     switch (model) {
       case 'residents':
         return contactMessage(current, fields);
@@ -580,11 +586,7 @@ export class PropertywareRestWriter implements VendorWriter<PropertywareRestMode
   }
 
   /** A 400 ErrorResponse as readable field errors: "Propertyware refused the SaveContact: lastName (last_name): …". */
-  private async refusals<T>(
-    model: PropertywareRestModel,
-    operation: WriteOperation,
-    send: () => Promise<T>,
-  ): Promise<T> {
+  private async refusals<T>(model: SavedModel, operation: WriteOperation, send: () => Promise<T>): Promise<T> {
     try {
       return await send();
     } catch (error) {
@@ -602,7 +604,7 @@ export class PropertywareRestWriter implements VendorWriter<PropertywareRestMode
 }
 
 /** Save field -> the canonical field it is written from, per model, to name both in a vendor's field error. */
-const CANONICAL_OF: Record<PropertywareRestModel, Record<string, string>> = {
+const CANONICAL_OF: Record<SavedModel, Record<string, string>> = {
   residents: {
     firstName: 'first_name',
     middleName: 'middle_name',
@@ -662,7 +664,7 @@ const CANONICAL_OF: Record<PropertywareRestModel, Record<string, string>> = {
 };
 
 /** ErrorResponse {userMessage, errors[{key, message}]} as one readable line; null when the body is not one. */
-export function fieldErrors(model: PropertywareRestModel, body: unknown): string | null {
+export function fieldErrors(model: SavedModel, body: unknown): string | null {
   if (body === null || typeof body !== 'object') return null;
   const { userMessage, errors } = body as { userMessage?: unknown; errors?: unknown };
   const items = (Array.isArray(errors) ? errors : []) as Array<{ key?: unknown; message?: unknown } | null>;
