@@ -25,7 +25,9 @@ import { openapiValidator } from './propexo-schema';
  *
  * Work orders (the vendor file's Service requests): `GET /workorders` (and `/workorders/{id}`) with hand-picked
  * orders: this organisation's own status wordings, a unit named in `unitIDs` only, a building-wide order whose
- * `unitIDs` is null, a `dateToEnter` with a zone offset, two vendors on one order.
+ * `unitIDs` is null, a `dateToEnter` with a zone offset, two vendors on one order. `POST /workorders`
+ * (SaveWorkOrder; a new order reads "New", the requester as a name) and the BETA `PUT
+ * /workorders/closeworkorder/{id}` (CloseWorkOrder; the order reads "Closed", 200 with a ResponseEntity).
  */
 
 export const FOREIGN_PW_CREDENTIALS = {
@@ -549,6 +551,11 @@ export async function startForeignPropertywareRestServer(): Promise<ForeignPrope
     ) {
       return send(401, { errorCode: '401', userMessage: 'Unauthorized', errors: [] });
     }
+    const close = /^\/workorders\/closeworkorder\/(\d+)$/.exec(url.pathname);
+    if (close && req.method === 'PUT') {
+      const answer = await closeWorkOrder(data, Number(close[1]), req);
+      return send(answer.status, answer.body);
+    }
     const one = /^(\/[a-z]+)\/(\d+)$/.exec(url.pathname);
     const name = LIST_PATHS[one ? one[1] : url.pathname];
     const notFound = () => send(404, { errorCode: '404', userMessage: 'Not Found', errors: [] });
@@ -589,6 +596,7 @@ const SCHEMAS: Partial<Record<Collection, { POST: string; PUT: string; read: str
   leases: { POST: 'SaveLease', PUT: 'SaveLease', read: 'Lease' },
   buildings: { POST: 'SaveBuilding', PUT: 'UpdateBuilding', read: 'Building' },
   units: { POST: 'SaveUnit', PUT: 'SaveUnit', read: 'Unit' },
+  workorders: { POST: 'SaveWorkOrder', PUT: 'SaveWorkOrder', read: 'WorkOrder' },
   // BETA creates; their updates are not served here.
   charges: { POST: 'SaveCharge', PUT: 'SaveCharge', read: 'ChargeTx' },
   payments: { POST: 'SavePayment', PUT: 'SavePayment', read: 'Payment' },
@@ -697,6 +705,20 @@ async function writeRecord(
       };
     });
   }
+  if (name === 'workorders') {
+    // Reads name the requester (a contact id in SaveWorkOrder), give the first unit as unitID, and enter dates as
+    // date-times; this organisation's new orders read "New", numbered after the last.
+    const requester = data.contacts.find((c) => c.id === body.requestedBy);
+    Object.assign(record, {
+      number: Math.max(0, ...data.workorders.map((w) => w.number ?? 0)) + 1,
+      status: 'New',
+      portfolioID: data.buildings.find((b) => b.id === body.buildingID)?.portfolioID,
+      unitID: body.unitIDs?.[0],
+      requestedBy: requester ? `${requester.firstName} ${requester.lastName}` : undefined,
+      dateToEnter: body.dateToEnter ? `${body.dateToEnter}T00:00:00Z` : undefined,
+      assignedVendors: [],
+    });
+  }
   if (name === 'charges' || name === 'payments') {
     const lease = data.leases.find((l) => l.id === body.leaseID)!;
     record.portfolioID = data.buildings.find((b) => b.id === lease.buildingID)?.portfolioID;
@@ -724,6 +746,15 @@ function rules(data: typeof FOREIGN_PW_DATA, name: Collection, body: Json, exist
       for (const key of ['noticeGivenDate', 'reasonForLeaving'])
         if (key in body) errors.push({ key, message: 'Used only for Updating a Lease' });
   }
+  if (name === 'workorders') {
+    if (!data.buildings.some((b) => b.id === body.buildingID))
+      errors.push({ key: 'buildingID', message: 'No such building' });
+    for (const unit of Array.isArray(body.unitIDs) ? (body.unitIDs as unknown[]) : [])
+      if (!data.units.some((u) => u.id === unit && u.buildingID === body.buildingID))
+        errors.push({ key: 'unitIDs', message: `No unit ${String(unit)} in the building` });
+    if (body.requestedBy !== undefined && !data.contacts.some((c) => c.id === body.requestedBy))
+      errors.push({ key: 'requestedBy', message: 'No such contact' });
+  }
   if ((name === 'charges' || name === 'payments') && !data.leases.some((l) => l.id === body.leaseID))
     errors.push({ key: 'leaseID', message: 'No such lease' });
   if (name === 'payments') {
@@ -740,4 +771,46 @@ function rules(data: typeof FOREIGN_PW_DATA, name: Collection, body: Json, exist
       errors.push({ key: 'portfolioID', message: "Must be the building's portfolio" });
   }
   return errors;
+}
+
+/**
+ * PUT /workorders/closeworkorder/{id} (BETA; this organisation is in the program): a CloseWorkOrder, checked against
+ * the spec; the order reads "Closed" with its completion date and the time card's vendors assigned (its own
+ * choices); 200 with a ResponseEntity, not the record.
+ */
+async function closeWorkOrder(data: typeof FOREIGN_PW_DATA, id: number, req: http.IncomingMessage): Promise<Answer> {
+  if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
+    return refused(415, 'Unsupported Media Type');
+  let body: Json;
+  try {
+    body = JSON.parse(await readBody(req));
+  } catch {
+    return refused(400, 'Malformed JSON');
+  }
+  const validate = openapiValidator(SPEC, 'CloseWorkOrder', { closed: true });
+  if (!validate(body))
+    return refused(
+      400,
+      'Validation failed',
+      (validate.errors ?? []).map((e) => ({
+        key: e.instancePath.slice(1) || 'body',
+        message: e.message ?? 'is invalid',
+      })),
+    );
+  const order = data.workorders.find((w) => w.id === id);
+  if (!order) return refused(404, `No work order with id ${id}`);
+  const vendors = (body.timeCardEntry as Json[]).map((entry) => ({
+    id: entry.vendorID,
+    name: `Vendor ${entry.vendorID}`,
+  }));
+  Object.assign(order, {
+    status: 'Closed',
+    completedDate: body.completedDate ?? new Date().toISOString().slice(0, 10),
+    assignedVendors: [
+      ...order.assignedVendors,
+      ...vendors.filter((v) => !order.assignedVendors.some((a: Json) => a.id === v.id)),
+    ],
+    lastModifiedDateTime: new Date().toISOString().slice(0, 19) + 'Z',
+  });
+  return { status: 200, body: { statusCode: '200' } };
 }

@@ -47,6 +47,7 @@ class PropertywareRestClient implements VendorClient {
     this.writer = new PropertywareRestWriter(http, {
       all: async (contact) => hydrate(contact, await this.leasesByContact()),
       withLeases: (contact, leases) => hydrate(contact, indexLeases(leases)),
+      record: (model, record) => this.hydrateOne(model, record),
     });
   }
 
@@ -74,7 +75,7 @@ class PropertywareRestClient implements VendorClient {
   }
 
   /** What hydrates one page of a model's records (null: they come complete), with its lookups read once. */
-  hydrator(model: PropertywareRestModel): ((records: unknown[]) => Promise<unknown[]>) | null {
+  private hydrator(model: PropertywareRestModel): ((records: unknown[]) => Promise<unknown[]>) | null {
     if (model === 'service_requests') {
       const names = once(() => this.unitNames());
       return async (records) => {
@@ -132,6 +133,26 @@ class PropertywareRestClient implements VendorClient {
     );
     for await (const page of pages) for (const c of page.records as Raw[]) if (isId(c?.id)) ids.add(String(c.id));
     return ids;
+  }
+
+  /**
+   * One written record hydrated as its listing would be, from the one lease or unit it names (GET by id) rather
+   * than every one. A charge just created is no recharge, so it is never hidden.
+   */
+  private async hydrateOne(model: PropertywareRestModel, record: Raw): Promise<unknown> {
+    const lookup = async (path: string, id: unknown): Promise<Raw | undefined> =>
+      isId(id) ? (await this.http.get<Raw>(`${path}/${String(id)}`)).data : undefined;
+    if (model === 'service_requests') {
+      const unitID = record.unitID ?? (Array.isArray(record.unitIDs) ? record.unitIDs[0] : undefined);
+      const unit = await lookup('/units', unitID);
+      return withUnitName(record, new Map(unit ? [[String(unit.id), unit.name]] : []));
+    }
+    if (model !== 'resident_charges' && model !== 'resident_payments') return record;
+    const lease = await lookup('/leases', record.leaseID);
+    return withLeaseLocation(
+      record,
+      new Map(lease ? [[String(lease.id), { buildingID: lease.buildingID, unitID: lease.unitID }]] : []),
+    );
   }
 
   /** lease id -> its building and unit, over every lease. */
