@@ -102,7 +102,8 @@ async function expectSameLedgerAndRequests(app: SyncHarness['app'], integrationI
     await ids('leases'),
     await ids('residents'),
   ];
-  const ref = (map: Map<string, string>, xId: number | string | undefined | null) => (xId == null ? null : (map.get(String(xId)) ?? null));
+  const ref = (map: Map<string, string>, xId: number | string | undefined | null) =>
+    xId == null ? null : (map.get(String(xId)) ?? null);
   const unitName = new Map(source.units.map((u) => [u.id, u.name]));
 
   const requests = await readAll(app, 'service-requests', integrationId);

@@ -635,6 +635,17 @@ const refused = (status: number, userMessage: string, errors: Array<{ key: strin
   body: { errorCode: String(status), userMessage, errors },
 });
 
+/** A write's JSON body, or the refusal of a request without one (415 without the JSON media type, 400 unreadable). */
+async function jsonBody(req: http.IncomingMessage): Promise<{ body: Json } | { refusal: Answer }> {
+  if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
+    return { refusal: refused(415, 'Unsupported Media Type') };
+  try {
+    return { body: JSON.parse(await readBody(req)) as Json };
+  } catch {
+    return { refusal: refused(400, 'Malformed JSON') };
+  }
+}
+
 async function writeRecord(
   data: typeof FOREIGN_PW_DATA,
   name: Collection,
@@ -644,14 +655,9 @@ async function writeRecord(
 ): Promise<Answer> {
   const schemas = SCHEMAS[name];
   if (!schemas || (method === 'POST') !== (id === undefined)) return refused(405, 'Method Not Allowed');
-  if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
-    return refused(415, 'Unsupported Media Type');
-  let body: Json;
-  try {
-    body = JSON.parse(await readBody(req));
-  } catch {
-    return refused(400, 'Malformed JSON');
-  }
+  const parsed = await jsonBody(req);
+  if ('refusal' in parsed) return parsed.refusal;
+  const body = parsed.body;
   const existing = id === undefined ? undefined : data[name].find((r) => r.id === id);
   if (id !== undefined && !existing) return refused(404, `No ${name} with id ${id}`);
   const validate = openapiValidator(SPEC, schemas[method], { closed: true });
@@ -779,14 +785,9 @@ function rules(data: typeof FOREIGN_PW_DATA, name: Collection, body: Json, exist
  * choices); 200 with a ResponseEntity, not the record.
  */
 async function closeWorkOrder(data: typeof FOREIGN_PW_DATA, id: number, req: http.IncomingMessage): Promise<Answer> {
-  if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
-    return refused(415, 'Unsupported Media Type');
-  let body: Json;
-  try {
-    body = JSON.parse(await readBody(req));
-  } catch {
-    return refused(400, 'Malformed JSON');
-  }
+  const parsed = await jsonBody(req);
+  if ('refusal' in parsed) return parsed.refusal;
+  const body = parsed.body;
   const validate = openapiValidator(SPEC, 'CloseWorkOrder', { closed: true });
   if (!validate(body))
     return refused(

@@ -60,6 +60,17 @@ const UNIT_FIELDS = [
   ...ADDRESS_FIELDS,
 ];
 
+/** SavePayment requires all of these (refNo included: the vendor file). */
+const PAYMENT_REQUIRED = [
+  'lease_id',
+  'resident_id',
+  'amount_in_cents',
+  'transaction_date',
+  'financial_account_id',
+  'payment_type',
+  'reference_number',
+];
+
 /**
  * The canonical fields each Propertyware write takes (docs/vendors/propertyware-rest.md, Writes). Required: the
  * fields Propertyware's Save schema requires that have no default in the table (abbreviation, moveInDate,
@@ -139,26 +150,8 @@ export const PROPERTYWARE_REST_WRITE_FIELDS: Readonly<
   },
   resident_payments: {
     create: {
-      required: [
-        'lease_id',
-        'resident_id',
-        'amount_in_cents',
-        'transaction_date',
-        'financial_account_id',
-        'payment_type',
-        'reference_number',
-      ],
-      writable: [
-        'lease_id',
-        'resident_id',
-        'amount_in_cents',
-        'transaction_date',
-        'financial_account_id',
-        'payment_type',
-        'reference_number',
-        'description',
-        'notes',
-      ],
+      required: PAYMENT_REQUIRED,
+      writable: [...PAYMENT_REQUIRED, 'description', 'notes'],
       checks: { payment_type: (v) => known(PAYMENT_TYPE_WRITE, v, 'payment_type') },
     },
   },
