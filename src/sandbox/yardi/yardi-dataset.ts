@@ -41,6 +41,8 @@ export interface YardiDatasetOptions {
   unitsPerProperty?: number;
   /** Service requests seeded; about one per three households when absent. */
   serviceRequests?: number;
+  /** `none`: households without charges or payments (the sync benchmarks' data, and big datasets served fast). */
+  ledgers?: 'none';
 }
 
 /** Every Customer Type of the contract; applicants are no residents, a household of them no lease. */
@@ -112,7 +114,7 @@ export function generateYardiData(options: YardiDatasetOptions = {}): YardiData 
     units,
     customers,
     service_requests: generateYardiServiceRequests(customers, options.seed ?? 1, options.serviceRequests),
-    transactions: generateYardiTransactions(customers, options.seed ?? 1),
+    transactions: options.ledgers === 'none' ? [] : generateYardiTransactions(customers, options.seed ?? 1),
   };
 }
 
