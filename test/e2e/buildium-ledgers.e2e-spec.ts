@@ -1,4 +1,6 @@
+import request from 'supertest';
 import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
+import { waitFor } from '../support/app-process';
 import { decimalCents } from '../support/decimal-cents';
 import {
   FOREIGN_CREDENTIALS,
@@ -6,12 +8,16 @@ import {
   type ForeignBuildiumServer,
 } from '../support/foreign-buildium-server';
 import {
+  authHeader,
+  eventsOf,
   firstSync,
   manualSync,
   readAll,
   readQuarantine,
   sandboxControl,
+  settledWrite,
   startSyncHarness,
+  SYNC_TRIGGERS,
   type SyncHarness,
 } from '../support/sync-helpers';
 
@@ -185,7 +191,13 @@ describe('Buildium resident requests, charges and payments', () => {
   beforeAll(async () => {
     sandbox = await startBuildiumSandboxServer({ residents: 40, seed: 21, credentials: [CREDENTIALS] });
     foreign = await startForeignBuildiumServer();
-    harness = await startSyncHarness({ name: 'buildium-ledgers', vendor: 'BUILDIUM' });
+    harness = await startSyncHarness({
+      name: 'buildium-ledgers',
+      vendor: 'BUILDIUM',
+      // Short, so the apply-then-fail case ends soon; long enough for this loaded machine's answers.
+      env: { VENDOR_WRITE_TIMEOUT_SECONDS: '10' },
+      triggers: [...SYNC_TRIGGERS, 'WRITE_OPERATION_FAILURE'],
+    });
     [{ id: integrationId }, { id: foreignId }] = await Promise.all([
       firstSync(harness, 'Buildium ledgers', sandbox.url, CREDENTIALS),
       firstSync(harness, 'Foreign Buildium ledgers', foreign.url, FOREIGN_CREDENTIALS),
@@ -301,5 +313,239 @@ describe('Buildium resident requests, charges and payments', () => {
     const source = await control('GET', 'ledgers/balances');
     for (const [lease, totals] of Object.entries(source.leases as Record<string, { balance_in_cents: number }>))
       expect([lease, balance.get(lease)]).toEqual([lease, totals.balance_in_cents]);
+  });
+
+  // ---- writes (models.md §3, §6; buildium.md): round trips against the sandbox and the foreign server ----
+
+  /** A lease of the source with a tenant on it, by our ids, and the source's GL account for a line. */
+  async function leaseWithTenant(id: string, leases: Json[]) {
+    const lease = leases.find((l) => l.UnitId != null && l.LeaseStatus === 'Active' && l.Tenants.length > 0)!;
+    const [ourLeases, ourResidents] = await Promise.all([
+      idsOf(harness, 'leases', id),
+      idsOf(harness, 'residents', id),
+    ]);
+    return {
+      lease,
+      tenantId: lease.Tenants[0].Id as number,
+      lease_id: ourLeases.get(String(lease.Id))!,
+      resident_id: ourResidents.get(String(lease.Tenants[0].Id))!,
+    };
+  }
+
+  /** Sends a write, waits for its end; with the record it made or changed read back through the API. */
+  async function write(method: 'post' | 'put', path: string, body: Json) {
+    const res = await request(harness.app.url)[method](path).set(authHeader(harness.app)).send(body);
+    expect([res.status, res.body]).toEqual([200, { job_id: expect.any(String), data: {} }]);
+    return { jobId: res.body.job_id as string, status: await settledWrite(harness, res.body.job_id) };
+  }
+  const read = async (path: string) => {
+    const res = await request(harness.app.url).get(path).set(authHeader(harness.app));
+    expect(res.status).toBe(200);
+    return res.body.results;
+  };
+  /** The data events of one record, once the write's own has arrived; and that a sync adds none. */
+  async function exactlyOneEvent(id: string, recordId: string, trigger: string, model: string) {
+    const of = () => eventsOf(harness, id, trigger).filter((e) => e.data.record_id === recordId);
+    await waitFor(async () => of()[0], `${trigger} of ${recordId}`, 30_000);
+    const { events } = await manualSync(harness, id, { body: { models_to_sync: [model] } });
+    expect(events.filter((e) => e.data.record_id === recordId)).toEqual([]);
+    expect(of()).toHaveLength(1);
+  }
+
+  const targets = () => [
+    {
+      name: 'sandbox',
+      id: integrationId,
+      leases: sandbox.sandbox.data.leases,
+      gl: '4100',
+      tasks: () => sandbox.sandbox.data.tasks,
+      transactions: () => sandbox.sandbox.data.transactions,
+    },
+    {
+      name: 'foreign',
+      id: foreignId,
+      leases: foreign.data.leases,
+      gl: '74',
+      tasks: () => foreign.data.tasks,
+      transactions: () => foreign.data.transactions,
+    },
+  ];
+
+  it('creates and updates a service request: SUCCESS with its id, readable at once, one event each, none from the next sync', async () => {
+    for (const target of targets()) {
+      const { lease, tenantId, lease_id, resident_id } = await leaseWithTenant(target.id, target.leases);
+      const created = await write('post', '/v1/service-requests/', {
+        integration_id: target.id,
+        lease_id,
+        resident_id,
+        service_description: 'Cracked window',
+        service_details: 'Bedroom window, lower pane.',
+        service_priority: 'Emergency',
+        access_is_authorized: true,
+        due_date: '2026-12-20T00:00:00Z',
+      });
+      expect([target.name, created.status]).toEqual([
+        target.name,
+        { write_status: 'SUCCESS', errors: [], created_record_id: expect.any(String) },
+      ]);
+      const id = created.status.created_record_id;
+      const createdXId = (await read(`/v1/service-requests/${id}`)).x_id;
+      const task = target.tasks().find((t) => String(t.Id) === createdXId)!;
+      expect(task).toMatchObject({
+        Title: 'Cracked window',
+        Priority: 'High',
+        TaskStatus: 'New',
+        UnitAgreement: { Id: lease.Id },
+        RequestedByUserEntity: { Id: tenantId },
+      });
+      expect(await read(`/v1/service-requests/${id}`)).toMatchObject({
+        service_description: 'Cracked window',
+        service_details: 'Bedroom window, lower pane.',
+        service_priority: 'High',
+        status_raw: 'New',
+        access_is_authorized: true,
+        date_due: '2026-12-20T00:00:00.000Z',
+        x_unit_id: String(lease.UnitId),
+        unit_number: expect.any(String),
+        vendors: [],
+      });
+      await exactlyOneEvent(target.id, id, 'DATA_NEW', 'service_requests');
+
+      const updated = await write('put', `/v1/service-requests/${id}`, {
+        service_status: 'InProgress',
+        notes: 'Glass ordered',
+      });
+      expect([target.name, updated.status]).toEqual([
+        target.name,
+        { write_status: 'SUCCESS', errors: [], created_record_id: null },
+      ]);
+      // A PUT replaces the whole task: what the update did not name keeps its value.
+      expect(await read(`/v1/service-requests/${id}`)).toMatchObject({
+        status_raw: 'InProgress',
+        service_description: 'Cracked window',
+        service_priority: 'High',
+        date_due: '2026-12-20T00:00:00.000Z',
+      });
+      if (target.name === 'sandbox') expect(sandbox.sandbox.taskUpdateMessages(task.Id)).toEqual(['Glass ordered']);
+      await exactlyOneEvent(target.id, id, 'DATA_UPDATE', 'service_requests');
+    }
+  });
+
+  it('creates a charge and a payment in exact cents, each readable at once with one event; the balance identity still holds', async () => {
+    for (const target of targets()) {
+      const { lease, tenantId, lease_id, resident_id } = await leaseWithTenant(target.id, target.leases);
+      const charge = await write('post', '/v1/resident-charges/', {
+        integration_id: target.id,
+        lease_id,
+        amount_in_cents: 123456789,
+        financial_account_id: target.gl,
+        transaction_date: '2026-12-01T00:00:00Z',
+        description: 'Settlement',
+        reference_number: 'S-42',
+      });
+      expect([target.name, charge.status]).toEqual([
+        target.name,
+        { write_status: 'SUCCESS', errors: [], created_record_id: expect.any(String) },
+      ]);
+      const readCharge = await read(`/v1/resident-charges/${charge.status.created_record_id}`);
+      expect(readCharge).toMatchObject({
+        amount_in_cents: 123456789,
+        amount_raw: '1234567.89',
+        lease_id,
+        x_gl_account_id: target.gl,
+        transaction_date: '2026-12-01T00:00:00.000Z',
+        description: 'Settlement',
+        reference_number: 'S-42',
+      });
+      const sourceCharge = target.transactions().find((t) => String(t.Id) === readCharge.x_id)!;
+      expect(sourceCharge).toMatchObject({ LeaseId: lease.Id, TotalAmount: 1234567.89, TransactionTypeEnum: 'Charge' });
+      await exactlyOneEvent(target.id, charge.status.created_record_id, 'DATA_NEW', 'resident_charges');
+
+      const payment = await write('post', '/v1/resident-payments/', {
+        integration_id: target.id,
+        lease_id,
+        resident_id,
+        amount_in_cents: 30,
+        payment_type: 'Cashiers Check',
+        financial_account_id: target.gl,
+        transaction_date: '2026-12-02T00:00:00Z',
+        reference_number: 'CC-7',
+      });
+      expect([target.name, payment.status.write_status]).toEqual([target.name, 'SUCCESS']);
+      const readPayment = await read(`/v1/resident-payments/${payment.status.created_record_id}`);
+      expect(readPayment).toMatchObject({
+        amount_in_cents: 30,
+        amount_raw: '0.3',
+        resident_id,
+        x_resident_id: String(tenantId),
+        payment_method_raw: 'CashierCheck',
+        payment_method_normalized: 'CASHIERCHECK',
+        transaction_date: '2026-12-02T00:00:00.000Z',
+      });
+      await exactlyOneEvent(target.id, payment.status.created_record_id, 'DATA_NEW', 'resident_payments');
+    }
+    const { balance } = ledgerTotals(
+      await readAll(harness.app, 'resident-charges', integrationId),
+      await readAll(harness.app, 'resident-payments', integrationId),
+    );
+    const source = await sandboxControl(sandbox.url)('GET', 'ledgers/balances');
+    for (const [lease, totals] of Object.entries(source.leases as Record<string, { balance_in_cents: number }>))
+      expect([lease, balance.get(lease)]).toEqual([lease, totals.balance_in_cents]);
+  });
+
+  it('a payment applied but answered with a 502 ends FAILURE "outcome unknown", sent exactly once', async () => {
+    const { lease, lease_id } = await leaseWithTenant(integrationId, sandbox.sandbox.data.leases);
+    const posted = () => sandbox.sandbox.writes.snapshot()['POST /v1/leases/{leaseId}/payments']?.received ?? 0;
+    await sandboxControl(sandbox.url)('POST', 'faults', {
+      path: `/v1/leases/${lease.Id}/payments`,
+      method: 'POST',
+      status: 502,
+      afterApply: true,
+      times: 1,
+    });
+    const before = posted();
+    const ledgerBefore = sandbox.sandbox.data.transactions.length;
+    const { jobId, status } = await write('post', '/v1/resident-payments/', {
+      integration_id: integrationId,
+      lease_id,
+      amount_in_cents: 5000,
+      payment_type: 'Cash',
+      financial_account_id: '4100',
+    });
+    expect(status.write_status).toBe('FAILURE');
+    expect(status.created_record_id).toBeNull();
+    expect(status.errors[0]).toMatch(/^outcome unknown: .*check the PMS before retry-write$/);
+    // Buildium posted it once; nothing was sent again.
+    expect(sandbox.sandbox.data.transactions.length - ledgerBefore).toBe(1);
+    expect(posted() - before).toBe(1);
+    await waitFor(
+      async () => eventsOf(harness, integrationId, 'WRITE_OPERATION_FAILURE').find((e) => e.data.root_job_id === jobId),
+      'WRITE_OPERATION_FAILURE',
+      30_000,
+    );
+    expect(posted() - before).toBe(1);
+  });
+
+  it('refuses what Buildium cannot take before any job: no payment type or GL account, a negative amount, a GL account that is no id, no requester', async () => {
+    const { lease_id } = await leaseWithTenant(integrationId, sandbox.sandbox.data.leases);
+    const refused = async (path: string, body: Json, field: string) => {
+      const res = await request(harness.app.url).post(path).set(authHeader(harness.app)).send(body);
+      expect([res.status, res.body.error?.code]).toEqual([400, 'invalid_request']);
+      expect(res.body.error.details.issues.map((i: Json) => i.path[0])).toContain(field);
+    };
+    const base = { integration_id: integrationId, lease_id, amount_in_cents: 100, financial_account_id: '4100' };
+    await refused('/v1/resident-payments/', { ...base, payment_type: undefined }, 'payment_type');
+    await refused(
+      '/v1/resident-payments/',
+      { ...base, financial_account_id: undefined, payment_type: 'Cash' },
+      'financial_account_id',
+    );
+    await refused('/v1/resident-charges/', { ...base, amount_in_cents: -100 }, 'amount_in_cents');
+    await refused(
+      '/v1/service-requests/',
+      { integration_id: integrationId, lease_id, service_description: 'No requester' },
+      'resident_id',
+    );
+    await refused('/v1/resident-charges/', { ...base, financial_account_id: 'rent' }, 'financial_account_id');
   });
 });

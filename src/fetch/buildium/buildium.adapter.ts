@@ -15,6 +15,7 @@ import {
   type BuildiumModel,
 } from './buildium.facts';
 import { mapBuildiumRecord } from './buildium.mapper';
+import { allUnitNumbers, completeRequests, getOrNull, mapConcurrently, REQUESTS_IN_FLIGHT } from './buildium.requests';
 import { BUILDIUM_WRITE_FIELDS, BuildiumWriter } from './buildium.writes';
 
 /** Buildium Open API v1 (docs/vendors/buildium.md): header keys, offset/limit with X-Total-Count. */
@@ -87,14 +88,14 @@ class BuildiumClient implements VendorClient {
    */
   private async *residentRequestPages(since?: Date): AsyncIterable<RawPage> {
     const changedFrom = since ? since.toISOString().slice(0, 10) : undefined;
-    const unitNumbers = new UnitNumbers(this.http);
+    const unitNumbers = allUnitNumbers(this.http);
     const seen = new Set<number>();
     const pages = offsetPages(BUILDIUM_FACTS.pageSize, (offset, limit) =>
       getArrayPage(this.http, BUILDIUM_ENDPOINTS.service_requests, { offset, limit, lastupdatedfrom: changedFrom }),
     );
     for await (const page of pages) {
       for (const task of page.records as Raw[]) if (typeof task?.Id === 'number') seen.add(task.Id);
-      yield { records: await this.completeRequests(page.records as Raw[], unitNumbers), total: page.total };
+      yield { records: await completeRequests(this.http, page.records as Raw[], unitNumbers), total: page.total };
     }
     if (!changedFrom) return;
     const reassigned = new Set<number>();
@@ -112,40 +113,12 @@ class BuildiumClient implements VendorClient {
       }
     const ids = [...reassigned];
     for (let i = 0; i < ids.length; i += BUILDIUM_FACTS.pageSize) {
-      const tasks = await mapConcurrently(ids.slice(i, i + BUILDIUM_FACTS.pageSize), LEDGER_CONCURRENCY, (id) =>
-        this.getOrNull(`${BUILDIUM_ENDPOINTS.service_requests}/${id}`),
+      const tasks = await mapConcurrently(ids.slice(i, i + BUILDIUM_FACTS.pageSize), REQUESTS_IN_FLIGHT, (id) =>
+        getOrNull(this.http, `${BUILDIUM_ENDPOINTS.service_requests}/${id}`),
       );
       const found = tasks.filter((task): task is Raw => task !== null);
-      if (found.length > 0) yield { records: await this.completeRequests(found, unitNumbers) };
+      if (found.length > 0) yield { records: await completeRequests(this.http, found, unitNumbers) };
     }
-  }
-
-  /** A page of resident requests with their work orders (by `taskids`, repeated) and unit numbers joined. */
-  private async completeRequests(tasks: Raw[], unitNumbers: UnitNumbers): Promise<Raw[]> {
-    const ids = tasks.map((t) => t?.Id).filter((id): id is number => typeof id === 'number');
-    const byTask = new Map<number, Raw[]>();
-    const chunks: number[][] = [];
-    for (let i = 0; i < ids.length; i += TASK_IDS_PER_REQUEST) chunks.push(ids.slice(i, i + TASK_IDS_PER_REQUEST));
-    await mapConcurrently(chunks, LEDGER_CONCURRENCY, async (chunk) => {
-      const query = ['type=ResidentRequest', ...chunk.map((id) => `taskids=${id}`)].join('&');
-      const pages = offsetPages(BUILDIUM_FACTS.pageSize, (offset, limit) =>
-        getArrayPage(this.http, `${BUILDIUM_WORK_ORDERS}?${query}`, { offset, limit }),
-      );
-      for await (const page of pages)
-        for (const order of page.records as Raw[]) {
-          const taskId = order?.Task?.Id;
-          if (typeof taskId !== 'number') continue;
-          const list = byTask.get(taskId);
-          if (list) list.push(order);
-          else byTask.set(taskId, [order]);
-        }
-    });
-    const numbers = await unitNumbers.of(tasks.map((t) => t?.UnitId));
-    return tasks.map((task) =>
-      task && typeof task === 'object'
-        ? { ...task, WorkOrders: byTask.get(task.Id) ?? [], UnitNumber: numbers.get(task.UnitId) ?? null }
-        : task,
-    );
   }
 
   /**
@@ -169,7 +142,7 @@ class BuildiumClient implements VendorClient {
         .map((l) => l?.Id)
         .filter((id): id is number => typeof id === 'number');
       for (let i = 0; i < ids.length; i += LEASES_PER_BATCH) {
-        const ledgers = await mapConcurrently(ids.slice(i, i + LEASES_PER_BATCH), LEDGER_CONCURRENCY, (id) =>
+        const ledgers = await mapConcurrently(ids.slice(i, i + LEASES_PER_BATCH), REQUESTS_IN_FLIGHT, (id) =>
           this.ledger(model, id, from),
         );
         for (const ledger of ledgers) rows.push(...ledger);
@@ -196,69 +169,15 @@ class BuildiumClient implements VendorClient {
     }
     return rows;
   }
-
-  private async getOrNull(path: string): Promise<Raw | null> {
-    try {
-      return (await this.http.get<Raw>(path)).data;
-    } catch (error) {
-      if (error instanceof VendorRequestError && error.status === 404) return null;
-      throw error;
-    }
-  }
 }
 
-/** Requests in flight at once while reading per-lease ledgers or per-chunk work orders (the budget still paces them). */
-const LEDGER_CONCURRENCY = 4;
 /** Leases whose ledgers are read before their rows are handed on: with ~25 rows a ledger, about a page. */
 const LEASES_PER_BATCH = 40;
-/** Task ids per work-order request: the repeated `taskids` keep the URL under 2 KB. */
-const TASK_IDS_PER_REQUEST = 100;
 
 /** A lease's transactions of a model's types: `transactiontypes` repeated (the spec's `explode: true`). */
 function ledgerPath(model: BuildiumLedgerModel, leaseId: number): string {
   const types = LEDGER_TRANSACTION_TYPES[model].map((type) => `transactiontypes=${type}`).join('&');
   return `/v1/leases/${leaseId}/transactions?${types}`;
-}
-
-/**
- * Units' numbers for resident requests (a ResidentRequestTaskMessage has the unit's id only): every unit, read
- * once per pull when a request first names one (GET /v1/rentals/units, pages of 1,000), kept as id → number.
- */
-class UnitNumbers {
-  private numbers: Promise<Map<number, string>> | null = null;
-
-  constructor(private readonly http: VendorHttp) {}
-
-  async of(unitIds: unknown[]): Promise<Map<number, string>> {
-    if (!unitIds.some((id) => typeof id === 'number')) return new Map();
-    this.numbers ??= this.load();
-    return this.numbers;
-  }
-
-  private async load(): Promise<Map<number, string>> {
-    const numbers = new Map<number, string>();
-    const pages = offsetPages(BUILDIUM_FACTS.pageSize, (offset, limit) =>
-      getArrayPage(this.http, BUILDIUM_ENDPOINTS.units, { offset, limit }),
-    );
-    for await (const page of pages)
-      for (const unit of page.records as Raw[])
-        if (typeof unit?.Id === 'number' && typeof unit.UnitNumber === 'string') numbers.set(unit.Id, unit.UnitNumber);
-    return numbers;
-  }
-}
-
-/** `fn` over `items`, at most `limit` at once; results in the items' order. */
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /** Buildium's lastupdatedfrom format: YYYY-MM-DDTHH:MM:SSZ (UTC, no milliseconds). */
