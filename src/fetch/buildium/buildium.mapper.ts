@@ -49,6 +49,16 @@ export function mapBuildiumRecord(model: BuildiumModel, raw: unknown, ctx: Mappi
   }
 }
 
+/** Where a record is: its property and unit, by Buildium's ids and ours. */
+function placement(ctx: MappingContext, xPropertyId: string, xUnitId: string | null) {
+  return {
+    x_property_id: xPropertyId,
+    property_id: ctx.ref('properties', xPropertyId),
+    x_unit_id: xUnitId,
+    unit_id: ctx.ref('units', xUnitId),
+  };
+}
+
 function address(a: Raw | null | undefined, suffix = '') {
   const line2 = [text(a?.AddressLine2), text(a?.AddressLine3)].filter(Boolean).join(', ') || null;
   return {
@@ -186,10 +196,7 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
   return {
     x_id: xId,
     values: {
-      x_property_id: xPropertyId,
-      property_id: ctx.ref('properties', xPropertyId),
-      x_unit_id: xUnitId,
-      unit_id: ctx.ref('units', xUnitId),
+      ...placement(ctx, xPropertyId, xUnitId),
       x_resident_id: primary ? requiredId(primary.Id, 'Tenants[].Id') : null,
       unit_number: text(l.UnitNumber),
       start_date: isoDate(l.LeaseFromDate, 'LeaseFromDate'),
@@ -280,10 +287,7 @@ function mapResidentRequest(t: Raw, ctx: MappingContext): MappedRecord {
   return {
     x_id: xId,
     values: {
-      x_property_id: xPropertyId,
-      property_id: ctx.ref('properties', xPropertyId),
-      x_unit_id: xUnitId,
-      unit_id: ctx.ref('units', xUnitId),
+      ...placement(ctx, xPropertyId, xUnitId),
       unit_number: text(t.UnitNumber),
       x_sub_task_id: latest ? requiredId(latest.Id, 'WorkOrders[].Id') : null,
       access_is_authorized: bool(t.IsEntryPermittedByResident, 'IsEntryPermittedByResident'),
@@ -322,10 +326,7 @@ function mapLedgerTransaction(t: Raw, ctx: MappingContext, payment: boolean): Ma
   const amount = cents(t.TotalAmount, 'TotalAmount');
   const reversal = payment && type !== null && REVERSAL_TYPES.has(type);
   const common = {
-    x_property_id: xPropertyId,
-    property_id: ctx.ref('properties', xPropertyId),
-    x_unit_id: xUnitId,
-    unit_id: ctx.ref('units', xUnitId),
+    ...placement(ctx, xPropertyId, xUnitId),
     x_lease_id: xLeaseId,
     lease_id: ctx.ref('leases', xLeaseId),
     x_gl_account_id: xGlAccountId,
