@@ -496,8 +496,9 @@ describe("a client generated from Propexo's spec", () => {
       ).results?.id,
     ).toBe(lease.id);
 
-    // Service requests, resident charges and payments (issue 21): no vendor maps them yet, so their records are
-    // cached as a sync would cache them (test/support/cache-seed.ts); each list filter the spec documents, and by id.
+    // Service requests, resident charges and payments (issue 21): beside the synced ones, records with what the
+    // sandbox's data lacks (history, named employees, allocations, amounts past int4) are cached as a sync would
+    // cache them (test/support/cache-seed.ts); each list filter the spec documents, and by id.
     for (const model of ['service_requests', 'resident_charges', 'resident_payments'] as const)
       await seedCacheRecords(databaseUrl, integration_id, model, SAMPLE_RECORDS[model]!(integration_id, property));
     const requests = (await ok(client.GET('/v1/service-requests/', { params: { query: everything } }))).results;
@@ -542,7 +543,15 @@ describe("a client generated from Propexo's spec", () => {
         { query: { resident_id: 'no-such-resident' }, none: true },
         // Inclusive at both ends; a day alone is its midnight (UTC).
         { query: { transaction_date_start: '2026-11-01', transaction_date_end: '2026-11-01' }, includes: record.id },
-        { query: { transaction_date_start: '2026-11-01T00:00:00.001Z', integration_id }, none: true },
+        // (Synced transactions are dated at midnight too: none falls inside this day after its first millisecond.)
+        {
+          query: {
+            transaction_date_start: '2026-11-01T00:00:00.001Z',
+            transaction_date_end: '2026-11-01T23:59:59Z',
+            integration_id,
+          },
+          none: true,
+        },
         { query: paging },
         { query: { limit: 0 }, none: true },
       ]);
@@ -612,6 +621,30 @@ describe("a client generated from Propexo's spec", () => {
       expect(status).toMatchObject({ write_status: 'SUCCESS', errors: [], created_record_id: expect.any(String) });
       return status.created_record_id!;
     };
+    // A service request by the new resident on its lease, then an update; a charge and a payment on that lease
+    // (Buildium writes them: models.md §3).
+    const service_request_id = await createdId(
+      await ok(
+        client.POST('/v1/service-requests/', {
+          body: {
+            integration_id,
+            lease_id: lease.id,
+            resident_id: createdStatus.created_record_id!,
+            service_description: 'Generated request',
+          },
+        }),
+      ),
+    );
+    const requestUpdate = await ok(
+      client.PUT('/v1/service-requests/{service_request_id}', {
+        params: { path: { service_request_id } },
+        body: { service_priority: 'Low' },
+      }),
+    );
+    expect((await settledWrite(requestUpdate.job_id)).write_status).toBe('SUCCESS');
+    const money = { integration_id, lease_id: lease.id, amount_in_cents: 2500, financial_account_id: '4100' };
+    await createdId(await ok(client.POST('/v1/resident-charges/', { body: money })));
+    await createdId(await ok(client.POST('/v1/resident-payments/', { body: { ...money, payment_type: 'Check' } })));
     const newProperty = {
       integration_id,
       name: 'Generated Court',

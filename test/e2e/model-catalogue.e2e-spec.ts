@@ -24,8 +24,8 @@ const component = (name: string) => `#/components/schemas/${name.replace(/[{}]/g
 /**
  * Every model of the catalogue, through the running app: served and documented in /openapi.json with its
  * filters, replicated by Connect, and gone with its integration. A model added to the catalogue is checked here
- * without anyone adding it to this test. A model Buildium does not sync yet (no vendor maps it) is cached from
- * its sample records (test/support/cache-seed.ts), as a sync would cache them.
+ * without anyone adding it to this test. A model Buildium does not sync (today it syncs every model) is cached
+ * from its sample records (test/support/cache-seed.ts), as a sync would cache them.
  */
 describe('the model catalogue, served', () => {
   let harness: SyncHarness;
@@ -57,7 +57,7 @@ describe('the model catalogue, served', () => {
     const property = (await api().get('/v1/properties').query({ limit: 1 }).set(authHeader(harness.app))).body
       .results[0] as SampleProperty;
     for (const model of MODELS.filter((m) => !(BUILDIUM_MODELS as readonly string[]).includes(m.name))) {
-      // A sync caches none of them (no vendor maps them yet): the list is empty, valid as the spec's envelope.
+      // The Buildium sync caches none of them: the list is empty, valid as the spec's envelope.
       const before = await api()
         .get(`/v1/${model.path}/`)
         .query({ integration_id: integrationId })
@@ -65,7 +65,8 @@ describe('the model catalogue, served', () => {
       expect([model.name, before.status, before.body.results]).toEqual([model.name, 200, []]);
       assertValid(model.docs.listOutput, before.body);
       const samples = SAMPLE_RECORDS[model.name];
-      if (!samples) throw new Error(`${model.name}: no vendor syncs it, so test/support/cache-seed.ts needs samples`);
+      if (!samples)
+        throw new Error(`${model.name}: Buildium does not sync it, so test/support/cache-seed.ts needs samples`);
       await seedCacheRecords(harness.databaseUrl, integrationId, model.name, samples(integrationId, property));
     }
   });

@@ -12,7 +12,8 @@ import { openapiValidator, referenceDocument } from './propexo-schema';
  * (`/v1/leases/{leaseId}/transactions`), from buildium.md's sections on service requests, charges and payments:
  * small pages, ledgers served newest first, task dates filtered as dates only, amounts with awkward cents.
  *
- * Writes (buildium.md, Writes): POST and PUT of tenants, leases, rentals and units. A body is checked against
+ * Writes (buildium.md, Writes): POST and PUT of tenants, leases, rentals and units; POST and PUT of resident requests,
+ * POST of a lease's charges and payments (buildium.md, service requests, charges and payments). A body is checked against
  * the spec's own Post/Put message schema, closed (a field the spec does not name is a 400, so a misspelt field
  * cannot pass unnoticed), enums included: Country is the spec's list of names, not a pattern.
  */
@@ -1005,6 +1006,176 @@ function readRequestsAndLedgers(
   return [200, records.slice(offset, offset + Math.min(limit, cap)), records.length];
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Writes of resident requests and lease ledgers (buildium.md: service requests, resident charges and payments)
+// ---------------------------------------------------------------------------------------------------------
+
+/** This server's task categories: the ones its data uses (ids 3 to 6). */
+const CATEGORY_NAMES: Record<number, string> = { 3: 'Plumbing', 4: 'HVAC', 5: 'Windows', 6: 'Doors' };
+const GL_BY_ID = new Map(Object.values(GL).map((gl) => [gl.Id, gl]));
+
+/** An amount the ledger takes: positive, with at most two decimals as written. */
+const badAmount = (amount: unknown) =>
+  typeof amount !== 'number' || !(amount > 0) || !/^\d+(\.\d{1,2})?$/.test(String(amount));
+
+/**
+ * POST /v1/tasks/residentrequests, PUT /v1/tasks/residentrequests/{id}, POST /v1/leases/{leaseId}/charges and
+ * POST /v1/leases/{leaseId}/payments: [status, body], or null when the request is none of them. Bodies are the
+ * spec's messages, closed; this server's own choices: a ledger posting needs at least one line, amounts positive
+ * with at most two decimals, GL accounts of its chart only; a request's requester must be on its lease.
+ */
+function writeRequestsAndLedgers(
+  method: string,
+  pathname: string,
+  text: string,
+  contentType: string,
+  data: ReturnType<typeof buildDataset>,
+  nextId: () => number,
+): [number, unknown] | null {
+  const task = /^\/v1\/tasks\/residentrequests(?:\/(\d+))?$/.exec(pathname);
+  const posting = /^\/v1\/leases\/(\d+)\/(charges|payments)$/.exec(pathname);
+  if ((!task || method === 'GET') && !posting) return null;
+  if (posting ? method !== 'POST' : (method === 'POST') !== (task![1] === undefined) || method === 'DELETE')
+    return [405, apiError('Method not allowed.', 'MethodNotAllowed')];
+  if (!/^application\/json\b/i.test(contentType))
+    return [415, apiError('The request content type must be application/json.', 'UnsupportedMediaType')];
+  let body: Json;
+  try {
+    body = JSON.parse(text) as Json;
+  } catch {
+    return [400, apiError('The request body could not be read.', 'ValidationError')];
+  }
+  const schema = posting
+    ? posting[2] === 'charges'
+      ? 'LeaseChargePostMessage'
+      : 'LeaseLedgerPaymentPostMessage'
+    : method === 'POST'
+      ? 'ResidentRequestTaskPostMessage'
+      : 'ResidentRequestTaskPutMessage';
+  const invalid = messageErrors(schema, body);
+  if (posting) {
+    const lines: Json[] = Array.isArray(body.Lines) ? body.Lines : [];
+    if (lines.length === 0) invalid.push({ Key: 'Lines', Value: 'at least one line is required' });
+    lines.forEach((l, i) => {
+      if (badAmount(l?.Amount)) invalid.push({ Key: `Lines[${i}].Amount`, Value: 'must be positive, in cents' });
+    });
+  }
+  if (invalid.length > 0) return [400, apiError('The request has validation errors.', 'ValidationError', invalid)];
+  const now = new Date().toISOString();
+  if (posting) {
+    const lease = data.leases.find((l) => l.Id === Number(posting[1]));
+    if (!lease) return [404, apiError('Lease not found.', 'NotFound')];
+    const lines: Json[] = body.Lines;
+    const unknown = lines.flatMap((l, i) =>
+      GL_BY_ID.has(l.GLAccountId) ? [] : [{ Key: `Lines[${i}].GLAccountId`, Value: `${l.GLAccountId} does not exist` }],
+    );
+    if (body.PayeeUserId !== undefined && !lease.Tenants.some((t: Json) => t.Id === body.PayeeUserId))
+      unknown.push({ Key: 'PayeeUserId', Value: 'is not a tenant of the lease' });
+    if (unknown.length > 0)
+      return [422, apiError('The request could not be completed.', 'UnprocessableEntity', unknown)];
+    const charge = posting[2] === 'charges';
+    const totalCents = lines.reduce((sum, l) => sum + Math.round(l.Amount * 100), 0);
+    const type = charge ? 'Charge' : 'Payment';
+    const record: Json = {
+      Id: nextId(),
+      Date: body.Date ?? now.slice(0, 10),
+      TransactionType: type,
+      TransactionTypeEnum: type,
+      TotalAmount: totalCents / 100,
+      LeaseId: lease.Id,
+      ...(charge
+        ? {}
+        : {
+            PaymentMethod: body.PaymentMethod,
+            ...(body.PayeeUserId === undefined ? {} : { PayeeTenantId: body.PayeeUserId }),
+            ...(body.PaymentMethod === 'Check' && body.ReferenceNumber ? { CheckNumber: body.ReferenceNumber } : {}),
+          }),
+      Journal: {
+        Memo: body.Memo ?? '',
+        Lines: lines.map((l) => ({
+          GLAccount: GL_BY_ID.get(l.GLAccountId),
+          Amount: l.Amount,
+          IsCashPosting: !charge,
+          ...((l.ReferenceNumber ?? body.ReferenceNumber)
+            ? { ReferenceNumber: l.ReferenceNumber ?? body.ReferenceNumber }
+            : {}),
+          PropertyId: lease.PropertyId,
+          ...(lease.UnitId === undefined ? {} : { UnitId: lease.UnitId }),
+        })),
+      },
+    };
+    data.transactions.unshift(record); // newest first, as this server serves ledgers
+    return [201, charge ? [record] : record];
+  }
+  const category = (id: number | undefined, sub: number | undefined): Json | undefined =>
+    id === undefined
+      ? undefined
+      : { Id: id, Name: CATEGORY_NAMES[id], ...(sub === undefined ? {} : { SubCategory: { Id: sub, Name: 'Other' } }) };
+  if (body.CategoryId !== undefined && !CATEGORY_NAMES[body.CategoryId])
+    return [
+      422,
+      apiError('The request could not be completed.', 'UnprocessableEntity', [
+        { Key: 'CategoryId', Value: 'does not exist' },
+      ]),
+    ];
+  if (method === 'PUT') {
+    const current = data.tasks.find((t) => t.Id === Number(task![1]));
+    if (!current) return [404, apiError('Resident request not found.', 'NotFound')];
+    // A full replace of what the Put message names; Message is an update note, not a field of the task.
+    for (const [field, value] of Object.entries({
+      Title: body.Title,
+      Category: category(body.CategoryId, body.SubCategoryId),
+      AssignedToUserId: body.AssignedToUserId,
+      TaskStatus: body.TaskStatus,
+      Priority: body.Priority,
+      DueDate: body.DueDate,
+    }))
+      if (value === undefined) delete current[field];
+      else current[field] = value;
+    current.LastUpdatedDateTime = now;
+    return [200, current];
+  }
+  const lease = data.leases.find((l) => l.Id === body.UnitAgreementId);
+  const requester = data.tenants.find((t) => t.Id === body.RequestedByEntityId);
+  if (!lease || !requester || !lease.Tenants.some((t: Json) => t.Id === requester.Id))
+    return [
+      422,
+      apiError('The request could not be completed.', 'UnprocessableEntity', [
+        { Key: lease ? 'RequestedByEntityId' : 'UnitAgreementId', Value: 'does not exist on the lease' },
+      ]),
+    ];
+  const created: Json = {
+    Id: nextId(),
+    Title: body.Title,
+    Description: body.Description ?? '',
+    Property: { Id: lease.PropertyId, Type: 'Rental', Href: `https://api.buildium.com/v1/rentals/${lease.PropertyId}` },
+    ...(lease.UnitId === undefined ? {} : { UnitId: lease.UnitId }),
+    UnitAgreement: { Id: lease.Id, Type: 'Lease', Href: `https://api.buildium.com/v1/leases/${lease.Id}` },
+    RequestedByUserEntity: {
+      Type: 'RentalTenant',
+      Id: requester.Id,
+      FirstName: requester.FirstName ?? '',
+      LastName: requester.LastName,
+      IsCompany: false,
+    },
+    TaskStatus: body.TaskStatus,
+    Priority: body.Priority,
+    CreatedDateTime: now,
+    LastUpdatedDateTime: now,
+  };
+  for (const [field, value] of Object.entries({
+    Category: category(body.CategoryId, body.SubCategoryId),
+    AssignedToUserId: body.AssignedToUserId,
+    DueDate: body.DueDate,
+    IsEntryPermittedByResident: body.IsEntryPermittedByResident,
+    DoesResidentHavePets: body.DoesResidentHavePets,
+    ResidentEntryNotes: body.ResidentEntryNotes,
+  }))
+    if (value !== undefined) created[field] = value;
+  data.tasks.push(created);
+  return [201, created];
+}
+
 export async function startForeignBuildiumServer(): Promise<ForeignBuildiumServer> {
   const data = buildDataset();
   const endpoints: Record<string, Json[]> = {
@@ -1015,6 +1186,7 @@ export async function startForeignBuildiumServer(): Promise<ForeignBuildiumServe
   };
   const log: ForeignRequestLog[] = [];
   const writes = new ForeignWrites(data);
+  let writtenCount = 0;
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -1056,6 +1228,15 @@ export async function startForeignBuildiumServer(): Promise<ForeignBuildiumServe
     ) {
       return send(401, apiError("The API key couldn't be authorized.", 'Unauthorized'));
     }
+    const written = writeRequestsAndLedgers(
+      req.method ?? 'GET',
+      url.pathname.replace(/\/+$/, ''),
+      text,
+      String(req.headers['content-type'] ?? ''),
+      data,
+      () => 7_000_001 + writtenCount++,
+    );
+    if (written) return send(written[0], written[1]);
     const ledgerOrTasks = readRequestsAndLedgers(req.method ?? 'GET', url, data);
     if (ledgerOrTasks) {
       const [status, body, total] = ledgerOrTasks;

@@ -38,11 +38,17 @@ describe('write declarations', () => {
     expect(writeSupport(appfolioAdapter, 'residents', 'create')).toEqual({ supported: false, reason: 'vendor' });
     expect(writeSupport(yardiAdapter, 'units', 'update')).toEqual({ supported: false, reason: 'vendor' });
     expect(writeSupport(yardiAdapter, 'residents', 'update')).toMatchObject({ supported: true });
-    // A model no adapter maps yet is not built (models.md §3: Buildium creates service requests), never "no upstream API".
-    expect(writeSupport(buildiumAdapter, 'service_requests', 'create')).toEqual({
-      supported: false,
-      reason: 'not_built',
-    });
+    // models.md §3: Buildium creates and updates service requests, creates charges and payments.
+    for (const [model, operation] of [
+      ['service_requests', 'create'],
+      ['service_requests', 'update'],
+      ['resident_charges', 'create'],
+      ['resident_payments', 'create'],
+    ] as const)
+      expect(writeSupport(buildiumAdapter, model, operation)).toMatchObject({ supported: true });
+    // A model an adapter does not map yet is not built, never "no upstream API".
+    const unmapped = { ...buildiumAdapter, models: buildiumAdapter.models.filter((m) => m !== 'service_requests') };
+    expect(writeSupport(unmapped, 'service_requests', 'create')).toEqual({ supported: false, reason: 'not_built' });
     expect(writeSupport(buildiumAdapter, 'resident_charges', 'update')).toEqual({ supported: false, reason: 'model' });
   });
 
