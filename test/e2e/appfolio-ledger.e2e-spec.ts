@@ -1,17 +1,24 @@
+import request from 'supertest';
+import { BUILT_WRITES } from '../../src/fetch/registry/vendor-registry';
 import { appfolioOccupancyBalances } from '../../src/sandbox/appfolio/appfolio-ledger';
 import { startAppfolioSandboxServer } from '../../src/sandbox/appfolio/appfolio-sandbox';
+import { waitFor } from '../support/app-process';
 import { decimalCents } from '../support/decimal-cents';
 import {
   FOREIGN_CREDENTIALS,
   startForeignAppfolioServer,
   type ForeignAppfolioServer,
 } from '../support/foreign-appfolio-server';
+import { assertValid, assertValidResponse } from '../support/propexo-schema';
 import {
+  authHeader,
+  eventsOf,
   manualSync,
   readAll,
   readQuarantine,
   readUnknownValues,
   sandboxControl,
+  settledWrite,
   startFirstSync,
   startSyncHarness,
   waitForFirstSync,
@@ -43,7 +50,12 @@ const METHOD: Record<string, string> = {
 const day = (value: string | null) => (value === null ? null : value.slice(0, 10));
 
 /** What a cached service request must say of a work order (notes = its newest note, unit_number = its unit's name). */
-function expectedRequest(w: Row, notes: readonly Row[], units: readonly Row[], ids: Ids) {
+function expectedRequest(order: Row, notes: readonly Row[], units: readonly Row[], ids: Ids) {
+  // A work order made by a write holds only the attributes given; the others are served null.
+  const w: Row = { AssignedUsers: [], ...order };
+  for (const field of ['UnitId', 'VendorId', 'WorkOrderType', 'ServiceRequestDescription', 'Instructions'])
+    w[field] ??= null;
+  for (const field of ['PermissionToEnter', 'ScheduledStart', 'CompletedOn']) w[field] ??= null;
   const newest = [...notes].sort((a, b) => String(a.CreatedAt).localeCompare(String(b.CreatedAt))).pop();
   return {
     x_id: String(w.Id),
@@ -313,5 +325,274 @@ describe('AppFolio service requests, resident charges and payments end to end', 
       },
       appfolioOccupancyBalances(data.ledger),
     );
+  });
+
+  // ---- writes (appfolio.md: work orders create and PATCH + notes, charges create; no payment create) ----
+
+  type Target = 'sandbox' | 'foreign';
+  const integrationOf = (target: Target) => (target === 'sandbox' ? integrationId : foreignId);
+  /** Calls that reached the vendor's write endpoint and changed its data (the sandbox's count; the foreign server's log). */
+  const vendorWrites = (target: Target, operation: string) => {
+    if (target === 'sandbox') return sandbox.sandbox.writes.snapshot()[operation]?.applied ?? 0;
+    const [method, path] = operation.split(' ');
+    const pattern = new RegExp(`^${path.replace('{Id}', '\\d+')}$`);
+    return foreign.log.filter((l) => l.method === method && pattern.test(l.path) && l.status < 300).length;
+  };
+  const send = async (method: 'post' | 'put', path: string, specPath: string, body: object) => {
+    const res = await request(harness.app.url)[method](path).set(authHeader(harness.app)).send(body);
+    if (res.status !== 200) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    assertValidResponse(method.toUpperCase(), specPath, 200, res.body);
+    return { rootJobId: res.body.job_id as string, status: await settledWrite(harness, res.body.job_id) };
+  };
+  const read = async (path: string, specPath: string) => {
+    const res = await request(harness.app.url).get(path).set(authHeader(harness.app));
+    expect(res.status).toBe(200);
+    assertValidResponse('GET', specPath, 200, res.body);
+    return res.body.results;
+  };
+  /** The one DATA_NEW/DATA_UPDATE of the write; the next sync sends nothing for the record. */
+  const oneEventThenQuietSync = async (target: Target, trigger: string, recordId: string, rootJobId: string) => {
+    const events = () => eventsOf(harness, integrationOf(target), trigger).filter((e) => e.data.record_id === recordId);
+    const event = await waitFor(async () => events()[0], `${trigger} of ${recordId}`, 30_000);
+    expect(event.data).toMatchObject({ root_job_id: rootJobId });
+    const { events: afterSync } = await manualSync(harness, integrationOf(target));
+    expect(afterSync.filter((e) => e.data.record_id === recordId)).toEqual([]);
+    expect(events()).toHaveLength(1);
+  };
+  const TECH = { sandbox: '9002', foreign: '61' };
+  const GL_ACCOUNT = { sandbox: '4800', foreign: '40900' };
+
+  describe.each(['sandbox', 'foreign'] as const)('writes against the %s', (target) => {
+    let requestId: string;
+
+    it('creates a service request (POST work_orders): SUCCESS with its id, read back at once, one DATA_NEW, nothing from the next sync', async () => {
+      const [unit] = await readAll(harness.app, 'units', integrationOf(target));
+      const before = vendorWrites(target, 'POST /api/v0/work_orders');
+      const { rootJobId, status } = await send('post', '/v1/service-requests/', '/v1/service-requests/', {
+        integration_id: integrationOf(target),
+        property_id: unit.property_id,
+        unit_id: unit.id,
+        service_description: 'Smoke alarm chirps',
+        service_details: 'Hallway, every minute',
+        vendor_notes: 'Ring twice',
+        service_priority: 'Emergency',
+        employee_id: TECH[target],
+        scheduled_start_date: '2031-03-04T15:00:00.000Z',
+        scheduled_end_date: '2031-03-04T16:00:00.000Z',
+        access_is_authorized: true,
+      });
+      expect(status).toEqual({ write_status: 'SUCCESS', errors: [], created_record_id: expect.any(String) });
+      expect(vendorWrites(target, 'POST /api/v0/work_orders') - before).toBe(1);
+      requestId = status.created_record_id;
+      expect(
+        await read(`/v1/service-requests/${requestId}`, '/v1/service-requests/{service_request_id}'),
+      ).toMatchObject({
+        property_id: unit.property_id,
+        unit_id: unit.id,
+        unit_number: unit.number,
+        service_description: 'Smoke alarm chirps\n\nHallway, every minute',
+        vendor_notes: 'Ring twice',
+        service_priority: 'Urgent',
+        status_raw: 'New',
+        employee_id: TECH[target],
+        date_scheduled: '2031-03-04T15:00:00.000Z',
+        access_is_authorized: true,
+        notes: null,
+      });
+      await oneEventThenQuietSync(target, 'DATA_NEW', requestId, rootJobId);
+    });
+
+    it('updates it (PATCH + a note): SUCCESS, the status, date and newest note read back, one DATA_UPDATE, nothing from the next sync', async () => {
+      const before = vendorWrites(target, 'PATCH /api/v0/work_orders/{Id}');
+      const { rootJobId, status } = await send(
+        'put',
+        `/v1/service-requests/${requestId}`,
+        '/v1/service-requests/{service_request_id}',
+        { status_raw: 'Work Completed', date_completed: '2031-03-05T00:00:00.000Z', completion_notes: 'New battery' },
+      );
+      expect(status).toEqual({ write_status: 'SUCCESS', errors: [], created_record_id: null });
+      expect(vendorWrites(target, 'PATCH /api/v0/work_orders/{Id}') - before).toBe(1);
+      expect(
+        await read(`/v1/service-requests/${requestId}`, '/v1/service-requests/{service_request_id}'),
+      ).toMatchObject({
+        status_raw: 'Work Completed',
+        date_completed: '2031-03-05T00:00:00.000Z',
+        notes: 'New battery',
+        service_description: 'Smoke alarm chirps\n\nHallway, every minute',
+      });
+      await oneEventThenQuietSync(target, 'DATA_UPDATE', requestId, rootJobId);
+    });
+
+    it('creates a charge (POST /api/v0/charges → {Id}): SUCCESS with its id, exact cents read back, one DATA_NEW, the balances still hold', async () => {
+      const [lease] = (await readAll(harness.app, 'leases', integrationOf(target))).filter((l) =>
+        (target === 'sandbox' ? sandbox.sandbox.data.ledger : foreign.data.ledger).some(
+          (r) => String(r.OccupancyId) === l.x_id,
+        ),
+      );
+      const before = vendorWrites(target, 'POST /api/v0/charges');
+      const { rootJobId, status } = await send('post', '/v1/resident-charges/', '/v1/resident-charges/', {
+        integration_id: integrationOf(target),
+        lease_id: lease.id,
+        amount_in_cents: 123_456_789_01,
+        transaction_date: '2026-02-03T00:00:00.000Z',
+        description: 'Roof levy',
+        financial_account_id: GL_ACCOUNT[target],
+      });
+      expect(status).toEqual({ write_status: 'SUCCESS', errors: [], created_record_id: expect.any(String) });
+      expect(vendorWrites(target, 'POST /api/v0/charges') - before).toBe(1);
+      expect(
+        await read(`/v1/resident-charges/${status.created_record_id}`, '/v1/resident-charges/{resident_charge_id}'),
+      ).toMatchObject({
+        lease_id: lease.id,
+        amount_in_cents: 123_456_789_01,
+        amount_raw: '123456789.01',
+        amount_open_in_cents: 123_456_789_01,
+        is_open: true,
+        description: 'Roof levy',
+        financial_account_id: GL_ACCOUNT[target],
+        transaction_date: '2026-02-03T00:00:00.000Z',
+      });
+      await oneEventThenQuietSync(target, 'DATA_NEW', status.created_record_id, rootJobId);
+    });
+  });
+
+  it('the sandbox after the writes: every record still equals the source, and the balance of every occupancy holds', async () => {
+    const data = sandbox.sandbox.data;
+    await expectSourceEqualsCache(
+      harness,
+      integrationId,
+      {
+        workOrders: data.work_orders,
+        notesOf: (id) => sandbox.sandbox.workOrderNotes(id),
+        units: data.units,
+        ledger: data.ledger,
+      },
+      appfolioOccupancyBalances(data.ledger),
+    );
+  });
+
+  it("a payment create is not AppFolio's: write-support says why, and the route answers 400 unsupported_operation where served", async () => {
+    const support = await request(harness.app.url).get('/v1/admin/write-support').set(authHeader(harness.app));
+    const entry = (model: string, operation: string) =>
+      support.body.results.find(
+        (e: Row) => e.integration_vendor === 'APPFOLIO' && e.model === model && e.operation === operation,
+      );
+    expect(entry('resident_payments', 'create')).toMatchObject({
+      supported: false,
+      reason: 'vendor',
+      message: 'APPFOLIO does not support create of resident_payments (no upstream API)',
+    });
+    for (const [model, operation] of [
+      ['service_requests', 'create'],
+      ['service_requests', 'update'],
+      ['resident_charges', 'create'],
+    ])
+      expect([model, operation, entry(model, operation).supported]).toEqual([model, operation, true]);
+    const [lease] = await readAll(harness.app, 'leases', integrationId);
+    const res = await request(harness.app.url)
+      .post('/v1/resident-payments/')
+      .set(authHeader(harness.app))
+      .send({ integration_id: integrationId, lease_id: lease.id, amount_in_cents: 1000 });
+    // The route exists once some vendor's adapter sends payment creates (docs/writes.md, "Routes only for built writes").
+    if (!BUILT_WRITES.some((w) => w.model === 'resident_payments' && w.operation === 'create'))
+      return expect(res.status).toBe(404);
+    expect(res.status).toBe(400);
+    assertValid('errorResponse', res.body);
+    expect(res.body.error).toEqual({
+      code: 'unsupported_operation',
+      message: 'APPFOLIO does not support create of resident_payments (no upstream API)',
+      details: { integration_vendor: 'APPFOLIO', model: 'resident_payments', operation: 'create' },
+    });
+  });
+
+  it('a charge applied but answered 502 ends FAILURE "outcome unknown" and is never sent again', async () => {
+    await waitForFirstSync(harness, integrationId);
+    const control = sandboxControl(sandbox.url);
+    await control('POST', 'faults', {
+      path: '/api/v0/charges',
+      method: 'POST',
+      afterApply: true,
+      status: 502,
+      times: 1,
+    });
+    const counted = async () =>
+      ((await control('GET', 'writes')) as Record<string, any>)['POST /api/v0/charges'] ?? { received: 0, applied: 0 };
+    const before = await counted();
+    const rows = sandbox.sandbox.data.ledger.length;
+    const [lease] = await readAll(harness.app, 'leases', integrationId);
+    const res = await request(harness.app.url).post('/v1/resident-charges/').set(authHeader(harness.app)).send({
+      integration_id: integrationId,
+      lease_id: lease.id,
+      amount_in_cents: 2510,
+      transaction_date: '2026-02-04T00:00:00.000Z',
+      description: 'Late fee',
+      financial_account_id: '4800',
+    });
+    expect(res.status).toBe(200);
+    const status = await settledWrite(harness, res.body.job_id);
+    expect(status.write_status).toBe('FAILURE');
+    expect(status.created_record_id).toBeNull();
+    expect(status.errors[0]).toMatch(/^outcome unknown: .*check the PMS before retry-write$/);
+    const after = await counted();
+    expect([after.received - before.received, after.applied - before.applied]).toEqual([1, 1]);
+    expect(sandbox.sandbox.data.ledger.length - rows).toBe(1);
+  });
+
+  it("a work order AppFolio refuses (422 {errors}) ends FAILURE with AppFolio's words; nothing is made", async () => {
+    const [property] = await readAll(harness.app, 'properties', integrationId);
+    const orders = sandbox.sandbox.data.work_orders.length;
+    const res = await request(harness.app.url).post('/v1/service-requests/').set(authHeader(harness.app)).send({
+      integration_id: integrationId,
+      property_id: property.id,
+      service_description: 'Gate sticks',
+      employee_id: '4242',
+    });
+    expect(res.status).toBe(200);
+    expect(await settledWrite(harness, res.body.job_id)).toEqual({
+      write_status: 'FAILURE',
+      errors: ['AppFolio refused the write (HTTP 422): AssignedUsers User not found'],
+      created_record_id: null,
+    });
+    expect(sandbox.sandbox.data.work_orders.length).toBe(orders);
+  });
+
+  it('data access: the new writes are probed with an invalid body (SUCCESS, nothing written); payment create and charge update unsupported', async () => {
+    const applied = JSON.stringify(
+      Object.fromEntries(Object.entries(sandbox.sandbox.writes.snapshot()).map(([op, c]) => [op, c.applied])),
+    );
+    const began = await request(harness.app.url)
+      .post(`/v1/admin/integrations/${integrationId}/data-access`)
+      .set(authHeader(harness.app))
+      .send({});
+    expect(began.status).toBe(200);
+    const access = await waitFor(
+      async () => {
+        const res = await request(harness.app.url)
+          .get(`/v1/admin/integrations/${integrationId}/data-access`)
+          .set(authHeader(harness.app));
+        assertValid('_v1_admin_integrations_{integration_id}_data-access_get_output', res.body);
+        return res.body.result.data_access_check_in_process ? undefined : res.body.result;
+      },
+      'data-access check',
+      60_000,
+    );
+    const ok = { status: 'SUCCESS', error_message: null };
+    expect({
+      service_requests: access.models.service_requests,
+      resident_charges: access.models.resident_charges,
+      resident_payments: access.models.resident_payments,
+      residents: access.models.residents,
+    }).toEqual({
+      service_requests: { read: ok, create: ok, update: ok },
+      resident_charges: { read: ok, create: ok, update: { unsupported: true } },
+      resident_payments: { read: ok, create: { unsupported: true }, update: { unsupported: true } },
+      residents: { read: ok, create: { unsupported: true }, update: { unsupported: true } },
+    });
+    expect(
+      JSON.stringify(
+        Object.fromEntries(Object.entries(sandbox.sandbox.writes.snapshot()).map(([op, c]) => [op, c.applied])),
+      ),
+    ).toBe(applied);
+    expect(sandbox.sandbox.writes.snapshot()['POST /api/v0/charges'].rejected).toBeGreaterThan(0);
   });
 });

@@ -10,6 +10,7 @@ import {
   type AppfolioModel,
 } from './appfolio.facts';
 import { mapAppfolioRecord } from './appfolio.mapper';
+import { APPFOLIO_WRITE_FIELDS } from './appfolio.writes';
 
 /** AppFolio Reports API v2 with v0 tenant lookups (docs/vendors/appfolio.md): Basic auth, next_page_url cursors. */
 export const appfolioAdapter: VendorAdapter<AppfolioCredentials, AppfolioModel> = {
@@ -33,5 +34,6 @@ export const appfolioAdapter: VendorAdapter<AppfolioCredentials, AppfolioModel> 
     const id = (raw as Record<string, unknown> | null)?.[isReportModel(model) ? APPFOLIO_REPORTS[model].idField : 'Id'];
     return typeof id === 'number' || typeof id === 'string' ? String(id) : null;
   },
+  writeFields: APPFOLIO_WRITE_FIELDS,
   expectedFields: APPFOLIO_EXPECTED_FIELDS,
 };

@@ -21,6 +21,7 @@ import {
   type AppfolioV0Model,
 } from './appfolio.facts';
 import { parseTenantIds } from './appfolio.mapper';
+import { AppfolioWriter, type AppfolioCalls } from './appfolio.writes';
 
 type Row = Record<string, unknown>;
 
@@ -28,7 +29,9 @@ type Row = Record<string, unknown>;
  * AppFolio Reports API v2 plus the v0 directory lookup, for one customer. `http` carries the Basic auth;
  * the lookup adds the developer id header. Adapters never wait or retry themselves: VendorHttp does.
  */
-export class AppfolioClient implements VendorClient {
+export class AppfolioClient implements VendorClient<AppfolioModel>, AppfolioCalls {
+  readonly writer: AppfolioWriter = new AppfolioWriter(this);
+
   constructor(
     private readonly http: VendorHttp,
     private readonly developerId: string,
@@ -156,8 +159,12 @@ export class AppfolioClient implements VendorClient {
     };
   }
 
+  async completeWorkOrder(order: Row): Promise<Row> {
+    return this.withLastNote(order, await this.columns('units', 'unit_id', ['unit_name']));
+  }
+
   /** A v0 call: the developer id header on top of the Basic auth. */
-  private v0(request: VendorRequest): Promise<unknown> {
+  v0(request: VendorRequest): Promise<unknown> {
     return this.json({
       ...request,
       headers: { ...request.headers, [TENANT_LOOKUP.developerIdHeader]: this.developerId },
