@@ -238,6 +238,22 @@ describe('AppFolio service requests, resident charges and payments end to end', 
     foreignId = await startFirstSync(harness, 'Harbor AppFolio', foreign.url, FOREIGN_CREDENTIALS);
   });
 
+  /** The sandbox's records as they are now, equal in the cache, with its balances. */
+  const expectSandboxEqualsCache = () => {
+    const data = sandbox.sandbox.data;
+    return expectSourceEqualsCache(
+      harness,
+      integrationId,
+      {
+        workOrders: data.work_orders,
+        notesOf: (id) => sandbox.sandbox.workOrderNotes(id),
+        units: data.units,
+        ledger: data.ledger,
+      },
+      appfolioOccupancyBalances(data.ledger),
+    );
+  };
+
   afterAll(async () => {
     await harness?.stop();
     await sandbox?.close();
@@ -252,17 +268,7 @@ describe('AppFolio service requests, resident charges and payments end to end', 
     expect(data.ledger.some((r) => r.Type === 'Adjustment')).toBe(true);
     expect(data.work_orders.some((w) => w.UnitId === null)).toBe(true);
     expect(data.work_orders.some((w) => sandbox.sandbox.workOrderNotes(w.Id).length > 1)).toBe(true);
-    await expectSourceEqualsCache(
-      harness,
-      integrationId,
-      {
-        workOrders: data.work_orders,
-        notesOf: (id) => sandbox.sandbox.workOrderNotes(id),
-        units: data.units,
-        ledger: data.ledger,
-      },
-      appfolioOccupancyBalances(data.ledger),
-    );
+    await expectSandboxEqualsCache();
   });
 
   it('first sync from the foreign server: its own choices (separators, a Credit, notes, two pages) read exactly', async () => {
@@ -314,17 +320,7 @@ describe('AppFolio service requests, resident charges and payments end to end', 
       .filter((e) => e.trigger.startsWith('DATA_'))
       .map((e) => `${e.trigger} ${e.data.object} ${e.data.payload.x_id}`);
     expect(events.sort()).toEqual(expected.sort());
-    await expectSourceEqualsCache(
-      harness,
-      integrationId,
-      {
-        workOrders: data.work_orders,
-        notesOf: (id) => sandbox.sandbox.workOrderNotes(id),
-        units: data.units,
-        ledger: data.ledger,
-      },
-      appfolioOccupancyBalances(data.ledger),
-    );
+    await expectSandboxEqualsCache();
   });
 
   // ---- writes (appfolio.md: work orders create and PATCH + notes, charges create; no payment create) ----
@@ -457,18 +453,7 @@ describe('AppFolio service requests, resident charges and payments end to end', 
   });
 
   it('the sandbox after the writes: every record still equals the source, and the balance of every occupancy holds', async () => {
-    const data = sandbox.sandbox.data;
-    await expectSourceEqualsCache(
-      harness,
-      integrationId,
-      {
-        workOrders: data.work_orders,
-        notesOf: (id) => sandbox.sandbox.workOrderNotes(id),
-        units: data.units,
-        ledger: data.ledger,
-      },
-      appfolioOccupancyBalances(data.ledger),
-    );
+    await expectSandboxEqualsCache();
   });
 
   it("a payment create is not AppFolio's: write-support says why, and the route answers 400 unsupported_operation where served", async () => {
