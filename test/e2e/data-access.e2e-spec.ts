@@ -1,5 +1,7 @@
 import request from 'supertest';
 import { CANONICAL_MODEL_NAMES } from '../../src/catalogue/canonical-models';
+import { VendorRegistry } from '../../src/fetch/registry/vendor-registry';
+import { IntegrationVendor } from '../../src/generated/prisma/enums';
 import {
   APPFOLIO_SANDBOX_CREDENTIALS,
   APPFOLIO_SANDBOX_LIMITED_CREDENTIALS,
@@ -27,6 +29,8 @@ import {
 } from '../support/sync-helpers';
 
 const MODELS: string[] = ['properties', 'units', 'residents', 'leases'];
+/** The models a vendor syncs (issue 21's come vendor by vendor). */
+const modelsOf = (vendor: string): string[] => [...new VendorRegistry().get(vendor as IntegrationVendor)!.models];
 
 /**
  * Data-access checks end to end: the real app probing the sandboxes it mounts, each of which has a second
@@ -214,7 +218,7 @@ describe('data-access checks', () => {
   });
 
   // Each sandbox's limited credentials may not read residents, answered in the vendor's own way. Yardi serves
-  // residents and leases from one call, so its licence refusal takes both.
+  // residents, leases, charges and payments from one call, so its licence refusal takes all four.
   it.each([
     [
       'BUILDIUM',
@@ -234,7 +238,7 @@ describe('data-access checks', () => {
       'YARDI',
       'yardi',
       YARDI_SANDBOX_LIMITED_CREDENTIALS,
-      ['residents', 'leases'],
+      ['residents', 'leases', 'resident_charges', 'resident_payments'],
       /Invalid Interface Entity or License/,
     ],
     [
@@ -254,7 +258,7 @@ describe('data-access checks', () => {
         expect(access.models[model].read.status).toBe('FAILED');
         expect(access.models[model].read.error_message).toMatch(vendorWords);
       }
-      for (const model of MODELS.filter((m) => !forbidden.includes(m)))
+      for (const model of modelsOf(vendor).filter((m) => !forbidden.includes(m)))
         expect(access.models[model].read).toEqual({ status: 'SUCCESS', error_message: null });
       // AppFolio's API writes none of these models (models.md §3): unsupported, checked or not.
       if (vendor === 'APPFOLIO')
@@ -272,7 +276,7 @@ describe('data-access checks', () => {
         is_running_data_access_check: false,
         last_data_access_check: access.last_data_access_check,
       });
-      for (const model of MODELS) {
+      for (const model of modelsOf(vendor)) {
         expect(integration.models[model]).toMatchObject({
           enabled: !forbidden.includes(model),
           from_interfaces: [integration.integration_interfaces[0].interface_name],
@@ -323,7 +327,7 @@ describe('data-access checks', () => {
   });
 
   // Never checked first: the first sync itself meets the refusal. HTTP 403 (Buildium), an error inside a 200 JSON-RPC
-  // body (Entrata's 304) and a SOAP fault in words (Yardi, whose one call serves residents and leases).
+  // body (Entrata's 304) and a SOAP fault in words (Yardi, whose one call serves residents, leases and the ledger).
   it.each([
     ['BUILDIUM', 'buildium', BUILDIUM_SANDBOX_LIMITED_CREDENTIALS, ['residents'], /HTTP 403.*Forbidden/],
     [
@@ -337,7 +341,7 @@ describe('data-access checks', () => {
       'YARDI',
       'yardi',
       YARDI_SANDBOX_LIMITED_CREDENTIALS,
-      ['residents', 'leases'],
+      ['residents', 'leases', 'resident_charges', 'resident_payments'],
       /Invalid Interface Entity or License/,
     ],
   ])(
@@ -345,7 +349,7 @@ describe('data-access checks', () => {
     async (vendor, slug, credentials, refused, vendorWords) => {
       const id = await create(vendor, slug, credentials, { active: true });
       const done = (await waitForFirstSync(harness, id)).data;
-      const synced = MODELS.filter((m) => !refused.includes(m));
+      const synced = modelsOf(vendor).filter((m) => !refused.includes(m));
       expect(done).toMatchObject({
         successful_job_count: synced.length,
         failed_job_count: refused.length,
@@ -385,7 +389,7 @@ describe('data-access checks', () => {
         (j: any) => j.parent_job_id === run.id,
       );
       expect(Object.fromEntries(jobs.map((j: any) => [j.model, j.status]))).toEqual(
-        Object.fromEntries(MODELS.map((m) => [m, refused.includes(m) ? 'FAILURE' : 'SUCCESS'])),
+        Object.fromEntries(modelsOf(vendor).map((m) => [m, refused.includes(m) ? 'FAILURE' : 'SUCCESS'])),
       );
 
       // Data access: the refused reads FAILED with the job's error (the vendor's words); nothing else was tested.
@@ -394,7 +398,7 @@ describe('data-access checks', () => {
         expect(access.models[failed.model].read).toEqual({ status: 'FAILED', error_message: failed.error });
       for (const model of synced) expect(access.models[model].read).toEqual({ untested: true });
       const integration = await getIntegration(id);
-      for (const model of MODELS) expect(integration.models[model].enabled).toBe(synced.includes(model));
+      for (const model of modelsOf(vendor)) expect(integration.models[model].enabled).toBe(synced.includes(model));
       expect(integration.first_sync_completed_at).not.toBeNull(); // what did sync is in, and the schedule runs
       expect(integration.last_sync_run).toEqual({
         id: run.id,

@@ -20,7 +20,14 @@ import { openapiValidator } from './propexo-schema';
  * Lease charges and payments (the vendor file's Resident charges/payments): `GET /leases/charges` and
  * `/leases/payments` with `leaseID`, `postDateStart/End` and the usual paging and since-filter, hand-picked
  * ledger rows (a hidden recharge, an off-spec-looking PAYMENT_TYPE_NA, 0.10 + 0.20, a very large amount); `POST`
- * of SaveCharge / SavePayment checked against the spec (this organisation is in the beta program).
+ * of SaveCharge / SavePayment checked against the spec (this organisation is in the beta program). The lease's
+ * `leaseBalance` is what its ledger leaves owing, the hidden recharge not counted (the spec's `parentTxID`).
+ *
+ * Work orders (the vendor file's Service requests): `GET /workorders` (and `/workorders/{id}`) with hand-picked
+ * orders: this organisation's own status wordings, a unit named in `unitIDs` only, a building-wide order whose
+ * `unitIDs` is null, a `dateToEnter` with a zone offset, two vendors on one order. `POST /workorders`
+ * (SaveWorkOrder; a new order reads "New", the requester as a name) and the BETA `PUT
+ * /workorders/closeworkorder/{id}` (CloseWorkOrder; the order reads "Closed", 200 with a ResponseEntity).
  */
 
 export const FOREIGN_PW_CREDENTIALS = {
@@ -72,7 +79,7 @@ export const PROPERTY_TYPES = [
 ];
 
 export const FOREIGN_PW_DATA: Record<
-  'portfolios' | 'buildings' | 'units' | 'leases' | 'contacts' | 'charges' | 'payments',
+  'portfolios' | 'buildings' | 'units' | 'leases' | 'contacts' | 'charges' | 'payments' | 'workorders',
   Json[]
 > = {
   portfolios: [{ id: 90017, name: 'Kowalczyk Family Trust', active: true, lastModifiedDateTime: MODIFIED }],
@@ -165,7 +172,8 @@ export const FOREIGN_PW_DATA: Record<
       endDate: '2026-02-27',
       moveInDate: '2025-03-01',
       baseRent: 2099.995,
-      leaseBalance: -15.1,
+      // What its ledger leaves owing (the hidden recharge 71005 not counted, as the spec says).
+      leaseBalance: 98766532.1,
       contacts: [
         {
           id: 3007,
@@ -436,9 +444,72 @@ export const FOREIGN_PW_DATA: Record<
       lastModifiedDateTime: MODIFIED,
     },
   ],
+  // Work orders (the vendor file's Service requests): a status of this organisation's own wording, a unit named
+  // only in unitIDs, a building-wide order whose unitIDs is null, a dateToEnter with a zone offset, two vendors.
+  workorders: [
+    {
+      id: 44003,
+      number: 18,
+      buildingID: 77003,
+      unitIDs: null,
+      location: 'Ødegaard Lofts',
+      status: 'Awaiting Owner Approval',
+      priority: null,
+      category: 'Roof',
+      type: 'General',
+      description: 'Slates loose on the north side',
+      authorizeEnter: 'SPECIFIEDTIME',
+      dateToEnter: '2026-01-20T09:30:00-05:00',
+      requestedBy: 'Siobhán Ní Bhriain',
+      assignedVendors: [],
+      createdDateTime: '2026-01-12T22:05:00Z',
+      lastModifiedDateTime: MODIFIED,
+    },
+    {
+      id: 44001,
+      number: 16,
+      buildingID: 77003,
+      unitID: 8801,
+      unitIDs: [8801],
+      status: 'Waiting on Parts',
+      priority: 'MEDIUM',
+      category: 'Appliance',
+      type: 'Service Request',
+      source: 'Tenant Portal',
+      description: 'Fridge ices over — door seal torn',
+      authorizeEnter: 'ANYTIME',
+      requestedBy: 'Łukasz Kowalczyk',
+      lease: 'Kowalczyk - Loft A',
+      assignedVendors: [
+        { id: 5101, name: 'GP Plumbing LLC' },
+        { id: 5107, name: 'Øresund Appliance' },
+      ],
+      createdDateTime: '2025-12-29T08:00:00Z',
+      lastModifiedDateTime: MODIFIED,
+    },
+    {
+      id: 44002,
+      number: 17,
+      buildingID: 61002,
+      unitIDs: [8805],
+      status: 'Closed',
+      priority: 'HIGH',
+      category: 'Plumbing',
+      description: 'Burst pipe in the crawl space',
+      authorizeEnter: 'NO',
+      startDate: '2025-10-02',
+      completedDate: '2025-10-03',
+      requestedBy: "D'Andre St. John",
+      lease: 'St. John - Cottage',
+      assignedVendors: [{ id: 5101, name: 'GP Plumbing LLC' }],
+      createdDateTime: '2025-10-01T23:59:59Z',
+      lastModifiedDateTime: MODIFIED,
+    },
+  ],
 };
 
 const LIST_PATHS: Record<string, keyof typeof FOREIGN_PW_DATA> = {
+  '/workorders': 'workorders',
   '/leases/charges': 'charges',
   '/leases/payments': 'payments',
   '/portfolios': 'portfolios',
@@ -480,6 +551,11 @@ export async function startForeignPropertywareRestServer(): Promise<ForeignPrope
     ) {
       return send(401, { errorCode: '401', userMessage: 'Unauthorized', errors: [] });
     }
+    const close = /^\/workorders\/closeworkorder\/(\d+)$/.exec(url.pathname);
+    if (close && req.method === 'PUT') {
+      const answer = await closeWorkOrder(data, Number(close[1]), req);
+      return send(answer.status, answer.body);
+    }
     const one = /^(\/[a-z]+)\/(\d+)$/.exec(url.pathname);
     const name = LIST_PATHS[one ? one[1] : url.pathname];
     const notFound = () => send(404, { errorCode: '404', userMessage: 'Not Found', errors: [] });
@@ -520,6 +596,7 @@ const SCHEMAS: Partial<Record<Collection, { POST: string; PUT: string; read: str
   leases: { POST: 'SaveLease', PUT: 'SaveLease', read: 'Lease' },
   buildings: { POST: 'SaveBuilding', PUT: 'UpdateBuilding', read: 'Building' },
   units: { POST: 'SaveUnit', PUT: 'SaveUnit', read: 'Unit' },
+  workorders: { POST: 'SaveWorkOrder', PUT: 'SaveWorkOrder', read: 'WorkOrder' },
   // BETA creates; their updates are not served here.
   charges: { POST: 'SaveCharge', PUT: 'SaveCharge', read: 'ChargeTx' },
   payments: { POST: 'SavePayment', PUT: 'SavePayment', read: 'Payment' },
@@ -558,6 +635,17 @@ const refused = (status: number, userMessage: string, errors: Array<{ key: strin
   body: { errorCode: String(status), userMessage, errors },
 });
 
+/** A write's JSON body, or the refusal of a request without one (415 without the JSON media type, 400 unreadable). */
+async function jsonBody(req: http.IncomingMessage): Promise<{ body: Json } | { refusal: Answer }> {
+  if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
+    return { refusal: refused(415, 'Unsupported Media Type') };
+  try {
+    return { body: JSON.parse(await readBody(req)) as Json };
+  } catch {
+    return { refusal: refused(400, 'Malformed JSON') };
+  }
+}
+
 async function writeRecord(
   data: typeof FOREIGN_PW_DATA,
   name: Collection,
@@ -567,14 +655,9 @@ async function writeRecord(
 ): Promise<Answer> {
   const schemas = SCHEMAS[name];
   if (!schemas || (method === 'POST') !== (id === undefined)) return refused(405, 'Method Not Allowed');
-  if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
-    return refused(415, 'Unsupported Media Type');
-  let body: Json;
-  try {
-    body = JSON.parse(await readBody(req));
-  } catch {
-    return refused(400, 'Malformed JSON');
-  }
+  const parsed = await jsonBody(req);
+  if ('refusal' in parsed) return parsed.refusal;
+  const body = parsed.body;
   const existing = id === undefined ? undefined : data[name].find((r) => r.id === id);
   if (id !== undefined && !existing) return refused(404, `No ${name} with id ${id}`);
   const validate = openapiValidator(SPEC, schemas[method], { closed: true });
@@ -628,6 +711,20 @@ async function writeRecord(
       };
     });
   }
+  if (name === 'workorders') {
+    // Reads name the requester (a contact id in SaveWorkOrder), give the first unit as unitID, and enter dates as
+    // date-times; this organisation's new orders read "New", numbered after the last.
+    const requester = data.contacts.find((c) => c.id === body.requestedBy);
+    Object.assign(record, {
+      number: Math.max(0, ...data.workorders.map((w) => w.number ?? 0)) + 1,
+      status: 'New',
+      portfolioID: data.buildings.find((b) => b.id === body.buildingID)?.portfolioID,
+      unitID: body.unitIDs?.[0],
+      requestedBy: requester ? `${requester.firstName} ${requester.lastName}` : undefined,
+      dateToEnter: body.dateToEnter ? `${body.dateToEnter}T00:00:00Z` : undefined,
+      assignedVendors: [],
+    });
+  }
   if (name === 'charges' || name === 'payments') {
     const lease = data.leases.find((l) => l.id === body.leaseID)!;
     record.portfolioID = data.buildings.find((b) => b.id === lease.buildingID)?.portfolioID;
@@ -655,6 +752,15 @@ function rules(data: typeof FOREIGN_PW_DATA, name: Collection, body: Json, exist
       for (const key of ['noticeGivenDate', 'reasonForLeaving'])
         if (key in body) errors.push({ key, message: 'Used only for Updating a Lease' });
   }
+  if (name === 'workorders') {
+    if (!data.buildings.some((b) => b.id === body.buildingID))
+      errors.push({ key: 'buildingID', message: 'No such building' });
+    for (const unit of Array.isArray(body.unitIDs) ? (body.unitIDs as unknown[]) : [])
+      if (!data.units.some((u) => u.id === unit && u.buildingID === body.buildingID))
+        errors.push({ key: 'unitIDs', message: `No unit ${String(unit)} in the building` });
+    if (body.requestedBy !== undefined && !data.contacts.some((c) => c.id === body.requestedBy))
+      errors.push({ key: 'requestedBy', message: 'No such contact' });
+  }
   if ((name === 'charges' || name === 'payments') && !data.leases.some((l) => l.id === body.leaseID))
     errors.push({ key: 'leaseID', message: 'No such lease' });
   if (name === 'payments') {
@@ -671,4 +777,41 @@ function rules(data: typeof FOREIGN_PW_DATA, name: Collection, body: Json, exist
       errors.push({ key: 'portfolioID', message: "Must be the building's portfolio" });
   }
   return errors;
+}
+
+/**
+ * PUT /workorders/closeworkorder/{id} (BETA; this organisation is in the program): a CloseWorkOrder, checked against
+ * the spec; the order reads "Closed" with its completion date and the time card's vendors assigned (its own
+ * choices); 200 with a ResponseEntity, not the record.
+ */
+async function closeWorkOrder(data: typeof FOREIGN_PW_DATA, id: number, req: http.IncomingMessage): Promise<Answer> {
+  const parsed = await jsonBody(req);
+  if ('refusal' in parsed) return parsed.refusal;
+  const body = parsed.body;
+  const validate = openapiValidator(SPEC, 'CloseWorkOrder', { closed: true });
+  if (!validate(body))
+    return refused(
+      400,
+      'Validation failed',
+      (validate.errors ?? []).map((e) => ({
+        key: e.instancePath.slice(1) || 'body',
+        message: e.message ?? 'is invalid',
+      })),
+    );
+  const order = data.workorders.find((w) => w.id === id);
+  if (!order) return refused(404, `No work order with id ${id}`);
+  const vendors = (body.timeCardEntry as Json[]).map((entry) => ({
+    id: entry.vendorID,
+    name: `Vendor ${entry.vendorID}`,
+  }));
+  Object.assign(order, {
+    status: 'Closed',
+    completedDate: body.completedDate ?? new Date().toISOString().slice(0, 10),
+    assignedVendors: [
+      ...order.assignedVendors,
+      ...vendors.filter((v) => !order.assignedVendors.some((a: Json) => a.id === v.id)),
+    ],
+    lastModifiedDateTime: new Date().toISOString().slice(0, 19) + 'Z',
+  });
+  return { status: 200, body: { statusCode: '200' } };
 }

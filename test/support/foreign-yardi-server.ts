@@ -6,7 +6,8 @@ import { createAsyncServer, listenOnLoopback, readBody } from './loopback-server
  * adapter meets choices our simulator did not make: other date and money spellings, Customer lists of one,
  * entities, a `Error: Database busy` answer on every 4th call, and hand-picked data the project has never seen.
  * Besides Resident Transactions it takes the writes of the contract's "Writes and the other interfaces": Common
- * Data `UpdateResidentData` and ILS/Guest Card `ImportApplication_Login`, each on its own ASMX path and namespace.
+ * Data `UpdateResidentData`, ILS/Guest Card `ImportApplication_Login` and Service Requests (`GetServiceRequest_Search`,
+ * `CreateOrEditServiceRequests`: FOREIGN_SERVICE_REQUESTS), each on its own ASMX path and namespace.
  * Charges and payments: see TRANSACTIONS (served in GetResidentTransactions_Login and, by date, in
  * GetResidentTransactions_ByChargeDate_Login).
  */
@@ -299,9 +300,14 @@ const INTERFACES: Record<string, { name: string; methods: string[] }> = {
     ],
   },
   '/Webservices/itfCommonData.asmx': { name: 'ItfCommonData', methods: ['UpdateResidentData'] },
+  '/Webservices/itfservicerequests.asmx': {
+    name: 'ItfServiceRequests',
+    methods: ['GetServiceRequest_Search', 'CreateOrEditServiceRequests'],
+  },
   '/Webservices/ItfILSGuestCard.asmx': { name: 'ItfILSGuestCard', methods: ['ImportApplication_Login'] },
 };
 const WRITE_DOCUMENT: Record<string, string> = {
+  CreateOrEditServiceRequests: 'ServiceRequestXml',
   UpdateResidentData: 'XmlDoc',
   ImportApplication_Login: 'XmlDocument',
   ImportCharge_Login: 'TransactionXml',
@@ -346,6 +352,216 @@ function importTransactions(
   }
   return null;
 }
+/**
+ * Service requests (yardi.md, Service requests interface). Its own choices: ServiceRequestDate as MM/DD/YYYY,
+ * StatusHistory time stamps ISO with a zone offset (or a bare MM/DD/YYYY), HasPermissionToEnter as .NET writes a
+ * bool ("True"/"False"), one Status entry as a single element, ids numbers from 88001, this database's own
+ * categories and priorities, FromDate/ToDate matched against ServiceRequestDate, and "none" worded as the
+ * work-order variant.
+ */
+export interface ForeignServiceRequest {
+  id: string;
+  property: string;
+  elements: Record<string, string>;
+  history: Array<{ status: string; at: string }>;
+}
+export const FOREIGN_SERVICE_REQUEST_VALUES = {
+  Category: ['Plumbing', 'Appliance', 'Electrical', 'HVAC', 'Grounds'],
+  Priority: ['Low', 'Normal', 'High', 'Emergency'],
+  CurrentStatus: ['Call', 'In Progress', 'Scheduled', 'Work Completed', 'Canceled'],
+};
+export const FOREIGN_SERVICE_REQUESTS: ForeignServiceRequest[] = [
+  {
+    id: '88001',
+    property: 'oakr',
+    elements: {
+      Origin: 'Resident Portal',
+      PropertyCode: 'oakr',
+      UnitCode: 'A-1',
+      TenantCode: 'r000001',
+      ServiceRequestBriefDescription: 'Water heater pilot out',
+      ServiceRequestFullDescription: 'No hot water since Sunday; pilot light will not stay lit',
+      ProblemDescriptionNotes: 'Second report this month',
+      TechnicianNotes: 'Replaced thermocouple',
+      Category: 'Plumbing',
+      SubCategory: 'Water heater',
+      Priority: 'High',
+      HasPermissionToEnter: 'True',
+      AccessNotes: 'Cat — keep door closed',
+      TenantCaused: 'False',
+      RequestorName: "Siobhán O'Reilly-Nguyễn",
+      RequestorPhoneNumber: '2085550141',
+      RequestorEmail: 'Siobhan@Example.ORG',
+      ServiceRequestDate: '11/03/2025',
+      CreatedBy: 'portal',
+      UpdateDate: '11/05/2025',
+      UpdatedBy: 'jdoe',
+      CurrentStatus: 'Work Completed',
+    },
+    history: [
+      { status: 'Call', at: '2025-11-03T14:22:05-07:00' },
+      { status: 'Scheduled', at: '2025-11-04T08:00:00-07:00' },
+      { status: 'Work Completed', at: '2025-11-05T16:45:30-07:00' },
+    ],
+  },
+  {
+    id: '88002',
+    property: 'oakr',
+    elements: {
+      Origin: 'Phone',
+      PropertyCode: 'oakr',
+      UnitCode: '0003',
+      TenantCode: 'r000005',
+      ServiceRequestBriefDescription: 'Fridge <not> cooling',
+      ServiceRequestFullDescription: '',
+      Category: 'Appliance',
+      Priority: 'Normal',
+      HasPermissionToEnter: 'False',
+      RequestorName: 'Hemi Walker',
+      ServiceRequestDate: '01/20/2026',
+      CreatedBy: 'frontdesk',
+      UpdateDate: '01/21/2026',
+      UpdatedBy: 'frontdesk',
+      CurrentStatus: 'In Progress',
+    },
+    history: [
+      { status: 'Call', at: '01/20/2026' },
+      { status: 'In Progress', at: '2026-01-21T09:10:00+00:00' },
+    ],
+  },
+  {
+    id: '88003',
+    property: 'B7',
+    elements: {
+      Origin: 'Walk-in',
+      PropertyCode: 'B7',
+      ServiceRequestBriefDescription: 'Hallway light & exit sign out',
+      Category: 'Electrical',
+      Priority: 'Low',
+      ServiceRequestDate: '02/02/2026',
+      CurrentStatus: 'Call',
+    },
+    history: [{ status: 'Call', at: '2026-02-02T10:00:00-05:00' }],
+  },
+];
+
+const SERVICE_REQUEST_ORDER = [
+  'Origin',
+  'PropertyCode',
+  'UnitCode',
+  'TenantCode',
+  'ServiceRequestBriefDescription',
+  'ServiceRequestFullDescription',
+  'ProblemDescriptionNotes',
+  'TechnicianNotes',
+  'Category',
+  'SubCategory',
+  'Priority',
+  'HasPermissionToEnter',
+  'AccessNotes',
+  'TenantCaused',
+  'RequestorName',
+  'RequestorPhoneNumber',
+  'RequestorEmail',
+  'ServiceRequestDate',
+  'CreatedBy',
+  'UpdateDate',
+  'UpdatedBy',
+  'CurrentStatus',
+];
+
+function serviceRequestXml(r: ForeignServiceRequest, error?: string): string {
+  const elements = SERVICE_REQUEST_ORDER.map((name) => el(name, r.elements[name])).join('');
+  const history = r.history.map((h) => `<Status Type="${esc(h.status)}" TimeStamp="${esc(h.at)}"/>`).join('');
+  const errors = error ? `<ErrorMessages><Error>${esc(error)}</Error></ErrorMessages>` : '';
+  return `<ServiceRequest>${el('ServiceRequestId', r.id)}${elements}<StatusHistory>${history}</StatusHistory>${errors}</ServiceRequest>`;
+}
+
+/** GetServiceRequest_Search: one property's requests, narrowed by the optional filters (dates on ServiceRequestDate). */
+function searchServiceRequests(requests: ForeignServiceRequest[], params: any): string {
+  const given = (name: string) => (typeof params[name] === 'string' && params[name] !== '' ? params[name] : undefined);
+  const from = given('FromDate') && writtenDate(given('FromDate'));
+  const to = given('ToDate') && writtenDate(given('ToDate'));
+  const closed = ['Work Completed', 'Canceled'];
+  const found = requests.filter((r) => {
+    const created = writtenDate(r.elements.ServiceRequestDate)!;
+    const status = r.elements.CurrentStatus;
+    return (
+      r.property === params.YardiPropertyId &&
+      (!given('UnitCode') || r.elements.UnitCode === given('UnitCode')) &&
+      (!given('ResidentCode') || r.elements.TenantCode === given('ResidentCode')) &&
+      (!given('Status') || status === given('Status')) &&
+      (given('OpenOrClosed') !== 'Open' || !closed.includes(status)) &&
+      (given('OpenOrClosed') !== 'Closed' || closed.includes(status)) &&
+      (!from || created >= from) &&
+      (!to || created <= to)
+    );
+  });
+  if (found.length === 0) return '<ErrorMessage>There are no work orders found for these input values.</ErrorMessage>';
+  return `<ServiceRequests xmlns="">${found.map((r) => serviceRequestXml(r)).join('')}</ServiceRequests>`;
+}
+
+/**
+ * CreateOrEditServiceRequests: each `<ServiceRequest>` is created (no ServiceRequestId, or 0) or edited (elements
+ * sent replace those stored; a CurrentStatus change adds a StatusHistory entry stamped now, ISO with offset), and
+ * echoed; a refused one carries `<ErrorMessages><Error>` and changes nothing.
+ */
+function createOrEditServiceRequests(
+  data: ForeignData,
+  requests: ForeignServiceRequest[],
+  property: string,
+  doc: any,
+): string | { echo: string } {
+  const list = (value: unknown): any[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+  const items = list(doc?.ServiceRequests?.ServiceRequest);
+  if (items.length === 0) return 'Object reference not set to an instance of an object.';
+  const stamp = () => new Date().toISOString().replace(/\.\d+Z$/, '+00:00');
+  const echoes = items.map((item) => {
+    const sent: Record<string, string> = Object.fromEntries(
+      Object.entries(item as Record<string, unknown>)
+        .filter(([name, value]) => name !== 'ServiceRequestId' && typeof value === 'string')
+        .map(([name, value]) => [name, value as string]),
+    );
+    const id = textOf(item.ServiceRequestId);
+    const existing = id && id !== '0' ? requests.find((r) => r.id === id) : undefined;
+    const echo = (error: string) => serviceRequestXml({ id: id ?? '0', property, elements: sent, history: [] }, error);
+    if (id && id !== '0' && !existing) return echo(`ServiceRequest ${id} does not exist`);
+    const propertyCode = sent.PropertyCode ?? existing?.property;
+    if (propertyCode !== property || !data.properties.some((p) => p.code === property))
+      return echo(`Could not find Property:${propertyCode ?? ''}.`);
+    if (sent.UnitCode && !data.units.some((u) => u.property === property && u.id === sent.UnitCode))
+      return echo(`Could not find Unit:${sent.UnitCode}.`);
+    if (
+      sent.TenantCode &&
+      !data.households.some((h) => h.property === property && h.id === sent.TenantCode.split(':')[0])
+    )
+      return echo(`Could not find Tenant:${sent.TenantCode}.`);
+    if (!existing && !sent.ServiceRequestBriefDescription) return echo('ServiceRequestBriefDescription is required');
+    if ((sent.ServiceRequestBriefDescription ?? '').length > 35)
+      return echo('ServiceRequestBriefDescription is longer than 35 characters');
+    for (const [name, values] of Object.entries(FOREIGN_SERVICE_REQUEST_VALUES))
+      if (sent[name] !== undefined && !values.includes(sent[name])) return echo(`${sent[name]} is not a valid ${name}`);
+    if (sent.RequestorPhoneNumber !== undefined && !/^\d+$/.test(sent.RequestorPhoneNumber))
+      return echo('RequestorPhoneNumber must hold digits only');
+    if (existing) {
+      const statusChanged = sent.CurrentStatus !== undefined && sent.CurrentStatus !== existing.elements.CurrentStatus;
+      Object.assign(existing.elements, sent, { UpdatedBy: 'interface' });
+      if (statusChanged) existing.history.push({ status: sent.CurrentStatus, at: stamp() });
+      return serviceRequestXml(existing);
+    }
+    const status = sent.CurrentStatus ?? 'Call';
+    const created: ForeignServiceRequest = {
+      id: String(88001 + requests.length),
+      property,
+      elements: { Origin: 'Interface', CreatedBy: 'interface', ...sent, PropertyCode: property, CurrentStatus: status },
+      history: [{ status, at: stamp() }],
+    };
+    requests.push(created);
+    return serviceRequestXml(created);
+  });
+  return { echo: `<ServiceRequests xmlns="">${echoes.join('')}</ServiceRequests>` };
+}
+
 const BUSY_EVERY = 4;
 
 const esc = (value: string) =>
@@ -429,6 +645,10 @@ export interface ForeignYardiServer {
   log: Array<{ method: string; propertyId?: string; answer: 'data' | 'busy' | 'refused' | 'error' | 'fault' }>;
   /** This server's own copy of the data, which the writes change. */
   data: ForeignData;
+  /** Its service requests (ItfServiceRequests), which CreateOrEditServiceRequests changes. */
+  serviceRequests: ForeignServiceRequest[];
+  /** Its charges and payments (Billing & Payments), which the imports add to. */
+  transactions: Array<{ household: string; element: 'Charge' | 'Payment'; type?: string; detail: Record<string, any> }>;
   /**
    * The next call of `method` answers `Error: Database busy` (doing nothing), or is done and then answered
    * with a SOAP Fault and no Messages (`fault`), or done and never answered (`hang`).
@@ -541,6 +761,7 @@ export async function startForeignYardiServer(): Promise<ForeignYardiServer> {
   const log: ForeignYardiServer['log'] = [];
   const data: ForeignData = structuredClone(FOREIGN_YARDI_DATA);
   const transactions = structuredClone(TRANSACTIONS);
+  const serviceRequests = structuredClone(FOREIGN_SERVICE_REQUESTS);
   const failures = new Map<string, 'busy' | 'fault' | 'hang'>();
   const server = createAsyncServer(async (req, res) => {
     const body = await readBody(req);
@@ -591,6 +812,19 @@ export async function startForeignYardiServer(): Promise<ForeignYardiServer> {
         log.push({ method, propertyId: property, answer: 'error' });
         return send(envelope(method, errorDocument(`Invalid YardiPropertyId ${property}`), ns));
       }
+      if (method === 'CreateOrEditServiceRequests') {
+        const outcome = createOrEditServiceRequests(data, serviceRequests, property!, doc);
+        const error = typeof outcome === 'string' ? outcome : null;
+        log.push({ method, propertyId: property, answer: error ? 'error' : failure ? 'fault' : 'data' });
+        if (error) return send(envelope(method, errorDocument(error), ns));
+        if (failure === 'hang') return;
+        if (failure === 'fault')
+          return send(
+            soapFault('soap:Server', 'Server was unable to process request. ---> Thread was being aborted.'),
+            500,
+          );
+        return send(envelope(method, (outcome as { echo: string }).echo, ns));
+      }
       const outcome =
         method === 'UpdateResidentData'
           ? { error: updateResidentData(data, doc) }
@@ -637,6 +871,17 @@ export async function startForeignYardiServer(): Promise<ForeignYardiServer> {
       );
     }
     log.push({ method, propertyId: params.YardiPropertyId, answer: 'data' });
+    if (method === 'GetServiceRequest_Search') {
+      if (!data.properties.some((p) => p.code === params.YardiPropertyId))
+        return send(
+          envelope(
+            method,
+            `<ErrorMessage>Could not find Property:${esc(String(params.YardiPropertyId))}.</ErrorMessage>`,
+            ns,
+          ),
+        );
+      return send(envelope(method, searchServiceRequests(serviceRequests, params), ns));
+    }
     if (method === 'GetPropertyConfigurations') return send(envelope(method, properties(data)));
     return send(
       envelope(
@@ -651,6 +896,8 @@ export async function startForeignYardiServer(): Promise<ForeignYardiServer> {
     ...(await listenOnLoopback(server)),
     log,
     data,
+    serviceRequests,
+    transactions,
     failNext: (method, how) => void failures.set(method, how),
   };
 }

@@ -195,7 +195,7 @@ describe('the model catalogue: each model has everything it needs, declared once
           model,
           { read: { unsupported: true }, create: { unsupported: true }, update: { unsupported: true } },
         ]);
-      // A synced model's cell is its check's, when it has one.
+      // A synced model shows its check's row, and one without a row is untested.
       for (const model of adapter.models)
         expect([vendor, model, matrix[model].read]).toEqual([
           vendor,

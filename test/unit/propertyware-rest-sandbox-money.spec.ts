@@ -9,6 +9,11 @@ import { LARGE_CHARGE_CENTS } from '../../src/sandbox/kit/seeded-ledger';
 import { sandboxControl } from '../support/sandbox-writes';
 import { expectSameAsSaveSchema } from '../support/propertyware-save-schemas';
 import { assertValid } from '../support/propexo-schema';
+import {
+  AUTHORIZE_ENTER,
+  WORK_ORDER_PRIORITIES,
+  WORK_ORDER_STATUSES,
+} from '../../src/sandbox/propertyware-rest/propertyware-rest-workorders';
 
 const SPEC = 'propertyware-openapi.json';
 const CREDS = { clientId: 'unit-client', clientSecret: 'unit-secret', systemId: '4242' };
@@ -292,5 +297,35 @@ describe('Propertyware REST sandbox lease charges and payments', () => {
     // The payments were applied: the charges they paid changed too.
     for (const p of newPayments)
       expect(changedCharges.some((c: any) => c.payments.some((a: any) => a.id === p.id))).toBe(true);
+  });
+
+  it("every lease's leaseBalance is its served ledger's charges less its payments (a lease not begun owes nothing)", async () => {
+    const charges = await all('/leases/charges');
+    const payments = await all('/leases/payments');
+    const leases = await all('/leases');
+    const expected = (leaseID: number) =>
+      sumCents(charges.filter((c) => c.leaseID === leaseID)) - sumCents(payments.filter((p) => p.leaseID === leaseID));
+    expect(leases.map((l) => [l.id, cents(l.leaseBalance)])).toEqual(leases.map((l) => [l.id, expected(l.id)]));
+    expect(leases.some((l) => l.status === 'Draft')).toBe(true);
+  });
+
+  it('seeds work orders of the closed WorkOrder schema: every status, priority and authorizeEnter, on units, unitIDs only, or a building', async () => {
+    const orders = await all('/workorders');
+    expect(orders.length).toBeGreaterThanOrEqual(10);
+    expect(orders).toEqual(server.sandbox.data.workorders);
+    // WorkOrder.unitIDs is an untyped object in the spec; Propertyware serves the ids as a list.
+    for (const { unitIDs: _unitIds, ...order } of orders) assertValid('WorkOrder', order, SPEC, { closed: true });
+    expect(new Set(orders.map((o) => o.status))).toEqual(new Set(WORK_ORDER_STATUSES));
+    expect(new Set(orders.map((o) => o.priority))).toEqual(new Set([...WORK_ORDER_PRIORITIES, undefined]));
+    expect(new Set(orders.map((o) => o.authorizeEnter))).toEqual(new Set([...AUTHORIZE_ENTER, undefined]));
+    const units = new Map(server.sandbox.data.units.map((u) => [u.id, u]));
+    for (const o of orders) {
+      for (const unitId of o.unitIDs) expect(units.get(unitId)?.buildingID).toBe(o.buildingID);
+      if (o.unitID !== undefined) expect(o.unitIDs).toEqual([o.unitID]);
+    }
+    expect(orders.some((o) => o.unitID === undefined && o.unitIDs.length === 1)).toBe(true);
+    expect(orders.some((o) => o.unitIDs.length === 0)).toBe(true);
+    expect(orders.some((o) => o.assignedVendors.length === 2)).toBe(true);
+    expect(orders.filter((o) => o.completedDate).every((o) => ['Completed', 'Closed'].includes(o.status))).toBe(true);
   });
 });

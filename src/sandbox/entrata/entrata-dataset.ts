@@ -11,6 +11,7 @@ import {
   zipCode,
 } from '../kit/prng';
 import { generateEntrataLedgers } from './entrata-ledger';
+import { generateEntrataWorkOrders } from './entrata-work-orders';
 
 const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'plain'];
 
@@ -26,7 +27,7 @@ export interface EntrataData {
   units: Rec[];
   leases: Rec[];
   customers: Rec[];
-  /** Maintenance work orders (service requests): none seeded; made by writes or the control API. */
+  /** Maintenance work orders (service requests): see entrata-work-orders.ts; writes and the control API add more. */
   work_orders: Rec[];
   /** Lease ledger rows (getLeaseArTransactions) and ArPayments (getArPayments): see entrata-ledger.ts. */
   ar_transactions: Rec[];
@@ -109,7 +110,8 @@ export function generateEntrataData(options: EntrataDatasetOptions = {}): Entrat
 
   const leases = households.map((household, i) => makeLease(prng, ID_BASE.leases + i + 1, units[i], household));
   const ledgers = generateEntrataLedgers(leases, options.seed ?? 1);
-  return { properties, units, leases, customers, work_orders: [], ...ledgers };
+  const workOrders = generateEntrataWorkOrders(leases, units, customers, options.seed ?? 1);
+  return { properties, units, leases, customers, work_orders: workOrders, ...ledgers };
 }
 
 function makeProperty(prng: Prng, id: number): Rec {

@@ -9,6 +9,7 @@ import {
   usDateOf as usDate,
 } from '../kit/seeded-ledger';
 import type { EntrataData } from './entrata-dataset';
+import { COMPANY_EMPLOYEES } from './entrata-work-orders';
 
 type Rec = Record<string, any>;
 
@@ -54,6 +55,7 @@ export function generateEntrataLedgers(
   const prng = new Prng(seed * 7919 + 23);
   const rows: Rec[] = [];
   const payments: Rec[] = [];
+  let lastPaymentId: number = ID_BASE.payments;
   leases
     .filter((lease) => ['Current', 'Notice', 'Past'].includes(lease.leaseIntervalStatus))
     .forEach((lease, i) => {
@@ -81,7 +83,9 @@ export function generateEntrataLedgers(
         return row;
       });
       const customerId = primaryCustomer(lease);
-      const paymentIds = ledger.payments.map((_, n) => ID_BASE.payments + payments.length + n + 1);
+      // Numbered past every id given so far (a reversal takes a number, though it is no ArPayment of its own).
+      const paymentIds = ledger.payments.map((_, n) => lastPaymentId + n + 1);
+      lastPaymentId += ledger.payments.length;
       for (const p of ledger.payments) {
         const reversal = p.reversed === true || p.reverses !== undefined;
         rows.push(
@@ -195,7 +199,7 @@ export function postTransaction(
 /** A new captured payment on a lease (the control API's "new payment"), applied to its oldest open charges. */
 export function postPayment(data: EntrataData, lease: Rec, p: { cents: number; date: string; type: string }): Rec {
   const leaseId = Number(lease.id);
-  const arPaymentId = ID_BASE.payments + data.ar_payments.length + 1;
+  const arPaymentId = data.ar_payments.reduce<number>((max, x) => Math.max(max, x.ArPaymentId), ID_BASE.payments) + 1;
   const open = data.ar_transactions
     .filter((r) => r.leaseId === leaseId && r.transactionTypeId === TRANSACTION_TYPES.charge && cents(r.balanceDue) > 0)
     .sort(
@@ -302,7 +306,7 @@ export function workOrderPickLists(
     },
     WorkOrderTypes: { WorkOrderType: entries({ 1: 'Service Request', 2: 'Make Ready', 3: 'Inspection' }) },
     CompanyEmployees: {
-      CompanyEmployee: entries({ 501: 'Maria Lopez', 502: 'Sam Carter', 503: 'Dana Kim' }),
+      CompanyEmployee: entries(COMPANY_EMPLOYEES),
     },
   };
 }

@@ -1,6 +1,7 @@
 import { centsOfDecimal } from '../kit/seeded-ledger';
 import { type EntrataData, usDate } from './entrata-dataset';
 import { sendLeaseArTransaction } from './entrata-ledger';
+import { COMPANY_EMPLOYEES } from './entrata-work-orders';
 
 type Rec = Record<string, any>;
 
@@ -401,6 +402,8 @@ function workOrderProblem(p: Rec): string | null {
   for (const [param, list] of LOOKUPS)
     if (p[param] !== undefined && !pick(list, p[param]))
       return `${param} ${p[param]} is not in the property's pick list.`;
+  if (p.assignedTo !== undefined && !COMPANY_EMPLOYEES[p.assignedTo])
+    return `assignedTo ${p.assignedTo} is not an employee of the company.`;
   const start = p.scheduledStartDateTime ?? p.scheduledStartDate;
   const end = p.scheduledEndDateTime ?? p.scheduledEndDate;
   if ((start === undefined) !== (end === undefined))
@@ -423,7 +426,8 @@ function workOrderFields(data: EntrataData, p: Rec): Rec {
     nameLast: customer?.LastName,
     primaryPhoneNumber: p.mainPhoneNumber === undefined ? undefined : String(p.mainPhoneNumber),
     emailAddress: p.emailAddress ?? customer?.Email,
-    assignedTo: p.assignedTo,
+    // assignedTo is sent as the employee's id; getWorkOrders names the employee (modelled).
+    assignedTo: p.assignedTo === undefined ? undefined : COMPANY_EMPLOYEES[p.assignedTo],
     maintenanceStatus:
       p.maintenanceStatusTypeId === undefined ? undefined : pick('statuses', p.maintenanceStatusTypeId),
     maintenancePriority:

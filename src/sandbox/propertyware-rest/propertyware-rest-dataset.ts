@@ -12,6 +12,7 @@ import {
   zipCode,
 } from '../kit/prng';
 import { generatePropertywareLedgers } from './propertyware-rest-ledger';
+import { generatePropertywareWorkOrders } from './propertyware-rest-workorders';
 
 const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'intl'];
 
@@ -27,7 +28,7 @@ export interface PropertywareRestData {
   units: Rec[];
   leases: Rec[];
   contacts: Rec[];
-  /** Work orders (service requests): none seeded; made by writes or the control API. */
+  /** Work orders (service requests, `WorkOrder`): about one per three leases (propertyware-rest-workorders.ts). */
   workorders: Rec[];
   /** Lease charges (`ChargeTx`, GET /leases/charges) and payments (`Payment`, GET /leases/payments). */
   charges: Rec[];
@@ -184,7 +185,8 @@ export function generatePropertywareRestData(options: PropertywareRestDatasetOpt
     lastModifiedBy: 'Sandbox',
     lastModifiedDateTime: isoSeconds(SEEDED_AT),
   }));
-  return { portfolios, buildings, units, leases, contacts, workorders: [], charges, payments };
+  const workorders = generatePropertywareWorkOrders(leases, units, contacts, options.seed ?? 1, isoSeconds(SEEDED_AT));
+  return { portfolios, buildings, units, leases, contacts, workorders, charges, payments };
 }
 
 function makePortfolio(prng: Prng, id: number): Rec {

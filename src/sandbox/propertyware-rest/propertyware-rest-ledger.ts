@@ -50,6 +50,8 @@ export function generatePropertywareLedgers(
   const prng = new Prng(seed * 7919 + 21);
   const charges: Rec[] = [];
   const payments: Rec[] = [];
+  // A lease not yet begun has no ledger, so it owes nothing.
+  for (const lease of leases) if (lease.status === 'Draft') lease.leaseBalance = 0;
   leases
     .filter((lease) => lease.status !== 'Draft')
     .forEach((lease, i) => {

@@ -12,6 +12,7 @@ import {
   zipCode,
 } from '../kit/prng';
 import { generateYardiTransactions } from './yardi-ledger';
+import { generateYardiServiceRequests } from './yardi-service-requests';
 
 const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'dot', 'plain'];
 
@@ -26,7 +27,7 @@ export interface YardiData {
   properties: Rec[];
   units: Rec[];
   customers: Rec[];
-  /** Service requests (ItfServiceRequests): none seeded; made by writes or the control API. */
+  /** Service requests (ItfServiceRequests): about one household in three has one (yardi-service-requests.ts). */
   service_requests: Rec[];
   /** Billing & Payments: each household's charges and payments (see yardi-ledger.ts). */
   transactions: Rec[];
@@ -38,6 +39,8 @@ export interface YardiDatasetOptions {
   residents?: number;
   /** Units per property: Voyager customers run large communities. */
   unitsPerProperty?: number;
+  /** Service requests seeded; about one per three households when absent. */
+  serviceRequests?: number;
 }
 
 /** Every Customer Type of the contract; applicants are no residents, a household of them no lease. */
@@ -108,7 +111,7 @@ export function generateYardiData(options: YardiDatasetOptions = {}): YardiData 
     properties,
     units,
     customers,
-    service_requests: [],
+    service_requests: generateYardiServiceRequests(customers, options.seed ?? 1, options.serviceRequests),
     transactions: generateYardiTransactions(customers, options.seed ?? 1),
   };
 }

@@ -8,6 +8,7 @@ import { BodyError, readText, type ServeOptions, startSandboxServer } from '../k
 import { type SimulatedVendor, VendorSimulator } from '../kit/vendor-simulator';
 import { generateYardiData, type YardiData, type YardiDatasetOptions } from './yardi-dataset';
 import { writeElement } from './yardi-xml';
+import { advanceServiceRequest } from './yardi-service-requests';
 import { chargeDateRange, importTransactions, postCharge, postReceipt, serviceTransactions } from './yardi-ledger';
 import {
   createOrEditServiceRequests,
@@ -113,6 +114,7 @@ export function createYardiSandbox(initial: YardiSandboxOptions = {}): YardiSand
 
 class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> implements YardiSandbox {
   private byProperty: Partial<Record<Collection, Map<string, Rec[]>>> = {};
+  private ledgerIndex: { of: Rec[]; size: number; index: Map<string, Rec[]> } | null = null;
 
   protected generate(options: YardiSandboxOptions): YardiData {
     return generateYardiData(options);
@@ -120,13 +122,14 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
 
   protected override onReset(): void {
     this.byProperty = {};
+    this.ledgerIndex = null;
     this.mutationRound = 0;
     this.lastResponseAt = null;
   }
 
   protected control() {
     return {
-      mutateKinds: ['properties', 'units', 'residents', 'leases', 'charges', 'payments'],
+      mutateKinds: ['properties', 'units', 'residents', 'leases', 'charges', 'payments', 'service_requests'],
       faultPaths: [...Object.keys(METHODS), SEARCH_METHOD, ...WRITE_INTERFACES.flatMap((i) => Object.keys(i.methods))],
     };
   }
@@ -173,20 +176,33 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
    * `range`, and only the households that have some: charges and payments each by their own date, modelled).
    */
   private withTransactions(households: Rec[], range?: { from: string; to: string }): Rec[] {
-    const byHousehold = new Map<string, Rec[]>();
-    for (const t of this.store.transactions) {
-      const date = t.Detail.TransactionDate;
-      if (range && (date < range.from || date > range.to)) continue;
-      const list = byHousehold.get(t.CustomerID);
-      if (list) list.push(t);
-      else byHousehold.set(t.CustomerID, [t]);
+    const byHousehold = this.transactionIndex();
+    const inRange = (t: Rec) =>
+      !range || (t.Detail.TransactionDate >= range.from && t.Detail.TransactionDate <= range.to);
+    return households.flatMap((h) => {
+      const own = (byHousehold.get(h.CustomerID) ?? []).filter(inRange);
+      if (range && own.length === 0) return [];
+      const transactions = serviceTransactions(own);
+      return [transactions ? { ...h, RTServiceTransactions: transactions } : h];
+    });
+  }
+
+  /**
+   * The transactions by household, built once per ledger (a property's call would otherwise scan every household's
+   * ledger): rebuilt when transactions are added or removed; their Details change in place, which it sees.
+   */
+  private transactionIndex(): Map<string, Rec[]> {
+    const { transactions } = this.store;
+    if (this.ledgerIndex?.of !== transactions || this.ledgerIndex.size !== transactions.length) {
+      const index = new Map<string, Rec[]>();
+      for (const t of transactions) {
+        const list = index.get(t.CustomerID);
+        if (list) list.push(t);
+        else index.set(t.CustomerID, [t]);
+      }
+      this.ledgerIndex = { of: transactions, size: transactions.length, index };
     }
-    return households
-      .filter((h) => !range || byHousehold.has(h.CustomerID))
-      .map((h) => {
-        const transactions = serviceTransactions(byHousehold.get(h.CustomerID) ?? []);
-        return transactions ? { ...h, RTServiceTransactions: transactions } : h;
-      });
+    return this.ledgerIndex.index;
   }
 
   /**
@@ -372,7 +388,7 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
   /**
    * Edits `n` records of each named kind, spread evenly over its collection: properties get a new
    * MarketingName, units a new MarketRent, residents (each RT_Customer's first person) a new FirstName,
-   * leases a new CurrentRent.
+   * leases a new CurrentRent, service requests their next status; charges and payments are new ones.
    */
   mutate(counts: Rec) {
     const round = ++this.mutationRound;
@@ -382,7 +398,9 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
       const households = new Set(this.store.transactions.map((t) => t.CustomerID));
       return this.store.customers.filter((c) => households.has(c.CustomerID));
     };
-    const recordsOf = (kind: 'properties' | 'units' | 'residents' | 'leases' | 'charges' | 'payments') =>
+    const recordsOf = (
+      kind: 'properties' | 'units' | 'residents' | 'leases' | 'charges' | 'payments' | 'service_requests',
+    ) =>
       kind === 'residents'
         ? this.store.customers.filter((c) => c.Customers?.Customer?.length)
         : kind === 'leases'
@@ -402,6 +420,8 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
       charges: (h) => postCharge(this.store, h, { code: 'late', description: 'Late fee', date: today, cents: 2510 }),
       payments: (h) =>
         postReceipt(this.store, h, { type: 'Check', date: today, cents: 10030, description: 'Payment', apply: true }),
+      // The next status, with its StatusHistory entry.
+      service_requests: (r) => advanceServiceRequest(r, new Date()),
     });
   }
 
@@ -432,6 +452,7 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
 
   update(_collection: Collection, record: Rec, body: Rec): Rec {
     applyChanges(record, body);
+    this.ledgerIndex = null;
     if ('YardiPropertyId' in body) this.byProperty = {};
     return record;
   }
