@@ -13,7 +13,7 @@ import {
   type WriteResult,
 } from '../kit/vendor-simulator';
 import { type AppfolioData, type AppfolioDatasetOptions, generateAppfolioData, SEEDED_AT } from './appfolio-dataset';
-import { workOrderErrors, workOrderView } from './appfolio-work-orders';
+import { generateWorkOrderNotes, workOrderErrors, workOrderView } from './appfolio-work-orders';
 import { chargeErrors, INCOME_GL_ACCOUNT_IDS, postCharge, postPayment } from './appfolio-ledger';
 
 type Rec = Record<string, any>;
@@ -36,6 +36,8 @@ export interface AppfolioSandboxOptions extends AppfolioDatasetOptions {
 export interface AppfolioSandbox extends SimulatedVendor<AppfolioData, AppfolioSandboxOptions> {
   /** Expires every next_page_url handed out so far (its next GET answers 410); returns how many. */
   expireCursors(): number;
+  /** A work order's notes, oldest first (what `GET /api/v0/work_orders/{Id}/notes` serves newest first). */
+  workOrderNotes(id: number): readonly Record<string, unknown>[];
 }
 
 export const APPFOLIO_SANDBOX_CREDENTIALS = {
@@ -183,7 +185,11 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
     this.clock = new ChangeClock(SEEDED_AT);
     this.indexes.forget();
     this.runs.clear();
-    this.notes.clear();
+    this.notes = generateWorkOrderNotes(this.store.work_orders, this.options.seed ?? 1);
+  }
+
+  workOrderNotes(id: number): readonly Rec[] {
+    return this.notes.get(id) ?? [];
   }
 
   expireCursors(): number {
