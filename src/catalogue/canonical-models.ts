@@ -148,6 +148,8 @@ export interface CanonicalModel {
   nullDefaults: Record<string, unknown>;
   /** Set when the model is a side of the resident <-> lease link. */
   linkSide?: LinkSide;
+  /** The item of each embedded array (a jsonb field of `fields`), in the spec's field order. */
+  embeddedItems?: Readonly<Record<string, EmbeddedItem>>;
   /** The read API's list filters beyond the ones every model takes (COMMON_FILTERS), in the order documented. */
   filters: readonly ListFilter[];
   /**
@@ -157,6 +159,41 @@ export interface CanonicalModel {
   writes: Readonly<Partial<Record<WriteOperation, ModelWrite>>>;
   docs: ModelDocs;
 }
+
+/**
+ * What each field of an embedded item is. A mapping gives only the vendor's values (a ColumnType each, checked as
+ * a record's are); the ETL adds the item's `id` (derived from the record's model, the array and the item's `x_id`,
+ * so stable across syncs) and the record's own id (`service_request_id`); `created_at`, `updated_at` and
+ * `last_seen` are the record's, added by the read API only (stored, they would change the content hash on every
+ * sync; in events and diffs they would report nothing the vendor changed).
+ */
+export type EmbeddedItemField = ColumnType | 'item_id' | 'record_id' | 'record_stamp';
+export interface EmbeddedItem {
+  fields: Readonly<Record<string, EmbeddedItemField>>;
+  /** Vendor fields the spec's item admits no null for: an item without one is malformed. */
+  required?: readonly string[];
+  /** Values used instead of null where the spec admits none but an item may lack it (a history entry's notes). */
+  nullDefaults?: Readonly<Record<string, unknown>>;
+}
+
+const STAMPS = { created_at: 'record_stamp', updated_at: 'record_stamp', last_seen: 'record_stamp' } as const;
+
+/** An allocation of a payment to a charge, as the spec's `allocations[]` items of both ledger models. */
+const ALLOCATION_ITEM: EmbeddedItem = {
+  fields: {
+    id: 'item_id',
+    x_id: 'text',
+    x_source_id: 'text',
+    x_destination_id: 'text',
+    financial_account_id: 'text',
+    amount_in_cents: 'cents',
+    amount_raw: 'text',
+    resident_charge_id: 'text',
+    resident_payment_id: 'text',
+    ...STAMPS,
+    custom_data: 'jsonb',
+  },
+};
 
 /** Columns every canonical table has, maintained by the cache rather than the vendor mapping. */
 export const SYSTEM_COLUMNS = [
@@ -602,6 +639,23 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
     required: ['x_property_id', 'property_id'],
     emptyArrays: [],
     nullDefaults: { vendors: [], history: [], employees: [] },
+    embeddedItems: {
+      vendors: { fields: { vendor_id: 'text' }, required: ['vendor_id'] },
+      history: {
+        fields: {
+          id: 'item_id',
+          ...STAMPS,
+          x_id: 'text',
+          x_created_at: 'timestamptz',
+          notes: 'text',
+          creator_name: 'text',
+          status_raw: 'text',
+          service_request_id: 'record_id',
+        },
+        nullDefaults: { notes: '' },
+      },
+      employees: { fields: { id: 'item_id', ...STAMPS, x_id: 'text', name: 'text' } },
+    },
     filters: [
       { param: 'unit_id', value: 'text', match: { column: 'unit_id' } },
       { param: 'employee_id', value: 'text', match: { column: 'employee_id' } },
@@ -641,6 +695,7 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
     required: ['x_property_id', 'property_id'],
     emptyArrays: [],
     nullDefaults: { allocations: [] },
+    embeddedItems: { allocations: ALLOCATION_ITEM },
     filters: LEDGER_FILTERS,
     writes: { create: specWrites('resident-charges', 'resident_charge_id').create },
     docs: {
@@ -670,6 +725,7 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
     required: ['x_property_id', 'property_id'],
     emptyArrays: [],
     nullDefaults: { allocations: [] },
+    embeddedItems: { allocations: ALLOCATION_ITEM },
     filters: LEDGER_FILTERS,
     writes: { create: specWrites('resident-payments', 'resident_payment_id').create },
     docs: {

@@ -64,9 +64,6 @@ export interface SampleProperty {
   x_id: string;
 }
 
-const AT = '2026-11-02T09:30:00.000Z';
-const stamps = { created_at: AT, updated_at: AT, last_seen: AT };
-
 /**
  * Sample records of each model no vendor maps yet, shaped as the spec's records (every embedded array filled
  * once), with money that floats would not keep: 0.10 + 0.20 dollars, the largest exact cents, a credit.
@@ -92,17 +89,14 @@ export const SAMPLE_RECORDS: Partial<
         vendors: [{ vendor_id: 'V-7' }],
         history: [
           {
-            id: 'srh-1',
-            ...stamps,
             x_id: 'H-1',
             x_created_at: '2026-11-01T17:00:00.000Z',
             notes: 'Work Completed',
             creator_name: null,
             status_raw: 'Work Completed',
-            service_request_id: recordId(integrationId, 'service_requests', 'SR-1'),
           },
         ],
-        employees: [{ id: 'emp-5', ...stamps, x_id: 'U-5', name: 'Pat Doe' }],
+        employees: [{ x_id: 'U-5', name: 'Pat Doe' }],
       },
     },
     { x_id: 'SR-2', values: { x_property_id: property.x_id, property_id: property.id, status_raw: 'Open' } },
@@ -157,10 +151,9 @@ export const SAMPLE_RECORDS: Partial<
   ],
 };
 
-/** Payment P-1 paying 30 cents of charge C-1. */
+/** Payment P-1 paying 30 cents of charge C-1, as a mapping gives it (the ETL adds its id, the read API its times). */
 function allocation(integrationId: string): Record<string, unknown> {
   return {
-    id: 'alloc-1',
     x_id: 'A-1',
     x_source_id: 'P-1',
     x_destination_id: 'C-1',
@@ -169,7 +162,6 @@ function allocation(integrationId: string): Record<string, unknown> {
     amount_raw: '0.30',
     resident_charge_id: recordId(integrationId, 'resident_charges', 'C-1'),
     resident_payment_id: recordId(integrationId, 'resident_payments', 'P-1'),
-    ...stamps,
     custom_data: null,
   };
 }

@@ -1,12 +1,17 @@
 import { type ListOptions, type RawPage, type VendorAdapter, type VendorClient } from '../adapter/vendor-adapter';
 import type { VendorHttp } from '../adapter/vendor-http';
 import { getArrayPage, offsetPages } from '../adapter/offset-pages';
+import { VendorRequestError } from '../adapter/vendor-http';
 import { BuildiumCredentials } from './buildium.credentials';
 import {
   BUILDIUM_ENDPOINTS,
   BUILDIUM_EXPECTED_FIELDS,
   BUILDIUM_FACTS,
   BUILDIUM_MODELS,
+  BUILDIUM_WORK_ORDERS,
+  LEDGER_TRANSACTION_TYPES,
+  LEDGER_WINDOW_DAYS,
+  type BuildiumLedgerModel,
   type BuildiumModel,
 } from './buildium.facts';
 import { mapBuildiumRecord } from './buildium.mapper';
@@ -18,7 +23,16 @@ export const buildiumAdapter: VendorAdapter<BuildiumCredentials, BuildiumModel> 
   facts: BUILDIUM_FACTS,
   credentialsDto: BuildiumCredentials,
   models: BUILDIUM_MODELS,
-  incrementalModels: ['properties', 'units', 'residents', 'leases'],
+  // Service requests by their date-only change filter; charges and payments by a window of transaction dates.
+  incrementalModels: [
+    'properties',
+    'units',
+    'residents',
+    'leases',
+    'service_requests',
+    'resident_charges',
+    'resident_payments',
+  ],
   client: (credentials, context) =>
     new BuildiumClient(
       context.connect({ 'x-buildium-client-id': credentials.clientId, 'x-buildium-client-secret': credentials.secret }),
@@ -32,6 +46,8 @@ export const buildiumAdapter: VendorAdapter<BuildiumCredentials, BuildiumModel> 
   expectedFields: BUILDIUM_EXPECTED_FIELDS,
 };
 
+type Raw = Record<string, any>;
+
 class BuildiumClient implements VendorClient {
   readonly writer: BuildiumWriter;
 
@@ -41,17 +57,208 @@ class BuildiumClient implements VendorClient {
 
   /** Every page of a model, offset/limit until X-Total-Count is reached. */
   listPages(model: BuildiumModel, options: ListOptions = {}): AsyncIterable<RawPage> {
+    if (model === 'service_requests') return this.residentRequestPages(options.since);
+    if (model === 'resident_charges' || model === 'resident_payments') return this.ledgerPages(model, options.since);
     const since = options.since ? formatBuildiumDateTime(options.since) : undefined;
     return offsetPages(BUILDIUM_FACTS.pageSize, (offset, limit) => this.page(model, offset, limit, since));
   }
 
   async probe(model: BuildiumModel): Promise<void> {
-    await this.page(model, 0, 1);
+    if (model !== 'resident_charges' && model !== 'resident_payments') {
+      await this.page(model, 0, 1);
+      return;
+    }
+    // Lease transactions have a permission of their own (Rentals > Lease transactions): ask one lease's ledger.
+    const { records } = await this.page('leases', 0, 1);
+    const leaseId = (records[0] as Raw | undefined)?.Id;
+    if (leaseId !== undefined) await getArrayPage(this.http, ledgerPath(model, leaseId), { offset: 0, limit: 1 });
   }
 
   private page(model: BuildiumModel, offset: number, limit: number, lastupdatedfrom?: string): Promise<RawPage> {
     return getArrayPage(this.http, BUILDIUM_ENDPOINTS[model], { offset, limit, lastupdatedfrom });
   }
+
+  /**
+   * Resident requests, each with its work orders (`WorkOrders`: GET /v1/workorders?taskids=… for the page's
+   * requests) and its unit's number (`UnitNumber`). A later sync asks for the requests changed since the
+   * checkpoint's day (the filter takes dates only, so the whole day is read again), then for the work orders
+   * changed since then, whose requests are read again too: a new vendor assignment does not move its request's
+   * LastUpdatedDateTime.
+   */
+  private async *residentRequestPages(since?: Date): AsyncIterable<RawPage> {
+    const changedFrom = since ? since.toISOString().slice(0, 10) : undefined;
+    const unitNumbers = new UnitNumbers(this.http);
+    const seen = new Set<number>();
+    const pages = offsetPages(BUILDIUM_FACTS.pageSize, (offset, limit) =>
+      getArrayPage(this.http, BUILDIUM_ENDPOINTS.service_requests, { offset, limit, lastupdatedfrom: changedFrom }),
+    );
+    for await (const page of pages) {
+      for (const task of page.records as Raw[]) if (typeof task?.Id === 'number') seen.add(task.Id);
+      yield { records: await this.completeRequests(page.records as Raw[], unitNumbers), total: page.total };
+    }
+    if (!changedFrom) return;
+    const reassigned = new Set<number>();
+    const orders = offsetPages(BUILDIUM_FACTS.pageSize, (offset, limit) =>
+      getArrayPage(this.http, `${BUILDIUM_WORK_ORDERS}?type=ResidentRequest`, {
+        offset,
+        limit,
+        lastupdatedfrom: changedFrom,
+      }),
+    );
+    for await (const page of orders)
+      for (const order of page.records as Raw[]) {
+        const taskId = order?.Task?.Id;
+        if (typeof taskId === 'number' && !seen.has(taskId)) reassigned.add(taskId);
+      }
+    const ids = [...reassigned];
+    for (let i = 0; i < ids.length; i += BUILDIUM_FACTS.pageSize) {
+      const tasks = await mapConcurrently(ids.slice(i, i + BUILDIUM_FACTS.pageSize), LEDGER_CONCURRENCY, (id) =>
+        this.getOrNull(`${BUILDIUM_ENDPOINTS.service_requests}/${id}`),
+      );
+      const found = tasks.filter((task): task is Raw => task !== null);
+      if (found.length > 0) yield { records: await this.completeRequests(found, unitNumbers) };
+    }
+  }
+
+  /** A page of resident requests with their work orders (by `taskids`, repeated) and unit numbers joined. */
+  private async completeRequests(tasks: Raw[], unitNumbers: UnitNumbers): Promise<Raw[]> {
+    const ids = tasks.map((t) => t?.Id).filter((id): id is number => typeof id === 'number');
+    const byTask = new Map<number, Raw[]>();
+    const chunks: number[][] = [];
+    for (let i = 0; i < ids.length; i += TASK_IDS_PER_REQUEST) chunks.push(ids.slice(i, i + TASK_IDS_PER_REQUEST));
+    await mapConcurrently(chunks, LEDGER_CONCURRENCY, async (chunk) => {
+      const query = ['type=ResidentRequest', ...chunk.map((id) => `taskids=${id}`)].join('&');
+      const pages = offsetPages(BUILDIUM_FACTS.pageSize, (offset, limit) =>
+        getArrayPage(this.http, `${BUILDIUM_WORK_ORDERS}?${query}`, { offset, limit }),
+      );
+      for await (const page of pages)
+        for (const order of page.records as Raw[]) {
+          const taskId = order?.Task?.Id;
+          if (typeof taskId !== 'number') continue;
+          const list = byTask.get(taskId);
+          if (list) list.push(order);
+          else byTask.set(taskId, [order]);
+        }
+    });
+    const numbers = await unitNumbers.of(tasks.map((t) => t?.UnitId));
+    return tasks.map((task) =>
+      task && typeof task === 'object'
+        ? { ...task, WorkOrders: byTask.get(task.Id) ?? [], UnitNumber: numbers.get(task.UnitId) ?? null }
+        : task,
+    );
+  }
+
+  /**
+   * Every lease's ledger rows of a model's transaction types: GET /v1/leases, then each lease's
+   * GET /v1/leases/{leaseId}/transactions (Buildium has no cross-lease listing of lease transactions), a few
+   * leases at a time, in pages of at most `pageSize` rows. There is no last-updated filter: a later sync reads
+   * the last LEDGER_WINDOW_DAYS of transaction dates before its checkpoint, and skips the leases that ended
+   * before that window (a full sync reads them all).
+   */
+  private async *ledgerPages(model: BuildiumLedgerModel, since?: Date): AsyncIterable<RawPage> {
+    const from = since
+      ? new Date(since.getTime() - LEDGER_WINDOW_DAYS * 86_400_000).toISOString().slice(0, 10)
+      : undefined;
+    const leases = offsetPages(BUILDIUM_FACTS.pageSize, (offset, limit) => this.page('leases', offset, limit));
+    let rows: unknown[] = [];
+    for await (const page of leases) {
+      const ids = (page.records as Raw[])
+        .filter(
+          (l) => !from || l?.LeaseStatus !== 'Past' || !(typeof l.LeaseToDate === 'string' && l.LeaseToDate < from),
+        )
+        .map((l) => l?.Id)
+        .filter((id): id is number => typeof id === 'number');
+      for (let i = 0; i < ids.length; i += LEASES_PER_BATCH) {
+        const ledgers = await mapConcurrently(ids.slice(i, i + LEASES_PER_BATCH), LEDGER_CONCURRENCY, (id) =>
+          this.ledger(model, id, from),
+        );
+        for (const ledger of ledgers) rows.push(...ledger);
+        while (rows.length >= BUILDIUM_FACTS.pageSize) {
+          yield { records: rows.slice(0, BUILDIUM_FACTS.pageSize) };
+          rows = rows.slice(BUILDIUM_FACTS.pageSize);
+        }
+      }
+    }
+    if (rows.length > 0) yield { records: rows };
+  }
+
+  /** One lease's rows of a model's types, all pages; none for a lease that is gone since the lease listing. */
+  private async ledger(model: BuildiumLedgerModel, leaseId: number, from?: string): Promise<unknown[]> {
+    const rows: unknown[] = [];
+    try {
+      const pages = offsetPages(BUILDIUM_FACTS.pageSize, (offset, limit) =>
+        getArrayPage(this.http, ledgerPath(model, leaseId), { offset, limit, transactiondatefrom: from }),
+      );
+      for await (const page of pages) rows.push(...page.records);
+    } catch (error) {
+      if (error instanceof VendorRequestError && error.status === 404) return [];
+      throw error;
+    }
+    return rows;
+  }
+
+  private async getOrNull(path: string): Promise<Raw | null> {
+    try {
+      return (await this.http.get<Raw>(path)).data;
+    } catch (error) {
+      if (error instanceof VendorRequestError && error.status === 404) return null;
+      throw error;
+    }
+  }
+}
+
+/** Requests in flight at once while reading per-lease ledgers or per-chunk work orders (the budget still paces them). */
+const LEDGER_CONCURRENCY = 4;
+/** Leases whose ledgers are read before their rows are handed on: with ~25 rows a ledger, about a page. */
+const LEASES_PER_BATCH = 40;
+/** Task ids per work-order request: the repeated `taskids` keep the URL under 2 KB. */
+const TASK_IDS_PER_REQUEST = 100;
+
+/** A lease's transactions of a model's types: `transactiontypes` repeated (the spec's `explode: true`). */
+function ledgerPath(model: BuildiumLedgerModel, leaseId: number): string {
+  const types = LEDGER_TRANSACTION_TYPES[model].map((type) => `transactiontypes=${type}`).join('&');
+  return `/v1/leases/${leaseId}/transactions?${types}`;
+}
+
+/**
+ * Units' numbers for resident requests (a ResidentRequestTaskMessage has the unit's id only): every unit, read
+ * once per pull when a request first names one (GET /v1/rentals/units, pages of 1,000), kept as id → number.
+ */
+class UnitNumbers {
+  private numbers: Promise<Map<number, string>> | null = null;
+
+  constructor(private readonly http: VendorHttp) {}
+
+  async of(unitIds: unknown[]): Promise<Map<number, string>> {
+    if (!unitIds.some((id) => typeof id === 'number')) return new Map();
+    this.numbers ??= this.load();
+    return this.numbers;
+  }
+
+  private async load(): Promise<Map<number, string>> {
+    const numbers = new Map<number, string>();
+    const pages = offsetPages(BUILDIUM_FACTS.pageSize, (offset, limit) =>
+      getArrayPage(this.http, BUILDIUM_ENDPOINTS.units, { offset, limit }),
+    );
+    for await (const page of pages)
+      for (const unit of page.records as Raw[])
+        if (typeof unit?.Id === 'number' && typeof unit.UnitNumber === 'string') numbers.set(unit.Id, unit.UnitNumber);
+    return numbers;
+  }
+}
+
+/** `fn` over `items`, at most `limit` at once; results in the items' order. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** Buildium's lastupdatedfrom format: YYYY-MM-DDTHH:MM:SSZ (UTC, no milliseconds). */

@@ -213,7 +213,9 @@ export class BuildiumWriter implements VendorWriter<BuildiumModel> {
     }
     const current = (await this.http.get<Raw>(`${path}/${xId!}`)).data;
     // A complete replacement: sending it again sets the same values, so it may be resent.
-    return recordResult((await this.http.put<Raw>(`${path}/${xId!}`, PUT_MESSAGE[model](current, fields))).data);
+    const putMessage = PUT_MESSAGE[model];
+    if (!putMessage) throw new VendorRequestError(`Buildium updates of ${model} are not built`, null, false);
+    return recordResult((await this.http.put<Raw>(`${path}/${xId!}`, putMessage(current, fields))).data);
   }
 
   /** The Post message of a create: the Put message's fields from nothing, plus what only a create takes. */
@@ -234,6 +236,8 @@ export class BuildiumWriter implements VendorWriter<BuildiumModel> {
           : (await this.http.get<Raw>(`${BUILDIUM_ENDPOINTS.properties}/${propertyId}`)).data;
         return { PropertyId: propertyId, ...unitMessage({ Address: property.Address }, fields) };
       }
+      default:
+        throw new VendorRequestError(`Buildium writes of ${model} are not built`, null, false);
     }
   }
 
@@ -293,7 +297,7 @@ function readableRejection(error: unknown): unknown {
 }
 
 /** The complete Put message of each model: the record as Buildium answered it, overlaid with the fields given. */
-const PUT_MESSAGE: Record<BuildiumModel, (current: Raw, fields: Record<string, unknown>) => Raw> = {
+const PUT_MESSAGE: Partial<Record<BuildiumModel, (current: Raw, fields: Record<string, unknown>) => Raw>> = {
   residents: (current, fields) => tenantMessage(current, fields),
   leases: (current, fields) => leasePutMessage(current, fields),
   properties: (current, fields) => propertyMessage(current, fields),

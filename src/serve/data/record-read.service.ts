@@ -81,7 +81,7 @@ export class RecordReadService {
     const partnerColumn = side ? CANONICAL_MODELS[side.partner].linkSide!.column : null;
     const partnerFields = Object.keys(side?.partnerFields ?? {});
     return rows.map((row) => {
-      const out = presentRecord(model, row);
+      const out = presentRecord(model, row, { stampItems: true });
       for (const field of definition.emptyArrays) out[field] = [];
       if (side) {
         out[side.embeddedAs] = (linksByOwner.get(row.id as string) ?? []).map((l) => {
