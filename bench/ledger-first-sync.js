@@ -72,10 +72,29 @@ function syncCpu(appPid, dbName, sandboxSecret) {
 const usedMs = (before, after, part) =>
   [...after[part]].reduce((sum, [pid, ms]) => sum + ms - (before[part].get(pid) ?? 0), 0);
 
-/** Top `n` frames by self time of the busy samples in [fromUs, toUs] of a V8 CPU profile. */
+/**
+ * Top `n` frames by self time of the busy samples in [fromUs, toUs] of a V8 CPU profile (wall-clock samples: on a
+ * loaded machine they include time the thread was runnable but not running), each with the JavaScript function
+ * nearest above it in the stack that is ours or a library's (`via`), so a native frame (writev, GC) has a cause.
+ */
 function topFrames(profileFile, fromUs, toUs, n = 15) {
   const profile = JSON.parse(fs.readFileSync(profileFile, 'utf8'));
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const name = ({ functionName, url, lineNumber }) => {
+    const where = url
+      ? `${url.replace(/^file:\/\//, '').replace(/^.*(node_modules|dist)\//, '')}:${lineNumber + 1}`
+      : '';
+    return `${functionName || '(anonymous)'} ${where}`.trim();
+  };
+  const caller = (id) => {
+    for (let up = parent.get(id); up !== undefined; up = parent.get(up)) {
+      const frame = byId.get(up).callFrame;
+      if (frame.url && !frame.url.startsWith('node:')) return name(frame);
+    }
+    return '';
+  };
   const self = new Map();
   let busy = 0;
   let t = profile.startTime;
@@ -83,19 +102,26 @@ function topFrames(profileFile, fromUs, toUs, n = 15) {
     const delta = profile.timeDeltas[i] ?? 0;
     t += delta;
     if (t < fromUs || t > toUs) return;
-    const { functionName, url, lineNumber } = byId.get(id).callFrame;
-    if (functionName === '(idle)' || functionName === '(program)') return;
+    const frame = byId.get(id).callFrame;
+    if (frame.functionName === '(idle)' || frame.functionName === '(program)') return;
     busy += delta;
-    const where = url ? `${url.replace(/^file:\/\//, '').replace(/^.*node_modules\//, '')}:${lineNumber + 1}` : '';
-    const key = `${functionName || '(anonymous)'} ${where}`.trim();
-    self.set(key, (self.get(key) ?? 0) + delta);
+    const key = name(frame);
+    const entry = self.get(key) ?? { us: 0, via: new Map() };
+    entry.us += delta;
+    const via = caller(id);
+    entry.via.set(via, (entry.via.get(via) ?? 0) + delta);
+    self.set(key, entry);
   });
+  const share = (us) => `${((us / busy) * 100).toFixed(1)} %`;
   return {
     busySeconds: +(busy / 1e6).toFixed(2),
     top: [...self]
-      .sort((a, b) => b[1] - a[1])
+      .sort((a, b) => b[1].us - a[1].us)
       .slice(0, n)
-      .map(([frame, us]) => `${((us / busy) * 100).toFixed(1)} % ${frame}`),
+      .map(([frame, { us, via }]) => {
+        const callers = [...via].sort((a, b) => b[1] - a[1]).slice(0, 3);
+        return `${share(us)} ${frame}${callers[0]?.[0] ? ` via ${callers.map(([c, v]) => `${c} (${share(v)})`).join(', ')}` : ''}`;
+      }),
   };
 }
 
@@ -263,4 +289,4 @@ async function ledgerFirstSync() {
     throw new Error(`the sync did not complete: ${run.status}, ${money} money records`);
 }
 
-module.exports = { ledgerFirstSync, rawCeiling };
+module.exports = { ledgerFirstSync, rawCeiling, topFrames };
