@@ -69,6 +69,14 @@ function syncCpu(appPid, dbName, sandboxSecret) {
     sandbox: cpuMsOfCommands(new RegExp(`sandbox-server\\.js .*${sandboxSecret}`)),
   };
 }
+/** `seen` with the latest CPU ms of every process of `snapshot`: a process that ends later keeps its last reading. */
+function keepLatest(seen, snapshot) {
+  for (const [part, byPid] of Object.entries(snapshot)) {
+    const kept = (seen[part] ??= new Map());
+    for (const [pid, ms] of byPid) kept.set(pid, Math.max(ms, kept.get(pid) ?? 0));
+  }
+  return seen;
+}
 const usedMs = (before, after, part) =>
   [...after[part]].reduce((sum, [pid, ms]) => sum + ms - (before[part].get(pid) ?? 0), 0);
 
@@ -199,10 +207,14 @@ async function ledgerFirstSync() {
   if (!runId) throw new Error('the first sync did not start');
   let peakRss = idleRss;
   let run;
+  // Pool connections (PostgreSQL backends) come and go during a long run: each is read every second, and counted
+  // up to its last reading.
+  const cpuSeen = keepLatest({}, cpuBefore);
   for (let polls = 0; ; polls++) {
     peakRss = Math.max(peakRss, rssOfAll(processTree(app.child.pid)));
-    // Every 100 ms for the RSS; the run's row every second.
+    // Every 100 ms for the RSS; the run's row and the CPU readings every second.
     if (polls % 10 === 0) {
+      keepLatest(cpuSeen, syncCpu(app.child.pid, dbName, sandbox.credentials.secret));
       run = await withClient(dbUrl, (db) =>
         db.query('SELECT status, started_at, finished_at, failed_job_count FROM sync_runs WHERE id = $1', [runId]),
       ).then((r) => r.rows[0]);
@@ -210,7 +222,7 @@ async function ledgerFirstSync() {
     }
     await sleep(100);
   }
-  const cpuAfter = syncCpu(app.child.pid, dbName, sandbox.credentials.secret);
+  const cpuAfter = keepLatest(cpuSeen, syncCpu(app.child.pid, dbName, sandbox.credentials.secret));
   const wallSeconds = (Date.now() - wallStarted) / 1000;
   const toUs = Number(process.hrtime.bigint() / 1000n);
 
