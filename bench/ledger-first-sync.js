@@ -15,7 +15,17 @@ const os = require('node:os');
 const path = require('node:path');
 const { buildBulkUpsert, toColumnArrays } = require('../dist/store/cache/bulk-upsert');
 const { recordSpec } = require('../dist/store/cache/cache-specs');
-const { cpuMsOf, cpuMsOfCommands, createDatabase, sleep, startApp, startSandbox, withClient } = require('./lib');
+const {
+  cpuMsOf,
+  cpuMsOfCommands,
+  createDatabase,
+  forEachBusySample,
+  readProfile,
+  sleep,
+  startApp,
+  startSandbox,
+  withClient,
+} = require('./lib');
 
 const PAGE = 1000;
 /** Rows read back per chunk for the ceiling (the upserts of a chunk are timed, not its read). */
@@ -86,10 +96,8 @@ const usedMs = (before, after, part) =>
  * nearest above it in the stack that is ours or a library's (`via`), so a native frame (writev, GC) has a cause.
  */
 function topFrames(profileFile, fromUs, toUs, n = 15) {
-  const profile = JSON.parse(fs.readFileSync(profileFile, 'utf8'));
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const parent = new Map();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const read = readProfile(profileFile);
+  const { byId, parent } = read;
   const name = ({ functionName, url, lineNumber }) => {
     const where = url
       ? `${url.replace(/^file:\/\//, '').replace(/^.*(node_modules|dist)\//, '')}:${lineNumber + 1}`
@@ -105,15 +113,9 @@ function topFrames(profileFile, fromUs, toUs, n = 15) {
   };
   const self = new Map();
   let busy = 0;
-  let t = profile.startTime;
-  profile.samples.forEach((id, i) => {
-    const delta = profile.timeDeltas[i] ?? 0;
-    t += delta;
-    if (t < fromUs || t > toUs) return;
-    const frame = byId.get(id).callFrame;
-    if (frame.functionName === '(idle)' || frame.functionName === '(program)') return;
+  forEachBusySample(read, fromUs, toUs, (id, delta) => {
     busy += delta;
-    const key = name(frame);
+    const key = name(byId.get(id).callFrame);
     const entry = self.get(key) ?? { us: 0, via: new Map() };
     entry.us += delta;
     const via = caller(id);
