@@ -11,7 +11,7 @@ import {
   streetLine,
   zipCode,
 } from '../kit/prng';
-import { generateLedgers, generateTasks } from './buildium-ledger-dataset';
+import { generateLedgers, generateTasks, type LedgerSeeding } from './buildium-ledger-dataset';
 
 const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'intl', 'plain'];
 
@@ -31,7 +31,10 @@ export interface BuildiumData {
   tasks: Rec[];
   /** WorkOrderMessage without its Task summary, which is the linked task's (`TaskId`) as served. */
   workorders: Rec[];
-  /** LeaseTransactionMessage of every lease ledger (GET /v1/leases/{leaseId}/transactions). */
+  /**
+   * LeaseTransactionMessage of every lease ledger (GET /v1/leases/{leaseId}/transactions); with `every-lease`
+   * ledgers only the written ones (the seeded ones are generated when served).
+   */
   transactions: Rec[];
 }
 
@@ -41,6 +44,8 @@ export interface BuildiumDatasetOptions {
   residents?: number;
   /** Tenants on no lease (theirs was removed), added after the others; none unless asked for. */
   tenantsOnNoLease?: number;
+  /** Which leases have a seeded ledger (LedgerSeeding): the first 2,000 begun ones unless asked otherwise. */
+  ledgers?: LedgerSeeding;
 }
 
 /** When the seeded records were last changed: fixed, so a seeded dataset is identical on every run. */
@@ -192,7 +197,7 @@ export function generateBuildiumData(options: BuildiumDatasetOptions = {}): Buil
     applicants,
     tasks,
     workorders,
-    transactions: generateLedgers(leases, seed),
+    transactions: (options.ledgers ?? 'first-leases') === 'first-leases' ? generateLedgers(leases, seed) : [],
   };
 }
 

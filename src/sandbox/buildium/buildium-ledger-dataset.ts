@@ -47,7 +47,7 @@ export const TASK_CATEGORIES: Rec[] = [
 export const READ_PAYMENT_METHODS = [...WRITE_PAYMENT_METHODS, 'BuildiumEFT', 'BuildiumCC', 'RetailCash', 'None'];
 
 export const LEDGER_ID_BASE = { tasks: 1_200_000, workorders: 1_500_000, transactions: 3_000_000 } as const;
-/** Leases given a seeded ledger at most (memory stays bounded for 100,000-resident benchmarks); later ones start empty. */
+/** Leases given a seeded `first-leases` ledger at most (its ledgers are stored); later ones start empty. */
 export const MAX_SEEDED_LEDGERS = 2_000;
 
 export const dollars = (cents: number) => cents / 100;
@@ -122,90 +122,148 @@ const MONTHS = [
 ];
 
 /**
+ * Which leases have a seeded ledger (BuildiumDatasetOptions.ledgers): `first-leases` (the default) the first
+ * MAX_SEEDED_LEDGERS leases that have begun, generated and stored at reset; `every-lease` every lease that has
+ * begun (a year each: about 25 money records per resident for a benchmark), each ledger generated on request from
+ * its seed and never stored, so the sandbox's memory does not grow with them; `none` no ledger at all (the sync
+ * benchmarks of the first four models, comparable with their runs before ledgers existed).
+ */
+export type LedgerSeeding = 'first-leases' | 'every-lease' | 'none';
+export const LEDGER_SEEDINGS: readonly LedgerSeeding[] = ['first-leases', 'every-lease', 'none'];
+
+/**
  * A year of monthly rent charges for each lease that has begun (Active or Past), and its payments: most in
  * full, some partial (in two parts, the last months short), some late with a late fee; one in twelve ledgers has
  * a payment reversed (a ReversePayment beside the Payment). Every PaymentMethod appears. Edge cases: a utility
  * charge of 0.10 + 0.20 paid as 0.30, and on the second ledger a charge and payment of 1,234,567.89.
+ * These are the `first-leases` ledgers: one seeded stream and consecutive ids across them.
  */
 export function generateLedgers(leases: Rec[], seed: number): Rec[] {
   const prng = new Prng(seed * 7_919 + 21);
-  const transactions: Rec[] = [];
   let nextId = LEDGER_ID_BASE.transactions + 1;
-  const add = (lease: Rec, type: string, date: string, memo: string, lines: LedgerLine[], extra: Rec = {}) => {
-    const transaction = leaseTransaction(nextId++, lease, type, date, memo, lines, extra);
+  return begunLeases(leases)
+    .slice(0, MAX_SEEDED_LEDGERS)
+    .flatMap((lease, n) => leaseLedger(lease, n, prng, () => nextId++));
+}
+
+/** Leases that have begun (Active or Past): the ones with a ledger, in this order (their `n`). */
+const begunLeases = (leases: Rec[]) => leases.filter((l) => l.LeaseStatus !== 'Future');
+
+/** Ids an `every-lease` ledger may take: lease n's are LEDGER_ID_BASE.transactions + n × this + 1…; a ledger has at most 35. */
+export const EVERY_LEASE_ID_STRIDE = 64;
+
+/**
+ * What an `every-lease` ledger is generated from: the lease as it was seeded (its rent, first tenant, dates), so a
+ * later change of the lease does not rewrite its history, and its place `n` among the begun leases.
+ */
+export interface LedgerSource {
+  n: number;
+  lease: Rec;
+}
+
+export function ledgerSources(leases: Rec[]): Map<number, LedgerSource> {
+  return new Map(
+    begunLeases(leases).map((l, n) => [
+      l.Id,
+      {
+        n,
+        lease: {
+          Id: l.Id,
+          PropertyId: l.PropertyId,
+          UnitId: l.UnitId,
+          LeaseFromDate: l.LeaseFromDate,
+          PaymentDueDay: l.PaymentDueDay,
+          AccountDetails: { Rent: l.AccountDetails?.Rent },
+          Tenants: l.Tenants.slice(0, 1).map((t: Rec) => ({ Id: t.Id })),
+        },
+      },
+    ]),
+  );
+}
+
+/** An `every-lease` ledger: the same habits and edge cases as generateLedgers, from a stream of the lease's own. */
+export function sourcedLedger({ n, lease }: LedgerSource, seed: number): Rec[] {
+  const prng = new Prng((Math.imul(seed * 7_919 + 21, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca6b)) >>> 0);
+  let nextId = LEDGER_ID_BASE.transactions + n * EVERY_LEASE_ID_STRIDE + 1;
+  return leaseLedger(lease, n, prng, () => nextId++);
+}
+
+/** The first id a written transaction may take when `sources` ledgers are generated on request. */
+export const firstFreeTransactionId = (sources: Map<number, LedgerSource>) =>
+  LEDGER_ID_BASE.transactions + sources.size * EVERY_LEASE_ID_STRIDE;
+
+/** Lease n's ledger (n: its place among the begun leases), drawing from `prng` and taking ids from `nextId`. */
+function leaseLedger(lease: Rec, n: number, prng: Prng, nextId: () => number): Rec[] {
+  const transactions: Rec[] = [];
+  const add = (type: string, date: string, memo: string, lines: LedgerLine[], extra: Rec = {}) => {
+    const transaction = leaseTransaction(nextId(), lease, type, date, memo, lines, extra);
     transactions.push(transaction);
     return transaction;
   };
-  const begun = leases.filter((l) => l.LeaseStatus !== 'Future').slice(0, MAX_SEEDED_LEDGERS);
-  begun.forEach((lease, n) => {
-    const rent = cents(lease.AccountDetails?.Rent ?? 1000);
-    const payer = lease.Tenants[0]?.Id;
-    const method = READ_PAYMENT_METHODS[n] ?? prng.weighted(METHOD_WEIGHTS);
-    const habit = n < 3 ? (['full', 'partial', 'late'] as const)[n] : prng.weighted(HABITS);
-    const reversedMonth = n === 2 || prng.chance(1 / 12) ? prng.int(1, 10) : -1;
-    const [y, m] = lease.LeaseFromDate.split('-').map(Number);
-    const dueDay = lease.PaymentDueDay ?? 1;
-    const pay = (date: string, amount: number, memo: string, gl = 4000, how = method) => {
-      const eft = how === 'BuildiumEFT';
-      const check = how === 'Check' ? String(prng.int(1001, 9999)) : undefined;
-      const reference = eft ? `EFT${prng.int(100000, 999999)}` : undefined;
-      return add(lease, eft ? 'ElectronicFundsTransfer' : 'Payment', date, memo, [{ cents: amount, gl, reference }], {
-        PaymentMethod: how,
-        PayeeTenantId: payer,
-        CheckNumber: check,
-      });
-    };
-    for (let k = 0; k < 12; k++) {
-      const due = day(y, m - 1 + k, dueDay);
-      const label = `${MONTHS[(m - 1 + k) % 12]} ${new Date(Date.parse(due)).getUTCFullYear()}`;
-      add(lease, 'Charge', due, `Rent for ${label}`, [{ cents: rent, gl: 4000 }]);
-      const paidOn = addDays(due, habit === 'late' && k % 4 === 1 ? 9 : prng.int(0, 4));
-      if (habit === 'late' && k % 4 === 1) {
-        add(lease, 'Charge', addDays(due, 6), 'Late fee', [{ cents: 5_000, gl: 4010 }]);
-        pay(paidOn, 5_000, 'Late fee', 4010);
-      }
-      if (habit === 'partial' && k % 3 !== 0) {
-        const first = Math.round(rent * 0.55);
-        pay(paidOn, first, 'Partial payment');
-        if (k < 10) pay(addDays(paidOn, 12), rent - first, 'Balance of rent');
-      } else {
-        const payment = pay(paidOn, rent, 'Rent payment');
-        if (k === reversedMonth)
-          add(lease, 'ReversePayment', addDays(paidOn, 5), 'NSF: payment returned', [{ cents: rent, gl: 4000 }], {
-            PaymentMethod: payment.PaymentMethod,
-            PayeeTenantId: payer,
-          });
-      }
+  const rent = cents(lease.AccountDetails?.Rent ?? 1000);
+  const payer = lease.Tenants[0]?.Id;
+  const method = READ_PAYMENT_METHODS[n] ?? prng.weighted(METHOD_WEIGHTS);
+  const habit = n < 3 ? (['full', 'partial', 'late'] as const)[n] : prng.weighted(HABITS);
+  const reversedMonth = n === 2 || prng.chance(1 / 12) ? prng.int(1, 10) : -1;
+  const [y, m] = lease.LeaseFromDate.split('-').map(Number);
+  const dueDay = lease.PaymentDueDay ?? 1;
+  const pay = (date: string, amount: number, memo: string, gl = 4000, how = method) => {
+    const eft = how === 'BuildiumEFT';
+    const check = how === 'Check' ? String(prng.int(1001, 9999)) : undefined;
+    const reference = eft ? `EFT${prng.int(100000, 999999)}` : undefined;
+    return add(eft ? 'ElectronicFundsTransfer' : 'Payment', date, memo, [{ cents: amount, gl, reference }], {
+      PaymentMethod: how,
+      PayeeTenantId: payer,
+      CheckNumber: check,
+    });
+  };
+  for (let k = 0; k < 12; k++) {
+    const due = day(y, m - 1 + k, dueDay);
+    const label = `${MONTHS[(m - 1 + k) % 12]} ${new Date(Date.parse(due)).getUTCFullYear()}`;
+    add('Charge', due, `Rent for ${label}`, [{ cents: rent, gl: 4000 }]);
+    const paidOn = addDays(due, habit === 'late' && k % 4 === 1 ? 9 : prng.int(0, 4));
+    if (habit === 'late' && k % 4 === 1) {
+      add('Charge', addDays(due, 6), 'Late fee', [{ cents: 5_000, gl: 4010 }]);
+      pay(paidOn, 5_000, 'Late fee', 4010);
     }
-    if (n % 7 === 0) {
-      const date = day(y, m + 1, 20);
-      add(lease, 'Charge', date, 'Utility true-up', [
-        { cents: 10, gl: 4100, reference: 'WATER' },
-        { cents: 20, gl: 4100, reference: 'SEWER' },
-      ]);
-      add(
-        lease,
-        'Payment',
-        addDays(date, 2),
-        'Utility true-up',
-        [
-          { cents: 10, gl: 4100 },
-          { cents: 20, gl: 4100 },
-        ],
-        {
-          PaymentMethod: 'CreditCard',
+    if (habit === 'partial' && k % 3 !== 0) {
+      const first = Math.round(rent * 0.55);
+      pay(paidOn, first, 'Partial payment');
+      if (k < 10) pay(addDays(paidOn, 12), rent - first, 'Balance of rent');
+    } else {
+      const payment = pay(paidOn, rent, 'Rent payment');
+      if (k === reversedMonth)
+        add('ReversePayment', addDays(paidOn, 5), 'NSF: payment returned', [{ cents: rent, gl: 4000 }], {
+          PaymentMethod: payment.PaymentMethod,
           PayeeTenantId: payer,
-        },
-      );
+        });
     }
-    if (n === 1) {
-      const date = day(y, m + 2, 3);
-      add(lease, 'Charge', date, 'Tenant improvement reimbursement', [
-        { cents: 123_456_789, gl: 4100, reference: 'TI-2025' },
-      ]);
-      pay(addDays(date, 1), 123_456_789, 'Tenant improvement reimbursement', 4100, 'DirectDeposit');
-    }
-  });
+  }
+  if (n % 7 === 0) {
+    const date = day(y, m + 1, 20);
+    add('Charge', date, 'Utility true-up', [
+      { cents: 10, gl: 4100, reference: 'WATER' },
+      { cents: 20, gl: 4100, reference: 'SEWER' },
+    ]);
+    add(
+      'Payment',
+      addDays(date, 2),
+      'Utility true-up',
+      [
+        { cents: 10, gl: 4100 },
+        { cents: 20, gl: 4100 },
+      ],
+      {
+        PaymentMethod: 'CreditCard',
+        PayeeTenantId: payer,
+      },
+    );
+  }
+  if (n === 1) {
+    const date = day(y, m + 2, 3);
+    add('Charge', date, 'Tenant improvement reimbursement', [{ cents: 123_456_789, gl: 4100, reference: 'TI-2025' }]);
+    pay(addDays(date, 1), 123_456_789, 'Tenant improvement reimbursement', 4100, 'DirectDeposit');
+  }
   return transactions;
 }
 

@@ -20,9 +20,13 @@ import {
 } from './buildium-dataset';
 import {
   cents,
+  firstFreeTransactionId,
   GL_ACCOUNTS,
   LEDGER_ID_BASE,
+  type LedgerSource,
+  ledgerSources,
   leaseTransaction,
+  sourcedLedger,
   STAFF_USER_IDS,
   TASK_CATEGORIES,
   taskCategory,
@@ -137,6 +141,10 @@ class BuildiumSimulator extends VendorSimulator<BuildiumData, BuildiumSandboxOpt
   private clock = new ChangeClock(SEEDED_AT);
   private leasesByTenant: Map<number, Rec[]> | null = null;
   private ledgers: Map<number, Rec[]> | null = null;
+  /** With `every-lease` ledgers: what each begun lease's ledger is generated from, by lease id (null otherwise). */
+  private sources: Map<number, LedgerSource> | null = null;
+  /** Ledgers generated (and merged with written transactions) lately, newest last: a sync reads each a few times. */
+  private readonly recentLedgers = new Map<number, Rec[]>();
   /** The update messages (ResidentRequestTaskPutMessage.Message) each task received, oldest first. */
   private readonly taskMessages = new Map<number, string[]>();
   private readonly indexes = new RecordIndexes<BuildiumData>(
@@ -151,6 +159,7 @@ class BuildiumSimulator extends VendorSimulator<BuildiumData, BuildiumSandboxOpt
   protected override onReset(): void {
     this.clock = new ChangeClock(SEEDED_AT);
     this.taskMessages.clear();
+    this.sources = this.options.ledgers === 'every-lease' ? ledgerSources(this.store.leases) : null;
     this.changed();
   }
 
@@ -705,7 +714,7 @@ class BuildiumSimulator extends VendorSimulator<BuildiumData, BuildiumSandboxOpt
   balances(): LedgerBalances {
     const leases: Record<string, LedgerTotals> = {};
     const tenants: Record<string, { paid_in_cents: number }> = {};
-    for (const t of this.store.transactions) {
+    for (const t of this.allTransactions()) {
       const amount = (t.Journal?.Lines ?? []).reduce((sum: number, l: Rec) => sum + cents(l.Amount), 0);
       const totals = (leases[t.LeaseId] ??= {
         charges_in_cents: 0,
@@ -724,7 +733,29 @@ class BuildiumSimulator extends VendorSimulator<BuildiumData, BuildiumSandboxOpt
     return { leases, tenants };
   }
 
+  /** Every transaction: the stored ones, and with `every-lease` ledgers each begun lease's generated one. */
+  private *allTransactions(): Iterable<Rec> {
+    yield* this.store.transactions;
+    for (const source of this.sources?.values() ?? []) yield* sourcedLedger(source, this.seed());
+  }
+
+  private seed(): number {
+    return this.options.seed ?? 1;
+  }
+
+  /** A lease's ledger by Date then Id: its written transactions, and its generated ones with `every-lease` ledgers. */
   private ledgerOf(leaseId: number): Rec[] {
+    const source = this.sources?.get(leaseId);
+    if (!source) return this.storedLedgerOf(leaseId);
+    let ledger = this.recentLedgers.get(leaseId);
+    if (ledger) this.recentLedgers.delete(leaseId);
+    else ledger = [...sourcedLedger(source, this.seed()), ...this.storedLedgerOf(leaseId)].sort(byDateThenId);
+    this.recentLedgers.set(leaseId, ledger);
+    if (this.recentLedgers.size > RECENT_LEDGERS) this.recentLedgers.delete(this.recentLedgers.keys().next().value!);
+    return ledger;
+  }
+
+  private storedLedgerOf(leaseId: number): Rec[] {
     if (!this.ledgers) {
       this.ledgers = new Map();
       for (const t of this.store.transactions) {
@@ -732,8 +763,7 @@ class BuildiumSimulator extends VendorSimulator<BuildiumData, BuildiumSandboxOpt
         if (list) list.push(t);
         else this.ledgers.set(t.LeaseId, [t]);
       }
-      for (const list of this.ledgers.values())
-        list.sort((a, b) => (a.Date < b.Date ? -1 : a.Date > b.Date ? 1 : a.Id - b.Id));
+      for (const list of this.ledgers.values()) list.sort(byDateThenId);
     }
     return this.ledgers.get(leaseId) ?? [];
   }
@@ -789,7 +819,9 @@ class BuildiumSimulator extends VendorSimulator<BuildiumData, BuildiumSandboxOpt
    */
   create(collection: Collection, body: Rec): Rec {
     const records = this.store[collection];
-    const nextId = (records.length ? records[records.length - 1].Id : FIRST_IDS[collection]) + 1;
+    // With `every-lease` ledgers, written transactions take ids after every generated one's.
+    const first = collection === 'transactions' && this.sources ? firstFreeTransactionId(this.sources) : undefined;
+    const nextId = (records.length ? records[records.length - 1].Id : (first ?? FIRST_IDS[collection])) + 1;
     const { LeaseId: leaseId, ...fields } = body;
     const record: Rec = { ...defaults(collection), ...(collection === 'tenants' ? fields : body), Id: nextId };
     records.push(record);
@@ -812,7 +844,7 @@ class BuildiumSimulator extends VendorSimulator<BuildiumData, BuildiumSandboxOpt
     const { Id: _ignored, ...changes } = body;
     applyChanges(record, changes);
     if (collection === 'leases' && 'Tenants' in changes) this.leasesByTenant = null;
-    if (collection === 'transactions') this.ledgers = null;
+    if (collection === 'transactions') this.forgetLedgers();
     this.touch(collection, record);
     return record;
   }
@@ -885,8 +917,13 @@ class BuildiumSimulator extends VendorSimulator<BuildiumData, BuildiumSandboxOpt
 
   private changed(): void {
     this.leasesByTenant = null;
-    this.ledgers = null;
+    this.forgetLedgers();
     this.indexes.forget();
+  }
+
+  private forgetLedgers(): void {
+    this.ledgers = null;
+    this.recentLedgers.clear();
   }
 
   private index(collection: Collection): Map<number, Rec> {
@@ -922,6 +959,10 @@ const WRITE_PATHS: Record<WritableCollection, string> = {
 /** The writable collections, and the two postings of a lease ledger (`transactions`), each its own message. */
 type WritableCollection = 'tenants' | 'leases' | 'rentals' | 'units' | 'tasks' | 'workorders' | 'charges' | 'payments';
 type MutateKind = Exclude<Collection, 'transactions' | 'workorders'> | 'charges' | 'payments';
+
+/** How many generated ledgers the sandbox keeps at hand (a sync reads a lease's charges, then its payments). */
+const RECENT_LEDGERS = 512;
+const byDateThenId = (a: Rec, b: Rec) => (a.Date < b.Date ? -1 : a.Date > b.Date ? 1 : a.Id - b.Id);
 
 /** The first id of each collection, less one, when it is empty. */
 const FIRST_IDS: Record<Collection, number> = { ...ID_BASE, ...LEDGER_ID_BASE };
