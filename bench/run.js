@@ -1,8 +1,9 @@
-// `npm run bench`: every benchmark, one after the other (BENCH_ONLY=first-sync|ongoing-sync|webhook-delivery|vendor-first-sync|read-api|connect|npm-start|writes runs one;
+// `npm run bench`: every benchmark, one after the other (BENCH_ONLY=first-sync|ongoing-sync|webhook-delivery|vendor-first-sync|read-api|connect|npm-start|writes|ledger runs one;
 // BENCH_ONLY=webhook-ab, the A/B comparison of two builds, runs only when asked for).
 // Each prints a JSON result and a table row for BENCHMARKS.md.
 const { connect } = require('./connect');
 const { firstSync } = require('./first-sync');
+const { ledgerFirstSync } = require('./ledger-first-sync');
 const { npmStart } = require('./npm-start');
 const { ongoingSync } = require('./ongoing-sync');
 const { readApi } = require('./read-api');
@@ -21,6 +22,7 @@ const BENCHMARKS = {
   connect,
   'npm-start': npmStart,
   writes,
+  ledger: ledgerFirstSync,
 };
 const ON_REQUEST = { 'webhook-ab': webhookAb };
 

@@ -6,7 +6,15 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { createDatabase, startApp, startChild, waitForRun, withClient } = require('./lib');
+const {
+  createDatabase,
+  forEachBusySample,
+  readProfile,
+  startApp,
+  startChild,
+  waitForRun,
+  withClient,
+} = require('./lib');
 
 const VENDORS = [
   ['BUILDIUM', 'buildium'],
@@ -19,10 +27,8 @@ const TABLES = ['properties', 'units', 'residents', 'leases'];
 
 /** Busy CPU in [fromUs, toUs] (the monotonic clock) and the parts of it spent parsing JSON and XML. */
 function parseShares(profileFile, fromUs, toUs) {
-  const profile = JSON.parse(fs.readFileSync(profileFile, 'utf8'));
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const read = readProfile(profileFile);
+  const { byId, parent } = read;
   const under = (test) => {
     const memo = new Map();
     const check = (id) => {
@@ -33,16 +39,10 @@ function parseShares(profileFile, fromUs, toUs) {
   };
   const underJson = under((frame) => frame.functionName === 'parseJsonBody');
   const underXml = under((frame) => frame.url.includes('/fast-xml-parser/'));
-  let t = profile.startTime;
   let busy = 0;
   let json = 0;
   let xml = 0;
-  profile.samples.forEach((id, i) => {
-    const delta = profile.timeDeltas[i] ?? 0;
-    t += delta;
-    if (t < fromUs || t > toUs) return;
-    const frame = byId.get(id).callFrame;
-    if (frame.functionName === '(idle)' || frame.functionName === '(program)') return;
+  forEachBusySample(read, fromUs, toUs, (id, delta) => {
     busy += delta;
     if (underJson(id)) json += delta;
     else if (underXml(id)) xml += delta;

@@ -5,7 +5,8 @@ const SANDBOXES = {
     require('../dist/sandbox/buildium/buildium-sandbox'),
     'startBuildiumSandboxServer',
     'BUILDIUM_SANDBOX_CREDENTIALS',
-    {},
+    // No lease ledgers (issue 21): the data, and so the figures, of the runs before they existed.
+    { ledgers: 'none' },
   ],
   'propertyware-rest': () => [
     require('../dist/sandbox/propertyware-rest/propertyware-rest-sandbox'),
@@ -17,7 +18,8 @@ const SANDBOXES = {
     require('../dist/sandbox/yardi/yardi-sandbox'),
     'startYardiSandboxServer',
     'YARDI_SANDBOX_CREDENTIALS',
-    {},
+    // No households' ledgers (issue 21): the data, and so the figures, of the runs before they existed.
+    { ledgers: 'none' },
   ],
   entrata: () => [
     require('../dist/sandbox/entrata/entrata-sandbox'),

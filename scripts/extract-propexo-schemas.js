@@ -60,6 +60,19 @@ const ROOTS = [
     `_v1_${model}_{${id}}_put_input`,
     `_v1_${model}_{${id}}_put_output`,
   ]),
+  // Issue 21: service requests (read, create, update), resident charges and payments (read, create).
+  '_v1_service-requests__get_output',
+  '_v1_service-requests_{service_request_id}_get_output',
+  '_v1_service-requests__post_input',
+  '_v1_service-requests__post_output',
+  '_v1_service-requests_{service_request_id}_put_input',
+  '_v1_service-requests_{service_request_id}_put_output',
+  ...['resident-charges', 'resident-payments'].flatMap((model) => [
+    `_v1_${model}__get_output`,
+    `_v1_${model}_{${model.replace(/s$/, '').replace('-', '_')}_id}_get_output`,
+    `_v1_${model}__post_input`,
+    `_v1_${model}__post_output`,
+  ]),
 ];
 
 const PREFIX = '#/components/schemas/';

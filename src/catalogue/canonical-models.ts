@@ -6,9 +6,21 @@
  */
 import { IntegrationVendor } from '../generated/prisma/enums';
 
-export type ColumnType = 'text' | 'int' | 'float' | 'bool' | 'timestamptz' | 'jsonb';
+/**
+ * `cents`: money in whole cents, stored as bigint and checked as a safe integer (never a float: a vendor's
+ * decimal is converted exactly by the mapping, and totals beyond int4's 21 million dollars stay exact).
+ */
+export type ColumnType = 'text' | 'int' | 'cents' | 'float' | 'bool' | 'timestamptz' | 'jsonb';
 
-export const CANONICAL_MODEL_NAMES = ['properties', 'units', 'residents', 'leases'] as const;
+export const CANONICAL_MODEL_NAMES = [
+  'properties',
+  'units',
+  'residents',
+  'leases',
+  'service_requests',
+  'resident_charges',
+  'resident_payments',
+] as const;
 export type CanonicalModelName = (typeof CANONICAL_MODEL_NAMES)[number];
 
 /**
@@ -42,13 +54,15 @@ export type FilterValue = 'text' | 'flag' | 'date' | 'instant' | 'phone' | { one
  * How a list filter matches a record `r` (the read API turns it into SQL): a column compared with the value
  * (`ignoreCase` compares lower-cased), nothing at all, or the record's resident <-> lease links `l` (only the
  * showing ones unless include_deleted): some link whose column compares with the value, or, for a `true`
- * flag, no link with a value in that column.
+ * flag, no link with a value in that column; or an embedded array (a jsonb column of objects) holding an item
+ * whose `key` is the value (a service request's `vendors[].vendor_id`).
  */
 export type FilterMatch =
   | { column: string; op?: '=' | '>=' | '<='; ignoreCase?: true }
   | { nothing: true }
   | { linkColumn: string; op: '=' | '<' | '>' }
-  | { noLinkWith: string };
+  | { noLinkWith: string }
+  | { arrayColumn: string; key: string };
 
 /** A query parameter of a model's list endpoint. */
 export interface ListFilter {
@@ -89,6 +103,7 @@ export const WRITE_REFERENCES: Readonly<Record<string, CanonicalModelName>> = {
   unit_id: 'units',
   lease_id: 'leases',
   resident_id: 'residents',
+  service_request_id: 'service_requests',
   // Lists of ids (a lease's tenants): each id, or each item's `id`, is replaced.
   associated_resident_ids: 'residents',
   tenants: 'residents',
@@ -103,12 +118,16 @@ export interface ModelDocs {
   getOutput: string;
   /** Notes on both endpoints (CommonMark): where the vendors' records come from, what is left out. */
   notes?: string;
+  /** List filters the model takes (COMMON_FILTERS among them) that the spec's list of it lacks: extensions. */
+  extensionFilters?: readonly string[];
   /** A side of the link: what each of its `partnerFields` on the embedded links is. */
   partnerFieldNotes?: Readonly<Record<string, string>>;
 }
 
 export interface CanonicalModel {
   name: CanonicalModelName;
+  /** The read and write endpoints' path segment, as the spec spells it: `/v1/<path>/` (`service-requests`). */
+  path: string;
   table: string;
   /** The record in a "not found" error ("property"). */
   noun: string;
@@ -129,6 +148,8 @@ export interface CanonicalModel {
   nullDefaults: Record<string, unknown>;
   /** Set when the model is a side of the resident <-> lease link. */
   linkSide?: LinkSide;
+  /** The item of each embedded array (a jsonb field of `fields`), in the spec's field order. */
+  embeddedItems?: Readonly<Record<string, EmbeddedItem>>;
   /** The read API's list filters beyond the ones every model takes (COMMON_FILTERS), in the order documented. */
   filters: readonly ListFilter[];
   /**
@@ -138,6 +159,41 @@ export interface CanonicalModel {
   writes: Readonly<Partial<Record<WriteOperation, ModelWrite>>>;
   docs: ModelDocs;
 }
+
+/**
+ * What each field of an embedded item is. A mapping gives only the vendor's values (a ColumnType each, checked as
+ * a record's are); the ETL adds the item's `id` (derived from the record's model, the array and the item's `x_id`,
+ * so stable across syncs) and the record's own id (`service_request_id`); `created_at`, `updated_at` and
+ * `last_seen` are the record's, added by the read API only (stored, they would change the content hash on every
+ * sync; in events and diffs they would report nothing the vendor changed).
+ */
+export type EmbeddedItemField = ColumnType | 'item_id' | 'record_id' | 'record_stamp';
+export interface EmbeddedItem {
+  fields: Readonly<Record<string, EmbeddedItemField>>;
+  /** Vendor fields the spec's item admits no null for: an item without one is malformed. */
+  required?: readonly string[];
+  /** Values used instead of null where the spec admits none but an item may lack it (a history entry's notes). */
+  nullDefaults?: Readonly<Record<string, unknown>>;
+}
+
+const STAMPS = { created_at: 'record_stamp', updated_at: 'record_stamp', last_seen: 'record_stamp' } as const;
+
+/** An allocation of a payment to a charge, as the spec's `allocations[]` items of both ledger models. */
+const ALLOCATION_ITEM: EmbeddedItem = {
+  fields: {
+    id: 'item_id',
+    x_id: 'text',
+    x_source_id: 'text',
+    x_destination_id: 'text',
+    financial_account_id: 'text',
+    amount_in_cents: 'cents',
+    amount_raw: 'text',
+    resident_charge_id: 'text',
+    resident_payment_id: 'text',
+    ...STAMPS,
+    custom_data: 'jsonb',
+  },
+};
 
 /** Columns every canonical table has, maintained by the cache rather than the vendor mapping. */
 export const SYSTEM_COLUMNS = [
@@ -155,6 +211,7 @@ export const SYSTEM_COLUMNS = [
 
 const t = 'text',
   i = 'int',
+  c = 'cents',
   f = 'float',
   b = 'bool',
   ts = 'timestamptz',
@@ -225,9 +282,73 @@ const byUnitNumber = (column: string): ListFilter => ({
   requires: 'property_id',
 });
 
+/**
+ * Where a model's embedded arrays live: in jsonb columns of its own row (service requests' `vendors`, `history`,
+ * `employees`; charges' and payments' `allocations`), not in child tables. Every vendor sends them inside the
+ * record (Yardi's `StatusHistory`, Propertyware's `ChargeTx.payments`, AppFolio's `AppliedTo`), nothing reads them
+ * apart from their record, and so the record's content hash covers them (a new history entry is a DATA_UPDATE of
+ * the request) and the page's one set-based upsert writes them with it.
+ */
+const SERVICE_REQUEST_NOTES = [
+  '`vendors`, `history` and `employees` are always arrays (`[]` where the vendor sends none). `vendor_id` matches',
+  "a request with that vendor among its `vendors`. `status_raw` is the vendor's own status: the spec's reads have no",
+  'normalized status.',
+].join('\n');
+
+const LEDGER_NOTES = [
+  "Amounts are whole cents (`*_in_cents`), converted exactly from the vendor's decimal, which `*_raw` keeps as sent;",
+  'credits are negative. `allocations` is always an array (`[]` where the vendor sends none).',
+  '`transaction_date_start` and `transaction_date_end` are inclusive and take a date or an ISO 8601 date-time.',
+].join('\n');
+
+/** A charge's and a payment's vendor ids, in the spec's order. */
+const LEDGER_IDS: Record<string, ColumnType> = {
+  x_property_id: t,
+  x_gl_account_id: t,
+  x_location_id: t,
+  x_lease_id: t,
+  x_resident_id: t,
+  x_unit_id: t,
+  x_charge_code_id: t,
+};
+
+const LEDGER_DETAILS: Record<string, ColumnType> = {
+  name: t,
+  description: t,
+  reference_number: t,
+  transaction_date: ts,
+};
+
+/** A charge's and a payment's last fields: `post_month` is `YYYY-MM` (the spec's pattern). */
+const LEDGER_TAIL: Record<string, ColumnType> = {
+  is_open: b,
+  post_month: t,
+  custom_data: j,
+  property_id: t,
+  resident_id: t,
+  financial_account_id: t,
+  unit_id: t,
+  lease_id: t,
+  charge_code_id: t,
+  allocations: j,
+};
+
+/** The common filters the spec's lists of charges and payments lack. */
+const LEDGER_EXTENSION_FILTERS = ['x_id', 'x_property_id', 'location_id'];
+
+/** The list filters of charges and payments (the spec's, beyond COMMON_FILTERS). */
+const LEDGER_FILTERS: readonly ListFilter[] = [
+  byProperty,
+  { param: 'resident_id', value: 'text', match: { column: 'resident_id' } },
+  { param: 'lease_id', value: 'text', match: { column: 'lease_id' } },
+  { param: 'transaction_date_start', value: 'instant', match: { column: 'transaction_date', op: '>=' } },
+  { param: 'transaction_date_end', value: 'instant', match: { column: 'transaction_date', op: '<=' } },
+];
+
 export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
   properties: {
     name: 'properties',
+    path: 'properties',
     table: 'properties',
     noun: 'property',
     object: 'properties',
@@ -282,6 +403,7 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
   },
   units: {
     name: 'units',
+    path: 'units',
     table: 'units',
     noun: 'unit',
     object: 'units',
@@ -334,6 +456,7 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
   },
   residents: {
     name: 'residents',
+    path: 'residents',
     table: 'residents',
     noun: 'resident',
     object: 'residents',
@@ -401,6 +524,7 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
   },
   leases: {
     name: 'leases',
+    path: 'leases',
     table: 'leases',
     noun: 'lease',
     object: 'leases',
@@ -474,6 +598,142 @@ export const CANONICAL_MODELS: Record<CanonicalModelName, CanonicalModel> = {
       listOutput: '_v1_leases__get_output',
       getOutput: '_v1_leases_{lease_id}_get_output',
       notes: LEASES_NOTES,
+    },
+  },
+  service_requests: {
+    name: 'service_requests',
+    path: 'service-requests',
+    table: 'service_requests',
+    noun: 'service request',
+    object: 'service-requests',
+    jobType: 'READ_SERVICE_REQUESTS',
+    fields: {
+      x_property_id: t,
+      x_location_id: t,
+      x_unit_id: t,
+      x_sub_task_id: t,
+      access_is_authorized: b,
+      access_notes: t,
+      building: t,
+      completion_notes: t,
+      date_completed: ts,
+      date_created: ts,
+      date_due: ts,
+      date_scheduled: ts,
+      notes: t,
+      service_category: t,
+      service_description: t,
+      service_details: t,
+      service_priority: t,
+      status_raw: t,
+      vendor_notes: t,
+      unit_number: t,
+      order_number: t,
+      property_id: t,
+      unit_id: t,
+      employee_id: t,
+      vendors: j,
+      history: j,
+      employees: j,
+    },
+    required: ['x_property_id', 'property_id'],
+    emptyArrays: [],
+    nullDefaults: { vendors: [], history: [], employees: [] },
+    embeddedItems: {
+      vendors: { fields: { vendor_id: 'text' }, required: ['vendor_id'] },
+      history: {
+        fields: {
+          id: 'item_id',
+          ...STAMPS,
+          x_id: 'text',
+          x_created_at: 'timestamptz',
+          notes: 'text',
+          creator_name: 'text',
+          status_raw: 'text',
+          service_request_id: 'record_id',
+        },
+        nullDefaults: { notes: '' },
+      },
+      employees: { fields: { id: 'item_id', ...STAMPS, x_id: 'text', name: 'text' } },
+    },
+    filters: [
+      { param: 'unit_id', value: 'text', match: { column: 'unit_id' } },
+      { param: 'employee_id', value: 'text', match: { column: 'employee_id' } },
+      { param: 'vendor_id', value: 'text', match: { arrayColumn: 'vendors', key: 'vendor_id' } },
+      byProperty,
+      byUnitNumber('unit_number'),
+    ],
+    writes: specWrites('service-requests', 'service_request_id'),
+    docs: {
+      aRecord: 'a service request',
+      listOutput: '_v1_service-requests__get_output',
+      getOutput: '_v1_service-requests_{service_request_id}_get_output',
+      notes: SERVICE_REQUEST_NOTES,
+      extensionFilters: ['x_property_id'],
+    },
+  },
+  resident_charges: {
+    name: 'resident_charges',
+    path: 'resident-charges',
+    table: 'resident_charges',
+    noun: 'resident charge',
+    object: 'resident-charges',
+    jobType: 'READ_RESIDENT_CHARGES',
+    fields: {
+      ...LEDGER_IDS,
+      amount_in_cents: c,
+      amount_raw: t,
+      amount_open_in_cents: c,
+      amount_open_raw: t,
+      amount_paid_in_cents: c,
+      amount_paid_raw: t,
+      due_date: ts,
+      ...LEDGER_DETAILS,
+      transaction_source: t,
+      ...LEDGER_TAIL,
+    },
+    required: ['x_property_id', 'property_id'],
+    emptyArrays: [],
+    nullDefaults: { allocations: [] },
+    embeddedItems: { allocations: ALLOCATION_ITEM },
+    filters: LEDGER_FILTERS,
+    writes: { create: specWrites('resident-charges', 'resident_charge_id').create },
+    docs: {
+      aRecord: 'a resident charge',
+      listOutput: '_v1_resident-charges__get_output',
+      getOutput: '_v1_resident-charges_{resident_charge_id}_get_output',
+      notes: LEDGER_NOTES,
+      extensionFilters: LEDGER_EXTENSION_FILTERS,
+    },
+  },
+  resident_payments: {
+    name: 'resident_payments',
+    path: 'resident-payments',
+    table: 'resident_payments',
+    noun: 'resident payment',
+    object: 'resident-payments',
+    jobType: 'READ_RESIDENT_PAYMENTS',
+    fields: {
+      ...LEDGER_IDS,
+      payment_method_normalized: t,
+      payment_method_raw: t,
+      amount_in_cents: c,
+      amount_raw: t,
+      ...LEDGER_DETAILS,
+      ...LEDGER_TAIL,
+    },
+    required: ['x_property_id', 'property_id'],
+    emptyArrays: [],
+    nullDefaults: { allocations: [] },
+    embeddedItems: { allocations: ALLOCATION_ITEM },
+    filters: LEDGER_FILTERS,
+    writes: { create: specWrites('resident-payments', 'resident_payment_id').create },
+    docs: {
+      aRecord: 'a resident payment',
+      listOutput: '_v1_resident-payments__get_output',
+      getOutput: '_v1_resident-payments_{resident_payment_id}_get_output',
+      notes: LEDGER_NOTES,
+      extensionFilters: LEDGER_EXTENSION_FILTERS,
     },
   },
 };

@@ -4,8 +4,11 @@ import {
   RESIDENT_LEASE_FIELDS,
   type CanonicalModelName,
   type ColumnType,
+  type EmbeddedItem,
+  type EmbeddedItemField,
   type LinkSide,
 } from '../catalogue/canonical-models';
+import { recordId as itemId } from '../platform/common/ids';
 import { canonicalJson, recordHasher } from './content-hash';
 import { MalformedRecordError } from './malformed-record.error';
 import { textOf } from '../platform/text/text-of';
@@ -100,6 +103,9 @@ export function toCanonicalRecord(
     if (values[field] === null) throw new MalformedRecordError(`${field} is required but missing`);
   }
   const id = ctx.ref(modelName, mapped.x_id)!;
+  for (const [field, item] of Object.entries(model.embeddedItems ?? {})) {
+    if (values[field] !== null) values[field] = completeItems(`${modelName}.${field}`, item, values[field], id, ctx);
+  }
   if (mapped.links === undefined && mapped.linkedTo === undefined)
     return { id, x_id: mapped.x_id, values, hash: hashOf(modelName, model.fields, values) };
   const side = CANONICAL_MODELS[modelName].linkSide;
@@ -204,6 +210,54 @@ function linkDetails(given: MappedLink): unknown[] {
   });
 }
 
+/**
+ * An embedded array's items, each completed as a record is (every vendor field present, typed) plus its `id`
+ * (from the item's `x_id`) and the record's id; the record's timestamps are the read API's to add.
+ */
+function completeItems(
+  where: string,
+  item: EmbeddedItem,
+  given: unknown,
+  recordId: string,
+  ctx: MappingContext,
+): Record<string, unknown>[] {
+  if (!Array.isArray(given)) throw new MalformedRecordError(`${where}: ${JSON.stringify(given)} is not an array`);
+  const vendorFields = itemVendorFields(item);
+  return given.map((entry: unknown) => {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
+      throw new MalformedRecordError(`${where}: ${JSON.stringify(entry)} is not an object`);
+    const typed = completeValues(vendorFields, entry as Record<string, unknown>, where);
+    for (const [field, fallback] of Object.entries(item.nullDefaults ?? {})) typed[field] ??= fallback;
+    for (const field of item.required ?? []) {
+      if (typed[field] === null) throw new MalformedRecordError(`${where}: an item has no ${field}`);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [field, kind] of Object.entries(item.fields)) {
+      if (kind === 'record_stamp') continue;
+      if (kind === 'item_id') {
+        const xId = typed.x_id;
+        if (typeof xId !== 'string') throw new MalformedRecordError(`${where}: an item has no x_id`);
+        out[field] = itemId(ctx.integrationId, where, xId);
+      } else out[field] = kind === 'record_id' ? recordId : typed[field];
+    }
+    return out;
+  });
+}
+
+const vendorFieldsOf = new Map<EmbeddedItem, Record<string, ColumnType>>();
+/** The fields of an item a mapping gives (its vendor values), with their types. */
+function itemVendorFields(item: EmbeddedItem): Record<string, ColumnType> {
+  let fields = vendorFieldsOf.get(item);
+  if (!fields) {
+    fields = Object.fromEntries(
+      Object.entries(item.fields).filter((entry): entry is [string, ColumnType] => !ITEM_KINDS.has(entry[1])),
+    );
+    vendorFieldsOf.set(item, fields);
+  }
+  return fields;
+}
+const ITEM_KINDS: ReadonlySet<EmbeddedItemField> = new Set(['item_id', 'record_id', 'record_stamp']);
+
 function completeValues(
   fields: Record<string, ColumnType>,
   given: Record<string, unknown>,
@@ -229,6 +283,9 @@ function hasType(value: unknown, type: ColumnType): boolean {
       return typeof value === 'string';
     case 'int':
       return Number.isInteger(value);
+    case 'cents':
+      // Whole cents within a double's exact range: a float (12.5) or an inexact integer (2 ** 60) is a bad value.
+      return Number.isSafeInteger(value);
     case 'float':
       return typeof value === 'number' && Number.isFinite(value);
     case 'bool':

@@ -14,13 +14,38 @@ export function text(value: unknown): string | null {
   throw new MalformedRecordError(`expected text, got ${typeof value}`);
 }
 
-/** Decimal currency (dollars) to integer cents, rounding half away from zero on the literal value (1.005 -> 101, not 100). */
+const DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i;
+
+/**
+ * Decimal currency (dollars) to integer cents, exactly: the decimal as written (a number as its shortest form,
+ * `String(0.1 + 0.2)`), scaled in integer arithmetic and rounded half away from zero on the literal value
+ * (1.005 -> 101, not 100). An amount beyond a double's exact integers (2^53 - 1 cents) is malformed, never rounded.
+ */
 export function cents(value: unknown, field: string): number | null {
   if (value === null || value === undefined || value === '') return null;
-  const amount =
-    typeof value === 'number' ? value : typeof value === 'string' ? Number(value.replace(/[$,\s]/g, '')) : NaN;
-  if (!Number.isFinite(amount)) throw new MalformedRecordError(`${field}: "${textOf(value)}" is not an amount`);
-  return Math.sign(amount) * Math.round(Number((Math.abs(amount) * 100).toPrecision(12))) || 0;
+  const literal =
+    typeof value === 'number' && Number.isFinite(value)
+      ? String(value)
+      : typeof value === 'string'
+        ? value.replace(/[$,\s]/g, '')
+        : '';
+  const parts = DECIMAL.exec(literal);
+  if (!parts || `${parts[2]}${parts[3] ?? ''}` === '')
+    throw new MalformedRecordError(`${field}: "${textOf(value)}" is not an amount`);
+  const [, sign, whole, fraction = '', exponent = '0'] = parts;
+  const digits = BigInt(`${whole}${fraction}` || '0');
+  // amount = digits * 10^(exponent - fraction digits); in cents, two places more.
+  const shift = Number(exponent) - fraction.length + 2;
+  let amount: bigint;
+  if (shift >= 0) {
+    amount = digits * 10n ** BigInt(shift);
+  } else {
+    const divisor = 10n ** BigInt(-shift);
+    amount = digits / divisor + (2n * (digits % divisor) >= divisor ? 1n : 0n);
+  }
+  if (amount > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new MalformedRecordError(`${field}: "${textOf(value)}" is beyond the cents kept exactly`);
+  return sign === '-' && amount !== 0n ? -Number(amount) : Number(amount);
 }
 
 export function integer(value: unknown, field: string): number | null {

@@ -121,7 +121,7 @@ describe('AppFolio adapter end to end', () => {
     const done = await waitForFirstSync(harness, integrationId);
     expect(done.data).toMatchObject({
       vendor: 'APPFOLIO',
-      successful_job_count: 4,
+      successful_job_count: 7,
       failed_job_count: 0,
       is_sync_finished: true,
     });
@@ -257,7 +257,7 @@ describe('AppFolio adapter end to end', () => {
     });
 
     const sync = await manualSync(harness, integrationId);
-    expect(sync.complete.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+    expect(sync.complete.data).toMatchObject({ successful_job_count: 7, failed_job_count: 0 });
     const events = sync.events.filter((e) => e.trigger.startsWith('DATA_'));
 
     const residentEvents = events.filter((e) => e.data.object === 'residents');
@@ -307,7 +307,7 @@ describe('AppFolio adapter end to end', () => {
     const { faults, data } = flaky.sandbox;
     const bad = data.contacts[2];
     const done = await waitForFirstSync(harness, flakyId);
-    expect(done.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+    expect(done.data).toMatchObject({ successful_job_count: 7, failed_job_count: 0 });
     expect(eventsOf(harness, flakyId, 'JOB_FAILURE')).toEqual([]);
     expect(faults.list()).toEqual([]); // every fault was met
 
@@ -339,7 +339,7 @@ describe('AppFolio adapter end to end', () => {
 
   it('foreign server: syncs its hand-picked records exactly, through its throttle, its expired cursor and its unknown tenant', async () => {
     expect((await waitForFirstSync(harness, foreignId)).data).toMatchObject({
-      successful_job_count: 4,
+      successful_job_count: 7,
       failed_job_count: 0,
     });
 

@@ -8,6 +8,7 @@ import * as propertywareRest from '../../src/sandbox/propertyware-rest/propertyw
 import * as yardi from '../../src/sandbox/yardi/yardi-sandbox';
 import { startApp, waitFor, type AppProcess } from '../support/app-process';
 import { launchBrowser, screenshot, watchPage } from '../support/browser';
+import { seedCacheRecords, type SeedRecord } from '../support/cache-seed';
 import { sandboxControl } from '../support/sync-helpers';
 import { createTestDatabase, withClient } from '../support/database';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
@@ -31,6 +32,7 @@ const digitsOf = (text: string | null) => (text ?? '').replace(/\D/g, '');
 
 describe('dashboard at GET / (Chromium)', () => {
   let app: AppProcess;
+  let databaseUrl: string;
   let receiver: WebhookReceiver;
   let browser: Browser;
   let context: BrowserContext | undefined;
@@ -39,7 +41,7 @@ describe('dashboard at GET / (Chromium)', () => {
     receiver = await startWebhookReceiver();
     app = await startApp({
       name: 'dashboard',
-      env: { DATABASE_URL: await createTestDatabase(), WEBHOOK_RETRY_SCHEDULE: '1,1,1' },
+      env: { DATABASE_URL: (databaseUrl = await createTestDatabase()), WEBHOOK_RETRY_SCHEDULE: '1,1,1' },
     });
     browser = await launchBrowser();
   });
@@ -741,9 +743,14 @@ describe('dashboard at GET / (Chromium)', () => {
     // The access matrix: create and update beside read, as the API says once a check has probed Buildium's
     // writes (SUCCESS: Buildium rejected the probe's empty body, so the key may write).
     await api('POST', `/v1/admin/integrations/${integration.id}/data-access`);
+    // (The whole check ended: a model's cell still PROCESSING here would have moved on by the time the page shows it.)
     const access = await waitFor(async () => {
-      const models = (await api('GET', `/v1/admin/integrations/${integration.id}/data-access`)).body.result.models;
-      return models.residents.create.status === 'SUCCESS' && models.residents.update.status === 'SUCCESS'
+      const result = (await api('GET', `/v1/admin/integrations/${integration.id}/data-access`)).body.result;
+      const models = result.models;
+      const ended =
+        !result.data_access_check_in_process &&
+        Object.values(models).every((cells: any) => Object.values(cells).every((c: any) => c?.status !== 'PROCESSING'));
+      return ended && models.residents.create.status === 'SUCCESS' && models.residents.update.status === 'SUCCESS'
         ? models
         : undefined;
     }, 'the write probes of the data-access check');
@@ -912,4 +919,416 @@ describe('dashboard at GET / (Chromium)', () => {
     await screenshot(page, '25-write-unsupported');
     expect(problems).toEqual([]);
   }, 300_000);
+  it('shows service requests, resident charges and resident payments: lists with filters, embedded arrays as tables, cents exact; a resident’s ledger with its totals and one chart point per entry; their Connect streams, access rows and write buttons', async () => {
+    const { page, problems } = await openPage(true);
+
+    // Its own integration, never synced: the three models' records are cached as a sync would leave them (through
+    // the normaliser), with the resident <-> lease links a sync of residents and leases would write.
+    const created = await api('POST', '/v1/admin/integrations/', {
+      name: 'Ledger Buildium',
+      integration_vendor: 'BUILDIUM',
+      credentials: buildium.BUILDIUM_SANDBOX_CREDENTIALS,
+      base_url: `${app.url}/sandbox/buildium`,
+      max_request_frequency: 100,
+    });
+    expect(created.status).toBe(200);
+    const integrationId: string = created.body.result.id;
+    const seed = (model: Parameters<typeof seedCacheRecords>[2], records: SeedRecord[]) =>
+      seedCacheRecords(databaseUrl, integrationId, model, records);
+    const onProperty = { x_property_id: 'LP-1', property_id: 'pending' };
+    [onProperty.property_id] = await seed('properties', [
+      { x_id: 'LP-1', values: { x_property_id: 'LP-1', property_id: 'LP-1', name: 'Ledger Court' } },
+    ]);
+    const [ada, ben, cy] = await seed(
+      'residents',
+      ['Ada', 'Ben', 'Cy'].map((first) => ({
+        x_id: `R-${first}`,
+        values: { ...onProperty, first_name: first, last_name: 'Ledger' },
+      })),
+    );
+    const [lease1, lease2, lease3] = await seed(
+      'leases',
+      ['L-1', 'L-2', 'L-3'].map((x) => ({ x_id: x, values: { ...onProperty, status_normalized: 'ACTIVE' } })),
+    );
+    await withClient(databaseUrl, async (db) => {
+      for (const [residentId, leaseId, xResident, xLease] of [
+        [ada, lease1, 'R-Ada', 'L-1'],
+        [ben, lease1, 'R-Ben', 'L-1'],
+        [ada, lease2, 'R-Ada', 'L-2'],
+        [cy, lease3, 'R-Cy', 'L-3'],
+      ])
+        await db.query(
+          `INSERT INTO "residents_to_leases" ("id", "organization_id", "integration_id", "resident_id", "lease_id",
+             "x_resident_id", "x_lease_id", "content_hash", "last_seen")
+           SELECT $1, "organization_id", "id", $2, $3, $4, $5, 'seeded', now() FROM "integrations" WHERE "id" = $6`,
+          [`link-${residentId}-${leaseId}`, residentId, leaseId, xResident, xLease, integrationId],
+        );
+    });
+    const money = (
+      x_id: string,
+      cents: number,
+      raw: string,
+      day: string,
+      links: { resident_id?: string; lease_id: string },
+      more: Record<string, unknown> = {},
+    ): SeedRecord => ({
+      x_id,
+      values: {
+        ...onProperty,
+        name: x_id,
+        amount_in_cents: cents,
+        amount_raw: raw,
+        transaction_date: `${day}T00:00:00.000Z`,
+        post_month: day.slice(0, 7),
+        ...links,
+        ...more,
+      },
+    });
+    // Ada: her own charges (0.10 + 0.20, a credit), her lease L-2's charge that names no resident (a 9-figure
+    // amount) and L-1's shared one; a payment, its reversal, and a payment past what she owes: a credit balance.
+    // Ben's own charge and payment on the shared lease L-1, and lease L-3's, are not hers.
+    const charges = [
+      money('C-10', 10, '0.10', '2026-01-05', { resident_id: ada, lease_id: lease1 }),
+      money('C-20', 20, '0.20', '2026-01-05', { resident_id: ada, lease_id: lease1 }),
+      money('C-BIG', 123456789012, '1234567890.12', '2026-02-01', { lease_id: lease2 }),
+      money('C-CREDIT', -5000, '-50.00', '2026-02-15', { resident_id: ada, lease_id: lease1 }),
+      money('C-SHARED', 100000, '1000.00', '2026-03-01', { lease_id: lease1 }),
+      money('C-BEN', 77700, '777.00', '2026-01-20', { resident_id: ben, lease_id: lease1 }),
+      // Cy: hundreds of entries, more than one page of the API's list.
+      ...Array.from({ length: 260 }, (_, i) =>
+        money(`C-CY-${i}`, 1234, '12.34', new Date(Date.UTC(2025, 0, 1 + i)).toISOString().slice(0, 10), {
+          resident_id: cy,
+          lease_id: lease3,
+        }),
+      ),
+    ];
+    const [c10, c20] = await seed('resident_charges', charges);
+    const allocation = (x_id: string, chargeId: string, xCharge: string, cents: number, raw: string) => ({
+      x_id,
+      x_source_id: 'P-30',
+      x_destination_id: xCharge,
+      amount_in_cents: cents,
+      amount_raw: raw,
+      financial_account_id: null,
+      custom_data: null,
+      resident_charge_id: chargeId,
+      resident_payment_id: null,
+    });
+    const payments = [
+      money(
+        'P-30',
+        30,
+        '0.30',
+        '2026-01-10',
+        { resident_id: ada, lease_id: lease1 },
+        {
+          payment_method_raw: 'Check',
+          payment_method_normalized: 'CHECK',
+          allocations: [allocation('A-1', c10, 'C-10', 10, '0.10'), allocation('A-2', c20, 'C-20', 20, '0.20')],
+        },
+      ),
+      money('P-REV', -30, '-0.30', '2026-01-12', { resident_id: ada, lease_id: lease1 }),
+      money('P-BIG', 123456900000, '1234569000.00', '2026-03-05', { lease_id: lease2 }),
+      money('P-BEN', 5000, '50.00', '2026-01-21', { resident_id: ben, lease_id: lease1 }),
+      ...Array.from({ length: 130 }, (_, i) =>
+        money(`P-CY-${i}`, 2000, '20.00', new Date(Date.UTC(2025, 0, 2 + 2 * i)).toISOString().slice(0, 10), {
+          resident_id: cy,
+          lease_id: lease3,
+        }),
+      ),
+      money('P-L3', 99, '0.99', '2026-01-01', { lease_id: lease3 }),
+    ];
+    const [p30] = await seed('resident_payments', payments);
+    const requests = await seed('service_requests', [
+      {
+        x_id: 'SR-1',
+        values: {
+          ...onProperty,
+          unit_number: '101',
+          date_created: '2026-11-01T08:00:00.000Z',
+          service_category: 'Plumbing',
+          service_description: 'Leaking faucet',
+          service_priority: 'High',
+          status_raw: 'Completed',
+          vendors: [{ vendor_id: 'V-7' }],
+          history: [
+            {
+              x_id: 'H-1',
+              x_created_at: '2026-11-01T09:00:00.000Z',
+              notes: 'Plumber called',
+              creator_name: 'Pat',
+              status_raw: 'Open',
+            },
+            {
+              x_id: 'H-2',
+              x_created_at: '2026-11-01T17:00:00.000Z',
+              notes: 'Washer replaced',
+              creator_name: null,
+              status_raw: 'Completed',
+            },
+          ],
+          employees: [{ x_id: 'U-5', name: 'Pat Doe' }],
+        },
+      },
+      {
+        x_id: 'SR-2',
+        values: { ...onProperty, service_description: 'Broken window', vendors: [{ vendor_id: 'V-8' }] },
+      },
+      { x_id: 'SR-3', values: { ...onProperty, service_category: 'Pest control', status_raw: 'Open' } },
+    ]);
+
+    // Money as dollars from whole cents, exactly.
+    await page.goto('/#/integrations');
+    expect(
+      await page.evaluate(`(async () => {
+        const { money } = await import('/dashboard/dom.js');
+        return [30, 0.1 * 100 + 0.2 * 100, 0, -1, -12345, 123456789012, Number.MAX_SAFE_INTEGER, null].map(money);
+      })()`),
+    ).toEqual(['$0.30', '$0.30', '$0.00', '-$0.01', '-$123.45', '$1,234,567,890.12', '$90,071,992,547,409.91', '—']);
+
+    // Service requests: listed, filtered by vendor, and one opened with its vendors, history and employees as tables.
+    await page.goto(`/#/records/service_requests?integration_id=${integrationId}`);
+    await page.getByTestId('records-table').waitFor();
+    expect(await page.getByTestId('records-tab-service_requests').getAttribute('aria-current')).toBe('page');
+    const rowIds = () =>
+      page.getByTestId('record-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-record-id')));
+    expect((await rowIds()).sort()).toEqual([...requests].sort());
+    await page.getByTestId('records-filter-vendor_id').fill('V-7');
+    await page.getByTestId('records-filter-apply').click();
+    await page.waitForURL(/vendor_id=V-7/);
+    await page
+      .getByTestId('records-total')
+      .filter({ hasText: /^1 service requests/ })
+      .waitFor();
+    expect(await rowIds()).toEqual([requests[0]]);
+    expect(await page.locator('[data-testid="record-row"] [data-column="Vendors"]').textContent()).toBe('V-7');
+    await page.getByTestId('record-link').click();
+    await page.waitForURL(new RegExp(`#/records/service_requests/${requests[0]}$`));
+    await page.getByTestId('record-title').filter({ hasText: 'Leaking faucet' }).waitFor();
+    const itemTexts = (array: string, field: string) =>
+      page.locator(`[data-testid="record-items-${array}"] [data-item-field="${field}"]`).allTextContents();
+    expect(await itemTexts('history', 'notes')).toEqual(['Plumber called', 'Washer replaced']);
+    expect(await itemTexts('history', 'creator_name')).toEqual(['Pat', 'null']);
+    expect(await itemTexts('employees', 'name')).toEqual(['Pat Doe']);
+    expect(await itemTexts('vendors', 'vendor_id')).toEqual(['V-7']);
+    await screenshot(page, '30-service-request');
+
+    // Charges: amounts exact, a credit named; filtered by resident, by lease, and by a day (the whole day).
+    const chargeList = `/#/records/resident_charges?integration_id=${integrationId}`;
+    await page.goto(chargeList);
+    await page.getByTestId('records-table').waitFor();
+    expect(digitsOf((await page.getByTestId('records-total').textContent())!.split(' ')[0])).toBe(
+      String(charges.length),
+    );
+    const amounts = () =>
+      page
+        .getByTestId('record-row')
+        .evaluateAll((rows) =>
+          rows.map((r) => [
+            r.querySelector('[data-column="Name"]')?.textContent,
+            r.querySelector('[data-column="Amount"]')?.textContent,
+          ]),
+        );
+    const filterBy = async (values: Record<string, string>, total: number) => {
+      for (const [param, value] of Object.entries(values))
+        await page.getByTestId(`records-filter-${param}`).fill(value);
+      await page.getByTestId('records-filter-apply').click();
+      await page
+        .getByTestId('records-total')
+        .filter({ hasText: new RegExp(`^${total} `) })
+        .waitFor();
+    };
+    await filterBy({ resident_id: ada }, 3);
+    expect((await amounts()).sort()).toEqual([
+      ['C-10', '$0.10'],
+      ['C-20', '$0.20'],
+      ['C-CREDIT', '-$50.00 (credit)'],
+    ]);
+    await filterBy({ transaction_date_start: '2026-01-05', transaction_date_end: '2026-01-05' }, 2);
+    expect((await amounts()).sort()).toEqual([
+      ['C-10', '$0.10'],
+      ['C-20', '$0.20'],
+    ]);
+    await page.goto(`${chargeList}&lease_id=${lease2}`);
+    await page.getByTestId('records-total').filter({ hasText: /^1 / }).waitFor();
+    expect(await amounts()).toEqual([['C-BIG', '$1,234,567,890.12']]);
+
+    // Payments: a reversal named; a payment's allocations as a table, each linking to the charge it pays.
+    await page.goto(`/#/records/resident_payments?integration_id=${integrationId}&resident_id=${ada}`);
+    await page.getByTestId('records-total').filter({ hasText: /^2 / }).waitFor();
+    expect((await amounts()).sort()).toEqual([
+      ['P-30', '$0.30'],
+      ['P-REV', '-$0.30 (reversal)'],
+    ]);
+    await page.locator(`[data-testid="record-row"][data-record-id="${p30}"] [data-testid="record-link"]`).click();
+    await page.getByTestId('record-title').filter({ hasText: 'P-30' }).waitFor();
+    expect(await page.locator('[data-field="amount_in_cents"]').textContent()).toBe('$0.30');
+    expect(await itemTexts('allocations', 'amount_in_cents')).toEqual(['$0.10', '$0.20']);
+    await screenshot(page, '31-payment-allocations');
+    await page
+      .locator('[data-testid="record-items-allocations"] [data-item-field="resident_charge_id"] a')
+      .first()
+      .click();
+    await page.waitForURL(new RegExp(`#/records/resident_charges/${c10}$`));
+    await page.getByTestId('record-title').filter({ hasText: 'C-10' }).waitFor();
+    expect(await page.locator('[data-field="amount_in_cents"]').textContent()).toBe('$0.10');
+
+    // Ada's ledger: her entries and her leases' entries that name no resident, oldest first, with the running
+    // balance; the totals exact, the final balance a credit; one chart point per entry, at its balance.
+    await page.goto(`/#/records/residents/${ada}`);
+    await page.getByTestId('ledger-table').waitFor();
+    const ledgerRows = () =>
+      page
+        .getByTestId('ledger-row')
+        .evaluateAll((rows) =>
+          rows.map((r) => [
+            r.querySelector('a')?.textContent,
+            r.querySelector('[data-column="Type"]')?.textContent,
+            r.lastElementChild?.textContent,
+          ]),
+        );
+    expect(await ledgerRows()).toEqual([
+      ['C-10', 'Charge', '$0.10'],
+      ['C-20', 'Charge', '$0.30'],
+      ['P-30', 'Payment', '$0.00'],
+      ['P-REV', 'Reversal', '$0.30'],
+      ['C-BIG', 'Charge', '$1,234,567,890.42'],
+      ['C-CREDIT', 'Credit', '$1,234,567,840.42'],
+      ['C-SHARED', 'Charge', '$1,234,568,840.42'],
+      ['P-BIG', 'Payment', '-$159.58 (credit)'],
+    ]);
+    expect(await page.getByTestId('ledger-total-charges').textContent()).toBe('$1,234,568,840.42');
+    expect(await page.getByTestId('ledger-total-payments').textContent()).toBe('$1,234,569,000.00');
+    expect(await page.getByTestId('ledger-balance').textContent()).toBe('-$159.58 (credit)');
+    const points = () =>
+      page.locator('[data-testid="ledger-chart-svg"] circle.point').evaluateAll((dots) =>
+        dots.map((d) => ({
+          cents: d.getAttribute('data-balance-cents'),
+          cx: Number(d.getAttribute('cx')),
+          cy: Number(d.getAttribute('cy')),
+        })),
+      );
+    const adaPoints = await points();
+    expect(adaPoints.map((p) => p.cents)).toEqual([
+      '10',
+      '30',
+      '0',
+      '30',
+      '123456789042',
+      '123456784042',
+      '123456884042',
+      '-15958',
+    ]);
+    // Placed left to right, inside the plot, the credit below the zero line and the peak at the top.
+    const zero = Number(await page.locator('[data-testid="ledger-chart-svg"] line.zero').getAttribute('y1'));
+    expect(adaPoints.every((p, i) => i === 0 || p.cx > adaPoints[i - 1].cx)).toBe(true);
+    expect(adaPoints.every((p) => p.cy >= 0 && p.cy <= 220)).toBe(true);
+    expect(adaPoints[7].cy).toBeGreaterThan(zero);
+    expect(adaPoints[2].cy).toBeCloseTo(zero);
+    expect(Math.min(...adaPoints.map((p) => p.cy))).toBe(adaPoints[6].cy);
+    await screenshot(page, '32-resident-ledger');
+
+    // Cy's ledger: hundreds of entries, beyond one page of the API, each a point; totals as the sums of the cents.
+    await page.goto(`/#/records/residents/${cy}`);
+    await page.getByTestId('ledger-table').waitFor();
+    const cyCharges = charges.filter((c) => c.values.resident_id === cy || c.values.lease_id === lease3);
+    const cyPayments = payments.filter((p) => p.values.resident_id === cy || p.values.lease_id === lease3);
+    const sum = (records: SeedRecord[]) =>
+      records.reduce((total, r) => total + BigInt(r.values.amount_in_cents as number), 0n);
+    expect(await page.getByTestId('ledger-row').count()).toBe(cyCharges.length + cyPayments.length);
+    expect(await page.getByTestId('ledger-total-charges').getAttribute('data-cents')).toBe(String(sum(cyCharges)));
+    expect(await page.getByTestId('ledger-total-payments').getAttribute('data-cents')).toBe(String(sum(cyPayments)));
+    expect(await page.getByTestId('ledger-balance').getAttribute('data-cents')).toBe(
+      String(sum(cyCharges) - sum(cyPayments)),
+    );
+    expect(await page.getByTestId('ledger-balance').textContent()).toBe('$607.41');
+    const cyPoints = await points();
+    expect(cyPoints).toHaveLength(cyCharges.length + cyPayments.length);
+    expect(cyPoints.at(-1)!.cents).toBe(String(sum(cyCharges) - sum(cyPayments)));
+    expect(cyPoints.every((p, i) => i === 0 || p.cx > cyPoints[i - 1].cx)).toBe(true);
+    await screenshot(page, '33-resident-ledger-hundreds');
+
+    // A lease's ledger: every entry of the lease, whichever resident it names (Ben's too).
+    await page.goto(`/#/records/leases/${lease1}`);
+    await page.getByTestId('ledger-table').waitFor();
+    expect((await ledgerRows()).map(([name]) => name)).toEqual([
+      'C-10',
+      'C-20',
+      'P-30',
+      'P-REV',
+      'C-BEN',
+      'P-BEN',
+      'C-CREDIT',
+      'C-SHARED',
+    ]);
+    expect(await page.getByTestId('ledger-total-charges').textContent()).toBe('$1,727.30');
+    expect(await page.getByTestId('ledger-total-payments').textContent()).toBe('$50.00');
+    expect(await page.getByTestId('ledger-balance').textContent()).toBe('$1,677.30');
+    expect(await page.locator('[data-testid="ledger-chart-svg"] circle.point').count()).toBe(8);
+
+    // The data-access matrix has a row for each model, the three among them.
+    await page.goto(`/#/integrations/${integrationId}`);
+    for (const model of ['service_requests', 'resident_charges', 'resident_payments'])
+      await page.locator(`[data-testid="access-matrix"] tr[data-model="${model}"]`).waitFor();
+
+    // New and Edit follow write-support for the three (no form of their own): disabled with the reason where the
+    // vendor's write is not there, absent where the model has no such write (a charge has no update).
+    const support = (await api('GET', '/v1/admin/write-support')).body.results as any[];
+    const entry = (model: string, operation: string) =>
+      support.find((e) => e.integration_vendor === 'BUILDIUM' && e.model === model && e.operation === operation);
+    for (const [model, recordId] of [
+      ['service_requests', requests[0]],
+      ['resident_charges', c10],
+      ['resident_payments', p30],
+    ]) {
+      for (const [operation, testid, hash] of [
+        ['create', 'record-new', `/#/records/${model}?integration_id=${integrationId}`],
+        ['update', 'record-edit', `/#/records/${model}/${recordId}`],
+      ]) {
+        const write = entry(model, operation);
+        await page.goto(hash);
+        await page.getByTestId(operation === 'create' ? 'records-table' : 'record-fields').waitFor();
+        const button = page.getByTestId(testid);
+        if (!write) {
+          await page.locator('[data-testid="record-writes"][data-loaded]').waitFor({ state: 'attached' });
+          expect([model, operation, await page.getByTestId('record-writes').locator('button').count()]).toEqual([
+            model,
+            operation,
+            0,
+          ]);
+          continue;
+        }
+        await button.waitFor();
+        expect([model, operation, await button.isDisabled()]).toEqual([model, operation, !write.supported]);
+        if (!write.supported) expect(await page.getByTestId(`${testid}-reason`).textContent()).toBe(write.message);
+      }
+    }
+
+    // Connect offers the three as streams, under the names the API takes.
+    const warehouse = await api('POST', '/v1/connect/destinations', {
+      name: 'ledger warehouse',
+      type: 'postgres',
+      connection_url: await createTestDatabase(),
+    });
+    expect(warehouse.status).toBe(201);
+    await page.goto('/#/connect');
+    await page.getByTestId('new-connection-form').waitFor();
+    await page.getByTestId('new-connection-name').fill('Ledger streams');
+    await page.getByTestId('new-connection-integration').selectOption(integrationId);
+    await page.getByTestId('new-connection-destination').selectOption(warehouse.body.result.id);
+    const streams = ['service_requests', 'resident_charges', 'resident_payments'];
+    for (const stream of streams) await page.getByTestId(`new-connection-stream-${stream}`).check();
+    await page.getByTestId('create-connection-submit').click();
+    await page.waitForURL(/#\/connect\/connections\/[^/]+$/);
+    await page.getByTestId('connection-streams-table').waitFor();
+    const connectionId = decodeURIComponent(new URL(page.url()).hash.split('/').pop()!);
+    const connection = (await api('GET', `/v1/connect/connections/${connectionId}`)).body.results;
+    expect(connection.streams.map((st: any) => st.name).sort()).toEqual([...streams].sort());
+    expect(
+      await page
+        .locator('[data-testid="connection-streams-table"] tr[data-stream]')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-stream'))),
+    ).toEqual(connection.streams.map((st: any) => st.name));
+    expect(problems).toEqual([]);
+  }, 240_000);
 });

@@ -1,4 +1,7 @@
 import request from 'supertest';
+import { CANONICAL_MODEL_NAMES } from '../../src/catalogue/canonical-models';
+import { VendorRegistry } from '../../src/fetch/registry/vendor-registry';
+import { IntegrationVendor } from '../../src/generated/prisma/enums';
 import {
   APPFOLIO_SANDBOX_CREDENTIALS,
   APPFOLIO_SANDBOX_LIMITED_CREDENTIALS,
@@ -25,7 +28,11 @@ import {
   type SyncHarness,
 } from '../support/sync-helpers';
 
-const MODELS = ['properties', 'units', 'residents', 'leases'];
+const MODELS: string[] = ['properties', 'units', 'residents', 'leases'];
+/** The models a vendor syncs (issue 21's come vendor by vendor). */
+const modelsOf = (vendor: string): string[] => [...new VendorRegistry().get(vendor as IntegrationVendor)!.models];
+/** Charges and payments: created, never updated (the spec has no PUT for them). */
+const LEDGER_MODELS: string[] = ['resident_charges', 'resident_payments'];
 
 /**
  * Data-access checks end to end: the real app probing the sandboxes it mounts, each of which has a second
@@ -100,14 +107,18 @@ describe('data-access checks', () => {
     const access = await readAccess(id);
     expect(access.last_data_access_check).toBeNull();
     expect(access.data_access_check_in_process).toBe(false);
-    expect(Object.keys(access.models).sort()).toEqual([...MODELS].sort());
-    // Buildium's writes (docs/vendors/buildium.md, Writes): create and update of each model.
-    for (const model of MODELS)
-      expect(access.models[model]).toEqual({
-        read: { untested: true },
-        create: { untested: true },
-        update: { untested: true },
-      });
+    // Every model of the catalogue is listed. Buildium's writes (docs/vendors/buildium.md): create and update of
+    // each model, but charges and payments, which have no update (the spec has no PUT for them).
+    expect(Object.keys(access.models).sort()).toEqual([...CANONICAL_MODEL_NAMES].sort());
+    for (const model of CANONICAL_MODEL_NAMES)
+      expect([model, access.models[model]]).toEqual([
+        model,
+        {
+          read: { untested: true },
+          create: { untested: true },
+          update: LEDGER_MODELS.includes(model) ? { unsupported: true } : { untested: true },
+        },
+      ]);
     const integration = await getIntegration(id);
     expect(integration).toMatchObject({ last_data_access_check: null, is_running_data_access_check: false });
   });
@@ -129,12 +140,12 @@ describe('data-access checks', () => {
     const control = sandboxControl(sandboxUrl('buildium'));
     const [before, counts] = await Promise.all([control('GET', 'writes'), control('GET', 'state')]);
     const access = await runCheck(id);
-    for (const model of MODELS)
-      expect(access.models[model]).toEqual({
-        read: { status: 'SUCCESS', error_message: null },
-        create: { status: 'SUCCESS', error_message: null },
-        update: { status: 'SUCCESS', error_message: null },
-      });
+    const success = { status: 'SUCCESS', error_message: null };
+    for (const model of CANONICAL_MODEL_NAMES)
+      expect([model, access.models[model]]).toEqual([
+        model,
+        { read: success, create: success, update: LEDGER_MODELS.includes(model) ? { unsupported: true } : success },
+      ]);
     // One probe per model and operation reached Buildium and was rejected; nothing was created or changed.
     const [after, state] = await Promise.all([control('GET', 'writes'), control('GET', 'state')]);
     const probes = Object.entries(after as Record<string, { received: number; applied: number; rejected: number }>)
@@ -145,7 +156,7 @@ describe('data-access checks', () => {
         c.rejected - (before[operation]?.rejected ?? 0),
       ])
       .filter(([, received]) => received !== 0);
-    expect(probes).toHaveLength(MODELS.length * 2);
+    expect(probes).toHaveLength(CANONICAL_MODEL_NAMES.length * 2 - LEDGER_MODELS.length);
     for (const [, received, applied, rejected] of probes)
       expect({ received, applied, rejected }).toEqual({ received: 1, applied: 0, rejected: 1 });
     expect(state.counts).toEqual(counts.counts);
@@ -207,7 +218,7 @@ describe('data-access checks', () => {
   });
 
   // Each sandbox's limited credentials may not read residents, answered in the vendor's own way. Yardi serves
-  // residents and leases from one call, so its licence refusal takes both.
+  // residents, leases, charges and payments from one call, so its licence refusal takes all four.
   it.each([
     [
       'BUILDIUM',
@@ -227,7 +238,7 @@ describe('data-access checks', () => {
       'YARDI',
       'yardi',
       YARDI_SANDBOX_LIMITED_CREDENTIALS,
-      ['residents', 'leases'],
+      ['residents', 'leases', 'resident_charges', 'resident_payments'],
       /Invalid Interface Entity or License/,
     ],
     [
@@ -247,7 +258,7 @@ describe('data-access checks', () => {
         expect(access.models[model].read.status).toBe('FAILED');
         expect(access.models[model].read.error_message).toMatch(vendorWords);
       }
-      for (const model of MODELS.filter((m) => !forbidden.includes(m)))
+      for (const model of modelsOf(vendor).filter((m) => !forbidden.includes(m)))
         expect(access.models[model].read).toEqual({ status: 'SUCCESS', error_message: null });
       // AppFolio's API writes none of these models (models.md §3): unsupported, checked or not.
       if (vendor === 'APPFOLIO')
@@ -265,7 +276,7 @@ describe('data-access checks', () => {
         is_running_data_access_check: false,
         last_data_access_check: access.last_data_access_check,
       });
-      for (const model of MODELS) {
+      for (const model of modelsOf(vendor)) {
         expect(integration.models[model]).toMatchObject({
           enabled: !forbidden.includes(model),
           from_interfaces: [integration.integration_interfaces[0].interface_name],
@@ -283,8 +294,9 @@ describe('data-access checks', () => {
     const activated = await request(app().url).put(`/v1/admin/integrations/${id}`).set(auth()).send({ active: true });
     expect(activated.status).toBe(200);
     const done = await waitForFirstSync(harness, id);
-    expect(done.data).toMatchObject({ successful_job_count: 3, failed_job_count: 0 });
-    expect([...done.data.models_synced].sort()).toEqual(['leases', 'properties', 'units']);
+    const synced = modelsOf('BUILDIUM').filter((m) => m !== 'residents');
+    expect(done.data).toMatchObject({ successful_job_count: synced.length, failed_job_count: 0 });
+    expect([...done.data.models_synced].sort()).toEqual([...synced].sort());
     expect(await recordCount(app(), 'residents', id)).toBe(0);
     expect(await recordCount(app(), 'properties', id)).toBeGreaterThan(0);
     expect(eventsOf(harness, id, 'JOB_FAILURE')).toHaveLength(0);
@@ -316,7 +328,7 @@ describe('data-access checks', () => {
   });
 
   // Never checked first: the first sync itself meets the refusal. HTTP 403 (Buildium), an error inside a 200 JSON-RPC
-  // body (Entrata's 304) and a SOAP fault in words (Yardi, whose one call serves residents and leases).
+  // body (Entrata's 304) and a SOAP fault in words (Yardi, whose one call serves residents, leases and the ledger).
   it.each([
     ['BUILDIUM', 'buildium', BUILDIUM_SANDBOX_LIMITED_CREDENTIALS, ['residents'], /HTTP 403.*Forbidden/],
     [
@@ -330,7 +342,7 @@ describe('data-access checks', () => {
       'YARDI',
       'yardi',
       YARDI_SANDBOX_LIMITED_CREDENTIALS,
-      ['residents', 'leases'],
+      ['residents', 'leases', 'resident_charges', 'resident_payments'],
       /Invalid Interface Entity or License/,
     ],
   ])(
@@ -338,7 +350,7 @@ describe('data-access checks', () => {
     async (vendor, slug, credentials, refused, vendorWords) => {
       const id = await create(vendor, slug, credentials, { active: true });
       const done = (await waitForFirstSync(harness, id)).data;
-      const synced = MODELS.filter((m) => !refused.includes(m));
+      const synced = modelsOf(vendor).filter((m) => !refused.includes(m));
       expect(done).toMatchObject({
         successful_job_count: synced.length,
         failed_job_count: refused.length,
@@ -378,7 +390,7 @@ describe('data-access checks', () => {
         (j: any) => j.parent_job_id === run.id,
       );
       expect(Object.fromEntries(jobs.map((j: any) => [j.model, j.status]))).toEqual(
-        Object.fromEntries(MODELS.map((m) => [m, refused.includes(m) ? 'FAILURE' : 'SUCCESS'])),
+        Object.fromEntries(modelsOf(vendor).map((m) => [m, refused.includes(m) ? 'FAILURE' : 'SUCCESS'])),
       );
 
       // Data access: the refused reads FAILED with the job's error (the vendor's words); nothing else was tested.
@@ -387,7 +399,7 @@ describe('data-access checks', () => {
         expect(access.models[failed.model].read).toEqual({ status: 'FAILED', error_message: failed.error });
       for (const model of synced) expect(access.models[model].read).toEqual({ untested: true });
       const integration = await getIntegration(id);
-      for (const model of MODELS) expect(integration.models[model].enabled).toBe(synced.includes(model));
+      for (const model of modelsOf(vendor)) expect(integration.models[model].enabled).toBe(synced.includes(model));
       expect(integration.first_sync_completed_at).not.toBeNull(); // what did sync is in, and the schedule runs
       expect(integration.last_sync_run).toEqual({
         id: run.id,
@@ -409,8 +421,13 @@ describe('data-access checks', () => {
     const first = (await waitForFirstSync(harness, id)).data;
     const refusal = first.models_failed[0].error;
     const { complete, syncId } = await manualSync(harness, id);
-    expect(complete.data).toMatchObject({ successful_job_count: 3, failed_job_count: 0, models_failed: [] });
-    expect([...complete.data.models_synced].sort()).toEqual(['leases', 'properties', 'units']);
+    const synced = modelsOf('BUILDIUM').filter((m) => m !== 'residents');
+    expect(complete.data).toMatchObject({
+      successful_job_count: synced.length,
+      failed_job_count: 0,
+      models_failed: [],
+    });
+    expect([...complete.data.models_synced].sort()).toEqual([...synced].sort());
     const run = (
       await request(app().url).get(`/v1/admin/logs/jobs/${syncId}`).query({ include_all_jobs: 'false' }).set(auth())
     ).body.results[0];

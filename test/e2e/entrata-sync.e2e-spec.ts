@@ -100,7 +100,7 @@ describe('Entrata sync', () => {
     integrationId = first.id;
     expect(first.done).toMatchObject({
       vendor: 'ENTRATA',
-      successful_job_count: 4,
+      successful_job_count: 7,
       failed_job_count: 0,
       is_sync_finished: true,
     });
@@ -200,8 +200,12 @@ describe('Entrata sync', () => {
     const limits = res.body.results.api_ratelimits;
     expect(res.body.results.integration_id).toBe(integrationId);
     expect(limits.map((l: { api: string }) => l.api).sort()).toEqual([
+      'arpayments/getArPayments',
+      'artransactions/getLeaseArTransactions',
       'customers/getCustomers',
       'leases/getLeases',
+      'maintenance/getWorkOrderPickLists',
+      'maintenance/getWorkOrders',
       'properties/getProperties',
       'propertyunits/getPropertyUnits',
     ]);
@@ -255,7 +259,7 @@ describe('Entrata sync', () => {
       previous: { rent_amount_in_cents: cents(rentBefore) },
     });
     expect(events.find((e) => e.trigger === 'SYNC_COMPLETE').data).toMatchObject({
-      successful_job_count: 4,
+      successful_job_count: 7,
       failed_job_count: 0,
     });
   });
@@ -272,7 +276,7 @@ describe('Entrata sync', () => {
     for (const lease of flipped) await control('PATCH', `leases/${lease.id}`, { leaseIntervalStatus: 'Applicant' });
 
     const sync = await manualSync(harness, integrationId);
-    expect(sync.complete.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+    expect(sync.complete.data).toMatchObject({ successful_job_count: 7, failed_job_count: 0 });
     const events = sync.events.filter((e) => e.data.root_job_id === sync.syncId);
     const ids = (trigger: string, object: string) =>
       events
@@ -312,7 +316,7 @@ describe('Entrata sync', () => {
     });
 
     const { id, done } = await firstSync(harness, 'Flaky Entrata', sandbox.url, CREDENTIALS, PER_SECOND);
-    expect(done).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+    expect(done).toMatchObject({ successful_job_count: 7, failed_job_count: 0 });
     expect(faults.list()).toEqual([]);
     expect(await recordCount(harness.app, 'residents', id)).toBe(customers.length - 1);
     expect(await recordCount(harness.app, 'leases', id)).toBe(leases.length);
@@ -335,7 +339,7 @@ describe('Entrata sync', () => {
       FOREIGN_ENTRATA_CREDENTIALS,
       PER_SECOND,
     );
-    expect(done).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+    expect(done).toMatchObject({ successful_job_count: 7, failed_job_count: 0 });
     expect(foreign.log.some((e) => e.code === 429)).toBe(true); // throttled, and retried past it
     expect(foreign.log.filter((e) => e.code !== 200 && e.code !== 429)).toEqual([]);
     // getCustomers is asked with the contract's params only: nothing filters applicants out but the leases.

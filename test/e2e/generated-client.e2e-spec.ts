@@ -5,6 +5,7 @@ import path from 'node:path';
 import createClient, { type Middleware } from 'openapi-fetch';
 import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
 import { OUTPUT_DIR, startApp, waitFor, type AppProcess } from '../support/app-process';
+import { SAMPLE_RECORDS, seedCacheRecords } from '../support/cache-seed';
 import { createTestDatabase, pipelineState } from '../support/database';
 import { assertValidResponse, referenceDocument } from '../support/propexo-schema';
 // Generated from docs/reference/propexo-openapi.yml by scripts/propexo-client-types.js (beforeAll), git-ignored.
@@ -495,6 +496,94 @@ describe("a client generated from Propexo's spec", () => {
       ).results?.id,
     ).toBe(lease.id);
 
+    // Service requests, resident charges and payments (issue 21): beside the synced ones, records with what the
+    // sandbox's data lacks (history, named employees, allocations, amounts past int4) are cached as a sync would
+    // cache them (test/support/cache-seed.ts); each list filter the spec documents, and by id.
+    for (const model of ['service_requests', 'resident_charges', 'resident_payments'] as const)
+      await seedCacheRecords(databaseUrl, integration_id, model, SAMPLE_RECORDS[model]!(integration_id, property));
+    const requests = (await ok(client.GET('/v1/service-requests/', { params: { query: everything } }))).results;
+    const charges = (await ok(client.GET('/v1/resident-charges/', { params: { query: everything } }))).results;
+    const payments = (await ok(client.GET('/v1/resident-payments/', { params: { query: everything } }))).results;
+    const request = requests.find((r) => r.x_id === 'SR-1')!;
+    const charge = charges.find((c) => c.x_id === 'C-1')!;
+    const payment = payments.find((p) => p.x_id === 'P-1')!;
+    // Money exactly in cents, past int4 and a double's fractions; the embedded arrays as cached.
+    expect([charge.amount_in_cents, charge.amount_open_in_cents, payment.amount_in_cents]).toEqual([
+      30,
+      Number.MAX_SAFE_INTEGER,
+      30,
+    ]);
+    expect(charges.find((c) => c.x_id === 'C-2')?.amount_in_cents).toBe(-12_345);
+    expect([request.vendors, request.history.length, request.employees[0].name]).toEqual([
+      [{ vendor_id: 'V-7' }],
+      1,
+      'Pat Doe',
+    ]);
+    expect(charge.allocations[0].resident_payment_id).toBe(payment.id);
+    expect(requests.find((r) => r.x_id === 'SR-2')).toMatchObject({ vendors: [], history: [], employees: [] });
+    await probe('/v1/service-requests/', [
+      { query: { x_id: request.x_id, integration_id }, includes: request.id },
+      { query: { location_id: 'rent-manager-only' }, none: true },
+      { query: { unit_id: 'no-such-unit' }, none: true },
+      { query: { employee_id: request.employee_id!, integration_vendor: 'BUILDIUM' }, includes: request.id },
+      { query: { vendor_id: 'V-7', integration_id }, includes: request.id },
+      { query: { vendor_id: 'V-8', integration_id }, none: true },
+      { query: { property_id: request.property_id, unit_number: request.unit_number! }, includes: request.id },
+      { query: paging },
+      { query: { limit: 0 }, none: true },
+    ]);
+    for (const [p, record] of [
+      ['/v1/resident-charges/', charge],
+      ['/v1/resident-payments/', payment],
+    ] as const) {
+      await probe(p, [
+        { query: { property_id: record.property_id, integration_id }, includes: record.id },
+        { query: { integration_vendor: 'BUILDIUM' }, includes: record.id },
+        { query: { resident_id: record.resident_id!, lease_id: record.lease_id! }, includes: record.id },
+        { query: { resident_id: 'no-such-resident' }, none: true },
+        // Inclusive at both ends; a day alone is its midnight (UTC).
+        { query: { transaction_date_start: '2026-11-01', transaction_date_end: '2026-11-01' }, includes: record.id },
+        // (Synced transactions are dated at midnight too: none falls inside this day after its first millisecond.)
+        {
+          query: {
+            transaction_date_start: '2026-11-01T00:00:00.001Z',
+            transaction_date_end: '2026-11-01T23:59:59Z',
+            integration_id,
+          },
+          none: true,
+        },
+        { query: paging },
+        { query: { limit: 0 }, none: true },
+      ]);
+    }
+    expect(
+      (
+        await ok(
+          client.GET('/v1/service-requests/{service_request_id}', {
+            params: { path: { service_request_id: request.id }, query: byId },
+          }),
+        )
+      ).results?.id,
+    ).toBe(request.id);
+    expect(
+      (
+        await ok(
+          client.GET('/v1/resident-charges/{resident_charge_id}', {
+            params: { path: { resident_charge_id: charge.id }, query: byId },
+          }),
+        )
+      ).results?.amount_open_in_cents,
+    ).toBe(Number.MAX_SAFE_INTEGER);
+    expect(
+      (
+        await ok(
+          client.GET('/v1/resident-payments/{resident_payment_id}', {
+            params: { path: { resident_payment_id: payment.id }, query: byId },
+          }),
+        )
+      ).results?.id,
+    ).toBe(payment.id);
+
     // Writes (API.md §6): a resident created and updated at Buildium, each a job followed by its status.
     const settledWrite = (root_job_id: string) =>
       waitFor(
@@ -532,6 +621,30 @@ describe("a client generated from Propexo's spec", () => {
       expect(status).toMatchObject({ write_status: 'SUCCESS', errors: [], created_record_id: expect.any(String) });
       return status.created_record_id!;
     };
+    // A service request by the new resident on its lease, then an update; a charge and a payment on that lease
+    // (Buildium writes them: models.md §3).
+    const service_request_id = await createdId(
+      await ok(
+        client.POST('/v1/service-requests/', {
+          body: {
+            integration_id,
+            lease_id: lease.id,
+            resident_id: createdStatus.created_record_id!,
+            service_description: 'Generated request',
+          },
+        }),
+      ),
+    );
+    const requestUpdate = await ok(
+      client.PUT('/v1/service-requests/{service_request_id}', {
+        params: { path: { service_request_id } },
+        body: { service_priority: 'Low' },
+      }),
+    );
+    expect((await settledWrite(requestUpdate.job_id)).write_status).toBe('SUCCESS');
+    const money = { integration_id, lease_id: lease.id, amount_in_cents: 2500, financial_account_id: '4100' };
+    await createdId(await ok(client.POST('/v1/resident-charges/', { body: money })));
+    await createdId(await ok(client.POST('/v1/resident-payments/', { body: { ...money, payment_type: 'Check' } })));
     const newProperty = {
       integration_id,
       name: 'Generated Court',
@@ -697,10 +810,16 @@ describe("a client generated from Propexo's spec", () => {
   });
 
   /** GETs a list with each probe's query: 200, valid (the middleware), and the record it names among the results. */
-  async function probe<P extends '/v1/properties/' | '/v1/units/' | '/v1/residents/' | '/v1/leases/'>(
-    p: P,
-    probes: Probe<P>[],
-  ): Promise<void> {
+  async function probe<
+    P extends
+      | '/v1/properties/'
+      | '/v1/units/'
+      | '/v1/residents/'
+      | '/v1/leases/'
+      | '/v1/service-requests/'
+      | '/v1/resident-charges/'
+      | '/v1/resident-payments/',
+  >(p: P, probes: Probe<P>[]): Promise<void> {
     for (const { query, includes, none } of probes) {
       // The probes' queries are typed by the spec (Probe<P>); a call over a union of paths is beyond openapi-fetch's typing.
       const { results, meta } = (await ok(client.GET(p as '/v1/properties/', { params: { query } } as never))) as {

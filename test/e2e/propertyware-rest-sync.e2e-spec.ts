@@ -66,6 +66,155 @@ const PHONES = [
   ['otherPhone', 'OTHER'],
 ] as const;
 
+/** Payment.paymentType -> payment_method_normalized (the vendor file's table), for the types the sources serve. */
+const METHOD: Record<string, string> = {
+  CHECK: 'CHECK',
+  NACHA: 'ELECTRONICPAYMENT',
+  ECHECK: 'ELECTRONICPAYMENT',
+  CREDIT_CARD: 'CREDITCARD',
+  CASH: 'CASH',
+  MONEY_ORDER: 'MONEYORDER',
+  PAYMENT_TYPE_NA: 'OTHER',
+};
+const inCents = (amount: number) => Math.round(amount * 100);
+const midnight = (date: string | undefined) => (date ? `${date}T00:00:00.000Z` : null);
+
+/** A Propertyware account's records as its server holds them. */
+interface Source {
+  units: any[];
+  leases: any[];
+  workorders: any[];
+  charges: any[];
+  payments: any[];
+}
+
+/**
+ * Service requests, charges and payments as cached must be exactly the source's (models.md §5, written here from
+ * the vendor file, not from the mapper): ids, links, amounts in cents, statuses; a hidden recharge (dated as its
+ * parent) left out. And for every lease, Σ charges − Σ payments = the source's leaseBalance (issue 21's check).
+ */
+async function expectSameLedgerAndRequests(app: SyncHarness['app'], integrationId: string, source: Source) {
+  const ids = async (model: string) =>
+    new Map((await readAll(app, model, integrationId)).map((r) => [r.x_id, r.id] as [string, string]));
+  const [properties, units, leases, residents] = [
+    await ids('properties'),
+    await ids('units'),
+    await ids('leases'),
+    await ids('residents'),
+  ];
+  const ref = (map: Map<string, string>, xId: number | string | undefined | null) =>
+    xId == null ? null : (map.get(String(xId)) ?? null);
+  const unitName = new Map(source.units.map((u) => [u.id, u.name]));
+
+  const requests = await readAll(app, 'service-requests', integrationId);
+  expect(requests.map((r) => r.x_id).sort()).toEqual(source.workorders.map((w) => String(w.id)).sort());
+  const requestOf = new Map(requests.map((r) => [r.x_id, r]));
+  for (const w of source.workorders) {
+    const unitId = w.unitID ?? w.unitIDs?.[0];
+    const r = requestOf.get(String(w.id));
+    expect(r).toMatchObject({
+      x_property_id: String(w.buildingID),
+      property_id: ref(properties, w.buildingID),
+      x_unit_id: unitId === undefined ? null : String(unitId),
+      unit_id: ref(units, unitId),
+      unit_number: unitId === undefined ? null : unitName.get(unitId),
+      order_number: String(w.number),
+      status_raw: w.status,
+      service_priority: w.priority ?? null,
+      service_category: w.category ?? null,
+      service_description: w.description,
+      service_details: w.description,
+      access_is_authorized: w.authorizeEnter == null ? null : w.authorizeEnter !== 'NO',
+      date_created: new Date(w.createdDateTime).toISOString(),
+      date_scheduled: w.dateToEnter ? new Date(w.dateToEnter).toISOString() : null,
+      date_completed: midnight(w.completedDate),
+      employee_id: null,
+      history: [],
+      employees: [],
+    });
+    expect(r.vendors.map((v: any) => v.vendor_id)).toEqual(w.assignedVendors.map((v: any) => String(v.id)));
+  }
+
+  const chargeById = new Map(source.charges.map((c) => [c.id, c]));
+  const hidden = (c: any) => c.parentTxID != null && chargeById.get(c.parentTxID)?.date === c.date;
+  const leaseOf = new Map(source.leases.map((l) => [l.id, l]));
+  const place = (leaseID: number) => ({
+    x_lease_id: String(leaseID),
+    lease_id: ref(leases, leaseID),
+    x_property_id: String(leaseOf.get(leaseID).buildingID),
+    property_id: ref(properties, leaseOf.get(leaseID).buildingID),
+    x_unit_id: String(leaseOf.get(leaseID).unitID),
+    unit_id: ref(units, leaseOf.get(leaseID).unitID),
+  });
+  const charges = await readAll(app, 'resident-charges', integrationId);
+  const payments = await readAll(app, 'resident-payments', integrationId);
+  const paymentIds = new Map(payments.map((p) => [p.x_id, p.id]));
+  const visible = source.charges.filter((c) => !hidden(c));
+  expect(charges.map((c) => c.x_id).sort()).toEqual(visible.map((c) => String(c.id)).sort());
+  const chargeOf = new Map(charges.map((c) => [c.x_id, c]));
+  for (const c of visible) {
+    const cached = chargeOf.get(String(c.id));
+    expect(cached).toMatchObject({
+      ...place(c.leaseID),
+      amount_in_cents: inCents(c.amount),
+      amount_raw: String(c.amount),
+      amount_open_in_cents: inCents(c.amountDue),
+      amount_paid_in_cents: inCents(c.amountPaid),
+      is_open: c.amountDue > 0,
+      x_gl_account_id: String(c.glAccountID),
+      description: c.comments ?? null,
+      reference_number: c.refNo ?? null,
+      transaction_date: midnight(c.date),
+      resident_id: null,
+    });
+    expect(
+      cached.allocations.map((a: any) => [
+        a.x_source_id,
+        a.x_destination_id,
+        a.amount_in_cents,
+        a.resident_payment_id,
+        a.resident_charge_id,
+      ]),
+    ).toEqual(
+      c.payments.map((p: any) => [
+        String(p.id),
+        String(c.id),
+        inCents(p.chargeAmountPaid),
+        paymentIds.get(String(p.id)),
+        cached.id,
+      ]),
+    );
+  }
+  expect(payments.map((p) => p.x_id).sort()).toEqual(source.payments.map((p) => String(p.id)).sort());
+  const paymentOf = new Map(payments.map((p) => [p.x_id, p]));
+  for (const p of source.payments)
+    expect(paymentOf.get(String(p.id))).toMatchObject({
+      ...place(p.leaseID),
+      x_resident_id: String(p.contactID),
+      resident_id: ref(residents, p.contactID),
+      amount_in_cents: inCents(p.amount),
+      amount_raw: String(p.amount),
+      payment_method_raw: p.paymentType,
+      payment_method_normalized: METHOD[p.paymentType],
+      reference_number: p.refNo ?? null,
+      description: p.comments ?? null,
+      transaction_date: midnight(p.date),
+      allocations: [],
+    });
+
+  // Issue 21's check: in Latchkey, each lease's charges less its payments is the source's balance of that lease.
+  const sumBy = (records: any[]) => {
+    const sums = new Map<string, number>();
+    for (const r of records) sums.set(r.x_lease_id, (sums.get(r.x_lease_id) ?? 0) + r.amount_in_cents);
+    return sums;
+  };
+  const [charged, paid] = [sumBy(charges), sumBy(payments)];
+  expect(source.leases.map((l) => [l.id, (charged.get(String(l.id)) ?? 0) - (paid.get(String(l.id)) ?? 0)])).toEqual(
+    source.leases.map((l) => [l.id, inCents(l.leaseBalance ?? 0)]),
+  );
+  expect(source.payments.some((p) => p.amount < 0) || source.charges.some(hidden)).toBe(true);
+}
+
 /** PROPERTYWARE_REST end to end: the real app syncing from our simulator, a misbehaving one, and a foreign server. */
 describe('Propertyware REST sync', () => {
   let harness: SyncHarness;
@@ -92,7 +241,7 @@ describe('Propertyware REST sync', () => {
     integrationId = first.id;
     expect(first.done).toMatchObject({
       vendor: 'PROPERTYWARE_REST',
-      successful_job_count: 4,
+      successful_job_count: 7,
       failed_job_count: 0,
       is_sync_finished: true,
     });
@@ -198,6 +347,58 @@ describe('Propertyware REST sync', () => {
     });
   });
 
+  it("caches every work order, charge (with its allocations) and payment exactly; each lease's charges less payments is its balance", async () => {
+    await expectSameLedgerAndRequests(harness.app, integrationId, sandbox.sandbox.data);
+  });
+
+  it('a mutate at the source (work orders, charges, payments) gives exactly the DATA_NEW and DATA_UPDATE events of what changed', async () => {
+    const { data } = sandbox.sandbox;
+    const OBJECT = {
+      workorders: 'service-requests',
+      charges: 'resident-charges',
+      payments: 'resident-payments',
+      leases: 'leases',
+    } as const;
+    const snapshot = () =>
+      Object.fromEntries(
+        Object.keys(OBJECT).map((kind) => [
+          kind,
+          new Map(
+            (data[kind as keyof typeof OBJECT] as any[]).map(({ lastModifiedDateTime: _t, ...r }) => [
+              r.id,
+              JSON.stringify(r),
+            ]),
+          ),
+        ]),
+      );
+    const before = snapshot();
+    await sandboxControl(sandbox.url)('POST', 'mutate', { workorders: 2, charges: 2, payments: 3 });
+    const after = snapshot();
+    const expected = Object.entries(OBJECT).flatMap(([kind, object]) =>
+      [...after[kind]].flatMap(([id, json]) =>
+        !before[kind].has(id)
+          ? [`DATA_NEW ${object} ${id}`]
+          : before[kind].get(id) !== json
+            ? [`DATA_UPDATE ${object} ${id}`]
+            : [],
+      ),
+    );
+    // Two new charges, three payments, the charges the payments paid and the leases whose balance moved.
+    expect(expected.filter((e) => e.startsWith('DATA_NEW')).length).toBe(5);
+    expect(expected.some((e) => e.startsWith('DATA_UPDATE resident-charges'))).toBe(true);
+    expect(expected.filter((e) => e.startsWith('DATA_UPDATE leases')).length).toBeGreaterThan(0);
+
+    const events = (await manualSync(harness, integrationId, { settleMs: 500 })).events.filter((e) =>
+      e.trigger.startsWith('DATA_'),
+    );
+    expect(events.map((e) => `${e.trigger} ${e.data.object} ${e.data.payload.x_id}`).sort()).toEqual(expected.sort());
+    // A new payment's allocation is on the charge it paid, whose open amount went down by it.
+    const paid = events.find((e) => e.trigger === 'DATA_UPDATE' && e.data.object === 'resident-charges');
+    expect(paid.data.diff.new).toHaveProperty('amount_open_in_cents');
+    expect(paid.data.diff.new).toHaveProperty('allocations');
+    await expectSameLedgerAndRequests(harness.app, integrationId, data);
+  });
+
   it('a change sync sends DATA_UPDATE with the diff and DATA_NEW for what was added, the new link included', async () => {
     const control = sandboxControl(sandbox.url);
     const [renamed] = sandbox.sandbox.data.contacts;
@@ -285,7 +486,7 @@ describe('Propertyware REST sync', () => {
       const bad = data.contacts[3];
 
       const { id, done } = await firstSync(harness, 'Flaky Propertyware', flaky.url, CREDENTIALS);
-      expect(done).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+      expect(done).toMatchObject({ successful_job_count: 7, failed_job_count: 0 });
       expect(faults.list()).toEqual([]); // every fault was met, and retried past
 
       const onLease = new Set(data.leases.flatMap((l) => l.contacts.map((c: any) => c.id)));
@@ -320,7 +521,7 @@ describe('Propertyware REST sync', () => {
     const foreign = await startForeignPropertywareRestServer();
     try {
       const { id, done } = await firstSync(harness, 'Foreign Propertyware', foreign.url, FOREIGN_PW_CREDENTIALS);
-      expect(done).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+      expect(done).toMatchObject({ successful_job_count: 7, failed_job_count: 0 });
       expect(foreign.log.some((r) => r.status === 429)).toBe(true);
 
       const pick = (records: any[], fields: string[]) =>
@@ -578,9 +779,10 @@ describe('Propertyware REST sync', () => {
           realized_move_in_date: '2025-03-01T00:00:00.000Z',
           realized_move_out_date: null,
           rent_amount_in_cents: 210000,
-          balance_amount_in_cents: -1510,
+          balance_amount_in_cents: 9876653210,
         },
       ]);
+      await expectSameLedgerAndRequests(harness.app, id, foreign.data);
       const residentXId = new Map(residents.map((r) => [r.id, r.x_id]));
       expect(
         leases[0].residents_meta_data.map((m: any) => [

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { startPropertywareRestSandboxServer } from '../../src/sandbox/propertyware-rest/propertyware-rest-sandbox';
+import { BANK_GL_ACCOUNTS, INCOME_GL_ACCOUNTS } from '../../src/sandbox/propertyware-rest/propertyware-rest-ledger';
 import { waitFor } from '../support/app-process';
 import {
   FOREIGN_PW_CREDENTIALS,
@@ -20,18 +21,34 @@ import {
 } from '../support/sync-helpers';
 
 const CREDENTIALS = { clientId: 'pw-writes-client', clientSecret: 'pw-writes-secret', systemId: '5150' };
-type Model = 'properties' | 'units' | 'residents' | 'leases';
+type Model =
+  'properties' | 'units' | 'residents' | 'leases' | 'service_requests' | 'resident_charges' | 'resident_payments';
+const PATH: Record<Model, string> = {
+  properties: 'properties',
+  units: 'units',
+  residents: 'residents',
+  leases: 'leases',
+  service_requests: 'service-requests',
+  resident_charges: 'resident-charges',
+  resident_payments: 'resident-payments',
+};
 const GET_PATH: Record<Model, string> = {
   properties: '/v1/properties/{id}',
   units: '/v1/units/{id}',
   residents: '/v1/residents/{id}',
   leases: '/v1/leases/{lease_id}',
+  service_requests: '/v1/service-requests/{service_request_id}',
+  resident_charges: '/v1/resident-charges/{resident_charge_id}',
+  resident_payments: '/v1/resident-payments/{resident_payment_id}',
 };
 const NOUN: Record<Model, string> = {
   properties: 'PROPERTY',
   units: 'UNIT',
   residents: 'RESIDENT',
   leases: 'LEASE',
+  service_requests: 'SERVICE_REQUEST',
+  resident_charges: 'RESIDENT_CHARGE',
+  resident_payments: 'RESIDENT_PAYMENT',
 };
 
 /**
@@ -58,22 +75,22 @@ describe('Propertyware REST writes', () => {
   const send = async (model: Model, body: Record<string, unknown>, id?: string) => {
     const res =
       id === undefined
-        ? await request(harness.app.url).post(`/v1/${model}/`).set(auth()).send(body)
-        : await request(harness.app.url).put(`/v1/${model}/${id}`).set(auth()).send(body);
+        ? await request(harness.app.url).post(`/v1/${PATH[model]}/`).set(auth()).send(body)
+        : await request(harness.app.url).put(`/v1/${PATH[model]}/${id}`).set(auth()).send(body);
     expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: expect.anything() });
-    if (id === undefined) assertValidResponse('POST', `/v1/${model}/`, 200, res.body);
+    if (id === undefined) assertValidResponse('POST', `/v1/${PATH[model]}/`, 200, res.body);
     else assertValidResponse('PUT', GET_PATH[model], 200, res.body);
     return { jobId: res.body.job_id as string, status: await settled(res.body.job_id) };
   };
   const read = async (model: Model, id: string) => {
-    const res = await request(harness.app.url).get(`/v1/${model}/${id}`).set(auth());
+    const res = await request(harness.app.url).get(`/v1/${PATH[model]}/${id}`).set(auth());
     expect(res.status).toBe(200);
     assertValidResponse('GET', GET_PATH[model], 200, res.body);
     return res.body.results;
   };
   const latchkeyId = async (integrationId: string, model: Model, xId: string | number) => {
     const res = await request(harness.app.url)
-      .get(`/v1/${model}/`)
+      .get(`/v1/${PATH[model]}/`)
       .query({ integration_id: integrationId, x_id: String(xId) })
       .set(auth());
     expect(res.body.results).toHaveLength(1);
@@ -94,7 +111,7 @@ describe('Propertyware REST writes', () => {
     const record = await read(model, id);
     const event = await oneNew(integrationId, id);
     expect(event.data).toMatchObject({
-      object: model,
+      object: PATH[model],
       root_job_id: jobId,
       job_type: `PROPERTYWARE_REST_CREATE_${NOUN[model]}`,
     });
@@ -115,7 +132,12 @@ describe('Propertyware REST writes', () => {
   };
 
   beforeAll(async () => {
-    sandbox = await startPropertywareRestSandboxServer({ residents: 40, seed: 20, credentials: [CREDENTIALS] });
+    // This customer is in Propertyware's beta program: the work order close and the ledger creates are BETA.
+    sandbox = await startPropertywareRestSandboxServer({
+      residents: 40,
+      seed: 20,
+      credentials: [{ ...CREDENTIALS, beta: true }],
+    });
     foreign = await startForeignPropertywareRestServer();
     harness = await startSyncHarness({
       name: 'propertyware-writes',
@@ -498,6 +520,283 @@ describe('Propertyware REST writes', () => {
       const ids = new Set(written[foreignId].map((w) => w.id));
       expect(written[foreignId]).toHaveLength(9);
       expect(events.filter((e) => ids.has(e.data.record_id))).toEqual([]);
+    });
+  });
+
+  describe('service requests, resident charges and payments (the vendor file: work orders, BETA close and ledger)', () => {
+    /** The records these writes made or changed, per integration: the next sync must send no event for them. */
+    const ledgerWritten: Record<string, string[]> = {};
+    const track = <T extends { id: string }>(integrationId: string, record: T) => {
+      (ledgerWritten[integrationId] ??= []).push(record.id);
+      return record;
+    };
+    const put = (path: string, id: string, body: object) =>
+      request(harness.app.url).put(`/v1/${path}/${id}`).set(auth()).send(body);
+    /** The sandbox lease the money goes to: in force, with a ledger and tenants. */
+    const ledgerLease = () =>
+      sandbox.sandbox.data.leases.find(
+        (l) => l.status === 'Active' && sandbox.sandbox.data.charges.some((c) => c.leaseID === l.id),
+      )!;
+
+    it('sandbox: a service request is created, then closed through the BETA close; any other update is refused at once', async () => {
+      const lease = ledgerLease();
+      const unit = sandbox.sandbox.data.units.find((u) => u.id === lease.unitID)!;
+      const tenant = sandbox.sandbox.data.contacts.find((c) => c.id === lease.contacts[0].id)!;
+      const created = track(
+        sandboxId,
+        await create(sandboxId, 'service_requests', {
+          property_id: await latchkeyId(sandboxId, 'properties', lease.buildingID),
+          unit_id: await latchkeyId(sandboxId, 'units', unit.id),
+          resident_id: await latchkeyId(sandboxId, 'residents', tenant.id),
+          service_description: 'Fan',
+          service_details: 'Bathroom fan rattles',
+          service_priority: 'Med',
+          service_category: 'Electrical',
+          access_is_authorized_value: 'ENTER_AT_ANY_TIME',
+          date_scheduled: '2026-12-10T00:00:00Z',
+        }),
+      );
+      expect(created).toMatchObject({
+        x_property_id: String(lease.buildingID),
+        x_unit_id: String(unit.id),
+        unit_number: unit.name,
+        service_details: 'Bathroom fan rattles',
+        service_priority: 'MEDIUM',
+        service_category: 'Electrical',
+        status_raw: 'Open',
+        access_is_authorized: true,
+        date_scheduled: '2026-12-10T00:00:00.000Z',
+        date_completed: null,
+      });
+      expect(sandbox.sandbox.data.workorders.find((w) => String(w.id) === created.x_id)).toMatchObject({
+        buildingID: lease.buildingID,
+        unitIDs: [unit.id],
+        priority: 'MEDIUM',
+        authorizeEnter: 'ANYTIME',
+        type: 'Service Request',
+        requestedBy: `${tenant.firstName} ${tenant.lastName}`,
+        description: 'Bathroom fan rattles',
+      });
+
+      // Anything but a close is refused before a job is made: another field, a status that does not close, no vendor.
+      const other = await put('service-requests', created.id, { service_description: 'Louder fan' });
+      expect([other.status, other.body.error.code, other.body.error.details.issues[0].path]).toEqual([
+        400,
+        'invalid_request',
+        ['service_description'],
+      ]);
+      const notClosing = await put('service-requests', created.id, { status_raw: 'In Progress', vendor_id: '6200001' });
+      expect([notClosing.status, notClosing.body.error.details.issues[0].message]).toEqual([
+        400,
+        expect.stringMatching(/^Propertyware can only close a work order/),
+      ]);
+      const noVendor = await put('service-requests', created.id, { date_completed: '2026-12-11T00:00:00Z' });
+      expect([noVendor.status, noVendor.body.error.details.issues[0].path]).toEqual([400, ['vendor_id']]);
+      expect((await writeCounts('PUT /workorders/closeworkorder/{id}')).received).toBe(0);
+
+      const closed = await update(sandboxId, 'service_requests', created.id, {
+        vendor_id: '6200001',
+        date_completed: '2026-12-11T00:00:00Z',
+        completion_notes: 'Fan replaced',
+      });
+      expect(closed).toMatchObject({ status_raw: 'Completed', date_completed: '2026-12-11T00:00:00.000Z' });
+      expect(closed.vendors.map((v: any) => v.vendor_id)).toEqual(['6200001']);
+      expect(await writeCounts('PUT /workorders/closeworkorder/{id}')).toMatchObject({ received: 1, applied: 1 });
+    });
+
+    it("sandbox: a charge and a payment are posted (BETA) in exact cents, readable at once; the lease's charges less payments stay its balance", async () => {
+      const lease = ledgerLease();
+      const leaseId = await latchkeyId(sandboxId, 'leases', lease.id);
+      const before = { charges: sandbox.sandbox.data.charges.length, balance: Math.round(lease.leaseBalance * 100) };
+      const large = track(
+        sandboxId,
+        await create(sandboxId, 'resident_charges', {
+          lease_id: leaseId,
+          amount_in_cents: 12345678901,
+          transaction_date: '2026-12-01T00:00:00Z',
+          financial_account_id: String(INCOME_GL_ACCOUNTS.other),
+          description: 'Build-out',
+          reference_number: 'BO-1',
+        }),
+      );
+      expect(large).toMatchObject({
+        lease_id: leaseId,
+        x_property_id: String(lease.buildingID),
+        x_unit_id: String(lease.unitID),
+        amount_in_cents: 12345678901,
+        amount_raw: '123456789.01',
+        amount_open_in_cents: 12345678901,
+        is_open: true,
+        x_gl_account_id: String(INCOME_GL_ACCOUNTS.other),
+        description: 'Build-out',
+        reference_number: 'BO-1',
+        transaction_date: '2026-12-01T00:00:00.000Z',
+      });
+      const small = track(
+        sandboxId,
+        await create(sandboxId, 'resident_charges', {
+          lease_id: leaseId,
+          amount_in_cents: 30,
+          transaction_date: '2026-12-02T00:00:00Z',
+          charge_code_id: String(INCOME_GL_ACCOUNTS.utility),
+        }),
+      );
+      expect([small.amount_in_cents, small.amount_raw]).toEqual([30, '0.3']);
+      expect(sandbox.sandbox.data.charges.slice(before.charges).map((c) => [c.amount, c.glAccountID])).toEqual([
+        [123456789.01, INCOME_GL_ACCOUNTS.other],
+        [0.3, INCOME_GL_ACCOUNTS.utility],
+      ]);
+
+      const tenant = lease.contacts[0].id;
+      const payment = track(
+        sandboxId,
+        await create(sandboxId, 'resident_payments', {
+          lease_id: leaseId,
+          resident_id: await latchkeyId(sandboxId, 'residents', tenant),
+          amount_in_cents: 10030,
+          transaction_date: '2026-12-03T00:00:00Z',
+          financial_account_id: String(BANK_GL_ACCOUNTS[0]),
+          payment_type: 'Debit Card',
+          reference_number: 'DC-77',
+        }),
+      );
+      expect(payment).toMatchObject({
+        lease_id: leaseId,
+        x_resident_id: String(tenant),
+        amount_in_cents: 10030,
+        payment_method_raw: 'CREDIT_CARD',
+        payment_method_normalized: 'CREDITCARD',
+        reference_number: 'DC-77',
+        x_gl_account_id: String(BANK_GL_ACCOUNTS[0]),
+      });
+      expect(Math.round(lease.leaseBalance * 100) - before.balance).toBe(12345678901 + 30 - 10030);
+
+      // After a sync (the payment changed the charges it paid, and the lease's balance), the identity holds.
+      await manualSync(harness, sandboxId);
+      const sum = async (path: string) => {
+        const res = await request(harness.app.url)
+          .get(`/v1/${path}/`)
+          .query({ integration_id: sandboxId, lease_id: leaseId, limit: 250 })
+          .set(auth());
+        expect([res.status, res.body.meta.hasMore]).toEqual([200, false]);
+        return (res.body.results as any[]).reduce((total, r) => total + r.amount_in_cents, 0);
+      };
+      expect((await sum('resident-charges')) - (await sum('resident-payments'))).toBe(
+        Math.round(lease.leaseBalance * 100),
+      );
+    });
+
+    it('sandbox: a payment posted but answered 502 ends FAILURE "outcome unknown", sent once, posted once', async () => {
+      const lease = ledgerLease();
+      await sandboxControl(sandbox.url)('POST', 'faults', {
+        path: '/leases/payments',
+        method: 'POST',
+        status: 502,
+        afterApply: true,
+        times: 1,
+      });
+      const before = await writeCounts('POST /leases/payments');
+      const payments = sandbox.sandbox.data.payments.length;
+      const { status } = await send('resident_payments', {
+        integration_id: sandboxId,
+        lease_id: await latchkeyId(sandboxId, 'leases', lease.id),
+        resident_id: await latchkeyId(sandboxId, 'residents', lease.contacts[0].id),
+        amount_in_cents: 5000,
+        transaction_date: '2026-12-04T00:00:00Z',
+        financial_account_id: String(BANK_GL_ACCOUNTS[0]),
+        payment_type: 'Check',
+        reference_number: '2001',
+      });
+      expect(status).toEqual({
+        write_status: 'FAILURE',
+        created_record_id: null,
+        errors: [
+          expect.stringMatching(/^outcome unknown: POST \/leases\/payments .*502.*check the PMS before retry-write$/),
+        ],
+      });
+      const after = await writeCounts('POST /leases/payments');
+      expect([after.received - before.received, after.applied - before.applied]).toEqual([1, 1]);
+      expect(sandbox.sandbox.data.payments.length - payments).toBe(1);
+    });
+
+    it('foreign server: creates and closes a work order, posts a charge and a payment, each as its contract says', async () => {
+      const created = track(
+        foreignId,
+        await create(foreignId, 'service_requests', {
+          property_id: await latchkeyId(foreignId, 'properties', 77003),
+          unit_id: await latchkeyId(foreignId, 'units', 8801),
+          resident_id: await latchkeyId(foreignId, 'residents', 3007),
+          service_description: 'Radiator cold',
+          service_priority: 'Emergency',
+          access_is_authorized: false,
+        }),
+      );
+      expect(created).toMatchObject({
+        unit_number: 'Loft A',
+        service_priority: 'HIGH',
+        access_is_authorized: false,
+        service_details: 'Radiator cold',
+        status_raw: 'New',
+      });
+      expect(foreign.data.workorders.find((w) => String(w.id) === created.x_id)).toMatchObject({
+        requestedBy: 'Łukasz Kowalczyk',
+        authorizeEnter: 'NO',
+        unitIDs: [8801],
+      });
+      const closed = await update(foreignId, 'service_requests', created.id, {
+        vendor_id: '5101',
+        status_raw: 'Work Completed',
+      });
+      expect(closed.status_raw).toBe('Closed');
+      expect(closed.vendors.map((v: any) => v.vendor_id)).toEqual(['5101']);
+
+      const leaseId = await latchkeyId(foreignId, 'leases', 550021);
+      const charge = track(
+        foreignId,
+        await create(foreignId, 'resident_charges', {
+          lease_id: leaseId,
+          amount_in_cents: 98765432199,
+          transaction_date: '2026-02-01T00:00:00Z',
+          financial_account_id: '4001',
+          notes: 'Special assessment',
+        }),
+      );
+      expect(charge).toMatchObject({
+        amount_in_cents: 98765432199,
+        amount_open_in_cents: 98765432199,
+        x_property_id: '77003',
+        x_unit_id: '8801',
+        description: 'Special assessment',
+      });
+      const payment = track(
+        foreignId,
+        await create(foreignId, 'resident_payments', {
+          lease_id: leaseId,
+          resident_id: await latchkeyId(foreignId, 'residents', 2990),
+          amount_in_cents: 7,
+          transaction_date: '2026-02-02T00:00:00Z',
+          financial_account_id: '1010',
+          payment_type: 'eCheck',
+          reference_number: 'EFT-99',
+        }),
+      );
+      expect(payment).toMatchObject({ amount_in_cents: 7, payment_method_raw: 'ECHECK', x_resident_id: '2990' });
+      expect(foreign.data.payments.find((p) => String(p.id) === payment.x_id)).toMatchObject({
+        amount: 0.07,
+        date: '2026-02-02',
+        depositDate: '2026-02-02',
+        destinationAccountID: 1010,
+        refNo: 'EFT-99',
+      });
+    });
+
+    it('the next sync sends no event for the service requests, charges and payments written', async () => {
+      for (const integrationId of [sandboxId, foreignId]) {
+        const { events } = await manualSync(harness, integrationId);
+        const ids = new Set(ledgerWritten[integrationId]);
+        expect(events.filter((e) => ids.has(e.data.record_id))).toEqual([]);
+      }
+      expect([ledgerWritten[sandboxId].length, ledgerWritten[foreignId].length]).toEqual([4, 3]);
     });
   });
 });

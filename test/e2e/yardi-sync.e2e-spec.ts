@@ -81,7 +81,7 @@ describe('Yardi adapter end to end', () => {
   it('first sync from the sandbox caches every property, unit, RT_Customer lease and person, as the data says', async () => {
     const first = await firstSync(harness, 'Yardi sandbox', sandbox.url, CREDENTIALS);
     integrationId = first.id;
-    expect(first.done).toMatchObject({ vendor: 'YARDI', successful_job_count: 4, failed_job_count: 0 });
+    expect(first.done).toMatchObject({ vendor: 'YARDI', successful_job_count: 7, failed_job_count: 0 });
 
     const { properties, units } = sandbox.sandbox.data;
     const everyone = sandbox.sandbox.data.customers.flatMap((c) =>
@@ -284,7 +284,7 @@ describe('Yardi adapter end to end', () => {
       });
 
     const sync = await manualSync(harness, integrationId);
-    expect(sync.complete.data).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+    expect(sync.complete.data).toMatchObject({ successful_job_count: 7, failed_job_count: 0 });
     const events = sync.events.filter((e) => e.data.root_job_id === sync.syncId);
     expect(events.filter((e) => e.trigger === 'JOB_FAILURE')).toEqual([]);
     const ids = (trigger: string, object: string) =>
@@ -328,14 +328,14 @@ describe('Yardi adapter end to end', () => {
       expect(data.properties).toHaveLength(1);
       faults.add({ path: 'GetUnitInformation_Login', status: 429, times: 2 });
       faults.add({ path: 'GetPropertyConfigurations', status: 500, times: 1 });
-      // Both the residents and the leases job read this RT_Customer; only the lease reads its Lease element.
+      // The residents, leases, charges and payments jobs all read this RT_Customer; only the lease reads its Lease.
       faults.add({
         path: 'GetResidentTransactions_Login',
         malformed: { index: 3, field: 'Lease', value: { LeaseFromDate: '31/31/2025', CurrentRent: '900.00' } },
-        times: 2,
+        times: 4,
       });
       const { id, done } = await firstSync(harness, 'Yardi flaky', flaky.url, CREDENTIALS);
-      expect(done).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+      expect(done).toMatchObject({ successful_job_count: 7, failed_job_count: 0 });
       expect(eventsOf(harness, id, 'JOB_FAILURE')).toEqual([]);
       expect(faults.list()).toEqual([]); // every fault was met
 
@@ -367,7 +367,7 @@ describe('Yardi adapter end to end', () => {
 
   it('syncs a foreign Yardi server exactly, retrying its "Database busy" answers', async () => {
     const { id, done } = await firstSync(harness, 'Foreign Yardi', foreign.url, { ...FOREIGN_YARDI_CREDENTIALS });
-    expect(done).toMatchObject({ successful_job_count: 4, failed_job_count: 0 });
+    expect(done).toMatchObject({ successful_job_count: 7, failed_job_count: 0 });
     const busy = foreign.log.filter((e) => e.answer === 'busy');
     expect(busy.length).toBeGreaterThan(0);
     for (const b of busy)
@@ -685,12 +685,12 @@ describe('Yardi adapter end to end', () => {
       ...FOREIGN_YARDI_CREDENTIALS,
       license: 'LIC-WRONG',
     });
-    expect(done).toMatchObject({ successful_job_count: 0, failed_job_count: 4 });
+    expect(done).toMatchObject({ successful_job_count: 0, failed_job_count: 7 });
     await new Promise((r) => setTimeout(r, 500));
     const failures = eventsOf(harness, id, 'JOB_FAILURE');
-    expect(failures).toHaveLength(4);
+    expect(failures).toHaveLength(7);
     for (const f of failures) expect(f.data.error).toMatch(/Invalid Interface Entity or License/);
-    expect(foreign.log.slice(from).map((e) => e.answer)).toEqual(['refused', 'refused', 'refused', 'refused']);
+    expect(foreign.log.slice(from).map((e) => e.answer)).toEqual(Array(7).fill('refused'));
     const integration = await request(harness.app.url).get(`/v1/admin/integrations/${id}/`).set(auth());
     expect(integration.body.results).toMatchObject({ can_authenticate: false, is_running_sync: false });
   });

@@ -8,7 +8,12 @@ import { openapiValidator, referenceDocument } from './propexo-schema';
  * choices our own simulator did not make: small page caps whatever `limit` asks, a 429 without Retry-After
  * on every 7th request, ids out of creation order, and hand-picked awkward (schema-valid) values.
  *
- * Writes (buildium.md, Writes): POST and PUT of tenants, leases, rentals and units. A body is checked against
+ * Resident requests (`/v1/tasks/residentrequests`), their work orders (`/v1/workorders`) and each lease's ledger
+ * (`/v1/leases/{leaseId}/transactions`), from buildium.md's sections on service requests, charges and payments:
+ * small pages, ledgers served newest first, task dates filtered as dates only, amounts with awkward cents.
+ *
+ * Writes (buildium.md, Writes): POST and PUT of tenants, leases, rentals and units; POST and PUT of resident requests,
+ * POST of a lease's charges and payments (buildium.md, service requests, charges and payments). A body is checked against
  * the spec's own Post/Put message schema, closed (a field the spec does not name is a 400, so a misspelt field
  * cannot pass unnoticed), enums included: Country is the spec's list of names, not a pattern.
  */
@@ -31,7 +36,15 @@ export interface ForeignRequestLog {
 
 export interface ForeignBuildiumServer {
   url: string;
-  data: { rentals: any[]; units: any[]; leases: any[]; tenants: any[] };
+  data: {
+    rentals: any[];
+    units: any[];
+    leases: any[];
+    tenants: any[];
+    tasks: any[];
+    workOrders: any[];
+    transactions: any[];
+  };
   /** Vendor requests received and answered (every status, 429 and 401 included). */
   readonly requests: number;
   log: ForeignRequestLog[];
@@ -49,6 +62,9 @@ const PAGE_CAP: Record<string, number> = {
   '/v1/rentals/units': 16,
   '/v1/leases': 100,
   '/v1/leases/tenants': 300,
+  '/v1/tasks/residentrequests': 7,
+  '/v1/workorders': 5,
+  '/v1/leases/{leaseId}/transactions': 9,
 };
 const THROTTLE_EVERY = 7;
 const MAX_LIMIT = 1000;
@@ -481,7 +497,195 @@ function buildDataset() {
     [...list].sort(
       (a, b) => (Math.imul(a.Id ^ salt, 2_654_435_761) >>> 0) - (Math.imul(b.Id ^ salt, 2_654_435_761) >>> 0),
     );
-  return { rentals: RENTALS, units: scramble(units, 11), leases: scramble(leases, 31), tenants: scramble(tenants, 53) };
+  return {
+    rentals: RENTALS,
+    units: scramble(units, 11),
+    leases: scramble(leases, 31),
+    tenants: scramble(tenants, 53),
+    ...buildRequestsAndLedgers(leases, tenants),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Resident requests, work orders and lease ledgers (buildium.md: service requests, charges, payments)
+// ---------------------------------------------------------------------------------------------------------
+
+const TASK_STATUSES = ['New', 'InProgress', 'Completed', 'Deferred', 'Closed'];
+const PRIORITIES = ['Low', 'Normal', 'High'];
+/** Every PaymentMethod the vendor file maps, and one it does not (None → OTHER). */
+const PAYMENT_METHODS = [
+  'Check',
+  'Cash',
+  'RetailCash',
+  'MoneyOrder',
+  'CashierCheck',
+  'DirectDeposit',
+  'CreditCard',
+  'ElectronicPayment',
+  'BuildiumEFT',
+  'BuildiumCC',
+  'None',
+];
+const GL = {
+  rent: { Id: 71, AccountNumber: '4100', Name: 'Rent Income', Type: 'Income' },
+  fees: { Id: 74, AccountNumber: '4400', Name: 'Late Fees', Type: 'Income' },
+  utilities: { Id: 79, AccountNumber: '4900', Name: 'Utility Reimbursements', Type: 'Income' },
+};
+const transactionId = (n: number) => 61_000_000 + ((n * 7_919) % 1_000_000);
+
+function buildRequestsAndLedgers(leases: Json[], tenants: Json[]) {
+  const withUnit = leases.filter((l) => l.UnitId !== undefined && l.Tenants.length > 0);
+  const tenantOf = new Map(tenants.map((t) => [t.Id as number, t]));
+  const tasks: Json[] = [];
+  const workOrders: Json[] = [];
+  for (let k = 0; k < 40; k++) {
+    const lease = withUnit[(k * 11) % withUnit.length];
+    const requester = tenantOf.get(lease.Tenants[k % lease.Tenants.length].Id)!;
+    const status = TASK_STATUSES[(k * 3) % 5];
+    const task: Json = {
+      Id: 880_000 + ((k * 613) % 10_000),
+      Title: ['Leaking faucet – kitchen', 'Heat not working', 'Broken blind', "Door won't latch", 'Mold in bathroom'][
+        k % 5
+      ],
+      Description: k % 6 === 0 ? '' : `Reported by phone.\nUnit entry: ${k % 2 ? 'any time' : 'call first'}.`,
+      Property: {
+        Id: lease.PropertyId,
+        Type: 'Rental',
+        Href: `https://api.buildium.com/v1/rentals/${lease.PropertyId}`,
+      },
+      UnitId: lease.UnitId,
+      UnitAgreement: { Id: lease.Id, Type: 'Lease', Href: `https://api.buildium.com/v1/leases/${lease.Id}` },
+      RequestedByUserEntity: {
+        Type: 'RentalTenant',
+        Id: requester.Id,
+        FirstName: requester.FirstName ?? '',
+        LastName: requester.LastName,
+        IsCompany: false,
+      },
+      TaskStatus: status,
+      Priority: PRIORITIES[k % 3],
+      CreatedDateTime: `2025-${pad(1 + (k % 12))}-${pad(1 + ((k * 7) % 28))}T${pad((k * 5) % 24)}:${pad((k * 11) % 60)}:00Z`,
+      // Several requests change on the same day at different times: a date filter must take the whole day.
+      LastUpdatedDateTime: `2025-12-${pad(1 + (k % 9))}T${pad((k * 7) % 24)}:${pad((k * 13) % 60)}:${pad(k % 60)}Z`,
+      IsEntryPermittedByResident: k % 3 === 0,
+      DoesResidentHavePets: k % 4 === 1,
+    };
+    if (k % 4 !== 2) task.Category = { Id: 3 + (k % 4), Name: ['Plumbing', 'HVAC', 'Windows', 'Doors'][k % 4] };
+    if (k % 8 === 1) task.Category.SubCategory = { Id: 90 + k, Name: 'Urgent' };
+    if (k % 5 !== 4) task.AssignedToUserId = 3_100 + (k % 6);
+    if (k % 3 !== 1) task.DueDate = `2026-01-${pad(1 + (k % 28))}`;
+    if (k % 7 === 3) task.ResidentEntryNotes = 'Dog is friendly; ring twice.';
+    tasks.push(task);
+    // Work orders with a vendor on most requests past New, one request with two.
+    if (status !== 'New' && k % 4 !== 3)
+      for (let w = 0; w < (k === 6 ? 2 : 1); w++)
+        workOrders.push({
+          Id: 540_000 + k * 10 + w,
+          Task: {
+            Id: task.Id,
+            Type: 'ResidentRequest',
+            UnitId: task.UnitId,
+            UnitAgreement: task.UnitAgreement,
+            Title: task.Title,
+            Priority: task.Priority,
+            Status: task.TaskStatus,
+          },
+          Title: task.Title,
+          Priority: task.Priority,
+          Status: task.TaskStatus,
+          WorkDetails: `Vendor visit ${w + 1}`,
+          InvoiceNumber: status === 'Completed' ? `V-${k}${w}` : '',
+          EntryAllowed: k % 3 === 0 ? 'Yes' : k % 3 === 1 ? 'No' : 'Unknown',
+          VendorId: 12_000 + (k % 5),
+          VendorNotes: w === 0 ? 'Bring the long ladder.' : 'Second visit: parts arrived.',
+          EntryContacts: [],
+          Amount: dollars(150 + k, (k * 17) % 100),
+          LineItems: [],
+        });
+  }
+
+  const transactions: Json[] = [];
+  let n = 0;
+  const add = (
+    lease: Json,
+    type: string,
+    date: string,
+    memo: string,
+    lines: Array<[Json, number]>,
+    extra: Json = {},
+  ) => {
+    const totalCents = lines.reduce((sum, [, cents]) => sum + cents, 0);
+    transactions.push({
+      Id: transactionId(++n),
+      Date: date,
+      TransactionType: type,
+      TransactionTypeEnum: type,
+      TotalAmount: totalCents / 100,
+      LeaseId: lease.Id,
+      ...extra,
+      Journal: {
+        Memo: memo,
+        Lines: lines.map(([gl, cents]) => ({
+          GLAccount: gl,
+          Amount: cents / 100,
+          IsCashPosting: type !== 'Charge',
+          PropertyId: lease.PropertyId,
+          ...(lease.UnitId === undefined ? {} : { UnitId: lease.UnitId }),
+        })),
+      },
+    });
+  };
+  leases.forEach((lease, k) => {
+    // Only some ledgers, so paging over many leases meets empty ones; lease #0 keeps the textbook amount.
+    if (lease.LeaseStatus === 'Future' || k % 3 === 2) return;
+    const rent = Math.round((lease.AccountDetails?.Rent ?? 999.99) * 100);
+    const payer = lease.Tenants[0]?.Id;
+    const [y, m] = lease.LeaseFromDate.split('-').map(Number);
+    for (let i = 0; i < 12; i++) {
+      const month = `${y + Math.floor((m - 1 + i) / 12)}-${pad(((m - 1 + i) % 12) + 1)}`;
+      add(lease, 'Charge', `${month}-01`, `Rent ${month}`, [[GL.rent, rent]]);
+      const method = PAYMENT_METHODS[(k + i) % PAYMENT_METHODS.length];
+      const pay = {
+        PaymentMethod: method,
+        PayeeTenantId: payer,
+        ...(method === 'Check' ? { CheckNumber: String(1000 + k * 12 + i) } : {}),
+      };
+      const type = method === 'BuildiumEFT' ? 'ElectronicFundsTransfer' : 'Payment';
+      if (k % 5 === 1 && i % 2 === 1) {
+        // Partial: a third now (rounded to the cent), the rest a week later.
+        const part = Math.round(rent / 3);
+        add(lease, type, `${month}-03`, 'Partial', [[GL.rent, part]], pay);
+        add(lease, type, `${month}-10`, 'Rest', [[GL.rent, rent - part]], pay);
+      } else add(lease, type, `${month}-0${1 + (i % 5)}`, '', [[GL.rent, rent]], pay);
+      if (k % 11 === 4 && i === 5)
+        add(lease, 'ReversePayment', `${month}-12`, 'Returned: insufficient funds', [[GL.rent, rent]], pay);
+    }
+    if (k % 4 === 0) {
+      add(lease, 'Charge', `${y}-${pad(m)}-15`, 'Water/sewer', [
+        [GL.utilities, 10],
+        [GL.utilities, 20],
+        [GL.fees, 70],
+      ]);
+      add(
+        lease,
+        'Payment',
+        `${y}-${pad(m)}-16`,
+        '',
+        [
+          [GL.utilities, 30],
+          [GL.fees, 70],
+        ],
+        {
+          PaymentMethod: 'CreditCard',
+          PayeeTenantId: payer,
+        },
+      );
+    }
+    if (k === 3) add(lease, 'Charge', `${y}-${pad(m)}-20`, 'Settlement', [[GL.fees, 987_654_321_99]]);
+  });
+  // Served newest first (not the order of ids or of creation): a reader must not assume any order.
+  transactions.sort((a, b) => (a.Date === b.Date ? b.Id - a.Id : a.Date < b.Date ? 1 : -1));
+  return { tasks, workOrders, transactions };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -721,6 +925,257 @@ class ForeignWrites {
   }
 }
 
+/**
+ * GET of resident requests, work orders and a lease's transactions: [status, body, X-Total-Count], or null when
+ * the path is none of them. Requests filter by `lastupdatedfrom/to` as dates (a date-time is a 400: buildium.md),
+ * `statuses` and `unitagreementid`; work orders by `type` and `taskids`; a ledger by repeated `transactiontypes`
+ * and `transactiondatefrom/to` (no last-updated filter: the parameter is ignored).
+ */
+function readRequestsAndLedgers(
+  method: string,
+  url: URL,
+  data: ReturnType<typeof buildDataset>,
+): [number, unknown, number?] | null {
+  const pathname = url.pathname.replace(/\/+$/, '');
+  const task = /^\/v1\/tasks\/residentrequests(?:\/(\d+))?$/.exec(pathname);
+  const order = /^\/v1\/workorders(?:\/(\d+))?$/.exec(pathname);
+  const ledger = /^\/v1\/leases\/(\d+)\/transactions(?:\/(\d+))?$/.exec(pathname);
+  const match = task ?? order ?? ledger;
+  if (!match) return null;
+  if (method !== 'GET') return [405, apiError('Method not allowed.', 'MethodNotAllowed')];
+  const params = url.searchParams;
+  const invalid: FieldErrors = [];
+  const day = (name: string) => {
+    const raw = params.get(name);
+    if (raw === null) return undefined;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(raw)) invalid.push({ Key: name, Value: 'must be a date (yyyy-MM-dd)' });
+    return raw;
+  };
+  const many = (name: string) => params.getAll(name);
+  let records: Json[];
+  let cap: number;
+  if (ledger) {
+    const lease = data.leases.find((l) => l.Id === Number(ledger[1]));
+    if (!lease) return [404, apiError('Lease not found.', 'NotFound')];
+    records = data.transactions.filter((t) => t.LeaseId === lease.Id);
+    if (ledger[2] !== undefined) {
+      const one = records.find((t) => t.Id === Number(ledger[2]));
+      return one ? [200, one] : [404, apiError('Transaction not found.', 'NotFound')];
+    }
+    const [from, to, types] = [day('transactiondatefrom'), day('transactiondateto'), many('transactiontypes')];
+    records = records.filter(
+      (t) =>
+        (types.length === 0 || types.includes(t.TransactionTypeEnum)) &&
+        (from === undefined || t.Date >= from) &&
+        (to === undefined || t.Date <= to),
+    );
+    cap = PAGE_CAP['/v1/leases/{leaseId}/transactions'];
+  } else if (task) {
+    if (task[1] !== undefined) {
+      const one = data.tasks.find((t) => t.Id === Number(task[1]));
+      return one ? [200, one] : [404, apiError('Resident request not found.', 'NotFound')];
+    }
+    const [from, to, statuses] = [day('lastupdatedfrom'), day('lastupdatedto'), many('statuses')];
+    const lease = intParam(params.get('unitagreementid'));
+    records = data.tasks.filter(
+      (t) =>
+        (from === undefined || t.LastUpdatedDateTime.slice(0, 10) >= from) &&
+        (to === undefined || t.LastUpdatedDateTime.slice(0, 10) <= to) &&
+        (statuses.length === 0 || statuses.includes(t.TaskStatus)) &&
+        (lease === undefined || t.UnitAgreement.Id === lease),
+    );
+    cap = PAGE_CAP['/v1/tasks/residentrequests'];
+  } else {
+    if (order![1] !== undefined) {
+      const one = data.workOrders.find((w) => w.Id === Number(order![1]));
+      return one ? [200, one] : [404, apiError('Work order not found.', 'NotFound')];
+    }
+    const type = params.get('type');
+    const taskIds = many('taskids').map(Number);
+    records = data.workOrders.filter(
+      (w) => (type === null || w.Task.Type === type) && (taskIds.length === 0 || taskIds.includes(w.Task.Id)),
+    );
+    cap = PAGE_CAP['/v1/workorders'];
+  }
+  const offset = intParam(params.get('offset')) ?? 0;
+  const limit = intParam(params.get('limit')) ?? 50;
+  if (Number.isNaN(offset)) invalid.push({ Key: 'offset', Value: 'must be a non-negative integer' });
+  if (Number.isNaN(limit) || limit < 1 || limit > MAX_LIMIT)
+    invalid.push({ Key: 'limit', Value: `must be an integer from 1 to ${MAX_LIMIT}` });
+  if (invalid.length > 0) return [400, apiError('The request has invalid parameters.', 'ValidationError', invalid)];
+  return [200, records.slice(offset, offset + Math.min(limit, cap)), records.length];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Writes of resident requests and lease ledgers (buildium.md: service requests, resident charges and payments)
+// ---------------------------------------------------------------------------------------------------------
+
+/** This server's task categories: the ones its data uses (ids 3 to 6). */
+const CATEGORY_NAMES: Record<number, string> = { 3: 'Plumbing', 4: 'HVAC', 5: 'Windows', 6: 'Doors' };
+const GL_BY_ID = new Map(Object.values(GL).map((gl) => [gl.Id, gl]));
+
+/** An amount the ledger takes: positive, with at most two decimals as written. */
+const badAmount = (amount: unknown) =>
+  typeof amount !== 'number' || !(amount > 0) || !/^\d+(\.\d{1,2})?$/.test(String(amount));
+
+/**
+ * POST /v1/tasks/residentrequests, PUT /v1/tasks/residentrequests/{id}, POST /v1/leases/{leaseId}/charges and
+ * POST /v1/leases/{leaseId}/payments: [status, body], or null when the request is none of them. Bodies are the
+ * spec's messages, closed; this server's own choices: a ledger posting needs at least one line, amounts positive
+ * with at most two decimals, GL accounts of its chart only; a request's requester must be on its lease.
+ */
+function writeRequestsAndLedgers(
+  method: string,
+  pathname: string,
+  text: string,
+  contentType: string,
+  data: ReturnType<typeof buildDataset>,
+  nextId: () => number,
+): [number, unknown] | null {
+  const task = /^\/v1\/tasks\/residentrequests(?:\/(\d+))?$/.exec(pathname);
+  const posting = /^\/v1\/leases\/(\d+)\/(charges|payments)$/.exec(pathname);
+  if ((!task || method === 'GET') && !posting) return null;
+  if (posting ? method !== 'POST' : (method === 'POST') !== (task![1] === undefined) || method === 'DELETE')
+    return [405, apiError('Method not allowed.', 'MethodNotAllowed')];
+  if (!/^application\/json\b/i.test(contentType))
+    return [415, apiError('The request content type must be application/json.', 'UnsupportedMediaType')];
+  let body: Json;
+  try {
+    body = JSON.parse(text) as Json;
+  } catch {
+    return [400, apiError('The request body could not be read.', 'ValidationError')];
+  }
+  const schema = posting
+    ? posting[2] === 'charges'
+      ? 'LeaseChargePostMessage'
+      : 'LeaseLedgerPaymentPostMessage'
+    : method === 'POST'
+      ? 'ResidentRequestTaskPostMessage'
+      : 'ResidentRequestTaskPutMessage';
+  const invalid = messageErrors(schema, body);
+  if (posting) {
+    const lines: Json[] = Array.isArray(body.Lines) ? body.Lines : [];
+    if (lines.length === 0) invalid.push({ Key: 'Lines', Value: 'at least one line is required' });
+    lines.forEach((l, i) => {
+      if (badAmount(l?.Amount)) invalid.push({ Key: `Lines[${i}].Amount`, Value: 'must be positive, in cents' });
+    });
+  }
+  if (invalid.length > 0) return [400, apiError('The request has validation errors.', 'ValidationError', invalid)];
+  const now = new Date().toISOString();
+  if (posting) {
+    const lease = data.leases.find((l) => l.Id === Number(posting[1]));
+    if (!lease) return [404, apiError('Lease not found.', 'NotFound')];
+    const lines: Json[] = body.Lines;
+    const unknown = lines.flatMap((l, i) =>
+      GL_BY_ID.has(l.GLAccountId) ? [] : [{ Key: `Lines[${i}].GLAccountId`, Value: `${l.GLAccountId} does not exist` }],
+    );
+    if (body.PayeeUserId !== undefined && !lease.Tenants.some((t: Json) => t.Id === body.PayeeUserId))
+      unknown.push({ Key: 'PayeeUserId', Value: 'is not a tenant of the lease' });
+    if (unknown.length > 0)
+      return [422, apiError('The request could not be completed.', 'UnprocessableEntity', unknown)];
+    const charge = posting[2] === 'charges';
+    const totalCents = lines.reduce((sum, l) => sum + Math.round(l.Amount * 100), 0);
+    const type = charge ? 'Charge' : 'Payment';
+    const record: Json = {
+      Id: nextId(),
+      Date: body.Date ?? now.slice(0, 10),
+      TransactionType: type,
+      TransactionTypeEnum: type,
+      TotalAmount: totalCents / 100,
+      LeaseId: lease.Id,
+      ...(charge
+        ? {}
+        : {
+            PaymentMethod: body.PaymentMethod,
+            ...(body.PayeeUserId === undefined ? {} : { PayeeTenantId: body.PayeeUserId }),
+            ...(body.PaymentMethod === 'Check' && body.ReferenceNumber ? { CheckNumber: body.ReferenceNumber } : {}),
+          }),
+      Journal: {
+        Memo: body.Memo ?? '',
+        Lines: lines.map((l) => ({
+          GLAccount: GL_BY_ID.get(l.GLAccountId),
+          Amount: l.Amount,
+          IsCashPosting: !charge,
+          ...((l.ReferenceNumber ?? body.ReferenceNumber)
+            ? { ReferenceNumber: l.ReferenceNumber ?? body.ReferenceNumber }
+            : {}),
+          PropertyId: lease.PropertyId,
+          ...(lease.UnitId === undefined ? {} : { UnitId: lease.UnitId }),
+        })),
+      },
+    };
+    data.transactions.unshift(record); // newest first, as this server serves ledgers
+    return [201, charge ? [record] : record];
+  }
+  const category = (id: number | undefined, sub: number | undefined): Json | undefined =>
+    id === undefined
+      ? undefined
+      : { Id: id, Name: CATEGORY_NAMES[id], ...(sub === undefined ? {} : { SubCategory: { Id: sub, Name: 'Other' } }) };
+  if (body.CategoryId !== undefined && !CATEGORY_NAMES[body.CategoryId])
+    return [
+      422,
+      apiError('The request could not be completed.', 'UnprocessableEntity', [
+        { Key: 'CategoryId', Value: 'does not exist' },
+      ]),
+    ];
+  if (method === 'PUT') {
+    const current = data.tasks.find((t) => t.Id === Number(task![1]));
+    if (!current) return [404, apiError('Resident request not found.', 'NotFound')];
+    // A full replace of what the Put message names; Message is an update note, not a field of the task.
+    for (const [field, value] of Object.entries({
+      Title: body.Title,
+      Category: category(body.CategoryId, body.SubCategoryId),
+      AssignedToUserId: body.AssignedToUserId,
+      TaskStatus: body.TaskStatus,
+      Priority: body.Priority,
+      DueDate: body.DueDate,
+    }))
+      if (value === undefined) delete current[field];
+      else current[field] = value;
+    current.LastUpdatedDateTime = now;
+    return [200, current];
+  }
+  const lease = data.leases.find((l) => l.Id === body.UnitAgreementId);
+  const requester = data.tenants.find((t) => t.Id === body.RequestedByEntityId);
+  if (!lease || !requester || !lease.Tenants.some((t: Json) => t.Id === requester.Id))
+    return [
+      422,
+      apiError('The request could not be completed.', 'UnprocessableEntity', [
+        { Key: lease ? 'RequestedByEntityId' : 'UnitAgreementId', Value: 'does not exist on the lease' },
+      ]),
+    ];
+  const created: Json = {
+    Id: nextId(),
+    Title: body.Title,
+    Description: body.Description ?? '',
+    Property: { Id: lease.PropertyId, Type: 'Rental', Href: `https://api.buildium.com/v1/rentals/${lease.PropertyId}` },
+    ...(lease.UnitId === undefined ? {} : { UnitId: lease.UnitId }),
+    UnitAgreement: { Id: lease.Id, Type: 'Lease', Href: `https://api.buildium.com/v1/leases/${lease.Id}` },
+    RequestedByUserEntity: {
+      Type: 'RentalTenant',
+      Id: requester.Id,
+      FirstName: requester.FirstName ?? '',
+      LastName: requester.LastName,
+      IsCompany: false,
+    },
+    TaskStatus: body.TaskStatus,
+    Priority: body.Priority,
+    CreatedDateTime: now,
+    LastUpdatedDateTime: now,
+  };
+  for (const [field, value] of Object.entries({
+    Category: category(body.CategoryId, body.SubCategoryId),
+    AssignedToUserId: body.AssignedToUserId,
+    DueDate: body.DueDate,
+    IsEntryPermittedByResident: body.IsEntryPermittedByResident,
+    DoesResidentHavePets: body.DoesResidentHavePets,
+    ResidentEntryNotes: body.ResidentEntryNotes,
+  }))
+    if (value !== undefined) created[field] = value;
+  data.tasks.push(created);
+  return [201, created];
+}
+
 export async function startForeignBuildiumServer(): Promise<ForeignBuildiumServer> {
   const data = buildDataset();
   const endpoints: Record<string, Json[]> = {
@@ -731,6 +1186,7 @@ export async function startForeignBuildiumServer(): Promise<ForeignBuildiumServe
   };
   const log: ForeignRequestLog[] = [];
   const writes = new ForeignWrites(data);
+  let writtenCount = 0;
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -771,6 +1227,21 @@ export async function startForeignBuildiumServer(): Promise<ForeignBuildiumServe
       req.headers['x-buildium-client-secret'] !== FOREIGN_CREDENTIALS.secret
     ) {
       return send(401, apiError("The API key couldn't be authorized.", 'Unauthorized'));
+    }
+    const written = writeRequestsAndLedgers(
+      req.method ?? 'GET',
+      url.pathname.replace(/\/+$/, ''),
+      text,
+      String(req.headers['content-type'] ?? ''),
+      data,
+      () => 7_000_001 + writtenCount++,
+    );
+    if (written) return send(written[0], written[1]);
+    const ledgerOrTasks = readRequestsAndLedgers(req.method ?? 'GET', url, data);
+    if (ledgerOrTasks) {
+      const [status, body, total] = ledgerOrTasks;
+      entry.count = status === 200 && Array.isArray(body) ? body.length : 0;
+      return send(status, body, total === undefined ? {} : { 'X-Total-Count': String(total) });
     }
     const records = endpoints[path];
     if (!records) return send(404, apiError('Resource not found.', 'NotFound'));

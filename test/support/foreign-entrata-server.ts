@@ -15,6 +15,12 @@ import { createAsyncServer, listenOnLoopback, readBody } from './loopback-server
  * answered as the error 400 envelope naming the parameter; a record it cannot take is a `Failed` item. Its own
  * choices: result items carry their fields under `@attributes`, a phone sent without a type replaces the
  * customer's first phone, a new phone goes first, and a key may be limited to some methods (error 304).
+ *
+ * Ledgers (entrata.md, Resident charges and payments): getLeaseArTransactions and getArPayments over one lease's
+ * hand-picked ledger (see LEDGER_ROWS).
+ *
+ * Maintenance (entrata.md, Service requests): getWorkOrders per property and getWorkOrderPickLists' CompanyEmployees
+ * (see SEEDED_WORK_ORDERS).
  */
 
 type Json = Record<string, any>;
@@ -282,10 +288,171 @@ const SERVICES: Record<string, string> = {
   '/propertyunits': 'getPropertyUnits',
   '/leases': 'getLeases',
   '/customers': 'getCustomers',
+  '/artransactions': 'getLeaseArTransactions',
+  '/arpayments': 'getArPayments',
+  '/maintenance': 'getWorkOrders',
 };
+/** Read methods beside a service's main one. */
+const LOOKUPS: Record<string, string> = { '/maintenance': 'getWorkOrderPickLists' };
+
+/**
+ * Work orders by property (entrata.md, Service requests). Its own choices: times on a 12-hour clock, flags as JSON
+ * numbers, deleted work orders listed whatever includeDeletedWorkOrders says, a work order on a unit number the
+ * property does not have, one assigned to a name the pick lists do not list, and property 7002's one live work
+ * order beside a deleted one.
+ */
+const SEEDED_WORK_ORDERS: Record<number, Json[]> = {
+  7001: [
+    {
+      maintenanceRequestId: 88001,
+      propertyId: 7001,
+      buildingName: 'North',
+      unitNumber: 'A-1',
+      customerId: 601,
+      nameFirst: 'Marisol',
+      nameLast: 'Vega',
+      primaryPhoneNumber: '3035550142',
+      createdOn: '11/30/2025 4:45 PM',
+      assignedTo: 'Priya Shah',
+      maintenanceStatus: 'In Progress',
+      maintenancePriority: 'Urgent',
+      maintenanceCategoryName: 'Plumbing',
+      maintenanceProblem: 'Toilet running',
+      maintenanceDescription: 'The toilet runs all night.',
+      scheduledStartDate: '12/02/2025 8:00 AM',
+      scheduledEndDate: '12/02/2025 10:30 AM',
+      dueDate: '12/03/2025',
+      permissionToEnter: 1,
+      petInfo: 'Cat',
+      isDeleted: 0,
+    },
+    {
+      maintenanceRequestId: 88002,
+      propertyId: 7001,
+      unitNumber: 'A-2',
+      createdOn: '01/05/2026 12:10 AM',
+      assignedTo: 'Front Desk',
+      maintenanceStatus: 'Open',
+      maintenanceCategoryName: 'Appliances',
+      maintenanceProblem: 'Dishwasher',
+      maintenanceDescription: 'Dishwasher will not drain.',
+      permissionToEnter: 0,
+      isDeleted: 0,
+    },
+  ],
+  7002: [
+    {
+      maintenanceRequestId: 88003,
+      propertyId: 7002,
+      unitNumber: 'Garage',
+      createdOn: '02/14/2026 1:00 PM',
+      maintenanceStatus: 'Completed',
+      maintenancePriority: 'Low',
+      maintenanceCategoryName: 'Grounds',
+      maintenanceProblem: 'Light out',
+      maintenanceDescription: 'Garage light flickers.',
+      isDeleted: 0,
+    },
+    {
+      maintenanceRequestId: 88004,
+      propertyId: 7002,
+      unitNumber: '101',
+      createdOn: '02/20/2026 9:30 AM',
+      maintenanceStatus: 'Cancelled',
+      maintenanceCategoryName: 'Pest Control',
+      maintenanceProblem: 'Ants',
+      maintenanceDescription: 'Ants in the kitchen.',
+      isDeleted: 1,
+    },
+  ],
+};
+/** The company's employees (getWorkOrderPickLists' CompanyEmployees), as plain Id/Name fields. */
+const EMPLOYEES: Json[] = [
+  { Id: 31, Name: 'Priya Shah' },
+  { Id: 32, Name: 'Omar Haddad' },
+];
+/** Its pick lists (every property shares them): problems flat, without sub-problems (its own choice). */
+const PICKS = {
+  Locations: { 1: 'Unit', 2: 'Grounds' },
+  Categories: { 7: 'Plumbing', 8: 'Appliances', 9: 'Grounds', 10: 'Pest Control' },
+  Problems: { 70: 'Toilet running', 71: 'Leak', 80: 'Dishwasher', 90: 'Light out', 100: 'Ants' },
+  Priorities: { 1: 'Low', 2: 'Urgent' },
+  StatusTypes: { 1: 'Open', 2: 'In Progress', 3: 'Completed', 4: 'Cancelled' },
+} as const;
+const pickName = (list: keyof typeof PICKS, id: unknown) => (PICKS[list] as Record<number, string>)[Number(id)];
+const pickList = (list: keyof typeof PICKS, element: string) => ({
+  [element]: Object.entries(PICKS[list]).map(([Id, Name]) => ({ Id: Number(Id), Name })),
+});
+
+/**
+ * Lease 5001's ledger (entrata.md, Resident charges and payments). Its own choices: amounts as plain decimal
+ * text without padding ("1095", "0.1"), payments shown as negative rows of type 2, every row listed whatever
+ * showFullLedger says, and one ArPayment paying three charges.
+ */
+const LEDGER_ROWS: Json[] = [
+  ['9001', 1, '1', 'Rent', '12/01/2025', '1095', '1095', '0'],
+  ['9002', 1, '7', 'Water', '12/15/2025', '0.1', '0.1', '0'],
+  ['9003', 1, '7', 'Water', '12/15/2025', '0.2', '0.2', '0'],
+  ['9004', 2, '90', 'Payment', '12/20/2025', '-1095.3', '0', '0'],
+  ['9005', 1, '1', 'Rent', '01/01/2026', '1095', '0', '1095'],
+  ['9006', 1, '44', 'Amenity fee', '01/09/2026', '87654321.09', '0', '87654321.09'],
+].map(([id, transactionTypeId, arCodeId, arCodeName, date, amount, amountPaid, balanceDue]) => ({
+  id,
+  transactionTypeId,
+  arCodeId,
+  arCodeName,
+  description: arCodeName,
+  transactionDate: date,
+  postDate: date,
+  postMonth: `${String(date).slice(0, 2)}/${String(date).slice(6)}`,
+  amount,
+  amountPaid,
+  balanceDue,
+  ...(transactionTypeId === 2 ? { arPaymentId: '3301' } : {}),
+  leaseIntervalId: 5001,
+}));
+const AR_PAYMENTS: Json[] = [
+  {
+    ArPaymentId: 3301,
+    PropertyName: 'Pinecrest Commons',
+    CustomerId: 601,
+    UnitNumber: 'A-1',
+    PaymentAmount: '1095.3',
+    PaymentDate: '12/20/2025',
+    PaymentType: 'eCheck',
+    PaymentStatus: 'Captured',
+    CapturedOn: '12/20/2025 9:12 AM',
+    ArAllocations: {
+      ArAllocation: [
+        ['9001', '1095'],
+        ['9002', '0.1'],
+        ['9003', '0.2'],
+      ].map(([id, amount]) => ({
+        ArTransactionId: Number(id),
+        ChargeCodeId: LEDGER_ROWS.find((r) => r.id === id)!.arCodeId,
+        ChargeCodeName: LEDGER_ROWS.find((r) => r.id === id)!.arCodeName,
+        Amount: amount,
+        AllocationDateTime: '12/20/2025 9:12 AM',
+      })),
+    },
+  },
+];
+/** MM/DD/YYYY as a sortable YYYYMMDD. */
+const dayKey = (us: string) => `${us.slice(6, 10)}${us.slice(0, 2)}${us.slice(3, 5)}`;
 
 /** How a write param is given, per the contract's Values rule. */
-type Kind = 'id' | 'number' | 'digits' | 'flag' | 'text' | 'isoDate' | 'usDate' | 'occupants' | number[];
+type Kind =
+  | 'id'
+  | 'number'
+  | 'digits'
+  | 'flag'
+  | 'text'
+  | 'isoDate'
+  | 'usDate'
+  | 'usDateTime'
+  | 'occupants'
+  | 'decimal'
+  | number[];
 const required = (kind: Kind) => ({ kind, required: true });
 const optional = (kind: Kind) => ({ kind, required: false });
 const PHONE_TYPES: Record<number, string> = { 1: 'Home', 2: 'Work', 3: 'Mobile', 4: 'Fax' };
@@ -344,6 +511,60 @@ const WRITES: Record<string, Record<string, Record<string, { kind: Kind; require
       customerRelationshipTypeId: required([1]),
     },
   },
+  '/artransactions': {
+    sendLeaseArTransactions: {
+      transactionId: required('text'),
+      leaseId: required('id'),
+      arCodeId: required('id'),
+      transactionAmount: required('decimal'),
+      transactionDate: required('usDate'),
+      arPostMonth: optional('text'),
+      description: required('text'),
+    },
+  },
+  '/maintenance': {
+    sendWorkOrders: {
+      propertyId: required('id'),
+      customerId: optional('id'),
+      leaseId: optional('id'),
+      unitNumber: optional('text'),
+      mainPhoneNumber: required('digits'),
+      altPhoneNumber: optional('digits'),
+      emailAddress: optional('text'),
+      permissionToEnter: required('flag'),
+      maintenanceLocationId: required('id'),
+      maintenanceCategoryId: required('id'),
+      maintenanceProblemId: required('id'),
+      maintenancePriorityId: optional('id'),
+      problemDescription: required('text'),
+      petsDescription: optional('text'),
+      assignedTo: optional('id'),
+      scheduledStartDateTime: optional('usDateTime'),
+      scheduledEndDateTime: optional('usDateTime'),
+      dueDate: optional('usDate'),
+      isFloatingWorkOrder: optional('flag'),
+    },
+    updateWorkOrders: {
+      propertyId: required('id'),
+      workOrderId: required('id'),
+      maintenanceProblemId: required('id'),
+      maintenanceStatusTypeId: optional('id'),
+      maintenancePriorityId: optional('id'),
+      maintenanceLocationId: optional('id'),
+      maintenanceCategoryId: optional('id'),
+      mainPhoneNumber: optional('digits'),
+      emailAddress: optional('text'),
+      problemDescription: optional('text'),
+      completedDateTime: optional('usDateTime'),
+      closingComments: optional('text'),
+      scheduledStartDate: optional('usDateTime'),
+      scheduledEndDate: optional('usDateTime'),
+      vendorId: optional('id'),
+      assignedTo: optional('id'),
+      dueDate: optional('usDate'),
+      permissionToEnter: optional('flag'),
+    },
+  },
   '/propertyunits': {
     sendPropertyUnits: {
       propertyId: required('id'),
@@ -381,6 +602,12 @@ function kindProblem(kind: Kind, value: unknown): string | null {
       return isDay(value, /^\d{2}\/\d{2}\/\d{4}$/, (v) => `${v.slice(6)}-${v.slice(0, 2)}-${v.slice(3, 5)}`)
         ? null
         : 'must be a date as MM/DD/YYYY';
+    case 'usDateTime':
+      return typeof value === 'string' && /^\d{2}\/\d{2}\/\d{4}( \d{1,2}:\d{2}(:\d{2})?( [AP]M)?)?$/.test(value)
+        ? null
+        : 'must be a date-time as MM/DD/YYYY HH:MM:SS';
+    case 'decimal':
+      return /^-?\d+(\.\d{1,2})?$/.test(String(value)) && Number(value) !== 0 ? null : 'must be a decimal amount';
     case 'occupants': {
       const list = asList((value as Json | null)?.occupant);
       return list.length > 0 && list.every((o) => typeof o?.firstName === 'string' && typeof o?.lastName === 'string')
@@ -433,6 +660,11 @@ export interface ForeignEntrataServer {
   moveCustomer(customerId: number, toLeaseId: string | null): void;
   /** The customer is gone: from its property and from every lease's customers list. */
   deleteCustomer(customerId: number): void;
+  /** This server's work orders, by property (writes add to them). */
+  workOrders: Record<number, Json[]>;
+  /** Its ledger rows (getLeaseArTransactions), payments included, and its ArPayments. */
+  ledgerRows: Json[];
+  arPayments: Json[];
   /** This server's units, by property (writes add to them). */
   units: Record<number, Json[]>;
   /** Write calls by method: how many arrived (throttled ones too) and how many changed the data. */
@@ -451,6 +683,7 @@ export async function startForeignEntrataServer(
   const writes: ForeignEntrataServer['writes'] = {};
   const LEASES: Record<number, Json[]> = structuredClone(SEEDED_LEASES);
   const CUSTOMERS: Record<number, Json[]> = structuredClone(SEEDED_CUSTOMERS);
+  const WORK_ORDERS: Record<number, Json[]> = structuredClone(SEEDED_WORK_ORDERS);
   const findLease = (leaseId: string) =>
     Object.entries(LEASES)
       .flatMap(([property, leases]) => leases.map((lease) => ({ property: Number(property), lease })))
@@ -479,7 +712,112 @@ export async function startForeignEntrataServer(
   const item = (node: string, attributes: Json) => ({ '@attributes': { node, ...attributes } });
 
   /** A write method's effect on the portfolio: its `result`, and whether it changed anything. */
+  const ledgerRows = structuredClone(LEDGER_ROWS);
+  const transactionKeys = new Set<string>();
   const apply: Record<string, (p: Json) => { applied: boolean; result: Json }> = {
+    // Its own choice: no record id, so transaction_id is empty; the client's key comes back as reference_id.
+    sendLeaseArTransactions: (p) => {
+      const answer = (status: string, message: string) => ({
+        Transactions: {
+          Transaction: { '@attributes': { reference_id: p.transactionId, transaction_id: '', status, message } },
+        },
+      });
+      if (
+        !Object.values(LEASES)
+          .flat()
+          .some((l) => leaseIdOf(l) === String(p.leaseId))
+      )
+        return { applied: false, result: answer('Failed', 'Lease not found.') };
+      if (transactionKeys.has(p.transactionId))
+        return { applied: false, result: answer('Failed', 'Duplicate transaction ID') };
+      transactionKeys.add(p.transactionId);
+      const amount = String(p.transactionAmount);
+      ledgerRows.push({
+        id: String(9100 + ledgerRows.length),
+        transactionTypeId: amount.startsWith('-') ? 3 : 1,
+        arCodeId: String(p.arCodeId),
+        arCodeName: p.description,
+        description: p.description,
+        transactionDate: p.transactionDate,
+        postDate: p.transactionDate,
+        postMonth: p.arPostMonth ?? `${p.transactionDate.slice(0, 2)}/${p.transactionDate.slice(6)}`,
+        amount,
+        amountPaid: '0',
+        balanceDue: amount,
+        leaseIntervalId: p.leaseId,
+      });
+      return { applied: true, result: answer('Success', 'Posted.') };
+    },
+    // Its own choices: a new work order is "Open" and gets the next id past 88000; the assignee is named.
+    sendWorkOrders: (p) => {
+      const failed = (message: string) => ({ applied: false, result: { Failed: item('workOrder', { message }) } });
+      const list = WORK_ORDERS[p.propertyId];
+      if (!PROPERTIES.some((property) => property.PropertyID === p.propertyId)) return failed('Property not found.');
+      if (!pickName('Problems', p.maintenanceProblemId)) return failed('Invalid maintenanceProblemId.');
+      if (p.unitNumber !== undefined && !(UNIT_LISTS[p.propertyId] ?? []).some((u) => u.unitNumber === p.unitNumber))
+        return failed('Unit not found.');
+      if ((p.scheduledStartDateTime === undefined) !== (p.scheduledEndDateTime === undefined))
+        return failed('Both scheduled dates are required.');
+      const id = nextId(
+        Object.values(WORK_ORDERS)
+          .flat()
+          .map((w) => Number(w.maintenanceRequestId)),
+        88000,
+      );
+      const customer = allCustomers().find((c) => c.Id === p.customerId);
+      (WORK_ORDERS[p.propertyId] = list ?? []).push(
+        Object.fromEntries(
+          Object.entries({
+            maintenanceRequestId: id,
+            propertyId: p.propertyId,
+            unitNumber: p.unitNumber,
+            customerId: p.customerId,
+            nameFirst: customer?.FirstName,
+            nameLast: customer?.LastName,
+            primaryPhoneNumber: String(p.mainPhoneNumber),
+            emailAddress: p.emailAddress,
+            createdOn: '12/05/2026 8:00 AM',
+            assignedTo: EMPLOYEES.find((e) => e.Id === p.assignedTo)?.Name,
+            maintenanceStatus: 'Open',
+            maintenancePriority: pickName('Priorities', p.maintenancePriorityId),
+            maintenanceCategoryName: pickName('Categories', p.maintenanceCategoryId),
+            maintenanceProblem: pickName('Problems', p.maintenanceProblemId),
+            maintenanceDescription: p.problemDescription,
+            scheduledStartDate: p.scheduledStartDateTime,
+            scheduledEndDate: p.scheduledEndDateTime,
+            dueDate: p.dueDate,
+            permissionToEnter: p.permissionToEnter,
+            petInfo: p.petsDescription,
+            isDeleted: 0,
+          }).filter(([, value]) => value !== undefined),
+        ),
+      );
+      return {
+        applied: true,
+        result: { Success: item('workOrder', { message: 'Created.', reference_id: String(id) }) },
+      };
+    },
+    updateWorkOrders: (p) => {
+      const answer = (status: string, message: string) => ({
+        workOrders: { workOrder: { '@attributes': { workOrderId: p.workOrderId, status, message } } },
+      });
+      const order = (WORK_ORDERS[p.propertyId] ?? []).find((w) => w.maintenanceRequestId === p.workOrderId);
+      if (!order) return { applied: false, result: answer('Failed', 'Work order not found.') };
+      if (!pickName('Problems', p.maintenanceProblemId))
+        return { applied: false, result: answer('Failed', 'Invalid maintenanceProblemId.') };
+      const changes: Json = {
+        maintenanceProblem: pickName('Problems', p.maintenanceProblemId),
+        maintenanceStatus: p.maintenanceStatusTypeId && pickName('StatusTypes', p.maintenanceStatusTypeId),
+        maintenancePriority: p.maintenancePriorityId && pickName('Priorities', p.maintenancePriorityId),
+        maintenanceCategoryName: p.maintenanceCategoryId && pickName('Categories', p.maintenanceCategoryId),
+        maintenanceDescription: p.problemDescription,
+        assignedTo: p.assignedTo && EMPLOYEES.find((e) => e.Id === p.assignedTo)?.Name,
+        dueDate: p.dueDate,
+        permissionToEnter: p.permissionToEnter,
+      };
+      for (const [field, value] of Object.entries(changes)) if (value !== undefined) order[field] = value;
+      return { applied: true, result: answer('Success', 'Updated.') };
+    },
     updateCustomers: (p) => {
       const customer = allCustomers().find((c) => c.Id === p.id);
       const answer = (status: string, message: string) => ({
@@ -603,6 +941,9 @@ export async function startForeignEntrataServer(
   const throttled = new Set<string>();
   const changes = {
     units: UNIT_LISTS,
+    workOrders: WORK_ORDERS,
+    ledgerRows,
+    arPayments: AR_PAYMENTS,
     writes,
     throttleNext: (method: string) => void throttled.add(method),
     leases: LEASES,
@@ -672,7 +1013,9 @@ export async function startForeignEntrataServer(
     if (req.method !== 'POST' || !SERVICES[service]) return res.writeHead(404, headers).end('{}');
     if (req.headers['x-api-key'] !== FOREIGN_ENTRATA_CREDENTIALS.apiKey || body.auth?.type !== 'apikey')
       return error(301, 'Authentication failed.');
-    if ((body.method?.name !== SERVICES[service] && !writeSpecs) || body.method?.version !== 'r1')
+    const lookup = LOOKUPS[service] !== undefined && body.method?.name === LOOKUPS[service];
+    const version = entry.method === 'updateWorkOrders' ? 'r2' : 'r1';
+    if ((body.method?.name !== SERVICES[service] && !writeSpecs && !lookup) || body.method?.version !== version)
       return error(400, 'Unknown method or version.');
     if (options.methods && !options.methods.includes(entry.method))
       return error(304, `API key has no permission for ${entry.method}.`);
@@ -686,6 +1029,33 @@ export async function startForeignEntrataServer(
 
     if (service === '/properties')
       return answer({ code: 200, result: { PhysicalProperty: { Property: collapse(PROPERTIES) } } });
+    if (lookup) {
+      if (params.propertyIds === undefined) return error(400, 'propertyIds is required.');
+      const property = (Id: number) => ({
+        Id,
+        Locations: pickList('Locations', 'Location'),
+        Priorities: pickList('Priorities', 'Priority'),
+        StatusTypes: pickList('StatusTypes', 'StatusType'),
+        Categories: pickList('Categories', 'Category'),
+        Problems: pickList('Problems', 'Problem'),
+      });
+      const ids = String(params.propertyIds).split(',').map(Number);
+      return answer({
+        code: 200,
+        result: {
+          Properties: { Property: collapse(ids.map(property)) },
+          CompanyEmployees: { CompanyEmployee: collapse(EMPLOYEES) },
+        },
+      });
+    }
+    if (service === '/maintenance') {
+      if (!Number.isInteger(Number(params.propertyId)) || params.propertyId === undefined)
+        return error(400, 'propertyId is required.');
+      const orders = (WORK_ORDERS[Number(params.propertyId)] ?? []).filter(
+        (w) => params.workOrderId === undefined || String(w.maintenanceRequestId) === String(params.workOrderId),
+      );
+      return answer({ code: 200, result: { workOrders: orders.length ? { workOrder: collapse(orders) } : {} } });
+    }
     if (service === '/propertyunits') {
       const ids = String(params.propertyIds ?? '')
         .split(',')
@@ -699,6 +1069,32 @@ export async function startForeignEntrataServer(
           },
         },
       });
+    }
+    if (service === '/arpayments') {
+      const within = (p: Json) =>
+        (!params.fromDate || dayKey(p.PaymentDate) >= dayKey(params.fromDate)) &&
+        (!params.toDate || dayKey(p.PaymentDate) <= dayKey(params.toDate));
+      const payments = AR_PAYMENTS.filter(within).map(({ ArAllocations, ...p }) =>
+        String(params.isIncludeAllocations) === '1' ? { ...p, ArAllocations } : p,
+      );
+      return answer({ code: 200, result: { ArPayments: payments.length ? { ArPayment: collapse(payments) } : {} } });
+    }
+    if (service === '/artransactions') {
+      const leaseIds = params.leaseIds === undefined ? null : String(params.leaseIds).split(',');
+      const rows = ledgerRows.filter(
+        (r) =>
+          (!params.transactionFromDate || dayKey(r.transactionDate) >= dayKey(params.transactionFromDate)) &&
+          (!params.transactionToDate || dayKey(r.transactionDate) <= dayKey(params.transactionToDate)),
+      );
+      const leases = (LEASES[Number(params.propertyId)] ?? [])
+        .map((l) => ({ lease: l, own: rows.filter((r) => String(r.leaseIntervalId) === leaseIdOf(l)) }))
+        .filter(({ lease, own }) => own.length > 0 && (!leaseIds || leaseIds.includes(leaseIdOf(lease))))
+        .map(({ lease, own }) => ({
+          id: Number(leaseIdOf(lease)),
+          customers: { customer: collapse(asList(lease.customers?.customer).map((c) => ({ id: c.id }))) },
+          ledgers: { ledger: { id: 1, name: 'Resident', transactions: { transaction: collapse(own) } } },
+        }));
+      return answer({ code: 200, result: { leases: leases.length ? { lease: collapse(leases) } : {} } });
     }
     const propertyId = Number(params.propertyId);
     const pageNo = Number(params.pageNo ?? 1);

@@ -16,6 +16,18 @@ import { openapiValidator } from './propexo-schema';
  * numberOfBedrooms, a unit's targetDeposit as a string). Its own choices: an unknown unit on a lease is a 404 (the
  * spec lists 404 for POST /leases), this organisation's lease statuses are the spec's five plus
  * `Month-to-Month Holdover`, and the 429 of every 5th request hits writes too.
+ *
+ * Lease charges and payments (the vendor file's Resident charges/payments): `GET /leases/charges` and
+ * `/leases/payments` with `leaseID`, `postDateStart/End` and the usual paging and since-filter, hand-picked
+ * ledger rows (a hidden recharge, an off-spec-looking PAYMENT_TYPE_NA, 0.10 + 0.20, a very large amount); `POST`
+ * of SaveCharge / SavePayment checked against the spec (this organisation is in the beta program). The lease's
+ * `leaseBalance` is what its ledger leaves owing, the hidden recharge not counted (the spec's `parentTxID`).
+ *
+ * Work orders (the vendor file's Service requests): `GET /workorders` (and `/workorders/{id}`) with hand-picked
+ * orders: this organisation's own status wordings, a unit named in `unitIDs` only, a building-wide order whose
+ * `unitIDs` is null, a `dateToEnter` with a zone offset, two vendors on one order. `POST /workorders`
+ * (SaveWorkOrder; a new order reads "New", the requester as a name) and the BETA `PUT
+ * /workorders/closeworkorder/{id}` (CloseWorkOrder; the order reads "Closed", 200 with a ResponseEntity).
  */
 
 export const FOREIGN_PW_CREDENTIALS = {
@@ -66,7 +78,10 @@ export const PROPERTY_TYPES = [
   'Other',
 ];
 
-export const FOREIGN_PW_DATA: Record<'portfolios' | 'buildings' | 'units' | 'leases' | 'contacts', Json[]> = {
+export const FOREIGN_PW_DATA: Record<
+  'portfolios' | 'buildings' | 'units' | 'leases' | 'contacts' | 'charges' | 'payments' | 'workorders',
+  Json[]
+> = {
   portfolios: [{ id: 90017, name: 'Kowalczyk Family Trust', active: true, lastModifiedDateTime: MODIFIED }],
   buildings: [
     {
@@ -157,7 +172,8 @@ export const FOREIGN_PW_DATA: Record<'portfolios' | 'buildings' | 'units' | 'lea
       endDate: '2026-02-27',
       moveInDate: '2025-03-01',
       baseRent: 2099.995,
-      leaseBalance: -15.1,
+      // What its ledger leaves owing (the hidden recharge 71005 not counted, as the spec says).
+      leaseBalance: 98766532.1,
       contacts: [
         {
           id: 3007,
@@ -316,9 +332,186 @@ export const FOREIGN_PW_DATA: Record<'portfolios' | 'buildings' | 'units' | 'lea
       lastModifiedDateTime: MODIFIED,
     },
   ],
+  // Lease 550021's ledger (GET /leases/charges, /leases/payments): two fees of 0.10 and 0.20 paid by one payment
+  // with the December rent, a January rent part paid by an off-spec PAYMENT_TYPE_NA payment, a very large charge,
+  // and a hidden recharge (parentTxID, same date as its parent: the spec says it is not in the balance).
+  charges: [
+    ...[
+      [71001, '2025-12-01', 2100, 'Rent December'],
+      [71002, '2025-12-15', 0.1, 'Water adjustment'],
+      [71003, '2025-12-15', 0.2, 'Sewer adjustment'],
+    ].map(([id, date, amount, comments]) => ({
+      id,
+      leaseID: 550021,
+      portfolioID: 90017,
+      date,
+      amount,
+      amountPaid: amount,
+      amountDue: 0,
+      glAccountID: 4001,
+      comments,
+      payments: [
+        {
+          id: 72001,
+          amount: 2100.3,
+          chargeAmountPaid: amount,
+          date: '2025-12-20',
+          settledDate: '2025-12-22',
+          paymentType: 'ECHECK',
+          refNo: 'EFT-88',
+        },
+      ],
+      lastModifiedDateTime: MODIFIED,
+    })),
+    {
+      id: 71004,
+      leaseID: 550021,
+      portfolioID: 90017,
+      date: '2026-01-01',
+      amount: 2100,
+      amountPaid: 1000,
+      amountDue: 1100,
+      glAccountID: 4001,
+      comments: 'Rent January',
+      payments: [
+        {
+          id: 72002,
+          amount: 1000,
+          chargeAmountPaid: 1000,
+          date: '2026-01-04',
+          settledDate: '2026-01-04',
+          paymentType: 'PAYMENT_TYPE_NA',
+        },
+      ],
+      lastModifiedDateTime: MODIFIED,
+    },
+    {
+      id: 71005,
+      leaseID: 550021,
+      portfolioID: 90017,
+      date: '2026-01-01',
+      amount: 2100,
+      amountPaid: 0,
+      amountDue: 2100,
+      glAccountID: 4001,
+      parentTxID: 71004,
+      comments: 'Rent January (recharge)',
+      payments: [],
+      lastModifiedDateTime: MODIFIED,
+    },
+    {
+      id: 71006,
+      leaseID: 550021,
+      portfolioID: 90017,
+      date: '2026-01-09',
+      amount: 98765432.1,
+      amountPaid: 0,
+      amountDue: 98765432.1,
+      glAccountID: 4090,
+      refNo: 'BUILD-OUT',
+      payments: [],
+      lastModifiedDateTime: MODIFIED,
+    },
+  ],
+  payments: [
+    {
+      id: 72001,
+      leaseID: 550021,
+      portfolioID: 90017,
+      contactID: 3007,
+      date: '2025-12-20',
+      depositDate: '2025-12-22',
+      amount: 2100.3,
+      paymentType: 'ECHECK',
+      refNo: 'EFT-88',
+      destinationAccountID: 1010,
+      glAccountID: 1010,
+      isDeposited: true,
+      lines: [{ glAccountID: 1010, debit: 2100.3, credit: 0, buildingID: 77003, unitID: 8801 }],
+      lastModifiedDateTime: MODIFIED,
+    },
+    {
+      id: 72002,
+      leaseID: 550021,
+      portfolioID: 90017,
+      contactID: 2990,
+      date: '2026-01-04',
+      depositDate: '2026-01-04',
+      amount: 1000,
+      paymentType: 'PAYMENT_TYPE_NA',
+      comments: 'Partial',
+      isDeposited: false,
+      lastModifiedDateTime: MODIFIED,
+    },
+  ],
+  // Work orders (the vendor file's Service requests): a status of this organisation's own wording, a unit named
+  // only in unitIDs, a building-wide order whose unitIDs is null, a dateToEnter with a zone offset, two vendors.
+  workorders: [
+    {
+      id: 44003,
+      number: 18,
+      buildingID: 77003,
+      unitIDs: null,
+      location: 'Ødegaard Lofts',
+      status: 'Awaiting Owner Approval',
+      priority: null,
+      category: 'Roof',
+      type: 'General',
+      description: 'Slates loose on the north side',
+      authorizeEnter: 'SPECIFIEDTIME',
+      dateToEnter: '2026-01-20T09:30:00-05:00',
+      requestedBy: 'Siobhán Ní Bhriain',
+      assignedVendors: [],
+      createdDateTime: '2026-01-12T22:05:00Z',
+      lastModifiedDateTime: MODIFIED,
+    },
+    {
+      id: 44001,
+      number: 16,
+      buildingID: 77003,
+      unitID: 8801,
+      unitIDs: [8801],
+      status: 'Waiting on Parts',
+      priority: 'MEDIUM',
+      category: 'Appliance',
+      type: 'Service Request',
+      source: 'Tenant Portal',
+      description: 'Fridge ices over — door seal torn',
+      authorizeEnter: 'ANYTIME',
+      requestedBy: 'Łukasz Kowalczyk',
+      lease: 'Kowalczyk - Loft A',
+      assignedVendors: [
+        { id: 5101, name: 'GP Plumbing LLC' },
+        { id: 5107, name: 'Øresund Appliance' },
+      ],
+      createdDateTime: '2025-12-29T08:00:00Z',
+      lastModifiedDateTime: MODIFIED,
+    },
+    {
+      id: 44002,
+      number: 17,
+      buildingID: 61002,
+      unitIDs: [8805],
+      status: 'Closed',
+      priority: 'HIGH',
+      category: 'Plumbing',
+      description: 'Burst pipe in the crawl space',
+      authorizeEnter: 'NO',
+      startDate: '2025-10-02',
+      completedDate: '2025-10-03',
+      requestedBy: "D'Andre St. John",
+      lease: 'St. John - Cottage',
+      assignedVendors: [{ id: 5101, name: 'GP Plumbing LLC' }],
+      createdDateTime: '2025-10-01T23:59:59Z',
+      lastModifiedDateTime: MODIFIED,
+    },
+  ],
 };
 
 const LIST_PATHS: Record<string, keyof typeof FOREIGN_PW_DATA> = {
+  '/workorders': 'workorders',
+  '/leases/charges': 'charges',
+  '/leases/payments': 'payments',
   '/portfolios': 'portfolios',
   '/buildings': 'buildings',
   '/units': 'units',
@@ -358,6 +551,11 @@ export async function startForeignPropertywareRestServer(): Promise<ForeignPrope
     ) {
       return send(401, { errorCode: '401', userMessage: 'Unauthorized', errors: [] });
     }
+    const close = /^\/workorders\/closeworkorder\/(\d+)$/.exec(url.pathname);
+    if (close && req.method === 'PUT') {
+      const answer = await closeWorkOrder(data, Number(close[1]), req);
+      return send(answer.status, answer.body);
+    }
     const one = /^(\/[a-z]+)\/(\d+)$/.exec(url.pathname);
     const name = LIST_PATHS[one ? one[1] : url.pathname];
     const notFound = () => send(404, { errorCode: '404', userMessage: 'Not Found', errors: [] });
@@ -377,7 +575,10 @@ export async function startForeignPropertywareRestServer(): Promise<ForeignPrope
       (r) =>
         (!HIDES_DEACTIVATED.has(name) || r.active !== false || q.get('includeDeactivated') === 'true') &&
         (name !== 'contacts' || !q.get('type') || r.type === q.get('type')) &&
-        (!since || Date.parse(r.lastModifiedDateTime) >= Date.parse(since)),
+        (!since || Date.parse(r.lastModifiedDateTime) >= Date.parse(since)) &&
+        (!q.get('leaseID') || r.leaseID === Number(q.get('leaseID'))) &&
+        (!q.get('postDateStart') || r.date >= q.get('postDateStart')!) &&
+        (!q.get('postDateEnd') || r.date <= q.get('postDateEnd')!),
     );
     if (/^id( asc)?$/i.test(q.get('orderby') ?? '')) rows = [...rows].sort((a, b) => a.id - b.id);
     const offset = Number(q.get('offset') ?? 0);
@@ -395,6 +596,10 @@ const SCHEMAS: Partial<Record<Collection, { POST: string; PUT: string; read: str
   leases: { POST: 'SaveLease', PUT: 'SaveLease', read: 'Lease' },
   buildings: { POST: 'SaveBuilding', PUT: 'UpdateBuilding', read: 'Building' },
   units: { POST: 'SaveUnit', PUT: 'SaveUnit', read: 'Unit' },
+  workorders: { POST: 'SaveWorkOrder', PUT: 'SaveWorkOrder', read: 'WorkOrder' },
+  // BETA creates; their updates are not served here.
+  charges: { POST: 'SaveCharge', PUT: 'SaveCharge', read: 'ChargeTx' },
+  payments: { POST: 'SavePayment', PUT: 'SavePayment', read: 'Payment' },
 };
 const SPEC = 'propertyware-openapi.json';
 const LEASE_STATUSES = [
@@ -430,6 +635,17 @@ const refused = (status: number, userMessage: string, errors: Array<{ key: strin
   body: { errorCode: String(status), userMessage, errors },
 });
 
+/** A write's JSON body, or the refusal of a request without one (415 without the JSON media type, 400 unreadable). */
+async function jsonBody(req: http.IncomingMessage): Promise<{ body: Json } | { refusal: Answer }> {
+  if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
+    return { refusal: refused(415, 'Unsupported Media Type') };
+  try {
+    return { body: JSON.parse(await readBody(req)) as Json };
+  } catch {
+    return { refusal: refused(400, 'Malformed JSON') };
+  }
+}
+
 async function writeRecord(
   data: typeof FOREIGN_PW_DATA,
   name: Collection,
@@ -439,14 +655,9 @@ async function writeRecord(
 ): Promise<Answer> {
   const schemas = SCHEMAS[name];
   if (!schemas || (method === 'POST') !== (id === undefined)) return refused(405, 'Method Not Allowed');
-  if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
-    return refused(415, 'Unsupported Media Type');
-  let body: Json;
-  try {
-    body = JSON.parse(await readBody(req));
-  } catch {
-    return refused(400, 'Malformed JSON');
-  }
+  const parsed = await jsonBody(req);
+  if ('refusal' in parsed) return parsed.refusal;
+  const body = parsed.body;
   const existing = id === undefined ? undefined : data[name].find((r) => r.id === id);
   if (id !== undefined && !existing) return refused(404, `No ${name} with id ${id}`);
   const validate = openapiValidator(SPEC, schemas[method], { closed: true });
@@ -500,6 +711,25 @@ async function writeRecord(
       };
     });
   }
+  if (name === 'workorders') {
+    // Reads name the requester (a contact id in SaveWorkOrder), give the first unit as unitID, and enter dates as
+    // date-times; this organisation's new orders read "New", numbered after the last.
+    const requester = data.contacts.find((c) => c.id === body.requestedBy);
+    Object.assign(record, {
+      number: Math.max(0, ...data.workorders.map((w) => w.number ?? 0)) + 1,
+      status: 'New',
+      portfolioID: data.buildings.find((b) => b.id === body.buildingID)?.portfolioID,
+      unitID: body.unitIDs?.[0],
+      requestedBy: requester ? `${requester.firstName} ${requester.lastName}` : undefined,
+      dateToEnter: body.dateToEnter ? `${body.dateToEnter}T00:00:00Z` : undefined,
+      assignedVendors: [],
+    });
+  }
+  if (name === 'charges' || name === 'payments') {
+    const lease = data.leases.find((l) => l.id === body.leaseID)!;
+    record.portfolioID = data.buildings.find((b) => b.id === lease.buildingID)?.portfolioID;
+    if (name === 'charges') Object.assign(record, { amountPaid: 0, amountDue: body.amount, payments: [] });
+  }
   if (!existing) data[name].push(record);
   return { status: existing ? 200 : 201, body: record };
 }
@@ -522,6 +752,22 @@ function rules(data: typeof FOREIGN_PW_DATA, name: Collection, body: Json, exist
       for (const key of ['noticeGivenDate', 'reasonForLeaving'])
         if (key in body) errors.push({ key, message: 'Used only for Updating a Lease' });
   }
+  if (name === 'workorders') {
+    if (!data.buildings.some((b) => b.id === body.buildingID))
+      errors.push({ key: 'buildingID', message: 'No such building' });
+    for (const unit of Array.isArray(body.unitIDs) ? (body.unitIDs as unknown[]) : [])
+      if (!data.units.some((u) => u.id === unit && u.buildingID === body.buildingID))
+        errors.push({ key: 'unitIDs', message: `No unit ${String(unit)} in the building` });
+    if (body.requestedBy !== undefined && !data.contacts.some((c) => c.id === body.requestedBy))
+      errors.push({ key: 'requestedBy', message: 'No such contact' });
+  }
+  if ((name === 'charges' || name === 'payments') && !data.leases.some((l) => l.id === body.leaseID))
+    errors.push({ key: 'leaseID', message: 'No such lease' });
+  if (name === 'payments') {
+    const lease = data.leases.find((l) => l.id === body.leaseID);
+    if (lease && !lease.contacts.some((c: Json) => c.id === body.contactID))
+      errors.push({ key: 'contactID', message: 'Not a tenant of the lease' });
+  }
   if (name === 'buildings' && !existing && !data.portfolios.some((p) => p.id === body.portfolioID))
     errors.push({ key: 'portfolioID', message: 'No such portfolio' });
   if (name === 'units') {
@@ -531,4 +777,41 @@ function rules(data: typeof FOREIGN_PW_DATA, name: Collection, body: Json, exist
       errors.push({ key: 'portfolioID', message: "Must be the building's portfolio" });
   }
   return errors;
+}
+
+/**
+ * PUT /workorders/closeworkorder/{id} (BETA; this organisation is in the program): a CloseWorkOrder, checked against
+ * the spec; the order reads "Closed" with its completion date and the time card's vendors assigned (its own
+ * choices); 200 with a ResponseEntity, not the record.
+ */
+async function closeWorkOrder(data: typeof FOREIGN_PW_DATA, id: number, req: http.IncomingMessage): Promise<Answer> {
+  const parsed = await jsonBody(req);
+  if ('refusal' in parsed) return parsed.refusal;
+  const body = parsed.body;
+  const validate = openapiValidator(SPEC, 'CloseWorkOrder', { closed: true });
+  if (!validate(body))
+    return refused(
+      400,
+      'Validation failed',
+      (validate.errors ?? []).map((e) => ({
+        key: e.instancePath.slice(1) || 'body',
+        message: e.message ?? 'is invalid',
+      })),
+    );
+  const order = data.workorders.find((w) => w.id === id);
+  if (!order) return refused(404, `No work order with id ${id}`);
+  const vendors = (body.timeCardEntry as Json[]).map((entry) => ({
+    id: entry.vendorID,
+    name: `Vendor ${entry.vendorID}`,
+  }));
+  Object.assign(order, {
+    status: 'Closed',
+    completedDate: body.completedDate ?? new Date().toISOString().slice(0, 10),
+    assignedVendors: [
+      ...order.assignedVendors,
+      ...vendors.filter((v) => !order.assignedVendors.some((a: Json) => a.id === v.id)),
+    ],
+    lastModifiedDateTime: new Date().toISOString().slice(0, 19) + 'Z',
+  });
+  return { status: 200, body: { statusCode: '200' } };
 }

@@ -202,7 +202,8 @@ describe.each(VENDORS)('$vendor adapter contract against its sandbox', (vendor) 
   }
 
   it('lists every model in pages; each record maps to a complete canonical record under the id vendorId names, or is quarantined by that id', async () => {
-    expect([...adapter.models].sort()).toEqual(['leases', 'properties', 'residents', 'units']);
+    // The first four models are every vendor's; issue 21's come vendor by vendor.
+    expect(adapter.models).toEqual(expect.arrayContaining(['leases', 'properties', 'residents', 'units']));
     for (const model of adapter.models) {
       const raws = (await pages(model)).flat();
       const { records, quarantined } = sorted(model, raws);

@@ -57,6 +57,7 @@ describe('Connect type mapping', () => {
     expect(destinationColumnType('name', 'text')).toBe('text');
     expect(destinationColumnType('square_feet', 'int')).toBe('bigint');
     expect(destinationColumnType('balance_in_cents', 'float')).toBe('bigint');
+    expect(destinationColumnType('amount_in_cents', 'cents')).toBe('bigint');
     expect(destinationColumnType('bathrooms_full', 'float')).toBe('double precision');
     expect(destinationColumnType('is_active', 'bool')).toBe('boolean');
     expect(destinationColumnType('end_date', 'timestamptz')).toBe('timestamptz');
@@ -154,6 +155,12 @@ describe('Connect COPY rows', () => {
     });
     const [units] = streamColumns('properties', ['number_of_units']).filter((c) => c.name === 'number_of_units');
     expect(cacheColumnSql('properties', units, "'x'")).toBe('c."number_of_units"::bigint');
+    // Cents are whole already (bigint in the cache): copied as they are, never rounded.
+    const [amount] = streamColumns('resident_charges', ['amount_in_cents']).filter((c) => c.name === 'amount_in_cents');
+    expect([amount.type, cacheColumnSql('resident_charges', amount, "'x'")]).toEqual([
+      'bigint',
+      'c."amount_in_cents"::bigint',
+    ]);
   });
 });
 

@@ -82,6 +82,21 @@ describe('normalise', () => {
     expect(cents(1.005, 'x')).toBe(101);
     expect(cents('1,234.56', 'x')).toBe(123456);
     expect(cents(-12.345, 'x')).toBe(-1235);
+    // Exact at any size a double keeps whole, and from a float's shortest form.
+    expect(cents('90071992547409.91', 'x')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(cents(0.1 + 0.2, 'x')).toBe(30);
+    expect(cents('-0.004', 'x')).toBe(0);
+    expect(Object.is(cents('-0.004', 'x'), -0)).toBe(false);
+    expect(cents('-0.005', 'x')).toBe(-1);
+    expect(cents('1e3', 'x')).toBe(100000);
+    expect(cents('.5', 'x')).toBe(50);
+    expect(cents('12.', 'x')).toBe(1200);
+    expect(() => cents('90071992547409.92', 'Amount')).toThrow(
+      'Amount: "90071992547409.92" is beyond the cents kept exactly',
+    );
+    expect(() => cents(1e21, 'x')).toThrow(MalformedRecordError);
+    for (const bad of ['.', '-', '1.2.3', '12e', Infinity, NaN, true, {}])
+      expect(() => cents(bad, 'x')).toThrow(MalformedRecordError);
     expect(cents(null, 'x')).toBeNull();
     expect(() => cents('twelve', 'Rent')).toThrow(MalformedRecordError);
   });

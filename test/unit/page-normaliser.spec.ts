@@ -1,4 +1,5 @@
 import { buildiumAdapter } from '../../src/fetch/buildium/buildium.adapter';
+import type { BuildiumModel } from '../../src/fetch/buildium/buildium.facts';
 import { MalformedRecordError } from '../../src/normalise/malformed-record.error';
 import { jobMappingContext, PageNormaliser, type RecordMapper } from '../../src/normalise/page-normaliser';
 import { recordId } from '../../src/platform/common/ids';
@@ -58,7 +59,7 @@ describe('PageNormaliser', () => {
     const mapper: RecordMapper = {
       ...buildiumAdapter,
       map: (model, raw, context) => {
-        const mapped = buildiumAdapter.map(model, raw, context);
+        const mapped = buildiumAdapter.map(model as BuildiumModel, raw, context);
         const { Applicant, Broken } = raw as { Applicant?: boolean; Broken?: boolean };
         if (Broken) throw new MalformedRecordError('broken');
         return Applicant ? null : mapped;

@@ -5,6 +5,7 @@ import { recordId } from '../../src/platform/common/ids';
 import { toCanonicalRecord, type MappingContext } from '../../src/normalise/canonical-record';
 import { MalformedRecordError } from '../../src/normalise/malformed-record.error';
 import { propertywareRestAdapter as adapter } from '../../src/fetch/propertyware-rest/propertyware-rest.adapter';
+import { PAYMENT_METHOD } from '../../src/fetch/propertyware-rest/propertyware-rest.facts';
 
 const ctx: MappingContext = {
   integrationId: 'int_1',
@@ -22,6 +23,9 @@ const PAGES: Record<PropertywareRestModel, any[]> = {
   units: fixture('units'),
   leases: fixture('leases'),
   residents: fixture('contacts'),
+  service_requests: fixture('workorders'),
+  resident_charges: fixture('charges'),
+  resident_payments: fixture('payments'),
 };
 /** A contact as the client yields it: with the leases naming it (the adapter's hydration). */
 const hydrated = (contact: any) => ({
@@ -374,5 +378,234 @@ describe('Propertyware REST mapping (recorded pages)', () => {
     expect(adapter.vendorId('residents', { id: 5242881 })).toBe('5242881');
     expect(adapter.vendorId('residents', { id: { corrupt: true } })).toBeNull();
     expect(adapter.vendorId('residents', null)).toBeNull();
+  });
+});
+
+/** A work order as the client yields it: with its unit's name. */
+const withUnit = (order: any, unitName = 'Unit 3B') => ({ ...order, unitName });
+/** A charge or payment as the client yields it: with its lease's building and unit. */
+const located = (record: any) => ({ ...record, leaseLocation: { buildingID: 4718598, unitID: 4849101 } });
+
+describe('Propertyware REST mapping: service requests, resident charges and payments', () => {
+  it('maps a work order value by value (models.md §5): building, unit, authorizeEnter, dates, vendors', () => {
+    const [inProgress, completed, lobby] = PAGES.service_requests.map((w) =>
+      canonical('service_requests', withUnit(w)),
+    );
+    expect(inProgress.id).toBe(id('service_requests', '910331'));
+    expect(inProgress.values).toMatchObject({
+      x_property_id: '4718598',
+      property_id: id('properties', '4718598'),
+      x_unit_id: '4849101',
+      unit_id: id('units', '4849101'),
+      access_is_authorized: true,
+      date_created: '2025-11-03T09:12:44.000Z',
+      date_scheduled: '2025-11-04T14:30:00.000Z',
+      date_completed: null,
+      date_due: null,
+      service_category: 'Plumbing',
+      service_description: 'Water under the kitchen sink',
+      service_details: 'Water under the kitchen sink',
+      service_priority: 'HIGH',
+      status_raw: 'In Progress',
+      unit_number: 'Unit 3B',
+      order_number: '1207',
+      employee_id: null,
+      vendors: [{ vendor_id: '6200011' }, { vendor_id: '6200014' }],
+      history: [],
+      employees: [],
+    });
+    // No unitID: the first of unitIDs; authorizeEnter NO is no access.
+    expect(completed.values).toMatchObject({
+      x_unit_id: '4849102',
+      unit_id: id('units', '4849102'),
+      access_is_authorized: false,
+      date_completed: '2025-11-10T00:00:00.000Z',
+      service_priority: 'LOW',
+      status_raw: 'Completed',
+      vendors: [],
+    });
+    // A building-wide order: no unit, so no unit number; no authorizeEnter is unknown access.
+    expect(lobby.values).toMatchObject({
+      x_unit_id: null,
+      unit_id: null,
+      unit_number: null,
+      access_is_authorized: null,
+      service_priority: null,
+      vendors: [],
+    });
+  });
+
+  it("maps every authorizeEnter of the spec's enum: only NO withholds access", () => {
+    const enums = SPEC.components.schemas.WorkOrder.properties.authorizeEnter.enum as string[];
+    expect(enums.sort()).toEqual(['ANYTIME', 'NO', 'SPECIFIEDTIME']);
+    const access = (authorizeEnter: string) =>
+      canonical('service_requests', { id: 1, buildingID: 2, authorizeEnter }).values.access_is_authorized;
+    expect(enums.map((v) => [v, access(v)])).toEqual([
+      ['ANYTIME', true],
+      ['NO', false],
+      ['SPECIFIEDTIME', true],
+    ]);
+  });
+
+  it('maps a charge value by value, its payments[] as allocations, in exact cents', () => {
+    const [rent, water, credit] = PAGES.resident_charges.map((c) => canonical('resident_charges', located(c)));
+    expect(rent.id).toBe(id('resident_charges', '27300101'));
+    expect(rent.values).toMatchObject({
+      x_property_id: '4718598',
+      property_id: id('properties', '4718598'),
+      x_unit_id: '4849101',
+      unit_id: id('units', '4849101'),
+      x_lease_id: '14680021',
+      lease_id: id('leases', '14680021'),
+      x_resident_id: null,
+      resident_id: null,
+      x_gl_account_id: '4100001',
+      financial_account_id: '4100001',
+      x_charge_code_id: null,
+      amount_in_cents: 185025,
+      amount_raw: '1850.25',
+      amount_open_in_cents: 85025,
+      amount_open_raw: '850.25',
+      amount_paid_in_cents: 100000,
+      amount_paid_raw: '1000',
+      is_open: true,
+      description: 'Rent December',
+      reference_number: 'CHG-2025-12',
+      transaction_date: '2025-12-01T00:00:00.000Z',
+      post_month: null,
+      due_date: null,
+      custom_data: { portfolio_id: '4653001' },
+    });
+    expect(rent.values.allocations).toEqual([
+      {
+        id: expect.any(String), // the ETL's, from the item's x_id
+        x_id: '28400201-27300101',
+        x_source_id: '28400201',
+        x_destination_id: '27300101',
+        amount_in_cents: 100000,
+        amount_raw: '1000',
+        financial_account_id: '1010001',
+        custom_data: null,
+        resident_charge_id: id('resident_charges', '27300101'),
+        resident_payment_id: id('resident_payments', '28400201'),
+      },
+    ]);
+    // 0.1 + 0.2 paid in two parts: exactly 30 cents, 10 and 20.
+    expect(water.values).toMatchObject({ amount_in_cents: 30, amount_open_in_cents: 0, is_open: false });
+    expect((water.values.allocations as any[]).map((a) => [a.x_source_id, a.amount_in_cents])).toEqual([
+      ['28400202', 10],
+      ['28400203', 20],
+    ]);
+    // A credit stays negative; a visible recharge keeps its parent.
+    expect(credit.values).toMatchObject({
+      amount_in_cents: -4550,
+      amount_raw: '-45.5',
+      is_open: false,
+      custom_data: { parent_tx_id: '27300090' },
+      allocations: [],
+    });
+  });
+
+  it('leaves a hidden recharge out (the spec: not in the ledger balance), and quarantines a charge whose lease is unknown', () => {
+    expect(
+      adapter.map('resident_charges', { ...located(PAGES.resident_charges[2]), hiddenRecharge: true }, ctx),
+    ).toBeNull();
+    expect(() => adapter.map('resident_charges', PAGES.resident_charges[0], ctx)).toThrow(
+      /lease 14680021 was not found/,
+    );
+  });
+
+  it('maps a payment value by value; a reversal is a negative payment', () => {
+    const [paid, reversal] = PAGES.resident_payments.map((p) => canonical('resident_payments', located(p)));
+    expect(paid.values).toMatchObject({
+      x_property_id: '4718598',
+      property_id: id('properties', '4718598'),
+      x_unit_id: '4849101',
+      x_lease_id: '14680021',
+      lease_id: id('leases', '14680021'),
+      x_resident_id: '5242007',
+      resident_id: id('residents', '5242007'),
+      x_gl_account_id: '1010001',
+      financial_account_id: '1010001',
+      payment_method_raw: 'NACHA',
+      payment_method_normalized: 'ELECTRONICPAYMENT',
+      amount_in_cents: 100000,
+      amount_raw: '1000',
+      description: 'Payment received',
+      reference_number: 'ACH-77',
+      transaction_date: '2025-12-03T00:00:00.000Z',
+      is_open: null,
+      custom_data: { portfolio_id: '4653001', deposit_date: '2025-12-05', is_deposited: true },
+      allocations: [],
+    });
+    expect(reversal.values).toMatchObject({
+      amount_in_cents: -100000,
+      amount_raw: '-1000',
+      payment_method_normalized: 'CHECK',
+      description: 'Reversal of payment 28400201',
+      custom_data: { is_deposited: false },
+    });
+  });
+
+  it("maps every paymentType of the spec's enum as the vendor file's table says, and reports a value outside it", () => {
+    const enums = SPEC.components.schemas.Payment.properties.paymentType.enum as string[];
+    expect(Object.keys(PAYMENT_METHOD).sort()).toEqual([...enums].sort());
+    const { reported, ctx: reporting } = reportingContext();
+    const method = (paymentType: string) =>
+      canonical('resident_payments', located({ id: 1, leaseID: 2, amount: 5, paymentType }), reporting).values
+        .payment_method_normalized;
+    expect(Object.fromEntries(enums.map((v) => [v, method(v)]))).toEqual({
+      CHECK: 'CHECK',
+      CHECK21: 'CHECK',
+      CASHIERS_CHECK: 'CASHIERCHECK',
+      CREDIT_CARD: 'CREDITCARD',
+      CASH: 'CASH',
+      MONEY_ORDER: 'MONEYORDER',
+      OTHER: 'OTHER',
+      CLICKPAY: 'ELECTRONICPAYMENT',
+      SECTION8: 'OTHER',
+      EPAY: 'ELECTRONICPAYMENT',
+      ECHECK: 'ELECTRONICPAYMENT',
+      NACHA: 'ELECTRONICPAYMENT',
+      RENTMONEY: 'ELECTRONICPAYMENT',
+      PUBLIC_ASSISTANCE: 'OTHER',
+      PAYMENT_TYPE_NA: 'OTHER',
+    });
+    expect(reported).toEqual([]);
+    expect(method('VENMO')).toBe('OTHER');
+    expect(reported).toEqual([['payment_method_normalized', 'VENMO', 'OTHER']]);
+  });
+
+  it('keeps money exact: 0.1 + 0.2, a 9-figure amount, negatives; never rounds an inexact one', () => {
+    const amount = (value: unknown) =>
+      canonical('resident_payments', located({ id: 1, leaseID: 2, amount: value })).values.amount_in_cents;
+    expect(amount(0.1 + 0.2)).toBe(30);
+    expect(amount(123456789.01)).toBe(12345678901);
+    expect(amount(987654321.99)).toBe(98765432199);
+    expect(amount(-0.07)).toBe(-7);
+    expect(amount(0)).toBe(0);
+    expect(() => canonical('resident_payments', located({ id: 1, leaseID: 2, amount: 'ten' }))).toThrow(
+      MalformedRecordError,
+    );
+    expect(() => canonical('resident_payments', located({ id: 1, leaseID: 2, amount: 2 ** 60 }))).toThrow(
+      MalformedRecordError,
+    );
+  });
+
+  it('quarantines malformed work orders, charges and payments with a reason', () => {
+    const bad: Array<[PropertywareRestModel, unknown, RegExp]> = [
+      ['service_requests', { id: 1 }, /buildingID/],
+      ['service_requests', { id: 1, buildingID: 2, assignedVendors: [{ name: 'No id' }] }, /assignedVendors\[\]\.id/],
+      ['service_requests', { id: 1, buildingID: 2, createdDateTime: 'soon' }, /createdDateTime/],
+      ['resident_charges', located({ id: 1, leaseID: 2, amount: 5, payments: 'none' }), /payments/],
+      [
+        'resident_charges',
+        located({ id: 1, leaseID: 2, amount: 5, payments: [{ chargeAmountPaid: 1 }] }),
+        /payments\[\]\.id/,
+      ],
+      ['resident_charges', located({ id: 1, amount: 5 }), /leaseID/],
+      ['resident_payments', located({ id: 1, leaseID: 2, amount: 5, date: '31/12/2025' }), /date/],
+    ];
+    for (const [model, raw, reason] of bad) expect(() => canonical(model, raw)).toThrow(reason);
   });
 });

@@ -17,6 +17,13 @@ import {
   PROPERTYWARE_REST_WRITE_FIELDS,
   UNIT_CARRIED,
   unitMessage,
+  workOrderMessage,
+  closeMessage,
+  chargeMessage,
+  paymentMessage,
+  PAYMENT_TYPE_WRITE,
+  WORK_ORDER_PRIORITY,
+  AUTHORIZE_ENTER_WRITE,
 } from '../../src/fetch/propertyware-rest/propertyware-rest.writes';
 import { propertywareRestAdapter } from '../../src/fetch/propertyware-rest/propertyware-rest.adapter';
 import { CANONICAL_MODELS } from '../../src/catalogue/canonical-models';
@@ -352,9 +359,154 @@ describe('Propertyware REST writes: the messages the writer builds', () => {
     expect(fieldErrors('units', 'Bad Request')).toBeNull();
   });
 
+  it('service request create: SaveWorkOrder by the vendor file’s table (priority, entry, dates, requester, type)', () => {
+    const message = workOrderMessage({
+      property_id: '4718001',
+      unit_id: '4849003',
+      resident_id: '5242007',
+      service_description: 'Leak',
+      service_details: 'Water under the kitchen sink',
+      service_priority: '24 hours',
+      service_category: 'Plumbing',
+      access_is_authorized: false,
+      access_is_authorized_value: 'CALL_FOR_ENTRY',
+      date_scheduled: '2026-12-07T15:00:00Z',
+      scheduled_start_date: '2026-12-08T09:00:00Z',
+      scheduled_end_date: '2026-12-08T17:00:00Z',
+    });
+    expect(message).toEqual({
+      buildingID: 4718001,
+      unitIDs: [4849003],
+      description: 'Water under the kitchen sink',
+      priority: 'HIGH',
+      category: 'Plumbing',
+      type: 'Service Request',
+      authorizeEnter: 'SPECIFIEDTIME',
+      dateToEnter: '2026-12-07',
+      requestedBy: 5242007,
+      startDate: '2026-12-08',
+      scheduledEndDate: '2026-12-08',
+    });
+    expectValid('SaveWorkOrder', message);
+    // The spec's every service_priority and access_is_authorized_value, value by value.
+    const priorities = propexo['_v1_service-requests__post_input'].properties.service_priority.enum as string[];
+    expect(Object.fromEntries(priorities.map((p) => [p, WORK_ORDER_PRIORITY[p]]))).toEqual({
+      High: 'HIGH',
+      Low: 'LOW',
+      Med: 'MEDIUM',
+      '24 hours': 'HIGH',
+      Emergency: 'HIGH',
+    });
+    const entries = propexo['_v1_service-requests__post_input'].properties.access_is_authorized_value.enum as string[];
+    expect(Object.fromEntries(entries.map((v) => [v, AUTHORIZE_ENTER_WRITE[v]]))).toEqual({
+      ENTER_AT_ANY_TIME: 'ANYTIME',
+      BY_PERMISSION_ONLY: 'SPECIFIEDTIME',
+      CALL_FOR_ENTRY: 'SPECIFIEDTIME',
+    });
+    // Without the value, the boolean: true → ANYTIME, false → NO; the summary when there are no details.
+    expect(workOrderMessage({ property_id: '1', access_is_authorized: true, service_description: 'Leak' })).toEqual({
+      buildingID: 1,
+      type: 'Service Request',
+      authorizeEnter: 'ANYTIME',
+      description: 'Leak',
+    });
+    expect(workOrderMessage({ property_id: '1', access_is_authorized: false }).authorizeEnter).toBe('NO');
+  });
+
+  it('service request update: only the BETA close, with a time card of the vendor; anything else is refused before sending', () => {
+    const message = closeMessage({
+      vendor_id: '6200001',
+      date_completed: '2026-12-09T10:00:00Z',
+      completion_notes: 'Fixed',
+    });
+    expect(message).toEqual({
+      timeCardEntry: [{ vendorID: 6200001, workDate: '2026-12-09T00:00:00Z', hours: 0 }],
+      completedDate: '2026-12-09',
+      comments: 'Fixed',
+    });
+    expectValid('CloseWorkOrder', message);
+    expect(closeMessage({ vendor_id: '7', status_raw: 'Work Completed' })).toEqual({
+      timeCardEntry: [{ vendorID: 7, hours: 0 }],
+    });
+    expect(() => closeMessage({ vendor_id: '7', completion_notes: 'x' })).toThrow(/can only close a work order/);
+    expect(() => closeMessage({ date_completed: '2026-12-09' })).toThrow(/needs a vendor to close a work order/);
+    const update = PROPERTYWARE_REST_WRITE_FIELDS.service_requests!.update!;
+    expect(update.required).toEqual(['vendor_id']);
+    expect(update.checks!.status_raw('In Progress')).toMatch(/can only close/);
+    expect(update.checks!.status_raw('Completed')).toBeNull();
+  });
+
+  it('charge and payment create: SaveCharge and SavePayment in exact dollars, payment_type by the table (every spec value)', () => {
+    const charge = chargeMessage({
+      lease_id: '14680021',
+      amount_in_cents: 12345678901,
+      transaction_date: '2026-12-01T00:00:00Z',
+      charge_code_id: '4100004',
+      reference_number: 'R-1',
+      notes: 'Key replacement',
+    });
+    expect(charge).toEqual({
+      leaseID: 14680021,
+      amount: 123456789.01,
+      date: '2026-12-01',
+      glAccountID: 4100004,
+      refNo: 'R-1',
+      comments: 'Key replacement',
+    });
+    expect(
+      JSON.stringify(chargeMessage({ lease_id: '1', amount_in_cents: 30, financial_account_id: '2' }).amount),
+    ).toBe('0.3');
+    expectValid('SaveCharge', charge);
+    expect(() => chargeMessage({ lease_id: '1', amount_in_cents: 30 })).toThrow(/needs a GL account/);
+    const payment = paymentMessage({
+      lease_id: '14680021',
+      resident_id: '5242007',
+      amount_in_cents: 10030,
+      transaction_date: '2026-12-02T12:00:00Z',
+      financial_account_id: '1010001',
+      payment_type: 'Debit Card',
+      reference_number: '1042',
+      description: 'December',
+    });
+    expect(payment).toEqual({
+      leaseID: 14680021,
+      contactID: 5242007,
+      amount: 100.3,
+      date: '2026-12-02',
+      depositDate: '2026-12-02',
+      destinationAccountID: 1010001,
+      paymentType: 'CREDIT_CARD',
+      refNo: '1042',
+      comments: 'December',
+    });
+    expectValid('SavePayment', payment);
+    const types = propexo['_v1_resident-payments__post_input'].properties.payment_type.enum as string[];
+    expect(Object.fromEntries(types.map((t) => [t, PAYMENT_TYPE_WRITE[t]]))).toEqual({
+      ACH: 'NACHA',
+      Cash: 'CASH',
+      'Cashiers Check': 'CASHIERS_CHECK',
+      Check: 'CHECK',
+      'Credit Card': 'CREDIT_CARD',
+      'Debit Card': 'CREDIT_CARD',
+      eCheck: 'ECHECK',
+      'Money Order': 'MONEY_ORDER',
+    });
+    const required = PROPERTYWARE_REST_WRITE_FIELDS.resident_payments!.create!.required;
+    expect([...required].sort()).toEqual([
+      'amount_in_cents',
+      'financial_account_id',
+      'lease_id',
+      'payment_type',
+      'reference_number',
+      'resident_id',
+      'transaction_date',
+    ]);
+  });
+
   describe('the write probe against the sandbox', () => {
     const FULL = { clientId: 'probe-client', clientSecret: 'probe-secret', systemId: '77' };
     const READ_ONLY = { ...FULL, clientId: 'probe-read-only' };
+    const NOT_BETA = { ...FULL, clientId: 'probe-not-beta' };
     let server: Awaited<ReturnType<typeof startPropertywareRestSandboxServer>>;
     const clients = recordingClients(propertywareRestAdapter, () => server.url);
     beforeAll(async () => {
@@ -362,7 +514,7 @@ describe('Propertyware REST writes: the messages the writer builds', () => {
         residents: 10,
         seed: 2,
         requestsPerSecond: 0,
-        credentials: [FULL, { ...READ_ONLY, readOnly: ['buildings'] }],
+        credentials: [{ ...FULL, beta: true }, { ...READ_ONLY, readOnly: ['buildings'] }, NOT_BETA],
       });
     });
     afterAll(() => server.close());
@@ -380,6 +532,30 @@ describe('Propertyware REST writes: the messages the writer builds', () => {
         applied: 0,
         rejected: 2,
       });
+    });
+
+    it('probes work orders, the BETA close and the BETA ledger creates without writing; outside the beta: "not in Propertyware beta program"', async () => {
+      const writer = clients.client(FULL).writer!;
+      await expect(writer.probe('service_requests', 'create')).resolves.toBeUndefined();
+      await expect(writer.probe('service_requests', 'update')).resolves.toBeUndefined();
+      await expect(writer.probe('resident_charges', 'create')).resolves.toBeUndefined();
+      await expect(writer.probe('resident_payments', 'create')).resolves.toBeUndefined();
+      expect(
+        clients
+          .sent()
+          .slice(-4)
+          .map((r) => [r.method, r.path, r.body]),
+      ).toEqual([
+        ['POST', '/workorders', {}],
+        ['PUT', '/workorders/closeworkorder/0', {}],
+        ['POST', '/leases/charges', {}],
+        ['POST', '/leases/payments', {}],
+      ]);
+      const outside = clients.client(NOT_BETA).writer!;
+      await expect(outside.probe('resident_charges', 'create')).rejects.toThrow(/^not in Propertyware beta program/);
+      await expect(outside.probe('service_requests', 'update')).rejects.toBeInstanceOf(VendorAccessDeniedError);
+      await expect(outside.probe('service_requests', 'create')).resolves.toBeUndefined();
+      expect(Object.values(server.sandbox.writes.snapshot()).every((w: any) => w.applied === 0)).toBe(true);
     });
 
     it('a key without the Write permission is refused with the vendor 403', async () => {

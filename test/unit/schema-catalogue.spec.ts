@@ -11,6 +11,7 @@ import {
 const PRISMA_TYPE: Record<ColumnType, string> = {
   text: 'String',
   int: 'Int',
+  cents: 'BigInt',
   float: 'Float',
   bool: 'Boolean',
   timestamptz: 'DateTime',

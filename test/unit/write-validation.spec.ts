@@ -8,15 +8,25 @@ import { specBodyIssues, specFields } from '../../src/serve/writes/spec-body';
 import { referenceDocument } from '../support/propexo-schema';
 
 describe('write declarations', () => {
-  it("every model's declared writes name the spec's input and output schemas, extracted for the app", () => {
-    const spec = referenceDocument('propexo-openapi.yml').components.schemas;
+  it("every model declares exactly the spec's writes of it, naming the spec's input and output schemas", () => {
+    const document = referenceDocument('propexo-openapi.yml');
+    const spec = document.components.schemas;
+    const paths = Object.keys(document.paths);
     for (const model of CANONICAL_MODEL_NAMES)
       for (const operation of WRITE_OPERATIONS) {
-        const declared = CANONICAL_MODELS[model].writes[operation];
-        expect(declared).toBeDefined();
-        expect(spec[declared!.input]).toBeDefined();
-        expect(spec[declared!.output]).toBeDefined();
-        expect(specFields(declared!.input).length).toBeGreaterThan(0);
+        const { path, writes } = CANONICAL_MODELS[model];
+        // The spec's POST /v1/<path>/ and PUT /v1/<path>/{…} (charges and payments have no PUT).
+        const specPath = paths.find((p) =>
+          operation === 'create' ? p === `/v1/${path}/` : new RegExp(`^/v1/${path}/\\{\\w+\\}$`).test(p),
+        );
+        const method = operation === 'create' ? 'post' : 'put';
+        const inSpec = Boolean(specPath && document.paths[specPath][method]);
+        const declared = writes[operation];
+        expect([model, operation, Boolean(declared)]).toEqual([model, operation, inSpec]);
+        if (!declared) continue;
+        expect(spec[declared.input]).toBeDefined();
+        expect(spec[declared.output]).toBeDefined();
+        expect(specFields(declared.input).length).toBeGreaterThan(0);
       }
   });
 
@@ -28,6 +38,18 @@ describe('write declarations', () => {
     expect(writeSupport(appfolioAdapter, 'residents', 'create')).toEqual({ supported: false, reason: 'vendor' });
     expect(writeSupport(yardiAdapter, 'units', 'update')).toEqual({ supported: false, reason: 'vendor' });
     expect(writeSupport(yardiAdapter, 'residents', 'update')).toMatchObject({ supported: true });
+    // models.md §3: Buildium creates and updates service requests, creates charges and payments.
+    for (const [model, operation] of [
+      ['service_requests', 'create'],
+      ['service_requests', 'update'],
+      ['resident_charges', 'create'],
+      ['resident_payments', 'create'],
+    ] as const)
+      expect(writeSupport(buildiumAdapter, model, operation)).toMatchObject({ supported: true });
+    // A model an adapter does not map yet is not built, never "no upstream API".
+    const unmapped = { ...buildiumAdapter, models: buildiumAdapter.models.filter((m) => m !== 'service_requests') };
+    expect(writeSupport(unmapped, 'service_requests', 'create')).toEqual({ supported: false, reason: 'not_built' });
+    expect(writeSupport(buildiumAdapter, 'resident_charges', 'update')).toEqual({ supported: false, reason: 'model' });
   });
 
   it("checks a body against the spec's input schema: types, formats, enums", () => {

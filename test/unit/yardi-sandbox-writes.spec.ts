@@ -18,7 +18,7 @@ const escape = (xml: string) => xml.replace(/&/g, '&amp;').replace(/</g, '&lt;')
 describe('Yardi sandbox writes', () => {
   let server: Awaited<ReturnType<typeof startYardiSandboxServer>>;
   const { writes, addFault, sendUnanswered } = sandboxControl(() => server.url);
-  const OPTIONS = { residents: 60, seed: 4 };
+  const OPTIONS = { residents: 60, seed: 4, serviceRequests: 0 };
   /** A SOAP call built from the vendor file alone; `document` is sent as child elements, or as escaped text. */
   const soap = (
     target: { path: string; iface: string },

@@ -4,7 +4,14 @@ import { XMLParser } from 'fast-xml-parser';
 import { VendorAccessDeniedError, VendorHttp, VendorOutcomeUnknownError } from '../../src/fetch/adapter/vendor-http';
 import { writeSupport, type VendorClient } from '../../src/fetch/adapter/vendor-adapter';
 import { yardiAdapter } from '../../src/fetch/yardi/yardi.adapter';
-import { applicationDocument, residentDocument } from '../../src/fetch/yardi/yardi.writes';
+import {
+  applicationDocument,
+  moneyText,
+  RECEIPT_TYPE,
+  residentDocument,
+  serviceRequestDocument,
+  transactionDocument,
+} from '../../src/fetch/yardi/yardi.writes';
 import type { YardiModel } from '../../src/fetch/yardi/yardi.facts';
 import { OutboundGuard } from '../../src/platform/outbound/outbound-guard';
 import { startYardiSandboxServer, YARDI_SANDBOX_CREDENTIALS } from '../../src/sandbox/yardi/yardi-sandbox';
@@ -116,6 +123,151 @@ describe('Yardi write documents (docs/vendors/yardi.md, Writes)', () => {
       ['units', 'update'],
     ] as const)
       expect(support(model, op)).toEqual({ supported: false, reason: 'vendor' });
+    // models.md §3: YARDI service requests C id, U; charges and payments C no id (the spec has no update of them).
+    expect(support('service_requests', 'create')).toMatchObject({
+      supported: true,
+      fields: { required: ['property_id', 'service_description'] },
+    });
+    expect(support('service_requests', 'update')).toMatchObject({ supported: true });
+    expect(support('resident_charges', 'create')).toMatchObject({ supported: true });
+    expect(support('resident_payments', 'create')).toMatchObject({ supported: true });
+    expect(support('resident_charges', 'update')).toEqual({ supported: false, reason: 'model' });
+  });
+
+  it("CreateOrEditServiceRequests: a new request in the contract's elements, status Call by default; an update names its id and sends only what changes", () => {
+    const parse = (xml: string) => new XMLParser({ parseTagValue: false }).parse(xml).ServiceRequests.ServiceRequest;
+    expect(
+      parse(
+        serviceRequestDocument(
+          {
+            property_id: 'p0001',
+            unit_id: 'p0001:104',
+            resident_id: 't0000007:2',
+            service_description: 'Leak & drip',
+            service_details: 'Under <sink>',
+            notes: 'Twice',
+            vendor_notes: 'Washer',
+            service_category: 'Plumbing',
+            service_priority: 'High',
+            access_is_authorized: false,
+            access_notes: 'Dog',
+            reported_by: 'Pat',
+            phone_1: '5035550101',
+            date_created: '2026-12-05T10:11:12.000Z',
+          },
+          'p0001',
+          '104',
+        ),
+      ),
+    ).toEqual({
+      PropertyCode: 'p0001',
+      UnitCode: '104',
+      TenantCode: 't0000007',
+      ServiceRequestBriefDescription: 'Leak & drip',
+      ServiceRequestFullDescription: 'Under <sink>',
+      ProblemDescriptionNotes: 'Twice',
+      TechnicianNotes: 'Washer',
+      Category: 'Plumbing',
+      Priority: 'High',
+      HasPermissionToEnter: 'false',
+      AccessNotes: 'Dog',
+      RequestorName: 'Pat',
+      RequestorPhoneNumber: '5035550101',
+      ServiceRequestDate: '2026-12-05T10:11:12',
+      CurrentStatus: 'Call',
+    });
+    expect(parse(serviceRequestDocument({ status_raw: 'Work Completed' }, 'p0001', undefined, '4012'))).toEqual({
+      ServiceRequestId: '4012',
+      CurrentStatus: 'Work Completed',
+    });
+  });
+
+  it('ImportCharge_Login / ImportReceipt_Login: one Detail of the household, exact money, MM/DD/YYYY, every payment type mapped', () => {
+    const parse = (xml: string) =>
+      new XMLParser({ parseTagValue: false, ignoreAttributes: false, attributeNamePrefix: '@' }).parse(xml)
+        .ResidentTransactions.Property.RT_Customer.RTServiceTransactions.Transactions;
+    const charge = parse(
+      transactionDocument(
+        'Charge',
+        {
+          resident_id: 't0000007:3',
+          charge_code_id: 'util',
+          financial_account_id: '4410-0000',
+          amount_in_cents: 123456789012,
+          transaction_date: '2026-12-05T00:00:00Z',
+          post_month: '2026-12',
+          description: 'Water',
+          reference_number: 'R-1',
+        },
+        'p0001',
+      ),
+    );
+    expect(charge).toEqual({
+      Charge: {
+        Detail: {
+          Description: 'Water',
+          TransactionDate: '12/05/2026',
+          ChargeCode: 'util',
+          GLAccountNumber: '4410-0000',
+          CustomerID: 't0000007',
+          Amount: '1234567890.12',
+          Comment: 'R-1',
+          PropertyPrimaryID: 'p0001',
+          PostMonth: '12/2026',
+        },
+      },
+    });
+    const payment = (payment_type: string, amount_in_cents = 30) =>
+      parse(
+        transactionDocument(
+          'Payment',
+          { resident_id: 't0000007', amount_in_cents, transaction_date: '2026-01-02', payment_type, notes: 'n' },
+          'p0001',
+        ),
+      ).Payment;
+    expect(payment('Cash')).toEqual({
+      '@Type': 'Cash',
+      Detail: {
+        TransactionDate: '01/02/2026',
+        CustomerID: 't0000007',
+        Amount: '0.30',
+        Comment: 'n',
+        PropertyPrimaryID: 'p0001',
+      },
+    });
+    // The vendor file's table, value by value (the spec's payment_type enum).
+    expect(Object.fromEntries(Object.keys(RECEIPT_TYPE).map((type) => [type, payment(type)['@Type']]))).toEqual({
+      ACH: 'ACH',
+      eCheck: 'ACH',
+      Cash: 'Cash',
+      Check: 'Check',
+      'Cashiers Check': 'Check',
+      'Credit Card': 'CreditCard',
+      'Debit Card': 'DebitCard',
+      'Money Order': 'MoneyOrder',
+    });
+    expect([0, 1, 10, 100, 12345, -5, -12345, 900719925474099].map(moneyText)).toEqual([
+      '0.00',
+      '0.01',
+      '0.10',
+      '1.00',
+      '123.45',
+      '-0.05',
+      '-123.45',
+      '9007199254740.99',
+    ]);
+  });
+
+  it('refuses before any job what Yardi cannot take: a payment type off its table, a receipt of no amount, a phone that is not digits', () => {
+    const checks = (model: YardiModel, op: 'create' | 'update') =>
+      (writeSupport(yardiAdapter, model, op) as { fields: { checks: Record<string, (v: unknown) => string | null> } })
+        .fields.checks;
+    expect(checks('resident_payments', 'create').payment_type('Wire')).toMatch(/payment_type/);
+    expect(checks('resident_payments', 'create').payment_type('Money Order')).toBeNull();
+    expect(checks('resident_payments', 'create').amount_in_cents(0)).toMatch(/positive/);
+    expect(checks('resident_payments', 'create').amount_in_cents(1)).toBeNull();
+    expect(checks('service_requests', 'update').phone_1('(503) 555-0101')).toMatch(/digits/);
+    expect(checks('service_requests', 'create').phone_1('5035550101')).toBeNull();
   });
 });
 
@@ -308,5 +460,27 @@ describe('Yardi writer against the sandbox', () => {
     await expect(writer.probe('leases', 'create')).rejects.toThrow(/not Configured for property/);
     await expect(writer.probe('leases', 'create')).rejects.toThrow(VendorAccessDeniedError);
     expect(sandbox.sandbox.writes.snapshot().ImportApplication_Login?.applied ?? 0).toBe(0);
+  });
+
+  it('probe of service requests, charges and payments: SUCCESS on an empty document, FAILED where the interface is not configured, nothing saved', async () => {
+    sandbox.sandbox.reset({ residents: 30, seed: 9 });
+    const writer = clientFor(sandbox.url, YARDI_SANDBOX_CREDENTIALS).writer!;
+    const before = JSON.stringify(sandbox.sandbox.data);
+    await expect(writer.probe('service_requests', 'create')).resolves.toBeUndefined();
+    await expect(writer.probe('service_requests', 'update')).resolves.toBeUndefined();
+    await expect(writer.probe('resident_charges', 'create')).resolves.toBeUndefined();
+    await expect(writer.probe('resident_payments', 'create')).resolves.toBeUndefined();
+    expect(JSON.stringify(sandbox.sandbox.data)).toBe(before);
+    const first = sandbox.sandbox.data.properties[0].Code;
+    sandbox.sandbox.reset({
+      residents: 30,
+      seed: 9,
+      unlicensed: [
+        { interface: 'ItfServiceRequests', property: first },
+        { interface: 'ItfResidentTransactions20', property: first },
+      ],
+    });
+    await expect(writer.probe('service_requests', 'create')).rejects.toThrow(VendorAccessDeniedError);
+    await expect(writer.probe('resident_charges', 'create')).rejects.toThrow(/not Configured for property/);
   });
 });

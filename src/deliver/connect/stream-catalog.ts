@@ -113,6 +113,7 @@ export function destinationColumnType(field: string, type: ColumnType): Destinat
     case 'text':
       return 'text';
     case 'int':
+    case 'cents':
       return 'bigint';
     case 'float':
       return field.endsWith('_in_cents') ? 'bigint' : 'double precision';
@@ -257,6 +258,7 @@ export function cacheColumnSql(stream: StreamName, column: DestinationColumn, sy
   if (isCanonicalModelName(stream) && CANONICAL_MODELS[stream].emptyArrays.includes(column.name)) return `'[]'::jsonb`;
   const source = `c.${quoteIdent(column.name)}`;
   const cacheType = apiFieldTypes(stream).find(([field]) => field === column.name)?.[1];
-  if (column.type === 'bigint') return cacheType === 'int' ? `${source}::bigint` : `floor(${source} + 0.5)::bigint`;
+  if (column.type === 'bigint')
+    return cacheType === 'int' || cacheType === 'cents' ? `${source}::bigint` : `floor(${source} + 0.5)::bigint`;
   return source;
 }

@@ -176,7 +176,9 @@ export interface VendorAdapter<Credentials = unknown, Model extends CanonicalMod
 
 /**
  * Whether a vendor can do a model's write operation, and with which fields: the catalogue's model must offer it,
- * the vendor's facts must not list it as unsupported (its API lacks it), and its adapter must have built it.
+ * the vendor's facts must not list it as unsupported (its API lacks it), and its adapter must have built it. A
+ * model the adapter does not map yet (its facts' `modelsExcept`) is `not_built` unless the facts say the vendor's
+ * API lacks the write: only the facts speak for the vendor.
  */
 export type WriteSupport =
   { supported: true; fields: WriteFields } | { supported: false; reason: 'model' | 'vendor' | 'not_built' };
@@ -187,8 +189,8 @@ export function writeSupport(
   operation: WriteOperation,
 ): WriteSupport {
   if (!CANONICAL_MODELS[model].writes[operation]) return { supported: false, reason: 'model' };
-  if (!adapter.models.includes(model) || adapter.facts.unsupportedWrites.includes(`${model}.${operation}`))
-    return { supported: false, reason: 'vendor' };
+  if (adapter.facts.unsupportedWrites.includes(`${model}.${operation}`)) return { supported: false, reason: 'vendor' };
+  if (!adapter.models.includes(model)) return { supported: false, reason: 'not_built' };
   const fields = (
     adapter.writeFields as Partial<Record<CanonicalModelName, Partial<Record<WriteOperation, WriteFields>>>> | undefined
   )?.[model]?.[operation];

@@ -104,7 +104,7 @@ export interface VendorResponse<T = unknown> {
 }
 
 export interface VendorRequest {
-  method?: 'GET' | 'POST' | 'PUT';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH';
   /** Relative to the base URL. */
   path?: string;
   /** Absolute URL (a cursor the vendor handed out); checked by the outbound guard like any other. */

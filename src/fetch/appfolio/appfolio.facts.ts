@@ -1,12 +1,13 @@
 import type { ExpectedFields } from '../../normalise/schema-drift';
 import { modelsExcept, type VendorFacts } from '../adapter/vendor-adapter';
 
-/**
- * The catalogue's models AppFolio has: every one. A model it lacks is named here, `modelsExcept('units')`, and
- * nothing else of the vendor mentions it.
- */
+/** The catalogue's models AppFolio has: all of them (four from reports, three from v0). */
 export const APPFOLIO_MODELS = modelsExcept();
 export type AppfolioModel = (typeof APPFOLIO_MODELS)[number];
+/** The models read from v2 reports; the others are v0 lists. */
+export type AppfolioReportModel = 'properties' | 'units' | 'leases' | 'residents';
+export type AppfolioV0Model = Exclude<AppfolioModel, AppfolioReportModel>;
+export const isReportModel = (model: AppfolioModel): model is AppfolioReportModel => model in APPFOLIO_REPORTS;
 
 export interface AppfolioReport {
   /** POST /api/v2/reports/<name>.json */
@@ -19,7 +20,7 @@ export interface AppfolioReport {
   incremental: boolean;
 }
 
-export const APPFOLIO_REPORTS: Record<AppfolioModel, AppfolioReport> = {
+export const APPFOLIO_REPORTS: Record<AppfolioReportModel, AppfolioReport> = {
   properties: {
     name: 'property_directory',
     columns: [
@@ -79,7 +80,87 @@ export const TENANT_LOOKUP = {
   fields: ['Emails', 'PhoneNumbers', 'DateOfBirth'],
 } as const;
 
-const reportCall = (model: AppfolioModel) => `POST ${reportPath(APPFOLIO_REPORTS[model].name)}`;
+/** The v0 API (docs/vendors/appfolio.md, Writes and the v0 API): lists, paging, the filter every list needs. */
+export const V0 = {
+  /** `page[size]` at most. */
+  maxPageSize: 1000,
+  /** A list with no filter is a 400: a full pull of work orders filters on a time before any record. */
+  everything: '1970-01-01T00:00:00Z',
+  /** The first day a full read of the tenant ledger asks for (`filters[PostedOnFrom]` is required). */
+  firstPostedOn: '1970-01-01',
+} as const;
+
+/** v0 work orders (service requests) and the fields the contract lists on them. */
+export const WORK_ORDERS = {
+  path: '/api/v0/work_orders',
+  notesPath: (id: string) => `/api/v0/work_orders/${id}/notes`,
+  fields: [
+    'Id',
+    'WorkOrderNumber',
+    'PropertyId',
+    'UnitId',
+    'OccupancyId',
+    'Status',
+    'Priority',
+    'WorkOrderType',
+    'JobDescription',
+    'Instructions',
+    'PermissionToEnter',
+    'VendorId',
+    'AssignedUsers',
+    'CreatedAt',
+    'ScheduledStart',
+    'ScheduledEnd',
+    'WorkDoneOn',
+    'CompletedOn',
+    'Amount',
+    'ServiceRequestDescription',
+    'LastUpdatedAt',
+  ],
+} as const;
+
+/** v0 tenant ledger rows, which hold both charges and payments. */
+export const TENANT_LEDGER = {
+  path: '/api/v0/tenant_ledgers',
+  fields: [
+    'Id',
+    'Type',
+    'OccupancyId',
+    'PropertyId',
+    'UnitId',
+    'PostedOn',
+    'Amount',
+    'AmountDue',
+    'Description',
+    'GlAccountId',
+    'Reference',
+    'PaymentType',
+    'AppliedTo',
+    'LastUpdatedAt',
+  ],
+} as const;
+
+/**
+ * Which model each ledger row `Type` is, and its sign there (decision 3 of issue 21: Σ charges − Σ payments is the
+ * occupancy's balance). Amounts are sent positive, the sign in `Type`: a Credit lowers what is owed, so it is a
+ * charge of minus its amount (credits stay negative); an Adjustment raises it (AppFolio shows a payment reversed,
+ * e.g. NSF, as an Adjustment naming the payment), so it is a payment of minus its amount.
+ */
+export const LEDGER_ROW_TYPES: Record<string, { model: 'resident_charges' | 'resident_payments'; sign: 1 | -1 }> = {
+  Charge: { model: 'resident_charges', sign: 1 },
+  Credit: { model: 'resident_charges', sign: -1 },
+  Payment: { model: 'resident_payments', sign: 1 },
+  Adjustment: { model: 'resident_payments', sign: -1 },
+};
+
+/**
+ * Fields our client adds to a v0 row, under names of ours: a work order's newest note (`GET …/notes`,
+ * `sort=-CreatedAt`) and its unit's name (unit_directory's `unit_name`, by UnitId).
+ */
+export const LAST_NOTE_FIELD = 'last_note';
+export const UNIT_NAME_FIELD = 'unit_name';
+
+const reportCall = (model: AppfolioReportModel) => `POST ${reportPath(APPFOLIO_REPORTS[model].name)}`;
 
 export const APPFOLIO_FACTS: VendorFacts = {
   // Every customer has a host of its own (https://<customer>.appfolio.com): base_url is required.
@@ -97,6 +178,8 @@ export const APPFOLIO_FACTS: VendorFacts = {
     'properties.update',
     'units.create',
     'units.update',
+    // v0 has no payment-create endpoint.
+    'resident_payments.create',
   ],
   // A 429 without Retry-After: one slot of the 7-per-15 s budget frees about every 2 s.
   throttleBackoffMs: 2_000,
@@ -107,6 +190,9 @@ export const APPFOLIO_FACTS: VendorFacts = {
     leases: reportCall('leases'),
     // tenant_directory rows are minimal: the lookup completes them, and the rent roll's occupancy places them.
     residents: `${reportCall('residents')} + GET ${TENANT_LOOKUP.path} + ${reportCall('leases')} (a tenant's property is its occupancy's; a tenant whose occupancy is not on the rent roll is quarantined)`,
+    service_requests: `GET ${WORK_ORDERS.path} + GET /api/v0/work_orders/{Id}/notes (the newest) + ${reportCall('units')} (unit names)`,
+    resident_charges: `GET ${TENANT_LEDGER.path} (rows of Type Charge, and Credit as a negative charge; the whole ledger)`,
+    resident_payments: `GET ${TENANT_LEDGER.path} (rows of Type Payment, and Adjustment, a reversal, as a negative payment; the whole ledger)`,
   },
 };
 
@@ -136,6 +222,13 @@ export const MAX_REPORT_RESTARTS = 3;
 
 /** Report rows are tabular, so every contract column is on every row; the lookup's fields are not. */
 export const APPFOLIO_EXPECTED_FIELDS: Record<AppfolioModel, ExpectedFields> = {
+  service_requests: {
+    required: ['Id', 'PropertyId'],
+    known: [...WORK_ORDERS.fields, LAST_NOTE_FIELD, UNIT_NAME_FIELD],
+  },
+  // Charges carry AmountDue, payments PaymentType and AppliedTo: each row only its own.
+  resident_charges: { required: ['Id', 'Type', 'PropertyId', 'Amount'], known: TENANT_LEDGER.fields },
+  resident_payments: { required: ['Id', 'Type', 'PropertyId', 'Amount'], known: TENANT_LEDGER.fields },
   properties: { required: APPFOLIO_REPORTS.properties.columns, known: APPFOLIO_REPORTS.properties.columns },
   units: { required: APPFOLIO_REPORTS.units.columns, known: APPFOLIO_REPORTS.units.columns },
   leases: {
@@ -151,6 +244,22 @@ export const APPFOLIO_EXPECTED_FIELDS: Record<AppfolioModel, ExpectedFields> = {
       TENANT_OWN_PROPERTY_FIELD,
     ],
   },
+};
+
+/**
+ * Ledger `PaymentType` -> payment_method_normalized (the vendor file's table, value by value; anything else OTHER,
+ * reported).
+ */
+export const PAYMENT_METHOD: Record<string, string> = {
+  Check: 'CHECK',
+  Cash: 'CASH',
+  'Money Order': 'MONEYORDER',
+  "Cashier's Check": 'CASHIERCHECK',
+  'Credit Card': 'CREDITCARD',
+  'Debit Card': 'CREDITCARD',
+  ACH: 'ELECTRONICPAYMENT',
+  eCheck: 'ELECTRONICPAYMENT',
+  Online: 'ELECTRONICPAYMENT',
 };
 
 type LeaseStatus = 'ACTIVE' | 'PENDING' | 'INACTIVE' | 'EVICTED' | 'OTHER';

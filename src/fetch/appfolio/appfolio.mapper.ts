@@ -3,6 +3,7 @@ import type { MappedLink, MappedRecord, MappingContext } from '../../normalise/c
 import { MalformedRecordError } from '../../normalise/malformed-record.error';
 import {
   bathroomCounts,
+  bool,
   cents,
   email,
   integer,
@@ -16,20 +17,27 @@ import {
   text,
 } from '../../normalise/normalise';
 import {
+  LAST_NOTE_FIELD,
   LEASE_STATUS,
+  LEDGER_ROW_TYPES,
   OCCUPANCY_FIELDS,
   OCCUPANCY_PROPERTY_FIELD,
+  PAYMENT_METHOD,
   PHONE_LABEL,
   PROPERTY_TYPE,
   RESIDENT_TYPE,
   TENANT_OWN_PROPERTY_FIELD,
   TENANT_TYPES_FIELD,
+  UNIT_NAME_FIELD,
   UNIT_STATUS,
 } from './appfolio.facts';
 
 type Raw = Record<string, any>;
 
-/** AppFolio report rows (docs/vendors/appfolio.md), residents hydrated by the lookup -> Propexo's canonical fields. */
+/**
+ * AppFolio report rows and v0 records (docs/vendors/appfolio.md), residents hydrated by the lookup, work orders
+ * with their newest note -> Propexo's canonical fields.
+ */
 export function mapAppfolioRecord(model: AppfolioModel, raw: unknown, ctx: MappingContext): MappedRecord {
   if (!isObject(raw)) throw new MalformedRecordError('record is not an object');
   switch (model) {
@@ -41,7 +49,143 @@ export function mapAppfolioRecord(model: AppfolioModel, raw: unknown, ctx: Mappi
       return mapOccupancy(raw, ctx);
     case 'residents':
       return mapTenant(raw, ctx);
+    case 'service_requests':
+      return mapWorkOrder(raw, ctx);
+    case 'resident_charges':
+      return mapLedgerCharge(raw, ctx);
+    case 'resident_payments':
+      return mapLedgerPayment(raw, ctx);
   }
+}
+
+/**
+ * A v0 work order (models.md §5, APPFOLIO column). Users and vendors are not models of ours: their AppFolio ids
+ * (models.md §2); a user list names no one, so an employee's name is null. AppFolio keeps no status history.
+ */
+function mapWorkOrder(w: Raw, ctx: MappingContext): MappedRecord {
+  const xId = requiredId(w.Id, 'Id');
+  const xPropertyId = requiredId(w.PropertyId, 'PropertyId');
+  const xUnitId = optionalId(w.UnitId, 'UnitId');
+  const users = list(w.AssignedUsers, 'AssignedUsers').map((user, i) => requiredId(user, `AssignedUsers[${i}]`));
+  const vendorId = optionalId(w.VendorId, 'VendorId');
+  return {
+    x_id: xId,
+    values: {
+      x_property_id: xPropertyId,
+      x_unit_id: xUnitId,
+      access_is_authorized: bool(w.PermissionToEnter, 'PermissionToEnter'),
+      date_completed: isoDate(w.CompletedOn, 'CompletedOn'),
+      date_created: isoDate(w.CreatedAt, 'CreatedAt'),
+      date_scheduled: isoDate(w.ScheduledStart, 'ScheduledStart'),
+      notes: text(w[LAST_NOTE_FIELD]),
+      service_category: text(w.WorkOrderType),
+      service_description: text(w.JobDescription),
+      service_details: text(w.ServiceRequestDescription),
+      service_priority: text(w.Priority),
+      status_raw: text(w.Status),
+      vendor_notes: text(w.Instructions),
+      unit_number: text(w[UNIT_NAME_FIELD]),
+      order_number: text(w.WorkOrderNumber),
+      property_id: ctx.ref('properties', xPropertyId),
+      unit_id: ctx.ref('units', xUnitId),
+      employee_id: users[0] ?? null,
+      vendors: vendorId === null ? [] : [{ vendor_id: vendorId }],
+      history: [],
+      employees: users.map((user) => ({ x_id: user, name: null })),
+    },
+  };
+}
+
+/** A ledger row's Type and its signed amount (LEDGER_ROW_TYPES): a row of another model's Type is no record here. */
+function ledgerAmount(r: Raw, model: 'resident_charges' | 'resident_payments'): number | null {
+  const type = LEDGER_ROW_TYPES[text(r.Type) ?? ''];
+  if (!type || type.model !== model)
+    throw new MalformedRecordError(
+      `Type: ${JSON.stringify(r.Type)} is not a ${model === 'resident_charges' ? 'charge (Charge, Credit)' : 'payment (Payment, Adjustment)'} row of the tenant ledger`,
+    );
+  const amount = cents(r.Amount, 'Amount');
+  return amount === null ? null : amount * type.sign || 0;
+}
+
+/** The ids, date and texts every ledger row has (models.md §5, APPFOLIO ledger row). */
+function ledgerRow(r: Raw, ctx: MappingContext): { xId: string; values: Record<string, unknown> } {
+  const xId = requiredId(r.Id, 'Id');
+  const xPropertyId = requiredId(r.PropertyId, 'PropertyId');
+  const xLeaseId = optionalId(r.OccupancyId, 'OccupancyId');
+  const xUnitId = optionalId(r.UnitId, 'UnitId');
+  const xGlAccountId = optionalId(r.GlAccountId, 'GlAccountId');
+  return {
+    xId,
+    values: {
+      x_property_id: xPropertyId,
+      x_gl_account_id: xGlAccountId,
+      x_lease_id: xLeaseId,
+      x_unit_id: xUnitId,
+      amount_raw: text(r.Amount),
+      description: text(r.Description),
+      reference_number: text(r.Reference),
+      transaction_date: isoDate(r.PostedOn, 'PostedOn'),
+      // Amounts come positive with the sign in Type: the Type says which sign the amount took here.
+      custom_data: { Type: text(r.Type) },
+      property_id: ctx.ref('properties', xPropertyId),
+      financial_account_id: xGlAccountId,
+      unit_id: ctx.ref('units', xUnitId),
+      lease_id: ctx.ref('leases', xLeaseId),
+    },
+  };
+}
+
+/** A Charge row (AmountDue: what is still open) or a Credit (a negative charge; nothing open). */
+function mapLedgerCharge(r: Raw, ctx: MappingContext): MappedRecord {
+  const amount = ledgerAmount(r, 'resident_charges');
+  const { xId, values } = ledgerRow(r, ctx);
+  const open = cents(r.AmountDue, 'AmountDue');
+  return {
+    x_id: xId,
+    values: {
+      ...values,
+      amount_in_cents: amount,
+      amount_open_in_cents: open,
+      amount_open_raw: text(r.AmountDue),
+      is_open: open === null ? null : open > 0,
+      allocations: [],
+    },
+  };
+}
+
+/**
+ * A Payment row with its allocations (`AppliedTo[] {ChargeId, Amount}`, which carry no id of their own: the
+ * payment's and the charge's make one), or an Adjustment (a reversal: a negative payment).
+ */
+function mapLedgerPayment(r: Raw, ctx: MappingContext): MappedRecord {
+  const amount = ledgerAmount(r, 'resident_payments');
+  const { xId, values } = ledgerRow(r, ctx);
+  const method = text(r.PaymentType);
+  const allocations = list(r.AppliedTo, 'AppliedTo').map((applied, i) => {
+    if (!isObject(applied)) throw new MalformedRecordError(`AppliedTo[${i}] is not an object`);
+    const chargeId = requiredId(applied.ChargeId, `AppliedTo[${i}].ChargeId`);
+    return {
+      x_id: `${xId}-${chargeId}`,
+      x_source_id: xId,
+      x_destination_id: chargeId,
+      amount_in_cents: cents(applied.Amount, `AppliedTo[${i}].Amount`),
+      amount_raw: text(applied.Amount),
+      financial_account_id: null,
+      custom_data: null,
+      resident_charge_id: ctx.ref('resident_charges', chargeId),
+      resident_payment_id: ctx.ref('resident_payments', xId),
+    };
+  });
+  return {
+    x_id: xId,
+    values: {
+      ...values,
+      payment_method_raw: method,
+      payment_method_normalized: lookupReported(ctx, 'payment_method_normalized', PAYMENT_METHOD, method, 'OTHER'),
+      amount_in_cents: amount,
+      allocations,
+    },
+  };
 }
 
 /**

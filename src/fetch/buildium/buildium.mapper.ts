@@ -14,7 +14,16 @@ import {
   requiredId,
   text,
 } from '../../normalise/normalise';
-import { BATHROOMS, BEDROOMS, COUNTRY, LEASE_STATUS, PHONE_TYPE, PROPERTY_TYPE } from './buildium.facts';
+import {
+  BATHROOMS,
+  BEDROOMS,
+  COUNTRY,
+  LEASE_STATUS,
+  PAYMENT_METHOD,
+  PHONE_TYPE,
+  PROPERTY_TYPE,
+  REVERSAL_TYPES,
+} from './buildium.facts';
 
 type Raw = Record<string, any>;
 
@@ -31,7 +40,23 @@ export function mapBuildiumRecord(model: BuildiumModel, raw: unknown, ctx: Mappi
       return mapLease(raw, ctx);
     case 'residents':
       return mapTenant(raw, ctx);
+    case 'service_requests':
+      return mapResidentRequest(raw, ctx);
+    case 'resident_charges':
+      return mapLedgerTransaction(raw, ctx, false);
+    case 'resident_payments':
+      return mapLedgerTransaction(raw, ctx, true);
   }
+}
+
+/** Where a record is: its property and unit, by Buildium's ids and ours. */
+function placement(ctx: MappingContext, xPropertyId: string, xUnitId: string | null) {
+  return {
+    x_property_id: xPropertyId,
+    property_id: ctx.ref('properties', xPropertyId),
+    x_unit_id: xUnitId,
+    unit_id: ctx.ref('units', xUnitId),
+  };
 }
 
 function address(a: Raw | null | undefined, suffix = '') {
@@ -171,10 +196,7 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
   return {
     x_id: xId,
     values: {
-      x_property_id: xPropertyId,
-      property_id: ctx.ref('properties', xPropertyId),
-      x_unit_id: xUnitId,
-      unit_id: ctx.ref('units', xUnitId),
+      ...placement(ctx, xPropertyId, xUnitId),
       x_resident_id: primary ? requiredId(primary.Id, 'Tenants[].Id') : null,
       unit_number: text(l.UnitNumber),
       start_date: isoDate(l.LeaseFromDate, 'LeaseFromDate'),
@@ -242,5 +264,95 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
       property_id: ctx.ref('properties', xPropertyId),
     },
     links,
+  };
+}
+
+/**
+ * A ResidentRequestTaskMessage with the work orders the client joined to it (`WorkOrders`, on `Task.Id`) and its
+ * unit's number (`UnitNumber`). A request can have several work orders: every one's vendor is in `vendors[]`,
+ * and the latest (highest `Id`, the current assignment) gives `x_sub_task_id` and `vendor_notes`.
+ */
+function mapResidentRequest(t: Raw, ctx: MappingContext): MappedRecord {
+  const xId = requiredId(t.Id, 'Id');
+  const xPropertyId = requiredId(t.Property?.Id, 'Property.Id');
+  const xUnitId = optionalId(t.UnitId, 'UnitId');
+  const orders = (Array.isArray(t.WorkOrders) ? (t.WorkOrders as Raw[]) : [])
+    .map((w) => ({ id: Number(requiredId(w?.Id, 'WorkOrders[].Id')), order: w }))
+    .sort((a, b) => a.id - b.id);
+  const latest = orders.at(-1)?.order;
+  const vendorIds = [
+    ...new Set(orders.map(({ order }) => optionalId(order.VendorId, 'WorkOrders[].VendorId')).filter(Boolean)),
+  ];
+  const assignee = optionalId(t.AssignedToUserId, 'AssignedToUserId');
+  return {
+    x_id: xId,
+    values: {
+      ...placement(ctx, xPropertyId, xUnitId),
+      unit_number: text(t.UnitNumber),
+      x_sub_task_id: latest ? requiredId(latest.Id, 'WorkOrders[].Id') : null,
+      access_is_authorized: bool(t.IsEntryPermittedByResident, 'IsEntryPermittedByResident'),
+      access_notes: text(t.ResidentEntryNotes),
+      date_created: isoDate(t.CreatedDateTime, 'CreatedDateTime'),
+      date_due: isoDate(t.DueDate, 'DueDate'),
+      service_category: text(t.Category?.Name),
+      service_description: text(t.Title),
+      service_details: text(t.Description),
+      service_priority: text(t.Priority),
+      status_raw: text(t.TaskStatus),
+      vendor_notes: text(latest?.VendorNotes),
+      // Lookup ids of models Latchkey does not store are Buildium's own (models.md §2).
+      employee_id: assignee,
+      employees: assignee === null ? [] : [{ x_id: assignee, name: null }],
+      vendors: vendorIds.map((vendorId) => ({ vendor_id: vendorId })),
+    },
+  };
+}
+
+/**
+ * A LeaseTransactionMessage: a charge, or a payment (Payment, ElectronicFundsTransfer) or the reversal of one
+ * (ReversePayment, ReverseElectronicFundsTransfer), which is a payment with a negative amount whatever sign
+ * Buildium gives its TotalAmount (decision 3 of issue 21); `amount_raw` keeps TotalAmount as sent and
+ * `custom_data.transaction_type` says which it was. The first journal line places it and names its GL account.
+ */
+function mapLedgerTransaction(t: Raw, ctx: MappingContext, payment: boolean): MappedRecord {
+  const xId = requiredId(t.Id, 'Id');
+  const lines = Array.isArray(t.Journal?.Lines) ? (t.Journal.Lines as Raw[]) : [];
+  const line = lines[0];
+  const xPropertyId = requiredId(line?.PropertyId, 'Journal.Lines[0].PropertyId');
+  const xUnitId = optionalId(line?.UnitId, 'Journal.Lines[0].UnitId');
+  const xLeaseId = optionalId(t.LeaseId, 'LeaseId');
+  const xGlAccountId = optionalId(line?.GLAccount?.Id, 'Journal.Lines[0].GLAccount.Id');
+  const type = text(t.TransactionTypeEnum) ?? text(t.TransactionType);
+  const amount = cents(t.TotalAmount, 'TotalAmount');
+  const reversal = payment && type !== null && REVERSAL_TYPES.has(type);
+  const common = {
+    ...placement(ctx, xPropertyId, xUnitId),
+    x_lease_id: xLeaseId,
+    lease_id: ctx.ref('leases', xLeaseId),
+    x_gl_account_id: xGlAccountId,
+    financial_account_id: xGlAccountId,
+    amount_in_cents: reversal && amount !== null ? -Math.abs(amount) : amount,
+    amount_raw: t.TotalAmount == null ? null : text(t.TotalAmount),
+    description: text(t.Journal?.Memo),
+    transaction_date: isoDate(t.Date, 'Date'),
+    custom_data: type === null ? null : { transaction_type: type },
+  };
+  if (!payment)
+    return {
+      x_id: xId,
+      values: { ...common, name: text(line?.GLAccount?.Name), reference_number: text(line?.ReferenceNumber) },
+    };
+  const xResidentId = optionalId(t.PayeeTenantId, 'PayeeTenantId');
+  const method = text(t.PaymentMethod);
+  return {
+    x_id: xId,
+    values: {
+      ...common,
+      x_resident_id: xResidentId,
+      resident_id: ctx.ref('residents', xResidentId),
+      reference_number: text(t.CheckNumber) ?? text(line?.ReferenceNumber),
+      payment_method_raw: method,
+      payment_method_normalized: lookupReported(ctx, 'payment_method_normalized', PAYMENT_METHOD, method, 'OTHER'),
+    },
   };
 }

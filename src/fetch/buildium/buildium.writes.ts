@@ -7,6 +7,7 @@ import {
   type VendorHttp,
 } from '../adapter/vendor-http';
 import { BUILDIUM_ENDPOINTS, COUNTRY, type BuildiumModel } from './buildium.facts';
+import { completeRequests, getOrNull, unitNumbersById } from './buildium.requests';
 
 type Raw = Record<string, any>;
 
@@ -108,6 +109,59 @@ const PROPERTY_CHECKS = {
     /^\d+$/.test(String(v)) ? null : 'must be the id of a Buildium bank account (an integer)',
 };
 
+/** service_priority -> Priority (buildium.md, service requests). */
+const PRIORITY_OF: Record<string, string> = {
+  High: 'High',
+  Emergency: 'High',
+  '24 hours': 'High',
+  Med: 'Normal',
+  Low: 'Low',
+};
+/** status_raw -> TaskStatus on an update (buildium.md); Buildium's own TaskStatus names are taken as they are. */
+const TASK_STATUS_OF: Record<string, string> = {
+  'In Progress': 'InProgress',
+  Completed: 'Completed',
+  'Work Completed': 'Completed',
+  Canceled: 'Closed',
+  'On Hold': 'Deferred',
+  New: 'New',
+  InProgress: 'InProgress',
+  Deferred: 'Deferred',
+  Closed: 'Closed',
+};
+/** payment_type -> LeaseLedgerPaymentPostMessage.PaymentMethod (buildium.md, resident payments). */
+const PAYMENT_METHOD_OF: Record<string, string> = {
+  Check: 'Check',
+  Cash: 'Cash',
+  'Money Order': 'MoneyOrder',
+  'Cashiers Check': 'CashierCheck',
+  'Credit Card': 'CreditCard',
+  'Debit Card': 'CreditCard',
+  ACH: 'DirectDeposit',
+  eCheck: 'ElectronicPayment',
+};
+
+const buildiumId = (v: unknown) => (/^\d+$/.test(String(v)) ? null : 'must be a Buildium id (an integer)');
+const REQUEST_CHECKS = {
+  service_priority: (v: unknown) =>
+    typeof v === 'string' && v in PRIORITY_OF
+      ? null
+      : `has no Buildium Priority (one of ${Object.keys(PRIORITY_OF).join(', ')})`,
+  status_raw: (v: unknown) =>
+    typeof v === 'string' && v in TASK_STATUS_OF
+      ? null
+      : `has no Buildium TaskStatus (one of ${Object.keys(TASK_STATUS_OF).join(', ')})`,
+  service_request_category_id: buildiumId,
+  employee_id: buildiumId,
+};
+/** Buildium takes a positive amount on a ledger line (a credit or a refund is another transaction). */
+const MONEY_CHECKS = {
+  amount_in_cents: (v: unknown) =>
+    Number.isSafeInteger(v) && (v as number) > 0 ? null : 'must be a positive whole number of cents for Buildium',
+  financial_account_id: buildiumId,
+  charge_code_id: buildiumId,
+};
+
 /**
  * The canonical fields each Buildium write takes (docs/vendors/buildium.md, Writes). Required: what Buildium's
  * own Post message requires (RentalTenantPostMessage: LeaseId, FirstName, LastName, Address.AddressLine1 and
@@ -163,6 +217,86 @@ export const BUILDIUM_WRITE_FIELDS: Partial<Record<BuildiumModel, Partial<Record
     },
     update: { required: [], writable: UNIT_FIELDS, checks: UNIT_CHECKS },
   },
+  // ResidentRequestTaskPostMessage requires Title, UnitAgreementId and RequestedByEntityId (TaskStatus and Priority
+  // have defaults here). Vendor assignments (work orders) are not written yet: see docs/vendor-notes.md.
+  service_requests: {
+    create: {
+      required: ['service_description', 'lease_id', 'resident_id'],
+      writable: [
+        'service_description',
+        'service_details',
+        'service_request_category_id',
+        'lease_id',
+        'resident_id',
+        'employee_id',
+        'service_status',
+        'service_priority',
+        'due_date',
+        'date_due',
+        'access_is_authorized',
+        'has_pets',
+        'access_notes',
+      ],
+      checks: REQUEST_CHECKS,
+    },
+    update: {
+      required: [],
+      writable: [
+        'service_description',
+        'notes',
+        'service_request_category_id',
+        'employee_id',
+        'service_status',
+        'status_raw',
+        'service_priority',
+        'due_date',
+        'date_due',
+      ],
+      checks: REQUEST_CHECKS,
+    },
+  },
+  // LeaseChargePostMessage: one line of the amount on a GL account (GLAccountId is required on a line).
+  resident_charges: {
+    create: {
+      required: ['lease_id', 'amount_in_cents'],
+      writable: [
+        'lease_id',
+        'amount_in_cents',
+        'financial_account_id',
+        'charge_code_id',
+        'transaction_date',
+        'description',
+        'notes',
+        'reference_number',
+      ],
+      checks: MONEY_CHECKS,
+    },
+  },
+  // LeaseLedgerPaymentPostMessage requires Date (today when not given), PaymentMethod, SendEmailReceipt and Lines.
+  resident_payments: {
+    create: {
+      required: ['lease_id', 'amount_in_cents', 'payment_type', 'financial_account_id'],
+      writable: [
+        'lease_id',
+        'resident_id',
+        'amount_in_cents',
+        'financial_account_id',
+        'payment_type',
+        'transaction_date',
+        'send_email_receipt',
+        'description',
+        'notes',
+        'reference_number',
+      ],
+      checks: {
+        ...MONEY_CHECKS,
+        payment_type: (v) =>
+          typeof v === 'string' && v in PAYMENT_METHOD_OF
+            ? null
+            : `has no Buildium PaymentMethod (one of ${Object.keys(PAYMENT_METHOD_OF).join(', ')})`,
+      },
+    },
+  },
 };
 
 /** Canonical country (ISO code or English name) -> Buildium's Country enum (names without spaces). */
@@ -205,6 +339,8 @@ export class BuildiumWriter implements VendorWriter<BuildiumModel> {
   }
 
   private async send({ model, operation, xId, fields }: VendorWrite & { model: BuildiumModel }) {
+    if (model === 'resident_charges' || model === 'resident_payments') return this.postTransaction(model, fields);
+    if (model === 'service_requests') return this.writeRequest(operation, xId, fields);
     const path = BUILDIUM_ENDPOINTS[model];
     if (operation === 'create') {
       const body = await this.postMessage(model, fields);
@@ -213,7 +349,45 @@ export class BuildiumWriter implements VendorWriter<BuildiumModel> {
     }
     const current = (await this.http.get<Raw>(`${path}/${xId!}`)).data;
     // A complete replacement: sending it again sets the same values, so it may be resent.
-    return recordResult((await this.http.put<Raw>(`${path}/${xId!}`, PUT_MESSAGE[model](current, fields))).data);
+    const putMessage = PUT_MESSAGE[model];
+    if (!putMessage) throw new VendorRequestError(`Buildium updates of ${model} are not built`, null, false);
+    return recordResult((await this.http.put<Raw>(`${path}/${xId!}`, putMessage(current, fields))).data);
+  }
+
+  /**
+   * A charge (`POST /v1/leases/{leaseId}/charges`, answered with an array of one transaction) or a payment
+   * (`POST /v1/leases/{leaseId}/payments`, answered with the transaction). Money: never sent twice.
+   */
+  private async postTransaction(model: 'resident_charges' | 'resident_payments', fields: Record<string, unknown>) {
+    const path = `/v1/leases/${Number(fields.lease_id)}/${model === 'resident_charges' ? 'charges' : 'payments'}`;
+    const body = model === 'resident_charges' ? chargeMessage(fields) : paymentMessage(fields);
+    const answer = (await this.http.post<Raw | Raw[]>(path, body, { resend: 'unlessSent' })).data;
+    return recordResult(Array.isArray(answer) ? answer[0] : answer);
+  }
+
+  /**
+   * A resident request: POST of a ResidentRequestTaskPostMessage, or GET → merge → PUT of the complete Put message
+   * (a PUT blanks what it leaves out). The answer is read back with its work orders and unit number, as a sync reads it.
+   */
+  private async writeRequest(operation: WriteOperation, xId: string | undefined, fields: Record<string, unknown>) {
+    const path = BUILDIUM_ENDPOINTS.service_requests;
+    const answer =
+      operation === 'create'
+        ? (await this.http.post<Raw>(path, requestPostMessage(fields), { resend: 'unlessSent' })).data
+        : (
+            await this.http.put<Raw>(
+              `${path}/${xId!}`,
+              requestPutMessage((await this.http.get<Raw>(`${path}/${xId!}`)).data, fields),
+            )
+          ).data;
+    const result = recordResult(answer);
+    if (!result.record) return result;
+    return { xId: result.xId, record: await this.completeRequest(result.record as Raw) };
+  }
+
+  private async completeRequest(task: Raw): Promise<Raw> {
+    const [complete] = await completeRequests(this.http, [task], unitNumbersById(this.http));
+    return complete;
   }
 
   /** The Post message of a create: the Put message's fields from nothing, plus what only a create takes. */
@@ -234,6 +408,8 @@ export class BuildiumWriter implements VendorWriter<BuildiumModel> {
           : (await this.http.get<Raw>(`${BUILDIUM_ENDPOINTS.properties}/${propertyId}`)).data;
         return { PropertyId: propertyId, ...unitMessage({ Address: property.Address }, fields) };
       }
+      default:
+        throw new VendorRequestError(`Buildium writes of ${model} are not built`, null, false);
     }
   }
 
@@ -244,7 +420,13 @@ export class BuildiumWriter implements VendorWriter<BuildiumModel> {
   async probe(model: BuildiumModel, operation: WriteOperation): Promise<void> {
     const path = BUILDIUM_ENDPOINTS[model];
     let target = path;
-    if (operation === 'update') {
+    if (model === 'resident_charges' || model === 'resident_payments') {
+      // A lease's ledger posting: `{}` to the charges or payments of a lease just read.
+      const [lease] = (await this.http.get<Raw[]>(BUILDIUM_ENDPOINTS.leases, { limit: 1 })).data;
+      if (lease?.Id === undefined)
+        throw new VendorRequestError(`no lease to probe a ${model} create with`, null, false);
+      target = `/v1/leases/${String(lease.Id)}/${model === 'resident_charges' ? 'charges' : 'payments'}`;
+    } else if (operation === 'update') {
       const [first] = (await this.http.get<Raw[]>(path, { limit: 1 })).data;
       if (first?.Id === undefined)
         throw new VendorRequestError(`no ${model} record to probe an update with`, null, false);
@@ -259,13 +441,14 @@ export class BuildiumWriter implements VendorWriter<BuildiumModel> {
     throw new VendorRequestError(`Buildium accepted an empty ${operation} of ${model}`, null, false);
   }
 
+  /**
+   * A lease transaction is read only under its lease, which its id does not say: null (its create answers with it,
+   * and the next sync reads it). A resident request comes with its work orders and unit number.
+   */
   async fetchOne(model: BuildiumModel, xId: string): Promise<unknown> {
-    try {
-      return (await this.http.get<unknown>(`${BUILDIUM_ENDPOINTS[model]}/${xId}`)).data;
-    } catch (error) {
-      if (error instanceof VendorRequestError && error.status === 404) return null;
-      throw error;
-    }
+    if (model === 'resident_charges' || model === 'resident_payments') return null;
+    const record = await getOrNull(this.http, `${BUILDIUM_ENDPOINTS[model]}/${xId}`);
+    return record && model === 'service_requests' ? this.completeRequest(record) : record;
   }
 }
 
@@ -293,7 +476,7 @@ function readableRejection(error: unknown): unknown {
 }
 
 /** The complete Put message of each model: the record as Buildium answered it, overlaid with the fields given. */
-const PUT_MESSAGE: Record<BuildiumModel, (current: Raw, fields: Record<string, unknown>) => Raw> = {
+const PUT_MESSAGE: Partial<Record<BuildiumModel, (current: Raw, fields: Record<string, unknown>) => Raw>> = {
   residents: (current, fields) => tenantMessage(current, fields),
   leases: (current, fields) => leasePutMessage(current, fields),
   properties: (current, fields) => propertyMessage(current, fields),
@@ -304,7 +487,7 @@ const PUT_MESSAGE: Record<BuildiumModel, (current: Raw, fields: Record<string, u
 const buildiumDate = (value: unknown) => (typeof value === 'string' ? value.slice(0, 10) : null);
 /** Cents as Buildium's dollars; null clears it. */
 const dollars = (cents: unknown) => (cents === null ? null : Math.round(Number(cents)) / 100);
-const integerId = (value: unknown) => (value === undefined ? undefined : Number(value));
+const integerId = (value: unknown) => (value === undefined || value === null ? undefined : Number(value));
 
 /** The `given` and `pick` of one write: a field given replaces the current value, one left out keeps it. */
 function overlay(fields: Record<string, unknown>) {
@@ -464,6 +647,81 @@ function phoneNumbers(current: unknown, fields: Record<string, unknown>): Raw | 
     place((typeof type === 'string' ? PHONE_SLOT[type] : undefined) ?? 'Home', number, true);
   }
   return Object.keys(slots).length > 0 ? slots : undefined;
+}
+
+/** A canonical date-time's day, else today (UTC): Buildium's `Date` of a ledger posting. */
+const postingDate = (value: unknown) => buildiumDate(value) ?? new Date().toISOString().slice(0, 10);
+
+/** LeaseChargePostMessage: one line of the amount on its GL account (`financial_account_id`, else `charge_code_id`). */
+export function chargeMessage(fields: Record<string, unknown>): Raw {
+  return presentOnly({
+    Date: postingDate(fields.transaction_date),
+    Memo: fields.description ?? fields.notes,
+    Lines: [
+      presentOnly({
+        Amount: dollars(fields.amount_in_cents),
+        GLAccountId: integerId(fields.financial_account_id ?? fields.charge_code_id),
+        ReferenceNumber: fields.reference_number,
+      }),
+    ],
+  });
+}
+
+/** LeaseLedgerPaymentPostMessage: method, payer, one line of the amount on its GL account; no e-mail receipt unless asked. */
+export function paymentMessage(fields: Record<string, unknown>): Raw {
+  return presentOnly({
+    Date: postingDate(fields.transaction_date),
+    PaymentMethod: PAYMENT_METHOD_OF[String(fields.payment_type)],
+    PayeeUserId: integerId(fields.resident_id),
+    Memo: fields.description ?? fields.notes,
+    ReferenceNumber: fields.reference_number,
+    SendEmailReceipt: fields.send_email_receipt ?? false,
+    Lines: [
+      presentOnly({ Amount: dollars(fields.amount_in_cents), GLAccountId: integerId(fields.financial_account_id) }),
+    ],
+  });
+}
+
+/** ResidentRequestTaskPostMessage: status New and priority Normal unless given. */
+export function requestPostMessage(fields: Record<string, unknown>): Raw {
+  return presentOnly({
+    Title: fields.service_description,
+    Description: fields.service_details,
+    CategoryId: integerId(fields.service_request_category_id),
+    UnitAgreementId: integerId(fields.lease_id),
+    RequestedByEntityId: integerId(fields.resident_id),
+    AssignedToUserId: integerId(fields.employee_id),
+    TaskStatus: fields.service_status ?? 'New',
+    Priority: fields.service_priority === undefined ? 'Normal' : PRIORITY_OF[fields.service_priority as string],
+    DueDate: buildiumDate(fields.due_date ?? fields.date_due) ?? undefined,
+    IsEntryPermittedByResident: fields.access_is_authorized,
+    DoesResidentHavePets: fields.has_pets,
+    ResidentEntryNotes: fields.access_notes,
+  });
+}
+
+/**
+ * The complete ResidentRequestTaskPutMessage: the task as Buildium has it, overlaid with the fields given. Its
+ * status is `service_status`, else `status_raw` through buildium.md's table, else the current one; `notes` is sent
+ * as the update's `Message`.
+ */
+export function requestPutMessage(current: Raw, fields: Record<string, unknown>): Raw {
+  const { given, pick } = overlay(fields);
+  const category = given('service_request_category_id')
+    ? { CategoryId: integerId(fields.service_request_category_id) }
+    : { CategoryId: current.Category?.Id, SubCategoryId: current.Category?.SubCategory?.Id };
+  const due =
+    given('due_date') || given('date_due') ? buildiumDate(fields.due_date ?? fields.date_due) : current.DueDate;
+  return presentOnly({
+    Title: pick('service_description', current.Title),
+    Message: fields.notes,
+    ...category,
+    AssignedToUserId: given('employee_id') ? integerId(fields.employee_id) : current.AssignedToUserId,
+    TaskStatus:
+      fields.service_status ?? (given('status_raw') ? TASK_STATUS_OF[String(fields.status_raw)] : current.TaskStatus),
+    Priority: given('service_priority') ? PRIORITY_OF[fields.service_priority as string] : current.Priority,
+    DueDate: due,
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isObject } from '../../normalise/normalise';
+import { idOrNull, isObject, text } from '../../normalise/normalise';
 import {
   type RawPage,
   type ReportedRateLimits,
@@ -19,20 +19,25 @@ import { PropertyApplications } from './entrata.applications';
 import { EntrataCredentials } from './entrata.credentials';
 import {
   ALL_LEASE_STATUS_TYPE_IDS,
+  APPLICANT_STATUS,
+  CHARGE_TRANSACTION_TYPE_IDS,
   ENTRATA_API_VERSION,
   ENTRATA_ERROR,
   ENTRATA_EXPECTED_FIELDS,
   ENTRATA_FACTS,
   ENTRATA_METHODS,
   LISTED_UNDER_PROPERTY,
+  PICK_LISTS_METHOD,
   RATE_LIMIT_HEADERS,
+  RESOLVED,
+  REVERSED_PAYMENT_STATUS,
   UNIT_PROPERTY_CHUNK,
   ENTRATA_MODELS,
   type EntrataModel,
 } from './entrata.facts';
 import { entrataVendorId, ID_FIELD, mapEntrataRecord } from './entrata.mapper';
 import { liftAttributes, listOf } from './entrata.quirks';
-import { ENTRATA_WRITE_FIELDS, EntrataWriter, type EntrataCalls } from './entrata.writes';
+import { ENTRATA_WRITE_FIELDS, EntrataWriter, type EntrataCalls, type SendOptions } from './entrata.writes';
 
 type Json = Record<string, any>;
 
@@ -77,6 +82,10 @@ class EntrataClient implements VendorClient<EntrataModel>, EntrataCalls {
         yield { records: await this.units(propertyIds.slice(i, i + UNIT_PROPERTY_CHUNK)) };
       return;
     }
+    if (model === 'resident_payments') {
+      yield* this.payments(propertyList);
+      return;
+    }
     for (const propertyId of propertyIds) yield* this.propertyPages(model, propertyId);
   }
 
@@ -86,9 +95,17 @@ class EntrataClient implements VendorClient<EntrataModel>, EntrataCalls {
    * (page by page, kept as ids), then its customers whose leases are Applicant intervals only come marked as
    * applicants.
    */
-  async *propertyPages(model: Exclude<EntrataModel, 'properties'>, propertyId: string): AsyncIterable<RawPage> {
+  async *propertyPages(model: PropertyModel, propertyId: string): AsyncIterable<RawPage> {
     if (model === 'units') {
       yield { records: await this.units([propertyId]) };
+      return;
+    }
+    if (model === 'service_requests') {
+      yield { records: await this.workOrders(propertyId) };
+      return;
+    }
+    if (model === 'resident_charges') {
+      yield* this.ledgerCharges(propertyId);
       return;
     }
     if (model === 'leases') {
@@ -113,6 +130,114 @@ class EntrataClient implements VendorClient<EntrataModel>, EntrataCalls {
     return (listOf(result.properties, 'property').map(liftAttributes) as Json[]).flatMap((property) =>
       listOf(property?.units, 'unit').map((unit) => listedUnder(unit, property?.[LISTED_UNDER_PROPERTY])),
     );
+  }
+
+  /**
+   * One property's work orders, deleted ones too (so a deletion is seen as such), each with the unit its unitNumber
+   * names (exactly one unit of the property) and the CompanyEmployee id of its assignedTo name (exactly one employee
+   * of the pick lists). getWorkOrders is not paged.
+   */
+  private async workOrders(propertyId: string): Promise<unknown[]> {
+    const unitByNumber = uniqueIndex(await this.units([propertyId]), (unit) => [text(unit.unitNumber), unit.id]);
+    const pickLists = await this.send(PICK_LISTS_METHOD.service, PICK_LISTS_METHOD.method, { propertyIds: propertyId });
+    const employees = listOf(pickLists.CompanyEmployees, 'CompanyEmployee').map(liftAttributes) as Json[];
+    const employeeByName = uniqueIndex(employees, (e) => [text(e.Name ?? e.name), e.Id ?? e.id]);
+    const result = await this.call('service_requests', { propertyId, includeDeletedWorkOrders: 1 });
+    return listOf(result.workOrders, 'workOrder').map((raw) => {
+      const order = listedUnder(raw, propertyId);
+      if (!isObject(order)) return order;
+      const unitId = unitByNumber.get(text(order.unitNumber) ?? '');
+      const employeeId = employeeByName.get(text(order.assignedTo) ?? '');
+      return {
+        ...order,
+        ...(unitId === undefined ? {} : { [RESOLVED.unitId]: unitId }),
+        ...(employeeId === undefined ? {} : { [RESOLVED.employeeId]: employeeId }),
+      };
+    });
+  }
+
+  /**
+   * One property's charges and credits: getLeaseArTransactions (the full ledger, reversals included) paged by lease,
+   * each row of type 1 or 3 with its lease, the lease's first customer and the lease's unit (from getLeases).
+   * Payment rows are left out: payments are read from getArPayments.
+   */
+  private async *ledgerCharges(propertyId: string): AsyncIterable<RawPage> {
+    const leaseUnits = new Map<string, unknown>();
+    for await (const page of this.pagesOf('leases', propertyId))
+      for (const lease of page.records as Json[]) leaseUnits.set(String(lease[ID_FIELD.leases]), lease.unitId);
+    for (let pageNo = 1; ; pageNo++) {
+      const result = await this.call('resident_charges', {
+        propertyId,
+        transactionTypeIds: CHARGE_TRANSACTION_TYPE_IDS.join(','),
+        showFullLedger: 1,
+        includeReversals: 1,
+        pageNo,
+        perPageCount: LEDGER_LEASES_PER_PAGE,
+      });
+      const leases = listOf(result.leases, 'lease').map(liftAttributes) as Json[];
+      const records = leases.flatMap((lease) => {
+        const [customer] = listOf(lease?.customers, 'customer') as Json[];
+        const resolved = {
+          [LISTED_UNDER_PROPERTY]: propertyId,
+          [RESOLVED.leaseId]: lease?.id,
+          [RESOLVED.customerId]: customer?.id,
+          [RESOLVED.unitId]: leaseUnits.get(String(lease?.id)),
+        };
+        return listOf(lease?.ledgers, 'ledger')
+          .flatMap((ledger) => listOf((ledger as Json)?.transactions, 'transaction'))
+          .filter((row) => !isObject(row) || CHARGE_TRANSACTION_TYPE_IDS.includes(Number(row.transactionTypeId)))
+          .map((row) => (isObject(row) ? { ...row, ...resolved } : row));
+      });
+      yield { records };
+      if (leases.length < LEDGER_LEASES_PER_PAGE) break;
+    }
+  }
+
+  /**
+   * Every payment of the portfolio (getArPayments takes no propertyId and does not page), with its allocations. Its
+   * property is the one whose MarketingName is its PropertyName, its lease the lease of that property listing its
+   * customer (not an application; the one on its UnitNumber if several), and its unit that lease's. A Reversed
+   * payment is yielded twice: as itself and as its reversal (see the mapper).
+   */
+  private async *payments(propertyList: Json[]): AsyncIterable<RawPage> {
+    const propertyByName = uniqueIndex(propertyList, (p) => [text(p.MarketingName), p[ID_FIELD.properties]]);
+    const unitNumbers = new Map<string, string | null>();
+    const propertyIds = idsOf(propertyList);
+    for (let i = 0; i < propertyIds.length; i += UNIT_PROPERTY_CHUNK)
+      for (const unit of (await this.units(propertyIds.slice(i, i + UNIT_PROPERTY_CHUNK))) as Json[])
+        unitNumbers.set(String(unit.id), text(unit.unitNumber));
+    const leasesOf = new Map<string, Array<{ leaseId: string; unitId: string }>>();
+    for (const propertyId of propertyIds)
+      for await (const page of this.pagesOf('leases', propertyId))
+        for (const lease of page.records as Json[]) {
+          if (lease.leaseIntervalStatus === APPLICANT_STATUS) continue;
+          for (const customer of listOf(lease.customers, 'customer') as Json[]) {
+            const key = `${propertyId}:${String(customer?.id)}`;
+            leasesOf.set(key, [
+              ...(leasesOf.get(key) ?? []),
+              { leaseId: String(lease[ID_FIELD.leases]), unitId: String(lease.unitId) },
+            ]);
+          }
+        }
+    const result = await this.call('resident_payments', { isIncludeAllocations: 1 });
+    const records = (listOf(result.ArPayments, 'ArPayment').map(liftAttributes) as unknown[]).flatMap((raw) => {
+      if (!isObject(raw)) return [raw];
+      const propertyId = propertyByName.get(text(raw.PropertyName) ?? '');
+      const candidates = leasesOf.get(`${String(propertyId)}:${String(raw.CustomerId)}`) ?? [];
+      const onUnit = candidates.filter((c) => unitNumbers.get(c.unitId) === text(raw.UnitNumber));
+      const [lease] = candidates.length === 1 ? candidates : onUnit.length === 1 ? onUnit : [];
+      const payment = {
+        ...raw,
+        ...(propertyId === undefined ? {} : { [LISTED_UNDER_PROPERTY]: propertyId }),
+        ...(lease ? { [RESOLVED.leaseId]: lease.leaseId, [RESOLVED.unitId]: lease.unitId } : {}),
+      };
+      return raw.PaymentStatus === REVERSED_PAYMENT_STATUS
+        ? [payment, { ...payment, [RESOLVED.reversal]: true }]
+        : [payment];
+    });
+    for (let i = 0; i < records.length; i += ENTRATA_FACTS.pageSize)
+      yield { records: records.slice(i, i + ENTRATA_FACTS.pageSize) };
+    if (records.length === 0) yield { records: [] };
   }
 
   /** Every page of one property's leases or customers. */
@@ -141,6 +266,19 @@ class EntrataClient implements VendorClient<EntrataModel>, EntrataCalls {
       await this.call(model, { propertyIds: first });
       return;
     }
+    if (model === 'service_requests') {
+      await this.call(model, { propertyId: first, workOrderId: 0 });
+      return;
+    }
+    if (model === 'resident_charges') {
+      await this.call(model, { propertyId: first, pageNo: 1, perPageCount: 1 });
+      return;
+    }
+    if (model === 'resident_payments') {
+      // No paging: one day's payments (of the far past) keep the answer small.
+      await this.call(model, { fromDate: '01/01/2000', toDate: '01/01/2000' });
+      return;
+    }
     await this.call(model, perPropertyParams(model, first, 1, 1));
     if (model === 'residents') await this.call('leases', perPropertyParams('leases', first, 1, 1));
   }
@@ -156,14 +294,15 @@ class EntrataClient implements VendorClient<EntrataModel>, EntrataCalls {
   }
 
   /** One method call; the answer's `result`. */
-  async send(service: string, method: string, params: Json, options: { resend?: 'unlessSent' } = {}): Promise<Json> {
+  async send(service: string, method: string, params: Json, options: SendOptions = {}): Promise<Json> {
+    const { version = ENTRATA_API_VERSION, ...request } = options;
     const body = {
       auth: { type: 'apikey' },
       requestId: randomUUID(),
-      method: { name: method, version: ENTRATA_API_VERSION, params },
+      method: { name: method, version, params },
     };
     const response = await this.http.post<Json>(`/${service}`, body, {
-      ...options,
+      ...request,
       inspect: (r) => this.inspect(r, service, method),
     });
     return response.data.response.result as Json;
@@ -190,6 +329,25 @@ class EntrataClient implements VendorClient<EntrataModel>, EntrataCalls {
     if (result === null || typeof result !== 'object')
       throw new VendorRequestError(`${method} answered without a result`, response.status, false);
   }
+}
+
+/** Models listed per property (payments are portfolio-wide). */
+export type PropertyModel = Exclude<EntrataModel, 'properties' | 'resident_payments'>;
+
+/** Leases per getLeaseArTransactions page: each brings its whole ledger (some 25 rows a year). */
+const LEDGER_LEASES_PER_PAGE = 100;
+
+/** key -> value over records whose key is given and unique (a key two records share resolves to nothing). */
+function uniqueIndex(records: unknown[], entry: (record: Json) => [string | null, unknown]): Map<string, string> {
+  const index = new Map<string, string | null>();
+  for (const record of records) {
+    if (!isObject(record)) continue;
+    const [key, raw] = entry(record);
+    const value = idOrNull(raw);
+    if (key === null || value === null) continue;
+    index.set(key, index.has(key) ? null : value);
+  }
+  return new Map([...index].filter((pair): pair is [string, string] => pair[1] !== null));
 }
 
 /** The distinct property ids, as text. */

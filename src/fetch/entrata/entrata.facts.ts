@@ -1,10 +1,7 @@
 import type { ExpectedFields } from '../../normalise/schema-drift';
 import { modelsExcept, type VendorFacts } from '../adapter/vendor-adapter';
 
-/**
- * The catalogue's models Entrata has: every one. A model it lacks is named here, `modelsExcept('units')`, and
- * nothing else of the vendor mentions it.
- */
+/** The catalogue's models Entrata has: all of them. */
 export const ENTRATA_MODELS = modelsExcept();
 export type EntrataModel = (typeof ENTRATA_MODELS)[number];
 
@@ -16,7 +13,13 @@ export const ENTRATA_METHODS: Record<EntrataModel, { service: string; method: st
   units: { service: 'propertyunits', method: 'getPropertyUnits' },
   leases: { service: 'leases', method: 'getLeases' },
   residents: { service: 'customers', method: 'getCustomers' },
+  service_requests: { service: 'maintenance', method: 'getWorkOrders' },
+  resident_charges: { service: 'artransactions', method: 'getLeaseArTransactions' },
+  resident_payments: { service: 'arpayments', method: 'getArPayments' },
 };
+
+/** The maintenance pick lists (their CompanyEmployees name the employees work orders are assigned to). */
+export const PICK_LISTS_METHOD = { service: 'maintenance', method: 'getWorkOrderPickLists' } as const;
 
 export const ENTRATA_FACTS: VendorFacts = {
   // Production lives at https://<companyId>.entrata.com/api/v1, a host per customer: base_url is required and used as given.
@@ -26,7 +29,13 @@ export const ENTRATA_FACTS: VendorFacts = {
   slug: 'entrata',
   interfaceName: 'ENTRATA_BASE',
   // docs/vendors/models.md §3: Entrata creates no residents, writes no properties and updates no units.
-  unsupportedWrites: ['residents.create', 'properties.create', 'properties.update', 'units.update'],
+  unsupportedWrites: [
+    'residents.create',
+    'properties.create',
+    'properties.update',
+    'units.update',
+    'resident_payments.create',
+  ],
   // Limits are per minute/hour/day and Entrata sends no Retry-After: start at a second and double.
   throttleBackoffMs: 1000,
   sources: {
@@ -35,6 +44,9 @@ export const ENTRATA_FACTS: VendorFacts = {
     ),
     leases: `POST /${ENTRATA_METHODS.leases.service} ${ENTRATA_METHODS.leases.method} (Applicant intervals are applications, not leases)`,
     residents: `POST /${ENTRATA_METHODS.residents.service} ${ENTRATA_METHODS.residents.method} + POST /${ENTRATA_METHODS.leases.service} ${ENTRATA_METHODS.leases.method} (customers on Applicant leases only are applicants, not residents)`,
+    service_requests: `POST /maintenance getWorkOrders (deleted ones too) + getWorkOrderPickLists (employee ids) + POST /propertyunits getPropertyUnits (unit by unitNumber)`,
+    resident_charges: `POST /artransactions getLeaseArTransactions (transactionTypeIds 1 charge, 3 credit; full ledger, reversals) + POST /leases getLeases (the lease's unit)`,
+    resident_payments: `POST /arpayments getArPayments (portfolio-wide, with ArAllocations; a Reversed payment also as its negative reversal) + POST /properties getProperties (PropertyName) + POST /leases getLeases (CustomerId -> lease)`,
   },
 };
 
@@ -49,6 +61,42 @@ export const UNIT_PROPERTY_CHUNK = 50;
  * it on the enclosing element or in the request, not on the record itself.
  */
 export const LISTED_UNDER_PROPERTY = 'propertyId';
+
+/**
+ * Keys the client adds to a record beside LISTED_UNDER_PROPERTY, for what Entrata gives on an enclosing element or
+ * only through another call: the unit (a work order's matched by its unitNumber, a ledger row's and a payment's
+ * the lease's), the lease and its first customer of a ledger row, the lease of a payment's customer, the
+ * CompanyEmployee id of a work order's assignedTo name, and the reversal made of a Reversed payment.
+ */
+export const RESOLVED = {
+  unitId: 'resolvedUnitId',
+  leaseId: 'resolvedLeaseId',
+  customerId: 'resolvedCustomerId',
+  employeeId: 'resolvedEmployeeId',
+  reversal: 'reversalOfPayment',
+} as const;
+
+/** getLeaseArTransactions' modelled transactionTypeId codes: charges are 1, credits (negative charges) 3. */
+export const TRANSACTION_TYPE = { charge: 1, payment: 2, credit: 3 } as const;
+export const CHARGE_TRANSACTION_TYPE_IDS: readonly number[] = [TRANSACTION_TYPE.charge, TRANSACTION_TYPE.credit];
+
+/** ArPayment PaymentStatus of a payment taken back (modelled): it is kept, and a negative reversal is added. */
+export const REVERSED_PAYMENT_STATUS = 'Reversed';
+
+/** PaymentType -> payment_method_normalized (entrata.md, Resident payments; the strings are modelled there). */
+export const PAYMENT_METHOD: Record<
+  string,
+  'CASH' | 'CASHIERCHECK' | 'CHECK' | 'CREDITCARD' | 'MONEYORDER' | 'DIRECTDEPOSIT' | 'ELECTRONICPAYMENT' | 'OTHER'
+> = {
+  Check: 'CHECK',
+  "Cashier's Check": 'CASHIERCHECK',
+  'Money Order': 'MONEYORDER',
+  Cash: 'CASH',
+  'Credit Card': 'CREDITCARD',
+  'Debit Card': 'CREDITCARD',
+  ACH: 'ELECTRONICPAYMENT',
+  eCheck: 'ELECTRONICPAYMENT',
+};
 
 /** Rate-limit headers, per window. */
 export const RATE_LIMIT_HEADERS = {
@@ -204,6 +252,89 @@ export const ENTRATA_EXPECTED_FIELDS: Record<EntrataModel, ExpectedFields> = {
       LISTED_UNDER_PROPERTY,
       APPLICANT_ONLY,
       LEASE_ID_IS_APPLICATION,
+    ],
+  },
+  service_requests: {
+    required: ['maintenanceRequestId', LISTED_UNDER_PROPERTY],
+    known: [
+      'maintenanceRequestId',
+      'propertyId',
+      'buildingName',
+      'unitNumber',
+      'customerId',
+      'nameFirst',
+      'nameLast',
+      'primaryPhoneNumber',
+      'emailAddress',
+      'createdOn',
+      'assignedTo',
+      'maintenanceStatus',
+      'maintenancePriority',
+      'maintenanceCategoryName',
+      'maintenanceProblem',
+      'maintenanceDescription',
+      'scheduledStartDate',
+      'scheduledEndDate',
+      'dueDate',
+      'permissionToEnter',
+      'petInfo',
+      'alarmInfo',
+      'isDeleted',
+      'labors',
+      'childWorkOrders',
+      RESOLVED.unitId,
+      RESOLVED.employeeId,
+    ],
+  },
+  resident_charges: {
+    required: ['id', 'transactionTypeId', 'amount', LISTED_UNDER_PROPERTY, RESOLVED.leaseId],
+    known: [
+      'id',
+      'transactionTypeId',
+      'arCodeId',
+      'arCodeName',
+      'description',
+      'transactionDate',
+      'postDate',
+      'postMonth',
+      'amount',
+      'amountPaid',
+      'balanceDue',
+      'arPaymentId',
+      'leaseIntervalId',
+      'scheduledChargeId',
+      LISTED_UNDER_PROPERTY,
+      RESOLVED.leaseId,
+      RESOLVED.customerId,
+      RESOLVED.unitId,
+    ],
+  },
+  resident_payments: {
+    required: ['ArPaymentId', 'PaymentAmount', LISTED_UNDER_PROPERTY],
+    known: [
+      'ArPaymentId',
+      'PropertyName',
+      'CustomerId',
+      'CustomerFirstName',
+      'CustomerLastName',
+      'UnitNumber',
+      'PaymentAmount',
+      'PaymentDate',
+      'PaymentType',
+      'PaymentStatus',
+      'CapturedOn',
+      'ReturnedOn',
+      'ArAllocations',
+      'ArAllocations.ArAllocation',
+      'ArAllocations.ArAllocation.ArTransactionId',
+      'ArAllocations.ArAllocation.ChargeCodeId',
+      'ArAllocations.ArAllocation.ChargeCodeName',
+      'ArAllocations.ArAllocation.Amount',
+      'ArAllocations.ArAllocation.AllocationDateTime',
+      LISTED_UNDER_PROPERTY,
+      RESOLVED.leaseId,
+      RESOLVED.unitId,
+      RESOLVED.reversal,
     ],
   },
 };

@@ -20,9 +20,11 @@ import {
   LEASE_ID_IS_APPLICATION,
   LEASE_STATUS,
   LISTED_UNDER_PROPERTY,
+  PAYMENT_METHOD,
   PHONE_TYPE,
   PROPERTY_TYPE,
   RESIDENT_TYPE,
+  RESOLVED,
 } from './entrata.facts';
 import { asArray, decimal, entrataDate, flag, liftAttributes, listOf } from './entrata.quirks';
 
@@ -34,6 +36,9 @@ export const ID_FIELD: Record<EntrataModel, string> = {
   units: 'id',
   leases: 'id',
   residents: 'Id',
+  service_requests: 'maintenanceRequestId',
+  resident_charges: 'id',
+  resident_payments: 'ArPaymentId',
 };
 
 /**
@@ -52,12 +57,23 @@ export function mapEntrataRecord(model: EntrataModel, raw: unknown, ctx: Mapping
       return mapLease(record, ctx);
     case 'residents':
       return mapCustomer(record, ctx);
+    case 'service_requests':
+      return mapWorkOrder(record, ctx);
+    case 'resident_charges':
+      return mapLedgerCharge(record, ctx);
+    case 'resident_payments':
+      return mapArPayment(record, ctx);
   }
 }
 
 export function entrataVendorId(model: EntrataModel, raw: unknown): string | null {
-  return idOrNull((liftAttributes(raw) as Raw | null)?.[ID_FIELD[model]]);
+  const record = liftAttributes(raw) as Raw | null;
+  const id = idOrNull(record?.[ID_FIELD[model]]);
+  return id !== null && model === 'resident_payments' && record?.[RESOLVED.reversal] === true ? reversalId(id) : id;
 }
+
+/** A Reversed payment's reversal, kept beside it: Entrata gives it no id of its own. */
+const reversalId = (arPaymentId: string) => `${arPaymentId}-reversal`;
 
 function mapProperty(p: Raw, ctx: MappingContext): MappedRecord {
   const xId = requiredId(p.PropertyID, 'PropertyID');
@@ -192,6 +208,147 @@ function mapCustomer(c: Raw, ctx: MappingContext): MappedRecord | null {
       x_lease_id: xLeaseId,
       x_property_id: xPropertyId,
       property_id: ctx.ref('properties', xPropertyId),
+    },
+  };
+}
+
+/**
+ * A work order (entrata.md, Service requests; models.md §5). Deleted ones (isDeleted 1) are not service requests
+ * any more. `assignedTo` is a name only: employee_id and the employee's x_id are the CompanyEmployee id the pick
+ * lists give that name (resolved by the client); a name they do not list has no id, so employee_id is null and
+ * the employee's x_id is the name, the only key Entrata gives.
+ */
+function mapWorkOrder(w: Raw, ctx: MappingContext): MappedRecord | null {
+  const xId = requiredId(w.maintenanceRequestId, 'maintenanceRequestId');
+  const xPropertyId = requiredId(w[LISTED_UNDER_PROPERTY], LISTED_UNDER_PROPERTY);
+  if (flag(w.isDeleted, 'isDeleted') === true) return null;
+  const xUnitId = optionalId(w[RESOLVED.unitId], RESOLVED.unitId);
+  const assignee = text(w.assignedTo);
+  const employeeId = assignee === null ? null : optionalId(w[RESOLVED.employeeId], RESOLVED.employeeId);
+  return {
+    x_id: xId,
+    values: {
+      x_property_id: xPropertyId,
+      property_id: ctx.ref('properties', xPropertyId),
+      x_unit_id: xUnitId,
+      unit_id: ctx.ref('units', xUnitId),
+      access_is_authorized: flag(w.permissionToEnter, 'permissionToEnter'),
+      building: text(w.buildingName),
+      date_created: entrataDate(w.createdOn, 'createdOn'),
+      date_due: entrataDate(w.dueDate, 'dueDate'),
+      date_scheduled: entrataDate(w.scheduledStartDate, 'scheduledStartDate'),
+      service_category: text(w.maintenanceCategoryName),
+      service_description: text(w.maintenanceProblem),
+      service_details: text(w.maintenanceDescription),
+      service_priority: text(w.maintenancePriority),
+      status_raw: text(w.maintenanceStatus),
+      unit_number: text(w.unitNumber),
+      employee_id: employeeId,
+      employees: assignee === null ? [] : [{ x_id: employeeId ?? assignee, name: assignee }],
+    },
+  };
+}
+
+/** The ledger row's own ids and where it belongs (the lease, its first customer and unit, as the client resolved them). */
+function ledgerPlace(r: Raw, ctx: MappingContext) {
+  const xPropertyId = requiredId(r[LISTED_UNDER_PROPERTY], LISTED_UNDER_PROPERTY);
+  const xLeaseId = optionalId(r[RESOLVED.leaseId], RESOLVED.leaseId);
+  const xResidentId = optionalId(r[RESOLVED.customerId] ?? r.CustomerId, 'CustomerId');
+  const xUnitId = optionalId(r[RESOLVED.unitId], RESOLVED.unitId);
+  return {
+    x_property_id: xPropertyId,
+    property_id: ctx.ref('properties', xPropertyId),
+    x_lease_id: xLeaseId,
+    lease_id: ctx.ref('leases', xLeaseId),
+    x_resident_id: xResidentId,
+    resident_id: ctx.ref('residents', xResidentId),
+    x_unit_id: xUnitId,
+    unit_id: ctx.ref('units', xUnitId),
+  };
+}
+
+/** Entrata's post month MM/YYYY as YYYY-MM. */
+export function postMonth(value: unknown, field: string): string | null {
+  const month = text(value);
+  if (month === null) return null;
+  const parts = /^(\d{1,2})\/(\d{4})$/.exec(month);
+  const mm = parts ? Number(parts[1]) : NaN;
+  if (!parts || !(mm >= 1 && mm <= 12)) throw new MalformedRecordError(`${field}: "${month}" is not a month (MM/YYYY)`);
+  const yyyy = parts[2];
+  return `${yyyy}-${String(mm).padStart(2, '0')}`;
+}
+
+/**
+ * A ledger row that is a charge (transactionTypeId 1) or a credit (3, a negative amount that stays negative). Its
+ * allocations are on the payments that pay it (Entrata sends them with the payment, decision 2).
+ */
+function mapLedgerCharge(r: Raw, ctx: MappingContext): MappedRecord {
+  const xId = requiredId(r.id, 'id');
+  const open = cents(r.balanceDue, 'balanceDue');
+  const chargeCode = optionalId(r.arCodeId, 'arCodeId');
+  return {
+    x_id: xId,
+    values: {
+      ...ledgerPlace(r, ctx),
+      x_charge_code_id: chargeCode,
+      charge_code_id: chargeCode,
+      name: text(r.arCodeName),
+      amount_in_cents: cents(r.amount, 'amount'),
+      amount_raw: text(r.amount),
+      amount_open_in_cents: open,
+      amount_open_raw: text(r.balanceDue),
+      amount_paid_in_cents: cents(r.amountPaid, 'amountPaid'),
+      amount_paid_raw: text(r.amountPaid),
+      is_open: open === null ? null : open > 0,
+      description: text(r.description),
+      transaction_date: entrataDate(r.transactionDate, 'transactionDate'),
+      post_month: postMonth(r.postMonth, 'postMonth'),
+    },
+  };
+}
+
+/**
+ * An ArPayment. Its property is the one named by PropertyName and its lease its customer's (both resolved by the
+ * client). A Reversed payment is listed twice (decision 3): as itself, and as its reversal (x_id
+ * `<ArPaymentId>-reversal`, dated ReturnedOn, the amount negated, no allocations), so the two cancel out.
+ * Allocations have no id in Entrata: each is keyed `<ArPaymentId>:<ArTransactionId>`.
+ */
+function mapArPayment(p: Raw, ctx: MappingContext): MappedRecord {
+  const paymentXId = requiredId(p.ArPaymentId, 'ArPaymentId');
+  const reversal = p[RESOLVED.reversal] === true;
+  const amount = cents(p.PaymentAmount, 'PaymentAmount');
+  const method = text(p.PaymentType);
+  const allocations = reversal
+    ? []
+    : listOf(p.ArAllocations, 'ArAllocation').map((raw, i) => {
+        const a = liftAttributes(raw);
+        if (!isObject(a)) throw new MalformedRecordError(`ArAllocations.ArAllocation[${i}] is not an object`);
+        const chargeXId = requiredId(a.ArTransactionId, 'ArAllocations.ArAllocation[].ArTransactionId');
+        return {
+          x_id: `${paymentXId}:${chargeXId}`,
+          x_source_id: paymentXId,
+          x_destination_id: chargeXId,
+          amount_in_cents: cents(a.Amount, 'ArAllocations.ArAllocation[].Amount'),
+          amount_raw: text(a.Amount),
+          financial_account_id: null,
+          custom_data: null,
+          resident_charge_id: ctx.ref('resident_charges', chargeXId),
+          resident_payment_id: ctx.ref('resident_payments', paymentXId),
+        };
+      });
+  return {
+    x_id: reversal ? reversalId(paymentXId) : paymentXId,
+    values: {
+      ...ledgerPlace(p, ctx),
+      payment_method_raw: method,
+      payment_method_normalized: lookupReported(ctx, 'payment_method_normalized', PAYMENT_METHOD, method, 'OTHER'),
+      amount_in_cents: amount === null || !reversal ? amount : -amount,
+      amount_raw: text(p.PaymentAmount),
+      transaction_date: entrataDate(reversal ? p.ReturnedOn : p.PaymentDate, reversal ? 'ReturnedOn' : 'PaymentDate'),
+      custom_data: reversal
+        ? { reverses_payment_id: paymentXId }
+        : { payment_status: text(p.PaymentStatus), captured_on: entrataDate(p.CapturedOn, 'CapturedOn') },
+      allocations,
     },
   };
 }

@@ -49,6 +49,12 @@ function mountainOffsetMs(instant: number): number {
   return Date.UTC(part.year, part.month - 1, part.day, part.hour, part.minute, part.second) - instant;
 }
 
+/** An instant as Entrata writes times: US Mountain wall time `MM/DD/YYYY HH:mm:ss`, without an offset. */
+export function mountainWallTime(instant: number): string {
+  const part = Object.fromEntries(MOUNTAIN.formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+  return `${part.month}/${part.day}/${part.year} ${part.hour}:${part.minute}:${part.second}`;
+}
+
 /**
  * A Mountain wall time (given as if it were UTC) as the real instant. The offset is taken where the result
  * lands, so DST applies; an hour repeated in autumn resolves to its first (daylight) occurrence.

@@ -1,10 +1,7 @@
 import type { ExpectedFields } from '../../normalise/schema-drift';
 import { modelsExcept, type VendorFacts } from '../adapter/vendor-adapter';
 
-/**
- * The catalogue's models Propertyware has: every one. A model it lacks is named here, `modelsExcept('units')`, and
- * nothing else of the vendor mentions it.
- */
+/** The catalogue's models Propertyware has: all of them. A model it lacked would be named in `modelsExcept`. */
 export const PROPERTYWARE_REST_MODELS = modelsExcept();
 export type PropertywareRestModel = (typeof PROPERTYWARE_REST_MODELS)[number];
 
@@ -25,6 +22,9 @@ export const PROPERTYWARE_REST_ENDPOINTS: Record<
   leases: { path: '/leases', params: {} },
   // Tenants only: prospects (type PROSPECT) are applicants, not residents.
   residents: { path: '/contacts', params: { type: 'TENANT' } },
+  service_requests: { path: '/workorders', params: {} },
+  resident_charges: { path: '/leases/charges', params: {} },
+  resident_payments: { path: '/leases/payments', params: {} },
 };
 
 export const PROPERTYWARE_REST_FACTS: VendorFacts = {
@@ -217,6 +217,94 @@ const CONTACT_FIELDS = [
   'workPhone',
 ];
 
+const WORK_ORDER_FIELDS = [
+  'age',
+  'approved',
+  'approvedDate',
+  'assignedVendors',
+  'authorizeEnter',
+  'buildingID',
+  'category',
+  'completedDate',
+  'contractNumber',
+  'costEstimate',
+  'createdBy',
+  'createdDateTime',
+  'customFields',
+  'dateToEnter',
+  'description',
+  'hourEstimate',
+  'id',
+  'lastModifiedBy',
+  'lastModifiedDateTime',
+  'lease',
+  'location',
+  'maintenanceNotice',
+  'managedBy',
+  'number',
+  'portfolioID',
+  'priority',
+  'publishToOwnerPortal',
+  'publishToTenantPortal',
+  'requestedBy',
+  'requiredMaterials',
+  'scheduledEndDate',
+  'searchTag',
+  'source',
+  'specificLocation',
+  'startDate',
+  'status',
+  'type',
+  'unitID',
+  'unitIDs',
+];
+const CHARGE_FIELDS = [
+  'amount',
+  'amountDue',
+  'amountPaid',
+  'comments',
+  'createdBy',
+  'createdDateTime',
+  'date',
+  'glAccountID',
+  'id',
+  'lastModifiedBy',
+  'lastModifiedDateTime',
+  'leaseID',
+  'parentTxID',
+  'payments',
+  'portfolioID',
+  'refNo',
+];
+const PAYMENT_FIELDS = [
+  'amount',
+  'comments',
+  'contactID',
+  'createdBy',
+  'createdDateTime',
+  'date',
+  'depositDate',
+  'destinationAccountID',
+  'glAccountID',
+  'id',
+  'isDeposited',
+  'lastModifiedBy',
+  'lastModifiedDateTime',
+  'leaseID',
+  'lines',
+  'paymentType',
+  'portfolioID',
+  'refNo',
+  'status',
+];
+
+/**
+ * What the client adds to a ledger record or work order (hydration; never the vendor's): a charge's or payment's
+ * `leaseLocation` (its lease's building and unit, which ChargeTx and Payment do not name), a charge's
+ * `hiddenRecharge` (a recharge dated as its parent: not in the ledger), a work order's `unitName`.
+ */
+export const HYDRATED = { leaseLocation: 'leaseLocation', hiddenRecharge: 'hiddenRecharge', unitName: 'unitName' };
+
 /** The spec marks no field required; these are the ones a record cannot be placed without. */
 export const PROPERTYWARE_REST_EXPECTED_FIELDS: Record<PropertywareRestModel, ExpectedFields> = {
   properties: { required: ['id', 'name'], known: BUILDING_FIELDS },
@@ -224,6 +312,37 @@ export const PROPERTYWARE_REST_EXPECTED_FIELDS: Record<PropertywareRestModel, Ex
   leases: { required: ['id', 'buildingID', 'status'], known: LEASE_FIELDS },
   // `leases` is not the vendor's: the client adds it (hydration) from the leases' contacts[].
   residents: { required: ['id'], known: [...CONTACT_FIELDS, 'leases'] },
+  service_requests: { required: ['id', 'buildingID'], known: [...WORK_ORDER_FIELDS, HYDRATED.unitName] },
+  resident_charges: {
+    required: ['id', 'leaseID', 'amount'],
+    known: [...CHARGE_FIELDS, HYDRATED.leaseLocation, HYDRATED.hiddenRecharge],
+  },
+  resident_payments: { required: ['id', 'leaseID', 'amount'], known: [...PAYMENT_FIELDS, HYDRATED.leaseLocation] },
+};
+
+type PaymentMethod = 'CASH' | 'CASHIERCHECK' | 'CHECK' | 'CREDITCARD' | 'MONEYORDER' | 'ELECTRONICPAYMENT' | 'OTHER';
+
+/**
+ * Payment.paymentType (the spec's enum, every value) -> payment_method_normalized, as the vendor file's table
+ * says; its "anything else -> OTHER" covers the spec's OTHER, SECTION8, PUBLIC_ASSISTANCE and PAYMENT_TYPE_NA.
+ * A value outside the spec reads OTHER too, and is reported.
+ */
+export const PAYMENT_METHOD: Record<string, PaymentMethod> = {
+  CHECK: 'CHECK',
+  CHECK21: 'CHECK',
+  CASHIERS_CHECK: 'CASHIERCHECK',
+  CREDIT_CARD: 'CREDITCARD',
+  CASH: 'CASH',
+  MONEY_ORDER: 'MONEYORDER',
+  EPAY: 'ELECTRONICPAYMENT',
+  ECHECK: 'ELECTRONICPAYMENT',
+  NACHA: 'ELECTRONICPAYMENT',
+  CLICKPAY: 'ELECTRONICPAYMENT',
+  RENTMONEY: 'ELECTRONICPAYMENT',
+  OTHER: 'OTHER',
+  SECTION8: 'OTHER',
+  PUBLIC_ASSISTANCE: 'OTHER',
+  PAYMENT_TYPE_NA: 'OTHER',
 };
 
 /**

@@ -16,7 +16,15 @@ import {
   requiredId,
   text,
 } from '../../normalise/normalise';
-import { CONTACT_ROLE, LEASE_STATUS, PHONE_PRIORITY, PROPERTY_TYPE, SQUARE_FEET_PER } from './propertyware-rest.facts';
+import {
+  CONTACT_ROLE,
+  HYDRATED,
+  LEASE_STATUS,
+  PAYMENT_METHOD,
+  PHONE_PRIORITY,
+  PROPERTY_TYPE,
+  SQUARE_FEET_PER,
+} from './propertyware-rest.facts';
 
 type Raw = Record<string, any>;
 
@@ -25,7 +33,7 @@ export function mapPropertywareRestRecord(
   model: PropertywareRestModel,
   raw: unknown,
   ctx: MappingContext,
-): MappedRecord {
+): MappedRecord | null {
   if (!isObject(raw)) throw new MalformedRecordError('record is not an object');
   switch (model) {
     case 'properties':
@@ -36,6 +44,12 @@ export function mapPropertywareRestRecord(
       return mapLease(raw, ctx);
     case 'residents':
       return mapContact(raw, ctx);
+    case 'service_requests':
+      return mapWorkOrder(raw, ctx);
+    case 'resident_charges':
+      return mapCharge(raw, ctx);
+    case 'resident_payments':
+      return mapPayment(raw, ctx);
   }
 }
 
@@ -241,5 +255,161 @@ function mapContact(c: Raw, ctx: MappingContext): MappedRecord {
       property_id: ctx.ref('properties', xPropertyId),
     },
     links,
+  };
+}
+
+/**
+ * WorkOrder -> service request (models.md §5). `unitName` is the client's hydration (the unit's `name`); the
+ * requester and the lease are names only, so no resident or lease is linked (reads have neither).
+ */
+function mapWorkOrder(w: Raw, ctx: MappingContext): MappedRecord {
+  const xId = requiredId(w.id, 'id');
+  const xPropertyId = requiredId(w.buildingID, 'buildingID');
+  if (w.unitIDs != null && !Array.isArray(w.unitIDs)) throw new MalformedRecordError('unitIDs is not an array');
+  const xUnitId = optionalId(w.unitID, 'unitID') ?? optionalId((w.unitIDs as unknown[] | undefined)?.[0], 'unitIDs[]');
+  if (w.assignedVendors != null && !Array.isArray(w.assignedVendors))
+    throw new MalformedRecordError('assignedVendors is not an array');
+  const vendors = ((w.assignedVendors ?? []) as Raw[]).map((v) => ({
+    vendor_id: requiredId(v?.id, 'assignedVendors[].id'),
+  }));
+  const enter = text(w.authorizeEnter);
+  const description = text(w.description);
+  return {
+    x_id: xId,
+    values: {
+      x_property_id: xPropertyId,
+      property_id: ctx.ref('properties', xPropertyId),
+      x_unit_id: xUnitId,
+      unit_id: ctx.ref('units', xUnitId),
+      access_is_authorized: enter === null ? null : enter !== 'NO',
+      date_created: isoDate(w.createdDateTime, 'createdDateTime'),
+      date_scheduled: isoDate(w.dateToEnter, 'dateToEnter'),
+      date_completed: isoDate(w.completedDate, 'completedDate'),
+      service_category: text(w.category),
+      service_description: description,
+      service_details: description,
+      service_priority: text(w.priority),
+      status_raw: text(w.status),
+      unit_number: xUnitId === null ? null : text(w[HYDRATED.unitName]),
+      order_number: text(w.number),
+      vendors,
+    },
+  };
+}
+
+/** The lease's building and unit the client adds to a charge or payment (ChargeTx and Payment name neither). */
+function leasePlace(r: Raw, ctx: MappingContext) {
+  const xLeaseId = requiredId(r.leaseID, 'leaseID');
+  const place = r[HYDRATED.leaseLocation] as Raw | undefined;
+  if (!isObject(place))
+    throw new MalformedRecordError(`lease ${xLeaseId} was not found, so the record has no property`);
+  const xPropertyId = requiredId(place.buildingID, 'lease buildingID');
+  const xUnitId = optionalId(place.unitID, 'lease unitID');
+  return {
+    x_property_id: xPropertyId,
+    property_id: ctx.ref('properties', xPropertyId),
+    x_unit_id: xUnitId,
+    unit_id: ctx.ref('units', xUnitId),
+    x_lease_id: xLeaseId,
+    lease_id: ctx.ref('leases', xLeaseId),
+  };
+}
+
+/** An amount in exact cents with the vendor's text as sent. */
+function money(value: unknown, field: string): [number | null, string | null] {
+  const amount = cents(value, field);
+  return [amount, amount === null ? null : text(value)];
+}
+
+/** The portfolio and other Propertyware fields Propexo has no column for; null when there are none. */
+function customData(fields: Record<string, unknown>): Record<string, unknown> | null {
+  const kept = Object.entries(fields).filter(([, v]) => v !== null && v !== undefined);
+  return kept.length === 0 ? null : Object.fromEntries(kept);
+}
+
+/**
+ * ChargeTx -> resident charge. Its `payments[]` (PaymentCharge) are the allocations: payment (source) to this
+ * charge (destination), `chargeAmountPaid` of it. A hidden recharge (the client's `hiddenRecharge`: a recharge
+ * dated as its parent, which the spec leaves out of the ledger balance) is no charge: null.
+ */
+function mapCharge(c: Raw, ctx: MappingContext): MappedRecord | null {
+  const xId = requiredId(c.id, 'id');
+  if (c[HYDRATED.hiddenRecharge] === true) return null;
+  const [amount, amountRaw] = money(c.amount, 'amount');
+  const [open, openRaw] = money(c.amountDue, 'amountDue');
+  const [paid, paidRaw] = money(c.amountPaid, 'amountPaid');
+  if (c.payments != null && !Array.isArray(c.payments)) throw new MalformedRecordError('payments is not an array');
+  const allocations = ((c.payments ?? []) as Raw[]).map((p) => {
+    const paymentXId = requiredId(p?.id, 'payments[].id');
+    const [applied, appliedRaw] = money(p.chargeAmountPaid, 'payments[].chargeAmountPaid');
+    return {
+      x_id: `${paymentXId}-${xId}`,
+      x_source_id: paymentXId,
+      x_destination_id: xId,
+      amount_in_cents: applied,
+      amount_raw: appliedRaw,
+      financial_account_id: optionalId(p.accountID, 'payments[].accountID'),
+      custom_data: null,
+      resident_charge_id: ctx.ref('resident_charges', xId),
+      resident_payment_id: ctx.ref('resident_payments', paymentXId),
+    };
+  });
+  const glAccount = optionalId(c.glAccountID, 'glAccountID');
+  return {
+    x_id: xId,
+    values: {
+      ...leasePlace(c, ctx),
+      x_gl_account_id: glAccount,
+      financial_account_id: glAccount,
+      amount_in_cents: amount,
+      amount_raw: amountRaw,
+      amount_open_in_cents: open,
+      amount_open_raw: openRaw,
+      amount_paid_in_cents: paid,
+      amount_paid_raw: paidRaw,
+      description: text(c.comments),
+      reference_number: text(c.refNo),
+      transaction_date: isoDate(c.date, 'date'),
+      is_open: open === null ? null : open > 0,
+      custom_data: customData({
+        portfolio_id: optionalId(c.portfolioID, 'portfolioID'),
+        parent_tx_id: optionalId(c.parentTxID, 'parentTxID'),
+      }),
+      allocations,
+    },
+  };
+}
+
+/**
+ * Payment -> resident payment. A reversal is a payment of a negative amount (models.md decision 3), kept as
+ * sent. The allocations come with the charges (decision 2), so a payment carries none.
+ */
+function mapPayment(p: Raw, ctx: MappingContext): MappedRecord {
+  const xId = requiredId(p.id, 'id');
+  const [amount, amountRaw] = money(p.amount, 'amount');
+  const method = text(p.paymentType);
+  const xResidentId = optionalId(p.contactID, 'contactID');
+  const account = optionalId(p.destinationAccountID, 'destinationAccountID');
+  return {
+    x_id: xId,
+    values: {
+      ...leasePlace(p, ctx),
+      x_resident_id: xResidentId,
+      resident_id: ctx.ref('residents', xResidentId),
+      x_gl_account_id: account,
+      financial_account_id: account,
+      payment_method_raw: method,
+      payment_method_normalized: lookupReported(ctx, 'payment_method_normalized', PAYMENT_METHOD, method, 'OTHER'),
+      amount_in_cents: amount,
+      amount_raw: amountRaw,
+      description: text(p.comments),
+      reference_number: text(p.refNo),
+      transaction_date: isoDate(p.date, 'date'),
+      custom_data: customData({
+        portfolio_id: optionalId(p.portfolioID, 'portfolioID'),
+        deposit_date: text(p.depositDate),
+        is_deposited: bool(p.isDeposited, 'isDeposited'),
+      }),
+    },
   };
 }

@@ -1,9 +1,12 @@
 import type { WriteOperation } from '../../catalogue/canonical-models';
 import type { VendorWrite, VendorWriteResult, VendorWriter, WriteFields } from '../adapter/vendor-adapter';
-import { VendorRequestError, type VendorHttp } from '../adapter/vendor-http';
+import { VendorAccessDeniedError, VendorRequestError, type VendorHttp } from '../adapter/vendor-http';
 import { SQUARE_FEET_PER, type PropertywareRestModel } from './propertyware-rest.facts';
 
 type Raw = Record<string, any>;
+/** The models written by a Save schema at their own path (create and full-replace update). */
+type SavedModel = 'residents' | 'leases' | 'properties' | 'units';
+const isSaved = (model: PropertywareRestModel): model is SavedModel => model in PROPERTYWARE_REST_WRITE_PATHS;
 type Fields = Record<string, unknown>;
 
 const ADDRESS_FIELDS = ['address_1', 'address_2', 'city', 'state', 'zip', 'country'] as const;
@@ -57,6 +60,17 @@ const UNIT_FIELDS = [
   ...ADDRESS_FIELDS,
 ];
 
+/** SavePayment requires all of these (refNo included: the vendor file). */
+const PAYMENT_REQUIRED = [
+  'lease_id',
+  'resident_id',
+  'amount_in_cents',
+  'transaction_date',
+  'financial_account_id',
+  'payment_type',
+  'reference_number',
+];
+
 /**
  * The canonical fields each Propertyware write takes (docs/vendors/propertyware-rest.md, Writes). Required: the
  * fields Propertyware's Save schema requires that have no default in the table (abbreviation, moveInDate,
@@ -92,10 +106,95 @@ export const PROPERTYWARE_REST_WRITE_FIELDS: Readonly<
     },
     update: { required: [], writable: UNIT_FIELDS },
   },
+  service_requests: {
+    create: {
+      required: ['property_id'],
+      writable: [
+        'property_id',
+        'unit_id',
+        'resident_id',
+        'service_description',
+        'service_details',
+        'service_priority',
+        'service_category',
+        'access_is_authorized',
+        'access_is_authorized_value',
+        'date_scheduled',
+        'scheduled_start_date',
+        'scheduled_end_date',
+      ],
+      checks: { service_priority: (v) => known(WORK_ORDER_PRIORITY, v, 'service_priority') },
+    },
+    // The only update is the BETA close, which needs a vendor for its time card.
+    // (`service_status`, the vendor file's PUT extension, is not in the spec's PUT input the pipeline validates.)
+    update: {
+      required: ['vendor_id'],
+      writable: ['date_completed', 'status_raw', 'vendor_id', 'completion_notes'],
+      checks: { status_raw: (v) => (CLOSING_STATUS_RAW.includes(String(v)) ? null : CLOSE_ONLY) },
+    },
+  },
+  resident_charges: {
+    create: {
+      required: ['lease_id', 'amount_in_cents', 'transaction_date'],
+      writable: [
+        'lease_id',
+        'amount_in_cents',
+        'transaction_date',
+        'financial_account_id',
+        'charge_code_id',
+        'reference_number',
+        'description',
+        'notes',
+      ],
+    },
+  },
+  resident_payments: {
+    create: {
+      required: PAYMENT_REQUIRED,
+      writable: [...PAYMENT_REQUIRED, 'description', 'notes'],
+      checks: { payment_type: (v) => known(PAYMENT_TYPE_WRITE, v, 'payment_type') },
+    },
+  },
 };
 
+/** Canonical service_priority -> SaveWorkOrder.priority (the vendor file's table). */
+export const WORK_ORDER_PRIORITY: Record<string, string> = {
+  High: 'HIGH',
+  Emergency: 'HIGH',
+  '24 hours': 'HIGH',
+  Med: 'MEDIUM',
+  Low: 'LOW',
+};
+/** access_is_authorized_value -> SaveWorkOrder.authorizeEnter (the vendor file's table). */
+export const AUTHORIZE_ENTER_WRITE: Record<string, string> = {
+  ENTER_AT_ANY_TIME: 'ANYTIME',
+  BY_PERMISSION_ONLY: 'SPECIFIEDTIME',
+  CALL_FOR_ENTRY: 'SPECIFIEDTIME',
+};
+/** Canonical payment_type -> SavePayment.paymentType (the vendor file's table; every value of the spec's enum). */
+export const PAYMENT_TYPE_WRITE: Record<string, string> = {
+  Check: 'CHECK',
+  'Cashiers Check': 'CASHIERS_CHECK',
+  Cash: 'CASH',
+  'Credit Card': 'CREDIT_CARD',
+  'Debit Card': 'CREDIT_CARD',
+  'Money Order': 'MONEY_ORDER',
+  eCheck: 'ECHECK',
+  ACH: 'NACHA',
+};
+/** The values of an update that close a work order (the vendor file: the only update Propertyware has). */
+export const CLOSING_STATUS_RAW = ['Completed', 'Work Completed'];
+export const CLOSING_SERVICE_STATUS = ['Completed', 'Closed'];
+const CLOSE_ONLY =
+  'Propertyware can only close a work order (PUT /workorders/closeworkorder, BETA): status_raw Completed or Work Completed, service_status Completed or Closed, or date_completed';
+
+/** A write check: the value is one the table maps, else the reason naming the values it takes. */
+function known(table: Record<string, string>, value: unknown, field: string): string | null {
+  return Object.hasOwn(table, String(value)) ? null : `${field} must be one of ${Object.keys(table).join(', ')}`;
+}
+
 /** The endpoint of each model's writes and one-record reads. */
-export const PROPERTYWARE_REST_WRITE_PATHS: Record<PropertywareRestModel, string> = {
+export const PROPERTYWARE_REST_WRITE_PATHS: Record<SavedModel, string> = {
   residents: '/contacts',
   leases: '/leases',
   properties: '/buildings',
@@ -103,12 +202,27 @@ export const PROPERTYWARE_REST_WRITE_PATHS: Record<PropertywareRestModel, string
 };
 
 /** The schema each write sends, for messages. */
-export const PROPERTYWARE_REST_WRITE_SCHEMAS: Record<PropertywareRestModel, Record<WriteOperation, string>> = {
+export const PROPERTYWARE_REST_WRITE_SCHEMAS: Record<PropertywareRestModel, Partial<Record<WriteOperation, string>>> = {
   residents: { create: 'SaveContact', update: 'SaveContact' },
   leases: { create: 'SaveLease', update: 'SaveLease' },
   properties: { create: 'SaveBuilding', update: 'UpdateBuilding' },
   units: { create: 'SaveUnit', update: 'SaveUnit' },
+  service_requests: { create: 'SaveWorkOrder', update: 'CloseWorkOrder' },
+  resident_charges: { create: 'SaveCharge' },
+  resident_payments: { create: 'SavePayment' },
 };
+
+/**
+ * Where the models Propertyware writes by their own endpoints go (the vendor file: work orders, the BETA lease
+ * charges and payments), and whether the endpoint is BETA (a 403 then means the customer has not joined the beta
+ * program). The work orders' only update is the BETA close.
+ */
+const CREATE_PATHS: Record<Exclude<PropertywareRestModel, SavedModel>, { path: string; beta: boolean }> = {
+  service_requests: { path: '/workorders', beta: false },
+  resident_charges: { path: '/leases/charges', beta: true },
+  resident_payments: { path: '/leases/payments', beta: true },
+};
+const CLOSE_PATH = '/workorders/closeworkorder';
 
 /** Canonical phone type -> the SaveContact field it is written to (no type: homePhone). */
 export const PHONE_FIELD: Record<string, string> = {
@@ -467,6 +581,8 @@ export interface ContactHydration {
   all(contact: Raw): Promise<unknown>;
   /** The contact with these leases, when they are known to be all that name it (a contact just created). */
   withLeases(contact: Raw, leases: Raw[]): unknown;
+  /** A work order, charge or payment as the sync lists it (with its unit's name, its lease's place). */
+  record(model: PropertywareRestModel, record: Raw): Promise<unknown>;
 }
 
 /**
@@ -482,6 +598,7 @@ export class PropertywareRestWriter implements VendorWriter<PropertywareRestMode
 
   async write(write: VendorWrite & { model: PropertywareRestModel }): Promise<VendorWriteResult> {
     const { model, operation, fields } = write;
+    if (!isSaved(model)) return this.writeOwn(model, operation, fields, write.xId);
     const path = PROPERTYWARE_REST_WRITE_PATHS[model];
     if (operation === 'create') {
       const message = await this.createMessage(model, fields);
@@ -508,16 +625,31 @@ export class PropertywareRestWriter implements VendorWriter<PropertywareRestMode
    * that replaces whole records, one accepted would blank a record.
    */
   async probe(model: PropertywareRestModel, operation: WriteOperation): Promise<void> {
+    // The close of a work order: an empty body to no work order (id 0), refused for its body or its id only once
+    // the key passed the permission and beta checks; an empty close is never sent to a real one.
+    const close = model === 'service_requests' && operation === 'update';
+    const beta = close || (!isSaved(model) && CREATE_PATHS[model].beta);
     try {
-      await this.http.post(PROPERTYWARE_REST_WRITE_PATHS[model], {});
+      if (close) await this.http.put(`${CLOSE_PATH}/0`, {});
+      else await this.http.post(isSaved(model) ? PROPERTYWARE_REST_WRITE_PATHS[model] : CREATE_PATHS[model].path, {});
     } catch (error) {
-      if (error instanceof VendorRequestError && error.status === 400) return;
-      throw error;
+      if (error instanceof VendorRequestError && (error.status === 400 || (close && error.status === 404))) return;
+      throw beta ? notInBeta(error) : error;
     }
     throw new VendorRequestError(`Propertyware accepted an empty ${operation} of ${model}`, null, false);
   }
 
   async fetchOne(model: PropertywareRestModel, xId: string): Promise<unknown> {
+    // Charges and payments have no read by id (the spec): their creates answer with the record instead.
+    if (model === 'resident_charges' || model === 'resident_payments') return null;
+    if (model === 'service_requests') {
+      try {
+        return await this.hydration.record(model, (await this.http.get<Raw>(`/workorders/${xId}`)).data);
+      } catch (error) {
+        if (error instanceof VendorRequestError && error.status === 404) return null;
+        throw error;
+      }
+    }
     try {
       const record = (await this.http.get<Raw>(`${PROPERTYWARE_REST_WRITE_PATHS[model]}/${xId}`)).data;
       return model === 'residents' ? await this.hydration.all(record) : record;
@@ -527,7 +659,7 @@ export class PropertywareRestWriter implements VendorWriter<PropertywareRestMode
     }
   }
 
-  private async createMessage(model: PropertywareRestModel, fields: Fields): Promise<Raw> {
+  private async createMessage(model: SavedModel, fields: Fields): Promise<Raw> {
     switch (model) {
       case 'residents':
         return contactMessage({}, fields);
@@ -543,7 +675,7 @@ export class PropertywareRestWriter implements VendorWriter<PropertywareRestMode
     }
   }
 
-  private updateMessage(model: PropertywareRestModel, current: Raw, fields: Fields): Raw {
+  private updateMessage(model: SavedModel, current: Raw, fields: Fields): Raw {
     switch (model) {
       case 'residents':
         return contactMessage(current, fields);
@@ -579,6 +711,45 @@ export class PropertywareRestWriter implements VendorWriter<PropertywareRestMode
     }
   }
 
+  /**
+   * A work order's create or close, or a lease charge's or payment's create (BETA). Creates are sent once (no
+   * idempotency: a resent POST posts the money twice) and answer the record; the close answers no record, so the
+   * work order is read back by its id.
+   */
+  private async writeOwn(
+    model: Exclude<PropertywareRestModel, SavedModel>,
+    operation: WriteOperation,
+    fields: Fields,
+    xId: string | undefined,
+  ): Promise<VendorWriteResult> {
+    if (operation === 'update') {
+      const message = closeMessage(fields);
+      // A close adds a time card entry: sent again it may add another, so it too goes again only if unsent.
+      await this.refusals(model, operation, () =>
+        this.http.put(`${CLOSE_PATH}/${xId!}`, message, { resend: 'unlessSent' }),
+      ).catch((error: unknown) => {
+        throw notInBeta(error);
+      });
+      return { xId: xId! };
+    }
+    const { path, beta } = CREATE_PATHS[model];
+    const message =
+      model === 'service_requests'
+        ? workOrderMessage(fields)
+        : model === 'resident_charges'
+          ? chargeMessage(fields)
+          : paymentMessage(fields);
+    const created = (
+      await this.refusals(model, operation, () => this.http.post<Raw>(path, message, { resend: 'unlessSent' })).catch(
+        (error: unknown) => {
+          throw beta ? notInBeta(error) : error;
+        },
+      )
+    ).data;
+    const result = recordResult(created);
+    return result.xId === null ? result : { xId: result.xId, record: await this.hydration.record(model, created) };
+  }
+
   /** A 400 ErrorResponse as readable field errors: "Propertyware refused the SaveContact: lastName (last_name): …". */
   private async refusals<T>(
     model: PropertywareRestModel,
@@ -592,13 +763,117 @@ export class PropertywareRestWriter implements VendorWriter<PropertywareRestMode
       const readable = fieldErrors(model, error.body);
       if (readable === null) throw error;
       throw new VendorRequestError(
-        `Propertyware refused the ${PROPERTYWARE_REST_WRITE_SCHEMAS[model][operation]} (HTTP 400): ${readable}`,
+        `Propertyware refused the ${PROPERTYWARE_REST_WRITE_SCHEMAS[model][operation] ?? operation} (HTTP 400): ${readable}`,
         400,
         false,
         error.body,
       );
     }
   }
+}
+
+/** A 403 of a BETA endpoint: the customer has not joined Propertyware's beta program (the vendor file). */
+function notInBeta(error: unknown): unknown {
+  if (!(error instanceof VendorRequestError) || error.status !== 403) return error;
+  return new VendorAccessDeniedError(`not in Propertyware beta program: ${error.message}`, 403);
+}
+
+/** A vendor id of a model Latchkey stores (the pipeline has put the vendor's id in place of ours) as an int64. */
+function vendorNumber(value: unknown, field: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw invalid(`${field} "${String(value)}" is not a Propertyware id`);
+  return n;
+}
+
+/** Cents as Propertyware's decimal amount: exact, since cents / 100 is the nearest double to the decimal. */
+function money(cents: unknown, field: string): number {
+  if (typeof cents !== 'number' || !Number.isSafeInteger(cents)) throw invalid(`${field} must be whole cents`);
+  return cents / 100;
+}
+
+/**
+ * SaveWorkOrder from a service request create (the vendor file's table): the building and unit, the description
+ * (details, else the summary), priority and entry permission through their tables, dates as YYYY-MM-DD, the
+ * requester by contact id, type "Service Request".
+ */
+export function workOrderMessage(fields: Fields): Raw {
+  const enterValue = fields.access_is_authorized_value;
+  const authorizeEnter =
+    typeof enterValue === 'string'
+      ? AUTHORIZE_ENTER_WRITE[enterValue]
+      : typeof fields.access_is_authorized === 'boolean'
+        ? fields.access_is_authorized
+          ? 'ANYTIME'
+          : 'NO'
+        : undefined;
+  return present({
+    buildingID: vendorNumber(fields.property_id, 'property_id'),
+    unitIDs: fields.unit_id == null ? undefined : [vendorNumber(fields.unit_id, 'unit_id')],
+    description: fields.service_details ?? fields.service_description,
+    priority: typeof fields.service_priority === 'string' ? WORK_ORDER_PRIORITY[fields.service_priority] : undefined,
+    category: fields.service_category,
+    type: 'Service Request',
+    authorizeEnter,
+    dateToEnter: date(fields.date_scheduled),
+    requestedBy: fields.resident_id == null ? undefined : vendorNumber(fields.resident_id, 'resident_id'),
+    startDate: date(fields.scheduled_start_date),
+    scheduledEndDate: date(fields.scheduled_end_date),
+  });
+}
+
+/**
+ * CloseWorkOrder from a service request update (the vendor file): a time card entry of the vendor (no hours),
+ * the completion date and notes. An update that does not close (no completion date nor a closing status) is
+ * not one Propertyware can make.
+ */
+export function closeMessage(fields: Fields): Raw {
+  const closes =
+    fields.date_completed != null ||
+    CLOSING_STATUS_RAW.includes(String(fields.status_raw)) ||
+    CLOSING_SERVICE_STATUS.includes(String(fields.service_status));
+  if (!closes) throw invalid(CLOSE_ONLY);
+  if (fields.vendor_id == null) throw invalid('Propertyware needs a vendor to close a work order');
+  const completed = typeof fields.date_completed === 'string' ? fields.date_completed : undefined;
+  return present({
+    timeCardEntry: [
+      present({
+        vendorID: vendorNumber(fields.vendor_id, 'vendor_id'),
+        workDate: completed === undefined ? undefined : `${date(completed)}T00:00:00Z`,
+        hours: 0,
+      }),
+    ],
+    completedDate: date(completed),
+    comments: fields.completion_notes,
+  });
+}
+
+/** SaveCharge from a charge create: the GL account is financial_account_id, else charge_code_id (Propertyware's ids). */
+export function chargeMessage(fields: Fields): Raw {
+  const account = fields.financial_account_id ?? fields.charge_code_id;
+  if (account == null) throw invalid('a charge needs a GL account: send financial_account_id or charge_code_id');
+  return present({
+    leaseID: vendorNumber(fields.lease_id, 'lease_id'),
+    amount: money(fields.amount_in_cents, 'amount_in_cents'),
+    date: date(fields.transaction_date),
+    glAccountID: vendorNumber(account, 'financial_account_id'),
+    refNo: fields.reference_number,
+    comments: fields.description ?? fields.notes,
+  });
+}
+
+/** SavePayment from a payment create: posted and deposited on the transaction date, into the bank GL account given. */
+export function paymentMessage(fields: Fields): Raw {
+  return present({
+    leaseID: vendorNumber(fields.lease_id, 'lease_id'),
+    contactID: vendorNumber(fields.resident_id, 'resident_id'),
+    amount: money(fields.amount_in_cents, 'amount_in_cents'),
+    date: date(fields.transaction_date),
+    depositDate: date(fields.transaction_date),
+    destinationAccountID: vendorNumber(fields.financial_account_id, 'financial_account_id'),
+    paymentType: PAYMENT_TYPE_WRITE[String(fields.payment_type)],
+    refNo: fields.reference_number,
+    comments: fields.description ?? fields.notes,
+  });
 }
 
 /** Save field -> the canonical field it is written from, per model, to name both in a vendor's field error. */
@@ -658,6 +933,40 @@ const CANONICAL_OF: Record<PropertywareRestModel, Record<string, string>> = {
     availableDate: 'date_available',
     description: 'notes',
     'address.country': 'country',
+  },
+  service_requests: {
+    buildingID: 'property_id',
+    unitIDs: 'unit_id',
+    description: 'service_details',
+    priority: 'service_priority',
+    category: 'service_category',
+    authorizeEnter: 'access_is_authorized_value',
+    dateToEnter: 'date_scheduled',
+    requestedBy: 'resident_id',
+    startDate: 'scheduled_start_date',
+    scheduledEndDate: 'scheduled_end_date',
+    timeCardEntry: 'vendor_id',
+    completedDate: 'date_completed',
+    comments: 'completion_notes',
+  },
+  resident_charges: {
+    leaseID: 'lease_id',
+    amount: 'amount_in_cents',
+    date: 'transaction_date',
+    glAccountID: 'financial_account_id',
+    refNo: 'reference_number',
+    comments: 'description',
+  },
+  resident_payments: {
+    leaseID: 'lease_id',
+    contactID: 'resident_id',
+    amount: 'amount_in_cents',
+    date: 'transaction_date',
+    depositDate: 'transaction_date',
+    destinationAccountID: 'financial_account_id',
+    paymentType: 'payment_type',
+    refNo: 'reference_number',
+    comments: 'description',
   },
 };
 

@@ -1,31 +1,34 @@
 import { isObject } from '../../normalise/normalise';
-import { type RawPage, type VendorAdapter, type VendorClient } from '../adapter/vendor-adapter';
+import { type ListOptions, type RawPage, type VendorAdapter, type VendorClient } from '../adapter/vendor-adapter';
 import { VendorRequestError, type VendorHttp } from '../adapter/vendor-http';
 import { YardiCredentials } from './yardi.credentials';
 import {
+  LEDGER_WINDOW,
+  METHOD_INTERFACE,
   soapAction,
   YARDI_EXPECTED_FIELDS,
   YARDI_FACTS,
+  YARDI_INCREMENTAL_MODELS,
   YARDI_METHODS,
-  YARDI_SERVICE,
   type YardiMethod,
   YARDI_MODELS,
   type YardiModel,
 } from './yardi.facts';
 import { mapYardiRecord, yardiVendorId } from './yardi.mapper';
-import { asList, credentialParams, readSoapResult, soapEnvelope } from './yardi.soap';
+import { asList, credentialParams, readSoapResult, soapEnvelope, yardiError } from './yardi.soap';
 import { YARDI_WRITE_FIELDS, YardiWriter } from './yardi.writes';
 
 /**
- * Yardi Voyager's Resident Transactions SOAP interface (docs/vendors/yardi.md): one property per call, no
- * paging and no incremental filter, so every sync is a full pull and changes come from our diff.
+ * Yardi Voyager's SOAP interfaces (docs/vendors/yardi.md): one property per call and no paging. Properties,
+ * units, residents and leases have no incremental filter, so they are always pulled in full and changes come
+ * from our diff; service requests, charges and payments are read by date windows in an incremental pull.
  */
 export const yardiAdapter: VendorAdapter<YardiCredentials, YardiModel> = {
   vendor: 'YARDI',
   facts: YARDI_FACTS,
   credentialsDto: YardiCredentials,
   models: YARDI_MODELS,
-  incrementalModels: [],
+  incrementalModels: YARDI_INCREMENTAL_MODELS,
   client: (credentials, context) =>
     new YardiClient(context.connect({ 'content-type': 'text/xml; charset=utf-8', accept: 'text/xml' }), credentials),
   map: mapYardiRecord,
@@ -39,11 +42,18 @@ const DOCUMENT_ROOT: Record<YardiMethod, string> = {
   GetPropertyConfigurations: 'Properties',
   GetUnitInformation_Login: 'UnitInformation',
   GetResidentTransactions_Login: 'ResidentTransactions',
+  GetResidentTransactions_ByChargeDate_Login: 'ResidentTransactions',
+  GetServiceRequest_Search: 'ServiceRequests',
 };
 
-type Raw = Record<string, any>;
+/** GetServiceRequest_Search's "error" that means an empty list (docs/vendors/yardi.md). */
+const NONE_FOUND = /no (service requests|work orders) found/i;
 
-class YardiClient implements VendorClient {
+type Raw = Record<string, any>;
+/** The extra parameters of a call (a date window), after the credentials, in the WSDL's order. */
+type Params = Record<string, string>;
+
+class YardiClient implements VendorClient<YardiModel> {
   readonly writer: YardiWriter;
 
   constructor(
@@ -58,28 +68,43 @@ class YardiClient implements VendorClient {
   }
 
   /**
-   * Properties in one page; every other model one page per property, the next property requested while
-   * the caller is still writing the current one.
+   * Properties in one page; every other model one page per property (and, in an incremental pull of charges and
+   * payments, per 31-day slice), the next call made while the caller is still writing the current page.
    */
-  async *listPages(model: YardiModel): AsyncIterable<RawPage> {
+  async *listPages(model: YardiModel, options: ListOptions = {}): AsyncIterable<RawPage> {
     const properties = asList((await this.call('GetPropertyConfigurations')).Property);
     if (model === 'properties') {
       yield { records: properties, total: properties.length };
       return;
     }
-    const codes = propertyCodes(properties);
-    const method = YARDI_METHODS[model];
-    const fetch = (code: string) => {
-      const request = this.call(method, code);
+    const calls = propertyCodes(properties).flatMap((code) =>
+      this.windows(model, options.since).map(
+        ([method, params]) =>
+          async () =>
+            recordsOf(model, code, await this.call(method, code, params)),
+      ),
+    );
+    const fetch = (i: number) => {
+      const request = calls[i]();
       request.catch(() => undefined); // a prefetch the caller abandons must not crash the process when it fails
       return request;
     };
-    let pending = codes.length > 0 ? fetch(codes[0]) : null;
+    let pending = calls.length > 0 ? fetch(0) : null;
     for (let i = 0; pending; i++) {
-      const document = await pending;
-      pending = i + 1 < codes.length ? fetch(codes[i + 1]) : null;
-      yield { records: recordsOf(model, codes[i], document) };
+      const records = await pending;
+      pending = i + 1 < calls.length ? fetch(i + 1) : null;
+      yield { records };
     }
+  }
+
+  /** The calls that read one property's records of a model: one, or in an incremental pull one per date slice. */
+  private windows(model: YardiModel, since?: Date): Array<[YardiMethod, Params?]> {
+    const method = YARDI_METHODS[model];
+    if (!since || !(YARDI_INCREMENTAL_MODELS as readonly string[]).includes(model)) return [[method]];
+    const slices = windowSlices(since, new Date());
+    if (model === 'service_requests')
+      return [[method, { FromDate: slices[0].FromDate, ToDate: slices[slices.length - 1].ToDate }]];
+    return slices.map((slice) => ['GetResidentTransactions_ByChargeDate_Login', slice]);
   }
 
   /**
@@ -94,22 +119,55 @@ class YardiClient implements VendorClient {
   }
 
   /** One SOAP call; answers the document inside `<{method}Result>` (its root element's content). */
-  private async call(method: YardiMethod, yardiPropertyId?: string): Promise<Raw> {
-    const params = credentialParams(this.credentials, yardiPropertyId);
+  private async call(method: YardiMethod, yardiPropertyId?: string, extra: Params = {}): Promise<Raw> {
+    const iface = METHOD_INTERFACE[method];
+    const params = { ...credentialParams(this.credentials, yardiPropertyId), ...extra };
     let result: Raw = {};
-    await this.http.post(YARDI_SERVICE.path, soapEnvelope(method, params), {
-      headers: { SOAPAction: soapAction(method) },
+    let status = 200;
+    await this.http.post(iface.path, soapEnvelope(method, params, iface.namespace), {
+      headers: { SOAPAction: soapAction(method, iface) },
       responseType: 'text',
       inspectServerErrors: true, // a Fault naming refused credentials comes with HTTP 500
       inspect: (response) => {
+        status = response.status;
         result = readSoapResult(method, response.data, response.status);
       },
     });
     const root = DOCUMENT_ROOT[method];
-    if (!(root in result))
+    if (!(root in result)) {
+      // The Service Requests interface answers "none found", and its refusals, in <ErrorMessage>.
+      const message = typeof result.ErrorMessage === 'string' ? result.ErrorMessage : null;
+      if (method === 'GetServiceRequest_Search' && message !== null) {
+        if (NONE_FOUND.test(message)) return {};
+        throw yardiError(method, status, message);
+      }
       throw new VendorRequestError(`${method}: the answer holds no <${root}> document`, 200, false);
+    }
     return isObject(result[root]) ? result[root] : {};
   }
+}
+
+const DAY_MS = 86_400_000;
+/** MM/DD/YYYY of a UTC day, as Yardi's date parameters take it. */
+const usDay = (date: Date) => {
+  const iso = date.toISOString();
+  return `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`;
+};
+
+/**
+ * An incremental pull's window (LEDGER_WINDOW), from the earlier of `since` and the look-back to tomorrow, as
+ * consecutive FromDate–ToDate slices of at most `sliceDays` calendar days each (both ends included).
+ */
+export function windowSlices(since: Date, now: Date): Array<{ FromDate: string; ToDate: string }> {
+  const startOfDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
+  const from = startOfDay(Math.min(since.getTime(), now.getTime() - LEDGER_WINDOW.lookBackDays * DAY_MS));
+  const to = startOfDay(now.getTime()) + DAY_MS;
+  const slices: Array<{ FromDate: string; ToDate: string }> = [];
+  for (let start = from; start <= to; start += LEDGER_WINDOW.sliceDays * DAY_MS) {
+    const end = Math.min(start + (LEDGER_WINDOW.sliceDays - 1) * DAY_MS, to);
+    slices.push({ FromDate: usDay(new Date(start)), ToDate: usDay(new Date(end)) });
+  }
+  return slices;
 }
 
 /** The properties' Codes; one without a usable Code is quarantined by the properties job, nothing can be asked about it. */
@@ -120,17 +178,38 @@ function propertyCodes(properties: unknown[]): string[] {
 }
 
 /**
- * The raw records of one property's answer. Units and RT_Customers do not name their property, so the
- * property asked for is added as `YardiPropertyId`; residents are the RT_Customers' Customers, one each.
+ * The raw records of one property's answer. Units, RT_Customers and service requests do not name the property
+ * asked for, so it is added as `YardiPropertyId`; residents are the RT_Customers' Customers, one each; charges
+ * and payments are the households' `RTServiceTransactions` items, each with its household (`HouseholdID`, and
+ * `HouseholdUnitID`, its RT_Unit).
  */
 function recordsOf(model: YardiModel, yardiPropertyId: string, document: Raw): unknown[] {
-  const properties = asList(document.Property).filter(isObject);
   const withProperty = (record: unknown) =>
     isObject(record) ? { ...record, YardiPropertyId: yardiPropertyId } : record;
+  if (model === 'service_requests') return asList(document.ServiceRequest).map(withProperty);
+  const properties = asList(document.Property).filter(isObject);
   if (model === 'units')
     return properties.flatMap((p) => asList(isObject(p.Units) ? p.Units.Unit : undefined)).map(withProperty);
   const households = properties.flatMap((p) => asList(p.RT_Customer));
   if (model === 'leases') return households.map(withProperty);
+  if (model === 'resident_charges' || model === 'resident_payments')
+    return households.filter(isObject).flatMap((rt) => {
+      const transactions = isObject(rt.RTServiceTransactions) ? rt.RTServiceTransactions.Transactions : undefined;
+      const items = asList(
+        isObject(transactions) ? transactions[model === 'resident_charges' ? 'Charge' : 'Payment'] : undefined,
+      );
+      const unit = isObject(rt.RT_Unit) ? rt.RT_Unit.UnitID : undefined;
+      return items.map((item) =>
+        isObject(item)
+          ? {
+              YardiPropertyId: yardiPropertyId,
+              HouseholdID: rt.CustomerID,
+              ...(unit === undefined ? {} : { HouseholdUnitID: unit }),
+              ...item,
+            }
+          : item,
+      );
+    });
   return households.flatMap((rt) => {
     if (!isObject(rt)) return [rt];
     const people = asList(isObject(rt.Customers) ? rt.Customers.Customer : undefined);

@@ -13,7 +13,15 @@ import {
   requiredId,
   text,
 } from '../../normalise/normalise';
-import { APPLICANT_TYPE, LEASE_STATUS, PHONE_TYPE, UNIT_VACANT } from './yardi.facts';
+import {
+  APPLICANT_TYPE,
+  LEASE_STATUS,
+  PAYMENT_METHOD,
+  PERMISSION_TO_ENTER,
+  PHONE_TYPE,
+  UNIT_VACANT,
+  WORK_COMPLETED,
+} from './yardi.facts';
 import { asList } from './yardi.soap';
 import { textOf } from '../../platform/text/text-of';
 
@@ -34,6 +42,12 @@ export function mapYardiRecord(model: YardiModel, raw: unknown, ctx: MappingCont
       return mapRtCustomerLease(raw, ctx);
     case 'residents':
       return mapCustomer(raw, ctx);
+    case 'service_requests':
+      return mapServiceRequest(raw, ctx);
+    case 'resident_charges':
+      return mapCharge(raw, ctx);
+    case 'resident_payments':
+      return mapPayment(raw, ctx);
   }
 }
 
@@ -50,6 +64,11 @@ export function yardiVendorId(model: YardiModel, raw: unknown): string | null {
         return requiredId(raw.CustomerID, 'CustomerID');
       case 'residents':
         return residentXId(raw.CustomerID, raw.CustomerIndex);
+      case 'service_requests':
+        return requiredId(raw.ServiceRequestId, 'ServiceRequestId');
+      case 'resident_charges':
+      case 'resident_payments':
+        return requiredId(isObject(raw.Detail) ? raw.Detail.TransactionID : undefined, 'Detail.TransactionID');
     }
   } catch {
     return null;
@@ -263,6 +282,149 @@ function mapCustomer(r: Raw, ctx: MappingContext): MappedRecord | null {
       x_property_id: xPropertyId,
       property_id: ctx.ref('properties', xPropertyId),
       custom_data: type === null ? null : { customer_type: type },
+    },
+  };
+}
+
+/** A unit's x_id from its property and UnitID / UnitCode, or null when none is given. */
+function unitOfProperty(xPropertyId: string, unitCode: unknown, field: string): string | null {
+  const unit = optionalId(unitCode, field);
+  return unit === null ? null : unitXId({ YardiPropertyId: xPropertyId, UnitID: unit });
+}
+
+/**
+ * A `<ServiceRequest>` of GetServiceRequest_Search (docs/vendors/yardi.md; models.md §5): `StatusHistory/Status`
+ * entries are its history (x_id: the request's id and the entry's place, since Yardi gives them none; an entry's
+ * text, if any, its notes), and the time of its latest `Work Completed` entry is date_completed.
+ */
+function mapServiceRequest(r: Raw, ctx: MappingContext): MappedRecord {
+  const xId = requiredId(r.ServiceRequestId, 'ServiceRequestId');
+  const xPropertyId = optionalId(r.PropertyCode, 'PropertyCode') ?? requiredId(r.YardiPropertyId, 'YardiPropertyId');
+  const xUnitId = unitOfProperty(xPropertyId, r.UnitCode, 'UnitCode');
+  const statuses = asList(isObject(r.StatusHistory) ? r.StatusHistory.Status : undefined);
+  const history = statuses.map((entry, i) => {
+    if (!isObject(entry)) throw new MalformedRecordError(`StatusHistory.Status ${i + 1} is not an element`);
+    return {
+      x_id: `${xId}:${i + 1}`,
+      x_created_at: yardiDate(entry['@TimeStamp'], 'StatusHistory.Status@TimeStamp'),
+      notes: text(entry['#text']) ?? '',
+      creator_name: null,
+      status_raw: text(entry['@Type']),
+    };
+  });
+  const completed = history.filter((h) => h.status_raw?.toLowerCase() === WORK_COMPLETED).pop();
+  return {
+    x_id: xId,
+    values: {
+      x_property_id: xPropertyId,
+      property_id: ctx.ref('properties', xPropertyId),
+      x_unit_id: xUnitId,
+      unit_id: ctx.ref('units', xUnitId),
+      unit_number: text(r.UnitCode),
+      access_is_authorized: lookupReported(
+        ctx,
+        'access_is_authorized',
+        PERMISSION_TO_ENTER,
+        text(r.HasPermissionToEnter),
+        null,
+        lowerCase,
+      ),
+      access_notes: text(r.AccessNotes),
+      date_created: yardiDate(text(r.ServiceRequestDate), 'ServiceRequestDate'),
+      date_completed: completed?.x_created_at ?? null,
+      notes: text(r.ProblemDescriptionNotes),
+      service_category: text(r.Category),
+      service_description: text(r.ServiceRequestBriefDescription),
+      service_details: text(r.ServiceRequestFullDescription),
+      service_priority: text(r.Priority),
+      status_raw: text(r.CurrentStatus),
+      vendor_notes: text(r.TechnicianNotes),
+      history,
+    },
+  };
+}
+
+/** What a charge and a payment share: ids, household, property, unit, amount and date of `Detail`. */
+function ledgerValues(raw: Raw, ctx: MappingContext) {
+  if (!isObject(raw.Detail)) throw new MalformedRecordError('Detail is not an element with children');
+  const d: Raw = raw.Detail;
+  const xId = requiredId(d.TransactionID, 'Detail.TransactionID');
+  const xPropertyId =
+    optionalId(d.PropertyPrimaryID, 'Detail.PropertyPrimaryID') ?? requiredId(raw.YardiPropertyId, 'YardiPropertyId');
+  // The household is the lease, and its CustomerID its first person's resident id (the contract's CustomerID).
+  const household = optionalId(d.CustomerID, 'Detail.CustomerID') ?? requiredId(raw.HouseholdID, 'HouseholdID');
+  const xUnitId = unitOfProperty(xPropertyId, text(d.UnitID) ?? raw.HouseholdUnitID, 'Detail.UnitID');
+  const amountRaw = text(d.Amount);
+  return {
+    xId,
+    detail: d,
+    values: {
+      x_property_id: xPropertyId,
+      property_id: ctx.ref('properties', xPropertyId),
+      x_lease_id: household,
+      lease_id: ctx.ref('leases', household),
+      x_resident_id: household,
+      resident_id: ctx.ref('residents', household),
+      x_unit_id: xUnitId,
+      unit_id: ctx.ref('units', xUnitId),
+      amount_in_cents: cents(amountRaw, 'Detail.Amount'),
+      amount_raw: amountRaw,
+      description: text(d.Description),
+      transaction_date: yardiDate(text(d.TransactionDate), 'Detail.TransactionDate'),
+      custom_data: customData({ comment: text(d.Comment) }),
+      allocations: [],
+    },
+  };
+}
+
+/** A `Charge/Detail` (models.md §5): BalanceDue is what is open, AmountPaid what is paid; the ChargeCode names it. */
+function mapCharge(raw: Raw, ctx: MappingContext): MappedRecord {
+  const { xId, detail: d, values } = ledgerValues(raw, ctx);
+  const openRaw = text(d.BalanceDue);
+  const paidRaw = text(d.AmountPaid);
+  const open = cents(openRaw, 'Detail.BalanceDue');
+  const chargeCode = text(d.ChargeCode);
+  const gl = text(d.GLAccountNumber);
+  return {
+    x_id: xId,
+    values: {
+      ...values,
+      x_gl_account_id: gl,
+      financial_account_id: gl,
+      x_charge_code_id: chargeCode,
+      charge_code_id: chargeCode,
+      name: chargeCode,
+      amount_open_in_cents: open,
+      amount_open_raw: openRaw,
+      amount_paid_in_cents: cents(paidRaw, 'Detail.AmountPaid'),
+      amount_paid_raw: paidRaw,
+      is_open: open === null ? null : open > 0,
+    },
+  };
+}
+
+/**
+ * A `Payment[@Type]/Detail` (models.md §5): a reversal is a payment of negative amount, kept as sent, so a
+ * household's charges less its payments is its balance.
+ */
+function mapPayment(raw: Raw, ctx: MappingContext): MappedRecord {
+  const { xId, detail: d, values } = ledgerValues(raw, ctx);
+  const method = text(raw['@Type']);
+  return {
+    x_id: xId,
+    values: {
+      ...values,
+      payment_method_raw: method,
+      payment_method_normalized: lookupReported(
+        ctx,
+        'payment_method_normalized',
+        PAYMENT_METHOD,
+        method,
+        'OTHER',
+        lowerCase,
+      ),
+      reference_number: text(d.DocumentNumber),
+      name: text(d.PaidBy),
     },
   };
 }

@@ -117,7 +117,7 @@ const INTERFACE_REFUSED = /interface|entity|licen[cs]e/i;
  * interface the license does not cover are not, the latter a denied call. Login words are checked first: a
  * login failure may name a database whose name holds a licence word.
  */
-function yardiError(
+export function yardiError(
   method: string,
   status: number,
   message: string,

@@ -2,28 +2,45 @@ import { XMLBuilder } from 'fast-xml-parser';
 import type { WriteOperation } from '../../catalogue/canonical-models';
 import { isObject } from '../../normalise/normalise';
 import type { VendorWrite, VendorWriteResult, VendorWriter, WriteFields } from '../adapter/vendor-adapter';
-import { VendorRequestError, VendorThrottledError, type VendorHttp } from '../adapter/vendor-http';
+import {
+  VendorRequestError,
+  VendorThrottledError,
+  VendorWriteRejectedError,
+  type VendorHttp,
+} from '../adapter/vendor-http';
 import { textOf } from '../../platform/text/text-of';
 import type { YardiCredentials } from './yardi.credentials';
-import type { YardiModel } from './yardi.facts';
-import { credentialParams, readSoapResult, soapEnvelope, YardiMessageError, YardiSoapFaultError } from './yardi.soap';
+import {
+  YARDI_SERVICE,
+  YARDI_SERVICE_REQUESTS,
+  yardiInterface,
+  type YardiInterface,
+  type YardiModel,
+} from './yardi.facts';
+import {
+  asList,
+  credentialParams,
+  readSoapResult,
+  soapEnvelope,
+  yardiError,
+  YardiMessageError,
+  YardiSoapFaultError,
+} from './yardi.soap';
 
 type Raw = Record<string, any>;
 
-/** A Voyager interface writes go through (docs/vendors/yardi.md, "Writes and the other interfaces"). */
-interface WriteInterface {
-  path: string;
-  namespace: string;
-}
-const writeInterface = (name: string, path: string): WriteInterface => ({
-  path,
-  namespace: `http://tempuri.org/YSI.Interfaces.WebServices/${name}`,
-});
-const COMMON_DATA = writeInterface('ItfCommonData', '/Webservices/itfCommonData.asmx');
-const GUEST_CARD = writeInterface('ItfILSGuestCard', '/Webservices/ItfILSGuestCard.asmx');
+/** The Voyager interfaces writes go through (docs/vendors/yardi.md, "Writes and the other interfaces"). */
+const COMMON_DATA = yardiInterface('ItfCommonData', '/Webservices/itfCommonData.asmx');
+const GUEST_CARD = yardiInterface('ItfILSGuestCard', '/Webservices/ItfILSGuestCard.asmx');
 
-type WriteCall = { iface: WriteInterface; method: string; document: string; perProperty: boolean };
+type WriteCall = { iface: YardiInterface; method: string; document: string; perProperty: boolean };
 
+const SERVICE_REQUEST_SAVE: WriteCall = {
+  iface: YARDI_SERVICE_REQUESTS,
+  method: 'CreateOrEditServiceRequests',
+  document: 'ServiceRequestXml',
+  perProperty: true,
+};
 /** Each write's call: interface, method, the parameter carrying the XML document, whether it names a property. */
 const WRITE_CALLS: Partial<Record<YardiModel, Partial<Record<WriteOperation, WriteCall>>>> = {
   residents: { update: { iface: COMMON_DATA, method: 'UpdateResidentData', document: 'XmlDoc', perProperty: false } },
@@ -31,9 +48,47 @@ const WRITE_CALLS: Partial<Record<YardiModel, Partial<Record<WriteOperation, Wri
     create: { iface: GUEST_CARD, method: 'ImportApplication_Login', document: 'XmlDocument', perProperty: true },
     update: { iface: GUEST_CARD, method: 'ImportApplication_Login', document: 'XmlDocument', perProperty: true },
   },
+  service_requests: { create: SERVICE_REQUEST_SAVE, update: SERVICE_REQUEST_SAVE },
+  resident_charges: {
+    create: { iface: YARDI_SERVICE, method: 'ImportCharge_Login', document: 'TransactionXml', perProperty: true },
+  },
+  resident_payments: {
+    create: { iface: YARDI_SERVICE, method: 'ImportReceipt_Login', document: 'TransactionXml', perProperty: true },
+  },
 };
 
 const RESIDENT_FIELDS = ['first_name', 'last_name', 'email_1', 'phone_1', 'phone_1_type'];
+/** The canonical fields a `<ServiceRequest>` takes (docs/vendors/yardi.md, Service requests; create and update). */
+const SERVICE_REQUEST_FIELDS = [
+  'unit_id',
+  'resident_id',
+  'service_description',
+  'service_details',
+  'notes',
+  'vendor_notes',
+  'service_category',
+  'service_priority',
+  'status_raw',
+  'access_is_authorized',
+  'access_notes',
+  'reported_by',
+  'phone_1',
+  'date_created',
+];
+const digitsOnly = (value: unknown) =>
+  /^\d+$/.test(textOf(value)) ? null : "Yardi's RequestorPhoneNumber takes digits only";
+
+/** The spec's payment_type -> Yardi's receipt `Type` (docs/vendors/yardi.md, payments create). */
+export const RECEIPT_TYPE: Record<string, string> = {
+  ACH: 'ACH',
+  eCheck: 'ACH',
+  Cash: 'Cash',
+  Check: 'Check',
+  'Cashiers Check': 'Check',
+  'Credit Card': 'CreditCard',
+  'Debit Card': 'DebitCard',
+  'Money Order': 'MoneyOrder',
+};
 const APPLICATION_FIELDS = [
   'unit_id',
   'first_name',
@@ -61,6 +116,56 @@ export const YARDI_WRITE_FIELDS: Partial<Record<YardiModel, Partial<Record<Write
     },
     update: { required: [], writable: APPLICATION_FIELDS },
   },
+  // CreateOrEditServiceRequests: a new request names its property (the call's YardiPropertyId) and what it is
+  // about (ServiceRequestBriefDescription, which Voyager requires).
+  service_requests: {
+    create: {
+      required: ['property_id', 'service_description'],
+      writable: ['property_id', ...SERVICE_REQUEST_FIELDS],
+      checks: { phone_1: digitsOnly },
+    },
+    update: { required: [], writable: SERVICE_REQUEST_FIELDS, checks: { phone_1: digitsOnly } },
+  },
+  // ImportCharge_Login / ImportReceipt_Login: the household (CustomerID ← resident_id) in the call's property.
+  resident_charges: {
+    create: {
+      required: ['property_id', 'resident_id', 'charge_code_id', 'amount_in_cents', 'transaction_date'],
+      writable: [
+        'property_id',
+        'resident_id',
+        'charge_code_id',
+        'financial_account_id',
+        'amount_in_cents',
+        'transaction_date',
+        'post_month',
+        'description',
+        'notes',
+        'reference_number',
+      ],
+    },
+  },
+  resident_payments: {
+    create: {
+      required: ['property_id', 'resident_id', 'amount_in_cents', 'transaction_date', 'payment_type'],
+      writable: [
+        'property_id',
+        'resident_id',
+        'amount_in_cents',
+        'transaction_date',
+        'payment_type',
+        'reference_number',
+        'description',
+        'notes',
+      ],
+      checks: {
+        amount_in_cents: (value) => (Number(value) > 0 ? null : 'a Yardi receipt is a positive amount'),
+        payment_type: (value) =>
+          Object.hasOwn(RECEIPT_TYPE, String(value))
+            ? null
+            : `Yardi takes a payment_type of ${Object.keys(RECEIPT_TYPE).join(', ')}`,
+      },
+    },
+  },
 };
 
 /** Canonical phone type -> the PhoneType UpdateResidentData takes (home|work|cell|fax); OTHER has none. */
@@ -69,7 +174,7 @@ export const YARDI_PHONE_TYPE: Record<string, string> = { HOME: 'home', WORK: 'w
 /** What the writer reads through the client: the same calls, and raw records, as a sync. */
 export interface YardiReads {
   propertyCodes(): Promise<string[]>;
-  records(model: 'residents' | 'leases', propertyCode: string): Promise<unknown[]>;
+  records(model: 'residents' | 'leases' | 'service_requests', propertyCode: string): Promise<unknown[]>;
 }
 
 // Values stay text as given; the document goes into its parameter as escaped text, as a string parameter does.
@@ -83,6 +188,8 @@ const documentBuilder = new XMLBuilder({ ignoreAttributes: false, attributeNameP
 export class YardiWriter implements VendorWriter<YardiModel> {
   /** The property each household (CustomerID) was found in, so the read-back asks that property only. */
   private readonly propertyOf = new Map<string, string>();
+  /** The property of each service request saved or found (an update names the request only). */
+  private readonly requestProperty = new Map<string, string>();
 
   constructor(
     private readonly http: VendorHttp,
@@ -93,6 +200,15 @@ export class YardiWriter implements VendorWriter<YardiModel> {
   async write(write: VendorWrite & { model: YardiModel }): Promise<VendorWriteResult> {
     const call = writeCall(write.model, write.operation);
     const fields = write.fields;
+    if (write.model === 'service_requests') return this.saveServiceRequest(call, fields, write.xId);
+    if (write.model === 'resident_charges' || write.model === 'resident_payments') {
+      // No id comes back and no idempotency: never resent once it may have arrived (models.md §2). Found by no
+      // key of its own, the record is seen on the next sync (created_record_id null).
+      const property = textOf(fields.property_id);
+      const element = write.model === 'resident_charges' ? 'Charge' : 'Payment';
+      await this.send(call, property, transactionDocument(element, fields, property), 'unlessSent');
+      return { xId: null };
+    }
     checkPhone(fields);
     if (write.operation === 'create') {
       const property = String(fields.property_id);
@@ -111,6 +227,47 @@ export class YardiWriter implements VendorWriter<YardiModel> {
     if (write.model === 'residents') await this.send(call, property, residentDocument(property, xId, fields));
     else await this.send(call, property, applicationDocument(fields, unitOf(fields.unit_id, property), household));
     return { xId };
+  }
+
+  /**
+   * CreateOrEditServiceRequests: a new request (sent once: no idempotency), or the elements an update gives for
+   * `xId` (the same values again: may be resent). The echo is the request as Voyager saved it, new id filled in:
+   * the record read back; a per-record `<ErrorMessages>` is Yardi's refusal.
+   */
+  private async saveServiceRequest(
+    call: WriteCall,
+    fields: Record<string, unknown>,
+    xId?: string,
+  ): Promise<VendorWriteResult> {
+    const property = xId === undefined ? textOf(fields.property_id) : await this.locateRequest(xId);
+    const document = serviceRequestDocument(fields, property, unitOf(fields.unit_id, property), xId);
+    const result = await this.send(call, property, document, xId === undefined ? 'unlessSent' : undefined);
+    const [echo] = asList(isObject(result.ServiceRequests) ? result.ServiceRequests.ServiceRequest : undefined);
+    if (!isObject(echo))
+      throw new VendorRequestError('CreateOrEditServiceRequests: the answer echoes no ServiceRequest', 200, false);
+    const errors = asList(isObject(echo.ErrorMessages) ? echo.ErrorMessages.Error : echo.ErrorMessage).map((e) =>
+      textOf(isObject(e) ? (e['#text'] ?? '') : e),
+    );
+    if (errors.length > 0) throw new VendorWriteRejectedError(errors, 200);
+    const id = typeof echo.ServiceRequestId === 'string' ? echo.ServiceRequestId : '';
+    if (id === '' || id === '0')
+      throw new VendorRequestError('CreateOrEditServiceRequests: the echo carries no ServiceRequestId', 200, false);
+    this.requestProperty.set(id, property);
+    return { xId: id, record: { ...echo, YardiPropertyId: property } };
+  }
+
+  /** A service request's property: as saved before, else the first property whose search lists it. */
+  private async locateRequest(xId: string): Promise<string> {
+    const known = this.requestProperty.get(xId);
+    if (known !== undefined) return known;
+    for (const code of await this.reads.propertyCodes()) {
+      const requests = await this.reads.records('service_requests', code);
+      if (requests.some((raw) => isObject(raw) && raw.ServiceRequestId === xId)) {
+        this.requestProperty.set(xId, code);
+        return code;
+      }
+    }
+    throw new VendorRequestError(`Yardi lists no service request ${xId} in any property`, null, false);
   }
 
   /**
@@ -177,6 +334,9 @@ export class YardiWriter implements VendorWriter<YardiModel> {
       ...(resend ? { resend } : {}),
       inspect: (response) => {
         result = readWriteResult(call.method, response.data, response.status);
+        // The Service Requests interface words a refusal of the whole call ("not Configured") in <ErrorMessage>.
+        if (typeof result.ErrorMessage === 'string')
+          throw yardiError(call.method, response.status, result.ErrorMessage, YardiMessageError);
       },
     });
     return result;
@@ -291,6 +451,97 @@ export function applicationDocument(fields: Record<string, unknown>, unitId?: st
           Lease: someOf({ LeaseFromDate: isoDay(fields.start_date), LeaseToDate: isoDay(fields.end_date) }),
         },
       },
+    },
+  });
+}
+
+/** Cents as decimal money text, exactly ("45.00", "-0.10", "123456789.01"). */
+export function moneyText(cents: unknown): string {
+  const value = BigInt(textOf(cents));
+  const abs = value < 0n ? -value : value;
+  return `${value < 0n ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
+}
+/** A canonical date or date-time as MM/DD/YYYY (the form every Yardi import takes, as reads show it). */
+const usDay = (value: unknown) => {
+  const iso = textOf(value).slice(0, 10);
+  return `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`;
+};
+
+/**
+ * Service Requests CreateOrEditServiceRequests's `<ServiceRequests><ServiceRequest>` (docs/vendors/yardi.md): a new
+ * one names its property and starts at status `Call` unless given; an update names `ServiceRequestId` and only the
+ * elements it changes.
+ */
+export function serviceRequestDocument(
+  fields: Record<string, unknown>,
+  property: string,
+  unitCode: string | undefined,
+  xId?: string,
+): string {
+  const given = (name: string) => (fields[name] === undefined ? undefined : textOf(fields[name]));
+  return build({
+    ServiceRequests: {
+      ServiceRequest: {
+        ServiceRequestId: xId,
+        PropertyCode: xId === undefined ? property : undefined,
+        UnitCode: unitCode,
+        TenantCode: fields.resident_id === undefined ? undefined : householdOf(textOf(fields.resident_id)),
+        ServiceRequestBriefDescription: given('service_description'),
+        ServiceRequestFullDescription: given('service_details'),
+        ProblemDescriptionNotes: given('notes'),
+        TechnicianNotes: given('vendor_notes'),
+        Category: given('service_category'),
+        Priority: given('service_priority'),
+        HasPermissionToEnter: given('access_is_authorized'),
+        AccessNotes: given('access_notes'),
+        RequestorName: given('reported_by'),
+        RequestorPhoneNumber: given('phone_1'),
+        ServiceRequestDate: fields.date_created === undefined ? undefined : textOf(fields.date_created).slice(0, 19),
+        CurrentStatus: given('status_raw') ?? (xId === undefined ? 'Call' : undefined),
+      },
+    },
+  });
+}
+
+/**
+ * Billing & Payments ImportCharge_Login / ImportReceipt_Login's `TransactionXml` (docs/vendors/yardi.md): one
+ * `Charge/Detail` or `Payment[@Type]/Detail` of the resident's household in the property. Money as exact decimal
+ * text, dates MM/DD/YYYY, the post month as Yardi writes periods (MM/YYYY).
+ */
+export function transactionDocument(
+  element: 'Charge' | 'Payment',
+  fields: Record<string, unknown>,
+  property: string,
+): string {
+  const given = (name: string) => (fields[name] === undefined ? undefined : textOf(fields[name]));
+  const postMonth = given('post_month');
+  const detail =
+    element === 'Charge'
+      ? {
+          Description: given('description'),
+          TransactionDate: usDay(fields.transaction_date),
+          ChargeCode: given('charge_code_id'),
+          GLAccountNumber: given('financial_account_id'),
+          CustomerID: householdOf(textOf(fields.resident_id)),
+          Amount: moneyText(fields.amount_in_cents),
+          Comment: given('notes') ?? given('reference_number'),
+          PropertyPrimaryID: property,
+          PostMonth: postMonth === undefined ? undefined : `${postMonth.slice(5, 7)}/${postMonth.slice(0, 4)}`,
+        }
+      : {
+          DocumentNumber: given('reference_number'),
+          TransactionDate: usDay(fields.transaction_date),
+          CustomerID: householdOf(textOf(fields.resident_id)),
+          Amount: moneyText(fields.amount_in_cents),
+          Description: given('description'),
+          Comment: given('notes'),
+          PropertyPrimaryID: property,
+        };
+  const item =
+    element === 'Charge' ? { Detail: detail } : { '@Type': RECEIPT_TYPE[textOf(fields.payment_type)], Detail: detail };
+  return build({
+    ResidentTransactions: {
+      Property: { RT_Customer: { RTServiceTransactions: { Transactions: { [element]: item } } } },
     },
   });
 }

@@ -10,6 +10,8 @@ import {
   streetLine,
   zipCode,
 } from '../kit/prng';
+import { generateAppfolioLedger } from './appfolio-ledger';
+import { generateWorkOrders } from './appfolio-work-orders';
 
 const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'intl'];
 
@@ -26,8 +28,10 @@ export interface AppfolioData {
   occupancies: Rec[];
   tenants: Rec[];
   contacts: Rec[];
-  /** v0 work orders (service requests): none seeded; made by writes or the control API. */
+  /** v0 work orders (service requests): see appfolio-work-orders.ts; their notes are the simulator's. */
   work_orders: Rec[];
+  /** v0 tenant ledger rows (charges, payments, adjustments): see appfolio-ledger.ts. */
+  ledger: Rec[];
 }
 
 export interface AppfolioDatasetOptions {
@@ -133,7 +137,10 @@ export function generateAppfolioData(options: AppfolioDatasetOptions = {}): Appf
     tenants.push(tenant);
     contacts.push(makeContact(prng, tenant));
   }
-  return { properties, units, occupancies, tenants, contacts, work_orders: [] };
+  const stampedAt = `${new Date(SEEDED_AT).toISOString().slice(0, 19)}Z`;
+  const ledger = generateAppfolioLedger(occupancies, options.seed ?? 1, stampedAt);
+  const workOrders = generateWorkOrders(occupancies, options.seed ?? 1, stampedAt);
+  return { properties, units, occupancies, tenants, contacts, work_orders: workOrders, ledger };
 }
 
 function makeProperty(prng: Prng, id: number): Rec {

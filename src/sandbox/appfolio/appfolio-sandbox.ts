@@ -13,7 +13,8 @@ import {
   type WriteResult,
 } from '../kit/vendor-simulator';
 import { type AppfolioData, type AppfolioDatasetOptions, generateAppfolioData, SEEDED_AT } from './appfolio-dataset';
-import { workOrderErrors, workOrderView } from './appfolio-work-orders';
+import { generateWorkOrderNotes, workOrderErrors, workOrderView } from './appfolio-work-orders';
+import { chargeErrors, INCOME_GL_ACCOUNT_IDS, postCharge, postPayment } from './appfolio-ledger';
 
 type Rec = Record<string, any>;
 type Collection = keyof AppfolioData;
@@ -35,6 +36,8 @@ export interface AppfolioSandboxOptions extends AppfolioDatasetOptions {
 export interface AppfolioSandbox extends SimulatedVendor<AppfolioData, AppfolioSandboxOptions> {
   /** Expires every next_page_url handed out so far (its next GET answers 410); returns how many. */
   expireCursors(): number;
+  /** A work order's notes, oldest first (what `GET /api/v0/work_orders/{Id}/notes` serves newest first). */
+  workOrderNotes(id: number): readonly Record<string, unknown>[];
 }
 
 export const APPFOLIO_SANDBOX_CREDENTIALS = {
@@ -126,6 +129,12 @@ const ID_FIELD: Record<Collection, string> = {
   tenants: 'tenant_id',
   contacts: 'Id',
   work_orders: 'Id',
+  ledger: 'Id',
+};
+/** v0 ledger routes: the tenant ledger read and the charge create (docs/vendors/appfolio.md). */
+const LEDGER_PATHS: Record<string, 'read' | 'charge'> = {
+  '/api/v0/tenant_ledgers': 'read',
+  '/api/v0/charges': 'charge',
 };
 const WORK_ORDERS_PATH = /^\/api\/v0\/work_orders(?:\/(\d+)(\/notes)?)?\/?$/;
 const MAX_V0_PAGE_SIZE = 1000;
@@ -176,7 +185,11 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
     this.clock = new ChangeClock(SEEDED_AT);
     this.indexes.forget();
     this.runs.clear();
-    this.notes.clear();
+    this.notes = generateWorkOrderNotes(this.store.work_orders, this.options.seed ?? 1);
+  }
+
+  workOrderNotes(id: number): readonly Rec[] {
+    return this.notes.get(id) ?? [];
   }
 
   expireCursors(): number {
@@ -186,7 +199,7 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
 
   protected control() {
     return {
-      mutateKinds: Object.keys(ID_FIELD),
+      mutateKinds: [...Object.keys(ID_FIELD).filter((kind) => kind !== 'ledger'), 'charges', 'payments'],
       actions: { 'POST cursors/expire': () => ({ expired: this.expireCursors() }) },
     };
   }
@@ -206,6 +219,8 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
       });
       return void res.end('HTTP Basic: Access denied.\n');
     }
+    const ledgerRoute = LEDGER_PATHS[url.pathname.replace(/\/+$/, '')];
+    if (ledgerRoute) return this.ledgerApi(req, res, url, customer, ledgerRoute);
     const workOrder = WORK_ORDERS_PATH.exec(url.pathname);
     if (workOrder) return this.workOrders(req, res, url, customer, workOrder[1], !!workOrder[2]);
     const v0Record = V0_READ_ONLY.exec(url.pathname);
@@ -326,14 +341,7 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
       (method === 'PATCH' && id !== undefined && !notes) ||
       ((method === 'GET' || method === 'POST') && notes);
     if (!known) return sendJson(res, 405, error(`${method} is not supported on ${url.pathname}`));
-    const retryAfter = this.retryAfter(customer.clientId);
-    if (retryAfter !== null) {
-      const refuse = () => {
-        res.writeHead(429, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': String(retryAfter) });
-        res.end('Rate limit exceeded. Please retry later.\n');
-      };
-      return method === 'GET' ? refuse() : this.refuseWrite(operation, 'refused', refuse);
-    }
+    if (this.refusedOverBudget(res, customer.clientId, method === 'GET' ? null : operation)) return;
     const sendFailure = (failing: { status: number; headers?: Record<string, string> }) =>
       sendJson(res, failing.status, error('Injected fault'), failing.headers);
     const record = id === undefined ? undefined : this.index('work_orders').get(Number(id));
@@ -425,6 +433,81 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
     return errors;
   }
 
+  /**
+   * `GET /api/v0/tenant_ledgers` (filters[PostedOnFrom] required, filters[PostedOnTo], both YYYY-MM-DD inclusive;
+   * v0 paging) and `POST /api/v0/charges` (201 `{"Id"}`; 400 unknown attributes, 422 `{errors}`), after the
+   * developer-id header and the request budget.
+   */
+  private async ledgerApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    customer: { clientId: string; developerId: string },
+    route: 'read' | 'charge',
+  ): Promise<void> {
+    if (req.headers[DEVELOPER_ID_HEADER] !== customer.developerId)
+      return sendJson(res, 401, error('Required header missing or invalid: X-AppFolio-Developer-ID'));
+    const method = req.method ?? 'GET';
+    if (method !== (route === 'read' ? 'GET' : 'POST'))
+      return sendJson(res, 405, error(`${method} is not supported on ${url.pathname}`));
+    const operation = 'POST /api/v0/charges';
+    if (this.refusedOverBudget(res, customer.clientId, route === 'read' ? null : operation)) return;
+    const sendFailure = (failing: { status: number; headers?: Record<string, string> }) =>
+      sendJson(res, failing.status, error('Injected fault'), failing.headers);
+    if (route === 'read') {
+      const faults = await this.served(url.pathname, sendFailure);
+      if (faults) this.listLedger(res, url, faults);
+      return;
+    }
+    let body: unknown;
+    try {
+      body = await readJson(req);
+    } catch {
+      body = undefined;
+    }
+    await this.servedWrite(url.pathname, operation, sendFailure, () => {
+      const reject = (status: number, answer: unknown) => ({
+        outcome: 'rejected' as const,
+        respond: () => sendJson(res, status, answer),
+      });
+      if (!isJsonObject(body)) return reject(400, error('The body must be a JSON object'));
+      const errors = chargeErrors(body, (id) => this.index('occupancies').has(id as number));
+      if (errors.some((e) => e.status === 400))
+        return reject(400, error(errors.map((e) => `${e.attribute} ${e.message}`).join('; ')));
+      if (errors.length)
+        return reject(422, { errors: errors.map(({ attribute, message }) => ({ attribute, message })) });
+      const row = postCharge(this.store.ledger, this.index('occupancies').get(body.OccupancyId)!, {
+        glAccountId: body.GlAccountId,
+        amount: body.Amount,
+        chargedOn: body.ChargedOn,
+        description: body.Description,
+        at: isoSecondsZ(Date.now()),
+      });
+      this.indexes.forget('ledger');
+      this.touch('ledger', row);
+      return { outcome: 'applied', respond: () => sendJson(res, 201, { Id: String(row.Id) }) };
+    });
+  }
+
+  private listLedger(res: ServerResponse, url: URL, faults: Fault[]): void {
+    const from = url.searchParams.get('filters[PostedOnFrom]');
+    const to = url.searchParams.get('filters[PostedOnTo]');
+    const isDay = (value: string | null) => value !== null && /^\d{4}-\d{2}-\d{2}$/.test(value);
+    if (!isDay(from)) return sendJson(res, 400, error('filters[PostedOnFrom] is required, formatted YYYY-MM-DD'));
+    if (to !== null && !isDay(to)) return sendJson(res, 400, error('filters[PostedOnTo] must be formatted YYYY-MM-DD'));
+    const page = Number(url.searchParams.get('page[number]') ?? 1);
+    const size = Number(url.searchParams.get('page[size]') ?? MAX_V0_PAGE_SIZE);
+    if (!Number.isInteger(page) || page < 1 || !Number.isInteger(size) || size < 1 || size > MAX_V0_PAGE_SIZE)
+      return sendJson(res, 400, error(`page[number] must be at least 1 and page[size] from 1 to ${MAX_V0_PAGE_SIZE}`));
+    const matching = this.store.ledger.filter((r) => r.PostedOn >= from! && (to === null || r.PostedOn <= to));
+    const next = new URLSearchParams(url.searchParams);
+    next.set('page[number]', String(page + 1));
+    sendJson(res, 200, {
+      data: FaultInjector.corruptPage(matching.slice((page - 1) * size, page * size), faults, 'Id'),
+      next_page_path: page * size < matching.length ? `/api/v0/tenant_ledgers?${next.toString()}` : null,
+    });
+  }
+
   private listWorkOrders(res: ServerResponse, url: URL, faults: Fault[]): void {
     const from = url.searchParams.get('filters[LastUpdatedAtFrom]');
     const property = url.searchParams.get('filters[PropertyId]');
@@ -457,6 +540,19 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
     return (this.options.credentials ?? DEFAULT_CREDENTIALS).find(
       (c) => c.clientId === clientId && c.clientSecret === clientSecret,
     );
+  }
+
+  /** Answers 429 when the customer is over its request budget (a write is logged `refused`); true when it did. */
+  private refusedOverBudget(res: ServerResponse, clientId: string, writeOperation: string | null): boolean {
+    const retryAfter = this.retryAfter(clientId);
+    if (retryAfter === null) return false;
+    const refuse = () => {
+      res.writeHead(429, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': String(retryAfter) });
+      res.end('Rate limit exceeded. Please retry later.\n');
+    };
+    if (writeOperation === null) refuse();
+    else this.refuseWrite(writeOperation, 'refused', refuse);
+    return true;
   }
 
   /** Seconds until the customer may ask again, or null when this request is within its budget. */
@@ -607,15 +703,49 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
   mutate(counts: Rec) {
     const round = ++this.mutationRound;
     const raised = (value: unknown) => (Number(value ?? 1000) + 1.25).toFixed(2);
-    return editEvenly<Collection>(counts, (collection) => this.store[collection], {
-      properties: (r) => this.update('properties', r, { property_name: withRound(r.property_name, round) }),
-      units: (r) => this.update('units', r, { market_rent: raised(r.market_rent) }),
-      occupancies: (r) => this.update('occupancies', r, { rent: raised(r.rent) }),
-      tenants: (r) => this.update('tenants', r, { first_name: withRound(r.first_name, round) }),
-      contacts: (r) =>
-        this.update('contacts', r, { Emails: [`updated${round}.${r.Id}@example.com`, ...(r.Emails ?? []).slice(1)] }),
-      work_orders: (r) => this.update('work_orders', r, { JobDescription: withRound(r.JobDescription, round) }),
-    });
+    const now = Date.now();
+    const today = new Date(now).toISOString().slice(0, 10);
+    const withLedger = () => {
+      const occupancies = new Set(this.store.ledger.map((r) => r.OccupancyId));
+      return this.store.occupancies.filter((o) => occupancies.has(o.occupancy_id));
+    };
+    const posted = (row: Rec) => {
+      this.indexes.forget('ledger');
+      this.touch('ledger', row);
+    };
+    return editEvenly<Exclude<Collection, 'ledger'> | 'charges' | 'payments'>(
+      counts,
+      (kind) => (kind === 'charges' || kind === 'payments' ? withLedger() : this.store[kind]),
+      {
+        properties: (r) => this.update('properties', r, { property_name: withRound(r.property_name, round) }),
+        units: (r) => this.update('units', r, { market_rent: raised(r.market_rent) }),
+        occupancies: (r) => this.update('occupancies', r, { rent: raised(r.rent) }),
+        tenants: (r) => this.update('tenants', r, { first_name: withRound(r.first_name, round) }),
+        contacts: (r) =>
+          this.update('contacts', r, { Emails: [`updated${round}.${r.Id}@example.com`, ...(r.Emails ?? []).slice(1)] }),
+        work_orders: (r) => this.update('work_orders', r, { JobDescription: withRound(r.JobDescription, round) }),
+        // A new 25.10 late fee; a new 100.30 check payment applied to the oldest open charges.
+        charges: (o) =>
+          posted(
+            postCharge(this.store.ledger, o, {
+              glAccountId: INCOME_GL_ACCOUNT_IDS.late_fee,
+              amount: '25.10',
+              chargedOn: today,
+              description: 'Late fee',
+              at: isoSecondsZ(now),
+            }),
+          ),
+        payments: (o) =>
+          posted(
+            postPayment(
+              this.store.ledger,
+              o,
+              { cents: 10030, postedOn: today, type: 'Check', at: isoSecondsZ(now) },
+              (charge) => this.touch('ledger', charge),
+            ),
+          ),
+      },
+    );
   }
 
   find(collection: Collection, id: string): Rec | undefined {
@@ -696,7 +826,7 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
    */
   private touch(collection: Collection, record: Rec): void {
     const at = this.clock.touch(record);
-    if (collection === 'work_orders') record.LastUpdatedAt = isoSecondsZ(at);
+    if (collection === 'work_orders' || collection === 'ledger') record.LastUpdatedAt = isoSecondsZ(at);
     if (collection === 'contacts') this.touchTenant(record.Id);
     if (collection === 'tenants') this.touchOccupancy(record.occupancy_id);
   }

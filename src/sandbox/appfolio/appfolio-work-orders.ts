@@ -1,3 +1,5 @@
+import { Prng } from '../kit/prng';
+
 type Rec = Record<string, any>;
 
 /** AppFolio's work order statuses: exact, case-sensitive strings (modelled; the vendor file names some). */
@@ -142,3 +144,90 @@ export function workOrderErrors(body: Rec, create: boolean): AttributeError[] {
 /** The record as served: every field, absent ones null. */
 export const workOrderView = (record: Rec): Rec =>
   Object.fromEntries(WORK_ORDER_FIELDS.map((field) => [field, record[field] ?? null]));
+
+const WORK_ORDER_TYPES = ['Plumbing', 'Electrical', 'HVAC', 'Appliance', 'General Maintenance', 'Pest Control'];
+const JOBS = [
+  ['Kitchen sink leaking', 'Water pools under the kitchen sink cabinet.'],
+  ['No heat in bedroom', 'The bedroom radiator stays cold.'],
+  ['Replace smoke detector', 'Detector chirps every minute.'],
+  ['Dishwasher not draining', 'Standing water after each cycle.'],
+  ['Broken window latch', 'Living room window does not lock.'],
+  ['Ants in pantry', 'Ants along the pantry baseboard.'],
+] as const;
+/** This database's vendors (modelled ids): a work order names at most one. */
+export const WORK_ORDER_VENDOR_IDS = [7101, 7102, 7103, 7104];
+const NOTE_BODIES = ['Called the resident', 'Parts ordered', 'Vendor on site', 'Resident confirmed the fix'];
+const DONE = new Set(['Work Done', 'Ready to Bill', 'Completed', 'Work Completed']);
+
+/**
+ * Seeded v0 work orders, from a PRNG of their own (the other collections stay as they were for a seed): one per
+ * second occupancy that has begun, every status and priority taken at least once, some with no unit (common
+ * areas), vendor, users, schedule or instructions.
+ */
+export function generateWorkOrders(occupancies: readonly Rec[], seed: number, stampedAt: string): Rec[] {
+  const prng = new Prng(seed * 104_729 + 7);
+  const begun = occupancies.filter((o) => o.status !== 'Future' && o.status !== 'Vacant-Rented');
+  return begun
+    .filter((_, i) => i % 2 === 0)
+    .map((occupancy, i) => {
+      const Id = i + 1;
+      const Status = WORK_ORDER_STATUSES[i] ?? prng.pick(WORK_ORDER_STATUSES);
+      const [JobDescription, details] = prng.pick(JOBS);
+      const created = `2025-${String(prng.int(1, 12)).padStart(2, '0')}-${String(prng.int(1, 28)).padStart(2, '0')}`;
+      const commonArea = i % 7 === 3;
+      const scheduled = prng.chance(0.6);
+      const done = DONE.has(Status);
+      return {
+        Id,
+        WorkOrderNumber: String(Id),
+        PropertyId: occupancy.property_id,
+        UnitId: commonArea ? null : occupancy.unit_id,
+        OccupancyId: commonArea ? null : occupancy.occupancy_id,
+        Status,
+        Priority: WORK_ORDER_PRIORITIES[i] ?? prng.pick(WORK_ORDER_PRIORITIES),
+        WorkOrderType: prng.pick(WORK_ORDER_TYPES),
+        JobDescription,
+        Instructions: prng.chance(0.5) ? 'Call the resident before entering' : null,
+        PermissionToEnter: commonArea ? null : prng.chance(0.7),
+        VendorId: prng.chance(0.6) ? prng.pick(WORK_ORDER_VENDOR_IDS) : null,
+        AssignedUsers: prng
+          .weighted([
+            [[], 2],
+            [[MAINTENANCE_TECH_IDS[i % 3]], 5],
+            [[MAINTENANCE_TECH_IDS[(i + 1) % 3], MAINTENANCE_TECH_IDS[(i + 2) % 3]], 2],
+          ] as const)
+          .slice(),
+        CreatedAt: `${created}T${String(prng.int(8, 17)).padStart(2, '0')}:15:00Z`,
+        ScheduledStart: scheduled ? `${created}T13:00:00Z` : null,
+        ScheduledEnd: scheduled ? `${created}T15:00:00Z` : null,
+        WorkDoneOn: done ? created : null,
+        CompletedOn: done && Status !== 'Work Done' ? created : null,
+        Amount: done ? `${prng.int(40, 900)}.${String(prng.int(0, 99)).padStart(2, '0')}` : null,
+        ServiceRequestDescription: prng.chance(0.8) ? details : null,
+        LastUpdatedAt: stampedAt,
+      };
+    });
+}
+
+/** Seeded notes (oldest first) of about half the work orders, from their own PRNG. */
+export function generateWorkOrderNotes(workOrders: readonly Rec[], seed: number): Map<number, Rec[]> {
+  const prng = new Prng(seed * 15_485_863 + 11);
+  const notes = new Map<number, Rec[]>();
+  for (const w of workOrders) {
+    const count = prng.weighted([
+      [0, 2],
+      [1, 1],
+      [2, 1],
+    ] as const);
+    if (count === 0) continue;
+    notes.set(
+      w.Id,
+      Array.from({ length: count }, (_, n) => ({
+        Id: n + 1,
+        Body: `${prng.pick(NOTE_BODIES)} (${n + 1})`,
+        CreatedAt: `${w.CreatedAt.slice(0, 10)}T${String(18 + n).padStart(2, '0')}:00:00Z`,
+      })),
+    );
+  }
+  return notes;
+}

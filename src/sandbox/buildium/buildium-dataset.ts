@@ -11,6 +11,7 @@ import {
   streetLine,
   zipCode,
 } from '../kit/prng';
+import { generateLedgers, generateTasks, type LedgerSeeding } from './buildium-ledger-dataset';
 
 const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'intl', 'plain'];
 
@@ -26,6 +27,15 @@ export interface BuildiumData {
   leases: Rec[];
   tenants: Rec[];
   applicants: Rec[];
+  /** ResidentRequestTaskMessage (GET /v1/tasks/residentrequests). */
+  tasks: Rec[];
+  /** WorkOrderMessage without its Task summary, which is the linked task's (`TaskId`) as served. */
+  workorders: Rec[];
+  /**
+   * LeaseTransactionMessage of every lease ledger (GET /v1/leases/{leaseId}/transactions); with `every-lease`
+   * ledgers only the written ones (the seeded ones are generated when served).
+   */
+  transactions: Rec[];
 }
 
 export interface BuildiumDatasetOptions {
@@ -34,6 +44,8 @@ export interface BuildiumDatasetOptions {
   residents?: number;
   /** Tenants on no lease (theirs was removed), added after the others; none unless asked for. */
   tenantsOnNoLease?: number;
+  /** Which leases have a seeded ledger (LedgerSeeding): the first 2,000 begun ones unless asked otherwise. */
+  ledgers?: LedgerSeeding;
 }
 
 /** When the seeded records were last changed: fixed, so a seeded dataset is identical on every run. */
@@ -174,7 +186,19 @@ export function generateBuildiumData(options: BuildiumDatasetOptions = {}): Buil
   const applicants = Array.from({ length: Math.ceil(residentCount / 20) }, (_, i) =>
     makeApplicant(prng, ID_BASE.applicants + i + 1, prng.pick(units), i),
   );
-  return { rentals, units, leases, tenants, applicants };
+  // Tasks and ledgers draw from their own seeded streams, so the records above stay as they were before them.
+  const seed = options.seed ?? 1;
+  const { tasks, workorders } = generateTasks(leases, units, tenants, seed);
+  return {
+    rentals,
+    units,
+    leases,
+    tenants,
+    applicants,
+    tasks,
+    workorders,
+    transactions: (options.ledgers ?? 'first-leases') === 'first-leases' ? generateLedgers(leases, seed) : [],
+  };
 }
 
 function makeApplicant(prng: Prng, id: number, unit: Rec, n: number): Rec {

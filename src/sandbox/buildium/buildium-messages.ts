@@ -111,6 +111,22 @@ class MessageCheck {
   email(key: string): void {
     this.rule(key, false, (v) => typeof v === 'string' && EMAIL.test(v), 'must be a valid email address');
   }
+  /**
+   * A money amount in dollars: positive, written with at most two decimals (`cents / 100` always is; a float
+   * artefact such as 0.30000000000000004 is not, and Buildium's decimal would keep it).
+   */
+  money(key: string, required = false): void {
+    const ok = (v: unknown) => typeof v === 'number' && v > 0 && /^\d{1,12}(\.\d{1,2})?$/.test(String(v));
+    this.rule(key, required, ok, 'must be a positive amount with at most two decimal places');
+  }
+  notEmpty(key: string, message: string): void {
+    if (Array.isArray(this.body[key]) && this.body[key].length === 0) this.fail(key, message);
+  }
+  /** A field the message does not have is an error (a misspelt or read-only field is not silently dropped). */
+  only(fields: readonly string[]): void {
+    for (const key of Object.keys(this.body))
+      if (!fields.includes(key)) this.fail(key, `${key} is not a field of this message.`);
+  }
   integerList(key: string, max: number): void {
     const ok = (v: unknown) => Array.isArray(v) && v.length <= max && v.every((id) => Number.isInteger(id));
     this.rule(key, false, ok, `must be a list of at most ${max} integer ids`);
@@ -293,4 +309,152 @@ export function leaseStatus(from: string, to: string | undefined | null, today =
 /** Whether two leases' date ranges meet (an open end runs on). */
 export function overlaps(a: { from: string; to?: string | null }, b: { from: string; to?: string | null }): boolean {
   return (a.to == null || b.from <= a.to) && (b.to == null || a.from <= b.to);
+}
+
+export const TASK_STATUSES = ['New', 'InProgress', 'Completed', 'Deferred', 'Closed'];
+export const TASK_PRIORITIES = ['Low', 'Normal', 'High'];
+export const WRITE_PAYMENT_METHODS = [
+  'Check',
+  'Cash',
+  'MoneyOrder',
+  'CashierCheck',
+  'DirectDeposit',
+  'CreditCard',
+  'ElectronicPayment',
+];
+const TASK_POST_FIELDS = [
+  'Title',
+  'Description',
+  'CategoryId',
+  'SubCategoryId',
+  'UnitAgreementId',
+  'RequestedByEntityId',
+  'AssignedToUserId',
+  'TaskStatus',
+  'Priority',
+  'DueDate',
+  'IsEntryPermittedByResident',
+  'DoesResidentHavePets',
+  'ResidentEntryNotes',
+  'ShareWithRentalOwners',
+  'ShareWithBoardMembers',
+];
+const TASK_PUT_FIELDS = [
+  'Title',
+  'Message',
+  'CategoryId',
+  'SubCategoryId',
+  'AssignedToUserId',
+  'TaskStatus',
+  'Priority',
+  'DueDate',
+];
+export const WORK_ORDER_PUT_FIELDS = [
+  'WorkDetails',
+  'InvoiceNumber',
+  'ChargeableTo',
+  'EntryAllowed',
+  'EntryNotes',
+  'VendorId',
+  'VendorNotes',
+  'EntryContactId',
+  'EntryContactIds',
+  'LineItems',
+];
+
+/**
+ * ResidentRequestTaskPostMessage (post) or ResidentRequestTaskPutMessage. Closed: the Put message has no
+ * Description, lease or resident, and a field the message does not name is a 400 (buildium.md, Service requests).
+ */
+export function taskMessageErrors(body: unknown, post: boolean): FieldError[] {
+  return checked(body, (c) => {
+    c.only(post ? TASK_POST_FIELDS : TASK_PUT_FIELDS);
+    c.text('Title', true, 127);
+    c.integer('CategoryId');
+    c.integer('SubCategoryId');
+    c.integer('AssignedToUserId');
+    c.oneOf('TaskStatus', TASK_STATUSES, true);
+    c.oneOf('Priority', TASK_PRIORITIES, true);
+    c.date('DueDate');
+    if (!post) return c.text('Message', false, 65_500);
+    c.text('Description', false, 65_500);
+    c.integer('UnitAgreementId', true);
+    c.integer('RequestedByEntityId', true);
+    for (const flag of ['IsEntryPermittedByResident', 'DoesResidentHavePets', 'ShareWithRentalOwners']) c.boolean(flag);
+    c.boolean('ShareWithBoardMembers');
+    c.text('ResidentEntryNotes', false, 65_535);
+  });
+}
+
+/**
+ * WorkOrderPostMessage (post) or WorkOrderPutMessage. The sandbox links a work order to an existing resident
+ * request only: a post names its `TaskId` (the spec's alternative, a new to-do `Task`, is a 422).
+ */
+export function workOrderMessageErrors(body: unknown, post: boolean): FieldError[] {
+  return checked(body, (c) => {
+    c.only(post ? [...WORK_ORDER_PUT_FIELDS, 'TaskId', 'Task'] : WORK_ORDER_PUT_FIELDS);
+    c.integer('VendorId', true);
+    c.oneOf('EntryAllowed', ['Unknown', 'Yes', 'No'], true);
+    c.text('WorkDetails', false, 65_535);
+    c.text('InvoiceNumber', false, 50);
+    c.text('ChargeableTo', false, 100);
+    c.text('EntryNotes', false, 65_535);
+    c.text('VendorNotes', false, 65_535);
+    c.integer('EntryContactId');
+    c.integerList('EntryContactIds', 100);
+    c.nested(
+      'LineItems',
+      false,
+      (line) => {
+        line.only(['GlAccountId', 'Quantity', 'Memo', 'UnitPrice']);
+        line.integer('GlAccountId');
+        line.number('Quantity', true);
+        line.number('UnitPrice', true);
+        line.text('Memo', false, 100);
+      },
+      100,
+    );
+    if (post) c.integer('TaskId', !isJsonObject((body as Rec).Task));
+  });
+}
+
+/** LeaseChargePostMessage: at least one line, each a positive amount in cents and a GL account. */
+export function chargeMessageErrors(body: unknown): FieldError[] {
+  return checked(body, (c) => {
+    c.only(['Date', 'Memo', 'BillId', 'Lines']);
+    c.date('Date');
+    c.text('Memo', false, 65);
+    c.integer('BillId');
+    ledgerLines(c, ['Amount', 'GLAccountId', 'ReferenceNumber']);
+  });
+}
+
+/** LeaseLedgerPaymentPostMessage. */
+export function paymentMessageErrors(body: unknown): FieldError[] {
+  return checked(body, (c) => {
+    c.only(['Date', 'PaymentMethod', 'PayeeUserId', 'Memo', 'ReferenceNumber', 'SendEmailReceipt', 'Lines']);
+    c.date('Date', true);
+    c.oneOf('PaymentMethod', WRITE_PAYMENT_METHODS, true);
+    c.integer('PayeeUserId');
+    c.text('Memo', false, 65);
+    c.text('ReferenceNumber', false, 30);
+    c.boolean('SendEmailReceipt', true);
+    ledgerLines(c, ['Amount', 'GLAccountId']);
+  });
+}
+
+/** `Lines[]`: "At least one line item is required". */
+function ledgerLines(c: MessageCheck, fields: string[]): void {
+  c.nested(
+    'Lines',
+    true,
+    (line) => {
+      line.only(fields);
+      line.money('Amount', true);
+      line.integer('GLAccountId', true);
+      if (fields.includes('ReferenceNumber')) line.text('ReferenceNumber', false, 30);
+    },
+    100,
+  );
+  c.notEmpty('Lines', 'At least one line item is required.');
 }

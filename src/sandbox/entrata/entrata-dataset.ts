@@ -10,6 +10,8 @@ import {
   streetLine,
   zipCode,
 } from '../kit/prng';
+import { generateEntrataLedgers } from './entrata-ledger';
+import { generateEntrataWorkOrders } from './entrata-work-orders';
 
 const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'plain'];
 
@@ -25,8 +27,11 @@ export interface EntrataData {
   units: Rec[];
   leases: Rec[];
   customers: Rec[];
-  /** Maintenance work orders (service requests): none seeded; made by writes or the control API. */
+  /** Maintenance work orders (service requests): see entrata-work-orders.ts; writes and the control API add more. */
   work_orders: Rec[];
+  /** Lease ledger rows (getLeaseArTransactions) and ArPayments (getArPayments): see entrata-ledger.ts. */
+  ar_transactions: Rec[];
+  ar_payments: Rec[];
 }
 
 export interface EntrataDatasetOptions {
@@ -104,7 +109,9 @@ export function generateEntrataData(options: EntrataDatasetOptions = {}): Entrat
   }
 
   const leases = households.map((household, i) => makeLease(prng, ID_BASE.leases + i + 1, units[i], household));
-  return { properties, units, leases, customers, work_orders: [] };
+  const ledgers = generateEntrataLedgers(leases, options.seed ?? 1);
+  const workOrders = generateEntrataWorkOrders(leases, units, customers, options.seed ?? 1);
+  return { properties, units, leases, customers, work_orders: workOrders, ...ledgers };
 }
 
 function makeProperty(prng: Prng, id: number): Rec {

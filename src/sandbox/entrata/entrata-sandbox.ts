@@ -5,7 +5,15 @@ import { applyChanges, editEvenly, raisedRent, withRound } from '../kit/record-e
 import { isJsonObject, readJson, sendJson, type ServeOptions, startSandboxServer } from '../kit/sandbox-http';
 import { ChangeClock, type SimulatedVendor, VendorSimulator } from '../kit/vendor-simulator';
 import { type EntrataData, type EntrataDatasetOptions, generateEntrataData } from './entrata-dataset';
-import { APPLY, paramProblem, WRITE_METHODS, WRITE_VERSIONS } from './entrata-writes';
+import { APPLY, paramProblem, PICK_LISTS, WRITE_METHODS, WRITE_VERSIONS } from './entrata-writes';
+import {
+  AR_CODES,
+  PAYMENT_STATUS_TYPE_IDS,
+  PAYMENT_TYPES,
+  postPayment,
+  postTransaction,
+  workOrderPickLists,
+} from './entrata-ledger';
 
 type Rec = Record<string, any>;
 type Collection = keyof EntrataData;
@@ -57,15 +65,22 @@ const SERVICES: Record<string, { method: string; collection: Collection }> = {
   '/leases': { method: 'getLeases', collection: 'leases' },
   '/customers': { method: 'getCustomers', collection: 'customers' },
   '/maintenance': { method: 'getWorkOrders', collection: 'work_orders' },
+  '/artransactions': { method: 'getLeaseArTransactions', collection: 'ar_transactions' },
+  '/arpayments': { method: 'getArPayments', collection: 'ar_payments' },
 };
+/** Read methods beside a service's main one, by service path. */
+const LOOKUP_METHODS: Record<string, string> = { '/maintenance': 'getWorkOrderPickLists' };
+/** Fields the store keeps that the API never shows (what a record belongs to, a written row's client key). */
+const STORE_ONLY = ['propertyId', 'leaseId', 'reversal', 'transactionKey'];
+const served = (record: Rec) => Object.fromEntries(Object.entries(record).filter(([k]) => !STORE_ONLY.includes(k)));
 
 const DEFAULT_CREDENTIALS: EntrataSandboxCredential[] = [
   ENTRATA_SANDBOX_CREDENTIALS,
   {
     ...ENTRATA_SANDBOX_LIMITED_CREDENTIALS,
-    methods: Object.values(SERVICES)
-      .map((s) => s.method)
-      .filter((method) => method !== 'getCustomers'),
+    methods: [...Object.values(SERVICES).map((s) => s.method), ...Object.values(LOOKUP_METHODS)].filter(
+      (method) => method !== 'getCustomers',
+    ),
   },
 ];
 
@@ -76,6 +91,8 @@ const ID_OF: Record<Collection, (r: Rec) => string> = {
   leases: (r) => String(r.id),
   customers: (r) => String(r['@attributes']?.Id),
   work_orders: (r) => String(r.maintenanceRequestId),
+  ar_transactions: (r) => String(r.id),
+  ar_payments: (r) => String(r.ArPaymentId),
 };
 /** The field a malformed-record fault corrupts by default. */
 const ID_FIELD: Record<Collection, string> = {
@@ -84,6 +101,8 @@ const ID_FIELD: Record<Collection, string> = {
   leases: 'id',
   customers: 'Id',
   work_orders: 'maintenanceRequestId',
+  ar_transactions: 'id',
+  ar_payments: 'ArPaymentId',
 };
 
 class ParamError extends Error {}
@@ -121,7 +140,7 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
   }
 
   protected control() {
-    return { mutateKinds: ['customers', 'leases', 'units', 'properties'] };
+    return { mutateKinds: ['customers', 'leases', 'units', 'properties', 'work_orders', 'charges', 'payments'] };
   }
 
   protected sendInternalError(res: ServerResponse, error: Error): void {
@@ -152,7 +171,8 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
     const method = body.method ?? {};
     const path = url.pathname.replace(/\/+$/, '');
     const write = WRITE_METHODS[path]?.[method.name as string];
-    if (method.name !== service.method && !write)
+    const lookup = LOOKUP_METHODS[path] === method.name;
+    if (method.name !== service.method && !write && !lookup)
       return fail(400, `Method ${String(method.name)} is not available on ${url.pathname.slice(1)}.`);
     const name = method.name as string;
     if (method.version !== (WRITE_VERSIONS[name] ?? 'r1'))
@@ -186,8 +206,8 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
       );
     }
 
-    const limits = this.count(credential.apiKey, service.method);
-    if (limits.over) return fail(429, `API rate limit exceeded for ${service.method}.`, limits.headers);
+    const limits = this.count(credential.apiKey, name);
+    if (limits.over) return fail(429, `API rate limit exceeded for ${name}.`, limits.headers);
     const faults = await this.served(url.pathname, (failing) =>
       this.sendFault(res, requestId, failing, limits.headers),
     );
@@ -195,9 +215,12 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
 
     let result: Rec;
     try {
-      result = this.result(service.collection, (method.params ?? {}) as Rec, (records, collection) =>
-        FaultInjector.corruptPage(records, faults, ID_FIELD[collection]),
-      );
+      const params = (method.params ?? {}) as Rec;
+      result = lookup
+        ? workOrderPickLists(this.knownProperties(idList(params.propertyIds, 'propertyIds')), PICK_LISTS)
+        : this.result(service.collection, params, (records, collection) =>
+            FaultInjector.corruptPage(records, faults, ID_FIELD[collection]),
+          );
     } catch (error) {
       if (error instanceof ParamError) return fail(400, error.message, limits.headers);
       throw error;
@@ -251,6 +274,7 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
   private result(collection: Collection, params: Rec, corrupt: (records: Rec[], collection: Collection) => Rec[]): Rec {
     const s = this.store;
     if (collection === 'properties') return { PhysicalProperty: { Property: corrupt(s.properties, collection) } };
+    if (collection === 'ar_payments') return this.arPayments(params, corrupt);
     if (collection === 'units') {
       const ids = idList(params.propertyIds, 'propertyIds');
       const known = new Set(s.properties.map((p) => p.PropertyID as number));
@@ -271,6 +295,7 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
     const propertyId = idList(params.propertyId, 'propertyId');
     if (propertyId.length !== 1) throw new ParamError('propertyId is required and takes one property id.');
     if (collection === 'work_orders') return this.workOrders(propertyId[0], params, corrupt);
+    if (collection === 'ar_transactions') return this.leaseArTransactions(propertyId[0], params, corrupt);
     const pageNo = positive(params.pageNo ?? 1, 'pageNo', Number.MAX_SAFE_INTEGER);
     const perPage = positive(params.perPageCount ?? MAX_PER_PAGE, 'perPageCount', MAX_PER_PAGE);
     const page = <T>(list: T[]) => list.slice((pageNo - 1) * perPage, pageNo * perPage);
@@ -305,13 +330,7 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
    * (MM/DD/YYYY, inclusive); deleted ones only with includeDeletedWorkOrders 1.
    */
   private workOrders(propertyId: number, params: Rec, corrupt: (records: Rec[], collection: Collection) => Rec[]): Rec {
-    const day = (name: string) => {
-      const value = params[name];
-      if (value === undefined) return undefined;
-      if (typeof value !== 'string' || !/^\d{2}\/\d{2}\/\d{4}$/.test(value))
-        throw new ParamError(`${name} must be a date formatted MM/DD/YYYY.`);
-      return `${value.slice(6, 10)}-${value.slice(0, 2)}-${value.slice(3, 5)}`;
-    };
+    const day = (name: string) => isoDay(params[name], name);
     const from = day('lastUpdatedOnFromDate');
     const to = day('lastUpdatedOnToDate');
     const workOrderId = params.workOrderId === undefined ? undefined : String(params.workOrderId);
@@ -329,6 +348,114 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
     return { workOrders: { workOrder: corrupt(matching, 'work_orders') } };
   }
 
+  /** The ids of `ids` that name properties of this company (getWorkOrderPickLists' propertyIds). */
+  private knownProperties(ids: number[]): number[] {
+    if (ids.length === 0) throw new ParamError('propertyIds is required.');
+    return ids.filter((id) => this.store.properties.some((p) => p.PropertyID === id));
+  }
+
+  /**
+   * getLeaseArTransactions: one property's leases (paged like getLeases) with their ledger rows, narrowed by
+   * leaseIds, transactionTypeIds and transactionFromDate/ToDate (MM/DD/YYYY, inclusive). Modelled: without
+   * showFullLedger 1 only rows still open are listed; a reversed payment and its reversal only with
+   * includeReversals 1. A lease with no rows left is not listed.
+   */
+  private leaseArTransactions(
+    propertyId: number,
+    params: Rec,
+    corrupt: (records: Rec[], collection: Collection) => Rec[],
+  ): Rec {
+    const pageNo = positive(params.pageNo ?? 1, 'pageNo', Number.MAX_SAFE_INTEGER);
+    const perPage = positive(params.perPageCount ?? MAX_PER_PAGE, 'perPageCount', MAX_PER_PAGE);
+    const leaseIds = params.leaseIds === undefined ? null : new Set(idList(params.leaseIds, 'leaseIds'));
+    const types =
+      params.transactionTypeIds === undefined ? null : new Set(idList(params.transactionTypeIds, 'transactionTypeIds'));
+    const from = isoDay(params.transactionFromDate, 'transactionFromDate');
+    const to = isoDay(params.transactionToDate, 'transactionToDate');
+    const fullLedger = String(params.showFullLedger ?? '0') === '1';
+    const withReversals = String(params.includeReversals ?? '0') === '1';
+    const rows = this.store.ar_transactions.filter((r) => {
+      const day = isoDay(r.transactionDate, 'transactionDate')!;
+      return (
+        r.propertyId === propertyId &&
+        (!leaseIds || leaseIds.has(r.leaseId)) &&
+        (!types || types.has(r.transactionTypeId)) &&
+        (!from || day >= from) &&
+        (!to || day <= to) &&
+        (fullLedger || r.balanceDue !== '0.00') &&
+        (withReversals || !r.reversal)
+      );
+    });
+    const leases = this.store.leases.filter(
+      (l) => l.propertyId === propertyId && rows.some((r) => r.leaseId === Number(l.id)),
+    );
+    return {
+      leases: {
+        lease: leases.slice((pageNo - 1) * perPage, pageNo * perPage).map((lease) => ({
+          id: Number(lease.id),
+          customers: { customer: (lease.customers?.customer ?? []).map((c: Rec) => ({ id: c.id })) },
+          ledgers: {
+            ledger: [
+              {
+                id: 1,
+                name: 'Resident',
+                transactions: {
+                  transaction: corrupt(
+                    rows.filter((r) => r.leaseId === Number(lease.id)).map(served),
+                    'ar_transactions',
+                  ),
+                },
+              },
+            ],
+          },
+        })),
+      },
+    };
+  }
+
+  /**
+   * getArPayments: every property's payments (no propertyId), narrowed by fromDate/toDate (MM/DD/YYYY on
+   * PaymentDate), arPaymentIds and paymentStatusTypeIds; ArAllocations only with isIncludeAllocations 1. The
+   * property, customer and unit are shown by name and number as they are now.
+   */
+  private arPayments(params: Rec, corrupt: (records: Rec[], collection: Collection) => Rec[]): Rec {
+    const from = isoDay(params.fromDate, 'fromDate');
+    const to = isoDay(params.toDate, 'toDate');
+    const ids = params.arPaymentIds === undefined ? null : new Set(idList(params.arPaymentIds, 'arPaymentIds'));
+    const statuses =
+      params.paymentStatusTypeIds === undefined
+        ? null
+        : new Set(idList(params.paymentStatusTypeIds, 'paymentStatusTypeIds'));
+    const withAllocations = String(params.isIncludeAllocations ?? '0') === '1';
+    const matching = this.store.ar_payments.filter((p) => {
+      const day = isoDay(p.PaymentDate, 'PaymentDate')!;
+      return (
+        (!from || day >= from) &&
+        (!to || day <= to) &&
+        (!ids || ids.has(p.ArPaymentId)) &&
+        (!statuses || statuses.has(PAYMENT_STATUS_TYPE_IDS[p.PaymentStatus]))
+      );
+    });
+    const payments = matching.map((p) => {
+      const lease = this.find('leases', String(p.leaseId));
+      const property = this.store.properties.find((x) => x.PropertyID === lease?.propertyId);
+      const unit = this.store.units.find((u) => u.id === lease?.unitId);
+      const customer = this.find('customers', String(p.CustomerId));
+      const { ArAllocations, ...rest } = served(p);
+      return {
+        ArPaymentId: rest.ArPaymentId,
+        PropertyName: property?.MarketingName,
+        CustomerId: rest.CustomerId,
+        CustomerFirstName: customer?.FirstName,
+        CustomerLastName: customer?.LastName,
+        UnitNumber: unit?.unitNumber,
+        ...rest,
+        ...(withAllocations ? { ArAllocations } : {}),
+      };
+    });
+    return { ArPayments: { ArPayment: corrupt(payments, 'ar_payments') } };
+  }
+
   // ---- the control API: change the data between syncs, inject faults --------------------------------
 
   state() {
@@ -339,14 +466,25 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
   mutate(counts: Rec) {
     const round = ++this.mutationRound;
     const money = (value: unknown) => raisedRent(value).toFixed(2);
-    return editEvenly<Collection>(counts, (collection) => this.store[collection], {
-      properties: (r) => this.update('properties', r, { MarketingName: withRound(r.MarketingName, round) }),
-      units: (r) => this.update('units', r, { marketRent: money(r.marketRent) }),
-      leases: (r) => this.update('leases', r, { rent: money(r.rent) }),
-      customers: (r) => this.update('customers', r, { FirstName: withRound(r.FirstName, round) }),
-      work_orders: (r) =>
-        this.update('work_orders', r, { maintenanceDescription: withRound(r.maintenanceDescription, round) }),
-    });
+    const today = new Date().toISOString().slice(0, 10);
+    const withLedger = () =>
+      this.store.leases.filter((l) => this.store.ar_transactions.some((r) => r.leaseId === Number(l.id)));
+    return editEvenly<Exclude<Collection, 'ar_transactions' | 'ar_payments'> | 'charges' | 'payments'>(
+      counts,
+      (kind) => (kind === 'charges' || kind === 'payments' ? withLedger() : this.store[kind]),
+      {
+        properties: (r) => this.update('properties', r, { MarketingName: withRound(r.MarketingName, round) }),
+        units: (r) => this.update('units', r, { marketRent: money(r.marketRent) }),
+        leases: (r) => this.update('leases', r, { rent: money(r.rent) }),
+        customers: (r) => this.update('customers', r, { FirstName: withRound(r.FirstName, round) }),
+        work_orders: (r) =>
+          this.update('work_orders', r, { maintenanceDescription: withRound(r.maintenanceDescription, round) }),
+        // A new 25.10 late fee on the lease; a new 100.30 check payment applied to its oldest open charges.
+        charges: (lease) =>
+          postTransaction(this.store, lease, { arCodeId: 2, cents: 2510, date: today, description: AR_CODES[2] }),
+        payments: (lease) => postPayment(this.store, lease, { cents: 10030, date: today, type: PAYMENT_TYPES.check }),
+      },
+    );
   }
 
   find(collection: Collection, id: string): Rec | undefined {
@@ -377,7 +515,9 @@ class EntrataSimulator extends VendorSimulator<EntrataData, EntrataSandboxOption
             ? { customers: { customer: [] }, ...fields, propertyId: Number(body.propertyId), id: String(nextId) }
             : collection === 'work_orders'
               ? { ...fields, propertyId: Number(body.propertyId), maintenanceRequestId: String(nextId) }
-              : { ...fields, propertyId: Number(body.propertyId), id: String(nextId) };
+              : collection === 'ar_payments'
+                ? { ...fields, ArPaymentId: nextId }
+                : { ...fields, propertyId: Number(body.propertyId), id: String(nextId) };
     records.push(record);
     if (collection === 'customers') this.joinLease(record, Number(body.LeaseId));
     return record;
@@ -469,6 +609,14 @@ function idList(value: unknown, name: string): number[] {
   if (!parts || parts.some((p) => !/^\d+$/.test(p)))
     throw new ParamError(`${name} must be an id or a comma-separated list of ids.`);
   return parts.map(Number);
+}
+
+/** An MM/DD/YYYY param as YYYY-MM-DD (undefined when absent). */
+function isoDay(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d{2}\/\d{2}\/\d{4}$/.test(value))
+    throw new ParamError(`${name} must be a date formatted MM/DD/YYYY.`);
+  return `${value.slice(6, 10)}-${value.slice(0, 2)}-${value.slice(3, 5)}`;
 }
 
 function positive(value: unknown, name: string, max: number): number {

@@ -1,4 +1,7 @@
+import { centsOfDecimal } from '../kit/seeded-ledger';
 import { type EntrataData, usDate } from './entrata-dataset';
+import { sendLeaseArTransaction } from './entrata-ledger';
+import { COMPANY_EMPLOYEES } from './entrata-work-orders';
 
 type Rec = Record<string, any>;
 
@@ -9,7 +12,19 @@ type Rec = Record<string, any>;
  * `occupants.occupant[] {firstName, lastName}` (one occupant may come as an object, as Entrata's JSON does).
  */
 type ParamKind =
-  'id' | 'number' | 'digits' | 'flag' | 'text' | 'isoDate' | 'usDate' | 'usDateTime' | 'occupants' | readonly number[];
+  | 'id'
+  | 'number'
+  | 'digits'
+  | 'flag'
+  | 'text'
+  | 'isoDate'
+  | 'usDate'
+  | 'usDateTime'
+  | 'occupants'
+  | 'clientKey'
+  | 'amount'
+  | 'postMonth'
+  | readonly number[];
 
 interface ParamSpec {
   kind: ParamKind;
@@ -121,6 +136,18 @@ export const WRITE_METHODS: Record<string, Record<string, Record<string, ParamSp
       permissionToEnter: opt('flag'),
     },
   },
+  '/artransactions': {
+    sendLeaseArTransactions: {
+      transactionId: req('clientKey'),
+      leaseId: req('id'),
+      arCodeId: req('id'),
+      transactionAmount: req('amount'),
+      transactionDate: req('usDate'),
+      arPostMonth: opt('postMonth'),
+      // Required by Propexo (modelled).
+      description: req('text'),
+    },
+  },
   '/propertyunits': {
     sendPropertyUnits: {
       propertyId: req('id'),
@@ -173,6 +200,16 @@ function kindProblem(kind: ParamKind, value: unknown): string | null {
         : 'must be a date-time formatted MM/DD/YYYY HH:mm:ss';
     case 'occupants':
       return occupantList(value) ? null : 'must be {"occupant": [{"firstName", "lastName"}]}';
+    case 'clientKey':
+      return typeof value === 'string' && /^[A-Za-z0-9-]{1,50}$/.test(value)
+        ? null
+        : 'must be 1 to 50 letters, digits or dashes';
+    case 'amount': {
+      const cents = centsOfDecimal(value);
+      return cents !== null && cents !== 0 ? null : 'must be a non-zero decimal amount with at most two decimals';
+    }
+    case 'postMonth':
+      return typeof value === 'string' && /^(0[1-9]|1[0-2])\/\d{4}$/.test(value) ? null : 'must be formatted MM/YYYY';
   }
   return null;
 }
@@ -365,6 +402,8 @@ function workOrderProblem(p: Rec): string | null {
   for (const [param, list] of LOOKUPS)
     if (p[param] !== undefined && !pick(list, p[param]))
       return `${param} ${p[param]} is not in the property's pick list.`;
+  if (p.assignedTo !== undefined && !COMPANY_EMPLOYEES[p.assignedTo])
+    return `assignedTo ${p.assignedTo} is not an employee of the company.`;
   const start = p.scheduledStartDateTime ?? p.scheduledStartDate;
   const end = p.scheduledEndDateTime ?? p.scheduledEndDate;
   if ((start === undefined) !== (end === undefined))
@@ -387,7 +426,8 @@ function workOrderFields(data: EntrataData, p: Rec): Rec {
     nameLast: customer?.LastName,
     primaryPhoneNumber: p.mainPhoneNumber === undefined ? undefined : String(p.mainPhoneNumber),
     emailAddress: p.emailAddress ?? customer?.Email,
-    assignedTo: p.assignedTo,
+    // assignedTo is sent as the employee's id; getWorkOrders names the employee (modelled).
+    assignedTo: p.assignedTo === undefined ? undefined : COMPANY_EMPLOYEES[p.assignedTo],
     maintenanceStatus:
       p.maintenanceStatusTypeId === undefined ? undefined : pick('statuses', p.maintenanceStatusTypeId),
     maintenancePriority:
@@ -465,4 +505,5 @@ export const APPLY: Record<string, (data: EntrataData, params: Rec, today: strin
   sendPropertyUnits: sendPropertyUnit,
   sendWorkOrders: sendWorkOrder,
   updateWorkOrders: updateWorkOrder,
+  sendLeaseArTransactions: (data, params) => sendLeaseArTransaction(data, params),
 };

@@ -11,6 +11,8 @@ import {
   streetLine,
   zipCode,
 } from '../kit/prng';
+import { generatePropertywareLedgers } from './propertyware-rest-ledger';
+import { generatePropertywareWorkOrders } from './propertyware-rest-workorders';
 
 const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'intl'];
 
@@ -26,8 +28,11 @@ export interface PropertywareRestData {
   units: Rec[];
   leases: Rec[];
   contacts: Rec[];
-  /** Work orders (service requests): none seeded; made by writes or the control API. */
+  /** Work orders (service requests, `WorkOrder`): about one per three leases (propertyware-rest-workorders.ts). */
   workorders: Rec[];
+  /** Lease charges (`ChargeTx`, GET /leases/charges) and payments (`Payment`, GET /leases/payments). */
+  charges: Rec[];
+  payments: Rec[];
 }
 
 export interface PropertywareRestDatasetOptions {
@@ -174,7 +179,14 @@ export function generatePropertywareRestData(options: PropertywareRestDatasetOpt
     });
   for (let i = 0; i < Math.ceil(residentCount / 50); i++)
     contacts.push({ ...makeTenant(prng, ID_BASE.contacts + contacts.length + 1), namedOnLease: false });
-  return { portfolios, buildings, units, leases, contacts, workorders: [] };
+  const { charges, payments } = generatePropertywareLedgers(leases, options.seed ?? 1, (date) => ({
+    createdBy: 'Sandbox',
+    createdDateTime: `${date}T14:00:00Z`,
+    lastModifiedBy: 'Sandbox',
+    lastModifiedDateTime: isoSeconds(SEEDED_AT),
+  }));
+  const workorders = generatePropertywareWorkOrders(leases, units, contacts, options.seed ?? 1, isoSeconds(SEEDED_AT));
+  return { portfolios, buildings, units, leases, contacts, workorders, charges, payments };
 }
 
 function makePortfolio(prng: Prng, id: number): Rec {

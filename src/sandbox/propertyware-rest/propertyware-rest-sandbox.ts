@@ -23,8 +23,10 @@ import {
   readFields,
   replaceableFields,
   SAVE_BUILDING,
+  SAVE_CHARGE,
   SAVE_CONTACT,
   SAVE_LEASE,
+  SAVE_PAYMENT,
   SAVE_UNIT,
   SAVE_WORK_ORDER,
   CLOSE_WORK_ORDER,
@@ -33,6 +35,8 @@ import {
   UPDATE_BUILDING,
   validateSave,
 } from './propertyware-rest-writes';
+import { BANK_GL_ACCOUNTS, INCOME_GL_ACCOUNTS } from './propertyware-rest-ledger';
+import { allocateOldestFirst, centsOf, dollars } from '../kit/seeded-ledger';
 
 type Rec = Record<string, any>;
 type Collection = keyof PropertywareRestData;
@@ -52,7 +56,7 @@ export interface ReadOnlyCollections {
   beta?: boolean;
 }
 /** Write endpoints marked (BETA) in the spec. */
-const BETA_WRITES = new Set(['PUT /workorders/closeworkorder/{id}']);
+const BETA_WRITES = new Set(['PUT /workorders/closeworkorder/{id}', 'POST /leases/charges', 'POST /leases/payments']);
 
 export interface PropertywareRestSandboxOptions extends PropertywareRestDatasetOptions {
   /** Accepted client id / secret / system id triples; a denied collection answers 403. */
@@ -80,18 +84,37 @@ const DEFAULT_CREDENTIALS: NonNullable<PropertywareRestSandboxOptions['credentia
   { ...PROPERTYWARE_REST_SANDBOX_LIMITED_CREDENTIALS, denied: ['contacts'] },
 ];
 
-const COLLECTIONS: Collection[] = ['portfolios', 'buildings', 'units', 'leases', 'contacts', 'workorders'];
+const COLLECTIONS: Collection[] = [
+  'portfolios',
+  'buildings',
+  'units',
+  'leases',
+  'contacts',
+  'workorders',
+  'charges',
+  'payments',
+];
+/** The lease ledger, served under /leases/charges and /leases/payments and guarded by the LEASES permission. */
+const LEDGER = new Set<Collection>(['charges', 'payments']);
+const pathOf = (collection: Collection) => (LEDGER.has(collection) ? `/leases/${collection}` : `/${collection}`);
+const permissionOf = (collection: Collection): Collection => (LEDGER.has(collection) ? 'leases' : collection);
+const INCOME_ACCOUNTS = new Set<number>(Object.values(INCOME_GL_ACCOUNTS));
+const BANK_ACCOUNTS = new Set<number>(BANK_GL_ACCOUNTS);
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Collections whose list endpoint hides deactivated records unless includeDeactivated=true. */
 const DEACTIVATABLE = new Set<Collection>(['portfolios', 'buildings', 'units']);
 const CONTACT_TYPES = ['TENANT', 'PROSPECT', 'OWNER', 'VENDOR', 'OTHER'];
 /** The Save/Update schema each write endpoint takes (docs/vendors/propertyware-rest.md, Writes). */
-const WRITE_SCHEMAS: Partial<Record<Collection, { POST: SaveSchema; PUT: SaveSchema }>> = {
+const WRITE_SCHEMAS: Partial<Record<Collection, { POST: SaveSchema; PUT?: SaveSchema }>> = {
   contacts: { POST: SAVE_CONTACT, PUT: SAVE_CONTACT },
   leases: { POST: SAVE_LEASE, PUT: SAVE_LEASE },
   buildings: { POST: SAVE_BUILDING, PUT: UPDATE_BUILDING },
   units: { POST: SAVE_UNIT, PUT: SAVE_UNIT },
   // No general update: the only one is the BETA close (PUT /workorders/closeworkorder/{id}).
   workorders: { POST: SAVE_WORK_ORDER, PUT: CLOSE_WORK_ORDER },
+  // Their updates (PUT /leases/charges/{id}, /leases/payments/{id}) are not simulated.
+  charges: { POST: SAVE_CHARGE },
+  payments: { POST: SAVE_PAYMENT },
 };
 /** This organisation's lease statuses: a write naming another answers 400 (statuses are configured per organisation). */
 const KNOWN_LEASE_STATUSES = new Set<string>(LEASE_STATUSES.map(([status]) => status));
@@ -177,7 +200,9 @@ class PropertywareRestSimulator
     // Paths, and the paging parameters' names, are case-sensitive: a wrong case is a 404.
     const close = /^\/workorders\/closeworkorder\/(\d+)\/?$/.exec(url.pathname);
     if (close && req.method === 'PUT') return this.write(req, res, url, 'workorders', credential, close[1]);
-    const match = /^\/([a-z]+)(?:\/(\d+))?\/?$/.exec(url.pathname);
+    const match =
+      /^\/leases\/(charges|payments)(?:\/(\d+))?\/?$/.exec(url.pathname) ??
+      /^\/([a-z]+)(?:\/(\d+))?\/?$/.exec(url.pathname);
     const collection = match && (COLLECTIONS as string[]).includes(match[1]) ? (match[1] as Collection) : undefined;
     const misspelt = [...url.searchParams.keys()].find(
       (k) => ['limit', 'offset'].includes(k.toLowerCase()) && k !== k.toLowerCase(),
@@ -199,7 +224,7 @@ class PropertywareRestSimulator
         405,
         errorResponse('METHOD_NOT_ALLOWED', `${req.method} is not supported by this simulator`),
       );
-    if (isDenied(credential, collection)) {
+    if (isDenied(credential, permissionOf(collection))) {
       return sendJson(
         res,
         403,
@@ -224,6 +249,9 @@ class PropertywareRestSimulator
     if (!faults) return;
 
     const id = match![2];
+    // The ledger has list reads only (no GET /leases/charges/{id} in the spec).
+    if (id !== undefined && LEDGER.has(collection))
+      return sendJson(res, 404, errorResponse('NOT_FOUND', `No resource at ${url.pathname}.`));
     if (id !== undefined) {
       const record = this.index(collection).get(Number(id));
       if (!record) return sendJson(res, 404, errorResponse('NOT_FOUND', `${collection} ${id} was not found.`));
@@ -261,7 +289,7 @@ class PropertywareRestSimulator
     const isClose = url.pathname.startsWith('/workorders/closeworkorder/');
     const operation = isClose
       ? 'PUT /workorders/closeworkorder/{id}'
-      : `${method} /${collection}${id === undefined ? '' : '/{id}'}`;
+      : `${method} ${pathOf(collection)}${id === undefined ? '' : '/{id}'}`;
     const schema = WRITE_SCHEMAS[collection]?.[method];
     const refuse = (status: number, errorCode: string, userMessage: string) =>
       this.refuseWrite(operation, status === 429 ? 'refused' : 'rejected', () =>
@@ -281,7 +309,7 @@ class PropertywareRestSimulator
         'FORBIDDEN',
         "Write access is only available to customers who have opted in to our beta program. Please reach out to support if you'd like to be included.",
       );
-    if (credential.readOnly?.includes(collection))
+    if (credential.readOnly?.includes(permissionOf(collection)))
       return refuse(
         403,
         'FORBIDDEN',
@@ -389,6 +417,7 @@ class PropertywareRestSimulator
         errors.push(...validateSave(TIME_CARD_ENTRY, entry, `timeCardEntry[${i}].`)),
       );
     }
+    if (LEDGER.has(collection)) errors.push(...this.ledgerErrors(collection, body));
     if (collection === 'units') {
       missing('buildingID', 'buildings', body.buildingID);
       const building = this.index('buildings').get(body.buildingID);
@@ -402,8 +431,94 @@ class PropertywareRestSimulator
     return errors;
   }
 
+  /**
+   * What the account refuses in a charge or payment (modelled: the spec states only the schema): an unknown
+   * lease, an amount that is not positive or has more than two decimals, a charge's GL account that is not an
+   * income account, a payment's account that is not a bank account or a payer who is not on the lease.
+   */
+  private ledgerErrors(collection: Collection, body: Rec): FieldError[] {
+    const errors: FieldError[] = [];
+    const lease = this.index('leases').get(body.leaseID);
+    if (typeof body.leaseID === 'number' && !lease)
+      errors.push({ key: 'leaseID', message: `leases ${body.leaseID} was not found` });
+    if (typeof body.amount === 'number') {
+      const cents = centsOf(body.amount);
+      if (cents === null) errors.push({ key: 'amount', message: 'amount must have at most two decimal places' });
+      else if (cents <= 0) errors.push({ key: 'amount', message: 'amount must be greater than zero' });
+    }
+    if (collection === 'charges' && Number.isInteger(body.glAccountID) && !INCOME_ACCOUNTS.has(body.glAccountID))
+      errors.push({ key: 'glAccountID', message: `glAccountID ${body.glAccountID} is not an income account` });
+    if (collection === 'payments') {
+      if (Number.isInteger(body.destinationAccountID) && !BANK_ACCOUNTS.has(body.destinationAccountID))
+        errors.push({
+          key: 'destinationAccountID',
+          message: `destinationAccountID ${body.destinationAccountID} is not a bank account`,
+        });
+      if (lease && Number.isInteger(body.contactID) && !lease.contacts.some((c: Rec) => c.id === body.contactID))
+        errors.push({ key: 'contactID', message: `contact ${body.contactID} is not on lease ${lease.id}` });
+    }
+    return errors;
+  }
+
+  /** A new charge, open for its whole amount; the lease's balance goes up by it. */
+  private createCharge(fields: Rec): Rec {
+    const lease = this.index('leases').get(fields.leaseID)!;
+    const charge = this.create('charges', {
+      portfolioID: lease.portfolioID,
+      ...fields,
+      amountPaid: 0,
+      amountDue: fields.amount,
+      payments: [],
+    });
+    this.moveBalance(lease, centsOf(fields.amount)!);
+    return charge;
+  }
+
+  /**
+   * A new payment, applied to the lease's oldest open charges first (modelled: Propertyware's default
+   * allocation); each charge it pays changes, and the lease's balance goes down by it.
+   */
+  private createPayment(fields: Rec): Rec {
+    const lease = this.index('leases').get(fields.leaseID)!;
+    const cents = centsOf(fields.amount)!;
+    const payment = this.create('payments', {
+      portfolioID: lease.portfolioID,
+      ...fields,
+      glAccountID: fields.destinationAccountID,
+      isDeposited: false,
+      status: lease.status,
+      lines: [
+        {
+          glAccountID: fields.destinationAccountID,
+          debit: fields.amount,
+          credit: 0,
+          unitID: lease.unitID,
+          buildingID: lease.buildingID,
+          portfolioID: lease.portfolioID,
+        },
+      ],
+    });
+    const open = this.store.charges
+      .filter((c) => c.leaseID === lease.id && c.amountDue > 0)
+      .sort((a, b) => (a.date === b.date ? a.id - b.id : a.date < b.date ? -1 : 1));
+    for (const { charge, cents: applied } of allocateOldestFirst(open, cents, (c) => centsOf(c.amountDue)!))
+      this.update('charges', charge, {
+        amountPaid: dollars(centsOf(charge.amountPaid)! + applied),
+        amountDue: dollars(centsOf(charge.amountDue)! - applied),
+        payments: [...charge.payments, { id: payment.id, chargeAmountPaid: dollars(applied) }],
+      });
+    this.moveBalance(lease, -cents);
+    return payment;
+  }
+
+  private moveBalance(lease: Rec, cents: number): void {
+    this.update('leases', lease, { leaseBalance: dollars(centsOf(lease.leaseBalance ?? 0)! + cents) });
+  }
+
   private createFrom(collection: Collection, schema: SaveSchema, body: Rec): Rec {
     const fields = readFields(schema, body);
+    if (collection === 'charges') return this.createCharge(fields);
+    if (collection === 'payments') return this.createPayment(fields);
     // SaveContact has no type: a new contact is no tenant until a lease names it (docs/vendors/propertyware-rest.md).
     if (collection === 'contacts') return this.create('contacts', { ...fields, type: 'OTHER' });
     if (collection === 'units') return this.create('units', { status: 'Vacant', rentable: true, ...fields });
@@ -512,8 +627,33 @@ class PropertywareRestSimulator
     if (type !== undefined && !CONTACT_TYPES.includes(type))
       errors.push({ key: 'type', message: `must be one of ${CONTACT_TYPES.join(', ')}` });
     const order = this.parseOrder(collection, params.get('orderby'), errors);
+    const ledger = LEDGER.has(collection) ? this.parseLedgerQuery(params, errors) : undefined;
     if (errors.length) return { errors };
-    return { offset, limit, from, to, includeDeactivated, type, order };
+    return { offset, limit, from, to, includeDeactivated, type, order, ledger };
+  }
+
+  /** The ledger reads' own filters: postDateStart/End (dates, inclusive), leaseID, portfolioID, glAccountID. */
+  private parseLedgerQuery(params: URLSearchParams, errors: Array<{ key: string; message: string }>) {
+    const date = (name: string) => {
+      const raw = params.get(name);
+      if (raw === null || raw === '') return undefined;
+      if (!DATE.test(raw) || Number.isNaN(Date.parse(raw)))
+        errors.push({ key: name, message: 'must be a date formatted YYYY-MM-DD' });
+      return raw;
+    };
+    const id = (name: string) => {
+      const raw = params.get(name);
+      if (raw === null || raw === '') return undefined;
+      if (!/^\d+$/.test(raw)) errors.push({ key: name, message: 'must be an integer' });
+      return Number(raw);
+    };
+    return {
+      postDateStart: date('postDateStart'),
+      postDateEnd: date('postDateEnd'),
+      leaseID: id('leaseID'),
+      portfolioID: id('portfolioID'),
+      glAccountID: id('glAccountID'),
+    };
   }
 
   /** `orderby=field [asc|desc],…`; field names are matched without regard to case. */
@@ -537,14 +677,27 @@ class PropertywareRestSimulator
       includeDeactivated: boolean;
       type?: string;
       order: Array<{ field: string; descending: boolean }>;
+      ledger?: {
+        postDateStart?: string;
+        postDateEnd?: string;
+        leaseID?: number;
+        portfolioID?: number;
+        glAccountID?: number;
+      };
     },
   ): Rec[] {
+    const l = q.ledger;
     const matching = this.store[collection].filter((r) => {
       const changed = this.changedAt(r);
       if (q.from !== undefined && changed < q.from) return false;
       if (q.to !== undefined && changed > q.to) return false;
       if (!q.includeDeactivated && DEACTIVATABLE.has(collection) && r.active === false) return false;
       if (q.type !== undefined && r.type !== q.type) return false;
+      if (l?.postDateStart !== undefined && r.date < l.postDateStart) return false;
+      if (l?.postDateEnd !== undefined && r.date > l.postDateEnd) return false;
+      if (l?.leaseID !== undefined && r.leaseID !== l.leaseID) return false;
+      if (l?.portfolioID !== undefined && r.portfolioID !== l.portfolioID) return false;
+      if (l?.glAccountID !== undefined && r.glAccountID !== l.glAccountID) return false;
       return true;
     });
     if (q.order.length === 0) return matching; // stored id ascending
@@ -562,6 +715,7 @@ class PropertywareRestSimulator
 
   /** Records as the API serves them: a lease's contacts as LeaseContact, completed from the contacts. */
   view(collection: Collection, record: Rec): Rec {
+    if (collection === 'charges') return this.chargeView(record);
     if (collection !== 'leases') return record;
     const contacts = this.index('contacts');
     return {
@@ -586,6 +740,27 @@ class PropertywareRestSimulator
     };
   }
 
+  /** A ChargeTx with its payments[] as PaymentCharge, completed from the payments. */
+  private chargeView(charge: Rec): Rec {
+    const payments = this.index('payments');
+    return {
+      ...charge,
+      payments: charge.payments.map((link: Rec) => {
+        const p = payments.get(link.id) ?? {};
+        return {
+          id: link.id,
+          amount: p.amount,
+          chargeAmountPaid: link.chargeAmountPaid,
+          date: p.date,
+          settledDate: p.depositDate ?? p.date,
+          paymentType: p.paymentType,
+          refNo: p.refNo,
+          accountID: p.destinationAccountID,
+        };
+      }),
+    };
+  }
+
   // ---- the control API: change the data between syncs, inject faults --------------------------------
 
   state() {
@@ -594,17 +769,40 @@ class PropertywareRestSimulator
 
   /**
    * Edits `n` records of each named collection, spread evenly over it: contacts get a new first name,
-   * leases a new base rent, units a new target rent, buildings and portfolios a new name.
+   * leases a new base rent, units a new target rent, buildings and portfolios a new name; `charges` posts a
+   * new 25.10 late fee to that many leases with a ledger, `payments` a new 100.30 check payment (applied to
+   * their oldest open charges).
    */
   mutate(counts: Rec) {
     const round = ++this.mutationRound;
-    return editEvenly<Collection>(counts, (collection) => this.store[collection], {
+    const today = new Date().toISOString().slice(0, 10);
+    const withLedger = () => this.store.leases.filter((l) => this.store.charges.some((c) => c.leaseID === l.id));
+    return editEvenly<Collection>(counts, (kind) => (LEDGER.has(kind) ? withLedger() : this.store[kind]), {
       portfolios: (r) => this.update('portfolios', r, { name: withRound(r.name ?? 'Portfolio', round) }),
       buildings: (r) => this.update('buildings', r, { name: withRound(r.name ?? 'Building', round) }),
       units: (r) => this.update('units', r, { targetRent: raisedRent(r.targetRent) }),
       leases: (r) => this.update('leases', r, { baseRent: raisedRent(r.baseRent) }),
       contacts: (r) => this.update('contacts', r, { firstName: withRound(r.firstName ?? 'First', round) }),
       workorders: (r) => this.update('workorders', r, { description: withRound(r.description ?? 'Work', round) }),
+      charges: (lease) =>
+        this.createCharge({
+          leaseID: lease.id,
+          date: today,
+          amount: 25.1,
+          glAccountID: INCOME_GL_ACCOUNTS.late_fee,
+          comments: 'Late fee',
+        }),
+      payments: (lease) =>
+        this.createPayment({
+          leaseID: lease.id,
+          contactID: lease.contacts[0]?.id,
+          date: today,
+          depositDate: today,
+          amount: 100.3,
+          paymentType: 'CHECK',
+          refNo: `M${round}`,
+          destinationAccountID: BANK_GL_ACCOUNTS[0],
+        }),
     });
   }
 
@@ -698,6 +896,8 @@ function defaults(collection: Collection): Rec {
     case 'contacts':
       return { type: 'TENANT' };
     case 'workorders':
+    case 'charges':
+    case 'payments':
       return {};
     default:
       return { active: true };

@@ -372,3 +372,45 @@ export const TIME_CARD_ENTRY: SaveSchema = {
     workDate: { type: 'string' },
   },
 };
+
+/** SaveCharge (POST /leases/charges, BETA): every field is also a ChargeTx field. */
+export const SAVE_CHARGE: SaveSchema = {
+  name: 'SaveCharge',
+  required: ['amount', 'date', 'glAccountID', 'leaseID'],
+  fields: { amount: NUM, comments: S, date: DATE, glAccountID: INT, leaseID: INT, refNo: S },
+};
+
+export const PAYMENT_TYPE_VALUES = [
+  'CHECK',
+  'CHECK21',
+  'CASHIERS_CHECK',
+  'CREDIT_CARD',
+  'CASH',
+  'MONEY_ORDER',
+  'OTHER',
+  'CLICKPAY',
+  'SECTION8',
+  'EPAY',
+  'ECHECK',
+  'NACHA',
+  'RENTMONEY',
+  'PUBLIC_ASSISTANCE',
+  'PAYMENT_TYPE_NA',
+] as const;
+
+/** SavePayment (POST /leases/payments, BETA): every field is also a Payment field; `refNo` is required. */
+export const SAVE_PAYMENT: SaveSchema = {
+  name: 'SavePayment',
+  required: ['amount', 'contactID', 'date', 'depositDate', 'destinationAccountID', 'leaseID', 'paymentType', 'refNo'],
+  fields: {
+    amount: NUM,
+    comments: S,
+    contactID: INT,
+    date: DATE,
+    depositDate: DATE,
+    destinationAccountID: INT,
+    leaseID: INT,
+    paymentType: { type: 'string', values: PAYMENT_TYPE_VALUES },
+    refNo: S,
+  },
+};

@@ -11,6 +11,8 @@ import {
   streetLine,
   zipCode,
 } from '../kit/prng';
+import { generateYardiTransactions } from './yardi-ledger';
+import { generateYardiServiceRequests } from './yardi-service-requests';
 
 const PHONE_STYLES: readonly PhoneStyle[] = ['paren', 'dash', 'dot', 'plain'];
 
@@ -25,8 +27,10 @@ export interface YardiData {
   properties: Rec[];
   units: Rec[];
   customers: Rec[];
-  /** Service requests (ItfServiceRequests): none seeded; made by writes or the control API. */
+  /** Service requests (ItfServiceRequests): about one household in three has one (yardi-service-requests.ts). */
   service_requests: Rec[];
+  /** Billing & Payments: each household's charges and payments (see yardi-ledger.ts). */
+  transactions: Rec[];
 }
 
 export interface YardiDatasetOptions {
@@ -35,6 +39,10 @@ export interface YardiDatasetOptions {
   residents?: number;
   /** Units per property: Voyager customers run large communities. */
   unitsPerProperty?: number;
+  /** Service requests seeded; about one per three households when absent. */
+  serviceRequests?: number;
+  /** `none`: households without charges or payments (the sync benchmarks' data, and big datasets served fast). */
+  ledgers?: 'none';
 }
 
 /** Every Customer Type of the contract; applicants are no residents, a household of them no lease. */
@@ -101,7 +109,13 @@ export function generateYardiData(options: YardiDatasetOptions = {}): YardiData 
   const customers = households.map((size, i) =>
     makeRtCustomer(prng, i + 1, size, units[i], propertyByCode.get(units[i].YardiPropertyId)!),
   );
-  return { properties, units, customers, service_requests: [] };
+  return {
+    properties,
+    units,
+    customers,
+    service_requests: generateYardiServiceRequests(customers, options.seed ?? 1, options.serviceRequests),
+    transactions: options.ledgers === 'none' ? [] : generateYardiTransactions(customers, options.seed ?? 1),
+  };
 }
 
 function makeProperty(prng: Prng, n: number): Rec {

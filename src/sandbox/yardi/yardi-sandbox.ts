@@ -8,6 +8,8 @@ import { BodyError, readText, type ServeOptions, startSandboxServer } from '../k
 import { type SimulatedVendor, VendorSimulator } from '../kit/vendor-simulator';
 import { generateYardiData, type YardiData, type YardiDatasetOptions } from './yardi-dataset';
 import { writeElement } from './yardi-xml';
+import { advanceServiceRequest } from './yardi-service-requests';
+import { chargeDateRange, importTransactions, postCharge, postReceipt, serviceTransactions } from './yardi-ledger';
 import {
   createOrEditServiceRequests,
   documentOf,
@@ -81,6 +83,13 @@ const METHODS: Record<string, { collection: Collection; perProperty: boolean; id
   GetPropertyConfigurations: { collection: 'properties', perProperty: false, idField: 'Code' },
   GetUnitInformation_Login: { collection: 'units', perProperty: true, idField: 'UnitID' },
   GetResidentTransactions_Login: { collection: 'customers', perProperty: true, idField: 'CustomerID' },
+  GetResidentTransactions_ByChargeDate_Login: { collection: 'customers', perProperty: true, idField: 'CustomerID' },
+};
+/** The import methods that share the read interface's path. */
+const IMPORTS: Record<string, 'Charge' | 'Payment'> = {
+  ImportCharge_Login: 'Charge',
+  ImportResidentTransactions_Login: 'Charge',
+  ImportReceipt_Login: 'Payment',
 };
 
 const parser = new XMLParser({
@@ -105,6 +114,7 @@ export function createYardiSandbox(initial: YardiSandboxOptions = {}): YardiSand
 
 class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> implements YardiSandbox {
   private byProperty: Partial<Record<Collection, Map<string, Rec[]>>> = {};
+  private ledgerIndex: { of: Rec[]; size: number; index: Map<string, Rec[]> } | null = null;
 
   protected generate(options: YardiSandboxOptions): YardiData {
     return generateYardiData(options);
@@ -112,13 +122,14 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
 
   protected override onReset(): void {
     this.byProperty = {};
+    this.ledgerIndex = null;
     this.mutationRound = 0;
     this.lastResponseAt = null;
   }
 
   protected control() {
     return {
-      mutateKinds: ['properties', 'units', 'residents', 'leases'],
+      mutateKinds: ['properties', 'units', 'residents', 'leases', 'charges', 'payments', 'service_requests'],
       faultPaths: [...Object.keys(METHODS), SEARCH_METHOD, ...WRITE_INTERFACES.flatMap((i) => Object.keys(i.methods))],
     };
   }
@@ -130,7 +141,11 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
   // ---- the vendor API: SOAP ------------------------------------------------------------------------
 
   protected async vendorApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const writeInterface = WRITE_INTERFACES.find((i) => i.path === url.pathname.toLowerCase());
+    const action = String(req.headers.soapaction ?? '').replace(/^"|"$/g, '');
+    const isImport = Object.keys(IMPORTS).some((method) => action === `${NAMESPACE}/${method}`);
+    const writeInterface = WRITE_INTERFACES.find(
+      (i) => i.path === url.pathname.toLowerCase() && (i.path !== SERVICE_PATH || isImport),
+    );
     if (writeInterface) return this.writeApi(req, res, writeInterface);
     if (url.pathname.toLowerCase() !== SERVICE_PATH)
       return sendXml(res, 404, '<?xml version="1.0"?><error>The resource cannot be found.</error>');
@@ -147,10 +162,47 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
 
     const { idField } = METHODS[method];
     const code = perProperty ? String(params.YardiPropertyId) : '';
-    const records = perProperty ? (this.propertyIndex(collection).get(code) ?? []) : this.store.properties;
+    const range = method === 'GetResidentTransactions_ByChargeDate_Login' ? chargeDateRange(params) : undefined;
+    if (typeof range === 'string') return sendXml(res, 200, answer(method, messages(range)));
+    let records = perProperty ? (this.propertyIndex(collection).get(code) ?? []) : this.store.properties;
+    if (collection === 'customers') records = this.withTransactions(records, range);
     const served = FaultInjector.corruptPage(records, faults, idField).map(withoutPropertyId);
     sendXml(res, 200, answer(method, document(method, code, served)));
     this.lastResponseAt = Date.now();
+  }
+
+  /**
+   * Households with their `RTServiceTransactions` (all of them; or, for the charge-date method, those dated in
+   * `range`, and only the households that have some: charges and payments each by their own date, modelled).
+   */
+  private withTransactions(households: Rec[], range?: { from: string; to: string }): Rec[] {
+    const byHousehold = this.transactionIndex();
+    const inRange = (t: Rec) =>
+      !range || (t.Detail.TransactionDate >= range.from && t.Detail.TransactionDate <= range.to);
+    return households.flatMap((h) => {
+      const own = (byHousehold.get(h.CustomerID) ?? []).filter(inRange);
+      if (range && own.length === 0) return [];
+      const transactions = serviceTransactions(own);
+      return [transactions ? { ...h, RTServiceTransactions: transactions } : h];
+    });
+  }
+
+  /**
+   * The transactions by household, built once per ledger (a property's call would otherwise scan every household's
+   * ledger): rebuilt when transactions are added or removed; their Details change in place, which it sees.
+   */
+  private transactionIndex(): Map<string, Rec[]> {
+    const { transactions } = this.store;
+    if (this.ledgerIndex?.of !== transactions || this.ledgerIndex.size !== transactions.length) {
+      const index = new Map<string, Rec[]>();
+      for (const t of transactions) {
+        const list = index.get(t.CustomerID);
+        if (list) list.push(t);
+        else index.set(t.CustomerID, [t]);
+      }
+      this.ledgerIndex = { of: transactions, size: transactions.length, index };
+    }
+    return this.ledgerIndex.index;
   }
 
   /**
@@ -213,13 +265,16 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
       method === 'UpdateResidentData'
         ? String(doc?.ResidentData?.Resident?.PropertyCode ?? '')
         : String(params.YardiPropertyId);
+    if (IMPORTS[method] && !this.store.properties.some((p) => p.Code === property))
+      return { applied: false, messages: [error(`Invalid or missing YardiPropertyId: ${property}`)] };
     // The interface's configuration for the property is checked before the document is read (the vendor file's
     // access probe, an empty document, tells "not Configured" apart from a validation error).
     const notConfigured = this.notConfigured(iface, params, property);
     if (notConfigured) return { applied: false, ...notConfigured };
     if (!doc) return nullReference;
-    const result =
-      method === 'ImportApplication_Login'
+    const result = IMPORTS[method]
+      ? importTransactions(this.store, property, doc, IMPORTS[method])
+      : method === 'ImportApplication_Login'
         ? importApplication(this.store, property, doc)
         : method === 'CreateOrEditServiceRequests'
           ? createOrEditServiceRequests(this.store, property, doc, new Date())
@@ -324,6 +379,8 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
       units: this.store.units.length,
       customers: this.store.customers.length,
       people,
+      service_requests: this.store.service_requests.length,
+      transactions: this.store.transactions.length,
     };
     return simulatorState(this, 'YARDI', { lastResponseAt: isoTimeOrNull(this.lastResponseAt) }, counts);
   }
@@ -331,17 +388,26 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
   /**
    * Edits `n` records of each named kind, spread evenly over its collection: properties get a new
    * MarketingName, units a new MarketRent, residents (each RT_Customer's first person) a new FirstName,
-   * leases a new CurrentRent.
+   * leases a new CurrentRent, service requests their next status; charges and payments are new ones.
    */
   mutate(counts: Rec) {
     const round = ++this.mutationRound;
     const bump = (amount: string | undefined, places: number) => (Number(amount ?? 1000) + 1.25).toFixed(places);
-    const recordsOf = (kind: 'properties' | 'units' | 'residents' | 'leases') =>
+    const today = new Date().toISOString().slice(0, 10);
+    const withLedger = () => {
+      const households = new Set(this.store.transactions.map((t) => t.CustomerID));
+      return this.store.customers.filter((c) => households.has(c.CustomerID));
+    };
+    const recordsOf = (
+      kind: 'properties' | 'units' | 'residents' | 'leases' | 'charges' | 'payments' | 'service_requests',
+    ) =>
       kind === 'residents'
         ? this.store.customers.filter((c) => c.Customers?.Customer?.length)
         : kind === 'leases'
           ? this.store.customers
-          : this.store[kind];
+          : kind === 'charges' || kind === 'payments'
+            ? withLedger()
+            : this.store[kind];
     return editEvenly(counts, recordsOf, {
       properties: (r) => (r.MarketingName = withRound(r.MarketingName, round)),
       units: (r) => (r.MarketRent = bump(r.MarketRent, 4)),
@@ -350,6 +416,12 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
         person.Name = { ...person.Name, FirstName: withRound(person.Name?.FirstName, round) };
       },
       leases: (r) => (r.Lease = { ...r.Lease, CurrentRent: bump(r.Lease?.CurrentRent, 2) }),
+      // A new 25.10 late fee; a new 100.30 check receipt paid into the oldest open charges.
+      charges: (h) => postCharge(this.store, h, { code: 'late', description: 'Late fee', date: today, cents: 2510 }),
+      payments: (h) =>
+        postReceipt(this.store, h, { type: 'Check', date: today, cents: 10030, description: 'Payment', apply: true }),
+      // The next status, with its StatusHistory entry.
+      service_requests: (r) => advanceServiceRequest(r, new Date()),
     });
   }
 
@@ -380,6 +452,7 @@ class YardiSimulator extends VendorSimulator<YardiData, YardiSandboxOptions> imp
 
   update(_collection: Collection, record: Rec, body: Rec): Rec {
     applyChanges(record, body);
+    this.ledgerIndex = null;
     if ('YardiPropertyId' in body) this.byProperty = {};
     return record;
   }
@@ -458,6 +531,7 @@ function keyOf(collection: Collection, record: Rec): string {
   if (collection === 'properties') return String(record.Code);
   if (collection === 'service_requests') return String(record.ServiceRequestId);
   if (collection === 'customers') return String(record.CustomerID);
+  if (collection === 'transactions') return String(record.Detail?.TransactionID);
   return `${record.YardiPropertyId}:${record.UnitID}`;
 }
 

@@ -27,6 +27,16 @@ export const WRITE_INTERFACES: WriteInterface[] = [
     path: '/webservices/itfilsguestcard.asmx',
     methods: { ImportApplication_Login: 'XmlDocument' },
   },
+  // Billing & Payments imports share the read interface's path (the simulator takes ImportResidentTransactions_Login too).
+  {
+    name: 'ItfResidentTransactions20',
+    path: '/webservices/itfresidenttransactions20.asmx',
+    methods: {
+      ImportCharge_Login: 'TransactionXml',
+      ImportResidentTransactions_Login: 'TransactionXml',
+      ImportReceipt_Login: 'TransactionXml',
+    },
+  },
 ];
 
 /** What a write did: whether it changed the data, its `<Messages>` and any more result elements (e.g. CustomerID). */

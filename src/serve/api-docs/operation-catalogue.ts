@@ -51,22 +51,22 @@ function recordOperations(): Record<string, OperationDoc> {
   return Object.fromEntries(
     Object.values(CANONICAL_MODELS).flatMap((model) => {
       const common = {
-        extensionFields: ['include_deleted'],
+        extensionFields: ['include_deleted', ...(model.docs.extensionFilters ?? [])],
         ...(model.docs.notes ? { description: model.docs.notes } : {}),
       };
       const extension = recordExtensionName(model);
       const embedded = model.linkSide ? ` (with ${model.linkSide.embeddedAs})` : '';
       return [
         [
-          `GET /v1/${model.name}`,
+          `GET /v1/${model.path}`,
           {
-            summary: `List ${model.name}${embedded}`,
+            summary: `List ${model.name.replace(/_/g, ' ')}${embedded}`,
             ...common,
             response: extended(model.docs.listOutput, 'results', true, extension),
           },
         ],
         [
-          `GET /v1/${model.name}/{id}`,
+          `GET /v1/${model.path}/{id}`,
           {
             summary: `Get ${model.docs.aRecord}`,
             ...common,
@@ -131,7 +131,7 @@ function writeOperations(): Record<string, OperationDoc> {
         ...(create
           ? [
               [
-                `POST /v1/${model.name}`,
+                `POST /v1/${model.path}`,
                 {
                   summary: `Create ${model.docs.aRecord} in the PMS`,
                   description: WRITE_NOTES,
@@ -145,7 +145,7 @@ function writeOperations(): Record<string, OperationDoc> {
         ...(update
           ? [
               [
-                `PUT /v1/${model.name}/{id}`,
+                `PUT /v1/${model.path}/{id}`,
                 {
                   summary: `Update ${model.docs.aRecord} in the PMS`,
                   description: WRITE_NOTES,

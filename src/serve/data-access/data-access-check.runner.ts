@@ -10,7 +10,7 @@ import { VendorAccessDeniedError, VendorAuthError } from '../../fetch/adapter/ve
 import { VendorRegistry } from '../../fetch/registry/vendor-registry';
 import type { DataAccessOperation } from '../../generated/prisma/enums';
 import { DataAccessRepository } from './data-access.repository';
-import { probedWrites, WRITE_OPERATIONS } from './data-access.service';
+import { probedWrites, WRITE_OPERATIONS } from './access-matrix';
 
 /**
  * Runs a data-access check on a worker, model by model: the read probe (the adapter's smallest read), then the

@@ -1,27 +1,12 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppError } from '../../platform/common/errors/app-error';
 import { iso } from '../../catalogue/record-presenter';
-import { isCanonicalModelName, type WriteOperation } from '../../catalogue/canonical-models';
-import { writeSupport, type VendorAdapter } from '../../fetch/adapter/vendor-adapter';
 import { QueueName, type DataAccessCheckPayload } from '../../platform/queue/queue-names';
 import { QueueService } from '../../platform/queue/queue.service';
 import { ReadRefusals, type ReadRefusal } from '../../sync/read-refusals';
 import { VendorRegistry } from '../../fetch/registry/vendor-registry';
-import type { DataAccessOperation } from '../../generated/prisma/enums';
-import { CHECK_ABANDONED_AFTER_MS, DataAccessRepository, type DataAccessRow } from './data-access.repository';
-
-/** One cell of the spec's data-access matrix. */
-export type AccessCell =
-  | { status: 'SUCCESS' | 'FAILED' | 'PROCESSING'; error_message: string | null }
-  | { unsupported: true }
-  | { untested: true };
-
-const OPERATIONS = { READ: 'read', CREATE: 'create', UPDATE: 'update' } as const;
-/** A write operation as the data-access table stores it. */
-export const WRITE_OPERATIONS = { create: 'CREATE', update: 'UPDATE' } as const satisfies Record<
-  WriteOperation,
-  DataAccessOperation
->;
+import { accessMatrix, probedWrites, WRITE_OPERATIONS } from './access-matrix';
+import { CHECK_ABANDONED_AFTER_MS, DataAccessRepository } from './data-access.repository';
 
 /**
  * Data-access checks (POST|GET /v1/admin/integrations/{id}/data-access): a check probes each model's read and the
@@ -106,49 +91,4 @@ export class DataAccessService implements OnModuleInit {
 /** Whether a check is running now (an abandoned claim does not count). */
 export function checkInProcess(startedAt: Date | null, now = Date.now()): boolean {
   return startedAt !== null && now - startedAt.getTime() < CHECK_ABANDONED_AFTER_MS;
-}
-
-/** The writes of a model a check probes: those Latchkey sends to this vendor (`writeSupport`). */
-export function probedWrites(
-  adapter: Pick<VendorAdapter, 'facts' | 'writeFields' | 'models'>,
-  model: string,
-): WriteOperation[] {
-  return (Object.keys(WRITE_OPERATIONS) as WriteOperation[]).filter(
-    (operation) => isCanonicalModelName(model) && writeSupport(adapter, model, operation).supported,
-  );
-}
-
-/**
- * Every model the adapter syncs × read/create/update; a cell never checked is `untested`, a write Latchkey does not
- * send to the vendor (`probedWrites`) `unsupported`.
- */
-export function accessMatrix(
-  adapter: Pick<VendorAdapter, 'facts' | 'writeFields' | 'models'>,
-  rows: DataAccessRow[],
-): Record<string, Record<'read' | 'create' | 'update', AccessCell>> {
-  const matrix: Record<string, Record<'read' | 'create' | 'update', AccessCell>> = {};
-  for (const model of adapter.models) {
-    const probed = probedWrites(adapter, model);
-    const write = (operation: WriteOperation): AccessCell =>
-      probed.includes(operation) ? { untested: true } : { unsupported: true };
-    matrix[model] = { read: { untested: true }, create: write('create'), update: write('update') };
-  }
-  for (const row of rows) {
-    const cells = matrix[row.model];
-    const operation = OPERATIONS[row.operation];
-    // A write Latchkey does not send stays unsupported whatever a check recorded.
-    if (cells && !(operation !== 'read' && 'unsupported' in cells[operation])) cells[operation] = accessCell(row);
-  }
-  return matrix;
-}
-
-function accessCell(row: DataAccessRow): AccessCell {
-  switch (row.status) {
-    case 'UNSUPPORTED':
-      return { unsupported: true };
-    case 'UNTESTED':
-      return { untested: true };
-    default:
-      return { status: row.status, error_message: row.error_message };
-  }
 }

@@ -1,21 +1,22 @@
 import { Controller, Get, Param, Query, type Type } from '@nestjs/common';
-import { CANONICAL_MODEL_NAMES, type CanonicalModelName } from '../../catalogue/canonical-models';
+import { CANONICAL_MODEL_NAMES, CANONICAL_MODELS, type CanonicalModelName } from '../../catalogue/canonical-models';
 import { OrgId } from '../../platform/auth/api-key.guard';
 import { ReadScope } from '../../platform/auth/scopes';
 import { LIST_QUERY_DTOS, RecordGetQueryDto, RecordListQueryDto } from './record-query.dto';
 import { RecordReadService } from './record-read.service';
 
-/** GET /v1/<model> and GET /v1/<model>/:id of one catalogue model. */
+/** GET /v1/<path> and GET /v1/<path>/:id of one catalogue model. */
 function recordReadController(model: CanonicalModelName): Type {
+  const { path } = CANONICAL_MODELS[model];
   @Controller('v1')
   @ReadScope()
   class RecordReadController {
     constructor(private readonly records: RecordReadService) {}
 
-    @Get(model) list(@OrgId() org: string, @Query() q: RecordListQueryDto) {
+    @Get(path) list(@OrgId() org: string, @Query() q: RecordListQueryDto) {
       return this.records.list(model, org, q);
     }
-    @Get(`${model}/:id`) get(@OrgId() org: string, @Param('id') id: string, @Query() q: RecordGetQueryDto) {
+    @Get(`${path}/:id`) get(@OrgId() org: string, @Param('id') id: string, @Query() q: RecordGetQueryDto) {
       return this.records.get(model, org, id, q);
     }
   }

@@ -81,7 +81,7 @@ export class RecordReadService {
     const partnerColumn = side ? CANONICAL_MODELS[side.partner].linkSide!.column : null;
     const partnerFields = Object.keys(side?.partnerFields ?? {});
     return rows.map((row) => {
-      const out = presentRecord(model, row);
+      const out = presentRecord(model, row, { stampItems: true });
       for (const field of definition.emptyArrays) out[field] = [];
       if (side) {
         out[side.embeddedAs] = (linksByOwner.get(row.id as string) ?? []).map((l) => {
@@ -115,6 +115,10 @@ function addFilter(
     const column = `r."${match.column}"`;
     f.add((p) =>
       match.ignoreCase ? `lower(${column}) = lower(${p(typed)})` : `${column} ${match.op ?? '='} ${p(typed)}${cast}`,
+    );
+  } else if ('arrayColumn' in match) {
+    f.add(
+      (p) => `r."${match.arrayColumn}" @> jsonb_build_array(jsonb_build_object('${match.key}', ${p(typed)}::text))`,
     );
   } else {
     if (!linkSide) throw new Error(`${filter.param} filters on links, of a model that is no side of one`);

@@ -33,8 +33,8 @@ export interface WriteSupportEntry {
 }
 
 const ROUTE: Record<WriteOperation, (model: CanonicalModelName) => Pick<WriteSupportEntry, 'method' | 'path'>> = {
-  create: (model) => ({ method: 'POST', path: `/v1/${model}/` }),
-  update: (model) => ({ method: 'PUT', path: `/v1/${model}/{id}` }),
+  create: (model) => ({ method: 'POST', path: `/v1/${CANONICAL_MODELS[model].path}/` }),
+  update: (model) => ({ method: 'PUT', path: `/v1/${CANONICAL_MODELS[model].path}/{id}` }),
 };
 
 /** The words of a 400 `unsupported_operation`, and of the write-support answer for the same write. */

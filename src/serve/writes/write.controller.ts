@@ -1,5 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Put, Query, type Type } from '@nestjs/common';
-import type { CanonicalModelName, WriteOperation } from '../../catalogue/canonical-models';
+import { CANONICAL_MODELS, type CanonicalModelName, type WriteOperation } from '../../catalogue/canonical-models';
 import { BUILT_WRITES } from '../../fetch/registry/vendor-registry';
 import { OrgId } from '../../platform/auth/api-key.guard';
 import { WriteQueryDto } from './write.dto';
@@ -24,13 +24,13 @@ function writeRequest(
   };
 }
 
-/** POST /v1/<model>/ of one catalogue model. */
+/** POST /v1/<path>/ of one catalogue model. */
 function createController(model: CanonicalModelName): Type {
   @Controller('v1')
   class WriteCreateController {
     constructor(private readonly writes: WriteService) {}
 
-    @Post(model)
+    @Post(CANONICAL_MODELS[model].path)
     @HttpCode(200)
     create(
       @OrgId() org: string,
@@ -45,13 +45,13 @@ function createController(model: CanonicalModelName): Type {
   return WriteCreateController;
 }
 
-/** PUT /v1/<model>/:id of one catalogue model. */
+/** PUT /v1/<path>/:id of one catalogue model. */
 function updateController(model: CanonicalModelName): Type {
   @Controller('v1')
   class WriteUpdateController {
     constructor(private readonly writes: WriteService) {}
 
-    @Put(`${model}/:id`)
+    @Put(`${CANONICAL_MODELS[model].path}/:id`)
     update(
       @OrgId() org: string,
       @Param('id') id: string,

@@ -3,6 +3,7 @@ import type { ColumnType } from '../../catalogue/canonical-models';
 export const PG_ARRAY_TYPE: Record<ColumnType, string> = {
   text: 'text[]',
   int: 'int4[]',
+  cents: 'int8[]',
   float: 'float8[]',
   bool: 'bool[]',
   timestamptz: 'timestamptz[]',

@@ -1,4 +1,5 @@
-// Small hand-drawn SVG charts: grouped bars and a line with dots (broken across gaps in time), each with axes, ticks, labels and a legend.
+// Small hand-drawn SVG charts: grouped bars, a line with dots (broken across gaps in time) and a running balance
+// (a step line that may go below zero), each with axes, ticks, labels and a legend.
 import { h, s } from './dom.js';
 
 const W = 640;
@@ -14,18 +15,38 @@ function niceScale(max, ticks = 4) {
   return { top: Math.ceil(max / step) * step, step };
 }
 
-const short = (n) =>
-  n >= 1e6 ? `${+(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${+(n / 1e3).toFixed(1)}k` : String(+n.toFixed(2));
+/** A round range holding `min`, `max` and zero, with its tick step. */
+function niceRange(min, max, ticks = 4) {
+  const lo = Math.min(0, min);
+  const hi = Math.max(0, max);
+  if (!(hi > lo)) return { bottom: 0, top: 1, step: 1 };
+  const { step } = niceScale(hi - lo, ticks);
+  return { bottom: Math.floor(lo / step) * step, top: Math.ceil(hi / step) * step, step };
+}
 
-function frame(title, yLabel, top, step, testid) {
+const short = (n) =>
+  n < 0
+    ? `-${short(-n)}`
+    : n >= 1e9
+      ? `${+(n / 1e9).toFixed(1)}B`
+      : n >= 1e6
+        ? `${+(n / 1e6).toFixed(1)}M`
+        : n >= 1e4
+          ? `${+(n / 1e3).toFixed(1)}k`
+          : String(+n.toFixed(2));
+
+/** The chart's frame: axes, a grid line and label per tick from `bottom` (0 unless values go below it) to `top`. */
+function frame(title, yLabel, top, step, testid, bottom = 0, tickText = short) {
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': title, testid });
   svg.append(s('title', {}, title));
   const plotH = H - PAD.top - PAD.bottom;
-  const y = (v) => PAD.top + plotH - (v / top) * plotH;
-  for (let v = 0; v <= top + 1e-9; v += step) {
+  const y = (v) => PAD.top + plotH - ((v - bottom) / (top - bottom)) * plotH;
+  for (let k = 0; bottom + k * step <= top + step * 1e-9; k++) {
+    const v = bottom + k * step;
     svg.append(s('line', { x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v), class: 'grid' }));
-    svg.append(s('text', { x: PAD.left - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, short(v)));
+    svg.append(s('text', { x: PAD.left - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, tickText(v)));
   }
+  if (bottom < 0) svg.append(s('line', { x1: PAD.left, x2: W - PAD.right, y1: y(0), y2: y(0), class: 'zero' }));
   svg.append(s('line', { x1: PAD.left, x2: PAD.left, y1: PAD.top, y2: H - PAD.bottom, class: 'axis' }));
   svg.append(s('line', { x1: PAD.left, x2: W - PAD.right, y1: H - PAD.bottom, y2: H - PAD.bottom, class: 'axis' }));
   svg.append(
@@ -186,4 +207,58 @@ export function bucketByTime(items, buckets = 12) {
     }),
   );
   return { labels, index: (t) => Math.min(n - 1, Math.floor((new Date(t).getTime() - t0) / width)) };
+}
+
+/**
+ * A running balance: one dot per entry, in order, evenly spaced (hundreds of entries on one day stay apart), joined by
+ * a step line from a zero opening balance; below zero is a credit. entries: [{balanceCents: bigint, day, label}]
+ * (the dots carry `data-balance-cents`, exact, for whoever reads the chart back).
+ */
+export function balanceChart({ title, entries, testid, note }) {
+  const dollars = entries.map((e) => Number(e.balanceCents) / 100); // only to place the dots; the labels are exact
+  const { bottom, top, step } = niceRange(Math.min(0, ...dollars), Math.max(0, ...dollars));
+  const { svg, y } = frame(title, 'balance ($)', top, step, `${testid}-svg`, bottom, (v) => `$${short(v)}`);
+  const plotW = W - PAD.left - PAD.right;
+  const n = entries.length;
+  const x = (i) => PAD.left + ((i + 0.5) / Math.max(1, n)) * plotW;
+  if (n) {
+    const corners = [`${PAD.left},${y(0)}`];
+    dollars.forEach((v, i) => corners.push(`${x(i)},${y(i ? dollars[i - 1] : 0)}`, `${x(i)},${y(v)}`));
+    corners.push(`${W - PAD.right},${y(dollars.at(-1))}`);
+    svg.append(s('polyline', { points: corners.join(' '), class: 'line series-0' }));
+  }
+  const r = Math.max(1.2, Math.min(3.5, plotW / Math.max(1, n) / 3));
+  entries.forEach((e, i) => {
+    const dot = s('circle', {
+      cx: x(i),
+      cy: y(dollars[i]),
+      r,
+      class: `dot point ${e.balanceCents < 0n ? 'credit' : 'series-0'}`,
+      'data-balance-cents': String(e.balanceCents),
+    });
+    dot.append(s('title', {}, e.label));
+    svg.append(dot);
+  });
+  if (n === 0) svg.append(s('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'tick' }, 'No entries'));
+  else {
+    svg.append(
+      s('text', { x: PAD.left, y: H - PAD.bottom + 14, 'text-anchor': 'start', class: 'tick' }, entries[0].day),
+    );
+    if (n > 1)
+      svg.append(
+        s(
+          'text',
+          { x: W - PAD.right, y: H - PAD.bottom + 14, 'text-anchor': 'end', class: 'tick' },
+          entries.at(-1).day,
+        ),
+      );
+  }
+  svg.append(
+    s(
+      'text',
+      { x: PAD.left + plotW / 2, y: H - 8, 'text-anchor': 'middle', class: 'axis-label' },
+      'entries, oldest first',
+    ),
+  );
+  return figure(title, testid, svg, [{ name: 'balance (below zero: credit)', series: 0 }], note);
 }

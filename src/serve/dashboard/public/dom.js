@@ -53,6 +53,22 @@ export function duration(from, to) {
 
 export const num = (v) => (v === undefined || v === null ? '—' : Number(v).toLocaleString());
 
+/**
+ * Whole cents as dollars, exactly: BigInt arithmetic on the integer, never a float division (30 → "$0.30",
+ * 123456789012 → "$1,234,567,890.12", −12345 → "-$123.45"). A value that is not whole cents is shown as it is.
+ */
+export function money(cents) {
+  if (cents === undefined || cents === null || cents === '') return '—';
+  let value;
+  try {
+    value = BigInt(cents);
+  } catch {
+    return `${cents} cents`;
+  }
+  const abs = value < 0n ? -value : value;
+  return `${value < 0n ? '-' : ''}$${(abs / 100n).toLocaleString('en-US')}.${String(abs % 100n).padStart(2, '0')}`;
+}
+
 /** A coloured status label; `kind` picks the colour (ok, bad, busy, idle). */
 export function badge(text, kind, attrs = {}) {
   return h('span', { class: `badge ${kind}`, ...attrs }, text);

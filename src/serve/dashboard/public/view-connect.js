@@ -14,9 +14,11 @@ import {
   table,
   time,
 } from './dom.js';
+import { RECORD_MODELS } from './record-models.js';
 import { listAllIntegrations } from './view-integrations.js';
 
-const STREAMS = ['properties', 'units', 'residents', 'leases', 'residents_to_leases'];
+/** Connect's streams, as the API names them: the catalogue's models and the resident <-> lease link. */
+const STREAMS = [...Object.keys(RECORD_MODELS), 'residents_to_leases'];
 const SYNC_MODES = [
   ['full_refresh_overwrite', 'Full refresh (overwrite)'],
   ['incremental_append', 'Incremental (append history)'],
@@ -25,7 +27,16 @@ const SYNC_MODES = [
 /** A link that ends is removed, not marked deleted: only a full refresh carries it (the API refuses the others). */
 const MODES_OF = { residents_to_leases: ['full_refresh_overwrite'] };
 /** Chart colours per stream (series-3 is the failure red, so it is left out). */
-const STREAM_SERIES = { properties: 0, units: 1, residents: 2, leases: 4, residents_to_leases: 5 };
+const STREAM_SERIES = {
+  properties: 0,
+  units: 1,
+  residents: 2,
+  leases: 4,
+  residents_to_leases: 5,
+  service_requests: 6,
+  resident_charges: 7,
+  resident_payments: 8,
+};
 const isLive = (status) => status === 'QUEUED' || status === 'RUNNING';
 
 async function listAll(path) {

@@ -1,9 +1,8 @@
 // The change feed (GET /v1/events): events in commit order, page by page from a sequence, optionally followed live.
 import { get } from './api.js';
 import { errorBox, field, h, replace, time } from './dom.js';
+import { RECORD_MODELS } from './record-models.js';
 import { listAllIntegrations } from './view-integrations.js';
-
-const RECORD_MODELS = ['residents', 'leases', 'properties', 'units'];
 
 export async function renderEvents(el, ctx) {
   let after = Math.max(0, Number(ctx.query.after ?? 0) || 0);
@@ -104,7 +103,7 @@ export async function renderEvents(el, ctx) {
 
 function eventRow(e, names) {
   const record =
-    e.record_id && RECORD_MODELS.includes(e.model)
+    e.record_id && RECORD_MODELS[e.model]
       ? h('a', { href: `#/records/${e.model}/${encodeURIComponent(e.record_id)}` }, e.record_id)
       : (e.record_id ?? '—');
   return h(

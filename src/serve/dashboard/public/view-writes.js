@@ -2,6 +2,7 @@
 // each vendor's write takes, or why it cannot), a write followed to its end, and the write log with its retries.
 import { get, post, put } from './api.js';
 import { actionButton, badge, errorBox, field, h, replace, statusKind, table, time } from './dom.js';
+import { apiPath } from './record-models.js';
 import { listAllIntegrations } from './view-integrations.js';
 
 let catalogue;
@@ -77,7 +78,7 @@ export async function renderWriteForm(el, ctx, model, operation, id) {
   const formBox = h('div', { testid: 'write-form-box' });
   replace(el, back, heading, formBox);
   if (operation === 'update') {
-    const record = (await get(`/v1/${model}/${encodeURIComponent(id)}`)).results;
+    const record = (await get(`/v1/${apiPath(model)}/${encodeURIComponent(id)}`)).results;
     const entry = await writeEntry(record.integration_vendor, model, 'update');
     heading.textContent = `Edit ${entry?.noun ?? model} ${record.x_id}`;
     showForm(formBox, ctx, entry, { record });
@@ -316,7 +317,7 @@ function control(f, initial, integrationId, lists) {
 
 /** Offers the integration's records of a model as an id field's suggestions (id, with the record's x_id). */
 function suggestRecords(datalist, model, integrationId) {
-  get(`/v1/${model}/`, { integration_id: integrationId, limit: 100 })
+  get(`/v1/${apiPath(model)}/`, { integration_id: integrationId, limit: 100 })
     .then((page) =>
       datalist.append(...page.results.map((r) => h('option', { value: r.id }, `${model} x_id ${r.x_id}`))),
     )
