@@ -57,6 +57,16 @@ export interface MappingContext {
   unknownValue?(field: string, value: string, mappedTo: string | null): void;
 }
 
+/** Where a record is: its property and unit, by the vendor's ids and ours (the fields most models place it with). */
+export function placement(ctx: MappingContext, xPropertyId: string, xUnitId: string | null) {
+  return {
+    x_property_id: xPropertyId,
+    property_id: ctx.ref('properties', xPropertyId),
+    x_unit_id: xUnitId,
+    unit_id: ctx.ref('units', xUnitId),
+  };
+}
+
 export interface CanonicalRecord {
   id: string;
   x_id: string;

@@ -1,5 +1,5 @@
 import type { AppfolioModel } from './appfolio.facts';
-import type { MappedLink, MappedRecord, MappingContext } from '../../normalise/canonical-record';
+import { placement, type MappedLink, type MappedRecord, type MappingContext } from '../../normalise/canonical-record';
 import { MalformedRecordError } from '../../normalise/malformed-record.error';
 import {
   bathroomCounts,
@@ -287,10 +287,7 @@ function mapOccupancy(o: Raw, ctx: MappingContext): MappedRecord {
   return {
     x_id: xId,
     values: {
-      x_property_id: xPropertyId,
-      property_id: ctx.ref('properties', xPropertyId),
-      x_unit_id: xUnitId,
-      unit_id: ctx.ref('units', xUnitId),
+      ...placement(ctx, xPropertyId, xUnitId),
       x_resident_id: primary?.x_resident_id ?? null,
       start_date: isoDate(o.lease_from, 'lease_from'),
       end_date: isoDate(o.lease_to, 'lease_to'),

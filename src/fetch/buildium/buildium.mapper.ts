@@ -1,5 +1,5 @@
 import type { BuildiumModel } from './buildium.facts';
-import type { MappedLink, MappedRecord, MappingContext } from '../../normalise/canonical-record';
+import { placement, type MappedLink, type MappedRecord, type MappingContext } from '../../normalise/canonical-record';
 import { MalformedRecordError } from '../../normalise/malformed-record.error';
 import {
   bathroomCounts,
@@ -47,16 +47,6 @@ export function mapBuildiumRecord(model: BuildiumModel, raw: unknown, ctx: Mappi
     case 'resident_payments':
       return mapLedgerTransaction(raw, ctx, true);
   }
-}
-
-/** Where a record is: its property and unit, by Buildium's ids and ours. */
-function placement(ctx: MappingContext, xPropertyId: string, xUnitId: string | null) {
-  return {
-    x_property_id: xPropertyId,
-    property_id: ctx.ref('properties', xPropertyId),
-    x_unit_id: xUnitId,
-    unit_id: ctx.ref('units', xUnitId),
-  };
 }
 
 function address(a: Raw | null | undefined, suffix = '') {

@@ -1,5 +1,5 @@
 import type { EntrataModel } from './entrata.facts';
-import type { MappedLink, MappedRecord, MappingContext } from '../../normalise/canonical-record';
+import { placement, type MappedLink, type MappedRecord, type MappingContext } from '../../normalise/canonical-record';
 import { MalformedRecordError } from '../../normalise/malformed-record.error';
 import {
   bathroomCounts,
@@ -153,10 +153,7 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord | null {
   return {
     x_id: xId,
     values: {
-      x_property_id: xPropertyId,
-      property_id: ctx.ref('properties', xPropertyId),
-      x_unit_id: xUnitId,
-      unit_id: ctx.ref('units', xUnitId),
+      ...placement(ctx, xPropertyId, xUnitId),
       x_resident_id: primary ? requiredId(primary.id, 'customers.customer[].id') : null,
       start_date: entrataDate(l.startDate, 'startDate'),
       end_date: entrataDate(l.endDate, 'endDate'),
@@ -228,10 +225,7 @@ function mapWorkOrder(w: Raw, ctx: MappingContext): MappedRecord | null {
   return {
     x_id: xId,
     values: {
-      x_property_id: xPropertyId,
-      property_id: ctx.ref('properties', xPropertyId),
-      x_unit_id: xUnitId,
-      unit_id: ctx.ref('units', xUnitId),
+      ...placement(ctx, xPropertyId, xUnitId),
       access_is_authorized: flag(w.permissionToEnter, 'permissionToEnter'),
       building: text(w.buildingName),
       date_created: entrataDate(w.createdOn, 'createdOn'),

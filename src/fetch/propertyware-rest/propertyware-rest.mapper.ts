@@ -1,5 +1,5 @@
 import type { PropertywareRestModel } from './propertyware-rest.facts';
-import type { MappedLink, MappedRecord, MappingContext } from '../../normalise/canonical-record';
+import { placement, type MappedLink, type MappedRecord, type MappingContext } from '../../normalise/canonical-record';
 import { MalformedRecordError } from '../../normalise/malformed-record.error';
 import {
   bathroomCounts,
@@ -161,10 +161,7 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
   return {
     x_id: xId,
     values: {
-      x_property_id: xPropertyId,
-      property_id: ctx.ref('properties', xPropertyId),
-      x_unit_id: xUnitId,
-      unit_id: ctx.ref('units', xUnitId),
+      ...placement(ctx, xPropertyId, xUnitId),
       x_resident_id: primary ? requiredId(primary.id, 'contacts[].id') : null,
       start_date: isoDate(l.startDate, 'startDate'),
       end_date: isoDate(l.endDate, 'endDate'),
@@ -277,10 +274,7 @@ function mapWorkOrder(w: Raw, ctx: MappingContext): MappedRecord {
   return {
     x_id: xId,
     values: {
-      x_property_id: xPropertyId,
-      property_id: ctx.ref('properties', xPropertyId),
-      x_unit_id: xUnitId,
-      unit_id: ctx.ref('units', xUnitId),
+      ...placement(ctx, xPropertyId, xUnitId),
       access_is_authorized: enter === null ? null : enter !== 'NO',
       date_created: isoDate(w.createdDateTime, 'createdDateTime'),
       date_scheduled: isoDate(w.dateToEnter, 'dateToEnter'),
@@ -306,10 +300,7 @@ function leasePlace(r: Raw, ctx: MappingContext) {
   const xPropertyId = requiredId(place.buildingID, 'lease buildingID');
   const xUnitId = optionalId(place.unitID, 'lease unitID');
   return {
-    x_property_id: xPropertyId,
-    property_id: ctx.ref('properties', xPropertyId),
-    x_unit_id: xUnitId,
-    unit_id: ctx.ref('units', xUnitId),
+    ...placement(ctx, xPropertyId, xUnitId),
     x_lease_id: xLeaseId,
     lease_id: ctx.ref('leases', xLeaseId),
   };

@@ -1,5 +1,5 @@
 import type { YardiModel } from './yardi.facts';
-import type { MappedLink, MappedRecord, MappingContext } from '../../normalise/canonical-record';
+import { placement, type MappedLink, type MappedRecord, type MappingContext } from '../../normalise/canonical-record';
 import { MalformedRecordError } from '../../normalise/malformed-record.error';
 import {
   bathroomCounts,
@@ -229,10 +229,7 @@ function mapRtCustomerLease(rt: Raw, ctx: MappingContext): MappedRecord | null {
   return {
     x_id: xId,
     values: {
-      x_property_id: xPropertyId,
-      property_id: ctx.ref('properties', xPropertyId),
-      x_unit_id: xUnitId,
-      unit_id: ctx.ref('units', xUnitId),
+      ...placement(ctx, xPropertyId, xUnitId),
       x_resident_id: first === undefined ? null : residentXId(xId, first + 1),
       unit_number: unitId,
       start_date: yardiDate(lease.LeaseFromDate, 'Lease.LeaseFromDate'),
@@ -316,10 +313,7 @@ function mapServiceRequest(r: Raw, ctx: MappingContext): MappedRecord {
   return {
     x_id: xId,
     values: {
-      x_property_id: xPropertyId,
-      property_id: ctx.ref('properties', xPropertyId),
-      x_unit_id: xUnitId,
-      unit_id: ctx.ref('units', xUnitId),
+      ...placement(ctx, xPropertyId, xUnitId),
       unit_number: text(r.UnitCode),
       access_is_authorized: lookupReported(
         ctx,
