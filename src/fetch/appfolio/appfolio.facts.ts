@@ -141,7 +141,7 @@ export const TENANT_LEDGER = {
 } as const;
 
 /**
- * Which model each ledger row `Type` is, and its sign there (decision 3 of issue 21: Σ charges − Σ payments is the
+ * Which model each ledger row `Type` is, and its sign there (decision 3 in docs/issue21/README.md: Σ charges − Σ payments is the
  * occupancy's balance). Amounts are sent positive, the sign in `Type`: a Credit lowers what is owed, so it is a
  * charge of minus its amount (credits stay negative); an Adjustment raises it (AppFolio shows a payment reversed,
  * e.g. NSF, as an Adjustment naming the payment), so it is a payment of minus its amount.

@@ -372,7 +372,7 @@ function mapCharge(c: Raw, ctx: MappingContext): MappedRecord | null {
 }
 
 /**
- * Payment -> resident payment. A reversal is a payment of a negative amount (models.md decision 3), kept as
+ * Payment -> resident payment. A reversal is a payment of a negative amount (decision 3 in docs/issue21/README.md), kept as
  * sent. The allocations come with the charges (decision 2), so a payment carries none.
  */
 function mapPayment(p: Raw, ctx: MappingContext): MappedRecord {
