@@ -5,7 +5,7 @@ import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-
 import { startApp, testRedisUrl, waitFor, type AppProcess } from '../support/app-process';
 import { createTestDatabase, pipelineState } from '../support/database';
 import { assertValid } from '../support/propexo-schema';
-import { day, digits, quarantined, readAll } from '../support/sync-helpers';
+import { day, digits, quarantined, readAll, vendorModels } from '../support/sync-helpers';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 
 const CREDENTIALS = { clientId: 'e2e-client', secret: 'e2e-secret' };
@@ -103,14 +103,14 @@ describe.each([['PostgreSQL'], ['Redis']])(
           event: 'FIRST_SYNC_COMPLETE',
           integration_id: integration.id,
           vendor: 'BUILDIUM',
-          successful_job_count: 4,
+          successful_job_count: vendorModels('BUILDIUM').length,
           failed_job_count: 0,
           is_sync_finished: true,
           is_backsync: false,
         },
         meta: { integration_id: integration.id },
       });
-      expect([...delivery.json.data.models_synced].sort()).toEqual(['leases', 'properties', 'residents', 'units']);
+      expect([...delivery.json.data.models_synced].sort()).toEqual(vendorModels('BUILDIUM'));
 
       // Exactly one completion event, and no data events during a first sync.
       await new Promise((r) => setTimeout(r, 1500));

@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { IntegrationVendor } from '../../src/generated/prisma/enums';
+import { VendorRegistry } from '../../src/fetch/registry/vendor-registry';
 import { startApp, waitFor, type AppProcess } from './app-process';
 import { createTestDatabase, pipelineState } from './database';
 import { assertValid } from './propexo-schema';
@@ -15,6 +17,10 @@ export interface SyncHarness {
 }
 
 /** The triggers a vendor sync test listens to. */
+/** The models a vendor's adapter syncs, sorted (a run has one job per model). */
+export const vendorModels = (vendor: IntegrationVendor): string[] =>
+  [...new VendorRegistry().get(vendor)!.models].sort();
+
 export const SYNC_TRIGGERS = ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE', 'JOB_FAILURE', 'DATA_NEW', 'DATA_UPDATE'];
 
 export const authHeader = (app: AppProcess) => ({ authorization: `Bearer ${app.apiKey}` });
