@@ -10,7 +10,6 @@ import { startApp, waitFor, type AppProcess } from '../support/app-process';
 import { launchBrowser, screenshot, watchPage } from '../support/browser';
 import { seedCacheRecords, type SeedRecord } from '../support/cache-seed';
 import { sandboxControl, vendorModels } from '../support/sync-helpers';
-
 import { createTestDatabase, withClient } from '../support/database';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
