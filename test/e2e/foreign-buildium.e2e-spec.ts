@@ -407,7 +407,7 @@ describe('first sync of the Buildium adapter from a foreign Buildium server', ()
     expect(integration.body.results).toMatchObject({ can_authenticate: true, is_running_sync: false });
   });
 
-  it('with a wrong secret: can_authenticate false, a JOB_FAILURE per model and a FIRST_SYNC_COMPLETE with 4 failed jobs', async () => {
+  it('with a wrong secret: can_authenticate false, a JOB_FAILURE per model and a FIRST_SYNC_COMPLETE with every job failed', async () => {
     const from = server.requests;
     const integrationId = await activate('Foreign Buildium, wrong secret', {
       clientId: FOREIGN_CREDENTIALS.clientId,
@@ -424,7 +424,7 @@ describe('first sync of the Buildium adapter from a foreign Buildium server', ()
 
     // Completion events are delivered after the integration's earlier events, so the failures are all here.
     const failures = eventsOf(harness, integrationId, 'JOB_FAILURE');
-    expect(failures).toHaveLength(4);
+    expect(failures).toHaveLength(vendorModels('BUILDIUM').length);
     for (const f of failures) {
       expect(f.data).toMatchObject({
         event: 'JOB_FAILURE',
@@ -434,7 +434,7 @@ describe('first sync of the Buildium adapter from a foreign Buildium server', ()
       });
       expect(f.data.error).toMatch(/401/);
     }
-    expect(new Set(failures.map((f) => f.data.job_id)).size).toBe(4);
+    expect(new Set(failures.map((f) => f.data.job_id)).size).toBe(vendorModels('BUILDIUM').length);
     expect(
       eventsOf(harness, integrationId)
         .map((e) => e.trigger)
@@ -444,8 +444,18 @@ describe('first sync of the Buildium adapter from a foreign Buildium server', ()
     // The server refused every request (each job once: a refused credential is not retried) and served nothing.
     const seen = server.log.slice(from);
     expect(seen.filter((e) => e.status === 200)).toEqual([]);
-    expect(seen.filter((e) => e.status === 401)).toHaveLength(4);
-    expect(new Set(seen.filter((e) => e.status === 401).map((e) => e.path))).toEqual(new Set(Object.values(ENDPOINT)));
+    // Each job's first request: its own list; the ledger jobs list the leases first.
+    const firstRequest: Record<string, string> = {
+      ...ENDPOINT,
+      service_requests: '/v1/tasks/residentrequests',
+      resident_charges: ENDPOINT.leases,
+      resident_payments: ENDPOINT.leases,
+    };
+    expect(Object.keys(firstRequest).sort()).toEqual(vendorModels('BUILDIUM'));
+    expect(seen.filter((e) => e.status === 401)).toHaveLength(Object.keys(firstRequest).length);
+    expect(new Set(seen.filter((e) => e.status === 401).map((e) => e.path))).toEqual(
+      new Set(Object.values(firstRequest)),
+    );
 
     const integration = await request(harness.app.url).get(`/v1/admin/integrations/${integrationId}/`).set(auth());
     expect(integration.body.results).toMatchObject({
