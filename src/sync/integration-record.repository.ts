@@ -102,9 +102,10 @@ export class IntegrationRecordRepository {
         sync_cron: string | null;
         next_sync_at: Date;
         last_full_sync_at: Date | null;
+        models_to_sync: string[];
       }>
     >(
-      `SELECT "id", "organization_id", "vendor", "sync_frequency", "sync_cadence", "sync_cron", "next_sync_at", "last_full_sync_at" FROM "integrations"
+      `SELECT "id", "organization_id", "vendor", "sync_frequency", "sync_cadence", "sync_cron", "next_sync_at", "last_full_sync_at", "models_to_sync" FROM "integrations"
        WHERE "active" AND NOT "is_archived" AND "first_sync_completed_at" IS NOT NULL AND "next_sync_at" <= now()
        ORDER BY "next_sync_at" LIMIT $1 FOR UPDATE SKIP LOCKED`,
       limit,

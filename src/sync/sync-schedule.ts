@@ -34,3 +34,11 @@ export function nextRunAt(from: Date, schedule: SyncSchedule): Date {
     return CronExpressionParser.parse(schedule.sync_cron, { currentDate: from, tz: 'UTC' }).next().toDate();
   return new Date(from.getTime() + Math.max(1, schedule.sync_frequency) * CADENCE_MS[schedule.sync_cadence]);
 }
+
+/**
+ * The models an integration's syncs read, in its vendor's order: the ones it chose (extension `models_to_sync`),
+ * or, when it chose none, every model its vendor has (so a model Latchkey adds later is synced too).
+ */
+export function modelsToSync<M extends string>(vendorModels: readonly M[], chosen: readonly string[]): M[] {
+  return chosen.length === 0 ? [...vendorModels] : vendorModels.filter((model) => chosen.includes(model));
+}

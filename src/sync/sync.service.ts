@@ -13,7 +13,7 @@ import { presentLatestRun } from './job-log';
 import { IntegrationRecordRepository, type SyncIntegration } from './integration-record.repository';
 import type { JobEnded } from './run-finisher.service';
 import { SyncRunRepository, type SkippedModel } from './sync-run.repository';
-import { nextRunAt } from './sync-schedule';
+import { modelsToSync, nextRunAt } from './sync-schedule';
 
 /** An integration's latest run, as the Integration object's `last_sync_run` (extension) shows it. */
 export type LastSyncRun = ReturnType<typeof presentLatestRun>;
@@ -113,7 +113,10 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
           !integration.last_full_sync_at ||
           Date.now() - integration.last_full_sync_at.getTime() >= this.config.fullSyncIntervalHours * 3_600_000;
         const mode = fullDue || adapter.incrementalModels.length === 0 ? 'FULL' : 'INCREMENTAL';
-        const { readable, skipped } = await this.runs.readableModels(integration.id, adapter.models);
+        const { readable, skipped } = await this.runs.readableModels(
+          integration.id,
+          modelsToSync(adapter.models, integration.models_to_sync),
+        );
         if (readable.length === 0) {
           this.logger.warn(
             `integration ${integration.id}: scheduled sync skipped: no model passed its read access check`,

@@ -16,11 +16,11 @@ export interface SyncHarness {
   stop(): Promise<void>;
 }
 
-/** The triggers a vendor sync test listens to. */
 /** The models a vendor's adapter syncs, sorted (a run has one job per model). */
 export const vendorModels = (vendor: IntegrationVendor): string[] =>
   [...new VendorRegistry().get(vendor)!.models].sort();
 
+/** The triggers a vendor sync test listens to. */
 export const SYNC_TRIGGERS = ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE', 'JOB_FAILURE', 'DATA_NEW', 'DATA_UPDATE'];
 
 export const authHeader = (app: AppProcess) => ({ authorization: `Bearer ${app.apiKey}` });

@@ -365,6 +365,12 @@ export const EXTENSION_SCHEMAS: Record<string, JsonSchema> = {
       anyOf: [ref('LatchkeyLastSyncRun'), { type: 'null' }],
       description: 'The latest run that started (null before the first)',
     },
+    models_to_sync: {
+      type: ['array', 'null'],
+      items: enumOf(CANONICAL_MODEL_NAMES),
+      description:
+        "The models the integration's syncs read, as chosen; null: every model its vendor has (models.<model>.enabled shows the effect)",
+    },
   }),
   LatchkeyLinkExtension: beyondSpec({
     deleted_at: {

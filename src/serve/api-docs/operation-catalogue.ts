@@ -209,7 +209,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   },
   'POST /v1/admin/integrations': {
     summary: 'Create an integration (credentials are validated, encrypted and never returned)',
-    extensionFields: ['base_url', 'sync_cron'],
+    extensionFields: ['base_url', 'sync_cron', 'models_to_sync'],
     response: extended('_v1_admin_integrations__post_output', 'result', false, 'LatchkeyIntegrationExtension'),
   },
   'GET /v1/admin/integrations/{id}': {
@@ -223,7 +223,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   },
   'PUT /v1/admin/integrations/{id}': {
     summary: 'Update an integration (turning it active the first time starts the first sync)',
-    extensionFields: ['base_url', 'sync_cron', 'is_archived'],
+    extensionFields: ['base_url', 'sync_cron', 'models_to_sync', 'is_archived'],
     response: extended(
       '_v1_admin_integrations_{integration_id}__put_output',
       'result',

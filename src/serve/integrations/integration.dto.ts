@@ -1,5 +1,8 @@
 import { OmitType, PartialType } from '@nestjs/mapped-types';
 import {
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -16,7 +19,6 @@ import {
 import { Cadence, IntegrationVendor } from '../../generated/prisma/enums';
 import { ListQueryDto } from '../../platform/common/http/list-query.dto';
 import { CANONICAL_MODEL_NAMES } from '../../catalogue/canonical-models';
-import { IsArray } from 'class-validator';
 
 const VENDORS = Object.values(IntegrationVendor);
 const CADENCES = Object.values(Cadence);
@@ -71,6 +73,18 @@ export class CreateIntegrationDto {
   @Min(1)
   @Max(64)
   max_job_concurrency?: number;
+
+  /**
+   * Extension: the models this integration's syncs read (the vendor's others stay unread: e.g. no per-lease
+   * ledger requests when only residents and leases matter); null or absent: every model its vendor has.
+   */
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayUnique()
+  @IsIn(CANONICAL_MODEL_NAMES, { each: true, message: `each model must be one of ${CANONICAL_MODEL_NAMES.join(', ')}` })
+  models_to_sync?: string[] | null;
 
   /** Extension: another server that follows the vendor's contract (a sandbox, a regional host). */
   @IsOptional()

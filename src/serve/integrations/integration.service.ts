@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { isCanonicalModelName, type CanonicalModelName } from '../../catalogue/canonical-models';
 import { SecretBox } from '../../platform/common/crypto/secret-box';
 import { AppError } from '../../platform/common/errors/app-error';
 import { flattenValidationErrors } from '../../platform/common/errors/validation-errors';
 import { assertSortable, listMeta, parseListQuery } from '../../platform/common/http/list-query.dto';
 import { checkInProcess, DataAccessService } from '../data-access/data-access.service';
 import { cronProblem } from '../../platform/common/cron';
-import { nextRunAt } from '../../sync/sync-schedule';
+import { modelsToSync, nextRunAt } from '../../sync/sync-schedule';
 import type { Cadence, IntegrationVendor } from '../../generated/prisma/enums';
 import { OutboundBlockedError, OutboundGuard } from '../../platform/outbound/outbound-guard';
 import { SyncService, type LastSyncRun } from '../../sync/sync.service';
@@ -44,6 +43,7 @@ export class IntegrationService {
       throw AppError.invalid(message, { base_url: [message] });
     }
     if (dto.sync_cron) assertCron(dto.sync_cron);
+    if (dto.models_to_sync) assertSyncable(adapter, dto.models_to_sync);
     const row = await this.integrations.create({
       organization_id: organizationId,
       name: dto.name,
@@ -58,8 +58,10 @@ export class IntegrationService {
       ...requestBudget(dto, adapter.facts),
       max_job_concurrency: dto.max_job_concurrency ?? 1,
       new_properties_are_enabled: dto.new_properties_are_enabled ?? true,
+      models_to_sync: dto.models_to_sync ?? [],
     });
-    if (row.active) await this.sync.startFirstSync(organizationId, row.id, adapter.models);
+    if (row.active)
+      await this.sync.startFirstSync(organizationId, row.id, modelsToSync(adapter.models, row.models_to_sync));
     return this.present(row, row.active, new Set(), (await this.sync.latestRuns([row.id])).get(row.id) ?? null);
   }
 
@@ -101,6 +103,7 @@ export class IntegrationService {
     const credentials = dto.credentials ? validateCredentials(adapter, dto.credentials) : undefined;
     if (dto.base_url) this.assertBaseUrl(dto.base_url);
     if (dto.sync_cron) assertCron(dto.sync_cron);
+    if (dto.models_to_sync) assertSyncable(adapter, dto.models_to_sync);
     const scheduleChanged =
       dto.sync_frequency !== undefined || dto.sync_cadence !== undefined || dto.sync_cron !== undefined;
     const row = await this.integrations.update(
@@ -122,6 +125,7 @@ export class IntegrationService {
         max_job_concurrency: dto.max_job_concurrency,
         new_properties_are_enabled: dto.new_properties_are_enabled,
         is_archived: dto.is_archived,
+        models_to_sync: dto.models_to_sync === undefined ? undefined : (dto.models_to_sync ?? []),
       },
       { forgetDataAccess: credentials !== undefined },
     );
@@ -130,7 +134,8 @@ export class IntegrationService {
     if (scheduleChanged && row.first_sync_completed_at)
       await this.integrations.update(organizationId, id, { next_sync_at: nextRunAt(new Date(), row) });
     // Turning `active` on for the first time starts the first sync (it runs once, however often this happens).
-    if (row.active && !row.first_sync_started_at) await this.sync.startFirstSync(organizationId, id, adapter.models);
+    if (row.active && !row.first_sync_started_at)
+      await this.sync.startFirstSync(organizationId, id, modelsToSync(adapter.models, row.models_to_sync));
     return this.get(organizationId, id);
   }
 
@@ -142,18 +147,13 @@ export class IntegrationService {
   async manualSync(organizationId: string, id: string, dto: ManualSyncDto) {
     const row = await this.require(organizationId, id);
     const adapter = this.adapterFor(row.vendor);
-    const models = (dto.models_to_sync?.length ? dto.models_to_sync : adapter.models).filter(
-      isCanonicalModelName,
-    ) as CanonicalModelName[];
-    const unsupported = models.filter((m) => !adapter.models.includes(m));
-    if (unsupported.length > 0) {
-      throw AppError.invalid(`${row.vendor} cannot sync ${unsupported.join(', ')}`, {
-        models_to_sync: [`must be among ${adapter.models.join(', ')}`],
-      });
-    }
+    // Without a list, the models the integration syncs; a list may name any model its vendor has (a one-off pull).
+    if (dto.models_to_sync?.length) assertSyncable(adapter, dto.models_to_sync);
+    const chosen = modelsToSync(adapter.models, row.models_to_sync);
+    const models = dto.models_to_sync?.length ? modelsToSync(adapter.models, dto.models_to_sync) : chosen;
     const syncId = row.first_sync_started_at
       ? await this.sync.requestManualRun(organizationId, id, models)
-      : await this.sync.startFirstSync(organizationId, id, adapter.models);
+      : await this.sync.startFirstSync(organizationId, id, chosen);
     return { success: true, sync_id: syncId };
   }
 
@@ -194,6 +194,7 @@ export class IntegrationService {
   ) {
     const adapter = this.vendors.get(row.vendor);
     const interfaceName = adapter?.facts.interfaceName ?? `${row.vendor}_BASE`;
+    const synced = modelsToSync(adapter?.models ?? [], row.models_to_sync);
     return {
       id: row.id,
       created_at: row.created_at.toISOString(),
@@ -218,14 +219,17 @@ export class IntegrationService {
       allow_manual_syncs: true,
       use_custom_sync_schedule: false,
       sync_cron: row.sync_cron,
+      // Extension: the models chosen for syncs, null when every model the vendor has is synced.
+      models_to_sync: row.models_to_sync.length > 0 ? synced : null,
       next_sync_at: row.next_sync_at?.toISOString() ?? null,
       integration_interfaces: [{ interface_name: interfaceName, enabled: true, version: null }],
-      // A model whose read check FAILED is not synced; `source` (extension) names the vendor call it comes from.
+      // A model is synced when chosen (models_to_sync) and its read check has not FAILED; `source` (extension)
+      // names the vendor call it comes from.
       models: Object.fromEntries(
         (adapter?.models ?? []).map((m) => [
           m,
           {
-            enabled: !unreadableModels.has(m),
+            enabled: !unreadableModels.has(m) && synced.includes(m),
             from_interfaces: [interfaceName],
             source: adapter?.facts.sources[m] ?? null,
           },
@@ -254,6 +258,16 @@ function validateCredentials(adapter: VendorAdapter, credentials: Record<string,
     throw AppError.invalid(`Invalid ${adapter.vendor} credentials: ${Object.keys(fields).join(', ')}`, fields);
   }
   return instance;
+}
+
+/** A chosen model the vendor has no sync for is a 400 naming the ones it has. */
+function assertSyncable(adapter: VendorAdapter, models: readonly string[]): void {
+  const unsupported = models.filter((m) => !(adapter.models as readonly string[]).includes(m));
+  if (unsupported.length > 0) {
+    throw AppError.invalid(`${adapter.vendor} cannot sync ${unsupported.join(', ')}`, {
+      models_to_sync: [`must be among ${adapter.models.join(', ')}`],
+    });
+  }
 }
 
 function assertCron(expression: string): void {

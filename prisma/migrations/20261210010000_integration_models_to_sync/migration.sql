@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "integrations" ADD COLUMN     "models_to_sync" TEXT[] DEFAULT ARRAY[]::TEXT[];
