@@ -13,8 +13,9 @@ import { sandboxControl, vendorModels } from '../support/sync-helpers';
 import { createTestDatabase, withClient } from '../support/database';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
-/** A Buildium run's jobs: one per model its adapter syncs. */
-const BUILDIUM_JOBS = vendorModels('BUILDIUM').length;
+/** A Buildium run has one job per model its adapter syncs. */
+const BUILDIUM_MODELS = vendorModels('BUILDIUM');
+const BUILDIUM_JOBS = BUILDIUM_MODELS.length;
 
 /** The sandboxes' own credential constants, by the vendor the dashboard's presets name. */
 const SANDBOX_MODULES: Record<string, { prefix: string; module: Record<string, unknown> }> = {
@@ -256,7 +257,7 @@ describe('dashboard at GET / (Chromium)', () => {
           .locator('[data-testid="job-row"]')
           .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-model')))
       ).sort(),
-    ).toEqual([...READ_MODELS].sort());
+    ).toEqual(BUILDIUM_MODELS);
     const bars = await page
       .locator('[data-testid="chart-records-svg"] rect.bar')
       .evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
