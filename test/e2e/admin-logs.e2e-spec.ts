@@ -4,6 +4,7 @@ import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-
 import { startApp, waitFor, type AppProcess } from '../support/app-process';
 import { createTestDatabase, pipelineState, withClient, addOtherOrganization } from '../support/database';
 import { assertValid } from '../support/propexo-schema';
+import { CORE_MODELS } from '../support/sync-helpers';
 
 const CREDENTIALS = { clientId: 'logs-client', secret: 'logs-secret' };
 const OTHER_KEY = 'lk_admin_logs_other_org_0123456789abcdef';
@@ -74,6 +75,8 @@ describe('admin logs: data diffs, the event feed, job logs and job schedules', (
       base_url: sandbox.url,
       max_request_frequency: 100,
       active: true,
+      // The job logs below count a run's jobs: the four models these tests were written around.
+      models_to_sync: CORE_MODELS,
     });
     expect(created.status).toBe(200);
     integrationId = created.body.result.id;

@@ -5,6 +5,7 @@ import { propexoSignature } from '../../src/deliver/webhooks/webhook-signing';
 import { startApp, testRedisUrl, waitFor, type AppProcess } from '../support/app-process';
 import { createTestDatabase, pipelineState, withClient } from '../support/database';
 import { startWebhookReceiver, type ReceivedRequest } from '../support/webhook-receiver';
+import { CORE_MODELS } from '../support/sync-helpers';
 
 const CREDENTIALS = { clientId: 'reliable-client', secret: 'reliable-secret' };
 
@@ -85,20 +86,17 @@ describe.each([['Redis'], ['PostgreSQL']])('webhook delivery that never loses an
     };
     api = await startApp({ name: `reliable-api-${backend}`, role: 'api', env });
     worker = await startWorker(`reliable-worker-${backend}`);
-    const created = await request(api.url)
-      .post('/v1/admin/integrations/')
-      .set(auth())
-      .send({
-        name: 'Reliable',
-        integration_vendor: 'BUILDIUM',
-        credentials: CREDENTIALS,
-        base_url: sandbox.url,
-        max_request_frequency: 100,
-        active: true,
-        max_job_concurrency: 4,
-        // Deliveries are what this suite is about: the ledgers (two requests per lease) would only slow it.
-        models_to_sync: ['properties', 'units', 'residents', 'leases'],
-      });
+    const created = await request(api.url).post('/v1/admin/integrations/').set(auth()).send({
+      name: 'Reliable',
+      integration_vendor: 'BUILDIUM',
+      credentials: CREDENTIALS,
+      base_url: sandbox.url,
+      max_request_frequency: 100,
+      active: true,
+      max_job_concurrency: 4,
+      // Deliveries are what this suite is about: the ledgers (two requests per lease) would only slow it.
+      models_to_sync: CORE_MODELS,
+    });
     integrationId = created.body.result.id;
     await waitFor(
       async () =>

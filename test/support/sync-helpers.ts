@@ -20,6 +20,12 @@ export interface SyncHarness {
 export const vendorModels = (vendor: IntegrationVendor): string[] =>
   [...new VendorRegistry().get(vendor)!.models].sort();
 
+/**
+ * Properties, units, residents and leases: the `models_to_sync` of a suite about something else than the money
+ * and maintenance models, so it does not pay for Buildium's per-lease ledger requests.
+ */
+export const CORE_MODELS = ['properties', 'units', 'residents', 'leases'];
+
 /** The triggers a vendor sync test listens to. */
 export const SYNC_TRIGGERS = ['FIRST_SYNC_COMPLETE', 'SYNC_COMPLETE', 'JOB_FAILURE', 'DATA_NEW', 'DATA_UPDATE'];
 
