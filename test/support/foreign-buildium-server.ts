@@ -1040,14 +1040,9 @@ function writeRequestsAndLedgers(
   if ((!task || method === 'GET') && !posting) return null;
   if (posting ? method !== 'POST' : (method === 'POST') !== (task![1] === undefined) || method === 'DELETE')
     return [405, apiError('Method not allowed.', 'MethodNotAllowed')];
-  if (!/^application\/json\b/i.test(contentType))
-    return [415, apiError('The request content type must be application/json.', 'UnsupportedMediaType')];
-  let body: Json;
-  try {
-    body = JSON.parse(text) as Json;
-  } catch {
-    return [400, apiError('The request body could not be read.', 'ValidationError')];
-  }
+  const read = jsonBody(contentType, text);
+  if ('refused' in read) return read.refused;
+  const body = read.body;
   const schema = posting
     ? posting[2] === 'charges'
       ? 'LeaseChargePostMessage'
@@ -1179,6 +1174,17 @@ function writeRequestsAndLedgers(
   return [201, created];
 }
 
+/** A write's JSON body, or the answer refusing it: 415 without a JSON content type, 400 when it does not parse. */
+function jsonBody(contentType: string, text: string): { body: Json } | { refused: [number, unknown] } {
+  if (!/^application\/json\b/i.test(contentType))
+    return { refused: [415, apiError('The request content type must be application/json.', 'UnsupportedMediaType')] };
+  try {
+    return { body: JSON.parse(text) as Json };
+  } catch {
+    return { refused: [400, apiError('The request body could not be read.', 'ValidationError')] };
+  }
+}
+
 /** This server's vendors: the ones its work orders name. */
 const VENDOR_IDS = new Set([12_000, 12_001, 12_002, 12_003, 12_004]);
 
@@ -1197,14 +1203,9 @@ function writeWorkOrder(
   nextId: () => number,
 ): [number, unknown] {
   if (method !== (id === undefined ? 'POST' : 'PUT')) return [405, apiError('Method not allowed.', 'MethodNotAllowed')];
-  if (!/^application\/json\b/i.test(contentType))
-    return [415, apiError('The request content type must be application/json.', 'UnsupportedMediaType')];
-  let body: Json;
-  try {
-    body = JSON.parse(text) as Json;
-  } catch {
-    return [400, apiError('The request body could not be read.', 'ValidationError')];
-  }
+  const read = jsonBody(contentType, text);
+  if ('refused' in read) return read.refused;
+  const body = read.body;
   const invalid = messageErrors(method === 'POST' ? 'WorkOrderPostMessage' : 'WorkOrderPutMessage', body);
   if (invalid.length > 0) return [400, apiError('The request has validation errors.', 'ValidationError', invalid)];
   const current = id === undefined ? undefined : data.workOrders.find((w) => w.Id === Number(id));
