@@ -4,7 +4,7 @@ import { CANONICAL_MODELS, type CanonicalModelName, type WriteOperation } from '
 import { writeFailureEvent } from '../emit/event-payloads';
 import { EventsCommitted } from '../emit/events-committed';
 import { EventOutbox } from '../emit/outbox.service';
-import type { VendorAdapter, VendorWriteResult } from '../fetch/adapter/vendor-adapter';
+import type { VendorAdapter, VendorWriter, VendorWriteResult } from '../fetch/adapter/vendor-adapter';
 import { VendorWriteRejectedError, type VendorExchange } from '../fetch/adapter/vendor-http';
 import { VendorRegistry } from '../fetch/registry/vendor-registry';
 import { jobMappingContext, PageNormaliser } from '../normalise/page-normaliser';
@@ -111,29 +111,19 @@ export class WriteJobRunner implements OnApplicationBootstrap {
     const writer = client.writer;
     if (!writer) return this.fail(job, integration, [`${integration.vendor} sends no writes`], exchanges);
     const model = job.model as CanonicalModelName;
-    let result: VendorWriteResult;
     try {
-      result = await writer.write({
+      const result = await writer.write({
         model,
         operation: job.operation as WriteOperation,
         xId: job.x_id ?? undefined,
         fields: job.fields,
       });
+      const partialErrors = [...(result.partialErrors ?? [])];
+      const raw = await readBack(writer, model, result, partialErrors);
+      await this.succeed(job, integration, adapter, { raw, xId: result.xId, partialErrors }, exchanges);
     } catch (error) {
-      return this.fail(job, integration, errorsOf(error), exchanges);
+      await this.fail(job, integration, errorsOf(error), exchanges);
     }
-    const partialErrors = result.partialErrors ?? [];
-    let raw: unknown;
-    try {
-      raw = result.record ?? (result.xId !== null ? await writer.fetchOne(model, result.xId) : null);
-    } catch (error) {
-      // The record was written: after a partial write its read-back failing must not make it a FAILURE (a retry
-      // would write it again); the next sync reads it.
-      if (partialErrors.length === 0) return this.fail(job, integration, errorsOf(error), exchanges);
-      partialErrors.push(...errorsOf(error).map((e) => `read-back: ${e}`));
-      raw = null;
-    }
-    await this.succeed(job, integration, adapter, { raw, xId: result.xId, partialErrors }, exchanges);
   }
 
   /**
@@ -236,6 +226,26 @@ export class WriteJobRunner implements OnApplicationBootstrap {
 
 function scopeOf(integration: SyncIntegration) {
   return { organizationId: integration.organization_id, integrationId: integration.id, vendor: integration.vendor };
+}
+
+/**
+ * The record a write reads back: the one the vendor answered, else fetched by the id it gave. After a partial write
+ * a failed fetch is one more of its errors, not a FAILURE: the record was written (a FAILURE create would be created
+ * again by its retry), and the next sync reads it.
+ */
+async function readBack(
+  writer: VendorWriter,
+  model: CanonicalModelName,
+  result: VendorWriteResult,
+  partialErrors: string[],
+): Promise<unknown> {
+  try {
+    return result.record ?? (result.xId !== null ? await writer.fetchOne(model, result.xId) : null);
+  } catch (error) {
+    if (partialErrors.length === 0) throw error;
+    partialErrors.push(...errorsOf(error).map((e) => `read-back: ${e}`));
+    return null;
+  }
 }
 
 /** A writer's refusal as the write's errors: the vendor's own list when it gave one, else the message. */

@@ -214,6 +214,19 @@ describe('BuildiumWriter: the work order of a service request', () => {
       expect((changed.record as Json).WorkOrders).toEqual([
         expect.objectContaining({ VendorId: OTHER_VENDOR, VendorNotes: 'Second visit' }),
       ]);
+
+      // The work order's PUT failing after the task's: partial, and its retry is the whole update again.
+      server.sandbox.faults.add({ path: `/v1/workorders/${order.Id}`, method: 'PUT', status: 422, times: 1 });
+      const partial = await writer.write({
+        model: 'service_requests',
+        operation: 'update',
+        xId: xId!,
+        fields: { vendor_notes: 'Third visit' },
+      });
+      expect(partial.partialErrors![0]).toBe(
+        `resident request ${taskId} was written, but not its work order (the vendor assignment); retry-write sends the update again`,
+      );
+      expect(ordersOf(taskId)).toEqual([expect.objectContaining({ VendorNotes: 'Second visit' })]);
     });
 
     it('refuses vendor notes without a vendor before sending anything, where the request has no work order', async () => {

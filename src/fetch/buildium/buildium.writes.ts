@@ -401,7 +401,7 @@ export class BuildiumWriter implements VendorWriter<BuildiumModel> {
     }
     const result = recordResult(task);
     if (!result.record) return result;
-    const partialErrors = assigns ? await this.writeWorkOrder(task.Id as number, order, fields) : [];
+    const partialErrors = assigns ? await this.writeWorkOrder(operation, task.Id as number, order, fields) : [];
     try {
       return { ...result, record: await this.completeRequest(task), partialErrors };
     } catch (error) {
@@ -423,7 +423,12 @@ export class BuildiumWriter implements VendorWriter<BuildiumModel> {
    * Creates (at most once: no idempotency key) or replaces the task's work order. Its failure does not undo the
    * task: the write's errors, which end it PARTIAL_SUCCESS.
    */
-  private async writeWorkOrder(taskId: number, current: Raw | null, fields: Record<string, unknown>) {
+  private async writeWorkOrder(
+    operation: WriteOperation,
+    taskId: number,
+    current: Raw | null,
+    fields: Record<string, unknown>,
+  ) {
     try {
       if (current)
         await this.http.put(`${BUILDIUM_WORK_ORDERS}/${String(current.Id)}`, workOrderMessage(current, fields));
@@ -437,8 +442,10 @@ export class BuildiumWriter implements VendorWriter<BuildiumModel> {
     } catch (error) {
       const rejection = readableRejection(error);
       const errors = rejection instanceof VendorWriteRejectedError ? rejection.errors : [(rejection as Error).message];
+      // A retried create completes the task it made; a retried update sends its complete values again.
+      const retry = operation === 'create' ? 'sends only the work order' : 'sends the update again';
       return [
-        `resident request ${taskId} was written, but not its work order (the vendor assignment); retry-write sends only the work order`,
+        `resident request ${taskId} was written, but not its work order (the vendor assignment); retry-write ${retry}`,
         ...errors,
       ];
     }
