@@ -174,20 +174,22 @@ export class WriteJobRepository {
   /**
    * Ends a RUNNING job (in the caller's transaction when given), with its vendor exchanges. False when the job
    * had ended already: a worker whose lock lapsed while it was busy finds its write ended by the worker that
-   * took it over, whose verdict stands (the caller rolls back what it meant to commit with the end).
+   * took it over, whose verdict stands (the caller rolls back what it meant to commit with the end). A create's
+   * `xId` is the vendor's id of the record it made: a retry of a PARTIAL_SUCCESS create completes that record.
    */
   async finish(
     tx: SqlTx | null,
     id: string,
-    end: { status: WriteStatus; errors: string[]; createdRecordId: string | null },
+    end: { status: WriteStatus; errors: string[]; createdRecordId: string | null; xId: string | null },
     exchanges: VendorExchange[],
   ): Promise<boolean> {
     const run = async (text: string, params: unknown[]) =>
       tx ? (await tx.query<{ id: string }>(text, params)).rows : await this.prisma.sql<{ id: string }>(text, params);
     const ended = await run(
-      `UPDATE "write_jobs" SET "status" = $2, "errors" = $3, "created_record_id" = $4, "finished_at" = now()
+      `UPDATE "write_jobs" SET "status" = $2, "errors" = $3, "created_record_id" = $4, "x_id" = coalesce($5, "x_id"),
+         "finished_at" = now()
        WHERE "id" = $1 AND "status" = 'RUNNING' RETURNING "id"`,
-      [id, end.status, end.errors, end.createdRecordId],
+      [id, end.status, end.errors, end.createdRecordId, end.xId],
     );
     if (ended.length === 0) return false;
     if (exchanges.length === 0) return true;

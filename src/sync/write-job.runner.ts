@@ -4,11 +4,12 @@ import { CANONICAL_MODELS, type CanonicalModelName, type WriteOperation } from '
 import { writeFailureEvent } from '../emit/event-payloads';
 import { EventsCommitted } from '../emit/events-committed';
 import { EventOutbox } from '../emit/outbox.service';
-import type { VendorAdapter } from '../fetch/adapter/vendor-adapter';
+import type { VendorAdapter, VendorWriter, VendorWriteResult } from '../fetch/adapter/vendor-adapter';
 import { VendorWriteRejectedError, type VendorExchange } from '../fetch/adapter/vendor-http';
 import { VendorRegistry } from '../fetch/registry/vendor-registry';
 import { jobMappingContext, PageNormaliser } from '../normalise/page-normaliser';
 import { APP_CONFIG, type RuntimeConfig } from '../platform/config/config.module';
+import type { SqlTx } from '../platform/database/prisma.service';
 import { Transactions } from '../platform/database/transactions';
 import { QueueName, type WriteJobPayload } from '../platform/queue/queue-names';
 import { QueueService } from '../platform/queue/queue.service';
@@ -117,42 +118,51 @@ export class WriteJobRunner implements OnApplicationBootstrap {
         xId: job.x_id ?? undefined,
         fields: job.fields,
       });
-      const raw = result.record ?? (result.xId !== null ? await writer.fetchOne(model, result.xId) : null);
-      await this.succeed(job, integration, adapter, raw, exchanges);
+      const partialErrors = [...(result.partialErrors ?? [])];
+      const raw = await readBack(writer, model, result, partialErrors);
+      await this.succeed(job, integration, adapter, { raw, xId: result.xId, partialErrors }, exchanges);
     } catch (error) {
-      const errors = error instanceof VendorWriteRejectedError ? error.errors : [(error as Error).message];
-      await this.fail(job, integration, errors, exchanges);
+      await this.fail(job, integration, errorsOf(error), exchanges);
     }
   }
 
   /**
    * The write's read-back, and its end, in one transaction: the record as the vendor has it now goes through the
    * normaliser and the page writer (its events with it); a create's `created_record_id` is our id of it. With no
-   * record (the vendor gave no id) the write still succeeded: the next sync brings the record.
+   * record (the vendor gave no id) the write still succeeded: the next sync brings the record. With the errors of
+   * a follow-up call that failed (`partialErrors`) the write ends PARTIAL_SUCCESS, its WRITE_OPERATION_FAILURE
+   * event in the same transaction; the vendor id of a record it created is kept on the job (`x_id`), so that a
+   * retry-write completes that record rather than creating another.
    */
   private async succeed(
     job: WriteJobRow,
     integration: SyncIntegration,
     adapter: VendorAdapter,
-    raw: unknown,
+    answer: { raw: unknown; xId: string | null; partialErrors: string[] },
     exchanges: VendorExchange[],
   ): Promise<void> {
     const model = job.model as CanonicalModelName;
+    const { raw, partialErrors } = answer;
     const ctx = jobMappingContext(integration.id);
     const page = raw === null || raw === undefined ? null : this.normaliser.normalise(model, adapter, [raw], ctx);
     const written = page?.records[0];
-    const createdRecordId = job.operation === 'create' && written ? (ctx.ref(model, written.x_id) ?? null) : null;
-    const errors = page && page.rejected.length > 0 ? [`read-back: ${page.rejected[0].reason}`] : [];
-    const finish = async (tx: Parameters<WriteJobRepository['finish']>[0]) => {
-      if (!(await this.jobs.finish(tx, job.id, { status: 'SUCCESS', errors, createdRecordId }, exchanges)))
-        throw new WriteEndedElsewhere();
+    const create = job.operation === 'create';
+    const createdRecordId = create && written ? (ctx.ref(model, written.x_id) ?? null) : null;
+    const rejected = page && page.rejected.length > 0 ? [`read-back: ${page.rejected[0].reason}`] : [];
+    const errors = [...partialErrors, ...rejected];
+    const status = partialErrors.length > 0 ? 'PARTIAL_SUCCESS' : 'SUCCESS';
+    const end = { status, errors, createdRecordId, xId: create ? (written?.x_id ?? answer.xId) : null } as const;
+    const finish = async (tx: SqlTx | null) => {
+      if (!(await this.jobs.finish(tx, job.id, end, exchanges))) throw new WriteEndedElsewhere();
+      if (tx && status === 'PARTIAL_SUCCESS')
+        await this.outbox.append(tx, [this.failureEvent(job, integration, status, errors)]);
     };
-    if (!page || page.records.length === 0) return this.unlessEndedElsewhere(job, () => finish(null));
-    const scope = {
-      organizationId: integration.organization_id,
-      integrationId: integration.id,
-      vendor: integration.vendor,
-    };
+    if (!page || page.records.length === 0) {
+      if (status === 'SUCCESS') return this.unlessEndedElsewhere(job, () => finish(null));
+      await this.unlessEndedElsewhere(job, () => this.transactions.runSql(finish));
+      return this.eventsCommitted.notify();
+    }
+    const scope = scopeOf(integration);
     const eventJob = {
       jobId: job.id,
       runId: job.root_job_id,
@@ -186,30 +196,61 @@ export class WriteJobRunner implements OnApplicationBootstrap {
     exchanges: VendorExchange[],
   ): Promise<void> {
     this.logger.warn(`write ${job.id} (${job.operation} ${job.model}) failed: ${errors.join('; ')}`);
-    const model = job.model as CanonicalModelName;
+    const end = { status: 'FAILURE', errors, createdRecordId: null, xId: null } as const;
     await this.unlessEndedElsewhere(job, () =>
       this.transactions.runSql(async (tx) => {
-        if (!(await this.jobs.finish(tx, job.id, { status: 'FAILURE', errors, createdRecordId: null }, exchanges)))
-          throw new WriteEndedElsewhere();
-        if (!integration) return;
-        const scope = {
-          organizationId: integration.organization_id,
-          integrationId: integration.id,
-          vendor: integration.vendor,
-        };
-        await this.outbox.append(tx, [
-          writeFailureEvent(scope, {
-            rootJobId: job.root_job_id,
-            jobType: writeJobType(integration.vendor, model, job.operation),
-            writeStatus: 'FAILURE',
-            errors,
-            object: CANONICAL_MODELS[model].object,
-          }),
-        ]);
+        if (!(await this.jobs.finish(tx, job.id, end, exchanges))) throw new WriteEndedElsewhere();
+        if (integration) await this.outbox.append(tx, [this.failureEvent(job, integration, 'FAILURE', errors)]);
       }),
     );
     this.eventsCommitted.notify();
   }
+
+  /** The WRITE_OPERATION_FAILURE event of a write that ended FAILURE or PARTIAL_SUCCESS. */
+  private failureEvent(
+    job: WriteJobRow,
+    integration: SyncIntegration,
+    writeStatus: 'FAILURE' | 'PARTIAL_SUCCESS',
+    errors: string[],
+  ) {
+    const model = job.model as CanonicalModelName;
+    return writeFailureEvent(scopeOf(integration), {
+      rootJobId: job.root_job_id,
+      jobType: writeJobType(integration.vendor, model, job.operation),
+      writeStatus,
+      errors,
+      object: CANONICAL_MODELS[model].object,
+    });
+  }
+}
+
+function scopeOf(integration: SyncIntegration) {
+  return { organizationId: integration.organization_id, integrationId: integration.id, vendor: integration.vendor };
+}
+
+/**
+ * The record a write reads back: the one the vendor answered, else fetched by the id it gave. After a partial write
+ * a failed fetch is one more of its errors, not a FAILURE: the record was written (a FAILURE create would be created
+ * again by its retry), and the next sync reads it.
+ */
+async function readBack(
+  writer: VendorWriter,
+  model: CanonicalModelName,
+  result: VendorWriteResult,
+  partialErrors: string[],
+): Promise<unknown> {
+  try {
+    return result.record ?? (result.xId !== null ? await writer.fetchOne(model, result.xId) : null);
+  } catch (error) {
+    if (partialErrors.length === 0) throw error;
+    partialErrors.push(...errorsOf(error).map((e) => `read-back: ${e}`));
+    return null;
+  }
+}
+
+/** A writer's refusal as the write's errors: the vendor's own list when it gave one, else the message. */
+function errorsOf(error: unknown): string[] {
+  return error instanceof VendorWriteRejectedError ? error.errors : [(error as Error).message];
 }
 
 /** An exchange as the write log keeps it: values under secret-looking keys replaced. */

@@ -53,7 +53,11 @@ export class WriteJobs {
     };
   }
 
-  /** Queues a write that ended FAILURE or PARTIAL_SUCCESS again, as a new job of the same root; 409 otherwise. */
+  /**
+   * Queues a write that ended FAILURE or PARTIAL_SUCCESS again, as a new job of the same root; 409 otherwise. A
+   * create that ended PARTIAL_SUCCESS made its record: the new job names it (its vendor id, and our id when read
+   * back), so the writer sends only the follow-up calls and the record is never created twice.
+   */
   async retry(organizationId: string, rootJobId: string): Promise<{ success: boolean; job_id: string }> {
     const last = await this.require(organizationId, rootJobId);
     if (last.status !== 'FAILURE' && last.status !== 'PARTIAL_SUCCESS')
@@ -70,7 +74,7 @@ export class WriteJobs {
       integrationId: last.integration_id,
       model: last.model,
       operation: last.operation,
-      recordId: last.record_id,
+      recordId: last.record_id ?? last.created_record_id,
       xId: last.x_id,
       parameters: last.parameters,
       fields: last.fields,

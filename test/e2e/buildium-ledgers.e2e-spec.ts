@@ -358,7 +358,10 @@ describe('Buildium resident requests, charges and payments', () => {
       id: integrationId,
       leases: sandbox.sandbox.data.leases,
       gl: '4100',
+      // Vendors the sandbox knows (its VENDOR_IDS).
+      vendors: ['70003', '70008'],
       tasks: () => sandbox.sandbox.data.tasks,
+      workOrders: (taskId: number) => sandbox.sandbox.data.workorders.filter((w: Json) => w.TaskId === taskId),
       transactions: () => sandbox.sandbox.data.transactions,
     },
     {
@@ -366,7 +369,9 @@ describe('Buildium resident requests, charges and payments', () => {
       id: foreignId,
       leases: foreign.data.leases,
       gl: '74',
+      vendors: ['12001', '12004'],
       tasks: () => foreign.data.tasks,
+      workOrders: (taskId: number) => foreign.data.workOrders.filter((w) => w.Task.Id === taskId),
       transactions: () => foreign.data.transactions,
     },
   ];
@@ -428,6 +433,149 @@ describe('Buildium resident requests, charges and payments', () => {
       });
       if (target.name === 'sandbox') expect(sandbox.sandbox.taskUpdateMessages(task.Id)).toEqual(['Glass ordered']);
       await exactlyOneEvent(target.id, id, 'DATA_UPDATE', 'service_requests');
+    }
+  });
+
+  it('assigns a vendor on create and on update: one work order on the task, vendors[] readable at once and after the next sync, one event each', async () => {
+    for (const target of targets()) {
+      const { lease_id, resident_id } = await leaseWithTenant(target.id, target.leases);
+      const tasksBefore = target.tasks().length;
+      const created = await write('post', '/v1/service-requests/', {
+        integration_id: target.id,
+        lease_id,
+        resident_id,
+        service_description: 'No hot water',
+        service_details: 'Boiler pilot out.',
+        access_is_authorized: true,
+        vendor_id: target.vendors[0],
+        vendor_notes: 'Ring the bell twice',
+        invoice_number: 'INV-77',
+      });
+      expect([target.name, created.status]).toEqual([
+        target.name,
+        { write_status: 'SUCCESS', errors: [], created_record_id: expect.any(String) },
+      ]);
+      const id = created.status.created_record_id;
+      const record = await read(`/v1/service-requests/${id}`);
+      const taskId = Number(record.x_id);
+      expect(target.tasks().length - tasksBefore).toBe(1);
+      const orders = target.workOrders(taskId);
+      expect([target.name, orders]).toEqual([
+        target.name,
+        [
+          expect.objectContaining({
+            VendorId: Number(target.vendors[0]),
+            EntryAllowed: 'Yes',
+            WorkDetails: 'Boiler pilot out.',
+            VendorNotes: 'Ring the bell twice',
+            InvoiceNumber: 'INV-77',
+          }),
+        ],
+      ]);
+      const assigned = {
+        vendors: [{ vendor_id: target.vendors[0] }],
+        vendor_notes: 'Ring the bell twice',
+        x_sub_task_id: String(orders[0].Id),
+      };
+      expect(record).toMatchObject(assigned);
+      await exactlyOneEvent(target.id, id, 'DATA_NEW', 'service_requests');
+      expect(await read(`/v1/service-requests/${id}`)).toMatchObject(assigned);
+
+      const updated = await write('put', `/v1/service-requests/${id}`, {
+        vendor_id: target.vendors[1],
+        vendor_notes: 'Second visit: parts in',
+      });
+      expect([target.name, updated.status.write_status, updated.status.errors]).toEqual([target.name, 'SUCCESS', []]);
+      // The work order is replaced, not added: still one, with the new vendor and the invoice kept.
+      expect(target.workOrders(taskId)).toEqual([
+        expect.objectContaining({
+          Id: orders[0].Id,
+          VendorId: Number(target.vendors[1]),
+          VendorNotes: 'Second visit: parts in',
+          InvoiceNumber: 'INV-77',
+        }),
+      ]);
+      const reassigned = { vendors: [{ vendor_id: target.vendors[1] }], vendor_notes: 'Second visit: parts in' };
+      expect(await read(`/v1/service-requests/${id}`)).toMatchObject(reassigned);
+      await exactlyOneEvent(target.id, id, 'DATA_UPDATE', 'service_requests');
+      expect(await read(`/v1/service-requests/${id}`)).toMatchObject(reassigned);
+    }
+  });
+
+  it('a work order that fails after its task: PARTIAL_SUCCESS with the task read back, WRITE_OPERATION_FAILURE, and a retry that sends only the work order', async () => {
+    const control = sandboxControl(sandbox.url);
+    for (const target of targets()) {
+      const { lease_id, resident_id } = await leaseWithTenant(target.id, target.leases);
+      // The sandbox's fault control fails the work order's POST (before applying it); the foreign server refuses a
+      // vendor it does not have (422), again on the retry.
+      const sandboxTarget = target.name === 'sandbox';
+      if (sandboxTarget)
+        await control('POST', 'faults', { path: '/v1/workorders', method: 'POST', status: 500, times: 1 });
+      const vendor = sandboxTarget ? target.vendors[0] : '99999';
+      const tasksBefore = target.tasks().length;
+      const { jobId, status } = await write('post', '/v1/service-requests/', {
+        integration_id: target.id,
+        lease_id,
+        resident_id,
+        service_description: 'Gutter hanging loose',
+        vendor_id: vendor,
+      });
+      expect([target.name, status]).toEqual([
+        target.name,
+        { write_status: 'PARTIAL_SUCCESS', errors: expect.any(Array), created_record_id: expect.any(String) },
+      ]);
+      const id = status.created_record_id;
+      const record = await read(`/v1/service-requests/${id}`);
+      expect(status.errors[0]).toBe(
+        `resident request ${record.x_id} was written, but not its work order (the vendor assignment); retry-write sends only the work order`,
+      );
+      expect(status.errors.slice(1).join(' ')).toMatch(sandboxTarget ? /outcome unknown/ : /VendorId: does not exist/);
+      // The task exists, once, and is readable at once without a vendor.
+      expect(record).toMatchObject({ service_description: 'Gutter hanging loose', vendors: [] });
+      expect(target.tasks().length - tasksBefore).toBe(1);
+      expect(target.workOrders(Number(record.x_id))).toEqual([]);
+
+      const failure = await waitFor(
+        async () => eventsOf(harness, target.id, 'WRITE_OPERATION_FAILURE').find((e) => e.data.root_job_id === jobId),
+        'WRITE_OPERATION_FAILURE',
+        30_000,
+      );
+      expect(failure.data).toMatchObject({
+        write_status: 'PARTIAL_SUCCESS',
+        errors: status.errors,
+        job_type: 'BUILDIUM_CREATE_SERVICE_REQUEST',
+        vendor: 'BUILDIUM',
+      });
+      expect(failure.meta.object).toBe('service-requests');
+      const logs = await request(harness.app.url)
+        .get(`/v1/admin/logs/writes/?status=FAILURE&integration_id=${target.id}&write_category=service_requests`)
+        .set(authHeader(harness.app));
+      expect(logs.body.results.logs.find((l: Json) => l.job_id === jobId)).toMatchObject({
+        status: 'FAILURE',
+        error: status.errors.join('; '),
+      });
+
+      // retry-write completes the created task: its work order alone, never a second task.
+      const retry = await request(harness.app.url)
+        .post(`/v1/admin/retry-write/${jobId}`)
+        .set(authHeader(harness.app))
+        .send({});
+      expect([retry.status, retry.body]).toEqual([200, { success: true, job_id: expect.any(String) }]);
+      const retried = await settledWrite(harness, jobId);
+      expect(target.tasks().length - tasksBefore).toBe(1);
+      if (sandboxTarget) {
+        expect(retried).toEqual({ write_status: 'SUCCESS', errors: [], created_record_id: id });
+        expect(target.workOrders(Number(record.x_id))).toEqual([expect.objectContaining({ VendorId: Number(vendor) })]);
+        expect(await read(`/v1/service-requests/${id}`)).toMatchObject({ vendors: [{ vendor_id: vendor }] });
+      } else {
+        expect(retried).toMatchObject({ write_status: 'PARTIAL_SUCCESS', created_record_id: id });
+        expect(target.workOrders(Number(record.x_id))).toEqual([]);
+      }
+      // One record, one DATA_NEW: the retry created nothing.
+      const news = eventsOf(harness, target.id, 'DATA_NEW').filter((e) => e.data.record_id === id);
+      expect(news).toHaveLength(1);
+      const requests = await readAll(harness.app, 'service-requests', target.id);
+      expect(requests.filter((r) => r.service_description === 'Gutter hanging loose')).toHaveLength(1);
     }
   });
 

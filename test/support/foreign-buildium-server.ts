@@ -1019,8 +1019,9 @@ const badAmount = (amount: unknown) =>
   typeof amount !== 'number' || !(amount > 0) || !/^\d+(\.\d{1,2})?$/.test(String(amount));
 
 /**
- * POST /v1/tasks/residentrequests, PUT /v1/tasks/residentrequests/{id}, POST /v1/leases/{leaseId}/charges and
- * POST /v1/leases/{leaseId}/payments: [status, body], or null when the request is none of them. Bodies are the
+ * POST /v1/tasks/residentrequests, PUT /v1/tasks/residentrequests/{id}, POST /v1/leases/{leaseId}/charges,
+ * POST /v1/leases/{leaseId}/payments, POST /v1/workorders and PUT /v1/workorders/{id}: [status, body], or null when
+ * the request is none of them. Bodies are the
  * spec's messages, closed; this server's own choices: a ledger posting needs at least one line, amounts positive
  * with at most two decimals, GL accounts of its chart only; a request's requester must be on its lease.
  */
@@ -1034,17 +1035,14 @@ function writeRequestsAndLedgers(
 ): [number, unknown] | null {
   const task = /^\/v1\/tasks\/residentrequests(?:\/(\d+))?$/.exec(pathname);
   const posting = /^\/v1\/leases\/(\d+)\/(charges|payments)$/.exec(pathname);
+  const order = /^\/v1\/workorders(?:\/(\d+))?$/.exec(pathname);
+  if (order && method !== 'GET') return writeWorkOrder(method, order[1], text, contentType, data, nextId);
   if ((!task || method === 'GET') && !posting) return null;
   if (posting ? method !== 'POST' : (method === 'POST') !== (task![1] === undefined) || method === 'DELETE')
     return [405, apiError('Method not allowed.', 'MethodNotAllowed')];
-  if (!/^application\/json\b/i.test(contentType))
-    return [415, apiError('The request content type must be application/json.', 'UnsupportedMediaType')];
-  let body: Json;
-  try {
-    body = JSON.parse(text) as Json;
-  } catch {
-    return [400, apiError('The request body could not be read.', 'ValidationError')];
-  }
+  const read = jsonBody(contentType, text);
+  if ('refused' in read) return read.refused;
+  const body = read.body;
   const schema = posting
     ? posting[2] === 'charges'
       ? 'LeaseChargePostMessage'
@@ -1174,6 +1172,78 @@ function writeRequestsAndLedgers(
     if (value !== undefined) created[field] = value;
   data.tasks.push(created);
   return [201, created];
+}
+
+/** A write's JSON body, or the answer refusing it: 415 without a JSON content type, 400 when it does not parse. */
+function jsonBody(contentType: string, text: string): { body: Json } | { refused: [number, unknown] } {
+  if (!/^application\/json\b/i.test(contentType))
+    return { refused: [415, apiError('The request content type must be application/json.', 'UnsupportedMediaType')] };
+  try {
+    return { body: JSON.parse(text) as Json };
+  } catch {
+    return { refused: [400, apiError('The request body could not be read.', 'ValidationError')] };
+  }
+}
+
+/** This server's vendors: the ones its work orders name. */
+const VENDOR_IDS = new Set([12_000, 12_001, 12_002, 12_003, 12_004]);
+
+/**
+ * POST /v1/workorders (WorkOrderPostMessage) and PUT /v1/workorders/{id} (WorkOrderPutMessage, a full replace):
+ * [status, body]. The spec's closed messages; this server's own choices: a new work order links to an existing
+ * resident request by `TaskId` (a `Task` to create with it is not served: 422), the vendor must be one of its
+ * vendors (422), and a work order is answered as GET /v1/workorders serves it.
+ */
+function writeWorkOrder(
+  method: string,
+  id: string | undefined,
+  text: string,
+  contentType: string,
+  data: ReturnType<typeof buildDataset>,
+  nextId: () => number,
+): [number, unknown] {
+  if (method !== (id === undefined ? 'POST' : 'PUT')) return [405, apiError('Method not allowed.', 'MethodNotAllowed')];
+  const read = jsonBody(contentType, text);
+  if ('refused' in read) return read.refused;
+  const body = read.body;
+  const invalid = messageErrors(method === 'POST' ? 'WorkOrderPostMessage' : 'WorkOrderPutMessage', body);
+  if (invalid.length > 0) return [400, apiError('The request has validation errors.', 'ValidationError', invalid)];
+  const current = id === undefined ? undefined : data.workOrders.find((w) => w.Id === Number(id));
+  if (id !== undefined && !current) return [404, apiError('Work order not found.', 'NotFound')];
+  const linked = current
+    ? data.tasks.find((t) => t.Id === current.Task.Id)
+    : data.tasks.find((t) => t.Id === body.TaskId);
+  const unusable: FieldErrors = [];
+  if (!VENDOR_IDS.has(body.VendorId)) unusable.push({ Key: 'VendorId', Value: 'does not exist' });
+  if (!current && !linked) unusable.push({ Key: 'TaskId', Value: 'is not a resident request of this account' });
+  if (unusable.length > 0)
+    return [422, apiError('The request could not be completed.', 'UnprocessableEntity', unusable)];
+  const record: Json = current ?? { Id: nextId() };
+  const { TaskId: _taskId, EntryContactId, EntryContactIds, LineItems, ...values } = body;
+  replaceFields(record, 'WorkOrderPutMessage', values);
+  const contacts: number[] = [...(EntryContactId === undefined ? [] : [EntryContactId]), ...(EntryContactIds ?? [])];
+  const lines: Json[] = LineItems ?? [];
+  Object.assign(record, {
+    Task: {
+      Id: linked!.Id,
+      Type: 'ResidentRequest',
+      UnitId: linked!.UnitId,
+      UnitAgreement: linked!.UnitAgreement,
+      Title: linked!.Title,
+      Priority: linked!.Priority,
+      Status: linked!.TaskStatus,
+    },
+    Title: linked!.Title,
+    Priority: linked!.Priority,
+    Status: linked!.TaskStatus,
+    EntryContacts: contacts.map((c) => ({ Id: c, Resources: [] })),
+    LineItems: lines,
+    Amount: lines.reduce((sum, l) => sum + Math.round(l.Quantity * l.UnitPrice * 100), 0) / 100,
+  });
+  delete record.EntryContactId;
+  delete record.EntryContactIds;
+  if (!current) data.workOrders.push(record);
+  return [current ? 200 : 201, record];
 }
 
 export async function startForeignBuildiumServer(): Promise<ForeignBuildiumServer> {

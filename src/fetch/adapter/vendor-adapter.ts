@@ -55,7 +55,10 @@ export interface WriteFields {
 export interface VendorWrite {
   model: CanonicalModelName;
   operation: WriteOperation;
-  /** The vendor's id of the record an update changes. */
+  /**
+   * The vendor's id of the record an update changes. On a create, set only when a retry-write completes a create
+   * that ended PARTIAL_SUCCESS: the record exists under this id, and the writer sends only the follow-up calls.
+   */
   xId?: string;
   fields: Record<string, unknown>;
 }
@@ -65,6 +68,11 @@ export interface VendorWriteResult {
   xId: string | null;
   /** The raw record as the vendor answered it (mapped like a synced one); absent when it sent none. */
   record?: unknown;
+  /**
+   * The errors of a follow-up call that failed after the record itself was written (Buildium: the work order of
+   * a resident request): the write ends PARTIAL_SUCCESS with them, the record read back as on a success.
+   */
+  partialErrors?: string[];
 }
 
 /** How a client sends writes: one vendor call series per write, never resending what may have arrived. */

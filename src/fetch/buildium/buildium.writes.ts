@@ -6,7 +6,7 @@ import {
   VendorWriteRejectedError,
   type VendorHttp,
 } from '../adapter/vendor-http';
-import { BUILDIUM_ENDPOINTS, COUNTRY, type BuildiumModel } from './buildium.facts';
+import { BUILDIUM_ENDPOINTS, BUILDIUM_WORK_ORDERS, COUNTRY, type BuildiumModel } from './buildium.facts';
 import { completeRequests, getOrNull, unitNumbersById } from './buildium.requests';
 
 type Raw = Record<string, any>;
@@ -153,7 +153,12 @@ const REQUEST_CHECKS = {
       : `has no Buildium TaskStatus (one of ${Object.keys(TASK_STATUS_OF).join(', ')})`,
   service_request_category_id: buildiumId,
   employee_id: buildiumId,
+  vendor_id: buildiumId,
+  invoice_number: (v: unknown) =>
+    typeof v === 'string' && v.length <= 50 ? null : "must be text of at most 50 characters (Buildium's InvoiceNumber)",
 };
+/** The canonical fields a resident request's work order carries (buildium.md: a vendor assignment is a work order). */
+const WORK_ORDER_FIELDS = ['vendor_id', 'vendor_notes', 'invoice_number'];
 /** Buildium takes a positive amount on a ledger line (a credit or a refund is another transaction). */
 const MONEY_CHECKS = {
   amount_in_cents: (v: unknown) =>
@@ -218,7 +223,7 @@ export const BUILDIUM_WRITE_FIELDS: Partial<Record<BuildiumModel, Partial<Record
     update: { required: [], writable: UNIT_FIELDS, checks: UNIT_CHECKS },
   },
   // ResidentRequestTaskPostMessage requires Title, UnitAgreementId and RequestedByEntityId (TaskStatus and Priority
-  // have defaults here). Vendor assignments (work orders) are not written yet: see docs/vendor-notes.md.
+  // have defaults here). The vendor fields go to the task's work order, a second call (WorkOrderPostMessage/PutMessage).
   service_requests: {
     create: {
       required: ['service_description', 'lease_id', 'resident_id'],
@@ -236,6 +241,7 @@ export const BUILDIUM_WRITE_FIELDS: Partial<Record<BuildiumModel, Partial<Record
         'access_is_authorized',
         'has_pets',
         'access_notes',
+        ...WORK_ORDER_FIELDS,
       ],
       checks: REQUEST_CHECKS,
     },
@@ -251,6 +257,7 @@ export const BUILDIUM_WRITE_FIELDS: Partial<Record<BuildiumModel, Partial<Record
         'service_priority',
         'due_date',
         'date_due',
+        ...WORK_ORDER_FIELDS,
       ],
       checks: REQUEST_CHECKS,
     },
@@ -367,22 +374,81 @@ export class BuildiumWriter implements VendorWriter<BuildiumModel> {
 
   /**
    * A resident request: POST of a ResidentRequestTaskPostMessage, or GET → merge → PUT of the complete Put message
-   * (a PUT blanks what it leaves out). The answer is read back with its work orders and unit number, as a sync reads it.
+   * (a PUT blanks what it leaves out); then, when the write names vendor fields, its work order (buildium.md: a
+   * vendor assignment is a work order linked to the task): POST of a WorkOrderPostMessage when the task has none,
+   * else PUT of the latest one's complete Put message. A work order that fails once the task is written makes the
+   * write PARTIAL_SUCCESS (`partialErrors`). A create given `xId` is the retry of such a write: the task exists,
+   * so only its work order is sent. The answer is read back with its work orders and unit number, as a sync reads it.
    */
   private async writeRequest(operation: WriteOperation, xId: string | undefined, fields: Record<string, unknown>) {
     const path = BUILDIUM_ENDPOINTS.service_requests;
-    const answer =
-      operation === 'create'
-        ? (await this.http.post<Raw>(path, requestPostMessage(fields), { resend: 'unlessSent' })).data
-        : (
-            await this.http.put<Raw>(
-              `${path}/${xId!}`,
-              requestPutMessage((await this.http.get<Raw>(`${path}/${xId!}`)).data, fields),
-            )
-          ).data;
-    const result = recordResult(answer);
+    const assigns = WORK_ORDER_FIELDS.some((f) => f in fields);
+    let task: Raw;
+    let order: Raw | null = null;
+    if (operation === 'create' && xId === undefined) {
+      // Checked before anything is sent: a work order cannot be made without its vendor.
+      if (assigns && fields.vendor_id == null) throw new VendorWriteRejectedError([NO_VENDOR], 400);
+      task = (await this.http.post<Raw>(path, requestPostMessage(fields), { resend: 'unlessSent' })).data;
+    } else {
+      const current = (await this.http.get<Raw>(`${path}/${xId!}`)).data;
+      // The work order to change: looked for on a retried create too, in case its first POST arrived.
+      if (assigns) order = await this.latestWorkOrder(current.Id);
+      if (assigns && !order && fields.vendor_id == null) throw new VendorWriteRejectedError([NO_VENDOR], 400);
+      task =
+        operation === 'create'
+          ? current
+          : (await this.http.put<Raw>(`${path}/${xId!}`, requestPutMessage(current, fields))).data;
+    }
+    const result = recordResult(task);
     if (!result.record) return result;
-    return { xId: result.xId, record: await this.completeRequest(result.record as Raw) };
+    const partialErrors = assigns ? await this.writeWorkOrder(operation, task.Id as number, order, fields) : [];
+    try {
+      return { ...result, record: await this.completeRequest(task), partialErrors };
+    } catch (error) {
+      // The task is written: with its work order failed too, the runner reads it back (or the next sync does).
+      if (partialErrors.length === 0) throw error;
+      return { xId: result.xId, partialErrors };
+    }
+  }
+
+  /** The task's latest work order (the highest id, as the read maps it), or null when it has none. */
+  private async latestWorkOrder(taskId: unknown): Promise<Raw | null> {
+    const params = { type: 'ResidentRequest', taskids: Number(taskId) };
+    const orders = (await this.http.get<Raw[]>(BUILDIUM_WORK_ORDERS, params)).data;
+    const linked = (Array.isArray(orders) ? orders : []).filter((o) => o?.Task?.Id === Number(taskId));
+    return linked.reduce<Raw | null>((latest, o) => (latest && latest.Id > o.Id ? latest : o), null);
+  }
+
+  /**
+   * Creates (at most once: no idempotency key) or replaces the task's work order. Its failure does not undo the
+   * task: the write's errors, which end it PARTIAL_SUCCESS.
+   */
+  private async writeWorkOrder(
+    operation: WriteOperation,
+    taskId: number,
+    current: Raw | null,
+    fields: Record<string, unknown>,
+  ) {
+    try {
+      if (current)
+        await this.http.put(`${BUILDIUM_WORK_ORDERS}/${String(current.Id)}`, workOrderMessage(current, fields));
+      else
+        await this.http.post(
+          BUILDIUM_WORK_ORDERS,
+          { TaskId: taskId, ...workOrderMessage({}, fields) },
+          { resend: 'unlessSent' },
+        );
+      return [];
+    } catch (error) {
+      const rejection = readableRejection(error);
+      const errors = rejection instanceof VendorWriteRejectedError ? rejection.errors : [(rejection as Error).message];
+      // A retried create completes the task it made; a retried update sends its complete values again.
+      const retry = operation === 'create' ? 'sends only the work order' : 'sends the update again';
+      return [
+        `resident request ${taskId} was written, but not its work order (the vendor assignment); retry-write ${retry}`,
+        ...errors,
+      ];
+    }
   }
 
   private async completeRequest(task: Raw): Promise<Raw> {
@@ -487,6 +553,9 @@ const PUT_MESSAGE: Partial<Record<BuildiumModel, (current: Raw, fields: Record<s
 const buildiumDate = (value: unknown) => (typeof value === 'string' ? value.slice(0, 10) : null);
 /** Cents as Buildium's dollars; null clears it. */
 const dollars = (cents: unknown) => (cents === null ? null : Math.round(Number(cents)) / 100);
+/** Why a write's vendor fields cannot be written: a work order needs its vendor. */
+const NO_VENDOR =
+  'vendor_id is required to write vendor_notes or invoice_number: they belong to the work order that assigns a vendor, and the service request has none';
 const integerId = (value: unknown) => (value === undefined || value === null ? undefined : Number(value));
 
 /** The `given` and `pick` of one write: a field given replaces the current value, one left out keeps it. */
@@ -721,6 +790,39 @@ export function requestPutMessage(current: Raw, fields: Record<string, unknown>)
       fields.service_status ?? (given('status_raw') ? TASK_STATUS_OF[String(fields.status_raw)] : current.TaskStatus),
     Priority: given('service_priority') ? PRIORITY_OF[fields.service_priority as string] : current.Priority,
     DueDate: due,
+  });
+}
+
+/** access_is_authorized -> the work order's EntryAllowed (buildium.md); not given → Unknown. */
+const entryAllowed = (permitted: unknown) => (permitted === true ? 'Yes' : permitted === false ? 'No' : 'Unknown');
+
+/**
+ * The work order's complete WorkOrderPutMessage (or, from nothing, the fields of its Post message): its current
+ * values, overlaid with VendorId ← vendor_id, EntryAllowed ← access_is_authorized, WorkDetails ← service_details,
+ * VendorNotes ← vendor_notes, InvoiceNumber ← invoice_number. What the write does not name is kept: a PUT replaces
+ * the whole work order, its line items included.
+ */
+export function workOrderMessage(current: Raw, fields: Record<string, unknown>): Raw {
+  const { given, pick } = overlay(fields);
+  const contacts = Array.isArray(current.EntryContacts) ? (current.EntryContacts as Raw[]).map((c) => c?.Id) : [];
+  const lines = Array.isArray(current.LineItems) ? (current.LineItems as Raw[]) : [];
+  return presentOnly({
+    VendorId: given('vendor_id') ? integerId(fields.vendor_id) : current.VendorId,
+    EntryAllowed: given('access_is_authorized')
+      ? entryAllowed(fields.access_is_authorized)
+      : (current.EntryAllowed ?? 'Unknown'),
+    WorkDetails: pick('service_details', current.WorkDetails),
+    InvoiceNumber: pick('invoice_number', current.InvoiceNumber),
+    ChargeableTo: current.ChargeableTo,
+    EntryNotes: current.EntryNotes,
+    VendorNotes: pick('vendor_notes', current.VendorNotes),
+    EntryContactIds: contacts.length > 0 ? contacts : undefined,
+    LineItems:
+      lines.length > 0
+        ? lines.map((l) =>
+            presentOnly({ GlAccountId: l.GlAccountId, Quantity: l.Quantity, Memo: l.Memo, UnitPrice: l.UnitPrice }),
+          )
+        : undefined,
   });
 }
 

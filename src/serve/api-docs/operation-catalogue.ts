@@ -180,10 +180,16 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   ...writeOperations(),
   'GET /v1/admin/write-status/{root_job_id}': {
     summary: 'Get the status of a write',
+    description:
+      'PARTIAL_SUCCESS: the record was written but a follow-up call was not (Buildium: the work order that assigns a ' +
+      "service request's vendor); `errors` says which, and `created_record_id` names a record it created.",
     response: ref('_v1_admin_write-status_{root_job_id}_get_output'),
   },
   'POST /v1/admin/retry-write/{root_job_id}': {
     summary: 'Retry a write that ended FAILURE or PARTIAL_SUCCESS (409 otherwise)',
+    description:
+      'A PARTIAL_SUCCESS create is completed, not created again: the new job sends only the follow-up calls to the ' +
+      'record it created (which keeps its `created_record_id`).',
     response: ref('_v1_admin_retry-write_{root_job_id}_post_output'),
   },
   'GET /v1/admin/logs/writes': {
