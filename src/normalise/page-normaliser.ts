@@ -40,7 +40,7 @@ export interface NormalisedPage {
 }
 
 /** Ids kept per generation of a job's id cache: two generations bound it, whatever the integration's size. */
-export const REF_CACHE_GENERATION = 20_000;
+export const REF_CACHE_GENERATION = 4_096;
 
 /**
  * The mapping context of one job: our ids of the records it names, each computed once while it is named often (a
