@@ -108,12 +108,12 @@ export function toCanonicalRecord(
 ): CanonicalRecord {
   const model = CANONICAL_MODELS[modelName];
   const values = completeValues(model.fields, mapped.values, modelName);
-  for (const [field, fallback] of Object.entries(model.nullDefaults)) values[field] ??= fallback;
+  for (const [field, fallback] of entriesOf(model.nullDefaults)) values[field] ??= fallback;
   for (const field of model.required) {
     if (values[field] === null) throw new MalformedRecordError(`${field} is required but missing`);
   }
   const id = ctx.ref(modelName, mapped.x_id)!;
-  for (const [field, item] of Object.entries(model.embeddedItems ?? {})) {
+  for (const [field, item] of entriesOf(model.embeddedItems ?? NONE)) {
     if (values[field] !== null) values[field] = completeItems(`${modelName}.${field}`, item, values[field], id, ctx);
   }
   if (mapped.links === undefined && mapped.linkedTo === undefined)
@@ -268,16 +268,25 @@ function itemVendorFields(item: EmbeddedItem): Record<string, ColumnType> {
 }
 const ITEM_KINDS: ReadonlySet<EmbeddedItemField> = new Set(['item_id', 'record_id', 'record_stamp']);
 
+const NONE: Readonly<Record<string, never>> = {};
+const entries = new WeakMap<object, [string, unknown][]>();
+/** A catalogue object's entries, listed once: records are completed by the million, the catalogue never changes. */
+function entriesOf<T>(object: Readonly<Record<string, T>>): [string, T][] {
+  let listed = entries.get(object);
+  if (!listed) entries.set(object, (listed = Object.entries(object)));
+  return listed as [string, T][];
+}
+
 function completeValues(
   fields: Record<string, ColumnType>,
   given: Record<string, unknown>,
   where: string,
 ): Record<string, unknown> {
-  for (const key of Object.keys(given)) {
+  for (const key in given) {
     if (!(key in fields)) throw new Error(`Mapping bug: ${where} has no field "${key}"`);
   }
   const values: Record<string, unknown> = {};
-  for (const [field, type] of Object.entries(fields)) {
+  for (const [field, type] of entriesOf(fields)) {
     const value = given[field] ?? null;
     if (value !== null && !hasType(value, type)) {
       throw new MalformedRecordError(`${field}: ${JSON.stringify(value)} is not of type ${type}`);

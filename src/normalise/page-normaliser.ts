@@ -39,19 +39,31 @@ export interface NormalisedPage {
   seen: number;
 }
 
+/** Ids kept per generation of a job's id cache: two generations bound it, whatever the integration's size. */
+export const REF_CACHE_GENERATION = 4_096;
+
 /**
- * The mapping context of one job: our ids of the records it names, each computed once (a job names the same
- * properties and units again and again).
+ * The mapping context of one job: our ids of the records it names, each computed once while it is named often (a
+ * job names the same properties and units again and again). The cache is two generations of at most
+ * REF_CACHE_GENERATION ids each, the older dropped when the newer fills: an id still named is carried into the
+ * newer one, so memory stays bounded by the pages in flight, never by every id the job has seen.
  */
 export function jobMappingContext(integrationId: string): MappingContext {
-  const refs = new Map<string, string>();
+  let refs = new Map<string, string>();
+  let older = new Map<string, string>();
   return {
     integrationId,
     ref: (model, xId) => {
       if (xId === null || xId === undefined) return null;
       const key = `${model}\u0000${xId}`;
       let id = refs.get(key);
-      if (id === undefined) refs.set(key, (id = recordId(integrationId, model, xId)));
+      if (id !== undefined) return id;
+      id = older.get(key) ?? recordId(integrationId, model, xId);
+      if (refs.size >= REF_CACHE_GENERATION) {
+        older = refs;
+        refs = new Map();
+      }
+      refs.set(key, id);
       return id;
     },
   };

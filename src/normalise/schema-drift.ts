@@ -12,14 +12,32 @@ export interface ExpectedFields {
 export const DRIFT_KINDS = ['MISSING', 'UNEXPECTED'] as const;
 export type DriftKind = (typeof DRIFT_KINDS)[number];
 
-/** Whether a dotted path exists in a raw record (present with any value, null included). */
-function hasPath(raw: unknown, path: string): boolean {
+/** Whether a path (a dotted path's keys) exists in a raw record (present with any value, null included). */
+function hasPath(raw: unknown, keys: readonly string[]): boolean {
   let node = raw;
-  for (const key of path.split('.')) {
+  for (const key of keys) {
     if (node === null || typeof node !== 'object' || !(key in node)) return false;
     node = (node as Record<string, unknown>)[key];
   }
   return true;
+}
+
+/** An adapter's expectations of a model, split once: records are checked by the million. */
+interface SplitExpectations {
+  required: { path: string; keys: string[] }[];
+  knownTopLevel: ReadonlySet<string> | null;
+}
+const split = new WeakMap<ExpectedFields, SplitExpectations>();
+function splitOnce(expected: ExpectedFields): SplitExpectations {
+  let found = split.get(expected);
+  if (!found) {
+    found = {
+      required: expected.required.map((path) => ({ path, keys: path.split('.') })),
+      knownTopLevel: expected.known ? new Set(expected.known.map((path) => path.split('.')[0])) : null,
+    };
+    split.set(expected, found);
+  }
+  return found;
 }
 
 /**
@@ -32,12 +50,12 @@ export function checkShape(
   expected: ExpectedFields | undefined,
 ): { missing: string[]; unexpected: string[] } {
   if (!expected) return { missing: [], unexpected: [] };
-  const missing = expected.required.filter((path) => !hasPath(raw, path));
-  let unexpected: string[] = [];
-  if (expected.known && raw !== null && typeof raw === 'object') {
-    const known = new Set(expected.known.map((path) => path.split('.')[0]));
-    unexpected = Object.keys(raw).filter((key) => !known.has(key));
-  }
+  const { required, knownTopLevel } = splitOnce(expected);
+  const missing: string[] = [];
+  for (const { path, keys } of required) if (!hasPath(raw, keys)) missing.push(path);
+  const unexpected: string[] = [];
+  if (knownTopLevel && raw !== null && typeof raw === 'object')
+    for (const key in raw) if (Object.hasOwn(raw, key) && !knownTopLevel.has(key)) unexpected.push(key);
   return { missing, unexpected };
 }
 

@@ -46,15 +46,15 @@ export class VendorStateRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Claims the right to send one request now: granted when the next slot has come (by the database's clock,
-   * shared by every worker) and the circuit is not open; the claim itself moves the next slot on, from the slot
-   * it took: a claimer that wakes a little late (up to half an interval) does not push every later slot back, so
+   * Claims the right to send `slots` requests (one per interval from now): granted when the next slot has come (by
+   * the database's clock, shared by every worker) and the circuit is not open; the claim itself moves the next slot
+   * on by `slots` intervals, from the slot it took: a claimer that wakes a little late (up to half an interval) does not push every later slot back, so
    * a busy integration uses its whole budget, and any window of the cadence still holds at most one request more
    * than the budget, as before. One statement, so concurrent claimers from any process get at most one per slot.
    * A `write` claim goes first: while one waits (`writes_waiting_until`, moved on by each write refused), sync
    * claims are refused, so a write takes the next slot even when many sync requests queue for it.
    */
-  async claimSlot(integrationId: string, intervalMs: number, write = false): Promise<SlotClaim> {
+  async claimSlot(integrationId: string, intervalMs: number, write = false, slots = 1): Promise<SlotClaim> {
     const rows = await this.prisma.sql<{
       granted: boolean;
       failing: boolean;
@@ -63,9 +63,9 @@ export class VendorStateRepository {
       last_error: string | null;
     }>(
       `WITH claim AS (
-         INSERT INTO "vendor_states" ("integration_id", "next_slot_at") VALUES ($1, clock_timestamp() + $2 * interval '1 millisecond')
+         INSERT INTO "vendor_states" ("integration_id", "next_slot_at") VALUES ($1, clock_timestamp() + $4::int * $2 * interval '1 millisecond')
          ON CONFLICT ("integration_id") DO UPDATE
-           SET "next_slot_at" = greatest("vendor_states"."next_slot_at", clock_timestamp() - $2 * interval '0.5 millisecond') + $2 * interval '1 millisecond'
+           SET "next_slot_at" = greatest("vendor_states"."next_slot_at", clock_timestamp() - $2 * interval '0.5 millisecond') + $4::int * $2 * interval '1 millisecond'
            WHERE "vendor_states"."next_slot_at" <= clock_timestamp()
              AND ("vendor_states"."circuit_open_until" IS NULL OR "vendor_states"."circuit_open_until" <= clock_timestamp())
              AND ($3 OR "vendor_states"."writes_waiting_until" IS NULL OR "vendor_states"."writes_waiting_until" <= clock_timestamp())
@@ -81,8 +81,8 @@ export class VendorStateRepository {
                 - clock_timestamp())) * 1000))::int AS wait_ms,
               CASE WHEN s."circuit_open_until" > clock_timestamp() THEN s."circuit_open_until" END AS circuit_open_until, s."last_error"
        FROM (SELECT 1) one LEFT JOIN "vendor_states" s ON s."integration_id" = $1`,
-      [integrationId, intervalMs, write],
-      'latchkey_claim_vendor_slot_v3',
+      [integrationId, intervalMs, write, slots],
+      'latchkey_claim_vendor_slot_v4',
     );
     const row = rows[0];
     if (row.granted) return { granted: true, failing: row.failing };

@@ -1,8 +1,15 @@
 import { buildiumAdapter } from '../../src/fetch/buildium/buildium.adapter';
 import type { BuildiumModel } from '../../src/fetch/buildium/buildium.facts';
 import { MalformedRecordError } from '../../src/normalise/malformed-record.error';
-import { jobMappingContext, PageNormaliser, type RecordMapper } from '../../src/normalise/page-normaliser';
-import { recordId } from '../../src/platform/common/ids';
+import {
+  jobMappingContext,
+  PageNormaliser,
+  REF_CACHE_GENERATION,
+  type RecordMapper,
+} from '../../src/normalise/page-normaliser';
+import * as ids from '../../src/platform/common/ids';
+
+const { recordId } = ids;
 
 const normaliser = new PageNormaliser();
 const ctx = () => jobMappingContext('int_1');
@@ -92,5 +99,25 @@ describe('jobMappingContext', () => {
     expect(context.ref('units', null)).toBeNull();
     expect(context.ref('units', undefined)).toBeNull();
     expect(context.integrationId).toBe('int_1');
+  });
+
+  it('keeps a bounded cache of ids: one still named stays cached, one named long ago is computed again', () => {
+    const context = jobMappingContext('int_1');
+    const hot = recordId('int_1', 'properties', 'hot');
+    const longAgo = recordId('int_1', 'leases', 'long-ago');
+    const computed = jest.spyOn(ids, 'recordId');
+    try {
+      context.ref('leases', 'long-ago');
+      for (let i = 0; i < 2 * REF_CACHE_GENERATION + 1; i++) {
+        context.ref('resident_charges', String(i));
+        context.ref('properties', 'hot');
+      }
+      computed.mockClear();
+      expect(context.ref('properties', 'hot')).toBe(hot);
+      expect(context.ref('leases', 'long-ago')).toBe(longAgo);
+      expect(computed.mock.calls).toEqual([['int_1', 'leases', 'long-ago']]);
+    } finally {
+      computed.mockRestore();
+    }
   });
 });

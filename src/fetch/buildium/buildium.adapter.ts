@@ -15,7 +15,14 @@ import {
   type BuildiumModel,
 } from './buildium.facts';
 import { mapBuildiumRecord } from './buildium.mapper';
-import { allUnitNumbers, completeRequests, getOrNull, mapConcurrently, REQUESTS_IN_FLIGHT } from './buildium.requests';
+import {
+  allUnitNumbers,
+  completeRequests,
+  getOrNull,
+  mapConcurrently,
+  readAhead,
+  REQUESTS_IN_FLIGHT,
+} from './buildium.requests';
 import { BUILDIUM_WRITE_FIELDS, BuildiumWriter } from './buildium.writes';
 
 /** Buildium Open API v1 (docs/vendors/buildium.md): header keys, offset/limit with X-Total-Count. */
@@ -123,36 +130,40 @@ class BuildiumClient implements VendorClient {
 
   /**
    * Every lease's ledger rows of a model's transaction types: GET /v1/leases, then each lease's
-   * GET /v1/leases/{leaseId}/transactions (Buildium has no cross-lease listing of lease transactions), a few
-   * leases at a time, in pages of at most `pageSize` rows. There is no last-updated filter: a later sync reads
-   * the last LEDGER_WINDOW_DAYS of transaction dates before its checkpoint, and skips the leases that ended
-   * before that window (a full sync reads them all).
+   * GET /v1/leases/{leaseId}/transactions (Buildium has no cross-lease listing of lease transactions),
+   * LEDGERS_IN_FLIGHT leases at a time in a sliding window (the budget still paces each request), in pages of at most
+   * `pageSize` rows. The lease list is read a page at a time as the window moves: memory holds the window and a page.
+   * There is no last-updated filter: a later sync reads the last LEDGER_WINDOW_DAYS of transaction dates before its
+   * checkpoint, and skips the leases that ended before that window (a full sync reads them all).
    */
   private async *ledgerPages(model: BuildiumLedgerModel, since?: Date): AsyncIterable<RawPage> {
     const from = since
       ? new Date(since.getTime() - LEDGER_WINDOW_DAYS * 86_400_000).toISOString().slice(0, 10)
       : undefined;
-    const leases = offsetPages(BUILDIUM_FACTS.pageSize, (offset, limit) => this.page('leases', offset, limit));
+    const ledgers = readAhead(this.ledgerLeaseIds(from), LEDGERS_IN_FLIGHT, (id) => this.ledger(model, id, from));
     let rows: unknown[] = [];
-    for await (const page of leases) {
-      const ids = (page.records as Raw[])
-        .filter(
-          (l) => !from || l?.LeaseStatus !== 'Past' || !(typeof l.LeaseToDate === 'string' && l.LeaseToDate < from),
-        )
-        .map((l) => l?.Id)
-        .filter((id): id is number => typeof id === 'number');
-      for (let i = 0; i < ids.length; i += LEASES_PER_BATCH) {
-        const ledgers = await mapConcurrently(ids.slice(i, i + LEASES_PER_BATCH), REQUESTS_IN_FLIGHT, (id) =>
-          this.ledger(model, id, from),
-        );
-        for (const ledger of ledgers) rows.push(...ledger);
-        while (rows.length >= BUILDIUM_FACTS.pageSize) {
-          yield { records: rows.slice(0, BUILDIUM_FACTS.pageSize) };
-          rows = rows.slice(BUILDIUM_FACTS.pageSize);
-        }
+    for await (const ledger of ledgers) {
+      for (const row of ledger) rows.push(row);
+      if (rows.length >= BUILDIUM_FACTS.pageSize) {
+        yield { records: rows.slice(0, BUILDIUM_FACTS.pageSize) };
+        rows = rows.slice(BUILDIUM_FACTS.pageSize);
       }
     }
     if (rows.length > 0) yield { records: rows };
+  }
+
+  /** The ids of the leases whose ledgers a pull reads, page by page of the lease list. */
+  private async *ledgerLeaseIds(from?: string): AsyncIterable<number> {
+    const leases = offsetPages(BUILDIUM_FACTS.pageSize, (offset, limit) => this.page('leases', offset, limit));
+    for await (const page of leases)
+      for (const lease of page.records as Raw[])
+        if (
+          typeof lease?.Id === 'number' &&
+          (!from ||
+            lease.LeaseStatus !== 'Past' ||
+            !(typeof lease.LeaseToDate === 'string' && lease.LeaseToDate < from))
+        )
+          yield lease.Id;
   }
 
   /** One lease's rows of a model's types, all pages; none for a lease that is gone since the lease listing. */
@@ -171,8 +182,11 @@ class BuildiumClient implements VendorClient {
   }
 }
 
-/** Leases whose ledgers are read before their rows are handed on: with ~25 rows a ledger, about a page. */
-const LEASES_PER_BATCH = 40;
+/**
+ * Lease ledgers read at once. Each is a request under the integration's budget, which spaces them: more in flight
+ * only hide each request's latency when the budget allows more requests than one at a time can make.
+ */
+const LEDGERS_IN_FLIGHT = 8;
 
 /** A lease's transactions of a model's types: `transactiontypes` repeated (the spec's `explode: true`). */
 function ledgerPath(model: BuildiumLedgerModel, leaseId: number): string {

@@ -101,3 +101,36 @@ export async function mapConcurrently<T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/**
+ * `fn` over the items as they come, `ahead` calls started before their results are taken; results in the items'
+ * order. The items are drawn only as the window moves, so memory holds the window, not the items. A call that
+ * fails throws when its result is taken; calls still running when the reader stops are left to settle.
+ */
+export async function* readAhead<T, R>(
+  items: AsyncIterable<T>,
+  ahead: number,
+  fn: (item: T) => Promise<R>,
+): AsyncIterable<R> {
+  const source = items[Symbol.asyncIterator]();
+  const started: Promise<R>[] = [];
+  let drawn = false;
+  try {
+    for (;;) {
+      while (!drawn && started.length < ahead) {
+        const next = await source.next();
+        if (next.done) drawn = true;
+        else {
+          const call = fn(next.value);
+          call.catch(() => undefined); // taken in order below; this only keeps Node from calling it unhandled
+          started.push(call);
+        }
+      }
+      const first = started.shift();
+      if (first === undefined) return;
+      yield await first;
+    }
+  } finally {
+    if (!drawn) await source.return?.();
+  }
+}

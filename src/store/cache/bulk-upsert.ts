@@ -48,10 +48,22 @@ RETURNING ${returning === 'rows' ? '*' : '"id"'}, (xmax = 0) AS "inserted"`;
 
 /** Column-major parameter arrays for buildBulkUpsert, converting jsonb values to JSON text. */
 export function toColumnArrays(spec: BulkUpsertSpec, rows: Record<string, unknown>[]): unknown[][] {
+  return columnArrays(spec, rows, (row, name) => row[name]);
+}
+
+/**
+ * The same arrays read by `value` from rows of any shape (the cache writer's records, without a copy of each as a
+ * flat row).
+ */
+export function columnArrays<T>(
+  spec: BulkUpsertSpec,
+  rows: readonly T[],
+  value: (row: T, column: string) => unknown,
+): unknown[][] {
   return spec.columns.map(([name, type]) =>
     rows.map((row) => {
-      const value = row[name] ?? null;
-      return type === 'jsonb' && value !== null ? JSON.stringify(value) : value;
+      const v = value(row, name) ?? null;
+      return type === 'jsonb' && v !== null ? JSON.stringify(v) : v;
     }),
   );
 }

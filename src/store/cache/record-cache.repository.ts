@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CANONICAL_MODELS, type CanonicalModelName } from '../../catalogue/canonical-models';
 import type { SqlTx } from '../../platform/database/prisma.service';
 import type { CanonicalRecord } from '../../normalise/canonical-record';
-import { buildBulkUpsert, toColumnArrays, type BulkUpsertSpec, type UpsertReturning } from './bulk-upsert';
+import { buildBulkUpsert, columnArrays, type BulkUpsertSpec, type UpsertReturning } from './bulk-upsert';
 import { recordSpec } from './cache-specs';
 import { LinkCacheRepository, NO_LINK_CHANGES, type LinkChanges } from './link-cache.repository';
 
@@ -34,6 +34,20 @@ export interface UpsertOptions {
   capture: boolean;
   /** Ids seen by this page without being written (quarantined records): kept alive for deletion detection. */
   alsoSeen?: string[];
+}
+
+/** A record's value of a cache column: its id, vendor id and hash, else its canonical field of that name. */
+function cacheColumn(record: CanonicalRecord, column: string): unknown {
+  switch (column) {
+    case 'id':
+      return record.id;
+    case 'x_id':
+      return record.x_id;
+    case 'content_hash':
+      return record.hash;
+    default:
+      return record.values[column];
+  }
 }
 
 /** Set-based writes of canonical records into the data cache: one statement per page, never one per record. */
@@ -69,9 +83,8 @@ export class RecordCacheRepository {
     if (toWrite.length === 0) return { inserted: 0, updated: 0, changes: [], links: NO_LINK_CHANGES };
     const returning = options.capture ? 'rows' : 'ids';
     const { spec, sql } = this.statement(`${model}:${returning}`, () => recordSpec(model), returning);
-    const rows = toWrite.map((r) => ({ ...r.values, id: r.id, x_id: r.x_id, content_hash: r.hash }));
     const { rows: written } = await tx.query<CacheRow & { inserted: boolean }>(sql, [
-      ...toColumnArrays(spec, rows),
+      ...columnArrays(spec, toWrite, cacheColumn),
       scope.organizationId,
       scope.integrationId,
       scope.vendor,
