@@ -4,7 +4,7 @@ import request from 'supertest';
 import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
 import { startApp, testRedisUrl, waitFor, type AppProcess } from '../support/app-process';
 import { createTestDatabase, pipelineState, withClient } from '../support/database';
-import { sandboxControl, vendorModels } from '../support/sync-helpers';
+import { CORE_MODELS, sandboxControl } from '../support/sync-helpers';
 import { startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../support/webhook-receiver';
 
 const CREDENTIALS = { clientId: 'scale-client', secret: 'scale-secret' };
@@ -106,6 +106,8 @@ describe('scale-out: 2 api + 2 worker processes', () => {
           max_request_frequency: 100,
           max_job_concurrency: 2,
           active: true,
+          // The scale-out guarantees are per record and per run; the ledgers would add requests, not cases.
+          models_to_sync: CORE_MODELS,
         });
       expect(created.status).toBe(200);
       integrationIds.push(created.body.result.id);
@@ -287,7 +289,7 @@ describe('scale-out: 2 api + 2 worker processes', () => {
     expect(completes.map((b) => b.data.sync_id).sort()).toEqual([...runIds].sort());
     for (const c of completes)
       expect(c.data).toMatchObject({
-        successful_job_count: vendorModels('BUILDIUM').length,
+        successful_job_count: CORE_MODELS.length,
         failed_job_count: 0,
         is_sync_finished: true,
       });
@@ -318,7 +320,7 @@ describe('scale-out: 2 api + 2 worker processes', () => {
           status: 'SUCCESS',
           integration_id: integrationIds[i],
         });
-        expect(jobs).toHaveLength(vendorModels('BUILDIUM').length);
+        expect(jobs).toHaveLength(CORE_MODELS.length);
         for (const job of jobs) expect(job).toMatchObject({ status: 'SUCCESS', root_job_id: runId });
         expect(jobs.reduce((sum: number, j: any) => sum + j.events_emitted, 0)).toBe(
           dataEvents.filter((e) => e.run_id === runId).length,
