@@ -76,12 +76,23 @@ describe('API contract: auth, errors, validation and tenant isolation', () => {
       max_request_frequency: 2,
     });
     expect(own.body.result).toMatchObject({ max_request_frequency: 2, max_request_cadence: 'SECOND' });
+    // Buildium's about 10 a second: 600 a minute.
     const buildium = await request(app.url)
       .post('/v1/admin/integrations/')
       .set(auth)
       .send({ name: 'c', integration_vendor: 'BUILDIUM', credentials: { clientId: 'a', secret: 'b' } });
-    expect(buildium.body.result).toMatchObject({ max_request_frequency: 1, max_request_cadence: 'SECOND' });
-    for (const created of [paced, own, buildium])
+    expect(buildium.body.result).toMatchObject({ max_request_frequency: 600, max_request_cadence: 'MINUTE' });
+    // A vendor with no budget of its own gets Propexo's default, one a second.
+    const propertyware = await request(app.url)
+      .post('/v1/admin/integrations/')
+      .set(auth)
+      .send({
+        name: 'd',
+        integration_vendor: 'PROPERTYWARE_REST',
+        credentials: { clientId: 'a', clientSecret: 'b', systemId: 'c' },
+      });
+    expect(propertyware.body.result).toMatchObject({ max_request_frequency: 1, max_request_cadence: 'SECOND' });
+    for (const created of [paced, own, buildium, propertyware])
       await request(app.url).delete(`/v1/admin/integrations/${created.body.result.id}`).set(auth);
   });
 

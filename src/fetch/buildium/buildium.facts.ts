@@ -46,6 +46,9 @@ export const BUILDIUM_FACTS: VendorFacts = {
   unsupportedWrites: [],
   // Buildium: "retry the request after a short interval (~200ms)" and back off exponentially; no Retry-After.
   throttleBackoffMs: 200,
+  // buildium.md: "about 10 requests per second before 429". A ledger sync is two requests per lease, so
+  // Propexo's default of one a second would take most of an hour for 1,500 leases.
+  requestBudget: { requests: 10, perSeconds: 1 },
   sources: {
     ...Object.fromEntries(Object.entries(BUILDIUM_ENDPOINTS).map(([model, path]) => [model, `GET ${path}`])),
     // Applicants are a resource of their own at Buildium, which a resident sync never reads.
