@@ -9,7 +9,7 @@
 const { Readable } = require('node:stream');
 const { pipeline } = require('node:stream/promises');
 const { from: copyFrom, to: copyTo } = require('pg-copy-streams');
-const { createDatabase, sleep, startApp, startSandbox, waitForRun, withClient } = require('./lib');
+const { CORE_MODELS, createDatabase, sleep, startApp, startSandbox, waitForRun, withClient } = require('./lib');
 
 const STREAMS = ['properties', 'units', 'residents', 'leases'];
 
@@ -27,6 +27,7 @@ async function connect() {
     active: true,
     max_job_concurrency: 4,
     max_request_frequency: 1000,
+    models_to_sync: CORE_MODELS,
   });
   const syncRunId = await withClient(dbUrl, (db) =>
     db.query('SELECT id FROM sync_runs WHERE integration_id = $1', [integration.id]),

@@ -7,7 +7,7 @@
 //   - their ratio (target >= 0.5).
 const { buildBulkUpsert, toColumnArrays } = require('../dist/store/cache/bulk-upsert');
 const { LINK_SPEC, recordSpec } = require('../dist/store/cache/cache-specs');
-const { createDatabase, rssOf, startApp, startSandbox, waitForRun, withClient } = require('./lib');
+const { CORE_MODELS, createDatabase, rssOf, startApp, startSandbox, waitForRun, withClient } = require('./lib');
 
 const PAGE = 1000;
 const TABLES = ['properties', 'units', 'residents', 'leases'];
@@ -26,6 +26,7 @@ async function firstSync() {
     base_url: sandbox.url,
     max_request_frequency: 1000,
     max_job_concurrency: jobConcurrency,
+    models_to_sync: CORE_MODELS,
   });
   const idleRss = rssOf(app.child.pid).rss;
   await app.api('PUT', `/v1/admin/integrations/${integration.id}/`, { active: true });

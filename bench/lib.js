@@ -262,8 +262,16 @@ async function stopAll() {
   await sleep(1500);
 }
 
+/**
+ * The models the residents benchmarks sync (`models_to_sync`): what their earlier figures measured, without the
+ * money and maintenance models (Buildium's ledgers alone are two requests per lease); bench/ledger-first-sync.js
+ * measures those.
+ */
+const CORE_MODELS = ['properties', 'units', 'residents', 'leases'];
+
 module.exports = {
   ROOT,
+  CORE_MODELS,
   freePort,
   startChild,
   createDatabase,

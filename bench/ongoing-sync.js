@@ -6,7 +6,7 @@
 //   - the events: exactly one DATA_UPDATE per changed record;
 //   - the cost of an unchanged record: a second full sync with nothing changed, seconds per 100k records,
 //     next to the first sync's seconds per 100k (which writes every record).
-const { createDatabase, startApp, startSandbox, waitForRun, withClient } = require('./lib');
+const { CORE_MODELS, createDatabase, startApp, startSandbox, waitForRun, withClient } = require('./lib');
 
 async function ongoingSync() {
   const residents = Number(process.env.BENCH_ONGOING_RESIDENTS ?? 500_000);
@@ -21,6 +21,7 @@ async function ongoingSync() {
     active: true,
     max_job_concurrency: 4,
     max_request_frequency: 1000,
+    models_to_sync: CORE_MODELS,
   });
   const lastRun = () =>
     withClient(dbUrl, (db) =>

@@ -9,7 +9,7 @@
 const autocannon = require('autocannon');
 const http = require('node:http');
 const path = require('node:path');
-const { createDatabase, startApp, startChild, startSandbox, waitForRun, withClient } = require('./lib');
+const { CORE_MODELS, createDatabase, startApp, startChild, startSandbox, waitForRun, withClient } = require('./lib');
 
 const SECONDS = Number(process.env.BENCH_READ_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_READ_CONNECTIONS ?? 32);
@@ -90,6 +90,7 @@ async function readApi() {
     base_url: sandbox.url,
     max_request_frequency: 1000,
     active: true,
+    models_to_sync: CORE_MODELS,
   });
   const runId = await withClient(dbUrl, (db) =>
     db.query('SELECT id FROM sync_runs WHERE integration_id = $1', [integration.id]),

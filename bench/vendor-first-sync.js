@@ -7,6 +7,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const {
+  CORE_MODELS,
   createDatabase,
   forEachBusySample,
   readProfile,
@@ -68,6 +69,7 @@ async function vendorFirstSync() {
       base_url: sandbox.url,
       max_request_frequency: 1000,
       max_job_concurrency: 4,
+      models_to_sync: CORE_MODELS,
     });
     const fromUs = Number(process.hrtime.bigint() / 1000n);
     await app.api('PUT', `/v1/admin/integrations/${integration.id}/`, { active: true });

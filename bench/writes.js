@@ -12,6 +12,7 @@ const { randomBytes } = require('node:crypto');
 const os = require('node:os');
 const path = require('node:path');
 const {
+  CORE_MODELS,
   cpuMsOf,
   cpuMsOfCommands,
   createDatabase,
@@ -90,6 +91,7 @@ async function writes() {
     max_job_concurrency: 4,
     max_request_frequency: 100_000,
     max_request_cadence: 'SECOND',
+    models_to_sync: CORE_MODELS,
   });
   const latestRun = () =>
     withClient(dbUrl, (db) =>
