@@ -4,8 +4,8 @@ import { CANONICAL_MODELS, type CanonicalModelName, type WriteOperation } from '
 import { writeFailureEvent } from '../emit/event-payloads';
 import { EventsCommitted } from '../emit/events-committed';
 import { EventOutbox } from '../emit/outbox.service';
-import type { VendorAdapter, VendorWriter, VendorWriteResult } from '../fetch/adapter/vendor-adapter';
-import { VendorWriteRejectedError, type VendorExchange } from '../fetch/adapter/vendor-http';
+import type { VendorAdapter } from '../fetch/adapter/vendor-adapter';
+import type { VendorExchange } from '../fetch/adapter/vendor-http';
 import { VendorRegistry } from '../fetch/registry/vendor-registry';
 import { jobMappingContext, PageNormaliser } from '../normalise/page-normaliser';
 import { APP_CONFIG, type RuntimeConfig } from '../platform/config/config.module';
@@ -18,6 +18,7 @@ import type { SyncIntegration } from './integration-record.repository';
 import { pageEvents } from './page-events';
 import { SyncService } from './sync.service';
 import { VendorClientFactory } from './vendor-client.factory';
+import { acceptedWrite, errorsOf, type AcceptedWrite } from './write-read-back';
 import { writeJobType } from './write-jobs.service';
 import { WriteJobRepository, type WriteJobRow } from './write-job.repository';
 
@@ -111,16 +112,21 @@ export class WriteJobRunner implements OnApplicationBootstrap {
     const writer = client.writer;
     if (!writer) return this.fail(job, integration, [`${integration.vendor} sends no writes`], exchanges);
     const model = job.model as CanonicalModelName;
+    let result;
     try {
-      const result = await writer.write({
+      result = await writer.write({
         model,
         operation: job.operation as WriteOperation,
         xId: job.x_id ?? undefined,
         fields: job.fields,
       });
-      const partialErrors = [...(result.partialErrors ?? [])];
-      const raw = await readBack(writer, model, result, partialErrors);
-      await this.succeed(job, integration, adapter, { raw, xId: result.xId, partialErrors }, exchanges);
+    } catch (error) {
+      return this.fail(job, integration, errorsOf(error), exchanges);
+    }
+    // The vendor accepted the write: whatever its read-back meets, it ends a success (never sent again).
+    const accepted = await acceptedWrite(writer, model, result);
+    try {
+      await this.succeed(job, integration, adapter, { ...accepted, xId: result.xId }, exchanges);
     } catch (error) {
       await this.fail(job, integration, errorsOf(error), exchanges);
     }
@@ -129,28 +135,27 @@ export class WriteJobRunner implements OnApplicationBootstrap {
   /**
    * The write's read-back, and its end, in one transaction: the record as the vendor has it now goes through the
    * normaliser and the page writer (its events with it); a create's `created_record_id` is our id of it. With no
-   * record (the vendor gave no id) the write still succeeded: the next sync brings the record. With the errors of
-   * a follow-up call that failed (`partialErrors`) the write ends PARTIAL_SUCCESS, its WRITE_OPERATION_FAILURE
-   * event in the same transaction; the vendor id of a record it created is kept on the job (`x_id`), so that a
-   * retry-write completes that record rather than creating another.
+   * record (the vendor gave no id, or its read-back failed) the write still succeeded: the next sync brings the
+   * record. A PARTIAL_SUCCESS (a follow-up call failed) has its WRITE_OPERATION_FAILURE event in the same
+   * transaction. The vendor id of a record a create made is kept on the job (`x_id`), so that a retry-write of a
+   * partial create completes that record rather than creating another.
    */
   private async succeed(
     job: WriteJobRow,
     integration: SyncIntegration,
     adapter: VendorAdapter,
-    answer: { raw: unknown; xId: string | null; partialErrors: string[] },
+    answer: AcceptedWrite & { xId: string | null },
     exchanges: VendorExchange[],
   ): Promise<void> {
     const model = job.model as CanonicalModelName;
-    const { raw, partialErrors } = answer;
+    const { raw, status } = answer;
     const ctx = jobMappingContext(integration.id);
     const page = raw === null || raw === undefined ? null : this.normaliser.normalise(model, adapter, [raw], ctx);
     const written = page?.records[0];
     const create = job.operation === 'create';
     const createdRecordId = create && written ? (ctx.ref(model, written.x_id) ?? null) : null;
     const rejected = page && page.rejected.length > 0 ? [`read-back: ${page.rejected[0].reason}`] : [];
-    const errors = [...partialErrors, ...rejected];
-    const status = partialErrors.length > 0 ? 'PARTIAL_SUCCESS' : 'SUCCESS';
+    const errors = [...answer.errors, ...rejected];
     const end = { status, errors, createdRecordId, xId: create ? (written?.x_id ?? answer.xId) : null } as const;
     const finish = async (tx: SqlTx | null) => {
       if (!(await this.jobs.finish(tx, job.id, end, exchanges))) throw new WriteEndedElsewhere();
@@ -226,31 +231,6 @@ export class WriteJobRunner implements OnApplicationBootstrap {
 
 function scopeOf(integration: SyncIntegration) {
   return { organizationId: integration.organization_id, integrationId: integration.id, vendor: integration.vendor };
-}
-
-/**
- * The record a write reads back: the one the vendor answered, else fetched by the id it gave. After a partial write
- * a failed fetch is one more of its errors, not a FAILURE: the record was written (a FAILURE create would be created
- * again by its retry), and the next sync reads it.
- */
-async function readBack(
-  writer: VendorWriter,
-  model: CanonicalModelName,
-  result: VendorWriteResult,
-  partialErrors: string[],
-): Promise<unknown> {
-  try {
-    return result.record ?? (result.xId !== null ? await writer.fetchOne(model, result.xId) : null);
-  } catch (error) {
-    if (partialErrors.length === 0) throw error;
-    partialErrors.push(...errorsOf(error).map((e) => `read-back: ${e}`));
-    return null;
-  }
-}
-
-/** A writer's refusal as the write's errors: the vendor's own list when it gave one, else the message. */
-function errorsOf(error: unknown): string[] {
-  return error instanceof VendorWriteRejectedError ? error.errors : [(error as Error).message];
 }
 
 /** An exchange as the write log keeps it: values under secret-looking keys replaced. */

@@ -3,6 +3,7 @@ import { BUILDIUM_WRITE_FIELDS, BuildiumWriter, workOrderMessage } from '../../s
 import { OutboundGuard } from '../../src/platform/outbound/outbound-guard';
 import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
 import { assertValid } from '../support/propexo-schema';
+import { writtenRecord } from '../support/written-record';
 
 type Json = Record<string, any>;
 const CREDS = { clientId: 'work-order-client', secret: 'work-order-secret' };
@@ -129,7 +130,7 @@ describe('BuildiumWriter: the work order of a service request', () => {
     };
 
     it('creates the task, then its work order linked to it, once each; the record comes back with the vendor', async () => {
-      const result = await writer.write({
+      const result = await writtenRecord(writer, {
         model: 'service_requests',
         operation: 'create',
         fields: {
@@ -160,7 +161,7 @@ describe('BuildiumWriter: the work order of a service request', () => {
       server.sandbox.faults.add({ path: '/v1/workorders', method: 'POST', status: 500, times: 1 });
       const tasksBefore = server.sandbox.data.tasks.length;
       const fields = { ...newRequest(), vendor_id: String(VENDOR), invoice_number: 'INV-2' };
-      const first = await writer.write({ model: 'service_requests', operation: 'create', fields });
+      const first = await writtenRecord(writer, { model: 'service_requests', operation: 'create', fields });
       expect(first.xId).toEqual(expect.any(String));
       expect(first.partialErrors![0]).toBe(
         `resident request ${first.xId} was written, but not its work order (the vendor assignment); retry-write sends only the work order`,
@@ -198,7 +199,7 @@ describe('BuildiumWriter: the work order of a service request', () => {
       });
       expect(writes()).toEqual([`PUT /v1/tasks/residentrequests/${taskId}`, 'POST /v1/workorders']);
       sent = [];
-      const changed = await writer.write({
+      const changed = await writtenRecord(writer, {
         model: 'service_requests',
         operation: 'update',
         xId: xId!,

@@ -124,7 +124,8 @@ describe('Entrata service request writes (sendWorkOrders, updateWorkOrders r2)',
       () => ({ Success: { '@attributes': { message: 'ok', node: 'workOrder', reference_id: '900001' } } }),
       pages,
     );
-    const result = await new EntrataWriter(calls).write(create);
+    const writer = new EntrataWriter(calls);
+    const result = await writer.write(create);
     expect(sent[0]).toEqual({
       method: 'sendWorkOrders',
       options: { resend: 'unlessSent' },
@@ -148,7 +149,10 @@ describe('Entrata service request writes (sendWorkOrders, updateWorkOrders r2)',
         isFloatingWorkOrder: 0,
       },
     });
-    expect(result).toEqual({ xId: '900001', record: pages.service_requests[0] });
+    expect(result).toEqual({ xId: '900001', readBackFrom: { propertyId: '100001' } });
+    expect(await writer.readBack('service_requests', '900001', result.readBackFrom!)).toEqual(
+      pages.service_requests[0],
+    );
   });
 
   it('refuses a create Entrata would refuse before sending: no description, no phone, one scheduled end alone', async () => {

@@ -15,6 +15,7 @@ import {
 } from '../../src/sandbox/entrata/entrata-sandbox';
 import { paramProblem, WRITE_METHODS } from '../../src/sandbox/entrata/entrata-writes';
 import { recordingClients } from '../support/recording-client';
+import { writtenRecord } from '../support/written-record';
 
 const leaseFields = {
   property_id: '100001',
@@ -217,7 +218,10 @@ describe('Entrata writer: reading the per-record outcome', () => {
       units: { unit: { '@attributes': { node: 'unit', unitId: 120, status: 'Success', message: 'ok' } } },
     };
     const record = { id: 120, unitNumber: 'Z-1', propertyId: '7001' };
-    await expect(answering(result, [record]).write(unit)).resolves.toEqual({ xId: '120', record });
+    // Nothing is read inside the write: the runner reads the record back from the property it was written to.
+    const writer = answering(result, [record]);
+    await expect(writer.write(unit)).resolves.toEqual({ xId: '120', readBackFrom: { propertyId: '7001' } });
+    await expect(writtenRecord(writer, unit)).resolves.toMatchObject({ xId: '120', record, errors: [] });
   });
 
   it('a Success that names no id is still a success: the next sync brings the record', async () => {
@@ -277,7 +281,7 @@ describe('Entrata writer against the sandbox', () => {
       });
     const received = () => server.sandbox.writes.snapshot().updateLease?.received ?? 0;
     // Without property_id the writer finds the lease's property (getLeases of each) and sends it.
-    const found = await writer().write({
+    const found = await writtenRecord(writer(), {
       model: 'leases',
       operation: 'update',
       xId: String(lease.id),
@@ -288,7 +292,12 @@ describe('Entrata writer against the sandbox', () => {
     expect((sent[0].body as any).method.params.propertyId).toBe(lease.propertyId);
     expect(received()).toBe(1);
     server.sandbox.faults.add({ path: '/leases', status: 500, times: 1 });
-    const result = await update({ scheduled_move_in_date: '2030-05-06' });
+    const result = await writtenRecord(writer(), {
+      model: 'leases',
+      operation: 'update',
+      xId: String(lease.id),
+      fields: { property_id: String(lease.propertyId), scheduled_move_in_date: '2030-05-06' },
+    });
     expect(received()).toBe(3);
     expect(result.xId).toBe(String(lease.id));
     expect((result.record as { moveInDate: string }).moveInDate).toBe('05/06/2030');
@@ -303,7 +312,7 @@ describe('Entrata writer against the sandbox', () => {
 
   it('creates a unit and reads it back from its property: the record as a sync lists it', async () => {
     const property = server.sandbox.data.properties[0];
-    const result = await writer().write({
+    const result = await writtenRecord(writer(), {
       model: 'units',
       operation: 'create',
       fields: { property_id: String(property.PropertyID), number: 'W-1', bedrooms: '3', bathrooms: '2' },

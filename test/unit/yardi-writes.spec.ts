@@ -415,7 +415,7 @@ describe('Yardi writer against the foreign server (written from the vendor file)
     expect(foreign.data.households.length - before).toBe(1);
   });
 
-  it('a resident update finds the household, changes the person, and fetchOne reads it back as the sync yields it', async () => {
+  it('a resident update finds the household, changes the person, and readBack reads it back as the sync yields it', async () => {
     await writer.write({
       model: 'residents',
       operation: 'update',
@@ -429,10 +429,10 @@ describe('Yardi writer against the foreign server (written from the vendor file)
         { type: 'work', number: '2085550144' },
       ],
     });
-    const raw = (await writer.fetchOne('residents', 'r000001:2')) as any;
+    const raw = (await writer.readBack('residents', 'r000001:2', {})) as any;
     expect(raw).toMatchObject({ YardiPropertyId: 'oakr', CustomerID: 'r000001', CustomerIndex: 2 });
     expect(raw.Customer.Name.LastName).toBe('Ruiz-Park');
-    expect(await writer.fetchOne('residents', 'r000001:9')).toBeNull();
+    expect(await writer.readBack('residents', 'r000001:9', {})).toBeNull();
   });
 
   it('probe: a validation error proves write access; a wrong license is what Yardi said', async () => {

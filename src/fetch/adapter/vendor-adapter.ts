@@ -63,11 +63,22 @@ export interface VendorWrite {
   fields: Record<string, unknown>;
 }
 
-/** What the vendor answered to a write: the record's vendor id when it said it, and the record when it sent it. */
+/**
+ * What the vendor answered to a write, before any read-back: the record's vendor id when it said it, and the record
+ * when its answer already is the record as a sync reads it. Anything read after the write (the record by its id, its
+ * notes, its unit's name) is the writer's `readBack`, which the runner calls: a read that fails then never turns a
+ * write the vendor accepted into a FAILURE, whose retry-write would send it twice.
+ */
 export interface VendorWriteResult {
   xId: string | null;
-  /** The raw record as the vendor answered it (mapped like a synced one); absent when it sent none. */
+  /** The raw record as the vendor answered it, complete as a sync reads it; absent when it is read back. */
   record?: unknown;
+  /**
+   * Set when the record is read back (no `record`, an `xId`): what the writer's `readBack` reads it from beyond the
+   * id, such as the vendor's answer to complete or the property it was written to (`{}` when the id is enough).
+   * Absent: nothing to read back (the vendor made something a sync does not read as this model).
+   */
+  readBackFrom?: Record<string, unknown>;
   /**
    * The errors of a follow-up call that failed after the record itself was written (Buildium: the work order of
    * a resident request): the write ends PARTIAL_SUCCESS with them, the record read back as on a success.
@@ -77,9 +88,14 @@ export interface VendorWriteResult {
 
 /** How a client sends writes: one vendor call series per write, never resending what may have arrived. */
 export interface VendorWriter<Model extends CanonicalModelName = CanonicalModelName> {
+  /** The vendor's write calls only: it resolves once the vendor accepted the write, and reads nothing after. */
   write(write: VendorWrite & { model: Model }): Promise<VendorWriteResult>;
-  /** One record by its vendor id, raw, for the read-back after a write; null when the vendor has no such record. */
-  fetchOne(model: Model, xId: string): Promise<unknown>;
+  /**
+   * The record a write made or changed, raw as a sync reads it, from the write's vendor id and `readBackFrom`; null
+   * when the vendor does not list it (yet). Called by the runner after `write` resolved; a failure here leaves the
+   * write a success, the record left to the next sync.
+   */
+  readBack(model: Model, xId: string, from: Record<string, unknown>): Promise<unknown>;
   /**
    * The data-access probe of a write (the vendor file's "access probe"): a deliberately invalid request that
    * changes no data. Resolves when the vendor's answer proves the credentials may write (a validation error);

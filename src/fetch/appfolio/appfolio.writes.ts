@@ -129,8 +129,28 @@ export class AppfolioWriter implements VendorWriter<AppfolioModel> {
     throw new VendorRequestError(`AppFolio accepted an empty POST ${path}`, null, false);
   }
 
-  /** v0 reads nothing by id: the record is looked for in its model's list. */
-  async fetchOne(model: AppfolioModel, xId: string): Promise<unknown> {
+  /**
+   * A work order answered by its write is completed as a sync reads it (its newest note, its unit's name); a charge
+   * is read from its day's ledger (appfolio.md: "the ledger row is then found by reading that day's ledger"); else
+   * the record is looked for in its model's list (v0 reads nothing by id).
+   */
+  async readBack(model: AppfolioModel, xId: string, from: Record<string, unknown>): Promise<unknown> {
+    if (model === 'service_requests' && isObject(from.order)) return this.calls.completeWorkOrder(from.order);
+    if (model === 'resident_charges' && typeof from.chargedOn === 'string') {
+      const day = (await this.calls.v0({
+        method: 'GET',
+        path: TENANT_LEDGER.path,
+        params: { 'filters[PostedOnFrom]': from.chargedOn, 'filters[PostedOnTo]': from.chargedOn },
+      })) as Json | null;
+      const rows = Array.isArray(day?.data) ? (day.data as unknown[]) : [];
+      const row = rows.find((r) => isObject(r) && idOrNull(r.Id) === xId);
+      if (row !== undefined) return row;
+    }
+    return this.listed(model, xId);
+  }
+
+  /** A record of a v0 model's list, by its id. */
+  private async listed(model: AppfolioModel, xId: string): Promise<unknown> {
     if (model !== 'service_requests' && model !== 'resident_charges' && model !== 'resident_payments')
       throw new VendorRequestError(`AppFolio ${model} are not written`, null, false);
     for await (const page of this.calls.listPages(model)) {
@@ -147,7 +167,7 @@ export class AppfolioWriter implements VendorWriter<AppfolioModel> {
       body: workOrderBody(write),
       resend: 'unlessSent',
     });
-    return this.workOrderResult(created);
+    return workOrderResult(created);
   }
 
   /** The attributes given by PATCH (when any), then each note by POST …/notes: completion_notes, then notes. */
@@ -166,20 +186,10 @@ export class AppfolioWriter implements VendorWriter<AppfolioModel> {
           resend: 'unlessSent',
         });
     // Notes alone answer no work order: it is read back from the list.
-    if (record === null) return { xId, record: (await this.fetchOne('service_requests', xId)) ?? undefined };
-    return this.workOrderResult(record);
+    return record === null ? { xId, readBackFrom: {} } : workOrderResult(record);
   }
 
-  private async workOrderResult(answer: unknown): Promise<VendorWriteResult> {
-    const xId = isObject(answer) ? idOrNull(answer.Id) : null;
-    if (xId === null || !isObject(answer)) return { xId: null };
-    return { xId, record: await this.calls.completeWorkOrder(answer) };
-  }
-
-  /**
-   * POST /api/v0/charges → `{"Id"}`, then the row is read from that day's ledger (appfolio.md: "the ledger row is
-   * then found by reading that day's ledger").
-   */
+  /** POST /api/v0/charges → `{"Id"}`; the ledger row is read back from that day's ledger. */
   private async createCharge(write: VendorWrite): Promise<VendorWriteResult> {
     const f = write.fields;
     const glAccount = f.financial_account_id ?? f.charge_code_id;
@@ -203,16 +213,14 @@ export class AppfolioWriter implements VendorWriter<AppfolioModel> {
       resend: 'unlessSent',
     });
     const xId = isObject(answer) ? idOrNull(answer.Id) : null;
-    if (xId === null) return { xId: null };
-    const day = (await this.calls.v0({
-      method: 'GET',
-      path: TENANT_LEDGER.path,
-      params: { 'filters[PostedOnFrom]': chargedOn, 'filters[PostedOnTo]': chargedOn },
-    })) as Json | null;
-    const rows = Array.isArray(day?.data) ? (day.data as unknown[]) : [];
-    const row = rows.find((r) => isObject(r) && idOrNull(r.Id) === xId);
-    return { xId, record: row ?? (await this.fetchOne('resident_charges', xId)) ?? undefined };
+    return xId === null ? { xId: null } : { xId, readBackFrom: { chargedOn } };
   }
+}
+
+/** A work order as AppFolio answered its write: read back with its newest note and unit name, as a sync reads it. */
+function workOrderResult(answer: unknown): VendorWriteResult {
+  const xId = isObject(answer) ? idOrNull(answer.Id) : null;
+  return xId === null ? { xId: null } : { xId, readBackFrom: { order: answer } };
 }
 
 const CHARGES_PATH = '/api/v0/charges';

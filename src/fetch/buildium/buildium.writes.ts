@@ -1,4 +1,5 @@
 import type { WriteOperation } from '../../catalogue/canonical-models';
+import { isObject } from '../../normalise/normalise';
 import type { VendorWrite, VendorWriteResult, VendorWriter, WriteFields } from '../adapter/vendor-adapter';
 import {
   VendorAccessDeniedError,
@@ -378,7 +379,7 @@ export class BuildiumWriter implements VendorWriter<BuildiumModel> {
    * vendor assignment is a work order linked to the task): POST of a WorkOrderPostMessage when the task has none,
    * else PUT of the latest one's complete Put message. A work order that fails once the task is written makes the
    * write PARTIAL_SUCCESS (`partialErrors`). A create given `xId` is the retry of such a write: the task exists,
-   * so only its work order is sent. The answer is read back with its work orders and unit number, as a sync reads it.
+   * so only its work order is sent. The task answered is read back with its work orders and unit number.
    */
   private async writeRequest(operation: WriteOperation, xId: string | undefined, fields: Record<string, unknown>) {
     const path = BUILDIUM_ENDPOINTS.service_requests;
@@ -399,16 +400,11 @@ export class BuildiumWriter implements VendorWriter<BuildiumModel> {
           ? current
           : (await this.http.put<Raw>(`${path}/${xId!}`, requestPutMessage(current, fields))).data;
     }
-    const result = recordResult(task);
-    if (!result.record) return result;
+    const { xId: taskId } = recordResult(task);
+    if (taskId === null) return { xId: null };
     const partialErrors = assigns ? await this.writeWorkOrder(operation, task.Id as number, order, fields) : [];
-    try {
-      return { ...result, record: await this.completeRequest(task), partialErrors };
-    } catch (error) {
-      // The task is written: with its work order failed too, the runner reads it back (or the next sync does).
-      if (partialErrors.length === 0) throw error;
-      return { xId: result.xId, partialErrors };
-    }
+    // Read back with its work orders and unit number, as a sync reads it.
+    return { xId: taskId, readBackFrom: { task }, partialErrors };
   }
 
   /** The task's latest work order (the highest id, as the read maps it), or null when it has none. */
@@ -508,12 +504,13 @@ export class BuildiumWriter implements VendorWriter<BuildiumModel> {
   }
 
   /**
-   * A lease transaction is read only under its lease, which its id does not say: null (its create answers with it,
-   * and the next sync reads it). A resident request comes with its work orders and unit number.
+   * A resident request (the task its write answered, else read by its id) comes with its work orders and unit
+   * number. A lease transaction is read only under its lease, which its id does not say: null (its create answers
+   * with it, and the next sync reads it).
    */
-  async fetchOne(model: BuildiumModel, xId: string): Promise<unknown> {
+  async readBack(model: BuildiumModel, xId: string, from: Record<string, unknown>): Promise<unknown> {
     if (model === 'resident_charges' || model === 'resident_payments') return null;
-    const record = await getOrNull(this.http, `${BUILDIUM_ENDPOINTS[model]}/${xId}`);
+    const record = isObject(from.task) ? from.task : await getOrNull(this.http, `${BUILDIUM_ENDPOINTS[model]}/${xId}`);
     return record && model === 'service_requests' ? this.completeRequest(record) : record;
   }
 }

@@ -276,8 +276,7 @@ export class EntrataWriter implements VendorWriter<EntrataModel> {
     // exactly): a success all the same; the next sync brings the record.
     if (!xId) return { xId: null };
     // Entrata answers no record: it is read back from the list call of the property it was written to.
-    const propertyId = params.propertyId === undefined ? undefined : String(params.propertyId);
-    return { xId, record: (await this.find(write.model, xId, propertyId)) ?? undefined };
+    return { xId, readBackFrom: params.propertyId === undefined ? {} : { propertyId: String(params.propertyId) } };
   }
 
   /**
@@ -359,9 +358,9 @@ export class EntrataWriter implements VendorWriter<EntrataModel> {
     return ids[0];
   }
 
-  /** Entrata reads nothing by id: the record is looked for in each property's list (or the one given). */
-  fetchOne(model: EntrataModel, xId: string): Promise<unknown> {
-    return this.find(model, xId);
+  /** Entrata reads nothing by id: the record is looked for in the list of the property written to (else each one's). */
+  readBack(model: EntrataModel, xId: string, from: Record<string, unknown>): Promise<unknown> {
+    return this.find(model, xId, typeof from.propertyId === 'string' ? from.propertyId : undefined);
   }
 
   /** A record of one property's list, or of any property's when that one does not list it. */

@@ -1,4 +1,5 @@
 import type { WriteOperation } from '../../catalogue/canonical-models';
+import { isObject } from '../../normalise/normalise';
 import type { VendorWrite, VendorWriteResult, VendorWriter, WriteFields } from '../adapter/vendor-adapter';
 import { VendorAccessDeniedError, VendorRequestError, type VendorHttp } from '../adapter/vendor-http';
 import { SQUARE_FEET_PER, type PropertywareRestModel } from './propertyware-rest.facts';
@@ -614,7 +615,8 @@ export class PropertywareRestWriter implements VendorWriter<PropertywareRestMode
     const message = this.updateMessage(model, current, fields);
     // A complete replacement: sending it again sets the same values, so it may be resent.
     const answer = (await this.refusals(model, operation, () => this.http.put<Raw>(`${path}/${xId}`, message))).data;
-    if (model === 'residents') return { xId: String(answer.id), record: await this.hydration.all(answer) };
+    // A contact names no lease: the read-back adds the leases naming it, as the resident sync does.
+    if (model === 'residents') return { xId: String(answer.id), readBackFrom: { answer } };
     return recordResult(answer);
   }
 
@@ -639,7 +641,13 @@ export class PropertywareRestWriter implements VendorWriter<PropertywareRestMode
     throw new VendorRequestError(`Propertyware accepted an empty ${operation} of ${model}`, null, false);
   }
 
-  async fetchOne(model: PropertywareRestModel, xId: string): Promise<unknown> {
+  /**
+   * The record a write answered, hydrated as the sync lists it (a contact with the leases naming it; a work order,
+   * charge or payment with its unit's name or its lease's place), else read by its id (a closed work order).
+   */
+  async readBack(model: PropertywareRestModel, xId: string, from: Record<string, unknown>): Promise<unknown> {
+    if (isObject(from.answer))
+      return model === 'residents' ? this.hydration.all(from.answer) : this.hydration.record(model, from.answer);
     // Charges and payments have no read by id (the spec): their creates answer with the record instead.
     if (model === 'resident_charges' || model === 'resident_payments') return null;
     if (model === 'service_requests') {
@@ -730,7 +738,7 @@ export class PropertywareRestWriter implements VendorWriter<PropertywareRestMode
       ).catch((error: unknown) => {
         throw notInBeta(error);
       });
-      return { xId: xId! };
+      return { xId: xId!, readBackFrom: {} };
     }
     const { path, beta } = CREATE_PATHS[model];
     const message =
@@ -747,7 +755,7 @@ export class PropertywareRestWriter implements VendorWriter<PropertywareRestMode
       )
     ).data;
     const result = recordResult(created);
-    return result.xId === null ? result : { xId: result.xId, record: await this.hydration.record(model, created) };
+    return result.xId === null ? result : { xId: result.xId, readBackFrom: { answer: created } };
   }
 
   /** A 400 ErrorResponse as readable field errors: "Propertyware refused the SaveContact: lastName (last_name): …". */

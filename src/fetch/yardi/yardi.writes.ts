@@ -216,6 +216,7 @@ export class YardiWriter implements VendorWriter<YardiModel> {
       const result = await this.send(call, property, applicationDocument(fields, unit), 'unlessSent');
       const customerId = typeof result.CustomerID === 'string' && result.CustomerID !== '' ? result.CustomerID : null;
       if (customerId) this.propertyOf.set(customerId, property);
+      // An applicant household, which a sync does not read as a lease: nothing to read back until Yardi makes it one.
       return { xId: customerId };
     }
     const xId = write.xId!;
@@ -226,7 +227,7 @@ export class YardiWriter implements VendorWriter<YardiModel> {
     // Sending the same values again sets the same values: an update may be resent.
     if (write.model === 'residents') await this.send(call, property, residentDocument(property, xId, fields));
     else await this.send(call, property, applicationDocument(fields, unitOf(fields.unit_id, property), household));
-    return { xId };
+    return { xId, readBackFrom: {} };
   }
 
   /**
@@ -274,7 +275,7 @@ export class YardiWriter implements VendorWriter<YardiModel> {
    * Yardi has no read by id: the household's property's GetResidentTransactions_Login (the sync's call), the
    * record picked out as the sync yields it. Every property is asked until one has it when none is known yet.
    */
-  async fetchOne(model: YardiModel, xId: string): Promise<unknown> {
+  async readBack(model: YardiModel, xId: string): Promise<unknown> {
     if (model !== 'residents' && model !== 'leases')
       throw new VendorRequestError(`Yardi ${model} are not written, so not read back`, null, false);
     const household = householdOf(xId);
