@@ -128,7 +128,9 @@ export class WriteJobRunner implements OnApplicationBootstrap {
     try {
       await this.succeed(job, integration, adapter, { ...accepted, xId: result.xId }, exchanges);
     } catch (error) {
-      await this.fail(job, integration, errorsOf(error), exchanges);
+      // The record read back could not be cached: the write stands all the same, the record left to the next sync.
+      const errors = [...accepted.errors, ...errorsOf(error).map((e) => `read-back: ${e}`)];
+      await this.succeed(job, integration, adapter, { ...accepted, raw: null, errors, xId: result.xId }, exchanges);
     }
   }
 
