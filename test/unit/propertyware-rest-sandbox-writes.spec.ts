@@ -321,6 +321,20 @@ describe('Propertyware REST sandbox writes', () => {
     expect((await writes())['POST /contacts']).toEqual({ received: 4, applied: 2, rejected: 0, refused: 2 });
   });
 
+  it('fails only the method a fault names: a PUT fault leaves the GET and a later PUT of the record alone', async () => {
+    const contact = server.sandbox.data.contacts.find((c) => c.type === 'TENANT')!;
+    const path = `/contacts/${contact.id}`;
+    const body = { firstName: contact.firstName, lastName: 'Faulted' };
+    await addFault({ path, method: 'PUT', status: 409, times: 1 });
+    await addFault({ path, method: 'POST', status: 500 });
+    expect((await send('GET', path)).status).toBe(200);
+    expect((await send('PUT', path, body)).status).toBe(409);
+    expect(server.sandbox.data.contacts.find((c) => c.id === contact.id)!.lastName).not.toBe('Faulted');
+    expect((await send('PUT', path, body)).status).toBe(200);
+    expect(server.sandbox.data.contacts.find((c) => c.id === contact.id)!.lastName).toBe('Faulted');
+    expect((await writes())['PUT /contacts/{id}']).toEqual({ received: 2, applied: 1, rejected: 0, refused: 1 });
+  });
+
   describe('work orders (service requests)', () => {
     const building = () => server.sandbox.data.buildings[0];
     const unitOf = (buildingId: number) => server.sandbox.data.units.find((u) => u.buildingID === buildingId)!;

@@ -333,6 +333,7 @@ class PropertywareRestSimulator
       operation,
       (failing) => sendJson(res, failing.status, errorResponse('INJECTED_FAULT', 'Injected fault'), failing.headers),
       () => this.applyWrite(res, collection, schema, id, unreadable ?? body),
+      method,
     );
   }
 
