@@ -395,6 +395,82 @@ describe('Propertyware REST writes', () => {
       });
     });
 
+    it('a resident whose lease PUT fails after its contact: PARTIAL_SUCCESS, one contact; retry-write puts it on the lease alone', async () => {
+      const lease = sandbox.sandbox.data.leases
+        .filter((l) => l.status === 'Active' && l.endDate && l.moveInDate)
+        .at(-1)!;
+      const tenantsBefore = lease.contacts.map((c: any) => c.id);
+      await sandboxControl(sandbox.url)('POST', 'faults', {
+        path: `/leases/${lease.id}`,
+        method: 'PUT',
+        status: 409,
+        times: 1,
+      });
+      const contactsBefore = await writeCounts('POST /contacts');
+      const putsBefore = await writeCounts('PUT /leases/{id}');
+      const { jobId, status } = await send('residents', {
+        integration_id: sandboxId,
+        lease_id: await latchkeyId(sandboxId, 'leases', lease.id),
+        first_name: 'Niamh',
+        last_name: 'Partial',
+      });
+      const made = () => sandbox.sandbox.data.contacts.filter((c) => c.lastName === 'Partial');
+      const [contact] = made();
+      // The contact is made but on no lease, so no resident Latchkey can hold yet: no created_record_id.
+      expect(status).toEqual({
+        write_status: 'PARTIAL_SUCCESS',
+        errors: [
+          `contact ${contact.id} was created, but not put on lease ${lease.id}, so it is no tenant (no resident) yet; ` +
+            'retry-write puts it on the lease and creates no second contact',
+          expect.stringMatching(new RegExp(`^PUT /leases/${lease.id} was rejected with HTTP 409`)),
+        ],
+        created_record_id: null,
+      });
+      const failure = await waitFor(
+        async () => eventsOf(harness, sandboxId, 'WRITE_OPERATION_FAILURE').find((e) => e.data.root_job_id === jobId),
+        'WRITE_OPERATION_FAILURE',
+        30_000,
+      );
+      expect(failure.data).toMatchObject({
+        write_status: 'PARTIAL_SUCCESS',
+        errors: status.errors,
+        job_type: 'PROPERTYWARE_REST_CREATE_RESIDENT',
+      });
+      expect(await writeCounts('POST /contacts')).toEqual({
+        ...contactsBefore,
+        received: contactsBefore.received + 1,
+        applied: contactsBefore.applied + 1,
+      });
+      expect(await writeCounts('PUT /leases/{id}')).toMatchObject({
+        received: putsBefore.received + 1,
+        applied: putsBefore.applied,
+      });
+      expect(sandbox.sandbox.data.leases.find((l) => l.id === lease.id)!.contacts.map((c: any) => c.id)).toEqual(
+        tenantsBefore,
+      );
+
+      // retry-write completes the contact the write made: the lease PUT alone, never a second contact.
+      const retry = await request(harness.app.url).post(`/v1/admin/retry-write/${jobId}`).set(auth()).send({});
+      expect([retry.status, retry.body]).toEqual([200, { success: true, job_id: expect.any(String) }]);
+      const retried = await settled(jobId);
+      expect(retried).toEqual({ write_status: 'SUCCESS', errors: [], created_record_id: expect.any(String) });
+      expect(made()).toHaveLength(1);
+      expect((await writeCounts('POST /contacts')).received).toBe(contactsBefore.received + 1);
+      expect((await writeCounts('PUT /leases/{id}')).applied).toBe(putsBefore.applied + 1);
+      expect(sandbox.sandbox.data.leases.find((l) => l.id === lease.id)!.contacts.map((c: any) => c.id)).toEqual([
+        ...tenantsBefore,
+        contact.id,
+      ]);
+      const id = retried.created_record_id as string;
+      expect(await read('residents', id)).toMatchObject({
+        x_id: String(contact.id),
+        first_name: 'Niamh',
+        x_lease_id: String(lease.id),
+      });
+      expect((await oneNew(sandboxId, id)).data).toMatchObject({ root_job_id: jobId });
+      expect(await latchkeyId(sandboxId, 'residents', contact.id)).toBe(id);
+    });
+
     it("Propertyware's validation error comes back as readable field errors", async () => {
       const { status } = await send('residents', {
         integration_id: sandboxId,
@@ -520,6 +596,43 @@ describe('Propertyware REST writes', () => {
       const ids = new Set(written[foreignId].map((w) => w.id));
       expect(written[foreignId]).toHaveLength(9);
       expect(events.filter((e) => ids.has(e.data.record_id))).toEqual([]);
+    });
+
+    it('a resident on a lease SaveLease cannot take (no endDate): PARTIAL_SUCCESS, and its retry-write makes no second contact', async () => {
+      // A month-to-month lease has no end date, which SaveLease requires: the lease PUT is refused both times.
+      const leaseId = await latchkeyId(foreignId, 'leases', 550034);
+      const made = () => foreign.data.contacts.filter((c) => c.lastName === 'Holdover');
+      const contactPosts = () =>
+        foreign.log.filter((r) => r.method === 'POST' && r.path === '/contacts' && r.status === 201).length;
+      const leasePuts = () =>
+        foreign.log.filter((r) => r.method === 'PUT' && r.path === '/leases/550034' && r.status === 400).length;
+      const postsBefore = contactPosts();
+      const putsBefore = leasePuts();
+      const { jobId, status } = await send('residents', {
+        integration_id: foreignId,
+        lease_id: leaseId,
+        first_name: 'Oisín',
+        last_name: 'Holdover',
+      });
+      const [contact] = made();
+      const partial = {
+        write_status: 'PARTIAL_SUCCESS',
+        errors: [
+          `contact ${contact.id} was created, but not put on lease 550034, so it is no tenant (no resident) yet; ` +
+            'retry-write puts it on the lease and creates no second contact',
+          expect.stringMatching(/^Propertyware refused the SaveLease \(HTTP 400\): endDate \(end_date\)/),
+        ],
+        created_record_id: null,
+      };
+      expect(status).toEqual(partial);
+      const retry = await request(harness.app.url).post(`/v1/admin/retry-write/${jobId}`).set(auth()).send({});
+      expect(retry.status).toBe(200);
+      expect(await settled(jobId)).toEqual(partial);
+      expect(made()).toHaveLength(1);
+      expect(contactPosts() - postsBefore).toBe(1);
+      // The retry sent the lease PUT again (refused again), and no POST.
+      expect(leasePuts() - putsBefore).toBe(2);
+      expect(foreign.data.leases.find((l) => l.id === 550034)!.contacts.map((c: any) => c.id)).toEqual([3023]);
     });
   });
 

@@ -602,13 +602,18 @@ export class PropertywareRestWriter implements VendorWriter<PropertywareRestMode
     if (!isSaved(model)) return this.writeOwn(model, operation, fields, write.xId);
     const path = PROPERTYWARE_REST_WRITE_PATHS[model];
     if (operation === 'create') {
+      // A retry of a partial create: the contact exists (the job kept its id), so it is only put on its lease.
+      if (model === 'residents' && write.xId !== undefined)
+        return this.placedResident(write.xId, null, fields.lease_id);
       const message = await this.createMessage(model, fields);
       // No idempotency at Propertyware: a resent POST makes a second record, so it goes again only if unsent.
       const created = (
         await this.refusals(model, operation, () => this.http.post<Raw>(path, message, { resend: 'unlessSent' }))
       ).data;
-      if (model === 'residents') return this.placedResident(created, fields.lease_id);
-      return recordResult(created);
+      const result = recordResult(created);
+      if (model === 'residents' && result.xId !== null)
+        return this.placedResident(result.xId, created, fields.lease_id);
+      return result;
     }
     const xId = write.xId!;
     const current = (await this.http.get<Raw>(`${path}/${xId}`)).data;
@@ -697,26 +702,39 @@ export class PropertywareRestWriter implements VendorWriter<PropertywareRestMode
   }
 
   /**
-   * A new contact, put on the lease named (GET the lease → tenantIDs + the contact → PUT): only then is it a
-   * tenant, which the resident sync reads. Its read-back is the contact with that lease, the only one naming it.
+   * A contact put on the lease the write names (GET the lease → tenantIDs + the contact → PUT): only then is it a
+   * tenant, which the resident sync reads. `contact` is the one this write just made, named by that lease alone, so
+   * it is the record; on a retry (null) the contact was made by an earlier attempt and is read back with every lease
+   * naming it. A lease call that fails leaves the contact made: the write is partial (`partialErrors`), and its
+   * retry-write comes back here with the contact's id, never creating a second contact.
    */
-  private async placedResident(contact: Raw, leaseId: unknown): Promise<VendorWriteResult> {
-    const xId = String(contact.id);
-    if (typeof leaseId !== 'string') return { xId, record: this.hydration.withLeases(contact, []) };
+  private async placedResident(xId: string, contact: Raw | null, leaseId: unknown): Promise<VendorWriteResult> {
+    if (typeof leaseId !== 'string')
+      return contact ? { xId, record: this.hydration.withLeases(contact, []) } : { xId, readBackFrom: {} };
     try {
-      const lease = (await this.http.get<Raw>(`/leases/${leaseId}`)).data;
-      const message = leaseMessage(lease, {}, Number(contact.id));
-      const placed = (await this.refusals('leases', 'update', () => this.http.put<Raw>(`/leases/${leaseId}`, message)))
-        .data;
-      return { xId, record: this.hydration.withLeases(contact, [placed]) };
+      const lease = await this.leaseNaming(Number(xId), leaseId);
+      return contact ? { xId, record: this.hydration.withLeases(contact, [lease]) } : { xId, readBackFrom: {} };
     } catch (error) {
-      throw new VendorRequestError(
-        `Propertyware created contact ${xId} but did not put it on lease ${leaseId}: ${(error as Error).message}. ` +
-          'Add it to the lease in Propertyware rather than retrying the write (a retry creates a second contact)',
-        error instanceof VendorRequestError ? error.status : null,
-        false,
-      );
+      return {
+        xId,
+        partialErrors: [
+          `contact ${xId} was created, but not put on lease ${leaseId}, so it is no tenant (no resident) yet; ` +
+            'retry-write puts it on the lease and creates no second contact',
+          (error as Error).message,
+        ],
+      };
     }
+  }
+
+  /**
+   * The lease with the contact among its tenants: PUT with it added, unless the lease names it already (an earlier
+   * attempt's PUT arrived): the PUT replaces the whole lease, and would blank what reads never show (its deposit).
+   */
+  private async leaseNaming(contactId: number, leaseId: string): Promise<Raw> {
+    const lease = (await this.http.get<Raw>(`/leases/${leaseId}`)).data;
+    if (leaseTenants(lease).tenantIDs.includes(contactId)) return lease;
+    const message = leaseMessage(lease, {}, contactId);
+    return (await this.refusals('leases', 'update', () => this.http.put<Raw>(`/leases/${leaseId}`, message))).data;
   }
 
   /**
