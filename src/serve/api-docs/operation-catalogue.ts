@@ -182,7 +182,9 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Get the status of a write',
     description:
       'PARTIAL_SUCCESS: the record was written but a follow-up call was not (Buildium: the work order that assigns a ' +
-      "service request's vendor); `errors` says which, and `created_record_id` names a record it created.",
+      "service request's vendor; Propertyware: the lease PUT that makes a new resident's contact a tenant); `errors` " +
+      'says which, and `created_record_id` names a record it created once it is read back (a Propertyware contact on ' +
+      'no lease is no resident yet: null until its retry puts it on the lease).',
     response: ref('_v1_admin_write-status_{root_job_id}_get_output'),
   },
   'POST /v1/admin/retry-write/{root_job_id}': {
