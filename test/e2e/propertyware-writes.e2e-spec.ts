@@ -103,6 +103,14 @@ describe('Propertyware REST writes', () => {
     expect(of()).toHaveLength(1);
     return event;
   };
+  /** The WRITE_OPERATION_FAILURE event of a write. */
+  const failureEvent = (integrationId: string, rootJobId: string) =>
+    waitFor(
+      async () =>
+        eventsOf(harness, integrationId, 'WRITE_OPERATION_FAILURE').find((e) => e.data.root_job_id === rootJobId),
+      'WRITE_OPERATION_FAILURE',
+      30_000,
+    );
   /** Create → SUCCESS with created_record_id → the record reads back → one DATA_NEW from the write's job. */
   const create = async (integrationId: string, model: Model, body: Record<string, unknown>) => {
     const { jobId, status } = await send(model, { integration_id: integrationId, ...body });
@@ -383,11 +391,7 @@ describe('Propertyware REST writes', () => {
       expect(after.received - before.received).toBe(1);
       expect(after.applied - before.applied).toBe(1);
       expect(sandbox.sandbox.data.buildings.length - buildings).toBe(1);
-      const failure = await waitFor(
-        async () => eventsOf(harness, sandboxId, 'WRITE_OPERATION_FAILURE').find((e) => e.data.root_job_id === jobId),
-        'WRITE_OPERATION_FAILURE',
-        30_000,
-      );
+      const failure = await failureEvent(sandboxId, jobId);
       expect(failure.data).toMatchObject({
         write_status: 'FAILURE',
         job_type: 'PROPERTYWARE_REST_CREATE_PROPERTY',
@@ -426,11 +430,7 @@ describe('Propertyware REST writes', () => {
         ],
         created_record_id: null,
       });
-      const failure = await waitFor(
-        async () => eventsOf(harness, sandboxId, 'WRITE_OPERATION_FAILURE').find((e) => e.data.root_job_id === jobId),
-        'WRITE_OPERATION_FAILURE',
-        30_000,
-      );
+      const failure = await failureEvent(sandboxId, jobId);
       expect(failure.data).toMatchObject({
         write_status: 'PARTIAL_SUCCESS',
         errors: status.errors,
