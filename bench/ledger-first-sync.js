@@ -245,6 +245,14 @@ async function ledgerFirstSync() {
     sandbox.control('GET', 'ledgers/balances'),
   ]);
   const sandboxBalance = Object.values(sandboxBalances.leases).reduce((sum, l) => sum + l.balance_in_cents, 0);
+  const timeline = await withClient(dbUrl, (db) =>
+    db.query(
+      `SELECT model, round(extract(epoch FROM started_at - $2::timestamptz)::numeric, 1) AS started_s,
+              round(extract(epoch FROM finished_at - $2::timestamptz)::numeric, 1) AS finished_s
+         FROM sync_jobs WHERE run_id = $1 ORDER BY started_at`,
+      [runId, run.started_at],
+    ),
+  ).then((r) => r.rows.map((j) => `${j.model} ${j.started_s}–${j.finished_s} s`));
   await app.stop();
 
   const money = counts.resident_charges + counts.resident_payments;
@@ -286,6 +294,7 @@ async function ledgerFirstSync() {
       sandbox: +(ours.sandbox / 1000 / wallSeconds).toFixed(2),
       ceiling: +((raw.benchCpuMs + raw.postgresCpuMs) / 1000 / raw.seconds).toFixed(2),
     },
+    job_timeline: timeline,
     balance_identity: { latchkey_cents: latchkeyBalance, sandbox_cents: sandboxBalance },
     load_average: os.loadavg().map((l) => +l.toFixed(1)),
   };

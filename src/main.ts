@@ -9,11 +9,13 @@ import { ConfigError, loadConfig } from './platform/config/app-config';
 import { Lifecycle } from './serve/health/lifecycle';
 import { createLogger, PinoLoggerService } from './platform/observability/logging';
 import { requestLogging } from './platform/observability/request-context';
+import { boundHeapGrowth } from './platform/runtime/heap-growth';
 import { prepareRuntime } from './platform/runtime/prepare-runtime';
 
 const WORKER_ROUTES = new Set(['/health', '/ready', '/metrics']);
 
 async function main(): Promise<void> {
+  boundHeapGrowth();
   const logger = new Logger('Latchkey');
   let config;
   try {

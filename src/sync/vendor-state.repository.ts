@@ -63,9 +63,9 @@ export class VendorStateRepository {
       last_error: string | null;
     }>(
       `WITH claim AS (
-         INSERT INTO "vendor_states" ("integration_id", "next_slot_at") VALUES ($1, clock_timestamp() + $4::int * $2 * interval '1 millisecond')
+         INSERT INTO "vendor_states" ("integration_id", "next_slot_at") VALUES ($1, clock_timestamp() + $4::int * $2::float8 * interval '1 millisecond')
          ON CONFLICT ("integration_id") DO UPDATE
-           SET "next_slot_at" = greatest("vendor_states"."next_slot_at", clock_timestamp() - $2 * interval '0.5 millisecond') + $4::int * $2 * interval '1 millisecond'
+           SET "next_slot_at" = greatest("vendor_states"."next_slot_at", clock_timestamp() - $2::float8 * interval '0.5 millisecond') + $4::int * $2::float8 * interval '1 millisecond'
            WHERE "vendor_states"."next_slot_at" <= clock_timestamp()
              AND ("vendor_states"."circuit_open_until" IS NULL OR "vendor_states"."circuit_open_until" <= clock_timestamp())
              AND ($3 OR "vendor_states"."writes_waiting_until" IS NULL OR "vendor_states"."writes_waiting_until" <= clock_timestamp())
@@ -82,7 +82,7 @@ export class VendorStateRepository {
               CASE WHEN s."circuit_open_until" > clock_timestamp() THEN s."circuit_open_until" END AS circuit_open_until, s."last_error"
        FROM (SELECT 1) one LEFT JOIN "vendor_states" s ON s."integration_id" = $1`,
       [integrationId, intervalMs, write, slots],
-      'latchkey_claim_vendor_slot_v4',
+      'latchkey_claim_vendor_slot_v5',
     );
     const row = rows[0];
     if (row.granted) return { granted: true, failing: row.failing };

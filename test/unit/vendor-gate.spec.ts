@@ -9,6 +9,12 @@ describe('requestIntervalMs', () => {
     expect(requestIntervalMs({ max_request_frequency: 28, max_request_cadence: 'MINUTE' })).toBe(2143);
   });
 
+  it('keeps a budget of more than 1,000 requests a second (an interval under a millisecond, rounded up to the µs)', () => {
+    expect(requestIntervalMs({ max_request_frequency: 100_000, max_request_cadence: 'SECOND' })).toBe(0.01);
+    expect(requestIntervalMs({ max_request_frequency: 3_000, max_request_cadence: 'SECOND' })).toBe(0.334);
+    expect(requestIntervalMs({ max_request_frequency: 1_000, max_request_cadence: 'SECOND' })).toBe(1);
+  });
+
   it('never waits longer than a minute between requests (Propexo: not less often than once per minute)', () => {
     expect(requestIntervalMs({ max_request_frequency: 1, max_request_cadence: 'HOUR' })).toBe(60_000);
   });

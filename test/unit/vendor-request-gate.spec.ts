@@ -18,25 +18,70 @@ function budget(answer: (slots: number) => SlotClaim = () => ({ granted: true, f
 }
 
 describe('IntegrationRequestGate', () => {
-  it('claims the slots of the requests waiting together in one claim, and lets them go an interval apart', async () => {
+  it('claims a run of slots at once: the waiting requests go an interval apart, later ones use the banked slots', async () => {
     const { claims, states } = budget();
+    let now = 1_000;
     const slept: number[] = [];
     const wakes: (() => void)[] = [];
     const sleep = (ms: number) => {
       slept.push(ms);
       return new Promise<void>((resolve) => wakes.push(resolve));
     };
-    const gate = new IntegrationRequestGate(states, 'int_1', 2, POLICY, sleep);
+    const gate = new IntegrationRequestGate(states, 'int_1', 2, POLICY, sleep, false, () => now);
     const gone: number[] = [];
-    const requests = [0, 1, 2, 3, 4].map((i) => gate.acquire().then(() => gone.push(i)));
+    const requests = [0, 1, 2].map((i) => gate.acquire().then(() => gone.push(i)));
     await flush();
-    // The first claim was for the one request that came first; the four that queued behind it share the next.
-    expect(claims).toEqual([1, 4]);
-    expect(gone).toEqual([0, 1]);
-    expect(slept).toEqual([2, 4, 6]);
+    // One claim for the run (slotsPerClaim(2) = 10): the first request goes now, the next two at +2 and +4 ms.
+    expect(claims).toEqual([10]);
+    expect(gone).toEqual([0]);
+    expect(slept).toEqual([2, 4]);
+    // A request that comes 5 ms later takes the run's next slot (at +6 ms) without a claim.
+    now += 5;
+    const later = gate.acquire().then(() => gone.push(3));
+    await flush();
+    expect(claims).toEqual([10]);
+    expect(slept).toEqual([2, 4, 1]);
     for (const wake of wakes) wake();
-    await Promise.all(requests);
-    expect(gone).toEqual([0, 1, 2, 3, 4]);
+    await Promise.all([...requests, later]);
+    expect(gone.sort()).toEqual([0, 1, 2, 3]);
+  });
+
+  it('lets banked slots expire a run span after their time, and drops them when a request failed', async () => {
+    const { claims, states } = budget();
+    let now = 0;
+    const gate = new IntegrationRequestGate(
+      states,
+      'int_1',
+      2,
+      POLICY,
+      () => Promise.resolve(),
+      false,
+      () => now,
+    );
+    (states as unknown as { recordFailure: () => Promise<void> }).recordFailure = () => Promise.resolve();
+    await gate.acquire();
+    expect(claims).toEqual([10]);
+    // Slots at 0, 2, …, 18 ms: 40 ms on, all are older than the 20 ms span and the next request claims again.
+    now = 40;
+    await gate.acquire();
+    expect(claims).toEqual([10, 10]);
+    await gate.acquire(); // the new run's second slot: no claim
+    expect(claims).toEqual([10, 10]);
+    await gate.settle(false, '503');
+    await gate.acquire();
+    expect(claims).toEqual([10, 10, 10]);
+  });
+
+  it('lets slots closer than a millisecond go together (no timer waits less)', async () => {
+    const { claims, states } = budget();
+    const slept: number[] = [];
+    const gate = new IntegrationRequestGate(states, 'int_1', 0.01, POLICY, (ms) => {
+      slept.push(ms);
+      return Promise.resolve();
+    });
+    await Promise.all(Array.from({ length: 16 }, () => gate.acquire()));
+    expect(claims).toEqual([16]);
+    expect(slept).toEqual([]);
   });
 
   it('takes one slot per claim when the budget is tight, so no run of slots holds a write back', async () => {
@@ -61,7 +106,7 @@ describe('IntegrationRequestGate', () => {
       return Promise.resolve();
     });
     const results = await Promise.allSettled([gate.acquire(), gate.acquire()]);
-    expect(claims).toEqual([1, 2]);
+    expect(claims).toEqual([16, 16]); // a run of slots per try (slotsPerClaim(1)), whoever waits
     expect(slept).toHaveLength(1);
     expect(slept[0]).toBeGreaterThanOrEqual(30);
     for (const result of results) {
