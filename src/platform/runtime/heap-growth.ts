@@ -4,8 +4,8 @@ import { setFlagsFromString } from 'node:v8';
  * How far V8 lets the old space grow past the live heap before its next full collection, in per cent. V8's own
  * choice under a high allocation rate is up to 4 times the live heap: a long first sync (a short-lived object
  * or two per vendor field, millions of records) then holds several hundred MB of garbage that a collection would
- * free. 30 keeps the peak near the live heap (the ledger benchmark: 299–317 MB against 502–570 MB) for no CPU we
- * could measure (BENCHMARKS.md).
+ * free. 60 keeps the peak near the live heap (the ledger benchmark: 283–290 MB against 517–536 MB at 10,000
+ * residents, 356 MB at 100,000) for no CPU we could measure; 30 cost ~20 % more (BENCHMARKS.md).
  */
 export const HEAP_GROWTH_PERCENT = 60;
 
