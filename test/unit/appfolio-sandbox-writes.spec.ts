@@ -109,6 +109,24 @@ describe('AppFolio sandbox writes', () => {
       expect((await fetch(`${server.url}/api/v0/work_orders`, { headers: HEADERS })).status).toBe(400);
     });
 
+    it('fails only the method a fault names: a PATCH fault leaves the GET of its notes and a later PATCH alone', async () => {
+      const created = await send('POST', '/api/v0/work_orders', newWorkOrder());
+      expect(created.status).toBe(201);
+      const { Id } = (await created.json()) as { Id: string };
+      const path = `/api/v0/work_orders/${Id}`;
+      await addFault({ path, method: 'PATCH', status: 503, times: 1 });
+      await addFault({ path: `${path}/notes`, method: 'POST', status: 500, times: 1 });
+      expect((await fetch(`${server.url}${path}/notes`, { headers: HEADERS })).status).toBe(200);
+      expect((await send('PATCH', path, { Priority: 'Normal' })).status).toBe(503);
+      expect((await send('PATCH', path, { Priority: 'Normal' })).status).toBe(200);
+      expect((await writes())['PATCH /api/v0/work_orders/{Id}']).toEqual({
+        received: 2,
+        applied: 1,
+        rejected: 0,
+        refused: 1,
+      });
+    });
+
     it('PATCH changes only the attributes given and moves LastUpdatedAt past a since-filter; notes take {"Body"}', async () => {
       const created = (await (await send('POST', '/api/v0/work_orders', newWorkOrder())).json()) as any;
       // A moment strictly after the create (the filter takes milliseconds): only a later change passes it.

@@ -314,6 +314,7 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
           respond: () => sendJson(res, 200, { Id: String(unit.unit_id), RentReady: unit.RentReady }),
         };
       },
+      'PUT',
     );
   }
 
@@ -367,8 +368,12 @@ class AppfolioSimulator extends VendorSimulator<AppfolioData, AppfolioSandboxOpt
       );
     if (method === 'PATCH' && record) this.patching.add(record.Id);
     try {
-      await this.servedWrite(url.pathname, operation, sendFailure, () =>
-        this.writeWorkOrder(res, method, id, record, notes, body),
+      await this.servedWrite(
+        url.pathname,
+        operation,
+        sendFailure,
+        () => this.writeWorkOrder(res, method, id, record, notes, body),
+        method,
       );
     } finally {
       if (method === 'PATCH' && record) this.patching.delete(record.Id);
