@@ -15,6 +15,8 @@ export function text(value: unknown): string | null {
 }
 
 const DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i;
+/** Most amounts: up to 13 whole digits and 2 decimals, whose cents are exact in plain numbers (no BigInt). */
+const PLAIN_AMOUNT = /^([+-])?(\d{1,13})(?:\.(\d{0,2}))?$/;
 
 /**
  * Decimal currency (dollars) to integer cents, exactly: the decimal as written (a number as its shortest form,
@@ -29,6 +31,12 @@ export function cents(value: unknown, field: string): number | null {
       : typeof value === 'string'
         ? value.replace(/[$,\s]/g, '')
         : '';
+  const plain = PLAIN_AMOUNT.exec(literal);
+  if (plain) {
+    const [, plainSign, whole, fraction = ''] = plain;
+    const amount = Number(whole) * 100 + (fraction === '' ? 0 : Number(fraction.padEnd(2, '0')));
+    return plainSign === '-' && amount !== 0 ? -amount : amount;
+  }
   const parts = DECIMAL.exec(literal);
   if (!parts || `${parts[2]}${parts[3] ?? ''}` === '')
     throw new MalformedRecordError(`${field}: "${textOf(value)}" is not an amount`);

@@ -101,6 +101,19 @@ describe('normalise', () => {
     expect(() => cents('twelve', 'Rent')).toThrow(MalformedRecordError);
   });
 
+  it('gives the same cents for plain amounts (up to 2 decimals) as for every other spelling of them', () => {
+    expect(cents('+5.5', 'x')).toBe(550);
+    expect(Object.is(cents('-0.00', 'x'), 0)).toBe(true);
+    expect(cents('9999999999999.99', 'x')).toBe(999_999_999_999_999);
+    expect(cents('-$1,000.1', 'x')).toBe(-100_010);
+    for (let n = -100_000; n <= 100_000; n += 7) {
+      const dollars = `${n < 0 ? '-' : ''}${Math.floor(Math.abs(n) / 100)}.${String(Math.abs(n) % 100).padStart(2, '0')}`;
+      expect(cents(dollars, 'x')).toBe(n);
+      expect(cents(`${dollars}0`, 'x')).toBe(n); // 3 decimals: the exact path
+      expect(cents(Number(dollars), 'x')).toBe(n);
+    }
+  });
+
   it('reads dates and date-times as UTC instants and rejects impossible ones', () => {
     expect(isoDate('2024-07-01', 'd')).toBe('2024-07-01T00:00:00.000Z');
     expect(isoDate('2024-06-20T12:00:00Z', 'd')).toBe('2024-06-20T12:00:00.000Z');
