@@ -180,7 +180,12 @@ async function startSandbox(residents, { ledgers = 'none' } = {}) {
  * `build` names another compiled tree beside dist/ and `redisDb` another Redis database, so two apps can run side by side;
  * `role` starts another role (a `worker` beside an app: pass that app's LATCHKEY_ENCRYPTION_KEY in `extraEnv`).
  */
-async function startApp(dbUrl, extraEnv = {}, extraNodeArgs = [], { build = 'dist', redisDb = 15, role = 'all' } = {}) {
+async function startApp(
+  dbUrl,
+  extraEnv = {},
+  extraNodeArgs = [],
+  { build = 'dist', redisDb = Number(process.env.BENCH_REDIS_DB ?? 15), role = 'all' } = {},
+) {
   const queue = process.env.BENCH_QUEUE ?? ((await reachable(6379)) ? 'redis' : 'postgres');
   const redisUrl = `redis://127.0.0.1:6379/${redisDb}`;
   if (queue === 'redis' && role === 'all') {

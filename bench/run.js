@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one after the other (BENCH_ONLY=first-sync|ongoing-sync|webhook-delivery|vendor-first-sync|read-api|connect|npm-start|writes|ledger runs one;
 // BENCH_ONLY=webhook-ab, the A/B comparison of two builds, runs only when asked for).
-// Each prints a JSON result and a table row for BENCHMARKS.md.
+// Each prints a JSON result and a table row for BENCHMARKS.md. The app uses Redis database 15 on 6379 (flushed at start):
+// BENCH_REDIS_DB=N puts a second benchmark run at the same time on another (the two still share the CPUs).
 const { connect } = require('./connect');
 const { firstSync } = require('./first-sync');
 const { ledgerFirstSync } = require('./ledger-first-sync');
