@@ -2,7 +2,8 @@
 // (BENCH_VENDOR_RESIDENTS, default 20,000) in its own process, unthrottled; the app (profiled with
 // --cpu-prof) syncs it with a request budget that never binds and 4 model jobs at once. Per vendor:
 // records/s from activation to the run's end, and the share of the app's busy CPU in that window spent
-// parsing the vendor's answers: JSON (VendorHttp's parseJsonBody) and XML (everything under fast-xml-parser).
+// parsing the vendor's answers: JSON (VendorHttp's parseJsonBody) and XML (everything under fast-xml-parser or
+// Yardi's own reader, yardi.xml-reader.js, which includes the records made from each element as it closes).
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -39,7 +40,9 @@ function parseShares(profileFile, fromUs, toUs) {
     return check;
   };
   const underJson = under((frame) => frame.functionName === 'parseJsonBody');
-  const underXml = under((frame) => frame.url.includes('/fast-xml-parser/'));
+  const underXml = under(
+    (frame) => frame.url.includes('/fast-xml-parser/') || frame.url.endsWith('/yardi.xml-reader.js'),
+  );
   let busy = 0;
   let json = 0;
   let xml = 0;

@@ -330,6 +330,21 @@ describe('Yardi contract: recorded SOAP answers through the client, mapper and c
     }
   });
 
+  it('reads a retried answer afresh: the records of an answer that failed after them are not kept', async () => {
+    const whole = (await raws('residents')).flat();
+    server.calls.length = 0;
+    server.next.push('GetPropertyConfigurations.xml', 'GetResidentTransactions_Login.busy-with-records.xml');
+    const retried = (await raws('residents')).flat();
+    expect(server.calls.map((c) => c.method)).toEqual([
+      'GetPropertyConfigurations',
+      'GetResidentTransactions_Login',
+      'GetResidentTransactions_Login',
+      'GetResidentTransactions_Login',
+    ]);
+    expect(retried).toEqual(whole);
+    expect(retried.some((r: any) => r.CustomerID === 't0009999')).toBe(false);
+  });
+
   it('refuses an answer without its document rather than reading it as "no records"', async () => {
     server.next.push('GetPropertyConfigurations.xml', 'GetUnitInformation_Login.info-only.xml');
     await expect(raws('units')).rejects.toThrow(/no <UnitInformation> document/);

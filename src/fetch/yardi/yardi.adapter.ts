@@ -62,8 +62,8 @@ class YardiClient implements VendorClient<YardiModel> {
   ) {
     // The writer reads as a sync does: the same calls, the same raw records.
     this.writer = new YardiWriter(http, credentials, {
-      propertyCodes: async () => propertyCodes(asList((await this.call('GetPropertyConfigurations')).Property)),
-      records: async (model, code) => recordsOf(model, code, await this.call(YARDI_METHODS[model], code)),
+      propertyCodes: async () => propertyCodes(await this.properties()),
+      records: (model, code) => this.read(model, YARDI_METHODS[model], code),
     });
   }
 
@@ -72,7 +72,7 @@ class YardiClient implements VendorClient<YardiModel> {
    * payments, per 31-day slice), the next call made while the caller is still writing the current page.
    */
   async *listPages(model: YardiModel, options: ListOptions = {}): AsyncIterable<RawPage> {
-    const properties = asList((await this.call('GetPropertyConfigurations')).Property);
+    const properties = await this.properties();
     if (model === 'properties') {
       yield { records: properties, total: properties.length };
       return;
@@ -80,8 +80,8 @@ class YardiClient implements VendorClient<YardiModel> {
     const calls = propertyCodes(properties).flatMap((code) =>
       this.windows(model, options.since).map(
         ([method, params]) =>
-          async () =>
-            recordsOf(model, code, await this.call(method, code, params)),
+          () =>
+            this.read(model, method, code, params),
       ),
     );
     const fetch = (i: number) => {
@@ -112,17 +112,43 @@ class YardiClient implements VendorClient<YardiModel> {
    * call, then its method for the first property only (none: nothing to read, which is no refusal).
    */
   async probe(model: YardiModel): Promise<void> {
-    const properties = asList((await this.call('GetPropertyConfigurations')).Property);
+    const properties = await this.properties();
     if (model === 'properties') return;
     const [first] = propertyCodes(properties);
-    if (first !== undefined) await this.call(YARDI_METHODS[model], first);
+    if (first !== undefined) await this.read(model, YARDI_METHODS[model], first);
   }
 
-  /** One SOAP call; answers the document inside `<{method}Result>` (its root element's content). */
-  private async call(method: YardiMethod, yardiPropertyId?: string, extra: Params = {}): Promise<Raw> {
+  /** The properties of GetPropertyConfigurations: one small answer, read whole. */
+  private async properties(): Promise<unknown[]> {
+    return asList((await this.call('GetPropertyConfigurations')).document.Property);
+  }
+
+  /**
+   * One property's raw records of a model (`recordsOf`), each made from its element of the answer as that
+   * element closes: what memory holds is the page's records, not the document's tree.
+   */
+  private async read(model: RecordModel, method: YardiMethod, code: string, params?: Params): Promise<unknown[]> {
+    const answer = await this.call(method, code, params, {
+      path: RECORD_PATH[model],
+      records: (element) => recordsOf(model, code, element),
+    });
+    return answer.records;
+  }
+
+  /**
+   * One SOAP call; answers the document inside `<{method}Result>` (its root element's content) and, for a read,
+   * the records made from the elements at its path (which the document then leaves out).
+   */
+  private async call(
+    method: YardiMethod,
+    yardiPropertyId?: string,
+    extra: Params = {},
+    reading?: Reading,
+  ): Promise<{ document: Raw; records: unknown[] }> {
     const iface = METHOD_INTERFACE[method];
     const params = { ...credentialParams(this.credentials, yardiPropertyId), ...extra };
     let result: Raw = {};
+    let records: unknown[] = [];
     let status = 200;
     await this.http.post(iface.path, soapEnvelope(method, params, iface.namespace), {
       headers: { SOAPAction: soapAction(method, iface) },
@@ -130,7 +156,14 @@ class YardiClient implements VendorClient<YardiModel> {
       inspectServerErrors: true, // a Fault naming refused credentials comes with HTTP 500
       inspect: (response) => {
         status = response.status;
-        result = readSoapResult(method, response.data, response.status);
+        // Each attempt's answer is read afresh: records of an answer that fails (and is retried) are dropped.
+        const page: unknown[] = [];
+        const split = reading && {
+          path: reading.path,
+          onRecord: (element: unknown) => page.push(...reading.records(element)),
+        };
+        result = readSoapResult(method, response.data, response.status, split);
+        records = page;
       },
     });
     const root = DOCUMENT_ROOT[method];
@@ -138,14 +171,34 @@ class YardiClient implements VendorClient<YardiModel> {
       // The Service Requests interface answers "none found", and its refusals, in <ErrorMessage>.
       const message = typeof result.ErrorMessage === 'string' ? result.ErrorMessage : null;
       if (method === 'GetServiceRequest_Search' && message !== null) {
-        if (NONE_FOUND.test(message)) return {};
+        if (NONE_FOUND.test(message)) return { document: {}, records: [] };
         throw yardiError(method, status, message);
       }
       throw new VendorRequestError(`${method}: the answer holds no <${root}> document`, 200, false);
     }
-    return isObject(result[root]) ? result[root] : {};
+    // A root element that is not one element (it is repeated, or text) holds no records.
+    return isObject(result[root]) ? { document: result[root], records } : { document: {}, records: [] };
   }
 }
+
+type RecordModel = Exclude<YardiModel, 'properties'>;
+
+/** The elements a read's records are made from, and how. */
+interface Reading {
+  path: readonly string[];
+  records: (element: unknown) => unknown[];
+}
+
+const HOUSEHOLDS = ['ResidentTransactions', 'Property', 'RT_Customer'];
+/** Where each model's elements are in its method's document (from its root, DOCUMENT_ROOT). */
+const RECORD_PATH: Record<RecordModel, readonly string[]> = {
+  units: ['UnitInformation', 'Property', 'Units', 'Unit'],
+  residents: HOUSEHOLDS,
+  leases: HOUSEHOLDS,
+  resident_charges: HOUSEHOLDS,
+  resident_payments: HOUSEHOLDS,
+  service_requests: ['ServiceRequests', 'ServiceRequest'],
+};
 
 const DAY_MS = 86_400_000;
 /** MM/DD/YYYY of a UTC day, as Yardi's date parameters take it. */
@@ -178,46 +231,40 @@ function propertyCodes(properties: unknown[]): string[] {
 }
 
 /**
- * The raw records of one property's answer. Units, RT_Customers and service requests do not name the property
- * asked for, so it is added as `YardiPropertyId`; residents are the RT_Customers' Customers, one each; charges
- * and payments are the households' `RTServiceTransactions` items, each with its household (`HouseholdID`, and
- * `HouseholdUnitID`, its RT_Unit).
+ * The raw records of one element (RECORD_PATH) of a property's answer. Units, RT_Customers and service requests
+ * do not name the property asked for, so it is added as `YardiPropertyId`; residents are the RT_Customers'
+ * Customers, one each; charges and payments are the households' `RTServiceTransactions` items, each with its
+ * household (`HouseholdID`, and `HouseholdUnitID`, its RT_Unit).
  */
-function recordsOf(model: YardiModel, yardiPropertyId: string, document: Raw): unknown[] {
-  const withProperty = (record: unknown) =>
-    isObject(record) ? { ...record, YardiPropertyId: yardiPropertyId } : record;
-  if (model === 'service_requests') return asList(document.ServiceRequest).map(withProperty);
-  const properties = asList(document.Property).filter(isObject);
-  if (model === 'units')
-    return properties.flatMap((p) => asList(isObject(p.Units) ? p.Units.Unit : undefined)).map(withProperty);
-  const households = properties.flatMap((p) => asList(p.RT_Customer));
-  if (model === 'leases') return households.map(withProperty);
-  if (model === 'resident_charges' || model === 'resident_payments')
-    return households.filter(isObject).flatMap((rt) => {
-      const transactions = isObject(rt.RTServiceTransactions) ? rt.RTServiceTransactions.Transactions : undefined;
-      const items = asList(
-        isObject(transactions) ? transactions[model === 'resident_charges' ? 'Charge' : 'Payment'] : undefined,
-      );
-      const unit = isObject(rt.RT_Unit) ? rt.RT_Unit.UnitID : undefined;
-      return items.map((item) =>
-        isObject(item)
-          ? {
-              YardiPropertyId: yardiPropertyId,
-              HouseholdID: rt.CustomerID,
-              ...(unit === undefined ? {} : { HouseholdUnitID: unit }),
-              ...item,
-            }
-          : item,
-      );
-    });
-  return households.flatMap((rt) => {
-    if (!isObject(rt)) return [rt];
-    const people = asList(isObject(rt.Customers) ? rt.Customers.Customer : undefined);
-    return people.map((customer, i) => ({
-      YardiPropertyId: yardiPropertyId,
-      CustomerID: rt.CustomerID,
-      CustomerIndex: i + 1,
-      Customer: customer,
-    }));
-  });
+function recordsOf(model: RecordModel, yardiPropertyId: string, element: unknown): unknown[] {
+  if (model === 'units' || model === 'leases' || model === 'service_requests')
+    return [isObject(element) ? { ...element, YardiPropertyId: yardiPropertyId } : element];
+  if (model === 'resident_charges' || model === 'resident_payments') {
+    if (!isObject(element)) return [];
+    const rt = element;
+    const transactions = isObject(rt.RTServiceTransactions) ? rt.RTServiceTransactions.Transactions : undefined;
+    const items = asList(
+      isObject(transactions) ? transactions[model === 'resident_charges' ? 'Charge' : 'Payment'] : undefined,
+    );
+    const unit = isObject(rt.RT_Unit) ? rt.RT_Unit.UnitID : undefined;
+    return items.map((item) =>
+      isObject(item)
+        ? {
+            YardiPropertyId: yardiPropertyId,
+            HouseholdID: rt.CustomerID,
+            ...(unit === undefined ? {} : { HouseholdUnitID: unit }),
+            ...item,
+          }
+        : item,
+    );
+  }
+  if (!isObject(element)) return [element];
+  const rt = element;
+  const people = asList(isObject(rt.Customers) ? rt.Customers.Customer : undefined);
+  return people.map((customer, i) => ({
+    YardiPropertyId: yardiPropertyId,
+    CustomerID: rt.CustomerID,
+    CustomerIndex: i + 1,
+    Customer: customer,
+  }));
 }

@@ -1,24 +1,14 @@
-import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { XMLBuilder } from 'fast-xml-parser';
 import { isObject } from '../../normalise/normalise';
 import { VendorAccessDeniedError, VendorAuthError, VendorRequestError } from '../adapter/vendor-http';
 import type { YardiCredentials } from './yardi.credentials';
 import { YARDI_SERVICE } from './yardi.facts';
 import { textOf } from '../../platform/text/text-of';
+import { readXml, XmlSyntaxError } from './yardi.xml-reader';
 
 const SOAP_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', suppressEmptyNode: true });
-
-// Every value stays text (ids such as "0012" and amounts such as "1200.00" keep their form); attributes as `@Name`.
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  htmlEntities: true,
-});
 
 /**
  * A SOAP 1.1 request to one interface (Resident Transactions unless named); `params` in the WSDL's order, since
@@ -62,20 +52,35 @@ export function asList(value: unknown): unknown[] {
  */
 export class YardiSoapFaultError extends VendorRequestError {}
 
+/** The records of a read: the elements at `path` below `<{method}Result>`, each handed over as it closes. */
+export interface SoapRecords {
+  path: readonly string[];
+  onRecord: (element: unknown) => void;
+}
+
 /**
- * The document inside `<{method}Result>` of a SOAP answer. Throws for both of Yardi's error forms: a SOAP
- * Fault, and a normal answer whose document is `<Messages><Message messageType="Error">`.
+ * The document inside `<{method}Result>` of a SOAP answer (yardi.xml-reader.ts: every value text, so ids such as
+ * "0012" and amounts such as "1200.00" keep their form; attributes as `@Name`); with `records`, less the elements
+ * at their path, handed to `onRecord` instead. Throws for a document that is not well-formed (one cut short
+ * too), and for both of Yardi's error forms: a SOAP Fault, and a normal answer whose document is
+ * `<Messages><Message messageType="Error">`. Records handed over before such an error are not the answer's.
  */
-export function readSoapResult(method: string, xml: unknown, status: number): Record<string, any> {
+export function readSoapResult(
+  method: string,
+  xml: unknown,
+  status: number,
+  records?: SoapRecords,
+): Record<string, any> {
   let parsed: Record<string, any>;
   try {
-    parsed = parser.parse(textOf(xml ?? ''), true);
+    const split = records && {
+      path: ['Envelope', 'Body', `${method}Response`, `${method}Result`, ...records.path],
+      onElement: records.onRecord,
+    };
+    parsed = readXml(textOf(xml ?? ''), split);
   } catch (error) {
-    throw new VendorRequestError(
-      `${method}: the answer (HTTP ${status}) is not XML: ${(error as Error).message}`,
-      status,
-      false,
-    );
+    if (!(error instanceof XmlSyntaxError)) throw error;
+    throw new VendorRequestError(`${method}: the answer (HTTP ${status}) is not XML: ${error.message}`, status, false);
   }
   const body = parsed.Envelope?.Body;
   if (!isObject(body))
