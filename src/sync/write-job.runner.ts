@@ -4,7 +4,7 @@ import { CANONICAL_MODELS, type CanonicalModelName, type WriteOperation } from '
 import { writeFailureEvent } from '../emit/event-payloads';
 import { EventsCommitted } from '../emit/events-committed';
 import { EventOutbox } from '../emit/outbox.service';
-import type { VendorAdapter } from '../fetch/adapter/vendor-adapter';
+import type { VendorAdapter, VendorWriteResult } from '../fetch/adapter/vendor-adapter';
 import type { VendorExchange } from '../fetch/adapter/vendor-http';
 import { VendorRegistry } from '../fetch/registry/vendor-registry';
 import { jobMappingContext, PageNormaliser } from '../normalise/page-normaliser';
@@ -112,7 +112,7 @@ export class WriteJobRunner implements OnApplicationBootstrap {
     const writer = client.writer;
     if (!writer) return this.fail(job, integration, [`${integration.vendor} sends no writes`], exchanges);
     const model = job.model as CanonicalModelName;
-    let result;
+    let result: VendorWriteResult;
     try {
       result = await writer.write({
         model,

@@ -164,14 +164,7 @@ describe('Yardi XML reader (yardi.xml-reader.ts)', () => {
     it('gives the client the raw records the tree read gave, model by model', async () => {
       const client = recordingClients(yardiAdapter, () => server.url).client(YARDI_SANDBOX_CREDENTIALS);
       const codes = server.sandbox.data.properties.map((p) => String(p.Code));
-      const models = [
-        'units',
-        'residents',
-        'leases',
-        'service_requests',
-        'resident_charges',
-        'resident_payments',
-      ] as const;
+      const models = yardiAdapter.models.filter((model) => model !== 'properties');
       for (const model of models) {
         const method = YARDI_METHODS[model];
         const expected: unknown[] = [];
