@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * JSON with object keys sorted at every depth, so equal records serialise identically whatever order
@@ -14,7 +14,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function contentHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('base64url');
+  return hash('sha256', canonicalJson(value), 'base64url');
 }
 
 /**
@@ -26,16 +26,15 @@ export function recordHasher(fields: readonly string[]): (values: Record<string,
   const keys = [...fields].sort();
   const keyJson = keys.map((k) => `${JSON.stringify(k)}:`);
   return (values, more) => {
-    const parts: string[] = [];
+    // One string grown in place: records are hashed by the million, an array of parts per record is garbage.
+    let json = '{';
     for (let i = 0; i < keys.length; i++) {
       const value = values[keys[i]];
-      if (value !== undefined)
-        parts.push(
-          keyJson[i] + (value === null || typeof value !== 'object' ? JSON.stringify(value) : canonicalJson(value)),
-        );
+      if (value === undefined) continue;
+      if (json.length > 1) json += ',';
+      json += keyJson[i] + (value === null || typeof value !== 'object' ? JSON.stringify(value) : canonicalJson(value));
     }
-    return createHash('sha256')
-      .update(more === undefined ? `{${parts.join(',')}}` : `{${parts.join(',')}}\u0000${more}`)
-      .digest('base64url');
+    json += '}';
+    return hash('sha256', more === undefined ? json : `${json}\u0000${more}`, 'base64url');
   };
 }

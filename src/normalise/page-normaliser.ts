@@ -83,7 +83,7 @@ export class PageNormaliser {
     const excluded: string[] = [];
     const drift = new DriftTally();
     const unknown = new UnknownValueTally();
-    const ctx: MappingContext = { ...jobCtx, unknownValue: unknown.note };
+    const ctx: MappingContext = { unknownValue: unknown.note, ...jobCtx };
     const expected = mapper.expectedFields[model];
     for (const raw of raws) {
       const shape = checkShape(raw, expected);

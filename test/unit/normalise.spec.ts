@@ -13,6 +13,7 @@ import type { MappingContext } from '../../src/normalise/canonical-record';
 import { MAX_UNKNOWN_VALUE_LENGTH, UnknownValueTally } from '../../src/normalise/unknown-values';
 import { MalformedRecordError } from '../../src/normalise/malformed-record.error';
 import { canonicalJson, contentHash, recordHasher } from '../../src/normalise/content-hash';
+import { recordId } from '../../src/platform/common/ids';
 
 describe('enum tables: lookups and unknown values', () => {
   const TABLE: Record<string, 'ACTIVE' | 'INACTIVE'> = { Active: 'ACTIVE', Past: 'INACTIVE' };
@@ -163,5 +164,18 @@ describe('recordHasher', () => {
     expect(hasher(record)).toBe(contentHash(record));
     expect(hasher({ a: 'x', b: 3.5, c: { x: true, y: [1, { p: 1, q: 2 }] }, z: null })).toBe(contentHash(record));
     expect(hasher({ ...record, a: 'y' })).not.toBe(contentHash(record));
+  });
+
+  it('gives the hashes and ids that earlier versions stored (a changed one would report every cached record as changed)', () => {
+    // Values computed by the createHash-based code these replaced; ids are what every cached row is keyed by.
+    const hasher = recordHasher(['b', 'a', 'c', 'z', 'u']);
+    expect(hasher({ a: 'x"\\é', b: 3.5, c: { y: [1, { q: 2, p: 1 }], x: true }, z: null, u: undefined })).toBe(
+      'dEbv6zZvR8XXOgX1hSyaoXetwdSvuWh3OsB_ujKubQQ',
+    );
+    expect(hasher({ a: 'x', b: 1, c: null, z: null }, 'links\u0000x')).toBe(
+      'C9Zrd-gf6hls_Cpv0O8I9fiTMNY9C6QCxdeB2WKyhKM',
+    );
+    expect(contentHash({ k: [1, 'a', { b: null }] })).toBe('sdi2tc4OP77VXutwJ_Tg5MneyQAf6VYrlPvAf1Dadz8');
+    expect(recordId('int_1', 'residents', '42')).toBe('corr6yo8bvhxpz0p90gfivp2t');
   });
 });

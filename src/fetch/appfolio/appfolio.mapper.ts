@@ -143,12 +143,12 @@ function mapLedgerCharge(r: Raw, ctx: MappingContext): MappedRecord {
   return {
     x_id: xId,
     values: {
-      ...values,
       amount_in_cents: amount,
       amount_open_in_cents: open,
       amount_open_raw: text(r.AmountDue),
       is_open: open === null ? null : open > 0,
       allocations: [],
+      ...values,
     },
   };
 }
@@ -179,11 +179,11 @@ function mapLedgerPayment(r: Raw, ctx: MappingContext): MappedRecord {
   return {
     x_id: xId,
     values: {
-      ...values,
       payment_method_raw: method,
       payment_method_normalized: lookupReported(ctx, 'payment_method_normalized', PAYMENT_METHOD, method, 'OTHER'),
       amount_in_cents: amount,
       allocations,
+      ...values,
     },
   };
 }
@@ -251,13 +251,13 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
       number: text(u.unit_name),
       bedrooms: text(u.bedrooms),
       bathrooms,
-      ...bathroomCounts(baths),
       square_feet: integer(u.sqft, 'sqft'),
       rent_amount_market_in_cents: cents(u.market_rent, 'market_rent'),
       is_vacant: status?.vacant ?? null,
       is_available: status?.available ?? null,
       // The canonical unit has no status field; the vendor's word is kept rather than lost.
       custom_data: statusRaw === null ? null : { unit_status: statusRaw },
+      ...bathroomCounts(baths),
     },
   };
 }
@@ -287,7 +287,6 @@ function mapOccupancy(o: Raw, ctx: MappingContext): MappedRecord {
   return {
     x_id: xId,
     values: {
-      ...placement(ctx, xPropertyId, xUnitId),
       x_resident_id: primary?.x_resident_id ?? null,
       start_date: isoDate(o.lease_from, 'lease_from'),
       end_date: isoDate(o.lease_to, 'lease_to'),
@@ -301,6 +300,7 @@ function mapOccupancy(o: Raw, ctx: MappingContext): MappedRecord {
       rent_amount_in_cents: cents(o.rent, 'rent'),
       deposit_amount: text(o.deposit),
       deposit_amount_in_cents: cents(o.deposit, 'deposit'),
+      ...placement(ctx, xPropertyId, xUnitId),
     },
     links,
   };

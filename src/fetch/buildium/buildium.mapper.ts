@@ -127,7 +127,6 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
       number: text(u.UnitNumber),
       bedrooms: u.UnitBedrooms == null ? null : (BEDROOMS[u.UnitBedrooms] ?? text(u.UnitBedrooms)),
       bathrooms: baths === null ? text(u.UnitBathrooms === 'NotSet' ? null : u.UnitBathrooms) : String(baths),
-      ...bathroomCounts(baths),
       square_feet: integer(u.UnitSize, 'UnitSize'),
       rent_amount_market_in_cents: cents(u.MarketRent, 'MarketRent'),
       is_listed: bool(u.IsUnitListed, 'IsUnitListed'),
@@ -140,6 +139,7 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
       state: a.state,
       zip: a.zip,
       country: a.country,
+      ...bathroomCounts(baths),
     },
   };
 }
@@ -186,7 +186,6 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
   return {
     x_id: xId,
     values: {
-      ...placement(ctx, xPropertyId, xUnitId),
       x_resident_id: primary ? requiredId(primary.Id, 'Tenants[].Id') : null,
       unit_number: text(l.UnitNumber),
       start_date: isoDate(l.LeaseFromDate, 'LeaseFromDate'),
@@ -200,6 +199,7 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
       deposit_amount: deposit == null ? null : String(deposit),
       deposit_amount_in_cents: cents(deposit, 'AccountDetails.SecurityDeposit'),
       rent_due_day: integer(l.PaymentDueDay, 'PaymentDueDay'),
+      ...placement(ctx, xPropertyId, xUnitId),
     },
     links,
   };
@@ -244,14 +244,14 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
       last_name: text(t.LastName),
       email_1: email(t.Email),
       email_2: email(t.AlternateEmail),
-      ...phones(t.PhoneNumbers, 'phone', ctx),
       date_of_birth: isoDate(t.DateOfBirth, 'DateOfBirth'),
       notes: text(t.Comment),
-      ...address(t.Address),
-      ...address(t.AlternateAddress, '_alternate'),
       x_lease_id: optionalId(lease.Id, 'Leases[].Id'),
       x_property_id: xPropertyId,
       property_id: ctx.ref('properties', xPropertyId),
+      ...phones(t.PhoneNumbers, 'phone', ctx),
+      ...address(t.Address),
+      ...address(t.AlternateAddress, '_alternate'),
     },
     links,
   };
@@ -277,7 +277,6 @@ function mapResidentRequest(t: Raw, ctx: MappingContext): MappedRecord {
   return {
     x_id: xId,
     values: {
-      ...placement(ctx, xPropertyId, xUnitId),
       unit_number: text(t.UnitNumber),
       x_sub_task_id: latest ? requiredId(latest.Id, 'WorkOrders[].Id') : null,
       access_is_authorized: bool(t.IsEntryPermittedByResident, 'IsEntryPermittedByResident'),
@@ -294,6 +293,7 @@ function mapResidentRequest(t: Raw, ctx: MappingContext): MappedRecord {
       employee_id: assignee,
       employees: assignee === null ? [] : [{ x_id: assignee, name: null }],
       vendors: vendorIds.map((vendorId) => ({ vendor_id: vendorId })),
+      ...placement(ctx, xPropertyId, xUnitId),
     },
   };
 }
@@ -315,8 +315,7 @@ function mapLedgerTransaction(t: Raw, ctx: MappingContext, payment: boolean): Ma
   const type = text(t.TransactionTypeEnum) ?? text(t.TransactionType);
   const amount = cents(t.TotalAmount, 'TotalAmount');
   const reversal = payment && type !== null && REVERSAL_TYPES.has(type);
-  const common = {
-    ...placement(ctx, xPropertyId, xUnitId),
+  const values: Record<string, unknown> = {
     x_lease_id: xLeaseId,
     lease_id: ctx.ref('leases', xLeaseId),
     x_gl_account_id: xGlAccountId,
@@ -326,23 +325,19 @@ function mapLedgerTransaction(t: Raw, ctx: MappingContext, payment: boolean): Ma
     description: text(t.Journal?.Memo),
     transaction_date: isoDate(t.Date, 'Date'),
     custom_data: type === null ? null : { transaction_type: type },
+    ...placement(ctx, xPropertyId, xUnitId), // spread last: see DEVELOPERS.md "Mappers are a hot path"
   };
-  if (!payment)
-    return {
-      x_id: xId,
-      values: { ...common, name: text(line?.GLAccount?.Name), reference_number: text(line?.ReferenceNumber) },
-    };
+  if (!payment) {
+    values.name = text(line?.GLAccount?.Name);
+    values.reference_number = text(line?.ReferenceNumber);
+    return { x_id: xId, values };
+  }
   const xResidentId = optionalId(t.PayeeTenantId, 'PayeeTenantId');
   const method = text(t.PaymentMethod);
-  return {
-    x_id: xId,
-    values: {
-      ...common,
-      x_resident_id: xResidentId,
-      resident_id: ctx.ref('residents', xResidentId),
-      reference_number: text(t.CheckNumber) ?? text(line?.ReferenceNumber),
-      payment_method_raw: method,
-      payment_method_normalized: lookupReported(ctx, 'payment_method_normalized', PAYMENT_METHOD, method, 'OTHER'),
-    },
-  };
+  values.x_resident_id = xResidentId;
+  values.resident_id = ctx.ref('residents', xResidentId);
+  values.reference_number = text(t.CheckNumber) ?? text(line?.ReferenceNumber);
+  values.payment_method_raw = method;
+  values.payment_method_normalized = lookupReported(ctx, 'payment_method_normalized', PAYMENT_METHOD, method, 'OTHER');
+  return { x_id: xId, values };
 }

@@ -115,10 +115,10 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
       number: text(u.unitNumber),
       bedrooms: bedrooms === null ? null : String(bedrooms),
       bathrooms: baths === null ? null : String(baths),
-      ...bathroomCounts(baths),
       square_feet: integer(u.squareFeet, 'squareFeet'),
       rent_amount_market_in_cents: cents(u.marketRent, 'marketRent'),
       is_vacant: vacant,
+      ...bathroomCounts(baths),
     },
   };
 }
@@ -153,7 +153,6 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord | null {
   return {
     x_id: xId,
     values: {
-      ...placement(ctx, xPropertyId, xUnitId),
       x_resident_id: primary ? requiredId(primary.id, 'customers.customer[].id') : null,
       start_date: entrataDate(l.startDate, 'startDate'),
       end_date: entrataDate(l.endDate, 'endDate'),
@@ -165,6 +164,7 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord | null {
       status_raw: status,
       status_normalized: normalized,
       rent_amount_in_cents: cents(l.rent, 'rent'),
+      ...placement(ctx, xPropertyId, xUnitId),
     },
     links,
   };
@@ -225,7 +225,6 @@ function mapWorkOrder(w: Raw, ctx: MappingContext): MappedRecord | null {
   return {
     x_id: xId,
     values: {
-      ...placement(ctx, xPropertyId, xUnitId),
       access_is_authorized: flag(w.permissionToEnter, 'permissionToEnter'),
       building: text(w.buildingName),
       date_created: entrataDate(w.createdOn, 'createdOn'),
@@ -239,6 +238,7 @@ function mapWorkOrder(w: Raw, ctx: MappingContext): MappedRecord | null {
       unit_number: text(w.unitNumber),
       employee_id: employeeId,
       employees: assignee === null ? [] : [{ x_id: employeeId ?? assignee, name: assignee }],
+      ...placement(ctx, xPropertyId, xUnitId),
     },
   };
 }
@@ -283,7 +283,6 @@ function mapLedgerCharge(r: Raw, ctx: MappingContext): MappedRecord {
   return {
     x_id: xId,
     values: {
-      ...ledgerPlace(r, ctx),
       x_charge_code_id: chargeCode,
       charge_code_id: chargeCode,
       name: text(r.arCodeName),
@@ -297,6 +296,7 @@ function mapLedgerCharge(r: Raw, ctx: MappingContext): MappedRecord {
       description: text(r.description),
       transaction_date: entrataDate(r.transactionDate, 'transactionDate'),
       post_month: postMonth(r.postMonth, 'postMonth'),
+      ...ledgerPlace(r, ctx),
     },
   };
 }
@@ -333,7 +333,6 @@ function mapArPayment(p: Raw, ctx: MappingContext): MappedRecord {
   return {
     x_id: reversal ? reversalId(paymentXId) : paymentXId,
     values: {
-      ...ledgerPlace(p, ctx),
       payment_method_raw: method,
       payment_method_normalized: lookupReported(ctx, 'payment_method_normalized', PAYMENT_METHOD, method, 'OTHER'),
       amount_in_cents: amount === null || !reversal ? amount : -amount,
@@ -343,6 +342,7 @@ function mapArPayment(p: Raw, ctx: MappingContext): MappedRecord {
         ? { reverses_payment_id: paymentXId }
         : { payment_status: text(p.PaymentStatus), captured_on: entrataDate(p.CapturedOn, 'CapturedOn') },
       allocations,
+      ...ledgerPlace(p, ctx),
     },
   };
 }

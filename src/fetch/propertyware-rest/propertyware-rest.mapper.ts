@@ -68,7 +68,7 @@ function address(a: Raw | null | undefined) {
 /** Properties and units also carry the street lines as street_address_*. */
 function placeAddress(a: Raw | null | undefined) {
   const fields = address(a);
-  return { ...fields, street_address_1: fields.address_1, street_address_2: fields.address_2 };
+  return { street_address_1: fields.address_1, street_address_2: fields.address_2, ...fields };
 }
 
 /** totalArea in square feet; an areaUnits value outside the spec's enum leaves the area unknown. */
@@ -100,7 +100,6 @@ function mapBuilding(b: Raw, ctx: MappingContext): MappedRecord {
       square_feet: squareFeet(b),
       website: text(b.website),
       county: text(b.county),
-      ...placeAddress(b.address),
       type: typeRaw,
       type_raw: typeRaw,
       type_normalized: lookupReported(ctx, 'type_normalized', PROPERTY_TYPE, typeRaw, 'OTHER'),
@@ -108,6 +107,7 @@ function mapBuilding(b: Raw, ctx: MappingContext): MappedRecord {
       manager_email: email(manager?.email),
       // Buildings are grouped by portfolio (the owner's account); Propexo has no field for it.
       custom_data: portfolioId === null ? null : { portfolio_id: portfolioId },
+      ...placeAddress(b.address),
     },
   };
 }
@@ -129,13 +129,13 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
       floor: text(u.floorNumber),
       bedrooms: bedrooms === null ? null : String(bedrooms),
       bathrooms: baths === null ? null : String(baths),
-      ...bathroomCounts(baths),
       square_feet: squareFeet(u),
       rent_amount_market_in_cents: cents(u.targetRent, 'targetRent'),
       is_available: bool(u.rentable, 'rentable'),
       is_listed: bool(u.syndicate, 'syndicate'),
       // Unit.status is "occupied/vacant" text.
       is_vacant: occupancy === 'vacant' ? true : occupancy === 'occupied' ? false : null,
+      ...bathroomCounts(baths),
       ...placeAddress(u.address),
     },
   };
@@ -161,7 +161,6 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
   return {
     x_id: xId,
     values: {
-      ...placement(ctx, xPropertyId, xUnitId),
       x_resident_id: primary ? requiredId(primary.id, 'contacts[].id') : null,
       start_date: isoDate(l.startDate, 'startDate'),
       end_date: isoDate(l.endDate, 'endDate'),
@@ -175,6 +174,7 @@ function mapLease(l: Raw, ctx: MappingContext): MappedRecord {
       rent_amount_in_cents: cents(l.baseRent, 'baseRent'),
       balance_amount_in_cents: balance,
       balance_amount_raw: balance === null ? null : text(l.leaseBalance),
+      ...placement(ctx, xPropertyId, xUnitId),
     },
     links,
   };
@@ -243,13 +243,13 @@ function mapContact(c: Raw, ctx: MappingContext): MappedRecord {
       last_name: text(c.lastName),
       email_1: email(c.email),
       email_2: email(c.altEmail),
-      ...phones(c),
       date_of_birth: isoDate(c.birthDate, 'birthDate'),
       notes: text(c.comments),
-      ...address(c.address),
       x_lease_id: optionalId(lease.id, 'leases[].id'),
       x_property_id: xPropertyId,
       property_id: ctx.ref('properties', xPropertyId),
+      ...phones(c),
+      ...address(c.address),
     },
     links,
   };
@@ -274,7 +274,6 @@ function mapWorkOrder(w: Raw, ctx: MappingContext): MappedRecord {
   return {
     x_id: xId,
     values: {
-      ...placement(ctx, xPropertyId, xUnitId),
       access_is_authorized: enter === null ? null : enter !== 'NO',
       date_created: isoDate(w.createdDateTime, 'createdDateTime'),
       date_scheduled: isoDate(w.dateToEnter, 'dateToEnter'),
@@ -287,6 +286,7 @@ function mapWorkOrder(w: Raw, ctx: MappingContext): MappedRecord {
       unit_number: xUnitId === null ? null : text(w[HYDRATED.unitName]),
       order_number: text(w.number),
       vendors,
+      ...placement(ctx, xPropertyId, xUnitId),
     },
   };
 }
@@ -300,9 +300,9 @@ function leasePlace(r: Raw, ctx: MappingContext) {
   const xPropertyId = requiredId(place.buildingID, 'lease buildingID');
   const xUnitId = optionalId(place.unitID, 'lease unitID');
   return {
-    ...placement(ctx, xPropertyId, xUnitId),
     x_lease_id: xLeaseId,
     lease_id: ctx.ref('leases', xLeaseId),
+    ...placement(ctx, xPropertyId, xUnitId),
   };
 }
 
@@ -349,7 +349,6 @@ function mapCharge(c: Raw, ctx: MappingContext): MappedRecord | null {
   return {
     x_id: xId,
     values: {
-      ...leasePlace(c, ctx),
       x_gl_account_id: glAccount,
       financial_account_id: glAccount,
       amount_in_cents: amount,
@@ -367,6 +366,7 @@ function mapCharge(c: Raw, ctx: MappingContext): MappedRecord | null {
         parent_tx_id: optionalId(c.parentTxID, 'parentTxID'),
       }),
       allocations,
+      ...leasePlace(c, ctx),
     },
   };
 }
@@ -384,7 +384,6 @@ function mapPayment(p: Raw, ctx: MappingContext): MappedRecord {
   return {
     x_id: xId,
     values: {
-      ...leasePlace(p, ctx),
       x_resident_id: xResidentId,
       resident_id: ctx.ref('residents', xResidentId),
       x_gl_account_id: account,
@@ -401,6 +400,7 @@ function mapPayment(p: Raw, ctx: MappingContext): MappedRecord {
         deposit_date: text(p.depositDate),
         is_deposited: bool(p.isDeposited, 'isDeposited'),
       }),
+      ...leasePlace(p, ctx),
     },
   };
 }

@@ -190,11 +190,11 @@ function mapUnit(u: Raw, ctx: MappingContext): MappedRecord {
       x_unit_type_id: text(u.UnitType),
       bedrooms: bedrooms === null ? null : String(bedrooms),
       bathrooms: baths === null ? null : String(baths),
-      ...bathroomCounts(baths),
       square_feet: squareFeet === null ? null : Math.round(squareFeet),
       rent_amount_market_in_cents: cents(text(u.MarketRent), 'MarketRent'),
       is_vacant: lookupReported(ctx, 'is_vacant', UNIT_VACANT, occupancy, null, lowerCase),
       custom_data: customData({ unit_economic_status: text(u.UnitEconomicStatus), unit_occupancy_status: occupancy }),
+      ...bathroomCounts(baths),
     },
   };
 }
@@ -229,7 +229,6 @@ function mapRtCustomerLease(rt: Raw, ctx: MappingContext): MappedRecord | null {
   return {
     x_id: xId,
     values: {
-      ...placement(ctx, xPropertyId, xUnitId),
       x_resident_id: first === undefined ? null : residentXId(xId, first + 1),
       unit_number: unitId,
       start_date: yardiDate(lease.LeaseFromDate, 'Lease.LeaseFromDate'),
@@ -242,6 +241,7 @@ function mapRtCustomerLease(rt: Raw, ctx: MappingContext): MappedRecord | null {
       status,
       status_raw: status,
       status_normalized: lookupReported(ctx, 'status_normalized', LEASE_STATUS, status, 'OTHER', lowerCase),
+      ...placement(ctx, xPropertyId, xUnitId),
     },
     links,
   };
@@ -272,13 +272,13 @@ function mapCustomer(r: Raw, ctx: MappingContext): MappedRecord | null {
       last_name: text(name.LastName),
       email_1: email(email1),
       email_2: email(email2),
-      ...phones(c.Phone, ctx),
-      ...address(home),
-      ...address(alternate, '_alternate'),
       x_lease_id: household,
       x_property_id: xPropertyId,
       property_id: ctx.ref('properties', xPropertyId),
       custom_data: type === null ? null : { customer_type: type },
+      ...phones(c.Phone, ctx),
+      ...address(home),
+      ...address(alternate, '_alternate'),
     },
   };
 }
@@ -313,7 +313,6 @@ function mapServiceRequest(r: Raw, ctx: MappingContext): MappedRecord {
   return {
     x_id: xId,
     values: {
-      ...placement(ctx, xPropertyId, xUnitId),
       unit_number: text(r.UnitCode),
       access_is_authorized: lookupReported(
         ctx,
@@ -334,6 +333,7 @@ function mapServiceRequest(r: Raw, ctx: MappingContext): MappedRecord {
       status_raw: text(r.CurrentStatus),
       vendor_notes: text(r.TechnicianNotes),
       history,
+      ...placement(ctx, xPropertyId, xUnitId),
     },
   };
 }
@@ -382,7 +382,6 @@ function mapCharge(raw: Raw, ctx: MappingContext): MappedRecord {
   return {
     x_id: xId,
     values: {
-      ...values,
       x_gl_account_id: gl,
       financial_account_id: gl,
       x_charge_code_id: chargeCode,
@@ -393,6 +392,7 @@ function mapCharge(raw: Raw, ctx: MappingContext): MappedRecord {
       amount_paid_in_cents: cents(paidRaw, 'Detail.AmountPaid'),
       amount_paid_raw: paidRaw,
       is_open: open === null ? null : open > 0,
+      ...values,
     },
   };
 }
@@ -407,7 +407,6 @@ function mapPayment(raw: Raw, ctx: MappingContext): MappedRecord {
   return {
     x_id: xId,
     values: {
-      ...values,
       payment_method_raw: method,
       payment_method_normalized: lookupReported(
         ctx,
@@ -419,6 +418,7 @@ function mapPayment(raw: Raw, ctx: MappingContext): MappedRecord {
       ),
       reference_number: text(d.DocumentNumber),
       name: text(d.PaidBy),
+      ...values,
     },
   };
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** A new random id: 25 lowercase base-36 characters starting with a letter (the shape of Propexo's ids). */
 export function newId(): string {
@@ -14,7 +14,7 @@ export function newId(): string {
  * order and in parallel with no lookups.
  */
 export function recordId(integrationId: string, model: string, xId: string): string {
-  const hex = createHash('sha256').update(`${integrationId}\u0000${model}\u0000${xId}`).digest('hex');
+  const hex = hash('sha256', `${integrationId}\u0000${model}\u0000${xId}`, 'hex');
   return `c${BigInt(`0x${hex.slice(0, 32)}`)
     .toString(36)
     .padStart(24, '0')
