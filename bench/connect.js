@@ -13,11 +13,13 @@ const { Readable } = require('node:stream');
 const { pipeline } = require('node:stream/promises');
 const { from: copyFrom, to: copyTo } = require('pg-copy-streams');
 const {
+  appSides,
+  bySide,
+  ceilingSide,
   CORE_MODELS,
   cpuCells,
   cpuFigures,
   cpuMeter,
-  cpuOf,
   createDatabase,
   ratioBoundAllCoresBusy,
   sleep,
@@ -66,9 +68,7 @@ async function connect() {
   });
   const dbNames = [dbUrl, destinationUrl].map((url) => new URL(url).pathname.slice(1));
   // The run's status is polled through the API, so those requests count as ours (a few per second).
-  const meter = cpuMeter({
-    ours: { app: cpuOf.tree(app.child.pid), postgres: cpuOf.backends(...dbNames), redis: cpuOf.redis() },
-  });
+  const meter = cpuMeter(appSides(app.child.pid, dbNames));
   const {
     result: { run_id: runId },
   } = await app.api('POST', `/v1/connect/connections/${connection.id}/sync`, {});
@@ -101,7 +101,7 @@ async function connect() {
       });
       data.push({ table, chunks });
     }
-    const cpu = cpuMeter({ ceiling: { bench: cpuOf.own(), postgres: cpuOf.pid(backend) } }, { everyMs: 0 });
+    const cpu = cpuMeter(ceilingSide(backend), { everyMs: 0 });
     const started = process.hrtime.bigint();
     for (const { table, chunks } of data)
       await pipeline(Readable.from(chunks), db.query(copyFrom(`COPY bench_raw."${table}" FROM STDIN`)));
@@ -122,8 +122,8 @@ async function connect() {
     raw_copy_rows_per_s: Math.round(rawRate),
     ratio: +(runRate / rawRate).toFixed(2),
     ratio_bound_all_cores_busy: ratioBoundAllCoresBusy(cpu.ours.cpu_per_unit.total, rawRate),
-    cpu_us_per_row: Object.fromEntries(Object.entries(cpu).map(([side, f]) => [side, f.cpu_per_unit])),
-    cores_used: Object.fromEntries(Object.entries(cpu).map(([side, f]) => [side, f.cores])),
+    cpu_us_per_row: bySide(cpu, 'cpu_per_unit'),
+    cores_used: bySide(cpu, 'cores'),
   };
   console.log(JSON.stringify(result, null, 2));
   console.log('no target was set for the connect run (issue 8): target met: n/a');

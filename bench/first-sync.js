@@ -15,11 +15,13 @@ const path = require('node:path');
 const { buildBulkUpsert, toColumnArrays } = require('../dist/store/cache/bulk-upsert');
 const { LINK_SPEC, recordSpec } = require('../dist/store/cache/cache-specs');
 const {
+  appSides,
+  bySide,
+  ceilingSide,
   CORE_MODELS,
   cpuCells,
   cpuFigures,
   cpuMeter,
-  cpuOf,
   createDatabase,
   printTargets,
   ratioBoundAllCoresBusy,
@@ -58,10 +60,7 @@ async function firstSync() {
   });
   const idleRss = rssOf(app.child.pid).rss;
   const fromUs = Number(process.hrtime.bigint() / 1000n);
-  const syncCpu = cpuMeter({
-    ours: { app: cpuOf.tree(app.child.pid), postgres: cpuOf.backends(dbName), redis: cpuOf.redis() },
-    sandbox: { sandbox: cpuOf.pid(sandbox.pid) },
-  });
+  const syncCpu = cpuMeter(appSides(app.child.pid, [dbName], sandbox.pid));
   await app.api('PUT', `/v1/admin/integrations/${integration.id}/`, { active: true });
   const runId = await withClient(dbUrl, (db) =>
     db.query('SELECT id FROM sync_runs WHERE integration_id = $1', [integration.id]),
@@ -95,7 +94,7 @@ async function firstSync() {
         });
     }
     await db.query('SET search_path TO bench_raw');
-    const cpu = cpuMeter({ ceiling: { bench: cpuOf.own(), postgres: cpuOf.pid(backend) } }, { everyMs: 0 });
+    const cpu = cpuMeter(ceilingSide(backend), { everyMs: 0 });
     const started = process.hrtime.bigint();
     for (const { sql, params } of work) {
       await db.query('BEGIN');
@@ -135,8 +134,8 @@ async function firstSync() {
     app_peak_rss_mb: peakMb,
     app_idle_rss_mb: Math.round(idleRss / 2 ** 20),
     run_status: run.status,
-    cpu_us_per_record: Object.fromEntries(Object.entries(cpu).map(([side, f]) => [side, f.cpu_per_unit])),
-    cores_used: Object.fromEntries(Object.entries(cpu).map(([side, f]) => [side, f.cores])),
+    cpu_us_per_record: bySide(cpu, 'cpu_per_unit'),
+    cores_used: bySide(cpu, 'cores'),
     targets,
     load_average: os.loadavg().map((l) => +l.toFixed(1)),
   };

@@ -171,6 +171,17 @@ const cpuOf = {
 };
 
 /**
+ * The sides of a sync or write benchmark: ours (the app's processes, the PostgreSQL backends of its databases, Redis)
+ * and, apart, the vendor's sandbox when it runs in a process of its own.
+ */
+const appSides = (appPid, dbNames, sandboxPid = undefined) => ({
+  ours: { app: cpuOf.tree(appPid), postgres: cpuOf.backends(...dbNames), redis: cpuOf.redis() },
+  ...(sandboxPid ? { sandbox: { sandbox: cpuOf.pid(sandboxPid) } } : {}),
+});
+/** The side of a ceiling loop run by this process on one connection (`backendPid`: its pg_backend_pid()). */
+const ceilingSide = (backendPid) => ({ ceiling: { bench: cpuOf.own(), postgres: cpuOf.pid(backendPid) } });
+
+/**
  * Measures, from now until stop(), the CPU of each side of a benchmark part by part: `sides` maps a side (ours, the
  * ceiling, the sandbox apart) to its parts, each a cpuOf source. Every process is read at the start, every `everyMs`
  * and at stop(), and counted up to its last reading: a pool connection (a PostgreSQL backend) that closes during a
@@ -239,6 +250,9 @@ function cpuFigures({ seconds, ms }, units, unit = 'µs') {
  */
 const ratioBoundAllCoresBusy = (oursUsPerUnit, ceilingPerSecond) =>
   +((os.availableParallelism() * 1e6) / oursUsPerUnit / ceilingPerSecond).toFixed(2);
+
+/** One figure of each side of cpuFigures (`cpu_per_unit` or `cores`), for a benchmark's JSON. */
+const bySide = (figures, key) => Object.fromEntries(Object.entries(figures).map(([side, f]) => [side, f[key]]));
 
 const PART_LABELS = { postgres: 'PostgreSQL', redis: 'Redis' };
 /** cpuFigures as table cells: "ours 95 µs (app 60, PostgreSQL 30, Redis 5) · sandbox 20 µs · ceiling 40 µs (…)". */
@@ -462,7 +476,10 @@ module.exports = {
   cpuMsOfCommands,
   processTree,
   cpuOf,
+  appSides,
+  ceilingSide,
   cpuMeter,
+  bySide,
   cpuFigures,
   cpuCells,
   ratioBoundAllCoresBusy,

@@ -10,11 +10,12 @@
 //     PostgreSQL backends, Redis; the sandbox apart), and the cores each kept busy. No ceiling: the first sync is
 //     the yardstick.
 const {
+  appSides,
+  bySide,
   CORE_MODELS,
   cpuCells,
   cpuFigures,
   cpuMeter,
-  cpuOf,
   createDatabase,
   printTargets,
   startApp,
@@ -31,11 +32,7 @@ async function ongoingSync() {
   const dbName = new URL(dbUrl).pathname.slice(1);
   const sandbox = await startSandbox(residents);
   const app = await startApp(dbUrl);
-  const meter = () =>
-    cpuMeter({
-      ours: { app: cpuOf.tree(app.child.pid), postgres: cpuOf.backends(dbName), redis: cpuOf.redis() },
-      sandbox: { sandbox: cpuOf.pid(sandbox.pid) },
-    });
+  const meter = () => cpuMeter(appSides(app.child.pid, [dbName], sandbox.pid));
   const firstCpu = meter();
   const { result: integration } = await app.api('POST', '/v1/admin/integrations/', {
     name: 'bench',
@@ -100,8 +97,8 @@ async function ongoingSync() {
   await app.stop();
 
   const perRecord = (figures) => ({
-    cpu_us_per_record: { ours: figures.ours.cpu_per_unit, sandbox: figures.sandbox.cpu_per_unit },
-    cores_used: { ours: figures.ours.cores, sandbox: figures.sandbox.cores },
+    cpu_us_per_record: bySide(figures, 'cpu_per_unit'),
+    cores_used: bySide(figures, 'cores'),
   });
   const tail = +changedSync.tailSeconds.toFixed(2);
   const targets = [

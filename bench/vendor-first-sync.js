@@ -10,11 +10,12 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const {
+  appSides,
+  bySide,
   CORE_MODELS,
   cpuCells,
   cpuFigures,
   cpuMeter,
-  cpuOf,
   createDatabase,
   forEachBusySample,
   printTargets,
@@ -90,10 +91,7 @@ async function vendorFirstSync() {
       models_to_sync: CORE_MODELS,
     });
     const fromUs = Number(process.hrtime.bigint() / 1000n);
-    const meter = cpuMeter({
-      ours: { app: cpuOf.tree(app.child.pid), postgres: cpuOf.backends(dbName), redis: cpuOf.redis() },
-      sandbox: { sandbox: cpuOf.pid(sandboxProcess.pid) },
-    });
+    const meter = cpuMeter(appSides(app.child.pid, [dbName], sandboxProcess.pid));
     await app.api('PUT', `/v1/admin/integrations/${integration.id}/`, { active: true });
     const runId = await withClient(dbUrl, (db) =>
       db.query('SELECT id FROM sync_runs WHERE integration_id = $1', [integration.id]),
@@ -129,8 +127,8 @@ async function vendorFirstSync() {
       app_busy_cpu_s: +shares.busySeconds.toFixed(2),
       json_parse_share: +(shares.jsonParseShare * 100).toFixed(1),
       xml_parse_share: +(shares.xmlParseShare * 100).toFixed(1),
-      cpu_us_per_record: { ours: cpu.ours.cpu_per_unit, sandbox: cpu.sandbox.cpu_per_unit },
-      cores_used: { ours: cpu.ours.cores, sandbox: cpu.sandbox.cores },
+      cpu_us_per_record: bySide(cpu, 'cpu_per_unit'),
+      cores_used: bySide(cpu, 'cores'),
       top_frames: top,
     };
     console.log(JSON.stringify(row, null, 2));

@@ -14,6 +14,8 @@ const { randomBytes } = require('node:crypto');
 const os = require('node:os');
 const path = require('node:path');
 const {
+  appSides,
+  bySide,
   CORE_MODELS,
   cpuCells,
   cpuFigures,
@@ -127,10 +129,7 @@ async function writes() {
   }
   console.log(`warm-up writes, answer → arrival (ms): ${warmUp.join(' ')}`);
   await allEnded();
-  const oursMeter = cpuMeter({
-    ours: { app: cpuOf.tree(app.child.pid), postgres: cpuOf.backends(dbName), redis: cpuOf.redis() },
-    sandbox: { sandbox: cpuOf.pid(sandbox.pid) },
-  });
+  const oursMeter = cpuMeter(appSides(app.child.pid, [dbName], sandbox.pid));
   const fromAnswer = [];
   const fromSend = [];
   const timed = []; // [job id, its arrival]
@@ -182,7 +181,7 @@ async function writes() {
   const floorCpu = floorMeter.stop();
   raw.sort((a, b) => a - b);
   const cpuFigure = { ...cpuFigures(oursCpu, sequential), ...cpuFigures(floorCpu, sequential) };
-  const cpu = Object.fromEntries(Object.entries(cpuFigure).map(([side, f]) => [side, f.cpu_per_unit]));
+  const cpu = bySide(cpuFigure, 'cpu_per_unit');
   fromAnswer.sort((a, b) => a - b);
   fromSend.sort((a, b) => a - b);
   const latency = {
@@ -200,7 +199,7 @@ async function writes() {
     raw_request_sent_to_arrival_ms: { p50: +percentile(raw, 50).toFixed(1), p99: +percentile(raw, 99).toFixed(1) },
     stages_ms: stages,
     cpu_us_per_write: cpu,
-    cores_used: Object.fromEntries(Object.entries(cpuFigure).map(([side, f]) => [side, f.cores])),
+    cores_used: bySide(cpuFigure, 'cores'),
   };
   console.log(JSON.stringify({ latency }));
 
