@@ -329,8 +329,8 @@ async function createDatabase() {
 }
 
 /**
- * The Buildium sandbox with `residents` residents, in its own process (`pid`). `ledgers` (issue 21): `none` by default, so
- * the sync benchmarks of the first four models keep their data (and figures) of before ledgers existed.
+ * The Buildium sandbox with `residents` residents, in its own process (`pid`). `ledgers` (issue 21): `none` by
+ * default, so the sync benchmarks of the first four models keep their data (and figures) of before ledgers existed.
  */
 async function startSandbox(residents, { ledgers = 'none' } = {}) {
   const credentials = { clientId: 'bench-client', secret: `bench-${randomBytes(8).toString('hex')}` };
