@@ -9,7 +9,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { cpuCells, cpuFigures, cpuMeter, cpuOf, freePort, sleep } = require('./lib');
+const { cpuFigures, cpuMeter, cpuOf, freePort, sleep } = require('./lib');
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -105,8 +105,8 @@ async function npmStart() {
     console.log(JSON.stringify(result));
     console.log('no target was set for the time of a start (issue 18): target met: n/a');
     const cell = (kind) => {
-      const cells = cpuCells(figures[kind], 's');
-      return `${result[kind].median_s} s (${result[kind].runs_s.join(', ')}); CPU per ${cells.perUnit}, cores ${cells.cores}`;
+      const { npm, app, postgres, total } = result[kind].cpu_s_per_start;
+      return `${result[kind].median_s} s (${result[kind].runs_s.join(', ')}); CPU ${total} s a start (npm and its build ${npm}, app ${app}, PostgreSQL ${postgres}), ${result[kind].cores_used} cores`;
     };
     console.log(
       `| \`npm start\` to /ready, embedded mode | full build ${cell('full')} | one file changed ${cell('changed')} | unchanged ${cell('warm')} |`,
