@@ -1,13 +1,39 @@
 // First-sync benchmark (issue 2): a Buildium sandbox with BENCH_RESIDENTS residents (default 100,000) in
 // its own process, the real app on a PostgreSQL with default durability. Measures, in one run:
 //   - end-to-end records/s: activation -> the run finished (every record fetched, mapped, written);
-//   - the app's peak RSS;
+//   - the app's peak RSS (issue 22: <= 384 MB at 100,000 residents);
 //   - the raw rate of the same rows written by the same `unnest … ON CONFLICT` statement, page by page in
 //     transactions, straight from memory, into empty copies of the tables on the same database;
-//   - their ratio (target >= 0.5).
+//   - their ratio (issue 2: >= 0.5; issue 22: >= 0.75);
+//   - CPU per record of each side by part, from /proc (ours: the app's processes, its database's PostgreSQL
+//     backends, Redis; the sandbox apart; the ceiling: this process and its backend), the cores each kept busy, and
+//     the best ratio the machine's cores allow ours (every core busy at its CPU per record).
+// BENCH_FIRST_SYNC_PROFILE=1 profiles the app (--cpu-prof) and prints the top self-time frames of the run.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
 const { buildBulkUpsert, toColumnArrays } = require('../dist/store/cache/bulk-upsert');
 const { LINK_SPEC, recordSpec } = require('../dist/store/cache/cache-specs');
-const { CORE_MODELS, createDatabase, rssOf, startApp, startSandbox, waitForRun, withClient } = require('./lib');
+const {
+  appSides,
+  bySide,
+  ceilingSide,
+  CORE_MODELS,
+  cpuCells,
+  cpuFigures,
+  cpuMeter,
+  createDatabase,
+  printTargets,
+  ratioBoundAllCoresBusy,
+  rssOf,
+  startApp,
+  startSandbox,
+  target,
+  targetCell,
+  waitForRun,
+  withClient,
+} = require('./lib');
+const { topFrames } = require('./ledger-first-sync');
 
 const PAGE = 1000;
 const TABLES = ['properties', 'units', 'residents', 'leases'];
@@ -15,8 +41,12 @@ const TABLES = ['properties', 'units', 'residents', 'leases'];
 async function firstSync() {
   const residents = Number(process.env.BENCH_RESIDENTS ?? 100_000);
   const dbUrl = await createDatabase();
+  const dbName = new URL(dbUrl).pathname.slice(1);
   const sandbox = await startSandbox(residents);
-  const app = await startApp(dbUrl);
+  const profileDir = process.env.BENCH_FIRST_SYNC_PROFILE
+    ? fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-prof-first-sync-'))
+    : undefined;
+  const app = await startApp(dbUrl, {}, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
   // max_job_concurrency: how many of the integration's model jobs may run at once (the spec's default is 1).
   const jobConcurrency = Number(process.env.BENCH_JOB_CONCURRENCY ?? 4);
   const { result: integration } = await app.api('POST', '/v1/admin/integrations/', {
@@ -29,11 +59,15 @@ async function firstSync() {
     models_to_sync: CORE_MODELS,
   });
   const idleRss = rssOf(app.child.pid).rss;
+  const fromUs = Number(process.hrtime.bigint() / 1000n);
+  const syncCpu = cpuMeter(appSides(app.child.pid, [dbName], sandbox.pid));
   await app.api('PUT', `/v1/admin/integrations/${integration.id}/`, { active: true });
   const runId = await withClient(dbUrl, (db) =>
     db.query('SELECT id FROM sync_runs WHERE integration_id = $1', [integration.id]),
   ).then((r) => r.rows[0].id);
   const { run, peakRss } = await waitForRun(dbUrl, runId, app.child.pid);
+  const oursCpu = syncCpu.stop();
+  const toUs = Number(process.hrtime.bigint() / 1000n);
   const seconds = (run.finished_at - run.started_at) / 1000;
   const counts = await withClient(dbUrl, async (db) => {
     const result = {};
@@ -46,6 +80,7 @@ async function firstSync() {
 
   // The ceiling: the same rows, the same statement, the same page size, empty copies of the tables.
   const raw = await withClient(dbUrl, async (db) => {
+    const backend = (await db.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
     await db.query('CREATE SCHEMA bench_raw');
     const work = [];
     for (const spec of [...TABLES.map((t) => recordSpec(t)), LINK_SPEC]) {
@@ -59,17 +94,31 @@ async function firstSync() {
         });
     }
     await db.query('SET search_path TO bench_raw');
+    const cpu = cpuMeter(ceilingSide(backend), { everyMs: 0 });
     const started = process.hrtime.bigint();
     for (const { sql, params } of work) {
       await db.query('BEGIN');
       await db.query(sql, params);
       await db.query('COMMIT');
     }
-    return Number(process.hrtime.bigint() - started) / 1e9;
+    return { seconds: Number(process.hrtime.bigint() - started) / 1e9, cpu: cpu.stop() };
   });
 
   const endToEnd = records / seconds;
-  const rawRate = records / raw;
+  const rawRate = records / raw.seconds;
+  const ratio = +(endToEnd / rawRate).toFixed(2);
+  const peakMb = Math.round(peakRss / 2 ** 20);
+  const cpu = { ...cpuFigures(oursCpu, records), ...cpuFigures(raw.cpu, records) };
+  const targets = [
+    target('issue 2: end to end / raw unnest upsert', ratio, '≥', 0.5),
+    target('issue 22 (target 2): end to end / raw unnest upsert', ratio, '≥', 0.75),
+    target(
+      `issue 22 (target 2): app peak RSS in MB (the target is for 100,000 residents; this run ${residents})`,
+      peakMb,
+      '≤',
+      384,
+    ),
+  ];
   const result = {
     residents,
     queue: app.queue,
@@ -78,16 +127,28 @@ async function firstSync() {
     counts,
     end_to_end_seconds: +seconds.toFixed(2),
     end_to_end_records_per_s: Math.round(endToEnd),
-    raw_upsert_seconds: +raw.toFixed(2),
+    raw_upsert_seconds: +raw.seconds.toFixed(2),
     raw_upsert_records_per_s: Math.round(rawRate),
-    ratio: +(endToEnd / rawRate).toFixed(2),
-    app_peak_rss_mb: Math.round(peakRss / 2 ** 20),
+    ratio,
+    ratio_bound_all_cores_busy: ratioBoundAllCoresBusy(cpu.ours.cpu_per_unit.total, rawRate),
+    app_peak_rss_mb: peakMb,
     app_idle_rss_mb: Math.round(idleRss / 2 ** 20),
     run_status: run.status,
+    cpu_us_per_record: bySide(cpu, 'cpu_per_unit'),
+    cores_used: bySide(cpu, 'cores'),
+    targets,
+    load_average: os.loadavg().map((l) => +l.toFixed(1)),
   };
+  if (profileDir) {
+    const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+    if (file) result.profile = topFrames(path.join(profileDir, file), fromUs, toUs);
+    fs.rmSync(profileDir, { recursive: true, force: true });
+  }
   console.log(JSON.stringify(result, null, 2));
+  printTargets(targets);
+  const cells = cpuCells(cpu);
   console.log(
-    `| first sync, ${residents} residents (${app.queue} queue, max_job_concurrency ${jobConcurrency}) | ${result.end_to_end_records_per_s} records/s end to end (${records} records in ${result.end_to_end_seconds} s) | raw unnest upsert ${result.raw_upsert_records_per_s} records/s | ratio ${result.ratio} | peak RSS ${result.app_peak_rss_mb} MB (idle ${result.app_idle_rss_mb} MB) |`,
+    `| first sync, ${residents} residents (${app.queue} queue, max_job_concurrency ${jobConcurrency}) | ${result.end_to_end_records_per_s} records/s end to end (${records} records in ${result.end_to_end_seconds} s) | raw unnest upsert ${result.raw_upsert_records_per_s} records/s | ratio ${targetCell(targets[1])}, bound with all cores busy ${result.ratio_bound_all_cores_busy} | peak RSS ${targetCell(targets[2], ' MB')} (idle ${result.app_idle_rss_mb} MB) | ${cells.perUnit} per record | cores ${cells.cores} |`,
   );
   if (run.status !== 'SUCCEEDED' || counts.residents !== residents)
     throw new Error(`the sync did not complete: ${run.status}, ${counts.residents} residents`);

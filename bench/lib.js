@@ -4,6 +4,7 @@ const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
+const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
 const { Redis } = require('ioredis');
@@ -29,8 +30,8 @@ const reachable = (port) =>
   });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts a helper process and resolves with the first line it prints; `onLine` gets every later line. */
-function startChild(args, env = {}, onLine = undefined) {
+/** Starts a helper process; resolves with it and the first line it prints. `onLine` gets every later line. */
+function startChildProcess(args, env = {}, onLine = undefined) {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -40,12 +41,16 @@ function startChild(args, env = {}, onLine = undefined) {
   return new Promise((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout });
     lines.once('line', (line) => {
-      resolve(line);
+      resolve({ child, line });
       if (onLine) lines.on('line', onLine);
     });
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
   });
 }
+
+/** Starts a helper process and resolves with the first line it prints; `onLine` gets every later line. */
+const startChild = (args, env = {}, onLine = undefined) =>
+  startChildProcess(args, env, onLine).then(({ line }) => line);
 
 function rssOf(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -53,29 +58,56 @@ function rssOf(pid) {
   return { rss: kb('VmRSS') * 1024, hwm: kb('VmHWM') * 1024 };
 }
 
-/** CPU milliseconds (user + system) a process has used so far; 0 once it is gone. */
-function cpuMsOf(pid) {
+/**
+ * CPU milliseconds (user + system) a process has used so far; 0 once it is gone. With `reaped`, also that of its
+ * children that ended and were waited for (a build's compiler run by a shell run by npm).
+ */
+function cpuMsOf(pid, { reaped = false } = {}) {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100); // clock ticks of 10 ms
+    const ticks = Number(fields[11]) + Number(fields[12]) + (reaped ? Number(fields[13]) + Number(fields[14]) : 0);
+    return ticks * (1000 / 100); // clock ticks of 10 ms
   } catch {
     return 0;
+  }
+}
+
+/** The pid and every descendant of it, from /proc (the app's helper processes, or npm's shell and what it runs). */
+function processTree(root) {
+  const children = new Map();
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(pid)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const tree = [];
+  for (const queue = [root]; queue.length > 0;) {
+    const pid = queue.shift();
+    tree.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/** A process's command line, its arguments joined by spaces; '' once it is gone. */
+function commandLineOf(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
   }
 }
 
 /** CPU milliseconds used so far by each process whose command line matches `pattern`, by pid. */
 function cpuMsOfCommands(pattern) {
   const byPid = new Map();
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    let cmdline;
-    try {
-      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-    } catch {
-      continue;
-    }
-    if (pattern.test(cmdline)) byPid.set(pid, cpuMsOf(pid));
-  }
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)))
+    if (pattern.test(commandLineOf(pid))) byPid.set(pid, cpuMsOf(pid));
   return byPid;
 }
 
@@ -104,6 +136,156 @@ function cpuPerItem(before, after, count, parts) {
   const each = Object.fromEntries(parts.map((k) => [k, Math.round((used(k) * 1000) / count)]));
   return { ...each, total: parts.reduce((sum, k) => sum + each[k], 0) };
 }
+
+/**
+ * Where a part of a benchmark's side (cpuMeter) takes its CPU from: each gives a function returning the CPU ms so far
+ * of the part's processes, by pid.
+ */
+const cpuOf = {
+  /**
+   * A process and its descendants (the app may run helper processes); `reaped` adds each one's ended children's;
+   * `command` keeps only the processes whose command line it accepts.
+   */
+  tree:
+    (pid, { reaped = false, command = () => true } = {}) =>
+    () =>
+      new Map(
+        processTree(pid)
+          .filter((p) => command(commandLineOf(p)))
+          .map((p) => [String(p), cpuMsOf(p, { reaped })]),
+      ),
+  /** One process. */
+  pid: (pid) => () => new Map([[String(pid), cpuMsOf(pid)]]),
+  /** The PostgreSQL backends connected to these databases (each database of a run has its own name). */
+  backends:
+    (...dbNames) =>
+    () =>
+      cpuMsOfCommands(new RegExp(`^postgres: \\S+ (${dbNames.join('|')}) `)),
+  /** The Redis on 6379: the whole server, so another benchmark running at the same time on another db counts too. */
+  redis: () => () => cpuMsOfCommands(/^redis-server \S*:6379\b/),
+  /** This, the benchmark's, process (its ceiling loops). */
+  own: () => () => {
+    const used = process.cpuUsage();
+    return new Map([[String(process.pid), (used.user + used.system) / 1000]]);
+  },
+};
+
+/**
+ * The sides of a sync or write benchmark: ours (the app's processes, the PostgreSQL backends of its databases, Redis)
+ * and, apart, the vendor's sandbox when it runs in a process of its own.
+ */
+const appSides = (appPid, dbNames, sandboxPid = undefined) => ({
+  ours: { app: cpuOf.tree(appPid), postgres: cpuOf.backends(...dbNames), redis: cpuOf.redis() },
+  ...(sandboxPid ? { sandbox: { sandbox: cpuOf.pid(sandboxPid) } } : {}),
+});
+/** The side of a ceiling loop run by this process on one connection (`backendPid`: its pg_backend_pid()). */
+const ceilingSide = (backendPid) => ({ ceiling: { bench: cpuOf.own(), postgres: cpuOf.pid(backendPid) } });
+
+/**
+ * Measures, from now until stop(), the CPU of each side of a benchmark part by part: `sides` maps a side (ours, the
+ * ceiling, the sandbox apart) to its parts, each a cpuOf source. Every process is read at the start, every `everyMs`
+ * and at stop(), and counted up to its last reading: a pool connection (a PostgreSQL backend) that closes during a
+ * run keeps its CPU; a process that starts meanwhile counts whole. `everyMs: 0` reads only at the two ends, for
+ * sides whose processes outlive the window (reading /proc costs this process CPU, which a ceiling counts).
+ * stop() gives the window's wall seconds and the CPU ms of each part: { seconds, ms: { side: { part: ms } } }.
+ */
+function cpuMeter(sides, { everyMs = 1000 } = {}) {
+  const read = () =>
+    Object.fromEntries(
+      Object.entries(sides).map(([side, parts]) => [
+        side,
+        Object.fromEntries(Object.entries(parts).map(([part, of]) => [part, of()])),
+      ]),
+    );
+  const first = read();
+  const latest = read();
+  const keep = (reading) => {
+    for (const [side, parts] of Object.entries(reading))
+      for (const [part, byPid] of Object.entries(parts)) {
+        const kept = latest[side][part];
+        for (const [pid, ms] of byPid) kept.set(pid, Math.max(ms, kept.get(pid) ?? 0));
+      }
+  };
+  const started = process.hrtime.bigint();
+  const timer = everyMs > 0 ? setInterval(() => keep(read()), everyMs).unref() : undefined;
+  return {
+    stop() {
+      clearInterval(timer);
+      keep(read());
+      const used = (side, part) =>
+        [...latest[side][part]].reduce((sum, [pid, ms]) => sum + ms - (first[side][part].get(pid) ?? 0), 0);
+      return {
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        ms: Object.fromEntries(
+          Object.entries(sides).map(([side, parts]) => [
+            side,
+            Object.fromEntries(Object.keys(parts).map((part) => [part, used(side, part)])),
+          ]),
+        ),
+      };
+    },
+  };
+}
+
+const CPU_UNITS = { µs: 1000, ms: 1, s: 1 / 1000 };
+/**
+ * A stopped cpuMeter's figures for `units` units of work (records, writes, starts): per side, the CPU per unit of
+ * each part and their total (in `unit`: µs, ms or s), and the cores the side kept busy (its CPU seconds / the
+ * window's wall seconds), which says how much of the machine it had: compare CPU per unit across machines.
+ */
+function cpuFigures({ seconds, ms }, units, unit = 'µs') {
+  const per = (value) => +((value * CPU_UNITS[unit]) / units).toFixed(unit === 's' ? 2 : 0);
+  return Object.fromEntries(
+    Object.entries(ms).map(([side, parts]) => {
+      const total = Object.values(parts).reduce((sum, value) => sum + value, 0);
+      const perUnit = Object.fromEntries(Object.entries(parts).map(([part, value]) => [part, per(value)]));
+      return [side, { cpu_per_unit: { ...perUnit, total: per(total) }, cores: +(total / 1000 / seconds).toFixed(2) }];
+    }),
+  );
+}
+
+/**
+ * The best ratio this machine's cores allow ours: its rate if it kept every core busy (cores ÷ its CPU µs per unit,
+ * the sandbox apart) over the ceiling's rate. Below the target, the target cannot be met here without less CPU.
+ */
+const ratioBoundAllCoresBusy = (oursUsPerUnit, ceilingPerSecond) =>
+  +((os.availableParallelism() * 1e6) / oursUsPerUnit / ceilingPerSecond).toFixed(2);
+
+/** One figure of each side of cpuFigures (`cpu_per_unit` or `cores`), for a benchmark's JSON. */
+const bySide = (figures, key) => Object.fromEntries(Object.entries(figures).map(([side, f]) => [side, f[key]]));
+
+const PART_LABELS = { postgres: 'PostgreSQL', redis: 'Redis' };
+/** cpuFigures as table cells: "ours 95 µs (app 60, PostgreSQL 30, Redis 5) · sandbox 20 µs · ceiling 40 µs (…)". */
+function cpuCells(figures, unit = 'µs') {
+  const number = (value) => value.toLocaleString('en-US');
+  const perUnit = Object.entries(figures)
+    .map(([side, { cpu_per_unit: parts }]) => {
+      const names = Object.keys(parts).filter((part) => part !== 'total');
+      const detail =
+        names.length > 1 || names[0] !== side
+          ? ` (${names.map((part) => `${PART_LABELS[part] ?? part} ${number(parts[part])}`).join(', ')})`
+          : '';
+      return `${side} ${number(parts.total)} ${unit}${detail}`;
+    })
+    .join(' · ');
+  const cores = Object.entries(figures)
+    .map(([side, { cores: used }]) => `${side} ${used}`)
+    .join(' · ');
+  return { perUnit, cores };
+}
+
+/** One target of an issue that a benchmark measures: its figure, the bound (≥, ≤ or =) and whether it is met. */
+function target(name, value, bound, limit) {
+  const met = bound === '≥' ? value >= limit : bound === '≤' ? value <= limit : value === limit;
+  return { name, value, target: `${bound} ${limit}`, met };
+}
+/** Prints each target with "target met: yes/no". */
+function printTargets(targets) {
+  for (const t of targets)
+    console.log(`${t.name}: ${t.value} (target ${t.target}) — target met: ${t.met ? 'yes' : 'no'}`);
+}
+/** A target as a table cell: "**0.62** (≥ 0.75: not met)". */
+const targetCell = (t, unit = '') => `**${t.value}${unit}** (${t.target}${unit}: ${t.met ? 'met' : 'not met'})`;
 
 /** A V8 CPU profile (`--cpu-prof`) with its nodes by id and each node's parent id. */
 function readProfile(file) {
@@ -147,21 +329,20 @@ async function createDatabase() {
 }
 
 /**
- * The Buildium sandbox with `residents` residents, in its own process. `ledgers` (issue 21): `none` by default, so
- * the sync benchmarks of the first four models keep their data (and figures) of before ledgers existed.
+ * The Buildium sandbox with `residents` residents, in its own process (`pid`). `ledgers` (issue 21): `none` by
+ * default, so the sync benchmarks of the first four models keep their data (and figures) of before ledgers existed.
  */
 async function startSandbox(residents, { ledgers = 'none' } = {}) {
   const credentials = { clientId: 'bench-client', secret: `bench-${randomBytes(8).toString('hex')}` };
   const startedAt = Date.now();
-  const sandbox = JSON.parse(
-    await startChild([
-      path.join(__dirname, 'sandbox-server.js'),
-      String(residents),
-      credentials.clientId,
-      credentials.secret,
-      ledgers,
-    ]),
-  );
+  const { child, line } = await startChildProcess([
+    path.join(__dirname, 'sandbox-server.js'),
+    String(residents),
+    credentials.clientId,
+    credentials.secret,
+    ledgers,
+  ]);
+  const sandbox = { ...JSON.parse(line), pid: child.pid };
   console.log(`sandbox: ${JSON.stringify(sandbox.counts)} generated in ${Date.now() - startedAt} ms`);
   const control = async (method, route, body) => {
     const res = await fetch(`${sandbox.url}/_control/${route}`, {
@@ -245,21 +426,26 @@ async function startApp(
   return { child, queue, api, stop, base, apiKey, encryptionKey };
 }
 
-/** Polls until the run ends; samples the app's RSS meanwhile. */
+/**
+ * Polls until the run ends, on one connection (a connection per poll would cost a backend's start each time, counted
+ * as the app's database's CPU); samples the app's RSS meanwhile.
+ */
 async function waitForRun(dbUrl, runId, pid) {
   let peakRss = 0;
-  for (;;) {
-    if (pid) peakRss = Math.max(peakRss, rssOf(pid).rss);
-    const run = await withClient(dbUrl, (db) =>
-      db.query(
-        'SELECT id, status, started_at, finished_at, successful_job_count, failed_job_count FROM sync_runs WHERE id = $1',
-        [runId],
-      ),
-    ).then((r) => r.rows[0]);
-    if (run && run.status !== 'RUNNING' && run.status !== 'QUEUED')
-      return { run, peakRss: pid ? Math.max(peakRss, rssOf(pid).hwm) : 0 };
-    await sleep(100);
-  }
+  return withClient(dbUrl, async (db) => {
+    for (;;) {
+      if (pid) peakRss = Math.max(peakRss, rssOf(pid).rss);
+      const run = (
+        await db.query(
+          'SELECT id, status, started_at, finished_at, successful_job_count, failed_job_count FROM sync_runs WHERE id = $1',
+          [runId],
+        )
+      ).rows[0];
+      if (run && run.status !== 'RUNNING' && run.status !== 'QUEUED')
+        return { run, peakRss: pid ? Math.max(peakRss, rssOf(pid).hwm) : 0 };
+      await sleep(100);
+    }
+  });
 }
 
 async function stopAll() {
@@ -279,6 +465,7 @@ module.exports = {
   CORE_MODELS,
   freePort,
   startChild,
+  startChildProcess,
   createDatabase,
   startSandbox,
   startApp,
@@ -287,6 +474,18 @@ module.exports = {
   rssOf,
   cpuMsOf,
   cpuMsOfCommands,
+  processTree,
+  cpuOf,
+  appSides,
+  ceilingSide,
+  cpuMeter,
+  bySide,
+  cpuFigures,
+  cpuCells,
+  ratioBoundAllCoresBusy,
+  target,
+  printTargets,
+  targetCell,
   deliveryCpuMs,
   cpuPerItem,
   readProfile,

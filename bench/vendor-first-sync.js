@@ -3,20 +3,31 @@
 // --cpu-prof) syncs it with a request budget that never binds and 4 model jobs at once. Per vendor:
 // records/s from activation to the run's end, and the share of the app's busy CPU in that window spent
 // parsing the vendor's answers: JSON (VendorHttp's parseJsonBody) and XML (everything under fast-xml-parser or
-// Yardi's own reader, yardi.xml-reader.js, which includes the records made from each element as it closes).
+// Yardi's own reader, yardi.xml-reader.js, which includes the records made from each element as it closes); CPU
+// per record from /proc (ours: the app's processes, its database's PostgreSQL backends, Redis; the sandbox apart)
+// and the cores each kept busy. Target (issue 22, target 3): Yardi's records/s >= 0.8 x Buildium's in the same run.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const {
+  appSides,
+  bySide,
   CORE_MODELS,
+  cpuCells,
+  cpuFigures,
+  cpuMeter,
   createDatabase,
   forEachBusySample,
+  printTargets,
   readProfile,
   startApp,
-  startChild,
+  startChildProcess,
+  target,
+  targetCell,
   waitForRun,
   withClient,
 } = require('./lib');
+const { topFrames } = require('./ledger-first-sync');
 
 const VENDORS = [
   ['BUILDIUM', 'buildium'],
@@ -57,12 +68,17 @@ function parseShares(profileFile, fromUs, toUs) {
 async function vendorFirstSync() {
   const residents = Number(process.env.BENCH_VENDOR_RESIDENTS ?? 20_000);
   const rows = [];
+  const cells = new Map();
   for (const [vendor, slug] of VENDORS) {
     if (process.env.BENCH_VENDORS && !process.env.BENCH_VENDORS.split(',').includes(slug)) continue;
-    const sandbox = JSON.parse(
-      await startChild([path.join(__dirname, 'vendor-sandbox-server.js'), slug, String(residents)]),
-    );
+    const { child: sandboxProcess, line } = await startChildProcess([
+      path.join(__dirname, 'vendor-sandbox-server.js'),
+      slug,
+      String(residents),
+    ]);
+    const sandbox = JSON.parse(line);
     const dbUrl = await createDatabase();
+    const dbName = new URL(dbUrl).pathname.slice(1);
     const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), `latchkey-prof-${slug}-`));
     const app = await startApp(dbUrl, {}, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
     const { result: integration } = await app.api('POST', '/v1/admin/integrations/', {
@@ -75,11 +91,13 @@ async function vendorFirstSync() {
       models_to_sync: CORE_MODELS,
     });
     const fromUs = Number(process.hrtime.bigint() / 1000n);
+    const meter = cpuMeter(appSides(app.child.pid, [dbName], sandboxProcess.pid));
     await app.api('PUT', `/v1/admin/integrations/${integration.id}/`, { active: true });
     const runId = await withClient(dbUrl, (db) =>
       db.query('SELECT id FROM sync_runs WHERE integration_id = $1', [integration.id]),
     ).then((r) => r.rows[0].id);
     const { run } = await waitForRun(dbUrl, runId);
+    const used = meter.stop();
     const toUs = Number(process.hrtime.bigint() / 1000n);
     const counts = await withClient(dbUrl, async (db) => {
       const result = {};
@@ -92,7 +110,12 @@ async function vendorFirstSync() {
     const records = TABLES.reduce((n, t) => n + counts[t], 0);
     const profile = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
     const shares = parseShares(path.join(profileDir, profile), fromUs, toUs);
+    // Where the app's time went, for a target not met (wall-clock samples: on a loaded machine they include time
+    // the thread was runnable but not running).
+    const { top } = topFrames(path.join(profileDir, profile), fromUs, toUs, 10);
     fs.rmSync(profileDir, { recursive: true, force: true });
+    sandboxProcess.kill('SIGTERM'); // its CPU and memory are not the next vendor's
+    const cpu = cpuFigures(used, records);
     const row = {
       vendor,
       status: run.status,
@@ -104,15 +127,35 @@ async function vendorFirstSync() {
       app_busy_cpu_s: +shares.busySeconds.toFixed(2),
       json_parse_share: +(shares.jsonParseShare * 100).toFixed(1),
       xml_parse_share: +(shares.xmlParseShare * 100).toFixed(1),
+      cpu_us_per_record: bySide(cpu, 'cpu_per_unit'),
+      cores_used: bySide(cpu, 'cores'),
+      top_frames: top,
     };
-    console.log(JSON.stringify(row));
+    console.log(JSON.stringify(row, null, 2));
     rows.push(row);
+    cells.set(row, cpuCells(cpu));
   }
-  console.log(`\n| vendor | records | first sync | records/s | JSON parse share | XML parse share |`);
+  const rate = (vendor) => rows.find((r) => r.vendor === vendor)?.records_per_s;
+  const targets =
+    rate('YARDI') && rate('BUILDIUM')
+      ? [
+          target(
+            "issue 22 (target 3): Yardi's records/s / Buildium's",
+            +(rate('YARDI') / rate('BUILDIUM')).toFixed(2),
+            '≥',
+            0.8,
+          ),
+        ]
+      : [];
+  printTargets(targets);
+  console.log(
+    `\n| vendor | records | first sync | records/s | JSON parse share | XML parse share | CPU per record (app profiled) | cores used |`,
+  );
   for (const r of rows)
     console.log(
-      `| ${r.vendor} | ${r.records.toLocaleString('en-US')} | ${r.seconds} s | ${r.records_per_s.toLocaleString('en-US')} | ${r.json_parse_share} % | ${r.xml_parse_share} % |`,
+      `| ${r.vendor} | ${r.records.toLocaleString('en-US')} | ${r.seconds} s | ${r.records_per_s.toLocaleString('en-US')} | ${r.json_parse_share} % | ${r.xml_parse_share} % | ${cells.get(r).perUnit} | ${cells.get(r).cores} |`,
     );
+  for (const t of targets) console.log(`\n${t.name}: ${targetCell(t)}`);
   if (rows.some((r) => r.status !== 'SUCCEEDED' || r.failed_jobs > 0))
     throw new Error("a vendor's first sync did not succeed");
 }
