@@ -20,6 +20,7 @@ const {
   cpuMsOfCommands,
   createDatabase,
   forEachBusySample,
+  processTree,
   readProfile,
   sleep,
   startApp,
@@ -32,27 +33,6 @@ const PAGE = 1000;
 const CHUNK = 50 * PAGE;
 const MONEY = ['resident_charges', 'resident_payments'];
 const OTHERS = ['properties', 'units', 'residents', 'leases', 'residents_to_leases', 'service_requests'];
-
-/** The pid and every descendant of it (the app may run helper processes). */
-function processTree(root) {
-  const children = new Map();
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(pid)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const tree = [];
-  for (const queue = [root]; queue.length > 0;) {
-    const pid = queue.shift();
-    tree.push(pid);
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return tree;
-}
 
 /** Resident set of the processes, summed (bytes); 0 for one that is gone. */
 function rssOfAll(pids) {
