@@ -1,4 +1,4 @@
-// `npm run bench`: every benchmark, one after the other (BENCH_ONLY=first-sync|ongoing-sync|webhook-delivery|vendor-first-sync|read-api|connect|npm-start|writes|ledger runs one;
+// `npm run bench`: every benchmark, one after the other (BENCH_ONLY=first-sync|ongoing-sync|webhook-delivery|vendor-first-sync|read-api|connect|npm-start|writes|ledger|record-path runs one;
 // BENCH_ONLY=webhook-ab, the A/B comparison of two builds, runs only when asked for).
 // Each prints a JSON result and a table row for BENCHMARKS.md. The app uses Redis database 15 on 6379 (flushed at start):
 // BENCH_REDIS_DB=N puts a second benchmark run at the same time on another (the two still share the CPUs).
@@ -8,6 +8,7 @@ const { ledgerFirstSync } = require('./ledger-first-sync');
 const { npmStart } = require('./npm-start');
 const { ongoingSync } = require('./ongoing-sync');
 const { readApi } = require('./read-api');
+const { recordPath } = require('./record-path');
 const { stopAll } = require('./lib');
 const { vendorFirstSync } = require('./vendor-first-sync');
 const { webhookAb } = require('./webhook-ab');
@@ -24,6 +25,7 @@ const BENCHMARKS = {
   'npm-start': npmStart,
   writes,
   ledger: ledgerFirstSync,
+  'record-path': recordPath,
 };
 const ON_REQUEST = { 'webhook-ab': webhookAb };
 
