@@ -1,4 +1,4 @@
-import { READ_PAYMENT_METHODS } from '../../src/sandbox/buildium/buildium-ledger-dataset';
+import { leaseTransaction, READ_PAYMENT_METHODS } from '../../src/sandbox/buildium/buildium-ledger-dataset';
 import { startBuildiumSandboxServer } from '../../src/sandbox/buildium/buildium-sandbox';
 import { FOREIGN_CREDENTIALS, startForeignBuildiumServer } from '../support/foreign-buildium-server';
 import { assertValid } from '../support/propexo-schema';
@@ -46,6 +46,32 @@ function client(server: () => { url: string }, creds = CREDS) {
   };
   return { get, send, all };
 }
+
+describe('Buildium sandbox: a generated LeaseTransactionMessage', () => {
+  it('leaves absent fields out and keeps the message order, its journal lines sharing one GL account message', () => {
+    const lease = { Id: 7, PropertyId: 3 };
+    const lines = [
+      { cents: 12_345, gl: 4000 },
+      { cents: 5, gl: 4010, reference: 'R1' },
+    ];
+    const t = leaseTransaction(11, lease, 'Payment', '2026-01-02', undefined, lines, {
+      PaymentMethod: 'Check',
+      PayeeTenantId: 9,
+      CheckNumber: undefined,
+    });
+    const account = (id: number, number: string, name: string) =>
+      `{"Id":${id},"AccountNumber":"${number}","Name":"${name}","Type":"Income","SubType":"Income","IsBankAccount":false,"IsActive":true}`;
+    expect(JSON.stringify(t)).toBe(
+      '{"Id":11,"Date":"2026-01-02","TransactionType":"Payment","TransactionTypeEnum":"Payment","TotalAmount":123.5,' +
+        '"LeaseId":7,"PaymentMethod":"Check","PayeeTenantId":9,"Journal":{"Lines":[' +
+        `{"GLAccount":${account(4000, '4000', 'Rent Income')},"Amount":123.45,"IsCashPosting":true,"PropertyId":3},` +
+        `{"GLAccount":${account(4010, '4010', 'Late Fee Income')},"Amount":0.05,"IsCashPosting":true,"ReferenceNumber":"R1","PropertyId":3}]}}`,
+    );
+    const again = leaseTransaction(12, lease, 'Charge', '2026-01-03', 'Rent', [{ cents: 1, gl: 4000 }]);
+    expect(again.Journal.Lines[0].GLAccount).toBe(t.Journal.Lines[0].GLAccount);
+    expect(Object.isFrozen(again.Journal.Lines[0].GLAccount)).toBe(true);
+  });
+});
 
 describe('Buildium sandbox: resident requests, work orders and lease ledgers (reads)', () => {
   let server: Server;
