@@ -114,17 +114,45 @@ function cpuMsOfCommands(pattern) {
 /**
  * CPU milliseconds used so far by each process a webhook delivery involves, by pid: the app's processes
  * (`appPids`), the PostgreSQL backends connected to `dbName`, Redis, the receiver, and this (the benchmark's)
- * process.
+ * process. `redisPid` and `receiverPid` count only those processes (a private Redis, this run's receiver), not
+ * every redis-server and receiver on the machine, which other runs may share.
  */
-function deliveryCpuMs(appPids, dbName) {
+function deliveryCpuMs(appPids, dbName, { redisPid, receiverPid } = {}) {
   const own = process.cpuUsage();
+  const only = (pid) => new Map([[String(pid), cpuMsOf(pid)]]);
   return {
     app: new Map(appPids.map((pid) => [String(pid), cpuMsOf(pid)])),
     postgres: cpuMsOfCommands(new RegExp(`^postgres: \\S+ ${dbName} `)),
-    redis: cpuMsOfCommands(/^redis-server /),
-    receiver: cpuMsOfCommands(/receiver-server\.js/),
+    redis: redisPid ? only(redisPid) : cpuMsOfCommands(/^redis-server /),
+    receiver: receiverPid ? only(receiverPid) : cpuMsOfCommands(/receiver-server\.js/),
     bench: new Map([[String(process.pid), (own.user + own.system) / 1000]]),
   };
+}
+
+/**
+ * A redis-server of this run's own on a free port (no persistence), so the Redis CPU it reads is its own and no
+ * other run flushes its databases; null when redis-server is not installed.
+ */
+async function startRedis() {
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const started = await new Promise((resolve) => {
+    child.once('error', () => resolve(false));
+    child.once('spawn', () => resolve(true));
+  });
+  if (!started) return null;
+  children.push(child);
+  for (let i = 0; !(await reachable(port)); i++) {
+    if (i > 100) throw new Error('redis-server did not start');
+    await sleep(50);
+  }
+  return { port, pid: child.pid };
 }
 
 /**
@@ -357,7 +385,7 @@ async function startSandbox(residents, { ledgers = 'none' } = {}) {
 }
 
 /**
- * `node dist/main.js all` on `dbUrl`, the queue on Redis when one answers on 6379 (BENCH_QUEUE overrides).
+ * `node dist/main.js all` on `dbUrl`, the queue on Redis when one answers on `redisPort` (default 6379; BENCH_QUEUE overrides).
  * `build` names another compiled tree beside dist/ and `redisDb` another Redis database, so two apps can run side by side;
  * `role` starts another role (a `worker` beside an app: pass that app's LATCHKEY_ENCRYPTION_KEY in `extraEnv`).
  */
@@ -365,10 +393,10 @@ async function startApp(
   dbUrl,
   extraEnv = {},
   extraNodeArgs = [],
-  { build = 'dist', redisDb = Number(process.env.BENCH_REDIS_DB ?? 15), role = 'all' } = {},
+  { build = 'dist', redisDb = Number(process.env.BENCH_REDIS_DB ?? 15), role = 'all', redisPort = 6379 } = {},
 ) {
-  const queue = process.env.BENCH_QUEUE ?? ((await reachable(6379)) ? 'redis' : 'postgres');
-  const redisUrl = `redis://127.0.0.1:6379/${redisDb}`;
+  const queue = process.env.BENCH_QUEUE ?? ((await reachable(redisPort)) ? 'redis' : 'postgres');
+  const redisUrl = `redis://127.0.0.1:${redisPort}/${redisDb}`;
   if (queue === 'redis' && role === 'all') {
     const redis = new Redis(redisUrl);
     await redis.flushdb();
@@ -469,6 +497,7 @@ module.exports = {
   createDatabase,
   startSandbox,
   startApp,
+  startRedis,
   waitForRun,
   withClient,
   rssOf,

@@ -8,5 +8,7 @@ const server = http.createServer((req, res) => {
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () =>
-  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${server.address().port}/hook` })}\n`),
+  process.stdout.write(
+    `${JSON.stringify({ url: `http://127.0.0.1:${server.address().port}/hook`, pid: process.pid })}\n`,
+  ),
 );

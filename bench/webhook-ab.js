@@ -12,14 +12,16 @@
 // which separates a change in work done from the VM's drift better than rates do. Run dist against itself to
 // see the harness's own spread.
 const { Client } = require('pg');
-const { cpuPerItem, createDatabase, deliveryCpuMs, startApp, startChild } = require('./lib');
+const { cpuPerItem, createDatabase, deliveryCpuMs, startApp, startChild, startRedis } = require('./lib');
 const { timedBurst } = require('./webhook-delivery');
 
-async function side(name, build, redisDb, receiverUrl, setupSql) {
+async function side(name, build, redisDb, receiver, redis, setupSql) {
   const dbUrl = await createDatabase();
+  const redisPort = redis?.port ?? 6379;
   const app = await startApp(dbUrl, name === 'B' ? JSON.parse(process.env.BENCH_AB_ENV_B ?? '{}') : {}, [], {
     build,
     redisDb,
+    redisPort,
   });
   // BENCH_AB_WORKERS_B: worker processes beside B's app (the same build, database and Redis), to see whether one
   // process's thread is what limits a burst.
@@ -30,12 +32,12 @@ async function side(name, build, redisDb, receiverUrl, setupSql) {
         dbUrl,
         { ...JSON.parse(process.env.BENCH_AB_WORKER_ENV_B ?? '{}'), LATCHKEY_ENCRYPTION_KEY: app.encryptionKey },
         [],
-        { build, redisDb, role: 'worker' },
+        { build, redisDb, redisPort, role: 'worker' },
       ),
     );
   }
   const { result: hook } = await app.api('POST', '/v1/webhooks/', {
-    url: receiverUrl,
+    url: receiver.url,
     triggers: ['DATA_UPDATE'],
     model: 'residents',
     active: true,
@@ -60,6 +62,7 @@ async function side(name, build, redisDb, receiverUrl, setupSql) {
         deliveryCpuMs(
           [app, ...workers].map((p) => p.child.pid),
           dbName,
+          { redisPid: redis?.pid, receiverPid: receiver.pid },
         ),
       ),
     );
@@ -83,8 +86,10 @@ async function webhookAb() {
   const deliveries = Number(process.env.BENCH_DELIVERIES ?? 20_000);
   const pairs = Number(process.env.BENCH_AB_PAIRS ?? 6);
   const receiver = JSON.parse(await startChild([require.resolve('./receiver-server.js')]));
-  const a = await side('A', process.env.BENCH_AB_A ?? 'dist', 12, receiver.url);
-  const b = await side('B', process.env.BENCH_AB_B ?? 'dist', 13, receiver.url, process.env.BENCH_AB_SQL_B);
+  // A Redis of this run's own (BENCH_SHARED_REDIS=1: the one on 6379), so no other run shares its CPU or databases.
+  const redis = process.env.BENCH_QUEUE === 'postgres' || process.env.BENCH_SHARED_REDIS ? null : await startRedis();
+  const a = await side('A', process.env.BENCH_AB_A ?? 'dist', 12, receiver, redis);
+  const b = await side('B', process.env.BENCH_AB_B ?? 'dist', 13, receiver, redis, process.env.BENCH_AB_SQL_B);
   await a.burst(5_000);
   await b.burst(5_000);
   const ratios = [];

@@ -13,6 +13,11 @@
 //     database's PostgreSQL backends, Redis, the receiver; the ceiling = this process, Redis, the receiver),
 //     and from ours the best ratio this machine's cores allow: if ours kept every core busy it would reach
 //     cores ÷ its CPU per delivery, against the ceiling's rate in the same round;
+//   - issue 22's CPU ratio, the receiver apart on both sides: ours (app + PostgreSQL + Redis) over the ceiling's
+//     (its process + its queue's store: Redis, or PostgreSQL with BENCH_QUEUE=postgres), target ≤ 1.3; the cores
+//     each side kept busy; and per delivery PostgreSQL's commits and row writes and Redis's commands by name.
+//     Redis is a redis-server of the run's own (BENCH_SHARED_REDIS=1: the one on 6379), so its CPU is this run's;
+//     BENCH_BUILD runs another compiled tree beside dist/ (e.g. a copy of the build before a change);
 //   - latency: events committed at 1,000/s for BENCH_LATENCY_SECONDS (default 10) in 100-event
 //     transactions every 100 ms; p50/p99 from an event's commit to its first attempt (target p99 ≤ 1 s).
 const http = require('node:http');
@@ -23,10 +28,23 @@ const { Client } = require('pg');
 const { signedHeaders } = require('../dist/deliver/webhooks/webhook-signing');
 const { postBody } = require('../dist/platform/outbound/post-body');
 const { OUTBOX_CHANNEL } = require('../dist/emit/outbox.repository');
-const { cpuPerItem, createDatabase, deliveryCpuMs, sleep, startApp, startChild, withClient } = require('./lib');
+const {
+  cpuPerItem,
+  createDatabase,
+  deliveryCpuMs,
+  sleep,
+  startApp,
+  startChild,
+  startRedis,
+  withClient,
+} = require('./lib');
 
 /** Jobs in flight, the same for the ceilings and the app (WEBHOOK_WORKER_CONCURRENCY; the app's default unless set). */
 const CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 50);
+/** The app's Redis database (flushed at start); the ceilings use the one below it. */
+const REDIS_DB = Number(process.env.BENCH_REDIS_DB ?? 15);
+/** Issue 22: ours (app, PostgreSQL, Redis) within this many times the ceiling's CPU per job (its process and queue). */
+const CPU_TARGET = 1.3;
 const SECRET = `whsec_${Buffer.alloc(24, 5).toString('base64')}`;
 
 function payloadOf(n) {
@@ -83,10 +101,19 @@ function signedPost(post, url, n) {
   });
 }
 
-/** BullMQ queue and worker on the benchmark's backend; the worker runs `processor` for every job. */
-async function bullmqLoop(backend, dbUrl, name, count, processor) {
+/**
+ * BullMQ queue and worker on the benchmark's backend; the worker runs `processor` for every job. `atEnd` runs
+ * when the last job is done, before the connections close (a CPU snapshot then still sees their PostgreSQL
+ * backends, which end with them).
+ */
+async function bullmqLoop(backend, dbUrl, redisUrl, name, count, processor, atEnd = () => undefined) {
   let connection;
-  if (backend === 'redis') connection = () => new Redis('redis://127.0.0.1:6379/14', { maxRetriesPerRequest: null });
+  const connections = [];
+  if (backend === 'redis')
+    connection = () => {
+      connections.push(new Redis(redisUrl, { maxRetriesPerRequest: null }));
+      return connections.at(-1);
+    };
   else await withClient(dbUrl, (db) => runMigrations(db));
   const queue =
     backend === 'redis'
@@ -122,8 +149,10 @@ async function bullmqLoop(backend, dbUrl, name, count, processor) {
   }
   await finished;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  atEnd();
   await worker.close();
   await queue.close();
+  await Promise.all(connections.map((c) => c.quit())); // BullMQ leaves connections it was given open
   return seconds;
 }
 
@@ -168,6 +197,45 @@ async function waitForDeliveries(db) {
   }
 }
 
+/**
+ * What the store did so far, to count per delivery: PostgreSQL's commits and row writes in this database
+ * (its statistics, which backends flush about once a second, so a burst's figures are close, not exact) and
+ * the Redis commands by name (`redisUrl`: null on the PostgreSQL queue).
+ */
+async function storeWork(db, redisUrl) {
+  const {
+    rows: [pg],
+  } = await db.query(
+    `SELECT d."xact_commit"::float AS commits,
+            sum(t."n_tup_ins")::float AS inserted, sum(t."n_tup_upd")::float AS updated, sum(t."n_tup_hot_upd")::float AS hot_updated
+     FROM pg_stat_database d, pg_stat_user_tables t WHERE d."datname" = current_database() GROUP BY d."xact_commit"`,
+  );
+  const commands = {};
+  if (redisUrl) {
+    const redis = new Redis(redisUrl);
+    const stats = await redis.info('commandstats');
+    await redis.quit();
+    for (const [, name, calls] of stats.matchAll(/^cmdstat_(\S+):calls=(\d+)/gm)) commands[name] = Number(calls);
+  }
+  return { ...pg, commands };
+}
+
+/** Per delivery, what the store did between two storeWork snapshots (Redis commands called at least 0.05 times). */
+function storeWorkPer(before, after, count) {
+  const per = (a, b) => +((a - b) / count).toFixed(2);
+  const commands = Object.fromEntries(
+    Object.entries(after.commands)
+      .map(([name, calls]) => [name, per(calls, before.commands[name] ?? 0)])
+      .filter(([, n]) => n >= 0.05),
+  );
+  return {
+    postgres: Object.fromEntries(
+      ['commits', 'inserted', 'updated', 'hot_updated'].map((k) => [k, per(after[k], before[k])]),
+    ),
+    redis: commands,
+  };
+}
+
 /** Waits (up to 60 s) until no autovacuum worker runs, so cleanup after one side's burst does not slow the other side. */
 async function autovacuumDone(db) {
   for (let waited = 0; waited < 60_000; waited += 250) {
@@ -202,19 +270,34 @@ async function webhookDelivery() {
   const latencySeconds = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
   const dbUrl = await createDatabase();
   const receiver = JSON.parse(await startChild([require.resolve('./receiver-server.js')]));
-  const app = await startApp(dbUrl, { WEBHOOK_WORKER_CONCURRENCY: String(CONCURRENCY) });
+  // A Redis of this run's own (BENCH_SHARED_REDIS=1: the one on 6379), so its CPU per delivery is this run's alone.
+  const redis = process.env.BENCH_QUEUE === 'postgres' || process.env.BENCH_SHARED_REDIS ? null : await startRedis();
+  const redisPort = redis?.port ?? 6379;
+  const ceilingRedisUrl = `redis://127.0.0.1:${redisPort}/${REDIS_DB - 1}`;
+  const app = await startApp(dbUrl, { WEBHOOK_WORKER_CONCURRENCY: String(CONCURRENCY) }, [], {
+    build: process.env.BENCH_BUILD ?? 'dist', // another compiled tree beside dist/, e.g. a "before" build
+    redisDb: REDIS_DB,
+    redisPort,
+  });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const post = { agents: { http: agent, https: agent }, timeoutMs: 15_000, keepBytes: 20 * 1024 };
   const receiverUrl = new URL(receiver.url);
   if (app.queue === 'redis') {
-    const redis = new Redis('redis://127.0.0.1:6379/14');
-    await redis.flushdb();
-    await redis.quit();
+    const ceilingRedis = new Redis(ceilingRedisUrl);
+    await ceilingRedis.flushdb();
+    await ceilingRedis.quit();
   }
 
   // Ceilings without the database, for reference.
   const rawSeconds = await pool(deliveries, CONCURRENCY, (n) => signedPost(post, receiverUrl, n));
-  const noopSeconds = await bullmqLoop(app.queue, dbUrl, 'bench-noop', deliveries, async () => undefined);
+  const noopSeconds = await bullmqLoop(
+    app.queue,
+    dbUrl,
+    ceilingRedisUrl,
+    'bench-noop',
+    deliveries,
+    async () => undefined,
+  );
 
   const { result: hook } = await app.api('POST', '/v1/webhooks/', {
     url: receiver.url,
@@ -237,26 +320,67 @@ async function webhookDelivery() {
 
   // Rounds: the ceiling, then one burst of ours through the outbox (new records each round).
   const dbName = new URL(dbUrl).pathname.slice(1);
-  const cpuNow = () => deliveryCpuMs([app.child.pid], dbName);
+  const cpuNow = () => ({
+    at: process.hrtime.bigint(),
+    ...deliveryCpuMs([app.child.pid], dbName, { redisPid: redis?.pid, receiverPid: receiver.pid }),
+  });
   const cores = os.availableParallelism();
+  // What issue 22's CPU target compares, the receiver apart on both sides: ours is the app, its PostgreSQL
+  // backends and Redis; the ceiling is its process and its queue's store.
+  const oursParts = app.queue === 'redis' ? ['app', 'postgres', 'redis'] : ['app', 'postgres'];
+  const ceilingParts = ['bench', app.queue === 'redis' ? 'redis' : 'postgres'];
+  /** CPU µs per delivery by part (the receiver apart), their sum, and the cores used on average in between. */
+  const sideCpu = (before, after, parts) => {
+    const cpu = cpuPerItem(before, after, deliveries, [...parts, 'receiver']);
+    const total = parts.reduce((sum, k) => sum + cpu[k], 0);
+    const seconds = Number(after.at - before.at) / 1e9;
+    return { ...cpu, total, cores: +((total * deliveries) / 1e6 / seconds).toFixed(2) };
+  };
   const rounds = [];
   for (let round = 0; round < Number(process.env.BENCH_ROUNDS ?? 3); round++) {
+    const redisStats = app.queue === 'redis' ? `redis://127.0.0.1:${redisPort}` : null;
+    const ceilingWorkBefore = await storeWork(db, redisStats);
     const beforeCeiling = cpuNow();
-    const ceilingSeconds = await bullmqLoop(app.queue, dbUrl, `bench-post-${round}`, deliveries, (n) =>
-      signedPost(post, receiverUrl, n),
+    let afterCeiling;
+    const ceilingSeconds = await bullmqLoop(
+      app.queue,
+      dbUrl,
+      ceilingRedisUrl,
+      `bench-post-${round}`,
+      deliveries,
+      (n) => signedPost(post, receiverUrl, n),
+      () => (afterCeiling = cpuNow()),
     );
-    const ceilingCpu = cpuPerItem(beforeCeiling, cpuNow(), deliveries, ['bench', 'postgres', 'redis', 'receiver']);
+    const ceilingCpu = sideCpu(beforeCeiling, afterCeiling, ceilingParts);
+    const ceilingWork = storeWorkPer(ceilingWorkBefore, await storeWork(db, redisStats), deliveries);
     const marks = [];
+    const workBefore = await storeWork(db, redisStats);
     const oursSeconds = await timedBurst(db, organizationId, 2_000_000 + round * deliveries, deliveries, () =>
       marks.push(cpuNow()),
     );
-    const oursCpu = cpuPerItem(marks[0], marks[1], deliveries, ['app', 'postgres', 'redis', 'receiver']);
+    const oursCpu = sideCpu(marks[0], marks[1], oursParts);
+    const work = storeWorkPer(workBefore, await storeWork(db, redisStats), deliveries);
     const ceilingRate = deliveries / ceilingSeconds;
-    const bound = (cores * 1e6) / oursCpu.total / ceilingRate;
-    rounds.push({ ceilingSeconds, oursSeconds, ratio: ceilingSeconds / oursSeconds, ceilingCpu, oursCpu, bound });
+    const bound = (cores * 1e6) / (oursCpu.total + oursCpu.receiver) / ceilingRate;
+    const cpuRatio = oursCpu.total / ceilingCpu.total;
+    rounds.push({
+      ceilingSeconds,
+      oursSeconds,
+      ratio: ceilingSeconds / oursSeconds,
+      ceilingCpu,
+      oursCpu,
+      cpuRatio,
+      bound,
+    });
+    const parts = (cpu, names, labels) => names.map((k, i) => `${labels[i]} ${cpu[k]}`).join(' + ');
     console.log(
-      `round ${round + 1}: ours ${Math.round(deliveries / oursSeconds)}/s, BullMQ+POST ${Math.round(ceilingRate)}/s, ratio ${(ceilingSeconds / oursSeconds).toFixed(2)}; ` +
-        `CPU µs per delivery: ours ${JSON.stringify(oursCpu)}, ceiling ${JSON.stringify(ceilingCpu)}; ratio with all ${cores} cores busy ≤ ${bound.toFixed(2)}`,
+      `round ${round + 1}: ours ${Math.round(deliveries / oursSeconds)}/s, BullMQ+POST ${Math.round(ceilingRate)}/s, ratio ${(ceilingSeconds / oursSeconds).toFixed(2)}\n` +
+        `  CPU µs per delivery, receiver apart: ours ${parts(oursCpu, oursParts, ['app', 'PostgreSQL', 'Redis'])} = ${oursCpu.total} ` +
+        `(receiver ${oursCpu.receiver}; ${oursCpu.cores} cores); ceiling ${parts(ceilingCpu, ceilingParts, ['process', app.queue === 'redis' ? 'Redis' : 'PostgreSQL'])} = ${ceilingCpu.total} ` +
+        `(receiver ${ceilingCpu.receiver}; ${ceilingCpu.cores} cores)\n` +
+        `  per delivery, ours: PostgreSQL ${JSON.stringify(work.postgres)}; Redis commands ${JSON.stringify(work.redis)}\n` +
+        `  per job, ceiling: Redis commands ${JSON.stringify(ceilingWork.redis)}\n` +
+        `  CPU ratio ours/ceiling ${cpuRatio.toFixed(2)} (target ≤ ${CPU_TARGET}: ${cpuRatio <= CPU_TARGET ? 'met' : 'not met'}); throughput ratio with all ${cores} cores busy ≤ ${bound.toFixed(2)}`,
     );
   }
   const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)];
@@ -299,6 +423,8 @@ async function webhookDelivery() {
       bullmq_plus_post_per_s: rate(r.ceilingSeconds),
       ratio: +r.ratio.toFixed(2),
       cpu_us_per_delivery: { ours: r.oursCpu, ceiling: r.ceilingCpu },
+      cpu_ratio: +r.cpuRatio.toFixed(2),
+      store_work_per_delivery: r.work,
       ratio_bound_all_cores_busy: +r.bound.toFixed(2),
     })),
     median_round: {
@@ -307,6 +433,9 @@ async function webhookDelivery() {
       bullmq_plus_post_per_s: rate(median.ceilingSeconds),
     },
     ratio_to_bullmq_plus_post: +median.ratio.toFixed(2),
+    cpu_ratio_median_round: +[...rounds]
+      .sort((a, b) => a.cpuRatio - b.cpuRatio)
+      [Math.floor(rounds.length / 2)].cpuRatio.toFixed(2),
     attempts_recorded: attempts,
     latency_offered_events_per_s: Math.round(offeredRate),
     latency_p50_ms: Math.round(latency.p50),
@@ -317,6 +446,14 @@ async function webhookDelivery() {
   const m = result.median_round;
   console.log(
     `| ${app.queue} | ${m.ours_deliveries_per_s}/s (${deliveries} in ${m.ours_seconds} s) | raw signed POST ${result.raw_signed_post_per_s}/s · BullMQ no-op ${result.bullmq_noop_jobs_per_s}/s · BullMQ+POST ${m.bullmq_plus_post_per_s}/s | **${result.ratio_to_bullmq_plus_post}** (rounds ${result.rounds.map((r) => r.ratio).join(', ')}; bound with all cores busy ${result.rounds.map((r) => r.ratio_bound_all_cores_busy).join(', ')}) | p50 ${result.latency_p50_ms} ms · p99 ${result.latency_p99_ms} ms at ${result.latency_offered_events_per_s} events/s |`,
+  );
+  const cpuRow = (r) => {
+    const o = r.cpu_us_per_delivery.ours;
+    const c = r.cpu_us_per_delivery.ceiling;
+    return `${oursParts.map((k) => o[k]).join(' + ')} = ${o.total} (${o.cores} cores) vs ${ceilingParts.map((k) => c[k]).join(' + ')} = ${c.total} (${c.cores} cores): ${r.cpu_ratio}`;
+  };
+  console.log(
+    `| ${app.queue} | CPU ratio ${result.cpu_ratio_median_round} (target ≤ ${CPU_TARGET}) | rounds, µs per delivery, ours (${oursParts.join(' + ')}) vs ceiling (${ceilingParts.join(' + ')}): ${result.rounds.map(cpuRow).join(' · ')} |`,
   );
   const expected = warmup + deliveries * rounds.length;
   if (attempts < expected) throw new Error(`only ${attempts} attempts recorded for ${expected} deliveries`);

@@ -23,3 +23,12 @@ export function deliveryBody(payload: unknown): string {
     data: { ...thin.data, diff: { changed_fields: Object.keys(diff?.new ?? {}) }, diff_truncated: true },
   });
 }
+
+/**
+ * deliveryBody for a payload read as its stored JSON text: sent as it is when within the limit (no parse and
+ * re-serialise per delivery; numbers keep the digits they were stored with), else thinned as deliveryBody does.
+ */
+export function deliveryBodyOfText(payloadText: string): string {
+  if (Buffer.byteLength(payloadText) <= MAX_BODY_BYTES) return payloadText;
+  return deliveryBody(JSON.parse(payloadText));
+}

@@ -25,4 +25,55 @@ describe('MicroBatcher', () => {
     expect(sizes).toEqual([2, 2, 1]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected', 'fulfilled']);
   });
+
+  it('with one run in flight, gathers the calls made meanwhile into the next batch', async () => {
+    const batches: number[][] = [];
+    const ends: (() => void)[] = [];
+    const batcher = new MicroBatcher<number, number>(
+      (inputs) => {
+        batches.push(inputs);
+        return new Promise((resolve) => ends.push(() => resolve(inputs)));
+      },
+      200,
+      1,
+    );
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const first = batcher.call(1);
+    await turn();
+    const later = [2, 3, 4].map(async (n) => {
+      await new Promise((resolve) => setTimeout(resolve, n)); // three separate turns, while the first runs
+      return batcher.call(n);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(batches).toEqual([[1]]);
+    ends.shift()!();
+    expect(await first).toBe(1);
+    await turn();
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    ends.shift()!();
+    expect(await Promise.all(later)).toEqual([2, 3, 4]);
+  });
+
+  it('with one run in flight, a failed run lets the next batch go and fails only its own callers', async () => {
+    const batches: number[][] = [];
+    let fail: (() => void) | undefined;
+    const batcher = new MicroBatcher<number, number>(
+      (inputs) => {
+        batches.push(inputs);
+        if (batches.length === 1) return new Promise((_, reject) => (fail = () => reject(new Error('down'))));
+        return Promise.resolve(inputs);
+      },
+      200,
+      1,
+    );
+    const first = batcher.call(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = batcher.call(2);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(batches).toEqual([[1]]); // the second waits for the first to end
+    fail!();
+    await expect(first).rejects.toThrow('down');
+    expect(await second).toBe(2);
+    expect(batches).toEqual([[1], [2]]);
+  });
 });

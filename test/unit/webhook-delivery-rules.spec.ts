@@ -1,4 +1,4 @@
-import { deliveryBody, MAX_BODY_BYTES } from '../../src/emit/thin-payload';
+import { deliveryBody, deliveryBodyOfText, MAX_BODY_BYTES } from '../../src/emit/thin-payload';
 import type { WebhookLimitStore } from '../../src/deliver/webhooks/webhook-limit.store';
 import { LEASE_TTL_MS, WebhookLimiter, type HeldBack, type Slot } from '../../src/deliver/webhooks/webhook-limiter';
 
@@ -38,6 +38,24 @@ describe('deliveryBody', () => {
     expect(body.data.diff).toEqual({ changed_fields: ['notes'] });
     expect(body.data.diff_truncated).toBe(true);
     expect(Buffer.byteLength(JSON.stringify(body))).toBeLessThanOrEqual(MAX_BODY_BYTES);
+  });
+});
+
+describe('deliveryBodyOfText', () => {
+  it('sends a stored payload within the limit as its text, byte for byte (digits beyond a double kept)', () => {
+    const stored = '{"data": {"payload": {"id": "r1", "amount": 12345678901234567890.10}}, "trigger": "DATA_UPDATE"}';
+    expect(deliveryBodyOfText(stored)).toBe(stored);
+  });
+
+  it('thins a stored payload over the limit as deliveryBody does', () => {
+    const big = 'x'.repeat(MAX_BODY_BYTES);
+    const e = {
+      trigger: 'DATA_UPDATE',
+      data: { event: 'DATA_UPDATE', record_id: 'r1', payload: { id: 'r1', x_id: '7', notes: big } },
+    };
+    const body = deliveryBodyOfText(JSON.stringify(e));
+    expect(body).toBe(deliveryBody(e));
+    expect(JSON.parse(body).data.payload_truncated).toBe(true);
   });
 });
 

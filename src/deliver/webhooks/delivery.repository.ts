@@ -29,7 +29,8 @@ export interface DispatchTarget {
   previous_secret_expires_at: Date | null;
   failing_since: Date | null;
   active: boolean;
-  payload: unknown;
+  /** The event's payload as its stored JSON text (sent as it is, not parsed and serialised again). */
+  payload: string;
   /** An earlier event of the same record (or, for a sync-level event, of the same integration) must go first. */
   waits_for_earlier: boolean;
   /** When the earliest of those pending deliveries is next tried (null when none is scheduled). */
@@ -61,11 +62,21 @@ const EARLIER_DUE_AT = `(SELECT min(q."next_attempt_at") FROM (
     AND p."integration_id" = d."integration_id" AND p."event_sequence" < d."event_sequence"
   OFFSET 0) q)`;
 
+const BATCH_MAX = 200;
+
 /** Data access of the dispatcher's hot path: plain SQL on the shared pool, concurrent calls batched into one statement. */
 @Injectable()
 export class DeliveryRepository {
-  private readonly targets = new MicroBatcher((ids: string[]) => this.loadTargets(ids));
-  private readonly attemptWrites = new MicroBatcher((attempts: OutcomeOfAttempt[]) => this.writeAttempts(attempts));
+  /**
+   * One statement of each kind in flight: jobs that finish or start meanwhile go together in the next one, so
+   * PostgreSQL and this thread pay a statement's fixed cost (round trip, wake-up, commit) once per batch.
+   */
+  private readonly targets = new MicroBatcher((ids: string[]) => this.loadTargets(ids), BATCH_MAX, 1);
+  private readonly attemptWrites = new MicroBatcher(
+    (attempts: OutcomeOfAttempt[]) => this.writeAttempts(attempts),
+    BATCH_MAX,
+    1,
+  );
 
   constructor(private readonly prisma: PrismaService) {}
 
@@ -106,7 +117,7 @@ export class DeliveryRepository {
     const rows = await this.prisma.sql<DispatchTarget>(
       `SELECT d."id" AS delivery_id, d."status", d."attempt_count", w."id" AS webhook_id, w."url", w."headers",
               w."secret_encrypted", w."previous_secret_encrypted", w."previous_secret_expires_at", w."failing_since",
-              w."active", e."payload", o."waits_for_earlier", d."created_at",
+              w."active", e."payload"::text AS payload, o."waits_for_earlier", d."created_at",
               CASE WHEN o."waits_for_earlier" THEN ${EARLIER_DUE_AT} END AS earlier_due_at
        FROM "webhook_deliveries" d JOIN "webhooks" w ON w."id" = d."webhook_id" JOIN "events" e ON e."id" = d."event_id"
        -- OFFSET 0: evaluated once per row, not again inside the CASE below.

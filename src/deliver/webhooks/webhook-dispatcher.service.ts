@@ -14,7 +14,7 @@ import { webhookDeactivatedEvent } from '../../emit/event-payloads';
 import { EventOutbox } from '../../emit/outbox.service';
 import { Metrics } from '../../platform/observability/metrics';
 import { DeliveryRepository, type DeliveryRef, type DispatchTarget } from './delivery.repository';
-import { deliveryBody } from '../../emit/thin-payload';
+import { deliveryBodyOfText } from '../../emit/thin-payload';
 import { addSendableHeaders } from './webhook-headers';
 import { WEBHOOK_LIMIT_STORE, type WebhookLimitStore } from './webhook-limit.store';
 import { WebhookLimiter } from './webhook-limiter';
@@ -171,7 +171,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
    * delivery sent again (retry, replay) gets the whole schedule; the database numbers the delivery's log.
    */
   private async attempt(target: DispatchTarget, attemptOfJob: number): Promise<void> {
-    const body = deliveryBody(target.payload);
+    const body = deliveryBodyOfText(target.payload);
     const secrets = [this.openedSecrets.get(target.secret_encrypted)];
     if (
       target.previous_secret_encrypted &&
