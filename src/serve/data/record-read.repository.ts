@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { CANONICAL_MODELS, LINK_MODEL, type CanonicalModelName, type LinkSide } from '../../catalogue/canonical-models';
+import {
+  CANONICAL_MODELS,
+  LINK_MODEL,
+  NOT_NULL_SYSTEM_COLUMNS,
+  type CanonicalModelName,
+  type LinkSide,
+} from '../../catalogue/canonical-models';
 import type { ListPage } from '../../platform/common/http/list-query.dto';
 import type { SqlFilter } from '../../platform/common/sql-filter';
 import { PrismaService } from '../../platform/database/prisma.service';
@@ -22,7 +28,7 @@ export class RecordReadRepository {
   ): Promise<{ rows: Record<string, unknown>[]; total: number }> {
     const table = `"${CANONICAL_MODELS[model].table}" r`;
     const order = [
-      ...page.orderBy.map((o) => `r."${o.field}" ${o.direction === 'desc' ? 'DESC' : 'ASC'} NULLS LAST`),
+      ...page.orderBy.map((o) => `r."${o.field}" ${o.direction === 'desc' ? 'DESC' : 'ASC'}${nullsLast(o.field)}`),
       'r."id" ASC',
     ].join(', ');
     const limitParam = filter.params.length + 1;
@@ -64,3 +70,7 @@ export class RecordReadRepository {
     );
   }
 }
+
+/** Nulls sort last; said only of a column that may hold one, so an order by a NOT NULL column can use its index. */
+const nullsLast = (column: string) =>
+  (NOT_NULL_SYSTEM_COLUMNS as readonly string[]).includes(column) ? '' : ' NULLS LAST';
