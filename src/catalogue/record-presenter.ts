@@ -133,9 +133,14 @@ export function jsonOf(value: unknown): string {
   }
 }
 
+/** What Date.prototype.toISOString writes (of a year 0–9999): text in that form is its own ISO string. */
+const ISO_STRING = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 export function iso(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  return value instanceof Date ? value.toISOString() : new Date(textOf(value)).toISOString();
+  if (value instanceof Date) return value.toISOString();
+  const text = textOf(value);
+  return ISO_STRING.test(text) ? text : new Date(text).toISOString();
 }
 
 function serialise(value: unknown, type: ColumnType): unknown {

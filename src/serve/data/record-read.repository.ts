@@ -8,6 +8,7 @@ import {
 } from '../../catalogue/canonical-models';
 import type { ListPage } from '../../platform/common/http/list-query.dto';
 import type { SqlFilter } from '../../platform/common/sql-filter';
+import { ISO_TIMESTAMPS } from '../../platform/database/iso-timestamps';
 import { PrismaService } from '../../platform/database/prisma.service';
 
 export type LinkRow = Record<string, unknown> & { resident_id: string; lease_id: string };
@@ -15,7 +16,8 @@ export type LinkRow = Record<string, unknown> & { resident_id: string; lease_id:
 /**
  * Reads of the data cache; every query is scoped by the caller's organization through the filter. Plain SQL
  * on the shared pool: Prisma's mapping of raw results was a seventh of a page read's CPU, and the cache's
- * column types (text, int, float8, bool, timestamptz, jsonb, text[]) come back from pg as the same values.
+ * column types (text, int, float8, bool, timestamptz, jsonb, text[]) come back from pg as the same values,
+ * timestamps as the ISO strings the presenter makes of them (ISO_TIMESTAMPS).
  */
 @Injectable()
 export class RecordReadRepository {
@@ -36,6 +38,8 @@ export class RecordReadRepository {
       this.prisma.sql<Record<string, unknown>>(
         `SELECT r.* FROM ${table} ${filter.sql} ORDER BY ${order} LIMIT $${limitParam} OFFSET $${limitParam + 1}`,
         [...filter.params, page.limit, page.offset],
+        undefined,
+        ISO_TIMESTAMPS,
       ),
       this.prisma.sql<{ total: number }>(`SELECT count(*)::int AS total FROM ${table} ${filter.sql}`, filter.params),
     ]);
@@ -46,6 +50,8 @@ export class RecordReadRepository {
     const rows = await this.prisma.sql<Record<string, unknown>>(
       `SELECT * FROM "${CANONICAL_MODELS[model].table}" WHERE "id" = $1 AND "organization_id" = $2`,
       [id, organizationId],
+      undefined,
+      ISO_TIMESTAMPS,
     );
     return rows[0] ?? null;
   }
@@ -67,6 +73,8 @@ export class RecordReadRepository {
       `SELECT l.*${partnerFields} FROM "${LINK_MODEL.table}" l WHERE l."${side.column}" = ANY($1::text[])${includeDeleted ? '' : ' AND l."deleted_at" IS NULL'}
        ORDER BY l."move_in_date" NULLS LAST, l."id"`,
       [ids],
+      undefined,
+      ISO_TIMESTAMPS,
     );
   }
 }
