@@ -9,7 +9,8 @@
 //   - CPU per request (issue 22), so figures compare across machines: µs of CPU per answered request and the
 //     cores kept busy, in each phase, for each side: ours = the app's process + its PostgreSQL backends, raw =
 //     the raw server's process + its backends (application_name `raw-read-server`). The load generator (this
-//     process) counts on neither side.
+//     process) counts on neither side. The CPU ratio (raw µs / ours µs per request at saturation) is the
+//     throughput ratio the two would have with the same cores, which a shared machine rarely gives them.
 const autocannon = require('autocannon');
 const http = require('node:http');
 const path = require('node:path');
@@ -29,6 +30,9 @@ const {
 const SECONDS = Number(process.env.BENCH_READ_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_READ_CONNECTIONS ?? 32);
 const RATES = (process.env.BENCH_READ_RATES ?? '50').split(',').map(Number);
+// The app runs as docker-compose.yml runs its api processes (a 64 MB young generation); BENCH_READ_API_NODE_ARGS=""
+// measures it with V8's default.
+const API_NODE_ARGS = (process.env.BENCH_READ_API_NODE_ARGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean);
 
 function load(url, headers, options) {
   return new Promise((resolve, reject) => {
@@ -143,7 +147,7 @@ async function readApi() {
   const residents = Number(process.env.BENCH_RESIDENTS ?? 5000);
   const dbUrl = await createDatabase();
   const sandbox = await startSandbox(residents);
-  const app = await startApp(dbUrl, { RATE_LIMIT_PER_MINUTE: '0' });
+  const app = await startApp(dbUrl, { RATE_LIMIT_PER_MINUTE: '0' }, API_NODE_ARGS);
   const { result: integration } = await app.api('POST', '/v1/admin/integrations/', {
     name: 'bench',
     integration_vendor: 'BUILDIUM',
@@ -179,12 +183,15 @@ async function readApi() {
   }
   const result = {
     residents,
+    app_node_args: API_NODE_ARGS.join(' '),
     queue: app.queue,
     seconds: SECONDS,
     connections: CONNECTIONS,
     ours: oursMax,
     raw: rawMax,
     ratio: +(oursMax.requests_per_s / rawMax.requests_per_s).toFixed(2),
+    // The ratio if both sides had the same cores: the raw side's CPU per request over ours, at saturation.
+    cpu_ratio: +(rawMax.cpu.raw.cpu_us_per_request.total / oursMax.cpu.ours.cpu_us_per_request.total).toFixed(2),
     at_rate: atRate,
   };
   console.log(JSON.stringify(result, null, 2));
@@ -195,7 +202,7 @@ async function readApi() {
     return `at ${rate}/s: ours p50 ${o.p50_ms} / p99 ${o.p99_ms} ms (${o.requests_per_s}/s served; ${cpu('ours', o)}), raw p50 ${r.p50_ms} / p99 ${r.p99_ms} ms (${r.requests_per_s}/s; ${cpu('raw', r)}); p99 ratio ${(o.p99_ms / r.p99_ms).toFixed(2)}`;
   }).join('; ');
   console.log(
-    `| read API (${residents} residents, ${CONNECTIONS} connections, ${app.queue}) | ${oursMax.requests_per_s} req/s, p99 ${oursMax.p99_ms} ms | raw pg + node:http ${rawMax.requests_per_s} req/s | ${result.ratio} | ours ${cpu('ours', oursMax)} · raw ${cpu('raw', rawMax)} | ${latencies} |`,
+    `| read API (${residents} residents, ${CONNECTIONS} connections, ${app.queue}${API_NODE_ARGS.length ? `, app ${result.app_node_args}` : ''}) | ${oursMax.requests_per_s} req/s, p99 ${oursMax.p99_ms} ms | raw pg + node:http ${rawMax.requests_per_s} req/s | ${result.ratio} (CPU ratio ${result.cpu_ratio}) | ours ${cpu('ours', oursMax)} · raw ${cpu('raw', rawMax)} | ${latencies} |`,
   );
   await app.stop();
   return result;
