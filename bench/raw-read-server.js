@@ -1,11 +1,12 @@
 // The ceiling of the read-API benchmark: node:http and a pg pool, no framework. Per request it does the
 // database work GET /v1/residents?limit=100 needs (the page, the total, the residents' lease links) and
 // answers the rows as JSON. Usage: node bench/raw-read-server.js <databaseUrl> <organizationId>; prints its URL.
+// Its PostgreSQL backends carry the application_name `raw-read-server`, so the benchmark can tell its CPU from the app's.
 const http = require('node:http');
 const { Pool } = require('pg');
 
 const [databaseUrl, organizationId] = process.argv.slice(2);
-const pool = new Pool({ connectionString: databaseUrl, max: 10 });
+const pool = new Pool({ connectionString: databaseUrl, max: 10, application_name: 'raw-read-server' });
 
 const server = http.createServer(async (req, res) => {
   try {

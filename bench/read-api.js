@@ -5,15 +5,34 @@
 //     ratio ours / raw (target >= 0.5);
 //   - latency under open-loop load at steady rates (BENCH_READ_RATES, default 50 requests/s) for the same
 //     time: p50 / p99 from each request's scheduled departure (target p99 <= 25 ms at 500/s; a rate above
-//     what even the raw server sustains on this machine only measures its queue).
+//     what even the raw server sustains on this machine only measures its queue);
+//   - CPU per request (issue 22), so figures compare across machines: µs of CPU per answered request and the
+//     cores kept busy, in each phase, for each side: ours = the app's process + its PostgreSQL backends, raw =
+//     the raw server's process + its backends (application_name `raw-read-server`). The load generator (this
+//     process) counts on neither side. The CPU ratio (raw µs / ours µs per request at saturation) is the
+//     throughput ratio the two would have with the same cores, which a shared machine rarely gives them.
 const autocannon = require('autocannon');
 const http = require('node:http');
 const path = require('node:path');
-const { CORE_MODELS, createDatabase, startApp, startChild, startSandbox, waitForRun, withClient } = require('./lib');
+const {
+  CORE_MODELS,
+  cpuMsOf,
+  cpuMsOfCommands,
+  cpuPerItem,
+  createDatabase,
+  startApp,
+  startChild,
+  startSandbox,
+  waitForRun,
+  withClient,
+} = require('./lib');
 
 const SECONDS = Number(process.env.BENCH_READ_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_READ_CONNECTIONS ?? 32);
 const RATES = (process.env.BENCH_READ_RATES ?? '50').split(',').map(Number);
+// The app runs as docker-compose.yml runs its api processes (a 64 MB young generation); BENCH_READ_API_NODE_ARGS=""
+// measures it with V8's default.
+const API_NODE_ARGS = (process.env.BENCH_READ_API_NODE_ARGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean);
 
 function load(url, headers, options) {
   return new Promise((resolve, reject) => {
@@ -60,6 +79,7 @@ async function paced(url, headers, rate, seconds) {
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
+  const requests = latencies.length + errors;
   const at = (q) => +(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN).toFixed(1);
   return {
     requests_per_s: Math.round(latencies.length / elapsed),
@@ -67,7 +87,51 @@ async function paced(url, headers, rate, seconds) {
     p99_ms: at(0.99),
     non_2xx: errors,
     errors: 0,
+    requests,
   };
+}
+
+/**
+ * CPU ms so far of each side's processes, by pid: the app and the raw server, and the PostgreSQL backends of the
+ * benchmark's database split by application_name (this snapshot's own connection left out).
+ */
+async function cpuSnapshot(dbUrl, appPid) {
+  const dbName = new URL(dbUrl).pathname.slice(1);
+  const backends = await withClient(dbUrl, (db) =>
+    db.query(
+      `SELECT pid, application_name FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+    ),
+  ).then((r) => r.rows);
+  const backendsOf = (raw) =>
+    new Map(
+      backends
+        .filter((b) => (b.application_name === 'raw-read-server') === raw)
+        .map((b) => [String(b.pid), cpuMsOf(b.pid)]),
+    );
+  return {
+    app: new Map([[String(appPid), cpuMsOf(appPid)]]),
+    appPostgres: backendsOf(false),
+    raw: cpuMsOfCommands(new RegExp(`raw-read-server\\.js \\S*/${dbName} `)),
+    rawPostgres: backendsOf(true),
+  };
+}
+
+/** Runs `phase` (resolving with the number of requests answered) and adds each side's CPU µs per request and cores. */
+async function measured(dbUrl, appPid, phase) {
+  const before = await cpuSnapshot(dbUrl, appPid);
+  const startedAt = performance.now();
+  const result = await phase();
+  const seconds = (performance.now() - startedAt) / 1000;
+  const after = await cpuSnapshot(dbUrl, appPid);
+  const count = result.requests;
+  const side = (process, postgres) => {
+    const perRequest = cpuPerItem(before, after, count, [process, postgres]);
+    return {
+      cpu_us_per_request: { process: perRequest[process], postgres: perRequest[postgres], total: perRequest.total },
+      cores_used: +((perRequest.total * count) / 1e6 / seconds).toFixed(2),
+    };
+  };
+  return { ...result, cpu: { ours: side('app', 'appPostgres'), raw: side('raw', 'rawPostgres') } };
 }
 
 const summary = (r) => ({
@@ -76,13 +140,14 @@ const summary = (r) => ({
   p99_ms: r.latency.p99,
   non_2xx: r.non2xx,
   errors: r.errors,
+  requests: r.requests.total,
 });
 
 async function readApi() {
   const residents = Number(process.env.BENCH_RESIDENTS ?? 5000);
   const dbUrl = await createDatabase();
   const sandbox = await startSandbox(residents);
-  const app = await startApp(dbUrl, { RATE_LIMIT_PER_MINUTE: '0' });
+  const app = await startApp(dbUrl, { RATE_LIMIT_PER_MINUTE: '0' }, API_NODE_ARGS);
   const { result: integration } = await app.api('POST', '/v1/admin/integrations/', {
     name: 'bench',
     integration_vendor: 'BUILDIUM',
@@ -104,32 +169,40 @@ async function readApi() {
   await load(ours, headers, { duration: 2, connections: 4 }); // warm both up (JIT, pools, plans)
   await load(raw, {}, { duration: 2, connections: 4 });
 
-  const oursMax = summary(await load(ours, headers, { connections: CONNECTIONS }));
-  const rawMax = summary(await load(raw, {}, { connections: CONNECTIONS }));
+  const pid = app.child.pid;
+  const oursMax = await measured(dbUrl, pid, async () =>
+    summary(await load(ours, headers, { connections: CONNECTIONS })),
+  );
+  const rawMax = await measured(dbUrl, pid, async () => summary(await load(raw, {}, { connections: CONNECTIONS })));
   const atRate = {};
   for (const rate of RATES) {
     atRate[rate] = {
-      ours: await paced(ours, headers, rate, SECONDS),
-      raw: await paced(raw, {}, rate, SECONDS),
+      ours: await measured(dbUrl, pid, () => paced(ours, headers, rate, SECONDS)),
+      raw: await measured(dbUrl, pid, () => paced(raw, {}, rate, SECONDS)),
     };
   }
   const result = {
     residents,
+    app_node_args: API_NODE_ARGS.join(' '),
     queue: app.queue,
     seconds: SECONDS,
     connections: CONNECTIONS,
     ours: oursMax,
     raw: rawMax,
     ratio: +(oursMax.requests_per_s / rawMax.requests_per_s).toFixed(2),
+    // The ratio if both sides had the same cores: the raw side's CPU per request over ours, at saturation.
+    cpu_ratio: +(rawMax.cpu.raw.cpu_us_per_request.total / oursMax.cpu.ours.cpu_us_per_request.total).toFixed(2),
     at_rate: atRate,
   };
   console.log(JSON.stringify(result, null, 2));
-  const latencies = RATES.map(
-    (rate) =>
-      `at ${rate}/s: ours p50 ${atRate[rate].ours.p50_ms} / p99 ${atRate[rate].ours.p99_ms} ms (${atRate[rate].ours.requests_per_s}/s served), raw p99 ${atRate[rate].raw.p99_ms} ms (${atRate[rate].raw.requests_per_s}/s)`,
-  ).join('; ');
+  const cpu = (side, r) =>
+    `${r.cpu[side].cpu_us_per_request.total} µs (process ${r.cpu[side].cpu_us_per_request.process}, PostgreSQL ${r.cpu[side].cpu_us_per_request.postgres}), ${r.cpu[side].cores_used} cores`;
+  const latencies = RATES.map((rate) => {
+    const { ours: o, raw: r } = atRate[rate];
+    return `at ${rate}/s: ours p50 ${o.p50_ms} / p99 ${o.p99_ms} ms (${o.requests_per_s}/s served; ${cpu('ours', o)}), raw p50 ${r.p50_ms} / p99 ${r.p99_ms} ms (${r.requests_per_s}/s; ${cpu('raw', r)}); p99 ratio ${(o.p99_ms / r.p99_ms).toFixed(2)}`;
+  }).join('; ');
   console.log(
-    `| read API (${residents} residents, ${CONNECTIONS} connections, ${app.queue}) | ${oursMax.requests_per_s} req/s, p99 ${oursMax.p99_ms} ms | raw pg + node:http ${rawMax.requests_per_s} req/s | ${result.ratio} | ${latencies} |`,
+    `| read API (${residents} residents, ${CONNECTIONS} connections, ${app.queue}${API_NODE_ARGS.length ? `, app ${result.app_node_args}` : ''}) | ${oursMax.requests_per_s} req/s, p99 ${oursMax.p99_ms} ms | raw pg + node:http ${rawMax.requests_per_s} req/s | ${result.ratio} (CPU ratio ${result.cpu_ratio}) | ours ${cpu('ours', oursMax)} · raw ${cpu('raw', rawMax)} | ${latencies} |`,
   );
   await app.stop();
   return result;

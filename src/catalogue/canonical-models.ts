@@ -209,6 +209,21 @@ export const SYSTEM_COLUMNS = [
   'deleted_at',
 ] as const;
 
+/**
+ * The system columns no row leaves null (schema.prisma declares them so): an order by one needs no NULLS LAST,
+ * which would keep PostgreSQL from reading it off an index (a page of the default created_at:desc order was a sort
+ * of every record of the organization).
+ */
+export const NOT_NULL_SYSTEM_COLUMNS: readonly (typeof SYSTEM_COLUMNS)[number][] = [
+  'id',
+  'organization_id',
+  'integration_id',
+  'integration_vendor',
+  'x_id',
+  'created_at',
+  'updated_at',
+];
+
 const t = 'text',
   i = 'int',
   c = 'cents',

@@ -19,25 +19,79 @@ export function presentRecord(
   row: Record<string, unknown>,
   { stampItems = false } = {},
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    id: row.id,
+  const out: Record<string, unknown> = {};
+  for (const field of planOf(model)) out[field.key] = field.value(row, stampItems);
+  return out;
+}
+
+/**
+ * presentRecord's object as JSON text, written straight from the row (the read API's pages: no object per record
+ * to build, walk and collect). `tail` is JSON members to append (`"pets":[],…`), none of them a key of the record.
+ * The same text as `JSON.stringify(presentRecord(…))` with those members assigned: a unit test holds it so.
+ */
+export function presentRecordJson(
+  model: CanonicalModelName,
+  row: Record<string, unknown>,
+  { stampItems = false } = {},
+  tail = '',
+): string {
+  let json = '{';
+  let separator = '';
+  for (const field of planOf(model)) {
+    const value = field.value(row, stampItems);
+    if (value === undefined) continue; // as JSON.stringify leaves the key out
+    json += separator + field.jsonKey + jsonOf(value);
+    separator = ',';
+  }
+  return `${json}${tail && separator}${tail}}`;
+}
+
+/** One key of a presented record and how its value comes from the row. */
+interface PresentedField {
+  key: string;
+  /** `"key":` */
+  jsonKey: string;
+  value: (row: Record<string, unknown>, stampItems: boolean) => unknown;
+}
+
+const plans = new Map<CanonicalModelName, PresentedField[]>();
+
+/** A model's presented fields in order, made once from its declaration. */
+function planOf(model: CanonicalModelName): PresentedField[] {
+  let plan = plans.get(model);
+  if (plan) return plan;
+  const { fields, embeddedItems = {} } = CANONICAL_MODELS[model];
+  const field = (key: string, value: PresentedField['value']): PresentedField => ({
+    key,
+    jsonKey: `${JSON.stringify(key)}:`,
+    value,
+  });
+  const stamps = (row: Record<string, unknown>) => ({
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
     last_seen: iso(row.last_seen),
-    x_id: row.x_id,
-  };
-  const { fields, embeddedItems = {} } = CANONICAL_MODELS[model];
-  for (const [field, type] of Object.entries(fields)) {
-    const item = embeddedItems[field];
-    out[field] =
-      item && Array.isArray(row[field])
-        ? (row[field] as Record<string, unknown>[]).map((given) => presentItem(item, given, stampItems ? out : null))
-        : serialise(row[field], type);
-  }
-  out.integration_id = row.integration_id;
-  out.integration_vendor = row.integration_vendor;
-  out.deleted_at = iso(row.deleted_at);
-  return out;
+  });
+  plan = [
+    field('id', (row) => row.id),
+    field('created_at', (row) => iso(row.created_at)),
+    field('updated_at', (row) => iso(row.updated_at)),
+    field('last_seen', (row) => iso(row.last_seen)),
+    field('x_id', (row) => row.x_id),
+    ...Object.entries(fields).map(([name, type]) => {
+      const item = embeddedItems[name];
+      return field(name, (row, stampItems) => {
+        const value = row[name];
+        if (!item || !Array.isArray(value)) return serialise(value, type);
+        const recordStamps = stampItems ? stamps(row) : null;
+        return (value as Record<string, unknown>[]).map((given) => presentItem(item, given, recordStamps));
+      });
+    }),
+    field('integration_id', (row) => row.integration_id),
+    field('integration_vendor', (row) => row.integration_vendor),
+    field('deleted_at', (row) => iso(row.deleted_at)),
+  ];
+  plans.set(model, plan);
+  return plan;
 }
 
 /** A residents_to_leases row as the Connect stream presents it, which is also the payload of its events. */
@@ -61,9 +115,32 @@ function presentItem(
   return out;
 }
 
+/** Strings JSON.stringify writes other than between two quotes: control characters, `"`, `\\` and surrogates. */
+// eslint-disable-next-line no-control-regex -- the control characters are what it looks for
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
+/** A presented value (never undefined) as JSON.stringify writes it; a plain string without its call. */
+export function jsonOf(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      return JSON.stringify(value);
+  }
+}
+
+/** What Date.prototype.toISOString writes (of a year 0–9999): text in that form is its own ISO string. */
+const ISO_STRING = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 export function iso(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  return value instanceof Date ? value.toISOString() : new Date(textOf(value)).toISOString();
+  if (value instanceof Date) return value.toISOString();
+  const text = textOf(value);
+  return ISO_STRING.test(text) ? text : new Date(text).toISOString();
 }
 
 function serialise(value: unknown, type: ColumnType): unknown {

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import {
   CANONICAL_MODELS,
   RESIDENT_LEASE_FIELDS,
+  NOT_NULL_SYSTEM_COLUMNS,
   SYSTEM_COLUMNS,
   type ColumnType,
 } from '../../src/catalogue/canonical-models';
@@ -18,16 +19,17 @@ const PRISMA_TYPE: Record<ColumnType, string> = {
   jsonb: 'Json',
 };
 
-/** Fields of a model block in schema.prisma: name -> base type. */
-function prismaFields(schema: string, table: string): Map<string, string> {
+/** Fields of a model block in schema.prisma: name -> base type (with `?` when `optional`: a nullable column). */
+function prismaFields(schema: string, table: string, { optional = false } = {}): Map<string, string> {
   const block = [...schema.matchAll(/model \w+ \{([\s\S]*?)\n\}/g)]
     .map((m) => m[1])
     .find((b) => b.includes(`@@map("${table}")`));
   if (!block) throw new Error(`no model mapped to ${table}`);
   const fields = new Map<string, string>();
   for (const line of block.split('\n')) {
-    const m = /^\s+(\w+)\s+(\w+)(\[\])?\??/.exec(line);
-    if (m && !line.trim().startsWith('//') && !line.trim().startsWith('@@')) fields.set(m[1], m[2]);
+    const m = /^\s+(\w+)\s+(\w+)(\[\])?(\?)?/.exec(line);
+    if (m && !line.trim().startsWith('//') && !line.trim().startsWith('@@'))
+      fields.set(m[1], optional && m[4] ? `${m[2]}?` : m[2]);
   }
   return fields;
 }
@@ -44,6 +46,16 @@ describe('canonical model catalogue', () => {
         ...Object.entries(model.fields).map(([f, t]) => [f, PRISMA_TYPE[t]] as [string, string]),
       ]);
       expect(Object.fromEntries(fields)).toEqual(Object.fromEntries(expected));
+    },
+  );
+
+  // The read API orders by these without NULLS LAST (so an index serves the order): a nullable one would move its
+  // nulls first in a descending order.
+  it.each(Object.values(CANONICAL_MODELS).map((m) => [m.table] as const))(
+    '%s declares every NOT_NULL_SYSTEM_COLUMNS column NOT NULL',
+    (table) => {
+      const fields = prismaFields(schema, table, { optional: true });
+      expect(NOT_NULL_SYSTEM_COLUMNS.filter((c) => fields.get(c)?.endsWith('?') !== false)).toEqual([]);
     },
   );
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import { Pool, type CustomTypesConfig, type PoolClient, type QueryResultRow } from 'pg';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
 import { PrismaClient } from '../../generated/prisma/client';
 
@@ -29,10 +29,13 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
    * `preparedAs` names it so each connection plans it once: a statement run per webhook delivery spends
    * several times longer in PostgreSQL's planner than in its executor otherwise.
    */
-  async sql<R extends QueryResultRow = any>(text: string, params: unknown[] = [], preparedAs?: string): Promise<R[]> {
-    return (
-      await this.pool.query<R>(preparedAs ? { name: preparedAs, text, values: params } : { text, values: params })
-    ).rows;
+  async sql<R extends QueryResultRow = any>(
+    text: string,
+    params: unknown[] = [],
+    preparedAs?: string,
+    types?: CustomTypesConfig,
+  ): Promise<R[]> {
+    return (await this.pool.query<R>({ ...(preparedAs && { name: preparedAs }), text, values: params, types })).rows;
   }
 
   async sqlTransaction<T>(work: (tx: SqlTx) => Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, type Type } from '@nestjs/common';
+import { Controller, Get, Header, Param, Query, type Type } from '@nestjs/common';
 import { CANONICAL_MODEL_NAMES, CANONICAL_MODELS, type CanonicalModelName } from '../../catalogue/canonical-models';
 import { OrgId } from '../../platform/auth/api-key.guard';
 import { ReadScope } from '../../platform/auth/scopes';
@@ -13,7 +13,10 @@ function recordReadController(model: CanonicalModelName): Type {
   class RecordReadController {
     constructor(private readonly records: RecordReadService) {}
 
-    @Get(path) list(@OrgId() org: string, @Query() q: RecordListQueryDto) {
+    // The service answers the page as JSON text (see RecordReadService.list).
+    @Get(path)
+    @Header('content-type', 'application/json; charset=utf-8')
+    list(@OrgId() org: string, @Query() q: RecordListQueryDto) {
       return this.records.list(model, org, q);
     }
     @Get(`${path}/:id`) get(@OrgId() org: string, @Param('id') id: string, @Query() q: RecordGetQueryDto) {

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { CANONICAL_MODELS, LINK_MODEL, type CanonicalModelName, type LinkSide } from '../../catalogue/canonical-models';
+import {
+  CANONICAL_MODELS,
+  LINK_MODEL,
+  NOT_NULL_SYSTEM_COLUMNS,
+  type CanonicalModelName,
+  type LinkSide,
+} from '../../catalogue/canonical-models';
 import type { ListPage } from '../../platform/common/http/list-query.dto';
 import type { SqlFilter } from '../../platform/common/sql-filter';
+import { ISO_TIMESTAMPS } from '../../platform/database/iso-timestamps';
 import { PrismaService } from '../../platform/database/prisma.service';
 
 export type LinkRow = Record<string, unknown> & { resident_id: string; lease_id: string };
@@ -9,7 +16,8 @@ export type LinkRow = Record<string, unknown> & { resident_id: string; lease_id:
 /**
  * Reads of the data cache; every query is scoped by the caller's organization through the filter. Plain SQL
  * on the shared pool: Prisma's mapping of raw results was a seventh of a page read's CPU, and the cache's
- * column types (text, int, float8, bool, timestamptz, jsonb, text[]) come back from pg as the same values.
+ * column types (text, int, float8, bool, timestamptz, jsonb, text[]) come back from pg as the same values,
+ * timestamps as the ISO strings the presenter makes of them (ISO_TIMESTAMPS).
  */
 @Injectable()
 export class RecordReadRepository {
@@ -22,7 +30,7 @@ export class RecordReadRepository {
   ): Promise<{ rows: Record<string, unknown>[]; total: number }> {
     const table = `"${CANONICAL_MODELS[model].table}" r`;
     const order = [
-      ...page.orderBy.map((o) => `r."${o.field}" ${o.direction === 'desc' ? 'DESC' : 'ASC'} NULLS LAST`),
+      ...page.orderBy.map((o) => `r."${o.field}" ${o.direction === 'desc' ? 'DESC' : 'ASC'}${nullsLast(o.field)}`),
       'r."id" ASC',
     ].join(', ');
     const limitParam = filter.params.length + 1;
@@ -30,6 +38,8 @@ export class RecordReadRepository {
       this.prisma.sql<Record<string, unknown>>(
         `SELECT r.* FROM ${table} ${filter.sql} ORDER BY ${order} LIMIT $${limitParam} OFFSET $${limitParam + 1}`,
         [...filter.params, page.limit, page.offset],
+        undefined,
+        ISO_TIMESTAMPS,
       ),
       this.prisma.sql<{ total: number }>(`SELECT count(*)::int AS total FROM ${table} ${filter.sql}`, filter.params),
     ]);
@@ -40,6 +50,8 @@ export class RecordReadRepository {
     const rows = await this.prisma.sql<Record<string, unknown>>(
       `SELECT * FROM "${CANONICAL_MODELS[model].table}" WHERE "id" = $1 AND "organization_id" = $2`,
       [id, organizationId],
+      undefined,
+      ISO_TIMESTAMPS,
     );
     return rows[0] ?? null;
   }
@@ -61,6 +73,12 @@ export class RecordReadRepository {
       `SELECT l.*${partnerFields} FROM "${LINK_MODEL.table}" l WHERE l."${side.column}" = ANY($1::text[])${includeDeleted ? '' : ' AND l."deleted_at" IS NULL'}
        ORDER BY l."move_in_date" NULLS LAST, l."id"`,
       [ids],
+      undefined,
+      ISO_TIMESTAMPS,
     );
   }
 }
+
+/** Nulls sort last; said only of a column that may hold one, so an order by a NOT NULL column can use its index. */
+const nullsLast = (column: string) =>
+  (NOT_NULL_SYSTEM_COLUMNS as readonly string[]).includes(column) ? '' : ' NULLS LAST';

@@ -7,7 +7,7 @@ import {
   type LinkSide,
   type ListFilter,
 } from '../../catalogue/canonical-models';
-import { iso, presentRecord } from '../../catalogue/record-presenter';
+import { iso, presentRecord, presentRecordJson } from '../../catalogue/record-presenter';
 import { AppError } from '../../platform/common/errors/app-error';
 import { assertSortable, listMeta, parseListQuery, singleMeta } from '../../platform/common/http/list-query.dto';
 import { SqlFilter } from '../../platform/common/sql-filter';
@@ -30,20 +30,27 @@ const SYSTEM_SORTABLE = [
 export class RecordReadService {
   constructor(private readonly records: RecordReadRepository) {}
 
-  async list(model: CanonicalModelName, organizationId: string, query: RecordListQueryDto) {
+  /**
+   * A page as its JSON text: the records written straight from their rows (a page of 100 residents is ~130 kB;
+   * building its objects and serialising them was a fifth of the app's CPU per request).
+   */
+  async list(model: CanonicalModelName, organizationId: string, query: RecordListQueryDto): Promise<string> {
     const page = parseListQuery(query);
     assertSortable(page.orderBy, sortableFields(model));
     const filter = this.buildFilter(model, organizationId, query);
     const { rows, total } = await this.records.list(model, filter, page);
-    const results = await this.present(model, rows, query.include_deleted === 'true');
-    return { meta: listMeta(page, total, results.length), results };
+    const extras = await this.extras(model, rows, query.include_deleted === 'true');
+    const results = rows.map((row, i) =>
+      presentRecordJson(model, row, { stampItems: true }, JSON.stringify(extras[i]).slice(1, -1)),
+    );
+    return `{"meta":${JSON.stringify(listMeta(page, total, rows.length))},"results":[${results.join(',')}]}`;
   }
 
   async get(model: CanonicalModelName, organizationId: string, id: string, query: RecordGetQueryDto = {}) {
     const row = await this.records.get(model, organizationId, id);
     if (!row) throw AppError.notFound(CANONICAL_MODELS[model].noun, id);
-    const [result] = await this.present(model, [row], query.include_deleted === 'true');
-    return { meta: singleMeta(), results: result };
+    const [extras] = await this.extras(model, [row], query.include_deleted === 'true');
+    return { meta: singleMeta(), results: Object.assign(presentRecord(model, row, { stampItems: true }), extras) };
   }
 
   private buildFilter(model: CanonicalModelName, organizationId: string, q: RecordListQueryDto): SqlFilter {
@@ -59,12 +66,11 @@ export class RecordReadService {
   }
 
   /**
-   * Rows -> the spec's objects: every field present, timestamps as ISO strings, embedded arrays attached:
-   * a resident's or lease's links (leases_meta_data / residents_meta_data), each naming the record on the
-   * other side and carrying its partnerFields (a resident's: lease_status_normalized); links that stopped
-   * showing only with include_deleted.
+   * What the spec's object of each row has beyond presentRecord's: the always-empty arrays and a resident's or
+   * lease's links (leases_meta_data / residents_meta_data), each naming the record on the other side and carrying
+   * its partnerFields (a resident's: lease_status_normalized); links that stopped showing only with include_deleted.
    */
-  private async present(model: CanonicalModelName, rows: Record<string, unknown>[], includeDeleted: boolean) {
+  private async extras(model: CanonicalModelName, rows: Record<string, unknown>[], includeDeleted: boolean) {
     const definition = CANONICAL_MODELS[model];
     const side = definition.linkSide;
     const linksByOwner = new Map<string, LinkRow[]>();
@@ -75,13 +81,15 @@ export class RecordReadService {
         includeDeleted,
       )) {
         const owner = link[side.column];
-        linksByOwner.set(owner, [...(linksByOwner.get(owner) ?? []), link]);
+        const owned = linksByOwner.get(owner);
+        if (owned) owned.push(link);
+        else linksByOwner.set(owner, [link]);
       }
     }
     const partnerColumn = side ? CANONICAL_MODELS[side.partner].linkSide!.column : null;
     const partnerFields = Object.keys(side?.partnerFields ?? {});
     return rows.map((row) => {
-      const out = presentRecord(model, row, { stampItems: true });
+      const out: Record<string, unknown> = {};
       for (const field of definition.emptyArrays) out[field] = [];
       if (side) {
         out[side.embeddedAs] = (linksByOwner.get(row.id as string) ?? []).map((l) => {
