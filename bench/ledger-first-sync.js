@@ -51,9 +51,9 @@ function rssOfAll(pids) {
  * CPU ms so far of each process of our side of the sync, by part and pid: only this run's (the machine is shared:
  * its database's backends, the Redis on 6379 the app uses, the sandbox started with this run's secret).
  */
-function syncCpu(appPid, dbName, sandboxSecret) {
+function syncCpu(appPids, dbName, sandboxSecret) {
   return {
-    app: new Map(processTree(appPid).map((pid) => [String(pid), cpuMsOf(pid)])),
+    app: new Map(appPids().map((pid) => [String(pid), cpuMsOf(pid)])),
     postgres: cpuMsOfCommands(new RegExp(`^postgres: \\S+ ${dbName} `)),
     redis: cpuMsOfCommands(/^redis-server \S*:6379\b/),
     sandbox: cpuMsOfCommands(new RegExp(`sandbox-server\\.js .*${sandboxSecret}`)),
@@ -169,6 +169,15 @@ async function ledgerFirstSync() {
     ? fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-prof-ledger-'))
     : undefined;
   const app = await startApp(dbUrl, {}, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  // BENCH_LEDGER_WORKERS=N adds N `worker` processes beside the `all` one (production's scale-out, on one machine).
+  const workers = [];
+  for (let i = 0; i < Number(process.env.BENCH_LEDGER_WORKERS ?? 0); i++)
+    workers.push(
+      await startApp(dbUrl, { LATCHKEY_ENCRYPTION_KEY: app.encryptionKey, LATCHKEY_API_KEY: app.apiKey }, [], {
+        role: 'worker',
+      }),
+    );
+  const appPids = () => [app, ...workers].flatMap((p) => processTree(p.child.pid));
   const { result: integration } = await app.api('POST', '/v1/admin/integrations/', {
     name: 'bench ledgers',
     integration_vendor: 'BUILDIUM',
@@ -177,10 +186,10 @@ async function ledgerFirstSync() {
     max_request_frequency: 100_000,
     max_job_concurrency: jobConcurrency,
   });
-  const idleRss = rssOfAll(processTree(app.child.pid));
+  const idleRss = rssOfAll(appPids());
 
   const fromUs = Number(process.hrtime.bigint() / 1000n);
-  const cpuBefore = syncCpu(app.child.pid, dbName, sandbox.credentials.secret);
+  const cpuBefore = syncCpu(appPids, dbName, sandbox.credentials.secret);
   const wallStarted = Date.now();
   await app.api('PUT', `/v1/admin/integrations/${integration.id}/`, { active: true });
   const runId = await withClient(dbUrl, (db) =>
@@ -193,10 +202,10 @@ async function ledgerFirstSync() {
   // up to its last reading.
   const cpuSeen = keepLatest({}, cpuBefore);
   for (let polls = 0; ; polls++) {
-    peakRss = Math.max(peakRss, rssOfAll(processTree(app.child.pid)));
+    peakRss = Math.max(peakRss, rssOfAll(appPids()));
     // Every 100 ms for the RSS; the run's row and the CPU readings every second.
     if (polls % 10 === 0) {
-      keepLatest(cpuSeen, syncCpu(app.child.pid, dbName, sandbox.credentials.secret));
+      keepLatest(cpuSeen, syncCpu(appPids, dbName, sandbox.credentials.secret));
       run = await withClient(dbUrl, (db) =>
         db.query('SELECT status, started_at, finished_at, failed_job_count FROM sync_runs WHERE id = $1', [runId]),
       ).then((r) => r.rows[0]);
@@ -204,7 +213,7 @@ async function ledgerFirstSync() {
     }
     await sleep(100);
   }
-  const cpuAfter = keepLatest(cpuSeen, syncCpu(app.child.pid, dbName, sandbox.credentials.secret));
+  const cpuAfter = keepLatest(cpuSeen, syncCpu(appPids, dbName, sandbox.credentials.secret));
   const wallSeconds = (Date.now() - wallStarted) / 1000;
   const toUs = Number(process.hrtime.bigint() / 1000n);
 
@@ -233,7 +242,7 @@ async function ledgerFirstSync() {
       [runId, run.started_at],
     ),
   ).then((r) => r.rows.map((j) => `${j.model} ${j.started_s}–${j.finished_s} s`));
-  await app.stop();
+  await Promise.all([app, ...workers].map((p) => p.stop()));
 
   const money = counts.resident_charges + counts.resident_payments;
   const allRecords = money + OTHERS.reduce((n, t) => n + counts[t], 0);
@@ -281,6 +290,7 @@ async function ledgerFirstSync() {
   if (profileDir) {
     const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
     if (file) result.profile = topFrames(path.join(profileDir, file), fromUs, toUs);
+    if (process.env.BENCH_KEEP_PROFILE) fs.copyFileSync(path.join(profileDir, file), process.env.BENCH_KEEP_PROFILE);
     fs.rmSync(profileDir, { recursive: true, force: true });
   }
   console.log(JSON.stringify(result, null, 2));

@@ -35,6 +35,11 @@ export function nextRunAt(from: Date, schedule: SyncSchedule): Date {
   return new Date(from.getTime() + Math.max(1, schedule.sync_frequency) * CADENCE_MS[schedule.sync_cadence]);
 }
 
+/** A run's models in the order its jobs start: the vendor's longest pulls first, the rest in their order. */
+export function inStartOrder<M extends string>(models: readonly M[], longest: readonly string[] = []): M[] {
+  return [...models.filter((model) => longest.includes(model)), ...models.filter((model) => !longest.includes(model))];
+}
+
 /**
  * The models an integration's syncs read, in its vendor's order: the ones it chose (extension `models_to_sync`),
  * or, when it chose none, every model its vendor has (so a model Latchkey adds later is synced too).

@@ -1,5 +1,6 @@
 import { cronProblem } from '../../src/platform/common/cron';
-import { nextRunAt } from '../../src/sync/sync-schedule';
+import { buildiumAdapter } from '../../src/fetch/buildium/buildium.adapter';
+import { inStartOrder, modelsToSync, nextRunAt } from '../../src/sync/sync-schedule';
 
 describe('sync schedule', () => {
   const from = new Date('2026-03-01T10:07:30.000Z');
@@ -29,5 +30,21 @@ describe('sync schedule', () => {
     expect(cronProblem('0 3 * * 1')).toBeNull();
     expect(cronProblem('every day')).toMatch(/5 fields/);
     expect(cronProblem('61 * * * *')).toMatch(/not a valid cron/);
+  });
+
+  it("starts a run's longest pulls first and keeps the others in their vendor's order", () => {
+    expect(
+      inStartOrder(
+        ['properties', 'units', 'leases', 'resident_charges', 'resident_payments'],
+        ['resident_payments', 'resident_charges'],
+      ),
+    ).toEqual(['resident_charges', 'resident_payments', 'properties', 'units', 'leases']);
+    expect(inStartOrder(['properties', 'units'], ['resident_charges'])).toEqual(['properties', 'units']);
+    expect(inStartOrder(['units', 'properties'])).toEqual(['units', 'properties']);
+    // Buildium reads each lease's ledger with a request of its own: its money jobs start first
+    expect(inStartOrder(modelsToSync(buildiumAdapter.models, []), buildiumAdapter.longestModels).slice(0, 2)).toEqual([
+      'resident_charges',
+      'resident_payments',
+    ]);
   });
 });

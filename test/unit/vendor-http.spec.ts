@@ -89,6 +89,25 @@ describe('VendorHttp', () => {
     await vendor.close();
   });
 
+  it('reuses a kept-alive socket for the next requests without setting its TCP keep-alive again', async () => {
+    const vendor = await scriptedVendor([1, 2, 3, 4].map((n) => ({ status: 200, body: { n } })));
+    try {
+      const http = client(vendor.url);
+      expect((await http.get('/things')).data).toEqual({ n: 1 });
+      const pooled = Object.values(guard.httpAgent.freeSockets).flat();
+      expect(pooled).toHaveLength(1);
+      const handle = (pooled[0] as unknown as { _handle: { setKeepAlive: (...args: unknown[]) => unknown } })._handle;
+      const setKeepAlive = jest.spyOn(handle, 'setKeepAlive');
+      for (const n of [2, 3, 4]) expect((await http.get('/things')).data).toEqual({ n });
+      // axios asks for 60 s on each request and the agent for its own delay on each return to the pool: a system
+      // call each, per request, unless the two agree
+      expect(setKeepAlive).not.toHaveBeenCalled();
+      expect(Object.values(guard.httpAgent.freeSockets).flat()).toEqual(pooled);
+    } finally {
+      await vendor.close();
+    }
+  });
+
   it('retries a throttle reported inside a 200 body after its Retry-After, and a retryable in-body error after a back-off', async () => {
     const vendor = await scriptedVendor([
       { status: 200, body: { error: { code: 429, message: 'slow down' } } },

@@ -178,6 +178,11 @@ export interface VendorAdapter<Credentials = unknown, Model extends CanonicalMod
   readonly models: readonly Model[];
   /** Models that accept a since-filter. */
   readonly incrementalModels: readonly Model[];
+  /**
+   * Models whose pulls take longest (read with a request per record of another model, as Buildium's ledgers are per
+   * lease): a run starts their jobs first, so under max_job_concurrency they do not wait behind the short ones.
+   */
+  readonly longestModels?: readonly Model[];
   /** A client for one integration. */
   client(credentials: Credentials, context: ClientContext): VendorClient<Model>;
   /**

@@ -7,7 +7,7 @@ import { flattenValidationErrors } from '../../platform/common/errors/validation
 import { assertSortable, listMeta, parseListQuery } from '../../platform/common/http/list-query.dto';
 import { checkInProcess, DataAccessService } from '../data-access/data-access.service';
 import { cronProblem } from '../../platform/common/cron';
-import { modelsToSync, nextRunAt } from '../../sync/sync-schedule';
+import { inStartOrder, modelsToSync, nextRunAt } from '../../sync/sync-schedule';
 import type { Cadence, IntegrationVendor } from '../../generated/prisma/enums';
 import { OutboundBlockedError, OutboundGuard } from '../../platform/outbound/outbound-guard';
 import { SyncService, type LastSyncRun } from '../../sync/sync.service';
@@ -60,8 +60,7 @@ export class IntegrationService {
       new_properties_are_enabled: dto.new_properties_are_enabled ?? true,
       models_to_sync: dto.models_to_sync ?? [],
     });
-    if (row.active)
-      await this.sync.startFirstSync(organizationId, row.id, modelsToSync(adapter.models, row.models_to_sync));
+    if (row.active) await this.sync.startFirstSync(organizationId, row.id, runModels(adapter, row.models_to_sync));
     return this.present(row, row.active, new Set(), (await this.sync.latestRuns([row.id])).get(row.id) ?? null);
   }
 
@@ -135,7 +134,7 @@ export class IntegrationService {
       await this.integrations.update(organizationId, id, { next_sync_at: nextRunAt(new Date(), row) });
     // Turning `active` on for the first time starts the first sync (it runs once, however often this happens).
     if (row.active && !row.first_sync_started_at)
-      await this.sync.startFirstSync(organizationId, id, modelsToSync(adapter.models, row.models_to_sync));
+      await this.sync.startFirstSync(organizationId, id, runModels(adapter, row.models_to_sync));
     return this.get(organizationId, id);
   }
 
@@ -149,8 +148,8 @@ export class IntegrationService {
     const adapter = this.adapterFor(row.vendor);
     // Without a list, the models the integration syncs; a list may name any model its vendor has (a one-off pull).
     if (dto.models_to_sync?.length) assertSyncable(adapter, dto.models_to_sync);
-    const chosen = modelsToSync(adapter.models, row.models_to_sync);
-    const models = dto.models_to_sync?.length ? modelsToSync(adapter.models, dto.models_to_sync) : chosen;
+    const chosen = runModels(adapter, row.models_to_sync);
+    const models = dto.models_to_sync?.length ? runModels(adapter, dto.models_to_sync) : chosen;
     const syncId = row.first_sync_started_at
       ? await this.sync.requestManualRun(organizationId, id, models)
       : await this.sync.startFirstSync(organizationId, id, chosen);
@@ -261,6 +260,11 @@ function validateCredentials(adapter: VendorAdapter, credentials: Record<string,
 }
 
 /** A chosen model the vendor has no sync for is a 400 naming the ones it has. */
+/** The models a run of the integration reads, in the order their jobs start. */
+function runModels(adapter: VendorAdapter, chosen: readonly string[]) {
+  return inStartOrder(modelsToSync(adapter.models, chosen), adapter.longestModels);
+}
+
 function assertSyncable(adapter: VendorAdapter, models: readonly string[]): void {
   const unsupported = models.filter((m) => !(adapter.models as readonly string[]).includes(m));
   if (unsupported.length > 0) {
