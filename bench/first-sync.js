@@ -30,10 +30,10 @@ const {
   startSandbox,
   target,
   targetCell,
+  topFrames,
   waitForRun,
   withClient,
 } = require('./lib');
-const { topFrames } = require('./ledger-first-sync');
 
 const PAGE = 1000;
 const TABLES = ['properties', 'units', 'residents', 'leases'];

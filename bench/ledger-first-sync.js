@@ -9,7 +9,8 @@
 //   - their ratio (target >= 0.5), peak RSS of the app's processes (/proc, sampled; target <= 512 MB), CPU per
 //     money record of each side from /proc (ours: the app, its PostgreSQL backends, Redis, the sandbox; the
 //     ceiling: this process and its PostgreSQL backend), and the cores each side kept busy.
-// BENCH_LEDGER_PROFILE=1 profiles the app (--cpu-prof) and prints the top self-time frames of the run.
+// BENCH_LEDGER_PROFILE=1 profiles the app (--cpu-prof) and prints the top self-time frames of the run; BENCH_KEEP_PROFILE=<file>
+// keeps the profile. BENCH_LEDGER_WORKERS=N adds N worker processes (their CPU and RSS counted as the app's).
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -19,12 +20,11 @@ const {
   cpuMsOf,
   cpuMsOfCommands,
   createDatabase,
-  forEachBusySample,
   processTree,
-  readProfile,
   sleep,
   startApp,
   startSandbox,
+  topFrames,
   withClient,
 } = require('./lib');
 
@@ -69,51 +69,6 @@ function keepLatest(seen, snapshot) {
 }
 const usedMs = (before, after, part) =>
   [...after[part]].reduce((sum, [pid, ms]) => sum + ms - (before[part].get(pid) ?? 0), 0);
-
-/**
- * Top `n` frames by self time of the busy samples in [fromUs, toUs] of a V8 CPU profile (wall-clock samples: on a
- * loaded machine they include time the thread was runnable but not running), each with the JavaScript function
- * nearest above it in the stack that is ours or a library's (`via`), so a native frame (writev, GC) has a cause.
- */
-function topFrames(profileFile, fromUs, toUs, n = 15) {
-  const read = readProfile(profileFile);
-  const { byId, parent } = read;
-  const name = ({ functionName, url, lineNumber }) => {
-    const where = url
-      ? `${url.replace(/^file:\/\//, '').replace(/^.*(node_modules|dist)\//, '')}:${lineNumber + 1}`
-      : '';
-    return `${functionName || '(anonymous)'} ${where}`.trim();
-  };
-  const caller = (id) => {
-    for (let up = parent.get(id); up !== undefined; up = parent.get(up)) {
-      const frame = byId.get(up).callFrame;
-      if (frame.url && !frame.url.startsWith('node:')) return name(frame);
-    }
-    return '';
-  };
-  const self = new Map();
-  let busy = 0;
-  forEachBusySample(read, fromUs, toUs, (id, delta) => {
-    busy += delta;
-    const key = name(byId.get(id).callFrame);
-    const entry = self.get(key) ?? { us: 0, via: new Map() };
-    entry.us += delta;
-    const via = caller(id);
-    entry.via.set(via, (entry.via.get(via) ?? 0) + delta);
-    self.set(key, entry);
-  });
-  const share = (us) => `${((us / busy) * 100).toFixed(1)} %`;
-  return {
-    busySeconds: +(busy / 1e6).toFixed(2),
-    top: [...self]
-      .sort((a, b) => b[1].us - a[1].us)
-      .slice(0, n)
-      .map(([frame, { us, via }]) => {
-        const callers = [...via].sort((a, b) => b[1] - a[1]).slice(0, 3);
-        return `${share(us)} ${frame}${callers[0]?.[0] ? ` via ${callers.map(([c, v]) => `${c} (${share(v)})`).join(', ')}` : ''}`;
-      }),
-  };
-}
 
 /**
  * The ceiling: every row of the money tables, upserted again by the cache writer's statement, a page per
@@ -302,4 +257,4 @@ async function ledgerFirstSync() {
     throw new Error(`the sync did not complete: ${run.status}, ${money} money records`);
 }
 
-module.exports = { ledgerFirstSync, rawCeiling, topFrames };
+module.exports = { ledgerFirstSync, rawCeiling };

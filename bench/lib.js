@@ -335,6 +335,51 @@ function forEachBusySample({ profile, byId }, fromUs, toUs, visit) {
   });
 }
 
+/**
+ * Top `n` frames by self time of the busy samples in [fromUs, toUs] of a V8 CPU profile (wall-clock samples: on a
+ * loaded machine they include time the thread was runnable but not running), each with the JavaScript function
+ * nearest above it in the stack that is ours or a library's (`via`), so a native frame (writev, GC) has a cause.
+ */
+function topFrames(profileFile, fromUs, toUs, n = 15) {
+  const read = readProfile(profileFile);
+  const { byId, parent } = read;
+  const name = ({ functionName, url, lineNumber }) => {
+    const where = url
+      ? `${url.replace(/^file:\/\//, '').replace(/^.*(node_modules|dist)\//, '')}:${lineNumber + 1}`
+      : '';
+    return `${functionName || '(anonymous)'} ${where}`.trim();
+  };
+  const caller = (id) => {
+    for (let up = parent.get(id); up !== undefined; up = parent.get(up)) {
+      const frame = byId.get(up).callFrame;
+      if (frame.url && !frame.url.startsWith('node:')) return name(frame);
+    }
+    return '';
+  };
+  const self = new Map();
+  let busy = 0;
+  forEachBusySample(read, fromUs, toUs, (id, delta) => {
+    busy += delta;
+    const key = name(byId.get(id).callFrame);
+    const entry = self.get(key) ?? { us: 0, via: new Map() };
+    entry.us += delta;
+    const via = caller(id);
+    entry.via.set(via, (entry.via.get(via) ?? 0) + delta);
+    self.set(key, entry);
+  });
+  const share = (us) => `${((us / busy) * 100).toFixed(1)} %`;
+  return {
+    busySeconds: +(busy / 1e6).toFixed(2),
+    top: [...self]
+      .sort((a, b) => b[1].us - a[1].us)
+      .slice(0, n)
+      .map(([frame, { us, via }]) => {
+        const callers = [...via].sort((a, b) => b[1] - a[1]).slice(0, 3);
+        return `${share(us)} ${frame}${callers[0]?.[0] ? ` via ${callers.map(([c, v]) => `${c} (${share(v)})`).join(', ')}` : ''}`;
+      }),
+  };
+}
+
 async function withClient(url, fn) {
   const client = new Client({ connectionString: url });
   await client.connect();
@@ -518,6 +563,7 @@ module.exports = {
   deliveryCpuMs,
   cpuPerItem,
   readProfile,
+  topFrames,
   forEachBusySample,
   sleep,
   stopAll,

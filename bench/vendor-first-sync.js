@@ -24,10 +24,10 @@ const {
   startChildProcess,
   target,
   targetCell,
+  topFrames,
   waitForRun,
   withClient,
 } = require('./lib');
-const { topFrames } = require('./ledger-first-sync');
 
 const VENDORS = [
   ['BUILDIUM', 'buildium'],
