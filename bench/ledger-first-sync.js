@@ -245,7 +245,8 @@ async function ledgerFirstSync() {
   if (profileDir) {
     const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
     if (file) result.profile = topFrames(path.join(profileDir, file), fromUs, toUs);
-    if (process.env.BENCH_KEEP_PROFILE) fs.copyFileSync(path.join(profileDir, file), process.env.BENCH_KEEP_PROFILE);
+    if (file && process.env.BENCH_KEEP_PROFILE)
+      fs.copyFileSync(path.join(profileDir, file), process.env.BENCH_KEEP_PROFILE);
     fs.rmSync(profileDir, { recursive: true, force: true });
   }
   console.log(JSON.stringify(result, null, 2));

@@ -1,4 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
+import type { VendorAdapter } from '../fetch/adapter/vendor-adapter';
 import type { Cadence, SyncRunKind } from '../generated/prisma/enums';
 
 export interface SyncSchedule {
@@ -46,4 +47,9 @@ export function inStartOrder<M extends string>(models: readonly M[], longest: re
  */
 export function modelsToSync<M extends string>(vendorModels: readonly M[], chosen: readonly string[]): M[] {
   return chosen.length === 0 ? [...vendorModels] : vendorModels.filter((model) => chosen.includes(model));
+}
+
+/** The models a run of the integration reads, in the order their jobs start. */
+export function runModels(adapter: Pick<VendorAdapter, 'models' | 'longestModels'>, chosen: readonly string[]) {
+  return inStartOrder(modelsToSync(adapter.models, chosen), adapter.longestModels);
 }

@@ -13,7 +13,7 @@ import { presentLatestRun } from './job-log';
 import { IntegrationRecordRepository, type SyncIntegration } from './integration-record.repository';
 import type { JobEnded } from './run-finisher.service';
 import { SyncRunRepository, type SkippedModel } from './sync-run.repository';
-import { inStartOrder, modelsToSync, nextRunAt } from './sync-schedule';
+import { nextRunAt, runModels } from './sync-schedule';
 
 /** An integration's latest run, as the Integration object's `last_sync_run` (extension) shows it. */
 export type LastSyncRun = ReturnType<typeof presentLatestRun>;
@@ -115,7 +115,7 @@ export class SyncService implements OnApplicationBootstrap, OnModuleDestroy {
         const mode = fullDue || adapter.incrementalModels.length === 0 ? 'FULL' : 'INCREMENTAL';
         const { readable, skipped } = await this.runs.readableModels(
           integration.id,
-          inStartOrder(modelsToSync(adapter.models, integration.models_to_sync), adapter.longestModels),
+          runModels(adapter, integration.models_to_sync),
         );
         if (readable.length === 0) {
           this.logger.warn(

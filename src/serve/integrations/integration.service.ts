@@ -7,7 +7,7 @@ import { flattenValidationErrors } from '../../platform/common/errors/validation
 import { assertSortable, listMeta, parseListQuery } from '../../platform/common/http/list-query.dto';
 import { checkInProcess, DataAccessService } from '../data-access/data-access.service';
 import { cronProblem } from '../../platform/common/cron';
-import { inStartOrder, modelsToSync, nextRunAt } from '../../sync/sync-schedule';
+import { modelsToSync, nextRunAt, runModels } from '../../sync/sync-schedule';
 import type { Cadence, IntegrationVendor } from '../../generated/prisma/enums';
 import { OutboundBlockedError, OutboundGuard } from '../../platform/outbound/outbound-guard';
 import { SyncService, type LastSyncRun } from '../../sync/sync.service';
@@ -260,11 +260,6 @@ function validateCredentials(adapter: VendorAdapter, credentials: Record<string,
 }
 
 /** A chosen model the vendor has no sync for is a 400 naming the ones it has. */
-/** The models a run of the integration reads, in the order their jobs start. */
-function runModels(adapter: VendorAdapter, chosen: readonly string[]) {
-  return inStartOrder(modelsToSync(adapter.models, chosen), adapter.longestModels);
-}
-
 function assertSyncable(adapter: VendorAdapter, models: readonly string[]): void {
   const unsupported = models.filter((m) => !(adapter.models as readonly string[]).includes(m));
   if (unsupported.length > 0) {
