@@ -59,6 +59,35 @@ describe('Buildium client: resident requests and lease ledgers', () => {
     }
   });
 
+  it('charges and payments pulled at once read each lease ledger once, for both, and each gets exactly its rows', async () => {
+    const [charges, payments] = await Promise.all([list('resident_charges'), list('resident_payments')]);
+    const ids = (types: string[]) =>
+      server.sandbox.data.transactions
+        .filter((t: Json) => types.includes(t.TransactionTypeEnum))
+        .map((t: Json) => t.Id)
+        .sort();
+    expect(
+      charges
+        .flat()
+        .map((t) => t.Id)
+        .sort(),
+    ).toEqual(ids(['Charge']));
+    expect(
+      payments
+        .flat()
+        .map((t) => t.Id)
+        .sort(),
+    ).toEqual(ids(['Payment', 'ElectronicFundsTransfer', 'ReversePayment', 'ReverseElectronicFundsTransfer']));
+    const calls = ledgerCalls();
+    expect(calls.map((c) => Number(/\/v1\/leases\/(\d+)\//.exec(c.path!)![1])).sort()).toEqual(
+      server.sandbox.data.leases.map((l: Json) => l.Id).sort(),
+    );
+    for (const call of calls)
+      expect(call.path).toMatch(
+        /\?transactiontypes=Charge&transactiontypes=Payment&transactiontypes=ElectronicFundsTransfer&transactiontypes=ReversePayment&transactiontypes=ReverseElectronicFundsTransfer$/,
+      );
+  });
+
   it('a later sync reads 90 days of transaction dates before its checkpoint, and skips leases that ended before them', async () => {
     const since = new Date();
     const from = new Date(since.getTime() - 90 * 86_400_000).toISOString().slice(0, 10);

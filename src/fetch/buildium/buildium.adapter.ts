@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { type ListOptions, type RawPage, type VendorAdapter, type VendorClient } from '../adapter/vendor-adapter';
 import type { VendorHttp } from '../adapter/vendor-http';
 import { getArrayPage, offsetPages } from '../adapter/offset-pages';
@@ -14,6 +15,7 @@ import {
   type BuildiumLedgerModel,
   type BuildiumModel,
 } from './buildium.facts';
+import { SharedLedgerReads } from './buildium.ledger-reads';
 import { mapBuildiumRecord } from './buildium.mapper';
 import {
   allUnitNumbers,
@@ -45,6 +47,8 @@ export const buildiumAdapter: VendorAdapter<BuildiumCredentials, BuildiumModel> 
   client: (credentials, context) =>
     new BuildiumClient(
       context.connect({ 'x-buildium-client-id': credentials.clientId, 'x-buildium-client-secret': credentials.secret }),
+      // The account the ledgers are read from: integrations with the same base URL and keys read the same data.
+      hash('sha256', [context.baseUrl, credentials.clientId, credentials.secret].join('\u0000'), 'base64url'),
     ),
   map: mapBuildiumRecord,
   vendorId: (_model, raw) => {
@@ -60,7 +64,10 @@ type Raw = Record<string, any>;
 class BuildiumClient implements VendorClient {
   readonly writer: BuildiumWriter;
 
-  constructor(private readonly http: VendorHttp) {
+  constructor(
+    private readonly http: VendorHttp,
+    private readonly account: string,
+  ) {
     this.writer = new BuildiumWriter(http);
   }
 
@@ -80,7 +87,8 @@ class BuildiumClient implements VendorClient {
     // Lease transactions have a permission of their own (Rentals > Lease transactions): ask one lease's ledger.
     const { records } = await this.page('leases', 0, 1);
     const leaseId = (records[0] as Raw | undefined)?.Id;
-    if (leaseId !== undefined) await getArrayPage(this.http, ledgerPath(model, leaseId), { offset: 0, limit: 1 });
+    if (leaseId !== undefined)
+      await getArrayPage(this.http, ledgerPath(LEDGER_TRANSACTION_TYPES[model], leaseId), { offset: 0, limit: 1 });
   }
 
   private page(model: BuildiumModel, offset: number, limit: number, lastupdatedfrom?: string): Promise<RawPage> {
@@ -135,22 +143,30 @@ class BuildiumClient implements VendorClient {
    * LEDGERS_IN_FLIGHT leases at a time in a sliding window (the budget still paces each request), in pages of at most
    * `pageSize` rows. The lease list is read a page at a time as the window moves: memory holds the window and a page.
    * There is no last-updated filter: a later sync reads the last LEDGER_WINDOW_DAYS of transaction dates before its
-   * checkpoint, and skips the leases that ended before that window (a full sync reads them all).
+   * checkpoint, and skips the leases that ended before that window (a full sync reads them all). While the other
+   * ledger model's pull of the account runs in this process, each lease is read once for both (SharedLedgerReads).
    */
   private async *ledgerPages(model: BuildiumLedgerModel, since?: Date): AsyncIterable<RawPage> {
     const from = since
       ? new Date(since.getTime() - LEDGER_WINDOW_DAYS * 86_400_000).toISOString().slice(0, 10)
       : undefined;
-    const ledgers = readAhead(this.ledgerLeaseIds(from), LEDGERS_IN_FLIGHT, (id) => this.ledger(model, id, from));
-    let rows: unknown[] = [];
-    for await (const ledger of ledgers) {
-      for (const row of ledger) rows.push(row);
-      if (rows.length >= BUILDIUM_FACTS.pageSize) {
-        yield { records: rows.slice(0, BUILDIUM_FACTS.pageSize) };
-        rows = rows.slice(BUILDIUM_FACTS.pageSize);
+    const pull = SHARED_LEDGERS.begin(this.account, model);
+    try {
+      const ledgers = readAhead(this.ledgerLeaseIds(from), LEDGERS_IN_FLIGHT, (id) =>
+        pull.ledger(id, from, (types) => this.ledger(types, id, from)),
+      );
+      let rows: unknown[] = [];
+      for await (const ledger of ledgers) {
+        for (const row of ledger) rows.push(row);
+        if (rows.length >= BUILDIUM_FACTS.pageSize) {
+          yield { records: rows.slice(0, BUILDIUM_FACTS.pageSize) };
+          rows = rows.slice(BUILDIUM_FACTS.pageSize);
+        }
       }
+      if (rows.length > 0) yield { records: rows };
+    } finally {
+      pull.end();
     }
-    if (rows.length > 0) yield { records: rows };
   }
 
   /** The ids of the leases whose ledgers a pull reads, page by page of the lease list. */
@@ -167,12 +183,12 @@ class BuildiumClient implements VendorClient {
           yield lease.Id;
   }
 
-  /** One lease's rows of a model's types, all pages; none for a lease that is gone since the lease listing. */
-  private async ledger(model: BuildiumLedgerModel, leaseId: number, from?: string): Promise<unknown[]> {
+  /** One lease's rows of these transaction types, all pages; none for a lease that is gone since the lease listing. */
+  private async ledger(types: readonly string[], leaseId: number, from?: string): Promise<unknown[]> {
     const rows: unknown[] = [];
     try {
       const pages = offsetPages(BUILDIUM_FACTS.pageSize, (offset, limit) =>
-        getArrayPage(this.http, ledgerPath(model, leaseId), { offset, limit, transactiondatefrom: from }),
+        getArrayPage(this.http, ledgerPath(types, leaseId), { offset, limit, transactiondatefrom: from }),
       );
       for await (const page of pages) rows.push(...page.records);
     } catch (error) {
@@ -191,11 +207,13 @@ class BuildiumClient implements VendorClient {
  */
 const LEDGERS_IN_FLIGHT = 32;
 
-/** A lease's transactions of a model's types: `transactiontypes` repeated (the spec's `explode: true`). */
-function ledgerPath(model: BuildiumLedgerModel, leaseId: number): string {
-  const types = LEDGER_TRANSACTION_TYPES[model].map((type) => `transactiontypes=${type}`).join('&');
-  return `/v1/leases/${leaseId}/transactions?${types}`;
+/** A lease's transactions of these types: `transactiontypes` repeated (the spec's `explode: true`). */
+function ledgerPath(types: readonly string[], leaseId: number): string {
+  return `/v1/leases/${leaseId}/transactions?${types.map((type) => `transactiontypes=${type}`).join('&')}`;
 }
+
+/** The ledgers this process's pulls read, shared between an account's charges and payments pulls. */
+const SHARED_LEDGERS = new SharedLedgerReads();
 
 /** Buildium's lastupdatedfrom format: YYYY-MM-DDTHH:MM:SSZ (UTC, no milliseconds). */
 export function formatBuildiumDateTime(date: Date): string {
