@@ -126,4 +126,25 @@ describe('Yardi incremental reads (docs/vendors/yardi.md: look-back window, 31-d
     server.sandbox.reset({ unlicensed: [{ interface: 'ItfServiceRequests', property }] });
     await expect(listAll('service_requests')).rejects.toThrow(/not Configured/);
   });
+
+  it("a full pull's residents, leases, charges and payments pulled at once: one GetResidentTransactions_Login per property, each model's records as read alone", async () => {
+    const models = ['residents', 'leases', 'resident_charges', 'resident_payments'] as const;
+    const pull = async (model: (typeof models)[number]) => {
+      const records: any[] = [];
+      for await (const page of clients.client(YARDI_SANDBOX_CREDENTIALS).listPages(model))
+        records.push(...page.records);
+      return records;
+    };
+    const apart: any[][] = [];
+    for (const model of models) apart.push(await pull(model));
+    const readsApart = calls().filter((c) => c.action?.includes('GetResidentTransactions_Login')).length;
+    clients.forget();
+    const together = await Promise.all(models.map(pull));
+    expect(together).toEqual(apart);
+    expect(together.every((records) => records.length > 0)).toBe(true);
+    const reads = calls().filter((c) => c.action?.includes('GetResidentTransactions_Login'));
+    const properties = new Set(reads.map((c) => c.property));
+    expect(reads).toHaveLength(properties.size);
+    expect(readsApart).toBe(4 * properties.size);
+  });
 });

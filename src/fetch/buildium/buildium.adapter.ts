@@ -1,7 +1,7 @@
-import { hash } from 'node:crypto';
 import { type ListOptions, type RawPage, type VendorAdapter, type VendorClient } from '../adapter/vendor-adapter';
 import type { VendorHttp } from '../adapter/vendor-http';
 import { getArrayPage, offsetPages } from '../adapter/offset-pages';
+import { accountScope } from '../adapter/shared-reads';
 import { VendorRequestError } from '../adapter/vendor-http';
 import { BuildiumCredentials } from './buildium.credentials';
 import {
@@ -15,7 +15,7 @@ import {
   type BuildiumLedgerModel,
   type BuildiumModel,
 } from './buildium.facts';
-import { SharedLedgerReads } from './buildium.ledger-reads';
+import { ledgerTypes, rowsOf, SHARED_LEDGERS } from './buildium.ledger-reads';
 import { mapBuildiumRecord } from './buildium.mapper';
 import {
   allUnitNumbers,
@@ -47,8 +47,7 @@ export const buildiumAdapter: VendorAdapter<BuildiumCredentials, BuildiumModel> 
   client: (credentials, context) =>
     new BuildiumClient(
       context.connect({ 'x-buildium-client-id': credentials.clientId, 'x-buildium-client-secret': credentials.secret }),
-      // The account the ledgers are read from: integrations with the same base URL and keys read the same data.
-      hash('sha256', [context.baseUrl, credentials.clientId, credentials.secret].join('\u0000'), 'base64url'),
+      accountScope(context.baseUrl, credentials),
     ),
   map: mapBuildiumRecord,
   vendorId: (_model, raw) => {
@@ -144,17 +143,19 @@ class BuildiumClient implements VendorClient {
    * `pageSize` rows. The lease list is read a page at a time as the window moves: memory holds the window and a page.
    * There is no last-updated filter: a later sync reads the last LEDGER_WINDOW_DAYS of transaction dates before its
    * checkpoint, and skips the leases that ended before that window (a full sync reads them all). While the other
-   * ledger model's pull of the account runs in this process, each lease is read once for both (SharedLedgerReads).
+   * ledger model's pull of the account runs in this process, each lease is read once for both (SHARED_LEDGERS).
    */
   private async *ledgerPages(model: BuildiumLedgerModel, since?: Date): AsyncIterable<RawPage> {
     const from = since
       ? new Date(since.getTime() - LEDGER_WINDOW_DAYS * 86_400_000).toISOString().slice(0, 10)
       : undefined;
-    const pull = SHARED_LEDGERS.begin(this.account, model);
+    const pull = SHARED_LEDGERS.begin(`${this.account}\u0000${from ?? ''}`, model);
     try {
-      const ledgers = readAhead(this.ledgerLeaseIds(from), LEDGERS_IN_FLIGHT, (id) =>
-        pull.ledger(id, from, (types) => this.ledger(types, id, from)),
-      );
+      const ledgers = readAhead(this.ledgerLeaseIds(from), LEDGERS_IN_FLIGHT, async (id) => {
+        const { answer, sentFor } = await pull.read(String(id), (models) => this.ledger(ledgerTypes(models), id, from));
+        if (sentFor.length === 1) return answer;
+        return rowsOf(model, answer, sentFor) ?? this.ledger(LEDGER_TRANSACTION_TYPES[model], id, from);
+      });
       let rows: unknown[] = [];
       for await (const ledger of ledgers) {
         for (const row of ledger) rows.push(row);
@@ -211,9 +212,6 @@ const LEDGERS_IN_FLIGHT = 32;
 function ledgerPath(types: readonly string[], leaseId: number): string {
   return `/v1/leases/${leaseId}/transactions?${types.map((type) => `transactiontypes=${type}`).join('&')}`;
 }
-
-/** The ledgers this process's pulls read, shared between an account's charges and payments pulls. */
-const SHARED_LEDGERS = new SharedLedgerReads();
 
 /** Buildium's lastupdatedfrom format: YYYY-MM-DDTHH:MM:SSZ (UTC, no milliseconds). */
 export function formatBuildiumDateTime(date: Date): string {

@@ -1,4 +1,5 @@
 import { isObject } from '../../normalise/normalise';
+import { accountScope, SharedReads, type SharedPull } from '../adapter/shared-reads';
 import { type ListOptions, type RawPage, type VendorAdapter, type VendorClient } from '../adapter/vendor-adapter';
 import { VendorRequestError, type VendorHttp } from '../adapter/vendor-http';
 import { YardiCredentials } from './yardi.credentials';
@@ -30,7 +31,11 @@ export const yardiAdapter: VendorAdapter<YardiCredentials, YardiModel> = {
   models: YARDI_MODELS,
   incrementalModels: YARDI_INCREMENTAL_MODELS,
   client: (credentials, context) =>
-    new YardiClient(context.connect({ 'content-type': 'text/xml; charset=utf-8', accept: 'text/xml' }), credentials),
+    new YardiClient(
+      context.connect({ 'content-type': 'text/xml; charset=utf-8', accept: 'text/xml' }),
+      credentials,
+      accountScope(context.baseUrl, credentials),
+    ),
   map: mapYardiRecord,
   vendorId: yardiVendorId,
   writeFields: YARDI_WRITE_FIELDS,
@@ -59,6 +64,7 @@ class YardiClient implements VendorClient<YardiModel> {
   constructor(
     private readonly http: VendorHttp,
     private readonly credentials: YardiCredentials,
+    private readonly account: string,
   ) {
     // The writer reads as a sync does: the same calls, the same raw records.
     this.writer = new YardiWriter(http, credentials, {
@@ -72,29 +78,54 @@ class YardiClient implements VendorClient<YardiModel> {
    * payments, per 31-day slice), the next call made while the caller is still writing the current page.
    */
   async *listPages(model: YardiModel, options: ListOptions = {}): AsyncIterable<RawPage> {
-    const properties = await this.properties();
     if (model === 'properties') {
+      const properties = await this.properties();
       yield { records: properties, total: properties.length };
       return;
     }
-    const calls = propertyCodes(properties).flatMap((code) =>
-      this.windows(model, options.since).map(
-        ([method, params]) =>
-          () =>
-            this.read(model, method, code, params),
-      ),
-    );
-    const fetch = (i: number) => {
-      const request = calls[i]();
-      request.catch(() => undefined); // a prefetch the caller abandons must not crash the process when it fails
-      return request;
-    };
-    let pending = calls.length > 0 ? fetch(0) : null;
-    for (let i = 0; pending; i++) {
-      const records = await pending;
-      pending = i + 1 < calls.length ? fetch(i + 1) : null;
-      yield { records };
+    const windows = this.windows(model, options.since);
+    // A pull of one call per property makes the same calls as the other models' pulls of the same method (a full
+    // pull's GetResidentTransactions_Login holds residents, leases, charges and payments): shared with those running.
+    const shared =
+      windows.length === 1 && windows[0][1] === undefined
+        ? SHARED_CALLS.begin(`${this.account}\u0000${windows[0][0]}\u0000${RECORD_PATH[model].join('/')}`, model)
+        : null;
+    try {
+      const calls = propertyCodes(await this.properties()).flatMap((code) =>
+        windows.map(
+          ([method, params]) =>
+            () =>
+              shared ? this.sharedRead(shared, model, method, code) : this.read(model, method, code, params),
+        ),
+      );
+      const fetch = (i: number) => {
+        const request = calls[i]();
+        request.catch(() => undefined); // a prefetch the caller abandons must not crash the process when it fails
+        return request;
+      };
+      let pending = calls.length > 0 ? fetch(0) : null;
+      for (let i = 0; pending; i++) {
+        const records = await pending;
+        pending = i + 1 < calls.length ? fetch(i + 1) : null;
+        yield { records };
+      }
+    } finally {
+      shared?.end();
     }
+  }
+
+  /** One property's raw records of a model, from the answer of a call shared with other models' pulls. */
+  private async sharedRead(
+    shared: SharedPull<YardiModel, unknown[]>,
+    model: RecordModel,
+    method: YardiMethod,
+    code: string,
+  ): Promise<unknown[]> {
+    const { answer } = await shared.read(code, async () => {
+      const read = await this.call(method, code, {}, { path: RECORD_PATH[model], records: (element) => [element] });
+      return read.records;
+    });
+    return answer.flatMap((element) => recordsOf(model, code, element));
   }
 
   /** The calls that read one property's records of a model: one, or in an incremental pull one per date slice. */
@@ -188,6 +219,12 @@ interface Reading {
   path: readonly string[];
   records: (element: unknown) => unknown[];
 }
+
+/**
+ * The elements of calls shared between pulls (SharedReads): a property's households hold four models. Kept: what
+ * pulls drift apart by, in properties (each a few hundred households).
+ */
+const SHARED_CALLS = new SharedReads<YardiModel, unknown[]>(4);
 
 const HOUSEHOLDS = ['ResidentTransactions', 'Property', 'RT_Customer'];
 /** Where each model's elements are in its method's document (from its root, DOCUMENT_ROOT). */
