@@ -108,7 +108,10 @@ describe('Yardi contract: recorded SOAP answers through the client, mapper and c
   });
 
   it('calls each method as SOAP 1.1 with every credential parameter, escaped, and one property per call', async () => {
-    expect(await raws('units')).toHaveLength(2); // one page per property
+    // A call per property, their records gathered into one page (fewer than 1,000).
+    expect((await raws('units')).map((page) => page.map((unit: any) => unit.YardiPropertyId))).toEqual([
+      ['hill01', 'hill01', 'lake02'],
+    ]);
     expect(server.calls.map((c) => [c.method, c.params.YardiPropertyId])).toEqual([
       ['GetPropertyConfigurations', undefined],
       ['GetUnitInformation_Login', 'hill01'],
