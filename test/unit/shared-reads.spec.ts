@@ -52,17 +52,15 @@ describe('shared reads: one call for the pulls of several models running at once
     expect(sent).toHaveLength(2);
   });
 
-  it('never gives a pull an answer sent before it began (an earlier sync)', async () => {
-    let now = 0;
-    const shared = new SharedReads<Model, string>(16, () => now);
+  it('never gives a pull an answer it was not waited for (a pull of an earlier sync, ended)', async () => {
+    const shared = new SharedReads<Model, string>(16);
     const { sent, send } = vendor();
     const charges = shared.begin('acct', 'charges');
     const early = shared.begin('acct', 'payments');
     await charges.read('lease-1', send('lease-1')); // kept for the payments pull
     early.end();
-    now = 1_000;
     const later = shared.begin('acct', 'payments');
-    expect((await later.read('lease-1', send('lease-1'))).answer).toBe('lease-1:payments+charges');
+    expect((await later.read('lease-1', send('lease-1'))).answer).toBe('lease-1:payments');
     expect(sent).toHaveLength(2);
   });
 
@@ -80,21 +78,40 @@ describe('shared reads: one call for the pulls of several models running at once
     expect(sent).toEqual([{ key: 'lease-1', models: ['payments'] }]);
   });
 
-  it('keeps a bounded number of answers, and none once the scope has no pull left', async () => {
-    const shared = new SharedReads<Model, string>(2);
+  it('a pull ahead waits for room (at most `keep` answers kept), then drops the oldest when the others do not take it', async () => {
+    const shared = new SharedReads<Model, string>(2, 50);
     const { sent, send } = vendor();
     const charges = shared.begin('acct', 'charges');
     const payments = shared.begin('acct', 'payments');
-    for (const key of ['a', 'b', 'c']) await charges.read(key, send(key));
-    // a was dropped for c: the payments pull sends it itself.
-    expect((await payments.read('a', send('a'))).answer).toBe('a:payments+charges');
+    await charges.read('a', send('a'));
+    await charges.read('b', send('b'));
+    const c = charges.read('c', send('c')); // two kept: waits
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sent.map((s) => s.key)).toEqual(['a', 'b']);
+    expect((await payments.read('a', send('a'))).answer).toBe('a:charges+payments');
+    expect((await c).answer).toBe('c:charges+payments');
+    // Kept: b and c. Nobody takes them for 50 ms: b is dropped, and the payments pull reads it itself.
+    expect((await charges.read('d', send('d'))).answer).toBe('d:charges+payments');
+    expect((await payments.read('b', send('b'))).answer).toBe('b:payments');
     expect((await payments.read('c', send('c'))).answer).toBe('c:charges+payments');
-    expect(sent.map((s) => s.key)).toEqual(['a', 'b', 'c', 'a']);
+    expect(sent.map((s) => s.key)).toEqual(['a', 'b', 'c', 'd', 'b']);
     charges.end();
     payments.end();
+    // Nothing is kept once the scope has no pull: a new pair starts afresh.
     const again = shared.begin('acct', 'payments');
     shared.begin('acct', 'charges');
-    expect((await again.read('b', send('b'))).answer).toBe('b:payments+charges');
+    expect((await again.read('d', send('d'))).answer).toBe('d:payments+charges');
+  });
+
+  it('a pull that began far behind (a retried job) reads on its own, and the one ahead does not wait for it', async () => {
+    const shared = new SharedReads<Model, string>(2, 60_000);
+    const { sent, send } = vendor();
+    const charges = shared.begin('acct', 'charges');
+    for (const key of ['a', 'b', 'c', 'd', 'e']) await charges.read(key, send(key));
+    const payments = shared.begin('acct', 'payments');
+    expect((await charges.read('f', send('f'))).answer).toBe('f:charges'); // 6 calls ahead: not in step
+    expect((await payments.read('a', send('a'))).answer).toBe('a:payments');
+    expect(sent).toHaveLength(7);
   });
 });
 

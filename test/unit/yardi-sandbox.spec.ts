@@ -277,9 +277,10 @@ describe('Yardi sandbox', () => {
     });
     const [units] = await pages('units');
     // Once: the first property's answer only (a page gathers several properties' units).
-    const renamed = units.filter((u: any) => u.YardiPropertyId === units[0].YardiPropertyId);
+    const firstProperty = (units[0] as any).YardiPropertyId;
+    const renamed = units.filter((u: any) => u.YardiPropertyId === firstProperty);
     expect(renamed.every((u: any) => u.UnitID === undefined && typeof u.UnitCode === 'string')).toBe(true);
-    const others = units.filter((u: any) => u.YardiPropertyId !== units[0].YardiPropertyId);
+    const others = units.filter((u: any) => u.YardiPropertyId !== firstProperty);
     expect(others.length).toBeGreaterThan(0);
     expect(others.every((u: any) => typeof u.UnitID === 'string' && u.UnitCode === undefined)).toBe(true);
 
