@@ -4,7 +4,8 @@ import { LEDGER_TRANSACTION_TYPES, type BuildiumLedgerModel } from './buildium.f
 /**
  * Lease ledgers read once for a Buildium account's charges and payments pulls running at the same time in this
  * process (a run starts both together): Buildium has no cross-lease listing, so each pull would send a request per
- * lease for its own transaction types. Kept: what two pulls drift apart by, in leases (about 12 rows each).
+ * lease for its own transaction types. Kept for the other pull: 256 answers (about 12 rows each), several windows of
+ * LEDGERS_IN_FLIGHT, so neither waits for the other while both keep up.
  */
 export const SHARED_LEDGERS = new SharedReads<BuildiumLedgerModel, unknown[]>(256);
 

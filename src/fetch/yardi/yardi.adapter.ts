@@ -232,8 +232,8 @@ interface Reading {
 const PAGE_RECORDS = 1_000;
 
 /**
- * The elements of calls shared between pulls (SharedReads): a property's households hold four models. Kept: what
- * pulls drift apart by, in properties (each a few hundred households).
+ * The elements of calls shared between pulls (SharedReads): a property's households hold four models. Kept for the
+ * others: 4 properties' answers (each a few hundred households), a little more than one pull's call ahead.
  */
 const SHARED_CALLS = new SharedReads<YardiModel, unknown[]>(4);
 
