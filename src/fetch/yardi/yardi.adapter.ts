@@ -89,7 +89,7 @@ class YardiClient implements VendorClient<YardiModel> {
     // pull's GetResidentTransactions_Login holds residents, leases, charges and payments): shared with those running.
     const shared =
       windows.length === 1 && windows[0][1] === undefined
-        ? SHARED_CALLS.begin(`${this.account}\u0000${windows[0][0]}\u0000${RECORD_PATH[model].join('/')}`, model)
+        ? SHARED_CALLS.begin(`${this.account}\u0000${windows[0][0]}`, model)
         : null;
     try {
       const calls = propertyCodes(await this.properties()).flatMap((code) =>
