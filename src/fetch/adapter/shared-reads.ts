@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { contentHash } from '../../normalise/content-hash';
 
 /** What a pull read: the answer, and the models its call was sent for (this pull's first). */
 export interface SharedAnswer<Model, Answer> {
@@ -148,6 +148,5 @@ export class SharedReads<Model extends string, Answer> {
  * credentials read the same data (and no other integration's answer is ever shared with theirs).
  */
 export function accountScope(baseUrl: string, credentials: object): string {
-  const fields = Object.entries(credentials).sort(([a], [b]) => (a < b ? -1 : 1));
-  return hash('sha256', JSON.stringify([baseUrl, fields]), 'base64url');
+  return contentHash({ baseUrl, credentials });
 }
