@@ -8,6 +8,12 @@ const { Pool } = require('pg');
 const [databaseUrl, organizationId] = process.argv.slice(2);
 const pool = new Pool({ connectionString: databaseUrl, max: 10, application_name: 'raw-read-server' });
 
+// The links as the app reads them: each with its lease's status_normalized (leases_meta_data's
+// lease_status_normalized), the hidden ones left out, in move-in order.
+const LINKS = `SELECT l.*, (SELECT p."status_normalized" FROM "leases" p WHERE p."id" = l."lease_id") AS "lease_status_normalized"
+  FROM "residents_to_leases" l WHERE l."resident_id" = ANY($1::text[]) AND l."deleted_at" IS NULL
+  ORDER BY l."move_in_date" NULLS LAST, l."id"`;
+
 const server = http.createServer(async (req, res) => {
   try {
     const page = await pool.query(
@@ -18,9 +24,7 @@ const server = http.createServer(async (req, res) => {
       pool.query(`SELECT count(*)::int AS n FROM "residents" WHERE "organization_id" = $1 AND "deleted_at" IS NULL`, [
         organizationId,
       ]),
-      pool.query(`SELECT * FROM "residents_to_leases" WHERE "resident_id" = ANY($1::text[])`, [
-        page.rows.map((r) => r.id),
-      ]),
+      pool.query(LINKS, [page.rows.map((r) => r.id)]),
     ]);
     const body = JSON.stringify({
       meta: { offset: 0, limit: 100, total: total.rows[0].n },

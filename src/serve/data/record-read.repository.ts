@@ -15,7 +15,7 @@ export type LinkRow = Record<string, unknown> & { resident_id: string; lease_id:
 
 /**
  * Reads of the data cache; every query is scoped by the caller's organization through the filter. Plain SQL
- * on the shared pool: Prisma's mapping of raw results was a seventh of a page read's CPU, and the cache's
+ * on the shared pool, prepared per distinct text (sqlRead): Prisma's mapping of raw results was a seventh of a page read's CPU, and the cache's
  * column types (text, int, float8, bool, timestamptz, jsonb, text[]) come back from pg as the same values,
  * timestamps as the ISO strings the presenter makes of them (ISO_TIMESTAMPS).
  */
@@ -35,22 +35,23 @@ export class RecordReadRepository {
     ].join(', ');
     const limitParam = filter.params.length + 1;
     const [rows, count] = await Promise.all([
-      this.prisma.sql<Record<string, unknown>>(
+      this.prisma.sqlRead<Record<string, unknown>>(
         `SELECT r.* FROM ${table} ${filter.sql} ORDER BY ${order} LIMIT $${limitParam} OFFSET $${limitParam + 1}`,
         [...filter.params, page.limit, page.offset],
-        undefined,
         ISO_TIMESTAMPS,
       ),
-      this.prisma.sql<{ total: number }>(`SELECT count(*)::int AS total FROM ${table} ${filter.sql}`, filter.params),
+      this.prisma.sqlRead<{ total: number }>(
+        `SELECT count(*)::int AS total FROM ${table} ${filter.sql}`,
+        filter.params,
+      ),
     ]);
     return { rows, total: count[0]?.total ?? 0 };
   }
 
   async get(model: CanonicalModelName, organizationId: string, id: string): Promise<Record<string, unknown> | null> {
-    const rows = await this.prisma.sql<Record<string, unknown>>(
+    const rows = await this.prisma.sqlRead<Record<string, unknown>>(
       `SELECT * FROM "${CANONICAL_MODELS[model].table}" WHERE "id" = $1 AND "organization_id" = $2`,
       [id, organizationId],
-      undefined,
       ISO_TIMESTAMPS,
     );
     return rows[0] ?? null;
@@ -69,11 +70,10 @@ export class RecordReadRepository {
           `, (SELECT p."${column}" FROM "${partner.table}" p WHERE p."id" = l."${partner.linkSide!.column}") AS "${name}"`,
       )
       .join('');
-    return this.prisma.sql<LinkRow>(
+    return this.prisma.sqlRead<LinkRow>(
       `SELECT l.*${partnerFields} FROM "${LINK_MODEL.table}" l WHERE l."${side.column}" = ANY($1::text[])${includeDeleted ? '' : ' AND l."deleted_at" IS NULL'}
        ORDER BY l."move_in_date" NULLS LAST, l."id"`,
       [ids],
-      undefined,
       ISO_TIMESTAMPS,
     );
   }
