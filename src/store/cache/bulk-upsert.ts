@@ -46,24 +46,49 @@ WHERE ${quoted(spec.table)}."content_hash" IS DISTINCT FROM excluded."content_ha
 RETURNING ${returning === 'rows' ? '*' : '"id"'}, (xmax = 0) AS "inserted"`;
 }
 
-/** Column-major parameter arrays for buildBulkUpsert, converting jsonb values to JSON text. */
-export function toColumnArrays(spec: BulkUpsertSpec, rows: Record<string, unknown>[]): unknown[][] {
+/** Column-major parameters for buildBulkUpsert (one array literal per column), converting jsonb values to JSON text. */
+export function toColumnArrays(spec: BulkUpsertSpec, rows: Record<string, unknown>[]): string[] {
   return columnArrays(spec, rows, (row, name) => row[name]);
 }
 
 /**
- * The same arrays read by `value` from rows of any shape (the cache writer's records, without a copy of each as a
- * flat row).
+ * The same parameters read by `value` from rows of any shape (the cache writer's records, without a copy of each as
+ * a flat row). Each is the column's PostgreSQL array literal, written here rather than by pg from a JavaScript array:
+ * pg quotes and escapes every element with two regular expressions, ~7 % of a first sync's app CPU.
  */
 export function columnArrays<T>(
   spec: BulkUpsertSpec,
   rows: readonly T[],
   value: (row: T, column: string) => unknown,
-): unknown[][] {
-  return spec.columns.map(([name, type]) =>
-    rows.map((row) => {
-      const v = value(row, name) ?? null;
-      return type === 'jsonb' && v !== null ? JSON.stringify(v) : v;
-    }),
-  );
+): string[] {
+  return spec.columns.map(([name, type]) => {
+    let literal = '{';
+    for (let i = 0; i < rows.length; i++) {
+      if (i > 0) literal += ',';
+      const v = value(rows[i], name);
+      literal += v === null || v === undefined ? 'NULL' : arrayElement(type === 'jsonb' ? JSON.stringify(v) : v);
+    }
+    return `${literal}}`;
+  });
 }
+
+/**
+ * One element of an array literal: numbers bare, everything else double-quoted (a quote or backslash escaped), so
+ * the parameter's cast reads the value pg would have sent (a Date as its ISO instant, an object as its JSON).
+ */
+function arrayElement(value: unknown): string {
+  switch (typeof value) {
+    case 'number':
+    case 'bigint':
+      return String(value);
+    case 'string':
+      return quotedElement(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      return quotedElement(value instanceof Date ? value.toISOString() : JSON.stringify(value));
+  }
+}
+
+const ESCAPED = /["\\]/;
+const quotedElement = (text: string) => (ESCAPED.test(text) ? `"${text.replace(/["\\]/g, '\\$&')}"` : `"${text}"`);
