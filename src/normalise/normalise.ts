@@ -83,12 +83,17 @@ export function isoDate(value: unknown, field: string): string | null {
   if (typeof value !== 'string')
     throw new MalformedRecordError(`${field}: expected a date string, got ${typeof value}`);
   const trimmed = value.trim();
-  let date: Date;
   const dateOnly = DATE_ONLY.exec(trimmed);
   if (dateOnly) {
-    date = new Date(Date.UTC(Number(dateOnly[1]), Number(dateOnly[2]) - 1, Number(dateOnly[3])));
-    if (date.getUTCDate() !== Number(dateOnly[3])) throw new MalformedRecordError(`${field}: "${value}" is not a date`);
-  } else if (DATE_TIME.test(trimmed)) {
+    // A calendar day is its own instant at midnight UTC: checked without a Date (dates are a hot path of mapping).
+    const month = Number(dateOnly[2]);
+    const day = Number(dateOnly[3]);
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(Number(dateOnly[1]), month))
+      throw new MalformedRecordError(`${field}: "${value}" is not a date`);
+    return `${trimmed}T00:00:00.000Z`;
+  }
+  let date: Date;
+  if (DATE_TIME.test(trimmed)) {
     // Date would roll 2024-13-01 over into 2025; the calendar part must be a real day.
     const [year, month, day] = trimmed.slice(0, 10).split('-').map(Number) as [number, number, number];
     const calendar = new Date(Date.UTC(year, month - 1, day));
@@ -102,6 +107,10 @@ export function isoDate(value: unknown, field: string): string | null {
   if (Number.isNaN(date.getTime())) throw new MalformedRecordError(`${field}: "${value}" is not a date`);
   return date.toISOString();
 }
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysInMonth = (year: number, month: number) =>
+  month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : DAYS_IN_MONTH[month - 1]!;
 
 /** North American numbers as 10 digits (the form Propexo filters by); anything else trimmed as given. */
 export function phoneNumber(value: unknown): string | null {

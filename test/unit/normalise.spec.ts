@@ -128,6 +128,15 @@ describe('normalise', () => {
     expect(() => isoDate(20240101, 'd')).toThrow(MalformedRecordError);
   });
 
+  it('takes a date only if it is a day of the calendar (leap years, no rolling over)', () => {
+    expect(isoDate(' 2024-02-29 ', 'd')).toBe('2024-02-29T00:00:00.000Z');
+    expect(isoDate('2000-02-29', 'd')).toBe('2000-02-29T00:00:00.000Z');
+    expect(isoDate('2024-12-31', 'd')).toBe('2024-12-31T00:00:00.000Z');
+    expect(isoDate('0050-01-01', 'd')).toBe(new Date('0050-01-01T00:00:00Z').toISOString());
+    for (const bad of ['2023-02-29', '1900-02-29', '2024-04-31', '2024-13-01', '2024-00-10', '2024-01-00'])
+      expect(() => isoDate(bad, 'd')).toThrow(MalformedRecordError);
+  });
+
   it('keeps North American phone numbers as 10 digits and others as given', () => {
     expect(phoneNumber('(555) 010-2000')).toBe('5550102000');
     expect(phoneNumber('+1 555 010 2000')).toBe('5550102000');
