@@ -15,9 +15,9 @@ export type LinkRow = Record<string, unknown> & { resident_id: string; lease_id:
 
 /**
  * Reads of the data cache; every query is scoped by the caller's organization through the filter. Plain SQL
- * on the shared pool, prepared per distinct text (sqlRead): Prisma's mapping of raw results was a seventh of a page read's CPU, and the cache's
- * column types (text, int, float8, bool, timestamptz, jsonb, text[]) come back from pg as the same values,
- * timestamps as the ISO strings the presenter makes of them (ISO_TIMESTAMPS).
+ * on the shared pool, prepared per distinct text (sqlRead): Prisma's mapping of raw results was a seventh of a
+ * page read's CPU, and the cache's column types (text, int, float8, bool, timestamptz, jsonb, text[]) come back
+ * from pg as the same values, timestamps as the ISO strings the presenter makes of them (ISO_TIMESTAMPS).
  */
 @Injectable()
 export class RecordReadRepository {
