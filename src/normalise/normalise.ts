@@ -1,5 +1,6 @@
 import type { MappingContext } from './canonical-record';
 import { MalformedRecordError } from './malformed-record.error';
+import { isCalendarDay } from '../platform/common/calendar';
 import { textOf } from '../platform/text/text-of';
 
 /** Small, pure conversions every vendor mapping needs. All return null for "unknown". */
@@ -86,18 +87,14 @@ export function isoDate(value: unknown, field: string): string | null {
   const dateOnly = DATE_ONLY.exec(trimmed);
   if (dateOnly) {
     // A calendar day is its own instant at midnight UTC: checked without a Date (dates are a hot path of mapping).
-    const month = Number(dateOnly[2]);
-    const day = Number(dateOnly[3]);
-    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(Number(dateOnly[1]), month))
+    if (!isCalendarDay(dateOnly[1]!, dateOnly[2]!, dateOnly[3]!))
       throw new MalformedRecordError(`${field}: "${value}" is not a date`);
     return `${trimmed}T00:00:00.000Z`;
   }
   let date: Date;
   if (DATE_TIME.test(trimmed)) {
     // Date would roll 2024-13-01 over into 2025; the calendar part must be a real day.
-    const [year, month, day] = trimmed.slice(0, 10).split('-').map(Number) as [number, number, number];
-    const calendar = new Date(Date.UTC(year, month - 1, day));
-    if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day)
+    if (!isCalendarDay(trimmed.slice(0, 4), trimmed.slice(5, 7), trimmed.slice(8, 10)))
       throw new MalformedRecordError(`${field}: "${value}" is not a date`);
     const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(trimmed);
     date = new Date(hasZone ? trimmed.replace(' ', 'T') : `${trimmed.replace(' ', 'T')}Z`);
@@ -107,10 +104,6 @@ export function isoDate(value: unknown, field: string): string | null {
   if (Number.isNaN(date.getTime())) throw new MalformedRecordError(`${field}: "${value}" is not a date`);
   return date.toISOString();
 }
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const daysInMonth = (year: number, month: number) =>
-  month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : DAYS_IN_MONTH[month - 1]!;
 
 /** North American numbers as 10 digits (the form Propexo filters by); anything else trimmed as given. */
 export function phoneNumber(value: unknown): string | null {

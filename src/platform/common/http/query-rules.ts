@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { ValidateBy, type ValidationArguments } from 'class-validator';
+import { isCalendarDay } from '../calendar';
 
 /**
  * ISO 8601 in its extended format (RFC 3339 and its usual relaxations): a date, or a date and a time with
@@ -8,14 +9,6 @@ import { ValidateBy, type ValidationArguments } from 'class-validator';
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function isCalendarDay(year: string, month: string, day: string): boolean {
-  const [y, m, d] = [Number(year), Number(month), Number(day)];
-  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-  return m >= 1 && m <= 12 && d >= 1 && d <= (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1]);
-}
-
 /**
  * The instant a time filter names, or null when it names none. A date is its midnight and a time without a
  * zone is read in UTC, so the answer never depends on the database session's time zone.
