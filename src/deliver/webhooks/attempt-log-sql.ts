@@ -19,7 +19,8 @@ export type OutcomeOfAttempt = AttemptRecord & { outcome: DeliveryOutcome };
 
 /**
  * Attempts in one statement: each delivery moved on (its attempt_count numbers the attempt, under the row's
- * lock, so concurrent copies of one job never log the same number), its attempt row, and each webhook's
+ * lock, so concurrent copies of one job never log the same number; its batch job lets go of it: any retry is
+ * a job of its own), its attempt row, and each webhook's
  * failure streak (`failing_since`: set by a failure, cleared by a success; any success in the batch counts).
  * The webhook row is written only when its streak changes, so concurrent deliveries do not queue on its lock.
  * Attempts of deliveries deleted meanwhile (with their webhook) are skipped rather than failing the batch, and
@@ -30,7 +31,8 @@ export const ATTEMPTS_SQL = `WITH input AS (
     AS t("delivery_id", "started_at", "duration_ms", "status_code", "response_excerpt", "error", "next_attempt_at", "outcome", "webhook_id", "dropped_headers")
 ), delivery AS (
   UPDATE "webhook_deliveries" d SET "status" = i."outcome"::"DeliveryStatus", "attempt_count" = d."attempt_count" + 1, "last_attempt_at" = i."started_at",
-         "next_attempt_at" = i."next_attempt_at", "delivered_at" = CASE WHEN i."outcome" = 'SUCCEEDED' THEN now() ELSE d."delivered_at" END
+         "next_attempt_at" = i."next_attempt_at", "delivered_at" = CASE WHEN i."outcome" = 'SUCCEEDED' THEN now() ELSE d."delivered_at" END,
+         "dispatch_batch_id" = NULL
   FROM input i WHERE d."id" = i."delivery_id"
   RETURNING d."id", d."attempt_count"
 ), attempt AS (

@@ -56,9 +56,10 @@ export class DeliveryControlService {
    */
   async retry(organizationId: string, webhookId: string, deliveryId: string) {
     const webhook = await this.requireWebhook(organizationId, webhookId);
-    if (!(await this.log.find(organizationId, webhookId, deliveryId))) throw AppError.notFound('Delivery', deliveryId);
+    const delivery = await this.log.find(organizationId, webhookId, deliveryId);
+    if (!delivery) throw AppError.notFound('Delivery', deliveryId);
     assertWebhookActive(webhook);
-    if (!(await this.dispatcher.releaseJob(deliveryId))) {
+    if (!(await this.dispatcher.releaseJob(deliveryId, delivery.dispatch_batch_id))) {
       throw new AppError(
         'conflict',
         `Delivery ${deliveryId} is being attempted right now; retry it once that attempt has finished`,
@@ -71,7 +72,7 @@ export class DeliveryControlService {
       return this.log.resetToPending(tx, organizationId, webhookId, deliveryId);
     });
     if (!reset) throw AppError.notFound('Delivery', deliveryId);
-    await this.dispatcher.enqueue([{ id: deliveryId, webhook_id: webhookId }]);
+    await this.dispatcher.enqueue([{ id: deliveryId, webhook_id: webhookId, dispatch_batch_id: null }]);
     return this.presentOne(organizationId, webhookId, deliveryId);
   }
 
@@ -86,7 +87,7 @@ export class DeliveryControlService {
       const [eventId] = await this.outbox.append(tx, [testEvent(organizationId, webhookId)]);
       return this.log.addDirectDelivery(tx, webhookId, eventId);
     });
-    await this.dispatcher.enqueue([{ id: deliveryId, webhook_id: webhookId }]);
+    await this.dispatcher.enqueue([{ id: deliveryId, webhook_id: webhookId, dispatch_batch_id: null }]);
     return this.presentOne(organizationId, webhookId, deliveryId);
   }
 

@@ -16,6 +16,8 @@ export interface DeliveryRow {
   delivered_at: Date | null;
   next_attempt_at: Date | null;
   last_attempt_at: Date | null;
+  /** The batch job that still owns the delivery's first attempt, if any (webhook-dispatcher.service.ts). */
+  dispatch_batch_id: string | null;
 }
 
 export interface AttemptRow {
@@ -48,7 +50,7 @@ export const DELIVERY_SORT_COLUMNS: Record<string, string> = {
 };
 
 const DELIVERY_COLUMNS = `d."id", d."webhook_id", d."event_id", e."sequence" AS event_sequence, e."trigger", d."status"::text AS status,
-  d."attempt_count", d."created_at", d."delivered_at", d."next_attempt_at", d."last_attempt_at"`;
+  d."attempt_count", d."created_at", d."delivered_at", d."next_attempt_at", d."last_attempt_at", d."dispatch_batch_id"`;
 
 /**
  * A webhook's deliveries and attempts as its owner sees them, and the writes behind retry and test.
@@ -120,7 +122,7 @@ export class DeliveryLogRepository {
    */
   async resetToPending(tx: SqlTx, organizationId: string, webhookId: string, deliveryId: string): Promise<boolean> {
     const { rows } = await tx.query(
-      `UPDATE "webhook_deliveries" SET "status" = 'PENDING', "next_attempt_at" = now(), "delivered_at" = NULL
+      `UPDATE "webhook_deliveries" SET "status" = 'PENDING', "next_attempt_at" = now(), "delivered_at" = NULL, "dispatch_batch_id" = NULL
        WHERE "id" = $1 AND "organization_id" = $2 AND "webhook_id" = $3 RETURNING 1 AS reset`,
       [deliveryId, organizationId, webhookId],
     );

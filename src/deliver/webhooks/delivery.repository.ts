@@ -11,10 +11,12 @@ import {
 } from './attempt-log-sql';
 import { TRIGGER_MATCHES_EVENT, WEBHOOK_HEARS_EVENT } from './webhook-matching';
 
-/** A delivery to (re-)enqueue: its id is the job id and the `webhook-id` its receiver sees. */
+/** A delivery to (re-)enqueue: its id is the `webhook-id` its receiver sees. */
 export interface DeliveryRef {
   id: string;
   webhook_id: string;
+  /** The batch job that owns its first attempt (its job id), or null: a job of its own, whose id is the delivery's. */
+  dispatch_batch_id: string | null;
 }
 
 export interface DispatchTarget {
@@ -37,6 +39,8 @@ export interface DispatchTarget {
   earlier_due_at: Date | null;
   /** When the delivery was created (its event fanned out): the start of its delivery latency. */
   created_at: Date;
+  /** The batch job that owns its first attempt, null once that attempt is made (see DeliveryRef). */
+  dispatch_batch_id: string | null;
 }
 
 /**
@@ -81,21 +85,31 @@ export class DeliveryRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Creates one delivery per (event, matching webhook) in one statement (see webhook-matching.ts).
-   * Idempotent: (webhook, event) is unique.
+   * Creates one delivery per (event, matching webhook) in one statement (see webhook-matching.ts), a webhook's
+   * deliveries in batches of `batchSize` in event order, each batch owned by one queue job whose id is its first
+   * delivery's. Idempotent: (webhook, event) is unique.
    */
-  async fanOut(tx: SqlTx, eventIds: string[]): Promise<DeliveryRef[]> {
+  async fanOut(tx: SqlTx, eventIds: string[], batchSize: number): Promise<DeliveryRef[]> {
     const { rows } = await tx.query<DeliveryRef>(
-      `INSERT INTO "webhook_deliveries" ("id", "organization_id", "webhook_id", "event_id", "event_sequence", "record_id", "integration_id", "status", "next_attempt_at")
-       SELECT DISTINCT ON (w."id", e."id") gen_random_uuid()::text, e."organization_id", w."id", e."id", e."sequence", e."record_id", e."integration_id", 'PENDING', now()
-       FROM "events" e
-       JOIN "webhooks" w ON ${WEBHOOK_HEARS_EVENT}
-       JOIN "webhook_triggers" t ON ${TRIGGER_MATCHES_EVENT}
-       -- TEST events are written with their one delivery (POST /v1/webhooks/{id}/test), never fanned out.
-       WHERE e."id" = ANY($1::text[]) AND e."trigger" <> '${TEST_TRIGGER}'
+      `WITH matched AS (
+         SELECT DISTINCT ON (w."id", e."id") gen_random_uuid()::text AS "id", e."organization_id", w."id" AS "webhook_id",
+                e."id" AS "event_id", e."sequence", e."record_id", e."integration_id"
+         FROM "events" e
+         JOIN "webhooks" w ON ${WEBHOOK_HEARS_EVENT}
+         JOIN "webhook_triggers" t ON ${TRIGGER_MATCHES_EVENT}
+         -- TEST events are written with their one delivery (POST /v1/webhooks/{id}/test), never fanned out.
+         WHERE e."id" = ANY($1::text[]) AND e."trigger" <> '${TEST_TRIGGER}'
+       ), numbered AS (
+         SELECT m.*, (row_number() OVER (PARTITION BY m."webhook_id" ORDER BY m."sequence") - 1) / $2::int AS "batch"
+         FROM matched m
+       )
+       INSERT INTO "webhook_deliveries" ("id", "organization_id", "webhook_id", "event_id", "event_sequence", "record_id", "integration_id", "status", "next_attempt_at", "dispatch_batch_id")
+       SELECT n."id", n."organization_id", n."webhook_id", n."event_id", n."sequence", n."record_id", n."integration_id", 'PENDING', now(),
+              first_value(n."id") OVER (PARTITION BY n."webhook_id", n."batch" ORDER BY n."sequence")
+       FROM numbered n ORDER BY n."webhook_id", n."sequence"
        ON CONFLICT ("webhook_id", "event_id") DO NOTHING
-       RETURNING "id", "webhook_id"`,
-      [eventIds],
+       RETURNING "id", "webhook_id", "dispatch_batch_id"`,
+      [eventIds, batchSize],
     );
     return rows;
   }
@@ -117,7 +131,7 @@ export class DeliveryRepository {
     const rows = await this.prisma.sql<DispatchTarget>(
       `SELECT d."id" AS delivery_id, d."status", d."attempt_count", w."id" AS webhook_id, w."url", w."headers",
               w."secret_encrypted", w."previous_secret_encrypted", w."previous_secret_expires_at", w."failing_since",
-              w."active", e."payload"::text AS payload, o."waits_for_earlier", d."created_at",
+              w."active", e."payload"::text AS payload, o."waits_for_earlier", d."created_at", d."dispatch_batch_id",
               CASE WHEN o."waits_for_earlier" THEN ${EARLIER_DUE_AT} END AS earlier_due_at
        FROM "webhook_deliveries" d JOIN "webhooks" w ON w."id" = d."webhook_id" JOIN "events" e ON e."id" = d."event_id"
        -- OFFSET 0: evaluated once per row, not again inside the CASE below.
@@ -156,12 +170,12 @@ export class DeliveryRepository {
 
   /**
    * Pending deliveries whose next attempt is long overdue: their job may be lost (a crash between the
-   * relay's commit and its enqueue, a Redis that lost data). Re-enqueueing is harmless: the job id is the
-   * delivery id, so a delivery whose job still waits is not queued twice.
+   * relay's commit and its enqueue, a Redis that lost data). Re-enqueueing is harmless: each is queued under
+   * the id of the job that owns it (its batch's, or its own), so one whose job still waits is not queued twice.
    */
   async overdue(olderThanMs: number, limit: number): Promise<DeliveryRef[]> {
     return this.prisma.sql<DeliveryRef>(
-      `SELECT "id", "webhook_id" FROM "webhook_deliveries" WHERE "status" = 'PENDING' AND "next_attempt_at" < now() - ($1::int * interval '1 millisecond')
+      `SELECT "id", "webhook_id", "dispatch_batch_id" FROM "webhook_deliveries" WHERE "status" = 'PENDING' AND "next_attempt_at" < now() - ($1::int * interval '1 millisecond')
        ORDER BY "next_attempt_at" LIMIT $2`,
       [olderThanMs, limit],
     );

@@ -3,7 +3,7 @@ import { APP_CONFIG, type RuntimeConfig } from '../../platform/config/config.mod
 import { EventsCommitted } from '../../emit/events-committed';
 import { EventOutbox } from '../../emit/outbox.service';
 import { DeliveryRepository } from './delivery.repository';
-import { WebhookDispatcher } from './webhook-dispatcher.service';
+import { DISPATCH_BATCH_SIZE, WebhookDispatcher } from './webhook-dispatcher.service';
 
 const BATCH = 500;
 /** The relay wakes when events are committed; polling is the safety net for a lost signal. */
@@ -13,7 +13,8 @@ const IDLE_POLL_MS = 1000;
  * Moves committed events from the outbox to webhook deliveries. In one transaction (EventOutbox.relayNext) it
  * takes the relay cursor (one relay at a time across processes, so events fan out strictly in sequence
  * order and a delivery never overtakes an earlier event still waiting for its fan-out), creates the
- * deliveries of the next batch of events and moves the cursor past them; then it enqueues the deliveries.
+ * deliveries of the next batch of events and moves the cursor past them; then it enqueues the deliveries
+ * (a webhook's in batches, one queue job each).
  * A crash after the commit leaves deliveries without jobs, which the dispatcher's sweeper re-enqueues;
  * before it, the events are simply relayed again. It sleeps until events are committed (EventsCommitted:
  * in this process or, through PostgreSQL, any other), or the next poll.
@@ -86,7 +87,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
    */
   private async relayBatch(): Promise<number> {
     const { relayed, results: deliveries } = await this.outbox.relayNext(BATCH, (tx, eventIds) =>
-      this.deliveries.fanOut(tx, eventIds),
+      this.deliveries.fanOut(tx, eventIds, DISPATCH_BATCH_SIZE),
     );
     const previous = this.enqueueing;
     this.enqueueing = previous

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job, type JobsOptions } from 'bullmq';
 import { BoundedMemo } from '../../platform/common/bounded-memo';
 import { SecretBox } from '../../platform/common/crypto/secret-box';
 import { repeatInBackground } from '../../platform/common/repeat-in-background';
+import { Semaphore } from '../../platform/common/semaphore';
 import { APP_CONFIG, type RuntimeConfig } from '../../platform/config/config.module';
 import { Transactions } from '../../platform/database/transactions';
 import { OutboundGuard } from '../../platform/outbound/outbound-guard';
@@ -33,6 +34,28 @@ const ORDER_RECHECK_MS = 250;
 const ORDER_RECHECK_MAX_MS = 60_000;
 /** A failing limits store is logged at most this often (it can fail on every attempt). */
 const LIMIT_STORE_WARNING_INTERVAL_MS = 60_000;
+/**
+ * Deliveries the relay hands to one queue job (their first attempts). A job per delivery cost the queue
+ * about as much CPU as the POST itself; a retry is still a job of its own, with its own schedule.
+ */
+export const DISPATCH_BATCH_SIZE = 100;
+
+/** What one delivery's turn came to. */
+type Turn =
+  /** Delivered, given up, no longer pending, or no longer this job's. */
+  | { kind: 'settled' }
+  /** Not tried (a limit, or an earlier delivery of its record goes first): look again in `waitMs`; no attempt used. */
+  | { kind: 'held'; waitMs: number }
+  /** Tried and failed: the next attempt in `delayMs`. */
+  | { kind: 'retry'; delayMs: number; error: string }
+  /** Tried and failed for good. */
+  | { kind: 'failed'; error: string };
+
+interface DeliveryJob {
+  name: string;
+  data: WebhookDeliveryPayload;
+  opts: JobsOptions;
+}
 
 /** A failed attempt, carrying the delay chosen for the next one (so the queue and the attempt log agree). */
 class AttemptFailed extends Error {
@@ -45,8 +68,11 @@ class AttemptFailed extends Error {
 }
 
 /**
- * Delivers webhook deliveries: one BullMQ job per delivery (job id = delivery id, so enqueueing twice is
- * harmless), signed POST, every attempt recorded in PostgreSQL, retries on the configured table.
+ * Delivers webhook deliveries: signed POSTs, every attempt recorded in PostgreSQL, retries on the configured
+ * table. The relay's deliveries go to the queue in batches of one webhook's (one BullMQ job each, its id the
+ * batch's, written on each delivery); a retry, a replay or a test is a job of its own, its id the delivery's.
+ * Either way enqueueing twice is harmless, and a delivery belongs to one job at a time: a batch job lets go of
+ * a delivery once it has attempted it. At most WEBHOOK_WORKER_CONCURRENCY attempts run at once per process.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -58,6 +84,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private readonly allowedUrls: BoundedMemo<URL>;
   private readonly attempts: number;
   private readonly limiter: WebhookLimiter;
+  private readonly inFlight: Semaphore;
   private stopSweeper?: () => void;
   private lastLimitStoreWarning = 0;
 
@@ -73,6 +100,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     @Inject(WEBHOOK_LIMIT_STORE) limitStore: WebhookLimitStore,
   ) {
     this.attempts = maxAttempts(config.webhookRetryScheduleSeconds);
+    this.inFlight = new Semaphore(config.webhookWorkerConcurrency);
     this.limiter = new WebhookLimiter({
       maxConcurrent: config.webhookMaxConcurrency,
       perSecond: config.webhookRateLimitPerSecond,
@@ -106,45 +134,126 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     this.stopSweeper?.();
   }
 
+  /** Queues each delivery under the job that owns it: its batch's (one job per batch), or its own. */
   async enqueue(deliveries: DeliveryRef[]): Promise<void> {
     if (deliveries.length === 0) return;
-    await this.queues.queue(QueueName.WebhookDeliveries).addBulk(
-      deliveries.map(({ id, webhook_id }) => ({
-        name: 'deliver',
-        data: { deliveryId: id, webhookId: webhook_id },
-        // The attempt log in PostgreSQL is the record; finished jobs go, so a delivery can be queued again later.
-        opts: {
-          jobId: id,
-          attempts: this.attempts,
-          backoff: { type: 'schedule' },
-          removeOnComplete: true,
-          removeOnFail: true,
-        },
-      })),
-    );
+    const batches = new Map<string, { webhookId: string; batchId: string; deliveryIds: string[] }>();
+    const jobs: DeliveryJob[] = [];
+    for (const { id, webhook_id, dispatch_batch_id } of deliveries) {
+      if (dispatch_batch_id === null) {
+        jobs.push({ name: 'deliver', data: { deliveryId: id, webhookId: webhook_id }, opts: this.jobOptions(id) });
+        continue;
+      }
+      const batch = batches.get(dispatch_batch_id);
+      if (batch) batch.deliveryIds.push(id);
+      else batches.set(dispatch_batch_id, { webhookId: webhook_id, batchId: dispatch_batch_id, deliveryIds: [id] });
+    }
+    // Prefixed: a batch is named after its first delivery, whose retry job has the delivery's id.
+    for (const data of batches.values())
+      jobs.push({ name: 'deliver-batch', data, opts: this.jobOptions(`batch-${data.batchId}`) });
+    await this.queues.queue(QueueName.WebhookDeliveries).addBulk(jobs);
+  }
+
+  /** The attempt log in PostgreSQL is the record; finished jobs go, so a delivery can be queued again later. */
+  private jobOptions(jobId: string, attemptsBefore = 0, delay?: number): JobsOptions {
+    return {
+      jobId,
+      attempts: this.attempts - attemptsBefore,
+      backoff: { type: 'schedule' },
+      delay,
+      removeOnComplete: true,
+      removeOnFail: true,
+    };
   }
 
   /**
    * Frees a delivery's job id (the job id is the delivery id) so it can be enqueued again: true when no job
-   * holds it any more, false when its job is running right now.
+   * holds it any more, false when its job is running right now. A delivery its batch still owns (`batchId`)
+   * is false while that batch runs; a waiting batch skips it once it is queued alone (its batch cleared).
    */
-  async releaseJob(deliveryId: string): Promise<boolean> {
+  async releaseJob(deliveryId: string, batchId: string | null = null): Promise<boolean> {
     const queue = this.queues.queue(QueueName.WebhookDeliveries);
+    if (batchId !== null && (await queue.getJobState(`batch-${batchId}`)) === 'active') return false;
     if ((await queue.remove(deliveryId)) === 1) return true;
     return (await queue.getJobState(deliveryId)) === 'unknown';
   }
 
   private async process(job: Job<WebhookDeliveryPayload>, token?: string): Promise<void> {
-    // The webhook's limits first, from the job alone: a held-back job costs no database round trip.
-    const slot = await this.limiter.acquire(job.data.webhookId);
-    if ('waitMs' in slot) return this.holdBack(job, token, slot.waitMs);
+    if ('deliveryIds' in job.data) return this.processBatch(job, job.data, token);
+    const { deliveryId, webhookId, attemptsBefore = 0 } = job.data;
+    const turn = await this.inFlight.run(() =>
+      this.turn(deliveryId, webhookId, attemptsBefore + job.attemptsMade + 1, null),
+    );
+    if (turn.kind === 'held') return this.holdBack(job, token, turn.waitMs);
+    if (turn.kind === 'failed') throw new UnrecoverableError(turn.error);
+    if (turn.kind === 'retry') throw new AttemptFailed(turn.error, turn.delayMs);
+  }
+
+  /**
+   * The first attempts of a batch, concurrently (within the process's attempts in flight). A delivery that
+   * failed is retried by a job of its own; those held back stay in this job, which waits and looks again.
+   */
+  private async processBatch(
+    job: Job<WebhookDeliveryPayload>,
+    { webhookId, batchId, deliveryIds }: { webhookId: string; batchId: string; deliveryIds: string[] },
+    token?: string,
+  ): Promise<void> {
+    const turns = await Promise.allSettled(
+      deliveryIds.map((id) => this.inFlight.run(() => this.turn(id, webhookId, 1, batchId))),
+    );
+    const held: string[] = [];
+    let waitMs = Infinity;
+    const retries: DeliveryJob[] = [];
+    const failures: unknown[] = [];
+    for (const [i, settled] of turns.entries()) {
+      const deliveryId = deliveryIds[i];
+      if (settled.status === 'rejected') failures.push(settled.reason);
+      else if (settled.value.kind === 'held') {
+        held.push(deliveryId);
+        waitMs = Math.min(waitMs, settled.value.waitMs);
+      } else if (settled.value.kind === 'retry') {
+        retries.push({
+          name: 'deliver',
+          data: { deliveryId, webhookId, attemptsBefore: 1 },
+          opts: this.jobOptions(deliveryId, 1, settled.value.delayMs),
+        });
+      }
+    }
+    // A retry job lost here (the queue failed) is queued again by the sweeper once its delivery is overdue.
+    if (retries.length > 0) await this.queues.queue(QueueName.WebhookDeliveries).addBulk(retries);
+    // Deliveries that failed to load or record go round again with the whole job (a re-run skips the attempted).
+    if (failures.length > 0) throw failures[0] instanceof Error ? failures[0] : new Error(String(failures[0]));
+    if (held.length > 0) {
+      await job.updateData({ webhookId, batchId, deliveryIds: held });
+      await this.holdBack(job, token, waitMs);
+    }
+  }
+
+  /**
+   * One delivery's turn: its webhook's limits, then its target, its order and its attempt. `batchId` is the
+   * batch job running it (null: the delivery's own job), which skips a delivery it no longer owns.
+   */
+  private async turn(
+    deliveryId: string,
+    webhookId: string,
+    attemptOfJob: number,
+    batchId: string | null,
+  ): Promise<Turn> {
+    // The webhook's limits first, from the job alone: a held-back delivery costs no database round trip.
+    const slot = await this.limiter.acquire(webhookId);
+    if ('waitMs' in slot) return { kind: 'held', waitMs: slot.waitMs };
     try {
-      const target = await this.deliveries.loadTarget(job.data.deliveryId);
-      if (!target || target.status !== 'PENDING') return; // delivered, given up, or deleted with its webhook
+      const target = await this.deliveries.loadTarget(deliveryId);
+      // Delivered, given up, deleted with its webhook, or (a batch's) attempted already and retried by its own job.
+      if (!target || target.status !== 'PENDING' || (batchId !== null && target.dispatch_batch_id !== batchId))
+        return SETTLED;
       // In order per record (and a sync's completion after its data): look again later, no attempt used.
-      if (target.waits_for_earlier) return await this.holdBack(job, token, orderRecheckDelay(target.earlier_due_at));
-      if (!target.active) return await this.deliveries.markFailed(target.delivery_id);
-      await this.attempt(target, job.attemptsMade + 1);
+      if (target.waits_for_earlier) return { kind: 'held', waitMs: orderRecheckDelay(target.earlier_due_at) };
+      if (!target.active) {
+        await this.deliveries.markFailed(target.delivery_id);
+        return SETTLED;
+      }
+      return await this.attempt(target, attemptOfJob);
     } finally {
       slot.release();
     }
@@ -167,10 +276,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   }
 
   /**
-   * One signed POST. `attemptOfJob` counts this job's tries and decides retries and giving up, so a
-   * delivery sent again (retry, replay) gets the whole schedule; the database numbers the delivery's log.
+   * One signed POST. `attemptOfJob` counts the tries since the delivery was last queued (its batch's first one,
+   * then its own job's) and decides retries and giving up, so a delivery sent again (retry, replay) gets the
+   * whole schedule; the database numbers the delivery's log.
    */
-  private async attempt(target: DispatchTarget, attemptOfJob: number): Promise<void> {
+  private async attempt(target: DispatchTarget, attemptOfJob: number): Promise<Turn> {
     const body = deliveryBodyOfText(target.payload);
     const secrets = [this.openedSecrets.get(target.secret_encrypted)];
     if (
@@ -237,8 +347,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     else if (failingSince && Date.now() - failingSince.getTime() >= this.config.webhookDisableAfterMs) {
       await this.deactivate(target, `every attempt failed since ${failingSince.toISOString()}`);
     }
-    if (final) throw new UnrecoverableError(error!);
-    if (!succeeded) throw new AttemptFailed(error!, nextDelayMs!);
+    if (final) return { kind: 'failed', error: error! };
+    if (!succeeded) return { kind: 'retry', delayMs: nextDelayMs!, error: error! };
+    return SETTLED;
   }
 
   /**
@@ -265,6 +376,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 }
+
+const SETTLED: Turn = { kind: 'settled' };
 
 /** Looks again when the delivery it waits for is next tried (not every 250 ms through an hour-long retry delay). */
 function orderRecheckDelay(earlierDueAt: Date | null): number {

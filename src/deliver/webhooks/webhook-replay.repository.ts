@@ -32,7 +32,7 @@ const REPLAY_BATCH_SQL = `WITH matched AS (
 ), due AS (
   INSERT INTO "webhook_deliveries" ("id", "organization_id", "webhook_id", "event_id", "event_sequence", "record_id", "integration_id", "status", "next_attempt_at")
   SELECT gen_random_uuid()::text, $2::text, $1::text, m."id", m."sequence", m."record_id", m."integration_id", 'PENDING', now() FROM matched m
-  ON CONFLICT ("webhook_id", "event_id") DO UPDATE SET "status" = 'PENDING', "next_attempt_at" = now(), "delivered_at" = NULL
+  ON CONFLICT ("webhook_id", "event_id") DO UPDATE SET "status" = 'PENDING', "next_attempt_at" = now(), "delivered_at" = NULL, "dispatch_batch_id" = NULL
     WHERE "webhook_deliveries"."status" <> 'PENDING'
   RETURNING "id", "event_id"
 )

@@ -138,7 +138,9 @@ export class WebhookReplayService implements OnApplicationBootstrap, OnModuleDes
       });
       // A failed delivery's job may still hold its id (a stalled one failed by the queue); free it first.
       await Promise.all(batch.failed.map((id) => this.dispatcher.releaseJob(id)));
-      await this.dispatcher.enqueue(batch.enqueue.map((id) => ({ id, webhook_id: replay.webhook_id })));
+      await this.dispatcher.enqueue(
+        batch.enqueue.map((id) => ({ id, webhook_id: replay.webhook_id, dispatch_batch_id: null })),
+      );
       through = batch.throughSequence;
     }
   }

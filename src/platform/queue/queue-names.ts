@@ -13,11 +13,16 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export interface SyncJobPayload {
   syncJobId: string;
 }
-export interface WebhookDeliveryPayload {
-  deliveryId: string;
-  /** Lets the dispatcher apply the webhook's limits before touching the database. */
-  webhookId: string;
-}
+/** One delivery's job (a retry, a replay, a test), or the first attempts of a batch of one webhook's deliveries. */
+export type WebhookDeliveryPayload =
+  | {
+      deliveryId: string;
+      /** Lets the dispatcher apply the webhook's limits before touching the database. */
+      webhookId: string;
+      /** Attempts made by earlier jobs (the batch's first one), counted against the retry schedule. */
+      attemptsBefore?: number;
+    }
+  | { webhookId: string; batchId: string; deliveryIds: string[] };
 export interface DataAccessCheckPayload {
   integrationId: string;
   /** The claim this job serves (ISO time): a job of an older, abandoned claim writes nothing. */
