@@ -8,7 +8,11 @@ import { APP_CONFIG, type RuntimeConfig } from '../../platform/config/config.mod
 import { Transactions } from '../../platform/database/transactions';
 import { OutboundGuard } from '../../platform/outbound/outbound-guard';
 import { postBody, RequestTimeoutError, type PostOptions } from '../../platform/outbound/post-body';
-import { QueueName, type WebhookDeliveryPayload } from '../../platform/queue/queue-names';
+import {
+  QueueName,
+  type WebhookDeliveryBatchPayload,
+  type WebhookDeliveryPayload,
+} from '../../platform/queue/queue-names';
 import { QueueService } from '../../platform/queue/queue.service';
 import { parseRetryAfter } from '../../platform/common/http/retry-after';
 import { webhookDeactivatedEvent } from '../../emit/event-payloads';
@@ -137,7 +141,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   /** Queues each delivery under the job that owns it: its batch's (one job per batch), or its own. */
   async enqueue(deliveries: DeliveryRef[]): Promise<void> {
     if (deliveries.length === 0) return;
-    const batches = new Map<string, { webhookId: string; batchId: string; deliveryIds: string[] }>();
+    const batches = new Map<string, WebhookDeliveryBatchPayload>();
     const jobs: DeliveryJob[] = [];
     for (const { id, webhook_id, dispatch_batch_id } of deliveries) {
       if (dispatch_batch_id === null) {
@@ -195,7 +199,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
    */
   private async processBatch(
     job: Job<WebhookDeliveryPayload>,
-    { webhookId, batchId, deliveryIds }: { webhookId: string; batchId: string; deliveryIds: string[] },
+    { webhookId, batchId, deliveryIds }: WebhookDeliveryBatchPayload,
     token?: string,
   ): Promise<void> {
     const turns = await Promise.allSettled(

@@ -22,7 +22,13 @@ export type WebhookDeliveryPayload =
       /** Attempts made by earlier jobs (the batch's first one), counted against the retry schedule. */
       attemptsBefore?: number;
     }
-  | { webhookId: string; batchId: string; deliveryIds: string[] };
+  | WebhookDeliveryBatchPayload;
+/** The first attempts of deliveries the relay fanned out together to one webhook (their `dispatch_batch_id`). */
+export interface WebhookDeliveryBatchPayload {
+  webhookId: string;
+  batchId: string;
+  deliveryIds: string[];
+}
 export interface DataAccessCheckPayload {
   integrationId: string;
   /** The claim this job serves (ISO time): a job of an older, abandoned claim writes nothing. */
