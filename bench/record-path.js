@@ -1,10 +1,12 @@
-// The per-record path of a money first sync, alone (issue 21): Buildium ledgers read once from an in-process sandbox,
+// The per-record path of a first sync, alone (issues 21 and 22): Buildium pages read once from an in-process sandbox,
 // then, in this process only, each body parsed, its rows normalised (mapped, completed, hashed, given ids), turned
-// into the page upsert's column arrays and into the text pg sends, 1,000 rows a page. CPU µs per money record of
-// each stage, cumulative, best of BENCH_RECORD_PATH_ROUNDS rounds (default 5): no network, no PostgreSQL, no other
-// process, so it is steady on a loaded machine where the end-to-end `ledger` benchmark is not, and says what a
-// change to mapping, hashing or the column arrays is worth. `BENCH_RECORD_PATH_BUILD=<dir>` measures another
-// compiled tree (an A/B against an older build).
+// into the page upsert's column arrays (with the resident-lease links a first sync writes beside the leases) and into
+// the text pg sends, 1,000 rows a page. CPU µs per record of each stage, cumulative, best of BENCH_RECORD_PATH_ROUNDS
+// rounds (default 5): no network, no PostgreSQL, no other process, so it is steady on a loaded machine where the
+// end-to-end benchmarks are not, and says what a change to mapping, hashing or the column arrays is worth.
+// BENCH_RECORD_PATH_MODELS: `money` (default: ledger charges and payments, the `ledger` benchmark's records) or `core`
+// (properties, units, leases, residents: the `first-sync` benchmark's). `BENCH_RECORD_PATH_BUILD=<dir>` measures
+// another compiled tree (an A/B against an older build).
 const path = require('node:path');
 const { prepareValue } = require('pg/lib/utils');
 
@@ -14,10 +16,18 @@ const { LEDGER_TRANSACTION_TYPES } = require(`${build}/fetch/buildium/buildium.f
 const { buildiumAdapter } = require(`${build}/fetch/buildium/buildium.adapter`);
 const { PageNormaliser, jobMappingContext } = require(`${build}/normalise/page-normaliser`);
 const { columnArrays } = require(`${build}/store/cache/bulk-upsert`);
-const { recordSpec } = require(`${build}/store/cache/cache-specs`);
+const { recordColumnArrays } = require(`${build}/store/cache/record-cache.repository`);
+const { linkColumnArrays } = require(`${build}/store/cache/link-cache.repository`);
+const { LINK_SPEC, recordSpec } = require(`${build}/store/cache/cache-specs`);
+const { CANONICAL_MODELS } = require(`${build}/catalogue/canonical-models`);
 
-const MODELS = ['resident_charges', 'resident_payments'];
+const MONEY_MODELS = ['resident_charges', 'resident_payments'];
+const SETS = {
+  money: { models: MONEY_MODELS, bodies: ledgerBodies },
+  core: { models: ['properties', 'units', 'leases', 'residents'], bodies: coreBodies },
+};
 const LEASES = 600;
+const CORE_RESIDENTS = 20_000;
 const PAGE = 1000;
 const STAGES = ['parse', 'normalise', 'column arrays', 'pg text'];
 
@@ -33,9 +43,9 @@ async function ledgerBodies() {
   const headers = { 'x-buildium-client-id': credentials.clientId, 'x-buildium-client-secret': credentials.secret };
   try {
     const leases = await (await fetch(`${server.url}/v1/leases?limit=${LEASES}`, { headers })).json();
-    const bodies = Object.fromEntries(MODELS.map((model) => [model, []]));
+    const bodies = Object.fromEntries(MONEY_MODELS.map((model) => [model, []]));
     for (const lease of leases)
-      for (const model of MODELS) {
+      for (const model of MONEY_MODELS) {
         const types = LEDGER_TRANSACTION_TYPES[model].map((type) => `transactiontypes=${type}`).join('&');
         const answer = await fetch(`${server.url}/v1/leases/${lease.Id}/transactions?${types}&limit=1000`, { headers });
         bodies[model].push(await answer.text());
@@ -46,29 +56,86 @@ async function ledgerBodies() {
   }
 }
 
+/** Each core model's pages (JSON text as the vendor sent it) of a sandbox with CORE_RESIDENTS residents. */
+async function coreBodies() {
+  const credentials = { clientId: 'bench', secret: 'bench' };
+  const server = await startBuildiumSandboxServer({
+    residents: CORE_RESIDENTS,
+    seed: 2026,
+    credentials: [credentials],
+  });
+  const headers = { 'x-buildium-client-id': credentials.clientId, 'x-buildium-client-secret': credentials.secret };
+  const routes = {
+    properties: '/v1/rentals',
+    units: '/v1/rentals/units',
+    leases: '/v1/leases',
+    residents: '/v1/leases/tenants',
+  };
+  try {
+    const bodies = {};
+    for (const [model, route] of Object.entries(routes)) {
+      bodies[model] = [];
+      for (let offset = 0; ; offset += PAGE) {
+        const text = await (await fetch(`${server.url}${route}?offset=${offset}&limit=${PAGE}`, { headers })).text();
+        if (text === '[]') break;
+        bodies[model].push(text);
+      }
+    }
+    return bodies;
+  } finally {
+    await server.close();
+  }
+}
+
+/** The links a first sync writes with a page of its model (from the side that is their first-sync source). */
+function firstSyncLinks(model, records) {
+  const side = CANONICAL_MODELS[model].linkSide;
+  return side?.firstSyncSource ? records.flatMap((record) => record.links ?? []) : [];
+}
+
+let wire = Buffer.alloc(1 << 22);
+
+/** A record's or a link's value of a column, as the cache writer reads it (for builds that do not export theirs). */
+const cell = (record, column) =>
+  column === 'id'
+    ? record.id
+    : column === 'x_id'
+      ? record.x_id
+      : column === 'content_hash'
+        ? record.hash
+        : record.values[column];
+const recordArrays = recordColumnArrays ?? ((spec, records) => columnArrays(spec, records, cell));
+const linkArrays =
+  linkColumnArrays ??
+  ((links) =>
+    columnArrays(
+      LINK_SPEC,
+      [...links].sort((a, b) => (a.id < b.id ? -1 : 1)),
+      cell,
+    ));
+
 /** One pass over every body, stopping after `last` stage; returns the records it went through. */
-function pass(bodies, last) {
+function pass(models, bodies, last) {
   const normaliser = new PageNormaliser();
   const ctx = jobMappingContext('cbenchintegration00000000');
-  const cell = (record, column) =>
-    column === 'id'
-      ? record.id
-      : column === 'x_id'
-        ? record.x_id
-        : column === 'content_hash'
-          ? record.hash
-          : record.values[column];
   let records = 0;
-  for (const model of MODELS) {
+  for (const model of models) {
     const spec = recordSpec(model);
     let page = [];
     const flush = () => {
       if (last === 0 || page.length === 0) return;
       const { records: normalised } = normaliser.normalise(model, buildiumAdapter, page, ctx);
       if (last === 1) return;
-      const arrays = columnArrays(spec, normalised, cell);
+      const arrays = [...recordArrays(spec, normalised), ...linkArrays(firstSyncLinks(model, normalised))];
       if (last === 2) return;
-      for (const array of arrays) prepareValue(array);
+      // What pg's writer does with each parameter: its UTF-8 length (flattening a string built piece by piece), then the bytes.
+      let offset = 0;
+      for (const array of arrays) {
+        const text = prepareValue(array);
+        const length = Buffer.byteLength(text);
+        if (offset + length > wire.length) wire = Buffer.alloc(2 * (offset + length));
+        offset += wire.write(text, offset, length, 'utf8');
+      }
     };
     for (const body of bodies[model]) {
       const rows = JSON.parse(body);
@@ -85,27 +152,31 @@ function pass(bodies, last) {
 }
 
 async function recordPath() {
-  const bodies = await ledgerBodies();
+  const set = process.env.BENCH_RECORD_PATH_MODELS ?? 'money';
+  if (!SETS[set]) throw new Error(`BENCH_RECORD_PATH_MODELS: ${set} is not one of ${Object.keys(SETS).join(', ')}`);
+  const { models } = SETS[set];
+  const bodies = await SETS[set].bodies();
   const rounds = Number(process.env.BENCH_RECORD_PATH_ROUNDS ?? 5);
   const best = STAGES.map(() => Infinity);
   let records = 0;
   for (let round = 0; round < rounds; round++)
     STAGES.forEach((_, stage) => {
-      pass(bodies, stage); // warm
+      pass(models, bodies, stage); // warm
       const before = process.cpuUsage();
-      records = pass(bodies, stage) + pass(bodies, stage) + pass(bodies, stage);
+      records = pass(models, bodies, stage) + pass(models, bodies, stage) + pass(models, bodies, stage);
       const used = process.cpuUsage(before);
       best[stage] = Math.min(best[stage], (used.user + used.system) / records);
     });
   const perStage = Object.fromEntries(STAGES.map((stage, i) => [stage, +best[i].toFixed(1)]));
   const result = {
     build: path.relative(process.cwd(), build) || '.',
-    money_records_per_pass: records / 3,
+    models: set,
+    records_per_pass: records / 3,
     cpu_us_per_record: perStage,
   };
   console.log(JSON.stringify(result, null, 2));
   console.log(
-    `| ${result.build} | ${STAGES.map((stage) => `${stage} ${perStage[stage]} µs`).join(' · ')} (cumulative, best of ${rounds}) |`,
+    `| ${result.build} | ${set} | ${STAGES.map((stage) => `${stage} ${perStage[stage]} µs`).join(' · ')} (cumulative, best of ${rounds}) |`,
   );
   return result;
 }

@@ -9,7 +9,7 @@ import {
   type LinkSide,
 } from '../catalogue/canonical-models';
 import { recordId as itemId } from '../platform/common/ids';
-import { canonicalJson, recordHasher } from './content-hash';
+import { canonicalJson, recordHasher, scalarJson } from './content-hash';
 import { MalformedRecordError } from './malformed-record.error';
 import { textOf } from '../platform/text/text-of';
 
@@ -172,7 +172,7 @@ class NamedLinks implements CanonicalRecord {
     if (this.names !== 'links') return undefined;
     return (this.made ??= this.partners.map(([xId, details]): CanonicalLink => {
       const row = this.ends(xId);
-      LINK_DETAILS.forEach(([field], i) => (row[field] = details![i]));
+      for (let i = 0; i < LINK_DETAILS.length; i++) row[LINK_DETAILS[i][0]] = details![i];
       return {
         id: `${textOf(row.lease_id)}:${textOf(row.resident_id)}`,
         values: row,
@@ -206,7 +206,7 @@ const LINK_DETAILS = Object.entries(RESIDENT_LEASE_FIELDS).filter(
 /** Link details as the record's hash takes them: JSON, objects with their keys sorted. */
 function detailsKey(details: unknown[]): string {
   return details
-    .map((value) => (value !== null && typeof value === 'object' ? canonicalJson(value) : JSON.stringify(value)))
+    .map((value) => (value !== null && typeof value === 'object' ? canonicalJson(value) : scalarJson(value)))
     .join('\u0001');
 }
 
@@ -277,22 +277,32 @@ function entriesOf<T>(object: Readonly<Record<string, T>>): [string, T][] {
   return listed as [string, T][];
 }
 
+const templates = new WeakMap<object, Record<string, null>>();
+/** Every field of `fields` at null, in the catalogue's order, built once: a record's values start as a copy of it. */
+function templateOf(fields: Record<string, ColumnType>): Record<string, null> {
+  let template = templates.get(fields);
+  if (!template) templates.set(fields, (template = Object.fromEntries(Object.keys(fields).map((f) => [f, null]))));
+  return template;
+}
+
 function completeValues(
   fields: Record<string, ColumnType>,
   given: Record<string, unknown>,
   where: string,
 ): Record<string, unknown> {
-  for (const key in given) {
-    if (!(key in fields)) throw new Error(`Mapping bug: ${where} has no field "${key}"`);
-  }
-  const values: Record<string, unknown> = {};
-  for (const [field, type] of entriesOf(fields)) {
+  // A copy of the all-null template, then only the given fields set: one pass over what the mapping gave, and no
+  // property added one by one (which would rebuild the object's shape field after field, a record at a time).
+  const values: Record<string, unknown> = { ...templateOf(fields) };
+  let malformed: MalformedRecordError | undefined; // thrown after the pass: a mapping bug is reported first
+  for (const field in given) {
+    const type = fields[field];
+    if (type === undefined) throw new Error(`Mapping bug: ${where} has no field "${field}"`);
     const value = given[field] ?? null;
-    if (value !== null && !hasType(value, type)) {
-      throw new MalformedRecordError(`${field}: ${JSON.stringify(value)} is not of type ${type}`);
-    }
-    values[field] = value;
+    if (value === null || malformed) continue;
+    if (hasType(value, type)) values[field] = value;
+    else malformed = new MalformedRecordError(`${field}: ${JSON.stringify(value)} is not of type ${type}`);
   }
+  if (malformed) throw malformed;
   return values;
 }
 

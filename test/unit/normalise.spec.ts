@@ -12,7 +12,7 @@ import {
 import type { MappingContext } from '../../src/normalise/canonical-record';
 import { MAX_UNKNOWN_VALUE_LENGTH, UnknownValueTally } from '../../src/normalise/unknown-values';
 import { MalformedRecordError } from '../../src/normalise/malformed-record.error';
-import { canonicalJson, contentHash, recordHasher } from '../../src/normalise/content-hash';
+import { canonicalJson, contentHash, recordHasher, scalarJson } from '../../src/normalise/content-hash';
 import { recordId } from '../../src/platform/common/ids';
 
 describe('enum tables: lookups and unknown values', () => {
@@ -163,6 +163,16 @@ describe('content hash', () => {
     expect(contentHash({ a: 1, b: { c: 2, d: 3 } })).toBe(contentHash({ b: { d: 3, c: 2 }, a: 1 }));
     expect(contentHash({ a: 1, b: 2 })).not.toBe(contentHash({ a: 1, b: 3 }));
     expect(contentHash({ a: [1, 2] })).not.toBe(contentHash({ a: [2, 1] }));
+  });
+
+  it('writes every scalar as JSON.stringify does (the hash of each stored record depends on it)', () => {
+    const strings = ['', 'plain', 'a"b', 'a\\b', '\n\t\r\b\f', '\u0000\u0001\u001f', '\u007f', 'é€', '\u2028\u2029'];
+    const surrogates = ['\ud800', '\udfff', 'x\ud83dy', '\ud83d\ude00', '\ude00\ud83d'];
+    for (const value of [...strings, ...surrogates, 0, -0, 1.5, -3, 1e21, 2 ** 53, true, false, null])
+      expect(scalarJson(value)).toBe(JSON.stringify(value));
+    expect(canonicalJson({ s: 'q"\u0001\ud800', n: [null, false] })).toBe(
+      JSON.stringify({ n: [null, false], s: 'q"\u0001\ud800' }),
+    );
   });
 });
 

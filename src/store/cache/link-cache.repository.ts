@@ -7,7 +7,7 @@ import {
 } from '../../catalogue/canonical-models';
 import type { SqlTx } from '../../platform/database/prisma.service';
 import type { CanonicalLink, CanonicalRecord } from '../../normalise/canonical-record';
-import { PG_ARRAY_TYPE, toColumnArrays } from './bulk-upsert';
+import { columnArrays, PG_ARRAY_TYPE } from './bulk-upsert';
 import { LINK_SPEC } from './cache-specs';
 import type { CacheRow, CacheScope, RecordChange } from './record-cache.repository';
 
@@ -22,6 +22,19 @@ export interface LinkChanges {
 }
 
 export const NO_LINK_CHANGES: LinkChanges = { appeared: [], changed: [], ended: [] };
+
+/** A link's value of a link-table column: its id and hash, else the field of that name. */
+const linkColumn = (link: CanonicalLink, column: string): unknown =>
+  column === 'id' ? link.id : column === 'content_hash' ? link.hash : link.values[column];
+
+/** The link upsert's column arrays, its rows sorted by id (the order they are locked in). */
+export function linkColumnArrays(links: readonly CanonicalLink[]): string[] {
+  return columnArrays(
+    LINK_SPEC,
+    [...links].sort((a, b) => (a.id < b.id ? -1 : 1)),
+    linkColumn,
+  );
+}
 
 /**
  * Lock class of the per-integration advisory lock that serialises link writes: the residents and the leases
@@ -141,10 +154,7 @@ export class LinkCacheRepository {
 
   /** The upsert's parameters: the links' columns, sorted by id (the order rows are locked in), then the constants. */
   private upsertParams(links: CanonicalLink[], scope: CacheScope, now: Date): unknown[] {
-    const rows = [...links]
-      .sort((a, b) => (a.id < b.id ? -1 : 1))
-      .map((l) => ({ ...l.values, id: l.id, content_hash: l.hash }));
-    return [...toColumnArrays(LINK_SPEC, rows), scope.organizationId, scope.integrationId, now];
+    return [...linkColumnArrays(links), scope.organizationId, scope.integrationId, now];
   }
 
   /** Hides the links of records that vanished from the vendor (the deletion pass): they end with them. */

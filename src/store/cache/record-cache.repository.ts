@@ -50,6 +50,11 @@ function cacheColumn(record: CanonicalRecord, column: string): unknown {
   }
 }
 
+/** The page upsert's column arrays of canonical records. */
+export function recordColumnArrays(spec: BulkUpsertSpec, records: readonly CanonicalRecord[]): string[] {
+  return columnArrays(spec, records, cacheColumn);
+}
+
 /** Set-based writes of canonical records into the data cache: one statement per page, never one per record. */
 @Injectable()
 export class RecordCacheRepository {
@@ -84,7 +89,7 @@ export class RecordCacheRepository {
     const returning = options.capture ? 'rows' : 'ids';
     const { spec, sql } = this.statement(`${model}:${returning}`, () => recordSpec(model), returning);
     const { rows: written } = await tx.query<CacheRow & { inserted: boolean }>(sql, [
-      ...columnArrays(spec, toWrite, cacheColumn),
+      ...recordColumnArrays(spec, toWrite),
       scope.organizationId,
       scope.integrationId,
       scope.vendor,
