@@ -12,7 +12,8 @@ const { prepareValue } = require('pg/lib/utils');
 
 const build = path.resolve(__dirname, '..', process.env.BENCH_RECORD_PATH_BUILD ?? 'dist');
 const { startBuildiumSandboxServer } = require(`${build}/sandbox/buildium/buildium-sandbox`);
-const { LEDGER_TRANSACTION_TYPES } = require(`${build}/fetch/buildium/buildium.facts`);
+const { BUILDIUM_ENDPOINTS, LEDGER_TRANSACTION_TYPES } = require(`${build}/fetch/buildium/buildium.facts`);
+const { CORE_MODELS } = require('./lib');
 const { buildiumAdapter } = require(`${build}/fetch/buildium/buildium.adapter`);
 const { PageNormaliser, jobMappingContext } = require(`${build}/normalise/page-normaliser`);
 const { columnArrays } = require(`${build}/store/cache/bulk-upsert`);
@@ -24,7 +25,7 @@ const { CANONICAL_MODELS } = require(`${build}/catalogue/canonical-models`);
 const MONEY_MODELS = ['resident_charges', 'resident_payments'];
 const SETS = {
   money: { models: MONEY_MODELS, bodies: ledgerBodies },
-  core: { models: ['properties', 'units', 'leases', 'residents'], bodies: coreBodies },
+  core: { models: CORE_MODELS, bodies: coreBodies },
 };
 const LEASES = 600;
 const CORE_RESIDENTS = 20_000;
@@ -65,15 +66,10 @@ async function coreBodies() {
     credentials: [credentials],
   });
   const headers = { 'x-buildium-client-id': credentials.clientId, 'x-buildium-client-secret': credentials.secret };
-  const routes = {
-    properties: '/v1/rentals',
-    units: '/v1/rentals/units',
-    leases: '/v1/leases',
-    residents: '/v1/leases/tenants',
-  };
   try {
     const bodies = {};
-    for (const [model, route] of Object.entries(routes)) {
+    for (const model of CORE_MODELS) {
+      const route = BUILDIUM_ENDPOINTS[model];
       bodies[model] = [];
       for (let offset = 0; ; offset += PAGE) {
         const text = await (await fetch(`${server.url}${route}?offset=${offset}&limit=${PAGE}`, { headers })).text();
