@@ -3,7 +3,8 @@
 //   - end-to-end records/s: activation -> the run finished (every record fetched, mapped, written);
 //   - the app's peak RSS (issue 22: <= 384 MB at 100,000 residents);
 //   - the raw rate of the same rows written by the same `unnest … ON CONFLICT` statement, page by page in
-//     transactions, straight from memory, into empty copies of the tables on the same database;
+//     transactions, straight from memory, into empty copies of the tables on the same database, in the pages the sync
+//     wrote (BENCH_CEILING_ORDER=id: sorted by id, as before 2026-12-06; the other order is measured for reference);
 //   - their ratio (issue 2: >= 0.5; issue 22: >= 0.75);
 //   - CPU per record of each side by part, from /proc (ours: the app's processes, its database's PostgreSQL
 //     backends, Redis; the sandbox apart; the ceiling: this process and its backend), the cores each kept busy, and
@@ -19,6 +20,7 @@ const {
   appSides,
   bySide,
   ceilingSide,
+  ceilingOrder,
   CORE_MODELS,
   cpuCells,
   cpuFigures,
@@ -38,6 +40,39 @@ const {
 
 const PAGE = 1000;
 const TABLES = ['properties', 'units', 'residents', 'leases'];
+
+/**
+ * The rows the sync wrote, upserted again by the cache writer's statement, PAGE rows per transaction, from memory, into
+ * empty copies of the tables in `schema`, after a CHECKPOINT (as before ours: neither side pays for the other's dirty
+ * pages); the rows in `order` (bench/lib's ceilingOrder).
+ */
+async function rawUpsert(dbUrl, schema, order) {
+  return withClient(dbUrl, async (db) => {
+    const backend = (await db.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    await db.query(`CREATE SCHEMA ${schema}`);
+    const work = [];
+    for (const spec of [...TABLES.map((t) => recordSpec(t)), LINK_SPEC]) {
+      await db.query(`CREATE TABLE ${schema}."${spec.table}" (LIKE public."${spec.table}" INCLUDING ALL)`);
+      const rows = (await db.query(`SELECT * FROM public."${spec.table}" ORDER BY ${order.columns.join(', ')}`)).rows;
+      const constants = spec.constants.map((c) => rows[0][c]);
+      for (let i = 0; i < rows.length; i += PAGE)
+        work.push({
+          sql: buildBulkUpsert(spec),
+          params: [...toColumnArrays(spec, rows.slice(i, i + PAGE)), ...constants, new Date()],
+        });
+    }
+    await db.query(`SET search_path TO ${schema}`);
+    await db.query('CHECKPOINT');
+    const cpu = cpuMeter(ceilingSide(backend), { everyMs: 0 });
+    const started = process.hrtime.bigint();
+    for (const { sql, params } of work) {
+      await db.query('BEGIN');
+      await db.query(sql, params);
+      await db.query('COMMIT');
+    }
+    return { seconds: Number(process.hrtime.bigint() - started) / 1e9, cpu: cpu.stop() };
+  });
+}
 
 async function firstSync() {
   const residents = Number(process.env.BENCH_RESIDENTS ?? 100_000);
@@ -82,32 +117,12 @@ async function firstSync() {
   const records = TABLES.reduce((n, t) => n + counts[t], 0);
   await app.stop();
 
-  // The ceiling: the same rows, the same statement, the same page size, empty copies of the tables.
-  const raw = await withClient(dbUrl, async (db) => {
-    const backend = (await db.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-    await db.query('CREATE SCHEMA bench_raw');
-    const work = [];
-    for (const spec of [...TABLES.map((t) => recordSpec(t)), LINK_SPEC]) {
-      await db.query(`CREATE TABLE bench_raw."${spec.table}" (LIKE public."${spec.table}" INCLUDING ALL)`);
-      const rows = (await db.query(`SELECT * FROM public."${spec.table}" ORDER BY id`)).rows;
-      const constants = spec.constants.map((c) => rows[0][c]);
-      for (let i = 0; i < rows.length; i += PAGE)
-        work.push({
-          sql: buildBulkUpsert(spec),
-          params: [...toColumnArrays(spec, rows.slice(i, i + PAGE)), ...constants, new Date()],
-        });
-    }
-    await db.query('SET search_path TO bench_raw');
-    await db.query('CHECKPOINT'); // as before ours: neither side pays for the other's dirty pages
-    const cpu = cpuMeter(ceilingSide(backend), { everyMs: 0 });
-    const started = process.hrtime.bigint();
-    for (const { sql, params } of work) {
-      await db.query('BEGIN');
-      await db.query(sql, params);
-      await db.query('COMMIT');
-    }
-    return { seconds: Number(process.hrtime.bigint() - started) / 1e9, cpu: cpu.stop() };
-  });
+  // The ceiling: the same rows, the same statement, the same pages, empty copies of the tables. The other order is
+  // measured after it, for reference (the ratio is against the chosen one).
+  const order = ceilingOrder();
+  const otherOrder = ceilingOrder(order.name === 'pages' ? 'id' : 'pages');
+  const raw = await rawUpsert(dbUrl, 'bench_raw', order);
+  const rawOther = await rawUpsert(dbUrl, 'bench_raw_other', otherOrder);
 
   const endToEnd = records / seconds;
   const rawRate = records / raw.seconds;
@@ -134,6 +149,8 @@ async function firstSync() {
     end_to_end_records_per_s: Math.round(endToEnd),
     raw_upsert_seconds: +raw.seconds.toFixed(2),
     raw_upsert_records_per_s: Math.round(rawRate),
+    raw_upsert_order: order.name,
+    [`raw_upsert_records_per_s_${otherOrder.name}_order`]: Math.round(records / rawOther.seconds),
     ratio,
     ratio_bound_all_cores_busy: ratioBoundAllCoresBusy(cpu.ours.cpu_per_unit.total, rawRate),
     app_peak_rss_mb: peakMb,
@@ -154,7 +171,7 @@ async function firstSync() {
   printTargets(targets);
   const cells = cpuCells(cpu);
   console.log(
-    `| first sync, ${residents} residents (${app.queue} queue, max_job_concurrency ${jobConcurrency}) | ${result.end_to_end_records_per_s} records/s end to end (${records} records in ${result.end_to_end_seconds} s) | raw unnest upsert ${result.raw_upsert_records_per_s} records/s | ratio ${targetCell(targets[1])}, bound with all cores busy ${result.ratio_bound_all_cores_busy} | peak RSS ${targetCell(targets[2], ' MB')} (idle ${result.app_idle_rss_mb} MB) | ${cells.perUnit} per record | cores ${cells.cores} |`,
+    `| first sync, ${residents} residents (${app.queue} queue, max_job_concurrency ${jobConcurrency}) | ${result.end_to_end_records_per_s} records/s end to end (${records} records in ${result.end_to_end_seconds} s) | raw unnest upsert ${result.raw_upsert_records_per_s} records/s (${order.name} order; ${otherOrder.name} order ${result[`raw_upsert_records_per_s_${otherOrder.name}_order`]}) | ratio ${targetCell(targets[1])}, bound with all cores busy ${result.ratio_bound_all_cores_busy} | peak RSS ${targetCell(targets[2], ' MB')} (idle ${result.app_idle_rss_mb} MB) | ${cells.perUnit} per record | cores ${cells.cores} |`,
   );
   if (run.status !== 'SUCCEEDED' || counts.residents !== residents)
     throw new Error(`the sync did not complete: ${run.status}, ${counts.residents} residents`);

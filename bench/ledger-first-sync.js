@@ -5,7 +5,8 @@
 //   - money records/s: resident_charges + resident_payments rows / (the run's end - activation);
 //   - the ceiling: the same rows written by the same `unnest … ON CONFLICT` statement the cache writer uses, 1,000
 //     rows per transaction, from memory, into empty copies of the two tables on the same database (rows are read
-//     back in chunks; only the upserts are timed);
+//     back in chunks; only the upserts are timed), in the pages the sync wrote (BENCH_CEILING_ORDER=id: sorted by id,
+//     as before 2026-12-06);
 //   - their ratio (target >= 0.5), peak RSS of the app's processes (/proc, sampled; target <= 512 MB), CPU per
 //     money record of each side from /proc (ours: the app, its PostgreSQL backends, Redis, the sandbox; the
 //     ceiling: this process and its PostgreSQL backend), and the cores each side kept busy.
@@ -17,6 +18,7 @@ const path = require('node:path');
 const { buildBulkUpsert, toColumnArrays } = require('../dist/store/cache/bulk-upsert');
 const { recordSpec } = require('../dist/store/cache/cache-specs');
 const {
+  ceilingOrder,
   cpuMsOf,
   cpuMsOfCommands,
   createDatabase,
@@ -72,12 +74,16 @@ const usedMs = (before, after, part) =>
 
 /**
  * The ceiling: every row of the money tables, upserted again by the cache writer's statement, a page per
- * transaction, into empty copies of the tables (bench_raw); rows are read back a chunk at a time (untimed).
+ * transaction, into empty copies of the tables (bench_raw), in `order` (bench/lib's ceilingOrder); rows are read back
+ * a chunk at a time (untimed).
  */
-async function rawCeiling(dbUrl) {
+async function rawCeiling(dbUrl, order) {
   return withClient(dbUrl, async (db) => {
     const backend = (await db.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
     await db.query('CREATE SCHEMA bench_raw');
+    // Rows are read back a chunk at a time in the ceiling's order, by keyset on its columns, indexed for that.
+    const keys = order.columns.map((c) => `"${c}"`).join(', ');
+    for (const table of MONEY) await db.query(`CREATE INDEX ON public."${table}" (${keys})`);
     await db.query('CHECKPOINT'); // as before ours: neither side pays for the other's dirty pages
     let seconds = 0;
     let rows = 0;
@@ -87,12 +93,15 @@ async function rawCeiling(dbUrl) {
       const spec = recordSpec(table);
       const sql = buildBulkUpsert(spec);
       await db.query(`CREATE TABLE bench_raw."${table}" (LIKE public."${table}" INCLUDING ALL)`);
-      for (let after = ''; ;) {
+      for (let after = null; ;) {
         const chunk = (
-          await db.query(`SELECT * FROM public."${table}" WHERE id > $1 ORDER BY id LIMIT ${CHUNK}`, [after])
+          await db.query(
+            `SELECT * FROM public."${table}" ${after ? `WHERE (${keys}) > (${after.map((_, i) => `$${i + 1}`).join(', ')})` : ''} ORDER BY ${keys} LIMIT ${CHUNK}`,
+            after ?? [],
+          )
         ).rows;
         if (chunk.length === 0) break;
-        after = chunk[chunk.length - 1].id;
+        after = order.columns.map((c) => chunk[chunk.length - 1][c]);
         const constants = spec.constants.map((c) => chunk[0][c]);
         await db.query('SET search_path TO bench_raw');
         const own = process.cpuUsage();
@@ -205,7 +214,8 @@ async function ledgerFirstSync() {
   const money = counts.resident_charges + counts.resident_payments;
   const allRecords = money + OTHERS.reduce((n, t) => n + counts[t], 0);
   const seconds = (run.finished_at - run.started_at) / 1000;
-  const raw = await rawCeiling(dbUrl);
+  const order = ceilingOrder();
+  const raw = await rawCeiling(dbUrl, order);
   const perRecord = (ms) => Math.round((ms * 1000) / money);
   const ours = Object.fromEntries(
     ['app', 'postgres', 'redis', 'sandbox'].map((part) => [part, usedMs(cpuBefore, cpuAfter, part)]),
@@ -227,6 +237,7 @@ async function ledgerFirstSync() {
     raw_upsert_rows: raw.rows,
     raw_upsert_seconds: +raw.seconds.toFixed(2),
     raw_upsert_records_per_s: Math.round(rawRate),
+    raw_upsert_order: order.name,
     ratio: +(rate / rawRate).toFixed(2),
     app_peak_rss_mb: Math.round(peakRss / 2 ** 20),
     app_idle_rss_mb: Math.round(idleRss / 2 ** 20),
@@ -255,7 +266,7 @@ async function ledgerFirstSync() {
   console.log(JSON.stringify(result, null, 2));
   const c = result.cpu_us_per_money_record;
   console.log(
-    `| ${residents.toLocaleString('en-US')} residents (${app.queue}, max_job_concurrency ${jobConcurrency}) | ${result.money_records_per_s.toLocaleString('en-US')} money records/s (${money.toLocaleString('en-US')} in ${result.first_sync_seconds} s; all ${allRecords.toLocaleString('en-US')} records ${result.all_records_per_s.toLocaleString('en-US')}/s) | ${result.raw_upsert_records_per_s.toLocaleString('en-US')} rows/s | **${result.ratio}** | ${result.app_peak_rss_mb} MB (idle ${result.app_idle_rss_mb}) | ours ${c.ours_without_sandbox} µs (app ${c.ours.app}, PostgreSQL ${c.ours.postgres}, Redis ${c.ours.redis}; sandbox ${c.ours.sandbox}) · ceiling ${c.ceiling_total} µs (bench ${c.ceiling.bench}, PostgreSQL ${c.ceiling.postgres}) | ours ${result.cores_used.ours_without_sandbox} (+ sandbox ${result.cores_used.sandbox}) · ceiling ${result.cores_used.ceiling} |`,
+    `| ${residents.toLocaleString('en-US')} residents (${app.queue}, max_job_concurrency ${jobConcurrency}) | ${result.money_records_per_s.toLocaleString('en-US')} money records/s (${money.toLocaleString('en-US')} in ${result.first_sync_seconds} s; all ${allRecords.toLocaleString('en-US')} records ${result.all_records_per_s.toLocaleString('en-US')}/s) | ${result.raw_upsert_records_per_s.toLocaleString('en-US')} rows/s (${order.name} order) | **${result.ratio}** | ${result.app_peak_rss_mb} MB (idle ${result.app_idle_rss_mb}) | ours ${c.ours_without_sandbox} µs (app ${c.ours.app}, PostgreSQL ${c.ours.postgres}, Redis ${c.ours.redis}; sandbox ${c.ours.sandbox}) · ceiling ${c.ceiling_total} µs (bench ${c.ceiling.bench}, PostgreSQL ${c.ceiling.postgres}) | ours ${result.cores_used.ours_without_sandbox} (+ sandbox ${result.cores_used.sandbox}) · ceiling ${result.cores_used.ceiling} |`,
   );
   if (run.status !== 'SUCCEEDED' || money === 0)
     throw new Error(`the sync did not complete: ${run.status}, ${money} money records`);
