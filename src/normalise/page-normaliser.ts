@@ -49,21 +49,28 @@ export const REF_CACHE_GENERATION = 4_096;
  * newer one, so memory stays bounded by the pages in flight, never by every id the job has seen.
  */
 export function jobMappingContext(integrationId: string): MappingContext {
-  let refs = new Map<string, string>();
-  let older = new Map<string, string>();
+  // One map per model, looked up by the vendor id as given: no key string built per lookup (a record makes several).
+  type Generation = Map<CanonicalModelName, Map<string, string>>;
+  let refs: Generation = new Map();
+  let older: Generation = new Map();
+  let size = 0;
   return {
     integrationId,
     ref: (model, xId) => {
       if (xId === null || xId === undefined) return null;
-      const key = `${model}\u0000${xId}`;
-      let id = refs.get(key);
+      let ofModel = refs.get(model);
+      let id = ofModel?.get(xId);
       if (id !== undefined) return id;
-      id = older.get(key) ?? recordId(integrationId, model, xId);
-      if (refs.size >= REF_CACHE_GENERATION) {
+      id = older.get(model)?.get(xId) ?? recordId(integrationId, model, xId);
+      if (size >= REF_CACHE_GENERATION) {
         older = refs;
         refs = new Map();
+        size = 0;
+        ofModel = undefined;
       }
-      refs.set(key, id);
+      if (!ofModel) refs.set(model, (ofModel = new Map()));
+      ofModel.set(xId, id);
+      size += 1;
       return id;
     },
   };

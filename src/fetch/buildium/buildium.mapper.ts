@@ -49,29 +49,29 @@ export function mapBuildiumRecord(model: BuildiumModel, raw: unknown, ctx: Mappi
   }
 }
 
-function address(a: Raw | null | undefined, suffix = '') {
-  const line2 = [text(a?.AddressLine2), text(a?.AddressLine3)].filter(Boolean).join(', ') || null;
+/** A Buildium address as Propexo's address fields (a model with a second address names its own with a suffix). */
+function address(a: Raw | null | undefined) {
+  const line2 = text(a?.AddressLine2);
+  const line3 = text(a?.AddressLine3);
   return {
-    [`address_1${suffix}`]: text(a?.AddressLine1),
-    [`address_2${suffix}`]: line2,
-    [`city${suffix}`]: text(a?.City),
-    [`state${suffix}`]: text(a?.State),
-    [`zip${suffix}`]: text(a?.PostalCode),
-    [`country${suffix}`]: a?.Country ? (COUNTRY[a.Country] ?? text(a.Country)) : null,
+    address_1: text(a?.AddressLine1),
+    address_2: line2 !== null && line3 !== null ? `${line2}, ${line3}` : (line2 ?? line3),
+    city: text(a?.City),
+    state: text(a?.State),
+    zip: text(a?.PostalCode),
+    country: a?.Country ? (COUNTRY[a.Country] ?? text(a.Country)) : null,
   };
 }
 
-function phones(list: unknown, prefix: string, ctx: MappingContext) {
+/** The first two phone numbers given, with their types; `typeFields` name the canonical fields unknown types report under. */
+function phones(list: unknown, typeFields: readonly [string, string], ctx: MappingContext) {
   const numbers = Array.isArray(list) ? (list as Raw[]).filter((p) => text(p?.Number) !== null) : [];
+  const [first, second] = numbers;
   return {
-    [`${prefix}_1`]: phoneNumber(numbers[0]?.Number),
-    [`${prefix}_1_type`]: numbers[0]
-      ? lookupReported(ctx, `${prefix}_1_type`, PHONE_TYPE, numbers[0].Type, 'OTHER')
-      : null,
-    [`${prefix}_2`]: phoneNumber(numbers[1]?.Number),
-    [`${prefix}_2_type`]: numbers[1]
-      ? lookupReported(ctx, `${prefix}_2_type`, PHONE_TYPE, numbers[1].Type, 'OTHER')
-      : null,
+    number_1: phoneNumber(first?.Number),
+    type_1: first ? lookupReported(ctx, typeFields[0], PHONE_TYPE, first.Type, 'OTHER') : null,
+    number_2: phoneNumber(second?.Number),
+    type_2: second ? lookupReported(ctx, typeFields[1], PHONE_TYPE, second.Type, 'OTHER') : null,
   };
 }
 
@@ -82,7 +82,7 @@ function mapRental(r: Raw, ctx: MappingContext): MappedRecord {
   const managerName = manager
     ? [text(manager.FirstName), text(manager.LastName)].filter(Boolean).join(' ') || text(manager.CompanyName)
     : null;
-  const managerPhones = phones(manager?.PhoneNumbers, 'manager_phone', ctx);
+  const managerPhones = phones(manager?.PhoneNumbers, ['manager_phone_1_type', 'manager_phone_2_type'], ctx);
   const typeRaw = text(r.RentalSubType) ?? text(r.RentalType);
   return {
     x_id: xId,
@@ -107,7 +107,10 @@ function mapRental(r: Raw, ctx: MappingContext): MappedRecord {
       type_normalized: lookupReported(ctx, 'type_normalized', PROPERTY_TYPE, typeRaw, 'OTHER'),
       manager_name: managerName,
       manager_email: email(manager?.Email),
-      ...managerPhones,
+      manager_phone_1: managerPhones.number_1,
+      manager_phone_1_type: managerPhones.type_1,
+      manager_phone_2: managerPhones.number_2,
+      manager_phone_2_type: managerPhones.type_2,
     },
   };
 }
@@ -237,6 +240,9 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
     link.x_lease_id = requiredId(l.Id, 'Leases[].Id');
     return [link];
   });
+  const phone = phones(t.PhoneNumbers, ['phone_1_type', 'phone_2_type'], ctx);
+  const home = address(t.Address);
+  const alternate = address(t.AlternateAddress);
   return {
     x_id: xId,
     values: {
@@ -249,9 +255,22 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
       x_lease_id: optionalId(lease.Id, 'Leases[].Id'),
       x_property_id: xPropertyId,
       property_id: ctx.ref('properties', xPropertyId),
-      ...phones(t.PhoneNumbers, 'phone', ctx),
-      ...address(t.Address),
-      ...address(t.AlternateAddress, '_alternate'),
+      phone_1: phone.number_1,
+      phone_1_type: phone.type_1,
+      phone_2: phone.number_2,
+      phone_2_type: phone.type_2,
+      address_1: home.address_1,
+      address_2: home.address_2,
+      city: home.city,
+      state: home.state,
+      zip: home.zip,
+      country: home.country,
+      address_1_alternate: alternate.address_1,
+      address_2_alternate: alternate.address_2,
+      city_alternate: alternate.city,
+      state_alternate: alternate.state,
+      zip_alternate: alternate.zip,
+      country_alternate: alternate.country,
     },
     links,
   };
