@@ -404,8 +404,10 @@ async function createDatabase() {
 /**
  * The Buildium sandbox with `residents` residents, in its own process (`pid`). `ledgers` (issue 21): `none` by
  * default, so the sync benchmarks of the first four models keep their data (and figures) of before ledgers existed.
+ * `replay`: it answers a GET it answered before with the same bytes (bench/sandbox-server.js), once
+ * recordSandboxAnswers has asked for its pages; `replayed()` counts the answers replayed and rendered.
  */
-async function startSandbox(residents, { ledgers = 'none' } = {}) {
+async function startSandbox(residents, { ledgers = 'none', replay = false } = {}) {
   const credentials = { clientId: 'bench-client', secret: `bench-${randomBytes(8).toString('hex')}` };
   const startedAt = Date.now();
   const { child, line } = await startChildProcess([
@@ -414,6 +416,7 @@ async function startSandbox(residents, { ledgers = 'none' } = {}) {
     credentials.clientId,
     credentials.secret,
     ledgers,
+    replay ? 'replay' : 'live',
   ]);
   const sandbox = { ...JSON.parse(line), pid: child.pid };
   console.log(`sandbox: ${JSON.stringify(sandbox.counts)} generated in ${Date.now() - startedAt} ms`);
@@ -426,7 +429,44 @@ async function startSandbox(residents, { ledgers = 'none' } = {}) {
     if (!res.ok) throw new Error(`${method} ${route}: ${res.status}`);
     return res.json();
   };
-  return { ...sandbox, credentials, control };
+  const replayed = async () => (await fetch(`${sandbox.url}/_bench/replay`)).json();
+  return { ...sandbox, credentials, control, replayed };
+}
+
+/**
+ * Whether a sync benchmark replays the sandbox's answers (the default since 2026-12-06; BENCH_SANDBOX_LIVE=1 renders
+ * every page during the timed run, as before): the sandbox stands in for a vendor whose CPU is not on our machine.
+ */
+const replaySandbox = () => !process.env.BENCH_SANDBOX_LIVE;
+
+/** How the sandbox answered during a timed run, from its counts before and after: e.g. `replayed 257 of 257 answers`. */
+function sandboxAnswers(before, after) {
+  const replayed = after.replayed - before.replayed;
+  return `replayed ${replayed} of ${replayed + after.rendered - before.rendered} answers`;
+}
+
+/**
+ * Asks a replaying sandbox for every page a sync of `integration` (the benchmark's own settings) will ask for, by
+ * running that sync, untimed, with its own app on a database of its own, dropped after. Returns the seconds it took.
+ */
+async function recordSandboxAnswers(sandbox, integration) {
+  const startedAt = Date.now();
+  const dbUrl = await createDatabase();
+  const app = await startApp(dbUrl);
+  try {
+    const { result } = await app.api('POST', '/v1/admin/integrations/', integration);
+    await app.api('PUT', `/v1/admin/integrations/${result.id}/`, { active: true });
+    const runId = await withClient(dbUrl, (db) =>
+      db.query('SELECT id FROM sync_runs WHERE integration_id = $1', [result.id]),
+    ).then((r) => r.rows[0].id);
+    const { run } = await waitForRun(dbUrl, runId);
+    if (run.status !== 'SUCCEEDED') throw new Error(`the sync that records the sandbox's answers ended ${run.status}`);
+  } finally {
+    await app.stop();
+  }
+  const database = new URL(dbUrl).pathname.slice(1);
+  await withClient(serverUrl, (db) => db.query(`DROP DATABASE ${database}`));
+  return (Date.now() - startedAt) / 1000;
 }
 
 /**
@@ -556,6 +596,9 @@ module.exports = {
   startChildProcess,
   createDatabase,
   startSandbox,
+  recordSandboxAnswers,
+  replaySandbox,
+  sandboxAnswers,
   startApp,
   startRedis,
   waitForRun,
