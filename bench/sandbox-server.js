@@ -38,7 +38,8 @@ function replayAnswers(sandbox) {
       return writeHead.apply(res, args);
     };
     res.end = (body, ...rest) => {
-      if (status === 200 && typeof body === 'string') answers.set(path, { status, headers, body });
+      // Kept as bytes outside V8's heap: a million residents' pages are gigabytes, past its default limit.
+      if (status === 200 && typeof body === 'string') answers.set(path, { status, headers, body: Buffer.from(body) });
       return end.call(res, body, ...rest);
     };
     return render(req, res, path);
