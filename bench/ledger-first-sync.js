@@ -25,6 +25,7 @@ const {
   processTree,
   sleep,
   startApp,
+  startFirstSync,
   startSandbox,
   topFrames,
   withClient,
@@ -158,11 +159,7 @@ async function ledgerFirstSync() {
   const fromUs = Number(process.hrtime.bigint() / 1000n);
   const cpuBefore = syncCpu(appPids, dbName, sandbox.credentials.secret);
   const wallStarted = Date.now();
-  await app.api('PUT', `/v1/admin/integrations/${integration.id}/`, { active: true });
-  const runId = await withClient(dbUrl, (db) =>
-    db.query('SELECT id FROM sync_runs WHERE integration_id = $1', [integration.id]),
-  ).then((r) => r.rows[0]?.id);
-  if (!runId) throw new Error('the first sync did not start');
+  const runId = await startFirstSync(app, dbUrl, integration.id);
   let peakRss = idleRss;
   let run;
   // Pool connections (PostgreSQL backends) come and go during a long run: each is read every second, and counted

@@ -255,6 +255,19 @@ function cpuMeter(sides, { everyMs = 1000 } = {}) {
   };
 }
 
+/** Stopped cpuMeters' figures added up: the seconds and each part's CPU of windows measured apart. */
+function sumMeterWindows(windows) {
+  const sum = { seconds: 0, ms: {} };
+  for (const { seconds, ms } of windows) {
+    sum.seconds += seconds;
+    for (const [side, parts] of Object.entries(ms)) {
+      sum.ms[side] ??= {};
+      for (const [part, used] of Object.entries(parts)) sum.ms[side][part] = (sum.ms[side][part] ?? 0) + used;
+    }
+  }
+  return sum;
+}
+
 const CPU_UNITS = { µs: 1000, ms: 1, s: 1 / 1000 };
 /**
  * A stopped cpuMeter's figures for `units` units of work (records, writes, starts): per side, the CPU per unit of
@@ -455,11 +468,7 @@ async function recordSandboxAnswers(sandbox, integration) {
   const app = await startApp(dbUrl);
   try {
     const { result } = await app.api('POST', '/v1/admin/integrations/', integration);
-    await app.api('PUT', `/v1/admin/integrations/${result.id}/`, { active: true });
-    const runId = await withClient(dbUrl, (db) =>
-      db.query('SELECT id FROM sync_runs WHERE integration_id = $1', [result.id]),
-    ).then((r) => r.rows[0].id);
-    const { run } = await waitForRun(dbUrl, runId);
+    const { run } = await waitForRun(dbUrl, await startFirstSync(app, dbUrl, result.id));
     if (run.status !== 'SUCCEEDED') throw new Error(`the sync that records the sandbox's answers ended ${run.status}`);
   } finally {
     await app.stop();
@@ -539,6 +548,16 @@ async function startApp(
   return { child, queue, api, stop, base, apiKey, encryptionKey };
 }
 
+/** Activates an integration, which starts its first sync; returns that sync run's id. */
+async function startFirstSync(app, dbUrl, integrationId) {
+  await app.api('PUT', `/v1/admin/integrations/${integrationId}/`, { active: true });
+  const { rows } = await withClient(dbUrl, (db) =>
+    db.query('SELECT id FROM sync_runs WHERE integration_id = $1', [integrationId]),
+  );
+  if (!rows[0]) throw new Error('activating the integration started no sync');
+  return rows[0].id;
+}
+
 /**
  * Polls until the run ends, on one connection (a connection per poll would cost a backend's start each time, counted
  * as the app's database's CPU); samples the app's RSS meanwhile.
@@ -601,6 +620,7 @@ module.exports = {
   sandboxAnswers,
   startApp,
   startRedis,
+  startFirstSync,
   waitForRun,
   withClient,
   rssOf,
@@ -611,6 +631,7 @@ module.exports = {
   appSides,
   ceilingSide,
   cpuMeter,
+  sumMeterWindows,
   bySide,
   cpuFigures,
   cpuCells,

@@ -1,5 +1,5 @@
 // The per-record path of a first sync, alone (issues 21 and 22): Buildium pages read once from an in-process sandbox,
-// then, in this process only, each body parsed, its rows normalised (mapped, completed, hashed, given ids), turned
+// then, in this process only, each body decoded from its bytes and parsed as the app does, its rows normalised (mapped, completed, hashed, given ids), turned
 // into the page upsert's column arrays (with the resident-lease links a first sync writes beside the leases) and into
 // the text pg sends, 1,000 rows a page. CPU µs per record of each stage, cumulative, best of BENCH_RECORD_PATH_ROUNDS
 // rounds (default 5): no network, no PostgreSQL, no other process, so it is steady on a loaded machine where the
@@ -21,6 +21,16 @@ const { recordColumnArrays } = require(`${build}/store/cache/record-cache.reposi
 const { linkColumnArrays } = require(`${build}/store/cache/link-cache.repository`);
 const { LINK_SPEC, recordSpec } = require(`${build}/store/cache/cache-specs`);
 const { CANONICAL_MODELS } = require(`${build}/catalogue/canonical-models`);
+// Builds from before the app decoded the bytes itself decoded them as axios does.
+const decode = optionalRequire(`${build}/platform/text/utf8-text`)?.utf8Text ?? ((bytes) => bytes.toString('utf8'));
+
+function optionalRequire(module) {
+  try {
+    return require(module);
+  } catch {
+    return undefined;
+  }
+}
 
 const MONEY_MODELS = ['resident_charges', 'resident_payments'];
 const SETS = {
@@ -32,7 +42,7 @@ const CORE_RESIDENTS = 20_000;
 const PAGE = 1000;
 const STAGES = ['parse', 'normalise', 'column arrays', 'pg text'];
 
-/** Each model's ledger bodies (JSON text as the vendor sent it) for the first LEASES leases. */
+/** Each model's ledger bodies (the bytes the vendor sent) for the first LEASES leases. */
 async function ledgerBodies() {
   const credentials = { clientId: 'bench', secret: 'bench' };
   const server = await startBuildiumSandboxServer({
@@ -49,7 +59,7 @@ async function ledgerBodies() {
       for (const model of MONEY_MODELS) {
         const types = LEDGER_TRANSACTION_TYPES[model].map((type) => `transactiontypes=${type}`).join('&');
         const answer = await fetch(`${server.url}/v1/leases/${lease.Id}/transactions?${types}&limit=1000`, { headers });
-        bodies[model].push(await answer.text());
+        bodies[model].push(Buffer.from(await answer.arrayBuffer()));
       }
     return bodies;
   } finally {
@@ -57,7 +67,7 @@ async function ledgerBodies() {
   }
 }
 
-/** Each core model's pages (JSON text as the vendor sent it) of a sandbox with CORE_RESIDENTS residents. */
+/** Each core model's pages (the bytes the vendor sent) of a sandbox with CORE_RESIDENTS residents. */
 async function coreBodies() {
   const credentials = { clientId: 'bench', secret: 'bench' };
   const server = await startBuildiumSandboxServer({
@@ -72,9 +82,10 @@ async function coreBodies() {
       const route = BUILDIUM_ENDPOINTS[model];
       bodies[model] = [];
       for (let offset = 0; ; offset += PAGE) {
-        const text = await (await fetch(`${server.url}${route}?offset=${offset}&limit=${PAGE}`, { headers })).text();
-        if (text === '[]') break;
-        bodies[model].push(text);
+        const answer = await fetch(`${server.url}${route}?offset=${offset}&limit=${PAGE}`, { headers });
+        const bytes = Buffer.from(await answer.arrayBuffer());
+        if (bytes.toString() === '[]') break;
+        bodies[model].push(bytes);
       }
     }
     return bodies;
@@ -134,7 +145,7 @@ function pass(models, bodies, last) {
       }
     };
     for (const body of bodies[model]) {
-      const rows = JSON.parse(body);
+      const rows = JSON.parse(decode(body));
       records += rows.length;
       for (const row of rows) page.push(row);
       if (page.length >= PAGE) {

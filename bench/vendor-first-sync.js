@@ -21,6 +21,7 @@ const {
   printTargets,
   readProfile,
   startApp,
+  startFirstSync,
   startChildProcess,
   target,
   targetCell,
@@ -92,11 +93,7 @@ async function vendorFirstSync() {
     });
     const fromUs = Number(process.hrtime.bigint() / 1000n);
     const meter = cpuMeter(appSides(app.child.pid, [dbName], sandboxProcess.pid));
-    await app.api('PUT', `/v1/admin/integrations/${integration.id}/`, { active: true });
-    const runId = await withClient(dbUrl, (db) =>
-      db.query('SELECT id FROM sync_runs WHERE integration_id = $1', [integration.id]),
-    ).then((r) => r.rows[0].id);
-    const { run } = await waitForRun(dbUrl, runId);
+    const { run } = await waitForRun(dbUrl, await startFirstSync(app, dbUrl, integration.id));
     const used = meter.stop();
     const toUs = Number(process.hrtime.bigint() / 1000n);
     const counts = await withClient(dbUrl, async (db) => {

@@ -2,6 +2,7 @@ import type { VendorRequestObserver } from '../../platform/observability/vendor-
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { parseRetryAfter } from '../../platform/common/http/retry-after';
 import type { OutboundGuard } from '../../platform/outbound/outbound-guard';
+import { utf8Text } from '../../platform/text/utf8-text';
 
 export class VendorAuthError extends Error {
   readonly retryable = false;
@@ -157,9 +158,9 @@ export class VendorHttp {
       validateStatus: () => true,
       httpAgent: options.guard.httpAgent,
       httpsAgent: options.guard.httpsAgent,
-      // Bodies come back as text and JSON is parsed here, after the status: a vendor's plain-text 401 or 429
-      // must still read as an auth error or a throttle, not as a broken connection.
-      responseType: 'text',
+      // Bodies come back as bytes, are decoded (utf8Text) and JSON is parsed here, after the status: a vendor's
+      // plain-text 401 or 429 must still read as an auth error or a throttle, not as a broken connection.
+      responseType: 'arraybuffer',
       transformResponse: [(body: unknown) => body],
       transitional: { clarifyTimeoutError: true },
     });
@@ -214,15 +215,15 @@ export class VendorHttp {
       let outcome: Outcome<T> | undefined;
       let answer: AxiosResponse | undefined;
       try {
-        const response = await this.http.request({
+        const response = await this.http.request<Buffer>({
           method,
           url: target,
           params: request.params ? dropUndefined(request.params) : undefined,
           headers,
           data,
         });
-        answer = response;
-        outcome = readAnswer<T>(request, response, label);
+        answer = { ...response, data: utf8Text(response.data) };
+        outcome = readAnswer<T>(request, answer, label);
       } catch (error) {
         const e = error as { code?: string; message: string };
         if (e.code === 'OUTBOUND_BLOCKED' || (error as Error).name === 'OutboundBlockedError')
