@@ -1,9 +1,10 @@
 // The per-record path of a first sync, alone (issues 21 and 22): Buildium pages read once from an in-process sandbox,
-// then, in this process only, each body decoded from its bytes and parsed as the app does, its rows normalised (mapped, completed, hashed, given ids), turned
-// into the page upsert's column arrays (with the resident-lease links a first sync writes beside the leases) and into
-// the text pg sends, 1,000 rows a page. CPU µs per record of each stage, cumulative, best of BENCH_RECORD_PATH_ROUNDS
-// rounds (default 5): no network, no PostgreSQL, no other process, so it is steady on a loaded machine where the
-// end-to-end benchmarks are not, and says what a change to mapping, hashing or the column arrays is worth.
+// then, in this process only, each body decoded from its bytes and parsed as the app does, its rows normalised
+// (mapped, completed, hashed, given ids), turned into the page upsert's column arrays (with the resident-lease links
+// a first sync writes beside the leases) and into the text pg sends, 1,000 rows a page. CPU µs per record of each
+// stage, cumulative, best of BENCH_RECORD_PATH_ROUNDS rounds (default 5): no network, no PostgreSQL, no other process,
+// so it is steady on a loaded machine where the end-to-end benchmarks are not, and says what a change to mapping,
+// hashing or the column arrays is worth.
 // BENCH_RECORD_PATH_MODELS: `money` (default: ledger charges and payments, the `ledger` benchmark's records) or `core`
 // (properties, units, leases, residents: the `first-sync` benchmark's). `BENCH_RECORD_PATH_BUILD=<dir>` measures
 // another compiled tree (an A/B against an older build).
