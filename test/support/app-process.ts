@@ -28,9 +28,13 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Redis databases a jest worker's test files take theirs from: workers running side by side never share one. */
+const REDIS_DBS_PER_WORKER = 7;
+
 /** A Redis database of its own for a test file (flushed), or null for the PostgreSQL queue backend. */
 export async function testRedisUrl(): Promise<string> {
-  const db = 1 + Math.floor(Math.random() * 15);
+  const worker = (Number(process.env.JEST_WORKER_ID ?? 1) - 1) % 2;
+  const db = 1 + worker * REDIS_DBS_PER_WORKER + Math.floor(Math.random() * REDIS_DBS_PER_WORKER);
   const url = `${process.env.TEST_REDIS_URL!.replace(/\/\d*$/, '')}/${db}`;
   const redis = new Redis(url, { lazyConnect: true });
   await redis.connect();
