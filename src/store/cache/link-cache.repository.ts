@@ -196,7 +196,7 @@ export class LinkCacheRepository {
    * Writes named links (sorted by id, so concurrent writers lock rows in one order): new ones, changed
    * ones, and ones that had ended are named again. A link to a record of the other side that vanished is
    * written hidden (since that record's deleted_at); otherwise it shows, and comes back as written. A first
-   * sync's has no vanished records to look for and returns nothing.
+   * sync's has no vanished records to look for and returns nothing (not even the ids: nobody reads them).
    */
   private upsert(model: CanonicalModelName, side: LinkSide, kind: 'report' | 'first'): string {
     const statement = `${model}:${kind}`;
@@ -215,8 +215,7 @@ ${report ? `LEFT JOIN "${partner.table}" p ON p."id" = t.${q(partner.linkSide!.c
 ON CONFLICT ("id") DO UPDATE SET ${[...FIELDS, 'content_hash'].map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')},
   "updated_at" = excluded."updated_at", "last_seen" = excluded."last_seen", "ended" = false,
   "deleted_at" = CASE WHEN excluded."deleted_at" IS NULL THEN NULL WHEN l."ended" THEN excluded."deleted_at" ELSE coalesce(l."deleted_at", excluded."deleted_at") END
-WHERE l."content_hash" IS DISTINCT FROM excluded."content_hash" OR l."ended" OR (l."deleted_at" IS NULL) <> (excluded."deleted_at" IS NULL)
-RETURNING ${report ? 'l.*' : 'l."id"'}`;
+WHERE l."content_hash" IS DISTINCT FROM excluded."content_hash" OR l."ended" OR (l."deleted_at" IS NULL) <> (excluded."deleted_at" IS NULL)${report ? '\nRETURNING l.*' : ''}`;
     this.upserts.set(statement, sql);
     return sql;
   }
