@@ -28,12 +28,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Redis databases a jest worker's test files take theirs from: workers running side by side never share one. */
-const REDIS_DBS_PER_WORKER = 7;
+/** `npm test`'s --maxWorkers: each jest worker takes its test files' Redis databases from a range of its own. */
+const TEST_WORKERS = 2;
+/** Databases 1–15 (0 is left alone), split between the workers. */
+const REDIS_DBS_PER_WORKER = Math.floor(15 / TEST_WORKERS);
 
-/** A Redis database of its own for a test file (flushed), or null for the PostgreSQL queue backend. */
+/** A Redis database of its own for a test file (flushed): files running side by side never share or flush one. */
 export async function testRedisUrl(): Promise<string> {
-  const worker = (Number(process.env.JEST_WORKER_ID ?? 1) - 1) % 2;
+  const worker = (Number(process.env.JEST_WORKER_ID ?? 1) - 1) % TEST_WORKERS;
   const db = 1 + worker * REDIS_DBS_PER_WORKER + Math.floor(Math.random() * REDIS_DBS_PER_WORKER);
   const url = `${process.env.TEST_REDIS_URL!.replace(/\/\d*$/, '')}/${db}`;
   const redis = new Redis(url, { lazyConnect: true });
