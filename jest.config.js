@@ -8,6 +8,9 @@ module.exports = {
       testMatch: ['<rootDir>/test/unit/**/*.spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
       testEnvironment: 'node',
+      // Some unit tests run a vendor sandbox over HTTP; beside an end-to-end file (npm test runs two files at a
+      // time) they may take longer than jest's 5 s default, which would make them timed tests.
+      testTimeout: 60_000,
     },
     {
       displayName: 'e2e',
