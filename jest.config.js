@@ -2,6 +2,9 @@
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }];
 
 module.exports = {
+  // Two test files at a time: an end-to-end file mostly waits for its processes. Each takes its Redis databases from
+  // its worker's own range (test/support/app-process.ts testRedisUrl).
+  maxWorkers: 2,
   projects: [
     {
       displayName: 'unit',

@@ -28,15 +28,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** `npm test`'s --maxWorkers: each jest worker takes its test files' Redis databases from a range of its own. */
-const TEST_WORKERS = 2;
-/** Databases 1–15 (0 is left alone), split between the workers. */
-const REDIS_DBS_PER_WORKER = Math.floor(15 / TEST_WORKERS);
-
-/** A Redis database of its own for a test file (flushed): files running side by side never share or flush one. */
+/**
+ * A Redis database of its own for a test file (flushed): files running side by side never share or flush one. Each
+ * jest worker (TEST_WORKERS of them, set by global-setup) takes its databases from its own range of 1–15.
+ */
 export async function testRedisUrl(): Promise<string> {
-  const worker = (Number(process.env.JEST_WORKER_ID ?? 1) - 1) % TEST_WORKERS;
-  const db = 1 + worker * REDIS_DBS_PER_WORKER + Math.floor(Math.random() * REDIS_DBS_PER_WORKER);
+  const workers = Math.min(15, Number(process.env.TEST_WORKERS ?? 1));
+  const perWorker = Math.floor(15 / workers);
+  const worker = (Number(process.env.JEST_WORKER_ID ?? 1) - 1) % workers;
+  const db = 1 + worker * perWorker + Math.floor(Math.random() * perWorker);
   const url = `${process.env.TEST_REDIS_URL!.replace(/\/\d*$/, '')}/${db}`;
   const redis = new Redis(url, { lazyConnect: true });
   await redis.connect();

@@ -61,7 +61,9 @@ async function startTestRedis() {
   return `redis://127.0.0.1:${port}`;
 }
 
-module.exports = async () => {
+module.exports = async (globalConfig) => {
+  // How many files run at once (jest.config.js maxWorkers, or the command line's): testRedisUrl splits Redis by it.
+  process.env.TEST_WORKERS = String(globalConfig.maxWorkers);
   if (!fs.existsSync(path.join(__dirname, '../../dist/main.js')))
     throw new Error('Build first: npm run build (npm test does it)');
   process.env.TEST_DATABASE_URL ??= await startTestPostgres();
