@@ -5,6 +5,7 @@ import { migrate } from '../../src/platform/database/migrator';
 import { Pool } from 'pg';
 import { PostgresWebhookLimitStore } from '../../src/deliver/webhooks/webhook-limit.repository';
 import { RedisWebhookLimitStore, type WebhookLimitStore } from '../../src/deliver/webhooks/webhook-limit.store';
+import { WebhookLimiter } from '../../src/deliver/webhooks/webhook-limiter';
 import { startApp, testRedisUrl, waitFor, type AppProcess } from '../support/app-process';
 import { createTestDatabase, pipelineState, withClient } from '../support/database';
 
@@ -58,7 +59,7 @@ describe('webhook limits across worker processes', () => {
       await withClient(databaseUrl, async (db) => {
         await db.query(`INSERT INTO organizations (id, name) VALUES ('org', 'Org')`);
         await db.query(
-          `INSERT INTO webhooks (id, organization_id, url, secret_encrypted, active) SELECT 'wh-' || n, 'org', 'http://127.0.0.1:1/hook', 'sealed', true FROM generate_series(1, 4) n`,
+          `INSERT INTO webhooks (id, organization_id, url, secret_encrypted, active) SELECT 'wh-' || n, 'org', 'http://127.0.0.1:1/hook', 'sealed', true FROM generate_series(1, 5) n`,
         );
       });
       const redisUrl = backend === 'Redis' ? await testRedisUrl() : null;
@@ -109,6 +110,27 @@ describe('webhook limits across worker processes', () => {
       await sleep(1100);
       expect(await stores[1].acquire('wh-3', 'new-6', 1, [], 1000)).toBe(true);
       expect(await stores[0].acquire('wh-3', 'new-7', 1, [], 1000)).toBe(false);
+    });
+
+    it('leaves no lease behind when an adopted attempt ends while the store is still registering it', async () => {
+      let now = Date.now();
+      const limiter = new WebhookLimiter({ maxConcurrent: 2, perSecond: 0, store: stores[0], now: () => now });
+      const early = await limiter.acquire('wh-5'); // the receiver is not known slow yet: no lease
+      if (!('release' in early)) throw new Error('the first attempt was held back');
+      now += 1000; // it has run a second: the receiver is slow
+      // The webhook's first acquisition from the store (on PostgreSQL: no row yet, so it is created and asked again)
+      // adopts the early attempt, which ends before the store has answered.
+      const asking = limiter.acquire('wh-5');
+      early.release();
+      const next = await asking;
+      if (!('release' in next)) throw new Error('the second attempt was held back');
+      next.release();
+      // Both attempts are over: another process gets the webhook's only slot at once, not when a lease expires (30 s).
+      await waitFor(
+        async () => ((await stores[1].acquire('wh-5', 'probe', 1, [], 30_000)) ? true : undefined),
+        'the slot to be free',
+        5_000,
+      );
     });
 
     it("counts attempts per second of the store's clock, across processes", async () => {

@@ -106,6 +106,22 @@ class MemoryLimitStore implements WebhookLimitStore {
   }
 }
 
+/** A store whose acquisitions take effect only when the test answers them (a slow round trip). */
+class LateAcquireStore extends MemoryLimitStore {
+  private pending: Array<() => void> = [];
+
+  override async acquire(...args: Parameters<MemoryLimitStore['acquire']>): Promise<boolean> {
+    await new Promise<void>((resolve) => this.pending.push(resolve));
+    return super.acquire(...args);
+  }
+
+  answer(): void {
+    for (const resolve of this.pending.splice(0)) resolve();
+  }
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('WebhookLimiter', () => {
   let now: number;
   let store: MemoryLimitStore;
@@ -166,6 +182,26 @@ describe('WebhookLimiter', () => {
     granted(await a.acquire('slow'));
     second.release();
     expect(await a.acquire('other')).toEqual({ release: expect.any(Function) }); // other webhooks are not held
+  });
+
+  it('releases an adopted lease only once the store has registered it, so a slot is never left held', async () => {
+    // The store answers late (PostgreSQL's first acquisition of a webhook creates its row and asks again), and the
+    // adopted attempt ends in between: its release must not reach the store before the lease does.
+    const late = new LateAcquireStore(() => now);
+    store = late;
+    const [limiter] = limiters(2);
+    const early = granted(await limiter.acquire('w')); // the receiver is not known slow yet: no lease
+    now += 1000;
+    const asking = limiter.acquire('w'); // slow now: adopts the early attempt as a lease, and asks the store
+    early.release(); // the adopted attempt ends before the store has answered
+    await flush();
+    late.answer();
+    const next = granted(await asking);
+    await flush();
+    expect(late.held('w')).toBe(1); // the new attempt's lease alone: the early one was released after it was registered
+    next.release();
+    await flush();
+    expect(late.held('w')).toBe(0);
   });
 
   it('remembers a refusal briefly, so held-back jobs do not each ask the store', async () => {

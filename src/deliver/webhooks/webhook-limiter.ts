@@ -32,6 +32,11 @@ interface InFlight {
   startedAt: number;
   /** Set once the attempt holds a lease in the store (it was taken, or adopted, while the receiver was slow). */
   leaseId: string | null;
+  /**
+   * An adopted lease: the store call that registers it. Its release waits for that call: sent first, over another
+   * connection, the release would find nothing to remove and the lease would hold a slot until it expired.
+   */
+  registering: Promise<unknown> | null;
 }
 
 interface WebhookState {
@@ -77,20 +82,28 @@ export class WebhookLimiter {
         return { waitMs: Math.max(1, hit.msUntilReset) };
       }
     }
-    const slot: InFlight = { startedAt: this.now(), leaseId: null };
+    const slot: InFlight = { startedAt: this.now(), leaseId: null, registering: null };
     if (this.isSlow(state, slot.startedAt)) {
       if (slot.startedAt < state.capRefusedUntil) return { waitMs: state.capRefusedUntil - slot.startedAt };
       slot.leaseId = this.newLeaseId();
       // Attempts started before the receiver was seen slow are counted too, from now on (marked before the
       // await, so a concurrent acquisition does not adopt them again).
-      const adopt: string[] = [];
-      for (const other of state.inFlight) {
-        if (other.leaseId === null) adopt.push((other.leaseId = this.newLeaseId()));
-      }
-      const granted = await this.ask(
-        () => this.options.store.acquire(webhookId, slot.leaseId!, this.options.maxConcurrent, adopt, LEASE_TTL_MS),
+      const adopted = [...state.inFlight].filter((other) => other.leaseId === null);
+      for (const other of adopted) other.leaseId = this.newLeaseId();
+      const asking = this.ask(
+        () =>
+          this.options.store.acquire(
+            webhookId,
+            slot.leaseId!,
+            this.options.maxConcurrent,
+            adopted.map((other) => other.leaseId!),
+            LEASE_TTL_MS,
+          ),
         true,
       );
+      for (const other of adopted) other.registering = asking;
+      const granted = await asking;
+      for (const other of adopted) other.registering = null;
       if (!granted) {
         state.capRefusedUntil = this.now() + REFUSED_FOR_MS;
         return { waitMs: REFUSED_FOR_MS };
@@ -104,8 +117,11 @@ export class WebhookLimiter {
         released = true;
         state.lastDurationMs = this.now() - slot.startedAt;
         state.inFlight.delete(slot);
-        if (slot.leaseId !== null)
-          void this.ask(() => this.options.store.release(webhookId, [slot.leaseId!]), undefined);
+        const leaseId = slot.leaseId;
+        if (leaseId === null) return;
+        const send = () => this.ask(() => this.options.store.release(webhookId, [leaseId]), undefined);
+        if (slot.registering) void slot.registering.then(send);
+        else void send();
       },
     };
   }
