@@ -28,13 +28,16 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Redis databases the tests use: 1 to this (0 is left alone). */
+const REDIS_TEST_DBS = 15;
+
 /**
  * A Redis database of its own for a test file (flushed): files running side by side never share or flush one. Each
- * jest worker (TEST_WORKERS of them, set by global-setup) takes its databases from its own range of 1–15.
+ * jest worker (TEST_WORKERS of them, set by global-setup) takes its databases from its own range of them.
  */
 export async function testRedisUrl(): Promise<string> {
-  const workers = Math.min(15, Number(process.env.TEST_WORKERS ?? 1));
-  const perWorker = Math.floor(15 / workers);
+  const workers = Math.min(REDIS_TEST_DBS, Number(process.env.TEST_WORKERS ?? 1));
+  const perWorker = Math.floor(REDIS_TEST_DBS / workers);
   const worker = (Number(process.env.JEST_WORKER_ID ?? 1) - 1) % workers;
   const db = 1 + worker * perWorker + Math.floor(Math.random() * perWorker);
   const url = `${process.env.TEST_REDIS_URL!.replace(/\/\d*$/, '')}/${db}`;

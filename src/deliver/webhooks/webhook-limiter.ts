@@ -89,16 +89,10 @@ export class WebhookLimiter {
       // Attempts started before the receiver was seen slow are counted too, from now on (marked before the
       // await, so a concurrent acquisition does not adopt them again).
       const adopted = [...state.inFlight].filter((other) => other.leaseId === null);
-      for (const other of adopted) other.leaseId = this.newLeaseId();
+      const adoptedIds = adopted.map((other) => (other.leaseId = this.newLeaseId()));
       const asking = this.ask(
         () =>
-          this.options.store.acquire(
-            webhookId,
-            slot.leaseId!,
-            this.options.maxConcurrent,
-            adopted.map((other) => other.leaseId!),
-            LEASE_TTL_MS,
-          ),
+          this.options.store.acquire(webhookId, slot.leaseId!, this.options.maxConcurrent, adoptedIds, LEASE_TTL_MS),
         true,
       );
       for (const other of adopted) other.registering = asking;
