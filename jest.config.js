@@ -5,15 +5,16 @@ module.exports = {
   // Two test files at a time: an end-to-end file mostly waits for its processes. Each takes its Redis databases from
   // its worker's own range (test/support/app-process.ts testRedisUrl).
   maxWorkers: 2,
+  // Some unit tests run a vendor sandbox over HTTP; beside an end-to-end file they may take longer than jest's 5 s
+  // default, which would make them timed tests. Jest reads testTimeout from the top level only (a project's own is
+  // ignored); the end-to-end setup raises it further (test/support/e2e-setup.js).
+  testTimeout: 60_000,
   projects: [
     {
       displayName: 'unit',
       testMatch: ['<rootDir>/test/unit/**/*.spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
       testEnvironment: 'node',
-      // Some unit tests run a vendor sandbox over HTTP; beside an end-to-end file (npm test runs two files at a
-      // time) they may take longer than jest's 5 s default, which would make them timed tests.
-      testTimeout: 60_000,
     },
     {
       displayName: 'e2e',
