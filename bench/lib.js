@@ -460,9 +460,11 @@ function sandboxAnswers(before, after) {
 
 /**
  * Asks a replaying sandbox for every page a sync of `integration` (the benchmark's own settings) will ask for, by
- * running that sync, untimed, with its own app on a database of its own, dropped after. Returns the seconds it took.
+ * running that sync, untimed, with its own app on a database of its own, dropped after. `afterSync(dbUrl)` runs on
+ * that database once its app has stopped (the first-sync ceiling measured before the timed run). Returns the seconds
+ * the sync took and what `afterSync` returned.
  */
-async function recordSandboxAnswers(sandbox, integration) {
+async function recordSandboxAnswers(sandbox, integration, afterSync = async () => undefined) {
   const startedAt = Date.now();
   const dbUrl = await createDatabase();
   const app = await startApp(dbUrl);
@@ -473,9 +475,13 @@ async function recordSandboxAnswers(sandbox, integration) {
   } finally {
     await app.stop();
   }
-  const database = new URL(dbUrl).pathname.slice(1);
-  await withClient(serverUrl, (db) => db.query(`DROP DATABASE ${database}`));
-  return (Date.now() - startedAt) / 1000;
+  const seconds = (Date.now() - startedAt) / 1000;
+  try {
+    return { seconds, after: await afterSync(dbUrl) };
+  } finally {
+    const database = new URL(dbUrl).pathname.slice(1);
+    await withClient(serverUrl, (db) => db.query(`DROP DATABASE ${database}`));
+  }
 }
 
 /**
