@@ -208,6 +208,6 @@ describe('AppFolio sandbox writes', () => {
         rejected: 1,
         refused: 0,
       });
-    }, 20_000);
+    });
   });
 });

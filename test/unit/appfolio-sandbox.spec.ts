@@ -412,5 +412,5 @@ describe('AppFolio client against the sandbox', () => {
       [Symbol.asyncIterator]()
       .next();
     await expect(noDeveloper).rejects.toBeInstanceOf(VendorAuthError);
-  }, 20_000);
+  });
 });
