@@ -59,7 +59,8 @@ const BATCH_ROWS = 250_000;
  * empty copies of the tables in `schema`, after a CHECKPOINT (as before ours: neither side pays for the other's dirty
  * pages); the rows in `order` (bench/lib's ceilingOrder). Only the writes are timed and metered: the rows are read
  * (through a cursor, on a second connection) and made into pages BATCH_ROWS at a time between them. Returns the
- * timed windows added up: their seconds and CPU (a stopped cpuMeter's figures).
+ * timed windows added up (their seconds and CPU, a stopped cpuMeter's figures) and the records it wrote (the links
+ * apart, as the sync's records are counted).
  */
 async function rawUpsert(dbUrl, schema, order) {
   return withClient(dbUrl, (db) =>
@@ -72,6 +73,7 @@ async function rawUpsert(dbUrl, schema, order) {
       await db.query(`SET search_path TO ${schema}`);
       await db.query('CHECKPOINT');
       const windows = [];
+      let records = 0;
       for (const spec of specs) {
         const sql = buildBulkUpsert(spec);
         await reader.query('BEGIN');
@@ -81,6 +83,7 @@ async function rawUpsert(dbUrl, schema, order) {
         for (;;) {
           const { rows } = await reader.query(`FETCH ${BATCH_ROWS} FROM synced`);
           if (rows.length === 0) break;
+          if (spec !== LINK_SPEC) records += rows.length;
           const constants = spec.constants.map((c) => rows[0][c]);
           const pages = [];
           for (let i = 0; i < rows.length; i += PAGE)
@@ -95,22 +98,10 @@ async function rawUpsert(dbUrl, schema, order) {
         }
         await reader.query('COMMIT');
       }
-      return sumMeterWindows(windows);
+      return { ...sumMeterWindows(windows), records };
     }),
   );
 }
-
-/** How many rows of each table a sync wrote. */
-async function syncedCounts(dbUrl) {
-  return withClient(dbUrl, async (db) => {
-    const counts = {};
-    for (const t of [...TABLES, 'residents_to_leases', 'quarantined_records'])
-      counts[t] = Number((await db.query(`SELECT count(*) FROM ${t}`)).rows[0].count);
-    return counts;
-  });
-}
-
-const recordsOf = (counts) => TABLES.reduce((n, t) => n + counts[t], 0);
 
 async function firstSync() {
   const residents = Number(process.env.BENCH_RESIDENTS ?? 100_000);
@@ -134,10 +125,9 @@ async function firstSync() {
   // The ceiling before ours, on the rows of the sync that recorded the answers (when replaying).
   let rawBefore = null;
   if (replay) {
-    const recorded = await recordSandboxAnswers(sandbox, settings, async (recordedDb) => ({
-      records: recordsOf(await syncedCounts(recordedDb)),
-      ...(await rawUpsert(recordedDb, 'bench_raw', order)),
-    }));
+    const recorded = await recordSandboxAnswers(sandbox, settings, (recordedDb) =>
+      rawUpsert(recordedDb, 'bench_raw', order),
+    );
     rawBefore = recorded.after;
     console.log(`sandbox: answers recorded by an untimed sync in ${recorded.seconds} s`);
   }
@@ -159,13 +149,18 @@ async function firstSync() {
   const answers = replay ? sandboxAnswers(answersBefore, await sandbox.replayed()) : 'live';
   const toUs = Number(process.hrtime.bigint() / 1000n);
   const seconds = (run.finished_at - run.started_at) / 1000;
-  const counts = await syncedCounts(dbUrl);
-  const records = recordsOf(counts);
+  const counts = await withClient(dbUrl, async (db) => {
+    const result = {};
+    for (const t of [...TABLES, 'residents_to_leases', 'quarantined_records'])
+      result[t] = Number((await db.query(`SELECT count(*) FROM ${t}`)).rows[0].count);
+    return result;
+  });
+  const records = TABLES.reduce((n, t) => n + counts[t], 0);
   await app.stop();
 
   // The ceiling: the same rows, the same statement, the same pages, empty copies of the tables; its passes before
   // and after ours added up. The other order is measured after it, for reference (the ratio is against the chosen one).
-  const rawAfter = { records, ...(await rawUpsert(dbUrl, 'bench_raw', order)) };
+  const rawAfter = await rawUpsert(dbUrl, 'bench_raw', order);
   const rawOther = await rawUpsert(dbUrl, 'bench_raw_other', otherOrder);
   const passes = rawBefore ? [rawBefore, rawAfter] : [rawAfter];
   const raw = sumMeterWindows(passes);
@@ -201,10 +196,10 @@ async function firstSync() {
     raw_upsert_order: order.name,
     raw_upsert_passes: {
       before: rawBefore && Math.round(rawBefore.records / rawBefore.seconds),
-      after: Math.round(records / rawAfter.seconds),
+      after: Math.round(rawAfter.records / rawAfter.seconds),
     },
     ratio_to_each_pass: { before: ratioTo(rawBefore), after: ratioTo(rawAfter) },
-    [`raw_upsert_records_per_s_${otherOrder.name}_order`]: Math.round(records / rawOther.seconds),
+    [`raw_upsert_records_per_s_${otherOrder.name}_order`]: Math.round(rawOther.records / rawOther.seconds),
     ratio,
     ratio_bound_all_cores_busy: ratioBoundAllCoresBusy(cpu.ours.cpu_per_unit.total, rawRate),
     app_peak_rss_mb: peakMb,
