@@ -13,7 +13,10 @@
 //   - their ratio (issue 2: >= 0.5; issue 22: >= 0.75), and the ratio against each pass alone;
 //   - CPU per record of each side by part, from /proc (ours: the app's processes, its database's PostgreSQL
 //     backends, Redis; the sandbox apart; the ceiling: this process and its backend), the cores each kept busy, and
-//     the best ratio the machine's cores allow ours (every core busy at its CPU per record).
+//     the best ratio the machine's cores allow ours (every core busy at its CPU per record);
+//   - how the app's threads were scheduled (/proc/<pid>/task/<tid>/schedstat): its main thread's CPU per record and the
+//     share of the run it was runnable, running and waiting for a core, apart from its other threads (V8's collector
+//     and compiler helpers): the main thread runnable nearly all the run says it is what bounds ours (2026-12-07).
 // BENCH_FIRST_SYNC_PROFILE=1 profiles the app (--cpu-prof) and prints the top self-time frames of the run
 // (BENCH_KEEP_PROFILE=1 keeps the .cpuprofile). Each side starts from a CHECKPOINT, so neither pays for the other's writes.
 const fs = require('node:fs');
@@ -37,12 +40,14 @@ const {
   replaySandbox,
   rssOf,
   sandboxAnswers,
+  scheduleFigures,
   startApp,
   startFirstSync,
   startSandbox,
   sumMeterWindows,
   target,
   targetCell,
+  threadSchedule,
   topFrames,
   waitForRun,
   withClient,
@@ -103,6 +108,13 @@ async function rawUpsert(dbUrl, schema, order) {
   );
 }
 
+/** The app's threads as a table cell: whether its main thread bounds the run, and what the others (V8's) cost. */
+function threadsCell(threads) {
+  if (!threads) return '';
+  const { main_thread: main, other_threads: others } = threads;
+  return ` app's main thread ${main.cpu_us_per_unit} µs per record, runnable ${main.runnable} of the run (running ${main.running}, waiting for a core ${main.waiting_for_a_core}); its ${others.threads} other threads ${others.cpu_us_per_unit} µs |`;
+}
+
 async function firstSync() {
   const residents = Number(process.env.BENCH_RESIDENTS ?? 100_000);
   const dbUrl = await createDatabase();
@@ -143,9 +155,11 @@ async function firstSync() {
   const idleRss = rssOf(app.child.pid).rss;
   const fromUs = Number(process.hrtime.bigint() / 1000n);
   const syncCpu = cpuMeter(appSides(app.child.pid, [dbName], sandbox.pid));
+  const appThreads = threadSchedule(app.child.pid);
   const runId = await startFirstSync(app, dbUrl, integration.id);
   const { run, peakRss } = await waitForRun(dbUrl, runId, app.child.pid);
   const oursCpu = syncCpu.stop();
+  const threadsStopped = appThreads.stop();
   const answers = replay ? sandboxAnswers(answersBefore, await sandbox.replayed()) : 'live';
   const toUs = Number(process.hrtime.bigint() / 1000n);
   const seconds = (run.finished_at - run.started_at) / 1000;
@@ -172,6 +186,7 @@ async function firstSync() {
   const ratioTo = (pass) => (pass ? +(endToEnd / (pass.records / pass.seconds)).toFixed(2) : null);
   const peakMb = Math.round(peakRss / 2 ** 20);
   const cpu = { ...cpuFigures(oursCpu, records), ...cpuFigures(raw, rawRecords) };
+  const threads = scheduleFigures(threadsStopped, records);
   const targets = [
     target('issue 2: end to end / raw unnest upsert', ratio, '≥', 0.5),
     target('issue 22 (target 2): end to end / raw unnest upsert', ratio, '≥', 0.75),
@@ -207,6 +222,7 @@ async function firstSync() {
     run_status: run.status,
     cpu_us_per_record: bySide(cpu, 'cpu_per_unit'),
     cores_used: bySide(cpu, 'cores'),
+    app_threads: threads,
     targets,
     load_average: os.loadavg().map((l) => +l.toFixed(1)),
   };
@@ -220,7 +236,7 @@ async function firstSync() {
   printTargets(targets);
   const cells = cpuCells(cpu);
   console.log(
-    `| first sync, ${residents} residents (${app.queue} queue, max_job_concurrency ${jobConcurrency}, sandbox ${answers}) | ${result.end_to_end_records_per_s} records/s end to end (${records} records in ${result.end_to_end_seconds} s) | raw unnest upsert ${result.raw_upsert_records_per_s} records/s (${order.name} order, before ours ${result.raw_upsert_passes.before ?? '–'} and after ${result.raw_upsert_passes.after}; ${otherOrder.name} order ${result[`raw_upsert_records_per_s_${otherOrder.name}_order`]}) | ratio ${targetCell(targets[1])}, bound with all cores busy ${result.ratio_bound_all_cores_busy} | peak RSS ${targetCell(targets[2], ' MB')} (idle ${result.app_idle_rss_mb} MB) | ${cells.perUnit} per record | cores ${cells.cores} |`,
+    `| first sync, ${residents} residents (${app.queue} queue, max_job_concurrency ${jobConcurrency}, sandbox ${answers}) | ${result.end_to_end_records_per_s} records/s end to end (${records} records in ${result.end_to_end_seconds} s) | raw unnest upsert ${result.raw_upsert_records_per_s} records/s (${order.name} order, before ours ${result.raw_upsert_passes.before ?? '–'} and after ${result.raw_upsert_passes.after}; ${otherOrder.name} order ${result[`raw_upsert_records_per_s_${otherOrder.name}_order`]}) | ratio ${targetCell(targets[1])}, bound with all cores busy ${result.ratio_bound_all_cores_busy} | peak RSS ${targetCell(targets[2], ' MB')} (idle ${result.app_idle_rss_mb} MB) | ${cells.perUnit} per record | cores ${cells.cores} |${threadsCell(threads)}`,
   );
   if (run.status !== 'SUCCEEDED' || counts.residents !== residents)
     throw new Error(`the sync did not complete: ${run.status}, ${counts.residents} residents`);

@@ -255,6 +255,61 @@ function cpuMeter(sides, { everyMs = 1000 } = {}) {
   };
 }
 
+/**
+ * How a process's threads were scheduled from now until stop(), from /proc/<pid>/task/<tid>/schedstat (ns running, ns
+ * runnable but waiting for a core): its main thread (the one that runs the JavaScript) apart from the others (V8's
+ * collector and compiler helpers, libuv's pool). Says whether the main thread bounds a run: runnable nearly all of
+ * it, and how much of that it waited for a core. stop() gives null where the kernel keeps no schedstat.
+ */
+function threadSchedule(pid) {
+  const read = () => {
+    const threads = new Map();
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const [run, wait] = fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number);
+        threads.set(tid, { run, wait });
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+    return threads;
+  };
+  if (!fs.existsSync(`/proc/${pid}/task/${pid}/schedstat`)) return { stop: () => null };
+  const first = read();
+  const started = process.hrtime.bigint();
+  return {
+    /** The window's wall seconds, and the seconds each kind of thread ran and waited for a core. */
+    stop() {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const last = read();
+      const used = (tid, key) => (last.get(tid)[key] - (first.get(tid)?.[key] ?? 0)) / 1e9;
+      const others = [...last.keys()].filter((tid) => tid !== String(pid));
+      return {
+        seconds,
+        main: { run: used(String(pid), 'run'), wait: used(String(pid), 'wait') },
+        others: { threads: others.length, run: others.reduce((sum, tid) => sum + used(tid, 'run'), 0) },
+      };
+    },
+  };
+}
+
+/** A stopped threadSchedule for `units` units of work: each kind of thread's CPU per unit, the main thread's shares. */
+function scheduleFigures(stopped, units) {
+  if (!stopped) return null;
+  const { seconds, main, others } = stopped;
+  const share = (s) => +(s / seconds).toFixed(2);
+  const perUnit = (s) => Math.round((s * 1e6) / units);
+  return {
+    main_thread: {
+      cpu_us_per_unit: perUnit(main.run),
+      running: share(main.run),
+      waiting_for_a_core: share(main.wait),
+      runnable: share(main.run + main.wait),
+    },
+    other_threads: { threads: others.threads, cpu_us_per_unit: perUnit(others.run) },
+  };
+}
+
 /** Stopped cpuMeters' figures added up: the seconds and each part's CPU of windows measured apart. */
 function sumMeterWindows(windows) {
   const sum = { seconds: 0, ms: {} };
@@ -637,7 +692,9 @@ module.exports = {
   appSides,
   ceilingSide,
   cpuMeter,
+  scheduleFigures,
   sumMeterWindows,
+  threadSchedule,
   bySide,
   cpuFigures,
   cpuCells,
