@@ -16,7 +16,9 @@
 //     the best ratio the machine's cores allow ours (every core busy at its CPU per record);
 //   - how the app's threads were scheduled (/proc/<pid>/task/<tid>/schedstat): its main thread's CPU per record and the
 //     share of the run it was runnable, running and waiting for a core, apart from its other threads (V8's collector
-//     and compiler helpers): the main thread runnable nearly all the run says it is what bounds ours (2026-12-07).
+//     and compiler helpers): the main thread runnable nearly all the run says it is what bounds ours (2026-12-07);
+//   - the app's garbage collection, from its /metrics: how many scavenges, mark-compacts and incremental marking steps
+//     paused its main thread, and for how long (2026-12-07).
 // BENCH_FIRST_SYNC_PROFILE=1 profiles the app (--cpu-prof) and prints the top self-time frames of the run
 // (BENCH_KEEP_PROFILE=1 keeps the .cpuprofile). Each side starts from a CHECKPOINT, so neither pays for the other's writes.
 const fs = require('node:fs');
@@ -34,6 +36,8 @@ const {
   cpuFigures,
   cpuMeter,
   createDatabase,
+  gcFigures,
+  gcPauses,
   printTargets,
   ratioBoundAllCoresBusy,
   recordSandboxAnswers,
@@ -115,6 +119,13 @@ function threadsCell(threads) {
   return ` app's main thread ${main.cpu_us_per_unit} µs per record, runnable ${main.runnable} of the run (running ${main.running}, waiting for a core ${main.waiting_for_a_core}); its ${others.threads} other threads ${others.cpu_us_per_unit} µs |`;
 }
 
+/** The app's collections as a table cell: how often each kind paused its main thread, and for how long. */
+function gcCell(gc) {
+  if (!gc) return '';
+  const { scavenges, mark_compacts: markCompacts, incremental_marking: incremental } = gc;
+  return ` the main thread's GC pauses ${gc.main_thread_us_per_unit} µs per record: ${scavenges.count} scavenges (${scavenges.seconds} s), ${markCompacts.count} mark-compacts (${markCompacts.seconds} s), ${incremental.count} incremental marking steps (${incremental.seconds} s) |`;
+}
+
 async function firstSync() {
   const residents = Number(process.env.BENCH_RESIDENTS ?? 100_000);
   const dbUrl = await createDatabase();
@@ -156,10 +167,12 @@ async function firstSync() {
   const fromUs = Number(process.hrtime.bigint() / 1000n);
   const syncCpu = cpuMeter(appSides(app.child.pid, [dbName], sandbox.pid));
   const appThreads = threadSchedule(app.child.pid);
+  const appGc = await gcPauses(app.base);
   const runId = await startFirstSync(app, dbUrl, integration.id);
   const { run, peakRss } = await waitForRun(dbUrl, runId, app.child.pid);
   const oursCpu = syncCpu.stop();
   const threadsStopped = appThreads.stop();
+  const gcStopped = await appGc.stop();
   const answers = replay ? sandboxAnswers(answersBefore, await sandbox.replayed()) : 'live';
   const toUs = Number(process.hrtime.bigint() / 1000n);
   const seconds = (run.finished_at - run.started_at) / 1000;
@@ -187,6 +200,7 @@ async function firstSync() {
   const peakMb = Math.round(peakRss / 2 ** 20);
   const cpu = { ...cpuFigures(oursCpu, records), ...cpuFigures(raw, rawRecords) };
   const threads = scheduleFigures(threadsStopped, records);
+  const gc = gcFigures(gcStopped, records);
   const targets = [
     target('issue 2: end to end / raw unnest upsert', ratio, '≥', 0.5),
     target('issue 22 (target 2): end to end / raw unnest upsert', ratio, '≥', 0.75),
@@ -223,6 +237,7 @@ async function firstSync() {
     cpu_us_per_record: bySide(cpu, 'cpu_per_unit'),
     cores_used: bySide(cpu, 'cores'),
     app_threads: threads,
+    app_gc: gc,
     targets,
     load_average: os.loadavg().map((l) => +l.toFixed(1)),
   };
@@ -236,7 +251,7 @@ async function firstSync() {
   printTargets(targets);
   const cells = cpuCells(cpu);
   console.log(
-    `| first sync, ${residents} residents (${app.queue} queue, max_job_concurrency ${jobConcurrency}, sandbox ${answers}) | ${result.end_to_end_records_per_s} records/s end to end (${records} records in ${result.end_to_end_seconds} s) | raw unnest upsert ${result.raw_upsert_records_per_s} records/s (${order.name} order, before ours ${result.raw_upsert_passes.before ?? '–'} and after ${result.raw_upsert_passes.after}; ${otherOrder.name} order ${result[`raw_upsert_records_per_s_${otherOrder.name}_order`]}) | ratio ${targetCell(targets[1])}, bound with all cores busy ${result.ratio_bound_all_cores_busy} | peak RSS ${targetCell(targets[2], ' MB')} (idle ${result.app_idle_rss_mb} MB) | ${cells.perUnit} per record | cores ${cells.cores} |${threadsCell(threads)}`,
+    `| first sync, ${residents} residents (${app.queue} queue, max_job_concurrency ${jobConcurrency}, sandbox ${answers}) | ${result.end_to_end_records_per_s} records/s end to end (${records} records in ${result.end_to_end_seconds} s) | raw unnest upsert ${result.raw_upsert_records_per_s} records/s (${order.name} order, before ours ${result.raw_upsert_passes.before ?? '–'} and after ${result.raw_upsert_passes.after}; ${otherOrder.name} order ${result[`raw_upsert_records_per_s_${otherOrder.name}_order`]}) | ratio ${targetCell(targets[1])}, bound with all cores busy ${result.ratio_bound_all_cores_busy} | peak RSS ${targetCell(targets[2], ' MB')} (idle ${result.app_idle_rss_mb} MB) | ${cells.perUnit} per record | cores ${cells.cores} |${threadsCell(threads)}${gcCell(gc)}`,
   );
   if (run.status !== 'SUCCEEDED' || counts.residents !== residents)
     throw new Error(`the sync did not complete: ${run.status}, ${counts.residents} residents`);

@@ -293,6 +293,53 @@ function threadSchedule(pid) {
   };
 }
 
+/** The kinds of pause prom-client reports (`nodejs_gc_duration_seconds`), by what V8 calls them. */
+const GC_KINDS = { minor: 'scavenges', major: 'mark_compacts', incremental: 'incremental_marking' };
+
+/**
+ * The app's garbage collection from now until stop(), read from its /metrics (prom-client's
+ * nodejs_gc_duration_seconds: each pause of the main thread, by kind): how many scavenges, mark-compacts and
+ * incremental marking steps, and the seconds they held the main thread. What V8's helper threads do at the same
+ * time is not in it (threadSchedule's other threads). stop() gives null when the app has no such metric.
+ */
+async function gcPauses(base) {
+  const read = async () => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    const kinds = {};
+    for (const [, part, kind, value] of text.matchAll(
+      /^nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} (\S+)$/gm,
+    ))
+      (kinds[kind] ??= { sum: 0, count: 0 })[part] = Number(value);
+    return kinds;
+  };
+  const first = await read();
+  return {
+    async stop() {
+      const last = await read();
+      if (!last.minor) return null;
+      return Object.fromEntries(
+        Object.entries(GC_KINDS).map(([kind, name]) => [
+          name,
+          {
+            count: (last[kind]?.count ?? 0) - (first[kind]?.count ?? 0),
+            seconds: (last[kind]?.sum ?? 0) - (first[kind]?.sum ?? 0),
+          },
+        ]),
+      );
+    },
+  };
+}
+
+/** Stopped gcPauses for `units` units of work: each kind's count and main-thread seconds, and the pauses per unit. */
+function gcFigures(stopped, units) {
+  if (!stopped) return null;
+  const kinds = Object.fromEntries(
+    Object.entries(stopped).map(([name, { count, seconds }]) => [name, { count, seconds: +seconds.toFixed(2) }]),
+  );
+  const seconds = Object.values(stopped).reduce((sum, kind) => sum + kind.seconds, 0);
+  return { ...kinds, main_thread_us_per_unit: Math.round((seconds * 1e6) / units) };
+}
+
 /** A stopped threadSchedule for `units` units of work: each kind of thread's CPU per unit, the main thread's shares. */
 function scheduleFigures(stopped, units) {
   if (!stopped) return null;
@@ -675,6 +722,8 @@ module.exports = {
   startChild,
   startChildProcess,
   createDatabase,
+  gcFigures,
+  gcPauses,
   startSandbox,
   recordSandboxAnswers,
   replaySandbox,

@@ -2,6 +2,8 @@ import express from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import request from 'supertest';
 import { createLogger, PinoLoggerService } from '../../src/platform/observability/logging';
 import { Metrics, type QueueSnapshot } from '../../src/platform/observability/metrics';
@@ -218,6 +220,23 @@ describe('metrics', () => {
     await new Promise((r) => setTimeout(r, 1100));
     await metrics.registry.metrics();
     expect(reads).toBe(2);
+  });
+
+  it('counts every garbage collection, also several between two turns of the event loop', async () => {
+    setFlagsFromString('--expose-gc');
+    const collectGarbage = runInNewContext('gc') as () => void;
+    const metrics = new Metrics(idle);
+    const majorCollections = async () =>
+      Number(
+        /^nodejs_gc_duration_seconds_count\{kind="major"\} (\d+)$/m.exec(await metrics.registry.metrics())?.[1] ?? 0,
+      );
+    const before = await majorCollections();
+    for (let i = 0; i < 5; i++) collectGarbage(); // one synchronous run: Node hands the five to observers in one batch
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await majorCollections()) - before).toBeGreaterThanOrEqual(5);
+    expect(await metrics.registry.metrics()).toContain(
+      '# HELP nodejs_gc_duration_seconds Garbage collection duration by kind, one of major, minor, incremental or weakcb.',
+    );
   });
 
   it('counts sync pages, runs and webhook attempts with their labels', async () => {

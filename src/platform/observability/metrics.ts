@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { observeGcPauses } from './gc-pauses';
 import type { VendorAttemptOutcome, VendorRequestObserver } from './vendor-requests';
 
 /** Queue states reported by latchkey_queue_jobs. */
@@ -102,6 +103,7 @@ export class Metrics {
 
   constructor(private readonly readQueues: () => Promise<QueueSnapshot[]>) {
     collectDefaultMetrics({ register: this.registry });
+    observeGcPauses(this.registry);
     const snapshot = () => this.queueSnapshots();
     new Gauge({
       name: 'latchkey_queue_jobs',
