@@ -293,12 +293,12 @@ function threadSchedule(pid) {
   };
 }
 
-/** The kinds of pause prom-client reports (`nodejs_gc_duration_seconds`), by what V8 calls them. */
+/** The kinds of pause the app's `nodejs_gc_duration_seconds` reports, by what V8 calls them. */
 const GC_KINDS = { minor: 'scavenges', major: 'mark_compacts', incremental: 'incremental_marking' };
 
 /**
- * The app's garbage collection from now until stop(), read from its /metrics (prom-client's
- * nodejs_gc_duration_seconds: each pause of the main thread, by kind): how many scavenges, mark-compacts and
+ * The app's garbage collection from now until stop(), read from its /metrics (nodejs_gc_duration_seconds: every
+ * pause of the main thread, by kind; src/platform/observability/gc-pauses.ts): how many scavenges, mark-compacts and
  * incremental marking steps, and the seconds they held the main thread. What V8's helper threads do at the same
  * time is not in it (threadSchedule's other threads). stop() gives null when the app has no such metric.
  */
