@@ -337,23 +337,25 @@ function gcFigures(stopped, units) {
     Object.entries(stopped).map(([name, { count, seconds }]) => [name, { count, seconds: +seconds.toFixed(2) }]),
   );
   const seconds = Object.values(stopped).reduce((sum, kind) => sum + kind.seconds, 0);
-  return { ...kinds, main_thread_us_per_unit: Math.round((seconds * 1e6) / units) };
+  return { ...kinds, main_thread_us_per_unit: usPerUnit(seconds, units) };
 }
+
+/** Seconds of CPU over `units` units of work, in whole µs per unit. */
+const usPerUnit = (seconds, units) => Math.round((seconds * 1e6) / units);
 
 /** A stopped threadSchedule for `units` units of work: each kind of thread's CPU per unit, the main thread's shares. */
 function scheduleFigures(stopped, units) {
   if (!stopped) return null;
   const { seconds, main, others } = stopped;
   const share = (s) => +(s / seconds).toFixed(2);
-  const perUnit = (s) => Math.round((s * 1e6) / units);
   return {
     main_thread: {
-      cpu_us_per_unit: perUnit(main.run),
+      cpu_us_per_unit: usPerUnit(main.run, units),
       running: share(main.run),
       waiting_for_a_core: share(main.wait),
       runnable: share(main.run + main.wait),
     },
-    other_threads: { threads: others.threads, cpu_us_per_unit: perUnit(others.run) },
+    other_threads: { threads: others.threads, cpu_us_per_unit: usPerUnit(others.run, units) },
   };
 }
 
