@@ -18,7 +18,11 @@
 //     share of the run it was runnable, running and waiting for a core, apart from its other threads (V8's collector
 //     and compiler helpers): the main thread runnable nearly all the run says it is what bounds ours (2026-12-07);
 //   - the app's garbage collection, from its /metrics: how many scavenges, mark-compacts and incremental marking steps
-//     paused its main thread, and for how long (2026-12-07).
+//     paused its main thread, and for how long (2026-12-07);
+//   - how much of two cores the machine gave just before ours and just after (bench/lib's twoCoreCapacity, 2 when
+//     both are whole), and the steal time during ours (/proc/stat, in cores): ours keeps two cores busy and the
+//     ceiling one, so a machine whose second core is worth less moves the ratio without any change of ours
+//     (2026-12-07, twentieth session).
 // BENCH_FIRST_SYNC_PROFILE=1 profiles the app (--cpu-prof) and prints the top self-time frames of the run
 // (BENCH_KEEP_PROFILE=1 keeps the .cpuprofile). Each side starts from a CHECKPOINT, so neither pays for the other's writes.
 const fs = require('node:fs');
@@ -48,11 +52,13 @@ const {
   startApp,
   startFirstSync,
   startSandbox,
+  stealSeconds,
   sumMeterWindows,
   target,
   targetCell,
   threadSchedule,
   topFrames,
+  twoCoreCapacity,
   waitForRun,
   withClient,
 } = require('./lib');
@@ -163,8 +169,10 @@ async function firstSync() {
   // Each side starts from a checkpoint: without one, the ceiling (run second) paid for writing out our sync's dirty
   // pages and its rate moved by ±12 % between runs.
   await withClient(dbUrl, (db) => db.query('CHECKPOINT'));
+  const capacityBefore = await twoCoreCapacity();
   const idleRss = rssOf(app.child.pid).rss;
   const fromUs = Number(process.hrtime.bigint() / 1000n);
+  const stealBefore = stealSeconds();
   const syncCpu = cpuMeter(appSides(app.child.pid, [dbName], sandbox.pid));
   const appThreads = threadSchedule(app.child.pid);
   const appGc = await gcPauses(app.base);
@@ -175,6 +183,7 @@ async function firstSync() {
   const gcStopped = await appGc.stop();
   const answers = replay ? sandboxAnswers(answersBefore, await sandbox.replayed()) : 'live';
   const toUs = Number(process.hrtime.bigint() / 1000n);
+  const stolen = stealSeconds() - stealBefore;
   const seconds = (run.finished_at - run.started_at) / 1000;
   const counts = await withClient(dbUrl, async (db) => {
     const result = {};
@@ -184,6 +193,7 @@ async function firstSync() {
   });
   const records = TABLES.reduce((n, t) => n + counts[t], 0);
   await app.stop();
+  const capacityAfter = await twoCoreCapacity();
 
   // The ceiling: the same rows, the same statement, the same pages, empty copies of the tables; its passes before
   // and after ours added up. The other order is measured after it, for reference (the ratio is against the chosen one).
@@ -238,6 +248,8 @@ async function firstSync() {
     cores_used: bySide(cpu, 'cores'),
     app_threads: threads,
     app_gc: gc,
+    two_core_capacity: { before: capacityBefore, after: capacityAfter },
+    steal_cores_during_ours: +(stolen / ((toUs - fromUs) / 1e6)).toFixed(2),
     targets,
     load_average: os.loadavg().map((l) => +l.toFixed(1)),
   };
@@ -251,7 +263,7 @@ async function firstSync() {
   printTargets(targets);
   const cells = cpuCells(cpu);
   console.log(
-    `| first sync, ${residents} residents (${app.queue} queue, max_job_concurrency ${jobConcurrency}, sandbox ${answers}) | ${result.end_to_end_records_per_s} records/s end to end (${records} records in ${result.end_to_end_seconds} s) | raw unnest upsert ${result.raw_upsert_records_per_s} records/s (${order.name} order, before ours ${result.raw_upsert_passes.before ?? '–'} and after ${result.raw_upsert_passes.after}; ${otherOrder.name} order ${result[`raw_upsert_records_per_s_${otherOrder.name}_order`]}) | ratio ${targetCell(targets[1])}, bound with all cores busy ${result.ratio_bound_all_cores_busy} | peak RSS ${targetCell(targets[2], ' MB')} (idle ${result.app_idle_rss_mb} MB) | ${cells.perUnit} per record | cores ${cells.cores} |${threadsCell(threads)}${gcCell(gc)}`,
+    `| first sync, ${residents} residents (${app.queue} queue, max_job_concurrency ${jobConcurrency}, sandbox ${answers}) | ${result.end_to_end_records_per_s} records/s end to end (${records} records in ${result.end_to_end_seconds} s) | raw unnest upsert ${result.raw_upsert_records_per_s} records/s (${order.name} order, before ours ${result.raw_upsert_passes.before ?? '–'} and after ${result.raw_upsert_passes.after}; ${otherOrder.name} order ${result[`raw_upsert_records_per_s_${otherOrder.name}_order`]}) | ratio ${targetCell(targets[1])}, bound with all cores busy ${result.ratio_bound_all_cores_busy} | peak RSS ${targetCell(targets[2], ' MB')} (idle ${result.app_idle_rss_mb} MB) | ${cells.perUnit} per record | cores ${cells.cores} (the machine gave ${capacityBefore} of two before ours, ${capacityAfter} after; steal during ours ${result.steal_cores_during_ours}) |${threadsCell(threads)}${gcCell(gc)}`,
   );
   if (run.status !== 'SUCCEEDED' || counts.residents !== residents)
     throw new Error(`the sync did not complete: ${run.status}, ${counts.residents} residents`);

@@ -7,6 +7,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
+const { Worker } = require('node:worker_threads');
 const { Redis } = require('ioredis');
 const { Client } = require('pg');
 
@@ -291,6 +292,49 @@ function threadSchedule(pid) {
       };
     },
   };
+}
+
+/** A CPU-bound loop for a worker thread: SHA-256 of 1 KB, as often as it can for `ms`; posts how many it made. */
+const CAPACITY_PROBE = `const { parentPort, workerData } = require('node:worker_threads');
+const { hash } = require('node:crypto');
+const text = 'x'.repeat(1024);
+const end = Date.now() + workerData;
+let done = 0;
+while (Date.now() < end) for (let i = 0; i < 100; i++, done++) hash('sha256', text);
+parentPort.postMessage(done);`;
+
+/**
+ * How much of two cores this machine gives right now: the same CPU-bound loop on one thread, then on two at once, for
+ * `ms` each, `rounds` times; the median of the two threads' work over the one's (2 when both cores are whole, 1 when
+ * they share one). A VM's two cores may be two threads of one physical core, or have their host's other work beside
+ * them: ours keeps two cores busy and the ceiling one, so a run where this falls says the machine, not the code, moved
+ * the ratio. Run it with nothing else busy.
+ */
+async function twoCoreCapacity(ms = 500, rounds = 3) {
+  const run = (threads) =>
+    Promise.all(
+      Array.from(
+        { length: threads },
+        () =>
+          new Promise((resolve, reject) => {
+            const worker = new Worker(CAPACITY_PROBE, { eval: true, workerData: ms });
+            worker.once('message', resolve).once('error', reject);
+          }),
+      ),
+    );
+  const ratios = [];
+  for (let i = 0; i < rounds; i++) {
+    const [one] = await run(1);
+    const two = (await run(2)).reduce((sum, done) => sum + done, 0);
+    ratios.push(two / one);
+  }
+  return +ratios.sort((a, b) => a - b)[Math.floor(rounds / 2)].toFixed(2);
+}
+
+/** The machine's steal time so far (/proc/stat, in seconds over all its cores): time its host ran something else. */
+function stealSeconds() {
+  const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  return Number(cpu[8] ?? 0) / 100; // clock ticks of 10 ms
 }
 
 /** The kinds of pause the app's `nodejs_gc_duration_seconds` reports, by what V8 calls them. */
@@ -726,6 +770,8 @@ module.exports = {
   createDatabase,
   gcFigures,
   gcPauses,
+  twoCoreCapacity,
+  stealSeconds,
   startSandbox,
   recordSandboxAnswers,
   replaySandbox,
