@@ -59,6 +59,9 @@ function rssOf(pid) {
   return { rss: kb('VmRSS') * 1024, hwm: kb('VmHWM') * 1024 };
 }
 
+/** What /proc counts CPU time in: clock ticks of 10 ms (USER_HZ 100). */
+const TICK_MS = 10;
+
 /**
  * CPU milliseconds (user + system) a process has used so far; 0 once it is gone. With `reaped`, also that of its
  * children that ended and were waited for (a build's compiler run by a shell run by npm).
@@ -68,7 +71,7 @@ function cpuMsOf(pid, { reaped = false } = {}) {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]) + (reaped ? Number(fields[13]) + Number(fields[14]) : 0);
-    return ticks * (1000 / 100); // clock ticks of 10 ms
+    return ticks * TICK_MS;
   } catch {
     return 0;
   }
@@ -311,17 +314,11 @@ parentPort.postMessage(done);`;
  * the ratio. Run it with nothing else busy.
  */
 async function twoCoreCapacity(ms = 500, rounds = 3) {
-  const run = (threads) =>
-    Promise.all(
-      Array.from(
-        { length: threads },
-        () =>
-          new Promise((resolve, reject) => {
-            const worker = new Worker(CAPACITY_PROBE, { eval: true, workerData: ms });
-            worker.once('message', resolve).once('error', reject);
-          }),
-      ),
+  const probe = () =>
+    new Promise((resolve, reject) =>
+      new Worker(CAPACITY_PROBE, { eval: true, workerData: ms }).once('message', resolve).once('error', reject),
     );
+  const run = (threads) => Promise.all(Array.from({ length: threads }, probe));
   const ratios = [];
   for (let i = 0; i < rounds; i++) {
     const [one] = await run(1);
@@ -334,7 +331,7 @@ async function twoCoreCapacity(ms = 500, rounds = 3) {
 /** The machine's steal time so far (/proc/stat, in seconds over all its cores): time its host ran something else. */
 function stealSeconds() {
   const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-  return Number(cpu[8] ?? 0) / 100; // clock ticks of 10 ms
+  return (Number(cpu[8] ?? 0) * TICK_MS) / 1000;
 }
 
 /** The kinds of pause the app's `nodejs_gc_duration_seconds` reports, by what V8 calls them. */
