@@ -122,4 +122,35 @@ describe('delivery attempt log', () => {
       { delivery_id: 'dl5', dropped_headers: ['host', 'Webhook-Signature'] },
     ]);
   });
+
+  it('marks the receiver slow at a slow answer and clears it at a fast one, the failure streak kept apart', async () => {
+    await clients[1].query(
+      `INSERT INTO events (id, organization_id, trigger, payload) SELECT 'ev' || n, 'org', 'DATA_UPDATE', '{}' FROM generate_series(6, 9) n`,
+    );
+    await clients[1].query(
+      `INSERT INTO webhook_deliveries (id, organization_id, webhook_id, event_id, event_sequence, status, next_attempt_at)
+       SELECT 'dl' || n, 'org', 'wh', 'ev' || n, n, 'PENDING', now() FROM generate_series(6, 9) n`,
+    );
+    const webhook = () =>
+      withClient(
+        databaseUrl,
+        async (db) =>
+          (await db.query(`SELECT failing_since, receiver_slow_since FROM webhooks WHERE id = 'wh'`)).rows[0] as {
+            failing_since: Date | null;
+            receiver_slow_since: Date | null;
+          },
+      );
+    await write(clients[0], [attempt('dl6', 500)]); // fast and failed: failing, not slow
+    const failing = await webhook();
+    expect(failing.failing_since).toBeInstanceOf(Date);
+    expect(failing.receiver_slow_since).toBeNull();
+    await write(clients[0], [{ ...attempt('dl7', 500), durationMs: 1000 }]); // slow and failed
+    const slow = await webhook();
+    expect(slow).toEqual({ failing_since: failing.failing_since, receiver_slow_since: expect.any(Date) });
+    // A slow success ends the failure streak and keeps the first slow mark; a batch with any slow answer is slow.
+    await write(clients[0], [{ ...attempt('dl8', 200), durationMs: 4000 }, attempt('dl9', 200)]);
+    expect(await webhook()).toEqual({ failing_since: null, receiver_slow_since: slow.receiver_slow_since });
+    await write(clients[0], [{ ...attempt('dl6', 200), durationMs: 999 }]); // a faster answer clears it
+    expect(await webhook()).toEqual({ failing_since: null, receiver_slow_since: null });
+  });
 });

@@ -152,9 +152,11 @@ describe('webhook limits across worker processes', () => {
     const receivers: Array<Awaited<ReturnType<typeof timedReceiver>>> = [];
     const auth = () => ({ authorization: `Bearer ${api.apiKey}` });
 
+    let env: Record<string, string | undefined>;
+
     beforeAll(async () => {
       databaseUrl = await createTestDatabase();
-      const env = {
+      env = {
         DATABASE_URL: databaseUrl,
         REDIS_URL: backend === 'Redis' ? await testRedisUrl() : undefined,
         SANDBOX: 'false',
@@ -239,6 +241,39 @@ describe('webhook limits across worker processes', () => {
       expect(arrivals[29] - arrivals[0]).toBeGreaterThan(4000);
       // And never more than two windows' worth in any second.
       for (const t of arrivals) expect(arrivals.filter((a) => a >= t && a < t + 1000).length).toBeLessThanOrEqual(10);
+    });
+
+    it('holds a worker that never met the receiver to the cap from its first attempt, once another saw it slow', async () => {
+      // One worker meets the slow receiver alone; a second starts only after the first slow answer. The second has
+      // no attempt of its own to judge by: the webhook's row (marked by the first worker's attempt log) tells it.
+      await workers[1].stop();
+      const slow = await timedReceiver(1200);
+      receivers.push(slow);
+      const webhookId = await webhookTo(slow.url);
+      await sendTests(webhookId, 20);
+      await waitFor(async () => (slow.requests.some((r) => r.answered !== null) ? true : undefined), 'a slow answer');
+      const late = await startApp({ name: `limits-worker-late-${backend}`, role: 'worker', env });
+      workers.push(late);
+      await waitFor(
+        async () => (slow.requests.filter((r) => r.answered !== null).length >= 20 ? true : undefined),
+        'all twenty answered',
+        90_000,
+        () => pipelineState(databaseUrl),
+      );
+      const metrics = await request(late.url).get('/metrics');
+      const lateAttempts = Number(
+        new RegExp(`latchkey_webhook_attempts_total\\{webhook_id="${webhookId}"\\} (\\d+)`).exec(metrics.text)?.[1] ??
+          0,
+      );
+      expect(lateAttempts).toBeGreaterThanOrEqual(1);
+      // The first worker's first wave (up to 4) went out before anything was known; every attempt after it, the late
+      // worker's included, held a lease. Without the row, the late worker would have sent up to 4 beside the 2.
+      const firstAnswer = Math.min(...slow.requests.map((r) => r.answered!));
+      const firstWaveDone = Math.max(...slow.requests.filter((r) => r.arrived < firstAnswer).map((r) => r.answered!));
+      const inFlightAt = (t: number) => slow.requests.filter((r) => r.arrived <= t && r.answered! > t).length;
+      const later = slow.requests.filter((r) => r.arrived >= firstWaveDone);
+      expect(later.length).toBeGreaterThanOrEqual(8);
+      expect(Math.max(...later.map((r) => inFlightAt(r.arrived)))).toBeLessThanOrEqual(2);
     });
   });
 });

@@ -129,10 +129,16 @@ describe('WebhookLimiter', () => {
   const limiters = (maxConcurrent: number, perSecond = 0) =>
     [1, 2].map(() => new WebhookLimiter({ maxConcurrent, perSecond, store, now: () => now }));
   const granted = (result: Slot | HeldBack): Slot => {
-    expect(result).toEqual({ release: expect.any(Function) });
+    expect(result).toEqual({ start: expect.any(Function), release: expect.any(Function) });
     return result as Slot;
   };
-  const heldBack = (result: Slot | HeldBack) => expect(result).toEqual({ waitMs: expect.any(Number) });
+  const heldBack = (result: Slot | HeldBack | null) => expect(result).toEqual({ waitMs: expect.any(Number) });
+  /** An attempt that goes: a slot, started with what the webhook's row says (`markedSlow`). */
+  const attempt = async (limiter: WebhookLimiter, webhookId: string, markedSlow = false): Promise<Slot> => {
+    const slot = granted(await limiter.acquire(webhookId));
+    expect(await slot.start(markedSlow)).toBeNull();
+    return slot;
+  };
 
   beforeEach(() => {
     now = 1_000_000;
@@ -142,28 +148,24 @@ describe('WebhookLimiter', () => {
   it('never asks the store while the receiver answers fast and no rate is set (the hot path)', async () => {
     const [limiter] = limiters(2);
     for (let i = 0; i < 50; i++) {
-      const slot = granted(await limiter.acquire('fast'));
+      const slot = await attempt(limiter, 'fast');
       now += 5;
       slot.release();
     }
-    const many = await Promise.all(Array.from({ length: 10 }, () => limiter.acquire('fast')));
-    many.forEach(granted); // ten at once, over the cap of 2: a fast receiver is not held back
+    const many = await Promise.all(Array.from({ length: 10 }, () => attempt(limiter, 'fast')));
+    expect(many).toHaveLength(10); // ten at once, over the cap of 2: a fast receiver is not held back
     expect(store.calls).toBe(0);
   });
 
   it('caps the attempts in flight to a slow receiver in total across processes, adopting those already in flight', async () => {
     const [a, b] = limiters(2);
     // Process A starts three attempts before anything is known: the receiver is not slow yet.
-    const early = [
-      granted(await a.acquire('slow')),
-      granted(await a.acquire('slow')),
-      granted(await a.acquire('slow')),
-    ];
+    const early = [await attempt(a, 'slow'), await attempt(a, 'slow'), await attempt(a, 'slow')];
     now += 1000; // they have run a second: the receiver is slow
     heldBack(await a.acquire('slow')); // A's three are adopted as leases: 3 ≥ 2
     expect(store.held('slow')).toBe(3);
     // Process B has its own slow answer behind it, so it asks the store too, and is refused: the cap is in total.
-    const bFirst = granted(await b.acquire('slow'));
+    const bFirst = await attempt(b, 'slow');
     now += 1500;
     heldBack(await b.acquire('slow')); // its own attempt in flight for 1.5 s: slow, and 4 held ≥ 2
     bFirst.release();
@@ -171,17 +173,68 @@ describe('WebhookLimiter', () => {
     expect(store.held('slow')).toBe(0);
     now += 200; // past the refusal's short memory
     // Now both processes judge the receiver slow (their last answers were slow): two leases between them, no more.
-    const first = granted(await a.acquire('slow'));
-    const second = granted(await b.acquire('slow'));
+    const first = await attempt(a, 'slow');
+    const second = await attempt(b, 'slow');
     heldBack(await b.acquire('slow'));
     now += 200;
     heldBack(await a.acquire('slow'));
     expect(store.held('slow')).toBe(2);
     first.release();
     now += 200;
-    granted(await a.acquire('slow'));
+    await attempt(a, 'slow');
     second.release();
-    expect(await a.acquire('other')).toEqual({ release: expect.any(Function) }); // other webhooks are not held
+    granted(await a.acquire('other')); // other webhooks are not held
+  });
+
+  it("holds a process that has not met the receiver to the cap once the webhook's row says it is slow", async () => {
+    const [a, b] = limiters(2);
+    const own = await attempt(b, 'w');
+    now += 5;
+    own.release(); // B met the receiver answering fast
+    const seen = [await attempt(a, 'w'), await attempt(a, 'w')];
+    now += 1200;
+    seen.forEach((slot) => slot.release()); // A saw slow answers (the attempt log marked the row)
+    const leased = [await attempt(a, 'w', true), await attempt(a, 'w', true)];
+    expect(store.held('w')).toBe(2);
+    const calls = store.calls;
+    const late = granted(await b.acquire('w')); // B judges the receiver fast: no store call...
+    expect(store.calls).toBe(calls);
+    heldBack(await late.start(true)); // ...until the row says slow: A's two leases fill the cap
+    expect(store.calls).toBe(calls + 1);
+    late.release();
+    heldBack(await b.acquire('w')); // the refusal remembered, no store call
+    expect(store.calls).toBe(calls + 1);
+    leased[0].release();
+    now += 200;
+    const next = await attempt(b, 'w');
+    expect(store.held('w')).toBe(2);
+    next.release();
+    leased[1].release();
+  });
+
+  it('adopts the attempts a process already has in flight when the row tells it the receiver is slow', async () => {
+    const [a, b] = limiters(3);
+    const early = [await attempt(b, 'w'), await attempt(b, 'w')]; // unleased: B knew nothing
+    const marked = granted(await b.acquire('w'));
+    expect(await marked.start(true)).toBeNull(); // its lease, and the two early ones adopted: 3 held
+    expect(store.held('w')).toBe(3);
+    heldBack(await a.acquire('w').then((slot) => ('start' in slot ? slot.start(true) : slot)));
+    [...early, marked].forEach((slot) => slot.release());
+    await flush();
+    expect(store.held('w')).toBe(0);
+  });
+
+  it('learns nothing about the receiver from a slot that made no attempt', async () => {
+    const [limiter] = limiters(1);
+    const slowAttempt = await attempt(limiter, 'w');
+    now += 2000;
+    slowAttempt.release(); // slow
+    const skipped = granted(await limiter.acquire('w')); // e.g. the delivery was no longer pending
+    now += 5;
+    skipped.release();
+    const calls = store.calls;
+    await attempt(limiter, 'w'); // still judged slow: asks the store
+    expect(store.calls).toBe(calls + 1);
   });
 
   it('releases an adopted lease only once the store has registered it, so a slot is never left held', async () => {
@@ -190,7 +243,7 @@ describe('WebhookLimiter', () => {
     const late = new LateAcquireStore(() => now);
     store = late;
     const [limiter] = limiters(2);
-    const early = granted(await limiter.acquire('w')); // the receiver is not known slow yet: no lease
+    const early = await attempt(limiter, 'w'); // the receiver is not known slow yet: no lease
     now += 1000;
     const asking = limiter.acquire('w'); // slow now: adopts the early attempt as a lease, and asks the store
     early.release(); // the adopted attempt ends before the store has answered
@@ -206,7 +259,7 @@ describe('WebhookLimiter', () => {
 
   it('remembers a refusal briefly, so held-back jobs do not each ask the store', async () => {
     const [a] = limiters(1);
-    const first = granted(await a.acquire('w'));
+    const first = await attempt(a, 'w');
     now += 1000;
     heldBack(await a.acquire('w'));
     const calls = store.calls;
@@ -217,29 +270,31 @@ describe('WebhookLimiter', () => {
 
   it('frees the slots of a process that died once their leases expire', async () => {
     const [dead, alive] = limiters(1);
-    const before = granted(await alive.acquire('w'));
+    const before = await attempt(alive, 'w');
     now += 2000;
     before.release(); // alive has seen the receiver slow
-    granted(await dead.acquire('w')); // the dead process's attempt, never released
+    await attempt(dead, 'w'); // the dead process's attempt, never released
     now += 1000;
     heldBack(await dead.acquire('w')); // it adopted its attempt as a lease before it died
     now += 200;
     heldBack(await alive.acquire('w'));
     now += LEASE_TTL_MS;
-    granted(await alive.acquire('w'));
+    await attempt(alive, 'w');
   });
 
-  it('stops holding a webhook back once its receiver answers fast again', async () => {
+  it('stops holding a webhook back once its receiver answers fast again, the mark on its row included', async () => {
     const [limiter] = limiters(1);
-    const slowAttempt = granted(await limiter.acquire('w'));
+    const slowAttempt = await attempt(limiter, 'w', true);
     now += 2000;
     slowAttempt.release();
-    const fastAttempt = granted(await limiter.acquire('w'));
+    const fastAttempt = await attempt(limiter, 'w', true);
     heldBack(await limiter.acquire('w'));
     now += 5;
-    fastAttempt.release();
-    granted(await limiter.acquire('w'));
-    granted(await limiter.acquire('w'));
+    fastAttempt.release(); // a fast answer: the attempt log cleared the row's mark, and this process knows it
+    const calls = store.calls;
+    await attempt(limiter, 'w');
+    await attempt(limiter, 'w');
+    expect(store.calls).toBe(calls);
   });
 
   it('limits attempts started per second across processes when a rate is set, and says when the window ends', async () => {
@@ -269,9 +324,9 @@ describe('WebhookLimiter', () => {
       now: () => now,
       onStoreError: (e) => errors.push(e),
     });
-    const first = granted(await limiter.acquire('w'));
+    const first = await attempt(limiter, 'w');
     now += 1000;
-    granted(await limiter.acquire('w'));
+    await attempt(limiter, 'w', true);
     first.release();
     await new Promise((r) => setImmediate(r));
     expect(errors.map((e) => e.message)).toEqual(expect.arrayContaining(['store down']));

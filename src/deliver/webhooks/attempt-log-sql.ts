@@ -1,3 +1,5 @@
+import { SLOW_AFTER_MS } from './webhook-limiter';
+
 /** The attempt log's write, kept free of Nest so its behaviour under races is tested on PostgreSQL directly. */
 
 export interface AttemptRecord {
@@ -21,8 +23,11 @@ export type OutcomeOfAttempt = AttemptRecord & { outcome: DeliveryOutcome };
  * Attempts in one statement: each delivery moved on (its attempt_count numbers the attempt, under the row's
  * lock, so concurrent copies of one job never log the same number; its batch job lets go of it: any retry is
  * a job of its own), its attempt row, and each webhook's
- * failure streak (`failing_since`: set by a failure, cleared by a success; any success in the batch counts).
- * The webhook row is written only when its streak changes, so concurrent deliveries do not queue on its lock.
+ * failure streak (`failing_since`: set by a failure, cleared by a success; any success in the batch counts)
+ * and whether its receiver is slow (`receiver_slow_since`: set by an answer that took SLOW_AFTER_MS or more,
+ * cleared by a faster one; any slow answer in the batch counts), which tells every worker process to hold the
+ * receiver to its cap (webhook-limiter.ts). The webhook row is written only when one of them changes, so
+ * concurrent deliveries do not queue on its lock.
  * Attempts of deliveries deleted meanwhile (with their webhook) are skipped rather than failing the batch, and
  * a delivery twice in one batch (a stalled job run again) logs one attempt.
  */
@@ -41,9 +46,11 @@ export const ATTEMPTS_SQL = `WITH input AS (
          string_to_array(i."dropped_headers", ',')
   FROM input i JOIN delivery u ON u."id" = i."delivery_id"
 )
-UPDATE "webhooks" w SET "failing_since" = CASE WHEN h."succeeded" THEN NULL ELSE now() END
-FROM (SELECT "webhook_id", bool_or("outcome" = 'SUCCEEDED') AS "succeeded" FROM input GROUP BY "webhook_id") h
-WHERE w."id" = h."webhook_id" AND (w."failing_since" IS NULL) = (NOT h."succeeded")`;
+UPDATE "webhooks" w SET "failing_since" = CASE WHEN h."succeeded" THEN NULL ELSE coalesce(w."failing_since", now()) END,
+       "receiver_slow_since" = CASE WHEN h."slow" THEN coalesce(w."receiver_slow_since", now()) END
+FROM (SELECT "webhook_id", bool_or("outcome" = 'SUCCEEDED') AS "succeeded", bool_or("duration_ms" >= ${SLOW_AFTER_MS}) AS "slow"
+      FROM input GROUP BY "webhook_id") h
+WHERE w."id" = h."webhook_id" AND ((w."failing_since" IS NULL) = (NOT h."succeeded") OR (w."receiver_slow_since" IS NULL) = h."slow")`;
 
 /** ATTEMPTS_SQL's parameters: one array per column. */
 export function attemptsParams(attempts: OutcomeOfAttempt[]): unknown[] {

@@ -30,6 +30,8 @@ export interface DispatchTarget {
   previous_secret_encrypted: string | null;
   previous_secret_expires_at: Date | null;
   failing_since: Date | null;
+  /** A process saw the receiver answer slowly and no fast answer came since (the attempt log keeps it). */
+  receiver_slow: boolean;
   active: boolean;
   /** The event's payload as its stored JSON text (sent as it is, not parsed and serialised again). */
   payload: string;
@@ -131,7 +133,7 @@ export class DeliveryRepository {
     const rows = await this.prisma.sql<DispatchTarget>(
       `SELECT d."id" AS delivery_id, d."status", d."attempt_count", w."id" AS webhook_id, w."url", w."headers",
               w."secret_encrypted", w."previous_secret_encrypted", w."previous_secret_expires_at", w."failing_since",
-              w."active", e."payload"::text AS payload, o."waits_for_earlier", d."created_at", d."dispatch_batch_id",
+              w."receiver_slow_since" IS NOT NULL AS receiver_slow, w."active", e."payload"::text AS payload, o."waits_for_earlier", d."created_at", d."dispatch_batch_id",
               CASE WHEN o."waits_for_earlier" THEN ${EARLIER_DUE_AT} END AS earlier_due_at
        FROM "webhook_deliveries" d JOIN "webhooks" w ON w."id" = d."webhook_id" JOIN "events" e ON e."id" = d."event_id"
        -- OFFSET 0: evaluated once per row, not again inside the CASE below.

@@ -257,6 +257,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
         await this.deliveries.markFailed(target.delivery_id);
         return SETTLED;
       }
+      const capped = await slot.start(target.receiver_slow);
+      if (capped) return { kind: 'held', waitMs: capped.waitMs };
       return await this.attempt(target, attemptOfJob);
     } finally {
       slot.release();

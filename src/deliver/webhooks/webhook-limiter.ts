@@ -5,6 +5,8 @@ import type { WebhookLimitStore } from './webhook-limit.store';
 export const LEASE_TTL_MS = 30_000;
 /** After the store refused a slot, further attempts of the webhook are held back here without asking it for this long. */
 const REFUSED_FOR_MS = 100;
+/** A receiver is slow once an answer took this long (the attempt log marks its webhook's row by the same rule). */
+export const SLOW_AFTER_MS = 1000;
 
 export interface WebhookLimitsOptions {
   maxConcurrent: number;
@@ -18,8 +20,14 @@ export interface WebhookLimitsOptions {
   onStoreError?: (error: Error) => void;
 }
 
-/** An attempt's slot: `release` once the attempt is over. */
+/** An attempt's slot: `start` just before the request goes, `release` once the attempt is over (or skipped). */
 export interface Slot {
+  /**
+   * The attempt goes now. `markedSlow`: the webhook's row says a process saw its receiver answer slowly. If
+   * this process did not know, the attempt takes a lease now (adopting the others it has in flight), and is held
+   * back when the receiver's slots are all taken.
+   */
+  start(markedSlow: boolean): Promise<HeldBack | null>;
   release(): void;
 }
 
@@ -30,6 +38,8 @@ export interface HeldBack {
 
 interface InFlight {
   startedAt: number;
+  /** Its request went (`start`): only then does its duration say how fast the receiver is. */
+  started: boolean;
   /** Set once the attempt holds a lease in the store (it was taken, or adopted, while the receiver was slow). */
   leaseId: string | null;
   /**
@@ -42,6 +52,8 @@ interface InFlight {
 interface WebhookState {
   inFlight: Set<InFlight>;
   lastDurationMs: number;
+  /** What the webhook's row said at this process's last attempt: another process saw its receiver slow. */
+  markedSlow: boolean;
   /** Until when the store's last refusal holds attempts back (cap, then rate). */
   capRefusedUntil: number;
   rateRefusedUntil: number;
@@ -50,12 +62,14 @@ interface WebhookState {
 /**
  * Per-webhook limits across every worker process, so one slow or flooded receiver cannot take every
  * delivery slot:
- * - at most `maxConcurrent` deliveries of a webhook in flight, in total, while its receiver is slow: its
- *   last finished attempt took `slowAfterMs` or more, or an attempt in flight has run that long. Each
- *   process judges that from its own attempts; while it holds, every attempt of the webhook takes a lease
- *   in the store, and the process's attempts already in flight are adopted as leases, so the count is of
- *   all of them. A fast receiver frees its slots within milliseconds and is not held back: its attempts
- *   never touch the store (the delivery hot path stays as it was);
+ * - at most `maxConcurrent` deliveries of a webhook in flight, in total, while its receiver is slow: an
+ *   answer took `slowAfterMs` or more. A process knows it from its own attempts (its last answer, or an
+ *   attempt in flight that has run that long) and from the webhook's row, which the attempt log marks at a
+ *   slow answer and clears at a fast one (read with every attempt's target, so knowing costs no round trip).
+ *   While it holds, every attempt of the webhook takes a lease in the store, and the process's attempts
+ *   already in flight are adopted as leases, so the count is of all of them. A fast receiver frees its slots
+ *   within milliseconds and is not held back: its attempts never touch the store (the delivery hot path stays
+ *   as it was);
  * - when `perSecond` > 0, at most that many attempts started per second, counted in the store.
  */
 export class WebhookLimiter {
@@ -66,7 +80,7 @@ export class WebhookLimiter {
   private leaseCount = 0;
 
   constructor(private readonly options: WebhookLimitsOptions) {
-    this.slowAfterMs = options.slowAfterMs ?? 1000;
+    this.slowAfterMs = options.slowAfterMs ?? SLOW_AFTER_MS;
     this.now = options.now ?? Date.now;
   }
 
@@ -82,34 +96,33 @@ export class WebhookLimiter {
         return { waitMs: Math.max(1, hit.msUntilReset) };
       }
     }
-    const slot: InFlight = { startedAt: this.now(), leaseId: null, registering: null };
+    const slot: InFlight = { startedAt: this.now(), started: false, leaseId: null, registering: null };
     if (this.isSlow(state, slot.startedAt)) {
-      if (slot.startedAt < state.capRefusedUntil) return { waitMs: state.capRefusedUntil - slot.startedAt };
-      slot.leaseId = this.newLeaseId();
-      // Attempts started before the receiver was seen slow are counted too, from now on (marked before the
-      // await, so a concurrent acquisition does not adopt them again).
-      const adopted = [...state.inFlight].filter((other) => other.leaseId === null);
-      const adoptedIds = adopted.map((other) => (other.leaseId = this.newLeaseId()));
-      const asking = this.ask(
-        () =>
-          this.options.store.acquire(webhookId, slot.leaseId!, this.options.maxConcurrent, adoptedIds, LEASE_TTL_MS),
-        true,
-      );
-      for (const other of adopted) other.registering = asking;
-      const granted = await asking;
-      for (const other of adopted) other.registering = null;
-      if (!granted) {
-        state.capRefusedUntil = this.now() + REFUSED_FOR_MS;
-        return { waitMs: REFUSED_FOR_MS };
-      }
+      const refused = await this.lease(webhookId, state, slot);
+      if (refused) return refused;
     }
     state.inFlight.add(slot);
     let released = false;
     return {
+      start: async (markedSlow) => {
+        state.markedSlow = markedSlow;
+        if (markedSlow && slot.leaseId === null) {
+          // Another process saw the receiver slow before this one did: from now on this one counts too.
+          const refused = await this.lease(webhookId, state, slot);
+          if (refused) return refused;
+        }
+        slot.started = true;
+        slot.startedAt = this.now();
+        return null;
+      },
       release: () => {
         if (released) return;
         released = true;
-        state.lastDurationMs = this.now() - slot.startedAt;
+        if (slot.started) {
+          state.lastDurationMs = this.now() - slot.startedAt;
+          // The attempt log cleared the row's mark at this fast answer (a slow one set it).
+          if (state.lastDurationMs < this.slowAfterMs) state.markedSlow = false;
+        }
         state.inFlight.delete(slot);
         const leaseId = slot.leaseId;
         if (leaseId === null) return;
@@ -120,17 +133,44 @@ export class WebhookLimiter {
     };
   }
 
+  /**
+   * Takes a lease for `slot`, adopting the process's other attempts of the webhook in flight without one: null
+   * when granted, else how long to hold the attempt back (a refusal is remembered briefly).
+   */
+  private async lease(webhookId: string, state: WebhookState, slot: InFlight): Promise<HeldBack | null> {
+    const now = this.now();
+    if (now < state.capRefusedUntil) return { waitMs: state.capRefusedUntil - now };
+    const leaseId = (slot.leaseId = this.newLeaseId());
+    // Attempts started before the receiver was known slow are counted too, from now on. Ids are set before the
+    // await, so a concurrent acquisition adopts none of them again (the slot itself included).
+    const adopted = [...state.inFlight].filter((other) => other.leaseId === null);
+    const adoptedIds = adopted.map((other) => (other.leaseId = this.newLeaseId()));
+    const asking = this.ask(
+      () => this.options.store.acquire(webhookId, leaseId, this.options.maxConcurrent, adoptedIds, LEASE_TTL_MS),
+      true,
+    );
+    for (const other of adopted) other.registering = asking;
+    const granted = await asking;
+    for (const other of adopted) other.registering = null;
+    if (!granted) {
+      slot.leaseId = null;
+      state.capRefusedUntil = this.now() + REFUSED_FOR_MS;
+      return { waitMs: REFUSED_FOR_MS };
+    }
+    return null;
+  }
+
   private state(webhookId: string): WebhookState {
     let state = this.states.get(webhookId);
     if (!state) {
-      state = { inFlight: new Set(), lastDurationMs: 0, capRefusedUntil: 0, rateRefusedUntil: 0 };
+      state = { inFlight: new Set(), lastDurationMs: 0, markedSlow: false, capRefusedUntil: 0, rateRefusedUntil: 0 };
       this.states.set(webhookId, state);
     }
     return state;
   }
 
   private isSlow(state: WebhookState, now: number): boolean {
-    if (state.lastDurationMs >= this.slowAfterMs) return true;
+    if (state.markedSlow || state.lastDurationMs >= this.slowAfterMs) return true;
     for (const slot of state.inFlight) if (now - slot.startedAt >= this.slowAfterMs) return true;
     return false;
   }
