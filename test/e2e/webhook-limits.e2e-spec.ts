@@ -250,13 +250,14 @@ describe('webhook limits across worker processes', () => {
       const slow = await timedReceiver(1200);
       receivers.push(slow);
       const webhookId = await webhookTo(slow.url);
-      await sendTests(webhookId, 20);
+      // Thirty: the backlog lasts ~15 s after the first wave, long enough for a worker to start under CI's load.
+      await sendTests(webhookId, 30);
       await waitFor(async () => (slow.requests.some((r) => r.answered !== null) ? true : undefined), 'a slow answer');
       const late = await startApp({ name: `limits-worker-late-${backend}`, role: 'worker', env });
       workers.push(late);
       await waitFor(
-        async () => (slow.requests.filter((r) => r.answered !== null).length >= 20 ? true : undefined),
-        'all twenty answered',
+        async () => (slow.requests.filter((r) => r.answered !== null).length >= 30 ? true : undefined),
+        'all thirty answered',
         90_000,
         () => pipelineState(databaseUrl),
       );
