@@ -133,7 +133,8 @@ export class DeliveryRepository {
     const rows = await this.prisma.sql<DispatchTarget>(
       `SELECT d."id" AS delivery_id, d."status", d."attempt_count", w."id" AS webhook_id, w."url", w."headers",
               w."secret_encrypted", w."previous_secret_encrypted", w."previous_secret_expires_at", w."failing_since",
-              w."receiver_slow_since" IS NOT NULL AS receiver_slow, w."active", e."payload"::text AS payload, o."waits_for_earlier", d."created_at", d."dispatch_batch_id",
+              w."receiver_slow_since" IS NOT NULL AS receiver_slow, w."active", e."payload"::text AS payload,
+              o."waits_for_earlier", d."created_at", d."dispatch_batch_id",
               CASE WHEN o."waits_for_earlier" THEN ${EARLIER_DUE_AT} END AS earlier_due_at
        FROM "webhook_deliveries" d JOIN "webhooks" w ON w."id" = d."webhook_id" JOIN "events" e ON e."id" = d."event_id"
        -- OFFSET 0: evaluated once per row, not again inside the CASE below.
