@@ -117,6 +117,7 @@ describe('webhook limits across worker processes', () => {
       const limiter = new WebhookLimiter({ maxConcurrent: 2, perSecond: 0, store: stores[0], now: () => now });
       const early = await limiter.acquire('wh-5'); // the receiver is not known slow yet: no lease
       if (!('release' in early)) throw new Error('the first attempt was held back');
+      expect(await early.start(false)).toBeNull(); // its request goes
       now += 1000; // it has run a second: the receiver is slow
       // The webhook's first acquisition from the store (on PostgreSQL: no row yet, so it is created and asked again)
       // adopts the early attempt, which ends before the store has answered.

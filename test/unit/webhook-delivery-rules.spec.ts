@@ -225,6 +225,22 @@ describe('WebhookLimiter', () => {
     expect(store.held('w')).toBe(0);
   });
 
+  it('adopts no slot whose request has not gone: each asks for its own lease, within the cap', async () => {
+    const [limiter] = limiters(2);
+    // Four deliveries take slots while the receiver is thought fast; their targets load, and the row says slow.
+    const slots = await Promise.all([1, 2, 3, 4].map(async () => granted(await limiter.acquire('w'))));
+    expect(await slots[0].start(true)).toBeNull();
+    expect(store.held('w')).toBe(1); // the three others, not started, were not adopted past the cap
+    expect(await slots[1].start(false)).toBeNull(); // a row read before the mark: slow is known here already
+    expect(store.held('w')).toBe(2);
+    heldBack(await slots[2].start(true));
+    heldBack(await slots[3].start(true));
+    expect(store.held('w')).toBe(2);
+    slots.forEach((slot) => slot.release());
+    await flush();
+    expect(store.held('w')).toBe(0);
+  });
+
   it('learns nothing about the receiver from a slot that made no attempt', async () => {
     const [limiter] = limiters(1);
     const slowAttempt = await attempt(limiter, 'w');

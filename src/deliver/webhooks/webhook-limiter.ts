@@ -52,7 +52,7 @@ interface InFlight {
 interface WebhookState {
   inFlight: Set<InFlight>;
   lastDurationMs: number;
-  /** What the webhook's row said at this process's last attempt: another process saw its receiver slow. */
+  /** The webhook's row said its receiver is slow, and this process has seen no fast answer since. */
   markedSlow: boolean;
   /** Until when the store's last refusal holds attempts back (cap, then rate). */
   capRefusedUntil: number;
@@ -105,9 +105,11 @@ export class WebhookLimiter {
     let released = false;
     return {
       start: async (markedSlow) => {
-        state.markedSlow = markedSlow;
-        if (markedSlow && slot.leaseId === null) {
-          // Another process saw the receiver slow before this one did: from now on this one counts too.
+        // Kept until this process sees a fast answer: a row read concurrently may predate the mark.
+        if (markedSlow) state.markedSlow = true;
+        // Slow, and not known to be when the slot was taken: another process saw it first (the row says so), or
+        // this one did while the slot's target was loading. The attempt asks for its lease like any other.
+        if (slot.leaseId === null && this.isSlow(state, this.now())) {
           const refused = await this.lease(webhookId, state, slot);
           if (refused) return refused;
         }
@@ -141,9 +143,10 @@ export class WebhookLimiter {
     const now = this.now();
     if (now < state.capRefusedUntil) return { waitMs: state.capRefusedUntil - now };
     const leaseId = (slot.leaseId = this.newLeaseId());
-    // Attempts started before the receiver was known slow are counted too, from now on. Ids are set before the
-    // await, so a concurrent acquisition adopts none of them again (the slot itself included).
-    const adopted = [...state.inFlight].filter((other) => other.leaseId === null);
+    // Attempts whose requests went before the receiver was known slow are counted too, from now on (ids set
+    // before the await, so a concurrent acquisition adopts none of them again). Slots whose requests have not
+    // gone yet are not adopted: each asks for its own lease at `start`, within the cap.
+    const adopted = [...state.inFlight].filter((other) => other.started && other.leaseId === null);
     const adoptedIds = adopted.map((other) => (other.leaseId = this.newLeaseId()));
     const asking = this.ask(
       () => this.options.store.acquire(webhookId, leaseId, this.options.maxConcurrent, adoptedIds, LEASE_TTL_MS),
