@@ -37,9 +37,8 @@ export interface HeldBack {
 }
 
 interface InFlight {
-  startedAt: number;
-  /** Its request went (`start`): only then does its duration say how fast the receiver is. */
-  started: boolean;
+  /** When its request went (`start`); null before: only a request's duration says how fast the receiver is. */
+  startedAt: number | null;
   /** Set once the attempt holds a lease in the store (it was taken, or adopted, while the receiver was slow). */
   leaseId: string | null;
   /**
@@ -96,8 +95,8 @@ export class WebhookLimiter {
         return { waitMs: Math.max(1, hit.msUntilReset) };
       }
     }
-    const slot: InFlight = { startedAt: this.now(), started: false, leaseId: null, registering: null };
-    if (this.isSlow(state, slot.startedAt)) {
+    const slot: InFlight = { startedAt: null, leaseId: null, registering: null };
+    if (this.isSlow(state, this.now())) {
       const refused = await this.lease(webhookId, state, slot);
       if (refused) return refused;
     }
@@ -113,14 +112,13 @@ export class WebhookLimiter {
           const refused = await this.lease(webhookId, state, slot);
           if (refused) return refused;
         }
-        slot.started = true;
         slot.startedAt = this.now();
         return null;
       },
       release: () => {
         if (released) return;
         released = true;
-        if (slot.started) {
+        if (slot.startedAt !== null) {
           state.lastDurationMs = this.now() - slot.startedAt;
           // The attempt log cleared the row's mark at this fast answer (a slow one set it).
           if (state.lastDurationMs < this.slowAfterMs) state.markedSlow = false;
@@ -146,7 +144,7 @@ export class WebhookLimiter {
     // Attempts whose requests went before the receiver was known slow are counted too, from now on (ids set
     // before the await, so a concurrent acquisition adopts none of them again). Slots whose requests have not
     // gone yet are not adopted: each asks for its own lease at `start`, within the cap.
-    const adopted = [...state.inFlight].filter((other) => other.started && other.leaseId === null);
+    const adopted = [...state.inFlight].filter((other) => other.startedAt !== null && other.leaseId === null);
     const adoptedIds = adopted.map((other) => (other.leaseId = this.newLeaseId()));
     const asking = this.ask(
       () => this.options.store.acquire(webhookId, leaseId, this.options.maxConcurrent, adoptedIds, LEASE_TTL_MS),
@@ -174,7 +172,9 @@ export class WebhookLimiter {
 
   private isSlow(state: WebhookState, now: number): boolean {
     if (state.markedSlow || state.lastDurationMs >= this.slowAfterMs) return true;
-    for (const slot of state.inFlight) if (now - slot.startedAt >= this.slowAfterMs) return true;
+    for (const slot of state.inFlight) {
+      if (slot.startedAt !== null && now - slot.startedAt >= this.slowAfterMs) return true;
+    }
     return false;
   }
 
