@@ -5,7 +5,8 @@ import type { WebhookLimitStore } from './webhook-limit.store';
 export const LEASE_TTL_MS = 30_000;
 /** After the store refused a slot, further attempts of the webhook are held back here without asking it for this long. */
 const REFUSED_FOR_MS = 100;
-/** A receiver is slow once an answer took this long (the attempt log marks its webhook's row by the same rule). */
+/** A receiver is slow once an answer took this long, or an attempt in flight has run this long (the attempt log
+ * marks its webhook's row by the same rule, for answers). */
 export const SLOW_AFTER_MS = 1000;
 
 export interface WebhookLimitsOptions {
@@ -13,8 +14,6 @@ export interface WebhookLimitsOptions {
   /** Attempts started per second (store's one-second windows); 0: no limit. */
   perSecond: number;
   store: WebhookLimitStore;
-  /** A receiver is slow once an answer took this long, or an attempt in flight has run this long. */
-  slowAfterMs?: number;
   now?: () => number;
   /** The store failed: the attempt goes ahead (the limits protect receivers, they must not stop deliveries). */
   onStoreError?: (error: Error) => void;
@@ -62,7 +61,7 @@ interface WebhookState {
  * Per-webhook limits across every worker process, so one slow or flooded receiver cannot take every
  * delivery slot:
  * - at most `maxConcurrent` deliveries of a webhook in flight, in total, while its receiver is slow: an
- *   answer took `slowAfterMs` or more. A process knows it from its own attempts (its last answer, or an
+ *   answer took SLOW_AFTER_MS or more. A process knows it from its own attempts (its last answer, or an
  *   attempt in flight that has run that long) and from the webhook's row, which the attempt log marks at a
  *   slow answer and clears at a fast one (read with every attempt's target, so knowing costs no round trip).
  *   While it holds, every attempt of the webhook takes a lease in the store, and the process's attempts
@@ -73,13 +72,11 @@ interface WebhookState {
  */
 export class WebhookLimiter {
   private readonly states = new Map<string, WebhookState>();
-  private readonly slowAfterMs: number;
   private readonly now: () => number;
   private readonly leasePrefix = randomBytes(6).toString('hex');
   private leaseCount = 0;
 
   constructor(private readonly options: WebhookLimitsOptions) {
-    this.slowAfterMs = options.slowAfterMs ?? SLOW_AFTER_MS;
     this.now = options.now ?? Date.now;
   }
 
@@ -121,7 +118,7 @@ export class WebhookLimiter {
         if (slot.startedAt !== null) {
           state.lastDurationMs = this.now() - slot.startedAt;
           // The attempt log cleared the row's mark at this fast answer (a slow one set it).
-          if (state.lastDurationMs < this.slowAfterMs) state.markedSlow = false;
+          if (state.lastDurationMs < SLOW_AFTER_MS) state.markedSlow = false;
         }
         state.inFlight.delete(slot);
         const leaseId = slot.leaseId;
@@ -171,9 +168,9 @@ export class WebhookLimiter {
   }
 
   private isSlow(state: WebhookState, now: number): boolean {
-    if (state.markedSlow || state.lastDurationMs >= this.slowAfterMs) return true;
+    if (state.markedSlow || state.lastDurationMs >= SLOW_AFTER_MS) return true;
     for (const slot of state.inFlight) {
-      if (slot.startedAt !== null && now - slot.startedAt >= this.slowAfterMs) return true;
+      if (slot.startedAt !== null && now - slot.startedAt >= SLOW_AFTER_MS) return true;
     }
     return false;
   }
