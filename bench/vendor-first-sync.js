@@ -6,6 +6,7 @@
 // Yardi's own reader, yardi.xml-reader.js, which includes the records made from each element as it closes); CPU
 // per record from /proc (ours: the app's processes, its database's PostgreSQL backends, Redis; the sandbox apart)
 // and the cores each kept busy. Target (issue 22, target 3): Yardi's records/s >= 0.8 x Buildium's in the same run.
+// BENCH_KEEP_PROFILE=<prefix> keeps each vendor's profile as <prefix>-<vendor>.cpuprofile.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -110,6 +111,8 @@ async function vendorFirstSync() {
     // Where the app's time went, for a target not met (wall-clock samples: on a loaded machine they include time
     // the thread was runnable but not running).
     const { top } = topFrames(path.join(profileDir, profile), fromUs, toUs, 10);
+    if (process.env.BENCH_KEEP_PROFILE)
+      fs.copyFileSync(path.join(profileDir, profile), `${process.env.BENCH_KEEP_PROFILE}-${slug}.cpuprofile`);
     fs.rmSync(profileDir, { recursive: true, force: true });
     sandboxProcess.kill('SIGTERM'); // its CPU and memory are not the next vendor's
     const cpu = cpuFigures(used, records);

@@ -89,16 +89,40 @@ const RENAMED_NAMES = new Set([
   '__lookupGetter__',
   '__lookupSetter__',
 ]);
+/** How many attribute names an element name remembers to try in place (attributeAt). */
+const ATTRIBUTES_TRIED = 8;
 /** fast-xml-parser's limit on open elements. */
 const MAX_DEPTH = 101;
 /** fast-xml-parser's reading of a processing instruction's pseudo-attributes. */
 const PSEUDO_ATTRIBUTE = /([^\s=]+)\s*(=\s*(?:"([^"]*)"|'([^']*)'))?/g;
 
-interface Frame {
+/**
+ * An element name met in the document, checked once. Each remembers the name that came after it last time, so
+ * the next tag of a record shaped like the last is recognised by comparing in place, without cutting out its name.
+ */
+interface ElementName {
   /** The name as written (closing tags must match it). */
   readonly raw: string;
   /** The name as a key: its namespace prefix removed. */
   readonly name: string;
+  /** The element that opened next inside the last element of this name, and the one after it. */
+  firstChild: ElementName | null;
+  nextSibling: ElementName | null;
+  /** Its attributes met so far, in order (an element is mostly written with the same ones). */
+  readonly attributes: AttributeName[];
+}
+
+/** An attribute name met in the document, checked once. */
+interface AttributeName {
+  readonly raw: string;
+  /** Its key (`@name`), or null for a namespace declaration (dropped). */
+  readonly key: string | null;
+  /** The tag it was last seen in (a second time in one tag is an error). */
+  seenInTag: number;
+}
+
+interface Frame {
+  readonly element: ElementName;
   children: Tree | null;
   text: string | undefined;
   readonly attributes: Tree | null;
@@ -117,7 +141,7 @@ export function readXml(xml: string, split?: XmlSplit): Tree {
 }
 
 class XmlReader {
-  private readonly doc: Frame = frame('', '', null, 0);
+  private readonly doc: Frame = frame(elementName('', ''), null, 0);
   private readonly stack: Frame[] = [this.doc];
   private top: Frame = this.doc;
   /** Text since the last markup that ends a text run (comments do not). */
@@ -125,7 +149,13 @@ class XmlReader {
   private rootClosed = false;
   private markupSeen = false;
   private xml11 = false;
-  private readonly names = new Map<string, string>();
+  private readonly elementNames = new Map<string, ElementName>();
+  private readonly attributeNames = new Map<string, AttributeName>();
+  /** The element of the last tag read, and whether that tag opened it (then its first child comes next). */
+  private lastElement: ElementName | null = null;
+  private lastOpened = false;
+  /** Tags read so far: numbers each tag, so an attribute written twice in one is told. */
+  private tags = 0;
   private readonly splitPath: readonly string[];
 
   constructor(
@@ -159,13 +189,11 @@ class XmlReader {
   private openTag(lt: number): number {
     const s = this.s;
     const len = s.length;
-    let j = lt + 1;
-    while (j < len && !endsName(s.charCodeAt(j))) j++;
-    if (j >= len) throw this.cutShort();
-    const raw = s.slice(lt + 1, j);
-    const name = this.elementName(raw, lt);
+    const element = this.elementAt(lt);
+    const raw = element.raw;
+    const tag = ++this.tags;
+    let j = lt + 1 + raw.length;
     let attributes: Tree | null = null;
-    let seen: string[] | null = null;
     let selfClosing = false;
     for (;;) {
       const spaceAt = j;
@@ -185,38 +213,88 @@ class XmlReader {
       }
       if (j === spaceAt) throw this.error(j, `no white space before an attribute of <${raw}>`);
       const nameAt = j;
-      while (j < len && !endsName(s.charCodeAt(j)) && s.charCodeAt(j) !== 61) j++;
-      const attribute = s.slice(nameAt, j);
-      if (!NAME.test(attribute)) throw this.error(nameAt, `"${attribute}" is not an attribute name in <${raw}>`);
+      const attribute = this.attributeAt(element, j);
+      j += attribute.raw.length;
       while (j < len && isSpace(s.charCodeAt(j))) j++;
       if (j >= len) throw this.cutShort();
-      if (s.charCodeAt(j) !== 61) throw this.error(j, `attribute ${attribute} of <${raw}> has no value`);
+      if (s.charCodeAt(j) !== 61) throw this.error(j, `attribute ${attribute.raw} of <${raw}> has no value`);
       j++;
       while (j < len && isSpace(s.charCodeAt(j))) j++;
       if (j >= len) throw this.cutShort();
       const quote = s[j];
-      if (quote !== '"' && quote !== "'") throw this.error(j, `attribute ${attribute} of <${raw}> is not quoted`);
+      if (quote !== '"' && quote !== "'") throw this.error(j, `attribute ${attribute.raw} of <${raw}> is not quoted`);
       const close = s.indexOf(quote, j + 1);
       if (close === -1) throw this.cutShort();
-      if (seen?.includes(attribute)) throw this.error(nameAt, `attribute ${attribute} of <${raw}> is repeated`);
-      (seen ??= []).push(attribute);
-      const key = attributeKey(attribute);
-      if (key !== null) (attributes ??= {})[key] = decode(s.slice(j + 1, close).trim(), false, this.xml11);
+      if (attribute.seenInTag === tag) throw this.error(nameAt, `attribute ${attribute.raw} of <${raw}> is repeated`);
+      attribute.seenInTag = tag;
+      if (attribute.key !== null)
+        (attributes ??= {})[attribute.key] = decode(s.slice(j + 1, close).trim(), false, this.xml11);
       j = close + 1;
     }
     if (this.rootClosed) throw this.error(lt, `a second root element <${raw}>`);
     const parent = this.top;
     this.flushText();
-    const onPath = this.pathIndex(parent, name);
+    const onPath = this.pathIndex(parent, element.name);
     if (selfClosing) {
-      this.add(parent, name, attributes ?? '', onPath);
+      this.add(parent, element.name, attributes ?? '', onPath);
     } else {
       if (this.stack.length > MAX_DEPTH) throw this.error(lt, `elements nested deeper than ${MAX_DEPTH - 1}`);
-      const opened = frame(raw, name, attributes, onPath);
+      const opened = frame(element, attributes, onPath);
       this.stack.push(opened);
       this.top = opened;
     }
+    this.lastElement = element;
+    this.lastOpened = !selfClosing;
     return j;
+  }
+
+  /**
+   * The element name after the `<` at `lt`: first tried in place as the name that followed the last tag's last
+   * time (records repeat their shape), else cut out and checked, and remembered as the one that follows.
+   */
+  private elementAt(lt: number): ElementName {
+    const s = this.s;
+    const last = this.lastElement;
+    const guess = last === null ? null : this.lastOpened ? last.firstChild : last.nextSibling;
+    if (guess !== null && s.startsWith(guess.raw, lt + 1) && endsName(s.charCodeAt(lt + 1 + guess.raw.length)))
+      return guess;
+    let j = lt + 1;
+    while (j < s.length && !endsName(s.charCodeAt(j))) j++;
+    if (j >= s.length) throw this.cutShort();
+    const raw = s.slice(lt + 1, j);
+    let element = this.elementNames.get(raw);
+    if (element === undefined) {
+      if (!NAME.test(raw)) throw this.error(lt, `"${raw}" is not an element name`);
+      let name = raw.slice(raw.indexOf(':') + 1);
+      if (REFUSED_NAMES.has(name)) throw this.error(lt, `the element name ${name} is refused`);
+      if (RENAMED_NAMES.has(name)) name = `__${name}`;
+      element = elementName(raw, name);
+      this.elementNames.set(raw, element);
+    }
+    if (last !== null) {
+      if (this.lastOpened) last.firstChild = element;
+      else last.nextSibling = element;
+    }
+    return element;
+  }
+
+  /** The attribute name at `at` in a tag of `element`: first tried in place as one it had before, else cut out and checked. */
+  private attributeAt(element: ElementName, at: number): AttributeName {
+    const s = this.s;
+    for (const known of element.attributes)
+      if (s.startsWith(known.raw, at) && endsAttributeName(s.charCodeAt(at + known.raw.length))) return known;
+    let j = at;
+    while (j < s.length && !endsAttributeName(s.charCodeAt(j))) j++;
+    const raw = s.slice(at, j);
+    let attribute = this.attributeNames.get(raw);
+    if (attribute === undefined) {
+      if (!NAME.test(raw)) throw this.error(at, `"${raw}" is not an attribute name in <${element.raw}>`);
+      attribute = { raw, key: attributeKey(raw), seenInTag: 0 };
+      this.attributeNames.set(raw, attribute);
+    }
+    // A few per element: tried in turn, so a tag with many names must not make every attribute a long search.
+    if (element.attributes.length < ATTRIBUTES_TRIED) element.attributes.push(attribute);
+    return attribute;
   }
 
   private closeTag(lt: number): number {
@@ -224,20 +302,22 @@ class XmlReader {
     const open = this.top;
     if (open === this.doc) throw this.error(lt, 'a closing tag outside any element');
     let j = lt + 2;
-    if (s.startsWith(open.raw, j)) {
-      j += open.raw.length;
+    if (s.startsWith(open.element.raw, j)) {
+      j += open.element.raw.length;
       while (j < s.length && isSpace(s.charCodeAt(j))) j++;
     }
     if (j >= s.length) throw this.cutShort();
     if (s.charCodeAt(j) !== 62) {
       const gt = s.indexOf('>', lt);
       if (gt === -1) throw this.cutShort();
-      throw this.error(lt, `</${s.slice(lt + 2, gt).trim()}> closes <${open.raw}>`);
+      throw this.error(lt, `</${s.slice(lt + 2, gt).trim()}> closes <${open.element.raw}>`);
     }
     this.flushText();
     this.stack.pop();
     this.top = this.stack[this.stack.length - 1];
-    this.add(this.top, open.name, elementValue(open), open.onPath);
+    this.add(this.top, open.element.name, elementValue(open), open.onPath);
+    this.lastElement = open.element;
+    this.lastOpened = false;
     return j + 1;
   }
 
@@ -335,22 +415,10 @@ class XmlReader {
     else children[name] = [existing, value];
   }
 
-  private elementName(raw: string, at: number): string {
-    let name = this.names.get(raw);
-    if (name === undefined) {
-      if (!NAME.test(raw)) throw this.error(at, `"${raw}" is not an element name`);
-      name = raw.slice(raw.indexOf(':') + 1);
-      if (REFUSED_NAMES.has(name)) throw this.error(at, `the element name ${name} is refused`);
-      if (RENAMED_NAMES.has(name)) name = `__${name}`;
-      this.names.set(raw, name);
-    }
-    return name;
-  }
-
   private cutShort(): XmlSyntaxError {
     const open = this.stack
       .slice(1)
-      .map((f) => `<${f.raw}>`)
+      .map((f) => `<${f.element.raw}>`)
       .join(' ');
     return new XmlSyntaxError(`the document is cut short${open ? ` inside ${open}` : ''}`);
   }
@@ -362,8 +430,12 @@ class XmlReader {
   }
 }
 
-function frame(raw: string, name: string, attributes: Tree | null, onPath: number): Frame {
-  return { raw, name, children: null, text: undefined, attributes, onPath, splitCount: 0, heldEmpty: false };
+function frame(element: ElementName, attributes: Tree | null, onPath: number): Frame {
+  return { element, children: null, text: undefined, attributes, onPath, splitCount: 0, heldEmpty: false };
+}
+
+function elementName(raw: string, name: string): ElementName {
+  return { raw, name, firstChild: null, nextSibling: null, attributes: [] };
 }
 
 /**
@@ -388,6 +460,8 @@ function attributeKey(name: string): string | null {
 const isSpace = (c: number) => c === 32 || c === 10 || c === 9 || c === 13;
 /** White space, `>` and `/` end a name in a tag. */
 const endsName = (c: number) => c === 32 || c === 10 || c === 9 || c === 13 || c === 62 || c === 47;
+/** An attribute's name ends where an element's does, or at its `=`. */
+const endsAttributeName = (c: number) => endsName(c) || c === 61;
 
 /**
  * `&…;` references replaced as fast-xml-parser replaces them: known names, and code points (a NUL, a surrogate or,
