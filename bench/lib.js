@@ -465,6 +465,13 @@ function target(name, value, bound, limit) {
   const met = bound === '≥' ? value >= limit : bound === '≤' ? value <= limit : value === limit;
   return { name, value, target: `${bound} ${limit}`, met };
 }
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(values) {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted.length % 2
+    ? sorted[sorted.length >> 1]
+    : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+}
 /** Prints each target with "target met: yes/no". */
 function printTargets(targets) {
   for (const t of targets)
@@ -758,6 +765,7 @@ function ceilingOrder(name = process.env.BENCH_CEILING_ORDER ?? 'pages') {
 }
 
 module.exports = {
+  median,
   ROOT,
   CORE_MODELS,
   ceilingOrder,

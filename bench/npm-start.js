@@ -9,7 +9,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { cpuFigures, cpuMeter, cpuOf, freePort, sleep } = require('./lib');
+const { cpuFigures, cpuMeter, cpuOf, freePort, median, sleep } = require('./lib');
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -69,7 +69,6 @@ async function npmStart() {
       starts.warm.push(await timedStart(dataDir));
     }
     const seconds = (ms) => +(ms / 1000).toFixed(1);
-    const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     /** The CPU of a kind's starts together, per start. */
     const cpuPerStart = (runs) =>
       cpuFigures(

@@ -12,7 +12,7 @@
 // which separates a change in work done from the VM's drift better than rates do. Run dist against itself to
 // see the harness's own spread.
 const { Client } = require('pg');
-const { cpuPerItem, createDatabase, deliveryCpuMs, startApp, startChild, startRedis } = require('./lib');
+const { cpuPerItem, createDatabase, deliveryCpuMs, median, startApp, startChild, startRedis } = require('./lib');
 const { timedBurst } = require('./webhook-delivery');
 
 async function side(name, build, redisDb, receiver, redis, setupSql) {
@@ -121,13 +121,6 @@ async function webhookAb() {
       2,
     ),
   );
-}
-
-function median(values) {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted.length % 2
-    ? sorted[sorted.length >> 1]
-    : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
 }
 
 module.exports = { webhookAb };
