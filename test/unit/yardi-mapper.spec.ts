@@ -355,11 +355,12 @@ describe('Yardi contract: recorded SOAP answers through the client, mapper and c
 
   it('reads MM/DD/YYYY and ISO dates in one helper and rejects impossible ones', () => {
     expect(yardiDate('7/4/2025', 'd')).toBe('2025-07-04T00:00:00.000Z');
+    expect(yardiDate(' 02/29/2024 ', 'd')).toBe('2024-02-29T00:00:00.000Z');
     expect(yardiDate('2025-07-04', 'd')).toBe('2025-07-04T00:00:00.000Z');
     expect(yardiDate('2025-07-04T10:30:00', 'd')).toBe('2025-07-04T10:30:00.000Z');
     expect(yardiDate('', 'd')).toBeNull();
     expect(yardiDate(undefined, 'd')).toBeNull();
-    for (const bad of ['13/01/2025', '02/30/2025', '2025-02-30', 'someday'])
+    for (const bad of ['13/01/2025', '0/12/2025', '02/30/2025', '2/29/2025', '2025-02-30', 'someday'])
       expect(() => yardiDate(bad, 'Lease.LeaseFromDate')).toThrow(/Lease\.LeaseFromDate/);
   });
 

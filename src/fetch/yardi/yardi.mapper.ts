@@ -24,6 +24,7 @@ import {
 } from './yardi.facts';
 import { asList } from './yardi.soap';
 import { textOf } from '../../platform/text/text-of';
+import { isCalendarDay } from '../../platform/common/calendar';
 
 type Raw = Record<string, any>;
 
@@ -75,18 +76,19 @@ export function yardiVendorId(model: YardiModel, raw: unknown): string | null {
   }
 }
 
+const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
+
 /**
  * A Yardi date as an ISO instant: Voyager writes MM/DD/YYYY in some elements and ISO 8601 in others.
  * The one place both forms are read.
  */
 export function yardiDate(value: unknown, field: string): string | null {
-  const us = typeof value === 'string' ? /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value.trim()) : null;
+  const us = typeof value === 'string' ? US_DATE.exec(value.trim()) : null;
   if (!us) return isoDate(value, field);
-  const [month, day, year] = [Number(us[1]), Number(us[2]), Number(us[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (month < 1 || month > 12 || date.getUTCDate() !== day)
-    throw new MalformedRecordError(`${field}: "${textOf(value)}" is not a date`);
-  return date.toISOString();
+  // A calendar day is its own instant at midnight UTC: checked and written without a Date (as isoDate does).
+  const [month, day, year] = [us[1].padStart(2, '0'), us[2].padStart(2, '0'), us[3]];
+  if (!isCalendarDay(year, month, day)) throw new MalformedRecordError(`${field}: "${textOf(value)}" is not a date`);
+  return `${year}-${month}-${day}T00:00:00.000Z`;
 }
 
 /** Decimal text ("1.50", "850.0000") as a number. */
@@ -114,15 +116,19 @@ function residentXId(customerId: unknown, index: unknown): string {
   return index === 1 ? household : `${household}:${index as number}`;
 }
 
-function address(a: unknown, suffix = '') {
+/**
+ * A MITS address as Propexo's address fields (a resident's alternate one is named by its caller: fixed field names,
+ * not names built per record, since residents are mapped by the million).
+ */
+function address(a: unknown) {
   const r: Raw = isObject(a) ? a : {};
   return {
-    [`address_1${suffix}`]: text(r.AddressLine1),
-    [`address_2${suffix}`]: text(r.AddressLine2),
-    [`city${suffix}`]: text(r.City),
-    [`state${suffix}`]: text(r.State),
-    [`zip${suffix}`]: text(r.PostalCode),
-    [`country${suffix}`]: text(r.Country),
+    address_1: text(r.AddressLine1),
+    address_2: text(r.AddressLine2),
+    city: text(r.City),
+    state: text(r.State),
+    zip: text(r.PostalCode),
+    country: text(r.Country),
   };
 }
 
@@ -146,8 +152,12 @@ const isApplicant = (person: unknown) => isObject(person) && text(person['@Type'
 
 /** Values that have no canonical field, kept under their vendor names (null when none is given). */
 function customData(values: Record<string, string | null>): Record<string, string> | null {
-  const given = Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== null);
-  return given.length ? Object.fromEntries(given) : null;
+  let given: Record<string, string> | null = null;
+  for (const key in values) {
+    const value = values[key];
+    if (value !== null) (given ??= {})[key] = value;
+  }
+  return given;
 }
 
 function mapProperty(p: Raw, ctx: MappingContext): MappedRecord {
@@ -258,7 +268,10 @@ function mapCustomer(r: Raw, ctx: MappingContext): MappedRecord | null {
   if (isApplicant(r.Customer)) return null;
   const c: Raw = r.Customer;
   const name: Raw = isObject(c.Name) ? c.Name : {};
-  const [home, alternate] = asList(c.Address);
+  const [homeAddress, alternateAddress] = asList(c.Address);
+  const home = address(homeAddress);
+  const alternate = address(alternateAddress);
+  const phone = phones(c.Phone, ctx);
   const [email1, email2] = asList(c.Email);
   const type = text(c['@Type']);
   const household = requiredId(r.CustomerID, 'CustomerID');
@@ -276,9 +289,22 @@ function mapCustomer(r: Raw, ctx: MappingContext): MappedRecord | null {
       x_property_id: xPropertyId,
       property_id: ctx.ref('properties', xPropertyId),
       custom_data: type === null ? null : { customer_type: type },
-      ...phones(c.Phone, ctx),
-      ...address(home),
-      ...address(alternate, '_alternate'),
+      phone_1: phone.phone_1,
+      phone_1_type: phone.phone_1_type,
+      phone_2: phone.phone_2,
+      phone_2_type: phone.phone_2_type,
+      address_1: home.address_1,
+      address_2: home.address_2,
+      city: home.city,
+      state: home.state,
+      zip: home.zip,
+      country: home.country,
+      address_1_alternate: alternate.address_1,
+      address_2_alternate: alternate.address_2,
+      city_alternate: alternate.city,
+      state_alternate: alternate.state,
+      zip_alternate: alternate.zip,
+      country_alternate: alternate.country,
     },
   };
 }
