@@ -259,6 +259,8 @@ function mapTenant(t: Raw, ctx: MappingContext): MappedRecord {
       phone_1_type: phone.type_1,
       phone_2: phone.number_2,
       phone_2_type: phone.type_2,
+      // Spelled out in the literal (as in the other vendor's resident mapping): the same fields from a shared helper,
+      // spread here, made the mapping slower, ten times slower when spread first (the object left V8's fast shapes).
       address_1: home.address_1,
       address_2: home.address_2,
       city: home.city,

@@ -293,6 +293,8 @@ function mapCustomer(r: Raw, ctx: MappingContext): MappedRecord | null {
       phone_1_type: phone.phone_1_type,
       phone_2: phone.phone_2,
       phone_2_type: phone.phone_2_type,
+      // Spelled out in the literal (as in the other vendor's resident mapping): the same fields from a shared helper,
+      // spread here, made the mapping slower, ten times slower when spread first (the object left V8's fast shapes).
       address_1: home.address_1,
       address_2: home.address_2,
       city: home.city,
