@@ -765,7 +765,6 @@ function ceilingOrder(name = process.env.BENCH_CEILING_ORDER ?? 'pages') {
 }
 
 module.exports = {
-  median,
   ROOT,
   CORE_MODELS,
   ceilingOrder,
@@ -802,6 +801,7 @@ module.exports = {
   cpuCells,
   ratioBoundAllCoresBusy,
   target,
+  median,
   printTargets,
   targetCell,
   deliveryCpuMs,
