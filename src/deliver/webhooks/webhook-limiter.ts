@@ -5,8 +5,10 @@ import type { WebhookLimitStore } from './webhook-limit.store';
 export const LEASE_TTL_MS = 30_000;
 /** After the store refused a slot, further attempts of the webhook are held back here without asking it for this long. */
 const REFUSED_FOR_MS = 100;
-/** A receiver is slow once an answer took this long, or an attempt in flight has run this long (the attempt log
- * marks its webhook's row by the same rule, for answers). */
+/**
+ * A receiver is slow once an answer took this long, or an attempt in flight has run this long (the attempt log
+ * marks its webhook's row by the same rule, for answers).
+ */
 export const SLOW_AFTER_MS = 1000;
 
 export interface WebhookLimitsOptions {

@@ -108,8 +108,8 @@ interface ElementName {
   /** The element that opened next inside the last element of this name, and the one after it. */
   firstChild: ElementName | null;
   nextSibling: ElementName | null;
-  /** Its attributes met so far, in order (an element is mostly written with the same ones). */
-  readonly attributes: AttributeName[];
+  /** The names of its attributes met so far, in order (an element is mostly written with the same ones). */
+  readonly attributeNames: AttributeName[];
 }
 
 /** An attribute name met in the document, checked once. */
@@ -281,7 +281,7 @@ class XmlReader {
   /** The attribute name at `at` in a tag of `element`: first tried in place as one it had before, else cut out and checked. */
   private attributeAt(element: ElementName, at: number): AttributeName {
     const s = this.s;
-    for (const known of element.attributes)
+    for (const known of element.attributeNames)
       if (s.startsWith(known.raw, at) && endsAttributeName(s.charCodeAt(at + known.raw.length))) return known;
     let j = at;
     while (j < s.length && !endsAttributeName(s.charCodeAt(j))) j++;
@@ -293,7 +293,7 @@ class XmlReader {
       this.attributeNames.set(raw, attribute);
     }
     // A few per element: tried in turn, so a tag with many names must not make every attribute a long search.
-    if (element.attributes.length < ATTRIBUTES_TRIED) element.attributes.push(attribute);
+    if (element.attributeNames.length < ATTRIBUTES_TRIED) element.attributeNames.push(attribute);
     return attribute;
   }
 
@@ -435,7 +435,7 @@ function frame(element: ElementName, attributes: Tree | null, onPath: number): F
 }
 
 function elementName(raw: string, name: string): ElementName {
-  return { raw, name, firstChild: null, nextSibling: null, attributes: [] };
+  return { raw, name, firstChild: null, nextSibling: null, attributeNames: [] };
 }
 
 /**
